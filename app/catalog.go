@@ -1,0 +1,138 @@
+package app
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+	"strings"
+)
+
+// Lang is a user-interface language. Vietnamese is the default.
+type Lang string
+
+// The languages shipped.
+const (
+	VI Lang = "vi"
+	EN Lang = "en"
+)
+
+// Langs lists the shipped languages, default first.
+var Langs = []Lang{VI, EN}
+
+// Catalog holds every user-facing text in every language (assets/i18n/*.json). Templates take
+// {name} placeholders. Read-only once loaded.
+type Catalog struct {
+	msgs map[Lang]map[string]string
+}
+
+// LoadCatalog reads vi.json and en.json from dir and fails when one language lacks a key the
+// other has, so no screen can show a raw key.
+func LoadCatalog(fsys fs.FS, dir string) (*Catalog, error) {
+	c := &Catalog{msgs: map[Lang]map[string]string{}}
+	for _, l := range Langs {
+		data, err := fs.ReadFile(fsys, path.Join(dir, string(l)+".json"))
+		if err != nil {
+			return nil, fmt.Errorf("catalog: %w", err)
+		}
+		m := map[string]string{}
+		if err := json.Unmarshal(data, &m); err != nil {
+			return nil, fmt.Errorf("catalog %s.json: %w", l, err)
+		}
+		for k, v := range m {
+			m[k] = NormalizeText(v)
+		}
+		c.msgs[l] = m
+	}
+	var missing []string
+	for _, l := range Langs {
+		for k := range c.msgs[VI] {
+			if _, ok := c.msgs[l][k]; !ok {
+				missing = append(missing, string(l)+":"+k)
+			}
+		}
+		for k := range c.msgs[l] {
+			if _, ok := c.msgs[VI][k]; !ok {
+				missing = append(missing, "vi:"+k)
+			}
+		}
+	}
+	if len(missing) > 0 {
+		sort.Strings(missing)
+		return nil, fmt.Errorf("catalog: keys missing: %s", strings.Join(missing, ", "))
+	}
+	return c, nil
+}
+
+// Has reports whether key exists.
+func (c *Catalog) Has(key string) bool { _, ok := c.msgs[VI][key]; return ok }
+
+// Keys lists every key.
+func (c *Catalog) Keys() []string {
+	ks := make([]string, 0, len(c.msgs[VI]))
+	for k := range c.msgs[VI] {
+		ks = append(ks, k)
+	}
+	sort.Strings(ks)
+	return ks
+}
+
+// Text returns every text of a language (for checks that a screen shows only catalogued text).
+func (c *Catalog) Text(l Lang) map[string]string { return c.msgs[l] }
+
+// T renders key in lang with args (key, value pairs); an unknown key renders as itself so a
+// gap is visible rather than blank.
+func (c *Catalog) T(l Lang, key string, args ...string) string {
+	m := map[string]string{}
+	for i := 0; i+1 < len(args); i += 2 {
+		m[args[i]] = args[i+1]
+	}
+	return c.render(l, key, m)
+}
+
+func (c *Catalog) render(l Lang, key string, args map[string]string) string {
+	t, ok := c.msgs[l][key]
+	if !ok {
+		if t, ok = c.msgs[VI][key]; !ok {
+			return key
+		}
+	}
+	for k, v := range args {
+		t = strings.ReplaceAll(t, "{"+k+"}", v)
+	}
+	return t
+}
+
+// Problem renders a field problem as "label: message".
+func (c *Catalog) Problem(l Lang, p FieldProblem) string {
+	return c.render(l, "field."+p.Field, nil) + ": " + c.render(l, "err."+p.Code, p.Args)
+}
+
+// Message renders any error for a person: a field problem list joined by line breaks, an *Error
+// by its code, anything else as the generic internal message.
+func (c *Catalog) Message(l Lang, err error) string {
+	switch e := err.(type) {
+	case *ValidationError:
+		lines := make([]string, len(e.Problems))
+		for i, p := range e.Problems {
+			lines[i] = c.Problem(l, p)
+		}
+		return strings.Join(lines, "\n")
+	case *Error:
+		if e.Field != "" {
+			return c.Problem(l, FieldProblem{Field: e.Field, Code: e.Code, Args: e.Args})
+		}
+		return c.render(l, "err."+e.Code, e.Args)
+	}
+	var ae *Error
+	if errors.As(err, &ae) {
+		return c.Message(l, ae)
+	}
+	var ve *ValidationError
+	if errors.As(err, &ve) {
+		return c.Message(l, ve)
+	}
+	return c.render(l, "err.internal", nil)
+}

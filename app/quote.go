@@ -1,0 +1,272 @@
+package app
+
+import (
+	"math/big"
+	"strconv"
+	"strings"
+
+	"bhxhdesk/app/calendar"
+)
+
+// MethodKind is a payment method (phương thức đóng), field [16].
+type MethodKind string
+
+// The payment methods of Decree 134/2015 art. 9 and Decree 159/2025.
+const (
+	Monthly MethodKind = "monthly"   // hằng tháng
+	Quarter MethodKind = "3-months"  // 3 tháng một lần
+	Half    MethodKind = "6-months"  // 6 tháng một lần
+	Yearly  MethodKind = "12-months" // 12 tháng một lần
+	Ahead   MethodKind = "ahead"     // một lần cho nhiều năm về sau
+	Missing MethodKind = "missing"   // một lần cho thời gian còn thiếu
+)
+
+// Method is a payment method with its number of months.
+type Method struct {
+	Kind   MethodKind
+	Months int
+}
+
+// ParseMethod accepts monthly | 3-months | 6-months | 12-months | ahead:N | missing:N. Caps on N
+// are rules (MethodCaps) and are checked where the month is known.
+func ParseMethod(s string) (Method, error) {
+	t := strings.ToLower(strings.TrimSpace(s))
+	switch MethodKind(t) {
+	case Monthly:
+		return Method{Monthly, 1}, nil
+	case Quarter:
+		return Method{Quarter, 3}, nil
+	case Half:
+		return Method{Half, 6}, nil
+	case Yearly:
+		return Method{Yearly, 12}, nil
+	}
+	k, n, ok := strings.Cut(t, ":")
+	if ok && (MethodKind(k) == Ahead || MethodKind(k) == Missing) && allDigits(n) && len(n) <= 4 {
+		months, _ := strconv.Atoi(n)
+		if months >= 1 {
+			return Method{MethodKind(k), months}, nil
+		}
+	}
+	return Method{}, Errorf(Invalid, "method_invalid", "value", s)
+}
+
+func (m Method) String() string {
+	if m.Kind == Ahead || m.Kind == Missing {
+		return string(m.Kind) + ":" + strconv.Itoa(m.Months)
+	}
+	return string(m.Kind)
+}
+
+// QuoteRequest is what the calculator needs for one payment.
+type QuoteRequest struct {
+	Income Money  // mức thu nhập lựa chọn (TN), field [15]
+	Method Method // field [16]
+	// Groups the person belongs to; the highest share wins. Empty means Other.
+	Groups []SupportGroup
+	// Month is the first month the payment covers (for ahead/missing: the payment month).
+	Month Month
+	// Province is the current 2-digit province code, for local support; "" for none.
+	Province string
+	// SupportMonthsUsed is how many months of state support the person already had.
+	SupportMonthsUsed int
+}
+
+// Quote is the amount a citizen pays for one payment under the rules in force.
+type Quote struct {
+	Method         string        `json:"method"`
+	Months         int           `json:"months"`
+	FromMonth      Month         `json:"from_month"`
+	ToMonth        Month         `json:"to_month"`
+	Income         Money         `json:"income"`
+	MonthlyGross   Money         `json:"monthly_gross"`   // 22% × TN
+	Gross          Money         `json:"gross"`           // months × monthly gross
+	Group          SupportGroup  `json:"group"`           // the group whose support applied
+	SupportShare   Rate          `json:"support_share"`   // basis points of 22% × CN
+	SupportMonths  int           `json:"support_months"`  // months that carried support
+	MonthlySupport Money         `json:"monthly_support"` // k × 22% × CN
+	StateSupport   Money         `json:"state_support"`
+	LocalSupport   Money         `json:"local_support"`
+	Discount       Money         `json:"discount"` // ahead: gross − discounted value
+	Interest       Money         `json:"interest"` // missing time: compounded value − gross
+	Payable        Money         `json:"payable"`
+	Deadline       calendar.Date `json:"deadline"` // last day to pay
+	PovertyLine    Money         `json:"poverty_line"`
+	Floor          Money         `json:"floor"`
+	Ceiling        Money         `json:"ceiling"`
+	FundRate       string        `json:"fund_rate,omitempty"`
+	Rules          []Version     `json:"rules"`
+	Warnings       []string      `json:"warnings"` // codes of rule entries not yet confirmed
+}
+
+// Quote computes one payment (DOMAIN §3). Amounts are integer đồng; a formula that divides
+// (shares, the discount and compounding formulas) is computed exactly and rounded half up once.
+// It returns an Invalid error when the income or method breaks a rule and Unavailable when a
+// rule table has no entry for the month.
+func (r *Rules) Quote(q QuoteRequest) (Quote, error) {
+	m := q.Month
+	pl, ok1 := r.PovertyLine.At(m)
+	ref, ok2 := r.ReferenceLevel.At(m)
+	con, ok3 := r.Contribution.At(m)
+	share, ok4 := r.SupportShare.At(m)
+	caps, ok5 := r.Caps.At(m)
+	if !ok1 || !ok2 || !ok3 || !ok4 || !ok5 {
+		return Quote{}, Errorf(Unavailable, "rules_missing", "month", m.String())
+	}
+	out := Quote{Method: q.Method.String(), Months: q.Method.Months, FromMonth: m, Income: q.Income, PovertyLine: pl.Value, Floor: pl.Value,
+		Ceiling: Money(con.Value.CeilingMultiplier) * ref.Value, Warnings: []string{}}
+	out.ToMonth = m.Add(out.Months - 1)
+	used := func(table string, from Month, source string, status Status) {
+		out.Rules = append(out.Rules, Version{table, from, source, status})
+		if status == Reported {
+			out.Warnings = append(out.Warnings, "rule_reported:"+table)
+		}
+	}
+	used(r.PovertyLine.Name, pl.From, pl.Source, pl.Status)
+	used(r.ReferenceLevel.Name, ref.From, ref.Source, ref.Status)
+	used(r.Contribution.Name, con.From, con.Source, con.Status)
+	used(r.SupportShare.Name, share.From, share.Source, share.Status)
+	used(r.Caps.Name, caps.From, caps.Source, caps.Status)
+
+	if err := checkIncome(q.Income, out.Floor, out.Ceiling, con.Value.IncomeStep); err != nil {
+		return Quote{}, err
+	}
+	switch q.Method.Kind {
+	case Ahead:
+		if q.Method.Months > caps.Value.AheadMax {
+			return Quote{}, Errorf(Invalid, "method_ahead_range", "max", strconv.Itoa(caps.Value.AheadMax))
+		}
+	case Missing:
+		if q.Method.Months > caps.Value.MissingMax {
+			return Quote{}, Errorf(Invalid, "method_missing_range", "max", strconv.Itoa(caps.Value.MissingMax))
+		}
+	case Monthly, Quarter, Half, Yearly:
+	default:
+		return Quote{}, Errorf(Invalid, "method_invalid", "value", q.Method.String())
+	}
+
+	// Highest applicable group wins (Decree 159/2025; Decree 134/2015 art. 14).
+	out.Group = Other
+	out.SupportShare = share.Value[Other]
+	for _, g := range q.Groups {
+		if s := share.Value[g]; s > out.SupportShare || (s == out.SupportShare && out.Group == Other) {
+			out.Group, out.SupportShare = g, s
+		}
+	}
+	out.MonthlyGross = con.Value.Rate.Of(q.Income)
+	out.Gross = out.MonthlyGross * Money(out.Months)
+	// Support is a share of 22% × the rural poverty line, not of the chosen income.
+	base := con.Value.Rate.Of(pl.Value)
+	out.MonthlySupport = out.SupportShare.Of(base)
+	out.SupportMonths = min(out.Months, max(0, caps.Value.SupportMonths-q.SupportMonthsUsed))
+	if q.Method.Kind == Missing && !caps.Value.MissingSupport {
+		out.SupportMonths = 0
+	}
+	if out.SupportShare == 0 {
+		out.SupportMonths = 0
+	}
+	local := r.localMonthly(q.Province, out.Group, m, base)
+	if local > 0 && out.SupportMonths > 0 {
+		out.LocalSupport = local * Money(out.SupportMonths)
+		used("local_support", m, "province "+q.Province, Confirmed)
+	}
+
+	var rate *big.Rat
+	if q.Method.Kind == Ahead || q.Method.Kind == Missing {
+		fr, ok := r.FundRates[m.Year()-1]
+		if !ok {
+			return Quote{}, Errorf(Unavailable, "fund_rate_missing", "year", strconv.Itoa(m.Year()-1))
+		}
+		rate = fr.rat
+		out.FundRate = fr.MonthlyRate
+		used("fund_rate", MonthOf(fr.Year, 1), fr.Source, fr.Status)
+	}
+	switch q.Method.Kind {
+	case Ahead:
+		// Decree 134/2015 art. 9, Circular 01/2016 art. 6: P = Σ_{i=1..N} 0.22·TN / (1+r)^(i−1).
+		pv := presentValue(out.MonthlyGross, rate, out.Months)
+		out.Discount = out.Gross - roundHalfUp(pv)
+		out.StateSupport = out.MonthlySupport * Money(out.SupportMonths)
+		if caps.Value.AheadSupport == "discounted" {
+			out.StateSupport = roundHalfUp(presentValue(out.MonthlySupport, rate, out.SupportMonths))
+		}
+	case Missing:
+		// P = Σ_{i=1..t} 0.22·TN · (1+r)^i: each missing month earns the fund's rate.
+		fv := futureValue(out.MonthlyGross, rate, out.Months)
+		out.Interest = roundHalfUp(fv) - out.Gross
+		out.StateSupport = out.MonthlySupport * Money(out.SupportMonths)
+	default:
+		out.StateSupport = out.MonthlySupport * Money(out.SupportMonths)
+	}
+	out.Payable = out.Gross - out.Discount + out.Interest - out.StateSupport - out.LocalSupport
+	if out.Payable < 0 {
+		out.Payable = 0
+	}
+	out.Deadline = Deadline(q.Method, m)
+	return out, nil
+}
+
+// Deadline is the last day to pay a period starting in month m (Decree 134/2015 art. 9):
+// within the month for monthly, the 3 months for quarterly, the first 4 of 6 months, the first 7
+// of 12 months; ahead and missing-time payments are made at registration, in the first month.
+func Deadline(method Method, m Month) calendar.Date {
+	switch method.Kind {
+	case Quarter:
+		return m.Add(2).LastDay()
+	case Half:
+		return m.Add(3).LastDay()
+	case Yearly:
+		return m.Add(6).LastDay()
+	}
+	return m.LastDay()
+}
+
+func checkIncome(tn, floor, ceiling, step Money) error {
+	switch {
+	case tn < floor:
+		return &Error{Kind: Invalid, Code: "income_below_floor", Field: "income", Args: map[string]string{"min": floor.String()}}
+	case tn > ceiling:
+		return &Error{Kind: Invalid, Code: "income_above_ceiling", Field: "income", Args: map[string]string{"max": ceiling.String()}}
+	case (tn-floor)%step != 0:
+		lo := floor + (tn-floor)/step*step
+		return &Error{Kind: Invalid, Code: "income_step", Field: "income", Args: map[string]string{"step": step.String(), "lower": lo.String(), "upper": (lo + step).String()}}
+	}
+	return nil
+}
+
+// localMonthly is the province's own monthly support for a group in month m.
+func (r *Rules) localMonthly(province string, g SupportGroup, m Month, base Money) Money {
+	for _, l := range r.LocalSupport[province] {
+		if l.Group == g && l.Status != Proposed && l.covers(m) {
+			if l.Amount > 0 {
+				return l.Amount
+			}
+			return l.Share.Of(base)
+		}
+	}
+	return 0
+}
+
+// presentValue is Σ_{i=1..n} a / (1+r)^(i−1), exactly.
+func presentValue(a Money, r *big.Rat, n int) *big.Rat {
+	one := big.NewRat(1, 1)
+	f := new(big.Rat).Add(one, r)
+	inv := new(big.Rat).Inv(f)
+	sum, term := new(big.Rat), new(big.Rat).SetInt64(int64(a))
+	for i := 0; i < n; i++ {
+		sum.Add(sum, term)
+		term.Mul(term, inv)
+	}
+	return sum
+}
+
+// futureValue is Σ_{i=1..n} a · (1+r)^i, exactly.
+func futureValue(a Money, r *big.Rat, n int) *big.Rat {
+	f := new(big.Rat).Add(big.NewRat(1, 1), r)
+	sum, term := new(big.Rat), new(big.Rat).SetInt64(int64(a))
+	for i := 0; i < n; i++ {
+		term.Mul(term, f)
+		sum.Add(sum, term)
+	}
+	return sum
+}

@@ -1,0 +1,389 @@
+package app
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"math/big"
+	"path"
+	"sort"
+	"strings"
+)
+
+// Status says how sure the project is of a rule entry. Rules are data because the law changes:
+// an administrator can confirm, change or add entries (see LoadRules' overrides).
+type Status string
+
+const (
+	// Confirmed entries come from a published legal text and are applied.
+	Confirmed Status = "confirmed"
+	// Reported entries are announced but not yet confirmed: they are applied, and every quote
+	// that uses one carries a warning so the officer can tell the citizen.
+	Reported Status = "reported"
+	// Proposed entries are not applied until an administrator marks them confirmed or reported.
+	Proposed Status = "proposed"
+)
+
+// Dated is one effective-dated entry of a rule table: Value applies from From to To (inclusive;
+// zero To means open-ended).
+type Dated[T any] struct {
+	From   Month  `json:"from"`
+	To     Month  `json:"to,omitempty"`
+	Value  T      `json:"value"`
+	Source string `json:"source"`
+	Status Status `json:"status"`
+	Note   string `json:"note,omitempty"`
+}
+
+func (d Dated[T]) covers(m Month) bool { return m >= d.From && (d.To == 0 || m <= d.To) }
+
+// Version names the entry for the "rules used" list of a quote: "poverty_line@2022-01".
+type Version struct {
+	Table  string `json:"table"`
+	From   Month  `json:"from"`
+	Source string `json:"source"`
+	Status Status `json:"status"`
+}
+
+// Timeline is a rule table: entries sorted by From, without gaps or overlaps among the applied
+// (non-proposed) entries.
+type Timeline[T any] struct {
+	Name    string
+	Entries []Dated[T]
+}
+
+// At returns the applied entry in force in month m.
+func (t *Timeline[T]) At(m Month) (Dated[T], bool) {
+	for i := len(t.Entries) - 1; i >= 0; i-- {
+		e := t.Entries[i]
+		if e.Status != Proposed && e.covers(m) {
+			return e, true
+		}
+	}
+	return Dated[T]{}, false
+}
+
+func (t *Timeline[T]) check() error {
+	applied := make([]Dated[T], 0, len(t.Entries))
+	for i, e := range t.Entries {
+		switch e.Status {
+		case Confirmed, Reported, Proposed:
+		default:
+			return fmt.Errorf("rule table %s entry %d: status %q is not confirmed, reported or proposed", t.Name, i, e.Status)
+		}
+		if e.From == 0 {
+			return fmt.Errorf("rule table %s entry %d: no from month", t.Name, i)
+		}
+		if e.To != 0 && e.To < e.From {
+			return fmt.Errorf("rule table %s entry %s: ends before it starts", t.Name, e.From)
+		}
+		if e.Source == "" {
+			return fmt.Errorf("rule table %s entry %s: no legal source", t.Name, e.From)
+		}
+		if e.Status != Proposed {
+			applied = append(applied, e)
+		}
+	}
+	if len(applied) == 0 {
+		return fmt.Errorf("rule table %s: no applied entry", t.Name)
+	}
+	sort.SliceStable(applied, func(i, j int) bool { return applied[i].From < applied[j].From })
+	for i := 1; i < len(applied); i++ {
+		prev, cur := applied[i-1], applied[i]
+		if prev.From == cur.From {
+			return fmt.Errorf("rule table %s: two entries from %s overlap", t.Name, cur.From)
+		}
+		if prev.To != 0 && prev.To >= cur.From {
+			return fmt.Errorf("rule table %s: entry from %s overlaps the one from %s", t.Name, prev.From, cur.From)
+		}
+		if prev.To != 0 && prev.To.Add(1) != cur.From {
+			return fmt.Errorf("rule table %s: gap between %s and %s", t.Name, prev.To, cur.From)
+		}
+	}
+	if last := applied[len(applied)-1]; last.To != 0 {
+		// A closed last entry is allowed only when a later regime must still be written: refuse,
+		// because months after it would have no rule at all.
+		return fmt.Errorf("rule table %s: the last applied entry ends at %s; leave it open-ended", t.Name, last.To)
+	}
+	sort.SliceStable(t.Entries, func(i, j int) bool { return t.Entries[i].From < t.Entries[j].From })
+	return nil
+}
+
+// SupportGroup is the group that decides the state's share of support (nhóm đối tượng hỗ trợ).
+type SupportGroup string
+
+// The support groups of Decree 134/2015 art. 14 and Decree 159/2025.
+const (
+	Poor           SupportGroup = "poor"            // hộ nghèo
+	NearPoor       SupportGroup = "near-poor"       // hộ cận nghèo
+	Island         SupportGroup = "island"          // xã đảo, đặc khu
+	EthnicMinority SupportGroup = "ethnic-minority" // người dân tộc thiểu số
+	Other          SupportGroup = "other"           // đối tượng khác
+)
+
+// SupportGroups lists every group, highest usual support first.
+var SupportGroups = []SupportGroup{Poor, Island, NearPoor, EthnicMinority, Other}
+
+// ParseSupportGroup accepts the interchange names.
+func ParseSupportGroup(s string) (SupportGroup, error) {
+	g := SupportGroup(strings.TrimSpace(strings.ToLower(s)))
+	for _, k := range SupportGroups {
+		if g == k {
+			return g, nil
+		}
+	}
+	return "", Errorf(Invalid, "support_group_invalid", "value", s)
+}
+
+// Contribution holds the fixed parameters of the contribution (Law 58/2014 art. 87; Law 41/2024
+// art. 36): the rate, the income step, the ceiling multiplier and the minimum age.
+type Contribution struct {
+	Rate              Rate  `json:"rate"`               // 2200 = 22% of the chosen income
+	IncomeStep        Money `json:"income_step"`        // (TN − CN) must be a multiple of this
+	CeilingMultiplier int64 `json:"ceiling_multiplier"` // TN ≤ multiplier × reference level
+	MinAge            int   `json:"min_age"`            // full years in the first month
+}
+
+// MethodCaps bounds the multi-month methods and the support.
+type MethodCaps struct {
+	AheadMax      int `json:"ahead_max"`      // ahead:N, N ≤ this (Decree 134 art. 9: up to 5 years)
+	MissingMax    int `json:"missing_max"`    // missing:N, N ≤ this
+	SupportMonths int `json:"support_months"` // lifetime months of state support per person
+	// AheadSupport says how state support is subtracted from an "ahead" payment: "undiscounted"
+	// (months × monthly support, as public calculators do) or "discounted" (support discounted
+	// with the same rate as the contribution).
+	AheadSupport string `json:"ahead_support"`
+	// MissingSupport says whether state support applies to a payment for missing time.
+	MissingSupport bool `json:"missing_support"`
+}
+
+// Rules are every effective-dated table the calculator and the validator use. Read-only once
+// loaded; safe for concurrent use.
+type Rules struct {
+	PovertyLine    Timeline[Money]                 // chuẩn hộ nghèo khu vực nông thôn: the floor CN
+	ReferenceLevel Timeline[Money]                 // mức tham chiếu / lương cơ sở
+	Contribution   Timeline[Contribution]          // rate, step, ceiling multiplier, min age
+	SupportShare   Timeline[map[SupportGroup]Rate] // state support share per group and regime
+	Caps           Timeline[MethodCaps]            // ahead / missing caps, support months
+	FundRates      map[int]FundRate                // by the year the rate belongs to
+	LocalSupport   map[string][]LocalSupport       // by current province code
+	Retirement     map[Gender]RetirementAge        // retirement age schedule
+}
+
+// FundRate is the fund's average monthly investment rate for one year, published by VSS and
+// entered by an administrator. Payments in year Y use the rate of year Y−1.
+type FundRate struct {
+	Year        int      `json:"year"`
+	MonthlyRate string   `json:"monthly_rate"` // exact decimal, e.g. "0.0031" for 0.31% a month
+	Source      string   `json:"source"`
+	Status      Status   `json:"status"`
+	Note        string   `json:"note,omitempty"`
+	rat         *big.Rat // parsed MonthlyRate
+}
+
+// LocalSupport is a province's own support (hỗ trợ của ngân sách địa phương), per group, as a
+// share of 22% × the poverty line (Share) or a fixed amount a month (Amount).
+type LocalSupport struct {
+	Dated[struct{}]
+	Province string       `json:"province"`
+	Group    SupportGroup `json:"group"`
+	Share    Rate         `json:"share"`
+	Amount   Money        `json:"amount"`
+}
+
+// RetirementAge is the normal retirement-age schedule of Labour Code 2019 art. 169 and Decree
+// 135/2020: Base months of age in StartYear, rising by Step months a year up to Max; before
+// StartYear the age was Before.
+type RetirementAge struct {
+	StartYear int    `json:"start_year"`
+	Before    int    `json:"before"`
+	Base      int    `json:"base"`
+	Step      int    `json:"step"`
+	Max       int    `json:"max"`
+	Source    string `json:"source"`
+}
+
+// RetirementMonth returns the month in which a person of gender g born at b reaches the normal
+// retirement age.
+func (r *Rules) RetirementMonth(g Gender, b BirthDate) (Month, bool) {
+	sch, ok := r.Retirement[g]
+	if !ok {
+		return 0, false
+	}
+	born := MonthOf(b.Year, b.Month)
+	if m := born.Add(sch.Before); m.Year() < sch.StartYear {
+		return m, true
+	}
+	for y := sch.StartYear; y < sch.StartYear+100; y++ {
+		age := min(sch.Base+sch.Step*(y-sch.StartYear), sch.Max)
+		if m := born.Add(age); m.Year() <= y {
+			return m, true
+		}
+	}
+	return 0, false
+}
+
+// The files of the rules folder, one table each (documented in assets/rules/README.md).
+const (
+	filePovertyLine    = "poverty_line.json"
+	fileReferenceLevel = "reference_level.json"
+	fileContribution   = "contribution.json"
+	fileSupportShare   = "support_share.json"
+	fileCaps           = "method_caps.json"
+	fileFundRate       = "fund_rate.json"
+	fileLocalSupport   = "local_support.json"
+	fileRetirement     = "retirement_age.json"
+)
+
+// LoadRules reads the rule tables from dir of base, then from each override folder in order: a
+// table file present in an override replaces the base table whole (an administrator's
+// correction). It checks every table — no gaps, no overlaps, sources present, shares within
+// 0..100%, a fund rate that parses — and fails loudly naming the table and entry.
+func LoadRules(base fs.FS, dir string, overrides ...fs.FS) (*Rules, error) {
+	read := func(name string, v any) error {
+		data, err := fs.ReadFile(base, path.Join(dir, name))
+		for _, o := range overrides {
+			if od, oerr := fs.ReadFile(o, name); oerr == nil {
+				data, err = od, nil
+			}
+		}
+		if err != nil {
+			return fmt.Errorf("rules: %w", err)
+		}
+		var doc struct {
+			Entries json.RawMessage `json:"entries"`
+		}
+		if err := json.Unmarshal(data, &doc); err != nil {
+			return fmt.Errorf("rules %s: %w", name, err)
+		}
+		dec := json.NewDecoder(bytes.NewReader(doc.Entries))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(v); err != nil {
+			return fmt.Errorf("rules %s: %w", name, err)
+		}
+		return nil
+	}
+	r := &Rules{
+		PovertyLine: Timeline[Money]{Name: "poverty_line"}, ReferenceLevel: Timeline[Money]{Name: "reference_level"},
+		Contribution: Timeline[Contribution]{Name: "contribution"}, SupportShare: Timeline[map[SupportGroup]Rate]{Name: "support_share"},
+		Caps: Timeline[MethodCaps]{Name: "method_caps"}, FundRates: map[int]FundRate{}, LocalSupport: map[string][]LocalSupport{},
+		Retirement: map[Gender]RetirementAge{},
+	}
+	var fund []FundRate
+	var local []LocalSupport
+	var retire map[string]RetirementAge
+	for name, v := range map[string]any{
+		filePovertyLine: &r.PovertyLine.Entries, fileReferenceLevel: &r.ReferenceLevel.Entries,
+		fileContribution: &r.Contribution.Entries, fileSupportShare: &r.SupportShare.Entries,
+		fileCaps: &r.Caps.Entries, fileFundRate: &fund, fileLocalSupport: &local, fileRetirement: &retire,
+	} {
+		if err := read(name, v); err != nil {
+			return nil, err
+		}
+	}
+	for _, check := range []func() error{r.PovertyLine.check, r.ReferenceLevel.check, r.Contribution.check, r.SupportShare.check, r.Caps.check} {
+		if err := check(); err != nil {
+			return nil, err
+		}
+	}
+	for _, e := range r.PovertyLine.Entries {
+		if e.Value <= 0 {
+			return nil, fmt.Errorf("rules poverty_line %s: amount must be positive", e.From)
+		}
+	}
+	for _, e := range r.ReferenceLevel.Entries {
+		if e.Value <= 0 {
+			return nil, fmt.Errorf("rules reference_level %s: amount must be positive", e.From)
+		}
+	}
+	for _, e := range r.Contribution.Entries {
+		c := e.Value
+		if c.Rate <= 0 || c.Rate > 10000 || c.IncomeStep <= 0 || c.CeilingMultiplier <= 0 || c.MinAge <= 0 {
+			return nil, fmt.Errorf("rules contribution %s: rate, step, multiplier and age must be positive", e.From)
+		}
+	}
+	for _, e := range r.SupportShare.Entries {
+		for _, g := range SupportGroups {
+			s, ok := e.Value[g]
+			if !ok || s < 0 || s > 10000 {
+				return nil, fmt.Errorf("rules support_share %s: group %s missing or outside 0..100%%", e.From, g)
+			}
+		}
+		if len(e.Value) != len(SupportGroups) {
+			return nil, fmt.Errorf("rules support_share %s: unknown group", e.From)
+		}
+	}
+	for _, e := range r.Caps.Entries {
+		c := e.Value
+		if c.AheadMax <= 0 || c.MissingMax <= 0 || c.SupportMonths <= 0 || (c.AheadSupport != "undiscounted" && c.AheadSupport != "discounted") {
+			return nil, fmt.Errorf("rules method_caps %s: caps must be positive and ahead_support undiscounted|discounted", e.From)
+		}
+	}
+	for _, f := range fund {
+		rat, ok := new(big.Rat).SetString(f.MonthlyRate)
+		if !ok || rat.Sign() < 0 || rat.Cmp(big.NewRat(1, 10)) > 0 || f.Year < 2000 || f.Source == "" {
+			return nil, fmt.Errorf("rules fund_rate %d: monthly_rate %q must be a decimal between 0 and 0.1, with a source", f.Year, f.MonthlyRate)
+		}
+		if _, dup := r.FundRates[f.Year]; dup {
+			return nil, fmt.Errorf("rules fund_rate: year %d twice", f.Year)
+		}
+		f.rat = rat
+		r.FundRates[f.Year] = f
+	}
+	for _, l := range local {
+		if _, err := ParseSupportGroup(string(l.Group)); err != nil || (l.Share == 0) == (l.Amount == 0) || l.Share < 0 || l.Share > 10000 || l.Amount < 0 {
+			return nil, fmt.Errorf("rules local_support %s %s: valid group and exactly one of share or amount needed", l.Province, l.Group)
+		}
+		r.LocalSupport[l.Province] = append(r.LocalSupport[l.Province], l)
+	}
+	for prov, ls := range r.LocalSupport {
+		byGroup := map[SupportGroup][]Dated[struct{}]{}
+		for _, l := range ls {
+			byGroup[l.Group] = append(byGroup[l.Group], l.Dated)
+		}
+		for g, ds := range byGroup {
+			t := Timeline[struct{}]{Name: "local_support " + prov + " " + string(g), Entries: ds}
+			if err := t.checkOverlapOnly(); err != nil {
+				return nil, err
+			}
+		}
+	}
+	for g, sch := range retire {
+		gender, err := ParseGender(g)
+		if err != nil || sch.Base <= 0 || sch.Max < sch.Base || sch.Step < 0 || sch.Source == "" {
+			return nil, fmt.Errorf("rules retirement_age %s: bad schedule", g)
+		}
+		r.Retirement[gender] = sch
+	}
+	return r, nil
+}
+
+// checkOverlapOnly is check for tables that may have gaps (a province's support may stop).
+func (t *Timeline[T]) checkOverlapOnly() error {
+	sort.SliceStable(t.Entries, func(i, j int) bool { return t.Entries[i].From < t.Entries[j].From })
+	for i, e := range t.Entries {
+		if e.From == 0 || e.Source == "" || (e.To != 0 && e.To < e.From) {
+			return fmt.Errorf("rule table %s entry %d: from month and source needed", t.Name, i)
+		}
+		if i > 0 {
+			prev := t.Entries[i-1]
+			if prev.Status != Proposed && e.Status != Proposed && (prev.To == 0 || prev.To >= e.From) {
+				return fmt.Errorf("rule table %s: entry from %s overlaps the one from %s", t.Name, prev.From, e.From)
+			}
+		}
+	}
+	return nil
+}
+
+// Bounds returns the income floor (CN, the rural poverty line) and ceiling (multiplier × the
+// reference level) in force in month m.
+func (r *Rules) Bounds(m Month) (floor, ceiling Money, err error) {
+	pl, ok1 := r.PovertyLine.At(m)
+	ref, ok2 := r.ReferenceLevel.At(m)
+	c, ok3 := r.Contribution.At(m)
+	if !ok1 || !ok2 || !ok3 {
+		return 0, 0, Errorf(Unavailable, "rules_missing", "month", m.String())
+	}
+	return pl.Value, Money(c.Value.CeilingMultiplier) * ref.Value, nil
+}

@@ -1,0 +1,58 @@
+// Package assets embeds the data the program ships with: rule tables, working-day calendars,
+// code lists of places and ethnic groups, translations and the Unicode font. Everything that can
+// change by law or by year lives here as data, each file documented in the folder's README.md.
+package assets
+
+import (
+	"embed"
+	"fmt"
+	"io/fs"
+
+	"bhxhdesk/app"
+	"bhxhdesk/app/calendar"
+)
+
+// FS holds the embedded files.
+//
+//go:embed rules calendar places i18n
+var FS embed.FS
+
+// Reference is everything loaded from the embedded data, checked.
+type Reference struct {
+	Rules     *app.Rules
+	Calendars *calendar.Book
+	Places    *app.Places
+	Catalog   *app.Catalog
+}
+
+// Load reads and checks every embedded table. It fails loudly, naming the file and entry, when
+// a table is inconsistent. overrides are folders of rule files that replace the embedded ones
+// (an administrator's corrections).
+func Load(overrides ...fs.FS) (*Reference, error) {
+	rules, err := app.LoadRules(FS, "rules", overrides...)
+	if err != nil {
+		return nil, err
+	}
+	cals, err := calendar.Load(FS, "calendar")
+	if err != nil {
+		return nil, err
+	}
+	places, err := app.LoadPlaces(FS, "places")
+	if err != nil {
+		return nil, err
+	}
+	cat, err := app.LoadCatalog(FS, "i18n")
+	if err != nil {
+		return nil, err
+	}
+	return &Reference{Rules: rules, Calendars: cals, Places: places, Catalog: cat}, nil
+}
+
+// MustLoad is Load for tests and benchmarks.
+func MustLoad() *Reference {
+	r, err := Load()
+	if err != nil {
+		panic(fmt.Sprintf("assets: %v", err))
+	}
+	return r
+}
