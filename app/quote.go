@@ -126,7 +126,9 @@ func (r *Rules) Quote(q QuoteRequest) (Quote, error) {
 	used(r.ReferenceLevel.Name, ref.From, ref.Source, ref.Status)
 	used(r.Contribution.Name, con.From, con.Source, con.Status)
 	used(r.SupportShare.Name, share.From, share.Source, share.Status)
-	used(r.Caps.Name, caps.From, caps.Source, caps.Status)
+	if q.Method.Kind == Ahead || q.Method.Kind == Missing || q.SupportMonthsUsed > 0 {
+		used(r.Caps.Name, caps.From, caps.Source, caps.Status)
+	}
 
 	if err := checkIncome(q.Income, out.Floor, out.Ceiling, con.Value.IncomeStep); err != nil {
 		return Quote{}, err

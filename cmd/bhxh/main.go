@@ -1,0 +1,189 @@
+// Command bhxh is the headless command line of the offline voluntary-insurance desk: quotes,
+// validation and deadlines for scripts and checks (DESIGN.md §5). It needs no display and no cgo.
+//
+// Exit status: 0 success; 1 the input was understood but is invalid or refused by a rule; 2 usage
+// error or unreadable input. With --json the output is one JSON value on stdout.
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	iofs "io/fs"
+	"os"
+	"strings"
+	"time"
+
+	"bhxhdesk/app"
+	"bhxhdesk/assets"
+)
+
+const (
+	exitOK      = 0
+	exitInvalid = 1
+	exitUsage   = 2
+)
+
+var version = "dev"
+
+func main() {
+	os.Exit(run(os.Args[1:], env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, now: time.Now, getenv: os.Getenv}))
+}
+
+// env is what a command may touch of the outside world; tests supply their own.
+type env struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	now            func() time.Time
+	getenv         func(string) string
+}
+
+// cli is one invocation: the loaded reference data and the global options.
+type cli struct {
+	env
+	ref  *assets.Reference
+	lang app.Lang
+}
+
+const usage = `bhxh — bàn tiếp nhận BHXH tự nguyện (offline voluntary-insurance desk) %s
+
+Cách dùng / usage:
+  bhxh [--lang vi|en] [--rules DIR] COMMAND [flags]
+
+Lệnh / commands:
+  calc      --income N --method M --group G --month YYYY-MM [--province P] [--support-used N] [--json]
+  validate  [FILE|-] [--json]
+  deadline  --received RFC3339 [--province P] [--days N] [--json]
+  version
+
+Exit: 0 ok; 1 invalid by a rule; 2 usage error or unreadable input.
+`
+
+func run(args []string, e env) int {
+	global := flag.NewFlagSet("bhxh", flag.ContinueOnError)
+	global.SetOutput(e.stderr)
+	lang := global.String("lang", "", "language of messages: vi (default) or en")
+	rulesDir := global.String("rules", "", "folder of rule files that replace the embedded ones")
+	global.String("data", "", "data folder (store commands)")
+	global.Usage = func() { fmt.Fprintf(e.stderr, usage, version) }
+	if err := global.Parse(args); err != nil {
+		return exitUsage
+	}
+	rest := global.Args()
+	if len(rest) == 0 {
+		global.Usage()
+		return exitUsage
+	}
+	c := &cli{env: e, lang: app.VI}
+	switch l := firstNonEmpty(*lang, e.getenv("BHXH_LANG")); l {
+	case "", "vi":
+	case "en":
+		c.lang = app.EN
+	default:
+		fmt.Fprintf(e.stderr, "bhxh: --lang %q: dùng vi hoặc en / use vi or en\n", l)
+		return exitUsage
+	}
+	var overrides []iofs.FS
+	if *rulesDir != "" {
+		if st, err := os.Stat(*rulesDir); err != nil || !st.IsDir() {
+			fmt.Fprintf(e.stderr, "bhxh: --rules %s: không phải thư mục / not a folder\n", *rulesDir)
+			return exitUsage
+		}
+		overrides = append(overrides, os.DirFS(*rulesDir))
+	}
+	ref, err := assets.Load(overrides...)
+	if err != nil {
+		// Inconsistent rule data must stop every command: a quote under broken rules is worse
+		// than none.
+		fmt.Fprintf(e.stderr, "bhxh: dữ liệu quy định lỗi / rule data is inconsistent: %v\n", err)
+		return exitUsage
+	}
+	c.ref = ref
+	cmd, cargs := rest[0], rest[1:]
+	switch cmd {
+	case "calc":
+		return c.calc(cargs)
+	case "validate":
+		return c.validate(cargs)
+	case "deadline":
+		return c.deadline(cargs)
+	case "version":
+		fmt.Fprintln(e.stdout, version)
+		return exitOK
+	case "help", "-h", "--help":
+		global.Usage()
+		return exitOK
+	}
+	fmt.Fprintf(e.stderr, "bhxh: lệnh không có / unknown command %q\n", cmd)
+	global.Usage()
+	return exitUsage
+}
+
+// parseInterspersed parses flags that may come before or after positional arguments
+// ("validate file.json --json"), returning the positional ones.
+func parseInterspersed(fset *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fset.Parse(args); err != nil {
+			return nil, err
+		}
+		args = fset.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+}
+
+func (c *cli) usageError(format string, a ...any) int {
+	fmt.Fprintf(c.stderr, "bhxh: "+format+"\n", a...)
+	return exitUsage
+}
+
+// problem is one broken rule as the JSON output shows it.
+type problem struct {
+	Field     string `json:"field"`
+	Code      string `json:"code"`
+	MessageVI string `json:"message_vi"`
+	MessageEN string `json:"message_en"`
+}
+
+// problems lists an error's field problems with both languages' messages.
+func (c *cli) problems(err error) []problem {
+	var ve *app.ValidationError
+	if errors.As(err, &ve) {
+		out := make([]problem, len(ve.Problems))
+		for i, p := range ve.Problems {
+			out[i] = problem{p.Field, p.Code, c.ref.Catalog.Problem(app.VI, p), c.ref.Catalog.Problem(app.EN, p)}
+		}
+		return out
+	}
+	var e *app.Error
+	if errors.As(err, &e) {
+		return []problem{{e.Field, e.Code, c.ref.Catalog.Message(app.VI, e), c.ref.Catalog.Message(app.EN, e)}}
+	}
+	return []problem{{"", "internal", c.ref.Catalog.Message(app.VI, err), c.ref.Catalog.Message(app.EN, err)}}
+}
+
+func (c *cli) printProblems(ps []problem) {
+	for _, p := range ps {
+		msg := p.MessageVI
+		if c.lang == app.EN {
+			msg = p.MessageEN
+		}
+		fmt.Fprintln(c.stdout, "  - "+msg)
+	}
+}
+
+func (c *cli) t(key string, args ...string) string { return c.ref.Catalog.T(c.lang, key, args...) }
+
+func firstNonEmpty(s ...string) string {
+	for _, v := range s {
+		if strings.TrimSpace(v) != "" {
+			return v
+		}
+	}
+	return ""
+}
