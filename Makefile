@@ -1,0 +1,64 @@
+# The two commands of the README: `make run` sets up and starts the program; `make test` sets up
+# and passes every test. Setup installs only the Debian packages that are missing.
+SHELL := /bin/bash
+export GOTOOLCHAIN := local
+VERSION := $(shell git describe --always --dirty 2>/dev/null || echo dev)
+LDFLAGS := -ldflags "-X main.version=$(VERSION)"
+STATICCHECK_VERSION := v0.8.2
+BIN := $(CURDIR)/bin
+# Every package but the root one (the only one that needs cgo and a GL driver).
+NOCGO_PKGS = $(shell go list ./... | grep -v '^bhxhdesk$$')
+FUZZTIME ?= 20s
+
+.PHONY: all setup setup-build build run test test-go smoke lint bench fuzz screenshots clean
+
+all: build
+
+setup:
+	@scripts/setup-debian.sh all
+
+setup-build:
+	@scripts/setup-debian.sh build
+
+build: setup-build
+	go build $(LDFLAGS) -o $(BIN)/bhxh-desk .
+	CGO_ENABLED=0 go build $(LDFLAGS) -o $(BIN)/bhxh ./cmd/bhxh
+
+run: build
+	$(BIN)/bhxh-desk
+
+# Unit, UI (Fyne's test driver) and command-line tests run without cgo, proving that only
+# main.go needs it; the fuzzers' seed corpora run as ordinary tests. Then the real program
+# starts on a virtual display.
+test: setup build test-go smoke
+
+test-go:
+	CGO_ENABLED=0 go test -count=1 $(NOCGO_PKGS)
+
+smoke:
+	scripts/smoke.sh $(BIN)/bhxh-desk
+
+$(BIN)/staticcheck:
+	GOBIN=$(BIN) go install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
+
+lint: setup-build $(BIN)/staticcheck
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	go vet ./...
+	$(BIN)/staticcheck ./...
+
+bench:
+	CGO_ENABLED=0 go test -run '^$$' -bench . -benchmem -count=1 ./app/...
+
+# Runs every fuzzer for FUZZTIME each (the seeds already run in `make test`).
+fuzz:
+	@for pkg in ./app ./app/calendar; do \
+	  for f in $$(go test -list 'Fuzz.*' $$pkg | grep ^Fuzz); do \
+	    echo "== $$pkg $$f"; CGO_ENABLED=0 go test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+	  done; \
+	done
+
+screenshots: build
+	scripts/smoke.sh $(BIN)/bhxh-desk docs/quote-vi.png
+
+clean:
+	rm -rf $(BIN)
