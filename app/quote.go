@@ -186,16 +186,14 @@ func (r *Rules) Quote(q QuoteRequest) (Quote, error) {
 	switch q.Method.Kind {
 	case Ahead:
 		// Decree 134/2015 art. 9, Circular 01/2016 art. 6: P = Σ_{i=1..N} 0.22·TN / (1+r)^(i−1).
-		pv := presentValue(out.MonthlyGross, rate, out.Months)
-		out.Discount = out.Gross - roundHalfUp(pv)
+		out.Discount = out.Gross - presentValue(out.MonthlyGross, rate, out.Months)
 		out.StateSupport = out.MonthlySupport * Money(out.SupportMonths)
 		if caps.Value.AheadSupport == "discounted" {
-			out.StateSupport = roundHalfUp(presentValue(out.MonthlySupport, rate, out.SupportMonths))
+			out.StateSupport = presentValue(out.MonthlySupport, rate, out.SupportMonths)
 		}
 	case Missing:
 		// P = Σ_{i=1..t} 0.22·TN · (1+r)^i: each missing month earns the fund's rate.
-		fv := futureValue(out.MonthlyGross, rate, out.Months)
-		out.Interest = roundHalfUp(fv) - out.Gross
+		out.Interest = futureValue(out.MonthlyGross, rate, out.Months) - out.Gross
 		out.StateSupport = out.MonthlySupport * Money(out.SupportMonths)
 	default:
 		out.StateSupport = out.MonthlySupport * Money(out.SupportMonths)
@@ -249,26 +247,51 @@ func (r *Rules) localMonthly(province string, g SupportGroup, m Month, base Mone
 	return 0
 }
 
-// presentValue is Σ_{i=1..n} a / (1+r)^(i−1), exactly.
-func presentValue(a Money, r *big.Rat, n int) *big.Rat {
-	one := big.NewRat(1, 1)
-	f := new(big.Rat).Add(one, r)
-	inv := new(big.Rat).Inv(f)
-	sum, term := new(big.Rat), new(big.Rat).SetInt64(int64(a))
-	for i := 0; i < n; i++ {
-		sum.Add(sum, term)
-		term.Mul(term, inv)
+// presentValue is Σ_{i=1..n} a / (1+r)^(i−1), computed exactly and rounded half up once.
+// With 1+r = N/D it is a·Σ_{j=0..n−1} D^j·N^(n−1−j) / N^(n−1): integers only, one division.
+func presentValue(a Money, r *big.Rat, n int) Money {
+	if n <= 0 {
+		return 0
 	}
-	return sum
+	num, den := onePlus(r)
+	acc, pw, npow := new(big.Int), big.NewInt(1), big.NewInt(1)
+	for k := 0; k < n; k++ {
+		acc.Mul(acc, num).Add(acc, pw) // acc = Σ_{j<k+1} D^j N^(k−j)
+		pw.Mul(pw, den)
+		if k > 0 {
+			npow.Mul(npow, num)
+		}
+	}
+	return divHalfUp(acc.Mul(acc, big.NewInt(int64(a))), npow)
 }
 
-// futureValue is Σ_{i=1..n} a · (1+r)^i, exactly.
-func futureValue(a Money, r *big.Rat, n int) *big.Rat {
-	f := new(big.Rat).Add(big.NewRat(1, 1), r)
-	sum, term := new(big.Rat), new(big.Rat).SetInt64(int64(a))
-	for i := 0; i < n; i++ {
-		term.Mul(term, f)
-		sum.Add(sum, term)
+// futureValue is Σ_{i=1..n} a · (1+r)^i, computed exactly and rounded half up once.
+// With 1+r = N/D it is a·Σ_{i=1..n} N^i·D^(n−i) / D^n.
+func futureValue(a Money, r *big.Rat, n int) Money {
+	if n <= 0 {
+		return 0
 	}
-	return sum
+	num, den := onePlus(r)
+	acc, npow, dpow := new(big.Int), big.NewInt(1), big.NewInt(1)
+	for i := 1; i <= n; i++ {
+		npow.Mul(npow, num)
+		acc.Mul(acc, den).Add(acc, npow) // acc = Σ_{j≤i} N^j D^(i−j)
+		dpow.Mul(dpow, den)
+	}
+	return divHalfUp(acc.Mul(acc, big.NewInt(int64(a))), dpow)
+}
+
+// onePlus returns 1+r as numerator and denominator.
+func onePlus(r *big.Rat) (num, den *big.Int) {
+	den = new(big.Int).Set(r.Denom())
+	num = new(big.Int).Add(den, r.Num())
+	return num, den
+}
+
+// divHalfUp is n/d rounded half up, for n, d > 0.
+func divHalfUp(n, d *big.Int) Money {
+	q := new(big.Int).Lsh(n, 1)
+	q.Add(q, d)
+	q.Quo(q, new(big.Int).Lsh(d, 1))
+	return Money(q.Int64())
 }
