@@ -59,6 +59,7 @@ fuzz:
 
 screenshots: build
 	scripts/smoke.sh $(BIN)/bhxh-desk docs/quote-vi.png
+	DESK_ARGS="--lang en" scripts/smoke.sh $(BIN)/bhxh-desk docs/quote-en.png
 
 clean:
 	rm -rf $(BIN)

@@ -22,6 +22,7 @@ const prefLang = "language"
 
 func main() {
 	showVersion := flag.Bool("version", false, "print the version and exit")
+	langFlag := flag.String("lang", "", "language for this session: vi or en (default: the saved choice, else vi)")
 	flag.Parse()
 	if *showVersion {
 		fmt.Println(version)
@@ -34,6 +35,9 @@ func main() {
 	}
 	a := fyneapp.NewWithID("vn.bhxh.desk")
 	lang := app.Lang(a.Preferences().StringWithFallback(prefLang, string(app.VI)))
+	if *langFlag != "" {
+		lang = app.Lang(*langFlag)
+	}
 	if lang != app.VI && lang != app.EN {
 		lang = app.VI
 	}

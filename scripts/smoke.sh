@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Starts the desk program on a virtual display and fails unless its window appears within the
 # time limit. With a second argument it also saves a screenshot of the screen as PNG.
-# Usage: scripts/smoke.sh BINARY [SCREENSHOT.png]
+# Usage: scripts/smoke.sh BINARY [SCREENSHOT.png]   (DESK_ARGS: extra arguments for the program)
 set -euo pipefail
 bin=${1:?usage: smoke.sh BINARY [SCREENSHOT.png]}
 shot=${2:-}
@@ -12,7 +12,9 @@ fi
 XDG_RUNTIME_DIR=$(mktemp -d)
 export XDG_RUNTIME_DIR
 home=$(mktemp -d)          # a clean profile: no stored preferences
-HOME=$home "$bin" >"$home/desk.log" 2>&1 &
+mkdir -p "$home/.cache" "$home/.config"
+# shellcheck disable=SC2086
+HOME=$home "$bin" ${DESK_ARGS:-} >"$home/desk.log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true; rm -rf "$home" "$XDG_RUNTIME_DIR"' EXIT
 start=$(date +%s%N)
@@ -22,12 +24,12 @@ for _ in $(seq 1 300); do
     cat "$home/desk.log" >&2
     exit 1
   fi
-  if xdotool search --onlyvisible --name 'BHXH' >/dev/null 2>&1; then
+  if wid=$(xdotool search --onlyvisible --pid "$pid" 2>/dev/null | head -1) && [ -n "$wid" ]; then
     ms=$(( ($(date +%s%N) - start) / 1000000 ))
     echo "smoke: window up after ${ms} ms"
     if [ -n "$shot" ]; then
       sleep 1.5   # let the first frames paint
-      import -window root "$shot"
+      import -window "$wid" "$shot"
       echo "smoke: screenshot $shot"
     fi
     exit 0
