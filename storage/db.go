@@ -1,0 +1,156 @@
+// Package storage is the only package that imports Badger: the encrypted local store of an
+// office, its keyring of officer keyslots, and (as the product grows) the key schema, the indexes
+// and the outbox. Storage errors are translated into app error kinds at this boundary.
+package storage
+
+import (
+	"errors"
+	"fmt"
+	"path/filepath"
+	"time"
+
+	"github.com/dgraph-io/badger/v4"
+	"github.com/dgraph-io/badger/v4/options"
+
+	"bhxhdesk/app"
+)
+
+// Config opens a store. Zero values take the documented defaults.
+type Config struct {
+	// Dir is the store folder: keyring.json and the Badger folder "db" inside it.
+	Dir string
+	// KDF is the argon2id cost of keyslots; DefaultKDF when zero (tests use a cheap one).
+	KDF KDF
+	// Now is the clock; time.Now when nil.
+	Now func() time.Time
+	// CacheMB bounds Badger's block and index caches together; 64 when zero. Badger's defaults
+	// take over 1 GB at a million records.
+	CacheMB int64
+}
+
+func (c *Config) defaults() {
+	if c.KDF == (KDF{}) {
+		c.KDF = DefaultKDF
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	if c.CacheMB == 0 {
+		c.CacheMB = 64
+	}
+}
+
+// DB is an open, decrypted store.
+type DB struct {
+	cfg     Config
+	Keyring *Keyring
+	bdb     *badger.DB
+}
+
+// Create makes a new store in cfg.Dir with its first account and returns it open, with the
+// recovery secret to hand to the province (shown once).
+func Create(cfg Config, user, password string) (*DB, string, error) {
+	cfg.defaults()
+	kr, key, secret, err := NewKeyring(cfg.Dir, user, password, cfg.KDF, cfg.Now)
+	if err != nil {
+		return nil, "", err
+	}
+	db, err := openBadger(cfg, kr, key)
+	if err != nil {
+		return nil, "", err
+	}
+	return db, secret, nil
+}
+
+// Open unlocks the store with an officer's credentials. A wrong user or password fails with the
+// Forbidden kind (and backs off that account); a missing store with NotFound.
+func Open(cfg Config, user, password string) (*DB, error) {
+	cfg.defaults()
+	kr, err := OpenKeyring(cfg.Dir, cfg.KDF, cfg.Now)
+	if err != nil {
+		return nil, err
+	}
+	key, err := kr.Unlock(user, password)
+	if err != nil {
+		return nil, err
+	}
+	return openBadger(cfg, kr, key)
+}
+
+// OpenRecovery unlocks the store with the province's recovery secret.
+func OpenRecovery(cfg Config, secret string) (*DB, error) {
+	cfg.defaults()
+	kr, err := OpenKeyring(cfg.Dir, cfg.KDF, cfg.Now)
+	if err != nil {
+		return nil, err
+	}
+	key, err := kr.UnlockRecovery(secret)
+	if err != nil {
+		return nil, err
+	}
+	return openBadger(cfg, kr, key)
+}
+
+func openBadger(cfg Config, kr *Keyring, key []byte) (*DB, error) {
+	cache := cfg.CacheMB << 20
+	opts := badger.DefaultOptions(filepath.Join(cfg.Dir, "db")).
+		WithEncryptionKey(key).
+		WithEncryptionKeyRotationDuration(30 * 24 * time.Hour).
+		WithSyncWrites(true). // a registration reported as saved survives a power cut
+		// With encryption Badger needs both caches, or it panics at the first flush.
+		WithBlockCacheSize(cache * 3 / 4).
+		WithIndexCacheSize(cache / 4).
+		WithMemTableSize(16 << 20).
+		WithNumMemtables(2).
+		WithValueLogFileSize(64 << 20). // not 2 GiB pre-sized files on an office PC
+		WithBaseTableSize(4 << 20).
+		WithNumCompactors(2).
+		WithCompression(options.ZSTD).
+		WithLogger(nil)
+	bdb, err := badger.Open(opts)
+	if err != nil {
+		return nil, translate("open store", err)
+	}
+	return &DB{cfg: cfg, Keyring: kr, bdb: bdb}, nil
+}
+
+// Close flushes and closes the store.
+func (db *DB) Close() error { return translate("close store", db.bdb.Close()) }
+
+// translate turns Badger errors into app kinds at the boundary.
+func translate(op string, err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, badger.ErrKeyNotFound):
+		return &app.Error{Kind: app.NotFound, Code: "not_found", Err: fmt.Errorf("%s: %w", op, err)}
+	case errors.Is(err, badger.ErrConflict):
+		return &app.Error{Kind: app.Conflict, Code: "write_conflict", Err: fmt.Errorf("%s: %w", op, err)}
+	case errors.Is(err, badger.ErrEncryptionKeyMismatch):
+		return &app.Error{Kind: app.Forbidden, Code: "bad_credentials", Err: fmt.Errorf("%s: %w", op, err)}
+	}
+	return &app.Error{Kind: app.Internal, Code: "store_failed", Err: fmt.Errorf("%s: %w", op, err)}
+}
+
+// Put and Get are the raw, durable primitives the key schema builds on.
+
+// Put writes value under key in one durable transaction.
+func (db *DB) Put(key, value []byte) error {
+	return translate("put", db.bdb.Update(func(txn *badger.Txn) error { return txn.Set(key, value) }))
+}
+
+// Get reads key; ok is false when it does not exist.
+func (db *DB) Get(key []byte) (value []byte, ok bool, err error) {
+	err = db.bdb.View(func(txn *badger.Txn) error {
+		item, err := txn.Get(key)
+		if err != nil {
+			return err
+		}
+		value, err = item.ValueCopy(nil)
+		return err
+	})
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return nil, false, nil
+	}
+	return value, err == nil, translate("get", err)
+}
