@@ -1,0 +1,195 @@
+package storage
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/dgraph-io/badger/v4"
+
+	"bhxhdesk/app"
+)
+
+// AuditEntry is one line of the append-only audit log (nhật ký truy cập, DOMAIN §9): who did or
+// saw what, when, on which record. Detail must not hold an unmasked personal ID.
+type AuditEntry struct {
+	Seq    uint64    `json:"seq"`
+	At     time.Time `json:"at"`
+	User   string    `json:"user"`
+	Action string    `json:"action"` // e.g. "dossier.create", "person.view"
+	Entity string    `json:"entity"` // e.g. the dossier code
+	Detail string    `json:"detail,omitempty"`
+	Prev   string    `json:"prev"` // hash of the previous entry, hex; "" for the first
+	Hash   string    `json:"hash"` // SHA-256 over Prev and this entry's fields
+}
+
+type auditHead struct {
+	Seq  uint64 `json:"seq"`
+	Hash string `json:"hash"`
+}
+
+// hashOf is the chain hash: SHA-256 of the previous hash and a length-prefixed encoding of the
+// entry's fields, so no field can be shifted into another.
+func hashOf(e AuditEntry) string {
+	h := sha256.New()
+	var n [8]byte
+	write := func(s string) {
+		binary.BigEndian.PutUint64(n[:], uint64(len(s)))
+		h.Write(n[:])
+		h.Write([]byte(s))
+	}
+	binary.BigEndian.PutUint64(n[:], e.Seq)
+	h.Write(n[:])
+	write(e.Prev)
+	write(e.At.UTC().Format(time.RFC3339Nano))
+	write(e.User)
+	write(e.Action)
+	write(e.Entity)
+	write(e.Detail)
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// Tx is one short read-write transaction. Everything a use case writes — entity, indexes,
+// outbox operation and audit entry — goes through one Tx, so it is all stored or none of it.
+type Tx struct {
+	txn *badger.Txn
+	db  *DB
+}
+
+// Update runs fn in a read-write transaction and commits it durably. Badger write conflicts
+// are retried here (up to 5 times), never by callers.
+func (db *DB) Update(fn func(*Tx) error) error {
+	var err error
+	for attempt := 0; attempt < 5; attempt++ {
+		err = db.bdb.Update(func(txn *badger.Txn) error { return fn(&Tx{txn: txn, db: db}) })
+		if !errors.Is(err, badger.ErrConflict) {
+			break
+		}
+	}
+	var ae *app.Error
+	if errors.As(err, &ae) {
+		return err // a domain error from fn passes through unchanged
+	}
+	return translate("update", err)
+}
+
+// Set writes key in the transaction.
+func (tx *Tx) Set(key, value []byte) error { return tx.txn.Set(key, value) }
+
+// Get reads key in the transaction; ok is false when it does not exist.
+func (tx *Tx) Get(key []byte) ([]byte, bool, error) {
+	item, err := tx.txn.Get(key)
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	v, err := item.ValueCopy(nil)
+	return v, err == nil, err
+}
+
+// Audit appends an entry to the hash chain in this transaction. Two transactions appending at
+// once conflict on the chain head, and Update retries the loser, so the chain stays linear.
+func (tx *Tx) Audit(e AuditEntry) error {
+	var head auditHead
+	raw, ok, err := tx.Get(keyAuditHead)
+	if err != nil {
+		return err
+	}
+	if ok {
+		if err := json.Unmarshal(raw, &head); err != nil {
+			return fmt.Errorf("audit head: %w", err)
+		}
+	}
+	e.Seq, e.Prev = head.Seq+1, head.Hash
+	if e.At.IsZero() {
+		e.At = tx.db.cfg.Now()
+	}
+	e.At = e.At.UTC()
+	e.Hash = hashOf(e)
+	data, err := json.Marshal(e)
+	if err != nil {
+		return err
+	}
+	headData, err := json.Marshal(auditHead{Seq: e.Seq, Hash: e.Hash})
+	if err != nil {
+		return err
+	}
+	if err := tx.Set(auditKey(e.Seq), data); err != nil {
+		return err
+	}
+	return tx.Set(keyAuditHead, headData)
+}
+
+// AuditReport is the answer of VerifyAudit.
+type AuditReport struct {
+	OK      bool   `json:"ok"`
+	Entries uint64 `json:"entries"`
+	// FirstBroken is the sequence number of the first entry that fails (0 when OK), and Reason
+	// says how: edited, missing, inserted, reordered, or the tail cut off.
+	FirstBroken uint64 `json:"first_broken,omitempty"`
+	Reason      string `json:"reason,omitempty"`
+}
+
+// VerifyAudit walks the whole chain and reports the first entry that was edited, deleted,
+// inserted or moved, and whether the tail was cut (the head no longer matches the last entry).
+func (db *DB) VerifyAudit() (AuditReport, error) {
+	var rep AuditReport
+	err := db.bdb.View(func(txn *badger.Txn) error {
+		var head auditHead
+		if item, err := txn.Get(keyAuditHead); err == nil {
+			if err := item.Value(func(v []byte) error { return json.Unmarshal(v, &head) }); err != nil {
+				rep.Reason = "head_unreadable"
+				return nil
+			}
+		} else if !errors.Is(err, badger.ErrKeyNotFound) {
+			return err
+		}
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: prefixAudit, PrefetchValues: true, PrefetchSize: 64})
+		defer it.Close()
+		prev, want := "", uint64(1)
+		for it.Rewind(); it.Valid(); it.Next() {
+			item := it.Item()
+			keySeq := binary.BigEndian.Uint64(bytes.TrimPrefix(item.Key(), prefixAudit))
+			var e AuditEntry
+			if err := item.Value(func(v []byte) error { return json.Unmarshal(v, &e) }); err != nil {
+				rep.FirstBroken, rep.Reason = keySeq, "unreadable"
+				return nil
+			}
+			switch {
+			case keySeq != want:
+				rep.FirstBroken, rep.Reason = want, "missing"
+				if keySeq < want {
+					rep.FirstBroken, rep.Reason = keySeq, "inserted"
+				}
+			case e.Seq != keySeq:
+				rep.FirstBroken, rep.Reason = keySeq, "reordered"
+			case e.Prev != prev:
+				rep.FirstBroken, rep.Reason = keySeq, "chain_broken"
+			case hashOf(e) != e.Hash:
+				rep.FirstBroken, rep.Reason = keySeq, "edited"
+			}
+			if rep.Reason != "" {
+				return nil
+			}
+			prev, want = e.Hash, want+1
+			rep.Entries++
+		}
+		if head.Seq != rep.Entries || head.Hash != prev {
+			rep.FirstBroken, rep.Reason = rep.Entries+1, "tail_cut"
+			if head.Seq < rep.Entries {
+				rep.FirstBroken, rep.Reason = head.Seq+1, "inserted"
+			}
+			return nil
+		}
+		rep.OK = true
+		return nil
+	})
+	return rep, translate("verify audit", err)
+}
