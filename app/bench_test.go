@@ -107,6 +107,40 @@ func TestLoadRulesFailsLoudly(t *testing.T) {
 	}
 }
 
+func TestLocalSupportIsVersionedAndWarns(t *testing.T) {
+	r, err := assets.Load(fstest.MapFS{"local_support.json": {Data: []byte(`{"entries":[
+	 {"province":"01","group":"poor","from":"2025-07","amount":50000,"source":"Nghị quyết HĐND (test)","status":"reported"}]}`)}})
+	require.NoError(t, err)
+	q, err := r.Rules.Quote(app.QuoteRequest{Income: 1_500_000, Method: app.Method{Kind: app.Monthly, Months: 1}, Month: app.MonthOf(2025, 9),
+		Groups: []app.SupportGroup{app.Poor}, Province: "01", SupportMonthsUsed: 120})
+	require.NoError(t, err)
+	assert.Equal(t, app.Money(0), q.StateSupport, "the state's 120 months are used up")
+	assert.Equal(t, app.Money(50_000), q.LocalSupport, "the province's support is counted on its own")
+	assert.Contains(t, q.Warnings, "rule_reported:local_support")
+	assert.Contains(t, q.Rules, app.Version{Table: "local_support", From: app.MonthOf(2025, 7), Source: "Nghị quyết HĐND (test)", Status: app.Reported})
+}
+
+func TestLocalSupportOverlapHiddenByProposedEntry(t *testing.T) {
+	_, err := assets.Load(fstest.MapFS{"local_support.json": {Data: []byte(`{"entries":[
+	 {"province":"01","group":"poor","from":"2025-07","amount":50000,"source":"a","status":"confirmed"},
+	 {"province":"01","group":"poor","from":"2026-01","amount":70000,"source":"b","status":"proposed"},
+	 {"province":"01","group":"poor","from":"2026-07","amount":90000,"source":"c","status":"confirmed"}]}`)}})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "overlaps")
+}
+
+func TestSupportGroupsIncludeEthnicity(t *testing.T) {
+	f := validForm()
+	f.Ethnicity, f.SupportGroup = "02", "other"
+	r, err := newValidator().Validate(f)
+	require.NoError(t, err)
+	assert.Equal(t, []app.SupportGroup{app.Other, app.EthnicMinority}, r.SupportGroups())
+	q, err := ref.Rules.Quote(app.QuoteRequest{Income: r.Income, Method: r.Method, Month: month(t, "2025-09"), Groups: r.SupportGroups()})
+	require.NoError(t, err)
+	assert.Equal(t, app.EthnicMinority, q.Group, "a Tày citizen gets 30%, not 20%")
+	assert.Equal(t, app.Money(99_000), q.StateSupport)
+}
+
 func TestLocalSupportAddsToStateSupport(t *testing.T) {
 	// A province resolution (test data): +10% of 22% × the poverty line for near-poor, from 2025-07.
 	r, err := assets.Load(fstest.MapFS{"local_support.json": {Data: []byte(`{"entries":[

@@ -111,11 +111,14 @@ func (r *Rules) Quote(q QuoteRequest) (Quote, error) {
 	share, ok4 := r.SupportShare.At(m)
 	caps, ok5 := r.Caps.At(m)
 	if !ok1 || !ok2 || !ok3 || !ok4 || !ok5 {
-		return Quote{}, Errorf(Unavailable, "rules_missing", "month", m.String())
+		return Quote{}, &Error{Kind: Unavailable, Code: "rules_missing", Field: "start_month", Args: map[string]string{"month": m.String()}}
 	}
 	out := Quote{Method: q.Method.String(), Months: q.Method.Months, FromMonth: m, Income: q.Income, PovertyLine: pl.Value, Floor: pl.Value,
 		Ceiling: Money(con.Value.CeilingMultiplier) * ref.Value, Warnings: []string{}}
 	out.ToMonth = m.Add(out.Months - 1)
+	if q.Method.Kind == Missing {
+		out.ToMonth = m // a one-off payment for past shortfall, not future months
+	}
 	used := func(table string, from Month, source string, status Status) {
 		out.Rules = append(out.Rules, Version{table, from, source, status})
 		if status == Reported {
@@ -136,15 +139,15 @@ func (r *Rules) Quote(q QuoteRequest) (Quote, error) {
 	switch q.Method.Kind {
 	case Ahead:
 		if q.Method.Months > caps.Value.AheadMax {
-			return Quote{}, Errorf(Invalid, "method_ahead_range", "max", strconv.Itoa(caps.Value.AheadMax))
+			return Quote{}, &Error{Kind: Invalid, Code: "method_ahead_range", Field: "method", Args: map[string]string{"max": strconv.Itoa(caps.Value.AheadMax)}}
 		}
 	case Missing:
 		if q.Method.Months > caps.Value.MissingMax {
-			return Quote{}, Errorf(Invalid, "method_missing_range", "max", strconv.Itoa(caps.Value.MissingMax))
+			return Quote{}, &Error{Kind: Invalid, Code: "method_missing_range", Field: "method", Args: map[string]string{"max": strconv.Itoa(caps.Value.MissingMax)}}
 		}
 	case Monthly, Quarter, Half, Yearly:
 	default:
-		return Quote{}, Errorf(Invalid, "method_invalid", "value", q.Method.String())
+		return Quote{}, &Error{Kind: Invalid, Code: "method_invalid", Field: "method", Args: map[string]string{"value": q.Method.String()}}
 	}
 
 	// Highest applicable group wins (Decree 159/2025; Decree 134/2015 art. 14).
@@ -167,17 +170,22 @@ func (r *Rules) Quote(q QuoteRequest) (Quote, error) {
 	if out.SupportShare == 0 {
 		out.SupportMonths = 0
 	}
-	local := r.localMonthly(q.Province, out.Group, m, base)
-	if local > 0 && out.SupportMonths > 0 {
-		out.LocalSupport = local * Money(out.SupportMonths)
-		used("local_support", m, "province "+q.Province, Confirmed)
+	// A province's own support is counted on its own: the state's lifetime cap does not limit
+	// it, but a method without state support (missing time) carries none either.
+	if ls, ok := r.localSupport(q.Province, out.Group, m); ok && (q.Method.Kind != Missing || caps.Value.MissingSupport) {
+		monthly := ls.Amount
+		if monthly == 0 {
+			monthly = ls.Share.Of(base)
+		}
+		out.LocalSupport = monthly * Money(out.Months)
+		used("local_support", ls.From, ls.Source, ls.Status)
 	}
 
 	var rate *big.Rat
 	if q.Method.Kind == Ahead || q.Method.Kind == Missing {
 		fr, ok := r.FundRates[m.Year()-1]
 		if !ok {
-			return Quote{}, Errorf(Unavailable, "fund_rate_missing", "year", strconv.Itoa(m.Year()-1))
+			return Quote{}, &Error{Kind: Unavailable, Code: "fund_rate_missing", Field: "start_month", Args: map[string]string{"year": strconv.Itoa(m.Year() - 1)}}
 		}
 		rate = fr.rat
 		out.FundRate = fr.MonthlyRate
@@ -234,17 +242,14 @@ func checkIncome(tn, floor, ceiling, step Money) error {
 	return nil
 }
 
-// localMonthly is the province's own monthly support for a group in month m.
-func (r *Rules) localMonthly(province string, g SupportGroup, m Month, base Money) Money {
+// localSupport is the province's own support entry for a group in month m.
+func (r *Rules) localSupport(province string, g SupportGroup, m Month) (LocalSupport, bool) {
 	for _, l := range r.LocalSupport[province] {
 		if l.Group == g && l.Status != Proposed && l.covers(m) {
-			if l.Amount > 0 {
-				return l.Amount
-			}
-			return l.Share.Of(base)
+			return l, true
 		}
 	}
-	return 0
+	return LocalSupport{}, false
 }
 
 // presentValue is Σ_{i=1..n} a / (1+r)^(i−1), computed exactly and rounded half up once.

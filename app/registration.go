@@ -101,6 +101,16 @@ type Registration struct {
 	Requests          string
 }
 
+// SupportGroups are the groups the person may claim: the declared one and, for an ethnicity
+// other than 01 Kinh, ethnic-minority. The calculator applies the highest (DOMAIN §3).
+func (r Registration) SupportGroups() []SupportGroup {
+	gs := []SupportGroup{r.SupportGroup}
+	if r.Ethnicity != "" && r.Ethnicity != "01" && r.SupportGroup != EthnicMinority {
+		gs = append(gs, EthnicMinority)
+	}
+	return gs
+}
+
 // Form turns a Registration back into its interchange form.
 func (r Registration) Form() RegistrationForm {
 	return RegistrationForm{
@@ -303,7 +313,11 @@ func (val *Validator) crossChecks(sl validator.StructLevel) {
 				report(sl, f.PersonalID, "personal_id", code, "digit", strconv.Itoa(d), "want", strconv.Itoa(want))
 			}
 		} else if gerr == nil && (d%2 == 0) != (g == Male) {
-			report(sl, f.PersonalID, "personal_id", "personal_id_sex", "digit", strconv.Itoa(d))
+			want := d + 1 // same century, the other sex
+			if g == Male {
+				want = d - 1
+			}
+			report(sl, f.PersonalID, "personal_id", "personal_id_sex", "digit", strconv.Itoa(d), "want", strconv.Itoa(want))
 		}
 		if berr == nil && id.YearDigits() != b.Year%100 {
 			report(sl, f.PersonalID, "personal_id", "personal_id_year", "digits", f.PersonalID[4:6], "year", strconv.Itoa(b.Year))

@@ -362,15 +362,18 @@ func LoadRules(base fs.FS, dir string, overrides ...fs.FS) (*Rules, error) {
 // checkOverlapOnly is check for tables that may have gaps (a province's support may stop).
 func (t *Timeline[T]) checkOverlapOnly() error {
 	sort.SliceStable(t.Entries, func(i, j int) bool { return t.Entries[i].From < t.Entries[j].From })
+	var applied []Dated[T]
 	for i, e := range t.Entries {
 		if e.From == 0 || e.Source == "" || (e.To != 0 && e.To < e.From) {
 			return fmt.Errorf("rule table %s entry %d: from month and source needed", t.Name, i)
 		}
-		if i > 0 {
-			prev := t.Entries[i-1]
-			if prev.Status != Proposed && e.Status != Proposed && (prev.To == 0 || prev.To >= e.From) {
-				return fmt.Errorf("rule table %s: entry from %s overlaps the one from %s", t.Name, prev.From, e.From)
-			}
+		if e.Status != Proposed {
+			applied = append(applied, e)
+		}
+	}
+	for i := 1; i < len(applied); i++ {
+		if prev, e := applied[i-1], applied[i]; prev.To == 0 || prev.To >= e.From {
+			return fmt.Errorf("rule table %s: entry from %s overlaps the one from %s", t.Name, prev.From, e.From)
 		}
 	}
 	return nil

@@ -332,7 +332,7 @@ func FuzzValidate(f *testing.F) {
 			return
 		}
 		// A valid registration always quotes.
-		_, err = ref.Rules.Quote(app.QuoteRequest{Income: r.Income, Method: r.Method, Month: r.StartMonth, Groups: []app.SupportGroup{r.SupportGroup}})
+		_, err = ref.Rules.Quote(app.QuoteRequest{Income: r.Income, Method: r.Method, Month: r.StartMonth, Groups: r.SupportGroups()})
 		if app.KindOf(err) == app.Unavailable {
 			return // e.g. no fund rate yet for that year
 		}

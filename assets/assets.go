@@ -26,14 +26,15 @@ type Reference struct {
 }
 
 // Load reads and checks every embedded table. It fails loudly, naming the file and entry, when
-// a table is inconsistent. overrides are folders of rule files that replace the embedded ones
-// (an administrator's corrections).
+// a table is inconsistent. overrides are folders of rule and calendar files (same names as
+// in rules/ and calendar/) that replace or add to the embedded ones: an administrator's
+// corrections.
 func Load(overrides ...fs.FS) (*Reference, error) {
 	rules, err := app.LoadRules(FS, "rules", overrides...)
 	if err != nil {
 		return nil, err
 	}
-	cals, err := calendar.Load(FS, "calendar")
+	cals, err := calendar.Load(FS, "calendar", overrides...)
 	if err != nil {
 		return nil, err
 	}

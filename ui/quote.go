@@ -101,7 +101,7 @@ func (s *QuoteScreen) build(st QuoteState) {
 		methodNames[i] = s.t("method." + string(m))
 	}
 	s.Method = widget.NewSelect(methodNames, nil)
-	s.Months = &widget.Entry{Text: st.Months, PlaceHolder: "12", OnChanged: func(string) { s.recompute() }}
+	s.Months = &widget.Entry{Text: st.Months, PlaceHolder: s.t("quote.months_placeholder"), OnChanged: func(string) { s.recompute() }}
 	s.Months.ExtendBaseWidget(s.Months)
 
 	groupNames := make([]string, len(app.SupportGroups))
@@ -112,7 +112,7 @@ func (s *QuoteScreen) build(st QuoteState) {
 	s.Group = widget.NewRadioGroup(groupNames, nil)
 	s.Group.Required = true
 
-	s.Month = &widget.Entry{Text: st.Month, PlaceHolder: "MM/YYYY", OnChanged: func(string) { s.recompute() }}
+	s.Month = &widget.Entry{Text: st.Month, PlaceHolder: s.t("quote.month_placeholder"), OnChanged: func(string) { s.recompute() }}
 	s.Month.ExtendBaseWidget(s.Month)
 
 	provNames := []string{s.t("province.none")}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"path"
 	"sort"
 	"strconv"
 	"strings"
@@ -81,20 +80,36 @@ func parseClock(s string) (clock, error) {
 }
 
 // Load reads every YYYY.json and provinces.json in dir of fsys, and checks them: each year's
-// dates lie in that year, a day is not both off and worked, make-up days fall on weekends.
-func Load(fsys fs.FS, dir string) (*Book, error) {
+// dates lie in that year, a day is not both off and worked, make-up days fall on weekends. Files
+// of the same names at the root of an override folder (an administrator's) replace or add years
+// and replace provinces.json.
+func Load(fsys fs.FS, dir string, overrides ...fs.FS) (*Book, error) {
 	b := &Book{years: map[int]Year{}, overrides: map[string]Override{}}
 	entries, err := fs.ReadDir(fsys, dir)
 	if err != nil {
 		return nil, fmt.Errorf("calendar: %w", err)
 	}
+	source := map[string]fs.FS{} // file name → the folder it is read from (last one wins)
 	for _, e := range entries {
-		name := e.Name()
-		if !strings.HasSuffix(name, ".json") || name == "provinces.json" {
+		source[e.Name()] = sub(fsys, dir)
+	}
+	for _, o := range overrides {
+		oe, err := fs.ReadDir(o, ".")
+		if err != nil {
+			continue
+		}
+		for _, e := range oe {
+			if isYearFile(e.Name()) || e.Name() == "provinces.json" {
+				source[e.Name()] = o
+			}
+		}
+	}
+	for name, from := range source {
+		if !isYearFile(name) {
 			continue
 		}
 		var y Year
-		if err := readJSON(fsys, path.Join(dir, name), &y); err != nil {
+		if err := readJSON(from, name, &y); err != nil {
 			return nil, err
 		}
 		if want := strings.TrimSuffix(name, ".json"); strconv.Itoa(y.Year) != want {
@@ -109,7 +124,11 @@ func Load(fsys fs.FS, dir string) (*Book, error) {
 		return nil, errors.New("calendar: no year files")
 	}
 	var of overridesFile
-	if err := readJSON(fsys, path.Join(dir, "provinces.json"), &of); err != nil {
+	pf, ok := source["provinces.json"]
+	if !ok {
+		return nil, errors.New("calendar: provinces.json missing")
+	}
+	if err := readJSON(pf, "provinces.json", &of); err != nil {
 		return nil, err
 	}
 	if b.defaultCutoff, err = parseClock(of.DefaultCutoff); err != nil {
@@ -127,6 +146,20 @@ func Load(fsys fs.FS, dir string) (*Book, error) {
 		b.overrides[code] = o
 	}
 	return b, nil
+}
+
+func isYearFile(name string) bool {
+	y, ok := strings.CutSuffix(name, ".json")
+	_, err := strconv.Atoi(y)
+	return ok && len(y) == 4 && err == nil
+}
+
+func sub(fsys fs.FS, dir string) fs.FS {
+	s, err := fs.Sub(fsys, dir)
+	if err != nil {
+		return fsys
+	}
+	return s
 }
 
 func readJSON(fsys fs.FS, name string, v any) error {
@@ -231,11 +264,18 @@ func (b *Book) For(province string) *Calendar {
 // ErrNoCalendar is wrapped when a date falls in a year with no published calendar.
 var ErrNoCalendar = errors.New("no published calendar for this year")
 
+// NoCalendarError names the year that has no published calendar; it wraps ErrNoCalendar.
+type NoCalendarError struct{ Year int }
+
+func (e *NoCalendarError) Error() string { return fmt.Sprintf("%v: %d", ErrNoCalendar, e.Year) }
+
+func (e *NoCalendarError) Unwrap() error { return ErrNoCalendar }
+
 // IsWorkingDay reports whether the office works on d. It fails with ErrNoCalendar for a year
 // whose calendar is not loaded, rather than guess.
 func (c *Calendar) IsWorkingDay(d Date) (bool, error) {
 	if _, ok := c.book.years[d.Year()]; !ok {
-		return false, fmt.Errorf("%w: %d", ErrNoCalendar, d.Year())
+		return false, &NoCalendarError{Year: d.Year()}
 	}
 	if _, ok := c.work[d]; ok {
 		return true, nil

@@ -62,6 +62,8 @@ func TestCalcExitCodes(t *testing.T) {
 		{"bad group is a usage error", []string{"calc", "--income", "1500000", "--group", "rich"}, 2, ""},
 		{"unknown command", []string{"frobnicate"}, 2, ""},
 		{"no command", []string{}, 2, ""},
+		{"a method cap names the method field", []string{"calc", "--income", "1500000", "--method", "missing:61", "--month", "2025-07"}, 1, "[16] Phương thức đóng: đóng cho thời gian còn thiếu tối đa 60 tháng."},
+		{"a month without rules names the month field", []string{"calc", "--income", "1500000", "--month", "2015-06"}, 1, "Tháng bắt đầu đóng: chưa có quy định"},
 		{"text output in Vietnamese", []string{"calc", "--income", "1.500.000", "--group", "poor", "--month", "2025-09"}, 0, "Người tham gia phải nộp"},
 		{"text output in English", []string{"--lang", "en", "calc", "--income", "1500000", "--group", "poor", "--month", "2025-09"}, 0, "The participant pays"},
 		{"reported rules print a warning", []string{"calc", "--income", "1500000", "--month", "2026-09"}, 0, "chưa được xác nhận"},
@@ -70,7 +72,9 @@ func TestCalcExitCodes(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			code, out, _ := runCLI(t, "", tt.args...)
 			assert.Equal(t, tt.code, code)
-			assert.Contains(t, out, tt.want)
+			if tt.want != "" {
+				assert.Contains(t, out, tt.want)
+			}
 		})
 	}
 }
@@ -117,7 +121,7 @@ func TestValidate(t *testing.T) {
 	require.Len(t, results, 2)
 	assert.Equal(t, true, results[0]["valid"])
 	assert.Equal(t, false, results[1]["valid"])
-	assert.EqualValues(t, 1, results[1]["index"])
+	assert.EqualValues(t, 2, results[1]["index"], "records are numbered from 1, as people count")
 
 	code, out, _ = runCLI(t, bad, "validate")
 	assert.Equal(t, 1, code)
@@ -127,10 +131,38 @@ func TestValidate(t *testing.T) {
 func TestValidateUnreadableInput(t *testing.T) {
 	code, _, _ := runCLI(t, "{not json", "validate", "--json")
 	assert.Equal(t, 2, code)
-	code, _, _ = runCLI(t, `{"full_nam": "x"}`, "validate")
-	assert.Equal(t, 2, code, "a misspelt key is not silently ignored")
+	code, out, _ := runCLI(t, `{"full_nam": "x"}`, "validate")
+	assert.Equal(t, 1, code, "a misspelt key is not silently ignored")
+	assert.Contains(t, out, `"full_nam" không có trong tờ khai TK1-TS`)
 	code, _, _ = runCLI(t, "", "validate", "/does/not/exist.json")
 	assert.Equal(t, 2, code)
+	for _, bad := range []string{"", "null", "[null]", "[]", validJSON + "}", validJSON + validJSON, "[" + validJSON + "]]"} {
+		code, _, errOut := runCLI(t, bad, "validate")
+		assert.Equal(t, 2, code, "input %.20q…", bad)
+		assert.Contains(t, errOut, "Tệp không đọc được dưới dạng JSON")
+	}
+	_, _, errOut := runCLI(t, "", "validate")
+	assert.Contains(t, errOut, "tệp rỗng", "the reason is in Vietnamese, not Go's EOF")
+
+	// A wrong type in one record marks that record, not the whole file.
+	wrongType := strings.Replace(validJSON, `"full_name": "Nguyễn Thị Hồng Ánh"`, `"full_name": 5`, 1)
+	code, out, _ = runCLI(t, "["+validJSON+","+wrongType+"]", "validate", "--json")
+	require.Equal(t, 1, code)
+	var results []map[string]any
+	require.NoError(t, json.Unmarshal([]byte(out), &results))
+	assert.Equal(t, true, results[0]["valid"])
+	e := results[1]["errors"].([]any)[0].(map[string]any)
+	assert.Equal(t, "full_name", e["field"])
+	assert.Equal(t, "json_type", e["code"])
+	assert.Contains(t, e["message_vi"], "[01] Họ và tên: giá trị sai kiểu dữ liệu")
+}
+
+func TestValidateSexDigitWithUnreadableBirthDate(t *testing.T) {
+	bad := strings.Replace(strings.Replace(validJSON, `"001190012345"`, `"001090012345"`, 1), `"1990-05-17"`, `"xx"`, 1)
+	code, out, _ := runCLI(t, bad, "validate")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, out, "không khớp giới tính đã khai (cần 1)")
+	assert.NotContains(t, out, "{")
 }
 
 func TestDeadline(t *testing.T) {
@@ -147,8 +179,28 @@ func TestDeadline(t *testing.T) {
 	code, _, _ = runCLI(t, "", "deadline", "--received", "24/04/2025")
 	assert.Equal(t, 2, code)
 	code, out, _ = runCLI(t, "", "deadline", "--received", "2029-04-24T09:00:00+07:00", "--json")
-	assert.Equal(t, 2, code, "no calendar for 2029")
+	assert.Equal(t, 1, code, "no calendar for 2029: refused, not guessed")
 	assert.Contains(t, out, "calendar_missing")
+	code, out, _ = runCLI(t, "", "deadline", "--received", "2027-12-28T09:00:00+07:00")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, out, "chưa có lịch ngày nghỉ năm 2028", "names the year that is missing")
+
+	code, out, _ = runCLI(t, "", "deadline", "--received", "2027-02-03T09:00:00+07:00")
+	require.Equal(t, 0, code)
+	assert.Contains(t, out, "Lịch ngày nghỉ năm 2027 là dự kiến")
+	code, out, _ = runCLI(t, "", "deadline", "--received", "2027-02-03T09:00:00+07:00", "--json")
+	require.Equal(t, 0, code)
+	assert.Equal(t, []any{"calendar_projected:2027"}, decode(t, out)["warnings"])
+}
+
+func TestCalendarOverrideFolder(t *testing.T) {
+	dir := t.TempDir()
+	// An administrator publishes 2028 (test data).
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "2028.json"), []byte(`{"year":2028,"status":"official","source":"test",
+	 "off":[{"date":"2028-01-03","kind":"holiday","name_vi":"Nghỉ bù Tết Dương lịch","name_en":"Compensatory day"}],"workdays":[]}`), 0o600))
+	code, out, _ := runCLI(t, "", "--rules", dir, "deadline", "--received", "2027-12-30T09:00:00+07:00", "--days", "2", "--json")
+	require.Equal(t, 0, code, out)
+	assert.Equal(t, "2028-01-04", decode(t, out)["due"], "31/12 (1), 01/01 and 03/01 off, 04/01 (2)")
 }
 
 func TestRulesOverrideFolder(t *testing.T) {

@@ -62,7 +62,7 @@ func (c *cli) calc(args []string) int {
 		}
 	}
 	if *used < 0 {
-		return c.usageError("calc: --support-used must not be negative")
+		return c.usageError("calc: --support-used %d: không được âm / must not be negative", *used)
 	}
 	q, err := c.ref.Rules.Quote(app.QuoteRequest{Income: tn, Method: m, Groups: groups, Month: month, Province: *province, SupportMonthsUsed: *used})
 	if err != nil {
@@ -97,19 +97,24 @@ func (c *cli) calc(args []string) int {
 	return exitOK
 }
 
-// refused reports an error from a rule: exit 1 for Invalid, 2 for anything else (missing rule
-// data is not the citizen's fault, but the command could not answer).
+// refused reports a refusal by the rules (exit 1): an invalid value, or a month or year the
+// rule data does not cover yet. Anything else is an internal failure (exit 2).
 func (c *cli) refused(err error, asJSON bool) int {
+	kind := app.KindOf(err)
 	ps := c.problems(err)
 	if asJSON {
 		if code := c.writeJSON(map[string]any{"valid": false, "errors": ps}); code != exitOK {
 			return code
 		}
 	} else {
-		fmt.Fprintln(c.stdout, c.t("cli.invalid"))
+		header := "cli.invalid"
+		if kind != app.Invalid {
+			header = "quote.error"
+		}
+		fmt.Fprintln(c.stdout, c.t(header))
 		c.printProblems(ps)
 	}
-	if app.KindOf(err) == app.Invalid {
+	if kind == app.Invalid || kind == app.Unavailable {
 		return exitInvalid
 	}
 	return exitUsage
@@ -135,26 +140,32 @@ func (c *cli) validate(args []string) int {
 	if err != nil {
 		return c.usageError("validate: %v", err)
 	}
-	forms, isArray, err := decodeForms(data)
+	records, isArray, err := splitRecords(data)
 	if err != nil {
-		msg := c.t("err.json", "detail", err.Error())
+		detailVI, detailEN := jsonProblem(err)
 		if *asJSON {
-			_ = c.writeJSON(map[string]any{"valid": false, "errors": []problem{{"", "json", c.ref.Catalog.T(app.VI, "err.json", "detail", err.Error()), c.ref.Catalog.T(app.EN, "err.json", "detail", err.Error())}}})
+			_ = c.writeJSON(map[string]any{"valid": false, "errors": []problem{{"", "json",
+				c.ref.Catalog.T(app.VI, "err.json", "detail", detailVI), c.ref.Catalog.T(app.EN, "err.json", "detail", detailEN)}}})
 		} else {
-			fmt.Fprintln(c.stderr, "bhxh: "+msg)
+			fmt.Fprintln(c.stderr, "bhxh: "+c.t("err.json", "detail", map[app.Lang]string{app.VI: detailVI, app.EN: detailEN}[c.lang]))
 		}
 		return exitUsage
 	}
 	v := app.NewValidator(c.ref.Rules, c.ref.Places, c.now)
-	results := make([]validationResult, len(forms))
+	results := make([]validationResult, len(records))
 	code := exitOK
-	for i, f := range forms {
+	for i, rec := range records {
 		r := validationResult{Valid: true, Errors: []problem{}}
 		if isArray {
-			r.Index = &i
+			n := i + 1
+			r.Index = &n
 		}
-		if _, err := v.Validate(f); err != nil {
-			if app.KindOf(err) != app.Invalid {
+		f, err := decodeForm(rec)
+		if err == nil {
+			_, err = v.Validate(f)
+		}
+		if err != nil {
+			if k := app.KindOf(err); k != app.Invalid && k != app.Unavailable {
 				return c.usageError("validate: %v", err)
 			}
 			r.Valid, r.Errors, code = false, c.problems(err), exitInvalid
@@ -170,7 +181,7 @@ func (c *cli) validate(args []string) int {
 	for i, r := range results {
 		prefix := ""
 		if isArray {
-			prefix = c.t("cli.record", "index", strconv.Itoa(i)) + ": "
+			prefix = c.t("cli.record", "index", strconv.Itoa(i+1)) + ": "
 		}
 		if r.Valid {
 			fmt.Fprintln(c.stdout, prefix+c.t("cli.valid"))
@@ -182,36 +193,84 @@ func (c *cli) validate(args []string) int {
 	return code
 }
 
-// decodeForms reads one registration object or an array of them, refusing unknown keys so a
-// misspelt field is not silently ignored.
-func decodeForms(data []byte) ([]app.RegistrationForm, bool, error) {
-	data = bytes.TrimSpace(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))) // Excel and Notepad add a BOM
-	strict := func(b []byte, v any) error {
-		dec := json.NewDecoder(bytes.NewReader(b))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(v); err != nil {
-			return err
-		}
-		if dec.More() {
-			return errors.New("trailing data after the JSON value")
-		}
-		return nil
+// splitRecords reads one JSON object or an array of objects (records numbered from 1), with
+// nothing after it; a byte-order mark (Excel, Notepad) is skipped.
+func splitRecords(data []byte) ([]json.RawMessage, bool, error) {
+	data = bytes.TrimSpace(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")))
+	if len(data) == 0 {
+		return nil, false, errEmpty
 	}
-	if len(data) > 0 && data[0] == '[' {
-		var fs []app.RegistrationForm
-		if err := strict(data, &fs); err != nil {
-			return nil, true, err
-		}
-		if len(fs) == 0 {
-			return nil, true, errors.New("empty array")
-		}
-		return fs, true, nil
-	}
-	var f app.RegistrationForm
-	if err := strict(data, &f); err != nil {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	var first json.RawMessage
+	if err := dec.Decode(&first); err != nil {
 		return nil, false, err
 	}
-	return []app.RegistrationForm{f}, false, nil
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, false, errTrailing
+	}
+	switch first[0] {
+	case '{':
+		return []json.RawMessage{first}, false, nil
+	case '[':
+		var recs []json.RawMessage
+		if err := json.Unmarshal(first, &recs); err != nil {
+			return nil, true, err
+		}
+		if len(recs) == 0 {
+			return nil, true, errEmpty
+		}
+		for _, r := range recs {
+			if len(r) == 0 || r[0] != '{' {
+				return nil, true, errNotObject
+			}
+		}
+		return recs, true, nil
+	}
+	return nil, false, errNotObject
+}
+
+var (
+	errEmpty     = errors.New("empty")
+	errTrailing  = errors.New("trailing")
+	errNotObject = errors.New("not an object")
+)
+
+// decodeForm decodes one record, refusing unknown keys so a misspelt field is not silently
+// ignored; a wrong type is reported as that field's problem.
+func decodeForm(rec json.RawMessage) (app.RegistrationForm, error) {
+	var f app.RegistrationForm
+	dec := json.NewDecoder(bytes.NewReader(rec))
+	dec.DisallowUnknownFields()
+	err := dec.Decode(&f)
+	var te *json.UnmarshalTypeError
+	switch {
+	case err == nil:
+		return f, nil
+	case errors.As(err, &te):
+		return f, &app.ValidationError{Problems: []app.FieldProblem{{Field: te.Field, Code: "json_type", Args: map[string]string{"type": te.Value}}}}
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		return f, &app.ValidationError{Problems: []app.FieldProblem{{Field: name, Code: "json_unknown_field", Args: map[string]string{"name": name}}}}
+	}
+	return f, &app.ValidationError{Problems: []app.FieldProblem{{Code: "json_type", Args: map[string]string{"type": err.Error()}}}}
+}
+
+// jsonProblem explains an unreadable file in both languages.
+func jsonProblem(err error) (vi, en string) {
+	var se *json.SyntaxError
+	switch {
+	case errors.Is(err, errEmpty):
+		return "tệp rỗng", "the file is empty"
+	case errors.Is(err, errTrailing):
+		return "có dữ liệu thừa sau giá trị JSON", "there is data after the JSON value"
+	case errors.Is(err, errNotObject):
+		return "cần một tờ khai (đối tượng JSON) hoặc một mảng tờ khai", "want one registration (a JSON object) or an array of them"
+	case errors.As(err, &se):
+		return fmt.Sprintf("lỗi cú pháp ở byte %d", se.Offset), fmt.Sprintf("syntax error at byte %d", se.Offset)
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return "tệp bị cắt cụt", "the file is truncated"
+	}
+	return err.Error(), err.Error()
 }
 
 // readInput reads the named file, or standard input for "-" or no name.
@@ -241,7 +300,7 @@ func (c *cli) deadline(args []string) int {
 		return c.usageError("deadline: --received %q: cần RFC 3339, ví dụ / want RFC 3339, e.g. 2025-04-24T09:00:00+07:00", *receivedS)
 	}
 	if *days < 0 || *days > 365 {
-		return c.usageError("deadline: --days %d: 0..365", *days)
+		return c.usageError("deadline: --days %d: từ 0 đến 365 / from 0 to 365", *days)
 	}
 	if *province != "" {
 		if _, ok := c.ref.Places.Province(*province); !ok {
@@ -249,8 +308,9 @@ func (c *cli) deadline(args []string) int {
 		}
 	}
 	due, err := calendar.DueDate(received, *days, c.ref.Calendars.For(*province))
-	if errors.Is(err, calendar.ErrNoCalendar) {
-		year := strconv.Itoa(calendar.DateOf(received).Year())
+	var nc *calendar.NoCalendarError
+	if errors.As(err, &nc) {
+		year := strconv.Itoa(nc.Year)
 		var ys []string
 		for _, y := range c.ref.Calendars.Years() {
 			ys = append(ys, strconv.Itoa(y))
@@ -261,9 +321,14 @@ func (c *cli) deadline(args []string) int {
 		return c.usageError("deadline: %v", err)
 	}
 	statuses := map[string]string{}
+	warnings := []string{}
 	for _, d := range append([]calendar.Date{due.Start}, due.Counted...) {
-		if st, ok := c.ref.Calendars.YearStatus(d.Year()); ok {
-			statuses[strconv.Itoa(d.Year())] = st
+		y := strconv.Itoa(d.Year())
+		if st, ok := c.ref.Calendars.YearStatus(d.Year()); ok && statuses[y] == "" {
+			statuses[y] = st
+			if st != "official" {
+				warnings = append(warnings, "calendar_"+st+":"+y)
+			}
 		}
 	}
 	if *asJSON {
@@ -273,10 +338,14 @@ func (c *cli) deadline(args []string) int {
 		}
 		return c.writeJSON(map[string]any{
 			"received": due.Received.Format(time.RFC3339), "start": due.Start.String(), "days": due.Days,
-			"due": due.Date.String(), "working_days": counted, "calendar_status": statuses,
+			"due": due.Date.String(), "working_days": counted, "calendar_status": statuses, "warnings": warnings,
 		})
 	}
 	fmt.Fprintln(c.stdout, c.t("cli.due", "due", due.Date.VNString(), "days", strconv.Itoa(due.Days), "start", due.Start.VNString()))
+	for _, w := range warnings {
+		status, year, _ := strings.Cut(w, ":")
+		fmt.Fprintln(c.stdout, c.t("cli.warning_"+status, "year", year))
+	}
 	for i, d := range due.Counted {
 		name := ""
 		if sp, ok := c.ref.Calendars.For(*province).Special(d); ok {
