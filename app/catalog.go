@@ -69,19 +69,6 @@ func LoadCatalog(fsys fs.FS, dir string) (*Catalog, error) {
 // Has reports whether key exists.
 func (c *Catalog) Has(key string) bool { _, ok := c.msgs[VI][key]; return ok }
 
-// Keys lists every key.
-func (c *Catalog) Keys() []string {
-	ks := make([]string, 0, len(c.msgs[VI]))
-	for k := range c.msgs[VI] {
-		ks = append(ks, k)
-	}
-	sort.Strings(ks)
-	return ks
-}
-
-// Text returns every text of a language (for checks that a screen shows only catalogued text).
-func (c *Catalog) Text(l Lang) map[string]string { return c.msgs[l] }
-
 // T renders key in lang with args (key, value pairs); an unknown key renders as itself so a
 // gap is visible rather than blank.
 func (c *Catalog) T(l Lang, key string, args ...string) string {

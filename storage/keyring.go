@@ -189,10 +189,7 @@ func (k *Keyring) AddUser(key []byte, user, password string) error {
 	if k.find(user) >= 0 {
 		return &app.Error{Kind: app.Conflict, Code: "user_exists", Args: map[string]string{"user": user}}
 	}
-	if err := checkPassword(user, password); err != nil {
-		return err
-	}
-	s, err := k.wrap(user, []byte(password), key)
+	s, err := k.passwordSlot(key, user, password)
 	if err != nil {
 		return err
 	}
@@ -207,10 +204,7 @@ func (k *Keyring) SetPassword(key []byte, user, password string) error {
 	if i < 0 {
 		return &app.Error{Kind: app.NotFound, Code: "user_missing", Args: map[string]string{"user": user}}
 	}
-	if err := checkPassword(user, password); err != nil {
-		return err
-	}
-	s, err := k.wrap(user, []byte(password), key)
+	s, err := k.passwordSlot(key, user, password)
 	if err != nil {
 		return err
 	}
@@ -230,6 +224,14 @@ func (k *Keyring) RemoveUser(user string) error {
 	}
 	k.doc.Slots = append(k.doc.Slots[:i], k.doc.Slots[i+1:]...)
 	return k.save()
+}
+
+// passwordSlot checks the password rules and wraps the data key for user.
+func (k *Keyring) passwordSlot(key []byte, user, password string) (slot, error) {
+	if err := checkPassword(user, password); err != nil {
+		return slot{}, err
+	}
+	return k.wrap(user, []byte(password), key)
 }
 
 func (k *Keyring) find(user string) int {
