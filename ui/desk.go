@@ -33,8 +33,6 @@ type Desk struct {
 	cfg     Config
 	root    *fyne.Container
 	quote   *QuoteScreen
-	lang    *widget.Select
-	title   *widget.Label
 	onTitle func(string)
 }
 
@@ -81,16 +79,16 @@ func (d *Desk) paint() {
 	for i, l := range app.Langs {
 		names[i] = d.t("lang." + string(l))
 	}
-	d.lang = widget.NewSelect(names, func(string) {})
+	lang := widget.NewSelect(names, nil)
 	for i, l := range app.Langs {
 		if l == d.cfg.Lang {
-			d.lang.SetSelectedIndex(i)
+			lang.SetSelectedIndex(i)
 		}
 	}
-	d.lang.OnChanged = func(string) { d.SetLang(app.Langs[d.lang.SelectedIndex()]) }
-	d.title = widget.NewLabelWithStyle(d.t("app.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	header := container.NewBorder(nil, nil, container.NewHBox(widget.NewIcon(theme.DocumentIcon()), d.title),
-		container.NewHBox(widget.NewLabel(d.t("app.language")), d.lang))
+	lang.OnChanged = func(string) { d.SetLang(app.Langs[lang.SelectedIndex()]) }
+	title := widget.NewLabelWithStyle(d.t("app.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	header := container.NewBorder(nil, nil, container.NewHBox(widget.NewIcon(theme.DocumentIcon()), title),
+		container.NewHBox(widget.NewLabel(d.t("app.language")), lang))
 	d.root.Objects = []fyne.CanvasObject{container.NewBorder(container.NewVBox(header, widget.NewSeparator()), nil, nil, nil, d.quote.Content())}
 	d.root.Refresh()
 	if d.onTitle != nil {

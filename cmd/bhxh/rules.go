@@ -307,7 +307,8 @@ func (c *cli) deadline(args []string) int {
 			return c.usageError("deadline: --province %q: %s", *province, c.t("err.province_unknown"))
 		}
 	}
-	due, err := calendar.DueDate(received, *days, c.ref.Calendars.For(*province))
+	cal := c.ref.Calendars.For(*province)
+	due, err := calendar.DueDate(received, *days, cal)
 	var nc *calendar.NoCalendarError
 	if errors.As(err, &nc) {
 		year := strconv.Itoa(nc.Year)
@@ -348,7 +349,7 @@ func (c *cli) deadline(args []string) int {
 	}
 	for i, d := range due.Counted {
 		name := ""
-		if sp, ok := c.ref.Calendars.For(*province).Special(d); ok {
+		if sp, ok := cal.Special(d); ok {
 			name = " — " + sp.NameVI
 			if c.lang == app.EN {
 				name = " — " + sp.NameEN
