@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"io/fs"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -159,3 +160,6 @@ func TestRoundHalfUp(t *testing.T) {
 	assert.Equal(t, app.Money(0), app.Rate(4999).Of(1))
 	assert.Equal(t, app.Money(220_000_000_000_000), app.Rate(2200).Of(1_000_000_000_000_000), "large amounts stay exact")
 }
+
+// assetsFS is the embedded reference data, for tests that load a table with overrides.
+func assetsFS() fs.FS { return assets.FS }

@@ -14,7 +14,7 @@ import (
 
 // FS holds the embedded files.
 //
-//go:embed rules calendar places i18n
+//go:embed rules calendar places i18n fonts workflows
 var FS embed.FS
 
 // Reference is everything loaded from the embedded data, checked.
@@ -23,6 +23,7 @@ type Reference struct {
 	Calendars *calendar.Book
 	Places    *app.Places
 	Catalog   *app.Catalog
+	Workflows *app.Workflows
 }
 
 // Load reads and checks every embedded table. It fails loudly, naming the file and entry, when
@@ -46,7 +47,11 @@ func Load(overrides ...fs.FS) (*Reference, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Reference{Rules: rules, Calendars: cals, Places: places, Catalog: cat}, nil
+	wfs, err := app.LoadWorkflows(FS, "workflows", overrides...)
+	if err != nil {
+		return nil, err
+	}
+	return &Reference{Rules: rules, Calendars: cals, Places: places, Catalog: cat, Workflows: wfs}, nil
 }
 
 // MustLoad is Load for tests and benchmarks.

@@ -15,18 +15,11 @@ import (
 	"bhxhdesk/app"
 )
 
-// AuditEntry is one line of the append-only audit log (nhật ký truy cập, DOMAIN §9): who did or
-// saw what, when, on which record. Detail must not hold an unmasked personal ID.
-type AuditEntry struct {
-	Seq    uint64    `json:"seq"`
-	At     time.Time `json:"at"`
-	User   string    `json:"user"`
-	Action string    `json:"action"` // e.g. "dossier.create", "person.view"
-	Entity string    `json:"entity"` // e.g. the dossier code
-	Detail string    `json:"detail,omitempty"`
-	Prev   string    `json:"prev"` // hash of the previous entry, hex; "" for the first
-	Hash   string    `json:"hash"` // SHA-256 over Prev and this entry's fields
-}
+// AuditEntry and AuditReport are the domain's types (app); the chain lives here.
+type (
+	AuditEntry  = app.AuditEntry
+	AuditReport = app.AuditReport
+)
 
 type auditHead struct {
 	Seq  uint64 `json:"seq"`
@@ -61,9 +54,9 @@ type Tx struct {
 	db  *DB
 }
 
-// Update runs fn in a read-write transaction and commits it durably. Badger write conflicts
+// update runs fn in a read-write transaction and commits it durably. Badger write conflicts
 // are retried here (up to 5 times), never by callers.
-func (db *DB) Update(fn func(*Tx) error) error {
+func (db *DB) update(fn func(*Tx) error) error {
 	var err error
 	for attempt := 0; attempt < 5; attempt++ {
 		err = db.bdb.Update(func(txn *badger.Txn) error { return fn(&Tx{txn: txn, db: db}) })
@@ -78,11 +71,11 @@ func (db *DB) Update(fn func(*Tx) error) error {
 	return translate("update", err)
 }
 
-// Set writes key in the transaction.
-func (tx *Tx) Set(key, value []byte) error { return tx.txn.Set(key, value) }
+// set writes key in the transaction.
+func (tx *Tx) set(key, value []byte) error { return tx.txn.Set(key, value) }
 
-// Get reads key in the transaction; ok is false when it does not exist.
-func (tx *Tx) Get(key []byte) ([]byte, bool, error) {
+// get reads key in the transaction; ok is false when it does not exist.
+func (tx *Tx) get(key []byte) ([]byte, bool, error) {
 	item, err := tx.txn.Get(key)
 	if errors.Is(err, badger.ErrKeyNotFound) {
 		return nil, false, nil
@@ -98,7 +91,7 @@ func (tx *Tx) Get(key []byte) ([]byte, bool, error) {
 // once conflict on the chain head, and Update retries the loser, so the chain stays linear.
 func (tx *Tx) Audit(e AuditEntry) error {
 	var head auditHead
-	raw, ok, err := tx.Get(keyAuditHead)
+	raw, ok, err := tx.get(keyAuditHead)
 	if err != nil {
 		return err
 	}
@@ -121,20 +114,10 @@ func (tx *Tx) Audit(e AuditEntry) error {
 	if err != nil {
 		return err
 	}
-	if err := tx.Set(auditKey(e.Seq), data); err != nil {
+	if err := tx.set(auditKey(e.Seq), data); err != nil {
 		return err
 	}
-	return tx.Set(keyAuditHead, headData)
-}
-
-// AuditReport is the answer of VerifyAudit.
-type AuditReport struct {
-	OK      bool   `json:"ok"`
-	Entries uint64 `json:"entries"`
-	// FirstBroken is the sequence number of the first entry that fails (0 when OK), and Reason
-	// says how: edited, missing, inserted, reordered, or the tail cut off.
-	FirstBroken uint64 `json:"first_broken,omitempty"`
-	Reason      string `json:"reason,omitempty"`
+	return tx.set(keyAuditHead, headData)
 }
 
 // VerifyAudit walks the whole chain and reports the first entry that was edited, deleted,
@@ -192,4 +175,22 @@ func (db *DB) VerifyAudit() (AuditReport, error) {
 		return nil
 	})
 	return rep, translate("verify audit", err)
+}
+
+// AuditEntries lists the audit entries from sequence number from (1 when 0) on, in order: what
+// the breach report and the access log read.
+func (db *DB) AuditEntries(from uint64) ([]AuditEntry, error) {
+	var out []AuditEntry
+	err := db.View(func(t app.Tx) error {
+		tx := t.(*Tx)
+		return tx.scanFrom(prefixAudit, auditKey(max(from, 1)), 0, func(_, v []byte) error {
+			var e AuditEntry
+			if err := json.Unmarshal(v, &e); err != nil {
+				return fmt.Errorf("audit entry: %w", err)
+			}
+			out = append(out, e)
+			return nil
+		})
+	})
+	return out, err
 }

@@ -19,8 +19,8 @@ func newAuditDB(t *testing.T, n int) *DB {
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = db.Close() })
 	for i := 1; i <= n; i++ {
-		require.NoError(t, db.Update(func(tx *Tx) error {
-			if err := tx.Set([]byte(fmt.Sprintf("dossier/%d", i)), []byte("x")); err != nil {
+		require.NoError(t, db.update(func(tx *Tx) error {
+			if err := tx.set([]byte(fmt.Sprintf("dossier/%d", i)), []byte("x")); err != nil {
 				return err
 			}
 			return tx.Audit(AuditEntry{User: "admin", Action: "dossier.create", Entity: fmt.Sprintf("D-%d", i), Detail: "001190******"})
@@ -121,8 +121,8 @@ func TestAuditTamperingIsDetected(t *testing.T) {
 
 func TestAuditIsInTheSameTransaction(t *testing.T) {
 	db := newAuditDB(t, 1)
-	err := db.Update(func(tx *Tx) error {
-		if err := tx.Set([]byte("dossier/2"), []byte("x")); err != nil {
+	err := db.update(func(tx *Tx) error {
+		if err := tx.set([]byte("dossier/2"), []byte("x")); err != nil {
 			return err
 		}
 		if err := tx.Audit(AuditEntry{User: "admin", Action: "dossier.create", Entity: "D-2"}); err != nil {

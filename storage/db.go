@@ -6,6 +6,7 @@ package storage
 import (
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"time"
 
@@ -26,6 +27,11 @@ type Config struct {
 	// CacheMB bounds Badger's block and index caches together; 64 when zero. Badger's defaults
 	// take over 1 GB at a million records.
 	CacheMB int64
+	// MinFreeMB is the free disk space below which new work is refused with a clear message
+	// instead of letting Badger fail half-way; 200 when zero, negative to turn the guard off.
+	MinFreeMB int64
+	// FreeBytes reports the free space of a folder; the file system's when nil (tests fake it).
+	FreeBytes func(dir string) (uint64, error)
 }
 
 func (c *Config) defaults() {
@@ -38,6 +44,12 @@ func (c *Config) defaults() {
 	if c.CacheMB == 0 {
 		c.CacheMB = 64
 	}
+	if c.MinFreeMB == 0 {
+		c.MinFreeMB = 200
+	}
+	if c.FreeBytes == nil {
+		c.FreeBytes = freeBytes
+	}
 }
 
 // DB is an open, decrypted store.
@@ -45,6 +57,8 @@ type DB struct {
 	cfg     Config
 	Keyring *Keyring
 	bdb     *badger.DB
+	key     []byte // the data key, to wrap it for new accounts; never written anywhere
+	disk    diskGuard
 }
 
 // Create makes a new store in cfg.Dir with its first account and returns it open, with the
@@ -111,7 +125,7 @@ func openBadger(cfg Config, kr *Keyring, key []byte) (*DB, error) {
 	if err != nil {
 		return nil, translate("open store", err)
 	}
-	return &DB{cfg: cfg, Keyring: kr, bdb: bdb}, nil
+	return &DB{cfg: cfg, Keyring: kr, bdb: bdb, key: key, disk: diskGuard{dir: cfg.Dir, min: cfg.MinFreeMB << 20, free: cfg.FreeBytes}}, nil
 }
 
 // Close flushes and closes the store.
@@ -153,4 +167,19 @@ func (db *DB) Get(key []byte) (value []byte, ok bool, err error) {
 		return nil, false, nil
 	}
 	return value, err == nil, translate("get", err)
+}
+
+// Exists reports whether dir holds a store (its keyring).
+func Exists(dir string) bool {
+	_, err := os.Stat(filepath.Join(dir, keyringFile))
+	return err == nil
+}
+
+// Remove deletes a store's keyring and data from dir, leaving anything else in the folder.
+// It is used to undo a first-run set-up that failed before any work was saved.
+func Remove(dir string) error {
+	if err := os.Remove(filepath.Join(dir, keyringFile)); err != nil && !os.IsNotExist(err) {
+		return err
+	}
+	return os.RemoveAll(filepath.Join(dir, "db"))
 }

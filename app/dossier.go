@@ -1,0 +1,141 @@
+package app
+
+import (
+	"encoding/json"
+	"time"
+
+	"bhxhdesk/app/calendar"
+)
+
+// State is where a dossier stands (trạng thái hồ sơ).
+type State string
+
+// The states of a dossier. Open and Returned dossiers are pending; Rejected and Done are closed.
+const (
+	StateOpen     State = "open"     // đang giải quyết: at one of the workflow's steps
+	StateReturned State = "returned" // chờ bổ sung: returned to the citizen for missing items (Mẫu 02)
+	StateRejected State = "rejected" // từ chối (Mẫu 03)
+	StateDone     State = "done"     // đã trả kết quả
+)
+
+// Closed reports whether no more work is expected on a dossier in this state.
+func (s State) Closed() bool { return s == StateRejected || s == StateDone }
+
+// Action is one thing that happened to a dossier, as its timeline shows it.
+type Action string
+
+// The actions of the timeline.
+const (
+	ActReceive   Action = "receive"   // tiếp nhận
+	ActAdvance   Action = "advance"   // chuyển bước
+	ActReturn    Action = "return"    // yêu cầu bổ sung (Mẫu 02)
+	ActResubmit  Action = "resubmit"  // nhận hồ sơ bổ sung
+	ActReject    Action = "reject"    // từ chối (Mẫu 03)
+	ActReappoint Action = "reappoint" // hẹn lại (Mẫu 04)
+	ActComplete  Action = "complete"  // trả kết quả
+)
+
+// Event is one entry of a dossier's timeline (quá trình xử lý).
+type Event struct {
+	At       time.Time     `json:"at"`
+	User     string        `json:"user"`
+	Action   Action        `json:"action"`
+	FromStep string        `json:"from_step,omitempty"`
+	ToStep   string        `json:"to_step,omitempty"`
+	Reason   string        `json:"reason,omitempty"`
+	Missing  []string      `json:"missing,omitempty"`
+	Due      calendar.Date `json:"due,omitempty"` // the appointment after this event
+}
+
+// Dossier is one registration for voluntary insurance received at the office (hồ sơ đăng ký
+// tham gia BHXH tự nguyện): the TK1-TS form as received, the quote given to the citizen, and its
+// way through the province's workflow against the appointment date.
+type Dossier struct {
+	Code     string           `json:"code"`
+	Office   string           `json:"office"`
+	Form     RegistrationForm `json:"form"`
+	Quote    Quote            `json:"quote"`
+	Received time.Time        `json:"received"` // when the citizen handed in the complete dossier
+	Due      calendar.Date    `json:"due"`      // ngày hẹn trả kết quả
+	StepDue  calendar.Date    `json:"step_due"` // deadline of the current step
+	State    State            `json:"state"`
+	Step     string           `json:"step"`     // current step id ("" when closed)
+	Workflow string           `json:"workflow"` // province@version of the workflow it follows
+	// Steps are the workflow's steps when the dossier was received: a later change of the
+	// province's workflow does not move dossiers already on their way.
+	Steps   []Step   `json:"steps"`
+	Handler string   `json:"handler"` // the account that last acted on it
+	Missing []string `json:"missing,omitempty"`
+	Reason  string   `json:"reason,omitempty"`
+	// NotDuplicateOf are the dossiers the officer confirmed to be other people.
+	NotDuplicateOf []string `json:"not_duplicate_of,omitempty"`
+	Timeline       []Event  `json:"timeline"`
+	Version        int      `json:"version"`
+}
+
+// Summary is the few fields a list row shows; the store keeps it beside the indexes so that a
+// queue of thousands of rows needs no dossier reads.
+type Summary struct {
+	Code       string        `json:"code"`
+	Name       string        `json:"name"`
+	PersonalID string        `json:"personal_id"`
+	BirthDate  string        `json:"birth_date"`
+	State      State         `json:"state"`
+	Step       string        `json:"step"`
+	Due        calendar.Date `json:"due"`
+	StepDue    calendar.Date `json:"step_due"`
+	Received   time.Time     `json:"received"`
+	Handler    string        `json:"handler"`
+	Payable    Money         `json:"payable"`
+}
+
+// Summary returns the dossier's list row.
+func (d *Dossier) Summary() Summary {
+	return Summary{
+		Code: d.Code, Name: d.Form.FullName, PersonalID: d.Form.PersonalID, BirthDate: d.Form.BirthDate,
+		State: d.State, Step: d.Step, Due: d.Due, StepDue: d.StepDue, Received: d.Received,
+		Handler: d.Handler, Payable: d.Quote.Payable,
+	}
+}
+
+// NameKey is the folded full name the duplicate check and the search use.
+func (d *Dossier) NameKey() string { return FoldKey(d.Form.FullName) }
+
+// DaysLeft is the number of calendar days from today to the due date (negative when overdue).
+func (s Summary) DaysLeft(today calendar.Date) int { return int(s.Due - today) }
+
+// Op is one change waiting in the outbox to be sent to the central services (DESIGN §3). The
+// store fills OpID, DeviceSeq and HLC when it enqueues the operation.
+type Op struct {
+	OpID        string          `json:"op_id"` // UUIDv7
+	DeviceSeq   uint64          `json:"device_seq"`
+	HLC         uint64          `json:"hlc"` // hybrid logical clock: ms << 16 | counter
+	Kind        string          `json:"kind"`
+	EntityID    string          `json:"entity_id"`
+	BaseVersion int             `json:"base_version"`
+	Payload     json.RawMessage `json:"payload"`
+	Created     time.Time       `json:"created"`
+}
+
+// AuditEntry is one line of the append-only audit log (nhật ký truy cập, DOMAIN §9): who did or
+// saw what, when, on which record. Detail must not hold an unmasked personal ID.
+type AuditEntry struct {
+	Seq    uint64    `json:"seq"`
+	At     time.Time `json:"at"`
+	User   string    `json:"user"`
+	Action string    `json:"action"` // e.g. "dossier.create", "dossier.view"
+	Entity string    `json:"entity"` // e.g. the dossier code
+	Detail string    `json:"detail,omitempty"`
+	Prev   string    `json:"prev"` // hash of the previous entry, hex; "" for the first
+	Hash   string    `json:"hash"` // SHA-256 over Prev and this entry's fields
+}
+
+// AuditReport is the answer of an audit chain check.
+type AuditReport struct {
+	OK      bool   `json:"ok"`
+	Entries uint64 `json:"entries"`
+	// FirstBroken is the sequence number of the first entry that fails (0 when OK), and Reason
+	// says how: edited, missing, inserted, reordered, or the tail cut off.
+	FirstBroken uint64 `json:"first_broken,omitempty"`
+	Reason      string `json:"reason,omitempty"`
+}

@@ -1,0 +1,318 @@
+package app
+
+import (
+	"strings"
+	"time"
+
+	"bhxhdesk/app/calendar"
+)
+
+// ActRequest is one workflow action on a dossier.
+type ActRequest struct {
+	Action Action // ActAdvance (or resubmit a returned dossier), ActReturn, ActReject, ActReappoint
+	Reason string
+	// Missing lists the items the citizen must add (ActReturn, Mẫu 02).
+	Missing []string
+	// Date is the new appointment (ActReappoint, Mẫu 04).
+	Date calendar.Date
+}
+
+// Act applies a workflow action to a dossier and records it on the timeline, in the outbox and
+// in the audit log, in one transaction. The session's role must be allowed the action and, to
+// advance, be the current step's role (a supervisor may act at any step).
+//
+//   - advance: to the next step; after the last step the result is returned (done). On a
+//     returned dossier it records the completed dossier (resubmit): counting starts again from
+//     now with the remaining steps' days.
+//   - return: the dossier waits for the missing items (at least one).
+//   - reject: closes the dossier; the reason is required.
+//   - reappoint: a new appointment date, a working day after the current one; the reason is
+//     required.
+func (s *Intake) Act(sess *Session, code string, req ActRequest) (Dossier, error) {
+	var d Dossier
+	perm := map[Action]Permission{ActAdvance: PermProcess, ActReturn: PermReturn, ActReject: PermReject, ActReappoint: PermReappoint}[req.Action]
+	if perm == "" {
+		return d, &Error{Kind: Invalid, Code: "bad_action", Field: "action", Args: map[string]string{"value": string(req.Action)}}
+	}
+	if err := sess.Require(perm); err != nil {
+		return d, err
+	}
+	req.Reason = NormalizeText(req.Reason)
+	missing := req.Missing[:0:0]
+	for _, m := range req.Missing {
+		if m = NormalizeText(m); m != "" {
+			missing = append(missing, m)
+		}
+	}
+	req.Missing = missing
+	now := s.now()
+	err := s.Store.Update(func(tx Tx) error {
+		cur, ok, err := tx.Dossier(code)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return &Error{Kind: NotFound, Code: "dossier_not_found", Field: "dossier", Args: map[string]string{"code": code}}
+		}
+		if cur.State.Closed() {
+			return &Error{Kind: Conflict, Code: "dossier_closed", Field: "dossier", Args: map[string]string{"code": code, "state": string(cur.State)}}
+		}
+		prev := cur
+		d = cur
+		d.Timeline = append([]Event(nil), cur.Timeline...)
+		ev := Event{At: now.In(calendar.VN), User: sess.User.Name, Action: req.Action, FromStep: cur.Step, Reason: req.Reason}
+		if err := s.apply(sess, &d, &ev, req, now); err != nil {
+			return err
+		}
+		ev.Due = d.Due
+		d.Timeline = append(d.Timeline, ev)
+		d.Handler = sess.User.Name
+		d.Version++
+		if err := tx.PutDossier(&d, &prev); err != nil {
+			return err
+		}
+		if err := enqueue(tx, "dossier.event", d.Code, prev.Version, struct {
+			Event   Event  `json:"event"`
+			State   State  `json:"state"`
+			Step    string `json:"step"`
+			Version int    `json:"version"`
+		}{ev, d.State, d.Step, d.Version}, now); err != nil {
+			return err
+		}
+		return tx.Audit(AuditEntry{User: sess.User.Name, Action: "dossier." + string(ev.Action), Entity: d.Code,
+			Detail: "step=" + ev.FromStep + "→" + ev.ToStep})
+	})
+	return d, err
+}
+
+func (s *Intake) apply(sess *Session, d *Dossier, ev *Event, req ActRequest, now time.Time) error {
+	steps := d.Steps
+	i := -1
+	for j, st := range steps {
+		if st.ID == d.Step {
+			i = j
+		}
+	}
+	if i < 0 {
+		return &Error{Kind: Internal, Code: "unknown_step", Args: map[string]string{"step": d.Step}}
+	}
+	cal := s.Calendars.For(sess.Office.Province)
+	switch req.Action {
+	case ActAdvance:
+		if d.State == StateReturned {
+			p, err := planSteps(cal, steps, i, now)
+			if err != nil {
+				return err
+			}
+			ev.Action, ev.ToStep = ActResubmit, d.Step
+			d.State, d.Missing, d.Received, d.Due, d.StepDue = StateOpen, nil, now.In(calendar.VN), p.due, p.stepDue
+			return nil
+		}
+		if steps[i].Role != sess.User.Role && !sess.User.Role.Can(PermAnyStep) {
+			return &Error{Kind: Forbidden, Code: "not_your_step", Field: "step", Args: map[string]string{"step": steps[i].NameVI, "role": string(steps[i].Role)}}
+		}
+		if i == len(steps)-1 {
+			ev.Action = ActComplete
+			d.State, d.Step, d.StepDue = StateDone, "", 0
+			return nil
+		}
+		// The next step's deadline: its own days counted from the later of now and the
+		// previous step's deadline, never past the appointment.
+		from := now
+		if t := d.StepDue.Time(); t.After(from) {
+			from = t
+		}
+		p, err := planSteps(cal, steps[:i+2], i+1, from)
+		if err != nil {
+			return err
+		}
+		d.Step, d.StepDue = steps[i+1].ID, min(p.stepDue, d.Due)
+		if d.StepDue < calendar.DateOf(now.In(calendar.VN)) {
+			d.StepDue = d.Due
+		}
+		ev.ToStep = d.Step
+	case ActReturn:
+		if d.State == StateReturned {
+			return &Error{Kind: Conflict, Code: "already_returned", Field: "dossier"}
+		}
+		if len(req.Missing) == 0 {
+			return &Error{Kind: Invalid, Code: "missing_items_required", Field: "missing"}
+		}
+		ev.Missing, ev.ToStep = req.Missing, d.Step
+		d.State, d.Missing = StateReturned, req.Missing
+	case ActReject:
+		if req.Reason == "" {
+			return &Error{Kind: Invalid, Code: "reason_required", Field: "reason"}
+		}
+		d.State, d.Step, d.StepDue, d.Reason = StateRejected, "", 0, req.Reason
+	case ActReappoint:
+		if req.Reason == "" {
+			return &Error{Kind: Invalid, Code: "reason_required", Field: "reason"}
+		}
+		today := calendar.DateOf(now.In(calendar.VN))
+		if req.Date <= d.Due || req.Date < today {
+			return &Error{Kind: Invalid, Code: "reappoint_not_later", Field: "date", Args: map[string]string{"due": d.Due.VNString()}}
+		}
+		work, err := cal.IsWorkingDay(req.Date)
+		if err != nil {
+			return calendarError(err)
+		}
+		if !work {
+			return &Error{Kind: Invalid, Code: "not_working_day", Field: "date", Args: map[string]string{"date": req.Date.VNString()}}
+		}
+		ev.ToStep = d.Step
+		d.Due, d.Reason = req.Date, req.Reason
+		if d.StepDue > d.Due {
+			d.StepDue = d.Due
+		}
+	}
+	return nil
+}
+
+// Dossier returns one dossier and records that the user viewed it.
+func (s *Intake) Dossier(sess *Session, code string) (Dossier, error) {
+	var d Dossier
+	if err := sess.Require(PermView); err != nil {
+		return d, err
+	}
+	code = strings.ToUpper(strings.TrimSpace(code))
+	err := s.Store.Update(func(tx Tx) error {
+		var (
+			ok  bool
+			err error
+		)
+		if d, ok, err = tx.Dossier(code); err != nil {
+			return err
+		}
+		if !ok {
+			return &Error{Kind: NotFound, Code: "dossier_not_found", Field: "dossier", Args: map[string]string{"code": code}}
+		}
+		return tx.Audit(AuditEntry{User: sess.User.Name, Action: "dossier.view", Entity: code})
+	})
+	return d, err
+}
+
+// ListKind names a queue or a search.
+type ListKind string
+
+// The queues (hàng đợi) and searches.
+const (
+	ListDueToday ListKind = "due-today" // pending, due today
+	ListOverdue  ListKind = "overdue"   // pending, due before today
+	ListPending  ListKind = "pending"   // every pending dossier by due date
+	ListStep     ListKind = "step"      // open dossiers at a step (Value), by the step's deadline
+	ListHandler  ListKind = "handler"   // pending dossiers last handled by an account (Value)
+	ListSearch   ListKind = "search"    // Value: a name (folded prefix) or digits of a personal ID
+)
+
+// ListRequest asks for a queue or a search.
+type ListRequest struct {
+	Kind  ListKind
+	Value string
+	Limit int // 0: no limit (searches default to 50)
+}
+
+// List returns a queue or search result, sorted by due date, and records the query (not the
+// rows) in the audit log.
+func (s *Intake) List(sess *Session, req ListRequest) ([]Summary, error) {
+	if err := sess.Require(PermView); err != nil {
+		return nil, err
+	}
+	today := s.Today()
+	var out []Summary
+	err := s.Store.Update(func(tx Tx) error {
+		var err error
+		switch req.Kind {
+		case ListDueToday:
+			out, err = tx.Due(today, today, req.Limit)
+		case ListOverdue:
+			out, err = tx.Due(0, today-1, req.Limit)
+		case ListPending:
+			out, err = tx.Due(0, calendar.Date(1<<30), req.Limit)
+		case ListStep:
+			out, err = tx.AtStep(req.Value, req.Limit)
+		case ListHandler:
+			out, err = tx.ByHandler(strings.ToLower(strings.TrimSpace(req.Value)), req.Limit)
+		case ListSearch:
+			out, err = search(tx, req.Value, req.Limit)
+		default:
+			return &Error{Kind: Invalid, Code: "bad_list", Field: "list", Args: map[string]string{"value": string(req.Kind)}}
+		}
+		if err != nil {
+			return err
+		}
+		detail := string(req.Kind)
+		if req.Kind == ListStep || req.Kind == ListHandler {
+			detail += "=" + req.Value
+		}
+		return tx.Audit(AuditEntry{User: sess.User.Name, Action: "dossier.list", Detail: detail})
+	})
+	return out, err
+}
+
+// search finds dossiers by personal ID digits (a prefix or the last digits, at least 4) or by
+// name: "nguyen thi hong anh", "Nguyễn Thị Hồng" and "nguyen thi ho" all find
+// "Nguyễn Thị Hồng Ánh".
+func search(tx Tx, text string, limit int) ([]Summary, error) {
+	if limit <= 0 {
+		limit = 50
+	}
+	q := strings.TrimSpace(text)
+	digits := strings.Map(func(r rune) rune {
+		if r == ' ' || r == '.' || r == '-' {
+			return -1
+		}
+		return r
+	}, q)
+	if digits != "" && allDigits(digits) {
+		if len(digits) < 4 {
+			return nil, &Error{Kind: Invalid, Code: "search_too_short", Field: "search"}
+		}
+		return tx.SearchPersonalID(digits, limit)
+	}
+	key := FoldKey(q)
+	if len([]rune(key)) < 2 {
+		return nil, &Error{Kind: Invalid, Code: "search_too_short", Field: "search"}
+	}
+	if code := strings.ToUpper(q); strings.Count(code, "-") == 2 {
+		if d, ok, err := tx.Dossier(code); err != nil || ok {
+			if ok {
+				return []Summary{d.Summary()}, nil
+			}
+			return nil, err
+		}
+	}
+	return tx.SearchName(key, limit)
+}
+
+// Counts returns the number of dossiers in each state (for the dashboard).
+func (s *Intake) Counts(sess *Session) (map[State]int, error) {
+	if err := sess.Require(PermView); err != nil {
+		return nil, err
+	}
+	var c map[State]int
+	err := s.Store.View(func(tx Tx) error {
+		var err error
+		c, err = tx.Counts()
+		return err
+	})
+	return c, err
+}
+
+// VerifyAudit checks the audit hash chain (administrators and supervisors) and records the check.
+func (s *Intake) VerifyAudit(sess *Session) (AuditReport, error) {
+	if err := sess.Require(PermAudit); err != nil {
+		return AuditReport{}, err
+	}
+	rep, err := s.Store.VerifyAudit()
+	if err != nil {
+		return rep, err
+	}
+	if rep.OK {
+		// Only an intact chain is extended: appending to a broken one would hide where it broke.
+		err = s.Store.Update(func(tx Tx) error {
+			return tx.Audit(AuditEntry{User: sess.User.Name, Action: "audit.verify", Detail: "ok"})
+		})
+	}
+	return rep, err
+}

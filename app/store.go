@@ -1,0 +1,64 @@
+package app
+
+import "bhxhdesk/app/calendar"
+
+// Store is what the services need of the office's encrypted local store (implemented by the
+// storage package). Everything one use case writes goes through one Update, so the entity, its
+// indexes, the outbox operation and the audit entry are stored together or not at all.
+type Store interface {
+	// Update runs fn in one durable read-write transaction; write conflicts are retried by the
+	// store. An error returned by fn aborts the transaction and is returned unchanged.
+	Update(fn func(Tx) error) error
+	// View runs fn in a read-only snapshot.
+	View(fn func(Tx) error) error
+
+	// Authenticate checks an account's password against its keyslot (with the per-account
+	// back-off of failed attempts).
+	Authenticate(user, password string) error
+	// AddCredential gives a new account its keyslot; SetCredential replaces an account's
+	// password. The store's data is never re-encrypted.
+	AddCredential(user, password string) error
+	SetCredential(user, password string) error
+	// VerifyAudit walks the audit hash chain.
+	VerifyAudit() (AuditReport, error)
+}
+
+// Tx is one transaction of the store. Lists come back in index order (due date, then code)
+// and stop at limit rows when limit > 0.
+type Tx interface {
+	Office() (Office, bool, error)
+	PutOffice(Office) error
+	User(name string) (User, bool, error)
+	PutUser(User) error
+	Users() ([]User, error)
+
+	Dossier(code string) (Dossier, bool, error)
+	// PutDossier stores d and moves its index entries from prev (nil for a new dossier).
+	PutDossier(d *Dossier, prev *Dossier) error
+
+	// ByPersonalID and ByOldCode list every dossier of the person, closed ones included.
+	ByPersonalID(pid string) ([]Summary, error)
+	ByOldCode(code string) ([]Summary, error)
+	// SameName lists the dossiers whose folded full name is nameKey and whose birth date starts
+	// with year (the duplicate check).
+	SameName(nameKey, year string) ([]Summary, error)
+	// SearchName lists dossiers whose folded full name starts with prefix.
+	SearchName(prefix string, limit int) ([]Summary, error)
+	// SearchPersonalID lists dossiers whose personal ID starts or ends with digits.
+	SearchPersonalID(digits string, limit int) ([]Summary, error)
+	// Due lists pending (open or returned) dossiers with a due date in [from, to].
+	Due(from, to calendar.Date, limit int) ([]Summary, error)
+	// AtStep lists open dossiers at a step, by the step's deadline.
+	AtStep(step string, limit int) ([]Summary, error)
+	// ByHandler lists pending dossiers last handled by the account, by due date.
+	ByHandler(user string, limit int) ([]Summary, error)
+	// Counts returns how many dossiers are in each state.
+	Counts() (map[State]int, error)
+
+	// NextSeq returns the next value (from 1) of a named counter.
+	NextSeq(name string) (uint64, error)
+	// Enqueue appends an operation to the outbox, filling its id, device sequence and clock.
+	Enqueue(op Op) (Op, error)
+	// Audit appends an entry to the hash-chained audit log.
+	Audit(e AuditEntry) error
+}

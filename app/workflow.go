@@ -1,0 +1,182 @@
+package app
+
+import (
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+	"strings"
+)
+
+// Step is one stage of a province's intake process (quy trình tiếp nhận và giải quyết hồ sơ):
+// who is responsible and how many working days it may take.
+type Step struct {
+	ID     string `json:"id"`
+	NameVI string `json:"name_vi"`
+	NameEN string `json:"name_en"`
+	Role   Role   `json:"role"`
+	Days   int    `json:"days"`
+}
+
+// Name is the step's name in the language.
+func (s Step) Name(l Lang) string {
+	if l == EN && s.NameEN != "" {
+		return s.NameEN
+	}
+	return s.NameVI
+}
+
+// Workflow is the ordered steps a dossier goes through after the one-stop desk has received it.
+// The statutory time (DOMAIN §7, 5 working days) is the sum of the steps' days.
+type Workflow struct {
+	Province string `json:"province"` // "" for the default
+	Version  string `json:"version"`
+	Source   string `json:"source"`
+	Steps    []Step `json:"steps"`
+}
+
+// Days is the total number of working days.
+func (w *Workflow) Days() int {
+	n := 0
+	for _, s := range w.Steps {
+		n += s.Days
+	}
+	return n
+}
+
+// Index returns the position of the step with the id, or -1.
+func (w *Workflow) Index(id string) int {
+	for i, s := range w.Steps {
+		if s.ID == id {
+			return i
+		}
+	}
+	return -1
+}
+
+// DaysThrough is the working days from receipt to the end of step i.
+func (w *Workflow) DaysThrough(i int) int {
+	n := 0
+	for j := 0; j <= i && j < len(w.Steps); j++ {
+		n += w.Steps[j].Days
+	}
+	return n
+}
+
+// Workflows are the default workflow and the provinces' own.
+type Workflows struct {
+	def   *Workflow
+	byPro map[string]*Workflow
+}
+
+// For returns the workflow of a province, or the default.
+func (ws *Workflows) For(province string) *Workflow {
+	if w, ok := ws.byPro[province]; ok {
+		return w
+	}
+	return ws.def
+}
+
+// All lists the default workflow then the provinces' in code order.
+func (ws *Workflows) All() []*Workflow {
+	out := []*Workflow{ws.def}
+	codes := make([]string, 0, len(ws.byPro))
+	for c := range ws.byPro {
+		codes = append(codes, c)
+	}
+	sort.Strings(codes)
+	for _, c := range codes {
+		out = append(out, ws.byPro[c])
+	}
+	return out
+}
+
+// LoadWorkflows reads default.json and one <province>.json per province that has its own steps
+// from dir; files in overrides replace or add to them. A workflow must have at least one step,
+// unique step ids, known roles and non-negative days.
+func LoadWorkflows(fsys fs.FS, dir string, overrides ...fs.FS) (*Workflows, error) {
+	files := map[string][]byte{}
+	read := func(f fs.FS, d string, must bool) error {
+		entries, err := fs.ReadDir(f, d)
+		if err != nil {
+			if must {
+				return fmt.Errorf("workflows: %w", err)
+			}
+			return nil
+		}
+		for _, e := range entries {
+			if e.IsDir() || !strings.HasSuffix(e.Name(), ".json") {
+				continue
+			}
+			b, err := fs.ReadFile(f, path.Join(d, e.Name()))
+			if err != nil {
+				return fmt.Errorf("workflows/%s: %w", e.Name(), err)
+			}
+			files[e.Name()] = b
+		}
+		return nil
+	}
+	if err := read(fsys, dir, true); err != nil {
+		return nil, err
+	}
+	for _, o := range overrides {
+		if err := read(o, "workflows", false); err != nil {
+			return nil, err
+		}
+	}
+	ws := &Workflows{byPro: map[string]*Workflow{}}
+	for name, b := range files {
+		var w Workflow
+		dec := json.NewDecoder(strings.NewReader(string(b)))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&w); err != nil {
+			return nil, fmt.Errorf("workflows/%s: %w", name, err)
+		}
+		if err := w.check(); err != nil {
+			return nil, fmt.Errorf("workflows/%s: %w", name, err)
+		}
+		if name == "default.json" {
+			if w.Province != "" {
+				return nil, fmt.Errorf("workflows/default.json: province must be empty")
+			}
+			ws.def = &w
+			continue
+		}
+		if w.Province+".json" != name {
+			return nil, fmt.Errorf("workflows/%s: province %q does not match the file name", name, w.Province)
+		}
+		ws.byPro[w.Province] = &w
+	}
+	if ws.def == nil {
+		return nil, fmt.Errorf("workflows: default.json is missing")
+	}
+	return ws, nil
+}
+
+func (w *Workflow) check() error {
+	if len(w.Steps) == 0 {
+		return fmt.Errorf("no steps")
+	}
+	if w.Version == "" {
+		return fmt.Errorf("version is empty")
+	}
+	seen := map[string]bool{}
+	for i, s := range w.Steps {
+		switch {
+		case s.ID == "" || strings.ContainsAny(s.ID, "/ \x00"):
+			return fmt.Errorf("step %d: id %q must be non-empty without spaces or slashes", i+1, s.ID)
+		case seen[s.ID]:
+			return fmt.Errorf("step %q appears twice", s.ID)
+		case s.NameVI == "":
+			return fmt.Errorf("step %q: name_vi is empty", s.ID)
+		case s.Days < 0 || s.Days > 60:
+			return fmt.Errorf("step %q: days %d out of 0..60", s.ID, s.Days)
+		}
+		if _, err := ParseRole(string(s.Role)); err != nil || s.Role == Admin {
+			return fmt.Errorf("step %q: role %q must be helpdesk, officer or supervisor", s.ID, s.Role)
+		}
+		seen[s.ID] = true
+	}
+	return nil
+}

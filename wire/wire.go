@@ -1,0 +1,65 @@
+// Package wire puts the desk together: the encrypted store, the reference data and the app
+// services. The desktop program, the command line and the tests open an office's store through
+// it, so they all run the same code.
+package wire
+
+import (
+	"time"
+
+	"bhxhdesk/app"
+	"bhxhdesk/assets"
+	"bhxhdesk/storage"
+)
+
+// Desk is an open office store with its services.
+type Desk struct {
+	DB     *storage.DB
+	Ref    *assets.Reference
+	Intake *app.Intake
+}
+
+// NewIntake builds the intake service over a store.
+func NewIntake(st app.Store, ref *assets.Reference, now func() time.Time) *app.Intake {
+	if now == nil {
+		now = time.Now
+	}
+	return &app.Intake{
+		Store: st, Rules: ref.Rules, Places: ref.Places, Calendars: ref.Calendars, Workflows: ref.Workflows,
+		Validator: app.NewValidator(ref.Rules, ref.Places, now), Now: now,
+	}
+}
+
+// Init creates the encrypted store of a new office with its first administrator and returns it
+// open, with the recovery secret for the province (shown once). If the office profile is
+// refused, nothing is left behind.
+func Init(cfg storage.Config, ref *assets.Reference, o app.Office, admin app.User, password string) (*Desk, string, error) {
+	db, secret, err := storage.Create(cfg, admin.Name, password)
+	if err != nil {
+		return nil, "", err
+	}
+	d := &Desk{DB: db, Ref: ref, Intake: NewIntake(db, ref, cfg.Now)}
+	if err := d.Intake.Setup(o, admin); err != nil {
+		_ = db.Close()
+		_ = storage.Remove(cfg.Dir)
+		return nil, "", err
+	}
+	return d, secret, nil
+}
+
+// Open unlocks an office's store with an account's password and signs the account in.
+func Open(cfg storage.Config, ref *assets.Reference, user, password string) (*Desk, *app.Session, error) {
+	db, err := storage.Open(cfg, user, password)
+	if err != nil {
+		return nil, nil, err
+	}
+	d := &Desk{DB: db, Ref: ref, Intake: NewIntake(db, ref, cfg.Now)}
+	sess, err := d.Intake.Login(user, password)
+	if err != nil {
+		_ = db.Close()
+		return nil, nil, err
+	}
+	return d, sess, nil
+}
+
+// Close closes the store.
+func (d *Desk) Close() error { return d.DB.Close() }
