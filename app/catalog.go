@@ -28,21 +28,42 @@ type Catalog struct {
 	msgs map[Lang]map[string]string
 }
 
-// LoadCatalog reads vi.json and en.json from dir and fails when one language lacks a key the
-// other has, so no screen can show a raw key.
+// LoadCatalog reads each language's texts from dir: <lang>.json and any number of
+// <lang>.<part>.json (one part per area of the program, e.g. vi.records.json), merged. It fails
+// when a key is defined twice, or when one language lacks a key another has, so no screen can
+// show a raw key.
 func LoadCatalog(fsys fs.FS, dir string) (*Catalog, error) {
 	c := &Catalog{msgs: map[Lang]map[string]string{}}
+	entries, err := fs.ReadDir(fsys, dir)
+	if err != nil {
+		return nil, fmt.Errorf("catalog: %w", err)
+	}
 	for _, l := range Langs {
-		data, err := fs.ReadFile(fsys, path.Join(dir, string(l)+".json"))
-		if err != nil {
-			return nil, fmt.Errorf("catalog: %w", err)
-		}
 		m := map[string]string{}
-		if err := json.Unmarshal(data, &m); err != nil {
-			return nil, fmt.Errorf("catalog %s.json: %w", l, err)
+		found := false
+		for _, e := range entries {
+			name := e.Name()
+			if e.IsDir() || !strings.HasSuffix(name, ".json") || (name != string(l)+".json" && !strings.HasPrefix(name, string(l)+".")) {
+				continue
+			}
+			found = true
+			data, err := fs.ReadFile(fsys, path.Join(dir, name))
+			if err != nil {
+				return nil, fmt.Errorf("catalog: %w", err)
+			}
+			part := map[string]string{}
+			if err := json.Unmarshal(data, &part); err != nil {
+				return nil, fmt.Errorf("catalog %s: %w", name, err)
+			}
+			for k, v := range part {
+				if _, dup := m[k]; dup {
+					return nil, fmt.Errorf("catalog %s: key %q is defined in another %s file too", name, k, l)
+				}
+				m[k] = NormalizeText(v)
+			}
 		}
-		for k, v := range m {
-			m[k] = NormalizeText(v)
+		if !found {
+			return nil, fmt.Errorf("catalog: no %s.json in %s", l, dir)
 		}
 		c.msgs[l] = m
 	}
