@@ -316,3 +316,49 @@ func (s *Intake) VerifyAudit(sess *Session) (AuditReport, error) {
 	}
 	return rep, err
 }
+
+// ReceiptInfo is what the receipt and appointment slip of a dossier prints: the dossier, the
+// office that received it and the account that received it (người tiếp nhận).
+type ReceiptInfo struct {
+	Dossier  Dossier
+	Office   Office
+	Receiver User
+}
+
+// Receipt returns what the receipt of a dossier prints and records the printing in the audit
+// log. It needs PermReceipt; an unknown dossier is NotFound.
+func (s *Intake) Receipt(sess *Session, code string) (ReceiptInfo, error) {
+	var info ReceiptInfo
+	if err := sess.Require(PermReceipt); err != nil {
+		return info, err
+	}
+	code = strings.ToUpper(strings.TrimSpace(code))
+	err := s.Store.Update(func(tx Tx) error {
+		d, ok, err := tx.Dossier(code)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return &Error{Kind: NotFound, Code: "dossier_not_found", Field: "dossier", Args: map[string]string{"code": code}}
+		}
+		info.Dossier, info.Office = d, sess.Office
+		if o, ok, err := tx.Office(); err != nil {
+			return err
+		} else if ok {
+			info.Office = o
+		}
+		receiver := d.Handler
+		if len(d.Timeline) > 0 {
+			receiver = d.Timeline[0].User
+		}
+		if u, ok, err := tx.User(receiver); err != nil {
+			return err
+		} else if ok {
+			info.Receiver = u
+		} else {
+			info.Receiver = User{Name: receiver}
+		}
+		return tx.Audit(AuditEntry{User: sess.User.Name, Action: "dossier.receipt", Entity: code})
+	})
+	return info, err
+}

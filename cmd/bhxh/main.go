@@ -42,31 +42,60 @@ type env struct {
 // cli is one invocation: the loaded reference data and the global options.
 type cli struct {
 	env
-	ref  *assets.Reference
-	lang app.Lang
+	ref     *assets.Reference
+	lang    app.Lang
+	dataDir string // --data, "" for the default folder
 }
 
-const usage = `bhxh — bàn tiếp nhận BHXH tự nguyện (offline voluntary-insurance desk) %s
+// command is one subcommand: its usage line (after "bhxh ") and what it runs. Each file adds its
+// commands to the registry in an init function, in the order the usage lists them.
+type command struct {
+	name  string
+	usage string
+	run   func(c *cli, args []string) int
+}
+
+var commands []command
+
+func register(cmds ...command) { commands = append(commands, cmds...) }
+
+func init() {
+	register(
+		command{"calc", "calc      --income N --method M --group G --month YYYY-MM [--province P] [--support-used N] [--json]", (*cli).calc},
+		command{"validate", "validate  [FILE|-] [--json]", (*cli).validate},
+		command{"deadline", "deadline  --received RFC3339 [--province P] [--days N] [--json]", (*cli).deadline},
+	)
+}
+
+const usageHead = `bhxh — bàn tiếp nhận BHXH tự nguyện (offline voluntary-insurance desk) %s
 
 Cách dùng / usage:
-  bhxh [--lang vi|en] [--rules DIR] COMMAND [flags]
+  bhxh [--lang vi|en] [--rules DIR] [--data DIR] COMMAND [flags]
 
 Lệnh / commands:
-  calc      --income N --method M --group G --month YYYY-MM [--province P] [--support-used N] [--json]
-  validate  [FILE|-] [--json]
-  deadline  --received RFC3339 [--province P] [--days N] [--json]
-  version
-
-Exit: 0 ok; 1 invalid by a rule; 2 usage error or unreadable input.
 `
+
+const usageTail = `  version
+
+Store commands read the officer's credentials from BHXH_USER / BHXH_PASSWORD (asked on a terminal
+when unset). Exit: 0 ok; 1 invalid by a rule; 2 usage error or unreadable input.
+`
+
+func printUsage(w io.Writer) {
+	fmt.Fprintf(w, usageHead, version)
+	for _, c := range commands {
+		fmt.Fprintln(w, "  "+c.usage)
+	}
+	fmt.Fprint(w, usageTail)
+}
 
 func run(args []string, e env) int {
 	global := flag.NewFlagSet("bhxh", flag.ContinueOnError)
 	global.SetOutput(e.stderr)
 	lang := global.String("lang", "", "language of messages: vi (default) or en")
 	rulesDir := global.String("rules", "", "folder of rule files that replace the embedded ones")
-	global.String("data", "", "data folder (store commands)")
-	global.Usage = func() { fmt.Fprintf(e.stderr, usage, version) }
+	dataDir := global.String("data", "", "data folder of the office store (default: the user's data folder)")
+	global.Usage = func() { printUsage(e.stderr) }
 	if err := global.Parse(args); err != nil {
 		return exitUsage
 	}
@@ -75,7 +104,7 @@ func run(args []string, e env) int {
 		global.Usage()
 		return exitUsage
 	}
-	c := &cli{env: e, lang: app.VI}
+	c := &cli{env: e, lang: app.VI, dataDir: *dataDir}
 	switch l := firstNonEmpty(*lang, e.getenv("BHXH_LANG")); l {
 	case "", "vi":
 	case "en":
@@ -101,13 +130,12 @@ func run(args []string, e env) int {
 	}
 	c.ref = ref
 	cmd, cargs := rest[0], rest[1:]
+	for _, k := range commands {
+		if k.name == cmd {
+			return k.run(c, cargs)
+		}
+	}
 	switch cmd {
-	case "calc":
-		return c.calc(cargs)
-	case "validate":
-		return c.validate(cargs)
-	case "deadline":
-		return c.deadline(cargs)
 	case "version":
 		fmt.Fprintln(e.stdout, version)
 		return exitOK
