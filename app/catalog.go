@@ -108,9 +108,23 @@ func (c *Catalog) render(l Lang, key string, args map[string]string) string {
 		}
 	}
 	for k, v := range args {
+		// A role or a state travels in errors as its code; people read its name.
+		if k == "role" || k == "state" {
+			if name, ok := c.msgs[l][k+"."+v]; ok {
+				v = name
+			}
+		}
 		t = strings.ReplaceAll(t, "{"+k+"}", v)
 	}
 	return t
+}
+
+// Warning renders a quote warning ("rule_reported:<table>") for a person.
+func (c *Catalog) Warning(l Lang, w string) string {
+	if kind, table, ok := strings.Cut(w, ":"); ok && kind == "rule_reported" {
+		return c.T(l, "quote.warning_reported", "table", c.T(l, "table."+table))
+	}
+	return w
 }
 
 // Problem renders a field problem as "label: message".

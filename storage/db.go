@@ -169,6 +169,11 @@ func (db *DB) Get(key []byte) (value []byte, ok bool, err error) {
 	return value, err == nil, translate("get", err)
 }
 
+// Delete removes key in one durable transaction.
+func (db *DB) Delete(key []byte) error {
+	return translate("delete", db.bdb.Update(func(txn *badger.Txn) error { return txn.Delete(key) }))
+}
+
 // Exists reports whether dir holds a store (its keyring).
 func Exists(dir string) bool {
 	_, err := os.Stat(filepath.Join(dir, keyringFile))

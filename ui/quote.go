@@ -309,8 +309,7 @@ func (s *QuoteScreen) paint(q app.Quote, err error) {
 	s.Deadline.SetText(s.t("quote.deadline") + ": " + q.Deadline.VNString())
 	var warns []string
 	for _, w := range q.Warnings {
-		_, table, _ := strings.Cut(w, ":")
-		warns = append(warns, s.t("quote.warning_reported", "table", s.t("table."+table)))
+		warns = append(warns, s.cfg.Catalog.Warning(s.cfg.Lang, w))
 	}
 	s.Warnings.SetText(strings.Join(warns, "\n"))
 	support := s.t("quote.support_line", "group", s.t("group."+string(q.Group)), "share", percent(q.SupportShare),

@@ -4,6 +4,8 @@
 package wire
 
 import (
+	"os"
+	"path/filepath"
 	"time"
 
 	"bhxhdesk/app"
@@ -59,6 +61,27 @@ func Open(cfg storage.Config, ref *assets.Reference, user, password string) (*De
 		return nil, nil, err
 	}
 	return d, sess, nil
+}
+
+// Office reads the office profile.
+func (d *Desk) Office() (app.Office, error) {
+	var o app.Office
+	err := d.DB.View(func(tx app.Tx) error {
+		var err error
+		o, _, err = tx.Office()
+		return err
+	})
+	return o, err
+}
+
+// DefaultDataDir is where an office's store lives unless told otherwise: the user's
+// configuration folder (e.g. ~/.config/bhxh-desk, %AppData%\bhxh-desk).
+func DefaultDataDir() (string, error) {
+	dir, err := os.UserConfigDir()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(dir, "bhxh-desk"), nil
 }
 
 // Close closes the store.

@@ -17,6 +17,7 @@ import (
 
 	"bhxhdesk/app"
 	"bhxhdesk/assets"
+	"bhxhdesk/storage"
 )
 
 const (
@@ -37,6 +38,9 @@ type env struct {
 	stdout, stderr io.Writer
 	now            func() time.Time
 	getenv         func(string) string
+	// kdf is the password-hashing cost of new accounts; storage.DefaultKDF when zero (tests
+	// use a cheap one).
+	kdf storage.KDF
 }
 
 // cli is one invocation: the loaded reference data and the global options.

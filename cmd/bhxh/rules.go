@@ -91,8 +91,7 @@ func (c *cli) calc(args []string) int {
 		return c.usageError("%v", err)
 	}
 	for _, wn := range q.Warnings {
-		_, table, _ := strings.Cut(wn, ":")
-		fmt.Fprintln(c.stdout, c.t("quote.warning_reported", "table", c.t("table."+table)))
+		fmt.Fprintln(c.stdout, c.ref.Catalog.Warning(c.lang, wn))
 	}
 	return exitOK
 }
