@@ -33,6 +33,8 @@ const (
 	ActReject    Action = "reject"    // từ chối (Mẫu 03)
 	ActReappoint Action = "reappoint" // hẹn lại (Mẫu 04)
 	ActComplete  Action = "complete"  // trả kết quả
+	ActPayment   Action = "payment"   // chứng từ đóng đã khớp: a payment voucher was matched
+	ActCover     Action = "cover"     // đã cấp tờ bìa sổ: the book cover was issued
 )
 
 // Event is one entry of a dossier's timeline (quá trình xử lý).
@@ -45,6 +47,8 @@ type Event struct {
 	Reason   string        `json:"reason,omitempty"`
 	Missing  []string      `json:"missing,omitempty"`
 	Due      calendar.Date `json:"due,omitempty"` // the appointment after this event
+	// Skipped are the steps passed on the way because their completing event had happened.
+	Skipped []string `json:"skipped,omitempty"`
 }
 
 // Dossier is one registration for voluntary insurance received at the office (hồ sơ đăng ký
@@ -69,8 +73,33 @@ type Dossier struct {
 	Reason  string   `json:"reason,omitempty"`
 	// NotDuplicateOf are the dossiers the officer confirmed to be other people.
 	NotDuplicateOf []string `json:"not_duplicate_of,omitempty"`
-	Timeline       []Event  `json:"timeline"`
-	Version        int      `json:"version"`
+	// Paid is the voucher whose match paid the registration's first period; CoverIssued is
+	// when the book cover was issued. Each completes the workflow step that waits for it.
+	Paid        string    `json:"paid,omitempty"`
+	CoverIssued time.Time `json:"cover_issued,omitzero"`
+	Timeline    []Event   `json:"timeline"`
+	Version     int       `json:"version"`
+}
+
+// stepIndex is the position of the current step in Steps, or -1.
+func (d *Dossier) stepIndex() int {
+	for i, st := range d.Steps {
+		if st.ID == d.Step {
+			return i
+		}
+	}
+	return -1
+}
+
+// done reports whether the event a step waits for has happened.
+func (d *Dossier) done(completes string) bool {
+	switch completes {
+	case CompletesPayment:
+		return d.Paid != ""
+	case CompletesCover:
+		return !d.CoverIssued.IsZero()
+	}
+	return false
 }
 
 // Summary is the few fields a list row shows; the store keeps it beside the indexes so that a

@@ -61,13 +61,21 @@ const (
 	PermAnyStep     Permission = "dossier.any_step"  // act at a step whatever its role
 	PermManageUsers Permission = "admin.users"
 	PermAudit       Permission = "admin.audit"
+
+	PermVoucher        Permission = "voucher.record"  // enter or import payment vouchers
+	PermVoucherResolve Permission = "voucher.resolve" // decide exceptions
+	PermPersonView     Permission = "person.view"     // the electronic book, covers
+	PermCoverIssue     Permission = "cover.issue"     // issue a book cover
+	PermCoverPrint     Permission = "cover.print"     // print a cover's confirmation
 )
 
 var rolePermissions = map[Role][]Permission{
-	Helpdesk:   {PermRegister, PermView, PermReceipt, PermProcess},
-	Officer:    {PermRegister, PermView, PermReceipt, PermProcess, PermReturn, PermReject},
-	Supervisor: {PermRegister, PermView, PermReceipt, PermProcess, PermReturn, PermReject, PermReappoint, PermAnyStep, PermAudit},
-	Admin:      {PermView, PermManageUsers, PermAudit},
+	Helpdesk: {PermRegister, PermView, PermReceipt, PermProcess, PermPersonView, PermCoverPrint},
+	Officer: {PermRegister, PermView, PermReceipt, PermProcess, PermReturn, PermReject,
+		PermVoucher, PermVoucherResolve, PermPersonView, PermCoverIssue, PermCoverPrint},
+	Supervisor: {PermRegister, PermView, PermReceipt, PermProcess, PermReturn, PermReject, PermReappoint, PermAnyStep, PermAudit,
+		PermVoucher, PermVoucherResolve, PermPersonView, PermCoverIssue, PermCoverPrint},
+	Admin: {PermView, PermManageUsers, PermAudit},
 }
 
 // Can reports whether the role holds the permission.

@@ -87,12 +87,7 @@ func (s *Intake) Act(sess *Session, code string, req ActRequest) (Dossier, error
 
 func (s *Intake) apply(sess *Session, d *Dossier, ev *Event, req ActRequest, now time.Time) error {
 	steps := d.Steps
-	i := -1
-	for j, st := range steps {
-		if st.ID == d.Step {
-			i = j
-		}
-	}
+	i := d.stepIndex()
 	if i < 0 {
 		return &Error{Kind: Internal, Code: "unknown_step", Args: map[string]string{"step": d.Step}}
 	}
@@ -111,26 +106,7 @@ func (s *Intake) apply(sess *Session, d *Dossier, ev *Event, req ActRequest, now
 		if steps[i].Role != sess.User.Role && !sess.User.Role.Can(PermAnyStep) {
 			return &Error{Kind: Forbidden, Code: "not_your_step", Field: "step", Args: map[string]string{"step": steps[i].NameVI, "role": string(steps[i].Role)}}
 		}
-		if i == len(steps)-1 {
-			ev.Action = ActComplete
-			d.State, d.Step, d.StepDue = StateDone, "", 0
-			return nil
-		}
-		// The next step's deadline: its own days counted from the later of now and the
-		// previous step's deadline, never past the appointment.
-		from := now
-		if t := d.StepDue.Time(); t.After(from) {
-			from = t
-		}
-		p, err := planSteps(cal, steps[:i+2], i+1, from)
-		if err != nil {
-			return err
-		}
-		d.Step, d.StepDue = steps[i+1].ID, min(p.stepDue, d.Due)
-		if d.StepDue < calendar.DateOf(now.In(calendar.VN)) {
-			d.StepDue = d.Due
-		}
-		ev.ToStep = d.Step
+		return advance(d, ev, cal, now)
 	case ActReturn:
 		if d.State == StateReturned {
 			return &Error{Kind: Conflict, Code: "already_returned", Field: "dossier"}
@@ -166,6 +142,45 @@ func (s *Intake) apply(sess *Session, d *Dossier, ev *Event, req ActRequest, now
 			d.StepDue = d.Due
 		}
 	}
+	return nil
+}
+
+// advance moves an open dossier past its current step, and past every following step whose
+// completing event (payment, cover) has already happened; after the last step the result is
+// returned (done). It fills ev's ToStep, Skipped and, at the end, Action.
+func advance(d *Dossier, ev *Event, cal *calendar.Calendar, now time.Time) error {
+	i := d.stepIndex()
+	if i < 0 {
+		return &Error{Kind: Internal, Code: "unknown_step", Args: map[string]string{"step": d.Step}}
+	}
+	for {
+		if i == len(d.Steps)-1 {
+			ev.Action, ev.ToStep = ActComplete, ""
+			d.State, d.Step, d.StepDue = StateDone, "", 0
+			return nil
+		}
+		i++
+		if i < len(d.Steps)-1 && d.done(d.Steps[i].Completes) {
+			ev.Skipped = append(ev.Skipped, d.Steps[i].ID)
+			continue
+		}
+		break
+	}
+	// The step's deadline: its own days counted from the later of now and the previous step's
+	// deadline, never past the appointment.
+	from := now
+	if t := d.StepDue.Time(); t.After(from) {
+		from = t
+	}
+	p, err := planSteps(cal, d.Steps[:i+1], i, from)
+	if err != nil {
+		return err
+	}
+	d.Step, d.StepDue = d.Steps[i].ID, min(p.stepDue, d.Due)
+	if d.StepDue < calendar.DateOf(now.In(calendar.VN)) {
+		d.StepDue = d.Due
+	}
+	ev.ToStep = d.Step
 	return nil
 }
 

@@ -55,6 +55,36 @@ type Tx interface {
 	// Counts returns how many dossiers are in each state.
 	Counts() (map[State]int, error)
 
+	// Voucher reads a voucher and its state.
+	Voucher(id string) (VoucherView, bool, error)
+	// PutVoucher stores a new voucher with its state; a voucher is never rewritten.
+	PutVoucher(v Voucher, st VoucherState) error
+	// PutVoucherState replaces a voucher's state (moving it in or out of the exceptions queue).
+	PutVoucherState(st VoucherState) error
+	// VouchersByReceipt lists the vouchers with a receipt number.
+	VouchersByReceipt(receiptNo string) ([]VoucherView, error)
+	// VouchersOf lists the vouchers of a personal ID, oldest first.
+	VouchersOf(pid string) ([]VoucherView, error)
+	// Exceptions lists vouchers waiting for an officer's decision, oldest first.
+	Exceptions(limit int) ([]VoucherView, error)
+
+	// Participant reads a participant by personal ID.
+	Participant(pid string) (Participant, bool, error)
+	// PutParticipant writes a participant.
+	PutParticipant(p Participant) error
+	// Cover reads the book cover of a personal ID.
+	Cover(pid string) (BookCover, bool, error)
+	// PutCover writes a cover and moves its index entries from prev (nil for a new one).
+	PutCover(c *BookCover, prev *BookCover) error
+	// Covers lists covers in a status, oldest first.
+	Covers(status CoverStatus, limit int) ([]BookCover, error)
+	// CoversIssuedOn lists the covers issued on a day.
+	CoversIssuedOn(day calendar.Date) ([]BookCover, error)
+	// SigningKey reads this device's private signing key (nil, false before one is made).
+	SigningKey() ([]byte, bool, error)
+	// PutSigningKey stores this device's private signing key.
+	PutSigningKey(key []byte) error
+
 	// NextSeq returns the next value (from 1) of a named counter.
 	NextSeq(name string) (uint64, error)
 	// Enqueue appends an operation to the outbox, filling its id, device sequence and clock.

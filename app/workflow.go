@@ -17,7 +17,17 @@ type Step struct {
 	NameEN string `json:"name_en"`
 	Role   Role   `json:"role"`
 	Days   int    `json:"days"`
+	// Completes names the event that finishes the step by itself: "payment" (a matched payment
+	// voucher) or "cover" (the book cover issued). Such a step is passed automatically once
+	// the event has happened; "" means an officer advances it.
+	Completes string `json:"completes,omitempty"`
 }
+
+// The events that can complete a step.
+const (
+	CompletesPayment = "payment"
+	CompletesCover   = "cover"
+)
 
 // Name is the step's name in the language.
 func (s Step) Name(l Lang) string {
@@ -172,6 +182,10 @@ func (w *Workflow) check() error {
 			return fmt.Errorf("step %q: name_vi is empty", s.ID)
 		case s.Days < 0 || s.Days > 60:
 			return fmt.Errorf("step %q: days %d out of 0..60", s.ID, s.Days)
+		case s.Completes != "" && s.Completes != CompletesPayment && s.Completes != CompletesCover:
+			return fmt.Errorf("step %q: completes %q must be payment, cover or empty", s.ID, s.Completes)
+		case s.Completes != "" && i == len(w.Steps)-1:
+			return fmt.Errorf("step %q: the last step (returning the result) cannot complete by itself", s.ID)
 		}
 		if _, err := ParseRole(string(s.Role)); err != nil || s.Role == Admin {
 			return fmt.Errorf("step %q: role %q must be helpdesk, officer or supervisor", s.ID, s.Role)

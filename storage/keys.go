@@ -24,6 +24,16 @@ import (
 //	x/state/<state>\x00<code>            empty; dossiers by state
 //	x/office/<agency>\x00<code>          empty; dossiers by receiving office
 //	cnt/<state>                          number of dossiers in the state (uint64)
+//	v/<voucher id>                       a payment voucher (JSON), never rewritten
+//	vs/<voucher id>                      the voucher's matching state (JSON)
+//	x/rcpt/<receipt no>\x00<voucher id>  empty; vouchers by receipt number (duplicate check)
+//	x/vpid/<personal id>\x00<created:8><voucher id>  empty; vouchers of a person, oldest first
+//	x/exc/<created:8><voucher id>        empty; vouchers in the exceptions queue, oldest first
+//	p/<personal id>                      a participant (JSON): identity, registered income and method, periods
+//	c/<personal id>                      a book cover (JSON), with its prints
+//	x/cov/<status>\x00<created:8><personal id>  empty; covers by status, oldest first
+//	x/covday/<issue date:4><personal id>  empty; covers issued on a day (batch printing)
+//	meta/signing_key                     this device's Ed25519 private key for sealed printouts
 //	seq/<name>                           a counter (uint64): "dossier/<yymmdd>", "outbox"
 //	ob/<device seq:8>                    an outbox operation waiting for the central services (JSON)
 //	meta/hlc                             the last hybrid logical clock value handed out (uint64)
@@ -46,6 +56,16 @@ var (
 	prefixSeq     = []byte("seq/")
 	prefixOutbox  = []byte("ob/")
 	keyHLC        = []byte("meta/hlc")
+	prefixVoucher = []byte("v/")
+	prefixVState  = []byte("vs/")
+	prefixReceipt = []byte("x/rcpt/")
+	prefixVPID    = []byte("x/vpid/")
+	prefixExc     = []byte("x/exc/")
+	prefixPart    = []byte("p/")
+	prefixCover   = []byte("c/")
+	prefixCovStat = []byte("x/cov/")
+	prefixCovDay  = []byte("x/covday/")
+	keySigning    = []byte("meta/signing_key")
 	prefixAudit   = []byte("audit/")
 	keyAuditHead  = []byte("meta/audit_head")
 )

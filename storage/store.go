@@ -2,14 +2,11 @@ package storage
 
 import (
 	"bytes"
-	"crypto/rand"
 	"encoding/binary"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/dgraph-io/badger/v4"
@@ -165,15 +162,26 @@ func (tx *Tx) PutDossier(d *app.Dossier, prev *app.Dossier) error {
 			return err
 		}
 	}
-	for _, e := range indexEntries(d) {
+	es, err := dossierEntries(d)
+	if err != nil {
+		return err
+	}
+	for _, e := range es {
 		if err := tx.set(e.k, e.v); err != nil {
 			return err
 		}
 	}
-	if err := tx.count(d.State, +1); err != nil {
-		return err
+	return tx.count(d.State, +1)
+}
+
+// dossierEntries are every key a dossier writes in its current state: its index entries and
+// the dossier itself. PutDossier and the bulk Loader both write exactly these.
+func dossierEntries(d *app.Dossier) ([]entry, error) {
+	b, err := json.Marshal(d)
+	if err != nil {
+		return nil, err
 	}
-	return tx.jsonSet(key(prefixDossier, []byte(d.Code)), d)
+	return append(indexEntries(d), entry{key(prefixDossier, []byte(d.Code)), b}), nil
 }
 
 func (tx *Tx) count(s app.State, delta int64) error {
@@ -366,7 +374,7 @@ func (tx *Tx) Enqueue(op app.Op) (app.Op, error) {
 	if err := tx.set(keyHLC, u64(hlc)); err != nil {
 		return op, err
 	}
-	op.OpID, op.DeviceSeq, op.HLC = uuidV7(now), seq, hlc
+	op.OpID, op.DeviceSeq, op.HLC = app.NewUUIDv7(now), seq, hlc
 	if op.Created.IsZero() {
 		op.Created = now
 	}
@@ -387,20 +395,6 @@ func (db *DB) Outbox(limit int) ([]app.Op, error) {
 		})
 	})
 	return out, err
-}
-
-// uuidV7 is an RFC 9562 version 7 UUID: 48 bits of Unix milliseconds, then random bits.
-func uuidV7(t time.Time) string {
-	var u [16]byte
-	ms := uint64(t.UnixMilli())
-	for i := 0; i < 6; i++ {
-		u[i] = byte(ms >> (40 - 8*i))
-	}
-	_, _ = rand.Read(u[6:])
-	u[6] = u[6]&0x0f | 0x70
-	u[8] = u[8]&0x3f | 0x80
-	h := hex.EncodeToString(u[:])
-	return strings.Join([]string{h[:8], h[8:12], h[12:16], h[16:20], h[20:]}, "-")
 }
 
 // errStop ends a scan early without an error.

@@ -15,9 +15,19 @@ import (
 
 // Desk is an open office store with its services.
 type Desk struct {
-	DB     *storage.DB
-	Ref    *assets.Reference
-	Intake *app.Intake
+	DB      *storage.DB
+	Ref     *assets.Reference
+	Intake  *app.Intake
+	Records *app.Records
+}
+
+// newDesk builds the services over an open store.
+func newDesk(db *storage.DB, ref *assets.Reference, now func() time.Time) *Desk {
+	if now == nil {
+		now = time.Now
+	}
+	return &Desk{DB: db, Ref: ref, Intake: NewIntake(db, ref, now),
+		Records: &app.Records{Store: db, Rules: ref.Rules, Calendars: ref.Calendars, Now: now}}
 }
 
 // NewIntake builds the intake service over a store.
@@ -39,7 +49,7 @@ func Init(cfg storage.Config, ref *assets.Reference, o app.Office, admin app.Use
 	if err != nil {
 		return nil, "", err
 	}
-	d := &Desk{DB: db, Ref: ref, Intake: NewIntake(db, ref, cfg.Now)}
+	d := newDesk(db, ref, cfg.Now)
 	if err := d.Intake.Setup(o, admin); err != nil {
 		_ = db.Close()
 		_ = storage.Remove(cfg.Dir)
@@ -54,7 +64,7 @@ func Open(cfg storage.Config, ref *assets.Reference, user, password string) (*De
 	if err != nil {
 		return nil, nil, err
 	}
-	d := &Desk{DB: db, Ref: ref, Intake: NewIntake(db, ref, cfg.Now)}
+	d := newDesk(db, ref, cfg.Now)
 	sess, err := d.Intake.Login(user, password)
 	if err != nil {
 		_ = db.Close()

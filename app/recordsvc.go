@@ -1,0 +1,801 @@
+package app
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"bhxhdesk/app/calendar"
+)
+
+// Records is the offline records service (thu và quản lý sổ, thẻ — TST, DOMAIN §8): payment
+// vouchers, their matching to participants, participation periods, book covers and their
+// printing. Vouchers typed at the desk, imported from a file and pulled from the central
+// accounting feed all go through ApplyVouchers, so they meet the same checks.
+type Records struct {
+	Store     Store
+	Rules     *Rules
+	Calendars *calendar.Book
+	// Now is the clock; time.Now when nil.
+	Now func() time.Time
+}
+
+func (s *Records) now() time.Time {
+	if s.Now == nil {
+		return time.Now()
+	}
+	return s.Now()
+}
+
+// batchSize is how many vouchers one transaction applies: an import of 10,000 rows pays 50
+// fsyncs, not 10,000, and a failed batch loses nothing already committed.
+const batchSize = 200
+
+// ImportResult is the outcome of applying a list of vouchers.
+type ImportResult struct {
+	Accepted   int          `json:"accepted"`   // stored: matched or set aside as exceptions
+	Matched    int          `json:"matched"`    // a participation period was recorded
+	Exceptions []RowProblem `json:"exceptions"` // stored, waiting for an officer's decision
+	Rejected   []RowProblem `json:"rejected"`   // not stored: the row is unreadable or invalid
+	Already    []RowProblem `json:"already"`    // not stored again: the same voucher is already recorded
+	Vouchers   []string     `json:"vouchers"`   // ids of the stored vouchers, in row order
+	Covers     []string     `json:"covers"`     // personal IDs whose book cover was created
+}
+
+// AddVoucher records one voucher typed by an officer from a collection agent's receipt.
+func (s *Records) AddVoucher(sess *Session, in VoucherInput) (VoucherView, error) {
+	if err := sess.Require(PermVoucher); err != nil {
+		return VoucherView{}, err
+	}
+	v, err := ParseVoucher(in)
+	if err != nil {
+		return VoucherView{}, err
+	}
+	res, err := s.apply(sess.User.Name, SourceDesk, "", []parsedRow{{line: 0, v: v}})
+	if err != nil {
+		return VoucherView{}, err
+	}
+	if len(res.Already) > 0 {
+		return VoucherView{}, &Error{Kind: Conflict, Code: "voucher_already_recorded", Field: "receipt_no", Args: res.Already[0].Problem.Args}
+	}
+	var vv VoucherView
+	err = s.Store.View(func(tx Tx) error {
+		var err error
+		vv, _, err = tx.Voucher(res.Vouchers[0])
+		return err
+	})
+	return vv, err
+}
+
+// ImportVouchers records the rows read from a collection agent's or a bank's file: rows that
+// fail the field checks are reported and not stored; the others are stored, matched or set
+// aside as exceptions; a voucher already recorded (the same file imported twice) is reported
+// and not stored again. Nothing is lost: every row ends in exactly one of the result's lists
+// or counts.
+func (s *Records) ImportVouchers(sess *Session, file string, rows []VoucherRow, problems []RowProblem) (ImportResult, error) {
+	if err := sess.Require(PermVoucher); err != nil {
+		return ImportResult{}, err
+	}
+	return s.applyRows(sess.User.Name, SourceImport, file, rows, problems)
+}
+
+// ApplyCentralVouchers records vouchers pulled from the central accounting feed, through the
+// same checks as the desk's own. Each carries its feed id; an id already stored is skipped.
+// actor names the sync process in the audit log.
+func (s *Records) ApplyCentralVouchers(actor string, ins []VoucherInput) (ImportResult, error) {
+	rows := make([]VoucherRow, len(ins))
+	for i, in := range ins {
+		rows[i] = VoucherRow{Line: i + 1, Input: in}
+	}
+	return s.applyRows(actor, SourceCentral, "", rows, nil)
+}
+
+type parsedRow struct {
+	line int
+	v    Voucher
+}
+
+func (s *Records) applyRows(actor string, src VoucherSource, file string, rows []VoucherRow, problems []RowProblem) (ImportResult, error) {
+	var good []parsedRow
+	res := ImportResult{Rejected: append([]RowProblem(nil), problems...)}
+	for _, r := range rows {
+		v, err := ParseVoucher(r.Input)
+		if err != nil {
+			for _, p := range problemsOf(err) {
+				res.Rejected = append(res.Rejected, RowProblem{Line: r.Line, Problem: p})
+			}
+			continue
+		}
+		v.ID = strings.TrimSpace(r.Input.ID)
+		good = append(good, parsedRow{line: r.Line, v: v})
+	}
+	applied, err := s.apply(actor, src, file, good)
+	applied.Rejected = append(res.Rejected, applied.Rejected...)
+	return applied, err
+}
+
+// problemsOf lists an error's field problems.
+func problemsOf(err error) []FieldProblem {
+	switch e := err.(type) {
+	case *ValidationError:
+		return e.Problems
+	case *Error:
+		return []FieldProblem{{Field: e.Field, Code: e.Code, Args: e.Args}}
+	}
+	return []FieldProblem{{Code: "internal"}}
+}
+
+// apply stores and matches checked vouchers in batches of batchSize per transaction.
+func (s *Records) apply(actor string, src VoucherSource, file string, rows []parsedRow) (ImportResult, error) {
+	res := ImportResult{}
+	for start := 0; start < len(rows); start += batchSize {
+		batch := rows[start:min(start+batchSize, len(rows))]
+		var part ImportResult
+		now := s.now()
+		err := s.Store.Update(func(tx Tx) error {
+			part = ImportResult{}
+			for _, r := range batch {
+				v := r.v
+				v.Source, v.File, v.Line, v.By, v.Created = src, file, r.line, actor, now
+				if err := s.record(tx, &part, r.line, v, now); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return res, fmt.Errorf("vouchers from line %d: %w", batch[0].line, err)
+		}
+		res.Accepted += part.Accepted
+		res.Matched += part.Matched
+		res.Exceptions = append(res.Exceptions, part.Exceptions...)
+		res.Already = append(res.Already, part.Already...)
+		res.Vouchers = append(res.Vouchers, part.Vouchers...)
+		res.Covers = append(res.Covers, part.Covers...)
+	}
+	return res, nil
+}
+
+// record stores one voucher in tx and matches it.
+func (s *Records) record(tx Tx, res *ImportResult, line int, v Voucher, now time.Time) error {
+	if v.ID != "" {
+		if _, ok, err := tx.Voucher(v.ID); err != nil || ok {
+			if ok {
+				res.Already = append(res.Already, RowProblem{Line: line, Problem: FieldProblem{Field: "id", Code: "voucher_already_recorded", Args: map[string]string{"id": v.ID, "receipt_no": v.ReceiptNo}}})
+			}
+			return err
+		}
+	} else {
+		v.ID = NewUUIDv7(now)
+	}
+	// The same receipt again: the same payment (a file imported twice) is skipped; another
+	// payment under that number is a duplicate receipt for an officer to look at.
+	same, err := tx.VouchersByReceipt(v.ReceiptNo)
+	if err != nil {
+		return err
+	}
+	for _, o := range same {
+		if o.Kind == KindPayment && v.Kind == KindPayment && o.Same(v) {
+			res.Already = append(res.Already, RowProblem{Line: line, Problem: FieldProblem{Field: "receipt_no", Code: "voucher_already_recorded",
+				Args: map[string]string{"id": o.ID, "receipt_no": v.ReceiptNo}}})
+			return nil
+		}
+	}
+	dupOf := ""
+	for _, o := range same {
+		// A correction does not clash with the voucher it corrects (nor its other corrections),
+		// and a resolved or void record no longer holds the number.
+		if o.ID == v.Refers || (v.Refers != "" && o.Refers == v.Refers) || o.State.Status == VoucherResolved || o.Kind == KindVoid {
+			continue
+		}
+		dupOf = o.ID
+	}
+	st := VoucherState{Status: VoucherMatched, Updated: now}
+	var m match
+	if dupOf != "" {
+		st.Status, st.Exception, st.Args = VoucherException, ExcDuplicateReceipt, map[string]string{"receipt_no": v.ReceiptNo, "other": dupOf}
+	} else if m, err = s.match(tx, v); err != nil {
+		return err
+	} else if m.exception != "" {
+		st.Status, st.Exception, st.Args = VoucherException, m.exception, m.args
+	}
+	if st.Status == VoucherMatched {
+		if err := s.credit(tx, v, &st, m, now, res); err != nil {
+			return err
+		}
+		res.Matched++
+	} else {
+		res.Exceptions = append(res.Exceptions, RowProblem{Line: line, Problem: FieldProblem{Field: exceptionField(st.Exception), Code: st.Exception, Args: st.Args}})
+	}
+	if err := tx.PutVoucher(v, st); err != nil {
+		return err
+	}
+	res.Accepted++
+	res.Vouchers = append(res.Vouchers, v.ID)
+	if err := enqueue(tx, "voucher.add", v.ID, 0, v, now); err != nil {
+		return err
+	}
+	return tx.Audit(AuditEntry{User: v.By, Action: "voucher.add", Entity: v.ID,
+		Detail: fmt.Sprintf("personal_id=%s status=%s %s", PersonalID(v.PersonalID).Masked(), st.Status, st.Exception)})
+}
+
+func exceptionField(code string) string {
+	switch code {
+	case ExcUnknownPerson, ExcNameMismatch:
+		return "personal_id"
+	case ExcUnderpaid, ExcOverpaid, ExcNoQuote:
+		return "amount"
+	case ExcMonths, ExcOverlap:
+		return "months"
+	case ExcLate:
+		return "paid_on"
+	}
+	return "receipt_no"
+}
+
+// ExcLate is a voucher paid after the last day to pay for its period: the participant was
+// suspended and must re-register (DOMAIN §3, no surcharge).
+const ExcLate = "voucher_late"
+
+// match is what matching found for a voucher: the person it pays for, the dossier that
+// registered them, the quote it must equal, or the exception that stops it.
+type match struct {
+	pid         string
+	participant Participant
+	known       bool // participant exists
+	dossier     *Dossier
+	quote       Quote
+	exception   string
+	args        map[string]string
+}
+
+func (s *Records) match(tx Tx, v Voucher) (match, error) {
+	m := match{pid: v.PersonalID}
+	if len(v.PersonalID) == 10 { // an old social-insurance code: find the person's ID
+		ds, err := tx.ByOldCode(v.PersonalID)
+		if err != nil {
+			return m, err
+		}
+		if len(ds) == 0 {
+			m.exception, m.args = ExcUnknownPerson, map[string]string{"value": v.PersonalID}
+			return m, nil
+		}
+		m.pid = ds[len(ds)-1].PersonalID
+	}
+	p, known, err := tx.Participant(m.pid)
+	if err != nil {
+		return m, err
+	}
+	m.participant, m.known = p, known
+	// The registration that waits for its first payment, if any.
+	ds, err := tx.ByPersonalID(m.pid)
+	if err != nil {
+		return m, err
+	}
+	for i := len(ds) - 1; i >= 0; i-- {
+		if !ds[i].State.Closed() || (!known && ds[i].State == StateDone) {
+			d, ok, err := tx.Dossier(ds[i].Code)
+			if err != nil {
+				return m, err
+			}
+			if ok && d.Paid == "" {
+				m.dossier = &d
+				break
+			}
+		}
+	}
+	if !known && m.dossier == nil {
+		m.exception, m.args = ExcUnknownPerson, map[string]string{"value": PersonalID(m.pid).Masked()}
+		return m, nil
+	}
+	name, basis, err := s.basis(m)
+	if err != nil {
+		m.exception, m.args = ExcNoQuote, map[string]string{"month": v.FromMonth.String()}
+		return m, nil
+	}
+	if FoldKey(name) != FoldKey(v.FullName) {
+		m.exception, m.args = ExcNameMismatch, map[string]string{"name": v.FullName, "registered": name}
+		return m, nil
+	}
+	period := Period{From: v.FromMonth, To: v.ToMonth()}
+	for _, pe := range p.Periods {
+		if pe.Overlaps(period) {
+			m.exception, m.args = ExcOverlap, map[string]string{"from": pe.From.String(), "to": pe.To.String()}
+			return m, nil
+		}
+	}
+	qm := v.FromMonth
+	if basis.Method.Kind == Missing {
+		qm = MonthOfDate(v.PaidOn)
+	}
+	q, err := s.Rules.Quote(QuoteRequest{Income: basis.Income, Method: basis.Method, Groups: basis.Groups, Month: qm,
+		Province: basis.Province, SupportMonthsUsed: p.SupportMonths()})
+	if err != nil {
+		m.exception, m.args = ExcNoQuote, map[string]string{"month": qm.String()}
+		return m, nil
+	}
+	m.quote = q
+	switch {
+	case v.Months != q.Months:
+		m.exception, m.args = ExcMonths, map[string]string{"months": strconv.Itoa(v.Months), "expected": strconv.Itoa(q.Months), "method": q.Method}
+	case v.Amount < q.Payable:
+		m.exception, m.args = ExcUnderpaid, map[string]string{"paid": v.Amount.String(), "due": q.Payable.String()}
+	case v.Amount > q.Payable:
+		m.exception, m.args = ExcOverpaid, map[string]string{"paid": v.Amount.String(), "due": q.Payable.String()}
+	case basis.Method.Kind != Ahead && basis.Method.Kind != Missing && v.PaidOn > q.Deadline:
+		m.exception, m.args = ExcLate, map[string]string{"paid_on": v.PaidOn.VNString(), "deadline": q.Deadline.VNString()}
+	}
+	return m, nil
+}
+
+// basis is what a voucher is checked against: the registered income, method and groups.
+type basis struct {
+	Income   Money
+	Method   Method
+	Groups   []SupportGroup
+	Province string
+}
+
+func (s *Records) basis(m match) (string, basis, error) {
+	var b basis
+	var err error
+	name, income, method, group, ethnicity := "", "", "", "", ""
+	if m.dossier == nil {
+		p := m.participant
+		name, method, group, ethnicity, b.Province = p.FullName, p.Method, p.SupportGroup, p.Ethnicity, p.Address.Province
+		b.Income = p.Income
+	} else {
+		f := m.dossier.Form
+		name, income, method, group, ethnicity, b.Province = f.FullName, string(f.Income), f.Method, f.SupportGroup, f.Ethnicity, f.Address.Province
+		if b.Income, err = ParseMoney(income); err != nil {
+			return name, b, err
+		}
+	}
+	if b.Method, err = ParseMethod(method); err != nil {
+		return name, b, err
+	}
+	g := Other
+	if group != "" {
+		if g, err = ParseSupportGroup(group); err != nil {
+			return name, b, err
+		}
+	}
+	b.Groups = Registration{SupportGroup: g, Ethnicity: ethnicity}.SupportGroups()
+	return name, b, nil
+}
+
+// credit records the matched voucher: the participant (made from the registration the first
+// time), the period, the book cover for a first-time participant, and the dossier's payment.
+func (s *Records) credit(tx Tx, v Voucher, st *VoucherState, m match, now time.Time, res *ImportResult) error {
+	p := m.participant
+	if m.dossier != nil {
+		// The registration's data is the newest: a returning participant may have chosen
+		// another income or method.
+		f := m.dossier.Form
+		income, _ := ParseMoney(string(f.Income))
+		fresh := Participant{PersonalID: f.PersonalID, OldSICode: f.OldSICode, FullName: f.FullName, Gender: f.Gender, BirthDate: f.BirthDate,
+			Nationality: f.Nationality, Ethnicity: f.Ethnicity, Phone: f.Phone, BirthRegistration: f.BirthRegistration, Address: f.Address,
+			Income: income, Method: f.Method, SupportGroup: f.SupportGroup, Dossier: m.dossier.Code, HasBook: f.OldSICode != "", Created: now}
+		if m.known {
+			fresh.Periods, fresh.Created, fresh.Version = p.Periods, p.Created, p.Version
+			fresh.HasBook = fresh.HasBook || p.HasBook
+		}
+		p = fresh
+	}
+	q := m.quote
+	pe := Period{From: v.FromMonth, To: v.ToMonth(), Method: q.Method, Income: q.Income, Rate: s.rate(q), Gross: q.Gross,
+		StateSupport: q.StateSupport, LocalSupport: q.LocalSupport, Discount: q.Discount, Interest: q.Interest, Paid: v.Amount,
+		SupportMonths: q.SupportMonths, Voucher: v.ID, ReceiptNo: v.ReceiptNo, PaidOn: v.PaidOn, Recorded: now}
+	p.Periods = append(p.Periods, pe)
+	p.Version++
+	if err := tx.PutParticipant(p); err != nil {
+		return err
+	}
+	st.Period = len(p.Periods)
+	if err := enqueue(tx, "period.add", p.PersonalID, p.Version-1, pe, now); err != nil {
+		return err
+	}
+	if !p.HasBook {
+		if _, exists, err := tx.Cover(p.PersonalID); err != nil {
+			return err
+		} else if !exists {
+			c := BookCover{BookNo: p.PersonalID, PersonalID: p.PersonalID, FullName: p.FullName, BirthDate: p.BirthDate, Gender: p.Gender,
+				Nationality: p.Nationality, Ethnicity: p.Ethnicity, BirthRegistration: p.BirthRegistration, Dossier: p.Dossier,
+				Voucher: v.ID, Status: CoverCreated, Created: now, Version: 1}
+			if o, ok, err := tx.Office(); err != nil {
+				return err
+			} else if ok {
+				c.Office = o.Agency
+			}
+			if err := tx.PutCover(&c, nil); err != nil {
+				return err
+			}
+			if err := enqueue(tx, "cover.create", c.PersonalID, 0, c, now); err != nil {
+				return err
+			}
+			res.Covers = append(res.Covers, c.PersonalID)
+		}
+	}
+	if m.dossier != nil {
+		st.Dossier = m.dossier.Code
+		ev := Event{At: now.In(calendar.VN), User: v.By, Action: ActPayment, Reason: "receipt_no=" + v.ReceiptNo}
+		return s.dossierEvent(tx, m.dossier, ev, func(d *Dossier) { d.Paid = v.ID }, CompletesPayment, now)
+	}
+	return nil
+}
+
+// rate is the contribution rate behind a quote (22 %).
+func (s *Records) rate(q Quote) Rate {
+	if q.Income == 0 {
+		return 0
+	}
+	return Rate(int64(q.MonthlyGross) * 10000 / int64(q.Income))
+}
+
+// dossierEvent records an event from the records side (payment matched, cover issued) on a
+// dossier: set marks what happened; if the dossier waits at the step that this completes, it
+// moves on, skipping steps already complete.
+func (s *Records) dossierEvent(tx Tx, d *Dossier, ev Event, set func(*Dossier), completes string, now time.Time) error {
+	prev := *d
+	next := *d
+	next.Timeline = append([]Event(nil), d.Timeline...)
+	set(&next)
+	ev.FromStep = next.Step
+	if next.State == StateOpen {
+		if i := next.stepIndex(); i >= 0 && next.Steps[i].Completes == completes {
+			act := ev.Action
+			cal := s.Calendars.For(officeProvince(tx))
+			if err := advance(&next, &ev, cal, now); err != nil {
+				return err
+			}
+			if ev.Action != ActComplete {
+				ev.Action = act
+			}
+		} else {
+			ev.ToStep = next.Step
+		}
+	}
+	ev.Due = next.Due
+	next.Timeline = append(next.Timeline, ev)
+	next.Version++
+	if err := tx.PutDossier(&next, &prev); err != nil {
+		return err
+	}
+	*d = next
+	return enqueue(tx, "dossier.event", next.Code, prev.Version, struct {
+		Event   Event  `json:"event"`
+		State   State  `json:"state"`
+		Step    string `json:"step"`
+		Version int    `json:"version"`
+	}{ev, next.State, next.Step, next.Version}, now)
+}
+
+func officeProvince(tx Tx) string {
+	if o, ok, err := tx.Office(); err == nil && ok {
+		return o.Province
+	}
+	return ""
+}
+
+// Exceptions lists the vouchers waiting for an officer's decision, oldest first.
+func (s *Records) Exceptions(sess *Session, limit int) ([]VoucherView, error) {
+	if err := sess.Require(PermVoucher); err != nil {
+		return nil, err
+	}
+	var out []VoucherView
+	err := s.Store.Update(func(tx Tx) error {
+		var err error
+		if out, err = tx.Exceptions(limit); err != nil {
+			return err
+		}
+		return tx.Audit(AuditEntry{User: sess.User.Name, Action: "voucher.exceptions", Detail: fmt.Sprintf("rows=%d", len(out))})
+	})
+	return out, err
+}
+
+// ResolveRequest is an officer's decision on an exception: correct the voucher's fields (a new
+// correction record, matched again) or void it (a new void record), always with a reason.
+type ResolveRequest struct {
+	Action     string // "correct" or "void"
+	Correction VoucherInput
+	Reason     string
+}
+
+// Resolve decides an exception. The original voucher is never edited: a correction or void
+// record refers to it and the original leaves the queue. A correction goes through matching
+// like any voucher and may itself become an exception.
+func (s *Records) Resolve(sess *Session, id string, req ResolveRequest) (VoucherView, error) {
+	if err := sess.Require(PermVoucherResolve); err != nil {
+		return VoucherView{}, err
+	}
+	req.Reason = NormalizeText(req.Reason)
+	if req.Reason == "" {
+		return VoucherView{}, &Error{Kind: Invalid, Code: "reason_required", Field: "reason"}
+	}
+	var fix Voucher
+	switch req.Action {
+	case "correct":
+		var err error
+		if fix, err = ParseVoucher(req.Correction); err != nil {
+			return VoucherView{}, err
+		}
+		fix.Kind = KindCorrection
+	case "void":
+	default:
+		return VoucherView{}, &Error{Kind: Invalid, Code: "bad_resolution", Field: "action", Args: map[string]string{"value": req.Action}}
+	}
+	now := s.now()
+	var out VoucherView
+	err := s.Store.Update(func(tx Tx) error {
+		orig, ok, err := tx.Voucher(id)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return &Error{Kind: NotFound, Code: "voucher_not_found", Field: "voucher", Args: map[string]string{"id": id}}
+		}
+		if orig.State.Status != VoucherException {
+			return &Error{Kind: Conflict, Code: "voucher_not_exception", Field: "voucher", Args: map[string]string{"id": id}}
+		}
+		if req.Action == "void" {
+			fix = orig.Voucher
+			fix.Kind = KindVoid
+		}
+		fix.ID, fix.Refers, fix.Reason, fix.Source, fix.By, fix.Created, fix.File, fix.Line =
+			NewUUIDv7(now), orig.ID, req.Reason, SourceDesk, sess.User.Name, now, "", 0
+		orig.State.Status, orig.State.Updated = VoucherResolved, now
+		orig.State.Resolved = &Resolution{By: sess.User.Name, At: now, Action: req.Action, Voucher: fix.ID, Reason: req.Reason}
+		if err := tx.PutVoucherState(orig.State); err != nil {
+			return err
+		}
+		if req.Action == "void" {
+			if err := tx.PutVoucher(fix, VoucherState{Status: VoucherVoid, Updated: now}); err != nil {
+				return err
+			}
+			if err := enqueue(tx, "voucher.add", fix.ID, 0, fix, now); err != nil {
+				return err
+			}
+		} else {
+			var res ImportResult
+			if err := s.record(tx, &res, 0, fix, now); err != nil {
+				return err
+			}
+			if len(res.Already) > 0 {
+				return &Error{Kind: Conflict, Code: "voucher_already_recorded", Field: "receipt_no", Args: res.Already[0].Problem.Args}
+			}
+		}
+		if out, _, err = tx.Voucher(fix.ID); err != nil {
+			return err
+		}
+		return tx.Audit(AuditEntry{User: sess.User.Name, Action: "voucher." + req.Action, Entity: orig.ID, Detail: "by=" + fix.ID})
+	})
+	return out, err
+}
+
+// PersonView is a participant's electronic book (sổ BHXH điện tử): identity, periods with their
+// totals, the book cover and the vouchers.
+type PersonView struct {
+	Participant Participant   `json:"participant"`
+	Known       bool          `json:"known"` // false: no matched voucher yet
+	Totals      PeriodTotals  `json:"totals"`
+	Cover       *BookCover    `json:"cover,omitempty"`
+	Vouchers    []VoucherView `json:"vouchers"`
+	Dossiers    []Summary     `json:"dossiers"`
+}
+
+// Person returns a participant's electronic book and records who viewed it.
+func (s *Records) Person(sess *Session, pid string) (PersonView, error) {
+	var pv PersonView
+	if err := sess.Require(PermPersonView); err != nil {
+		return pv, err
+	}
+	pid = stripSeparators(strings.TrimSpace(pid))
+	err := s.Store.Update(func(tx Tx) error {
+		p, known, err := tx.Participant(pid)
+		if err != nil {
+			return err
+		}
+		if pv.Dossiers, err = tx.ByPersonalID(pid); err != nil {
+			return err
+		}
+		if !known && len(pv.Dossiers) == 0 {
+			return &Error{Kind: NotFound, Code: "person_not_found", Field: "personal_id", Args: map[string]string{"value": PersonalID(pid).Masked()}}
+		}
+		if !known {
+			d, _, err := tx.Dossier(pv.Dossiers[len(pv.Dossiers)-1].Code)
+			if err != nil {
+				return err
+			}
+			f := d.Form
+			p = Participant{PersonalID: pid, OldSICode: f.OldSICode, FullName: f.FullName, Gender: f.Gender, BirthDate: f.BirthDate,
+				Nationality: f.Nationality, Ethnicity: f.Ethnicity, Phone: f.Phone, BirthRegistration: f.BirthRegistration,
+				Address: f.Address, Method: f.Method, SupportGroup: f.SupportGroup, Dossier: d.Code}
+			p.Income, _ = ParseMoney(string(f.Income))
+		}
+		pv.Participant, pv.Known, pv.Totals = p, known, p.Totals()
+		if c, ok, err := tx.Cover(pid); err != nil {
+			return err
+		} else if ok {
+			pv.Cover = &c
+		}
+		if pv.Vouchers, err = tx.VouchersOf(pid); err != nil {
+			return err
+		}
+		return tx.Audit(AuditEntry{User: sess.User.Name, Action: "person.view", Entity: PersonalID(pid).Masked()})
+	})
+	return pv, err
+}
+
+// Covers lists book covers in a status (to issue: CoverCreated), oldest first.
+func (s *Records) Covers(sess *Session, status CoverStatus, limit int) ([]BookCover, error) {
+	if err := sess.Require(PermPersonView); err != nil {
+		return nil, err
+	}
+	var out []BookCover
+	err := s.Store.View(func(tx Tx) error {
+		var err error
+		out, err = tx.Covers(status, limit)
+		return err
+	})
+	return out, err
+}
+
+// CoversIssuedOn lists the covers issued on a day (for a batch print).
+func (s *Records) CoversIssuedOn(sess *Session, day calendar.Date) ([]BookCover, error) {
+	if err := sess.Require(PermCoverPrint); err != nil {
+		return nil, err
+	}
+	var out []BookCover
+	err := s.Store.View(func(tx Tx) error {
+		var err error
+		out, err = tx.CoversIssuedOn(day)
+		return err
+	})
+	return out, err
+}
+
+// IssueCover issues a first-time participant's electronic book cover (cấp tờ bìa sổ): it is
+// recorded on the registration's timeline and completes the workflow step that waits for it.
+// Only a cover that was created and not yet issued can be issued.
+func (s *Records) IssueCover(sess *Session, pid string) (BookCover, error) {
+	var c BookCover
+	if err := sess.Require(PermCoverIssue); err != nil {
+		return c, err
+	}
+	pid = stripSeparators(strings.TrimSpace(pid))
+	now := s.now()
+	err := s.Store.Update(func(tx Tx) error {
+		cur, ok, err := tx.Cover(pid)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return &Error{Kind: NotFound, Code: "cover_not_found", Field: "personal_id", Args: map[string]string{"value": PersonalID(pid).Masked()}}
+		}
+		if cur.Status != CoverCreated {
+			return &Error{Kind: Conflict, Code: "cover_already_issued", Field: "personal_id", Args: map[string]string{"date": cur.IssueDate().VNString()}}
+		}
+		prev := cur
+		c = cur
+		c.Status, c.IssuedAt, c.IssuedBy, c.Version = CoverIssued, now, sess.User.Name, cur.Version+1
+		if err := tx.PutCover(&c, &prev); err != nil {
+			return err
+		}
+		if err := enqueue(tx, "cover.issue", c.PersonalID, prev.Version, c, now); err != nil {
+			return err
+		}
+		if c.Dossier != "" {
+			d, ok, err := tx.Dossier(c.Dossier)
+			if err != nil {
+				return err
+			}
+			if ok && d.State != StateRejected {
+				ev := Event{At: now.In(calendar.VN), User: sess.User.Name, Action: ActCover, Reason: "book_no=" + c.BookNo}
+				if err := s.dossierEvent(tx, &d, ev, func(d *Dossier) { d.CoverIssued = now }, CompletesCover, now); err != nil {
+					return err
+				}
+			}
+		}
+		return tx.Audit(AuditEntry{User: sess.User.Name, Action: "cover.issue", Entity: PersonalID(pid).Masked()})
+	})
+	return c, err
+}
+
+// CoverPrint is one cover to print: the cover, the office that issues it, whether the print is
+// final (the centre confirmed the cover) and which reprint it is (0 for the first print).
+type CoverPrint struct {
+	Cover   BookCover
+	Office  Office
+	Final   bool
+	Reprint int
+}
+
+// PrintCovers records the printing of covers' confirmations and returns what to print, in the
+// order asked. A cover must be issued; a cover printed before is a reprint and needs a reason.
+// Every print is counted on the cover with the officer.
+func (s *Records) PrintCovers(sess *Session, pids []string, reason string) ([]CoverPrint, error) {
+	if err := sess.Require(PermCoverPrint); err != nil {
+		return nil, err
+	}
+	if len(pids) == 0 {
+		return nil, &Error{Kind: Invalid, Code: "nothing_to_print", Field: "personal_id"}
+	}
+	reason = NormalizeText(reason)
+	now := s.now()
+	var out []CoverPrint
+	err := s.Store.Update(func(tx Tx) error {
+		out = out[:0]
+		o, _, err := tx.Office()
+		if err != nil {
+			return err
+		}
+		for _, pid := range pids {
+			pid = stripSeparators(strings.TrimSpace(pid))
+			cur, ok, err := tx.Cover(pid)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				return &Error{Kind: NotFound, Code: "cover_not_found", Field: "personal_id", Args: map[string]string{"value": PersonalID(pid).Masked()}}
+			}
+			if cur.Status == CoverCreated {
+				return &Error{Kind: Conflict, Code: "cover_not_issued", Field: "personal_id", Args: map[string]string{"value": PersonalID(pid).Masked()}}
+			}
+			reprint := len(cur.Prints)
+			if reprint > 0 && reason == "" {
+				return &Error{Kind: Invalid, Code: "reprint_reason_required", Field: "reason", Args: map[string]string{"count": strconv.Itoa(reprint)}}
+			}
+			prev := cur
+			c := cur
+			final := c.Status == CoverConfirmed
+			rec := PrintRecord{At: now, By: sess.User.Name, Final: final}
+			if reprint > 0 {
+				rec.Reason = reason
+			}
+			c.Prints = append(append([]PrintRecord(nil), cur.Prints...), rec)
+			c.Version++
+			if err := tx.PutCover(&c, &prev); err != nil {
+				return err
+			}
+			if err := enqueue(tx, "cover.print", c.PersonalID, prev.Version, rec, now); err != nil {
+				return err
+			}
+			detail := fmt.Sprintf("print=%d final=%t", reprint+1, final)
+			if rec.Reason != "" {
+				detail += " reason=" + rec.Reason
+			}
+			if err := tx.Audit(AuditEntry{User: sess.User.Name, Action: "cover.print", Entity: PersonalID(pid).Masked(), Detail: detail}); err != nil {
+				return err
+			}
+			out = append(out, CoverPrint{Cover: c, Office: o, Final: final, Reprint: reprint})
+		}
+		return nil
+	})
+	return out, err
+}
+
+// ConfirmCover records that the central records service confirmed a cover: later prints are
+// final. actor names the sync process in the audit log.
+func (s *Records) ConfirmCover(actor, pid string, at time.Time) error {
+	now := s.now()
+	return s.Store.Update(func(tx Tx) error {
+		cur, ok, err := tx.Cover(pid)
+		if err != nil || !ok {
+			return err
+		}
+		if cur.Status == CoverConfirmed {
+			return nil
+		}
+		prev := cur
+		c := cur
+		c.Status, c.ConfirmedAt = CoverConfirmed, at
+		if c.IssuedAt.IsZero() {
+			c.IssuedAt = at
+		}
+		if err := tx.PutCover(&c, &prev); err != nil {
+			return err
+		}
+		return tx.Audit(AuditEntry{User: actor, Action: "cover.confirm", Entity: PersonalID(pid).Masked(), At: now})
+	})
+}
