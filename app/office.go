@@ -62,20 +62,22 @@ const (
 	PermManageUsers Permission = "admin.users"
 	PermAudit       Permission = "admin.audit"
 
-	PermVoucher        Permission = "voucher.record"  // enter or import payment vouchers
-	PermVoucherResolve Permission = "voucher.resolve" // decide exceptions
-	PermPersonView     Permission = "person.view"     // the electronic book, covers
-	PermCoverIssue     Permission = "cover.issue"     // issue a book cover
-	PermCoverPrint     Permission = "cover.print"     // print a cover's confirmation
+	PermVoucher         Permission = "voucher.record"  // enter or import payment vouchers
+	PermVoucherResolve  Permission = "voucher.resolve" // decide exceptions
+	PermPersonView      Permission = "person.view"     // the electronic book, covers
+	PermCoverIssue      Permission = "cover.issue"     // issue a book cover
+	PermCoverPrint      Permission = "cover.print"     // print a cover's confirmation
+	PermResolveConflict Permission = "sync.resolve"    // decide identity reviews and sync conflicts
+	PermSync            Permission = "sync.run"        // start a sync round
 )
 
 var rolePermissions = map[Role][]Permission{
-	Helpdesk: {PermRegister, PermView, PermReceipt, PermProcess, PermPersonView, PermCoverPrint},
+	Helpdesk: {PermRegister, PermView, PermReceipt, PermProcess, PermPersonView, PermCoverPrint, PermSync},
 	Officer: {PermRegister, PermView, PermReceipt, PermProcess, PermReturn, PermReject,
-		PermVoucher, PermVoucherResolve, PermPersonView, PermCoverIssue, PermCoverPrint},
+		PermVoucher, PermVoucherResolve, PermPersonView, PermCoverIssue, PermCoverPrint, PermSync},
 	Supervisor: {PermRegister, PermView, PermReceipt, PermProcess, PermReturn, PermReject, PermReappoint, PermAnyStep, PermAudit,
-		PermVoucher, PermVoucherResolve, PermPersonView, PermCoverIssue, PermCoverPrint},
-	Admin: {PermView, PermManageUsers, PermAudit},
+		PermVoucher, PermVoucherResolve, PermPersonView, PermCoverIssue, PermCoverPrint, PermResolveConflict, PermSync},
+	Admin: {PermView, PermManageUsers, PermAudit, PermSync},
 }
 
 // Can reports whether the role holds the permission.

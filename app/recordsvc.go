@@ -779,23 +779,5 @@ func (s *Records) PrintCovers(sess *Session, pids []string, reason string) ([]Co
 // final. actor names the sync process in the audit log.
 func (s *Records) ConfirmCover(actor, pid string, at time.Time) error {
 	now := s.now()
-	return s.Store.Update(func(tx Tx) error {
-		cur, ok, err := tx.Cover(pid)
-		if err != nil || !ok {
-			return err
-		}
-		if cur.Status == CoverConfirmed {
-			return nil
-		}
-		prev := cur
-		c := cur
-		c.Status, c.ConfirmedAt = CoverConfirmed, at
-		if c.IssuedAt.IsZero() {
-			c.IssuedAt = at
-		}
-		if err := tx.PutCover(&c, &prev); err != nil {
-			return err
-		}
-		return tx.Audit(AuditEntry{User: actor, Action: "cover.confirm", Entity: PersonalID(pid).Masked(), At: now})
-	})
+	return s.Store.Update(func(tx Tx) error { return confirmCover(tx, actor, pid, at, now) })
 }

@@ -85,6 +85,25 @@ type Tx interface {
 	// PutSigningKey stores this device's private signing key.
 	PutSigningKey(key []byte) error
 
+	// OutboxAfter lists up to limit outbox operations with a device sequence after seq, in order.
+	OutboxAfter(seq uint64, limit int) ([]Op, error)
+	// DeleteOutbox removes an acknowledged operation; removed is false when it was not there.
+	DeleteOutbox(seq uint64) (removed bool, err error)
+	// PendingOps counts the operations in the outbox.
+	PendingOps() (int, error)
+	// Setting reads a named setting of the desk; PutSetting writes it.
+	Setting(name string) ([]byte, bool, error)
+	PutSetting(name string, value []byte) error
+	// EntitySync reads what the centre last said of an entity; PutEntitySync records it.
+	EntitySync(entity string) (EntitySync, bool, error)
+	PutEntitySync(st EntitySync) error
+	// Notice reads one notice; Notices lists them (up to limit when > 0); PutNotice writes one.
+	Notice(id string) (Notice, bool, error)
+	Notices(limit int) ([]Notice, error)
+	PutNotice(n Notice) error
+	// DigestLines lists the digest line of every dossier, voucher, period and cover.
+	DigestLines() ([]DigestLine, error)
+
 	// NextSeq returns the next value (from 1) of a named counter.
 	NextSeq(name string) (uint64, error)
 	// Enqueue appends an operation to the outbox, filling its id, device sequence and clock.

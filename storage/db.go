@@ -8,10 +8,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/dgraph-io/badger/v4"
 	"github.com/dgraph-io/badger/v4/options"
+	"github.com/dgraph-io/ristretto/v2/z"
 
 	"bhxhdesk/app"
 )
@@ -59,6 +61,7 @@ type DB struct {
 	bdb     *badger.DB
 	key     []byte // the data key, to wrap it for new accounts; never written anywhere
 	disk    diskGuard
+	wal     *walSync // syncs each commit; nil where Badger does (SyncWrites)
 }
 
 // Create makes a new store in cfg.Dir with its first account and returns it open, with the
@@ -107,10 +110,15 @@ func OpenRecovery(cfg Config, secret string) (*DB, error) {
 
 func openBadger(cfg Config, kr *Keyring, key []byte) (*DB, error) {
 	cache := cfg.CacheMB << 20
-	opts := badger.DefaultOptions(filepath.Join(cfg.Dir, "db")).
+	dir := filepath.Join(cfg.Dir, "db")
+	// A registration reported as saved survives a power cut: Badger syncs every commit, or
+	// where walSync can, the store syncs the write-ahead log after each commit (one disk flush
+	// instead of Badger's two).
+	opts := badger.DefaultOptions(dir).
 		WithEncryptionKey(key).
 		WithEncryptionKeyRotationDuration(30 * 24 * time.Hour).
-		WithSyncWrites(true). // a registration reported as saved survives a power cut
+		WithSyncWrites(!walSyncSupported).
+		WithValueThreshold(valueThreshold).
 		// With encryption Badger needs both caches, or it panics at the first flush.
 		WithBlockCacheSize(cache * 3 / 4).
 		WithIndexCacheSize(cache / 4).
@@ -122,14 +130,49 @@ func openBadger(cfg Config, kr *Keyring, key []byte) (*DB, error) {
 		WithCompression(options.ZSTD).
 		WithLogger(nil)
 	bdb, err := badger.Open(opts)
+	// Badger issue #2207: a process killed while Badger creates a write-ahead (.mem) or
+	// value-log (.vlog) file leaves it empty, and every later Open fails with z.NewFile
+	// although nothing written is lost. The failed attempt gives the empty file its header, so
+	// opening again succeeds; each attempt mends one such file. Badger flattens the error to
+	// text, so only its message identifies it.
+	for retry := 0; retry < 4 && err != nil && strings.Contains(err.Error(), z.NewFile.Error()); retry++ {
+		bdb, err = badger.Open(opts)
+	}
 	if err != nil {
 		return nil, translate("open store", err)
 	}
-	return &DB{cfg: cfg, Keyring: kr, bdb: bdb, key: key, disk: diskGuard{dir: cfg.Dir, min: cfg.MinFreeMB << 20, free: cfg.FreeBytes}}, nil
+	return &DB{cfg: cfg, Keyring: kr, bdb: bdb, key: key, disk: diskGuard{dir: cfg.Dir, min: cfg.MinFreeMB << 20, free: cfg.FreeBytes},
+		wal: newWALSync(dir)}, nil
+}
+
+// valueThreshold is Badger's largest: smaller values live in the LSM tree, only bigger ones in
+// the value log (see Tx.vlog).
+const valueThreshold = 1 << 20
+
+// durable makes every transaction committed so far survive a power cut, when Badger has not
+// already (walSync); vlog says the value log was written too.
+func (db *DB) durable(vlog bool) error {
+	if db.wal == nil {
+		return nil
+	}
+	ok, err := db.wal.sync(vlog)
+	if err != nil {
+		return translate("sync", err)
+	}
+	if vlog || !ok {
+		return translate("sync", db.bdb.Sync())
+	}
+	return nil
 }
 
 // Close flushes and closes the store.
-func (db *DB) Close() error { return translate("close store", db.bdb.Close()) }
+func (db *DB) Close() error {
+	err := translate("close store", db.bdb.Close())
+	if db.wal != nil {
+		err = errors.Join(err, db.wal.close())
+	}
+	return err
+}
 
 // translate turns Badger errors into app kinds at the boundary.
 func translate(op string, err error) error {
@@ -150,7 +193,11 @@ func translate(op string, err error) error {
 
 // Put writes value under key in one durable transaction.
 func (db *DB) Put(key, value []byte) error {
-	return translate("put", db.bdb.Update(func(txn *badger.Txn) error { return txn.Set(key, value) }))
+	err := db.bdb.Update(func(txn *badger.Txn) error { return txn.Set(key, value) })
+	if err == nil {
+		err = db.durable(len(value) >= valueThreshold)
+	}
+	return translate("put", err)
 }
 
 // Get reads key; ok is false when it does not exist.
@@ -171,7 +218,11 @@ func (db *DB) Get(key []byte) (value []byte, ok bool, err error) {
 
 // Delete removes key in one durable transaction.
 func (db *DB) Delete(key []byte) error {
-	return translate("delete", db.bdb.Update(func(txn *badger.Txn) error { return txn.Delete(key) }))
+	err := db.bdb.Update(func(txn *badger.Txn) error { return txn.Delete(key) })
+	if err == nil {
+		err = db.durable(false)
+	}
+	return translate("delete", err)
 }
 
 // Exists reports whether dir holds a store (its keyring).

@@ -34,6 +34,10 @@ import (
 //	x/cov/<status>\x00<created:8><personal id>  empty; covers by status, oldest first
 //	x/covday/<issue date:4><personal id>  empty; covers issued on a day (batch printing)
 //	meta/signing_key                     this device's Ed25519 private key for sealed printouts
+//	meta/outbox_pending                  number of operations in the outbox (uint64)
+//	set/<name>                           a setting of the desk: sync cursor, central URL, device token…
+//	es/<entity>                          what the centre last said of an entity's operation (JSON)
+//	nt/<notice id>                       a notice from syncing for a person to decide (JSON)
 //	seq/<name>                           a counter (uint64): "dossier/<yymmdd>", "outbox"
 //	ob/<device seq:8>                    an outbox operation waiting for the central services (JSON)
 //	meta/hlc                             the last hybrid logical clock value handed out (uint64)
@@ -66,6 +70,10 @@ var (
 	prefixCovStat = []byte("x/cov/")
 	prefixCovDay  = []byte("x/covday/")
 	keySigning    = []byte("meta/signing_key")
+	keyPending    = []byte("meta/outbox_pending")
+	prefixSetting = []byte("set/")
+	prefixESync   = []byte("es/")
+	prefixNotice  = []byte("nt/")
 	prefixAudit   = []byte("audit/")
 	keyAuditHead  = []byte("meta/audit_head")
 )

@@ -375,6 +375,9 @@ func (tx *Tx) Enqueue(op app.Op) (app.Op, error) {
 		return op, err
 	}
 	op.OpID, op.DeviceSeq, op.HLC = app.NewUUIDv7(now), seq, hlc
+	if err := tx.addPending(+1); err != nil {
+		return op, err
+	}
 	if op.Created.IsZero() {
 		op.Created = now
 	}

@@ -19,15 +19,21 @@ type Desk struct {
 	Ref     *assets.Reference
 	Intake  *app.Intake
 	Records *app.Records
+	Sync    *app.Sync
+	// Dir is the store's folder; reference data pulled from the centre is kept in Dir/rules.
+	Dir string
 }
 
 // newDesk builds the services over an open store.
-func newDesk(db *storage.DB, ref *assets.Reference, now func() time.Time) *Desk {
+func newDesk(db *storage.DB, ref *assets.Reference, cfg storage.Config) *Desk {
+	now := cfg.Now
 	if now == nil {
 		now = time.Now
 	}
-	return &Desk{DB: db, Ref: ref, Intake: NewIntake(db, ref, now),
+	d := &Desk{DB: db, Ref: ref, Intake: NewIntake(db, ref, now), Dir: cfg.Dir,
 		Records: &app.Records{Store: db, Rules: ref.Rules, Calendars: ref.Calendars, Now: now}}
+	d.Sync = &app.Sync{Store: db, Records: d.Records, Files: d.writeRuleFile, Now: now}
+	return d
 }
 
 // NewIntake builds the intake service over a store.
@@ -49,7 +55,7 @@ func Init(cfg storage.Config, ref *assets.Reference, o app.Office, admin app.Use
 	if err != nil {
 		return nil, "", err
 	}
-	d := newDesk(db, ref, cfg.Now)
+	d := newDesk(db, ref, cfg)
 	if err := d.Intake.Setup(o, admin); err != nil {
 		_ = db.Close()
 		_ = storage.Remove(cfg.Dir)
@@ -64,7 +70,7 @@ func Open(cfg storage.Config, ref *assets.Reference, user, password string) (*De
 	if err != nil {
 		return nil, nil, err
 	}
-	d := newDesk(db, ref, cfg.Now)
+	d := newDesk(db, ref, cfg)
 	sess, err := d.Intake.Login(user, password)
 	if err != nil {
 		_ = db.Close()

@@ -17,6 +17,7 @@ import (
 
 	"bhxhdesk/app"
 	"bhxhdesk/assets"
+	"bhxhdesk/wire"
 	"bhxhdesk/storage"
 )
 
@@ -125,7 +126,13 @@ func run(args []string, e env) int {
 		}
 		overrides = append(overrides, os.DirFS(*rulesDir))
 	}
-	ref, err := assets.Load(overrides...)
+	dir := *dataDir
+	if dir == "" {
+		dir, _ = wire.DefaultDataDir()
+	}
+	// Reference data the centre sent to this desk applies to every command, under the
+	// administrator's --rules folder.
+	ref, err := wire.LoadReference(dir, overrides...)
 	if err != nil {
 		// Inconsistent rule data must stop every command: a quote under broken rules is worse
 		// than none.

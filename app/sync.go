@@ -1,0 +1,159 @@
+package app
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+)
+
+// The statuses the central services give a pushed operation (DESIGN §3).
+const (
+	OpApplied   = "applied"   // applied now
+	OpDuplicate = "duplicate" // applied before: the stored result is returned
+	OpConflict  = "conflict"  // refused because the centre's copy moved on; a person decides
+	OpRejected  = "rejected"  // refused for a reason (Reason, Args)
+)
+
+// OpResult is the central services' answer to one pushed operation.
+type OpResult struct {
+	OpID          string            `json:"op_id"`
+	Status        string            `json:"status"`
+	Reason        string            `json:"reason,omitempty"` // a code with err.<code> messages
+	Args          map[string]string `json:"args,omitempty"`
+	ServerVersion int               `json:"server_version,omitempty"`
+	// Assigned holds what the centre gave the entity (e.g. "central_received").
+	Assigned map[string]string `json:"assigned,omitempty"`
+	// Notice is set when the operation was applied but needs a person's attention (e.g.
+	// "identity_review": the centre knows this personal ID with another name or birth date).
+	Notice string `json:"notice,omitempty"`
+}
+
+// The kinds of changes the central services send an office (pull).
+const (
+	ChangeVoucher        = "voucher.feed"      // a payment voucher from the central accounting feed
+	ChangeCoverConfirmed = "cover.confirmed"   // the records service confirmed a book cover
+	ChangeIdentityReview = "identity.review"   // a personal ID is known with differing identities
+	ChangeIdentityFixed  = "identity.resolved" // a review was decided: the identity to use
+	ChangeParticipant    = "participant"       // a participant of the office's area (identity, periods)
+	ChangeRuleFile       = "rules.file"        // a rule table, calendar, workflow or trusted-keys file
+	ChangeOpConflict     = "op.conflict"       // the centre later found an operation in conflict
+)
+
+// Change is one thing the central services tell an office.
+type Change struct {
+	Seq     uint64          `json:"seq"`
+	Kind    string          `json:"kind"`
+	Entity  string          `json:"entity"`
+	Payload json.RawMessage `json:"payload"`
+	At      time.Time       `json:"at"`
+}
+
+// Page is one page of changes after a cursor.
+type Page struct {
+	Changes []Change `json:"changes"`
+	Cursor  uint64   `json:"cursor"` // the cursor to ask from next time
+	More    bool     `json:"more"`
+}
+
+// RuleFile is the payload of a ChangeRuleFile: a file of the reference data, by its path under
+// the rules folder (e.g. "rules/reference_level.json", "calendar/2028.json", "keys/central.json").
+type RuleFile struct {
+	Path string          `json:"path"`
+	Data json.RawMessage `json:"data"`
+}
+
+// IdentityRecord is one identity under which a personal ID was registered.
+type IdentityRecord struct {
+	Office    string `json:"office"`
+	Dossier   string `json:"dossier"`
+	FullName  string `json:"full_name"`
+	BirthDate string `json:"birth_date"`
+	Gender    string `json:"gender"`
+}
+
+// IdentityReview is a personal ID registered with differing names, birth dates or genders: the
+// centre links them to one person and never merges them by itself.
+type IdentityReview struct {
+	ID         string           `json:"id"`
+	PersonalID string           `json:"personal_id"`
+	Records    []IdentityRecord `json:"records"`
+	// Differs names the fields that differ: full_name, birth_date, gender.
+	Differs  []string        `json:"differs"`
+	Resolved *IdentityRecord `json:"resolved,omitempty"` // the identity decided on
+	By       string          `json:"by,omitempty"`
+	Created  time.Time       `json:"created"`
+}
+
+// DiffIdentity lists the fields in which two identities differ: the name by its folded key (so
+// NFC/NFD and old/new tone marks are the same name), the birth date and the gender.
+func DiffIdentity(a, b IdentityRecord) []string {
+	var out []string
+	if FoldKey(a.FullName) != FoldKey(b.FullName) {
+		out = append(out, "full_name")
+	}
+	if a.BirthDate != b.BirthDate {
+		out = append(out, "birth_date")
+	}
+	if a.Gender != b.Gender {
+		out = append(out, "gender")
+	}
+	return out
+}
+
+// EntitySync is what the centre last said about an entity's operations, for the per-dossier
+// sync state the screens show.
+type EntitySync struct {
+	Entity string    `json:"entity"`
+	Kind   string    `json:"kind"`
+	Status string    `json:"status"` // applied, duplicate, conflict, rejected
+	Reason string    `json:"reason,omitempty"`
+	OpID   string    `json:"op_id"`
+	At     time.Time `json:"at"`
+}
+
+// Notice is something from syncing that a person must look at and decide: an identity
+// review, an operation in conflict or rejected.
+type Notice struct {
+	ID       string            `json:"id"`
+	Kind     string            `json:"kind"` // identity_review, op_conflict, op_rejected
+	Entity   string            `json:"entity"`
+	Reason   string            `json:"reason,omitempty"`
+	Args     map[string]string `json:"args,omitempty"`
+	Review   *IdentityReview   `json:"review,omitempty"`
+	Op       *Op               `json:"op,omitempty"`
+	Created  time.Time         `json:"created"`
+	Resolved bool              `json:"resolved,omitempty"`
+	By       string            `json:"by,omitempty"`
+	Decision string            `json:"decision,omitempty"`
+}
+
+// DigestLine is one entity's line of a digest: equal digests at the office and the centre mean
+// they hold the same dossiers (code and version), vouchers, periods and covers.
+type DigestLine string
+
+// Digest is the SHA-256 of the sorted lines.
+func Digest(lines []DigestLine) string {
+	sorted := make([]string, len(lines))
+	for i, l := range lines {
+		sorted[i] = string(l)
+	}
+	sort.Strings(sorted)
+	h := sha256.Sum256([]byte(strings.Join(sorted, "\n")))
+	return hex.EncodeToString(h[:])
+}
+
+// DossierLine, VoucherLine, PeriodLine and CoverLine are the digest lines of each entity.
+func DossierLine(code string, version int) DigestLine {
+	return DigestLine(fmt.Sprintf("dossier %s %d", code, version))
+}
+func VoucherLine(id string) DigestLine { return DigestLine("voucher " + id) }
+func PeriodLine(pid string, p Period) DigestLine {
+	return DigestLine(fmt.Sprintf("period %s %s %s %s %d", pid, p.From, p.To, p.Voucher, p.Paid))
+}
+func CoverLine(pid string, issued bool) DigestLine {
+	return DigestLine(fmt.Sprintf("cover %s %t", pid, issued))
+}

@@ -1,0 +1,464 @@
+package app
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strconv"
+	"time"
+)
+
+// Sync is the office side of synchronisation with the central intake and records services:
+// it hands the engine the outbox in order, stores the centre's acknowledgements (an operation
+// leaves the outbox only in the transaction that stores its acknowledgement), applies pulled
+// changes through the same logic as local work (a voucher from the accounting feed is matched
+// like one typed at the desk) and keeps what a person must decide as notices.
+type Sync struct {
+	Store   Store
+	Records *Records
+	// Files writes a reference-data file pulled from the centre (rule tables, calendars,
+	// workflows, trusted keys) under the desk's rules folder; nil drops such changes.
+	Files func(path string, data []byte) error
+	// Now is the clock; time.Now when nil.
+	Now func() time.Time
+}
+
+func (s *Sync) now() time.Time {
+	if s.Now == nil {
+		return time.Now()
+	}
+	return s.Now()
+}
+
+// Settings names of the sync state kept in the store.
+const (
+	SettingCursor   = "sync/cursor"    // the pull cursor (uint64, decimal)
+	SettingCentral  = "sync/central"   // the central services' URL
+	SettingToken    = "sync/token"     // the device token given at enrolment
+	SettingLastSync = "sync/last_sync" // RFC 3339 time of the last complete round
+)
+
+// Outbox returns up to limit operations waiting to be sent, oldest first.
+func (s *Sync) Outbox(limit int) ([]Op, error) {
+	var ops []Op
+	err := s.Store.View(func(tx Tx) error {
+		var err error
+		ops, err = tx.OutboxAfter(0, limit)
+		return err
+	})
+	return ops, err
+}
+
+// Pending is the number of operations waiting to be sent.
+func (s *Sync) Pending() (int, error) {
+	n := 0
+	err := s.Store.View(func(tx Tx) error {
+		var err error
+		n, err = tx.PendingOps()
+		return err
+	})
+	return n, err
+}
+
+// Acknowledge stores the centre's answers to pushed operations and removes them from the
+// outbox, in one transaction. Conflicts and rejections become notices for a person; nothing is
+// silently dropped. Results for operations no longer in the outbox (a repeated answer) change
+// nothing.
+func (s *Sync) Acknowledge(ops []Op, results []OpResult) error {
+	byID := make(map[string]Op, len(ops))
+	for _, op := range ops {
+		byID[op.OpID] = op
+	}
+	now := s.now()
+	return s.Store.Update(func(tx Tx) error {
+		for _, r := range results {
+			op, ok := byID[r.OpID]
+			if !ok {
+				continue
+			}
+			removed, err := tx.DeleteOutbox(op.DeviceSeq)
+			if err != nil {
+				return err
+			}
+			if !removed {
+				continue
+			}
+			if err := tx.PutEntitySync(EntitySync{Entity: op.EntityID, Kind: op.Kind, Status: r.Status, Reason: r.Reason, OpID: op.OpID, At: now}); err != nil {
+				return err
+			}
+			switch r.Status {
+			case OpApplied, OpDuplicate:
+				if r.Notice == "" {
+					continue
+				}
+			case OpConflict, OpRejected:
+			default:
+				return &Error{Kind: Internal, Code: "bad_op_status", Args: map[string]string{"status": r.Status}}
+			}
+			n := Notice{ID: "op:" + op.OpID, Kind: "op_" + r.Status, Entity: op.EntityID, Reason: r.Reason, Args: r.Args, Created: now}
+			if r.Notice != "" {
+				n.Kind, n.Reason = r.Notice, r.Notice
+			}
+			opCopy := op
+			n.Op = &opCopy
+			if err := tx.PutNotice(n); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// Cursor is the stored pull cursor (0 before the first pull).
+func (s *Sync) Cursor() (uint64, error) {
+	var c uint64
+	err := s.Store.View(func(tx Tx) error {
+		var err error
+		c, err = cursorOf(tx)
+		return err
+	})
+	return c, err
+}
+
+func cursorOf(tx Tx) (uint64, error) {
+	raw, ok, err := tx.Setting(SettingCursor)
+	if err != nil || !ok {
+		return 0, err
+	}
+	return strconv.ParseUint(string(raw), 10, 64)
+}
+
+// ApplyPage applies one page of pulled changes and advances the cursor in the same
+// transaction, so an interrupted pull resumes from the last page applied. A page whose
+// cursor is not past the stored one (a repeated page) changes nothing.
+func (s *Sync) ApplyPage(p Page) error {
+	now := s.now()
+	return s.Store.Update(func(tx Tx) error {
+		cur, err := cursorOf(tx)
+		if err != nil {
+			return err
+		}
+		if p.Cursor <= cur && len(p.Changes) > 0 {
+			return nil
+		}
+		for _, ch := range p.Changes {
+			if ch.Seq <= cur {
+				continue
+			}
+			if err := s.apply(tx, ch, now); err != nil {
+				return fmt.Errorf("change %d (%s %s): %w", ch.Seq, ch.Kind, ch.Entity, err)
+			}
+		}
+		if p.Cursor > cur {
+			return tx.PutSetting(SettingCursor, []byte(strconv.FormatUint(p.Cursor, 10)))
+		}
+		return nil
+	})
+}
+
+// syncActor is the name the sync process writes in the audit log.
+const syncActor = "sync"
+
+func (s *Sync) apply(tx Tx, ch Change, now time.Time) error {
+	switch ch.Kind {
+	case ChangeVoucher:
+		var in VoucherInput
+		if err := json.Unmarshal(ch.Payload, &in); err != nil {
+			return err
+		}
+		v, err := ParseVoucher(in)
+		if err != nil {
+			// A feed voucher the desk cannot read is kept for a person, never dropped.
+			return tx.PutNotice(Notice{ID: "feed:" + in.ID, Kind: "feed_rejected", Entity: in.ID, Reason: problemsOf(err)[0].Code, Created: now})
+		}
+		v.ID, v.Source, v.By, v.Created = in.ID, SourceCentral, syncActor, now
+		var res ImportResult
+		return s.Records.record(tx, &res, 0, v, now)
+	case ChangeCoverConfirmed:
+		var c struct {
+			ConfirmedAt time.Time `json:"confirmed_at"`
+		}
+		if err := json.Unmarshal(ch.Payload, &c); err != nil {
+			return err
+		}
+		return confirmCover(tx, syncActor, ch.Entity, c.ConfirmedAt, now)
+	case ChangeIdentityReview:
+		var r IdentityReview
+		if err := json.Unmarshal(ch.Payload, &r); err != nil {
+			return err
+		}
+		return tx.PutNotice(Notice{ID: "review:" + r.ID, Kind: "identity_review", Entity: r.PersonalID, Review: &r, Created: now})
+	case ChangeIdentityFixed:
+		var r IdentityReview
+		if err := json.Unmarshal(ch.Payload, &r); err != nil {
+			return err
+		}
+		return s.identityFixed(tx, r, now)
+	case ChangeParticipant:
+		var p Participant
+		if err := json.Unmarshal(ch.Payload, &p); err != nil {
+			return err
+		}
+		return mergeParticipant(tx, p)
+	case ChangeRuleFile:
+		var f RuleFile
+		if err := json.Unmarshal(ch.Payload, &f); err != nil {
+			return err
+		}
+		if s.Files == nil {
+			return nil
+		}
+		return s.Files(f.Path, f.Data)
+	case ChangeOpConflict:
+		var r OpResult
+		if err := json.Unmarshal(ch.Payload, &r); err != nil {
+			return err
+		}
+		return tx.PutNotice(Notice{ID: "conflict:" + strconv.FormatUint(ch.Seq, 10), Kind: "op_conflict", Entity: ch.Entity, Reason: r.Reason, Args: r.Args, Created: now})
+	}
+	// A change this version does not know is kept for a person rather than lost.
+	return tx.PutNotice(Notice{ID: "unknown:" + strconv.FormatUint(ch.Seq, 10), Kind: "unknown_change", Entity: ch.Entity, Reason: ch.Kind, Created: now})
+}
+
+// identityFixed applies a decided identity review: the participant and a cover not yet issued
+// take the decided identity; the dossiers keep the form as it was received.
+func (s *Sync) identityFixed(tx Tx, r IdentityReview, now time.Time) error {
+	if r.Resolved == nil {
+		return nil
+	}
+	id := *r.Resolved
+	if p, ok, err := tx.Participant(r.PersonalID); err != nil {
+		return err
+	} else if ok {
+		p.FullName, p.BirthDate, p.Gender = id.FullName, id.BirthDate, id.Gender
+		p.Version++
+		if err := tx.PutParticipant(p); err != nil {
+			return err
+		}
+	}
+	if c, ok, err := tx.Cover(r.PersonalID); err != nil {
+		return err
+	} else if ok && c.Status == CoverCreated {
+		prev := c
+		c.FullName, c.BirthDate, c.Gender = id.FullName, id.BirthDate, id.Gender
+		c.Version++
+		if err := tx.PutCover(&c, &prev); err != nil {
+			return err
+		}
+	}
+	n, ok, err := tx.Notice("review:" + r.ID)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		n = Notice{ID: "review:" + r.ID, Kind: "identity_review", Entity: r.PersonalID, Created: now}
+	}
+	n.Review, n.Resolved, n.By, n.Decision = &r, true, r.By, "resolved_centrally"
+	if err := tx.PutNotice(n); err != nil {
+		return err
+	}
+	return tx.Audit(AuditEntry{User: syncActor, Action: "identity.resolved", Entity: PersonalID(r.PersonalID).Masked()})
+}
+
+// mergeParticipant takes a participant the centre knows into the office's records: identity
+// from the centre, periods joined by voucher (a period the office already has is kept once).
+func mergeParticipant(tx Tx, p Participant) error {
+	cur, ok, err := tx.Participant(p.PersonalID)
+	if err != nil {
+		return err
+	}
+	if ok {
+		have := map[string]bool{}
+		for _, pe := range cur.Periods {
+			have[pe.Voucher] = true
+		}
+		periods := cur.Periods
+		for _, pe := range p.Periods {
+			if !have[pe.Voucher] {
+				periods = append(periods, pe)
+			}
+		}
+		sort.Slice(periods, func(i, j int) bool { return periods[i].From < periods[j].From })
+		p.Periods, p.Version = periods, max(cur.Version, p.Version)+1
+		p.HasBook = p.HasBook || cur.HasBook
+	}
+	return tx.PutParticipant(p)
+}
+
+// confirmCover marks a cover confirmed by the central records service: later prints are final.
+func confirmCover(tx Tx, actor, pid string, at, now time.Time) error {
+	cur, ok, err := tx.Cover(pid)
+	if err != nil || !ok || cur.Status == CoverConfirmed {
+		return err
+	}
+	prev := cur
+	c := cur
+	c.Status, c.ConfirmedAt = CoverConfirmed, at
+	if c.IssuedAt.IsZero() {
+		c.IssuedAt = at
+	}
+	if err := tx.PutCover(&c, &prev); err != nil {
+		return err
+	}
+	return tx.Audit(AuditEntry{User: actor, Action: "cover.confirm", Entity: PersonalID(pid).Masked(), At: now})
+}
+
+// SetCentral stores the central services' URL and this device's token (device enrolment),
+// administrators only.
+func (s *Sync) SetCentral(sess *Session, url, token string) error {
+	if err := sess.Require(PermManageUsers); err != nil {
+		return err
+	}
+	return s.Store.Update(func(tx Tx) error {
+		if err := tx.PutSetting(SettingCentral, []byte(url)); err != nil {
+			return err
+		}
+		if err := tx.PutSetting(SettingToken, []byte(token)); err != nil {
+			return err
+		}
+		return tx.Audit(AuditEntry{User: sess.User.Name, Action: "sync.enrol", Detail: "central=" + url})
+	})
+}
+
+// Central returns the stored central URL and device token ("" before enrolment).
+func (s *Sync) Central() (url, token string, err error) {
+	err = s.Store.View(func(tx Tx) error {
+		u, _, err := tx.Setting(SettingCentral)
+		if err != nil {
+			return err
+		}
+		t, _, err := tx.Setting(SettingToken)
+		url, token = string(u), string(t)
+		return err
+	})
+	return url, token, err
+}
+
+// MarkSynced records the end of a complete round.
+func (s *Sync) MarkSynced(at time.Time) error {
+	return s.Store.Update(func(tx Tx) error { return tx.PutSetting(SettingLastSync, []byte(at.Format(time.RFC3339))) })
+}
+
+// LastSync is the time of the last complete round (zero before the first).
+func (s *Sync) LastSync() (time.Time, error) {
+	var t time.Time
+	err := s.Store.View(func(tx Tx) error {
+		raw, ok, err := tx.Setting(SettingLastSync)
+		if err != nil || !ok {
+			return err
+		}
+		t, err = time.Parse(time.RFC3339, string(raw))
+		return err
+	})
+	return t, err
+}
+
+// Notices lists the notices (open ones only unless all), newest first.
+func (s *Sync) Notices(sess *Session, all bool) ([]Notice, error) {
+	if err := sess.Require(PermView); err != nil {
+		return nil, err
+	}
+	var out []Notice
+	err := s.Store.View(func(tx Tx) error {
+		ns, err := tx.Notices(0)
+		for _, n := range ns {
+			if all || !n.Resolved {
+				out = append(out, n)
+			}
+		}
+		return err
+	})
+	sort.Slice(out, func(i, j int) bool { return out[i].Created.After(out[j].Created) })
+	return out, err
+}
+
+// ResolveIdentity is a supervisor's decision on an identity review: which of the records holds
+// the person's true name, birth date and gender. It is sent to the centre, which tells every
+// office concerned; the desk's notice is closed.
+func (s *Sync) ResolveIdentity(sess *Session, noticeID string, choice int, note string) error {
+	if err := sess.Require(PermResolveConflict); err != nil {
+		return err
+	}
+	now := s.now()
+	return s.Store.Update(func(tx Tx) error {
+		n, ok, err := tx.Notice(noticeID)
+		if err != nil {
+			return err
+		}
+		if !ok || n.Review == nil {
+			return &Error{Kind: NotFound, Code: "notice_not_found", Field: "notice", Args: map[string]string{"id": noticeID}}
+		}
+		if n.Resolved {
+			return &Error{Kind: Conflict, Code: "notice_resolved", Field: "notice", Args: map[string]string{"id": noticeID}}
+		}
+		if choice < 0 || choice >= len(n.Review.Records) {
+			return &Error{Kind: Invalid, Code: "bad_choice", Field: "choice", Args: map[string]string{"value": strconv.Itoa(choice + 1)}}
+		}
+		r := *n.Review
+		chosen := r.Records[choice]
+		r.Resolved, r.By = &chosen, sess.User.Name
+		n.Review, n.Resolved, n.By, n.Decision = &r, true, sess.User.Name, NormalizeText(note)
+		if err := tx.PutNotice(n); err != nil {
+			return err
+		}
+		if err := enqueue(tx, "identity.resolve", r.PersonalID, 0, r, now); err != nil {
+			return err
+		}
+		return tx.Audit(AuditEntry{User: sess.User.Name, Action: "identity.resolve", Entity: PersonalID(r.PersonalID).Masked(),
+			Detail: "choice=" + chosen.Office + "/" + chosen.Dossier})
+	})
+}
+
+// CloseNotice records that a person has seen a conflict or rejection and decided it (note says
+// what was done); supervisors only.
+func (s *Sync) CloseNotice(sess *Session, noticeID, note string) error {
+	if err := sess.Require(PermResolveConflict); err != nil {
+		return err
+	}
+	note = NormalizeText(note)
+	if note == "" {
+		return &Error{Kind: Invalid, Code: "reason_required", Field: "reason"}
+	}
+	return s.Store.Update(func(tx Tx) error {
+		n, ok, err := tx.Notice(noticeID)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return &Error{Kind: NotFound, Code: "notice_not_found", Field: "notice", Args: map[string]string{"id": noticeID}}
+		}
+		if n.Review != nil && !n.Resolved {
+			return &Error{Kind: Invalid, Code: "review_needs_choice", Field: "notice"}
+		}
+		n.Resolved, n.By, n.Decision = true, sess.User.Name, note
+		if err := tx.PutNotice(n); err != nil {
+			return err
+		}
+		return tx.Audit(AuditEntry{User: sess.User.Name, Action: "notice.close", Entity: noticeID, Detail: note})
+	})
+}
+
+// EntityState is what the centre last said about an entity (e.g. a dossier code).
+func (s *Sync) EntityState(entity string) (EntitySync, bool, error) {
+	var (
+		st EntitySync
+		ok bool
+	)
+	err := s.Store.View(func(tx Tx) error {
+		var err error
+		st, ok, err = tx.EntitySync(entity)
+		return err
+	})
+	return st, ok, err
+}
+
+// Digest is the digest of what the office holds (see DigestLine).
+func (s *Sync) Digest() (string, int, error) {
+	var lines []DigestLine
+	err := s.Store.View(func(tx Tx) error {
+		var err error
+		lines, err = tx.DigestLines()
+		return err
+	})
+	return Digest(lines), len(lines), err
+}

@@ -1,0 +1,70 @@
+package central
+
+import (
+	"context"
+	"encoding/json"
+
+	"bhxhdesk/app"
+)
+
+// AdminRequest is one administrator's command: the same whether centrald runs it on a stopped
+// server's folder or sends it to the running server (POST /v1/admin with the admin token).
+type AdminRequest struct {
+	Cmd    string          `json:"cmd"` // enroll | vouchers | publish | reviews
+	Office string          `json:"office,omitempty"`
+	Device string          `json:"device,omitempty"`
+	Feed   bool            `json:"feed,omitempty"`
+	Path   string          `json:"path,omitempty"`
+	Data   json.RawMessage `json:"data,omitempty"`
+	All    bool            `json:"all,omitempty"`
+}
+
+// Admin runs an administrator's command and returns its JSON answer.
+func (s *Service) Admin(ctx context.Context, req AdminRequest) (any, error) {
+	switch req.Cmd {
+	case "enroll":
+		role := RoleDesk
+		if req.Feed {
+			role = RoleFeed
+		}
+		dev, token, err := s.Enroll(ctx, req.Office, req.Device, role)
+		if err != nil {
+			return nil, err
+		}
+		return map[string]string{"device": dev.ID, "office": dev.Office, "token": token}, nil
+	case "vouchers":
+		var ins []app.VoucherInput
+		if err := json.Unmarshal(req.Data, &ins); err != nil {
+			var one app.VoucherInput
+			if err2 := json.Unmarshal(req.Data, &one); err2 != nil {
+				return nil, &app.Error{Kind: app.Invalid, Code: "bad_body", Err: err}
+			}
+			ins = []app.VoucherInput{one}
+		}
+		ids, err := s.PostVouchers(ctx, ins)
+		if err != nil {
+			return nil, err
+		}
+		return map[string]any{"posted": len(ids), "ids": ids}, nil
+	case "publish":
+		if req.Path == "" || !json.Valid(req.Data) {
+			return nil, &app.Error{Kind: app.Invalid, Code: "bad_rule_file", Args: map[string]string{"path": req.Path}}
+		}
+		if err := s.PublishFile(ctx, app.RuleFile{Path: req.Path, Data: req.Data}); err != nil {
+			return nil, err
+		}
+		return map[string]string{"published": req.Path}, nil
+	case "reviews":
+		var rs []app.IdentityReview
+		err := s.Store.View(ctx, func(tx Tx) error {
+			var err error
+			rs, err = tx.Reviews(req.All)
+			return err
+		})
+		if rs == nil {
+			rs = []app.IdentityReview{}
+		}
+		return rs, err
+	}
+	return nil, &app.Error{Kind: app.Invalid, Code: "unknown_op", Args: map[string]string{"kind": req.Cmd}}
+}

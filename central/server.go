@@ -1,0 +1,370 @@
+package central
+
+import (
+	"compress/gzip"
+	"context"
+	"crypto/subtle"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"bhxhdesk/app"
+)
+
+// The protocol's paths (v1).
+const (
+	PathSync   = "/v1/sync"          // POST: push a batch and pull a page in one round trip
+	PathPush   = "/v1/sync/push"     // POST: push a batch
+	PathPull   = "/v1/sync/pull"     // GET ?cursor=&limit=: pull a page
+	PathKey    = "/v1/device/key"    // POST: register the desk's public signing key
+	PathDigest = "/v1/digest"        // GET: the digest of what the centre holds for the office
+	PathFeed   = "/v1/feed/vouchers" // POST: the accounting feed posts vouchers
+	PathHealth = "/v1/health"        // GET: liveness, no authentication
+	PathAdmin  = "/v1/admin"         // POST: an administrator's command (admin token)
+)
+
+// PushRequest is the body of a push (and the push half of a sync).
+type PushRequest struct {
+	Ops []app.Op `json:"ops"`
+}
+
+// PushResponse answers a push: one result per operation, in the request's order.
+type PushResponse struct {
+	Results    []app.OpResult `json:"results"`
+	ServerTime time.Time      `json:"server_time"`
+}
+
+// SyncRequest pushes a batch and asks for the changes after a cursor.
+type SyncRequest struct {
+	Ops    []app.Op `json:"ops"`
+	Cursor uint64   `json:"cursor"`
+	Limit  int      `json:"limit,omitempty"`
+}
+
+// SyncResponse carries the push results and a page of changes.
+type SyncResponse struct {
+	Results    []app.OpResult `json:"results"`
+	Page       app.Page       `json:"page"`
+	ServerTime time.Time      `json:"server_time"`
+}
+
+// ErrorBody is every error answer: a code and the message in both languages.
+type ErrorBody struct {
+	Error     string `json:"error"`
+	MessageVI string `json:"message_vi,omitempty"`
+	MessageEN string `json:"message_en,omitempty"`
+}
+
+// maxBody bounds a request body after decompression.
+const maxBody = 64 << 20
+
+// Server is the reference central server's HTTP face.
+type Server struct {
+	Service *Service
+	// Catalog, when set, gives error answers their messages.
+	Catalog *app.Catalog
+	// AdminToken, when set, lets `centrald` commands reach the running server (POST
+	// /v1/admin); it is written for them in the data folder, readable by its owner only.
+	AdminToken string
+}
+
+type ctxKey struct{}
+
+// Handler routes the protocol.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET "+PathHealth, func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, r, http.StatusOK, map[string]any{"ok": true, "time": time.Now().UTC()})
+	})
+	mux.Handle("POST "+PathSync, s.auth(RoleDesk, s.sync))
+	mux.Handle("POST "+PathPush, s.auth(RoleDesk, s.push))
+	mux.Handle("GET "+PathPull, s.auth(RoleDesk, s.pull))
+	mux.Handle("POST "+PathKey, s.auth(RoleDesk, s.key))
+	mux.Handle("GET "+PathDigest, s.auth(RoleDesk, s.digest))
+	mux.Handle("POST "+PathFeed, s.auth(RoleFeed, s.feed))
+	mux.HandleFunc("POST "+PathAdmin, s.admin)
+	return mux
+}
+
+// auth checks the bearer token and the device's role.
+func (s *Server) auth(role string, h func(http.ResponseWriter, *http.Request, Device)) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		if !ok || tok == "" {
+			s.fail(w, r, &app.Error{Kind: app.Forbidden, Code: "bad_token"})
+			return
+		}
+		dev, err := s.Service.Authenticate(r.Context(), tok)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		if isFeed := dev.Office == "*feed*"; isFeed != (role == RoleFeed) {
+			s.fail(w, r, &app.Error{Kind: app.Forbidden, Code: "wrong_role"})
+			return
+		}
+		h(w, r, dev)
+	})
+}
+
+// decode reads a JSON body, gzip-compressed or not, strictly and within maxBody.
+func decode(r *http.Request, v any) error {
+	var body io.Reader = http.MaxBytesReader(nil, r.Body, maxBody)
+	if strings.EqualFold(r.Header.Get("Content-Encoding"), "gzip") {
+		zr, err := gzip.NewReader(body)
+		if err != nil {
+			return &app.Error{Kind: app.Invalid, Code: "bad_body", Err: err}
+		}
+		defer zr.Close()
+		body = io.LimitReader(zr, maxBody+1)
+	}
+	dec := json.NewDecoder(body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return &app.Error{Kind: app.Invalid, Code: "bad_body", Err: err}
+	}
+	if dec.More() {
+		return &app.Error{Kind: app.Invalid, Code: "bad_body", Err: errors.New("trailing data")}
+	}
+	return nil
+}
+
+func (s *Server) sync(w http.ResponseWriter, r *http.Request, dev Device) {
+	var req SyncRequest
+	if err := decode(r, &req); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	res := SyncResponse{Results: []app.OpResult{}}
+	if len(req.Ops) > 0 {
+		var err error
+		if res.Results, err = s.Service.Push(r.Context(), dev, req.Ops); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	page, err := s.Service.Pull(r.Context(), dev, req.Cursor, req.Limit)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	res.Page, res.ServerTime = page, time.Now().UTC()
+	writeJSON(w, r, http.StatusOK, res)
+}
+
+func (s *Server) push(w http.ResponseWriter, r *http.Request, dev Device) {
+	var req PushRequest
+	if err := decode(r, &req); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	results, err := s.Service.Push(r.Context(), dev, req.Ops)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, r, http.StatusOK, PushResponse{Results: results, ServerTime: time.Now().UTC()})
+}
+
+func (s *Server) pull(w http.ResponseWriter, r *http.Request, dev Device) {
+	q := r.URL.Query()
+	cursor, err1 := uintParam(q.Get("cursor"))
+	limit, err2 := uintParam(q.Get("limit"))
+	if err1 != nil || err2 != nil || limit > 1000 {
+		s.fail(w, r, &app.Error{Kind: app.Invalid, Code: "bad_cursor"})
+		return
+	}
+	page, err := s.Service.Pull(r.Context(), dev, cursor, int(limit))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, r, http.StatusOK, page)
+}
+
+// uintParam reads a non-negative number; "" is 0.
+func uintParam(v string) (uint64, error) {
+	if v == "" {
+		return 0, nil
+	}
+	return strconv.ParseUint(v, 10, 64)
+}
+
+func (s *Server) key(w http.ResponseWriter, r *http.Request, dev Device) {
+	var k app.TrustedKey
+	if err := decode(r, &k); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.Service.RegisterKey(r.Context(), dev, k); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, r, http.StatusOK, map[string]bool{"ok": true})
+}
+
+func (s *Server) digest(w http.ResponseWriter, r *http.Request, dev Device) {
+	d, n, err := s.Service.Digest(r.Context(), dev.Office)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, r, http.StatusOK, map[string]any{"office": dev.Office, "digest": d, "lines": n})
+}
+
+func (s *Server) feed(w http.ResponseWriter, r *http.Request, _ Device) {
+	var ins []app.VoucherInput
+	if err := decode(r, &ins); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	ids, err := s.Service.PostVouchers(r.Context(), ins)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, r, http.StatusOK, map[string]any{"ids": ids})
+}
+
+func (s *Server) admin(w http.ResponseWriter, r *http.Request) {
+	tok, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	if s.AdminToken == "" || subtle.ConstantTimeCompare([]byte(tok), []byte(s.AdminToken)) != 1 {
+		s.fail(w, r, &app.Error{Kind: app.Forbidden, Code: "bad_token"})
+		return
+	}
+	var req AdminRequest
+	if err := decode(r, &req); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	out, err := s.Service.Admin(r.Context(), req)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, r, http.StatusOK, out)
+}
+
+// fail answers an error with its HTTP status: the error kinds map to statuses only here.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	status := http.StatusInternalServerError
+	switch app.KindOf(err) {
+	case app.Invalid:
+		status = http.StatusBadRequest
+	case app.Forbidden:
+		status = http.StatusForbidden
+		if code := codeOf(err); code == "bad_token" {
+			status = http.StatusUnauthorized
+		}
+	case app.NotFound:
+		status = http.StatusNotFound
+	case app.Conflict:
+		status = http.StatusConflict
+	case app.Unavailable:
+		status = http.StatusServiceUnavailable
+	}
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		status = http.StatusRequestEntityTooLarge
+	}
+	body := ErrorBody{Error: codeOf(err)}
+	if s.Catalog != nil {
+		body.MessageVI, body.MessageEN = s.Catalog.Message(app.VI, err), s.Catalog.Message(app.EN, err)
+	}
+	writeJSON(w, r, status, body)
+}
+
+func codeOf(err error) string {
+	var ae *app.Error
+	if errors.As(err, &ae) {
+		return ae.Code
+	}
+	return "internal"
+}
+
+// writeJSON answers with JSON, gzip-compressed when the client accepts it.
+func writeJSON(w http.ResponseWriter, r *http.Request, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	var out io.Writer = w
+	if strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
+		w.Header().Set("Content-Encoding", "gzip")
+		zw := gzip.NewWriter(w)
+		defer zw.Close()
+		out = zw
+	}
+	w.WriteHeader(status)
+	enc := json.NewEncoder(out)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(v)
+}
+
+// ListenConfig says how the server listens.
+type ListenConfig struct {
+	Addr string
+	// CertFile and KeyFile turn TLS 1.3 on; without them the server listens in plain HTTP,
+	// which is allowed only on a loopback address (development and tests).
+	CertFile, KeyFile string
+	// ClientCAFile, with TLS, makes client certificates signed by that CA mandatory (mutual TLS).
+	ClientCAFile string
+}
+
+// Listen opens the listener the config asks for, refusing plain HTTP off loopback.
+func Listen(cfg ListenConfig) (net.Listener, error) {
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.CertFile == "" {
+		host, _, _ := net.SplitHostPort(ln.Addr().String())
+		if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
+			_ = ln.Close()
+			return nil, fmt.Errorf("plain HTTP is allowed only on a loopback address; give --tls-cert and --tls-key to listen on %s", cfg.Addr)
+		}
+		return ln, nil
+	}
+	cert, err := tls.LoadX509KeyPair(cfg.CertFile, cfg.KeyFile)
+	if err != nil {
+		_ = ln.Close()
+		return nil, err
+	}
+	tc := &tls.Config{MinVersion: tls.VersionTLS13, Certificates: []tls.Certificate{cert}}
+	if cfg.ClientCAFile != "" {
+		pem, err := os.ReadFile(cfg.ClientCAFile)
+		if err != nil {
+			_ = ln.Close()
+			return nil, err
+		}
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM(pem) {
+			_ = ln.Close()
+			return nil, fmt.Errorf("%s: no certificate", cfg.ClientCAFile)
+		}
+		tc.ClientCAs, tc.ClientAuth = pool, tls.RequireAndVerifyClientCert
+	}
+	return tls.NewListener(ln, tc), nil
+}
+
+// Serve runs the HTTP server on ln until ctx ends, then shuts down gracefully.
+func Serve(ctx context.Context, ln net.Listener, h http.Handler) error {
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 5 * time.Minute, WriteTimeout: 5 * time.Minute,
+		IdleTimeout: 2 * time.Minute}
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ln) }()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		return srv.Shutdown(sctx)
+	}
+}

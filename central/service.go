@@ -1,0 +1,693 @@
+// Package central holds both ends of the sync protocol (DESIGN §3): the HTTP client the desk's
+// sync engine uses, and the reference central server — intake (dossiers), records
+// (participants, periods, covers) and the accounting feed (payment vouchers) — with its store.
+package central
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+
+	"bhxhdesk/app"
+)
+
+// Service is the central services' logic over a Store: it applies pushed operations exactly
+// once, keeps one person per personal ID, routes feed vouchers to offices and keeps the change
+// log offices pull.
+type Service struct {
+	Store Store
+	// Now is the clock; time.Now when nil.
+	Now func() time.Time
+	// OnPush, when set, is told of every push request: the device, how many operations it
+	// carried and how many were repeats (tests and metrics).
+	OnPush func(device string, ops, repeats int)
+}
+
+func (s *Service) now() time.Time {
+	if s.Now == nil {
+		return time.Now()
+	}
+	return s.Now()
+}
+
+// Roles of enrolled devices.
+const (
+	RoleDesk = "desk" // an office's desk: pushes its work, pulls its office's changes
+	RoleFeed = "feed" // the central accounting system: posts payment vouchers
+)
+
+var namePattern = regexp.MustCompile(`^[A-Za-z0-9._-]{1,40}$`)
+
+// Enroll registers a device of an office (creating the office) and returns its token, shown
+// once: only its SHA-256 is kept. role is RoleDesk or RoleFeed.
+func (s *Service) Enroll(ctx context.Context, agency, name, role string) (Device, string, error) {
+	agency = strings.ToUpper(strings.TrimSpace(agency))
+	if role == "" {
+		role = RoleDesk
+	}
+	if !namePattern.MatchString(name) || (role == RoleDesk && !namePattern.MatchString(agency)) || (role != RoleDesk && role != RoleFeed) {
+		return Device{}, "", &app.Error{Kind: app.Invalid, Code: "bad_enrolment", Args: map[string]string{"office": agency, "device": name}}
+	}
+	if role == RoleFeed {
+		agency = "*feed*"
+	}
+	raw := make([]byte, 32)
+	if _, err := rand.Read(raw); err != nil {
+		return Device{}, "", err
+	}
+	token := base64.RawURLEncoding.EncodeToString(raw)
+	d := Device{ID: agency + "/" + name, Office: agency, Name: name, TokenHash: TokenHash(token), Created: s.now()}
+	if role == RoleFeed {
+		d.ID = "feed/" + name
+	}
+	err := s.Store.Update(ctx, func(tx Tx) error {
+		if old, ok, err := tx.Device(d.ID); err != nil {
+			return err
+		} else if ok && old.Revoked.IsZero() {
+			return &app.Error{Kind: app.Conflict, Code: "device_exists", Args: map[string]string{"device": d.ID}}
+		}
+		if role == RoleDesk {
+			if _, ok, err := tx.Office(agency); err != nil {
+				return err
+			} else if !ok {
+				if err := tx.PutOffice(Office{Agency: agency, Created: s.now()}); err != nil {
+					return err
+				}
+			}
+		}
+		return tx.PutDevice(d)
+	})
+	return d, token, err
+}
+
+// TokenHash is how a device token is kept.
+func TokenHash(token string) string {
+	h := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(h[:])
+}
+
+// Authenticate finds the device of a token.
+func (s *Service) Authenticate(ctx context.Context, token string) (Device, error) {
+	var d Device
+	err := s.Store.View(ctx, func(tx Tx) error {
+		var ok bool
+		var err error
+		if d, ok, err = tx.DeviceByToken(TokenHash(token)); err != nil {
+			return err
+		}
+		if !ok || !d.Revoked.IsZero() {
+			return &app.Error{Kind: app.Forbidden, Code: "bad_token"}
+		}
+		return nil
+	})
+	return d, err
+}
+
+// maxBatch is the most operations one push applies in one transaction.
+const maxBatch = 1000
+
+// Push applies a device's operations in order, each exactly once, in one transaction, and
+// answers each: applied, duplicate (the stored result of an earlier delivery), conflict or
+// rejected. An operation id seen before with another payload is rejected.
+func (s *Service) Push(ctx context.Context, dev Device, ops []app.Op) ([]app.OpResult, error) {
+	if len(ops) > maxBatch {
+		return nil, &app.Error{Kind: app.Invalid, Code: "batch_too_big", Args: map[string]string{"max": fmt.Sprint(maxBatch)}}
+	}
+	if dev.Office == "*feed*" {
+		return nil, &app.Error{Kind: app.Forbidden, Code: "not_a_desk"}
+	}
+	results := make([]app.OpResult, len(ops))
+	repeats := 0
+	now := s.now()
+	err := s.Store.Update(ctx, func(tx Tx) error {
+		repeats = 0
+		cur, _, err := tx.Device(dev.ID)
+		if err != nil {
+			return err
+		}
+		for i, op := range ops {
+			h := payloadHash(op)
+			if prev, ok, err := tx.OpResult(op.OpID); err != nil {
+				return err
+			} else if ok {
+				repeats++
+				if prev.PayloadHash != h || prev.Device != dev.ID {
+					results[i] = app.OpResult{OpID: op.OpID, Status: app.OpRejected, Reason: "op_id_reused"}
+					continue
+				}
+				r := prev.Result
+				if r.Status == app.OpApplied {
+					r.Status = app.OpDuplicate
+				}
+				results[i] = r
+				continue
+			}
+			r, err := s.apply(tx, dev, op, now)
+			if err != nil {
+				return fmt.Errorf("op %s (%s %s): %w", op.OpID, op.Kind, op.EntityID, err)
+			}
+			r.OpID = op.OpID
+			results[i] = r
+			if err := tx.PutOpResult(StoredOp{OpID: op.OpID, Device: dev.ID, DeviceSeq: op.DeviceSeq, HLC: op.HLC, Kind: op.Kind,
+				Entity: op.EntityID, PayloadHash: h, Result: r, Applied: now}); err != nil {
+				return err
+			}
+			cur.LastSeq, cur.LastHLC = max(cur.LastSeq, op.DeviceSeq), max(cur.LastHLC, op.HLC)
+		}
+		cur.Seen = now
+		return tx.PutDevice(cur)
+	})
+	if err != nil {
+		return nil, err
+	}
+	if s.OnPush != nil {
+		s.OnPush(dev.ID, len(ops), repeats)
+	}
+	return results, nil
+}
+
+func payloadHash(op app.Op) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\x00%s\x00%d\x00", op.Kind, op.EntityID, op.BaseVersion)
+	h.Write(op.Payload)
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+func rejected(reason string, args ...string) app.OpResult {
+	r := app.OpResult{Status: app.OpRejected, Reason: reason}
+	if len(args) > 0 {
+		r.Args = map[string]string{}
+		for i := 0; i+1 < len(args); i += 2 {
+			r.Args[args[i]] = args[i+1]
+		}
+	}
+	return r
+}
+
+// apply applies one new operation. Business errors become rejected or conflict results; only
+// store failures are returned as errors (they abort the batch, which the desk sends again).
+func (s *Service) apply(tx Tx, dev Device, op app.Op, now time.Time) (app.OpResult, error) {
+	switch op.Kind {
+	case "dossier.create":
+		var d app.Dossier
+		if err := json.Unmarshal(op.Payload, &d); err != nil {
+			return rejected("bad_payload"), nil
+		}
+		return s.createDossier(tx, dev, d, op.Payload, now)
+	case "dossier.event":
+		return s.dossierEvent(tx, dev, op)
+	case "voucher.add":
+		var v app.Voucher
+		if err := json.Unmarshal(op.Payload, &v); err != nil || v.ID == "" {
+			return rejected("bad_payload"), nil
+		}
+		if _, ok, err := tx.Voucher(v.ID); err != nil || ok {
+			return app.OpResult{Status: app.OpApplied}, err // the feed's own voucher coming back
+		}
+		return app.OpResult{Status: app.OpApplied}, tx.PutVoucher(Voucher{ID: v.ID, PersonalID: v.PersonalID, Office: dev.Office,
+			Source: string(v.Source), Body: op.Payload, Received: now})
+	case "period.add":
+		var pe app.Period
+		if err := json.Unmarshal(op.Payload, &pe); err != nil {
+			return rejected("bad_payload"), nil
+		}
+		return s.addPeriod(tx, dev, op.EntityID, pe)
+	case "cover.create", "cover.issue":
+		var c app.BookCover
+		if err := json.Unmarshal(op.Payload, &c); err != nil {
+			return rejected("bad_payload"), nil
+		}
+		return s.cover(tx, dev, op.Kind, c, op.Payload, now)
+	case "cover.print":
+		c, ok, err := tx.Cover(op.EntityID)
+		if err != nil || !ok {
+			return app.OpResult{Status: app.OpApplied}, err
+		}
+		c.Prints++
+		return app.OpResult{Status: app.OpApplied}, tx.PutCover(c)
+	case "identity.resolve":
+		var r app.IdentityReview
+		if err := json.Unmarshal(op.Payload, &r); err != nil || r.Resolved == nil {
+			return rejected("bad_payload"), nil
+		}
+		return s.resolveIdentity(tx, r, dev.ID, now)
+	}
+	return rejected("unknown_op", "kind", op.Kind), nil
+}
+
+func (s *Service) createDossier(tx Tx, dev Device, d app.Dossier, body json.RawMessage, now time.Time) (app.OpResult, error) {
+	if d.Office != dev.Office {
+		return rejected("not_your_office", "office", d.Office), nil
+	}
+	if _, err := app.ParsePersonalID(d.Form.PersonalID); err != nil {
+		return rejected("bad_payload"), nil
+	}
+	if old, ok, err := tx.Dossier(d.Code); err != nil {
+		return app.OpResult{}, err
+	} else if ok {
+		// The dossier code is the business key: the same dossier is stored once.
+		return app.OpResult{Status: app.OpConflict, Reason: "dossier_code_taken", ServerVersion: old.Version,
+			Args: map[string]string{"code": d.Code}}, nil
+	}
+	if err := tx.PutDossier(Dossier{Code: d.Code, Office: d.Office, PersonalID: d.Form.PersonalID, Version: d.Version, Body: body,
+		CentralReceived: now}); err != nil {
+		return app.OpResult{}, err
+	}
+	res := app.OpResult{Status: app.OpApplied, Assigned: map[string]string{"central_received": now.Format(time.RFC3339)}}
+	rec := app.IdentityRecord{Office: d.Office, Dossier: d.Code, FullName: d.Form.FullName, BirthDate: d.Form.BirthDate, Gender: d.Form.Gender}
+	notice, err := s.linkPerson(tx, d.Form.PersonalID, rec, now)
+	if err != nil {
+		return res, err
+	}
+	res.Notice = notice
+	// Feed vouchers that waited for this person now have an office.
+	waiting, err := tx.Unrouted(d.Form.PersonalID)
+	if err != nil {
+		return res, err
+	}
+	for _, vid := range waiting {
+		v, ok, err := tx.Voucher(vid)
+		if err != nil {
+			return res, err
+		}
+		if ok {
+			v.Office = d.Office
+			if err := tx.PutVoucher(v); err != nil {
+				return res, err
+			}
+			if _, err := tx.AppendChange(d.Office, app.Change{Kind: app.ChangeVoucher, Entity: vid, Payload: v.Body, At: now}); err != nil {
+				return res, err
+			}
+		}
+		if err := tx.DeleteUnrouted(d.Form.PersonalID, vid); err != nil {
+			return res, err
+		}
+	}
+	return res, nil
+}
+
+// linkPerson links a registration to the one person of its personal ID. Differing identities
+// are never merged: they open (or extend) a review and every office concerned is told.
+func (s *Service) linkPerson(tx Tx, pid string, rec app.IdentityRecord, now time.Time) (string, error) {
+	p, ok, err := tx.Person(pid)
+	if err != nil {
+		return "", err
+	}
+	if !ok {
+		p = Person{PersonalID: pid, Identity: rec}
+	}
+	p.Records = append(p.Records, rec)
+	if !p.HasOffice(rec.Office) {
+		p.Offices = append(p.Offices, rec.Office)
+	}
+	p.Version++
+	differs := app.DiffIdentity(p.Identity, rec)
+	notice := ""
+	if len(differs) > 0 || p.Review != "" {
+		r := app.IdentityReview{ID: "R-" + pid, PersonalID: pid, Created: now}
+		if old, ok, err := tx.Review(r.ID); err != nil {
+			return "", err
+		} else if ok && old.Resolved == nil {
+			r = old
+		}
+		r.Records = p.Records
+		r.Resolved, r.By = nil, ""
+		seen := map[string]bool{}
+		r.Differs = nil
+		for _, a := range p.Records {
+			for _, f := range app.DiffIdentity(p.Records[0], a) {
+				if !seen[f] {
+					seen[f] = true
+					r.Differs = append(r.Differs, f)
+				}
+			}
+		}
+		if len(r.Differs) > 0 {
+			sort.Strings(r.Differs)
+			if err := tx.PutReview(r); err != nil {
+				return "", err
+			}
+			p.Review = r.ID
+			payload, _ := json.Marshal(r)
+			for _, o := range p.Offices {
+				if _, err := tx.AppendChange(o, app.Change{Kind: app.ChangeIdentityReview, Entity: pid, Payload: payload, At: now}); err != nil {
+					return "", err
+				}
+			}
+			notice = "identity_review"
+		}
+	}
+	return notice, tx.PutPerson(p)
+}
+
+func (s *Service) dossierEvent(tx Tx, dev Device, op app.Op) (app.OpResult, error) {
+	var ev struct {
+		Event   app.Event `json:"event"`
+		State   app.State `json:"state"`
+		Step    string    `json:"step"`
+		Version int       `json:"version"`
+	}
+	if err := json.Unmarshal(op.Payload, &ev); err != nil {
+		return rejected("bad_payload"), nil
+	}
+	cur, ok, err := tx.Dossier(op.EntityID)
+	if err != nil {
+		return app.OpResult{}, err
+	}
+	if !ok {
+		return rejected("dossier_unknown", "code", op.EntityID), nil
+	}
+	if cur.Office != dev.Office {
+		return rejected("not_your_office", "office", cur.Office), nil
+	}
+	if cur.Version != op.BaseVersion {
+		return app.OpResult{Status: app.OpConflict, Reason: "version_moved", ServerVersion: cur.Version,
+			Args: map[string]string{"code": op.EntityID, "base": fmt.Sprint(op.BaseVersion), "server": fmt.Sprint(cur.Version)}}, nil
+	}
+	var d app.Dossier
+	if err := json.Unmarshal(cur.Body, &d); err != nil {
+		return app.OpResult{}, err
+	}
+	d.Timeline = append(d.Timeline, ev.Event)
+	d.State, d.Step, d.Version = ev.State, ev.Step, ev.Version
+	if ev.Event.Due != 0 {
+		d.Due = ev.Event.Due
+	}
+	body, err := json.Marshal(d)
+	if err != nil {
+		return app.OpResult{}, err
+	}
+	cur.Body, cur.Version = body, ev.Version
+	return app.OpResult{Status: app.OpApplied, ServerVersion: cur.Version}, tx.PutDossier(cur)
+}
+
+func (s *Service) addPeriod(tx Tx, dev Device, pid string, pe app.Period) (app.OpResult, error) {
+	p, ok, err := tx.Person(pid)
+	if err != nil {
+		return app.OpResult{}, err
+	}
+	if !ok {
+		p = Person{PersonalID: pid}
+	}
+	for _, o := range p.Periods {
+		if o.Voucher == pe.Voucher {
+			return app.OpResult{Status: app.OpApplied}, nil // the period of this voucher is known
+		}
+		if o.Overlaps(pe) {
+			return app.OpResult{Status: app.OpConflict, Reason: "voucher_period_overlap",
+				Args: map[string]string{"from": o.From.String(), "to": o.To.String()}}, nil
+		}
+	}
+	p.Periods = append(p.Periods, pe)
+	sort.Slice(p.Periods, func(i, j int) bool { return p.Periods[i].From < p.Periods[j].From })
+	if !p.HasOffice(dev.Office) {
+		p.Offices = append(p.Offices, dev.Office)
+	}
+	p.Version++
+	return app.OpResult{Status: app.OpApplied}, tx.PutPerson(p)
+}
+
+func (s *Service) cover(tx Tx, dev Device, kind string, c app.BookCover, body json.RawMessage, now time.Time) (app.OpResult, error) {
+	cur, ok, err := tx.Cover(c.PersonalID)
+	if err != nil {
+		return app.OpResult{}, err
+	}
+	if ok && cur.Office != dev.Office {
+		// Covers are never created twice for one person.
+		return app.OpResult{Status: app.OpConflict, Reason: "cover_exists", Args: map[string]string{"office": cur.Office}}, nil
+	}
+	if !ok {
+		cur = Cover{PersonalID: c.PersonalID, Office: dev.Office, Status: app.CoverCreated}
+	}
+	cur.Body = body
+	if kind == "cover.issue" && cur.Status == app.CoverCreated {
+		cur.Status = app.CoverIssued
+		p, _, err := tx.Person(c.PersonalID)
+		if err != nil {
+			return app.OpResult{}, err
+		}
+		// The records service confirms an issued cover unless the person's identity is under
+		// review: then the confirmation waits for the decision.
+		if p.Review == "" {
+			if err := s.confirm(tx, &cur, now); err != nil {
+				return app.OpResult{}, err
+			}
+		}
+	}
+	return app.OpResult{Status: app.OpApplied}, tx.PutCover(cur)
+}
+
+func (s *Service) confirm(tx Tx, c *Cover, now time.Time) error {
+	c.Status, c.ConfirmedAt = app.CoverConfirmed, now
+	payload, _ := json.Marshal(map[string]time.Time{"confirmed_at": now})
+	_, err := tx.AppendChange(c.Office, app.Change{Kind: app.ChangeCoverConfirmed, Entity: c.PersonalID, Payload: payload, At: now})
+	return err
+}
+
+func (s *Service) resolveIdentity(tx Tx, r app.IdentityReview, by string, now time.Time) (app.OpResult, error) {
+	p, ok, err := tx.Person(r.PersonalID)
+	if err != nil {
+		return app.OpResult{}, err
+	}
+	if !ok {
+		return rejected("person_not_found", "value", app.PersonalID(r.PersonalID).Masked()), nil
+	}
+	cur, ok, err := tx.Review("R-" + r.PersonalID)
+	if err != nil {
+		return app.OpResult{}, err
+	}
+	if !ok {
+		return rejected("notice_not_found", "id", r.ID), nil
+	}
+	if cur.Resolved != nil {
+		return app.OpResult{Status: app.OpConflict, Reason: "notice_resolved", Args: map[string]string{"id": r.ID}}, nil
+	}
+	cur.Resolved, cur.By = r.Resolved, r.By+" ("+by+")"
+	if err := tx.PutReview(cur); err != nil {
+		return app.OpResult{}, err
+	}
+	p.Identity, p.Review = *r.Resolved, ""
+	p.Version++
+	if err := tx.PutPerson(p); err != nil {
+		return app.OpResult{}, err
+	}
+	payload, _ := json.Marshal(cur)
+	for _, o := range p.Offices {
+		if _, err := tx.AppendChange(o, app.Change{Kind: app.ChangeIdentityFixed, Entity: p.PersonalID, Payload: payload, At: now}); err != nil {
+			return app.OpResult{}, err
+		}
+	}
+	// A cover issued while the identity was under review is confirmed now.
+	if c, ok, err := tx.Cover(p.PersonalID); err != nil {
+		return app.OpResult{}, err
+	} else if ok && c.Status == app.CoverIssued {
+		if err := s.confirm(tx, &c, now); err != nil {
+			return app.OpResult{}, err
+		}
+		if err := tx.PutCover(c); err != nil {
+			return app.OpResult{}, err
+		}
+	}
+	return app.OpResult{Status: app.OpApplied}, nil
+}
+
+// Pull returns the changes for a device's office after a cursor.
+func (s *Service) Pull(ctx context.Context, dev Device, cursor uint64, limit int) (app.Page, error) {
+	if limit <= 0 || limit > 1000 {
+		limit = 500
+	}
+	page := app.Page{Cursor: cursor, Changes: []app.Change{}}
+	err := s.Store.View(ctx, func(tx Tx) error {
+		chs, err := tx.Changes([]string{dev.Office, "*"}, cursor, limit+1)
+		if err != nil {
+			return err
+		}
+		if len(chs) > limit {
+			chs, page.More = chs[:limit], true
+		}
+		page.Changes = chs
+		if len(chs) > 0 {
+			page.Cursor = chs[len(chs)-1].Seq
+		} else if last, err := tx.LastChange(); err == nil && last > cursor {
+			// Nothing for this office up to the end of the log: skip ahead.
+			page.Cursor = last
+		} else if err != nil {
+			return err
+		}
+		return nil
+	})
+	return page, err
+}
+
+// PostVouchers takes vouchers from the central accounting feed: each is stored once (by its id,
+// given one when missing) and routed to the office that registered the person, or kept until
+// a registration for that personal ID arrives.
+func (s *Service) PostVouchers(ctx context.Context, ins []app.VoucherInput) ([]string, error) {
+	now := s.now()
+	ids := make([]string, len(ins))
+	err := s.Store.Update(ctx, func(tx Tx) error {
+		for i, in := range ins {
+			if in.ID == "" {
+				in.ID = app.NewUUIDv7(now)
+			}
+			ids[i] = in.ID
+			if _, ok, err := tx.Voucher(in.ID); err != nil || ok {
+				if err != nil {
+					return err
+				}
+				continue
+			}
+			if _, err := app.ParseVoucher(in); err != nil {
+				return fmt.Errorf("voucher %d (%s): %w", i+1, in.ReceiptNo, err)
+			}
+			body, _ := json.Marshal(in)
+			v := Voucher{ID: in.ID, PersonalID: in.PersonalID, Source: string(app.SourceCentral), Body: body, Received: now}
+			p, ok, err := tx.Person(in.PersonalID)
+			if err != nil {
+				return err
+			}
+			if ok && len(p.Offices) > 0 {
+				v.Office = p.Offices[len(p.Offices)-1]
+				if _, err := tx.AppendChange(v.Office, app.Change{Kind: app.ChangeVoucher, Entity: v.ID, Payload: body, At: now}); err != nil {
+					return err
+				}
+			} else if err := tx.PutUnrouted(in.PersonalID, v.ID); err != nil {
+				return err
+			}
+			if err := tx.PutVoucher(v); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return ids, err
+}
+
+// PublishFile sends a reference-data file (rule table, calendar, workflow, trusted keys) to
+// every office.
+func (s *Service) PublishFile(ctx context.Context, f app.RuleFile) error {
+	payload, err := json.Marshal(f)
+	if err != nil {
+		return err
+	}
+	now := s.now()
+	return s.Store.Update(ctx, func(tx Tx) error {
+		_, err := tx.AppendChange("*", app.Change{Kind: app.ChangeRuleFile, Entity: f.Path, Payload: payload, At: now})
+		return err
+	})
+}
+
+// RegisterKey records a desk's public signing key and publishes the set of every desk's keys
+// as the trusted-keys file, so any office can verify any office's printouts offline.
+func (s *Service) RegisterKey(ctx context.Context, dev Device, key app.TrustedKey) error {
+	now := s.now()
+	return s.Store.Update(ctx, func(tx Tx) error {
+		cur, ok, err := tx.Device(dev.ID)
+		if err != nil || !ok {
+			return err
+		}
+		if cur.Key != nil && cur.Key.ID == key.ID && bytes.Equal(cur.Key.Public, key.Public) {
+			return nil
+		}
+		// The centre, not the desk, says which office a key signs for.
+		key.Office, key.Device = dev.Office, dev.Name
+		if key.ValidFrom.IsZero() {
+			key.ValidFrom = dev.Created
+		}
+		cur.Key = &key
+		if err := tx.PutDevice(cur); err != nil {
+			return err
+		}
+		devs, err := tx.Devices()
+		if err != nil {
+			return err
+		}
+		keys := []app.TrustedKey{}
+		for _, d := range devs {
+			if d.Key == nil {
+				continue
+			}
+			k := *d.Key
+			if !d.Revoked.IsZero() && k.Revoked.IsZero() {
+				k.Revoked = d.Revoked
+			}
+			keys = append(keys, k)
+		}
+		data, err := json.Marshal(keys)
+		if err != nil {
+			return err
+		}
+		payload, _ := json.Marshal(app.RuleFile{Path: "keys/devices.json", Data: data})
+		_, err = tx.AppendChange("*", app.Change{Kind: app.ChangeRuleFile, Entity: "keys/devices.json", Payload: payload, At: now})
+		return err
+	})
+}
+
+// Digest is the digest of what the centre holds for an office: its dossiers, the vouchers
+// recorded at or routed to it, and the periods and covers of its people — the same lines as
+// the office's own digest (app.Sync.Digest).
+func (s *Service) Digest(ctx context.Context, office string) (string, int, error) {
+	var lines []app.DigestLine
+	err := s.Store.View(ctx, func(tx Tx) error {
+		people := map[string]bool{}
+		if err := tx.Each("dossier", func(raw json.RawMessage) error {
+			var d Dossier
+			if err := json.Unmarshal(raw, &d); err != nil {
+				return err
+			}
+			if d.Office == office {
+				lines = append(lines, app.DossierLine(d.Code, d.Version))
+				people[d.PersonalID] = true
+			}
+			return nil
+		}); err != nil {
+			return err
+		}
+		if err := tx.Each("voucher", func(raw json.RawMessage) error {
+			var v Voucher
+			if err := json.Unmarshal(raw, &v); err != nil {
+				return err
+			}
+			if v.Office == office {
+				lines = append(lines, app.VoucherLine(v.ID))
+			}
+			return nil
+		}); err != nil {
+			return err
+		}
+		if err := tx.Each("person", func(raw json.RawMessage) error {
+			var p Person
+			if err := json.Unmarshal(raw, &p); err != nil {
+				return err
+			}
+			if people[p.PersonalID] {
+				for _, pe := range p.Periods {
+					lines = append(lines, app.PeriodLine(p.PersonalID, pe))
+				}
+			}
+			return nil
+		}); err != nil {
+			return err
+		}
+		return tx.Each("cover", func(raw json.RawMessage) error {
+			var c Cover
+			if err := json.Unmarshal(raw, &c); err != nil {
+				return err
+			}
+			if c.Office == office {
+				lines = append(lines, app.CoverLine(c.PersonalID, c.Status != app.CoverCreated))
+			}
+			return nil
+		})
+	})
+	return app.Digest(lines), len(lines), err
+}

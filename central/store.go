@@ -1,0 +1,163 @@
+package central
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+
+	"bhxhdesk/app"
+)
+
+// Store is the reference server's state: what the intake, records and accounting services keep.
+// Badger (BadgerStore, the embedded default) implements it; the contract is written so that a
+// PostgreSQL implementation (one table per record type, SERIALIZABLE transactions, a sequence
+// for the change log) fits it too: no method relies on key order beyond what each promises, and
+// every read-modify-write happens inside one Update.
+type Store interface {
+	// Update runs fn in one serializable read-write transaction; conflicts between concurrent
+	// transactions are retried by the store. An error from fn aborts and is returned unchanged.
+	Update(ctx context.Context, fn func(Tx) error) error
+	// View runs fn in a consistent read-only snapshot.
+	View(ctx context.Context, fn func(Tx) error) error
+	Close() error
+}
+
+// Tx is one transaction of the central store. Reads return ok=false when the record is absent.
+type Tx interface {
+	Office(agency string) (Office, bool, error)
+	PutOffice(o Office) error
+	Device(id string) (Device, bool, error)
+	DeviceByToken(tokenHash string) (Device, bool, error)
+	PutDevice(d Device) error
+	Devices() ([]Device, error)
+
+	// OpResult reads the stored result of an operation id (exactly-once).
+	OpResult(opID string) (StoredOp, bool, error)
+	PutOpResult(r StoredOp) error
+
+	Dossier(code string) (Dossier, bool, error)
+	PutDossier(d Dossier) error
+	Person(pid string) (Person, bool, error)
+	PutPerson(p Person) error
+	Voucher(id string) (Voucher, bool, error)
+	PutVoucher(v Voucher) error
+	Cover(pid string) (Cover, bool, error)
+	PutCover(c Cover) error
+	Review(id string) (app.IdentityReview, bool, error)
+	PutReview(r app.IdentityReview) error
+	// Reviews lists the identity reviews, open ones only unless all.
+	Reviews(all bool) ([]app.IdentityReview, error)
+	// Unrouted lists feed vouchers waiting for the personal ID to be known at an office;
+	// PutUnrouted and DeleteUnrouted maintain them.
+	Unrouted(pid string) ([]string, error)
+	PutUnrouted(pid, voucherID string) error
+	DeleteUnrouted(pid, voucherID string) error
+	// TransferFile reads the highest sequence number of offline transfer files applied for a
+	// device; PutTransferFile records one.
+	TransferSeq(device string) (uint64, error)
+	PutTransferSeq(device string, seq uint64) error
+
+	// AppendChange adds a change for an audience (an office's agency code, or "*" for every
+	// office) and returns its sequence number, increasing across the whole log.
+	AppendChange(audience string, c app.Change) (uint64, error)
+	// Changes lists changes for any of the audiences with a sequence after `after`, in sequence
+	// order, up to limit.
+	Changes(audiences []string, after uint64, limit int) ([]app.Change, error)
+	// LastChange is the highest sequence number in the log.
+	LastChange() (uint64, error)
+	// Each calls fn for every record of a kind ("dossier", "voucher", "person", "cover"),
+	// for digests and reports.
+	Each(kind string, fn func(raw json.RawMessage) error) error
+}
+
+// Office is an office enrolled at the centre (cơ quan BHXH cấp huyện/cơ sở).
+type Office struct {
+	Agency   string    `json:"agency"`
+	Name     string    `json:"name,omitempty"`
+	Province string    `json:"province,omitempty"`
+	Created  time.Time `json:"created"`
+}
+
+// Device is one desk of an office, enrolled by an administrator. Only the token's SHA-256 is
+// kept; the public key checks the desk's sealed printouts.
+type Device struct {
+	ID        string `json:"id"` // agency + "/" + name
+	Office    string `json:"office"`
+	Name      string `json:"name"`
+	TokenHash string `json:"token_hash"`
+	// Key is the desk's public signing key for sealed printouts, once registered.
+	Key     *app.TrustedKey `json:"key,omitempty"`
+	Created time.Time       `json:"created"`
+	Revoked time.Time       `json:"revoked,omitzero"`
+	// LastSeq is the highest device sequence applied from this device.
+	LastSeq uint64    `json:"last_seq"`
+	LastHLC uint64    `json:"last_hlc"`
+	Seen    time.Time `json:"seen,omitzero"`
+}
+
+// StoredOp is an applied operation's identity and result, kept so that a repeat gets the same
+// answer and a different payload under the same id is refused.
+type StoredOp struct {
+	OpID        string       `json:"op_id"`
+	Device      string       `json:"device"`
+	DeviceSeq   uint64       `json:"device_seq"`
+	HLC         uint64       `json:"hlc"`
+	Kind        string       `json:"kind"`
+	Entity      string       `json:"entity"`
+	PayloadHash string       `json:"payload_hash"`
+	Result      app.OpResult `json:"result"`
+	Applied     time.Time    `json:"applied"`
+}
+
+// Dossier is the centre's copy of an office's dossier (intake service).
+type Dossier struct {
+	Code            string          `json:"code"`
+	Office          string          `json:"office"`
+	PersonalID      string          `json:"personal_id"`
+	Version         int             `json:"version"`
+	Body            json.RawMessage `json:"body"` // the app.Dossier as the office sent it, events applied
+	CentralReceived time.Time       `json:"central_received"`
+}
+
+// Person is one participant of the records service: exactly one per personal ID, linked to
+// every registration made for that ID anywhere.
+type Person struct {
+	PersonalID  string               `json:"personal_id"`
+	Identity    app.IdentityRecord   `json:"identity"` // the identity in force
+	Records     []app.IdentityRecord `json:"records"`  // every registration's identity
+	Offices     []string             `json:"offices"`
+	Periods     []app.Period         `json:"periods"`
+	Review      string               `json:"review,omitempty"` // open identity review
+	Participant *app.Participant     `json:"participant,omitempty"`
+	Version     int                  `json:"version"`
+}
+
+// HasOffice reports whether an office registered the person.
+func (p *Person) HasOffice(agency string) bool {
+	for _, o := range p.Offices {
+		if o == agency {
+			return true
+		}
+	}
+	return false
+}
+
+// Voucher is a payment voucher at the centre: from an office or from the accounting feed.
+type Voucher struct {
+	ID         string          `json:"id"`
+	PersonalID string          `json:"personal_id"`
+	Office     string          `json:"office,omitempty"` // the office it was recorded at or routed to
+	Source     string          `json:"source"`
+	Body       json.RawMessage `json:"body"`
+	Received   time.Time       `json:"received"`
+}
+
+// Cover is the centre's book cover of a person: at most one per personal ID.
+type Cover struct {
+	PersonalID  string          `json:"personal_id"`
+	Office      string          `json:"office"`
+	Status      app.CoverStatus `json:"status"`
+	Body        json.RawMessage `json:"body"`
+	ConfirmedAt time.Time       `json:"confirmed_at,omitzero"`
+	Prints      int             `json:"prints"`
+}

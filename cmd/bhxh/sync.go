@@ -1,0 +1,80 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+
+	"bhxhdesk/app"
+	"bhxhdesk/sync"
+)
+
+func init() {
+	register(
+		command{"sync", "sync      [--central URL --token T] [--json]   (one round; an administrator's URL and token are kept)", (*cli).sync},
+	)
+}
+
+func (c *cli) sync(args []string) int {
+	fset := flag.NewFlagSet("sync", flag.ContinueOnError)
+	fset.SetOutput(c.stderr)
+	url := fset.String("central", "", "the central services' URL (https://…, or http:// on loopback)")
+	token := fset.String("token", "", "this desk's token from `centrald enroll`")
+	asJSON := fset.Bool("json", false, "print JSON")
+	if pos, err := parseInterspersed(fset, args); err != nil || len(pos) > 0 {
+		return c.usageError("sync: %v", firstErr(err, pos))
+	}
+	d, sess, code := c.signIn()
+	if d == nil {
+		return code
+	}
+	if err := sess.Require(app.PermSync); err != nil {
+		return c.closeDesk(d, c.fail(err))
+	}
+	storedURL, storedToken, err := d.Sync.Central()
+	if err != nil {
+		return c.closeDesk(d, c.fail(err))
+	}
+	if *url == "" {
+		*url = storedURL
+	}
+	if *token == "" {
+		*token = storedToken
+	}
+	if *url == "" || *token == "" {
+		return c.closeDesk(d, c.fail(sync.ErrNotEnrolled))
+	}
+	if (*url != storedURL || *token != storedToken) && sess.User.Role.Can(app.PermManageUsers) {
+		if err := d.Sync.SetCentral(sess, *url, *token); err != nil {
+			return c.closeDesk(d, c.fail(err))
+		}
+	}
+	remote, err := d.Client(*url, *token)
+	if err != nil {
+		return c.closeDesk(d, c.fail(err))
+	}
+	eng := &sync.Engine{Local: d.Sync, Remote: func() (sync.Remote, error) { return remote, nil }}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	rep, err := eng.Round(ctx)
+	if err != nil {
+		return c.closeDesk(d, c.fail(err))
+	}
+	open, err := d.Sync.Notices(sess, false)
+	if err != nil {
+		return c.closeDesk(d, c.fail(err))
+	}
+	if *asJSON {
+		return c.closeDesk(d, c.writeJSON(map[string]any{"pushed": rep.Pushed, "applied": rep.Applied, "duplicate": rep.Duplicate,
+			"conflicts": rep.Conflicts, "rejected": rep.Rejected, "pulled": rep.Pulled, "pending": rep.Pending,
+			"round_trips": rep.Batches, "notices": len(open)}))
+	}
+	fmt.Fprintln(c.stdout, c.t("cli.sync_done", "pushed", fmt.Sprint(rep.Pushed), "pulled", fmt.Sprint(rep.Pulled),
+		"conflicts", fmt.Sprint(rep.Conflicts+rep.Rejected), "pending", fmt.Sprint(rep.Pending)))
+	if len(open) > 0 {
+		fmt.Fprintln(c.stdout, c.t("cli.sync_notices", "count", fmt.Sprint(len(open))))
+	}
+	return c.closeDesk(d, code)
+}

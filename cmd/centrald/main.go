@@ -1,0 +1,257 @@
+// Command centrald is the reference central server of the offline voluntary-insurance desk: the
+// intake service (dossiers), the records service (participants, periods, book covers) and the
+// accounting feed (payment vouchers), with the sync protocol the desks speak (DESIGN §3). It
+// runs with nothing else installed: its data lives in an encrypted Badger folder.
+//
+//	centrald serve   --data DIR --addr 127.0.0.1:8080 [--tls-cert F --tls-key F [--client-ca F]]
+//	centrald enroll  --data DIR --office CODE --device NAME     (prints the device token)
+//	centrald enroll  --data DIR --feed --device NAME            (a token for the accounting system)
+//	centrald voucher post --data DIR FILE.json                  (vouchers from the accounting feed)
+//	centrald publish --data DIR --path rules/X.json FILE        (reference data to every office)
+//	centrald reviews --data DIR [--all] [--json]                (identity reviews)
+//
+// While `serve` runs it holds the store; the other commands then reach it through its admin
+// endpoint with the admin token it keeps in DIR/admin.json (readable by its owner only).
+//
+// Exit status: 0 success; 1 refused by a rule; 2 usage error or unreadable input.
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/signal"
+	"path"
+	"path/filepath"
+	"strings"
+	"syscall"
+
+	"bhxhdesk/app"
+	"bhxhdesk/assets"
+	"bhxhdesk/central"
+	"bhxhdesk/storage"
+)
+
+var version = "dev"
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+const usage = `centrald — máy chủ trung tâm tham chiếu / reference central server %s
+
+  centrald serve   --data DIR --addr 127.0.0.1:8080 [--tls-cert F --tls-key F [--client-ca F]]
+  centrald enroll  --data DIR --office CODE --device NAME | --feed --device NAME [--json]
+  centrald voucher post --data DIR FILE.json|-
+  centrald publish --data DIR --path rules/X.json FILE
+  centrald reviews --data DIR [--all] [--json]
+  centrald version
+`
+
+// adminFile is where a running server leaves its address and admin token.
+const adminFile = "admin.json"
+
+type adminInfo struct {
+	URL   string `json:"url"`
+	Token string `json:"token"`
+}
+
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprintf(stderr, usage, version)
+		return 2
+	}
+	cmd, rest := args[0], args[1:]
+	if cmd == "voucher" {
+		if len(rest) == 0 || rest[0] != "post" {
+			fmt.Fprintf(stderr, usage, version)
+			return 2
+		}
+		cmd, rest = "voucher post", rest[1:]
+	}
+	if cmd == "version" {
+		fmt.Fprintln(stdout, version)
+		return 0
+	}
+	fset := flag.NewFlagSet("centrald "+cmd, flag.ContinueOnError)
+	fset.SetOutput(stderr)
+	data := fset.String("data", "", "data folder")
+	keyFile := fset.String("key-file", "", "the data key file (default DIR/central.key)")
+	addr := fset.String("addr", "127.0.0.1:8080", "listen address (serve)")
+	cert := fset.String("tls-cert", "", "TLS certificate (PEM); TLS 1.3 only (serve)")
+	key := fset.String("tls-key", "", "TLS private key (PEM) (serve)")
+	clientCA := fset.String("client-ca", "", "require client certificates signed by this CA (serve)")
+	office := fset.String("office", "", "agency code of the office (enroll)")
+	device := fset.String("device", "", "name of the desk: letters, digits, . _ - (enroll)")
+	feed := fset.Bool("feed", false, "enrol the accounting system's feed instead of a desk (enroll)")
+	pathF := fset.String("path", "", "where the file goes in the desks' rules folder, e.g. rules/reference_level.json (publish)")
+	all := fset.Bool("all", false, "include decided reviews (reviews)")
+	asJSON := fset.Bool("json", false, "print JSON")
+	if err := fset.Parse(rest); err != nil {
+		return 2
+	}
+	if *data == "" {
+		fmt.Fprintln(stderr, "centrald: --data DIR là bắt buộc / --data DIR is required")
+		return 2
+	}
+	ref, err := assets.Load()
+	if err != nil {
+		fmt.Fprintln(stderr, "centrald:", err)
+		return 2
+	}
+	fail := func(err error) int {
+		fmt.Fprintln(stderr, "centrald: "+ref.Catalog.Message(app.VI, err)+" / "+ref.Catalog.Message(app.EN, err))
+		if k := app.KindOf(err); k == app.Invalid || k == app.Conflict || k == app.Forbidden {
+			return 1
+		}
+		return 2
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	var req central.AdminRequest
+	switch cmd {
+	case "serve":
+		return serve(ctx, *data, *keyFile, central.ListenConfig{Addr: *addr, CertFile: *cert, KeyFile: *key, ClientCAFile: *clientCA}, ref.Catalog, stdout, stderr)
+	case "enroll":
+		req = central.AdminRequest{Cmd: "enroll", Office: *office, Device: *device, Feed: *feed}
+	case "voucher post", "publish":
+		if fset.NArg() != 1 {
+			fmt.Fprintf(stderr, usage, version)
+			return 2
+		}
+		raw, err := readArg(fset.Arg(0), stdin)
+		if err != nil || !json.Valid(raw) {
+			fmt.Fprintln(stderr, "centrald: tệp phải là JSON / the file must be JSON:", err)
+			return 2
+		}
+		req = central.AdminRequest{Cmd: "vouchers", Data: raw}
+		if cmd == "publish" {
+			if *pathF == "" || path.Clean(*pathF) != *pathF {
+				fmt.Fprintln(stderr, "centrald publish --path rules/X.json FILE")
+				return 2
+			}
+			req = central.AdminRequest{Cmd: "publish", Path: *pathF, Data: raw}
+		}
+	case "reviews":
+		req = central.AdminRequest{Cmd: "reviews", All: *all}
+	default:
+		fmt.Fprintf(stderr, usage, version)
+		return 2
+	}
+	out, err := admin(ctx, *data, *keyFile, req)
+	if err != nil {
+		return fail(err)
+	}
+	if cmd == "enroll" && !*asJSON {
+		m := out.(map[string]any)
+		fmt.Fprintf(stdout, "device %s\ntoken %s\n", m["device"], m["token"])
+		return 0
+	}
+	if cmd == "reviews" && !*asJSON {
+		var rs []app.IdentityReview
+		b, _ := json.Marshal(out)
+		_ = json.Unmarshal(b, &rs)
+		for _, r := range rs {
+			fmt.Fprintf(stdout, "%s %s differs=%s records=%d\n", r.ID, app.PersonalID(r.PersonalID).Masked(), strings.Join(r.Differs, ","), len(r.Records))
+		}
+		return 0
+	}
+	return writeJSON(stdout, out)
+}
+
+// admin runs a command on the store directly when no server holds it, else through the
+// running server's admin endpoint.
+func admin(ctx context.Context, dir, keyFile string, req central.AdminRequest) (any, error) {
+	store, err := central.OpenBadger(dir, keyFile)
+	if err == nil {
+		defer store.Close()
+		res, err := (&central.Service{Store: store}).Admin(ctx, req)
+		if err != nil {
+			return nil, err
+		}
+		var out any
+		b, _ := json.Marshal(res)
+		return out, json.Unmarshal(b, &out)
+	}
+	raw, ferr := os.ReadFile(filepath.Join(dir, adminFile))
+	if ferr != nil {
+		return nil, err // no running server: the open error says why
+	}
+	var info adminInfo
+	if err := json.Unmarshal(raw, &info); err != nil {
+		return nil, err
+	}
+	c, err := central.NewClient(central.ClientConfig{BaseURL: info.URL, Token: info.Token})
+	if err != nil {
+		return nil, err
+	}
+	var out any
+	return out, c.Admin(ctx, req, &out)
+}
+
+func serve(ctx context.Context, dir, keyFile string, lc central.ListenConfig, cat *app.Catalog, stdout, stderr io.Writer) int {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		fmt.Fprintln(stderr, "centrald:", err)
+		return 2
+	}
+	store, err := central.OpenBadger(dir, keyFile)
+	if err != nil {
+		fmt.Fprintln(stderr, "centrald: open store:", err)
+		return 2
+	}
+	defer store.Close()
+	ln, err := central.Listen(lc)
+	if err != nil {
+		fmt.Fprintln(stderr, "centrald:", err)
+		return 2
+	}
+	tok := make([]byte, 32)
+	if _, err := rand.Read(tok); err != nil {
+		return 2
+	}
+	scheme := "http"
+	if lc.CertFile != "" {
+		scheme = "https"
+	}
+	// The admin commands run on this machine: they reach the server on loopback.
+	_, port, _ := net.SplitHostPort(ln.Addr().String())
+	info := adminInfo{URL: scheme + "://127.0.0.1:" + port, Token: base64.RawURLEncoding.EncodeToString(tok)}
+	b, _ := json.Marshal(info)
+	if err := storage.WriteFileAtomic(filepath.Join(dir, adminFile), b); err != nil {
+		fmt.Fprintln(stderr, "centrald:", err)
+		return 2
+	}
+	defer os.Remove(filepath.Join(dir, adminFile))
+	fmt.Fprintf(stdout, "centrald %s: listening on %s://%s (data %s)\n", version, scheme, ln.Addr(), dir)
+	srv := &central.Server{Service: &central.Service{Store: store}, Catalog: cat, AdminToken: info.Token}
+	if err := central.Serve(ctx, ln, srv.Handler()); err != nil && ctx.Err() == nil && !errors.Is(err, context.Canceled) {
+		fmt.Fprintln(stderr, "centrald:", err)
+		return 2
+	}
+	return 0
+}
+
+func readArg(name string, stdin io.Reader) ([]byte, error) {
+	if name == "-" {
+		return io.ReadAll(io.LimitReader(stdin, 64<<20))
+	}
+	return os.ReadFile(name)
+}
+
+func writeJSON(w io.Writer, v any) int {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return 2
+	}
+	return 0
+}

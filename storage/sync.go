@@ -1,0 +1,148 @@
+package storage
+
+import (
+	"encoding/binary"
+	"encoding/json"
+
+	"bhxhdesk/app"
+)
+
+// The sync part of the store: the outbox as the engine reads it, settings, what the centre said
+// of each entity, and notices. Keys are listed in keys.go.
+
+// OutboxAfter lists up to limit operations with a device sequence after seq, in order.
+func (tx *Tx) OutboxAfter(seq uint64, limit int) ([]app.Op, error) {
+	var out []app.Op
+	err := tx.scanFrom(prefixOutbox, outboxKey(seq+1), limit, func(_, v []byte) error {
+		var op app.Op
+		if err := json.Unmarshal(v, &op); err != nil {
+			return err
+		}
+		out = append(out, op)
+		return nil
+	})
+	return out, err
+}
+
+// DeleteOutbox removes an acknowledged operation.
+func (tx *Tx) DeleteOutbox(seq uint64) (bool, error) {
+	k := outboxKey(seq)
+	if _, ok, err := tx.get(k); err != nil || !ok {
+		return false, err
+	}
+	if err := tx.txn.Delete(k); err != nil {
+		return false, err
+	}
+	return true, tx.addPending(-1)
+}
+
+func (tx *Tx) addPending(delta int64) error {
+	raw, _, err := tx.get(keyPending)
+	if err != nil {
+		return err
+	}
+	var n int64
+	if len(raw) == 8 {
+		n = int64(binary.BigEndian.Uint64(raw))
+	}
+	return tx.set(keyPending, u64(uint64(max(n+delta, 0))))
+}
+
+// PendingOps counts the operations in the outbox.
+func (tx *Tx) PendingOps() (int, error) {
+	raw, _, err := tx.get(keyPending)
+	if err != nil || len(raw) != 8 {
+		return 0, err
+	}
+	return int(binary.BigEndian.Uint64(raw)), nil
+}
+
+// Setting reads a setting.
+func (tx *Tx) Setting(name string) ([]byte, bool, error) {
+	return tx.get(key(prefixSetting, []byte(name)))
+}
+
+// PutSetting writes a setting.
+func (tx *Tx) PutSetting(name string, v []byte) error {
+	return tx.set(key(prefixSetting, []byte(name)), v)
+}
+
+// EntitySync reads what the centre last said of an entity.
+func (tx *Tx) EntitySync(entity string) (app.EntitySync, bool, error) {
+	return jsonGet[app.EntitySync](tx, key(prefixESync, []byte(entity)))
+}
+
+// PutEntitySync records what the centre said of an entity.
+func (tx *Tx) PutEntitySync(st app.EntitySync) error {
+	return tx.jsonSet(key(prefixESync, []byte(st.Entity)), st)
+}
+
+// Notice reads a notice.
+func (tx *Tx) Notice(id string) (app.Notice, bool, error) {
+	return jsonGet[app.Notice](tx, key(prefixNotice, []byte(id)))
+}
+
+// Notices lists notices in id order.
+func (tx *Tx) Notices(limit int) ([]app.Notice, error) {
+	var out []app.Notice
+	err := tx.scan(prefixNotice, limit, func(_, v []byte) error {
+		var n app.Notice
+		if err := json.Unmarshal(v, &n); err != nil {
+			return err
+		}
+		out = append(out, n)
+		return nil
+	})
+	return out, err
+}
+
+// PutNotice writes a notice.
+func (tx *Tx) PutNotice(n app.Notice) error { return tx.jsonSet(key(prefixNotice, []byte(n.ID)), n) }
+
+// DigestLines lists the digest line of every dossier, voucher, period and cover.
+func (tx *Tx) DigestLines() ([]app.DigestLine, error) {
+	var out []app.DigestLine
+	err := tx.scan(prefixDossier, 0, func(_, v []byte) error {
+		var d struct {
+			Code    string `json:"code"`
+			Version int    `json:"version"`
+		}
+		if err := json.Unmarshal(v, &d); err != nil {
+			return err
+		}
+		out = append(out, app.DossierLine(d.Code, d.Version))
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = tx.scanKeys(prefixVoucher, 0, func(k []byte) error {
+		out = append(out, app.VoucherLine(string(k[len(prefixVoucher):])))
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = tx.scan(prefixPart, 0, func(_, v []byte) error {
+		var p app.Participant
+		if err := json.Unmarshal(v, &p); err != nil {
+			return err
+		}
+		for _, pe := range p.Periods {
+			out = append(out, app.PeriodLine(p.PersonalID, pe))
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = tx.scan(prefixCover, 0, func(_, v []byte) error {
+		var c app.BookCover
+		if err := json.Unmarshal(v, &c); err != nil {
+			return err
+		}
+		out = append(out, app.CoverLine(c.PersonalID, c.Status != app.CoverCreated))
+		return nil
+	})
+	return out, err
+}

@@ -1,0 +1,338 @@
+// Package sync is the desk's synchronisation engine: it pushes the outbox to the central
+// services in order and pulls their changes after a stored cursor, in rounds — on a timer, when
+// the network comes back, and when someone presses "Sync now" — with capped exponential backoff
+// and jitter after failures, and a status the screens show.
+package sync
+
+import (
+	"context"
+	"math/rand/v2"
+	"net"
+	"sort"
+	"strings"
+	gosync "sync"
+	"time"
+
+	"bhxhdesk/app"
+)
+
+// Remote is the central services as the engine needs them (central.Client implements it): one
+// round trip pushes a batch and returns a page of changes after the cursor.
+type Remote interface {
+	Sync(ctx context.Context, ops []app.Op, cursor uint64, limit int) ([]app.OpResult, app.Page, error)
+}
+
+// Local is the office's side (app.Sync implements it).
+type Local interface {
+	Outbox(limit int) ([]app.Op, error)
+	Acknowledge(ops []app.Op, results []app.OpResult) error
+	Cursor() (uint64, error)
+	ApplyPage(p app.Page) error
+	Pending() (int, error)
+	MarkSynced(at time.Time) error
+	LastSync() (time.Time, error)
+}
+
+var _ Local = (*app.Sync)(nil)
+
+// State is what the engine is doing.
+type State string
+
+// The states of the status bar.
+const (
+	Offline  State = "offline"  // not enrolled, or the centre cannot be reached
+	Syncing  State = "syncing"  // a round is running
+	Failed   State = "failed"   // the last round failed for a reason a person must fix (Reason)
+	UpToDate State = "uptodate" // the last round finished and nothing is pending
+	Waiting  State = "waiting"  // the last round finished; work done since waits for the next
+)
+
+// Status is the engine's state for the screens.
+type Status struct {
+	State       State
+	Reason      error // why it is offline or failed; nil otherwise
+	LastSuccess time.Time
+	Pending     int
+	NextTry     time.Time // when the next attempt is due after a failure
+	Rounds      int       // completed rounds since start
+}
+
+// Report says what one round moved.
+type Report struct {
+	Pushed    int `json:"pushed"`
+	Applied   int `json:"applied"`
+	Duplicate int `json:"duplicate"`
+	Conflicts int `json:"conflicts"`
+	Rejected  int `json:"rejected"`
+	Pulled    int `json:"pulled"`
+	Pending   int `json:"pending"`
+	Batches   int `json:"batches"`
+}
+
+// Engine runs sync rounds. Set the fields, then call Run; Kick asks for a round now.
+type Engine struct {
+	Local Local
+	// Remote returns the central client, or an error (Unavailable) when the desk is not
+	// enrolled yet; it is asked at each round so that enrolment takes effect at once.
+	Remote func() (Remote, error)
+	// Interval between rounds when all is well; 2 minutes when zero.
+	Interval time.Duration
+	// Batch is the most operations pushed per round trip; 200 when zero.
+	Batch int
+	// PageSize is the most changes pulled per round trip; 500 when zero.
+	PageSize int
+	// MinBackoff and MaxBackoff bound the wait after a failure (doubling, with full jitter);
+	// 5 s and 5 min when zero.
+	MinBackoff, MaxBackoff time.Duration
+	// WatchNetwork, when set, kicks a round when the machine's network interfaces change (a
+	// cable plugged in, Wi-Fi back); it is polled every NetPoll (5 s when zero).
+	WatchNetwork bool
+	NetPoll      time.Duration
+	// Now is the clock; time.Now when nil. After makes timers (time.After when nil): tests
+	// drive time without sleeping.
+	Now   func() time.Time
+	After func(time.Duration) <-chan time.Time
+	// OnStatus is called (from the engine's goroutine) whenever the status changes.
+	OnStatus func(Status)
+
+	mu     gosync.Mutex
+	status Status
+	kick   chan struct{}
+	once   gosync.Once
+	round  gosync.Mutex // one round at a time (Run and a manual Round)
+}
+
+func (e *Engine) init() {
+	e.once.Do(func() {
+		e.kick = make(chan struct{}, 1)
+		if e.Interval == 0 {
+			e.Interval = 2 * time.Minute
+		}
+		if e.Batch == 0 {
+			e.Batch = 200
+		}
+		if e.PageSize == 0 {
+			e.PageSize = 500
+		}
+		if e.MinBackoff == 0 {
+			e.MinBackoff = 5 * time.Second
+		}
+		if e.MaxBackoff == 0 {
+			e.MaxBackoff = 5 * time.Minute
+		}
+		if e.NetPoll == 0 {
+			e.NetPoll = 5 * time.Second
+		}
+		if e.Now == nil {
+			e.Now = time.Now
+		}
+		if e.After == nil {
+			e.After = time.After
+		}
+	})
+}
+
+// Kick asks for a round as soon as possible ("Sync now", new work saved).
+func (e *Engine) Kick() {
+	e.init()
+	select {
+	case e.kick <- struct{}{}:
+	default:
+	}
+}
+
+// Status returns the current status.
+func (e *Engine) Status() Status {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.status
+}
+
+func (e *Engine) setStatus(f func(*Status)) {
+	e.mu.Lock()
+	f(&e.status)
+	st := e.status
+	e.mu.Unlock()
+	if e.OnStatus != nil {
+		e.OnStatus(st)
+	}
+}
+
+// Run syncs until ctx ends: a round at start, then after every Interval, Kick, or network
+// change; after a failure it waits a capped, jittered, doubling backoff (a Kick still starts a
+// round at once). It returns ctx's error.
+func (e *Engine) Run(ctx context.Context) error {
+	e.init()
+	if last, err := e.Local.LastSync(); err == nil {
+		e.setStatus(func(s *Status) { s.LastSuccess = last })
+	}
+	var netChanged <-chan struct{}
+	if e.WatchNetwork {
+		netChanged = watchNetwork(ctx, e.NetPoll, e.After)
+	}
+	failures := 0
+	for {
+		_, err := e.Round(ctx)
+		wait := e.Interval
+		if err != nil {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			failures++
+			wait = e.backoff(failures)
+			next := e.Now().Add(wait)
+			e.setStatus(func(s *Status) { s.NextTry = next })
+		} else {
+			failures = 0
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-e.kick:
+		case <-netChanged:
+		case <-e.After(wait):
+		}
+	}
+}
+
+// backoff is the wait after n failures in a row: full jitter over min·2ⁿ⁻¹, capped.
+func (e *Engine) backoff(n int) time.Duration {
+	d := e.MinBackoff
+	for i := 1; i < n && d < e.MaxBackoff; i++ {
+		d *= 2
+	}
+	d = min(d, e.MaxBackoff)
+	// Full jitter keeps fifty offices that lost the same link from returning in step, but
+	// never waits less than half the minimum.
+	return max(e.MinBackoff/2, time.Duration(rand.Int64N(int64(d)+1)))
+}
+
+// Round runs one complete round: push the outbox batch by batch (each acknowledged locally
+// before the next is sent, so a crash re-sends at most one batch) while pulling pages of
+// changes, until nothing is left to send and no page is left to fetch.
+func (e *Engine) Round(ctx context.Context) (Report, error) {
+	e.init()
+	e.round.Lock()
+	defer e.round.Unlock()
+	var rep Report
+	e.setStatus(func(s *Status) { s.State, s.Reason = Syncing, nil })
+	err := e.round1(ctx, &rep)
+	pending, perr := e.Local.Pending()
+	rep.Pending = pending
+	now := e.Now()
+	if err == nil && perr == nil {
+		err = e.Local.MarkSynced(now)
+	}
+	e.setStatus(func(s *Status) {
+		s.Pending = pending
+		switch {
+		case err == nil:
+			s.State, s.Reason, s.LastSuccess, s.NextTry = UpToDate, nil, now, time.Time{}
+			if pending > 0 {
+				s.State = Waiting
+			}
+			s.Rounds++
+		case app.KindOf(err) == app.Unavailable:
+			s.State, s.Reason = Offline, err
+		default:
+			s.State, s.Reason = Failed, err
+		}
+	})
+	return rep, err
+}
+
+func (e *Engine) round1(ctx context.Context, rep *Report) error {
+	remote, err := e.Remote()
+	if err != nil {
+		return err
+	}
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		ops, err := e.Local.Outbox(e.Batch)
+		if err != nil {
+			return err
+		}
+		cursor, err := e.Local.Cursor()
+		if err != nil {
+			return err
+		}
+		results, page, err := remote.Sync(ctx, ops, cursor, e.PageSize)
+		if err != nil {
+			return err
+		}
+		rep.Batches++
+		if len(ops) > 0 {
+			if err := e.Local.Acknowledge(ops, results); err != nil {
+				return err
+			}
+			rep.Pushed += len(ops)
+			for _, r := range results {
+				switch r.Status {
+				case app.OpApplied:
+					rep.Applied++
+				case app.OpDuplicate:
+					rep.Duplicate++
+				case app.OpConflict:
+					rep.Conflicts++
+				case app.OpRejected:
+					rep.Rejected++
+				}
+			}
+		}
+		if err := e.Local.ApplyPage(page); err != nil {
+			return err
+		}
+		rep.Pulled += len(page.Changes)
+		if len(ops) < e.Batch && !page.More {
+			return nil
+		}
+	}
+}
+
+// watchNetwork signals when the set of the machine's up, non-loopback interface addresses
+// changes.
+func watchNetwork(ctx context.Context, every time.Duration, after func(time.Duration) <-chan time.Time) <-chan struct{} {
+	ch := make(chan struct{}, 1)
+	go func() {
+		last := netSignature()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-after(every):
+			}
+			if sig := netSignature(); sig != last {
+				last = sig
+				select {
+				case ch <- struct{}{}:
+				default:
+				}
+			}
+		}
+	}()
+	return ch
+}
+
+func netSignature() string {
+	ifs, err := net.Interfaces()
+	if err != nil {
+		return ""
+	}
+	var parts []string
+	for _, ifc := range ifs {
+		if ifc.Flags&net.FlagUp == 0 || ifc.Flags&net.FlagLoopback != 0 {
+			continue
+		}
+		addrs, _ := ifc.Addrs()
+		for _, a := range addrs {
+			parts = append(parts, ifc.Name+"="+a.String())
+		}
+	}
+	sort.Strings(parts)
+	return strings.Join(parts, ",")
+}
+
+// ErrNotEnrolled is returned by a Remote func when the desk has no central URL or token.
+var ErrNotEnrolled = &app.Error{Kind: app.Unavailable, Code: "not_enrolled"}

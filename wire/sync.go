@@ -1,0 +1,118 @@
+package wire
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+
+	"bhxhdesk/app"
+	"bhxhdesk/assets"
+	"bhxhdesk/central"
+	"bhxhdesk/storage"
+	"bhxhdesk/sync"
+)
+
+// rulesDir is where reference data pulled from the centre is kept, beside the store.
+func rulesDir(dataDir string) string { return filepath.Join(dataDir, "rules") }
+
+// LoadReference loads the embedded reference data with, in order, the files the centre sent
+// to this desk (dataDir/rules, when it exists) and an administrator's folder (extra).
+func LoadReference(dataDir string, extra ...fs.FS) (*assets.Reference, error) {
+	var overrides []fs.FS
+	if dataDir != "" {
+		if st, err := os.Stat(rulesDir(dataDir)); err == nil && st.IsDir() {
+			overrides = append(overrides, os.DirFS(rulesDir(dataDir)))
+		}
+	}
+	return assets.Load(append(overrides, extra...)...)
+}
+
+// writeRuleFile keeps a reference-data file pulled from the centre under Dir/rules, after
+// checking that its path is one of the data folders and its content is JSON. The desk reads it
+// at its next start; a broken set stops the start with the reason (assets.Load checks all).
+func (d *Desk) writeRuleFile(p string, data []byte) error {
+	clean := path.Clean(p)
+	top, _, _ := strings.Cut(clean, "/")
+	if clean != p || strings.Contains(clean, "..") || !strings.HasSuffix(clean, ".json") ||
+		(top != "rules" && top != "calendar" && top != "workflows" && top != "keys") {
+		return &app.Error{Kind: app.Invalid, Code: "bad_rule_file", Args: map[string]string{"path": p}}
+	}
+	if !json.Valid(data) {
+		return &app.Error{Kind: app.Invalid, Code: "bad_rule_file", Args: map[string]string{"path": p}}
+	}
+	full := filepath.Join(rulesDir(d.Dir), filepath.FromSlash(clean))
+	if err := os.MkdirAll(filepath.Dir(full), 0o700); err != nil {
+		return err
+	}
+	return storage.WriteFileAtomic(full, data)
+}
+
+// Engine builds the sync engine of the desk: it reads the central URL and token from the store
+// at each round (so enrolment takes effect at once) and registers the desk's public signing
+// key with the centre before the first push.
+func (d *Desk) Engine() *sync.Engine {
+	return &sync.Engine{Local: d.Sync, Remote: d.remote, WatchNetwork: true}
+}
+
+// keyRegistered is the setting that remembers which signing key the centre knows.
+const keyRegistered = "sync/key_registered"
+
+func (d *Desk) remote() (sync.Remote, error) {
+	url, token, err := d.Sync.Central()
+	if err != nil {
+		return nil, err
+	}
+	if url == "" || token == "" {
+		return nil, sync.ErrNotEnrolled
+	}
+	return d.Client(url, token)
+}
+
+// Client builds a client for the centre and makes sure it knows the desk's signing key.
+func (d *Desk) Client(url, token string) (*keyedRemote, error) {
+	c, err := central.NewClient(central.ClientConfig{BaseURL: url, Token: token})
+	if err != nil {
+		return nil, err
+	}
+	return &keyedRemote{Client: c, desk: d}, nil
+}
+
+// keyedRemote registers the desk's public key once before syncing.
+type keyedRemote struct {
+	*central.Client
+	desk *Desk
+}
+
+func (r *keyedRemote) Sync(ctx context.Context, ops []app.Op, cursor uint64, limit int) ([]app.OpResult, app.Page, error) {
+	if err := r.desk.registerKey(ctx, r.Client); err != nil {
+		return nil, app.Page{}, err
+	}
+	return r.Client.Sync(ctx, ops, cursor, limit)
+}
+
+func (d *Desk) registerKey(ctx context.Context, c *central.Client) error {
+	key, office, err := d.signingKey()
+	if err != nil {
+		return err
+	}
+	var done []byte
+	if err := d.DB.View(func(tx app.Tx) error {
+		var err error
+		done, _, err = tx.Setting(keyRegistered)
+		return err
+	}); err != nil {
+		return err
+	}
+	if string(done) == key.ID().String() {
+		return nil
+	}
+	if err := c.RegisterKey(ctx, key.Trusted(office.Agency, office.Device, office.Created)); err != nil {
+		return fmt.Errorf("register signing key: %w", err)
+	}
+	return d.DB.Update(func(tx app.Tx) error { return tx.PutSetting(keyRegistered, []byte(key.ID().String())) })
+}
