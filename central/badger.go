@@ -232,7 +232,7 @@ func (tx *badgerTx) Changes(audiences []string, after uint64, limit int) ([]app.
 }
 
 func (tx *badgerTx) Each(kind string, fn func(json.RawMessage) error) error {
-	prefix := map[string]string{"dossier": "dos/", "voucher": "vou/", "person": "per/", "cover": "cov/"}[kind]
+	prefix := map[string]string{"dossier": "dos/", "voucher": "vou/", "person": "per/", "cover": "cov/", "op": "op/"}[kind]
 	if prefix == "" {
 		return fmt.Errorf("unknown kind %q", kind)
 	}

@@ -27,9 +27,9 @@ type Service struct {
 	Store Store
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
-	// OnPush, when set, is told of every push request: the device, how many operations it
-	// carried and how many were repeats (tests and metrics).
-	OnPush func(device string, ops, repeats int)
+	// OnPush, when set, is told of every push after it committed: the request's context, the
+	// device, how many operations it carried and how many were repeats (tests and metrics).
+	OnPush func(ctx context.Context, device string, ops, repeats int)
 }
 
 func (s *Service) now() time.Time {
@@ -170,7 +170,7 @@ func (s *Service) Push(ctx context.Context, dev Device, ops []app.Op) ([]app.OpR
 		return nil, err
 	}
 	if s.OnPush != nil {
-		s.OnPush(dev.ID, len(ops), repeats)
+		s.OnPush(ctx, dev.ID, len(ops), repeats)
 	}
 	return results, nil
 }

@@ -65,8 +65,8 @@ type Tx interface {
 	Changes(audiences []string, after uint64, limit int) ([]app.Change, error)
 	// LastChange is the highest sequence number in the log.
 	LastChange() (uint64, error)
-	// Each calls fn for every record of a kind ("dossier", "voucher", "person", "cover"),
-	// for digests and reports.
+	// Each calls fn for every record of a kind ("dossier", "voucher", "person", "cover", "op"
+	// for stored operations), for digests and reports.
 	Each(kind string, fn func(raw json.RawMessage) error) error
 }
 
