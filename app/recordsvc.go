@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -112,6 +113,9 @@ func (s *Records) applyRows(actor string, src VoucherSource, file string, rows [
 	}
 	applied, err := s.apply(actor, src, file, good)
 	applied.Rejected = append(res.Rejected, applied.Rejected...)
+	for _, ps := range [][]RowProblem{applied.Rejected, applied.Exceptions, applied.Already} {
+		sort.SliceStable(ps, func(i, j int) bool { return ps[i].Line < ps[j].Line })
+	}
 	return applied, err
 }
 

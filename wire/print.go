@@ -3,6 +3,7 @@ package wire
 import (
 	"io"
 	"strings"
+	"time"
 
 	"bhxhdesk/app"
 	"bhxhdesk/pdf"
@@ -74,4 +75,59 @@ func addressLine(places *app.Places, a app.AddressForm) string {
 		parts = append(parts, p.Name)
 	}
 	return strings.Join(parts, ", ")
+}
+
+// WriteCovers prints the confirmations of issued book covers as one PDF (one page each) to w,
+// with labels in lang: each carries a QR code sealed with this desk's signing key, provisional
+// until the centre has confirmed the cover. The prints are counted on the covers; a reprint
+// needs a reason (see app.Records.PrintCovers).
+func (d *Desk) WriteCovers(sess *app.Session, pids []string, reason string, lang app.Lang, w io.Writer) error {
+	prints, err := d.Records.PrintCovers(sess, pids, reason)
+	if err != nil {
+		return err
+	}
+	key, office, err := d.signingKey()
+	if err != nil {
+		return err
+	}
+	now := d.Intake.Now()
+	data := make([]pdf.CoverData, len(prints))
+	for i, p := range prints {
+		if data[i], err = coverData(d.Ref.Catalog, d.Ref.Places, key, office, p, sess.User.DisplayName(), now, lang); err != nil {
+			return err
+		}
+	}
+	return pdf.Covers(w, data)
+}
+
+// coverData seals a cover and formats it for printing.
+func coverData(cat *app.Catalog, places *app.Places, key *app.SigningKey, o app.Office, p app.CoverPrint, by string, now time.Time, lang app.Lang) (pdf.CoverData, error) {
+	c := p.Cover
+	birth, err := app.ParseBirthDate(c.BirthDate)
+	if err != nil {
+		return pdf.CoverData{}, &app.Error{Kind: app.Invalid, Code: "bad_cover_data", Field: "birth_date", Err: err}
+	}
+	status := app.Provisional
+	if p.Final {
+		status = app.Final
+	}
+	seal, err := app.NewSeal(app.SealParams{Status: status, BookNumber: c.BookNo, PersonalID: app.PersonalID(c.PersonalID),
+		FullName: c.FullName, BirthDate: birth, Office: o.Agency, Issued: c.IssuedAt})
+	if err != nil {
+		return pdf.CoverData{}, err
+	}
+	qr, err := key.Sign(seal)
+	if err != nil {
+		return pdf.CoverData{}, err
+	}
+	t := func(k string) string { return cat.T(lang, k) }
+	ethnicity, _ := places.EthnicityName(c.Ethnicity)
+	info := app.ReceiptInfo{Office: o}
+	office := ReceiptData(cat, places, info, lang).Office
+	return pdf.CoverData{
+		Lang: string(lang), Office: office, BookNumber: c.BookNo, FullName: c.FullName, BirthDate: birth.VNString(),
+		Gender: t("gender." + c.Gender), Nationality: t("nationality." + c.Nationality), Ethnicity: ethnicity,
+		PersonalID: c.PersonalID, BirthPlace: addressLine(places, app.AddressForm{Province: c.BirthRegistration.Province, Commune: c.BirthRegistration.Commune}),
+		Issued: c.IssuedAt, QR: qr, KeyID: key.ID().String(), Provisional: !p.Final, Reprint: p.Reprint, PrintedBy: by, Printed: now,
+	}, nil
 }
