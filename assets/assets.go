@@ -14,7 +14,7 @@ import (
 
 // FS holds the embedded files.
 //
-//go:embed rules calendar places i18n fonts workflows
+//go:embed rules calendar places i18n fonts workflows keys
 var FS embed.FS
 
 // Reference is everything loaded from the embedded data, checked.
@@ -24,12 +24,15 @@ type Reference struct {
 	Places    *app.Places
 	Catalog   *app.Catalog
 	Workflows *app.Workflows
+	// Keys are the device public keys that seal printed book-cover confirmations (keys/*.json
+	// and an override's keys/ folder): what `bhxh verify` trusts.
+	Keys *app.TrustedKeys
 }
 
 // Load reads and checks every embedded table. It fails loudly, naming the file and entry, when
 // a table is inconsistent. overrides are folders of rule and calendar files (same names as
-// in rules/ and calendar/) that replace or add to the embedded ones: an administrator's
-// corrections.
+// in rules/ and calendar/, and workflows/ and keys/ folders) that replace or add to the
+// embedded ones: an administrator's corrections.
 func Load(overrides ...fs.FS) (*Reference, error) {
 	rules, err := app.LoadRules(FS, "rules", overrides...)
 	if err != nil {
@@ -51,7 +54,11 @@ func Load(overrides ...fs.FS) (*Reference, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Reference{Rules: rules, Calendars: cals, Places: places, Catalog: cat, Workflows: wfs}, nil
+	keys, err := app.LoadTrustedKeys(FS, "keys", overrides...)
+	if err != nil {
+		return nil, err
+	}
+	return &Reference{Rules: rules, Calendars: cals, Places: places, Catalog: cat, Workflows: wfs, Keys: keys}, nil
 }
 
 // MustLoad is Load for tests and benchmarks.

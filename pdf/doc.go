@@ -33,7 +33,7 @@ const (
 
 // fontBytes reads the embedded TrueType files once.
 var fontBytes = sync.OnceValues(func() (map[string][]byte, error) {
-	files := map[string]string{"": "fonts/NotoSans-Regular.ttf", "B": "fonts/NotoSans-Bold.ttf"}
+	files := map[string]string{"": "fonts/NotoSansVN-Regular.ttf", "B": "fonts/NotoSansVN-Bold.ttf"}
 	out := make(map[string][]byte, len(files))
 	for style, name := range files {
 		b, err := fs.ReadFile(assets.FS, name)

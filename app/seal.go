@@ -1,0 +1,756 @@
+package app
+
+import (
+	"bytes"
+	"crypto/ed25519"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base32"
+	"encoding/base64"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"path"
+	"sort"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+
+	"bhxhdesk/app/calendar"
+)
+
+// SealStatus says whether the records service had confirmed the book cover when its
+// confirmation was printed.
+type SealStatus uint8
+
+const (
+	// Provisional (bản tạm): printed before the records service confirmed the cover (not yet
+	// synchronised). It must never pass for a final confirmation.
+	Provisional SealStatus = iota + 1
+	// Final (bản chính thức): printed after the records service confirmed the cover.
+	Final
+)
+
+func (s SealStatus) String() string {
+	switch s {
+	case Provisional:
+		return "provisional"
+	case Final:
+		return "final"
+	}
+	return ""
+}
+
+// KeyID names a signing key: the first 8 bytes of the SHA-256 of its Ed25519 public key,
+// written as 16 lower-case hex digits. Deriving it from the key means an id can neither be
+// chosen nor mistyped into another valid key's id.
+type KeyID [8]byte
+
+// KeyIDOf derives the id of a public key.
+func KeyIDOf(pub ed25519.PublicKey) KeyID {
+	sum := sha256.Sum256(pub)
+	var id KeyID
+	copy(id[:], sum[:])
+	return id
+}
+
+func (k KeyID) String() string { return hex.EncodeToString(k[:]) }
+
+// ParseKeyID reads 16 hex digits. It returns an Invalid error with code "seal_key_id".
+func ParseKeyID(s string) (KeyID, error) {
+	var id KeyID
+	b, err := hex.DecodeString(strings.ToLower(strings.TrimSpace(s)))
+	if err != nil || len(b) != len(id) {
+		return id, Errorf(Invalid, "seal_key_id", "value", s)
+	}
+	copy(id[:], b)
+	return id, nil
+}
+
+// SigningKey is an office device's own Ed25519 key (khoá ký của máy) that seals the book-cover
+// confirmations it prints. Its secret bytes are kept by the store, encrypted; its public half
+// travels with the rule data as a TrustedKey.
+type SigningKey struct {
+	priv ed25519.PrivateKey
+	id   KeyID
+}
+
+// GenerateSigningKey makes a new key from random (crypto/rand when nil).
+func GenerateSigningKey(random io.Reader) (*SigningKey, error) {
+	if random == nil {
+		random = rand.Reader
+	}
+	_, priv, err := ed25519.GenerateKey(random)
+	if err != nil {
+		return nil, fmt.Errorf("generate signing key: %w", err)
+	}
+	return newSigningKey(priv), nil
+}
+
+// ParseSigningKey restores a key from the bytes Bytes returned (the 32-byte Ed25519 seed).
+// It returns an Invalid error with code "seal_signing_key" when the length is wrong.
+func ParseSigningKey(b []byte) (*SigningKey, error) {
+	if len(b) != ed25519.SeedSize {
+		return nil, Errorf(Invalid, "seal_signing_key")
+	}
+	return newSigningKey(ed25519.NewKeyFromSeed(b)), nil
+}
+
+func newSigningKey(priv ed25519.PrivateKey) *SigningKey {
+	return &SigningKey{priv: priv, id: KeyIDOf(priv.Public().(ed25519.PublicKey))}
+}
+
+// Bytes returns a copy of the secret seed for the store to keep encrypted. Never log or
+// export it in the clear.
+func (k *SigningKey) Bytes() []byte { return bytes.Clone(k.priv.Seed()) }
+
+// Public returns the public key.
+func (k *SigningKey) Public() ed25519.PublicKey { return k.priv.Public().(ed25519.PublicKey) }
+
+// ID returns the key's id.
+func (k *SigningKey) ID() KeyID { return k.id }
+
+// Trusted returns the entry that publishes this key for verifiers (the rule data's
+// keys/*.json, or the desk's trusted_keys.json), valid from validFrom, open-ended.
+func (k *SigningKey) Trusted(office, device string, validFrom time.Time) TrustedKey {
+	return TrustedKey{ID: k.id, Public: k.Public(), Office: office, Device: device, ValidFrom: validFrom}
+}
+
+// Seal is the electronic seal (con dấu điện tử) printed as a QR code on a book-cover
+// confirmation (xác nhận cấp tờ bìa sổ BHXH): who the cover is for, which office issued it and
+// when, and whether the records service had confirmed it, signed with the device's key so that
+// anyone can check a printout offline.
+//
+// The personal ID is only ever carried masked: a QR code is scanned by any phone, copied into
+// chats and logs, while the full number is personal data (Law 91/2025/QH15). The mask keeps
+// the first six digits (province of birth registration, century/sex, year) and hides the six
+// serial digits. The usual "first 3 and last 3" mask would hide less here: digits 4–6 follow
+// from the birth date the seal also carries, so it would leave only three unknown digits (a
+// thousand guesses). The seal still binds the printout: the verifier compares the name, birth
+// date and the visible digits with the paper.
+type Seal struct {
+	Status SealStatus
+	// Book is the book number (số sổ BHXH) when it differs from the personal ID (an older
+	// 10-digit code); "" when the book number is the personal ID, as for every book since
+	// 2025-08 (Công văn 1804/BHXH-QLT), so that it is masked too.
+	Book      string
+	IDPrefix  string    // the visible first six digits of the personal ID (số định danh cá nhân)
+	Name      string    // họ và tên, upper case with diacritics as printed, NFC
+	BirthDate BirthDate // ngày sinh, to its precision
+	Office    string    // agency code of the issuing office (mã cơ quan BHXH)
+	Issued    time.Time // when the cover was issued (ngày cấp), to the second
+	Key       KeyID     // the signing key; set by SigningKey.Sign
+}
+
+// SealParams are the cover data a seal is made from.
+type SealParams struct {
+	Status     SealStatus
+	BookNumber string // số sổ: the personal ID, or an older 10-digit code
+	PersonalID PersonalID
+	FullName   string // as registered; printed and sealed upper case
+	BirthDate  BirthDate
+	Office     string // agency code
+	Issued     time.Time
+}
+
+// NewSeal builds the seal of a cover: the personal ID masked, the book number kept only when it
+// is not the personal ID, the name upper case. It returns an Invalid error with code
+// "seal_field" naming the field that cannot be sealed.
+func NewSeal(p SealParams) (Seal, error) {
+	s := Seal{Status: p.Status, Name: UpperName(p.FullName), BirthDate: p.BirthDate, Office: p.Office,
+		Issued: p.Issued.Truncate(time.Second)}
+	if id, err := ParsePersonalID(string(p.PersonalID)); err != nil || string(id) != string(p.PersonalID) {
+		return Seal{}, sealField("personal_id")
+	}
+	s.IDPrefix = string(p.PersonalID[:6])
+	if book := stripSeparators(p.BookNumber); book != "" && book != string(p.PersonalID) {
+		s.Book = book
+	}
+	if err := s.check(); err != nil {
+		return Seal{}, err
+	}
+	return s, nil
+}
+
+func sealField(name string) *Error { return Errorf(Invalid, "seal_field", "field", name) }
+
+// check verifies every field is within what the encoding carries and what a cover holds.
+func (s Seal) check() error {
+	switch {
+	case s.Status != Provisional && s.Status != Final:
+		return sealField("status")
+	case s.Book != "" && ((len(s.Book) != 10 && len(s.Book) != 12) || !allDigits(s.Book)):
+		return sealField("book_number")
+	case len(s.IDPrefix) != 6 || !allDigits(s.IDPrefix):
+		return sealField("personal_id")
+	case !validSealName(s.Name):
+		return sealField("full_name")
+	case !validBirthDate(s.BirthDate):
+		return sealField("birth_date")
+	case !agencyPattern.MatchString(s.Office):
+		return sealField("office")
+	case s.Issued.Unix() <= 0 || s.Issued.Unix() >= 1<<40 || s.Issued.Nanosecond() != 0:
+		return sealField("issued")
+	}
+	return nil
+}
+
+// maxSealName bounds the name in bytes so the QR code stays printable at about 30 mm.
+const maxSealName = 120
+
+func validSealName(n string) bool {
+	if n == "" || len(n) > maxSealName || !utf8.ValidString(n) || !norm.NFC.IsNormalString(n) || n != UpperName(n) {
+		return false
+	}
+	for _, r := range n {
+		if unicode.IsControl(r) {
+			return false
+		}
+	}
+	return true
+}
+
+func validBirthDate(b BirthDate) bool {
+	if b.Year < 1900 || b.Year > 2199 {
+		return false
+	}
+	switch b.Precision {
+	case FullDate:
+		return b.Month >= 1 && b.Month <= 12 && b.Day >= 1 && b.Day <= daysIn(b.Year, b.Month)
+	case MonthYear:
+		return b.Month >= 1 && b.Month <= 12 && b.Day == 1
+	case YearOnly:
+		return b.Month == 1 && b.Day == 1
+	}
+	return false
+}
+
+// MaskedID is the personal ID as the seal shows it: "001190******".
+func (s Seal) MaskedID() string { return s.IDPrefix + "******" }
+
+// BookNumber is the book number as the seal shows it: the masked personal ID when the book
+// number is the personal ID.
+func (s Seal) BookNumber() string {
+	if s.Book == "" {
+		return s.MaskedID()
+	}
+	return s.Book
+}
+
+// The QR text of a seal is SealPrefix followed by the unpadded RFC 4648 base32 of the payload
+// and its Ed25519 signature. Base32's upper-case letters and digits use the QR code's
+// alphanumeric mode (5.5 bits a character), have no spaces or shell characters, and survive
+// being read aloud or retyped; the payload is binary and length-prefixed, so it is compact and
+// has exactly one encoding.
+//
+// Payload, version 1 (all integers big-endian):
+//
+//	version      1 byte   = 1
+//	status       1 byte   1 provisional, 2 final
+//	key id       8 bytes
+//	issued       5 bytes  Unix seconds
+//	id prefix    6 bytes  ASCII digits: the visible part of the personal ID
+//	birth date   5 bytes  precision (1 day, 2 month, 3 year), year (2 bytes), month, day (0 when unknown)
+//	book number  1 + n    length, ASCII digits; length 0 when the book number is the personal ID
+//	office       1 + n    length, agency code
+//	name         1 + n    length, UTF-8 NFC upper case
+//
+// The signature covers sealContext followed by the payload, so a device key can never be made
+// to sign something else that reads as a seal.
+const SealPrefix = "BHXH:"
+
+const (
+	sealVersion = 1
+	sealContext = "bhxhdesk seal\x00"
+	sealFixed   = 1 + 1 + 8 + 5 + 6 + 5
+)
+
+var sealBase32 = base32.StdEncoding.WithPadding(base32.NoPadding)
+
+func (s Seal) payload() []byte {
+	b := make([]byte, 0, sealFixed+3+len(s.Book)+len(s.Office)+len(s.Name))
+	b = append(b, sealVersion, byte(s.Status))
+	b = append(b, s.Key[:]...)
+	var t [8]byte
+	binary.BigEndian.PutUint64(t[:], uint64(s.Issued.Unix()))
+	b = append(b, t[3:]...)
+	b = append(b, s.IDPrefix...)
+	month, day := byte(s.BirthDate.Month), byte(s.BirthDate.Day)
+	switch s.BirthDate.Precision {
+	case MonthYear:
+		day = 0
+	case YearOnly:
+		month, day = 0, 0
+	}
+	b = append(b, byte(s.BirthDate.Precision), byte(s.BirthDate.Year>>8), byte(s.BirthDate.Year), month, day)
+	for _, f := range []string{s.Book, s.Office, s.Name} {
+		b = append(b, byte(len(f)))
+		b = append(b, f...)
+	}
+	return b
+}
+
+// Sign seals s with the key: it sets s.Key and returns the QR text. It returns an Invalid error
+// with code "seal_field" when a field cannot be sealed.
+func (k *SigningKey) Sign(s Seal) (string, error) {
+	s.Key = k.id
+	if err := s.check(); err != nil {
+		return "", err
+	}
+	p := s.payload()
+	sig := ed25519.Sign(k.priv, signedMessage(p))
+	return SealPrefix + sealBase32.EncodeToString(append(p, sig...)), nil
+}
+
+func signedMessage(payload []byte) []byte {
+	return append([]byte(sealContext), payload...)
+}
+
+// ParseSeal decodes the QR text of a seal without checking its signature: it returns the seal,
+// the signed payload and the signature, or a "seal_*" Invalid error saying why the text is not
+// a well-formed seal. Every seal has exactly one text: anything else is refused.
+func ParseSeal(text string) (Seal, []byte, []byte, error) {
+	rest, ok := strings.CutPrefix(text, SealPrefix)
+	if !ok {
+		return Seal{}, nil, nil, Errorf(Invalid, "seal_not_seal")
+	}
+	raw, err := sealBase32.DecodeString(rest)
+	// Base32 decoders ignore line breaks and the unused bits of the last character: re-encoding
+	// makes the text canonical, so no two texts carry the same seal.
+	if err != nil || sealBase32.EncodeToString(raw) != rest {
+		return Seal{}, nil, nil, Errorf(Invalid, "seal_encoding")
+	}
+	if len(raw) < 1 {
+		return Seal{}, nil, nil, Errorf(Invalid, "seal_truncated")
+	}
+	if raw[0] != sealVersion {
+		return Seal{}, nil, nil, Errorf(Invalid, "seal_version", "version", fmt.Sprint(raw[0]))
+	}
+	if len(raw) < sealFixed+3+ed25519.SignatureSize {
+		return Seal{}, nil, nil, Errorf(Invalid, "seal_truncated")
+	}
+	var s Seal
+	s.Status = SealStatus(raw[1])
+	copy(s.Key[:], raw[2:10])
+	var t [8]byte
+	copy(t[3:], raw[10:15])
+	s.Issued = time.Unix(int64(binary.BigEndian.Uint64(t[:])), 0).In(calendar.VN)
+	s.IDPrefix = string(raw[15:21])
+	bd := raw[21:26]
+	s.BirthDate = BirthDate{Precision: Precision(bd[0]), Year: int(bd[1])<<8 | int(bd[2]), Month: time.Month(bd[3]), Day: int(bd[4])}
+	switch s.BirthDate.Precision {
+	case MonthYear:
+		if bd[4] != 0 {
+			return Seal{}, nil, nil, sealField("birth_date")
+		}
+		s.BirthDate.Day = 1
+	case YearOnly:
+		if bd[3] != 0 || bd[4] != 0 {
+			return Seal{}, nil, nil, sealField("birth_date")
+		}
+		s.BirthDate.Month, s.BirthDate.Day = 1, 1
+	}
+	pos := sealFixed
+	var fields [3]string
+	for i := range fields {
+		if pos >= len(raw) || pos+1+int(raw[pos]) > len(raw) {
+			return Seal{}, nil, nil, Errorf(Invalid, "seal_truncated")
+		}
+		n := int(raw[pos])
+		fields[i] = string(raw[pos+1 : pos+1+n])
+		pos += 1 + n
+	}
+	s.Book, s.Office, s.Name = fields[0], fields[1], fields[2]
+	switch {
+	case len(raw)-pos < ed25519.SignatureSize:
+		return Seal{}, nil, nil, Errorf(Invalid, "seal_truncated")
+	case len(raw)-pos > ed25519.SignatureSize:
+		return Seal{}, nil, nil, Errorf(Invalid, "seal_trailing")
+	}
+	if err := s.check(); err != nil {
+		return Seal{}, nil, nil, err
+	}
+	return s, raw[:pos], raw[pos:], nil
+}
+
+// TrustedKey is one device's public key as published with the rule data (khoá công khai tin
+// cậy): the office and device it belongs to and when it may sign.
+type TrustedKey struct {
+	ID     KeyID
+	Public ed25519.PublicKey
+	Office string // agency code the key signs for; a seal naming another office is refused
+	Device string
+	// ValidFrom and ValidUntil bound the issue times the key may sign (a rotated key's earlier
+	// seals stay valid); ValidUntil is zero when open-ended.
+	ValidFrom, ValidUntil time.Time
+	// Revoked is when the key was withdrawn (lost or stolen device), zero when it is not. Every
+	// seal under a revoked key is refused, whatever its issue time: whoever holds the key can
+	// write any issue time.
+	Revoked time.Time
+	Note    string
+}
+
+// trustedKeyJSON is the file format of a trusted key (assets/README.md, "keys/").
+type trustedKeyJSON struct {
+	KeyID      string `json:"key_id"`
+	PublicKey  string `json:"public_key"`
+	Office     string `json:"office"`
+	Device     string `json:"device"`
+	ValidFrom  string `json:"valid_from"`
+	ValidUntil string `json:"valid_until,omitempty"`
+	Revoked    string `json:"revoked,omitempty"`
+	Note       string `json:"note,omitempty"`
+}
+
+// MarshalJSON writes the file format: base64 public key, RFC 3339 times in Vietnam time.
+func (k TrustedKey) MarshalJSON() ([]byte, error) {
+	f := func(t time.Time) string {
+		if t.IsZero() {
+			return ""
+		}
+		return t.In(calendar.VN).Format(time.RFC3339)
+	}
+	return json.Marshal(trustedKeyJSON{KeyID: k.ID.String(), PublicKey: base64.StdEncoding.EncodeToString(k.Public),
+		Office: k.Office, Device: k.Device, ValidFrom: f(k.ValidFrom), ValidUntil: f(k.ValidUntil), Revoked: f(k.Revoked), Note: k.Note})
+}
+
+// UnmarshalJSON reads the file format and checks the entry: the key id must be the one derived
+// from the public key, the office a valid agency code, valid_from present, the times RFC 3339 or
+// a Vietnam calendar day YYYY-MM-DD (valid_until then covers that whole day).
+func (k *TrustedKey) UnmarshalJSON(b []byte) error {
+	var j trustedKeyJSON
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&j); err != nil {
+		return err
+	}
+	pub, err := base64.StdEncoding.DecodeString(j.PublicKey)
+	if err != nil || len(pub) != ed25519.PublicKeySize {
+		return fmt.Errorf("key %s: public_key must be the base64 of 32 bytes", j.KeyID)
+	}
+	id, err := ParseKeyID(j.KeyID)
+	if err != nil {
+		return fmt.Errorf("key_id %q must be 16 hex digits", j.KeyID)
+	}
+	if want := KeyIDOf(pub); id != want {
+		return fmt.Errorf("key %s: key_id does not match the public key (its id is %s)", j.KeyID, want)
+	}
+	nk := TrustedKey{ID: id, Public: pub, Office: j.Office, Device: j.Device, Note: j.Note}
+	if !agencyPattern.MatchString(j.Office) {
+		return fmt.Errorf("key %s: office %q must be an agency code (2–10 upper-case letters or digits)", j.KeyID, j.Office)
+	}
+	if strings.TrimSpace(j.Device) == "" {
+		return fmt.Errorf("key %s: device is empty", j.KeyID)
+	}
+	for _, f := range []struct {
+		name, value string
+		endOfDay    bool
+		dst         *time.Time
+	}{
+		{"valid_from", j.ValidFrom, false, &nk.ValidFrom},
+		{"valid_until", j.ValidUntil, true, &nk.ValidUntil},
+		{"revoked", j.Revoked, false, &nk.Revoked},
+	} {
+		if f.value == "" {
+			continue
+		}
+		t, err := parseKeyTime(f.value, f.endOfDay)
+		if err != nil {
+			return fmt.Errorf("key %s: %s %q: want YYYY-MM-DD or RFC 3339", j.KeyID, f.name, f.value)
+		}
+		*f.dst = t
+	}
+	if nk.ValidFrom.IsZero() {
+		return fmt.Errorf("key %s: valid_from is required", j.KeyID)
+	}
+	if !nk.ValidUntil.IsZero() && nk.ValidUntil.Before(nk.ValidFrom) {
+		return fmt.Errorf("key %s: valid_until is before valid_from", j.KeyID)
+	}
+	*k = nk
+	return nil
+}
+
+// parseKeyTime reads RFC 3339, or a Vietnam calendar day: its first second, or with endOfDay
+// its last, so "valid_until": "2026-12-31" covers the whole of that day.
+func parseKeyTime(s string, endOfDay bool) (time.Time, error) {
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, nil
+	}
+	d, err := time.ParseInLocation("2006-01-02", s, calendar.VN)
+	if err != nil {
+		return time.Time{}, err
+	}
+	if endOfDay {
+		d = d.AddDate(0, 0, 1).Add(-time.Second)
+	}
+	return d, nil
+}
+
+// TrustedKeys is the set of public keys a verifier trusts, by id. Read-only once built.
+type TrustedKeys struct {
+	byID map[KeyID]TrustedKey
+}
+
+// NewTrustedKeys merges lists of keys. A key listed more than once must agree on its public
+// key, office and device; its strictest terms apply (the latest valid_from, the earliest
+// valid_until and revocation), so a revocation in any file wins.
+func NewTrustedKeys(lists ...[]TrustedKey) (*TrustedKeys, error) {
+	ks := &TrustedKeys{byID: map[KeyID]TrustedKey{}}
+	for _, l := range lists {
+		for _, k := range l {
+			if err := ks.add(k); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return ks, nil
+}
+
+func (ks *TrustedKeys) add(k TrustedKey) error {
+	if KeyIDOf(k.Public) != k.ID || len(k.Public) != ed25519.PublicKeySize {
+		return fmt.Errorf("key %s: the id does not match the public key", k.ID)
+	}
+	old, ok := ks.byID[k.ID]
+	if !ok {
+		ks.byID[k.ID] = k
+		return nil
+	}
+	if old.Office != k.Office || old.Device != k.Device {
+		return fmt.Errorf("key %s is listed twice with different offices or devices (%s/%s, %s/%s)", k.ID, old.Office, old.Device, k.Office, k.Device)
+	}
+	if k.ValidFrom.After(old.ValidFrom) {
+		old.ValidFrom = k.ValidFrom
+	}
+	old.ValidUntil = earliest(old.ValidUntil, k.ValidUntil)
+	old.Revoked = earliest(old.Revoked, k.Revoked)
+	if old.Note == "" {
+		old.Note = k.Note
+	}
+	ks.byID[k.ID] = old
+	return nil
+}
+
+// earliest is the earlier of two optional times (zero means none).
+func earliest(a, b time.Time) time.Time {
+	switch {
+	case a.IsZero():
+		return b
+	case b.IsZero() || a.Before(b):
+		return a
+	}
+	return b
+}
+
+// Lookup returns the key with the id.
+func (ks *TrustedKeys) Lookup(id KeyID) (TrustedKey, bool) {
+	if ks == nil {
+		return TrustedKey{}, false
+	}
+	k, ok := ks.byID[id]
+	return k, ok
+}
+
+// All lists the keys by office, device and id.
+func (ks *TrustedKeys) All() []TrustedKey {
+	if ks == nil {
+		return nil
+	}
+	out := make([]TrustedKey, 0, len(ks.byID))
+	for _, k := range ks.byID {
+		out = append(out, k)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if a.Office != b.Office {
+			return a.Office < b.Office
+		}
+		if a.Device != b.Device {
+			return a.Device < b.Device
+		}
+		return a.ID.String() < b.ID.String()
+	})
+	return out
+}
+
+// Len is the number of keys.
+func (ks *TrustedKeys) Len() int {
+	if ks == nil {
+		return 0
+	}
+	return len(ks.byID)
+}
+
+// ParseTrustedKeys reads one keys file: a JSON array of entries (an empty array is allowed).
+func ParseTrustedKeys(data []byte) ([]TrustedKey, error) {
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	var keys []TrustedKey
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&keys); err != nil {
+		return nil, err
+	}
+	if keys == nil {
+		return nil, errors.New("want a JSON array of keys")
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, errors.New("data after the JSON array")
+	}
+	return keys, nil
+}
+
+// LoadTrustedKeys reads every *.json in dir of base, then the keys/ folder of each override
+// (an administrator's files, given with --rules): a file with the same name as an embedded one
+// replaces it, other files add to them, and keys listed twice merge as NewTrustedKeys says.
+func LoadTrustedKeys(base fs.FS, dir string, overrides ...fs.FS) (*TrustedKeys, error) {
+	files := map[string][]byte{}
+	read := func(f fs.FS, d string, must bool) error {
+		entries, err := fs.ReadDir(f, d)
+		if err != nil {
+			if must {
+				return fmt.Errorf("keys: %w", err)
+			}
+			return nil
+		}
+		for _, e := range entries {
+			if e.IsDir() || !strings.HasSuffix(e.Name(), ".json") {
+				continue
+			}
+			b, err := fs.ReadFile(f, path.Join(d, e.Name()))
+			if err != nil {
+				return fmt.Errorf("keys/%s: %w", e.Name(), err)
+			}
+			files[e.Name()] = b
+		}
+		return nil
+	}
+	if err := read(base, dir, true); err != nil {
+		return nil, err
+	}
+	for _, o := range overrides {
+		if err := read(o, "keys", false); err != nil {
+			return nil, err
+		}
+	}
+	names := make([]string, 0, len(files))
+	for n := range files {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	var lists [][]TrustedKey
+	for _, n := range names {
+		keys, err := ParseTrustedKeys(files[n])
+		if err != nil {
+			return nil, fmt.Errorf("keys/%s: %w", n, err)
+		}
+		lists = append(lists, keys)
+	}
+	ks, err := NewTrustedKeys(lists...)
+	if err != nil {
+		return nil, fmt.Errorf("keys: %w", err)
+	}
+	return ks, nil
+}
+
+// Outcome is the verdict on a printed seal.
+type Outcome string
+
+// The verdicts. Only OutcomeValid may be trusted; Verification.Seal.Status then says whether
+// the printout is provisional or final.
+const (
+	OutcomeValid      Outcome = "valid"
+	OutcomeForged     Outcome = "forged"      // the signature does not match (altered or made up), or the key signed what it may not
+	OutcomeUnknownKey Outcome = "unknown_key" // signed by a key the verifier does not trust
+	OutcomeRevoked    Outcome = "revoked"     // the key was withdrawn
+	OutcomeExpired    Outcome = "expired"     // issued outside the key's validity
+	OutcomeMalformed  Outcome = "malformed"   // not a seal of this program, or damaged
+)
+
+// Verification is the answer of TrustedKeys.Verify. Reason is a stable code: for a refusal the
+// catalog's message is "err.<Reason>" with Args (Err returns it as an *Error), for a valid seal
+// "verify.<Reason>". Seal is filled when the text decoded (Decoded), Key when the key is known.
+type Verification struct {
+	Outcome  Outcome
+	Reason   string
+	Args     map[string]string
+	Decoded  bool
+	Seal     Seal
+	KeyKnown bool
+	Key      TrustedKey
+}
+
+// Valid reports whether the seal may be trusted.
+func (v Verification) Valid() bool { return v.Outcome == OutcomeValid }
+
+// Err returns a refusal as an Invalid *Error keyed by the reason, nil when the seal is valid.
+func (v Verification) Err() error {
+	if v.Valid() {
+		return nil
+	}
+	return &Error{Kind: Invalid, Code: v.Reason, Args: v.Args}
+}
+
+// Message renders the verdict's reason for a person.
+func (v Verification) Message(c *Catalog, l Lang) string {
+	if v.Valid() {
+		return c.T(l, "verify."+v.Reason)
+	}
+	return c.Message(l, v.Err())
+}
+
+func (v Verification) refuse(o Outcome, e *Error) Verification {
+	v.Outcome, v.Reason, v.Args = o, e.Code, e.Args
+	return v
+}
+
+// futureSkew is how far ahead of the verifier's clock an issue time may be: office PCs' clocks
+// drift, but a printout dated days ahead was not made by an honest device.
+const futureSkew = 24 * time.Hour
+
+// Verify checks a seal's QR text offline at now: its form, that a trusted key of the office it
+// names signed exactly this content, that the key was valid at the issue time and is not
+// revoked, and that the issue time is not in the future. A valid seal's Reason is
+// "valid_final" or "valid_provisional".
+func (ks *TrustedKeys) Verify(text string, now time.Time) Verification {
+	var v Verification
+	s, payload, sig, err := ParseSeal(text)
+	if err != nil {
+		var e *Error
+		if !errors.As(err, &e) {
+			e = Errorf(Invalid, "seal_encoding")
+		}
+		return v.refuse(OutcomeMalformed, e)
+	}
+	v.Seal, v.Decoded = s, true
+	k, ok := ks.Lookup(s.Key)
+	if !ok {
+		return v.refuse(OutcomeUnknownKey, Errorf(Invalid, "seal_unknown_key", "key", s.Key.String()))
+	}
+	v.Key, v.KeyKnown = k, true
+	day := func(t time.Time) string { return t.In(calendar.VN).Format("02/01/2006") }
+	switch {
+	case !ed25519.Verify(k.Public, signedMessage(payload), sig):
+		return v.refuse(OutcomeForged, Errorf(Invalid, "seal_bad_signature"))
+	case !k.Revoked.IsZero():
+		return v.refuse(OutcomeRevoked, Errorf(Invalid, "seal_key_revoked", "key", k.ID.String(), "date", day(k.Revoked)))
+	case s.Office != k.Office:
+		return v.refuse(OutcomeForged, Errorf(Invalid, "seal_office_mismatch", "office", s.Office, "key_office", k.Office))
+	case s.Issued.Before(k.ValidFrom):
+		return v.refuse(OutcomeExpired, Errorf(Invalid, "seal_key_not_yet_valid", "key", k.ID.String(), "date", day(k.ValidFrom)))
+	case !k.ValidUntil.IsZero() && s.Issued.After(k.ValidUntil):
+		return v.refuse(OutcomeExpired, Errorf(Invalid, "seal_key_expired", "key", k.ID.String(), "date", day(k.ValidUntil)))
+	case s.Issued.After(now.Add(futureSkew)):
+		return v.refuse(OutcomeForged, Errorf(Invalid, "seal_future", "date", day(s.Issued)))
+	}
+	v.Outcome, v.Reason = OutcomeValid, "valid_provisional"
+	if s.Status == Final {
+		v.Reason = "valid_final"
+	}
+	return v
+}

@@ -1,0 +1,722 @@
+package pdf
+
+import (
+	"bytes"
+	"compress/zlib"
+	"encoding/binary"
+	"fmt"
+	"hash/crc32"
+	"image/color"
+	"io"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"codeberg.org/go-pdf/fpdf"
+	"github.com/makiuchi-d/gozxing"
+	gzqr "github.com/makiuchi-d/gozxing/qrcode"
+	"golang.org/x/image/font"
+	"golang.org/x/image/font/sfnt"
+	"golang.org/x/image/math/fixed"
+
+	"bhxhdesk/app"
+	"bhxhdesk/assets"
+)
+
+// CoverData is everything printed on one confirmation of a book cover's issuance (xác nhận cấp
+// sổ BHXH — tờ bìa sổ điện tử, DOMAIN §8), already formatted for people: values are printed as
+// given, Lang only changes the labels.
+type CoverData struct {
+	Lang        string // language of the labels: "en" for English, Vietnamese otherwise
+	Office      Office // the issuing office (cơ quan BHXH cấp sổ)
+	BookNumber  string // số sổ BHXH (the personal ID since 2025-08); required
+	FullName    string // họ và tên; printed upper case with its diacritics; required
+	BirthDate   string // ngày, tháng, năm sinh as known: "17/05/1990", "05/1990" or "1990"
+	Gender      string // giới tính, e.g. "Nữ"
+	Nationality string // quốc tịch, e.g. "Việt Nam"
+	Ethnicity   string // dân tộc, e.g. "Kinh"
+	PersonalID  string // số định danh cá nhân/CCCD, in full (the paper is the citizen's)
+	BirthPlace  string // nơi đăng ký khai sinh
+	Issued      time.Time
+	// QR is the text of the signed seal (app.SigningKey.Sign) drawn as the QR code; required.
+	QR    string
+	KeyID string // the signing key's id, printed under the code; optional
+	// Provisional marks a print made before the records service confirmed the cover: the page
+	// carries "BẢN TẠM / PROVISIONAL" in a banner and across the page.
+	Provisional bool
+	Reprint     int       // 0 for the first print; N > 0 prints "Bản in lại lần N"
+	PrintedBy   string    // the officer who printed it
+	Printed     time.Time // when; also the PDF's creation date (the first cover's)
+}
+
+// Covers writes the confirmations as one A4 PDF, one page each, for the office printer (a batch
+// of the day's covers or a single one). A4 because it is the paper every office printer holds
+// and the format of administrative documents (Decree 30/2020/NĐ-CP); the cover block keeps the
+// order of the paper book's cover.
+//
+// It returns an app.Invalid error with code "covers_empty" when there is nothing to print, or
+// with code "required" naming the field (Args "index": the cover's number from 1) when a
+// cover lacks its book number, name or QR text; and the writer's error when writing fails.
+// The same covers always give the same bytes.
+func Covers(w io.Writer, covers []CoverData) error {
+	if len(covers) == 0 {
+		return &app.Error{Kind: app.Invalid, Code: "covers_empty"}
+	}
+	for i, c := range covers {
+		if err := c.check(i); err != nil {
+			return fmt.Errorf("covers: %w", err)
+		}
+	}
+	cat, err := catalog()
+	if err != nil {
+		return fmt.Errorf("covers: %w", err)
+	}
+	codes, err := qrPNGs(covers)
+	if err != nil {
+		return fmt.Errorf("covers: %w", err)
+	}
+	doc, err := newDoc(covers[0].Printed)
+	if err != nil {
+		return fmt.Errorf("covers: %w", err)
+	}
+	// One cover, one page: the layout is measured to fit, so no automatic break may split one.
+	doc.SetAutoPageBreak(false, marginBottom)
+	first := coverLabels(cat, covers[0].Lang)
+	title := first.t("cover_pdf.subject")
+	if len(covers) > 1 {
+		title += " (" + strconv.Itoa(len(covers)) + ")"
+	}
+	doc.SetTitle(title, true)
+	doc.SetSubject(first.t("cover_pdf.subject"), true)
+	doc.SetAuthor(covers[0].Office.Agency, true)
+	doc.SetLang(langOf(covers[0].Lang))
+	pr := &printer{doc: doc, tpls: map[string]fpdf.Template{}, heights: map[string]float64{}}
+	var current *CoverData
+	doc.SetFooterFunc(func() { pr.footer(current.Office) })
+	for i := range covers {
+		doc.AddPage() // prints the previous page's footer: change current only after it
+		current = &covers[i]
+		lb := coverLabels(cat, current.Lang)
+		pr.page(lb, current, i, codes[i])
+		if current.Provisional {
+			if err := pr.watermark(lb.t("cover_pdf.watermark")); err != nil {
+				return fmt.Errorf("covers: %w", err)
+			}
+		}
+	}
+	if err := doc.Error(); err != nil {
+		return fmt.Errorf("covers: %w", err)
+	}
+	if err := doc.Output(w); err != nil {
+		return fmt.Errorf("write covers: %w", err)
+	}
+	return nil
+}
+
+func (c CoverData) check(i int) error {
+	for _, f := range []struct{ name, value string }{
+		{"BookNumber", c.BookNumber},
+		{"FullName", c.FullName},
+		{"QR", c.QR},
+	} {
+		if strings.TrimSpace(f.value) == "" {
+			return &app.Error{Kind: app.Invalid, Code: "required", Field: f.name, Args: map[string]string{"index": strconv.Itoa(i + 1)}}
+		}
+	}
+	return nil
+}
+
+// catalog is the embedded translation catalogue, read once: the cover's labels live there.
+var catalog = sync.OnceValues(func() (*app.Catalog, error) { return app.LoadCatalog(assets.FS, "i18n") })
+
+// coverText is the labels of one language: the catalogue's cover texts and the national
+// heading shared with the receipt.
+type coverText struct {
+	labels
+	lang app.Lang
+	cat  *app.Catalog
+}
+
+func coverLabels(cat *app.Catalog, lang string) coverText {
+	l := langOf(lang)
+	return coverText{labels: labelTable[l], lang: app.Lang(l), cat: cat}
+}
+
+func (c coverText) t(key string, args ...string) string { return c.cat.T(c.lang, key, args...) }
+
+// Colours of the provisional marking: a red that prints as a dark grey on a monochrome printer.
+var (
+	markRed   = color.RGBA{R: 190, G: 20, B: 20, A: 255}
+	markFaint = color.RGBA{R: 244, G: 205, B: 205, A: 255}
+)
+
+// printer draws the pages of one document. The parts of a page that are the same on every
+// cover of a language or office (the table's labels and rules, the seal's caption, the
+// signature block, the footer) are drawn once as templates (PDF form XObjects) and placed on
+// each page: a batch of 1,000 covers then holds them once instead of 1,000 times.
+type printer struct {
+	doc     *fpdf.Fpdf
+	tpls    map[string]fpdf.Template
+	heights map[string]float64 // height of the template with the same key, in mm
+}
+
+// template returns the template under key, drawing it with draw (in a w × h mm area, origin at
+// its top-left corner) the first time. draw returns the height it used.
+func (pr *printer) template(key string, w, h float64, draw func(t *fpdf.Fpdf) float64) (fpdf.Template, float64) {
+	if tpl, ok := pr.tpls[key]; ok {
+		return tpl, pr.heights[key]
+	}
+	var used float64
+	// The form's box has a millimetre more on every side, so that rules drawn on the edges are
+	// not clipped: the drawing is shifted by (1, 1) and place shifts it back.
+	tpl := pr.doc.CreateTemplateCustom(fpdf.PointType{}, fpdf.SizeType{Wd: w + 2, Ht: h + 2}, func(t *fpdf.Tpl) {
+		t.SetAutoPageBreak(false, 0)
+		t.SetMargins(0, 0, 2) // the content width is w
+		t.SetCellMargin(0)
+		// A form inherits the page's graphics state where it is placed: state its own font
+		// and colours, which the library would otherwise leave out as "unchanged".
+		t.SetFont(fontFamily, "", bodySize)
+		t.SetTextColor(0, 0, 0)
+		t.SetFillColor(0, 0, 0)
+		t.SetDrawColor(0, 0, 0)
+		t.SetLineWidth(0.2)
+		t.TransformBegin()
+		t.TransformTranslate(1, 1)
+		used = draw(&t.Fpdf)
+		t.TransformEnd()
+	})
+	pr.tpls[key], pr.heights[key] = tpl, used
+	return tpl, used
+}
+
+// block places at the cursor, across the content width, a template of paragraphs that flow
+// down from its top (drawn by draw the first time), and moves the cursor below it.
+func (pr *printer) block(key string, cw float64, draw func(t *fpdf.Fpdf)) {
+	l, _, _, _ := pr.doc.GetMargins()
+	y := pr.doc.GetY()
+	tpl, h := pr.template(key, cw, 120, func(t *fpdf.Fpdf) float64 {
+		t.SetXY(0, 0)
+		draw(t)
+		return t.GetY()
+	})
+	pr.place(tpl, l, y)
+	pr.doc.SetXY(l, y+h)
+}
+
+// place draws a template of pr.template with its drawing's top-left corner at (x, y).
+func (pr *printer) place(tpl fpdf.Template, x, y float64) {
+	_, size := tpl.Size()
+	pr.doc.UseTemplateScaled(tpl, fpdf.PointType{X: x - 1, Y: y - 1}, size)
+}
+
+// page prints one confirmation on the current, empty page.
+func (pr *printer) page(lb coverText, c *CoverData, i int, code []byte) {
+	doc := pr.doc
+	if c.Reprint > 0 {
+		_, top, _, _ := doc.GetMargins()
+		doc.SetXY(marginLeft, top-9)
+		useFont(doc, "B", 10)
+		doc.CellFormat(contentWidth(doc), 5, lb.t("cover_pdf.reprint", "n", strconv.Itoa(c.Reprint)), "", 0, "R", false, 0, "")
+	}
+	heading(doc, lb.labels, c.Office, lb.t("cover_pdf.number")+": "+c.BookNumber, c.Issued)
+	l, _, _, _ := doc.GetMargins()
+	cw := contentWidth(doc)
+	pr.block("title/"+string(lb.lang), cw, func(t *fpdf.Fpdf) {
+		title(t, lb.t("cover_pdf.title"))
+		t.SetY(t.GetY() - 4)
+		t.SetFont(fontFamily, "", 12)
+		t.MultiCell(cw, 6, lb.t("cover_pdf.subtitle"), "", "C", false)
+		t.Ln(4)
+	})
+	if c.Provisional {
+		pr.block("provisional/"+string(lb.lang), cw, func(t *fpdf.Fpdf) { provisionalBanner(t, lb) })
+	}
+	pr.block("intro/"+string(lb.lang)+"/"+c.Office.Agency, cw, func(t *fpdf.Fpdf) {
+		line(t, lb.t("cover_pdf.intro", "agency", c.Office.Agency))
+		t.Ln(2)
+	})
+	doc.SetX(l)
+	pr.table(lb, c)
+	doc.Ln(5)
+	pr.seal(lb, c, i, code)
+	doc.Ln(5)
+	pr.signature(lb, c)
+}
+
+// watermark draws text large, faint and diagonal across the page, over everything else in
+// "multiply" blending, like a rubber stamp: it tints the paper and the grey cells, while the
+// text and the QR code's dark modules stay as dark as they were. The letters are vector
+// outlines, not text: the marking cannot be missed on paper, yet it does not mix into the
+// page's text when it is copied or extracted. The drawing is made once per document and placed
+// on each page that needs it.
+func (pr *printer) watermark(text string) error {
+	doc := pr.doc
+	key := "watermark/" + text
+	tpl := pr.tpls[key]
+	if tpl == nil {
+		o, err := textOutline(text)
+		if err != nil {
+			return err
+		}
+		w, _ := doc.GetPageSize()
+		// Across the data table, clear of the QR code below it: centred 140 mm from the top,
+		// 35° up, about 200 mm long.
+		cx, cy := w/2, 140.0
+		tpl = doc.CreateTemplate(func(t *fpdf.Tpl) {
+			size := min(200/o.width, 40.0) // the em in mm
+			x0, y0 := cx-o.width*size/2, cy+0.35*size
+			t.SetFillColor(int(markFaint.R), int(markFaint.G), int(markFaint.B))
+			t.TransformBegin()
+			t.TransformRotate(35, cx, cy)
+			at := func(p fixed.Point26_6) (float64, float64) {
+				return x0 + float64(p.X)/64*size/o.em, y0 + float64(p.Y)/64*size/o.em
+			}
+			for i, seg := range o.segs {
+				switch seg.Op {
+				case sfnt.SegmentOpMoveTo:
+					if i > 0 {
+						t.ClosePath()
+					}
+					t.MoveTo(at(seg.Args[0]))
+				case sfnt.SegmentOpLineTo:
+					t.LineTo(at(seg.Args[0]))
+				case sfnt.SegmentOpQuadTo:
+					cx, cy := at(seg.Args[0])
+					x, y := at(seg.Args[1])
+					t.CurveTo(cx, cy, x, y)
+				case sfnt.SegmentOpCubeTo:
+					c0x, c0y := at(seg.Args[0])
+					c1x, c1y := at(seg.Args[1])
+					x, y := at(seg.Args[2])
+					t.CurveBezierCubicTo(c0x, c0y, c1x, c1y, x, y)
+				}
+			}
+			t.ClosePath()
+			t.DrawPath("F")
+			t.TransformEnd()
+		})
+		pr.tpls[key] = tpl
+	}
+	doc.SetAlpha(1, "Multiply")
+	doc.UseTemplate(tpl)
+	doc.SetAlpha(1, "Normal")
+	return nil
+}
+
+// provisionalBanner prints a red-framed "BẢN TẠM" box with the reason it is provisional.
+func provisionalBanner(doc *fpdf.Fpdf, lb coverText) {
+	l, _, _, _ := doc.GetMargins()
+	cw := contentWidth(doc)
+	y := doc.GetY()
+	doc.SetTextColor(int(markRed.R), int(markRed.G), int(markRed.B))
+	doc.SetXY(l+3, y+2)
+	useFont(doc, "B", 15)
+	doc.CellFormat(cw-6, 7, lb.t("cover_pdf.provisional"), "", 2, "C", false, 0, "")
+	doc.SetX(l + 3)
+	useFont(doc, "", 10)
+	doc.MultiCell(cw-6, 4.6, lb.t("cover_pdf.provisional_note"), "", "C", false)
+	bottom := doc.GetY() + 2
+	doc.SetDrawColor(int(markRed.R), int(markRed.G), int(markRed.B))
+	doc.SetLineWidth(0.8)
+	doc.Rect(l, y, cw, bottom-y, "D")
+	doc.SetDrawColor(0, 0, 0)
+	doc.SetTextColor(0, 0, 0)
+	doc.SetXY(l, bottom+4)
+}
+
+// Table geometry: cell padding and line height in mm.
+const (
+	cellPad  = 2.5
+	rowLine  = 5.6
+	rowSolo  = rowLine + 2*cellPad - 1 // a row of one line
+	labelMin = 0.45                    // the label column takes at most this share of the width
+)
+
+// table prints the cover data as a two-column ruled table in the order of the paper cover; the
+// name and book number are bold. When every value fits on one line (nearly always) the labels
+// and rules come from a template of the language and only the values are drawn.
+func (pr *printer) table(lb coverText, c *CoverData) {
+	doc := pr.doc
+	type row struct {
+		label, value string
+		bold         bool
+	}
+	rows := []row{
+		{lb.t("cover_pdf.book_number"), c.BookNumber, true},
+		{lb.t("cover_pdf.full_name"), app.UpperName(c.FullName), true},
+		{lb.t("cover_pdf.birth_date"), c.BirthDate, false},
+		{lb.t("cover_pdf.gender"), c.Gender, false},
+		{lb.t("cover_pdf.nationality"), c.Nationality, false},
+		{lb.t("cover_pdf.ethnicity"), c.Ethnicity, false},
+		{lb.t("cover_pdf.personal_id"), c.PersonalID, false},
+		{lb.t("cover_pdf.birth_place"), c.BirthPlace, false},
+		{lb.t("cover_pdf.office"), officeName(c.Office), false},
+		{lb.t("cover_pdf.issued"), issuedDate(c.Issued), false},
+	}
+	l, _, _, _ := doc.GetMargins()
+	cw := contentWidth(doc)
+	useFont(doc, "", bodySize)
+	lw := 0.0
+	for _, r := range rows {
+		lw = max(lw, doc.GetStringWidth(r.label))
+	}
+	lw = min(lw+2*cellPad+1, cw*labelMin)
+	vw := cw - lw
+	// Lines of each label and value, as wrapped in their columns.
+	labelLines := make([][]string, len(rows))
+	valueLines := make([][]string, len(rows))
+	solo := true
+	for i, r := range rows {
+		if strings.TrimSpace(r.value) == "" {
+			rows[i].value = blank
+		}
+		useFont(doc, "", bodySize)
+		labelLines[i] = doc.SplitText(r.label, lw-2*cellPad)
+		if r.bold {
+			useFont(doc, "B", bodySize)
+		}
+		valueLines[i] = doc.SplitText(rows[i].value, vw-2*cellPad)
+		solo = solo && len(labelLines[i]) == 1 && len(valueLines[i]) == 1
+	}
+	y := doc.GetY()
+	if solo {
+		tpl, _ := pr.template("table/"+string(lb.lang), cw, float64(len(rows))*rowSolo, func(t *fpdf.Fpdf) float64 {
+			for i, r := range rows {
+				drawRow(t, 0, float64(i)*rowSolo, lw, vw, rowSolo, []string{r.label}, nil, false)
+			}
+			return float64(len(rows)) * rowSolo
+		})
+		pr.place(tpl, l, y)
+		for i, r := range rows {
+			drawRow(doc, l, y+float64(i)*rowSolo, lw, vw, rowSolo, nil, valueLines[i], r.bold)
+		}
+		doc.SetXY(l, y+float64(len(rows))*rowSolo)
+		return
+	}
+	for i, r := range rows {
+		h := float64(max(len(labelLines[i]), len(valueLines[i])))*rowLine + 2*cellPad - 1
+		drawRow(doc, l, y, lw, vw, h, labelLines[i], valueLines[i], r.bold)
+		y += h
+	}
+	doc.SetXY(l, y)
+}
+
+// drawRow draws one table row at (x, y) of height h: with label lines, the shaded label cell,
+// the value cell's rule and the label; with value lines, the value.
+func drawRow(doc *fpdf.Fpdf, x, y, lw, vw, h float64, label, value []string, bold bool) {
+	if label != nil {
+		doc.SetDrawColor(120, 120, 120)
+		doc.SetLineWidth(0.2)
+		doc.SetFillColor(243, 243, 243)
+		doc.Rect(x, y, lw, h, "FD")
+		doc.Rect(x+lw, y, vw, h, "D")
+		// Fill back to the text colour, so the library writes the text without a colour change.
+		doc.SetFillColor(0, 0, 0)
+		doc.SetDrawColor(0, 0, 0)
+		useFont(doc, "", bodySize)
+		doc.SetXY(x+cellPad, y+cellPad-0.5)
+		doc.MultiCell(lw-2*cellPad, rowLine, strings.Join(label, "\n"), "", "L", false)
+	}
+	if value != nil {
+		style := ""
+		if bold {
+			style = "B"
+		}
+		useFont(doc, style, bodySize)
+		doc.SetXY(x+lw+cellPad, y+cellPad-0.5)
+		doc.MultiCell(vw-2*cellPad, rowLine, strings.Join(value, "\n"), "", "L", false)
+	}
+	useFont(doc, "", bodySize)
+}
+
+// useFont selects the face and size unless they are already selected: the library writes a
+// font change into the page each time it is asked, and a batch has thousands of them.
+func useFont(doc *fpdf.Fpdf, style string, size float64) {
+	if pt, _ := doc.GetFontSize(); doc.GetFontFamily() == fontFamily && doc.GetFontStyle() == style && pt == size {
+		return
+	}
+	doc.SetFont(fontFamily, style, size)
+}
+
+func officeName(o Office) string {
+	if o.AgencyCode != "" && o.Agency != "" {
+		return o.Agency + " (" + o.AgencyCode + ")"
+	}
+	return o.Agency + o.AgencyCode
+}
+
+func issuedDate(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return dateVN(t)
+}
+
+// Size of the printed code (QR plus its quiet zone) in millimetres, and the image's pixels per
+// QR module. Whole pixels per module keep every edge sharp; 4 of them (about 170 dpi at this
+// size, 0.6 mm modules for a version 8 code) let a printer enlarge the image without blurring
+// it, and keep a batch of 1,000 covers small (about 0.7 kB a code; 8 pixels cost 1.1 kB).
+const (
+	qrSize      = 34.0
+	qrQuiet     = 4 // modules of white around the code, as the QR standard requires
+	qrPixelsPer = 4
+)
+
+// Seal block geometry: the text column starts right of the code.
+const (
+	sealTextX = qrSize + 5
+	sealLineH = 5.5
+)
+
+// seal prints the QR code of the seal (png, from qrPNG) in a ruled box, with the print's
+// status, the signing key and how to verify it; the title, caption and box are a template of
+// the language.
+func (pr *printer) seal(lb coverText, c *CoverData, i int, png []byte) {
+	doc := pr.doc
+	l, _, _, _ := doc.GetMargins()
+	cw := contentWidth(doc)
+	tw := cw - sealTextX - 2
+	y := doc.GetY()
+	tpl, h := pr.template("seal/"+string(lb.lang), cw, 80, func(t *fpdf.Fpdf) float64 {
+		t.SetXY(sealTextX, 3)
+		useFont(t, "B", 11)
+		t.CellFormat(tw, sealLineH, lb.t("cover_pdf.qr_title"), "", 2, "L", false, 0, "")
+		// The status and key lines are the page's own.
+		t.SetXY(sealTextX, 3+2*sealLineH+4.5)
+		useFont(t, "", 9.5)
+		t.MultiCell(tw, 4.3, lb.t("cover_pdf.qr_caption"), "", "L", false)
+		h := max(t.GetY()+2, qrSize+2)
+		t.SetDrawColor(120, 120, 120)
+		t.SetLineWidth(0.2)
+		t.Rect(0, 0, cw, h, "D")
+		t.SetDrawColor(0, 0, 0)
+		return h
+	})
+	pr.place(tpl, l, y)
+
+	name := "qr" + strconv.Itoa(i)
+	doc.RegisterImageOptionsReader(name, fpdf.ImageOptions{ImageType: "PNG"}, bytes.NewReader(png))
+	doc.ImageOptions(name, l+1, y+1, qrSize, qrSize, false, fpdf.ImageOptions{ImageType: "PNG"}, 0, "")
+
+	status := lb.t("cover_pdf.status_final")
+	if c.Provisional {
+		status = lb.t("cover_pdf.status_provisional")
+		doc.SetTextColor(int(markRed.R), int(markRed.G), int(markRed.B))
+	}
+	doc.SetXY(l+sealTextX, y+3+sealLineH)
+	useFont(doc, "B", 11)
+	doc.CellFormat(tw, sealLineH, status, "", 2, "L", false, 0, "")
+	doc.SetTextColor(0, 0, 0)
+	if c.KeyID != "" {
+		doc.SetX(l + sealTextX)
+		useFont(doc, "", 9.5)
+		doc.CellFormat(tw, 4.5, lb.t("cover_pdf.qr_key", "key", c.KeyID), "", 2, "L", false, 0, "")
+	}
+	doc.SetXY(l, y+h)
+}
+
+// signature prints who printed the page on the left and the head of office's signature block
+// (a template of the language) on the right.
+func (pr *printer) signature(lb coverText, c *CoverData) {
+	doc := pr.doc
+	l, _, _, _ := doc.GetMargins()
+	half := contentWidth(doc) / 2
+	y := doc.GetY()
+	if c.PrintedBy != "" || !c.Printed.IsZero() {
+		doc.SetXY(l, y+1)
+		useFont(doc, "", 9)
+		doc.SetTextColor(90, 90, 90)
+		printed := ""
+		if !c.Printed.IsZero() {
+			printed = dateTimeVN(c.Printed)
+		}
+		doc.MultiCell(half-4, 4.5, lb.t("cover_pdf.printed", "time", printed, "name", c.PrintedBy), "", "L", false)
+		doc.SetTextColor(0, 0, 0)
+	}
+	tpl, _ := pr.template("signature/"+string(lb.lang), half, 12, func(t *fpdf.Fpdf) float64 {
+		t.SetXY(0, 0)
+		useFont(t, "B", bodySize)
+		t.CellFormat(half, 6, lb.t("cover_pdf.signer"), "", 2, "C", false, 0, "")
+		useFont(t, "", 11)
+		t.CellFormat(half, 5.5, lb.t("cover_pdf.sign_hint"), "", 2, "C", false, 0, "")
+		return 11.5
+	})
+	pr.place(tpl, l+half, y)
+}
+
+// footer prints the office's footer, from a page-sized template of the office.
+func (pr *printer) footer(o Office) {
+	key := "footer/" + o.Agency + "\x00" + o.AgencyCode + "\x00" + o.Address + "\x00" + o.Phone
+	tpl, ok := pr.tpls[key]
+	if !ok {
+		w, h := pr.doc.GetPageSize()
+		tpl = pr.doc.CreateTemplateCustom(fpdf.PointType{}, fpdf.SizeType{Wd: w, Ht: h}, func(t *fpdf.Tpl) {
+			t.SetAutoPageBreak(false, 0) // the footer sits below the page's bottom margin
+			t.SetMargins(marginLeft, marginTop, marginRight)
+			t.SetFont(fontFamily, "", bodySize) // see template: a form states its own font
+			officeFooter(&t.Fpdf, o)
+		})
+		pr.tpls[key] = tpl
+	}
+	pr.doc.UseTemplate(tpl)
+}
+
+// outline is a line of text as glyph outlines of the bold face, laid out from the origin on
+// the baseline in font units (26.6 fixed point, y down); width is in ems.
+type outline struct {
+	segs  []sfnt.Segment
+	em    float64
+	width float64
+}
+
+var outlines sync.Map // text → outline
+
+func textOutline(text string) (outline, error) {
+	if o, ok := outlines.Load(text); ok {
+		return o.(outline), nil
+	}
+	fonts, err := fontBytes()
+	if err != nil {
+		return outline{}, err
+	}
+	f, err := sfnt.Parse(fonts["B"])
+	if err != nil {
+		return outline{}, fmt.Errorf("watermark font: %w", err)
+	}
+	var buf sfnt.Buffer
+	ppem := fixed.I(int(f.UnitsPerEm()))
+	var o outline
+	o.em = float64(f.UnitsPerEm())
+	var x fixed.Int26_6
+	for _, r := range text {
+		gi, err := f.GlyphIndex(&buf, r)
+		if err != nil {
+			return outline{}, fmt.Errorf("watermark %q: %w", r, err)
+		}
+		segs, err := f.LoadGlyph(&buf, gi, ppem, nil)
+		if err != nil {
+			return outline{}, fmt.Errorf("watermark %q: %w", r, err)
+		}
+		for _, s := range segs {
+			for i := range s.Args {
+				s.Args[i].X += x
+			}
+			o.segs = append(o.segs, s)
+		}
+		adv, err := f.GlyphAdvance(&buf, gi, ppem, font.HintingNone)
+		if err != nil {
+			return outline{}, fmt.Errorf("watermark %q: %w", r, err)
+		}
+		x += adv
+	}
+	o.width = float64(x) / 64 / o.em
+	outlines.Store(text, o)
+	return o, nil
+}
+
+// qrPNGs draws the covers' codes on every core: choosing each code's mask is most of the work
+// of a batch.
+func qrPNGs(covers []CoverData) ([][]byte, error) {
+	out := make([][]byte, len(covers))
+	errs := make([]error, len(covers))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(covers)) {
+		wg.Go(func() {
+			for i := range next {
+				out[i], errs[i] = qrPNG(covers[i].QR)
+			}
+		})
+	}
+	for i := range covers {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			return nil, fmt.Errorf("cover %d: %w", i+1, err)
+		}
+	}
+	return out, nil
+}
+
+// zlibWriters are reused: a deflate writer allocates about 1 MB of tables.
+var zlibWriters = sync.Pool{New: func() any { return zlib.NewWriter(nil) }}
+
+var (
+	qrWriter = gzqr.NewQRCodeWriter()
+	qrHints  = map[gozxing.EncodeHintType]any{
+		gozxing.EncodeHintType_ERROR_CORRECTION: "M",
+		gozxing.EncodeHintType_MARGIN:           0,
+	}
+)
+
+// qrPNG draws text as a QR code (level M, in the smallest version and mode that hold it: the
+// alphanumeric mode for a seal) in a 1-bit grey PNG with exact square modules and the quiet
+// zone: lossless, so the code scans as drawn. The encoder is gozxing's (the ZXing port), four
+// times faster than boombuler/barcode's at choosing the mask, which dominated batch printing.
+func qrPNG(text string) ([]byte, error) {
+	code, err := qrWriter.Encode(text, gozxing.BarcodeFormat_QR_CODE, 0, 0, qrHints)
+	if err != nil {
+		return nil, fmt.Errorf("QR code: %w", err)
+	}
+	n := code.GetWidth() // with no margin and no size asked, one matrix cell per module
+	side := (n + 2*qrQuiet) * qrPixelsPer
+	stride := (side + 7) / 8
+	raw := make([]byte, 0, side*(stride+1))
+	row := make([]byte, stride)
+	prev := make([]byte, stride)
+	for py := range side {
+		my := py/qrPixelsPer - qrQuiet
+		for i := range row {
+			row[i] = 0xff
+		}
+		if my >= 0 && my < n {
+			for mx := range n {
+				if !code.Get(mx, my) {
+					continue
+				}
+				for px := (mx + qrQuiet) * qrPixelsPer; px < (mx+qrQuiet+1)*qrPixelsPer; px++ {
+					row[px/8] &^= 0x80 >> (px % 8)
+				}
+			}
+		}
+		// PNG filter "Up": the repeated rows of a module become zeros and compress to nothing.
+		raw = append(raw, 2)
+		for i := range row {
+			raw = append(raw, row[i]-prev[i])
+		}
+		prev, row = row, prev
+	}
+	var z bytes.Buffer
+	zw := zlibWriters.Get().(*zlib.Writer)
+	defer zlibWriters.Put(zw)
+	zw.Reset(&z)
+	if _, err := zw.Write(raw); err != nil {
+		return nil, err
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	var b bytes.Buffer
+	b.WriteString("\x89PNG\r\n\x1a\n")
+	ihdr := binary.BigEndian.AppendUint32(nil, uint32(side))
+	ihdr = binary.BigEndian.AppendUint32(ihdr, uint32(side))
+	ihdr = append(ihdr, 1, 0, 0, 0, 0) // 1 bit, greyscale, deflate, standard filters, no interlace
+	for _, ch := range []struct {
+		kind string
+		data []byte
+	}{{"IHDR", ihdr}, {"IDAT", z.Bytes()}, {"IEND", nil}} {
+		_ = binary.Write(&b, binary.BigEndian, uint32(len(ch.data)))
+		crc := crc32.NewIEEE()
+		crc.Write([]byte(ch.kind))
+		crc.Write(ch.data)
+		b.WriteString(ch.kind)
+		b.Write(ch.data)
+		_ = binary.Write(&b, binary.BigEndian, crc.Sum32())
+	}
+	return b.Bytes(), nil
+}
