@@ -4,25 +4,33 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"os"
+	"path/filepath"
 
 	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
 
 	"bhxhdesk/app"
 	"bhxhdesk/assets"
+	"bhxhdesk/storage"
 	"bhxhdesk/ui"
+	"bhxhdesk/wire"
 )
 
 var version = "dev"
 
 const prefLang = "language"
 
+// The desk opens the office's store through wire.Office.
+var _ ui.Office = (*wire.Office)(nil)
+
 func main() {
 	showVersion := flag.Bool("version", false, "print the version and exit")
 	langFlag := flag.String("lang", "", "language for this session: vi or en (default: the saved choice, else vi)")
+	dataFlag := flag.String("data", "", "folder of the office's encrypted store (default: the user's config folder/bhxh-desk)")
 	flag.Parse()
 	if *showVersion {
 		fmt.Println(version)
@@ -33,6 +41,17 @@ func main() {
 		fmt.Fprintf(os.Stderr, "bhxh-desk: dữ liệu quy định lỗi / rule data is inconsistent: %v\n", err)
 		os.Exit(2)
 	}
+	dir := *dataFlag
+	if dir == "" {
+		base, err := os.UserConfigDir()
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "bhxh-desk: không xác định được thư mục dữ liệu, hãy dùng --data / no data folder, use --data: %v\n", err)
+			os.Exit(2)
+		}
+		dir = filepath.Join(base, "bhxh-desk")
+	}
+	office := wire.NewOffice(storage.Config{Dir: dir}, ref)
+
 	a := fyneapp.NewWithID("vn.bhxh.desk")
 	lang := app.Lang(a.Preferences().StringWithFallback(prefLang, string(app.VI)))
 	if *langFlag != "" {
@@ -45,8 +64,30 @@ func main() {
 	desk := ui.NewDesk(ui.Config{
 		Rules: ref.Rules, Places: ref.Places, Catalog: ref.Catalog, Calendars: ref.Calendars, Lang: lang,
 		OnLanguage: func(l app.Lang) { a.Preferences().SetString(prefLang, string(l)) },
+		Office:     office, SaveDir: documents(),
 	}, w.SetTitle)
 	w.SetContent(desk.Content())
 	w.Resize(fyne.NewSize(1100, 720))
+	ctx, stop := context.WithCancel(context.Background())
+	go func() { _ = desk.Run(ctx) }()
 	w.ShowAndRun()
+	stop()
+	desk.Wait() // a registration being saved finishes before the store closes
+	if err := office.Close(); err != nil {
+		fmt.Fprintf(os.Stderr, "bhxh-desk: đóng kho dữ liệu lỗi / closing the store failed: %v\n", err)
+		os.Exit(1)
+	}
+}
+
+// documents is where printouts are proposed: the user's Documents folder when there is one,
+// else the home folder.
+func documents() string {
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return ""
+	}
+	if st, err := os.Stat(filepath.Join(home, "Documents")); err == nil && st.IsDir() {
+		return filepath.Join(home, "Documents")
+	}
+	return home
 }

@@ -157,6 +157,22 @@ func (s *Intake) AddUser(sess *Session, u User, password string) error {
 		return err
 	}
 	u.Created = s.now()
+	var exists bool
+	if err := s.Store.View(func(tx Tx) error {
+		var err error
+		_, exists, err = tx.User(u.Name)
+		return err
+	}); err != nil {
+		return err
+	}
+	if exists {
+		return &Error{Kind: Conflict, Code: "user_exists", Field: "user", Args: map[string]string{"user": u.Name}}
+	}
+	// The keyslot first: a weak password is refused before anything is written. If the
+	// account record then fails, the keyslot is taken back, so no half-made account remains.
+	if err := s.Store.AddCredential(u.Name, password); err != nil {
+		return err
+	}
 	err := s.Store.Update(func(tx Tx) error {
 		if _, ok, err := tx.User(u.Name); err != nil || ok {
 			if err == nil {
@@ -170,11 +186,11 @@ func (s *Intake) AddUser(sess *Session, u User, password string) error {
 		return tx.Audit(AuditEntry{User: sess.User.Name, Action: "user.add", Entity: u.Name, Detail: "role=" + string(u.Role)})
 	})
 	if err != nil {
-		return err
+		if rerr := s.Store.RemoveCredential(u.Name); rerr != nil {
+			return fmt.Errorf("%w (and removing the keyslot: %v)", err, rerr)
+		}
 	}
-	// The keyslot is written after the record: if it fails the account exists without a
-	// password and SetPassword completes it; no one can sign in half-made.
-	return s.Store.AddCredential(u.Name, password)
+	return err
 }
 
 // SetPassword changes an account's password: the account itself, or an administrator.

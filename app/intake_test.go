@@ -404,3 +404,24 @@ func TestDiskGuardRefusesNewWorkAndKeepsData(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, found, 1, "the earlier dossier is intact and the refused one was not half-written")
 }
+
+func TestAddUserWithAWeakPasswordLeavesNoHalfMadeAccount(t *testing.T) {
+	d := newDesk(t)
+	err := d.Intake.AddUser(d.admin, app.User{Name: "ketoan", Role: app.Officer}, "ngắn")
+	var ae *app.Error
+	require.ErrorAs(t, err, &ae)
+	assert.Equal(t, "password_weak", ae.Code)
+	users, err := d.Intake.Users(d.admin)
+	require.NoError(t, err)
+	for _, u := range users {
+		assert.NotEqual(t, "ketoan", u.Name)
+	}
+	require.NoError(t, d.Intake.AddUser(d.admin, app.User{Name: "ketoan", Role: app.Officer}, "mật khẩu dài 12"), "the name is free for a second try")
+	_, err = d.Intake.Login("ketoan", "mật khẩu dài 12")
+	require.NoError(t, err)
+	err = d.Intake.AddUser(d.admin, app.User{Name: "ketoan", Role: app.Officer}, "mật khẩu dài 13")
+	require.ErrorAs(t, err, &ae)
+	assert.Equal(t, "user_exists", ae.Code)
+	_, err = d.Intake.Login("ketoan", "mật khẩu dài 12")
+	require.NoError(t, err, "a refused second account leaves the first one's password alone")
+}

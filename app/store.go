@@ -19,6 +19,8 @@ type Store interface {
 	// password. The store's data is never re-encrypted.
 	AddCredential(user, password string) error
 	SetCredential(user, password string) error
+	// RemoveCredential takes an account's keyslot away (undoing an AddCredential).
+	RemoveCredential(user string) error
 	// VerifyAudit walks the audit hash chain.
 	VerifyAudit() (AuditReport, error)
 }

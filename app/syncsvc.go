@@ -88,7 +88,9 @@ func (s *Sync) Acknowledge(ops []Op, results []OpResult) error {
 			}
 			switch r.Status {
 			case OpApplied, OpDuplicate:
-				if r.Notice == "" {
+				// An identity review reaches every office concerned as a pulled change, with
+				// all the registrations it links; the push result only announces it.
+				if r.Notice == "" || r.Notice == "identity_review" {
 					continue
 				}
 			case OpConflict, OpRejected:

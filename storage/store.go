@@ -54,6 +54,9 @@ func (db *DB) AddCredential(user, password string) error {
 	return db.Keyring.AddUser(db.key, user, password)
 }
 
+// RemoveCredential removes an account's keyslot.
+func (db *DB) RemoveCredential(user string) error { return db.Keyring.RemoveUser(user) }
+
 // SetCredential rewraps the data key under a new password.
 func (db *DB) SetCredential(user, password string) error {
 	return db.Keyring.SetPassword(db.key, user, password)
@@ -410,13 +413,10 @@ func (tx *Tx) scan(prefix []byte, limit int, fn func(k, v []byte) error) error {
 // scanFrom iterates the keys under prefix from seek on, calling fn with each key and value
 // (valid only during the call), up to limit calls when limit > 0.
 func (tx *Tx) scanFrom(prefix, seek []byte, limit int, fn func(k, v []byte) error) error {
-	opts := badger.DefaultIteratorOptions
-	opts.Prefix = prefix
-	opts.PrefetchSize = 64
-	if limit > 0 && limit < opts.PrefetchSize {
-		opts.PrefetchSize = limit
-	}
-	it := tx.txn.NewIterator(opts)
+	// Every value of this store lives in the LSM tree beside its key (below the value
+	// threshold), so there is nothing to prefetch: Badger's prefetching would start a goroutine
+	// to copy each value (5,600 for the due-today list of a million dossiers).
+	it := tx.txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
 	defer it.Close()
 	n := 0
 	for it.Seek(seek); it.ValidForPrefix(prefix); it.Next() {

@@ -14,7 +14,7 @@ import (
 	"bhxhdesk/app/calendar"
 )
 
-// methods in the order the screen offers them.
+// methods in the order the screens offer them.
 var methods = []app.MethodKind{app.Monthly, app.Quarter, app.Half, app.Yearly, app.Ahead, app.Missing}
 
 // QuoteState is what the user has typed on the quote screen; it survives a language switch.
@@ -33,22 +33,13 @@ type QuoteState struct {
 type QuoteScreen struct {
 	cfg *Config
 
-	Income   *widget.Entry
-	Lower    *widget.Button
-	Raise    *widget.Button
-	Method   *widget.Select
-	Months   *widget.Entry
+	*moneyFields
 	Group    *widget.RadioGroup
 	Month    *widget.Entry
 	Province *widget.Select
 	form     *widget.Form
 
-	Problem  *widget.Label
-	Lines    *widget.Form
-	Payable  *canvas.Text
-	Deadline *widget.Label
-	Rules    *widget.Label
-	Warnings *widget.Label
+	*quotePanel
 
 	groupNames []string // the radio labels, in app.SupportGroups order
 	last       app.Quote
@@ -60,19 +51,11 @@ type QuoteScreen struct {
 // the current month, the floor income).
 func NewQuoteScreen(cfg *Config, st QuoteState) *QuoteScreen {
 	s := &QuoteScreen{cfg: cfg}
-	if st.Method == "" {
-		st.Method = app.Monthly
-	}
 	if st.Group == "" {
 		st.Group = app.Other
 	}
 	if st.Month == "" {
 		st.Month = app.MonthOfDate(calendar.DateOf(cfg.Now())).VNString()
-	}
-	if st.Income == "" {
-		if floor, _, err := cfg.Rules.Bounds(s.month(st.Month)); err == nil {
-			st.Income = floor.Grouped()
-		}
 	}
 	s.build(st)
 	s.recompute()
@@ -83,26 +66,10 @@ func (s *QuoteScreen) t(key string, args ...string) string {
 	return s.cfg.Catalog.T(s.cfg.Lang, key, args...)
 }
 
-func (s *QuoteScreen) month(text string) app.Month {
-	if m, err := app.ParseMonth(strings.TrimSpace(text)); err == nil {
-		return m
-	}
-	return app.MonthOfDate(calendar.DateOf(s.cfg.Now()))
-}
-
 func (s *QuoteScreen) build(st QuoteState) {
-	s.Income = &widget.Entry{Text: st.Income, OnChanged: func(string) { s.recompute() }}
-	s.Income.ExtendBaseWidget(s.Income)
-	s.Lower = widget.NewButtonWithIcon("", theme.ContentRemoveIcon(), func() { s.step(-1) })
-	s.Raise = widget.NewButtonWithIcon("", theme.ContentAddIcon(), func() { s.step(+1) })
-
-	methodNames := make([]string, len(methods))
-	for i, m := range methods {
-		methodNames[i] = s.t("method." + string(m))
-	}
-	s.Method = widget.NewSelect(methodNames, nil)
-	s.Months = &widget.Entry{Text: st.Months, PlaceHolder: s.t("quote.months_placeholder"), OnChanged: func(string) { s.recompute() }}
-	s.Months.ExtendBaseWidget(s.Months)
+	s.Month = &widget.Entry{Text: st.Month, PlaceHolder: s.t("quote.month_placeholder"), OnChanged: func(string) { s.recompute() }}
+	s.Month.ExtendBaseWidget(s.Month)
+	s.moneyFields = newMoneyFields(s.cfg, st.Income, st.Method, st.Months, func() app.Month { return monthOr(s.cfg, s.Month.Text) }, s.recompute)
 
 	groupNames := make([]string, len(app.SupportGroups))
 	for i, g := range app.SupportGroups {
@@ -112,9 +79,6 @@ func (s *QuoteScreen) build(st QuoteState) {
 	s.Group = widget.NewRadioGroup(groupNames, nil)
 	s.Group.Required = true
 
-	s.Month = &widget.Entry{Text: st.Month, PlaceHolder: s.t("quote.month_placeholder"), OnChanged: func(string) { s.recompute() }}
-	s.Month.ExtendBaseWidget(s.Month)
-
 	provNames := []string{s.t("province.none")}
 	for _, p := range s.cfg.Places.Provinces {
 		provNames = append(provNames, p.Name)
@@ -122,11 +86,6 @@ func (s *QuoteScreen) build(st QuoteState) {
 	s.Province = widget.NewSelect(provNames, nil)
 
 	// Set selections before wiring callbacks so building does not recompute half-made state.
-	for i, m := range methods {
-		if m == st.Method {
-			s.Method.SetSelectedIndex(i)
-		}
-	}
 	for i, g := range app.SupportGroups {
 		if g == st.Group {
 			s.Group.SetSelected(groupNames[i])
@@ -138,36 +97,19 @@ func (s *QuoteScreen) build(st QuoteState) {
 			s.Province.SetSelectedIndex(i + 1)
 		}
 	}
-	s.Method.OnChanged = func(string) { s.recompute() }
 	s.Group.OnChanged = func(string) { s.recompute() }
 	s.Province.OnChanged = func(string) { s.recompute() }
 
 	s.form = widget.NewForm(
-		&widget.FormItem{Text: s.t("field.income"), Widget: container.NewBorder(nil, nil, nil, container.NewHBox(s.Lower, s.Raise), s.Income)},
+		&widget.FormItem{Text: s.t("field.income"), Widget: s.incomeRow()},
 		&widget.FormItem{Text: s.t("field.method"), Widget: s.Method},
 		&widget.FormItem{Text: s.t("quote.months_ahead"), Widget: s.Months},
 		&widget.FormItem{Text: s.t("field.support_group"), Widget: s.Group},
 		&widget.FormItem{Text: s.t("field.start_month"), Widget: s.Month},
 		&widget.FormItem{Text: s.t("field.province"), Widget: s.Province},
 	)
-
-	s.Problem = widget.NewLabel("")
-	s.Problem.Wrapping = fyne.TextWrapWord
-	s.Problem.Importance = widget.DangerImportance
-	s.Lines = widget.NewForm()
-	s.Payable = canvas.NewText("", theme.Color(theme.ColorNamePrimary))
-	s.Payable.TextSize = theme.TextSize() * 2
-	s.Payable.TextStyle = fyne.TextStyle{Bold: true}
-	s.Deadline = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	s.Rules = widget.NewLabel("")
-	s.Rules.Wrapping = fyne.TextWrapWord
-	s.Rules.SizeName = theme.SizeNameCaptionText
-	s.Warnings = widget.NewLabel("")
-	s.Warnings.Wrapping = fyne.TextWrapWord
-	s.Warnings.Importance = widget.WarningImportance
-
-	payable := container.NewVBox(widget.NewLabel(s.t("quote.payable")), s.Payable, s.Deadline)
-	result := widget.NewCard(s.t("quote.result"), "", container.NewVBox(s.Problem, s.Lines, widget.NewSeparator(), payable, s.Warnings, s.Rules))
+	s.quotePanel = newQuotePanel(s.cfg)
+	result := widget.NewCard(s.t("quote.result"), "", s.quotePanel.content())
 	input := widget.NewCard(s.t("quote.title"), s.t("quote.subtitle"), s.form)
 	s.content = container.NewVScroll(container.NewGridWithColumns(2, input, result))
 }
@@ -177,10 +119,7 @@ func (s *QuoteScreen) Content() fyne.CanvasObject { return s.content }
 
 // State returns what the user has entered.
 func (s *QuoteScreen) State() QuoteState {
-	st := QuoteState{Income: s.Income.Text, Months: s.Months.Text, Month: s.Month.Text, Method: app.Monthly, Group: app.Other}
-	if i := s.Method.SelectedIndex(); i >= 0 {
-		st.Method = methods[i]
-	}
+	st := QuoteState{Income: s.Income.Text, Months: s.Months.Text, Month: s.Month.Text, Method: s.kind(), Group: app.Other}
 	for i, name := range s.groupNames {
 		if s.Group.Selected == name {
 			st.Group = app.SupportGroups[i]
@@ -195,16 +134,173 @@ func (s *QuoteScreen) State() QuoteState {
 // Last returns the last quote computed and the error that prevented one, if any.
 func (s *QuoteScreen) Last() (app.Quote, error) { return s.last, s.lastErr }
 
+// request reads the widgets into a quote request; a field that does not parse is returned as an
+// error naming it.
+func (s *QuoteScreen) request() (app.QuoteRequest, error) {
+	st := s.State()
+	var req app.QuoteRequest
+	tn, err := s.income()
+	if err != nil {
+		return req, err
+	}
+	m, err := app.ParseMonth(strings.TrimSpace(st.Month))
+	if err != nil {
+		return req, &app.Error{Kind: app.Invalid, Code: "month_format", Field: "start_month"}
+	}
+	method, err := s.method()
+	if err != nil {
+		return req, err
+	}
+	return app.QuoteRequest{Income: tn, Method: method, Groups: []app.SupportGroup{st.Group}, Month: m, Province: st.Province}, nil
+}
+
+// recompute quotes again and paints the result.
+func (s *QuoteScreen) recompute() {
+	if s.form == nil || s.quotePanel == nil {
+		return // still building
+	}
+	s.syncMonths()
+	s.form.Items[0].HintText = s.incomeHint()
+	req, err := s.request()
+	var q app.Quote
+	if err == nil {
+		q, err = s.cfg.Rules.Quote(req)
+	}
+	s.last, s.lastErr = q, err
+	s.paint(q, err)
+	s.form.Refresh()
+}
+
+// monthOr parses a month as typed, or returns the current month.
+func monthOr(cfg *Config, text string) app.Month {
+	if m, err := app.ParseMonth(strings.TrimSpace(text)); err == nil {
+		return m
+	}
+	return app.MonthOfDate(calendar.DateOf(cfg.Now()))
+}
+
+// moneyFields are the chosen income [15] and the payment method [16], shared by the quote screen
+// and the registration form: the income moves along the allowed steps with − and +, and the
+// number of months applies to ahead and missing-time payments only.
+type moneyFields struct {
+	Income *widget.Entry
+	Lower  *widget.Button
+	Raise  *widget.Button
+	Method *widget.Select
+	Months *widget.Entry
+
+	cfg   *Config
+	month func() app.Month // the first month, for the bounds of the income
+}
+
+// newMoneyFields builds the inputs; an empty income starts on the floor of the month and an
+// empty method on monthly. changed runs after every edit.
+func newMoneyFields(cfg *Config, income string, method app.MethodKind, months string, month func() app.Month, changed func()) *moneyFields {
+	f := &moneyFields{cfg: cfg, month: month}
+	t := func(key string) string { return cfg.Catalog.T(cfg.Lang, key) }
+	if income == "" {
+		if floor, _, err := cfg.Rules.Bounds(month()); err == nil {
+			income = floor.Grouped()
+		}
+	}
+	if method == "" {
+		method = app.Monthly
+	}
+	f.Income = &widget.Entry{Text: income, OnChanged: func(string) { changed() }}
+	f.Income.ExtendBaseWidget(f.Income)
+	f.Lower = widget.NewButtonWithIcon("", theme.ContentRemoveIcon(), func() { f.step(-1) })
+	f.Raise = widget.NewButtonWithIcon("", theme.ContentAddIcon(), func() { f.step(+1) })
+	names := make([]string, len(methods))
+	for i, m := range methods {
+		names[i] = t("method." + string(m))
+	}
+	f.Method = widget.NewSelect(names, nil)
+	for i, m := range methods {
+		if m == method {
+			f.Method.SetSelectedIndex(i)
+		}
+	}
+	f.Method.OnChanged = func(string) { changed() }
+	f.Months = &widget.Entry{Text: months, PlaceHolder: t("quote.months_placeholder"), OnChanged: func(string) { changed() }}
+	f.Months.ExtendBaseWidget(f.Months)
+	f.syncMonths()
+	return f
+}
+
+// incomeRow is the income entry with its − and + buttons.
+func (f *moneyFields) incomeRow() fyne.CanvasObject {
+	return container.NewBorder(nil, nil, nil, container.NewHBox(f.Lower, f.Raise), f.Income)
+}
+
+// kind is the selected method (monthly when none).
+func (f *moneyFields) kind() app.MethodKind {
+	if i := f.Method.SelectedIndex(); i >= 0 {
+		return methods[i]
+	}
+	return app.Monthly
+}
+
+// syncMonths enables the number of months only for the methods that take one.
+func (f *moneyFields) syncMonths() {
+	if k := f.kind(); k == app.Ahead || k == app.Missing {
+		f.Months.Enable()
+	} else {
+		f.Months.Disable()
+	}
+}
+
+// income parses the chosen income.
+func (f *moneyFields) income() (app.Money, error) {
+	tn, err := app.ParseMoney(f.Income.Text)
+	if err != nil {
+		return 0, &app.Error{Kind: app.Invalid, Code: "money_format", Field: "income"}
+	}
+	return tn, nil
+}
+
+// method parses the method with its months.
+func (f *moneyFields) method() (app.Method, error) {
+	k := f.kind()
+	if k != app.Ahead && k != app.Missing {
+		return app.ParseMethod(string(k))
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(f.Months.Text))
+	if err != nil || n < 1 {
+		return app.Method{}, &app.Error{Kind: app.Invalid, Code: "method_invalid", Field: "method"}
+	}
+	return app.Method{Kind: k, Months: n}, nil
+}
+
+// methodText is the method in the interchange form ("monthly", "ahead:12"), as typed.
+func (f *moneyFields) methodText() string {
+	k := f.kind()
+	if k != app.Ahead && k != app.Missing {
+		return string(k)
+	}
+	return string(k) + ":" + strings.TrimSpace(f.Months.Text)
+}
+
+// incomeHint names the bounds and the step of the income for the first month.
+func (f *moneyFields) incomeHint() string {
+	m := f.month()
+	floor, ceiling, err := f.cfg.Rules.Bounds(m)
+	if err != nil {
+		return ""
+	}
+	con, _ := f.cfg.Rules.Contribution.At(m)
+	return f.cfg.Catalog.T(f.cfg.Lang, "quote.income_hint", "min", floor.String(), "max", ceiling.String(), "step", con.Value.IncomeStep.String())
+}
+
 // step moves the income one allowed step (50,000 đồng above the floor) up or down, staying
 // within the floor and the ceiling.
-func (s *QuoteScreen) step(dir int) {
-	m := s.month(s.Month.Text)
-	floor, ceiling, err := s.cfg.Rules.Bounds(m)
-	con, ok := s.cfg.Rules.Contribution.At(m)
+func (f *moneyFields) step(dir int) {
+	m := f.month()
+	floor, ceiling, err := f.cfg.Rules.Bounds(m)
+	con, ok := f.cfg.Rules.Contribution.At(m)
 	if err != nil || !ok {
 		return
 	}
-	tn, err := app.ParseMoney(s.Income.Text)
+	tn, err := app.ParseMoney(f.Income.Text)
 	if err != nil || tn < floor {
 		tn = floor
 	} else {
@@ -213,82 +309,72 @@ func (s *QuoteScreen) step(dir int) {
 		tn += app.Money(dir) * con.Value.IncomeStep
 	}
 	tn = max(floor, min(ceiling, tn))
-	s.Income.SetText(tn.Grouped())
+	f.Income.SetText(tn.Grouped())
 }
 
-// request reads the widgets into a quote request; a field that does not parse is returned as an
-// error naming it.
-func (s *QuoteScreen) request() (app.QuoteRequest, error) {
-	st := s.State()
-	var req app.QuoteRequest
-	tn, err := app.ParseMoney(st.Income)
-	if err != nil {
-		return req, &app.Error{Kind: app.Invalid, Code: "money_format", Field: "income"}
-	}
-	m, err := app.ParseMonth(strings.TrimSpace(st.Month))
-	if err != nil {
-		return req, &app.Error{Kind: app.Invalid, Code: "month_format", Field: "start_month"}
-	}
-	method := app.Method{Kind: st.Method}
-	switch st.Method {
-	case app.Ahead, app.Missing:
-		n, err := strconv.Atoi(strings.TrimSpace(st.Months))
-		if err != nil || n < 1 {
-			return req, &app.Error{Kind: app.Invalid, Code: "method_invalid", Field: "method"}
-		}
-		method.Months = n
-	default:
-		method, _ = app.ParseMethod(string(st.Method))
-	}
-	return app.QuoteRequest{Income: tn, Method: method, Groups: []app.SupportGroup{st.Group}, Month: m, Province: st.Province}, nil
+// quotePanel shows a quote: the period, the amounts, what the citizen pays and by when, the
+// warnings of unconfirmed rules and the rules used; or why no quote could be made. The quote
+// screen, the registration form and the dossier detail all show quotes with it.
+type quotePanel struct {
+	Problem  *widget.Label
+	Lines    *widget.Form
+	Payable  *canvas.Text
+	Deadline *widget.Label
+	Rules    *widget.Label
+	Warnings *widget.Label
+
+	cfg *Config
 }
 
-// recompute quotes again and paints the result.
-func (s *QuoteScreen) recompute() {
-	if s.Lines == nil {
-		return // still building
-	}
-	st := s.State()
-	if st.Method == app.Ahead || st.Method == app.Missing {
-		s.Months.Enable()
-	} else {
-		s.Months.Disable()
-	}
-	m := s.month(st.Month)
-	if floor, ceiling, err := s.cfg.Rules.Bounds(m); err == nil {
-		con, _ := s.cfg.Rules.Contribution.At(m)
-		s.form.Items[0].HintText = s.t("quote.income_hint", "min", floor.String(), "max", ceiling.String(), "step", con.Value.IncomeStep.String())
-	}
-	req, err := s.request()
-	var q app.Quote
-	if err == nil {
-		q, err = s.cfg.Rules.Quote(req)
-	}
-	s.last, s.lastErr = q, err
-	s.paint(q, err)
+func newQuotePanel(cfg *Config) *quotePanel {
+	p := &quotePanel{cfg: cfg}
+	p.Problem = widget.NewLabel("")
+	p.Problem.Wrapping = fyne.TextWrapWord
+	p.Problem.Importance = widget.DangerImportance
+	p.Lines = widget.NewForm()
+	p.Payable = canvas.NewText("", theme.Color(theme.ColorNamePrimary))
+	p.Payable.TextSize = theme.TextSize() * 2
+	p.Payable.TextStyle = fyne.TextStyle{Bold: true}
+	p.Deadline = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	p.Rules = widget.NewLabel("")
+	p.Rules.Wrapping = fyne.TextWrapWord
+	p.Rules.SizeName = theme.SizeNameCaptionText
+	p.Warnings = widget.NewLabel("")
+	p.Warnings.Wrapping = fyne.TextWrapWord
+	p.Warnings.Importance = widget.WarningImportance
+	return p
 }
 
-func (s *QuoteScreen) paint(q app.Quote, err error) {
+func (p *quotePanel) t(key string, args ...string) string {
+	return p.cfg.Catalog.T(p.cfg.Lang, key, args...)
+}
+
+// content lays the panel out.
+func (p *quotePanel) content() fyne.CanvasObject {
+	payable := container.NewVBox(widget.NewLabel(p.t("quote.payable")), p.Payable, p.Deadline)
+	return container.NewVBox(p.Problem, p.Lines, widget.NewSeparator(), payable, p.Warnings, p.Rules)
+}
+
+func (p *quotePanel) paint(q app.Quote, err error) {
 	if err != nil {
-		s.Problem.SetText(s.cfg.Catalog.Message(s.cfg.Lang, err))
-		s.Problem.Show()
-		s.Lines.Items = nil
-		s.Lines.Refresh()
-		s.Payable.Text = "—"
-		s.Payable.Refresh()
-		s.Deadline.SetText("")
-		s.Warnings.SetText("")
-		s.Rules.SetText("")
-		s.form.Refresh()
+		p.Problem.SetText(p.cfg.Catalog.Message(p.cfg.Lang, err))
+		p.Problem.Show()
+		p.Lines.Items = nil
+		p.Lines.Refresh()
+		p.Payable.Text = "—"
+		p.Payable.Refresh()
+		p.Deadline.SetText("")
+		setText(p.Warnings, "")
+		p.Rules.SetText("")
 		return
 	}
-	s.Problem.SetText("")
-	s.Problem.Hide()
+	p.Problem.SetText("")
+	p.Problem.Hide()
 	line := func(key, value string) *widget.FormItem {
-		return &widget.FormItem{Text: s.t(key), Widget: widget.NewLabelWithStyle(value, fyne.TextAlignTrailing, fyne.TextStyle{})}
+		return &widget.FormItem{Text: p.t(key), Widget: widget.NewLabelWithStyle(value, fyne.TextAlignTrailing, fyne.TextStyle{})}
 	}
 	items := []*widget.FormItem{
-		line("quote.period", q.FromMonth.VNString()+" – "+q.ToMonth.VNString()+" ("+strconv.Itoa(q.Months)+" "+s.t("quote.months_label")+")"),
+		line("quote.period", q.FromMonth.VNString()+" – "+q.ToMonth.VNString()+" ("+strconv.Itoa(q.Months)+" "+p.t("quote.months_label")+")"),
 		line("quote.monthly_gross", q.MonthlyGross.String()),
 		line("quote.gross", q.Gross.String()),
 		line("quote.state_support", "− "+q.StateSupport.String()),
@@ -302,24 +388,24 @@ func (s *QuoteScreen) paint(q app.Quote, err error) {
 	if q.Interest > 0 {
 		items = append(items, line("quote.interest", "+ "+q.Interest.String()))
 	}
-	s.Lines.Items = items
-	s.Lines.Refresh()
-	s.Payable.Text = q.Payable.String()
-	s.Payable.Refresh()
-	s.Deadline.SetText(s.t("quote.deadline") + ": " + q.Deadline.VNString())
+	p.Lines.Items = items
+	p.Lines.Refresh()
+	p.Payable.Text = q.Payable.String()
+	p.Payable.Refresh()
+	p.Deadline.SetText(p.t("quote.deadline") + ": " + q.Deadline.VNString())
 	var warns []string
 	for _, w := range q.Warnings {
-		warns = append(warns, s.cfg.Catalog.Warning(s.cfg.Lang, w))
+		_, table, _ := strings.Cut(w, ":")
+		warns = append(warns, p.t("quote.warning_reported", "table", p.t("table."+table)))
 	}
-	s.Warnings.SetText(strings.Join(warns, "\n"))
-	support := s.t("quote.support_line", "group", s.t("group."+string(q.Group)), "share", percent(q.SupportShare),
+	setText(p.Warnings, strings.Join(warns, "\n"))
+	support := p.t("quote.support_line", "group", p.t("group."+string(q.Group)), "share", percent(q.SupportShare),
 		"line", q.PovertyLine.String(), "months", strconv.Itoa(q.SupportMonths))
 	var used []string
 	for _, v := range q.Rules {
-		used = append(used, s.t("table."+v.Table)+": "+v.Source)
+		used = append(used, p.t("table."+v.Table)+": "+v.Source)
 	}
-	s.Rules.SetText(support + "\n" + s.t("quote.rules") + ": " + strings.Join(used, "; "))
-	s.form.Refresh()
+	p.Rules.SetText(support + "\n" + p.t("quote.rules") + ": " + strings.Join(used, "; "))
 }
 
 // percent formats basis points as a Vietnamese percentage: 5000 → "50%", 2550 → "25,5%".

@@ -1,0 +1,143 @@
+package sync_test
+
+import (
+	"context"
+	"errors"
+	gosync "sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"bhxhdesk/app"
+	"bhxhdesk/sync"
+)
+
+// flaky is a Remote that fails while down is true.
+type flaky struct {
+	mu    gosync.Mutex
+	down  bool
+	calls int
+}
+
+func (f *flaky) Sync(_ context.Context, ops []app.Op, cursor uint64, _ int) ([]app.OpResult, app.Page, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.calls++
+	if f.down {
+		return nil, app.Page{}, &app.Error{Kind: app.Unavailable, Code: "central_unreachable", Err: errors.New("connection refused")}
+	}
+	res := make([]app.OpResult, len(ops))
+	for i, op := range ops {
+		res[i] = app.OpResult{OpID: op.OpID, Status: app.OpApplied}
+	}
+	return res, app.Page{Cursor: cursor}, nil
+}
+
+func (f *flaky) set(down bool) { f.mu.Lock(); f.down = down; f.mu.Unlock() }
+func (f *flaky) n() int        { f.mu.Lock(); defer f.mu.Unlock(); return f.calls }
+
+// timers hands out timer channels the test fires by hand, and records the waits asked for.
+type timers struct {
+	mu    gosync.Mutex
+	waits []time.Duration
+	chans []chan time.Time
+}
+
+func (tm *timers) after(d time.Duration) <-chan time.Time {
+	tm.mu.Lock()
+	defer tm.mu.Unlock()
+	c := make(chan time.Time, 1)
+	tm.waits = append(tm.waits, d)
+	tm.chans = append(tm.chans, c)
+	return c
+}
+
+func (tm *timers) fireLast() {
+	tm.mu.Lock()
+	c := tm.chans[len(tm.chans)-1]
+	tm.mu.Unlock()
+	c <- time.Now()
+}
+
+func (tm *timers) count() int { tm.mu.Lock(); defer tm.mu.Unlock(); return len(tm.chans) }
+
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+}
+
+func TestEngineBacksOffWhileOfflineAndSyncsWhenKickedOrBack(t *testing.T) {
+	o := newOffice(t, "01001", "01", "00004", "K7")
+	o.register(t, 1, 3)
+	remote := &flaky{down: true}
+	tm := &timers{}
+	var statuses []sync.State
+	var smu gosync.Mutex
+	e := &sync.Engine{Local: o.Sync, Remote: func() (sync.Remote, error) { return remote, nil }, After: tm.after, Now: o.clock.now,
+		MinBackoff: time.Second, MaxBackoff: 8 * time.Second, Interval: time.Minute,
+		OnStatus: func(s sync.Status) { smu.Lock(); statuses = append(statuses, s.State); smu.Unlock() }}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error)
+	go func() { done <- e.Run(ctx) }()
+
+	// Offline: every failed round waits a jittered, doubling, capped backoff.
+	for i := 1; i <= 6; i++ {
+		waitFor(t, "a wait", func() bool { return tm.count() == i })
+		st := e.Status()
+		assert.Equal(t, sync.Offline, st.State)
+		assert.Equal(t, "central_unreachable", st.Reason.(*app.Error).Code)
+		assert.Equal(t, 3, st.Pending)
+		tm.fireLast()
+	}
+	waitFor(t, "seventh wait", func() bool { return tm.count() == 7 })
+	tm.mu.Lock()
+	for i, w := range tm.waits {
+		limit := time.Second << i
+		if limit > 8*time.Second {
+			limit = 8 * time.Second
+		}
+		assert.LessOrEqual(t, w, limit, "wait %d is capped", i+1)
+		assert.GreaterOrEqual(t, w, 500*time.Millisecond, "wait %d never below half the minimum", i+1)
+	}
+	tm.mu.Unlock()
+
+	// The link is back: "Sync now" runs a round at once, without waiting for the timer.
+	remote.set(false)
+	calls := remote.n()
+	e.Kick()
+	waitFor(t, "the kicked round", func() bool { return e.Status().State == sync.UpToDate })
+	assert.Equal(t, calls+1, remote.n())
+	st := e.Status()
+	assert.Zero(t, st.Pending)
+	assert.Equal(t, o.clock.now(), st.LastSuccess)
+	waitFor(t, "the interval wait", func() bool { return tm.count() == 8 })
+	tm.mu.Lock()
+	assert.Equal(t, time.Minute, tm.waits[7], "all well: the regular interval")
+	tm.mu.Unlock()
+	last, err := o.Sync.LastSync()
+	require.NoError(t, err)
+	assert.Equal(t, o.clock.now(), last.In(o.clock.now().Location()))
+
+	cancel()
+	assert.ErrorIs(t, <-done, context.Canceled)
+	smu.Lock()
+	assert.Contains(t, statuses, sync.Syncing)
+	smu.Unlock()
+}
+
+func TestEngineNotEnrolledSaysSo(t *testing.T) {
+	o := newOffice(t, "01001", "01", "00004", "K7")
+	e := o.Engine()
+	_, err := e.Round(context.Background())
+	assert.Equal(t, "not_enrolled", err.(*app.Error).Code)
+	assert.Equal(t, sync.Offline, e.Status().State)
+	assert.Contains(t, ref.Catalog.Message(app.VI, err), "chưa đăng ký với hệ thống trung tâm")
+}

@@ -1,0 +1,436 @@
+package ui
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"bhxhdesk/app"
+	"bhxhdesk/app/calendar"
+)
+
+// DossierState is the dossier shown.
+type DossierState struct {
+	Dossier app.Dossier
+	Status  string // the outcome of the last action
+}
+
+// DossierScreen is one dossier (hồ sơ): the form's main fields, the quote, where it stands in the
+// workflow, the appointment, its timeline, and the actions the officer's role may take at its
+// step — advance, return for missing items (Mẫu 02), reject (Mẫu 03), re-appoint (Mẫu 04) — and
+// the receipt. The services check permissions again and their refusals show as messages.
+type DossierScreen struct {
+	ses *session
+	st  DossierState
+
+	Back *widget.Button
+	// The actions; nil when the role may not take them at this step.
+	Advance   *widget.Button
+	Return    *widget.Button
+	Reject    *widget.Button
+	Reappoint *widget.Button
+	Print     *widget.Button
+	// Status is the outcome of the last action (or why it was refused).
+	Status     *widget.Label
+	StateLabel *widget.Label
+	Step       *widget.Label
+	Due        *widget.Label
+	Timeline   *fyne.Container
+	*quotePanel
+	// Action is the open action dialog, nil when none.
+	Action *ActionDialog
+
+	onBack  func()
+	content *fyne.Container
+}
+
+// NewDossierScreen shows a dossier; onBack returns to where the officer came from.
+func NewDossierScreen(ses *session, st DossierState, onBack func()) *DossierScreen {
+	s := &DossierScreen{ses: ses, onBack: onBack, content: container.NewStack()}
+	s.paint(st)
+	return s
+}
+
+// Content is the screen's root object.
+func (s *DossierScreen) Content() fyne.CanvasObject { return s.content }
+
+// State returns the dossier shown.
+func (s *DossierScreen) State() DossierState { return s.st }
+
+// Shown is the dossier as last read from the service.
+func (s *DossierScreen) Shown() app.Dossier { return s.st.Dossier }
+
+func (s *DossierScreen) paint(st DossierState) {
+	s.st = st
+	d := st.Dossier
+	t := s.ses.t
+	cfg := s.ses.cfg
+	f := d.Form
+
+	s.Back = widget.NewButtonWithIcon(t("ui.back"), theme.NavigateBackIcon(), s.onBack)
+	title := heading(t("ui.dossier.title", "code", d.Code, "name", f.FullName))
+	title.Truncation = fyne.TextTruncateEllipsis
+
+	row := func(label, value string) *widget.FormItem {
+		v := widget.NewLabel(value)
+		v.Wrapping = fyne.TextWrapWord
+		return &widget.FormItem{Text: label, Widget: v}
+	}
+	gender := ""
+	if g, err := app.ParseGender(f.Gender); err == nil {
+		gender = t("ui.gender." + g.String())
+	}
+	ethnicity := f.Ethnicity
+	if n, ok := cfg.Places.EthnicityName(f.Ethnicity); ok {
+		ethnicity = f.Ethnicity + " · " + n
+	}
+	method := t("method." + strings.SplitN(f.Method, ":", 2)[0])
+	if m, err := app.ParseMethod(f.Method); err == nil && (m.Kind == app.Ahead || m.Kind == app.Missing) {
+		method += " (" + t("ui.months", "months", strconv.Itoa(m.Months)) + ")"
+	}
+	start := f.StartMonth
+	if m, err := app.ParseMonth(f.StartMonth); err == nil {
+		start = m.VNString()
+	}
+	income := string(f.Income)
+	if m, err := app.ParseMoney(income); err == nil {
+		income = m.String()
+	}
+	items := []*widget.FormItem{
+		row(t("field.full_name"), f.FullName),
+		row(t("field.gender"), gender),
+		row(t("field.birth_date"), birthText(f.BirthDate)),
+		row(t("field.ethnicity"), ethnicity),
+		row(t("field.personal_id"), f.PersonalID),
+		row(t("field.phone"), f.Phone),
+	}
+	if f.Email != "" {
+		items = append(items, row(t("field.email"), f.Email))
+	}
+	items = append(items,
+		row(t("ui.reg.birth_registration"), placeLine(cfg.Places, f.BirthRegistration.Province, f.BirthRegistration.Commune, "")),
+		row(t("ui.reg.address"), placeLine(cfg.Places, f.Address.Province, f.Address.Commune, f.Address.Detail)))
+	if f.OldSICode != "" {
+		items = append(items, row(t("field.old_si_code"), f.OldSICode))
+	}
+	items = append(items,
+		row(t("field.income"), income),
+		row(t("field.method"), method),
+		row(t("field.start_month"), start),
+		row(t("field.support_group"), t("group."+f.SupportGroup)))
+	if f.Requests != "" {
+		items = append(items, row(t("field.other_requests"), f.Requests))
+	}
+	s.quotePanel = newQuotePanel(cfg)
+	s.quotePanel.paint(d.Quote, nil)
+	left := container.NewVBox(
+		widget.NewCard(t("ui.dossier.form"), "", widget.NewForm(items...)),
+		widget.NewCard(t("ui.dossier.quote"), t("ui.dossier.quote_note"), s.quotePanel.content()),
+	)
+
+	s.StateLabel = widget.NewLabelWithStyle(t("state."+string(d.State)), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	s.Step = widget.NewLabel(s.stepLine(d))
+	s.Step.Wrapping = fyne.TextWrapWord
+	s.Due = widget.NewLabelWithStyle(d.Due.VNString(), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	status := []*widget.FormItem{
+		{Text: t("ui.dossier.state"), Widget: s.StateLabel},
+		{Text: t("field.step"), Widget: s.Step},
+		row(t("ui.dossier.received"), vnTime(d.Received)),
+		{Text: t("ui.dossier.due"), Widget: s.Due},
+	}
+	if d.State == app.StateOpen && d.StepDue != 0 {
+		status = append(status, row(t("ui.dossier.step_due"), d.StepDue.VNString()))
+	}
+	if d.State == app.StateReturned && len(d.Missing) > 0 {
+		status = append(status, row(t("ui.dossier.missing"), strings.Join(d.Missing, "\n")))
+	}
+	if d.Reason != "" {
+		status = append(status, row(t("ui.dossier.reason"), d.Reason))
+	}
+	s.Status = widget.NewLabel(st.Status)
+	s.Status.Wrapping = fyne.TextWrapWord
+	if st.Status == "" {
+		s.Status.Hide()
+	}
+	s.buildActions(d)
+	actions := container.NewVBox()
+	if s.Advance != nil {
+		actions.Add(s.Advance)
+	}
+	others := container.NewGridWithColumns(2)
+	for _, b := range []*widget.Button{s.Return, s.Reject, s.Reappoint, s.Print} {
+		if b != nil {
+			others.Add(b)
+		}
+	}
+	actions.Add(others)
+	s.Timeline = container.NewVBox()
+	for i := len(d.Timeline) - 1; i >= 0; i-- {
+		s.Timeline.Add(s.event(d, d.Timeline[i]))
+	}
+	right := container.NewVBox(
+		widget.NewCard(t("ui.dossier.progress"), "", container.NewVBox(widget.NewForm(status...), s.Status,
+			actions)),
+		widget.NewCard(t("ui.dossier.timeline"), "", s.Timeline),
+	)
+	split := container.NewHSplit(container.NewVScroll(left), container.NewVScroll(right))
+	split.Offset = 0.5
+	top := container.NewBorder(nil, nil, s.Back, nil, title)
+	s.content.Objects = []fyne.CanvasObject{container.NewBorder(top, nil, nil, nil, split)}
+	s.content.Refresh()
+}
+
+// stepLine names the current step with its role, or the state when the dossier is not at one.
+func (s *DossierScreen) stepLine(d app.Dossier) string {
+	st, _, ok := currentStep(d)
+	if !ok {
+		return "—"
+	}
+	return s.ses.t("ui.dossier.step", "step", st.Name(s.ses.cfg.Lang), "role", s.ses.t("role."+string(st.Role)))
+}
+
+func currentStep(d app.Dossier) (app.Step, int, bool) {
+	for i, st := range d.Steps {
+		if st.ID == d.Step {
+			return st, i, true
+		}
+	}
+	return app.Step{}, -1, false
+}
+
+// buildActions makes the buttons of the actions the role may take now.
+func (s *DossierScreen) buildActions(d app.Dossier) {
+	t := s.ses.t
+	s.Advance, s.Return, s.Reject, s.Reappoint, s.Print = nil, nil, nil, nil, nil
+	role := s.ses.sess.User.Role
+	step, i, atStep := currentStep(d)
+	open := !d.State.Closed()
+	switch {
+	case !open || !role.Can(app.PermProcess):
+	case d.State == app.StateReturned:
+		s.Advance = widget.NewButtonWithIcon(t("action.resubmit"), theme.MailReplyIcon(), s.advance)
+	case atStep && (step.Role == role || role.Can(app.PermAnyStep)):
+		label := t("action.complete")
+		if i < len(d.Steps)-1 {
+			label = t("ui.dossier.advance_to", "step", d.Steps[i+1].Name(s.ses.cfg.Lang))
+		}
+		s.Advance = widget.NewButtonWithIcon(label, theme.NavigateNextIcon(), s.advance)
+	}
+	if s.Advance != nil {
+		s.Advance.Importance = widget.HighImportance
+	}
+	if d.State == app.StateOpen && role.Can(app.PermReturn) {
+		s.Return = widget.NewButtonWithIcon(t("action.return"), theme.MailReplyIcon(), func() { s.ask(app.ActReturn) })
+	}
+	if open && role.Can(app.PermReject) {
+		s.Reject = widget.NewButtonWithIcon(t("action.reject"), theme.CancelIcon(), func() { s.ask(app.ActReject) })
+		s.Reject.Importance = widget.DangerImportance
+	}
+	if open && role.Can(app.PermReappoint) {
+		s.Reappoint = widget.NewButtonWithIcon(t("action.reappoint"), theme.HistoryIcon(), func() { s.ask(app.ActReappoint) })
+	}
+	if role.Can(app.PermReceipt) {
+		s.Print = widget.NewButtonWithIcon(t("ui.receipt.print"), theme.DocumentPrintIcon(), nil)
+		s.Print.OnTapped = func() { s.ses.printReceipt(d.Code, s.Print, s.Status) }
+	}
+}
+
+// event is one line of the timeline: when, who, what, from which step to which, and why.
+func (s *DossierScreen) event(d app.Dossier, e app.Event) fyne.CanvasObject {
+	t := s.ses.t
+	name := func(id string) string {
+		for _, st := range d.Steps {
+			if st.ID == id {
+				return st.Name(s.ses.cfg.Lang)
+			}
+		}
+		return id
+	}
+	head := widget.NewLabelWithStyle(t("ui.event.head", "time", vnTime(e.At), "user", e.User, "action", t("action."+string(e.Action))),
+		fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	var lines []string
+	switch {
+	case e.FromStep != "" && e.ToStep != "" && e.FromStep != e.ToStep:
+		lines = append(lines, t("ui.event.move", "from", name(e.FromStep), "to", name(e.ToStep)))
+	case e.ToStep != "":
+		lines = append(lines, name(e.ToStep))
+	case e.FromStep != "":
+		lines = append(lines, t("ui.event.move", "from", name(e.FromStep), "to", t("state."+string(stateAfter(e.Action)))))
+	}
+	if codes, ok := strings.CutPrefix(e.Reason, "not_duplicate_of="); ok {
+		lines = append(lines, t("ui.event.not_duplicate", "codes", strings.ReplaceAll(codes, ",", ", ")))
+	} else if e.Reason != "" {
+		lines = append(lines, t("ui.dossier.reason")+": "+e.Reason)
+	}
+	if len(e.Missing) > 0 {
+		lines = append(lines, t("ui.dossier.missing")+": "+strings.Join(e.Missing, "; "))
+	}
+	if e.Action == app.ActReappoint || e.Action == app.ActResubmit {
+		lines = append(lines, t("ui.dossier.due")+": "+e.Due.VNString())
+	}
+	body := widget.NewLabel(strings.Join(lines, "\n"))
+	body.Wrapping = fyne.TextWrapWord
+	return container.NewVBox(head, body, widget.NewSeparator())
+}
+
+func stateAfter(a app.Action) app.State {
+	switch a {
+	case app.ActReject:
+		return app.StateRejected
+	case app.ActComplete:
+		return app.StateDone
+	}
+	return app.StateOpen
+}
+
+func (s *DossierScreen) advance() { s.act(app.ActRequest{Action: app.ActAdvance}, nil) }
+
+// act runs a workflow action off the UI thread and repaints the dossier with its outcome.
+// dlg, when set, shows a refusal and closes on success.
+func (s *DossierScreen) act(req app.ActRequest, dlg *ActionDialog) {
+	ses, code := s.ses, s.st.Dossier.Code
+	var (
+		d   app.Dossier
+		err error
+	)
+	ses.run(func() { d, err = ses.intake.Act(ses.sess, code, req) }, func() {
+		if err != nil {
+			if dlg != nil {
+				setText(dlg.Problem, ses.message(err))
+				dlg.Confirm.Enable()
+				return
+			}
+			s.Status.Importance = widget.DangerImportance
+			setText(s.Status, ses.message(err))
+			return
+		}
+		if dlg != nil {
+			s.closeAction()
+		}
+		last := d.Timeline[len(d.Timeline)-1]
+		key := "ui.dossier.done"
+		if d.State.Closed() {
+			key = "ui.dossier.done_closed"
+		}
+		s.paint(DossierState{Dossier: d, Status: ses.t(key, "action", ses.t("action."+string(last.Action)),
+			"state", ses.t("state."+string(d.State)), "due", d.Due.VNString())})
+		s.Status.Importance = widget.SuccessImportance
+		s.Status.Refresh()
+	})
+}
+
+// ActionDialog asks what an action needs: the missing items (return), a reason (reject,
+// re-appoint) and the new date (re-appoint).
+type ActionDialog struct {
+	Action  app.Action
+	Missing *widget.Entry
+	Reason  *widget.Entry
+	Date    *widget.Entry
+	Confirm *widget.Button
+	Cancel  *widget.Button
+	Problem *widget.Label
+	pop     *widget.PopUp
+}
+
+func (s *DossierScreen) ask(a app.Action) {
+	t := s.ses.t
+	ad := &ActionDialog{Action: a, Problem: problemLabel()}
+	var items []*widget.FormItem
+	if a == app.ActReturn {
+		ad.Missing = widget.NewMultiLineEntry()
+		ad.Missing.SetMinRowsVisible(3)
+		ad.Missing.PlaceHolder = t("ui.action.missing_placeholder")
+		items = append(items, &widget.FormItem{Text: t("field.missing"), Widget: ad.Missing, HintText: t("ui.action.missing_hint")})
+	}
+	if a == app.ActReappoint {
+		ad.Date = widget.NewEntry()
+		ad.Date.PlaceHolder = "dd/mm/yyyy"
+		items = append(items, &widget.FormItem{Text: t("field.date"), Widget: ad.Date,
+			HintText: t("ui.action.date_hint", "due", s.st.Dossier.Due.VNString())})
+	}
+	ad.Reason = widget.NewMultiLineEntry()
+	ad.Reason.SetMinRowsVisible(2)
+	reasonHint := t("ui.action.reason_required")
+	if a == app.ActReturn {
+		reasonHint = t("ui.action.reason_optional")
+	}
+	items = append(items, &widget.FormItem{Text: t("field.reason"), Widget: ad.Reason, HintText: reasonHint})
+	ad.Confirm = widget.NewButtonWithIcon(t("action."+string(a)), theme.ConfirmIcon(), func() { s.confirm(ad) })
+	ad.Confirm.Importance = widget.HighImportance
+	if a == app.ActReject {
+		ad.Confirm.Importance = widget.DangerImportance
+	}
+	ad.Cancel = widget.NewButtonWithIcon(t("ui.cancel"), theme.CancelIcon(), s.closeAction)
+	s.Action = ad
+	body := container.NewVBox(widget.NewForm(items...), ad.Problem, container.NewHBox(layout.NewSpacer(), ad.Cancel, ad.Confirm))
+	ad.pop = s.ses.modal(t("ui.action.title", "action", t("action."+string(a)), "code", s.st.Dossier.Code), body, 560)
+	if ad.pop != nil {
+		focus := ad.Reason
+		if ad.Missing != nil {
+			focus = ad.Missing
+		} else if ad.Date != nil {
+			focus = ad.Date
+		}
+		s.ses.window().Canvas().Focus(focus)
+	}
+}
+
+func (s *DossierScreen) confirm(ad *ActionDialog) {
+	req := app.ActRequest{Action: ad.Action, Reason: ad.Reason.Text}
+	if ad.Missing != nil {
+		req.Missing = strings.Split(ad.Missing.Text, "\n")
+	}
+	if ad.Date != nil {
+		d, err := parseVNDate(ad.Date.Text)
+		if err != nil {
+			setText(ad.Problem, s.ses.msg(err))
+			return
+		}
+		req.Date = d
+	}
+	setText(ad.Problem, "")
+	ad.Confirm.Disable()
+	s.act(req, ad)
+}
+
+func (s *DossierScreen) closeAction() {
+	if s.Action != nil && s.Action.pop != nil {
+		s.Action.pop.Hide()
+	}
+	s.Action = nil
+}
+
+// parseVNDate reads a date as typed in Vietnam, dd/mm/yyyy (d/m/yyyy too), or YYYY-MM-DD.
+func parseVNDate(text string) (calendar.Date, error) {
+	s := strings.TrimSpace(text)
+	for _, layout := range []string{"02/01/2006", "2/1/2006", "2006-01-02"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return calendar.Of(t.Year(), t.Month(), t.Day()), nil
+		}
+	}
+	return 0, &app.Error{Kind: app.Invalid, Code: "date_format", Field: "date"}
+}
+
+// placeLine is "detail, commune, province" with the official names.
+func placeLine(places *app.Places, province, commune, detail string) string {
+	var parts []string
+	if detail != "" {
+		parts = append(parts, detail)
+	}
+	if n, ok := places.CommuneName(province, commune); ok {
+		parts = append(parts, n)
+	}
+	if p, ok := places.Province(province); ok {
+		parts = append(parts, p.Name)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// vnTime formats a time in Vietnam as hh:mm dd/mm/yyyy.
+func vnTime(t time.Time) string { return t.In(calendar.VN).Format("15:04 02/01/2006") }

@@ -1,0 +1,306 @@
+package ui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"bhxhdesk/app"
+)
+
+// FirstRunState is what the officer has typed on the first-run set-up.
+type FirstRunState struct {
+	Agency, Name, Province, Commune, Device, Address, Phone string
+	User, FullName, Password, Password2                     string
+}
+
+// FirstRunScreen creates the office's store on a new machine (khởi tạo): the agency code and
+// name, the office's province and commune, this machine's code for dossier codes, and the first
+// administrator with a password typed twice.
+type FirstRunScreen struct {
+	h *host
+
+	Agency    *widget.Entry
+	Name      *widget.Entry
+	Place     *PlacePicker
+	Device    *widget.Entry
+	Address   *widget.Entry
+	Phone     *widget.Entry
+	User      *widget.Entry
+	FullName  *widget.Entry
+	Password  *widget.Entry
+	Password2 *widget.Entry
+	Create    *widget.Button
+	*fields
+
+	onCreated func(secret, admin string)
+	content   fyne.CanvasObject
+}
+
+// NewFirstRunScreen builds the set-up form; onCreated receives the recovery secret and the
+// administrator's user name once the store exists.
+func NewFirstRunScreen(h *host, st FirstRunState, onCreated func(secret, admin string)) *FirstRunScreen {
+	s := &FirstRunScreen{h: h, onCreated: onCreated, fields: newFields()}
+	entry := func(text, placeholder string) *widget.Entry {
+		e := widget.NewEntry()
+		e.SetText(text)
+		e.PlaceHolder = placeholder
+		return e
+	}
+	s.Agency = entry(st.Agency, h.t("ui.setup.agency_placeholder"))
+	s.Name = entry(st.Name, h.t("ui.setup.name_placeholder"))
+	s.Place = newPlacePicker(h, st.Province, st.Commune, func(string) {})
+	s.Device = entry(st.Device, h.t("ui.setup.device_placeholder"))
+	s.Address = entry(st.Address, "")
+	s.Phone = entry(st.Phone, "")
+	s.User = entry(st.User, "admin")
+	s.FullName = entry(st.FullName, "")
+	s.Password = widget.NewPasswordEntry()
+	s.Password.SetText(st.Password)
+	s.Password2 = widget.NewPasswordEntry()
+	s.Password2.SetText(st.Password2)
+	s.Password2.OnSubmitted = func(string) { s.submit() }
+	s.Create = widget.NewButtonWithIcon(h.t("ui.setup.create"), theme.ConfirmIcon(), s.submit)
+	s.Create.Importance = widget.HighImportance
+
+	f := func(key, label string, input fyne.CanvasObject) fyne.CanvasObject {
+		return s.add(newField(key, label, input)).object()
+	}
+	pair := func(a, b fyne.CanvasObject) fyne.CanvasObject { return container.NewGridWithColumns(2, a, b) }
+	office := container.NewVBox(
+		pair(f("agency", h.t("field.agency"), s.Agency), f("device", h.t("field.device"), s.Device)),
+		f("name", h.t("ui.setup.name"), s.Name),
+		pair(f("province", h.t("field.province"), s.Place.Province), f("commune", h.t("field.commune"), s.Place.Commune)),
+		pair(f("address", h.t("ui.setup.address"), s.Address), f("phone", h.t("ui.setup.phone"), s.Phone)),
+	)
+	admin := container.NewVBox(
+		pair(f("user", h.t("field.user"), s.User), f("admin_full_name", h.t("ui.setup.full_name"), s.FullName)),
+		pair(f("password", h.t("field.password"), s.Password), f("password2", h.t("field.password2"), s.Password2)),
+	)
+	hint := widget.NewLabel(h.t("ui.setup.hint"))
+	hint.Wrapping = fyne.TextWrapWord
+	form := container.NewVBox(hint, heading(h.t("ui.setup.office")), office, heading(h.t("ui.setup.admin")), admin,
+		s.General, container.NewHBox(s.Create))
+	card := widget.NewCard(h.t("ui.setup.title"), h.t("ui.setup.subtitle"), form)
+	s.content = container.NewVScroll(centered(760, container.NewVBox(card)))
+	return s
+}
+
+// Content is the screen's root object.
+func (s *FirstRunScreen) Content() fyne.CanvasObject { return s.content }
+
+// State returns what the officer has typed.
+func (s *FirstRunScreen) State() FirstRunState {
+	p, c := s.Place.Codes()
+	return FirstRunState{Agency: s.Agency.Text, Name: s.Name.Text, Province: p, Commune: c, Device: s.Device.Text,
+		Address: s.Address.Text, Phone: s.Phone.Text, User: s.User.Text, FullName: s.FullName.Text,
+		Password: s.Password.Text, Password2: s.Password2.Text}
+}
+
+func (s *FirstRunScreen) submit() {
+	st := s.State()
+	if st.Password != st.Password2 {
+		s.show(s.h.cfg, &app.Error{Kind: app.Invalid, Code: "password_mismatch", Field: "password2"}, nil)
+		return
+	}
+	s.show(s.h.cfg, nil, nil)
+	office := app.Office{Agency: st.Agency, Name: st.Name, Province: st.Province, Commune: st.Commune, Device: st.Device,
+		Address: app.NormalizeText(st.Address), Phone: app.NormalizeText(st.Phone)}
+	admin := app.User{Name: app.NormalizeText(st.User), FullName: st.FullName, Role: app.Admin}
+	s.Create.Disable()
+	var (
+		secret string
+		err    error
+	)
+	s.h.run(func() { secret, err = s.h.cfg.Office.Init(office, admin, st.Password) }, func() {
+		s.Create.Enable()
+		if err != nil {
+			s.show(s.h.cfg, err, nil)
+			return
+		}
+		s.onCreated(secret, admin.Name)
+	})
+}
+
+// RecoveryState is the secret shown after the set-up.
+type RecoveryState struct {
+	Secret, User string
+	Confirmed    bool
+}
+
+// RecoveryScreen shows the store's recovery secret once, with the warning that it must go to
+// the province: it opens the store if every password is lost.
+type RecoveryScreen struct {
+	st        RecoveryState
+	Secret    *widget.Label
+	Confirmed *widget.Check
+	Continue  *widget.Button
+	content   fyne.CanvasObject
+}
+
+// NewRecoveryScreen builds the screen; onDone runs when the officer confirms having written the
+// secret down.
+func NewRecoveryScreen(h *host, st RecoveryState, onDone func(admin string)) *RecoveryScreen {
+	s := &RecoveryScreen{st: st}
+	s.Secret = widget.NewLabelWithStyle(st.Secret, fyne.TextAlignCenter, fyne.TextStyle{Monospace: true})
+	s.Secret.SizeName = theme.SizeNameHeadingText
+	s.Secret.Selectable = true
+	warn := widget.NewLabel(h.t("ui.recovery.warning"))
+	warn.Wrapping = fyne.TextWrapWord
+	warn.Importance = widget.WarningImportance
+	s.Continue = widget.NewButtonWithIcon(h.t("ui.recovery.continue"), theme.NavigateNextIcon(), func() { onDone(s.st.User) })
+	s.Continue.Importance = widget.HighImportance
+	s.Confirmed = widget.NewCheck(h.t("ui.recovery.confirm"), func(ok bool) {
+		s.st.Confirmed = ok
+		if ok {
+			s.Continue.Enable()
+		} else {
+			s.Continue.Disable()
+		}
+	})
+	s.Confirmed.SetChecked(st.Confirmed)
+	if !st.Confirmed {
+		s.Continue.Disable()
+	}
+	body := container.NewVBox(
+		container.NewHBox(widget.NewIcon(theme.WarningIcon()), heading(h.t("ui.recovery.heading"))),
+		warn, widget.NewSeparator(), s.Secret, widget.NewSeparator(), s.Confirmed, container.NewHBox(s.Continue))
+	s.content = container.NewVScroll(centered(720, container.NewVBox(widget.NewCard(h.t("ui.recovery.title"), "", body))))
+	return s
+}
+
+// Content is the screen's root object.
+func (s *RecoveryScreen) Content() fyne.CanvasObject { return s.content }
+
+// State returns the secret and whether its keeping was confirmed.
+func (s *RecoveryScreen) State() RecoveryState { return s.st }
+
+// LoginState is what the officer has typed on the sign-in screen (never the password).
+type LoginState struct{ User string }
+
+// LoginScreen signs an officer in (đăng nhập): user name and password, Enter submits.
+type LoginScreen struct {
+	h        *host
+	User     *widget.Entry
+	Password *widget.Entry
+	SignIn   *widget.Button
+	Problem  *widget.Label
+
+	onSignedIn func(*app.Intake, *app.Session)
+	content    fyne.CanvasObject
+}
+
+// NewLoginScreen builds the sign-in; onSignedIn receives the services and the session.
+func NewLoginScreen(h *host, st LoginState, onSignedIn func(*app.Intake, *app.Session)) *LoginScreen {
+	s := &LoginScreen{h: h, onSignedIn: onSignedIn}
+	s.User = widget.NewEntry()
+	s.User.SetText(st.User)
+	s.User.OnSubmitted = func(string) {
+		if w := h.window(); w != nil {
+			w.Canvas().Focus(s.Password)
+		}
+	}
+	s.Password = widget.NewPasswordEntry()
+	s.Password.OnSubmitted = func(string) { s.submit() }
+	s.SignIn = widget.NewButtonWithIcon(h.t("ui.login.submit"), theme.LoginIcon(), s.submit)
+	s.SignIn.Importance = widget.HighImportance
+	s.Problem = problemLabel()
+	form := widget.NewForm(
+		&widget.FormItem{Text: h.t("field.user"), Widget: s.User},
+		&widget.FormItem{Text: h.t("field.password"), Widget: s.Password},
+	)
+	card := widget.NewCard(h.t("ui.login.title"), h.t("ui.login.subtitle"), container.NewVBox(form, s.Problem, container.NewHBox(s.SignIn)))
+	s.content = container.NewCenter(container.New(minWidth{460}, card))
+	return s
+}
+
+// Content is the screen's root object.
+func (s *LoginScreen) Content() fyne.CanvasObject { return s.content }
+
+// State returns the user name typed.
+func (s *LoginScreen) State() LoginState { return LoginState{User: s.User.Text} }
+
+func (s *LoginScreen) submit() {
+	user, password := s.User.Text, s.Password.Text
+	if s.SignIn.Disabled() {
+		return
+	}
+	s.SignIn.Disable()
+	setText(s.Problem, "")
+	var (
+		intake *app.Intake
+		sess   *app.Session
+		err    error
+	)
+	s.h.run(func() { intake, sess, err = s.h.cfg.Office.Open(user, password) }, func() {
+		s.SignIn.Enable()
+		if err != nil {
+			s.Password.SetText("")
+			setText(s.Problem, s.h.msg(err))
+			return
+		}
+		s.onSignedIn(intake, sess)
+	})
+}
+
+// LockState is the unlock overlay's state (nothing is kept: the password is typed again).
+type LockState struct{}
+
+// LockScreen covers the desk while the session is locked (after being idle, or locked by hand):
+// the screens behind keep what was typed, but no personal data shows until the officer types
+// the password again (Intake.Unlock) or signs out.
+type LockScreen struct {
+	ses      *session
+	Password *widget.Entry
+	Unlock   *widget.Button
+	SignOut  *widget.Button
+	Problem  *widget.Label
+
+	onUnlocked func()
+	content    fyne.CanvasObject
+}
+
+// NewLockScreen builds the overlay.
+func NewLockScreen(ses *session, _ LockState, onUnlocked, onSignOut func()) *LockScreen {
+	s := &LockScreen{ses: ses, onUnlocked: onUnlocked}
+	s.Password = widget.NewPasswordEntry()
+	s.Password.OnSubmitted = func(string) { s.submit() }
+	s.Unlock = widget.NewButtonWithIcon(ses.t("ui.lock.unlock"), theme.LoginIcon(), s.submit)
+	s.Unlock.Importance = widget.HighImportance
+	s.SignOut = widget.NewButtonWithIcon(ses.t("ui.sign_out"), theme.LogoutIcon(), onSignOut)
+	s.Problem = problemLabel()
+	u := ses.sess.User
+	who := widget.NewLabel(ses.t("ui.signed_in", "name", u.DisplayName(), "user", u.Name, "role", ses.t("role."+string(u.Role))))
+	note := widget.NewLabel(ses.t("ui.lock.note"))
+	note.Wrapping = fyne.TextWrapWord
+	form := widget.NewForm(&widget.FormItem{Text: ses.t("field.password"), Widget: s.Password})
+	body := container.NewVBox(container.NewHBox(widget.NewIcon(theme.VisibilityOffIcon()), who), note, form, s.Problem,
+		container.NewHBox(s.Unlock, s.SignOut))
+	s.content = container.NewCenter(container.New(minWidth{480}, widget.NewCard(ses.t("ui.lock.title"), "", body)))
+	return s
+}
+
+// Content is the overlay's root object.
+func (s *LockScreen) Content() fyne.CanvasObject { return s.content }
+
+// State returns the overlay's state.
+func (s *LockScreen) State() LockState { return LockState{} }
+
+func (s *LockScreen) submit() {
+	if s.Unlock.Disabled() {
+		return
+	}
+	password := s.Password.Text
+	s.Unlock.Disable()
+	var err error
+	s.ses.run(func() { err = s.ses.intake.Unlock(s.ses.sess, password) }, func() {
+		s.Unlock.Enable()
+		s.Password.SetText("")
+		if err != nil {
+			setText(s.Problem, s.ses.msg(err))
+			return
+		}
+		s.onUnlocked()
+	})
+}

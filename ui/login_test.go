@@ -1,0 +1,183 @@
+package ui_test
+
+import (
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"bhxhdesk/app"
+	"bhxhdesk/ui"
+)
+
+func TestFirstRunCreatesTheOfficeAndShowsTheSecretOnce(t *testing.T) {
+	o, c := newOffice(t)
+	d := openDesk(t, o, c)
+	f := d.FirstRun()
+	require.NotNil(t, f, "no store: the first-run set-up shows")
+	assert.Nil(t, d.Login())
+	d.shot(t, "first-run")
+
+	test.Type(f.Agency, "x")
+	test.Type(f.Name, "Bảo hiểm xã hội cơ sở Ba Đình")
+	f.Place.Province.SetSelected("Thành phố Hà Nội")
+	f.Place.Commune.SetSelected("Phường Ba Đình")
+	test.Type(f.Device, "K7")
+	test.Type(f.User, "admin")
+	test.Type(f.FullName, "Nguyễn Văn Quản")
+	test.Type(f.Password, password)
+	test.Type(f.Password2, "mật khẩu khác 12")
+	test.Tap(f.Create)
+	d.Wait()
+	assert.Equal(t, "Nhập lại mật khẩu: hai lần nhập mật khẩu không khớp nhau.", f.Msg("password2"))
+	assert.False(t, o.Exists())
+
+	replace(f.Password2, password)
+	test.Tap(f.Create)
+	d.Wait()
+	assert.Equal(t, "Mã cơ quan BHXH: mã cơ quan gồm 2–10 chữ in hoa hoặc chữ số.", f.Msg("agency"), "the service refuses the profile")
+	assert.Empty(t, f.Msg("password2"))
+	assert.False(t, o.Exists(), "a refused set-up leaves no store")
+
+	replace(f.Agency, "01001")
+	f.Password.SetText("ngắn")
+	f.Password2.SetText("ngắn")
+	test.Tap(f.Create)
+	d.Wait()
+	assert.Contains(t, f.Msg("password"), "ít nhất 10 ký tự")
+	f.Password.SetText(password)
+	f.Password2.SetText(password)
+	test.Tap(f.Create)
+	d.Wait()
+
+	require.True(t, o.Exists())
+	r := d.Recovery()
+	require.NotNil(t, r, "the recovery secret follows the set-up")
+	assert.Regexp(t, `^[A-Z2-7]{4}(-[A-Z2-7]{4})+$`, r.Secret.Text)
+	d.shot(t, "recovery")
+	assert.True(t, r.Continue.Disabled(), "the officer must confirm keeping the secret")
+	test.Tap(r.Confirmed)
+	require.False(t, r.Continue.Disabled())
+	test.Tap(r.Continue)
+	assert.Nil(t, d.Recovery(), "the secret is not shown again")
+
+	l := d.Login()
+	require.NotNil(t, l)
+	assert.Equal(t, "admin", l.User.Text)
+	d.signIn(t, "admin")
+	assert.Contains(t, d.UserLabel.Text, "Nguyễn Văn Quản (admin) · Quản trị")
+	assert.Nil(t, d.Nav(ui.PageRegister), "the administrator does not register citizens")
+	require.NotNil(t, d.Nav(ui.PageAccounts))
+
+	// The administrator adds the office's accounts.
+	test.Tap(d.Nav(ui.PageAccounts))
+	d.Wait()
+	a := d.Accounts()
+	require.NotNil(t, a)
+	test.Type(a.User, "motcua")
+	test.Type(a.FullName, "Lê Thị Mai")
+	a.Role.SetSelected("Bộ phận một cửa")
+	test.Type(a.Password, password)
+	test.Type(a.Password2, password)
+	test.Tap(a.Add)
+	d.Wait()
+	assert.Equal(t, "Đã thêm tài khoản motcua (Bộ phận một cửa).", a.Status.Text)
+	assert.Contains(t, a.List.Text, "Lê Thị Mai (motcua) · Bộ phận một cửa")
+	d.shot(t, "accounts")
+	intake, admin := d.service(t, "admin")
+	users, err := intake.Users(admin)
+	require.NoError(t, err)
+	require.Len(t, users, 2)
+	assert.Equal(t, app.Helpdesk, users[1].Role)
+
+	d.signOut(t)
+	d.signIn(t, "motcua")
+	assert.Equal(t, ui.PageRegister, d.Page(), "the help desk starts on the registration form")
+}
+
+func TestLoginWrongThenRightPassword(t *testing.T) {
+	o, c := newOffice(t)
+	setUp(t, o)
+	require.NoError(t, o.Close())
+	d := openDesk(t, o, c)
+	l := d.Login()
+	require.NotNil(t, l, "a store exists: the sign-in shows")
+	assert.Nil(t, d.FirstRun())
+	d.shot(t, "login")
+
+	test.Type(l.User, "canbo")
+	test.Type(l.Password, "sai mật khẩu rồi")
+	l.Password.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	d.Wait()
+	assert.Equal(t, "Sai tên đăng nhập hoặc mật khẩu.", l.Problem.Text)
+	assert.True(t, l.Problem.Visible())
+	assert.Empty(t, l.Password.Text, "the wrong password is cleared")
+	require.NotNil(t, d.Login())
+
+	test.Type(l.Password, password)
+	test.Tap(l.SignIn)
+	d.Wait()
+	require.Nil(t, d.Login())
+	assert.Equal(t, "Trần Văn Đức (canbo) · Cán bộ nghiệp vụ", d.UserLabel.Text)
+	assert.Equal(t, ui.PageQueue, d.Page(), "an officer starts on the work queue")
+}
+
+func TestLoginBacksOffAfterRepeatedFailures(t *testing.T) {
+	o, c := newOffice(t)
+	setUp(t, o)
+	d := openDesk(t, o, c)
+	l := d.Login()
+	for range 3 {
+		l.User.SetText("canbo")
+		test.Type(l.Password, "sai mật khẩu rồi")
+		test.Tap(l.SignIn)
+		d.Wait()
+	}
+	test.Type(l.Password, password)
+	test.Tap(l.SignIn)
+	d.Wait()
+	require.NotNil(t, d.Login(), "the account waits after three failures")
+	assert.Regexp(t, `^Đã nhập sai mật khẩu nhiều lần; vui lòng thử lại sau \d+ giây\.$`, l.Problem.Text)
+	c.add(3e9)
+	d.signIn(t, "canbo")
+}
+
+func TestSessionLocksWhenIdleAndUnlocksWithThePassword(t *testing.T) {
+	o, c := newOffice(t)
+	setUp(t, o)
+	d := openDesk(t, o, c)
+	d.signIn(t, "motcua")
+	r := d.Register()
+	require.NotNil(t, r)
+	test.Type(r.FullName, "Nguyễn Thị Hồng Ánh")
+
+	c.add(app.DefaultIdle - 1e9)
+	d.CheckLock()
+	assert.Nil(t, d.Locked(), "typing counts as activity")
+	c.add(app.DefaultIdle)
+	d.CheckLock()
+	lock := d.Locked()
+	require.NotNil(t, lock, "idle too long: the overlay covers the desk")
+	d.shot(t, "locked")
+
+	test.Type(lock.Password, "sai mật khẩu rồi")
+	lock.Password.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	d.Wait()
+	assert.Equal(t, "Sai tên đăng nhập hoặc mật khẩu.", lock.Problem.Text)
+	require.NotNil(t, d.Locked())
+	test.Type(lock.Password, password)
+	test.Tap(lock.Unlock)
+	d.Wait()
+	require.Nil(t, d.Locked())
+	assert.Equal(t, "Nguyễn Thị Hồng Ánh", d.Register().FullName.Text, "what was typed is kept")
+
+	test.Tap(d.LockNow)
+	require.NotNil(t, d.Locked(), "locked by hand")
+	test.Tap(d.Locked().SignOut)
+	d.Wait()
+	require.NotNil(t, d.Login())
+	assert.Nil(t, d.Register(), "signing out forgets the screens with personal data")
+	assert.Equal(t, "motcua", d.Login().User.Text)
+}

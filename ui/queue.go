@@ -1,0 +1,259 @@
+package ui
+
+import (
+	"image/color"
+	"strconv"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"bhxhdesk/app"
+	"bhxhdesk/app/calendar"
+)
+
+// queueKinds are the queues in the order the selector offers them; "mine" is ListHandler with
+// the signed-in account.
+var queueKinds = []app.ListKind{app.ListDueToday, app.ListOverdue, app.ListPending, app.ListStep, app.ListHandler}
+
+// QueueState is the queue chosen and the rows last fetched.
+type QueueState struct {
+	Kind   app.ListKind
+	Step   string
+	Rows   []app.Summary
+	Loaded bool
+}
+
+// QueueScreen is the work queue (hàng đợi hồ sơ): due today, overdue, every pending dossier, the
+// dossiers at one step of the office's workflow, or those the officer handled last; sorted by
+// due date as the service returns them. A row opens the dossier.
+type QueueScreen struct {
+	ses *session
+	st  QueueState
+
+	Kind    *widget.RadioGroup
+	Step    *widget.Select
+	Refresh *widget.Button
+	Count   *widget.Label
+	Problem *widget.Label
+	Rows    *SummaryList
+
+	steps   []app.Step
+	content fyne.CanvasObject
+}
+
+// NewQueueScreen builds the queue and fetches it unless the state holds rows already.
+func NewQueueScreen(ses *session, st QueueState) *QueueScreen {
+	s := &QueueScreen{ses: ses}
+	if st.Kind == "" {
+		st.Kind = app.ListPending
+	}
+	s.steps = ses.intake.Workflows.For(ses.sess.Office.Province).Steps
+	if st.Step == "" && len(s.steps) > 0 {
+		st.Step = s.steps[0].ID
+	}
+	s.st = st
+	names := make([]string, len(queueKinds))
+	for i, k := range queueKinds {
+		names[i] = ses.t("ui.queue." + string(k))
+	}
+	s.Kind = widget.NewRadioGroup(names, nil)
+	s.Kind.Horizontal = true
+	s.Kind.Required = true
+	for i, k := range queueKinds {
+		if k == st.Kind {
+			s.Kind.SetSelected(names[i])
+		}
+	}
+	stepNames := make([]string, len(s.steps))
+	for i, step := range s.steps {
+		stepNames[i] = step.Name(ses.cfg.Lang)
+	}
+	s.Step = widget.NewSelect(stepNames, nil)
+	for i, step := range s.steps {
+		if step.ID == st.Step {
+			s.Step.SetSelectedIndex(i)
+		}
+	}
+	s.Kind.OnChanged = func(name string) {
+		for i, n := range names {
+			if n == name {
+				s.st.Kind = queueKinds[i]
+			}
+		}
+		s.Reload()
+	}
+	s.Step.OnChanged = func(string) {
+		if i := s.Step.SelectedIndex(); i >= 0 {
+			s.st.Step = s.steps[i].ID
+		}
+		if s.st.Kind == app.ListStep {
+			s.Reload()
+		}
+	}
+	s.Refresh = widget.NewButtonWithIcon(ses.t("ui.refresh"), theme.ViewRefreshIcon(), s.Reload)
+	s.Count = widget.NewLabel("")
+	s.Problem = problemLabel()
+	s.Rows = newSummaryList(ses)
+	tools := container.NewHBox(container.New(minWidth{420}, s.Step), s.Refresh, s.Count, s.Problem)
+	top := container.NewVBox(s.Kind, tools, s.Rows.Header)
+	s.content = container.NewBorder(top, nil, nil, nil, s.Rows.List)
+	if st.Loaded {
+		s.paint(st.Rows, nil)
+	} else {
+		s.Reload()
+	}
+	return s
+}
+
+// Content is the screen's root object.
+func (s *QueueScreen) Content() fyne.CanvasObject { return s.content }
+
+// State returns the queue chosen and its rows.
+func (s *QueueScreen) State() QueueState { return s.st }
+
+// Reload fetches the chosen queue again.
+func (s *QueueScreen) Reload() {
+	if s.st.Kind == app.ListStep {
+		s.Step.Enable()
+	} else {
+		s.Step.Disable()
+	}
+	req := app.ListRequest{Kind: s.st.Kind}
+	switch s.st.Kind {
+	case app.ListStep:
+		req.Value = s.st.Step
+	case app.ListHandler:
+		req.Value = s.ses.sess.User.Name
+	}
+	ses := s.ses
+	var (
+		rows []app.Summary
+		err  error
+	)
+	ses.run(func() { rows, err = ses.intake.List(ses.sess, req) }, func() { s.paint(rows, err) })
+}
+
+func (s *QueueScreen) paint(rows []app.Summary, err error) {
+	if err != nil {
+		setText(s.Problem, s.ses.message(err))
+		return
+	}
+	setText(s.Problem, "")
+	s.st.Rows, s.st.Loaded = rows, true
+	s.Count.SetText(s.ses.t("ui.count", "count", strconv.Itoa(len(rows))))
+	s.Rows.Set(rows)
+}
+
+// SummaryList shows dossiers one per row (virtualised): code, name, step, appointment date and
+// a badge with the days left, red when overdue and amber on the day. Tapping a row opens the
+// dossier.
+type SummaryList struct {
+	ses    *session
+	Header fyne.CanvasObject
+	List   *widget.List
+	rows   []app.Summary
+	today  calendar.Date
+}
+
+// listColumns are the widths of code, name (flexible), step, due date and badge.
+var listColumns = columns{widths: []float32{210, 200, 300, 100, 130}, flex: 1}
+
+func newSummaryList(ses *session) *SummaryList {
+	l := &SummaryList{ses: ses}
+	head := func(key string) fyne.CanvasObject {
+		return widget.NewLabelWithStyle(ses.t(key), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	}
+	l.Header = container.NewVBox(container.New(listColumns, head("ui.col.code"), head("ui.col.name"), head("ui.col.step"),
+		head("ui.col.due"), head("ui.col.left")), widget.NewSeparator())
+	l.List = widget.NewList(func() int { return len(l.rows) }, l.newRow, l.updateRow)
+	l.List.OnSelected = func(id widget.ListItemID) {
+		l.List.UnselectAll()
+		if id >= 0 && id < len(l.rows) {
+			ses.open(l.rows[id].Code)
+		}
+	}
+	return l
+}
+
+// Set shows rows.
+func (l *SummaryList) Set(rows []app.Summary) {
+	l.rows = rows
+	l.today = l.ses.intake.Today()
+	l.List.Refresh()
+}
+
+// Rows are the dossiers shown.
+func (l *SummaryList) Rows() []app.Summary { return l.rows }
+
+// Badge is the days-left text of a row and its colour name.
+func (l *SummaryList) Badge(r app.Summary) (string, fyne.ThemeColorName) {
+	t := l.ses.t
+	if r.State.Closed() {
+		return t("state." + string(r.State)), theme.ColorNameDisabled
+	}
+	switch n := r.DaysLeft(l.today); {
+	case n < 0:
+		return t("ui.days_overdue", "days", strconv.Itoa(-n)), theme.ColorNameError
+	case n == 0:
+		return t("ui.due_today"), theme.ColorNameWarning
+	default:
+		return t("ui.days_left", "days", strconv.Itoa(n)), theme.ColorNameSuccess
+	}
+}
+
+func (l *SummaryList) newRow() fyne.CanvasObject {
+	code := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
+	name := widget.NewLabel("")
+	name.Truncation = fyne.TextTruncateEllipsis
+	step := widget.NewLabel("")
+	step.Truncation = fyne.TextTruncateEllipsis
+	due := widget.NewLabel("")
+	bg := canvas.NewRectangle(color.Transparent)
+	bg.CornerRadius = theme.InputRadiusSize()
+	text := canvas.NewText("", color.White)
+	text.Alignment = fyne.TextAlignCenter
+	text.TextStyle = fyne.TextStyle{Bold: true}
+	badge := container.NewStack(bg, container.NewPadded(text))
+	return container.New(listColumns, code, name, step, due, badge)
+}
+
+func (l *SummaryList) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
+	if id >= len(l.rows) {
+		return
+	}
+	r := l.rows[id]
+	objs := o.(*fyne.Container).Objects
+	objs[0].(*widget.Label).SetText(r.Code)
+	objs[1].(*widget.Label).SetText(r.Name)
+	step := l.ses.stepName(r.Step)
+	if r.State != app.StateOpen {
+		step = l.ses.t("state." + string(r.State))
+	}
+	objs[2].(*widget.Label).SetText(step)
+	objs[3].(*widget.Label).SetText(r.Due.VNString())
+	text, c := l.Badge(r)
+	badge := objs[4].(*fyne.Container)
+	bg := badge.Objects[0].(*canvas.Rectangle)
+	bg.FillColor = theme.Color(c)
+	bg.Refresh()
+	label := badge.Objects[1].(*fyne.Container).Objects[0].(*canvas.Text)
+	label.Text = text
+	label.Color = onColor(c)
+	label.Refresh()
+}
+
+// onColor is the text colour that reads on a badge of colour c.
+func onColor(c fyne.ThemeColorName) color.Color {
+	switch c {
+	case theme.ColorNameError:
+		return theme.Color(theme.ColorNameForegroundOnError)
+	case theme.ColorNameWarning:
+		return theme.Color(theme.ColorNameForegroundOnWarning)
+	case theme.ColorNameSuccess:
+		return theme.Color(theme.ColorNameForegroundOnSuccess)
+	}
+	return theme.Color(theme.ColorNameForeground)
+}

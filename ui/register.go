@@ -1,0 +1,468 @@
+package ui
+
+import (
+	"errors"
+	"io"
+	"strconv"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"bhxhdesk/app"
+	"bhxhdesk/app/calendar"
+)
+
+// RegisterState is what the officer has entered on the registration form; it survives a
+// language switch.
+type RegisterState struct {
+	Form app.RegistrationForm
+	// Touched are the fields the officer has edited; their problems show as they type.
+	Touched map[string]bool
+	// Submitted is set by the first save: from then on every problem shows.
+	Submitted bool
+	// Saved is the dossier just created, shown until the next registration.
+	Saved *app.Dossier
+}
+
+// RegisterScreen is the registration form TK1-TS (tờ khai tham gia BHXH tự nguyện) in the
+// form's order, checked as the officer types (each problem under its field, in the current
+// language), with the contribution quote beside it. Saving creates the dossier
+// (Intake.Register); a possible duplicate asks the officer to confirm another person; a pending
+// dossier of the same personal ID is named. After saving: the dossier code, the appointment and
+// the receipt to print.
+type RegisterScreen struct {
+	ses *session
+	st  RegisterState
+
+	FullName      *widget.Entry
+	Gender        *widget.RadioGroup
+	BirthDate     *widget.Entry
+	Ethnicity     *widget.Select
+	PersonalID    *widget.Entry
+	Phone         *widget.Entry
+	Email         *widget.Entry
+	BirthPlace    *PlacePicker
+	Address       *PlacePicker
+	AddressDetail *widget.Entry
+	OldSICode     *widget.Entry
+	*moneyFields  // [15] income, [16] method and its months
+	IncomeHint    *widget.Label
+	StartMonth    *widget.Entry
+	Group         *widget.Select
+	Requests      *widget.Entry
+	Save          *widget.Button
+	// Problem says why saving failed; Existing opens the pending dossier of the same person.
+	Problem  *widget.Label
+	Existing *widget.Button
+	*fields
+	*quotePanel
+
+	// Duplicates is the open question about possible duplicates, nil when none.
+	Duplicates *DuplicateDialog
+
+	// The saved view.
+	SavedCode   *widget.Label
+	SavedDue    *widget.Label
+	Print       *widget.Button
+	PrintStatus *widget.Label
+	OpenSaved   *widget.Button
+	New         *widget.Button
+
+	genders []string // gender values in radio order
+	content *fyne.Container
+}
+
+// NewRegisterScreen builds the form from a state (zero state: an empty form starting this
+// month, monthly, on the floor income).
+func NewRegisterScreen(ses *session, st RegisterState) *RegisterScreen {
+	s := &RegisterScreen{ses: ses, content: container.NewStack()}
+	s.build(st)
+	return s
+}
+
+// Content is the screen's root object.
+func (s *RegisterScreen) Content() fyne.CanvasObject { return s.content }
+
+// State returns what the officer has entered.
+func (s *RegisterScreen) State() RegisterState {
+	st := s.st
+	st.Form = s.form()
+	return st
+}
+
+func (s *RegisterScreen) build(st RegisterState) {
+	h := s.ses.host
+	s.Save = nil // callbacks fired while building must not check a half-made form
+	if st.Touched == nil {
+		st.Touched = map[string]bool{}
+	}
+	s.st = st
+	f := st.Form
+	if f.StartMonth == "" {
+		f.StartMonth = app.MonthOfDate(calendar.DateOf(h.cfg.Now())).VNString()
+	}
+	s.fields = newFields()
+	s.quotePanel = newQuotePanel(h.cfg)
+
+	entry := func(key, text, placeholder string) *widget.Entry {
+		e := &widget.Entry{Text: text, PlaceHolder: placeholder}
+		e.ExtendBaseWidget(e)
+		e.OnChanged = func(string) { s.edited(key) }
+		return e
+	}
+	s.FullName = entry("full_name", f.FullName, h.t("ui.reg.full_name_placeholder"))
+	s.genders = []string{"male", "female"}
+	s.Gender = widget.NewRadioGroup([]string{h.t("ui.gender.male"), h.t("ui.gender.female")}, nil)
+	s.Gender.Horizontal = true
+	if g, err := app.ParseGender(f.Gender); err == nil {
+		s.Gender.SetSelected(s.Gender.Options[int(g)-1])
+	}
+	s.Gender.OnChanged = func(string) { s.edited("gender") }
+	s.BirthDate = entry("birth_date", f.BirthDate, h.t("ui.reg.birth_date_placeholder"))
+	eth := make([]string, len(h.cfg.Places.Ethnicities))
+	for i, e := range h.cfg.Places.Ethnicities {
+		eth[i] = e.Code + " · " + e.Name
+	}
+	s.Ethnicity = widget.NewSelect(eth, nil)
+	s.Ethnicity.PlaceHolder = h.t("ui.choose")
+	for i, e := range h.cfg.Places.Ethnicities {
+		if e.Code == f.Ethnicity {
+			s.Ethnicity.SetSelectedIndex(i)
+		}
+	}
+	s.Ethnicity.OnChanged = func(string) { s.edited("ethnicity") }
+	s.PersonalID = entry("personal_id", f.PersonalID, h.t("ui.reg.personal_id_placeholder"))
+	s.Phone = entry("phone", f.Phone, "")
+	s.Email = entry("email", f.Email, "")
+	s.BirthPlace = newPlacePicker(h, f.BirthRegistration.Province, f.BirthRegistration.Commune, func(part string) { s.edited("birth_registration." + part) })
+	s.Address = newPlacePicker(h, f.Address.Province, f.Address.Commune, func(part string) { s.edited("address." + part) })
+	s.AddressDetail = entry("address.detail", f.Address.Detail, h.t("ui.reg.detail_placeholder"))
+	s.OldSICode = entry("old_si_code", f.OldSICode, h.t("ui.reg.old_si_code_placeholder"))
+	s.StartMonth = entry("start_month", f.StartMonth, h.t("quote.month_placeholder"))
+	kind, months, _ := strings.Cut(f.Method, ":")
+	s.moneyFields = newMoneyFields(h.cfg, string(f.Income), app.MethodKind(kind), months,
+		func() app.Month { return monthOr(h.cfg, s.StartMonth.Text) }, func() { s.edited("income", "method") })
+	s.IncomeHint = widget.NewLabel("")
+	s.IncomeHint.SizeName = theme.SizeNameCaptionText
+	s.IncomeHint.Wrapping = fyne.TextWrapWord
+	groups := make([]string, len(app.SupportGroups))
+	for i, g := range app.SupportGroups {
+		groups[i] = h.t("group." + string(g))
+	}
+	s.Group = widget.NewSelect(groups, nil)
+	for i, g := range app.SupportGroups {
+		if string(g) == f.SupportGroup || (f.SupportGroup == "" && g == app.Other) {
+			s.Group.SetSelectedIndex(i)
+		}
+	}
+	s.Group.OnChanged = func(string) { s.edited("support_group") }
+	s.Requests = entry("other_requests", f.Requests, "")
+	s.Requests.MultiLine = true
+	s.Requests.Wrapping = fyne.TextWrapWord
+	s.Requests.SetMinRowsVisible(2)
+
+	s.Save = widget.NewButtonWithIcon(h.t("ui.reg.save"), theme.DocumentSaveIcon(), func() { s.save(false) })
+	s.Save.Importance = widget.HighImportance
+	s.Problem = problemLabel()
+	s.Existing = widget.NewButtonWithIcon("", theme.FolderOpenIcon(), nil)
+	s.Existing.Hide()
+
+	fld := func(key, label string, input fyne.CanvasObject) fyne.CanvasObject {
+		return s.add(newField(key, label, input)).object()
+	}
+	pair := func(a, b fyne.CanvasObject) fyne.CanvasObject { return container.NewGridWithColumns(2, a, b) }
+	nationality := widget.NewLabel(h.t("ui.reg.nationality_vn"))
+	money := container.NewVBox(s.incomeRow(), s.IncomeHint)
+	method := container.NewVBox(s.Method, container.NewBorder(nil, nil, widget.NewLabel(h.t("quote.months_label")+":"), nil, s.Months))
+	form := container.NewVBox(
+		heading(h.t("ui.reg.person")),
+		fld("full_name", h.t("field.full_name"), s.FullName),
+		pair(fld("gender", h.t("field.gender"), s.Gender), fld("birth_date", h.t("field.birth_date"), s.BirthDate)),
+		pair(fld("nationality", h.t("field.nationality"), nationality), fld("ethnicity", h.t("field.ethnicity"), s.Ethnicity)),
+		pair(fld("personal_id", h.t("field.personal_id"), s.PersonalID), fld("phone", h.t("field.phone"), s.Phone)),
+		pair(fld("email", h.t("field.email"), s.Email), layout.NewSpacer()),
+		heading(h.t("ui.reg.birth_registration")),
+		pair(fld("birth_registration.province", h.t("field.province"), s.BirthPlace.Province),
+			fld("birth_registration.commune", h.t("field.commune"), s.BirthPlace.Commune)),
+		heading(h.t("ui.reg.address")),
+		pair(fld("address.province", h.t("field.province"), s.Address.Province), fld("address.commune", h.t("field.commune"), s.Address.Commune)),
+		fld("address.detail", h.t("ui.reg.detail"), s.AddressDetail),
+		pair(fld("old_si_code", h.t("field.old_si_code"), s.OldSICode), layout.NewSpacer()),
+		heading(h.t("ui.reg.money")),
+		pair(fld("income", h.t("field.income"), money), fld("method", h.t("field.method"), method)),
+		pair(fld("start_month", h.t("field.start_month"), s.StartMonth), fld("support_group", h.t("field.support_group"), s.Group)),
+		fld("other_requests", h.t("field.other_requests"), s.Requests),
+	)
+	quote := widget.NewCard(h.t("ui.reg.quote"), h.t("quote.subtitle"), s.quotePanel.content())
+	side := container.NewVBox(quote, s.General, s.Problem, s.Existing, s.Save)
+	split := container.NewHSplit(container.NewVScroll(container.NewPadded(form)), container.NewVScroll(side))
+	split.Offset = 0.62
+	s.content.Objects = []fyne.CanvasObject{split}
+
+	if st.Saved != nil {
+		s.content.Objects = []fyne.CanvasObject{s.savedView(*st.Saved)}
+	}
+	s.content.Refresh()
+	s.check()
+}
+
+// form reads the widgets into a TK1-TS as typed.
+func (s *RegisterScreen) form() app.RegistrationForm {
+	f := app.RegistrationForm{
+		FullName: s.FullName.Text, BirthDate: s.BirthDate.Text, Nationality: "VN", PersonalID: s.PersonalID.Text,
+		OldSICode: s.OldSICode.Text, Phone: s.Phone.Text, Email: s.Email.Text, Income: app.Amount(s.Income.Text),
+		Method: s.methodText(), StartMonth: s.StartMonth.Text, Requests: s.Requests.Text,
+	}
+	for i, o := range s.Gender.Options {
+		if s.Gender.Selected == o {
+			f.Gender = s.genders[i]
+		}
+	}
+	if i := s.Ethnicity.SelectedIndex(); i >= 0 {
+		f.Ethnicity = s.ses.cfg.Places.Ethnicities[i].Code
+	}
+	f.BirthRegistration.Province, f.BirthRegistration.Commune = s.BirthPlace.Codes()
+	f.Address.Province, f.Address.Commune = s.Address.Codes()
+	f.Address.Detail = s.AddressDetail.Text
+	if i := s.Group.SelectedIndex(); i >= 0 {
+		f.SupportGroup = string(app.SupportGroups[i])
+	}
+	return f
+}
+
+// edited records that the officer changed fields, then checks the form again.
+func (s *RegisterScreen) edited(keys ...string) {
+	if s.Save == nil {
+		return // still building
+	}
+	for _, k := range keys {
+		s.st.Touched[k] = true
+	}
+	s.ses.touch()
+	s.check()
+}
+
+// check validates the form and quotes it: a field shows its problems once it has been edited
+// or filled in, every field after the first save.
+func (s *RegisterScreen) check() int {
+	f := s.form()
+	_, err := s.ses.intake.Validator.Validate(f)
+	values := formValues(f)
+	n := s.show(s.ses.cfg, err, func(key string) bool {
+		return s.st.Submitted || s.st.Touched[key] || strings.TrimSpace(values[key]) != ""
+	})
+	s.syncMonths()
+	s.IncomeHint.SetText(s.incomeHint())
+	s.requote(f)
+	return n
+}
+
+// requote quotes what the form says, as the registration will: the declared group and, for
+// an ethnic minority, that group too; the local support of the address's province.
+func (s *RegisterScreen) requote(f app.RegistrationForm) {
+	tn, err := s.income()
+	var q app.Quote
+	if err == nil {
+		var m app.Month
+		m, err = app.ParseMonth(strings.TrimSpace(f.StartMonth))
+		if err != nil {
+			err = &app.Error{Kind: app.Invalid, Code: "month_format", Field: "start_month"}
+		}
+		var method app.Method
+		if err == nil {
+			method, err = s.method()
+		}
+		if err == nil {
+			reg := app.Registration{SupportGroup: app.Other, Ethnicity: f.Ethnicity}
+			if g, gerr := app.ParseSupportGroup(f.SupportGroup); gerr == nil {
+				reg.SupportGroup = g
+			}
+			q, err = s.ses.cfg.Rules.Quote(app.QuoteRequest{Income: tn, Method: method, Groups: reg.SupportGroups(), Month: m, Province: f.Address.Province})
+		}
+	}
+	s.quotePanel.paint(q, err)
+}
+
+// formValues are the form's texts by problem key.
+func formValues(f app.RegistrationForm) map[string]string {
+	return map[string]string{
+		"full_name": f.FullName, "gender": f.Gender, "birth_date": f.BirthDate, "nationality": f.Nationality,
+		"ethnicity": f.Ethnicity, "personal_id": f.PersonalID, "phone": f.Phone, "email": f.Email,
+		"birth_registration.province": f.BirthRegistration.Province, "birth_registration.commune": f.BirthRegistration.Commune,
+		"address.province": f.Address.Province, "address.commune": f.Address.Commune, "address.detail": f.Address.Detail,
+		"old_si_code": f.OldSICode, "income": string(f.Income), "method": f.Method, "start_month": f.StartMonth,
+		"support_group": f.SupportGroup, "other_requests": f.Requests,
+	}
+}
+
+// save registers the form; notDuplicate confirms that the possible duplicates shown are other
+// people.
+func (s *RegisterScreen) save(notDuplicate bool) {
+	if s.Save.Disabled() {
+		return
+	}
+	s.st.Submitted = true
+	setText(s.Problem, "")
+	s.Existing.Hide()
+	if n := s.check(); n > 0 {
+		setText(s.Problem, s.ses.t("ui.reg.fix", "count", strconv.Itoa(n)))
+		return
+	}
+	req := app.RegisterRequest{Form: s.form(), NotDuplicate: notDuplicate}
+	s.Save.Disable()
+	var (
+		res app.RegisterResult
+		err error
+	)
+	ses := s.ses
+	s.ses.run(func() { res, err = ses.intake.Register(ses.sess, req) }, func() {
+		s.Save.Enable()
+		s.saved(res, err)
+	})
+}
+
+func (s *RegisterScreen) saved(res app.RegisterResult, err error) {
+	var ae *app.Error
+	switch {
+	case err == nil:
+		d := res.Dossier
+		s.st.Saved = &d
+		s.content.Objects = []fyne.CanvasObject{s.savedView(d)}
+		s.content.Refresh()
+	case errors.As(err, &ae) && ae.Code == "possible_duplicate":
+		s.askDuplicates(res.PossibleDuplicates)
+	case errors.As(err, &ae) && ae.Code == "duplicate_personal_id":
+		code := ae.Args["code"]
+		setText(s.Problem, s.ses.message(err))
+		s.Existing.SetText(s.ses.t("ui.reg.open_existing", "code", code))
+		s.Existing.OnTapped = func() { s.ses.open(code) }
+		s.Existing.Show()
+	case app.KindOf(err) == app.Invalid:
+		n := s.show(s.ses.cfg, err, nil)
+		setText(s.Problem, s.ses.t("ui.reg.fix", "count", strconv.Itoa(n)))
+	default:
+		setText(s.Problem, s.ses.message(err))
+	}
+}
+
+// DuplicateDialog asks whether the person being registered is another person than the
+// dossiers with the same folded name and birth date (người khác) before saving.
+type DuplicateDialog struct {
+	Candidates []app.Summary
+	Rows       *widget.Label
+	Confirm    *widget.Button
+	Cancel     *widget.Button
+	pop        *widget.PopUp
+}
+
+func (s *RegisterScreen) askDuplicates(candidates []app.Summary) {
+	t := s.ses.t
+	var rows []string
+	for _, c := range candidates {
+		rows = append(rows, t("ui.dup.row", "code", c.Code, "name", c.Name, "birth", birthText(c.BirthDate),
+			"id", c.PersonalID, "state", t("state."+string(c.State))))
+	}
+	d := &DuplicateDialog{Candidates: candidates, Rows: widget.NewLabel(strings.Join(rows, "\n"))}
+	d.Rows.Wrapping = fyne.TextWrapWord
+	intro := widget.NewLabel(t("ui.dup.intro", "count", strconv.Itoa(len(candidates))))
+	intro.Wrapping = fyne.TextWrapWord
+	d.Confirm = widget.NewButtonWithIcon(t("ui.dup.confirm"), theme.ConfirmIcon(), func() {
+		s.closeDuplicates()
+		s.save(true)
+	})
+	d.Confirm.Importance = widget.WarningImportance
+	d.Cancel = widget.NewButtonWithIcon(t("ui.cancel"), theme.CancelIcon(), s.closeDuplicates)
+	s.Duplicates = d
+	body := container.NewVBox(intro, d.Rows, container.NewHBox(layout.NewSpacer(), d.Cancel, d.Confirm))
+	d.pop = s.ses.modal(t("ui.dup.title"), body, 640)
+}
+
+func (s *RegisterScreen) closeDuplicates() {
+	if s.Duplicates != nil && s.Duplicates.pop != nil {
+		s.Duplicates.pop.Hide()
+	}
+	s.Duplicates = nil
+}
+
+// birthText shows a birth date as Vietnamese forms print it.
+func birthText(iso string) string {
+	if b, err := app.ParseBirthDate(iso); err == nil {
+		return b.VNString()
+	}
+	return iso
+}
+
+// savedView is what follows a registration: the dossier code, the appointment, what the citizen
+// pays, and the receipt to print.
+func (s *RegisterScreen) savedView(d app.Dossier) fyne.CanvasObject {
+	t := s.ses.t
+	s.SavedCode = widget.NewLabelWithStyle(d.Code, fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
+	s.SavedCode.SizeName = theme.SizeNameHeadingText
+	s.SavedDue = widget.NewLabelWithStyle(t("ui.reg.due", "date", d.Due.VNString()), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	pay := widget.NewLabel(t("ui.reg.payable", "amount", d.Quote.Payable.String(), "date", d.Quote.Deadline.VNString()))
+	name := widget.NewLabel(d.Form.FullName + " · " + d.Form.PersonalID)
+	s.PrintStatus = widget.NewLabel("")
+	s.PrintStatus.Wrapping = fyne.TextWrapWord
+	s.PrintStatus.Hide()
+	s.Print = widget.NewButtonWithIcon(t("ui.receipt.print"), theme.DocumentPrintIcon(), nil)
+	s.Print.OnTapped = func() { s.ses.printReceipt(d.Code, s.Print, s.PrintStatus) }
+	s.Print.Importance = widget.HighImportance
+	s.OpenSaved = widget.NewButtonWithIcon(t("ui.reg.open_saved"), theme.FolderOpenIcon(), func() { s.ses.open(d.Code) })
+	s.New = widget.NewButtonWithIcon(t("ui.reg.new"), theme.ContentAddIcon(), func() { s.build(RegisterState{}) })
+	if !s.ses.can(app.PermReceipt) {
+		s.Print.Hide()
+	}
+	body := container.NewVBox(
+		container.NewHBox(widget.NewIcon(theme.ConfirmIcon()), heading(t("ui.reg.saved"))),
+		widget.NewLabel(t("ui.reg.code")), s.SavedCode, name, s.SavedDue, pay, widget.NewSeparator(),
+		container.NewHBox(s.Print, s.OpenSaved, s.New), s.PrintStatus)
+	return container.NewVScroll(centered(720, container.NewVBox(widget.NewCard(t("ui.reg.saved_title"), "", body))))
+}
+
+// printReceipt asks where to save a dossier's receipt, then writes the PDF off the UI thread and
+// reports where it went (or why it failed) in status.
+func (s *session) printReceipt(code string, button *widget.Button, status *widget.Label) {
+	s.saveAs(code+".pdf", func(w io.WriteCloser, err error) {
+		if err != nil {
+			status.Importance = widget.DangerImportance
+			setText(status, s.msg(err))
+			return
+		}
+		if w == nil {
+			return // cancelled
+		}
+		button.Disable()
+		lang := s.cfg.Lang
+		var werr error
+		s.run(func() {
+			werr = s.cfg.Office.WriteReceipt(s.sess, code, lang, w)
+			if cerr := w.Close(); werr == nil {
+				werr = cerr
+			}
+		}, func() {
+			button.Enable()
+			if werr != nil {
+				status.Importance = widget.DangerImportance
+				setText(status, s.message(werr))
+				return
+			}
+			status.Importance = widget.SuccessImportance
+			setText(status, s.t("ui.receipt.saved", "file", writerName(w)))
+		})
+	})
+}
+
+// writerName is where a writer writes, when it can say.
+func writerName(w io.Writer) string {
+	switch v := w.(type) {
+	case interface{ URI() fyne.URI }:
+		return v.URI().Path()
+	case interface{ Name() string }:
+		return v.Name()
+	}
+	return ""
+}

@@ -1,0 +1,94 @@
+package ui
+
+import (
+	"errors"
+	"io"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"bhxhdesk/app"
+)
+
+// host is what every screen needs of whatever shows it: the configuration (language,
+// catalogue, reference data), a way to run work off the UI thread, the window for dialogs and
+// a way to ask where to save a file.
+type host struct {
+	cfg *Config
+	// run does work in a goroutine, then paint on the UI thread.
+	run    func(work, paint func())
+	window func() fyne.Window
+	saveAs func(name string, done func(io.WriteCloser, error))
+}
+
+func (h *host) t(key string, args ...string) string { return h.cfg.Catalog.T(h.cfg.Lang, key, args...) }
+
+// msg is an error in words for the officer, in the current language.
+func (h *host) msg(err error) string { return h.cfg.Catalog.Message(h.cfg.Lang, err) }
+
+// modal shows a dialog over the window: a title above body, width wide. It returns the pop-up
+// to hide, nil when there is no window. (Fyne's dialog package needs a module this build does
+// not pin, so dialogs are modal pop-ups.)
+func (h *host) modal(title string, body fyne.CanvasObject, width float32) *widget.PopUp {
+	w := h.window()
+	if w == nil {
+		return nil
+	}
+	content := container.NewVBox(heading(title), widget.NewSeparator(), body)
+	pop := widget.NewModalPopUp(container.New(minWidth{width}, container.NewPadded(content)), w.Canvas())
+	pop.Show()
+	return pop
+}
+
+// alert shows a message in a dialog with an OK button.
+func (h *host) alert(text string) {
+	msg := widget.NewLabel(text)
+	msg.Wrapping = fyne.TextWrapWord
+	var pop *widget.PopUp
+	ok := widget.NewButtonWithIcon(h.t("ui.ok"), theme.ConfirmIcon(), func() {
+		if pop != nil {
+			pop.Hide()
+		}
+	})
+	pop = h.modal(h.t("ui.notice"), container.NewVBox(msg, container.NewHBox(layout.NewSpacer(), ok)), 480)
+}
+
+// session is what the signed-in screens use: the intake service and the officer's session,
+// and how their host shows the unlock overlay and opens a dossier.
+type session struct {
+	*host
+	intake   *app.Intake
+	sess     *app.Session
+	onLocked func()
+	open     func(code string)
+}
+
+// can reports whether the signed-in role holds p.
+func (s *session) can(p app.Permission) bool { return s.sess.User.Role.Can(p) }
+
+// message is an error in words; a session that locked while idle also brings up the unlock
+// overlay.
+func (s *session) message(err error) string {
+	var ae *app.Error
+	if errors.As(err, &ae) && ae.Code == "session_locked" && s.onLocked != nil {
+		s.onLocked()
+	}
+	return s.msg(err)
+}
+
+// touch records the officer's activity (typing counts), so an officer filling in a long form
+// is not locked out.
+func (s *session) touch() { s.sess.Touch() }
+
+// stepName is the name of a step of the office's workflow, in the current language.
+func (s *session) stepName(id string) string {
+	for _, st := range s.intake.Workflows.For(s.sess.Office.Province).Steps {
+		if st.ID == id {
+			return st.Name(s.cfg.Lang)
+		}
+	}
+	return id
+}
