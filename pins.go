@@ -7,6 +7,7 @@ package main
 
 import (
 	_ "codeberg.org/go-pdf/fpdf"
+	_ "fyne.io/fyne/v2/dialog"
 	_ "github.com/boombuler/barcode"
 	_ "github.com/makiuchi-d/gozxing"
 	_ "github.com/xuri/excelize/v2"
