@@ -65,8 +65,12 @@ func (m Month) VNString() string { return fmt.Sprintf("%02d/%04d", int(m.Mon()),
 // MarshalText encodes as YYYY-MM.
 func (m Month) MarshalText() ([]byte, error) { return []byte(m.String()), nil }
 
-// UnmarshalText decodes YYYY-MM.
+// UnmarshalText decodes YYYY-MM; "0000-01", the zero Month's text, reads back as zero.
 func (m *Month) UnmarshalText(b []byte) error {
+	if string(b) == "0000-01" {
+		*m = 0
+		return nil
+	}
 	v, err := ParseMonth(string(b))
 	if err != nil {
 		return err

@@ -1,0 +1,229 @@
+package central_test
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/json"
+	"encoding/pem"
+	"math/big"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"bhxhdesk/app"
+	"bhxhdesk/assets"
+	"bhxhdesk/central"
+)
+
+var ref = assets.MustLoad()
+
+type server struct {
+	svc   *central.Service
+	url   string
+	store *central.BadgerStore
+}
+
+func newServer(t *testing.T) *server {
+	t.Helper()
+	store, err := central.OpenBadger(t.TempDir(), "")
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = store.Close() })
+	svc := &central.Service{Store: store}
+	ln, err := central.Listen(central.ListenConfig{Addr: "127.0.0.1:0"})
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() { _ = central.Serve(ctx, ln, (&central.Server{Service: svc, Catalog: ref.Catalog}).Handler()) }()
+	t.Cleanup(cancel)
+	return &server{svc: svc, url: "http://" + ln.Addr().String(), store: store}
+}
+
+func (s *server) client(t *testing.T, office, device string) *central.Client {
+	t.Helper()
+	_, tok, err := s.svc.Enroll(context.Background(), office, device, central.RoleDesk)
+	require.NoError(t, err)
+	c, err := central.NewClient(central.ClientConfig{BaseURL: s.url, Token: tok})
+	require.NoError(t, err)
+	return c
+}
+
+func dossierOp(t *testing.T, office, code, pid string, seq uint64) app.Op {
+	t.Helper()
+	m := app.MonthOf(2026, time.January)
+	d := app.Dossier{Code: code, Office: office, Version: 1, State: app.StateOpen, Step: "check", Quote: app.Quote{FromMonth: m, ToMonth: m},
+		Form: app.RegistrationForm{FullName: "Nguyễn Thị Hồng Ánh", Gender: "female", BirthDate: "1990-05-17", PersonalID: pid}}
+	b, err := json.Marshal(d)
+	require.NoError(t, err)
+	return app.Op{OpID: app.NewUUIDv7(time.Now()), DeviceSeq: seq, HLC: seq, Kind: "dossier.create", EntityID: code, Payload: b}
+}
+
+func TestEveryRequestIsAuthenticatedAndScopedToTheOffice(t *testing.T) {
+	s := newServer(t)
+	a, b := s.client(t, "01001", "k7"), s.client(t, "48001", "d1")
+	ctx := context.Background()
+
+	op := dossierOp(t, "01001", "01001-260105-K70001", "001190012345", 1)
+	res, err := a.Push(ctx, []app.Op{op})
+	require.NoError(t, err)
+	assert.Equal(t, app.OpApplied, res[0].Status, "%+v", res[0])
+	assert.NotEmpty(t, res[0].Assigned["central_received"])
+
+	// The same operation again: the stored result, marked duplicate; another payload under the
+	// same id is refused.
+	res, err = a.Push(ctx, []app.Op{op})
+	require.NoError(t, err)
+	assert.Equal(t, app.OpDuplicate, res[0].Status)
+	forged := op
+	forged.Payload = []byte(strings.Replace(string(op.Payload), "Hồng", "Hoa", 1))
+	res, err = a.Push(ctx, []app.Op{forged})
+	require.NoError(t, err)
+	assert.Equal(t, app.OpRejected, res[0].Status)
+	assert.Equal(t, "op_id_reused", res[0].Reason)
+
+	// Another office may not create or change the first one's dossiers.
+	res, err = b.Push(ctx, []app.Op{dossierOp(t, "01001", "01001-260105-K70002", "001190012346", 1)})
+	require.NoError(t, err)
+	assert.Equal(t, app.OpRejected, res[0].Status)
+	assert.Equal(t, "not_your_office", res[0].Reason)
+	ev, _ := json.Marshal(map[string]any{"event": app.Event{Action: app.ActAdvance}, "state": "open", "step": "finance", "version": 2})
+	res, err = b.Push(ctx, []app.Op{{OpID: app.NewUUIDv7(time.Now()), DeviceSeq: 2, Kind: "dossier.event", EntityID: op.EntityID, BaseVersion: 1, Payload: ev}})
+	require.NoError(t, err)
+	assert.Equal(t, "not_your_office", res[0].Reason)
+	// A change based on an old version is a conflict with the server's version.
+	res, err = a.Push(ctx, []app.Op{{OpID: app.NewUUIDv7(time.Now()), DeviceSeq: 3, Kind: "dossier.event", EntityID: op.EntityID, BaseVersion: 7, Payload: ev}})
+	require.NoError(t, err)
+	assert.Equal(t, app.OpConflict, res[0].Status)
+	assert.Equal(t, 1, res[0].ServerVersion)
+
+	// A wrong or missing token gets nothing.
+	bad, err := central.NewClient(central.ClientConfig{BaseURL: s.url, Token: "không-đúng"})
+	require.NoError(t, err)
+	_, err = bad.Pull(ctx, 0, 10)
+	assert.Equal(t, app.Forbidden, app.KindOf(err))
+	resp, err := http.Get(s.url + central.PathPull)
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusUnauthorized, resp.StatusCode)
+
+	// Each office pulls its own changes and the ones for everyone, not the others'.
+	_, err = s.svc.PostVouchers(ctx, []app.VoucherInput{{ReceiptNo: "KT-1", PersonalID: "001190012345", FullName: "Nguyễn Thị Hồng Ánh",
+		Amount: "264000", PaidOn: "2026-01-06", FromMonth: "2026-01", Months: 1}})
+	require.NoError(t, err)
+	require.NoError(t, s.svc.PublishFile(ctx, app.RuleFile{Path: "calendar/2028.json", Data: []byte(`{"year":2028}`)}))
+	pa, err := a.Pull(ctx, 0, 100)
+	require.NoError(t, err)
+	pb, err := b.Pull(ctx, 0, 100)
+	require.NoError(t, err)
+	kinds := func(p app.Page) []string {
+		var out []string
+		for _, c := range p.Changes {
+			out = append(out, c.Kind)
+		}
+		return out
+	}
+	assert.Equal(t, []string{app.ChangeVoucher, app.ChangeRuleFile}, kinds(pa))
+	assert.Equal(t, []string{app.ChangeRuleFile}, kinds(pb))
+	assert.Equal(t, pa.Cursor, pb.Cursor, "both are at the end of the log")
+	again, err := a.Pull(ctx, pa.Cursor, 100)
+	require.NoError(t, err)
+	assert.Empty(t, again.Changes)
+}
+
+func TestPlainHTTPOnlyOnLoopbackAndTLS13WithClientCertificates(t *testing.T) {
+	_, err := central.Listen(central.ListenConfig{Addr: "0.0.0.0:0"})
+	require.Error(t, err, "plain HTTP off loopback is refused")
+	_, err = central.NewClient(central.ClientConfig{BaseURL: "http://10.0.0.5:8080", Token: "x"})
+	assert.Equal(t, "central_needs_tls", err.(*app.Error).Code)
+
+	dir := t.TempDir()
+	caCert, caKey := makeCA(t)
+	writePEM(t, filepath.Join(dir, "ca.pem"), "CERTIFICATE", caCert.Raw)
+	serverCert, serverKey := makeLeaf(t, caCert, caKey, "127.0.0.1", x509.ExtKeyUsageServerAuth)
+	writePEM(t, filepath.Join(dir, "server.pem"), "CERTIFICATE", serverCert)
+	writeKey(t, filepath.Join(dir, "server.key"), serverKey)
+	clientCert, clientKey := makeLeaf(t, caCert, caKey, "desk-01001", x509.ExtKeyUsageClientAuth)
+	writePEM(t, filepath.Join(dir, "client.pem"), "CERTIFICATE", clientCert)
+	writeKey(t, filepath.Join(dir, "client.key"), clientKey)
+
+	store, err := central.OpenBadger(t.TempDir(), "")
+	require.NoError(t, err)
+	defer store.Close()
+	svc := &central.Service{Store: store}
+	_, tok, err := svc.Enroll(context.Background(), "01001", "k7", central.RoleDesk)
+	require.NoError(t, err)
+	ln, err := central.Listen(central.ListenConfig{Addr: "127.0.0.1:0", CertFile: filepath.Join(dir, "server.pem"),
+		KeyFile: filepath.Join(dir, "server.key"), ClientCAFile: filepath.Join(dir, "ca.pem")})
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() { _ = central.Serve(ctx, ln, (&central.Server{Service: svc}).Handler()) }()
+	url := "https://" + ln.Addr().String()
+
+	withCert, err := central.NewClient(central.ClientConfig{BaseURL: url, Token: tok, CAFile: filepath.Join(dir, "ca.pem"),
+		CertFile: filepath.Join(dir, "client.pem"), KeyFile: filepath.Join(dir, "client.key")})
+	require.NoError(t, err)
+	_, err = withCert.Pull(ctx, 0, 10)
+	require.NoError(t, err)
+
+	noCert, err := central.NewClient(central.ClientConfig{BaseURL: url, Token: tok, CAFile: filepath.Join(dir, "ca.pem")})
+	require.NoError(t, err)
+	_, err = noCert.Pull(ctx, 0, 10)
+	assert.Equal(t, app.Unavailable, app.KindOf(err), "no client certificate, no connection")
+
+	conn, err := tls.Dial("tcp", ln.Addr().String(), &tls.Config{InsecureSkipVerify: true, MaxVersion: tls.VersionTLS12})
+	if err == nil {
+		err = conn.Handshake()
+		conn.Close()
+	}
+	assert.Error(t, err, "TLS 1.2 is refused")
+}
+
+func makeCA(t *testing.T) (*x509.Certificate, *ecdsa.PrivateKey) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	require.NoError(t, err)
+	tpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "BHXH test CA"}, IsCA: true,
+		BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign, NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour)}
+	der, err := x509.CreateCertificate(rand.Reader, tpl, tpl, &key.PublicKey, key)
+	require.NoError(t, err)
+	cert, err := x509.ParseCertificate(der)
+	require.NoError(t, err)
+	return cert, key
+}
+
+func makeLeaf(t *testing.T, ca *x509.Certificate, caKey *ecdsa.PrivateKey, name string, usage x509.ExtKeyUsage) ([]byte, *ecdsa.PrivateKey) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	require.NoError(t, err)
+	tpl := &x509.Certificate{SerialNumber: big.NewInt(time.Now().UnixNano()), Subject: pkix.Name{CommonName: name},
+		ExtKeyUsage: []x509.ExtKeyUsage{usage}, KeyUsage: x509.KeyUsageDigitalSignature, NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour)}
+	if ip := net.ParseIP(name); ip != nil {
+		tpl.IPAddresses = []net.IP{ip}
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tpl, ca, &key.PublicKey, caKey)
+	require.NoError(t, err)
+	return der, key
+}
+
+func writePEM(t *testing.T, path, kind string, der []byte) {
+	t.Helper()
+	require.NoError(t, os.WriteFile(path, pem.EncodeToMemory(&pem.Block{Type: kind, Bytes: der}), 0o600))
+}
+
+func writeKey(t *testing.T, path string, key *ecdsa.PrivateKey) {
+	t.Helper()
+	der, err := x509.MarshalECPrivateKey(key)
+	require.NoError(t, err)
+	writePEM(t, path, "EC PRIVATE KEY", der)
+}
