@@ -73,10 +73,6 @@ func Covers(w io.Writer, covers []CoverData) error {
 	if err != nil {
 		return fmt.Errorf("covers: %w", err)
 	}
-	codes, err := qrPNGs(covers)
-	if err != nil {
-		return fmt.Errorf("covers: %w", err)
-	}
 	doc, err := newDoc(covers[0].Printed)
 	if err != nil {
 		return fmt.Errorf("covers: %w", err)
@@ -92,14 +88,21 @@ func Covers(w io.Writer, covers []CoverData) error {
 	doc.SetSubject(first.t("cover_pdf.subject"), true)
 	doc.SetAuthor(covers[0].Office.Agency, true)
 	doc.SetLang(langOf(covers[0].Lang))
-	pr := &printer{doc: doc, tpls: map[string]fpdf.Template{}, heights: map[string]float64{}}
+
+	codes := startQRCodes(covers)
+	defer codes.stop()
+	pr := &printer{doc: doc, shared: len(covers) > 1, tpls: map[string]fpdf.Template{}, bodies: map[string]bodyGeometry{}}
 	var current *CoverData
 	doc.SetFooterFunc(func() { pr.footer(current.Office) })
 	for i := range covers {
+		png, err := codes.get(i)
+		if err != nil {
+			return fmt.Errorf("cover %d: %w", i+1, err)
+		}
 		doc.AddPage() // prints the previous page's footer: change current only after it
 		current = &covers[i]
 		lb := coverLabels(cat, current.Lang)
-		pr.page(lb, current, i, codes[i])
+		pr.page(lb, current, i, png)
 		if current.Provisional {
 			if err := pr.watermark(lb.t("cover_pdf.watermark")); err != nil {
 				return fmt.Errorf("covers: %w", err)
@@ -152,67 +155,71 @@ var (
 	markFaint = color.RGBA{R: 244, G: 205, B: 205, A: 255}
 )
 
-// printer draws the pages of one document. The parts of a page that are the same on every
-// cover of a language or office (the table's labels and rules, the seal's caption, the
-// signature block, the footer) are drawn once as templates (PDF form XObjects) and placed on
-// each page: a batch of 1,000 covers then holds them once instead of 1,000 times.
+// printer draws the pages of one document. A page is the heading, then a body in two layers:
+// what is the same on every cover of a language, office and status (titles, labels and rules,
+// the seal's caption, the signature block) and the cover's own values drawn over it. In a batch
+// the first layer is drawn once as a template (a PDF form XObject) and placed on each page, so
+// 1,000 covers hold it once instead of 1,000 times; so are the footer and the watermark. A
+// single cover, or a page whose values wrap, draws everything in place.
 type printer struct {
-	doc     *fpdf.Fpdf
-	tpls    map[string]fpdf.Template
-	heights map[string]float64 // height of the template with the same key, in mm
+	doc    *fpdf.Fpdf
+	shared bool // draw the common layers as templates
+	tpls   map[string]fpdf.Template
+	bodies map[string]bodyGeometry // where each body template put things
 }
 
-// template returns the template under key, drawing it with draw (in a w × h mm area, origin at
-// its top-left corner) the first time. draw returns the height it used.
-func (pr *printer) template(key string, w, h float64, draw func(t *fpdf.Fpdf) float64) (fpdf.Template, float64) {
-	if tpl, ok := pr.tpls[key]; ok {
-		return tpl, pr.heights[key]
+// bodyGeometry is where the body's parts lie, in mm from the body's top-left corner.
+type bodyGeometry struct {
+	rows           []float64 // top of each table row
+	heights        []float64 // height of each table row
+	seal, sign     float64   // top of the seal block and of the signature block
+	labelW, valueW float64   // the table's columns
+	bottom         float64
+}
+
+// coverRow is one line of the data table.
+type coverRow struct {
+	label, value string
+	bold         bool
+}
+
+func coverRows(lb coverText, c *CoverData) []coverRow {
+	rows := []coverRow{
+		{lb.t("cover_pdf.book_number"), c.BookNumber, true},
+		{lb.t("cover_pdf.full_name"), app.UpperName(c.FullName), true},
+		{lb.t("cover_pdf.birth_date"), c.BirthDate, false},
+		{lb.t("cover_pdf.gender"), c.Gender, false},
+		{lb.t("cover_pdf.nationality"), c.Nationality, false},
+		{lb.t("cover_pdf.ethnicity"), c.Ethnicity, false},
+		{lb.t("cover_pdf.personal_id"), c.PersonalID, false},
+		{lb.t("cover_pdf.birth_place"), c.BirthPlace, false},
+		{lb.t("cover_pdf.office"), officeName(c.Office), false},
+		{lb.t("cover_pdf.issued"), issuedDate(c.Issued), false},
 	}
-	var used float64
-	// The form's box has a millimetre more on every side, so that rules drawn on the edges are
-	// not clipped: the drawing is shifted by (1, 1) and place shifts it back.
-	tpl := pr.doc.CreateTemplateCustom(fpdf.PointType{}, fpdf.SizeType{Wd: w + 2, Ht: h + 2}, func(t *fpdf.Tpl) {
-		t.SetAutoPageBreak(false, 0)
-		t.SetMargins(0, 0, 2) // the content width is w
-		t.SetCellMargin(0)
-		// A form inherits the page's graphics state where it is placed: state its own font
-		// and colours, which the library would otherwise leave out as "unchanged".
-		t.SetFont(fontFamily, "", bodySize)
-		t.SetTextColor(0, 0, 0)
-		t.SetFillColor(0, 0, 0)
-		t.SetDrawColor(0, 0, 0)
-		t.SetLineWidth(0.2)
-		t.TransformBegin()
-		t.TransformTranslate(1, 1)
-		used = draw(&t.Fpdf)
-		t.TransformEnd()
-	})
-	pr.tpls[key], pr.heights[key] = tpl, used
-	return tpl, used
+	for i := range rows {
+		if strings.TrimSpace(rows[i].value) == "" {
+			rows[i].value = blank
+		}
+	}
+	return rows
 }
 
-// block places at the cursor, across the content width, a template of paragraphs that flow
-// down from its top (drawn by draw the first time), and moves the cursor below it.
-func (pr *printer) block(key string, cw float64, draw func(t *fpdf.Fpdf)) {
-	l, _, _, _ := pr.doc.GetMargins()
-	y := pr.doc.GetY()
-	tpl, h := pr.template(key, cw, 120, func(t *fpdf.Fpdf) float64 {
-		t.SetXY(0, 0)
-		draw(t)
-		return t.GetY()
-	})
-	pr.place(tpl, l, y)
-	pr.doc.SetXY(l, y+h)
-}
+// Table geometry: cell padding and line height in mm.
+const (
+	cellPad  = 2.5
+	rowLine  = 5.6
+	rowSolo  = rowLine + 2*cellPad - 1 // a row of one line
+	labelMax = 0.45                    // the label column takes at most this share of the width
+)
 
-// place draws a template of pr.template with its drawing's top-left corner at (x, y).
-func (pr *printer) place(tpl fpdf.Template, x, y float64) {
-	_, size := tpl.Size()
-	pr.doc.UseTemplateScaled(tpl, fpdf.PointType{X: x - 1, Y: y - 1}, size)
-}
+// Seal block geometry: the text column starts right of the code.
+const (
+	sealTextX = qrSize + 5
+	sealLineH = 5.5
+)
 
 // page prints one confirmation on the current, empty page.
-func (pr *printer) page(lb coverText, c *CoverData, i int, code []byte) {
+func (pr *printer) page(lb coverText, c *CoverData, i int, png []byte) {
 	doc := pr.doc
 	if c.Reprint > 0 {
 		_, top, _, _ := doc.GetMargins()
@@ -222,87 +229,273 @@ func (pr *printer) page(lb coverText, c *CoverData, i int, code []byte) {
 	}
 	heading(doc, lb.labels, c.Office, lb.t("cover_pdf.number")+": "+c.BookNumber, c.Issued)
 	l, _, _, _ := doc.GetMargins()
+	y0 := doc.GetY()
 	cw := contentWidth(doc)
-	pr.block("title/"+string(lb.lang), cw, func(t *fpdf.Fpdf) {
-		title(t, lb.t("cover_pdf.title"))
-		t.SetY(t.GetY() - 4)
-		t.SetFont(fontFamily, "", 12)
-		t.MultiCell(cw, 6, lb.t("cover_pdf.subtitle"), "", "C", false)
-		t.Ln(4)
-	})
-	if c.Provisional {
-		pr.block("provisional/"+string(lb.lang), cw, func(t *fpdf.Fpdf) { provisionalBanner(t, lb) })
+
+	// Wrap the labels and values in their columns.
+	rows := coverRows(lb, c)
+	useFont(doc, "", bodySize)
+	lw := 0.0
+	for _, r := range rows {
+		lw = max(lw, doc.GetStringWidth(r.label))
 	}
-	pr.block("intro/"+string(lb.lang)+"/"+c.Office.Agency, cw, func(t *fpdf.Fpdf) {
-		line(t, lb.t("cover_pdf.intro", "agency", c.Office.Agency))
-		t.Ln(2)
-	})
-	doc.SetX(l)
-	pr.table(lb, c)
-	doc.Ln(5)
-	pr.seal(lb, c, i, code)
-	doc.Ln(5)
-	pr.signature(lb, c)
+	lw = min(lw+2*cellPad+1, cw*labelMax)
+	vw := cw - lw
+	labelLines := make([][]string, len(rows))
+	valueLines := make([][]string, len(rows))
+	heights := make([]float64, len(rows))
+	solo := true
+	for i, r := range rows {
+		useFont(doc, "", bodySize)
+		labelLines[i] = doc.SplitText(r.label, lw-2*cellPad)
+		useFont(doc, boldStyle(r.bold), bodySize)
+		valueLines[i] = doc.SplitText(r.value, vw-2*cellPad)
+		n := max(len(labelLines[i]), len(valueLines[i]))
+		heights[i] = float64(n)*rowLine + 2*cellPad - 1
+		solo = solo && n == 1
+	}
+
+	draw := func(t *fpdf.Fpdf) bodyGeometry {
+		return drawBody(t, lb, c.Office, c.Provisional, cw, lw, vw, labelLines, heights)
+	}
+	var g bodyGeometry
+	if pr.shared && solo {
+		key := "body/" + string(lb.lang) + "/" + c.Office.Agency + "/" + strconv.FormatBool(c.Provisional)
+		g = pr.template(key, l, y0, cw, draw)
+	} else {
+		g = pr.inPlace(l, y0, cw, draw)
+	}
+
+	// The cover's own values over the body.
+	for i, r := range rows {
+		drawRow(doc, l, y0+g.rows[i], g.labelW, g.valueW, g.heights[i], nil, valueLines[i], r.bold)
+	}
+	sy := y0 + g.seal
+	name := "qr" + strconv.Itoa(i)
+	doc.RegisterImageOptionsReader(name, fpdf.ImageOptions{ImageType: "PNG"}, bytes.NewReader(png))
+	doc.ImageOptions(name, l+1, sy+1, qrSize, qrSize, false, fpdf.ImageOptions{ImageType: "PNG"}, 0, "")
+	tw := cw - sealTextX - 2
+	status := lb.t("cover_pdf.status_final")
+	if c.Provisional {
+		status = lb.t("cover_pdf.status_provisional")
+		doc.SetTextColor(int(markRed.R), int(markRed.G), int(markRed.B))
+	}
+	doc.SetXY(l+sealTextX, sy+3+sealLineH)
+	useFont(doc, "B", 11)
+	doc.CellFormat(tw, sealLineH, status, "", 2, "L", false, 0, "")
+	doc.SetTextColor(0, 0, 0)
+	if c.KeyID != "" {
+		doc.SetX(l + sealTextX)
+		useFont(doc, "", 9.5)
+		doc.CellFormat(tw, 4.5, lb.t("cover_pdf.qr_key", "key", c.KeyID), "", 2, "L", false, 0, "")
+	}
+	if c.PrintedBy != "" || !c.Printed.IsZero() {
+		printed := ""
+		if !c.Printed.IsZero() {
+			printed = dateTimeVN(c.Printed)
+		}
+		doc.SetXY(l, y0+g.sign+1)
+		useFont(doc, "", 9)
+		doc.SetTextColor(90, 90, 90)
+		doc.MultiCell(cw/2-4, 4.5, lb.t("cover_pdf.printed", "time", printed, "name", c.PrintedBy), "", "L", false)
+		doc.SetTextColor(0, 0, 0)
+	}
+	doc.SetXY(l, y0+g.bottom)
+}
+
+// drawBody draws the common layer of a page's body with its top-left corner at the origin:
+// title, provisional banner, introduction, the table's labels and rules (rows of the given
+// heights), the seal block's box and caption, the signature block. It returns where it put
+// them.
+func drawBody(t *fpdf.Fpdf, lb coverText, o Office, provisional bool, cw, lw, vw float64, labelLines [][]string, heights []float64) bodyGeometry {
+	g := bodyGeometry{labelW: lw, valueW: vw}
+	t.SetXY(0, 0)
+	title(t, lb.t("cover_pdf.title"))
+	t.SetY(t.GetY() - 4)
+	useFont(t, "", 12)
+	t.MultiCell(cw, 6, lb.t("cover_pdf.subtitle"), "", "C", false)
+	t.Ln(4)
+	if provisional {
+		provisionalBanner(t, lb)
+	}
+	useFont(t, "", bodySize)
+	line(t, lb.t("cover_pdf.intro", "agency", o.Agency))
+	t.Ln(2)
+
+	y := t.GetY()
+	for i := range labelLines {
+		g.rows = append(g.rows, y)
+		g.heights = append(g.heights, heights[i])
+		drawRow(t, 0, y, lw, vw, heights[i], labelLines[i], nil, false)
+		y += heights[i]
+	}
+
+	y += 5
+	g.seal = y
+	tw := cw - sealTextX - 2
+	t.SetXY(sealTextX, y+3)
+	useFont(t, "B", 11)
+	t.CellFormat(tw, sealLineH, lb.t("cover_pdf.qr_title"), "", 2, "L", false, 0, "")
+	// The status and key lines are the cover's own.
+	t.SetXY(sealTextX, y+3+2*sealLineH+4.5)
+	useFont(t, "", 9.5)
+	t.MultiCell(tw, 4.3, lb.t("cover_pdf.qr_caption"), "", "L", false)
+	bottom := max(t.GetY()+2, y+qrSize+2)
+	t.SetDrawColor(120, 120, 120)
+	t.SetLineWidth(0.2)
+	t.Rect(0, y, cw, bottom-y, "D")
+	t.SetDrawColor(0, 0, 0)
+
+	y = bottom + 5
+	g.sign = y
+	half := cw / 2
+	t.SetXY(half, y)
+	useFont(t, "B", bodySize)
+	t.CellFormat(half, 6, lb.t("cover_pdf.signer"), "", 2, "C", false, 0, "")
+	t.SetX(half)
+	useFont(t, "", 11)
+	t.CellFormat(half, 5.5, lb.t("cover_pdf.sign_hint"), "", 2, "C", false, 0, "")
+	g.bottom = t.GetY()
+	return g
+}
+
+// templateSetup puts a drawing surface in a known state. A template (form) inherits the page's
+// graphics state where it is placed, so it must state its own font and colours, which the
+// library would otherwise leave out as "unchanged".
+func templateSetup(t *fpdf.Fpdf) {
+	t.SetCellMargin(0)
+	t.SetFont(fontFamily, "", bodySize)
+	t.SetTextColor(0, 0, 0)
+	t.SetFillColor(0, 0, 0)
+	t.SetDrawColor(0, 0, 0)
+	t.SetLineWidth(0.2)
+}
+
+// inPlace runs draw on the page with its origin moved to (x, y) and a content width of w.
+func (pr *printer) inPlace(x, y, w float64, draw func(t *fpdf.Fpdf) bodyGeometry) bodyGeometry {
+	doc := pr.doc
+	l, top, r, _ := doc.GetMargins()
+	pw, _ := doc.GetPageSize()
+	doc.SetMargins(0, 0, pw-w)
+	templateSetup(doc)
+	doc.TransformBegin()
+	doc.TransformTranslate(x, y)
+	g := draw(doc)
+	doc.TransformEnd()
+	doc.SetMargins(l, top, r)
+	return g
+}
+
+// template places the template under key with its drawing's top-left corner at (x, y),
+// drawing it with draw (content width w) the first time, and returns its geometry.
+func (pr *printer) template(key string, x, y, w float64, draw func(t *fpdf.Fpdf) bodyGeometry) bodyGeometry {
+	tpl, ok := pr.tpls[key]
+	if !ok {
+		_, ph := pr.doc.GetPageSize()
+		// The form's box has a millimetre more on every side, so that rules drawn on the
+		// edges are not clipped: the drawing is shifted by (1, 1), and placed 1 mm up and left.
+		tpl = pr.doc.CreateTemplateCustom(fpdf.PointType{}, fpdf.SizeType{Wd: w + 2, Ht: ph}, func(t *fpdf.Tpl) {
+			t.SetAutoPageBreak(false, 0)
+			t.SetMargins(0, 0, 2) // the content width is w
+			templateSetup(&t.Fpdf)
+			t.TransformBegin()
+			t.TransformTranslate(1, 1)
+			pr.bodies[key] = draw(&t.Fpdf)
+			t.TransformEnd()
+		})
+		pr.tpls[key] = tpl
+	}
+	_, size := tpl.Size()
+	pr.doc.UseTemplateScaled(tpl, fpdf.PointType{X: x - 1, Y: y - 1}, size)
+	return pr.bodies[key]
+}
+
+// footer prints the office's footer, in a batch from a page-sized template of the office.
+func (pr *printer) footer(o Office) {
+	if !pr.shared {
+		officeFooter(pr.doc, o)
+		return
+	}
+	key := "footer/" + o.Agency + "\x00" + o.AgencyCode + "\x00" + o.Address + "\x00" + o.Phone
+	tpl, ok := pr.tpls[key]
+	if !ok {
+		w, h := pr.doc.GetPageSize()
+		tpl = pr.doc.CreateTemplateCustom(fpdf.PointType{}, fpdf.SizeType{Wd: w, Ht: h}, func(t *fpdf.Tpl) {
+			t.SetAutoPageBreak(false, 0) // the footer sits below the page's bottom margin
+			t.SetMargins(marginLeft, marginTop, marginRight)
+			templateSetup(&t.Fpdf)
+			officeFooter(&t.Fpdf, o)
+		})
+		pr.tpls[key] = tpl
+	}
+	pr.doc.UseTemplate(tpl)
 }
 
 // watermark draws text large, faint and diagonal across the page, over everything else in
 // "multiply" blending, like a rubber stamp: it tints the paper and the grey cells, while the
 // text and the QR code's dark modules stay as dark as they were. The letters are vector
 // outlines, not text: the marking cannot be missed on paper, yet it does not mix into the
-// page's text when it is copied or extracted. The drawing is made once per document and placed
-// on each page that needs it.
+// page's text when it is copied or extracted. In a batch the drawing is made once and placed on
+// each page that needs it.
 func (pr *printer) watermark(text string) error {
-	doc := pr.doc
-	key := "watermark/" + text
-	tpl := pr.tpls[key]
-	if tpl == nil {
-		o, err := textOutline(text)
-		if err != nil {
-			return err
-		}
-		w, _ := doc.GetPageSize()
-		// Across the data table, clear of the QR code below it: centred 140 mm from the top,
-		// 35° up, about 200 mm long.
-		cx, cy := w/2, 140.0
-		tpl = doc.CreateTemplate(func(t *fpdf.Tpl) {
-			size := min(200/o.width, 40.0) // the em in mm
-			x0, y0 := cx-o.width*size/2, cy+0.35*size
-			t.SetFillColor(int(markFaint.R), int(markFaint.G), int(markFaint.B))
-			t.TransformBegin()
-			t.TransformRotate(35, cx, cy)
-			at := func(p fixed.Point26_6) (float64, float64) {
-				return x0 + float64(p.X)/64*size/o.em, y0 + float64(p.Y)/64*size/o.em
-			}
-			for i, seg := range o.segs {
-				switch seg.Op {
-				case sfnt.SegmentOpMoveTo:
-					if i > 0 {
-						t.ClosePath()
-					}
-					t.MoveTo(at(seg.Args[0]))
-				case sfnt.SegmentOpLineTo:
-					t.LineTo(at(seg.Args[0]))
-				case sfnt.SegmentOpQuadTo:
-					cx, cy := at(seg.Args[0])
-					x, y := at(seg.Args[1])
-					t.CurveTo(cx, cy, x, y)
-				case sfnt.SegmentOpCubeTo:
-					c0x, c0y := at(seg.Args[0])
-					c1x, c1y := at(seg.Args[1])
-					x, y := at(seg.Args[2])
-					t.CurveBezierCubicTo(c0x, c0y, c1x, c1y, x, y)
-				}
-			}
-			t.ClosePath()
-			t.DrawPath("F")
-			t.TransformEnd()
-		})
-		pr.tpls[key] = tpl
+	o, err := textOutline(text)
+	if err != nil {
+		return err
 	}
+	doc := pr.doc
 	doc.SetAlpha(1, "Multiply")
-	doc.UseTemplate(tpl)
+	w, _ := doc.GetPageSize()
+	if !pr.shared {
+		drawWatermark(doc, o, w)
+	} else {
+		key := "watermark/" + text
+		tpl, ok := pr.tpls[key]
+		if !ok {
+			tpl = doc.CreateTemplate(func(t *fpdf.Tpl) { drawWatermark(&t.Fpdf, o, w) })
+			pr.tpls[key] = tpl
+		}
+		doc.UseTemplate(tpl)
+	}
 	doc.SetAlpha(1, "Normal")
 	return nil
+}
+
+// drawWatermark fills the outline across a page w mm wide: over the data table, clear of the
+// QR code below it (centred 140 mm from the top, 35° up, about 200 mm long).
+func drawWatermark(t *fpdf.Fpdf, o outline, w float64) {
+	cx, cy := w/2, 140.0
+	size := min(200/o.width, 40.0) // the em in mm
+	x0, y0 := cx-o.width*size/2, cy+0.35*size
+	t.SetFillColor(int(markFaint.R), int(markFaint.G), int(markFaint.B))
+	t.TransformBegin()
+	t.TransformRotate(35, cx, cy)
+	at := func(p fixed.Point26_6) (float64, float64) {
+		return x0 + float64(p.X)/64*size/o.em, y0 + float64(p.Y)/64*size/o.em
+	}
+	for i, seg := range o.segs {
+		switch seg.Op {
+		case sfnt.SegmentOpMoveTo:
+			if i > 0 {
+				t.ClosePath()
+			}
+			t.MoveTo(at(seg.Args[0]))
+		case sfnt.SegmentOpLineTo:
+			t.LineTo(at(seg.Args[0]))
+		case sfnt.SegmentOpQuadTo:
+			cx, cy := at(seg.Args[0])
+			x, y := at(seg.Args[1])
+			t.CurveTo(cx, cy, x, y)
+		case sfnt.SegmentOpCubeTo:
+			c0x, c0y := at(seg.Args[0])
+			c1x, c1y := at(seg.Args[1])
+			x, y := at(seg.Args[2])
+			t.CurveBezierCubicTo(c0x, c0y, c1x, c1y, x, y)
+		}
+	}
+	t.ClosePath()
+	t.DrawPath("F")
+	t.TransformEnd()
+	t.SetFillColor(0, 0, 0)
 }
 
 // provisionalBanner prints a red-framed "BẢN TẠM" box with the reason it is provisional.
@@ -324,83 +517,6 @@ func provisionalBanner(doc *fpdf.Fpdf, lb coverText) {
 	doc.SetDrawColor(0, 0, 0)
 	doc.SetTextColor(0, 0, 0)
 	doc.SetXY(l, bottom+4)
-}
-
-// Table geometry: cell padding and line height in mm.
-const (
-	cellPad  = 2.5
-	rowLine  = 5.6
-	rowSolo  = rowLine + 2*cellPad - 1 // a row of one line
-	labelMin = 0.45                    // the label column takes at most this share of the width
-)
-
-// table prints the cover data as a two-column ruled table in the order of the paper cover; the
-// name and book number are bold. When every value fits on one line (nearly always) the labels
-// and rules come from a template of the language and only the values are drawn.
-func (pr *printer) table(lb coverText, c *CoverData) {
-	doc := pr.doc
-	type row struct {
-		label, value string
-		bold         bool
-	}
-	rows := []row{
-		{lb.t("cover_pdf.book_number"), c.BookNumber, true},
-		{lb.t("cover_pdf.full_name"), app.UpperName(c.FullName), true},
-		{lb.t("cover_pdf.birth_date"), c.BirthDate, false},
-		{lb.t("cover_pdf.gender"), c.Gender, false},
-		{lb.t("cover_pdf.nationality"), c.Nationality, false},
-		{lb.t("cover_pdf.ethnicity"), c.Ethnicity, false},
-		{lb.t("cover_pdf.personal_id"), c.PersonalID, false},
-		{lb.t("cover_pdf.birth_place"), c.BirthPlace, false},
-		{lb.t("cover_pdf.office"), officeName(c.Office), false},
-		{lb.t("cover_pdf.issued"), issuedDate(c.Issued), false},
-	}
-	l, _, _, _ := doc.GetMargins()
-	cw := contentWidth(doc)
-	useFont(doc, "", bodySize)
-	lw := 0.0
-	for _, r := range rows {
-		lw = max(lw, doc.GetStringWidth(r.label))
-	}
-	lw = min(lw+2*cellPad+1, cw*labelMin)
-	vw := cw - lw
-	// Lines of each label and value, as wrapped in their columns.
-	labelLines := make([][]string, len(rows))
-	valueLines := make([][]string, len(rows))
-	solo := true
-	for i, r := range rows {
-		if strings.TrimSpace(r.value) == "" {
-			rows[i].value = blank
-		}
-		useFont(doc, "", bodySize)
-		labelLines[i] = doc.SplitText(r.label, lw-2*cellPad)
-		if r.bold {
-			useFont(doc, "B", bodySize)
-		}
-		valueLines[i] = doc.SplitText(rows[i].value, vw-2*cellPad)
-		solo = solo && len(labelLines[i]) == 1 && len(valueLines[i]) == 1
-	}
-	y := doc.GetY()
-	if solo {
-		tpl, _ := pr.template("table/"+string(lb.lang), cw, float64(len(rows))*rowSolo, func(t *fpdf.Fpdf) float64 {
-			for i, r := range rows {
-				drawRow(t, 0, float64(i)*rowSolo, lw, vw, rowSolo, []string{r.label}, nil, false)
-			}
-			return float64(len(rows)) * rowSolo
-		})
-		pr.place(tpl, l, y)
-		for i, r := range rows {
-			drawRow(doc, l, y+float64(i)*rowSolo, lw, vw, rowSolo, nil, valueLines[i], r.bold)
-		}
-		doc.SetXY(l, y+float64(len(rows))*rowSolo)
-		return
-	}
-	for i, r := range rows {
-		h := float64(max(len(labelLines[i]), len(valueLines[i])))*rowLine + 2*cellPad - 1
-		drawRow(doc, l, y, lw, vw, h, labelLines[i], valueLines[i], r.bold)
-		y += h
-	}
-	doc.SetXY(l, y)
 }
 
 // drawRow draws one table row at (x, y) of height h: with label lines, the shaded label cell,
@@ -440,6 +556,13 @@ func useFont(doc *fpdf.Fpdf, style string, size float64) {
 	doc.SetFont(fontFamily, style, size)
 }
 
+func boldStyle(bold bool) string {
+	if bold {
+		return "B"
+	}
+	return ""
+}
+
 func officeName(o Office) string {
 	if o.AgencyCode != "" && o.Agency != "" {
 		return o.Agency + " (" + o.AgencyCode + ")"
@@ -463,105 +586,6 @@ const (
 	qrQuiet     = 4 // modules of white around the code, as the QR standard requires
 	qrPixelsPer = 4
 )
-
-// Seal block geometry: the text column starts right of the code.
-const (
-	sealTextX = qrSize + 5
-	sealLineH = 5.5
-)
-
-// seal prints the QR code of the seal (png, from qrPNG) in a ruled box, with the print's
-// status, the signing key and how to verify it; the title, caption and box are a template of
-// the language.
-func (pr *printer) seal(lb coverText, c *CoverData, i int, png []byte) {
-	doc := pr.doc
-	l, _, _, _ := doc.GetMargins()
-	cw := contentWidth(doc)
-	tw := cw - sealTextX - 2
-	y := doc.GetY()
-	tpl, h := pr.template("seal/"+string(lb.lang), cw, 80, func(t *fpdf.Fpdf) float64 {
-		t.SetXY(sealTextX, 3)
-		useFont(t, "B", 11)
-		t.CellFormat(tw, sealLineH, lb.t("cover_pdf.qr_title"), "", 2, "L", false, 0, "")
-		// The status and key lines are the page's own.
-		t.SetXY(sealTextX, 3+2*sealLineH+4.5)
-		useFont(t, "", 9.5)
-		t.MultiCell(tw, 4.3, lb.t("cover_pdf.qr_caption"), "", "L", false)
-		h := max(t.GetY()+2, qrSize+2)
-		t.SetDrawColor(120, 120, 120)
-		t.SetLineWidth(0.2)
-		t.Rect(0, 0, cw, h, "D")
-		t.SetDrawColor(0, 0, 0)
-		return h
-	})
-	pr.place(tpl, l, y)
-
-	name := "qr" + strconv.Itoa(i)
-	doc.RegisterImageOptionsReader(name, fpdf.ImageOptions{ImageType: "PNG"}, bytes.NewReader(png))
-	doc.ImageOptions(name, l+1, y+1, qrSize, qrSize, false, fpdf.ImageOptions{ImageType: "PNG"}, 0, "")
-
-	status := lb.t("cover_pdf.status_final")
-	if c.Provisional {
-		status = lb.t("cover_pdf.status_provisional")
-		doc.SetTextColor(int(markRed.R), int(markRed.G), int(markRed.B))
-	}
-	doc.SetXY(l+sealTextX, y+3+sealLineH)
-	useFont(doc, "B", 11)
-	doc.CellFormat(tw, sealLineH, status, "", 2, "L", false, 0, "")
-	doc.SetTextColor(0, 0, 0)
-	if c.KeyID != "" {
-		doc.SetX(l + sealTextX)
-		useFont(doc, "", 9.5)
-		doc.CellFormat(tw, 4.5, lb.t("cover_pdf.qr_key", "key", c.KeyID), "", 2, "L", false, 0, "")
-	}
-	doc.SetXY(l, y+h)
-}
-
-// signature prints who printed the page on the left and the head of office's signature block
-// (a template of the language) on the right.
-func (pr *printer) signature(lb coverText, c *CoverData) {
-	doc := pr.doc
-	l, _, _, _ := doc.GetMargins()
-	half := contentWidth(doc) / 2
-	y := doc.GetY()
-	if c.PrintedBy != "" || !c.Printed.IsZero() {
-		doc.SetXY(l, y+1)
-		useFont(doc, "", 9)
-		doc.SetTextColor(90, 90, 90)
-		printed := ""
-		if !c.Printed.IsZero() {
-			printed = dateTimeVN(c.Printed)
-		}
-		doc.MultiCell(half-4, 4.5, lb.t("cover_pdf.printed", "time", printed, "name", c.PrintedBy), "", "L", false)
-		doc.SetTextColor(0, 0, 0)
-	}
-	tpl, _ := pr.template("signature/"+string(lb.lang), half, 12, func(t *fpdf.Fpdf) float64 {
-		t.SetXY(0, 0)
-		useFont(t, "B", bodySize)
-		t.CellFormat(half, 6, lb.t("cover_pdf.signer"), "", 2, "C", false, 0, "")
-		useFont(t, "", 11)
-		t.CellFormat(half, 5.5, lb.t("cover_pdf.sign_hint"), "", 2, "C", false, 0, "")
-		return 11.5
-	})
-	pr.place(tpl, l+half, y)
-}
-
-// footer prints the office's footer, from a page-sized template of the office.
-func (pr *printer) footer(o Office) {
-	key := "footer/" + o.Agency + "\x00" + o.AgencyCode + "\x00" + o.Address + "\x00" + o.Phone
-	tpl, ok := pr.tpls[key]
-	if !ok {
-		w, h := pr.doc.GetPageSize()
-		tpl = pr.doc.CreateTemplateCustom(fpdf.PointType{}, fpdf.SizeType{Wd: w, Ht: h}, func(t *fpdf.Tpl) {
-			t.SetAutoPageBreak(false, 0) // the footer sits below the page's bottom margin
-			t.SetMargins(marginLeft, marginTop, marginRight)
-			t.SetFont(fontFamily, "", bodySize) // see template: a form states its own font
-			officeFooter(&t.Fpdf, o)
-		})
-		pr.tpls[key] = tpl
-	}
-	pr.doc.UseTemplate(tpl)
-}
 
 // outline is a line of text as glyph outlines of the bold face, laid out from the origin on
 // the baseline in font units (26.6 fixed point, y down); width is in ems.
@@ -616,32 +640,51 @@ func textOutline(text string) (outline, error) {
 	return o, nil
 }
 
-// qrPNGs draws the covers' codes on every core: choosing each code's mask is most of the work
-// of a batch.
-func qrPNGs(covers []CoverData) ([][]byte, error) {
-	out := make([][]byte, len(covers))
-	errs := make([]error, len(covers))
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(covers)) {
-		wg.Go(func() {
-			for i := range next {
-				out[i], errs[i] = qrPNG(covers[i].QR)
-			}
-		})
-	}
-	for i := range covers {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-	for i, err := range errs {
-		if err != nil {
-			return nil, fmt.Errorf("cover %d: %w", i+1, err)
-		}
-	}
-	return out, nil
+// qrCodes draws the covers' codes on every core while the pages are laid out: choosing each
+// code's mask is most of the work of a batch.
+type qrCodes struct {
+	png   [][]byte
+	errs  []error
+	ready []chan struct{}
+	quit  chan struct{}
 }
+
+func startQRCodes(covers []CoverData) *qrCodes {
+	q := &qrCodes{png: make([][]byte, len(covers)), errs: make([]error, len(covers)),
+		ready: make([]chan struct{}, len(covers)), quit: make(chan struct{})}
+	for i := range q.ready {
+		q.ready[i] = make(chan struct{})
+	}
+	next := make(chan int)
+	go func() {
+		defer close(next)
+		for i := range covers {
+			select {
+			case next <- i:
+			case <-q.quit:
+				return
+			}
+		}
+	}()
+	for range min(runtime.GOMAXPROCS(0), len(covers)) {
+		go func() {
+			for i := range next {
+				q.png[i], q.errs[i] = qrPNG(covers[i].QR)
+				close(q.ready[i])
+			}
+		}()
+	}
+	return q
+}
+
+// get waits for the code of cover i.
+func (q *qrCodes) get(i int) ([]byte, error) {
+	<-q.ready[i]
+	return q.png[i], q.errs[i]
+}
+
+// stop lets the workers finish early when the document fails.
+func (q *qrCodes) stop() { close(q.quit) }
 
 // zlibWriters are reused: a deflate writer allocates about 1 MB of tables.
 var zlibWriters = sync.Pool{New: func() any { return zlib.NewWriter(nil) }}

@@ -5,6 +5,7 @@ import (
 	"compress/zlib"
 	"crypto/ed25519"
 	"errors"
+	"image"
 	"image/png"
 	"io"
 	"os"
@@ -309,6 +310,57 @@ func TestCoversPrintOnePagePerCover(t *testing.T) {
 	if n := strings.Count(got, "Số 9 Lê Trực"); n != 4 {
 		t.Errorf("office footer printed %d times, want 4", n)
 	}
+}
+
+// A batch draws the parts common to its pages once, as templates: its pages must look exactly
+// like covers printed one by one.
+func TestCoverLooksTheSameAloneAndInABatch(t *testing.T) {
+	covers := batch(t, 2)
+	covers[0].Provisional, covers[0].Reprint = true, 3
+	_, alone := renderCovers(t, covers[0])
+	_, both := renderCovers(t, covers...)
+	a, b := pageImage(t, alone, 1), pageImage(t, both, 1)
+	if a.Bounds() != b.Bounds() {
+		t.Fatalf("page sizes differ: %v, %v", a.Bounds(), b.Bounds())
+	}
+	differ := 0
+	for y := a.Bounds().Min.Y; y < a.Bounds().Max.Y; y++ {
+		for x := a.Bounds().Min.X; x < a.Bounds().Max.X; x++ {
+			r1, g1, b1, _ := a.At(x, y).RGBA()
+			r2, g2, b2, _ := b.At(x, y).RGBA()
+			if absDiff(r1, r2) > 0x3000 || absDiff(g1, g2) > 0x3000 || absDiff(b1, b2) > 0x3000 {
+				differ++
+			}
+		}
+	}
+	if total := a.Bounds().Dx() * a.Bounds().Dy(); differ > total/500 {
+		t.Errorf("%d of %d pixels differ between the cover alone and in a batch", differ, total)
+	}
+}
+
+func absDiff(a, b uint32) uint32 {
+	if a > b {
+		return a - b
+	}
+	return b - a
+}
+
+// pageImage renders one page at 60 dpi.
+func pageImage(t *testing.T, path string, page int) image.Image {
+	t.Helper()
+	out := filepath.Join(t.TempDir(), "page")
+	n := strconv.Itoa(page)
+	tool(t, "pdftoppm", "-r", "60", "-f", n, "-l", n, "-png", "-singlefile", path, out)
+	f, err := os.Open(out + ".png")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return img
 }
 
 func TestCoversIsDeterministic(t *testing.T) {

@@ -1,8 +1,9 @@
 // Package pdf prints the office's documents (giấy tờ in) as A4 PDF files: the receipt and
-// appointment slip (giấy tiếp nhận hồ sơ và hẹn trả kết quả) today, the book-cover confirmation
-// later. It is the only package that imports the PDF library. Every document embeds the Noto Sans
-// TrueType font shipped in bhxhdesk/assets, so Vietnamese diacritics print correctly and the text
-// can be searched and copied.
+// appointment slip (giấy tiếp nhận hồ sơ và hẹn trả kết quả) and the confirmation of a book
+// cover's issuance with its signed QR code (xác nhận cấp sổ BHXH), and reads those codes back.
+// It is the only package that imports the PDF library. Every document embeds the Vietnamese
+// subset of the Noto Sans TrueType font shipped in bhxhdesk/assets, so Vietnamese diacritics
+// print correctly and the text can be searched and copied.
 package pdf
 
 import (
@@ -31,7 +32,8 @@ const (
 	marginBottom = 18.0
 )
 
-// fontBytes reads the embedded TrueType files once.
+// fontBytes reads the embedded TrueType files once: the Vietnamese subsets (internal/fontsubset),
+// which the PDF library loads and cuts for each document faster than the full fonts.
 var fontBytes = sync.OnceValues(func() (map[string][]byte, error) {
 	files := map[string]string{"": "fonts/NotoSansVN-Regular.ttf", "B": "fonts/NotoSansVN-Bold.ttf"}
 	out := make(map[string][]byte, len(files))
