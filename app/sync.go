@@ -157,3 +157,13 @@ func PeriodLine(pid string, p Period) DigestLine {
 func CoverLine(pid string, issued bool) DigestLine {
 	return DigestLine(fmt.Sprintf("cover %s %t", pid, issued))
 }
+
+// OfficeData is everything the centre holds for an office: what a desk that lost its store, or
+// restored an older backup, downloads to carry on.
+type OfficeData struct {
+	Dossiers []json.RawMessage `json:"dossiers"` // Dossier, events applied
+	Vouchers []json.RawMessage `json:"vouchers"` // Voucher from desks, VoucherInput from the feed
+	People   []Participant     `json:"people"`   // the identity in force and the periods
+	Covers   []json.RawMessage `json:"covers"`   // BookCover with the centre's status
+	Cursor   uint64            `json:"cursor"`   // the change log's end when this was read
+}

@@ -36,7 +36,26 @@ const (
 	SettingCentral  = "sync/central"   // the central services' URL
 	SettingToken    = "sync/token"     // the device token given at enrolment
 	SettingLastSync = "sync/last_sync" // RFC 3339 time of the last complete round
+	// SettingReconcile is set after a restore from backup: before pushing, ask the centre which
+	// pending operations it already has, so none is sent twice.
+	SettingReconcile = "sync/reconcile"
 )
+
+// NeedsReconcile reports whether the outbox must be reconciled with the centre first.
+func (s *Sync) NeedsReconcile() (bool, error) {
+	var need bool
+	err := s.Store.View(func(tx Tx) error {
+		v, ok, err := tx.Setting(SettingReconcile)
+		need = ok && string(v) == "1"
+		return err
+	})
+	return need, err
+}
+
+// Reconciled records that the outbox was reconciled.
+func (s *Sync) Reconciled() error {
+	return s.Store.Update(func(tx Tx) error { return tx.PutSetting(SettingReconcile, []byte("0")) })
+}
 
 // Outbox returns up to limit operations waiting to be sent, oldest first.
 func (s *Sync) Outbox(limit int) ([]Op, error) {
@@ -463,4 +482,143 @@ func (s *Sync) Digest() (string, int, error) {
 		return err
 	})
 	return Digest(lines), len(lines), err
+}
+
+// Redownload takes into the office's store what the centre holds for it and the store lacks
+// (its dossiers, vouchers, periods and covers), without queueing anything to send back. It is
+// the way back for a desk whose store was lost or damaged, or restored from an older backup.
+// Records the store already has are kept as they are. It returns how many records it added.
+func (s *Sync) Redownload(sess *Session, data OfficeData) (int, error) {
+	if err := sess.Require(PermSync); err != nil {
+		return 0, err
+	}
+	return s.redownload(sess.User.Name, data)
+}
+
+// RestoreFromCentre is Redownload for the sync engine after a restore from backup.
+func (s *Sync) RestoreFromCentre(data OfficeData) error {
+	_, err := s.redownload(syncActor, data)
+	return err
+}
+
+func (s *Sync) redownload(actor string, data OfficeData) (int, error) {
+	now := s.now()
+	added := 0
+	const chunk = 100
+	type item struct {
+		kind string
+		raw  json.RawMessage
+		p    *Participant
+	}
+	var items []item
+	for _, d := range data.Dossiers {
+		items = append(items, item{kind: "dossier", raw: d})
+	}
+	for _, v := range data.Vouchers {
+		items = append(items, item{kind: "voucher", raw: v})
+	}
+	for i := range data.People {
+		items = append(items, item{kind: "person", p: &data.People[i]})
+	}
+	for _, c := range data.Covers {
+		items = append(items, item{kind: "cover", raw: c})
+	}
+	for start := 0; start < len(items); start += chunk {
+		part := items[start:min(start+chunk, len(items))]
+		n := 0
+		err := s.Store.Update(func(tx Tx) error {
+			n = 0
+			for _, it := range part {
+				ok, err := redownload(tx, it.kind, it.raw, it.p, now)
+				if err != nil {
+					return fmt.Errorf("%s: %w", it.kind, err)
+				}
+				if ok {
+					n++
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return added, err
+		}
+		added += n
+	}
+	err := s.Store.Update(func(tx Tx) error {
+		if cur, err := cursorOf(tx); err != nil {
+			return err
+		} else if cur == 0 {
+			// A fresh store has seen nothing: it carries on from where this download was read.
+			if err := tx.PutSetting(SettingCursor, []byte(strconv.FormatUint(data.Cursor, 10))); err != nil {
+				return err
+			}
+		}
+		return tx.Audit(AuditEntry{User: actor, Action: "store.redownload", Detail: fmt.Sprintf("added=%d", added)})
+	})
+	return added, err
+}
+
+func redownload(tx Tx, kind string, raw json.RawMessage, p *Participant, now time.Time) (bool, error) {
+	switch kind {
+	case "dossier":
+		var d Dossier
+		if err := json.Unmarshal(raw, &d); err != nil {
+			return false, err
+		}
+		if _, ok, err := tx.Dossier(d.Code); err != nil || ok {
+			return false, err
+		}
+		return true, tx.PutDossier(&d, nil)
+	case "voucher":
+		var v Voucher
+		if err := json.Unmarshal(raw, &v); err != nil {
+			return false, err
+		}
+		if v.Kind == "" { // a feed voucher, as the accounting system posted it
+			var in VoucherInput
+			if err := json.Unmarshal(raw, &in); err != nil {
+				return false, err
+			}
+			parsed, err := ParseVoucher(in)
+			if err != nil {
+				return false, nil
+			}
+			v = parsed
+			v.ID, v.Source, v.By, v.Created = in.ID, SourceCentral, syncActor, now
+		}
+		if _, ok, err := tx.Voucher(v.ID); err != nil || ok {
+			return false, err
+		}
+		st := VoucherState{Status: VoucherMatched, Updated: now}
+		part, _, err := tx.Participant(v.PersonalID)
+		if err != nil {
+			return false, err
+		}
+		st.Status, st.Exception = VoucherException, "voucher_redownloaded"
+		for i, pe := range part.Periods {
+			if pe.Voucher == v.ID {
+				st.Status, st.Exception, st.Period = VoucherMatched, "", i+1
+			}
+		}
+		if v.Kind == KindVoid {
+			st.Status, st.Exception = VoucherVoid, ""
+		}
+		return true, tx.PutVoucher(v, st)
+	case "person":
+		_, had, err := tx.Participant(p.PersonalID)
+		if err != nil {
+			return false, err
+		}
+		return !had, mergeParticipant(tx, *p)
+	case "cover":
+		var c BookCover
+		if err := json.Unmarshal(raw, &c); err != nil {
+			return false, err
+		}
+		if _, ok, err := tx.Cover(c.PersonalID); err != nil || ok {
+			return false, err
+		}
+		return true, tx.PutCover(&c, nil)
+	}
+	return false, nil
 }

@@ -107,6 +107,30 @@ func (c *Client) Sync(ctx context.Context, ops []app.Op, cursor uint64, limit in
 	return res.Results, res.Page, nil
 }
 
+// Known asks which of the operation ids the centre applied and returns their results.
+func (c *Client) Known(ctx context.Context, ids []string) ([]app.OpResult, error) {
+	var res PushResponse
+	if err := c.do(ctx, http.MethodPost, PathKnown, KnownRequest{OpIDs: ids}, &res); err != nil {
+		return nil, err
+	}
+	want := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		want[id] = true
+	}
+	for _, r := range res.Results {
+		if !want[r.OpID] {
+			return nil, &app.Error{Kind: app.Unavailable, Code: "central_bad_answer", Err: fmt.Errorf("result for %s, not asked", r.OpID)}
+		}
+	}
+	return res.Results, nil
+}
+
+// OfficeState downloads everything the centre holds for the desk's office.
+func (c *Client) OfficeState(ctx context.Context) (app.OfficeData, error) {
+	var st app.OfficeData
+	return st, c.do(ctx, http.MethodGet, PathState, nil, &st)
+}
+
 // Push sends a batch of operations.
 func (c *Client) Push(ctx context.Context, ops []app.Op) ([]app.OpResult, error) {
 	var res PushResponse

@@ -25,6 +25,8 @@ const (
 	PathSync   = "/v1/sync"          // POST: push a batch and pull a page in one round trip
 	PathPush   = "/v1/sync/push"     // POST: push a batch
 	PathPull   = "/v1/sync/pull"     // GET ?cursor=&limit=: pull a page
+	PathKnown  = "/v1/sync/known"    // POST: which of these operation ids were applied
+	PathState  = "/v1/office/state"  // GET: everything the centre holds for the office
 	PathKey    = "/v1/device/key"    // POST: register the desk's public signing key
 	PathDigest = "/v1/digest"        // GET: the digest of what the centre holds for the office
 	PathFeed   = "/v1/feed/vouchers" // POST: the accounting feed posts vouchers
@@ -88,6 +90,8 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("POST "+PathSync, s.auth(RoleDesk, s.sync))
 	mux.Handle("POST "+PathPush, s.auth(RoleDesk, s.push))
 	mux.Handle("GET "+PathPull, s.auth(RoleDesk, s.pull))
+	mux.Handle("POST "+PathKnown, s.auth(RoleDesk, s.known))
+	mux.Handle("GET "+PathState, s.auth(RoleDesk, s.state))
 	mux.Handle("POST "+PathKey, s.auth(RoleDesk, s.key))
 	mux.Handle("GET "+PathDigest, s.auth(RoleDesk, s.digest))
 	mux.Handle("POST "+PathFeed, s.auth(RoleFeed, s.feed))
@@ -189,6 +193,34 @@ func (s *Server) pull(w http.ResponseWriter, r *http.Request, dev Device) {
 		return
 	}
 	writeJSON(w, r, http.StatusOK, page)
+}
+
+// KnownRequest asks which operation ids the centre applied.
+type KnownRequest struct {
+	OpIDs []string `json:"op_ids"`
+}
+
+func (s *Server) known(w http.ResponseWriter, r *http.Request, dev Device) {
+	var req KnownRequest
+	if err := decode(r, &req); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	res, err := s.Service.Known(r.Context(), dev, req.OpIDs)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, r, http.StatusOK, PushResponse{Results: res, ServerTime: time.Now().UTC()})
+}
+
+func (s *Server) state(w http.ResponseWriter, r *http.Request, dev Device) {
+	st, err := s.Service.OfficeState(r.Context(), dev)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, r, http.StatusOK, st)
 }
 
 // uintParam reads a non-negative number; "" is 0.

@@ -175,6 +175,33 @@ func (s *Service) Push(ctx context.Context, dev Device, ops []app.Op) ([]app.OpR
 	return results, nil
 }
 
+// Known answers, for the operation ids of a device, the stored results of those already applied
+// (as duplicates); ids the centre does not know are left out. A restored desk asks before
+// pushing, so no payload crosses the link twice.
+func (s *Service) Known(ctx context.Context, dev Device, ids []string) ([]app.OpResult, error) {
+	if len(ids) > maxBatch {
+		return nil, &app.Error{Kind: app.Invalid, Code: "batch_too_big", Args: map[string]string{"max": fmt.Sprint(maxBatch)}}
+	}
+	out := []app.OpResult{}
+	err := s.Store.View(ctx, func(tx Tx) error {
+		for _, id := range ids {
+			prev, ok, err := tx.OpResult(id)
+			if err != nil {
+				return err
+			}
+			if ok && prev.Device == dev.ID {
+				r := prev.Result
+				if r.Status == app.OpApplied {
+					r.Status = app.OpDuplicate
+				}
+				out = append(out, r)
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
 func payloadHash(op app.Op) string {
 	h := sha256.New()
 	fmt.Fprintf(h, "%s\x00%s\x00%d\x00", op.Kind, op.EntityID, op.BaseVersion)
@@ -690,4 +717,80 @@ func (s *Service) Digest(ctx context.Context, office string) (string, int, error
 		})
 	})
 	return app.Digest(lines), len(lines), err
+}
+
+// OfficeState reads what the centre holds for the device's office.
+func (s *Service) OfficeState(ctx context.Context, dev Device) (app.OfficeData, error) {
+	st := app.OfficeData{Dossiers: []json.RawMessage{}, Vouchers: []json.RawMessage{}, People: []app.Participant{}, Covers: []json.RawMessage{}}
+	err := s.Store.View(ctx, func(tx Tx) error {
+		var err error
+		if st.Cursor, err = tx.LastChange(); err != nil {
+			return err
+		}
+		forms := map[string]app.RegistrationForm{}
+		if err := tx.Each("dossier", func(raw json.RawMessage) error {
+			var d Dossier
+			if err := json.Unmarshal(raw, &d); err != nil {
+				return err
+			}
+			if d.Office == dev.Office {
+				st.Dossiers = append(st.Dossiers, d.Body)
+				var body app.Dossier
+				if err := json.Unmarshal(d.Body, &body); err == nil {
+					forms[d.PersonalID] = body.Form
+				}
+			}
+			return nil
+		}); err != nil {
+			return err
+		}
+		if err := tx.Each("voucher", func(raw json.RawMessage) error {
+			var v Voucher
+			if err := json.Unmarshal(raw, &v); err != nil {
+				return err
+			}
+			if v.Office == dev.Office {
+				st.Vouchers = append(st.Vouchers, v.Body)
+			}
+			return nil
+		}); err != nil {
+			return err
+		}
+		if err := tx.Each("person", func(raw json.RawMessage) error {
+			var p Person
+			if err := json.Unmarshal(raw, &p); err != nil {
+				return err
+			}
+			f, ok := forms[p.PersonalID]
+			if !ok || len(p.Periods) == 0 {
+				return nil
+			}
+			income, _ := app.ParseMoney(string(f.Income))
+			st.People = append(st.People, app.Participant{PersonalID: p.PersonalID, OldSICode: f.OldSICode, FullName: p.Identity.FullName,
+				Gender: p.Identity.Gender, BirthDate: p.Identity.BirthDate, Nationality: f.Nationality, Ethnicity: f.Ethnicity, Phone: f.Phone,
+				BirthRegistration: f.BirthRegistration, Address: f.Address, Income: income, Method: f.Method, SupportGroup: f.SupportGroup,
+				Dossier: p.Identity.Dossier, HasBook: f.OldSICode != "", Periods: p.Periods, Version: p.Version})
+			return nil
+		}); err != nil {
+			return err
+		}
+		return tx.Each("cover", func(raw json.RawMessage) error {
+			var c Cover
+			if err := json.Unmarshal(raw, &c); err != nil {
+				return err
+			}
+			if c.Office != dev.Office {
+				return nil
+			}
+			var bc app.BookCover
+			if err := json.Unmarshal(c.Body, &bc); err != nil {
+				return err
+			}
+			bc.Status, bc.ConfirmedAt = c.Status, c.ConfirmedAt
+			b, err := json.Marshal(bc)
+			st.Covers = append(st.Covers, b)
+			return err
+		})
+	})
+	return st, err
 }

@@ -20,6 +20,11 @@ import (
 // round trip pushes a batch and returns a page of changes after the cursor.
 type Remote interface {
 	Sync(ctx context.Context, ops []app.Op, cursor uint64, limit int) ([]app.OpResult, app.Page, error)
+	// Known returns the stored results of the operations the centre already applied among ids
+	// (nothing for the others), without their payloads crossing the link again.
+	Known(ctx context.Context, ids []string) ([]app.OpResult, error)
+	// OfficeState downloads everything the centre holds for the office.
+	OfficeState(ctx context.Context) (app.OfficeData, error)
 }
 
 // Local is the office's side (app.Sync implements it).
@@ -31,6 +36,9 @@ type Local interface {
 	Pending() (int, error)
 	MarkSynced(at time.Time) error
 	LastSync() (time.Time, error)
+	NeedsReconcile() (bool, error)
+	Reconciled() error
+	RestoreFromCentre(data app.OfficeData) error
 }
 
 var _ Local = (*app.Sync)(nil)
@@ -246,6 +254,9 @@ func (e *Engine) round1(ctx context.Context, rep *Report) error {
 	if err != nil {
 		return err
 	}
+	if err := e.reconcile(ctx, remote, rep); err != nil {
+		return err
+	}
 	for {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -289,6 +300,45 @@ func (e *Engine) round1(ctx context.Context, rep *Report) error {
 			return nil
 		}
 	}
+}
+
+// reconcile, after a restore from backup, asks the centre which operations of the outbox it
+// already applied and acknowledges them locally, so that none is pushed twice, then takes back
+// what the office recorded after the backup was made and the centre holds.
+func (e *Engine) reconcile(ctx context.Context, remote Remote, rep *Report) error {
+	need, err := e.Local.NeedsReconcile()
+	if err != nil || !need {
+		return err
+	}
+	ops, err := e.Local.Outbox(0)
+	if err != nil {
+		return err
+	}
+	for start := 0; start < len(ops); start += 1000 {
+		batch := ops[start:min(start+1000, len(ops))]
+		ids := make([]string, len(batch))
+		for i, op := range batch {
+			ids[i] = op.OpID
+		}
+		known, err := remote.Known(ctx, ids)
+		if err != nil {
+			return err
+		}
+		if err := e.Local.Acknowledge(batch, known); err != nil {
+			return err
+		}
+		rep.Duplicate += len(known)
+		rep.Batches++
+	}
+	data, err := remote.OfficeState(ctx)
+	if err != nil {
+		return err
+	}
+	rep.Batches++
+	if err := e.Local.RestoreFromCentre(data); err != nil {
+		return err
+	}
+	return e.Local.Reconciled()
 }
 
 // watchNetwork signals when the set of the machine's up, non-loopback interface addresses

@@ -35,6 +35,9 @@ func (f *flaky) Sync(_ context.Context, ops []app.Op, cursor uint64, _ int) ([]a
 	return res, app.Page{Cursor: cursor}, nil
 }
 
+func (f *flaky) Known(context.Context, []string) ([]app.OpResult, error) { return nil, nil }
+func (f *flaky) OfficeState(context.Context) (app.OfficeData, error)     { return app.OfficeData{}, nil }
+
 func (f *flaky) set(down bool) { f.mu.Lock(); f.down = down; f.mu.Unlock() }
 func (f *flaky) n() int        { f.mu.Lock(); defer f.mu.Unlock(); return f.calls }
 

@@ -17,8 +17,8 @@ import (
 
 	"bhxhdesk/app"
 	"bhxhdesk/assets"
-	"bhxhdesk/wire"
 	"bhxhdesk/storage"
+	"bhxhdesk/wire"
 )
 
 const (

@@ -22,6 +22,7 @@ func (c *cli) sync(args []string) int {
 	fset.SetOutput(c.stderr)
 	url := fset.String("central", "", "the central services' URL (https://…, or http:// on loopback)")
 	token := fset.String("token", "", "this desk's token from `centrald enroll`")
+	redownload := fset.Bool("redownload", false, "first take back what the centre holds for this office (a lost or damaged store)")
 	asJSON := fset.Bool("json", false, "print JSON")
 	if pos, err := parseInterspersed(fset, args); err != nil || len(pos) > 0 {
 		return c.usageError("sync: %v", firstErr(err, pos))
@@ -58,6 +59,16 @@ func (c *cli) sync(args []string) int {
 	eng := &sync.Engine{Local: d.Sync, Remote: func() (sync.Remote, error) { return remote, nil }}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
+	added := 0
+	if *redownload {
+		data, err := remote.OfficeState(ctx)
+		if err != nil {
+			return c.closeDesk(d, c.fail(err))
+		}
+		if added, err = d.Sync.Redownload(sess, data); err != nil {
+			return c.closeDesk(d, c.fail(err))
+		}
+	}
 	rep, err := eng.Round(ctx)
 	if err != nil {
 		return c.closeDesk(d, c.fail(err))
@@ -69,7 +80,10 @@ func (c *cli) sync(args []string) int {
 	if *asJSON {
 		return c.closeDesk(d, c.writeJSON(map[string]any{"pushed": rep.Pushed, "applied": rep.Applied, "duplicate": rep.Duplicate,
 			"conflicts": rep.Conflicts, "rejected": rep.Rejected, "pulled": rep.Pulled, "pending": rep.Pending,
-			"round_trips": rep.Batches, "notices": len(open)}))
+			"round_trips": rep.Batches, "notices": len(open), "redownloaded": added}))
+	}
+	if *redownload {
+		fmt.Fprintln(c.stdout, c.t("cli.redownloaded", "count", fmt.Sprint(added)))
 	}
 	fmt.Fprintln(c.stdout, c.t("cli.sync_done", "pushed", fmt.Sprint(rep.Pushed), "pulled", fmt.Sprint(rep.Pulled),
 		"conflicts", fmt.Sprint(rep.Conflicts+rep.Rejected), "pending", fmt.Sprint(rep.Pending)))

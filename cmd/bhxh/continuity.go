@@ -1,0 +1,149 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+
+	"bhxhdesk/app"
+	"bhxhdesk/storage"
+	"bhxhdesk/wire"
+)
+
+func init() {
+	register(
+		command{"backup", "backup    --out FILE | --to-folder DIR [--keep N]   (an encrypted snapshot of the store)", (*cli).backup},
+		command{"restore", "restore   FILE [--device D] [--recovery]   (into an empty --data folder; BHXH_RECOVERY with --recovery)", (*cli).restore},
+		command{"recover", "recover   USER   (sets USER's password from BHXH_NEW_PASSWORD, opening with BHXH_RECOVERY)", (*cli).recover},
+	)
+}
+
+func (c *cli) backup(args []string) int {
+	fset := flag.NewFlagSet("backup", flag.ContinueOnError)
+	fset.SetOutput(c.stderr)
+	out := fset.String("out", "", "the backup file to write")
+	folder := fset.String("to-folder", "", "write a new dated backup into this folder, keeping the newest --keep")
+	keep := fset.Int("keep", 7, "backups to keep in --to-folder")
+	asJSON := fset.Bool("json", false, "print JSON")
+	if pos, err := parseInterspersed(fset, args); err != nil || len(pos) > 0 || (*out == "") == (*folder == "") {
+		return c.usageError("backup --out FILE | --to-folder DIR: %v", firstErr(err, pos))
+	}
+	d, sess, code := c.signIn()
+	if d == nil {
+		return code
+	}
+	if err := sess.Require(app.PermManageUsers); err != nil && sess.Require(app.PermAudit) != nil {
+		return c.closeDesk(d, c.fail(err))
+	}
+	path := *out
+	var err error
+	if *folder != "" {
+		path, err = d.BackupTo(*folder, *keep)
+	} else {
+		err = writeFileAtomic(*out, func(f *os.File) error { _, err := d.DB.Backup(f); return err })
+	}
+	if err != nil {
+		return c.closeDesk(d, c.fail(err))
+	}
+	if *asJSON {
+		return c.closeDesk(d, c.writeJSON(map[string]string{"file": path}))
+	}
+	fmt.Fprintln(c.stdout, c.t("cli.backup_done", "file", path))
+	return c.closeDesk(d, code)
+}
+
+// credentials are the officer's (BHXH_USER, BHXH_PASSWORD) or, with recovery, the province's
+// secret (BHXH_RECOVERY).
+func (c *cli) credentials(recovery bool) (storage.Credentials, error) {
+	if recovery {
+		s, err := c.secret("BHXH_RECOVERY", c.t("cli.prompt_recovery"))
+		return storage.Credentials{Password: s}, err
+	}
+	user := c.getenv("BHXH_USER")
+	if user == "" {
+		return storage.Credentials{}, fmt.Errorf("BHXH_USER: %s", c.t("cli.secret_missing", "name", "BHXH_USER"))
+	}
+	pass, err := c.secret("BHXH_PASSWORD", c.t("cli.prompt_password"))
+	return storage.Credentials{User: user, Password: pass}, err
+}
+
+func (c *cli) restore(args []string) int {
+	fset := flag.NewFlagSet("restore", flag.ContinueOnError)
+	fset.SetOutput(c.stderr)
+	device := fset.String("device", "", "the desk's new code in dossier codes (default: the old one moved on)")
+	recovery := fset.Bool("recovery", false, "open the backup with the province's recovery secret (BHXH_RECOVERY)")
+	asJSON := fset.Bool("json", false, "print JSON")
+	pos, err := parseInterspersed(fset, args)
+	if err != nil || len(pos) != 1 {
+		return c.usageError("restore FILE: %v", firstErr(err, pos))
+	}
+	cfg, err := c.storeConfig()
+	if err != nil {
+		return c.usageError("%v", err)
+	}
+	if storage.Exists(cfg.Dir) {
+		return c.usageError("restore: %s", c.t("cli.store_exists", "dir", cfg.Dir))
+	}
+	cred, err := c.credentials(*recovery)
+	if err != nil {
+		return c.usageError("restore: %v", err)
+	}
+	f, err := os.Open(pos[0])
+	if err != nil {
+		return c.usageError("restore: %v", err)
+	}
+	defer f.Close()
+	d, err := wire.Restore(cfg, c.ref, f, cred, *device)
+	if err != nil {
+		return c.fail(err)
+	}
+	o, err := d.Office()
+	if err != nil {
+		return c.closeDesk(d, c.fail(err))
+	}
+	pending, _ := d.Sync.Pending()
+	if *asJSON {
+		return c.closeDesk(d, c.writeJSON(map[string]any{"office": o.Agency, "device": o.Device, "pending": pending, "data": cfg.Dir}))
+	}
+	fmt.Fprintln(c.stdout, c.t("cli.restored", "agency", o.Agency, "device", o.Device, "pending", fmt.Sprint(pending)))
+	return c.closeDesk(d, exitOK)
+}
+
+func (c *cli) recover(args []string) int {
+	fset := flag.NewFlagSet("recover", flag.ContinueOnError)
+	fset.SetOutput(c.stderr)
+	pos, err := parseInterspersed(fset, args)
+	if err != nil || len(pos) != 1 {
+		return c.usageError("recover USER: %v", firstErr(err, pos))
+	}
+	cfg, err := c.storeConfig()
+	if err != nil {
+		return c.usageError("%v", err)
+	}
+	secret, err := c.secret("BHXH_RECOVERY", c.t("cli.prompt_recovery"))
+	if err != nil {
+		return c.usageError("recover: %v", err)
+	}
+	pass, err := c.secret("BHXH_NEW_PASSWORD", c.t("cli.prompt_new_password", "user", pos[0]))
+	if err != nil {
+		return c.usageError("recover: %v", err)
+	}
+	db, err := storage.OpenRecovery(cfg, secret)
+	if err != nil {
+		return c.fail(err)
+	}
+	err = db.SetCredential(pos[0], pass)
+	if err == nil {
+		err = db.Update(func(tx app.Tx) error {
+			return tx.Audit(app.AuditEntry{User: "recovery", Action: "user.password", Entity: pos[0], Detail: "recovery secret"})
+		})
+	}
+	if cerr := db.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return c.fail(err)
+	}
+	fmt.Fprintln(c.stdout, c.t("cli.recovered", "user", pos[0]))
+	return exitOK
+}

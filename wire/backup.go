@@ -1,0 +1,220 @@
+package wire
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"bhxhdesk/app"
+	"bhxhdesk/assets"
+	"bhxhdesk/storage"
+)
+
+// Settings of the automatic backup, kept in the store (administrators change them).
+const (
+	SettingBackupDir   = "backup/dir"   // the folder backups go to, e.g. a USB drive
+	SettingBackupKeep  = "backup/keep"  // how many backups to keep (default 7)
+	SettingBackupEvery = "backup/every" // hours between backups (default 4)
+	settingRestored    = "restore/at"   // when this store was restored from a backup
+)
+
+// backupPrefix starts every backup file name: bhxh-<agency>-<UTC time>.bak.
+const backupPrefix = "bhxh-"
+
+// BackupTo writes a backup of the store into dir as a new file (through a temporary file, so
+// a full disk or a pulled USB drive never leaves half a backup under a backup's name) and keeps
+// only the newest keep backups of this office there. It returns the file's path.
+func (d *Desk) BackupTo(dir string, keep int) (string, error) {
+	if keep <= 0 {
+		keep = 7
+	}
+	o, err := d.Office()
+	if err != nil {
+		return "", err
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", &app.Error{Kind: app.Unavailable, Code: "backup_folder", Args: map[string]string{"dir": dir}, Err: err}
+	}
+	name := fmt.Sprintf("%s%s-%s.bak", backupPrefix, o.Agency, time.Now().UTC().Format("20060102T150405.000Z"))
+	path := filepath.Join(dir, name)
+	tmp, err := os.CreateTemp(dir, ".bhxh-backup-*")
+	if err != nil {
+		return "", &app.Error{Kind: app.Unavailable, Code: "backup_folder", Args: map[string]string{"dir": dir}, Err: err}
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := d.DB.Backup(tmp); err != nil {
+		_ = tmp.Close()
+		return "", err
+	}
+	if err := tmp.Sync(); err != nil {
+		_ = tmp.Close()
+		return "", &app.Error{Kind: app.Unavailable, Code: "backup_folder", Args: map[string]string{"dir": dir}, Err: err}
+	}
+	if err := tmp.Close(); err != nil {
+		return "", err
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return "", err
+	}
+	if err := d.DB.Update(func(tx app.Tx) error {
+		return tx.Audit(app.AuditEntry{User: "system", Action: "store.backup", Detail: name})
+	}); err != nil {
+		return path, err
+	}
+	return path, pruneBackups(dir, backupPrefix+o.Agency+"-", keep)
+}
+
+// pruneBackups removes all but the newest keep backups with the prefix (names sort by time).
+func pruneBackups(dir, prefix string, keep int) error {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	var names []string
+	for _, e := range entries {
+		if !e.IsDir() && strings.HasPrefix(e.Name(), prefix) && strings.HasSuffix(e.Name(), ".bak") {
+			names = append(names, e.Name())
+		}
+	}
+	sort.Strings(names)
+	for len(names) > keep {
+		if err := os.Remove(filepath.Join(dir, names[0])); err != nil {
+			return err
+		}
+		names = names[1:]
+	}
+	return nil
+}
+
+// BackupSettings reads the automatic backup's folder, count and interval (zero values when
+// unset: no automatic backup).
+func (d *Desk) BackupSettings() (dir string, keep int, every time.Duration, err error) {
+	err = d.DB.View(func(tx app.Tx) error {
+		get := func(name string) string {
+			v, _, _ := tx.Setting(name)
+			return string(v)
+		}
+		dir = get(SettingBackupDir)
+		keep, _ = strconv.Atoi(get(SettingBackupKeep))
+		h, _ := strconv.Atoi(get(SettingBackupEvery))
+		every = time.Duration(h) * time.Hour
+		return nil
+	})
+	if keep <= 0 {
+		keep = 7
+	}
+	if every <= 0 {
+		every = 4 * time.Hour
+	}
+	return dir, keep, every, err
+}
+
+// SetBackupSettings stores the automatic backup's folder, count and interval in hours;
+// administrators only.
+func (d *Desk) SetBackupSettings(sess *app.Session, dir string, keep, hours int) error {
+	if err := sess.Require(app.PermManageUsers); err != nil {
+		return err
+	}
+	if keep < 1 || keep > 100 || hours < 1 || hours > 24*7 {
+		return &app.Error{Kind: app.Invalid, Code: "bad_backup_settings", Field: "backup"}
+	}
+	return d.DB.Update(func(tx app.Tx) error {
+		for name, v := range map[string]string{SettingBackupDir: dir, SettingBackupKeep: strconv.Itoa(keep), SettingBackupEvery: strconv.Itoa(hours)} {
+			if err := tx.PutSetting(name, []byte(v)); err != nil {
+				return err
+			}
+		}
+		return tx.Audit(app.AuditEntry{User: sess.User.Name, Action: "backup.settings", Detail: dir})
+	})
+}
+
+// RunBackups writes a backup into the configured folder every interval until ctx ends, and
+// once more when it ends (the desk closing). report is told of each outcome (nil error on
+// success); no folder configured means nothing is done.
+func (d *Desk) RunBackups(ctx context.Context, report func(path string, err error)) {
+	once := func() {
+		dir, keep, _, err := d.BackupSettings()
+		if err != nil || dir == "" {
+			return
+		}
+		path, err := d.BackupTo(dir, keep)
+		if report != nil {
+			report(path, err)
+		}
+	}
+	for {
+		_, _, every, _ := d.BackupSettings()
+		select {
+		case <-ctx.Done():
+			once()
+			return
+		case <-time.After(every):
+			once()
+		}
+	}
+}
+
+// Restore recreates an office's store from a backup file in cfg.Dir (which must hold no
+// store) with an account's credentials or the recovery secret, and gives the desk a new device
+// code: dossier codes handed out after the backup was made must not be handed out again. The
+// first sync then asks the centre which pending operations it already has, so nothing is sent
+// twice, and brings back the office's work recorded after the backup.
+func Restore(cfg storage.Config, ref *assets.Reference, r io.Reader, cred storage.Credentials, device string) (*Desk, error) {
+	db, err := storage.Restore(cfg, r, cred)
+	if err != nil {
+		return nil, err
+	}
+	d := newDesk(db, ref, cfg)
+	o, err := d.Office()
+	if err != nil {
+		_ = db.Close()
+		return nil, err
+	}
+	if device == "" {
+		device = nextDevice(o.Device)
+	}
+	who := cred.User
+	if who == "" {
+		who = "recovery"
+	}
+	err = db.Update(func(tx app.Tx) error {
+		prev := o.Device
+		o.Device = strings.ToUpper(device)
+		if err := tx.PutOffice(o); err != nil {
+			return err
+		}
+		if err := tx.PutSetting(settingRestored, []byte(cfg.Now().UTC().Format(time.RFC3339))); err != nil {
+			return err
+		}
+		if err := tx.PutSetting(app.SettingReconcile, []byte("1")); err != nil {
+			return err
+		}
+		return tx.Audit(app.AuditEntry{User: who, Action: "store.restore", Detail: "device " + prev + "→" + o.Device})
+	})
+	if err != nil {
+		_ = db.Close()
+		return nil, err
+	}
+	return d, nil
+}
+
+// nextDevice is a new device code after a restore: the last character moves on ("K7" → "K8",
+// "K9" → "KA", "KZ" → "K0"), or a character is added while there is room.
+func nextDevice(code string) string {
+	const alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	if len(code) < 4 {
+		return code + "R"
+	}
+	i := strings.IndexByte(alphabet, code[len(code)-1])
+	return code[:len(code)-1] + string(alphabet[(i+1)%len(alphabet)])
+}
+
+// ErrNoBackupFolder says that no backup folder is configured.
+var ErrNoBackupFolder = errors.New("no backup folder")

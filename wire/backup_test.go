@@ -1,0 +1,248 @@
+package wire_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"bhxhdesk/app"
+	"bhxhdesk/app/calendar"
+	"bhxhdesk/assets"
+	"bhxhdesk/central"
+	"bhxhdesk/internal/fake"
+	"bhxhdesk/storage"
+	"bhxhdesk/sync"
+	"bhxhdesk/wire"
+)
+
+var backupRef = assets.MustLoad()
+
+const bpass = "mật khẩu đủ dài 12"
+
+type bdesk struct {
+	*wire.Desk
+	cfg    storage.Config
+	secret string
+	now    *time.Time
+	sess   *app.Session
+}
+
+func newBackupDesk(t *testing.T) *bdesk {
+	t.Helper()
+	now := time.Date(2026, 1, 5, 8, 0, 0, 0, calendar.VN)
+	b := &bdesk{now: &now}
+	b.cfg = storage.Config{Dir: filepath.Join(t.TempDir(), "store"), KDF: storage.KDF{Time: 1, Memory: 8 * 1024, Threads: 1}, Now: func() time.Time { return *b.now }}
+	d, secret, err := wire.Init(b.cfg, backupRef, app.Office{Agency: "01001", Name: "BHXH Ba Đình", Province: "01", Commune: "00004", Device: "K7"},
+		app.User{Name: "admin"}, bpass)
+	require.NoError(t, err)
+	admin, err := d.Intake.Login("admin", bpass)
+	require.NoError(t, err)
+	require.NoError(t, d.Intake.AddUser(admin, app.User{Name: "truongphong", Role: app.Supervisor}, bpass))
+	b.Desk, b.secret = d, secret
+	b.sess, err = d.Intake.Login("truongphong", bpass)
+	require.NoError(t, err)
+	b.sess.Idle = -1
+	return b
+}
+
+func (b *bdesk) register(t *testing.T, g *fake.Generator, n int) []app.Dossier {
+	t.Helper()
+	var out []app.Dossier
+	for len(out) < n {
+		f := g.Form()
+		f.Method, f.SupportGroup, f.Income, f.Ethnicity = "monthly", "other", "1500000", "01"
+		res, err := b.Intake.Register(b.sess, app.RegisterRequest{Form: f, NotDuplicate: true})
+		if app.KindOf(err) == app.Conflict {
+			continue
+		}
+		require.NoError(t, err)
+		*b.now = b.now.Add(time.Minute)
+		out = append(out, res.Dossier)
+	}
+	return out
+}
+
+// TestBackupWipeRestoreGivesTheSameStore backs up a store of 10,000 dossiers with vouchers,
+// periods and covers, wipes it, restores it, and compares.
+func TestBackupWipeRestoreGivesTheSameStore(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a store of 10,000 dossiers")
+	}
+	b := newBackupDesk(t)
+	g := fake.New(77, backupRef.Places)
+	regs := b.register(t, g, 200)
+	for i, d := range regs[:50] {
+		_, err := b.Records.AddVoucher(b.sess, app.VoucherInput{ReceiptNo: fmt.Sprintf("BL-%d", i), PersonalID: d.Form.PersonalID,
+			FullName: d.Form.FullName, Amount: app.Amount(fmt.Sprint(d.Quote.Payable)), PaidOn: "2026-01-20", FromMonth: "2026-01", Months: 1})
+		require.NoError(t, err)
+	}
+	// The rest of the 10,000 from a paper archive, through the bulk loader.
+	l, err := b.DB.NewLoader()
+	require.NoError(t, err)
+	tpl := regs[0]
+	for i := 0; i < 9800; i++ {
+		d := tpl
+		d.Form = g.Form()
+		d.Code = fmt.Sprintf("01001-251201-K7%04d", i+1)
+		require.NoError(t, l.PutDossier(&d))
+	}
+	require.NoError(t, l.Flush())
+
+	before, lines, err := b.Sync.Digest()
+	require.NoError(t, err)
+	require.GreaterOrEqual(t, lines, 10000+50+50+50)
+	pending, err := b.Sync.Pending()
+	require.NoError(t, err)
+	var file bytes.Buffer
+	_, err = b.DB.Backup(&file)
+	require.NoError(t, err)
+	require.NoError(t, b.Close())
+	require.NoError(t, os.RemoveAll(b.cfg.Dir), "the machine is wiped")
+	for _, pid := range []string{regs[0].Form.PersonalID, regs[0].Form.Phone} {
+		assert.False(t, bytes.Contains(file.Bytes(), []byte(pid)), "the backup is encrypted")
+	}
+
+	// A wrong password restores nothing and leaves nothing behind.
+	_, err = wire.Restore(b.cfg, backupRef, bytes.NewReader(file.Bytes()), storage.Credentials{User: "truongphong", Password: "sai mật khẩu rồi"}, "")
+	assert.Equal(t, app.Forbidden, app.KindOf(err))
+	assert.False(t, storage.Exists(b.cfg.Dir))
+
+	d, err := wire.Restore(b.cfg, backupRef, bytes.NewReader(file.Bytes()), storage.Credentials{User: "truongphong", Password: bpass}, "")
+	require.NoError(t, err)
+	after, _, err := d.Sync.Digest()
+	require.NoError(t, err)
+	assert.Equal(t, before, after, "identical digests over the whole store")
+	n, err := d.Sync.Pending()
+	require.NoError(t, err)
+	assert.Equal(t, pending, n, "the outbox came back whole")
+	rep, err := d.DB.VerifyAudit()
+	require.NoError(t, err)
+	assert.True(t, rep.OK, "the audit chain survives the restore")
+	o, err := d.Office()
+	require.NoError(t, err)
+	assert.Equal(t, "K7R", o.Device, "a restored desk gets a new device code")
+	_, sess, err := wire.Open(b.cfg, backupRef, "truongphong", bpass)
+	assert.Error(t, err, "the store is already open in this process")
+	_ = sess
+	require.NoError(t, d.Close())
+
+	// The province's recovery secret opens the same backup when every password is lost.
+	other := b.cfg
+	other.Dir = filepath.Join(t.TempDir(), "recovered")
+	d, err = wire.Restore(other, backupRef, bytes.NewReader(file.Bytes()), storage.Credentials{Password: b.secret}, "K9")
+	require.NoError(t, err)
+	after, _, err = d.Sync.Digest()
+	require.NoError(t, err)
+	assert.Equal(t, before, after)
+	require.NoError(t, d.Close())
+}
+
+func TestDamagedBackupsAreRefused(t *testing.T) {
+	b := newBackupDesk(t)
+	b.register(t, fake.New(5, backupRef.Places), 20)
+	var file bytes.Buffer
+	_, err := b.DB.Backup(&file)
+	require.NoError(t, err)
+	raw := file.Bytes()
+	cases := map[string][]byte{
+		"cut short":         raw[:len(raw)*2/3],
+		"last chunk gone":   raw[:len(raw)-4],
+		"a byte changed":    flip(raw, len(raw)/2),
+		"header changed":    []byte(strings.Replace(string(raw), `"version":1`, `"version":1 `, 1)),
+		"not a backup":      []byte("PK\x03\x04 not a backup"),
+		"empty":             nil,
+		"a byte past magic": flip(raw, 9),
+	}
+	for name, data := range cases {
+		t.Run(name, func(t *testing.T) {
+			cfg := b.cfg
+			cfg.Dir = filepath.Join(t.TempDir(), "store")
+			_, err := wire.Restore(cfg, backupRef, bytes.NewReader(data), storage.Credentials{User: "truongphong", Password: bpass}, "")
+			require.Error(t, err)
+			assert.Contains(t, []app.Kind{app.Invalid, app.Forbidden}, app.KindOf(err), "%v", err)
+			assert.False(t, storage.Exists(cfg.Dir), "nothing restored")
+		})
+	}
+}
+
+func flip(b []byte, i int) []byte {
+	out := bytes.Clone(b)
+	out[i] ^= 0x40
+	return out
+}
+
+// TestRestoredDeviceSyncsWithoutDuplicates: a desk syncs, is backed up, works on and syncs
+// again, then dies. The restored desk asks the centre which of its pending operations were
+// applied (none is pushed twice), takes back what it recorded after the backup, and carries
+// on with a new device code.
+func TestRestoredDeviceSyncsWithoutDuplicates(t *testing.T) {
+	store, err := central.OpenBadger(t.TempDir(), "")
+	require.NoError(t, err)
+	defer store.Close()
+	repeats := 0
+	svc := &central.Service{Store: store, OnPush: func(_ context.Context, _ string, _, r int) { repeats += r }}
+	srv := httptest.NewServer((&central.Server{Service: svc}).Handler())
+	defer srv.Close()
+	_, tok, err := svc.Enroll(context.Background(), "01001", "k7", central.RoleDesk)
+	require.NoError(t, err)
+
+	b := newBackupDesk(t)
+	g := fake.New(31, backupRef.Places)
+	client, err := central.NewClient(central.ClientConfig{BaseURL: srv.URL, Token: tok})
+	require.NoError(t, err)
+	round := func(d *wire.Desk) sync.Report {
+		t.Helper()
+		e := &sync.Engine{Local: d.Sync, Remote: func() (sync.Remote, error) { return client, nil }}
+		rep, err := e.Round(context.Background())
+		require.NoError(t, err)
+		return rep
+	}
+	b.register(t, g, 30)
+	round(b.Desk)
+	b.register(t, g, 20) // pending when the backup is made
+	var file bytes.Buffer
+	_, err = b.DB.Backup(&file)
+	require.NoError(t, err)
+	later := b.register(t, g, 10) // after the backup
+	round(b.Desk)
+	want, _, err := svc.Digest(context.Background(), "01001")
+	require.NoError(t, err)
+	require.NoError(t, b.Close())
+	require.NoError(t, os.RemoveAll(b.cfg.Dir), "the disk died")
+
+	d, err := wire.Restore(b.cfg, backupRef, bytes.NewReader(file.Bytes()), storage.Credentials{User: "truongphong", Password: bpass}, "")
+	require.NoError(t, err)
+	defer d.Close()
+	pending, err := d.Sync.Pending()
+	require.NoError(t, err)
+	require.Equal(t, 20, pending, "the backup's outbox: 20 operations the centre already has")
+	repeats = 0
+	rep := round(d)
+	assert.Zero(t, repeats, "nothing was sent twice")
+	assert.Zero(t, rep.Pushed)
+	assert.Equal(t, 20, rep.Duplicate)
+	got, _, err := d.Sync.Digest()
+	require.NoError(t, err)
+	assert.Equal(t, want, got, "the work after the backup came back from the centre")
+	sess, err := d.Intake.Login("truongphong", bpass)
+	require.NoError(t, err)
+	_, err = d.Intake.Dossier(sess, later[9].Code)
+	require.NoError(t, err)
+
+	// Carrying on: the new device code keeps dossier codes unique.
+	res, err := d.Intake.Register(sess, app.RegisterRequest{Form: g.Form(), NotDuplicate: true})
+	require.NoError(t, err)
+	assert.Contains(t, res.Dossier.Code, "-K7R")
+	rep = round(d)
+	assert.Equal(t, 1, rep.Applied)
+	assert.Zero(t, rep.Conflicts)
+}
