@@ -10,13 +10,14 @@ import (
 // AdminRequest is one administrator's command: the same whether centrald runs it on a stopped
 // server's folder or sends it to the running server (POST /v1/admin with the admin token).
 type AdminRequest struct {
-	Cmd    string          `json:"cmd"` // enroll | vouchers | publish | reviews
+	Cmd    string          `json:"cmd"` // enroll | vouchers | publish | reviews | import
 	Office string          `json:"office,omitempty"`
 	Device string          `json:"device,omitempty"`
 	Feed   bool            `json:"feed,omitempty"`
 	Path   string          `json:"path,omitempty"`
 	Data   json.RawMessage `json:"data,omitempty"`
 	All    bool            `json:"all,omitempty"`
+	File   []byte          `json:"file,omitempty"` // a transfer file (import)
 }
 
 // Admin runs an administrator's command and returns its JSON answer.
@@ -54,6 +55,12 @@ func (s *Service) Admin(ctx context.Context, req AdminRequest) (any, error) {
 			return nil, err
 		}
 		return map[string]string{"published": req.Path}, nil
+	case "import":
+		answer, err := s.ImportTransfer(ctx, req.File)
+		if err != nil {
+			return nil, err
+		}
+		return map[string][]byte{"answer": answer}, nil
 	case "reviews":
 		var rs []app.IdentityReview
 		err := s.Store.View(ctx, func(tx Tx) error {

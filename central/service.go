@@ -125,46 +125,15 @@ func (s *Service) Push(ctx context.Context, dev Device, ops []app.Op) ([]app.OpR
 	if dev.Office == "*feed*" {
 		return nil, &app.Error{Kind: app.Forbidden, Code: "not_a_desk"}
 	}
-	results := make([]app.OpResult, len(ops))
-	repeats := 0
+	var (
+		results []app.OpResult
+		repeats int
+	)
 	now := s.now()
 	err := s.Store.Update(ctx, func(tx Tx) error {
-		repeats = 0
-		cur, _, err := tx.Device(dev.ID)
-		if err != nil {
-			return err
-		}
-		for i, op := range ops {
-			h := payloadHash(op)
-			if prev, ok, err := tx.OpResult(op.OpID); err != nil {
-				return err
-			} else if ok {
-				repeats++
-				if prev.PayloadHash != h || prev.Device != dev.ID {
-					results[i] = app.OpResult{OpID: op.OpID, Status: app.OpRejected, Reason: "op_id_reused"}
-					continue
-				}
-				r := prev.Result
-				if r.Status == app.OpApplied {
-					r.Status = app.OpDuplicate
-				}
-				results[i] = r
-				continue
-			}
-			r, err := s.apply(tx, dev, op, now)
-			if err != nil {
-				return fmt.Errorf("op %s (%s %s): %w", op.OpID, op.Kind, op.EntityID, err)
-			}
-			r.OpID = op.OpID
-			results[i] = r
-			if err := tx.PutOpResult(StoredOp{OpID: op.OpID, Device: dev.ID, DeviceSeq: op.DeviceSeq, HLC: op.HLC, Kind: op.Kind,
-				Entity: op.EntityID, PayloadHash: h, Result: r, Applied: now}); err != nil {
-				return err
-			}
-			cur.LastSeq, cur.LastHLC = max(cur.LastSeq, op.DeviceSeq), max(cur.LastHLC, op.HLC)
-		}
-		cur.Seen = now
-		return tx.PutDevice(cur)
+		var err error
+		results, repeats, err = s.push(tx, dev, ops, now)
+		return err
 	})
 	if err != nil {
 		return nil, err
@@ -173,6 +142,47 @@ func (s *Service) Push(ctx context.Context, dev Device, ops []app.Op) ([]app.OpR
 		s.OnPush(ctx, dev.ID, len(ops), repeats)
 	}
 	return results, nil
+}
+
+// push applies ops in tx (see Push) and counts the repeats.
+func (s *Service) push(tx Tx, dev Device, ops []app.Op, now time.Time) ([]app.OpResult, int, error) {
+	results := make([]app.OpResult, len(ops))
+	repeats := 0
+	cur, _, err := tx.Device(dev.ID)
+	if err != nil {
+		return nil, 0, err
+	}
+	for i, op := range ops {
+		h := payloadHash(op)
+		if prev, ok, err := tx.OpResult(op.OpID); err != nil {
+			return nil, 0, err
+		} else if ok {
+			repeats++
+			if prev.PayloadHash != h || prev.Device != dev.ID {
+				results[i] = app.OpResult{OpID: op.OpID, Status: app.OpRejected, Reason: "op_id_reused"}
+				continue
+			}
+			r := prev.Result
+			if r.Status == app.OpApplied {
+				r.Status = app.OpDuplicate
+			}
+			results[i] = r
+			continue
+		}
+		r, err := s.apply(tx, dev, op, now)
+		if err != nil {
+			return nil, 0, fmt.Errorf("op %s (%s %s): %w", op.OpID, op.Kind, op.EntityID, err)
+		}
+		r.OpID = op.OpID
+		results[i] = r
+		if err := tx.PutOpResult(StoredOp{OpID: op.OpID, Device: dev.ID, DeviceSeq: op.DeviceSeq, HLC: op.HLC, Kind: op.Kind,
+			Entity: op.EntityID, PayloadHash: h, Result: r, Applied: now}); err != nil {
+			return nil, 0, err
+		}
+		cur.LastSeq, cur.LastHLC = max(cur.LastSeq, op.DeviceSeq), max(cur.LastHLC, op.HLC)
+	}
+	cur.Seen = now
+	return results, repeats, tx.PutDevice(cur)
 }
 
 // Known answers, for the operation ids of a device, the stored results of those already applied
@@ -529,9 +539,10 @@ func (s *Service) resolveIdentity(tx Tx, r app.IdentityReview, by string, now ti
 
 // Pull returns the changes for a device's office after a cursor.
 func (s *Service) Pull(ctx context.Context, dev Device, cursor uint64, limit int) (app.Page, error) {
-	if limit <= 0 || limit > 1000 {
+	if limit <= 0 {
 		limit = 500
 	}
+	limit = min(limit, answerLimit)
 	page := app.Page{Cursor: cursor, Changes: []app.Change{}}
 	err := s.Store.View(ctx, func(tx Tx) error {
 		chs, err := tx.Changes([]string{dev.Office, "*"}, cursor, limit+1)

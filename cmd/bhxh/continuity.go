@@ -147,3 +147,84 @@ func (c *cli) recover(args []string) int {
 	fmt.Fprintln(c.stdout, c.t("cli.recovered", "user", pos[0]))
 	return exitOK
 }
+
+func init() {
+	register(
+		command{"enrol", "enrol     --token T [--central URL]   (administrators: the desk's token from `centrald enroll`)", (*cli).enrol},
+		command{"export-sync", "export-sync --out FILE   (every pending operation in one encrypted, numbered file for the centre)", (*cli).exportSync},
+		command{"import-sync", "import-sync FILE   (the centre's answer file: acknowledgements and changes)", (*cli).importSync},
+	)
+}
+
+func (c *cli) enrol(args []string) int {
+	fset := flag.NewFlagSet("enrol", flag.ContinueOnError)
+	fset.SetOutput(c.stderr)
+	url := fset.String("central", "", "the central services' URL; empty for a desk that only exchanges files")
+	token := fset.String("token", "", "the token `centrald enroll` printed for this desk")
+	if pos, err := parseInterspersed(fset, args); err != nil || len(pos) > 0 || *token == "" {
+		return c.usageError("enrol --token T [--central URL]: %v", firstErr(err, pos))
+	}
+	d, sess, code := c.signIn()
+	if d == nil {
+		return code
+	}
+	if err := d.Sync.SetCentral(sess, *url, *token); err != nil {
+		return c.closeDesk(d, c.fail(err))
+	}
+	fmt.Fprintln(c.stdout, c.t("cli.enrolled"))
+	return c.closeDesk(d, code)
+}
+
+func (c *cli) exportSync(args []string) int {
+	fset := flag.NewFlagSet("export-sync", flag.ContinueOnError)
+	fset.SetOutput(c.stderr)
+	out := fset.String("out", "", "the transfer file to write")
+	asJSON := fset.Bool("json", false, "print JSON")
+	if pos, err := parseInterspersed(fset, args); err != nil || len(pos) > 0 || *out == "" {
+		return c.usageError("export-sync --out FILE: %v", firstErr(err, pos))
+	}
+	d, sess, code := c.signIn()
+	if d == nil {
+		return code
+	}
+	file, n, err := d.ExportTransfer(sess)
+	if err != nil {
+		return c.closeDesk(d, c.fail(err))
+	}
+	if err := writeFileAtomic(*out, func(f *os.File) error { _, err := f.Write(file); return err }); err != nil {
+		return c.closeDesk(d, c.usageError("export-sync: %v", err))
+	}
+	if *asJSON {
+		return c.closeDesk(d, c.writeJSON(map[string]any{"file": *out, "operations": n}))
+	}
+	fmt.Fprintln(c.stdout, c.t("cli.exported", "count", fmt.Sprint(n), "file", *out))
+	return c.closeDesk(d, code)
+}
+
+func (c *cli) importSync(args []string) int {
+	fset := flag.NewFlagSet("import-sync", flag.ContinueOnError)
+	fset.SetOutput(c.stderr)
+	asJSON := fset.Bool("json", false, "print JSON")
+	pos, err := parseInterspersed(fset, args)
+	if err != nil || len(pos) != 1 {
+		return c.usageError("import-sync FILE: %v", firstErr(err, pos))
+	}
+	data, err := os.ReadFile(pos[0])
+	if err != nil {
+		return c.usageError("import-sync: %v", err)
+	}
+	d, sess, code := c.signIn()
+	if d == nil {
+		return code
+	}
+	body, err := d.ImportTransferAnswer(sess, data)
+	if err != nil {
+		return c.closeDesk(d, c.fail(err))
+	}
+	pending, _ := d.Sync.Pending()
+	if *asJSON {
+		return c.closeDesk(d, c.writeJSON(map[string]any{"acknowledged": len(body.Results), "pulled": len(body.Page.Changes), "pending": pending}))
+	}
+	fmt.Fprintln(c.stdout, c.t("cli.imported_answer", "acked", fmt.Sprint(len(body.Results)), "pulled", fmt.Sprint(len(body.Page.Changes)), "pending", fmt.Sprint(pending)))
+	return c.closeDesk(d, code)
+}

@@ -52,6 +52,7 @@ const usage = `centrald — máy chủ trung tâm tham chiếu / reference centr
   centrald voucher post --data DIR FILE.json|-
   centrald publish --data DIR --path rules/X.json FILE
   centrald reviews --data DIR [--all] [--json]
+  centrald import  --data DIR FILE [--out ANSWER]           (a desk's offline transfer file)
   centrald version
 `
 
@@ -94,6 +95,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	pathF := fset.String("path", "", "where the file goes in the desks' rules folder, e.g. rules/reference_level.json (publish)")
 	all := fset.Bool("all", false, "include decided reviews (reviews)")
 	asJSON := fset.Bool("json", false, "print JSON")
+	answerOut := fset.String("out", "", "where to write the answer file (import; default FILE.answer)")
 	if err := fset.Parse(rest); err != nil {
 		return 2
 	}
@@ -142,6 +144,20 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 	case "reviews":
 		req = central.AdminRequest{Cmd: "reviews", All: *all}
+	case "import":
+		if fset.NArg() != 1 {
+			fmt.Fprintf(stderr, usage, version)
+			return 2
+		}
+		raw, err := readArg(fset.Arg(0), stdin)
+		if err != nil {
+			fmt.Fprintln(stderr, "centrald:", err)
+			return 2
+		}
+		req = central.AdminRequest{Cmd: "import", File: raw}
+		if *answerOut == "" {
+			*answerOut = fset.Arg(0) + ".answer"
+		}
 	default:
 		fmt.Fprintf(stderr, usage, version)
 		return 2
@@ -153,6 +169,22 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if cmd == "enroll" && !*asJSON {
 		m := out.(map[string]any)
 		fmt.Fprintf(stdout, "device %s\ntoken %s\n", m["device"], m["token"])
+		return 0
+	}
+	if cmd == "import" {
+		var ans struct {
+			Answer []byte `json:"answer"`
+		}
+		b, _ := json.Marshal(out)
+		if err := json.Unmarshal(b, &ans); err != nil || len(ans.Answer) == 0 {
+			fmt.Fprintln(stderr, "centrald: no answer")
+			return 2
+		}
+		if err := storage.WriteFileAtomic(*answerOut, ans.Answer); err != nil {
+			fmt.Fprintln(stderr, "centrald:", err)
+			return 2
+		}
+		fmt.Fprintf(stdout, "applied; answer written to %s\n", *answerOut)
 		return 0
 	}
 	if cmd == "reviews" && !*asJSON {
