@@ -78,7 +78,9 @@ type Dossier struct {
 	Paid        string    `json:"paid,omitempty"`
 	CoverIssued time.Time `json:"cover_issued,omitzero"`
 	Timeline    []Event   `json:"timeline"`
-	Version     int       `json:"version"`
+	// Purged is set when the dossier's personal data was removed after the retention period.
+	Purged  *Purge `json:"purged,omitempty"`
+	Version int    `json:"version"`
 }
 
 // stepIndex is the position of the current step in Steps, or -1.
@@ -155,8 +157,13 @@ type AuditEntry struct {
 	Action string    `json:"action"` // e.g. "dossier.create", "dossier.view"
 	Entity string    `json:"entity"` // e.g. the dossier code
 	Detail string    `json:"detail,omitempty"`
-	Prev   string    `json:"prev"` // hash of the previous entry, hex; "" for the first
-	Hash   string    `json:"hash"` // SHA-256 over Prev and this entry's fields
+	// Person is a keyed hash of the personal ID the entry concerns (the store computes it from
+	// PersonalID, which is never stored): the access log finds who saw a person without the
+	// log holding the number.
+	Person     string `json:"person,omitempty"`
+	PersonalID string `json:"-"`
+	Prev       string `json:"prev"` // hash of the previous entry, hex; "" for the first
+	Hash       string `json:"hash"` // SHA-256 over Prev and this entry's fields
 }
 
 // AuditReport is the answer of an audit chain check.

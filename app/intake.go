@@ -347,7 +347,7 @@ func (s *Intake) Register(sess *Session, req RegisterRequest) (RegisterResult, e
 			return err
 		}
 		return tx.Audit(AuditEntry{User: sess.User.Name, Action: "dossier.create", Entity: d.Code,
-			Detail: "personal_id=" + reg.PersonalID.Masked()})
+			Detail: "personal_id=" + reg.PersonalID.Masked(), PersonalID: string(reg.PersonalID)})
 	})
 	if err != nil {
 		return res, err

@@ -80,7 +80,7 @@ func (s *Intake) Act(sess *Session, code string, req ActRequest) (Dossier, error
 			return err
 		}
 		return tx.Audit(AuditEntry{User: sess.User.Name, Action: "dossier." + string(ev.Action), Entity: d.Code,
-			Detail: "step=" + ev.FromStep + "→" + ev.ToStep})
+			Detail: "step=" + ev.FromStep + "→" + ev.ToStep, PersonalID: d.Form.PersonalID})
 	})
 	return d, err
 }
@@ -202,7 +202,7 @@ func (s *Intake) Dossier(sess *Session, code string) (Dossier, error) {
 		if !ok {
 			return &Error{Kind: NotFound, Code: "dossier_not_found", Field: "dossier", Args: map[string]string{"code": code}}
 		}
-		return tx.Audit(AuditEntry{User: sess.User.Name, Action: "dossier.view", Entity: code})
+		return tx.Audit(AuditEntry{User: sess.User.Name, Action: "dossier.view", Entity: code, PersonalID: d.Form.PersonalID})
 	})
 	return d, err
 }
@@ -373,7 +373,7 @@ func (s *Intake) Receipt(sess *Session, code string) (ReceiptInfo, error) {
 		} else {
 			info.Receiver = User{Name: receiver}
 		}
-		return tx.Audit(AuditEntry{User: sess.User.Name, Action: "dossier.receipt", Entity: code})
+		return tx.Audit(AuditEntry{User: sess.User.Name, Action: "dossier.receipt", Entity: code, PersonalID: d.Form.PersonalID})
 	})
 	return info, err
 }

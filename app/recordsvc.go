@@ -221,7 +221,7 @@ func (s *Records) record(tx Tx, res *ImportResult, line int, v Voucher, now time
 	if err := enqueue(tx, "voucher.add", v.ID, 0, v, now); err != nil {
 		return err
 	}
-	return tx.Audit(AuditEntry{User: v.By, Action: "voucher.add", Entity: v.ID,
+	return tx.Audit(AuditEntry{User: v.By, Action: "voucher.add", Entity: v.ID, PersonalID: v.PersonalID,
 		Detail: fmt.Sprintf("personal_id=%s status=%s %s", PersonalID(v.PersonalID).Masked(), st.Status, st.Exception)})
 }
 
@@ -627,7 +627,7 @@ func (s *Records) Person(sess *Session, pid string) (PersonView, error) {
 		if pv.Vouchers, err = tx.VouchersOf(pid); err != nil {
 			return err
 		}
-		return tx.Audit(AuditEntry{User: sess.User.Name, Action: "person.view", Entity: PersonalID(pid).Masked()})
+		return tx.Audit(AuditEntry{User: sess.User.Name, Action: "person.view", Entity: PersonalID(pid).Masked(), PersonalID: pid})
 	})
 	return pv, err
 }
@@ -702,7 +702,7 @@ func (s *Records) IssueCover(sess *Session, pid string) (BookCover, error) {
 				}
 			}
 		}
-		return tx.Audit(AuditEntry{User: sess.User.Name, Action: "cover.issue", Entity: PersonalID(pid).Masked()})
+		return tx.Audit(AuditEntry{User: sess.User.Name, Action: "cover.issue", Entity: PersonalID(pid).Masked(), PersonalID: pid})
 	})
 	return c, err
 }
@@ -770,7 +770,7 @@ func (s *Records) PrintCovers(sess *Session, pids []string, reason string) ([]Co
 			if rec.Reason != "" {
 				detail += " reason=" + rec.Reason
 			}
-			if err := tx.Audit(AuditEntry{User: sess.User.Name, Action: "cover.print", Entity: PersonalID(pid).Masked(), Detail: detail}); err != nil {
+			if err := tx.Audit(AuditEntry{User: sess.User.Name, Action: "cover.print", Entity: PersonalID(pid).Masked(), Detail: detail, PersonalID: pid}); err != nil {
 				return err
 			}
 			out = append(out, CoverPrint{Cover: c, Office: o, Final: final, Reprint: reprint})

@@ -1,6 +1,10 @@
 package app
 
-import "bhxhdesk/app/calendar"
+import (
+	"time"
+
+	"bhxhdesk/app/calendar"
+)
 
 // Store is what the services need of the office's encrypted local store (implemented by the
 // storage package). Everything one use case writes goes through one Update, so the entity, its
@@ -23,6 +27,10 @@ type Store interface {
 	RemoveCredential(user string) error
 	// VerifyAudit walks the audit hash chain.
 	VerifyAudit() (AuditReport, error)
+	// AuditEntries lists the audit log from sequence number from (1 when 0) on.
+	AuditEntries(from uint64) ([]AuditEntry, error)
+	// PersonRef is the keyed hash the audit log keeps for a personal ID.
+	PersonRef(pid string) string
 }
 
 // Tx is one transaction of the store. Lists come back in index order (due date, then code)
@@ -103,6 +111,14 @@ type Tx interface {
 	Notice(id string) (Notice, bool, error)
 	Notices(limit int) ([]Notice, error)
 	PutNotice(n Notice) error
+	// DossiersInState lists the codes of the dossiers in a state.
+	DossiersInState(s State) ([]string, error)
+	// PurgeDossier replaces a closed dossier by a record without personal data (code, state,
+	// dates, the steps' times) and returns the SHA-256 of what it removed.
+	PurgeDossier(d *Dossier, at time.Time) (string, error)
+	// PeopleHeld counts the distinct personal IDs the store holds data of, and the purged
+	// dossiers.
+	PeopleHeld() (people, purged int, err error)
 	// DigestLines lists the digest line of every dossier, voucher, period and cover.
 	DigestLines() ([]DigestLine, error)
 

@@ -279,7 +279,7 @@ func (s *Sync) identityFixed(tx Tx, r IdentityReview, now time.Time) error {
 	if err := tx.PutNotice(n); err != nil {
 		return err
 	}
-	return tx.Audit(AuditEntry{User: syncActor, Action: "identity.resolved", Entity: PersonalID(r.PersonalID).Masked()})
+	return tx.Audit(AuditEntry{User: syncActor, Action: "identity.resolved", Entity: PersonalID(r.PersonalID).Masked(), PersonalID: r.PersonalID})
 }
 
 // mergeParticipant takes a participant the centre knows into the office's records: identity
@@ -322,7 +322,7 @@ func confirmCover(tx Tx, actor, pid string, at, now time.Time) error {
 	if err := tx.PutCover(&c, &prev); err != nil {
 		return err
 	}
-	return tx.Audit(AuditEntry{User: actor, Action: "cover.confirm", Entity: PersonalID(pid).Masked(), At: now})
+	return tx.Audit(AuditEntry{User: actor, Action: "cover.confirm", Entity: PersonalID(pid).Masked(), At: now, PersonalID: pid})
 }
 
 // SetCentral stores the central services' URL and this device's token (device enrolment),
@@ -429,7 +429,7 @@ func (s *Sync) ResolveIdentity(sess *Session, noticeID string, choice int, note 
 		if err := enqueue(tx, "identity.resolve", r.PersonalID, 0, r, now); err != nil {
 			return err
 		}
-		return tx.Audit(AuditEntry{User: sess.User.Name, Action: "identity.resolve", Entity: PersonalID(r.PersonalID).Masked(),
+		return tx.Audit(AuditEntry{User: sess.User.Name, Action: "identity.resolve", Entity: PersonalID(r.PersonalID).Masked(), PersonalID: r.PersonalID,
 			Detail: "choice=" + chosen.Office + "/" + chosen.Dossier})
 	})
 }

@@ -1,6 +1,7 @@
 package central
 
 import (
+	"bufio"
 	"compress/gzip"
 	"context"
 	"crypto/subtle"
@@ -10,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -77,6 +79,9 @@ type Server struct {
 	// AdminToken, when set, lets `centrald` commands reach the running server (POST
 	// /v1/admin); it is written for them in the data folder, readable by its owner only.
 	AdminToken string
+	// Log receives a line per request and per refusal; nil logs nothing. Use a handler from
+	// app.NewLogHandler: it masks personal numbers.
+	Log *slog.Logger
 }
 
 type ctxKey struct{}
@@ -96,7 +101,42 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET "+PathDigest, s.auth(RoleDesk, s.digest))
 	mux.Handle("POST "+PathFeed, s.auth(RoleFeed, s.feed))
 	mux.HandleFunc("POST "+PathAdmin, s.admin)
-	return mux
+	if s.Log == nil {
+		return mux
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+		mux.ServeHTTP(sw, r)
+		s.Log.Info("request", "method", r.Method, "path", r.URL.Path, "status", sw.status, "ms", time.Since(start).Milliseconds(),
+			"bytes_in", r.ContentLength, "remote", r.RemoteAddr)
+	})
+}
+
+// statusWriter remembers the status a handler answered.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	w.status = code
+	w.ResponseWriter.WriteHeader(code)
+}
+
+// Hijack lets a handler take the connection over (tests inject faults this way).
+func (w *statusWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	hj, ok := w.ResponseWriter.(http.Hijacker)
+	if !ok {
+		return nil, nil, errors.New("hijacking not supported")
+	}
+	return hj.Hijack()
+}
+
+func (w *statusWriter) Flush() {
+	if f, ok := w.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
 }
 
 // auth checks the bearer token and the device's role.
@@ -307,6 +347,9 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {
 		status = http.StatusRequestEntityTooLarge
+	}
+	if s.Log != nil {
+		s.Log.Warn("refused", "path", r.URL.Path, "status", status, "code", codeOf(err), "err", err)
 	}
 	body := ErrorBody{Error: codeOf(err)}
 	if s.Catalog != nil {

@@ -2,6 +2,7 @@ package storage
 
 import (
 	"bytes"
+	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
@@ -44,6 +45,7 @@ func hashOf(e AuditEntry) string {
 	write(e.Action)
 	write(e.Entity)
 	write(e.Detail)
+	write(e.Person)
 	return hex.EncodeToString(h.Sum(nil))
 }
 
@@ -52,17 +54,25 @@ func hashOf(e AuditEntry) string {
 type Tx struct {
 	txn *badger.Txn
 	db  *DB
+	// vlog is set when a value went to Badger's value log, which a commit must sync too.
+	vlog bool
 }
 
 // update runs fn in a read-write transaction and commits it durably. Badger write conflicts
 // are retried here (up to 5 times), never by callers.
 func (db *DB) update(fn func(*Tx) error) error {
-	var err error
+	var (
+		err error
+		tx  *Tx
+	)
 	for attempt := 0; attempt < 5; attempt++ {
-		err = db.bdb.Update(func(txn *badger.Txn) error { return fn(&Tx{txn: txn, db: db}) })
+		err = db.bdb.Update(func(txn *badger.Txn) error { tx = &Tx{txn: txn, db: db}; return fn(tx) })
 		if !errors.Is(err, badger.ErrConflict) {
 			break
 		}
+	}
+	if err == nil {
+		err = db.durable(tx.vlog)
 	}
 	var ae *app.Error
 	if errors.As(err, &ae) {
@@ -71,8 +81,14 @@ func (db *DB) update(fn func(*Tx) error) error {
 	return translate("update", err)
 }
 
-// set writes key in the transaction.
-func (tx *Tx) set(key, value []byte) error { return tx.txn.Set(key, value) }
+// set writes key in the transaction. Every write of the store's transactions goes through it,
+// so that a value big enough for the value log is noticed (Tx.vlog).
+func (tx *Tx) set(key, value []byte) error {
+	if len(value) >= valueThreshold {
+		tx.vlog = true
+	}
+	return tx.txn.Set(key, value)
+}
 
 // get reads key in the transaction; ok is false when it does not exist.
 func (tx *Tx) get(key []byte) ([]byte, bool, error) {
@@ -101,6 +117,9 @@ func (tx *Tx) Audit(e AuditEntry) error {
 		}
 	}
 	e.Seq, e.Prev = head.Seq+1, head.Hash
+	if e.PersonalID != "" {
+		e.Person, e.PersonalID = tx.db.PersonRef(e.PersonalID), ""
+	}
 	if e.At.IsZero() {
 		e.At = tx.db.cfg.Now()
 	}
@@ -134,7 +153,7 @@ func (db *DB) VerifyAudit() (AuditReport, error) {
 		} else if !errors.Is(err, badger.ErrKeyNotFound) {
 			return err
 		}
-		it := txn.NewIterator(badger.IteratorOptions{Prefix: prefixAudit, PrefetchValues: true, PrefetchSize: 64})
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: prefixAudit})
 		defer it.Close()
 		prev, want := "", uint64(1)
 		for it.Rewind(); it.Valid(); it.Next() {
@@ -193,4 +212,14 @@ func (db *DB) AuditEntries(from uint64) ([]AuditEntry, error) {
 		})
 	})
 	return out, err
+}
+
+// PersonRef is the keyed hash (HMAC-SHA256 under a key derived from the data key, 16 hex
+// digits) the audit log keeps for a personal ID: the same person gives the same reference in
+// this store, and the reference does not give the number back even to someone who reads the
+// log out of a backup and tries every possible ID.
+func (db *DB) PersonRef(pid string) string {
+	m := hmac.New(sha256.New, db.refKey)
+	m.Write([]byte(pid))
+	return hex.EncodeToString(m.Sum(nil)[:8])
 }

@@ -60,6 +60,7 @@ type DB struct {
 	Keyring *Keyring
 	bdb     *badger.DB
 	key     []byte // the data key, to wrap it for new accounts; never written anywhere
+	refKey  []byte // derived from key: the audit log's person references
 	disk    diskGuard
 	wal     *walSync // syncs each commit; nil where Badger does (SyncWrites)
 }
@@ -141,7 +142,7 @@ func openBadger(cfg Config, kr *Keyring, key []byte) (*DB, error) {
 	if err != nil {
 		return nil, translate("open store", err)
 	}
-	return &DB{cfg: cfg, Keyring: kr, bdb: bdb, key: key, disk: diskGuard{dir: cfg.Dir, min: cfg.MinFreeMB << 20, free: cfg.FreeBytes},
+	return &DB{cfg: cfg, Keyring: kr, bdb: bdb, key: key, refKey: deriveKey(key, "bhxh audit person ref v1"), disk: diskGuard{dir: cfg.Dir, min: cfg.MinFreeMB << 20, free: cfg.FreeBytes},
 		wal: newWALSync(dir)}, nil
 }
 

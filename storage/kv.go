@@ -2,9 +2,11 @@ package storage
 
 import (
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,6 +15,7 @@ import (
 	"github.com/dgraph-io/badger/v4"
 	"github.com/dgraph-io/badger/v4/options"
 	"github.com/dgraph-io/ristretto/v2/z"
+	"golang.org/x/crypto/hkdf"
 
 	"bhxhdesk/app"
 )
@@ -181,3 +184,12 @@ var ErrStopScan = errStop
 // WriteFileAtomic writes a file through a synced temporary file and a rename, so readers see
 // the old content or the new, never half.
 func WriteFileAtomic(path string, data []byte) error { return writeFileAtomic(path, data) }
+
+// deriveKey derives a 32-byte key for one purpose from the data key (HKDF-SHA256).
+func deriveKey(key []byte, purpose string) []byte {
+	out := make([]byte, 32)
+	if _, err := io.ReadFull(hkdf.New(sha256.New, key, nil, []byte(purpose)), out); err != nil {
+		panic(err) // HKDF cannot fail for 32 bytes
+	}
+	return out
+}

@@ -2,7 +2,9 @@ package storage
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/binary"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -503,4 +505,74 @@ func decodeSummary(b []byte) (app.Summary, error) {
 	s.Received = time.UnixMilli(nums[2]).In(calendar.VN)
 	s.Payable = app.Money(nums[3])
 	return s, nil
+}
+
+// DossiersInState lists the codes of the dossiers in a state.
+func (tx *Tx) DossiersInState(s app.State) ([]string, error) {
+	p := key(prefixState, []byte(s), sep)
+	var out []string
+	err := tx.scanKeys(p, 0, func(k []byte) error { out = append(out, string(k[len(p):])); return nil })
+	return out, err
+}
+
+// PurgeDossier replaces a closed dossier by a record without personal data: its code, office,
+// state, version, dates and the times and actors of its events stay (they are the office's
+// record of its work); the form, the quote, reasons and missing items go. Only the state and
+// office indexes keep it. It returns the SHA-256 of the dossier as it was.
+func (tx *Tx) PurgeDossier(d *app.Dossier, at time.Time) (string, error) {
+	if !d.State.Closed() {
+		return "", &app.Error{Kind: app.Conflict, Code: "dossier_open", Args: map[string]string{"code": d.Code}}
+	}
+	raw, err := json.Marshal(d)
+	if err != nil {
+		return "", err
+	}
+	sum := sha256.Sum256(raw)
+	hash := hex.EncodeToString(sum[:])
+	for _, e := range indexEntries(d) {
+		if err := tx.txn.Delete(e.k); err != nil {
+			return "", err
+		}
+	}
+	t := app.Dossier{Code: d.Code, Office: d.Office, Received: d.Received, Due: d.Due, State: d.State, Workflow: d.Workflow,
+		Steps: d.Steps, Handler: d.Handler, Version: d.Version, Purged: &app.Purge{At: at, Hash: hash}}
+	for _, e := range d.Timeline {
+		t.Timeline = append(t.Timeline, app.Event{At: e.At, User: e.User, Action: e.Action, FromStep: e.FromStep, ToStep: e.ToStep, Due: e.Due})
+	}
+	code := []byte(d.Code)
+	for _, k := range [][]byte{key(prefixState, []byte(d.State), sep, code), key(prefixOffice, []byte(d.Office), sep, code)} {
+		if err := tx.set(k, nil); err != nil {
+			return "", err
+		}
+	}
+	return hash, tx.jsonSet(key(prefixDossier, code), t)
+}
+
+// PeopleHeld counts the distinct personal IDs with data in the store (dossiers, participants,
+// vouchers) and the purged dossiers.
+func (tx *Tx) PeopleHeld() (int, int, error) {
+	people := map[string]bool{}
+	for _, p := range [][]byte{prefixPID, prefixVPID} {
+		err := tx.scanKeys(p, 0, func(k []byte) error {
+			rest := k[len(p):]
+			if i := bytes.IndexByte(rest, 0); i > 0 {
+				people[string(rest[:i])] = true
+			}
+			return nil
+		})
+		if err != nil {
+			return 0, 0, err
+		}
+	}
+	if err := tx.scanKeys(prefixPart, 0, func(k []byte) error { people[string(k[len(prefixPart):])] = true; return nil }); err != nil {
+		return 0, 0, err
+	}
+	purged := 0
+	err := tx.scan(prefixDossier, 0, func(_, v []byte) error {
+		if bytes.Contains(v, []byte(`"purged":{`)) {
+			purged++
+		}
+		return nil
+	})
+	return len(people), purged, err
 }

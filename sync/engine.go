@@ -6,6 +6,7 @@ package sync
 
 import (
 	"context"
+	"log/slog"
 	"math/rand/v2"
 	"net"
 	"sort"
@@ -102,6 +103,8 @@ type Engine struct {
 	After func(time.Duration) <-chan time.Time
 	// OnStatus is called (from the engine's goroutine) whenever the status changes.
 	OnStatus func(Status)
+	// Log, when set, receives a line per round (use a masking handler: app.NewLogHandler).
+	Log *slog.Logger
 
 	mu     gosync.Mutex
 	status Status
@@ -227,6 +230,14 @@ func (e *Engine) Round(ctx context.Context) (Report, error) {
 	err := e.round1(ctx, &rep)
 	pending, perr := e.Local.Pending()
 	rep.Pending = pending
+	if e.Log != nil {
+		if err != nil {
+			e.Log.Warn("sync round failed", "err", err, "pushed", rep.Pushed, "pulled", rep.Pulled, "pending", pending)
+		} else {
+			e.Log.Info("sync round", "pushed", rep.Pushed, "applied", rep.Applied, "duplicate", rep.Duplicate, "conflicts", rep.Conflicts,
+				"rejected", rep.Rejected, "pulled", rep.Pulled, "pending", pending, "round_trips", rep.Batches)
+		}
+	}
 	now := e.Now()
 	if err == nil && perr == nil {
 		err = e.Local.MarkSynced(now)

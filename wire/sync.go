@@ -56,7 +56,7 @@ func (d *Desk) writeRuleFile(p string, data []byte) error {
 // at each round (so enrolment takes effect at once) and registers the desk's public signing
 // key with the centre before the first push.
 func (d *Desk) Engine() *sync.Engine {
-	return &sync.Engine{Local: d.Sync, Remote: d.remote, WatchNetwork: true}
+	return &sync.Engine{Local: d.Sync, Remote: d.remote, WatchNetwork: true, Log: d.Log}
 }
 
 // keyRegistered is the setting that remembers which signing key the centre knows.

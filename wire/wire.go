@@ -4,6 +4,7 @@
 package wire
 
 import (
+	"log/slog"
 	"os"
 	"path/filepath"
 	"time"
@@ -22,6 +23,8 @@ type Desk struct {
 	Sync    *app.Sync
 	// Dir is the store's folder; reference data pulled from the centre is kept in Dir/rules.
 	Dir string
+	// Log, when set, receives the desk's log lines (see OpenLog); nil logs nothing.
+	Log *slog.Logger
 }
 
 // newDesk builds the services over an open store.

@@ -9,6 +9,7 @@ import (
 
 	"bhxhdesk/app"
 	"bhxhdesk/sync"
+	"bhxhdesk/wire"
 )
 
 func init() {
@@ -57,6 +58,10 @@ func (c *cli) sync(args []string) int {
 		return c.closeDesk(d, c.fail(err))
 	}
 	eng := &sync.Engine{Local: d.Sync, Remote: func() (sync.Remote, error) { return remote, nil }}
+	if logger, closer, err := wire.OpenLog(d.Dir); err == nil {
+		eng.Log = logger
+		defer closer.Close()
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	added := 0

@@ -25,6 +25,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"os"
 	"os/signal"
@@ -263,7 +264,8 @@ func serve(ctx context.Context, dir, keyFile string, lc central.ListenConfig, ca
 	}
 	defer os.Remove(filepath.Join(dir, adminFile))
 	fmt.Fprintf(stdout, "centrald %s: listening on %s://%s (data %s)\n", version, scheme, ln.Addr(), dir)
-	srv := &central.Server{Service: &central.Service{Store: store}, Catalog: cat, AdminToken: info.Token}
+	srv := &central.Server{Service: &central.Service{Store: store}, Catalog: cat, AdminToken: info.Token,
+		Log: slog.New(app.NewLogHandler(stderr, slog.LevelInfo))}
 	if err := central.Serve(ctx, ln, srv.Handler()); err != nil && ctx.Err() == nil && !errors.Is(err, context.Canceled) {
 		fmt.Fprintln(stderr, "centrald:", err)
 		return 2
