@@ -21,6 +21,7 @@ type Desk struct {
 	Intake  *app.Intake
 	Records *app.Records
 	Sync    *app.Sync
+	Privacy *app.Privacy
 	// Dir is the store's folder; reference data pulled from the centre is kept in Dir/rules.
 	Dir string
 	// Log, when set, receives the desk's log lines (see OpenLog); nil logs nothing.
@@ -36,6 +37,7 @@ func newDesk(db *storage.DB, ref *assets.Reference, cfg storage.Config) *Desk {
 	d := &Desk{DB: db, Ref: ref, Intake: NewIntake(db, ref, now), Dir: cfg.Dir,
 		Records: &app.Records{Store: db, Rules: ref.Rules, Calendars: ref.Calendars, Now: now}}
 	d.Sync = &app.Sync{Store: db, Records: d.Records, Files: d.writeRuleFile, Now: now}
+	d.Privacy = &app.Privacy{Store: db, Now: now}
 	return d
 }
 

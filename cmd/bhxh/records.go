@@ -20,7 +20,7 @@ func init() {
 	register(
 		command{"voucher", "voucher   add [FILE|-] [--json] | import FILE.csv|FILE.xlsx [--json] | exceptions [--json]\n" +
 			"            resolve VOUCHER_ID --void --reason TEXT | --correct FILE|- --reason TEXT [--json]", (*cli).voucher},
-		command{"person", "person    show PERSONAL_ID [--json]", (*cli).person},
+		command{"person", "person    show PERSONAL_ID [--json] | export PERSONAL_ID --out FILE | open-export FILE   (BHXH_EXPORT_PASSWORD)", (*cli).person},
 		command{"cover", "cover     list [--to-issue|--issued|--confirmed|--issued-on YYYY-MM-DD] [--json] | issue PERSONAL_ID… [--json]\n" +
 			"            print PERSONAL_ID…|--issued-today --out FILE.pdf [--reason TEXT]", (*cli).cover},
 	)
@@ -306,8 +306,14 @@ func (c *cli) voucherResolve(args []string) int {
 }
 
 func (c *cli) person(args []string) int {
+	if len(args) > 0 && args[0] == "export" {
+		return c.personExport(args[1:])
+	}
+	if len(args) > 0 && args[0] == "open-export" {
+		return c.personOpen(args[1:])
+	}
 	if len(args) == 0 || args[0] != "show" {
-		return c.usageError("person: show PERSONAL_ID")
+		return c.usageError("person: show PERSONAL_ID | export PERSONAL_ID --out FILE | open-export FILE")
 	}
 	fset := flag.NewFlagSet("person show", flag.ContinueOnError)
 	fset.SetOutput(c.stderr)

@@ -27,7 +27,7 @@ func init() {
 		command{"dossier", "dossier   list [--due-today|--overdue|--step S|--handler U|--search TEXT] [--limit N] [--json]\n" +
 			"            show DOSSIER [--json]\n" +
 			"            advance|return|reject|reappoint DOSSIER [--reason TEXT] [--missing ITEM]… [--date YYYY-MM-DD] [--json]", (*cli).dossier},
-		command{"audit", "audit     verify [--json]", (*cli).audit},
+		command{"audit", "audit     verify [--json] | log --person PERSONAL_ID [--json] | report [--since YYYY-MM-DD] [--json]", (*cli).audit},
 	)
 }
 
@@ -695,8 +695,11 @@ func (c *cli) dossierAct(action app.Action, args []string) int {
 }
 
 func (c *cli) audit(args []string) int {
+	if code, ok := c.auditMore(args); ok {
+		return code
+	}
 	if len(args) == 0 || args[0] != "verify" {
-		return c.usageError("audit: verify")
+		return c.usageError("audit: verify | log --person PID | report [--since DATE]")
 	}
 	fset := flag.NewFlagSet("audit verify", flag.ContinueOnError)
 	fset.SetOutput(c.stderr)

@@ -57,7 +57,7 @@ func (c *cli) sync(args []string) int {
 	if err != nil {
 		return c.closeDesk(d, c.fail(err))
 	}
-	eng := &sync.Engine{Local: d.Sync, Remote: func() (sync.Remote, error) { return remote, nil }}
+	eng := &sync.Engine{Local: d.Sync, Remote: func() (sync.Remote, error) { return remote, nil }, Now: c.now}
 	if logger, closer, err := wire.OpenLog(d.Dir); err == nil {
 		eng.Log = logger
 		defer closer.Close()
