@@ -117,16 +117,21 @@ func (s *Intake) Login(user, password string) (*Session, error) {
 	)
 	err := s.Store.Update(func(tx Tx) error {
 		var err error
+		// The password opened this account's keyslot: a store that then lacks the office
+		// profile or the account's record has lost data, and the desk offers the restore path.
 		if o, ok, err = tx.Office(); err != nil || !ok {
 			if err == nil {
-				err = Errorf(NotFound, "no_office")
+				err = &Error{Kind: Internal, Code: "store_damaged", Err: errors.New("no office profile")}
 			}
 			return err
 		}
 		if u, ok, err = tx.User(user); err != nil {
 			return err
 		}
-		if !ok || u.Disabled {
+		if !ok {
+			return &Error{Kind: Internal, Code: "store_damaged", Err: errors.New("no record of an account that has a keyslot")}
+		}
+		if u.Disabled {
 			return Errorf(Forbidden, "bad_credentials")
 		}
 		return tx.Audit(AuditEntry{User: u.Name, Action: "session.login"})

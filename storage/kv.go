@@ -60,6 +60,8 @@ func OpenKV(cfg KVConfig) (*KV, error) {
 		WithMemTableSize(32 << 20).
 		WithValueLogFileSize(256 << 20).
 		WithCompression(options.ZSTD).
+		// A damaged block is an error the desk reports, never data read wrong or a crash.
+		WithChecksumVerificationMode(options.OnBlockRead).
 		WithLogger(nil)
 	bdb, err := badger.Open(opts)
 	for retry := 0; retry < 4 && err != nil && strings.Contains(err.Error(), z.NewFile.Error()); retry++ {
