@@ -60,24 +60,56 @@ func main() {
 	if lang != app.VI && lang != app.EN {
 		lang = app.VI
 	}
+	// PDFs handed to the system's viewer hold personal data: they go to a private folder that
+	// is removed at exit (the desk removes its files at each sign-out too).
+	tmp, err := os.MkdirTemp("", "bhxh-desk-")
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "bhxh-desk: không tạo được thư mục tạm / no temporary folder: %v\n", err)
+		os.Exit(2)
+	}
+	ctx, stop := context.WithCancel(context.Background())
 	w := a.NewWindow(ref.Catalog.T(lang, "app.title"))
-	desk := ui.NewDesk(ui.Config{
+	cfg := ui.Config{
 		Rules: ref.Rules, Places: ref.Places, Catalog: ref.Catalog, Calendars: ref.Calendars, Lang: lang,
 		OnLanguage: func(l app.Lang) { a.Preferences().SetString(prefLang, string(l)) },
-		Office:     office, SaveDir: documents(),
-	}, w.SetTitle)
+		Office:     office, SaveDir: documents(), TempDir: tmp,
+		// The sync engine runs while an officer is signed in: the store closes at sign-out,
+		// and Office.Close stops the engine first.
+		OnSignedIn: func() {
+			if err := office.StartSync(ctx); err != nil {
+				fmt.Fprintf(os.Stderr, "bhxh-desk: không chạy được đồng bộ / sync not started: %v\n", err)
+			}
+		},
+	}
+	if wire.CanRenderPDF() {
+		// The printout preview: poppler's pdftoppm renders the first pages where it is installed;
+		// elsewhere the desk opens the PDF in the system's viewer.
+		cfg.RenderPDF = func(pdf []byte) ([][]byte, error) { return wire.RenderPDF(ctx, pdf, previewDPI, previewPages) }
+	}
+	desk := ui.NewDesk(cfg, w.SetTitle)
 	w.SetContent(desk.Content())
 	w.Resize(fyne.NewSize(1100, 720))
-	ctx, stop := context.WithCancel(context.Background())
 	go func() { _ = desk.Run(ctx) }()
 	w.ShowAndRun()
 	stop()
 	desk.Wait() // a registration being saved finishes before the store closes
-	if err := office.Close(); err != nil {
+	code := 0
+	if err := office.Close(); err != nil { // stops the sync engine, then closes the store
 		fmt.Fprintf(os.Stderr, "bhxh-desk: đóng kho dữ liệu lỗi / closing the store failed: %v\n", err)
-		os.Exit(1)
+		code = 1
 	}
+	if err := os.RemoveAll(tmp); err != nil {
+		fmt.Fprintf(os.Stderr, "bhxh-desk: không xóa được thư mục tạm / temporary folder left: %v\n", err)
+	}
+	os.Exit(code)
 }
+
+// The printout preview renders at most previewPages pages at previewDPI (an A4 page is then
+// about 600×840 pixels, scaled down to fit the window).
+const (
+	previewDPI   = 72
+	previewPages = 12
+)
 
 // documents is where printouts are proposed: the user's Documents folder when there is one,
 // else the home folder.

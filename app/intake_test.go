@@ -384,7 +384,7 @@ func TestDiskGuardRefusesNewWorkAndKeepsData(t *testing.T) {
 	cfg := d.cfg
 	free := uint64(50 << 20)
 	cfg.FreeBytes = func(string) (uint64, error) { return free, nil }
-	desk, sess, err := wire.Open(cfg, ref, "motcua", "mật khẩu dài 12")
+	desk, _, err := wire.Open(cfg, ref, "motcua", "mật khẩu dài 12")
 	var ae *app.Error
 	require.ErrorAs(t, err, &ae, "even the login entry is new work")
 	assert.Equal(t, "disk_low", ae.Code)
@@ -392,7 +392,7 @@ func TestDiskGuardRefusesNewWorkAndKeepsData(t *testing.T) {
 	assert.Nil(t, desk)
 
 	free = 10 << 30
-	desk, sess, err = wire.Open(cfg, ref, "motcua", "mật khẩu dài 12")
+	desk, sess, err := wire.Open(cfg, ref, "motcua", "mật khẩu dài 12")
 	require.NoError(t, err)
 	defer desk.Close()
 	free = 100 << 20

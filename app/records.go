@@ -1,7 +1,6 @@
 package app
 
 import (
-	"encoding/json"
 	"strconv"
 	"strings"
 	"time"
@@ -336,9 +335,3 @@ const (
 	ExcNoQuote          = "voucher_no_quote"          // no rules for the month, or the income is now out of bounds
 	ExcNameMismatch     = "voucher_name_mismatch"     // the collector's name is another person's
 )
-
-// marshal is json.Marshal for outbox payloads.
-func marshal(v any) json.RawMessage {
-	b, _ := json.Marshal(v)
-	return b
-}

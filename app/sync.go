@@ -167,3 +167,15 @@ type OfficeData struct {
 	Covers   []json.RawMessage `json:"covers"`   // BookCover with the centre's status
 	Cursor   uint64            `json:"cursor"`   // the change log's end when this was read
 }
+
+// SyncInfo is the sync engine's status as the screens show it: what it is doing ("offline",
+// "syncing", "failed", "uptodate" or "waiting"), why it is offline or failed, when the last
+// complete round ended, how many operations wait, and when the next attempt is due after a
+// failure.
+type SyncInfo struct {
+	State       string
+	Reason      error
+	LastSuccess time.Time
+	Pending     int
+	NextTry     time.Time
+}

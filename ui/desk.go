@@ -6,15 +6,15 @@ package ui
 import (
 	"context"
 	"io"
+	"net/url"
 	"os"
-	"path/filepath"
-	"strings"
 	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -36,11 +36,25 @@ type Config struct {
 	// with no sign-in and no personal data.
 	Office Office
 	// SaveAs asks where to save a file, suggesting name, and calls done with an open writer
-	// (closed by the caller), or with a nil writer when the user cancelled. Nil means a dialog
-	// asking for the path, starting in SaveDir.
+	// (closed by the caller), or with a nil writer when the user cancelled. Nil means Fyne's
+	// file dialog, starting in SaveDir.
 	SaveAs func(name string, done func(w io.WriteCloser, err error))
-	// SaveDir is the folder the save dialog proposes (the current folder when empty).
+	// OpenFile asks which file to open, offering the extensions given (".csv"), and calls done
+	// with it open (closed by the caller) and its name, or with a nil reader when the user
+	// cancelled. Nil means Fyne's file dialog, starting in SaveDir.
+	OpenFile func(extensions []string, done func(r io.ReadCloser, name string, err error))
+	// SaveDir is the folder the file dialogs propose (the user's home when empty).
 	SaveDir string
+	// RenderPDF renders the first pages of a printed PDF as PNG images for a preview; nil (or
+	// an error) opens the PDF in the system's viewer instead.
+	RenderPDF func(pdf []byte) ([][]byte, error)
+	// OpenURL hands a file to the system (the PDF viewer): the Fyne app's OpenURL when nil.
+	OpenURL func(*url.URL) error
+	// TempDir is where PDFs handed to the system's viewer are written (os.TempDir when empty);
+	// the desk removes them at sign-out.
+	TempDir string
+	// OnSignedIn is called after an officer signs in (main starts the sync engine).
+	OnSignedIn func()
 	// Do runs a function on the UI thread: fyne.Do when nil. Fyne's test driver runs fyne.Do
 	// on the calling goroutine, so tests queue the calls and run them on the test's goroutine,
 	// as a UI thread would.
@@ -58,6 +72,9 @@ const (
 	PageSearch   Page = "search"
 	PageAccounts Page = "accounts"
 	PageDossier  Page = "dossier"
+	PageVouchers Page = "vouchers" // chứng từ
+	PageRecords  Page = "records"  // sổ & bìa
+	PageSync     Page = "sync"     // đồng bộ
 )
 
 // navPages are the pages of the navigation bar in order, each with the permission a role needs
@@ -67,6 +84,7 @@ var navPages = []struct {
 	perm app.Permission
 }{
 	{PageQuote, ""}, {PageRegister, app.PermRegister}, {PageQueue, app.PermView}, {PageSearch, app.PermView},
+	{PageVouchers, app.PermVoucher}, {PageRecords, app.PermPersonView}, {PageSync, app.PermSync},
 	{PageAccounts, app.PermManageUsers},
 }
 
@@ -102,6 +120,16 @@ type Desk struct {
 	dossier  *DossierScreen
 	accounts *AccountsScreen
 	lock     *LockScreen // non-nil while the session is locked
+
+	// The records and sync screens, and the sync status shown at the bottom of every screen.
+	rec         *recSession
+	vouchers    *VouchersScreen
+	records     *RecordsPage
+	syncScreen  *SyncScreen
+	syncBar     *SyncBar
+	dossierSync *DossierSync
+	syncStatus  SyncStatus
+	temps       []string // PDFs handed to the system's viewer, removed at sign-out
 }
 
 // NewDesk builds the desk. onTitle (may be nil) receives the window title in the current language.
@@ -117,6 +145,9 @@ func NewDesk(cfg Config, onTitle func(string)) *Desk {
 	}
 	d := &Desk{cfg: cfg, root: container.NewStack(), onTitle: onTitle, page: PageQuote}
 	d.quote = NewQuoteScreen(&d.cfg, QuoteState{})
+	if cfg.Office != nil {
+		cfg.Office.OnSyncStatus(d.syncChanged)
+	}
 	switch {
 	case cfg.Office == nil:
 	case cfg.Office.Exists():
@@ -162,6 +193,21 @@ func (d *Desk) Dossier() *DossierScreen { return d.dossier }
 
 // Accounts is the administrator's account list.
 func (d *Desk) Accounts() *AccountsScreen { return d.accounts }
+
+// Vouchers is the payment vouchers screen.
+func (d *Desk) Vouchers() *VouchersScreen { return d.vouchers }
+
+// Records is the electronic book and book covers page.
+func (d *Desk) Records() *RecordsPage { return d.records }
+
+// Sync is the sync screen.
+func (d *Desk) Sync() *SyncScreen { return d.syncScreen }
+
+// SyncBar is the sync status bar of the signed-in desk.
+func (d *Desk) SyncBar() *SyncBar { return d.syncBar }
+
+// DossierSync is the sync state and records actions under the dossier shown last.
+func (d *Desk) DossierSync() *DossierSync { return d.dossierSync }
 
 // Locked is the unlock overlay while the session is locked, else nil.
 func (d *Desk) Locked() *LockScreen { return d.lock }
@@ -230,6 +276,7 @@ func (d *Desk) SetLang(l app.Lang) {
 		if d.accounts != nil {
 			d.accounts = NewAccountsScreen(d.ses, d.accounts.State())
 		}
+		d.rebuildRecords()
 		if d.lock != nil {
 			d.lock = NewLockScreen(d.ses, d.lock.State(), d.unlocked, d.signOut)
 		}
@@ -269,6 +316,24 @@ func (d *Desk) Show(p Page) {
 		} else {
 			d.accounts.Reload()
 		}
+	case PageVouchers:
+		if d.vouchers == nil {
+			d.vouchers = NewVouchersScreen(d.rec, VouchersState{})
+		} else {
+			d.vouchers.Exceptions.Reload()
+		}
+	case PageRecords:
+		if d.records == nil {
+			d.records = NewRecordsPage(d.rec, RecordsState{})
+		} else if d.records.Tab() == TabCovers {
+			d.records.Covers.Reload()
+		}
+	case PageSync:
+		if d.syncScreen == nil {
+			d.syncScreen = NewSyncScreen(d.rec, SyncScreenState{})
+		} else {
+			d.syncScreen.Reload()
+		}
 	case PageDossier:
 		if d.dossier == nil {
 			return
@@ -292,6 +357,13 @@ func (d *Desk) t(key string, args ...string) string { return d.cfg.Catalog.T(d.c
 // host is what every screen needs of the desk, signed in or not.
 func (d *Desk) host() *host {
 	return &host{cfg: &d.cfg, run: d.run, window: d.window, saveAs: d.saveAs}
+}
+
+// newRecSession is what the records and sync screens of a session use.
+func (d *Desk) newRecSession(ses *session) *recSession {
+	records, sync := d.cfg.Office.Services()
+	return &recSession{session: ses, records: records, sync: sync, office: d.cfg.Office,
+		openBook: d.openBook, openVoucher: d.openVoucher, saved: d.workSaved, openFile: d.openFile, openPDF: d.openPDF}
 }
 
 // run does work off the UI thread, then paints its result on it.
@@ -321,42 +393,196 @@ func (d *Desk) window() fyne.Window {
 	return nil
 }
 
-// saveAs is Config.SaveAs, or a dialog asking for the file's path.
+// saveAs is Config.SaveAs, or Fyne's file dialog.
 func (d *Desk) saveAs(name string, done func(io.WriteCloser, error)) {
 	if d.cfg.SaveAs != nil {
 		d.cfg.SaveAs(name, done)
 		return
 	}
-	h := d.host()
-	path := widget.NewEntry()
-	path.SetText(filepath.Join(d.cfg.SaveDir, name))
-	problem := problemLabel()
-	var pop *widget.PopUp
-	save := func() {
-		file := strings.TrimSpace(path.Text)
-		f, err := os.Create(file)
-		if err != nil {
-			setText(problem, h.msg(&app.Error{Kind: app.Unavailable, Code: "save_failed", Args: map[string]string{"file": file, "reason": err.Error()}}))
-			return
-		}
-		pop.Hide()
-		done(f, nil)
-	}
-	path.OnSubmitted = func(string) { save() }
-	ok := widget.NewButtonWithIcon(h.t("ui.save"), theme.DocumentSaveIcon(), save)
-	ok.Importance = widget.HighImportance
-	cancel := widget.NewButtonWithIcon(h.t("ui.cancel"), theme.CancelIcon(), func() {
-		pop.Hide()
-		done(nil, nil)
-	})
-	body := container.NewVBox(widget.NewLabel(h.t("ui.save.path")), path, problem, container.NewHBox(layout.NewSpacer(), cancel, ok))
-	if pop = h.modal(h.t("ui.save.title"), body, 640); pop == nil {
+	w := d.window()
+	if w == nil {
 		done(nil, nil)
 		return
 	}
-	if w := d.window(); w != nil {
-		w.Canvas().Focus(path)
+	dlg := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
+		if wc == nil {
+			done(nil, err)
+			return
+		}
+		done(wc, err)
+	}, w)
+	dlg.SetFileName(name)
+	d.startIn(dlg)
+	dlg.Show()
+}
+
+// openFile is Config.OpenFile, or Fyne's file dialog.
+func (d *Desk) openFile(exts []string, done func(io.ReadCloser, string, error)) {
+	if d.cfg.OpenFile != nil {
+		d.cfg.OpenFile(exts, done)
+		return
 	}
+	w := d.window()
+	if w == nil {
+		done(nil, "", nil)
+		return
+	}
+	dlg := dialog.NewFileOpen(func(rc fyne.URIReadCloser, err error) {
+		if rc == nil {
+			done(nil, "", err)
+			return
+		}
+		done(rc, rc.URI().Name(), err)
+	}, w)
+	dlg.SetFilter(storage.NewExtensionFileFilter(exts))
+	d.startIn(dlg)
+	dlg.Show()
+}
+
+// startIn makes a file dialog start in SaveDir and fill most of the window.
+func (d *Desk) startIn(dlg *dialog.FileDialog) {
+	if d.cfg.SaveDir != "" {
+		if l, err := storage.ListerForURI(storage.NewFileURI(d.cfg.SaveDir)); err == nil {
+			dlg.SetLocation(l)
+		}
+	}
+	if w := d.window(); w != nil {
+		size := w.Canvas().Size()
+		dlg.Resize(fyne.NewSize(size.Width*0.85, size.Height*0.85))
+	}
+}
+
+// openPDF writes a PDF to a private temporary file and hands it to the system's viewer; the
+// file is removed at sign-out.
+func (d *Desk) openPDF(name string, pdf []byte) error {
+	fail := func(err error) error {
+		return &app.Error{Kind: app.Unavailable, Code: "open_pdf_failed", Args: map[string]string{"file": name, "reason": err.Error()}, Err: err}
+	}
+	f, err := os.CreateTemp(d.cfg.TempDir, "bhxh-*-"+name)
+	if err != nil {
+		return fail(err)
+	}
+	d.temps = append(d.temps, f.Name())
+	_, err = f.Write(pdf)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fail(err)
+	}
+	u, err := url.Parse(storage.NewFileURI(f.Name()).String())
+	if err != nil {
+		return fail(err)
+	}
+	open := d.cfg.OpenURL
+	if open == nil {
+		a := fyne.CurrentApp()
+		if a == nil {
+			return fail(os.ErrInvalid)
+		}
+		open = a.OpenURL
+	}
+	if err := open(u); err != nil {
+		return fail(err)
+	}
+	return nil
+}
+
+// removeTemps removes the PDFs handed to the system's viewer (they hold personal data).
+func (d *Desk) removeTemps() {
+	for _, f := range d.temps {
+		_ = os.Remove(f) // the viewer may hold it open on some systems; the folder goes at exit
+	}
+	d.temps = nil
+}
+
+// openBook shows a person's electronic book.
+func (d *Desk) openBook(pid string) {
+	if d.ses == nil || !d.allowed(PageRecords) {
+		return
+	}
+	d.Show(PageRecords)
+	d.records.Show(TabBook)
+	d.records.Book.Open(pid)
+}
+
+// openVoucher shows the voucher form filled in with in.
+func (d *Desk) openVoucher(in app.VoucherInput) {
+	if d.ses == nil || !d.allowed(PageVouchers) {
+		return
+	}
+	d.Show(PageVouchers)
+	d.vouchers.Fill(in)
+}
+
+// workSaved follows work that added operations to the outbox: the engine is asked for a round
+// and the status bar counts them.
+func (d *Desk) workSaved() {
+	d.cfg.Office.SyncNow()
+	d.refreshSync()
+}
+
+// syncChanged follows a change of the sync engine's status, from the engine's goroutine.
+func (d *Desk) syncChanged() {
+	// Read on a goroutine of its own: the engine may be stopping under the office's lock.
+	go func() {
+		st := syncStatusOf(d.cfg.Office)
+		d.cfg.Do(func() { d.setSync(st) })
+	}()
+}
+
+// refreshSync reads the sync status again and shows it.
+func (d *Desk) refreshSync() {
+	if d.cfg.Office == nil || d.ses == nil {
+		return
+	}
+	var st SyncStatus
+	d.run(func() { st = syncStatusOf(d.cfg.Office) }, func() { d.setSync(st) })
+}
+
+// setSync shows a sync status on the bar and refreshes what depends on it.
+func (d *Desk) setSync(st SyncStatus) {
+	d.syncStatus = st
+	if d.ses == nil {
+		return
+	}
+	if d.syncBar != nil {
+		d.syncBar.Set(st)
+	}
+	if d.page == PageDossier && d.dossierSync != nil {
+		d.dossierSync.Reload()
+	}
+	if d.page == PageSync && d.syncScreen != nil && st.State != SyncSyncing {
+		d.syncScreen.Reload()
+	}
+}
+
+// rebuildRecords rebuilds the records and sync screens from their state (a language switch).
+func (d *Desk) rebuildRecords() {
+	if d.rec == nil {
+		return
+	}
+	if d.vouchers != nil {
+		d.vouchers = NewVouchersScreen(d.rec, d.vouchers.State())
+	}
+	if d.records != nil {
+		d.records = NewRecordsPage(d.rec, d.records.State())
+	}
+	if d.syncScreen != nil {
+		d.syncScreen = NewSyncScreen(d.rec, d.syncScreen.State())
+	}
+	if d.dossierSync != nil {
+		d.dossierSync = newDossierSync(d.rec, d.dossierSync.dos)
+	}
+	d.syncBar = d.newSyncBar()
+}
+
+func (d *Desk) newSyncBar() *SyncBar {
+	var kick func()
+	if d.ses.can(app.PermSync) {
+		kick = d.workSaved
+	}
+	return newSyncBar(d.host(), d.syncStatus, kick)
 }
 
 // created follows a successful first-run set-up: the recovery secret, once.
@@ -378,7 +604,13 @@ func (d *Desk) recovered(admin string) {
 func (d *Desk) signedIn(intake *app.Intake, sess *app.Session) {
 	d.login = nil
 	d.ses = &session{host: d.host(), intake: intake, sess: sess, onLocked: d.showLock, open: d.openDossier}
+	d.rec = d.newRecSession(d.ses)
+	d.syncBar = d.newSyncBar()
 	d.page = PageQuote
+	if d.cfg.OnSignedIn != nil {
+		d.cfg.OnSignedIn()
+	}
+	d.refreshSync()
 	switch {
 	case sess.User.Role == app.Helpdesk:
 		d.Show(PageRegister)
@@ -408,6 +640,7 @@ func (d *Desk) openDossier(code string) {
 			d.back = d.page
 		}
 		d.dossier = NewDossierScreen(ses, DossierState{Dossier: dos}, d.closeDossier)
+		d.dossierSync = newDossierSync(d.rec, dos)
 		d.page = PageDossier
 		d.paint()
 	})
@@ -444,6 +677,8 @@ func (d *Desk) signOut() {
 	user := d.ses.sess.User.Name
 	d.ses, d.lock = nil, nil
 	d.register, d.queue, d.search, d.dossier, d.accounts = nil, nil, nil, nil, nil
+	d.rec, d.vouchers, d.records, d.syncScreen, d.syncBar, d.dossierSync = nil, nil, nil, nil, nil, nil
+	d.removeTemps()
 	d.page, d.back = PageQuote, ""
 	d.login = NewLoginScreen(d.host(), LoginState{User: user}, d.signedIn)
 	d.paint()
@@ -474,7 +709,7 @@ func (d *Desk) paint() {
 	title := widget.NewLabelWithStyle(d.t("app.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	right := container.NewHBox(widget.NewLabel(d.t("app.language")), lang)
 	top := []fyne.CanvasObject{}
-	var body fyne.CanvasObject
+	var body, bottom fyne.CanvasObject
 	d.UserLabel, d.LockNow, d.SignOut, d.nav = nil, nil, nil, map[Page]*widget.Button{}
 	switch {
 	case d.cfg.Office == nil:
@@ -511,11 +746,14 @@ func (d *Desk) paint() {
 		}
 		top = append(top, bar)
 		body = d.pageContent()
+		if d.syncBar != nil {
+			bottom = d.syncBar.Content()
+		}
 	}
 	header := container.NewBorder(nil, nil, container.NewHBox(widget.NewIcon(theme.DocumentIcon()), title), right)
 	top = append([]fyne.CanvasObject{header}, top...)
 	top = append(top, widget.NewSeparator())
-	d.root.Objects = []fyne.CanvasObject{container.NewBorder(container.NewVBox(top...), nil, nil, nil, body)}
+	d.root.Objects = []fyne.CanvasObject{container.NewBorder(container.NewVBox(top...), bottom, nil, nil, body)}
 	d.root.Refresh()
 	if d.onTitle != nil {
 		d.onTitle(d.t("app.title"))
@@ -532,9 +770,18 @@ func (d *Desk) pageContent() fyne.CanvasObject {
 	case PageSearch:
 		return d.search.Content()
 	case PageDossier:
+		if d.dossierSync != nil {
+			return container.NewBorder(nil, d.dossierSync.Content(), nil, nil, d.dossier.Content())
+		}
 		return d.dossier.Content()
 	case PageAccounts:
 		return d.accounts.Content()
+	case PageVouchers:
+		return d.vouchers.Content()
+	case PageRecords:
+		return d.records.Content()
+	case PageSync:
+		return d.syncScreen.Content()
 	}
 	return d.quote.Content()
 }
@@ -568,6 +815,12 @@ func navIcon(p Page) fyne.Resource {
 		return theme.SearchIcon()
 	case PageAccounts:
 		return theme.AccountIcon()
+	case PageVouchers:
+		return theme.DocumentIcon()
+	case PageRecords:
+		return theme.StorageIcon()
+	case PageSync:
+		return theme.ViewRefreshIcon()
 	}
 	return theme.ContentPasteIcon()
 }

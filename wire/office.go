@@ -1,25 +1,44 @@
 package wire
 
 import (
+	"context"
+	"fmt"
 	"io"
-	"sync"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strconv"
+	gosync "sync"
 
 	"bhxhdesk/app"
 	"bhxhdesk/assets"
+	"bhxhdesk/sheet"
 	"bhxhdesk/storage"
+	"bhxhdesk/sync"
 )
 
 // Office is an office's store folder as the desk program uses it: created by the first-run
 // set-up, opened when an officer signs in, closed when the officer signs out or the program
 // ends. While it is open, signing in another account checks that account's password against
 // the open store (Badger allows one process per folder, and the data key is already in memory).
+// It also runs the store's sync engine between StartSync and Close, and reports its status.
 // Safe for concurrent use.
 type Office struct {
 	cfg storage.Config
 	ref *assets.Reference
 
-	mu   sync.Mutex
+	mu   gosync.Mutex
 	desk *Desk // nil while closed
+
+	// The sync engine, guarded by smu and never by mu: the engine's status callback runs while
+	// Close (holding mu) waits for the engine to stop.
+	smu      gosync.Mutex
+	cur      *Desk // the open desk, as desk is, for SyncStatus
+	engine   *sync.Engine
+	stopSync context.CancelFunc
+	syncDone chan struct{}
+	watch    func()
 }
 
 // NewOffice returns the office store in cfg.Dir; nothing is opened yet.
@@ -44,7 +63,7 @@ func (o *Office) Init(office app.Office, admin app.User, password string) (strin
 	if err != nil {
 		return "", err
 	}
-	o.desk = d
+	o.setDesk(d)
 	return secret, nil
 }
 
@@ -65,8 +84,19 @@ func (o *Office) Open(user, password string) (*app.Intake, *app.Session, error) 
 	if err != nil {
 		return nil, nil, err
 	}
-	o.desk = d
+	o.setDesk(d)
 	return d.Intake, sess, nil
+}
+
+// Services returns the records and sync services of the open store; both are nil while it is
+// closed. Like the intake service, they stop working when the store closes.
+func (o *Office) Services() (*app.Records, *app.Sync) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.desk == nil {
+		return nil, nil
+	}
+	return o.desk.Records, o.desk.Sync
 }
 
 // WriteReceipt prints a dossier's receipt as PDF (see Desk.WriteReceipt). The store must be
@@ -80,15 +110,188 @@ func (o *Office) WriteReceipt(sess *app.Session, code string, lang app.Lang, w i
 	return o.desk.WriteReceipt(sess, code, lang, w)
 }
 
-// Close closes the store if it is open; the data key leaves memory with it. Services and
-// sessions obtained before stop working until the next Open.
-func (o *Office) Close() error {
+// WriteCovers prints the confirmations of issued book covers as one PDF and counts the prints
+// (see Desk.WriteCovers); a reprint needs a reason. The store must be open: Forbidden
+// "not_signed_in" otherwise.
+func (o *Office) WriteCovers(sess *app.Session, pids []string, reason string, lang app.Lang, w io.Writer) error {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	if o.desk == nil {
+		return app.Errorf(app.Forbidden, "not_signed_in")
+	}
+	return o.desk.WriteCovers(sess, pids, reason, lang, w)
+}
+
+// ReadVouchers reads a collection agent's or a bank's CSV or XLSX voucher file into rows and
+// row problems, without recording anything (see sheet.ReadVouchers: a file that cannot be
+// imported at all is an Invalid error).
+func (o *Office) ReadVouchers(name string, r io.Reader) ([]app.VoucherRow, []app.RowProblem, error) {
+	return sheet.ReadVouchers(name, r)
+}
+
+// StartSync runs the open store's sync engine in a goroutine until ctx ends or the store
+// closes (Close stops the engine and waits for it before closing the store). It rounds at once,
+// then on its timer, when the network comes back and on SyncNow. Starting it while it runs does
+// nothing; a closed store is Forbidden "not_signed_in".
+func (o *Office) StartSync(ctx context.Context) error {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.desk == nil {
+		return app.Errorf(app.Forbidden, "not_signed_in")
+	}
+	o.smu.Lock()
+	defer o.smu.Unlock()
+	if o.engine != nil {
 		return nil
 	}
-	err := o.desk.Close()
-	o.desk = nil
-	return err
+	e := o.desk.Engine()
+	e.Now = o.cfg.Now
+	e.OnStatus = func(sync.Status) { o.notify() }
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	o.engine, o.stopSync, o.syncDone = e, cancel, done
+	go func() {
+		defer close(done)
+		_ = e.Run(ctx) // it returns ctx's error: the engine keeps its failures in its status
+	}()
+	return nil
+}
+
+// stopEngine stops the sync engine, if it runs, and waits for it.
+func (o *Office) stopEngine() {
+	o.smu.Lock()
+	cancel, done := o.stopSync, o.syncDone
+	o.smu.Unlock()
+	if cancel == nil {
+		return
+	}
+	cancel()
+	<-done
+	o.smu.Lock()
+	o.engine, o.stopSync, o.syncDone = nil, nil, nil
+	o.smu.Unlock()
+	o.notify()
+}
+
+// SyncNow asks the sync engine for a round now (after new work, or the officer's "Sync now");
+// nothing happens while it does not run.
+func (o *Office) SyncNow() {
+	o.smu.Lock()
+	e := o.engine
+	o.smu.Unlock()
+	if e != nil {
+		e.Kick()
+	}
+}
+
+// SyncStatus reports what the sync engine is doing: "offline", "syncing", "failed",
+// "uptodate" or "waiting" (sync.State; "offline" while it does not run), why it is offline or
+// failed, when the last complete round ended (zero before the first), and how many operations
+// wait in the outbox, counted now. It never waits for the store to open or close.
+func (o *Office) SyncStatus() app.SyncInfo {
+	o.smu.Lock()
+	e, d := o.engine, o.cur
+	o.smu.Unlock()
+	var info app.SyncInfo
+	if e == nil {
+		if d != nil {
+			info.LastSuccess, _ = d.Sync.LastSync()
+			info.Pending, _ = d.Sync.Pending()
+		}
+		info.State = string(sync.Offline)
+		return info
+	}
+	st := e.Status()
+	info = app.SyncInfo{State: string(st.State), Reason: st.Reason, LastSuccess: st.LastSuccess, Pending: st.Pending, NextTry: st.NextTry}
+	if info.State == "" {
+		info.State = string(sync.Syncing) // Run starts with a round
+	}
+	if d != nil {
+		if n, err := d.Sync.Pending(); err == nil {
+			info.Pending = n
+		}
+	}
+	return info
+}
+
+// OnSyncStatus sets the function called, from any goroutine, after every change of the sync
+// status (it may call SyncStatus; it must not wait for the screens).
+func (o *Office) OnSyncStatus(changed func()) {
+	o.smu.Lock()
+	o.watch = changed
+	o.smu.Unlock()
+}
+
+func (o *Office) notify() {
+	o.smu.Lock()
+	w := o.watch
+	o.smu.Unlock()
+	if w != nil {
+		w()
+	}
+}
+
+// Close stops the sync engine and closes the store if it is open; the data key leaves memory
+// with it. Services and sessions obtained before stop working until the next Open.
+func (o *Office) Close() error {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.stopEngine()
+	d := o.desk
+	if d == nil {
+		return nil
+	}
+	o.setDesk(nil)
+	return d.Close()
+}
+
+// setDesk records the open desk (nil: closed); the caller holds mu.
+func (o *Office) setDesk(d *Desk) {
+	o.desk = d
+	o.smu.Lock()
+	o.cur = d
+	o.smu.Unlock()
+}
+
+// CanRenderPDF reports whether RenderPDF can work here: poppler's pdftoppm is on PATH.
+func CanRenderPDF() bool {
+	_, err := exec.LookPath("pdftoppm")
+	return err == nil
+}
+
+// RenderPDF renders the first maxPages pages of a PDF as PNG images at dpi with poppler's
+// pdftoppm, for a preview on screen. The PDF holds personal data: it is written to a private
+// temporary folder that is removed before returning.
+func RenderPDF(ctx context.Context, pdf []byte, dpi, maxPages int) ([][]byte, error) {
+	dir, err := os.MkdirTemp("", "bhxh-preview-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	in := filepath.Join(dir, "in.pdf")
+	if err := os.WriteFile(in, pdf, 0o600); err != nil {
+		return nil, err
+	}
+	cmd := exec.CommandContext(ctx, "pdftoppm", "-png", "-r", strconv.Itoa(dpi), "-f", "1", "-l", strconv.Itoa(maxPages), in, filepath.Join(dir, "page"))
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return nil, fmt.Errorf("pdftoppm: %w: %s", err, out)
+	}
+	files, err := filepath.Glob(filepath.Join(dir, "page-*.png"))
+	if err != nil {
+		return nil, err
+	}
+	// pdftoppm pads the page numbers to one width, so the names sort in page order.
+	sort.Strings(files)
+	pages := make([][]byte, 0, len(files))
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return nil, err
+		}
+		pages = append(pages, b)
+	}
+	if len(pages) == 0 {
+		return nil, fmt.Errorf("pdftoppm: no page rendered")
+	}
+	return pages, nil
 }

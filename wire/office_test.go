@@ -2,6 +2,10 @@ package wire_test
 
 import (
 	"bytes"
+	"context"
+	"errors"
+	"image/png"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,6 +18,7 @@ import (
 	"bhxhdesk/app"
 	"bhxhdesk/app/calendar"
 	"bhxhdesk/assets"
+	"bhxhdesk/central"
 	"bhxhdesk/storage"
 	"bhxhdesk/wire"
 )
@@ -94,4 +99,136 @@ func TestOfficeLifecycle(t *testing.T) {
 	require.Len(t, rows, 1)
 	assert.Equal(t, res.Dossier.Code, rows[0].Code)
 	assert.True(t, storage.Exists(cfg.Dir))
+}
+
+// waitStatus waits until the office's sync status satisfies ok, woken by OnSyncStatus.
+func waitStatus(t *testing.T, o *wire.Office, changed <-chan struct{}, what string, ok func(state string, reason error, last time.Time, pending int) bool) {
+	t.Helper()
+	deadline := time.After(20 * time.Second)
+	for {
+		if i := o.SyncStatus(); ok(i.State, i.Reason, i.LastSuccess, i.Pending) {
+			return
+		}
+		select {
+		case <-changed:
+		case <-time.After(50 * time.Millisecond):
+		case <-deadline:
+			i := o.SyncStatus()
+			t.Fatalf("timed out waiting for %s: state %s, reason %v, pending %d", what, i.State, i.Reason, i.Pending)
+		}
+	}
+}
+
+func TestOfficeRunsTheSyncEngineBetweenStartAndClose(t *testing.T) {
+	o, _ := officeUnderTest(t)
+	changed := make(chan struct{}, 100)
+	o.OnSyncStatus(func() {
+		select {
+		case changed <- struct{}{}:
+		default:
+		}
+	})
+	assert.Equal(t, app.Forbidden, app.KindOf(o.StartSync(context.Background())), "no engine without an open store")
+	office := app.Office{Agency: "01001", Name: "Bảo hiểm xã hội cơ sở Ba Đình", Province: "01", Commune: "00004", Device: "K7"}
+	_, err := o.Init(office, app.User{Name: "admin", FullName: "Quản trị"}, officePassword)
+	require.NoError(t, err)
+	intake, admin, err := o.Open("admin", officePassword)
+	require.NoError(t, err)
+	require.NoError(t, intake.AddUser(admin, app.User{Name: "motcua", Role: app.Helpdesk}, officePassword))
+	_, help, err := o.Open("motcua", officePassword)
+	require.NoError(t, err)
+	_, err = intake.Register(help, app.RegisterRequest{Form: officeForm()})
+	require.NoError(t, err)
+
+	i := o.SyncStatus()
+	state, reason, last, pending := i.State, i.Reason, i.LastSuccess, i.Pending
+	assert.Equal(t, "offline", state, "not running yet")
+	assert.NoError(t, reason)
+	assert.True(t, last.IsZero())
+	assert.Equal(t, 1, pending, "the registration waits in the outbox")
+
+	require.NoError(t, o.StartSync(context.Background()))
+	require.NoError(t, o.StartSync(context.Background()), "starting twice does nothing")
+	waitStatus(t, o, changed, "offline before enrolment", func(state string, reason error, _ time.Time, _ int) bool {
+		var ae *app.Error
+		return state == "offline" && errors.As(reason, &ae) && ae.Code == "not_enrolled"
+	})
+
+	store, err := central.OpenBadger(t.TempDir(), "")
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = store.Close() })
+	svc := &central.Service{Store: store}
+	srv := httptest.NewServer((&central.Server{Service: svc, Catalog: assets.MustLoad().Catalog}).Handler())
+	t.Cleanup(srv.Close)
+	_, token, err := svc.Enroll(context.Background(), office.Agency, "desk-k7", central.RoleDesk)
+	require.NoError(t, err)
+	_, sync := o.Services()
+	require.NotNil(t, sync)
+	require.NoError(t, sync.SetCentral(admin, srv.URL, token))
+	o.SyncNow()
+	waitStatus(t, o, changed, "up to date", func(state string, _ error, _ time.Time, pending int) bool {
+		return state == "uptodate" && pending == 0
+	})
+	last = o.SyncStatus().LastSuccess
+	assert.Equal(t, time.Date(2026, 1, 5, 8, 0, 0, 0, calendar.VN), last.In(calendar.VN), "the store's clock")
+
+	// Close stops the engine before the store, and says so.
+	for len(changed) > 0 {
+		<-changed
+	}
+	require.NoError(t, o.Close())
+	assert.NotEmpty(t, changed, "the watcher hears that the engine stopped")
+	i = o.SyncStatus()
+	state, pending = i.State, i.Pending
+	assert.Equal(t, "offline", state)
+	assert.Zero(t, pending)
+	records, sync := o.Services()
+	assert.Nil(t, records)
+	assert.Nil(t, sync)
+	o.SyncNow() // nothing runs: no effect, no panic
+}
+
+func TestOfficeReadsVoucherFilesAndRefusesPrintsWhenClosed(t *testing.T) {
+	o, _ := officeUnderTest(t)
+	f, err := os.Open("../sheet/testdata/vouchers-sample.csv")
+	require.NoError(t, err)
+	defer f.Close()
+	rows, problems, err := o.ReadVouchers("vouchers-sample.csv", f)
+	require.NoError(t, err)
+	assert.NotEmpty(t, rows)
+	assert.NotEmpty(t, problems, "the sample has rows the reader refuses")
+	_, _, err = o.ReadVouchers("bang-ke.xlsx", bytes.NewReader([]byte("không phải bảng tính")))
+	assert.Equal(t, app.Invalid, app.KindOf(err))
+	var buf bytes.Buffer
+	assert.Equal(t, app.Forbidden, app.KindOf(o.WriteCovers(nil, []string{"001190012345"}, "", app.VI, &buf)))
+}
+
+func TestRenderPDFRendersThePagesAsPNG(t *testing.T) {
+	if !wire.CanRenderPDF() {
+		t.Skip("pdftoppm (poppler-utils) not on PATH")
+	}
+	o, _ := officeUnderTest(t)
+	office := app.Office{Agency: "01001", Name: "Bảo hiểm xã hội cơ sở Ba Đình", Province: "01", Commune: "00004", Device: "K7"}
+	_, err := o.Init(office, app.User{Name: "admin", FullName: "Quản trị"}, officePassword)
+	require.NoError(t, err)
+	intake, admin, err := o.Open("admin", officePassword)
+	require.NoError(t, err)
+	require.NoError(t, intake.AddUser(admin, app.User{Name: "motcua", Role: app.Helpdesk}, officePassword))
+	_, help, err := o.Open("motcua", officePassword)
+	require.NoError(t, err)
+	res, err := intake.Register(help, app.RegisterRequest{Form: officeForm()})
+	require.NoError(t, err)
+	var pdf bytes.Buffer
+	require.NoError(t, o.WriteReceipt(help, res.Dossier.Code, app.VI, &pdf))
+
+	pages, err := wire.RenderPDF(context.Background(), pdf.Bytes(), 36, 5)
+	require.NoError(t, err)
+	require.NotEmpty(t, pages)
+	img, err := png.Decode(bytes.NewReader(pages[0]))
+	require.NoError(t, err)
+	b := img.Bounds()
+	assert.InDelta(t, 36*210/25.4, b.Dx(), 3, "an A4 page at 36 dpi")
+
+	_, err = wire.RenderPDF(context.Background(), []byte("%PDF-1.4 hỏng"), 36, 5)
+	assert.Error(t, err, "a broken PDF is an error, not an empty preview")
 }

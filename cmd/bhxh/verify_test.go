@@ -130,7 +130,7 @@ func mutate(t testing.TB, r *rand.Rand, text, other string, stranger *app.Signin
 		name := []rune(string(payload[nameAt+1:]))
 		i := r.IntN(len(name))
 		// Another upper-case letter of the same UTF-8 length keeps the length prefix right.
-		for _, c := range []rune("AEĂÂĐẠẢẤ") {
+		for _, c := range "AEĂÂĐẠẢẤ" {
 			if c != name[i] && len(string(c)) == len(string(name[i])) {
 				name[i] = c
 				break

@@ -1,0 +1,295 @@
+package ui
+
+import (
+	"strconv"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"bhxhdesk/app"
+)
+
+// BookState is the personal ID asked for and the book shown.
+type BookState struct {
+	Query  string
+	Person *app.PersonView
+}
+
+// BookScreen is a person's electronic social-insurance book (sổ BHXH điện tử): found by
+// personal ID (or opened from a dossier), it shows the identity with the name in upper case,
+// the book cover's status, the participation periods (from–to, income, amount due, state and
+// local support, paid, receipt) with their totals, the vouchers and the dossiers. Each look-up
+// is written to the audit log.
+type BookScreen struct {
+	r  *recSession
+	st BookState
+
+	Query   *widget.Entry
+	Go      *widget.Button
+	Problem *widget.Label
+	// The book shown; nil before a look-up.
+	Name     *widget.Label
+	Cover    *widget.Label
+	Note     *widget.Label
+	Periods  *widget.List
+	Totals   fyne.CanvasObject
+	Vouchers *widget.List
+	Dossiers *widget.List
+
+	body    *fyne.Container
+	content fyne.CanvasObject
+}
+
+// periodColumns are the widths of from–to, income, amount due, support, paid and receipt
+// (flexible).
+var periodColumns = columns{widths: []float32{170, 95, 95, 125, 95, 100}, flex: 5}
+
+// bookVoucherColumns are the widths of paid date, receipt, amount, period and status (flexible).
+var bookVoucherColumns = columns{widths: []float32{95, 140, 100, 150, 110}, flex: 4}
+
+// bookDossierColumns are the widths of code, state (flexible) and appointment.
+var bookDossierColumns = columns{widths: []float32{200, 160, 100}, flex: 1}
+
+// NewBookScreen builds the screen from its state.
+func NewBookScreen(r *recSession, st BookState) *BookScreen {
+	s := &BookScreen{r: r}
+	t := r.t
+	s.Query = widget.NewEntry()
+	s.Query.SetText(st.Query)
+	s.Query.PlaceHolder = t("ui.book.placeholder")
+	s.Query.OnSubmitted = func(string) { s.Run() }
+	s.Query.OnChanged = func(string) { r.touch() }
+	s.Go = widget.NewButtonWithIcon(t("ui.book.go"), theme.SearchIcon(), s.Run)
+	s.Go.Importance = widget.HighImportance
+	s.Problem = problemLabel()
+	s.body = container.NewStack()
+	bar := container.NewBorder(nil, nil, widget.NewLabel(t("field.personal_id")), s.Go, s.Query)
+	s.content = container.NewBorder(container.NewVBox(bar, s.Problem), nil, nil, nil, s.body)
+	s.paint(st)
+	return s
+}
+
+// Content is the screen's root object.
+func (s *BookScreen) Content() fyne.CanvasObject { return s.content }
+
+// State returns the query and the book shown.
+func (s *BookScreen) State() BookState {
+	st := s.st
+	st.Query = s.Query.Text
+	return st
+}
+
+// Shown is the book shown, nil before a look-up.
+func (s *BookScreen) Shown() *app.PersonView { return s.st.Person }
+
+// Open looks a person up by personal ID.
+func (s *BookScreen) Open(pid string) {
+	s.Query.SetText(pid)
+	s.Run()
+}
+
+// Run looks up the personal ID typed.
+func (s *BookScreen) Run() {
+	if s.Go.Disabled() {
+		return
+	}
+	pid := strings.TrimSpace(s.Query.Text)
+	if pid == "" {
+		setText(s.Problem, s.r.cfg.Catalog.Problem(s.r.cfg.Lang, app.FieldProblem{Field: "personal_id", Code: "required"}))
+		return
+	}
+	r := s.r
+	s.Go.Disable()
+	var (
+		pv  app.PersonView
+		err error
+	)
+	r.run(func() { pv, err = r.records.Person(r.sess, pid) }, func() {
+		s.Go.Enable()
+		if err != nil {
+			setText(s.Problem, r.message(err))
+			s.paint(BookState{Query: s.Query.Text})
+			return
+		}
+		setText(s.Problem, "")
+		s.paint(BookState{Query: s.Query.Text, Person: &pv})
+	})
+}
+
+func (s *BookScreen) paint(st BookState) {
+	s.st = st
+	s.Name, s.Cover, s.Note, s.Periods, s.Totals, s.Vouchers, s.Dossiers = nil, nil, nil, nil, nil, nil, nil
+	if st.Person == nil {
+		hint := widget.NewLabel(s.r.t("ui.book.hint"))
+		hint.Wrapping = fyne.TextWrapWord
+		s.body.Objects = []fyne.CanvasObject{container.NewVBox(hint)}
+		s.body.Refresh()
+		return
+	}
+	pv := *st.Person
+	split := container.NewHSplit(container.NewVScroll(s.identity(pv)), s.history(pv))
+	split.Offset = 0.3
+	s.body.Objects = []fyne.CanvasObject{split}
+	s.body.Refresh()
+}
+
+// identity is the person's card and the book cover's.
+func (s *BookScreen) identity(pv app.PersonView) fyne.CanvasObject {
+	t, cfg := s.r.t, s.r.cfg
+	p := pv.Participant
+	s.Name = widget.NewLabelWithStyle(app.UpperName(p.FullName), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	s.Name.SizeName = theme.SizeNameSubHeadingText
+	s.Name.Wrapping = fyne.TextWrapWord
+	gender := ""
+	if g, err := app.ParseGender(p.Gender); err == nil {
+		gender = t("gender." + g.String())
+	}
+	ethnicity := p.Ethnicity
+	if n, ok := cfg.Places.EthnicityName(p.Ethnicity); ok {
+		ethnicity = n
+	}
+	nationality := p.Nationality
+	if cfg.Catalog.Has("nationality." + p.Nationality) {
+		nationality = t("nationality." + p.Nationality)
+	}
+	items := []*widget.FormItem{
+		infoRow(t("ui.book.book_no"), p.PersonalID),
+		infoRow(t("ui.book.birth_date"), birthText(p.BirthDate)),
+		infoRow(t("ui.book.gender"), gender),
+		infoRow(t("ui.book.ethnicity"), ethnicity),
+		infoRow(t("ui.book.nationality"), nationality),
+	}
+	if p.OldSICode != "" {
+		items = append(items, infoRow(t("ui.book.old_code"), p.OldSICode))
+	}
+	items = append(items,
+		infoRow(t("ui.book.birth_registration"), placeLine(cfg.Places, p.BirthRegistration.Province, p.BirthRegistration.Commune, "")),
+		infoRow(t("ui.book.address"), placeLine(cfg.Places, p.Address.Province, p.Address.Commune, p.Address.Detail)))
+	if p.Phone != "" {
+		items = append(items, infoRow(t("ui.book.phone"), p.Phone))
+	}
+	items = append(items,
+		infoRow(t("ui.book.income"), p.Income.String()),
+		infoRow(t("ui.book.method"), s.r.methodText(p.Method)),
+		infoRow(t("ui.book.group"), t("group."+p.SupportGroup)),
+		infoRow(t("ui.book.support_months"), t("ui.book.support_months_value", "months", strconv.Itoa(pv.Totals.SupportMonths))))
+	objs := []fyne.CanvasObject{s.Name, widget.NewForm(items...)}
+	if !pv.Known {
+		s.Note = widget.NewLabel(t("ui.book.not_known", "dossier", p.Dossier))
+		s.Note.Wrapping = fyne.TextWrapWord
+		s.Note.Importance = widget.WarningImportance
+		objs = append(objs, s.Note)
+	}
+	var cover string
+	switch c := pv.Cover; {
+	case c != nil:
+		cover = t("cover.status." + string(c.Status))
+		if !c.IssuedAt.IsZero() {
+			cover += "\n" + t("ui.book.cover_issued", "date", c.IssueDate().VNString(), "user", c.IssuedBy)
+		}
+		cover += "\n" + printsText(t, len(c.Prints))
+	case p.HasBook:
+		cover = t("ui.book.cover_had_book")
+	default:
+		cover = t("ui.book.cover_none")
+	}
+	s.Cover = widget.NewLabel(cover)
+	s.Cover.Wrapping = fyne.TextWrapWord
+	return container.NewVBox(widget.NewCard(t("ui.book.identity"), "", container.NewVBox(objs...)),
+		widget.NewCard(t("ui.book.cover"), "", s.Cover))
+}
+
+// printsText says how often a cover was printed.
+func printsText(t func(string, ...string) string, n int) string {
+	if n == 0 {
+		return t("ui.covers.not_printed")
+	}
+	return t("ui.covers.printed", "count", strconv.Itoa(n))
+}
+
+// history is the periods with their totals, the vouchers and the dossiers, each in a tab.
+func (s *BookScreen) history(pv app.PersonView) fyne.CanvasObject {
+	t := s.r.t
+	periods := pv.Participant.Periods
+	s.Periods = widget.NewList(func() int { return len(periods) }, func() fyne.CanvasObject { return newListRow(periodColumns, 6) },
+		func(id widget.ListItemID, o fyne.CanvasObject) {
+			if id >= len(periods) {
+				return
+			}
+			pe := periods[id]
+			setRow(o, pe.From.VNString()+" – "+pe.To.VNString(), pe.Income.Grouped(), pe.Gross.Grouped(),
+				(pe.StateSupport + pe.LocalSupport).Grouped(), pe.Paid.Grouped(), pe.ReceiptNo)
+		})
+	s.Periods.OnSelected = func(widget.ListItemID) { s.Periods.UnselectAll() }
+	tot := pv.Totals
+	totals := newListRow(periodColumns, 6)
+	setRow(totals, t("cli.total_months", "months", strconv.Itoa(tot.Months)), "", tot.Gross.Grouped(),
+		(tot.StateSupport + tot.LocalSupport).Grouped(), tot.Paid.Grouped(), "")
+	for i := range 6 {
+		rowLabel(totals, i).TextStyle = fyne.TextStyle{Bold: true}
+	}
+	s.Totals = totals
+	periodHead := newListHeader(periodColumns, t("cli.col.from_to"), t("cli.col.income"), t("ui.book.col.due"), t("ui.book.col.support"),
+		t("cli.col.paid"), t("cli.col.receipt"))
+	periodTab := container.NewBorder(periodHead, container.NewVBox(widget.NewSeparator(), totals), nil, nil, s.Periods)
+	if len(periods) == 0 {
+		none := widget.NewLabel(t("ui.book.no_periods"))
+		none.Wrapping = fyne.TextWrapWord
+		periodTab = container.NewBorder(container.NewVBox(periodHead, none), nil, nil, nil)
+	}
+
+	vouchers := pv.Vouchers
+	s.Vouchers = widget.NewList(func() int { return len(vouchers) }, func() fyne.CanvasObject {
+		reason := widget.NewLabel("")
+		reason.Truncation = fyne.TextTruncateEllipsis
+		reason.SizeName = theme.SizeNameCaptionText
+		reason.Importance = widget.DangerImportance
+		return container.NewVBox(newListRow(bookVoucherColumns, 5), reason)
+	}, func(id widget.ListItemID, o fyne.CanvasObject) {
+		if id >= len(vouchers) {
+			return
+		}
+		v := vouchers[id]
+		objs := o.(*fyne.Container).Objects
+		status := t("voucher.status." + string(v.State.Status))
+		if v.Kind != app.KindPayment {
+			status = t("ui.voucher.kind."+string(v.Kind)) + " · " + status
+		}
+		setRow(objs[0], v.PaidOn.VNString(), v.ReceiptNo, v.Amount.Grouped(),
+			t("ui.voucher.period_value", "from", v.FromMonth.VNString(), "to", v.ToMonth().VNString(), "months", strconv.Itoa(v.Months)), status)
+		reason := ""
+		if v.State.Status == app.VoucherException {
+			reason = s.r.exceptionText(v.State)
+		}
+		objs[1].(*widget.Label).SetText(reason)
+	})
+	s.Vouchers.OnSelected = func(widget.ListItemID) { s.Vouchers.UnselectAll() }
+	voucherHead := newListHeader(bookVoucherColumns, t("field.paid_on"), t("field.receipt_no"), t("field.amount"), t("ui.voucher.period"),
+		t("ui.book.col.status"))
+
+	dossiers := pv.Dossiers
+	s.Dossiers = widget.NewList(func() int { return len(dossiers) }, func() fyne.CanvasObject { return newListRow(bookDossierColumns, 3) },
+		func(id widget.ListItemID, o fyne.CanvasObject) {
+			if id >= len(dossiers) {
+				return
+			}
+			d := dossiers[id]
+			setRow(o, d.Code, t("state."+string(d.State)), d.Due.VNString())
+		})
+	s.Dossiers.OnSelected = func(id widget.ListItemID) {
+		s.Dossiers.UnselectAll()
+		if id < len(dossiers) {
+			s.r.open(dossiers[id].Code)
+		}
+	}
+	dossierHead := newListHeader(bookDossierColumns, t("ui.col.code"), t("ui.dossier.state"), t("ui.col.due"))
+
+	return container.NewAppTabs(
+		container.NewTabItem(t("ui.book.tab_periods", "count", strconv.Itoa(len(periods))), periodTab),
+		container.NewTabItem(t("ui.book.tab_vouchers", "count", strconv.Itoa(len(vouchers))), container.NewBorder(voucherHead, nil, nil, nil, s.Vouchers)),
+		container.NewTabItem(t("ui.book.tab_dossiers", "count", strconv.Itoa(len(dossiers))), container.NewBorder(dossierHead, nil, nil, nil, s.Dossiers)),
+	)
+}

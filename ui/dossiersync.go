@@ -1,0 +1,117 @@
+package ui
+
+import (
+	"strconv"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"bhxhdesk/app"
+	"bhxhdesk/app/calendar"
+)
+
+// DossierSync is the bar under a dossier's detail: where the dossier stands with the centre
+// (not sent while its changes wait in the outbox, sent, in conflict, refused) and the records
+// actions — record the payment voucher of the registration, open the person's electronic book.
+type DossierSync struct {
+	r   *recSession
+	dos app.Dossier
+
+	State   *widget.Label
+	Voucher *widget.Button
+	Book    *widget.Button
+
+	content fyne.CanvasObject
+}
+
+func newDossierSync(r *recSession, d app.Dossier) *DossierSync {
+	x := &DossierSync{r: r, dos: d}
+	t := r.t
+	x.State = widget.NewLabel(t("ui.dossier_sync.label", "state", "…"))
+	x.State.Truncation = fyne.TextTruncateEllipsis
+	row := container.NewHBox(layout.NewSpacer())
+	if r.can(app.PermVoucher) && d.Paid == "" && d.State != app.StateRejected {
+		x.Voucher = widget.NewButtonWithIcon(t("ui.dossier_sync.voucher"), theme.DocumentCreateIcon(), x.voucher)
+		row.Add(x.Voucher)
+	}
+	if r.can(app.PermPersonView) {
+		pid := d.Form.PersonalID
+		x.Book = widget.NewButtonWithIcon(t("ui.book.open"), theme.AccountIcon(), func() { r.openBook(pid) })
+		row.Add(x.Book)
+	}
+	x.content = container.NewVBox(widget.NewSeparator(), container.NewBorder(nil, nil, widget.NewIcon(theme.UploadIcon()), row, x.State))
+	x.Reload()
+	return x
+}
+
+// Content is the bar's root object.
+func (x *DossierSync) Content() fyne.CanvasObject { return x.content }
+
+// Reload reads the dossier's sync state again: pending while an operation of the dossier is in
+// the outbox, else what the centre said last.
+func (x *DossierSync) Reload() {
+	r, code := x.r, x.dos.Code
+	var (
+		pending bool
+		es      app.EntitySync
+		known   bool
+		err     error
+	)
+	r.run(func() {
+		var ops []app.Op
+		if ops, err = r.sync.Outbox(0); err != nil {
+			return
+		}
+		for _, op := range ops {
+			if op.EntityID == code {
+				pending = true
+				break
+			}
+		}
+		es, known, err = r.sync.EntityState(code)
+	}, func() { x.paint(pending, es, known, err) })
+}
+
+func (x *DossierSync) paint(pending bool, es app.EntitySync, known bool, err error) {
+	t := x.r.t
+	var state string
+	imp := widget.MediumImportance
+	switch {
+	case err != nil:
+		state, imp = x.r.msg(err), widget.DangerImportance
+	case pending:
+		state, imp = t("ui.dossier_sync.pending"), widget.WarningImportance
+	case !known:
+		state = t("ui.dossier_sync.unknown")
+	case es.Status == app.OpConflict:
+		state, imp = t("ui.dossier_sync.conflict"), widget.DangerImportance
+	case es.Status == app.OpRejected:
+		reason := es.Reason
+		if key := "err." + es.Reason; x.r.cfg.Catalog.Has(key) {
+			reason = t(key)
+		}
+		state, imp = t("ui.dossier_sync.rejected", "reason", reason), widget.DangerImportance
+	default:
+		state, imp = t("ui.dossier_sync.sent", "time", vnTime(es.At)), widget.SuccessImportance
+	}
+	x.State.Importance = imp
+	x.State.SetText(t("ui.dossier_sync.label", "state", state))
+}
+
+// voucher opens the voucher form filled in with the registration's person and the amount due
+// for its first period, paid today.
+func (x *DossierSync) voucher() {
+	f, q := x.dos.Form, x.dos.Quote
+	in := app.VoucherInput{PersonalID: f.PersonalID, FullName: f.FullName, PaidOn: calendar.DateOf(x.r.cfg.Now().In(calendar.VN)).String(),
+		Months: q.Months}
+	if q.Payable > 0 {
+		in.Amount = app.Amount(strconv.FormatInt(int64(q.Payable), 10))
+	}
+	if q.FromMonth != 0 {
+		in.FromMonth = q.FromMonth.String()
+	}
+	x.r.openVoucher(in)
+}

@@ -1,0 +1,301 @@
+package ui
+
+import (
+	"errors"
+	"strconv"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"bhxhdesk/app"
+)
+
+// ExceptionsState is the exceptions queue last fetched and the voucher selected.
+type ExceptionsState struct {
+	Rows     []app.VoucherView
+	Loaded   bool
+	Selected string // voucher id
+}
+
+// ExceptionsPanel is the queue of vouchers waiting for an officer's decision (chứng từ chờ xử
+// lý), oldest first, each with the reason in words. The officer corrects a voucher (a form
+// filled in from it) or voids it, always with a reason; the original is never edited, and a
+// correction is matched again like any voucher.
+type ExceptionsPanel struct {
+	r       *recSession
+	st      ExceptionsState
+	onCount func(int)
+
+	List    *widget.List
+	Count   *widget.Label
+	Refresh *widget.Button
+	Problem *widget.Label
+	// The selected voucher: its fields, why it waits, and the decisions.
+	Detail  *widget.Form
+	Reason  *widget.Label
+	Correct *widget.Button
+	Void    *widget.Button
+	Status  *widget.Label
+	// Dialog is the open decision, nil when none.
+	Dialog *ResolveDialog
+
+	detailBox *fyne.Container
+	content   fyne.CanvasObject
+}
+
+// exceptionColumns are the widths of the paid date, receipt number, name (flexible) and amount.
+var exceptionColumns = columns{widths: []float32{95, 140, 150, 100}, flex: 2}
+
+func newExceptionsPanel(r *recSession, st ExceptionsState, onCount func(int)) *ExceptionsPanel {
+	p := &ExceptionsPanel{r: r, st: st, onCount: onCount}
+	t := r.t
+	p.Count = widget.NewLabel("")
+	p.Refresh = widget.NewButtonWithIcon(t("ui.refresh"), theme.ViewRefreshIcon(), p.Reload)
+	p.Problem = problemLabel()
+	p.Status = statusLabel()
+	p.List = widget.NewList(func() int { return len(p.st.Rows) }, p.newRow, p.updateRow)
+	p.List.OnSelected = func(id widget.ListItemID) {
+		if id < len(p.st.Rows) {
+			p.st.Selected = p.st.Rows[id].ID
+			p.showDetail()
+		}
+	}
+	p.detailBox = container.NewVBox()
+	head := newListHeader(exceptionColumns, t("field.paid_on"), t("field.receipt_no"), t("ui.col.name"), t("field.amount"))
+	left := container.NewBorder(container.NewVBox(container.NewHBox(p.Count, layout.NewSpacer(), p.Refresh), p.Problem, head), nil, nil, nil, p.List)
+	right := container.NewVScroll(container.NewVBox(p.Status, p.detailBox))
+	split := container.NewHSplit(left, right)
+	split.Offset = 0.55
+	p.content = split
+	p.show()
+	return p
+}
+
+// Content is the panel's root object.
+func (p *ExceptionsPanel) Content() fyne.CanvasObject { return p.content }
+
+// State returns the queue and the selection.
+func (p *ExceptionsPanel) State() ExceptionsState { return p.st }
+
+// Rows are the vouchers in the queue, oldest first.
+func (p *ExceptionsPanel) Rows() []app.VoucherView { return p.st.Rows }
+
+// Select shows the voucher at row i.
+func (p *ExceptionsPanel) Select(i int) { p.List.Select(i) }
+
+// Reload fetches the queue again.
+func (p *ExceptionsPanel) Reload() {
+	r := p.r
+	var (
+		rows []app.VoucherView
+		err  error
+	)
+	r.run(func() { rows, err = r.records.Exceptions(r.sess, 0) }, func() { p.paint(rows, err) })
+}
+
+func (p *ExceptionsPanel) paint(rows []app.VoucherView, err error) {
+	if err != nil {
+		setText(p.Problem, p.r.message(err))
+		return
+	}
+	setText(p.Problem, "")
+	p.st.Rows, p.st.Loaded = rows, true
+	p.show()
+}
+
+// show paints the queue held in the state.
+func (p *ExceptionsPanel) show() {
+	p.Count.SetText(p.r.t("ui.exceptions.count", "count", strconv.Itoa(len(p.st.Rows))))
+	if len(p.st.Rows) == 0 && p.st.Loaded {
+		p.Count.SetText(p.r.t("cli.no_exceptions"))
+	}
+	p.List.UnselectAll()
+	p.List.Refresh()
+	selected := -1
+	for i, v := range p.st.Rows {
+		if v.ID == p.st.Selected {
+			selected = i
+		}
+	}
+	if selected >= 0 {
+		p.List.Select(selected)
+	} else {
+		p.st.Selected = ""
+		p.showDetail()
+	}
+	if p.onCount != nil {
+		p.onCount(len(p.st.Rows))
+	}
+}
+
+func (p *ExceptionsPanel) newRow() fyne.CanvasObject {
+	reason := widget.NewLabel("")
+	reason.Truncation = fyne.TextTruncateEllipsis
+	reason.SizeName = theme.SizeNameCaptionText
+	reason.Importance = widget.DangerImportance
+	return container.NewVBox(newListRow(exceptionColumns, 4), reason)
+}
+
+func (p *ExceptionsPanel) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
+	if id >= len(p.st.Rows) {
+		return
+	}
+	v := p.st.Rows[id]
+	objs := o.(*fyne.Container).Objects
+	setRow(objs[0], v.PaidOn.VNString(), v.ReceiptNo, v.FullName, v.Amount.Grouped())
+	objs[1].(*widget.Label).SetText(p.r.exceptionText(v.State))
+}
+
+// selected is the voucher selected.
+func (p *ExceptionsPanel) selected() (app.VoucherView, bool) {
+	for _, v := range p.st.Rows {
+		if v.ID == p.st.Selected {
+			return v, true
+		}
+	}
+	return app.VoucherView{}, false
+}
+
+func (p *ExceptionsPanel) showDetail() {
+	t := p.r.t
+	p.Detail, p.Reason, p.Correct, p.Void = nil, nil, nil, nil
+	v, ok := p.selected()
+	if !ok {
+		hint := widget.NewLabel(t("ui.exceptions.pick"))
+		hint.Wrapping = fyne.TextWrapWord
+		p.detailBox.Objects = []fyne.CanvasObject{hint}
+		p.detailBox.Refresh()
+		return
+	}
+	p.Reason = widget.NewLabelWithStyle(p.r.exceptionText(v.State), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	p.Reason.Wrapping = fyne.TextWrapWord
+	p.Reason.Importance = widget.DangerImportance
+	items := []*widget.FormItem{
+		infoRow(t("field.receipt_no"), v.ReceiptNo),
+		infoRow(t("ui.voucher.personal_id"), v.PersonalID),
+		infoRow(t("ui.voucher.full_name"), v.FullName),
+		infoRow(t("field.amount"), v.Amount.String()),
+		infoRow(t("field.paid_on"), v.PaidOn.VNString()),
+		infoRow(t("ui.voucher.period"), t("ui.voucher.period_value", "from", v.FromMonth.VNString(), "to", v.ToMonth().VNString(),
+			"months", strconv.Itoa(v.Months))),
+	}
+	if v.Collector != "" {
+		items = append(items, infoRow(t("field.collector"), v.Collector))
+	}
+	source := t("ui.voucher.source."+string(v.Source), "file", v.File, "line", strconv.Itoa(v.Line))
+	items = append(items, infoRow(t("ui.voucher.source"), source), infoRow(t("ui.voucher.recorded"), t("ui.voucher.recorded_value",
+		"time", vnTime(v.Created), "user", v.By)))
+	p.Detail = widget.NewForm(items...)
+	objs := []fyne.CanvasObject{heading(t("ui.exceptions.detail", "receipt", v.ReceiptNo)), p.Reason, p.Detail}
+	if p.r.can(app.PermVoucherResolve) {
+		p.Correct = widget.NewButtonWithIcon(t("ui.exceptions.correct"), theme.DocumentCreateIcon(), func() { p.ask("correct") })
+		p.Correct.Importance = widget.HighImportance
+		p.Void = widget.NewButtonWithIcon(t("ui.exceptions.void"), theme.DeleteIcon(), func() { p.ask("void") })
+		p.Void.Importance = widget.DangerImportance
+		objs = append(objs, container.NewHBox(p.Correct, p.Void))
+	}
+	p.detailBox.Objects = objs
+	p.detailBox.Refresh()
+}
+
+// ResolveDialog asks for an officer's decision on an exception: the corrected voucher (filled
+// in from the original) or nothing (void), and the reason, which is required.
+type ResolveDialog struct {
+	Action  string // "correct" or "void"
+	Voucher app.VoucherView
+	Form    *VoucherForm // nil when voiding
+	Reason  *widget.Entry
+	Confirm *widget.Button
+	Cancel  *widget.Button
+	Problem *widget.Label
+	pop     *widget.PopUp
+}
+
+func (p *ExceptionsPanel) ask(action string) {
+	v, ok := p.selected()
+	if !ok {
+		return
+	}
+	t := p.r.t
+	d := &ResolveDialog{Action: action, Voucher: v, Problem: problemLabel()}
+	d.Reason = widget.NewMultiLineEntry()
+	d.Reason.SetMinRowsVisible(2)
+	d.Reason.OnChanged = func(string) { p.r.touch() }
+	var body []fyne.CanvasObject
+	why := widget.NewLabel(t("ui.exceptions.why", "reason", p.r.exceptionText(v.State)))
+	why.Wrapping = fyne.TextWrapWord
+	body = append(body, why)
+	if action == "correct" {
+		d.Form = newVoucherForm(p.r.host, VoucherFormState{Text: voucherTextOf(v.Voucher)}, p.r.touch)
+		body = append(body, d.Form.Content())
+	} else {
+		warn := widget.NewLabel(t("ui.exceptions.void_note"))
+		warn.Wrapping = fyne.TextWrapWord
+		warn.Importance = widget.WarningImportance
+		body = append(body, warn)
+	}
+	body = append(body, widget.NewForm(&widget.FormItem{Text: t("field.reason"), Widget: d.Reason, HintText: t("ui.exceptions.reason_hint")}))
+	d.Confirm = widget.NewButtonWithIcon(t("ui.exceptions."+action), theme.ConfirmIcon(), func() { p.resolve(d) })
+	d.Confirm.Importance = widget.HighImportance
+	if action == "void" {
+		d.Confirm.Importance = widget.DangerImportance
+	}
+	d.Cancel = widget.NewButtonWithIcon(t("ui.cancel"), theme.CancelIcon(), p.closeDialog)
+	body = append(body, d.Problem, container.NewHBox(layout.NewSpacer(), d.Cancel, d.Confirm))
+	p.Dialog = d
+	d.pop = p.r.modal(t("ui.exceptions.dialog_"+action, "receipt", v.ReceiptNo), container.NewVBox(body...), 760)
+	if d.pop != nil {
+		p.r.window().Canvas().Focus(d.Reason)
+	}
+}
+
+func (p *ExceptionsPanel) resolve(d *ResolveDialog) {
+	if d.Confirm.Disabled() {
+		return
+	}
+	req := app.ResolveRequest{Action: d.Action, Reason: d.Reason.Text}
+	if d.Form != nil {
+		in, n := d.Form.submit()
+		if n > 0 {
+			setText(d.Problem, p.r.t("ui.voucher.fix", "count", strconv.Itoa(n)))
+			return
+		}
+		req.Correction = in
+	}
+	setText(d.Problem, "")
+	d.Confirm.Disable()
+	r, id := p.r, d.Voucher.ID
+	var (
+		out app.VoucherView
+		err error
+	)
+	r.run(func() { out, err = r.records.Resolve(r.sess, id, req) }, func() {
+		d.Confirm.Enable()
+		if err != nil {
+			var ae *app.Error
+			if d.Form != nil && hasFields(err) && !(errors.As(err, &ae) && ae.Field == "reason") {
+				d.Form.show(r.cfg, err, nil)
+			}
+			setText(d.Problem, r.message(err))
+			return
+		}
+		p.closeDialog()
+		text := r.t("ui.exceptions.done_"+d.Action, "receipt", d.Voucher.ReceiptNo, "status", r.t("voucher.status."+string(out.State.Status)))
+		if out.State.Status == app.VoucherException {
+			text += " " + r.exceptionText(out.State)
+		}
+		setStatus(p.Status, out.State.Status != app.VoucherException, text)
+		r.saved()
+		p.Reload()
+	})
+}
+
+func (p *ExceptionsPanel) closeDialog() {
+	if p.Dialog != nil && p.Dialog.pop != nil {
+		p.Dialog.pop.Hide()
+	}
+	p.Dialog = nil
+}

@@ -1,0 +1,124 @@
+package ui
+
+import (
+	"bytes"
+	"image"
+	_ "image/png" // the preview pages are PNG
+	"io"
+	"strconv"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"bhxhdesk/app"
+)
+
+// previewHeight is the height a preview page is shown at: one page fits without scrolling.
+const previewHeight = 430
+
+// PreviewDialog shows a printed PDF: its pages rendered where the platform can (Config.RenderPDF),
+// else the PDF opened in the system's viewer; "Save as…" keeps a copy, and the system viewer
+// prints it.
+type PreviewDialog struct {
+	Name  string
+	PDF   []byte
+	Pages []*canvas.Image
+	// Opened is set once the PDF was handed to the system's viewer.
+	Opened     bool
+	SaveAs     *widget.Button
+	OpenViewer *widget.Button
+	Close      *widget.Button
+	Status     *widget.Label
+	pop        *widget.PopUp
+}
+
+// showPDF shows a printed PDF (name is the file name proposed), with its rendered pages when
+// there are any; closed runs when the dialog closes.
+func (r *recSession) showPDF(title, name string, pdf []byte, pages [][]byte, closed func()) *PreviewDialog {
+	t := r.t
+	d := &PreviewDialog{Name: name, PDF: pdf, Status: statusLabel()}
+	d.SaveAs = widget.NewButtonWithIcon(t("ui.preview.save_as"), theme.DocumentSaveIcon(), func() { r.savePDF(d) })
+	d.SaveAs.Importance = widget.HighImportance
+	d.OpenViewer = widget.NewButtonWithIcon(t("ui.preview.open"), theme.DocumentPrintIcon(), func() { r.openViewer(d) })
+	d.Close = widget.NewButtonWithIcon(t("ui.preview.close"), theme.CancelIcon(), func() {
+		if d.pop != nil {
+			d.pop.Hide()
+		}
+		if closed != nil {
+			closed()
+		}
+	})
+	box := container.NewVBox()
+	for i, png := range pages {
+		cfg, _, err := image.DecodeConfig(bytes.NewReader(png))
+		if err != nil || cfg.Height == 0 {
+			continue
+		}
+		img := canvas.NewImageFromReader(bytes.NewReader(png), name+"-"+strconv.Itoa(i+1)+".png")
+		img.FillMode = canvas.ImageFillContain
+		img.SetMinSize(fyne.NewSize(float32(previewHeight*cfg.Width/cfg.Height), previewHeight))
+		d.Pages = append(d.Pages, img)
+		box.Add(container.NewCenter(img))
+	}
+	var body fyne.CanvasObject
+	if len(d.Pages) > 0 {
+		scroll := container.NewVScroll(box)
+		scroll.SetMinSize(fyne.NewSize(820, previewHeight+10))
+		note := widget.NewLabel(t("ui.preview.pages", "count", strconv.Itoa(len(d.Pages))))
+		note.SizeName = theme.SizeNameCaptionText
+		body = container.NewVBox(scroll, note)
+	} else {
+		note := widget.NewLabel(t("ui.preview.none"))
+		note.Wrapping = fyne.TextWrapWord
+		body = note
+	}
+	buttons := container.NewHBox(d.OpenViewer, layout.NewSpacer(), d.Close, d.SaveAs)
+	d.pop = r.modal(title, container.NewVBox(body, d.Status, buttons), 860)
+	if len(d.Pages) == 0 {
+		r.openViewer(d)
+	}
+	return d
+}
+
+// openViewer hands the PDF to the system's viewer (to look at and print it).
+func (r *recSession) openViewer(d *PreviewDialog) {
+	if err := r.openPDF(d.Name, d.PDF); err != nil {
+		setStatus(d.Status, false, r.msg(err))
+		return
+	}
+	d.Opened = true
+	setStatus(d.Status, true, r.t("ui.preview.opened"))
+}
+
+// savePDF asks where to keep a copy of the PDF and writes it there.
+func (r *recSession) savePDF(d *PreviewDialog) {
+	r.saveAs(d.Name, func(w io.WriteCloser, err error) {
+		if err != nil {
+			setStatus(d.Status, false, r.msg(err))
+			return
+		}
+		if w == nil {
+			return // cancelled
+		}
+		d.SaveAs.Disable()
+		var werr error
+		r.run(func() {
+			_, werr = w.Write(d.PDF)
+			if cerr := w.Close(); werr == nil {
+				werr = cerr
+			}
+		}, func() {
+			d.SaveAs.Enable()
+			if werr != nil {
+				setStatus(d.Status, false, r.msg(&app.Error{Kind: app.Unavailable, Code: "save_failed",
+					Args: map[string]string{"file": writerName(w), "reason": werr.Error()}}))
+				return
+			}
+			setStatus(d.Status, true, r.t("ui.preview.saved", "file", writerName(w)))
+		})
+	})
+}

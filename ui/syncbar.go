@@ -1,0 +1,89 @@
+package ui
+
+import (
+	"strconv"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// SyncBar is the status bar at the bottom of every signed-in screen (thanh trạng thái đồng
+// bộ): what the sync engine is doing in plain words — offline, syncing, the error a person must
+// fix, up to date —, when it last synced completely, how many operations wait to be sent, and
+// a "Sync now" button.
+type SyncBar struct {
+	h  *host
+	st SyncStatus
+
+	Icon    *widget.Icon
+	State   *widget.Label
+	Last    *widget.Label
+	Pending *widget.Label
+	SyncNow *widget.Button
+
+	content fyne.CanvasObject
+}
+
+// newSyncBar builds the bar showing st; kick (nil: no button) asks for a round.
+func newSyncBar(h *host, st SyncStatus, kick func()) *SyncBar {
+	b := &SyncBar{h: h}
+	b.Icon = widget.NewIcon(theme.InfoIcon())
+	b.State = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	b.State.Truncation = fyne.TextTruncateEllipsis
+	b.Last = widget.NewLabel("")
+	b.Pending = widget.NewLabel("")
+	right := container.NewHBox(b.Last, widget.NewSeparator(), b.Pending)
+	if kick != nil {
+		b.SyncNow = widget.NewButtonWithIcon(h.t("ui.sync.now"), theme.ViewRefreshIcon(), kick)
+		right.Add(b.SyncNow)
+	}
+	b.content = container.NewVBox(widget.NewSeparator(), container.NewBorder(nil, nil, b.Icon, right, b.State))
+	b.Set(st)
+	return b
+}
+
+// Content is the bar's root object.
+func (b *SyncBar) Content() fyne.CanvasObject { return b.content }
+
+// Status is the status shown.
+func (b *SyncBar) Status() SyncStatus { return b.st }
+
+// Set shows a status.
+func (b *SyncBar) Set(st SyncStatus) {
+	b.st = st
+	t := b.h.t
+	reason := ""
+	if st.Reason != nil {
+		reason = b.h.msg(st.Reason)
+	}
+	var text string
+	switch st.State {
+	case SyncSyncing:
+		text, b.State.Importance = t("ui.sync.state.syncing"), widget.MediumImportance
+		b.Icon.SetResource(theme.ViewRefreshIcon())
+	case SyncFailed:
+		text, b.State.Importance = t("ui.sync.state.failed", "reason", reason), widget.DangerImportance
+		b.Icon.SetResource(theme.ErrorIcon())
+	case SyncUpToDate:
+		text, b.State.Importance = t("ui.sync.state.uptodate"), widget.SuccessImportance
+		b.Icon.SetResource(theme.ConfirmIcon())
+	case SyncWaiting:
+		text, b.State.Importance = t("ui.sync.state.waiting"), widget.MediumImportance
+		b.Icon.SetResource(theme.HistoryIcon())
+	default:
+		text, b.State.Importance = t("ui.sync.state.offline"), widget.WarningImportance
+		if reason != "" {
+			text = t("ui.sync.state.offline_reason", "reason", reason)
+		}
+		b.Icon.SetResource(theme.WarningIcon())
+	}
+	b.State.SetText(text)
+	if st.LastSuccess.IsZero() {
+		b.Last.SetText(t("ui.sync.never"))
+	} else {
+		b.Last.SetText(t("ui.sync.last", "time", vnTime(st.LastSuccess)))
+	}
+	b.Pending.SetText(t("ui.sync.pending", "count", strconv.Itoa(st.Pending)))
+}

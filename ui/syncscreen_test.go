@@ -1,0 +1,264 @@
+package ui_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"bhxhdesk/app"
+	"bhxhdesk/assets"
+	"bhxhdesk/central"
+	"bhxhdesk/ui"
+	"bhxhdesk/wire"
+)
+
+// centre is the reference central server on loopback, with a device token for the test
+// office.
+type centre struct {
+	srv   *httptest.Server
+	token string
+}
+
+func newCentre(t *testing.T) *centre {
+	t.Helper()
+	store, err := central.OpenBadger(t.TempDir(), "")
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = store.Close() })
+	svc := &central.Service{Store: store}
+	srv := httptest.NewServer((&central.Server{Service: svc, Catalog: assets.MustLoad().Catalog}).Handler())
+	t.Cleanup(srv.Close)
+	_, token, err := svc.Enroll(context.Background(), testOffice.Agency, "desk-"+testOffice.Device, central.RoleDesk)
+	require.NoError(t, err)
+	return &centre{srv: srv, token: token}
+}
+
+// startSync starts the office's sync engine as the program does after sign-in.
+func startSync(t *testing.T, o *wire.Office) {
+	t.Helper()
+	require.NoError(t, o.StartSync(context.Background()))
+}
+
+// TestSyncBarFollowsTheEngine shows the engine's states on the status bar: offline before
+// enrolment, up to date after a round, offline when the centre is gone, an error a person must
+// fix when the token is refused.
+func TestSyncBarFollowsTheEngine(t *testing.T) {
+	o, c := newOffice(t)
+	setUp(t, o)
+	ctr := newCentre(t)
+	d := openRecordsDesk(t, o, c)
+	d.signIn(t, "canbo")
+	startSync(t, o)
+	bar := d.SyncBar()
+	require.NotNil(t, bar)
+	d.waitFor(t, "offline before enrolment", func() bool { return bar.Status().State == ui.SyncOffline && bar.Status().Reason != nil })
+	assert.Equal(t, "Ngoại tuyến — Máy chưa đăng ký với hệ thống trung tâm (thiếu địa chỉ hoặc mã máy); quản trị viên cần nhập trong Cài đặt.", bar.State.Text)
+	assert.Equal(t, widget.WarningImportance, bar.State.Importance)
+	assert.Equal(t, "Chưa đồng bộ lần nào", bar.Last.Text)
+
+	registerMonthly(t, o, 41)
+	_, sync := o.Services()
+	_, admin := d.service(t, "admin")
+	require.NoError(t, sync.SetCentral(admin, ctr.srv.URL, ctr.token))
+	test.Tap(bar.SyncNow)
+	d.waitFor(t, "up to date", func() bool { return bar.Status().State == ui.SyncUpToDate })
+	assert.Equal(t, "Đã đồng bộ", bar.State.Text)
+	assert.Equal(t, widget.SuccessImportance, bar.State.Importance)
+	assert.Equal(t, "Đồng bộ lần cuối: 08:00 05/01/2026", bar.Last.Text, "the office's clock, HH:MM dd/mm/yyyy")
+	assert.Equal(t, "Chờ gửi: 0", bar.Pending.Text)
+	d.shot(t, "syncbar-uptodate")
+
+	// The dossier detail says it was sent.
+	d.Queue().Reload()
+	d.Wait()
+	d.Queue().Rows.List.Select(0)
+	d.Wait()
+	assert.True(t, strings.HasPrefix(d.DossierSync().State.Text, "Đồng bộ: đã gửi lên trung tâm ("), d.DossierSync().State.Text)
+
+	// The centre is gone: new work waits, and the bar says why.
+	ctr.srv.Close()
+	registerMonthly(t, o, 42)
+	test.Tap(bar.SyncNow)
+	d.waitFor(t, "offline, centre unreachable", func() bool {
+		return bar.Status().State == ui.SyncOffline && bar.Status().Pending > 0
+	})
+	assert.Equal(t, "Ngoại tuyến — Không kết nối được hệ thống trung tâm; dữ liệu đã lưu trên máy và sẽ gửi khi có mạng.", bar.State.Text)
+	assert.Equal(t, "Chờ gửi: 1", bar.Pending.Text)
+	assert.Equal(t, "Đồng bộ lần cuối: 08:00 05/01/2026", bar.Last.Text, "the last success stays")
+
+	// A refused token is an error for a person to fix.
+	ctr2 := newCentre(t)
+	require.NoError(t, sync.SetCentral(admin, ctr2.srv.URL, "mã-sai"))
+	test.Tap(bar.SyncNow)
+	d.waitFor(t, "failed on the token", func() bool { return bar.Status().State == ui.SyncFailed })
+	assert.Equal(t, "Lỗi: Mã máy không đúng hoặc đã bị thu hồi; quản trị viên cần đăng ký lại máy.", bar.State.Text)
+	assert.Equal(t, widget.DangerImportance, bar.State.Importance)
+	d.shot(t, "syncbar-failed")
+
+	// English on the fly.
+	d.SetLang(app.EN)
+	d.Wait()
+	assert.Equal(t, "Error: The desk token is wrong or revoked; an administrator must enrol the desk again.", d.SyncBar().State.Text)
+	d.shot(t, "syncbar-en")
+}
+
+// TestIdentityReviewResolvedBySupervisor shows an identity review pulled from the centre side
+// by side, with the differing name highlighted; an officer may only look, a supervisor chooses.
+func TestIdentityReviewResolvedBySupervisor(t *testing.T) {
+	o, c := newOffice(t)
+	setUp(t, o)
+	dos := registerMonthly(t, o, 51)
+	f := dos.Form
+	other := app.IdentityRecord{Office: "79002", Dossier: "79002-260104-K1-0003", FullName: f.FullName + " Hồng", BirthDate: f.BirthDate, Gender: f.Gender}
+	review := app.IdentityReview{ID: "r-1", PersonalID: f.PersonalID, Created: c.now(), Differs: []string{"full_name"},
+		Records: []app.IdentityRecord{{Office: testOffice.Agency, Dossier: dos.Code, FullName: f.FullName, BirthDate: f.BirthDate, Gender: f.Gender}, other}}
+	payload, err := json.Marshal(review)
+	require.NoError(t, err)
+	_, sync := o.Services()
+	require.NoError(t, sync.ApplyPage(app.Page{Cursor: 1, Changes: []app.Change{{Seq: 1, Kind: app.ChangeIdentityReview, Entity: f.PersonalID, Payload: payload, At: c.now()}}}))
+
+	d := openRecordsDesk(t, o, c)
+	d.signIn(t, "canbo")
+	test.Tap(d.Nav(ui.PageSync))
+	d.Wait()
+	s := d.Sync()
+	require.NotNil(t, s)
+	assert.Nil(t, s.URL, "only administrators enrol the device")
+	s.Show(ui.TabNotices)
+	require.Len(t, s.NoticesShown(), 1)
+	s.SelectNotice(0)
+	assert.Nil(t, s.Resolve, "an officer may not decide")
+	d.signOut(t)
+
+	d.signIn(t, "truongphong")
+	test.Tap(d.Nav(ui.PageSync))
+	d.Wait()
+	s = d.Sync()
+	s.Show(ui.TabNotices)
+	require.Len(t, s.NoticesShown(), 1)
+	assert.Equal(t, "Cần xử lý (1)", s.Tabs.Selected().Text)
+	s.SelectNotice(0)
+	require.NotNil(t, s.Resolve)
+	require.Len(t, s.Cells["full_name"], 2)
+	assert.Equal(t, f.FullName, s.Cells["full_name"][0].Text)
+	assert.Equal(t, other.FullName, s.Cells["full_name"][1].Text)
+	assert.Equal(t, widget.DangerImportance, s.Cells["full_name"][1].Importance, "the differing name is highlighted")
+	assert.NotEqual(t, widget.DangerImportance, s.Cells["birth_date"][0].Importance)
+	assert.NotEqual(t, widget.DangerImportance, s.Cells["gender"][1].Importance)
+	d.shot(t, "sync-review")
+	test.Tap(s.Resolve)
+	d.Wait()
+	assert.Equal(t, "Hãy chọn một trong các thông tin trước khi xác nhận.", s.Status.Text)
+	s.Choice.SetSelected(s.Choice.Options[1])
+	test.Type(s.Note, "Đã đối chiếu căn cước công dân")
+	test.Tap(s.Resolve)
+	d.Wait()
+	assert.Empty(t, s.NoticesShown(), "decided notices leave the list")
+	assert.Contains(t, s.Status.Text, other.Dossier)
+
+	_, sup := d.service(t, "truongphong")
+	_, sync = o.Services() // the store was reopened at the supervisor's sign-in
+	all, err := sync.Notices(sup, true)
+	require.NoError(t, err)
+	require.Len(t, all, 1)
+	assert.True(t, all[0].Resolved)
+	assert.Equal(t, "truongphong", all[0].By)
+	assert.Equal(t, "Đã đối chiếu căn cước công dân", all[0].Decision)
+	require.NotNil(t, all[0].Review.Resolved)
+	assert.Equal(t, other.FullName, all[0].Review.Resolved.FullName)
+	var kinds []string
+	for _, op := range s.OpsShown() {
+		kinds = append(kinds, op.Kind)
+	}
+	assert.Contains(t, kinds, "identity.resolve", "the decision waits to be sent to the centre")
+	s.Show(ui.TabPending)
+	d.shot(t, "sync-pending")
+
+	// A conflict the centre found later is closed with a note, which is required.
+	require.NoError(t, sync.ApplyPage(app.Page{Cursor: 2, Changes: []app.Change{{Seq: 2, Kind: app.ChangeOpConflict, Entity: dos.Code,
+		Payload: json.RawMessage(`{"status":"conflict","reason":"version_moved","args":{"code":"` + dos.Code + `","server":"3","base":"1"}}`), At: c.now()}}}))
+	s.Reload()
+	d.Wait()
+	s.Show(ui.TabNotices)
+	require.Len(t, s.NoticesShown(), 1)
+	s.SelectNotice(0)
+	require.NotNil(t, s.CloseNotice)
+	test.Tap(s.CloseNotice)
+	d.Wait()
+	assert.Equal(t, "Lý do: phải ghi lý do.", s.Status.Text)
+	test.Type(s.Note, "Đã gọi điện thống nhất với BHXH tỉnh")
+	test.Tap(s.CloseNotice)
+	d.Wait()
+	assert.Empty(t, s.NoticesShown())
+	all, err = sync.Notices(sup, true)
+	require.NoError(t, err)
+	closed := 0
+	for _, n := range all {
+		if n.Kind == "op_conflict" {
+			closed++
+			assert.True(t, n.Resolved)
+			assert.Equal(t, "Đã gọi điện thống nhất với BHXH tỉnh", n.Decision)
+		}
+	}
+	assert.Equal(t, 1, closed)
+}
+
+// TestEnrolSettingsSavedAndSynced lets an administrator enrol the device from the sync screen:
+// bad input is refused under its field, the saved enrolment starts a round.
+func TestEnrolSettingsSavedAndSynced(t *testing.T) {
+	o, c := newOffice(t)
+	setUp(t, o)
+	ctr := newCentre(t)
+	d := openRecordsDesk(t, o, c)
+	d.signIn(t, "motcua")
+	assert.Nil(t, d.Nav(ui.PageVouchers), "the help desk records no vouchers")
+	assert.NotNil(t, d.Nav(ui.PageRecords), "but looks at books and prints covers")
+	assert.NotNil(t, d.Nav(ui.PageSync))
+	d.signOut(t)
+
+	d.signIn(t, "admin")
+	assert.Nil(t, d.Nav(ui.PageVouchers))
+	assert.Nil(t, d.Nav(ui.PageRecords))
+	startSync(t, o)
+	test.Tap(d.Nav(ui.PageSync))
+	d.Wait()
+	s := d.Sync()
+	require.NotNil(t, s.URL)
+	s.Show(ui.TabSettings)
+	d.Wait()
+	assert.Equal(t, "Máy chưa đăng ký với hệ thống trung tâm.", s.Central.Text)
+	test.Type(s.URL, "dongbo-tinh")
+	test.Tap(s.SaveCentral)
+	d.Wait()
+	assert.Equal(t, `Địa chỉ hệ thống trung tâm: địa chỉ hệ thống trung tâm "dongbo-tinh" không hợp lệ.`, s.Msg("central_url"))
+	assert.Equal(t, "Mã máy (token): bắt buộc phải nhập.", s.Msg("token"))
+	d.shot(t, "sync-settings")
+	replace(s.URL, ctr.srv.URL)
+	test.Type(s.Token, ctr.token)
+	test.Tap(s.SaveCentral)
+	d.Wait()
+	assert.Empty(t, s.Msg("central_url"))
+	assert.Empty(t, s.Token.Text, "the token is not kept on screen")
+	assert.Equal(t, "Máy đã đăng ký với hệ thống trung tâm: "+ctr.srv.URL, s.Central.Text)
+	_, sync := o.Services()
+	u, tok, err := sync.Central()
+	require.NoError(t, err)
+	assert.Equal(t, ctr.srv.URL, u)
+	assert.Equal(t, ctr.token, tok)
+	bar := d.SyncBar()
+	d.waitFor(t, "the round the enrolment started", func() bool { return bar.Status().State == ui.SyncUpToDate })
+
+	// Saving again with the token left empty keeps the stored one.
+	test.Tap(s.SaveCentral)
+	d.Wait()
+	assert.Empty(t, s.Msg("token"))
+	_, tok, err = sync.Central()
+	require.NoError(t, err)
+	assert.Equal(t, ctr.token, tok)
+}
