@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"path"
 	"sort"
 	"strings"
 	"time"
@@ -64,6 +65,17 @@ type Page struct {
 type RuleFile struct {
 	Path string          `json:"path"`
 	Data json.RawMessage `json:"data"`
+}
+
+// ValidRuleFilePath reports whether p names a reference-data file a desk may receive: a JSON
+// file under rules/, calendar/, workflows/ or keys/, with no way out of the rules folder.
+func ValidRuleFilePath(p string) bool {
+	top, rest, ok := strings.Cut(p, "/")
+	if !ok || rest == "" || strings.Contains(p, "..") || strings.Contains(p, "\\") || strings.HasPrefix(p, "/") ||
+		!strings.HasSuffix(p, ".json") || path.Clean(p) != p {
+		return false
+	}
+	return top == "rules" || top == "calendar" || top == "workflows" || top == "keys"
 }
 
 // IdentityRecord is one identity under which a personal ID was registered.

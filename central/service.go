@@ -613,6 +613,9 @@ func (s *Service) PostVouchers(ctx context.Context, ins []app.VoucherInput) ([]s
 // PublishFile sends a reference-data file (rule table, calendar, workflow, trusted keys) to
 // every office.
 func (s *Service) PublishFile(ctx context.Context, f app.RuleFile) error {
+	if !app.ValidRuleFilePath(f.Path) || !json.Valid(f.Data) {
+		return &app.Error{Kind: app.Invalid, Code: "bad_rule_file", Args: map[string]string{"path": f.Path}}
+	}
 	payload, err := json.Marshal(f)
 	if err != nil {
 		return err

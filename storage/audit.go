@@ -74,8 +74,7 @@ func (db *DB) update(fn func(*Tx) error) error {
 	if err == nil {
 		err = db.durable(tx.vlog)
 	}
-	var ae *app.Error
-	if errors.As(err, &ae) {
+	if domainError(err) {
 		return err // a domain error from fn passes through unchanged
 	}
 	return translate("update", err)

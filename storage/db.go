@@ -200,12 +200,20 @@ func translate(op string, err error) error {
 	return &app.Error{Kind: app.Internal, Code: "store_failed", Err: fmt.Errorf("%s: %w", op, err)}
 }
 
+// domainError reports whether err is (or wraps) an error of the app's vocabulary, which passes
+// through the store unchanged.
+func domainError(err error) bool {
+	var ae *app.Error
+	var ve *app.ValidationError
+	return errors.As(err, &ae) || errors.As(err, &ve)
+}
+
 // damaged reports whether a Badger error says that a file's content is broken; Badger often
 // flattens its errors to text, so the text is what there is to read.
 func damaged(err error) bool {
 	msg := strings.ToLower(err.Error())
-	for _, s := range []string{"checksum", "corrupt", "message authentication failed", "manifest", "magic", "invalid", "decrypt",
-		"decompress", "unable to parse", "unexpected eof", "truncate", "key registry", "keyregistry"} {
+	for _, s := range []string{"checksum", "corrupt", "message authentication failed", "manifest", "magic", "decrypt",
+		"decompress", "unable to parse", "key registry", "keyregistry"} {
 		if strings.Contains(msg, s) {
 			return true
 		}

@@ -113,8 +113,7 @@ func (kv *KV) Update(fn func(*KVTx) error) error {
 			break
 		}
 	}
-	var ae *app.Error
-	if errors.As(err, &ae) {
+	if domainError(err) {
 		return err
 	}
 	if errors.Is(err, badger.ErrTxnTooBig) {
@@ -126,8 +125,7 @@ func (kv *KV) Update(fn func(*KVTx) error) error {
 // View runs fn in a read-only snapshot.
 func (kv *KV) View(fn func(*KVTx) error) error {
 	err := kv.bdb.View(func(txn *badger.Txn) error { return fn(&KVTx{txn: txn}) })
-	var ae *app.Error
-	if errors.As(err, &ae) {
+	if domainError(err) {
 		return err
 	}
 	return translate("kv view", err)

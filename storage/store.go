@@ -32,8 +32,7 @@ func (db *DB) Update(fn func(app.Tx) error) error {
 // View runs fn in a read-only snapshot.
 func (db *DB) View(fn func(app.Tx) error) error {
 	err := db.bdb.View(func(txn *badger.Txn) error { return fn(&Tx{txn: txn, db: db}) })
-	var ae *app.Error
-	if errors.As(err, &ae) {
+	if domainError(err) {
 		return err
 	}
 	return translate("view", err)

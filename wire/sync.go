@@ -6,9 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path"
 	"path/filepath"
-	"strings"
 
 	"bhxhdesk/app"
 	"bhxhdesk/assets"
@@ -36,12 +34,10 @@ func LoadReference(dataDir string, extra ...fs.FS) (*assets.Reference, error) {
 // checking that its path is one of the data folders and its content is JSON. The desk reads it
 // at its next start; a broken set stops the start with the reason (assets.Load checks all).
 func (d *Desk) writeRuleFile(p string, data []byte) error {
-	clean := path.Clean(p)
-	top, _, _ := strings.Cut(clean, "/")
-	if clean != p || strings.Contains(clean, "..") || !strings.HasSuffix(clean, ".json") ||
-		(top != "rules" && top != "calendar" && top != "workflows" && top != "keys") {
+	if !app.ValidRuleFilePath(p) {
 		return &app.Error{Kind: app.Invalid, Code: "bad_rule_file", Args: map[string]string{"path": p}}
 	}
+	clean := p
 	if !json.Valid(data) {
 		return &app.Error{Kind: app.Invalid, Code: "bad_rule_file", Args: map[string]string{"path": p}}
 	}

@@ -1,0 +1,95 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"bhxhdesk/central"
+)
+
+func runC(t *testing.T, stdin string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code := run(args, strings.NewReader(stdin), &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+func TestAdministratorCommandsOnAStoppedServer(t *testing.T) {
+	dir := t.TempDir()
+	code, out, errOut := runC(t, "", "enroll", "--data", dir, "--office", "01001", "--device", "k7", "--json")
+	require.Equal(t, 0, code, errOut)
+	var enrolled map[string]string
+	require.NoError(t, json.Unmarshal([]byte(out), &enrolled))
+	assert.Equal(t, "01001/k7", enrolled["device"])
+	assert.Len(t, enrolled["token"], 43)
+
+	code, _, errOut = runC(t, "", "enroll", "--data", dir, "--office", "01001", "--device", "k7")
+	assert.Equal(t, 1, code, "a desk is enrolled once")
+	assert.Contains(t, errOut, "đã được đăng ký")
+	code, _, _ = runC(t, "", "enroll", "--data", dir, "--office", "01 001", "--device", "k8")
+	assert.Equal(t, 1, code)
+
+	vouchers := `[{"receipt_no":"KT-1","personal_id":"001190012345","full_name":"Nguyễn Thị Hồng Ánh","amount":264000,"paid_on":"2026-01-06","from_month":"2026-01","months":1}]`
+	code, out, errOut = runC(t, vouchers, "voucher", "post", "--data", dir, "-")
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, `"posted": 1`)
+	code, _, errOut = runC(t, `[{"receipt_no":"KT-2","personal_id":"x"}]`, "voucher", "post", "--data", dir, "-")
+	assert.Equal(t, 1, code, "a voucher the desks could not read is refused at the door")
+	assert.Contains(t, errOut, "Số định danh")
+
+	cal := filepath.Join(t.TempDir(), "2028.json")
+	require.NoError(t, os.WriteFile(cal, []byte(`{"year":2028,"status":"projected"}`), 0o600))
+	code, _, errOut = runC(t, "", "publish", "--data", dir, "--path", "calendar/2028.json", cal)
+	require.Equal(t, 0, code, errOut)
+	code, _, errOut = runC(t, "", "publish", "--data", dir, "--path", "../etc/passwd", cal)
+	assert.Equal(t, 1, code, "only the desks' data folders may be written")
+	assert.Contains(t, errOut, "không hợp lệ")
+
+	code, out, _ = runC(t, "", "reviews", "--data", dir, "--json")
+	require.Equal(t, 0, code)
+	assert.Equal(t, "[]\n", out)
+	code, _, _ = runC(t, "", "import", "--data", dir, filepath.Join(t.TempDir(), "missing"))
+	assert.Equal(t, 2, code)
+	code, _, _ = runC(t, "", "enroll")
+	assert.Equal(t, 2, code, "--data is required")
+}
+
+// TestAdministratorCommandsReachARunningServer: while a server holds the store, the commands go
+// through its admin endpoint with the token it left in the data folder.
+func TestAdministratorCommandsReachARunningServer(t *testing.T) {
+	dir := t.TempDir()
+	store, err := central.OpenBadger(dir, "")
+	require.NoError(t, err)
+	defer store.Close()
+	svc := &central.Service{Store: store}
+	ln, err := central.Listen(central.ListenConfig{Addr: "127.0.0.1:0"})
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() {
+		_ = central.Serve(ctx, ln, (&central.Server{Service: svc, AdminToken: "jeton-quan-tri"}).Handler())
+	}()
+	info, _ := json.Marshal(adminInfo{URL: "http://" + ln.Addr().String(), Token: "jeton-quan-tri"})
+	require.NoError(t, os.WriteFile(filepath.Join(dir, adminFile), info, 0o600))
+
+	code, out, errOut := runC(t, "", "enroll", "--data", dir, "--office", "48001", "--device", "d1", "--json")
+	require.Equal(t, 0, code, errOut)
+	var enrolled map[string]string
+	require.NoError(t, json.Unmarshal([]byte(out), &enrolled))
+	_, err = svc.Authenticate(ctx, enrolled["token"])
+	require.NoError(t, err, "the running server enrolled the desk")
+
+	bad, _ := json.Marshal(adminInfo{URL: "http://" + ln.Addr().String(), Token: "sai"})
+	require.NoError(t, os.WriteFile(filepath.Join(dir, adminFile), bad, 0o600))
+	code, _, errOut = runC(t, "", "reviews", "--data", dir)
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errOut, "Mã máy không đúng")
+}
