@@ -14,7 +14,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"path"
 	"sort"
 	"strings"
 	"time"
@@ -609,34 +608,9 @@ func ParseTrustedKeys(data []byte) ([]TrustedKey, error) {
 // (an administrator's files, given with --rules): a file with the same name as an embedded one
 // replaces it, other files add to them, and keys listed twice merge as NewTrustedKeys says.
 func LoadTrustedKeys(base fs.FS, dir string, overrides ...fs.FS) (*TrustedKeys, error) {
-	files := map[string][]byte{}
-	read := func(f fs.FS, d string, must bool) error {
-		entries, err := fs.ReadDir(f, d)
-		if err != nil {
-			if must {
-				return fmt.Errorf("keys: %w", err)
-			}
-			return nil
-		}
-		for _, e := range entries {
-			if e.IsDir() || !strings.HasSuffix(e.Name(), ".json") {
-				continue
-			}
-			b, err := fs.ReadFile(f, path.Join(d, e.Name()))
-			if err != nil {
-				return fmt.Errorf("keys/%s: %w", e.Name(), err)
-			}
-			files[e.Name()] = b
-		}
-		return nil
-	}
-	if err := read(base, dir, true); err != nil {
+	files, err := readDataFolder(base, dir, overrides)
+	if err != nil {
 		return nil, err
-	}
-	for _, o := range overrides {
-		if err := read(o, "keys", false); err != nil {
-			return nil, err
-		}
 	}
 	names := make([]string, 0, len(files))
 	for n := range files {

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
-	"path"
 	"sort"
 	"strings"
 )
@@ -106,34 +105,9 @@ func (ws *Workflows) All() []*Workflow {
 // from dir; files in overrides replace or add to them. A workflow must have at least one step,
 // unique step ids, known roles and non-negative days.
 func LoadWorkflows(fsys fs.FS, dir string, overrides ...fs.FS) (*Workflows, error) {
-	files := map[string][]byte{}
-	read := func(f fs.FS, d string, must bool) error {
-		entries, err := fs.ReadDir(f, d)
-		if err != nil {
-			if must {
-				return fmt.Errorf("workflows: %w", err)
-			}
-			return nil
-		}
-		for _, e := range entries {
-			if e.IsDir() || !strings.HasSuffix(e.Name(), ".json") {
-				continue
-			}
-			b, err := fs.ReadFile(f, path.Join(d, e.Name()))
-			if err != nil {
-				return fmt.Errorf("workflows/%s: %w", e.Name(), err)
-			}
-			files[e.Name()] = b
-		}
-		return nil
-	}
-	if err := read(fsys, dir, true); err != nil {
+	files, err := readDataFolder(fsys, dir, overrides)
+	if err != nil {
 		return nil, err
-	}
-	for _, o := range overrides {
-		if err := read(o, "workflows", false); err != nil {
-			return nil, err
-		}
 	}
 	ws := &Workflows{byPro: map[string]*Workflow{}}
 	for name, b := range files {

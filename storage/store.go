@@ -189,16 +189,7 @@ func dossierEntries(d *app.Dossier) ([]entry, error) {
 }
 
 func (tx *Tx) count(s app.State, delta int64) error {
-	k := key(prefixCount, []byte(s))
-	raw, _, err := tx.get(k)
-	if err != nil {
-		return err
-	}
-	var n int64
-	if len(raw) == 8 {
-		n = int64(binary.BigEndian.Uint64(raw))
-	}
-	return tx.set(k, u64(uint64(max(n+delta, 0))))
+	return tx.addCounter(key(prefixCount, []byte(s)), delta)
 }
 
 // Counts returns the number of dossiers per state.

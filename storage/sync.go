@@ -36,8 +36,11 @@ func (tx *Tx) DeleteOutbox(seq uint64) (bool, error) {
 	return true, tx.addPending(-1)
 }
 
-func (tx *Tx) addPending(delta int64) error {
-	raw, _, err := tx.get(keyPending)
+func (tx *Tx) addPending(delta int64) error { return tx.addCounter(keyPending, delta) }
+
+// addCounter adds delta to the uint64 counter at k (never below zero).
+func (tx *Tx) addCounter(k []byte, delta int64) error {
+	raw, _, err := tx.get(k)
 	if err != nil {
 		return err
 	}
@@ -45,7 +48,7 @@ func (tx *Tx) addPending(delta int64) error {
 	if len(raw) == 8 {
 		n = int64(binary.BigEndian.Uint64(raw))
 	}
-	return tx.set(keyPending, u64(uint64(max(n+delta, 0))))
+	return tx.set(k, u64(uint64(max(n+delta, 0))))
 }
 
 // PendingOps counts the operations in the outbox.
