@@ -10,7 +10,7 @@ BIN := $(CURDIR)/bin
 NOCGO_PKGS = $(shell go list ./... | grep -v '^bhxhdesk$$')
 FUZZTIME ?= 20s
 
-.PHONY: all setup setup-build build run test test-go smoke lint bench fuzz screenshots clean
+.PHONY: all setup setup-build build run test test-go smoke lint bench bench-store fuzz screenshots clean
 
 all: build
 
@@ -46,8 +46,22 @@ lint: setup-build $(BIN)/staticcheck
 	go vet ./...
 	$(BIN)/staticcheck ./...
 
-bench:
+bench: bench-store
 	CGO_ENABLED=0 go test -run '^$$' -bench . -benchmem -count=1 ./app/...
+
+# The store against SQLite at 100,000 and 1,000,000 dossiers (cmd/storebench, README
+# "Benchmarks"). The data sets are made once (several minutes for a million) and cached in
+# STOREBENCH_CACHE ($$TMPDIR/bhxh-storebench when empty); STOREBENCH_N picks other sizes.
+STOREBENCH_N ?= 100000,1000000
+bench-store:
+	CGO_ENABLED=0 go build -o $(BIN)/storebench ./cmd/storebench
+	$(BIN)/storebench --n $(STOREBENCH_N) $(if $(STOREBENCH_CACHE),--cache $(STOREBENCH_CACHE))
+
+# The sync over an emulated poor link against PouchDB (README "Sync over a poor link"): needs
+# root, node and npm; about 30 minutes. SYNCBENCH_ARGS go to `syncbench run`.
+.PHONY: bench-sync
+bench-sync:
+	scripts/bench-sync.sh $(SYNCBENCH_ARGS)
 
 # Runs every fuzzer for FUZZTIME each (the seeds already run in `make test`).
 fuzz:

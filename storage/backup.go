@@ -256,8 +256,8 @@ func Restore(cfg Config, r io.Reader, cred Credentials) (_ *DB, err error) {
 			return nil, badBackup("truncated")
 		}
 	}
-	if err := db.bdb.Sync(); err != nil {
-		return nil, translate("restore", err)
+	if err := db.durable(true); err != nil { // every memtable the load filled (see walSync)
+		return nil, err
 	}
 	if err := kr.save(); err != nil {
 		return nil, err

@@ -135,7 +135,11 @@ func openBadger(cfg Config, kr *Keyring, key []byte) (*DB, error) {
 		// million dossiers — so it fits the index cache. Only new tables change.
 		WithBlockSize(16 << 10).
 		WithNumCompactors(2).
-		WithCompression(options.ZSTD).
+		// Snappy: a 16 KiB block of this store's data decompresses in about 8 µs, against
+		// 22 µs with ZSTD, and a registration's duplicate check reads a few blocks that are not
+		// cached; the files are about 1.5× bigger. Badger records each table's compression, so
+		// stores written with ZSTD stay readable.
+		WithCompression(options.Snappy).
 		// A damaged block is an error the desk reports, never data read wrong or a crash.
 		WithChecksumVerificationMode(options.OnBlockRead).
 		WithLogger(nil)

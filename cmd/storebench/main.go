@@ -1,0 +1,295 @@
+// Command storebench measures the office store against SQLite at 100,000 and 1,000,000 stored
+// dossiers (`make bench-store`) and prints the Markdown table of the README: durable
+// registration against the disk's fsync floor, lookup by personal ID, folded-name search, the
+// whole due-today list, open time and resident memory, ours beside SQLite's with their ratio.
+//
+//	storebench [--n 100000,1000000] [--seed 1] [--today 2026-04-15] [--cache DIR]
+//
+// The data sets are generated once and kept in the cache folder, keyed by size, seed, day and
+// format; each run measures a fresh copy, so the cached stores stay as loaded. Every store is
+// measured in a fresh process of its own (the same program, with --worker), one after the
+// other, so open time and memory are that store's alone. The exit status is 1 when the stores
+// answer differently (and, with --strict, when a goal is missed), 2 on a usage or set-up error.
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime/pprof"
+	"strconv"
+	"strings"
+	"time"
+
+	"bhxhdesk/app/calendar"
+	"bhxhdesk/assets"
+	"bhxhdesk/internal/storebench"
+)
+
+// formatVersion names the layout of the cached data sets; change it when the generator or the
+// stores' formats change so that old caches are not reused.
+const formatVersion = "v5"
+
+func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
+
+type options struct {
+	sizes    []int
+	seed     uint64
+	today    calendar.Date
+	cache    string
+	keep     bool
+	strict   bool
+	workload storebench.Workload
+	// worker mode: measure one store in this process.
+	worker, dir, dataset   string
+	cpuProfile, memProfile string
+}
+
+func parse(args []string, stderr io.Writer) (options, error) {
+	o := options{workload: storebench.DefaultWorkload}
+	fl := flag.NewFlagSet("storebench", flag.ContinueOnError)
+	fl.SetOutput(stderr)
+	sizes := fl.String("n", "100000,1000000", "data set sizes, comma-separated")
+	fl.Uint64Var(&o.seed, "seed", 1, "seed of the fake people")
+	today := fl.String("today", "2026-04-15", "the benchmark's today (YYYY-MM-DD, a working day)")
+	fl.StringVar(&o.cache, "cache", filepath.Join(os.TempDir(), "bhxh-storebench"), "folder of the cached data sets")
+	fl.BoolVar(&o.keep, "keep", false, "keep the working copies after the run")
+	fl.BoolVar(&o.strict, "strict", false, "exit with status 1 when a goal is missed")
+	fl.IntVar(&o.workload.Registrations, "registrations", o.workload.Registrations, "durable registrations timed per store")
+	fl.IntVar(&o.workload.Lookups, "lookups", o.workload.Lookups, "lookups by personal ID per store")
+	fl.IntVar(&o.workload.FsyncSamples, "fsyncs", o.workload.FsyncSamples, "rounds of each fsync floor")
+	fl.StringVar(&o.worker, "worker", "", "internal: measure one store (ours|sqlite) and print JSON")
+	fl.StringVar(&o.dir, "dir", "", "internal: the store's working copy")
+	fl.StringVar(&o.dataset, "dataset", "", "internal: the data set's description (JSON)")
+	fl.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of each store's measurement to FILE.<store>")
+	fl.StringVar(&o.memProfile, "memprofile", "", "write a heap profile at the end of each store's measurement to FILE.<store>")
+	if err := fl.Parse(args); err != nil {
+		return o, err
+	}
+	if fl.NArg() > 0 {
+		return o, fmt.Errorf("unexpected arguments: %v", fl.Args())
+	}
+	for _, s := range strings.Split(*sizes, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(strings.ReplaceAll(s, "_", "")))
+		if err != nil || n < 1000 {
+			return o, fmt.Errorf("--n: %q is not a size of at least 1000", s)
+		}
+		o.sizes = append(o.sizes, n)
+	}
+	d, err := calendar.ParseDate(*today)
+	if err != nil {
+		return o, fmt.Errorf("--today: %w", err)
+	}
+	o.today = d
+	return o, nil
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	o, err := parse(args, stderr)
+	if err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(stderr, "storebench:", err)
+		}
+		return 2
+	}
+	ref, err := assets.Load()
+	if err != nil {
+		fmt.Fprintln(stderr, "storebench:", err)
+		return 2
+	}
+	if o.worker != "" {
+		return worker(ref, o, stdout, stderr)
+	}
+	logf := func(format string, args ...any) { fmt.Fprintf(stderr, format+"\n", args...) }
+	if err := os.MkdirAll(o.cache, 0o700); err != nil {
+		fmt.Fprintln(stderr, "storebench:", err)
+		return 2
+	}
+	var out bytes.Buffer
+	fmt.Fprintf(&out, "Machine: %s.\n\n", storebench.Machine(o.cache))
+	failed := false
+	for _, n := range o.sizes {
+		r, err := measure(ref, o, n, logf)
+		if err != nil {
+			fmt.Fprintf(stderr, "storebench: %d dossiers: %v\n", n, err)
+			return 2
+		}
+		r.WriteMarkdown(&out)
+		if len(r.Disagree()) > 0 || (o.strict && len(r.Failed()) > 0) {
+			failed = true
+		}
+	}
+	if _, err := stdout.Write(out.Bytes()); err != nil {
+		return 2
+	}
+	if failed {
+		return 1
+	}
+	return 0
+}
+
+// measure makes (or finds) the data set of n dossiers and measures both stores on a copy.
+func measure(ref *assets.Reference, o options, n int, logf func(string, ...any)) (storebench.Run, error) {
+	spec := storebench.Spec{N: n, Seed: o.seed, Today: o.today}
+	dir := filepath.Join(o.cache, fmt.Sprintf("n%d-seed%d-%s-%s", n, o.seed, o.today, formatVersion))
+	meta := filepath.Join(dir, "dataset.json")
+	r := storebench.Run{}
+	if b, err := os.ReadFile(meta); err == nil && json.Unmarshal(b, &r.Data) == nil && r.Data.Spec == spec {
+		logf("%d dossiers: cached in %s", n, dir)
+	} else {
+		// dataset.json is written last: without it the folder is an interrupted load.
+		if err := os.RemoveAll(dir); err != nil {
+			return r, err
+		}
+		logf("%d dossiers: loading both stores into %s", n, dir)
+		start := time.Now()
+		ds, err := storebench.Load(ref, spec, filepath.Join(dir, storebench.Ours), filepath.Join(dir, storebench.Peer, storebench.PeerFile), logf)
+		if err != nil {
+			return r, err
+		}
+		r.Data, r.Loaded = ds, time.Since(start)
+		b, err := json.Marshal(ds)
+		if err != nil {
+			return r, err
+		}
+		if err := os.WriteFile(meta, b, 0o600); err != nil {
+			return r, err
+		}
+		logf("%d dossiers: loaded in %s", n, r.Loaded.Round(time.Second))
+	}
+	work := filepath.Join(dir, "run")
+	if !o.keep {
+		defer func() { _ = os.RemoveAll(work) }()
+	}
+	for _, kind := range []string{storebench.Ours, storebench.Peer} {
+		copyDir := filepath.Join(work, kind)
+		if err := os.RemoveAll(copyDir); err != nil {
+			return r, err
+		}
+		if err := workingCopy(filepath.Join(dir, kind), copyDir); err != nil {
+			return r, fmt.Errorf("copy %s: %w", kind, err)
+		}
+		logf("%d dossiers: measuring %s", n, kind)
+		res, err := spawn(o, kind, copyDir, meta)
+		if err != nil {
+			return r, fmt.Errorf("%s: %w", kind, err)
+		}
+		if kind == storebench.Ours {
+			r.Ours = res
+		} else {
+			r.Peer = res
+		}
+	}
+	return r, nil
+}
+
+// workingCopy copies a cached store, every file: Badger truncates a table file before deleting
+// it, so a hard link would empty the cached copy's table too.
+func workingCopy(src, dst string) error {
+	return filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(src, path)
+		if err != nil {
+			return err
+		}
+		to := filepath.Join(dst, rel)
+		if d.IsDir() {
+			return os.MkdirAll(to, 0o700)
+		}
+		return copyFile(path, to)
+	})
+}
+
+func copyFile(from, to string) (err error) {
+	in, err := os.Open(from)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = in.Close() }()
+	out, err := os.OpenFile(to, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if cerr := out.Close(); err == nil {
+			err = cerr
+		}
+	}()
+	_, err = io.Copy(out, in)
+	return err
+}
+
+// spawn measures one store in a fresh process of this program.
+func spawn(o options, kind, dir, meta string) (storebench.Result, error) {
+	var res storebench.Result
+	self, err := os.Executable()
+	if err != nil {
+		return res, err
+	}
+	w := o.workload
+	cmd := exec.Command(self, "--worker", kind, "--dir", dir, "--dataset", meta,
+		"--registrations", fmt.Sprint(w.Registrations), "--lookups", fmt.Sprint(w.Lookups), "--fsyncs", fmt.Sprint(w.FsyncSamples))
+	if o.cpuProfile != "" {
+		cmd.Args = append(cmd.Args, "--cpuprofile", o.cpuProfile+"."+kind)
+	}
+	if o.memProfile != "" {
+		cmd.Args = append(cmd.Args, "--memprofile", o.memProfile+"."+kind)
+	}
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, os.Stderr
+	if err := cmd.Run(); err != nil {
+		return res, err
+	}
+	return res, json.Unmarshal(out.Bytes(), &res)
+}
+
+// worker measures one store in this process and prints its result as JSON.
+func worker(ref *assets.Reference, o options, stdout, stderr io.Writer) int {
+	var ds storebench.Dataset
+	b, err := os.ReadFile(o.dataset)
+	if err == nil {
+		err = json.Unmarshal(b, &ds)
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "storebench worker:", err)
+		return 2
+	}
+	if o.cpuProfile != "" {
+		f, err := os.Create(o.cpuProfile)
+		if err == nil {
+			err = pprof.StartCPUProfile(f)
+		}
+		if err != nil {
+			fmt.Fprintln(stderr, "storebench worker:", err)
+			return 2
+		}
+		defer func() {
+			pprof.StopCPUProfile()
+			_ = f.Close()
+		}()
+	}
+	res, err := storebench.Measure(ref, o.worker, o.dir, ds, o.workload)
+	if err == nil && o.memProfile != "" {
+		var f *os.File
+		if f, err = os.Create(o.memProfile); err == nil {
+			err = errors.Join(pprof.WriteHeapProfile(f), f.Close())
+		}
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "storebench worker:", err)
+		return 2
+	}
+	if err := json.NewEncoder(stdout).Encode(res); err != nil {
+		return 2
+	}
+	return 0
+}
