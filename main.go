@@ -22,7 +22,12 @@ import (
 
 var version = "dev"
 
-const prefLang = "language"
+// Preferences kept by Fyne for this PC.
+const (
+	prefLang  = "language"
+	prefDark  = "appearance.dark"
+	prefLarge = "appearance.large"
+)
 
 // The desk opens the office's store through wire.Office.
 var _ ui.Office = (*wire.Office)(nil)
@@ -73,12 +78,31 @@ func main() {
 		Rules: ref.Rules, Places: ref.Places, Catalog: ref.Catalog, Calendars: ref.Calendars, Lang: lang,
 		OnLanguage: func(l app.Lang) { a.Preferences().SetString(prefLang, string(l)) },
 		Office:     office, SaveDir: documents(), TempDir: tmp,
+		// Light unless the office chose dark: the system's choice under an X server without a
+		// desktop is dark, which offices did not want.
+		Appearance: ui.Appearance{Dark: a.Preferences().Bool(prefDark), Large: a.Preferences().Bool(prefLarge)},
+		OnAppearance: func(ap ui.Appearance) {
+			a.Preferences().SetBool(prefDark, ap.Dark)
+			a.Preferences().SetBool(prefLarge, ap.Large)
+		},
+		// The main menu carries the keyboard shortcuts (Ctrl+N, Ctrl+F, Ctrl+S, Ctrl+P, …): Fyne
+		// runs a main menu's shortcuts wherever the focus is.
+		OnMenu: w.SetMainMenu,
 		// The sync engine runs while an officer is signed in: the store closes at sign-out,
 		// and Office.Close stops the engine first.
 		OnSignedIn: func() {
 			if err := office.StartSync(ctx); err != nil {
 				fmt.Fprintf(os.Stderr, "bhxh-desk: không chạy được đồng bộ / sync not started: %v\n", err)
 			}
+		},
+		// The automatic backup runs while the store is open; Office.Close (sign-out, exit)
+		// makes the last one before closing the store.
+		OnBackups: func() {
+			office.RunBackups(ctx, func(path string, err error) {
+				if err != nil {
+					fmt.Fprintf(os.Stderr, "bhxh-desk: sao lưu lỗi / backup failed: %v\n", err)
+				}
+			})
 		},
 	}
 	if wire.CanRenderPDF() {
@@ -89,6 +113,7 @@ func main() {
 	desk := ui.NewDesk(cfg, w.SetTitle)
 	w.SetContent(desk.Content())
 	w.Resize(fyne.NewSize(1100, 720))
+	desk.FocusIn(w.Canvas()) // typing at once goes to the user name
 	go func() { _ = desk.Run(ctx) }()
 	w.ShowAndRun()
 	stop()

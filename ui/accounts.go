@@ -161,3 +161,9 @@ func (s *AccountsScreen) add() {
 		s.Reload()
 	})
 }
+
+// firstFocus is the new account's user name.
+func (s *AccountsScreen) firstFocus() fyne.Focusable { return s.User }
+
+// shortcutSave adds the account typed (Ctrl+S).
+func (s *AccountsScreen) shortcutSave() { s.add() }

@@ -45,7 +45,7 @@ type BookScreen struct {
 
 // periodColumns are the widths of from–to, income, amount due, support, paid and receipt
 // (flexible).
-var periodColumns = columns{widths: []float32{170, 95, 95, 125, 95, 100}, flex: 5}
+var periodColumns = columns{widths: []float32{150, 90, 90, 115, 90, 95}, flex: 5}
 
 // bookVoucherColumns are the widths of paid date, receipt, amount, period and status (flexible).
 var bookVoucherColumns = columns{widths: []float32{95, 140, 100, 150, 110}, flex: 4}
@@ -130,8 +130,10 @@ func (s *BookScreen) paint(st BookState) {
 		return
 	}
 	pv := *st.Person
-	split := container.NewHSplit(container.NewVScroll(s.identity(pv)), s.history(pv))
-	split.Offset = 0.3
+	// The identity above the history: beside the navigation the history's columns take the
+	// window's width.
+	split := container.NewVSplit(container.NewVScroll(s.identity(pv)), s.history(pv))
+	split.Offset = 0.4
 	s.body.Objects = []fyne.CanvasObject{split}
 	s.body.Refresh()
 }

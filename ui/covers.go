@@ -66,7 +66,7 @@ type CoversScreen struct {
 
 // coverColumns are the widths of the tick, book number, name (flexible), birth date, status,
 // issue date and prints.
-var coverColumns = columns{widths: []float32{36, 130, 180, 95, 190, 95, 90}, flex: 2}
+var coverColumns = columns{widths: []float32{36, 130, 160, 95, 170, 95, 90}, flex: 2}
 
 // NewCoversScreen builds the screen and fetches its list unless the state holds it.
 func NewCoversScreen(r *recSession, st CoversState) *CoversScreen {

@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -55,6 +56,17 @@ type Config struct {
 	TempDir string
 	// OnSignedIn is called after an officer signs in (main starts the sync engine).
 	OnSignedIn func()
+	// Appearance is the light or dark look and the text size; OnAppearance is called after the
+	// user changes them in the settings (main stores the preference).
+	Appearance   Appearance
+	OnAppearance func(Appearance)
+	// OnMenu receives the main menu, whose items carry the keyboard shortcuts, each time it
+	// changes (language, role): main puts it on the window. Fyne runs a main menu's shortcuts
+	// whatever has the focus, so Ctrl+S saves while the cursor is in a form.
+	OnMenu func(*fyne.MainMenu)
+	// OnBackups is called after an officer signs in, to start the automatic backup of the
+	// open store (main calls wire.Office.RunBackups; Office.Close makes the last backup).
+	OnBackups func()
 	// Do runs a function on the UI thread: fyne.Do when nil. Fyne's test driver runs fyne.Do
 	// on the calling goroutine, so tests queue the calls and run them on the test's goroutine,
 	// as a UI thread would.
@@ -64,9 +76,13 @@ type Config struct {
 // Page names a screen of the signed-in desk.
 type Page string
 
-// The pages of the navigation bar, and the dossier detail.
+// The pages of the navigation, and the dossier detail.
 const (
-	PageQuote    Page = "quote"
+	PageHome     Page = "home"    // trang chủ: the dashboard
+	PageWalkIn   Page = "walkin"  // tiếp nhận: pre-check, documents, quote
+	PageAdmin    Page = "admin"   // quản trị: settings, office, workflow, rules, calendar, backup
+	PagePrivacy  Page = "privacy" // bảo vệ dữ liệu cá nhân
+	PageQuote    Page = "quote"   // the quote alone, when the desk runs without a store
 	PageRegister Page = "register"
 	PageQueue    Page = "queue"
 	PageSearch   Page = "search"
@@ -77,15 +93,37 @@ const (
 	PageSync     Page = "sync"     // đồng bộ
 )
 
-// navPages are the pages of the navigation bar in order, each with the permission a role needs
-// to see it ("" for every role).
+// Section is a group of the left navigation.
+type Section string
+
+// The sections of the left navigation, in order.
+const (
+	SecHome     Section = "home"     // Trang chủ
+	SecIntake   Section = "intake"   // Tiếp nhận
+	SecDossiers Section = "dossiers" // Hồ sơ
+	SecVouchers Section = "vouchers" // Chứng từ
+	SecRecords  Section = "records"  // Sổ & bìa
+	SecSync     Section = "sync"     // Đồng bộ
+	SecAdmin    Section = "admin"    // Quản trị
+)
+
+// Sections lists the sections in the order of the navigation (Ctrl+1 … Ctrl+7).
+var Sections = []Section{SecHome, SecIntake, SecDossiers, SecVouchers, SecRecords, SecSync, SecAdmin}
+
+// navPages are the pages of the left navigation in order, each with its section and the
+// permission a role needs to see it ("" for every role).
 var navPages = []struct {
-	page Page
-	perm app.Permission
+	page    Page
+	perm    app.Permission
+	section Section
 }{
-	{PageQuote, ""}, {PageRegister, app.PermRegister}, {PageQueue, app.PermView}, {PageSearch, app.PermView},
-	{PageVouchers, app.PermVoucher}, {PageRecords, app.PermPersonView}, {PageSync, app.PermSync},
-	{PageAccounts, app.PermManageUsers},
+	{PageHome, app.PermView, SecHome},
+	{PageWalkIn, app.PermRegister, SecIntake}, {PageRegister, app.PermRegister, SecIntake},
+	{PageQueue, app.PermView, SecDossiers}, {PageSearch, app.PermView, SecDossiers},
+	{PageVouchers, app.PermVoucher, SecVouchers},
+	{PageRecords, app.PermPersonView, SecRecords},
+	{PageSync, app.PermSync, SecSync},
+	{PageAdmin, "", SecAdmin}, {PageAccounts, app.PermManageUsers, SecAdmin}, {PagePrivacy, app.PermAudit, SecAdmin},
 }
 
 // Desk is the main window's content: a header with the title, the signed-in officer, the
@@ -96,6 +134,7 @@ var navPages = []struct {
 type Desk struct {
 	cfg     Config
 	root    *fyne.Container
+	canvas  fyne.Canvas // the window's canvas, when main has said it (FocusIn)
 	onTitle func(string)
 	jobs    sync.WaitGroup
 
@@ -105,11 +144,15 @@ type Desk struct {
 	LockNow   *widget.Button
 	SignOut   *widget.Button
 	nav       map[Page]*widget.Button
+	// Language is the language switch in the header (also in the settings).
+	Language *widget.Select
 
 	quote    *QuoteScreen
 	firstRun *FirstRunScreen
 	recovery *RecoveryScreen
 	login    *LoginScreen
+	restore  *RestoreScreen // restore from a backup (first run, or a damaged store)
+	damaged  *DamagedScreen // the store could not be opened: what happened, the ways back
 
 	ses      *session // nil until signed in
 	page     Page
@@ -119,7 +162,12 @@ type Desk struct {
 	search   *SearchScreen
 	dossier  *DossierScreen
 	accounts *AccountsScreen
+	home     *HomeScreen
+	walkIn   *WalkInScreen
+	admin    *AdminScreen
+	privacy  *PrivacyScreen
 	lock     *LockScreen // non-nil while the session is locked
+	menu     *fyne.MainMenu
 
 	// The records and sync screens, and the sync status shown at the bottom of every screen.
 	rec         *recSession
@@ -144,6 +192,7 @@ func NewDesk(cfg Config, onTitle func(string)) *Desk {
 		cfg.Do = fyne.Do
 	}
 	d := &Desk{cfg: cfg, root: container.NewStack(), onTitle: onTitle, page: PageQuote}
+	d.applyAppearance()
 	d.quote = NewQuoteScreen(&d.cfg, QuoteState{})
 	if cfg.Office != nil {
 		cfg.Office.OnSyncStatus(d.syncChanged)
@@ -153,7 +202,10 @@ func NewDesk(cfg Config, onTitle func(string)) *Desk {
 	case cfg.Office.Exists():
 		d.login = NewLoginScreen(d.host(), LoginState{}, d.signedIn)
 	default:
-		d.firstRun = NewFirstRunScreen(d.host(), FirstRunState{}, d.created)
+		d.firstRun = NewFirstRunScreen(d.host(), FirstRunState{}, d.created, d.startRestore)
+	}
+	if d.login != nil {
+		d.login.onDamaged = d.showDamaged
 	}
 	d.paint()
 	return d
@@ -209,6 +261,30 @@ func (d *Desk) SyncBar() *SyncBar { return d.syncBar }
 // DossierSync is the sync state and records actions under the dossier shown last.
 func (d *Desk) DossierSync() *DossierSync { return d.dossierSync }
 
+// Home is the dashboard.
+func (d *Desk) Home() *HomeScreen { return d.home }
+
+// WalkIn is the help desk's walk-in page: pre-check, documents, quote.
+func (d *Desk) WalkIn() *WalkInScreen { return d.walkIn }
+
+// Admin is the settings and administration page.
+func (d *Desk) Admin() *AdminScreen { return d.admin }
+
+// Privacy is the data-protection page (breach report, access log).
+func (d *Desk) Privacy() *PrivacyScreen { return d.privacy }
+
+// Restore is the restore-from-backup screen, nil when not shown.
+func (d *Desk) Restore() *RestoreScreen { return d.restore }
+
+// Damaged is the screen shown when the store could not be opened, nil otherwise.
+func (d *Desk) Damaged() *DamagedScreen { return d.damaged }
+
+// Menu is the main menu with the keyboard shortcuts (as last handed to Config.OnMenu).
+func (d *Desk) Menu() *fyne.MainMenu { return d.menu }
+
+// Appearance is the current light/dark look and text size.
+func (d *Desk) Appearance() Appearance { return d.cfg.Appearance }
+
 // Locked is the unlock overlay while the session is locked, else nil.
 func (d *Desk) Locked() *LockScreen { return d.lock }
 
@@ -252,13 +328,20 @@ func (d *Desk) SetLang(l app.Lang) {
 	d.cfg.Lang = l
 	d.quote = NewQuoteScreen(&d.cfg, d.quote.State())
 	if d.firstRun != nil {
-		d.firstRun = NewFirstRunScreen(d.host(), d.firstRun.State(), d.created)
+		d.firstRun = NewFirstRunScreen(d.host(), d.firstRun.State(), d.created, d.startRestore)
 	}
 	if d.recovery != nil {
 		d.recovery = NewRecoveryScreen(d.host(), d.recovery.State(), d.recovered)
 	}
 	if d.login != nil {
 		d.login = NewLoginScreen(d.host(), d.login.State(), d.signedIn)
+		d.login.onDamaged = d.showDamaged
+	}
+	if d.restore != nil {
+		d.restore = NewRestoreScreen(d.host(), d.restore.State(), d.restored, d.cancelRestore)
+	}
+	if d.damaged != nil {
+		d.damaged = NewDamagedScreen(d.host(), d.damaged.State(), d.damagedDone)
 	}
 	if d.ses != nil {
 		if d.register != nil {
@@ -276,6 +359,18 @@ func (d *Desk) SetLang(l app.Lang) {
 		if d.accounts != nil {
 			d.accounts = NewAccountsScreen(d.ses, d.accounts.State())
 		}
+		if d.home != nil {
+			d.home = NewHomeScreen(d.rec, d.home.State(), d.openTile)
+		}
+		if d.walkIn != nil {
+			d.walkIn = NewWalkInScreen(d.ses, d.walkIn.State(), d.registerFrom)
+		}
+		if d.admin != nil {
+			d.admin = NewAdminScreen(d.rec, d.admin.State(), d.adminHooks())
+		}
+		if d.privacy != nil {
+			d.privacy = NewPrivacyScreen(d.rec, d.privacy.State())
+		}
 		d.rebuildRecords()
 		if d.lock != nil {
 			d.lock = NewLockScreen(d.ses, d.lock.State(), d.unlocked, d.signOut)
@@ -287,7 +382,25 @@ func (d *Desk) SetLang(l app.Lang) {
 	}
 }
 
-// Show opens a page of the navigation bar (the pages the role may not use stay closed).
+// SetAppearance switches between light and dark and the text size, at once.
+func (d *Desk) SetAppearance(ap Appearance) {
+	if ap == d.cfg.Appearance {
+		return
+	}
+	d.cfg.Appearance = ap
+	d.applyAppearance()
+	if d.cfg.OnAppearance != nil {
+		d.cfg.OnAppearance(ap)
+	}
+}
+
+func (d *Desk) applyAppearance() {
+	if a := fyne.CurrentApp(); a != nil {
+		a.Settings().SetTheme(NewTheme(d.cfg.Appearance))
+	}
+}
+
+// Show opens a page of the navigation (the pages the role may not use stay closed).
 func (d *Desk) Show(p Page) {
 	if d.ses == nil || d.lock != nil {
 		return
@@ -296,6 +409,16 @@ func (d *Desk) Show(p Page) {
 		return
 	}
 	switch p {
+	case PageHome:
+		if d.home == nil {
+			d.home = NewHomeScreen(d.rec, HomeState{}, d.openTile)
+		} else {
+			d.home.Reload()
+		}
+	case PageWalkIn:
+		if d.walkIn == nil {
+			d.walkIn = NewWalkInScreen(d.ses, WalkInState{}, d.registerFrom)
+		}
 	case PageRegister:
 		if d.register == nil {
 			d.register = NewRegisterScreen(d.ses, RegisterState{})
@@ -334,6 +457,14 @@ func (d *Desk) Show(p Page) {
 		} else {
 			d.syncScreen.Reload()
 		}
+	case PageAdmin:
+		if d.admin == nil {
+			d.admin = NewAdminScreen(d.rec, AdminState{}, d.adminHooks())
+		}
+	case PagePrivacy:
+		if d.privacy == nil {
+			d.privacy = NewPrivacyScreen(d.rec, PrivacyState{})
+		}
 	case PageDossier:
 		if d.dossier == nil {
 			return
@@ -341,6 +472,139 @@ func (d *Desk) Show(p Page) {
 	}
 	d.page = p
 	d.paint()
+	d.focusPage()
+}
+
+// ShowSection opens the first page of a section the role may use (Ctrl+1 … Ctrl+7).
+func (d *Desk) ShowSection(sec Section) {
+	if d.ses == nil {
+		return
+	}
+	for _, n := range navPages {
+		if n.section == sec && d.allowed(n.page) {
+			d.Show(n.page)
+			return
+		}
+	}
+}
+
+// NewRegistration opens an empty registration form (Ctrl+N); a form being filled in is kept.
+func (d *Desk) NewRegistration() {
+	if d.ses == nil || !d.allowed(PageRegister) {
+		return
+	}
+	if d.page == PageWalkIn && d.walkIn != nil {
+		d.walkIn.register() // the walk-in's answers go with the citizen
+		return
+	}
+	if d.register != nil && d.register.State().Saved != nil {
+		d.register = nil
+	}
+	d.Show(PageRegister)
+}
+
+// registerFrom opens the registration form filled in from the walk-in page: the birth date,
+// the money fields and the province the quote was made for.
+func (d *Desk) registerFrom(f app.RegistrationForm) {
+	if d.ses == nil || !d.allowed(PageRegister) {
+		return
+	}
+	st := RegisterState{Form: f}
+	if d.register != nil && d.register.State().Saved == nil {
+		// Keep what was typed on a form in progress; take the walk-in's answers over it.
+		st = d.register.State()
+		cur := &st.Form
+		cur.BirthDate, cur.Income, cur.Method, cur.StartMonth, cur.SupportGroup = f.BirthDate, f.Income, f.Method, f.StartMonth, f.SupportGroup
+		if f.Address.Province != "" && cur.Address.Province == "" {
+			cur.Address.Province = f.Address.Province
+		}
+	}
+	d.register = NewRegisterScreen(d.ses, st)
+	d.Show(PageRegister)
+}
+
+// StartSearch opens the search with the cursor in the query (Ctrl+F).
+func (d *Desk) StartSearch() { d.Show(PageSearch) }
+
+// SaveShortcut saves what the current page is editing (Ctrl+S).
+func (d *Desk) SaveShortcut() {
+	if d.ses == nil || d.lock != nil {
+		return
+	}
+	if s, ok := d.current().(interface{ shortcutSave() }); ok {
+		s.shortcutSave()
+	}
+}
+
+// PrintShortcut prints what the current page shows (Ctrl+P): the quote, the receipt of the
+// dossier just saved or shown, the covers ticked.
+func (d *Desk) PrintShortcut() {
+	if d.ses == nil || d.lock != nil {
+		return
+	}
+	if s, ok := d.current().(interface{ shortcutPrint() }); ok {
+		s.shortcutPrint()
+	}
+}
+
+// current is the screen of the current page.
+func (d *Desk) current() any {
+	switch d.page {
+	case PageHome:
+		return d.home
+	case PageWalkIn:
+		return d.walkIn
+	case PageRegister:
+		return d.register
+	case PageQueue:
+		return d.queue
+	case PageSearch:
+		return d.search
+	case PageDossier:
+		return d.dossier
+	case PageAccounts:
+		return d.accounts
+	case PageVouchers:
+		return d.vouchers
+	case PageRecords:
+		return d.records
+	case PageSync:
+		return d.syncScreen
+	case PageAdmin:
+		return d.admin
+	case PagePrivacy:
+		return d.privacy
+	}
+	return nil
+}
+
+// focusPage puts the cursor in the first input of the page shown, so the officer types at once.
+func (d *Desk) focusPage() {
+	f, ok := d.current().(interface{ firstFocus() fyne.Focusable })
+	if !ok {
+		return
+	}
+	target := f.firstFocus()
+	if target == nil {
+		return
+	}
+	w := d.window()
+	if w == nil {
+		return
+	}
+	w.Canvas().Focus(target)
+	if w.Canvas().Focused() != target {
+		// A page inside tabs joins the window's tree only when the next frame lays it out:
+		// focus it once that frame is drawn.
+		page := d.page
+		time.AfterFunc(100*time.Millisecond, func() {
+			d.cfg.Do(func() {
+				if d.page == page && d.ses != nil && d.lock == nil {
+					w.Canvas().Focus(target)
+				}
+			})
+		})
+	}
 }
 
 func (d *Desk) allowed(p Page) bool {
@@ -356,7 +620,7 @@ func (d *Desk) t(key string, args ...string) string { return d.cfg.Catalog.T(d.c
 
 // host is what every screen needs of the desk, signed in or not.
 func (d *Desk) host() *host {
-	return &host{cfg: &d.cfg, run: d.run, window: d.window, saveAs: d.saveAs}
+	return &host{cfg: &d.cfg, run: d.run, window: d.window, saveAs: d.saveAs, openFileFn: d.openFile}
 }
 
 // newRecSession is what the records and sync screens of a session use.
@@ -385,6 +649,9 @@ func (d *Desk) window() fyne.Window {
 		return nil
 	}
 	c := a.Driver().CanvasForObject(d.root)
+	if c == nil {
+		c = d.canvas // not painted yet
+	}
 	for _, w := range a.Driver().AllWindows() {
 		if w.Canvas() == c {
 			return w
@@ -587,7 +854,7 @@ func (d *Desk) newSyncBar() *SyncBar {
 
 // created follows a successful first-run set-up: the recovery secret, once.
 func (d *Desk) created(secret, admin string) {
-	d.firstRun = nil
+	d.firstRun, d.damaged, d.restore = nil, nil, nil
 	d.recovery = NewRecoveryScreen(d.host(), RecoveryState{Secret: secret, User: admin}, d.recovered)
 	d.paint()
 }
@@ -595,29 +862,125 @@ func (d *Desk) created(secret, admin string) {
 // recovered follows the officer's confirmation that the recovery secret was written down.
 func (d *Desk) recovered(admin string) {
 	d.recovery = nil
-	d.login = NewLoginScreen(d.host(), LoginState{User: admin}, d.signedIn)
+	d.showLogin(admin)
+}
+
+func (d *Desk) showLogin(user string) {
+	d.login = NewLoginScreen(d.host(), LoginState{User: user}, d.signedIn)
+	d.login.onDamaged = d.showDamaged
 	d.paint()
 }
 
-// signedIn opens the desk for a session: the one-stop desk starts on the registration form,
-// the other roles on the work queue.
+// startRestore shows the restore from a backup, from the first-run screen.
+func (d *Desk) startRestore() {
+	d.restore = NewRestoreScreen(d.host(), RestoreState{}, d.restored, d.cancelRestore)
+	d.paint()
+}
+
+// restored follows a successful restore: the officer signs in.
+func (d *Desk) restored(user string) {
+	d.restore, d.firstRun, d.damaged = nil, nil, nil
+	d.showLogin(user)
+}
+
+// cancelRestore returns from the restore to where it was started.
+func (d *Desk) cancelRestore() {
+	d.restore = nil
+	if d.firstRun == nil && d.damaged == nil {
+		d.firstRun = NewFirstRunScreen(d.host(), FirstRunState{}, d.created, d.startRestore)
+	}
+	d.paint()
+}
+
+// showDamaged replaces the sign-in with what happened to the store and the ways back.
+func (d *Desk) showDamaged(err error, user string) {
+	d.login = nil
+	d.damaged = NewDamagedScreen(d.host(), DamagedState{Reason: err, User: user}, d.damagedDone)
+	d.paint()
+}
+
+// damagedDone follows the damaged-store screen: after a restore the officer signs in; after a
+// re-download the new recovery secret is shown once; after "try again" the sign-in returns.
+func (d *Desk) damagedDone(out DamagedOutcome) {
+	d.damaged = nil
+	if out.Secret != "" {
+		d.created(out.Secret, out.User)
+		return
+	}
+	d.showLogin(out.User)
+}
+
+// signedIn opens the desk for a session: the one-stop desk starts on the walk-in page, the
+// other roles on the dashboard.
 func (d *Desk) signedIn(intake *app.Intake, sess *app.Session) {
 	d.login = nil
 	d.ses = &session{host: d.host(), intake: intake, sess: sess, onLocked: d.showLock, open: d.openDossier}
 	d.rec = d.newRecSession(d.ses)
 	d.syncBar = d.newSyncBar()
-	d.page = PageQuote
+	d.page = PageHome
 	if d.cfg.OnSignedIn != nil {
 		d.cfg.OnSignedIn()
+	}
+	if d.cfg.OnBackups != nil {
+		d.cfg.OnBackups()
 	}
 	d.refreshSync()
 	switch {
 	case sess.User.Role == app.Helpdesk:
-		d.Show(PageRegister)
+		d.Show(PageWalkIn)
 	case sess.User.Role.Can(app.PermView):
-		d.Show(PageQueue)
+		d.Show(PageHome)
 	default:
-		d.paint()
+		d.Show(PageAdmin)
+	}
+}
+
+// openTile follows a tile of the dashboard into its list.
+func (d *Desk) openTile(t Tile) {
+	switch t {
+	case TileReceivedToday, TileDueToday, TileOverdue, TileAwaitingPayment:
+		d.Show(PageQueue)
+		if d.page != PageQueue {
+			return
+		}
+		kind := map[Tile]app.ListKind{TileReceivedToday: ListReceivedToday, TileDueToday: app.ListDueToday,
+			TileOverdue: app.ListOverdue, TileAwaitingPayment: app.ListStep}[t]
+		step := ""
+		if t == TileAwaitingPayment {
+			step = paymentStep(d.ses)
+		}
+		d.queue.Choose(kind, step)
+	case TileCovers:
+		d.Show(PageRecords)
+		if d.page == PageRecords {
+			d.records.Show(TabCovers)
+		}
+	case TileExceptions:
+		d.Show(PageVouchers)
+		if d.page == PageVouchers {
+			d.vouchers.Show(TabExceptions)
+		}
+	case TileUnsynced, TileLastSync:
+		d.Show(PageSync)
+		if d.page == PageSync {
+			d.syncScreen.Show(TabPending)
+		}
+	}
+}
+
+// adminHooks are what the settings page changes on the desk itself.
+func (d *Desk) adminHooks() adminHooks {
+	return adminHooks{
+		lang:          func() app.Lang { return d.cfg.Lang },
+		setLang:       d.SetLang,
+		appearance:    func() Appearance { return d.cfg.Appearance },
+		setAppearance: d.SetAppearance,
+		openEnrolment: func() {
+			d.Show(PageSync)
+			if d.page == PageSync {
+				d.syncScreen.Show(TabSettings)
+			}
+		},
 	}
 }
 
@@ -677,10 +1040,12 @@ func (d *Desk) signOut() {
 	user := d.ses.sess.User.Name
 	d.ses, d.lock = nil, nil
 	d.register, d.queue, d.search, d.dossier, d.accounts = nil, nil, nil, nil, nil
+	d.home, d.walkIn, d.admin, d.privacy = nil, nil, nil, nil
 	d.rec, d.vouchers, d.records, d.syncScreen, d.syncBar, d.dossierSync = nil, nil, nil, nil, nil, nil
 	d.removeTemps()
 	d.page, d.back = PageQuote, ""
 	d.login = NewLoginScreen(d.host(), LoginState{User: user}, d.signedIn)
+	d.login.onDamaged = d.showDamaged
 	d.paint()
 	// The next sign-in waits for the store to close, or it could sign in to a closing store.
 	login := d.login
@@ -692,6 +1057,81 @@ func (d *Desk) signOut() {
 			setText(login.Problem, d.cfg.Catalog.Message(d.cfg.Lang, err))
 		}
 	})
+}
+
+// Focus puts the cursor where the officer types first: the user name on the sign-in (the
+// password when the name is known), the password on the unlock overlay, the first input of a
+// page.
+func (d *Desk) Focus() {
+	if d.ses != nil && d.lock == nil {
+		d.focusPage()
+		return
+	}
+	d.focus()
+}
+
+// FocusIn is Focus on a given canvas: main calls it with the window's canvas as soon as the
+// desk is the window's content, before the first frame (Fyne only knows which canvas shows an
+// object once it has painted it), so typing at start goes to the user name.
+func (d *Desk) FocusIn(c fyne.Canvas) {
+	d.canvas = c
+	d.Focus()
+}
+
+// NavBar is the left navigation: the sections of the desk (Trang chủ, Tiếp nhận, Hồ sơ, Chứng
+// từ, Sổ & bìa, Đồng bộ, Quản trị) with only the pages the signed-in role may use; a section
+// with more than one page lists them under its name.
+func (d *Desk) navBar(u app.User) fyne.CanvasObject {
+	box := container.NewVBox()
+	for _, sec := range Sections {
+		var pages []Page
+		for _, n := range navPages {
+			if n.section == sec && (n.perm == "" || u.Role.Can(n.perm)) {
+				pages = append(pages, n.page)
+			}
+		}
+		if len(pages) == 0 {
+			continue
+		}
+		button := func(p Page, label string, sub bool) *widget.Button {
+			b := widget.NewButtonWithIcon(label, navIcon(p), func() { d.Show(p) })
+			b.Alignment = widget.ButtonAlignLeading
+			b.Importance = widget.LowImportance
+			if p == d.page || (d.page == PageDossier && p == d.back) {
+				b.Importance = widget.HighImportance
+			}
+			d.nav[p] = b
+			return b
+		}
+		if len(pages) == 1 {
+			box.Add(button(pages[0], d.t("ui.section."+string(sec)), false))
+			continue
+		}
+		head := widget.NewLabelWithStyle(d.t("ui.section."+string(sec)), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		box.Add(head)
+		for _, p := range pages {
+			box.Add(container.New(indent{10}, button(p, d.t("ui.nav."+string(p)), true)))
+		}
+	}
+	return container.NewBorder(nil, nil, nil, widget.NewSeparator(), container.NewVScroll(box))
+}
+
+// indent shifts its objects right by a width (the pages under a section's name).
+type indent struct{ width float32 }
+
+func (l indent) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var s fyne.Size
+	for _, o := range objs {
+		s = s.Max(o.MinSize())
+	}
+	return s.AddWidthHeight(l.width, 0)
+}
+
+func (l indent) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	for _, o := range objs {
+		o.Resize(fyne.NewSize(size.Width-l.width, size.Height))
+		o.Move(fyne.NewPos(l.width, 0))
+	}
 }
 
 func (d *Desk) paint() {
@@ -706,14 +1146,18 @@ func (d *Desk) paint() {
 		}
 	}
 	lang.OnChanged = func(string) { d.SetLang(app.Langs[lang.SelectedIndex()]) }
+	d.Language = lang
 	title := widget.NewLabelWithStyle(d.t("app.title"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	right := container.NewHBox(widget.NewLabel(d.t("app.language")), lang)
-	top := []fyne.CanvasObject{}
-	var body, bottom fyne.CanvasObject
+	var body, bottom, left fyne.CanvasObject
 	d.UserLabel, d.LockNow, d.SignOut, d.nav = nil, nil, nil, map[Page]*widget.Button{}
 	switch {
 	case d.cfg.Office == nil:
 		body = d.quote.Content()
+	case d.restore != nil:
+		body = d.restore.Content()
+	case d.damaged != nil:
+		body = d.damaged.Content()
 	case d.firstRun != nil:
 		body = d.firstRun.Content()
 	case d.recovery != nil:
@@ -730,39 +1174,30 @@ func (d *Desk) paint() {
 			body = d.lock.Content()
 			break
 		}
-		right = container.NewHBox(d.UserLabel, d.LockNow, d.SignOut, widget.NewSeparator(), widget.NewLabel(d.t("app.language")), lang)
-		bar := container.NewHBox()
-		for _, n := range navPages {
-			if n.perm != "" && !u.Role.Can(n.perm) {
-				continue
-			}
-			p := n.page
-			b := widget.NewButtonWithIcon(d.t("ui.nav."+string(p)), navIcon(p), func() { d.Show(p) })
-			if p == d.page || (d.page == PageDossier && p == d.back) {
-				b.Importance = widget.HighImportance
-			}
-			d.nav[p] = b
-			bar.Add(b)
-		}
-		top = append(top, bar)
+		right = container.NewHBox(d.UserLabel, d.LockNow, d.SignOut, widget.NewSeparator(), lang)
+		left = d.navBar(u)
 		body = d.pageContent()
 		if d.syncBar != nil {
 			bottom = d.syncBar.Content()
 		}
 	}
 	header := container.NewBorder(nil, nil, container.NewHBox(widget.NewIcon(theme.DocumentIcon()), title), right)
-	top = append([]fyne.CanvasObject{header}, top...)
-	top = append(top, widget.NewSeparator())
-	d.root.Objects = []fyne.CanvasObject{container.NewBorder(container.NewVBox(top...), bottom, nil, nil, body)}
+	top := container.NewVBox(header, widget.NewSeparator())
+	d.root.Objects = []fyne.CanvasObject{container.NewBorder(top, bottom, left, nil, body)}
 	d.root.Refresh()
 	if d.onTitle != nil {
 		d.onTitle(d.t("app.title"))
 	}
+	d.buildMenu()
 	d.focus()
 }
 
 func (d *Desk) pageContent() fyne.CanvasObject {
 	switch d.page {
+	case PageHome:
+		return d.home.Content()
+	case PageWalkIn:
+		return d.walkIn.Content()
 	case PageRegister:
 		return d.register.Content()
 	case PageQueue:
@@ -782,6 +1217,10 @@ func (d *Desk) pageContent() fyne.CanvasObject {
 		return d.records.Content()
 	case PageSync:
 		return d.syncScreen.Content()
+	case PageAdmin:
+		return d.admin.Content()
+	case PagePrivacy:
+		return d.privacy.Content()
 	}
 	return d.quote.Content()
 }
@@ -797,6 +1236,8 @@ func (d *Desk) focus() {
 		if d.login.User.Text != "" {
 			target = d.login.Password
 		}
+	case d.firstRun != nil && d.ses == nil && d.restore == nil && d.damaged == nil:
+		target = d.firstRun.Agency
 	default:
 		return
 	}
@@ -805,8 +1246,91 @@ func (d *Desk) focus() {
 	}
 }
 
+// The keyboard shortcuts of the main menu. Ctrl+1 … Ctrl+7 open the sections in the order of
+// the navigation.
+var (
+	ShortcutNew    = &desktop.CustomShortcut{KeyName: fyne.KeyN, Modifier: fyne.KeyModifierShortcutDefault}
+	ShortcutSearch = &desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierShortcutDefault}
+	ShortcutSave   = &desktop.CustomShortcut{KeyName: fyne.KeyS, Modifier: fyne.KeyModifierShortcutDefault}
+	ShortcutPrint  = &desktop.CustomShortcut{KeyName: fyne.KeyP, Modifier: fyne.KeyModifierShortcutDefault}
+	ShortcutLock   = &desktop.CustomShortcut{KeyName: fyne.KeyL, Modifier: fyne.KeyModifierShortcutDefault}
+	ShortcutQuit   = &desktop.CustomShortcut{KeyName: fyne.KeyQ, Modifier: fyne.KeyModifierShortcutDefault}
+)
+
+// sectionKeys are the keys of Ctrl+1 … Ctrl+7.
+var sectionKeys = []fyne.KeyName{fyne.Key1, fyne.Key2, fyne.Key3, fyne.Key4, fyne.Key5, fyne.Key6, fyne.Key7}
+
+// buildMenu makes the main menu in the current language, with the actions the desk offers now,
+// and hands it to Config.OnMenu.
+func (d *Desk) buildMenu() {
+	item := func(key string, sc fyne.Shortcut, action func()) *fyne.MenuItem {
+		it := fyne.NewMenuItem(d.t(key), action)
+		it.Shortcut = sc
+		return it
+	}
+	signedIn := d.ses != nil && d.lock == nil
+	work := []*fyne.MenuItem{}
+	if signedIn {
+		if d.allowed(PageRegister) {
+			work = append(work, item("ui.menu.new", ShortcutNew, d.NewRegistration))
+		}
+		if d.allowed(PageSearch) {
+			work = append(work, item("ui.menu.search", ShortcutSearch, d.StartSearch))
+		}
+		work = append(work, item("ui.menu.save", ShortcutSave, d.SaveShortcut), item("ui.menu.print", ShortcutPrint, d.PrintShortcut),
+			fyne.NewMenuItemSeparator(), item("ui.lock_now", ShortcutLock, d.showLock), item("ui.sign_out", nil, d.signOut))
+	}
+	quit := item("ui.menu.quit", ShortcutQuit, nil)
+	quit.IsQuit = true // Fyne closes the window
+	if len(work) > 0 {
+		work = append(work, fyne.NewMenuItemSeparator())
+	}
+	work = append(work, quit)
+	menus := []*fyne.Menu{fyne.NewMenu(d.t("ui.menu.desk"), work...)}
+	if signedIn {
+		var goTo []*fyne.MenuItem
+		for i, sec := range Sections {
+			ok := false
+			for _, n := range navPages {
+				ok = ok || (n.section == sec && d.allowed(n.page))
+			}
+			if ok {
+				sec := sec
+				goTo = append(goTo, item("ui.section."+string(sec), &desktop.CustomShortcut{KeyName: sectionKeys[i], Modifier: fyne.KeyModifierShortcutDefault},
+					func() { d.ShowSection(sec) }))
+			}
+		}
+		menus = append(menus, fyne.NewMenu(d.t("ui.menu.go"), goTo...))
+	}
+	d.menu = fyne.NewMainMenu(menus...)
+	if d.cfg.OnMenu != nil {
+		d.cfg.OnMenu(d.menu)
+	}
+}
+
+// TypedShortcut runs the menu item of a shortcut, as Fyne does for a key pressed anywhere in
+// the window; it reports whether one ran.
+func (d *Desk) TypedShortcut(sc fyne.Shortcut) bool {
+	if d.menu == nil {
+		return false
+	}
+	for _, m := range d.menu.Items {
+		for _, it := range m.Items {
+			if it.Shortcut != nil && it.Shortcut.ShortcutName() == sc.ShortcutName() && it.Action != nil {
+				it.Action()
+				return true
+			}
+		}
+	}
+	return false
+}
+
 func navIcon(p Page) fyne.Resource {
 	switch p {
+	case PageHome:
+		return theme.HomeIcon()
+	case PageWalkIn:
+		return theme.HelpIcon()
 	case PageRegister:
 		return theme.DocumentCreateIcon()
 	case PageQueue:
@@ -821,6 +1345,10 @@ func navIcon(p Page) fyne.Resource {
 		return theme.StorageIcon()
 	case PageSync:
 		return theme.ViewRefreshIcon()
+	case PageAdmin:
+		return theme.SettingsIcon()
+	case PagePrivacy:
+		return theme.VisibilityOffIcon()
 	}
 	return theme.ContentPasteIcon()
 }

@@ -180,5 +180,15 @@ func (d *storeDesk) shot(t *testing.T, name string) {
 	require.NoError(t, png.Encode(f, d.win.Canvas().Capture()))
 }
 
+// open opens a page through the left navigation.
+func (d *storeDesk) open(t *testing.T, p ui.Page) {
+	t.Helper()
+	b := d.Nav(p)
+	require.NotNil(t, b, "the navigation offers %s", p)
+	test.Tap(b)
+	d.Wait()
+	require.Equal(t, p, d.Page())
+}
+
 // fyneKeyReturn is the Enter key.
 var fyneKeyReturn = fyne.KeyEvent{Name: fyne.KeyReturn}

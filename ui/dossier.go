@@ -163,7 +163,7 @@ func (s *DossierScreen) paint(st DossierState) {
 	if s.Advance != nil {
 		actions.Add(s.Advance)
 	}
-	others := container.NewGridWithColumns(2)
+	others := container.NewVBox()
 	for _, b := range []*widget.Button{s.Return, s.Reject, s.Reappoint, s.Print} {
 		if b != nil {
 			others.Add(b)
@@ -434,3 +434,18 @@ func placeLine(places *app.Places, province, commune, detail string) string {
 
 // vnTime formats a time in Vietnam as hh:mm dd/mm/yyyy.
 func vnTime(t time.Time) string { return t.In(calendar.VN).Format("15:04 02/01/2006") }
+
+// firstFocus is the main action the role may take at the dossier's step, else Back.
+func (s *DossierScreen) firstFocus() fyne.Focusable {
+	if s.Advance != nil {
+		return s.Advance
+	}
+	return s.Back
+}
+
+// shortcutPrint prints the dossier's receipt (Ctrl+P).
+func (s *DossierScreen) shortcutPrint() {
+	if s.Print != nil && !s.Print.Disabled() {
+		s.Print.OnTapped()
+	}
+}

@@ -115,8 +115,8 @@ func (fs *fields) Msg(key string) string {
 // PlacePicker picks a current province (34 since 2025-07-01, QĐ 19/2025/QĐ-TTg) and one of its
 // communes (5-digit codes, no district level).
 type PlacePicker struct {
-	Province *widget.Select
-	Commune  *widget.Select
+	Province *TypeSelect
+	Commune  *TypeSelect
 
 	places   *app.Places
 	communes []app.Commune // of the selected province
@@ -131,9 +131,9 @@ func newPlacePicker(h *host, province, commune string, changed func(part string)
 	for i, pr := range p.places.Provinces {
 		names[i] = pr.Name
 	}
-	p.Province = widget.NewSelect(names, nil)
+	p.Province = newTypeSelect(names, h.cfg.Now)
 	p.Province.PlaceHolder = h.t("ui.choose_province")
-	p.Commune = widget.NewSelect(nil, nil)
+	p.Commune = newTypeSelect(nil, h.cfg.Now)
 	p.Commune.PlaceHolder = h.t("ui.choose_commune")
 	p.set(province, commune)
 	p.Province.OnChanged = func(string) {

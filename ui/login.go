@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"errors"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
@@ -34,13 +36,17 @@ type FirstRunScreen struct {
 	Create    *widget.Button
 	*fields
 
+	// Restore recreates the store from a backup instead (khôi phục từ bản sao lưu): a new
+	// machine for an office that already worked.
+	Restore *widget.Button
+
 	onCreated func(secret, admin string)
 	content   fyne.CanvasObject
 }
 
 // NewFirstRunScreen builds the set-up form; onCreated receives the recovery secret and the
-// administrator's user name once the store exists.
-func NewFirstRunScreen(h *host, st FirstRunState, onCreated func(secret, admin string)) *FirstRunScreen {
+// administrator's user name once the store exists; onRestore opens the restore from a backup.
+func NewFirstRunScreen(h *host, st FirstRunState, onCreated func(secret, admin string), onRestore func()) *FirstRunScreen {
 	s := &FirstRunScreen{h: h, onCreated: onCreated, fields: newFields()}
 	entry := func(text, placeholder string) *widget.Entry {
 		e := widget.NewEntry()
@@ -63,6 +69,7 @@ func NewFirstRunScreen(h *host, st FirstRunState, onCreated func(secret, admin s
 	s.Password2.OnSubmitted = func(string) { s.submit() }
 	s.Create = widget.NewButtonWithIcon(h.t("ui.setup.create"), theme.ConfirmIcon(), s.submit)
 	s.Create.Importance = widget.HighImportance
+	s.Restore = widget.NewButtonWithIcon(h.t("ui.restore.open"), theme.HistoryIcon(), onRestore)
 
 	f := func(key, label string, input fyne.CanvasObject) fyne.CanvasObject {
 		return s.add(newField(key, label, input)).object()
@@ -83,7 +90,10 @@ func NewFirstRunScreen(h *host, st FirstRunState, onCreated func(secret, admin s
 	form := container.NewVBox(hint, heading(h.t("ui.setup.office")), office, heading(h.t("ui.setup.admin")), admin,
 		s.General, container.NewHBox(s.Create))
 	card := widget.NewCard(h.t("ui.setup.title"), h.t("ui.setup.subtitle"), form)
-	s.content = container.NewVScroll(centered(760, container.NewVBox(card)))
+	restoreNote := widget.NewLabel(h.t("ui.restore.note"))
+	restoreNote.Wrapping = fyne.TextWrapWord
+	restore := widget.NewCard(h.t("ui.restore.title"), "", container.NewVBox(restoreNote, container.NewHBox(s.Restore)))
+	s.content = container.NewVScroll(centered(760, container.NewVBox(card, restore)))
 	return s
 }
 
@@ -188,7 +198,10 @@ type LoginScreen struct {
 	Problem  *widget.Label
 
 	onSignedIn func(*app.Intake, *app.Session)
-	content    fyne.CanvasObject
+	// onDamaged, when set, takes over when the store turns out to be damaged (the desk shows
+	// the ways back instead of failing at every sign-in).
+	onDamaged func(err error, user string)
+	content   fyne.CanvasObject
 }
 
 // NewLoginScreen builds the sign-in; onSignedIn receives the services and the session.
@@ -237,6 +250,11 @@ func (s *LoginScreen) submit() {
 		s.SignIn.Enable()
 		if err != nil {
 			s.Password.SetText("")
+			var ae *app.Error
+			if errors.As(err, &ae) && ae.Code == "store_damaged" && s.onDamaged != nil {
+				s.onDamaged(err, user)
+				return
+			}
 			setText(s.Problem, s.h.msg(err))
 			return
 		}

@@ -94,7 +94,7 @@ func TestFirstRunCreatesTheOfficeAndShowsTheSecretOnce(t *testing.T) {
 
 	d.signOut(t)
 	d.signIn(t, "motcua")
-	assert.Equal(t, ui.PageRegister, d.Page(), "the help desk starts on the registration form")
+	assert.Equal(t, ui.PageWalkIn, d.Page(), "the help desk starts on the walk-in page")
 }
 
 func TestLoginWrongThenRightPassword(t *testing.T) {
@@ -121,7 +121,7 @@ func TestLoginWrongThenRightPassword(t *testing.T) {
 	d.Wait()
 	require.Nil(t, d.Login())
 	assert.Equal(t, "Trần Văn Đức (canbo) · Cán bộ nghiệp vụ", d.UserLabel.Text)
-	assert.Equal(t, ui.PageQueue, d.Page(), "an officer starts on the work queue")
+	assert.Equal(t, ui.PageHome, d.Page(), "an officer starts on the dashboard")
 }
 
 func TestLoginBacksOffAfterRepeatedFailures(t *testing.T) {
@@ -149,6 +149,7 @@ func TestSessionLocksWhenIdleAndUnlocksWithThePassword(t *testing.T) {
 	setUp(t, o)
 	d := openDesk(t, o, c)
 	d.signIn(t, "motcua")
+	d.open(t, ui.PageRegister)
 	r := d.Register()
 	require.NotNil(t, r)
 	test.Type(r.FullName, "Nguyễn Thị Hồng Ánh")

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"bhxhdesk/app"
+	"bhxhdesk/app/calendar"
 )
 
 // Office is what the desk needs of the office's encrypted store (implemented by wire.Office):
@@ -34,8 +35,46 @@ type Office interface {
 	// at all is an Invalid error with the reason.
 	ReadVouchers(name string, r io.Reader) ([]app.VoucherRow, []app.RowProblem, error)
 	Syncer
+	Desktop
 	// Close closes the store (stopping the sync engine first); the next Open reopens it.
 	Close() error
+}
+
+// Desktop is what the desk's own pages need of the office beyond the services: the dashboard's
+// recent dossiers, the printed quote, the automatic backup, the data-protection service, and
+// the ways back from a lost or damaged store (restore from a backup, re-download from the
+// centre).
+type Desktop interface {
+	// Activity returns the dossiers received on or after from, in every state, and the closed
+	// ones received up to 20 days earlier (their appointments may fall after from); PermView.
+	Activity(sess *app.Session, from calendar.Date) ([]app.Dossier, error)
+	// WriteQuote prints the quote a citizen takes home (phiếu báo mức đóng) as PDF in lang:
+	// the amount of each payment method for the income, group, first month and province of
+	// req, the state support, and the last day to pay. No store is needed.
+	WriteQuote(req app.QuoteRequest, lang app.Lang, w io.Writer) error
+	// BackupSettings reads the automatic backup's folder ("" when none), how many backups are
+	// kept and how often one is made; SetBackupSettings stores them (administrators, Invalid
+	// "bad_backup_settings" when out of range).
+	BackupSettings() (dir string, keep int, every time.Duration, err error)
+	SetBackupSettings(sess *app.Session, dir string, keep, hours int) error
+	// BackupNow writes a backup into the configured folder now and returns its path
+	// (Unavailable "backup_folder" when the folder cannot be written, Invalid
+	// "no_backup_folder" when none is set).
+	BackupNow(sess *app.Session) (string, error)
+	// Privacy is the data-protection service of the open store (nil while closed).
+	Privacy() *app.Privacy
+	// Restore recreates the store from a backup into the empty data folder, opened with an
+	// account's password or, when user is "", the province's recovery secret; the store is
+	// left closed, ready to sign in. It returns the office's agency code and the desk's new
+	// device code.
+	Restore(r io.Reader, user, password string) (agency, device string, err error)
+	// SetAside moves a damaged store out of the data folder (never deleting it: it may still
+	// be read by a specialist) and returns where it went; the folder is then empty.
+	SetAside() (string, error)
+	// Redownload creates a new store for the office (as the first-run set-up does), enrols it
+	// with the centre and takes back everything the centre holds for the office. It returns
+	// the new recovery secret and how many records came back; the store is left open.
+	Redownload(o app.Office, admin app.User, password, url, token string) (recovery string, added int, err error)
 }
 
 // Syncer is the office's sync engine as the status bar shows it (wire.Office adapts

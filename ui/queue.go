@@ -16,7 +16,11 @@ import (
 
 // queueKinds are the queues in the order the selector offers them; "mine" is ListHandler with
 // the signed-in account.
-var queueKinds = []app.ListKind{app.ListDueToday, app.ListOverdue, app.ListPending, app.ListStep, app.ListHandler}
+var queueKinds = []app.ListKind{ListReceivedToday, app.ListDueToday, app.ListOverdue, app.ListPending, app.ListStep, app.ListHandler}
+
+// ListReceivedToday is the desk's own queue of the pending dossiers received today (the
+// pending queue filtered by receipt day).
+const ListReceivedToday app.ListKind = "received-today"
 
 // QueueState is the queue chosen and the rows last fetched.
 type QueueState struct {
@@ -33,7 +37,7 @@ type QueueScreen struct {
 	ses *session
 	st  QueueState
 
-	Kind    *widget.RadioGroup
+	Kind    *TypeSelect
 	Step    *widget.Select
 	Refresh *widget.Button
 	Count   *widget.Label
@@ -59,9 +63,7 @@ func NewQueueScreen(ses *session, st QueueState) *QueueScreen {
 	for i, k := range queueKinds {
 		names[i] = ses.t("ui.queue." + string(k))
 	}
-	s.Kind = widget.NewRadioGroup(names, nil)
-	s.Kind.Horizontal = true
-	s.Kind.Required = true
+	s.Kind = newTypeSelect(names, ses.cfg.Now)
 	for i, k := range queueKinds {
 		if k == st.Kind {
 			s.Kind.SetSelected(names[i])
@@ -97,8 +99,8 @@ func NewQueueScreen(ses *session, st QueueState) *QueueScreen {
 	s.Count = widget.NewLabel("")
 	s.Problem = problemLabel()
 	s.Rows = newSummaryList(ses)
-	tools := container.NewHBox(container.New(minWidth{420}, s.Step), s.Refresh, s.Count, s.Problem)
-	top := container.NewVBox(s.Kind, tools, s.Rows.Header)
+	tools := container.NewHBox(container.New(minWidth{200}, s.Kind), container.New(minWidth{360}, s.Step), s.Refresh, s.Count, s.Problem)
+	top := container.NewVBox(tools, s.Rows.Header)
 	s.content = container.NewBorder(top, nil, nil, nil, s.Rows.List)
 	if st.Loaded {
 		s.paint(st.Rows, nil)
@@ -123,6 +125,8 @@ func (s *QueueScreen) Reload() {
 	}
 	req := app.ListRequest{Kind: s.st.Kind}
 	switch s.st.Kind {
+	case ListReceivedToday:
+		req.Kind = app.ListPending
 	case app.ListStep:
 		req.Value = s.st.Step
 	case app.ListHandler:
@@ -133,8 +137,63 @@ func (s *QueueScreen) Reload() {
 		rows []app.Summary
 		err  error
 	)
-	ses.run(func() { rows, err = ses.intake.List(ses.sess, req) }, func() { s.paint(rows, err) })
+	kind := s.st.Kind
+	ses.run(func() {
+		rows, err = ses.intake.List(ses.sess, req)
+		if kind == ListReceivedToday {
+			rows = receivedOn(rows, ses.intake.Today())
+		}
+	}, func() { s.paint(rows, err) })
 }
+
+// Choose shows a queue: a kind, and for the step queue the step ("" keeps the one chosen).
+func (s *QueueScreen) Choose(kind app.ListKind, step string) {
+	if step != "" {
+		for i, st := range s.steps {
+			if st.ID == step {
+				s.st.Step = step
+				cb := s.Step.OnChanged
+				s.Step.OnChanged = nil
+				s.Step.SetSelectedIndex(i)
+				s.Step.OnChanged = cb
+			}
+		}
+	}
+	for i, k := range queueKinds {
+		if k == kind {
+			if s.st.Kind == kind {
+				s.Reload()
+			} else {
+				s.Kind.SetSelected(s.Kind.Options[i]) // reloads
+			}
+		}
+	}
+}
+
+// receivedOn keeps the rows received on a day (in Vietnam).
+func receivedOn(rows []app.Summary, day calendar.Date) []app.Summary {
+	out := rows[:0:0]
+	for _, r := range rows {
+		if calendar.DateOf(r.Received.In(calendar.VN)) == day {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// paymentStep is the step of the office's workflow that waits for the payment voucher ("" when
+// none).
+func paymentStep(ses *session) string {
+	for _, st := range ses.intake.Workflows.For(ses.sess.Office.Province).Steps {
+		if st.Completes == app.CompletesPayment {
+			return st.ID
+		}
+	}
+	return ""
+}
+
+// firstFocus is the queue's list, so the arrow keys move through the rows.
+func (s *QueueScreen) firstFocus() fyne.Focusable { return s.Rows.List }
 
 func (s *QueueScreen) paint(rows []app.Summary, err error) {
 	if err != nil {
@@ -159,7 +218,7 @@ type SummaryList struct {
 }
 
 // listColumns are the widths of code, name (flexible), step, due date and badge.
-var listColumns = columns{widths: []float32{210, 200, 300, 100, 130}, flex: 1}
+var listColumns = columns{widths: []float32{200, 160, 230, 100, 120}, flex: 1}
 
 func newSummaryList(ses *session) *SummaryList {
 	l := &SummaryList{ses: ses}

@@ -36,6 +36,7 @@ func TestQueueBadgesAndSupervisorActions(t *testing.T) {
 
 	d := openDesk(t, o, c)
 	d.signIn(t, "canbo")
+	d.open(t, ui.PageQueue)
 	q := d.Queue()
 	require.NotNil(t, q)
 	rows := q.Rows.Rows()
@@ -96,6 +97,7 @@ func TestQueueBadgesAndSupervisorActions(t *testing.T) {
 	d.signOut(t)
 	d.signIn(t, "truongphong")
 	intake, sup = d.service(t, "truongphong")
+	d.open(t, ui.PageQueue)
 	d.Queue().Kind.SetSelected("Quá hạn")
 	d.Wait()
 	d.Queue().Rows.List.Select(0)

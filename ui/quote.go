@@ -36,7 +36,7 @@ type QuoteScreen struct {
 	*moneyFields
 	Group    *widget.RadioGroup
 	Month    *widget.Entry
-	Province *widget.Select
+	Province *TypeSelect
 	form     *widget.Form
 
 	*quotePanel
@@ -44,7 +44,12 @@ type QuoteScreen struct {
 	groupNames []string // the radio labels, in app.SupportGroups order
 	last       app.Quote
 	lastErr    error
+	body       fyne.CanvasObject // the form and the result, without the scroll
+	input      fyne.CanvasObject // the form's card
+	result     fyne.CanvasObject // the result's card
 	content    fyne.CanvasObject
+	// onChange runs after every recomputation (the walk-in page follows the group).
+	onChange func()
 }
 
 // NewQuoteScreen builds the screen with the given state (zero state: monthly, other group,
@@ -83,7 +88,7 @@ func (s *QuoteScreen) build(st QuoteState) {
 	for _, p := range s.cfg.Places.Provinces {
 		provNames = append(provNames, p.Name)
 	}
-	s.Province = widget.NewSelect(provNames, nil)
+	s.Province = newTypeSelect(provNames, s.cfg.Now)
 
 	// Set selections before wiring callbacks so building does not recompute half-made state.
 	for i, g := range app.SupportGroups {
@@ -111,7 +116,9 @@ func (s *QuoteScreen) build(st QuoteState) {
 	s.quotePanel = newQuotePanel(s.cfg)
 	result := widget.NewCard(s.t("quote.result"), "", s.quotePanel.content())
 	input := widget.NewCard(s.t("quote.title"), s.t("quote.subtitle"), s.form)
-	s.content = container.NewVScroll(container.NewGridWithColumns(2, input, result))
+	s.input, s.result = input, result
+	s.body = container.NewGridWithColumns(2, input, result)
+	s.content = container.NewVScroll(s.body)
 }
 
 // Content is the screen's root object.
@@ -169,7 +176,13 @@ func (s *QuoteScreen) recompute() {
 	s.last, s.lastErr = q, err
 	s.paint(q, err)
 	s.form.Refresh()
+	if s.onChange != nil {
+		s.onChange()
+	}
 }
+
+// Request is the quote request the screen shows, or why it cannot make one.
+func (s *QuoteScreen) Request() (app.QuoteRequest, error) { return s.request() }
 
 // monthOr parses a month as typed, or returns the current month.
 func monthOr(cfg *Config, text string) app.Month {
@@ -186,7 +199,7 @@ type moneyFields struct {
 	Income *widget.Entry
 	Lower  *widget.Button
 	Raise  *widget.Button
-	Method *widget.Select
+	Method *TypeSelect
 	Months *widget.Entry
 
 	cfg   *Config
@@ -214,7 +227,7 @@ func newMoneyFields(cfg *Config, income string, method app.MethodKind, months st
 	for i, m := range methods {
 		names[i] = t("method." + string(m))
 	}
-	f.Method = widget.NewSelect(names, nil)
+	f.Method = newTypeSelect(names, cfg.Now)
 	for i, m := range methods {
 		if m == method {
 			f.Method.SetSelectedIndex(i)

@@ -203,3 +203,11 @@ func setStatus(l *widget.Label, ok bool, text string) {
 	}
 	setText(l, text)
 }
+
+// firstFocus is the book's personal ID, so the officer types it at once.
+func (p *RecordsPage) firstFocus() fyne.Focusable {
+	if p.tab == TabBook {
+		return p.Book.Query
+	}
+	return nil
+}

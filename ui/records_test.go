@@ -111,7 +111,7 @@ func registerMonthly(t *testing.T, o *wire.Office, seed uint64) app.Dossier {
 	return res.Dossier
 }
 
-// TestOfficerRecordsVoucherCoverIssuePrint follows an officer from the queue to the dossier, its
+// TestOfficerRecordsVoucherCoverIssuePrint follows an officer from the dashboard and the queue to the dossier, its
 // payment voucher, the book cover it creates, issuing it and printing the confirmation, with a
 // reprint refused until it has a reason.
 func TestOfficerRecordsVoucherCoverIssuePrint(t *testing.T) {
@@ -127,7 +127,13 @@ func TestOfficerRecordsVoucherCoverIssuePrint(t *testing.T) {
 	}
 	assert.Nil(t, d.Nav(ui.PageAccounts))
 
-	// Queue → dossier: the dossier is not sent yet, and offers its voucher.
+	// Dashboard → queue → dossier: the dossier is not sent yet, and offers its voucher.
+	require.Equal(t, ui.PageHome, d.Page(), "an officer starts on the dashboard")
+	assert.Equal(t, "1", d.Home().Values[ui.TileReceivedToday].Text)
+	test.Tap(d.Home().Tiles[ui.TileReceivedToday])
+	d.Wait()
+	require.Equal(t, ui.PageQueue, d.Page())
+	require.Len(t, d.Queue().Rows.Rows(), 1)
 	d.Queue().Rows.List.Select(0)
 	d.Wait()
 	ds := d.DossierSync()

@@ -41,7 +41,7 @@ type RegisterScreen struct {
 	FullName      *widget.Entry
 	Gender        *widget.RadioGroup
 	BirthDate     *widget.Entry
-	Ethnicity     *widget.Select
+	Ethnicity     *TypeSelect
 	PersonalID    *widget.Entry
 	Phone         *widget.Entry
 	Email         *widget.Entry
@@ -52,7 +52,7 @@ type RegisterScreen struct {
 	*moneyFields  // [15] income, [16] method and its months
 	IncomeHint    *widget.Label
 	StartMonth    *widget.Entry
-	Group         *widget.Select
+	Group         *TypeSelect
 	Requests      *widget.Entry
 	Save          *widget.Button
 	// Problem says why saving failed; Existing opens the pending dossier of the same person.
@@ -127,7 +127,7 @@ func (s *RegisterScreen) build(st RegisterState) {
 	for i, e := range h.cfg.Places.Ethnicities {
 		eth[i] = e.Code + " · " + e.Name
 	}
-	s.Ethnicity = widget.NewSelect(eth, nil)
+	s.Ethnicity = newTypeSelect(eth, h.cfg.Now)
 	s.Ethnicity.PlaceHolder = h.t("ui.choose")
 	for i, e := range h.cfg.Places.Ethnicities {
 		if e.Code == f.Ethnicity {
@@ -153,17 +153,15 @@ func (s *RegisterScreen) build(st RegisterState) {
 	for i, g := range app.SupportGroups {
 		groups[i] = h.t("group." + string(g))
 	}
-	s.Group = widget.NewSelect(groups, nil)
+	s.Group = newTypeSelect(groups, h.cfg.Now)
 	for i, g := range app.SupportGroups {
 		if string(g) == f.SupportGroup || (f.SupportGroup == "" && g == app.Other) {
 			s.Group.SetSelectedIndex(i)
 		}
 	}
 	s.Group.OnChanged = func(string) { s.edited("support_group") }
+	// One line, so that Tab leaves it for the Save button.
 	s.Requests = entry("other_requests", f.Requests, "")
-	s.Requests.MultiLine = true
-	s.Requests.Wrapping = fyne.TextWrapWord
-	s.Requests.SetMinRowsVisible(2)
 
 	s.Save = widget.NewButtonWithIcon(h.t("ui.reg.save"), theme.DocumentSaveIcon(), func() { s.save(false) })
 	s.Save.Importance = widget.HighImportance
@@ -333,6 +331,9 @@ func (s *RegisterScreen) saved(res app.RegisterResult, err error) {
 		s.st.Saved = &d
 		s.content.Objects = []fyne.CanvasObject{s.savedView(d)}
 		s.content.Refresh()
+		if w := s.ses.window(); w != nil && s.Print.Visible() {
+			w.Canvas().Focus(s.Print) // Space or Ctrl+P prints the receipt
+		}
 	case errors.As(err, &ae) && ae.Code == "possible_duplicate":
 		s.askDuplicates(res.PossibleDuplicates)
 	case errors.As(err, &ae) && ae.Code == "duplicate_personal_id":
@@ -465,4 +466,26 @@ func writerName(w io.Writer) string {
 		return v.Name()
 	}
 	return ""
+}
+
+// firstFocus is the first field of the form, or the receipt's Print button once saved.
+func (s *RegisterScreen) firstFocus() fyne.Focusable {
+	if s.st.Saved != nil && s.Print != nil && s.Print.Visible() {
+		return s.Print
+	}
+	return s.FullName
+}
+
+// shortcutSave saves the form (Ctrl+S).
+func (s *RegisterScreen) shortcutSave() {
+	if s.st.Saved == nil {
+		s.save(false)
+	}
+}
+
+// shortcutPrint prints the receipt of the dossier just saved (Ctrl+P).
+func (s *RegisterScreen) shortcutPrint() {
+	if s.st.Saved != nil && s.Print != nil && s.Print.Visible() && !s.Print.Disabled() {
+		s.Print.OnTapped()
+	}
 }

@@ -100,3 +100,6 @@ func (s *SearchScreen) paint(rows []app.Summary, err error) {
 	s.st.Rows, s.st.Searched = rows, true
 	s.Rows.Set(rows)
 }
+
+// firstFocus is the query: Ctrl+F then typing searches.
+func (s *SearchScreen) firstFocus() fyne.Focusable { return s.Query }

@@ -22,6 +22,8 @@ type host struct {
 	run    func(work, paint func())
 	window func() fyne.Window
 	saveAs func(name string, done func(io.WriteCloser, error))
+	// openFileFn asks which file to open (Config.OpenFile, or Fyne's dialog).
+	openFileFn func(extensions []string, done func(r io.ReadCloser, name string, err error))
 }
 
 func (h *host) t(key string, args ...string) string { return h.cfg.Catalog.T(h.cfg.Lang, key, args...) }

@@ -75,6 +75,7 @@ func TestSyncBarFollowsTheEngine(t *testing.T) {
 	d.shot(t, "syncbar-uptodate")
 
 	// The dossier detail says it was sent.
+	d.open(t, ui.PageQueue)
 	d.Queue().Reload()
 	d.Wait()
 	d.Queue().Rows.List.Select(0)

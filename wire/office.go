@@ -9,9 +9,12 @@ import (
 	"path/filepath"
 	"sort"
 	"strconv"
+	"strings"
 	gosync "sync"
+	"time"
 
 	"bhxhdesk/app"
+	"bhxhdesk/app/calendar"
 	"bhxhdesk/assets"
 	"bhxhdesk/sheet"
 	"bhxhdesk/storage"
@@ -39,6 +42,10 @@ type Office struct {
 	stopSync context.CancelFunc
 	syncDone chan struct{}
 	watch    func()
+
+	// The automatic backup, guarded by mu: cancelled and waited for by Close.
+	backups     gosync.WaitGroup
+	stopBackups context.CancelFunc
 }
 
 // NewOffice returns the office store in cfg.Dir; nothing is opened yet.
@@ -237,6 +244,11 @@ func (o *Office) Close() error {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	o.stopEngine()
+	if o.stopBackups != nil {
+		o.stopBackups() // RunBackups makes its last backup, then returns
+		o.backups.Wait()
+		o.stopBackups = nil
+	}
 	d := o.desk
 	if d == nil {
 		return nil
@@ -251,6 +263,157 @@ func (o *Office) setDesk(d *Desk) {
 	o.smu.Lock()
 	o.cur = d
 	o.smu.Unlock()
+}
+
+// Activity returns the recent dossiers for the dashboard (see Desk.Activity). The store must be
+// open: Forbidden "not_signed_in" otherwise.
+func (o *Office) Activity(sess *app.Session, from calendar.Date) ([]app.Dossier, error) {
+	d := o.open()
+	if d == nil {
+		return nil, app.Errorf(app.Forbidden, "not_signed_in")
+	}
+	return d.Activity(sess, from)
+}
+
+// WriteQuote prints the quote a citizen takes home (see QuoteData); the office's profile heads
+// it when the store is open.
+func (o *Office) WriteQuote(req app.QuoteRequest, lang app.Lang, w io.Writer) error {
+	var office app.Office
+	if d := o.open(); d != nil {
+		if p, err := d.Office(); err == nil {
+			office = p
+		}
+	}
+	now := time.Now
+	if o.cfg.Now != nil {
+		now = o.cfg.Now
+	}
+	return WriteQuote(o.ref, office, req, lang, now(), w)
+}
+
+// BackupSettings reads the automatic backup's settings from the open store.
+func (o *Office) BackupSettings() (string, int, time.Duration, error) {
+	d := o.open()
+	if d == nil {
+		return "", 0, 0, app.Errorf(app.Forbidden, "not_signed_in")
+	}
+	return d.BackupSettings()
+}
+
+// SetBackupSettings stores the automatic backup's folder, count and interval in hours.
+func (o *Office) SetBackupSettings(sess *app.Session, dir string, keep, hours int) error {
+	d := o.open()
+	if d == nil {
+		return app.Errorf(app.Forbidden, "not_signed_in")
+	}
+	return d.SetBackupSettings(sess, dir, keep, hours)
+}
+
+// BackupNow writes a backup into the configured folder now (administrators and supervisors).
+func (o *Office) BackupNow(sess *app.Session) (string, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock() // the store must not close half-way through
+	if o.desk == nil {
+		return "", app.Errorf(app.Forbidden, "not_signed_in")
+	}
+	if err := sess.Require(app.PermManageUsers); err != nil && sess.Require(app.PermAudit) != nil {
+		return "", err
+	}
+	dir, keep, _, err := o.desk.BackupSettings()
+	if err != nil {
+		return "", err
+	}
+	if dir == "" {
+		return "", &app.Error{Kind: app.Invalid, Code: "no_backup_folder", Field: "backup_dir"}
+	}
+	return o.desk.BackupTo(dir, keep)
+}
+
+// RunBackups writes a backup of the open store into the configured folder every interval, in
+// a goroutine, until ctx ends or the store closes, and once more then: Close (at sign-out and
+// when the program ends) waits for that last backup before closing the store. report is told
+// of each outcome. Nothing happens while the store is closed or when it already runs.
+func (o *Office) RunBackups(ctx context.Context, report func(path string, err error)) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.desk == nil || o.stopBackups != nil {
+		return
+	}
+	d := o.desk
+	ctx, cancel := context.WithCancel(ctx)
+	o.stopBackups = cancel
+	o.backups.Add(1)
+	go func() {
+		defer o.backups.Done()
+		d.RunBackups(ctx, report)
+	}()
+}
+
+// Privacy is the data-protection service of the open store.
+func (o *Office) Privacy() *app.Privacy {
+	if d := o.open(); d != nil {
+		return d.Privacy
+	}
+	return nil
+}
+
+// Restore recreates the store from a backup in the empty data folder (see Restore), opened
+// with an account's password or, when user is "", the recovery secret, and closes it again:
+// the officer then signs in.
+func (o *Office) Restore(r io.Reader, user, password string) (string, string, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.desk != nil || storage.Exists(o.cfg.Dir) {
+		return "", "", &app.Error{Kind: app.Conflict, Code: "store_exists", Args: map[string]string{"dir": o.cfg.Dir}}
+	}
+	d, err := Restore(o.cfg, o.ref, r, storage.Credentials{User: strings.ToLower(strings.TrimSpace(user)), Password: password}, "")
+	if err != nil {
+		return "", "", err
+	}
+	off, err := d.Office()
+	if cerr := d.Close(); err == nil {
+		err = cerr
+	}
+	return off.Agency, off.Device, err
+}
+
+// SetAside moves the damaged store out of the data folder (see SetAside).
+func (o *Office) SetAside() (string, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.desk != nil {
+		return "", &app.Error{Kind: app.Conflict, Code: "store_exists", Args: map[string]string{"dir": o.cfg.Dir}}
+	}
+	now := time.Now
+	if o.cfg.Now != nil {
+		now = o.cfg.Now
+	}
+	return SetAside(o.cfg.Dir, now())
+}
+
+// Redownload makes a new store for the office from what the centre holds (see Redownload) and
+// leaves it open.
+func (o *Office) Redownload(office app.Office, admin app.User, password, url, token string) (string, int, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.desk != nil || storage.Exists(o.cfg.Dir) {
+		return "", 0, &app.Error{Kind: app.Conflict, Code: "store_exists", Args: map[string]string{"dir": o.cfg.Dir}}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	d, _, secret, added, err := Redownload(ctx, o.cfg, o.ref, office, admin, password, url, token)
+	if err != nil {
+		return "", 0, err
+	}
+	o.setDesk(d)
+	return secret, added, nil
+}
+
+// open is the open desk, nil while closed.
+func (o *Office) open() *Desk {
+	o.smu.Lock()
+	defer o.smu.Unlock()
+	return o.cur
 }
 
 // CanRenderPDF reports whether RenderPDF can work here: poppler's pdftoppm is on PATH.

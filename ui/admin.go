@@ -1,0 +1,514 @@
+package ui
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"bhxhdesk/app"
+	"bhxhdesk/app/calendar"
+)
+
+// AdminTab names a tab of the settings and administration page.
+type AdminTab string
+
+// The tabs of the settings and administration page.
+const (
+	TabDisplay  AdminTab = "display"  // hiển thị: language, light/dark, text size
+	TabOffice   AdminTab = "office"   // hồ sơ cơ quan
+	TabWorkflow AdminTab = "workflow" // quy trình và thời hạn
+	TabRules    AdminTab = "rules"    // quy định đang áp dụng
+	TabCalendar AdminTab = "calendar" // lịch làm việc năm nay
+	TabBackup   AdminTab = "backup"   // sao lưu tự động (administrators)
+	TabDevice   AdminTab = "device"   // thiết bị và đăng ký với trung tâm
+)
+
+// AdminState is the page's state: the tab shown and the backup settings as typed.
+type AdminState struct {
+	Tab                   AdminTab
+	BackupDir             string
+	BackupKeep, BackupHrs string
+	Loaded                bool
+}
+
+// adminHooks are what the page changes on the desk itself.
+type adminHooks struct {
+	lang          func() app.Lang
+	setLang       func(app.Lang)
+	appearance    func() Appearance
+	setAppearance func(Appearance)
+	openEnrolment func()
+}
+
+// AdminScreen is the settings and administration page (quản trị): for every role the display
+// (language, light or dark, larger text), the office's profile, the province workflow with its
+// deadlines, the rule tables in force with their legal sources and the calendar of the current
+// year, all read-only; for administrators the automatic backup and the device's enrolment.
+type AdminScreen struct {
+	r     *recSession
+	st    AdminState
+	hooks adminHooks
+
+	Tabs     *container.AppTabs
+	Language *widget.RadioGroup
+	Dark     *widget.RadioGroup
+	Large    *widget.Check
+
+	// The automatic backup (administrators): nil for the other roles.
+	BackupDir  *widget.Entry
+	BackupKeep *widget.Entry
+	BackupHrs  *widget.Entry
+	SaveBackup *widget.Button
+	BackupNow  *widget.Button
+	Status     *widget.Label
+	*fields
+
+	Enrol *widget.Button
+
+	tabs    map[*container.TabItem]AdminTab
+	content fyne.CanvasObject
+}
+
+// NewAdminScreen builds the page from its state.
+func NewAdminScreen(r *recSession, st AdminState, hooks adminHooks) *AdminScreen {
+	s := &AdminScreen{r: r, st: st, hooks: hooks, fields: newFields(), tabs: map[*container.TabItem]AdminTab{}}
+	if s.st.Tab == "" {
+		s.st.Tab = TabDisplay
+	}
+	t := r.t
+	items := []*container.TabItem{
+		s.tab(TabDisplay, t("ui.admin.tab.display"), theme.ColorPaletteIcon(), s.display()),
+		s.tab(TabOffice, t("ui.admin.tab.office"), theme.HomeIcon(), s.office()),
+		s.tab(TabWorkflow, t("ui.admin.tab.workflow"), theme.ListIcon(), s.workflow()),
+		s.tab(TabRules, t("ui.admin.tab.rules"), theme.InfoIcon(), s.rules()),
+		s.tab(TabCalendar, t("ui.admin.tab.calendar"), theme.CalendarIcon(), s.calendar()),
+	}
+	if r.can(app.PermManageUsers) {
+		items = append(items, s.tab(TabBackup, t("ui.admin.tab.backup"), theme.StorageIcon(), s.backup()),
+			s.tab(TabDevice, t("ui.admin.tab.device"), theme.ComputerIcon(), s.device()))
+	}
+	s.Tabs = container.NewAppTabs(items...)
+	for it, tab := range s.tabs {
+		if tab == s.st.Tab {
+			s.Tabs.Select(it)
+		}
+	}
+	s.Tabs.OnSelected = func(it *container.TabItem) { s.st.Tab = s.tabs[it] }
+	s.content = s.Tabs
+	return s
+}
+
+func (s *AdminScreen) tab(id AdminTab, title string, icon fyne.Resource, body fyne.CanvasObject) *container.TabItem {
+	it := container.NewTabItemWithIcon(title, icon, body)
+	s.tabs[it] = id
+	return it
+}
+
+// Content is the page's root object.
+func (s *AdminScreen) Content() fyne.CanvasObject { return s.content }
+
+// State returns the page's state.
+func (s *AdminScreen) State() AdminState {
+	st := s.st
+	if s.BackupDir != nil {
+		st.BackupDir, st.BackupKeep, st.BackupHrs = s.BackupDir.Text, s.BackupKeep.Text, s.BackupHrs.Text
+	}
+	return st
+}
+
+// Show selects a tab (those the role does not see stay closed).
+func (s *AdminScreen) Show(tab AdminTab) {
+	for it, id := range s.tabs {
+		if id == tab {
+			s.Tabs.Select(it)
+		}
+	}
+}
+
+// Tab is the tab shown.
+func (s *AdminScreen) Tab() AdminTab { return s.st.Tab }
+
+// page is a tab's body: a card in a centred column that scrolls.
+func page(title, subtitle string, body fyne.CanvasObject) fyne.CanvasObject {
+	return container.NewVScroll(centered(860, widget.NewCard(title, subtitle, body)))
+}
+
+func (s *AdminScreen) display() fyne.CanvasObject {
+	t := s.r.t
+	names := make([]string, len(app.Langs))
+	for i, l := range app.Langs {
+		names[i] = t("lang." + string(l))
+	}
+	s.Language = widget.NewRadioGroup(names, nil)
+	s.Language.Horizontal = true
+	s.Language.Required = true
+	for i, l := range app.Langs {
+		if l == s.hooks.lang() {
+			s.Language.SetSelected(names[i])
+		}
+	}
+	s.Language.OnChanged = func(v string) {
+		for i, n := range names {
+			if n == v {
+				s.hooks.setLang(app.Langs[i])
+			}
+		}
+	}
+	looks := []string{t("ui.admin.light"), t("ui.admin.dark")}
+	s.Dark = widget.NewRadioGroup(looks, nil)
+	s.Dark.Horizontal = true
+	s.Dark.Required = true
+	ap := s.hooks.appearance()
+	s.Dark.SetSelected(looks[map[bool]int{false: 0, true: 1}[ap.Dark]])
+	s.Dark.OnChanged = func(v string) {
+		a := s.hooks.appearance()
+		a.Dark = v == looks[1]
+		s.hooks.setAppearance(a)
+	}
+	s.Large = widget.NewCheck(t("ui.admin.large"), nil)
+	s.Large.SetChecked(ap.Large)
+	s.Large.OnChanged = func(on bool) {
+		a := s.hooks.appearance()
+		a.Large = on
+		s.hooks.setAppearance(a)
+	}
+	form := widget.NewForm(
+		&widget.FormItem{Text: t("app.language"), Widget: s.Language},
+		&widget.FormItem{Text: t("ui.admin.look"), Widget: s.Dark, HintText: t("ui.admin.look_hint")},
+		&widget.FormItem{Text: t("ui.admin.text"), Widget: s.Large},
+	)
+	keys := widget.NewLabel(s.shortcuts())
+	keys.Wrapping = fyne.TextWrapWord
+	return page(t("ui.admin.display_title"), t("ui.admin.display_sub"),
+		container.NewVBox(form, widget.NewSeparator(), heading(t("ui.admin.shortcuts")), keys))
+}
+
+// shortcuts lists the keyboard shortcuts in words.
+func (s *AdminScreen) shortcuts() string {
+	t := s.r.t
+	lines := []string{
+		t("ui.shortcut.ctrl", "key", "N") + " — " + t("ui.menu.new"),
+		t("ui.shortcut.ctrl", "key", "F") + " — " + t("ui.menu.search"),
+		t("ui.shortcut.ctrl", "key", "S") + " — " + t("ui.menu.save"),
+		t("ui.shortcut.ctrl", "key", "P") + " — " + t("ui.menu.print"),
+		t("ui.shortcut.ctrl", "key", "L") + " — " + t("ui.lock_now"),
+		t("ui.shortcut.ctrl", "key", "1…7") + " — " + t("ui.menu.go"),
+		t("ui.shortcut.tab"),
+	}
+	return strings.Join(lines, "\n")
+}
+
+func (s *AdminScreen) office() fyne.CanvasObject {
+	t := s.r.t
+	o := s.r.sess.Office
+	places := s.r.cfg.Places
+	province, commune := o.Province, o.Commune
+	if p, ok := places.Province(o.Province); ok {
+		province = p.Name
+	}
+	if c, ok := places.CommuneName(o.Province, o.Commune); ok {
+		commune = c
+	}
+	created := ""
+	if !o.Created.IsZero() {
+		created = vnTime(o.Created)
+	}
+	form := widget.NewForm(
+		infoRow(t("field.agency"), o.Agency),
+		infoRow(t("ui.setup.name"), o.Name),
+		infoRow(t("field.province"), province),
+		infoRow(t("field.commune"), commune),
+		infoRow(t("ui.setup.address"), o.Address),
+		infoRow(t("ui.setup.phone"), o.Phone),
+		infoRow(t("field.device"), o.Device),
+		infoRow(t("ui.admin.created"), created),
+	)
+	note := widget.NewLabel(t("ui.admin.office_note"))
+	note.Wrapping = fyne.TextWrapWord
+	note.Importance = widget.LowImportance
+	return page(t("ui.admin.office_title"), "", container.NewVBox(form, note))
+}
+
+func (s *AdminScreen) workflow() fyne.CanvasObject {
+	t := s.r.t
+	lang := s.r.cfg.Lang
+	wf := s.r.intake.Workflows.For(s.r.sess.Office.Province)
+	cols := columns{widths: []float32{40, 360, 170, 80, 150}, flex: 1}
+	rows := container.NewVBox(newListHeader(cols, t("ui.admin.col.no"), t("field.step"), t("field.role"), t("ui.admin.col.days"), t("ui.admin.col.completes")))
+	for i, st := range wf.Steps {
+		row := newListRow(cols, 5)
+		completes := ""
+		if st.Completes != "" {
+			completes = t("ui.admin.completes." + st.Completes)
+		}
+		setRow(row, strconv.Itoa(i+1), st.Name(lang), t("role."+string(st.Role)), strconv.Itoa(st.Days), completes)
+		rowLabel(row, 1).Wrapping = fyne.TextWrapWord
+		rowLabel(row, 1).Truncation = fyne.TextTruncateOff
+		rows.Add(row)
+	}
+	province := t("ui.admin.default_workflow")
+	if wf.Province != "" {
+		if p, ok := s.r.cfg.Places.Province(wf.Province); ok {
+			province = p.Name
+		}
+	}
+	info := widget.NewForm(
+		infoRow(t("ui.admin.workflow_for"), province),
+		infoRow(t("ui.admin.total_days"), t("ui.admin.days", "days", strconv.Itoa(wf.Days()))),
+		infoRow(t("ui.admin.version"), wf.Version),
+		infoRow(t("ui.admin.source"), wf.Source),
+	)
+	note := widget.NewLabel(t("ui.admin.workflow_note"))
+	note.Wrapping = fyne.TextWrapWord
+	note.Importance = widget.LowImportance
+	return page(t("ui.admin.workflow_title"), t("ui.admin.workflow_sub"), container.NewVBox(info, rows, note))
+}
+
+// ruleLine is one rule in force: its name, its value, where it comes from and how sure it is.
+func (s *AdminScreen) ruleLine(name, value string, from app.Month, source string, status app.Status) fyne.CanvasObject {
+	t := s.r.t
+	head := widget.NewLabelWithStyle(name+": "+value, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	head.Wrapping = fyne.TextWrapWord
+	src := widget.NewLabel(t("ui.admin.rule_source", "from", from.VNString(), "source", source, "status", t("ui.admin.status."+string(status))))
+	src.Wrapping = fyne.TextWrapWord
+	src.SizeName = theme.SizeNameCaptionText
+	if status != app.Confirmed {
+		src.Importance = widget.WarningImportance
+	}
+	return container.NewVBox(head, src)
+}
+
+func (s *AdminScreen) rules() fyne.CanvasObject {
+	t := s.r.t
+	rules := s.r.cfg.Rules
+	m := app.MonthOfDate(calendar.DateOf(s.r.cfg.Now().In(calendar.VN)))
+	box := container.NewVBox()
+	if e, ok := rules.PovertyLine.At(m); ok {
+		box.Add(s.ruleLine(t("table.poverty_line"), e.Value.String(), e.From, e.Source, e.Status))
+	}
+	if e, ok := rules.ReferenceLevel.At(m); ok {
+		box.Add(s.ruleLine(t("table.reference_level"), e.Value.String(), e.From, e.Source, e.Status))
+	}
+	if e, ok := rules.Contribution.At(m); ok {
+		c := e.Value
+		box.Add(s.ruleLine(t("table.contribution"), t("ui.admin.contribution", "rate", percent(c.Rate), "step", c.IncomeStep.String(),
+			"ceiling", strconv.FormatInt(c.CeilingMultiplier, 10), "age", strconv.Itoa(c.MinAge)), e.From, e.Source, e.Status))
+	}
+	if e, ok := rules.SupportShare.At(m); ok {
+		var parts []string
+		for _, g := range app.SupportGroups {
+			if r, ok := e.Value[g]; ok {
+				parts = append(parts, t("group."+string(g))+" "+percent(r))
+			}
+		}
+		box.Add(s.ruleLine(t("table.support_share"), strings.Join(parts, "; "), e.From, e.Source, e.Status))
+	}
+	if e, ok := rules.Caps.At(m); ok {
+		c := e.Value
+		box.Add(s.ruleLine(t("table.method_caps"), t("ui.admin.caps", "ahead", strconv.Itoa(c.AheadMax), "missing", strconv.Itoa(c.MissingMax),
+			"support", strconv.Itoa(c.SupportMonths)), e.From, e.Source, e.Status))
+	}
+	if fr, ok := rules.FundRates[m.Year()-1]; ok {
+		box.Add(s.ruleLine(t("table.fund_rate"), t("ui.admin.fund_rate", "year", strconv.Itoa(fr.Year), "rate", fr.MonthlyRate),
+			app.MonthOf(fr.Year, time.January), fr.Source, fr.Status))
+	}
+	local := rules.LocalSupport[s.r.sess.Office.Province]
+	if len(local) == 0 {
+		box.Add(widget.NewLabel(t("ui.admin.no_local_support")))
+	}
+	for _, l := range local {
+		if !(m >= l.From && (l.To == 0 || m <= l.To)) {
+			continue
+		}
+		value := percent(l.Share)
+		if l.Amount > 0 {
+			value = l.Amount.String()
+		}
+		box.Add(s.ruleLine(t("table.local_support")+" — "+t("group."+string(l.Group)), value, l.From, l.Source, l.Status))
+	}
+	note := widget.NewLabel(t("ui.admin.rules_note"))
+	note.Wrapping = fyne.TextWrapWord
+	note.Importance = widget.LowImportance
+	box.Add(note)
+	return page(t("ui.admin.rules_title", "month", m.VNString()), t("ui.admin.rules_sub"), box)
+}
+
+func (s *AdminScreen) calendar() fyne.CanvasObject {
+	t := s.r.t
+	lang := s.r.cfg.Lang
+	today := calendar.DateOf(s.r.cfg.Now().In(calendar.VN))
+	year := today.Year()
+	cal := s.r.cfg.Calendars.For(s.r.sess.Office.Province)
+	cols := columns{widths: []float32{60, 110, 170, 300}, flex: 3}
+	rows := container.NewVBox(newListHeader(cols, t("ui.admin.col.weekday"), t("ui.admin.col.date"), t("ui.admin.col.kind"), t("ui.admin.col.name")))
+	n := 0
+	for d := calendar.Of(year, time.January, 1); d.Year() == year; d++ {
+		day, ok := cal.Special(d)
+		if !ok {
+			continue
+		}
+		name := day.NameVI
+		if lang == app.EN && day.NameEN != "" {
+			name = day.NameEN
+		}
+		row := newListRow(cols, 4)
+		setRow(row, t("ui.weekday."+strconv.Itoa(int(d.Weekday()))), d.VNString(), t("ui.admin.day."+string(day.Kind)), name)
+		rowLabel(row, 3).Wrapping = fyne.TextWrapWord
+		rowLabel(row, 3).Truncation = fyne.TextTruncateOff
+		rows.Add(row)
+		n++
+	}
+	status := t("ui.admin.no_calendar", "year", strconv.Itoa(year))
+	if st, ok := s.r.cfg.Calendars.YearStatus(year); ok {
+		status = t("ui.admin.calendar_status", "year", strconv.Itoa(year), "status", t("ui.admin.calendar."+st), "count", strconv.Itoa(n))
+	}
+	head := widget.NewLabel(status)
+	head.Wrapping = fyne.TextWrapWord
+	return page(t("ui.admin.calendar_title", "year", strconv.Itoa(year)), t("ui.admin.calendar_sub"), container.NewVBox(head, rows))
+}
+
+func (s *AdminScreen) backup() fyne.CanvasObject {
+	t := s.r.t
+	r := s.r
+	entry := func(text, placeholder string) *widget.Entry {
+		e := &widget.Entry{Text: text, PlaceHolder: placeholder}
+		e.ExtendBaseWidget(e)
+		e.OnChanged = func(string) { r.touch() }
+		return e
+	}
+	s.BackupDir = entry(s.st.BackupDir, t("ui.admin.backup_dir_placeholder"))
+	s.BackupKeep = entry(s.st.BackupKeep, "7")
+	s.BackupHrs = entry(s.st.BackupHrs, "4")
+	s.SaveBackup = widget.NewButtonWithIcon(t("ui.admin.backup_save"), theme.DocumentSaveIcon(), s.saveBackup)
+	s.SaveBackup.Importance = widget.HighImportance
+	s.BackupNow = widget.NewButtonWithIcon(t("ui.admin.backup_now"), theme.UploadIcon(), s.backupNow)
+	s.Status = statusLabel()
+	fld := func(key, label string, input fyne.CanvasObject) fyne.CanvasObject {
+		return s.add(newField(key, label, input)).object()
+	}
+	hint := widget.NewLabel(t("ui.admin.backup_hint"))
+	hint.Wrapping = fyne.TextWrapWord
+	form := container.NewVBox(hint, fld("backup_dir", t("field.backup_dir"), s.BackupDir),
+		container.NewGridWithColumns(2, fld("backup_keep", t("field.backup_keep"), s.BackupKeep), fld("backup_every", t("field.backup_every"), s.BackupHrs)),
+		s.General, s.Status, container.NewHBox(layout.NewSpacer(), s.BackupNow, s.SaveBackup))
+	if !s.st.Loaded {
+		var (
+			dir   string
+			keep  int
+			every time.Duration
+			err   error
+		)
+		r.run(func() { dir, keep, every, err = r.office.BackupSettings() }, func() {
+			if err != nil {
+				setText(s.General, r.message(err))
+				return
+			}
+			s.st.Loaded = true
+			s.BackupDir.SetText(dir)
+			s.BackupKeep.SetText(strconv.Itoa(keep))
+			s.BackupHrs.SetText(strconv.Itoa(int(every / time.Hour)))
+		})
+	}
+	return page(t("ui.admin.backup_title"), t("ui.admin.backup_sub"), form)
+}
+
+// saveBackup checks and stores the automatic backup's settings.
+func (s *AdminScreen) saveBackup() {
+	if s.SaveBackup == nil || s.SaveBackup.Disabled() {
+		return
+	}
+	r := s.r
+	setText(s.Status, "")
+	ve := &app.ValidationError{}
+	dir := strings.TrimSpace(s.BackupDir.Text)
+	keep, kerr := strconv.Atoi(strings.TrimSpace(s.BackupKeep.Text))
+	hours, herr := strconv.Atoi(strings.TrimSpace(s.BackupHrs.Text))
+	if dir == "" {
+		ve.Problems = append(ve.Problems, app.FieldProblem{Field: "backup_dir", Code: "required"})
+	}
+	if kerr != nil || keep < 1 || keep > 100 {
+		ve.Problems = append(ve.Problems, app.FieldProblem{Field: "backup_keep", Code: "number_between", Args: map[string]string{"min": "1", "max": "100"}})
+	}
+	if herr != nil || hours < 1 || hours > 168 {
+		ve.Problems = append(ve.Problems, app.FieldProblem{Field: "backup_every", Code: "number_between", Args: map[string]string{"min": "1", "max": "168"}})
+	}
+	if len(ve.Problems) > 0 {
+		s.show(r.cfg, ve, nil)
+		return
+	}
+	s.show(r.cfg, nil, nil)
+	s.SaveBackup.Disable()
+	var err error
+	r.run(func() { err = r.office.SetBackupSettings(r.sess, dir, keep, hours) }, func() {
+		s.SaveBackup.Enable()
+		if err != nil {
+			s.show(r.cfg, err, nil)
+			return
+		}
+		setStatus(s.Status, true, r.t("ui.admin.backup_saved", "dir", dir, "keep", strconv.Itoa(keep), "hours", strconv.Itoa(hours)))
+	})
+}
+
+// backupNow writes a backup into the configured folder at once.
+func (s *AdminScreen) backupNow() {
+	if s.BackupNow.Disabled() {
+		return
+	}
+	r := s.r
+	s.BackupNow.Disable()
+	var (
+		path string
+		err  error
+	)
+	r.run(func() { path, err = r.office.BackupNow(r.sess) }, func() {
+		s.BackupNow.Enable()
+		if err != nil {
+			setStatus(s.Status, false, r.message(err))
+			return
+		}
+		setStatus(s.Status, true, r.t("ui.admin.backup_done", "file", path))
+	})
+}
+
+func (s *AdminScreen) device() fyne.CanvasObject {
+	t := s.r.t
+	r := s.r
+	state := widget.NewLabel("…")
+	state.Wrapping = fyne.TextWrapWord
+	s.Enrol = widget.NewButtonWithIcon(t("ui.admin.enrol"), theme.SettingsIcon(), s.hooks.openEnrolment)
+	var (
+		u   string
+		err error
+	)
+	r.run(func() { u, _, err = r.sync.Central() }, func() {
+		switch {
+		case err != nil:
+			state.SetText(r.message(err))
+		case u == "":
+			state.SetText(t("ui.sync.not_enrolled"))
+		default:
+			state.SetText(t("ui.sync.enrolled", "url", u))
+		}
+	})
+	form := widget.NewForm(
+		infoRow(t("field.device"), r.sess.Office.Device),
+		&widget.FormItem{Text: t("ui.admin.enrolment"), Widget: state},
+	)
+	note := widget.NewLabel(t("ui.admin.device_note"))
+	note.Wrapping = fyne.TextWrapWord
+	note.Importance = widget.LowImportance
+	return page(t("ui.admin.device_title"), "", container.NewVBox(form, note, container.NewHBox(s.Enrol)))
+}
+
+// shortcutSave saves the backup settings on their tab (Ctrl+S).
+func (s *AdminScreen) shortcutSave() {
+	if s.st.Tab == TabBackup {
+		s.saveBackup()
+	}
+}

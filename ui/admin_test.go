@@ -1,0 +1,210 @@
+package ui_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2/test"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"bhxhdesk/app"
+	"bhxhdesk/assets"
+	"bhxhdesk/storage"
+	"bhxhdesk/ui"
+	"bhxhdesk/wire"
+)
+
+// backups lists the backup files in a folder.
+func backups(t *testing.T, dir string) []string {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(dir, "bhxh-*.bak"))
+	require.NoError(t, err)
+	return files
+}
+
+// TestBackupSettingsThenRestoreOnANewMachineThenADamagedStore follows the continuity of an
+// office from the desk: the administrator sets the automatic backup (folder, copies, hours) and
+// backs up now; the program's last backup at exit lands beside it; a new machine restores the
+// backup from its first-run screen and signs in to the same dossiers; when that store is later
+// damaged, signing in shows what happened instead of failing, the damaged store is moved aside
+// and the backup restored again.
+func TestBackupSettingsThenRestoreOnANewMachineThenADamagedStore(t *testing.T) {
+	o, c := newOffice(t)
+	setUp(t, o)
+	dos := registerMonthly(t, o, 101)
+	folder := t.TempDir()
+
+	d := openRecordsDesk(t, o, c)
+	d.signIn(t, "admin")
+	d.open(t, ui.PageAdmin)
+	a := d.Admin()
+	a.Show(ui.TabBackup)
+	d.Wait()
+	assert.Equal(t, "7", a.BackupKeep.Text, "the defaults")
+	assert.Equal(t, "4", a.BackupHrs.Text)
+	replace(a.BackupKeep, "0")
+	test.Tap(a.SaveBackup)
+	d.Wait()
+	assert.Equal(t, "Thư mục sao lưu: bắt buộc phải nhập.", a.Msg("backup_dir"))
+	assert.Equal(t, "Số bản giữ lại: phải là số từ 1 đến 100.", a.Msg("backup_keep"))
+	test.Type(a.BackupDir, folder)
+	replace(a.BackupKeep, "3")
+	replace(a.BackupHrs, "2")
+	d.press(t, ui.ShortcutSave)
+	assert.Equal(t, "Đã lưu: sao lưu vào "+folder+", giữ 3 bản, mỗi 2 giờ.", a.Status.Text)
+	dir, keep, every, err := o.BackupSettings()
+	require.NoError(t, err)
+	assert.Equal(t, folder, dir)
+	assert.Equal(t, 3, keep)
+	assert.Equal(t, 2*time.Hour, every)
+	d.shot(t, "admin-backup")
+	test.Tap(a.BackupNow)
+	d.Wait()
+	require.Len(t, backups(t, folder), 1, a.Status.Text)
+	assert.Equal(t, "Đã sao lưu: "+backups(t, folder)[0], a.Status.Text)
+
+	// The automatic backup makes its last copy when the store closes (sign-out, exit).
+	o.RunBackups(context.Background(), nil)
+	time.Sleep(5 * time.Millisecond) // backup names carry the time to the millisecond
+	d.signOut(t)
+	require.Len(t, backups(t, folder), 2, "the last backup at sign-out")
+	file := backups(t, folder)[1]
+
+	// A new machine restores the backup from its first-run screen.
+	ref := assets.MustLoad()
+	cfg := storage.Config{Dir: filepath.Join(t.TempDir(), "bhxh-desk"), KDF: storage.KDF{Time: 1, Memory: 8 * 1024, Threads: 1}, Now: c.now, CacheMB: 16}
+	o2 := wire.NewOffice(cfg, ref)
+	t.Cleanup(func() { assert.NoError(t, o2.Close()) })
+	d2 := openRecordsDesk(t, o2, c)
+	require.NotNil(t, d2.FirstRun())
+	test.Tap(d2.FirstRun().Restore)
+	rs := d2.Restore()
+	require.NotNil(t, rs)
+	test.Tap(rs.Restore)
+	d2.Wait()
+	assert.Equal(t, "Tệp sao lưu: bắt buộc phải nhập.", rs.Msg("backup_file"))
+	d2.file = file
+	test.Tap(rs.Choose)
+	assert.Equal(t, filepath.Base(file), rs.File.Text)
+	test.Type(rs.User, "admin")
+	test.Type(rs.Password, "sai mật khẩu rồi")
+	test.Tap(rs.Restore)
+	d2.Wait()
+	assert.Equal(t, "Sai tên đăng nhập hoặc mật khẩu.", rs.Problem.Text)
+	assert.False(t, storage.Exists(cfg.Dir), "nothing left behind")
+	test.Tap(rs.Choose)
+	test.Type(rs.Password, password)
+	d2.shot(t, "restore")
+	test.Tap(rs.Restore)
+	d2.Wait()
+	require.Nil(t, d2.Restore(), rs.Problem.Text)
+	require.NotNil(t, d2.Login())
+	assert.Equal(t, "admin", d2.Login().User.Text)
+	d2.signIn(t, "canbo")
+	intake, sess, err := o2.Open("canbo", password)
+	require.NoError(t, err)
+	sess.Idle = -1
+	got, err := intake.Dossier(sess, dos.Code)
+	require.NoError(t, err)
+	assert.Equal(t, dos.Form.FullName, got.Form.FullName, "the restored store has the office's dossiers")
+	assert.Equal(t, "K7R", sess.Office.Device, "a restored desk takes a new device code")
+	d2.signOut(t)
+
+	// The store is damaged: the sign-in says so and offers the ways back.
+	manifest := filepath.Join(cfg.Dir, "db", "MANIFEST")
+	require.NoError(t, os.WriteFile(manifest, []byte(strings.Repeat("hỏng", 100)), 0o600))
+	l := d2.Login()
+	test.Type(l.Password, password)
+	test.Tap(l.SignIn)
+	d2.Wait()
+	dm := d2.Damaged()
+	require.NotNil(t, dm, "the damaged store gets its own screen: %s", l.Problem.Text)
+	assert.Contains(t, dm.Explanation.Text, "không bị xóa")
+	d2.shot(t, "damaged")
+	test.Tap(dm.RestoreWay)
+	d2.Wait()
+	matches, err := filepath.Glob(cfg.Dir + ".damaged-*")
+	require.NoError(t, err)
+	require.Len(t, matches, 1, "the damaged store is moved aside, not deleted")
+	assert.FileExists(t, filepath.Join(matches[0], "db", "MANIFEST"))
+	require.NotNil(t, dm.Restore)
+	rs = dm.Restore
+	d2.file = file
+	test.Tap(rs.Choose)
+	rs.Mode.SetSelected(rs.Mode.Options[1])
+	assert.True(t, rs.User.Disabled(), "the recovery secret needs no user name")
+	test.Type(rs.Password, "not the secret")
+	test.Tap(rs.Restore)
+	d2.Wait()
+	assert.NotEmpty(t, rs.Problem.Text, "a wrong recovery secret is refused")
+	rs.Mode.SetSelected(rs.Mode.Options[0])
+	test.Tap(rs.Choose)
+	test.Type(rs.User, "canbo")
+	test.Type(rs.Password, password)
+	test.Tap(rs.Restore)
+	d2.Wait()
+	require.Nil(t, d2.Damaged(), rs.Problem.Text)
+	d2.signIn(t, "canbo")
+	assert.Equal(t, ui.PageHome, d2.Page())
+}
+
+// TestDataProtectionReportAndAccessLog: a supervisor makes the breach report and reads one
+// person's access log, and the lookup itself is logged.
+func TestDataProtectionReportAndAccessLog(t *testing.T) {
+	o, c := newOffice(t)
+	setUp(t, o)
+	dos := registerMonthly(t, o, 111)
+	registerMonthly(t, o, 112)
+	d := openRecordsDesk(t, o, c)
+	d.signIn(t, "truongphong")
+	d.open(t, ui.PagePrivacy)
+	p := d.Privacy()
+	replace(p.Since, "01/01/2026")
+	test.Tap(p.MakeReport)
+	d.Wait()
+	rep := p.Shown()
+	require.NotNil(t, rep, p.Problem.Text)
+	assert.Equal(t, 2, rep.People)
+	assert.Equal(t, 2, rep.Unsynced)
+	assert.True(t, rep.AuditIntact)
+	assert.False(t, p.SaveReport.Disabled())
+	assert.Contains(t, p.Accounts.Text, "motcua · Bộ phận một cửa")
+	assert.Contains(t, p.Accesses.Text, "Tiếp nhận hồ sơ: 2")
+	test.Tap(p.SaveReport)
+	d.Wait()
+	require.Len(t, d.saved, 1)
+	saved, err := os.ReadFile(d.saved[0])
+	require.NoError(t, err)
+	assert.Contains(t, string(saved), `"people": 2`)
+	assert.NotContains(t, string(saved), dos.Form.PersonalID, "no personal number in the report")
+
+	test.Type(p.PersonID, dos.Form.PersonalID)
+	test.Tap(p.Lookup)
+	d.Wait()
+	require.NotEmpty(t, p.Entries())
+	assert.Equal(t, "dossier.create", p.Entries()[0].Action)
+	assert.Equal(t, "motcua", p.Entries()[0].User)
+	d.shot(t, "privacy")
+	priv := o.Privacy()
+	_, sup := d.service(t, "truongphong")
+	log, err := priv.AccessLog(sup, dos.Form.PersonalID)
+	require.NoError(t, err)
+	found := false
+	for _, e := range log {
+		found = found || (e.Action == "audit.access_log" && e.User == "truongphong")
+	}
+	assert.True(t, found, "the lookup on the screen was logged")
+
+	// The help desk does not see the page; the service refuses anyway.
+	d.signOut(t)
+	d.signIn(t, "motcua")
+	assert.Nil(t, d.Nav(ui.PagePrivacy))
+	_, help := d.service(t, "motcua")
+	_, err = o.Privacy().Report(help, time.Time{})
+	assert.Equal(t, app.Forbidden, app.KindOf(err))
+}

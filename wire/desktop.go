@@ -1,0 +1,240 @@
+package wire
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"bhxhdesk/app"
+	"bhxhdesk/app/calendar"
+	"bhxhdesk/assets"
+	"bhxhdesk/pdf"
+	"bhxhdesk/storage"
+)
+
+// activityLead is how many days before the dashboard's window a dossier may have been
+// received and still fall due inside it (5 working days, holidays, re-appointments).
+const activityLead = 20
+
+// Activity returns the dossiers received on or after from−20 days, in every state, for the
+// dashboard's counts and chart: pending ones from the due-date index, as their list rows say
+// them (code, receipt, appointment, state, step: no form, no timeline), closed ones read whole
+// when the day their code carries ({agency}-{yymmdd}-{device}{seq}) is recent. PermView. The
+// dashboard shows counts only, so nothing is written to the audit log.
+func (d *Desk) Activity(sess *app.Session, from calendar.Date) ([]app.Dossier, error) {
+	if err := sess.Require(app.PermView); err != nil {
+		return nil, err
+	}
+	since := from - activityLead
+	var out []app.Dossier
+	err := d.DB.View(func(tx app.Tx) error {
+		pending, err := tx.Due(0, calendar.Date(1<<30), 0)
+		if err != nil {
+			return err
+		}
+		// A pending dossier's list row says all the dashboard needs: no dossier is read.
+		for _, s := range pending {
+			if calendar.DateOf(s.Received.In(calendar.VN)) >= since {
+				out = append(out, app.Dossier{Code: s.Code, Received: s.Received, Due: s.Due, StepDue: s.StepDue, State: s.State,
+					Step: s.Step, Handler: s.Handler})
+			}
+		}
+		var codes []string
+		for _, st := range []app.State{app.StateDone, app.StateRejected} {
+			closed, err := tx.DossiersInState(st)
+			if err != nil {
+				return err
+			}
+			for _, c := range closed {
+				if day, ok := codeDay(c); !ok || day >= since {
+					codes = append(codes, c)
+				}
+			}
+		}
+		for _, c := range codes {
+			dos, ok, err := tx.Dossier(c)
+			if err != nil {
+				return err
+			}
+			if ok && dos.Purged == nil && calendar.DateOf(dos.Received.In(calendar.VN)) >= since {
+				out = append(out, dos)
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// codeDay reads the receipt day a dossier code carries.
+func codeDay(code string) (calendar.Date, bool) {
+	parts := strings.Split(code, "-")
+	if len(parts) != 3 || len(parts[1]) != 6 {
+		return 0, false
+	}
+	n, err := strconv.Atoi(parts[1])
+	if err != nil {
+		return 0, false
+	}
+	return calendar.Of(2000+n/10000, time.Month(n/100%100), n%100), true
+}
+
+// quoteMethods are the methods a printed quote compares, besides the one chosen.
+var quoteMethods = []app.MethodKind{app.Monthly, app.Quarter, app.Half, app.Yearly}
+
+// QuoteData is the printed quote for a request (phiếu báo mức đóng), in lang: the request's
+// income, group and first month, one row per regular method (and the chosen one when it is
+// an ahead or missing-time payment), with the period, the total, the state and local support,
+// what the citizen pays and the last day to pay. A request the rules refuse is their error.
+func QuoteData(ref *assets.Reference, o app.Office, req app.QuoteRequest, lang app.Lang, now time.Time) (pdf.QuoteData, error) {
+	t := func(key string, args ...string) string { return ref.Catalog.T(lang, key, args...) }
+	chosen, err := ref.Rules.Quote(req)
+	if err != nil {
+		return pdf.QuoteData{}, err
+	}
+	q := pdf.QuoteData{Lang: string(lang), Office: pdfOffice(ref, o, lang), Date: now, Title: t("quote.print.title"), Highlight: -1,
+		Signer: t("quote.print.signer")}
+	group := t("group." + string(chosen.Group))
+	q.Facts = [][2]string{
+		{t("field.income"), req.Income.String()},
+		{t("field.support_group"), group},
+		{t("field.start_month"), req.Month.VNString()},
+	}
+	if p, ok := ref.Places.Province(req.Province); ok {
+		q.Facts = append(q.Facts, [2]string{t("field.province"), p.Name})
+	}
+	q.Columns = []string{t("quote.print.col.method"), t("quote.print.col.period"), t("quote.print.col.gross"),
+		t("quote.print.col.support"), t("quote.print.col.payable"), t("quote.print.col.deadline")}
+	methods := []app.Method{}
+	for _, k := range quoteMethods {
+		m, err := app.ParseMethod(string(k))
+		if err != nil {
+			return pdf.QuoteData{}, err
+		}
+		methods = append(methods, m)
+	}
+	if req.Method.Kind == app.Ahead || req.Method.Kind == app.Missing {
+		methods = append(methods, req.Method)
+	}
+	for i, m := range methods {
+		r := req
+		r.Method = m
+		qq, err := ref.Rules.Quote(r)
+		if err != nil {
+			return pdf.QuoteData{}, err
+		}
+		name := t("method." + string(m.Kind))
+		if m.Kind == app.Ahead || m.Kind == app.Missing {
+			name += " (" + t("ui.months", "months", strconv.Itoa(m.Months)) + ")"
+		}
+		support := qq.StateSupport + qq.LocalSupport
+		q.Rows = append(q.Rows, []string{name, qq.FromMonth.VNString() + " – " + qq.ToMonth.VNString(), qq.Gross.String(),
+			support.String(), qq.Payable.String(), qq.Deadline.VNString()})
+		if m == req.Method {
+			q.Highlight = i
+		}
+	}
+	lifetime := ""
+	if caps, ok := ref.Rules.Caps.At(req.Month); ok {
+		lifetime = strconv.Itoa(caps.Value.SupportMonths)
+	}
+	q.Notes = []string{
+		t("quote.print.note_support", "group", group, "share", percentText(chosen.SupportShare),
+			"line", chosen.PovertyLine.String(), "months", strconv.Itoa(chosen.SupportMonths), "cap", lifetime),
+		t("quote.print.note_deadline"),
+		t("quote.print.note_rules", "date", now.In(calendar.VN).Format("02/01/2006")),
+	}
+	for _, w := range chosen.Warnings {
+		q.Notes = append(q.Notes, ref.Catalog.Warning(lang, w))
+	}
+	return q, nil
+}
+
+// percentText formats basis points as a percentage with a decimal comma: 5000 → "50%", 2550 →
+// "25,5%".
+func percentText(r app.Rate) string {
+	whole, frac := int64(r)/100, int64(r)%100
+	if frac == 0 {
+		return strconv.FormatInt(whole, 10) + "%"
+	}
+	return strings.TrimRight(strconv.FormatInt(whole, 10)+","+strconv.FormatInt(100+frac, 10)[1:], "0") + "%"
+}
+
+// pdfOffice is the office as printed, with its place names.
+func pdfOffice(ref *assets.Reference, o app.Office, lang app.Lang) pdf.Office {
+	po := pdf.Office{Agency: o.Name, AgencyCode: o.Agency, Address: o.Address, Phone: o.Phone}
+	if p, ok := ref.Places.Province(o.Province); ok {
+		po.Province = p.Name
+	}
+	if c, ok := ref.Places.CommuneName(o.Province, o.Commune); ok {
+		po.Commune = c
+	}
+	if po.Agency == "" {
+		po.Agency = ref.Catalog.T(lang, "receipt.office_default", "agency", o.Agency)
+	}
+	return po
+}
+
+// WriteQuote prints the quote for a request as PDF to w (see QuoteData).
+func WriteQuote(ref *assets.Reference, o app.Office, req app.QuoteRequest, lang app.Lang, now time.Time, w io.Writer) error {
+	q, err := QuoteData(ref, o, req, lang, now)
+	if err != nil {
+		return err
+	}
+	return pdf.Quote(w, q)
+}
+
+// SetAside moves a damaged store's folder out of the way, to <dir>.damaged-<UTC time> beside
+// it, and returns the new path: nothing is deleted, a specialist may still read it, and the
+// data folder is free for a restore or a re-download.
+func SetAside(dir string, now time.Time) (string, error) {
+	if _, err := os.Stat(dir); err != nil {
+		return "", &app.Error{Kind: app.NotFound, Code: "store_missing", Args: map[string]string{"dir": dir}, Err: err}
+	}
+	to := strings.TrimRight(dir, string(os.PathSeparator)) + ".damaged-" + now.UTC().Format("20060102T150405Z")
+	if err := os.Rename(dir, to); err != nil {
+		return "", &app.Error{Kind: app.Unavailable, Code: "set_aside_failed", Args: map[string]string{"dir": dir}, Err: err}
+	}
+	return to, nil
+}
+
+// Redownload makes a new store for an office whose store was lost or damaged: the first-run
+// set-up with the office's profile and an administrator, the device's enrolment with the
+// centre (URL and token from `centrald enroll`), then everything the centre holds for the office
+// taken back (Sync.Redownload, as `bhxh sync --redownload` does). It returns the open desk, the
+// administrator's session, the new recovery secret and how many records came back. If the
+// centre cannot be reached the new store is removed again, so the officer can retry.
+func Redownload(ctx context.Context, cfg storage.Config, ref *assets.Reference, o app.Office, admin app.User, password, url, token string) (*Desk, *app.Session, string, int, error) {
+	d, secret, err := Init(cfg, ref, o, admin, password)
+	if err != nil {
+		return nil, nil, "", 0, err
+	}
+	undo := func(err error) (*Desk, *app.Session, string, int, error) {
+		_ = d.Close()
+		_ = storage.Remove(cfg.Dir)
+		return nil, nil, "", 0, err
+	}
+	sess, err := d.Intake.Login(admin.Name, password)
+	if err != nil {
+		return undo(err)
+	}
+	if err := d.Sync.SetCentral(sess, url, token); err != nil {
+		return undo(err)
+	}
+	remote, err := d.Client(url, token)
+	if err != nil {
+		return undo(&app.Error{Kind: app.Invalid, Code: "bad_central_url", Field: "central_url", Args: map[string]string{"value": url}, Err: err})
+	}
+	data, err := remote.OfficeState(ctx)
+	if err != nil {
+		return undo(fmt.Errorf("office state: %w", err))
+	}
+	added, err := d.Sync.Redownload(sess, data)
+	if err != nil {
+		return undo(err)
+	}
+	return d, sess, secret, added, nil
+}
