@@ -101,6 +101,8 @@ typed "17/05/1990"
 shot walkin-vi
 keys ctrl+n
 shot register-vi
+keys ctrl+s          # save with fields missing: every problem shows under its field
+shot register-errors-vi
 keys ctrl+3
 shot queue-vi
 keys space
