@@ -46,8 +46,11 @@ lint: setup-build $(BIN)/staticcheck
 	go vet ./...
 	$(BIN)/staticcheck ./...
 
+# Quotes and validation, the PDFs (one cover, 1,000 covers), reading a 10,000-row XLSX, the whole
+# import of it into a store, then the store against SQLite and the desk's responsiveness.
 bench: bench-store bench-desk
-	CGO_ENABLED=0 go test -run '^$$' -bench . -benchmem -count=1 ./app/...
+	CGO_ENABLED=0 go test -run '^$$' -bench . -benchmem -count=1 ./app/... ./pdf/ ./sheet/
+	CGO_ENABLED=0 go test -run '^$$' -bench Import10kXLSX -benchtime 1x -count=1 ./wire/
 
 # The store against SQLite at 100,000 and 1,000,000 dossiers (cmd/storebench, README
 # "Benchmarks"). The data sets are made once (several minutes for a million) and cached in
