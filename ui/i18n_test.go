@@ -1,7 +1,6 @@
 package ui_test
 
 import (
-	"fmt"
 	"regexp"
 	"sort"
 	"strings"
@@ -345,10 +344,7 @@ func referenceData() (out []string) {
 func TestEveryTextOfTheMainScreensComesFromTheCatalogue(t *testing.T) {
 	o, c := newOffice(t)
 	setUp(t, o)
-	var data []string
-	for _, u := range []string{"admin", "motcua", "canbo", "truongphong", "Quản trị", "Lê Thị Mai", "Trần Văn Đức", "Phạm Quốc Hùng"} {
-		data = append(data, u)
-	}
+	data := []string{"admin", "motcua", "canbo", "truongphong", "Quản trị", "Lê Thị Mai", "Trần Văn Đức", "Phạm Quốc Hùng"}
 	data = append(data, testOffice.Name)
 	var dossiers []app.Dossier
 	for seed := uint64(71); seed < 74; seed++ {
@@ -498,5 +494,5 @@ func TestCatalogueCheckCatchesALiteral(t *testing.T) {
 	w := test.NewTempWindow(t, box)
 	w.Resize(fyne.NewSize(800, 600))
 	assert.Equal(t, []string{"(Select one)", cat.T(app.VI, "ui.walkin.print"), "Tổng cộng"}, c.literals(box),
-		fmt.Sprint("only the literals are caught"))
+		"only the literals are caught")
 }

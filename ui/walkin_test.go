@@ -6,7 +6,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
-	"fyne.io/fyne/v2/test"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -52,7 +51,7 @@ func (d *storeDesk) key(t *testing.T, name fyne.KeyName) {
 // tab presses Tab n times.
 func (d *storeDesk) tab(n int) {
 	for range n {
-		test.FocusNext(d.win.Canvas())
+		d.win.Canvas().FocusNext()
 	}
 }
 
@@ -64,7 +63,7 @@ func (d *storeDesk) tabTo(t *testing.T, target fyne.Focusable) {
 		if d.win.Canvas().Focused() == target {
 			return
 		}
-		test.FocusNext(d.win.Canvas())
+		d.win.Canvas().FocusNext()
 	}
 	t.Fatalf("Tab never reached %T", target)
 }

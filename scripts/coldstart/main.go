@@ -61,7 +61,7 @@ func measure(bin, data string, display, runs int) ([]time.Duration, error) {
 	defer os.RemoveAll(fbdir)
 	xvfb := exec.Command("Xvfb", ":"+strconv.Itoa(display), "-screen", "0", "1280x800x24", "-fbdir", fbdir, "-nolisten", "tcp")
 	if err := xvfb.Start(); err != nil {
-		return nil, fmt.Errorf("Xvfb: %w", err)
+		return nil, fmt.Errorf("start Xvfb: %w", err)
 	}
 	defer func() { _ = xvfb.Process.Kill(); _ = xvfb.Wait() }()
 	fb := filepath.Join(fbdir, "Xvfb_screen0")
@@ -70,7 +70,7 @@ func measure(bin, data string, display, runs int) ([]time.Duration, error) {
 			break
 		}
 		if i > 500 {
-			return nil, errors.New("Xvfb made no framebuffer")
+			return nil, errors.New("no framebuffer from Xvfb")
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
