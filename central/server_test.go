@@ -227,3 +227,36 @@ func writeKey(t *testing.T, path string, key *ecdsa.PrivateKey) {
 	require.NoError(t, err)
 	writePEM(t, path, "EC PRIVATE KEY", der)
 }
+
+func TestTheAccountingFeedPostsVouchersWithItsOwnToken(t *testing.T) {
+	s := newServer(t)
+	ctx := context.Background()
+	desk := s.client(t, "01001", "k7")
+	_, feedTok, err := s.svc.Enroll(ctx, "", "ketoan", central.RoleFeed)
+	require.NoError(t, err)
+	feed, err := central.NewClient(central.ClientConfig{BaseURL: s.url, Token: feedTok})
+	require.NoError(t, err)
+
+	res, err := desk.Push(ctx, []app.Op{dossierOp(t, "01001", "01001-260105-K70001", "001190012345", 1)})
+	require.NoError(t, err)
+	require.Equal(t, app.OpApplied, res[0].Status)
+	v := app.VoucherInput{ID: "0195a3c0-0000-7000-8000-0000000000aa", ReceiptNo: "KTTT-1", PersonalID: "001190012345",
+		FullName: "Nguyễn Thị Hồng Ánh", Amount: "264000", PaidOn: "2026-01-06", FromMonth: "2026-01", Months: 1}
+	ids, err := feed.PostVouchers(ctx, []app.VoucherInput{v, v})
+	require.NoError(t, err)
+	assert.Equal(t, []string{v.ID, v.ID}, ids, "the same voucher posted twice is kept once")
+	page, err := desk.Pull(ctx, 0, 100)
+	require.NoError(t, err)
+	var routed int
+	for _, c := range page.Changes {
+		if c.Kind == app.ChangeVoucher && c.Entity == v.ID {
+			routed++
+		}
+	}
+	assert.Equal(t, 1, routed, "the voucher flows to the office that registered the person, once")
+
+	_, err = desk.PostVouchers(ctx, []app.VoucherInput{v})
+	assert.Equal(t, app.Forbidden, app.KindOf(err), "a desk is not the accounting system")
+	_, err = feed.Push(ctx, []app.Op{dossierOp(t, "01001", "01001-260105-K70002", "001190012346", 1)})
+	assert.Equal(t, app.Forbidden, app.KindOf(err), "the accounting system sends no dossiers")
+}
