@@ -569,10 +569,19 @@ func redownload(tx Tx, kind string, raw json.RawMessage, p *Participant, now tim
 		if err := json.Unmarshal(raw, &d); err != nil {
 			return false, err
 		}
-		if _, ok, err := tx.Dossier(d.Code); err != nil || ok {
+		cur, ok, err := tx.Dossier(d.Code)
+		if err != nil {
 			return false, err
 		}
-		return true, tx.PutDossier(&d, nil)
+		if !ok {
+			return true, tx.PutDossier(&d, nil)
+		}
+		// A store restored from an older backup holds an older version of a dossier whose
+		// later events reached the centre: the centre's is the office's latest.
+		if d.Version > cur.Version {
+			return true, tx.PutDossier(&d, &cur)
+		}
+		return false, nil
 	case "voucher":
 		var v Voucher
 		if err := json.Unmarshal(raw, &v); err != nil {
@@ -619,10 +628,18 @@ func redownload(tx Tx, kind string, raw json.RawMessage, p *Participant, now tim
 		if err := json.Unmarshal(raw, &c); err != nil {
 			return false, err
 		}
-		if _, ok, err := tx.Cover(c.PersonalID); err != nil || ok {
+		cur, ok, err := tx.Cover(c.PersonalID)
+		if err != nil {
 			return false, err
 		}
-		return true, tx.PutCover(&c, nil)
+		if !ok {
+			return true, tx.PutCover(&c, nil)
+		}
+		if coverRank(c.Status) > coverRank(cur.Status) {
+			c.Prints = cur.Prints // prints are counted where they happen
+			return true, tx.PutCover(&c, &cur)
+		}
+		return false, nil
 	}
 	return false, nil
 }
@@ -724,4 +741,15 @@ func settingUint(tx Tx, name string) (uint64, error) {
 		return 0, err
 	}
 	return strconv.ParseUint(string(raw), 10, 64)
+}
+
+// coverRank orders the statuses of a cover: created, issued, confirmed.
+func coverRank(s CoverStatus) int {
+	switch s {
+	case CoverIssued:
+		return 1
+	case CoverConfirmed:
+		return 2
+	}
+	return 0
 }

@@ -206,13 +206,15 @@ func TestRestoredDeviceSyncsWithoutDuplicates(t *testing.T) {
 		require.NoError(t, err)
 		return rep
 	}
-	b.register(t, g, 30)
+	early := b.register(t, g, 30)
 	round(b.Desk)
 	b.register(t, g, 20) // pending when the backup is made
 	var file bytes.Buffer
 	_, err = b.DB.Backup(&file)
 	require.NoError(t, err)
 	later := b.register(t, g, 10) // after the backup
+	_, err = b.Intake.Act(b.sess, early[0].Code, app.ActRequest{Action: app.ActAdvance}) // a dossier moves on after the backup
+	require.NoError(t, err)
 	round(b.Desk)
 	want, _, err := svc.Digest(context.Background(), "01001")
 	require.NoError(t, err)
@@ -237,6 +239,15 @@ func TestRestoredDeviceSyncsWithoutDuplicates(t *testing.T) {
 	require.NoError(t, err)
 	_, err = d.Intake.Dossier(sess, later[9].Code)
 	require.NoError(t, err)
+
+	moved, err := d.Intake.Dossier(sess, early[0].Code)
+	require.NoError(t, err)
+	assert.Equal(t, 2, moved.Version, "the centre's later version of a dossier replaced the backup's")
+	_, err = d.Intake.Act(sess, early[0].Code, app.ActRequest{Action: app.ActAdvance})
+	require.NoError(t, err)
+	rep = round(d)
+	assert.Equal(t, 1, rep.Applied, "its next step pushes without a conflict")
+	assert.Zero(t, rep.Conflicts)
 
 	// Carrying on: the new device code keeps dossier codes unique.
 	res, err := d.Intake.Register(sess, app.RegisterRequest{Form: g.Form(), NotDuplicate: true})
