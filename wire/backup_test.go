@@ -212,7 +212,7 @@ func TestRestoredDeviceSyncsWithoutDuplicates(t *testing.T) {
 	var file bytes.Buffer
 	_, err = b.DB.Backup(&file)
 	require.NoError(t, err)
-	later := b.register(t, g, 10) // after the backup
+	later := b.register(t, g, 10)                                                        // after the backup
 	_, err = b.Intake.Act(b.sess, early[0].Code, app.ActRequest{Action: app.ActAdvance}) // a dossier moves on after the backup
 	require.NoError(t, err)
 	round(b.Desk)
