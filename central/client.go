@@ -2,10 +2,11 @@ package central
 
 import (
 	"bytes"
-	"compress/gzip"
 	"context"
+	"crypto/sha256"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -14,21 +15,38 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	gosync "sync"
+	"sync/atomic"
 	"time"
 
 	"bhxhdesk/app"
 )
 
-// Client is the desk's side of the protocol. It compresses request bodies, keeps connections
-// warm between rounds, and classifies failures: anything the network or an overloaded server
-// can cause is app.Unavailable (try again later); a refused token is Forbidden; a request the
-// server found malformed is Invalid.
+// Client is the desk's side of the protocol. It compresses request bodies (zstd once the
+// server has said it accepts it, gzip until then), keeps connections warm between rounds, and
+// classifies failures: anything the network or an overloaded server can cause is
+// app.Unavailable (try again later); a refused token is Forbidden; a request the server found
+// malformed is Invalid.
 type Client struct {
 	BaseURL string
 	Token   string
 	HTTP    *http.Client
 	// Stats, when set, counts round trips and bytes on the wire (benchmarks, the sync screen).
 	Stats *Stats
+
+	// peer is what was learnt about the server (shared by the clients of one base URL).
+	peer *peer
+}
+
+// peer is what clients know about one server.
+type peer struct {
+	// zstd is set once the server has announced (Accept-Encoding in an answer, RFC 7694) that
+	// it takes zstd request bodies.
+	zstd atomic.Bool
+	// cols is set once the server has announced that it takes x-jsoncols before zstd.
+	cols atomic.Bool
+	// compact is set once the server has announced FeatureCompact (Sync-Features).
+	compact atomic.Bool
 }
 
 // Stats counts what a client sent and received.
@@ -62,7 +80,9 @@ func NewClient(cfg ClientConfig) (*Client, error) {
 	if cfg.Timeout == 0 {
 		cfg.Timeout = 2 * time.Minute
 	}
-	tc := &tls.Config{MinVersion: tls.VersionTLS13}
+	// Session tickets the centre issues let a new connection resume (TLS 1.3 PSK with a fresh
+	// key exchange): no certificates cross the link again, a smaller and less loss-prone flight.
+	tc := &tls.Config{MinVersion: tls.VersionTLS13, ClientSessionCache: tls.NewLRUClientSessionCache(8)}
 	if cfg.CAFile != "" {
 		pem, err := os.ReadFile(cfg.CAFile)
 		if err != nil {
@@ -80,11 +100,50 @@ func NewClient(cfg ClientConfig) (*Client, error) {
 		}
 		tc.Certificates = []tls.Certificate{cert}
 	}
-	tr := http.DefaultTransport.(*http.Transport).Clone()
-	tr.TLSClientConfig = tc
-	tr.MaxIdleConnsPerHost = 2
-	tr.IdleConnTimeout = 5 * time.Minute
-	return &Client{BaseURL: u.String(), Token: cfg.Token, HTTP: &http.Client{Transport: tr, Timeout: cfg.Timeout}}, nil
+	tr, p := shared(u.String(), tc, cfg)
+	return &Client{BaseURL: u.String(), Token: cfg.Token, HTTP: &http.Client{Transport: tr, Timeout: cfg.Timeout}, peer: p}, nil
+}
+
+// Clients with the same TLS settings share one transport, and clients of one server share what
+// was learnt about it: the desk builds a client for each round (it reads the enrolment then),
+// and a connection opened by one round must serve the next — on a 300 ms link a new connection
+// costs two round trips (TCP, then TLS 1.3) before the first byte of the sync.
+var (
+	sharedMu   gosync.Mutex
+	transports = map[string]*http.Transport{}
+	peers      = map[string]*peer{}
+)
+
+// idleTimeout is how long an unused connection is kept: longer than the engine's interval
+// between rounds (2 minutes), shorter than the server's (Serve), so the client never picks a
+// connection the server is closing.
+const idleTimeout = 5 * time.Minute
+
+func shared(base string, tc *tls.Config, cfg ClientConfig) (*http.Transport, *peer) {
+	h := sha256.New()
+	for _, f := range []string{cfg.CAFile, cfg.CertFile, cfg.KeyFile} {
+		b, _ := os.ReadFile(f) // already read above; a file changed since gives a new transport
+		fmt.Fprintf(h, "%s\x00%x\x00", f, sha256.Sum256(b))
+	}
+	key := hex.EncodeToString(h.Sum(nil))
+	sharedMu.Lock()
+	defer sharedMu.Unlock()
+	tr := transports[key]
+	if tr == nil {
+		tr = http.DefaultTransport.(*http.Transport).Clone()
+		tr.TLSClientConfig = tc
+		tr.MaxIdleConnsPerHost = 2
+		tr.IdleConnTimeout = idleTimeout
+		// The client decompresses answers itself (gzip or zstd) and counts their bytes.
+		tr.DisableCompression = true
+		transports[key] = tr
+	}
+	p := peers[base]
+	if p == nil {
+		p = &peer{}
+		peers[base] = p
+	}
+	return tr, p
 }
 
 func isLoopbackHost(h string) bool {
@@ -98,8 +157,20 @@ func (c *Client) Sync(ctx context.Context, ops []app.Op, cursor uint64, limit in
 		ops = []app.Op{}
 	}
 	var res SyncResponse
-	if err := c.do(ctx, http.MethodPost, PathSync, SyncRequest{Ops: ops, Cursor: cursor, Limit: limit}, &res); err != nil {
+	compact := len(ops) > 0 && c.peer != nil && c.peer.compact.Load()
+	if err := c.do(ctx, http.MethodPost, PathSync, SyncRequest{Ops: wireOps(ops), Cursor: cursor, Limit: limit, Compact: compact}, &res); err != nil {
 		return nil, app.Page{}, err
+	}
+	if compact {
+		// Results come in the order of ops without their ids; the digest says they answer
+		// these operations and no others.
+		if res.OpsDigest != OpsDigest(ops) || len(res.Results) != len(ops) {
+			return nil, app.Page{}, &app.Error{Kind: app.Unavailable, Code: "central_bad_answer",
+				Err: fmt.Errorf("compact answer for other operations (%d results for %d)", len(res.Results), len(ops))}
+		}
+		for i := range res.Results {
+			res.Results[i].OpID = ops[i].OpID
+		}
 	}
 	if err := checkResults(ops, res.Results); err != nil {
 		return nil, app.Page{}, err
@@ -131,10 +202,23 @@ func (c *Client) OfficeState(ctx context.Context) (app.OfficeData, error) {
 	return st, c.do(ctx, http.MethodGet, PathState, nil, &st)
 }
 
+// wireOps is what is sent of the operations: all but the desk's creation time, which the
+// centre does not use (DESIGN §3 lists an operation's fields; its time is in the HLC and the
+// UUIDv7) and which costs 4 bytes an operation once compressed. A zero time compresses to
+// nothing and every server version reads it.
+func wireOps(ops []app.Op) []app.Op {
+	out := make([]app.Op, len(ops))
+	for i, op := range ops {
+		op.Created = time.Time{}
+		out[i] = op
+	}
+	return out
+}
+
 // Push sends a batch of operations.
 func (c *Client) Push(ctx context.Context, ops []app.Op) ([]app.OpResult, error) {
 	var res PushResponse
-	if err := c.do(ctx, http.MethodPost, PathPush, PushRequest{Ops: ops}, &res); err != nil {
+	if err := c.do(ctx, http.MethodPost, PathPush, PushRequest{Ops: wireOps(ops)}, &res); err != nil {
 		return nil, err
 	}
 	return res.Results, checkResults(ops, res.Results)
@@ -183,31 +267,42 @@ func checkResults(ops []app.Op, results []app.OpResult) error {
 	return nil
 }
 
+// acceptEncodings is what the client reads in answers.
+const acceptEncodings = "x-jsoncols, zstd, gzip"
+
 // do sends one request and decodes the JSON answer into out (when not nil).
 func (c *Client) do(ctx context.Context, method, path string, in, out any) error {
 	var body io.Reader
 	var sent int64
+	encoding := codingGzip
+	if c.peer != nil && c.peer.zstd.Load() {
+		encoding = codingZstd
+		if c.peer.cols.Load() {
+			encoding = codingColsZstd
+		}
+	}
 	if in != nil {
-		var buf bytes.Buffer
-		zw := gzip.NewWriter(&buf)
-		if err := json.NewEncoder(zw).Encode(in); err != nil {
+		raw, err := json.Marshal(in)
+		if err != nil {
 			return err
 		}
-		if err := zw.Close(); err != nil {
+		z, err := compress(encoding, raw)
+		if err != nil {
 			return err
 		}
-		sent = int64(buf.Len())
-		body = &buf
+		sent = int64(len(z))
+		body = bytes.NewReader(z)
 	}
 	req, err := http.NewRequestWithContext(ctx, method, c.BaseURL+path, body)
 	if err != nil {
 		return err
 	}
 	req.Header.Set("Authorization", "Bearer "+c.Token)
-	req.Header.Set("Accept-Encoding", "gzip")
+	req.Header.Set("Accept-Encoding", acceptEncodings)
+	req.Header.Set("User-Agent", "") // not sent: a few bytes less in every request
 	if in != nil {
 		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("Content-Encoding", "gzip")
+		req.Header.Set("Content-Encoding", encoding)
 	}
 	if c.Stats != nil {
 		c.Stats.RoundTrips++
@@ -218,17 +313,15 @@ func (c *Client) do(ctx context.Context, method, path string, in, out any) error
 		return &app.Error{Kind: app.Unavailable, Code: "central_unreachable", Err: err}
 	}
 	defer resp.Body.Close()
-	counter := &countingReader{r: resp.Body}
-	var rd io.Reader = counter
-	if resp.Header.Get("Content-Encoding") == "gzip" {
-		zr, err := gzip.NewReader(counter)
-		if err != nil {
-			return &app.Error{Kind: app.Unavailable, Code: "central_bad_answer", Err: err}
-		}
-		defer zr.Close()
-		rd = zr
+	if announced := resp.Header.Get("Accept-Encoding"); c.peer != nil && announced != "" {
+		c.peer.zstd.Store(acceptsEncoding(announced, codingZstd))
+		c.peer.cols.Store(acceptsEncoding(announced, codingCols))
 	}
-	data, err := io.ReadAll(io.LimitReader(rd, maxBody))
+	if c.peer != nil && acceptsEncoding(resp.Header.Get("Sync-Features"), FeatureCompact) {
+		c.peer.compact.Store(true)
+	}
+	counter := &countingReader{r: resp.Body}
+	data, err := decompress(resp.Header.Get("Content-Encoding"), counter, maxBody)
 	if c.Stats != nil {
 		c.Stats.BytesIn += counter.n + 150
 	}
@@ -238,6 +331,13 @@ func (c *Client) do(ctx context.Context, method, path string, in, out any) error
 		return &app.Error{Kind: app.Unavailable, Code: "central_bad_answer", Err: err}
 	}
 	if resp.StatusCode != http.StatusOK {
+		if c.peer != nil && (resp.StatusCode == http.StatusBadRequest || resp.StatusCode == http.StatusUnsupportedMediaType) {
+			// A server that refuses the body may have been replaced by an older one: go back
+			// to what every server takes until it announces more again.
+			c.peer.zstd.Store(false)
+			c.peer.cols.Store(false)
+			c.peer.compact.Store(false)
+		}
 		var eb ErrorBody
 		_ = json.Unmarshal(data, &eb)
 		kind := app.Unavailable
@@ -261,6 +361,38 @@ func (c *Client) do(ctx context.Context, method, path string, in, out any) error
 		return &app.Error{Kind: app.Unavailable, Code: "central_bad_answer", Err: err}
 	}
 	return nil
+}
+
+// errTooLarge is a body past the limit once decompressed.
+var errTooLarge = fmt.Errorf("body larger than %d bytes", maxBody)
+
+func readLimited(r io.Reader, limit int64) ([]byte, error) {
+	data, err := io.ReadAll(io.LimitReader(r, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > limit {
+		return nil, errTooLarge
+	}
+	return data, nil
+}
+
+// acceptsEncoding reports whether an Accept-Encoding value lists coding with a non-zero
+// quality.
+func acceptsEncoding(header, coding string) bool {
+	for _, part := range strings.Split(header, ",") {
+		name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if !strings.EqualFold(strings.TrimSpace(name), coding) {
+			continue
+		}
+		if q, ok := strings.CutPrefix(strings.ReplaceAll(params, " ", ""), "q="); ok {
+			if v, err := strconv.ParseFloat(q, 64); err == nil && v == 0 {
+				return false
+			}
+		}
+		return true
+	}
+	return false
 }
 
 type countingReader struct {

@@ -2,15 +2,16 @@ package central
 
 import (
 	"bufio"
-	"compress/gzip"
+	"bytes"
 	"context"
+	"crypto/sha256"
 	"crypto/subtle"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -52,6 +53,10 @@ type SyncRequest struct {
 	Ops    []app.Op `json:"ops"`
 	Cursor uint64   `json:"cursor"`
 	Limit  int      `json:"limit,omitempty"`
+	// Compact asks for results without their operation ids (FeatureCompact): they come in
+	// the order of Ops, and OpsDigest proves which operations they answer. The ids are random
+	// (UUIDv7): echoing a thousand of them costs 17 kB, half a second at 256 kbit/s.
+	Compact bool `json:"compact,omitempty"`
 }
 
 // SyncResponse carries the push results and a page of changes.
@@ -59,6 +64,22 @@ type SyncResponse struct {
 	Results    []app.OpResult `json:"results"`
 	Page       app.Page       `json:"page"`
 	ServerTime time.Time      `json:"server_time"`
+	// OpsDigest answers a compact request: OpsDigest(the request's operations).
+	OpsDigest string `json:"ops_digest,omitempty"`
+}
+
+// FeatureCompact is announced in the Sync-Features header of answers (to clients that do not
+// use the features yet, like Accept-Encoding) by servers that take SyncRequest.Compact.
+const FeatureCompact = "compact-results"
+
+// OpsDigest is the digest of a batch's operation ids, in order.
+func OpsDigest(ops []app.Op) string {
+	h := sha256.New()
+	for _, op := range ops {
+		h.Write([]byte(op.OpID))
+		h.Write([]byte{'\n'})
+	}
+	return hex.EncodeToString(h.Sum(nil)[:16])
 }
 
 // ErrorBody is every error answer: a code and the message in both languages.
@@ -83,8 +104,6 @@ type Server struct {
 	// app.NewLogHandler: it masks personal numbers.
 	Log *slog.Logger
 }
-
-type ctxKey struct{}
 
 // Handler routes the protocol.
 func (s *Server) Handler() http.Handler {
@@ -160,18 +179,21 @@ func (s *Server) auth(role string, h func(http.ResponseWriter, *http.Request, De
 	})
 }
 
-// decode reads a JSON body, gzip-compressed or not, strictly and within maxBody.
+// decode reads a JSON body — plain, gzip- or zstd-compressed — strictly and within maxBody
+// (compressed and decompressed).
 func decode(r *http.Request, v any) error {
-	var body io.Reader = http.MaxBytesReader(nil, r.Body, maxBody)
-	if strings.EqualFold(r.Header.Get("Content-Encoding"), "gzip") {
-		zr, err := gzip.NewReader(body)
-		if err != nil {
-			return &app.Error{Kind: app.Invalid, Code: "bad_body", Err: err}
+	data, err := decompress(r.Header.Get("Content-Encoding"), http.MaxBytesReader(nil, r.Body, maxBody), maxBody)
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return err
 		}
-		defer zr.Close()
-		body = io.LimitReader(zr, maxBody+1)
+		if errors.Is(err, errTooLarge) {
+			return &app.Error{Kind: app.Invalid, Code: "bad_body", Err: &http.MaxBytesError{Limit: maxBody}}
+		}
+		return &app.Error{Kind: app.Invalid, Code: "bad_body", Err: err}
 	}
-	dec := json.NewDecoder(body)
+	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		return &app.Error{Kind: app.Invalid, Code: "bad_body", Err: err}
@@ -191,9 +213,15 @@ func (s *Server) sync(w http.ResponseWriter, r *http.Request, dev Device) {
 	res := SyncResponse{Results: []app.OpResult{}}
 	if len(req.Ops) > 0 {
 		var err error
-		if res.Results, err = s.Service.Push(r.Context(), dev, req.Ops); err != nil {
+		if res.Results, err = s.pushOps(r.Context(), dev, req.Ops); err != nil {
 			s.fail(w, r, err)
 			return
+		}
+		if req.Compact {
+			for i := range res.Results {
+				res.Results[i].OpID = ""
+			}
+			res.OpsDigest = OpsDigest(req.Ops)
 		}
 	}
 	page, err := s.Service.Pull(r.Context(), dev, req.Cursor, req.Limit)
@@ -211,12 +239,36 @@ func (s *Server) push(w http.ResponseWriter, r *http.Request, dev Device) {
 		s.fail(w, r, err)
 		return
 	}
-	results, err := s.Service.Push(r.Context(), dev, req.Ops)
+	results, err := s.pushOps(r.Context(), dev, req.Ops)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	writeJSON(w, r, http.StatusOK, PushResponse{Results: results, ServerTime: time.Now().UTC()})
+}
+
+// pushChunk is the most operations applied in one store transaction. A request may carry up to
+// maxBatch (1,000); applying them 250 at a time keeps each transaction short. With the Badger
+// store a transaction's cost grows faster than its size (each read in it scans its pending
+// writes): 1,000 dossiers in one took 0.5–1 s, in four 0.15 s — time the desk's link sits idle.
+// Order is kept and each chunk is applied exactly once, so when a chunk fails after others
+// committed, the error answer makes the desk send the batch again and the committed ones come
+// back as duplicates.
+const pushChunk = 250
+
+func (s *Server) pushOps(ctx context.Context, dev Device, ops []app.Op) ([]app.OpResult, error) {
+	if len(ops) > maxBatch {
+		return s.Service.Push(ctx, dev, ops) // refused whole: batch_too_big
+	}
+	results := make([]app.OpResult, 0, len(ops))
+	for i := 0; i < len(ops); i += pushChunk {
+		r, err := s.Service.Push(ctx, dev, ops[i:min(i+pushChunk, len(ops))])
+		if err != nil {
+			return nil, err
+		}
+		results = append(results, r...)
+	}
+	return results, nil
 }
 
 func (s *Server) pull(w http.ResponseWriter, r *http.Request, dev Device) {
@@ -366,20 +418,34 @@ func codeOf(err error) string {
 	return "internal"
 }
 
-// writeJSON answers with JSON, gzip-compressed when the client accepts it.
+// requestEncodings is what the server takes as Content-Encoding of a request body. It is
+// announced (RFC 7694: Accept-Encoding in an answer) to clients that do not use the best of
+// them yet.
+const requestEncodings = "x-jsoncols, zstd, gzip"
+
+// writeJSON answers with JSON, compressed with zstd or gzip when the client accepts it.
 func writeJSON(w http.ResponseWriter, r *http.Request, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
-	var out io.Writer = w
-	if strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
-		w.Header().Set("Content-Encoding", "gzip")
-		zw := gzip.NewWriter(w)
-		defer zw.Close()
-		out = zw
+	if strings.Join(codings(r.Header.Get("Content-Encoding")), ", ") != codingColsZstd {
+		w.Header().Set("Accept-Encoding", requestEncodings)
+		w.Header().Set("Sync-Features", FeatureCompact)
 	}
-	w.WriteHeader(status)
-	enc := json.NewEncoder(out)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
-	_ = enc.Encode(v)
+	if err := enc.Encode(v); err != nil {
+		status, buf = http.StatusInternalServerError, *bytes.NewBufferString(`{"error":"internal"}` + "\n")
+	}
+	body := buf.Bytes()
+	if coding := bestCoding(r.Header.Get("Accept-Encoding")); coding != "" {
+		if z, err := compress(coding, body); err == nil {
+			w.Header().Set("Content-Encoding", coding)
+			body = z
+		}
+	}
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
 }
 
 // ListenConfig says how the server listens.
@@ -430,8 +496,11 @@ func Listen(cfg ListenConfig) (net.Listener, error) {
 
 // Serve runs the HTTP server on ln until ctx ends, then shuts down gracefully.
 func Serve(ctx context.Context, ln net.Listener, h http.Handler) error {
+	// An idle connection is kept longer than the desks keep theirs (idleTimeout), which is
+	// longer than the engine's interval between rounds: a desk's next round finds its
+	// connection open, and the desk always gives up a connection before the server does.
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 5 * time.Minute, WriteTimeout: 5 * time.Minute,
-		IdleTimeout: 2 * time.Minute}
+		IdleTimeout: 2 * idleTimeout}
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()
 	select {

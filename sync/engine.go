@@ -86,9 +86,14 @@ type Engine struct {
 	Remote func() (Remote, error)
 	// Interval between rounds when all is well; 2 minutes when zero.
 	Interval time.Duration
-	// Batch is the most operations pushed per round trip; 200 when zero.
+	// Batch is the most operations pushed per round trip; 1000 when zero (the most the centre
+	// takes in one request: 1,000 dossiers are about 110 kB compressed, 4 s at 256 kbit/s).
+	// Each round trip costs a full RTT with the link idle, so on a slow, distant link fewer,
+	// larger batches are faster. After a push fails for a transient reason the next one is half
+	// as large (down to minBatch), and it doubles back after each success: a link that drops
+	// long requests still makes progress, and a crash re-sends at most one batch.
 	Batch int
-	// PageSize is the most changes pulled per round trip; 500 when zero.
+	// PageSize is the most changes pulled per round trip; 1000 when zero (the centre's most).
 	PageSize int
 	// MinBackoff and MaxBackoff bound the wait after a failure (doubling, with full jitter);
 	// 5 s and 5 min when zero.
@@ -108,6 +113,7 @@ type Engine struct {
 
 	mu     gosync.Mutex
 	status Status
+	batch  int // the size of the next push (guarded by round)
 	kick   chan struct{}
 	once   gosync.Once
 	round  gosync.Mutex // one round at a time (Run and a manual Round)
@@ -120,10 +126,11 @@ func (e *Engine) init() {
 			e.Interval = 2 * time.Minute
 		}
 		if e.Batch == 0 {
-			e.Batch = 200
+			e.Batch = 1000
 		}
+		e.batch = e.Batch
 		if e.PageSize == 0 {
-			e.PageSize = 500
+			e.PageSize = 1000
 		}
 		if e.MinBackoff == 0 {
 			e.MinBackoff = 5 * time.Second
@@ -272,9 +279,15 @@ func (e *Engine) round1(ctx context.Context, rep *Report) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		ops, err := e.Local.Outbox(e.Batch)
+		// One more than the batch tells whether another batch follows, so a round whose last
+		// batch is exactly full does not need an empty round trip to find out.
+		ops, err := e.Local.Outbox(e.batch + 1)
 		if err != nil {
 			return err
+		}
+		more := len(ops) > e.batch
+		if more {
+			ops = ops[:e.batch]
 		}
 		cursor, err := e.Local.Cursor()
 		if err != nil {
@@ -282,8 +295,12 @@ func (e *Engine) round1(ctx context.Context, rep *Report) error {
 		}
 		results, page, err := remote.Sync(ctx, ops, cursor, e.PageSize)
 		if err != nil {
+			if len(ops) > 1 && app.KindOf(err) == app.Unavailable {
+				e.batch = max(min(minBatch, e.Batch), e.batch/2)
+			}
 			return err
 		}
+		e.batch = min(e.Batch, e.batch*2)
 		rep.Batches++
 		if len(ops) > 0 {
 			if err := e.Local.Acknowledge(ops, results); err != nil {
@@ -307,7 +324,7 @@ func (e *Engine) round1(ctx context.Context, rep *Report) error {
 			return err
 		}
 		rep.Pulled += len(page.Changes)
-		if len(ops) < e.Batch && !page.More {
+		if !more && !page.More {
 			return nil
 		}
 	}
@@ -394,6 +411,9 @@ func netSignature() string {
 	sort.Strings(parts)
 	return strings.Join(parts, ",")
 }
+
+// minBatch is the smallest push the engine shrinks to after failures.
+const minBatch = 10
 
 // ErrNotEnrolled is returned by a Remote func when the desk has no central URL or token.
 var ErrNotEnrolled = &app.Error{Kind: app.Unavailable, Code: "not_enrolled"}

@@ -1,0 +1,229 @@
+package central_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	gosync "sync"
+	"sync/atomic"
+	"testing"
+
+	"github.com/klauspost/compress/zstd"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"bhxhdesk/app"
+	"bhxhdesk/central"
+	"bhxhdesk/internal/jsoncols"
+)
+
+// exchange is one request as the recording server saw it.
+type exchange struct {
+	path, requestEncoding, answerEncoding string
+	answer                                []byte // as sent, compressed
+}
+
+// recordingServer is the reference server on loopback behind a recorder of every exchange and
+// of the connections clients opened.
+type recordingServer struct {
+	svc   *central.Service
+	url   string
+	mu    gosync.Mutex
+	log   []exchange
+	conns int
+}
+
+func newRecordingServer(t *testing.T, wrap func(http.Handler) http.Handler) *recordingServer {
+	t.Helper()
+	store, err := central.OpenBadger(t.TempDir(), "")
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = store.Close() })
+	rs := &recordingServer{svc: &central.Service{Store: store}}
+	var h http.Handler = (&central.Server{Service: rs.svc, Catalog: ref.Catalog}).Handler()
+	if wrap != nil {
+		h = wrap(h)
+	}
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, r)
+		rs.mu.Lock()
+		rs.log = append(rs.log, exchange{path: r.URL.Path, requestEncoding: r.Header.Get("Content-Encoding"),
+			answerEncoding: rec.Header().Get("Content-Encoding"), answer: rec.Body.Bytes()})
+		rs.mu.Unlock()
+		for k, v := range rec.Header() {
+			w.Header()[k] = v
+		}
+		w.WriteHeader(rec.Code)
+		_, _ = w.Write(rec.Body.Bytes())
+	}))
+	srv.Config.ConnState = func(_ net.Conn, st http.ConnState) {
+		if st == http.StateNew {
+			rs.mu.Lock()
+			rs.conns++
+			rs.mu.Unlock()
+		}
+	}
+	srv.Start()
+	t.Cleanup(srv.Close)
+	rs.url = srv.URL
+	return rs
+}
+
+func (rs *recordingServer) client(t *testing.T, office, device string) *central.Client {
+	t.Helper()
+	_, tok, err := rs.svc.Enroll(context.Background(), office, device, central.RoleDesk)
+	require.NoError(t, err)
+	c, err := central.NewClient(central.ClientConfig{BaseURL: rs.url, Token: tok})
+	require.NoError(t, err)
+	return c
+}
+
+func (rs *recordingServer) exchanges() []exchange {
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
+	return append([]exchange(nil), rs.log...)
+}
+
+func ops(t *testing.T, office string, from, n int) []app.Op {
+	t.Helper()
+	var out []app.Op
+	for i := from; i < from+n; i++ {
+		out = append(out, dossierOp(t, office, fmt.Sprintf("%s-260105-K7%04d", office, i), fmt.Sprintf("0011900%05d", i), uint64(i)))
+	}
+	return out
+}
+
+func TestClientSwitchesToZstdAndCompactResultsWhenTheServerAnnouncesThem(t *testing.T) {
+	rs := newRecordingServer(t, nil)
+	c := rs.client(t, "01001", "k7")
+	ctx := context.Background()
+
+	first, second := ops(t, "01001", 1, 3), ops(t, "01001", 4, 3)
+	res, _, err := c.Sync(ctx, first, 0, 100)
+	require.NoError(t, err)
+	res2, _, err := c.Sync(ctx, second, 0, 100)
+	require.NoError(t, err)
+	for i, r := range append(res, res2...) {
+		assert.Equal(t, app.OpApplied, r.Status)
+		assert.Equal(t, append(first, second...)[i].OpID, r.OpID, "result %d is for its operation", i)
+	}
+
+	log := rs.exchanges()
+	require.Len(t, log, 2)
+	assert.Equal(t, "gzip", log[0].requestEncoding, "before the server has said what it takes: gzip, which every server reads")
+	assert.Equal(t, "x-jsoncols, zstd", log[1].requestEncoding, "then zstd after regrouping the values by field")
+	assert.Equal(t, "x-jsoncols, zstd", log[0].answerEncoding, "the client takes such answers from the start")
+	body := answerBody(t, log[1])
+	for _, op := range second {
+		assert.NotContains(t, body, op.OpID, "a compact answer does not echo the operation ids")
+	}
+	assert.Contains(t, body, central.OpsDigest(second))
+	assert.Contains(t, answerBody(t, log[0]), first[0].OpID, "until the client asks for compact results, they carry their ids")
+
+	// Another client of the same server (the desk builds one per round) starts where the first
+	// left off: zstd, compact results, and the connection the first opened.
+	c2, err := central.NewClient(central.ClientConfig{BaseURL: rs.url, Token: c.Token})
+	require.NoError(t, err)
+	_, _, err = c2.Sync(ctx, ops(t, "01001", 7, 1), 0, 100)
+	require.NoError(t, err)
+	log = rs.exchanges()
+	assert.Equal(t, "x-jsoncols, zstd", log[2].requestEncoding)
+	rs.mu.Lock()
+	assert.Equal(t, 1, rs.conns, "one connection for the three requests")
+	rs.mu.Unlock()
+}
+
+// answerBody undoes an answer's codings (x-jsoncols, then zstd) by hand.
+func answerBody(t *testing.T, e exchange) string {
+	t.Helper()
+	require.Equal(t, "x-jsoncols, zstd", e.answerEncoding)
+	dec, err := zstd.NewReader(bytes.NewReader(e.answer))
+	require.NoError(t, err)
+	cols, err := io.ReadAll(dec)
+	require.NoError(t, err)
+	body, err := jsoncols.Decode(cols, 64<<20)
+	require.NoError(t, err)
+	require.True(t, json.Valid(body))
+	return string(body)
+}
+
+func TestClientRefusesACompactAnswerForOtherOperations(t *testing.T) {
+	var tamper atomic.Bool
+	rs := newRecordingServer(t, func(h http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if !tamper.Load() {
+				h.ServeHTTP(w, r)
+				return
+			}
+			// A proxy that answers from a cache: a compact answer with another batch's digest.
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = fmt.Fprint(w, `{"results":[{"op_id":"","status":"applied"}],"page":{"changes":[],"cursor":0},"ops_digest":"00000000000000000000000000000000"}`)
+		})
+	})
+	c := rs.client(t, "01001", "k7")
+	ctx := context.Background()
+	_, _, err := c.Sync(ctx, ops(t, "01001", 1, 1), 0, 100)
+	require.NoError(t, err)
+	tamper.Store(true)
+	_, _, err = c.Sync(ctx, ops(t, "01001", 2, 1), 0, 100)
+	require.Error(t, err)
+	assert.Equal(t, app.Unavailable, app.KindOf(err), "the batch is sent again later")
+}
+
+func TestServerAppliesALargeBatchInOrderInShortTransactions(t *testing.T) {
+	rs := newRecordingServer(t, nil)
+	var mu gosync.Mutex
+	var sizes []int
+	rs.svc.OnPush = func(_ context.Context, _ string, n, _ int) { mu.Lock(); sizes = append(sizes, n); mu.Unlock() }
+	c := rs.client(t, "01001", "k7")
+	batch := ops(t, "01001", 1, 600)
+	res, _, err := c.Sync(context.Background(), batch, 0, 100)
+	require.NoError(t, err)
+	mu.Lock()
+	assert.Equal(t, []int{250, 250, 100}, sizes, "transactions of at most 250 operations")
+	mu.Unlock()
+	require.Len(t, res, 600)
+	for i, r := range res {
+		require.Equal(t, app.OpApplied, r.Status, "operation %d", i)
+		require.Equal(t, batch[i].OpID, r.OpID)
+	}
+	// Sent again (an answer lost on the way): every one is a duplicate, none applied twice.
+	res, _, err = c.Sync(context.Background(), batch, 0, 100)
+	require.NoError(t, err)
+	for _, r := range res {
+		require.Equal(t, app.OpDuplicate, r.Status)
+	}
+}
+
+func TestServerRefusesABodyLargerThanTheLimitOnceDecompressed(t *testing.T) {
+	rs := newRecordingServer(t, nil)
+	_, tok, err := rs.svc.Enroll(context.Background(), "01001", "k7", central.RoleDesk)
+	require.NoError(t, err)
+	enc, err := zstd.NewWriter(nil)
+	require.NoError(t, err)
+	// 65 MB of spaces: valid JSON padding, a few kilobytes compressed.
+	bomb := enc.EncodeAll(append([]byte(`{"ops":[],"cursor":0}`), bytes.Repeat([]byte(" "), 65<<20)...), nil)
+	require.Less(t, len(bomb), 1<<20)
+	req, err := http.NewRequest(http.MethodPost, rs.url+central.PathSync, bytes.NewReader(bomb))
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer "+tok)
+	req.Header.Set("Content-Encoding", "zstd")
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusRequestEntityTooLarge, resp.StatusCode)
+
+	req, err = http.NewRequest(http.MethodPost, rs.url+central.PathSync, bytes.NewReader([]byte("not zstd at all")))
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer "+tok)
+	req.Header.Set("Content-Encoding", "zstd")
+	resp, err = http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusBadRequest, resp.StatusCode, "a body that is not what it says")
+}
