@@ -175,3 +175,8 @@ type AuditReport struct {
 	FirstBroken uint64 `json:"first_broken,omitempty"`
 	Reason      string `json:"reason,omitempty"`
 }
+
+// stamp is a time as a dossier keeps it (received, timeline): Vietnam's time to the second,
+// as the receipt and the timeline show it. Finer digits would only be noise to store and to
+// send over a slow link.
+func stamp(t time.Time) time.Time { return t.Truncate(time.Second).In(calendar.VN) }

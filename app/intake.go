@@ -290,7 +290,7 @@ func (s *Intake) Register(sess *Session, req RegisterRequest) (RegisterResult, e
 	}
 	form := reg.Form()
 	d := Dossier{
-		Office: office.Agency, Form: form, Quote: quote, Received: received.In(calendar.VN),
+		Office: office.Agency, Form: form, Quote: quote, Received: stamp(received),
 		Due: plan.due, StepDue: plan.stepDue, State: StateOpen, Step: wf.Steps[0].ID,
 		Workflow: workflowID(wf), Steps: wf.Steps, Handler: sess.User.Name, Version: 1,
 	}
@@ -340,7 +340,7 @@ func (s *Intake) Register(sess *Session, req RegisterRequest) (RegisterResult, e
 			return Errorf(Unavailable, "dossier_codes_exhausted")
 		}
 		d.Code = fmt.Sprintf("%s-%s-%s%04d", office.Agency, day, office.Device, seq)
-		ev := Event{At: now.In(calendar.VN), User: sess.User.Name, Action: ActReceive, ToStep: d.Step, Due: d.Due}
+		ev := Event{At: stamp(now), User: sess.User.Name, Action: ActReceive, ToStep: d.Step, Due: d.Due}
 		if len(d.NotDuplicateOf) > 0 {
 			ev.Reason = "not_duplicate_of=" + strings.Join(d.NotDuplicateOf, ",")
 		}

@@ -60,7 +60,7 @@ func (s *Intake) Act(sess *Session, code string, req ActRequest) (Dossier, error
 		prev := cur
 		d = cur
 		d.Timeline = append([]Event(nil), cur.Timeline...)
-		ev := Event{At: now.In(calendar.VN), User: sess.User.Name, Action: req.Action, FromStep: cur.Step, Reason: req.Reason}
+		ev := Event{At: stamp(now), User: sess.User.Name, Action: req.Action, FromStep: cur.Step, Reason: req.Reason}
 		if err := s.apply(sess, &d, &ev, req, now); err != nil {
 			return err
 		}

@@ -424,7 +424,7 @@ func (s *Records) credit(tx Tx, v Voucher, st *VoucherState, m match, now time.T
 	}
 	if m.dossier != nil {
 		st.Dossier = m.dossier.Code
-		ev := Event{At: now.In(calendar.VN), User: v.By, Action: ActPayment, Reason: "receipt_no=" + v.ReceiptNo}
+		ev := Event{At: stamp(now), User: v.By, Action: ActPayment, Reason: "receipt_no=" + v.ReceiptNo}
 		return s.dossierEvent(tx, m.dossier, ev, func(d *Dossier) { d.Paid = v.ID }, CompletesPayment, now)
 	}
 	return nil
@@ -696,7 +696,7 @@ func (s *Records) IssueCover(sess *Session, pid string) (BookCover, error) {
 				return err
 			}
 			if ok && d.State != StateRejected {
-				ev := Event{At: now.In(calendar.VN), User: sess.User.Name, Action: ActCover, Reason: "book_no=" + c.BookNo}
+				ev := Event{At: stamp(now), User: sess.User.Name, Action: ActCover, Reason: "book_no=" + c.BookNo}
 				if err := s.dossierEvent(tx, &d, ev, func(d *Dossier) { d.CoverIssued = now }, CompletesCover, now); err != nil {
 					return err
 				}
