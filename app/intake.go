@@ -283,7 +283,13 @@ func (s *Intake) Register(sess *Session, req RegisterRequest) (RegisterResult, e
 	}
 	res.Warnings = quote.Warnings
 	office := sess.Office
-	wf := s.Workflows.For(office.Province)
+	// The office's workflow as stored: an administrator may have adjusted it since this
+	// session began.
+	stored, err := s.office()
+	if err != nil {
+		return res, err
+	}
+	wf := s.Workflows.ForOffice(stored)
 	plan, err := s.plan(office.Province, wf, 0, received)
 	if err != nil {
 		return res, err

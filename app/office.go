@@ -19,6 +19,8 @@ type Office struct {
 	Phone    string    `json:"phone,omitempty"`
 	Device   string    `json:"device"` // two to four upper-case letters or digits
 	Created  time.Time `json:"created"`
+	// Workflow is the office's adjustment of its province's workflow, if any.
+	Workflow *WorkflowAdjustment `json:"workflow,omitempty"`
 }
 
 // Role is what an account may do at the office.
@@ -69,6 +71,7 @@ const (
 	PermCoverPrint      Permission = "cover.print"     // print a cover's confirmation
 	PermResolveConflict Permission = "sync.resolve"    // decide identity reviews and sync conflicts
 	PermSync            Permission = "sync.run"        // start a sync round
+	PermWorkflow        Permission = "admin.workflow"  // adjust the province workflow's days and roles, where allowed
 )
 
 var rolePermissions = map[Role][]Permission{
@@ -77,7 +80,7 @@ var rolePermissions = map[Role][]Permission{
 		PermVoucher, PermVoucherResolve, PermPersonView, PermCoverIssue, PermCoverPrint, PermSync},
 	Supervisor: {PermRegister, PermView, PermReceipt, PermProcess, PermReturn, PermReject, PermReappoint, PermAnyStep, PermAudit,
 		PermVoucher, PermVoucherResolve, PermPersonView, PermCoverIssue, PermCoverPrint, PermResolveConflict, PermSync},
-	Admin: {PermView, PermManageUsers, PermAudit, PermSync},
+	Admin: {PermView, PermManageUsers, PermAudit, PermSync, PermWorkflow},
 }
 
 // Can reports whether the role holds the permission.

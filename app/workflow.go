@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"sort"
 	"strings"
+	"time"
 )
 
 // Step is one stage of a province's intake process (quy trình tiếp nhận và giải quyết hồ sơ):
@@ -42,7 +43,55 @@ type Workflow struct {
 	Province string `json:"province"` // "" for the default
 	Version  string `json:"version"`
 	Source   string `json:"source"`
-	Steps    []Step `json:"steps"`
+	// OfficeMayAdjust says the province lets an office's administrator set each step's days
+	// and responsible role (điều chỉnh thời hạn, bộ phận của từng bước), keeping the steps, their
+	// order and a total no longer than the province's.
+	OfficeMayAdjust bool   `json:"office_may_adjust,omitempty"`
+	Steps           []Step `json:"steps"`
+	// Adjustment is the office's adjustment this workflow carries (ForOffice), nil for the
+	// province's own.
+	Adjustment *WorkflowAdjustment `json:"-"`
+}
+
+// WorkflowAdjustment is an office's own split of its province's workflow: new days or roles
+// for some steps, made by an administrator for the version of the province's workflow named in
+// Base. A new version from the province sets it aside until an administrator adjusts again.
+type WorkflowAdjustment struct {
+	Base   string          `json:"base"` // the province workflow's id, e.g. "default@2025-07-01"
+	Days   map[string]int  `json:"days,omitempty"`
+	Roles  map[string]Role `json:"roles,omitempty"`
+	Reason string          `json:"reason"` // e.g. the office's decision that sets the split
+	By     string          `json:"by"`
+	At     time.Time       `json:"at"`
+}
+
+// ForOffice is the workflow an office works by: its province's, with the office's adjustment
+// applied when the province allows one and it was made for the province's current version.
+func (ws *Workflows) ForOffice(o Office) *Workflow {
+	base := ws.For(o.Province)
+	a := o.Workflow
+	if a == nil || !base.OfficeMayAdjust || a.Base != workflowID(base) {
+		return base
+	}
+	w := *base
+	w.Steps = append([]Step(nil), base.Steps...)
+	for i, st := range w.Steps {
+		if d, ok := a.Days[st.ID]; ok {
+			w.Steps[i].Days = d
+		}
+		if r, ok := a.Roles[st.ID]; ok {
+			w.Steps[i].Role = r
+		}
+	}
+	w.Version = base.Version + "+" + o.Agency + "." + a.At.UTC().Format("20060102T150405")
+	w.Adjustment = a
+	return &w
+}
+
+// AdjustmentSetAside reports whether the office holds an adjustment that no longer applies
+// (the province published a new version of its workflow, or no longer allows adjusting).
+func (ws *Workflows) AdjustmentSetAside(o Office) bool {
+	return o.Workflow != nil && ws.ForOffice(o).Adjustment == nil
 }
 
 // Days is the total number of working days.

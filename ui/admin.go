@@ -49,7 +49,8 @@ type adminHooks struct {
 // AdminScreen is the settings and administration page (quản trị): for every role the display
 // (language, light or dark, larger text), the office's profile, the province workflow with its
 // deadlines, the rule tables in force with their legal sources and the calendar of the current
-// year, all read-only; for administrators the automatic backup and the device's enrolment.
+// year, read-only but for the workflow's days and roles, which an administrator adjusts where the
+// province allows; for administrators also the automatic backup and the device's enrolment.
 type AdminScreen struct {
 	r     *recSession
 	st    AdminState
@@ -71,6 +72,17 @@ type AdminScreen struct {
 
 	Enrol *widget.Button
 
+	// The workflow's days and roles, step by step, for an administrator where the province
+	// allows adjusting them (nil otherwise).
+	WorkflowDays   []*widget.Select
+	WorkflowRoles  []*widget.Select
+	WorkflowReason *widget.Entry
+	SaveWorkflow   *widget.Button
+	ResetWorkflow  *widget.Button
+	WorkflowStatus *widget.Label
+	wf             *fields
+	wfTab          *container.TabItem
+
 	tabs    map[*container.TabItem]AdminTab
 	content fyne.CanvasObject
 }
@@ -82,10 +94,11 @@ func NewAdminScreen(r *recSession, st AdminState, hooks adminHooks) *AdminScreen
 		s.st.Tab = TabDisplay
 	}
 	t := r.t
+	s.wfTab = s.tab(TabWorkflow, t("ui.admin.tab.workflow"), theme.ListIcon(), s.workflow())
 	items := []*container.TabItem{
 		s.tab(TabDisplay, t("ui.admin.tab.display"), theme.ColorPaletteIcon(), s.display()),
 		s.tab(TabOffice, t("ui.admin.tab.office"), theme.HomeIcon(), s.office()),
-		s.tab(TabWorkflow, t("ui.admin.tab.workflow"), theme.ListIcon(), s.workflow()),
+		s.wfTab,
 		s.tab(TabRules, t("ui.admin.tab.rules"), theme.InfoIcon(), s.rules()),
 		s.tab(TabCalendar, t("ui.admin.tab.calendar"), theme.CalendarIcon(), s.calendar()),
 	}
@@ -237,37 +250,161 @@ func (s *AdminScreen) office() fyne.CanvasObject {
 
 func (s *AdminScreen) workflow() fyne.CanvasObject {
 	t := s.r.t
-	lang := s.r.cfg.Lang
-	wf := s.r.intake.Workflows.For(s.r.sess.Office.Province)
+	r := s.r
+	lang := r.cfg.Lang
+	wfs := r.intake.Workflows
+	wf := wfs.ForOffice(r.sess.Office)
+	base := wfs.For(r.sess.Office.Province)
+	edit := base.OfficeMayAdjust && r.can(app.PermWorkflow)
 	cols := columns{widths: []float32{40, 360, 170, 80, 150}, flex: 1}
 	rows := container.NewVBox(newListHeader(cols, t("ui.admin.col.no"), t("field.step"), t("field.role"), t("ui.admin.col.days"), t("ui.admin.col.completes")))
+	total := widget.NewLabel(t("ui.admin.days", "days", strconv.Itoa(wf.Days())))
+	s.WorkflowDays, s.WorkflowRoles = nil, nil
+	roles := []app.Role{app.Helpdesk, app.Officer, app.Supervisor}
+	roleNames := make([]string, len(roles))
+	for i, ro := range roles {
+		roleNames[i] = t("role." + string(ro))
+	}
+	dayOptions := make([]string, base.Days()+1)
+	for i := range dayOptions {
+		dayOptions[i] = strconv.Itoa(i)
+	}
+	// The total follows the choices as they are made, in red past the province's.
+	updateTotal := func() {
+		sum := 0
+		for _, d := range s.WorkflowDays {
+			n, _ := strconv.Atoi(d.Selected)
+			sum += n
+		}
+		total.SetText(t("ui.admin.days", "days", strconv.Itoa(sum)))
+		total.Importance = widget.MediumImportance
+		if sum > base.Days() || sum == 0 {
+			total.Importance = widget.DangerImportance
+		}
+		total.Refresh()
+		r.touch()
+	}
 	for i, st := range wf.Steps {
-		row := newListRow(cols, 5)
 		completes := ""
 		if st.Completes != "" {
 			completes = t("ui.admin.completes." + st.Completes)
 		}
-		setRow(row, strconv.Itoa(i+1), st.Name(lang), t("role."+string(st.Role)), strconv.Itoa(st.Days), completes)
-		rowLabel(row, 1).Wrapping = fyne.TextWrapWord
-		rowLabel(row, 1).Truncation = fyne.TextTruncateOff
-		rows.Add(row)
+		if !edit {
+			row := newListRow(cols, 5)
+			setRow(row, strconv.Itoa(i+1), st.Name(lang), t("role."+string(st.Role)), strconv.Itoa(st.Days), completes)
+			rowLabel(row, 1).Wrapping = fyne.TextWrapWord
+			rowLabel(row, 1).Truncation = fyne.TextTruncateOff
+			rows.Add(row)
+			continue
+		}
+		days := widget.NewSelect(dayOptions, func(string) { updateTotal() })
+		days.Selected = strconv.Itoa(st.Days)
+		role := widget.NewSelect(roleNames, func(string) { r.touch() })
+		role.Selected = t("role." + string(st.Role))
+		s.WorkflowDays, s.WorkflowRoles = append(s.WorkflowDays, days), append(s.WorkflowRoles, role)
+		name := widget.NewLabel(st.Name(lang))
+		name.Wrapping = fyne.TextWrapWord
+		rows.Add(container.New(cols, widget.NewLabel(strconv.Itoa(i+1)), name, role, days, widget.NewLabel(completes)))
 	}
 	province := t("ui.admin.default_workflow")
 	if wf.Province != "" {
-		if p, ok := s.r.cfg.Places.Province(wf.Province); ok {
+		if p, ok := r.cfg.Places.Province(wf.Province); ok {
 			province = p.Name
 		}
 	}
 	info := widget.NewForm(
 		infoRow(t("ui.admin.workflow_for"), province),
-		infoRow(t("ui.admin.total_days"), t("ui.admin.days", "days", strconv.Itoa(wf.Days()))),
+		&widget.FormItem{Text: t("ui.admin.total_days"), Widget: total},
 		infoRow(t("ui.admin.version"), wf.Version),
 		infoRow(t("ui.admin.source"), wf.Source),
 	)
-	note := widget.NewLabel(t("ui.admin.workflow_note"))
+	if a := wf.Adjustment; a != nil {
+		info.AppendItem(infoRow(t("ui.admin.workflow_adjusted"), t("ui.admin.workflow_adjusted_value", "reason", a.Reason, "user", a.By, "time", vnTime(a.At))))
+	}
+	box := container.NewVBox(info, rows)
+	if wfs.AdjustmentSetAside(r.sess.Office) {
+		warn := widget.NewLabel(t("ui.admin.workflow_set_aside"))
+		warn.Wrapping = fyne.TextWrapWord
+		warn.Importance = widget.WarningImportance
+		box.Add(warn)
+	}
+	noteKey := "ui.admin.workflow_note"
+	switch {
+	case edit:
+		noteKey = "ui.admin.workflow_note_adjust"
+	case base.OfficeMayAdjust:
+		noteKey = "ui.admin.workflow_note_admin"
+	}
+	note := widget.NewLabel(t(noteKey, "days", strconv.Itoa(base.Days())))
 	note.Wrapping = fyne.TextWrapWord
 	note.Importance = widget.LowImportance
-	return page(t("ui.admin.workflow_title"), t("ui.admin.workflow_sub"), container.NewVBox(info, rows, note))
+	box.Add(note)
+	if edit {
+		s.wf = newFields()
+		s.WorkflowReason = widget.NewEntry()
+		s.WorkflowReason.PlaceHolder = t("ui.admin.workflow_reason_placeholder")
+		s.WorkflowReason.OnChanged = func(string) { r.touch() }
+		s.SaveWorkflow = widget.NewButtonWithIcon(t("ui.admin.workflow_save"), theme.DocumentSaveIcon(), func() { s.adjustWorkflow(false) })
+		s.SaveWorkflow.Importance = widget.HighImportance
+		s.ResetWorkflow = widget.NewButtonWithIcon(t("ui.admin.workflow_reset"), theme.HistoryIcon(), func() { s.adjustWorkflow(true) })
+		if wf.Adjustment == nil {
+			s.ResetWorkflow.Disable()
+		}
+		s.WorkflowStatus = statusLabel()
+		box.Add(s.wf.add(newField("reason", t("ui.admin.workflow_reason"), s.WorkflowReason)).object())
+		box.Add(s.wf.General)
+		box.Add(s.WorkflowStatus)
+		box.Add(container.NewHBox(layout.NewSpacer(), s.ResetWorkflow, s.SaveWorkflow))
+	}
+	return page(t("ui.admin.workflow_title"), t("ui.admin.workflow_sub"), box)
+}
+
+// adjustWorkflow saves the days and roles as chosen (or, with reset, goes back to the
+// province's workflow) and shows the tab again from what the store now holds.
+func (s *AdminScreen) adjustWorkflow(reset bool) {
+	if s.SaveWorkflow == nil || s.SaveWorkflow.Disabled() {
+		return
+	}
+	r := s.r
+	base := r.intake.Workflows.For(r.sess.Office.Province)
+	req := app.AdjustWorkflowRequest{Reason: s.WorkflowReason.Text}
+	if !reset {
+		req.Days, req.Roles = map[string]int{}, map[string]app.Role{}
+		for i, st := range base.Steps {
+			if i >= len(s.WorkflowDays) {
+				break
+			}
+			if n, err := strconv.Atoi(s.WorkflowDays[i].Selected); err == nil {
+				req.Days[st.ID] = n
+			}
+			if j := s.WorkflowRoles[i].SelectedIndex(); j >= 0 {
+				req.Roles[st.ID] = []app.Role{app.Helpdesk, app.Officer, app.Supervisor}[j]
+			}
+		}
+	}
+	s.wf.show(r.cfg, nil, nil)
+	setText(s.WorkflowStatus, "")
+	s.SaveWorkflow.Disable()
+	var (
+		wf  *app.Workflow
+		err error
+	)
+	r.run(func() { wf, err = r.intake.AdjustWorkflow(r.sess, req) }, func() {
+		s.SaveWorkflow.Enable()
+		if err != nil {
+			s.wf.show(r.cfg, err, nil)
+			return
+		}
+		if s.wfTab != nil {
+			s.wfTab.Content = s.workflow()
+			s.Tabs.Refresh()
+		}
+		msg := r.t("ui.admin.workflow_saved", "days", strconv.Itoa(wf.Days()))
+		if wf.Adjustment == nil {
+			msg = r.t("ui.admin.workflow_reset_done")
+		}
+		setStatus(s.WorkflowStatus, true, msg)
+	})
 }
 
 // ruleLine is one rule in force: its name, its value, where it comes from and how sure it is.
@@ -506,9 +643,24 @@ func (s *AdminScreen) device() fyne.CanvasObject {
 	return page(t("ui.admin.device_title"), "", container.NewVBox(form, note, container.NewHBox(s.Enrol)))
 }
 
-// shortcutSave saves the backup settings on their tab (Ctrl+S).
+// shortcutSave saves the backup settings or the workflow's adjustment on their tab (Ctrl+S).
 func (s *AdminScreen) shortcutSave() {
-	if s.st.Tab == TabBackup {
+	switch s.st.Tab {
+	case TabBackup:
 		s.saveBackup()
+	case TabWorkflow:
+		s.adjustWorkflow(false)
 	}
+}
+
+// WorkflowMsg is the problem shown under the workflow tab's input key, or with key "" the one
+// that belongs to no input (for tests).
+func (s *AdminScreen) WorkflowMsg(key string) string {
+	if s.wf == nil {
+		return ""
+	}
+	if key == "" {
+		return s.wf.General.Text
+	}
+	return s.wf.Msg(key)
 }

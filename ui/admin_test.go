@@ -208,3 +208,70 @@ func TestDataProtectionReportAndAccessLog(t *testing.T) {
 	_, err = o.Privacy().Report(help, time.Time{})
 	assert.Equal(t, app.Forbidden, app.KindOf(err))
 }
+
+// TestAdministratorAdjustsTheWorkflowWhereTheProvinceAllows: the administrator sets the check
+// step to 1 day and the finance step to 2 on the workflow tab; a total past the province's 5
+// days and a missing basis are refused on the screen; the saved adjustment is what the store
+// holds and what the next registration follows; going back to the province's workflow clears
+// it. An officer sees the workflow without the controls.
+func TestAdministratorAdjustsTheWorkflowWhereTheProvinceAllows(t *testing.T) {
+	o, c := newOffice(t)
+	setUp(t, o)
+	d := openRecordsDesk(t, o, c)
+	d.signIn(t, "canbo")
+	d.open(t, ui.PageAdmin)
+	d.Admin().Show(ui.TabWorkflow)
+	assert.Nil(t, d.Admin().SaveWorkflow, "an officer only reads the workflow")
+	assert.Empty(t, d.Admin().WorkflowDays)
+	d.signOut(t)
+
+	d.signIn(t, "admin")
+	d.open(t, ui.PageAdmin)
+	a := d.Admin()
+	a.Show(ui.TabWorkflow)
+	require.Len(t, a.WorkflowDays, 4)
+	assert.Equal(t, "2", a.WorkflowDays[0].Selected, "the province's days to start with")
+	assert.True(t, a.ResetWorkflow.Disabled(), "nothing to go back from")
+
+	a.WorkflowDays[1].SetSelected("3") // 2 + 3 + 1 + 1 = 7 > 5
+	test.Tap(a.SaveWorkflow)
+	d.Wait()
+	assert.Equal(t, "Lý do: bắt buộc phải nhập.", a.WorkflowMsg("reason"))
+	test.Type(a.WorkflowReason, "Quyết định 12/QĐ-BHXH")
+	d.press(t, ui.ShortcutSave)
+	assert.Equal(t, "Tổng thời hạn 7 ngày làm việc vượt thời hạn của tỉnh (5 ngày).", a.WorkflowMsg(""))
+
+	a.WorkflowDays[0].SetSelected("1")
+	a.WorkflowDays[1].SetSelected("2")
+	a.WorkflowRoles[3].SetSelected(a.WorkflowRoles[3].Options[1]) // the return step to an officer
+	test.Tap(a.SaveWorkflow)
+	d.Wait()
+	a = d.Admin()
+	assert.Equal(t, "Đã lưu. Hồ sơ tiếp nhận từ nay theo thời hạn mới (5 ngày làm việc).", a.WorkflowStatus.Text)
+	assert.Equal(t, "1", a.WorkflowDays[0].Selected, "the tab shows what the store now holds")
+	assert.False(t, a.ResetWorkflow.Disabled())
+	d.shot(t, "admin-workflow")
+
+	intake, help, err := o.Open("motcua", password)
+	require.NoError(t, err)
+	help.Idle = -1
+	wf, err := intake.OfficeWorkflow(help)
+	require.NoError(t, err)
+	require.NotNil(t, wf.Adjustment)
+	assert.Equal(t, map[string]int{"check": 1, "finance": 2}, wf.Adjustment.Days)
+	assert.Equal(t, map[string]app.Role{"return": app.Officer}, wf.Adjustment.Roles)
+	assert.Equal(t, "Quyết định 12/QĐ-BHXH", wf.Adjustment.Reason)
+	dos := registerMonthly(t, o, 31)
+	assert.Equal(t, 1, dos.Steps[0].Days)
+	assert.Equal(t, app.Officer, dos.Steps[3].Role)
+
+	test.Type(a.WorkflowReason, "Trở lại quy trình của tỉnh")
+	test.Tap(a.ResetWorkflow)
+	d.Wait()
+	a = d.Admin()
+	assert.Equal(t, "Đã trở lại quy trình của tỉnh.", a.WorkflowStatus.Text)
+	wf, err = intake.OfficeWorkflow(help)
+	require.NoError(t, err)
+	assert.Nil(t, wf.Adjustment)
+	assert.Equal(t, "2", a.WorkflowDays[0].Selected)
+}

@@ -421,6 +421,10 @@ func TestEveryTextOfTheMainScreensComesFromTheCatalogue(t *testing.T) {
 		d.Show(ui.PageAdmin)
 		d.Admin().Show(ui.TabBackup)
 	})
+	both("workflow adjustment", func() {
+		d.Show(ui.PageAdmin)
+		d.Admin().Show(ui.TabWorkflow)
+	})
 	both("data protection", func() {
 		d.Show(ui.PagePrivacy)
 		d.Wait()
@@ -429,7 +433,7 @@ func TestEveryTextOfTheMainScreensComesFromTheCatalogue(t *testing.T) {
 		d.Privacy().PersonID.SetText(dossiers[0].Form.PersonalID)
 		test.Tap(d.Privacy().Lookup)
 	})
-	assert.Equal(t, 30, screens)
+	assert.Equal(t, 32, screens)
 }
 
 // TestLanguageSwitchChangesEveryLabel switches a main screen to English and back and checks

@@ -54,7 +54,7 @@ func NewQueueScreen(ses *session, st QueueState) *QueueScreen {
 	if st.Kind == "" {
 		st.Kind = app.ListPending
 	}
-	s.steps = ses.intake.Workflows.For(ses.sess.Office.Province).Steps
+	s.steps = ses.intake.Workflows.ForOffice(ses.sess.Office).Steps
 	if st.Step == "" && len(s.steps) > 0 {
 		st.Step = s.steps[0].ID
 	}
@@ -184,7 +184,7 @@ func receivedOn(rows []app.Summary, day calendar.Date) []app.Summary {
 // paymentStep is the step of the office's workflow that waits for the payment voucher ("" when
 // none).
 func paymentStep(ses *session) string {
-	for _, st := range ses.intake.Workflows.For(ses.sess.Office.Province).Steps {
+	for _, st := range ses.intake.Workflows.ForOffice(ses.sess.Office).Steps {
 		if st.Completes == app.CompletesPayment {
 			return st.ID
 		}

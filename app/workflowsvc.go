@@ -1,0 +1,165 @@
+package app
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// AdjustWorkflowRequest sets the office's days and roles for the steps of its province's
+// workflow. Steps not named keep the province's values; an empty request (no days, no roles)
+// goes back to the province's workflow.
+type AdjustWorkflowRequest struct {
+	Days   map[string]int  `json:"days,omitempty"`
+	Roles  map[string]Role `json:"roles,omitempty"`
+	Reason string          `json:"reason"`
+}
+
+// OfficeWorkflow is the workflow the signed-in office works by (its province's, adjusted if the
+// office has done so) and whether the administrator may adjust it.
+func (s *Intake) OfficeWorkflow(sess *Session) (*Workflow, error) {
+	if err := sess.Require(PermView); err != nil {
+		return nil, err
+	}
+	o, err := s.office()
+	if err != nil {
+		return nil, err
+	}
+	return s.Workflows.ForOffice(o), nil
+}
+
+// office reads the office profile as stored (a session's copy may predate an adjustment).
+func (s *Intake) office() (Office, error) {
+	var o Office
+	err := s.Store.View(func(tx Tx) error {
+		var ok bool
+		var err error
+		if o, ok, err = tx.Office(); err == nil && !ok {
+			err = &Error{Kind: Internal, Code: "store_damaged", Err: fmt.Errorf("no office profile")}
+		}
+		return err
+	})
+	return o, err
+}
+
+// AdjustWorkflow records the office's own days and roles for its province's steps, where the
+// province allows it (Workflow.OfficeMayAdjust). The steps, their order and what completes them
+// stay the province's; the total may not pass the province's (the statutory time). Dossiers
+// already received keep the steps they were received with; new ones follow the adjustment.
+// The change and its audit entry are written in one transaction.
+func (s *Intake) AdjustWorkflow(sess *Session, req AdjustWorkflowRequest) (*Workflow, error) {
+	if err := sess.Require(PermWorkflow); err != nil {
+		return nil, err
+	}
+	req.Reason = NormalizeText(req.Reason)
+	if req.Reason == "" {
+		return nil, &Error{Kind: Invalid, Code: "required", Field: "reason"}
+	}
+	var (
+		adjusted *Workflow
+		stored   *WorkflowAdjustment
+	)
+	err := s.Store.Update(func(tx Tx) error {
+		o, ok, err := tx.Office()
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return &Error{Kind: Internal, Code: "store_damaged", Err: fmt.Errorf("no office profile")}
+		}
+		base := s.Workflows.For(o.Province)
+		if !base.OfficeMayAdjust {
+			return Errorf(Forbidden, "workflow_not_adjustable", "province", o.Province)
+		}
+		a, err := checkAdjustment(base, req)
+		if err != nil {
+			return err
+		}
+		now := s.now()
+		detail := "reset"
+		if a != nil {
+			a.Reason, a.By, a.At = req.Reason, sess.User.Name, stamp(now)
+			detail = a.summary()
+		}
+		o.Workflow = a
+		if err := tx.PutOffice(o); err != nil {
+			return err
+		}
+		if err := tx.Audit(AuditEntry{User: sess.User.Name, Action: "workflow.adjust", Entity: o.Agency,
+			Detail: detail + "; " + req.Reason, At: now}); err != nil {
+			return err
+		}
+		adjusted, stored = s.Workflows.ForOffice(o), a
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	sess.Office.Workflow = stored
+	return adjusted, nil
+}
+
+// checkAdjustment validates a request against the province's workflow and returns the
+// adjustment to store: nil when nothing differs from the province's.
+func checkAdjustment(base *Workflow, req AdjustWorkflowRequest) (*WorkflowAdjustment, error) {
+	a := &WorkflowAdjustment{Base: workflowID(base), Days: map[string]int{}, Roles: map[string]Role{}}
+	total := 0
+	for _, st := range base.Steps {
+		days, role := st.Days, st.Role
+		if d, ok := req.Days[st.ID]; ok {
+			if d < 0 || d > base.Days() {
+				return nil, &Error{Kind: Invalid, Code: "workflow_step_days", Field: "days",
+					Args: map[string]string{"step": st.Name(VI), "max": strconv.Itoa(base.Days())}}
+			}
+			days = d
+		}
+		if r, ok := req.Roles[st.ID]; ok {
+			if _, err := ParseRole(string(r)); err != nil || r == Admin {
+				return nil, &Error{Kind: Invalid, Code: "workflow_step_role", Field: "role",
+					Args: map[string]string{"step": st.Name(VI)}}
+			}
+			role = r
+		}
+		if days != st.Days {
+			a.Days[st.ID] = days
+		}
+		if role != st.Role {
+			a.Roles[st.ID] = role
+		}
+		total += days
+	}
+	for id := range req.Days {
+		if base.Index(id) < 0 {
+			return nil, &Error{Kind: Invalid, Code: "workflow_unknown_step", Field: "step", Args: map[string]string{"step": id}}
+		}
+	}
+	for id := range req.Roles {
+		if base.Index(id) < 0 {
+			return nil, &Error{Kind: Invalid, Code: "workflow_unknown_step", Field: "step", Args: map[string]string{"step": id}}
+		}
+	}
+	if total > base.Days() {
+		return nil, Errorf(Invalid, "workflow_over_total", "total", strconv.Itoa(total), "max", strconv.Itoa(base.Days()))
+	}
+	if total == 0 {
+		return nil, Errorf(Invalid, "workflow_no_days")
+	}
+	if len(a.Days) == 0 && len(a.Roles) == 0 {
+		return nil, nil
+	}
+	return a, nil
+}
+
+// summary is the adjustment in one line for the audit log, steps in name order.
+func (a *WorkflowAdjustment) summary() string {
+	var parts []string
+	for id, d := range a.Days {
+		parts = append(parts, id+".days="+strconv.Itoa(d))
+	}
+	for id, r := range a.Roles {
+		parts = append(parts, id+".role="+string(r))
+	}
+	sort.Strings(parts)
+	return strings.Join(parts, ",")
+}
