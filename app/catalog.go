@@ -158,3 +158,14 @@ func (c *Catalog) Message(l Lang, err error) string {
 	}
 	return c.render(l, "err.internal", nil)
 }
+
+// Prefixed returns the texts of a language whose keys start with prefix, keyed without it.
+func (c *Catalog) Prefixed(l Lang, prefix string) map[string]string {
+	out := map[string]string{}
+	for k, v := range c.msgs[l] {
+		if rest, ok := strings.CutPrefix(k, prefix); ok {
+			out[rest] = v
+		}
+	}
+	return out
+}

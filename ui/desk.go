@@ -192,6 +192,7 @@ func NewDesk(cfg Config, onTitle func(string)) *Desk {
 		cfg.Do = fyne.Do
 	}
 	d := &Desk{cfg: cfg, root: container.NewStack(), onTitle: onTitle, page: PageQuote}
+	fyneLanguage(cfg.Catalog, cfg.Lang)
 	d.applyAppearance()
 	d.quote = NewQuoteScreen(&d.cfg, QuoteState{})
 	if cfg.Office != nil {
@@ -326,6 +327,7 @@ func (d *Desk) SetLang(l app.Lang) {
 		return
 	}
 	d.cfg.Lang = l
+	fyneLanguage(d.cfg.Catalog, l)
 	d.quote = NewQuoteScreen(&d.cfg, d.quote.State())
 	if d.firstRun != nil {
 		d.firstRun = NewFirstRunScreen(d.host(), d.firstRun.State(), d.created, d.startRestore)

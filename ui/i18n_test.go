@@ -11,6 +11,8 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 	"github.com/stretchr/testify/assert"
@@ -499,4 +501,29 @@ func TestCatalogueCheckCatchesALiteral(t *testing.T) {
 	w.Resize(fyne.NewSize(800, 600))
 	assert.Equal(t, []string{"(Select one)", cat.T(app.VI, "ui.walkin.print"), "Tổng cộng"}, c.literals(box),
 		"only the literals are caught")
+}
+
+// TestFyneOwnTextsFollowTheDeskLanguage: the texts Fyne draws itself (a confirmation's Yes/No,
+// the file dialogs' buttons, the calendar's days) are Vietnamese with the desk and switch with it.
+func TestFyneOwnTextsFollowTheDeskLanguage(t *testing.T) {
+	o, c := newOffice(t)
+	setUp(t, o)
+	d := openRecordsDesk(t, o, c)
+	assert.Equal(t, "Hủy", lang.L("Cancel"))
+	assert.Equal(t, "Có", lang.L("Yes"))
+	assert.Equal(t, "Tên", lang.X("file.name", "Name"))
+	assert.Equal(t, "Thứ Hai", lang.X("monday", "Monday"))
+
+	confirm := dialog.NewConfirm("Xoá?", "Xoá bản nháp?", func(bool) {}, d.win)
+	confirm.Show()
+	texts := visibleTexts(d.win.Canvas().Overlays().Top())
+	assert.Contains(t, texts, "Có")
+	assert.Contains(t, texts, "Không")
+	confirm.Hide()
+
+	d.SetLang(app.EN)
+	assert.Equal(t, "Cancel", lang.L("Cancel"))
+	assert.Equal(t, "Name", lang.X("file.name", "Name"))
+	d.SetLang(app.VI)
+	assert.Equal(t, "Mở", lang.L("Open"))
 }
