@@ -108,27 +108,34 @@ func (e *encoder) value(parent int32, key string, depth int) error {
 	}
 	id := e.paths.id(parent, key)
 	switch c := e.src[e.pos]; c {
-	case '{':
-		e.shape.WriteByte('{')
+	case '{', '[':
+		end := byte('}')
+		if c == '[' {
+			end = ']'
+		}
+		e.shape.WriteByte(c)
 		e.pos++
-		if e.pos < len(e.src) && e.src[e.pos] == '}' {
-			e.shape.WriteByte('}')
+		if e.pos < len(e.src) && e.src[e.pos] == end {
+			e.shape.WriteByte(end)
 			e.pos++
 			return nil
 		}
 		for {
-			start := e.pos
-			if err := e.skipString(); err != nil {
-				return err
+			childKey := "[]"
+			if c == '{' {
+				start := e.pos
+				if err := e.skipString(); err != nil {
+					return err
+				}
+				childKey = string(e.src[start:e.pos])
+				e.shape.WriteString(childKey)
+				if e.pos >= len(e.src) || e.src[e.pos] != ':' {
+					return e.errorf("expected ':'")
+				}
+				e.shape.WriteByte(':')
+				e.pos++
 			}
-			name := e.src[start:e.pos]
-			e.shape.Write(name)
-			if e.pos >= len(e.src) || e.src[e.pos] != ':' {
-				return e.errorf("expected ':'")
-			}
-			e.shape.WriteByte(':')
-			e.pos++
-			if err := e.value(id, string(name), depth+1); err != nil {
+			if err := e.value(id, childKey, depth+1); err != nil {
 				return err
 			}
 			if e.pos >= len(e.src) {
@@ -138,39 +145,12 @@ func (e *encoder) value(parent int32, key string, depth int) error {
 			case ',':
 				e.shape.WriteByte(',')
 				e.pos++
-			case '}':
-				e.shape.WriteByte('}')
+			case end:
+				e.shape.WriteByte(end)
 				e.pos++
 				return nil
 			default:
-				return e.errorf("expected ',' or '}'")
-			}
-		}
-	case '[':
-		e.shape.WriteByte('[')
-		e.pos++
-		if e.pos < len(e.src) && e.src[e.pos] == ']' {
-			e.shape.WriteByte(']')
-			e.pos++
-			return nil
-		}
-		for {
-			if err := e.value(id, "[]", depth+1); err != nil {
-				return err
-			}
-			if e.pos >= len(e.src) {
-				return e.errorf("unexpected end")
-			}
-			switch e.src[e.pos] {
-			case ',':
-				e.shape.WriteByte(',')
-				e.pos++
-			case ']':
-				e.shape.WriteByte(']')
-				e.pos++
-				return nil
-			default:
-				return e.errorf("expected ',' or ']'")
+				return e.errorf("expected ',' or %q", end)
 			}
 		}
 	default:
