@@ -287,6 +287,11 @@ func (c *Client) do(ctx context.Context, method, path string, in, out any) error
 			return err
 		}
 		z, err := compress(encoding, raw)
+		if err != nil && encoding == codingColsZstd {
+			// A body x-jsoncols does not take (more distinct fields than it allows) goes as zstd.
+			encoding = codingZstd
+			z, err = compress(encoding, raw)
+		}
 		if err != nil {
 			return err
 		}

@@ -227,3 +227,28 @@ func TestServerRefusesABodyLargerThanTheLimitOnceDecompressed(t *testing.T) {
 	resp.Body.Close()
 	assert.Equal(t, http.StatusBadRequest, resp.StatusCode, "a body that is not what it says")
 }
+
+// TestABodyWithTooManyFieldsForXJsoncolsGoesAsZstd: a payload with more distinct fields than
+// x-jsoncols takes (here an unknown operation kind carrying a map) is sent with zstd alone and
+// still answered.
+func TestABodyWithTooManyFieldsForXJsoncolsGoesAsZstd(t *testing.T) {
+	rs := newRecordingServer(t, nil)
+	c := rs.client(t, "01001", "k7")
+	ctx := context.Background()
+	_, _, err := c.Sync(ctx, ops(t, "01001", 1, 1), 0, 100)
+	require.NoError(t, err)
+	wide := map[string]int{}
+	for i := range 20000 {
+		wide[fmt.Sprintf("k%05d", i)] = i
+	}
+	payload, err := json.Marshal(wide)
+	require.NoError(t, err)
+	op := ops(t, "01001", 2, 1)[0]
+	op.Kind, op.Payload = "note.wide", payload
+	res, _, err := c.Sync(ctx, []app.Op{op}, 0, 100)
+	require.NoError(t, err)
+	require.Len(t, res, 1)
+	assert.Equal(t, app.OpRejected, res[0].Status, "an unknown kind is refused, with an answer")
+	log := rs.exchanges()
+	assert.Equal(t, "zstd", log[len(log)-1].requestEncoding)
+}

@@ -437,11 +437,15 @@ func writeJSON(w http.ResponseWriter, r *http.Request, status int, v any) {
 		status, buf = http.StatusInternalServerError, *bytes.NewBufferString(`{"error":"internal"}` + "\n")
 	}
 	body := buf.Bytes()
-	if coding := bestCoding(r.Header.Get("Accept-Encoding")); coding != "" {
-		if z, err := compress(coding, body); err == nil {
-			w.Header().Set("Content-Encoding", coding)
-			body = z
-		}
+	coding := bestCoding(r.Header.Get("Accept-Encoding"))
+	z, err := compress(coding, body)
+	if err != nil && coding == codingColsZstd {
+		coding = codingZstd // an answer x-jsoncols does not take (too many distinct fields)
+		z, err = compress(coding, body)
+	}
+	if coding != "" && err == nil {
+		w.Header().Set("Content-Encoding", coding)
+		body = z
 	}
 	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(status)

@@ -36,6 +36,15 @@ var ErrTooLarge = errors.New("jsoncols: decoded value larger than the limit")
 // maxDepth bounds nesting, for the encoder's and the decoder's stacks alike.
 const maxDepth = 512
 
+// maxPaths bounds the distinct paths (objects, arrays and scalar columns) of one value, so that
+// what a decoder allocates stays proportionate whatever it is sent. A batch of dossiers has a few
+// hundred; JSON with more (a map keyed by data) is refused by Encode, and its sender uses a
+// plain coding instead.
+const maxPaths = 1 << 14
+
+// ErrTooManyPaths is returned for a value with more than maxPaths distinct paths.
+var ErrTooManyPaths = fmt.Errorf("jsoncols: more than %d distinct fields", maxPaths)
+
 // path identifies a column: the parent column context and the key (or "[]" for array items).
 type pathKey struct {
 	parent int32 // index of the parent context, -1 for the root
@@ -50,15 +59,18 @@ type paths struct {
 
 func newPaths() *paths { return &paths{ids: map[pathKey]int32{}} }
 
-func (p *paths) id(parent int32, key string) int32 {
+func (p *paths) id(parent int32, key string) (int32, error) {
 	k := pathKey{parent, key}
 	if id, ok := p.ids[k]; ok {
-		return id
+		return id, nil
+	}
+	if p.next >= maxPaths {
+		return 0, ErrTooManyPaths
 	}
 	id := p.next
 	p.next++
 	p.ids[k] = id
-	return id
+	return id, nil
 }
 
 // Encode transposes compact JSON. It returns an error for anything that is not one compact JSON
@@ -106,7 +118,10 @@ func (e *encoder) value(parent int32, key string, depth int) error {
 	if e.pos >= len(e.src) {
 		return e.errorf("unexpected end")
 	}
-	id := e.paths.id(parent, key)
+	id, err := e.paths.id(parent, key)
+	if err != nil {
+		return err
+	}
 	switch c := e.src[e.pos]; c {
 	case '{', '[':
 		end := byte('}')
@@ -245,7 +260,7 @@ func Decode(src []byte, limit int) ([]byte, error) {
 	shape := r[k : k+int(n)]
 	r = r[k+int(n):]
 	count, k := binary.Uvarint(r)
-	if k <= 0 || count > uint64(len(r)) {
+	if k <= 0 || count > uint64(len(r)) || count > maxPaths {
 		return nil, errors.New("jsoncols: bad column count")
 	}
 	r = r[k:]
@@ -303,7 +318,10 @@ func (d *decoder) value(parent int32, key string, depth int) error {
 	if d.pos >= len(d.shape) {
 		return errors.New("jsoncols: shape ends early")
 	}
-	id := d.paths.id(parent, key)
+	id, err := d.paths.id(parent, key)
+	if err != nil {
+		return err
+	}
 	switch c := d.shape[d.pos]; c {
 	case '{', '[':
 		end := byte('}')

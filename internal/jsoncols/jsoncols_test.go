@@ -127,3 +127,35 @@ func FuzzDecode(f *testing.F) {
 		_, _ = Decode(b, 1<<20)
 	})
 }
+
+func TestBoundsTheFieldsOfOneValue(t *testing.T) {
+	var b strings.Builder
+	b.WriteByte('{')
+	for i := range maxPaths + 1 {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, `"k%d":1`, i)
+	}
+	b.WriteByte('}')
+	_, err := Encode([]byte(b.String()))
+	assert.ErrorIs(t, err, ErrTooManyPaths)
+
+	// A decoder is not made to allocate for columns no shape can use.
+	forged := []byte(magic)
+	forged = append(forged, 1, '#')
+	forged = binaryUvarint(forged, maxPaths+1)
+	for range maxPaths + 1 {
+		forged = append(forged, 0)
+	}
+	_, err = Decode(forged, 1<<20)
+	assert.Error(t, err)
+}
+
+func binaryUvarint(b []byte, v uint64) []byte {
+	for v >= 0x80 {
+		b = append(b, byte(v)|0x80)
+		v >>= 7
+	}
+	return append(b, byte(v))
+}
