@@ -100,7 +100,7 @@ func (s *Intake) apply(sess *Session, d *Dossier, ev *Event, req ActRequest, now
 				return err
 			}
 			ev.Action, ev.ToStep = ActResubmit, d.Step
-			d.State, d.Missing, d.Received, d.Due, d.StepDue = StateOpen, nil, now.In(calendar.VN), p.due, p.stepDue
+			d.State, d.Missing, d.Received, d.Due, d.StepDue = StateOpen, nil, stamp(now), p.due, p.stepDue
 			return nil
 		}
 		if steps[i].Role != sess.User.Role && !sess.User.Role.Can(PermAnyStep) {

@@ -697,7 +697,7 @@ func (s *Records) IssueCover(sess *Session, pid string) (BookCover, error) {
 			}
 			if ok && d.State != StateRejected {
 				ev := Event{At: stamp(now), User: sess.User.Name, Action: ActCover, Reason: "book_no=" + c.BookNo}
-				if err := s.dossierEvent(tx, &d, ev, func(d *Dossier) { d.CoverIssued = now }, CompletesCover, now); err != nil {
+				if err := s.dossierEvent(tx, &d, ev, func(d *Dossier) { d.CoverIssued = stamp(now) }, CompletesCover, now); err != nil {
 					return err
 				}
 			}

@@ -42,6 +42,7 @@ const (
 	ChangeParticipant    = "participant"       // a participant of the office's area (identity, periods)
 	ChangeRuleFile       = "rules.file"        // a rule table, calendar, workflow or trusted-keys file
 	ChangeOpConflict     = "op.conflict"       // the centre later found an operation in conflict
+	ChangeOfficeWorkflow = OpOfficeWorkflow    // another desk of the office adjusted its workflow
 )
 
 // Change is one thing the central services tell an office.
@@ -170,6 +171,17 @@ func CoverLine(pid string, issued bool) DigestLine {
 	return DigestLine(fmt.Sprintf("cover %s %t", pid, issued))
 }
 
+// OpOfficeWorkflow is the operation (and the change the centre sends the office's other desks)
+// that carries the office's workflow adjustment.
+const OpOfficeWorkflow = "office.workflow"
+
+// OfficeWorkflowChange is the payload of OpOfficeWorkflow: the office's workflow adjustment (nil
+// when it went back to the province's) and the desk that made it.
+type OfficeWorkflowChange struct {
+	Adjustment *WorkflowAdjustment `json:"adjustment"`
+	Device     string              `json:"device"`
+}
+
 // OfficeData is everything the centre holds for an office: what a desk that lost its store, or
 // restored an older backup, downloads to carry on.
 type OfficeData struct {
@@ -178,6 +190,8 @@ type OfficeData struct {
 	People   []Participant     `json:"people"`   // the identity in force and the periods
 	Covers   []json.RawMessage `json:"covers"`   // BookCover with the centre's status
 	Cursor   uint64            `json:"cursor"`   // the change log's end when this was read
+	// Workflow is the office's workflow adjustment the centre holds, if any.
+	Workflow *WorkflowAdjustment `json:"workflow,omitempty"`
 }
 
 // SyncInfo is the sync engine's status as the screens show it: what it is doing ("offline",

@@ -231,6 +231,12 @@ func (s *Sync) apply(tx Tx, ch Change, now time.Time) error {
 			return nil
 		}
 		return s.Files(f.Path, f.Data)
+	case ChangeOfficeWorkflow:
+		var c OfficeWorkflowChange
+		if err := json.Unmarshal(ch.Payload, &c); err != nil {
+			return err
+		}
+		return officeWorkflow(tx, ch, c, now)
 	case ChangeOpConflict:
 		var r OpResult
 		if err := json.Unmarshal(ch.Payload, &r); err != nil {
@@ -240,6 +246,47 @@ func (s *Sync) apply(tx Tx, ch Change, now time.Time) error {
 	}
 	// A change this version does not know is kept for a person rather than lost.
 	return tx.PutNotice(Notice{ID: "unknown:" + strconv.FormatUint(ch.Seq, 10), Kind: "unknown_change", Entity: ch.Entity, Reason: ch.Kind, Created: now})
+}
+
+// officeWorkflow takes the workflow adjustment another desk of the office made (or this desk's
+// own, coming back: then nothing changes). The last one the centre applied wins at every desk;
+// when it replaces this desk's, a notice says so.
+func officeWorkflow(tx Tx, ch Change, c OfficeWorkflowChange, now time.Time) error {
+	o, ok, err := tx.Office()
+	if err != nil || !ok || ch.Entity != o.Agency {
+		return err
+	}
+	if sameAdjustment(o.Workflow, c.Adjustment) {
+		return nil
+	}
+	o.Workflow = c.Adjustment
+	if err := tx.PutOffice(o); err != nil {
+		return err
+	}
+	detail, by := "reset", ""
+	if a := c.Adjustment; a != nil {
+		detail, by = a.summary()+"; "+a.Reason, a.By
+	}
+	if err := tx.Audit(AuditEntry{User: syncActor, Action: "workflow.adjust", Entity: o.Agency, Detail: "device=" + c.Device + "; " + detail, At: now}); err != nil {
+		return err
+	}
+	if c.Device == o.Device {
+		return nil
+	}
+	n := Notice{ID: "workflow:" + strconv.FormatUint(ch.Seq, 10), Kind: "workflow_adjusted", Entity: o.Agency,
+		Reason: "workflow_reset_elsewhere", Args: map[string]string{"device": c.Device}, Created: now}
+	if c.Adjustment != nil {
+		n.Reason, n.Args["user"], n.Args["detail"] = "workflow_adjusted_elsewhere", by, detail
+	}
+	return tx.PutNotice(n)
+}
+
+// sameAdjustment reports whether two adjustments are the same decision.
+func sameAdjustment(a, b *WorkflowAdjustment) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return a.Base == b.Base && a.By == b.By && a.At.Equal(b.At) && a.summary() == b.summary()
 }
 
 // identityFixed applies a decided identity review: the participant and a cover not yet issued
@@ -555,6 +602,16 @@ func (s *Sync) redownload(actor string, data OfficeData) (int, error) {
 			// A fresh store has seen nothing: it carries on from where this download was read.
 			if err := tx.PutSetting(SettingCursor, []byte(strconv.FormatUint(data.Cursor, 10))); err != nil {
 				return err
+			}
+		}
+		if data.Workflow != nil {
+			if o, ok, err := tx.Office(); err != nil {
+				return err
+			} else if ok && o.Workflow == nil {
+				o.Workflow = data.Workflow
+				if err := tx.PutOffice(o); err != nil {
+					return err
+				}
 			}
 		}
 		return tx.Audit(AuditEntry{User: actor, Action: "store.redownload", Detail: fmt.Sprintf("added=%d", added)})

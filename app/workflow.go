@@ -51,6 +51,9 @@ type Workflow struct {
 	// Adjustment is the office's adjustment this workflow carries (ForOffice), nil for the
 	// province's own.
 	Adjustment *WorkflowAdjustment `json:"-"`
+	// SetAside is an adjustment the office holds that no longer applies (ForOffice): the
+	// province published a new version of its workflow, or no longer allows adjusting.
+	SetAside *WorkflowAdjustment `json:"-"`
 }
 
 // WorkflowAdjustment is an office's own split of its province's workflow: new days or roles
@@ -70,8 +73,13 @@ type WorkflowAdjustment struct {
 func (ws *Workflows) ForOffice(o Office) *Workflow {
 	base := ws.For(o.Province)
 	a := o.Workflow
-	if a == nil || !base.OfficeMayAdjust || a.Base != workflowID(base) {
+	if a == nil {
 		return base
+	}
+	if !base.OfficeMayAdjust || a.Base != workflowID(base) {
+		w := *base
+		w.SetAside = a
+		return &w
 	}
 	w := *base
 	w.Steps = append([]Step(nil), base.Steps...)
@@ -86,12 +94,6 @@ func (ws *Workflows) ForOffice(o Office) *Workflow {
 	w.Version = base.Version + "+" + o.Agency + "." + a.At.UTC().Format("20060102T150405")
 	w.Adjustment = a
 	return &w
-}
-
-// AdjustmentSetAside reports whether the office holds an adjustment that no longer applies
-// (the province published a new version of its workflow, or no longer allows adjusting).
-func (ws *Workflows) AdjustmentSetAside(o Office) bool {
-	return o.Workflow != nil && ws.ForOffice(o).Adjustment == nil
 }
 
 // Days is the total number of working days.
@@ -210,7 +212,7 @@ func (w *Workflow) check() error {
 		case s.Completes != "" && i == len(w.Steps)-1:
 			return fmt.Errorf("step %q: the last step (returning the result) cannot complete by itself", s.ID)
 		}
-		if _, err := ParseRole(string(s.Role)); err != nil || s.Role == Admin {
+		if r, err := ParseRole(string(s.Role)); err != nil || r == Admin || r != s.Role {
 			return fmt.Errorf("step %q: role %q must be helpdesk, officer or supervisor", s.ID, s.Role)
 		}
 		seen[s.ID] = true

@@ -47,7 +47,9 @@ func (s *Intake) office() (Office, error) {
 // province allows it (Workflow.OfficeMayAdjust). The steps, their order and what completes them
 // stay the province's; the total may not pass the province's (the statutory time). Dossiers
 // already received keep the steps they were received with; new ones follow the adjustment.
-// The change and its audit entry are written in one transaction.
+// The change, its audit entry and the operation that takes it to the office's other desks are
+// written in one transaction. The session's copy of the office is left alone (a screen updates
+// it on its own thread); Register reads the stored office.
 func (s *Intake) AdjustWorkflow(sess *Session, req AdjustWorkflowRequest) (*Workflow, error) {
 	if err := sess.Require(PermWorkflow); err != nil {
 		return nil, err
@@ -56,10 +58,7 @@ func (s *Intake) AdjustWorkflow(sess *Session, req AdjustWorkflowRequest) (*Work
 	if req.Reason == "" {
 		return nil, &Error{Kind: Invalid, Code: "required", Field: "reason"}
 	}
-	var (
-		adjusted *Workflow
-		stored   *WorkflowAdjustment
-	)
+	var adjusted *Workflow
 	err := s.Store.Update(func(tx Tx) error {
 		o, ok, err := tx.Office()
 		if err != nil {
@@ -69,12 +68,18 @@ func (s *Intake) AdjustWorkflow(sess *Session, req AdjustWorkflowRequest) (*Work
 			return &Error{Kind: Internal, Code: "store_damaged", Err: fmt.Errorf("no office profile")}
 		}
 		base := s.Workflows.For(o.Province)
-		if !base.OfficeMayAdjust {
+		reset := len(req.Days) == 0 && len(req.Roles) == 0
+		var a *WorkflowAdjustment
+		switch {
+		case reset:
+			// Going back to the province's workflow is always allowed: it also clears an
+			// adjustment set aside by a new version or a province that no longer allows one.
+		case !base.OfficeMayAdjust:
 			return Errorf(Forbidden, "workflow_not_adjustable", "province", o.Province)
-		}
-		a, err := checkAdjustment(base, req)
-		if err != nil {
-			return err
+		default:
+			if a, err = checkAdjustment(base, req); err != nil {
+				return err
+			}
 		}
 		now := s.now()
 		detail := "reset"
@@ -90,13 +95,16 @@ func (s *Intake) AdjustWorkflow(sess *Session, req AdjustWorkflowRequest) (*Work
 			Detail: detail + "; " + req.Reason, At: now}); err != nil {
 			return err
 		}
-		adjusted, stored = s.Workflows.ForOffice(o), a
+		// The office's other desks take it from the centre (ChangeOfficeWorkflow).
+		if err := enqueue(tx, OpOfficeWorkflow, o.Agency, 0, OfficeWorkflowChange{Adjustment: a, Device: o.Device}, now); err != nil {
+			return err
+		}
+		adjusted = s.Workflows.ForOffice(o)
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	sess.Office.Workflow = stored
 	return adjusted, nil
 }
 
@@ -115,11 +123,12 @@ func checkAdjustment(base *Workflow, req AdjustWorkflowRequest) (*WorkflowAdjust
 			days = d
 		}
 		if r, ok := req.Roles[st.ID]; ok {
-			if _, err := ParseRole(string(r)); err != nil || r == Admin {
+			parsed, err := ParseRole(string(r))
+			if err != nil || parsed == Admin {
 				return nil, &Error{Kind: Invalid, Code: "workflow_step_role", Field: "role",
 					Args: map[string]string{"step": st.Name(VI)}}
 			}
-			role = r
+			role = parsed
 		}
 		if days != st.Days {
 			a.Days[st.ID] = days

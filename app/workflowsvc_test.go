@@ -37,6 +37,7 @@ func TestAnAdministratorAdjustsTheWorkflowWhereTheProvinceAllows(t *testing.T) {
 		{app.AdjustWorkflowRequest{Days: map[string]int{"archive": 1}, Reason: "x"}, "step", "workflow_unknown_step"},
 		{app.AdjustWorkflowRequest{Roles: map[string]app.Role{"check": app.Admin}, Reason: "x"}, "role", "workflow_step_role"},
 		{app.AdjustWorkflowRequest{Roles: map[string]app.Role{"check": "boss"}, Reason: "x"}, "role", "workflow_step_role"},
+		{app.AdjustWorkflowRequest{Roles: map[string]app.Role{"check": "ADMIN"}, Reason: "x"}, "role", "workflow_step_role"},
 		{app.AdjustWorkflowRequest{Days: map[string]int{"check": 0, "finance": 0, "book": 0, "return": 0}, Reason: "x"}, "", "workflow_no_days"},
 	} {
 		_, err := d.Intake.AdjustWorkflow(d.admin, c.req)
@@ -87,6 +88,12 @@ func TestAnAdministratorAdjustsTheWorkflowWhereTheProvinceAllows(t *testing.T) {
 	}
 	assert.True(t, found)
 
+	// A role as typed is stored as the role's name.
+	wf, err = d2.Intake.AdjustWorkflow(d2.login(t, "admin"), app.AdjustWorkflowRequest{Roles: map[string]app.Role{"book": " Supervisor "}, Reason: "QĐ 13"})
+	require.NoError(t, err)
+	assert.Equal(t, app.Supervisor, wf.Steps[2].Role)
+	assert.Equal(t, map[string]app.Role{"book": app.Supervisor}, wf.Adjustment.Roles)
+
 	// Back to the province's: an adjustment equal to it is no adjustment.
 	admin2 := d2.login(t, "admin")
 	wf, err = d2.Intake.AdjustWorkflow(admin2, app.AdjustWorkflowRequest{Reason: "Trở lại quy trình của tỉnh"})
@@ -112,7 +119,7 @@ func TestAWorkflowAdjustmentNeedsTheProvincesLeaveAndItsCurrentVersion(t *testin
 	require.NoError(t, err)
 	assert.Nil(t, wf.Adjustment)
 	assert.Equal(t, 3, wf.Steps[0].Days)
-	assert.True(t, wfs.AdjustmentSetAside(s.Office))
+	assert.NotNil(t, wf.SetAside, "the adjustment is kept, set aside")
 
 	// A province that does not allow it: refused, and any earlier adjustment no longer applies.
 	fixed := fstest.MapFS{"workflows/default.json": {Data: []byte(`{"province":"","version":"2025-07-01","source":"test",
@@ -123,6 +130,11 @@ func TestAWorkflowAdjustmentNeedsTheProvincesLeaveAndItsCurrentVersion(t *testin
 	d.Intake.Workflows = wfs
 	_, err = d.Intake.AdjustWorkflow(d.admin, app.AdjustWorkflowRequest{Days: map[string]int{"check": 1}, Reason: "QĐ 2"})
 	assert.Equal(t, app.Forbidden, app.KindOf(err))
+	// Clearing the set-aside adjustment is always allowed.
+	wf, err = d.Intake.AdjustWorkflow(d.admin, app.AdjustWorkflowRequest{Reason: "Tỉnh không cho điều chỉnh"})
+	require.NoError(t, err)
+	assert.Nil(t, wf.SetAside)
+	assert.Nil(t, wf.Adjustment)
 	res, err := d.Intake.Register(s, app.RegisterRequest{Form: validForm()})
 	require.NoError(t, err)
 	assert.Equal(t, calendar.Of(2026, 1, 7), res.Dossier.StepDue, "the province's 2 days for the check step")

@@ -271,6 +271,12 @@ func (s *Service) apply(tx Tx, dev Device, op app.Op, now time.Time) (app.OpResu
 		}
 		c.Prints++
 		return app.OpResult{Status: app.OpApplied}, tx.PutCover(c)
+	case app.OpOfficeWorkflow:
+		var c app.OfficeWorkflowChange
+		if err := json.Unmarshal(op.Payload, &c); err != nil {
+			return rejected("bad_payload"), nil
+		}
+		return s.officeWorkflow(tx, dev, op, c, now)
 	case "identity.resolve":
 		var r app.IdentityReview
 		if err := json.Unmarshal(op.Payload, &r); err != nil || r.Resolved == nil {
@@ -279,6 +285,29 @@ func (s *Service) apply(tx Tx, dev Device, op app.Op, now time.Time) (app.OpResu
 		return s.resolveIdentity(tx, r, dev.ID, now)
 	}
 	return rejected("unknown_op", "kind", op.Kind), nil
+}
+
+// officeWorkflow records an office's workflow adjustment and passes it to every desk of the
+// office (the one that made it takes it back unchanged).
+func (s *Service) officeWorkflow(tx Tx, dev Device, op app.Op, c app.OfficeWorkflowChange, now time.Time) (app.OpResult, error) {
+	if op.EntityID != dev.Office {
+		return rejected("not_your_office", "office", op.EntityID), nil
+	}
+	o, ok, err := tx.Office(dev.Office)
+	if err != nil {
+		return app.OpResult{}, err
+	}
+	if !ok {
+		o = Office{Agency: dev.Office, Created: now}
+	}
+	o.Workflow = c.Adjustment
+	if err := tx.PutOffice(o); err != nil {
+		return app.OpResult{}, err
+	}
+	if _, err := tx.AppendChange(dev.Office, app.Change{Kind: app.ChangeOfficeWorkflow, Entity: dev.Office, Payload: op.Payload, At: now}); err != nil {
+		return app.OpResult{}, err
+	}
+	return app.OpResult{Status: app.OpApplied}, nil
 }
 
 func (s *Service) createDossier(tx Tx, dev Device, d app.Dossier, body json.RawMessage, now time.Time) (app.OpResult, error) {
@@ -740,6 +769,11 @@ func (s *Service) OfficeState(ctx context.Context, dev Device) (app.OfficeData, 
 		var err error
 		if st.Cursor, err = tx.LastChange(); err != nil {
 			return err
+		}
+		if o, ok, err := tx.Office(dev.Office); err != nil {
+			return err
+		} else if ok {
+			st.Workflow = o.Workflow
 		}
 		forms := map[string]app.RegistrationForm{}
 		if err := tx.Each("dossier", func(raw json.RawMessage) error {

@@ -76,6 +76,8 @@ type Office struct {
 	Name     string    `json:"name,omitempty"`
 	Province string    `json:"province,omitempty"`
 	Created  time.Time `json:"created"`
+	// Workflow is the office's adjustment of its province's workflow, as its desks last sent it.
+	Workflow *app.WorkflowAdjustment `json:"workflow,omitempty"`
 }
 
 // Device is one desk of an office, enrolled by an administrator. Only the token's SHA-256 is

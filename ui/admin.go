@@ -82,6 +82,7 @@ type AdminScreen struct {
 	WorkflowStatus *widget.Label
 	wf             *fields
 	wfTab          *container.TabItem
+	wfLoaded       bool // the stored workflow has been read once
 
 	tabs    map[*container.TabItem]AdminTab
 	content fyne.CanvasObject
@@ -322,7 +323,7 @@ func (s *AdminScreen) workflow() fyne.CanvasObject {
 		info.AppendItem(infoRow(t("ui.admin.workflow_adjusted"), t("ui.admin.workflow_adjusted_value", "reason", a.Reason, "user", a.By, "time", vnTime(a.At))))
 	}
 	box := container.NewVBox(info, rows)
-	if wfs.AdjustmentSetAside(r.sess.Office) {
+	if wf.SetAside != nil {
 		warn := widget.NewLabel(t("ui.admin.workflow_set_aside"))
 		warn.Wrapping = fyne.TextWrapWord
 		warn.Importance = widget.WarningImportance
@@ -356,7 +357,47 @@ func (s *AdminScreen) workflow() fyne.CanvasObject {
 		box.Add(s.WorkflowStatus)
 		box.Add(container.NewHBox(layout.NewSpacer(), s.ResetWorkflow, s.SaveWorkflow))
 	}
+	if !s.wfLoaded {
+		// The session's copy of the office dates from sign-in; another desk of the office may
+		// have adjusted the workflow since (it arrives by sync). Read the stored one and show
+		// it if it differs.
+		s.wfLoaded = true
+		var (
+			stored *app.Workflow
+			err    error
+		)
+		r.run(func() { stored, err = r.intake.OfficeWorkflow(r.sess) }, func() {
+			if err != nil {
+				return
+			}
+			a := stored.Adjustment
+			if a == nil {
+				a = stored.SetAside
+			}
+			if sameAdjustment(a, r.sess.Office.Workflow) {
+				return
+			}
+			r.sess.Office.Workflow = a
+			s.reloadWorkflow()
+		})
+	}
 	return page(t("ui.admin.workflow_title"), t("ui.admin.workflow_sub"), box)
+}
+
+// reloadWorkflow builds the workflow tab again from the session's office.
+func (s *AdminScreen) reloadWorkflow() {
+	if s.wfTab != nil {
+		s.wfTab.Content = s.workflow()
+		s.Tabs.Refresh()
+	}
+}
+
+// sameAdjustment reports whether two adjustments are the same decision (nil for none).
+func sameAdjustment(a, b *app.WorkflowAdjustment) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return a.Base == b.Base && a.By == b.By && a.At.Equal(b.At)
 }
 
 // adjustWorkflow saves the days and roles as chosen (or, with reset, goes back to the
@@ -395,10 +436,8 @@ func (s *AdminScreen) adjustWorkflow(reset bool) {
 			s.wf.show(r.cfg, err, nil)
 			return
 		}
-		if s.wfTab != nil {
-			s.wfTab.Content = s.workflow()
-			s.Tabs.Refresh()
-		}
+		r.sess.Office.Workflow = wf.Adjustment // on the screen's thread: the session is the screens'
+		s.reloadWorkflow()
 		msg := r.t("ui.admin.workflow_saved", "days", strconv.Itoa(wf.Days()))
 		if wf.Adjustment == nil {
 			msg = r.t("ui.admin.workflow_reset_done")

@@ -86,7 +86,7 @@ func (c *cli) workflow(args []string) int {
 		return c.closeDesk(d, c.refusal(err, *asJSON))
 	}
 	base := d.Intake.Workflows.For(sess.Office.Province)
-	setAside := d.Intake.Workflows.AdjustmentSetAside(sess.Office)
+	setAside := wf.SetAside != nil
 	if *asJSON {
 		id := wf.Province
 		if id == "" {

@@ -277,7 +277,7 @@ func Decode(src []byte, limit int) ([]byte, error) {
 		return nil, errors.New("jsoncols: bytes after the last column")
 	}
 	d := decoder{shape: shape, cols: cols, paths: newPaths(), colOf: map[int32]int{}, started: make([]bool, count), limit: limit}
-	d.out = make([]byte, 0, min(limit, len(src)*8))
+	d.out = make([]byte, 0, min(limit, len(src))) // the value is never longer than its encoding
 	if err := d.value(-1, "", 0); err != nil {
 		return nil, err
 	}
