@@ -256,16 +256,16 @@ func officeWorkflow(tx Tx, ch Change, c OfficeWorkflowChange, now time.Time) err
 	if err != nil || !ok || ch.Entity != o.Agency {
 		return err
 	}
-	if sameAdjustment(o.Workflow, c.Adjustment) {
+	if o.Workflow.Same(c.Adjustment) {
 		return nil
 	}
 	o.Workflow = c.Adjustment
 	if err := tx.PutOffice(o); err != nil {
 		return err
 	}
-	detail, by := "reset", ""
-	if a := c.Adjustment; a != nil {
-		detail, by = a.summary()+"; "+a.Reason, a.By
+	detail := c.Adjustment.summary()
+	if c.Adjustment != nil {
+		detail += "; " + c.Adjustment.Reason
 	}
 	if err := tx.Audit(AuditEntry{User: syncActor, Action: "workflow.adjust", Entity: o.Agency, Detail: "device=" + c.Device + "; " + detail, At: now}); err != nil {
 		return err
@@ -276,17 +276,9 @@ func officeWorkflow(tx Tx, ch Change, c OfficeWorkflowChange, now time.Time) err
 	n := Notice{ID: "workflow:" + strconv.FormatUint(ch.Seq, 10), Kind: "workflow_adjusted", Entity: o.Agency,
 		Reason: "workflow_reset_elsewhere", Args: map[string]string{"device": c.Device}, Created: now}
 	if c.Adjustment != nil {
-		n.Reason, n.Args["user"], n.Args["detail"] = "workflow_adjusted_elsewhere", by, detail
+		n.Reason, n.Args["user"], n.Args["reason"] = "workflow_adjusted_elsewhere", c.Adjustment.By, c.Adjustment.Reason
 	}
 	return tx.PutNotice(n)
-}
-
-// sameAdjustment reports whether two adjustments are the same decision.
-func sameAdjustment(a, b *WorkflowAdjustment) bool {
-	if a == nil || b == nil {
-		return a == b
-	}
-	return a.Base == b.Base && a.By == b.By && a.At.Equal(b.At) && a.summary() == b.summary()
 }
 
 // identityFixed applies a decided identity review: the participant and a cover not yet issued

@@ -68,6 +68,14 @@ type WorkflowAdjustment struct {
 	At     time.Time       `json:"at"`
 }
 
+// Same reports whether two adjustments are the same decision (both nil: no adjustment).
+func (a *WorkflowAdjustment) Same(b *WorkflowAdjustment) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return a.Base == b.Base && a.By == b.By && a.At.Equal(b.At) && a.summary() == b.summary()
+}
+
 // ForOffice is the workflow an office works by: its province's, with the office's adjustment
 // applied when the province allows one and it was made for the province's current version.
 func (ws *Workflows) ForOffice(o Office) *Workflow {

@@ -82,17 +82,15 @@ func (s *Intake) AdjustWorkflow(sess *Session, req AdjustWorkflowRequest) (*Work
 			}
 		}
 		now := s.now()
-		detail := "reset"
 		if a != nil {
 			a.Reason, a.By, a.At = req.Reason, sess.User.Name, stamp(now)
-			detail = a.summary()
 		}
 		o.Workflow = a
 		if err := tx.PutOffice(o); err != nil {
 			return err
 		}
 		if err := tx.Audit(AuditEntry{User: sess.User.Name, Action: "workflow.adjust", Entity: o.Agency,
-			Detail: detail + "; " + req.Reason, At: now}); err != nil {
+			Detail: a.summary() + "; " + req.Reason, At: now}); err != nil {
 			return err
 		}
 		// The office's other desks take it from the centre (ChangeOfficeWorkflow).
@@ -160,8 +158,11 @@ func checkAdjustment(base *Workflow, req AdjustWorkflowRequest) (*WorkflowAdjust
 	return a, nil
 }
 
-// summary is the adjustment in one line for the audit log, steps in name order.
+// summary is the adjustment in one line for the audit log, steps in name order; "reset" for none.
 func (a *WorkflowAdjustment) summary() string {
+	if a == nil {
+		return "reset"
+	}
 	var parts []string
 	for id, d := range a.Days {
 		parts = append(parts, id+".days="+strconv.Itoa(d))

@@ -374,7 +374,7 @@ func (s *AdminScreen) workflow() fyne.CanvasObject {
 			if a == nil {
 				a = stored.SetAside
 			}
-			if sameAdjustment(a, r.sess.Office.Workflow) {
+			if a.Same(r.sess.Office.Workflow) {
 				return
 			}
 			r.sess.Office.Workflow = a
@@ -390,14 +390,6 @@ func (s *AdminScreen) reloadWorkflow() {
 		s.wfTab.Content = s.workflow()
 		s.Tabs.Refresh()
 	}
-}
-
-// sameAdjustment reports whether two adjustments are the same decision (nil for none).
-func sameAdjustment(a, b *app.WorkflowAdjustment) bool {
-	if a == nil || b == nil {
-		return a == b
-	}
-	return a.Base == b.Base && a.By == b.By && a.At.Equal(b.At)
 }
 
 // adjustWorkflow saves the days and roles as chosen (or, with reset, goes back to the

@@ -263,3 +263,30 @@ func TestEnrolSettingsSavedAndSynced(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, ctr.token, tok)
 }
+
+// TestWorkflowAdjustedOnAnotherDeskIsShownInWords: the notice that another desk of the office
+// adjusted the workflow names the desk, the officer and what changed, in Vietnamese.
+func TestWorkflowAdjustedOnAnotherDeskIsShownInWords(t *testing.T) {
+	o, c := newOffice(t)
+	setUp(t, o)
+	adj := app.WorkflowAdjustment{Base: "default@2025-07-01", Days: map[string]int{"check": 1, "finance": 2},
+		Reason: "Quyết định 12/QĐ-BHXH", By: "quantri2", At: c.now()}
+	payload, err := json.Marshal(app.OfficeWorkflowChange{Adjustment: &adj, Device: "K8"})
+	require.NoError(t, err)
+	_, sync := o.Services()
+	require.NoError(t, sync.ApplyPage(app.Page{Cursor: 1, Changes: []app.Change{{Seq: 1, Kind: app.ChangeOfficeWorkflow, Entity: testOffice.Agency, Payload: payload, At: c.now()}}}))
+
+	d := openRecordsDesk(t, o, c)
+	d.signIn(t, "truongphong")
+	test.Tap(d.Nav(ui.PageSync))
+	d.Wait()
+	s := d.Sync()
+	s.Show(ui.TabNotices)
+	require.Len(t, s.NoticesShown(), 1)
+	s.SelectNotice(0)
+	d.Wait()
+	texts := strings.Join(visibleTexts(d.win.Content()), "\n")
+	assert.Contains(t, texts, "Quy trình được điều chỉnh trên máy khác")
+	assert.Contains(t, texts, "Máy K8 (quantri2) đã điều chỉnh số ngày và bộ phận phụ trách các bước trong quy trình của đơn vị, căn cứ: Quyết định 12/QĐ-BHXH.")
+	d.shot(t, "sync-workflow-notice")
+}
