@@ -234,11 +234,16 @@ func (p *Privacy) Purge(sess *Session, cutoff time.Time, dryRun bool) (PurgeResu
 	now := p.now()
 	for start := 0; start < len(candidates); start += 100 {
 		part := candidates[start:min(start+100, len(candidates))]
+		var done []string
 		err := p.Store.Update(func(tx Tx) error {
+			done = done[:0]
 			for _, code := range part {
 				d, ok, err := tx.Dossier(code)
-				if err != nil || !ok || d.Purged != nil {
+				if err != nil {
 					return err
+				}
+				if !ok || d.Purged != nil { // gone or purged since the candidates were listed
+					continue
 				}
 				hash, err := tx.PurgeDossier(&d, now)
 				if err != nil {
@@ -248,13 +253,14 @@ func (p *Privacy) Purge(sess *Session, cutoff time.Time, dryRun bool) (PurgeResu
 					PersonalID: d.Form.PersonalID}); err != nil {
 					return err
 				}
+				done = append(done, code)
 			}
 			return nil
 		})
 		if err != nil {
 			return res, err
 		}
-		res.Purged = append(res.Purged, part...)
+		res.Purged = append(res.Purged, done...)
 	}
 	return res, nil
 }

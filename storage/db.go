@@ -37,6 +37,13 @@ type Config struct {
 	FreeBytes func(dir string) (uint64, error)
 }
 
+// WithDefaults is the config with the documented defaults filled in (what Open and its
+// siblings use), for callers that read its clock or limits themselves.
+func (c Config) WithDefaults() Config {
+	c.defaults()
+	return c
+}
+
 func (c *Config) defaults() {
 	if c.KDF == (KDF{}) {
 		c.KDF = DefaultKDF

@@ -167,6 +167,7 @@ func (d *Desk) RunBackups(ctx context.Context, report func(path string, err erro
 // first sync then asks the centre which pending operations it already has, so nothing is sent
 // twice, and brings back the office's work recorded after the backup.
 func Restore(cfg storage.Config, ref *assets.Reference, r io.Reader, cred storage.Credentials, device string) (*Desk, error) {
+	cfg = cfg.WithDefaults()
 	db, err := storage.Restore(cfg, r, cred)
 	if err != nil {
 		return nil, err

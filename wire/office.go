@@ -50,7 +50,7 @@ type Office struct {
 
 // NewOffice returns the office store in cfg.Dir; nothing is opened yet.
 func NewOffice(cfg storage.Config, ref *assets.Reference) *Office {
-	return &Office{cfg: cfg, ref: ref}
+	return &Office{cfg: cfg.WithDefaults(), ref: ref}
 }
 
 // Exists reports whether the folder holds a store.
@@ -284,11 +284,7 @@ func (o *Office) WriteQuote(req app.QuoteRequest, lang app.Lang, w io.Writer) er
 			office = p
 		}
 	}
-	now := time.Now
-	if o.cfg.Now != nil {
-		now = o.cfg.Now
-	}
-	return WriteQuote(o.ref, office, req, lang, now(), w)
+	return WriteQuote(o.ref, office, req, lang, o.cfg.Now(), w)
 }
 
 // BackupSettings reads the automatic backup's settings from the open store.
@@ -384,11 +380,7 @@ func (o *Office) SetAside() (string, error) {
 	if o.desk != nil {
 		return "", &app.Error{Kind: app.Conflict, Code: "store_exists", Args: map[string]string{"dir": o.cfg.Dir}}
 	}
-	now := time.Now
-	if o.cfg.Now != nil {
-		now = o.cfg.Now
-	}
-	return SetAside(o.cfg.Dir, now())
+	return SetAside(o.cfg.Dir, o.cfg.Now())
 }
 
 // Redownload makes a new store for the office from what the centre holds (see Redownload) and

@@ -30,10 +30,7 @@ type Desk struct {
 
 // newDesk builds the services over an open store.
 func newDesk(db *storage.DB, ref *assets.Reference, cfg storage.Config) *Desk {
-	now := cfg.Now
-	if now == nil {
-		now = time.Now
-	}
+	now := cfg.WithDefaults().Now
 	d := &Desk{DB: db, Ref: ref, Intake: NewIntake(db, ref, now), Dir: cfg.Dir,
 		Records: &app.Records{Store: db, Rules: ref.Rules, Calendars: ref.Calendars, Now: now}}
 	d.Sync = &app.Sync{Store: db, Records: d.Records, Files: d.writeRuleFile, Now: now}
