@@ -212,23 +212,41 @@ func (s *Service) ImportTransfer(ctx context.Context, data []byte) ([]byte, erro
 		return nil, &app.Error{Kind: app.Invalid, Code: "batch_too_big", Args: map[string]string{"max": fmt.Sprint(100 * maxBatch)}}
 	}
 	now := s.now()
-	var results []app.OpResult
-	repeats := 0
-	err = s.Store.Update(ctx, func(tx Tx) error {
+	if err := s.Store.View(ctx, func(tx Tx) error {
 		last, err := tx.TransferSeq(dev.ID)
-		if err != nil {
-			return err
+		if err == nil && h.Seq <= last {
+			err = &app.Error{Kind: app.Conflict, Code: "transfer_repeated", Args: map[string]string{"seq": fmt.Sprint(h.Seq), "last": fmt.Sprint(last)}}
 		}
-		if h.Seq <= last {
-			return &app.Error{Kind: app.Conflict, Code: "transfer_repeated", Args: map[string]string{"seq": fmt.Sprint(h.Seq), "last": fmt.Sprint(last)}}
-		}
-		if results, repeats, err = s.push(tx, dev, req.Ops, now); err != nil {
-			return err
-		}
-		return tx.PutTransferSeq(dev.ID, h.Seq)
-	})
-	if err != nil {
+		return err
+	}); err != nil {
 		return nil, err
+	}
+	// In transactions of pushChunk operations, as over the network: a transfer file holds weeks
+	// of work and a store transaction has a size limit. The file's number is recorded with the
+	// last part, so a file cut short by a crash is applied again whole, what was applied coming
+	// back as duplicates.
+	results := make([]app.OpResult, 0, len(req.Ops))
+	repeats := 0
+	for start := 0; start == 0 || start < len(req.Ops); start += pushChunk {
+		part := req.Ops[start:min(start+pushChunk, len(req.Ops))]
+		var (
+			res []app.OpResult
+			n   int
+		)
+		err = s.Store.Update(ctx, func(tx Tx) error {
+			var err error
+			if res, n, err = s.push(tx, dev, part, now); err != nil {
+				return err
+			}
+			if start+pushChunk >= len(req.Ops) {
+				return tx.PutTransferSeq(dev.ID, h.Seq)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		results, repeats = append(results, res...), repeats+n
 	}
 	if s.OnPush != nil {
 		s.OnPush(ctx, dev.ID, len(req.Ops), repeats)

@@ -107,3 +107,34 @@ func TestTransferFilesApplyExactlyOnce(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, local, remote)
 }
+
+// TestWeeksOfWorkFitOneTransferFile: a file of 3,000 registrations (more than one store
+// transaction holds) is applied whole, once.
+func TestWeeksOfWorkFitOneTransferFile(t *testing.T) {
+	ctx := context.Background()
+	store, err := central.OpenBadger(t.TempDir(), "")
+	require.NoError(t, err)
+	defer store.Close()
+	svc := &central.Service{Store: store}
+	_, tok, err := svc.Enroll(ctx, "01001", "k7", central.RoleDesk)
+	require.NoError(t, err)
+
+	b := newBackupDesk(t)
+	defer b.Close()
+	admin, err := b.Intake.Login("admin", bpass)
+	require.NoError(t, err)
+	require.NoError(t, b.Sync.SetCentral(admin, "", tok))
+	b.register(t, fake.New(9, backupRef.Places), 3000)
+	file, n, err := b.ExportTransfer(b.sess)
+	require.NoError(t, err)
+	require.Equal(t, 3000, n)
+	_, err = svc.ImportTransfer(ctx, file)
+	require.NoError(t, err)
+	ops := storedOps(t, store)
+	assert.Len(t, ops, 3000)
+	for id, count := range ops {
+		require.Equal(t, 1, count, id)
+	}
+	_, err = svc.ImportTransfer(ctx, file)
+	assert.Equal(t, "transfer_repeated", err.(*app.Error).Code)
+}
