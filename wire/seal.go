@@ -22,28 +22,36 @@ func (d *Desk) signingKey() (*app.SigningKey, app.Office, error) {
 		key    *app.SigningKey
 		office app.Office
 	)
-	err := d.DB.Update(func(tx app.Tx) error {
-		o, _, err := tx.Office()
-		if err != nil {
+	// read finds the office and, if it exists, the key.
+	read := func(tx app.Tx) error {
+		var err error
+		if office, _, err = tx.Office(); err != nil {
 			return err
 		}
-		office = o
 		raw, ok, err := tx.SigningKey()
-		if err != nil {
+		if err != nil || !ok {
 			return err
 		}
-		if ok {
-			key, err = app.ParseSigningKey(raw)
-			return err
-		}
-		if key, err = app.GenerateSigningKey(rand.Reader); err != nil {
-			return err
-		}
-		if err := tx.PutSigningKey(key.Bytes()); err != nil {
-			return err
-		}
-		return tx.Audit(app.AuditEntry{User: "system", Action: "device.key", Detail: "key_id=" + key.ID().String()})
-	})
+		key, err = app.ParseSigningKey(raw)
+		return err
+	}
+	// Every sync request and print asks for it: a read, and a durable write only the first time.
+	err := d.DB.View(read)
+	if err == nil && key == nil {
+		err = d.DB.Update(func(tx app.Tx) error {
+			if err := read(tx); err != nil || key != nil {
+				return err
+			}
+			var err error
+			if key, err = app.GenerateSigningKey(rand.Reader); err != nil {
+				return err
+			}
+			if err := tx.PutSigningKey(key.Bytes()); err != nil {
+				return err
+			}
+			return tx.Audit(app.AuditEntry{User: "system", Action: "device.key", Detail: "key_id=" + key.ID().String()})
+		})
+	}
 	if err != nil {
 		return nil, office, err
 	}
