@@ -119,10 +119,7 @@ func (s *Intake) Login(user, password string) (*Session, error) {
 		var err error
 		// The password opened this account's keyslot: a store that then lacks the office
 		// profile or the account's record has lost data, and the desk offers the restore path.
-		if o, ok, err = tx.Office(); err != nil || !ok {
-			if err == nil {
-				err = &Error{Kind: Internal, Code: "store_damaged", Err: errors.New("no office profile")}
-			}
+		if o, err = officeOf(tx); err != nil {
 			return err
 		}
 		if u, ok, err = tx.User(user); err != nil {
@@ -283,24 +280,25 @@ func (s *Intake) Register(sess *Session, req RegisterRequest) (RegisterResult, e
 	}
 	res.Warnings = quote.Warnings
 	office := sess.Office
-	// The office's workflow as stored: an administrator may have adjusted it since this
-	// session began.
-	stored, err := s.office()
-	if err != nil {
-		return res, err
-	}
-	wf := s.Workflows.ForOffice(stored)
-	plan, err := s.plan(office.Province, wf, 0, received)
-	if err != nil {
-		return res, err
-	}
 	form := reg.Form()
-	d := Dossier{
-		Office: office.Agency, Form: form, Quote: quote, Received: stamp(received),
-		Due: plan.due, StepDue: plan.stepDue, State: StateOpen, Step: wf.Steps[0].ID,
-		Workflow: workflowID(wf), Steps: wf.Steps, Handler: sess.User.Name, Version: 1,
-	}
+	d := Dossier{Office: office.Agency, Form: form, Quote: quote, Received: stamp(received), State: StateOpen,
+		Handler: sess.User.Name, Version: 1}
 	err = s.Store.Update(func(tx Tx) error {
+		// The office's workflow as stored: an administrator may have adjusted it since this
+		// session began.
+		stored, ok, err := tx.Office()
+		if err != nil {
+			return err
+		}
+		if !ok {
+			stored = office
+		}
+		wf := s.Workflows.ForOffice(stored)
+		plan, err := s.plan(office.Province, wf, 0, received)
+		if err != nil {
+			return err
+		}
+		d.Due, d.StepDue, d.Step, d.Workflow, d.Steps = plan.due, plan.stepDue, wf.Steps[0].ID, workflowID(wf), wf.Steps
 		res.PossibleDuplicates = nil
 		same, err := tx.ByPersonalID(form.PersonalID)
 		if err != nil {

@@ -1,7 +1,7 @@
 package app
 
 import (
-	"fmt"
+	"errors"
 	"sort"
 	"strconv"
 	"strings"
@@ -32,14 +32,17 @@ func (s *Intake) OfficeWorkflow(sess *Session) (*Workflow, error) {
 // office reads the office profile as stored (a session's copy may predate an adjustment).
 func (s *Intake) office() (Office, error) {
 	var o Office
-	err := s.Store.View(func(tx Tx) error {
-		var ok bool
-		var err error
-		if o, ok, err = tx.Office(); err == nil && !ok {
-			err = &Error{Kind: Internal, Code: "store_damaged", Err: fmt.Errorf("no office profile")}
-		}
-		return err
-	})
+	err := s.Store.View(func(tx Tx) (err error) { o, err = officeOf(tx); return err })
+	return o, err
+}
+
+// officeOf reads the office profile; a store without one has lost data (store_damaged, which
+// leads the desk to the restore path).
+func officeOf(tx Tx) (Office, error) {
+	o, ok, err := tx.Office()
+	if err == nil && !ok {
+		err = &Error{Kind: Internal, Code: "store_damaged", Err: errors.New("no office profile")}
+	}
 	return o, err
 }
 
@@ -60,12 +63,9 @@ func (s *Intake) AdjustWorkflow(sess *Session, req AdjustWorkflowRequest) (*Work
 	}
 	var adjusted *Workflow
 	err := s.Store.Update(func(tx Tx) error {
-		o, ok, err := tx.Office()
+		o, err := officeOf(tx)
 		if err != nil {
 			return err
-		}
-		if !ok {
-			return &Error{Kind: Internal, Code: "store_damaged", Err: fmt.Errorf("no office profile")}
 		}
 		base := s.Workflows.For(o.Province)
 		reset := len(req.Days) == 0 && len(req.Roles) == 0
