@@ -629,7 +629,7 @@ func (d *Desk) host() *host {
 func (d *Desk) newRecSession(ses *session) *recSession {
 	records, sync := d.cfg.Office.Services()
 	return &recSession{session: ses, records: records, sync: sync, office: d.cfg.Office,
-		openBook: d.openBook, openVoucher: d.openVoucher, saved: d.workSaved, openFile: d.openFile, openPDF: d.openPDF}
+		openBook: d.openBook, openVoucher: d.openVoucher, openFile: d.openFile, openPDF: d.openPDF}
 }
 
 // run does work off the UI thread, then paints its result on it.
@@ -787,6 +787,9 @@ func (d *Desk) openVoucher(in app.VoucherInput) {
 // workSaved follows work that added operations to the outbox: the engine is asked for a round
 // and the status bar counts them.
 func (d *Desk) workSaved() {
+	if d.cfg.Office == nil {
+		return
+	}
 	d.cfg.Office.SyncNow()
 	d.refreshSync()
 }
@@ -916,7 +919,7 @@ func (d *Desk) damagedDone(out DamagedOutcome) {
 // other roles on the dashboard.
 func (d *Desk) signedIn(intake *app.Intake, sess *app.Session) {
 	d.login = nil
-	d.ses = &session{host: d.host(), intake: intake, sess: sess, onLocked: d.showLock, open: d.openDossier}
+	d.ses = &session{host: d.host(), intake: intake, sess: sess, onLocked: d.showLock, open: d.openDossier, saved: d.workSaved}
 	d.rec = d.newRecSession(d.ses)
 	d.syncBar = d.newSyncBar()
 	d.page = PageHome

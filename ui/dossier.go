@@ -313,6 +313,7 @@ func (s *DossierScreen) act(req app.ActRequest, dlg *ActionDialog) {
 		if dlg != nil {
 			s.closeAction()
 		}
+		ses.saved()
 		last := d.Timeline[len(d.Timeline)-1]
 		key := "ui.dossier.done"
 		if d.State.Closed() {

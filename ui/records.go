@@ -24,9 +24,6 @@ type recSession struct {
 	// openBook shows a person's electronic book; openVoucher the voucher form filled in with in.
 	openBook    func(pid string)
 	openVoucher func(in app.VoucherInput)
-	// saved follows work that added operations to the outbox: the engine is asked for a round
-	// and the status bar counts them.
-	saved func()
 	// openFile asks for a file to open (Config.OpenFile); openPDF hands a PDF to the system's
 	// viewer.
 	openFile func(extensions []string, done func(r io.ReadCloser, name string, err error))

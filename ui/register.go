@@ -319,6 +319,9 @@ func (s *RegisterScreen) save(notDuplicate bool) {
 	ses := s.ses
 	s.ses.run(func() { res, err = ses.intake.Register(ses.sess, req) }, func() {
 		s.Save.Enable()
+		if err == nil {
+			ses.saved()
+		}
 		s.saved(res, err)
 	})
 }

@@ -66,6 +66,9 @@ type session struct {
 	sess     *app.Session
 	onLocked func()
 	open     func(code string)
+	// saved follows work that added operations to the outbox (a registration, an action, a
+	// voucher, a cover): the engine is asked for a round and the status bar counts them.
+	saved func()
 }
 
 // can reports whether the signed-in role holds p.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"fyne.io/fyne/v2/test"
@@ -22,8 +23,9 @@ import (
 // centre is the reference central server on loopback, with a device token for the test
 // office.
 type centre struct {
-	srv   *httptest.Server
-	token string
+	srv    *httptest.Server
+	token  string
+	pushed atomic.Int64 // operations the centre took in
 }
 
 func newCentre(t *testing.T) *centre {
@@ -31,12 +33,14 @@ func newCentre(t *testing.T) *centre {
 	store, err := central.OpenBadger(t.TempDir(), "")
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = store.Close() })
-	svc := &central.Service{Store: store}
-	srv := httptest.NewServer((&central.Server{Service: svc, Catalog: assets.MustLoad().Catalog}).Handler())
-	t.Cleanup(srv.Close)
+	c := &centre{}
+	svc := &central.Service{Store: store, OnPush: func(_ context.Context, _ string, ops, _ int) { c.pushed.Add(int64(ops)) }}
+	c.srv = httptest.NewServer((&central.Server{Service: svc, Catalog: assets.MustLoad().Catalog}).Handler())
+	t.Cleanup(c.srv.Close)
 	_, token, err := svc.Enroll(context.Background(), testOffice.Agency, "desk-"+testOffice.Device, central.RoleDesk)
 	require.NoError(t, err)
-	return &centre{srv: srv, token: token}
+	c.token = token
+	return c
 }
 
 // startSync starts the office's sync engine as the program does after sign-in.
@@ -289,4 +293,31 @@ func TestWorkflowAdjustedOnAnotherDeskIsShownInWords(t *testing.T) {
 	assert.Contains(t, texts, "Quy trình được điều chỉnh trên máy khác")
 	assert.Contains(t, texts, "Máy K8 (quantri2) đã điều chỉnh số ngày và bộ phận phụ trách các bước trong quy trình của đơn vị, căn cứ: Quyết định 12/QĐ-BHXH.")
 	d.shot(t, "sync-workflow-notice")
+}
+
+// TestAnActionOnADossierIsSentAtOnce: advancing a dossier asks the engine for a round, so the
+// action reaches the centre without waiting for the timer or the "Sync now" button.
+func TestAnActionOnADossierIsSentAtOnce(t *testing.T) {
+	o, c := newOffice(t)
+	setUp(t, o)
+	ctr := newCentre(t)
+	registerMonthly(t, o, 43)
+	_, sync := o.Services()
+	d := openRecordsDesk(t, o, c)
+	_, admin := d.service(t, "admin")
+	require.NoError(t, sync.SetCentral(admin, ctr.srv.URL, ctr.token))
+	d.signIn(t, "canbo")
+	startSync(t, o)
+	bar := d.SyncBar()
+	d.waitFor(t, "the registration sent", func() bool { return ctr.pushed.Load() >= 1 && bar.Status().Pending == 0 })
+	before := ctr.pushed.Load()
+
+	d.open(t, ui.PageQueue)
+	d.Queue().Reload()
+	d.Wait()
+	d.Queue().Rows.List.Select(0)
+	d.Wait()
+	test.Tap(d.Dossier().Advance)
+	d.waitFor(t, "the action sent", func() bool { return ctr.pushed.Load() > before && bar.Status().Pending == 0 })
+	assert.Equal(t, "Chờ gửi: 0", bar.Pending.Text)
 }
