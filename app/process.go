@@ -237,23 +237,7 @@ func (s *Intake) List(sess *Session, req ListRequest) ([]Summary, error) {
 	var out []Summary
 	err := s.Store.Update(func(tx Tx) error {
 		var err error
-		switch req.Kind {
-		case ListDueToday:
-			out, err = tx.Due(today, today, req.Limit)
-		case ListOverdue:
-			out, err = tx.Due(0, today-1, req.Limit)
-		case ListPending:
-			out, err = tx.Due(0, calendar.Date(1<<30), req.Limit)
-		case ListStep:
-			out, err = tx.AtStep(req.Value, req.Limit)
-		case ListHandler:
-			out, err = tx.ByHandler(strings.ToLower(strings.TrimSpace(req.Value)), req.Limit)
-		case ListSearch:
-			out, err = search(tx, req.Value, req.Limit)
-		default:
-			return &Error{Kind: Invalid, Code: "bad_list", Field: "list", Args: map[string]string{"value": string(req.Kind)}}
-		}
-		if err != nil {
+		if out, err = list(tx, req, today); err != nil {
 			return err
 		}
 		detail := string(req.Kind)
@@ -263,6 +247,44 @@ func (s *Intake) List(sess *Session, req ListRequest) ([]Summary, error) {
 		return tx.Audit(AuditEntry{User: sess.User.Name, Action: "dossier.list", Detail: detail})
 	})
 	return out, err
+}
+
+// Count is how many dossiers a queue holds (the dashboard's tiles). It shows no one's data, so
+// unlike List it writes no audit entry; searches are not counted.
+func (s *Intake) Count(sess *Session, kind ListKind, value string) (int, error) {
+	if err := sess.Require(PermView); err != nil {
+		return 0, err
+	}
+	if kind == ListSearch {
+		return 0, &Error{Kind: Invalid, Code: "bad_list", Field: "list", Args: map[string]string{"value": string(kind)}}
+	}
+	today := s.Today()
+	n := 0
+	err := s.Store.View(func(tx Tx) error {
+		rows, err := list(tx, ListRequest{Kind: kind, Value: value}, today)
+		n = len(rows)
+		return err
+	})
+	return n, err
+}
+
+// list reads a queue or a search.
+func list(tx Tx, req ListRequest, today calendar.Date) ([]Summary, error) {
+	switch req.Kind {
+	case ListDueToday:
+		return tx.Due(today, today, req.Limit)
+	case ListOverdue:
+		return tx.Due(0, today-1, req.Limit)
+	case ListPending:
+		return tx.Due(0, calendar.Date(1<<30), req.Limit)
+	case ListStep:
+		return tx.AtStep(req.Value, req.Limit)
+	case ListHandler:
+		return tx.ByHandler(strings.ToLower(strings.TrimSpace(req.Value)), req.Limit)
+	case ListSearch:
+		return search(tx, req.Value, req.Limit)
+	}
+	return nil, &Error{Kind: Invalid, Code: "bad_list", Field: "list", Args: map[string]string{"value": string(req.Kind)}}
 }
 
 // search finds dossiers by personal ID digits (a prefix or the last digits, at least 4) or by

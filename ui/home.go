@@ -150,19 +150,18 @@ func (s *HomeScreen) Reload() {
 func fetchHome(r *recSession, office Office) (HomeStats, error) {
 	today := r.intake.Today()
 	st := HomeStats{Counts: map[Tile]int{}}
-	count := func(t Tile, req app.ListRequest) error {
-		rows, err := r.intake.List(r.sess, req)
-		st.Counts[t] = len(rows)
+	count := func(t Tile, kind app.ListKind, value string) (err error) {
+		st.Counts[t], err = r.intake.Count(r.sess, kind, value)
 		return err
 	}
-	if err := count(TileDueToday, app.ListRequest{Kind: app.ListDueToday}); err != nil {
+	if err := count(TileDueToday, app.ListDueToday, ""); err != nil {
 		return st, err
 	}
-	if err := count(TileOverdue, app.ListRequest{Kind: app.ListOverdue}); err != nil {
+	if err := count(TileOverdue, app.ListOverdue, ""); err != nil {
 		return st, err
 	}
 	if step := paymentStep(r.session); step != "" {
-		if err := count(TileAwaitingPayment, app.ListRequest{Kind: app.ListStep, Value: step}); err != nil {
+		if err := count(TileAwaitingPayment, app.ListStep, step); err != nil {
 			return st, err
 		}
 	}
