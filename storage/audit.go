@@ -27,9 +27,9 @@ type auditHead struct {
 	Hash string `json:"hash"`
 }
 
-// hashOf is the chain hash: SHA-256 of the previous hash and a length-prefixed encoding of the
+// AuditHash is the audit chain hash (also used by the benchmark's SQLite peer): SHA-256 of the previous hash and a length-prefixed encoding of the
 // entry's fields, so no field can be shifted into another.
-func hashOf(e AuditEntry) string {
+func AuditHash(e AuditEntry) string {
 	h := sha256.New()
 	var n [8]byte
 	write := func(s string) {
@@ -123,7 +123,7 @@ func (tx *Tx) Audit(e AuditEntry) error {
 		e.At = tx.db.cfg.Now()
 	}
 	e.At = e.At.UTC()
-	e.Hash = hashOf(e)
+	e.Hash = AuditHash(e)
 	data, err := json.Marshal(e)
 	if err != nil {
 		return err
@@ -173,7 +173,7 @@ func (db *DB) VerifyAudit() (AuditReport, error) {
 				rep.FirstBroken, rep.Reason = keySeq, "reordered"
 			case e.Prev != prev:
 				rep.FirstBroken, rep.Reason = keySeq, "chain_broken"
-			case hashOf(e) != e.Hash:
+			case AuditHash(e) != e.Hash:
 				rep.FirstBroken, rep.Reason = keySeq, "edited"
 			}
 			if rep.Reason != "" {

@@ -77,7 +77,7 @@ func TestAuditTamperingIsDetected(t *testing.T) {
 		{"an edited entry with its hash recomputed", func(t *testing.T, db *DB) {
 			e := rawEntry(t, db, 7)
 			e.Action = "person.view"
-			e.Hash = hashOf(e)
+			e.Hash = AuditHash(e)
 			rawSet(t, db, auditKey(7), e)
 		}, 8, "chain_broken"},
 		{"a deleted entry", func(t *testing.T, db *DB) { rawDelete(t, db, auditKey(9)) }, 9, "missing"},
@@ -90,7 +90,7 @@ func TestAuditTamperingIsDetected(t *testing.T) {
 		{"an entry inserted after the head", func(t *testing.T, db *DB) {
 			last := rawEntry(t, db, 20)
 			e := AuditEntry{Seq: 21, At: last.At, User: "admin", Action: "dossier.create", Entity: "D-forged", Prev: last.Hash}
-			e.Hash = hashOf(e)
+			e.Hash = AuditHash(e)
 			rawSet(t, db, auditKey(21), e)
 		}, 21, "inserted"},
 		{"an entry inserted in the middle, renumbering the rest", func(t *testing.T, db *DB) {
@@ -102,7 +102,7 @@ func TestAuditTamperingIsDetected(t *testing.T) {
 			}
 			prev := rawEntry(t, db, 10)
 			e := AuditEntry{Seq: 11, At: prev.At, User: "admin", Action: "x", Entity: "forged", Prev: prev.Hash}
-			e.Hash = hashOf(e)
+			e.Hash = AuditHash(e)
 			rawSet(t, db, auditKey(11), e)
 		}, 12, "chain_broken"},
 	}

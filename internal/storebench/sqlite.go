@@ -3,11 +3,8 @@ package storebench
 import (
 	"context"
 	"crypto/rand"
-	"crypto/sha256"
 	"crypto/subtle"
 	"database/sql"
-	"encoding/binary"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -22,6 +19,7 @@ import (
 
 	"bhxhdesk/app"
 	"bhxhdesk/app/calendar"
+	"bhxhdesk/storage"
 )
 
 // SQLite is the benchmark's peer store: the intake part of the app.Store contract over SQLite
@@ -322,7 +320,7 @@ func (s *SQLite) VerifyAudit() (app.AuditReport, error) {
 				rep.FirstBroken, rep.Reason = want, "missing"
 			case e.Prev != prev:
 				rep.FirstBroken, rep.Reason = e.Seq, "chain_broken"
-			case auditHash(e) != e.Hash:
+			case storage.AuditHash(e) != e.Hash:
 				rep.FirstBroken, rep.Reason = e.Seq, "edited"
 			}
 			if rep.Reason != "" {
@@ -350,26 +348,6 @@ func scanAudit(rows *sql.Rows) (app.AuditEntry, error) {
 	return e, err
 }
 
-// auditHash is the chain hash of our store (storage.hashOf): SHA-256 of the sequence number,
-// the previous hash and the length-prefixed fields.
-func auditHash(e app.AuditEntry) string {
-	h := sha256.New()
-	var n [8]byte
-	write := func(s string) {
-		binary.BigEndian.PutUint64(n[:], uint64(len(s)))
-		h.Write(n[:])
-		h.Write([]byte(s))
-	}
-	binary.BigEndian.PutUint64(n[:], e.Seq)
-	h.Write(n[:])
-	write(e.Prev)
-	write(e.At.UTC().Format(time.RFC3339Nano))
-	write(e.User)
-	write(e.Action)
-	write(e.Entity)
-	write(e.Detail)
-	return hex.EncodeToString(h.Sum(nil))
-}
 
 // sqlTx is one transaction of the peer store.
 type sqlTx struct {
@@ -720,7 +698,7 @@ func (tx *sqlTx) Audit(e app.AuditEntry) error {
 		e.At = tx.s.cfg.Now()
 	}
 	e.At = e.At.UTC()
-	e.Hash = auditHash(e)
+	e.Hash = storage.AuditHash(e)
 	_, err = tx.s.exec(`INSERT INTO audit (seq, at, user, action, entity, detail, prev, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
 		e.Seq, e.At.Format(time.RFC3339Nano), e.User, e.Action, e.Entity, e.Detail, e.Prev, e.Hash)
 	return err
