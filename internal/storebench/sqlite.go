@@ -348,7 +348,6 @@ func scanAudit(rows *sql.Rows) (app.AuditEntry, error) {
 	return e, err
 }
 
-
 // sqlTx is one transaction of the peer store.
 type sqlTx struct {
 	app.Tx // nil: see SQLite
