@@ -377,9 +377,15 @@ func (c *cli) writeJSON(v any) int {
 	return exitOK
 }
 
-func firstErr(err error, extra []string) error {
+// firstErr is what was wrong with a command's arguments: the flag error, or the positional
+// arguments that do not fit its usage (none given, or too many), in both languages like the
+// other usage errors.
+func firstErr(err error, pos []string) error {
 	if err != nil {
 		return err
 	}
-	return fmt.Errorf("unexpected arguments %q", extra)
+	if len(pos) == 0 {
+		return fmt.Errorf("thiếu đối số / missing arguments")
+	}
+	return fmt.Errorf("đối số không đúng cách dùng / arguments do not fit the usage: %q", pos)
 }

@@ -152,7 +152,7 @@ func readCodes(path string) ([]string, error) {
 	}
 	img, _, err := image.Decode(bytes.NewReader(data))
 	if err != nil {
-		return nil, app.Errorf(app.Invalid, "pdf_unreadable", "detail", "not a PDF, PNG or JPEG file")
+		return nil, app.Errorf(app.Invalid, "verify_not_pdf_or_image")
 	}
 	return pdf.DecodeQR(img)
 }

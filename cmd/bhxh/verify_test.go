@@ -388,7 +388,7 @@ func TestVerifyExitCodes(t *testing.T) {
 		want string
 	}{
 		{"a missing file cannot be read", []string{"verify", filepath.Join(dir, "nope.pdf")}, exitUsage, "Không đọc được tệp PDF"},
-		{"a text file is not a PDF", []string{"verify", notPDF}, exitUsage, "not a PDF"},
+		{"a text file is not a PDF", []string{"verify", notPDF}, exitUsage, "Tệp không phải PDF, PNG hay JPEG"},
 		{"a PDF without a code", []string{"verify", receipt}, exitUsage, "Không tìm thấy mã QR"},
 		{"a PDF without a code, in English", []string{"--lang", "en", "verify", receipt}, exitUsage, "No readable QR code"},
 		{"nothing to verify", []string{"verify"}, exitUsage, "--qr"},

@@ -67,7 +67,7 @@ func (c *cli) workflow(args []string) int {
 		req.Roles[step] = app.Role(role)
 	}
 	if args[0] == "adjust" && len(days)+len(roles) == 0 {
-		return c.usageError("workflow adjust: give --days or --role (workflow reset goes back to the province's)")
+		return c.usageError("workflow adjust: thiếu --days hoặc --role / give --days or --role (workflow reset: về quy trình của tỉnh / back to the province's)")
 	}
 	d, sess, code := c.signIn()
 	if d == nil {
