@@ -22,7 +22,6 @@ import (
 	"golang.org/x/image/math/fixed"
 
 	"bhxhdesk/app"
-	"bhxhdesk/assets"
 )
 
 // CoverData is everything printed on one confirmation of a book cover's issuance (xác nhận cấp
@@ -60,7 +59,7 @@ type CoverData struct {
 // with code "required" naming the field (Args "index": the cover's number from 1) when a
 // cover lacks its book number, name or QR text; and the writer's error when writing fails.
 // The same covers always give the same bytes.
-func Covers(w io.Writer, covers []CoverData) error {
+func Covers(w io.Writer, cat *app.Catalog, covers []CoverData) error {
 	if len(covers) == 0 {
 		return &app.Error{Kind: app.Invalid, Code: "covers_empty"}
 	}
@@ -68,10 +67,6 @@ func Covers(w io.Writer, covers []CoverData) error {
 		if err := c.check(i); err != nil {
 			return fmt.Errorf("covers: %w", err)
 		}
-	}
-	cat, err := catalog()
-	if err != nil {
-		return fmt.Errorf("covers: %w", err)
 	}
 	doc, err := newDoc(covers[0].Printed)
 	if err != nil {
@@ -130,9 +125,6 @@ func (c CoverData) check(i int) error {
 	}
 	return nil
 }
-
-// catalog is the embedded translation catalogue, read once: the cover's labels live there.
-var catalog = sync.OnceValues(func() (*app.Catalog, error) { return app.LoadCatalog(assets.FS, "i18n") })
 
 // coverText is the labels of one language: the catalogue's cover texts and the national
 // heading shared with the receipt.

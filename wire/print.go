@@ -97,7 +97,7 @@ func (d *Desk) WriteCovers(sess *app.Session, pids []string, reason string, lang
 			return err
 		}
 	}
-	return pdf.Covers(w, data)
+	return pdf.Covers(w, d.Ref.Catalog, data)
 }
 
 // coverData seals a cover and formats it for printing.

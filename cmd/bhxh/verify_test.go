@@ -302,7 +302,7 @@ func TestVerifyAPrintedPDFEndToEnd(t *testing.T) {
 func writeCoverPDF(t *testing.T, p person, text string) string {
 	t.Helper()
 	var buf bytes.Buffer
-	require.NoError(t, pdf.Covers(&buf, []pdf.CoverData{{
+	require.NoError(t, pdf.Covers(&buf, assets.MustLoad().Catalog, []pdf.CoverData{{
 		Office:     pdf.Office{Agency: "Bảo hiểm xã hội cơ sở Ba Đình", AgencyCode: "01001", Commune: "Ba Đình"},
 		BookNumber: p.book, FullName: p.name, BirthDate: p.birth, PersonalID: p.id, Issued: p.issued,
 		QR: text, Provisional: p.status == app.Provisional,
