@@ -12,9 +12,11 @@ import (
 	"bhxhdesk/app/calendar"
 )
 
-// FS holds the embedded files.
+// FS holds the embedded files. Of the fonts only the Vietnamese subsets the printouts use are
+// embedded; the full Noto Sans files beside them are the subsetter's input
+// (internal/fontsubset/gen), read from disk.
 //
-//go:embed rules calendar places i18n fonts workflows keys
+//go:embed rules calendar places i18n workflows keys fonts/NotoSansVN-Regular.ttf fonts/NotoSansVN-Bold.ttf fonts/OFL.txt
 var FS embed.FS
 
 // Reference is everything loaded from the embedded data, checked.
