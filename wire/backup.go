@@ -44,31 +44,56 @@ func (d *Desk) BackupTo(dir string, keep int) (string, error) {
 	}
 	name := fmt.Sprintf("%s%s-%s.bak", backupPrefix, o.Agency, time.Now().UTC().Format("20060102T150405.000Z"))
 	path := filepath.Join(dir, name)
+	if err := d.writeBackup(path, "system"); err != nil {
+		return "", err
+	}
+	return path, pruneBackups(dir, backupPrefix+o.Agency+"-", keep)
+}
+
+// MayBackup says whether the signed-in officer may take a backup: administrators and
+// supervisors (whose roles see the audit log), as the desk's settings allow.
+func MayBackup(sess *app.Session) error {
+	if err := sess.Require(app.PermManageUsers); err != nil && sess.Require(app.PermAudit) != nil {
+		return err
+	}
+	return nil
+}
+
+// BackupFile writes a backup of the store to path for the signed-in officer, recorded in the
+// audit log under the officer's name.
+func (d *Desk) BackupFile(sess *app.Session, path string) error {
+	if err := MayBackup(sess); err != nil {
+		return err
+	}
+	return d.writeBackup(path, sess.User.Name)
+}
+
+// writeBackup writes a backup to path through a temporary file beside it, so a full disk or a
+// pulled USB drive never leaves half a backup under a backup's name, and records it.
+func (d *Desk) writeBackup(path, who string) error {
+	dir := filepath.Dir(path)
 	tmp, err := os.CreateTemp(dir, ".bhxh-backup-*")
 	if err != nil {
-		return "", &app.Error{Kind: app.Unavailable, Code: "backup_folder", Args: map[string]string{"dir": dir}, Err: err}
+		return &app.Error{Kind: app.Unavailable, Code: "backup_folder", Args: map[string]string{"dir": dir}, Err: err}
 	}
 	defer os.Remove(tmp.Name())
 	if _, err := d.DB.Backup(tmp); err != nil {
 		_ = tmp.Close()
-		return "", err
+		return err
 	}
 	if err := tmp.Sync(); err != nil {
 		_ = tmp.Close()
-		return "", &app.Error{Kind: app.Unavailable, Code: "backup_folder", Args: map[string]string{"dir": dir}, Err: err}
+		return &app.Error{Kind: app.Unavailable, Code: "backup_folder", Args: map[string]string{"dir": dir}, Err: err}
 	}
 	if err := tmp.Close(); err != nil {
-		return "", err
+		return err
 	}
 	if err := os.Rename(tmp.Name(), path); err != nil {
-		return "", err
+		return err
 	}
-	if err := d.DB.Update(func(tx app.Tx) error {
-		return tx.Audit(app.AuditEntry{User: "system", Action: "store.backup", Detail: name})
-	}); err != nil {
-		return path, err
-	}
-	return path, pruneBackups(dir, backupPrefix+o.Agency+"-", keep)
+	return d.DB.Update(func(tx app.Tx) error {
+		return tx.Audit(app.AuditEntry{User: who, Action: "store.backup", Detail: filepath.Base(path)})
+	})
 }
 
 // pruneBackups removes all but the newest keep backups with the prefix (names sort by time).

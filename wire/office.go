@@ -312,7 +312,7 @@ func (o *Office) BackupNow(sess *app.Session) (string, error) {
 	if o.desk == nil {
 		return "", app.Errorf(app.Forbidden, "not_signed_in")
 	}
-	if err := sess.Require(app.PermManageUsers); err != nil && sess.Require(app.PermAudit) != nil {
+	if err := MayBackup(sess); err != nil {
 		return "", err
 	}
 	dir, keep, _, err := o.desk.BackupSettings()

@@ -32,15 +32,14 @@ func (c *cli) backup(args []string) int {
 	if d == nil {
 		return code
 	}
-	if err := sess.Require(app.PermManageUsers); err != nil && sess.Require(app.PermAudit) != nil {
-		return c.closeDesk(d, c.fail(err))
-	}
 	path := *out
-	var err error
-	if *folder != "" {
+	err := wire.MayBackup(sess)
+	switch {
+	case err != nil:
+	case *folder != "":
 		path, err = d.BackupTo(*folder, *keep)
-	} else {
-		err = writeFileAtomic(*out, func(f *os.File) error { _, err := d.DB.Backup(f); return err })
+	default:
+		err = d.BackupFile(sess, *out)
 	}
 	if err != nil {
 		return c.closeDesk(d, c.fail(err))
