@@ -391,7 +391,7 @@ func (s *CoversScreen) write(pids []string, reason string, dlg *ReprintDialog) {
 		s.st.Selected = map[string]bool{}
 		r.saved()
 		s.Reload()
-		name := "bia-so-" + r.cfg.Now().In(calendar.VN).Format("20060102-1504") + ".pdf"
+		name := r.t("ui.covers.file", "time", r.cfg.Now().In(calendar.VN).Format("20060102-1504")) + ".pdf"
 		s.Preview = r.showPDF(r.t("ui.covers.preview_title", "count", strconv.Itoa(len(pids))), name, pdf.Bytes(), pages, func() { s.Preview = nil })
 	})
 }

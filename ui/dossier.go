@@ -351,7 +351,7 @@ func (s *DossierScreen) ask(a app.Action) {
 	}
 	if a == app.ActReappoint {
 		ad.Date = widget.NewEntry()
-		ad.Date.PlaceHolder = "dd/mm/yyyy"
+		ad.Date.PlaceHolder = t("ui.date_placeholder")
 		items = append(items, &widget.FormItem{Text: t("field.date"), Widget: ad.Date,
 			HintText: t("ui.action.date_hint", "due", s.st.Dossier.Due.VNString())})
 	}

@@ -96,29 +96,40 @@ func (r *recSession) openViewer(d *PreviewDialog) {
 
 // savePDF asks where to keep a copy of the PDF and writes it there.
 func (r *recSession) savePDF(d *PreviewDialog) {
-	r.saveAs(d.Name, func(w io.WriteCloser, err error) {
+	r.saveFile(d.Name, func() ([]byte, error) { return d.PDF, nil }, d.Status, d.SaveAs, "ui.preview.saved")
+}
+
+// saveFile asks where to keep a file named name and writes there, off the UI thread, what data
+// returns; status tells the outcome (the done key takes the file's name), button is disabled
+// meanwhile.
+func (r *recSession) saveFile(name string, data func() ([]byte, error), status *widget.Label, button *widget.Button, done string) {
+	r.saveAs(name, func(w io.WriteCloser, err error) {
 		if err != nil {
-			setStatus(d.Status, false, r.msg(err))
+			setStatus(status, false, r.msg(err))
 			return
 		}
 		if w == nil {
 			return // cancelled
 		}
-		d.SaveAs.Disable()
+		button.Disable()
 		var werr error
 		r.run(func() {
-			_, werr = w.Write(d.PDF)
-			if cerr := w.Close(); werr == nil {
-				werr = cerr
+			b, err := data()
+			if err == nil {
+				_, err = w.Write(b)
 			}
+			if cerr := w.Close(); err == nil {
+				err = cerr
+			}
+			werr = err
 		}, func() {
-			d.SaveAs.Enable()
+			button.Enable()
 			if werr != nil {
-				setStatus(d.Status, false, r.msg(&app.Error{Kind: app.Unavailable, Code: "save_failed",
-					Args: map[string]string{"file": writerName(w), "reason": werr.Error()}}))
+				setStatus(status, false, r.message(&app.Error{Kind: app.Unavailable, Code: "save_failed",
+					Args: map[string]string{"file": writerName(w), "reason": werr.Error()}, Err: werr}))
 				return
 			}
-			setStatus(d.Status, true, r.t("ui.preview.saved", "file", writerName(w)))
+			setStatus(status, true, r.t(done, "file", writerName(w)))
 		})
 	})
 }

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"encoding/json"
-	"io"
 	"sort"
 	"strconv"
 	"strings"
@@ -231,28 +230,8 @@ func (s *PrivacyScreen) saveReport() {
 		return
 	}
 	r := s.r
-	name := "bao-cao-du-lieu-" + rep.Generated.In(calendar.VN).Format("20060102-1504") + ".json"
-	r.saveAs(name, func(w io.WriteCloser, err error) {
-		if err != nil {
-			setStatus(s.Status, false, r.msg(err))
-			return
-		}
-		if w == nil {
-			return
-		}
-		b, err := json.MarshalIndent(rep, "", "  ")
-		if err == nil {
-			_, err = w.Write(b)
-		}
-		if cerr := w.Close(); err == nil {
-			err = cerr
-		}
-		if err != nil {
-			setStatus(s.Status, false, r.message(&app.Error{Kind: app.Unavailable, Code: "save_failed", Args: map[string]string{"file": name, "reason": err.Error()}, Err: err}))
-			return
-		}
-		setStatus(s.Status, true, r.t("ui.privacy.saved", "file", writerName(w)))
-	})
+	name := r.t("ui.privacy.file", "time", rep.Generated.In(calendar.VN).Format("20060102-1504")) + ".json"
+	r.saveFile(name, func() ([]byte, error) { return json.MarshalIndent(rep, "", "  ") }, s.Status, s.SaveReport, "ui.privacy.saved")
 }
 
 func (s *PrivacyScreen) lookup() {
