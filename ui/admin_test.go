@@ -178,6 +178,7 @@ func TestDataProtectionReportAndAccessLog(t *testing.T) {
 	test.Tap(p.SaveReport)
 	d.Wait()
 	require.Len(t, d.saved, 1)
+	assert.True(t, strings.HasPrefix(filepath.Base(d.saved[0]), "bao-cao-du-lieu-"), d.saved[0])
 	saved, err := os.ReadFile(d.saved[0])
 	require.NoError(t, err)
 	assert.Contains(t, string(saved), `"people": 2`)
