@@ -207,6 +207,24 @@ func (tx *badgerTx) AppendChange(audience string, c app.Change) (uint64, error) 
 	return c.Seq, tx.putJSON("chg/"+audience+"\x00"+string(be64(c.Seq)), c)
 }
 
+func (tx *badgerTx) ReplaceChange(audience string, c app.Change) (uint64, error) {
+	last := []byte("chglast/" + audience + "\x00" + c.Kind + "\x00" + c.Entity)
+	prev, ok, err := tx.t.Get(last)
+	if err != nil {
+		return 0, err
+	}
+	if ok && len(prev) == 8 {
+		if err := tx.t.Delete([]byte("chg/" + audience + "\x00" + string(prev))); err != nil {
+			return 0, err
+		}
+	}
+	seq, err := tx.AppendChange(audience, c)
+	if err != nil {
+		return 0, err
+	}
+	return seq, tx.t.Set(last, be64(seq))
+}
+
 func (tx *badgerTx) Changes(audiences []string, after uint64, limit int) ([]app.Change, error) {
 	var out []app.Change
 	for _, a := range audiences {

@@ -9,6 +9,7 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/json"
+	"fmt"
 	"encoding/pem"
 	"math/big"
 	"net"
@@ -259,4 +260,39 @@ func TestTheAccountingFeedPostsVouchersWithItsOwnToken(t *testing.T) {
 	assert.Equal(t, app.Forbidden, app.KindOf(err), "a desk is not the accounting system")
 	_, err = feed.Push(ctx, []app.Op{dossierOp(t, "01001", "01001-260105-K70002", "001190012346", 1)})
 	assert.Equal(t, app.Forbidden, app.KindOf(err), "the accounting system sends no dossiers")
+}
+
+// TestARuleFileReachesANewDeskOnceWhateverItsVersions: the trusted-keys file is published again
+// at every desk's key registration and a calendar may be corrected; a desk that starts from
+// nothing pulls the last version of each file only.
+func TestARuleFileReachesANewDeskOnceWhateverItsVersions(t *testing.T) {
+	s := newServer(t)
+	ctx := context.Background()
+	for i := range 5 {
+		c := s.client(t, "01001", fmt.Sprintf("k%d", i))
+		key, err := app.GenerateSigningKey(rand.Reader)
+		require.NoError(t, err)
+		require.NoError(t, c.RegisterKey(ctx, key.Trusted("01001", fmt.Sprintf("K%d", i), time.Now())))
+	}
+	for _, v := range []string{`{"v":1}`, `{"v":2}`} {
+		require.NoError(t, s.svc.PublishFile(ctx, app.RuleFile{Path: "calendar/2028.json", Data: json.RawMessage(v)}))
+	}
+	page, err := s.client(t, "48001", "d1").Pull(ctx, 0, 100)
+	require.NoError(t, err)
+	files := map[string]int{}
+	var keys []app.TrustedKey
+	for _, ch := range page.Changes {
+		require.Equal(t, app.ChangeRuleFile, ch.Kind)
+		files[ch.Entity]++
+		var f app.RuleFile
+		require.NoError(t, json.Unmarshal(ch.Payload, &f))
+		switch f.Path {
+		case "keys/devices.json":
+			require.NoError(t, json.Unmarshal(f.Data, &keys))
+		case "calendar/2028.json":
+			assert.JSONEq(t, `{"v":2}`, string(f.Data), "the last version")
+		}
+	}
+	assert.Equal(t, map[string]int{"keys/devices.json": 1, "calendar/2028.json": 1}, files)
+	assert.Len(t, keys, 5, "the one file holds every desk's key")
 }

@@ -650,10 +650,14 @@ func (s *Service) PublishFile(ctx context.Context, f app.RuleFile) error {
 		return err
 	}
 	now := s.now()
-	return s.Store.Update(ctx, func(tx Tx) error {
-		_, err := tx.AppendChange("*", app.Change{Kind: app.ChangeRuleFile, Entity: f.Path, Payload: payload, At: now})
-		return err
-	})
+	return s.Store.Update(ctx, func(tx Tx) error { return publishRuleFile(tx, f.Path, payload, now) })
+}
+
+// publishRuleFile sends a rule file (app.RuleFile, as JSON) to every office, in place of its
+// earlier versions.
+func publishRuleFile(tx Tx, path string, payload []byte, now time.Time) error {
+	_, err := tx.ReplaceChange("*", app.Change{Kind: app.ChangeRuleFile, Entity: path, Payload: payload, At: now})
+	return err
 }
 
 // RegisterKey records a desk's public signing key and publishes the set of every desk's keys
@@ -696,9 +700,11 @@ func (s *Service) RegisterKey(ctx context.Context, dev Device, key app.TrustedKe
 		if err != nil {
 			return err
 		}
-		payload, _ := json.Marshal(app.RuleFile{Path: "keys/devices.json", Data: data})
-		_, err = tx.AppendChange("*", app.Change{Kind: app.ChangeRuleFile, Entity: "keys/devices.json", Payload: payload, At: now})
-		return err
+		payload, err := json.Marshal(app.RuleFile{Path: "keys/devices.json", Data: data})
+		if err != nil {
+			return err
+		}
+		return publishRuleFile(tx, "keys/devices.json", payload, now)
 	})
 }
 

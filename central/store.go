@@ -60,6 +60,10 @@ type Tx interface {
 	// AppendChange adds a change for an audience (an office's agency code, or "*" for every
 	// office) and returns its sequence number, increasing across the whole log.
 	AppendChange(audience string, c app.Change) (uint64, error)
+	// ReplaceChange appends c like AppendChange and removes the audience's earlier change of
+	// the same kind and entity: for changes of which a desk needs only the last (a rule file),
+	// so a desk that starts from nothing does not download every version.
+	ReplaceChange(audience string, c app.Change) (uint64, error)
 	// Changes lists changes for any of the audiences with a sequence after `after`, in sequence
 	// order, up to limit.
 	Changes(audiences []string, after uint64, limit int) ([]app.Change, error)
