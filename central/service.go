@@ -148,10 +148,6 @@ func (s *Service) Push(ctx context.Context, dev Device, ops []app.Op) ([]app.OpR
 func (s *Service) push(tx Tx, dev Device, ops []app.Op, now time.Time) ([]app.OpResult, int, error) {
 	results := make([]app.OpResult, len(ops))
 	repeats := 0
-	cur, _, err := tx.Device(dev.ID)
-	if err != nil {
-		return nil, 0, err
-	}
 	for i, op := range ops {
 		h := payloadHash(op)
 		if prev, ok, err := tx.OpResult(op.OpID); err != nil {
@@ -179,10 +175,8 @@ func (s *Service) push(tx Tx, dev Device, ops []app.Op, now time.Time) ([]app.Op
 			Entity: op.EntityID, PayloadHash: h, Result: r, Applied: now}); err != nil {
 			return nil, 0, err
 		}
-		cur.LastSeq, cur.LastHLC = max(cur.LastSeq, op.DeviceSeq), max(cur.LastHLC, op.HLC)
 	}
-	cur.Seen = now
-	return results, repeats, tx.PutDevice(cur)
+	return results, repeats, nil
 }
 
 // Known answers, for the operation ids of a device, the stored results of those already applied

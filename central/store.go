@@ -95,10 +95,6 @@ type Device struct {
 	Key     *app.TrustedKey `json:"key,omitempty"`
 	Created time.Time       `json:"created"`
 	Revoked time.Time       `json:"revoked,omitzero"`
-	// LastSeq is the highest device sequence applied from this device.
-	LastSeq uint64    `json:"last_seq"`
-	LastHLC uint64    `json:"last_hlc"`
-	Seen    time.Time `json:"seen,omitzero"`
 }
 
 // StoredOp is an applied operation's identity and result, kept so that a repeat gets the same
@@ -128,14 +124,13 @@ type Dossier struct {
 // Person is one participant of the records service: exactly one per personal ID, linked to
 // every registration made for that ID anywhere.
 type Person struct {
-	PersonalID  string               `json:"personal_id"`
-	Identity    app.IdentityRecord   `json:"identity"` // the identity in force
-	Records     []app.IdentityRecord `json:"records"`  // every registration's identity
-	Offices     []string             `json:"offices"`
-	Periods     []app.Period         `json:"periods"`
-	Review      string               `json:"review,omitempty"` // open identity review
-	Participant *app.Participant     `json:"participant,omitempty"`
-	Version     int                  `json:"version"`
+	PersonalID string               `json:"personal_id"`
+	Identity   app.IdentityRecord   `json:"identity"` // the identity in force
+	Records    []app.IdentityRecord `json:"records"`  // every registration's identity
+	Offices    []string             `json:"offices"`
+	Periods    []app.Period         `json:"periods"`
+	Review     string               `json:"review,omitempty"` // open identity review
+	Version    int                  `json:"version"`
 }
 
 // HasOffice reports whether an office registered the person.

@@ -2,7 +2,6 @@ package wire
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -241,6 +240,3 @@ func nextDevice(code string) string {
 	i := strings.IndexByte(alphabet, code[len(code)-1])
 	return code[:len(code)-1] + string(alphabet[(i+1)%len(alphabet)])
 }
-
-// ErrNoBackupFolder says that no backup folder is configured.
-var ErrNoBackupFolder = errors.New("no backup folder")

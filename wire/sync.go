@@ -37,11 +37,10 @@ func (d *Desk) writeRuleFile(p string, data []byte) error {
 	if !app.ValidRuleFilePath(p) {
 		return &app.Error{Kind: app.Invalid, Code: "bad_rule_file", Args: map[string]string{"path": p}}
 	}
-	clean := p
 	if !json.Valid(data) {
 		return &app.Error{Kind: app.Invalid, Code: "bad_rule_file", Args: map[string]string{"path": p}}
 	}
-	full := filepath.Join(rulesDir(d.Dir), filepath.FromSlash(clean))
+	full := filepath.Join(rulesDir(d.Dir), filepath.FromSlash(p))
 	if err := os.MkdirAll(filepath.Dir(full), 0o700); err != nil {
 		return err
 	}
