@@ -73,11 +73,10 @@ type Dossier struct {
 	Reason  string   `json:"reason,omitempty"`
 	// NotDuplicateOf are the dossiers the officer confirmed to be other people.
 	NotDuplicateOf []string `json:"not_duplicate_of,omitempty"`
-	// Paid is the voucher whose match paid the registration's first period; CoverIssued is
-	// when the book cover was issued. Each completes the workflow step that waits for it.
-	Paid        string    `json:"paid,omitempty"`
-	CoverIssued time.Time `json:"cover_issued,omitzero"`
-	Timeline    []Event   `json:"timeline"`
+	// Timeline is every event, in order. A matched payment (ActPayment) and the issued cover
+	// (ActCover) in it complete the workflow steps that wait for them; it travels to the centre
+	// and back whole, so a dossier downloaded again knows what happened to it.
+	Timeline []Event `json:"timeline"`
 	// Purged is set when the dossier's personal data was removed after the retention period.
 	Purged  *Purge `json:"purged,omitempty"`
 	Version int    `json:"version"`
@@ -93,13 +92,24 @@ func (d *Dossier) stepIndex() int {
 	return -1
 }
 
+// Has reports whether the timeline records the action (e.g. ActPayment: the registration's
+// first period is paid).
+func (d *Dossier) Has(a Action) bool {
+	for _, e := range d.Timeline {
+		if e.Action == a {
+			return true
+		}
+	}
+	return false
+}
+
 // done reports whether the event a step waits for has happened.
 func (d *Dossier) done(completes string) bool {
 	switch completes {
 	case CompletesPayment:
-		return d.Paid != ""
+		return d.Has(ActPayment)
 	case CompletesCover:
-		return !d.CoverIssued.IsZero()
+		return d.Has(ActCover)
 	}
 	return false
 }

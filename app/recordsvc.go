@@ -284,7 +284,7 @@ func (s *Records) match(tx Tx, v Voucher) (match, error) {
 			if err != nil {
 				return m, err
 			}
-			if ok && d.Paid == "" {
+			if ok && !d.Has(ActPayment) {
 				m.dossier = &d
 				break
 			}
@@ -425,7 +425,7 @@ func (s *Records) credit(tx Tx, v Voucher, st *VoucherState, m match, now time.T
 	if m.dossier != nil {
 		st.Dossier = m.dossier.Code
 		ev := Event{At: stamp(now), User: v.By, Action: ActPayment, Reason: "receipt_no=" + v.ReceiptNo}
-		return s.dossierEvent(tx, m.dossier, ev, func(d *Dossier) { d.Paid = v.ID }, CompletesPayment, now)
+		return s.dossierEvent(tx, m.dossier, ev, CompletesPayment, now)
 	}
 	return nil
 }
@@ -439,13 +439,13 @@ func (s *Records) rate(q Quote) Rate {
 }
 
 // dossierEvent records an event from the records side (payment matched, cover issued) on a
-// dossier: set marks what happened; if the dossier waits at the step that this completes, it
-// moves on, skipping steps already complete.
-func (s *Records) dossierEvent(tx Tx, d *Dossier, ev Event, set func(*Dossier), completes string, now time.Time) error {
+// dossier's timeline; if the dossier waits at the step that this completes, it moves on,
+// skipping steps already complete.
+func (s *Records) dossierEvent(tx Tx, d *Dossier, ev Event, completes string, now time.Time) error {
 	prev := *d
 	next := *d
-	next.Timeline = append([]Event(nil), d.Timeline...)
-	set(&next)
+	// The event goes on the timeline before the step moves: it is what completes the step.
+	next.Timeline = append(append([]Event(nil), d.Timeline...), ev)
 	ev.FromStep = next.Step
 	if next.State == StateOpen {
 		if i := next.stepIndex(); i >= 0 && next.Steps[i].Completes == completes {
@@ -462,7 +462,7 @@ func (s *Records) dossierEvent(tx Tx, d *Dossier, ev Event, set func(*Dossier), 
 		}
 	}
 	ev.Due = next.Due
-	next.Timeline = append(next.Timeline, ev)
+	next.Timeline[len(next.Timeline)-1] = ev // with the steps it moved
 	next.Version++
 	if err := tx.PutDossier(&next, &prev); err != nil {
 		return err
@@ -697,7 +697,7 @@ func (s *Records) IssueCover(sess *Session, pid string) (BookCover, error) {
 			}
 			if ok && d.State != StateRejected {
 				ev := Event{At: stamp(now), User: sess.User.Name, Action: ActCover, Reason: "book_no=" + c.BookNo}
-				if err := s.dossierEvent(tx, &d, ev, func(d *Dossier) { d.CoverIssued = stamp(now) }, CompletesCover, now); err != nil {
+				if err := s.dossierEvent(tx, &d, ev, CompletesCover, now); err != nil {
 					return err
 				}
 			}

@@ -33,7 +33,7 @@ func newDossierSync(r *recSession, d app.Dossier) *DossierSync {
 	x.State = widget.NewLabel(t("ui.dossier_sync.label", "state", "…"))
 	x.State.Truncation = fyne.TextTruncateEllipsis
 	row := container.NewHBox(layout.NewSpacer())
-	if r.can(app.PermVoucher) && d.Paid == "" && d.State != app.StateRejected {
+	if r.can(app.PermVoucher) && !d.Has(app.ActPayment) && d.State != app.StateRejected {
 		x.Voucher = widget.NewButtonWithIcon(t("ui.dossier_sync.voucher"), theme.DocumentCreateIcon(), x.voucher)
 		row.Add(x.Voucher)
 	}

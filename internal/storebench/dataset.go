@@ -7,7 +7,6 @@
 package storebench
 
 import (
-	"encoding/binary"
 	"fmt"
 	"math/rand/v2"
 	"time"
@@ -204,7 +203,7 @@ var (
 func progress(d *app.Dossier, deadlines []calendar.Date, today calendar.Date, rng *rand.Rand) {
 	steps := d.Steps
 	last := d.Received
-	event := func(day calendar.Date, user string, ev app.Event) time.Time {
+	event := func(day calendar.Date, user string, ev app.Event) {
 		y, m, dd := day.Parts()
 		t := time.Date(y, m, dd, 9, 0, 0, 0, calendar.VN).Add(time.Duration(rng.IntN(7*60)) * time.Minute)
 		if !t.After(last) {
@@ -215,7 +214,6 @@ func progress(d *app.Dossier, deadlines []calendar.Date, today calendar.Date, rn
 		d.Timeline = append(d.Timeline, ev)
 		d.Handler = user
 		d.Version++
-		return t
 	}
 	// advance passes step i: an officer's action, or the event that completes the step by
 	// itself (a matched payment voucher, the issued book cover) as the records service writes it.
@@ -232,13 +230,7 @@ func progress(d *app.Dossier, deadlines []calendar.Date, today calendar.Date, rn
 		case app.CompletesCover:
 			ev.Action, ev.Reason = app.ActCover, "book_no="+d.Form.PersonalID
 		}
-		t := event(deadlines[i], roleUser(steps[i].Role), ev)
-		switch steps[i].Completes {
-		case app.CompletesPayment:
-			d.Paid = uuidV7From(t, rng)
-		case app.CompletesCover:
-			d.CoverIssued = t
-		}
+		event(deadlines[i], roleUser(steps[i].Role), ev)
 		if i == len(steps)-1 {
 			d.State, d.Step, d.StepDue = app.StateDone, "", 0
 			return
@@ -270,19 +262,4 @@ func progress(d *app.Dossier, deadlines []calendar.Date, today calendar.Date, rn
 		event(calendar.DateOf(last), roleUser(app.Officer), app.Event{Action: app.ActReturn, FromStep: d.Step, ToStep: d.Step, Missing: missing})
 		d.State, d.Missing = app.StateReturned, missing
 	}
-}
-
-// uuidV7From is a version 7 UUID of time t with random bits from rng (reproducible, unlike
-// app.NewUUIDv7).
-func uuidV7From(t time.Time, rng *rand.Rand) string {
-	var u [16]byte
-	ms := uint64(t.UnixMilli())
-	for i := 0; i < 6; i++ {
-		u[i] = byte(ms >> (40 - 8*i))
-	}
-	binary.BigEndian.PutUint64(u[8:], rng.Uint64())
-	binary.BigEndian.PutUint16(u[6:], uint16(rng.Uint32()))
-	u[6] = u[6]&0x0f | 0x70
-	u[8] = u[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", u[0:4], u[4:6], u[6:8], u[8:10], u[10:])
 }
