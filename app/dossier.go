@@ -92,6 +92,28 @@ func (d *Dossier) stepIndex() int {
 	return -1
 }
 
+// DossierEvent is the payload of a "dossier.event" operation: one event and the state, step
+// and version it left the dossier in (the centre applies it to its copy).
+type DossierEvent struct {
+	Event   Event  `json:"event"`
+	State   State  `json:"state"`
+	Step    string `json:"step"`
+	Version int    `json:"version"`
+}
+
+// saveEvent adds ev (due date as the dossier now has it) to the end of d's timeline, moves d
+// to its next version in place of prev, and queues the operation that takes it to the centre.
+// d's timeline must be a copy of prev's.
+func saveEvent(tx Tx, d, prev *Dossier, ev Event, now time.Time) error {
+	ev.Due = d.Due
+	d.Timeline = append(d.Timeline, ev)
+	d.Version++
+	if err := tx.PutDossier(d, prev); err != nil {
+		return err
+	}
+	return enqueue(tx, "dossier.event", d.Code, prev.Version, DossierEvent{ev, d.State, d.Step, d.Version}, now)
+}
+
 // Has reports whether the timeline records the action (e.g. ActPayment: the registration's
 // first period is paid).
 func (d *Dossier) Has(a Action) bool {

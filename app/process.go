@@ -64,19 +64,8 @@ func (s *Intake) Act(sess *Session, code string, req ActRequest) (Dossier, error
 		if err := s.apply(sess, &d, &ev, req, now); err != nil {
 			return err
 		}
-		ev.Due = d.Due
-		d.Timeline = append(d.Timeline, ev)
 		d.Handler = sess.User.Name
-		d.Version++
-		if err := tx.PutDossier(&d, &prev); err != nil {
-			return err
-		}
-		if err := enqueue(tx, "dossier.event", d.Code, prev.Version, struct {
-			Event   Event  `json:"event"`
-			State   State  `json:"state"`
-			Step    string `json:"step"`
-			Version int    `json:"version"`
-		}{ev, d.State, d.Step, d.Version}, now); err != nil {
+		if err := saveEvent(tx, &d, &prev, ev, now); err != nil {
 			return err
 		}
 		return tx.Audit(AuditEntry{User: sess.User.Name, Action: "dossier." + string(ev.Action), Entity: d.Code,

@@ -461,19 +461,12 @@ func (s *Records) dossierEvent(tx Tx, d *Dossier, ev Event, completes string, no
 			ev.ToStep = next.Step
 		}
 	}
-	ev.Due = next.Due
-	next.Timeline[len(next.Timeline)-1] = ev // with the steps it moved
-	next.Version++
-	if err := tx.PutDossier(&next, &prev); err != nil {
+	next.Timeline = next.Timeline[:len(d.Timeline)] // saveEvent adds it with the steps it moved
+	if err := saveEvent(tx, &next, &prev, ev, now); err != nil {
 		return err
 	}
 	*d = next
-	return enqueue(tx, "dossier.event", next.Code, prev.Version, struct {
-		Event   Event  `json:"event"`
-		State   State  `json:"state"`
-		Step    string `json:"step"`
-		Version int    `json:"version"`
-	}{ev, next.State, next.Step, next.Version}, now)
+	return nil
 }
 
 func officeProvince(tx Tx) string {

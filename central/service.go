@@ -410,12 +410,7 @@ func (s *Service) linkPerson(tx Tx, pid string, rec app.IdentityRecord, now time
 }
 
 func (s *Service) dossierEvent(tx Tx, dev Device, op app.Op) (app.OpResult, error) {
-	var ev struct {
-		Event   app.Event `json:"event"`
-		State   app.State `json:"state"`
-		Step    string    `json:"step"`
-		Version int       `json:"version"`
-	}
+	var ev app.DossierEvent
 	if err := json.Unmarshal(op.Payload, &ev); err != nil {
 		return rejected("bad_payload"), nil
 	}
