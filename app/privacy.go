@@ -36,6 +36,18 @@ func (p *Privacy) AccessLog(sess *Session, pid string) ([]AuditEntry, error) {
 		return nil, err
 	}
 	pid = stripSeparators(strings.TrimSpace(pid))
+	out, err := p.accesses(pid)
+	if err != nil {
+		return nil, err
+	}
+	err = p.Store.Update(func(tx Tx) error {
+		return tx.Audit(AuditEntry{User: sess.User.Name, Action: "audit.access_log", Entity: PersonalID(pid).Masked(), PersonalID: pid})
+	})
+	return out, err
+}
+
+// accesses are the audit entries about a person (by the keyed reference, never the number).
+func (p *Privacy) accesses(pid string) ([]AuditEntry, error) {
 	ref := p.Store.PersonRef(pid)
 	all, err := p.Store.AuditEntries(0)
 	if err != nil {
@@ -47,10 +59,7 @@ func (p *Privacy) AccessLog(sess *Session, pid string) ([]AuditEntry, error) {
 			out = append(out, e)
 		}
 	}
-	err = p.Store.Update(func(tx Tx) error {
-		return tx.Audit(AuditEntry{User: sess.User.Name, Action: "audit.access_log", Entity: PersonalID(pid).Masked(), PersonalID: pid})
-	})
-	return out, err
+	return out, nil
 }
 
 // PersonExport is everything the office holds about one person, for a request to see one's
@@ -70,11 +79,14 @@ type PersonExport struct {
 // recorded in the audit log.
 func (p *Privacy) ExportPerson(sess *Session, pid string) (PersonExport, error) {
 	out := PersonExport{Generated: p.now(), Dossiers: []Dossier{}, Vouchers: []VoucherView{}}
-	access, err := p.AccessLog(sess, pid)
-	if err != nil {
+	if err := sess.Require(PermAudit); err != nil {
 		return out, err
 	}
 	pid = stripSeparators(strings.TrimSpace(pid))
+	access, err := p.accesses(pid)
+	if err != nil {
+		return out, err
+	}
 	out.PersonalID, out.Access = pid, access
 	err = p.Store.Update(func(tx Tx) error {
 		o, _, err := tx.Office()
