@@ -347,10 +347,8 @@ func (p *Privacy) Report(sess *Session, since time.Time) (BreachReport, error) {
 		if r.Unsynced, err = tx.PendingOps(); err != nil {
 			return err
 		}
-		if raw, ok, err := tx.Setting(SettingLastSync); err != nil {
+		if r.LastSync, err = lastSync(tx); err != nil {
 			return err
-		} else if ok {
-			r.LastSync, _ = time.Parse(time.RFC3339, string(raw))
 		}
 		lines, err := tx.DigestLines()
 		if err != nil {

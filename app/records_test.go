@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"testing"
@@ -101,7 +102,10 @@ func TestMatchedVoucherRecordsThePeriodCreatesTheCoverOnceAndMovesTheDossier(t *
 	assert.Equal(t, 0, prints[0].Reprint)
 	_, err = d.Records.PrintCovers(officer, []string{"001190012345"}, "")
 	assert.Equal(t, "reprint_reason_required", codeOf(err))
-	require.NoError(t, d.Records.ConfirmCover("sync", "001190012345", d.clock.now()))
+	// The centre's confirmation arrives by sync.
+	confirmed, err := json.Marshal(map[string]time.Time{"confirmed_at": d.clock.now()})
+	require.NoError(t, err)
+	require.NoError(t, d.Sync.ApplyPage(app.Page{Cursor: 1, Changes: []app.Change{{Seq: 1, Kind: app.ChangeCoverConfirmed, Entity: "001190012345", Payload: confirmed}}}))
 	prints, err = d.Records.PrintCovers(officer, []string{"001190012345"}, "Giấy in bị nhòe")
 	require.NoError(t, err)
 	assert.True(t, prints[0].Final)

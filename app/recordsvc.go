@@ -773,9 +773,3 @@ func (s *Records) PrintCovers(sess *Session, pids []string, reason string) ([]Co
 	return out, err
 }
 
-// ConfirmCover records that the central records service confirmed a cover: later prints are
-// final. actor names the sync process in the audit log.
-func (s *Records) ConfirmCover(actor, pid string, at time.Time) error {
-	now := s.now()
-	return s.Store.Update(func(tx Tx) error { return confirmCover(tx, actor, pid, at, now) })
-}

@@ -142,13 +142,7 @@ func (s *Sync) Cursor() (uint64, error) {
 	return c, err
 }
 
-func cursorOf(tx Tx) (uint64, error) {
-	raw, ok, err := tx.Setting(SettingCursor)
-	if err != nil || !ok {
-		return 0, err
-	}
-	return strconv.ParseUint(string(raw), 10, 64)
-}
+func cursorOf(tx Tx) (uint64, error) { return settingUint(tx, SettingCursor) }
 
 // ApplyPage applies one page of pulled changes and advances the cursor in the same
 // transaction, so an interrupted pull resumes from the last page applied. A page whose
@@ -406,15 +400,17 @@ func (s *Sync) MarkSynced(at time.Time) error {
 // LastSync is the time of the last complete round (zero before the first).
 func (s *Sync) LastSync() (time.Time, error) {
 	var t time.Time
-	err := s.Store.View(func(tx Tx) error {
-		raw, ok, err := tx.Setting(SettingLastSync)
-		if err != nil || !ok {
-			return err
-		}
-		t, err = time.Parse(time.RFC3339, string(raw))
-		return err
-	})
+	err := s.Store.View(func(tx Tx) (err error) { t, err = lastSync(tx); return err })
 	return t, err
+}
+
+// lastSync reads the time of the last complete round (zero before the first).
+func lastSync(tx Tx) (time.Time, error) {
+	raw, ok, err := tx.Setting(SettingLastSync)
+	if err != nil || !ok {
+		return time.Time{}, err
+	}
+	return time.Parse(time.RFC3339, string(raw))
 }
 
 // Notices lists the notices (open ones only unless all), newest first.
