@@ -772,4 +772,3 @@ func (s *Records) PrintCovers(sess *Session, pids []string, reason string) ([]Co
 	})
 	return out, err
 }
-

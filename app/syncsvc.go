@@ -3,6 +3,7 @@ package app
 import (
 	"encoding/json"
 	"fmt"
+	neturl "net/url"
 	"sort"
 	"strconv"
 	"strings"
@@ -364,8 +365,24 @@ func (s *Sync) SetCentral(sess *Session, url, token string) error {
 	if err := sess.Require(PermManageUsers); err != nil {
 		return err
 	}
-	if strings.TrimSpace(token) == "" {
-		return &Error{Kind: Invalid, Code: "required", Field: "token"}
+	url, token = strings.TrimSpace(url), strings.TrimSpace(token)
+	ve := &ValidationError{}
+	if url != "" {
+		if u, err := neturl.Parse(url); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			ve.Problems = append(ve.Problems, FieldProblem{Field: "central_url", Code: "bad_central_url", Args: map[string]string{"value": url}})
+		}
+	}
+	if token == "" { // keep the device's token: only the address changes
+		_, stored, err := s.Central()
+		if err != nil {
+			return err
+		}
+		if token = stored; token == "" {
+			ve.Problems = append(ve.Problems, FieldProblem{Field: "token", Code: "required"})
+		}
+	}
+	if len(ve.Problems) > 0 {
+		return ve
 	}
 	return s.Store.Update(func(tx Tx) error {
 		if err := tx.PutSetting(SettingCentral, []byte(url)); err != nil {

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"net/url"
 	"strconv"
 	"strings"
 
@@ -71,7 +70,6 @@ type SyncScreen struct {
 
 	pendingTab, noticesTab *container.TabItem
 	detail                 *fyne.Container
-	storedToken            bool
 	content                fyne.CanvasObject
 }
 
@@ -465,15 +463,15 @@ func (s *SyncScreen) settings() fyne.CanvasObject {
 		s.General, container.NewHBox(layout.NewSpacer(), s.SaveCentral))
 	r := s.r
 	var (
-		u, tok string
-		err    error
+		u   string
+		err error
 	)
-	r.run(func() { u, tok, err = r.sync.Central() }, func() {
+	r.run(func() { u, _, err = r.sync.Central() }, func() {
 		if err != nil {
 			setText(s.General, r.message(err))
 			return
 		}
-		s.showCentral(u, tok != "")
+		s.showCentral(u)
 		if s.URL.Text == "" {
 			s.URL.SetText(u)
 		}
@@ -481,9 +479,8 @@ func (s *SyncScreen) settings() fyne.CanvasObject {
 	return container.NewVScroll(centered(760, widget.NewCard(t("ui.sync.settings_title"), "", form)))
 }
 
-func (s *SyncScreen) showCentral(u string, token bool) {
+func (s *SyncScreen) showCentral(u string) {
 	t := s.r.t
-	s.storedToken = token
 	if u == "" {
 		s.Central.SetText(t("ui.sync.not_enrolled"))
 		s.Token.PlaceHolder = ""
@@ -501,38 +498,24 @@ func (s *SyncScreen) saveCentral() {
 	}
 	raw := strings.TrimSpace(s.URL.Text)
 	token := strings.TrimSpace(s.Token.Text)
-	ve := &app.ValidationError{}
-	if u, err := url.Parse(raw); raw == "" {
-		ve.Problems = append(ve.Problems, app.FieldProblem{Field: "central_url", Code: "required"})
-	} else if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		ve.Problems = append(ve.Problems, app.FieldProblem{Field: "central_url", Code: "bad_central_url", Args: map[string]string{"value": raw}})
-	}
-	if token == "" && !s.storedToken {
-		ve.Problems = append(ve.Problems, app.FieldProblem{Field: "token", Code: "required"})
-	}
-	if len(ve.Problems) > 0 {
-		s.show(s.r.cfg, ve, nil)
+	// The screen needs an address (a desk without a link enrols from the command line); the
+	// sync service checks the rest.
+	if raw == "" {
+		s.show(s.r.cfg, &app.Error{Kind: app.Invalid, Code: "required", Field: "central_url"}, nil)
 		return
 	}
 	s.show(s.r.cfg, nil, nil)
 	r := s.r
 	s.SaveCentral.Disable()
 	var err error
-	r.run(func() {
-		if token == "" {
-			if _, token, err = r.sync.Central(); err != nil {
-				return
-			}
-		}
-		err = r.sync.SetCentral(r.sess, raw, token)
-	}, func() {
+	r.run(func() { err = r.sync.SetCentral(r.sess, raw, token) }, func() {
 		s.SaveCentral.Enable()
 		if err != nil {
 			s.show(r.cfg, err, nil)
 			return
 		}
 		s.Token.SetText("")
-		s.showCentral(raw, true)
+		s.showCentral(raw)
 		setStatus(s.Status, true, r.t("ui.sync.saved_central", "url", raw))
 		r.saved()
 	})
