@@ -153,10 +153,7 @@ func (s *BookScreen) identity(pv app.PersonView) fyne.CanvasObject {
 	if n, ok := cfg.Places.EthnicityName(p.Ethnicity); ok {
 		ethnicity = n
 	}
-	nationality := p.Nationality
-	if cfg.Catalog.Has("nationality." + p.Nationality) {
-		nationality = t("nationality." + p.Nationality)
-	}
+	nationality := s.r.name("nationality.", p.Nationality)
 	items := []*widget.FormItem{
 		infoRow(t("ui.book.book_no"), p.PersonalID),
 		infoRow(t("ui.book.birth_date"), birthText(p.BirthDate)),

@@ -89,11 +89,7 @@ func (x *DossierSync) paint(pending bool, es app.EntitySync, known bool, err err
 	case es.Status == app.OpConflict:
 		state, imp = t("ui.dossier_sync.conflict"), widget.DangerImportance
 	case es.Status == app.OpRejected:
-		reason := es.Reason
-		if key := "err." + es.Reason; x.r.cfg.Catalog.Has(key) {
-			reason = t(key)
-		}
-		state, imp = t("ui.dossier_sync.rejected", "reason", reason), widget.DangerImportance
+		state, imp = t("ui.dossier_sync.rejected", "reason", x.r.name("err.", es.Reason)), widget.DangerImportance
 	default:
 		state, imp = t("ui.dossier_sync.sent", "time", vnTime(es.At)), widget.SuccessImportance
 	}

@@ -253,12 +253,7 @@ func (p *ImportPanel) preview(st ImportState) []ImportLine {
 				l.Period += " – " + v.ToMonth().VNString()
 			}
 		} else {
-			l.Outcome = LineRefused
-			var reasons []string
-			for _, pr := range problemsOf(err) {
-				reasons = append(reasons, p.r.problemText(pr))
-			}
-			l.Reason = joinLines(reasons)
+			l.Outcome, l.Reason = LineRefused, p.r.msg(err)
 		}
 		out = append(out, l)
 	}
@@ -289,24 +284,3 @@ func (p *ImportPanel) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 	}
 }
 
-// problemsOf lists an error's field problems.
-func problemsOf(err error) []app.FieldProblem {
-	switch e := err.(type) {
-	case *app.ValidationError:
-		return e.Problems
-	case *app.Error:
-		return []app.FieldProblem{{Field: e.Field, Code: e.Code, Args: e.Args}}
-	}
-	return []app.FieldProblem{{Code: "internal"}}
-}
-
-func joinLines(lines []string) string {
-	out := ""
-	for i, l := range lines {
-		if i > 0 {
-			out += "\n"
-		}
-		out += l
-	}
-	return out
-}

@@ -216,10 +216,7 @@ func (s *PrivacyScreen) paintReport(rep app.BreachReport) {
 
 // action names an audit action in words, or shows its code when the catalogue has none.
 func (s *PrivacyScreen) action(code string) string {
-	if key := "ui.privacy.action." + code; s.r.cfg.Catalog.Has(key) {
-		return s.r.t(key)
-	}
-	return code
+	return s.r.name("ui.privacy.action.", code)
 }
 
 // saveReport writes the report as JSON where the officer chooses (it holds counts and account

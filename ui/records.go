@@ -33,10 +33,7 @@ type recSession struct {
 // problemText is a row problem in words: "field: message", or the message alone when it names
 // no field.
 func (r *recSession) problemText(p app.FieldProblem) string {
-	if p.Field == "" {
-		return r.t("err."+p.Code, flatArgs(p.Args)...)
-	}
-	return r.cfg.Catalog.Problem(r.cfg.Lang, p)
+	return r.msg(&app.Error{Field: p.Field, Code: p.Code, Args: p.Args})
 }
 
 // exceptionText is why a voucher waits for an officer's decision, in words.

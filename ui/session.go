@@ -28,6 +28,15 @@ type host struct {
 
 func (h *host) t(key string, args ...string) string { return h.cfg.Catalog.T(h.cfg.Lang, key, args...) }
 
+// name is a code in words: the catalogue's prefix+code text, or the code itself when the
+// catalogue has none (a kind or reason from a newer centre).
+func (h *host) name(prefix, code string, args ...string) string {
+	if h.cfg.Catalog.Has(prefix + code) {
+		return h.t(prefix+code, args...)
+	}
+	return code
+}
+
 // msg is an error in words for the officer, in the current language.
 func (h *host) msg(err error) string { return h.cfg.Catalog.Message(h.cfg.Lang, err) }
 

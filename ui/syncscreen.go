@@ -225,18 +225,12 @@ func (s *SyncScreen) paint(ops []app.Op, pending int, notices []app.Notice, err 
 
 // opKind names an outbox operation's kind in words.
 func (s *SyncScreen) opKind(kind string) string {
-	if key := "ui.sync.op." + kind; s.r.cfg.Catalog.Has(key) {
-		return s.r.t(key)
-	}
-	return kind
+	return s.r.name("ui.sync.op.", kind)
 }
 
 // noticeKind names a notice's kind in words.
 func (s *SyncScreen) noticeKind(kind string) string {
-	if key := "ui.sync.notice." + kind; s.r.cfg.Catalog.Has(key) {
-		return s.r.t(key)
-	}
-	return kind
+	return s.r.name("ui.sync.notice.", kind)
 }
 
 func (s *SyncScreen) updateOp(id widget.ListItemID, o fyne.CanvasObject) {
@@ -269,10 +263,7 @@ func (s *SyncScreen) reasonText(n app.Notice) string {
 	if n.Reason == "" {
 		return ""
 	}
-	if key := "err." + n.Reason; s.r.cfg.Catalog.Has(key) {
-		return s.r.t(key, flatArgs(n.Args)...)
-	}
-	return n.Reason
+	return s.r.name("err.", n.Reason, flatArgs(n.Args)...)
 }
 
 // showNotice paints the selected notice and the decisions the role may take on it.
