@@ -283,4 +283,3 @@ func (p *ImportPanel) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 		rowLabel(o, i).Refresh()
 	}
 }
-
