@@ -96,6 +96,12 @@ func (c *cli) signIn() (*wire.Desk, *app.Session, int) {
 // rule or a permission are 1, anything else 2.
 func (c *cli) fail(err error) int {
 	fmt.Fprintln(c.stderr, "bhxh: "+c.ref.Catalog.Message(c.lang, err))
+	return exitFor(err)
+}
+
+// exitFor is a store command's exit status for an error: 1 for a refusal by a rule or a
+// permission, 2 for anything else.
+func exitFor(err error) int {
 	switch app.KindOf(err) {
 	case app.Invalid, app.Conflict, app.Forbidden, app.NotFound:
 		return exitInvalid
@@ -177,12 +183,7 @@ func randomDevice() string {
 
 // refusal prints an error with its field problems (JSON or text) and returns its exit status.
 func (c *cli) refusal(err error, asJSON bool) int {
-	code := exitInvalid
-	switch app.KindOf(err) {
-	case app.Invalid, app.Conflict, app.Forbidden, app.NotFound:
-	default:
-		code = exitUsage
-	}
+	code := exitFor(err)
 	if asJSON {
 		c.writeJSON(map[string]any{"ok": false, "errors": c.problems(err)})
 		return code
