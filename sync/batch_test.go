@@ -56,12 +56,12 @@ func (p *pushLog) get() ([]int, int) {
 func TestEngineSendsAFullLastBatchWithoutAnEmptyRoundTrip(t *testing.T) {
 	var log pushLog
 	c := newCentre(t, log.wrap)
-	c.svc.OnPush = log.onPush
+	c.Service.OnPush = log.onPush
 	o := newOffice(t, "01001", "01", "00004", "K7")
-	c.enrol(t, o, c.srv.URL)
+	c.enrol(t, o, c.Server.URL)
 	o.register(t, 1, 100)
 
-	rep, err := o.engine(t, c.srv.URL, 50, 0).Round(context.Background())
+	rep, err := o.engine(t, c.Server.URL, 50, 0).Round(context.Background())
 	require.NoError(t, err)
 	sizes, requests := log.get()
 	assert.Equal(t, []int{50, 50}, sizes)
@@ -73,11 +73,11 @@ func TestEngineSendsAFullLastBatchWithoutAnEmptyRoundTrip(t *testing.T) {
 func TestEngineHalvesTheBatchAfterAFailedPushAndGrowsItBack(t *testing.T) {
 	log := pushLog{refuse: 1}
 	c := newCentre(t, log.wrap)
-	c.svc.OnPush = log.onPush
+	c.Service.OnPush = log.onPush
 	o := newOffice(t, "01001", "01", "00004", "K7")
-	c.enrol(t, o, c.srv.URL)
+	c.enrol(t, o, c.Server.URL)
 	o.register(t, 1, 100)
-	e := o.engine(t, c.srv.URL, 40, 0)
+	e := o.engine(t, c.Server.URL, 40, 0)
 
 	_, err := e.Round(context.Background())
 	require.Error(t, err)
@@ -93,12 +93,12 @@ func TestEngineHalvesTheBatchAfterAFailedPushAndGrowsItBack(t *testing.T) {
 func TestEngineTakesTheCentresLargestBatchByDefault(t *testing.T) {
 	var log pushLog
 	c := newCentre(t, log.wrap)
-	c.svc.OnPush = log.onPush
+	c.Service.OnPush = log.onPush
 	o := newOffice(t, "01001", "01", "00004", "K7")
-	c.enrol(t, o, c.srv.URL)
+	c.enrol(t, o, c.Server.URL)
 	o.register(t, 1, 600)
 
-	e := o.engine(t, c.srv.URL, 0, 0)
+	e := o.engine(t, c.Server.URL, 0, 0)
 	rep, err := e.Round(context.Background())
 	require.NoError(t, err)
 	_, requests := log.get()

@@ -123,7 +123,7 @@ func TestChaosEveryOperationExactlyOnce(t *testing.T) {
 	seed := uint64(time.Now().UnixNano())
 	t.Logf("seed %d", seed)
 	c := newCentre(t, nil)
-	proxy := &faultProxy{upstream: c.srv.URL, client: &http.Client{Timeout: 30 * time.Second}, stall: 300 * time.Millisecond,
+	proxy := &faultProxy{upstream: c.Server.URL, client: &http.Client{Timeout: 30 * time.Second}, stall: 300 * time.Millisecond,
 		rng: rand.New(rand.NewPCG(seed, 7)), rate: 0.78, counts: map[string]int{}}
 	ps := httptest.NewServer(proxy)
 	defer ps.Close()
@@ -192,7 +192,7 @@ func TestChaosEveryOperationExactlyOnce(t *testing.T) {
 		}
 		local, nl, err := o.Sync.Digest()
 		require.NoError(t, err)
-		remote, nr, err := c.svc.Digest(context.Background(), o.agency)
+		remote, nr, err := c.Service.Digest(context.Background(), o.agency)
 		require.NoError(t, err)
 		assert.Equal(t, nl, nr)
 		assert.Equal(t, local, remote, "office %s and the centre hold the same", o.agency)

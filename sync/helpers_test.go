@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/http/httptest"
 	gosync "sync"
 	"testing"
 	"time"
@@ -15,6 +14,7 @@ import (
 	"bhxhdesk/app/calendar"
 	"bhxhdesk/assets"
 	"bhxhdesk/central"
+	"bhxhdesk/internal/centraltest"
 	"bhxhdesk/internal/fake"
 	"bhxhdesk/storage"
 	"bhxhdesk/sync"
@@ -90,32 +90,17 @@ func (o *office) register(t testing.TB, seed uint64, n int) []app.Dossier {
 }
 
 // centre is a reference central server on loopback.
-type centre struct {
-	svc   *central.Service
-	store *central.BadgerStore
-	srv   *httptest.Server
-}
+type centre struct{ *centraltest.Centre }
 
 func newCentre(t testing.TB, wrap func(h httpHandler) httpHandler) *centre {
 	t.Helper()
-	store, err := central.OpenBadger(t.TempDir(), "")
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = store.Close() })
-	c := &centre{svc: &central.Service{Store: store}, store: store}
-	var h httpHandler = (&central.Server{Service: c.svc, Catalog: ref.Catalog}).Handler()
-	if wrap != nil {
-		h = wrap(h)
-	}
-	c.srv = httptest.NewServer(h)
-	t.Cleanup(c.srv.Close)
-	return c
+	return &centre{centraltest.Start(t, centraltest.Options{Wrap: wrap})}
 }
 
 // enrol gives an office a device token and stores the central URL at the office.
 func (c *centre) enrol(t testing.TB, o *office, url string) {
 	t.Helper()
-	_, tok, err := c.svc.Enroll(context.Background(), o.agency, "desk-"+o.agency, central.RoleDesk)
-	require.NoError(t, err)
+	tok := c.Enroll(t, o.agency, "desk-"+o.agency)
 	o.token = tok
 	admin := o.login(t, "admin")
 	require.NoError(t, o.Sync.SetCentral(admin, url, tok))
@@ -152,7 +137,7 @@ func converge(e *sync.Engine, max int) (rounds, failures int, err error) {
 func (c *centre) ops(t testing.TB) map[string]map[string]int {
 	t.Helper()
 	out := map[string]map[string]int{}
-	require.NoError(t, c.store.View(context.Background(), func(tx central.Tx) error {
+	require.NoError(t, c.Store.View(context.Background(), func(tx central.Tx) error {
 		return tx.Each("op", func(raw json.RawMessage) error {
 			var op central.StoredOp
 			if err := json.Unmarshal(raw, &op); err != nil {
@@ -171,7 +156,7 @@ func (c *centre) ops(t testing.TB) map[string]map[string]int {
 func (c *centre) dossiers(t testing.TB) map[string]central.Dossier {
 	t.Helper()
 	out := map[string]central.Dossier{}
-	require.NoError(t, c.store.View(context.Background(), func(tx central.Tx) error {
+	require.NoError(t, c.Store.View(context.Background(), func(tx central.Tx) error {
 		return tx.Each("dossier", func(raw json.RawMessage) error {
 			var d central.Dossier
 			if err := json.Unmarshal(raw, &d); err != nil {

@@ -32,7 +32,7 @@ func oldTones(name string) (string, bool) {
 func (c *centre) people(t testing.TB) map[string]central.Person {
 	t.Helper()
 	out := map[string]central.Person{}
-	require.NoError(t, c.store.View(context.Background(), func(tx central.Tx) error {
+	require.NoError(t, c.Store.View(context.Background(), func(tx central.Tx) error {
 		return tx.Each("person", func(raw json.RawMessage) error {
 			var p central.Person
 			if err := json.Unmarshal(raw, &p); err != nil {
@@ -58,8 +58,8 @@ func syncOnce(t testing.TB, o *office, url string) {
 func TestSamePersonAtTwoOfficesIsOnePersonAndDifferencesGoToReview(t *testing.T) {
 	c := newCentre(t, nil)
 	a, b := newOffice(t, "01001", "01", "00004", "K7"), newOffice(t, "48001", "48", "20194", "D1")
-	c.enrol(t, a, c.srv.URL)
-	c.enrol(t, b, c.srv.URL)
+	c.enrol(t, a, c.Server.URL)
+	c.enrol(t, b, c.Server.URL)
 	g := fake.New(2026, ref.Places)
 	type pair struct {
 		pid     string
@@ -102,14 +102,14 @@ func TestSamePersonAtTwoOfficesIsOnePersonAndDifferencesGoToReview(t *testing.T)
 		require.NoError(t, err, p.variant)
 		pairs = append(pairs, p)
 	}
-	syncOnce(t, a, c.srv.URL)
-	syncOnce(t, b, c.srv.URL)
-	syncOnce(t, a, c.srv.URL) // a hears of the reviews b's registrations opened
+	syncOnce(t, a, c.Server.URL)
+	syncOnce(t, b, c.Server.URL)
+	syncOnce(t, a, c.Server.URL) // a hears of the reviews b's registrations opened
 
 	people := c.people(t)
 	assert.Len(t, people, 1000, "exactly one person per personal ID")
 	var reviews []app.IdentityReview
-	require.NoError(t, c.store.View(context.Background(), func(tx central.Tx) error {
+	require.NoError(t, c.Store.View(context.Background(), func(tx central.Tx) error {
 		var err error
 		reviews, err = tx.Reviews(false)
 		return err
@@ -167,8 +167,8 @@ func TestSamePersonAtTwoOfficesIsOnePersonAndDifferencesGoToReview(t *testing.T)
 	require.GreaterOrEqual(t, choice, 0)
 	assert.Equal(t, app.Forbidden, app.KindOf(b.Sync.ResolveIdentity(b.helpdesk, target.ID, choice, "")), "supervisors decide")
 	require.NoError(t, b.Sync.ResolveIdentity(b.super, target.ID, choice, "Đối chiếu CCCD bản gốc"))
-	syncOnce(t, b, c.srv.URL)
-	syncOnce(t, a, c.srv.URL)
+	syncOnce(t, b, c.Server.URL)
+	syncOnce(t, a, c.Server.URL)
 	per := c.people(t)[target.Entity]
 	assert.Empty(t, per.Review)
 	assert.Equal(t, "01001", per.Identity.Office)
@@ -200,18 +200,18 @@ func noticeOf(o *office, id string) (app.Notice, bool, error) {
 func TestProvisionalCoverBecomesFinalAndFeedVouchersMatch(t *testing.T) {
 	c := newCentre(t, nil)
 	a := newOffice(t, "01001", "01", "00004", "K7")
-	c.enrol(t, a, c.srv.URL)
+	c.enrol(t, a, c.Server.URL)
 	f := fake.New(9, ref.Places).Form()
 	f.Method, f.SupportGroup, f.Income, f.Ethnicity = "monthly", "other", "1500000", "01"
 	res, err := a.Intake.Register(a.helpdesk, app.RegisterRequest{Form: f})
 	require.NoError(t, err)
 
 	// The feed posts the payment before the office has synced: the centre keeps it waiting.
-	ids, err := c.svc.PostVouchers(context.Background(), []app.VoucherInput{{ReceiptNo: "KTTT-26-0001", PersonalID: f.PersonalID,
+	ids, err := c.Service.PostVouchers(context.Background(), []app.VoucherInput{{ReceiptNo: "KTTT-26-0001", PersonalID: f.PersonalID,
 		FullName: f.FullName, Amount: "264000", PaidOn: "2026-01-06", FromMonth: "2026-01", Months: 1, Collector: "Kế toán tập trung"}})
 	require.NoError(t, err)
-	syncOnce(t, a, c.srv.URL) // pushes the dossier; the waiting voucher is routed and pulled at once
-	syncOnce(t, a, c.srv.URL)
+	syncOnce(t, a, c.Server.URL) // pushes the dossier; the waiting voucher is routed and pulled at once
+	syncOnce(t, a, c.Server.URL)
 	pv, err := a.Records.Person(a.officer, f.PersonalID)
 	require.NoError(t, err)
 	require.Len(t, pv.Participant.Periods, 1, "the feed voucher was matched at the office")
@@ -227,7 +227,7 @@ func TestProvisionalCoverBecomesFinalAndFeedVouchersMatch(t *testing.T) {
 	require.NoError(t, err)
 	assert.False(t, prints[0].Final, "offline: provisional")
 
-	syncOnce(t, a, c.srv.URL)
+	syncOnce(t, a, c.Server.URL)
 	pv, err = a.Records.Person(a.officer, f.PersonalID)
 	require.NoError(t, err)
 	assert.Equal(t, app.CoverConfirmed, pv.Cover.Status)
@@ -237,7 +237,7 @@ func TestProvisionalCoverBecomesFinalAndFeedVouchersMatch(t *testing.T) {
 
 	local, _, err := a.Sync.Digest()
 	require.NoError(t, err)
-	remote, _, err := c.svc.Digest(context.Background(), "01001")
+	remote, _, err := c.Service.Digest(context.Background(), "01001")
 	require.NoError(t, err)
 	assert.Equal(t, local, remote)
 }
@@ -248,7 +248,7 @@ func TestProvisionalCoverBecomesFinalAndFeedVouchersMatch(t *testing.T) {
 func TestClockJumpsDoNotReorderOperations(t *testing.T) {
 	c := newCentre(t, nil)
 	a := newOffice(t, "01001", "01", "00004", "K7")
-	c.enrol(t, a, c.srv.URL)
+	c.enrol(t, a, c.Server.URL)
 	ds := a.register(t, 5, 1)
 	a.clock.add(-time.Hour)
 	_, err := a.Intake.Act(a.officer, ds[0].Code, app.ActRequest{Action: app.ActAdvance})
@@ -266,7 +266,7 @@ func TestClockJumpsDoNotReorderOperations(t *testing.T) {
 		assert.Equal(t, ops[i-1].DeviceSeq+1, ops[i].DeviceSeq)
 		assert.Less(t, ops[i-1].HLC, ops[i].HLC, "the hybrid clock never goes back")
 	}
-	syncOnce(t, a, c.srv.URL)
+	syncOnce(t, a, c.Server.URL)
 	var body app.Dossier
 	require.NoError(t, json.Unmarshal(c.dossiers(t)[ds[0].Code].Body, &body))
 	assert.Equal(t, 4, body.Version)

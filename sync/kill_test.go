@@ -93,7 +93,7 @@ func TestKillSyncingClient(t *testing.T) {
 			h.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), runKey{}, r.Header.Get(runHeader))))
 		})
 	})
-	c.svc.OnPush = func(ctx context.Context, _ string, ops, repeats int) {
+	c.Service.OnPush = func(ctx context.Context, _ string, ops, repeats int) {
 		run, _ := ctx.Value(runKey{}).(string)
 		mu.Lock()
 		pushes[run] = append(pushes[run], push{ops, repeats})
@@ -101,7 +101,7 @@ func TestKillSyncingClient(t *testing.T) {
 	}
 
 	o := newOffice(t, "01001", "01", "00004", "K7")
-	c.enrol(t, o, c.srv.URL)
+	c.enrol(t, o, c.Server.URL)
 	dir := o.cfg.Dir
 	g := fake.New(seed, ref.Places)
 	wantOps := map[string]bool{}
@@ -134,7 +134,7 @@ func TestKillSyncingClient(t *testing.T) {
 
 	runChild := func(run string, kill time.Duration) (killed bool) {
 		cmd := exec.Command(os.Args[0], "-test.run=^TestKillChild$", "-test.count=1")
-		cmd.Env = append(os.Environ(), envKillDir+"="+dir, envKillURL+"="+c.srv.URL, envKillToken+"="+o.token, envKillRun+"="+run)
+		cmd.Env = append(os.Environ(), envKillDir+"="+dir, envKillURL+"="+c.Server.URL, envKillToken+"="+o.token, envKillRun+"="+run)
 		require.NoError(t, cmd.Start())
 		done := make(chan error, 1)
 		go func() { done <- cmd.Wait() }()
@@ -181,7 +181,7 @@ func TestKillSyncingClient(t *testing.T) {
 	}
 	local, _, err := d.Sync.Digest()
 	require.NoError(t, err)
-	remote, _, err := c.svc.Digest(context.Background(), "01001")
+	remote, _, err := c.Service.Digest(context.Background(), "01001")
 	require.NoError(t, err)
 	assert.Equal(t, local, remote)
 

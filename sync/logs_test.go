@@ -19,6 +19,7 @@ import (
 
 	"bhxhdesk/app"
 	"bhxhdesk/central"
+	"bhxhdesk/internal/centraltest"
 	"bhxhdesk/wire"
 )
 
@@ -40,19 +41,14 @@ func (l *lockedBuffer) String() string { l.mu.Lock(); defer l.mu.Unlock(); retur
 // every log line for the personal IDs and phone numbers involved.
 func TestLogsNeverHoldAnUnmaskedPersonalID(t *testing.T) {
 	var serverLog lockedBuffer
-	store, err := central.OpenBadger(t.TempDir(), "")
-	require.NoError(t, err)
-	defer store.Close()
-	svc := &central.Service{Store: store}
-	srv := httptest.NewServer((&central.Server{Service: svc, Catalog: ref.Catalog, Log: slog.New(app.NewLogHandler(&serverLog, slog.LevelInfo))}).Handler())
-	defer srv.Close()
-	proxy := &faultProxy{upstream: srv.URL, client: &http.Client{Timeout: 10 * time.Second}, stall: 50 * time.Millisecond,
+	ctr := centraltest.Start(t, centraltest.Options{Log: slog.New(app.NewLogHandler(&serverLog, slog.LevelInfo))})
+	proxy := &faultProxy{upstream: ctr.URL(), client: &http.Client{Timeout: 10 * time.Second}, stall: 50 * time.Millisecond,
 		rng: rand.New(rand.NewPCG(1, 2)), rate: 0.5, counts: map[string]int{}}
 	ps := httptest.NewServer(proxy)
 	defer ps.Close()
 
 	o := newOffice(t, "01001", "01", "00004", "K7")
-	c := &centre{svc: svc, store: store, srv: srv}
+	c := &centre{ctr}
 	c.enrol(t, o, ps.URL)
 	logger, closer, err := wire.OpenLog(o.Dir)
 	require.NoError(t, err)
@@ -69,16 +65,16 @@ func TestLogsNeverHoldAnUnmaskedPersonalID(t *testing.T) {
 	require.NoError(t, err)
 
 	// Requests the centre refuses, with personal data in them.
-	bad, err := central.NewClient(central.ClientConfig{BaseURL: srv.URL, Token: o.token})
+	bad, err := central.NewClient(central.ClientConfig{BaseURL: ctr.URL(), Token: o.token})
 	require.NoError(t, err)
 	_, err = bad.Push(context.Background(), []app.Op{{OpID: "x", Kind: "dossier.create", EntityID: ds[0].Form.PersonalID,
 		Payload: []byte(`{"form":{"personal_id":"` + ds[0].Form.PersonalID + `"}}`)}})
 	require.NoError(t, err)
-	stranger, err := central.NewClient(central.ClientConfig{BaseURL: srv.URL, Token: ds[1].Form.PersonalID})
+	stranger, err := central.NewClient(central.ClientConfig{BaseURL: ctr.URL(), Token: ds[1].Form.PersonalID})
 	require.NoError(t, err)
 	_, err = stranger.Pull(context.Background(), 0, 10)
 	require.Error(t, err)
-	_, err = svc.PostVouchers(context.Background(), []app.VoucherInput{{ReceiptNo: "KT", PersonalID: ds[2].Form.PersonalID + "9", FullName: "x",
+	_, err = ctr.Service.PostVouchers(context.Background(), []app.VoucherInput{{ReceiptNo: "KT", PersonalID: ds[2].Form.PersonalID + "9", FullName: "x",
 		Amount: "1", PaidOn: "2026-01-06", FromMonth: "2026-01", Months: 1}})
 	require.Error(t, err)
 	e.Log.Warn("voucher refused", "err", err)

@@ -22,10 +22,9 @@ func TestAWorkflowAdjustmentReachesTheOfficesOtherDesks(t *testing.T) {
 	a, b := newOffice(t, "01001", "01", "00004", "K7"), newOffice(t, "01001", "01", "00004", "K8")
 	other := newOffice(t, "48001", "48", "20194", "D1")
 	enrolAs := func(o *office, device string) *office {
-		_, tok, err := c.svc.Enroll(context.Background(), o.agency, device, central.RoleDesk)
-		require.NoError(t, err)
+		tok := c.Enroll(t, o.agency, device)
 		o.token = tok
-		require.NoError(t, o.Sync.SetCentral(o.login(t, "admin"), c.srv.URL, tok))
+		require.NoError(t, o.Sync.SetCentral(o.login(t, "admin"), c.Server.URL, tok))
 		return o
 	}
 	enrolAs(a, "k7")
@@ -33,7 +32,7 @@ func TestAWorkflowAdjustmentReachesTheOfficesOtherDesks(t *testing.T) {
 	enrolAs(other, "d1")
 	sync := func(o *office) {
 		t.Helper()
-		_, _, err := converge(o.engine(t, c.srv.URL, 100, 0), 5)
+		_, _, err := converge(o.engine(t, c.Server.URL, 100, 0), 5)
 		require.NoError(t, err)
 	}
 
@@ -72,7 +71,7 @@ func TestAWorkflowAdjustmentReachesTheOfficesOtherDesks(t *testing.T) {
 	assert.Nil(t, wf.Adjustment, "another office keeps the province's workflow")
 
 	// The centre holds it for a desk that re-downloads its office.
-	remote, err := central.NewClient(central.ClientConfig{BaseURL: c.srv.URL, Token: b.token})
+	remote, err := central.NewClient(central.ClientConfig{BaseURL: c.Server.URL, Token: b.token})
 	require.NoError(t, err)
 	st, err := remote.OfficeState(context.Background())
 	require.NoError(t, err)

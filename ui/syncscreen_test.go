@@ -14,8 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"bhxhdesk/app"
-	"bhxhdesk/assets"
-	"bhxhdesk/central"
+	"bhxhdesk/internal/centraltest"
 	"bhxhdesk/ui"
 	"bhxhdesk/wire"
 )
@@ -30,16 +29,9 @@ type centre struct {
 
 func newCentre(t *testing.T) *centre {
 	t.Helper()
-	store, err := central.OpenBadger(t.TempDir(), "")
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = store.Close() })
 	c := &centre{}
-	svc := &central.Service{Store: store, OnPush: func(_ context.Context, _ string, ops, _ int) { c.pushed.Add(int64(ops)) }}
-	c.srv = httptest.NewServer((&central.Server{Service: svc, Catalog: assets.MustLoad().Catalog}).Handler())
-	t.Cleanup(c.srv.Close)
-	_, token, err := svc.Enroll(context.Background(), testOffice.Agency, "desk-"+testOffice.Device, central.RoleDesk)
-	require.NoError(t, err)
-	c.token = token
+	ctr := centraltest.Start(t, centraltest.Options{OnPush: func(_ context.Context, _ string, ops, _ int) { c.pushed.Add(int64(ops)) }})
+	c.srv, c.token = ctr.Server, ctr.Enroll(t, testOffice.Agency, "desk-"+testOffice.Device)
 	return c
 }
 

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -18,6 +17,7 @@ import (
 	"bhxhdesk/app/calendar"
 	"bhxhdesk/assets"
 	"bhxhdesk/central"
+	"bhxhdesk/internal/centraltest"
 	"bhxhdesk/internal/fake"
 	"bhxhdesk/storage"
 	"bhxhdesk/sync"
@@ -185,15 +185,10 @@ func flip(b []byte, i int) []byte {
 // applied (none is pushed twice), takes back what it recorded after the backup, and carries
 // on with a new device code.
 func TestRestoredDeviceSyncsWithoutDuplicates(t *testing.T) {
-	store, err := central.OpenBadger(t.TempDir(), "")
-	require.NoError(t, err)
-	defer store.Close()
 	repeats := 0
-	svc := &central.Service{Store: store, OnPush: func(_ context.Context, _ string, _, r int) { repeats += r }}
-	srv := httptest.NewServer((&central.Server{Service: svc}).Handler())
-	defer srv.Close()
-	_, tok, err := svc.Enroll(context.Background(), "01001", "k7", central.RoleDesk)
-	require.NoError(t, err)
+	ctr := centraltest.Start(t, centraltest.Options{OnPush: func(_ context.Context, _ string, _, r int) { repeats += r }})
+	svc, srv := ctr.Service, ctr.Server
+	tok := ctr.Enroll(t, "01001", "k7")
 
 	b := newBackupDesk(t)
 	g := fake.New(31, backupRef.Places)

@@ -3,7 +3,6 @@ package wire_test
 import (
 	"bytes"
 	"context"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -18,6 +17,7 @@ import (
 	"bhxhdesk/app"
 	"bhxhdesk/app/calendar"
 	"bhxhdesk/central"
+	"bhxhdesk/internal/centraltest"
 	"bhxhdesk/internal/fake"
 	"bhxhdesk/storage"
 	"bhxhdesk/sync"
@@ -29,14 +29,9 @@ import (
 // enrolled with the centre, takes back every dossier. A centre that refuses the token leaves
 // nothing behind, so the officer can try again.
 func TestRedownloadRebuildsALostStoreFromTheCentre(t *testing.T) {
-	store, err := central.OpenBadger(t.TempDir(), "")
-	require.NoError(t, err)
-	defer store.Close()
-	svc := &central.Service{Store: store}
-	srv := httptest.NewServer((&central.Server{Service: svc}).Handler())
-	defer srv.Close()
-	_, tok, err := svc.Enroll(context.Background(), "01001", "k7", central.RoleDesk)
-	require.NoError(t, err)
+	ctr := centraltest.Start(t, centraltest.Options{})
+	srv := ctr.Server
+	tok := ctr.Enroll(t, "01001", "k7")
 
 	b := newBackupDesk(t)
 	dossiers := b.register(t, fake.New(41, backupRef.Places), 12)

@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"image/png"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -18,7 +17,7 @@ import (
 	"bhxhdesk/app"
 	"bhxhdesk/app/calendar"
 	"bhxhdesk/assets"
-	"bhxhdesk/central"
+	"bhxhdesk/internal/centraltest"
 	"bhxhdesk/storage"
 	"bhxhdesk/wire"
 )
@@ -154,14 +153,8 @@ func TestOfficeRunsTheSyncEngineBetweenStartAndClose(t *testing.T) {
 		return state == "offline" && errors.As(reason, &ae) && ae.Code == "not_enrolled"
 	})
 
-	store, err := central.OpenBadger(t.TempDir(), "")
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = store.Close() })
-	svc := &central.Service{Store: store}
-	srv := httptest.NewServer((&central.Server{Service: svc, Catalog: assets.MustLoad().Catalog}).Handler())
-	t.Cleanup(srv.Close)
-	_, token, err := svc.Enroll(context.Background(), office.Agency, "desk-k7", central.RoleDesk)
-	require.NoError(t, err)
+	ctr := centraltest.Start(t, centraltest.Options{})
+	srv, token := ctr.Server, ctr.Enroll(t, office.Agency, "desk-k7")
 	_, sync := o.Services()
 	require.NotNil(t, sync)
 	require.NoError(t, sync.SetCentral(admin, srv.URL, token))

@@ -10,6 +10,7 @@ import (
 
 	"bhxhdesk/app"
 	"bhxhdesk/central"
+	"bhxhdesk/internal/centraltest"
 	"bhxhdesk/internal/fake"
 )
 
@@ -34,12 +35,9 @@ func storedOps(t *testing.T, store *central.BadgerStore) map[string]int {
 // brings back the acknowledgements, once.
 func TestTransferFilesApplyExactlyOnce(t *testing.T) {
 	ctx := context.Background()
-	store, err := central.OpenBadger(t.TempDir(), "")
-	require.NoError(t, err)
-	defer store.Close()
-	svc := &central.Service{Store: store}
-	_, tok, err := svc.Enroll(ctx, "01001", "k7", central.RoleDesk)
-	require.NoError(t, err)
+	ctr := centraltest.Start(t, centraltest.Options{NoHTTP: true})
+	svc, store := ctr.Service, ctr.Store
+	tok := ctr.Enroll(t, "01001", "k7")
 
 	b := newBackupDesk(t)
 	defer b.Close()
@@ -112,12 +110,9 @@ func TestTransferFilesApplyExactlyOnce(t *testing.T) {
 // transaction holds) is applied whole, once.
 func TestWeeksOfWorkFitOneTransferFile(t *testing.T) {
 	ctx := context.Background()
-	store, err := central.OpenBadger(t.TempDir(), "")
-	require.NoError(t, err)
-	defer store.Close()
-	svc := &central.Service{Store: store}
-	_, tok, err := svc.Enroll(ctx, "01001", "k7", central.RoleDesk)
-	require.NoError(t, err)
+	ctr := centraltest.Start(t, centraltest.Options{NoHTTP: true})
+	svc, store := ctr.Service, ctr.Store
+	tok := ctr.Enroll(t, "01001", "k7")
 
 	b := newBackupDesk(t)
 	defer b.Close()

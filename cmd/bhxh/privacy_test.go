@@ -1,9 +1,7 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,21 +12,15 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"bhxhdesk/app"
-	"bhxhdesk/central"
+	"bhxhdesk/internal/centraltest"
 )
 
 // TestDataProtectionDuties walks the office's duties for personal data through the command
 // line: who saw a person, the person's own data exported encrypted, the purge of closed
 // dossiers the centre confirmed, and the report of what the machine holds.
 func TestDataProtectionDuties(t *testing.T) {
-	store, err := central.OpenBadger(t.TempDir(), "")
-	require.NoError(t, err)
-	defer store.Close()
-	svc := &central.Service{Store: store}
-	srv := httptest.NewServer((&central.Server{Service: svc}).Handler())
-	defer srv.Close()
-	_, tok, err := svc.Enroll(context.Background(), "01001", "k7", central.RoleDesk)
-	require.NoError(t, err)
+	ctr := centraltest.Start(t, centraltest.Options{})
+	srv, tok := ctr.Server, ctr.Enroll(t, "01001", "k7")
 
 	o := newOffice(t)
 	o.staff("motcua")

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,8 +14,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"bhxhdesk/assets"
 	"bhxhdesk/central"
+	"bhxhdesk/internal/centraltest"
 )
 
 // deskSession runs the desk worker on pipes, as the runner does through `ip netns exec`.
@@ -57,14 +56,8 @@ func (s *deskSession) do(t *testing.T, c command) answer {
 }
 
 func TestDeskRegistersExportsAndSyncsThroughTheEngine(t *testing.T) {
-	store, err := central.OpenBadger(t.TempDir(), "")
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = store.Close() })
-	svc := &central.Service{Store: store}
-	_, token, err := svc.Enroll(context.Background(), "01001", "desk-30", central.RoleDesk)
-	require.NoError(t, err)
-	srv := httptest.NewServer((&central.Server{Service: svc, Catalog: assets.MustLoad().Catalog}).Handler())
-	t.Cleanup(srv.Close)
+	ctr := centraltest.Start(t, centraltest.Options{})
+	srv, token := ctr.Server, ctr.Enroll(t, "01001", "desk-30")
 
 	d := startDesk(t)
 	docs := filepath.Join(t.TempDir(), "docs.jsonl")
@@ -94,7 +87,7 @@ func TestDeskRegistersExportsAndSyncsThroughTheEngine(t *testing.T) {
 	lines := strings.Split(strings.TrimSpace(string(raw)), "\n")
 	require.Len(t, lines, 31)
 	centre := map[string]bool{}
-	require.NoError(t, store.View(context.Background(), func(tx central.Tx) error {
+	require.NoError(t, ctr.Store.View(context.Background(), func(tx central.Tx) error {
 		return tx.Each("dossier", func(raw json.RawMessage) error {
 			var dossier central.Dossier
 			if err := json.Unmarshal(raw, &dossier); err != nil {
