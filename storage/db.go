@@ -150,15 +150,7 @@ func openBadger(cfg Config, kr *Keyring, key []byte) (*DB, error) {
 		// A damaged block is an error the desk reports, never data read wrong or a crash.
 		WithChecksumVerificationMode(options.OnBlockRead).
 		WithLogger(nil)
-	bdb, err := badger.Open(opts)
-	// Badger issue #2207: a process killed while Badger creates a write-ahead (.mem) or
-	// value-log (.vlog) file leaves it empty, and every later Open fails with z.NewFile
-	// although nothing written is lost. The failed attempt gives the empty file its header, so
-	// opening again succeeds; each attempt mends one such file. Badger flattens the error to
-	// text, so only its message identifies it.
-	for retry := 0; retry < 4 && err != nil && strings.Contains(err.Error(), z.NewFile.Error()); retry++ {
-		bdb, err = badger.Open(opts)
-	}
+	bdb, err := openBadgerDB(opts)
 	if err != nil {
 		return nil, openError(err)
 	}
@@ -235,6 +227,19 @@ func damaged(err error) bool {
 // openError classifies a failed Badger open: another program holds the folder, the data key
 // does not fit, or the store is damaged — the desk then offers the restore path (a backup, or
 // the office's data downloaded again from the centre) instead of trying again and again.
+// openBadgerDB opens a Badger database. Badger issue #2207: a process killed while Badger
+// creates a write-ahead (.mem) or value-log (.vlog) file leaves it empty, and every later Open
+// fails with z.NewFile although nothing written is lost. The failed attempt gives the empty
+// file its header, so opening again succeeds; each attempt mends one such file. Badger
+// flattens the error to text, so only its message identifies it.
+func openBadgerDB(opts badger.Options) (*badger.DB, error) {
+	bdb, err := badger.Open(opts)
+	for retry := 0; retry < 4 && err != nil && strings.Contains(err.Error(), z.NewFile.Error()); retry++ {
+		bdb, err = badger.Open(opts)
+	}
+	return bdb, err
+}
+
 func openError(err error) error {
 	switch {
 	case strings.Contains(err.Error(), "Cannot acquire directory lock"):

@@ -14,7 +14,6 @@ import (
 
 	"github.com/dgraph-io/badger/v4"
 	"github.com/dgraph-io/badger/v4/options"
-	"github.com/dgraph-io/ristretto/v2/z"
 	"golang.org/x/crypto/hkdf"
 
 	"bhxhdesk/app"
@@ -63,10 +62,7 @@ func OpenKV(cfg KVConfig) (*KV, error) {
 		// A damaged block is an error the desk reports, never data read wrong or a crash.
 		WithChecksumVerificationMode(options.OnBlockRead).
 		WithLogger(nil)
-	bdb, err := badger.Open(opts)
-	for retry := 0; retry < 4 && err != nil && strings.Contains(err.Error(), z.NewFile.Error()); retry++ {
-		bdb, err = badger.Open(opts) // see openBadger: an empty file left by a kill is mended by the attempt
-	}
+	bdb, err := openBadgerDB(opts)
 	if err != nil {
 		return nil, translate("open kv", err)
 	}
@@ -156,26 +152,7 @@ func (t *KVTx) Scan(prefix, seek []byte, limit int, fn func(k, v []byte) error) 
 	if seek == nil {
 		seek = prefix
 	}
-	opts := badger.DefaultIteratorOptions
-	opts.Prefix = prefix
-	opts.PrefetchSize = 64
-	it := t.txn.NewIterator(opts)
-	defer it.Close()
-	n := 0
-	for it.Seek(seek); it.ValidForPrefix(prefix); it.Next() {
-		item := it.Item()
-		err := item.Value(func(v []byte) error { return fn(item.KeyCopy(nil), v) })
-		if errors.Is(err, ErrStopScan) {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		if n++; limit > 0 && n >= limit {
-			return nil
-		}
-	}
-	return nil
+	return scanTxn(t.txn, prefix, seek, limit, func(k, v []byte) error { return fn(append([]byte(nil), k...), v) })
 }
 
 // ErrStopScan ends a Scan early.

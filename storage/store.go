@@ -405,10 +405,15 @@ func (tx *Tx) scan(prefix []byte, limit int, fn func(k, v []byte) error) error {
 // scanFrom iterates the keys under prefix from seek on, calling fn with each key and value
 // (valid only during the call), up to limit calls when limit > 0.
 func (tx *Tx) scanFrom(prefix, seek []byte, limit int, fn func(k, v []byte) error) error {
-	// Every value of this store lives in the LSM tree beside its key (below the value
-	// threshold), so there is nothing to prefetch: Badger's prefetching would start a goroutine
-	// to copy each value (5,600 for the due-today list of a million dossiers).
-	it := tx.txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
+	return scanTxn(tx.txn, prefix, seek, limit, fn)
+}
+
+// scanTxn is scanFrom on a Badger transaction (the office store's and the KV store's).
+func scanTxn(txn *badger.Txn, prefix, seek []byte, limit int, fn func(k, v []byte) error) error {
+	// Every value lives in the LSM tree beside its key (below the value threshold), so there is
+	// nothing to prefetch: Badger's prefetching would start a goroutine to copy each value
+	// (5,600 for the due-today list of a million dossiers).
+	it := txn.NewIterator(badger.IteratorOptions{Prefix: prefix})
 	defer it.Close()
 	n := 0
 	for it.Seek(seek); it.ValidForPrefix(prefix); it.Next() {
