@@ -95,7 +95,7 @@ func QuoteData(ref *assets.Reference, o app.Office, req app.QuoteRequest, lang a
 	if err != nil {
 		return pdf.QuoteData{}, err
 	}
-	q := pdf.QuoteData{Lang: string(lang), Office: pdfOffice(ref, o, lang), Date: now, Title: t("quote.print.title"), Highlight: -1,
+	q := pdf.QuoteData{Lang: string(lang), Office: pdfOffice(ref.Catalog, ref.Places, o, lang), Date: now, Title: t("quote.print.title"), Highlight: -1,
 		Signer: t("quote.print.signer")}
 	group := t("group." + string(chosen.Group))
 	q.Facts = [][2]string{
@@ -164,16 +164,16 @@ func percentText(r app.Rate) string {
 }
 
 // pdfOffice is the office as printed, with its place names.
-func pdfOffice(ref *assets.Reference, o app.Office, lang app.Lang) pdf.Office {
+func pdfOffice(cat *app.Catalog, places *app.Places, o app.Office, lang app.Lang) pdf.Office {
 	po := pdf.Office{Agency: o.Name, AgencyCode: o.Agency, Address: o.Address, Phone: o.Phone}
-	if p, ok := ref.Places.Province(o.Province); ok {
+	if p, ok := places.Province(o.Province); ok {
 		po.Province = p.Name
 	}
-	if c, ok := ref.Places.CommuneName(o.Province, o.Commune); ok {
+	if c, ok := places.CommuneName(o.Province, o.Commune); ok {
 		po.Commune = c
 	}
 	if po.Agency == "" {
-		po.Agency = ref.Catalog.T(lang, "receipt.office_default", "agency", o.Agency)
+		po.Agency = cat.T(lang, "receipt.office_default", "agency", o.Agency)
 	}
 	return po
 }

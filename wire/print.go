@@ -23,16 +23,7 @@ func (d *Desk) WriteReceipt(sess *app.Session, code string, lang app.Lang, w io.
 func ReceiptData(cat *app.Catalog, places *app.Places, info app.ReceiptInfo, lang app.Lang) pdf.ReceiptData {
 	t := func(key string, args ...string) string { return cat.T(lang, key, args...) }
 	dos, o, f := info.Dossier, info.Office, info.Dossier.Form
-	office := pdf.Office{Agency: o.Name, AgencyCode: o.Agency, Address: o.Address, Phone: o.Phone}
-	if p, ok := places.Province(o.Province); ok {
-		office.Province = p.Name
-	}
-	if c, ok := places.CommuneName(o.Province, o.Commune); ok {
-		office.Commune = c
-	}
-	if office.Agency == "" {
-		office.Agency = t("receipt.office_default", "agency", o.Agency)
-	}
+	office := pdfOffice(cat, places, o, lang)
 	docs := []string{t("receipt.doc.tk1ts"), t("receipt.doc.id_copy")}
 	if key := "receipt.doc.proof." + f.SupportGroup; f.SupportGroup != "" && f.SupportGroup != "other" && cat.Has(key) {
 		docs = append(docs, t(key))
@@ -122,8 +113,7 @@ func coverData(cat *app.Catalog, places *app.Places, key *app.SigningKey, o app.
 	}
 	t := func(k string) string { return cat.T(lang, k) }
 	ethnicity, _ := places.EthnicityName(c.Ethnicity)
-	info := app.ReceiptInfo{Office: o}
-	office := ReceiptData(cat, places, info, lang).Office
+	office := pdfOffice(cat, places, o, lang)
 	return pdf.CoverData{
 		Lang: string(lang), Office: office, BookNumber: c.BookNo, FullName: c.FullName, BirthDate: birth.VNString(),
 		Gender: t("gender." + c.Gender), Nationality: t("nationality." + c.Nationality), Ethnicity: ethnicity,
