@@ -48,12 +48,10 @@ func main() {
 	}
 	dir := *dataFlag
 	if dir == "" {
-		base, err := os.UserConfigDir()
-		if err != nil {
+		if dir, err = wire.DefaultDataDir(); err != nil {
 			fmt.Fprintf(os.Stderr, "bhxh-desk: không xác định được thư mục dữ liệu, hãy dùng --data / no data folder, use --data: %v\n", err)
 			os.Exit(2)
 		}
-		dir = filepath.Join(base, "bhxh-desk")
 	}
 	office := wire.NewOffice(storage.Config{Dir: dir}, ref)
 

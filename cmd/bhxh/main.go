@@ -47,9 +47,11 @@ type env struct {
 // cli is one invocation: the loaded reference data and the global options.
 type cli struct {
 	env
-	ref     *assets.Reference
-	lang    app.Lang
-	dataDir string // --data, "" for the default folder
+	ref      *assets.Reference
+	lang     app.Lang
+	dataDir  string // --data, "" for the default folder
+	storeDir string // --data, or the default folder
+	storeErr error  // why there is no default folder
 }
 
 // command is one subcommand: its usage line (after "bhxh ") and what it runs. Each file adds its
@@ -128,8 +130,12 @@ func run(args []string, e env) int {
 	}
 	dir := *dataDir
 	if dir == "" {
-		dir, _ = wire.DefaultDataDir()
+		var derr error
+		if dir, derr = wire.DefaultDataDir(); derr != nil {
+			c.storeErr = derr // store commands say so; the rule commands need no folder
+		}
 	}
+	c.storeDir = dir
 	// Reference data the centre sent to this desk applies to every command, under the
 	// administrator's --rules folder.
 	ref, err := wire.LoadReference(dir, overrides...)

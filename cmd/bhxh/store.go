@@ -33,15 +33,10 @@ func init() {
 
 // storeConfig is the store folder and clock of this invocation.
 func (c *cli) storeConfig() (storage.Config, error) {
-	dir := c.dataDir
-	if dir == "" {
-		d, err := wire.DefaultDataDir()
-		if err != nil {
-			return storage.Config{}, err
-		}
-		dir = d
+	if c.storeErr != nil {
+		return storage.Config{}, c.storeErr
 	}
-	return storage.Config{Dir: dir, Now: c.now, KDF: c.kdf}, nil
+	return storage.Config{Dir: c.storeDir, Now: c.now, KDF: c.kdf}, nil
 }
 
 // secret reads a password from the environment variable, or asks for it on a terminal.

@@ -18,15 +18,12 @@ import (
 
 	"bhxhdesk/app"
 	"bhxhdesk/pdf"
+	"bhxhdesk/wire"
 )
 
 func init() {
 	register(command{"verify", "verify    FILE.pdf|--qr TEXT [--json]", (*cli).verify})
 }
-
-// trustedKeysFile is where a desk writes its devices' public keys in the clear, beside its
-// encrypted store, in the format of the rule data's keys/*.json.
-const trustedKeysFile = "trusted_keys.json"
 
 // sealReport is the JSON answer for one QR code.
 type sealReport struct {
@@ -53,12 +50,6 @@ type sealFields struct {
 	KeyOffice  string `json:"key_office,omitempty"`
 }
 
-// multiFlag collects a repeated flag.
-type multiFlag []string
-
-func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
-func (m *multiFlag) Set(s string) error { *m = append(*m, s); return nil }
-
 // verify checks the signed QR code of printed book-cover confirmations offline: in a PDF this
 // program printed (every code of a batch), in a scan or photo (PNG, JPEG), or as the text a
 // phone read (--qr, repeatable). Exit 0 when every code is valid, 1 when one is forged, of an
@@ -67,7 +58,7 @@ func (m *multiFlag) Set(s string) error { *m = append(*m, s); return nil }
 func (c *cli) verify(args []string) int {
 	fset := flag.NewFlagSet("verify", flag.ContinueOnError)
 	fset.SetOutput(c.stderr)
-	var texts multiFlag
+	var texts stringList
 	fset.Var(&texts, "qr", "the text read from the QR code (repeatable)")
 	asJSON := fset.Bool("json", false, "print JSON")
 	pos, err := parseInterspersed(fset, args)
@@ -122,7 +113,7 @@ func (c *cli) trustedKeys() (*app.TrustedKeys, error) {
 	if c.dataDir == "" {
 		return c.ref.Keys, nil
 	}
-	path := filepath.Join(c.dataDir, trustedKeysFile)
+	path := filepath.Join(c.dataDir, wire.TrustedKeysFile)
 	data, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return c.ref.Keys, nil
