@@ -168,6 +168,7 @@ type Desk struct {
 	privacy  *PrivacyScreen
 	lock     *LockScreen // non-nil while the session is locked
 	menu     *fyne.MainMenu
+	menuKey  string // the language and account the menu was built for
 
 	// The records and sync screens, and the sync status shown at the bottom of every screen.
 	rec         *recSession
@@ -1274,6 +1275,16 @@ func (d *Desk) buildMenu() {
 		return it
 	}
 	signedIn := d.ses != nil && d.lock == nil
+	// The menu follows the language and who is signed in, not the page: a window's main menu
+	// is rebuilt by the driver each time it is set.
+	key := string(d.cfg.Lang)
+	if signedIn {
+		key += "/" + d.ses.sess.User.Name + "/" + string(d.ses.sess.User.Role)
+	}
+	if d.menu != nil && key == d.menuKey {
+		return
+	}
+	d.menuKey = key
 	work := []*fyne.MenuItem{}
 	if signedIn {
 		if d.allowed(PageRegister) {
