@@ -103,5 +103,13 @@ package: setup-build
 	  status=$$?; cp $(BIN)/package/FyneApp.toml.kept $(CURDIR)/FyneApp.toml; exit $$status
 	@ls -l $(BIN)/package/bhxh-desk.tar.xz
 
+# The README's table of rule entries (section "Rules are data"), generated from assets/rules; a
+# test in cmd/bhxh fails when it is stale.
+.PHONY: readme-rules
+readme-rules:
+	@mkdir -p $(BIN) && CGO_ENABLED=0 go run ./cmd/bhxh rules --markdown > $(BIN)/rules.md.tmp
+	@awk 'BEGIN{skip=0} /<!-- rules:begin -->/{print; while ((getline line < "$(BIN)/rules.md.tmp") > 0) print line; skip=1; next} /<!-- rules:end -->/{skip=0} !skip{print}' README.md > README.md.tmp && mv README.md.tmp README.md
+	@rm -f $(BIN)/rules.md.tmp
+
 clean:
 	rm -rf $(BIN)

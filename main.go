@@ -7,6 +7,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 
@@ -14,7 +15,6 @@ import (
 	fyneapp "fyne.io/fyne/v2/app"
 
 	"bhxhdesk/app"
-	"bhxhdesk/assets"
 	"bhxhdesk/storage"
 	"bhxhdesk/ui"
 	"bhxhdesk/wire"
@@ -36,24 +36,33 @@ func main() {
 	showVersion := flag.Bool("version", false, "print the version and exit")
 	langFlag := flag.String("lang", "", "language for this session: vi or en (default: the saved choice, else vi)")
 	dataFlag := flag.String("data", "", "folder of the office's encrypted store (default: the user's config folder/bhxh-desk)")
+	rulesFlag := flag.String("rules", "", "folder of rule files that replace the embedded ones (as bhxh --rules)")
 	flag.Parse()
 	if *showVersion {
 		fmt.Println(version)
 		return
 	}
-	ref, err := assets.Load()
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "bhxh-desk: dữ liệu quy định lỗi / rule data is inconsistent: %v\n", err)
-		os.Exit(2)
-	}
 	dir := *dataFlag
 	if dir == "" {
+		var err error
 		if dir, err = wire.DefaultDataDir(); err != nil {
 			fmt.Fprintf(os.Stderr, "bhxh-desk: không xác định được thư mục dữ liệu, hãy dùng --data / no data folder, use --data: %v\n", err)
 			os.Exit(2)
 		}
 	}
+	var rulesDirs []fs.FS
+	if *rulesFlag != "" {
+		rulesDirs = append(rulesDirs, os.DirFS(*rulesFlag))
+	}
+	// The same start as the command line's: the embedded data, the files the centre sent to
+	// this desk, then the administrator's folder.
+	ref, err := wire.LoadReference(dir, rulesDirs...)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "bhxh-desk: dữ liệu quy định lỗi / rule data is inconsistent: %v\n", err)
+		os.Exit(2)
+	}
 	office := wire.NewOffice(storage.Config{Dir: dir}, ref)
+	office.RulesDirs = rulesDirs
 
 	a := fyneapp.NewWithID("vn.bhxh.desk")
 	lang := app.Lang(a.Preferences().StringWithFallback(prefLang, string(app.VI)))
@@ -73,7 +82,7 @@ func main() {
 	ctx, stop := context.WithCancel(context.Background())
 	w := a.NewWindow(ref.Catalog.T(lang, "app.title"))
 	cfg := ui.Config{
-		Rules: ref.Rules, Places: ref.Places, Catalog: ref.Catalog, Calendars: ref.Calendars, Lang: lang,
+		Ref: office.Ref(), Places: ref.Places, Catalog: ref.Catalog, Lang: lang,
 		OnLanguage: func(l app.Lang) { a.Preferences().SetString(prefLang, string(l)) },
 		Office:     office, SaveDir: documents(), TempDir: tmp,
 		// Light unless the office chose dark: the system's choice under an X server without a

@@ -119,12 +119,56 @@ func (c *Catalog) render(l Lang, key string, args map[string]string) string {
 	return t
 }
 
-// Warning renders a quote warning ("rule_reported:<table>") for a person.
+// Warning renders a quote warning ("rule_reported:<table>", "rule_pending:<table>:<YYYY-MM>")
+// for a person.
 func (c *Catalog) Warning(l Lang, w string) string {
-	if kind, table, ok := strings.Cut(w, ":"); ok && kind == "rule_reported" {
+	kind, rest, _ := strings.Cut(w, ":")
+	table, from, _ := strings.Cut(rest, ":")
+	switch kind {
+	case "rule_reported":
 		return c.T(l, "quote.warning_reported", "table", c.T(l, "table."+table))
+	case "rule_pending":
+		return c.T(l, "quote.warning_pending", "table", c.T(l, "table."+table), "from", vnMonth(from))
 	}
 	return w
+}
+
+// Outlook renders a notice about the rule data for an administrator: tables and groups by
+// name, months as MM/YYYY.
+func (c *Catalog) Outlook(l Lang, n RuleNotice) string {
+	args := make(map[string]string, len(n.Args))
+	for k, v := range n.Args {
+		switch k {
+		case "from", "to", "month":
+			v = vnMonth(v)
+		case "table":
+			v = c.render(l, "table."+v, nil)
+		case "group":
+			v = c.groupName(l, v)
+		}
+		args[k] = v
+	}
+	text := c.render(l, "outlook."+n.Code, args)
+	if g, ok := n.Args["group"]; ok && n.Code != OutlookLocalEnding {
+		text += " (" + c.render(l, "outlook.group", map[string]string{"group": c.groupName(l, g)}) + ")"
+	}
+	return text
+}
+
+// groupName names a state support group; a province's own group keeps its ID.
+func (c *Catalog) groupName(l Lang, g string) string {
+	if _, err := ParseSupportGroup(g); err == nil {
+		return c.render(l, "group."+g, nil)
+	}
+	return g
+}
+
+// vnMonth writes a YYYY-MM month as MM/YYYY; anything else stays as it is.
+func vnMonth(s string) string {
+	if m, err := ParseMonth(s); err == nil {
+		return m.VNString()
+	}
+	return s
 }
 
 // Problem renders a field problem as "label: message".

@@ -49,6 +49,8 @@ type Event struct {
 	Due      calendar.Date `json:"due,omitempty"` // the appointment after this event
 	// Skipped are the steps passed on the way because their completing event had happened.
 	Skipped []string `json:"skipped,omitempty"`
+	// Quote is the new quote a requote gave the citizen (ActRequote).
+	Quote *Quote `json:"quote,omitempty"`
 }
 
 // Dossier is one registration for voluntary insurance received at the office (hồ sơ đăng ký

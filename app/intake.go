@@ -16,12 +16,10 @@ import (
 // caller's Session, checks its permission and writes its audit entry in the same transaction as
 // the change.
 type Intake struct {
-	Store     Store
-	Rules     *Rules
-	Places    *Places
-	Calendars *calendar.Book
-	Workflows *Workflows
-	Validator *Validator
+	Store Store
+	// Ref is the reference data in force (rules, calendars, places, workflows), read once per
+	// use: the desk replaces it when the centre publishes a rule file.
+	Ref *RefSource
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
 }
@@ -83,9 +81,9 @@ func (s *Intake) checkOffice(o Office) error {
 	if !devicePattern.MatchString(o.Device) {
 		ve.Problems = append(ve.Problems, FieldProblem{Field: "device", Code: "bad_device"})
 	}
-	if _, ok := s.Places.Province(o.Province); !ok {
+	if _, ok := s.Ref.Get().Places.Province(o.Province); !ok {
 		ve.Problems = append(ve.Problems, FieldProblem{Field: "province", Code: "unknown_province", Args: map[string]string{"value": o.Province}})
-	} else if _, ok := s.Places.CommuneName(o.Province, o.Commune); !ok {
+	} else if _, ok := s.Ref.Get().Places.CommuneName(o.Province, o.Commune); !ok {
 		ve.Problems = append(ve.Problems, FieldProblem{Field: "commune", Code: "unknown_commune", Args: map[string]string{"value": o.Commune}})
 	}
 	if len(ve.Problems) > 0 {
@@ -268,12 +266,14 @@ func (s *Intake) Register(sess *Session, req RegisterRequest) (RegisterResult, e
 	if received.After(now.Add(5 * time.Minute)) {
 		return res, &Error{Kind: Invalid, Code: "received_in_future", Field: "received"}
 	}
-	reg, err := s.Validator.Validate(req.Form)
+	ref := s.Ref.Get()
+	reg, err := s.Ref.Validator().Validate(req.Form)
 	if err != nil {
 		return res, err
 	}
 	res.Registration = reg
-	quote, err := s.Rules.Quote(QuoteRequest{Income: reg.Income, Method: reg.Method, Groups: reg.SupportGroups(),
+	quote, err := ref.Rules.Quote(QuoteRequest{Income: reg.Income, Method: reg.Method, Groups: reg.SupportGroups(), LocalGroups: reg.LocalGroups,
+		Paid:  calendar.DateOf(received.In(calendar.VN)),
 		Month: reg.StartMonth, Province: reg.Address.Province})
 	if err != nil {
 		return res, err
@@ -293,7 +293,7 @@ func (s *Intake) Register(sess *Session, req RegisterRequest) (RegisterResult, e
 		if !ok {
 			stored = office
 		}
-		wf := s.Workflows.ForOffice(stored)
+		wf := ref.Workflows.ForOffice(stored)
 		plan, err := s.plan(office.Province, wf, 0, received)
 		if err != nil {
 			return err
@@ -408,7 +408,7 @@ type plan struct{ due, stepDue calendar.Date }
 
 // plan counts the working days of the steps from step `from` to the end, starting at t.
 func (s *Intake) plan(province string, wf *Workflow, from int, t time.Time) (plan, error) {
-	return planSteps(s.Calendars.For(province), wf.Steps, from, t)
+	return planSteps(s.Ref.Get().Calendars.For(province), wf.Steps, from, t)
 }
 
 func planSteps(cal *calendar.Calendar, steps []Step, from int, t time.Time) (plan, error) {

@@ -356,7 +356,7 @@ func TestProvinceWorkflowFromData(t *testing.T) {
 	assert.Equal(t, 5, wfs.For("79").Days(), "other provinces keep the default")
 
 	d := newDesk(t)
-	d.Intake.Workflows = wfs
+	setWorkflows(d.Intake, wfs)
 	res, err := d.Intake.Register(d.login(t, "motcua"), app.RegisterRequest{Form: validForm()})
 	require.NoError(t, err)
 	assert.Equal(t, "one-stop", res.Dossier.Step)

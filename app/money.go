@@ -98,3 +98,12 @@ func roundHalfUp(x *big.Rat) Money {
 	q := new(big.Int).Div(num, den) // floor((2n + d) / 2d) = floor(x + 1/2) for x ≥ 0
 	return Money(q.Int64())
 }
+
+// Percent writes the rate as a percentage with a decimal comma: 5000 → "50%", 2550 → "25,5%".
+func (r Rate) Percent() string {
+	whole, frac := int64(r)/100, int64(r)%100
+	if frac == 0 {
+		return strconv.FormatInt(whole, 10) + "%"
+	}
+	return strings.TrimRight(strconv.FormatInt(whole, 10)+","+strconv.FormatInt(100+frac, 10)[1:], "0") + "%"
+}

@@ -80,7 +80,7 @@ func (s *Intake) apply(sess *Session, d *Dossier, ev *Event, req ActRequest, now
 	if i < 0 {
 		return &Error{Kind: Internal, Code: "unknown_step", Args: map[string]string{"step": d.Step}}
 	}
-	cal := s.Calendars.For(sess.Office.Province)
+	cal := s.Ref.Get().Calendars.For(sess.Office.Province)
 	switch req.Action {
 	case ActAdvance:
 		if d.State == StateReturned {

@@ -68,8 +68,22 @@ type QuoteRequest struct {
 	Month Month
 	// Province is the current 2-digit province code, for local support; "" for none.
 	Province string
+	// LocalGroups are the province's own support groups the person belongs to (LocalGroup.ID).
+	LocalGroups []string
 	// SupportMonthsUsed is how many months of state support the person already had.
 	SupportMonthsUsed int
+	// Paid is the day the payment is made. An ahead or missing-time payment is discounted or
+	// compounded at the fund's rate of the year before the year of payment (Decree 159/2025
+	// art. 6, 7); zero means the first day of Month.
+	Paid calendar.Date
+}
+
+// paidYear is the year the payment is made.
+func (q QuoteRequest) paidYear() int {
+	if q.Paid != 0 {
+		return q.Paid.Year()
+	}
+	return q.Month.Year()
 }
 
 // Quote is the amount a citizen pays for one payment under the rules in force.
@@ -79,12 +93,13 @@ type Quote struct {
 	FromMonth      Month         `json:"from_month"`
 	ToMonth        Month         `json:"to_month"`
 	Income         Money         `json:"income"`
-	MonthlyGross   Money         `json:"monthly_gross"`   // 22% × TN
-	Gross          Money         `json:"gross"`           // months × monthly gross
-	Group          SupportGroup  `json:"group"`           // the group whose support applied
-	SupportShare   Rate          `json:"support_share"`   // basis points of 22% × CN
-	SupportMonths  int           `json:"support_months"`  // months that carried support
-	MonthlySupport Money         `json:"monthly_support"` // k × 22% × CN
+	MonthlyGross   Money         `json:"monthly_gross"`         // 22% × TN
+	Gross          Money         `json:"gross"`                 // months × monthly gross
+	Group          SupportGroup  `json:"group"`                 // the group whose state support applied
+	LocalGroup     SupportGroup  `json:"local_group,omitempty"` // the group whose local support applied
+	SupportShare   Rate          `json:"support_share"`         // basis points of 22% × CN
+	SupportMonths  int           `json:"support_months"`        // months that carried support
+	MonthlySupport Money         `json:"monthly_support"`       // k × 22% × CN
 	StateSupport   Money         `json:"state_support"`
 	LocalSupport   Money         `json:"local_support"`
 	Discount       Money         `json:"discount"` // ahead: gross − discounted value
@@ -96,7 +111,10 @@ type Quote struct {
 	Ceiling        Money         `json:"ceiling"`
 	FundRate       string        `json:"fund_rate,omitempty"`
 	Rules          []Version     `json:"rules"`
-	Warnings       []string      `json:"warnings"` // codes of rule entries not yet confirmed
+	// Warnings are codes of the rule entries behind the quote that are not confirmed:
+	// "rule_reported:<table>" (applied, not confirmed) and "rule_pending:<table>:<YYYY-MM>" (a
+	// proposed entry from that month was not applied: the amount may change when it is).
+	Warnings []string `json:"warnings"`
 }
 
 // Quote computes one payment (DOMAIN §3). Amounts are integer đồng; a formula that divides
@@ -125,6 +143,11 @@ func (r *Rules) Quote(q QuoteRequest) (Quote, error) {
 			out.Warnings = append(out.Warnings, "rule_reported:"+table)
 		}
 	}
+	pending := func(table string, from Month, ok bool) {
+		if ok {
+			out.Warnings = append(out.Warnings, "rule_pending:"+table+":"+from.String())
+		}
+	}
 	used(r.PovertyLine.Name, pl.From, pl.Source, pl.Status)
 	used(r.ReferenceLevel.Name, ref.From, ref.Source, ref.Status)
 	used(r.Contribution.Name, con.From, con.Source, con.Status)
@@ -132,14 +155,19 @@ func (r *Rules) Quote(q QuoteRequest) (Quote, error) {
 	if q.Method.Kind == Ahead || q.Method.Kind == Missing || q.SupportMonthsUsed > 0 {
 		used(r.Caps.Name, caps.From, caps.Source, caps.Status)
 	}
+	// A proposed entry that would be in force is never applied, and never silently skipped.
+	for _, p := range []pendingEntry{pendingIn(&r.PovertyLine, m), pendingIn(&r.ReferenceLevel, m), pendingIn(&r.Contribution, m),
+		pendingIn(&r.SupportShare, m), pendingIn(&r.Caps, m)} {
+		pending(p.table, p.from, p.ok)
+	}
 
 	if err := checkIncome(q.Income, out.Floor, out.Ceiling, con.Value.IncomeStep); err != nil {
 		return Quote{}, err
 	}
 	switch q.Method.Kind {
 	case Ahead:
-		if q.Method.Months > caps.Value.AheadMax {
-			return Quote{}, &Error{Kind: Invalid, Code: "method_ahead_range", Field: "method", Args: map[string]string{"max": strconv.Itoa(caps.Value.AheadMax)}}
+		if e := caps.Value.AheadError(q.Method.Months); e != nil {
+			return Quote{}, e
 		}
 	case Missing:
 		if q.Method.Months > caps.Value.MissingMax {
@@ -171,21 +199,45 @@ func (r *Rules) Quote(q QuoteRequest) (Quote, error) {
 		out.SupportMonths = 0
 	}
 	// A province's own support is counted on its own: the state's lifetime cap does not limit
-	// it, but a method without state support (missing time) carries none either.
-	if ls, ok := r.localSupport(q.Province, out.Group, m); ok && (q.Method.Kind != Missing || caps.Value.MissingSupport) {
-		monthly := ls.Amount
-		if monthly == 0 {
-			monthly = ls.Share.Of(base)
+	// it, but a method without state support (missing time) carries none either. The highest
+	// of the person's groups (the state's and the province's own) applies.
+	if q.Method.Kind != Missing || caps.Value.MissingSupport {
+		groups := append([]SupportGroup{out.Group, Other}, q.Groups...)
+		for _, g := range q.LocalGroups {
+			groups = append(groups, SupportGroup(g))
 		}
-		out.LocalSupport = monthly * Money(out.Months)
-		used("local_support", ls.From, ls.Source, ls.Status)
+		var best LocalSupport
+		var bestMonthly Money
+		for _, g := range groups {
+			ls, ok := r.localSupport(q.Province, g, m)
+			if !ok {
+				if e, ok := r.localPending(q.Province, g, m); ok {
+					pending("local_support", e.From, true)
+				}
+				continue
+			}
+			monthly := ls.Amount
+			if monthly == 0 {
+				monthly = ls.Share.Of(base)
+			}
+			if monthly > bestMonthly {
+				best, bestMonthly = ls, monthly
+			}
+		}
+		if bestMonthly > 0 {
+			out.LocalSupport = bestMonthly * Money(out.Months)
+			out.LocalGroup = best.Group
+			used("local_support", best.From, best.Source, best.Status)
+		}
 	}
+	out.Warnings = dedupeStrings(out.Warnings)
 
 	var rate *big.Rat
 	if q.Method.Kind == Ahead || q.Method.Kind == Missing {
-		fr, ok := r.FundRates[m.Year()-1]
-		if !ok {
-			return Quote{}, &Error{Kind: Unavailable, Code: "fund_rate_missing", Field: "start_month", Args: map[string]string{"year": strconv.Itoa(m.Year() - 1)}}
+		year := q.paidYear() - 1
+		fr, ok := r.FundRates[year]
+		if !ok || fr.Status == Proposed {
+			return Quote{}, &Error{Kind: Unavailable, Code: "fund_rate_missing", Field: "start_month", Args: map[string]string{"year": strconv.Itoa(year)}}
 		}
 		rate = fr.rat
 		out.FundRate = fr.MonthlyRate
@@ -250,6 +302,41 @@ func (r *Rules) localSupport(province string, g SupportGroup, m Month) (LocalSup
 		}
 	}
 	return LocalSupport{}, false
+}
+
+// localPending is a proposed local support entry for a group that would cover month m.
+func (r *Rules) localPending(province string, g SupportGroup, m Month) (LocalSupport, bool) {
+	for _, l := range r.LocalSupport[province] {
+		if l.Group == g && l.Status == Proposed && l.covers(m) {
+			return l, true
+		}
+	}
+	return LocalSupport{}, false
+}
+
+// pendingEntry says whether a table has a proposed entry from a month that would be in force.
+type pendingEntry struct {
+	table string
+	from  Month
+	ok    bool
+}
+
+func pendingIn[T any](t *Timeline[T], m Month) pendingEntry {
+	e, ok := t.Pending(m)
+	return pendingEntry{t.Name, e.From, ok}
+}
+
+// dedupeStrings keeps the first of each string, in order.
+func dedupeStrings(ss []string) []string {
+	seen := make(map[string]bool, len(ss))
+	out := ss[:0]
+	for _, s := range ss {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // presentValue is Σ_{i=1..n} a / (1+r)^(i−1), computed exactly and rounded half up once.

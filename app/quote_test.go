@@ -3,11 +3,13 @@ package app_test
 import (
 	"io/fs"
 	"testing"
+	"testing/fstest"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"bhxhdesk/app"
+	"bhxhdesk/app/calendar"
 	"bhxhdesk/assets"
 )
 
@@ -98,23 +100,57 @@ func TestQuoteRejectsIncomeOutsideTheRules(t *testing.T) {
 }
 
 func TestQuoteAheadDiscount(t *testing.T) {
-	// r = 0.31%/month (fund_rate 2024), N = 12, TN = 1,500,000, other group from 2025-07.
-	q, err := ref.Rules.Quote(app.QuoteRequest{Income: 1_500_000, Method: method(t, "ahead:12"), Month: month(t, "2025-09")})
+	// r = 0.31%/month (fund_rate 2024, for a payment made in 2025), N = 24, TN = 1,500,000,
+	// other group from 2025-07.
+	q, err := ref.Rules.Quote(app.QuoteRequest{Income: 1_500_000, Method: method(t, "ahead:24"), Month: month(t, "2025-09")})
 	require.NoError(t, err)
-	// P = Σ_{i=1..12} 330,000 / 1.0031^(i−1) = 3,893,379.24… → 3,893,379 (checked with exact fractions).
-	assert.Equal(t, app.Money(3_960_000), q.Gross)
-	assert.Equal(t, app.Money(3_960_000-3_893_379), q.Discount)
-	assert.Equal(t, app.Money(12*66_000), q.StateSupport, "support subtracted undiscounted, as calculators do")
-	assert.Equal(t, app.Money(3_893_379-12*66_000), q.Payable)
+	// P = Σ_{i=1..24} 330,000 / 1.0031^(i−1) = 7,644,801.44… → 7,644,801 (checked with exact fractions).
+	assert.Equal(t, app.Money(7_920_000), q.Gross)
+	assert.Equal(t, app.Money(7_920_000-7_644_801), q.Discount)
+	assert.Equal(t, app.Money(24*66_000), q.StateSupport, "support subtracted undiscounted, as calculators do")
+	assert.Equal(t, app.Money(7_644_801-24*66_000), q.Payable)
 	assert.Equal(t, "2025-09-30", q.Deadline.String(), "paid at registration")
 	assert.Equal(t, "0.0031", q.FundRate)
 	assert.Contains(t, q.Warnings, "rule_reported:fund_rate")
 
-	_, err = ref.Rules.Quote(app.QuoteRequest{Income: 1_500_000, Method: method(t, "ahead:61"), Month: month(t, "2025-09")})
-	assert.Equal(t, app.Invalid, app.KindOf(err), "more than 60 months ahead")
+	// Law 41/2024 art. 36(2)(đ), Decree 159/2025 art. 6: "một lần cho nhiều năm về sau", the sum
+	// runs over n whole years, n = 2..5.
+	for _, n := range []string{"ahead:1", "ahead:12", "ahead:23", "ahead:30", "ahead:61", "ahead:72"} {
+		_, err = ref.Rules.Quote(app.QuoteRequest{Income: 1_500_000, Method: method(t, n), Month: month(t, "2025-09")})
+		var e *app.Error
+		require.ErrorAs(t, err, &e, n)
+		assert.Equal(t, "method_ahead_years", e.Code, n)
+		assert.Equal(t, map[string]string{"min": "2", "max": "5", "months": n[len("ahead:"):]}, e.Args)
+	}
+	for _, n := range []string{"ahead:24", "ahead:36", "ahead:48", "ahead:60"} {
+		_, err = ref.Rules.Quote(app.QuoteRequest{Income: 1_500_000, Method: method(t, n), Month: month(t, "2025-09")})
+		assert.NoError(t, err, n)
+	}
 
 	_, err = ref.Rules.Quote(app.QuoteRequest{Income: 1_500_000, Method: method(t, "ahead:12"), Month: month(t, "2020-09")})
 	assert.Equal(t, app.Unavailable, app.KindOf(err), "no fund rate for 2019 in the data")
+}
+
+func TestAheadPaymentUsesTheRateOfTheYearBeforeItIsPaid(t *testing.T) {
+	// Decree 159/2025 art. 6: r is the rate of the year before the year of payment, and an
+	// ahead payment is made at registration. Registered on 10/12/2026 to start in 01/2027, it
+	// is paid in 2026, so the 2025 rate applies, under the 2027 rules (floor 2,200,000).
+	paid := calendar.Of(2026, 12, 10)
+	q, err := ref.Rules.Quote(app.QuoteRequest{Income: 2_200_000, Method: method(t, "ahead:24"), Month: month(t, "2027-01"), Paid: paid})
+	require.NoError(t, err)
+	assert.Equal(t, "0.0031", q.FundRate)
+	assert.Equal(t, app.Money(24*484_000), q.Gross)
+	// P = Σ_{i=1..24} 484,000 / 1.0031^(i−1) = 11,212,375.45… → 11,212,375.
+	assert.Equal(t, app.Money(24*484_000-11_212_375), q.Discount)
+	assert.Equal(t, app.Money(24*96_800), q.StateSupport, "20% × 22% × 2,200,000 a month")
+	assert.Contains(t, q.Rules, app.Version{Table: "fund_rate", From: month(t, "2025-01"), Source: ref.Rules.FundRates[2025].Source, Status: app.Reported})
+
+	// Paid in 2027, it needs the 2026 rate, which is not published yet: refused, not guessed.
+	_, err = ref.Rules.Quote(app.QuoteRequest{Income: 2_200_000, Method: method(t, "ahead:24"), Month: month(t, "2027-01"), Paid: calendar.Of(2027, 1, 4)})
+	var e *app.Error
+	require.ErrorAs(t, err, &e)
+	assert.Equal(t, "fund_rate_missing", e.Code)
+	assert.Equal(t, "2026", e.Args["year"])
 }
 
 func TestQuoteMissingTimeCompounds(t *testing.T) {
@@ -141,16 +177,75 @@ func TestQuoteSupportCapAcrossLife(t *testing.T) {
 	assert.Equal(t, app.Money(12*330_000-5*165_000), q.Payable)
 }
 
-func TestQuoteReportedRulesWarn(t *testing.T) {
-	// The reference level 2,530,000 from 2026-07 is reported, not confirmed.
-	q, err := ref.Rules.Quote(app.QuoteRequest{Income: 50_600_000, Method: method(t, "monthly"), Month: month(t, "2026-08")})
+func TestTheRulesOf2027(t *testing.T) {
+	tests := []struct {
+		name    string
+		month   string
+		floor   app.Money
+		ceiling app.Money
+	}{
+		// Decree 351/2025: the 2022–2025 line continues through 31/12/2026.
+		{"2026 keeps the 1,500,000 line", "2026-12", 1_500_000, 50_600_000},
+		// Decree 351/2025 from 01/01/2027: rural line 2,200,000 (Law 41/2024 art. 31(2), 36(1)).
+		{"2027 uses the 2,200,000 line", "2027-01", 2_200_000, 50_600_000},
+		// Decree 161/2026: base salary (and reference level) 2,530,000 from 01/07/2026.
+		{"the ceiling follows the 2,530,000 reference level", "2026-07", 1_500_000, 50_600_000},
+		{"before it, 2,340,000", "2026-06", 1_500_000, 46_800_000},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			floor, ceiling, err := ref.Rules.Bounds(month(t, tt.month))
+			require.NoError(t, err)
+			assert.Equal(t, tt.floor, floor)
+			assert.Equal(t, tt.ceiling, ceiling)
+			q, err := ref.Rules.Quote(app.QuoteRequest{Income: tt.floor, Method: method(t, "monthly"), Month: month(t, tt.month)})
+			require.NoError(t, err)
+			assert.Empty(t, q.Warnings, "every entry behind the quote is confirmed")
+			for _, v := range q.Rules {
+				assert.Equal(t, app.Confirmed, v.Status, v.Table)
+				assert.NotEmpty(t, v.Source, v.Table)
+			}
+		})
+	}
+	// 1,500,000 for 01/2027 is refused with the new floor in the message.
+	_, err := ref.Rules.Quote(app.QuoteRequest{Income: 1_500_000, Method: method(t, "monthly"), Month: month(t, "2027-01"), Groups: []app.SupportGroup{app.Poor}})
+	var e *app.Error
+	require.ErrorAs(t, err, &e)
+	assert.Equal(t, "income_below_floor", e.Code)
+	assert.Equal(t, "2.200.000 ₫", e.Args["min"])
+	// At 2,200,000 a poor participant gets 50% × 22% × 2,200,000 = 242,000 a month.
+	q, err := ref.Rules.Quote(app.QuoteRequest{Income: 2_200_000, Method: method(t, "monthly"), Month: month(t, "2027-01"), Groups: []app.SupportGroup{app.Poor}})
 	require.NoError(t, err)
-	assert.Equal(t, app.Money(50_600_000), q.Ceiling)
-	assert.Contains(t, q.Warnings, "rule_reported:reference_level")
-	// The poverty line of Decree 351/2025 is proposed: not applied until confirmed.
-	q, err = ref.Rules.Quote(app.QuoteRequest{Income: 1_500_000, Method: method(t, "monthly"), Month: month(t, "2027-03")})
+	assert.Equal(t, app.Money(484_000), q.Gross)
+	assert.Equal(t, app.Money(242_000), q.StateSupport)
+	assert.Equal(t, app.Money(242_000), q.Payable)
+}
+
+func TestMethodCapsOfDecree159AreConfirmed(t *testing.T) {
+	e, ok := ref.Rules.Caps.At(month(t, "2026-12"))
+	require.True(t, ok)
+	assert.Equal(t, app.Confirmed, e.Status)
+	assert.Equal(t, 60, e.Value.MissingMax, "Decree 159/2025 art. 7: at most 60 months of missing time")
+	assert.Equal(t, 120, e.Value.SupportMonths)
+	assert.Contains(t, e.Source, "159/2025")
+}
+
+func TestAProposedEntryIsNeverSilentlySkipped(t *testing.T) {
+	// A province has only proposed a new line from 2028: quotes use the line in force and say
+	// that a proposed one was not applied.
+	rules := loadRules(t, fstest.MapFS{"rules/poverty_line.json": {Data: []byte(`{"table":"poverty_line","entries":[
+		{"from":"2016-01","value":700000,"source":"QĐ 59/2015","status":"confirmed","to":"2021-12"},
+		{"from":"2022-01","value":1500000,"source":"NĐ 07/2021","status":"confirmed","to":"2026-12"},
+		{"from":"2027-01","value":2200000,"source":"NĐ 351/2025","status":"confirmed"},
+		{"from":"2028-01","value":2500000,"source":"dự thảo","status":"proposed"}]}`)}})
+	q, err := rules.Quote(app.QuoteRequest{Income: 2_200_000, Method: method(t, "monthly"), Month: month(t, "2028-02")})
 	require.NoError(t, err)
-	assert.Equal(t, app.Money(1_500_000), q.Floor)
+	assert.Equal(t, app.Money(2_200_000), q.Floor, "proposed entries are not applied")
+	assert.Equal(t, []string{"rule_pending:poverty_line:2028-01"}, q.Warnings)
+	assert.Contains(t, ref.Catalog.Warning(app.VI, q.Warnings[0]), "01/2028")
+	q, err = rules.Quote(app.QuoteRequest{Income: 2_200_000, Method: method(t, "monthly"), Month: month(t, "2027-12")})
+	require.NoError(t, err)
+	assert.Empty(t, q.Warnings, "the proposal does not concern 2027")
 }
 
 func TestRoundHalfUp(t *testing.T) {
@@ -163,3 +258,86 @@ func TestRoundHalfUp(t *testing.T) {
 
 // assetsFS is the embedded reference data, for tests that load a table with overrides.
 func assetsFS() fs.FS { return assets.FS }
+
+// loadRules loads the embedded rule tables with the override given.
+func loadRules(t testing.TB, override fs.FS) *app.Rules {
+	t.Helper()
+	r, err := app.LoadRules(assets.FS, "rules", override)
+	require.NoError(t, err)
+	return r
+}
+
+func TestHaNoiAddsItsOwnSupport(t *testing.T) {
+	// Resolution 19/2025/NQ-HĐND of Hà Nội (from 01/01/2026): the city adds 50% for the poor
+	// and 60% for the near-poor, of 22% × the rural poverty line, on top of the state's 50%/40%.
+	tests := []struct {
+		name                string
+		group               app.SupportGroup
+		province, month     string
+		income              app.Money
+		state, local, payer app.Money
+	}{
+		{"poor in Hà Nội, 2026: 165,000 + 165,000", app.Poor, "01", "2026-12", 1_500_000, 165_000, 165_000, 0},
+		{"near-poor in Hà Nội, 2026: 132,000 + 198,000", app.NearPoor, "01", "2026-12", 1_500_000, 132_000, 198_000, 0},
+		{"poor in Hà Nội, 2027: 242,000 + 242,000", app.Poor, "01", "2027-01", 2_200_000, 242_000, 242_000, 0},
+		{"near-poor in Hà Nội, 2027: 193,600 + 290,400", app.NearPoor, "01", "2027-01", 2_200_000, 193_600, 290_400, 0},
+		{"a higher income pays the difference", app.Poor, "01", "2027-01", 3_200_000, 242_000, 242_000, 220_000},
+		{"other groups in Hà Nội: the state's 20% only", app.Other, "01", "2027-01", 2_200_000, 96_800, 0, 387_200},
+		{"before the resolution (12/2025): none", app.Poor, "01", "2025-12", 1_500_000, 165_000, 0, 165_000},
+		{"another province: none", app.Poor, "79", "2027-01", 2_200_000, 242_000, 0, 242_000},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			q, err := ref.Rules.Quote(app.QuoteRequest{Income: tt.income, Method: method(t, "monthly"), Month: month(t, tt.month),
+				Groups: []app.SupportGroup{tt.group}, Province: tt.province})
+			require.NoError(t, err)
+			assert.Equal(t, tt.state, q.StateSupport)
+			assert.Equal(t, tt.local, q.LocalSupport)
+			assert.Equal(t, tt.payer, q.Payable)
+			if tt.local > 0 {
+				assert.Equal(t, tt.group, q.LocalGroup)
+				assert.Contains(t, q.Rules, app.Version{Table: "local_support", From: month(t, "2026-01"),
+					Source: ref.Rules.LocalSupport["01"][0].Source, Status: app.Confirmed})
+			}
+		})
+	}
+}
+
+func TestAProvinceMaySupportGroupsOfItsOwn(t *testing.T) {
+	// A province's resolution names a group the state does not (households of average living
+	// standard): the data says so, a registration names it, the quote applies it.
+	rules := loadRules(t, fstest.MapFS{"rules/local_support.json": {Data: []byte(`{"table":"local_support",
+		"groups":[{"province":"48","id":"48:average-income","name_vi":"Hộ có mức sống trung bình","name_en":"Average-income household","source":"NQ thử"}],
+		"entries":[
+		 {"province":"48","group":"48:average-income","from":"2026-01","value":{},"share":3000,"source":"NQ thử","status":"confirmed"},
+		 {"province":"48","group":"poor","from":"2026-01","value":{},"amount":50000,"source":"NQ thử","status":"confirmed"},
+		 {"province":"48","group":"near-poor","from":"2027-01","value":{},"share":1000,"source":"dự thảo","status":"proposed"}]}`)}})
+	g, ok := rules.LocalGroup("48", "48:average-income")
+	require.True(t, ok)
+	assert.Equal(t, "Hộ có mức sống trung bình", g.NameVI)
+
+	q, err := rules.Quote(app.QuoteRequest{Income: 2_200_000, Method: method(t, "monthly"), Month: month(t, "2027-01"), Province: "48",
+		LocalGroups: []string{"48:average-income"}})
+	require.NoError(t, err)
+	assert.Equal(t, app.Money(96_800), q.StateSupport, "the state's group is other")
+	assert.Equal(t, app.Money(145_200), q.LocalSupport, "30% × 22% × 2,200,000")
+	assert.Equal(t, app.SupportGroup("48:average-income"), q.LocalGroup)
+
+	// Poor and of the province's group: the higher of the two local supports applies.
+	q, err = rules.Quote(app.QuoteRequest{Income: 2_200_000, Method: method(t, "monthly"), Month: month(t, "2027-01"), Province: "48",
+		Groups: []app.SupportGroup{app.Poor}, LocalGroups: []string{"48:average-income"}})
+	require.NoError(t, err)
+	assert.Equal(t, app.Money(145_200), q.LocalSupport)
+
+	// A proposed province entry is listed, not applied.
+	q, err = rules.Quote(app.QuoteRequest{Income: 2_200_000, Method: method(t, "monthly"), Month: month(t, "2027-01"), Province: "48",
+		Groups: []app.SupportGroup{app.NearPoor}})
+	require.NoError(t, err)
+	assert.Equal(t, app.Money(0), q.LocalSupport)
+	assert.Contains(t, q.Warnings, "rule_pending:local_support:2027-01")
+
+	// A group the data does not declare is refused at load.
+	_, err = app.LoadRules(assets.FS, "rules", fstest.MapFS{"rules/local_support.json": {Data: []byte(`{"table":"local_support","entries":[
+		 {"province":"48","group":"48:unknown","from":"2026-01","value":{},"share":3000,"source":"NQ","status":"confirmed"}]}`)}})
+	assert.ErrorContains(t, err, "48:unknown")
+}

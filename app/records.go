@@ -172,7 +172,8 @@ type Participant struct {
 	Income            Money       `json:"income"`
 	Method            string      `json:"method"`
 	SupportGroup      string      `json:"support_group"`
-	Dossier           string      `json:"dossier"` // the registration it came from
+	LocalGroups       []string    `json:"local_groups,omitempty"` // the province's own groups
+	Dossier           string      `json:"dossier"`                // the registration it came from
 	// HasBook is true when the person already had a social-insurance book (an old code, or a
 	// cover issued before): no new cover is made for them.
 	HasBook bool      `json:"has_book"`
@@ -300,8 +301,10 @@ func ParseVoucher(in VoucherInput) (Voucher, error) {
 	if v.FullName == "" {
 		bad("full_name", "required")
 	}
+	// Zero is a real amount: state and province support may cover the whole contribution (Hà
+	// Nội's poor and near-poor at the floor); matching flags a zero where more is due.
 	amount, err := ParseMoney(string(in.Amount))
-	if err != nil || amount <= 0 {
+	if err != nil || amount < 0 {
 		bad("amount", "bad_amount", "value", string(in.Amount))
 	}
 	v.Amount = amount
@@ -333,5 +336,8 @@ const (
 	ExcOverlap          = "voucher_period_overlap"    // months already paid
 	ExcDuplicateReceipt = "voucher_duplicate_receipt" // the receipt number was used by another payment
 	ExcNoQuote          = "voucher_no_quote"          // no rules for the month, or the income is now out of bounds
-	ExcNameMismatch     = "voucher_name_mismatch"     // the collector's name is another person's
+	// ExcIncomeBelowFloor: the registered income is under the floor in force for the months
+	// paid (a new poverty line, as from 2027-01): the participant must choose a new income.
+	ExcIncomeBelowFloor = "voucher_income_below_floor"
+	ExcNameMismatch     = "voucher_name_mismatch" // the collector's name is another person's
 )

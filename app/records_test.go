@@ -192,7 +192,7 @@ func TestVouchersThatDoNotMatchGoToTheExceptionsQueue(t *testing.T) {
 	assert.Equal(t, "voucher_already_recorded", codeOf(err))
 
 	// Field problems name the field; nothing is stored.
-	bad := voucherFor("", "2026-13", 0)
+	bad := voucherFor("", "2026-13", -1)
 	bad.PersonalID = "11900123"
 	_, err = d.Records.AddVoucher(officer, bad)
 	var ve *app.ValidationError
@@ -257,7 +257,10 @@ func TestResolvingAnExceptionAppendsACorrectionOrAVoidAndNeverEdits(t *testing.T
 func TestStateSupportStopsAfter120Months(t *testing.T) {
 	d := newDesk(t)
 	f := validForm()
-	f.Method, f.SupportGroup = "12-months", "poor"
+	// 2,200,000 is above the floor of every year from 2026 (1,500,000, then 2,200,000 from 2027).
+	// Living in Cao Bằng, which adds no support of its own (Hà Nội would pay the rest).
+	f.Method, f.SupportGroup, f.Income = "12-months", "poor", "2200000"
+	f.Address = app.AddressForm{Province: "04", Commune: "01273", Detail: "Tổ 1"}
 	officer, _ := registered(t, d, f)
 	used := 0
 	for year := 2026; year <= 2036; year++ {
@@ -265,7 +268,7 @@ func TestStateSupportStopsAfter120Months(t *testing.T) {
 		require.NoError(t, err)
 		method, err := app.ParseMethod("12-months")
 		require.NoError(t, err)
-		q, err := ref.Rules.Quote(app.QuoteRequest{Income: 1500000, Method: method, Groups: []app.SupportGroup{app.Poor}, Month: m, Province: "01", SupportMonthsUsed: used})
+		q, err := ref.Rules.Quote(app.QuoteRequest{Income: 2200000, Method: method, Groups: []app.SupportGroup{app.Poor}, Month: m, Province: "04", SupportMonthsUsed: used})
 		require.NoError(t, err)
 		in := voucherFor(fmt.Sprintf("BL-%d", year), m.String(), int(q.Payable))
 		in.Months, in.PaidOn = 12, fmt.Sprintf("%d-02-01", year)

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 	"strconv"
@@ -15,9 +16,9 @@ import (
 // printing. Vouchers typed at the desk, imported from a file and pulled from the central
 // accounting feed all go through ApplyVouchers, so they meet the same checks.
 type Records struct {
-	Store     Store
-	Rules     *Rules
-	Calendars *calendar.Book
+	Store Store
+	// Ref is the reference data in force, read once per use (see Intake.Ref).
+	Ref *RefSource
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
 }
@@ -229,7 +230,7 @@ func exceptionField(code string) string {
 	switch code {
 	case ExcUnknownPerson, ExcNameMismatch:
 		return "personal_id"
-	case ExcUnderpaid, ExcOverpaid, ExcNoQuote:
+	case ExcUnderpaid, ExcOverpaid, ExcNoQuote, ExcIncomeBelowFloor:
 		return "amount"
 	case ExcMonths, ExcOverlap:
 		return "months"
@@ -314,8 +315,13 @@ func (s *Records) match(tx Tx, v Voucher) (match, error) {
 	if basis.Method.Kind == Missing {
 		qm = MonthOfDate(v.PaidOn)
 	}
-	q, err := s.Rules.Quote(QuoteRequest{Income: basis.Income, Method: basis.Method, Groups: basis.Groups, Month: qm,
-		Province: basis.Province, SupportMonthsUsed: p.SupportMonths()})
+	q, err := s.Ref.Get().Rules.Quote(QuoteRequest{Income: basis.Income, Method: basis.Method, Groups: basis.Groups, Month: qm,
+		Province: basis.Province, LocalGroups: basis.Local, SupportMonthsUsed: p.SupportMonths(), Paid: v.PaidOn})
+	var qe *Error
+	if errors.As(err, &qe) && qe.Code == "income_below_floor" {
+		m.exception, m.args = ExcIncomeBelowFloor, map[string]string{"month": qm.VNString(), "income": basis.Income.String(), "min": qe.Args["min"]}
+		return m, nil
+	}
 	if err != nil {
 		m.exception, m.args = ExcNoQuote, map[string]string{"month": qm.String()}
 		return m, nil
@@ -339,6 +345,7 @@ type basis struct {
 	Income   Money
 	Method   Method
 	Groups   []SupportGroup
+	Local    []string // the province's own groups
 	Province string
 }
 
@@ -349,10 +356,11 @@ func (s *Records) basis(m match) (string, basis, error) {
 	if m.dossier == nil {
 		p := m.participant
 		name, method, group, ethnicity, b.Province = p.FullName, p.Method, p.SupportGroup, p.Ethnicity, p.Address.Province
-		b.Income = p.Income
+		b.Income, b.Local = p.Income, p.LocalGroups
 	} else {
 		f := m.dossier.Form
 		name, income, method, group, ethnicity, b.Province = f.FullName, string(f.Income), f.Method, f.SupportGroup, f.Ethnicity, f.Address.Province
+		b.Local = f.LocalGroups
 		if b.Income, err = ParseMoney(income); err != nil {
 			return name, b, err
 		}
@@ -381,7 +389,8 @@ func (s *Records) credit(tx Tx, v Voucher, st *VoucherState, m match, now time.T
 		income, _ := ParseMoney(string(f.Income))
 		fresh := Participant{PersonalID: f.PersonalID, OldSICode: f.OldSICode, FullName: f.FullName, Gender: f.Gender, BirthDate: f.BirthDate,
 			Nationality: f.Nationality, Ethnicity: f.Ethnicity, Phone: f.Phone, BirthRegistration: f.BirthRegistration, Address: f.Address,
-			Income: income, Method: f.Method, SupportGroup: f.SupportGroup, Dossier: m.dossier.Code, HasBook: f.OldSICode != "", Created: now}
+			Income: income, Method: f.Method, SupportGroup: f.SupportGroup, LocalGroups: f.LocalGroups, Dossier: m.dossier.Code,
+			HasBook: f.OldSICode != "", Created: now}
 		if m.known {
 			fresh.Periods, fresh.Created, fresh.Version = p.Periods, p.Created, p.Version
 			fresh.HasBook = fresh.HasBook || p.HasBook
@@ -450,7 +459,7 @@ func (s *Records) dossierEvent(tx Tx, d *Dossier, ev Event, completes string, no
 	if next.State == StateOpen {
 		if i := next.stepIndex(); i >= 0 && next.Steps[i].Completes == completes {
 			act := ev.Action
-			cal := s.Calendars.For(officeProvince(tx))
+			cal := s.Ref.Get().Calendars.For(officeProvince(tx))
 			if err := advance(&next, &ev, cal, now); err != nil {
 				return err
 			}

@@ -62,22 +62,25 @@ func (a Amount) MarshalJSON() ([]byte, error) {
 // 505/QĐ-BHXH as amended by QĐ 490/QĐ-BHXH), in the interchange JSON of DESIGN §4. Every field is
 // raw text until Validator.Validate turns it into a Registration.
 type RegistrationForm struct {
-	FullName          string      `json:"full_name" validate:"required,max=100,vn_name"`         // [01]
-	Gender            string      `json:"gender" validate:"required,vn_gender"`                  // [02]
-	BirthDate         string      `json:"birth_date" validate:"required,vn_birth_date"`          // [03]
-	Nationality       string      `json:"nationality" validate:"required,eq=VN"`                 // [04]
-	Ethnicity         string      `json:"ethnicity" validate:"required,vn_ethnicity"`            // [05]
-	PersonalID        string      `json:"personal_id" validate:"required,vn_personal_id"`        // [06]
-	OldSICode         string      `json:"old_si_code" validate:"omitempty,vn_old_si_code"`       // [13]
-	Phone             string      `json:"phone" validate:"required,vn_phone"`                    // [07]
-	Email             string      `json:"email" validate:"omitempty,email,max=100"`              // [08]
-	BirthRegistration PlaceForm   `json:"birth_registration"`                                    // [09]
-	Address           AddressForm `json:"address"`                                               // [11]
-	Income            Amount      `json:"income" validate:"required,vn_money"`                   // [15]
-	Method            string      `json:"method" validate:"required,vn_method"`                  // [16]
-	StartMonth        string      `json:"start_month" validate:"omitempty,vn_month"`             // first month
-	SupportGroup      string      `json:"support_group" validate:"omitempty,vn_support_group"`   // declared, evidenced by [19]
-	Requests          string      `json:"other_requests,omitempty" validate:"omitempty,max=500"` // [18]
+	FullName          string      `json:"full_name" validate:"required,max=100,vn_name"`       // [01]
+	Gender            string      `json:"gender" validate:"required,vn_gender"`                // [02]
+	BirthDate         string      `json:"birth_date" validate:"required,vn_birth_date"`        // [03]
+	Nationality       string      `json:"nationality" validate:"required,eq=VN"`               // [04]
+	Ethnicity         string      `json:"ethnicity" validate:"required,vn_ethnicity"`          // [05]
+	PersonalID        string      `json:"personal_id" validate:"required,vn_personal_id"`      // [06]
+	OldSICode         string      `json:"old_si_code" validate:"omitempty,vn_old_si_code"`     // [13]
+	Phone             string      `json:"phone" validate:"required,vn_phone"`                  // [07]
+	Email             string      `json:"email" validate:"omitempty,email,max=100"`            // [08]
+	BirthRegistration PlaceForm   `json:"birth_registration"`                                  // [09]
+	Address           AddressForm `json:"address"`                                             // [11]
+	Income            Amount      `json:"income" validate:"required,vn_money"`                 // [15]
+	Method            string      `json:"method" validate:"required,vn_method"`                // [16]
+	StartMonth        string      `json:"start_month" validate:"omitempty,vn_month"`           // first month
+	SupportGroup      string      `json:"support_group" validate:"omitempty,vn_support_group"` // declared, evidenced by [19]
+	// LocalGroups are the groups of the address province's own support resolution the person
+	// declares (LocalGroup.ID), evidenced like the support group.
+	LocalGroups []string `json:"local_groups,omitempty" validate:"omitempty,max=10,dive,max=60"`
+	Requests    string   `json:"other_requests,omitempty" validate:"omitempty,max=500"` // [18]
 }
 
 // Registration is a validated TK1-TS: typed, normalised (NFC) and checked against the rules in
@@ -98,6 +101,7 @@ type Registration struct {
 	Method            Method
 	StartMonth        Month
 	SupportGroup      SupportGroup
+	LocalGroups       []string
 	Requests          string
 }
 
@@ -118,7 +122,7 @@ func (r Registration) Form() RegistrationForm {
 		Ethnicity: r.Ethnicity, PersonalID: string(r.PersonalID), OldSICode: string(r.OldSICode), Phone: string(r.Phone),
 		Email: r.Email, BirthRegistration: r.BirthRegistration, Address: r.Address,
 		Income: Amount(strconv.FormatInt(int64(r.Income), 10)), Method: r.Method.String(), StartMonth: r.StartMonth.String(),
-		SupportGroup: string(r.SupportGroup), Requests: r.Requests,
+		SupportGroup: string(r.SupportGroup), LocalGroups: r.LocalGroups, Requests: r.Requests,
 	}
 }
 
@@ -194,7 +198,7 @@ var codeByTag = map[string]string{
 // fieldOrder is the order of TK1-TS, so problems are listed as the form reads.
 var fieldOrder = []string{"full_name", "gender", "birth_date", "nationality", "ethnicity", "personal_id", "phone", "email",
 	"birth_registration.province", "birth_registration.commune", "address.province", "address.commune", "address.detail",
-	"old_si_code", "income", "method", "start_month", "support_group", "other_requests"}
+	"old_si_code", "income", "method", "start_month", "support_group", "local_groups", "other_requests"}
 
 // Validate checks a form and returns the typed Registration, or a *ValidationError listing
 // every problem with its field (kind Invalid). A rule table without an entry for the start month
@@ -238,6 +242,15 @@ func normalizeForm(f RegistrationForm) RegistrationForm {
 	}
 	f.Income = Amount(NormalizeText(string(f.Income)))
 	f.Nationality = strings.ToUpper(f.Nationality)
+	if len(f.LocalGroups) > 0 {
+		groups := make([]string, 0, len(f.LocalGroups))
+		for _, g := range f.LocalGroups {
+			if g = strings.ToLower(NormalizeText(g)); g != "" {
+				groups = append(groups, g)
+			}
+		}
+		f.LocalGroups = dedupeStrings(groups)
+	}
 	return f
 }
 
@@ -259,6 +272,7 @@ func (val *Validator) typed(f RegistrationForm) Registration {
 	if f.SupportGroup != "" {
 		r.SupportGroup, _ = ParseSupportGroup(f.SupportGroup)
 	}
+	r.LocalGroups = f.LocalGroups
 	return r
 }
 
@@ -343,6 +357,13 @@ func (val *Validator) crossChecks(sl validator.StructLevel) {
 	if eth, err := val.Places.ParseEthnicity(f.Ethnicity); err == nil && f.SupportGroup == string(EthnicMinority) && eth == "01" {
 		report(sl, f.SupportGroup, "support_group", "support_group_ethnicity")
 	}
+	for _, g := range f.LocalGroups {
+		// A province's own group must be one its resolution names, for the address province.
+		if _, ok := val.Rules.LocalGroup(f.Address.Province, g); !ok {
+			report(sl, f.LocalGroups, "local_groups", "local_group_unknown", "value", g, "province", f.Address.Province)
+			break
+		}
+	}
 	if tn, err := ParseMoney(string(f.Income)); err == nil {
 		floor, ceiling, err := val.Rules.Bounds(start)
 		if err == nil {
@@ -356,8 +377,9 @@ func (val *Validator) crossChecks(sl validator.StructLevel) {
 		caps, ok := val.Rules.Caps.At(start)
 		switch {
 		case !ok:
-		case m.Kind == Ahead && m.Months > caps.Value.AheadMax:
-			report(sl, f.Method, "method", "method_ahead_range", "max", strconv.Itoa(caps.Value.AheadMax))
+		case m.Kind == Ahead && !caps.Value.AheadAllowed(m.Months):
+			e := caps.Value.AheadError(m.Months)
+			report(sl, f.Method, "method", e.Code, flatArgs(e.Args)...)
 		case m.Kind == Missing && m.Months > caps.Value.MissingMax:
 			report(sl, f.Method, "method", "method_missing_range", "max", strconv.Itoa(caps.Value.MissingMax))
 		case m.Kind == Missing && gerr == nil && berr == nil:

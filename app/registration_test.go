@@ -76,7 +76,11 @@ func TestValidateFindsEachProblem(t *testing.T) {
 		{"refuses income off the 50,000 step", func(f *app.RegistrationForm) { f.Income = "1.520.000" }, "income", "income_step"},
 		{"refuses an amount with decimals", func(f *app.RegistrationForm) { f.Income = "1500000.50" }, "income", "money_format"},
 		{"refuses an unknown method", func(f *app.RegistrationForm) { f.Method = "weekly" }, "method", "method_invalid"},
-		{"refuses more than 60 months ahead", func(f *app.RegistrationForm) { f.Method = "ahead:61" }, "method", "method_ahead_range"},
+		{"refuses more than 60 months ahead", func(f *app.RegistrationForm) { f.Method = "ahead:61" }, "method", "method_ahead_years"},
+		{"refuses paying ahead for part of a year", func(f *app.RegistrationForm) { f.Method = "ahead:30" }, "method", "method_ahead_years"},
+		{"refuses paying ahead for one year (the 12-month method)", func(f *app.RegistrationForm) { f.Method = "ahead:12" }, "method", "method_ahead_years"},
+		{"refuses a province group of another province", func(f *app.RegistrationForm) { f.LocalGroups = []string{"79:anything"} }, "local_groups", "local_group_unknown"},
+		{"refuses 1,500,000 from 01/2027 (Decree 351/2025)", func(f *app.RegistrationForm) { f.StartMonth = "2027-01" }, "income", "income_below_floor"},
 		{"refuses missing time long before retirement", func(f *app.RegistrationForm) { f.Method = "missing:12" }, "method", "method_missing_early"},
 		{"refuses a bad start month", func(f *app.RegistrationForm) { f.StartMonth = "2026-13" }, "start_month", "month_format"},
 		{"refuses an unknown support group", func(f *app.RegistrationForm) { f.SupportGroup = "rich" }, "support_group", "support_group_invalid"},
@@ -154,7 +158,7 @@ func TestValidateMissingTimeNearRetirement(t *testing.T) {
 	f := validForm()
 	// A man born 03/1966 reaches 61y9m (2027 schedule) in 12/2027; missing time may be paid from 11/2027.
 	f.Gender, f.BirthDate, f.PersonalID, f.Method = "male", "1966-03-10", "001066012345", "missing:24"
-	f.StartMonth = "2027-10"
+	f.StartMonth, f.Income = "2027-10", "2200000"
 	_, err := newValidator().Validate(f)
 	var ve *app.ValidationError
 	require.ErrorAs(t, err, &ve)

@@ -8,6 +8,7 @@ import (
 	"math/big"
 	"path"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -58,6 +59,20 @@ func (t *Timeline[T]) At(m Month) (Dated[T], bool) {
 	for i := len(t.Entries) - 1; i >= 0; i-- {
 		e := t.Entries[i]
 		if e.Status != Proposed && e.covers(m) {
+			return e, true
+		}
+	}
+	return Dated[T]{}, false
+}
+
+// Pending returns the proposed entry (not applied, awaiting an administrator's confirmation)
+// that would be in force in month m if it were confirmed: one that covers m and starts after
+// the applied entry in force. A quote that used the applied entry says so.
+func (t *Timeline[T]) Pending(m Month) (Dated[T], bool) {
+	applied, ok := t.At(m)
+	for i := len(t.Entries) - 1; i >= 0; i-- {
+		e := t.Entries[i]
+		if e.Status == Proposed && e.covers(m) && (!ok || e.From > applied.From) {
 			return e, true
 		}
 	}
@@ -147,7 +162,11 @@ type Contribution struct {
 
 // MethodCaps bounds the multi-month methods and the support.
 type MethodCaps struct {
-	AheadMax      int `json:"ahead_max"`      // ahead:N, N ≤ this (Decree 134 art. 9: up to 5 years)
+	AheadMax int `json:"ahead_max"` // ahead:N, N ≤ this (Decree 134 art. 9: up to 5 years)
+	// AheadMin and AheadStep: N ≥ AheadMin and a multiple of AheadStep (Decree 159/2025 art. 6
+	// sums over whole years, at least two: 24 and 12). Zero means 1.
+	AheadMin      int `json:"ahead_min,omitempty"`
+	AheadStep     int `json:"ahead_step,omitempty"`
 	MissingMax    int `json:"missing_max"`    // missing:N, N ≤ this
 	SupportMonths int `json:"support_months"` // lifetime months of state support per person
 	// AheadSupport says how state support is subtracted from an "ahead" payment: "undiscounted"
@@ -156,6 +175,23 @@ type MethodCaps struct {
 	AheadSupport string `json:"ahead_support"`
 	// MissingSupport says whether state support applies to a payment for missing time.
 	MissingSupport bool `json:"missing_support"`
+}
+
+// AheadAllowed reports whether n months may be paid ahead at once.
+func (c MethodCaps) AheadAllowed(n int) bool {
+	return n <= c.AheadMax && n >= max(c.AheadMin, 1) && n%max(c.AheadStep, 1) == 0
+}
+
+// AheadError is the problem with paying n months ahead, nil when allowed.
+func (c MethodCaps) AheadError(n int) *Error {
+	if c.AheadAllowed(n) {
+		return nil
+	}
+	if step := max(c.AheadStep, 1); step > 1 {
+		return &Error{Kind: Invalid, Code: "method_ahead_years", Field: "method", Args: map[string]string{
+			"min": strconv.Itoa(max(c.AheadMin, step) / step), "max": strconv.Itoa(c.AheadMax / step), "months": strconv.Itoa(n)}}
+	}
+	return &Error{Kind: Invalid, Code: "method_ahead_range", Field: "method", Args: map[string]string{"max": strconv.Itoa(c.AheadMax)}}
 }
 
 // Rules are every effective-dated table the calculator and the validator use. Read-only once
@@ -168,7 +204,10 @@ type Rules struct {
 	Caps           Timeline[MethodCaps]            // ahead / missing caps, support months
 	FundRates      map[int]FundRate                // by the year the rate belongs to
 	LocalSupport   map[string][]LocalSupport       // by current province code
-	Retirement     map[Gender]RetirementAge        // retirement age schedule
+	// LocalGroups are the groups a province's own resolution supports beyond the state's
+	// groups, by current province code.
+	LocalGroups map[string][]LocalGroup
+	Retirement  map[Gender]RetirementAge // retirement age schedule
 }
 
 // FundRate is the fund's average monthly investment rate for one year, published by VSS and
@@ -182,14 +221,45 @@ type FundRate struct {
 	rat         *big.Rat // parsed MonthlyRate
 }
 
+// Percent writes the monthly rate as a percentage with a decimal comma: "0.0031" → "0,31%".
+func (f FundRate) Percent() string {
+	if f.rat == nil {
+		return f.MonthlyRate
+	}
+	pct := new(big.Rat).Mul(f.rat, big.NewRat(100, 1))
+	return strings.Replace(strings.TrimRight(strings.TrimRight(pct.FloatString(6), "0"), "."), ".", ",", 1) + "%"
+}
+
 // LocalSupport is a province's own support (hỗ trợ của ngân sách địa phương), per group, as a
-// share of 22% × the poverty line (Share) or a fixed amount a month (Amount).
+// share of 22% × the poverty line (Share) or a fixed amount a month (Amount). Group is one of
+// the state's support groups or one of the province's own (LocalGroup.ID).
 type LocalSupport struct {
 	Dated[struct{}]
 	Province string       `json:"province"`
 	Group    SupportGroup `json:"group"`
 	Share    Rate         `json:"share"`
 	Amount   Money        `json:"amount"`
+}
+
+// LocalGroup is a group of people a province's resolution supports that is not one of the
+// state's support groups (e.g. people of households with an average living standard): its ID
+// ("01:average-income") is what a registration's local_groups and a local_support entry name.
+type LocalGroup struct {
+	Province string `json:"province"`
+	ID       string `json:"id"`
+	NameVI   string `json:"name_vi"`
+	NameEN   string `json:"name_en"`
+	Source   string `json:"source"`
+}
+
+// LocalGroup returns a province's own group by ID.
+func (r *Rules) LocalGroup(province, id string) (LocalGroup, bool) {
+	for _, g := range r.LocalGroups[province] {
+		if g.ID == id {
+			return g, true
+		}
+	}
+	return LocalGroup{}, false
 }
 
 // RetirementAge is the normal retirement-age schedule of Labour Code 2019 art. 169 and Decree
@@ -238,14 +308,20 @@ const (
 
 // LoadRules reads the rule tables from dir of base, then from each override folder in order: a
 // table file present in an override replaces the base table whole (an administrator's
-// correction). It checks every table — no gaps, no overlaps, sources present, shares within
+// correction, or a file the centre published). An override holds a table file in its rules/
+// folder (the layout the centre publishes) or at its root (an administrator's folder); the
+// rules/ one wins. It checks every table — no gaps, no overlaps, sources present, shares within
 // 0..100%, a fund rate that parses — and fails loudly naming the table and entry.
 func LoadRules(base fs.FS, dir string, overrides ...fs.FS) (*Rules, error) {
+	var localGroups []LocalGroup
 	read := func(name string, v any) error {
 		data, err := fs.ReadFile(base, path.Join(dir, name))
 		for _, o := range overrides {
-			if od, oerr := fs.ReadFile(o, name); oerr == nil {
-				data, err = od, nil
+			for _, p := range []string{path.Join(dir, name), name} {
+				if od, oerr := fs.ReadFile(o, p); oerr == nil {
+					data, err = od, nil
+					break
+				}
 			}
 		}
 		if err != nil {
@@ -253,6 +329,7 @@ func LoadRules(base fs.FS, dir string, overrides ...fs.FS) (*Rules, error) {
 		}
 		var doc struct {
 			Entries json.RawMessage `json:"entries"`
+			Groups  json.RawMessage `json:"groups"`
 		}
 		if err := json.Unmarshal(data, &doc); err != nil {
 			return fmt.Errorf("rules %s: %w", name, err)
@@ -262,13 +339,20 @@ func LoadRules(base fs.FS, dir string, overrides ...fs.FS) (*Rules, error) {
 		if err := dec.Decode(v); err != nil {
 			return fmt.Errorf("rules %s: %w", name, err)
 		}
+		if name == fileLocalSupport && len(doc.Groups) > 0 {
+			gd := json.NewDecoder(bytes.NewReader(doc.Groups))
+			gd.DisallowUnknownFields()
+			if err := gd.Decode(&localGroups); err != nil {
+				return fmt.Errorf("rules %s groups: %w", name, err)
+			}
+		}
 		return nil
 	}
 	r := &Rules{
 		PovertyLine: Timeline[Money]{Name: "poverty_line"}, ReferenceLevel: Timeline[Money]{Name: "reference_level"},
 		Contribution: Timeline[Contribution]{Name: "contribution"}, SupportShare: Timeline[map[SupportGroup]Rate]{Name: "support_share"},
 		Caps: Timeline[MethodCaps]{Name: "method_caps"}, FundRates: map[int]FundRate{}, LocalSupport: map[string][]LocalSupport{},
-		Retirement: map[Gender]RetirementAge{},
+		LocalGroups: map[string][]LocalGroup{}, Retirement: map[Gender]RetirementAge{},
 	}
 	var fund []FundRate
 	var local []LocalSupport
@@ -319,11 +403,19 @@ func LoadRules(base fs.FS, dir string, overrides ...fs.FS) (*Rules, error) {
 		if c.AheadMax <= 0 || c.MissingMax <= 0 || c.SupportMonths <= 0 || (c.AheadSupport != "undiscounted" && c.AheadSupport != "discounted") {
 			return nil, fmt.Errorf("rules method_caps %s: caps must be positive and ahead_support undiscounted|discounted", e.From)
 		}
+		if c.AheadMin < 0 || c.AheadStep < 0 || max(c.AheadMin, 1) > c.AheadMax || c.AheadMax%max(c.AheadStep, 1) != 0 {
+			return nil, fmt.Errorf("rules method_caps %s: ahead_min and ahead_step must fit ahead_max", e.From)
+		}
 	}
 	for _, f := range fund {
 		rat, ok := new(big.Rat).SetString(f.MonthlyRate)
 		if !ok || rat.Sign() < 0 || rat.Cmp(big.NewRat(1, 10)) > 0 || f.Year < 2000 || f.Source == "" {
 			return nil, fmt.Errorf("rules fund_rate %d: monthly_rate %q must be a decimal between 0 and 0.1, with a source", f.Year, f.MonthlyRate)
+		}
+		switch f.Status {
+		case Confirmed, Reported, Proposed:
+		default:
+			return nil, fmt.Errorf("rules fund_rate %d: status %q is not confirmed, reported or proposed", f.Year, f.Status)
 		}
 		if _, dup := r.FundRates[f.Year]; dup {
 			return nil, fmt.Errorf("rules fund_rate: year %d twice", f.Year)
@@ -331,9 +423,25 @@ func LoadRules(base fs.FS, dir string, overrides ...fs.FS) (*Rules, error) {
 		f.rat = rat
 		r.FundRates[f.Year] = f
 	}
+	for _, g := range localGroups {
+		if g.Province == "" || !strings.HasPrefix(g.ID, g.Province+":") || len(g.ID) <= len(g.Province)+1 || g.NameVI == "" || g.NameEN == "" || g.Source == "" {
+			return nil, fmt.Errorf("rules local_support group %q: province, an id \"<province>:<name>\", names in both languages and a source needed", g.ID)
+		}
+		if _, dup := r.LocalGroup(g.Province, g.ID); dup {
+			return nil, fmt.Errorf("rules local_support group %q twice", g.ID)
+		}
+		r.LocalGroups[g.Province] = append(r.LocalGroups[g.Province], g)
+	}
 	for _, l := range local {
-		if _, err := ParseSupportGroup(string(l.Group)); err != nil || (l.Share == 0) == (l.Amount == 0) || l.Share < 0 || l.Share > 10000 || l.Amount < 0 {
-			return nil, fmt.Errorf("rules local_support %s %s: valid group and exactly one of share or amount needed", l.Province, l.Group)
+		_, state := ParseSupportGroup(string(l.Group))
+		_, own := r.LocalGroup(l.Province, string(l.Group))
+		if (state != nil && !own) || (l.Share == 0) == (l.Amount == 0) || l.Share < 0 || l.Share > 10000 || l.Amount < 0 {
+			return nil, fmt.Errorf("rules local_support %s %s: a state group or one of the province's groups, and exactly one of share or amount, needed", l.Province, l.Group)
+		}
+		switch l.Status {
+		case Confirmed, Reported, Proposed:
+		default:
+			return nil, fmt.Errorf("rules local_support %s %s: status %q is not confirmed, reported or proposed", l.Province, l.Group, l.Status)
 		}
 		r.LocalSupport[l.Province] = append(r.LocalSupport[l.Province], l)
 	}

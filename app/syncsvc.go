@@ -2,6 +2,7 @@ package app
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	neturl "net/url"
 	"sort"
@@ -19,8 +20,13 @@ type Sync struct {
 	Store   Store
 	Records *Records
 	// Files writes a reference-data file pulled from the centre (rule tables, calendars,
-	// workflows, trusted keys) under the desk's rules folder; nil drops such changes.
+	// workflows, trusted keys) under the desk's rules folder; nil drops such changes. An
+	// Invalid error refuses the file (it would make the desk's reference data inconsistent):
+	// the page is applied without it and a notice tells a person.
 	Files func(path string, data []byte) error
+	// FilesApplied is called after a page that wrote reference-data files is committed: the
+	// desk loads them, so the next quote uses them.
+	FilesApplied func()
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
 }
@@ -150,7 +156,9 @@ func cursorOf(tx Tx) (uint64, error) { return settingUint(tx, SettingCursor) }
 // cursor is not past the stored one (a repeated page) changes nothing.
 func (s *Sync) ApplyPage(p Page) error {
 	now := s.now()
-	return s.Store.Update(func(tx Tx) error {
+	files := false
+	err := s.Store.Update(func(tx Tx) error {
+		files = false
 		cur, err := cursorOf(tx)
 		if err != nil {
 			return err
@@ -165,12 +173,17 @@ func (s *Sync) ApplyPage(p Page) error {
 			if err := s.apply(tx, ch, now); err != nil {
 				return fmt.Errorf("change %d (%s %s): %w", ch.Seq, ch.Kind, ch.Entity, err)
 			}
+			files = files || ch.Kind == ChangeRuleFile
 		}
 		if p.Cursor > cur {
 			return tx.PutSetting(SettingCursor, []byte(strconv.FormatUint(p.Cursor, 10)))
 		}
 		return nil
 	})
+	if err == nil && files && s.FilesApplied != nil {
+		s.FilesApplied()
+	}
+	return err
 }
 
 // syncActor is the name the sync process writes in the audit log.
@@ -225,7 +238,14 @@ func (s *Sync) apply(tx Tx, ch Change, now time.Time) error {
 		if s.Files == nil {
 			return nil
 		}
-		return s.Files(f.Path, f.Data)
+		err := s.Files(f.Path, f.Data)
+		if KindOf(err) == Invalid {
+			// A file the desk cannot apply is never half-applied: the desk keeps the data it
+			// has, and a person is told (the province must publish a corrected file).
+			return tx.PutNotice(Notice{ID: "rulefile:" + strconv.FormatUint(ch.Seq, 10), Kind: "rule_file_refused", Entity: f.Path,
+				Reason: "rule_file_refused", Args: map[string]string{"path": f.Path, "detail": errorDetail(err)}, Created: now})
+		}
+		return err
 	case ChangeOfficeWorkflow:
 		var c OfficeWorkflowChange
 		if err := json.Unmarshal(ch.Payload, &c); err != nil {
@@ -814,4 +834,14 @@ func coverRank(s CoverStatus) int {
 		return 2
 	}
 	return 0
+}
+
+// errorDetail is the technical detail an error carries for an administrator: its "detail"
+// argument, or its text.
+func errorDetail(err error) string {
+	var e *Error
+	if errors.As(err, &e) && e.Args["detail"] != "" {
+		return e.Args["detail"]
+	}
+	return err.Error()
 }

@@ -26,7 +26,7 @@ func (s *Intake) OfficeWorkflow(sess *Session) (*Workflow, error) {
 	if err != nil {
 		return nil, err
 	}
-	return s.Workflows.ForOffice(o), nil
+	return s.Ref.Get().Workflows.ForOffice(o), nil
 }
 
 // office reads the office profile as stored (a session's copy may predate an adjustment).
@@ -67,7 +67,7 @@ func (s *Intake) AdjustWorkflow(sess *Session, req AdjustWorkflowRequest) (*Work
 		if err != nil {
 			return err
 		}
-		base := s.Workflows.For(o.Province)
+		base := s.Ref.Get().Workflows.For(o.Province)
 		reset := len(req.Days) == 0 && len(req.Roles) == 0
 		var a *WorkflowAdjustment
 		switch {
@@ -97,7 +97,7 @@ func (s *Intake) AdjustWorkflow(sess *Session, req AdjustWorkflowRequest) (*Work
 		if err := enqueue(tx, OpOfficeWorkflow, o.Agency, 0, OfficeWorkflowChange{Adjustment: a, Device: o.Device}, now); err != nil {
 			return err
 		}
-		adjusted = s.Workflows.ForOffice(o)
+		adjusted = s.Ref.Get().Workflows.ForOffice(o)
 		return nil
 	})
 	if err != nil {

@@ -113,7 +113,7 @@ func TestAWorkflowAdjustmentNeedsTheProvincesLeaveAndItsCurrentVersion(t *testin
 		"steps":[{"id":"check","name_vi":"Kiểm tra","role":"officer","days":3},{"id":"return","name_vi":"Trả kết quả","role":"helpdesk","days":2}]}`)}}
 	wfs, err := app.LoadWorkflows(assetsFS(), "workflows", newer)
 	require.NoError(t, err)
-	d.Intake.Workflows = wfs
+	setWorkflows(d.Intake, wfs)
 	s := d.login(t, "motcua")
 	wf, err := d.Intake.OfficeWorkflow(s)
 	require.NoError(t, err)
@@ -127,7 +127,7 @@ func TestAWorkflowAdjustmentNeedsTheProvincesLeaveAndItsCurrentVersion(t *testin
 		{"id":"book","name_vi":"Cấp sổ","role":"officer","days":1,"completes":"cover"},{"id":"return","name_vi":"Trả kết quả","role":"helpdesk","days":1}]}`)}}
 	wfs, err = app.LoadWorkflows(assetsFS(), "workflows", fixed)
 	require.NoError(t, err)
-	d.Intake.Workflows = wfs
+	setWorkflows(d.Intake, wfs)
 	_, err = d.Intake.AdjustWorkflow(d.admin, app.AdjustWorkflowRequest{Days: map[string]int{"check": 1}, Reason: "QĐ 2"})
 	assert.Equal(t, app.Forbidden, app.KindOf(err))
 	// Clearing the set-aside adjustment is always allowed.
@@ -147,4 +147,11 @@ func reopenDesk(t *testing.T, d *testDesk) *testDesk {
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = desk.Close() })
 	return &testDesk{Desk: desk, clock: d.clock, admin: admin, cfg: d.cfg}
+}
+
+// setWorkflows puts the provinces' workflows wfs in force, as a sync that brought them would.
+func setWorkflows(s *app.Intake, wfs *app.Workflows) {
+	r := *s.Ref.Get()
+	r.Workflows = wfs
+	s.Ref.Set(&r)
 }

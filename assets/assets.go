@@ -19,17 +19,8 @@ import (
 //go:embed rules calendar places i18n workflows keys fonts/NotoSansVN-Regular.ttf fonts/NotoSansVN-Bold.ttf fonts/OFL.txt
 var FS embed.FS
 
-// Reference is everything loaded from the embedded data, checked.
-type Reference struct {
-	Rules     *app.Rules
-	Calendars *calendar.Book
-	Places    *app.Places
-	Catalog   *app.Catalog
-	Workflows *app.Workflows
-	// Keys are the device public keys that seal printed book-cover confirmations (keys/*.json
-	// and an override's keys/ folder): what `bhxh verify` trusts.
-	Keys *app.TrustedKeys
-}
+// Reference is everything loaded from the embedded data, checked (see app.Reference).
+type Reference = app.Reference
 
 // Load reads and checks every embedded table. It fails loudly, naming the file and entry, when
 // a table is inconsistent. overrides are folders of rule and calendar files (same names as

@@ -437,6 +437,9 @@ func (s *Service) dossierEvent(tx Tx, dev Device, op app.Op) (app.OpResult, erro
 	if ev.Event.Due != 0 {
 		d.Due = ev.Event.Due
 	}
+	if ev.Event.Action == app.ActRequote && ev.Event.Quote != nil {
+		d.Quote = *ev.Event.Quote
+	}
 	body, err := json.Marshal(d)
 	if err != nil {
 		return app.OpResult{}, err

@@ -253,7 +253,7 @@ func (s *AdminScreen) workflow() fyne.CanvasObject {
 	t := s.r.t
 	r := s.r
 	lang := r.cfg.Lang
-	wfs := r.intake.Workflows
+	wfs := r.intake.Ref.Get().Workflows
 	wf := wfs.ForOffice(r.sess.Office)
 	base := wfs.For(r.sess.Office.Province)
 	edit := base.OfficeMayAdjust && r.can(app.PermWorkflow)
@@ -399,7 +399,7 @@ func (s *AdminScreen) adjustWorkflow(reset bool) {
 		return
 	}
 	r := s.r
-	base := r.intake.Workflows.For(r.sess.Office.Province)
+	base := r.intake.Ref.Get().Workflows.For(r.sess.Office.Province)
 	req := app.AdjustWorkflowRequest{Reason: s.WorkflowReason.Text}
 	if !reset {
 		req.Days, req.Roles = map[string]int{}, map[string]app.Role{}
@@ -454,9 +454,22 @@ func (s *AdminScreen) ruleLine(name, value string, from app.Month, source string
 
 func (s *AdminScreen) rules() fyne.CanvasObject {
 	t := s.r.t
-	rules := s.r.cfg.Rules
-	m := app.MonthOfDate(calendar.DateOf(s.r.cfg.Now().In(calendar.VN)))
+	ref := s.r.cfg.Ref.Get()
+	rules := ref.Rules
+	today := calendar.DateOf(s.r.cfg.Now().In(calendar.VN))
+	m := app.MonthOfDate(today)
 	box := container.NewVBox()
+	// What the data lacks or only guesses for the coming months comes first.
+	if notices := ref.Outlook(today, s.r.sess.Office.Province); len(notices) > 0 {
+		lines := make([]string, len(notices))
+		for i, n := range notices {
+			lines[i] = "⚠ " + s.r.cfg.Catalog.Outlook(s.r.cfg.Lang, n)
+		}
+		warn := widget.NewLabel(t("outlook.title") + ":\n" + strings.Join(lines, "\n"))
+		warn.Wrapping = fyne.TextWrapWord
+		warn.Importance = widget.WarningImportance
+		box.Add(warn)
+	}
 	if e, ok := rules.PovertyLine.At(m); ok {
 		box.Add(s.ruleLine(t("table.poverty_line"), e.Value.String(), e.From, e.Source, e.Status))
 	}
@@ -465,14 +478,14 @@ func (s *AdminScreen) rules() fyne.CanvasObject {
 	}
 	if e, ok := rules.Contribution.At(m); ok {
 		c := e.Value
-		box.Add(s.ruleLine(t("table.contribution"), t("ui.admin.contribution", "rate", percent(c.Rate), "step", c.IncomeStep.String(),
+		box.Add(s.ruleLine(t("table.contribution"), t("ui.admin.contribution", "rate", c.Rate.Percent(), "step", c.IncomeStep.String(),
 			"ceiling", strconv.FormatInt(c.CeilingMultiplier, 10), "age", strconv.Itoa(c.MinAge)), e.From, e.Source, e.Status))
 	}
 	if e, ok := rules.SupportShare.At(m); ok {
 		var parts []string
 		for _, g := range app.SupportGroups {
 			if r, ok := e.Value[g]; ok {
-				parts = append(parts, t("group."+string(g))+" "+percent(r))
+				parts = append(parts, t("group."+string(g))+" "+r.Percent())
 			}
 		}
 		box.Add(s.ruleLine(t("table.support_share"), strings.Join(parts, "; "), e.From, e.Source, e.Status))
@@ -482,23 +495,35 @@ func (s *AdminScreen) rules() fyne.CanvasObject {
 		box.Add(s.ruleLine(t("table.method_caps"), t("ui.admin.caps", "ahead", strconv.Itoa(c.AheadMax), "missing", strconv.Itoa(c.MissingMax),
 			"support", strconv.Itoa(c.SupportMonths)), e.From, e.Source, e.Status))
 	}
+	// Ahead and missing-time payments made this year use last year's rate.
 	if fr, ok := rules.FundRates[m.Year()-1]; ok {
-		box.Add(s.ruleLine(t("table.fund_rate"), t("ui.admin.fund_rate", "year", strconv.Itoa(fr.Year), "rate", fr.MonthlyRate),
+		box.Add(s.ruleLine(t("table.fund_rate"), t("ui.admin.fund_rate", "year", strconv.Itoa(fr.Year), "rate", fr.Percent(), "paid", strconv.Itoa(m.Year())),
 			app.MonthOf(fr.Year, time.January), fr.Source, fr.Status))
 	}
-	local := rules.LocalSupport[s.r.sess.Office.Province]
-	if len(local) == 0 {
-		box.Add(widget.NewLabel(t("ui.admin.no_local_support")))
-	}
-	for _, l := range local {
-		if !(m >= l.From && (l.To == 0 || m <= l.To)) {
+	// The province's own support, in force now or later (a later entry is how a new
+	// resolution shows before it applies).
+	province := s.r.sess.Office.Province
+	shown := 0
+	for _, l := range rules.LocalSupport[province] {
+		if l.To != 0 && l.To < m {
 			continue
 		}
-		value := percent(l.Share)
+		value := l.Share.Percent()
 		if l.Amount > 0 {
 			value = l.Amount.String()
 		}
-		box.Add(s.ruleLine(t("table.local_support")+" — "+t("group."+string(l.Group)), value, l.From, l.Source, l.Status))
+		group := t("group." + string(l.Group))
+		if g, ok := rules.LocalGroup(province, string(l.Group)); ok {
+			group = g.NameVI
+			if s.r.cfg.Lang == app.EN {
+				group = g.NameEN
+			}
+		}
+		box.Add(s.ruleLine(t("table.local_support")+" — "+group, value, l.From, l.Source, l.Status))
+		shown++
+	}
+	if shown == 0 {
+		box.Add(widget.NewLabel(t("ui.admin.no_local_support")))
 	}
 	note := widget.NewLabel(t("ui.admin.rules_note"))
 	note.Wrapping = fyne.TextWrapWord
@@ -512,7 +537,7 @@ func (s *AdminScreen) calendar() fyne.CanvasObject {
 	lang := s.r.cfg.Lang
 	today := calendar.DateOf(s.r.cfg.Now().In(calendar.VN))
 	year := today.Year()
-	cal := s.r.cfg.Calendars.For(s.r.sess.Office.Province)
+	cal := s.r.cfg.calendars().For(s.r.sess.Office.Province)
 	cols := columns{widths: []float32{60, 110, 170, 300}, flex: 3}
 	rows := container.NewVBox(newListHeader(cols, t("ui.admin.col.weekday"), t("ui.admin.col.date"), t("ui.admin.col.kind"), t("ui.admin.col.name")))
 	n := 0
@@ -533,7 +558,7 @@ func (s *AdminScreen) calendar() fyne.CanvasObject {
 		n++
 	}
 	status := t("ui.admin.no_calendar", "year", strconv.Itoa(year))
-	if st, ok := s.r.cfg.Calendars.YearStatus(year); ok {
+	if st, ok := s.r.cfg.calendars().YearStatus(year); ok {
 		status = t("ui.admin.calendar_status", "year", strconv.Itoa(year), "status", t("ui.admin.calendar."+st), "count", strconv.Itoa(n))
 	}
 	head := widget.NewLabel(status)

@@ -108,7 +108,7 @@ func BenchmarkQueue100k(b *testing.B) {
 		mu     sync.Mutex
 		paints []func()
 	)
-	desk := ui.NewDesk(ui.Config{Rules: ref.Rules, Places: ref.Places, Catalog: ref.Catalog, Calendars: ref.Calendars, Now: now, Office: o,
+	desk := ui.NewDesk(ui.Config{Ref: o.Ref(), Places: ref.Places, Catalog: ref.Catalog, Now: now, Office: o,
 		Do: func(f func()) { mu.Lock(); paints = append(paints, f); mu.Unlock() }}, nil)
 	drain := func() {
 		for {

@@ -25,12 +25,14 @@ import (
 
 // Config is what the screens need. Zero Now means time.Now; zero Lang means Vietnamese.
 type Config struct {
-	Rules     *app.Rules
-	Places    *app.Places
-	Catalog   *app.Catalog
-	Calendars *calendar.Book
-	Now       func() time.Time
-	Lang      app.Lang
+	// Ref is the reference data in force: rules and calendars change when a sync brings a
+	// file from the centre, so screens read them through rules() and calendars() at each use.
+	Ref *app.RefSource
+	// Places and Catalog are the code lists and the texts, which the centre does not change.
+	Places  *app.Places
+	Catalog *app.Catalog
+	Now     func() time.Time
+	Lang    app.Lang
 	// OnLanguage is called after the user switches language (main stores the preference).
 	OnLanguage func(app.Lang)
 	// Office is the office's encrypted store. Nil runs the desk as the quote screen alone,
@@ -72,6 +74,12 @@ type Config struct {
 	// as a UI thread would.
 	Do func(func())
 }
+
+// rules are the rule tables in force.
+func (c *Config) rules() *app.Rules { return c.Ref.Get().Rules }
+
+// calendars are the working-day calendars in force.
+func (c *Config) calendars() *calendar.Book { return c.Ref.Get().Calendars }
 
 // Page names a screen of the signed-in desk.
 type Page string
@@ -944,13 +952,13 @@ func (d *Desk) signedIn(intake *app.Intake, sess *app.Session) {
 // openTile follows a tile of the dashboard into its list.
 func (d *Desk) openTile(t Tile) {
 	switch t {
-	case TileReceivedToday, TileDueToday, TileOverdue, TileAwaitingPayment:
+	case TileReceivedToday, TileDueToday, TileOverdue, TileAwaitingPayment, TileQuoteChanged:
 		d.Show(PageQueue)
 		if d.page != PageQueue {
 			return
 		}
 		kind := map[Tile]app.ListKind{TileReceivedToday: ListReceivedToday, TileDueToday: app.ListDueToday,
-			TileOverdue: app.ListOverdue, TileAwaitingPayment: app.ListStep}[t]
+			TileOverdue: app.ListOverdue, TileAwaitingPayment: app.ListStep, TileQuoteChanged: ListQuoteChanged}[t]
 		step := ""
 		if t == TileAwaitingPayment {
 			step = paymentStep(d.ses)

@@ -104,7 +104,7 @@ func openDesk(t *testing.T, o *wire.Office, c *clock) *storeDesk {
 	test.NewTempApp(t)
 	ref := assets.MustLoad()
 	sd := &storeDesk{office: o, clock: c, dir: t.TempDir()}
-	sd.Desk = ui.NewDesk(ui.Config{Rules: ref.Rules, Places: ref.Places, Catalog: ref.Catalog, Calendars: ref.Calendars,
+	sd.Desk = ui.NewDesk(ui.Config{Ref: o.Ref(), Places: ref.Places, Catalog: ref.Catalog,
 		Now: c.now, Office: o, Do: func(f func()) {
 			sd.mu.Lock()
 			sd.paints = append(sd.paints, f)

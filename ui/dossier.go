@@ -36,6 +36,11 @@ type DossierScreen struct {
 	Reject    *widget.Button
 	Reappoint *widget.Button
 	Print     *widget.Button
+	// Requote gives the citizen the amount under the rules in force; nil unless the amount
+	// changed and the role may process the dossier. QuoteChanged says what changed (hidden
+	// when nothing did).
+	Requote      *widget.Button
+	QuoteChanged *widget.Label
 	// Status is the outcome of the last action (or why it was refused).
 	Status     *widget.Label
 	StateLabel *widget.Label
@@ -131,7 +136,7 @@ func (s *DossierScreen) paint(st DossierState) {
 	s.quotePanel.paint(d.Quote, nil)
 	left := container.NewVBox(
 		widget.NewCard(t("ui.dossier.form"), "", widget.NewForm(items...)),
-		widget.NewCard(t("ui.dossier.quote"), t("ui.dossier.quote_note"), s.quotePanel.content()),
+		widget.NewCard(t("ui.dossier.quote"), t("ui.dossier.quote_note"), container.NewVBox(s.quoteChange(d), s.quotePanel.content())),
 	)
 
 	s.StateLabel = widget.NewLabelWithStyle(t("state."+string(d.State)), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
@@ -184,6 +189,52 @@ func (s *DossierScreen) paint(st DossierState) {
 	top := container.NewBorder(nil, nil, s.Back, nil, title)
 	s.content.Objects = []fyne.CanvasObject{container.NewBorder(top, nil, nil, nil, split)}
 	s.content.Refresh()
+}
+
+// quoteChange says whether the amount changed under the rules in force and, when the role may
+// process the dossier, offers to give the citizen the new amount.
+func (s *DossierScreen) quoteChange(d app.Dossier) fyne.CanvasObject {
+	t := s.ses.t
+	s.Requote = nil
+	s.QuoteChanged = widget.NewLabel("")
+	s.QuoteChanged.Wrapping = fyne.TextWrapWord
+	s.QuoteChanged.Importance = widget.WarningImportance
+	c, changed := s.ses.intake.QuoteChanged(d)
+	if !changed {
+		s.QuoteChanged.Hide()
+		return s.QuoteChanged
+	}
+	if c.Problem != nil {
+		s.QuoteChanged.SetText("⚠ " + t("quote.changed_refused", "problem", s.ses.message(c.Problem)))
+		return s.QuoteChanged
+	}
+	s.QuoteChanged.SetText("⚠ " + t("quote.changed", "was", c.Was.Payable.String(), "now", c.Now.Payable.String()))
+	if !s.ses.sess.User.Role.Can(app.PermProcess) {
+		return s.QuoteChanged
+	}
+	s.Requote = widget.NewButtonWithIcon(t("action.requote"), theme.ViewRefreshIcon(), s.requote)
+	s.Requote.Importance = widget.WarningImportance
+	return container.NewVBox(s.QuoteChanged, container.NewHBox(s.Requote))
+}
+
+// requote records the amount under the rules in force and repaints the dossier.
+func (s *DossierScreen) requote() {
+	ses, code := s.ses, s.st.Dossier.Code
+	var (
+		d   app.Dossier
+		err error
+	)
+	ses.run(func() { d, err = ses.intake.Requote(ses.sess, code) }, func() {
+		if err != nil {
+			s.Status.Importance = widget.DangerImportance
+			setText(s.Status, ses.message(err))
+			return
+		}
+		ses.saved()
+		s.paint(DossierState{Dossier: d, Status: ses.t("ui.dossier.requoted", "payable", d.Quote.Payable.String())})
+		s.Status.Importance = widget.SuccessImportance
+		s.Status.Refresh()
+	})
 }
 
 // stepLine names the current step with its role, or the state when the dossier is not at one.

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"strconv"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -28,10 +29,12 @@ const (
 	TileExceptions      Tile = "exceptions"       // chứng từ chờ xử lý
 	TileUnsynced        Tile = "unsynced"         // thao tác chưa gửi
 	TileLastSync        Tile = "last_sync"        // lần đồng bộ gần nhất
+	TileQuoteChanged    Tile = "quote_changed"    // số tiền phải nộp đã thay đổi theo quy định mới
 )
 
 // Tiles lists the tiles in the order shown.
-var Tiles = []Tile{TileReceivedToday, TileDueToday, TileOverdue, TileAwaitingPayment, TileCovers, TileExceptions, TileUnsynced, TileLastSync}
+var Tiles = []Tile{TileReceivedToday, TileDueToday, TileOverdue, TileAwaitingPayment, TileCovers, TileExceptions, TileUnsynced, TileLastSync,
+	TileQuoteChanged}
 
 // chartDays is how many days the chart shows, today included.
 const chartDays = 30
@@ -52,6 +55,9 @@ type HomeStats struct {
 	Counts   map[Tile]int
 	LastSync time.Time
 	Days     []DayStat
+	// Outlook is what the rule data lacks or only guesses for the coming months, shown to
+	// administrators and supervisors (app.Reference.Outlook).
+	Outlook []app.RuleNotice
 }
 
 // OnTimeRate is the share of the window's decided appointments met on time, in per cent, and
@@ -89,6 +95,8 @@ type HomeScreen struct {
 	Rate    *widget.Label
 	Problem *widget.Label
 	Refresh *widget.Button
+	// Outlook lists the rule-data warnings (hidden when there are none, or for other roles).
+	Outlook *widget.Label
 
 	grid    *fyne.Container
 	onTile  func(Tile)
@@ -109,7 +117,11 @@ func NewHomeScreen(r *recSession, st HomeState, onTile func(Tile)) *HomeScreen {
 		swatch(theme.ColorNameSuccess), widget.NewLabel(t("ui.home.legend_ontime")))
 	chart := widget.NewCard(t("ui.home.chart"), t("ui.home.chart_sub"), container.NewBorder(container.NewHBox(s.Rate, layout.NewSpacer(), legend), nil, nil, nil, s.Chart))
 	head := container.NewBorder(nil, nil, heading(t("ui.home.title", "date", r.intake.Today().VNString())), s.Refresh)
-	s.content = container.NewBorder(container.NewVBox(head, s.Problem, s.grid), nil, nil, nil, chart)
+	s.Outlook = widget.NewLabel("")
+	s.Outlook.Wrapping = fyne.TextWrapWord
+	s.Outlook.Importance = widget.WarningImportance
+	s.Outlook.Hide()
+	s.content = container.NewBorder(container.NewVBox(head, s.Problem, s.Outlook, s.grid), nil, nil, nil, chart)
 	if st.Loaded {
 		s.paint(st.Stats, nil)
 	} else {
@@ -171,6 +183,18 @@ func fetchHome(r *recSession, office Office) (HomeStats, error) {
 			return st, err
 		}
 		st.Counts[TileCovers] = len(covers)
+	}
+	if r.can(app.PermProcess) {
+		changed, err := r.intake.QuoteChanges(r.sess)
+		if err != nil {
+			return st, err
+		}
+		if len(changed) > 0 {
+			st.Counts[TileQuoteChanged] = len(changed)
+		}
+	}
+	if r.can(app.PermAudit) || r.can(app.PermManageUsers) {
+		st.Outlook = r.cfg.Ref.Get().Outlook(today, r.sess.Office.Province)
 	}
 	if r.can(app.PermVoucher) {
 		exc, err := r.records.Exceptions(r.sess, 0)
@@ -274,6 +298,14 @@ func (s *HomeScreen) paint(st HomeStats, _ error) {
 		s.grid.Add(container.NewStack(b, container.NewVBox(title, number)))
 	}
 	s.grid.Refresh()
+	var notes []string
+	for _, n := range st.Outlook {
+		notes = append(notes, "⚠ "+s.r.cfg.Catalog.Outlook(s.r.cfg.Lang, n))
+	}
+	if len(notes) > 0 {
+		notes = append([]string{t("outlook.title") + ":"}, notes...)
+	}
+	setText(s.Outlook, strings.Join(notes, "\n"))
 	if rate, ok := st.OnTimeRate(); ok {
 		s.Rate.SetText(t("ui.home.rate", "rate", strconv.Itoa(rate)))
 	} else {

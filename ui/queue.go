@@ -16,11 +16,15 @@ import (
 
 // queueKinds are the queues in the order the selector offers them; "mine" is ListHandler with
 // the signed-in account.
-var queueKinds = []app.ListKind{ListReceivedToday, app.ListDueToday, app.ListOverdue, app.ListPending, app.ListStep, app.ListHandler}
+var queueKinds = []app.ListKind{ListReceivedToday, app.ListDueToday, app.ListOverdue, app.ListPending, app.ListStep, app.ListHandler, ListQuoteChanged}
 
 // ListReceivedToday is the desk's own queue of the pending dossiers received today (the
 // pending queue filtered by receipt day).
 const ListReceivedToday app.ListKind = "received-today"
+
+// ListQuoteChanged is the desk's own queue of the dossiers waiting for their first payment
+// whose amount changed under the rules in force (Intake.QuoteChanges): the citizen must be told.
+const ListQuoteChanged app.ListKind = "quote-changed"
 
 // QueueState is the queue chosen and the rows last fetched.
 type QueueState struct {
@@ -54,7 +58,7 @@ func NewQueueScreen(ses *session, st QueueState) *QueueScreen {
 	if st.Kind == "" {
 		st.Kind = app.ListPending
 	}
-	s.steps = ses.intake.Workflows.ForOffice(ses.sess.Office).Steps
+	s.steps = ses.intake.Ref.Get().Workflows.ForOffice(ses.sess.Office).Steps
 	if st.Step == "" && len(s.steps) > 0 {
 		st.Step = s.steps[0].ID
 	}
@@ -139,6 +143,10 @@ func (s *QueueScreen) Reload() {
 	)
 	kind := s.st.Kind
 	ses.run(func() {
+		if kind == ListQuoteChanged {
+			rows, err = quoteChangedRows(ses)
+			return
+		}
 		rows, err = ses.intake.List(ses.sess, req)
 		if kind == ListReceivedToday {
 			rows = receivedOn(rows, ses.intake.Today())
@@ -170,6 +178,16 @@ func (s *QueueScreen) Choose(kind app.ListKind, step string) {
 	}
 }
 
+// quoteChangedRows are the rows of the dossiers whose amount changed under the rules in force.
+func quoteChangedRows(ses *session) ([]app.Summary, error) {
+	changes, err := ses.intake.QuoteChanges(ses.sess)
+	rows := make([]app.Summary, len(changes))
+	for i, c := range changes {
+		rows[i] = c.Dossier
+	}
+	return rows, err
+}
+
 // receivedOn keeps the rows received on a day (in Vietnam).
 func receivedOn(rows []app.Summary, day calendar.Date) []app.Summary {
 	out := rows[:0:0]
@@ -184,7 +202,7 @@ func receivedOn(rows []app.Summary, day calendar.Date) []app.Summary {
 // paymentStep is the step of the office's workflow that waits for the payment voucher ("" when
 // none).
 func paymentStep(ses *session) string {
-	for _, st := range ses.intake.Workflows.ForOffice(ses.sess.Office).Steps {
+	for _, st := range ses.intake.Ref.Get().Workflows.ForOffice(ses.sess.Office).Steps {
 		if st.Completes == app.CompletesPayment {
 			return st.ID
 		}

@@ -158,7 +158,8 @@ func (s *QuoteScreen) request() (app.QuoteRequest, error) {
 	if err != nil {
 		return req, err
 	}
-	return app.QuoteRequest{Income: tn, Method: method, Groups: []app.SupportGroup{st.Group}, Month: m, Province: st.Province}, nil
+	return app.QuoteRequest{Income: tn, Method: method, Groups: []app.SupportGroup{st.Group}, Month: m, Province: st.Province,
+		Paid: calendar.DateOf(s.cfg.Now().In(calendar.VN))}, nil
 }
 
 // recompute quotes again and paints the result.
@@ -171,7 +172,7 @@ func (s *QuoteScreen) recompute() {
 	req, err := s.request()
 	var q app.Quote
 	if err == nil {
-		q, err = s.cfg.Rules.Quote(req)
+		q, err = s.cfg.rules().Quote(req)
 	}
 	s.last, s.lastErr = q, err
 	s.paint(q, err)
@@ -212,7 +213,7 @@ func newMoneyFields(cfg *Config, income string, method app.MethodKind, months st
 	f := &moneyFields{cfg: cfg, month: month}
 	t := func(key string) string { return cfg.Catalog.T(cfg.Lang, key) }
 	if income == "" {
-		if floor, _, err := cfg.Rules.Bounds(month()); err == nil {
+		if floor, _, err := cfg.rules().Bounds(month()); err == nil {
 			income = floor.Grouped()
 		}
 	}
@@ -296,11 +297,11 @@ func (f *moneyFields) methodText() string {
 // incomeHint names the bounds and the step of the income for the first month.
 func (f *moneyFields) incomeHint() string {
 	m := f.month()
-	floor, ceiling, err := f.cfg.Rules.Bounds(m)
+	floor, ceiling, err := f.cfg.rules().Bounds(m)
 	if err != nil {
 		return ""
 	}
-	con, _ := f.cfg.Rules.Contribution.At(m)
+	con, _ := f.cfg.rules().Contribution.At(m)
 	return f.cfg.Catalog.T(f.cfg.Lang, "quote.income_hint", "min", floor.String(), "max", ceiling.String(), "step", con.Value.IncomeStep.String())
 }
 
@@ -308,8 +309,8 @@ func (f *moneyFields) incomeHint() string {
 // within the floor and the ceiling.
 func (f *moneyFields) step(dir int) {
 	m := f.month()
-	floor, ceiling, err := f.cfg.Rules.Bounds(m)
-	con, ok := f.cfg.Rules.Contribution.At(m)
+	floor, ceiling, err := f.cfg.rules().Bounds(m)
+	con, ok := f.cfg.rules().Contribution.At(m)
 	if err != nil || !ok {
 		return
 	}
@@ -412,20 +413,11 @@ func (p *quotePanel) paint(q app.Quote, err error) {
 		warns = append(warns, p.t("quote.warning_reported", "table", p.t("table."+table)))
 	}
 	setText(p.Warnings, strings.Join(warns, "\n"))
-	support := p.t("quote.support_line", "group", p.t("group."+string(q.Group)), "share", percent(q.SupportShare),
+	support := p.t("quote.support_line", "group", p.t("group."+string(q.Group)), "share", q.SupportShare.Percent(),
 		"line", q.PovertyLine.String(), "months", strconv.Itoa(q.SupportMonths))
 	var used []string
 	for _, v := range q.Rules {
 		used = append(used, p.t("table."+v.Table)+": "+v.Source)
 	}
 	p.Rules.SetText(support + "\n" + p.t("quote.rules") + ": " + strings.Join(used, "; "))
-}
-
-// percent formats basis points as a Vietnamese percentage: 5000 → "50%", 2550 → "25,5%".
-func percent(r app.Rate) string {
-	whole, frac := int64(r)/100, int64(r)%100
-	if frac == 0 {
-		return strconv.FormatInt(whole, 10) + "%"
-	}
-	return strings.TrimRight(strconv.FormatInt(whole, 10)+","+strconv.FormatInt(100+frac, 10)[1:], "0") + "%"
 }

@@ -20,7 +20,7 @@ func newDesk(t *testing.T, now string) (*ui.Desk, *app.Lang) {
 	when, err := time.Parse(time.RFC3339, now)
 	require.NoError(t, err)
 	var saved app.Lang
-	d := ui.NewDesk(ui.Config{Rules: ref.Rules, Places: ref.Places, Catalog: ref.Catalog, Calendars: ref.Calendars,
+	d := ui.NewDesk(ui.Config{Ref: app.NewRefSource(ref, nil), Places: ref.Places, Catalog: ref.Catalog,
 		Now: func() time.Time { return when }, OnLanguage: func(l app.Lang) { saved = l }}, nil)
 	w := test.NewTempWindow(t, d.Content())
 	w.Resize(w.Content().MinSize())
@@ -73,10 +73,10 @@ func TestQuoteScreenAheadAndYearly(t *testing.T) {
 	assert.True(t, q.Months.Disabled(), "months apply only to ahead / missing")
 	q.Method.SetSelected("Đóng trước nhiều năm")
 	assert.False(t, q.Months.Disabled())
-	test.Type(q.Months, "12")
+	test.Type(q.Months, "24")
 	quote, err := q.Last()
 	require.NoError(t, err)
-	assert.Equal(t, app.Money(66_621), quote.Discount)
+	assert.Equal(t, app.Money(7_920_000-7_644_801), quote.Discount, "24 months at 0.31%/month (Decree 159/2025 art. 6: whole years)")
 	assert.Equal(t, (quote.Gross - quote.Discount - quote.StateSupport).String(), q.Payable.Text)
 
 	q.Method.SetSelected("12 tháng một lần")

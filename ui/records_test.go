@@ -46,7 +46,7 @@ func openRecordsDeskRendering(t *testing.T, o *wire.Office, c *clock, render boo
 	ref := assets.MustLoad()
 	sd := &storeDesk{office: o, clock: c, dir: t.TempDir()}
 	rd := &recDesk{storeDesk: sd}
-	cfg := ui.Config{Rules: ref.Rules, Places: ref.Places, Catalog: ref.Catalog, Calendars: ref.Calendars,
+	cfg := ui.Config{Ref: o.Ref(), Places: ref.Places, Catalog: ref.Catalog,
 		Now: c.now, Office: o, TempDir: t.TempDir(),
 		Do: func(f func()) {
 			sd.mu.Lock()

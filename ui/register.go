@@ -3,6 +3,7 @@ package ui
 import (
 	"errors"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -53,8 +54,13 @@ type RegisterScreen struct {
 	IncomeHint    *widget.Label
 	StartMonth    *widget.Entry
 	Group         *TypeSelect
-	Requests      *widget.Entry
-	Save          *widget.Button
+	// LocalGroups are the address province's own support groups (its resolution's, beyond the
+	// state's), shown when the province has any.
+	LocalGroups *widget.CheckGroup
+	localIDs    []string          // the group IDs in the order of LocalGroups.Options
+	localBox    fyne.CanvasObject // the field, hidden when the province has no groups of its own
+	Requests    *widget.Entry
+	Save        *widget.Button
 	// Problem says why saving failed; Existing opens the pending dossier of the same person.
 	Problem  *widget.Label
 	Existing *widget.Button
@@ -160,6 +166,10 @@ func (s *RegisterScreen) build(st RegisterState) {
 		}
 	}
 	s.Group.OnChanged = func(string) { s.edited("support_group") }
+	s.LocalGroups = widget.NewCheckGroup(nil, nil)
+	s.LocalGroups.Horizontal = true
+	s.setLocalGroups(f.Address.Province, f.LocalGroups)
+	s.LocalGroups.OnChanged = func([]string) { s.edited("local_groups") }
 	// One line, so that Tab leaves it for the Save button.
 	s.Requests = entry("other_requests", f.Requests, "")
 
@@ -193,6 +203,7 @@ func (s *RegisterScreen) build(st RegisterState) {
 		heading(h.t("ui.reg.money")),
 		pair(fld("income", h.t("field.income"), money), fld("method", h.t("field.method"), method)),
 		pair(fld("start_month", h.t("field.start_month"), s.StartMonth), fld("support_group", h.t("field.support_group"), s.Group)),
+		s.localGroupsField(fld("local_groups", h.t("field.local_groups"), s.LocalGroups)),
 		fld("other_requests", h.t("field.other_requests"), s.Requests),
 	)
 	quote := widget.NewCard(h.t("ui.reg.quote"), h.t("quote.subtitle"), s.quotePanel.content())
@@ -229,7 +240,52 @@ func (s *RegisterScreen) form() app.RegistrationForm {
 	if i := s.Group.SelectedIndex(); i >= 0 {
 		f.SupportGroup = string(app.SupportGroups[i])
 	}
+	for _, chosen := range s.LocalGroups.Selected {
+		for i, o := range s.LocalGroups.Options {
+			if o == chosen {
+				f.LocalGroups = append(f.LocalGroups, s.localIDs[i])
+			}
+		}
+	}
 	return f
+}
+
+// localGroupsField keeps the province groups' field to hide it when there are none.
+func (s *RegisterScreen) localGroupsField(o fyne.CanvasObject) fyne.CanvasObject {
+	s.localBox = o
+	if len(s.localIDs) == 0 {
+		o.Hide()
+	}
+	return o
+}
+
+// setLocalGroups offers the province's own support groups, keeping those of chosen it has.
+func (s *RegisterScreen) setLocalGroups(province string, chosen []string) {
+	groups := s.ses.cfg.rules().LocalGroups[province]
+	names, ids, selected := make([]string, len(groups)), make([]string, len(groups)), []string{}
+	for i, g := range groups {
+		names[i], ids[i] = g.NameVI, g.ID
+		if s.ses.cfg.Lang == app.EN {
+			names[i] = g.NameEN
+		}
+		if slices.Contains(chosen, g.ID) {
+			selected = append(selected, names[i])
+		}
+	}
+	s.localIDs = ids
+	cb := s.LocalGroups.OnChanged
+	s.LocalGroups.OnChanged = nil
+	s.LocalGroups.Options = names
+	s.LocalGroups.Selected = selected
+	s.LocalGroups.Refresh()
+	s.LocalGroups.OnChanged = cb
+	if s.localBox != nil {
+		if len(groups) == 0 {
+			s.localBox.Hide()
+		} else {
+			s.localBox.Show()
+		}
+	}
 }
 
 // edited records that the officer changed fields, then checks the form again.
@@ -239,6 +295,10 @@ func (s *RegisterScreen) edited(keys ...string) {
 	}
 	for _, k := range keys {
 		s.st.Touched[k] = true
+		if k == "address.province" {
+			prov, _ := s.Address.Codes()
+			s.setLocalGroups(prov, s.form().LocalGroups)
+		}
 	}
 	s.ses.touch()
 	s.check()
@@ -248,7 +308,7 @@ func (s *RegisterScreen) edited(keys ...string) {
 // or filled in, every field after the first save.
 func (s *RegisterScreen) check() int {
 	f := s.form()
-	_, err := s.ses.intake.Validator.Validate(f)
+	_, err := s.ses.intake.Ref.Validator().Validate(f)
 	values := formValues(f)
 	n := s.show(s.ses.cfg, err, func(key string) bool {
 		return s.st.Submitted || s.st.Touched[key] || strings.TrimSpace(values[key]) != ""
@@ -279,7 +339,8 @@ func (s *RegisterScreen) requote(f app.RegistrationForm) {
 			if g, gerr := app.ParseSupportGroup(f.SupportGroup); gerr == nil {
 				reg.SupportGroup = g
 			}
-			q, err = s.ses.cfg.Rules.Quote(app.QuoteRequest{Income: tn, Method: method, Groups: reg.SupportGroups(), Month: m, Province: f.Address.Province})
+			q, err = s.ses.cfg.rules().Quote(app.QuoteRequest{Income: tn, Method: method, Groups: reg.SupportGroups(), Month: m,
+				Province: f.Address.Province, LocalGroups: f.LocalGroups, Paid: calendar.DateOf(s.ses.cfg.Now().In(calendar.VN))})
 		}
 	}
 	s.quotePanel.paint(q, err)
@@ -293,7 +354,7 @@ func formValues(f app.RegistrationForm) map[string]string {
 		"birth_registration.province": f.BirthRegistration.Province, "birth_registration.commune": f.BirthRegistration.Commune,
 		"address.province": f.Address.Province, "address.commune": f.Address.Commune, "address.detail": f.Address.Detail,
 		"old_si_code": f.OldSICode, "income": string(f.Income), "method": f.Method, "start_month": f.StartMonth,
-		"support_group": f.SupportGroup, "other_requests": f.Requests,
+		"support_group": f.SupportGroup, "local_groups": strings.Join(f.LocalGroups, ","), "other_requests": f.Requests,
 	}
 }
 

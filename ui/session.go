@@ -99,7 +99,7 @@ func (s *session) touch() { s.sess.Touch() }
 
 // stepName is the name of a step of the office's workflow, in the current language.
 func (s *session) stepName(id string) string {
-	for _, st := range s.intake.Workflows.ForOffice(s.sess.Office).Steps {
+	for _, st := range s.intake.Ref.Get().Workflows.ForOffice(s.sess.Office).Steps {
 		if st.ID == id {
 			return st.Name(s.cfg.Lang)
 		}

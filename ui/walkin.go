@@ -179,7 +179,7 @@ func precheck(cfg *Config, birth string, vietnamese, compulsory, pensioner bool,
 	t := func(key string, args ...string) string { return cfg.Catalog.T(cfg.Lang, key, args...) }
 	var out []Answer
 	minAge := 15
-	if con, ok := cfg.Rules.Contribution.At(start); ok {
+	if con, ok := cfg.rules().Contribution.At(start); ok {
 		minAge = con.Value.MinAge
 	}
 	switch b, err := app.ParseBirthDate(birth); {
@@ -242,7 +242,7 @@ func (s *WalkInScreen) register() {
 func (s *WalkInScreen) printQuote() {
 	req, err := s.Quote.Request()
 	if err == nil {
-		_, err = s.ses.cfg.Rules.Quote(req)
+		_, err = s.ses.cfg.rules().Quote(req)
 	}
 	if err != nil {
 		setStatus(s.Status, false, s.ses.msg(err))

@@ -179,7 +179,10 @@ func TestHelpDeskWalkInToReceiptWithTheKeyboardOnly(t *testing.T) {
 	assert.Equal(t, "monthly", f.Method)
 	assert.Equal(t, "01", f.BirthRegistration.Province)
 	assert.Equal(t, "00004", f.Address.Commune)
-	assert.Equal(t, app.Money(165_000), dos.Quote.Payable)
+	// Hà Nội adds 50% for the poor on top of the state's 50% (Resolution 19/2025).
+	assert.Equal(t, app.Money(165_000), dos.Quote.StateSupport)
+	assert.Equal(t, app.Money(165_000), dos.Quote.LocalSupport)
+	assert.Equal(t, app.Money(0), dos.Quote.Payable)
 	assert.Equal(t, calendar.Of(2026, 1, 10), dos.Due)
 
 	// The receipt.
@@ -188,7 +191,7 @@ func TestHelpDeskWalkInToReceiptWithTheKeyboardOnly(t *testing.T) {
 	receipt := pdfText(t, d.saved[1])
 	assert.Contains(t, receipt, code)
 	assert.Contains(t, receipt, "10/01/2026")
-	assert.Contains(t, receipt, "165.000")
+	assert.Contains(t, receipt, "Số tiền phải nộp: 0 ₫")
 	assert.True(t, strings.HasSuffix(d.saved[1], code+".pdf"))
 }
 

@@ -191,12 +191,16 @@ func (d *Desk) RunBackups(ctx context.Context, report func(path string, err erro
 // first sync then asks the centre which pending operations it already has, so nothing is sent
 // twice, and brings back the office's work recorded after the backup.
 func Restore(cfg storage.Config, ref *assets.Reference, r io.Reader, cred storage.Credentials, device string) (*Desk, error) {
+	return restoreDesk(cfg, source(ref, cfg), r, cred, device)
+}
+
+func restoreDesk(cfg storage.Config, src *app.RefSource, r io.Reader, cred storage.Credentials, device string) (*Desk, error) {
 	cfg = cfg.WithDefaults()
 	db, err := storage.Restore(cfg, r, cred)
 	if err != nil {
 		return nil, err
 	}
-	d := newDesk(db, ref, cfg)
+	d := newDesk(db, src, cfg)
 	o, err := d.Office()
 	if err != nil {
 		_ = db.Close()

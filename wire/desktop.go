@@ -142,25 +142,31 @@ func QuoteData(ref *assets.Reference, o app.Office, req app.QuoteRequest, lang a
 		lifetime = strconv.Itoa(caps.Value.SupportMonths)
 	}
 	q.Notes = []string{
-		t("quote.print.note_support", "group", group, "share", percentText(chosen.SupportShare),
+		t("quote.print.note_support", "group", group, "share", chosen.SupportShare.Percent(),
 			"line", chosen.PovertyLine.String(), "months", strconv.Itoa(chosen.SupportMonths), "cap", lifetime),
 		t("quote.print.note_deadline"),
 		t("quote.print.note_rules", "date", now.In(calendar.VN).Format("02/01/2006")),
 	}
+	q.Notes = append(q.Notes, t("quote.print.rules_used", "rules", RulesUsed(ref.Catalog, lang, chosen)))
 	for _, w := range chosen.Warnings {
-		q.Notes = append(q.Notes, ref.Catalog.Warning(lang, w))
+		// The printed font has no ⚠: a word says it on paper.
+		q.Notes = append(q.Notes, t("quote.print.attention")+" "+strings.TrimPrefix(ref.Catalog.Warning(lang, w), "⚠ "))
 	}
 	return q, nil
 }
 
-// percentText formats basis points as a percentage with a decimal comma: 5000 → "50%", 2550 →
-// "25,5%".
-func percentText(r app.Rate) string {
-	whole, frac := int64(r)/100, int64(r)%100
-	if frac == 0 {
-		return strconv.FormatInt(whole, 10) + "%"
+// RulesUsed names the rule entries behind a quote, with their legal sources and how sure they
+// are: "chuẩn hộ nghèo từ 01/2027: Nghị định 351/2025/NĐ-CP …; …".
+func RulesUsed(cat *app.Catalog, lang app.Lang, q app.Quote) string {
+	parts := make([]string, 0, len(q.Rules))
+	for _, v := range q.Rules {
+		part := cat.T(lang, "quote.print.rule", "table", cat.T(lang, "table."+v.Table), "from", v.From.VNString(), "source", v.Source)
+		if v.Status != app.Confirmed {
+			part += " (" + cat.T(lang, "quote.print.status."+string(v.Status)) + ")"
+		}
+		parts = append(parts, part)
 	}
-	return strings.TrimRight(strconv.FormatInt(whole, 10)+","+strconv.FormatInt(100+frac, 10)[1:], "0") + "%"
+	return strings.Join(parts, "; ")
 }
 
 // pdfOffice is the office as printed, with its place names.
@@ -208,7 +214,11 @@ func SetAside(dir string, now time.Time) (string, error) {
 // administrator's session, the new recovery secret and how many records came back. If the
 // centre cannot be reached the new store is removed again, so the officer can retry.
 func Redownload(ctx context.Context, cfg storage.Config, ref *assets.Reference, o app.Office, admin app.User, password, url, token string) (*Desk, *app.Session, string, int, error) {
-	d, secret, err := Init(cfg, ref, o, admin, password)
+	return redownload(ctx, cfg, source(ref, cfg), o, admin, password, url, token)
+}
+
+func redownload(ctx context.Context, cfg storage.Config, src *app.RefSource, o app.Office, admin app.User, password, url, token string) (*Desk, *app.Session, string, int, error) {
+	d, secret, err := initDesk(cfg, src, o, admin, password)
 	if err != nil {
 		return nil, nil, "", 0, err
 	}

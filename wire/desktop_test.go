@@ -113,7 +113,7 @@ func TestQuoteForTheCitizenPrintsEveryMethod(t *testing.T) {
 		t.Skip("pdftotext (poppler-utils) not on PATH")
 	}
 	o := app.Office{Agency: "01001", Name: "Bảo hiểm xã hội cơ sở Ba Đình", Province: "01", Commune: "00004"}
-	req := app.QuoteRequest{Income: 1_500_000, Method: app.Method{Kind: app.Ahead, Months: 12}, Groups: []app.SupportGroup{app.Poor},
+	req := app.QuoteRequest{Income: 1_500_000, Method: app.Method{Kind: app.Ahead, Months: 24}, Groups: []app.SupportGroup{app.Poor},
 		Month: app.MonthOf(2026, time.January), Province: "01"}
 	var buf bytes.Buffer
 	require.NoError(t, wire.WriteQuote(backupRef, o, req, app.VI, time.Date(2026, 1, 5, 9, 0, 0, 0, calendar.VN), &buf))
@@ -122,11 +122,16 @@ func TestQuoteForTheCitizenPrintsEveryMethod(t *testing.T) {
 	out, err := exec.Command("pdftotext", "-layout", path, "-").Output()
 	require.NoError(t, err)
 	text := norm.NFC.String(string(out))
+	// A poor citizen of Hà Nội: the state's 50% and the city's 50% (Resolution 19/2025) cover the
+	// contribution at the floor.
 	for _, s := range []string{"PHIẾU BÁO MỨC ĐÓNG BHXH TỰ NGUYỆN", "BẢO HIỂM XÃ HỘI CƠ SỞ BA ĐÌNH", "Hằng tháng", "3 tháng một lần",
-		"6 tháng một lần", "12 tháng một lần", "Đóng trước nhiều năm", "(12 tháng)", "tối đa 120 tháng trong đời", "165.000 ₫", "495.000 ₫", "990.000 ₫", "31/07/2026",
-		"Hộ nghèo", "Thành phố Hà Nội", "50%"} {
+		"6 tháng một lần", "12 tháng một lần", "Đóng trước nhiều năm", "(24 tháng)", "tối đa 120 tháng trong đời", "330.000 ₫", "990.000 ₫",
+		"1.980.000 ₫", "0 ₫", "31/07/2026", "Hộ nghèo", "Thành phố Hà Nội", "50%",
+		// Which rules it used, with their sources.
+		"Quy định đã áp dụng", "Nghị định 07/2021/NĐ-CP", "Nghị quyết 19/2025/NQ-HĐND", "Lưu ý:"} {
 		assert.Contains(t, text, s)
 	}
+	assert.NotContains(t, text, "⚠", "the printed font has no warning sign")
 	assert.Equal(t, 1, strings.Count(text, "Hằng tháng"))
 
 	bad := req

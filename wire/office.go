@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -29,7 +30,10 @@ import (
 // Safe for concurrent use.
 type Office struct {
 	cfg storage.Config
-	ref *assets.Reference
+	src *app.RefSource // the reference data in force, shared by every desk the office opens
+	// RulesDirs are the administrator's rule folders the reference data was loaded with (set
+	// before the first Open): a desk reads them again when a sync brings rule files.
+	RulesDirs []fs.FS
 
 	mu   gosync.Mutex
 	desk *Desk // nil while closed
@@ -50,8 +54,12 @@ type Office struct {
 
 // NewOffice returns the office store in cfg.Dir; nothing is opened yet.
 func NewOffice(cfg storage.Config, ref *assets.Reference) *Office {
-	return &Office{cfg: cfg.WithDefaults(), ref: ref}
+	return &Office{cfg: cfg.WithDefaults(), src: source(ref, cfg)}
 }
+
+// Ref is the reference data in force: the screens read it, and it changes when a sync brings
+// a rule file from the centre.
+func (o *Office) Ref() *app.RefSource { return o.src }
 
 // Exists reports whether the folder holds a store.
 func (o *Office) Exists() bool { return storage.Exists(o.cfg.Dir) }
@@ -66,7 +74,7 @@ func (o *Office) Init(office app.Office, admin app.User, password string) (strin
 	if o.desk != nil || storage.Exists(o.cfg.Dir) {
 		return "", &app.Error{Kind: app.Conflict, Code: "store_exists", Args: map[string]string{"dir": o.cfg.Dir}}
 	}
-	d, secret, err := Init(o.cfg, o.ref, office, admin, password)
+	d, secret, err := initDesk(o.cfg, o.src, office, admin, password)
 	if err != nil {
 		return "", err
 	}
@@ -87,7 +95,7 @@ func (o *Office) Open(user, password string) (*app.Intake, *app.Session, error) 
 		}
 		return o.desk.Intake, sess, nil
 	}
-	d, sess, err := Open(o.cfg, o.ref, user, password)
+	d, sess, err := openDesk(o.cfg, o.src, user, password)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -259,6 +267,9 @@ func (o *Office) Close() error {
 
 // setDesk records the open desk (nil: closed); the caller holds mu.
 func (o *Office) setDesk(d *Desk) {
+	if d != nil {
+		d.RulesDirs = o.RulesDirs
+	}
 	o.desk = d
 	o.smu.Lock()
 	o.cur = d
@@ -284,7 +295,7 @@ func (o *Office) WriteQuote(req app.QuoteRequest, lang app.Lang, w io.Writer) er
 			office = p
 		}
 	}
-	return WriteQuote(o.ref, office, req, lang, o.cfg.Now(), w)
+	return WriteQuote(o.src.Get(), office, req, lang, o.cfg.Now(), w)
 }
 
 // BackupSettings reads the automatic backup's settings from the open store.
@@ -362,7 +373,7 @@ func (o *Office) Restore(r io.Reader, user, password string) (string, string, er
 	if o.desk != nil || storage.Exists(o.cfg.Dir) {
 		return "", "", &app.Error{Kind: app.Conflict, Code: "store_exists", Args: map[string]string{"dir": o.cfg.Dir}}
 	}
-	d, err := Restore(o.cfg, o.ref, r, storage.Credentials{User: strings.ToLower(strings.TrimSpace(user)), Password: password}, "")
+	d, err := restoreDesk(o.cfg, o.src, r, storage.Credentials{User: strings.ToLower(strings.TrimSpace(user)), Password: password}, "")
 	if err != nil {
 		return "", "", err
 	}
@@ -393,7 +404,7 @@ func (o *Office) Redownload(office app.Office, admin app.User, password, url, to
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	d, _, secret, added, err := Redownload(ctx, o.cfg, o.ref, office, admin, password, url, token)
+	d, _, secret, added, err := redownload(ctx, o.cfg, o.src, office, admin, password, url, token)
 	if err != nil {
 		return "", 0, err
 	}

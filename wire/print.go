@@ -16,7 +16,8 @@ func (d *Desk) WriteReceipt(sess *app.Session, code string, lang app.Lang, w io.
 	if err != nil {
 		return err
 	}
-	return pdf.Receipt(w, ReceiptData(d.Ref.Catalog, d.Ref.Places, info, lang))
+	ref := d.Ref()
+	return pdf.Receipt(w, ReceiptData(ref.Catalog, ref.Places, info, lang))
 }
 
 // ReceiptData turns a dossier's receipt information into the printed fields, in lang.
@@ -84,11 +85,11 @@ func (d *Desk) WriteCovers(sess *app.Session, pids []string, reason string, lang
 	now := d.Intake.Now()
 	data := make([]pdf.CoverData, len(prints))
 	for i, p := range prints {
-		if data[i], err = coverData(d.Ref.Catalog, d.Ref.Places, key, office, p, sess.User.DisplayName(), now, lang); err != nil {
+		if data[i], err = coverData(d.Ref().Catalog, d.Ref().Places, key, office, p, sess.User.DisplayName(), now, lang); err != nil {
 			return err
 		}
 	}
-	return pdf.Covers(w, d.Ref.Catalog, data)
+	return pdf.Covers(w, d.Ref().Catalog, data)
 }
 
 // coverData seals a cover and formats it for printing.

@@ -15,36 +15,76 @@ import (
 	"bhxhdesk/sync"
 )
 
-// rulesDir is where reference data pulled from the centre is kept, beside the store.
+// rulesDir is where reference data pulled from the centre is kept, beside the store, in the
+// layout the centre publishes: rules/, calendar/, workflows/ and keys/ folders.
 func rulesDir(dataDir string) string { return filepath.Join(dataDir, "rules") }
 
-// LoadReference loads the embedded reference data with, in order, the files the centre sent
-// to this desk (dataDir/rules, when it exists) and an administrator's folder (extra).
+// LoadReference loads the reference data a desk applies: the embedded data with, in order, the
+// files the centre sent to this desk (dataDir/rules, when it exists) and an administrator's
+// folders (extra). The desk program and the command line both start with it, and a desk loads
+// it again when a sync brings a rule file (Desk.Reload).
 func LoadReference(dataDir string, extra ...fs.FS) (*assets.Reference, error) {
-	var overrides []fs.FS
+	return assets.Load(append(pulledRules(dataDir), extra...)...)
+}
+
+// pulledRules is the folder of files pulled from the centre, when there is one.
+func pulledRules(dataDir string) []fs.FS {
 	if dataDir != "" {
 		if st, err := os.Stat(rulesDir(dataDir)); err == nil && st.IsDir() {
-			overrides = append(overrides, os.DirFS(rulesDir(dataDir)))
+			return []fs.FS{os.DirFS(rulesDir(dataDir))}
 		}
 	}
-	return assets.Load(append(overrides, extra...)...)
+	return nil
 }
 
 // writeRuleFile keeps a reference-data file pulled from the centre under Dir/rules, after
-// checking that its path is one of the data folders and its content is JSON. The desk reads it
-// at its next start; a broken set stops the start with the reason (assets.Load checks all).
+// checking that its path is one of the data folders and that the desk's reference data stays
+// consistent with it: a file that does not is refused (Invalid "rule_file_refused", with the
+// loader's reason) and never written, so a bad publication cannot stop the desk from starting.
 func (d *Desk) writeRuleFile(p string, data []byte) error {
-	if !app.ValidRuleFilePath(p) {
-		return &app.Error{Kind: app.Invalid, Code: "bad_rule_file", Args: map[string]string{"path": p}}
-	}
-	if !json.Valid(data) {
-		return &app.Error{Kind: app.Invalid, Code: "bad_rule_file", Args: map[string]string{"path": p}}
+	if !app.ValidRuleFilePath(p) || !json.Valid(data) {
+		return &app.Error{Kind: app.Invalid, Code: "bad_rule_file", Args: map[string]string{"path": p, "detail": "not a data file path or not JSON"}}
 	}
 	full := filepath.Join(rulesDir(d.Dir), filepath.FromSlash(p))
 	if err := os.MkdirAll(filepath.Dir(full), 0o700); err != nil {
 		return err
 	}
+	// The file is checked with the others in a staging folder beside them, then put in place.
+	stage, err := os.MkdirTemp(rulesDir(d.Dir), ".staging-")
+	if err != nil {
+		return err
+	}
+	defer func() { _ = os.RemoveAll(stage) }()
+	staged := filepath.Join(stage, filepath.FromSlash(p))
+	if err := os.MkdirAll(filepath.Dir(staged), 0o700); err != nil {
+		return err
+	}
+	if err := os.WriteFile(staged, data, 0o600); err != nil {
+		return err
+	}
+	if _, err := assets.Load(append(pulledRules(d.Dir), os.DirFS(stage))...); err != nil {
+		return &app.Error{Kind: app.Invalid, Code: "rule_file_refused", Args: map[string]string{"path": p, "detail": err.Error()}, Err: err}
+	}
 	return storage.WriteFileAtomic(full, data)
+}
+
+// Reload loads the reference data again from the embedded data, the files the centre sent and
+// the administrator's folders the desk started with, and puts it in force. On an error the data
+// in force stays.
+func (d *Desk) Reload() error {
+	ref, err := LoadReference(d.Dir, d.RulesDirs...)
+	if err != nil {
+		return err
+	}
+	d.Src.Set(ref)
+	return nil
+}
+
+// filesApplied reloads the reference data after a sync brought rule files.
+func (d *Desk) filesApplied() {
+	if err := d.Reload(); err != nil && d.Log != nil {
+		d.Log.Error("reference data not reloaded", "err", err)
+	}
 }
 
 // Engine builds the sync engine of the desk: it reads the central URL and token from the store

@@ -4,6 +4,7 @@
 package wire
 
 import (
+	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -16,8 +17,9 @@ import (
 
 // Desk is an open office store with its services.
 type Desk struct {
-	DB      *storage.DB
-	Ref     *assets.Reference
+	DB *storage.DB
+	// Src is the reference data in force; Reload replaces it with the files the centre sent.
+	Src     *app.RefSource
 	Intake  *app.Intake
 	Records *app.Records
 	Sync    *app.Sync
@@ -26,14 +28,20 @@ type Desk struct {
 	Dir string
 	// Log, when set, receives the desk's log lines (see OpenLog); nil logs nothing.
 	Log *slog.Logger
+	// RulesDirs are the administrator's rule folders (--rules) the reference data was loaded
+	// with: Reload reads them again.
+	RulesDirs []fs.FS
 }
 
-// newDesk builds the services over an open store.
-func newDesk(db *storage.DB, ref *assets.Reference, cfg storage.Config) *Desk {
+// Ref is the reference data in force.
+func (d *Desk) Ref() *app.Reference { return d.Src.Get() }
+
+// newDesk builds the services over an open store, reading the reference data from src.
+func newDesk(db *storage.DB, src *app.RefSource, cfg storage.Config) *Desk {
 	now := cfg.WithDefaults().Now
-	d := &Desk{DB: db, Ref: ref, Intake: NewIntake(db, ref, now), Dir: cfg.Dir,
-		Records: &app.Records{Store: db, Rules: ref.Rules, Calendars: ref.Calendars, Now: now}}
-	d.Sync = &app.Sync{Store: db, Records: d.Records, Files: d.writeRuleFile, Now: now}
+	d := &Desk{DB: db, Src: src, Intake: &app.Intake{Store: db, Ref: src, Now: now}, Dir: cfg.Dir,
+		Records: &app.Records{Store: db, Ref: src, Now: now}}
+	d.Sync = &app.Sync{Store: db, Records: d.Records, Files: d.writeRuleFile, FilesApplied: d.filesApplied, Now: now}
 	d.Privacy = &app.Privacy{Store: db, Now: now}
 	return d
 }
@@ -43,21 +51,27 @@ func NewIntake(st app.Store, ref *assets.Reference, now func() time.Time) *app.I
 	if now == nil {
 		now = time.Now
 	}
-	return &app.Intake{
-		Store: st, Rules: ref.Rules, Places: ref.Places, Calendars: ref.Calendars, Workflows: ref.Workflows,
-		Validator: app.NewValidator(ref.Rules, ref.Places, now), Now: now,
-	}
+	return &app.Intake{Store: st, Ref: app.NewRefSource(ref, now), Now: now}
 }
 
 // Init creates the encrypted store of a new office with its first administrator and returns it
 // open, with the recovery secret for the province (shown once). If the office profile is
 // refused, nothing is left behind.
 func Init(cfg storage.Config, ref *assets.Reference, o app.Office, admin app.User, password string) (*Desk, string, error) {
+	return initDesk(cfg, source(ref, cfg), o, admin, password)
+}
+
+// source is a new reference source of ref, with the store's clock.
+func source(ref *assets.Reference, cfg storage.Config) *app.RefSource {
+	return app.NewRefSource(ref, cfg.WithDefaults().Now)
+}
+
+func initDesk(cfg storage.Config, src *app.RefSource, o app.Office, admin app.User, password string) (*Desk, string, error) {
 	db, secret, err := storage.Create(cfg, admin.Name, password)
 	if err != nil {
 		return nil, "", err
 	}
-	d := newDesk(db, ref, cfg)
+	d := newDesk(db, src, cfg)
 	if err := d.Intake.Setup(o, admin); err != nil {
 		_ = db.Close()
 		_ = storage.Remove(cfg.Dir)
@@ -68,11 +82,15 @@ func Init(cfg storage.Config, ref *assets.Reference, o app.Office, admin app.Use
 
 // Open unlocks an office's store with an account's password and signs the account in.
 func Open(cfg storage.Config, ref *assets.Reference, user, password string) (*Desk, *app.Session, error) {
+	return openDesk(cfg, source(ref, cfg), user, password)
+}
+
+func openDesk(cfg storage.Config, src *app.RefSource, user, password string) (*Desk, *app.Session, error) {
 	db, err := storage.Open(cfg, user, password)
 	if err != nil {
 		return nil, nil, err
 	}
-	d := newDesk(db, ref, cfg)
+	d := newDesk(db, src, cfg)
 	sess, err := d.Intake.Login(user, password)
 	if err != nil {
 		_ = db.Close()

@@ -81,8 +81,8 @@ func parseClock(s string) (clock, error) {
 
 // Load reads every YYYY.json and provinces.json in dir of fsys, and checks them: each year's
 // dates lie in that year, a day is not both off and worked, make-up days fall on weekends. Files
-// of the same names at the root of an override folder (an administrator's) replace or add years
-// and replace provinces.json.
+// of the same names in an override folder (at its root, or in its folder named like dir)
+// replace or add years and replace provinces.json.
 func Load(fsys fs.FS, dir string, overrides ...fs.FS) (*Book, error) {
 	b := &Book{years: map[int]Year{}, overrides: map[string]Override{}}
 	entries, err := fs.ReadDir(fsys, dir)
@@ -93,14 +93,18 @@ func Load(fsys fs.FS, dir string, overrides ...fs.FS) (*Book, error) {
 	for _, e := range entries {
 		source[e.Name()] = sub(fsys, dir)
 	}
+	// An override holds its files at its root (an administrator's folder) or in a folder named
+	// like dir (the layout the centre publishes), which wins.
 	for _, o := range overrides {
-		oe, err := fs.ReadDir(o, ".")
-		if err != nil {
-			continue
-		}
-		for _, e := range oe {
-			if isYearFile(e.Name()) || e.Name() == "provinces.json" {
-				source[e.Name()] = o
+		for _, d := range []string{".", dir} {
+			oe, err := fs.ReadDir(o, d)
+			if err != nil {
+				continue
+			}
+			for _, e := range oe {
+				if isYearFile(e.Name()) || e.Name() == "provinces.json" {
+					source[e.Name()] = sub(o, d)
+				}
 			}
 		}
 	}

@@ -38,6 +38,14 @@ func TestDueDate(t *testing.T) {
 		{"compensatory day for Hùng Kings on a Sunday (27/04/2026)", "2026-04-24T10:00:00+07:00", 1, "2026-04-28", []string{"2026-04-28"}},
 		{"make-up Saturday 10/01/2026 counts", "2026-01-09T10:00:00+07:00", 1, "2026-01-10", []string{"2026-01-10"}},
 		{"time zone: 01:30 UTC is 08:30 in Hà Nội", "2025-11-17T01:30:00Z", 1, "2025-11-18", []string{"2025-11-18"}},
+		// Resolution 28/2026/QH16 art. 2 (from 01/07/2026): 24/11 is a paid day off.
+		{"24/11/2026, Ngày Văn hóa Việt Nam, is a holiday", "2026-11-17T09:00:00+07:00", 5, "2026-11-25",
+			[]string{"2026-11-18", "2026-11-19", "2026-11-20", "2026-11-23", "2026-11-25"}},
+		{"received the day before it", "2026-11-23T09:00:00+07:00", 1, "2026-11-25", []string{"2026-11-25"}},
+		{"24/11/2027 too", "2027-11-23T09:00:00+07:00", 1, "2027-11-25", []string{"2027-11-25"}},
+		// Notice 9441/TB-BNV: 31/08/2026 swapped for the make-up Saturday 22/08/2026.
+		{"make-up Saturday 22/08/2026 counts", "2026-08-21T09:00:00+07:00", 1, "2026-08-22", []string{"2026-08-22"}},
+		{"swapped Monday 31/08/2026 and 01–02/09 are off", "2026-08-28T09:00:00+07:00", 1, "2026-09-03", []string{"2026-09-03"}},
 		{"crosses the year into 2026 and skips 1–2/01", "2025-12-30T10:00:00+07:00", 2, "2026-01-05", []string{"2025-12-31", "2026-01-05"}},
 		{"zero days is the effective receipt day", "2025-11-22T09:00:00+07:00", 0, "2025-11-24", nil},
 	}
@@ -105,10 +113,17 @@ func TestPublishedYears(t *testing.T) {
 	assert.Equal(t, []int{2024, 2025, 2026, 2027}, book.Years())
 	st, _ := book.YearStatus(2027)
 	assert.Equal(t, "projected", st)
-	// 24/11/2026 is listed as proposed and not applied.
-	ok, err := book.For("").IsWorkingDay(calendar.Of(2026, 11, 24))
-	require.NoError(t, err)
-	assert.True(t, ok)
+	st, _ = book.YearStatus(2026)
+	assert.Equal(t, "official", st)
+	// 24/11 is a paid day off from 2026 (Resolution 28/2026/QH16 art. 2).
+	for _, d := range []calendar.Date{calendar.Of(2026, 11, 24), calendar.Of(2027, 11, 24)} {
+		ok, err := book.For("").IsWorkingDay(d)
+		require.NoError(t, err)
+		assert.False(t, ok, d.String())
+		day, _ := book.For("").Special(d)
+		assert.Equal(t, calendar.Holiday, day.Kind)
+		assert.Empty(t, day.Status, "applied, not proposed")
+	}
 }
 
 func FuzzParseDate(f *testing.F) {

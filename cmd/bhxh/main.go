@@ -47,11 +47,13 @@ type env struct {
 // cli is one invocation: the loaded reference data and the global options.
 type cli struct {
 	env
-	ref      *assets.Reference
-	lang     app.Lang
-	dataDir  string // --data, "" for the default folder
-	storeDir string // --data, or the default folder
-	storeErr error  // why there is no default folder
+	ref *assets.Reference
+	// rulesDirs are the administrator's --rules folders the reference data was loaded with.
+	rulesDirs []iofs.FS
+	lang      app.Lang
+	dataDir   string // --data, "" for the default folder
+	storeDir  string // --data, or the default folder
+	storeErr  error  // why there is no default folder
 }
 
 // command is one subcommand: its usage line (after "bhxh ") and what it runs. Each file adds its
@@ -68,7 +70,9 @@ func register(cmds ...command) { commands = append(commands, cmds...) }
 
 func init() {
 	register(
-		command{"calc", "calc      --income N --method M --group G --month YYYY-MM [--province P] [--support-used N] [--json]", (*cli).calc},
+		command{"calc", "calc      --income N --method M --group G --month YYYY-MM [--province P] [--local-group ID] [--support-used N]\n" +
+			"            [--paid-on YYYY-MM-DD] [--json]", (*cli).calc},
+		command{"rules", "rules     [--from YYYY-MM] [--to YYYY-MM] [--province P] [--markdown|--json]", (*cli).rules},
 		command{"validate", "validate  [FILE|-] [--json]", (*cli).validate},
 		command{"deadline", "deadline  --received RFC3339 [--province P] [--days N] [--json]", (*cli).deadline},
 	)
@@ -145,7 +149,7 @@ func run(args []string, e env) int {
 		fmt.Fprintf(e.stderr, "bhxh: dữ liệu quy định lỗi / rule data is inconsistent: %v\n", err)
 		return exitUsage
 	}
-	c.ref = ref
+	c.ref, c.rulesDirs = ref, overrides
 	cmd, cargs := rest[0], rest[1:]
 	for _, k := range commands {
 		if k.name == cmd {

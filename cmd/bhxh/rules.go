@@ -27,6 +27,8 @@ func (c *cli) calc(args []string) int {
 	monthS := fset.String("month", "", "first month paid, YYYY-MM (default: this month)")
 	province := fset.String("province", "", "current 2-digit province code, for local support")
 	used := fset.Int("support-used", 0, "months of state support already received")
+	localS := fset.String("local-group", "", "the province's own support groups the person belongs to (comma-separated ids, e.g. 48:average-income)")
+	paidS := fset.String("paid-on", "", "the day the payment is made, YYYY-MM-DD (default: today): its year − 1 picks the fund rate of ahead and missing-time payments")
 	asJSON := fset.Bool("json", false, "print JSON")
 	if pos, err := parseInterspersed(fset, args); err != nil || len(pos) > 0 {
 		return c.usageError("calc: %v", firstErr(err, pos))
@@ -64,7 +66,23 @@ func (c *cli) calc(args []string) int {
 	if *used < 0 {
 		return c.usageError("calc: --support-used %d: không được âm / must not be negative", *used)
 	}
-	q, err := c.ref.Rules.Quote(app.QuoteRequest{Income: tn, Method: m, Groups: groups, Month: month, Province: *province, SupportMonthsUsed: *used})
+	paid := calendar.DateOf(c.now().In(calendar.VN))
+	if *paidS != "" {
+		if paid, err = calendar.ParseDate(*paidS); err != nil {
+			return c.usageError("calc: --paid-on %q: %s", *paidS, c.t("err.bad_date", "value", *paidS))
+		}
+	}
+	var local []string
+	for _, g := range strings.Split(*localS, ",") {
+		if g = strings.TrimSpace(g); g != "" {
+			if _, ok := c.ref.Rules.LocalGroup(*province, g); !ok {
+				return c.usageError("calc: --local-group %q: %s", g, c.t("err.local_group_unknown", "value", g, "province", *province))
+			}
+			local = append(local, g)
+		}
+	}
+	q, err := c.ref.Rules.Quote(app.QuoteRequest{Income: tn, Method: m, Groups: groups, Month: month, Province: *province, SupportMonthsUsed: *used,
+		LocalGroups: local, Paid: paid})
 	if err != nil {
 		return c.refused(err, *asJSON)
 	}
@@ -93,7 +111,81 @@ func (c *cli) calc(args []string) int {
 	for _, wn := range q.Warnings {
 		fmt.Fprintln(c.stdout, c.ref.Catalog.Warning(c.lang, wn))
 	}
+	fmt.Fprintln(c.stdout, c.t("quote.rules")+":")
+	for _, v := range q.Rules {
+		fmt.Fprintf(c.stdout, "  %s (%s, %s): %s\n", c.t("table."+v.Table), v.From.VNString(), c.t("ui.admin.status."+string(v.Status)), v.Source)
+	}
 	return exitOK
+}
+
+// rules lists the rule tables' entries in force between two months, with their sources and
+// status, and what the data lacks for the coming months (the outlook): as text, JSON, or the
+// Markdown table of the README's rules section.
+func (c *cli) rules(args []string) int {
+	fset := flag.NewFlagSet("rules", flag.ContinueOnError)
+	fset.SetOutput(c.stderr)
+	fromS := fset.String("from", "2025-01", "first month, YYYY-MM")
+	toS := fset.String("to", "2027-12", "last month, YYYY-MM")
+	province := fset.String("province", "", "the office's province, for the outlook of its own support")
+	markdown := fset.Bool("markdown", false, "print the README's Markdown table")
+	asJSON := fset.Bool("json", false, "print JSON")
+	if pos, err := parseInterspersed(fset, args); err != nil || len(pos) > 0 {
+		return c.usageError("rules: %v", firstErr(err, pos))
+	}
+	from, err := app.ParseMonth(*fromS)
+	if err != nil {
+		return c.usageError("rules: --from %q: %s", *fromS, c.ref.Catalog.Message(c.lang, err))
+	}
+	to, err := app.ParseMonth(*toS)
+	if err != nil || to < from {
+		return c.usageError("rules: --to %q: %s", *toS, c.t("err.month_format"))
+	}
+	entries := c.ref.Rules.List(from, to)
+	outlook := c.ref.Outlook(calendar.DateOf(c.now().In(calendar.VN)), *province)
+	switch {
+	case *asJSON:
+		if outlook == nil {
+			outlook = []app.RuleNotice{}
+		}
+		return c.writeJSON(map[string]any{"entries": entries, "outlook": outlook})
+	case *markdown:
+		fmt.Fprint(c.stdout, RulesMarkdown(entries))
+		return exitOK
+	}
+	tw := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
+	for _, e := range entries {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", e.Table, monthsText(e.From, e.To), e.Value, c.t("ui.admin.status."+string(e.Status)), e.Source)
+	}
+	if err := tw.Flush(); err != nil {
+		return c.usageError("%v", err)
+	}
+	if len(outlook) > 0 {
+		fmt.Fprintln(c.stdout, c.t("outlook.title")+":")
+	}
+	for _, n := range outlook {
+		fmt.Fprintln(c.stdout, "  ⚠ "+c.ref.Catalog.Outlook(c.lang, n))
+	}
+	return exitOK
+}
+
+// monthsText is "MM/YYYY – MM/YYYY", or "from MM/YYYY" for an open-ended entry.
+func monthsText(from, to app.Month) string {
+	if to == 0 {
+		return from.VNString() + " –"
+	}
+	return from.VNString() + " – " + to.VNString()
+}
+
+// RulesMarkdown is the README's table of rule entries: one row each, generated from the data
+// (a test keeps the README equal to it).
+func RulesMarkdown(entries []app.RuleEntry) string {
+	var b strings.Builder
+	b.WriteString("| table | from – to | value | status | source |\n|---|---|---|---|---|\n")
+	for _, e := range entries {
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", e.Table, monthsText(e.From, e.To), e.Value, e.Status,
+			strings.ReplaceAll(e.Source, "|", "/"))
+	}
+	return b.String()
 }
 
 // refused reports a refusal by the rules (exit 1): an invalid value, or a month or year the

@@ -24,8 +24,9 @@ func init() {
 		command{"user", "user      add USER --role helpdesk|officer|supervisor|admin [--name TEXT] | list [--json]", (*cli).user},
 		command{"register", "register  [FILE|-] [--received RFC3339] [--not-duplicate] [--json]", (*cli).register},
 		command{"receipt", "receipt   DOSSIER --out FILE.pdf", (*cli).receipt},
-		command{"dossier", "dossier   list [--due-today|--overdue|--step S|--handler U|--search TEXT] [--limit N] [--json]\n" +
+		command{"dossier", "dossier   list [--due-today|--overdue|--step S|--handler U|--search TEXT|--quote-changed] [--limit N] [--json]\n" +
 			"            show DOSSIER [--json]\n" +
+			"            requote DOSSIER [--json]\n" +
 			"            advance|return|reject|reappoint DOSSIER [--reason TEXT] [--missing ITEM]… [--date YYYY-MM-DD] [--json]", (*cli).dossier},
 		command{"audit", "audit     verify [--json] | log --person PERSONAL_ID [--json] | report [--since YYYY-MM-DD] [--json]", (*cli).audit},
 	)
@@ -83,6 +84,7 @@ func (c *cli) signIn() (*wire.Desk, *app.Session, int) {
 	if err != nil {
 		return nil, nil, c.fail(err)
 	}
+	d.RulesDirs = c.rulesDirs
 	sess.Idle = -1 // one command, no idle lock
 	return d, sess, exitOK
 }
@@ -474,17 +476,19 @@ func rows(ss []app.Summary, today calendar.Date) []listRow {
 
 func (c *cli) dossier(args []string) int {
 	if len(args) == 0 {
-		return c.usageError("dossier: list | show | advance | return | reject | reappoint")
+		return c.usageError("dossier: list | show | requote | advance | return | reject | reappoint")
 	}
 	switch args[0] {
 	case "list":
 		return c.dossierList(args[1:])
 	case "show":
 		return c.dossierShow(args[1:])
+	case "requote":
+		return c.dossierRequote(args[1:])
 	case "advance", "return", "reject", "reappoint":
 		return c.dossierAct(app.Action(args[0]), args[1:])
 	}
-	return c.usageError("dossier: %q: list | show | advance | return | reject | reappoint", args[0])
+	return c.usageError("dossier: %q: list | show | requote | advance | return | reject | reappoint", args[0])
 }
 
 func (c *cli) dossierList(args []string) int {
@@ -496,9 +500,16 @@ func (c *cli) dossierList(args []string) int {
 	handler := fset.String("handler", "", "pending dossiers last handled by an account")
 	search := fset.String("search", "", "a name (with or without diacritics), a dossier code, or 4+ digits of a personal ID")
 	limit := fset.Int("limit", 0, "at most N rows (0: all; searches: 50)")
+	quoteChanged := fset.Bool("quote-changed", false, "dossiers waiting for payment whose amount changed under the rules in force")
 	asJSON := fset.Bool("json", false, "print JSON")
 	if pos, err := parseInterspersed(fset, args); err != nil || len(pos) > 0 {
 		return c.usageError("dossier list: %v", firstErr(err, pos))
+	}
+	if *quoteChanged {
+		if *dueToday || *overdue || *step != "" || *handler != "" || *search != "" {
+			return c.usageError("dossier list: %s", c.t("cli.one_list"))
+		}
+		return c.quoteChanges(*asJSON)
 	}
 	req := app.ListRequest{Kind: app.ListPending, Limit: *limit}
 	n := 0
@@ -586,6 +597,68 @@ func (c *cli) dossierShow(args []string) int {
 		return c.closeDesk(d, c.writeJSON(dos))
 	}
 	c.printDossier(dos)
+	if ch, changed := d.Intake.QuoteChanged(dos); changed {
+		fmt.Fprintln(c.stdout, "⚠ "+c.quoteChangeText(ch))
+	}
+	return c.closeDesk(d, code)
+}
+
+// quoteChanges lists the dossiers whose amount changed under the rules in force.
+func (c *cli) quoteChanges(asJSON bool) int {
+	d, sess, code := c.signIn()
+	if d == nil {
+		return code
+	}
+	changes, err := d.Intake.QuoteChanges(sess)
+	if err != nil {
+		return c.closeDesk(d, c.refusal(err, asJSON))
+	}
+	if asJSON {
+		if changes == nil {
+			changes = []app.QuoteChange{}
+		}
+		return c.closeDesk(d, c.writeJSON(changes))
+	}
+	if len(changes) == 0 {
+		fmt.Fprintln(c.stdout, c.t("cli.no_dossiers"))
+		return c.closeDesk(d, code)
+	}
+	tw := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
+	for _, ch := range changes {
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", ch.Dossier.Code, ch.Dossier.Name, c.quoteChangeText(ch))
+	}
+	return c.closeDesk(d, max(code, flushCode(tw.Flush())))
+}
+
+// quoteChangeText says how a dossier's amount changed, or why it cannot be computed now.
+func (c *cli) quoteChangeText(ch app.QuoteChange) string {
+	if ch.Problem != nil {
+		return c.t("quote.changed_refused", "problem", c.ref.Catalog.Message(c.lang, ch.Problem))
+	}
+	return c.t("quote.changed", "was", ch.Was.Payable.String(), "now", ch.Now.Payable.String())
+}
+
+// dossierRequote gives the citizen the amount under the rules in force.
+func (c *cli) dossierRequote(args []string) int {
+	fset := flag.NewFlagSet("dossier requote", flag.ContinueOnError)
+	fset.SetOutput(c.stderr)
+	asJSON := fset.Bool("json", false, "print JSON")
+	pos, err := parseInterspersed(fset, args)
+	if err != nil || len(pos) != 1 {
+		return c.usageError("dossier requote DOSSIER: %v", firstErr(err, pos))
+	}
+	d, sess, code := c.signIn()
+	if d == nil {
+		return code
+	}
+	dos, err := d.Intake.Requote(sess, strings.ToUpper(strings.TrimSpace(pos[0])))
+	if err != nil {
+		return c.closeDesk(d, c.refusal(err, *asJSON))
+	}
+	if *asJSON {
+		return c.closeDesk(d, c.writeJSON(dos))
+	}
+	fmt.Fprintln(c.stdout, c.t("ui.dossier.requoted", "payable", dos.Quote.Payable.String()))
 	return c.closeDesk(d, code)
 }
 

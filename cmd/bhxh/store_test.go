@@ -82,7 +82,7 @@ func registration(name, pid, gender, birth string) string {
 		"personal_id": pid, "phone": "0912345678",
 		"birth_registration": map[string]string{"province": "01", "commune": "00004"},
 		"address":            map[string]string{"province": "01", "commune": "00004", "detail": "Số 5 ngõ 12 phố Đội Cấn"},
-		"income":             1500000, "method": "monthly", "start_month": "2026-01", "support_group": "poor",
+		"income":             1500000, "method": "monthly", "start_month": "2026-01", "support_group": "other",
 	})
 	return string(b)
 }
@@ -133,7 +133,7 @@ func TestRegisterQueueAndWorkflowThroughTheCommandLine(t *testing.T) {
 	assert.Equal(t, true, m["created"])
 	assert.Equal(t, "01001-260105-K70001", m["dossier_code"])
 	assert.Equal(t, "2026-01-10", m["due"], "Mon 05/01 + 5 working days; Saturday 10/01 is a make-up day")
-	assert.EqualValues(t, 165000, m["payable"], "poor household from 2025-07: 330,000 − 165,000")
+	assert.EqualValues(t, 264000, m["payable"], "everyone else from 2025-07: 330,000 − 66,000 (Hà Nội adds nothing for them)")
 	assert.Empty(t, m["possible_duplicates"])
 
 	// The same personal ID again: refused, naming the pending dossier.
@@ -238,7 +238,9 @@ func TestRegisterQueueAndWorkflowThroughTheCommandLine(t *testing.T) {
 func TestReceiptIsAPDFWithTheVietnameseText(t *testing.T) {
 	o := newOffice(t)
 	o.staff("motcua")
-	code, _, errOut := o.run(anh, "register")
+	poor := strings.Replace(anh, `"support_group":"other"`, `"support_group":"poor"`, 1)
+	require.NotEqual(t, anh, poor)
+	code, _, errOut := o.run(poor, "register")
 	require.Equal(t, 0, code, errOut)
 	path := filepath.Join(t.TempDir(), "giay hen.pdf")
 	code, _, errOut = o.run("", "receipt", "01001-260105-K70001", "--out", path)
@@ -248,7 +250,8 @@ func TestReceiptIsAPDFWithTheVietnameseText(t *testing.T) {
 	assert.True(t, bytes.HasPrefix(b, []byte("%PDF")))
 	text := pdfText(t, path)
 	for _, want := range []string{"GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ", "Nguyễn Thị Hồng Ánh", "01001-260105-K70001",
-		"10/01/2026", "Giấy chứng nhận hộ nghèo", "Số 5 ngõ 12 phố Đội Cấn"} {
+		"10/01/2026", "Giấy chứng nhận hộ nghèo", "Số 5 ngõ 12 phố Đội Cấn",
+		"Số tiền phải nộp: 0 ₫"} { // Hà Nội's 50% on top of the state's 50% (Resolution 19/2025)
 		assert.Contains(t, text, want)
 	}
 	code, _, _ = o.run("", "receipt", "01001-260105-K79999", "--out", path+".2")

@@ -416,7 +416,7 @@ func TestVerifyADesksPrintoutWithItsData(t *testing.T) {
 	code, _, errOut := o.run(anh, "register", "--json")
 	require.Equal(t, 0, code, errOut)
 	voucher := `{"receipt_no": "BL-2026-000001", "personal_id": "001190012345", "full_name": "Nguyễn Thị Hồng Ánh",
-	  "amount": 165000, "paid_on": "2026-01-05", "from_month": "2026-01", "months": 1, "collector": "Đại lý thu phường Ba Đình"}`
+	  "amount": 264000, "paid_on": "2026-01-05", "from_month": "2026-01", "months": 1, "collector": "Đại lý thu phường Ba Đình"}`
 	code, out, errOut := o.run(voucher, "voucher", "add", "--json")
 	require.Equal(t, 0, code, out+errOut)
 	code, _, errOut = o.run("", "cover", "issue", "001190012345")

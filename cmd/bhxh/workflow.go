@@ -85,7 +85,7 @@ func (c *cli) workflow(args []string) int {
 	if err != nil {
 		return c.closeDesk(d, c.refusal(err, *asJSON))
 	}
-	base := d.Intake.Workflows.For(sess.Office.Province)
+	base := d.Intake.Ref.Get().Workflows.For(sess.Office.Province)
 	setAside := wf.SetAside != nil
 	if *asJSON {
 		id := wf.Province

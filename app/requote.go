@@ -1,0 +1,199 @@
+package app
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+)
+
+// ActRequote records a new quote given to the citizen after the rules changed (báo lại số tiền
+// phải nộp): the event carries the quote.
+const ActRequote Action = "requote"
+
+// QuoteChange is a dossier waiting for its first payment whose quote under the rules in force
+// differs from the one the citizen was given (số tiền phải nộp đã thay đổi): a new poverty line,
+// reference level or support from the month it starts. Now is the new quote, or Problem says
+// why there is none (the chosen income is now below the floor: the citizen must choose again).
+type QuoteChange struct {
+	Dossier Summary `json:"dossier"`
+	Was     Quote   `json:"was"`
+	Now     *Quote  `json:"now,omitempty"`
+	Problem *Error  `json:"problem,omitempty"`
+}
+
+// settingQuoteCheck keeps the last check of open dossiers against the rules: the rules'
+// fingerprint and the dossiers found changed (a local setting, not synced).
+const settingQuoteCheck = "intake/quote_check"
+
+type quoteCheck struct {
+	Rules string   `json:"rules"`
+	Codes []string `json:"codes"`
+}
+
+// Fingerprint identifies the content of the rule tables: equal fingerprints quote alike.
+func (r *Rules) Fingerprint() string {
+	b, err := json.Marshal(r)
+	if err != nil {
+		panic(fmt.Sprintf("rules fingerprint: %v", err)) // plain data: cannot fail
+	}
+	h := sha256.Sum256(b)
+	return hex.EncodeToString(h[:16])
+}
+
+// QuoteNow is a dossier's quote under the rules in force: for the month it starts, paid today.
+func (s *Intake) QuoteNow(d Dossier) (Quote, error) {
+	reg, err := s.Ref.Validator().Validate(d.Form)
+	if err != nil {
+		return Quote{}, err
+	}
+	return s.Ref.Get().Rules.Quote(QuoteRequest{Income: reg.Income, Method: reg.Method, Groups: reg.SupportGroups(), LocalGroups: reg.LocalGroups,
+		Month: reg.StartMonth, Province: reg.Address.Province, Paid: s.Today()})
+}
+
+// quoteChange compares a dossier's quote with the rules in force; ok is false when nothing the
+// citizen pays changed, or the dossier no longer waits for its first payment.
+func (s *Intake) quoteChange(d Dossier) (QuoteChange, bool) {
+	if d.State.Closed() || d.Has(ActPayment) || d.Purged != nil {
+		return QuoteChange{}, false
+	}
+	c := QuoteChange{Dossier: d.Summary(), Was: d.Quote}
+	q, err := s.QuoteNow(d)
+	if err != nil {
+		e := problemOf(err)
+		c.Problem = &e
+		return c, true
+	}
+	if q.Payable == d.Quote.Payable && q.Gross == d.Quote.Gross && q.StateSupport == d.Quote.StateSupport && q.LocalSupport == d.Quote.LocalSupport {
+		return QuoteChange{}, false
+	}
+	c.Now = &q
+	return c, true
+}
+
+// problemOf turns a quote or validation error into one coded problem.
+func problemOf(err error) Error {
+	var ve *ValidationError
+	if errors.As(err, &ve) && len(ve.Problems) > 0 {
+		p := ve.Problems[0]
+		return Error{Kind: Invalid, Code: p.Code, Field: p.Field, Args: p.Args}
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		return Error{Kind: e.Kind, Code: e.Code, Field: e.Field, Args: e.Args}
+	}
+	return Error{Kind: Internal, Code: "internal"}
+}
+
+// QuoteChanges lists the dossiers waiting for their first payment whose quote changed under
+// the rules in force, for the officer to tell the citizen (and print the new quote). The open
+// dossiers are checked once per version of the rules (the first call after the rules changed
+// reads them all); later calls check only the dossiers found then.
+func (s *Intake) QuoteChanges(sess *Session) ([]QuoteChange, error) {
+	if err := sess.Require(PermView); err != nil {
+		return nil, err
+	}
+	fp := s.Ref.Get().Rules.Fingerprint()
+	var check quoteCheck
+	if err := s.Store.View(func(tx Tx) error {
+		b, ok, err := tx.Setting(settingQuoteCheck)
+		if err != nil || !ok {
+			return err
+		}
+		return json.Unmarshal(b, &check)
+	}); err != nil {
+		return nil, err
+	}
+	var out []QuoteChange
+	codes := check.Codes
+	if check.Rules != fp {
+		codes = nil
+		if err := s.Store.View(func(tx Tx) error {
+			for _, st := range []State{StateOpen, StateReturned} {
+				cs, err := tx.DossiersInState(st)
+				if err != nil {
+					return err
+				}
+				codes = append(codes, cs...)
+			}
+			return nil
+		}); err != nil {
+			return nil, err
+		}
+	}
+	var still []string
+	for _, code := range codes {
+		var d Dossier
+		var ok bool
+		if err := s.Store.View(func(tx Tx) error {
+			var err error
+			d, ok, err = tx.Dossier(code)
+			return err
+		}); err != nil {
+			return nil, err
+		}
+		if !ok {
+			continue
+		}
+		if c, changed := s.quoteChange(d); changed {
+			out = append(out, c)
+			still = append(still, code)
+		}
+	}
+	b, err := json.Marshal(quoteCheck{Rules: fp, Codes: still})
+	if err != nil {
+		return nil, err
+	}
+	if check.Rules != fp || len(still) != len(check.Codes) {
+		if err := s.Store.Update(func(tx Tx) error { return tx.PutSetting(settingQuoteCheck, b) }); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// QuoteChanged reports whether one dossier's quote changed under the rules in force (the
+// dossier page shows it).
+func (s *Intake) QuoteChanged(d Dossier) (QuoteChange, bool) { return s.quoteChange(d) }
+
+// Requote gives the citizen the quote under the rules in force: the dossier's quote is
+// replaced, and the timeline records the new one (with the old payable as its reason), in the
+// outbox and the audit log. A dossier whose income is now refused by the rules is an Invalid
+// error naming the income: the officer returns it for the citizen to choose again.
+func (s *Intake) Requote(sess *Session, code string) (Dossier, error) {
+	var d Dossier
+	if err := sess.Require(PermProcess); err != nil {
+		return d, err
+	}
+	now := s.now()
+	err := s.Store.Update(func(tx Tx) error {
+		cur, ok, err := tx.Dossier(code)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return &Error{Kind: NotFound, Code: "dossier_not_found", Field: "dossier", Args: map[string]string{"code": code}}
+		}
+		c, changed := s.quoteChange(cur)
+		if !changed {
+			return &Error{Kind: Conflict, Code: "quote_unchanged", Field: "dossier", Args: map[string]string{"code": code}}
+		}
+		if c.Problem != nil {
+			return c.Problem
+		}
+		prev := cur
+		d = cur
+		d.Timeline = append([]Event(nil), cur.Timeline...)
+		d.Quote = *c.Now
+		d.Handler = sess.User.Name
+		ev := Event{At: stamp(now), User: sess.User.Name, Action: ActRequote, FromStep: cur.Step, ToStep: cur.Step,
+			Reason: cur.Quote.Payable.String() + " → " + c.Now.Payable.String(), Quote: c.Now}
+		if err := saveEvent(tx, &d, &prev, ev, now); err != nil {
+			return err
+		}
+		return tx.Audit(AuditEntry{User: sess.User.Name, Action: "dossier." + string(ActRequote), Entity: d.Code,
+			Detail: "payable=" + c.Now.Payable.String(), PersonalID: d.Form.PersonalID})
+	})
+	return d, err
+}
