@@ -476,6 +476,15 @@ func (s *AdminScreen) rules() fyne.CanvasObject {
 	if e, ok := rules.ReferenceLevel.At(m); ok {
 		box.Add(s.ruleLine(t("table.reference_level"), e.Value.String(), e.From, e.Source, e.Status))
 	}
+	// The amounts that change in the coming year, confirmed or not, so nobody is surprised.
+	for _, tl := range []*app.Timeline[app.Money]{&rules.PovertyLine, &rules.ReferenceLevel} {
+		for _, e := range tl.Entries {
+			if e.From > m && e.From <= m.Add(12) {
+				box.Add(s.ruleLine(t("ui.admin.rule_coming", "table", t("table."+tl.Name), "from", e.From.VNString()), e.Value.String(),
+					e.From, e.Source, e.Status))
+			}
+		}
+	}
 	if e, ok := rules.Contribution.At(m); ok {
 		c := e.Value
 		box.Add(s.ruleLine(t("table.contribution"), t("ui.admin.contribution", "rate", c.Rate.Percent(), "step", c.IncomeStep.String(),

@@ -2,6 +2,7 @@ package ui_test
 
 import (
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"fyne.io/fyne/v2/test"
@@ -10,6 +11,7 @@ import (
 
 	"bhxhdesk/app"
 	"bhxhdesk/app/calendar"
+	"bhxhdesk/assets"
 	"bhxhdesk/ui"
 )
 
@@ -127,4 +129,65 @@ func TestDashboardCountsAndOpensItsLists(t *testing.T) {
 	_, hasExceptions := d.Home().Stats().Counts[ui.TileExceptions]
 	assert.False(t, hasExceptions)
 	assert.Nil(t, d.Home().Tiles[ui.TileExceptions])
+}
+
+// TestTheDashboardWarnsAdministratorsOfStaleRulesAndShowsChangedAmounts: on 06/12/2026 the
+// 2027 calendar is only projected and 2026's fund rate is missing; a dossier quoted under the
+// stale data waits on the dashboard and in its queue, and the officer gives the new amount.
+func TestTheDashboardWarnsAdministratorsOfStaleRulesAndShowsChangedAmounts(t *testing.T) {
+	o, c := newOffice(t)
+	setUp(t, o)
+	c.set(time.Date(2026, 12, 7, 9, 0, 0, 0, calendar.VN))
+	intake, help, err := o.Open("motcua", password)
+	require.NoError(t, err)
+	help.Idle = -1
+	// A dossier quoted while the desk still had the old 2027 data (the 2,200,000 line proposed).
+	current := o.Ref().Get()
+	stale := *current
+	staleRules, err := app.LoadRules(assets.FS, "rules", fstest.MapFS{"rules/poverty_line.json": {Data: []byte(`{"table":"poverty_line","entries":[
+		{"from":"2016-01","value":700000,"source":"QĐ 59/2015","status":"confirmed","to":"2021-12"},
+		{"from":"2022-01","value":1500000,"source":"NĐ 07/2021","status":"confirmed"},
+		{"from":"2027-01","value":2200000,"source":"NĐ 351/2025","status":"proposed"}]}`)}})
+	require.NoError(t, err)
+	stale.Rules = staleRules
+	o.Ref().Set(&stale)
+	f := fakeForm(t, 7)
+	f.Income, f.StartMonth, f.SupportGroup, f.LocalGroups = "2200000", "2027-01", "other", nil
+	res, err := intake.Register(help, app.RegisterRequest{Form: f, NotDuplicate: true})
+	require.NoError(t, err)
+	o.Ref().Set(current)
+
+	d := openRecordsDesk(t, o, c)
+	d.signIn(t, "admin")
+	h := d.Home()
+	assert.True(t, h.Outlook.Visible())
+	assert.Contains(t, h.Outlook.Text, "Cảnh báo dữ liệu quy định")
+	assert.Contains(t, h.Outlook.Text, "Lịch ngày làm việc năm 2027 mới là dự kiến")
+	assert.Contains(t, h.Outlook.Text, "Chưa có lãi suất đầu tư quỹ năm 2026")
+	d.signOut(t)
+
+	d.signIn(t, "canbo")
+	h = d.Home()
+	assert.False(t, h.Outlook.Visible(), "officers see the amounts, administrators the data")
+	require.Equal(t, 1, h.Stats().Counts[ui.TileQuoteChanged])
+	test.Tap(h.Tiles[ui.TileQuoteChanged])
+	d.Wait()
+	require.Equal(t, ui.PageQueue, d.Page())
+	rows := d.Queue().State().Rows
+	require.Len(t, rows, 1)
+	assert.Equal(t, res.Dossier.Code, rows[0].Code)
+
+	d.Queue().Rows.List.Select(0)
+	d.Wait()
+	require.Equal(t, ui.PageDossier, d.Page())
+	ds := d.Dossier()
+	require.NotNil(t, ds.Requote)
+	assert.Contains(t, ds.QuoteChanged.Text, "418.000 ₫")
+	assert.Contains(t, ds.QuoteChanged.Text, "387.200 ₫")
+	test.Tap(ds.Requote)
+	d.Wait()
+	ds = d.Dossier()
+	assert.Equal(t, app.Money(387_200), ds.Shown().Quote.Payable)
+	assert.Nil(t, ds.Requote, "nothing left to change")
+	assert.Contains(t, ds.Status.Text, "387.200 ₫")
 }
