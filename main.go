@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"os"
 	"path/filepath"
 
@@ -54,15 +55,25 @@ func main() {
 	if *rulesFlag != "" {
 		rulesDirs = append(rulesDirs, os.DirFS(*rulesFlag))
 	}
+	// Built for Windows without a console, what the desk prints goes nowhere: everything it
+	// reports also goes to its log (masked, rotated) in the data folder.
+	logger, _, err := wire.OpenLog(dir) // its closer does nothing: each line closes the file
+	if err != nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	report := func(msg string, err error) {
+		fmt.Fprintf(os.Stderr, "bhxh-desk: %s: %v\n", msg, err)
+		logger.Error(msg, "err", err)
+	}
 	// The same start as the command line's: the embedded data, the files the centre sent to
 	// this desk, then the administrator's folder.
 	ref, err := wire.LoadReference(dir, rulesDirs...)
 	if err != nil {
-		fmt.Fprintf(os.Stderr, "bhxh-desk: dữ liệu quy định lỗi / rule data is inconsistent: %v\n", err)
+		report("dữ liệu quy định lỗi / rule data is inconsistent", err)
 		os.Exit(2)
 	}
 	office := wire.NewOffice(storage.Config{Dir: dir}, ref)
-	office.RulesDirs = rulesDirs
+	office.RulesDirs, office.Log = rulesDirs, logger
 
 	a := fyneapp.NewWithID("vn.bhxh.desk")
 	lang := app.Lang(a.Preferences().StringWithFallback(prefLang, string(app.VI)))
@@ -76,7 +87,7 @@ func main() {
 	// is removed at exit (the desk removes its files at each sign-out too).
 	tmp, err := os.MkdirTemp("", "bhxh-desk-")
 	if err != nil {
-		fmt.Fprintf(os.Stderr, "bhxh-desk: không tạo được thư mục tạm / no temporary folder: %v\n", err)
+		report("không tạo được thư mục tạm / no temporary folder", err)
 		os.Exit(2)
 	}
 	ctx, stop := context.WithCancel(context.Background())
@@ -85,6 +96,8 @@ func main() {
 		Ref: office.Ref(), Places: ref.Places, Catalog: ref.Catalog, Lang: lang,
 		OnLanguage: func(l app.Lang) { a.Preferences().SetString(prefLang, string(l)) },
 		Office:     office, SaveDir: documents(), TempDir: tmp,
+		LogPath:    wire.LogPath(dir),
+		OnInternal: func(err error) { logger.Error("unexpected error", "err", err) },
 		// Light unless the office chose dark: the system's choice under an X server without a
 		// desktop is dark, which offices did not want.
 		Appearance: ui.Appearance{Dark: a.Preferences().Bool(prefDark), Large: a.Preferences().Bool(prefLarge)},
@@ -99,7 +112,7 @@ func main() {
 		// and Office.Close stops the engine first.
 		OnSignedIn: func() {
 			if err := office.StartSync(ctx); err != nil {
-				fmt.Fprintf(os.Stderr, "bhxh-desk: không chạy được đồng bộ / sync not started: %v\n", err)
+				report("không chạy được đồng bộ / sync not started", err)
 			}
 		},
 		// The automatic backup runs while the store is open; Office.Close (sign-out, exit)
@@ -107,7 +120,7 @@ func main() {
 		OnBackups: func() {
 			office.RunBackups(ctx, func(path string, err error) {
 				if err != nil {
-					fmt.Fprintf(os.Stderr, "bhxh-desk: sao lưu lỗi / backup failed: %v\n", err)
+					report("sao lưu lỗi / backup failed", err)
 				}
 			})
 		},
@@ -127,11 +140,11 @@ func main() {
 	desk.Wait() // a registration being saved finishes before the store closes
 	code := 0
 	if err := office.Close(); err != nil { // stops the sync engine, then closes the store
-		fmt.Fprintf(os.Stderr, "bhxh-desk: đóng kho dữ liệu lỗi / closing the store failed: %v\n", err)
+		report("đóng kho dữ liệu lỗi / closing the store failed", err)
 		code = 1
 	}
 	if err := os.RemoveAll(tmp); err != nil {
-		fmt.Fprintf(os.Stderr, "bhxh-desk: không xóa được thư mục tạm / temporary folder left: %v\n", err)
+		report("không xóa được thư mục tạm / temporary folder left", err)
 	}
 	os.Exit(code)
 }

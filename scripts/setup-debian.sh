@@ -1,18 +1,23 @@
 #!/usr/bin/env bash
 # Installs, only when absent, the Debian packages the desk program needs to build and test:
-# the C headers Fyne v2.8 compiles against (GLFW 3.4 builds both X11 and Wayland backends) and
-# the tools the tests use to look at the program (Xvfb, xdotool, ImageMagick, poppler-utils).
-# Non-interactive; safe to run again. Usage: scripts/setup-debian.sh [build|test|all]
+# the C headers Fyne v2.8 compiles against (GLFW 3.4 builds both X11 and Wayland backends), the
+# tools the tests use to look at the program (Xvfb, xdotool, ImageMagick, poppler-utils), and
+# what the Windows build needs here (MinGW-w64 for the desk's cgo, Wine 8 to run the Windows
+# builds, NSIS for the installer).
+# Non-interactive; safe to run again. Usage: scripts/setup-debian.sh [build|test|windows|all]
 set -euo pipefail
 
 build_pkgs=(gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev
   libxi-dev libxxf86vm-dev libwayland-dev libxkbcommon-dev)
-test_pkgs=(xvfb xauth xdotool imagemagick poppler-utils)
+test_pkgs=(xvfb xauth xdotool imagemagick poppler-utils curl)
+windows_pkgs=(gcc-mingw-w64-x86-64 wine wine64 nsis)
 
 case "${1:-all}" in
   build) want=("${build_pkgs[@]}") ;;
-  test | all) want=("${build_pkgs[@]}" "${test_pkgs[@]}") ;;
-  *) echo "usage: $0 [build|test|all]" >&2; exit 2 ;;
+  test) want=("${build_pkgs[@]}" "${test_pkgs[@]}") ;;
+  windows) want=("${build_pkgs[@]}" "${test_pkgs[@]}" "${windows_pkgs[@]}") ;;
+  all) want=("${build_pkgs[@]}" "${test_pkgs[@]}" "${windows_pkgs[@]}") ;;
+  *) echo "usage: $0 [build|test|windows|all]" >&2; exit 2 ;;
 esac
 
 missing=()

@@ -14,6 +14,7 @@ import (
 	"bhxhdesk/app/calendar"
 	"bhxhdesk/assets"
 	"bhxhdesk/internal/fake"
+	"bhxhdesk/internal/testtmp"
 )
 
 // bulkDossiers are n realistic dossiers of one day in every state, some with an old code.
@@ -67,7 +68,7 @@ func dump(t *testing.T, db *DB) map[string][]byte {
 
 func newBulkDB(t *testing.T) *DB {
 	t.Helper()
-	db, _, err := Create(Config{Dir: t.TempDir(), KDF: KDF{Time: 1, Memory: 8 * 1024, Threads: 1}, CacheMB: 16}, "admin", "mật-khẩu-đủ-dài")
+	db, _, err := Create(Config{Dir: testtmp.Dir(t), KDF: KDF{Time: 1, Memory: 8 * 1024, Threads: 1}, CacheMB: 16}, "admin", "mật-khẩu-đủ-dài")
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = db.Close() })
 	return db

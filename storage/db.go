@@ -6,6 +6,7 @@ package storage
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -133,9 +134,15 @@ func openBadger(cfg Config, kr *Keyring, key []byte) (*DB, error) {
 		// an index missing from it is decrypted again at each read of its table.
 		WithBlockCacheSize(cache * 5 / 8).
 		WithIndexCacheSize(cache * 3 / 8).
-		WithMemTableSize(16 << 20).
+		// Badger pre-sizes a memtable's write-ahead log at twice the memtable and a value log
+		// at twice its file size, and NTFS does not make them sparse: an open store holds
+		// that much disk whatever it contains. 12 MiB memtables (24 MiB logs) and 4 MiB value
+		// logs (every value this store writes is far below the threshold, so they stay empty) keep a new office's store under 40 MiB on disk
+		// (TestAnOpenStoreHoldsLittleDisk); a transaction may still write 1.8 MiB and a value
+		// be 4 MiB.
+		WithMemTableSize(memTableSize).
 		WithNumMemtables(2).
-		WithValueLogFileSize(64 << 20). // not 2 GiB pre-sized files on an office PC
+		WithValueLogFileSize(4 << 20).
 		WithBaseTableSize(4 << 20).
 		// 16 KiB blocks: a table's index (one entry per block, read and decrypted for every
 		// table at open) is a quarter of what 4 KiB blocks give — 16 MB instead of 65 MB for a
@@ -157,6 +164,9 @@ func openBadger(cfg Config, kr *Keyring, key []byte) (*DB, error) {
 	return &DB{cfg: cfg, Keyring: kr, bdb: bdb, key: key, refKey: deriveKey(key, "bhxh audit person ref v1"), disk: diskGuard{dir: cfg.Dir, min: cfg.MinFreeMB << 20, free: cfg.FreeBytes},
 		wal: newWALSync(dir)}, nil
 }
+
+// memTableSize is the size of a memtable (see openBadger).
+const memTableSize = 12 << 20
 
 // valueThreshold is Badger's largest: smaller values live in the LSM tree, only bigger ones in
 // the value log (see Tx.vlog).
@@ -229,20 +239,69 @@ func damaged(err error) bool {
 // the office's data downloaded again from the centre) instead of trying again and again.
 // openBadgerDB opens a Badger database. Badger issue #2207: a process killed while Badger
 // creates a write-ahead (.mem) or value-log (.vlog) file leaves it empty, and every later Open
-// fails with z.NewFile although nothing written is lost. The failed attempt gives the empty
-// file its header, so opening again succeeds; each attempt mends one such file. Badger
-// flattens the error to text, so only its message identifies it.
+// fails with z.NewFile although nothing written is lost. An empty log file holds nothing, so it
+// is removed before opening. Should a log file still stop the open that way, the failed attempt
+// has given it its header, so opening again succeeds; Badger flattens the error to text, so
+// only its message identifies it. The failed attempt leaves its view of the file mapped (Badger
+// does not unmap a memtable it gave up on): Linux lets the next attempt truncate a mapped
+// file, Windows does not ("… a file with a user-mapped section open"), so those views are
+// unmapped before trying again.
 func openBadgerDB(opts badger.Options) (*badger.DB, error) {
+	if err := removeEmptyLogs(opts.Dir); err != nil {
+		return nil, err
+	}
 	bdb, err := badger.Open(opts)
-	for retry := 0; retry < 4 && err != nil && strings.Contains(err.Error(), z.NewFile.Error()); retry++ {
+	for retry := 0; retry < 4 && err != nil && retryOpen(err); retry++ {
+		releaseLogViews(opts.Dir)
 		bdb, err = badger.Open(opts)
 	}
 	return bdb, err
 }
 
+// removeEmptyLogs removes the empty write-ahead and value-log files of a Badger folder (see
+// openBadgerDB).
+func removeEmptyLogs(dir string) error {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	removed := false
+	for _, e := range entries {
+		if ext := filepath.Ext(e.Name()); e.Type().IsRegular() && (ext == ".mem" || ext == ".vlog") {
+			if info, err := e.Info(); err == nil && info.Size() == 0 {
+				if err := os.Remove(filepath.Join(dir, e.Name())); err != nil && !errors.Is(err, fs.ErrNotExist) {
+					return err
+				}
+				removed = true
+			}
+		}
+	}
+	if removed {
+		return syncDir(dir)
+	}
+	return nil
+}
+
+// retryOpen reports whether a failed open is the empty-file case of openBadgerDB.
+func retryOpen(err error) bool {
+	msg := err.Error()
+	return strings.Contains(msg, z.NewFile.Error()) || strings.Contains(msg, "user-mapped section")
+}
+
+// inUse reports whether Badger could not lock the folder because another program holds it:
+// Badger words it "Cannot acquire directory lock" on Unix and "Cannot create lock file …
+// Another process is using this Badger database" on Windows.
+func inUse(err error) bool {
+	msg := err.Error()
+	return strings.Contains(msg, "Cannot acquire directory lock") || strings.Contains(msg, "Another process is using this Badger database")
+}
+
 func openError(err error) error {
 	switch {
-	case strings.Contains(err.Error(), "Cannot acquire directory lock"):
+	case inUse(err):
 		return &app.Error{Kind: app.Unavailable, Code: "store_in_use", Err: fmt.Errorf("open store: %w", err)}
 	}
 	// A key mismatch lands here too: the keyring already opened with this key, so Badger's key

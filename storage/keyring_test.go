@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"bhxhdesk/app"
+	"bhxhdesk/internal/testtmp"
 	"bhxhdesk/storage"
 )
 
@@ -25,7 +26,7 @@ func (c *clock) now() time.Time { return c.t }
 func newConfig(t *testing.T) (storage.Config, *clock) {
 	t.Helper()
 	c := &clock{t: time.Date(2026, 1, 5, 8, 0, 0, 0, time.UTC)}
-	return storage.Config{Dir: t.TempDir(), KDF: cheapKDF, Now: c.now, CacheMB: 16}, c
+	return storage.Config{Dir: testtmp.Dir(t), KDF: cheapKDF, Now: c.now, CacheMB: 16}, c
 }
 
 func TestCreateReopenAndWrongPassword(t *testing.T) {

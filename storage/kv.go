@@ -79,7 +79,7 @@ func loadOrMakeKey(path string) ([]byte, error) {
 		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 			return nil, err
 		}
-		if err := writeFileAtomic(path, []byte(hex.EncodeToString(key)+"\n")); err != nil {
+		if err := WriteFileAtomic(path, []byte(hex.EncodeToString(key)+"\n")); err != nil {
 			return nil, err
 		}
 		return key, nil
@@ -157,10 +157,6 @@ func (t *KVTx) Scan(prefix, seek []byte, limit int, fn func(k, v []byte) error) 
 
 // ErrStopScan ends a Scan early.
 var ErrStopScan = errStop
-
-// WriteFileAtomic writes a file through a synced temporary file and a rename, so readers see
-// the old content or the new, never half.
-func WriteFileAtomic(path string, data []byte) error { return writeFileAtomic(path, data) }
 
 // deriveKey derives a 32-byte key for one purpose from the data key (HKDF-SHA256).
 func deriveKey(key []byte, purpose string) []byte {

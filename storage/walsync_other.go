@@ -1,9 +1,9 @@
-//go:build !linux
+//go:build !linux && !windows
 
 package storage
 
-// walSyncSupported: elsewhere Badger syncs every commit itself (SyncWrites), as file deletion
-// and flushing differ (an open file cannot be deleted on Windows).
+// walSyncSupported: elsewhere (macOS, the BSDs) Badger syncs every commit itself (SyncWrites);
+// Linux and Windows have their own walSync.
 const walSyncSupported = false
 
 // walSync is not used on this system (see walsync_linux.go).
@@ -14,3 +14,6 @@ func newWALSync(string) *walSync { return nil }
 func (*walSync) sync(bool) (bool, error) { return false, nil }
 
 func (*walSync) close() error { return nil }
+
+// releaseLogViews does nothing here (see openBadgerDB).
+func releaseLogViews(string) {}

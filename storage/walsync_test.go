@@ -1,4 +1,4 @@
-//go:build linux
+//go:build linux || windows
 
 package storage
 
@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"bhxhdesk/app"
+	"bhxhdesk/internal/testtmp"
 )
 
 // memFiles lists the write-ahead log files Badger has in the store's folder, by name.
@@ -34,20 +35,20 @@ func memFiles(t *testing.T, db *DB) []string {
 func syncedFiles(db *DB) []string {
 	var out []string
 	for _, wf := range db.wal.files {
-		out = append(out, filepath.Base(wf.f.Name()))
+		out = append(out, filepath.Base(wf.name()))
 	}
 	return out
 }
 
 func TestCommitsSyncTheWriteAheadLogThroughMemtableChanges(t *testing.T) {
-	dir := t.TempDir()
+	dir := testtmp.Dir(t)
 	cfg := Config{Dir: dir, KDF: KDF{Time: 1, Memory: 8 * 1024, Threads: 1}, CacheMB: 16}
 	db, _, err := Create(cfg, "admin", "mật-khẩu-đủ-dài")
 	require.NoError(t, err)
-	require.NotNil(t, db.wal, "on Linux the store syncs the write-ahead log itself")
+	require.NotNil(t, db.wal, "on Linux and Windows the store syncs the write-ahead log itself")
 	assert.False(t, db.bdb.Opts().SyncWrites)
 
-	// 60 commits of 600 KB fill the 16 MB memtable twice over.
+	// 60 commits of 600 KB fill the 12 MB memtable twice over.
 	value := bytes.Repeat([]byte("dữ liệu "), 600_000/len("dữ liệu "))
 	seen := map[string]bool{}
 	for i := 0; i < 60; i++ {
@@ -83,7 +84,7 @@ func TestCommitsSyncTheWriteAheadLogThroughMemtableChanges(t *testing.T) {
 }
 
 func TestWALSyncReportsWhenItFindsNoLog(t *testing.T) {
-	w := newWALSync(t.TempDir())
+	w := newWALSync(testtmp.Dir(t))
 	ok, err := w.sync(false)
 	require.NoError(t, err)
 	assert.False(t, ok, "no write-ahead log: the store falls back to Badger's Sync")

@@ -69,10 +69,30 @@ type Config struct {
 	// OnBackups is called after an officer signs in, to start the automatic backup of the
 	// open store (main calls wire.Office.RunBackups; Office.Close makes the last backup).
 	OnBackups func()
+	// LogPath is the desk's log file, named in the message of an unexpected error; OnInternal
+	// receives such an error's detail for the log. Both may be empty.
+	LogPath    string
+	OnInternal func(error)
 	// Do runs a function on the UI thread: fyne.Do when nil. Fyne's test driver runs fyne.Do
 	// on the calling goroutine, so tests queue the calls and run them on the test's goroutine,
 	// as a UI thread would.
 	Do func(func())
+}
+
+// message is an error in words, in the current language. An unexpected error's detail goes to
+// the log, and the message says where the log is.
+func (c *Config) message(err error) string {
+	text := c.Catalog.Message(c.Lang, err)
+	if app.KindOf(err) != app.Internal {
+		return text
+	}
+	if c.OnInternal != nil {
+		c.OnInternal(err)
+	}
+	if c.LogPath != "" {
+		text += " " + c.Catalog.T(c.Lang, "err.internal_log", "path", c.LogPath)
+	}
+	return text
 }
 
 // rules are the rule tables in force.
@@ -1068,7 +1088,7 @@ func (d *Desk) signOut() {
 	d.run(func() { err = d.cfg.Office.Close() }, func() {
 		login.SignIn.Enable()
 		if err != nil {
-			setText(login.Problem, d.cfg.Catalog.Message(d.cfg.Lang, err))
+			setText(login.Problem, d.cfg.message(err))
 		}
 	})
 }
@@ -1165,27 +1185,31 @@ func (d *Desk) paint() {
 	right := container.NewHBox(widget.NewLabel(d.t("app.language")), lang)
 	var body, bottom, left fyne.CanvasObject
 	d.UserLabel, d.LockNow, d.SignOut, d.nav = nil, nil, nil, map[Page]*widget.Button{}
+	// The window title says where the desk stands (the taskbar shows it): the screen before
+	// sign-in, the office and the officer after.
+	screen := ""
 	switch {
 	case d.cfg.Office == nil:
 		body = d.quote.Content()
 	case d.restore != nil:
-		body = d.restore.Content()
+		body, screen = d.restore.Content(), d.t("ui.title.restore")
 	case d.damaged != nil:
-		body = d.damaged.Content()
+		body, screen = d.damaged.Content(), d.t("ui.title.damaged")
 	case d.firstRun != nil:
-		body = d.firstRun.Content()
+		body, screen = d.firstRun.Content(), d.t("ui.title.first_run")
 	case d.recovery != nil:
-		body = d.recovery.Content()
+		body, screen = d.recovery.Content(), d.t("ui.title.recovery")
 	case d.ses == nil:
-		body = d.login.Content()
+		body, screen = d.login.Content(), d.t("ui.title.login")
 	default:
+		screen = d.ses.sess.Office.Agency + " · " + d.ses.sess.User.Name
 		u := d.ses.sess.User
 		d.UserLabel = widget.NewLabelWithStyle(d.t("ui.signed_in", "name", u.DisplayName(), "user", u.Name, "role", d.t("role."+string(u.Role))),
 			fyne.TextAlignTrailing, fyne.TextStyle{Italic: true})
 		d.LockNow = widget.NewButtonWithIcon(d.t("ui.lock_now"), theme.VisibilityOffIcon(), d.showLock)
 		d.SignOut = widget.NewButtonWithIcon(d.t("ui.sign_out"), theme.LogoutIcon(), d.signOut)
 		if d.lock != nil {
-			body = d.lock.Content()
+			body, screen = d.lock.Content(), d.t("ui.title.locked")
 			break
 		}
 		right = container.NewHBox(d.UserLabel, d.LockNow, d.SignOut, widget.NewSeparator(), lang)
@@ -1200,7 +1224,10 @@ func (d *Desk) paint() {
 	d.root.Objects = []fyne.CanvasObject{container.NewBorder(top, bottom, left, nil, body)}
 	d.root.Refresh()
 	if d.onTitle != nil {
-		d.onTitle(d.t("app.title"))
+		if screen != "" {
+			screen = " — " + screen
+		}
+		d.onTitle(d.t("app.title") + screen)
 	}
 	d.buildMenu()
 	d.focus()

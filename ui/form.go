@@ -93,7 +93,7 @@ func (fs *fields) show(cfg *Config, err error, visible func(key string) bool) in
 	case errors.As(err, &ae) && ae.Field != "":
 		add(app.FieldProblem{Field: ae.Field, Code: ae.Code, Args: ae.Args})
 	default:
-		general = append(general, cfg.Catalog.Message(cfg.Lang, err))
+		general = append(general, cfg.message(err))
 	}
 	n := len(general)
 	for key, f := range fs.byKey {

@@ -371,7 +371,7 @@ func (p *quotePanel) content() fyne.CanvasObject {
 
 func (p *quotePanel) paint(q app.Quote, err error) {
 	if err != nil {
-		p.Problem.SetText(p.cfg.Catalog.Message(p.cfg.Lang, err))
+		p.Problem.SetText(p.cfg.message(err))
 		p.Problem.Show()
 		p.Lines.Items = nil
 		p.Lines.Refresh()

@@ -38,7 +38,7 @@ func (h *host) name(prefix, code string, args ...string) string {
 }
 
 // msg is an error in words for the officer, in the current language.
-func (h *host) msg(err error) string { return h.cfg.Catalog.Message(h.cfg.Lang, err) }
+func (h *host) msg(err error) string { return h.cfg.message(err) }
 
 // modal shows a dialog over the window: a title above body, width wide. It returns the pop-up
 // to hide, nil when there is no window. (Fyne's dialog package needs a module this build does

@@ -186,7 +186,7 @@ func precheck(cfg *Config, birth string, vietnamese, compulsory, pensioner bool,
 	case strings.TrimSpace(birth) == "":
 		out = append(out, Answer{Unknown: true, Text: t("ui.walkin.age_unknown", "age", strconv.Itoa(minAge))})
 	case err != nil:
-		out = append(out, Answer{Unknown: true, Text: cfg.Catalog.Message(cfg.Lang, err)})
+		out = append(out, Answer{Unknown: true, Text: cfg.message(err)})
 	default:
 		if reach := b.ReachesAge(minAge); reach > start {
 			out = append(out, Answer{Text: t("ui.walkin.age_under", "age", strconv.Itoa(minAge), "month", reach.VNString())})

@@ -70,25 +70,15 @@ func (d *Desk) BackupFile(sess *app.Session, path string) error {
 // writeBackup writes a backup to path through a temporary file beside it, so a full disk or a
 // pulled USB drive never leaves half a backup under a backup's name, and records it.
 func (d *Desk) writeBackup(path, who string) error {
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, ".bhxh-backup-*")
+	err := storage.CreateFileAtomic(path, func(w io.Writer) error {
+		_, err := d.DB.Backup(w)
+		return err
+	})
 	if err != nil {
-		return &app.Error{Kind: app.Unavailable, Code: "backup_folder", Args: map[string]string{"dir": dir}, Err: err}
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := d.DB.Backup(tmp); err != nil {
-		_ = tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		_ = tmp.Close()
-		return &app.Error{Kind: app.Unavailable, Code: "backup_folder", Args: map[string]string{"dir": dir}, Err: err}
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return err
+		if app.KindOf(err) != app.Internal {
+			return err
+		}
+		return &app.Error{Kind: app.Unavailable, Code: "backup_folder", Args: map[string]string{"dir": filepath.Dir(path)}, Err: err}
 	}
 	return d.DB.Update(func(tx app.Tx) error {
 		return tx.Audit(app.AuditEntry{User: who, Action: "store.backup", Detail: filepath.Base(path)})

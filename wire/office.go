@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -34,6 +35,9 @@ type Office struct {
 	// RulesDirs are the administrator's rule folders the reference data was loaded with (set
 	// before the first Open): a desk reads them again when a sync brings rule files.
 	RulesDirs []fs.FS
+	// Log receives the log lines of the desks it opens (sync rounds, reloads); nil logs
+	// nothing. Set before the first Open.
+	Log *slog.Logger
 
 	mu   gosync.Mutex
 	desk *Desk // nil while closed
@@ -268,7 +272,7 @@ func (o *Office) Close() error {
 // setDesk records the open desk (nil: closed); the caller holds mu.
 func (o *Office) setDesk(d *Desk) {
 	if d != nil {
-		d.RulesDirs = o.RulesDirs
+		d.RulesDirs, d.Log = o.RulesDirs, o.Log
 	}
 	o.desk = d
 	o.smu.Lock()

@@ -110,14 +110,37 @@ func (d *Desk) Office() (app.Office, error) {
 	return o, err
 }
 
-// DefaultDataDir is where an office's store lives unless told otherwise: the user's
-// configuration folder (e.g. ~/.config/bhxh-desk, %AppData%\bhxh-desk).
+// DefaultDataDir is where an office's store lives unless told otherwise: on Windows the
+// machine's own application data (%LocalAppData%\bhxh-desk: a roaming profile must not copy
+// the store at every sign-out), elsewhere the user's configuration folder
+// (~/.config/bhxh-desk). A store left by an earlier version in the roaming folder
+// (%AppData%\bhxh-desk) is moved once (see chooseDataDir).
 func DefaultDataDir() (string, error) {
-	dir, err := os.UserConfigDir()
+	dir, legacy, err := dataDirs()
 	if err != nil {
 		return "", err
 	}
-	return filepath.Join(dir, "bhxh-desk"), nil
+	return chooseDataDir(dir, legacy), nil
+}
+
+// chooseDataDir moves a store from the legacy folder to dir when dir does not exist yet, and
+// returns the folder to use: dir, or legacy when the move failed (the store is open in another
+// program, or the folders are on different drives; the next start tries again). Nothing is
+// copied or deleted: the rename moves the whole folder at once or not at all.
+func chooseDataDir(dir, legacy string) string {
+	if legacy == "" || legacy == dir || !storage.Exists(legacy) {
+		return dir
+	}
+	if _, err := os.Stat(dir); err == nil {
+		return dir // a folder is there already: never overwritten
+	}
+	if err := os.MkdirAll(filepath.Dir(dir), 0o700); err != nil {
+		return legacy
+	}
+	if err := os.Rename(legacy, dir); err != nil {
+		return legacy
+	}
+	return dir
 }
 
 // Close closes the store.

@@ -3,6 +3,7 @@ package main
 import (
 	"flag"
 	"fmt"
+	"io"
 	"os"
 
 	"bhxhdesk/app"
@@ -190,7 +191,7 @@ func (c *cli) exportSync(args []string) int {
 	if err != nil {
 		return c.closeDesk(d, c.fail(err))
 	}
-	if err := writeFileAtomic(*out, func(f *os.File) error { _, err := f.Write(file); return err }); err != nil {
+	if err := storage.CreateFileAtomic(*out, func(f io.Writer) error { _, err := f.Write(file); return err }); err != nil {
 		return c.closeDesk(d, c.usageError("export-sync: %v", err))
 	}
 	if *asJSON {

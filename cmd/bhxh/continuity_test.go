@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"bhxhdesk/internal/testtmp"
 	"bhxhdesk/storage"
 )
 
@@ -20,7 +21,7 @@ func TestBackupThenRestoreThroughTheCommandLine(t *testing.T) {
 	code, out, errOut := o.run(anh, "register", "-", "--json")
 	require.Equal(t, 0, code, errOut)
 	dossier := decode(t, out)["dossier_code"]
-	file := filepath.Join(t.TempDir(), "sao-luu.bak")
+	file := filepath.Join(testtmp.Dir(t), "sao-luu.bak")
 
 	code, _, _ = o.run("", "backup", "--out", file)
 	assert.Equal(t, exitInvalid, code, "a help-desk officer does not take backups")
@@ -44,7 +45,7 @@ func TestBackupThenRestoreThroughTheCommandLine(t *testing.T) {
 	}
 	assert.True(t, backedUp, "the backup is in the audit log")
 
-	restored := &office{t: t, dir: filepath.Join(t.TempDir(), "may-moi"), now: o.now, env: map[string]string{}}
+	restored := &office{t: t, dir: filepath.Join(testtmp.Dir(t), "may-moi"), now: o.now, env: map[string]string{}}
 	restored.as("quantri", adminPass)
 	code, out, errOut = restored.run("", "restore", file, "--device", "K9", "--json")
 	require.Equal(t, 0, code, errOut+out)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bhxhdesk/internal/testtmp"
 	"bytes"
 	"encoding/json"
 	"os"
@@ -112,7 +113,7 @@ func TestValidate(t *testing.T) {
 	assert.Equal(t, "personal_id", e["field"])
 	assert.Equal(t, "personal_id_sex", e["code"])
 
-	dir := t.TempDir()
+	dir := testtmp.Dir(t)
 	file := filepath.Join(dir, "many.json")
 	require.NoError(t, os.WriteFile(file, []byte("\xef\xbb\xbf["+validJSON+","+bad+"]"), 0o600))
 	code, out, _ = runCLI(t, "", "validate", file, "--json")
@@ -195,7 +196,7 @@ func TestDeadline(t *testing.T) {
 }
 
 func TestCalendarOverrideFolder(t *testing.T) {
-	dir := t.TempDir()
+	dir := testtmp.Dir(t)
 	// An administrator publishes 2028 (test data).
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "2028.json"), []byte(`{"year":2028,"status":"official","source":"test",
 	 "off":[{"date":"2028-01-03","kind":"holiday","name_vi":"Nghỉ bù Tết Dương lịch","name_en":"Compensatory day"}],"workdays":[]}`), 0o600))
@@ -205,7 +206,7 @@ func TestCalendarOverrideFolder(t *testing.T) {
 }
 
 func TestRulesOverrideFolder(t *testing.T) {
-	dir := t.TempDir()
+	dir := testtmp.Dir(t)
 	// An administrator confirms a higher poverty line from 2026-01 (a test value).
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "poverty_line.json"), []byte(`{"entries":[
 	 {"from":"2016-01","value":700000,"source":"a","status":"confirmed"},

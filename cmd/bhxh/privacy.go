@@ -3,6 +3,7 @@ package main
 import (
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"sort"
 	"strings"
@@ -10,6 +11,7 @@ import (
 
 	"bhxhdesk/app"
 	"bhxhdesk/app/calendar"
+	"bhxhdesk/storage"
 )
 
 func init() {
@@ -156,7 +158,7 @@ func (c *cli) personExport(args []string) int {
 	if err != nil {
 		return c.closeDesk(d, c.fail(err))
 	}
-	if err := writeFileAtomic(*out, func(f *os.File) error { _, err := f.Write(sealed); return err }); err != nil {
+	if err := storage.CreateFileAtomic(*out, func(f io.Writer) error { _, err := f.Write(sealed); return err }); err != nil {
 		return c.closeDesk(d, c.usageError("%v", err))
 	}
 	fmt.Fprintln(c.stdout, c.t("cli.exported_person", "file", *out))

@@ -13,6 +13,7 @@ import (
 
 	"bhxhdesk/app"
 	"bhxhdesk/internal/centraltest"
+	"bhxhdesk/internal/testtmp"
 )
 
 // TestDataProtectionDuties walks the office's duties for personal data through the command
@@ -49,7 +50,7 @@ func TestDataProtectionDuties(t *testing.T) {
 
 	// The person's own data, encrypted with a password given to them separately.
 	o.env["BHXH_EXPORT_PASSWORD"] = "mật khẩu cho người dân"
-	path := filepath.Join(t.TempDir(), "du-lieu-anh.bhxh")
+	path := filepath.Join(testtmp.Dir(t), "du-lieu-anh.bhxh")
 	code, _, errOut = o.run("", "person", "export", "001190012345", "--out", path)
 	require.Equal(t, 0, code, errOut)
 	raw, err := os.ReadFile(path)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 	"text/tabwriter"
@@ -14,6 +15,7 @@ import (
 	"bhxhdesk/app"
 	"bhxhdesk/app/calendar"
 	"bhxhdesk/sheet"
+	"bhxhdesk/storage"
 )
 
 func init() {
@@ -528,7 +530,7 @@ func (c *cli) coverPrint(args []string) int {
 			return c.closeDesk(d, exitInvalid)
 		}
 	}
-	err = writeFileAtomic(*out, func(f *os.File) error { return d.WriteCovers(sess, pos, *reason, c.lang, f) })
+	err = storage.CreateFileAtomic(*out, func(f io.Writer) error { return d.WriteCovers(sess, pos, *reason, c.lang, f) })
 	if err != nil {
 		var ae *app.Error
 		if errors.As(err, &ae) {

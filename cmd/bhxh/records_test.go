@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bhxhdesk/internal/testtmp"
 	"encoding/json"
 	"os"
 	"os/exec"
@@ -111,7 +112,7 @@ func TestRegisterVoucherPeriodCoverIssuePrintEndToEnd(t *testing.T) {
 	o.staff("canbo")
 	code, _, errOut = o.run("", "cover", "issue", "070066237886", "004069123085")
 	require.Equal(t, 0, code, errOut)
-	pdfPath := filepath.Join(t.TempDir(), "bia so.pdf")
+	pdfPath := filepath.Join(testtmp.Dir(t), "bia so.pdf")
 	o.staff("motcua")
 	code, _, errOut = o.run("", "cover", "print", "--issued-today", "--out", pdfPath)
 	require.Equal(t, 0, code, errOut)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 	"text/tabwriter"
@@ -93,7 +94,24 @@ func (c *cli) signIn() (*wire.Desk, *app.Session, int) {
 // rule or a permission are 1, anything else 2.
 func (c *cli) fail(err error) int {
 	fmt.Fprintln(c.stderr, "bhxh: "+c.ref.Catalog.Message(c.lang, err))
+	c.unexpected(err)
 	return exitFor(err)
+}
+
+// unexpected says what an unexpected error was, on the error output (personal numbers masked)
+// and in the desk's log, whose path it names: "unexpected error" alone helps no one.
+func (c *cli) unexpected(err error) {
+	if app.KindOf(err) != app.Internal {
+		return
+	}
+	fmt.Fprintln(c.stderr, "  "+app.MaskDigits(err.Error()))
+	if c.storeDir == "" {
+		return
+	}
+	if logger, _, lerr := wire.OpenLog(c.storeDir); lerr == nil {
+		logger.Error("unexpected error", "err", err)
+		fmt.Fprintln(c.stderr, "  "+c.t("err.internal_log", "path", wire.LogPath(c.storeDir)))
+	}
 }
 
 // exitFor is a store command's exit status for an error: 1 for a refusal by a rule or a
@@ -193,6 +211,7 @@ func (c *cli) refusal(err error, asJSON bool) int {
 		}
 		fmt.Fprintln(c.stderr, "  - "+msg)
 	}
+	c.unexpected(err)
 	return code
 }
 
@@ -393,7 +412,7 @@ func (c *cli) receipt(args []string) int {
 	if d == nil {
 		return code
 	}
-	err = writeFileAtomic(*out, func(f *os.File) error { return d.WriteReceipt(sess, pos[0], c.lang, f) })
+	err = storage.CreateFileAtomic(*out, func(f io.Writer) error { return d.WriteReceipt(sess, pos[0], c.lang, f) })
 	if err != nil {
 		var ae *app.Error
 		if errors.As(err, &ae) {
@@ -403,38 +422,6 @@ func (c *cli) receipt(args []string) int {
 	}
 	fmt.Fprintln(c.stdout, c.t("cli.written", "file", *out))
 	return c.closeDesk(d, code)
-}
-
-// writeFileAtomic writes a file through a temporary file in the same folder, so a failed print
-// never leaves half a PDF under the requested name.
-func writeFileAtomic(path string, write func(*os.File) error) (err error) {
-	tmp, err := os.CreateTemp(dirOf(path), ".bhxh-*.tmp")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			_ = tmp.Close()
-			_ = os.Remove(tmp.Name())
-		}
-	}()
-	if err = write(tmp); err != nil {
-		return err
-	}
-	if err = tmp.Sync(); err != nil {
-		return err
-	}
-	if err = tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
-}
-
-func dirOf(path string) string {
-	if i := strings.LastIndexAny(path, `/\`); i >= 0 {
-		return path[:i+1]
-	}
-	return "."
 }
 
 // listRow is one dossier of a queue or search as the command line prints it. The personal ID

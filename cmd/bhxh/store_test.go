@@ -17,6 +17,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"bhxhdesk/app"
+	"bhxhdesk/internal/testtmp"
 	"bhxhdesk/storage"
 )
 
@@ -36,7 +37,7 @@ const adminPass = "mật khẩu quản trị"
 
 func newOffice(t *testing.T) *office {
 	t.Helper()
-	o := &office{t: t, dir: t.TempDir(), now: time.Date(2026, 1, 5, 8, 0, 0, 0, time.FixedZone("ICT", 7*3600)), env: map[string]string{}}
+	o := &office{t: t, dir: testtmp.Dir(t), now: time.Date(2026, 1, 5, 8, 0, 0, 0, time.FixedZone("ICT", 7*3600)), env: map[string]string{}}
 	o.as("quantri", adminPass)
 	code, out, errOut := o.run("", "init", "--province", "01", "--commune", "00004", "--agency", "01001", "--admin", "quantri",
 		"--name", "Bảo hiểm xã hội cơ sở Ba Đình", "--device", "K7", "--json")
@@ -90,7 +91,7 @@ func registration(name, pid, gender, birth string) string {
 var anh = registration("Nguyễn Thị Hồng Ánh", "001190012345", "female", "1990-05-17")
 
 func TestStoreCommandsNeedAStoreAndCredentials(t *testing.T) {
-	dir := t.TempDir()
+	dir := testtmp.Dir(t)
 	var out, errOut bytes.Buffer
 	code := run([]string{"--data", dir, "dossier", "list"}, env{stdin: strings.NewReader(""), stdout: &out, stderr: &errOut,
 		now: time.Now, getenv: func(string) string { return "" }, kdf: cheapKDF})
@@ -115,7 +116,7 @@ func TestStoreCommandsNeedAStoreAndCredentials(t *testing.T) {
 }
 
 func TestInitRefusesABadOfficeAndLeavesNothing(t *testing.T) {
-	o := &office{t: t, dir: t.TempDir(), now: time.Now(), env: map[string]string{}}
+	o := &office{t: t, dir: testtmp.Dir(t), now: time.Now(), env: map[string]string{}}
 	o.as("quantri", adminPass)
 	code, out, _ := o.run("", "init", "--province", "99", "--commune", "00004", "--agency", "01001", "--admin", "quantri", "--json")
 	assert.Equal(t, 1, code)
@@ -242,7 +243,7 @@ func TestReceiptIsAPDFWithTheVietnameseText(t *testing.T) {
 	require.NotEqual(t, anh, poor)
 	code, _, errOut := o.run(poor, "register")
 	require.Equal(t, 0, code, errOut)
-	path := filepath.Join(t.TempDir(), "giay hen.pdf")
+	path := filepath.Join(testtmp.Dir(t), "giay hen.pdf")
 	code, _, errOut = o.run("", "receipt", "01001-260105-K70001", "--out", path)
 	require.Equal(t, 0, code, errOut)
 	b, err := os.ReadFile(path)
@@ -262,6 +263,11 @@ func TestReceiptIsAPDFWithTheVietnameseText(t *testing.T) {
 
 func pdfText(t *testing.T, path string) string {
 	t.Helper()
+	if testtmp.UnderWine() {
+		// poppler's pdftotext is a Linux program, out of a Windows process's reach under Wine:
+		// the Wine office flow (scripts/wine-flow.sh) reads the PDFs the Windows build prints.
+		t.Skip("pdftotext is not reachable under Wine; scripts/wine-flow.sh checks the printed PDFs")
+	}
 	out, err := exec.Command("pdftotext", "-layout", path, "-").Output()
 	require.NoError(t, err, "pdftotext (poppler-utils) is installed by make test's setup")
 	return strings.Join(strings.Fields(norm.NFC.String(string(out))), " ")

@@ -18,6 +18,7 @@ import (
 	"bhxhdesk/app"
 	"bhxhdesk/assets"
 	"bhxhdesk/internal/fake"
+	"bhxhdesk/internal/testtmp"
 	"bhxhdesk/pdf"
 )
 
@@ -36,7 +37,7 @@ func seededKey(t testing.TB, seed byte) *app.SigningKey {
 // rulesTrusting writes a --rules folder whose keys/ file lists the entries.
 func rulesTrusting(t *testing.T, entries ...app.TrustedKey) string {
 	t.Helper()
-	dir := t.TempDir()
+	dir := testtmp.Dir(t)
 	require.NoError(t, os.MkdirAll(filepath.Join(dir, "keys"), 0o755))
 	b, err := json.MarshalIndent(append([]app.TrustedKey{}, entries...), "", "  ")
 	require.NoError(t, err)
@@ -307,7 +308,7 @@ func writeCoverPDF(t *testing.T, p person, text string) string {
 		BookNumber: p.book, FullName: p.name, BirthDate: p.birth, PersonalID: p.id, Issued: p.issued,
 		QR: text, Provisional: p.status == app.Provisional,
 	}}))
-	path := filepath.Join(t.TempDir(), "cover.pdf")
+	path := filepath.Join(testtmp.Dir(t), "cover.pdf")
 	require.NoError(t, os.WriteFile(path, buf.Bytes(), 0o600))
 	return path
 }
@@ -354,7 +355,7 @@ func TestVerifyNamesUnknownRevokedAndExpiredKeys(t *testing.T) {
 func TestVerifyTrustsTheDesksPublicKeysWithData(t *testing.T) {
 	k := seededKey(t, 4)
 	text := people(t, 1)[0].seal(t, k, "01001")
-	data := t.TempDir()
+	data := testtmp.Dir(t)
 	code, out, _ := runCLI(t, "", "--data", data, "verify", "--qr", text, "--json")
 	assert.Equal(t, exitInvalid, code, "no trusted_keys.json yet: the key is unknown")
 	assert.Equal(t, "seal_unknown_key", decode(t, out)["reason"])
@@ -373,7 +374,7 @@ func TestVerifyTrustsTheDesksPublicKeysWithData(t *testing.T) {
 }
 
 func TestVerifyExitCodes(t *testing.T) {
-	dir := t.TempDir()
+	dir := testtmp.Dir(t)
 	receipt := filepath.Join(dir, "receipt.pdf")
 	var buf bytes.Buffer
 	require.NoError(t, pdf.Receipt(&buf, pdf.ReceiptData{DossierCode: "HS-1", ApplicantName: "Lê Văn Tám"}))
@@ -421,7 +422,7 @@ func TestVerifyADesksPrintoutWithItsData(t *testing.T) {
 	require.Equal(t, 0, code, out+errOut)
 	code, _, errOut = o.run("", "cover", "issue", "001190012345")
 	require.Equal(t, 0, code, errOut)
-	path := filepath.Join(t.TempDir(), "bìa sổ.pdf")
+	path := filepath.Join(testtmp.Dir(t), "bìa sổ.pdf")
 	code, _, errOut = o.run("", "cover", "print", "001190012345", "--out", path)
 	require.Equal(t, 0, code, errOut)
 

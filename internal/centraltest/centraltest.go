@@ -12,6 +12,7 @@ import (
 
 	"bhxhdesk/assets"
 	"bhxhdesk/central"
+	"bhxhdesk/internal/testtmp"
 )
 
 // Options adjust a centre before it starts.
@@ -36,7 +37,7 @@ type Centre struct {
 // Start opens a centre for the test.
 func Start(t testing.TB, o Options) *Centre {
 	t.Helper()
-	store, err := central.OpenBadger(t.TempDir(), "")
+	store, err := central.OpenBadger(testtmp.Dir(t), "")
 	if err != nil {
 		t.Fatalf("central store: %v", err)
 	}

@@ -1,0 +1,17 @@
+//go:build !windows
+
+package wire
+
+import (
+	"os"
+	"path/filepath"
+)
+
+// dataDirs: the user's configuration folder (~/.config/bhxh-desk); there is no earlier place.
+func dataDirs() (dir, legacy string, err error) {
+	config, err := os.UserConfigDir()
+	if err != nil {
+		return "", "", err
+	}
+	return filepath.Join(config, "bhxh-desk"), "", nil
+}
