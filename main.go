@@ -10,7 +10,9 @@ import (
 	"io/fs"
 	"log/slog"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"runtime/debug"
 
 	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
@@ -38,6 +40,7 @@ func main() {
 	langFlag := flag.String("lang", "", "language for this session: vi or en (default: the saved choice, else vi)")
 	dataFlag := flag.String("data", "", "folder of the office's encrypted store (default: the user's config folder/bhxh-desk)")
 	rulesFlag := flag.String("rules", "", "folder of rule files that replace the embedded ones (as bhxh --rules)")
+	afterCrash := flag.Bool("after-crash", false, "internal: the program was started again after an unexpected error")
 	flag.Parse()
 	if *showVersion {
 		fmt.Println(version)
@@ -130,12 +133,31 @@ func main() {
 		// elsewhere the desk opens the PDF in the system's viewer.
 		cfg.RenderPDF = func(pdf []byte) ([][]byte, error) { return wire.RenderPDF(ctx, pdf, previewDPI, previewPages) }
 	}
+	if *afterCrash {
+		cfg.StartNotice = ref.Catalog.T(lang, "err.restarted", "path", wire.LogPath(dir))
+	}
 	desk := ui.NewDesk(cfg, w.SetTitle)
 	w.SetContent(desk.Content())
-	w.Resize(fyne.NewSize(1100, 720))
+	// 1024×700 fits every office screen (1024×768 and 1366×768 with a taskbar); on Windows the
+	// window opens maximised.
+	w.Resize(fyne.NewSize(windowWidth, windowHeight))
 	desk.FocusIn(w.Canvas()) // typing at once goes to the user name
 	go func() { _ = desk.Run(ctx) }()
-	w.ShowAndRun()
+	maximise(w)
+	if r := showAndRun(w); r != nil {
+		// A panic the screens' guards did not catch ended Fyne's loop: the window cannot come
+		// back in this process. Everything saved is in the store; the program closes it and
+		// starts again, saying what happened, rather than vanishing.
+		report("lỗi ngoài dự kiến / unexpected error", fmt.Errorf("panic: %v\n%s", r, debug.Stack()))
+		stop()
+		desk.Wait()
+		_ = office.Close()
+		_ = os.RemoveAll(tmp)
+		if !*afterCrash {
+			restart()
+		}
+		os.Exit(3)
+	}
 	stop()
 	desk.Wait() // a registration being saved finishes before the store closes
 	code := 0
@@ -147,6 +169,31 @@ func main() {
 		report("không xóa được thư mục tạm / temporary folder left", err)
 	}
 	os.Exit(code)
+}
+
+// The window's first size (see main).
+const (
+	windowWidth  = 1024
+	windowHeight = 700
+)
+
+// showAndRun runs the window's loop and returns what a panic in it was (nil when it ended).
+func showAndRun(w fyne.Window) (recovered any) {
+	defer func() { recovered = recover() }()
+	w.ShowAndRun()
+	return nil
+}
+
+// restart starts the program again with the same arguments, telling it why.
+func restart() {
+	exe, err := os.Executable()
+	if err != nil {
+		return
+	}
+	args := append([]string{"--after-crash"}, os.Args[1:]...)
+	cmd := exec.Command(exe, args...)
+	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+	_ = cmd.Start()
 }
 
 // The printout preview renders at most previewPages pages at previewDPI (an A4 page is then

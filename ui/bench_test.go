@@ -126,7 +126,7 @@ func BenchmarkQueue100k(b *testing.B) {
 		}
 	}
 	w := test.NewTempWindow(b, desk.Content())
-	w.Resize(fyne.NewSize(1100, 720))
+	w.Resize(fyne.NewSize(1024, 700))
 	l := desk.Login()
 	l.User.SetText("canbo")
 	l.Password.SetText(password)

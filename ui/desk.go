@@ -69,6 +69,9 @@ type Config struct {
 	// OnBackups is called after an officer signs in, to start the automatic backup of the
 	// open store (main calls wire.Office.RunBackups; Office.Close makes the last backup).
 	OnBackups func()
+	// StartNotice, when set, is shown once the window is up (the program was started again
+	// after an unexpected error).
+	StartNotice string
 	// LogPath is the desk's log file, named in the message of an unexpected error; OnInternal
 	// receives such an error's detail for the log. Both may be empty.
 	LogPath    string
@@ -221,6 +224,9 @@ func NewDesk(cfg Config, onTitle func(string)) *Desk {
 		cfg.Do = fyne.Do
 	}
 	d := &Desk{cfg: cfg, root: container.NewStack(), onTitle: onTitle, page: PageQuote}
+	report, after := d.reportPanic, d.guardAll
+	panicReporter.Store(&report)
+	afterCallback.Store(&after)
 	fyneLanguage(cfg.Catalog, cfg.Lang)
 	d.applyAppearance()
 	d.quote = NewQuoteScreen(&d.cfg, QuoteState{})
@@ -238,6 +244,9 @@ func NewDesk(cfg Config, onTitle func(string)) *Desk {
 		d.login.onDamaged = d.showDamaged
 	}
 	d.paint()
+	if cfg.StartNotice != "" {
+		d.cfg.Do(func() { d.host().alert(cfg.StartNotice) })
+	}
 	return d
 }
 
@@ -448,7 +457,9 @@ func (d *Desk) Show(p Page) {
 		}
 	case PageWalkIn:
 		if d.walkIn == nil {
-			d.walkIn = NewWalkInScreen(d.ses, WalkInState{}, d.registerFrom)
+			// Most walk-ins live in the office's province: its own support is quoted from the
+			// start, as the registration will quote it.
+			d.walkIn = NewWalkInScreen(d.ses, WalkInState{Quote: QuoteState{Province: d.ses.sess.Office.Province}}, d.registerFrom)
 		}
 	case PageRegister:
 		if d.register == nil {
@@ -662,14 +673,24 @@ func (d *Desk) newRecSession(ses *session) *recSession {
 }
 
 // run does work off the UI thread, then paints its result on it.
+// A panic in either is recovered and reported (see guard.go); a work that panicked paints
+// nothing.
 func (d *Desk) run(work, paint func()) {
 	d.jobs.Add(1)
 	go func() {
 		defer d.jobs.Done()
-		work()
+		ok := false
+		func() {
+			defer recoverPanic()
+			work()
+			ok = true
+		}()
+		if !ok {
+			return
+		}
 		// Queued, not waited for: after the window closes nothing paints any more, and the
 		// shutdown must not wait for it.
-		d.cfg.Do(paint)
+		d.cfg.Do(guard(paint))
 	}()
 }
 
@@ -712,6 +733,7 @@ func (d *Desk) saveAs(name string, done func(io.WriteCloser, error)) {
 	dlg.SetFileName(name)
 	d.startIn(dlg)
 	dlg.Show()
+	d.fitDialog(dlg)
 }
 
 // openFile is Config.OpenFile, or Fyne's file dialog.
@@ -735,15 +757,22 @@ func (d *Desk) openFile(exts []string, done func(io.ReadCloser, string, error)) 
 	dlg.SetFilter(storage.NewExtensionFileFilter(exts))
 	d.startIn(dlg)
 	dlg.Show()
+	d.fitDialog(dlg)
 }
 
-// startIn makes a file dialog start in SaveDir and fill most of the window.
+// startIn makes a file dialog start in SaveDir.
 func (d *Desk) startIn(dlg *dialog.FileDialog) {
 	if d.cfg.SaveDir != "" {
 		if l, err := storage.ListerForURI(storage.NewFileURI(d.cfg.SaveDir)); err == nil {
 			dlg.SetLocation(l)
 		}
 	}
+}
+
+// fitDialog makes a shown file dialog fill most of the window. Only after Show: Fyne builds the
+// dialog there, and resizing it before dereferences what does not exist yet (a nil-pointer
+// panic in FileDialog.MinSize that closed the program at every print, import and restore).
+func (d *Desk) fitDialog(dlg *dialog.FileDialog) {
 	if w := d.window(); w != nil {
 		size := w.Canvas().Size()
 		dlg.Resize(fyne.NewSize(size.Width*0.85, size.Height*0.85))
@@ -1202,7 +1231,7 @@ func (d *Desk) paint() {
 	case d.ses == nil:
 		body, screen = d.login.Content(), d.t("ui.title.login")
 	default:
-		screen = d.ses.sess.Office.Agency + " · " + d.ses.sess.User.Name
+		screen = d.t("ui.nav."+string(d.page)) + " — " + d.ses.sess.Office.Agency + " · " + d.ses.sess.User.Name
 		u := d.ses.sess.User
 		d.UserLabel = widget.NewLabelWithStyle(d.t("ui.signed_in", "name", u.DisplayName(), "user", u.Name, "role", d.t("role."+string(u.Role))),
 			fyne.TextAlignTrailing, fyne.TextStyle{Italic: true})
@@ -1222,6 +1251,7 @@ func (d *Desk) paint() {
 	header := container.NewBorder(nil, nil, container.NewHBox(widget.NewIcon(theme.DocumentIcon()), title), right)
 	top := container.NewVBox(header, widget.NewSeparator())
 	d.root.Objects = []fyne.CanvasObject{container.NewBorder(top, bottom, left, nil, body)}
+	guardTree(d.root)
 	d.root.Refresh()
 	if d.onTitle != nil {
 		if screen != "" {
@@ -1354,6 +1384,7 @@ func (d *Desk) buildMenu() {
 		menus = append(menus, fyne.NewMenu(d.t("ui.menu.go"), goTo...))
 	}
 	d.menu = fyne.NewMainMenu(menus...)
+	guardMenu(d.menu)
 	if d.cfg.OnMenu != nil {
 		d.cfg.OnMenu(d.menu)
 	}

@@ -184,10 +184,8 @@ func (s *DossierScreen) paint(st DossierState) {
 			actions)),
 		widget.NewCard(t("ui.dossier.timeline"), "", s.Timeline),
 	)
-	split := container.NewHSplit(container.NewVScroll(left), container.NewVScroll(right))
-	split.Offset = 0.5
 	top := container.NewBorder(nil, nil, s.Back, nil, title)
-	s.content.Objects = []fyne.CanvasObject{container.NewBorder(top, nil, nil, nil, split)}
+	s.content.Objects = []fyne.CanvasObject{container.NewBorder(top, nil, nil, nil, panes(left, right))}
 	s.content.Refresh()
 }
 

@@ -66,8 +66,7 @@ func newExceptionsPanel(r *recSession, st ExceptionsState, onCount func(int)) *E
 	p.detailBox = container.NewVBox()
 	head := newListHeader(exceptionColumns, t("field.paid_on"), t("field.receipt_no"), t("ui.col.name"), t("field.amount"))
 	left := container.NewBorder(container.NewVBox(container.NewHBox(p.Count, layout.NewSpacer(), p.Refresh), p.Problem, head), nil, nil, nil, p.List)
-	right := container.NewVScroll(container.NewVBox(p.Status, p.detailBox))
-	split := container.NewHSplit(left, right)
+	split := container.NewHSplit(left, container.NewScroll(container.NewVBox(p.Status, p.detailBox)))
 	split.Offset = 0.55
 	p.content = split
 	p.show()

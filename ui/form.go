@@ -237,13 +237,21 @@ type columns struct {
 	flex   int
 }
 
+// flexMin is the narrowest the flexible column gets: on a narrow window (1024 px) it gives up
+// its width before the fixed columns do, and its text is cut with an ellipsis.
+const flexMin = 90
+
 func (l columns) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	pad := theme.Padding()
 	var w, h float32
 	for i, o := range objs {
 		m := o.MinSize()
 		if i < len(l.widths) {
-			w += l.widths[i]
+			if i == l.flex {
+				w += min(l.widths[i], flexMin)
+			} else {
+				w += l.widths[i]
+			}
 		}
 		h = max(h, m.Height)
 	}
@@ -265,7 +273,7 @@ func (l columns) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 			w = l.widths[i]
 		}
 		if i == l.flex {
-			w = max(size.Width-fixed, l.widths[i])
+			w = max(size.Width-fixed, min(l.widths[i], flexMin))
 		}
 		h := o.MinSize().Height
 		o.Resize(fyne.NewSize(w, h))
@@ -279,4 +287,16 @@ func heading(text string) *widget.Label {
 	l := widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	l.SizeName = theme.SizeNameSubHeadingText
 	return l
+}
+
+// panes puts two panes side by side, each scrolling both ways when the window is too narrow
+// for it (a 1024-px office screen, larger text, a longer language), the divider where both
+// fit as they are when there is room.
+func panes(left, right fyne.CanvasObject) *container.Split {
+	lw, rw := left.MinSize().Width, right.MinSize().Width
+	split := container.NewHSplit(container.NewScroll(left), container.NewScroll(right))
+	if lw+rw > 0 {
+		split.Offset = float64(lw) / float64(lw+rw)
+	}
+	return split
 }

@@ -336,6 +336,11 @@ func referenceData() (out []string) {
 	for _, f := range r.FundRates {
 		sources = append(sources, f.Source)
 	}
+	for _, ls := range r.LocalSupport {
+		for _, l := range ls {
+			sources = append(sources, l.Source)
+		}
+	}
 	return out
 }
 

@@ -76,7 +76,7 @@ func openRecordsDeskRendering(t *testing.T, o *wire.Office, c *clock, render boo
 	}
 	sd.Desk = ui.NewDesk(cfg, nil)
 	sd.win = test.NewTempWindow(t, sd.Content())
-	sd.win.Resize(fyne.NewSize(1100, 720))
+	sd.win.Resize(fyne.NewSize(1024, 700))
 	t.Cleanup(sd.Wait)
 	return rd
 }

@@ -208,9 +208,7 @@ func (s *RegisterScreen) build(st RegisterState) {
 	)
 	quote := widget.NewCard(h.t("ui.reg.quote"), h.t("quote.subtitle"), s.quotePanel.content())
 	side := container.NewVBox(quote, s.General, s.Problem, s.Existing, s.Save)
-	split := container.NewHSplit(container.NewVScroll(container.NewPadded(form)), container.NewVScroll(side))
-	split.Offset = 0.62
-	s.content.Objects = []fyne.CanvasObject{split}
+	s.content.Objects = []fyne.CanvasObject{panes(container.NewPadded(form), side)}
 
 	if st.Saved != nil {
 		s.content.Objects = []fyne.CanvasObject{s.savedView(*st.Saved)}

@@ -248,12 +248,10 @@ func NewVouchersScreen(r *recSession, st VouchersState) *VouchersScreen {
 	hint.Wrapping = fyne.TextWrapWord
 	hint.SizeName = theme.SizeNameCaptionText
 	// The form on the left; the guidance and the outcome of the voucher saved last beside it.
-	form := container.NewVScroll(widget.NewCard(t("ui.voucher.entry_title"), "", container.NewVBox(s.formBox, s.Problem,
-		container.NewHBox(layout.NewSpacer(), s.Save))))
-	side := container.NewVScroll(container.NewVBox(hint, widget.NewSeparator(), s.Outcome, container.NewVBox(s.OpenBook, s.OpenExceptions)))
-	split := container.NewHSplit(form, side)
-	split.Offset = 0.64
-	entry := split
+	form := widget.NewCard(t("ui.voucher.entry_title"), "", container.NewVBox(s.formBox, s.Problem,
+		container.NewHBox(layout.NewSpacer(), s.Save)))
+	side := container.NewVBox(hint, widget.NewSeparator(), s.Outcome, container.NewVBox(s.OpenBook, s.OpenExceptions))
+	entry := panes(form, side)
 	if st.Saved != nil {
 		s.showSaved(*st.Saved)
 	}

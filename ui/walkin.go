@@ -98,13 +98,8 @@ func NewWalkInScreen(ses *session, st WalkInState, onRegister func(app.Registrat
 		container.NewVBox(checks, widget.NewSeparator(), s.Verdict, s.Answers))
 	docs := widget.NewCard(t("ui.walkin.documents"), t("ui.walkin.documents_sub"), s.Documents)
 	actions := container.NewVBox(container.NewHBox(layout.NewSpacer(), s.Print, s.Register), s.Status)
-	// The questions on the left, the quote on the right: both fit a 1100-pixel window beside
-	// the navigation.
-	left := container.NewVScroll(container.NewVBox(precheck, docs))
-	right := container.NewVScroll(container.NewVBox(s.Quote.input, s.Quote.result, actions))
-	split := container.NewHSplit(left, right)
-	split.Offset = 0.4
-	s.content = split
+	// The questions on the left, the quote on the right.
+	s.content = panes(container.NewVBox(precheck, docs), container.NewVBox(s.Quote.input, s.Quote.result, actions))
 	s.check()
 	return s
 }

@@ -112,7 +112,7 @@ func TestHelpDeskWalkInToReceiptWithTheKeyboardOnly(t *testing.T) {
 	d.key(t, fyne.KeySpace)
 	assert.Equal(t, "Hộ nghèo", w.Quote.Group.Selected, "Space picks the first group")
 	assert.Contains(t, w.Documents.Text, "Giấy chứng nhận hộ nghèo")
-	assert.Equal(t, "165.000 ₫", w.Quote.Payable.Text, "poor household: 50% support from 2025-07")
+	assert.Equal(t, "0 ₫", w.Quote.Payable.Text, "poor household in Hà Nội (the office's province): the state's 50% and the city's 50%")
 	d.shot(t, "walkin")
 
 	// The quote the citizen takes home, a row per method.
@@ -121,7 +121,8 @@ func TestHelpDeskWalkInToReceiptWithTheKeyboardOnly(t *testing.T) {
 	assert.Contains(t, w.Status.Text, "Đã lưu phiếu báo mức đóng: ")
 	quote := pdfText(t, d.saved[0])
 	for _, s := range []string{"PHIẾU BÁO MỨC ĐÓNG BHXH TỰ NGUYỆN", "Hằng tháng", "3 tháng một lần", "6 tháng một lần", "12 tháng một lần",
-		"165.000 ₫", "495.000 ₫", "1.980.000 ₫", "Hộ nghèo", "Bảo hiểm xã hội cơ sở Ba Đình"} {
+		"330.000 ₫", "990.000 ₫", "1.980.000 ₫", "Hộ nghèo", "Bảo hiểm xã hội cơ sở Ba Đình", "Thành phố Hà Nội",
+		"Tỉnh/thành phố hỗ trợ thêm 50%"} {
 		assert.Contains(t, quote, s)
 	}
 

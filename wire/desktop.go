@@ -147,12 +147,35 @@ func QuoteData(ref *assets.Reference, o app.Office, req app.QuoteRequest, lang a
 		t("quote.print.note_deadline"),
 		t("quote.print.note_rules", "date", now.In(calendar.VN).Format("02/01/2006")),
 	}
+	if chosen.LocalSupport > 0 {
+		for _, l := range ref.Rules.LocalSupport[req.Province] {
+			if l.Group == chosen.LocalGroup && l.From <= req.Month && (l.To == 0 || l.To >= req.Month) && l.Status != app.Proposed {
+				share := l.Share.Percent()
+				if l.Amount > 0 {
+					share = l.Amount.String()
+				}
+				q.Notes = append(q.Notes, t("quote.print.note_local", "share", share, "group", groupName(ref, lang, req.Province, chosen.LocalGroup),
+					"source", l.Source))
+			}
+		}
+	}
 	q.Notes = append(q.Notes, t("quote.print.rules_used", "rules", RulesUsed(ref.Catalog, lang, chosen)))
 	for _, w := range chosen.Warnings {
 		// The printed font has no ⚠: a word says it on paper.
 		q.Notes = append(q.Notes, t("quote.print.attention")+" "+strings.TrimPrefix(ref.Catalog.Warning(lang, w), "⚠ "))
 	}
 	return q, nil
+}
+
+// groupName names a support group: the state's by the catalogue, a province's own by its data.
+func groupName(ref *assets.Reference, lang app.Lang, province string, g app.SupportGroup) string {
+	if lg, ok := ref.Rules.LocalGroup(province, string(g)); ok {
+		if lang == app.EN {
+			return lg.NameEN
+		}
+		return lg.NameVI
+	}
+	return ref.Catalog.T(lang, "group."+string(g))
 }
 
 // RulesUsed names the rule entries behind a quote, with their legal sources and how sure they

@@ -1,0 +1,196 @@
+package ui
+
+import (
+	"fmt"
+	"reflect"
+	"runtime/debug"
+	"sync/atomic"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+)
+
+// A programming error in a screen must never close the window: an officer loses the form being
+// typed and trusts the program less. Every callback the screens hand to Fyne (buttons, entries,
+// lists, menu items) and every job off the UI thread runs under a guard that recovers a panic,
+// logs it with its stack and tells the officer in words that nothing saved was lost.
+
+// panicReporter is told of a recovered panic; the desk that was built last (there is one per
+// program) sets it. afterCallback runs after each guarded callback: screens build new widgets
+// in them, which are put under guards then.
+var (
+	panicReporter atomic.Pointer[func(any, []byte)]
+	afterCallback atomic.Pointer[func()]
+)
+
+// settle puts the widgets a callback built under guards.
+func settle() {
+	if f := afterCallback.Load(); f != nil {
+		(*f)()
+	}
+}
+
+// recoverPanic is deferred by the guards.
+func recoverPanic() {
+	if r := recover(); r != nil {
+		if f := panicReporter.Load(); f != nil {
+			(*f)(r, debug.Stack())
+		}
+	}
+}
+
+// guard runs f under a guard. The guards are never inlined: guarded tells a guarded callback
+// by the address of the guard's closure, which inlining would copy to every caller.
+//go:noinline
+func guard(f func()) func() {
+	if f == nil {
+		return nil
+	}
+	return func() {
+		defer recoverPanic()
+		f()
+		settle()
+	}
+}
+
+//go:noinline
+func guardString(f func(string)) func(string) {
+	if f == nil {
+		return nil
+	}
+	return func(s string) {
+		defer recoverPanic()
+		f(s)
+		settle()
+	}
+}
+
+//go:noinline
+func guardBool(f func(bool)) func(bool) {
+	if f == nil {
+		return nil
+	}
+	return func(b bool) {
+		defer recoverPanic()
+		f(b)
+		settle()
+	}
+}
+
+//go:noinline
+func guardID(f func(widget.ListItemID)) func(widget.ListItemID) {
+	if f == nil {
+		return nil
+	}
+	return func(id widget.ListItemID) {
+		defer recoverPanic()
+		f(id)
+		settle()
+	}
+}
+
+// The code addresses of the guards' closures: a callback with one of them is guarded already.
+var guardCode = map[uintptr]bool{
+	funcCode(guard(func() {})): true, funcCode(guardString(func(string) {})): true, funcCode(guardBool(func(bool) {})): true,
+	funcCode(guardID(func(widget.ListItemID) {})): true,
+}
+
+func funcCode(f any) uintptr { return reflect.ValueOf(f).Pointer() }
+
+func guarded(f any) bool { return reflect.ValueOf(f).IsNil() || guardCode[funcCode(f)] }
+
+// guardTree puts the callbacks of the widgets under o under guards (once each): buttons,
+// entries, selects, checks, radio groups, lists and the contents of the containers, cards,
+// forms, scrolls, splits and tabs that hold them.
+func guardTree(o fyne.CanvasObject) {
+	switch w := o.(type) {
+	case nil:
+	case *fyne.Container:
+		for _, c := range w.Objects {
+			guardTree(c)
+		}
+	case *widget.Button:
+		if !guarded(w.OnTapped) {
+			w.OnTapped = guard(w.OnTapped)
+		}
+	case *widget.Entry:
+		if !guarded(w.OnChanged) {
+			w.OnChanged = guardString(w.OnChanged)
+		}
+		if !guarded(w.OnSubmitted) {
+			w.OnSubmitted = guardString(w.OnSubmitted)
+		}
+	case *TypeSelect:
+		if !guarded(w.OnChanged) {
+			w.OnChanged = guardString(w.OnChanged)
+		}
+	case *widget.Select:
+		if !guarded(w.OnChanged) {
+			w.OnChanged = guardString(w.OnChanged)
+		}
+	case *widget.Check:
+		if !guarded(w.OnChanged) {
+			w.OnChanged = guardBool(w.OnChanged)
+		}
+	case *widget.RadioGroup:
+		if !guarded(w.OnChanged) {
+			w.OnChanged = guardString(w.OnChanged)
+		}
+	case *widget.List:
+		if !guarded(w.OnSelected) {
+			w.OnSelected = guardID(w.OnSelected)
+		}
+	case *widget.Card:
+		guardTree(w.Content)
+	case *widget.Form:
+		for _, it := range w.Items {
+			guardTree(it.Widget)
+		}
+	case *container.Scroll:
+		guardTree(w.Content)
+	case *container.Split:
+		guardTree(w.Leading)
+		guardTree(w.Trailing)
+	case *container.AppTabs:
+		for _, it := range w.Items {
+			guardTree(it.Content)
+		}
+	case *widget.PopUp:
+		guardTree(w.Content)
+	}
+}
+
+// guardMenu puts every item of a main menu under a guard.
+func guardMenu(m *fyne.MainMenu) {
+	for _, menu := range m.Items {
+		for _, it := range menu.Items {
+			if it.Action != nil && !guarded(it.Action) {
+				it.Action = guard(it.Action)
+			}
+		}
+	}
+}
+
+// guardAll puts the window's widgets, and those of its pop-ups, under guards.
+func (d *Desk) guardAll() {
+	guardTree(d.root)
+	if d.canvas != nil {
+		for _, o := range d.canvas.Overlays().List() {
+			guardTree(o)
+		}
+	}
+}
+
+// reportPanic logs a recovered panic with its stack and tells the officer.
+func (d *Desk) reportPanic(r any, stack []byte) {
+	err := fmt.Errorf("panic: %v\n%s", r, stack)
+	if d.cfg.OnInternal != nil {
+		d.cfg.OnInternal(err)
+	}
+	text := d.t("err.panic")
+	if d.cfg.LogPath != "" {
+		text += " " + d.t("err.internal_log", "path", d.cfg.LogPath)
+	}
+	d.cfg.Do(func() { d.host().alert(text) })
+}

@@ -1,0 +1,32 @@
+package ui
+
+import (
+	"testing"
+
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestAPanicInAScreenIsReportedNotFatal(t *testing.T) {
+	var reported []any
+	report := func(r any, stack []byte) { reported = append(reported, r) }
+	panicReporter.Store(&report)
+	t.Cleanup(func() { panicReporter.Store(nil) })
+
+	var names []string
+	b := widget.NewButton("In", func() { var m map[string]int; m["x"]++ })
+	e := widget.NewEntry()
+	e.OnChanged = func(s string) { names = append(names, s); _ = names[5] }
+	root := container.NewVBox(widget.NewCard("", "", container.NewHBox(b)), container.NewVScroll(e))
+	guardTree(root)
+	guardTree(root) // idempotent: no guard around a guard
+	assert.Equal(t, funcCode(guard(func() {})), funcCode(b.OnTapped))
+
+	require.NotPanics(t, func() { test.Tap(b) })
+	require.NotPanics(t, func() { e.SetText("Nguyễn") })
+	require.Len(t, reported, 2, "both panics were reported")
+	assert.Contains(t, reported[0].(error).Error(), "nil map")
+}
