@@ -42,6 +42,7 @@ func recoverPanic() {
 
 // guard runs f under a guard. The guards are never inlined: guarded tells a guarded callback
 // by the address of the guard's closure, which inlining would copy to every caller.
+//
 //go:noinline
 func guard(f func()) func() {
 	if f == nil {
