@@ -9,7 +9,7 @@ set -euo pipefail
 
 build_pkgs=(gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev
   libxi-dev libxxf86vm-dev libwayland-dev libxkbcommon-dev)
-test_pkgs=(xvfb xauth xdotool imagemagick poppler-utils curl)
+test_pkgs=(xvfb xauth xdotool xclip imagemagick poppler-utils curl)
 windows_pkgs=(gcc-mingw-w64-x86-64 wine wine64 nsis)
 
 case "${1:-all}" in

@@ -4,7 +4,6 @@ import (
 	"crypto/aes"
 	"crypto/cipher"
 	"crypto/rand"
-	"encoding/base32"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -52,6 +51,9 @@ type keyringDoc struct {
 	StoreID  string `json:"store_id"`
 	Slots    []slot `json:"slots"`
 	Recovery slot   `json:"recovery"`
+	// SecretAlphabet is how the recovery secret is written: "crockford" (see secret.go), or
+	// empty for stores made before, whose secrets are RFC 4648 base32.
+	SecretAlphabet string `json:"secret_alphabet,omitempty"`
 }
 
 // Keyring is the set of keyslots of one store folder.
@@ -79,7 +81,7 @@ func NewKeyring(dir, user, password string, kdf KDF, now func() time.Time) (*Key
 	key := random(32)
 	secretBytes := random(20)
 	secret := formatSecret(secretBytes)
-	k := &Keyring{dir: dir, kdf: kdf, now: now, doc: keyringDoc{Version: 1, StoreID: fmt.Sprintf("%x", random(8))}}
+	k := &Keyring{dir: dir, kdf: kdf, now: now, doc: keyringDoc{Version: 1, StoreID: fmt.Sprintf("%x", random(8)), SecretAlphabet: crockford}}
 	rec, err := k.wrap("", secretBytes, key)
 	if err != nil {
 		return nil, nil, "", err
@@ -171,13 +173,13 @@ func (k *Keyring) Unlock(user, password string) ([]byte, error) {
 
 // UnlockRecovery returns the data key for the recovery secret (spaces and dashes ignored).
 func (k *Keyring) UnlockRecovery(secret string) ([]byte, error) {
-	raw, err := parseSecret(secret)
+	raw, err := parseSecret(secret, k.doc.SecretAlphabet)
 	if err != nil {
-		return nil, &app.Error{Kind: app.Forbidden, Code: "bad_credentials", Err: ErrBadCredentials}
+		return nil, err
 	}
 	key, err := unwrap(k.doc.Recovery, raw)
 	if err != nil {
-		return nil, &app.Error{Kind: app.Forbidden, Code: "bad_credentials", Err: ErrBadCredentials}
+		return nil, &app.Error{Kind: app.Forbidden, Code: "recovery_secret_wrong", Field: "recovery_secret", Err: ErrBadCredentials}
 	}
 	return key, nil
 }
@@ -297,27 +299,6 @@ func checkPassword(user, password string) error {
 		return &app.Error{Kind: app.Invalid, Code: "password_weak", Field: "password"}
 	}
 	return nil
-}
-
-var secretEncoding = base32.StdEncoding.WithPadding(base32.NoPadding)
-
-func formatSecret(b []byte) string {
-	s := secretEncoding.EncodeToString(b)
-	var parts []string
-	for len(s) > 4 {
-		parts = append(parts, s[:4])
-		s = s[4:]
-	}
-	return strings.Join(append(parts, s), "-")
-}
-
-func parseSecret(s string) ([]byte, error) {
-	clean := strings.ToUpper(strings.NewReplacer("-", "", " ", "").Replace(s))
-	b, err := secretEncoding.DecodeString(clean)
-	if err != nil || len(b) != 20 {
-		return nil, ErrBadCredentials
-	}
-	return b, nil
 }
 
 func random(n int) []byte {

@@ -2,9 +2,11 @@ package storage_test
 
 import (
 	"bytes"
+	"errors"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -33,7 +35,8 @@ func TestCreateReopenAndWrongPassword(t *testing.T) {
 	cfg, _ := newConfig(t)
 	db, secret, err := storage.Create(cfg, "admin", "mật-khẩu-đủ-dài")
 	require.NoError(t, err)
-	assert.Len(t, secret, 39, "32 base32 characters in groups of four")
+	assert.Regexp(t, `^[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){7}-[0-9A-HJKMNP-TV-Z*~$=U]$`, secret,
+		"32 characters of Crockford's base 32 in groups of four, then the check character")
 	require.NoError(t, db.Put([]byte("k"), []byte("001190012345 Nguyễn Thị Hồng Ánh")))
 	require.NoError(t, db.Close())
 
@@ -129,7 +132,7 @@ func TestPasswordChangeAndRecovery(t *testing.T) {
 	require.NoError(t, db.Close())
 
 	_, err = storage.OpenRecovery(cfg, "AAAA-BBBB")
-	assert.Equal(t, app.Forbidden, app.KindOf(err))
+	assert.Equal(t, "recovery_secret_format", codeOf(err), "a secret too short says so")
 	db, err = storage.OpenRecovery(cfg, " "+secret[:10]+" "+secret[10:]+" ")
 	require.NoError(t, err, "the recovery secret opens the store when every password is lost")
 	v, ok, err := db.Get([]byte("k"))
@@ -162,4 +165,50 @@ func mustKey(t *testing.T, db *storage.DB) []byte {
 	key, err := db.Keyring.Unlock("admin", "mật-khẩu-đủ-dài")
 	require.NoError(t, err)
 	return key
+}
+
+func codeOf(err error) string {
+	var e *app.Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return ""
+}
+
+// TestTheRecoverySecretIsReadOffPaper: the secret avoids letters that read like digits, takes
+// their look-alikes typed instead, says what is wrong with a mistyped one, and still reads the
+// secrets of stores made before.
+func TestTheRecoverySecretIsReadOffPaper(t *testing.T) {
+	cfg, _ := newConfig(t)
+	db, secret, err := storage.Create(cfg, "admin", "mật-khẩu-đủ-dài")
+	require.NoError(t, err)
+	require.NoError(t, db.Close())
+	assert.NotRegexp(t, `[ILOU]`, secret[:len(secret)-1], "no I, L, O or U in the secret")
+
+	// Typed in lower case, 0 as O and 1 as I or L: the same secret.
+	typed := strings.NewReplacer("0", "o", "1", "l").Replace(strings.ToLower(secret))
+	db, err = storage.OpenRecovery(cfg, typed)
+	require.NoError(t, err, "look-alikes are read as what they look like: %s", typed)
+	require.NoError(t, db.Close())
+
+	// One character changed: a typing mistake, caught by the check character.
+	runes := []rune(secret)
+	if runes[0] == '7' {
+		runes[0] = '8'
+	} else {
+		runes[0] = '7'
+	}
+	_, err = storage.OpenRecovery(cfg, string(runes))
+	assert.Equal(t, "recovery_secret_typo", codeOf(err))
+	_, err = storage.OpenRecovery(cfg, "U"+secret[1:])
+	assert.Equal(t, "recovery_secret_char", codeOf(err))
+
+	// Another store's secret, well formed: not this store's.
+	other, _ := newConfig(t)
+	db2, secret2, err := storage.Create(other, "admin", "mật-khẩu-đủ-dài")
+	require.NoError(t, err)
+	require.NoError(t, db2.Close())
+	_, err = storage.OpenRecovery(cfg, secret2)
+	assert.Equal(t, "recovery_secret_wrong", codeOf(err))
+	assert.Equal(t, app.Forbidden, app.KindOf(err))
 }

@@ -200,6 +200,8 @@ type Desk struct {
 	lock     *LockScreen // non-nil while the session is locked
 	menu     *fyne.MainMenu
 	menuKey  string // the language and account the menu was built for
+	// lastFocus is what had the focus when FollowFocus last looked.
+	lastFocus fyne.Focusable
 
 	// The records and sync screens, and the sync status shown at the bottom of every screen.
 	rec         *recSession
@@ -224,7 +226,7 @@ func NewDesk(cfg Config, onTitle func(string)) *Desk {
 		cfg.Do = fyne.Do
 	}
 	d := &Desk{cfg: cfg, root: container.NewStack(), onTitle: onTitle, page: PageQuote}
-	report, after := d.reportPanic, d.guardAll
+	report, after := d.reportPanic, d.prepareAll
 	panicReporter.Store(&report)
 	afterCallback.Store(&after)
 	fyneLanguage(cfg.Catalog, cfg.Lang)
@@ -342,12 +344,16 @@ func (d *Desk) Wait() { d.jobs.Wait() }
 func (d *Desk) Run(ctx context.Context) error {
 	t := time.NewTicker(5 * time.Second)
 	defer t.Stop()
+	focus := time.NewTicker(150 * time.Millisecond)
+	defer focus.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return nil
 		case <-t.C:
 			d.cfg.Do(d.CheckLock)
+		case <-focus.C:
+			d.cfg.Do(d.FollowFocus)
 		}
 	}
 }
@@ -1251,7 +1257,7 @@ func (d *Desk) paint() {
 	header := container.NewBorder(nil, nil, container.NewHBox(widget.NewIcon(theme.DocumentIcon()), title), right)
 	top := container.NewVBox(header, widget.NewSeparator())
 	d.root.Objects = []fyne.CanvasObject{container.NewBorder(top, bottom, left, nil, body)}
-	guardTree(d.root)
+	prepareTree(d.root)
 	d.root.Refresh()
 	if d.onTitle != nil {
 		if screen != "" {
@@ -1260,7 +1266,9 @@ func (d *Desk) paint() {
 		d.onTitle(d.t("app.title") + screen)
 	}
 	d.buildMenu()
-	d.focus()
+	// After the events being handled: a screen changed by Space on a button (Tiếp tục đăng
+	// nhập) would otherwise receive the space's character in the field it focuses.
+	d.cfg.Do(d.focus)
 }
 
 func (d *Desk) pageContent() fyne.CanvasObject {

@@ -54,6 +54,7 @@ func setText(l *widget.Label, text string) {
 // fields are the inputs of one form, by key, with a label for problems that belong to no input.
 type fields struct {
 	byKey   map[string]*field
+	order   []string // the keys in the order the form shows them
 	General *widget.Label
 }
 
@@ -61,7 +62,38 @@ func newFields() *fields { return &fields{byKey: map[string]*field{}, General: p
 
 func (fs *fields) add(f *field) *field {
 	fs.byKey[f.key] = f
+	fs.order = append(fs.order, f.key)
 	return f
+}
+
+// firstProblem is the first input, in the form's order, that shows a problem (nil when none):
+// saving a form with problems puts the cursor there.
+func (fs *fields) firstProblem() fyne.Focusable {
+	for _, k := range fs.order {
+		if f := fs.byKey[k]; f.msg.Visible() && f.msg.Text != "" {
+			if fo := firstFocusable(f.input); fo != nil {
+				return fo
+			}
+		}
+	}
+	return nil
+}
+
+// firstFocusable is o if it takes the focus, else the first of its objects that does.
+func firstFocusable(o fyne.CanvasObject) fyne.Focusable {
+	if f, ok := o.(fyne.Focusable); ok {
+		if d, ok := o.(fyne.Disableable); !ok || !d.Disabled() {
+			return f
+		}
+	}
+	if c, ok := o.(*fyne.Container); ok {
+		for _, k := range c.Objects {
+			if f := firstFocusable(k); f != nil {
+				return f
+			}
+		}
+	}
+	return nil
 }
 
 // show puts each problem of err under its input (in the current language, as Catalog.Problem
@@ -120,6 +152,7 @@ type PlacePicker struct {
 
 	places   *app.Places
 	communes []app.Commune // of the selected province
+	province string        // the code the communes are of
 	changed  func(part string)
 }
 
@@ -137,6 +170,9 @@ func newPlacePicker(h *host, province, commune string, changed func(part string)
 	p.Commune.PlaceHolder = h.t("ui.choose_commune")
 	p.set(province, commune)
 	p.Province.OnChanged = func(string) {
+		if code, _ := p.Codes(); code == p.province {
+			return // the same province chosen again keeps its commune
+		}
 		p.loadCommunes()
 		p.changed("province")
 	}
@@ -161,9 +197,9 @@ func (p *PlacePicker) set(province, commune string) {
 }
 
 func (p *PlacePicker) loadCommunes() {
-	p.communes = nil
+	p.communes, p.province = nil, ""
 	if i := p.Province.SelectedIndex(); i >= 0 {
-		p.communes = p.places.Provinces[i].Communes
+		p.communes, p.province = p.places.Provinces[i].Communes, p.places.Provinces[i].Code
 	}
 	names := make([]string, len(p.communes))
 	for i, c := range p.communes {

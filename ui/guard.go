@@ -101,21 +101,28 @@ func funcCode(f any) uintptr { return reflect.ValueOf(f).Pointer() }
 
 func guarded(f any) bool { return reflect.ValueOf(f).IsNil() || guardCode[funcCode(f)] }
 
-// guardTree puts the callbacks of the widgets under o under guards (once each): buttons,
-// entries, selects, checks, radio groups, lists and the contents of the containers, cards,
-// forms, scrolls, splits and tabs that hold them.
-func guardTree(o fyne.CanvasObject) {
+// prepareTree readies the widgets under o for the real window: their callbacks under guards
+// (once each) — buttons, entries, selects, checks, radio groups, lists, through the containers,
+// cards, forms, scrolls, splits and tabs that hold them — and one-line fields that leave the
+// mouse wheel to the page.
+func prepareTree(o fyne.CanvasObject) {
 	switch w := o.(type) {
 	case nil:
 	case *fyne.Container:
 		for _, c := range w.Objects {
-			guardTree(c)
+			prepareTree(c)
 		}
 	case *widget.Button:
 		if !guarded(w.OnTapped) {
 			w.OnTapped = guard(w.OnTapped)
 		}
 	case *widget.Entry:
+		// The mouse wheel over a one-line field scrolls the page: the field's own scroller
+		// would take the wheel and do nothing with it.
+		if !w.MultiLine && w.Scroll != container.ScrollNone {
+			w.Scroll = container.ScrollNone
+			w.Refresh()
+		}
 		if !guarded(w.OnChanged) {
 			w.OnChanged = guardString(w.OnChanged)
 		}
@@ -143,22 +150,22 @@ func guardTree(o fyne.CanvasObject) {
 			w.OnSelected = guardID(w.OnSelected)
 		}
 	case *widget.Card:
-		guardTree(w.Content)
+		prepareTree(w.Content)
 	case *widget.Form:
 		for _, it := range w.Items {
-			guardTree(it.Widget)
+			prepareTree(it.Widget)
 		}
 	case *container.Scroll:
-		guardTree(w.Content)
+		prepareTree(w.Content)
 	case *container.Split:
-		guardTree(w.Leading)
-		guardTree(w.Trailing)
+		prepareTree(w.Leading)
+		prepareTree(w.Trailing)
 	case *container.AppTabs:
 		for _, it := range w.Items {
-			guardTree(it.Content)
+			prepareTree(it.Content)
 		}
 	case *widget.PopUp:
-		guardTree(w.Content)
+		prepareTree(w.Content)
 	}
 }
 
@@ -173,12 +180,12 @@ func guardMenu(m *fyne.MainMenu) {
 	}
 }
 
-// guardAll puts the window's widgets, and those of its pop-ups, under guards.
-func (d *Desk) guardAll() {
-	guardTree(d.root)
+// prepareAll readies the window's widgets, and those of its pop-ups (see prepareTree).
+func (d *Desk) prepareAll() {
+	prepareTree(d.root)
 	if d.canvas != nil {
 		for _, o := range d.canvas.Overlays().List() {
-			guardTree(o)
+			prepareTree(o)
 		}
 	}
 }

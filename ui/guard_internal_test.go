@@ -21,8 +21,8 @@ func TestAPanicInAScreenIsReportedNotFatal(t *testing.T) {
 	e := widget.NewEntry()
 	e.OnChanged = func(s string) { names = append(names, s); _ = names[5] }
 	root := container.NewVBox(widget.NewCard("", "", container.NewHBox(b)), container.NewVScroll(e))
-	guardTree(root)
-	guardTree(root) // idempotent: no guard around a guard
+	prepareTree(root)
+	prepareTree(root) // idempotent: no guard around a guard
 	assert.Equal(t, funcCode(guard(func() {})), funcCode(b.OnTapped))
 
 	require.NotPanics(t, func() { test.Tap(b) })

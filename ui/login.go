@@ -1,7 +1,9 @@
 package ui
 
 import (
+	"bytes"
 	"errors"
+	"io"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -112,6 +114,7 @@ func (s *FirstRunScreen) submit() {
 	st := s.State()
 	if st.Password != st.Password2 {
 		s.show(s.h.cfg, &app.Error{Kind: app.Invalid, Code: "password_mismatch", Field: "password2"}, nil)
+		s.focusProblem()
 		return
 	}
 	s.show(s.h.cfg, nil, nil)
@@ -127,10 +130,18 @@ func (s *FirstRunScreen) submit() {
 		s.Create.Enable()
 		if err != nil {
 			s.show(s.h.cfg, err, nil)
+			s.focusProblem()
 			return
 		}
 		s.onCreated(secret, admin.Name)
 	})
+}
+
+// focusProblem puts the cursor on the first field with a problem.
+func (s *FirstRunScreen) focusProblem() {
+	if f, w := s.firstProblem(), s.h.window(); f != nil && w != nil {
+		w.Canvas().Focus(f)
+	}
 }
 
 // RecoveryState is the secret shown after the set-up.
@@ -146,7 +157,10 @@ type RecoveryScreen struct {
 	Secret    *widget.Label
 	Confirmed *widget.Check
 	Continue  *widget.Button
-	content   fyne.CanvasObject
+	// Print saves the hand-over sheet of the secret as PDF; Status says where.
+	Print   *widget.Button
+	Status  *widget.Label
+	content fyne.CanvasObject
 }
 
 // NewRecoveryScreen builds the screen; onDone runs when the officer confirms having written the
@@ -173,15 +187,46 @@ func NewRecoveryScreen(h *host, st RecoveryState, onDone func(admin string)) *Re
 	if !st.Confirmed {
 		s.Continue.Disable()
 	}
+	s.Status = statusLabel()
+	s.Print = widget.NewButtonWithIcon(h.t("ui.recovery.print"), theme.DocumentPrintIcon(), func() { s.print(h) })
 	body := container.NewVBox(
 		container.NewHBox(widget.NewIcon(theme.WarningIcon()), heading(h.t("ui.recovery.heading"))),
-		warn, widget.NewSeparator(), s.Secret, widget.NewSeparator(), s.Confirmed, container.NewHBox(s.Continue))
+		warn, widget.NewSeparator(), s.Secret, container.NewHBox(s.Print), s.Status, widget.NewSeparator(), s.Confirmed,
+		container.NewHBox(s.Continue))
 	s.content = container.NewVScroll(centered(720, container.NewVBox(widget.NewCard(h.t("ui.recovery.title"), "", body))))
 	return s
 }
 
 // Content is the screen's root object.
 func (s *RecoveryScreen) Content() fyne.CanvasObject { return s.content }
+
+// print saves the hand-over sheet of the secret, for the province to keep.
+func (s *RecoveryScreen) print(h *host) {
+	var buf bytes.Buffer
+	if err := h.cfg.Office.WriteRecoverySheet(s.st.Secret, h.cfg.Lang, &buf); err != nil {
+		setStatus(s.Status, false, h.msg(err))
+		return
+	}
+	name := "ma-khoi-phuc.pdf"
+	h.saveAs(name, func(w io.WriteCloser, err error) {
+		if err != nil {
+			setStatus(s.Status, false, h.msg(err))
+			return
+		}
+		if w == nil {
+			return
+		}
+		_, err = w.Write(buf.Bytes())
+		if cerr := w.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			setStatus(s.Status, false, h.msg(err))
+			return
+		}
+		setStatus(s.Status, true, h.t("ui.recovery.printed", "file", name))
+	})
+}
 
 // State returns the secret and whether its keeping was confirmed.
 func (s *RecoveryScreen) State() RecoveryState { return s.st }

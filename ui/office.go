@@ -48,6 +48,9 @@ type Desktop interface {
 	// Activity returns the dossiers received on or after from, in every state, and the closed
 	// ones received up to 20 days earlier (their appointments may fall after from); PermView.
 	Activity(sess *app.Session, from calendar.Date) ([]app.Dossier, error)
+	// WriteRecoverySheet prints the hand-over sheet of the open store's recovery secret (just
+	// made by Init) as PDF in lang.
+	WriteRecoverySheet(secret string, lang app.Lang, w io.Writer) error
 	// WriteQuote prints the quote a citizen takes home (phiếu báo mức đóng) as PDF in lang:
 	// the amount of each payment method for the income, group, first month and province of
 	// req, the state support, and the last day to pay. No store is needed.

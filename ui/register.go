@@ -367,6 +367,10 @@ func (s *RegisterScreen) save(notDuplicate bool) {
 	s.Existing.Hide()
 	if n := s.check(); n > 0 {
 		setText(s.Problem, s.ses.t("ui.reg.fix", "count", strconv.Itoa(n)))
+		// The cursor goes to the first problem, which the desk scrolls into view.
+		if f, w := s.firstProblem(), s.ses.window(); f != nil && w != nil {
+			w.Canvas().Focus(f)
+		}
 		return
 	}
 	req := app.RegisterRequest{Form: s.form(), NotDuplicate: notDuplicate}

@@ -50,7 +50,7 @@ func (h *host) modal(title string, body fyne.CanvasObject, width float32) *widge
 	}
 	content := container.NewVBox(heading(title), widget.NewSeparator(), body)
 	pop := widget.NewModalPopUp(container.New(minWidth{width}, container.NewPadded(content)), w.Canvas())
-	guardTree(pop)
+	prepareTree(pop)
 	pop.Show()
 	return pop
 }

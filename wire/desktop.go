@@ -271,3 +271,17 @@ func redownload(ctx context.Context, cfg storage.Config, src *app.RefSource, o a
 	}
 	return d, sess, secret, added, nil
 }
+
+// WriteRecoverySheet prints the store's recovery secret on a sheet for the province to keep
+// (phiếu bàn giao mã khôi phục): the office, the machine, the date, the secret in large type
+// and what it is for, with the two signatures of the hand-over.
+func WriteRecoverySheet(ref *assets.Reference, o app.Office, secret string, lang app.Lang, now time.Time, w io.Writer) error {
+	t := func(key string, args ...string) string { return ref.Catalog.T(lang, key, args...) }
+	return pdf.Sheet(w, pdf.SheetData{Lang: string(lang), Office: pdfOffice(ref.Catalog, ref.Places, o, lang), Date: now,
+		Title: t("recovery.print.title"),
+		Facts: [][2]string{{t("field.agency"), o.Agency + " — " + o.Name}, {t("field.device"), o.Device},
+			{t("recovery.print.made"), now.In(calendar.VN).Format("15:04 02/01/2006")}},
+		Big:     secret,
+		Notes:   []string{t("recovery.print.note_use"), t("recovery.print.note_keep"), t("recovery.print.note_chars")},
+		Signers: []string{t("recovery.print.giver"), t("recovery.print.keeper")}})
+}

@@ -353,7 +353,8 @@ func TestWrongCredentialsOpenNothing(t *testing.T) {
 				}
 			}},
 		{name: "another office's keyring", replace: otherKeyring, user: "motcua", password: proofPassword},
-		{name: "a wrong recovery secret", recovery: "ABCD-EFGH-IJKL-MNOP-QRST-UVWX-YZ23-4567"},
+		// Well formed (Crockford's base 32 with its check character), but another store's.
+		{name: "a wrong recovery secret", recovery: "0410-6105-0R3G-G28A-1C60-T3GF-208H-44RM-P"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -393,6 +394,9 @@ func TestWrongCredentialsOpenNothing(t *testing.T) {
 				// The other keyring opens with its own password, but its key does not fit this
 				// data: the desk says the store is damaged and offers the restore path.
 				assert.Equal(t, "store_damaged", err.(*app.Error).Code, "%v", err)
+			} else if tc.recovery != "" {
+				assert.Equal(t, app.Forbidden, app.KindOf(err), "%v", err)
+				assert.Contains(t, msg, "không mở được kho dữ liệu này", "a well-formed secret of another store says so")
 			} else {
 				assert.Equal(t, app.Forbidden, app.KindOf(err), "%v", err)
 				assert.Equal(t, wantVI, msg)

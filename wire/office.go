@@ -302,6 +302,20 @@ func (o *Office) WriteQuote(req app.QuoteRequest, lang app.Lang, w io.Writer) er
 	return WriteQuote(o.src.Get(), office, req, lang, o.cfg.Now(), w)
 }
 
+// WriteRecoverySheet prints the hand-over sheet of the recovery secret (see
+// WriteRecoverySheet) with the open store's office profile.
+func (o *Office) WriteRecoverySheet(secret string, lang app.Lang, w io.Writer) error {
+	d := o.open()
+	if d == nil {
+		return app.Errorf(app.Forbidden, "not_signed_in")
+	}
+	office, err := d.Office()
+	if err != nil {
+		return err
+	}
+	return WriteRecoverySheet(o.src.Get(), office, secret, lang, o.cfg.Now(), w)
+}
+
 // BackupSettings reads the automatic backup's settings from the open store.
 func (o *Office) BackupSettings() (string, int, time.Duration, error) {
 	d := o.open()
