@@ -212,6 +212,55 @@ func (s *Intake) SetPassword(sess *Session, user, password string) error {
 	})
 }
 
+// SetDisabled disables an account (it can no longer sign in; its work stays under its name) or
+// enables it again (administrators only). An administrator cannot disable their own account, nor
+// the office's last enabled administrator (Conflict "last_admin").
+func (s *Intake) SetDisabled(sess *Session, user string, disabled bool) error {
+	if err := sess.Require(PermManageUsers); err != nil {
+		return err
+	}
+	user = strings.ToLower(strings.TrimSpace(user))
+	if disabled && user == sess.User.Name {
+		return &Error{Kind: Conflict, Code: "disable_self", Field: "user"}
+	}
+	return s.Store.Update(func(tx Tx) error {
+		u, ok, err := tx.User(user)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return &Error{Kind: NotFound, Code: "user_not_found", Field: "user", Args: map[string]string{"user": user}}
+		}
+		if u.Disabled == disabled {
+			return nil
+		}
+		if disabled && u.Role == Admin {
+			all, err := tx.Users()
+			if err != nil {
+				return err
+			}
+			admins := 0
+			for _, o := range all {
+				if o.Role == Admin && !o.Disabled {
+					admins++
+				}
+			}
+			if admins <= 1 {
+				return &Error{Kind: Conflict, Code: "last_admin", Field: "user"}
+			}
+		}
+		u.Disabled = disabled
+		if err := tx.PutUser(u); err != nil {
+			return err
+		}
+		action := "user.enable"
+		if disabled {
+			action = "user.disable"
+		}
+		return tx.Audit(AuditEntry{User: sess.User.Name, Action: action, Entity: user})
+	})
+}
+
 // Users lists the accounts (administrators only).
 func (s *Intake) Users(sess *Session) ([]User, error) {
 	if err := sess.Require(PermManageUsers); err != nil {

@@ -51,5 +51,46 @@ func TestAnOfficeDayInTheRealWindow(t *testing.T) {
 		_, err := os.Stat(filepath.Join(data, "keyring.json"))
 		require.NoError(t, err, "the store exists")
 	})
-	assert.NotNil(t, d)
+
+	t.Run("the secret kept, then the first sign-in", func(t *testing.T) {
+		d.t = t
+		d.Key("space") // the box "I have copied the secret"
+		d.Key("Tab")
+		d.Key("space") // Tiếp tục đăng nhập: its space must not land in the password
+		d.WaitTitle("Đăng nhập")
+		d.Type(Password)
+		d.Key("Return")
+		d.WaitTitle("Trang chủ", "01001 · quantri")
+		d.Shot("admin-home")
+	})
+
+	t.Run("the administrator adds the office's accounts", func(t *testing.T) {
+		d.t = t
+		d.Key("ctrl+7")
+		d.WaitTitle("Cài đặt")
+		d.ClickNav("Tài khoản")
+		d.WaitTitle("Tài khoản")
+		for _, a := range []struct{ user, name, role string }{
+			{"motcua", "Lê Thị Mai", "bo phan"}, {"canbo", "Trần Văn Đức", "can bo"},
+		} {
+			d.Type(a.user)
+			d.Key("Tab")
+			d.Type(a.name)
+			d.Key("Tab")
+			d.Type(a.role)
+			d.Key("Tab")
+			d.Type(Password)
+			d.Key("Tab")
+			d.Type(Password)
+			d.Key("Return")
+			d.Wait(800)
+		}
+		d.Shot("accounts")
+		d.Key("ctrl+shift+l")
+		d.WaitTitle("Đăng nhập")
+		code, out := CLI(t, data, "quantri", "", "user", "list", "--json")
+		require.Equal(t, 0, code, out)
+		assert.Contains(t, out, `"name": "motcua"`)
+		assert.Contains(t, out, `"role": "officer"`)
+	})
 }

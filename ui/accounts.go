@@ -3,6 +3,7 @@ package ui
 import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -20,16 +21,22 @@ type AccountsState struct {
 	Loaded         bool
 }
 
-// AccountsScreen lets an administrator list the office's accounts (tài khoản) and add one with
-// its role and password; the first-run set-up creates only the administrator.
+// AccountsScreen lets an administrator list the office's accounts (tài khoản), disable or
+// enable one, reset its password, and add one with its role and password; the first-run set-up
+// creates only the administrator.
 type AccountsScreen struct {
 	ses *session
 	st  AccountsState
 
+	// List shows the accounts, one line each; Rows holds each account's line and actions.
 	List      *widget.Label
+	Rows      *fyne.Container
+	Toggle    map[string]*widget.Button // disable / enable, by user
+	Reset     map[string]*widget.Button // reset the password, by user
+	Dialog    *ResetDialog              // the open password reset, nil when none
 	User      *widget.Entry
 	FullName  *widget.Entry
-	Role      *widget.Select
+	Role      *TypeSelect
 	Password  *widget.Entry
 	Password2 *widget.Entry
 	Add       *widget.Button
@@ -45,6 +52,7 @@ func NewAccountsScreen(ses *session, st AccountsState) *AccountsScreen {
 	t := ses.t
 	s.List = widget.NewLabel("")
 	s.List.Wrapping = fyne.TextWrapWord
+	s.Rows = container.NewVBox()
 	s.User = widget.NewEntry()
 	s.User.SetText(st.User)
 	s.FullName = widget.NewEntry()
@@ -53,7 +61,7 @@ func NewAccountsScreen(ses *session, st AccountsState) *AccountsScreen {
 	for i, r := range accountRoles {
 		names[i] = t("role." + string(r))
 	}
-	s.Role = widget.NewSelect(names, nil)
+	s.Role = newTypeSelect(names, ses.cfg.Now)
 	s.Role.SetSelectedIndex(0)
 	for i, r := range accountRoles {
 		if r == st.Role {
@@ -78,7 +86,7 @@ func NewAccountsScreen(ses *session, st AccountsState) *AccountsScreen {
 		pair(f("password", t("field.password"), s.Password), f("password2", t("field.password2"), s.Password2)),
 		s.General, s.Status, container.NewHBox(s.Add))
 	s.content = container.NewVScroll(centered(820, container.NewVBox(
-		widget.NewCard(t("ui.accounts.title"), "", s.List),
+		widget.NewCard(t("ui.accounts.title"), "", s.Rows),
 		widget.NewCard(t("ui.accounts.new"), t("ui.accounts.new_note"), form))))
 	if st.Loaded {
 		s.paint(st.Users, nil)
@@ -117,15 +125,114 @@ func (s *AccountsScreen) paint(users []app.User, err error) {
 		return
 	}
 	s.st.Users, s.st.Loaded = users, true
+	t := s.ses.t
 	text := ""
+	s.Rows.Objects = nil
+	s.Toggle, s.Reset = map[string]*widget.Button{}, map[string]*widget.Button{}
 	for _, u := range users {
-		line := s.ses.t("ui.signed_in", "name", u.DisplayName(), "user", u.Name, "role", s.ses.t("role."+string(u.Role)))
+		line := t("ui.signed_in", "name", u.DisplayName(), "user", u.Name, "role", t("role."+string(u.Role)))
 		if u.Disabled {
-			line += " — " + s.ses.t("ui.accounts.disabled")
+			line = t("ui.accounts.row_disabled", "line", line)
+		}
+		if u.Name == s.ses.sess.User.Name {
+			line = t("ui.accounts.row_you", "line", line)
 		}
 		text += line + "\n"
+		l := widget.NewLabel(line)
+		l.Truncation = fyne.TextTruncateEllipsis
+		if u.Disabled {
+			l.Importance = widget.LowImportance
+		}
+		u := u
+		toggle := widget.NewButton(t("ui.accounts.disable"), func() { s.setDisabled(u.Name, true) })
+		if u.Disabled {
+			toggle.SetText(t("ui.accounts.enable"))
+			toggle.OnTapped = func() { s.setDisabled(u.Name, false) }
+		}
+		if u.Name == s.ses.sess.User.Name {
+			toggle.Disable()
+		}
+		reset := widget.NewButton(t("ui.accounts.reset"), func() { s.openReset(u.Name) })
+		s.Toggle[u.Name], s.Reset[u.Name] = toggle, reset
+		s.Rows.Add(container.NewBorder(nil, nil, nil, container.NewHBox(toggle, reset), l))
 	}
+	s.Rows.Refresh()
 	s.List.SetText(text)
+}
+
+// setDisabled disables or enables an account and shows the outcome.
+func (s *AccountsScreen) setDisabled(user string, disabled bool) {
+	ses := s.ses
+	var err error
+	ses.run(func() { err = ses.intake.SetDisabled(ses.sess, user, disabled) }, func() {
+		if err != nil {
+			setStatus(s.Status, false, ses.message(err))
+			return
+		}
+		key := "ui.accounts.enabled_done"
+		if disabled {
+			key = "ui.accounts.disabled_done"
+		}
+		setStatus(s.Status, true, ses.t(key, "user", user))
+		s.Reload()
+	})
+}
+
+// ResetDialog sets a new password for an account (an officer who forgot theirs).
+type ResetDialog struct {
+	User      string
+	Password  *widget.Entry
+	Password2 *widget.Entry
+	Confirm   *widget.Button
+	Problem   *widget.Label
+	pop       *widget.PopUp
+}
+
+// openReset asks for the account's new password, twice.
+func (s *AccountsScreen) openReset(user string) {
+	t := s.ses.t
+	dlg := &ResetDialog{User: user, Password: widget.NewPasswordEntry(), Password2: widget.NewPasswordEntry(), Problem: problemLabel()}
+	cancel := widget.NewButton(t("ui.cancel"), func() { s.closeReset() })
+	dlg.Confirm = widget.NewButtonWithIcon(t("ui.accounts.reset"), theme.ConfirmIcon(), func() { s.reset(dlg) })
+	dlg.Confirm.Importance = widget.HighImportance
+	dlg.Password2.OnSubmitted = func(string) { s.reset(dlg) }
+	note := widget.NewLabel(t("ui.accounts.reset_note"))
+	note.Wrapping = fyne.TextWrapWord
+	form := widget.NewForm(&widget.FormItem{Text: t("field.password"), Widget: dlg.Password},
+		&widget.FormItem{Text: t("field.password2"), Widget: dlg.Password2})
+	dlg.pop = s.ses.modal(t("ui.accounts.reset_title", "user", user),
+		container.NewVBox(note, form, dlg.Problem, container.NewHBox(layout.NewSpacer(), cancel, dlg.Confirm)), 480)
+	s.Dialog = dlg
+	if w := s.ses.window(); w != nil {
+		w.Canvas().Focus(dlg.Password)
+	}
+}
+
+func (s *AccountsScreen) closeReset() {
+	if s.Dialog != nil && s.Dialog.pop != nil {
+		s.Dialog.pop.Hide()
+	}
+	s.Dialog = nil
+}
+
+// reset sets the new password.
+func (s *AccountsScreen) reset(dlg *ResetDialog) {
+	if dlg.Password.Text != dlg.Password2.Text {
+		setText(dlg.Problem, s.ses.cfg.Catalog.Problem(s.ses.cfg.Lang, app.FieldProblem{Field: "password2", Code: "password_mismatch"}))
+		return
+	}
+	ses, password := s.ses, dlg.Password.Text
+	dlg.Confirm.Disable()
+	var err error
+	ses.run(func() { err = ses.intake.SetPassword(ses.sess, dlg.User, password) }, func() {
+		dlg.Confirm.Enable()
+		if err != nil {
+			setText(dlg.Problem, ses.message(err))
+			return
+		}
+		s.closeReset()
+		setStatus(s.Status, true, ses.t("ui.accounts.reset_done", "user", dlg.User))
+	})
 }
 
 func (s *AccountsScreen) add() {
@@ -157,8 +264,12 @@ func (s *AccountsScreen) add() {
 		s.FullName.SetText("")
 		s.Password.SetText("")
 		s.Password2.SetText("")
-		setText(s.Status, ses.t("ui.accounts.added", "user", app.NormalizeText(u.Name), "role", ses.t("role."+string(u.Role))))
+		setStatus(s.Status, true, ses.t("ui.accounts.added", "user", app.NormalizeText(u.Name), "role", ses.t("role."+string(u.Role))))
 		s.Reload()
+		// Ready for the next account.
+		if w := ses.window(); w != nil {
+			w.Canvas().Focus(s.User)
+		}
 	})
 }
 

@@ -1315,6 +1315,8 @@ func (d *Desk) focus() {
 		if d.login.User.Text != "" {
 			target = d.login.Password
 		}
+	case d.recovery != nil:
+		target = d.recovery.Confirmed
 	case d.firstRun != nil && d.ses == nil && d.restore == nil && d.damaged == nil:
 		target = d.firstRun.Agency
 	default:
@@ -1333,7 +1335,9 @@ var (
 	ShortcutSave   = &desktop.CustomShortcut{KeyName: fyne.KeyS, Modifier: fyne.KeyModifierShortcutDefault}
 	ShortcutPrint  = &desktop.CustomShortcut{KeyName: fyne.KeyP, Modifier: fyne.KeyModifierShortcutDefault}
 	ShortcutLock   = &desktop.CustomShortcut{KeyName: fyne.KeyL, Modifier: fyne.KeyModifierShortcutDefault}
-	ShortcutQuit   = &desktop.CustomShortcut{KeyName: fyne.KeyQ, Modifier: fyne.KeyModifierShortcutDefault}
+	// ShortcutSignOut signs the officer out (Ctrl+Shift+L): the next officer signs in.
+	ShortcutSignOut = &desktop.CustomShortcut{KeyName: fyne.KeyL, Modifier: fyne.KeyModifierShortcutDefault | fyne.KeyModifierShift}
+	ShortcutQuit    = &desktop.CustomShortcut{KeyName: fyne.KeyQ, Modifier: fyne.KeyModifierShortcutDefault}
 )
 
 // sectionKeys are the keys of Ctrl+1 … Ctrl+7.
@@ -1367,7 +1371,7 @@ func (d *Desk) buildMenu() {
 			work = append(work, item("ui.menu.search", ShortcutSearch, d.StartSearch))
 		}
 		work = append(work, item("ui.menu.save", ShortcutSave, d.SaveShortcut), item("ui.menu.print", ShortcutPrint, d.PrintShortcut),
-			fyne.NewMenuItemSeparator(), item("ui.lock_now", ShortcutLock, d.showLock), item("ui.sign_out", nil, d.signOut))
+			fyne.NewMenuItemSeparator(), item("ui.lock_now", ShortcutLock, d.showLock), item("ui.sign_out", ShortcutSignOut, d.signOut))
 	}
 	quit := item("ui.menu.quit", ShortcutQuit, nil)
 	quit.IsQuit = true // Fyne closes the window

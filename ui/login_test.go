@@ -201,3 +201,40 @@ func TestSessionLocksWhenIdleAndUnlocksWithThePassword(t *testing.T) {
 	assert.Nil(t, d.Register(), "signing out forgets the screens with personal data")
 	assert.Equal(t, "motcua", d.Login().User.Text)
 }
+
+// TestTheAdministratorDisablesAnAccountAndResetsAPassword: an officer who left is disabled (no
+// sign-in, the work kept under the name), then enabled again; a forgotten password is reset.
+func TestTheAdministratorDisablesAnAccountAndResetsAPassword(t *testing.T) {
+	o, c := newOffice(t)
+	setUp(t, o)
+	d := openDesk(t, o, c)
+	d.signIn(t, "admin")
+	d.open(t, ui.PageAccounts)
+	a := d.Accounts()
+	require.NotNil(t, a.Toggle["motcua"])
+	require.True(t, a.Toggle["admin"].Disabled(), "the administrator cannot disable their own account")
+
+	test.Tap(a.Toggle["motcua"])
+	d.Wait()
+	assert.Equal(t, "Đã khóa tài khoản motcua.", a.Status.Text)
+	assert.Contains(t, a.List.Text, "Lê Thị Mai (motcua) · Bộ phận một cửa — đã khóa")
+	d.shot(t, "accounts-disabled")
+	_, _, err := o.Open("motcua", password)
+	assert.Equal(t, app.Forbidden, app.KindOf(err), "a disabled account cannot sign in")
+
+	test.Tap(a.Toggle["motcua"])
+	d.Wait()
+	assert.Equal(t, "Đã mở khóa tài khoản motcua.", a.Status.Text)
+
+	test.Tap(a.Reset["motcua"])
+	d.Wait()
+	require.NotNil(t, a.Dialog)
+	test.Type(a.Dialog.Password, "mật khẩu mới của Mai")
+	test.Type(a.Dialog.Password2, "mật khẩu mới của Mai")
+	test.Tap(a.Dialog.Confirm)
+	d.Wait()
+	assert.Nil(t, a.Dialog)
+	assert.Equal(t, "Đã đặt lại mật khẩu cho motcua.", a.Status.Text)
+	_, _, err = o.Open("motcua", "mật khẩu mới của Mai")
+	assert.NoError(t, err, "the new password opens the account")
+}
