@@ -141,7 +141,7 @@ func (s *AccountsScreen) paint(users []app.User, err error) {
 		l := widget.NewLabel(line)
 		l.Truncation = fyne.TextTruncateEllipsis
 		if u.Disabled {
-			l.Importance = widget.LowImportance
+			l.Importance = widget.WarningImportance
 		}
 		u := u
 		toggle := widget.NewButton(t("ui.accounts.disable"), func() { s.setDisabled(u.Name, true) })

@@ -243,9 +243,7 @@ func (s *AdminScreen) office() fyne.CanvasObject {
 		infoRow(t("field.device"), o.Device),
 		infoRow(t("ui.admin.created"), created),
 	)
-	note := widget.NewLabel(t("ui.admin.office_note"))
-	note.Wrapping = fyne.TextWrapWord
-	note.Importance = widget.LowImportance
+	note := noteText(t("ui.admin.office_note"))
 	return page(t("ui.admin.office_title"), "", container.NewVBox(form, note))
 }
 
@@ -336,9 +334,7 @@ func (s *AdminScreen) workflow() fyne.CanvasObject {
 	case base.OfficeMayAdjust:
 		noteKey = "ui.admin.workflow_note_admin"
 	}
-	note := widget.NewLabel(t(noteKey, "days", strconv.Itoa(base.Days())))
-	note.Wrapping = fyne.TextWrapWord
-	note.Importance = widget.LowImportance
+	note := noteText(t(noteKey, "days", strconv.Itoa(base.Days())))
 	box.Add(note)
 	if edit {
 		s.wf = newFields()
@@ -534,9 +530,7 @@ func (s *AdminScreen) rules() fyne.CanvasObject {
 	if shown == 0 {
 		box.Add(widget.NewLabel(t("ui.admin.no_local_support")))
 	}
-	note := widget.NewLabel(t("ui.admin.rules_note"))
-	note.Wrapping = fyne.TextWrapWord
-	note.Importance = widget.LowImportance
+	note := noteText(t("ui.admin.rules_note"))
 	box.Add(note)
 	return page(t("ui.admin.rules_title", "month", m.VNString()), t("ui.admin.rules_sub"), box)
 }
@@ -702,9 +696,7 @@ func (s *AdminScreen) device() fyne.CanvasObject {
 		infoRow(t("field.device"), r.sess.Office.Device),
 		&widget.FormItem{Text: t("ui.admin.enrolment"), Widget: state},
 	)
-	note := widget.NewLabel(t("ui.admin.device_note"))
-	note.Wrapping = fyne.TextWrapWord
-	note.Importance = widget.LowImportance
+	note := noteText(t("ui.admin.device_note"))
 	return page(t("ui.admin.device_title"), "", container.NewVBox(form, note, container.NewHBox(s.Enrol)))
 }
 
