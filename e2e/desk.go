@@ -46,7 +46,7 @@ func Start(t *testing.T, home, data string, args ...string) *Desk {
 	t.Helper()
 	bin, _ := binaries(t)
 	d := &Desk{t: t, out: &bytes.Buffer{}, done: make(chan error, 1), Home: home, Data: data, Shots: shotsDir(t)}
-	for _, dir := range []string{filepath.Join(home, "Documents"), filepath.Join(home, ".config"), filepath.Join(home, "tmp"), filepath.Join(home, "run")} {
+	for _, dir := range []string{filepath.Join(home, "Documents"), filepath.Join(home, ".config"), filepath.Join(home, ".cache"), filepath.Join(home, "tmp"), filepath.Join(home, "run")} {
 		if err := os.MkdirAll(dir, 0o700); err != nil {
 			t.Fatal(err)
 		}
@@ -78,6 +78,20 @@ func Start(t *testing.T, home, data string, args ...string) *Desk {
 	d.xdo("mousemove", "--window", d.wid, "500", "300")
 	time.Sleep(500 * time.Millisecond)
 	return d
+}
+
+// SignIn signs an account in from the sign-in screen (after a sign-out the user name is
+// empty or the last one's) and waits for the home page.
+func (d *Desk) SignIn(user, password string) {
+	d.t.Helper()
+	d.WaitTitle("Đăng nhập")
+	d.Key("shift+Tab") // the user name, whichever field has the cursor
+	d.Key("ctrl+a")
+	d.Type(user)
+	d.Key("Tab")
+	d.Type(password)
+	d.Key("Return")
+	d.WaitTitle(" · " + user)
 }
 
 // Size resizes the window (the screen is the virtual display's).

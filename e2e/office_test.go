@@ -93,4 +93,29 @@ func TestAnOfficeDayInTheRealWindow(t *testing.T) {
 		assert.Contains(t, out, `"name": "motcua"`)
 		assert.Contains(t, out, `"role": "officer"`)
 	})
+
+	t.Run("help desk: a walk-in's quote printed", func(t *testing.T) {
+		d.t = t
+		d.SignIn("motcua", Password)
+		d.Key("ctrl+2")
+		d.WaitTitle("Tư vấn, báo giá")
+		d.Type("15/03/1990") // the cursor starts in the birth date
+		for range 4 {
+			d.Key("Tab")
+		}
+		d.Key("ctrl+a")
+		d.Type("3000000")
+		d.Wait(300)
+		d.Shot("walkin")
+		d.Key("ctrl+p")
+		d.Wait(800) // the save dialog, with the file name proposed and focused
+		d.Shot("walkin-save")
+		d.Key("Return")
+		pdf := filepath.Join(home, "Documents", "phieu-bao-muc-dong-12-2026.pdf")
+		WaitFile(t, pdf)
+		text := PDFText(t, pdf)
+		assert.Contains(t, text, "3.000.000")
+		assert.Contains(t, text, "660.000", "22 % of 3,000,000 a month")
+		d.Alive()
+	})
 }

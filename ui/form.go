@@ -6,6 +6,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -325,14 +326,64 @@ func heading(text string) *widget.Label {
 	return l
 }
 
-// panes puts two panes side by side, each scrolling both ways when the window is too narrow
-// for it (a 1024-px office screen, larger text, a longer language), the divider where both
-// fit as they are when there is room.
-func panes(left, right fyne.CanvasObject) *container.Split {
-	lw, rw := left.MinSize().Width, right.MinSize().Width
-	split := container.NewHSplit(container.NewScroll(left), container.NewScroll(right))
-	if lw+rw > 0 {
-		split.Offset = float64(lw) / float64(lw+rw)
+// panes puts two panes side by side when the window is wide enough for both, each scrolling on
+// its own (the long form on the left, its summary kept in sight on the right) with a divider the
+// officer can drag; on a narrower window (a 1024-px office screen, larger text, a longer
+// language) the right pane goes under the left and the page scrolls as one, so nothing is cut
+// off at the side.
+func panes(left, right fyne.CanvasObject) *fyne.Container {
+	p := &paneLayout{left: left, right: right, ls: container.NewScroll(left), rs: container.NewScroll(right)}
+	p.split = container.NewHSplit(p.ls, p.rs)
+	p.box = container.NewVBox()
+	p.stack = container.NewScroll(p.box)
+	p.stack.Hide()
+	return container.New(p, p.split, p.stack)
+}
+
+// paneLayout is the layout of panes: the split or the stack, whichever the width allows.
+type paneLayout struct {
+	left, right fyne.CanvasObject
+	ls, rs      *container.Scroll
+	split       *container.Split
+	box         *fyne.Container
+	stack       *container.Scroll
+	stacked     bool
+	placed      bool
+}
+
+// Layout puts the panes side by side or one under the other for the size, moving them when
+// the arrangement changes.
+func (p *paneLayout) Layout(_ []fyne.CanvasObject, size fyne.Size) {
+	lw, rw := p.left.MinSize().Width, p.right.MinSize().Width
+	stacked := size.Width < lw+rw+4*theme.Padding()
+	if !p.placed || stacked != p.stacked {
+		p.placed, p.stacked = true, stacked
+		if stacked {
+			p.ls.Content, p.rs.Content = layout.NewSpacer(), layout.NewSpacer()
+			p.box.Objects = []fyne.CanvasObject{p.left, p.right}
+			p.split.Hide()
+			p.stack.Show()
+		} else {
+			p.box.Objects = nil
+			p.ls.Content, p.rs.Content = p.left, p.right
+			p.split.Offset = float64(lw+(size.Width-lw-rw)/2) / float64(size.Width)
+			p.stack.Hide()
+			p.split.Show()
+		}
+		p.box.Refresh()
+		p.ls.Refresh()
+		p.rs.Refresh()
 	}
-	return split
+	for _, o := range []fyne.CanvasObject{p.split, p.stack} {
+		o.Move(fyne.NewPos(0, 0))
+		o.Resize(size)
+	}
+}
+
+// MinSize is that of the arrangement shown: both scroll, so it is small.
+func (p *paneLayout) MinSize(_ []fyne.CanvasObject) fyne.Size {
+	if p.stacked {
+		return p.stack.MinSize()
+	}
+	return p.split.MinSize()
 }
