@@ -710,7 +710,7 @@ func (s *Records) IssueCover(sess *Session, pid string) (BookCover, error) {
 }
 
 // CoverPrint is one cover to print: the cover, the office that issues it, whether the print is
-// final (the centre confirmed the cover) and which reprint it is (0 for the first print).
+// final (the centre confirmed the cover) and which reprint of that kind it is (0 for the first).
 type CoverPrint struct {
 	Cover   BookCover
 	Office  Office
@@ -718,10 +718,25 @@ type CoverPrint struct {
 	Reprint int
 }
 
-// PrintCovers records the printing of covers' confirmations and returns what to print, in the
-// order asked. A cover must be issued; a cover printed before is a reprint and needs a reason.
-// Every print is counted on the cover with the officer.
-func (s *Records) PrintCovers(sess *Session, pids []string, reason string) ([]CoverPrint, error) {
+// ReprintOf is the number of times a cover was printed before in the kind it would be printed
+// now: a provisional confirmation while the centre has not confirmed the cover, the final one
+// after. The first final print after provisional ones is no reprint.
+func ReprintOf(c BookCover) int {
+	final := c.Status == CoverConfirmed
+	n := 0
+	for _, p := range c.Prints {
+		if p.Final == final {
+			n++
+		}
+	}
+	return n
+}
+
+// PlanCoverPrints checks that covers can be printed and returns what to print, in the order
+// asked, without counting anything: the print is counted by RecordCoverPrints once the PDF leaves
+// the desk (saved or handed to the printer), not when it is previewed. A cover must be issued; a
+// reprint needs a reason.
+func (s *Records) PlanCoverPrints(sess *Session, pids []string, reason string) ([]CoverPrint, error) {
 	if err := sess.Require(PermCoverPrint); err != nil {
 		return nil, err
 	}
@@ -729,9 +744,8 @@ func (s *Records) PrintCovers(sess *Session, pids []string, reason string) ([]Co
 		return nil, &Error{Kind: Invalid, Code: "nothing_to_print", Field: "personal_id"}
 	}
 	reason = NormalizeText(reason)
-	now := s.now()
 	var out []CoverPrint
-	err := s.Store.Update(func(tx Tx) error {
+	err := s.Store.View(func(tx Tx) error {
 		out = out[:0]
 		o, _, err := tx.Office()
 		if err != nil {
@@ -739,27 +753,56 @@ func (s *Records) PrintCovers(sess *Session, pids []string, reason string) ([]Co
 		}
 		for _, pid := range pids {
 			pid = stripSeparators(strings.TrimSpace(pid))
-			cur, ok, err := tx.Cover(pid)
+			c, ok, err := tx.Cover(pid)
 			if err != nil {
 				return err
 			}
 			if !ok {
 				return &Error{Kind: NotFound, Code: "cover_not_found", Field: "personal_id", Args: map[string]string{"value": PersonalID(pid).Masked()}}
 			}
-			if cur.Status == CoverCreated {
+			if c.Status == CoverCreated {
 				return &Error{Kind: Conflict, Code: "cover_not_issued", Field: "personal_id", Args: map[string]string{"value": PersonalID(pid).Masked()}}
 			}
-			reprint := len(cur.Prints)
+			reprint := ReprintOf(c)
 			if reprint > 0 && reason == "" {
 				return &Error{Kind: Invalid, Code: "reprint_reason_required", Field: "reason", Args: map[string]string{"count": strconv.Itoa(reprint)}}
 			}
-			prev := cur
-			c := cur
-			final := c.Status == CoverConfirmed
-			rec := PrintRecord{At: now, By: sess.User.Name, Final: final}
-			if reprint > 0 {
+			out = append(out, CoverPrint{Cover: c, Office: o, Final: c.Status == CoverConfirmed, Reprint: reprint})
+		}
+		return nil
+	})
+	return out, err
+}
+
+// RecordCoverPrints counts planned prints on their covers, with the officer and, for a
+// reprint, the reason; it is queued for the centre and logged. A cover changed since the plan
+// (printed elsewhere, confirmed by the centre) is refused with cover_changed: the PDF planned
+// would say the wrong print, so it must be made again.
+func (s *Records) RecordCoverPrints(sess *Session, plan []CoverPrint, reason string) error {
+	if err := sess.Require(PermCoverPrint); err != nil {
+		return err
+	}
+	reason = NormalizeText(reason)
+	now := s.now()
+	return s.Store.Update(func(tx Tx) error {
+		for _, p := range plan {
+			pid := p.Cover.PersonalID
+			cur, ok, err := tx.Cover(pid)
+			if err != nil {
+				return err
+			}
+			if !ok || cur.Version != p.Cover.Version {
+				return &Error{Kind: Conflict, Code: "cover_changed", Field: "personal_id", Args: map[string]string{"value": PersonalID(pid).Masked()}}
+			}
+			rec := PrintRecord{At: now, By: sess.User.Name, Final: p.Final}
+			if p.Reprint > 0 {
+				if reason == "" {
+					return &Error{Kind: Invalid, Code: "reprint_reason_required", Field: "reason", Args: map[string]string{"count": strconv.Itoa(p.Reprint)}}
+				}
 				rec.Reason = reason
 			}
+			prev := cur
+			c := cur
 			c.Prints = append(append([]PrintRecord(nil), cur.Prints...), rec)
 			c.Version++
 			if err := tx.PutCover(&c, &prev); err != nil {
@@ -768,16 +811,27 @@ func (s *Records) PrintCovers(sess *Session, pids []string, reason string) ([]Co
 			if err := enqueue(tx, "cover.print", c.PersonalID, prev.Version, rec, now); err != nil {
 				return err
 			}
-			detail := fmt.Sprintf("print=%d final=%t", reprint+1, final)
+			detail := fmt.Sprintf("print=%d final=%t", len(c.Prints), p.Final)
 			if rec.Reason != "" {
 				detail += " reason=" + rec.Reason
 			}
 			if err := tx.Audit(AuditEntry{User: sess.User.Name, Action: "cover.print", Entity: PersonalID(pid).Masked(), Detail: detail, PersonalID: pid}); err != nil {
 				return err
 			}
-			out = append(out, CoverPrint{Cover: c, Office: o, Final: final, Reprint: reprint})
 		}
 		return nil
 	})
-	return out, err
+}
+
+// PrintCovers plans and at once records the printing of covers (PlanCoverPrints,
+// RecordCoverPrints), for a caller that prints without a preview.
+func (s *Records) PrintCovers(sess *Session, pids []string, reason string) ([]CoverPrint, error) {
+	plan, err := s.PlanCoverPrints(sess, pids, reason)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.RecordCoverPrints(sess, plan, reason); err != nil {
+		return nil, err
+	}
+	return plan, nil
 }

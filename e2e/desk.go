@@ -13,6 +13,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -315,4 +316,34 @@ func WaitFile(t *testing.T, path string) {
 		names = append(names, e.Name())
 	}
 	t.Fatalf("%s was not written (the folder holds %v)", path, names)
+}
+
+// WaitNewFile waits for a file with the extension to appear in dir that is not among those
+// listed before (ListFiles), and returns its path once written.
+func WaitNewFile(t *testing.T, dir, ext string, before []string) string {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for time.Now().Before(deadline) {
+		for _, f := range ListFiles(dir, ext) {
+			if !slices.Contains(before, f) {
+				WaitFile(t, f)
+				return f
+			}
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatalf("no new %s file in %s (it holds %v)", ext, dir, ListFiles(dir, ""))
+	return ""
+}
+
+// ListFiles lists the files of dir whose names end in ext.
+func ListFiles(dir, ext string) []string {
+	entries, _ := os.ReadDir(dir)
+	var out []string
+	for _, e := range entries {
+		if !e.IsDir() && strings.HasSuffix(e.Name(), ext) {
+			out = append(out, filepath.Join(dir, e.Name()))
+		}
+	}
+	return out
 }

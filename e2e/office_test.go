@@ -118,4 +118,46 @@ func TestAnOfficeDayInTheRealWindow(t *testing.T) {
 		assert.Contains(t, text, "660.000", "22 % of 3,000,000 a month")
 		d.Alive()
 	})
+
+	t.Run("help desk: a registration with a problem first, saved, its receipt printed", func(t *testing.T) {
+		d.t = t
+		d.Key("ctrl+s") // from the walk-in to the TK1-TS, with the birth date and the money
+		d.WaitTitle("Tiếp nhận hồ sơ")
+		d.Type("Nguyễn Thị Hồng Anh")
+		d.Key("Tab", "Tab", "space") // Nam, Nữ: chosen
+		d.Key("Tab", "Tab")          // the birth date, from the walk-in
+		d.Type("kinh")
+		d.Key("Tab")
+		d.Type("00119001234") // one digit short
+		d.Key("Tab")
+		d.Type("0912345678")
+		d.Key("Tab", "Tab")
+		d.Type("ha noi")
+		d.Key("Tab")
+		d.Type("ba dinh")
+		d.Key("Tab")
+		d.Type("ha noi")
+		d.Key("Tab")
+		d.Type("ba dinh")
+		d.Key("Tab")
+		d.Type("Số 12 ngõ 34 phố Kim Mã")
+		d.Key("ctrl+s")
+		d.Wait(500)
+		d.Shot("register-problem")
+		d.Key("ctrl+a") // the cursor was put in the personal ID, the first problem
+		d.Type("001190012345")
+		d.Key("ctrl+s")
+		d.WaitTitle("Tiếp nhận hồ sơ")
+		d.Wait(800)
+		d.Shot("register-saved")
+		docs := filepath.Join(home, "Documents")
+		before := ListFiles(docs, ".pdf")
+		d.Key("ctrl+p")
+		d.Wait(800)
+		d.Key("Return")
+		receipt := WaitNewFile(t, docs, ".pdf", before)
+		text := PDFText(t, receipt)
+		assert.Contains(t, text, "Nguyễn Thị Hồng Anh")
+		d.Alive()
+	})
 }

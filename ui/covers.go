@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"bytes"
 	"strconv"
 	"strings"
 
@@ -334,45 +333,55 @@ func (s *CoversScreen) printToday() {
 	})
 }
 
-// print prints covers into one PDF, asking for a reason first when some were printed before.
+// print prints covers into one PDF, asking first when some were printed before in the kind
+// they would be printed now (a reprint needs a reason; the others may be printed alone).
 func (s *CoversScreen) print(covers []app.BookCover) {
 	if len(covers) == 0 {
 		setStatus(s.Status, false, s.r.msg(app.Errorf(app.Invalid, "nothing_to_print")))
 		return
 	}
-	var again []app.BookCover
+	var again, fresh []app.BookCover
 	for _, c := range covers {
-		if len(c.Prints) > 0 {
+		if app.ReprintOf(c) > 0 {
 			again = append(again, c)
+		} else {
+			fresh = append(fresh, c)
 		}
 	}
+	if len(again) > 0 {
+		s.askReprint(covers, again, fresh)
+		return
+	}
+	s.write(pidsOf(covers), "", nil)
+}
+
+// pidsOf lists the covers' personal IDs.
+func pidsOf(covers []app.BookCover) []string {
 	pids := make([]string, len(covers))
 	for i, c := range covers {
 		pids[i] = c.PersonalID
 	}
-	if len(again) > 0 {
-		s.askReprint(pids, again)
-		return
-	}
-	s.write(pids, "", nil)
+	return pids
 }
 
-// write prints the covers off the UI thread and shows the PDF.
+// write makes the covers' PDF off the UI thread and shows it; the prints are counted when the
+// PDF is saved or handed to the printer from the preview.
 func (s *CoversScreen) write(pids []string, reason string, dlg *ReprintDialog) {
 	r := s.r
 	lang := r.cfg.Lang
 	render := r.cfg.RenderPDF
 	var (
-		pdf   bytes.Buffer
-		pages [][]byte
-		err   error
+		pdf    []byte
+		commit func() error
+		pages  [][]byte
+		err    error
 	)
 	s.Print.Disable()
 	s.PrintToday.Disable()
 	r.run(func() {
-		if err = r.office.WriteCovers(r.sess, pids, reason, lang, &pdf); err == nil && render != nil {
+		if pdf, commit, err = r.office.PrepareCovers(r.sess, pids, reason, lang); err == nil && render != nil {
 			// A preview that cannot be rendered falls back to the system's PDF viewer.
-			pages, _ = render(pdf.Bytes())
+			pages, _ = render(pdf)
 		}
 	}, func() {
 		s.PrintToday.Enable()
@@ -381,39 +390,54 @@ func (s *CoversScreen) write(pids []string, reason string, dlg *ReprintDialog) {
 			if dlg != nil {
 				setText(dlg.Problem, r.message(err))
 				dlg.Confirm.Enable()
+				dlg.Fresh.Enable()
 				return
 			}
 			setStatus(s.Status, false, r.message(err))
 			return
 		}
 		s.closeReprint()
-		s.status, s.failed = r.t("ui.covers.printed_now", "count", strconv.Itoa(len(pids))), false
-		s.st.Selected = map[string]bool{}
-		r.saved()
-		s.Reload()
+		setText(s.Status, "")
+		count := strconv.Itoa(len(pids))
 		name := r.t("ui.covers.file", "time", r.cfg.Now().In(calendar.VN).Format("20060102-1504")) + ".pdf"
-		s.Preview = r.showPDF(r.t("ui.covers.preview_title", "count", strconv.Itoa(len(pids))), name, pdf.Bytes(), pages, func() { s.Preview = nil })
+		var preview *PreviewDialog
+		preview = r.showPDF(r.t("ui.covers.preview_title", "count", count), name, pdf, pages, commit, func() {
+			s.status, s.failed = r.t("ui.covers.printed_now", "count", count), false
+			s.st.Selected = map[string]bool{}
+			r.saved()
+			s.Reload()
+		}, func() {
+			s.Preview = nil
+			if preview != nil && !preview.Committed {
+				s.Status.Importance = widget.WarningImportance
+				setText(s.Status, r.t("ui.covers.preview_closed", "count", count))
+			}
+		})
+		s.Preview = preview
 	})
 }
 
 // ReprintDialog asks why covers printed before are printed again (required, counted and
-// logged with the officer).
+// logged with the officer), or prints only those never printed.
 type ReprintDialog struct {
-	PIDs    []string
-	Covers  *widget.Label
-	Reason  *widget.Entry
-	Confirm *widget.Button
-	Cancel  *widget.Button
-	Problem *widget.Label
-	pop     *widget.PopUp
+	PIDs []string
+	// FreshPIDs are the covers of the batch never printed (Fresh prints them alone).
+	FreshPIDs []string
+	Covers    *widget.Label
+	Reason    *widget.Entry
+	Confirm   *widget.Button
+	Fresh     *widget.Button
+	Cancel    *widget.Button
+	Problem   *widget.Label
+	pop       *widget.PopUp
 }
 
-func (s *CoversScreen) askReprint(pids []string, again []app.BookCover) {
+func (s *CoversScreen) askReprint(covers, again, fresh []app.BookCover) {
 	t := s.r.t
-	d := &ReprintDialog{PIDs: pids, Problem: problemLabel()}
+	d := &ReprintDialog{PIDs: pidsOf(covers), FreshPIDs: pidsOf(fresh), Problem: problemLabel()}
 	lines := make([]string, len(again))
 	for i, c := range again {
-		lines[i] = t("ui.covers.reprint_line", "name", app.UpperName(c.FullName), "book", c.BookNo, "count", strconv.Itoa(len(c.Prints)))
+		lines[i] = t("ui.covers.reprint_line", "name", app.UpperName(c.FullName), "book", c.BookNo, "count", strconv.Itoa(app.ReprintOf(c)))
 	}
 	intro := widget.NewLabel(t("ui.covers.reprint_intro", "count", strconv.Itoa(len(again))))
 	intro.Wrapping = fyne.TextWrapWord
@@ -422,21 +446,35 @@ func (s *CoversScreen) askReprint(pids []string, again []app.BookCover) {
 	d.Reason = widget.NewMultiLineEntry()
 	d.Reason.SetMinRowsVisible(2)
 	d.Reason.PlaceHolder = t("ui.covers.reprint_placeholder")
-	d.Confirm = widget.NewButtonWithIcon(t("ui.covers.reprint"), theme.DocumentPrintIcon(), func() {
+	busy := func() bool {
 		if d.Confirm.Disabled() {
-			return
+			return true
 		}
 		d.Confirm.Disable()
+		d.Fresh.Disable()
 		setText(d.Problem, "")
-		s.write(d.PIDs, d.Reason.Text, d)
+		return false
+	}
+	d.Confirm = widget.NewButtonWithIcon(t("ui.covers.reprint_all", "count", strconv.Itoa(len(covers))), theme.DocumentPrintIcon(), func() {
+		if !busy() {
+			s.write(d.PIDs, d.Reason.Text, d)
+		}
 	})
 	d.Confirm.Importance = widget.WarningImportance
+	d.Fresh = widget.NewButtonWithIcon(t("ui.covers.print_fresh", "count", strconv.Itoa(len(fresh))), theme.DocumentPrintIcon(), func() {
+		if !busy() {
+			s.write(d.FreshPIDs, "", d)
+		}
+	})
+	if len(fresh) == 0 {
+		d.Fresh.Hide()
+	}
 	d.Cancel = widget.NewButtonWithIcon(t("ui.cancel"), theme.CancelIcon(), s.closeReprint)
 	s.Reprint = d
 	body := container.NewVBox(intro, d.Covers,
 		widget.NewForm(&widget.FormItem{Text: t("field.reason"), Widget: d.Reason, HintText: t("ui.covers.reprint_hint")}),
-		d.Problem, container.NewHBox(layout.NewSpacer(), d.Cancel, d.Confirm))
-	d.pop = s.r.modal(t("ui.covers.reprint_title"), body, 600)
+		d.Problem, container.NewHBox(layout.NewSpacer(), d.Cancel, d.Fresh, d.Confirm))
+	d.pop = s.r.modal(t("ui.covers.reprint_title"), body, 640)
 	if d.pop != nil {
 		s.r.window().Canvas().Focus(d.Reason)
 	}

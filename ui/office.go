@@ -26,10 +26,10 @@ type Office interface {
 	Services() (*app.Records, *app.Sync)
 	// WriteReceipt writes a dossier's receipt and appointment slip as PDF in lang.
 	WriteReceipt(sess *app.Session, code string, lang app.Lang, w io.Writer) error
-	// WriteCovers writes the confirmations of issued book covers as one PDF in lang (one page
-	// each) and counts the prints; a cover printed before needs a reason (Invalid
-	// "reprint_reason_required" otherwise).
-	WriteCovers(sess *app.Session, pids []string, reason string, lang app.Lang, w io.Writer) error
+	// PrepareCovers makes the confirmations of issued book covers as one PDF in lang (one page
+	// each) without counting them; commit counts them, once, when the PDF leaves the desk
+	// (saved or handed to the printer). A reprint needs a reason.
+	PrepareCovers(sess *app.Session, pids []string, reason string, lang app.Lang) (pdf []byte, commit func() error, err error)
 	// ReadVouchers reads a collection agent's CSV or XLSX voucher file into rows and the
 	// problems of the rows it could not read, recording nothing. A file that cannot be imported
 	// at all is an Invalid error with the reason.

@@ -20,15 +20,20 @@ import (
 // previewHeight is the height a preview page is shown at: one page fits without scrolling.
 const previewHeight = 430
 
-// PreviewDialog shows a printed PDF: its pages rendered where the platform can (Config.RenderPDF),
-// else the PDF opened in the system's viewer; "Save as…" keeps a copy, and the system viewer
-// prints it.
+// PreviewDialog shows a PDF to print: its pages rendered where the platform can
+// (Config.RenderPDF), else the PDF opened in the system's viewer; "Save as…" keeps a copy, and
+// the system viewer prints it. The print is counted (the commit hook) when the PDF first leaves
+// the desk, saved or handed to the viewer, never when it is only looked at.
 type PreviewDialog struct {
 	Name  string
 	PDF   []byte
 	Pages []*canvas.Image
-	// Opened is set once the PDF was handed to the system's viewer.
+	// Opened is set once the PDF was handed to the system's viewer; Committed once the print
+	// was counted.
 	Opened     bool
+	Committed  bool
+	commit     func() error
+	committed  func()
 	SaveAs     *widget.Button
 	OpenViewer *widget.Button
 	Close      *widget.Button
@@ -36,11 +41,13 @@ type PreviewDialog struct {
 	pop        *widget.PopUp
 }
 
-// showPDF shows a printed PDF (name is the file name proposed), with its rendered pages when
-// there are any; closed runs when the dialog closes.
-func (r *recSession) showPDF(title, name string, pdf []byte, pages [][]byte, closed func()) *PreviewDialog {
+// showPDF shows a PDF to print (name is the file name proposed), with its rendered pages when
+// there are any. commit counts the print the first time the PDF is saved or opened in the
+// viewer (refused, nothing leaves the desk), then committed runs; closed runs when the dialog
+// closes.
+func (r *recSession) showPDF(title, name string, pdf []byte, pages [][]byte, commit func() error, committed, closed func()) *PreviewDialog {
 	t := r.t
-	d := &PreviewDialog{Name: name, PDF: pdf, Status: statusLabel()}
+	d := &PreviewDialog{Name: name, PDF: pdf, Status: statusLabel(), commit: commit, committed: committed}
 	d.SaveAs = widget.NewButtonWithIcon(t("ui.preview.save_as"), theme.DocumentSaveIcon(), func() { r.savePDF(d) })
 	d.SaveAs.Importance = widget.HighImportance
 	d.OpenViewer = widget.NewButtonWithIcon(t("ui.preview.open"), theme.DocumentPrintIcon(), func() { r.openViewer(d) })
@@ -84,8 +91,28 @@ func (r *recSession) showPDF(title, name string, pdf []byte, pages [][]byte, clo
 	return d
 }
 
+// count commits the print the first time the PDF leaves the desk; false when it was refused
+// (the reason shown).
+func (r *recSession) count(d *PreviewDialog) bool {
+	if d.Committed || d.commit == nil {
+		return true
+	}
+	if err := d.commit(); err != nil {
+		setStatus(d.Status, false, r.message(err))
+		return false
+	}
+	d.Committed = true
+	if d.committed != nil {
+		d.committed()
+	}
+	return true
+}
+
 // openViewer hands the PDF to the system's viewer (to look at and print it).
 func (r *recSession) openViewer(d *PreviewDialog) {
+	if !r.count(d) {
+		return
+	}
 	if err := r.openPDF(d.Name, d.PDF); err != nil {
 		setStatus(d.Status, false, r.msg(err))
 		return
@@ -96,40 +123,50 @@ func (r *recSession) openViewer(d *PreviewDialog) {
 
 // savePDF asks where to keep a copy of the PDF and writes it there.
 func (r *recSession) savePDF(d *PreviewDialog) {
-	r.saveFile(d.Name, func() ([]byte, error) { return d.PDF, nil }, d.Status, d.SaveAs, "ui.preview.saved")
+	r.saveAs(d.Name, func(w io.WriteCloser, err error) {
+		if err == nil && w != nil && !r.count(d) {
+			_ = w.Close()
+			return
+		}
+		r.writeTo(w, err, func() ([]byte, error) { return d.PDF, nil }, d.Status, d.SaveAs, "ui.preview.saved")
+	})
 }
 
 // saveFile asks where to keep a file named name and writes there, off the UI thread, what data
 // returns; status tells the outcome (the done key takes the file's name), button is disabled
 // meanwhile.
 func (r *recSession) saveFile(name string, data func() ([]byte, error), status *widget.Label, button *widget.Button, done string) {
-	r.saveAs(name, func(w io.WriteCloser, err error) {
-		if err != nil {
-			setStatus(status, false, r.msg(err))
+	r.saveAs(name, func(w io.WriteCloser, err error) { r.writeTo(w, err, data, status, button, done) })
+}
+
+// writeTo writes what data returns to the file chosen in a save dialog (w nil: cancelled), off
+// the UI thread, and tells the outcome in status.
+func (r *recSession) writeTo(w io.WriteCloser, err error, data func() ([]byte, error), status *widget.Label, button *widget.Button, done string) {
+	if err != nil {
+		setStatus(status, false, r.msg(err))
+		return
+	}
+	if w == nil {
+		return // cancelled
+	}
+	button.Disable()
+	var werr error
+	r.run(func() {
+		b, err := data()
+		if err == nil {
+			_, err = w.Write(b)
+		}
+		if cerr := w.Close(); err == nil {
+			err = cerr
+		}
+		werr = err
+	}, func() {
+		button.Enable()
+		if werr != nil {
+			setStatus(status, false, r.message(&app.Error{Kind: app.Unavailable, Code: "save_failed",
+				Args: map[string]string{"file": writerName(w), "reason": werr.Error()}, Err: werr}))
 			return
 		}
-		if w == nil {
-			return // cancelled
-		}
-		button.Disable()
-		var werr error
-		r.run(func() {
-			b, err := data()
-			if err == nil {
-				_, err = w.Write(b)
-			}
-			if cerr := w.Close(); err == nil {
-				err = cerr
-			}
-			werr = err
-		}, func() {
-			button.Enable()
-			if werr != nil {
-				setStatus(status, false, r.message(&app.Error{Kind: app.Unavailable, Code: "save_failed",
-					Args: map[string]string{"file": writerName(w), "reason": werr.Error()}, Err: werr}))
-				return
-			}
-			setStatus(status, true, r.t(done, "file", writerName(w)))
-		})
+		setStatus(status, true, r.t(done, "file", writerName(w)))
 	})
 }

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -209,6 +210,9 @@ func TestOfficerRecordsVoucherCoverIssuePrint(t *testing.T) {
 	require.NotNil(t, cv.Preview, "the PDF is shown after printing")
 	assert.NotEmpty(t, cv.Preview.Pages, "rendered with pdftoppm")
 	d.shot(t, "covers-preview")
+	pv, err = records.Person(sess, pid)
+	require.NoError(t, err)
+	assert.Empty(t, pv.Cover.Prints, "a preview is not a print: nothing counted yet")
 	test.Tap(cv.Preview.SaveAs)
 	d.Wait()
 	require.Len(t, d.saved, 1)
@@ -248,7 +252,14 @@ func TestOfficerRecordsVoucherCoverIssuePrint(t *testing.T) {
 	require.NotNil(t, cv.Preview)
 	pv, err = records.Person(sess, pid)
 	require.NoError(t, err)
-	require.Len(t, pv.Cover.Prints, 2)
+	require.Len(t, pv.Cover.Prints, 1, "counted when it leaves the desk, not at the preview")
+	test.Tap(cv.Preview.OpenViewer)
+	d.Wait()
+	test.Tap(cv.Preview.SaveAs)
+	d.Wait()
+	pv, err = records.Person(sess, pid)
+	require.NoError(t, err)
+	require.Len(t, pv.Cover.Prints, 2, "opened and saved: one print")
 	assert.Equal(t, "Giấy kẹt trong máy in", pv.Cover.Prints[1].Reason)
 	d.Wait()
 	require.Len(t, cv.Rows(), 1)
@@ -494,4 +505,69 @@ func TestPrintOpensTheSystemViewerWithoutAPreview(t *testing.T) {
 	d.Wait()
 	assert.Equal(t, "Print every cover issued today", d.Records().Covers.PrintToday.Text)
 	d.shot(t, "covers-en")
+}
+
+// TestTheDaysBatchAsksAReasonOnlyForCoversPrintedBefore: of today's two issued covers one was
+// printed before. The batch print lists only that one as a reprint and offers to print the
+// other alone without a reason; closing a preview without saving or printing counts nothing.
+func TestTheDaysBatchAsksAReasonOnlyForCoversPrintedBefore(t *testing.T) {
+	o, c := newOffice(t)
+	setUp(t, o)
+	records, _ := o.Services()
+	_, officer, err := o.Open("canbo", password)
+	require.NoError(t, err)
+	officer.Idle = -1
+	var pids []string
+	for seed := uint64(31); seed < 33; seed++ {
+		dos := registerMonthly(t, o, seed)
+		q := dos.Quote
+		_, err := records.AddVoucher(officer, app.VoucherInput{ReceiptNo: "BL-2026-0000" + strconv.FormatUint(seed, 10), PersonalID: dos.Form.PersonalID,
+			FullName: dos.Form.FullName, Amount: app.Amount(q.Payable.Grouped()), PaidOn: "2026-01-05", FromMonth: q.FromMonth.String(), Months: q.Months})
+		require.NoError(t, err)
+		_, err = records.IssueCover(officer, dos.Form.PersonalID)
+		require.NoError(t, err)
+		pids = append(pids, dos.Form.PersonalID)
+	}
+	_, err = records.PrintCovers(officer, pids[:1], "")
+	require.NoError(t, err)
+
+	d := openRecordsDesk(t, o, c)
+	d.signIn(t, "canbo")
+	d.Show(ui.PageRecords)
+	d.Records().Show(ui.TabCovers)
+	d.Wait()
+	cv := d.Records().Covers
+	test.Tap(cv.PrintToday)
+	d.Wait()
+	rp := cv.Reprint
+	require.NotNil(t, rp, "one of the batch was printed before")
+	assert.Equal(t, 1, strings.Count(rp.Covers.Text, "\n")+1, "only the cover printed before is listed: %q", rp.Covers.Text)
+	require.True(t, rp.Fresh.Visible())
+	assert.Equal(t, "Chỉ in 1 tờ chưa in", rp.Fresh.Text)
+	test.Tap(rp.Fresh)
+	d.Wait()
+	require.NotNil(t, cv.Preview, "printed without a reason")
+	test.Tap(cv.Preview.Close)
+	d.Wait()
+	assert.Contains(t, cv.Status.Text, "Chưa in", "closing the preview says nothing was printed")
+	for i, pid := range pids {
+		pv, err := records.Person(officer, pid)
+		require.NoError(t, err)
+		assert.Len(t, pv.Cover.Prints, 1-i, "a closed preview counts nothing")
+	}
+
+	test.Tap(cv.PrintToday)
+	d.Wait()
+	require.NotNil(t, cv.Reprint)
+	test.Tap(cv.Reprint.Fresh)
+	d.Wait()
+	require.NotNil(t, cv.Preview)
+	test.Tap(cv.Preview.SaveAs)
+	d.Wait()
+	pv, err := records.Person(officer, pids[1])
+	require.NoError(t, err)
+	require.Len(t, pv.Cover.Prints, 1, "saved: counted")
+	assert.Empty(t, pv.Cover.Prints[0].Reason)
+	assert.Contains(t, pdfText(t, d.saved[len(d.saved)-1]), app.UpperName(pv.Cover.FullName))
+	assert.NotContains(t, pdfText(t, d.saved[len(d.saved)-1]), "Bản in lại")
 }

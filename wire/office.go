@@ -129,16 +129,29 @@ func (o *Office) WriteReceipt(sess *app.Session, code string, lang app.Lang, w i
 	return o.desk.WriteReceipt(sess, code, lang, w)
 }
 
-// WriteCovers prints the confirmations of issued book covers as one PDF and counts the prints
-// (see Desk.WriteCovers); a reprint needs a reason. The store must be open: Forbidden
-// "not_signed_in" otherwise.
-func (o *Office) WriteCovers(sess *app.Session, pids []string, reason string, lang app.Lang, w io.Writer) error {
+// PrepareCovers makes the confirmations of issued book covers as one PDF without counting them
+// (see Desk.PrepareCovers) and returns it with the commit that counts the prints once the PDF
+// leaves the desk (saved or handed to the printer; see CoverJob.Commit). A reprint needs a
+// reason. The store must be open, when preparing and when committing: Forbidden "not_signed_in"
+// otherwise.
+func (o *Office) PrepareCovers(sess *app.Session, pids []string, reason string, lang app.Lang) (pdf []byte, commit func() error, err error) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	if o.desk == nil {
-		return app.Errorf(app.Forbidden, "not_signed_in")
+		return nil, nil, app.Errorf(app.Forbidden, "not_signed_in")
 	}
-	return o.desk.WriteCovers(sess, pids, reason, lang, w)
+	job, err := o.desk.PrepareCovers(sess, pids, reason, lang)
+	if err != nil {
+		return nil, nil, err
+	}
+	return job.PDF, func() error {
+		o.mu.Lock()
+		defer o.mu.Unlock()
+		if o.desk != job.desk {
+			return app.Errorf(app.Forbidden, "not_signed_in")
+		}
+		return job.Commit()
+	}, nil
 }
 
 // ReadVouchers reads a collection agent's or a bank's CSV or XLSX voucher file into rows and

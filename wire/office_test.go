@@ -192,8 +192,8 @@ func TestOfficeReadsVoucherFilesAndRefusesPrintsWhenClosed(t *testing.T) {
 	assert.NotEmpty(t, problems, "the sample has rows the reader refuses")
 	_, _, err = o.ReadVouchers("bang-ke.xlsx", bytes.NewReader([]byte("không phải bảng tính")))
 	assert.Equal(t, app.Invalid, app.KindOf(err))
-	var buf bytes.Buffer
-	assert.Equal(t, app.Forbidden, app.KindOf(o.WriteCovers(nil, []string{"001190012345"}, "", app.VI, &buf)))
+	_, _, err = o.PrepareCovers(nil, []string{"001190012345"}, "", app.VI)
+	assert.Equal(t, app.Forbidden, app.KindOf(err))
 }
 
 func TestRenderPDFRendersThePagesAsPNG(t *testing.T) {

@@ -1,6 +1,7 @@
 package wire
 
 import (
+	"bytes"
 	"io"
 	"strings"
 	"time"
@@ -69,27 +70,74 @@ func addressLine(places *app.Places, a app.AddressForm) string {
 	return strings.Join(parts, ", ")
 }
 
-// WriteCovers prints the confirmations of issued book covers as one PDF (one page each) to w,
-// with labels in lang: each carries a QR code sealed with this desk's signing key, provisional
-// until the centre has confirmed the cover. The prints are counted on the covers; a reprint
-// needs a reason (see app.Records.PrintCovers).
-func (d *Desk) WriteCovers(sess *app.Session, pids []string, reason string, lang app.Lang, w io.Writer) error {
-	prints, err := d.Records.PrintCovers(sess, pids, reason)
+// CoverJob is a print of book-cover confirmations made but not yet counted: the PDF to show,
+// save or print, and what Commit counts on the covers once it leaves the desk.
+type CoverJob struct {
+	PDF    []byte
+	Count  int
+	desk   *Desk
+	sess   *app.Session
+	plan   []app.CoverPrint
+	reason string
+	done   bool
+}
+
+// PrepareCovers makes the confirmations of issued book covers as one PDF (one page each) with
+// labels in lang: each carries a QR code sealed with this desk's signing key, provisional until
+// the centre has confirmed the cover, and "reprint N" when printed before in that kind. Nothing
+// is counted until the job's Commit (see app.Records.PlanCoverPrints); a reprint needs a reason.
+func (d *Desk) PrepareCovers(sess *app.Session, pids []string, reason string, lang app.Lang) (*CoverJob, error) {
+	plan, err := d.Records.PlanCoverPrints(sess, pids, reason)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	key, office, err := d.signingKey()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	now := d.Intake.Now()
-	data := make([]pdf.CoverData, len(prints))
-	for i, p := range prints {
+	data := make([]pdf.CoverData, len(plan))
+	for i, p := range plan {
 		if data[i], err = coverData(d.Ref().Catalog, d.Ref().Places, key, office, p, sess.User.DisplayName(), now, lang); err != nil {
-			return err
+			return nil, err
 		}
 	}
-	return pdf.Covers(w, d.Ref().Catalog, data)
+	var buf bytes.Buffer
+	if err := pdf.Covers(&buf, d.Ref().Catalog, data); err != nil {
+		return nil, err
+	}
+	return &CoverJob{PDF: buf.Bytes(), Count: len(plan), desk: d, sess: sess, plan: plan, reason: reason}, nil
+}
+
+// Commit counts the job's prints on the covers, once: call it when the PDF is saved or handed
+// to the printer. A cover changed since the job was made is refused (cover_changed).
+func (j *CoverJob) Commit() error {
+	if j.done {
+		return nil
+	}
+	if err := j.desk.Records.RecordCoverPrints(j.sess, j.plan, j.reason); err != nil {
+		return err
+	}
+	j.done = true
+	return nil
+}
+
+// Committed says whether the job's prints were counted.
+func (j *CoverJob) Committed() bool { return j.done }
+
+// WriteCovers prints the confirmations of issued book covers as one PDF to w and counts the
+// prints (PrepareCovers, then Commit before writing: a print that fails to write is counted,
+// one that is written is never uncounted).
+func (d *Desk) WriteCovers(sess *app.Session, pids []string, reason string, lang app.Lang, w io.Writer) error {
+	job, err := d.PrepareCovers(sess, pids, reason, lang)
+	if err != nil {
+		return err
+	}
+	if err := job.Commit(); err != nil {
+		return err
+	}
+	_, err = w.Write(job.PDF)
+	return err
 }
 
 // coverData seals a cover and formats it for printing.
