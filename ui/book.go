@@ -67,7 +67,7 @@ func NewBookScreen(r *recSession, st BookState) *BookScreen {
 	s.Problem = problemLabel()
 	s.body = container.NewStack()
 	bar := container.NewBorder(nil, nil, widget.NewLabel(t("field.personal_id")), s.Go, s.Query)
-	s.content = container.NewBorder(container.NewVBox(bar, s.Problem), nil, nil, nil, s.body)
+	s.content = container.NewBorder(bar, s.Problem, nil, nil, s.body)
 	s.paint(st)
 	return s
 }

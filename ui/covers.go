@@ -118,7 +118,9 @@ func NewCoversScreen(r *recSession, st CoversState) *CoversScreen {
 	head := newListHeader(coverColumns, "", t("ui.covers.col.book"), t("ui.col.name"), t("ui.covers.col.birth"), t("ui.dossier.state"),
 		t("ui.covers.col.issued"), t("ui.covers.col.prints"))
 	tools := container.NewHBox(s.SelectAll, s.Refresh, s.Count, layout.NewSpacer(), s.Issue, s.Print, s.PrintToday)
-	s.content = container.NewBorder(container.NewVBox(s.Kind, tools, s.Status, head), nil, nil, nil, s.List)
+	// The outcome goes under the list: above it, it would push the rows down as it appears, under
+	// the pointer of an officer about to tick one.
+	s.content = container.NewBorder(container.NewVBox(s.Kind, tools, head), s.Status, nil, nil, s.List)
 	if st.Loaded {
 		s.paint(st.Rows, nil)
 	} else {

@@ -65,7 +65,7 @@ func newExceptionsPanel(r *recSession, st ExceptionsState, onCount func(int)) *E
 	}
 	p.detailBox = container.NewVBox()
 	head := newListHeader(exceptionColumns, t("field.paid_on"), t("field.receipt_no"), t("ui.col.name"), t("field.amount"))
-	left := container.NewBorder(container.NewVBox(container.NewHBox(p.Count, layout.NewSpacer(), p.Refresh), p.Problem, head), nil, nil, nil, p.List)
+	left := container.NewBorder(container.NewVBox(container.NewHBox(p.Count, layout.NewSpacer(), p.Refresh), head), p.Problem, nil, nil, p.List)
 	split := container.NewHSplit(left, container.NewScroll(container.NewVBox(p.Status, p.detailBox)))
 	split.Offset = 0.55
 	p.content = split

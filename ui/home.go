@@ -121,7 +121,7 @@ func NewHomeScreen(r *recSession, st HomeState, onTile func(Tile)) *HomeScreen {
 	s.Outlook.Wrapping = fyne.TextWrapWord
 	s.Outlook.Importance = widget.WarningImportance
 	s.Outlook.Hide()
-	s.content = container.NewBorder(container.NewVBox(head, s.Problem, s.Outlook, s.grid), nil, nil, nil, chart)
+	s.content = container.NewBorder(container.NewVBox(head, s.Outlook, s.grid), s.Problem, nil, nil, chart)
 	if st.Loaded {
 		s.paint(st.Stats, nil)
 	} else {

@@ -99,8 +99,9 @@ func newImportPanel(r *recSession, st ImportState, done func(app.ImportResult)) 
 	hint.SizeName = theme.SizeNameCaptionText
 	head := newListHeader(importColumns, t("ui.import.col.line"), t("ui.import.col.outcome"), t("field.receipt_no"),
 		t("ui.col.name"), t("field.amount"), t("ui.import.col.period"), t("field.reason"))
-	top := container.NewVBox(hint, container.NewHBox(p.Choose, layout.NewSpacer(), p.Discard, p.Record), p.Problem, p.Summary, head)
-	p.content = container.NewBorder(top, p.Detail, nil, nil, p.List)
+	top := container.NewVBox(hint, container.NewHBox(p.Choose, layout.NewSpacer(), p.Discard, p.Record), head)
+	// Outcomes under the list, so that the rows and buttons never move as they appear.
+	p.content = container.NewBorder(top, container.NewVBox(p.Problem, p.Summary, p.Detail), nil, nil, p.List)
 	p.paint(st)
 	return p
 }

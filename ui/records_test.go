@@ -537,6 +537,7 @@ func TestTheDaysBatchAsksAReasonOnlyForCoversPrintedBefore(t *testing.T) {
 	d.Records().Show(ui.TabCovers)
 	d.Wait()
 	cv := d.Records().Covers
+	listAt := fyne.CurrentApp().Driver().AbsolutePositionForObject(cv.List)
 	test.Tap(cv.PrintToday)
 	d.Wait()
 	rp := cv.Reprint
@@ -550,6 +551,9 @@ func TestTheDaysBatchAsksAReasonOnlyForCoversPrintedBefore(t *testing.T) {
 	test.Tap(cv.Preview.Close)
 	d.Wait()
 	assert.Contains(t, cv.Status.Text, "Chưa in", "closing the preview says nothing was printed")
+	relayout(d.win.Content())
+	assert.Equal(t, listAt, fyne.CurrentApp().Driver().AbsolutePositionForObject(cv.List),
+		"the message does not push the rows from under the pointer")
 	for i, pid := range pids {
 		pv, err := records.Person(officer, pid)
 		require.NoError(t, err)
@@ -570,4 +574,25 @@ func TestTheDaysBatchAsksAReasonOnlyForCoversPrintedBefore(t *testing.T) {
 	assert.Empty(t, pv.Cover.Prints[0].Reason)
 	assert.Contains(t, pdfText(t, d.saved[len(d.saved)-1]), app.UpperName(pv.Cover.FullName))
 	assert.NotContains(t, pdfText(t, d.saved[len(d.saved)-1]), "Bản in lại")
+}
+
+// relayout lays the tree out again from the top, as the real driver does on every frame for
+// objects whose minimum size changed (Fyne's test canvas does not): a message that appears
+// moves what is laid out after it.
+func relayout(o fyne.CanvasObject) {
+	switch w := o.(type) {
+	case *fyne.Container:
+		if w.Layout != nil {
+			w.Layout.Layout(w.Objects, w.Size())
+		}
+		for _, c := range w.Objects {
+			relayout(c)
+		}
+	case fyne.Widget:
+		r := test.WidgetRenderer(w)
+		r.Layout(w.Size())
+		for _, c := range r.Objects() {
+			relayout(c)
+		}
+	}
 }

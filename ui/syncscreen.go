@@ -126,7 +126,7 @@ func NewSyncScreen(r *recSession, st SyncScreenState) *SyncScreen {
 		}
 	}
 	s.Tabs.OnSelected = func(it *container.TabItem) { s.st.Tab = tabs[it] }
-	s.content = container.NewBorder(container.NewVBox(s.Problem, s.Status), nil, nil, nil, s.Tabs)
+	s.content = container.NewBorder(nil, container.NewVBox(s.Problem, s.Status), nil, nil, s.Tabs)
 	if st.Loaded {
 		s.paint(st.Ops, st.Pending, st.Notices, nil)
 	} else {
