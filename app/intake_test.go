@@ -152,7 +152,9 @@ func TestRegisterCreatesDossierIndexesOutboxAndAudit(t *testing.T) {
 	require.NoError(t, json.Unmarshal(ops[0].Payload, &payload))
 	assert.Equal(t, dos.Code, payload.Code)
 
-	for _, q := range []string{"nguyen thi hong anh", "Nguyễn Thị Hồng", "nguyen thi ho", "NGUYỄN THỊ HỒNG ÁNH", "001190", "12345", dos.Code} {
+	// By the name from any word, the personal ID, the phone number, the code or its end.
+	for _, q := range []string{"nguyen thi hong anh", "Nguyễn Thị Hồng", "nguyen thi ho", "NGUYỄN THỊ HỒNG ÁNH", "hong anh", "Hồng Ánh", "anh",
+		"001190", "12345", "0912345678", "0912 345 678", "+84912345678", "5678", dos.Code, "k70001", "260105-K70001", strings.ToLower(dos.Code)} {
 		found, err := d.Intake.List(s, app.ListRequest{Kind: app.ListSearch, Value: q})
 		require.NoError(t, err, q)
 		require.Len(t, found, 1, q)
@@ -160,6 +162,11 @@ func TestRegisterCreatesDossierIndexesOutboxAndAudit(t *testing.T) {
 	}
 	_, err = d.Intake.List(s, app.ListRequest{Kind: app.ListSearch, Value: "12"})
 	assert.Equal(t, app.Invalid, app.KindOf(err))
+	for _, q := range []string{"le van", "0987654321", "k70009", "thi hong anhx"} {
+		found, err := d.Intake.List(s, app.ListRequest{Kind: app.ListSearch, Value: q})
+		require.NoError(t, err, q)
+		assert.Empty(t, found, q)
+	}
 
 	rep, err := d.DB.VerifyAudit()
 	require.NoError(t, err)
@@ -189,7 +196,7 @@ func auditEntries(t *testing.T, d *testDesk) []app.AuditEntry {
 
 func otherPerson() app.RegistrationForm {
 	f := validForm()
-	f.FullName, f.PersonalID, f.Gender, f.BirthDate = "Trần Văn Bình", "038085067891", "male", "1985-03-02"
+	f.FullName, f.PersonalID, f.Gender, f.BirthDate, f.Phone = "Trần Văn Bình", "038085067891", "male", "1985-03-02", "0977123456"
 	return f
 }
 

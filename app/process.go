@@ -276,30 +276,16 @@ func list(tx Tx, req ListRequest, today calendar.Date) ([]Summary, error) {
 	return nil, &Error{Kind: Invalid, Code: "bad_list", Field: "list", Args: map[string]string{"value": string(req.Kind)}}
 }
 
-// search finds dossiers by personal ID digits (a prefix or the last digits, at least 4) or by
-// name: "nguyen thi hong anh", "Nguyễn Thị Hồng" and "nguyen thi ho" all find
-// "Nguyễn Thị Hồng Ánh".
+// search finds dossiers by what an officer has at hand: the personal ID (a prefix or the last
+// digits, at least 4), the phone number (likewise), the dossier code or its end ("K70001",
+// "261207-K70001"), or the name from its start or from any later word ("nguyen thi hong anh",
+// "Nguyễn Thị Hồng", "nguyen thi ho", "hong anh" and "anh" all find "Nguyễn Thị Hồng Ánh").
+// The results of every reading of the query are merged, each dossier once.
 func search(tx Tx, text string, limit int) ([]Summary, error) {
 	if limit <= 0 {
 		limit = 50
 	}
 	q := strings.TrimSpace(text)
-	digits := strings.Map(func(r rune) rune {
-		if r == ' ' || r == '.' || r == '-' {
-			return -1
-		}
-		return r
-	}, q)
-	if digits != "" && allDigits(digits) {
-		if len(digits) < 4 {
-			return nil, &Error{Kind: Invalid, Code: "search_too_short", Field: "search"}
-		}
-		return tx.SearchPersonalID(digits, limit)
-	}
-	key := FoldKey(q)
-	if len([]rune(key)) < 2 {
-		return nil, &Error{Kind: Invalid, Code: "search_too_short", Field: "search"}
-	}
 	if code := strings.ToUpper(q); strings.Count(code, "-") == 2 {
 		if d, ok, err := tx.Dossier(code); err != nil || ok {
 			if ok {
@@ -308,7 +294,56 @@ func search(tx Tx, text string, limit int) ([]Summary, error) {
 			return nil, err
 		}
 	}
-	return tx.SearchName(key, limit)
+	var (
+		out  []Summary
+		seen = map[string]bool{}
+	)
+	add := func(rows []Summary, err error) error {
+		for _, r := range rows {
+			if !seen[r.Code] && len(out) < limit {
+				seen[r.Code] = true
+				out = append(out, r)
+			}
+		}
+		return err
+	}
+	compact := strings.Map(func(r rune) rune {
+		if r == ' ' || r == '.' || r == '-' {
+			return -1
+		}
+		return r
+	}, q)
+	if rest, ok := strings.CutPrefix(compact, "+84"); ok {
+		compact = "0" + rest // a phone number written the international way
+	}
+	if compact != "" && allDigits(compact) {
+		if len(compact) < 4 {
+			return nil, &Error{Kind: Invalid, Code: "search_too_short", Field: "search"}
+		}
+		if err := add(tx.SearchPersonalID(compact, limit)); err != nil {
+			return nil, err
+		}
+		if err := add(tx.SearchPhone(compact, limit)); err != nil {
+			return nil, err
+		}
+		if err := add(tx.SearchCode(q, limit)); err != nil {
+			return nil, err
+		}
+		return out, nil
+	}
+	key := FoldKey(q)
+	if len([]rune(key)) < 2 {
+		return nil, &Error{Kind: Invalid, Code: "search_too_short", Field: "search"}
+	}
+	if !strings.Contains(q, " ") && len(q) >= 4 {
+		if err := add(tx.SearchCode(q, limit)); err != nil {
+			return nil, err
+		}
+	}
+	if err := add(tx.SearchName(key, limit)); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // Counts returns the number of dossiers in each state (for the dashboard).

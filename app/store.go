@@ -52,8 +52,13 @@ type Tx interface {
 	// SameName lists the dossiers whose folded full name is nameKey and whose birth date starts
 	// with year (the duplicate check).
 	SameName(nameKey, year string) ([]Summary, error)
-	// SearchName lists dossiers whose folded full name starts with prefix.
+	// SearchName lists dossiers whose folded full name, or a later word of it onwards, starts
+	// with prefix.
 	SearchName(prefix string, limit int) ([]Summary, error)
+	// SearchPhone lists dossiers whose phone number starts or ends with digits.
+	SearchPhone(digits string, limit int) ([]Summary, error)
+	// SearchCode lists dossiers whose code ends with part from one of its dashes.
+	SearchCode(part string, limit int) ([]Summary, error)
 	// SearchPersonalID lists dossiers whose personal ID starts or ends with digits.
 	SearchPersonalID(digits string, limit int) ([]Summary, error)
 	// Due lists pending (open or returned) dossiers with a due date in [from, to].

@@ -108,13 +108,13 @@ func TestBulkLoadWritesWhatTransactionsWrite(t *testing.T) {
 	want, got := dump(t, perTx), dump(t, bulk)
 	prefixes := map[string]int{}
 	for k := range want {
-		for _, p := range [][]byte{prefixDossier, prefixPID, prefixPIDRev, prefixOld, prefixName, prefixDue, prefixStep, prefixHandler, prefixState, prefixOffice, prefixCount, prefixSeq} {
+		for _, p := range [][]byte{prefixDossier, prefixPID, prefixPIDRev, prefixOld, prefixName, prefixDue, prefixStep, prefixHandler, prefixState, prefixOffice, prefixCount, prefixSeq, prefixWord, prefixPhone, prefixPhoneR, prefixCode} {
 			if bytes.HasPrefix([]byte(k), p) {
 				prefixes[string(p)]++
 			}
 		}
 	}
-	assert.Len(t, prefixes, 12, "the data set writes every kind of key: %v", prefixes)
+	assert.Len(t, prefixes, 16, "the data set writes every kind of key: %v", prefixes)
 	assert.Equal(t, len(want), len(got), "same number of keys")
 	for k, v := range want {
 		assert.Equal(t, v, got[k], "key %q", k)

@@ -82,7 +82,7 @@ func Create(cfg Config, user, password string) (*DB, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
-	db, err := openBadger(cfg, kr, key)
+	db, err := openUpgraded(cfg, kr, key)
 	if err != nil {
 		return nil, "", err
 	}
@@ -101,7 +101,7 @@ func Open(cfg Config, user, password string) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	return openBadger(cfg, kr, key)
+	return openUpgraded(cfg, kr, key)
 }
 
 // OpenRecovery unlocks the store with the province's recovery secret.
@@ -115,7 +115,21 @@ func OpenRecovery(cfg Config, secret string) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	return openBadger(cfg, kr, key)
+	return openUpgraded(cfg, kr, key)
+}
+
+// openUpgraded opens the Badger store and brings what an earlier version wrote up to date
+// (upgradeIndexes).
+func openUpgraded(cfg Config, kr *Keyring, key []byte) (*DB, error) {
+	db, err := openBadger(cfg, kr, key)
+	if err != nil {
+		return nil, err
+	}
+	if err := db.upgradeIndexes(); err != nil {
+		_ = db.Close()
+		return nil, translate("upgrade", err)
+	}
+	return db, nil
 }
 
 func openBadger(cfg Config, kr *Keyring, key []byte) (*DB, error) {

@@ -18,6 +18,11 @@ import (
 //	x/pidr/<personal id reversed>\x00<code>  empty; finds a personal ID by its last digits
 //	x/old/<old SI code>\x00<code>        empty; the old 10-digit social-insurance code
 //	x/name/<folded name>\x00<birth year>\x00<code>  summary; search by name prefix, duplicate check
+//	x/word/<folded name from its 2nd, 3rd… word>\x00<code>  empty; search by a later word of the name
+//	x/tel/<phone digits>\x00<code>       empty; search by phone number
+//	x/telr/<phone digits reversed>\x00<code>  empty; search by the last digits of a phone number
+//	x/code/<part of the code>\x00<code>  empty; search by the end of a dossier code ("261207-k70001", "k70001")
+//	meta/indexes                         the version of the search indexes the store holds (uint64)
 //	x/due/<due:4><code>                  summary; pending dossiers (open or returned) by appointment date
 //	x/step/<step>\x00<step due:4><code>  summary; open dossiers by step, by the step's deadline
 //	x/hand/<user>\x00<due:4><code>       summary; pending dossiers by the account that last handled them
@@ -51,6 +56,11 @@ var (
 	prefixPIDRev  = []byte("x/pidr/")
 	prefixOld     = []byte("x/old/")
 	prefixName    = []byte("x/name/")
+	prefixWord    = []byte("x/word/")
+	prefixPhone   = []byte("x/tel/")
+	prefixPhoneR  = []byte("x/telr/")
+	prefixCode    = []byte("x/code/")
+	keyIndexes    = []byte("meta/indexes")
 	prefixDue     = []byte("x/due/")
 	prefixStep    = []byte("x/step/")
 	prefixHandler = []byte("x/hand/")

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/dgraph-io/badger/v4"
@@ -140,6 +141,7 @@ func indexEntries(d *app.Dossier) []entry {
 	if d.Form.OldSICode != "" {
 		es = append(es, entry{key(prefixOld, []byte(d.Form.OldSICode), sep, code), nil})
 	}
+	es = append(es, searchEntries(d)...)
 	if !d.State.Closed() {
 		es = append(es,
 			entry{key(prefixDue, date4(d.Due), code), sum},
@@ -255,9 +257,100 @@ func (tx *Tx) SameName(nameKey, year string) ([]app.Summary, error) {
 	return tx.summaries(key(prefixName, []byte(nameKey), sep, []byte(year), sep), 0, nil)
 }
 
-// SearchName lists dossiers whose folded name starts with prefix, in name order.
+// searchEntries are a dossier's keys for searching by any word of the name, by phone number
+// and by the end of its code (the name's first word and the personal ID have their own).
+func searchEntries(d *app.Dossier) []entry {
+	code := []byte(d.Code)
+	var es []entry
+	name := d.NameKey()
+	for i := 0; i < len(name); i++ {
+		if name[i] == ' ' && i+1 < len(name) {
+			es = append(es, entry{key(prefixWord, []byte(name[i+1:]), sep, code), nil})
+		}
+	}
+	if tel := phoneDigits(d.Form.Phone); tel != "" {
+		rev := []byte(tel)
+		slices.Reverse(rev)
+		es = append(es, entry{key(prefixPhone, []byte(tel), sep, code), nil}, entry{key(prefixPhoneR, rev, sep, code), nil})
+	}
+	lower := strings.ToLower(d.Code)
+	for i := 0; i < len(lower); i++ {
+		if lower[i] == '-' && i+1 < len(lower) {
+			es = append(es, entry{key(prefixCode, []byte(lower[i+1:]), sep, code), nil})
+		}
+	}
+	return es
+}
+
+// phoneDigits is a phone number's digits, "+84" read as the leading 0.
+func phoneDigits(s string) string {
+	s = strings.TrimSpace(s)
+	if rest, ok := strings.CutPrefix(s, "+84"); ok {
+		s = "0" + rest
+	}
+	return strings.Map(func(r rune) rune {
+		if r >= '0' && r <= '9' {
+			return r
+		}
+		return -1
+	}, s)
+}
+
+// SearchName lists dossiers whose folded name starts with prefix, in name order, then those
+// with a later word of the name starting with it ("hong anh" finds Nguyễn Thị Hồng Anh).
 func (tx *Tx) SearchName(prefix string, limit int) ([]app.Summary, error) {
-	return tx.summaries(key(prefixName, []byte(prefix)), limit, nil)
+	out, err := tx.summaries(key(prefixName, []byte(prefix)), limit, nil)
+	if err != nil {
+		return nil, err
+	}
+	return tx.more(out, key(prefixWord, []byte(prefix)), limit)
+}
+
+// SearchPhone lists dossiers whose phone number starts with digits, then those whose number
+// ends with them.
+func (tx *Tx) SearchPhone(digits string, limit int) ([]app.Summary, error) {
+	out, err := tx.more(nil, key(prefixPhone, []byte(digits)), limit)
+	if err != nil {
+		return nil, err
+	}
+	rev := []byte(digits)
+	slices.Reverse(rev)
+	return tx.more(out, key(prefixPhoneR, rev), limit)
+}
+
+// SearchCode lists dossiers whose code ends with part from one of its dashes ("k70001",
+// "261207-k70001"; any case).
+func (tx *Tx) SearchCode(part string, limit int) ([]app.Summary, error) {
+	return tx.more(nil, key(prefixCode, []byte(strings.ToLower(part))), limit)
+}
+
+// more adds to out the dossiers named by the index keys under prefix (each ends with
+// "\x00<code>") that out does not hold yet, up to limit.
+func (tx *Tx) more(out []app.Summary, prefix []byte, limit int) ([]app.Summary, error) {
+	if limit > 0 && len(out) >= limit {
+		return out, nil
+	}
+	seen := map[string]bool{}
+	for _, s := range out {
+		seen[s.Code] = true
+	}
+	var codes []string
+	err := tx.scanKeys(prefix, 0, func(k []byte) error {
+		c := string(k[bytes.LastIndexByte(k, 0)+1:])
+		if !seen[c] {
+			seen[c] = true
+			codes = append(codes, c)
+		}
+		if limit > 0 && len(out)+len(codes) >= limit {
+			return errStop
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	found, err := tx.byCodes(codes)
+	return append(out, found...), err
 }
 
 // SearchPersonalID lists dossiers whose personal ID starts with digits, then those whose ID

@@ -264,7 +264,9 @@ func TestSearchWithoutMarksAndByPartialIDOpensTheDossier(t *testing.T) {
 	test.Tap(d.Nav(ui.PageSearch))
 	s := d.Search()
 	require.NotNil(t, s)
-	for _, q := range []string{"nguyen thi hong anh", "NGUYỄN THỊ HỒNG", "0012345", "001190"} {
+	// The name from its start or any word, the personal ID's start or end, the phone number,
+	// the end of the code.
+	for _, q := range []string{"nguyen thi hong anh", "NGUYỄN THỊ HỒNG", "hong anh", "Ánh", "0012345", "001190", "0912345678", "345678", code[len(code)-6:]} {
 		replace(s.Query, q)
 		s.Query.TypedKey(&fyneKeyReturn)
 		d.Wait()
@@ -281,7 +283,7 @@ func TestSearchWithoutMarksAndByPartialIDOpensTheDossier(t *testing.T) {
 	replace(s.Query, "12")
 	test.Tap(s.Go)
 	d.Wait()
-	assert.Equal(t, "Tìm kiếm: nhập ít nhất 2 chữ của họ tên hoặc 4 số của số định danh.", s.Problem.Text)
+	assert.Equal(t, "Tìm kiếm: nhập ít nhất 2 chữ của họ tên, hoặc 4 số của số định danh hay số điện thoại.", s.Problem.Text)
 
 	replace(s.Query, "nguyen thi hong anh")
 	test.Tap(s.Go)

@@ -1,0 +1,88 @@
+package storage
+
+import (
+	"bytes"
+	"testing"
+
+	"github.com/dgraph-io/badger/v4"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"bhxhdesk/app"
+)
+
+// TestAStoreOfAnEarlierVersionGetsTheSearchIndexesAtOpen: a store written before the search
+// by any word, phone and code end (no such keys, no index version) is brought up to date when
+// it is opened, across several batches, and then finds its dossiers those ways.
+func TestAStoreOfAnEarlierVersionGetsTheSearchIndexesAtOpen(t *testing.T) {
+	db := newBulkDB(t)
+	ds := bulkDossiers(t, 1234)
+	for i := range ds {
+		putOne(t, db, &ds[i])
+	}
+	// What an earlier version left: none of the new keys.
+	require.NoError(t, db.bdb.Update(func(txn *badger.Txn) error {
+		it := txn.NewIterator(badger.IteratorOptions{})
+		var del [][]byte
+		for it.Rewind(); it.Valid(); it.Next() {
+			k := it.Item().KeyCopy(nil)
+			for _, p := range [][]byte{prefixWord, prefixPhone, prefixPhoneR, prefixCode, keyIndexes} {
+				if bytes.HasPrefix(k, p) {
+					del = append(del, k)
+				}
+			}
+		}
+		it.Close()
+		for _, k := range del {
+			if err := txn.Delete(k); err != nil {
+				return err
+			}
+		}
+		return nil
+	}))
+	last := ds[len(ds)-1]
+	words := func() []app.Summary {
+		var out []app.Summary
+		require.NoError(t, db.View(func(tx app.Tx) error {
+			var err error
+			out, err = tx.SearchName(app.FoldKey(last.Form.FullName)[len(app.FoldKey(last.Form.FullName))-3:], 0)
+			return err
+		}))
+		return out
+	}
+	codes := func(part string) []app.Summary {
+		var out []app.Summary
+		require.NoError(t, db.View(func(tx app.Tx) error {
+			var err error
+			out, err = tx.SearchCode(part, 0)
+			return err
+		}))
+		return out
+	}
+	require.Empty(t, codes("k71234"), "the old store has no code index")
+
+	require.NoError(t, db.upgradeIndexes())
+	found := codes("K71234")
+	require.Len(t, found, 1)
+	assert.Equal(t, last.Code, found[0].Code)
+	assert.Len(t, codes("260105-k7"), len(ds), "every dossier of the day, across the batches")
+	assert.NotEmpty(t, words())
+	var phone []app.Summary
+	require.NoError(t, db.View(func(tx app.Tx) error {
+		var err error
+		phone, err = tx.SearchPhone(last.Form.Phone, 0)
+		return err
+	}))
+	assert.Contains(t, codesOf(phone), last.Code)
+	before := dump(t, db)
+	require.NoError(t, db.upgradeIndexes())
+	assert.Equal(t, before, dump(t, db), "done once: the version is recorded")
+}
+
+func codesOf(rows []app.Summary) []string {
+	out := make([]string, len(rows))
+	for i, r := range rows {
+		out[i] = r.Code
+	}
+	return out
+}
