@@ -138,6 +138,9 @@ func main() {
 	}
 	desk := ui.NewDesk(cfg, w.SetTitle)
 	w.SetContent(desk.Content())
+	// Closing the window and Ctrl+Q (Fyne's quit item closes the windows) ask first when a
+	// registration is half-filled; its draft is in the store either way.
+	w.SetCloseIntercept(func() { desk.RequestQuit(w.Close) })
 	// 1024×700 fits every office screen (1024×768 and 1366×768 with a taskbar); on Windows the
 	// window opens maximised.
 	w.Resize(fyne.NewSize(windowWidth, windowHeight))

@@ -283,6 +283,9 @@ type RegisterRequest struct {
 	Received time.Time
 	// NotDuplicate confirms that the possible duplicates shown to the officer are other people.
 	NotDuplicate bool
+	// FromDraft says the form is the account's form in progress (SaveDraft): the draft is
+	// removed in the same transaction that saves the dossier.
+	FromDraft bool
 }
 
 // RegisterResult is the answer of Register. PossibleDuplicates is filled whether or not the
@@ -400,6 +403,11 @@ func (s *Intake) Register(sess *Session, req RegisterRequest) (RegisterResult, e
 		d.Timeline = []Event{ev}
 		if err := tx.PutDossier(&d, nil); err != nil {
 			return err
+		}
+		if req.FromDraft {
+			if err := tx.DeleteDraft(sess.User.Name); err != nil {
+				return err
+			}
 		}
 		if err := enqueue(tx, "dossier.create", d.Code, 0, d, now); err != nil {
 			return err

@@ -40,6 +40,7 @@ import (
 //	x/covday/<issue date:4><personal id>  empty; covers issued on a day (batch printing)
 //	meta/signing_key                     this device's Ed25519 private key for sealed printouts
 //	meta/outbox_pending                  number of operations in the outbox (uint64)
+//	draft/<user>                         the account's registration form in progress (JSON)
 //	set/<name>                           a setting of the desk: sync cursor, central URL, device token…
 //	es/<entity>                          what the centre last said of an entity's operation (JSON)
 //	nt/<notice id>                       a notice from syncing for a person to decide (JSON)
@@ -82,6 +83,7 @@ var (
 	keySigning    = []byte("meta/signing_key")
 	keyPending    = []byte("meta/outbox_pending")
 	prefixSetting = []byte("set/")
+	prefixDraft   = []byte("draft/")
 	prefixESync   = []byte("es/")
 	prefixNotice  = []byte("nt/")
 	prefixAudit   = []byte("audit/")

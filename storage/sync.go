@@ -65,6 +65,21 @@ func (tx *Tx) Setting(name string) ([]byte, bool, error) {
 	return tx.get(key(prefixSetting, []byte(name)))
 }
 
+// Draft reads an account's registration form in progress.
+func (tx *Tx) Draft(user string) ([]byte, bool, error) {
+	return tx.get(key(prefixDraft, []byte(user)))
+}
+
+// PutDraft writes an account's registration form in progress.
+func (tx *Tx) PutDraft(user string, v []byte) error {
+	return tx.set(key(prefixDraft, []byte(user)), v)
+}
+
+// DeleteDraft removes an account's registration form in progress.
+func (tx *Tx) DeleteDraft(user string) error {
+	return tx.txn.Delete(key(prefixDraft, []byte(user)))
+}
+
 // PutSetting writes a setting.
 func (tx *Tx) PutSetting(name string, v []byte) error {
 	return tx.set(key(prefixSetting, []byte(name)), v)

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/url"
 	"os"
+	"strings"
 	"sync"
 	"time"
 
@@ -15,6 +16,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -80,6 +82,13 @@ type Config struct {
 	// on the calling goroutine, so tests queue the calls and run them on the test's goroutine,
 	// as a UI thread would.
 	Do func(func())
+}
+
+// internal logs an error the officer cannot act on (a draft not written): Config.OnInternal.
+func (c *Config) internal(err error) {
+	if c.OnInternal != nil && err != nil {
+		c.OnInternal(err)
+	}
 }
 
 // message is an error in words, in the current language. An unexpected error's detail goes to
@@ -166,6 +175,7 @@ type Desk struct {
 	cfg     Config
 	root    *fyne.Container
 	canvas  fyne.Canvas // the window's canvas, when main has said it (FocusIn)
+	quitAsk *QuitDialog
 	onTitle func(string)
 	jobs    sync.WaitGroup
 
@@ -984,6 +994,9 @@ func (d *Desk) damagedDone(out DamagedOutcome) {
 func (d *Desk) signedIn(intake *app.Intake, sess *app.Session) {
 	d.login = nil
 	d.ses = &session{host: d.host(), intake: intake, sess: sess, onLocked: d.showLock, open: d.openDossier, saved: d.workSaved}
+	if sess.User.Role.Can(app.PermRegister) {
+		d.ses.drafts = newDraftKeeper(intake, sess, d.cfg.internal)
+	}
 	d.rec = d.newRecSession(d.ses)
 	d.syncBar = d.newSyncBar()
 	d.page = PageHome
@@ -1002,7 +1015,101 @@ func (d *Desk) signedIn(intake *app.Intake, sess *app.Session) {
 	default:
 		d.Show(PageAdmin)
 	}
+	if d.ses.drafts != nil {
+		d.reopenDraft()
+	}
 }
+
+// reopenDraft opens the registration form the officer left unsaved (the program was closed,
+// or they signed out, in the middle of it), saying so.
+func (d *Desk) reopenDraft() {
+	ses := d.ses
+	var (
+		dr  app.Draft
+		ok  bool
+		err error
+	)
+	ses.run(func() { dr, ok, err = ses.intake.Draft(ses.sess) }, func() {
+		if d.ses != ses || d.register != nil {
+			return // signed out meanwhile, or a form is already in progress
+		}
+		if err != nil {
+			d.cfg.internal(err)
+			return
+		}
+		if ok {
+			d.register = NewRegisterScreen(ses, RegisterState{Form: dr.Form, Touched: dr.Touched, Restored: dr.Saved})
+			d.Show(PageRegister)
+		}
+	})
+}
+
+// Unsaved says whether a registration form holds typed input not yet saved as a dossier (kept
+// as a draft all the same).
+func (d *Desk) Unsaved() bool { return d.ses != nil && d.register != nil && d.register.Pending() }
+
+// RequestQuit is what closing the window or Ctrl+Q does: with a registration half-filled it
+// writes the draft and asks first (the officer may have pressed the wrong key); otherwise, or
+// once confirmed, quit runs. Whatever the answer, the draft is in the store.
+func (d *Desk) RequestQuit(quit func()) {
+	done := func() {
+		if d.ses != nil && d.ses.drafts != nil {
+			if err := d.ses.drafts.close(); err != nil {
+				d.cfg.internal(err)
+			}
+		}
+		quit()
+	}
+	if !d.Unsaved() || d.lock != nil {
+		done() // locked: the draft is written, and whoever stands at the desk cannot see it
+		return
+	}
+	if err := d.ses.drafts.flush(); err != nil {
+		d.cfg.internal(err)
+	}
+	t := d.t
+	name := strings.TrimSpace(d.register.FullName.Text)
+	if name == "" {
+		name = t("ui.quit.no_name")
+	}
+	msg := widget.NewLabel(t("ui.quit.unsaved", "name", name))
+	msg.Wrapping = fyne.TextWrapWord
+	q := &QuitDialog{Text: msg}
+	hide := func() {
+		if q.pop != nil {
+			q.pop.Hide()
+		}
+		d.quitAsk = nil
+	}
+	q.Stay = widget.NewButtonWithIcon(t("ui.quit.stay"), theme.DocumentCreateIcon(), func() {
+		hide()
+		d.Show(PageRegister)
+	})
+	q.Stay.Importance = widget.HighImportance
+	q.Leave = widget.NewButtonWithIcon(t("ui.quit.leave"), theme.LogoutIcon(), func() {
+		hide()
+		done()
+	})
+	q.pop = d.host().modal(t("ui.quit.title"), container.NewVBox(msg, container.NewHBox(layout.NewSpacer(), q.Leave, q.Stay)), 520)
+	if q.pop == nil {
+		done()
+		return
+	}
+	d.quitAsk = q
+	if w := d.window(); w != nil {
+		w.Canvas().Focus(q.Stay)
+	}
+}
+
+// QuitDialog asks before quitting with a registration half-filled.
+type QuitDialog struct {
+	Text        *widget.Label
+	Stay, Leave *widget.Button
+	pop         *widget.PopUp
+}
+
+// QuitAsk is the open question before quitting, nil when none.
+func (d *Desk) QuitAsk() *QuitDialog { return d.quitAsk }
 
 // openTile follows a tile of the dashboard into its list.
 func (d *Desk) openTile(t Tile) {
@@ -1107,6 +1214,13 @@ func (d *Desk) signOut() {
 		return
 	}
 	user := d.ses.sess.User.Name
+	if d.ses.drafts != nil {
+		// The form in progress goes to the store before it closes; it reopens at the next
+		// sign-in of this account.
+		if err := d.ses.drafts.close(); err != nil {
+			d.cfg.internal(err)
+		}
+	}
 	d.ses, d.lock = nil, nil
 	d.register, d.queue, d.search, d.dossier, d.accounts = nil, nil, nil, nil, nil
 	d.home, d.walkIn, d.admin, d.privacy = nil, nil, nil, nil

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -17,6 +18,7 @@ import (
 	"bhxhdesk/app/calendar"
 )
 
+
 // RegisterState is what the officer has entered on the registration form; it survives a
 // language switch.
 type RegisterState struct {
@@ -27,6 +29,9 @@ type RegisterState struct {
 	Submitted bool
 	// Saved is the dossier just created, shown until the next registration.
 	Saved *app.Dossier
+	// Restored is when the form was last kept as a draft, when it was reopened from one (the
+	// program was closed, or the officer signed out, before saving it).
+	Restored time.Time
 }
 
 // RegisterScreen is the registration form TK1-TS (tờ khai tham gia BHXH tự nguyện) in the
@@ -61,6 +66,9 @@ type RegisterScreen struct {
 	localBox    fyne.CanvasObject // the field, hidden when the province has no groups of its own
 	Requests    *widget.Entry
 	Save        *widget.Button
+	// Restored says the form was reopened from the officer's draft; Discard drops it.
+	Restored *widget.Label
+	Discard  *widget.Button
 	// Problem says why saving failed; Existing opens the pending dossier of the same person.
 	Problem  *widget.Label
 	Existing *widget.Button
@@ -208,6 +216,14 @@ func (s *RegisterScreen) build(st RegisterState) {
 	)
 	quote := widget.NewCard(h.t("ui.reg.quote"), h.t("quote.subtitle"), s.quotePanel.content())
 	side := container.NewVBox(quote, s.General, s.Problem, s.Existing, s.Save)
+	s.Restored = widget.NewLabel("")
+	s.Restored.Wrapping = fyne.TextWrapWord
+	s.Restored.Importance = widget.WarningImportance
+	s.Discard = widget.NewButtonWithIcon(h.t("ui.reg.draft_discard"), theme.DeleteIcon(), s.askDiscard)
+	if !st.Restored.IsZero() {
+		s.Restored.SetText(h.t("ui.reg.draft_restored", "time", vnTime(st.Restored)))
+		side.Objects = append([]fyne.CanvasObject{widget.NewCard("", "", container.NewVBox(s.Restored, container.NewHBox(s.Discard)))}, side.Objects...)
+	}
 	s.content.Objects = []fyne.CanvasObject{panes(container.NewPadded(form), side)}
 
 	if st.Saved != nil {
@@ -300,6 +316,48 @@ func (s *RegisterScreen) edited(keys ...string) {
 	}
 	s.ses.touch()
 	s.check()
+	if s.st.Saved == nil && s.ses.drafts != nil {
+		s.ses.drafts.note(s.form(), s.st.Touched)
+	}
+}
+
+// Pending says whether the form holds typed input not yet saved as a dossier.
+func (s *RegisterScreen) Pending() bool { return s.st.Saved == nil && !s.form().Empty() }
+
+// askDiscard asks before dropping the reopened draft, then starts an empty form.
+func (s *RegisterScreen) askDiscard() {
+	t := s.ses.t
+	var pop *widget.PopUp
+	msg := widget.NewLabel(t("ui.reg.draft_discard_ask", "name", s.FullName.Text))
+	msg.Wrapping = fyne.TextWrapWord
+	hide := func() {
+		if pop != nil {
+			pop.Hide()
+		}
+	}
+	keep := widget.NewButtonWithIcon(t("ui.reg.draft_keep"), theme.CancelIcon(), hide)
+	drop := widget.NewButtonWithIcon(t("ui.reg.draft_discard"), theme.DeleteIcon(), func() {
+		hide()
+		ses := s.ses
+		var err error
+		if ses.drafts != nil {
+			ses.drafts.drop()
+		}
+		ses.run(func() { err = ses.intake.DropDraft(ses.sess) }, func() {
+			if err != nil {
+				setText(s.Problem, ses.message(err))
+				return
+			}
+			s.build(RegisterState{})
+		})
+	})
+	drop.Importance = widget.DangerImportance
+	pop = s.ses.modal(t("ui.reg.draft_discard"), container.NewVBox(msg, container.NewHBox(layout.NewSpacer(), keep, drop)), 480)
+	if pop == nil {
+		drop.OnTapped()
+	} else if w := s.ses.window(); w != nil {
+		w.Canvas().Focus(keep)
+	}
 }
 
 // check validates the form and quotes it: a field shows its problems once it has been edited
@@ -373,7 +431,10 @@ func (s *RegisterScreen) save(notDuplicate bool) {
 		}
 		return
 	}
-	req := app.RegisterRequest{Form: s.form(), NotDuplicate: notDuplicate}
+	req := app.RegisterRequest{Form: s.form(), NotDuplicate: notDuplicate, FromDraft: true}
+	if s.ses.drafts != nil {
+		s.ses.drafts.drop() // the save removes the draft; a late write must not bring it back
+	}
 	s.Save.Disable()
 	var (
 		res app.RegisterResult
@@ -384,6 +445,8 @@ func (s *RegisterScreen) save(notDuplicate bool) {
 		s.Save.Enable()
 		if err == nil {
 			ses.saved()
+		} else if ses.drafts != nil {
+			ses.drafts.note(req.Form, s.st.Touched) // not saved: the draft stays
 		}
 		s.saved(res, err)
 	})

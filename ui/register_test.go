@@ -4,6 +4,7 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2/test"
 	"github.com/stretchr/testify/assert"
@@ -315,4 +316,77 @@ func TestLanguageSwitchRebuildsSignedInScreensKeepingState(t *testing.T) {
 	d.shot(t, "register-en")
 	d.SetLang(app.VI)
 	assert.Equal(t, "Nguyễn Thị Hồng Ánh", d.Register().FullName.Text)
+}
+
+// TestAHalfFilledRegistrationSurvivesQuitAndSignOut: Ctrl+Q or closing the window with a
+// registration half-filled asks first and keeps an encrypted draft in the store; the next
+// sign-in of the account reopens it, saying so; saving it removes the draft; discarding asks.
+func TestAHalfFilledRegistrationSurvivesQuitAndSignOut(t *testing.T) {
+	o, c := newOffice(t)
+	setUp(t, o)
+	d := openDesk(t, o, c)
+	d.signIn(t, "motcua")
+	d.open(t, ui.PageRegister)
+	r := d.Register()
+	test.Type(r.FullName, "Nguyễn Thị Hồng Ánh")
+	test.Type(r.PersonalID, "001190012345")
+	quits := 0
+	d.RequestQuit(func() { quits++ })
+	d.Wait()
+	q := d.QuitAsk()
+	require.NotNil(t, q, "a half-filled form asks before quitting")
+	assert.Equal(t, 0, quits)
+	assert.Contains(t, q.Text.Text, "Nguyễn Thị Hồng Ánh")
+	intake, sess := d.service(t, "motcua")
+	dr, ok, err := intake.Draft(sess)
+	require.NoError(t, err)
+	require.True(t, ok, "the draft is in the store before anything else happens")
+	assert.Equal(t, "001190012345", dr.Form.PersonalID)
+	test.Tap(q.Stay)
+	d.Wait()
+	assert.Nil(t, d.QuitAsk())
+	assert.Equal(t, 0, quits, "staying does not quit")
+
+	// Typing goes on; signing out keeps the draft, and the next sign-in reopens it.
+	test.Type(r.Phone, "0912345678")
+	d.signOut(t)
+	d.signIn(t, "motcua")
+	d.Wait()
+	require.Equal(t, ui.PageRegister, d.Page(), "the form left unsaved is reopened")
+	r = d.Register()
+	assert.Equal(t, "Nguyễn Thị Hồng Ánh", r.FullName.Text)
+	assert.Equal(t, "0912345678", r.Phone.Text, "typed just before signing out")
+	assert.Contains(t, r.Restored.Text, "Đã mở lại tờ khai đang nhập dở")
+	d.shot(t, "register-draft")
+
+	// Another account has its own drafts: none.
+	d.signOut(t)
+	d.signIn(t, "canbo")
+	d.Wait()
+	assert.NotEqual(t, ui.PageRegister, d.Page())
+	d.signOut(t)
+
+	// Finished and saved: the draft is gone, and quitting asks nothing.
+	d.signIn(t, "motcua")
+	d.Wait()
+	r = d.Register()
+	r.Gender.SetSelected("Nữ")
+	test.Type(r.BirthDate, "17/05/1990")
+	r.Ethnicity.SetSelected("01 · Kinh")
+	r.BirthPlace.Province.SetSelected("Thành phố Hà Nội")
+	r.BirthPlace.Commune.SetSelected("Phường Ba Đình")
+	r.Address.Province.SetSelected("Thành phố Hà Nội")
+	r.Address.Commune.SetSelected("Phường Ba Đình")
+	test.Type(r.AddressDetail, "Số 5 ngõ 12 phố Đội Cấn")
+	test.Tap(r.Save)
+	d.Wait()
+	require.NotEmpty(t, r.SavedCode.Text, r.Problem.Text)
+	time.Sleep(1700 * time.Millisecond) // a write scheduled before the save must not bring it back
+	intake, sess = d.service(t, "motcua")
+	_, ok, err = intake.Draft(sess)
+	require.NoError(t, err)
+	assert.False(t, ok, "saved: the draft is removed with the save")
+	d.RequestQuit(func() { quits++ })
+	assert.Nil(t, d.QuitAsk())
+	assert.Equal(t, 1, quits, "nothing unsaved: quits at once")
 }

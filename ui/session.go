@@ -76,6 +76,9 @@ type session struct {
 	sess     *app.Session
 	onLocked func()
 	open     func(code string)
+	// drafts keeps the registration form in progress in the store (nil for a role that does
+	// not register).
+	drafts *draftKeeper
 	// saved follows work that added operations to the outbox (a registration, an action, a
 	// voucher, a cover): the engine is asked for a round and the status bar counts them.
 	saved func()
