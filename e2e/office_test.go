@@ -160,4 +160,29 @@ func TestAnOfficeDayInTheRealWindow(t *testing.T) {
 		assert.Contains(t, text, "Nguyễn Thị Hồng Anh")
 		d.Alive()
 	})
+
+	t.Run("help desk: Ctrl+Q with a form half-filled asks, and keeps it", func(t *testing.T) {
+		d.t = t
+		d.Key("ctrl+n")
+		d.WaitTitle("Tiếp nhận hồ sơ")
+		d.Type("Trần Văn Bình")
+		d.Key("ctrl+q")
+		d.Wait(600)
+		d.Shot("quit-ask")
+		d.Alive()
+		d.Key("Return") // Tiếp tục nhập: the focused button
+		d.Wait(300)
+		d.Alive()
+	})
+
+	t.Run("officer: queue, dossier, vouchers imported from a file chosen in the dialog", func(t *testing.T) {
+		d.t = t
+		d.Key("ctrl+shift+l")
+		d.SignIn("canbo", Password)
+		d.WaitTitle("Trang chủ")
+		d.Key("ctrl+3")
+		d.WaitTitle("Hàng đợi hồ sơ")
+		d.Wait(500)
+		d.Shot("officer-queue")
+	})
 }

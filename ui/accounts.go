@@ -181,9 +181,9 @@ func (s *AccountsScreen) setDisabled(user string, disabled bool) {
 // ResetDialog sets a new password for an account (an officer who forgot theirs).
 type ResetDialog struct {
 	User      string
-	Password  *widget.Entry
-	Password2 *widget.Entry
-	Confirm   *widget.Button
+	Password  *keyEntry
+	Password2 *keyEntry
+	Confirm   *keyButton
 	Problem   *widget.Label
 	pop       *widget.PopUp
 }
@@ -191,17 +191,17 @@ type ResetDialog struct {
 // openReset asks for the account's new password, twice.
 func (s *AccountsScreen) openReset(user string) {
 	t := s.ses.t
-	dlg := &ResetDialog{User: user, Password: widget.NewPasswordEntry(), Password2: widget.NewPasswordEntry(), Problem: problemLabel()}
-	cancel := widget.NewButton(t("ui.cancel"), func() { s.closeReset() })
-	dlg.Confirm = widget.NewButtonWithIcon(t("ui.accounts.reset"), theme.ConfirmIcon(), func() { s.reset(dlg) })
+	dlg := &ResetDialog{User: user, Password: newKeyEntry(true, 1), Password2: newKeyEntry(true, 1), Problem: problemLabel()}
+	cancel := newKeyButton(t("ui.cancel"), theme.CancelIcon(), s.closeReset)
+	dlg.Confirm = newKeyButton(t("ui.accounts.reset"), theme.ConfirmIcon(), func() { s.reset(dlg) })
 	dlg.Confirm.Importance = widget.HighImportance
 	dlg.Password2.OnSubmitted = func(string) { s.reset(dlg) }
 	note := widget.NewLabel(t("ui.accounts.reset_note"))
 	note.Wrapping = fyne.TextWrapWord
 	form := widget.NewForm(&widget.FormItem{Text: t("field.password"), Widget: dlg.Password},
 		&widget.FormItem{Text: t("field.password2"), Widget: dlg.Password2})
-	dlg.pop = s.ses.modal(t("ui.accounts.reset_title", "user", user),
-		container.NewVBox(note, form, dlg.Problem, container.NewHBox(layout.NewSpacer(), cancel, dlg.Confirm)), 480)
+	dlg.pop = s.ses.dialog(t("ui.accounts.reset_title", "user", user),
+		container.NewVBox(note, form, dlg.Problem, container.NewHBox(layout.NewSpacer(), cancel, dlg.Confirm)), 480, s.closeReset)
 	s.Dialog = dlg
 	if w := s.ses.window(); w != nil {
 		w.Canvas().Focus(dlg.Password)

@@ -426,10 +426,10 @@ type ReprintDialog struct {
 	// FreshPIDs are the covers of the batch never printed (Fresh prints them alone).
 	FreshPIDs []string
 	Covers    *widget.Label
-	Reason    *widget.Entry
-	Confirm   *widget.Button
-	Fresh     *widget.Button
-	Cancel    *widget.Button
+	Reason    *keyEntry
+	Confirm   *keyButton
+	Fresh     *keyButton
+	Cancel    *keyButton
 	Problem   *widget.Label
 	pop       *widget.PopUp
 }
@@ -445,8 +445,7 @@ func (s *CoversScreen) askReprint(covers, again, fresh []app.BookCover) {
 	intro.Wrapping = fyne.TextWrapWord
 	d.Covers = widget.NewLabel(strings.Join(lines, "\n"))
 	d.Covers.Wrapping = fyne.TextWrapWord
-	d.Reason = widget.NewMultiLineEntry()
-	d.Reason.SetMinRowsVisible(2)
+	d.Reason = newKeyEntry(false, 2)
 	d.Reason.PlaceHolder = t("ui.covers.reprint_placeholder")
 	busy := func() bool {
 		if d.Confirm.Disabled() {
@@ -457,13 +456,13 @@ func (s *CoversScreen) askReprint(covers, again, fresh []app.BookCover) {
 		setText(d.Problem, "")
 		return false
 	}
-	d.Confirm = widget.NewButtonWithIcon(t("ui.covers.reprint_all", "count", strconv.Itoa(len(covers))), theme.DocumentPrintIcon(), func() {
+	d.Confirm = newKeyButton(t("ui.covers.reprint_all", "count", strconv.Itoa(len(covers))), theme.DocumentPrintIcon(), func() {
 		if !busy() {
 			s.write(d.PIDs, d.Reason.Text, d)
 		}
 	})
 	d.Confirm.Importance = widget.WarningImportance
-	d.Fresh = widget.NewButtonWithIcon(t("ui.covers.print_fresh", "count", strconv.Itoa(len(fresh))), theme.DocumentPrintIcon(), func() {
+	d.Fresh = newKeyButton(t("ui.covers.print_fresh", "count", strconv.Itoa(len(fresh))), theme.DocumentPrintIcon(), func() {
 		if !busy() {
 			s.write(d.FreshPIDs, "", d)
 		}
@@ -471,12 +470,12 @@ func (s *CoversScreen) askReprint(covers, again, fresh []app.BookCover) {
 	if len(fresh) == 0 {
 		d.Fresh.Hide()
 	}
-	d.Cancel = widget.NewButtonWithIcon(t("ui.cancel"), theme.CancelIcon(), s.closeReprint)
+	d.Cancel = newKeyButton(t("ui.cancel"), theme.CancelIcon(), s.closeReprint)
 	s.Reprint = d
 	body := container.NewVBox(intro, d.Covers,
 		widget.NewForm(&widget.FormItem{Text: t("field.reason"), Widget: d.Reason, HintText: t("ui.covers.reprint_hint")}),
 		d.Problem, container.NewHBox(layout.NewSpacer(), d.Cancel, d.Fresh, d.Confirm))
-	d.pop = s.r.modal(t("ui.covers.reprint_title"), body, 640)
+	d.pop = s.r.dialog(t("ui.covers.reprint_title"), body, 640, s.closeReprint)
 	if d.pop != nil {
 		s.r.window().Canvas().Focus(d.Reason)
 	}

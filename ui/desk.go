@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -1081,16 +1082,19 @@ func (d *Desk) RequestQuit(quit func()) {
 		}
 		d.quitAsk = nil
 	}
-	q.Stay = widget.NewButtonWithIcon(t("ui.quit.stay"), theme.DocumentCreateIcon(), func() {
+	q.Stay = newKeyButton(t("ui.quit.stay"), theme.DocumentCreateIcon(), func() {
 		hide()
 		d.Show(PageRegister)
 	})
 	q.Stay.Importance = widget.HighImportance
-	q.Leave = widget.NewButtonWithIcon(t("ui.quit.leave"), theme.LogoutIcon(), func() {
+	q.Leave = newKeyButton(t("ui.quit.leave"), theme.LogoutIcon(), func() {
 		hide()
 		done()
 	})
-	q.pop = d.host().modal(t("ui.quit.title"), container.NewVBox(msg, container.NewHBox(layout.NewSpacer(), q.Leave, q.Stay)), 520)
+	q.pop = d.host().dialog(t("ui.quit.title"), container.NewVBox(msg, container.NewHBox(layout.NewSpacer(), q.Leave, q.Stay)), 520, func() {
+		hide()
+		d.Show(PageRegister)
+	})
 	if q.pop == nil {
 		done()
 		return
@@ -1104,7 +1108,7 @@ func (d *Desk) RequestQuit(quit func()) {
 // QuitDialog asks before quitting with a registration half-filled.
 type QuitDialog struct {
 	Text        *widget.Label
-	Stay, Leave *widget.Button
+	Stay, Leave *keyButton
 	pop         *widget.PopUp
 }
 
@@ -1221,7 +1225,13 @@ func (d *Desk) signOut() {
 			d.cfg.internal(err)
 		}
 	}
-	d.ses, d.lock = nil, nil
+	d.ses, d.lock, d.quitAsk = nil, nil, nil
+	if w := d.window(); w != nil {
+		// A dialog left open belongs to the officer who signed out: the next must not see it.
+		for _, o := range slices.Clone(w.Canvas().Overlays().List()) {
+			o.Hide()
+		}
+	}
 	d.register, d.queue, d.search, d.dossier, d.accounts = nil, nil, nil, nil, nil
 	d.home, d.walkIn, d.admin, d.privacy = nil, nil, nil, nil
 	d.rec, d.vouchers, d.records, d.syncScreen, d.syncBar, d.dossierSync = nil, nil, nil, nil, nil, nil

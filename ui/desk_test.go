@@ -11,7 +11,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
-	"fyne.io/fyne/v2/widget"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -151,7 +150,10 @@ func (d *storeDesk) service(t *testing.T, user string) (*app.Intake, *app.Sessio
 }
 
 // replace replaces an entry's text the way an officer does: clear, then type.
-func replace(e *widget.Entry, s string) {
+func replace(e interface {
+	fyne.Focusable
+	SetText(string)
+}, s string) {
 	e.SetText("")
 	test.Type(e, s)
 }

@@ -379,11 +379,11 @@ func (s *DossierScreen) act(req app.ActRequest, dlg *ActionDialog) {
 // re-appoint) and the new date (re-appoint).
 type ActionDialog struct {
 	Action  app.Action
-	Missing *widget.Entry
-	Reason  *widget.Entry
-	Date    *widget.Entry
-	Confirm *widget.Button
-	Cancel  *widget.Button
+	Missing *keyEntry
+	Reason  *keyEntry
+	Date    *keyEntry
+	Confirm *keyButton
+	Cancel  *keyButton
 	Problem *widget.Label
 	pop     *widget.PopUp
 }
@@ -393,33 +393,31 @@ func (s *DossierScreen) ask(a app.Action) {
 	ad := &ActionDialog{Action: a, Problem: problemLabel()}
 	var items []*widget.FormItem
 	if a == app.ActReturn {
-		ad.Missing = widget.NewMultiLineEntry()
-		ad.Missing.SetMinRowsVisible(3)
+		ad.Missing = newKeyEntry(false, 3)
 		ad.Missing.PlaceHolder = t("ui.action.missing_placeholder")
 		items = append(items, &widget.FormItem{Text: t("field.missing"), Widget: ad.Missing, HintText: t("ui.action.missing_hint")})
 	}
 	if a == app.ActReappoint {
-		ad.Date = widget.NewEntry()
+		ad.Date = newKeyEntry(false, 1)
 		ad.Date.PlaceHolder = t("ui.date_placeholder")
 		items = append(items, &widget.FormItem{Text: t("field.date"), Widget: ad.Date,
 			HintText: t("ui.action.date_hint", "due", s.st.Dossier.Due.VNString())})
 	}
-	ad.Reason = widget.NewMultiLineEntry()
-	ad.Reason.SetMinRowsVisible(2)
+	ad.Reason = newKeyEntry(false, 2)
 	reasonHint := t("ui.action.reason_required")
 	if a == app.ActReturn {
 		reasonHint = t("ui.action.reason_optional")
 	}
 	items = append(items, &widget.FormItem{Text: t("field.reason"), Widget: ad.Reason, HintText: reasonHint})
-	ad.Confirm = widget.NewButtonWithIcon(t("action."+string(a)), theme.ConfirmIcon(), func() { s.confirm(ad) })
+	ad.Confirm = newKeyButton(t("action."+string(a)), theme.ConfirmIcon(), func() { s.confirm(ad) })
 	ad.Confirm.Importance = widget.HighImportance
 	if a == app.ActReject {
 		ad.Confirm.Importance = widget.DangerImportance
 	}
-	ad.Cancel = widget.NewButtonWithIcon(t("ui.cancel"), theme.CancelIcon(), s.closeAction)
+	ad.Cancel = newKeyButton(t("ui.cancel"), theme.CancelIcon(), s.closeAction)
 	s.Action = ad
 	body := container.NewVBox(widget.NewForm(items...), ad.Problem, container.NewHBox(layout.NewSpacer(), ad.Cancel, ad.Confirm))
-	ad.pop = s.ses.modal(t("ui.action.title", "action", t("action."+string(a)), "code", s.st.Dossier.Code), body, 560)
+	ad.pop = s.ses.dialog(t("ui.action.title", "action", t("action."+string(a)), "code", s.st.Dossier.Code), body, 560, s.closeAction)
 	if ad.pop != nil {
 		focus := ad.Reason
 		if ad.Missing != nil {

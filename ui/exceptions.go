@@ -206,9 +206,9 @@ type ResolveDialog struct {
 	Action  string // "correct" or "void"
 	Voucher app.VoucherView
 	Form    *VoucherForm // nil when voiding
-	Reason  *widget.Entry
-	Confirm *widget.Button
-	Cancel  *widget.Button
+	Reason  *keyEntry
+	Confirm *keyButton
+	Cancel  *keyButton
 	Problem *widget.Label
 	pop     *widget.PopUp
 }
@@ -220,8 +220,7 @@ func (p *ExceptionsPanel) ask(action string) {
 	}
 	t := p.r.t
 	d := &ResolveDialog{Action: action, Voucher: v, Problem: problemLabel()}
-	d.Reason = widget.NewMultiLineEntry()
-	d.Reason.SetMinRowsVisible(2)
+	d.Reason = newKeyEntry(false, 2)
 	d.Reason.OnChanged = func(string) { p.r.touch() }
 	var body []fyne.CanvasObject
 	why := widget.NewLabel(t("ui.exceptions.why", "reason", p.r.exceptionText(v.State)))
@@ -237,15 +236,15 @@ func (p *ExceptionsPanel) ask(action string) {
 		body = append(body, warn)
 	}
 	body = append(body, widget.NewForm(&widget.FormItem{Text: t("field.reason"), Widget: d.Reason, HintText: t("ui.exceptions.reason_hint")}))
-	d.Confirm = widget.NewButtonWithIcon(t("ui.exceptions."+action), theme.ConfirmIcon(), func() { p.resolve(d) })
+	d.Confirm = newKeyButton(t("ui.exceptions."+action), theme.ConfirmIcon(), func() { p.resolve(d) })
 	d.Confirm.Importance = widget.HighImportance
 	if action == "void" {
 		d.Confirm.Importance = widget.DangerImportance
 	}
-	d.Cancel = widget.NewButtonWithIcon(t("ui.cancel"), theme.CancelIcon(), p.closeDialog)
+	d.Cancel = newKeyButton(t("ui.cancel"), theme.CancelIcon(), p.closeDialog)
 	body = append(body, d.Problem, container.NewHBox(layout.NewSpacer(), d.Cancel, d.Confirm))
 	p.Dialog = d
-	d.pop = p.r.modal(t("ui.exceptions.dialog_"+action, "receipt", v.ReceiptNo), container.NewVBox(body...), 760)
+	d.pop = p.r.dialog(t("ui.exceptions.dialog_"+action, "receipt", v.ReceiptNo), container.NewVBox(body...), 760, p.closeDialog)
 	if d.pop != nil {
 		p.r.window().Canvas().Focus(d.Reason)
 	}

@@ -116,6 +116,10 @@ func prepareTree(o fyne.CanvasObject) {
 		if !guarded(w.OnTapped) {
 			w.OnTapped = guard(w.OnTapped)
 		}
+	case *keyButton:
+		prepareTree(&w.Button)
+	case *keyEntry:
+		prepareTree(&w.Entry)
 	case *widget.Entry:
 		// The mouse wheel over a one-line field scrolls the page: the field's own scroller
 		// would take the wheel and do nothing with it.

@@ -34,9 +34,9 @@ type PreviewDialog struct {
 	Committed  bool
 	commit     func() error
 	committed  func()
-	SaveAs     *widget.Button
-	OpenViewer *widget.Button
-	Close      *widget.Button
+	SaveAs     *keyButton
+	OpenViewer *keyButton
+	Close      *keyButton
 	Status     *widget.Label
 	pop        *widget.PopUp
 }
@@ -48,17 +48,18 @@ type PreviewDialog struct {
 func (r *recSession) showPDF(title, name string, pdf []byte, pages [][]byte, commit func() error, committed, closed func()) *PreviewDialog {
 	t := r.t
 	d := &PreviewDialog{Name: name, PDF: pdf, Status: statusLabel(), commit: commit, committed: committed}
-	d.SaveAs = widget.NewButtonWithIcon(t("ui.preview.save_as"), theme.DocumentSaveIcon(), func() { r.savePDF(d) })
+	d.SaveAs = newKeyButton(t("ui.preview.save_as"), theme.DocumentSaveIcon(), func() { r.savePDF(d) })
 	d.SaveAs.Importance = widget.HighImportance
-	d.OpenViewer = widget.NewButtonWithIcon(t("ui.preview.open"), theme.DocumentPrintIcon(), func() { r.openViewer(d) })
-	d.Close = widget.NewButtonWithIcon(t("ui.preview.close"), theme.CancelIcon(), func() {
+	d.OpenViewer = newKeyButton(t("ui.preview.open"), theme.DocumentPrintIcon(), func() { r.openViewer(d) })
+	closeIt := func() {
 		if d.pop != nil {
 			d.pop.Hide()
 		}
 		if closed != nil {
 			closed()
 		}
-	})
+	}
+	d.Close = newKeyButton(t("ui.preview.close"), theme.CancelIcon(), closeIt)
 	box := container.NewVBox()
 	for i, png := range pages {
 		cfg, _, err := image.DecodeConfig(bytes.NewReader(png))
@@ -84,7 +85,10 @@ func (r *recSession) showPDF(title, name string, pdf []byte, pages [][]byte, com
 		body = note
 	}
 	buttons := container.NewHBox(d.OpenViewer, layout.NewSpacer(), d.Close, d.SaveAs)
-	d.pop = r.modal(title, container.NewVBox(body, d.Status, buttons), 860)
+	d.pop = r.dialog(title, container.NewVBox(body, d.Status, buttons), 860, closeIt)
+	if w := r.window(); w != nil && d.pop != nil {
+		w.Canvas().Focus(d.SaveAs)
+	}
 	if len(d.Pages) == 0 {
 		r.openViewer(d)
 	}
@@ -128,7 +132,7 @@ func (r *recSession) savePDF(d *PreviewDialog) {
 			_ = w.Close()
 			return
 		}
-		r.writeTo(w, err, func() ([]byte, error) { return d.PDF, nil }, d.Status, d.SaveAs, "ui.preview.saved")
+		r.writeTo(w, err, func() ([]byte, error) { return d.PDF, nil }, d.Status, &d.SaveAs.Button, "ui.preview.saved")
 	})
 }
 

@@ -545,6 +545,13 @@ func TestTheDaysBatchAsksAReasonOnlyForCoversPrintedBefore(t *testing.T) {
 	assert.Equal(t, 1, strings.Count(rp.Covers.Text, "\n")+1, "only the cover printed before is listed: %q", rp.Covers.Text)
 	require.True(t, rp.Fresh.Visible())
 	assert.Equal(t, "Chỉ in 1 tờ chưa in", rp.Fresh.Text)
+	require.Equal(t, rp.Reason, d.win.Canvas().Focused(), "the cursor is in the reason")
+	rp.Reason.TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	assert.Nil(t, cv.Reprint, "Escape in the reason closes the dialog")
+	test.Tap(cv.PrintToday)
+	d.Wait()
+	rp = cv.Reprint
+	require.NotNil(t, rp)
 	test.Tap(rp.Fresh)
 	d.Wait()
 	require.NotNil(t, cv.Preview, "printed without a reason")

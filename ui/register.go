@@ -335,8 +335,8 @@ func (s *RegisterScreen) askDiscard() {
 			pop.Hide()
 		}
 	}
-	keep := widget.NewButtonWithIcon(t("ui.reg.draft_keep"), theme.CancelIcon(), hide)
-	drop := widget.NewButtonWithIcon(t("ui.reg.draft_discard"), theme.DeleteIcon(), func() {
+	keep := newKeyButton(t("ui.reg.draft_keep"), theme.CancelIcon(), hide)
+	drop := newKeyButton(t("ui.reg.draft_discard"), theme.DeleteIcon(), func() {
 		hide()
 		ses := s.ses
 		var err error
@@ -352,7 +352,7 @@ func (s *RegisterScreen) askDiscard() {
 		})
 	})
 	drop.Importance = widget.DangerImportance
-	pop = s.ses.modal(t("ui.reg.draft_discard"), container.NewVBox(msg, container.NewHBox(layout.NewSpacer(), keep, drop)), 480)
+	pop = s.ses.dialog(t("ui.reg.draft_discard"), container.NewVBox(msg, container.NewHBox(layout.NewSpacer(), keep, drop)), 480, hide)
 	if pop == nil {
 		drop.OnTapped()
 	} else if w := s.ses.window(); w != nil {
@@ -484,8 +484,8 @@ func (s *RegisterScreen) saved(res app.RegisterResult, err error) {
 type DuplicateDialog struct {
 	Candidates []app.Summary
 	Rows       *widget.Label
-	Confirm    *widget.Button
-	Cancel     *widget.Button
+	Confirm    *keyButton
+	Cancel     *keyButton
 	pop        *widget.PopUp
 }
 
@@ -500,15 +500,18 @@ func (s *RegisterScreen) askDuplicates(candidates []app.Summary) {
 	d.Rows.Wrapping = fyne.TextWrapWord
 	intro := widget.NewLabel(t("ui.dup.intro", "count", strconv.Itoa(len(candidates))))
 	intro.Wrapping = fyne.TextWrapWord
-	d.Confirm = widget.NewButtonWithIcon(t("ui.dup.confirm"), theme.ConfirmIcon(), func() {
+	d.Confirm = newKeyButton(t("ui.dup.confirm"), theme.ConfirmIcon(), func() {
 		s.closeDuplicates()
 		s.save(true)
 	})
 	d.Confirm.Importance = widget.WarningImportance
-	d.Cancel = widget.NewButtonWithIcon(t("ui.cancel"), theme.CancelIcon(), s.closeDuplicates)
+	d.Cancel = newKeyButton(t("ui.cancel"), theme.CancelIcon(), s.closeDuplicates)
 	s.Duplicates = d
 	body := container.NewVBox(intro, d.Rows, container.NewHBox(layout.NewSpacer(), d.Cancel, d.Confirm))
-	d.pop = s.ses.modal(t("ui.dup.title"), body, 640)
+	d.pop = s.ses.dialog(t("ui.dup.title"), body, 640, s.closeDuplicates)
+	if w := s.ses.window(); w != nil && d.pop != nil {
+		w.Canvas().Focus(d.Cancel) // Enter does not confirm another person by accident
+	}
 }
 
 func (s *RegisterScreen) closeDuplicates() {

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
+
 	"fyne.io/fyne/v2/test"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -342,9 +344,17 @@ func TestAHalfFilledRegistrationSurvivesQuitAndSignOut(t *testing.T) {
 	require.NoError(t, err)
 	require.True(t, ok, "the draft is in the store before anything else happens")
 	assert.Equal(t, "001190012345", dr.Form.PersonalID)
-	test.Tap(q.Stay)
+	// The keyboard: the focus is on Tiếp tục nhập; Escape and Enter both stay.
+	require.Equal(t, q.Stay, d.win.Canvas().Focused(), "the safe answer has the focus")
+	d.win.Canvas().Focused().TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
 	d.Wait()
-	assert.Nil(t, d.QuitAsk())
+	assert.Nil(t, d.QuitAsk(), "Escape closes the question")
+	d.RequestQuit(func() { quits++ })
+	d.Wait()
+	require.NotNil(t, d.QuitAsk())
+	d.win.Canvas().Focused().TypedKey(&fyneKeyReturn)
+	d.Wait()
+	assert.Nil(t, d.QuitAsk(), "Enter presses the focused button")
 	assert.Equal(t, 0, quits, "staying does not quit")
 
 	// Typing goes on; signing out keeps the draft, and the next sign-in reopens it.

@@ -60,12 +60,16 @@ func (h *host) alert(text string) {
 	msg := widget.NewLabel(text)
 	msg.Wrapping = fyne.TextWrapWord
 	var pop *widget.PopUp
-	ok := widget.NewButtonWithIcon(h.t("ui.ok"), theme.ConfirmIcon(), func() {
+	hide := func() {
 		if pop != nil {
 			pop.Hide()
 		}
-	})
-	pop = h.modal(h.t("ui.notice"), container.NewVBox(msg, container.NewHBox(layout.NewSpacer(), ok)), 480)
+	}
+	ok := newKeyButton(h.t("ui.ok"), theme.ConfirmIcon(), hide)
+	pop = h.dialog(h.t("ui.notice"), container.NewVBox(msg, container.NewHBox(layout.NewSpacer(), ok)), 480, hide)
+	if w := h.window(); w != nil && pop != nil {
+		w.Canvas().Focus(ok)
+	}
 }
 
 // session is what the signed-in screens use: the intake service and the officer's session,
