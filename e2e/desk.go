@@ -180,6 +180,14 @@ func (d *Desk) Click(x, y int) {
 	time.Sleep(300 * time.Millisecond)
 }
 
+// DoubleClick double-clicks at a point of the window (a file in Fyne's file dialog: opens it).
+func (d *Desk) DoubleClick(x, y int) {
+	d.t.Helper()
+	d.xdo("mousemove", "--window", d.wid, strconv.Itoa(x), strconv.Itoa(y))
+	d.xdo("click", "--repeat", "2", "--delay", "80", "1")
+	time.Sleep(300 * time.Millisecond)
+}
+
 // navY are the rows of the left navigation of an administrator's desk, by label: the
 // navigation is drawn at the same place on every screen size.
 var navY = map[string]int{"Trang chủ": 94, "Cài đặt": 332, "Tài khoản": 372, "Dữ liệu cá nhân": 412}
@@ -201,7 +209,28 @@ func (d *Desk) Wait(ms int) { time.Sleep(time.Duration(ms) * time.Millisecond); 
 func (d *Desk) Shot(name string) string {
 	p := filepath.Join(d.Shots, name+".png")
 	_ = exec.Command("import", "-window", "root", p).Run()
+	if w, h := d.Geometry(); os.Getenv("E2E_DEBUG") != "" {
+		out, _ := exec.Command("xdotool", "getwindowgeometry", d.wid).Output()
+		d.t.Logf("%s: window %d×%d %s", name, w, h, strings.Join(strings.Fields(string(out)), " "))
+	}
 	return p
+}
+
+// Geometry is the window's size.
+func (d *Desk) Geometry() (w, h int) {
+	out, err := exec.Command("xdotool", "getwindowgeometry", "--shell", d.wid).Output()
+	if err != nil {
+		return 0, 0
+	}
+	for _, l := range strings.Fields(string(out)) {
+		if v, ok := strings.CutPrefix(l, "WIDTH="); ok {
+			w, _ = strconv.Atoi(v)
+		}
+		if v, ok := strings.CutPrefix(l, "HEIGHT="); ok {
+			h, _ = strconv.Atoi(v)
+		}
+	}
+	return w, h
 }
 
 // Alive fails the test when the program has exited.

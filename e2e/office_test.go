@@ -3,7 +3,9 @@ package e2e
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -19,6 +21,7 @@ func TestAnOfficeDayInTheRealWindow(t *testing.T) {
 	root := t.TempDir()
 	home, data := filepath.Join(root, "home"), filepath.Join(root, "data")
 	d := Start(t, home, data)
+	var payable string // the receipt's amount, paid by the voucher
 
 	t.Run("first run: the office and its administrator", func(t *testing.T) {
 		d.t = t
@@ -158,6 +161,9 @@ func TestAnOfficeDayInTheRealWindow(t *testing.T) {
 		receipt := WaitNewFile(t, docs, ".pdf", before)
 		text := PDFText(t, receipt)
 		assert.Contains(t, text, "Nguyễn Thị Hồng Anh")
+		m := regexp.MustCompile(`Số tiền phải nộp: ([0-9.]+) ₫`).FindStringSubmatch(text)
+		require.NotNil(t, m, "the receipt says the amount to pay")
+		payable = m[1]
 		d.Alive()
 	})
 
@@ -184,5 +190,51 @@ func TestAnOfficeDayInTheRealWindow(t *testing.T) {
 		d.WaitTitle("Hàng đợi hồ sơ")
 		d.Wait(500)
 		d.Shot("officer-queue")
+		d.Click(450, 178) // the first row: the dossier just received
+		d.WaitTitle("Hồ sơ")
+		d.Wait(500)
+		d.Shot("officer-dossier")
+		d.Key("ctrl+4")
+		d.WaitTitle("Chứng từ")
+		d.Wait(500)
+		d.Shot("officer-vouchers")
+		// The collection agent's list of the day, in the officer's Documents.
+		now := time.Now().In(time.FixedZone("ICT", 7*3600))
+		csv := "Số biên lai,Số CCCD/ĐDCN,Họ và tên,Số tiền,Ngày nộp,Từ tháng,Số tháng,Nhân viên thu\r\n" +
+			"BL-" + now.Format("2006") + "-000001,001190012345,Nguyễn Thị Hồng Anh," + payable + "," + now.Format("02/01/2006") + "," +
+			now.Format("01/2006") + ",1,Đại lý thu phường Ba Đình\r\n"
+		require.NoError(t, os.WriteFile(filepath.Join(home, "Documents", "bang-ke-dai-ly.csv"), []byte("\ufeff"+csv), 0o600))
+		d.Click(390, 95) // the tab "Nhập từ tệp"
+		d.Wait(400)
+		d.Shot("officer-import")
+		d.Click(265, 184) // Chọn tệp CSV/XLSX…
+		d.Wait(800)
+		d.Shot("officer-open-dialog")
+		d.DoubleClick(368, 200) // the agent's list, the only CSV in Documents: opens it
+		d.Wait(1000)
+		d.Shot("officer-import-preview")
+		d.Click(928, 184) // Ghi nhận 1 chứng từ
+		d.Wait(1000)
+		d.Shot("officer-import-done")
+	})
+
+	t.Run("officer: the cover issued, printed, reprinted with a reason, the day's batch", func(t *testing.T) {
+		d.t = t
+		d.Key("ctrl+5")
+		d.WaitTitle("Sổ & bìa")
+		d.Wait(500)
+		d.Shot("officer-records")
+		d.Click(385, 95) // the tab "Tờ bìa sổ"
+		d.Wait(600)
+		d.Shot("officer-covers")
+		d.Click(450, 257) // the row: ticked
+		d.Click(700, 173) // Cấp tờ bìa đã chọn
+		d.Wait(800)
+		d.Shot("officer-cover-issued")
+		d.Click(410, 134) // the list "Đã cấp"
+		d.Wait(600)
+		d.Click(450, 257) // the row: ticked
+		d.Wait(300)
+		d.Shot("officer-issued-list")
 	})
 }

@@ -401,7 +401,7 @@ func (s *CoversScreen) write(pids []string, reason string, dlg *ReprintDialog) {
 		s.closeReprint()
 		setText(s.Status, "")
 		count := strconv.Itoa(len(pids))
-		name := r.t("ui.covers.file", "time", r.cfg.Now().In(calendar.VN).Format("20060102-1504")) + ".pdf"
+		name := r.t("ui.covers.file", "time", r.cfg.Now().In(calendar.VN).Format("20060102-150405")) + ".pdf"
 		var preview *PreviewDialog
 		preview = r.showPDF(r.t("ui.covers.preview_title", "count", count), name, pdf, pages, commit, func() {
 			s.status, s.failed = r.t("ui.covers.printed_now", "count", count), false

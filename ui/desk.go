@@ -176,6 +176,7 @@ type Desk struct {
 	cfg     Config
 	root    *fyne.Container
 	canvas  fyne.Canvas // the window's canvas, when main has said it (FocusIn)
+	body    *container.Scroll // the current screen, scrolling when it needs more than the window
 	quitAsk *QuitDialog
 	onTitle func(string)
 	jobs    sync.WaitGroup
@@ -1380,7 +1381,11 @@ func (d *Desk) paint() {
 	}
 	header := container.NewBorder(nil, nil, container.NewHBox(widget.NewIcon(theme.DocumentIcon()), title), right)
 	top := container.NewVBox(header, widget.NewSeparator())
-	d.root.Objects = []fyne.CanvasObject{container.NewBorder(top, bottom, left, nil, body)}
+	// Whatever a page needs, it scrolls inside the window rather than making the window taller
+	// than the screen (Fyne grows a window to its content's minimum size: a dashboard with
+	// rule warnings once made it 774 px high on a 768-px screen, its bottom out of reach).
+	d.body = container.NewScroll(body)
+	d.root.Objects = []fyne.CanvasObject{container.NewBorder(top, bottom, left, nil, d.body)}
 	prepareTree(d.root)
 	d.root.Refresh()
 	if d.onTitle != nil {
@@ -1427,6 +1432,10 @@ func (d *Desk) pageContent() fyne.CanvasObject {
 	}
 	return d.quote.Content()
 }
+
+// Body is the current screen's scroll: its content's minimum size against its own size shows
+// whether the screen fits the window as it is.
+func (d *Desk) Body() *container.Scroll { return d.body }
 
 // focus puts the cursor where the officer types first on the sign-in screens.
 func (d *Desk) focus() {
