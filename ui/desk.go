@@ -175,7 +175,7 @@ var navPages = []struct {
 type Desk struct {
 	cfg     Config
 	root    *fyne.Container
-	canvas  fyne.Canvas // the window's canvas, when main has said it (FocusIn)
+	canvas  fyne.Canvas       // the window's canvas, when main has said it (FocusIn)
 	body    *container.Scroll // the current screen, scrolling when it needs more than the window
 	quitAsk *QuitDialog
 	onTitle func(string)

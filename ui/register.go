@@ -18,7 +18,6 @@ import (
 	"bhxhdesk/app/calendar"
 )
 
-
 // RegisterState is what the officer has entered on the registration form; it survives a
 // language switch.
 type RegisterState struct {
