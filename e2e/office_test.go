@@ -236,5 +236,49 @@ func TestAnOfficeDayInTheRealWindow(t *testing.T) {
 		d.Click(450, 257) // the row: ticked
 		d.Wait(300)
 		d.Shot("officer-issued-list")
+		docs := filepath.Join(home, "Documents")
+		before := ListFiles(docs, ".pdf")
+		d.Click(690, 173) // In các tờ bìa đã chọn
+		d.Wait(1500)      // the PDF made and rendered for the preview
+		d.Shot("officer-cover-preview")
+		d.Key("Return") // Lưu thành…, which has the focus
+		d.Wait(800)
+		d.Key("Return") // the save dialog, with the name proposed
+		cover := WaitNewFile(t, docs, ".pdf", before)
+		text := PDFText(t, cover)
+		assert.Contains(t, text, "NGUYỄN THỊ HỒNG ANH")
+		assert.NotContains(t, text, "Bản in lại")
+		d.Wait(300)
+		d.Shot("officer-cover-saved")
+		d.Key("Escape") // closes the preview
+
+		// Printed again: only with a reason, and stamped as a reprint.
+		reprint := func(shot, reason string) string {
+			before := ListFiles(docs, ".pdf")
+			d.Wait(800)
+			d.Shot(shot + "-ask")
+			d.Type(reason)      // the cursor is in the reason
+			d.Key("Tab", "Tab") // Hủy, then In lại
+			d.Key("Return")
+			d.Wait(1500)
+			d.Key("Return") // Lưu thành…
+			d.Wait(800)
+			d.Key("Return")
+			f := WaitNewFile(t, docs, ".pdf", before)
+			d.Shot(shot)
+			d.Key("Escape")
+			return PDFText(t, f)
+		}
+		d.Click(450, 257) // the row again
+		d.Click(690, 173) // In các tờ bìa đã chọn
+		text = reprint("officer-cover-reprint", "Giấy kẹt trong máy in")
+		assert.Contains(t, text, "NGUYỄN THỊ HỒNG ANH")
+		assert.Contains(t, text, "Bản in lại lần 1")
+
+		// The day's batch: every cover issued today.
+		d.Click(900, 173) // In tất cả tờ bìa cấp hôm nay
+		text = reprint("officer-cover-batch", "In lại cả lô cuối ngày")
+		assert.Contains(t, text, "Bản in lại lần 2")
+		d.Alive()
 	})
 }

@@ -178,6 +178,7 @@ type Desk struct {
 	canvas  fyne.Canvas       // the window's canvas, when main has said it (FocusIn)
 	body    *container.Scroll // the current screen, scrolling when it needs more than the window
 	quitAsk *QuitDialog
+	escapes []escape // the dialogs shown, the last on top: what Escape does
 	onTitle func(string)
 	jobs    sync.WaitGroup
 
@@ -680,7 +681,7 @@ func (d *Desk) t(key string, args ...string) string { return d.cfg.Catalog.T(d.c
 
 // host is what every screen needs of the desk, signed in or not.
 func (d *Desk) host() *host {
-	return &host{cfg: &d.cfg, run: d.run, window: d.window, saveAs: d.saveAs, openFileFn: d.openFile}
+	return &host{cfg: &d.cfg, run: d.run, window: d.window, saveAs: d.saveAs, openFileFn: d.openFile, onDialog: d.dialogShown}
 }
 
 // newRecSession is what the records and sync screens of a session use.
@@ -1269,7 +1270,36 @@ func (d *Desk) Focus() {
 // object once it has painted it), so typing at start goes to the user name.
 func (d *Desk) FocusIn(c fyne.Canvas) {
 	d.canvas = c
+	c.SetOnTypedKey(d.typedKey)
 	d.Focus()
+}
+
+// dialogShown remembers how a dialog shown closes on Escape, for when no widget of it has the
+// focus (after a file dialog over it closed, or a click on its background).
+func (d *Desk) dialogShown(pop fyne.CanvasObject, cancel func()) {
+	d.escapes = slices.DeleteFunc(d.escapes, func(e escape) bool { return !e.pop.Visible() })
+	d.escapes = append(d.escapes, escape{pop, cancel})
+}
+
+// escape is a dialog shown and how it closes.
+type escape struct {
+	pop    fyne.CanvasObject
+	cancel func()
+}
+
+// typedKey is a key typed with no widget focused: Escape closes the dialog shown last (the
+// one on top: they are modal).
+func (d *Desk) typedKey(ev *fyne.KeyEvent) {
+	if ev.Name != fyne.KeyEscape {
+		return
+	}
+	for i := len(d.escapes) - 1; i >= 0; i-- {
+		if e := d.escapes[i]; e.pop.Visible() {
+			d.escapes = d.escapes[:i]
+			e.cancel()
+			return
+		}
+	}
 }
 
 // NavBar is the left navigation: the sections of the desk (Trang chủ, Tiếp nhận, Hồ sơ, Chứng

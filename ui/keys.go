@@ -73,7 +73,11 @@ func (e *keyEntry) TypedKey(ev *fyne.KeyEvent) {
 // Escape. It returns the pop-up, nil when there is no window.
 func (h *host) dialog(title string, body fyne.CanvasObject, width float32, cancel func()) *widget.PopUp {
 	setEscape(body, cancel)
-	return h.modal(title, body, width)
+	pop := h.modal(title, body, width)
+	if pop != nil && h.onDialog != nil {
+		h.onDialog(pop, cancel)
+	}
+	return pop
 }
 
 // setEscape sets the Escape action of the dialog buttons and fields under o.

@@ -128,6 +128,9 @@ func (r *recSession) openViewer(d *PreviewDialog) {
 // savePDF asks where to keep a copy of the PDF and writes it there.
 func (r *recSession) savePDF(d *PreviewDialog) {
 	r.saveAs(d.Name, func(w io.WriteCloser, err error) {
+		if win := r.window(); win != nil && d.pop != nil && d.pop.Visible() {
+			win.Canvas().Focus(d.SaveAs) // back from the file dialog: Escape closes, Enter saves again
+		}
 		if err == nil && w != nil && !r.count(d) {
 			_ = w.Close()
 			return
