@@ -99,3 +99,7 @@ func setEscape(o fyne.CanvasObject, cancel func()) {
 		w.escape = cancel
 	}
 }
+
+// AcceptsTab is false: Tab leaves a dialog's field, even a multi-line one, for the buttons (a
+// reason needs no tab character; without this the keyboard could not leave it).
+func (e *keyEntry) AcceptsTab() bool { return false }
