@@ -281,4 +281,17 @@ func TestAnOfficeDayInTheRealWindow(t *testing.T) {
 		assert.Contains(t, text, "Bản in lại lần 2")
 		d.Alive()
 	})
+
+	t.Run("administrator: a backup to a folder", func(t *testing.T) {
+		d.t = t
+		d.Key("ctrl+shift+l")
+		d.SignIn("quantri", Password)
+		d.Key("ctrl+7")
+		d.WaitTitle("Cài đặt")
+		d.Wait(500)
+		d.Shot("admin-settings")
+		d.Click(258, 390) // Sao lưu
+		d.Wait(500)
+		d.Shot("admin-backup")
+	})
 }

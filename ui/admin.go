@@ -67,6 +67,7 @@ type AdminScreen struct {
 	BackupHrs  *widget.Entry
 	SaveBackup *widget.Button
 	BackupNow  *widget.Button
+	ChooseDir  *widget.Button // the backup folder, from a folder dialog
 	Status     *widget.Label
 	*fields
 
@@ -108,6 +109,8 @@ func NewAdminScreen(r *recSession, st AdminState, hooks adminHooks) *AdminScreen
 			s.tab(TabDevice, t("ui.admin.tab.device"), theme.ComputerIcon(), s.device()))
 	}
 	s.Tabs = container.NewAppTabs(items...)
+	// Seven settings: down the side every one shows (across the top at 1024 px two hid behind «…»).
+	s.Tabs.SetTabLocation(container.TabLocationLeading)
 	for it, tab := range s.tabs {
 		if tab == s.st.Tab {
 			s.Tabs.Select(it)
@@ -584,13 +587,24 @@ func (s *AdminScreen) backup() fyne.CanvasObject {
 	s.SaveBackup = widget.NewButtonWithIcon(t("ui.admin.backup_save"), theme.DocumentSaveIcon(), s.saveBackup)
 	s.SaveBackup.Importance = widget.HighImportance
 	s.BackupNow = widget.NewButtonWithIcon(t("ui.admin.backup_now"), theme.UploadIcon(), s.backupNow)
+	s.ChooseDir = widget.NewButtonWithIcon(t("ui.admin.backup_choose"), theme.FolderOpenIcon(), func() {
+		r.openFolder(func(path string, err error) {
+			if err != nil {
+				setStatus(s.Status, false, r.msg(err))
+				return
+			}
+			if path != "" {
+				s.BackupDir.SetText(path)
+			}
+		})
+	})
 	s.Status = statusLabel()
 	fld := func(key, label string, input fyne.CanvasObject) fyne.CanvasObject {
 		return s.add(newField(key, label, input)).object()
 	}
 	hint := widget.NewLabel(t("ui.admin.backup_hint"))
 	hint.Wrapping = fyne.TextWrapWord
-	form := container.NewVBox(hint, fld("backup_dir", t("field.backup_dir"), s.BackupDir),
+	form := container.NewVBox(hint, fld("backup_dir", t("field.backup_dir"), container.NewBorder(nil, nil, nil, s.ChooseDir, s.BackupDir)),
 		container.NewGridWithColumns(2, fld("backup_keep", t("field.backup_keep"), s.BackupKeep), fld("backup_every", t("field.backup_every"), s.BackupHrs)),
 		s.General, s.Status, container.NewHBox(layout.NewSpacer(), s.BackupNow, s.SaveBackup))
 	if !s.st.Loaded {

@@ -49,6 +49,9 @@ type Config struct {
 	// with it open (closed by the caller) and its name, or with a nil reader when the user
 	// cancelled. Nil means Fyne's file dialog, starting in SaveDir.
 	OpenFile func(extensions []string, done func(r io.ReadCloser, name string, err error))
+	// OpenFolder asks for a folder and calls done with its path, or "" when the user cancelled.
+	// Nil means Fyne's folder dialog, starting in SaveDir.
+	OpenFolder func(done func(path string, err error))
 	// SaveDir is the folder the file dialogs propose (the user's home when empty).
 	SaveDir string
 	// RenderPDF renders the first pages of a printed PDF as PNG images for a preview; nil (or
@@ -681,7 +684,7 @@ func (d *Desk) t(key string, args ...string) string { return d.cfg.Catalog.T(d.c
 
 // host is what every screen needs of the desk, signed in or not.
 func (d *Desk) host() *host {
-	return &host{cfg: &d.cfg, run: d.run, window: d.window, saveAs: d.saveAs, openFileFn: d.openFile, onDialog: d.dialogShown}
+	return &host{cfg: &d.cfg, run: d.run, window: d.window, saveAs: d.saveAs, openFileFn: d.openFile, openFolder: d.openFolder, onDialog: d.dialogShown}
 }
 
 // newRecSession is what the records and sync screens of a session use.
@@ -774,6 +777,29 @@ func (d *Desk) openFile(exts []string, done func(io.ReadCloser, string, error)) 
 		done(rc, rc.URI().Name(), err)
 	}, w)
 	dlg.SetFilter(storage.NewExtensionFileFilter(exts))
+	d.startIn(dlg)
+	dlg.Show()
+	d.fitDialog(dlg)
+}
+
+// openFolder is Config.OpenFolder, or Fyne's folder dialog.
+func (d *Desk) openFolder(done func(path string, err error)) {
+	if d.cfg.OpenFolder != nil {
+		d.cfg.OpenFolder(done)
+		return
+	}
+	w := d.window()
+	if w == nil {
+		done("", nil)
+		return
+	}
+	dlg := dialog.NewFolderOpen(func(l fyne.ListableURI, err error) {
+		if l == nil {
+			done("", err)
+			return
+		}
+		done(l.Path(), err)
+	}, w)
 	d.startIn(dlg)
 	dlg.Show()
 	d.fitDialog(dlg)

@@ -123,8 +123,11 @@ func prepareTree(o fyne.CanvasObject) {
 	case *widget.Entry:
 		// The mouse wheel over a one-line field scrolls the page: the field's own scroller
 		// would take the wheel and do nothing with it.
-		if !w.MultiLine && w.Scroll != container.ScrollNone {
-			w.Scroll = container.ScrollNone
+		// Clipped, not wrapped-off: without its scroller a field whose text is off would grow
+		// with its text and widen the page (a backup folder's path did); clipped, it keeps its
+		// width and still shows the end being typed.
+		if !w.MultiLine && (w.Scroll != container.ScrollNone || w.Wrapping != fyne.TextWrap(fyne.TextTruncateClip)) {
+			w.Scroll, w.Wrapping = container.ScrollNone, fyne.TextWrap(fyne.TextTruncateClip)
 			w.Refresh()
 		}
 		if !guarded(w.OnChanged) {

@@ -24,6 +24,8 @@ type host struct {
 	saveAs func(name string, done func(io.WriteCloser, error))
 	// openFileFn asks which file to open (Config.OpenFile, or Fyne's dialog).
 	openFileFn func(extensions []string, done func(r io.ReadCloser, name string, err error))
+	// openFolder asks for a folder (Config.OpenFolder, or Fyne's dialog).
+	openFolder func(done func(path string, err error))
 	// onDialog learns how a dialog shown closes (Escape with nothing focused).
 	onDialog func(pop fyne.CanvasObject, cancel func())
 }
