@@ -293,5 +293,16 @@ func TestAnOfficeDayInTheRealWindow(t *testing.T) {
 		d.Click(258, 390) // Sao lưu
 		d.Wait(500)
 		d.Shot("admin-backup")
+		backups := filepath.Join(root, "usb", "sao-luu")
+		require.NoError(t, os.MkdirAll(backups, 0o700))
+		d.Click(600, 264) // the folder
+		d.Type(backups)
+		d.Key("ctrl+s")
+		d.Wait(500)
+		d.Click(770, 378) // Sao lưu ngay
+		file := WaitNewFile(t, backups, "", nil)
+		d.Shot("admin-backup-done")
+		assert.Contains(t, filepath.Base(file), time.Now().In(time.FixedZone("ICT", 7*3600)).Format("20060102"), "named with the office's date")
+		d.Quit()
 	})
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"bhxhdesk/app"
+	"bhxhdesk/app/calendar"
 	"bhxhdesk/assets"
 	"bhxhdesk/storage"
 )
@@ -24,8 +25,14 @@ const (
 	settingRestored    = "restore/at"   // when this store was restored from a backup
 )
 
-// backupPrefix starts every backup file name: bhxh-<agency>-<UTC time>.bak.
+// backupPrefix starts every backup file name: bhxh-<agency>-<Vietnam time>+07.bak (the date an
+// officer reads in the name is the office's; names still sort by time, after those of earlier
+// versions, which carried the UTC time and "Z").
 const backupPrefix = "bhxh-"
+
+// BackupClock is the time backups are named after: the wall clock (two backups in the same
+// millisecond of a test's frozen clock would take the same name). Tests may replace it.
+var BackupClock = time.Now
 
 // BackupTo writes a backup of the store into dir as a new file (through a temporary file, so
 // a full disk or a pulled USB drive never leaves half a backup under a backup's name) and keeps
@@ -41,7 +48,7 @@ func (d *Desk) BackupTo(dir string, keep int) (string, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return "", &app.Error{Kind: app.Unavailable, Code: "backup_folder", Args: map[string]string{"dir": dir}, Err: err}
 	}
-	name := fmt.Sprintf("%s%s-%s.bak", backupPrefix, o.Agency, time.Now().UTC().Format("20060102T150405.000Z"))
+	name := fmt.Sprintf("%s%s-%s+07.bak", backupPrefix, o.Agency, BackupClock().In(calendar.VN).Format("20060102T150405.000"))
 	path := filepath.Join(dir, name)
 	if err := d.writeBackup(path, "system"); err != nil {
 		return "", err

@@ -252,3 +252,21 @@ func TestRestoredDeviceSyncsWithoutDuplicates(t *testing.T) {
 	assert.Equal(t, 1, rep.Applied)
 	assert.Zero(t, rep.Conflicts)
 }
+
+// TestBackupsAreNamedWithTheOfficesDate: a backup taken at 05:30 on 7 December in Vietnam
+// (22:30 on the 6th in UTC) is named with the 7th, and sorts after those of earlier versions
+// (named in UTC), so that the oldest are the ones pruned.
+func TestBackupsAreNamedWithTheOfficesDate(t *testing.T) {
+	b := newBackupDesk(t)
+	dir := t.TempDir()
+	old := filepath.Join(dir, "bhxh-01001-20261206T150000.000Z.bak") // an earlier version's, 22:00 in Vietnam
+	require.NoError(t, os.WriteFile(old, []byte("x"), 0o600))
+	at := time.Date(2026, 12, 7, 5, 30, 0, 0, calendar.VN)
+	defer func(f func() time.Time) { wire.BackupClock = f }(wire.BackupClock)
+	wire.BackupClock = func() time.Time { return at }
+	path, err := b.BackupTo(dir, 1)
+	require.NoError(t, err)
+	assert.Equal(t, "bhxh-01001-20261207T053000.000+07.bak", filepath.Base(path))
+	assert.NoFileExists(t, old, "keeping one: the earlier version's backup is the older and goes")
+	assert.FileExists(t, path)
+}
