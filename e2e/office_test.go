@@ -299,6 +299,7 @@ func TestAnOfficeDayInTheRealWindow(t *testing.T) {
 		d.Type(backups)
 		d.Key("ctrl+s")
 		d.Wait(500)
+		d.Shot("admin-backup-saved")
 		d.Click(770, 378) // Sao lưu ngay
 		file := WaitNewFile(t, backups, "", nil)
 		d.Shot("admin-backup-done")

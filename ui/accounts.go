@@ -84,7 +84,7 @@ func NewAccountsScreen(ses *session, st AccountsState) *AccountsScreen {
 		pair(f("user", t("field.user"), s.User), f("full_name", t("ui.setup.full_name"), s.FullName)),
 		pair(f("role", t("field.role"), s.Role), widget.NewLabel("")),
 		pair(f("password", t("field.password"), s.Password), f("password2", t("field.password2"), s.Password2)),
-		s.General, s.Status, container.NewHBox(s.Add))
+		container.NewHBox(s.Add), s.General, s.Status)
 	s.content = container.NewVScroll(centered(820, container.NewVBox(
 		widget.NewCard(t("ui.accounts.title"), "", s.Rows),
 		widget.NewCard(t("ui.accounts.new"), t("ui.accounts.new_note"), form))))
@@ -201,7 +201,7 @@ func (s *AccountsScreen) openReset(user string) {
 	form := widget.NewForm(&widget.FormItem{Text: t("field.password"), Widget: dlg.Password},
 		&widget.FormItem{Text: t("field.password2"), Widget: dlg.Password2})
 	dlg.pop = s.ses.dialog(t("ui.accounts.reset_title", "user", user),
-		container.NewVBox(note, form, dlg.Problem, container.NewHBox(layout.NewSpacer(), cancel, dlg.Confirm)), 480, s.closeReset)
+		container.NewVBox(note, form, container.NewHBox(layout.NewSpacer(), cancel, dlg.Confirm), dlg.Problem), 480, s.closeReset)
 	s.Dialog = dlg
 	if w := s.ses.window(); w != nil {
 		w.Canvas().Focus(dlg.Password)

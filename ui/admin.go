@@ -606,7 +606,7 @@ func (s *AdminScreen) backup() fyne.CanvasObject {
 	hint.Wrapping = fyne.TextWrapWord
 	form := container.NewVBox(hint, fld("backup_dir", t("field.backup_dir"), container.NewBorder(nil, nil, nil, s.ChooseDir, s.BackupDir)),
 		container.NewGridWithColumns(2, fld("backup_keep", t("field.backup_keep"), s.BackupKeep), fld("backup_every", t("field.backup_every"), s.BackupHrs)),
-		s.General, s.Status, container.NewHBox(layout.NewSpacer(), s.BackupNow, s.SaveBackup))
+		container.NewHBox(layout.NewSpacer(), s.BackupNow, s.SaveBackup), s.General, s.Status)
 	if !s.st.Loaded {
 		var (
 			dir   string

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
+
 	"fyne.io/fyne/v2/test"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -56,6 +58,14 @@ func TestBackupSettingsThenRestoreOnANewMachineThenADamagedStore(t *testing.T) {
 	replace(a.BackupKeep, "3")
 	replace(a.BackupHrs, "2")
 	d.press(t, ui.ShortcutSave)
+	a.Status.SetText("")
+	a.Status.Hide()
+	relayout(d.win.Content())
+	at := fyne.CurrentApp().Driver().AbsolutePositionForObject(a.BackupNow)
+	d.press(t, ui.ShortcutSave) // saved again: the outcome shows
+	relayout(d.win.Content())
+	assert.Equal(t, at, fyne.CurrentApp().Driver().AbsolutePositionForObject(a.BackupNow),
+		"the outcome shows under the buttons: «Sao lưu ngay» stays under the pointer")
 	assert.Equal(t, "Đã lưu: sao lưu vào "+folder+", giữ 3 bản, mỗi 2 giờ.", a.Status.Text)
 	dir, keep, every, err := o.BackupSettings()
 	require.NoError(t, err)

@@ -474,7 +474,7 @@ func (s *CoversScreen) askReprint(covers, again, fresh []app.BookCover) {
 	s.Reprint = d
 	body := container.NewVBox(intro, d.Covers,
 		widget.NewForm(&widget.FormItem{Text: t("field.reason"), Widget: d.Reason, HintText: t("ui.covers.reprint_hint")}),
-		d.Problem, container.NewHBox(layout.NewSpacer(), d.Cancel, d.Fresh, d.Confirm))
+		container.NewHBox(layout.NewSpacer(), d.Cancel, d.Fresh, d.Confirm), d.Problem)
 	d.pop = s.r.dialog(t("ui.covers.reprint_title"), body, 640, s.closeReprint)
 	if d.pop != nil {
 		s.r.window().Canvas().Focus(d.Reason)

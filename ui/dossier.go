@@ -180,8 +180,8 @@ func (s *DossierScreen) paint(st DossierState) {
 		s.Timeline.Add(s.event(d, d.Timeline[i]))
 	}
 	right := container.NewVBox(
-		widget.NewCard(t("ui.dossier.progress"), "", container.NewVBox(widget.NewForm(status...), s.Status,
-			actions)),
+		widget.NewCard(t("ui.dossier.progress"), "", container.NewVBox(widget.NewForm(status...), actions,
+			s.Status)),
 		widget.NewCard(t("ui.dossier.timeline"), "", s.Timeline),
 	)
 	top := container.NewBorder(nil, nil, s.Back, nil, title)
@@ -416,7 +416,7 @@ func (s *DossierScreen) ask(a app.Action) {
 	}
 	ad.Cancel = newKeyButton(t("ui.cancel"), theme.CancelIcon(), s.closeAction)
 	s.Action = ad
-	body := container.NewVBox(widget.NewForm(items...), ad.Problem, container.NewHBox(layout.NewSpacer(), ad.Cancel, ad.Confirm))
+	body := container.NewVBox(widget.NewForm(items...), container.NewHBox(layout.NewSpacer(), ad.Cancel, ad.Confirm), ad.Problem)
 	ad.pop = s.ses.dialog(t("ui.action.title", "action", t("action."+string(a)), "code", s.st.Dossier.Code), body, 560, s.closeAction)
 	if ad.pop != nil {
 		focus := ad.Reason

@@ -242,7 +242,7 @@ func (p *ExceptionsPanel) ask(action string) {
 		d.Confirm.Importance = widget.DangerImportance
 	}
 	d.Cancel = newKeyButton(t("ui.cancel"), theme.CancelIcon(), p.closeDialog)
-	body = append(body, d.Problem, container.NewHBox(layout.NewSpacer(), d.Cancel, d.Confirm))
+	body = append(body, container.NewHBox(layout.NewSpacer(), d.Cancel, d.Confirm), d.Problem)
 	p.Dialog = d
 	d.pop = p.r.dialog(t("ui.exceptions.dialog_"+action, "receipt", v.ReceiptNo), container.NewVBox(body...), 760, p.closeDialog)
 	if d.pop != nil {

@@ -44,16 +44,6 @@ func problemLabel() *widget.Label {
 
 // setText shows text in a label, hiding the label when text is empty.
 func setText(l *widget.Label, text string) {
-	// A file path is one long word: wrapped on words it would widen the page past the window.
-	if l.Wrapping == fyne.TextWrapWord || l.Wrapping == fyne.TextWrapBreak {
-		l.Wrapping = fyne.TextWrapWord
-		for _, w := range strings.Fields(text) {
-			if len([]rune(w)) > 40 {
-				l.Wrapping = fyne.TextWrapBreak
-				break
-			}
-		}
-	}
 	l.SetText(text)
 	if text == "" {
 		l.Hide()

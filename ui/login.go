@@ -90,7 +90,7 @@ func NewFirstRunScreen(h *host, st FirstRunState, onCreated func(secret, admin s
 	hint := widget.NewLabel(h.t("ui.setup.hint"))
 	hint.Wrapping = fyne.TextWrapWord
 	form := container.NewVBox(hint, heading(h.t("ui.setup.office")), office, heading(h.t("ui.setup.admin")), admin,
-		s.General, container.NewHBox(s.Create))
+		container.NewHBox(s.Create), s.General)
 	card := widget.NewCard(h.t("ui.setup.title"), h.t("ui.setup.subtitle"), form)
 	restoreNote := widget.NewLabel(h.t("ui.restore.note"))
 	restoreNote.Wrapping = fyne.TextWrapWord
@@ -191,8 +191,8 @@ func NewRecoveryScreen(h *host, st RecoveryState, onDone func(admin string)) *Re
 	s.Print = widget.NewButtonWithIcon(h.t("ui.recovery.print"), theme.DocumentPrintIcon(), func() { s.print(h) })
 	body := container.NewVBox(
 		container.NewHBox(widget.NewIcon(theme.WarningIcon()), heading(h.t("ui.recovery.heading"))),
-		warn, widget.NewSeparator(), s.Secret, container.NewHBox(s.Print), s.Status, widget.NewSeparator(), s.Confirmed,
-		container.NewHBox(s.Continue))
+		warn, widget.NewSeparator(), s.Secret, container.NewHBox(s.Print), widget.NewSeparator(), s.Confirmed,
+		container.NewHBox(s.Continue), s.Status)
 	s.content = container.NewVScroll(centered(720, container.NewVBox(widget.NewCard(h.t("ui.recovery.title"), "", body))))
 	return s
 }
@@ -268,7 +268,7 @@ func NewLoginScreen(h *host, st LoginState, onSignedIn func(*app.Intake, *app.Se
 		&widget.FormItem{Text: h.t("field.user"), Widget: s.User},
 		&widget.FormItem{Text: h.t("field.password"), Widget: s.Password},
 	)
-	card := widget.NewCard(h.t("ui.login.title"), h.t("ui.login.subtitle"), container.NewVBox(form, s.Problem, container.NewHBox(s.SignIn)))
+	card := widget.NewCard(h.t("ui.login.title"), h.t("ui.login.subtitle"), container.NewVBox(form, container.NewHBox(s.SignIn), s.Problem))
 	s.content = container.NewCenter(container.New(minWidth{460}, card))
 	return s
 }
@@ -338,8 +338,8 @@ func NewLockScreen(ses *session, _ LockState, onUnlocked, onSignOut func()) *Loc
 	note := widget.NewLabel(ses.t("ui.lock.note"))
 	note.Wrapping = fyne.TextWrapWord
 	form := widget.NewForm(&widget.FormItem{Text: ses.t("field.password"), Widget: s.Password})
-	body := container.NewVBox(container.NewHBox(widget.NewIcon(theme.VisibilityOffIcon()), who), note, form, s.Problem,
-		container.NewHBox(s.Unlock, s.SignOut))
+	body := container.NewVBox(container.NewHBox(widget.NewIcon(theme.VisibilityOffIcon()), who), note, form,
+		container.NewHBox(s.Unlock, s.SignOut), s.Problem)
 	s.content = container.NewCenter(container.New(minWidth{480}, widget.NewCard(ses.t("ui.lock.title"), "", body)))
 	return s
 }

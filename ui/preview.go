@@ -85,7 +85,7 @@ func (r *recSession) showPDF(title, name string, pdf []byte, pages [][]byte, com
 		body = note
 	}
 	buttons := container.NewHBox(d.OpenViewer, layout.NewSpacer(), d.Close, d.SaveAs)
-	d.pop = r.dialog(title, container.NewVBox(body, d.Status, buttons), 860, closeIt)
+	d.pop = r.dialog(title, container.NewVBox(body, buttons, d.Status), 860, closeIt)
 	if w := r.window(); w != nil && d.pop != nil {
 		w.Canvas().Focus(d.SaveAs)
 	}

@@ -96,7 +96,7 @@ func NewPrivacyScreen(r *recSession, st PrivacyState) *PrivacyScreen {
 
 	// The report and the access log in tabs, each the page's full width.
 	s.Tabs = container.NewAppTabs(
-		container.NewTabItemWithIcon(t("ui.privacy.report_title"), theme.DocumentIcon(), container.NewVScroll(container.NewVBox(s.Problem, s.Status, report))),
+		container.NewTabItemWithIcon(t("ui.privacy.report_title"), theme.DocumentIcon(), container.NewVScroll(container.NewVBox(report, s.Problem, s.Status))),
 		container.NewTabItemWithIcon(t("ui.privacy.log_title"), theme.SearchIcon(), logCard))
 	if st.ShowedLog {
 		s.Tabs.SelectIndex(1)

@@ -214,7 +214,7 @@ func (s *RegisterScreen) build(st RegisterState) {
 		fld("other_requests", h.t("field.other_requests"), s.Requests),
 	)
 	quote := widget.NewCard(h.t("ui.reg.quote"), h.t("quote.subtitle"), s.quotePanel.content())
-	side := container.NewVBox(quote, s.General, s.Problem, s.Existing, s.Save)
+	side := container.NewVBox(quote, s.Save, s.General, s.Problem, s.Existing)
 	s.Restored = widget.NewLabel("")
 	s.Restored.Wrapping = fyne.TextWrapWord
 	s.Restored.Importance = widget.WarningImportance

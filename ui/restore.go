@@ -97,7 +97,7 @@ func NewRestoreScreen(h *host, st RestoreState, onDone func(user string), onCanc
 		fld("backup_file", t("field.backup_file"), container.NewBorder(nil, nil, nil, s.Choose, s.File)),
 		s.Mode,
 		container.NewGridWithColumns(2, fld("user", t("field.user"), s.User), fld("password", t("ui.restore.secret"), s.Password)),
-		s.General, s.Problem, buttons)
+		buttons, s.General, s.Problem)
 	s.content = container.NewVScroll(centered(760, widget.NewCard(t("ui.restore.title"), t("ui.restore.subtitle"), form)))
 	return s
 }
@@ -343,7 +343,7 @@ func (s *DamagedScreen) redownload() fyne.CanvasObject {
 		pair(field("user"), field("admin_full_name")), pair(field("password"), field("password2")),
 		heading(t("ui.damaged.centre")),
 		pair(fld("central_url", t("field.central_url"), s.URL), fld("token", t("field.token"), s.Token)),
-		f.General, s.Problem, container.NewHBox(back, layout.NewSpacer(), s.Fetch))
+		container.NewHBox(back, layout.NewSpacer(), s.Fetch), f.General, s.Problem)
 	return container.NewVScroll(centered(760, widget.NewCard(t("ui.damaged.redownload"), t("ui.damaged.redownload_sub"), form)))
 }
 

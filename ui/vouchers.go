@@ -248,8 +248,8 @@ func NewVouchersScreen(r *recSession, st VouchersState) *VouchersScreen {
 	hint.Wrapping = fyne.TextWrapWord
 	hint.SizeName = theme.SizeNameCaptionText
 	// The form on the left; the guidance and the outcome of the voucher saved last beside it.
-	form := widget.NewCard(t("ui.voucher.entry_title"), "", container.NewVBox(s.formBox, s.Problem,
-		container.NewHBox(layout.NewSpacer(), s.Save)))
+	form := widget.NewCard(t("ui.voucher.entry_title"), "", container.NewVBox(s.formBox,
+		container.NewHBox(layout.NewSpacer(), s.Save), s.Problem))
 	side := container.NewVBox(hint, widget.NewSeparator(), s.Outcome, container.NewVBox(s.OpenBook, s.OpenExceptions))
 	entry := panes(form, side)
 	if st.Saved != nil {
