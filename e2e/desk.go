@@ -86,6 +86,7 @@ func Start(t *testing.T, home, data string, args ...string) *Desk {
 func (d *Desk) SignIn(user, password string) {
 	d.t.Helper()
 	d.WaitTitle("Đăng nhập")
+	d.Wait(500)        // a store closing behind the screen (sign-out, restore) finishes first
 	d.Key("shift+Tab") // the user name, whichever field has the cursor
 	d.Key("ctrl+a")
 	d.Type(user)

@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -293,7 +294,7 @@ func TestAnOfficeDayInTheRealWindow(t *testing.T) {
 		d.Click(258, 390) // Sao lưu
 		d.Wait(500)
 		d.Shot("admin-backup")
-		backups := filepath.Join(root, "usb", "sao-luu")
+		backups := filepath.Join(home, "Documents", "sao-luu") // a USB drive would do as well
 		require.NoError(t, os.MkdirAll(backups, 0o700))
 		d.Click(600, 264) // the folder
 		d.Type(backups)
@@ -305,5 +306,52 @@ func TestAnOfficeDayInTheRealWindow(t *testing.T) {
 		d.Shot("admin-backup-done")
 		assert.Contains(t, filepath.Base(file), time.Now().In(time.FixedZone("ICT", 7*3600)).Format("20060102"), "named with the office's date")
 		d.Quit()
+	})
+
+	t.Run("a new machine: the backup restored through the dialog on an empty data folder", func(t *testing.T) {
+		data2 := filepath.Join(root, "data-new")
+		d2 := Start(t, home, data2)
+		d2.WaitTitle("Thiết lập máy mới")
+		d2.Shot("restore-firstrun")
+		for range 12 {
+			d2.Key("Tab")
+		}
+		d2.Key("space") // Khôi phục từ bản sao lưu
+		d2.WaitTitle("Khôi phục")
+		d2.Wait(400)
+		d2.Shot("restore-screen")
+		d2.Click(828, 283) // Chọn tệp…
+		d2.Wait(800)
+		d2.DoubleClick(368, 200) // the folder sao-luu, beside the printouts
+		d2.Wait(600)
+		d2.Shot("restore-dialog")
+		d2.DoubleClick(368, 200) // the backup, the only .bak there
+		d2.Wait(600)
+		d2.Click(324, 431) // Tên đăng nhập
+		d2.Type("canbo")
+		d2.Key("Tab")
+		d2.Type(Password)
+		d2.Shot("restore-filled")
+		d2.Click(830, 471) // Khôi phục
+		d2.WaitTitle("Đăng nhập")
+		d2.Wait(1000)
+		d2.Shot("restore-login")
+		d2.Key("Return") // the notice: restored, with the new device code
+		d2.SignIn("canbo", Password)
+		d2.WaitTitle("Trang chủ")
+		d2.Wait(500)
+		d2.Shot("restore-signed-in")
+		d2.Quit()
+
+		// What the screens said is in the stores: the restored one holds the day's work.
+		for _, dir := range []string{data, data2} {
+			code, out := CLI(t, dir, "canbo", "", "dossier", "list", "--json")
+			require.Equal(t, 0, code, out)
+			assert.Contains(t, out, "Nguyễn Thị Hồng Anh", dir)
+			code, out = CLI(t, dir, "canbo", "", "person", "show", "001190012345", "--json")
+			require.Equal(t, 0, code, out)
+			assert.Equal(t, 3, strings.Count(out, `"by": "canbo"`), "three prints counted: the first, the reprint, the batch\n%s", out)
+			assert.Contains(t, out, "Giấy kẹt trong máy in")
+		}
 	})
 }

@@ -64,9 +64,16 @@ func (h *host) alert(text string) {
 	msg := widget.NewLabel(text)
 	msg.Wrapping = fyne.TextWrapWord
 	var pop *widget.PopUp
+	var prev fyne.Focusable
+	if w := h.window(); w != nil {
+		prev = w.Canvas().Focused()
+	}
 	hide := func() {
 		if pop != nil {
 			pop.Hide()
+		}
+		if w := h.window(); w != nil && prev != nil {
+			w.Canvas().Focus(prev) // back where the officer was typing
 		}
 	}
 	ok := newKeyButton(h.t("ui.ok"), theme.ConfirmIcon(), hide)
