@@ -10,7 +10,7 @@ BIN := $(CURDIR)/bin
 NOCGO_PKGS = $(shell go list ./... | grep -v '^bhxhdesk$$')
 FUZZTIME ?= 20s
 
-.PHONY: all setup setup-build build run test test-go smoke test-windows package-windows lint bench bench-store fuzz screenshots clean
+.PHONY: all setup setup-build build run test test-go smoke e2e test-windows package-windows lint bench bench-store fuzz screenshots clean
 
 all: build
 
@@ -29,7 +29,8 @@ run: build
 
 # Unit, UI (Fyne's test driver) and command-line tests run without cgo, proving that only
 # main.go needs it; the fuzzers' seed corpora run as ordinary tests. Then the real program
-# starts on a virtual display, and the Windows builds run under Wine. Each stage prints its
+# starts on a virtual display and is driven through an office's day (e2e), and the Windows
+# builds run under Wine. Each stage prints its
 # time.
 TIMED := scripts/timed.sh
 test:
@@ -37,6 +38,7 @@ test:
 	@$(TIMED) build $(MAKE) --no-print-directory build
 	@$(TIMED) test-go $(MAKE) --no-print-directory test-go
 	@$(TIMED) smoke $(MAKE) --no-print-directory smoke
+	@$(TIMED) e2e $(MAKE) --no-print-directory e2e
 	@$(TIMED) test-windows $(MAKE) --no-print-directory test-windows
 
 test-go:
@@ -44,6 +46,11 @@ test-go:
 
 smoke:
 	scripts/smoke.sh $(BIN)/bhxh-desk
+
+# The real program driven as its users would, at 1366×768 and 1024×768 (scripts/e2e.sh).
+e2e: build
+	@scripts/setup-debian.sh test
+	scripts/e2e.sh $(BIN)
 
 # Windows, proven under Wine 8 on this Debian machine (README "Windows"): the installer, the
 # storage and command-line test binaries, the office flow, the desk signed in on a virtual
