@@ -50,6 +50,8 @@ type WalkInScreen struct {
 	Print      *widget.Button
 	Register   *widget.Button
 	Status     *widget.Label
+	// Problem says, beside the questions, why the registration cannot start yet.
+	Problem *widget.Label
 
 	answers []Answer
 	content fyne.CanvasObject
@@ -86,6 +88,7 @@ func NewWalkInScreen(ses *session, st WalkInState, onRegister func(app.Registrat
 	s.Register.Importance = widget.HighImportance
 	s.Register.Hidden = !ses.can(app.PermRegister)
 	s.Status = statusLabel()
+	s.Problem = problemLabel()
 	s.Quote.onChange = s.check
 
 	label := widget.NewLabelWithStyle(t("field.birth_date"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
@@ -93,7 +96,7 @@ func NewWalkInScreen(ses *session, st WalkInState, onRegister func(app.Registrat
 	hint := widget.NewLabel(t("ui.walkin.birth_hint"))
 	hint.Wrapping = fyne.TextWrapWord
 	hint.SizeName = theme.SizeNameCaptionText
-	checks := container.NewVBox(label, s.BirthDate, hint, s.Vietnamese, s.Compulsory, s.Pensioner)
+	checks := container.NewVBox(label, s.BirthDate, hint, s.Problem, s.Vietnamese, s.Compulsory, s.Pensioner)
 	precheck := widget.NewCard(t("ui.walkin.precheck"), t("ui.walkin.precheck_sub"),
 		container.NewVBox(checks, widget.NewSeparator(), s.Verdict, s.Answers))
 	docs := widget.NewCard(t("ui.walkin.documents"), t("ui.walkin.documents_sub"), s.Documents)
@@ -131,6 +134,9 @@ func (s *WalkInScreen) check() {
 	st := s.Quote.State()
 	start := monthOr(s.ses.cfg, st.Month)
 	s.answers = precheck(s.ses.cfg, s.BirthDate.Text, s.Vietnamese.Checked, s.Compulsory.Checked, s.Pensioner.Checked, start)
+	if s.Problem != nil {
+		setText(s.Problem, "") // answered again: what was said before no longer holds
+	}
 	lines := make([]string, len(s.answers))
 	ok, known := true, true
 	for i, a := range s.answers {
@@ -223,12 +229,25 @@ func (s *WalkInScreen) Form() app.RegistrationForm {
 // register opens the registration form with what was typed here; a citizen the pre-check
 // turns away is not registered.
 func (s *WalkInScreen) register() {
-	if _, ok := s.Eligibility(); !ok {
-		s.Status.Importance = widget.DangerImportance
-		setText(s.Status, s.ses.t("ui.walkin.fix_first"))
+	answers, ok := s.Eligibility()
+	if !ok {
+		// Said beside the questions, at the top of the page, with the cursor where the answer
+		// is missing: an unknown birth date is a question still open, not a refusal.
+		unknown := false
+		for _, a := range answers {
+			unknown = unknown || a.Unknown
+		}
+		key := "ui.walkin.fix_first"
+		if unknown {
+			key = "ui.walkin.birth_first"
+		}
+		setText(s.Problem, s.ses.t(key))
+		if w := s.ses.window(); w != nil {
+			w.Canvas().Focus(s.BirthDate)
+		}
 		return
 	}
-	setText(s.Status, "")
+	setText(s.Problem, "")
 	s.onForm(s.Form())
 }
 

@@ -82,15 +82,24 @@ func TestHelpDeskWalkInToReceiptWithTheKeyboardOnly(t *testing.T) {
 	w := d.WalkIn()
 	require.Equal(t, w.BirthDate, d.win.Canvas().Focused(), "the cursor waits in the birth date")
 
+	// Ctrl+N before the birth date: the question is still open, said beside it, with the
+	// cursor back in it (not "not eligible", and not at the bottom of the page).
+	d.win.Canvas().Focus(w.Vietnamese)
+	d.press(t, ui.ShortcutNew)
+	assert.Equal(t, ui.PageWalkIn, d.Page())
+	assert.Equal(t, "Nhập ngày sinh của người dân để kiểm tra điều kiện trước khi lập tờ khai.", w.Problem.Text)
+	assert.Equal(t, w.BirthDate, d.win.Canvas().Focused())
+
 	// The pre-check answers as the officer types.
 	d.typeKeys(t, "05/2012")
+	assert.False(t, w.Problem.Visible(), "the message goes once the birth date is typed")
 	answers, ok := w.Eligibility()
 	assert.False(t, ok)
 	assert.Equal(t, "Chưa đủ 15 tuổi: có thể đăng ký từ tháng 05/2027.", answers[0].Text)
 	assert.Equal(t, "Chưa thể đăng ký: xem lý do dưới đây.", w.Verdict.Text)
 	d.press(t, ui.ShortcutNew)
 	assert.Equal(t, ui.PageWalkIn, d.Page(), "no registration for a citizen the pre-check turns away")
-	assert.Equal(t, "Người dân chưa đủ điều kiện tham gia; chưa lập tờ khai.", w.Status.Text)
+	assert.Equal(t, "Người dân chưa đủ điều kiện tham gia; chưa lập tờ khai.", w.Problem.Text)
 	w.BirthDate.SetText("")
 	d.typeKeys(t, "17/05/1990")
 	answers, ok = w.Eligibility()
