@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"regexp"
 	"sort"
 	"strings"
 )
@@ -116,8 +117,16 @@ func (c *Catalog) render(l Lang, key string, args map[string]string) string {
 		}
 		t = strings.ReplaceAll(t, "{"+k+"}", v)
 	}
+	if l == EN && len(args) > 0 {
+		t = englishOne.ReplaceAllString(t, "${1}1 $2")
+	}
 	return t
 }
+
+// englishOne finds a count of one before a plural noun of the English texts ("(1 months)",
+// "1 covers printed"): the catalogue writes the plural, and one of anything is singular.
+// Vietnamese nouns do not change.
+var englishOne = regexp.MustCompile(`(^|[^0-9.,])1 (day|month|cover|time|dossier|voucher|operation|record|page|notice|action|problem|item|row|year|account)s\b`)
 
 // Warning renders a quote warning ("rule_reported:<table>", "rule_pending:<table>:<YYYY-MM>")
 // for a person.

@@ -210,7 +210,7 @@ func (s *DossierScreen) quoteChange(d app.Dossier) fyne.CanvasObject {
 	if !s.ses.sess.User.Role.Can(app.PermProcess) {
 		return s.QuoteChanged
 	}
-	s.Requote = widget.NewButtonWithIcon(t("action.requote"), theme.ViewRefreshIcon(), s.requote)
+	s.Requote = widget.NewButtonWithIcon(t("do.requote"), theme.ViewRefreshIcon(), s.requote)
 	s.Requote.Importance = widget.WarningImportance
 	return container.NewVBox(s.QuoteChanged, container.NewHBox(s.Requote))
 }
@@ -263,9 +263,9 @@ func (s *DossierScreen) buildActions(d app.Dossier) {
 	switch {
 	case !open || !role.Can(app.PermProcess):
 	case d.State == app.StateReturned:
-		s.Advance = widget.NewButtonWithIcon(t("action.resubmit"), theme.MailReplyIcon(), s.advance)
+		s.Advance = widget.NewButtonWithIcon(t("do.resubmit"), theme.MailReplyIcon(), s.advance)
 	case atStep && (step.Role == role || role.Can(app.PermAnyStep)):
-		label := t("action.complete")
+		label := t("do.complete")
 		if i < len(d.Steps)-1 {
 			label = t("ui.dossier.advance_to", "step", d.Steps[i+1].Name(s.ses.cfg.Lang))
 		}
@@ -275,14 +275,14 @@ func (s *DossierScreen) buildActions(d app.Dossier) {
 		s.Advance.Importance = widget.HighImportance
 	}
 	if d.State == app.StateOpen && role.Can(app.PermReturn) {
-		s.Return = widget.NewButtonWithIcon(t("action.return"), theme.MailReplyIcon(), func() { s.ask(app.ActReturn) })
+		s.Return = widget.NewButtonWithIcon(t("do.return"), theme.MailReplyIcon(), func() { s.ask(app.ActReturn) })
 	}
 	if open && role.Can(app.PermReject) {
-		s.Reject = widget.NewButtonWithIcon(t("action.reject"), theme.CancelIcon(), func() { s.ask(app.ActReject) })
+		s.Reject = widget.NewButtonWithIcon(t("do.reject"), theme.CancelIcon(), func() { s.ask(app.ActReject) })
 		s.Reject.Importance = widget.DangerImportance
 	}
 	if open && role.Can(app.PermReappoint) {
-		s.Reappoint = widget.NewButtonWithIcon(t("action.reappoint"), theme.HistoryIcon(), func() { s.ask(app.ActReappoint) })
+		s.Reappoint = widget.NewButtonWithIcon(t("do.reappoint"), theme.HistoryIcon(), func() { s.ask(app.ActReappoint) })
 	}
 	if role.Can(app.PermReceipt) {
 		s.Print = widget.NewButtonWithIcon(t("ui.receipt.print"), theme.DocumentPrintIcon(), nil)
@@ -409,7 +409,7 @@ func (s *DossierScreen) ask(a app.Action) {
 		reasonHint = t("ui.action.reason_optional")
 	}
 	items = append(items, &widget.FormItem{Text: t("field.reason"), Widget: ad.Reason, HintText: reasonHint})
-	ad.Confirm = newKeyButton(t("action."+string(a)), theme.ConfirmIcon(), func() { s.confirm(ad) })
+	ad.Confirm = newKeyButton(t("do."+string(a)), theme.ConfirmIcon(), func() { s.confirm(ad) })
 	ad.Confirm.Importance = widget.HighImportance
 	if a == app.ActReject {
 		ad.Confirm.Importance = widget.DangerImportance
@@ -417,7 +417,7 @@ func (s *DossierScreen) ask(a app.Action) {
 	ad.Cancel = newKeyButton(t("ui.cancel"), theme.CancelIcon(), s.closeAction)
 	s.Action = ad
 	body := container.NewVBox(widget.NewForm(items...), container.NewHBox(layout.NewSpacer(), ad.Cancel, ad.Confirm), ad.Problem)
-	ad.pop = s.ses.dialog(t("ui.action.title", "action", t("action."+string(a)), "code", s.st.Dossier.Code), body, 560, s.closeAction)
+	ad.pop = s.ses.dialog(t("ui.action.title", "action", t("do."+string(a)), "code", s.st.Dossier.Code), body, 560, s.closeAction)
 	if ad.pop != nil {
 		focus := ad.Reason
 		if ad.Missing != nil {

@@ -196,12 +196,17 @@ var code = regexp.MustCompile(`^([A-Za-z0-9]+([-._:/\\][A-Za-z0-9]+)+|[A-Z]*[0-9
 // separators split a line built from several pieces.
 var separators = regexp.MustCompile(` · | — | – |: |; |, | \(|\)|«|»`)
 
+// englishOne is a count of one before a singular noun, as app.Catalog writes it.
+var englishOne = regexp.MustCompile(`(^|[^0-9.,])1 (day|month|cover|time|dossier|voucher|operation|record|page|notice|action|problem|item|row|year|account)\b`)
+
 // marks start a line of a list or an answer.
 var marks = regexp.MustCompile(`^[✓✗?•−+⚠] `)
 
 // ok reports whether a text comes from the catalogue, possibly with data in it.
 func (c *catalogueCheck) ok(s string, depth int) bool {
 	s = strings.TrimSpace(marks.ReplaceAllString(strings.TrimSpace(s), ""))
+	// The catalogue writes English plurals; a count of one makes them singular (app.Catalog).
+	s = englishOne.ReplaceAllString(s, "${1}1 ${2}s")
 	s = strings.TrimSpace(strings.TrimSuffix(s, ":"))
 	switch {
 	case s == "" || !hasLetter(s) || c.values[s] || c.data[s] || code.MatchString(s):

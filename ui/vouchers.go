@@ -97,7 +97,7 @@ func newVoucherForm(h *host, st VoucherFormState, onEdit func()) *VoucherForm {
 	f.ReceiptNo = entry("receipt_no", t.ReceiptNo, h.t("ui.voucher.receipt_placeholder"))
 	f.PersonalID = entry("personal_id", t.PersonalID, h.t("ui.reg.personal_id_placeholder"))
 	f.FullName = entry("full_name", t.FullName, h.t("ui.voucher.name_placeholder"))
-	f.Amount = entry("amount", t.Amount, "264.000")
+	f.Amount = entry("amount", t.Amount, h.t("ui.voucher.amount_placeholder"))
 	f.PaidOn = entry("paid_on", t.PaidOn, h.t("ui.date_placeholder"))
 	f.FromMonth = entry("from_month", t.FromMonth, h.t("quote.month_placeholder"))
 	f.Months = entry("months", t.Months, h.t("quote.months_placeholder"))
