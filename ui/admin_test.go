@@ -286,3 +286,18 @@ func TestAdministratorAdjustsTheWorkflowWhereTheProvinceAllows(t *testing.T) {
 	assert.Nil(t, wf.Adjustment)
 	assert.Equal(t, "2", a.WorkflowDays[0].Selected)
 }
+
+// TestTheRulesPageShowsRatesAsPercentages: the fund's rate reads "0,31% mỗi tháng", never the
+// decimal the data holds ("0.0031").
+func TestTheRulesPageShowsRatesAsPercentages(t *testing.T) {
+	o, c := newOffice(t)
+	setUp(t, o)
+	d := openRecordsDesk(t, o, c)
+	d.signIn(t, "admin")
+	d.open(t, ui.PageAdmin)
+	d.Admin().Show(ui.TabRules)
+	d.Wait()
+	text := strings.Join(visibleTexts(d.win.Content()), "\n")
+	assert.Contains(t, text, "0,31% mỗi tháng")
+	assert.NotContains(t, text, "0.0031")
+}
