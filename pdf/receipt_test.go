@@ -198,3 +198,30 @@ func TestWriteSample(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestALongOfficeNameBreaksBetweenWords: the agency's name in the header wraps between words,
+// never inside one ("THÀNH PH / Ố").
+func TestALongOfficeNameBreaksBetweenWords(t *testing.T) {
+	r := sampleReceipt()
+	r.Office.Agency = "Bảo hiểm xã hội cơ sở Thành phố Thủ Đức, Thành phố Hồ Chí Minh"
+	_, path := render(t, r)
+	out, err := exec.Command("pdftotext", path, "-").Output()
+	if err != nil {
+		t.Skip("pdftotext not available")
+	}
+	got := norm.NFC.String(string(out))
+	words := strings.Fields(strings.ToUpper(r.Office.Agency))
+	for _, line := range strings.Split(got, "\n") {
+		for _, w := range strings.Fields(line) {
+			if !strings.ContainsRune(w, 'Ạ') && strings.ToUpper(w) == w && len([]rune(w)) > 1 && strings.Contains(strings.ToUpper(r.Office.Agency), w) {
+				ok := false
+				for _, full := range words {
+					ok = ok || full == w
+				}
+				if !ok {
+					t.Errorf("the office name is broken inside a word: %q in line %q", w, line)
+				}
+			}
+		}
+	}
+}
