@@ -142,7 +142,9 @@ func newListHeader(cols columns, titles ...string) fyne.CanvasObject {
 	objs := make([]fyne.CanvasObject, len(titles))
 	for i, title := range titles {
 		l := widget.NewLabelWithStyle(title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-		l.Truncation = fyne.TextTruncateEllipsis
+		// A heading wider than its column goes on two lines rather than losing its end
+		// ("NN + ĐP hỗ …"): the rows below keep the widths.
+		l.Wrapping = fyne.TextWrapWord
 		objs[i] = l
 	}
 	return container.NewVBox(container.New(cols, objs...), widget.NewSeparator())
