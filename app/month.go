@@ -3,6 +3,7 @@ package app
 import (
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"bhxhdesk/app/calendar"
@@ -77,6 +78,21 @@ func (m *Month) UnmarshalText(b []byte) error {
 	}
 	*m = v
 	return nil
+}
+
+// PhoneDigits is a phone number's digits, the international "+84" read as the leading 0
+// ("+84 912.345.678" → "0912345678"), as the search indexes keep it.
+func PhoneDigits(s string) string {
+	s = strings.TrimSpace(s)
+	if rest, ok := strings.CutPrefix(s, "+84"); ok {
+		s = "0" + rest
+	}
+	return strings.Map(func(r rune) rune {
+		if r >= '0' && r <= '9' {
+			return r
+		}
+		return -1
+	}, s)
 }
 
 func allDigits(s string) bool {

@@ -268,7 +268,7 @@ func searchEntries(d *app.Dossier) []entry {
 			es = append(es, entry{key(prefixWord, []byte(name[i+1:]), sep, code), nil})
 		}
 	}
-	if tel := phoneDigits(d.Form.Phone); tel != "" {
+	if tel := app.PhoneDigits(d.Form.Phone); tel != "" {
 		rev := []byte(tel)
 		slices.Reverse(rev)
 		es = append(es, entry{key(prefixPhone, []byte(tel), sep, code), nil}, entry{key(prefixPhoneR, rev, sep, code), nil})
@@ -280,20 +280,6 @@ func searchEntries(d *app.Dossier) []entry {
 		}
 	}
 	return es
-}
-
-// phoneDigits is a phone number's digits, "+84" read as the leading 0.
-func phoneDigits(s string) string {
-	s = strings.TrimSpace(s)
-	if rest, ok := strings.CutPrefix(s, "+84"); ok {
-		s = "0" + rest
-	}
-	return strings.Map(func(r rune) rune {
-		if r >= '0' && r <= '9' {
-			return r
-		}
-		return -1
-	}, s)
 }
 
 // SearchName lists dossiers whose folded name starts with prefix, in name order, then those

@@ -88,6 +88,9 @@ CREATE TABLE IF NOT EXISTS dossier (
   office TEXT NOT NULL,
   personal_id TEXT NOT NULL,
   pid_rev TEXT NOT NULL,
+  phone TEXT NOT NULL,
+  phone_rev TEXT NOT NULL,
+  code_rev TEXT NOT NULL,
   old_si_code TEXT NOT NULL,
   full_name TEXT NOT NULL,
   name_key TEXT NOT NULL,
@@ -103,6 +106,9 @@ CREATE TABLE IF NOT EXISTS dossier (
 );
 CREATE INDEX IF NOT EXISTS dossier_pid ON dossier (personal_id, code);
 CREATE INDEX IF NOT EXISTS dossier_pid_rev ON dossier (pid_rev, code);
+CREATE INDEX IF NOT EXISTS dossier_phone ON dossier (phone, code) WHERE phone <> '';
+CREATE INDEX IF NOT EXISTS dossier_phone_rev ON dossier (phone_rev, code) WHERE phone_rev <> '';
+CREATE INDEX IF NOT EXISTS dossier_code_rev ON dossier (code_rev);
 CREATE INDEX IF NOT EXISTS dossier_old ON dossier (old_si_code, code) WHERE old_si_code <> '';
 CREATE INDEX IF NOT EXISTS dossier_name ON dossier (name_key, birth_date, code);
 CREATE INDEX IF NOT EXISTS dossier_state ON dossier (state, code);
@@ -443,13 +449,16 @@ func (tx *sqlTx) PutDossier(d *app.Dossier, prev *app.Dossier) error {
 		return err
 	}
 	nameKey := d.NameKey()
-	args := []any{d.Office, d.Form.PersonalID, reversed(d.Form.PersonalID), d.Form.OldSICode, d.Form.FullName, nameKey,
+	tel := app.PhoneDigits(d.Form.Phone)
+	args := []any{d.Office, d.Form.PersonalID, reversed(d.Form.PersonalID), tel, reversed(tel), reversed(strings.ToLower(d.Code)),
+		d.Form.OldSICode, d.Form.FullName, nameKey,
 		d.Form.BirthDate, string(d.State), d.Step, d.Handler, int64(d.Due), int64(d.StepDue), d.Received.UnixMilli(),
 		int64(d.Quote.Payable), b, d.Code}
 	if prev == nil {
 		var id int64
-		err := tx.s.scan(`INSERT INTO dossier (office, personal_id, pid_rev, old_si_code, full_name, name_key, birth_date,
-			state, step, handler, due, step_due, received, payable, json, code) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		err := tx.s.scan(`INSERT INTO dossier (office, personal_id, pid_rev, phone, phone_rev, code_rev, old_si_code, full_name,
+			name_key, birth_date, state, step, handler, due, step_due, received, payable, json, code)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			RETURNING id`, args, &id)
 		if err != nil {
 			return err
@@ -459,7 +468,7 @@ func (tx *sqlTx) PutDossier(d *app.Dossier, prev *app.Dossier) error {
 		}
 	} else {
 		var id int64
-		err := tx.s.scan(`UPDATE dossier SET office = ?, personal_id = ?, pid_rev = ?, old_si_code = ?, full_name = ?,
+		err := tx.s.scan(`UPDATE dossier SET office = ?, personal_id = ?, pid_rev = ?, phone = ?, phone_rev = ?, code_rev = ?, old_si_code = ?, full_name = ?,
 			name_key = ?, birth_date = ?, state = ?, step = ?, handler = ?, due = ?, step_due = ?, received = ?, payable = ?,
 			json = ? WHERE code = ? RETURNING id`, args, &id)
 		if err != nil {
@@ -542,21 +551,84 @@ func (tx *sqlTx) SameName(nameKey, year string) ([]app.Summary, error) {
 }
 
 // SearchName lists dossiers whose folded name starts with prefix, in the order of our store's
-// name index (folded name, birth year, code).
+// name index (folded name, birth year, code), then those with a later word of the name
+// starting with it, as our store's word index does.
 func (tx *sqlTx) SearchName(prefix string, limit int) ([]app.Summary, error) {
+	var (
+		out []app.Summary
+		err error
+	)
 	if tx.s.cfg.Search == SearchBTree {
-		return tx.summaries(`SELECT `+summaryCols+` FROM dossier WHERE name_key >= ? AND name_key < ?
+		out, err = tx.summaries(`SELECT `+summaryCols+` FROM dossier WHERE name_key >= ? AND name_key < ?
 			ORDER BY name_key, substr(birth_date, 1, 4), code LIMIT ?`, prefix, after(prefix), sqlLimit(limit))
+	} else if match := ftsPrefix(prefix); match != "" {
+		// The FTS5 query finds the candidates by their words; the unary + keeps the planner on
+		// it (not on the name_key index), and the range keeps exactly the names that start with
+		// prefix.
+		out, err = tx.summaries(`SELECT `+summaryCols+` FROM dossier WHERE id IN (SELECT rowid FROM dossier_fts WHERE dossier_fts MATCH ?)
+			AND +name_key >= ? AND +name_key < ? ORDER BY name_key, substr(birth_date, 1, 4), code LIMIT ?`,
+			match, prefix, after(prefix), sqlLimit(limit))
 	}
-	match := ftsPrefix(prefix)
-	if match == "" {
-		return nil, nil
+	if err != nil || (limit > 0 && len(out) >= limit) {
+		return out, err
 	}
-	// The FTS5 query finds the candidates by their words; the unary + keeps the planner on it
-	// (not on the name_key index), and the range keeps exactly the names that start with prefix.
-	return tx.summaries(`SELECT `+summaryCols+` FROM dossier WHERE id IN (SELECT rowid FROM dossier_fts WHERE dossier_fts MATCH ?)
-		AND +name_key >= ? AND +name_key < ? ORDER BY name_key, substr(birth_date, 1, 4), code LIMIT ?`,
-		match, prefix, after(prefix), sqlLimit(limit))
+	// A later word: FTS5 finds the phrase anywhere; without it, a scan. instr keeps the names
+	// where the prefix starts at a word after the first.
+	var more []app.Summary
+	if match := strings.TrimPrefix(ftsPrefix(prefix), "^"); tx.s.cfg.Search != SearchBTree && match != "" {
+		more, err = tx.summaries(`SELECT `+summaryCols+` FROM dossier WHERE id IN (SELECT rowid FROM dossier_fts WHERE dossier_fts MATCH ?)
+			AND instr(substr(name_key, instr(name_key, ' ')), ' ' || ?) > 0 ORDER BY code`, match, prefix)
+	} else {
+		more, err = tx.summaries(`SELECT `+summaryCols+` FROM dossier
+			WHERE instr(substr(name_key, instr(name_key, ' ')), ' ' || ?) > 0 ORDER BY code`, prefix)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return merge(out, more, limit), nil
+}
+
+// merge adds to out the summaries of more it does not hold yet, up to limit.
+func merge(out, more []app.Summary, limit int) []app.Summary {
+	seen := map[string]bool{}
+	for _, s := range out {
+		seen[s.Code] = true
+	}
+	for _, s := range more {
+		if limit > 0 && len(out) >= limit {
+			break
+		}
+		if !seen[s.Code] {
+			seen[s.Code] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// SearchPhone lists dossiers whose phone number starts with digits, then those whose number
+// ends with them.
+func (tx *sqlTx) SearchPhone(digits string, limit int) ([]app.Summary, error) {
+	out, err := tx.summaries(`SELECT `+summaryCols+` FROM dossier WHERE phone >= ? AND phone < ? AND phone <> ''
+		ORDER BY phone, code LIMIT ?`, digits, after(digits), sqlLimit(limit))
+	if err != nil || (limit > 0 && len(out) >= limit) {
+		return out, err
+	}
+	rev := reversed(digits)
+	more, err := tx.summaries(`SELECT `+summaryCols+` FROM dossier WHERE phone_rev >= ? AND phone_rev < ? AND phone_rev <> ''
+		ORDER BY phone_rev, code`, rev, after(rev))
+	if err != nil {
+		return nil, err
+	}
+	return merge(out, more, limit), nil
+}
+
+// SearchCode lists dossiers whose code ends with part from one of its dashes ("k70001",
+// "260105-k70001"; any case).
+func (tx *sqlTx) SearchCode(part string, limit int) ([]app.Summary, error) {
+	rev := reversed(strings.ToLower(part))
+	return tx.summaries(`SELECT `+summaryCols+` FROM dossier WHERE code_rev >= ? AND code_rev < ?
+		AND substr(code_rev, ?, 1) = '-' ORDER BY code LIMIT ?`, rev, after(rev), len(rev)+1, sqlLimit(limit))
 }
 
 // ftsPrefix is the FTS5 query of a folded-name prefix: the phrase of its words at the start of
@@ -586,25 +658,13 @@ func (tx *sqlTx) SearchPersonalID(digits string, limit int) ([]app.Summary, erro
 	if err != nil || (limit > 0 && len(out) >= limit) {
 		return out, err
 	}
-	seen := map[string]bool{}
-	for _, s := range out {
-		seen[s.Code] = true
-	}
 	rev := reversed(digits)
 	more, err := tx.summaries(`SELECT `+summaryCols+` FROM dossier WHERE pid_rev >= ? AND pid_rev < ?
 		ORDER BY pid_rev, code`, rev, after(rev))
 	if err != nil {
 		return nil, err
 	}
-	for _, s := range more {
-		if limit > 0 && len(out) >= limit {
-			break
-		}
-		if !seen[s.Code] {
-			out = append(out, s)
-		}
-	}
-	return out, nil
+	return merge(out, more, limit), nil
 }
 
 func (tx *sqlTx) Due(from, to calendar.Date, limit int) ([]app.Summary, error) {

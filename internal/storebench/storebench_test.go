@@ -128,7 +128,14 @@ func TestPeerRunsTheIntake(t *testing.T) {
 		{"nguyen thi ho", res.Dossier.Code},
 		{"Nguyễn Thị Hồng", res.Dossier.Code},
 		{"nguyen thi hong anhx", ""},
-		{"thi hong", ""}, // a name search matches from the first word
+		{"thi hong", res.Dossier.Code}, // from a later word too, as our store finds it
+		{"hong an", res.Dossier.Code},
+		{"ong anh", ""},
+		{"k70001", res.Dossier.Code},
+		{"260105-K70001", res.Dossier.Code},
+		{"70001", ""},
+		{f.Phone[len(f.Phone)-5:], res.Dossier.Code},
+		{"+84" + f.Phone[1:], res.Dossier.Code},
 		{f.PersonalID[:6], res.Dossier.Code},
 		{f.PersonalID[8:], res.Dossier.Code},
 	} {
@@ -162,7 +169,7 @@ func TestPeerRunsTheIntake(t *testing.T) {
 	rep, err := p.VerifyAudit()
 	require.NoError(t, err)
 	assert.True(t, rep.OK)
-	assert.EqualValues(t, 16, rep.Entries, "set-up, 3 logins, 3 accounts, register, 7 lists, advance")
+	assert.EqualValues(t, 23, rep.Entries, "set-up, 3 logins, 3 accounts, register, 14 lists, advance")
 
 	require.NoError(t, p.RemoveCredential("canbo"))
 	_, err = in.Login("canbo", Password)
