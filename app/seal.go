@@ -521,7 +521,8 @@ func (ks *TrustedKeys) add(k TrustedKey) error {
 		ks.byID[k.ID] = k
 		return nil
 	}
-	if old.Office != k.Office || old.Device != k.Device {
+	// Device codes are compared without case: a device enrolled as "k7c" is "K7C".
+	if !strings.EqualFold(old.Office, k.Office) || !strings.EqualFold(old.Device, k.Device) {
 		return fmt.Errorf("key %s is listed twice with different offices or devices (%s/%s, %s/%s)", k.ID, old.Office, old.Device, k.Office, k.Device)
 	}
 	if k.ValidFrom.After(old.ValidFrom) {

@@ -236,6 +236,17 @@ func (c *Client) RegisterKey(ctx context.Context, k app.TrustedKey) error {
 	return c.do(ctx, http.MethodPost, PathKey, k, nil)
 }
 
+// Device asks which office and device the client's token belongs to: the desk checks it at
+// enrolment, before it keeps an address and a token that would fail at every round.
+func (c *Client) Device(ctx context.Context) (office, device string, err error) {
+	var out struct {
+		Office string `json:"office"`
+		Device string `json:"device"`
+	}
+	err = c.do(ctx, http.MethodGet, PathDevice, nil, &out)
+	return out.Office, out.Device, err
+}
+
 // Digest asks the centre for the digest of what it holds for the desk's office.
 func (c *Client) Digest(ctx context.Context) (string, int, error) {
 	var d struct {
@@ -315,7 +326,7 @@ func (c *Client) do(ctx context.Context, method, path string, in, out any) error
 	}
 	resp, err := c.HTTP.Do(req)
 	if err != nil {
-		return &app.Error{Kind: app.Unavailable, Code: "central_unreachable", Err: err}
+		return &app.Error{Kind: app.Unavailable, Code: "central_unreachable", Args: map[string]string{"reason": app.ReasonOf(err)}, Err: err}
 	}
 	defer resp.Body.Close()
 	if announced := resp.Header.Get("Accept-Encoding"); c.peer != nil && announced != "" {

@@ -252,3 +252,28 @@ func TestABodyWithTooManyFieldsForXJsoncolsGoesAsZstd(t *testing.T) {
 	log := rs.exchanges()
 	assert.Equal(t, "zstd", log[len(log)-1].requestEncoding)
 }
+
+// TestATokenSaysWhoseItIs: a desk enrolled in lower case ("k7c") is the device K7C, the one its
+// dossier codes name; the device endpoint tells the desk whose token it holds, and refuses a
+// token it does not know.
+func TestATokenSaysWhoseItIs(t *testing.T) {
+	rs := newRecordingServer(t, nil)
+	dev, _, err := rs.svc.Enroll(context.Background(), "01001", " k7c ", central.RoleDesk)
+	require.NoError(t, err)
+	assert.Equal(t, "K7C", dev.Name)
+	_, _, err = rs.svc.Enroll(context.Background(), "01001", "K7C", central.RoleDesk)
+	assert.Equal(t, app.Conflict, app.KindOf(err), "the same device")
+	// A device an earlier version kept in lower case is the same device too.
+	require.NoError(t, rs.svc.Store.Update(context.Background(), func(tx central.Tx) error {
+		return tx.PutDevice(central.Device{ID: "01001/k9", Office: "01001", Name: "k9", TokenHash: "x"})
+	}))
+	_, _, err = rs.svc.Enroll(context.Background(), "01001", "K9", central.RoleDesk)
+	assert.Equal(t, app.Conflict, app.KindOf(err), "k9 enrolled before is K9")
+	office, device, err := rs.client(t, "01001", "k8").Device(context.Background())
+	require.NoError(t, err)
+	assert.Equal(t, []string{"01001", "K8"}, []string{office, device})
+	bad, err := central.NewClient(central.ClientConfig{BaseURL: rs.url, Token: "not-a-token"})
+	require.NoError(t, err)
+	_, _, err = bad.Device(context.Background())
+	assert.Equal(t, app.Forbidden, app.KindOf(err))
+}

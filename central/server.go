@@ -34,6 +34,7 @@ const (
 	PathDigest = "/v1/digest"        // GET: the digest of what the centre holds for the office
 	PathFeed   = "/v1/feed/vouchers" // POST: the accounting feed posts vouchers
 	PathHealth = "/v1/health"        // GET: liveness, no authentication
+	PathDevice = "/v1/device"        // GET: the office and device a token belongs to (checked at enrolment)
 	PathAdmin  = "/v1/admin"         // POST: an administrator's command (admin token)
 )
 
@@ -118,6 +119,9 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET "+PathState, s.auth(RoleDesk, s.state))
 	mux.Handle("POST "+PathKey, s.auth(RoleDesk, s.key))
 	mux.Handle("GET "+PathDigest, s.auth(RoleDesk, s.digest))
+	mux.Handle("GET "+PathDevice, s.auth(RoleDesk, func(w http.ResponseWriter, r *http.Request, dev Device) {
+		writeJSON(w, r, http.StatusOK, map[string]any{"office": dev.Office, "device": strings.ToUpper(dev.Name)})
+	}))
 	mux.Handle("POST "+PathFeed, s.auth(RoleFeed, s.feed))
 	mux.HandleFunc("POST "+PathAdmin, s.admin)
 	if s.Log == nil {

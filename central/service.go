@@ -54,6 +54,11 @@ func (s *Service) Enroll(ctx context.Context, agency, name, role string) (Device
 	if role == "" {
 		role = RoleDesk
 	}
+	if role == RoleDesk {
+		// A desk's device code is part of its dossier codes, in capitals ("K7C"): "k7c" typed
+		// at enrolment is the same device, and its signing key must say so.
+		name = strings.ToUpper(strings.TrimSpace(name))
+	}
 	if !namePattern.MatchString(name) || (role == RoleDesk && !namePattern.MatchString(agency)) || (role != RoleDesk && role != RoleFeed) {
 		return Device{}, "", &app.Error{Kind: app.Invalid, Code: "bad_enrolment", Args: map[string]string{"office": agency, "device": name}}
 	}
@@ -70,10 +75,16 @@ func (s *Service) Enroll(ctx context.Context, agency, name, role string) (Device
 		d.ID = "feed/" + name
 	}
 	err := s.Store.Update(ctx, func(tx Tx) error {
-		if old, ok, err := tx.Device(d.ID); err != nil {
+		// The same device in any case: one enrolled as "k7c" before codes were kept in
+		// capitals is K7C.
+		devs, err := tx.Devices()
+		if err != nil {
 			return err
-		} else if ok && old.Revoked.IsZero() {
-			return &app.Error{Kind: app.Conflict, Code: "device_exists", Args: map[string]string{"device": d.ID}}
+		}
+		for _, old := range devs {
+			if strings.EqualFold(old.ID, d.ID) && old.Revoked.IsZero() {
+				return &app.Error{Kind: app.Conflict, Code: "device_exists", Args: map[string]string{"device": old.ID}}
+			}
 		}
 		if role == RoleDesk {
 			if _, ok, err := tx.Office(agency); err != nil {
@@ -664,8 +675,9 @@ func (s *Service) RegisterKey(ctx context.Context, dev Device, key app.TrustedKe
 		if cur.Key != nil && cur.Key.ID == key.ID && bytes.Equal(cur.Key.Public, key.Public) {
 			return nil
 		}
-		// The centre, not the desk, says which office a key signs for.
-		key.Office, key.Device = dev.Office, dev.Name
+		// The centre, not the desk, says which office a key signs for (a device enrolled in
+		// lower case by an earlier version is the same device in capitals).
+		key.Office, key.Device = dev.Office, strings.ToUpper(dev.Name)
 		if key.ValidFrom.IsZero() {
 			key.ValidFrom = dev.Created
 		}
@@ -683,6 +695,7 @@ func (s *Service) RegisterKey(ctx context.Context, dev Device, key app.TrustedKe
 				continue
 			}
 			k := *d.Key
+			k.Device = strings.ToUpper(k.Device)
 			if !d.Revoked.IsZero() && k.Revoked.IsZero() {
 				k.Revoked = d.Revoked
 			}

@@ -141,9 +141,9 @@ func TestChaosEveryOperationExactlyOnce(t *testing.T) {
 		ops, err := o.Sync.Outbox(0)
 		require.NoError(t, err)
 		require.Len(t, ops, perOffice)
-		want["desk-"+o.agency] = map[string]bool{}
+		want["DESK-"+o.agency] = map[string]bool{}
 		for _, op := range ops {
-			want["desk-"+o.agency][op.OpID] = true
+			want["DESK-"+o.agency][op.OpID] = true
 		}
 	}
 
@@ -169,9 +169,9 @@ func TestChaosEveryOperationExactlyOnce(t *testing.T) {
 	// Exactly once by operation id.
 	got := c.ops(t)
 	for _, o := range offices {
-		dev := o.agency + "/desk-" + o.agency
+		dev := o.agency + "/DESK-" + o.agency
 		assert.Len(t, got[dev], perOffice, "every operation of %s stored once", o.agency)
-		for id := range want["desk-"+o.agency] {
+		for id := range want["DESK-"+o.agency] {
 			assert.Equal(t, 1, got[dev][id], "operation %s", id)
 		}
 		n, err := o.Sync.Pending()

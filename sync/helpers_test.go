@@ -100,7 +100,7 @@ func newCentre(t testing.TB, wrap func(h httpHandler) httpHandler) *centre {
 // enrol gives an office a device token and stores the central URL at the office.
 func (c *centre) enrol(t testing.TB, o *office, url string) {
 	t.Helper()
-	tok := c.Enroll(t, o.agency, "desk-"+o.agency)
+	tok := c.Enroll(t, o.agency, "DESK-"+o.agency)
 	o.token = tok
 	admin := o.login(t, "admin")
 	require.NoError(t, o.Sync.SetCentral(admin, url, tok))

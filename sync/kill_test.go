@@ -174,7 +174,7 @@ func TestKillSyncingClient(t *testing.T) {
 	pending, err := d.Sync.Pending()
 	require.NoError(t, err)
 	assert.Zero(t, pending)
-	got := c.ops(t)["01001/desk-01001"]
+	got := c.ops(t)["01001/DESK-01001"]
 	assert.Len(t, got, len(wantOps))
 	for id := range wantOps {
 		assert.Equal(t, 1, got[id], "operation %s applied once", id)
