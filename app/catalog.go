@@ -110,7 +110,7 @@ func (c *Catalog) render(l Lang, key string, args map[string]string) string {
 	}
 	for k, v := range args {
 		// A role or a state travels in errors as its code; people read its name.
-		if k == "role" || k == "state" {
+		if k == "role" || k == "state" || k == "reason" {
 			if name, ok := c.msgs[l][k+"."+v]; ok {
 				v = name
 			}

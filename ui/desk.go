@@ -828,7 +828,7 @@ func (d *Desk) fitDialog(dlg *dialog.FileDialog) {
 // file is removed at sign-out.
 func (d *Desk) openPDF(name string, pdf []byte) error {
 	fail := func(err error) error {
-		return &app.Error{Kind: app.Unavailable, Code: "open_pdf_failed", Args: map[string]string{"file": name, "reason": err.Error()}, Err: err}
+		return &app.Error{Kind: app.Unavailable, Code: "open_pdf_failed", Args: map[string]string{"file": name, "reason": app.ReasonOf(err)}, Err: err}
 	}
 	f, err := os.CreateTemp(d.cfg.TempDir, "bhxh-*-"+name)
 	if err != nil {
@@ -897,6 +897,26 @@ func (d *Desk) workSaved() {
 	d.refreshSync()
 }
 
+// syncNow is the status bar's "Đồng bộ ngay": a desk that is not enrolled says what to do
+// instead of doing nothing; otherwise the bar shows the round starting at once.
+func (d *Desk) syncNow() {
+	if d.cfg.Office == nil || d.ses == nil {
+		return
+	}
+	if notEnrolled(d.syncStatus.Reason) {
+		key := "ui.sync.now_not_enrolled"
+		if d.ses.can(app.PermManageUsers) {
+			key = "ui.sync.now_not_enrolled_admin"
+		}
+		d.host().alert(d.t(key))
+		return
+	}
+	st := d.syncStatus
+	st.State, st.Reason = SyncSyncing, nil
+	d.setSync(st)
+	d.cfg.Office.SyncNow()
+}
+
 // syncChanged follows a change of the sync engine's status, from the engine's goroutine.
 func (d *Desk) syncChanged() {
 	// Read on a goroutine of its own: the engine may be stopping under the office's lock.
@@ -955,7 +975,7 @@ func (d *Desk) rebuildRecords() {
 func (d *Desk) newSyncBar() *SyncBar {
 	var kick func()
 	if d.ses.can(app.PermSync) {
-		kick = d.workSaved
+		kick = d.syncNow
 	}
 	return newSyncBar(d.host(), d.syncStatus, kick)
 }
@@ -1025,6 +1045,9 @@ func (d *Desk) signedIn(intake *app.Intake, sess *app.Session) {
 	d.ses = &session{host: d.host(), intake: intake, sess: sess, onLocked: d.showLock, open: d.openDossier, saved: d.workSaved}
 	if sess.User.Role.Can(app.PermRegister) {
 		d.ses.drafts = newDraftKeeper(intake, sess, d.cfg.internal)
+	}
+	if o := d.cfg.Office; o != nil {
+		d.ses.receivedOn = func(day calendar.Date) ([]app.Summary, error) { return o.ReceivedOn(sess, day) }
 	}
 	d.rec = d.newRecSession(d.ses)
 	d.syncBar = d.newSyncBar()

@@ -30,6 +30,9 @@ type Office interface {
 	// each) without counting them; commit counts them, once, when the PDF leaves the desk
 	// (saved or handed to the printer). A reprint needs a reason.
 	PrepareCovers(sess *app.Session, pids []string, reason string, lang app.Lang) (pdf []byte, commit func() error, err error)
+	// Enrol checks an address and an enrolment token with the central services and keeps them;
+	// an address that does not answer or a token for another desk is refused, nothing kept.
+	Enrol(sess *app.Session, url, token string) error
 	// ReadVouchers reads a collection agent's CSV or XLSX voucher file into rows and the
 	// problems of the rows it could not read, recording nothing. A file that cannot be imported
 	// at all is an Invalid error with the reason.
@@ -48,6 +51,9 @@ type Desktop interface {
 	// Activity returns the dossiers received on or after from, in every state, and the closed
 	// ones received up to 20 days earlier (their appointments may fall after from); PermView.
 	Activity(sess *app.Session, from calendar.Date) ([]app.Dossier, error)
+	// ReceivedOn lists the dossiers received on day in every state, as the dashboard's
+	// "received today" tile counts them; PermView.
+	ReceivedOn(sess *app.Session, day calendar.Date) ([]app.Summary, error)
 	// WriteRecoverySheet prints the hand-over sheet of the open store's recovery secret (just
 	// made by Init) as PDF in lang.
 	WriteRecoverySheet(secret string, lang app.Lang, w io.Writer) error

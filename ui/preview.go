@@ -171,7 +171,7 @@ func (r *recSession) writeTo(w io.WriteCloser, err error, data func() ([]byte, e
 		button.Enable()
 		if werr != nil {
 			setStatus(status, false, r.message(&app.Error{Kind: app.Unavailable, Code: "save_failed",
-				Args: map[string]string{"file": writerName(w), "reason": werr.Error()}, Err: werr}))
+				Args: map[string]string{"file": writerName(w), "reason": app.ReasonOf(werr)}, Err: werr}))
 			return
 		}
 		setStatus(status, true, r.t(done, "file", writerName(w)))

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"bhxhdesk/app"
+	"errors"
 	"strconv"
 
 	"fyne.io/fyne/v2"
@@ -17,8 +19,10 @@ type SyncBar struct {
 	h  *host
 	st SyncStatus
 
-	Icon    *widget.Icon
-	State   *widget.Label
+	Icon  *widget.Icon
+	State *widget.Label
+	// Why shows the whole reason of an offline or failed state, which the bar only names.
+	Why     *widget.Button
 	Last    *widget.Label
 	Pending *widget.Label
 	SyncNow *widget.Button
@@ -34,7 +38,9 @@ func newSyncBar(h *host, st SyncStatus, kick func()) *SyncBar {
 	b.State.Truncation = fyne.TextTruncateEllipsis
 	b.Last = widget.NewLabel("")
 	b.Pending = widget.NewLabel("")
-	right := container.NewHBox(b.Last, widget.NewSeparator(), b.Pending)
+	b.Why = widget.NewButtonWithIcon(h.t("ui.sync.why"), theme.InfoIcon(), func() { h.alert(b.detail()) })
+	b.Why.Importance = widget.LowImportance
+	right := container.NewHBox(b.Why, b.Last, widget.NewSeparator(), b.Pending)
 	if kick != nil {
 		b.SyncNow = widget.NewButtonWithIcon(h.t("ui.sync.now"), theme.ViewRefreshIcon(), kick)
 		right.Add(b.SyncNow)
@@ -42,6 +48,19 @@ func newSyncBar(h *host, st SyncStatus, kick func()) *SyncBar {
 	b.content = container.NewVBox(widget.NewSeparator(), container.NewBorder(nil, nil, b.Icon, right, b.State))
 	b.Set(st)
 	return b
+}
+
+// detail is the whole of the state and its reason, for the Why dialog.
+func (b *SyncBar) detail() string {
+	t := b.h.t
+	if b.st.Reason == nil {
+		return b.State.Text
+	}
+	reason := b.h.msg(b.st.Reason)
+	if b.st.State == SyncFailed {
+		return t("ui.sync.state.failed", "reason", reason)
+	}
+	return t("ui.sync.state.offline_reason", "reason", reason)
 }
 
 // Content is the bar's root object.
@@ -74,16 +93,31 @@ func (b *SyncBar) Set(st SyncStatus) {
 		b.Icon.SetResource(theme.HistoryIcon())
 	default:
 		text, b.State.Importance = t("ui.sync.state.offline"), widget.WarningImportance
-		if reason != "" {
-			text = t("ui.sync.state.offline_reason", "reason", reason)
+		if notEnrolled(st.Reason) {
+			text = t("ui.sync.state.not_enrolled")
 		}
 		b.Icon.SetResource(theme.WarningIcon())
 	}
+	if st.State == SyncFailed {
+		text = t("ui.sync.state.failed_short")
+	}
+	// The bar names the state; the whole reason is one click away (Chi tiết), never cut off.
 	b.State.SetText(text)
+	if reason != "" {
+		b.Why.Show()
+	} else {
+		b.Why.Hide()
+	}
 	if st.LastSuccess.IsZero() {
 		b.Last.SetText(t("ui.sync.never"))
 	} else {
 		b.Last.SetText(t("ui.sync.last", "time", vnTime(st.LastSuccess)))
 	}
 	b.Pending.SetText(t("ui.sync.pending", "count", strconv.Itoa(st.Pending)))
+}
+
+// notEnrolled says whether a reason is that the desk is not enrolled with the centre.
+func notEnrolled(err error) bool {
+	var ae *app.Error
+	return errors.As(err, &ae) && ae.Code == "not_enrolled"
 }

@@ -33,6 +33,8 @@ type SyncScreenState struct {
 	Ops      []app.Op
 	Pending  int
 	Notices  []app.Notice
+	// Subjects names what each operation and notice is about, by entity.
+	Subjects map[string]app.Subject
 	Loaded   bool
 	Selected string
 	URL      string
@@ -128,7 +130,7 @@ func NewSyncScreen(r *recSession, st SyncScreenState) *SyncScreen {
 	s.Tabs.OnSelected = func(it *container.TabItem) { s.st.Tab = tabs[it] }
 	s.content = container.NewBorder(nil, container.NewVBox(s.Problem, s.Status), nil, nil, s.Tabs)
 	if st.Loaded {
-		s.paint(st.Ops, st.Pending, st.Notices, nil)
+		s.paint(st.Ops, st.Pending, st.Notices, st.Subjects, nil)
 	} else {
 		s.Reload()
 	}
@@ -173,6 +175,7 @@ func (s *SyncScreen) Reload() {
 		ops     []app.Op
 		pending int
 		notices []app.Notice
+		names   map[string]app.Subject
 		err     error
 	)
 	r.run(func() {
@@ -182,18 +185,29 @@ func (s *SyncScreen) Reload() {
 		if pending, err = r.sync.Pending(); err != nil {
 			return
 		}
-		notices, err = r.sync.Notices(r.sess, false)
-	}, func() { s.paint(ops, pending, notices, err) })
+		if notices, err = r.sync.Notices(r.sess, false); err != nil {
+			return
+		}
+		names, err = r.sync.Subjects(ops, notices)
+	}, func() { s.paint(ops, pending, notices, names, err) })
 }
 
-func (s *SyncScreen) paint(ops []app.Op, pending int, notices []app.Notice, err error) {
+// subject is what entity is, in words ("Nguyễn Thị Hồng Ánh — 01001-260105-K70001").
+func (s *SyncScreen) subject(entity string) string {
+	if sub, ok := s.st.Subjects[entity]; ok {
+		return sub.String()
+	}
+	return entity
+}
+
+func (s *SyncScreen) paint(ops []app.Op, pending int, notices []app.Notice, names map[string]app.Subject, err error) {
 	t := s.r.t
 	if err != nil {
 		setText(s.Problem, s.r.message(err))
 		return
 	}
 	setText(s.Problem, "")
-	s.st.Ops, s.st.Pending, s.st.Notices, s.st.Loaded = ops, pending, notices, true
+	s.st.Ops, s.st.Pending, s.st.Notices, s.st.Subjects, s.st.Loaded = ops, pending, notices, names, true
 	s.pendingTab.Text = t("ui.sync.tab_pending_count", "count", strconv.Itoa(pending))
 	s.noticesTab.Text = t("ui.sync.tab_notices_count", "count", strconv.Itoa(len(notices)))
 	s.Tabs.Refresh()
@@ -238,7 +252,7 @@ func (s *SyncScreen) updateOp(id widget.ListItemID, o fyne.CanvasObject) {
 		return
 	}
 	op := s.st.Ops[id]
-	setRow(o, vnTime(op.Created), s.opKind(op.Kind), op.EntityID)
+	setRow(o, vnTime(op.Created), s.opKind(op.Kind), s.subject(op.EntityID))
 }
 
 func (s *SyncScreen) updateNotice(id widget.ListItemID, o fyne.CanvasObject) {
@@ -280,7 +294,7 @@ func (s *SyncScreen) showNotice() {
 	}
 	title := heading(s.noticeKind(n.Kind))
 	title.Wrapping = fyne.TextWrapWord
-	objs := []fyne.CanvasObject{title, widget.NewForm(infoRow(t("ui.sync.col.entity"), n.Entity))}
+	objs := []fyne.CanvasObject{title, widget.NewForm(infoRow(t("ui.sync.col.entity"), s.subject(n.Entity)))}
 	if reason := s.reasonText(n); reason != "" && n.Review == nil {
 		l := widget.NewLabel(reason)
 		l.Wrapping = fyne.TextWrapWord
@@ -425,7 +439,7 @@ func (s *SyncScreen) close() {
 			setStatus(s.Status, false, r.message(err))
 			return
 		}
-		setStatus(s.Status, true, r.t("ui.sync.closed", "entity", n.Entity))
+		setStatus(s.Status, true, r.t("ui.sync.closed", "entity", s.subject(n.Entity)))
 		s.st.Selected = ""
 		s.Reload()
 	})
@@ -499,9 +513,11 @@ func (s *SyncScreen) saveCentral() {
 	r := s.r
 	s.SaveCentral.Disable()
 	var err error
-	r.run(func() { err = r.sync.SetCentral(r.sess, raw, token) }, func() {
+	setStatus(s.Status, true, r.t("ui.sync.checking", "url", raw))
+	r.run(func() { err = r.office.Enrol(r.sess, raw, token) }, func() {
 		s.SaveCentral.Enable()
 		if err != nil {
+			setText(s.Status, "")
 			s.show(r.cfg, err, nil)
 			return
 		}

@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 	"github.com/stretchr/testify/assert"
@@ -24,6 +25,7 @@ import (
 type centre struct {
 	srv    *httptest.Server
 	token  string
+	other  string       // the token of another desk of the office
 	pushed atomic.Int64 // operations the centre took in
 }
 
@@ -31,7 +33,8 @@ func newCentre(t *testing.T) *centre {
 	t.Helper()
 	c := &centre{}
 	ctr := centraltest.Start(t, centraltest.Options{OnPush: func(_ context.Context, _ string, ops, _ int) { c.pushed.Add(int64(ops)) }})
-	c.srv, c.token = ctr.Server, ctr.Enroll(t, testOffice.Agency, "desk-"+testOffice.Device)
+	c.srv, c.token = ctr.Server, ctr.Enroll(t, testOffice.Agency, testOffice.Device)
+	c.other = ctr.Enroll(t, testOffice.Agency, "k9") // another desk of the office, typed in lower case
 	return c
 }
 
@@ -54,9 +57,18 @@ func TestSyncBarFollowsTheEngine(t *testing.T) {
 	bar := d.SyncBar()
 	require.NotNil(t, bar)
 	d.waitFor(t, "offline before enrolment", func() bool { return bar.Status().State == ui.SyncOffline && bar.Status().Reason != nil })
-	assert.Equal(t, "Ngoại tuyến — Máy chưa đăng ký với hệ thống trung tâm (thiếu địa chỉ hoặc mã máy); quản trị viên cần nhập trong Cài đặt.", bar.State.Text)
+	assert.Equal(t, "Ngoại tuyến — máy chưa đăng ký", bar.State.Text, "short enough for the bar at 1024 px")
 	assert.Equal(t, widget.WarningImportance, bar.State.Importance)
 	assert.Equal(t, "Chưa đồng bộ lần nào", bar.Last.Text)
+	require.True(t, bar.Why.Visible())
+	test.Tap(bar.Why)
+	assert.Contains(t, dialogText(d.win), "Máy chưa đăng ký với hệ thống trung tâm (thiếu địa chỉ hoặc mã máy)", "the whole reason, one click away")
+	closeDialogs(d.win)
+	// "Đồng bộ ngay" on a desk not enrolled says what to do.
+	test.Tap(bar.SyncNow)
+	d.Wait()
+	assert.Contains(t, dialogText(d.win), "Chưa đồng bộ được: máy chưa đăng ký với hệ thống trung tâm")
+	closeDialogs(d.win)
 
 	registerMonthly(t, o, 41)
 	_, sync := o.Services()
@@ -85,7 +97,10 @@ func TestSyncBarFollowsTheEngine(t *testing.T) {
 	d.waitFor(t, "offline, centre unreachable", func() bool {
 		return bar.Status().State == ui.SyncOffline && bar.Status().Pending > 0
 	})
-	assert.Equal(t, "Ngoại tuyến — Không kết nối được hệ thống trung tâm; dữ liệu đã lưu trên máy và sẽ gửi khi có mạng.", bar.State.Text)
+	assert.Equal(t, "Ngoại tuyến", bar.State.Text)
+	test.Tap(bar.Why)
+	assert.Contains(t, dialogText(d.win), "Ngoại tuyến — Không kết nối được hệ thống trung tâm (máy chủ không nhận kết nối", "the reason in Vietnamese, not Go's")
+	closeDialogs(d.win)
 	assert.Equal(t, "Chờ gửi: 1", bar.Pending.Text)
 	assert.Equal(t, "Đồng bộ lần cuối: 08:00 05/01/2026", bar.Last.Text, "the last success stays")
 
@@ -94,14 +109,17 @@ func TestSyncBarFollowsTheEngine(t *testing.T) {
 	require.NoError(t, sync.SetCentral(admin, ctr2.srv.URL, "mã-sai"))
 	test.Tap(bar.SyncNow)
 	d.waitFor(t, "failed on the token", func() bool { return bar.Status().State == ui.SyncFailed })
-	assert.Equal(t, "Lỗi: Mã máy không đúng hoặc đã bị thu hồi; quản trị viên cần đăng ký lại máy.", bar.State.Text)
+	assert.Equal(t, "Đồng bộ lỗi", bar.State.Text)
+	test.Tap(bar.Why)
+	assert.Contains(t, dialogText(d.win), "Đồng bộ lỗi: Mã máy không đúng hoặc đã bị thu hồi; quản trị viên cần đăng ký lại máy.")
+	closeDialogs(d.win)
 	assert.Equal(t, widget.DangerImportance, bar.State.Importance)
 	d.shot(t, "syncbar-failed")
 
 	// English on the fly.
 	d.SetLang(app.EN)
 	d.Wait()
-	assert.Equal(t, "Error: The desk token is wrong or revoked; an administrator must enrol the desk again.", d.SyncBar().State.Text)
+	assert.Equal(t, "Sync failed", d.SyncBar().State.Text)
 	d.shot(t, "syncbar-en")
 }
 
@@ -176,6 +194,9 @@ func TestIdentityReviewResolvedBySupervisor(t *testing.T) {
 	assert.Contains(t, kinds, "identity.resolve", "the decision waits to be sent to the centre")
 	s.Show(ui.TabPending)
 	d.shot(t, "sync-pending")
+	rows := strings.Join(visibleTexts(s.Ops), "\n")
+	assert.Contains(t, rows, f.FullName+" — "+dos.Code, "a dossier's operation names the citizen and the code, not an id alone")
+	assert.Contains(t, rows, "— "+f.PersonalID, "a person's operation names the person")
 
 	// A conflict the centre found later is closed with a note, which is required.
 	require.NoError(t, sync.ApplyPage(app.Page{Cursor: 2, Changes: []app.Change{{Seq: 2, Kind: app.ChangeOpConflict, Entity: dos.Code,
@@ -185,6 +206,7 @@ func TestIdentityReviewResolvedBySupervisor(t *testing.T) {
 	s.Show(ui.TabNotices)
 	require.Len(t, s.NoticesShown(), 1)
 	s.SelectNotice(0)
+	assert.Contains(t, visibleTexts(s.Tabs), f.FullName+" — "+dos.Code, "the notice says whose dossier")
 	require.NotNil(t, s.CloseNotice)
 	test.Tap(s.CloseNotice)
 	d.Wait()
@@ -234,8 +256,37 @@ func TestEnrolSettingsSavedAndSynced(t *testing.T) {
 	test.Tap(s.SaveCentral)
 	d.Wait()
 	assert.Equal(t, `Địa chỉ hệ thống trung tâm: địa chỉ hệ thống trung tâm "dongbo-tinh" không hợp lệ.`, s.Msg("central_url"))
-	assert.Equal(t, "Mã máy (token): bắt buộc phải nhập.", s.Msg("token"))
+	assert.Equal(t, "Mã đăng ký máy (do BHXH tỉnh cấp): bắt buộc phải nhập.", s.Msg("token"))
 	d.shot(t, "sync-settings")
+
+	// The connection is tested before anything is kept: an address where nothing answers, a
+	// token the centre refuses, a token of another desk.
+	_, sync := o.Services()
+	notKept := func(what string) {
+		t.Helper()
+		u, _, err := sync.Central()
+		require.NoError(t, err)
+		assert.Empty(t, u, "%s: nothing kept", what)
+		assert.Equal(t, "Máy chưa đăng ký với hệ thống trung tâm.", s.Central.Text, what)
+	}
+	replace(s.URL, "http://127.0.0.1:1")
+	test.Type(s.Token, ctr.token)
+	test.Tap(s.SaveCentral)
+	d.waitFor(t, "the check of a dead address", func() bool { return s.Msg("central_url") != "" })
+	assert.Contains(t, s.Msg("central_url"), "máy chủ không nhận kết nối")
+	notKept("dead address")
+	replace(s.URL, ctr.srv.URL)
+	replace(s.Token, "mã-sai")
+	test.Tap(s.SaveCentral)
+	d.waitFor(t, "the check of a wrong token", func() bool { return s.Msg("token") != "" })
+	assert.Contains(t, s.Msg("token"), "không nhận mã đăng ký này")
+	notKept("wrong token")
+	replace(s.Token, ctr.other)
+	test.Tap(s.SaveCentral)
+	d.waitFor(t, "the check of another desk's token", func() bool { return s.Msg("token") != "" })
+	assert.Contains(t, s.Msg("token"), "mã đăng ký này thuộc đơn vị 01001, máy K9")
+	notKept("another desk's token")
+	s.Token.SetText("")
 	replace(s.URL, ctr.srv.URL)
 	test.Type(s.Token, ctr.token)
 	test.Tap(s.SaveCentral)
@@ -243,7 +294,6 @@ func TestEnrolSettingsSavedAndSynced(t *testing.T) {
 	assert.Empty(t, s.Msg("central_url"))
 	assert.Empty(t, s.Token.Text, "the token is not kept on screen")
 	assert.Equal(t, "Máy đã đăng ký với hệ thống trung tâm: "+ctr.srv.URL, s.Central.Text)
-	_, sync := o.Services()
 	u, tok, err := sync.Central()
 	require.NoError(t, err)
 	assert.Equal(t, ctr.srv.URL, u)
@@ -312,4 +362,20 @@ func TestAnActionOnADossierIsSentAtOnce(t *testing.T) {
 	test.Tap(d.Dossier().Advance)
 	d.waitFor(t, "the action sent", func() bool { return ctr.pushed.Load() > before && bar.Status().Pending == 0 })
 	assert.Equal(t, "Chờ gửi: 0", bar.Pending.Text)
+}
+
+// dialogText is the text of the dialog on top of the window ("" when none).
+func dialogText(w fyne.Window) string {
+	top := w.Canvas().Overlays().Top()
+	if top == nil {
+		return ""
+	}
+	return strings.Join(visibleTexts(top), "\n")
+}
+
+// closeDialogs closes every dialog over the window.
+func closeDialogs(w fyne.Window) {
+	for top := w.Canvas().Overlays().Top(); top != nil; top = w.Canvas().Overlays().Top() {
+		w.Canvas().Overlays().Remove(top)
+	}
 }

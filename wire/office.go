@@ -118,6 +118,18 @@ func (o *Office) Services() (*app.Records, *app.Sync) {
 	return o.desk.Records, o.desk.Sync
 }
 
+// Enrol checks an address and a token with the centre and keeps them (see Desk.Enrol). The
+// check runs without holding the office: the store stays usable while the centre answers.
+func (o *Office) Enrol(sess *app.Session, url, token string) error {
+	o.mu.Lock()
+	d := o.desk
+	o.mu.Unlock()
+	if d == nil {
+		return app.Errorf(app.Forbidden, "not_signed_in")
+	}
+	return d.Enrol(context.Background(), sess, url, token)
+}
+
 // WriteReceipt prints a dossier's receipt as PDF (see Desk.WriteReceipt). The store must be
 // open: Forbidden "not_signed_in" otherwise.
 func (o *Office) WriteReceipt(sess *app.Session, code string, lang app.Lang, w io.Writer) error {
@@ -301,6 +313,15 @@ func (o *Office) Activity(sess *app.Session, from calendar.Date) ([]app.Dossier,
 		return nil, app.Errorf(app.Forbidden, "not_signed_in")
 	}
 	return d.Activity(sess, from)
+}
+
+// ReceivedOn lists the dossiers received on day in every state (see Desk.ReceivedOn).
+func (o *Office) ReceivedOn(sess *app.Session, day calendar.Date) ([]app.Summary, error) {
+	d := o.open()
+	if d == nil {
+		return nil, app.Errorf(app.Forbidden, "not_signed_in")
+	}
+	return d.ReceivedOn(sess, day)
 }
 
 // WriteQuote prints the quote a citizen takes home (see QuoteData); the office's profile heads

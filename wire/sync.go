@@ -7,6 +7,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
+	"time"
 
 	"bhxhdesk/app"
 	"bhxhdesk/assets"
@@ -150,4 +152,59 @@ func (d *Desk) registerKey(ctx context.Context, c *central.Client) error {
 		return fmt.Errorf("register signing key: %w", err)
 	}
 	return d.DB.Update(func(tx app.Tx) error { return tx.PutSetting(keyRegistered, []byte(key.ID().String())) })
+}
+
+// enrolCheckTimeout bounds the check of an enrolment: long enough for a slow link's TLS
+// handshake, short enough for an administrator waiting at the screen.
+const enrolCheckTimeout = 20 * time.Second
+
+// Enrol checks an address and a token with the centre, then keeps them (app.Sync.SetCentral):
+// an address that does not answer, a token the centre refuses or one that belongs to another
+// office or device is said as such and nothing is kept, instead of a desk that reports itself
+// enrolled and fails at every round. An empty token keeps the stored one.
+func (d *Desk) Enrol(ctx context.Context, sess *app.Session, url, token string) error {
+	if err := sess.Require(app.PermManageUsers); err != nil {
+		return err
+	}
+	url, token = strings.TrimSpace(url), strings.TrimSpace(token)
+	if token == "" {
+		_, stored, err := d.Sync.Central()
+		if err != nil {
+			return err
+		}
+		token = stored
+	}
+	if url != "" && token != "" {
+		if err := d.CheckCentral(ctx, url, token); err != nil {
+			return err
+		}
+	}
+	return d.Sync.SetCentral(sess, url, token)
+}
+
+// CheckCentral asks the centre at url which office and device token belongs to and compares
+// them with this desk's.
+func (d *Desk) CheckCentral(ctx context.Context, url, token string) error {
+	office, err := d.Office()
+	if err != nil {
+		return err
+	}
+	c, err := central.NewClient(central.ClientConfig{BaseURL: url, Token: token, Timeout: enrolCheckTimeout})
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(ctx, enrolCheckTimeout)
+	defer cancel()
+	agency, device, err := c.Device(ctx)
+	switch {
+	case app.KindOf(err) == app.Forbidden:
+		return &app.Error{Kind: app.Invalid, Code: "token_refused", Field: "token", Args: map[string]string{"url": url}, Err: err}
+	case err != nil:
+		return &app.Error{Kind: app.Unavailable, Code: "enrol_unreachable", Field: "central_url",
+			Args: map[string]string{"url": url, "reason": app.ReasonOf(err)}, Err: err}
+	case !strings.EqualFold(agency, office.Agency) || !strings.EqualFold(device, office.Device):
+		return &app.Error{Kind: app.Invalid, Code: "token_other_desk", Field: "token",
+			Args: map[string]string{"office": agency, "device": device, "our_office": office.Agency, "our_device": office.Device}}
+	}
+	return nil
 }

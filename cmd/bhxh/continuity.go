@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"io"
@@ -168,7 +169,7 @@ func (c *cli) enrol(args []string) int {
 	if d == nil {
 		return code
 	}
-	if err := d.Sync.SetCentral(sess, *url, *token); err != nil {
+	if err := d.Enrol(context.Background(), sess, *url, *token); err != nil {
 		return c.closeDesk(d, c.fail(err))
 	}
 	fmt.Fprintln(c.stdout, c.t("cli.enrolled"))

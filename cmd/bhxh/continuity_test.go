@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"bhxhdesk/internal/centraltest"
 	"bhxhdesk/internal/testtmp"
 	"bhxhdesk/storage"
 )
@@ -53,4 +54,33 @@ func TestBackupThenRestoreThroughTheCommandLine(t *testing.T) {
 	code, out, errOut = restored.run("", "dossier", "show", dossier.(string), "--json")
 	require.Equal(t, 0, code, errOut)
 	assert.Equal(t, "Nguyễn Thị Hồng Ánh", decode(t, out)["form"].(map[string]any)["full_name"])
+}
+
+// TestEnrolChecksTheTokenFirst: `bhxh enrol` asks the centre whose token it is before it keeps
+// it, so a mistyped token or another desk's is refused with a reason and nothing is kept.
+func TestEnrolChecksTheTokenFirst(t *testing.T) {
+	ctr := centraltest.Start(t, centraltest.Options{})
+	ours, other := ctr.Enroll(t, "01001", "k7"), ctr.Enroll(t, "01001", "k8")
+	o := newOffice(t)
+	o.as("quantri", adminPass)
+
+	code, _, errOut := o.run("", "enrol", "--central", ctr.Server.URL, "--token", "mã-sai")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errOut, "không nhận mã đăng ký này")
+	code, _, errOut = o.run("", "enrol", "--central", ctr.Server.URL, "--token", other)
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errOut, "thuộc đơn vị 01001, máy K8")
+	code, _, errOut = o.run("", "sync")
+	assert.NotEqual(t, 0, code, "nothing was kept")
+	assert.Contains(t, errOut, "chưa đăng ký")
+
+	code, _, errOut = o.run("", "enrol", "--central", ctr.Server.URL, "--token", ours)
+	require.Equal(t, 0, code, errOut)
+	code, _, errOut = o.run("", "sync")
+	assert.Equal(t, 0, code, errOut)
+	// The centre enrolled "k7" as K7: after the sync its key list and the desk's own key agree,
+	// and verify reads a seal instead of stopping at "listed twice".
+	code, _, errOut = o.run("", "verify", "--qr", "BHXH1.khong-phai-con-dau")
+	assert.Equal(t, exitInvalid, code, errOut)
+	assert.NotContains(t, errOut, "listed twice")
 }

@@ -49,7 +49,7 @@ func (c *cli) sync(args []string) int {
 		return c.closeDesk(d, c.fail(sync.ErrNotEnrolled))
 	}
 	if (*url != storedURL || *token != storedToken) && sess.User.Role.Can(app.PermManageUsers) {
-		if err := d.Sync.SetCentral(sess, *url, *token); err != nil {
+		if err := d.Enrol(context.Background(), sess, *url, *token); err != nil {
 			return c.closeDesk(d, c.fail(err))
 		}
 	}
