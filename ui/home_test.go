@@ -47,14 +47,17 @@ func TestDashboardCountsAndOpensItsLists(t *testing.T) {
 	require.NoError(t, err)
 	c.set(time.Date(2026, 1, 12, 8, 30, 0, 0, calendar.VN))
 	today := reg(94)
+	withdrawn := reg(95) // received and rejected the same morning: counted, and listed, as received today
+	_, err = intake.Act(sup, withdrawn.Code, app.ActRequest{Action: app.ActReject, Reason: "Người tham gia rút hồ sơ"})
+	require.NoError(t, err)
 
 	d := openRecordsDesk(t, o, c)
 	d.signIn(t, "canbo")
 	require.Equal(t, ui.PageHome, d.Page())
 	h := d.Home()
 	st := h.Stats()
-	assert.Equal(t, map[ui.Tile]int{ui.TileReceivedToday: 1, ui.TileDueToday: 1, ui.TileOverdue: 1, ui.TileAwaitingPayment: 1,
-		ui.TileCovers: 0, ui.TileExceptions: 0, ui.TileUnsynced: 5 + 4, ui.TileLastSync: 0}, st.Counts)
+	assert.Equal(t, map[ui.Tile]int{ui.TileReceivedToday: 2, ui.TileDueToday: 1, ui.TileOverdue: 1, ui.TileAwaitingPayment: 1,
+		ui.TileCovers: 0, ui.TileExceptions: 0, ui.TileUnsynced: 6 + 5, ui.TileLastSync: 0}, st.Counts)
 	assert.Equal(t, "1", h.Values[ui.TileOverdue].Text)
 	assert.Equal(t, "chưa lần nào", h.Values[ui.TileLastSync].Text)
 	require.Len(t, st.Days, 30)
@@ -66,7 +69,7 @@ func TestDashboardCountsAndOpensItsLists(t *testing.T) {
 	}
 	assert.Equal(t, 2, byDay[calendar.Of(2026, 1, 5)].Received)
 	assert.Equal(t, 1, byDay[calendar.Of(2026, 1, 6)].Received)
-	assert.Equal(t, 1, byDay[calendar.Of(2026, 1, 12)].Received)
+	assert.Equal(t, 2, byDay[calendar.Of(2026, 1, 12)].Received)
 	assert.Equal(t, ui.DayStat{Day: calendar.Of(2026, 1, 10), Due: 2, OnTime: 1}, byDay[calendar.Of(2026, 1, 10)],
 		"two appointments on 10/01: a on time, the other still pending")
 	rate, ok := st.OnTimeRate()
@@ -108,7 +111,8 @@ func TestDashboardCountsAndOpensItsLists(t *testing.T) {
 	d.Wait()
 	test.Tap(d.Home().Tiles[ui.TileReceivedToday])
 	d.Wait()
-	assert.Equal(t, []string{today.Code}, codes())
+	assert.Equal(t, []string{today.Code, withdrawn.Code}, codes(), "the rows the tile counted, the rejected one too")
+	assert.Equal(t, "2", d.Home().Values[ui.TileReceivedToday].Text)
 	d.Show(ui.PageHome)
 	d.Wait()
 	test.Tap(d.Home().Tiles[ui.TileCovers])

@@ -18,8 +18,8 @@ import (
 // the signed-in account.
 var queueKinds = []app.ListKind{ListReceivedToday, app.ListDueToday, app.ListOverdue, app.ListPending, app.ListStep, app.ListHandler, ListQuoteChanged}
 
-// ListReceivedToday is the desk's own queue of the pending dossiers received today (the
-// pending queue filtered by receipt day).
+// ListReceivedToday is the desk's own queue of the dossiers received today in every state
+// (Office.ReceivedOn), the ones the dashboard's tile counts.
 const ListReceivedToday app.ListKind = "received-today"
 
 // ListQuoteChanged is the desk's own queue of the dossiers waiting for their first payment
@@ -145,6 +145,10 @@ func (s *QueueScreen) Reload() {
 	ses.run(func() {
 		if kind == ListQuoteChanged {
 			rows, err = quoteChangedRows(ses)
+			return
+		}
+		if kind == ListReceivedToday && ses.receivedOn != nil {
+			rows, err = ses.receivedOn(ses.intake.Today())
 			return
 		}
 		rows, err = ses.intake.List(ses.sess, req)

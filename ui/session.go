@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"bhxhdesk/app"
+	"bhxhdesk/app/calendar"
 )
 
 // host is what every screen needs of whatever shows it: the configuration (language,
@@ -97,6 +98,9 @@ type session struct {
 	// saved follows work that added operations to the outbox (a registration, an action, a
 	// voucher, a cover): the engine is asked for a round and the status bar counts them.
 	saved func()
+	// receivedOn lists the dossiers received on a day in every state (Office.ReceivedOn; nil
+	// without an office: the queue then lists the pending ones).
+	receivedOn func(day calendar.Date) ([]app.Summary, error)
 }
 
 // can reports whether the signed-in role holds p.
