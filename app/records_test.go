@@ -305,7 +305,7 @@ func TestNoCoverForSomeoneWhoAlreadyHasABook(t *testing.T) {
 	f := validForm()
 	f.OldSICode = "0123456789"
 	officer, _ := registered(t, d, f)
-	res, err := d.Records.ImportVouchers(officer, "dot-1.csv", []app.VoucherRow{{Line: 2, Input: voucherFor("BL-1", "2026-01", 264000)}}, nil)
+	res, err := d.Records.ImportVouchers(officer, "dot-1.csv", []app.VoucherRow{{Line: 2, Input: voucherFor("BL-1", "2026-01", 264000)}}, nil, nil)
 	require.NoError(t, err)
 	assert.Equal(t, 1, res.Matched)
 	assert.Empty(t, res.Covers)
@@ -331,7 +331,7 @@ func TestImportReportsEveryRowAndCentralVouchersApplyOnce(t *testing.T) {
 		{Line: 4, Input: bad},
 		{Line: 5, Input: voucherFor("BL-1", "2026-01", 264000)},
 	}
-	res, err := d.Records.ImportVouchers(officer, "dot-1.xlsx", rows, []app.RowProblem{{Line: 6, Problem: app.FieldProblem{Field: "amount", Code: "formula_cell"}}})
+	res, err := d.Records.ImportVouchers(officer, "dot-1.xlsx", rows, []app.RowProblem{{Line: 6, Problem: app.FieldProblem{Field: "amount", Code: "formula_cell"}}}, nil)
 	require.NoError(t, err)
 	assert.Equal(t, 2, res.Accepted)
 	assert.Equal(t, 1, res.Matched)
@@ -358,4 +358,36 @@ func TestImportReportsEveryRowAndCentralVouchersApplyOnce(t *testing.T) {
 		sources[v.Source]++
 	}
 	assert.Equal(t, map[app.VoucherSource]int{app.SourceImport: 2, app.SourceCentral: 1}, sources)
+}
+
+// TestAStoppedImportKeepsWhatItRecorded: the officer stops a long import; the batches recorded
+// stay, the result says which lines were not reached, and importing the file again records
+// those and only those.
+func TestAStoppedImportKeepsWhatItRecorded(t *testing.T) {
+	d := newDesk(t)
+	officer, _ := registered(t, d, validForm())
+	var rows []app.VoucherRow
+	for i := range 100 {
+		rows = append(rows, app.VoucherRow{Line: i + 2, Input: voucherFor(fmt.Sprintf("BL-%03d", i), "2026-01", 264000)})
+	}
+	var seen [][2]int64
+	var p *app.Progress
+	p = app.NewProgress(0, func(done, total int64) {
+		seen = append(seen, [2]int64{done, total})
+		if done >= 40 {
+			p.Stop()
+		}
+	})
+	res, err := d.Records.ImportVouchers(officer, "dot-1.csv", rows, nil, p)
+	require.NoError(t, err)
+	assert.Equal(t, [][2]int64{{40, 100}}, seen, "told after each transaction")
+	assert.Equal(t, 40, res.Accepted)
+	assert.Equal(t, 60, res.NotReached)
+	assert.Equal(t, 42, res.StoppedAt, "the first line not recorded")
+
+	again, err := d.Records.ImportVouchers(officer, "dot-1.csv", rows, nil, nil)
+	require.NoError(t, err)
+	assert.Len(t, again.Already, 40)
+	assert.Equal(t, 60, again.Accepted)
+	assert.Zero(t, again.NotReached)
 }

@@ -44,6 +44,10 @@ type ImportResult struct {
 	Already    []RowProblem `json:"already"`    // not stored again: the same voucher is already recorded
 	Vouchers   []string     `json:"vouchers"`   // ids of the stored vouchers, in row order
 	Covers     []string     `json:"covers"`     // personal IDs whose book cover was created
+	// NotReached counts the checked rows not recorded because the officer stopped the import
+	// (from line StoppedAt on): importing the file again records them, and only them.
+	NotReached int `json:"not_reached,omitempty"`
+	StoppedAt  int `json:"stopped_at,omitempty"`
 }
 
 // AddVoucher records one voucher typed by an officer from a collection agent's receipt.
@@ -55,7 +59,7 @@ func (s *Records) AddVoucher(sess *Session, in VoucherInput) (VoucherView, error
 	if err != nil {
 		return VoucherView{}, err
 	}
-	res, err := s.apply(sess.User.Name, SourceDesk, "", []parsedRow{{line: 0, v: v}})
+	res, err := s.apply(sess.User.Name, SourceDesk, "", []parsedRow{{line: 0, v: v}}, nil)
 	if err != nil {
 		return VoucherView{}, err
 	}
@@ -76,11 +80,13 @@ func (s *Records) AddVoucher(sess *Session, in VoucherInput) (VoucherView, error
 // aside as exceptions; a voucher already recorded (the same file imported twice) is reported
 // and not stored again. Nothing is lost: every row ends in exactly one of the result's lists
 // or counts.
-func (s *Records) ImportVouchers(sess *Session, file string, rows []VoucherRow, problems []RowProblem) (ImportResult, error) {
+// p follows the rows recorded and may stop the import between transactions (nil: no one
+// watches); what was recorded stays recorded.
+func (s *Records) ImportVouchers(sess *Session, file string, rows []VoucherRow, problems []RowProblem, p *Progress) (ImportResult, error) {
 	if err := sess.Require(PermVoucher); err != nil {
 		return ImportResult{}, err
 	}
-	return s.applyRows(sess.User.Name, SourceImport, file, rows, problems)
+	return s.applyRows(sess.User.Name, SourceImport, file, rows, problems, p)
 }
 
 // ApplyCentralVouchers records vouchers pulled from the central accounting feed, through the
@@ -91,7 +97,7 @@ func (s *Records) ApplyCentralVouchers(actor string, ins []VoucherInput) (Import
 	for i, in := range ins {
 		rows[i] = VoucherRow{Line: i + 1, Input: in}
 	}
-	return s.applyRows(actor, SourceCentral, "", rows, nil)
+	return s.applyRows(actor, SourceCentral, "", rows, nil, nil)
 }
 
 type parsedRow struct {
@@ -99,7 +105,7 @@ type parsedRow struct {
 	v    Voucher
 }
 
-func (s *Records) applyRows(actor string, src VoucherSource, file string, rows []VoucherRow, problems []RowProblem) (ImportResult, error) {
+func (s *Records) applyRows(actor string, src VoucherSource, file string, rows []VoucherRow, problems []RowProblem, p *Progress) (ImportResult, error) {
 	var good []parsedRow
 	res := ImportResult{Rejected: append([]RowProblem(nil), problems...)}
 	for _, r := range rows {
@@ -113,7 +119,7 @@ func (s *Records) applyRows(actor string, src VoucherSource, file string, rows [
 		v.ID = strings.TrimSpace(r.Input.ID)
 		good = append(good, parsedRow{line: r.Line, v: v})
 	}
-	applied, err := s.apply(actor, src, file, good)
+	applied, err := s.apply(actor, src, file, good, p)
 	applied.Rejected = append(res.Rejected, applied.Rejected...)
 	for _, ps := range [][]RowProblem{applied.Rejected, applied.Exceptions, applied.Already} {
 		sort.SliceStable(ps, func(i, j int) bool { return ps[i].Line < ps[j].Line })
@@ -132,10 +138,15 @@ func problemsOf(err error) []FieldProblem {
 	return []FieldProblem{{Code: "internal"}}
 }
 
-// apply stores and matches checked vouchers in batches of batchSize per transaction.
-func (s *Records) apply(actor string, src VoucherSource, file string, rows []parsedRow) (ImportResult, error) {
+// apply stores and matches checked vouchers in batches of batchSize per transaction, telling p
+// after each; when p is stopped it ends before the next batch.
+func (s *Records) apply(actor string, src VoucherSource, file string, rows []parsedRow, p *Progress) (ImportResult, error) {
 	res := ImportResult{}
 	for start := 0; start < len(rows); start += batchSize {
+		if p.Stopped() {
+			res.NotReached, res.StoppedAt = len(rows)-start, rows[start].line
+			return res, nil
+		}
 		batch := rows[start:min(start+batchSize, len(rows))]
 		var part ImportResult
 		now := s.now()
@@ -159,6 +170,7 @@ func (s *Records) apply(actor string, src VoucherSource, file string, rows []par
 		res.Already = append(res.Already, part.Already...)
 		res.Vouchers = append(res.Vouchers, part.Vouchers...)
 		res.Covers = append(res.Covers, part.Covers...)
+		p.Step(int64(start+len(batch)), int64(len(rows)))
 	}
 	return res, nil
 }

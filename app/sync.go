@@ -204,4 +204,6 @@ type SyncInfo struct {
 	LastSuccess time.Time
 	Pending     int
 	NextTry     time.Time
+	// While syncing: operations to send when the round began, sent, and changes received.
+	ToSend, Sent, Received int
 }

@@ -337,6 +337,9 @@ func (c *Client) do(ctx context.Context, method, path string, in, out any) error
 		c.peer.compact.Store(true)
 	}
 	counter := &countingReader{r: resp.Body}
+	if p, ok := ctx.Value(progressKey{}).(*app.Progress); ok {
+		counter.p, counter.total = p, resp.ContentLength
+	}
 	data, err := decompress(resp.Header.Get("Content-Encoding"), counter, maxBody)
 	if c.Stats != nil {
 		c.Stats.BytesIn += counter.n + 150
@@ -414,12 +417,27 @@ func acceptsEncoding(header, coding string) bool {
 type countingReader struct {
 	r io.Reader
 	n int64
+	// p, when not nil, is told of the bytes received of total (the announced length; 0 when
+	// the server does not announce it).
+	p     *app.Progress
+	total int64
 }
 
 func (c *countingReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	c.n += int64(n)
+	if c.p != nil {
+		c.p.Step(c.n, max(c.total, c.n))
+	}
 	return n, err
+}
+
+type progressKey struct{}
+
+// WithProgress makes the client's requests under ctx tell p of the bytes of each answer
+// received (a re-download of the office's state over a slow link).
+func WithProgress(ctx context.Context, p *app.Progress) context.Context {
+	return context.WithValue(ctx, progressKey{}, p)
 }
 
 // Admin sends an administrator's command to a running server (the client's Token is the admin

@@ -60,6 +60,12 @@ type CoverData struct {
 // cover lacks its book number, name or QR text; and the writer's error when writing fails.
 // The same covers always give the same bytes.
 func Covers(w io.Writer, cat *app.Catalog, covers []CoverData) error {
+	return CoversProgress(w, cat, covers, nil)
+}
+
+// CoversProgress is Covers telling page, when not nil, of each page drawn (its index); an error
+// from page ends the printing with that error and nothing is written.
+func CoversProgress(w io.Writer, cat *app.Catalog, covers []CoverData, page func(i int) error) error {
 	if len(covers) == 0 {
 		return &app.Error{Kind: app.Invalid, Code: "covers_empty"}
 	}
@@ -101,6 +107,11 @@ func Covers(w io.Writer, cat *app.Catalog, covers []CoverData) error {
 		if current.Provisional {
 			if err := pr.watermark(lb.t("cover_pdf.watermark")); err != nil {
 				return fmt.Errorf("covers: %w", err)
+			}
+		}
+		if page != nil {
+			if err := page(i); err != nil {
+				return err
 			}
 		}
 	}

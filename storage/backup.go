@@ -53,6 +53,13 @@ func backupKey(dataKey []byte, header []byte) ([]byte, error) {
 	return key, err
 }
 
+// SizeEstimate is roughly how many bytes a backup of the store writes: the size of its tables
+// and value logs (old versions not yet collected make it an overestimate).
+func (db *DB) SizeEstimate() int64 {
+	lsm, vlog := db.bdb.Size()
+	return lsm + vlog
+}
+
 // Backup writes an encrypted, consistent snapshot of the store to w.
 func (db *DB) Backup(w io.Writer) (BackupHeader, error) {
 	kr, err := os.ReadFile(filepath.Join(db.cfg.Dir, keyringFile))

@@ -64,6 +64,9 @@ type Status struct {
 	Pending     int
 	NextTry     time.Time // when the next attempt is due after a failure
 	Rounds      int       // completed rounds since start
+	// The round under way (or the last one): operations to send when it began, sent so far,
+	// and changes received, for the status bar's progress on a long first sync.
+	ToSend, Sent, Received int
 }
 
 // Report says what one round moved.
@@ -233,7 +236,8 @@ func (e *Engine) Round(ctx context.Context) (Report, error) {
 	e.round.Lock()
 	defer e.round.Unlock()
 	var rep Report
-	e.setStatus(func(s *Status) { s.State, s.Reason = Syncing, nil })
+	toSend, _ := e.Local.Pending()
+	e.setStatus(func(s *Status) { s.State, s.Reason, s.ToSend, s.Sent, s.Received = Syncing, nil, toSend, 0, 0 })
 	err := e.round1(ctx, &rep)
 	pending, perr := e.Local.Pending()
 	rep.Pending = pending
@@ -324,6 +328,7 @@ func (e *Engine) round1(ctx context.Context, rep *Report) error {
 			return err
 		}
 		rep.Pulled += len(page.Changes)
+		e.setStatus(func(s *Status) { s.Sent, s.Received = rep.Pushed, rep.Pulled })
 		if !more && !page.More {
 			return nil
 		}

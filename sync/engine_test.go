@@ -144,3 +144,27 @@ func TestEngineNotEnrolledSaysSo(t *testing.T) {
 	assert.Equal(t, sync.Offline, e.Status().State)
 	assert.Contains(t, ref.Catalog.Message(app.VI, err), "chưa đăng ký với hệ thống trung tâm")
 }
+
+// TestTheStatusCountsALongRound: while a round sends batch after batch, the status says how
+// many operations were waiting when it began, how many are sent and how many changes came
+// back, for the status bar of a long first sync.
+func TestTheStatusCountsALongRound(t *testing.T) {
+	c := newCentre(t, nil)
+	o := newOffice(t, "01001", "01", "00004", "K7")
+	c.enrol(t, o, c.Server.URL)
+	o.register(t, 7, 30)
+	e := o.engine(t, c.Server.URL, 10, 0)
+	var seen []sync.Status
+	e.OnStatus = func(st sync.Status) { seen = append(seen, st) }
+	_, err := e.Round(context.Background())
+	require.NoError(t, err)
+	var sent []int
+	for _, st := range seen {
+		if st.State == sync.Syncing {
+			assert.Equal(t, 30, st.ToSend)
+			sent = append(sent, st.Sent)
+		}
+	}
+	assert.Equal(t, []int{0, 10, 20, 30}, sent, "told after each batch")
+	assert.Equal(t, sync.UpToDate, seen[len(seen)-1].State)
+}

@@ -215,8 +215,11 @@ func (s *AdminScreen) shortcuts() string {
 		t("ui.shortcut.ctrl", "key", "S") + " — " + t("ui.menu.save"),
 		t("ui.shortcut.ctrl", "key", "P") + " — " + t("ui.menu.print"),
 		t("ui.shortcut.ctrl", "key", "L") + " — " + t("ui.lock_now"),
+		t("ui.shortcut.ctrl", "key", "Shift+L") + " — " + t("ui.sign_out"),
 		t("ui.shortcut.ctrl", "key", "1…7") + " — " + t("ui.menu.go"),
+		t("ui.shortcut.ctrl", "key", "Q") + " — " + t("ui.menu.quit"),
 		t("ui.shortcut.tab"),
+		t("ui.shortcut.dialogs"),
 	}
 	return strings.Join(lines, "\n")
 }
@@ -676,7 +679,7 @@ func (s *AdminScreen) backupNow() {
 		path string
 		err  error
 	)
-	r.run(func() { path, err = r.office.BackupNow(r.sess) }, func() {
+	r.withProgress(r.t("ui.admin.backing_up"), UnitBytes, true, func(p *app.Progress) { path, err = r.office.BackupNow(r.sess, p) }, func() {
 		s.BackupNow.Enable()
 		if err != nil {
 			setStatus(s.Status, false, r.message(err))

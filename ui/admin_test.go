@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -45,6 +46,12 @@ func TestBackupSettingsThenRestoreOnANewMachineThenADamagedStore(t *testing.T) {
 	d.signIn(t, "admin")
 	d.open(t, ui.PageAdmin)
 	a := d.Admin()
+	a.Show(ui.TabDisplay)
+	d.Wait()
+	keys := strings.Join(visibleTexts(a.Tabs), "\n")
+	for _, k := range []string{"Ctrl+Shift+L — Đăng xuất", "Ctrl+Q — Thoát", "Esc — đóng hộp thoại"} {
+		assert.Contains(t, keys, k, "the shortcuts list names every shortcut")
+	}
 	a.Show(ui.TabBackup)
 	d.Wait()
 	assert.Equal(t, "7", a.BackupKeep.Text, "the defaults")
@@ -73,10 +80,27 @@ func TestBackupSettingsThenRestoreOnANewMachineThenADamagedStore(t *testing.T) {
 	assert.Equal(t, 3, keep)
 	assert.Equal(t, 2*time.Hour, every)
 	d.shot(t, "admin-backup")
+	var (
+		mu       sync.Mutex
+		progress *ui.ProgressView
+		last     [2]int64
+	)
+	follow := func(pv *ui.ProgressView, done, total int64) {
+		mu.Lock()
+		defer mu.Unlock()
+		progress, last = pv, [2]int64{done, total}
+	}
+	d.onProgress = follow
 	test.Tap(a.BackupNow)
 	d.Wait()
 	require.Len(t, backups(t, folder), 1, a.Status.Text)
 	assert.Equal(t, "Đã sao lưu: "+backups(t, folder)[0], a.Status.Text)
+	fi, err := os.Stat(backups(t, folder)[0])
+	require.NoError(t, err)
+	require.NotNil(t, progress, "a backup shows its progress")
+	assert.Equal(t, fi.Size(), last[0], "every byte written counted")
+	assert.NotNil(t, progress.Stop, "a backup can stop: its partial file is removed")
+	d.onProgress = nil
 
 	// The automatic backup makes its last copy when the store closes (sign-out, exit).
 	o.RunBackups(context.Background(), nil)
@@ -110,9 +134,17 @@ func TestBackupSettingsThenRestoreOnANewMachineThenADamagedStore(t *testing.T) {
 	test.Tap(rs.Choose)
 	test.Type(rs.Password, password)
 	d2.shot(t, "restore")
+	progress = nil
+	d2.onProgress = follow
 	test.Tap(rs.Restore)
 	d2.Wait()
 	require.Nil(t, d2.Restore(), rs.Problem.Text)
+	fi, err = os.Stat(file)
+	require.NoError(t, err)
+	require.NotNil(t, progress, "a restore shows its progress")
+	assert.Equal(t, [2]int64{fi.Size(), fi.Size()}, last, "the whole file read, of its size")
+	assert.Nil(t, progress.Stop, "a restore cannot stop half-way")
+	d2.onProgress = nil
 	require.NotNil(t, d2.Login())
 	assert.Equal(t, "admin", d2.Login().User.Text)
 	d2.signIn(t, "canbo")

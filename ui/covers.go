@@ -380,8 +380,8 @@ func (s *CoversScreen) write(pids []string, reason string, dlg *ReprintDialog) {
 	)
 	s.Print.Disable()
 	s.PrintToday.Disable()
-	r.run(func() {
-		if pdf, commit, err = r.office.PrepareCovers(r.sess, pids, reason, lang); err == nil && render != nil {
+	r.withProgress(r.t("ui.covers.preparing"), UnitCovers, true, func(p *app.Progress) {
+		if pdf, commit, err = r.office.PrepareCovers(r.sess, pids, reason, lang, p); err == nil && render != nil {
 			// A preview that cannot be rendered falls back to the system's PDF viewer.
 			pages, _ = render(pdf)
 		}

@@ -86,6 +86,10 @@ type Config struct {
 	// on the calling goroutine, so tests queue the calls and run them on the test's goroutine,
 	// as a UI thread would.
 	Do func(func())
+	// OnProgress is told of each step of long work shown with a progress dialog, on the
+	// working goroutine before the dialog paints the step (tests use it to act at a known
+	// point of the work; it must not touch widgets while the UI thread runs).
+	OnProgress func(pv *ProgressView, done, total int64)
 }
 
 // internal logs an error the officer cannot act on (a draft not written): Config.OnInternal.

@@ -32,11 +32,12 @@ type ImportOutcome string
 
 // The outcomes of an imported line.
 const (
-	LineReady     ImportOutcome = "ready"     // preview: will be recorded
-	LineMatched   ImportOutcome = "matched"   // recorded and matched: a period was recorded
-	LineRefused   ImportOutcome = "refused"   // not stored: unreadable or invalid
-	LineException ImportOutcome = "exception" // stored, waits for an officer's decision
-	LineAlready   ImportOutcome = "already"   // recorded before, not stored again
+	LineReady      ImportOutcome = "ready"       // preview: will be recorded
+	LineMatched    ImportOutcome = "matched"     // recorded and matched: a period was recorded
+	LineRefused    ImportOutcome = "refused"     // not stored: unreadable or invalid
+	LineException  ImportOutcome = "exception"   // stored, waits for an officer's decision
+	LineAlready    ImportOutcome = "already"     // recorded before, not stored again
+	LineNotReached ImportOutcome = "not_reached" // not recorded: the officer stopped the import first
 )
 
 // ImportLine is one line of the preview or of the outcome of an import.
@@ -161,7 +162,9 @@ func (p *ImportPanel) record() {
 		res app.ImportResult
 		err error
 	)
-	r.run(func() { res, err = r.records.ImportVouchers(r.sess, st.File, st.Rows, st.Problems) }, func() {
+	r.withProgress(r.t("ui.import.recording"), UnitRows, true, func(pr *app.Progress) {
+		res, err = r.records.ImportVouchers(r.sess, st.File, st.Rows, st.Problems, pr)
+	}, func() {
 		p.Discard.Enable()
 		if err != nil {
 			p.Record.Enable()
@@ -191,6 +194,9 @@ func (p *ImportPanel) paint(st ImportState) {
 		p.Summary.SetText(t("ui.import.done", "file", st.File) + "\n" + t("cli.import_summary", "accepted", strconv.Itoa(res.Accepted),
 			"matched", strconv.Itoa(res.Matched), "exceptions", strconv.Itoa(len(res.Exceptions)), "rejected", strconv.Itoa(len(res.Rejected)),
 			"already", strconv.Itoa(len(res.Already)), "covers", strconv.Itoa(len(res.Covers))))
+		if res.NotReached > 0 {
+			p.Summary.SetText(p.Summary.Text + "\n" + t("ui.import.stopped", "count", strconv.Itoa(res.NotReached), "line", strconv.Itoa(res.StoppedAt)))
+		}
 		read := map[int]ImportLine{}
 		for _, l := range p.preview(st) {
 			if l.Outcome == LineReady {
@@ -213,6 +219,9 @@ func (p *ImportPanel) paint(st ImportState) {
 		for line, l := range read {
 			if !reported[line] {
 				l.Outcome = LineMatched
+				if res.NotReached > 0 && line >= res.StoppedAt {
+					l.Outcome = LineNotReached
+				}
 				p.lines = append(p.lines, l)
 			}
 		}

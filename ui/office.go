@@ -29,7 +29,7 @@ type Office interface {
 	// PrepareCovers makes the confirmations of issued book covers as one PDF in lang (one page
 	// each) without counting them; commit counts them, once, when the PDF leaves the desk
 	// (saved or handed to the printer). A reprint needs a reason.
-	PrepareCovers(sess *app.Session, pids []string, reason string, lang app.Lang) (pdf []byte, commit func() error, err error)
+	PrepareCovers(sess *app.Session, pids []string, reason string, lang app.Lang, p *app.Progress) (pdf []byte, commit func() error, err error)
 	// Enrol checks an address and an enrolment token with the central services and keeps them;
 	// an address that does not answer or a token for another desk is refused, nothing kept.
 	Enrol(sess *app.Session, url, token string) error
@@ -69,7 +69,7 @@ type Desktop interface {
 	// BackupNow writes a backup into the configured folder now and returns its path
 	// (Unavailable "backup_folder" when the folder cannot be written, Invalid
 	// "no_backup_folder" when none is set).
-	BackupNow(sess *app.Session) (string, error)
+	BackupNow(sess *app.Session, p *app.Progress) (string, error)
 	// Privacy is the data-protection service of the open store (nil while closed).
 	Privacy() *app.Privacy
 	// Restore recreates the store from a backup into the empty data folder, opened with an
@@ -83,7 +83,7 @@ type Desktop interface {
 	// Redownload creates a new store for the office (as the first-run set-up does), enrols it
 	// with the centre and takes back everything the centre holds for the office. It returns
 	// the new recovery secret and how many records came back; the store is left open.
-	Redownload(o app.Office, admin app.User, password, url, token string) (recovery string, added int, err error)
+	Redownload(o app.Office, admin app.User, password, url, token string, p *app.Progress) (recovery string, added int, err error)
 }
 
 // Syncer is the office's sync engine as the status bar shows it (wire.Office adapts
@@ -117,10 +117,13 @@ type SyncStatus struct {
 	Reason      error // why it is offline or failed
 	LastSuccess time.Time
 	Pending     int
+	// While syncing: operations to send when the round began, sent, and changes received.
+	ToSend, Sent, Received int
 }
 
 // syncStatusOf reads a Syncer's status.
 func syncStatusOf(s Syncer) SyncStatus {
 	i := s.SyncStatus()
-	return SyncStatus{State: SyncState(i.State), Reason: i.Reason, LastSuccess: i.LastSuccess, Pending: i.Pending}
+	return SyncStatus{State: SyncState(i.State), Reason: i.Reason, LastSuccess: i.LastSuccess, Pending: i.Pending,
+		ToSend: i.ToSend, Sent: i.Sent, Received: i.Received}
 }

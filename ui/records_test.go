@@ -3,6 +3,7 @@ package ui_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/url"
 	"os"
@@ -33,6 +34,8 @@ type recDesk struct {
 	mu     sync.Mutex
 	file   string   // the file the next "open file" dialog returns
 	viewed []string // URLs handed to the system's viewer
+	// onProgress sees each step of long work, on the working goroutine.
+	onProgress func(pv *ui.ProgressView, done, total int64)
 }
 
 func openRecordsDesk(t *testing.T, o *wire.Office, c *clock) *recDesk {
@@ -65,6 +68,11 @@ func openRecordsDeskRendering(t *testing.T, o *wire.Office, c *clock, render boo
 			done(f, filepath.Base(rd.file), err)
 		},
 		RenderPDF: func(pdf []byte) ([][]byte, error) { return wire.RenderPDF(context.Background(), pdf, 30, 3) },
+		OnProgress: func(pv *ui.ProgressView, done, total int64) {
+			if rd.onProgress != nil {
+				rd.onProgress(pv, done, total)
+			}
+		},
 		OpenURL: func(u *url.URL) error {
 			rd.mu.Lock()
 			rd.viewed = append(rd.viewed, u.String())
@@ -378,6 +386,70 @@ func TestVoucherImportPreviewThenRecord(t *testing.T) {
 	assert.Empty(t, imp.Lines())
 }
 
+// TestALongImportShowsProgressAndStops: a 200-line file is recorded with a progress dialog
+// that counts the lines; "Dừng" after the first transaction keeps what was recorded, the lines
+// not reached say so, and the same file imported again records those and only those.
+func TestALongImportShowsProgressAndStops(t *testing.T) {
+	o, c := newOffice(t)
+	setUp(t, o)
+	dos := registerMonthly(t, o, 33)
+	var b strings.Builder
+	b.WriteString("Số biên lai,Số CCCD,Họ và tên,Số tiền,Ngày nộp,Từ tháng,Số tháng,Nhân viên thu\n")
+	for i := range 200 {
+		fmt.Fprintf(&b, "BL-2026-%06d,%s,%s,%d,05/01/2026,01/2026,1,Đại lý thu xã Yên Định\n", i, dos.Form.PersonalID, dos.Form.FullName, dos.Quote.Payable)
+	}
+	file := filepath.Join(t.TempDir(), "bang-ke-thang-1.csv")
+	require.NoError(t, os.WriteFile(file, []byte(b.String()), 0o600))
+
+	d := openRecordsDesk(t, o, c)
+	d.signIn(t, "canbo")
+	test.Tap(d.Nav(ui.PageVouchers))
+	v := d.Vouchers()
+	v.Show(ui.TabVoucherImport)
+	imp := v.Import
+	d.file = file
+	test.Tap(imp.Choose)
+	d.Wait()
+	require.Equal(t, "Ghi nhận 200 chứng từ", imp.Record.Text)
+
+	steps, resume := make(chan *ui.ProgressView), make(chan struct{})
+	first := true
+	d.onProgress = func(pv *ui.ProgressView, done, total int64) {
+		if first {
+			first = false
+			assert.Equal(t, [2]int64{40, 200}, [2]int64{done, total}, "told after the first transaction")
+			steps <- pv
+			<-resume
+		}
+	}
+	test.Tap(imp.Record)
+	pv := <-steps
+	require.NotNil(t, pv.Stop, "an import can stop: what is recorded stays")
+	test.Tap(pv.Stop)
+	assert.Contains(t, pv.Count.Text, "Đang dừng")
+	close(resume)
+	d.Wait()
+	assert.Equal(t, 1, pv.Steps)
+	assert.Equal(t, "40 / 200 dòng", pv.Text(40, 200, 0))
+	assert.Equal(t, "40 / 200 dòng — còn khoảng 12 giây", pv.Text(40, 200, 3*time.Second), "the time left once it can be told")
+	assert.Contains(t, imp.Summary.Text, "Đã dừng theo yêu cầu: 160 dòng (từ dòng 42) chưa được ghi.")
+	notReached := 0
+	for _, l := range imp.Lines() {
+		if l.Outcome == ui.LineNotReached {
+			notReached++
+		}
+	}
+	assert.Equal(t, 160, notReached)
+
+	d.onProgress = nil
+	test.Tap(imp.Choose)
+	d.Wait()
+	test.Tap(imp.Record)
+	d.Wait()
+	assert.Contains(t, imp.Summary.Text, "Đã nhận 160 chứng từ")
+	assert.Contains(t, imp.Summary.Text, "40 dòng đã nhập trước đó")
+}
+
 // TestExceptionCorrectedFromTheScreen records an underpaid voucher, which waits in the
 // exceptions queue, and corrects it there with a reason.
 func TestExceptionCorrectedFromTheScreen(t *testing.T) {
@@ -571,9 +643,29 @@ func TestTheDaysBatchAsksAReasonOnlyForCoversPrintedBefore(t *testing.T) {
 		assert.Len(t, pv.Cover.Prints, 1-i, "a closed preview counts nothing")
 	}
 
+	// "Dừng" while the covers are made: nothing is printed, nothing counted.
+	steps, resume := make(chan *ui.ProgressView), make(chan struct{})
+	d.onProgress = func(pv *ui.ProgressView, done, total int64) {
+		steps <- pv
+		<-resume
+	}
 	test.Tap(cv.PrintToday)
 	d.Wait()
 	require.NotNil(t, cv.Reprint)
+	test.Tap(cv.Reprint.Fresh)
+	prog := <-steps
+	assert.Equal(t, "1 / 1 tờ bìa", prog.Text(1, 1, 0))
+	test.Tap(prog.Stop)
+	close(resume)
+	d.Wait()
+	d.onProgress = nil
+	assert.True(t, cv.Preview == nil, "stopped: no preview")
+	require.NotNil(t, cv.Reprint, "the choice stays open to print again")
+	assert.Contains(t, cv.Reprint.Problem.Text, "Đã dừng theo yêu cầu")
+	stopped, err := records.Person(officer, pids[1])
+	require.NoError(t, err)
+	assert.Empty(t, stopped.Cover.Prints, "stopped: nothing counted")
+
 	test.Tap(cv.Reprint.Fresh)
 	d.Wait()
 	require.NotNil(t, cv.Preview)

@@ -166,8 +166,9 @@ func (s *RestoreScreen) submit() {
 		agency, device string
 		err            error
 	)
-	s.h.run(func() {
-		agency, device, err = s.h.cfg.Office.Restore(file, user, password)
+	// A restore cannot stop half-way safely: the dialog shows how far it is, without "Dừng".
+	s.h.withProgress(t("ui.restore.restoring"), UnitBytes, false, func(p *app.Progress) {
+		agency, device, err = s.h.cfg.Office.Restore(&progressReader{r: file, p: p, total: sizeOf(file)}, user, password)
 		_ = file.Close()
 	}, func() {
 		s.st.file = nil
@@ -380,7 +381,9 @@ func (s *DamagedScreen) fetch() {
 		added  int
 		err    error
 	)
-	s.h.run(func() { secret, added, err = s.h.cfg.Office.Redownload(office, admin, st.Password, url, token) }, func() {
+	s.h.withProgress(s.h.t("ui.restore.downloading"), UnitBytes, false, func(p *app.Progress) {
+		secret, added, err = s.h.cfg.Office.Redownload(office, admin, st.Password, url, token, p)
+	}, func() {
 		s.Fetch.Enable()
 		if err != nil {
 			var ve *app.ValidationError

@@ -114,6 +114,11 @@ func (b *SyncBar) Set(st SyncStatus) {
 		b.Last.SetText(t("ui.sync.last", "time", vnTime(st.LastSuccess)))
 	}
 	b.Pending.SetText(t("ui.sync.pending", "count", strconv.Itoa(st.Pending)))
+	if st.State == SyncSyncing && (st.Sent > 0 || st.Received > 0) {
+		// A long first sync says how far it is: sent of what was waiting, and received.
+		b.Pending.SetText(t("ui.sync.progress", "sent", grouped(int64(st.Sent)), "to_send", grouped(int64(st.ToSend)),
+			"received", grouped(int64(st.Received))))
+	}
 }
 
 // notEnrolled says whether a reason is that the desk is not enrolled with the centre.

@@ -29,10 +29,10 @@ const opListLimit = 1000
 // SyncScreenState is the sync screen's state: the lists last fetched, the notice selected and
 // what the administrator typed in the settings (never the token).
 type SyncScreenState struct {
-	Tab      SyncTab
-	Ops      []app.Op
-	Pending  int
-	Notices  []app.Notice
+	Tab     SyncTab
+	Ops     []app.Op
+	Pending int
+	Notices []app.Notice
 	// Subjects names what each operation and notice is about, by entity.
 	Subjects map[string]app.Subject
 	Loaded   bool

@@ -116,6 +116,10 @@ func TestSyncBarFollowsTheEngine(t *testing.T) {
 	assert.Equal(t, widget.DangerImportance, bar.State.Importance)
 	d.shot(t, "syncbar-failed")
 
+	// A long first sync says how far it is.
+	bar.Set(ui.SyncStatus{State: ui.SyncSyncing, ToSend: 5000, Sent: 1200, Received: 300})
+	assert.Equal(t, "Đã gửi 1.200/5.000 · đã nhận 300", bar.Pending.Text)
+
 	// English on the fly.
 	d.SetLang(app.EN)
 	d.Wait()

@@ -2,6 +2,7 @@ package wire
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -38,6 +39,12 @@ var BackupClock = time.Now
 // a full disk or a pulled USB drive never leaves half a backup under a backup's name) and keeps
 // only the newest keep backups of this office there. It returns the file's path.
 func (d *Desk) BackupTo(dir string, keep int) (string, error) {
+	return d.BackupToProgress(dir, keep, nil)
+}
+
+// BackupToProgress is BackupTo telling p of the bytes written (of the store's estimated size);
+// when p is stopped the backup ends and its temporary file is removed: nothing is lost.
+func (d *Desk) BackupToProgress(dir string, keep int, p *app.Progress) (string, error) {
 	if keep <= 0 {
 		keep = 7
 	}
@@ -50,7 +57,7 @@ func (d *Desk) BackupTo(dir string, keep int) (string, error) {
 	}
 	name := fmt.Sprintf("%s%s-%s+07.bak", backupPrefix, o.Agency, BackupClock().In(calendar.VN).Format("20060102T150405.000"))
 	path := filepath.Join(dir, name)
-	if err := d.writeBackup(path, "system"); err != nil {
+	if err := d.writeBackup(path, "system", p); err != nil {
 		return "", err
 	}
 	return path, pruneBackups(dir, backupPrefix+o.Agency+"-", keep)
@@ -71,17 +78,23 @@ func (d *Desk) BackupFile(sess *app.Session, path string) error {
 	if err := MayBackup(sess); err != nil {
 		return err
 	}
-	return d.writeBackup(path, sess.User.Name)
+	return d.writeBackup(path, sess.User.Name, nil)
 }
 
 // writeBackup writes a backup to path through a temporary file beside it, so a full disk or a
 // pulled USB drive never leaves half a backup under a backup's name, and records it.
-func (d *Desk) writeBackup(path, who string) error {
+func (d *Desk) writeBackup(path, who string, p *app.Progress) error {
 	err := storage.CreateFileAtomic(path, func(w io.Writer) error {
-		_, err := d.DB.Backup(w)
+		_, err := d.DB.Backup(&progressWriter{w: w, p: p, total: d.DB.SizeEstimate()})
+		if err == nil {
+			err = stoppedErr(p)
+		}
 		return err
 	})
 	if err != nil {
+		if errors.Is(err, app.ErrStopped) {
+			return app.ErrStopped
+		}
 		if app.KindOf(err) != app.Internal {
 			return err
 		}
@@ -240,4 +253,32 @@ func nextDevice(code string) string {
 	}
 	i := strings.IndexByte(alphabet, code[len(code)-1])
 	return code[:len(code)-1] + string(alphabet[(i+1)%len(alphabet)])
+}
+
+// progressWriter tells p of the bytes written through it, of an estimated total (the count
+// never passes 99 % of it before the end), and fails once p is stopped.
+type progressWriter struct {
+	w     io.Writer
+	p     *app.Progress
+	n     int64
+	total int64
+}
+
+func (pw *progressWriter) Write(b []byte) (int, error) {
+	if pw.p.Stopped() {
+		return 0, app.ErrStopped
+	}
+	n, err := pw.w.Write(b)
+	pw.n += int64(n)
+	total := max(pw.total, pw.n*100/99+1)
+	pw.p.Step(pw.n, total)
+	return n, err
+}
+
+// stoppedErr is app.ErrStopped when p was stopped.
+func stoppedErr(p *app.Progress) error {
+	if p.Stopped() {
+		return app.ErrStopped
+	}
+	return nil
 }

@@ -270,3 +270,32 @@ func TestBackupsAreNamedWithTheOfficesDate(t *testing.T) {
 	assert.NoFileExists(t, old, "keeping one: the earlier version's backup is the older and goes")
 	assert.FileExists(t, path)
 }
+
+// TestAStoppedBackupLeavesNothing: a backup tells how many bytes it has written, of about how
+// many; stopped half-way it ends with "stopped" and leaves no file, whole or partial, in the
+// folder; the next one completes.
+func TestAStoppedBackupLeavesNothing(t *testing.T) {
+	b := newBackupDesk(t)
+	dir := t.TempDir()
+	var steps [][2]int64
+	var p *app.Progress
+	p = app.NewProgress(0, func(done, total int64) {
+		steps = append(steps, [2]int64{done, total})
+		p.Stop()
+	})
+	_, err := b.BackupToProgress(dir, 3, p)
+	assert.ErrorIs(t, err, app.ErrStopped)
+	require.NotEmpty(t, steps)
+	assert.Positive(t, steps[0][0])
+	assert.Greater(t, steps[0][1], steps[0][0], "an estimate of the whole")
+	left, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	assert.Empty(t, left, "no backup and no temporary file")
+
+	var last [2]int64
+	path, err := b.BackupToProgress(dir, 3, app.NewProgress(0, func(done, total int64) { last = [2]int64{done, total} }))
+	require.NoError(t, err)
+	fi, err := os.Stat(path)
+	require.NoError(t, err)
+	assert.Equal(t, fi.Size(), last[0], "every byte counted")
+}

@@ -59,9 +59,13 @@ func TestRedownloadRebuildsALostStoreFromTheCentre(t *testing.T) {
 	require.Error(t, err)
 	assert.False(t, storage.Exists(b.cfg.Dir), "a refused token leaves no store behind")
 
-	d, sess, secret, added, err := wire.Redownload(context.Background(), b.cfg, backupRef, office, admin, bpass, srv.URL, tok)
+	var received [2]int64
+	ctx := central.WithProgress(context.Background(), app.NewProgress(0, func(done, total int64) { received = [2]int64{done, total} }))
+	d, sess, secret, added, err := wire.Redownload(ctx, b.cfg, backupRef, office, admin, bpass, srv.URL, tok)
 	require.NoError(t, err)
 	defer d.Close()
+	assert.Positive(t, received[0], "the bytes of the office's state are counted as they arrive")
+	assert.Equal(t, received[0], received[1], "all of them, of the length announced")
 	assert.NotEmpty(t, secret, "a new recovery secret for the province")
 	assert.GreaterOrEqual(t, added, len(dossiers))
 	for _, dos := range dossiers {

@@ -72,7 +72,7 @@ func BenchmarkImport10kXLSX(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		res, err := d.Records.ImportVouchers(sess, "dot-01-2026.xlsx", got, problems)
+		res, err := d.Records.ImportVouchers(sess, "dot-01-2026.xlsx", got, problems, nil)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -18,6 +18,7 @@ import (
 	"bhxhdesk/app"
 	"bhxhdesk/app/calendar"
 	"bhxhdesk/assets"
+	"bhxhdesk/central"
 	"bhxhdesk/sheet"
 	"bhxhdesk/storage"
 	"bhxhdesk/sync"
@@ -146,13 +147,13 @@ func (o *Office) WriteReceipt(sess *app.Session, code string, lang app.Lang, w i
 // leaves the desk (saved or handed to the printer; see CoverJob.Commit). A reprint needs a
 // reason. The store must be open, when preparing and when committing: Forbidden "not_signed_in"
 // otherwise.
-func (o *Office) PrepareCovers(sess *app.Session, pids []string, reason string, lang app.Lang) (pdf []byte, commit func() error, err error) {
+func (o *Office) PrepareCovers(sess *app.Session, pids []string, reason string, lang app.Lang, p *app.Progress) (pdf []byte, commit func() error, err error) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	if o.desk == nil {
 		return nil, nil, app.Errorf(app.Forbidden, "not_signed_in")
 	}
-	job, err := o.desk.PrepareCovers(sess, pids, reason, lang)
+	job, err := o.desk.PrepareCovers(sess, pids, reason, lang, p)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -246,7 +247,8 @@ func (o *Office) SyncStatus() app.SyncInfo {
 		return info
 	}
 	st := e.Status()
-	info = app.SyncInfo{State: string(st.State), Reason: st.Reason, LastSuccess: st.LastSuccess, Pending: st.Pending, NextTry: st.NextTry}
+	info = app.SyncInfo{State: string(st.State), Reason: st.Reason, LastSuccess: st.LastSuccess, Pending: st.Pending, NextTry: st.NextTry,
+		ToSend: st.ToSend, Sent: st.Sent, Received: st.Received}
 	if info.State == "" {
 		info.State = string(sync.Syncing) // Run starts with a round
 	}
@@ -369,7 +371,8 @@ func (o *Office) SetBackupSettings(sess *app.Session, dir string, keep, hours in
 }
 
 // BackupNow writes a backup into the configured folder now (administrators and supervisors).
-func (o *Office) BackupNow(sess *app.Session) (string, error) {
+// p follows the bytes written and may stop the backup (nothing is lost: no file is left).
+func (o *Office) BackupNow(sess *app.Session, p *app.Progress) (string, error) {
 	o.mu.Lock()
 	defer o.mu.Unlock() // the store must not close half-way through
 	if o.desk == nil {
@@ -385,7 +388,7 @@ func (o *Office) BackupNow(sess *app.Session) (string, error) {
 	if dir == "" {
 		return "", &app.Error{Kind: app.Invalid, Code: "no_backup_folder", Field: "backup_dir"}
 	}
-	return o.desk.BackupTo(dir, keep)
+	return o.desk.BackupToProgress(dir, keep, p)
 }
 
 // RunBackups writes a backup of the open store into the configured folder every interval, in
@@ -448,13 +451,14 @@ func (o *Office) SetAside() (string, error) {
 
 // Redownload makes a new store for the office from what the centre holds (see Redownload) and
 // leaves it open.
-func (o *Office) Redownload(office app.Office, admin app.User, password, url, token string) (string, int, error) {
+// p follows the bytes received.
+func (o *Office) Redownload(office app.Office, admin app.User, password, url, token string, p *app.Progress) (string, int, error) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	if o.desk != nil || storage.Exists(o.cfg.Dir) {
 		return "", 0, &app.Error{Kind: app.Conflict, Code: "store_exists", Args: map[string]string{"dir": o.cfg.Dir}}
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	ctx, cancel := context.WithTimeout(central.WithProgress(context.Background(), p), 5*time.Minute)
 	defer cancel()
 	d, _, secret, added, err := redownload(ctx, o.cfg, o.src, office, admin, password, url, token)
 	if err != nil {

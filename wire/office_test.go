@@ -192,7 +192,7 @@ func TestOfficeReadsVoucherFilesAndRefusesPrintsWhenClosed(t *testing.T) {
 	assert.NotEmpty(t, problems, "the sample has rows the reader refuses")
 	_, _, err = o.ReadVouchers("bang-ke.xlsx", bytes.NewReader([]byte("không phải bảng tính")))
 	assert.Equal(t, app.Invalid, app.KindOf(err))
-	_, _, err = o.PrepareCovers(nil, []string{"001190012345"}, "", app.VI)
+	_, _, err = o.PrepareCovers(nil, []string{"001190012345"}, "", app.VI, nil)
 	assert.Equal(t, app.Forbidden, app.KindOf(err))
 }
 

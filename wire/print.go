@@ -86,7 +86,7 @@ type CoverJob struct {
 // labels in lang: each carries a QR code sealed with this desk's signing key, provisional until
 // the centre has confirmed the cover, and "reprint N" when printed before in that kind. Nothing
 // is counted until the job's Commit (see app.Records.PlanCoverPrints); a reprint needs a reason.
-func (d *Desk) PrepareCovers(sess *app.Session, pids []string, reason string, lang app.Lang) (*CoverJob, error) {
+func (d *Desk) PrepareCovers(sess *app.Session, pids []string, reason string, lang app.Lang, p *app.Progress) (*CoverJob, error) {
 	plan, err := d.Records.PlanCoverPrints(sess, pids, reason)
 	if err != nil {
 		return nil, err
@@ -103,7 +103,18 @@ func (d *Desk) PrepareCovers(sess *app.Session, pids []string, reason string, la
 		}
 	}
 	var buf bytes.Buffer
-	if err := pdf.Covers(&buf, d.Ref().Catalog, data); err != nil {
+	// Nothing is counted before Commit: stopping here loses nothing.
+	err = pdf.CoversProgress(&buf, d.Ref().Catalog, data, func(i int) error {
+		if p.Stopped() {
+			return app.ErrStopped
+		}
+		p.Step(int64(i+1), int64(len(data)))
+		return nil
+	})
+	if err == nil && p.Stopped() {
+		err = app.ErrStopped // asked at the last page
+	}
+	if err != nil {
 		return nil, err
 	}
 	return &CoverJob{PDF: buf.Bytes(), Count: len(plan), desk: d, sess: sess, plan: plan, reason: reason}, nil
@@ -129,7 +140,7 @@ func (j *CoverJob) Committed() bool { return j.done }
 // prints (PrepareCovers, then Commit before writing: a print that fails to write is counted,
 // one that is written is never uncounted).
 func (d *Desk) WriteCovers(sess *app.Session, pids []string, reason string, lang app.Lang, w io.Writer) error {
-	job, err := d.PrepareCovers(sess, pids, reason, lang)
+	job, err := d.PrepareCovers(sess, pids, reason, lang, nil)
 	if err != nil {
 		return err
 	}

@@ -137,7 +137,7 @@ func (c *cli) voucherAdd(args []string) int {
 		rows[i] = app.VoucherRow{Line: i + 1, Input: in}
 	}
 	// Typed vouchers are recorded one by one like at the desk: the import path reports each.
-	res, err := d.Records.ImportVouchers(sess, "", rows, nil)
+	res, err := d.Records.ImportVouchers(sess, "", rows, nil, nil)
 	if err != nil {
 		return c.closeDesk(d, c.fail(err))
 	}
@@ -160,7 +160,7 @@ func (c *cli) voucherImport(args []string) int {
 	if d == nil {
 		return code
 	}
-	res, err := d.Records.ImportVouchers(sess, baseName(pos[0]), rows, problems)
+	res, err := d.Records.ImportVouchers(sess, baseName(pos[0]), rows, problems, nil)
 	if err != nil {
 		return c.closeDesk(d, c.fail(err))
 	}
