@@ -215,7 +215,7 @@ func (s *AdminScreen) shortcuts() string {
 		t("ui.shortcut.ctrl", "key", "S") + " — " + t("ui.menu.save"),
 		t("ui.shortcut.ctrl", "key", "P") + " — " + t("ui.menu.print"),
 		t("ui.shortcut.ctrl", "key", "L") + " — " + t("ui.lock_now"),
-		t("ui.shortcut.ctrl", "key", "Shift+L") + " — " + t("ui.sign_out"),
+		t("ui.shortcut.ctrl_shift", "key", "L") + " — " + t("ui.sign_out"),
 		t("ui.shortcut.ctrl", "key", "1…7") + " — " + t("ui.menu.go"),
 		t("ui.shortcut.ctrl", "key", "Q") + " — " + t("ui.menu.quit"),
 		t("ui.shortcut.tab"),
