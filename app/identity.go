@@ -1,8 +1,10 @@
 package app
 
 import (
+	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Gender is the sex recorded on the ID card (giới tính), field [02].
@@ -223,3 +225,35 @@ func (b BirthDate) VNString() string {
 // ReachesAge returns the month in which the person turns age full years (unknown day = 1st,
 // unknown month = January, per the insurance rule for incomplete birth dates).
 func (b BirthDate) ReachesAge(age int) Month { return MonthOf(b.Year+age, b.Month) }
+
+// MaxNameRunes is the longest full name a form, an import, a review decision or the centre
+// takes (TK1-TS field [01]).
+const MaxNameRunes = 100
+
+// CheckIdentity checks what a person is identified by, with the parsers the desk's form uses:
+// a name of letters within MaxNameRunes, a gender and a birth date. The centre checks every
+// identity it stores with it, from a registration or a review's decision.
+func CheckIdentity(fullName, birthDate, gender string) error {
+	name := NormalizeText(fullName)
+	if utf8.RuneCountInString(name) > MaxNameRunes {
+		return &Error{Kind: Invalid, Code: "too_long", Field: "full_name", Args: map[string]string{"max": fmt.Sprint(MaxNameRunes)}}
+	}
+	if !validName(name) {
+		return &Error{Kind: Invalid, Code: "name_chars", Field: "full_name"}
+	}
+	if _, err := ParseGender(gender); err != nil {
+		return &Error{Kind: Invalid, Code: "gender_invalid", Field: "gender"}
+	}
+	if _, err := ParseBirthDate(birthDate); err != nil {
+		return &Error{Kind: Invalid, Code: "birth_date_format", Field: "birth_date", Args: map[string]string{"value": truncate(birthDate, 20)}}
+	}
+	return nil
+}
+
+// truncate cuts s to at most n runes for a message.
+func truncate(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n]) + "…"
+}

@@ -495,26 +495,43 @@ func parseKeyTime(s string, endOfDay bool) (time.Time, error) {
 // TrustedKeys is the set of public keys a verifier trusts, by id. Read-only once built.
 type TrustedKeys struct {
 	byID map[KeyID]TrustedKey
+	// distrusted are keys listed with conflicting offices or devices: none of their seals is
+	// trusted, whatever a later list says.
+	distrusted map[KeyID]bool
+	warnings   []string
 }
 
 // NewTrustedKeys merges lists of keys. A key listed more than once must agree on its public
 // key, office and device; its strictest terms apply (the latest valid_from, the earliest
-// valid_until and revocation), so a revocation in any file wins.
+// valid_until and revocation), so a revocation in any file wins. A key whose id does not match
+// its public key, or listed twice for different offices or devices, is left out with a
+// warning (Warnings): a bad keys file never stops the desk, it only stops trusting that key.
 func NewTrustedKeys(lists ...[]TrustedKey) (*TrustedKeys, error) {
-	ks := &TrustedKeys{byID: map[KeyID]TrustedKey{}}
+	ks := &TrustedKeys{byID: map[KeyID]TrustedKey{}, distrusted: map[KeyID]bool{}}
 	for _, l := range lists {
 		for _, k := range l {
 			if err := ks.add(k); err != nil {
-				return nil, err
+				ks.warnings = append(ks.warnings, err.Error())
 			}
 		}
 	}
 	return ks, nil
 }
 
+// Warnings are the keys left out of the set and why.
+func (ks *TrustedKeys) Warnings() []string {
+	if ks == nil {
+		return nil
+	}
+	return ks.warnings
+}
+
 func (ks *TrustedKeys) add(k TrustedKey) error {
 	if KeyIDOf(k.Public) != k.ID || len(k.Public) != ed25519.PublicKeySize {
-		return fmt.Errorf("key %s: the id does not match the public key", k.ID)
+		return fmt.Errorf("key %s: the id does not match the public key; left out", k.ID)
+	}
+	if ks.distrusted[k.ID] {
+		return nil
 	}
 	old, ok := ks.byID[k.ID]
 	if !ok {
@@ -523,7 +540,10 @@ func (ks *TrustedKeys) add(k TrustedKey) error {
 	}
 	// Device codes are compared without case: a device enrolled as "k7c" is "K7C".
 	if !strings.EqualFold(old.Office, k.Office) || !strings.EqualFold(old.Device, k.Device) {
-		return fmt.Errorf("key %s is listed twice with different offices or devices (%s/%s, %s/%s)", k.ID, old.Office, old.Device, k.Office, k.Device)
+		delete(ks.byID, k.ID)
+		ks.distrusted[k.ID] = true
+		return fmt.Errorf("key %s is listed twice with different offices or devices (%s/%s, %s/%s); its seals are not trusted",
+			k.ID, old.Office, old.Device, k.Office, k.Device)
 	}
 	if k.ValidFrom.After(old.ValidFrom) {
 		old.ValidFrom = k.ValidFrom
@@ -618,11 +638,17 @@ func LoadTrustedKeys(base fs.FS, dir string, overrides ...fs.FS) (*TrustedKeys, 
 		names = append(names, n)
 	}
 	sort.Strings(names)
-	var lists [][]TrustedKey
+	var (
+		lists [][]TrustedKey
+		bad   []string
+	)
 	for _, n := range names {
 		keys, err := ParseTrustedKeys(files[n])
 		if err != nil {
-			return nil, fmt.Errorf("keys/%s: %w", n, err)
+			// A damaged keys file (a bad one published, a cut download) is left out: the desk
+			// keeps working and trusts the keys of the other files.
+			bad = append(bad, fmt.Sprintf("keys/%s: %v; left out", n, err))
+			continue
 		}
 		lists = append(lists, keys)
 	}
@@ -630,6 +656,7 @@ func LoadTrustedKeys(base fs.FS, dir string, overrides ...fs.FS) (*TrustedKeys, 
 	if err != nil {
 		return nil, fmt.Errorf("keys: %w", err)
 	}
+	ks.warnings = append(bad, ks.warnings...)
 	return ks, nil
 }
 

@@ -293,10 +293,19 @@ func TestTrustedKeysMergeWithRevocationWinning(t *testing.T) {
 	require.True(t, ok)
 	assert.False(t, got.Revoked.IsZero(), "a later file without the revocation does not lift it")
 
+	// One key cannot belong to two offices: a list that says so is tolerated (never an error
+	// that stops every command), the key is not trusted at all, and the warning says why.
+	other := sealKey(t, 2)
 	moved := entry
 	moved.Office = "79001"
-	_, err = app.NewTrustedKeys([]app.TrustedKey{entry}, []app.TrustedKey{moved})
-	assert.Error(t, err, "one key cannot belong to two offices")
+	ks, err = app.NewTrustedKeys([]app.TrustedKey{entry, other.Trusted("48001", "D1", validFrom)}, []app.TrustedKey{moved, entry})
+	require.NoError(t, err)
+	_, ok = ks.Lookup(k.ID())
+	assert.False(t, ok, "a key listed for two offices verifies nothing")
+	_, ok = ks.Lookup(other.ID())
+	assert.True(t, ok, "the other keys stay trusted")
+	require.Len(t, ks.Warnings(), 1)
+	assert.Contains(t, ks.Warnings()[0], "listed twice")
 }
 
 func TestLoadTrustedKeysReadsOverrides(t *testing.T) {
@@ -324,9 +333,15 @@ func TestLoadTrustedKeysReadsOverrides(t *testing.T) {
 	_, ok := ks.Lookup(a.ID())
 	assert.False(t, ok)
 
+	// A broken file is left out with a warning; the others still load (a bad published file
+	// never stops the desk).
 	broken := fstest.MapFS{"keys/bad.json": &fstest.MapFile{Data: []byte(`[{"key_id": "x"}]`)}}
-	_, err = app.LoadTrustedKeys(base, "keys", broken)
-	assert.ErrorContains(t, err, "keys/bad.json")
+	ks, err = app.LoadTrustedKeys(base, "keys", broken)
+	require.NoError(t, err)
+	_, ok = ks.Lookup(a.ID())
+	assert.True(t, ok, "the base file's key")
+	require.Len(t, ks.Warnings(), 1)
+	assert.Contains(t, ks.Warnings()[0], "keys/bad.json")
 }
 
 // FuzzParseSeal checks that decoding never panics and that a text that decodes is the one and

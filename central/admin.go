@@ -3,6 +3,7 @@ package central
 import (
 	"context"
 	"encoding/json"
+	"time"
 
 	"bhxhdesk/app"
 )
@@ -10,7 +11,7 @@ import (
 // AdminRequest is one administrator's command: the same whether centrald runs it on a stopped
 // server's folder or sends it to the running server (POST /v1/admin with the admin token).
 type AdminRequest struct {
-	Cmd    string          `json:"cmd"` // enroll | vouchers | publish | reviews | import
+	Cmd    string          `json:"cmd"` // enroll | revoke | reenrol | vouchers | publish | reviews | import
 	Office string          `json:"office,omitempty"`
 	Device string          `json:"device,omitempty"`
 	Feed   bool            `json:"feed,omitempty"`
@@ -29,6 +30,18 @@ func (s *Service) Admin(ctx context.Context, req AdminRequest) (any, error) {
 			role = RoleFeed
 		}
 		dev, token, err := s.Enroll(ctx, req.Office, req.Device, role)
+		if err != nil {
+			return nil, err
+		}
+		return map[string]string{"device": dev.ID, "office": dev.Office, "token": token}, nil
+	case "revoke":
+		dev, err := s.Revoke(ctx, req.Office, req.Device)
+		if err != nil {
+			return nil, err
+		}
+		return map[string]string{"device": dev.ID, "revoked": dev.Revoked.Format(time.RFC3339)}, nil
+	case "reenrol":
+		dev, token, err := s.Reenrol(ctx, req.Office, req.Device)
 		if err != nil {
 			return nil, err
 		}

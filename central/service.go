@@ -11,6 +11,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"regexp"
 	"sort"
@@ -82,8 +83,21 @@ func (s *Service) Enroll(ctx context.Context, agency, name, role string) (Device
 			return err
 		}
 		for _, old := range devs {
-			if strings.EqualFold(old.ID, d.ID) && old.Revoked.IsZero() {
+			if !strings.EqualFold(old.ID, d.ID) {
+				continue
+			}
+			if old.Revoked.IsZero() {
 				return &app.Error{Kind: app.Conflict, Code: "device_exists", Args: map[string]string{"device": old.ID}}
+			}
+			// A revoked desk enrolled again (a new machine under the old name): its old keys
+			// stay published as revoked, so what they sealed before still verifies as such.
+			d.OldKeys = old.OldKeys
+			if old.Key != nil {
+				k := *old.Key
+				if k.Revoked.IsZero() {
+					k.Revoked = old.Revoked
+				}
+				d.OldKeys = append(d.OldKeys, k)
 			}
 		}
 		if role == RoleDesk {
@@ -95,7 +109,13 @@ func (s *Service) Enroll(ctx context.Context, agency, name, role string) (Device
 				}
 			}
 		}
-		return tx.PutDevice(d)
+		if err := tx.PutDevice(d); err != nil {
+			return err
+		}
+		if len(d.OldKeys) > 0 {
+			return publishKeys(tx, s.now())
+		}
+		return nil
 	})
 	return d, token, err
 }
@@ -112,10 +132,12 @@ func (s *Service) Authenticate(ctx context.Context, token string) (Device, error
 	err := s.Store.View(ctx, func(tx Tx) error {
 		var ok bool
 		var err error
-		if d, ok, err = tx.DeviceByToken(TokenHash(token)); err != nil {
+		h := TokenHash(token)
+		if d, ok, err = tx.DeviceByToken(h); err != nil {
 			return err
 		}
-		if !ok || !d.Revoked.IsZero() {
+		// A revoked device, or a token replaced at re-enrolment, is refused at once.
+		if !ok || !d.Revoked.IsZero() || d.TokenHash != h {
 			return &app.Error{Kind: app.Forbidden, Code: "bad_token"}
 		}
 		return nil
@@ -241,7 +263,7 @@ func (s *Service) apply(tx Tx, dev Device, op app.Op, now time.Time) (app.OpResu
 	switch op.Kind {
 	case "dossier.create":
 		var d app.Dossier
-		if err := json.Unmarshal(op.Payload, &d); err != nil {
+		if err := json.Unmarshal(op.Payload, &d); err != nil || d.Code != op.EntityID {
 			return rejected("bad_payload"), nil
 		}
 		return s.createDossier(tx, dev, d, op.Payload, now)
@@ -265,7 +287,7 @@ func (s *Service) apply(tx Tx, dev Device, op app.Op, now time.Time) (app.OpResu
 		return s.addPeriod(tx, dev, op.EntityID, pe)
 	case "cover.create", "cover.issue":
 		var c app.BookCover
-		if err := json.Unmarshal(op.Payload, &c); err != nil {
+		if err := json.Unmarshal(op.Payload, &c); err != nil || c.PersonalID != op.EntityID {
 			return rejected("bad_payload"), nil
 		}
 		return s.cover(tx, dev, op.Kind, c, op.Payload, now)
@@ -273,6 +295,9 @@ func (s *Service) apply(tx Tx, dev Device, op app.Op, now time.Time) (app.OpResu
 		c, ok, err := tx.Cover(op.EntityID)
 		if err != nil || !ok {
 			return app.OpResult{Status: app.OpApplied}, err
+		}
+		if c.Office != dev.Office {
+			return rejected("cover_other_office", "office", c.Office), nil
 		}
 		c.Prints++
 		return app.OpResult{Status: app.OpApplied}, tx.PutCover(c)
@@ -284,10 +309,10 @@ func (s *Service) apply(tx Tx, dev Device, op app.Op, now time.Time) (app.OpResu
 		return s.officeWorkflow(tx, dev, op, c, now)
 	case "identity.resolve":
 		var r app.IdentityReview
-		if err := json.Unmarshal(op.Payload, &r); err != nil || r.Resolved == nil {
+		if err := json.Unmarshal(op.Payload, &r); err != nil || r.Resolved == nil || r.PersonalID != op.EntityID || len(r.By) > 200 {
 			return rejected("bad_payload"), nil
 		}
-		return s.resolveIdentity(tx, r, dev.ID, now)
+		return s.resolveIdentity(tx, dev, r, now)
 	}
 	return rejected("unknown_op", "kind", op.Kind), nil
 }
@@ -317,10 +342,15 @@ func (s *Service) officeWorkflow(tx Tx, dev Device, op app.Op, c app.OfficeWorkf
 
 func (s *Service) createDossier(tx Tx, dev Device, d app.Dossier, body json.RawMessage, now time.Time) (app.OpResult, error) {
 	if d.Office != dev.Office {
-		return rejected("not_your_office", "office", d.Office), nil
+		return rejected("not_your_office", "office", clip(d.Office)), nil
 	}
 	if _, err := app.ParsePersonalID(d.Form.PersonalID); err != nil {
 		return rejected("bad_payload"), nil
+	}
+	if err := app.CheckIdentity(d.Form.FullName, d.Form.BirthDate, d.Form.Gender); err != nil {
+		var ae *app.Error
+		errors.As(err, &ae)
+		return rejected("bad_identity", "field", ae.Field, "problem", ae.Code), nil
 	}
 	if old, ok, err := tx.Dossier(d.Code); err != nil {
 		return app.OpResult{}, err
@@ -328,6 +358,9 @@ func (s *Service) createDossier(tx Tx, dev Device, d app.Dossier, body json.RawM
 		// The dossier code is the business key: the same dossier is stored once.
 		return app.OpResult{Status: app.OpConflict, Reason: "dossier_code_taken", ServerVersion: old.Version,
 			Args: map[string]string{"code": d.Code}}, nil
+	}
+	if r, ok, err := claimCode(tx, dev, d.Code); err != nil || !ok {
+		return r, err
 	}
 	if err := tx.PutDossier(Dossier{Code: d.Code, Office: d.Office, PersonalID: d.Form.PersonalID, Version: d.Version, Body: body,
 		CentralReceived: now}); err != nil {
@@ -460,12 +493,22 @@ func (s *Service) dossierEvent(tx Tx, dev Device, op app.Op) (app.OpResult, erro
 }
 
 func (s *Service) addPeriod(tx Tx, dev Device, pid string, pe app.Period) (app.OpResult, error) {
+	if !checkPeriod(pe) {
+		return rejected("bad_payload"), nil
+	}
 	p, ok, err := tx.Person(pid)
 	if err != nil {
 		return app.OpResult{}, err
 	}
-	if !ok {
-		p = Person{PersonalID: pid}
+	if !ok || !serves(p, dev.Office) {
+		// Only an office that registered the person records their contributions.
+		return rejected("not_your_person", "value", app.PersonalID(pid).Masked()), nil
+	}
+	// The period comes from a voucher the office recorded, or one the feed routed to it.
+	if v, ok, err := tx.Voucher(pe.Voucher); err != nil {
+		return app.OpResult{}, err
+	} else if !ok || v.Office != dev.Office || v.PersonalID != pid {
+		return rejected("period_without_voucher", "voucher", clip(pe.Voucher)), nil
 	}
 	for _, o := range p.Periods {
 		if o.Voucher == pe.Voucher {
@@ -478,14 +521,26 @@ func (s *Service) addPeriod(tx Tx, dev Device, pid string, pe app.Period) (app.O
 	}
 	p.Periods = append(p.Periods, pe)
 	sort.Slice(p.Periods, func(i, j int) bool { return p.Periods[i].From < p.Periods[j].From })
-	if !p.HasOffice(dev.Office) {
-		p.Offices = append(p.Offices, dev.Office)
-	}
 	p.Version++
 	return app.OpResult{Status: app.OpApplied}, tx.PutPerson(p)
 }
 
 func (s *Service) cover(tx Tx, dev Device, kind string, c app.BookCover, body json.RawMessage, now time.Time) (app.OpResult, error) {
+	p, known, err := tx.Person(c.PersonalID)
+	if err != nil {
+		return app.OpResult{}, err
+	}
+	if !known || !serves(p, dev.Office) {
+		return rejected("not_your_person", "value", app.PersonalID(c.PersonalID).Masked()), nil
+	}
+	if owner := coverOwner(p); owner != dev.Office {
+		// The office of the first registration issues the book cover; another office that
+		// registered the person too is told which (a person decides, nothing is merged).
+		return rejected("cover_other_office", "office", owner), nil
+	}
+	if err := app.CheckIdentity(c.FullName, c.BirthDate, c.Gender); err != nil {
+		return rejected("bad_payload"), nil
+	}
 	cur, ok, err := tx.Cover(c.PersonalID)
 	if err != nil {
 		return app.OpResult{}, err
@@ -500,10 +555,6 @@ func (s *Service) cover(tx Tx, dev Device, kind string, c app.BookCover, body js
 	cur.Body = body
 	if kind == "cover.issue" && cur.Status == app.CoverCreated {
 		cur.Status = app.CoverIssued
-		p, _, err := tx.Person(c.PersonalID)
-		if err != nil {
-			return app.OpResult{}, err
-		}
 		// The records service confirms an issued cover unless the person's identity is under
 		// review: then the confirmation waits for the decision.
 		if p.Review == "" {
@@ -522,13 +573,17 @@ func (s *Service) confirm(tx Tx, c *Cover, now time.Time) error {
 	return err
 }
 
-func (s *Service) resolveIdentity(tx Tx, r app.IdentityReview, by string, now time.Time) (app.OpResult, error) {
+func (s *Service) resolveIdentity(tx Tx, dev Device, r app.IdentityReview, now time.Time) (app.OpResult, error) {
+	by := dev.ID
 	p, ok, err := tx.Person(r.PersonalID)
 	if err != nil {
 		return app.OpResult{}, err
 	}
 	if !ok {
 		return rejected("person_not_found", "value", app.PersonalID(r.PersonalID).Masked()), nil
+	}
+	if !serves(p, dev.Office) {
+		return rejected("not_your_person", "value", app.PersonalID(r.PersonalID).Masked()), nil
 	}
 	cur, ok, err := tx.Review("R-" + r.PersonalID)
 	if err != nil {
@@ -539,6 +594,21 @@ func (s *Service) resolveIdentity(tx Tx, r app.IdentityReview, by string, now ti
 	}
 	if cur.Resolved != nil {
 		return app.OpResult{Status: app.OpConflict, Reason: "notice_resolved", Args: map[string]string{"id": r.ID}}, nil
+	}
+	// The decision chooses one of the identities the offices recorded, as the desk's review
+	// offers them; nothing else becomes the person's identity.
+	res := *r.Resolved
+	if err := app.CheckIdentity(res.FullName, res.BirthDate, res.Gender); err != nil {
+		return rejected("bad_payload"), nil
+	}
+	recorded := false
+	for _, rec := range cur.Records {
+		if len(app.DiffIdentity(rec, res)) == 0 {
+			recorded = true
+		}
+	}
+	if !recorded {
+		return rejected("identity_not_recorded"), nil
 	}
 	cur.Resolved, cur.By = r.Resolved, r.By+" ("+by+")"
 	if err := tx.PutReview(cur); err != nil {
@@ -648,6 +718,17 @@ func (s *Service) PublishFile(ctx context.Context, f app.RuleFile) error {
 	if !app.ValidRuleFilePath(f.Path) || !json.Valid(f.Data) {
 		return &app.Error{Kind: app.Invalid, Code: "bad_rule_file", Args: map[string]string{"path": f.Path}}
 	}
+	if strings.HasPrefix(f.Path, "keys/") {
+		// A keys file every desk will trust: each key once, for one office and device.
+		keys, err := app.ParseTrustedKeys(f.Data)
+		if err != nil {
+			return &app.Error{Kind: app.Invalid, Code: "bad_keys_file", Args: map[string]string{"path": f.Path, "reason": err.Error()}}
+		}
+		ks, _ := app.NewTrustedKeys(keys)
+		if w := ks.Warnings(); len(w) > 0 {
+			return &app.Error{Kind: app.Invalid, Code: "bad_keys_file", Args: map[string]string{"path": f.Path, "reason": w[0]}}
+		}
+	}
 	payload, err := json.Marshal(f)
 	if err != nil {
 		return err
@@ -675,6 +756,24 @@ func (s *Service) RegisterKey(ctx context.Context, dev Device, key app.TrustedKe
 		if cur.Key != nil && cur.Key.ID == key.ID && bytes.Equal(cur.Key.Public, key.Public) {
 			return nil
 		}
+		if app.KeyIDOf(key.Public) != key.ID {
+			return &app.Error{Kind: app.Invalid, Code: "bad_key"}
+		}
+		devs, err := tx.Devices()
+		if err != nil {
+			return err
+		}
+		for _, d := range devs {
+			if d.ID != dev.ID && d.Key != nil && (d.Key.ID == key.ID || bytes.Equal(d.Key.Public, key.Public)) {
+				// A key is one device's: another desk cannot make it its own.
+				return &app.Error{Kind: app.Forbidden, Code: "key_in_use"}
+			}
+			for _, old := range d.OldKeys {
+				if old.ID == key.ID {
+					return &app.Error{Kind: app.Forbidden, Code: "key_withdrawn"}
+				}
+			}
+		}
 		// The centre, not the desk, says which office a key signs for (a device enrolled in
 		// lower case by an earlier version is the same device in capitals).
 		key.Office, key.Device = dev.Office, strings.ToUpper(dev.Name)
@@ -685,32 +784,106 @@ func (s *Service) RegisterKey(ctx context.Context, dev Device, key app.TrustedKe
 		if err := tx.PutDevice(cur); err != nil {
 			return err
 		}
-		devs, err := tx.Devices()
-		if err != nil {
-			return err
-		}
-		keys := []app.TrustedKey{}
-		for _, d := range devs {
-			if d.Key == nil {
-				continue
-			}
-			k := *d.Key
-			k.Device = strings.ToUpper(k.Device)
-			if !d.Revoked.IsZero() && k.Revoked.IsZero() {
-				k.Revoked = d.Revoked
-			}
-			keys = append(keys, k)
-		}
-		data, err := json.Marshal(keys)
-		if err != nil {
-			return err
-		}
-		payload, err := json.Marshal(app.RuleFile{Path: "keys/devices.json", Data: data})
-		if err != nil {
-			return err
-		}
-		return publishRuleFile(tx, "keys/devices.json", payload, now)
+		return publishKeys(tx, now)
 	})
+}
+
+// publishKeys sends every device's public key, current and withdrawn, to every office as the
+// trusted-keys file: a revoked device's key is listed as revoked from then on (what it sealed
+// before stays valid), a replaced one likewise.
+func publishKeys(tx Tx, now time.Time) error {
+	devs, err := tx.Devices()
+	if err != nil {
+		return err
+	}
+	keys := []app.TrustedKey{}
+	for _, d := range devs {
+		for _, old := range d.OldKeys {
+			old.Device = strings.ToUpper(old.Device)
+			keys = append(keys, old)
+		}
+		if d.Key == nil {
+			continue
+		}
+		k := *d.Key
+		k.Device = strings.ToUpper(k.Device)
+		if !d.Revoked.IsZero() && k.Revoked.IsZero() {
+			k.Revoked = d.Revoked
+		}
+		keys = append(keys, k)
+	}
+	data, err := json.Marshal(keys)
+	if err != nil {
+		return err
+	}
+	payload, err := json.Marshal(app.RuleFile{Path: "keys/devices.json", Data: data})
+	if err != nil {
+		return err
+	}
+	return publishRuleFile(tx, "keys/devices.json", payload, now)
+}
+
+// findDevice is the desk device of an office by its name, in any case.
+func findDevice(tx Tx, office, name string) (Device, error) {
+	devs, err := tx.Devices()
+	if err != nil {
+		return Device{}, err
+	}
+	for _, d := range devs {
+		if strings.EqualFold(d.ID, office+"/"+strings.TrimSpace(name)) {
+			return d, nil
+		}
+	}
+	return Device{}, &app.Error{Kind: app.NotFound, Code: "device_unknown", Args: map[string]string{"device": office + "/" + name}}
+}
+
+// Revoke withdraws a lost or stolen desk (centrald device revoke): its token is refused from
+// the next request on, and its signing key is published as revoked from now.
+func (s *Service) Revoke(ctx context.Context, office, name string) (Device, error) {
+	now := s.now()
+	var d Device
+	err := s.Store.Update(ctx, func(tx Tx) error {
+		var err error
+		if d, err = findDevice(tx, office, name); err != nil {
+			return err
+		}
+		if d.Revoked.IsZero() {
+			d.Revoked = now
+		}
+		if err := tx.PutDevice(d); err != nil {
+			return err
+		}
+		return publishKeys(tx, now)
+	})
+	return d, err
+}
+
+// Reenrol gives a desk a new token (centrald device reenrol), for a token lost or seen by
+// others: the old token is refused from the next request on; the device keeps its name, its
+// dossier codes and its signing key (revoke the device when the desk itself is lost).
+func (s *Service) Reenrol(ctx context.Context, office, name string) (Device, string, error) {
+	raw := make([]byte, 32)
+	if _, err := rand.Read(raw); err != nil {
+		return Device{}, "", err
+	}
+	token := base64.RawURLEncoding.EncodeToString(raw)
+	now := s.now()
+	var d Device
+	err := s.Store.Update(ctx, func(tx Tx) error {
+		var err error
+		if d, err = findDevice(tx, office, name); err != nil {
+			return err
+		}
+		if !d.Revoked.IsZero() {
+			return &app.Error{Kind: app.Conflict, Code: "device_revoked", Args: map[string]string{"device": d.ID}}
+		}
+		d.TokenHash = TokenHash(token)
+		if err := tx.PutDevice(d); err != nil {
+			return err
+		}
+		return publishKeys(tx, now)
+	})
+	return d, token, err
 }
 
 // Digest is the digest of what the centre holds for an office: its dossiers, the vouchers

@@ -82,6 +82,9 @@ type Office struct {
 	Created  time.Time `json:"created"`
 	// Workflow is the office's adjustment of its province's workflow, as its desks last sent it.
 	Workflow *app.WorkflowAdjustment `json:"workflow,omitempty"`
+	// Codes are the device codes in the office's dossier codes ("K7"), each the device that
+	// claimed it with its first dossier (claimCode).
+	Codes map[string]string `json:"codes,omitempty"`
 }
 
 // Device is one desk of an office, enrolled by an administrator. Only the token's SHA-256 is
@@ -92,9 +95,11 @@ type Device struct {
 	Name      string `json:"name"`
 	TokenHash string `json:"token_hash"`
 	// Key is the desk's public signing key for sealed printouts, once registered.
-	Key     *app.TrustedKey `json:"key,omitempty"`
-	Created time.Time       `json:"created"`
-	Revoked time.Time       `json:"revoked,omitzero"`
+	Key *app.TrustedKey `json:"key,omitempty"`
+	// OldKeys are the keys the device had before a re-enrolment, each revoked from then.
+	OldKeys []app.TrustedKey `json:"old_keys,omitempty"`
+	Created time.Time        `json:"created"`
+	Revoked time.Time        `json:"revoked,omitzero"`
 }
 
 // StoredOp is an applied operation's identity and result, kept so that a repeat gets the same

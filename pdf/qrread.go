@@ -35,13 +35,23 @@ func ReadQR(data []byte) ([]string, error) {
 	if images == nil { // no page tree found: every image, in file order
 		images = p.order
 	}
-	var texts []string
+	var (
+		texts  []string
+		read   int
+		pixels int64
+	)
 	for _, num := range images {
 		o := p.objs[num]
 		d, ok := o.value.(pdfDict)
 		if !ok || o.stream == nil || d.name("Subtype") != "Image" {
 			continue
 		}
+		w, _ := p.int(d["Width"])
+		h, _ := p.int(d["Height"])
+		if read++; read > maxPDFImages || pixels+int64(max(w, 0))*int64(max(h, 0)) > maxPDFPixels {
+			break // the rest of a file this large is not read
+		}
+		pixels += int64(max(w, 0)) * int64(max(h, 0))
 		img, err := p.image(d, o.stream)
 		if err != nil {
 			continue // an image this reader cannot decode holds no code it could check
@@ -162,7 +172,15 @@ func (p *pdfFile) decodeStream(d pdfDict, raw []byte) ([]byte, error) {
 // modules of several pixels. It returns an app.NotFound error "qr_not_found" when there is none.
 func DecodeQR(img image.Image) ([]string, error) {
 	b := img.Bounds()
+	if err := CheckImageSize(b.Dx(), b.Dy()); err != nil {
+		return nil, err
+	}
 	if k := (240 + min(b.Dx(), b.Dy()) - 1) / max(min(b.Dx(), b.Dy()), 1); k > 1 {
+		if CheckImageSize(b.Dx()*k, b.Dy()*k) != nil {
+			// A sliver (one pixel high, thousands wide) holds no code; enlarging it would take
+			// gigabytes.
+			return nil, app.Errorf(app.NotFound, "qr_not_found")
+		}
 		img = enlarge(img, k)
 	}
 	bmp, err := gozxing.NewBinaryBitmapFromImage(img)
@@ -302,6 +320,26 @@ func (p *pdfFile) int(v any) (int, bool) {
 
 var errUnsupported = errors.New("unsupported image")
 
+// MaxQRPixels is the largest image, in pixels, read for a QR code (after enlarging a small
+// one): a page scanned at 600 dpi fits; a file that claims more is refused before any memory
+// is taken for it.
+const MaxQRPixels = 40 << 20
+
+// maxPDFImages and maxPDFPixels bound the work on one PDF: the images read and their pixels in
+// all, so a small file that names thousands of large images cannot take minutes or gigabytes.
+const (
+	maxPDFImages = 200
+	maxPDFPixels = 4 * MaxQRPixels
+)
+
+// CheckImageSize refuses an image larger than MaxQRPixels (Invalid "image_too_large").
+func CheckImageSize(w, h int) error {
+	if w <= 0 || h <= 0 || int64(w)*int64(h) > MaxQRPixels {
+		return app.Errorf(app.Invalid, "image_too_large", "width", strconv.Itoa(w), "height", strconv.Itoa(h))
+	}
+	return nil
+}
+
 // image decodes an image XObject into grey levels.
 func (p *pdfFile) image(d pdfDict, raw []byte) (*image.Gray, error) {
 	filters := p.names(d["Filter"])
@@ -309,6 +347,13 @@ func (p *pdfFile) image(d pdfDict, raw []byte) (*image.Gray, error) {
 		return nil, errUnsupported
 	}
 	if len(filters) == 1 && filters[0] == "DCTDecode" {
+		cfg, err := jpeg.DecodeConfig(bytes.NewReader(raw))
+		if err != nil {
+			return nil, err
+		}
+		if err := CheckImageSize(cfg.Width, cfg.Height); err != nil {
+			return nil, err
+		}
 		img, err := jpeg.Decode(bytes.NewReader(raw))
 		if err != nil {
 			return nil, err
@@ -317,7 +362,7 @@ func (p *pdfFile) image(d pdfDict, raw []byte) (*image.Gray, error) {
 	}
 	w, okW := p.int(d["Width"])
 	h, okH := p.int(d["Height"])
-	if !okW || !okH || w <= 0 || h <= 0 || w > 1<<14 || h > 1<<14 {
+	if !okW || !okH || w <= 0 || h <= 0 || w > 1<<14 || h > 1<<14 || CheckImageSize(w, h) != nil {
 		return nil, errUnsupported
 	}
 	bpc, _ := p.int(d["BitsPerComponent"])

@@ -123,23 +123,44 @@ func (c *cli) trustedKeys() (*app.TrustedKeys, error) {
 	}
 	extra, err := app.ParseTrustedKeys(data)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		// A damaged file of the desk's keys: the rule data's keys still verify.
+		fmt.Fprintf(c.stderr, "bhxh: %s: %v; left out\n", path, err)
+		extra = nil
 	}
 	keys, err := app.NewTrustedKeys(c.ref.Keys.All(), extra)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
+	for _, w := range append(c.ref.Keys.Warnings(), keys.Warnings()...) {
+		fmt.Fprintf(c.stderr, "bhxh: %s\n", w)
+	}
 	return keys, nil
 }
 
+// maxVerifyFile is the largest file verify reads: a printed confirmation or its photo is far
+// smaller.
+const maxVerifyFile = 64 << 20
+
 // readCodes reads the QR codes of a PDF, or of a PNG or JPEG image.
 func readCodes(path string) ([]string, error) {
+	if fi, err := os.Stat(path); err == nil && fi.Size() > maxVerifyFile {
+		return nil, app.Errorf(app.Invalid, "file_too_large", "max", "64 MB")
+	}
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
 	if bytes.HasPrefix(bytes.TrimLeft(data, "\x00\t\n\r "), []byte("%PDF-")) {
 		return pdf.ReadQR(data)
+	}
+	// The size an image claims is checked before it is decoded: a few kilobytes may claim
+	// gigapixels.
+	cfg, _, err := image.DecodeConfig(bytes.NewReader(data))
+	if err != nil {
+		return nil, app.Errorf(app.Invalid, "verify_not_pdf_or_image")
+	}
+	if err := pdf.CheckImageSize(cfg.Width, cfg.Height); err != nil {
+		return nil, err
 	}
 	img, _, err := image.Decode(bytes.NewReader(data))
 	if err != nil {

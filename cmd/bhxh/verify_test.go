@@ -4,7 +4,11 @@ import (
 	"bytes"
 	"crypto/ed25519"
 	"encoding/base32"
+	"encoding/binary"
 	"encoding/json"
+	"hash/crc32"
+	"image"
+	"image/png"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -369,8 +373,18 @@ func TestVerifyTrustsTheDesksPublicKeysWithData(t *testing.T) {
 
 	require.NoError(t, os.WriteFile(filepath.Join(data, "trusted_keys.json"), []byte("{broken"), 0o600))
 	code, _, errOut := runCLI(t, "", "--data", data, "verify", "--qr", text)
-	assert.Equal(t, exitUsage, code)
+	assert.Equal(t, exitInvalid, code, "a damaged keys file never stops verify: its keys are left out, with a warning")
 	assert.Contains(t, errOut, "trusted_keys.json")
+	assert.Contains(t, errOut, "left out")
+
+	// A keys file that lists the key for two offices: the key is trusted for neither, the
+	// command still runs and says why.
+	b, err = json.Marshal([]app.TrustedKey{k.Trusted("01001", "BD02", keyFrom), k.Trusted("79001", "Q1", keyFrom)})
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(data, "trusted_keys.json"), b, 0o600))
+	code, _, errOut = runCLI(t, "", "--data", data, "verify", "--qr", text)
+	assert.Equal(t, exitInvalid, code)
+	assert.Contains(t, errOut, "listed twice")
 }
 
 func TestVerifyExitCodes(t *testing.T) {
@@ -381,6 +395,20 @@ func TestVerifyExitCodes(t *testing.T) {
 	require.NoError(t, os.WriteFile(receipt, buf.Bytes(), 0o600))
 	notPDF := filepath.Join(dir, "notes.txt")
 	require.NoError(t, os.WriteFile(notPDF, []byte("hello"), 0o600))
+	// A PNG of a few bytes that claims 100,000 × 100,000 pixels, and a real one pixel high and
+	// 60,000 wide (which the reader would enlarge to gigapixels): refused or read at once.
+	var png1 bytes.Buffer
+	require.NoError(t, png.Encode(&png1, image.NewGray(image.Rect(0, 0, 1, 1))))
+	huge := append([]byte(nil), png1.Bytes()...)
+	binary.BigEndian.PutUint32(huge[16:], 100000)
+	binary.BigEndian.PutUint32(huge[20:], 100000)
+	binary.BigEndian.PutUint32(huge[29:], crc32.ChecksumIEEE(huge[12:29]))
+	bomb := filepath.Join(dir, "anh.png")
+	require.NoError(t, os.WriteFile(bomb, huge, 0o600))
+	var sliverPNG bytes.Buffer
+	require.NoError(t, png.Encode(&sliverPNG, image.NewGray(image.Rect(0, 0, 60000, 1))))
+	sliver := filepath.Join(dir, "soi.png")
+	require.NoError(t, os.WriteFile(sliver, sliverPNG.Bytes(), 0o600))
 
 	for _, tc := range []struct {
 		name string
@@ -392,6 +420,8 @@ func TestVerifyExitCodes(t *testing.T) {
 		{"a text file is not a PDF", []string{"verify", notPDF}, exitUsage, "Tệp không phải PDF, PNG hay JPEG"},
 		{"a PDF without a code", []string{"verify", receipt}, exitUsage, "Không tìm thấy mã QR"},
 		{"a PDF without a code, in English", []string{"--lang", "en", "verify", receipt}, exitUsage, "No readable QR code"},
+		{"an image that claims gigapixels", []string{"verify", bomb}, exitUsage, "quá lớn"},
+		{"a sliver of an image", []string{"verify", sliver}, exitUsage, "Không tìm thấy mã QR"},
 		{"nothing to verify", []string{"verify"}, exitUsage, "--qr"},
 		{"a file and a text at once", []string{"verify", receipt, "--qr", "BHXH:AA"}, exitUsage, "--qr"},
 		{"text that is no seal", []string{"verify", "--qr", "https://example.com"}, exitInvalid, ""},

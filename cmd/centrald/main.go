@@ -6,6 +6,8 @@
 //	centrald serve   --data DIR --addr 127.0.0.1:8080 [--tls-cert F --tls-key F [--client-ca F]]
 //	centrald enroll  --data DIR --office CODE --device NAME     (prints the device token)
 //	centrald enroll  --data DIR --feed --device NAME            (a token for the accounting system)
+//	centrald device revoke  --data DIR --office CODE --device NAME  (a lost desk: token and key withdrawn)
+//	centrald device reenrol --data DIR --office CODE --device NAME  (a new token; the old one refused)
 //	centrald voucher post --data DIR FILE.json                  (vouchers from the accounting feed)
 //	centrald publish --data DIR --path rules/X.json FILE        (reference data to every office)
 //	centrald reviews --data DIR [--all] [--json]                (identity reviews)
@@ -50,6 +52,7 @@ const usage = `centrald — máy chủ trung tâm tham chiếu / reference centr
 
   centrald serve   --data DIR --addr 127.0.0.1:8080 [--tls-cert F --tls-key F [--client-ca F]]
   centrald enroll  --data DIR --office CODE --device NAME | --feed --device NAME [--json]
+  centrald device revoke|reenrol --data DIR --office CODE --device NAME [--json]
   centrald voucher post --data DIR FILE.json|-
   centrald publish --data DIR --path rules/X.json FILE
   centrald reviews --data DIR [--all] [--json]
@@ -77,6 +80,13 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return 2
 		}
 		cmd, rest = "voucher post", rest[1:]
+	}
+	if cmd == "device" {
+		if len(rest) == 0 || (rest[0] != "revoke" && rest[0] != "reenrol") {
+			fmt.Fprintf(stderr, usage, version)
+			return 2
+		}
+		cmd, rest = "device "+rest[0], rest[1:]
 	}
 	if cmd == "version" {
 		fmt.Fprintln(stdout, version)
@@ -125,6 +135,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return serve(ctx, *data, *keyFile, central.ListenConfig{Addr: *addr, CertFile: *cert, KeyFile: *key, ClientCAFile: *clientCA}, ref.Catalog, stdout, stderr)
 	case "enroll":
 		req = central.AdminRequest{Cmd: "enroll", Office: *office, Device: *device, Feed: *feed}
+	case "device revoke", "device reenrol":
+		if *office == "" || *device == "" {
+			fmt.Fprintf(stderr, usage, version)
+			return 2
+		}
+		req = central.AdminRequest{Cmd: strings.TrimPrefix(cmd, "device "), Office: *office, Device: *device}
 	case "voucher post", "publish":
 		if fset.NArg() != 1 {
 			fmt.Fprintf(stderr, usage, version)
@@ -167,7 +183,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(err)
 	}
-	if cmd == "enroll" && !*asJSON {
+	if (cmd == "enroll" || cmd == "device reenrol") && !*asJSON {
 		m := out.(map[string]any)
 		fmt.Fprintf(stdout, "device %s\ntoken %s\n", m["device"], m["token"])
 		return 0

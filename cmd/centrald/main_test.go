@@ -37,6 +37,23 @@ func TestAdministratorCommandsOnAStoppedServer(t *testing.T) {
 	code, _, _ = runC(t, "", "enroll", "--data", dir, "--office", "01 001", "--device", "k8")
 	assert.Equal(t, 1, code)
 
+	// A token seen by others is replaced; a lost desk is revoked; a revoked one is not renewed.
+	code, out, errOut = runC(t, "", "device", "reenrol", "--data", dir, "--office", "01001", "--device", "k7")
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, "token ")
+	assert.NotContains(t, out, enrolled["token"], "a new token")
+	code, out, errOut = runC(t, "", "device", "revoke", "--data", dir, "--office", "01001", "--device", "K7", "--json")
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, `"revoked"`)
+	code, _, errOut = runC(t, "", "device", "reenrol", "--data", dir, "--office", "01001", "--device", "k7")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errOut, "đã bị thu hồi")
+	code, _, errOut = runC(t, "", "device", "revoke", "--data", dir, "--office", "01001", "--device", "k99")
+	assert.Equal(t, 2, code, "an unknown device")
+	assert.Contains(t, errOut, "Không có máy")
+	code, _, _ = runC(t, "", "device", "enrol", "--data", dir)
+	assert.Equal(t, 2, code)
+
 	vouchers := `[{"receipt_no":"KT-1","personal_id":"001190012345","full_name":"Nguyễn Thị Hồng Ánh","amount":264000,"paid_on":"2026-01-06","from_month":"2026-01","months":1}]`
 	code, out, errOut = runC(t, vouchers, "voucher", "post", "--data", dir, "-")
 	require.Equal(t, 0, code, errOut)

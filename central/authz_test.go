@@ -1,0 +1,269 @@
+package central_test
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"bhxhdesk/app"
+	"bhxhdesk/central"
+)
+
+const (
+	servedPID = "001190012345" // registered at office A (01001)
+	otherPID  = "079088001234" // registered at office B (79001)
+)
+
+// op builds an operation of kind on entity with payload.
+func op(t *testing.T, kind, entity string, base int, payload any) app.Op {
+	t.Helper()
+	b, err := json.Marshal(payload)
+	require.NoError(t, err)
+	return app.Op{OpID: app.NewUUIDv7(time.Now()), Kind: kind, EntityID: entity, BaseVersion: base, Payload: b}
+}
+
+func push(t *testing.T, c *central.Client, ops ...app.Op) []app.OpResult {
+	t.Helper()
+	res, err := c.Push(context.Background(), ops)
+	require.NoError(t, err)
+	require.Len(t, res, len(ops))
+	return res
+}
+
+// stateOf is what the centre serves an office: its state and its change log, as JSON.
+func stateOf(t *testing.T, c *central.Client) string {
+	t.Helper()
+	st, err := c.OfficeState(context.Background())
+	require.NoError(t, err)
+	page, err := c.Pull(context.Background(), 0, 1000)
+	require.NoError(t, err)
+	for i := range page.Changes {
+		page.Changes[i].At = time.Time{}
+	}
+	st.Cursor = 0
+	b, err := json.Marshal(struct {
+		State   app.OfficeData
+		Changes []app.Change
+	}{st, page.Changes})
+	require.NoError(t, err)
+	return string(b)
+}
+
+// TestAnotherOfficeCannotChangeAnOfficesCitizens: office B's desk, with its own valid token,
+// tries every kind of operation on office A's citizen and dossier; each is refused, and what the
+// centre serves A afterwards is what it served before (not only the status code). Inside an
+// office, a desk cannot take another desk's dossier codes.
+func TestAnotherOfficeCannotChangeAnOfficesCitizens(t *testing.T) {
+	s := newServer(t)
+	a := s.client(t, "01001", "K7")
+	b := s.client(t, "79001", "Q1")
+	code := "01001-260105-K70001"
+
+	// A registers its citizen, records a payment with its period, and creates the cover.
+	dos := dossierOp(t, "01001", code, servedPID, 1)
+	m := app.MonthOf(2026, time.January)
+	voucher := app.Voucher{ID: "v-a-1", Kind: app.KindPayment, ReceiptNo: "BL-1", PersonalID: servedPID, FullName: "Nguyễn Thị Hồng Ánh",
+		Amount: 330000, FromMonth: m, Months: 1}
+	period := app.Period{From: m, To: m, Method: "monthly", Income: 1500000, Gross: 330000, Paid: 330000, Voucher: "v-a-1", ReceiptNo: "BL-1"}
+	cover := app.BookCover{BookNo: servedPID, PersonalID: servedPID, FullName: "Nguyễn Thị Hồng Ánh", BirthDate: "1990-05-17", Gender: "female",
+		Office: "01001", Dossier: code, Voucher: "v-a-1", Status: app.CoverCreated}
+	for _, r := range push(t, a, dos, op(t, "voucher.add", "v-a-1", 0, voucher), op(t, "period.add", servedPID, 0, period),
+		op(t, "cover.create", servedPID, 0, cover)) {
+		require.Equal(t, app.OpApplied, r.Status, "%+v", r)
+	}
+	// B registers its own citizen, whose identity differs from nobody's.
+	require.Equal(t, app.OpApplied, push(t, b, dossierOp(t, "79001", "79001-260105-Q10001", otherPID, 1))[0].Status)
+	before := stateOf(t, a)
+
+	// Every kind of operation B may try on A's citizen and dossier.
+	invented := app.Period{From: m.Add(-12), To: m.Add(-1), Method: "monthly", Income: 1500000, Gross: 3960000, Paid: 3960000, Voucher: "v-b-x"}
+	resolved := app.IdentityRecord{FullName: "Kẻ Mạo Danh", BirthDate: "1980-01-01", Gender: "male"}
+	forgedCover := cover
+	forgedCover.Office, forgedCover.FullName = "79001", "Kẻ Mạo Danh"
+	event := app.DossierEvent{Event: app.Event{Action: app.ActReject, Reason: "x"}, State: app.StateRejected, Version: 2}
+	theirs := dossierOp(t, "79001", "79001-260105-K70002", "079088005678", 2) // A's device code under B's agency
+	stolen := dossierOp(t, "01001", "01001-260105-K70002", servedPID, 3)      // A's next code
+	attacks := []struct {
+		name   string
+		op     app.Op
+		reason string
+	}{
+		{"period for A's citizen", op(t, "period.add", servedPID, 0, invented), "not_your_person"},
+		{"identity decision for A's citizen", op(t, "identity.resolve", servedPID, 0, app.IdentityReview{ID: "R-" + servedPID, PersonalID: servedPID, Resolved: &resolved}), "not_your_person"},
+		{"cover created for A's citizen", op(t, "cover.create", servedPID, 0, forgedCover), "not_your_person"},
+		{"cover issued for A's citizen", op(t, "cover.issue", servedPID, 0, forgedCover), "not_your_person"},
+		{"cover printed for A's citizen", op(t, "cover.print", servedPID, 1, map[string]any{}), "cover_other_office"},
+		{"A's next dossier code", stolen, "not_your_office"},
+		{"an event on A's dossier", op(t, "dossier.event", code, 1, event), "not_your_office"},
+		{"A's workflow", op(t, app.OpOfficeWorkflow, "01001", 0, app.OfficeWorkflowChange{}), "not_your_office"},
+	}
+	for _, at := range attacks {
+		r := push(t, b, at.op)[0]
+		assert.Equal(t, app.OpRejected, r.Status, "%s: %+v", at.name, r)
+		assert.Equal(t, at.reason, r.Reason, at.name)
+	}
+	// B's own code with another device code than its own is refused too, once Q1 is claimed by
+	// B's desk — B's first code claimed Q1; K7 under 79001 is free, so B's desk may claim it,
+	// but then no other desk of 79001 can use it.
+	require.Equal(t, app.OpApplied, push(t, b, theirs)[0].Status)
+	b2 := s.client(t, "79001", "Q2")
+	r := push(t, b2, dossierOp(t, "79001", "79001-260105-Q10009", "079088009999", 1))[0]
+	assert.Equal(t, "dossier_code_not_yours", r.Reason, "another desk's codes")
+
+	// A voucher B records for A's citizen stays B's: nothing reaches A.
+	assert.Equal(t, app.OpApplied, push(t, b, op(t, "voucher.add", "v-b-1", 0, app.Voucher{ID: "v-b-1", PersonalID: servedPID, ReceiptNo: "X"}))[0].Status)
+	assert.Equal(t, before, stateOf(t, a), "what the centre serves A is unchanged")
+
+	// The accounting feed still routes the citizen's next voucher to A alone.
+	_, err := s.svc.PostVouchers(context.Background(), []app.VoucherInput{{ID: "feed-1", ReceiptNo: "BL-2", PersonalID: servedPID,
+		FullName: "Nguyễn Thị Hồng Ánh", Amount: "330000", PaidOn: "2026-02-05", FromMonth: "2026-02", Months: 1}})
+	require.NoError(t, err)
+	assert.Contains(t, stateOf(t, a), "feed-1", "routed to A")
+	assert.NotContains(t, stateOf(t, b), "feed-1", "not to B")
+}
+
+// TestTheCentreChecksWhatItStores: a registration with a name of 100,000 letters, a birth date
+// that is not one or a gender that is not one is refused; a review's decision must choose one of
+// the identities recorded, each of which the desk's form would take.
+func TestTheCentreChecksWhatItStores(t *testing.T) {
+	s := newServer(t)
+	a := s.client(t, "01001", "K7")
+	bad := func(mut func(*app.RegistrationForm)) app.Op {
+		m := app.MonthOf(2026, time.January)
+		d := app.Dossier{Code: "01001-260105-K70009", Office: "01001", Version: 1, State: app.StateOpen, Quote: app.Quote{FromMonth: m, ToMonth: m},
+			Form: app.RegistrationForm{FullName: "Nguyễn Thị Hồng Ánh", Gender: "female", BirthDate: "1990-05-17", PersonalID: servedPID}}
+		mut(&d.Form)
+		return op(t, "dossier.create", d.Code, 0, d)
+	}
+	for name, mut := range map[string]func(*app.RegistrationForm){
+		"long name":  func(f *app.RegistrationForm) { f.FullName = strings.Repeat("a", 100000) },
+		"not a date": func(f *app.RegistrationForm) { f.BirthDate = "not-a-date" },
+		"robot":      func(f *app.RegistrationForm) { f.Gender = "robot" },
+	} {
+		r := push(t, a, bad(mut))[0]
+		assert.Equal(t, app.OpRejected, r.Status, name)
+		assert.Equal(t, "bad_identity", r.Reason, name)
+	}
+
+	// Two registrations of one ID with differing names open a review at the centre.
+	b := s.client(t, "79001", "Q1")
+	require.Equal(t, app.OpApplied, push(t, a, dossierOp(t, "01001", "01001-260105-K70001", servedPID, 1))[0].Status)
+	other := dossierOp(t, "79001", "79001-260105-Q10001", servedPID, 1)
+	other.Payload = []byte(strings.Replace(string(other.Payload), "Hồng Ánh", "Hồng", 1))
+	require.Equal(t, app.OpApplied, push(t, b, other)[0].Status)
+	decide := func(c *central.Client, name string) app.OpResult {
+		rec := app.IdentityRecord{FullName: name, BirthDate: "1990-05-17", Gender: "female"}
+		return push(t, c, op(t, "identity.resolve", servedPID, 0, app.IdentityReview{ID: "R-" + servedPID, PersonalID: servedPID, Resolved: &rec}))[0]
+	}
+	assert.Equal(t, "identity_not_recorded", decide(a, "Tên Bịa Ra").Reason, "only an identity an office recorded")
+	assert.Equal(t, "bad_payload", decide(a, strings.Repeat("b", 101)).Reason)
+	outsider := s.client(t, "48001", "D1")
+	assert.Equal(t, "not_your_person", decide(outsider, "Nguyễn Thị Hồng Ánh").Reason)
+	assert.Equal(t, app.OpApplied, decide(a, "Nguyễn Thị Hồng Ánh").Status)
+}
+
+// TestAKeyIsOneDevicesAndAKeysFileListsItOnce: a desk cannot register another office's public
+// key as its own (the keys file every office trusts would list it twice), and an administrator
+// cannot publish a keys file that lists a key for two offices.
+func TestAKeyIsOneDevicesAndAKeysFileListsItOnce(t *testing.T) {
+	s := newServer(t)
+	a := s.client(t, "01001", "K7")
+	b := s.client(t, "79001", "Q1")
+	ctx := context.Background()
+	k, err := app.GenerateSigningKey(rand.Reader)
+	require.NoError(t, err)
+	require.NoError(t, a.RegisterKey(ctx, k.Trusted("01001", "K7", time.Now())))
+	err = b.RegisterKey(ctx, k.Trusted("79001", "Q1", time.Now()))
+	assert.Equal(t, app.Forbidden, app.KindOf(err), "A's key is A's")
+
+	page, err := a.Pull(ctx, 0, 100)
+	require.NoError(t, err)
+	var published []app.TrustedKey
+	for _, ch := range page.Changes {
+		if ch.Kind == app.ChangeRuleFile && ch.Entity == "keys/devices.json" {
+			var f app.RuleFile
+			require.NoError(t, json.Unmarshal(ch.Payload, &f))
+			published, err = app.ParseTrustedKeys(f.Data)
+			require.NoError(t, err)
+		}
+	}
+	require.Len(t, published, 1)
+	assert.Equal(t, "01001", published[0].Office)
+
+	twice, err := json.Marshal([]app.TrustedKey{k.Trusted("01001", "K7", time.Now()), k.Trusted("79001", "Q1", time.Now())})
+	require.NoError(t, err)
+	err = s.svc.PublishFile(ctx, app.RuleFile{Path: "keys/extra.json", Data: twice})
+	assert.Equal(t, app.Invalid, app.KindOf(err), "a key listed for two offices is not published")
+}
+
+// TestRevocationAndReenrolmentTakeEffectAtTheNextRequest: a lost desk is revoked — its very
+// next request is refused and its key is published as revoked; a desk whose token leaked gets
+// a new one — the old token is refused at once, the new one works, and its dossier codes stay
+// its own; a revoked desk enrolled again keeps its old key listed as revoked.
+func TestRevocationAndReenrolmentTakeEffectAtTheNextRequest(t *testing.T) {
+	s := newServer(t)
+	ctx := context.Background()
+	lost := s.client(t, "01001", "K7")
+	k, err := app.GenerateSigningKey(rand.Reader)
+	require.NoError(t, err)
+	require.NoError(t, lost.RegisterKey(ctx, k.Trusted("01001", "K7", time.Now())))
+	require.Equal(t, app.OpApplied, push(t, lost, dossierOp(t, "01001", "01001-260105-K70001", servedPID, 1))[0].Status)
+
+	dev, err := s.svc.Revoke(ctx, "01001", "k7")
+	require.NoError(t, err)
+	assert.False(t, dev.Revoked.IsZero())
+	_, err = lost.Push(ctx, []app.Op{dossierOp(t, "01001", "01001-260105-K70002", otherPID, 2)})
+	assert.Equal(t, app.Forbidden, app.KindOf(err), "refused at the next request")
+	other := s.client(t, "01001", "K8")
+	keys := publishedKeys(t, other)
+	require.Len(t, keys, 1)
+	assert.False(t, keys[0].Revoked.IsZero(), "its key is published as revoked")
+
+	// The same name enrolled again (a new machine): the old key stays listed, revoked.
+	_, tok, err := s.svc.Enroll(ctx, "01001", "K7", central.RoleDesk)
+	require.NoError(t, err)
+	again, err := central.NewClient(central.ClientConfig{BaseURL: s.url, Token: tok})
+	require.NoError(t, err)
+	require.Equal(t, app.OpApplied, push(t, again, dossierOp(t, "01001", "01001-260105-K70002", otherPID, 1))[0].Status,
+		"the device's codes are still its own")
+	err = again.RegisterKey(ctx, k.Trusted("01001", "K7", time.Now()))
+	assert.Equal(t, app.Forbidden, app.KindOf(err), "a revoked key is not taken back")
+	keys = publishedKeys(t, other)
+	require.Len(t, keys, 1)
+	assert.False(t, keys[0].Revoked.IsZero())
+
+	// A leaked token is replaced: the old one is refused at once, the new one works.
+	_, fresh, err := s.svc.Reenrol(ctx, "01001", "K8")
+	require.NoError(t, err)
+	_, err = other.Pull(ctx, 0, 10)
+	assert.Equal(t, app.Forbidden, app.KindOf(err), "the old token")
+	renewed, err := central.NewClient(central.ClientConfig{BaseURL: s.url, Token: fresh})
+	require.NoError(t, err)
+	_, err = renewed.Pull(ctx, 0, 10)
+	assert.NoError(t, err, "the new token")
+	_, _, err = s.svc.Reenrol(ctx, "01001", "K9")
+	assert.Equal(t, app.NotFound, app.KindOf(err))
+}
+
+// publishedKeys is the keys file the centre last published, as a desk pulls it.
+func publishedKeys(t *testing.T, c *central.Client) []app.TrustedKey {
+	t.Helper()
+	page, err := c.Pull(context.Background(), 0, 1000)
+	require.NoError(t, err)
+	var keys []app.TrustedKey
+	for _, ch := range page.Changes {
+		if ch.Kind == app.ChangeRuleFile && ch.Entity == "keys/devices.json" {
+			var f app.RuleFile
+			require.NoError(t, json.Unmarshal(ch.Payload, &f))
+			keys, err = app.ParseTrustedKeys(f.Data)
+			require.NoError(t, err)
+		}
+	}
+	return keys
+}
