@@ -208,6 +208,69 @@ type AuditReport struct {
 	// says how: edited, missing, inserted, reordered, or the tail cut off.
 	FirstBroken uint64 `json:"first_broken,omitempty"`
 	Reason      string `json:"reason,omitempty"`
+	// Anchored is the last anchor the chain was checked against (0 when none): a head the
+	// centre acknowledged, which a rewritten or truncated chain cannot match.
+	Anchored uint64 `json:"anchored,omitempty"`
+}
+
+// AuditAnchor is a head of the audit chain (the last entry's number and hash) that the centre
+// acknowledged (mốc nhật ký): a chain cut or rewritten behind it no longer holds that entry.
+type AuditAnchor struct {
+	Seq  uint64    `json:"seq"`
+	Hash string    `json:"hash"`
+	At   time.Time `json:"at,omitzero"`
+}
+
+// AnchorRequest is what a desk sends to anchor its audit chain: its head now, and the hash its
+// chain holds at the centre's last anchor for the device (PrevSeq; empty when it has no entry
+// there any more).
+type AnchorRequest struct {
+	Head     AuditAnchor `json:"head"`
+	PrevSeq  uint64      `json:"prev_seq"`
+	PrevHash string      `json:"prev_hash"`
+}
+
+// AnchorAnswer is the centre's answer: the anchor it now holds for the device, and, when the
+// desk's chain no longer matches the anchor before, why (audit_rewritten, audit_truncated) —
+// the centre keeps the old anchor and records the break for the province to see.
+type AnchorAnswer struct {
+	Accepted bool        `json:"accepted"`
+	Reason   string      `json:"reason,omitempty"`
+	Last     AuditAnchor `json:"last"`
+}
+
+// AuditChain is what a store that keeps the audit chain offers for anchoring it.
+type AuditChain interface {
+	// AuditHead is the chain's last entry (zero when empty).
+	AuditHead() (AuditAnchor, error)
+	// AuditHashAt is the hash of the entry at seq (false when there is none).
+	AuditHashAt(seq uint64) (string, bool, error)
+}
+
+// CheckAnchors checks a chain that verified on its own against anchors: an anchor beyond the
+// chain's end means it was cut (audit_truncated), an entry whose hash differs from its anchor
+// means it was rewritten (audit_rewritten).
+func CheckAnchors(rep AuditReport, chain AuditChain, anchors []AuditAnchor) (AuditReport, error) {
+	if !rep.OK {
+		return rep, nil
+	}
+	for _, a := range anchors {
+		if a.Seq == 0 {
+			continue
+		}
+		h, ok, err := chain.AuditHashAt(a.Seq)
+		if err != nil {
+			return rep, err
+		}
+		switch {
+		case !ok || a.Seq > rep.Entries:
+			return AuditReport{Entries: rep.Entries, FirstBroken: rep.Entries + 1, Reason: "audit_truncated", Anchored: a.Seq}, nil
+		case h != a.Hash:
+			return AuditReport{Entries: rep.Entries, FirstBroken: a.Seq, Reason: "audit_rewritten", Anchored: a.Seq}, nil
+		}
+		rep.Anchored = max(rep.Anchored, a.Seq)
+	}
+	return rep, nil
 }
 
 // stamp is a time as a dossier keeps it (received, timeline): Vietnam's time to the second,

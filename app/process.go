@@ -365,9 +365,28 @@ func (s *Intake) VerifyAudit(sess *Session) (AuditReport, error) {
 	if err := sess.Require(PermAudit); err != nil {
 		return AuditReport{}, err
 	}
+	return s.VerifyAuditAgainst(sess, nil)
+}
+
+// VerifyAuditAgainst checks the audit chain, then against the heads the centre acknowledged
+// (those the desk kept, and extra ones — the centre's own, asked for online): a chain cut or
+// rewritten behind an anchored head fails even when it chains again on its own.
+func (s *Intake) VerifyAuditAgainst(sess *Session, extra []AuditAnchor) (AuditReport, error) {
+	if err := sess.Require(PermAudit); err != nil {
+		return AuditReport{}, err
+	}
 	rep, err := s.Store.VerifyAudit()
 	if err != nil {
 		return rep, err
+	}
+	if chain, ok := s.Store.(AuditChain); ok && rep.OK {
+		anchors, err := (&Sync{Store: s.Store}).Anchors()
+		if err != nil {
+			return rep, err
+		}
+		if rep, err = CheckAnchors(rep, chain, append(anchors, extra...)); err != nil {
+			return rep, err
+		}
 	}
 	if rep.OK {
 		// Only an intact chain is extended: appending to a broken one would hide where it broke.

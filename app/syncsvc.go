@@ -47,7 +47,71 @@ const (
 	// SettingReconcile is set after a restore from backup: before pushing, ask the centre which
 	// pending operations it already has, so none is sent twice.
 	SettingReconcile = "sync/reconcile"
+	// SettingAnchors are the audit chain's heads the centre acknowledged (the last ones).
+	SettingAnchors = "audit/anchors"
 )
+
+// keptAnchors is how many acknowledged heads the desk keeps.
+const keptAnchors = 50
+
+// AuditChain is the store's audit chain, when the store offers it for anchoring.
+func (s *Sync) AuditChain() (AuditChain, bool) {
+	c, ok := s.Store.(AuditChain)
+	return c, ok
+}
+
+// Anchors are the audit heads the centre acknowledged, oldest first.
+func (s *Sync) Anchors() ([]AuditAnchor, error) {
+	var out []AuditAnchor
+	err := s.Store.View(func(tx Tx) error {
+		raw, ok, err := tx.Setting(SettingAnchors)
+		if err != nil || !ok {
+			return err
+		}
+		return json.Unmarshal(raw, &out)
+	})
+	return out, err
+}
+
+// KeepAnchor records a head the centre acknowledged.
+func (s *Sync) KeepAnchor(a AuditAnchor) error {
+	return s.Store.Update(func(tx Tx) error {
+		var list []AuditAnchor
+		if raw, ok, err := tx.Setting(SettingAnchors); err != nil {
+			return err
+		} else if ok {
+			if err := json.Unmarshal(raw, &list); err != nil {
+				list = nil // a damaged list is replaced; the centre keeps its own
+			}
+		}
+		if n := len(list); n > 0 && list[n-1].Seq == a.Seq && list[n-1].Hash == a.Hash {
+			return nil
+		}
+		list = append(list, a)
+		if len(list) > keptAnchors {
+			list = list[len(list)-keptAnchors:]
+		}
+		raw, err := json.Marshal(list)
+		if err != nil {
+			return err
+		}
+		return tx.PutSetting(SettingAnchors, raw)
+	})
+}
+
+// AnchorRefused records that the centre found the audit chain cut or rewritten behind the
+// head it holds: a notice for the office's supervisor, once per reason and anchor.
+func (s *Sync) AnchorRefused(ans AnchorAnswer) error {
+	now := s.now()
+	return s.Store.Update(func(tx Tx) error {
+		id := fmt.Sprintf("audit:%s:%d", ans.Reason, ans.Last.Seq)
+		if _, ok, err := tx.Notice(id); err != nil || ok {
+			return err
+		}
+		return tx.PutNotice(Notice{ID: id, Kind: "audit_broken", Entity: "audit", Reason: ans.Reason,
+			Args: map[string]string{"seq": strconv.FormatUint(ans.Last.Seq, 10)}, Created: now})
+	})
+}
 
 // NeedsReconcile reports whether the outbox must be reconciled with the centre first.
 func (s *Sync) NeedsReconcile() (bool, error) {

@@ -247,6 +247,18 @@ func (c *Client) Device(ctx context.Context) (office, device string, err error) 
 	return out.Office, out.Device, err
 }
 
+// LastAnchor asks for the head of this desk's audit chain the centre last acknowledged.
+func (c *Client) LastAnchor(ctx context.Context) (app.AuditAnchor, error) {
+	var a app.AuditAnchor
+	return a, c.do(ctx, http.MethodGet, PathAnchor, nil, &a)
+}
+
+// Anchor sends the desk's audit head (see Service.Anchor).
+func (c *Client) Anchor(ctx context.Context, req app.AnchorRequest) (app.AnchorAnswer, error) {
+	var ans app.AnchorAnswer
+	return ans, c.do(ctx, http.MethodPost, PathAnchor, req, &ans)
+}
+
 // Digest asks the centre for the digest of what it holds for the desk's office.
 func (c *Client) Digest(ctx context.Context) (string, int, error) {
 	var d struct {

@@ -35,6 +35,7 @@ const (
 	PathFeed   = "/v1/feed/vouchers" // POST: the accounting feed posts vouchers
 	PathHealth = "/v1/health"        // GET: liveness, no authentication
 	PathDevice = "/v1/device"        // GET: the office and device a token belongs to (checked at enrolment)
+	PathAnchor = "/v1/audit/anchor"  // GET: the last audit head acknowledged; POST: anchor a new one
 	PathAdmin  = "/v1/admin"         // POST: an administrator's command (admin token)
 )
 
@@ -121,6 +122,27 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET "+PathDigest, s.auth(RoleDesk, s.digest))
 	mux.Handle("GET "+PathDevice, s.auth(RoleDesk, func(w http.ResponseWriter, r *http.Request, dev Device) {
 		writeJSON(w, r, http.StatusOK, map[string]any{"office": dev.Office, "device": strings.ToUpper(dev.Name)})
+	}))
+	mux.Handle("GET "+PathAnchor, s.auth(RoleDesk, func(w http.ResponseWriter, r *http.Request, dev Device) {
+		a, err := s.Service.LastAnchor(r.Context(), dev)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		writeJSON(w, r, http.StatusOK, a)
+	}))
+	mux.Handle("POST "+PathAnchor, s.auth(RoleDesk, func(w http.ResponseWriter, r *http.Request, dev Device) {
+		var req app.AnchorRequest
+		if err := decode(r, &req); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		ans, err := s.Service.Anchor(r.Context(), dev, req)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		writeJSON(w, r, http.StatusOK, ans)
 	}))
 	mux.Handle("POST "+PathFeed, s.auth(RoleFeed, s.feed))
 	mux.HandleFunc("POST "+PathAdmin, s.admin)

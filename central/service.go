@@ -886,6 +886,60 @@ func (s *Service) Reenrol(ctx context.Context, office, name string) (Device, str
 	return d, token, err
 }
 
+// LastAnchor is the head of the device's audit chain the centre last acknowledged (zero when
+// none).
+func (s *Service) LastAnchor(ctx context.Context, dev Device) (app.AuditAnchor, error) {
+	var a app.AuditAnchor
+	err := s.Store.View(ctx, func(tx Tx) error {
+		cur, ok, err := tx.Device(dev.ID)
+		if err != nil || !ok || cur.Anchor == nil {
+			return err
+		}
+		a = *cur.Anchor
+		return nil
+	})
+	return a, err
+}
+
+// Anchor acknowledges a new head of the device's audit chain when the chain still holds the
+// head acknowledged before (the same hash at the same number, and not shorter). Otherwise the
+// chain was cut or rewritten behind it: the old anchor stays, the break is recorded on the
+// device (for the province: centrald devices) and the answer says so.
+func (s *Service) Anchor(ctx context.Context, dev Device, req app.AnchorRequest) (app.AnchorAnswer, error) {
+	if req.Head.Seq == 0 || len(req.Head.Hash) != 64 || len(req.PrevHash) > 64 {
+		return app.AnchorAnswer{}, &app.Error{Kind: app.Invalid, Code: "bad_body"}
+	}
+	now := s.now()
+	var ans app.AnchorAnswer
+	err := s.Store.Update(ctx, func(tx Tx) error {
+		cur, ok, err := tx.Device(dev.ID)
+		if err != nil || !ok {
+			return err
+		}
+		if last := cur.Anchor; last != nil {
+			ans.Last = *last
+			switch {
+			case req.PrevSeq != last.Seq:
+				ans.Reason = "anchor_stale" // the desk asks again for the anchor and retries
+				return nil
+			case req.Head.Seq < last.Seq || req.PrevHash == "":
+				ans.Reason = "audit_truncated"
+			case req.PrevHash != last.Hash:
+				ans.Reason = "audit_rewritten"
+			}
+			if ans.Reason != "" {
+				cur.AuditBroken, cur.AuditBrokenAt = ans.Reason, now
+				return tx.PutDevice(cur)
+			}
+		}
+		head := req.Head
+		head.At = now
+		cur.Anchor, ans.Accepted, ans.Last = &head, true, head
+		return tx.PutDevice(cur)
+	})
+	return ans, err
+}
+
 // Digest is the digest of what the centre holds for an office: its dossiers, the vouchers
 // recorded at or routed to it, and the periods and covers of its people — the same lines as
 // the office's own digest (app.Sync.Digest).

@@ -99,6 +99,11 @@ type Device struct {
 	// OldKeys are the keys the device had before a re-enrolment, each revoked from then.
 	OldKeys []app.TrustedKey `json:"old_keys,omitempty"`
 	Created time.Time        `json:"created"`
+	// Anchor is the last head of the desk's audit chain the centre acknowledged; AuditBroken
+	// says why a later head did not continue it (audit_rewritten, audit_truncated), and when.
+	Anchor        *app.AuditAnchor `json:"anchor,omitempty"`
+	AuditBroken   string           `json:"audit_broken,omitempty"`
+	AuditBrokenAt time.Time        `json:"audit_broken_at,omitzero"`
 	Revoked time.Time        `json:"revoked,omitzero"`
 }
 

@@ -195,6 +195,38 @@ func (db *DB) VerifyAudit() (AuditReport, error) {
 	return rep, translate("verify audit", err)
 }
 
+// AuditHead is the audit chain's last entry (zero when the chain is empty).
+func (db *DB) AuditHead() (app.AuditAnchor, error) {
+	var head auditHead
+	err := db.View(func(t app.Tx) error {
+		raw, ok, err := t.(*Tx).get(keyAuditHead)
+		if err != nil || !ok {
+			return err
+		}
+		return json.Unmarshal(raw, &head)
+	})
+	return app.AuditAnchor{Seq: head.Seq, Hash: head.Hash}, translate("audit head", err)
+}
+
+// AuditHashAt is the hash of the audit entry at seq (false when there is none).
+func (db *DB) AuditHashAt(seq uint64) (string, bool, error) {
+	var (
+		e  AuditEntry
+		ok bool
+	)
+	err := db.View(func(t app.Tx) error {
+		raw, found, err := t.(*Tx).get(auditKey(seq))
+		if err != nil || !found {
+			return err
+		}
+		ok = true
+		return json.Unmarshal(raw, &e)
+	})
+	return e.Hash, ok, translate("audit entry", err)
+}
+
+var _ app.AuditChain = (*DB)(nil)
+
 // AuditEntries lists the audit entries from sequence number from (1 when 0) on, in order: what
 // the breach report and the access log read.
 func (db *DB) AuditEntries(from uint64) ([]AuditEntry, error) {

@@ -1,7 +1,6 @@
 package storage
 
 import (
-	"bhxhdesk/internal/testtmp"
 	"encoding/json"
 	"fmt"
 	"testing"
@@ -10,6 +9,9 @@ import (
 	"github.com/dgraph-io/badger/v4"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"bhxhdesk/app"
+	"bhxhdesk/internal/testtmp"
 )
 
 func newAuditDB(t *testing.T, n int) *DB {
@@ -138,4 +140,62 @@ func TestAuditIsInTheSameTransaction(t *testing.T) {
 	rep, err := db.VerifyAudit()
 	require.NoError(t, err)
 	assert.Equal(t, uint64(1), rep.Entries, "and so was its audit entry")
+}
+
+// TestAnAnchoredHeadCatchesAChainRewrittenWholeOrCut: a program with an officer's password can
+// cut the log's tail and move the head back, or rewrite entries and every hash after them — the
+// chain then verifies on its own. Against a head the centre acknowledged it does not.
+func TestAnAnchoredHeadCatchesAChainRewrittenWholeOrCut(t *testing.T) {
+	anchorAt := func(db *DB, seq uint64) []app.AuditAnchor {
+		return []app.AuditAnchor{{Seq: seq, Hash: rawEntry(t, db, seq).Hash}}
+	}
+	t.Run("the tail cut and the head moved back", func(t *testing.T) {
+		db := newAuditDB(t, 20)
+		anchors := anchorAt(db, 18)
+		for seq := uint64(16); seq <= 20; seq++ {
+			rawDelete(t, db, auditKey(seq))
+		}
+		last := rawEntry(t, db, 15)
+		rawSet(t, db, keyAuditHead, auditHead{Seq: 15, Hash: last.Hash})
+		rep, err := db.VerifyAudit()
+		require.NoError(t, err)
+		require.True(t, rep.OK, "on its own the cut chain verifies")
+		rep, err = app.CheckAnchors(rep, db, anchors)
+		require.NoError(t, err)
+		assert.Equal(t, app.AuditReport{Entries: 15, FirstBroken: 16, Reason: "audit_truncated", Anchored: 18}, rep)
+	})
+	t.Run("entries rewritten with every hash after them", func(t *testing.T) {
+		db := newAuditDB(t, 20)
+		anchors := anchorAt(db, 20)
+		prev := rawEntry(t, db, 9).Hash
+		for seq := uint64(10); seq <= 20; seq++ {
+			e := rawEntry(t, db, seq)
+			if seq == 12 {
+				e.Action, e.Entity = "dossier.view", "D-khac"
+			}
+			e.Prev = prev
+			e.Hash = AuditHash(e)
+			rawSet(t, db, auditKey(seq), e)
+			prev = e.Hash
+		}
+		rawSet(t, db, keyAuditHead, auditHead{Seq: 20, Hash: prev})
+		rep, err := db.VerifyAudit()
+		require.NoError(t, err)
+		require.True(t, rep.OK, "on its own the rewritten chain verifies")
+		rep, err = app.CheckAnchors(rep, db, anchors)
+		require.NoError(t, err)
+		assert.Equal(t, "audit_rewritten", rep.Reason)
+		assert.False(t, rep.OK)
+	})
+	t.Run("an intact chain past its anchor", func(t *testing.T) {
+		db := newAuditDB(t, 20)
+		rep, err := db.VerifyAudit()
+		require.NoError(t, err)
+		rep, err = app.CheckAnchors(rep, db, anchorAt(db, 12))
+		require.NoError(t, err)
+		assert.Equal(t, app.AuditReport{OK: true, Entries: 20, Anchored: 12}, rep)
+		head, err := db.AuditHead()
+		require.NoError(t, err)
+		assert.Equal(t, app.AuditAnchor{Seq: 20, Hash: rawEntry(t, db, 20).Hash}, head)
+	})
 }

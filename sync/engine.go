@@ -44,6 +44,24 @@ type Local interface {
 
 var _ Local = (*app.Sync)(nil)
 
+// Anchorer is a centre that anchors the desk's audit chain (central.Client): it keeps the last
+// head it acknowledged for the device, so a chain cut or rewritten behind it shows.
+type Anchorer interface {
+	LastAnchor(ctx context.Context) (app.AuditAnchor, error)
+	Anchor(ctx context.Context, req app.AnchorRequest) (app.AnchorAnswer, error)
+}
+
+// AnchorKeeper is the desk's side of anchoring (app.Sync): its chain, and the heads the centre
+// acknowledged.
+type AnchorKeeper interface {
+	AuditChain() (app.AuditChain, bool)
+	Anchors() ([]app.AuditAnchor, error)
+	KeepAnchor(a app.AuditAnchor) error
+	AnchorRefused(ans app.AnchorAnswer) error
+}
+
+var _ AnchorKeeper = (*app.Sync)(nil)
+
 // State is what the engine is doing.
 type State string
 
@@ -253,6 +271,9 @@ func (e *Engine) Round(ctx context.Context) (Report, error) {
 	if err == nil && perr == nil {
 		err = e.Local.MarkSynced(now)
 	}
+	if err == nil {
+		e.anchor(ctx)
+	}
 	e.setStatus(func(s *Status) {
 		s.Pending = pending
 		switch {
@@ -332,6 +353,66 @@ func (e *Engine) round1(ctx context.Context, rep *Report) error {
 		if !more && !page.More {
 			return nil
 		}
+	}
+}
+
+// anchor sends the head of the desk's audit chain to the centre after a round, with the hash
+// the chain holds at the centre's last anchor, when the head moved since the last one
+// acknowledged. A centre that finds the chain cut or rewritten behind its anchor says so, and
+// the desk keeps a notice for a person; a failure to anchor never fails the round (the next
+// one tries again).
+func (e *Engine) anchor(ctx context.Context) {
+	keeper, ok := e.Local.(AnchorKeeper)
+	if !ok {
+		return
+	}
+	chain, ok := keeper.AuditChain()
+	if !ok {
+		return
+	}
+	remote, err := e.Remote()
+	if err != nil {
+		return
+	}
+	centre, ok := remote.(Anchorer)
+	if !ok {
+		return
+	}
+	head, err := chain.AuditHead()
+	if err != nil || head.Seq == 0 {
+		return
+	}
+	kept, _ := keeper.Anchors()
+	if n := len(kept); n > 0 && kept[n-1].Seq == head.Seq && kept[n-1].Hash == head.Hash {
+		return
+	}
+	err = func() error {
+		last, err := centre.LastAnchor(ctx)
+		if err != nil {
+			return err
+		}
+		req := app.AnchorRequest{Head: head, PrevSeq: last.Seq}
+		if last.Seq > 0 {
+			if req.PrevHash, _, err = chain.AuditHashAt(last.Seq); err != nil {
+				return err
+			}
+		}
+		ans, err := centre.Anchor(ctx, req)
+		switch {
+		case err != nil:
+			return err
+		case ans.Accepted:
+			return keeper.KeepAnchor(ans.Last)
+		case ans.Reason == "audit_rewritten" || ans.Reason == "audit_truncated":
+			if e.Log != nil {
+				e.Log.Error("the centre found the audit log cut or rewritten", "reason", ans.Reason, "anchored", ans.Last.Seq)
+			}
+			return keeper.AnchorRefused(ans)
+		}
+		return nil
+	}()
+	if err != nil && e.Log != nil {
+		e.Log.Warn("audit anchor not sent", "err", err)
 	}
 }
 

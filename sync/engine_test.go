@@ -3,6 +3,7 @@ package sync_test
 import (
 	"context"
 	"errors"
+	"strings"
 	gosync "sync"
 	"testing"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"bhxhdesk/app"
+	"bhxhdesk/central"
 	"bhxhdesk/sync"
 )
 
@@ -167,4 +169,90 @@ func TestTheStatusCountsALongRound(t *testing.T) {
 	}
 	assert.Equal(t, []int{0, 10, 20, 30}, sent, "told after each batch")
 	assert.Equal(t, sync.UpToDate, seen[len(seen)-1].State)
+}
+
+// rewrittenChain is the desk's chain as a program that rewrote it would present it: the same
+// length, other hashes.
+type rewrittenChain struct{ app.AuditChain }
+
+func (c rewrittenChain) AuditHashAt(seq uint64) (string, bool, error) {
+	h, ok, err := c.AuditChain.AuditHashAt(seq)
+	if ok {
+		h = strings.Repeat("0", len(h))
+	}
+	return h, ok, err
+}
+
+// rewrittenDesk is an office whose audit chain was rewritten after the centre anchored it.
+type rewrittenDesk struct{ *app.Sync }
+
+func (d rewrittenDesk) AuditChain() (app.AuditChain, bool) {
+	c, ok := d.Sync.AuditChain()
+	return rewrittenChain{c}, ok
+}
+
+// TestEachRoundAnchorsTheAuditChain: after a round the centre holds the head of the desk's
+// audit chain and the desk keeps it; a later head that does not continue the anchored one (a
+// chain rewritten behind it) is refused, recorded on the device at the centre, and becomes a
+// notice for a person at the desk.
+func TestEachRoundAnchorsTheAuditChain(t *testing.T) {
+	c := newCentre(t, nil)
+	o := newOffice(t, "01001", "01", "00004", "K7")
+	c.enrol(t, o, c.Server.URL)
+	o.register(t, 3, 2)
+	e := o.engine(t, c.Server.URL, 10, 0)
+	_, err := e.Round(context.Background())
+	require.NoError(t, err)
+	chain, ok := o.Sync.AuditChain()
+	require.True(t, ok)
+	head, err := chain.AuditHead()
+	require.NoError(t, err)
+	dev, ok, err := deviceOf(t, c, "01001/DESK-01001")
+	require.NoError(t, err)
+	require.True(t, ok)
+	require.NotNil(t, dev.Anchor, "the centre anchored the head")
+	assert.Equal(t, head.Seq, dev.Anchor.Seq)
+	assert.Equal(t, head.Hash, dev.Anchor.Hash)
+	kept, err := o.Sync.Anchors()
+	require.NoError(t, err)
+	require.Len(t, kept, 1)
+	assert.Equal(t, head.Seq, kept[0].Seq)
+
+	// More work, another round: the head moves on from the anchored one.
+	o.register(t, 4, 1)
+	_, err = e.Round(context.Background())
+	require.NoError(t, err)
+	kept, err = o.Sync.Anchors()
+	require.NoError(t, err)
+	require.Len(t, kept, 2)
+	assert.Greater(t, kept[1].Seq, kept[0].Seq)
+
+	// The chain rewritten behind the anchor: refused, recorded, told.
+	o.register(t, 5, 1)
+	rewritten := &sync.Engine{Local: rewrittenDesk{o.Sync}, Remote: e.Remote, Batch: 10, PageSize: 100}
+	_, err = rewritten.Round(context.Background())
+	require.NoError(t, err, "a refused anchor does not fail the round")
+	dev, _, err = deviceOf(t, c, "01001/DESK-01001")
+	require.NoError(t, err)
+	assert.Equal(t, "audit_rewritten", dev.AuditBroken)
+	assert.Equal(t, kept[1].Seq, dev.Anchor.Seq, "the centre keeps the anchor the chain broke from")
+	notices, err := o.Sync.Notices(o.login(t, "admin"), false)
+	require.NoError(t, err)
+	require.Len(t, notices, 1)
+	assert.Equal(t, "audit_broken", notices[0].Kind)
+	assert.Equal(t, "audit_rewritten", notices[0].Reason)
+}
+
+func deviceOf(t *testing.T, c *centre, id string) (central.Device, bool, error) {
+	t.Helper()
+	var (
+		d  central.Device
+		ok bool
+	)
+	err := c.Store.View(context.Background(), func(tx central.Tx) error {
+		var err error
+		d, ok, err = tx.Device(id)
+		return err
+	})
+	return d, ok, err
 }

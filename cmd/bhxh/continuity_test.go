@@ -83,4 +83,9 @@ func TestEnrolChecksTheTokenFirst(t *testing.T) {
 	code, _, errOut = o.run("", "verify", "--qr", "BHXH1.khong-phai-con-dau")
 	assert.Equal(t, exitInvalid, code, errOut)
 	assert.NotContains(t, errOut, "listed twice")
+
+	// The sync anchored the audit chain: verify checks it against the centre's anchor.
+	code, out, errOut := o.run("", "audit", "verify")
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, "Đã đối chiếu với mốc trung tâm giữ")
 }
