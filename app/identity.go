@@ -236,7 +236,7 @@ const MaxNameRunes = 100
 func CheckIdentity(fullName, birthDate, gender string) error {
 	name := NormalizeText(fullName)
 	if utf8.RuneCountInString(name) > MaxNameRunes {
-		return &Error{Kind: Invalid, Code: "too_long", Field: "full_name", Args: map[string]string{"max": fmt.Sprint(MaxNameRunes)}}
+		return &Error{Kind: Invalid, Code: "too_long", Field: "full_name", Args: map[string]string{"param": fmt.Sprint(MaxNameRunes)}}
 	}
 	if !validName(name) {
 		return &Error{Kind: Invalid, Code: "name_chars", Field: "full_name"}

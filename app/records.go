@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"bhxhdesk/app/calendar"
 )
@@ -265,6 +266,12 @@ type PrintRecord struct {
 	Reason string    `json:"reason,omitempty"`
 }
 
+// The longest collector's name and voucher id a voucher takes (the name: MaxNameRunes).
+const (
+	maxCollectorRunes = 200
+	maxVoucherID      = 64
+)
+
 // ParseVoucher checks a voucher input field by field and returns the typed voucher (without
 // id, source and times), or a ValidationError naming every bad field.
 func ParseVoucher(in VoucherInput) (Voucher, error) {
@@ -295,26 +302,36 @@ func ParseVoucher(in VoucherInput) (Voucher, error) {
 	case (len(pid) == 9 || len(pid) == 11) && allDigits(pid):
 		bad("personal_id", "id_leading_zeros_lost", "value", pid)
 	default:
-		bad("personal_id", "bad_voucher_id", "value", in.PersonalID)
+		bad("personal_id", "bad_voucher_id", "value", truncate(in.PersonalID, 30))
 	}
 	v.PersonalID = pid
 	if v.FullName == "" {
 		bad("full_name", "required")
+	} else if utf8.RuneCountInString(v.FullName) > MaxNameRunes {
+		// A cell of megabytes would ride in every sync batch after it: refused at the door.
+		bad("full_name", "too_long", "param", strconv.Itoa(MaxNameRunes))
+		v.FullName = ""
+	}
+	if utf8.RuneCountInString(v.Collector) > maxCollectorRunes {
+		bad("collector", "too_long", "param", strconv.Itoa(maxCollectorRunes))
+	}
+	if len(in.ID) > maxVoucherID {
+		bad("id", "too_long", "param", strconv.Itoa(maxVoucherID))
 	}
 	// Zero is a real amount: state and province support may cover the whole contribution (Hà
 	// Nội's poor and near-poor at the floor); matching flags a zero where more is due.
 	amount, err := ParseMoney(string(in.Amount))
 	if err != nil || amount < 0 {
-		bad("amount", "bad_amount", "value", string(in.Amount))
+		bad("amount", "bad_amount", "value", truncate(string(in.Amount), 30))
 	}
 	v.Amount = amount
 	if d, err := calendar.ParseDate(strings.TrimSpace(in.PaidOn)); err != nil {
-		bad("paid_on", "bad_date", "value", in.PaidOn)
+		bad("paid_on", "bad_date", "value", truncate(in.PaidOn, 30))
 	} else {
 		v.PaidOn = d
 	}
 	if m, err := ParseMonth(strings.TrimSpace(in.FromMonth)); err != nil {
-		bad("from_month", "bad_month", "value", in.FromMonth)
+		bad("from_month", "bad_month", "value", truncate(in.FromMonth, 30))
 	} else {
 		v.FromMonth = m
 	}

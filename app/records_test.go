@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -390,4 +391,22 @@ func TestAStoppedImportKeepsWhatItRecorded(t *testing.T) {
 	assert.Len(t, again.Already, 40)
 	assert.Equal(t, 60, again.Accepted)
 	assert.Zero(t, again.NotReached)
+}
+
+// TestAVoucherCellOfMegabytesIsRefused: an imported row whose name cell holds 45 MB is refused
+// with the field and the limit, and the problem does not carry the cell back.
+func TestAVoucherCellOfMegabytesIsRefused(t *testing.T) {
+	in := voucherFor("BL-1", "2026-01", 264000)
+	in.FullName = strings.Repeat("Ánh ", 45<<20/5)
+	in.PersonalID = strings.Repeat("9", 1<<20)
+	_, err := app.ParseVoucher(in)
+	var ve *app.ValidationError
+	require.ErrorAs(t, err, &ve)
+	fields := map[string]app.FieldProblem{}
+	for _, p := range ve.Problems {
+		fields[p.Field] = p
+	}
+	assert.Equal(t, app.FieldProblem{Field: "full_name", Code: "too_long", Args: map[string]string{"param": "100"}}, fields["full_name"])
+	assert.Less(t, len(fields["personal_id"].Args["value"]), 64, "the value echoed is clipped")
+	assert.Less(t, len(fmt.Sprint(ve.Problems)), 1000)
 }

@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -146,8 +147,14 @@ func shared(base string, tc *tls.Config, cfg ClientConfig) (*http.Transport, *pe
 	return tr, p
 }
 
+// isLoopbackHost says whether h is this machine: "localhost" or a loopback address — not any
+// name that starts with "127." ("127.attacker.example" is somewhere else).
 func isLoopbackHost(h string) bool {
-	return h == "localhost" || strings.HasPrefix(h, "127.") || h == "::1"
+	if h == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(h)
+	return ip != nil && ip.IsLoopback()
 }
 
 // Sync pushes ops and pulls the page after cursor in one round trip. Every pushed operation

@@ -146,6 +146,13 @@ func TestPlainHTTPOnlyOnLoopbackAndTLS13WithClientCertificates(t *testing.T) {
 	require.Error(t, err, "plain HTTP off loopback is refused")
 	_, err = central.NewClient(central.ClientConfig{BaseURL: "http://10.0.0.5:8080", Token: "x"})
 	assert.Equal(t, "central_needs_tls", err.(*app.Error).Code)
+	_, err = central.NewClient(central.ClientConfig{BaseURL: "http://127.attacker.example:8080", Token: "x"})
+	require.Error(t, err, "a name that starts with 127. is somewhere else")
+	assert.Equal(t, "central_needs_tls", err.(*app.Error).Code)
+	for _, local := range []string{"http://127.0.0.1:8080", "http://127.0.0.2:8080", "http://localhost:8080", "http://[::1]:8080"} {
+		_, err = central.NewClient(central.ClientConfig{BaseURL: local, Token: "x"})
+		assert.NoError(t, err, local)
+	}
 
 	dir := t.TempDir()
 	caCert, caKey := makeCA(t)
@@ -295,4 +302,47 @@ func TestARuleFileReachesANewDeskOnceWhateverItsVersions(t *testing.T) {
 	}
 	assert.Equal(t, map[string]int{"keys/devices.json": 1, "calendar/2028.json": 1}, files)
 	assert.Len(t, keys, 5, "the one file holds every desk's key")
+}
+
+// TestAFloodOfIdleConnectionsIsBounded: 300 connections opened and left silent take at most the
+// server's limit of connections (here 20), each closed after the header timeout, and a desk's
+// request is answered all the same.
+func TestAFloodOfIdleConnectionsIsBounded(t *testing.T) {
+	defer central.SetHeaderTimeout(300 * time.Millisecond)()
+	store, err := central.OpenBadger(t.TempDir(), "")
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = store.Close() })
+	svc := &central.Service{Store: store}
+	ln, err := central.Listen(central.ListenConfig{Addr: "127.0.0.1:0", MaxConns: 20})
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() { _ = central.Serve(ctx, ln, (&central.Server{Service: svc, Catalog: ref.Catalog}).Handler()) }()
+	_, tok, err := svc.Enroll(ctx, "01001", "K7", central.RoleDesk)
+	require.NoError(t, err)
+
+	var idle []net.Conn
+	defer func() {
+		for _, c := range idle {
+			_ = c.Close()
+		}
+	}()
+	peak := 0
+	for range 300 {
+		c, err := net.DialTimeout("tcp", ln.Addr().String(), time.Second)
+		require.NoError(t, err)
+		idle = append(idle, c)
+		peak = max(peak, central.OpenConns(ln))
+	}
+	time.Sleep(50 * time.Millisecond)
+	peak = max(peak, central.OpenConns(ln))
+	assert.LessOrEqual(t, peak, 20, "never more connections served than the limit")
+
+	client, err := central.NewClient(central.ClientConfig{BaseURL: "http://" + ln.Addr().String(), Token: tok, Timeout: 30 * time.Second})
+	require.NoError(t, err)
+	start := time.Now()
+	_, err = client.Pull(ctx, 0, 10)
+	require.NoError(t, err, "a desk is served once the silent connections are closed")
+	assert.Less(t, time.Since(start), 20*time.Second)
+	assert.LessOrEqual(t, central.OpenConns(ln), 20)
 }
