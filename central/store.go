@@ -104,7 +104,7 @@ type Device struct {
 	Anchor        *app.AuditAnchor `json:"anchor,omitempty"`
 	AuditBroken   string           `json:"audit_broken,omitempty"`
 	AuditBrokenAt time.Time        `json:"audit_broken_at,omitzero"`
-	Revoked time.Time        `json:"revoked,omitzero"`
+	Revoked       time.Time        `json:"revoked,omitzero"`
 }
 
 // StoredOp is an applied operation's identity and result, kept so that a repeat gets the same
