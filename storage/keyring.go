@@ -34,6 +34,13 @@ type KDF struct {
 // DefaultKDF costs about 0.3 s and 64 MiB on an office PC (OWASP's argon2id guidance).
 var DefaultKDF = KDF{Time: 3, Memory: 64 * 1024, Threads: 2}
 
+// The most work a keyring's key slot may ask of the KDF (passes, KiB, threads).
+const (
+	maxKDFTime    = 16
+	maxKDFMemory  = 1 << 20
+	maxKDFThreads = 16
+)
+
 type slot struct {
 	User    string    `json:"user"` // "" for the recovery slot
 	KDF     KDF       `json:"kdf"`
@@ -134,8 +141,10 @@ func (k *Keyring) Delay(user string) time.Duration {
 		return 0
 	}
 	wait := min(2*time.Second<<min(s.Failed-3, 10), 5*time.Minute)
+	// A clock set back after the failure would make the wait as long as the jump: never more
+	// than the wait itself.
 	if left := s.LastFailed.Add(wait).Sub(k.now()); left > 0 {
-		return left
+		return min(left, wait)
 	}
 	return 0
 }
@@ -154,6 +163,9 @@ func (k *Keyring) Unlock(user, password string) ([]byte, error) {
 		return nil, &app.Error{Kind: app.Unavailable, Code: "login_backoff", Args: map[string]string{"seconds": fmt.Sprint(int(d.Seconds()) + 1)}}
 	}
 	key, err := unwrap(k.doc.Slots[i], []byte(password))
+	if err != nil && app.KindOf(err) == app.Internal && !errors.Is(err, ErrBadCredentials) {
+		return nil, err // a damaged slot: no password would open it, none is counted
+	}
 	if err != nil {
 		k.doc.Slots[i].Failed++
 		k.doc.Slots[i].LastFailed = k.now()
@@ -268,7 +280,10 @@ func unwrap(s slot, secret []byte) ([]byte, error) {
 }
 
 func slotCipher(s slot, secret []byte) (cipher.AEAD, error) {
-	if s.KDF.Time == 0 || s.KDF.Memory == 0 || s.KDF.Threads == 0 || len(s.Salt) < 16 || len(s.Nonce) != 12 {
+	// Bounds on the work a keyring file may ask for: a file edited to ask for 4 GiB or a
+	// billion passes would hang every sign-in instead of refusing it.
+	if s.KDF.Time == 0 || s.KDF.Memory == 0 || s.KDF.Threads == 0 || s.KDF.Time > maxKDFTime || s.KDF.Memory > maxKDFMemory ||
+		s.KDF.Threads > maxKDFThreads || len(s.Salt) < 16 || len(s.Nonce) != 12 {
 		return nil, &app.Error{Kind: app.Internal, Code: "keyring_damaged"}
 	}
 	kek := argon2.IDKey(secret, s.Salt, s.KDF.Time, s.KDF.Memory, s.KDF.Threads, 32)

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -107,6 +108,15 @@ func TestFailedLoginsBackOffPerAccount(t *testing.T) {
 	require.NoError(t, err, "other accounts are not locked out")
 	require.NoError(t, other.Close())
 
+	// The clock set back a day after the failures: the wait is no longer than the back-off.
+	saved := clk.t
+	clk.t = clk.t.Add(-24 * time.Hour)
+	db, err = storage.Open(cfg, "helpdesk1", "một mật khẩu khác")
+	require.NoError(t, err)
+	assert.LessOrEqual(t, db.Keyring.Delay("admin"), 2*time.Second, "not the length of the jump")
+	require.NoError(t, db.Close())
+	clk.t = saved
+
 	clk.t = clk.t.Add(3 * time.Second)
 	db, err = storage.Open(cfg, "admin", "mật-khẩu-đủ-dài")
 	require.NoError(t, err, "after the wait the right password works and resets the count")
@@ -158,6 +168,16 @@ func TestTamperedKeyslotOpensNothing(t *testing.T) {
 	require.NoError(t, os.WriteFile(path, []byte("{not json"), 0o600))
 	_, err = storage.Open(cfg, "admin", "mật-khẩu-đủ-dài")
 	assert.Equal(t, app.Internal, app.KindOf(err))
+
+	// A slot edited to ask the KDF for 4 GiB and a billion passes is refused at once, not
+	// computed for hours.
+	huge := regexp.MustCompile(`"time": \d+`).ReplaceAll(data, []byte(`"time": 1000000000`))
+	huge = regexp.MustCompile(`"memory_kib": \d+`).ReplaceAll(huge, []byte(`"memory_kib": 4194304`))
+	require.NoError(t, os.WriteFile(path, huge, 0o600))
+	start := time.Now()
+	_, err = storage.Open(cfg, "admin", "mật-khẩu-đủ-dài")
+	assert.Equal(t, "keyring_damaged", codeOf(err))
+	assert.Less(t, time.Since(start), 10*time.Second)
 }
 
 func mustKey(t *testing.T, db *storage.DB) []byte {
