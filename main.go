@@ -13,6 +13,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime/debug"
+	"time"
 
 	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
@@ -88,6 +89,10 @@ func main() {
 	}
 	// PDFs handed to the system's viewer hold personal data: they go to a private folder that
 	// is removed at exit (the desk removes its files at each sign-out too).
+	// A desk that did not end normally left its folder behind: swept after half a day.
+	if n := wire.SweepTemps(os.TempDir(), 12*time.Hour, time.Now()); n > 0 {
+		logger.Info("old temporary PDF folders removed", "count", n)
+	}
 	tmp, err := os.MkdirTemp("", "bhxh-desk-")
 	if err != nil {
 		report("không tạo được thư mục tạm / no temporary folder", err)

@@ -105,6 +105,35 @@ func (d *Desk) writeBackup(path, who string, p *app.Progress) error {
 	})
 }
 
+// staleTemp is the age after which a temporary file of ours is left over from a program that
+// ended half-way, not one being written.
+const staleTemp = time.Hour
+
+// tempDirPrefix names the private folders the desk hands PDFs to the system's viewer in.
+const tempDirPrefix = "bhxh-desk-"
+
+// SweepTemps removes the private PDF folders (tempDirPrefix) in root that a desk which did not
+// end normally left behind — they hold personal data — once they are older than maxAge, and
+// says how many went.
+func SweepTemps(root string, maxAge time.Duration, now time.Time) int {
+	entries, err := os.ReadDir(root)
+	if err != nil {
+		return 0
+	}
+	n := 0
+	for _, e := range entries {
+		if !e.IsDir() || !strings.HasPrefix(e.Name(), tempDirPrefix) {
+			continue
+		}
+		if info, err := e.Info(); err == nil && now.Sub(info.ModTime()) > maxAge {
+			if os.RemoveAll(filepath.Join(root, e.Name())) == nil {
+				n++
+			}
+		}
+	}
+	return n
+}
+
 // pruneBackups removes all but the newest keep backups with the prefix (names sort by time).
 func pruneBackups(dir, prefix string, keep int) error {
 	entries, err := os.ReadDir(dir)
@@ -115,6 +144,13 @@ func pruneBackups(dir, prefix string, keep int) error {
 	for _, e := range entries {
 		if !e.IsDir() && strings.HasPrefix(e.Name(), prefix) && strings.HasSuffix(e.Name(), ".bak") {
 			names = append(names, e.Name())
+		}
+		// A backup killed half-way (power cut, program ended) leaves its hidden temporary
+		// file: gone once it is older than any backup still being written.
+		if !e.IsDir() && strings.HasPrefix(e.Name(), ".bhxh-") && strings.HasSuffix(e.Name(), ".tmp") {
+			if info, err := e.Info(); err == nil && time.Since(info.ModTime()) > staleTemp {
+				_ = os.Remove(filepath.Join(dir, e.Name()))
+			}
 		}
 	}
 	sort.Strings(names)

@@ -299,3 +299,33 @@ func TestAStoppedBackupLeavesNothing(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, fi.Size(), last[0], "every byte counted")
 }
+
+// TestLeftoversOfAnInterruptedRunAreSwept: a backup killed half-way leaves its hidden
+// temporary file, and a desk that did not end normally its private PDF folder (personal data);
+// the next backup removes the first once it is stale, and the next start the second — never
+// a recent one, which may be another desk's at work.
+func TestLeftoversOfAnInterruptedRunAreSwept(t *testing.T) {
+	b := newBackupDesk(t)
+	dir := t.TempDir()
+	old, fresh := filepath.Join(dir, ".bhxh-123.tmp"), filepath.Join(dir, ".bhxh-456.tmp")
+	require.NoError(t, os.WriteFile(old, []byte("half a backup"), 0o600))
+	require.NoError(t, os.WriteFile(fresh, []byte("being written"), 0o600))
+	long := time.Now().Add(-3 * time.Hour)
+	require.NoError(t, os.Chtimes(old, long, long))
+	_, err := b.BackupTo(dir, 3)
+	require.NoError(t, err)
+	assert.NoFileExists(t, old)
+	assert.FileExists(t, fresh, "a temporary file written now may be another backup's")
+
+	root := t.TempDir()
+	stale, open := filepath.Join(root, "bhxh-desk-111"), filepath.Join(root, "bhxh-desk-222")
+	for _, d := range []string{stale, open, filepath.Join(root, "other-program")} {
+		require.NoError(t, os.MkdirAll(d, 0o700))
+		require.NoError(t, os.WriteFile(filepath.Join(d, "bhxh-1-bia-so.pdf"), []byte("%PDF-"), 0o600))
+	}
+	require.NoError(t, os.Chtimes(stale, long.Add(-24*time.Hour), long.Add(-24*time.Hour)))
+	assert.Equal(t, 1, wire.SweepTemps(root, 12*time.Hour, time.Now()))
+	assert.NoDirExists(t, stale)
+	assert.DirExists(t, open)
+	assert.DirExists(t, filepath.Join(root, "other-program"))
+}
