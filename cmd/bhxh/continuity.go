@@ -1,11 +1,13 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"bhxhdesk/app"
 	"bhxhdesk/storage"
@@ -161,9 +163,13 @@ func (c *cli) enrol(args []string) int {
 	fset := flag.NewFlagSet("enrol", flag.ContinueOnError)
 	fset.SetOutput(c.stderr)
 	url := fset.String("central", "", "the central services' URL; empty for a desk that only exchanges files")
-	token := fset.String("token", "", "the token `centrald enroll` printed for this desk")
-	if pos, err := parseInterspersed(fset, args); err != nil || len(pos) > 0 || *token == "" {
-		return c.usageError("enrol --token T [--central URL]: %v", firstErr(err, pos))
+	token := fset.String("token", "", "the token `centrald enroll` printed for this desk; - reads it from standard input (default: $BHXH_TOKEN)")
+	pos, err := parseInterspersed(fset, args)
+	if err == nil && len(pos) == 0 {
+		*token, err = c.tokenArg(*token)
+	}
+	if err != nil || len(pos) > 0 || *token == "" {
+		return c.usageError("enrol --token T|- [--central URL] (or BHXH_TOKEN): %v", firstErr(err, pos))
 	}
 	d, sess, code := c.signIn()
 	if d == nil {
@@ -228,4 +234,21 @@ func (c *cli) importSync(args []string) int {
 	}
 	fmt.Fprintln(c.stdout, c.t("cli.imported_answer", "acked", fmt.Sprint(len(body.Results)), "pulled", fmt.Sprint(len(body.Page.Changes)), "pending", fmt.Sprint(pending)))
 	return c.closeDesk(d, code)
+}
+
+// tokenArg is a device token given as --token T, read from standard input with --token -, or
+// taken from $BHXH_TOKEN: a token on the command line is seen by every user of the machine in
+// its process list, the other two are not.
+func (c *cli) tokenArg(flagValue string) (string, error) {
+	switch flagValue {
+	case "-":
+		line, err := bufio.NewReader(c.stdin).ReadString('\n')
+		if err != nil && line == "" {
+			return "", fmt.Errorf("no token on standard input: %w", err)
+		}
+		return strings.TrimSpace(line), nil
+	case "":
+		return strings.TrimSpace(c.getenv("BHXH_TOKEN")), nil
+	}
+	return flagValue, nil
 }

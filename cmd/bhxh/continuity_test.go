@@ -74,7 +74,14 @@ func TestEnrolChecksTheTokenFirst(t *testing.T) {
 	assert.NotEqual(t, 0, code, "nothing was kept")
 	assert.Contains(t, errOut, "chưa đăng ký")
 
-	code, _, errOut = o.run("", "enrol", "--central", ctr.Server.URL, "--token", ours)
+	// The token read from standard input (not on the command line, where every user of the
+	// machine sees it), or from BHXH_TOKEN.
+	o.env["BHXH_TOKEN"] = other
+	code, _, errOut = o.run("", "enrol", "--central", ctr.Server.URL)
+	assert.Equal(t, 1, code, "BHXH_TOKEN is read: another desk's")
+	assert.Contains(t, errOut, "máy K8")
+	delete(o.env, "BHXH_TOKEN")
+	code, _, errOut = o.run(ours+"\n", "enrol", "--central", ctr.Server.URL, "--token", "-")
 	require.Equal(t, 0, code, errOut)
 	code, _, errOut = o.run("", "sync")
 	assert.Equal(t, 0, code, errOut)
