@@ -27,7 +27,7 @@ func ReasonOf(err error) string {
 	switch {
 	case err == nil:
 		return ""
-	case errors.Is(err, syscall.ENOSPC):
+	case DiskFull(err):
 		return "disk_full"
 	case errors.Is(err, syscall.EROFS):
 		return "read_only"
@@ -49,4 +49,15 @@ func ReasonOf(err error) string {
 		return "connection_lost"
 	}
 	return err.Error()
+}
+
+// DiskFull reports whether err is a full disk: ENOSPC, or on Windows ERROR_DISK_FULL and
+// ERROR_HANDLE_DISK_FULL (diskFullErrors).
+func DiskFull(err error) bool {
+	for _, e := range diskFullErrors {
+		if errors.Is(err, e) {
+			return true
+		}
+	}
+	return false
 }
