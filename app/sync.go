@@ -194,6 +194,37 @@ type OfficeData struct {
 	Workflow *WorkflowAdjustment `json:"workflow,omitempty"`
 }
 
+// StatePage is one page of what the centre holds for an office, so that no answer of a
+// re-download grows with the office: the records of one part (dossiers, vouchers, people,
+// covers) after a key, and where to go on.
+type StatePage struct {
+	Part   string            `json:"part"`
+	Items  []json.RawMessage `json:"items,omitempty"`  // dossiers, vouchers or covers
+	People []Participant     `json:"people,omitempty"` // people
+	// Next is the key to ask after for the rest of the part ("" at its end).
+	Next string `json:"next,omitempty"`
+	// Cursor and Workflow are as OfficeData's, read when the page was.
+	Cursor   uint64              `json:"cursor"`
+	Workflow *WorkflowAdjustment `json:"workflow,omitempty"`
+}
+
+// AddPage adds a page's records to the state.
+func (d *OfficeData) AddPage(pg StatePage) {
+	switch pg.Part {
+	case "dossiers":
+		d.Dossiers = append(d.Dossiers, pg.Items...)
+	case "vouchers":
+		d.Vouchers = append(d.Vouchers, pg.Items...)
+	case "people":
+		d.People = append(d.People, pg.People...)
+	case "covers":
+		d.Covers = append(d.Covers, pg.Items...)
+	}
+}
+
+// StateParts are the parts of an office's state, in the order a re-download reads them.
+var StateParts = []string{"dossiers", "vouchers", "people", "covers"}
+
 // SyncInfo is the sync engine's status as the screens show it: what it is doing ("offline",
 // "syncing", "failed", "uptodate" or "waiting"), why it is offline or failed, when the last
 // complete round ended, how many operations wait, and when the next attempt is due after a

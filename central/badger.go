@@ -4,8 +4,10 @@ import (
 	"context"
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sort"
+	"strings"
 
 	"bhxhdesk/app"
 	"bhxhdesk/storage"
@@ -249,10 +251,35 @@ func (tx *badgerTx) Changes(audiences []string, after uint64, limit int) ([]app.
 	return out, nil
 }
 
+// kindPrefix is where the records of a kind are kept.
+var kindPrefix = map[string]string{"dossier": "dos/", "voucher": "vou/", "person": "per/", "cover": "cov/", "op": "op/"}
+
 func (tx *badgerTx) Each(kind string, fn func(json.RawMessage) error) error {
-	prefix := map[string]string{"dossier": "dos/", "voucher": "vou/", "person": "per/", "cover": "cov/", "op": "op/"}[kind]
+	prefix := kindPrefix[kind]
 	if prefix == "" {
 		return fmt.Errorf("unknown kind %q", kind)
 	}
 	return tx.t.Scan([]byte(prefix), nil, 0, func(_, v []byte) error { return fn(append(json.RawMessage(nil), v...)) })
+}
+
+func (tx *badgerTx) EachAfter(kind, after string, fn func(string, json.RawMessage) (bool, error)) error {
+	prefix := kindPrefix[kind]
+	if prefix == "" {
+		return fmt.Errorf("unknown kind %q", kind)
+	}
+	var seek []byte
+	if after != "" {
+		seek = []byte(prefix + after + "\x00") // the first key after it
+	}
+	err := tx.t.Scan([]byte(prefix), seek, 0, func(k, v []byte) error {
+		more, err := fn(strings.TrimPrefix(string(k), prefix), append(json.RawMessage(nil), v...))
+		if err == nil && !more {
+			return storage.ErrStopScan
+		}
+		return err
+	})
+	if errors.Is(err, storage.ErrStopScan) {
+		return nil
+	}
+	return err
 }

@@ -8,6 +8,7 @@ import (
 	"crypto/x509"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -205,8 +206,42 @@ func (c *Client) Known(ctx context.Context, ids []string) ([]app.OpResult, error
 
 // OfficeState downloads everything the centre holds for the desk's office.
 func (c *Client) OfficeState(ctx context.Context) (app.OfficeData, error) {
-	var st app.OfficeData
-	return st, c.do(ctx, http.MethodGet, PathState, nil, &st)
+	st := app.OfficeData{Dossiers: []json.RawMessage{}, Vouchers: []json.RawMessage{}, People: []app.Participant{}, Covers: []json.RawMessage{}}
+	first := true
+	for _, part := range app.StateParts {
+		after := ""
+		for {
+			var pg app.StatePage
+			q := url.Values{"part": {part}, "after": {after}}
+			err := c.do(ctx, http.MethodGet, PathStatePage+"?"+q.Encode(), nil, &pg)
+			if first && isNotFound(err) {
+				// A centre of an earlier version answers the whole state at once.
+				var whole app.OfficeData
+				return whole, c.do(ctx, http.MethodGet, PathState, nil, &whole)
+			}
+			if err != nil {
+				return st, err
+			}
+			if first {
+				st.Cursor, st.Workflow, first = pg.Cursor, pg.Workflow, false
+			}
+			st.AddPage(pg)
+			if pg.Next == "" {
+				break
+			}
+			if pg.Next <= after {
+				return st, &app.Error{Kind: app.Unavailable, Code: "central_bad_answer", Err: fmt.Errorf("state page of %s does not move on", part)}
+			}
+			after = pg.Next
+		}
+	}
+	return st, nil
+}
+
+// isNotFound says whether a request failed with 404: an endpoint the centre does not have.
+func isNotFound(err error) bool {
+	var ae *app.Error
+	return errors.As(err, &ae) && ae.Code == "central_status" && ae.Args["status"] == "404"
 }
 
 // wireOps is what is sent of the operations: all but the desk's creation time, which the

@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	gosync "sync"
 	"sync/atomic"
 	"testing"
@@ -276,4 +277,53 @@ func TestATokenSaysWhoseItIs(t *testing.T) {
 	require.NoError(t, err)
 	_, _, err = bad.Device(context.Background())
 	assert.Equal(t, app.Forbidden, app.KindOf(err))
+}
+
+// TestALargeOfficesStateComesInPages: an office of 250,000 vouchers (and another office's,
+// which it must not get) takes its state back page by page — every voucher once, no answer
+// near the client's 64 MiB limit that a single document of this office went over.
+func TestALargeOfficesStateComesInPages(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a quarter of a million vouchers")
+	}
+	const n = 250_000
+	rs := newRecordingServer(t, nil)
+	ctx := context.Background()
+	body := func(i int) json.RawMessage {
+		return json.RawMessage(fmt.Sprintf(`{"id":"v%07d","kind":"payment","receipt_no":"BL-%07d","personal_id":"001190%06d","full_name":"Nguyễn Thị Hồng Ánh","amount":330000,"paid_on":"2026-01-05","from_month":"2026-01","months":1}`, i, i, i%1000000))
+	}
+	for start := 0; start < n+1000; start += 10_000 {
+		require.NoError(t, rs.svc.Store.Update(ctx, func(tx central.Tx) error {
+			for i := start; i < min(start+10_000, n+1000); i++ {
+				office := "01001"
+				if i >= n {
+					office = "79001"
+				}
+				if err := tx.PutVoucher(central.Voucher{ID: fmt.Sprintf("v%07d", i), Office: office, Body: body(i)}); err != nil {
+					return err
+				}
+			}
+			return nil
+		}))
+	}
+	c := rs.client(t, "01001", "K7")
+	st, err := c.OfficeState(ctx)
+	require.NoError(t, err)
+	require.Len(t, st.Vouchers, n, "every voucher of the office, none of the other's")
+	seen := map[string]bool{}
+	for _, v := range st.Vouchers {
+		var id struct{ ID string }
+		require.NoError(t, json.Unmarshal(v, &id))
+		seen[id.ID] = true
+	}
+	assert.Len(t, seen, n, "each once")
+	largest, pages := 0, 0
+	for _, ex := range rs.exchanges() {
+		if strings.HasPrefix(ex.path, central.PathStatePage) {
+			pages++
+			largest = max(largest, len(ex.answer))
+		}
+	}
+	assert.GreaterOrEqual(t, pages, n/5000)
+	assert.Less(t, largest, 8<<20, "each answer bounded, far below the client's 64 MiB limit")
 }

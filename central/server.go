@@ -26,18 +26,19 @@ import (
 
 // The protocol's paths (v1).
 const (
-	PathSync   = "/v1/sync"          // POST: push a batch and pull a page in one round trip
-	PathPush   = "/v1/sync/push"     // POST: push a batch
-	PathPull   = "/v1/sync/pull"     // GET ?cursor=&limit=: pull a page
-	PathKnown  = "/v1/sync/known"    // POST: which of these operation ids were applied
-	PathState  = "/v1/office/state"  // GET: everything the centre holds for the office
-	PathKey    = "/v1/device/key"    // POST: register the desk's public signing key
-	PathDigest = "/v1/digest"        // GET: the digest of what the centre holds for the office
-	PathFeed   = "/v1/feed/vouchers" // POST: the accounting feed posts vouchers
-	PathHealth = "/v1/health"        // GET: liveness, no authentication
-	PathDevice = "/v1/device"        // GET: the office and device a token belongs to (checked at enrolment)
-	PathAnchor = "/v1/audit/anchor"  // GET: the last audit head acknowledged; POST: anchor a new one
-	PathAdmin  = "/v1/admin"         // POST: an administrator's command (admin token)
+	PathSync      = "/v1/sync"              // POST: push a batch and pull a page in one round trip
+	PathPush      = "/v1/sync/push"         // POST: push a batch
+	PathPull      = "/v1/sync/pull"         // GET ?cursor=&limit=: pull a page
+	PathKnown     = "/v1/sync/known"        // POST: which of these operation ids were applied
+	PathState     = "/v1/office/state"      // GET: everything the centre holds for the office (older desks)
+	PathStatePage = "/v1/office/state/page" // GET ?part=&after=&limit=: one page of it
+	PathKey       = "/v1/device/key"        // POST: register the desk's public signing key
+	PathDigest    = "/v1/digest"            // GET: the digest of what the centre holds for the office
+	PathFeed      = "/v1/feed/vouchers"     // POST: the accounting feed posts vouchers
+	PathHealth    = "/v1/health"            // GET: liveness, no authentication
+	PathDevice    = "/v1/device"            // GET: the office and device a token belongs to (checked at enrolment)
+	PathAnchor    = "/v1/audit/anchor"      // GET: the last audit head acknowledged; POST: anchor a new one
+	PathAdmin     = "/v1/admin"             // POST: an administrator's command (admin token)
 )
 
 // PushRequest is the body of a push (and the push half of a sync).
@@ -119,6 +120,16 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET "+PathPull, s.auth(RoleDesk, s.pull))
 	mux.Handle("POST "+PathKnown, s.auth(RoleDesk, s.known))
 	mux.Handle("GET "+PathState, s.auth(RoleDesk, s.state))
+	mux.Handle("GET "+PathStatePage, s.auth(RoleDesk, func(w http.ResponseWriter, r *http.Request, dev Device) {
+		q := r.URL.Query()
+		limit, _ := strconv.Atoi(q.Get("limit"))
+		pg, err := s.Service.OfficeStatePage(r.Context(), dev, q.Get("part"), q.Get("after"), limit)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		writeJSON(w, r, http.StatusOK, pg)
+	}))
 	mux.Handle("POST "+PathKey, s.auth(RoleDesk, s.key))
 	mux.Handle("GET "+PathDigest, s.auth(RoleDesk, s.digest))
 	mux.Handle("GET "+PathDevice, s.auth(RoleDesk, func(w http.ResponseWriter, r *http.Request, dev Device) {

@@ -72,6 +72,9 @@ type Tx interface {
 	// Each calls fn for every record of a kind ("dossier", "voucher", "person", "cover", "op"
 	// for stored operations), for digests and reports.
 	Each(kind string, fn func(raw json.RawMessage) error) error
+	// EachAfter calls fn for the records of a kind whose key comes after after ("" from the
+	// first), in key order, until fn says stop.
+	EachAfter(kind, after string, fn func(key string, raw json.RawMessage) (more bool, err error)) error
 }
 
 // Office is an office enrolled at the centre (cơ quan BHXH cấp huyện/cơ sở).
