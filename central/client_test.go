@@ -9,10 +9,12 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"strings"
 	gosync "sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/klauspost/compress/zstd"
 	"github.com/stretchr/testify/assert"
@@ -326,4 +328,61 @@ func TestALargeOfficesStateComesInPages(t *testing.T) {
 	}
 	assert.GreaterOrEqual(t, pages, n/5000)
 	assert.Less(t, largest, 8<<20, "each answer bounded, far below the client's 64 MiB limit")
+}
+
+// TestSmallBodiesThatDecompressLargeStayBounded: four requests of a few kilobytes, each
+// decompressing to 60 MiB of twenty million empty operations, sent at once: decoding stops
+// past the batch limit (it took 13 GiB and 90 s before) and a few are decoded at a time, so
+// the centre's memory stays bounded.
+func TestSmallBodiesThatDecompressLargeStayBounded(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a few hundred megabytes of decoding")
+	}
+	rs := newRecordingServer(t, nil)
+	_, tok, err := rs.svc.Enroll(context.Background(), "01001", "k7", central.RoleDesk)
+	require.NoError(t, err)
+	enc, err := zstd.NewWriter(nil)
+	require.NoError(t, err)
+	// A valid request whose ops array holds 60 MiB of empty objects: a few kilobytes sent.
+	body := append([]byte(`{"ops":[`), bytes.Repeat([]byte(`{},`), 20<<20)...)
+	body = append(body[:len(body)-1], []byte(`],"cursor":0}`)...)
+	bomb := enc.EncodeAll(body, nil)
+	require.Less(t, len(bomb), 64<<10)
+	runtime.GC()
+	var base runtime.MemStats
+	runtime.ReadMemStats(&base)
+	var peak atomic.Uint64
+	stop := make(chan struct{})
+	go func() {
+		var m runtime.MemStats
+		for {
+			select {
+			case <-stop:
+				return
+			case <-time.After(2 * time.Millisecond):
+				runtime.ReadMemStats(&m)
+				if m.HeapAlloc > peak.Load() {
+					peak.Store(m.HeapAlloc)
+				}
+			}
+		}
+	}()
+	var wg gosync.WaitGroup
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			req, _ := http.NewRequest(http.MethodPost, rs.url+central.PathSync, bytes.NewReader(bomb))
+			req.Header.Set("Authorization", "Bearer "+tok)
+			req.Header.Set("Content-Encoding", "zstd")
+			if resp, err := http.DefaultClient.Do(req); err == nil {
+				resp.Body.Close()
+			}
+		}()
+	}
+	wg.Wait()
+	close(stop)
+	grown := int64(peak.Load()) - int64(base.HeapAlloc)
+	t.Logf("heap grew by %d MiB at most", grown>>20)
+	assert.Less(t, grown, int64(700<<20), "four such requests at once are not four times the memory")
 }

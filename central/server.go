@@ -43,7 +43,68 @@ const (
 
 // PushRequest is the body of a push (and the push half of a sync).
 type PushRequest struct {
-	Ops []app.Op `json:"ops"`
+	Ops Ops `json:"ops"`
+}
+
+// Ops is a request's batch of operations. Decoding stops past maxBatch: a body of millions of
+// tiny objects is refused before it takes gigabytes, not after.
+type Ops []app.Op
+
+func (o *Ops) UnmarshalJSON(b []byte) error {
+	var out []app.Op
+	err := decodeArray(b, func(dec *json.Decoder) error {
+		if len(out) == maxBatch {
+			return &app.Error{Kind: app.Invalid, Code: "batch_too_big", Args: map[string]string{"max": strconv.Itoa(maxBatch)}}
+		}
+		var op app.Op
+		if err := dec.Decode(&op); err != nil {
+			return err
+		}
+		out = append(out, op)
+		return nil
+	})
+	*o = out
+	return err
+}
+
+// IDs is a request's list of operation ids, bounded as Ops.
+type IDs []string
+
+func (ids *IDs) UnmarshalJSON(b []byte) error {
+	var out []string
+	err := decodeArray(b, func(dec *json.Decoder) error {
+		if len(out) == maxBatch {
+			return &app.Error{Kind: app.Invalid, Code: "batch_too_big", Args: map[string]string{"max": strconv.Itoa(maxBatch)}}
+		}
+		var id string
+		if err := dec.Decode(&id); err != nil {
+			return err
+		}
+		out = append(out, id)
+		return nil
+	})
+	*ids = out
+	return err
+}
+
+// decodeArray calls each for every element of the JSON array b (null is an empty one).
+func decodeArray(b []byte, each func(dec *json.Decoder) error) error {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	tok, err := dec.Token()
+	if err != nil || tok == nil {
+		return err
+	}
+	if d, ok := tok.(json.Delim); !ok || d != '[' {
+		return errors.New("not an array")
+	}
+	for dec.More() {
+		if err := each(dec); err != nil {
+			return err
+		}
+	}
+	_, err = dec.Token()
+	return err
 }
 
 // PushResponse answers a push: one result per operation, in the request's order.
@@ -54,9 +115,9 @@ type PushResponse struct {
 
 // SyncRequest pushes a batch and asks for the changes after a cursor.
 type SyncRequest struct {
-	Ops    []app.Op `json:"ops"`
-	Cursor uint64   `json:"cursor"`
-	Limit  int      `json:"limit,omitempty"`
+	Ops    Ops    `json:"ops"`
+	Cursor uint64 `json:"cursor"`
+	Limit  int    `json:"limit,omitempty"`
 	// Compact asks for results without their operation ids (FeatureCompact): they come in
 	// the order of Ops, and OpsDigest proves which operations they answer. The ids are random
 	// (UUIDv7): echoing a thousand of them costs 17 kB, half a second at 256 kbit/s.
@@ -217,9 +278,55 @@ func (s *Server) auth(role string, h func(http.ResponseWriter, *http.Request, De
 	})
 }
 
+// memoryBudget bounds the memory the requests being decoded may take together: a body of a
+// few kilobytes may decompress to maxBody and decode to four times that, so at most a few such
+// are decoded at once and the others wait their turn (or their client's timeout).
+var memoryBudget = newBudget(512)
+
+// budget is a count of MiB shared by requests: take blocks until there is room.
+type budget struct {
+	mu     gosync.Mutex // one taker at a time, so two cannot each hold half
+	tokens chan struct{}
+}
+
+func newBudget(mib int) *budget { return &budget{tokens: make(chan struct{}, mib)} }
+
+// take reserves n MiB (at most the whole budget) and returns the release.
+func (b *budget) take(ctx context.Context, n int) (func(), error) {
+	n = min(max(n, 1), cap(b.tokens))
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for i := 0; i < n; i++ {
+		select {
+		case b.tokens <- struct{}{}:
+		case <-ctx.Done():
+			for ; i > 0; i-- {
+				<-b.tokens
+			}
+			return nil, &app.Error{Kind: app.Unavailable, Code: "central_busy", Err: ctx.Err()}
+		}
+	}
+	return func() {
+		for i := 0; i < n; i++ {
+			<-b.tokens
+		}
+	}, nil
+}
+
 // decode reads a JSON body — plain, gzip- or zstd-compressed — strictly and within maxBody
-// (compressed and decompressed).
+// (compressed and decompressed), within the memory budget shared by all requests.
 func decode(r *http.Request, v any) error {
+	// The decompressed size bounds what decoding takes; reserve for the worst case of this
+	// body before it is read: its compressed length times the codings' reach, capped.
+	reserve := maxBody >> 20
+	if r.ContentLength > 0 && r.Header.Get("Content-Encoding") == "" {
+		reserve = int(r.ContentLength>>20) + 1
+	}
+	release, err := memoryBudget.take(r.Context(), 4*reserve)
+	if err != nil {
+		return err
+	}
+	defer release()
 	data, err := decompress(r.Header.Get("Content-Encoding"), http.MaxBytesReader(nil, r.Body, maxBody), maxBody)
 	if err != nil {
 		var mbe *http.MaxBytesError
@@ -327,7 +434,7 @@ func (s *Server) pull(w http.ResponseWriter, r *http.Request, dev Device) {
 
 // KnownRequest asks which operation ids the centre applied.
 type KnownRequest struct {
-	OpIDs []string `json:"op_ids"`
+	OpIDs IDs `json:"op_ids"`
 }
 
 func (s *Server) known(w http.ResponseWriter, r *http.Request, dev Device) {
