@@ -271,6 +271,9 @@ func restoreDesk(cfg storage.Config, src *app.RefSource, r io.Reader, cred stora
 		if err := tx.PutSetting(app.SettingReconcile, []byte("1")); err != nil {
 			return err
 		}
+		if err := tx.PutSetting(settingOrigin, []byte(origin(cfg.Dir))); err != nil {
+			return err
+		}
 		return tx.Audit(app.AuditEntry{User: who, Action: "store.restore", Detail: "device " + prev + "→" + o.Device})
 	})
 	if err != nil {

@@ -329,3 +329,38 @@ func TestLeftoversOfAnInterruptedRunAreSwept(t *testing.T) {
 	assert.DirExists(t, open)
 	assert.DirExists(t, filepath.Join(root, "other-program"))
 }
+
+// TestACopiedDataFolderTakesItsOwnDeviceCode: the data folder copied to another place (a new
+// PC, a USB stick) opens with a device code of its own, so the copy and the original never
+// give two citizens the same dossier code; the original keeps its code; the change is audited
+// and left as a notice.
+func TestACopiedDataFolderTakesItsOwnDeviceCode(t *testing.T) {
+	b := newBackupDesk(t)
+	first := b.register(t, fake.New(61, backupRef.Places), 1)[0]
+	require.NoError(t, b.Close())
+	copyDir := filepath.Join(t.TempDir(), "ban-sao")
+	require.NoError(t, os.CopyFS(copyDir, os.DirFS(b.cfg.Dir)))
+
+	cfg := b.cfg
+	cfg.Dir = copyDir
+	c, sess, err := wire.Open(cfg, backupRef, "truongphong", bpass)
+	require.NoError(t, err)
+	defer c.Close()
+	assert.NotEqual(t, "K7", sess.Office.Device)
+	assert.True(t, strings.HasPrefix(sess.Office.Device, "K7"), sess.Office.Device)
+	notices, err := c.Sync.Notices(sess, false)
+	require.NoError(t, err)
+	require.Len(t, notices, 1)
+	assert.Equal(t, "device_moved", notices[0].Kind)
+
+	orig, osess, err := wire.Open(b.cfg, backupRef, "truongphong", bpass)
+	require.NoError(t, err)
+	defer orig.Close()
+	assert.Equal(t, "K7", osess.Office.Device, "the original keeps its code")
+	f := fake.New(62, backupRef.Places).Form()
+	f.Method, f.SupportGroup, f.Income, f.Ethnicity = "monthly", "other", "1500000", "01"
+	sess.Idle = -1
+	res, err := c.Intake.Register(sess, app.RegisterRequest{Form: f, NotDuplicate: true})
+	require.NoError(t, err)
+	assert.NotEqual(t, first.Code[:len(first.Code)-4], res.Dossier.Code[:len(res.Dossier.Code)-4], "another code prefix: %s, %s", first.Code, res.Dossier.Code)
+}

@@ -4,10 +4,12 @@
 package wire
 
 import (
+	"crypto/sha256"
 	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"bhxhdesk/app"
@@ -77,6 +79,10 @@ func initDesk(cfg storage.Config, src *app.RefSource, o app.Office, admin app.Us
 		_ = storage.Remove(cfg.Dir)
 		return nil, "", err
 	}
+	if _, err := d.checkOrigin(cfg.Dir); err != nil {
+		_ = db.Close()
+		return nil, "", err
+	}
 	return d, secret, nil
 }
 
@@ -96,7 +102,79 @@ func openDesk(cfg storage.Config, src *app.RefSource, user, password string) (*D
 		_ = db.Close()
 		return nil, nil, err
 	}
+	if moved, err := d.checkOrigin(cfg.Dir); err != nil {
+		_ = db.Close()
+		return nil, nil, err
+	} else if moved {
+		sess.Office, _ = d.Office() // the session names the new device code
+	}
 	return d, sess, nil
+}
+
+// settingOrigin is the machine and folder the store was last opened in.
+const settingOrigin = "device/origin"
+
+// origin is this machine and the store's folder, as checkOrigin compares them.
+func origin(dir string) string {
+	host, _ := os.Hostname()
+	if abs, err := filepath.Abs(dir); err == nil {
+		dir = abs
+	}
+	return strings.ToLower(host) + "\n" + filepath.Clean(dir)
+}
+
+// checkOrigin notices a store opened on another machine or in another folder than before — a
+// data folder copied (or moved) — and gives this copy its own device code, so that it and the
+// folder it came from never hand out the same dossier code (the centre would take only the
+// first of two citizens' dossiers under one code). The change is audited and left as a notice
+// for the administrator. A store of an earlier version only records where it is.
+func (d *Desk) checkOrigin(dir string) (bool, error) {
+	here := origin(dir)
+	moved := false
+	err := d.DB.Update(func(tx app.Tx) error {
+		was, ok, err := tx.Setting(settingOrigin)
+		if err != nil || (ok && string(was) == here) {
+			return err
+		}
+		if ok {
+			o, _, err := tx.Office()
+			if err != nil {
+				return err
+			}
+			prev := o.Device
+			o.Device = copyDevice(prev, here)
+			if err := tx.PutOffice(o); err != nil {
+				return err
+			}
+			from, _, _ := strings.Cut(string(was), "\n")
+			if err := tx.PutNotice(app.Notice{ID: "device-moved:" + o.Device, Kind: "device_moved", Entity: o.Device, Reason: "device_moved",
+				Args: map[string]string{"from": prev, "to": o.Device, "host": from}, Created: d.Intake.Now()}); err != nil {
+				return err
+			}
+			if err := tx.Audit(app.AuditEntry{User: "system", Action: "store.moved", Detail: "device " + prev + "→" + o.Device}); err != nil {
+				return err
+			}
+			moved = true
+		}
+		return tx.PutSetting(settingOrigin, []byte(here))
+	})
+	return moved, err
+}
+
+// copyDevice is a copy's device code: the code with one more character drawn from where the
+// copy is ("K7" → "K7M"), or its last one replaced when there is no room. A restore's "R" is
+// never drawn.
+func copyDevice(code, where string) string {
+	const alphabet = "ABCDEFGHJKLMNPQSTUVWXYZ"
+	h := sha256.Sum256([]byte(where))
+	c := string(alphabet[int(h[0])%len(alphabet)])
+	if len(code) < 4 {
+		return code + c
+	}
+	if code[len(code)-1:] == c {
+		c = string(alphabet[(int(h[0])+1)%len(alphabet)])
+	}
+	return code[:len(code)-1] + c
 }
 
 // Office reads the office profile.
