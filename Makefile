@@ -103,7 +103,8 @@ fuzz:
 # Every main screen of the real program under Xvfb, in Vietnamese and one in English, from a
 # demonstration office seeded with the command line (README "Desktop").
 screenshots: build
-	scripts/screenshots.sh $(BIN) docs
+	SHOTS_SCREEN=1366x768 scripts/screenshots.sh $(BIN) docs
+	SHOTS_SCREEN=1024x768 scripts/screenshots.sh $(BIN) docs/1024x768
 
 # The desk's responsiveness (README "Desktop"): cold start of the real program under Xvfb to the
 # first frame of its sign-in (target < 0.5 s), and the work queue of 100,000 dossiers opened,

@@ -15,7 +15,8 @@ out=$(cd "$out" && pwd)
 root=$(cd "$(dirname "$0")/.." && pwd)
 if [ -z "${SHOTS_INNER:-}" ]; then
   export SHOTS_INNER=1
-  exec xvfb-run -a -s "-screen 0 1280x800x24" "$0" "$@"
+  # The screens offices have (SHOTS_SCREEN, 1366x768 unless told): the window fills it.
+  exec xvfb-run -a -s "-screen 0 ${SHOTS_SCREEN:-1366x768}x24" "$0" "$@"
 fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -68,6 +69,9 @@ start_desk() { # start_desk DATA [ARGS…]
   done
   [ -n "$wid" ] || { echo "screenshots: no window" >&2; cat "$work/desk.log" >&2; exit 1; }
   xdotool windowfocus "$wid" 2>/dev/null || true
+  # Maximised on the office's screen, less a taskbar.
+  local screen=${SHOTS_SCREEN:-1366x768}
+  xdotool windowsize --sync "$wid" "${screen%x*}" $(( ${screen#*x} - 40 )) 2>/dev/null || true
   sleep 1.5
 }
 stop_desk() {
