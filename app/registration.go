@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/go-playground/validator/v10"
 
@@ -430,4 +431,46 @@ func sortProblems(ps []FieldProblem) {
 			ps[j], ps[j-1] = ps[j-1], ps[j]
 		}
 	}
+}
+
+// maxShortField is the longest a form's coded or short field may be (a gender, a date, an ID,
+// a phone number, a province or commune code, an amount, a method, a month, a group).
+const maxShortField = 40
+
+// FormTooLong checks only the lengths of a form's fields, as its validation tags bound them
+// (the name 100, the address detail 200, the email 100, the requests 500, ten local groups of
+// 60) and the short fields to maxShortField: what the centre checks of a dossier it stores
+// without the rules of its month. A Invalid "too_long" error names the first field too long.
+func FormTooLong(f RegistrationForm) error {
+	check := []struct {
+		field, value string
+		max          int
+	}{
+		{"full_name", f.FullName, MaxNameRunes}, {"address.detail", f.Address.Detail, 200}, {"email", f.Email, 100},
+		{"other_requests", f.Requests, 500},
+	}
+	for _, s := range []struct{ field, value string }{{"gender", f.Gender}, {"birth_date", f.BirthDate}, {"nationality", f.Nationality},
+		{"ethnicity", f.Ethnicity}, {"personal_id", f.PersonalID}, {"old_si_code", f.OldSICode}, {"phone", f.Phone},
+		{"birth_registration.province", f.BirthRegistration.Province}, {"birth_registration.commune", f.BirthRegistration.Commune},
+		{"address.province", f.Address.Province}, {"address.commune", f.Address.Commune}, {"income", string(f.Income)},
+		{"method", f.Method}, {"start_month", f.StartMonth}, {"support_group", f.SupportGroup}} {
+		check = append(check, struct {
+			field, value string
+			max          int
+		}{s.field, s.value, maxShortField})
+	}
+	for _, c := range check {
+		if utf8.RuneCountInString(c.value) > c.max {
+			return &Error{Kind: Invalid, Code: "too_long", Field: c.field, Args: map[string]string{"param": strconv.Itoa(c.max)}}
+		}
+	}
+	if len(f.LocalGroups) > 10 {
+		return &Error{Kind: Invalid, Code: "too_long", Field: "local_groups", Args: map[string]string{"param": "10"}}
+	}
+	for _, g := range f.LocalGroups {
+		if utf8.RuneCountInString(g) > 60 {
+			return &Error{Kind: Invalid, Code: "too_long", Field: "local_groups", Args: map[string]string{"param": "60"}}
+		}
+	}
+	return nil
 }

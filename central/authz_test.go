@@ -142,9 +142,11 @@ func TestTheCentreChecksWhatItStores(t *testing.T) {
 		return op(t, "dossier.create", d.Code, 0, d)
 	}
 	for name, mut := range map[string]func(*app.RegistrationForm){
-		"long name":  func(f *app.RegistrationForm) { f.FullName = strings.Repeat("a", 100000) },
-		"not a date": func(f *app.RegistrationForm) { f.BirthDate = "not-a-date" },
-		"robot":      func(f *app.RegistrationForm) { f.Gender = "robot" },
+		"long name":                func(f *app.RegistrationForm) { f.FullName = strings.Repeat("a", 100000) },
+		"not a date":               func(f *app.RegistrationForm) { f.BirthDate = "not-a-date" },
+		"robot":                    func(f *app.RegistrationForm) { f.Gender = "robot" },
+		"an address of a megabyte": func(f *app.RegistrationForm) { f.Address.Detail = strings.Repeat("Thôn ", 200000) },
+		"a phone of a megabyte":    func(f *app.RegistrationForm) { f.Phone = strings.Repeat("9", 1<<20) },
 	} {
 		r := push(t, a, bad(mut))[0]
 		assert.Equal(t, app.OpRejected, r.Status, name)

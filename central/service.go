@@ -145,6 +145,10 @@ func (s *Service) Authenticate(ctx context.Context, token string) (Device, error
 	return d, err
 }
 
+// maxTimeline is the most events a dossier may carry when it is created (a desk creates it
+// with its reception).
+const maxTimeline = 50
+
 // maxBatch is the most operations one push applies in one transaction.
 const maxBatch = 1000
 
@@ -347,10 +351,13 @@ func (s *Service) createDossier(tx Tx, dev Device, d app.Dossier, body json.RawM
 	if _, err := app.ParsePersonalID(d.Form.PersonalID); err != nil {
 		return rejected("bad_payload"), nil
 	}
-	if err := app.CheckIdentity(d.Form.FullName, d.Form.BirthDate, d.Form.Gender); err != nil {
+	if err := errors.Join(app.FormTooLong(d.Form), app.CheckIdentity(d.Form.FullName, d.Form.BirthDate, d.Form.Gender)); err != nil {
 		var ae *app.Error
 		errors.As(err, &ae)
 		return rejected("bad_identity", "field", ae.Field, "problem", ae.Code), nil
+	}
+	if len(d.Timeline) > maxTimeline {
+		return rejected("bad_payload"), nil
 	}
 	if old, ok, err := tx.Dossier(d.Code); err != nil {
 		return app.OpResult{}, err
