@@ -410,3 +410,19 @@ func TestAVoucherCellOfMegabytesIsRefused(t *testing.T) {
 	assert.Less(t, len(fields["personal_id"].Args["value"]), 64, "the value echoed is clipped")
 	assert.Less(t, len(fmt.Sprint(ve.Problems)), 1000)
 }
+
+// TestAnotherOfficesCoverComesAsANotice: the centre's word that another office made a cover
+// for a person this office issues is a notice for a person, once, and changes no cover.
+func TestAnotherOfficesCoverComesAsANotice(t *testing.T) {
+	d := newDesk(t)
+	payload := json.RawMessage(`{"office":"79001","dossier":"79001-260105-Q10001"}`)
+	for seq := uint64(1); seq <= 2; seq++ {
+		require.NoError(t, d.Sync.ApplyPage(app.Page{Cursor: seq, Changes: []app.Change{{Seq: seq, Kind: app.ChangeCoverConflict,
+			Entity: "001190012345", Payload: payload}}}))
+	}
+	ns, err := d.Sync.Notices(d.login(t, "truongphong"), false)
+	require.NoError(t, err)
+	require.Len(t, ns, 1, "the same word twice is one notice")
+	assert.Equal(t, "cover_conflict", ns[0].Kind)
+	assert.Equal(t, "79001", ns[0].Args["office"])
+}

@@ -42,6 +42,7 @@ const (
 	ChangeParticipant    = "participant"       // a participant of the office's area (identity, periods)
 	ChangeRuleFile       = "rules.file"        // a rule table, calendar, workflow or trusted-keys file
 	ChangeOpConflict     = "op.conflict"       // the centre later found an operation in conflict
+	ChangeCoverConflict  = "cover.conflict"    // another office that registered the person made a cover too
 	ChangeOfficeWorkflow = OpOfficeWorkflow    // another desk of the office adjusted its workflow
 )
 
@@ -99,6 +100,26 @@ type IdentityReview struct {
 	Resolved *IdentityRecord `json:"resolved,omitempty"` // the identity decided on
 	By       string          `json:"by,omitempty"`
 	Created  time.Time       `json:"created"`
+	// Decider is the office that decides: the person's first registration ("" from a centre of
+	// an earlier version: any office of the person). The other offices receive only their own
+	// records and the fields that differ.
+	Decider string `json:"decider,omitempty"`
+}
+
+// RedactedFor is the review as office may see it: every record when it decides, else only its
+// own records (the fields that differ say what is in question).
+func (r IdentityReview) RedactedFor(office string) IdentityReview {
+	if r.Decider == "" || office == r.Decider {
+		return r
+	}
+	var own []IdentityRecord
+	for _, rec := range r.Records {
+		if rec.Office == office {
+			own = append(own, rec)
+		}
+	}
+	r.Records = own
+	return r
 }
 
 // DiffIdentity lists the fields in which two identities differ: the name by its folded key (so

@@ -276,6 +276,18 @@ func (s *Sync) apply(tx Tx, ch Change, now time.Time) error {
 			return err
 		}
 		return confirmCover(tx, syncActor, ch.Entity, c.ConfirmedAt, now)
+	case ChangeCoverConflict:
+		// A person at the issuing office looks at it with the other office (the person may
+		// have moved there): a notice to close with a note, never a cover changed.
+		var args map[string]string
+		if err := json.Unmarshal(ch.Payload, &args); err != nil {
+			return err
+		}
+		id := "cover-conflict:" + ch.Entity + ":" + args["office"]
+		if _, ok, err := tx.Notice(id); err != nil || ok {
+			return err
+		}
+		return tx.PutNotice(Notice{ID: id, Kind: "cover_conflict", Entity: ch.Entity, Reason: "cover_conflict", Args: args, Created: now})
 	case ChangeIdentityReview:
 		var r IdentityReview
 		if err := json.Unmarshal(ch.Payload, &r); err != nil {
@@ -551,6 +563,11 @@ func (s *Sync) ResolveIdentity(sess *Session, noticeID string, choice int, note 
 		}
 		if n.Resolved {
 			return &Error{Kind: Conflict, Code: "notice_resolved", Field: "notice", Args: map[string]string{"id": noticeID}}
+		}
+		if o, _, err := tx.Office(); err != nil {
+			return err
+		} else if d := n.Review.Decider; d != "" && d != o.Agency {
+			return &Error{Kind: Forbidden, Code: "review_other_office", Field: "notice", Args: map[string]string{"office": d}}
 		}
 		if choice < 0 || choice >= len(n.Review.Records) {
 			return &Error{Kind: Invalid, Code: "bad_choice", Field: "choice", Args: map[string]string{"value": strconv.Itoa(choice + 1)}}

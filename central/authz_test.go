@@ -167,6 +167,20 @@ func TestTheCentreChecksWhatItStores(t *testing.T) {
 	assert.Equal(t, "bad_payload", decide(a, strings.Repeat("b", 101)).Reason)
 	outsider := s.client(t, "48001", "D1")
 	assert.Equal(t, "not_your_person", decide(outsider, "Nguyễn Thị Hồng Ánh").Reason)
+	// B registered the same ID under another name: it cannot make its version the person's,
+	// and the review it receives shows nothing of A's record.
+	assert.Equal(t, "review_other_office", decide(b, "Nguyễn Thị Hồng").Reason)
+	page, err := b.Pull(context.Background(), 0, 100)
+	require.NoError(t, err)
+	var seen int
+	for _, ch := range page.Changes {
+		if ch.Kind == app.ChangeIdentityReview {
+			seen++
+			assert.NotContains(t, string(ch.Payload), "Hồng Ánh", "A's record is not B's to see")
+			assert.NotContains(t, string(ch.Payload), "01001-260105-K70001")
+		}
+	}
+	assert.Equal(t, 1, seen)
 	assert.Equal(t, app.OpApplied, decide(a, "Nguyễn Thị Hồng Ánh").Status)
 }
 
@@ -268,4 +282,30 @@ func publishedKeys(t *testing.T, c *central.Client) []app.TrustedKey {
 		}
 	}
 	return keys
+}
+
+// TestASecondOfficesCoverIsAConflictForAPerson: a person registered at A, then at B (moved);
+// B's desk makes a cover on the first payment it records. The centre keeps A as the issuing
+// office, tells B which, and gives A a notice to look at it with B.
+func TestASecondOfficesCoverIsAConflictForAPerson(t *testing.T) {
+	s := newServer(t)
+	a := s.client(t, "01001", "K7")
+	b := s.client(t, "79001", "Q1")
+	require.Equal(t, app.OpApplied, push(t, a, dossierOp(t, "01001", "01001-260105-K70001", servedPID, 1))[0].Status)
+	require.Equal(t, app.OpApplied, push(t, b, dossierOp(t, "79001", "79001-260105-Q10001", servedPID, 1))[0].Status)
+	cover := app.BookCover{BookNo: servedPID, PersonalID: servedPID, FullName: "Nguyễn Thị Hồng Ánh", BirthDate: "1990-05-17", Gender: "female",
+		Office: "79001", Dossier: "79001-260105-Q10001", Status: app.CoverCreated}
+	r := push(t, b, op(t, "cover.create", servedPID, 0, cover))[0]
+	assert.Equal(t, "cover_other_office", r.Reason)
+	assert.Equal(t, "01001", r.Args["office"])
+	page, err := a.Pull(context.Background(), 0, 100)
+	require.NoError(t, err)
+	var conflict *app.Change
+	for i, ch := range page.Changes {
+		if ch.Kind == app.ChangeCoverConflict {
+			conflict = &page.Changes[i]
+		}
+	}
+	require.NotNil(t, conflict, "A is told")
+	assert.Contains(t, string(conflict.Payload), "79001-260105-Q10001")
 }

@@ -444,12 +444,15 @@ func (s *Service) linkPerson(tx Tx, pid string, rec app.IdentityRecord, now time
 		}
 		if len(r.Differs) > 0 {
 			sort.Strings(r.Differs)
+			r.Decider = coverOwner(p)
 			if err := tx.PutReview(r); err != nil {
 				return "", err
 			}
 			p.Review = r.ID
-			payload, _ := json.Marshal(r)
 			for _, o := range p.Offices {
+				// Each office sees its own records; the deciding office sees them all, so a
+				// registration made elsewhere to see someone's record shows nothing of it.
+				payload, _ := json.Marshal(r.RedactedFor(o))
 				if _, err := tx.AppendChange(o, app.Change{Kind: app.ChangeIdentityReview, Entity: pid, Payload: payload, At: now}); err != nil {
 					return "", err
 				}
@@ -541,8 +544,16 @@ func (s *Service) cover(tx Tx, dev Device, kind string, c app.BookCover, body js
 		return rejected("not_your_person", "value", app.PersonalID(c.PersonalID).Masked()), nil
 	}
 	if owner := coverOwner(p); owner != dev.Office {
-		// The office of the first registration issues the book cover; another office that
-		// registered the person too is told which (a person decides, nothing is merged).
+		// The office of the first registration issues the book cover. Another office that
+		// registered the person too made one (the person may have moved): it is told which
+		// office issues it, and that office gets a notice to look at it with them — a person
+		// decides, nothing is merged or replaced.
+		if kind == "cover.create" {
+			payload, _ := json.Marshal(map[string]string{"office": dev.Office, "dossier": clip(c.Dossier)})
+			if _, err := tx.AppendChange(owner, app.Change{Kind: app.ChangeCoverConflict, Entity: c.PersonalID, Payload: payload, At: now}); err != nil {
+				return app.OpResult{}, err
+			}
+		}
 		return rejected("cover_other_office", "office", owner), nil
 	}
 	if err := app.CheckIdentity(c.FullName, c.BirthDate, c.Gender); err != nil {
@@ -592,6 +603,11 @@ func (s *Service) resolveIdentity(tx Tx, dev Device, r app.IdentityReview, now t
 	if !serves(p, dev.Office) {
 		return rejected("not_your_person", "value", app.PersonalID(r.PersonalID).Masked()), nil
 	}
+	if owner := coverOwner(p); owner != dev.Office {
+		// The office of the first registration decides: an office that registered the same
+		// ID under another name cannot make its own version the person's.
+		return rejected("review_other_office", "office", owner), nil
+	}
 	cur, ok, err := tx.Review("R-" + r.PersonalID)
 	if err != nil {
 		return app.OpResult{}, err
@@ -626,8 +642,8 @@ func (s *Service) resolveIdentity(tx Tx, dev Device, r app.IdentityReview, now t
 	if err := tx.PutPerson(p); err != nil {
 		return app.OpResult{}, err
 	}
-	payload, _ := json.Marshal(cur)
 	for _, o := range p.Offices {
+		payload, _ := json.Marshal(cur.RedactedFor(o))
 		if _, err := tx.AppendChange(o, app.Change{Kind: app.ChangeIdentityFixed, Entity: p.PersonalID, Payload: payload, At: now}); err != nil {
 			return app.OpResult{}, err
 		}

@@ -3,6 +3,7 @@ package sync_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -148,16 +149,28 @@ func TestSamePersonAtTwoOfficesIsOnePersonAndDifferencesGoToReview(t *testing.T)
 		assert.Equal(t, 250, n, "office %s", o.agency)
 	}
 
-	// A supervisor at b decides one: a's birth date was right. The decision reaches both.
+	// b registered second: its reviews hold only its own records (nothing of a's citizen's
+	// record), and a, the office of the first registration, decides.
 	ns, err := b.Sync.Notices(b.super, false)
 	require.NoError(t, err)
-	var target app.Notice
+	var theirs app.Notice
 	for _, n := range ns {
 		if n.Kind == "identity_review" {
-			target = n
+			theirs = n
 			break
 		}
 	}
+	require.NotNil(t, theirs.Review)
+	assert.Equal(t, "01001", theirs.Review.Decider)
+	for _, r := range theirs.Review.Records {
+		assert.Equal(t, "48001", r.Office, "no record of the other office")
+	}
+	assert.Equal(t, "review_other_office", codeOf(b.Sync.ResolveIdentity(b.super, theirs.ID, 0, "")), "the first office decides")
+
+	// A supervisor at a decides it: a's birth date was right. The decision reaches both.
+	target, ok, err := noticeOf(a, theirs.ID)
+	require.NoError(t, err)
+	require.True(t, ok)
 	choice := -1
 	for i, r := range target.Review.Records {
 		if r.Office == "01001" {
@@ -165,10 +178,10 @@ func TestSamePersonAtTwoOfficesIsOnePersonAndDifferencesGoToReview(t *testing.T)
 		}
 	}
 	require.GreaterOrEqual(t, choice, 0)
-	assert.Equal(t, app.Forbidden, app.KindOf(b.Sync.ResolveIdentity(b.helpdesk, target.ID, choice, "")), "supervisors decide")
-	require.NoError(t, b.Sync.ResolveIdentity(b.super, target.ID, choice, "Đối chiếu CCCD bản gốc"))
-	syncOnce(t, b, c.Server.URL)
+	assert.Equal(t, app.Forbidden, app.KindOf(a.Sync.ResolveIdentity(a.helpdesk, target.ID, choice, "")), "supervisors decide")
+	require.NoError(t, a.Sync.ResolveIdentity(a.super, target.ID, choice, "Đối chiếu CCCD bản gốc"))
 	syncOnce(t, a, c.Server.URL)
+	syncOnce(t, b, c.Server.URL)
 	per := c.people(t)[target.Entity]
 	assert.Empty(t, per.Review)
 	assert.Equal(t, "01001", per.Identity.Office)
@@ -283,4 +296,12 @@ func TestClockJumpsDoNotReorderOperations(t *testing.T) {
 		acts = append(acts, e.Action)
 	}
 	assert.Equal(t, []app.Action{app.ActReceive, app.ActAdvance, app.ActReturn, app.ActResubmit}, acts)
+}
+
+func codeOf(err error) string {
+	var e *app.Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return ""
 }

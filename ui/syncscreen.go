@@ -309,7 +309,12 @@ func (s *SyncScreen) showNotice() {
 	s.Note.OnChanged = func(string) { s.r.touch() }
 	if n.Review != nil {
 		objs = append(objs, s.review(*n.Review))
-		if may {
+		if d := n.Review.Decider; d != "" && d != s.r.sess.Office.Agency && !n.Resolved {
+			// Another office decides: this one sees its own records only, and waits.
+			l := widget.NewLabel(t("ui.sync.review.other_decides", "office", d))
+			l.Wrapping = fyne.TextWrapWord
+			objs = append(objs, l)
+		} else if may {
 			opts := make([]string, len(n.Review.Records))
 			for i := range n.Review.Records {
 				opts[i] = t("ui.sync.review.option", "n", strconv.Itoa(i+1))
