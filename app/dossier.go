@@ -1,6 +1,7 @@
 package app
 
 import (
+	"bhxhdesk/contract"
 	"encoding/json"
 	"time"
 
@@ -113,7 +114,7 @@ func saveEvent(tx Tx, d, prev *Dossier, ev Event, now time.Time) error {
 	if err := tx.PutDossier(d, prev); err != nil {
 		return err
 	}
-	return enqueue(tx, "dossier.event", d.Code, prev.Version, DossierEvent{ev, d.State, d.Step, d.Version}, now)
+	return enqueue(tx, contract.OpDossierEvent, d.Code, prev.Version, DossierEvent{ev, d.State, d.Step, d.Version}, now)
 }
 
 // Has reports whether the timeline records the action (e.g. ActPayment: the registration's

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"bhxhdesk/contract"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -409,7 +410,7 @@ func (s *Intake) Register(sess *Session, req RegisterRequest) (RegisterResult, e
 				return err
 			}
 		}
-		if err := enqueue(tx, "dossier.create", d.Code, 0, d, now); err != nil {
+		if err := enqueue(tx, contract.OpDossierCreate, d.Code, 0, d, now); err != nil {
 			return err
 		}
 		return tx.Audit(AuditEntry{User: sess.User.Name, Action: "dossier.create", Entity: d.Code,

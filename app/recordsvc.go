@@ -1,6 +1,7 @@
 package app
 
 import (
+	"bhxhdesk/contract"
 	"errors"
 	"fmt"
 	"sort"
@@ -231,7 +232,7 @@ func (s *Records) record(tx Tx, res *ImportResult, line int, v Voucher, now time
 	}
 	res.Accepted++
 	res.Vouchers = append(res.Vouchers, v.ID)
-	if err := enqueue(tx, "voucher.add", v.ID, 0, v, now); err != nil {
+	if err := enqueue(tx, contract.OpVoucherAdd, v.ID, 0, v, now); err != nil {
 		return err
 	}
 	return tx.Audit(AuditEntry{User: v.By, Action: "voucher.add", Entity: v.ID, PersonalID: v.PersonalID,
@@ -419,7 +420,7 @@ func (s *Records) credit(tx Tx, v Voucher, st *VoucherState, m match, now time.T
 		return err
 	}
 	st.Period = len(p.Periods)
-	if err := enqueue(tx, "period.add", p.PersonalID, p.Version-1, pe, now); err != nil {
+	if err := enqueue(tx, contract.OpPeriodAdd, p.PersonalID, p.Version-1, pe, now); err != nil {
 		return err
 	}
 	if !p.HasBook {
@@ -437,7 +438,7 @@ func (s *Records) credit(tx Tx, v Voucher, st *VoucherState, m match, now time.T
 			if err := tx.PutCover(&c, nil); err != nil {
 				return err
 			}
-			if err := enqueue(tx, "cover.create", c.PersonalID, 0, c, now); err != nil {
+			if err := enqueue(tx, contract.OpCoverCreate, c.PersonalID, 0, c, now); err != nil {
 				return err
 			}
 			res.Covers = append(res.Covers, c.PersonalID)
@@ -572,7 +573,7 @@ func (s *Records) Resolve(sess *Session, id string, req ResolveRequest) (Voucher
 			if err := tx.PutVoucher(fix, VoucherState{Status: VoucherVoid, Updated: now}); err != nil {
 				return err
 			}
-			if err := enqueue(tx, "voucher.add", fix.ID, 0, fix, now); err != nil {
+			if err := enqueue(tx, contract.OpVoucherAdd, fix.ID, 0, fix, now); err != nil {
 				return err
 			}
 		} else {
@@ -701,7 +702,7 @@ func (s *Records) IssueCover(sess *Session, pid string) (BookCover, error) {
 		if err := tx.PutCover(&c, &prev); err != nil {
 			return err
 		}
-		if err := enqueue(tx, "cover.issue", c.PersonalID, prev.Version, c, now); err != nil {
+		if err := enqueue(tx, contract.OpCoverIssue, c.PersonalID, prev.Version, c, now); err != nil {
 			return err
 		}
 		if c.Dossier != "" {
@@ -820,7 +821,7 @@ func (s *Records) RecordCoverPrints(sess *Session, plan []CoverPrint, reason str
 			if err := tx.PutCover(&c, &prev); err != nil {
 				return err
 			}
-			if err := enqueue(tx, "cover.print", c.PersonalID, prev.Version, rec, now); err != nil {
+			if err := enqueue(tx, contract.OpCoverPrint, c.PersonalID, prev.Version, rec, now); err != nil {
 				return err
 			}
 			detail := fmt.Sprintf("print=%d final=%t", len(c.Prints), p.Final)

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"bhxhdesk/contract"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -13,10 +14,10 @@ import (
 
 // The statuses the central services give a pushed operation (DESIGN §3).
 const (
-	OpApplied   = "applied"   // applied now
-	OpDuplicate = "duplicate" // applied before: the stored result is returned
-	OpConflict  = "conflict"  // refused because the centre's copy moved on; a person decides
-	OpRejected  = "rejected"  // refused for a reason (Reason, Args)
+	OpApplied   = contract.OpApplied   // applied now
+	OpDuplicate = contract.OpDuplicate // applied before: the stored result is returned
+	OpConflict  = contract.OpConflict  // refused because the centre's copy moved on; a person decides
+	OpRejected  = contract.OpRejected  // refused for a reason (Reason, Args)
 )
 
 // OpResult is the central services' answer to one pushed operation.
@@ -33,17 +34,17 @@ type OpResult struct {
 	Notice string `json:"notice,omitempty"`
 }
 
-// The kinds of changes the central services send an office (pull).
+// The kinds of changes the central services send an office (pull): contract's.
 const (
-	ChangeVoucher        = "voucher.feed"      // a payment voucher from the central accounting feed
-	ChangeCoverConfirmed = "cover.confirmed"   // the records service confirmed a book cover
-	ChangeIdentityReview = "identity.review"   // a personal ID is known with differing identities
-	ChangeIdentityFixed  = "identity.resolved" // a review was decided: the identity to use
-	ChangeParticipant    = "participant"       // a participant of the office's area (identity, periods)
-	ChangeRuleFile       = "rules.file"        // a rule table, calendar, workflow or trusted-keys file
-	ChangeOpConflict     = "op.conflict"       // the centre later found an operation in conflict
-	ChangeCoverConflict  = "cover.conflict"    // another office that registered the person made a cover too
-	ChangeOfficeWorkflow = OpOfficeWorkflow    // another desk of the office adjusted its workflow
+	ChangeVoucher        = contract.ChangeVoucher
+	ChangeCoverConfirmed = contract.ChangeCoverConfirmed
+	ChangeIdentityReview = contract.ChangeIdentityReview
+	ChangeIdentityFixed  = contract.ChangeIdentityFixed
+	ChangeParticipant    = contract.ChangeParticipant
+	ChangeRuleFile       = contract.ChangeRuleFile
+	ChangeOpConflict     = contract.ChangeOpConflict
+	ChangeCoverConflict  = contract.ChangeCoverConflict
+	ChangeOfficeWorkflow = contract.ChangeOfficeWorkflow
 )
 
 // Change is one thing the central services tell an office.
@@ -194,7 +195,7 @@ func CoverLine(pid string, issued bool) DigestLine {
 
 // OpOfficeWorkflow is the operation (and the change the centre sends the office's other desks)
 // that carries the office's workflow adjustment.
-const OpOfficeWorkflow = "office.workflow"
+const OpOfficeWorkflow = contract.OpOfficeWorkflow
 
 // OfficeWorkflowChange is the payload of OpOfficeWorkflow: the office's workflow adjustment (nil
 // when it went back to the province's) and the desk that made it.

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"bhxhdesk/contract"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -579,7 +580,7 @@ func (s *Sync) ResolveIdentity(sess *Session, noticeID string, choice int, note 
 		if err := tx.PutNotice(n); err != nil {
 			return err
 		}
-		if err := enqueue(tx, "identity.resolve", r.PersonalID, 0, r, now); err != nil {
+		if err := enqueue(tx, contract.OpIdentityResolve, r.PersonalID, 0, r, now); err != nil {
 			return err
 		}
 		return tx.Audit(AuditEntry{User: sess.User.Name, Action: "identity.resolve", Entity: PersonalID(r.PersonalID).Masked(), PersonalID: r.PersonalID,

@@ -4,6 +4,7 @@
 package central
 
 import (
+	"bhxhdesk/contract"
 	"bytes"
 	"context"
 	"crypto/rand"
@@ -265,15 +266,15 @@ func rejected(reason string, args ...string) app.OpResult {
 // store failures are returned as errors (they abort the batch, which the desk sends again).
 func (s *Service) apply(tx Tx, dev Device, op app.Op, now time.Time) (app.OpResult, error) {
 	switch op.Kind {
-	case "dossier.create":
+	case contract.OpDossierCreate:
 		var d app.Dossier
 		if err := json.Unmarshal(op.Payload, &d); err != nil || d.Code != op.EntityID {
 			return rejected("bad_payload"), nil
 		}
 		return s.createDossier(tx, dev, d, op.Payload, now)
-	case "dossier.event":
+	case contract.OpDossierEvent:
 		return s.dossierEvent(tx, dev, op)
-	case "voucher.add":
+	case contract.OpVoucherAdd:
 		var v app.Voucher
 		if err := json.Unmarshal(op.Payload, &v); err != nil || v.ID == "" {
 			return rejected("bad_payload"), nil
@@ -283,19 +284,19 @@ func (s *Service) apply(tx Tx, dev Device, op app.Op, now time.Time) (app.OpResu
 		}
 		return app.OpResult{Status: app.OpApplied}, tx.PutVoucher(Voucher{ID: v.ID, PersonalID: v.PersonalID, Office: dev.Office,
 			Source: string(v.Source), Body: op.Payload, Received: now})
-	case "period.add":
+	case contract.OpPeriodAdd:
 		var pe app.Period
 		if err := json.Unmarshal(op.Payload, &pe); err != nil {
 			return rejected("bad_payload"), nil
 		}
 		return s.addPeriod(tx, dev, op.EntityID, pe)
-	case "cover.create", "cover.issue":
+	case contract.OpCoverCreate, contract.OpCoverIssue:
 		var c app.BookCover
 		if err := json.Unmarshal(op.Payload, &c); err != nil || c.PersonalID != op.EntityID {
 			return rejected("bad_payload"), nil
 		}
 		return s.cover(tx, dev, op.Kind, c, op.Payload, now)
-	case "cover.print":
+	case contract.OpCoverPrint:
 		c, ok, err := tx.Cover(op.EntityID)
 		if err != nil || !ok {
 			return app.OpResult{Status: app.OpApplied}, err
@@ -305,13 +306,13 @@ func (s *Service) apply(tx Tx, dev Device, op app.Op, now time.Time) (app.OpResu
 		}
 		c.Prints++
 		return app.OpResult{Status: app.OpApplied}, tx.PutCover(c)
-	case app.OpOfficeWorkflow:
+	case contract.OpOfficeWorkflow:
 		var c app.OfficeWorkflowChange
 		if err := json.Unmarshal(op.Payload, &c); err != nil {
 			return rejected("bad_payload"), nil
 		}
 		return s.officeWorkflow(tx, dev, op, c, now)
-	case "identity.resolve":
+	case contract.OpIdentityResolve:
 		var r app.IdentityReview
 		if err := json.Unmarshal(op.Payload, &r); err != nil || r.Resolved == nil || r.PersonalID != op.EntityID || len(r.By) > 200 {
 			return rejected("bad_payload"), nil
@@ -548,7 +549,7 @@ func (s *Service) cover(tx Tx, dev Device, kind string, c app.BookCover, body js
 		// registered the person too made one (the person may have moved): it is told which
 		// office issues it, and that office gets a notice to look at it with them — a person
 		// decides, nothing is merged or replaced.
-		if kind == "cover.create" {
+		if kind == contract.OpCoverCreate {
 			payload, _ := json.Marshal(map[string]string{"office": dev.Office, "dossier": clip(c.Dossier)})
 			if _, err := tx.AppendChange(owner, app.Change{Kind: app.ChangeCoverConflict, Entity: c.PersonalID, Payload: payload, At: now}); err != nil {
 				return app.OpResult{}, err
@@ -571,7 +572,7 @@ func (s *Service) cover(tx Tx, dev Device, kind string, c app.BookCover, body js
 		cur = Cover{PersonalID: c.PersonalID, Office: dev.Office, Status: app.CoverCreated}
 	}
 	cur.Body = body
-	if kind == "cover.issue" && cur.Status == app.CoverCreated {
+	if kind == contract.OpCoverIssue && cur.Status == app.CoverCreated {
 		cur.Status = app.CoverIssued
 		// The records service confirms an issued cover unless the person's identity is under
 		// review: then the confirmation waits for the decision.

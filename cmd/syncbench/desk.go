@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bhxhdesk/contract"
 	"bufio"
 	"bytes"
 	"compress/gzip"
@@ -259,7 +260,7 @@ func (o *deskOffice) register(n int) (answer, error) {
 	var array bytes.Buffer
 	array.WriteByte('[')
 	for i, op := range ops {
-		if op.Kind != "dossier.create" || len(op.Payload) < 2 || op.Payload[0] != '{' {
+		if op.Kind != contract.OpDossierCreate || len(op.Payload) < 2 || op.Payload[0] != '{' {
 			_ = f.Close()
 			return answer{}, fmt.Errorf("unexpected operation %s %s", op.Kind, op.EntityID)
 		}

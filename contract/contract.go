@@ -1,0 +1,55 @@
+// Package contract is the vocabulary of the sync protocol between the desks and the central
+// services (DESIGN §3): the kinds of operations a desk pushes and of changes the centre sends
+// back. The strings are the protocol — desks in the field send and read them — so they live
+// here once, as constants, for the desk (app) and the centre (central) alike; the payloads
+// they carry are pinned by the golden files of app's payload tests.
+//
+// It imports nothing: every package of the protocol may import it.
+package contract
+
+// OpKind is the kind of an operation a desk pushes (app.Op.Kind).
+type OpKind = string
+
+// The operations a desk pushes.
+const (
+	OpDossierCreate   OpKind = "dossier.create"   // a registration received (payload: app.Dossier)
+	OpDossierEvent    OpKind = "dossier.event"    // a step of the workflow (app.DossierEvent)
+	OpVoucherAdd      OpKind = "voucher.add"      // a payment voucher recorded (app.Voucher)
+	OpPeriodAdd       OpKind = "period.add"       // a participation period appended (app.Period)
+	OpCoverCreate     OpKind = "cover.create"     // the book cover's data made (app.BookCover)
+	OpCoverIssue      OpKind = "cover.issue"      // the electronic book cover issued (app.BookCover)
+	OpCoverPrint      OpKind = "cover.print"      // a confirmation printed (app.PrintRecord)
+	OpIdentityResolve OpKind = "identity.resolve" // an identity review decided (app.IdentityReview)
+	OpOfficeWorkflow  OpKind = "office.workflow"  // the office's workflow adjusted (app.OfficeWorkflowChange)
+)
+
+// OpKinds are every operation kind, in the order of the list above.
+var OpKinds = []OpKind{OpDossierCreate, OpDossierEvent, OpVoucherAdd, OpPeriodAdd, OpCoverCreate, OpCoverIssue, OpCoverPrint,
+	OpIdentityResolve, OpOfficeWorkflow}
+
+// ChangeKind is the kind of a change the centre sends an office (app.Change.Kind).
+type ChangeKind = string
+
+// The changes the central services send an office (pull).
+const (
+	ChangeVoucher        ChangeKind = "voucher.feed"      // a payment voucher from the central accounting feed
+	ChangeCoverConfirmed ChangeKind = "cover.confirmed"   // the records service confirmed a book cover
+	ChangeIdentityReview ChangeKind = "identity.review"   // a personal ID is known with differing identities
+	ChangeIdentityFixed  ChangeKind = "identity.resolved" // a review was decided: the identity to use
+	ChangeParticipant    ChangeKind = "participant"       // a participant of the office's area (identity, periods)
+	ChangeRuleFile       ChangeKind = "rules.file"        // a rule table, calendar, workflow or trusted-keys file
+	ChangeOpConflict     ChangeKind = "op.conflict"       // the centre later found an operation in conflict
+	ChangeCoverConflict  ChangeKind = "cover.conflict"    // another office that registered the person made a cover too
+	ChangeOfficeWorkflow ChangeKind = OpOfficeWorkflow    // another desk of the office adjusted its workflow
+)
+
+// OpStatus is the centre's answer to one operation (app.OpResult.Status).
+type OpStatus = string
+
+// The answers to a pushed operation.
+const (
+	OpApplied   OpStatus = "applied"
+	OpDuplicate OpStatus = "duplicate"
+	OpConflict  OpStatus = "conflict"
+	OpRejected  OpStatus = "rejected"
+)
