@@ -123,15 +123,6 @@ func (w *Workflow) Index(id string) int {
 	return -1
 }
 
-// DaysThrough is the working days from receipt to the end of step i.
-func (w *Workflow) DaysThrough(i int) int {
-	n := 0
-	for j := 0; j <= i && j < len(w.Steps); j++ {
-		n += w.Steps[j].Days
-	}
-	return n
-}
-
 // Workflows are the default workflow and the provinces' own.
 type Workflows struct {
 	def   *Workflow

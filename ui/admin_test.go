@@ -103,8 +103,11 @@ func TestBackupSettingsThenRestoreOnANewMachineThenADamagedStore(t *testing.T) {
 	d.onProgress = nil
 
 	// The automatic backup makes its last copy when the store closes (sign-out, exit).
+	// Backup names carry the time to the millisecond: the next one is a second later.
+	defer func(f func() time.Time) { wire.BackupClock = f }(wire.BackupClock)
+	next := time.Now().Add(time.Second)
+	wire.BackupClock = func() time.Time { return next }
 	o.RunBackups(context.Background(), nil)
-	time.Sleep(5 * time.Millisecond) // backup names carry the time to the millisecond
 	d.signOut(t)
 	require.Len(t, backups(t, folder), 2, "the last backup at sign-out")
 	file := backups(t, folder)[1]
