@@ -56,6 +56,20 @@ type Tx struct {
 	db  *DB
 	// vlog is set when a value went to Badger's value log, which a commit must sync too.
 	vlog bool
+	// enqueued is set when an operation went to the outbox: once committed, the store tells
+	// its OnEnqueue hook (the sync engine wakes).
+	enqueued bool
+}
+
+// OnEnqueue sets what the store calls after each committed transaction that put operations in
+// the outbox (nil: nothing): the desk wakes its sync engine there, so no screen or command has
+// to remember to after a write. f must not block.
+func (db *DB) OnEnqueue(f func()) {
+	if f == nil {
+		db.onEnqueue.Store(nil)
+		return
+	}
+	db.onEnqueue.Store(&f)
 }
 
 // update runs fn in a read-write transaction and commits it durably. Badger write conflicts
@@ -73,6 +87,11 @@ func (db *DB) update(fn func(*Tx) error) error {
 	}
 	if err == nil {
 		err = db.durable(tx.vlog)
+	}
+	if err == nil && tx.enqueued {
+		if hook := db.onEnqueue.Load(); hook != nil {
+			(*hook)()
+		}
 	}
 	if domainError(err) {
 		return err // a domain error from fn passes through unchanged

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -73,6 +74,8 @@ type DB struct {
 	refKey  []byte // derived from key: the audit log's person references
 	disk    diskGuard
 	wal     *walSync // syncs each commit; nil where Badger does (SyncWrites)
+	// onEnqueue is told after a commit that put operations in the outbox (OnEnqueue).
+	onEnqueue atomic.Pointer[func()]
 }
 
 // Create makes a new store in cfg.Dir with its first account and returns it open, with the

@@ -449,6 +449,7 @@ func (tx *Tx) Enqueue(op app.Op) (app.Op, error) {
 		return op, err
 	}
 	op.OpID, op.DeviceSeq, op.HLC = app.NewUUIDv7(now), seq, hlc
+	tx.enqueued = true
 	if err := tx.addPending(+1); err != nil {
 		return op, err
 	}

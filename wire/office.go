@@ -195,8 +195,12 @@ func (o *Office) StartSync(ctx context.Context) error {
 	ctx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
 	o.engine, o.stopSync, o.syncDone = e, cancel, done
+	// Whatever puts work in the outbox — any screen, any service — wakes the engine.
+	db := o.desk.DB
+	db.OnEnqueue(e.Kick)
 	go func() {
 		defer close(done)
+		defer db.OnEnqueue(nil)
 		_ = e.Run(ctx) // it returns ctx's error: the engine keeps its failures in its status
 	}()
 	return nil

@@ -11,6 +11,7 @@ import (
 
 	"bhxhdesk/app"
 	"bhxhdesk/app/calendar"
+	"bhxhdesk/central"
 	"bhxhdesk/internal/centraltest"
 	"bhxhdesk/storage"
 	"bhxhdesk/wire"
@@ -95,4 +96,50 @@ func TestTheDeskAppliesWhatTheProvincePublishes(t *testing.T) {
 	require.NoError(t, o.Close())
 	again := openOffice(t, dir, now)
 	assert.Equal(t, app.Money(96_800), quote2027(t, again).LocalSupport)
+}
+
+// TestWorkPutInTheOutboxWakesTheEngine: a workflow adjustment made through the service — no
+// screen asking for a sync afterwards — reaches the centre at once, because the store wakes the
+// engine whenever something goes into the outbox (the adjustment used to wait for the next
+// timed round).
+func TestWorkPutInTheOutboxWakesTheEngine(t *testing.T) {
+	ctr := centraltest.Start(t, centraltest.Options{})
+	token := ctr.Enroll(t, "01001", "K7")
+	o := openOffice(t, filepath.Join(t.TempDir(), "bhxh-desk"), time.Now)
+	_, err := o.Init(app.Office{Agency: "01001", Name: "Bảo hiểm xã hội cơ sở Ba Đình", Province: "01", Commune: "00004", Device: "K7"},
+		app.User{Name: "admin", FullName: "Quản trị"}, officePassword)
+	require.NoError(t, err)
+	intake, sess, err := o.Open("admin", officePassword)
+	require.NoError(t, err)
+	sess.Idle = -1
+	_, syncSvc := o.Services()
+	require.NoError(t, syncSvc.SetCentral(sess, ctr.URL(), token))
+	require.NoError(t, o.StartSync(context.Background()))
+	waitFor(t, "the first round", func() bool { return o.SyncStatus().State == "uptodate" })
+
+	_, err = intake.AdjustWorkflow(sess, app.AdjustWorkflowRequest{Days: map[string]int{"check": 1, "finance": 2}, Reason: "Quyết định số 12/QĐ-BHXH"})
+	require.NoError(t, err)
+	waitFor(t, "the adjustment at the centre", func() bool {
+		var adj *app.WorkflowAdjustment
+		_ = ctr.Store.View(context.Background(), func(tx central.Tx) error {
+			of, ok, err := tx.Office("01001")
+			if ok {
+				adj = of.Workflow
+			}
+			return err
+		})
+		return adj != nil && adj.Days["check"] == 1
+	})
+}
+
+// waitFor polls cond for up to 10 seconds (a timed round of the engine is minutes away).
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }
