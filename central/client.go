@@ -241,7 +241,24 @@ func (c *Client) OfficeState(ctx context.Context) (app.OfficeData, error) {
 // isNotFound says whether a request failed with 404: an endpoint the centre does not have.
 func isNotFound(err error) bool {
 	var ae *app.Error
-	return errors.As(err, &ae) && ae.Code == "central_status" && ae.Args["status"] == "404"
+	return errors.As(err, &ae) && ae.Kind == app.NotFound && ae.Args["status"] == "404"
+}
+
+// kindOfStatus is the error kind of an answer's status: the inverse of Server.fail's mapping
+// (400 and 413 Invalid, 401 and 403 Forbidden, 404 NotFound, 409 Conflict), and Unavailable
+// for the rest — a server in trouble (5xx) or a proxy in between: the desk tries again later.
+func kindOfStatus(status int) app.Kind {
+	switch status {
+	case http.StatusBadRequest, http.StatusRequestEntityTooLarge:
+		return app.Invalid
+	case http.StatusUnauthorized, http.StatusForbidden:
+		return app.Forbidden
+	case http.StatusNotFound:
+		return app.NotFound
+	case http.StatusConflict:
+		return app.Conflict
+	}
+	return app.Unavailable
 }
 
 // wireOps is what is sent of the operations: all but the desk's creation time, which the
@@ -413,13 +430,7 @@ func (c *Client) do(ctx context.Context, method, path string, in, out any) error
 		}
 		var eb ErrorBody
 		_ = json.Unmarshal(data, &eb)
-		kind := app.Unavailable
-		switch {
-		case resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden:
-			kind = app.Forbidden
-		case resp.StatusCode == http.StatusBadRequest || resp.StatusCode == http.StatusRequestEntityTooLarge:
-			kind = app.Invalid
-		}
+		kind := kindOfStatus(resp.StatusCode)
 		code := eb.Error
 		if code == "" || kind == app.Unavailable {
 			code = "central_status"

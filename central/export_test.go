@@ -2,6 +2,7 @@ package central
 
 import (
 	"net"
+	"net/http"
 	"time"
 )
 
@@ -15,3 +16,6 @@ func SetHeaderTimeout(d time.Duration) func() {
 
 // OpenConns is how many connections a listener from Listen is serving.
 func OpenConns(ln net.Listener) int { return ln.(*limitListener).Open() }
+
+// Fail is Server.fail, for a test of the status mapping.
+func (s *Server) Fail(w http.ResponseWriter, r *http.Request, err error) { s.fail(w, r, err) }

@@ -14,6 +14,7 @@ import (
 	"math/big"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -345,4 +346,21 @@ func TestAFloodOfIdleConnectionsIsBounded(t *testing.T) {
 	require.NoError(t, err, "a desk is served once the silent connections are closed")
 	assert.Less(t, time.Since(start), 20*time.Second)
 	assert.LessOrEqual(t, central.OpenConns(ln), 20)
+}
+
+// TestTheClientReadsEveryStatusAsTheServerMeantIt: each error kind the server answers with a
+// status comes back to the desk as the same kind (the client's mapping is the server's
+// inverse), and trouble on the server's side is a reason to try again later.
+func TestTheClientReadsEveryStatusAsTheServerMeantIt(t *testing.T) {
+	kinds := []app.Kind{app.Invalid, app.Forbidden, app.NotFound, app.Conflict, app.Unavailable}
+	for _, k := range kinds {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			(&central.Server{Catalog: ref.Catalog}).Fail(w, r, &app.Error{Kind: k, Code: "some_code"})
+		}))
+		c, err := central.NewClient(central.ClientConfig{BaseURL: srv.URL, Token: "x"})
+		require.NoError(t, err)
+		_, err = c.Pull(context.Background(), 0, 10)
+		assert.Equal(t, k, app.KindOf(err), "kind %v", k)
+		srv.Close()
+	}
 }
