@@ -364,3 +364,17 @@ func TestACopiedDataFolderTakesItsOwnDeviceCode(t *testing.T) {
 	require.NoError(t, err)
 	assert.NotEqual(t, first.Code[:len(first.Code)-4], res.Dossier.Code[:len(res.Dossier.Code)-4], "another code prefix: %s, %s", first.Code, res.Dossier.Code)
 }
+
+// TestOneClientPerEnrolment: every round of an enrolment reuses one client (and its
+// connections); a new address or token gets a new one.
+func TestOneClientPerEnrolment(t *testing.T) {
+	b := newBackupDesk(t)
+	a1, err := b.Client("http://127.0.0.1:1", "token-1")
+	require.NoError(t, err)
+	a2, err := b.Client("http://127.0.0.1:1", "token-1")
+	require.NoError(t, err)
+	assert.Same(t, a1, a2)
+	other, err := b.Client("http://127.0.0.1:1", "token-2")
+	require.NoError(t, err)
+	assert.NotSame(t, a1, other, "a new token, a new client")
+}

@@ -110,13 +110,20 @@ func (d *Desk) remote() (sync.Remote, error) {
 	return d.Client(url, token)
 }
 
-// Client builds a client for the centre and makes sure it knows the desk's signing key.
+// Client is the client of the centre at url with token — one for the enrolment, kept while it
+// is the same — which makes sure the centre knows the desk's signing key.
 func (d *Desk) Client(url, token string) (*keyedRemote, error) {
+	d.clientMu.Lock()
+	defer d.clientMu.Unlock()
+	if key := url + "\x00" + token; d.client != nil && d.clientFor == key {
+		return d.client, nil
+	}
 	c, err := central.NewClient(central.ClientConfig{BaseURL: url, Token: token})
 	if err != nil {
 		return nil, err
 	}
-	return &keyedRemote{Client: c, desk: d}, nil
+	d.client, d.clientFor = &keyedRemote{Client: c, desk: d}, url+"\x00"+token
+	return d.client, nil
 }
 
 // keyedRemote registers the desk's public key once before syncing.

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	gosync "sync"
 	"time"
 
 	"bhxhdesk/app"
@@ -33,6 +34,12 @@ type Desk struct {
 	// RulesDirs are the administrator's rule folders (--rules) the reference data was loaded
 	// with: Reload reads them again.
 	RulesDirs []fs.FS
+
+	// client is the one client of the enrolment in force (its address and token, clientFor):
+	// every round reuses it and its connections.
+	clientMu  gosync.Mutex
+	client    *keyedRemote
+	clientFor string
 }
 
 // Ref is the reference data in force.
