@@ -6,6 +6,7 @@ package sync
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"math/rand/v2"
 	"net"
@@ -283,7 +284,7 @@ func (e *Engine) Round(ctx context.Context) (Report, error) {
 				s.State = Waiting
 			}
 			s.Rounds++
-		case app.KindOf(err) == app.Unavailable:
+		case offline(err):
 			s.State, s.Reason = Offline, err
 		default:
 			s.State, s.Reason = Failed, err
@@ -320,7 +321,7 @@ func (e *Engine) round1(ctx context.Context, rep *Report) error {
 		}
 		results, page, err := remote.Sync(ctx, ops, cursor, e.PageSize)
 		if err != nil {
-			if len(ops) > 1 && app.KindOf(err) == app.Unavailable {
+			if len(ops) > 1 && offline(err) {
 				e.batch = max(min(minBatch, e.Batch), e.batch/2)
 			}
 			return err
@@ -503,3 +504,19 @@ const minBatch = 10
 
 // ErrNotEnrolled is returned by a Remote func when the desk has no central URL or token.
 var ErrNotEnrolled = &app.Error{Kind: app.Unavailable, Code: "not_enrolled"}
+
+// linkCodes are the codes of a round that failed on the way to the centre or back: the desk is
+// offline and tries again. Other Unavailable errors — a full disk, rules missing — are
+// failures a person must see for what they are, not "offline".
+var linkCodes = map[string]bool{"not_enrolled": true, "central_unreachable": true, "central_status": true,
+	"central_bad_answer": true, "central_busy": true}
+
+// offline reports whether a round's error is the link's (see linkCodes), or the round's time
+// running out.
+func offline(err error) bool {
+	var ae *app.Error
+	if errors.As(err, &ae) {
+		return linkCodes[ae.Code]
+	}
+	return errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled)
+}

@@ -256,3 +256,30 @@ func deviceOf(t *testing.T, c *centre, id string) (central.Device, bool, error) 
 	})
 	return d, ok, err
 }
+
+// fullDisk is an office whose store cannot be written.
+type fullDisk struct{ *app.Sync }
+
+func (fullDisk) Outbox(int) ([]app.Op, error) {
+	return nil, &app.Error{Kind: app.Unavailable, Code: "disk_full"}
+}
+
+// TestOfflineMeansTheLink: a round that fails on the way to the centre is "offline" and tried
+// again; one that fails at the desk itself — a full disk — is a failure with its reason, not
+// "offline".
+func TestOfflineMeansTheLink(t *testing.T) {
+	c := newCentre(t, nil)
+	o := newOffice(t, "01001", "01", "00004", "K7")
+	c.enrol(t, o, c.Server.URL)
+	dead := o.engine(t, "http://127.0.0.1:1", 10, time.Second)
+	_, err := dead.Round(context.Background())
+	require.Error(t, err)
+	assert.Equal(t, sync.Offline, dead.Status().State, "no answer: offline")
+
+	full := o.engine(t, c.Server.URL, 10, 0)
+	full.Local = fullDisk{o.Sync}
+	_, err = full.Round(context.Background())
+	require.Error(t, err)
+	assert.Equal(t, sync.Failed, full.Status().State, "a full disk is not offline")
+	assert.Equal(t, "disk_full", codeOf(full.Status().Reason))
+}
