@@ -198,17 +198,7 @@ func TestAKeyIsOneDevicesAndAKeysFileListsItOnce(t *testing.T) {
 	err = b.RegisterKey(ctx, k.Trusted("79001", "Q1", time.Now()))
 	assert.Equal(t, app.Forbidden, app.KindOf(err), "A's key is A's")
 
-	page, err := a.Pull(ctx, 0, 100)
-	require.NoError(t, err)
-	var published []app.TrustedKey
-	for _, ch := range page.Changes {
-		if ch.Kind == app.ChangeRuleFile && ch.Entity == "keys/devices.json" {
-			var f app.RuleFile
-			require.NoError(t, json.Unmarshal(ch.Payload, &f))
-			published, err = app.ParseTrustedKeys(f.Data)
-			require.NoError(t, err)
-		}
-	}
+	published := publishedKeys(t, a)
 	require.Len(t, published, 1)
 	assert.Equal(t, "01001", published[0].Office)
 

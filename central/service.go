@@ -67,16 +67,15 @@ func (s *Service) Enroll(ctx context.Context, agency, name, role string) (Device
 	if role == RoleFeed {
 		agency = "*feed*"
 	}
-	raw := make([]byte, 32)
-	if _, err := rand.Read(raw); err != nil {
+	token, err := newToken()
+	if err != nil {
 		return Device{}, "", err
 	}
-	token := base64.RawURLEncoding.EncodeToString(raw)
 	d := Device{ID: agency + "/" + name, Office: agency, Name: name, TokenHash: TokenHash(token), Created: s.now()}
 	if role == RoleFeed {
 		d.ID = "feed/" + name
 	}
-	err := s.Store.Update(ctx, func(tx Tx) error {
+	err = s.Store.Update(ctx, func(tx Tx) error {
 		// The same device in any case: one enrolled as "k7c" before codes were kept in
 		// capitals is K7C.
 		devs, err := tx.Devices()
@@ -864,6 +863,34 @@ func findDevice(tx Tx, office, name string) (Device, error) {
 // Revoke withdraws a lost or stolen desk (centrald device revoke): its token is refused from
 // the next request on, and its signing key is published as revoked from now.
 func (s *Service) Revoke(ctx context.Context, office, name string) (Device, error) {
+	return s.changeDevice(ctx, office, name, func(d *Device, now time.Time) error {
+		if d.Revoked.IsZero() {
+			d.Revoked = now
+		}
+		return nil
+	})
+}
+
+// Reenrol gives a desk a new token (centrald device reenrol), for a token lost or seen by
+// others: the old token is refused from the next request on; the device keeps its name, its
+// dossier codes and its signing key (revoke the device when the desk itself is lost).
+func (s *Service) Reenrol(ctx context.Context, office, name string) (Device, string, error) {
+	token, err := newToken()
+	if err != nil {
+		return Device{}, "", err
+	}
+	d, err := s.changeDevice(ctx, office, name, func(d *Device, _ time.Time) error {
+		if !d.Revoked.IsZero() {
+			return &app.Error{Kind: app.Conflict, Code: "device_revoked", Args: map[string]string{"device": d.ID}}
+		}
+		d.TokenHash = TokenHash(token)
+		return nil
+	})
+	return d, token, err
+}
+
+// changeDevice changes a desk device found by office and name, and publishes the keys again.
+func (s *Service) changeDevice(ctx context.Context, office, name string, change func(d *Device, now time.Time) error) (Device, error) {
 	now := s.now()
 	var d Device
 	err := s.Store.Update(ctx, func(tx Tx) error {
@@ -871,8 +898,8 @@ func (s *Service) Revoke(ctx context.Context, office, name string) (Device, erro
 		if d, err = findDevice(tx, office, name); err != nil {
 			return err
 		}
-		if d.Revoked.IsZero() {
-			d.Revoked = now
+		if err := change(&d, now); err != nil {
+			return err
 		}
 		if err := tx.PutDevice(d); err != nil {
 			return err
@@ -882,32 +909,13 @@ func (s *Service) Revoke(ctx context.Context, office, name string) (Device, erro
 	return d, err
 }
 
-// Reenrol gives a desk a new token (centrald device reenrol), for a token lost or seen by
-// others: the old token is refused from the next request on; the device keeps its name, its
-// dossier codes and its signing key (revoke the device when the desk itself is lost).
-func (s *Service) Reenrol(ctx context.Context, office, name string) (Device, string, error) {
+// newToken is a new device token: 32 random bytes, URL-safe.
+func newToken() (string, error) {
 	raw := make([]byte, 32)
 	if _, err := rand.Read(raw); err != nil {
-		return Device{}, "", err
+		return "", err
 	}
-	token := base64.RawURLEncoding.EncodeToString(raw)
-	now := s.now()
-	var d Device
-	err := s.Store.Update(ctx, func(tx Tx) error {
-		var err error
-		if d, err = findDevice(tx, office, name); err != nil {
-			return err
-		}
-		if !d.Revoked.IsZero() {
-			return &app.Error{Kind: app.Conflict, Code: "device_revoked", Args: map[string]string{"device": d.ID}}
-		}
-		d.TokenHash = TokenHash(token)
-		if err := tx.PutDevice(d); err != nil {
-			return err
-		}
-		return publishKeys(tx, now)
-	})
-	return d, token, err
+	return base64.RawURLEncoding.EncodeToString(raw), nil
 }
 
 // The most records and bytes one page of an office's state holds.
