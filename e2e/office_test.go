@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -204,6 +205,12 @@ func TestAnOfficeDayInTheRealWindow(t *testing.T) {
 		csv := "Số biên lai,Số CCCD/ĐDCN,Họ và tên,Số tiền,Ngày nộp,Từ tháng,Số tháng,Nhân viên thu\r\n" +
 			"BL-" + now.Format("2006") + "-000001,001190012345,Nguyễn Thị Hồng Anh," + payable + "," + now.Format("02/01/2006") + "," +
 			now.Format("01/2006") + ",1,Đại lý thu phường Ba Đình\r\n"
+		// And the rest of the agent's month: 8,000 payments of people registered elsewhere,
+		// set aside for an officer — long enough for the import to show its progress.
+		for i := range 8000 {
+			csv += fmt.Sprintf("BL-%s-1%05d,0791900%05d,Trần Văn Bình,%s,%s,%s,1,Đại lý thu phường Ba Đình\r\n", now.Format("2006"), i, i,
+				payable, now.Format("02/01/2006"), now.Format("01/2006"))
+		}
 		require.NoError(t, os.WriteFile(filepath.Join(home, "Documents", "bang-ke-dai-ly.csv"), []byte("\ufeff"+csv), 0o600))
 		d.Click(390, 95) // the tab "Nhập từ tệp"
 		d.Wait(400)
@@ -214,8 +221,10 @@ func TestAnOfficeDayInTheRealWindow(t *testing.T) {
 		d.DoubleClick(368, 200) // the agent's list, the only CSV in Documents: opens it
 		d.Wait(1000)
 		d.Shot("officer-import-preview")
-		d.Click(928, 184) // Ghi nhận 1 chứng từ
-		d.Wait(1000)
+		d.Click(928, 184) // Ghi nhận 8001 chứng từ
+		d.Wait(900)
+		d.Shot("officer-import-progress") // the progress dialog: a bar, the lines counted, "Dừng"
+		d.Wait(9000)
 		d.Shot("officer-import-done")
 	})
 
