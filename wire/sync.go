@@ -186,7 +186,25 @@ func (d *Desk) Enrol(ctx context.Context, sess *app.Session, url, token string) 
 			return err
 		}
 	}
-	return d.Sync.SetCentral(sess, url, token)
+	if err := d.Sync.SetCentral(sess, url, token); err != nil {
+		return err
+	}
+	if url == "" || token == "" {
+		return nil
+	}
+	// The centre learns the desk's signing key at enrolment, while the administrator is at
+	// the screen: every office can check this desk's printouts from its first sync on. (A
+	// desk enrolled by an earlier version registers it before its next round.)
+	c, err := d.Client(url, token)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(ctx, enrolCheckTimeout)
+	defer cancel()
+	if err := d.registerKey(ctx, c.Client); err != nil && d.Log != nil {
+		d.Log.Warn("signing key not registered at enrolment; the next round does it", "err", err)
+	}
+	return nil
 }
 
 // CheckCentral asks the centre at url which office and device token belongs to and compares

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bhxhdesk/central"
+	"context"
 	"path/filepath"
 	"testing"
 	"time"
@@ -83,6 +85,12 @@ func TestEnrolChecksTheTokenFirst(t *testing.T) {
 	delete(o.env, "BHXH_TOKEN")
 	code, _, errOut = o.run(ours+"\n", "enrol", "--central", ctr.Server.URL, "--token", "-")
 	require.Equal(t, 0, code, errOut)
+	require.NoError(t, ctr.Store.View(context.Background(), func(tx central.Tx) error {
+		dev, ok, err := tx.Device("01001/K7")
+		require.True(t, ok)
+		assert.NotNil(t, dev.Key, "the centre knows the desk's signing key from the enrolment on")
+		return err
+	}))
 	code, _, errOut = o.run("", "sync")
 	assert.Equal(t, 0, code, errOut)
 	// The centre enrolled "k7" as K7: after the sync its key list and the desk's own key agree,
