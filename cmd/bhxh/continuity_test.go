@@ -3,6 +3,7 @@ package main
 import (
 	"bhxhdesk/central"
 	"context"
+	"encoding/json"
 	"path/filepath"
 	"testing"
 	"time"
@@ -75,6 +76,17 @@ func TestEnrolChecksTheTokenFirst(t *testing.T) {
 	code, _, errOut = o.run("", "sync")
 	assert.NotEqual(t, 0, code, "nothing was kept")
 	assert.Contains(t, errOut, "chưa đăng ký")
+	code, out, _ := o.run("", "sync", "--json")
+	assert.NotEqual(t, 0, code)
+	var refused struct {
+		OK     bool `json:"ok"`
+		Errors []struct {
+			Code string `json:"code"`
+		} `json:"errors"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &refused), "with --json the failure is JSON: %q", out)
+	require.Len(t, refused.Errors, 1)
+	assert.Equal(t, "not_enrolled", refused.Errors[0].Code)
 
 	// The token read from standard input (not on the command line, where every user of the
 	// machine sees it), or from BHXH_TOKEN.
@@ -100,7 +112,7 @@ func TestEnrolChecksTheTokenFirst(t *testing.T) {
 	assert.NotContains(t, errOut, "listed twice")
 
 	// The sync anchored the audit chain: verify checks it against the centre's anchor.
-	code, out, errOut := o.run("", "audit", "verify")
+	code, out, errOut = o.run("", "audit", "verify")
 	require.Equal(t, 0, code, errOut)
 	assert.Contains(t, out, "Đã đối chiếu với mốc trung tâm giữ")
 }

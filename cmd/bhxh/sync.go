@@ -36,12 +36,20 @@ func (c *cli) sync(args []string) int {
 	if d == nil {
 		return code
 	}
+	// With --json a failure is JSON too ({"ok": false, "errors": [...]}), as every command's.
+	fail := func(err error) int {
+		if *asJSON {
+			c.unexpected(err)
+			return c.refusal(err, true)
+		}
+		return c.fail(err)
+	}
 	if err := sess.Require(app.PermSync); err != nil {
-		return c.closeDesk(d, c.fail(err))
+		return c.closeDesk(d, fail(err))
 	}
 	storedURL, storedToken, err := d.Sync.Central()
 	if err != nil {
-		return c.closeDesk(d, c.fail(err))
+		return c.closeDesk(d, fail(err))
 	}
 	if *url == "" {
 		*url = storedURL
@@ -50,16 +58,16 @@ func (c *cli) sync(args []string) int {
 		*token = storedToken
 	}
 	if *url == "" || *token == "" {
-		return c.closeDesk(d, c.fail(sync.ErrNotEnrolled))
+		return c.closeDesk(d, fail(sync.ErrNotEnrolled))
 	}
 	if (*url != storedURL || *token != storedToken) && sess.User.Role.Can(app.PermManageUsers) {
 		if err := d.Enrol(context.Background(), sess, *url, *token); err != nil {
-			return c.closeDesk(d, c.fail(err))
+			return c.closeDesk(d, fail(err))
 		}
 	}
 	remote, err := d.Client(*url, *token)
 	if err != nil {
-		return c.closeDesk(d, c.fail(err))
+		return c.closeDesk(d, fail(err))
 	}
 	eng := &sync.Engine{Local: d.Sync, Remote: func() (sync.Remote, error) { return remote, nil }, Now: c.now}
 	if logger, closer, err := wire.OpenLog(d.Dir); err == nil {
@@ -72,19 +80,19 @@ func (c *cli) sync(args []string) int {
 	if *redownload {
 		data, err := remote.OfficeState(ctx)
 		if err != nil {
-			return c.closeDesk(d, c.fail(err))
+			return c.closeDesk(d, fail(err))
 		}
 		if added, err = d.Sync.Redownload(sess, data); err != nil {
-			return c.closeDesk(d, c.fail(err))
+			return c.closeDesk(d, fail(err))
 		}
 	}
 	rep, err := eng.Round(ctx)
 	if err != nil {
-		return c.closeDesk(d, c.fail(err))
+		return c.closeDesk(d, fail(err))
 	}
 	open, err := d.Sync.Notices(sess, false)
 	if err != nil {
-		return c.closeDesk(d, c.fail(err))
+		return c.closeDesk(d, fail(err))
 	}
 	if *asJSON {
 		return c.closeDesk(d, c.writeJSON(map[string]any{"pushed": rep.Pushed, "applied": rep.Applied, "duplicate": rep.Duplicate,
