@@ -55,46 +55,24 @@ func guard(f func()) func() {
 	}
 }
 
+// guardArg is guard for a callback with one argument (a text, a choice, a row).
+//
 //go:noinline
-func guardString(f func(string)) func(string) {
+func guardArg[T any](f func(T)) func(T) {
 	if f == nil {
 		return nil
 	}
-	return func(s string) {
+	return func(v T) {
 		defer recoverPanic()
-		f(s)
-		settle()
-	}
-}
-
-//go:noinline
-func guardBool(f func(bool)) func(bool) {
-	if f == nil {
-		return nil
-	}
-	return func(b bool) {
-		defer recoverPanic()
-		f(b)
-		settle()
-	}
-}
-
-//go:noinline
-func guardID(f func(widget.ListItemID)) func(widget.ListItemID) {
-	if f == nil {
-		return nil
-	}
-	return func(id widget.ListItemID) {
-		defer recoverPanic()
-		f(id)
+		f(v)
 		settle()
 	}
 }
 
 // The code addresses of the guards' closures: a callback with one of them is guarded already.
 var guardCode = map[uintptr]bool{
-	funcCode(guard(func() {})): true, funcCode(guardString(func(string) {})): true, funcCode(guardBool(func(bool) {})): true,
-	funcCode(guardID(func(widget.ListItemID) {})): true,
+	funcCode(guard(func() {})): true, funcCode(guardArg(func(string) {})): true, funcCode(guardArg(func(bool) {})): true,
+	funcCode(guardArg(func(widget.ListItemID) {})): true,
 }
 
 func funcCode(f any) uintptr { return reflect.ValueOf(f).Pointer() }
@@ -131,30 +109,30 @@ func prepareTree(o fyne.CanvasObject) {
 			w.Refresh()
 		}
 		if !guarded(w.OnChanged) {
-			w.OnChanged = guardString(w.OnChanged)
+			w.OnChanged = guardArg(w.OnChanged)
 		}
 		if !guarded(w.OnSubmitted) {
-			w.OnSubmitted = guardString(w.OnSubmitted)
+			w.OnSubmitted = guardArg(w.OnSubmitted)
 		}
 	case *TypeSelect:
 		if !guarded(w.OnChanged) {
-			w.OnChanged = guardString(w.OnChanged)
+			w.OnChanged = guardArg(w.OnChanged)
 		}
 	case *widget.Select:
 		if !guarded(w.OnChanged) {
-			w.OnChanged = guardString(w.OnChanged)
+			w.OnChanged = guardArg(w.OnChanged)
 		}
 	case *widget.Check:
 		if !guarded(w.OnChanged) {
-			w.OnChanged = guardBool(w.OnChanged)
+			w.OnChanged = guardArg(w.OnChanged)
 		}
 	case *widget.RadioGroup:
 		if !guarded(w.OnChanged) {
-			w.OnChanged = guardString(w.OnChanged)
+			w.OnChanged = guardArg(w.OnChanged)
 		}
 	case *widget.List:
 		if !guarded(w.OnSelected) {
-			w.OnSelected = guardID(w.OnSelected)
+			w.OnSelected = guardArg(w.OnSelected)
 		}
 	case *widget.Card:
 		prepareTree(w.Content)

@@ -24,6 +24,7 @@ func TestAPanicInAScreenIsReportedNotFatal(t *testing.T) {
 	prepareTree(root)
 	prepareTree(root) // idempotent: no guard around a guard
 	assert.Equal(t, funcCode(guard(func() {})), funcCode(b.OnTapped))
+	assert.Equal(t, funcCode(guardArg(func(string) {})), funcCode(e.OnChanged), "a field's callback is guarded too")
 
 	require.NotPanics(t, func() { test.Tap(b) })
 	require.NotPanics(t, func() { e.SetText("Nguyễn") })
