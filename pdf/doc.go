@@ -96,3 +96,21 @@ func dateTimeVN(t time.Time) string { return t.In(vn).Format("15:04 02/01/2006")
 
 // dateVN prints the Vietnam date of t as "dd/mm/yyyy".
 func dateVN(t time.Time) string { return t.In(vn).Format("02/01/2006") }
+
+// officePage starts a one-office document of the desk: its properties (title, subject, the
+// office as author, the language), the office's footer on every page, and the first page with
+// the office's heading (number and date on its right).
+func officePage(lb labels, lang, docTitle, subject string, o Office, number string, date time.Time) (*fpdf.Fpdf, error) {
+	doc, err := newDoc(date)
+	if err != nil {
+		return nil, err
+	}
+	doc.SetTitle(docTitle, true)
+	doc.SetSubject(subject, true)
+	doc.SetAuthor(o.Agency, true)
+	doc.SetLang(langOf(lang))
+	doc.SetFooterFunc(func() { officeFooter(doc, o) })
+	doc.AddPage()
+	heading(doc, lb, o, number, date)
+	return doc, nil
+}

@@ -45,17 +45,10 @@ func Quote(w io.Writer, q QuoteData) error {
 		return fmt.Errorf("quote: %w", &app.Error{Kind: app.Invalid, Code: "required", Field: "Rows"})
 	}
 	lb := labelTable[langOf(q.Lang)]
-	doc, err := newDoc(q.Date)
+	doc, err := officePage(lb, q.Lang, q.Title, q.Title, q.Office, "", q.Date)
 	if err != nil {
 		return fmt.Errorf("quote: %w", err)
 	}
-	doc.SetTitle(q.Title, true)
-	doc.SetSubject(q.Title, true)
-	doc.SetAuthor(q.Office.Agency, true)
-	doc.SetLang(langOf(q.Lang))
-	doc.SetFooterFunc(func() { officeFooter(doc, q.Office) })
-	doc.AddPage()
-	heading(doc, lb, q.Office, "", q.Date)
 	title(doc, q.Title)
 	for _, f := range q.Facts {
 		field(doc, "", f[0], f[1], true)

@@ -55,18 +55,10 @@ func Receipt(w io.Writer, r ReceiptData) error {
 	if err != nil {
 		return fmt.Errorf("receipt: %w", err)
 	}
-	doc, err := newDoc(r.Received)
+	doc, err := officePage(lb, r.Lang, lb.receiptSubject+" "+r.DossierCode, lb.receiptSubject, r.Office, lb.number+": "+r.DossierCode, r.Received)
 	if err != nil {
 		return fmt.Errorf("receipt %s: %w", r.DossierCode, err)
 	}
-	doc.SetTitle(lb.receiptSubject+" "+r.DossierCode, true)
-	doc.SetSubject(lb.receiptSubject, true)
-	doc.SetAuthor(r.Office.Agency, true)
-	doc.SetLang(langOf(r.Lang))
-	doc.SetFooterFunc(func() { officeFooter(doc, r.Office) })
-	doc.AddPage()
-
-	heading(doc, lb, r.Office, lb.number+": "+r.DossierCode, r.Received)
 	title(doc, lb.receiptTitle)
 	receiptBody(doc, lb, r)
 	signatures(doc, lb, r.Receiver)

@@ -32,16 +32,10 @@ func Sheet(w io.Writer, s SheetData) error {
 		return fmt.Errorf("sheet: %w", &app.Error{Kind: app.Invalid, Code: "required", Field: "Title"})
 	}
 	lb := labelTable[langOf(s.Lang)]
-	doc, err := newDoc(s.Date)
+	doc, err := officePage(lb, s.Lang, s.Title, s.Title, s.Office, "", s.Date)
 	if err != nil {
 		return fmt.Errorf("sheet: %w", err)
 	}
-	doc.SetTitle(s.Title, true)
-	doc.SetAuthor(s.Office.Agency, true)
-	doc.SetLang(langOf(s.Lang))
-	doc.SetFooterFunc(func() { officeFooter(doc, s.Office) })
-	doc.AddPage()
-	heading(doc, lb, s.Office, "", s.Date)
 	title(doc, s.Title)
 	for _, f := range s.Facts {
 		field(doc, "", f[0], f[1], true)
