@@ -383,3 +383,45 @@ func closeDialogs(w fyne.Window) {
 		w.Canvas().Overlays().Remove(top)
 	}
 }
+
+// TestAReviewAnotherOfficeDecidesIsShownNotDecided: a review the office of the first
+// registration decides shows this office's own record and says who decides, without the
+// choice; the centre's word that another office made a cover is a notice with its reason.
+func TestAReviewAnotherOfficeDecidesIsShownNotDecided(t *testing.T) {
+	o, c := newOffice(t)
+	setUp(t, o)
+	dos := registerMonthly(t, o, 52)
+	f := dos.Form
+	review := app.IdentityReview{ID: "R-" + f.PersonalID, PersonalID: f.PersonalID, Created: c.now(), Differs: []string{"full_name"}, Decider: "79001",
+		Records: []app.IdentityRecord{{Office: testOffice.Agency, Dossier: dos.Code, FullName: f.FullName, BirthDate: f.BirthDate, Gender: f.Gender}}}
+	payload, err := json.Marshal(review)
+	require.NoError(t, err)
+	_, sync := o.Services()
+	require.NoError(t, sync.ApplyPage(app.Page{Cursor: 2, Changes: []app.Change{
+		{Seq: 1, Kind: app.ChangeIdentityReview, Entity: f.PersonalID, Payload: payload, At: c.now()},
+		{Seq: 2, Kind: app.ChangeCoverConflict, Entity: f.PersonalID, Payload: json.RawMessage(`{"office":"79001","dossier":"79001-260106-Q10003"}`), At: c.now()},
+	}}))
+
+	d := openRecordsDesk(t, o, c)
+	d.signIn(t, "truongphong")
+	test.Tap(d.Nav(ui.PageSync))
+	d.Wait()
+	s := d.Sync()
+	s.Show(ui.TabNotices)
+	require.Len(t, s.NoticesShown(), 2)
+	for i, n := range s.NoticesShown() {
+		s.SelectNotice(i)
+		d.Wait()
+		texts := strings.Join(visibleTexts(s.Tabs), "\n")
+		switch n.Kind {
+		case "identity_review":
+			assert.Contains(t, texts, "Cơ quan 79001 (nơi người này đăng ký đầu tiên) sẽ đối chiếu và quyết định")
+			assert.Nil(t, s.Choice, "no choice for an office that does not decide")
+			d.shot(t, "sync-review-other-decides")
+		case "cover_conflict":
+			assert.Contains(t, texts, "cơ quan 79001 cũng đã đăng ký người này (hồ sơ 79001-260106-Q10003)")
+			require.NotNil(t, s.CloseNotice, "closed with a note, like other notices")
+			d.shot(t, "sync-cover-conflict")
+		}
+	}
+}
