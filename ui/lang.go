@@ -1,0 +1,108 @@
+package ui
+
+import (
+	"fyne.io/fyne/v2"
+
+	"bhxhdesk/app"
+)
+
+// SetLang switches the language of every screen, keeping what the user typed.
+func (d *Desk) SetLang(l app.Lang) {
+	if l == d.cfg.Lang {
+		return
+	}
+	d.cfg.Lang = l
+	fyneLanguage(d.cfg.Catalog, l)
+	d.quote = NewQuoteScreen(&d.cfg, d.quote.State())
+	if d.firstRun != nil {
+		d.firstRun = NewFirstRunScreen(d.host(), d.firstRun.State(), d.created, d.startRestore)
+	}
+	if d.recovery != nil {
+		d.recovery = NewRecoveryScreen(d.host(), d.recovery.State(), d.recovered)
+	}
+	if d.login != nil {
+		d.login = NewLoginScreen(d.host(), d.login.State(), d.signedIn)
+		d.login.onDamaged = d.showDamaged
+	}
+	if d.restore != nil {
+		d.restore = NewRestoreScreen(d.host(), d.restore.State(), d.restored, d.cancelRestore)
+	}
+	if d.damaged != nil {
+		d.damaged = NewDamagedScreen(d.host(), d.damaged.State(), d.damagedDone)
+	}
+	if d.ses != nil {
+		if d.register != nil {
+			d.register = NewRegisterScreen(d.ses, d.register.State())
+		}
+		if d.queue != nil {
+			d.queue = NewQueueScreen(d.ses, d.queue.State())
+		}
+		if d.search != nil {
+			d.search = NewSearchScreen(d.ses, d.search.State())
+		}
+		if d.dossier != nil {
+			d.dossier = NewDossierScreen(d.ses, d.dossier.State(), d.closeDossier)
+		}
+		if d.accounts != nil {
+			d.accounts = NewAccountsScreen(d.ses, d.accounts.State())
+		}
+		if d.home != nil {
+			d.home = NewHomeScreen(d.rec, d.home.State(), d.openTile)
+		}
+		if d.walkIn != nil {
+			d.walkIn = NewWalkInScreen(d.ses, d.walkIn.State(), d.registerFrom)
+		}
+		if d.admin != nil {
+			d.admin = NewAdminScreen(d.rec, d.admin.State(), d.adminHooks())
+		}
+		if d.privacy != nil {
+			d.privacy = NewPrivacyScreen(d.rec, d.privacy.State())
+		}
+		d.rebuildRecords()
+		if d.lock != nil {
+			d.lock = NewLockScreen(d.ses, d.lock.State(), d.unlocked, d.signOut)
+		}
+	}
+	d.paint()
+	if d.cfg.OnLanguage != nil {
+		d.cfg.OnLanguage(l)
+	}
+}
+
+// SetAppearance switches between light and dark and the text size, at once.
+func (d *Desk) SetAppearance(ap Appearance) {
+	if ap == d.cfg.Appearance {
+		return
+	}
+	d.cfg.Appearance = ap
+	d.applyAppearance()
+	if d.cfg.OnAppearance != nil {
+		d.cfg.OnAppearance(ap)
+	}
+}
+
+func (d *Desk) applyAppearance() {
+	if a := fyne.CurrentApp(); a != nil {
+		a.Settings().SetTheme(NewTheme(d.cfg.Appearance))
+	}
+}
+
+// rebuildRecords rebuilds the records and sync screens from their state (a language switch).
+func (d *Desk) rebuildRecords() {
+	if d.rec == nil {
+		return
+	}
+	if d.vouchers != nil {
+		d.vouchers = NewVouchersScreen(d.rec, d.vouchers.State())
+	}
+	if d.records != nil {
+		d.records = NewRecordsPage(d.rec, d.records.State())
+	}
+	if d.syncScreen != nil {
+		d.syncScreen = NewSyncScreen(d.rec, d.syncScreen.State())
+	}
+	if d.dossierSync != nil {
+		d.dossierSync = newDossierSync(d.rec, d.dossierSync.dos)
+	}
+	d.syncBar = d.newSyncBar()
+}

@@ -1,0 +1,186 @@
+package ui
+
+import (
+	"slices"
+
+	"bhxhdesk/app"
+	"bhxhdesk/app/calendar"
+)
+
+// newRecSession is what the records and sync screens of a session use.
+func (d *Desk) newRecSession(ses *session) *recSession {
+	records, sync := d.cfg.Office.Services()
+	return &recSession{session: ses, records: records, sync: sync, office: d.cfg.Office,
+		openBook: d.openBook, openVoucher: d.openVoucher, openFile: d.openFile, openPDF: d.openPDF}
+}
+
+// created follows a successful first-run set-up: the recovery secret, once.
+func (d *Desk) created(secret, admin string) {
+	d.firstRun, d.damaged, d.restore = nil, nil, nil
+	d.recovery = NewRecoveryScreen(d.host(), RecoveryState{Secret: secret, User: admin}, d.recovered)
+	d.paint()
+}
+
+// recovered follows the officer's confirmation that the recovery secret was written down.
+func (d *Desk) recovered(admin string) {
+	d.recovery = nil
+	d.showLogin(admin)
+}
+
+func (d *Desk) showLogin(user string) {
+	d.login = NewLoginScreen(d.host(), LoginState{User: user}, d.signedIn)
+	d.login.onDamaged = d.showDamaged
+	d.paint()
+}
+
+// startRestore shows the restore from a backup, from the first-run screen.
+func (d *Desk) startRestore() {
+	d.restore = NewRestoreScreen(d.host(), RestoreState{}, d.restored, d.cancelRestore)
+	d.paint()
+}
+
+// restored follows a successful restore: the officer signs in.
+func (d *Desk) restored(user string) {
+	d.restore, d.firstRun, d.damaged = nil, nil, nil
+	d.showLogin(user)
+}
+
+// cancelRestore returns from the restore to where it was started.
+func (d *Desk) cancelRestore() {
+	d.restore = nil
+	if d.firstRun == nil && d.damaged == nil {
+		d.firstRun = NewFirstRunScreen(d.host(), FirstRunState{}, d.created, d.startRestore)
+	}
+	d.paint()
+}
+
+// showDamaged replaces the sign-in with what happened to the store and the ways back.
+func (d *Desk) showDamaged(err error, user string) {
+	d.login = nil
+	d.damaged = NewDamagedScreen(d.host(), DamagedState{Reason: err, User: user}, d.damagedDone)
+	d.paint()
+}
+
+// damagedDone follows the damaged-store screen: after a restore the officer signs in; after a
+// re-download the new recovery secret is shown once; after "try again" the sign-in returns.
+func (d *Desk) damagedDone(out DamagedOutcome) {
+	d.damaged = nil
+	if out.Secret != "" {
+		d.created(out.Secret, out.User)
+		return
+	}
+	d.showLogin(out.User)
+}
+
+// signedIn opens the desk for a session: the one-stop desk starts on the walk-in page, the
+// other roles on the dashboard.
+func (d *Desk) signedIn(intake *app.Intake, sess *app.Session) {
+	d.login = nil
+	d.ses = &session{host: d.host(), intake: intake, sess: sess, onLocked: d.showLock, open: d.openDossier, saved: d.workSaved}
+	if sess.User.Role.Can(app.PermRegister) {
+		d.ses.drafts = newDraftKeeper(intake, sess, d.cfg.internal)
+	}
+	if o := d.cfg.Office; o != nil {
+		d.ses.receivedOn = func(day calendar.Date) ([]app.Summary, error) { return o.ReceivedOn(sess, day) }
+	}
+	d.rec = d.newRecSession(d.ses)
+	d.syncBar = d.newSyncBar()
+	d.page = PageHome
+	if d.cfg.OnSignedIn != nil {
+		d.cfg.OnSignedIn()
+	}
+	if d.cfg.OnBackups != nil {
+		d.cfg.OnBackups()
+	}
+	d.refreshSync()
+	switch {
+	case sess.User.Role == app.Helpdesk:
+		d.Show(PageWalkIn)
+	case sess.User.Role.Can(app.PermView):
+		d.Show(PageHome)
+	default:
+		d.Show(PageAdmin)
+	}
+	if d.ses.drafts != nil {
+		d.reopenDraft()
+	}
+}
+
+// reopenDraft opens the registration form the officer left unsaved (the program was closed,
+// or they signed out, in the middle of it), saying so.
+func (d *Desk) reopenDraft() {
+	ses := d.ses
+	var (
+		dr  app.Draft
+		ok  bool
+		err error
+	)
+	ses.run(func() { dr, ok, err = ses.intake.Draft(ses.sess) }, func() {
+		if d.ses != ses || d.register != nil {
+			return // signed out meanwhile, or a form is already in progress
+		}
+		if err != nil {
+			d.cfg.internal(err)
+			return
+		}
+		if ok {
+			d.register = NewRegisterScreen(ses, RegisterState{Form: dr.Form, Touched: dr.Touched, Restored: dr.Saved})
+			d.Show(PageRegister)
+		}
+	})
+}
+
+func (d *Desk) showLock() {
+	if d.ses == nil || d.lock != nil {
+		return
+	}
+	d.ses.sess.Lock()
+	d.lock = NewLockScreen(d.ses, LockState{}, d.unlocked, d.signOut)
+	d.paint()
+}
+
+func (d *Desk) unlocked() {
+	d.lock = nil
+	d.paint()
+}
+
+// signOut forgets the signed-in screens (they hold personal data) and closes the store, so the
+// data key leaves memory; the next officer signs in again.
+func (d *Desk) signOut() {
+	if d.ses == nil {
+		return
+	}
+	user := d.ses.sess.User.Name
+	if d.ses.drafts != nil {
+		// The form in progress goes to the store before it closes; it reopens at the next
+		// sign-in of this account.
+		if err := d.ses.drafts.close(); err != nil {
+			d.cfg.internal(err)
+		}
+	}
+	d.ses, d.lock, d.quitAsk = nil, nil, nil
+	if w := d.window(); w != nil {
+		// A dialog left open belongs to the officer who signed out: the next must not see it.
+		for _, o := range slices.Clone(w.Canvas().Overlays().List()) {
+			o.Hide()
+		}
+	}
+	d.register, d.queue, d.search, d.dossier, d.accounts = nil, nil, nil, nil, nil
+	d.home, d.walkIn, d.admin, d.privacy = nil, nil, nil, nil
+	d.rec, d.vouchers, d.records, d.syncScreen, d.syncBar, d.dossierSync = nil, nil, nil, nil, nil, nil
+	d.removeTemps()
+	d.page, d.back = PageQuote, ""
+	d.login = NewLoginScreen(d.host(), LoginState{User: user}, d.signedIn)
+	d.login.onDamaged = d.showDamaged
+	d.paint()
+	// The next sign-in waits for the store to close, or it could sign in to a closing store.
+	login := d.login
+	login.SignIn.Disable()
+	var err error
+	d.run(func() { err = d.cfg.Office.Close() }, func() {
+		login.SignIn.Enable()
+		if err != nil {
+			setText(login.Problem, d.cfg.message(err))
+		}
+	})
+}
