@@ -1,0 +1,133 @@
+package ui
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"bhxhdesk/app"
+)
+
+func (s *AdminScreen) backup() fyne.CanvasObject {
+	t := s.r.t
+	r := s.r
+	entry := func(text, placeholder string) *widget.Entry {
+		e := &widget.Entry{Text: text, PlaceHolder: placeholder}
+		e.ExtendBaseWidget(e)
+		e.OnChanged = func(string) { r.touch() }
+		return e
+	}
+	s.BackupDir = entry(s.st.BackupDir, t("ui.admin.backup_dir_placeholder"))
+	s.BackupKeep = entry(s.st.BackupKeep, "7")
+	s.BackupHrs = entry(s.st.BackupHrs, "4")
+	s.SaveBackup = widget.NewButtonWithIcon(t("ui.admin.backup_save"), theme.DocumentSaveIcon(), s.saveBackup)
+	s.SaveBackup.Importance = widget.HighImportance
+	s.BackupNow = widget.NewButtonWithIcon(t("ui.admin.backup_now"), theme.UploadIcon(), s.backupNow)
+	s.ChooseDir = widget.NewButtonWithIcon(t("ui.admin.backup_choose"), theme.FolderOpenIcon(), func() {
+		r.openFolder(func(path string, err error) {
+			if err != nil {
+				setStatus(s.Status, false, r.msg(err))
+				return
+			}
+			if path != "" {
+				s.BackupDir.SetText(path)
+			}
+		})
+	})
+	s.Status = statusLabel()
+	fld := func(key, label string, input fyne.CanvasObject) fyne.CanvasObject {
+		return s.add(newField(key, label, input)).object()
+	}
+	hint := widget.NewLabel(t("ui.admin.backup_hint"))
+	hint.Wrapping = fyne.TextWrapWord
+	form := container.NewVBox(hint,
+		fld("backup_dir", t("field.backup_dir"), container.NewBorder(nil, nil, nil, s.ChooseDir, s.BackupDir)),
+		container.NewGridWithColumns(2, fld("backup_keep", t("field.backup_keep"), s.BackupKeep),
+			fld("backup_every", t("field.backup_every"), s.BackupHrs)),
+		container.NewHBox(layout.NewSpacer(), s.BackupNow, s.SaveBackup), s.General, s.Status)
+	if !s.st.Loaded {
+		var (
+			dir   string
+			keep  int
+			every time.Duration
+			err   error
+		)
+		r.run(func() { dir, keep, every, err = r.office.BackupSettings() }, func() {
+			if err != nil {
+				setText(s.General, r.message(err))
+				return
+			}
+			s.st.Loaded = true
+			s.BackupDir.SetText(dir)
+			s.BackupKeep.SetText(strconv.Itoa(keep))
+			s.BackupHrs.SetText(strconv.Itoa(int(every / time.Hour)))
+		})
+	}
+	return page(t("ui.admin.backup_title"), t("ui.admin.backup_sub"), form)
+}
+
+// saveBackup checks and stores the automatic backup's settings.
+func (s *AdminScreen) saveBackup() {
+	if s.SaveBackup == nil || s.SaveBackup.Disabled() {
+		return
+	}
+	r := s.r
+	setText(s.Status, "")
+	ve := &app.ValidationError{}
+	dir := strings.TrimSpace(s.BackupDir.Text)
+	keep, kerr := strconv.Atoi(strings.TrimSpace(s.BackupKeep.Text))
+	hours, herr := strconv.Atoi(strings.TrimSpace(s.BackupHrs.Text))
+	if dir == "" {
+		ve.Problems = append(ve.Problems, app.FieldProblem{Field: "backup_dir", Code: "required"})
+	}
+	if kerr != nil || keep < 1 || keep > 100 {
+		ve.Problems = append(ve.Problems, app.FieldProblem{Field: "backup_keep", Code: "number_between",
+			Args: map[string]string{"min": "1", "max": "100"}})
+	}
+	if herr != nil || hours < 1 || hours > 168 {
+		ve.Problems = append(ve.Problems, app.FieldProblem{Field: "backup_every", Code: "number_between",
+			Args: map[string]string{"min": "1", "max": "168"}})
+	}
+	if len(ve.Problems) > 0 {
+		s.show(r.cfg, ve, nil)
+		return
+	}
+	s.show(r.cfg, nil, nil)
+	s.SaveBackup.Disable()
+	var err error
+	r.run(func() { err = r.office.SetBackupSettings(r.sess, dir, keep, hours) }, func() {
+		s.SaveBackup.Enable()
+		if err != nil {
+			s.show(r.cfg, err, nil)
+			return
+		}
+		setStatus(s.Status, true, r.t("ui.admin.backup_saved", "dir", dir, "keep", strconv.Itoa(keep), "hours", strconv.Itoa(hours)))
+	})
+}
+
+// backupNow writes a backup into the configured folder at once.
+func (s *AdminScreen) backupNow() {
+	if s.BackupNow.Disabled() {
+		return
+	}
+	r := s.r
+	s.BackupNow.Disable()
+	var (
+		path string
+		err  error
+	)
+	r.withProgress(r.t("ui.admin.backing_up"), UnitBytes, true, func(p *app.Progress) { path, err = r.office.BackupNow(r.sess, p) }, func() {
+		s.BackupNow.Enable()
+		if err != nil {
+			setStatus(s.Status, false, r.message(err))
+			return
+		}
+		setStatus(s.Status, true, r.t("ui.admin.backup_done", "file", path))
+	})
+}
