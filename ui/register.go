@@ -1,10 +1,7 @@
 package ui
 
 import (
-	"errors"
-	"io"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -107,6 +104,8 @@ func (s *RegisterScreen) State() RegisterState {
 	return st
 }
 
+// build makes the screen from a state: the form beside its quote, or the saved view once the
+// dossier is saved.
 func (s *RegisterScreen) build(st RegisterState) {
 	h := s.ses.host
 	s.Save = nil // callbacks fired while building must not check a half-made form
@@ -120,14 +119,40 @@ func (s *RegisterScreen) build(st RegisterState) {
 	}
 	s.fields = newFields()
 	s.quotePanel = newQuotePanel(h.cfg)
+	s.buildPersonInputs(f)
+	s.buildAddressAndMoneyInputs(f)
 
-	entry := func(key, text, placeholder string) *widget.Entry {
-		e := &widget.Entry{Text: text, PlaceHolder: placeholder}
-		e.ExtendBaseWidget(e)
-		e.OnChanged = func(string) { s.edited(key) }
-		return e
+	s.Save = widget.NewButtonWithIcon(h.t("ui.reg.save"), theme.DocumentSaveIcon(), func() { s.save(false) })
+	s.Save.Importance = widget.HighImportance
+	s.Problem = problemLabel()
+	s.Existing = widget.NewButtonWithIcon("", theme.FolderOpenIcon(), nil)
+	s.Existing.Hide()
+
+	form := s.layoutForm()
+	side := s.sidePanel(st.Restored)
+	s.content.Objects = []fyne.CanvasObject{panes(container.NewPadded(form), side)}
+
+	if st.Saved != nil {
+		s.content.Objects = []fyne.CanvasObject{s.savedView(*st.Saved)}
 	}
-	s.FullName = entry("full_name", f.FullName, h.t("ui.reg.full_name_placeholder"))
+	s.content.Refresh()
+	s.check()
+}
+
+// editedEntry is a text input of the form holding text, which records an edit of the field
+// key.
+func (s *RegisterScreen) editedEntry(key, text, placeholder string) *widget.Entry {
+	e := &widget.Entry{Text: text, PlaceHolder: placeholder}
+	e.ExtendBaseWidget(e)
+	e.OnChanged = func(string) { s.edited(key) }
+	return e
+}
+
+// buildPersonInputs makes the inputs of the person from the form f: name, gender, birth date,
+// ethnicity, personal ID, phone and e-mail.
+func (s *RegisterScreen) buildPersonInputs(f app.RegistrationForm) {
+	h := s.ses.host
+	s.FullName = s.editedEntry("full_name", f.FullName, h.t("ui.reg.full_name_placeholder"))
 	s.genders = []string{"male", "female"}
 	s.Gender = widget.NewRadioGroup([]string{h.t("ui.gender.male"), h.t("ui.gender.female")}, nil)
 	s.Gender.Horizontal = true
@@ -135,7 +160,7 @@ func (s *RegisterScreen) build(st RegisterState) {
 		s.Gender.SetSelected(s.Gender.Options[int(g)-1])
 	}
 	s.Gender.OnChanged = func(string) { s.edited("gender") }
-	s.BirthDate = entry("birth_date", f.BirthDate, h.t("ui.reg.birth_date_placeholder"))
+	s.BirthDate = s.editedEntry("birth_date", f.BirthDate, h.t("ui.reg.birth_date_placeholder"))
 	eth := make([]string, len(h.cfg.Places.Ethnicities))
 	for i, e := range h.cfg.Places.Ethnicities {
 		eth[i] = e.Code + " · " + e.Name
@@ -148,14 +173,22 @@ func (s *RegisterScreen) build(st RegisterState) {
 		}
 	}
 	s.Ethnicity.OnChanged = func(string) { s.edited("ethnicity") }
-	s.PersonalID = entry("personal_id", f.PersonalID, h.t("ui.reg.personal_id_placeholder"))
-	s.Phone = entry("phone", f.Phone, "")
-	s.Email = entry("email", f.Email, "")
-	s.BirthPlace = newPlacePicker(h, f.BirthRegistration.Province, f.BirthRegistration.Commune, func(part string) { s.edited("birth_registration." + part) })
+	s.PersonalID = s.editedEntry("personal_id", f.PersonalID, h.t("ui.reg.personal_id_placeholder"))
+	s.Phone = s.editedEntry("phone", f.Phone, "")
+	s.Email = s.editedEntry("email", f.Email, "")
+}
+
+// buildAddressAndMoneyInputs makes the rest of the inputs from the form f: where the birth was
+// registered, the address, the old social insurance code, the income and the method, the first
+// month, the support groups and the other requests.
+func (s *RegisterScreen) buildAddressAndMoneyInputs(f app.RegistrationForm) {
+	h := s.ses.host
+	s.BirthPlace = newPlacePicker(h, f.BirthRegistration.Province, f.BirthRegistration.Commune,
+		func(part string) { s.edited("birth_registration." + part) })
 	s.Address = newPlacePicker(h, f.Address.Province, f.Address.Commune, func(part string) { s.edited("address." + part) })
-	s.AddressDetail = entry("address.detail", f.Address.Detail, h.t("ui.reg.detail_placeholder"))
-	s.OldSICode = entry("old_si_code", f.OldSICode, h.t("ui.reg.old_si_code_placeholder"))
-	s.StartMonth = entry("start_month", f.StartMonth, h.t("quote.month_placeholder"))
+	s.AddressDetail = s.editedEntry("address.detail", f.Address.Detail, h.t("ui.reg.detail_placeholder"))
+	s.OldSICode = s.editedEntry("old_si_code", f.OldSICode, h.t("ui.reg.old_si_code_placeholder"))
+	s.StartMonth = s.editedEntry("start_month", f.StartMonth, h.t("quote.month_placeholder"))
 	kind, months, _ := strings.Cut(f.Method, ":")
 	s.moneyFields = newMoneyFields(h.cfg, string(f.Income), app.MethodKind(kind), months,
 		func() app.Month { return monthOr(h.cfg, s.StartMonth.Text) }, func() { s.edited("income", "method") })
@@ -178,22 +211,22 @@ func (s *RegisterScreen) build(st RegisterState) {
 	s.setLocalGroups(f.Address.Province, f.LocalGroups)
 	s.LocalGroups.OnChanged = func([]string) { s.edited("local_groups") }
 	// One line, so that Tab leaves it for the Save button.
-	s.Requests = entry("other_requests", f.Requests, "")
+	s.Requests = s.editedEntry("other_requests", f.Requests, "")
+}
 
-	s.Save = widget.NewButtonWithIcon(h.t("ui.reg.save"), theme.DocumentSaveIcon(), func() { s.save(false) })
-	s.Save.Importance = widget.HighImportance
-	s.Problem = problemLabel()
-	s.Existing = widget.NewButtonWithIcon("", theme.FolderOpenIcon(), nil)
-	s.Existing.Hide()
-
+// layoutForm lays the inputs out in the order of the TK1-TS, each with its label and the place
+// for its problem: the person, the birth registration, the address, the money.
+func (s *RegisterScreen) layoutForm() fyne.CanvasObject {
+	h := s.ses.host
 	fld := func(key, label string, input fyne.CanvasObject) fyne.CanvasObject {
 		return s.add(newField(key, label, input)).object()
 	}
 	pair := func(a, b fyne.CanvasObject) fyne.CanvasObject { return container.NewGridWithColumns(2, a, b) }
 	nationality := widget.NewLabel(h.t("ui.reg.nationality_vn"))
 	money := container.NewVBox(s.incomeRow(), s.IncomeHint)
-	method := container.NewVBox(s.Method, container.NewBorder(nil, nil, widget.NewLabel(h.t("quote.months_label")+":"), nil, s.Months))
-	form := container.NewVBox(
+	monthsLabel := widget.NewLabel(h.t("quote.months_label") + ":")
+	method := container.NewVBox(s.Method, container.NewBorder(nil, nil, monthsLabel, nil, s.Months))
+	return container.NewVBox(
 		heading(h.t("ui.reg.person")),
 		fld("full_name", h.t("field.full_name"), s.FullName),
 		pair(fld("gender", h.t("field.gender"), s.Gender), fld("birth_date", h.t("field.birth_date"), s.BirthDate)),
@@ -204,32 +237,35 @@ func (s *RegisterScreen) build(st RegisterState) {
 		pair(fld("birth_registration.province", h.t("field.province"), s.BirthPlace.Province),
 			fld("birth_registration.commune", h.t("field.commune"), s.BirthPlace.Commune)),
 		heading(h.t("ui.reg.address")),
-		pair(fld("address.province", h.t("field.province"), s.Address.Province), fld("address.commune", h.t("field.commune"), s.Address.Commune)),
+		pair(fld("address.province", h.t("field.province"), s.Address.Province),
+			fld("address.commune", h.t("field.commune"), s.Address.Commune)),
 		fld("address.detail", h.t("ui.reg.detail"), s.AddressDetail),
 		pair(fld("old_si_code", h.t("field.old_si_code"), s.OldSICode), layout.NewSpacer()),
 		heading(h.t("ui.reg.money")),
 		pair(fld("income", h.t("field.income"), money), fld("method", h.t("field.method"), method)),
-		pair(fld("start_month", h.t("field.start_month"), s.StartMonth), fld("support_group", h.t("field.support_group"), s.Group)),
+		pair(fld("start_month", h.t("field.start_month"), s.StartMonth),
+			fld("support_group", h.t("field.support_group"), s.Group)),
 		s.localGroupsField(fld("local_groups", h.t("field.local_groups"), s.LocalGroups)),
 		fld("other_requests", h.t("field.other_requests"), s.Requests),
 	)
+}
+
+// sidePanel is the column beside the form: the quote, the Save button and the problems, under
+// the notice of a form reopened from a draft kept at restored (zero: none).
+func (s *RegisterScreen) sidePanel(restored time.Time) *fyne.Container {
+	h := s.ses.host
 	quote := widget.NewCard(h.t("ui.reg.quote"), h.t("quote.subtitle"), s.quotePanel.content())
 	side := container.NewVBox(quote, s.Save, s.General, s.Problem, s.Existing)
 	s.Restored = widget.NewLabel("")
 	s.Restored.Wrapping = fyne.TextWrapWord
 	s.Restored.Importance = widget.WarningImportance
 	s.Discard = widget.NewButtonWithIcon(h.t("ui.reg.draft_discard"), theme.DeleteIcon(), s.askDiscard)
-	if !st.Restored.IsZero() {
-		s.Restored.SetText(h.t("ui.reg.draft_restored", "time", vnTime(st.Restored)))
-		side.Objects = append([]fyne.CanvasObject{widget.NewCard("", "", container.NewVBox(s.Restored, container.NewHBox(s.Discard)))}, side.Objects...)
+	if !restored.IsZero() {
+		s.Restored.SetText(h.t("ui.reg.draft_restored", "time", vnTime(restored)))
+		notice := widget.NewCard("", "", container.NewVBox(s.Restored, container.NewHBox(s.Discard)))
+		side.Objects = append([]fyne.CanvasObject{notice}, side.Objects...)
 	}
-	s.content.Objects = []fyne.CanvasObject{panes(container.NewPadded(form), side)}
-
-	if st.Saved != nil {
-		s.content.Objects = []fyne.CanvasObject{s.savedView(*st.Saved)}
-	}
-	s.content.Refresh()
-	s.check()
+	return side
 }
 
 // form reads the widgets into a TK1-TS as typed.
@@ -411,192 +447,6 @@ func formValues(f app.RegistrationForm) map[string]string {
 		"old_si_code": f.OldSICode, "income": string(f.Income), "method": f.Method, "start_month": f.StartMonth,
 		"support_group": f.SupportGroup, "local_groups": strings.Join(f.LocalGroups, ","), "other_requests": f.Requests,
 	}
-}
-
-// save registers the form; notDuplicate confirms that the possible duplicates shown are other
-// people.
-func (s *RegisterScreen) save(notDuplicate bool) {
-	if s.Save.Disabled() {
-		return
-	}
-	s.st.Submitted = true
-	setText(s.Problem, "")
-	s.Existing.Hide()
-	if n := s.check(); n > 0 {
-		setText(s.Problem, s.ses.t("ui.reg.fix", "count", strconv.Itoa(n)))
-		// The cursor goes to the first problem, which the desk scrolls into view.
-		if f, w := s.firstProblem(), s.ses.window(); f != nil && w != nil {
-			w.Canvas().Focus(f)
-		}
-		return
-	}
-	req := app.RegisterRequest{Form: s.form(), NotDuplicate: notDuplicate, FromDraft: true}
-	if s.ses.drafts != nil {
-		s.ses.drafts.drop() // the save removes the draft; a late write must not bring it back
-	}
-	s.Save.Disable()
-	var (
-		res app.RegisterResult
-		err error
-	)
-	ses := s.ses
-	s.ses.run(func() { res, err = ses.intake.Register(ses.sess, req) }, func() {
-		s.Save.Enable()
-		if err == nil {
-			ses.saved()
-		} else if ses.drafts != nil {
-			ses.drafts.note(req.Form, s.st.Touched) // not saved: the draft stays
-		}
-		s.saved(res, err)
-	})
-}
-
-func (s *RegisterScreen) saved(res app.RegisterResult, err error) {
-	var ae *app.Error
-	switch {
-	case err == nil:
-		d := res.Dossier
-		s.st.Saved = &d
-		s.content.Objects = []fyne.CanvasObject{s.savedView(d)}
-		s.content.Refresh()
-		if w := s.ses.window(); w != nil && s.Print.Visible() {
-			w.Canvas().Focus(s.Print) // Space or Ctrl+P prints the receipt
-		}
-	case errors.As(err, &ae) && ae.Code == "possible_duplicate":
-		s.askDuplicates(res.PossibleDuplicates)
-	case errors.As(err, &ae) && ae.Code == "duplicate_personal_id":
-		code := ae.Args["code"]
-		setText(s.Problem, s.ses.message(err))
-		s.Existing.SetText(s.ses.t("ui.reg.open_existing", "code", code))
-		s.Existing.OnTapped = func() { s.ses.open(code) }
-		s.Existing.Show()
-	case app.KindOf(err) == app.Invalid:
-		n := s.show(s.ses.cfg, err, nil)
-		setText(s.Problem, s.ses.t("ui.reg.fix", "count", strconv.Itoa(n)))
-	default:
-		setText(s.Problem, s.ses.message(err))
-	}
-}
-
-// DuplicateDialog asks whether the person being registered is another person than the
-// dossiers with the same folded name and birth date (người khác) before saving.
-type DuplicateDialog struct {
-	Candidates []app.Summary
-	Rows       *widget.Label
-	Confirm    *keyButton
-	Cancel     *keyButton
-	pop        *widget.PopUp
-}
-
-func (s *RegisterScreen) askDuplicates(candidates []app.Summary) {
-	t := s.ses.t
-	var rows []string
-	for _, c := range candidates {
-		rows = append(rows, t("ui.dup.row", "code", c.Code, "name", c.Name, "birth", birthText(c.BirthDate),
-			"id", c.PersonalID, "state", t("state."+string(c.State))))
-	}
-	d := &DuplicateDialog{Candidates: candidates, Rows: widget.NewLabel(strings.Join(rows, "\n"))}
-	d.Rows.Wrapping = fyne.TextWrapWord
-	intro := widget.NewLabel(t("ui.dup.intro", "count", strconv.Itoa(len(candidates))))
-	intro.Wrapping = fyne.TextWrapWord
-	d.Confirm = newKeyButton(t("ui.dup.confirm"), theme.ConfirmIcon(), func() {
-		s.closeDuplicates()
-		s.save(true)
-	})
-	d.Confirm.Importance = widget.WarningImportance
-	d.Cancel = newKeyButton(t("ui.cancel"), theme.CancelIcon(), s.closeDuplicates)
-	s.Duplicates = d
-	body := container.NewVBox(intro, d.Rows, container.NewHBox(layout.NewSpacer(), d.Cancel, d.Confirm))
-	d.pop = s.ses.dialog(t("ui.dup.title"), body, 640, s.closeDuplicates)
-	if w := s.ses.window(); w != nil && d.pop != nil {
-		w.Canvas().Focus(d.Cancel) // Enter does not confirm another person by accident
-	}
-}
-
-func (s *RegisterScreen) closeDuplicates() {
-	if s.Duplicates != nil && s.Duplicates.pop != nil {
-		s.Duplicates.pop.Hide()
-	}
-	s.Duplicates = nil
-}
-
-// birthText shows a birth date as Vietnamese forms print it.
-func birthText(iso string) string {
-	if b, err := app.ParseBirthDate(iso); err == nil {
-		return b.VNString()
-	}
-	return iso
-}
-
-// savedView is what follows a registration: the dossier code, the appointment, what the citizen
-// pays, and the receipt to print.
-func (s *RegisterScreen) savedView(d app.Dossier) fyne.CanvasObject {
-	t := s.ses.t
-	s.SavedCode = widget.NewLabelWithStyle(d.Code, fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
-	s.SavedCode.SizeName = theme.SizeNameHeadingText
-	s.SavedDue = widget.NewLabelWithStyle(t("ui.reg.due", "date", d.Due.VNString()), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	pay := widget.NewLabel(t("ui.reg.payable", "amount", d.Quote.Payable.String(), "date", d.Quote.Deadline.VNString()))
-	name := widget.NewLabel(d.Form.FullName + " · " + d.Form.PersonalID)
-	s.PrintStatus = widget.NewLabel("")
-	s.PrintStatus.Wrapping = fyne.TextWrapWord
-	s.PrintStatus.Hide()
-	s.Print = widget.NewButtonWithIcon(t("ui.receipt.print"), theme.DocumentPrintIcon(), nil)
-	s.Print.OnTapped = func() { s.ses.printReceipt(d.Code, s.Print, s.PrintStatus) }
-	s.Print.Importance = widget.HighImportance
-	s.OpenSaved = widget.NewButtonWithIcon(t("ui.reg.open_saved"), theme.FolderOpenIcon(), func() { s.ses.open(d.Code) })
-	s.New = widget.NewButtonWithIcon(t("ui.reg.new"), theme.ContentAddIcon(), func() { s.build(RegisterState{}) })
-	if !s.ses.can(app.PermReceipt) {
-		s.Print.Hide()
-	}
-	body := container.NewVBox(
-		container.NewHBox(widget.NewIcon(theme.ConfirmIcon()), heading(t("ui.reg.saved"))),
-		widget.NewLabel(t("ui.reg.code")), s.SavedCode, name, s.SavedDue, pay, widget.NewSeparator(),
-		container.NewHBox(s.Print, s.OpenSaved, s.New), s.PrintStatus)
-	return container.NewVScroll(centered(720, container.NewVBox(widget.NewCard(t("ui.reg.saved_title"), "", body))))
-}
-
-// printReceipt asks where to save a dossier's receipt, then writes the PDF off the UI thread and
-// reports where it went (or why it failed) in status.
-func (s *session) printReceipt(code string, button *widget.Button, status *widget.Label) {
-	s.saveAs(code+".pdf", func(w io.WriteCloser, err error) {
-		if err != nil {
-			status.Importance = widget.DangerImportance
-			setText(status, s.msg(err))
-			return
-		}
-		if w == nil {
-			return // cancelled
-		}
-		button.Disable()
-		lang := s.cfg.Lang
-		var werr error
-		s.run(func() {
-			werr = s.cfg.Office.WriteReceipt(s.sess, code, lang, w)
-			if cerr := w.Close(); werr == nil {
-				werr = cerr
-			}
-		}, func() {
-			button.Enable()
-			if werr != nil {
-				status.Importance = widget.DangerImportance
-				setText(status, s.message(werr))
-				return
-			}
-			status.Importance = widget.SuccessImportance
-			setText(status, s.t("ui.receipt.saved", "file", writerName(w)))
-		})
-	})
-}
-
-// writerName is where a writer writes, when it can say.
-func writerName(w io.Writer) string {
-	switch v := w.(type) {
-	case interface{ URI() fyne.URI }:
-		return v.URI().Path()
-	case interface{ Name() string }:
-		return v.Name()
-	}
-	return ""
 }
 
 // firstFocus is the first field of the form, or the receipt's Print button once saved.
