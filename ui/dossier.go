@@ -71,22 +71,42 @@ func (s *DossierScreen) State() DossierState { return s.st }
 // Shown is the dossier as last read from the service.
 func (s *DossierScreen) Shown() app.Dossier { return s.st.Dossier }
 
+// paint builds the screen for a dossier: the form as registered and its quote on the left, its
+// progress, actions and timeline on the right.
 func (s *DossierScreen) paint(st DossierState) {
 	s.st = st
 	d := st.Dossier
 	t := s.ses.t
-	cfg := s.ses.cfg
-	f := d.Form
 
 	s.Back = widget.NewButtonWithIcon(t("ui.back"), theme.NavigateBackIcon(), s.onBack)
-	title := heading(t("ui.dossier.title", "code", d.Code, "name", f.FullName))
+	title := heading(t("ui.dossier.title", "code", d.Code, "name", d.Form.FullName))
 	title.Truncation = fyne.TextTruncateEllipsis
 
-	row := func(label, value string) *widget.FormItem {
-		v := widget.NewLabel(value)
-		v.Wrapping = fyne.TextWrapWord
-		return &widget.FormItem{Text: label, Widget: v}
-	}
+	left := s.formColumn(d)
+	right := s.progressColumn(d, st.Status)
+	top := container.NewBorder(nil, nil, s.Back, nil, title)
+	s.content.Objects = []fyne.CanvasObject{container.NewBorder(top, nil, nil, nil, panes(left, right))}
+	s.content.Refresh()
+}
+
+// formColumn is the dossier's form as registered, in words, and its quote with whether the
+// amount changed since.
+func (s *DossierScreen) formColumn(d app.Dossier) fyne.CanvasObject {
+	t := s.ses.t
+	cfg := s.ses.cfg
+	s.quotePanel = newQuotePanel(cfg)
+	s.quotePanel.paint(d.Quote, nil)
+	quote := container.NewVBox(s.quoteChange(d), s.quotePanel.content())
+	return container.NewVBox(
+		widget.NewCard(t("ui.dossier.form"), "", widget.NewForm(s.formItems(d.Form)...)),
+		widget.NewCard(t("ui.dossier.quote"), t("ui.dossier.quote_note"), quote),
+	)
+}
+
+// formItems are the fields of a registration form in words, the empty optional ones left out.
+func (s *DossierScreen) formItems(f app.RegistrationForm) []*widget.FormItem {
+	t := s.ses.t
+	cfg := s.ses.cfg
 	gender := ""
 	if g, err := app.ParseGender(f.Gender); err == nil {
 		gender = t("ui.gender." + g.String())
@@ -108,59 +128,60 @@ func (s *DossierScreen) paint(st DossierState) {
 		income = m.String()
 	}
 	items := []*widget.FormItem{
-		row(t("field.full_name"), f.FullName),
-		row(t("field.gender"), gender),
-		row(t("field.birth_date"), birthText(f.BirthDate)),
-		row(t("field.ethnicity"), ethnicity),
-		row(t("field.personal_id"), f.PersonalID),
-		row(t("field.phone"), f.Phone),
+		infoRow(t("field.full_name"), f.FullName),
+		infoRow(t("field.gender"), gender),
+		infoRow(t("field.birth_date"), birthText(f.BirthDate)),
+		infoRow(t("field.ethnicity"), ethnicity),
+		infoRow(t("field.personal_id"), f.PersonalID),
+		infoRow(t("field.phone"), f.Phone),
 	}
 	if f.Email != "" {
-		items = append(items, row(t("field.email"), f.Email))
+		items = append(items, infoRow(t("field.email"), f.Email))
 	}
 	items = append(items,
-		row(t("ui.reg.birth_registration"), placeLine(cfg.Places, f.BirthRegistration.Province, f.BirthRegistration.Commune, "")),
-		row(t("ui.reg.address"), placeLine(cfg.Places, f.Address.Province, f.Address.Commune, f.Address.Detail)))
+		infoRow(t("ui.reg.birth_registration"), placeLine(cfg.Places, f.BirthRegistration.Province, f.BirthRegistration.Commune, "")),
+		infoRow(t("ui.reg.address"), placeLine(cfg.Places, f.Address.Province, f.Address.Commune, f.Address.Detail)))
 	if f.OldSICode != "" {
-		items = append(items, row(t("field.old_si_code"), f.OldSICode))
+		items = append(items, infoRow(t("field.old_si_code"), f.OldSICode))
 	}
 	items = append(items,
-		row(t("field.income"), income),
-		row(t("field.method"), method),
-		row(t("field.start_month"), start),
-		row(t("field.support_group"), t("group."+f.SupportGroup)))
+		infoRow(t("field.income"), income),
+		infoRow(t("field.method"), method),
+		infoRow(t("field.start_month"), start),
+		infoRow(t("field.support_group"), t("group."+f.SupportGroup)))
 	if f.Requests != "" {
-		items = append(items, row(t("field.other_requests"), f.Requests))
+		items = append(items, infoRow(t("field.other_requests"), f.Requests))
 	}
-	s.quotePanel = newQuotePanel(cfg)
-	s.quotePanel.paint(d.Quote, nil)
-	left := container.NewVBox(
-		widget.NewCard(t("ui.dossier.form"), "", widget.NewForm(items...)),
-		widget.NewCard(t("ui.dossier.quote"), t("ui.dossier.quote_note"), container.NewVBox(s.quoteChange(d), s.quotePanel.content())),
-	)
+	return items
+}
 
+// progressColumn is where the dossier stands (its state, step and deadlines, what it lacks or
+// why it stopped), the actions the role may take on it, the outcome of the last one (status),
+// and its timeline, the latest event first.
+func (s *DossierScreen) progressColumn(d app.Dossier, status string) fyne.CanvasObject {
+	t := s.ses.t
 	s.StateLabel = widget.NewLabelWithStyle(t("state."+string(d.State)), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	s.Step = widget.NewLabel(s.stepLine(d))
 	s.Step.Wrapping = fyne.TextWrapWord
 	s.Due = widget.NewLabelWithStyle(d.Due.VNString(), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	status := []*widget.FormItem{
+	progress := []*widget.FormItem{
 		{Text: t("ui.dossier.state"), Widget: s.StateLabel},
 		{Text: t("field.step"), Widget: s.Step},
-		row(t("ui.dossier.received"), vnTime(d.Received)),
+		infoRow(t("ui.dossier.received"), vnTime(d.Received)),
 		{Text: t("ui.dossier.due"), Widget: s.Due},
 	}
 	if d.State == app.StateOpen && d.StepDue != 0 {
-		status = append(status, row(t("ui.dossier.step_due"), d.StepDue.VNString()))
+		progress = append(progress, infoRow(t("ui.dossier.step_due"), d.StepDue.VNString()))
 	}
 	if d.State == app.StateReturned && len(d.Missing) > 0 {
-		status = append(status, row(t("ui.dossier.missing"), strings.Join(d.Missing, "\n")))
+		progress = append(progress, infoRow(t("ui.dossier.missing"), strings.Join(d.Missing, "\n")))
 	}
 	if d.Reason != "" {
-		status = append(status, row(t("ui.dossier.reason"), d.Reason))
+		progress = append(progress, infoRow(t("ui.dossier.reason"), d.Reason))
 	}
-	s.Status = widget.NewLabel(st.Status)
+	s.Status = widget.NewLabel(status)
 	s.Status.Wrapping = fyne.TextWrapWord
-	if st.Status == "" {
+	if status == "" {
 		s.Status.Hide()
 	}
 	s.buildActions(d)
@@ -179,14 +200,11 @@ func (s *DossierScreen) paint(st DossierState) {
 	for i := len(d.Timeline) - 1; i >= 0; i-- {
 		s.Timeline.Add(s.event(d, d.Timeline[i]))
 	}
-	right := container.NewVBox(
-		widget.NewCard(t("ui.dossier.progress"), "", container.NewVBox(widget.NewForm(status...), actions,
+	return container.NewVBox(
+		widget.NewCard(t("ui.dossier.progress"), "", container.NewVBox(widget.NewForm(progress...), actions,
 			s.Status)),
 		widget.NewCard(t("ui.dossier.timeline"), "", s.Timeline),
 	)
-	top := container.NewBorder(nil, nil, s.Back, nil, title)
-	s.content.Objects = []fyne.CanvasObject{container.NewBorder(top, nil, nil, nil, panes(left, right))}
-	s.content.Refresh()
 }
 
 // quoteChange says whether the amount changed under the rules in force and, when the role may
