@@ -212,6 +212,17 @@ func printsText(t func(string, ...string) string, n int) string {
 // history is the periods with their totals, the vouchers and the dossiers, each in a tab.
 func (s *BookScreen) history(pv app.PersonView) fyne.CanvasObject {
 	t := s.r.t
+	return container.NewAppTabs(
+		container.NewTabItem(t("ui.book.tab_periods", "count", strconv.Itoa(len(pv.Participant.Periods))), s.periodsTab(pv)),
+		container.NewTabItem(t("ui.book.tab_vouchers", "count", strconv.Itoa(len(pv.Vouchers))), s.vouchersTab(pv.Vouchers)),
+		container.NewTabItem(t("ui.book.tab_dossiers", "count", strconv.Itoa(len(pv.Dossiers))), s.dossiersTab(pv.Dossiers)),
+	)
+}
+
+// periodsTab lists the periods of participation with what was due, the support and what was
+// paid, over their totals.
+func (s *BookScreen) periodsTab(pv app.PersonView) fyne.CanvasObject {
+	t := s.r.t
 	periods := pv.Participant.Periods
 	s.Periods = widget.NewList(func() int { return len(periods) }, func() fyne.CanvasObject { return newListRow(periodColumns, 6) },
 		func(id widget.ListItemID, o fyne.CanvasObject) {
@@ -239,8 +250,12 @@ func (s *BookScreen) history(pv app.PersonView) fyne.CanvasObject {
 		none.Wrapping = fyne.TextWrapWord
 		periodTab = container.NewBorder(container.NewVBox(periodHead, none), nil, nil, nil)
 	}
+	return periodTab
+}
 
-	vouchers := pv.Vouchers
+// vouchersTab lists the person's vouchers, each with its state and, for an exception, why.
+func (s *BookScreen) vouchersTab(vouchers []app.VoucherView) fyne.CanvasObject {
+	t := s.r.t
 	s.Vouchers = widget.NewList(func() int { return len(vouchers) }, func() fyne.CanvasObject {
 		reason := widget.NewLabel("")
 		reason.Truncation = fyne.TextTruncateEllipsis
@@ -268,8 +283,12 @@ func (s *BookScreen) history(pv app.PersonView) fyne.CanvasObject {
 	s.Vouchers.OnSelected = func(widget.ListItemID) { s.Vouchers.UnselectAll() }
 	voucherHead := newListHeader(bookVoucherColumns, t("field.paid_on"), t("field.receipt_no"), t("field.amount"), t("ui.voucher.period"),
 		t("ui.book.col.status"))
+	return container.NewBorder(voucherHead, nil, nil, nil, s.Vouchers)
+}
 
-	dossiers := pv.Dossiers
+// dossiersTab lists the person's dossiers; choosing one opens it.
+func (s *BookScreen) dossiersTab(dossiers []app.Summary) fyne.CanvasObject {
+	t := s.r.t
 	s.Dossiers = widget.NewList(func() int { return len(dossiers) }, func() fyne.CanvasObject { return newListRow(bookDossierColumns, 3) },
 		func(id widget.ListItemID, o fyne.CanvasObject) {
 			if id >= len(dossiers) {
@@ -285,10 +304,5 @@ func (s *BookScreen) history(pv app.PersonView) fyne.CanvasObject {
 		}
 	}
 	dossierHead := newListHeader(bookDossierColumns, t("ui.col.code"), t("ui.dossier.state"), t("ui.col.due"))
-
-	return container.NewAppTabs(
-		container.NewTabItem(t("ui.book.tab_periods", "count", strconv.Itoa(len(periods))), periodTab),
-		container.NewTabItem(t("ui.book.tab_vouchers", "count", strconv.Itoa(len(vouchers))), container.NewBorder(voucherHead, nil, nil, nil, s.Vouchers)),
-		container.NewTabItem(t("ui.book.tab_dossiers", "count", strconv.Itoa(len(dossiers))), container.NewBorder(dossierHead, nil, nil, nil, s.Dossiers)),
-	)
+	return container.NewBorder(dossierHead, nil, nil, nil, s.Dossiers)
 }
