@@ -1,0 +1,122 @@
+package central
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"strings"
+	"time"
+
+	"bhxhdesk/app"
+)
+
+// PublishFile sends a reference-data file (rule table, calendar, workflow, trusted keys) to
+// every office.
+func (s *Service) PublishFile(ctx context.Context, f app.RuleFile) error {
+	if !app.ValidRuleFilePath(f.Path) || !json.Valid(f.Data) {
+		return &app.Error{Kind: app.Invalid, Code: "bad_rule_file", Args: map[string]string{"path": f.Path}}
+	}
+	if strings.HasPrefix(f.Path, "keys/") {
+		// A keys file every desk will trust: each key once, for one office and device.
+		keys, err := app.ParseTrustedKeys(f.Data)
+		if err != nil {
+			return &app.Error{Kind: app.Invalid, Code: "bad_keys_file", Args: map[string]string{"path": f.Path, "reason": err.Error()}}
+		}
+		ks, _ := app.NewTrustedKeys(keys)
+		if w := ks.Warnings(); len(w) > 0 {
+			return &app.Error{Kind: app.Invalid, Code: "bad_keys_file", Args: map[string]string{"path": f.Path, "reason": w[0]}}
+		}
+	}
+	payload, err := json.Marshal(f)
+	if err != nil {
+		return err
+	}
+	now := s.now()
+	return s.Store.Update(ctx, func(tx Tx) error { return publishRuleFile(tx, f.Path, payload, now) })
+}
+
+// publishRuleFile sends a rule file (app.RuleFile, as JSON) to every office, in place of its
+// earlier versions.
+func publishRuleFile(tx Tx, path string, payload []byte, now time.Time) error {
+	_, err := tx.ReplaceChange("*", app.Change{Kind: app.ChangeRuleFile, Entity: path, Payload: payload, At: now})
+	return err
+}
+
+// RegisterKey records a desk's public signing key and publishes the set of every desk's keys
+// as the trusted-keys file, so any office can verify any office's printouts offline.
+func (s *Service) RegisterKey(ctx context.Context, dev Device, key app.TrustedKey) error {
+	now := s.now()
+	return s.Store.Update(ctx, func(tx Tx) error {
+		cur, ok, err := tx.Device(dev.ID)
+		if err != nil || !ok {
+			return err
+		}
+		if cur.Key != nil && cur.Key.ID == key.ID && bytes.Equal(cur.Key.Public, key.Public) {
+			return nil
+		}
+		if app.KeyIDOf(key.Public) != key.ID {
+			return &app.Error{Kind: app.Invalid, Code: "bad_key"}
+		}
+		devs, err := tx.Devices()
+		if err != nil {
+			return err
+		}
+		for _, d := range devs {
+			if d.ID != dev.ID && d.Key != nil && (d.Key.ID == key.ID || bytes.Equal(d.Key.Public, key.Public)) {
+				// A key is one device's: another desk cannot make it its own.
+				return &app.Error{Kind: app.Forbidden, Code: "key_in_use"}
+			}
+			for _, old := range d.OldKeys {
+				if old.ID == key.ID {
+					return &app.Error{Kind: app.Forbidden, Code: "key_withdrawn"}
+				}
+			}
+		}
+		// The centre, not the desk, says which office a key signs for (a device enrolled in
+		// lower case by an earlier version is the same device in capitals).
+		key.Office, key.Device = dev.Office, strings.ToUpper(dev.Name)
+		if key.ValidFrom.IsZero() {
+			key.ValidFrom = dev.Created
+		}
+		cur.Key = &key
+		if err := tx.PutDevice(cur); err != nil {
+			return err
+		}
+		return publishKeys(tx, now)
+	})
+}
+
+// publishKeys sends every device's public key, current and withdrawn, to every office as the
+// trusted-keys file: a revoked device's key is listed as revoked from then on (what it sealed
+// before stays valid), a replaced one likewise.
+func publishKeys(tx Tx, now time.Time) error {
+	devs, err := tx.Devices()
+	if err != nil {
+		return err
+	}
+	keys := []app.TrustedKey{}
+	for _, d := range devs {
+		for _, old := range d.OldKeys {
+			old.Device = strings.ToUpper(old.Device)
+			keys = append(keys, old)
+		}
+		if d.Key == nil {
+			continue
+		}
+		k := *d.Key
+		k.Device = strings.ToUpper(k.Device)
+		if !d.Revoked.IsZero() && k.Revoked.IsZero() {
+			k.Revoked = d.Revoked
+		}
+		keys = append(keys, k)
+	}
+	data, err := json.Marshal(keys)
+	if err != nil {
+		return err
+	}
+	payload, err := json.Marshal(app.RuleFile{Path: "keys/devices.json", Data: data})
+	if err != nil {
+		return err
+	}
+	return publishRuleFile(tx, "keys/devices.json", payload, now)
+}

@@ -1,0 +1,241 @@
+package central
+
+import (
+	"context"
+	"encoding/json"
+
+	"bhxhdesk/app"
+)
+
+// Pull returns the changes for a device's office after a cursor.
+func (s *Service) Pull(ctx context.Context, dev Device, cursor uint64, limit int) (app.Page, error) {
+	if limit <= 0 {
+		limit = 500
+	}
+	limit = min(limit, answerLimit)
+	page := app.Page{Cursor: cursor, Changes: []app.Change{}}
+	err := s.Store.View(ctx, func(tx Tx) error {
+		chs, err := tx.Changes([]string{dev.Office, "*"}, cursor, limit+1)
+		if err != nil {
+			return err
+		}
+		if len(chs) > limit {
+			chs, page.More = chs[:limit], true
+		}
+		page.Changes = chs
+		if len(chs) > 0 {
+			page.Cursor = chs[len(chs)-1].Seq
+		} else if last, err := tx.LastChange(); err == nil && last > cursor {
+			// Nothing for this office up to the end of the log: skip ahead.
+			page.Cursor = last
+		} else if err != nil {
+			return err
+		}
+		return nil
+	})
+	return page, err
+}
+
+// The most records and bytes one page of an office's state holds.
+const (
+	statePageLimit = 5000
+	statePageBytes = 8 << 20
+)
+
+// OfficeStatePage is one page of OfficeState: the records of part after the key after, at
+// most limit of them (statePageLimit when 0 or more) and about statePageBytes, with the key to
+// ask after for the rest ("" at the end of the part).
+func (s *Service) OfficeStatePage(ctx context.Context, dev Device, part, after string, limit int) (app.StatePage, error) {
+	if limit <= 0 || limit > statePageLimit {
+		limit = statePageLimit
+	}
+	kind := map[string]string{"dossiers": "dossier", "vouchers": "voucher", "people": "person", "covers": "cover"}[part]
+	if kind == "" {
+		return app.StatePage{}, &app.Error{Kind: app.Invalid, Code: "bad_state_part", Args: map[string]string{"part": clip(part)}}
+	}
+	pg := app.StatePage{Part: part}
+	stopped := false
+	err := s.Store.View(ctx, func(tx Tx) error {
+		var err error
+		if pg.Cursor, err = tx.LastChange(); err != nil {
+			return err
+		}
+		if o, ok, err := tx.Office(dev.Office); err != nil {
+			return err
+		} else if ok {
+			pg.Workflow = o.Workflow
+		}
+		n, size := 0, 0
+		return tx.EachAfter(kind, after, func(key string, raw json.RawMessage) (bool, error) {
+			if n >= limit || size >= statePageBytes {
+				stopped = true
+				return false, nil
+			}
+			pg.Next = key
+			item, err := s.stateItem(tx, dev, kind, raw)
+			if err != nil || item == nil {
+				return err == nil, err
+			}
+			switch it := item.(type) {
+			case json.RawMessage:
+				pg.Items = append(pg.Items, it)
+				size += len(it)
+			case app.Participant:
+				pg.People = append(pg.People, it)
+				size += 512 + 128*len(it.Periods)
+			}
+			n++
+			return true, nil
+		})
+	})
+	if !stopped {
+		pg.Next = "" // the scan reached the end of the part
+	}
+	return pg, err
+}
+
+// stateItem is one record of the office's state as a desk takes it back, or nil when the
+// record is not the office's.
+func (s *Service) stateItem(tx Tx, dev Device, kind string, raw json.RawMessage) (any, error) {
+	switch kind {
+	case "dossier":
+		var d Dossier
+		if err := json.Unmarshal(raw, &d); err != nil || d.Office != dev.Office {
+			return nil, err
+		}
+		return d.Body, nil
+	case "voucher":
+		var v Voucher
+		if err := json.Unmarshal(raw, &v); err != nil || v.Office != dev.Office {
+			return nil, err
+		}
+		return v.Body, nil
+	case "person":
+		var p Person
+		if err := json.Unmarshal(raw, &p); err != nil || len(p.Periods) == 0 || !p.HasOffice(dev.Office) {
+			return nil, err
+		}
+		var f app.RegistrationForm
+		found := false
+		for _, r := range p.Records {
+			if r.Office != dev.Office {
+				continue
+			}
+			d, ok, err := tx.Dossier(r.Dossier)
+			if err != nil {
+				return nil, err
+			}
+			var body app.Dossier
+			if ok && json.Unmarshal(d.Body, &body) == nil {
+				f, found = body.Form, true
+			}
+		}
+		if !found {
+			return nil, nil
+		}
+		income, _ := app.ParseMoney(string(f.Income))
+		return app.Participant{PersonalID: p.PersonalID, OldSICode: f.OldSICode, FullName: p.Identity.FullName,
+			Gender: p.Identity.Gender, BirthDate: p.Identity.BirthDate, Nationality: f.Nationality, Ethnicity: f.Ethnicity, Phone: f.Phone,
+			BirthRegistration: f.BirthRegistration, Address: f.Address, Income: income, Method: f.Method, SupportGroup: f.SupportGroup,
+			Dossier: p.Identity.Dossier, HasBook: f.OldSICode != "", Periods: p.Periods, Version: p.Version}, nil
+	case "cover":
+		var c Cover
+		if err := json.Unmarshal(raw, &c); err != nil || c.Office != dev.Office {
+			return nil, err
+		}
+		var bc app.BookCover
+		if err := json.Unmarshal(c.Body, &bc); err != nil {
+			return nil, err
+		}
+		bc.Status, bc.ConfirmedAt = c.Status, c.ConfirmedAt
+		b, err := json.Marshal(bc)
+		return json.RawMessage(b), err
+	}
+	return nil, nil
+}
+
+// Digest is the digest of what the centre holds for an office: its dossiers, the vouchers
+// recorded at or routed to it, and the periods and covers of its people — the same lines as
+// the office's own digest (app.Sync.Digest).
+func (s *Service) Digest(ctx context.Context, office string) (string, int, error) {
+	var lines []app.DigestLine
+	err := s.Store.View(ctx, func(tx Tx) error {
+		people := map[string]bool{}
+		if err := tx.Each("dossier", func(raw json.RawMessage) error {
+			var d Dossier
+			if err := json.Unmarshal(raw, &d); err != nil {
+				return err
+			}
+			if d.Office == office {
+				lines = append(lines, app.DossierLine(d.Code, d.Version))
+				people[d.PersonalID] = true
+			}
+			return nil
+		}); err != nil {
+			return err
+		}
+		if err := tx.Each("voucher", func(raw json.RawMessage) error {
+			var v Voucher
+			if err := json.Unmarshal(raw, &v); err != nil {
+				return err
+			}
+			if v.Office == office {
+				lines = append(lines, app.VoucherLine(v.ID))
+			}
+			return nil
+		}); err != nil {
+			return err
+		}
+		if err := tx.Each("person", func(raw json.RawMessage) error {
+			var p Person
+			if err := json.Unmarshal(raw, &p); err != nil {
+				return err
+			}
+			if people[p.PersonalID] {
+				for _, pe := range p.Periods {
+					lines = append(lines, app.PeriodLine(p.PersonalID, pe))
+				}
+			}
+			return nil
+		}); err != nil {
+			return err
+		}
+		return tx.Each("cover", func(raw json.RawMessage) error {
+			var c Cover
+			if err := json.Unmarshal(raw, &c); err != nil {
+				return err
+			}
+			if c.Office == office {
+				lines = append(lines, app.CoverLine(c.PersonalID, c.Status != app.CoverCreated))
+			}
+			return nil
+		})
+	})
+	return app.Digest(lines), len(lines), err
+}
+
+// OfficeState reads what the centre holds for the device's office.
+func (s *Service) OfficeState(ctx context.Context, dev Device) (app.OfficeData, error) {
+	st := app.OfficeData{Dossiers: []json.RawMessage{}, Vouchers: []json.RawMessage{}, People: []app.Participant{},
+		Covers: []json.RawMessage{}}
+	first := true
+	for _, part := range app.StateParts {
+		after := ""
+		for {
+			pg, err := s.OfficeStatePage(ctx, dev, part, after, 0)
+			if err != nil {
+				return st, err
+			}
+			if first {
+				// The cursor from before the first page: changes made while the pages are read
+				// are pulled again after, and applying them twice changes nothing.
+				st.Cursor, st.Workflow, first = pg.Cursor, pg.Workflow, false
+			}
+			st.AddPage(pg)
+			if after = pg.Next; after == "" {
+				break
+			}
+		}
+	}
+	return st, nil
+}

@@ -1,0 +1,189 @@
+package central
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"bhxhdesk/app"
+	"bhxhdesk/contract"
+)
+
+// maxTimeline is the most events a dossier may carry when it is created (a desk creates it
+// with its reception).
+const maxTimeline = 50
+
+// maxBatch is the most operations one push applies in one transaction.
+const maxBatch = 1000
+
+// Push applies a device's operations in order, each exactly once, in one transaction, and
+// answers each: applied, duplicate (the stored result of an earlier delivery), conflict or
+// rejected. An operation id seen before with another payload is rejected.
+func (s *Service) Push(ctx context.Context, dev Device, ops []app.Op) ([]app.OpResult, error) {
+	if len(ops) > maxBatch {
+		return nil, &app.Error{Kind: app.Invalid, Code: "batch_too_big", Args: map[string]string{"max": fmt.Sprint(maxBatch)}}
+	}
+	if dev.Office == "*feed*" {
+		return nil, &app.Error{Kind: app.Forbidden, Code: "not_a_desk"}
+	}
+	var (
+		results []app.OpResult
+		repeats int
+	)
+	now := s.now()
+	err := s.Store.Update(ctx, func(tx Tx) error {
+		var err error
+		results, repeats, err = s.push(tx, dev, ops, now)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	if s.OnPush != nil {
+		s.OnPush(ctx, dev.ID, len(ops), repeats)
+	}
+	return results, nil
+}
+
+// push applies ops in tx (see Push) and counts the repeats.
+func (s *Service) push(tx Tx, dev Device, ops []app.Op, now time.Time) ([]app.OpResult, int, error) {
+	results := make([]app.OpResult, len(ops))
+	repeats := 0
+	for i, op := range ops {
+		h := payloadHash(op)
+		if prev, ok, err := tx.OpResult(op.OpID); err != nil {
+			return nil, 0, err
+		} else if ok {
+			repeats++
+			if prev.PayloadHash != h || prev.Device != dev.ID {
+				results[i] = app.OpResult{OpID: op.OpID, Status: app.OpRejected, Reason: "op_id_reused"}
+				continue
+			}
+			r := prev.Result
+			if r.Status == app.OpApplied {
+				r.Status = app.OpDuplicate
+			}
+			results[i] = r
+			continue
+		}
+		r, err := s.apply(tx, dev, op, now)
+		if err != nil {
+			return nil, 0, fmt.Errorf("op %s (%s %s): %w", op.OpID, op.Kind, op.EntityID, err)
+		}
+		r.OpID = op.OpID
+		results[i] = r
+		if err := tx.PutOpResult(StoredOp{OpID: op.OpID, Device: dev.ID, DeviceSeq: op.DeviceSeq, HLC: op.HLC, Kind: op.Kind,
+			Entity: op.EntityID, PayloadHash: h, Result: r, Applied: now}); err != nil {
+			return nil, 0, err
+		}
+	}
+	return results, repeats, nil
+}
+
+// Known answers, for the operation ids of a device, the stored results of those already applied
+// (as duplicates); ids the centre does not know are left out. A restored desk asks before
+// pushing, so no payload crosses the link twice.
+func (s *Service) Known(ctx context.Context, dev Device, ids []string) ([]app.OpResult, error) {
+	if len(ids) > maxBatch {
+		return nil, &app.Error{Kind: app.Invalid, Code: "batch_too_big", Args: map[string]string{"max": fmt.Sprint(maxBatch)}}
+	}
+	out := []app.OpResult{}
+	err := s.Store.View(ctx, func(tx Tx) error {
+		for _, id := range ids {
+			prev, ok, err := tx.OpResult(id)
+			if err != nil {
+				return err
+			}
+			if ok && prev.Device == dev.ID {
+				r := prev.Result
+				if r.Status == app.OpApplied {
+					r.Status = app.OpDuplicate
+				}
+				out = append(out, r)
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+func payloadHash(op app.Op) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\x00%s\x00%d\x00", op.Kind, op.EntityID, op.BaseVersion)
+	h.Write(op.Payload)
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+func rejected(reason string, args ...string) app.OpResult {
+	r := app.OpResult{Status: app.OpRejected, Reason: reason}
+	if len(args) > 0 {
+		r.Args = map[string]string{}
+		for i := 0; i+1 < len(args); i += 2 {
+			r.Args[args[i]] = args[i+1]
+		}
+	}
+	return r
+}
+
+// apply applies one new operation. Business errors become rejected or conflict results; only
+// store failures are returned as errors (they abort the batch, which the desk sends again).
+func (s *Service) apply(tx Tx, dev Device, op app.Op, now time.Time) (app.OpResult, error) {
+	switch op.Kind {
+	case contract.OpDossierCreate:
+		var d app.Dossier
+		if err := json.Unmarshal(op.Payload, &d); err != nil || d.Code != op.EntityID {
+			return rejected("bad_payload"), nil
+		}
+		return s.createDossier(tx, dev, d, op.Payload, now)
+	case contract.OpDossierEvent:
+		return s.dossierEvent(tx, dev, op)
+	case contract.OpVoucherAdd:
+		var v app.Voucher
+		if err := json.Unmarshal(op.Payload, &v); err != nil || v.ID == "" {
+			return rejected("bad_payload"), nil
+		}
+		if _, ok, err := tx.Voucher(v.ID); err != nil || ok {
+			return app.OpResult{Status: app.OpApplied}, err // the feed's own voucher coming back
+		}
+		return app.OpResult{Status: app.OpApplied}, tx.PutVoucher(Voucher{ID: v.ID, PersonalID: v.PersonalID, Office: dev.Office,
+			Source: string(v.Source), Body: op.Payload, Received: now})
+	case contract.OpPeriodAdd:
+		var pe app.Period
+		if err := json.Unmarshal(op.Payload, &pe); err != nil {
+			return rejected("bad_payload"), nil
+		}
+		return s.addPeriod(tx, dev, op.EntityID, pe)
+	case contract.OpCoverCreate, contract.OpCoverIssue:
+		var c app.BookCover
+		if err := json.Unmarshal(op.Payload, &c); err != nil || c.PersonalID != op.EntityID {
+			return rejected("bad_payload"), nil
+		}
+		return s.cover(tx, dev, op.Kind, c, op.Payload, now)
+	case contract.OpCoverPrint:
+		c, ok, err := tx.Cover(op.EntityID)
+		if err != nil || !ok {
+			return app.OpResult{Status: app.OpApplied}, err
+		}
+		if c.Office != dev.Office {
+			return rejected("cover_other_office", "office", c.Office), nil
+		}
+		c.Prints++
+		return app.OpResult{Status: app.OpApplied}, tx.PutCover(c)
+	case contract.OpOfficeWorkflow:
+		var c app.OfficeWorkflowChange
+		if err := json.Unmarshal(op.Payload, &c); err != nil {
+			return rejected("bad_payload"), nil
+		}
+		return s.officeWorkflow(tx, dev, op, c, now)
+	case contract.OpIdentityResolve:
+		var r app.IdentityReview
+		if err := json.Unmarshal(op.Payload, &r); err != nil || r.Resolved == nil || r.PersonalID != op.EntityID || len(r.By) > 200 {
+			return rejected("bad_payload"), nil
+		}
+		return s.resolveIdentity(tx, dev, r, now)
+	}
+	return rejected("unknown_op", "kind", op.Kind), nil
+}
