@@ -4,18 +4,12 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"crypto/sha256"
 	"crypto/subtle"
-	"crypto/tls"
-	"crypto/x509"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
-	"os"
 	"strconv"
 	"strings"
 	gosync "sync"
@@ -23,136 +17,6 @@ import (
 
 	"bhxhdesk/app"
 )
-
-// The protocol's paths (v1).
-const (
-	PathSync      = "/v1/sync"              // POST: push a batch and pull a page in one round trip
-	PathPush      = "/v1/sync/push"         // POST: push a batch
-	PathPull      = "/v1/sync/pull"         // GET ?cursor=&limit=: pull a page
-	PathKnown     = "/v1/sync/known"        // POST: which of these operation ids were applied
-	PathState     = "/v1/office/state"      // GET: everything the centre holds for the office (older desks)
-	PathStatePage = "/v1/office/state/page" // GET ?part=&after=&limit=: one page of it
-	PathKey       = "/v1/device/key"        // POST: register the desk's public signing key
-	PathDigest    = "/v1/digest"            // GET: the digest of what the centre holds for the office
-	PathFeed      = "/v1/feed/vouchers"     // POST: the accounting feed posts vouchers
-	PathHealth    = "/v1/health"            // GET: liveness, no authentication
-	PathDevice    = "/v1/device"            // GET: the office and device a token belongs to (checked at enrolment)
-	PathAnchor    = "/v1/audit/anchor"      // GET: the last audit head acknowledged; POST: anchor a new one
-	PathAdmin     = "/v1/admin"             // POST: an administrator's command (admin token)
-)
-
-// PushRequest is the body of a push (and the push half of a sync).
-type PushRequest struct {
-	Ops Ops `json:"ops"`
-}
-
-// Ops is a request's batch of operations. Decoding stops past maxBatch: a body of millions of
-// tiny objects is refused before it takes gigabytes, not after.
-type Ops []app.Op
-
-func (o *Ops) UnmarshalJSON(b []byte) error {
-	var out []app.Op
-	err := decodeArray(b, func(dec *json.Decoder) error {
-		if len(out) == maxBatch {
-			return &app.Error{Kind: app.Invalid, Code: "batch_too_big", Args: map[string]string{"max": strconv.Itoa(maxBatch)}}
-		}
-		var op app.Op
-		if err := dec.Decode(&op); err != nil {
-			return err
-		}
-		out = append(out, op)
-		return nil
-	})
-	*o = out
-	return err
-}
-
-// IDs is a request's list of operation ids, bounded as Ops.
-type IDs []string
-
-func (ids *IDs) UnmarshalJSON(b []byte) error {
-	var out []string
-	err := decodeArray(b, func(dec *json.Decoder) error {
-		if len(out) == maxBatch {
-			return &app.Error{Kind: app.Invalid, Code: "batch_too_big", Args: map[string]string{"max": strconv.Itoa(maxBatch)}}
-		}
-		var id string
-		if err := dec.Decode(&id); err != nil {
-			return err
-		}
-		out = append(out, id)
-		return nil
-	})
-	*ids = out
-	return err
-}
-
-// decodeArray calls each for every element of the JSON array b (null is an empty one).
-func decodeArray(b []byte, each func(dec *json.Decoder) error) error {
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	tok, err := dec.Token()
-	if err != nil || tok == nil {
-		return err
-	}
-	if d, ok := tok.(json.Delim); !ok || d != '[' {
-		return errors.New("not an array")
-	}
-	for dec.More() {
-		if err := each(dec); err != nil {
-			return err
-		}
-	}
-	_, err = dec.Token()
-	return err
-}
-
-// PushResponse answers a push: one result per operation, in the request's order.
-type PushResponse struct {
-	Results    []app.OpResult `json:"results"`
-	ServerTime time.Time      `json:"server_time"`
-}
-
-// SyncRequest pushes a batch and asks for the changes after a cursor.
-type SyncRequest struct {
-	Ops    Ops    `json:"ops"`
-	Cursor uint64 `json:"cursor"`
-	Limit  int    `json:"limit,omitempty"`
-	// Compact asks for results without their operation ids (FeatureCompact): they come in
-	// the order of Ops, and OpsDigest proves which operations they answer. The ids are random
-	// (UUIDv7): echoing a thousand of them costs 17 kB, half a second at 256 kbit/s.
-	Compact bool `json:"compact,omitempty"`
-}
-
-// SyncResponse carries the push results and a page of changes.
-type SyncResponse struct {
-	Results    []app.OpResult `json:"results"`
-	Page       app.Page       `json:"page"`
-	ServerTime time.Time      `json:"server_time"`
-	// OpsDigest answers a compact request: OpsDigest(the request's operations).
-	OpsDigest string `json:"ops_digest,omitempty"`
-}
-
-// FeatureCompact is announced in the Sync-Features header of answers (to clients that do not
-// use the features yet, like Accept-Encoding) by servers that take SyncRequest.Compact.
-const FeatureCompact = "compact-results"
-
-// OpsDigest is the digest of a batch's operation ids, in order.
-func OpsDigest(ops []app.Op) string {
-	h := sha256.New()
-	for _, op := range ops {
-		h.Write([]byte(op.OpID))
-		h.Write([]byte{'\n'})
-	}
-	return hex.EncodeToString(h.Sum(nil)[:16])
-}
-
-// ErrorBody is every error answer: a code and the message in both languages.
-type ErrorBody struct {
-	Error     string `json:"error"`
-	MessageVI string `json:"message_vi,omitempty"`
-	MessageEN string `json:"message_en,omitempty"`
-}
 
 // maxBody bounds a request body after decompression.
 const maxBody = 64 << 20
@@ -432,11 +296,6 @@ func (s *Server) pull(w http.ResponseWriter, r *http.Request, dev Device) {
 	writeJSON(w, r, http.StatusOK, page)
 }
 
-// KnownRequest asks which operation ids the centre applied.
-type KnownRequest struct {
-	OpIDs IDs `json:"op_ids"`
-}
-
 func (s *Server) known(w http.ResponseWriter, r *http.Request, dev Device) {
 	var req KnownRequest
 	if err := decode(r, &req); err != nil {
@@ -595,115 +454,4 @@ func writeJSON(w http.ResponseWriter, r *http.Request, status int, v any) {
 	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(status)
 	_, _ = w.Write(body)
-}
-
-// ListenConfig says how the server listens.
-type ListenConfig struct {
-	Addr string
-	// CertFile and KeyFile turn TLS 1.3 on; without them the server listens in plain HTTP,
-	// which is allowed only on a loopback address (development and tests).
-	CertFile, KeyFile string
-	// ClientCAFile, with TLS, makes client certificates signed by that CA mandatory (mutual TLS).
-	ClientCAFile string
-	// MaxConns bounds the connections served at once (DefaultMaxConns when 0): beyond it new
-	// ones wait in the system's queue, so a flood of idle connections cannot take every file
-	// handle of the server; each idle one is closed after headerTimeout.
-	MaxConns int
-}
-
-// DefaultMaxConns is the connections a centre serves at once: a province's desks with room.
-const DefaultMaxConns = 4096
-
-// headerTimeout is how long a connection may take to send its request's headers: a
-// connection opened and left silent is closed then.
-var headerTimeout = 10 * time.Second
-
-// limitListener accepts at most cap(slots) connections at once.
-type limitListener struct {
-	net.Listener
-	slots chan struct{}
-}
-
-func (l *limitListener) Accept() (net.Conn, error) {
-	l.slots <- struct{}{}
-	c, err := l.Listener.Accept()
-	if err != nil {
-		<-l.slots
-		return nil, err
-	}
-	return &limitConn{Conn: c, release: func() { <-l.slots }}, nil
-}
-
-// Open is how many connections are being served.
-func (l *limitListener) Open() int { return len(l.slots) }
-
-type limitConn struct {
-	net.Conn
-	once    gosync.Once
-	release func()
-}
-
-func (c *limitConn) Close() error {
-	err := c.Conn.Close()
-	c.once.Do(c.release)
-	return err
-}
-
-// Listen opens the listener the config asks for, refusing plain HTTP off loopback.
-func Listen(cfg ListenConfig) (net.Listener, error) {
-	raw, err := net.Listen("tcp", cfg.Addr)
-	if err != nil {
-		return nil, err
-	}
-	if cfg.MaxConns <= 0 {
-		cfg.MaxConns = DefaultMaxConns
-	}
-	var ln net.Listener = &limitListener{Listener: raw, slots: make(chan struct{}, cfg.MaxConns)}
-	if cfg.CertFile == "" {
-		host, _, _ := net.SplitHostPort(ln.Addr().String())
-		if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
-			_ = ln.Close()
-			return nil, fmt.Errorf("plain HTTP is allowed only on a loopback address; give --tls-cert and --tls-key to listen on %s", cfg.Addr)
-		}
-		return ln, nil
-	}
-	cert, err := tls.LoadX509KeyPair(cfg.CertFile, cfg.KeyFile)
-	if err != nil {
-		_ = ln.Close()
-		return nil, err
-	}
-	tc := &tls.Config{MinVersion: tls.VersionTLS13, Certificates: []tls.Certificate{cert}}
-	if cfg.ClientCAFile != "" {
-		pem, err := os.ReadFile(cfg.ClientCAFile)
-		if err != nil {
-			_ = ln.Close()
-			return nil, err
-		}
-		pool := x509.NewCertPool()
-		if !pool.AppendCertsFromPEM(pem) {
-			_ = ln.Close()
-			return nil, fmt.Errorf("%s: no certificate", cfg.ClientCAFile)
-		}
-		tc.ClientCAs, tc.ClientAuth = pool, tls.RequireAndVerifyClientCert
-	}
-	return tls.NewListener(ln, tc), nil
-}
-
-// Serve runs the HTTP server on ln until ctx ends, then shuts down gracefully.
-func Serve(ctx context.Context, ln net.Listener, h http.Handler) error {
-	// An idle connection is kept longer than the desks keep theirs (idleTimeout), which is
-	// longer than the engine's interval between rounds: a desk's next round finds its
-	// connection open, and the desk always gives up a connection before the server does.
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: headerTimeout, ReadTimeout: 5 * time.Minute, WriteTimeout: 5 * time.Minute,
-		IdleTimeout: 2 * idleTimeout}
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ln) }()
-	select {
-	case err := <-done:
-		return err
-	case <-ctx.Done():
-		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		return srv.Shutdown(sctx)
-	}
 }
