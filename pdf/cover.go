@@ -2,24 +2,14 @@ package pdf
 
 import (
 	"bytes"
-	"compress/zlib"
-	"encoding/binary"
 	"fmt"
-	"hash/crc32"
 	"image/color"
 	"io"
-	"runtime"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"codeberg.org/go-pdf/fpdf"
-	"github.com/makiuchi-d/gozxing"
-	gzqr "github.com/makiuchi-d/gozxing/qrcode"
-	"golang.org/x/image/font"
-	"golang.org/x/image/font/sfnt"
-	"golang.org/x/image/math/fixed"
 
 	"bhxhdesk/app"
 )
@@ -310,7 +300,8 @@ func (pr *printer) page(lb coverText, c *CoverData, i int, png []byte) {
 // title, provisional banner, introduction, the table's labels and rules (rows of the given
 // heights), the seal block's box and caption, the signature block. It returns where it put
 // them.
-func drawBody(t *fpdf.Fpdf, lb coverText, o Office, provisional bool, cw, lw, vw float64, labelLines [][]string, heights []float64) bodyGeometry {
+func drawBody(t *fpdf.Fpdf, lb coverText, o Office, provisional bool, cw, lw, vw float64,
+	labelLines [][]string, heights []float64) bodyGeometry {
 	g := bodyGeometry{labelW: lw, valueW: vw}
 	t.SetXY(0, 0)
 	title(t, lb.t("cover_pdf.title"))
@@ -434,73 +425,6 @@ func (pr *printer) footer(o Office) {
 	pr.doc.UseTemplate(tpl)
 }
 
-// watermark draws text large, faint and diagonal across the page, over everything else in
-// "multiply" blending, like a rubber stamp: it tints the paper and the grey cells, while the
-// text and the QR code's dark modules stay as dark as they were. The letters are vector
-// outlines, not text: the marking cannot be missed on paper, yet it does not mix into the
-// page's text when it is copied or extracted. In a batch the drawing is made once and placed on
-// each page that needs it.
-func (pr *printer) watermark(text string) error {
-	o, err := textOutline(text)
-	if err != nil {
-		return err
-	}
-	doc := pr.doc
-	doc.SetAlpha(1, "Multiply")
-	w, _ := doc.GetPageSize()
-	if !pr.shared {
-		drawWatermark(doc, o, w)
-	} else {
-		key := "watermark/" + text
-		tpl, ok := pr.tpls[key]
-		if !ok {
-			tpl = doc.CreateTemplate(func(t *fpdf.Tpl) { drawWatermark(&t.Fpdf, o, w) })
-			pr.tpls[key] = tpl
-		}
-		doc.UseTemplate(tpl)
-	}
-	doc.SetAlpha(1, "Normal")
-	return nil
-}
-
-// drawWatermark fills the outline across a page w mm wide: over the data table, clear of the
-// QR code below it (centred 140 mm from the top, 35° up, about 200 mm long).
-func drawWatermark(t *fpdf.Fpdf, o outline, w float64) {
-	cx, cy := w/2, 140.0
-	size := min(200/o.width, 40.0) // the em in mm
-	x0, y0 := cx-o.width*size/2, cy+0.35*size
-	t.SetFillColor(int(markFaint.R), int(markFaint.G), int(markFaint.B))
-	t.TransformBegin()
-	t.TransformRotate(35, cx, cy)
-	at := func(p fixed.Point26_6) (float64, float64) {
-		return x0 + float64(p.X)/64*size/o.em, y0 + float64(p.Y)/64*size/o.em
-	}
-	for i, seg := range o.segs {
-		switch seg.Op {
-		case sfnt.SegmentOpMoveTo:
-			if i > 0 {
-				t.ClosePath()
-			}
-			t.MoveTo(at(seg.Args[0]))
-		case sfnt.SegmentOpLineTo:
-			t.LineTo(at(seg.Args[0]))
-		case sfnt.SegmentOpQuadTo:
-			cx, cy := at(seg.Args[0])
-			x, y := at(seg.Args[1])
-			t.CurveTo(cx, cy, x, y)
-		case sfnt.SegmentOpCubeTo:
-			c0x, c0y := at(seg.Args[0])
-			c1x, c1y := at(seg.Args[1])
-			x, y := at(seg.Args[2])
-			t.CurveBezierCubicTo(c0x, c0y, c1x, c1y, x, y)
-		}
-	}
-	t.ClosePath()
-	t.DrawPath("F")
-	t.TransformEnd()
-	t.SetFillColor(0, 0, 0)
-}
-
 // provisionalBanner prints a red-framed "BẢN TẠM" box with the reason it is provisional.
 func provisionalBanner(doc *fpdf.Fpdf, lb coverText) {
 	l, _, _, _ := doc.GetMargins()
@@ -578,191 +502,4 @@ func issuedDate(t time.Time) string {
 		return ""
 	}
 	return dateVN(t)
-}
-
-// Size of the printed code (QR plus its quiet zone) in millimetres, and the image's pixels per
-// QR module. Whole pixels per module keep every edge sharp; 4 of them (about 170 dpi at this
-// size, 0.6 mm modules for a version 8 code) let a printer enlarge the image without blurring
-// it, and keep a batch of 1,000 covers small (about 0.7 kB a code; 8 pixels cost 1.1 kB).
-const (
-	qrSize      = 34.0
-	qrQuiet     = 4 // modules of white around the code, as the QR standard requires
-	qrPixelsPer = 4
-)
-
-// outline is a line of text as glyph outlines of the bold face, laid out from the origin on
-// the baseline in font units (26.6 fixed point, y down); width is in ems.
-type outline struct {
-	segs  []sfnt.Segment
-	em    float64
-	width float64
-}
-
-var outlines sync.Map // text → outline
-
-func textOutline(text string) (outline, error) {
-	if o, ok := outlines.Load(text); ok {
-		return o.(outline), nil
-	}
-	fonts, err := fontBytes()
-	if err != nil {
-		return outline{}, err
-	}
-	f, err := sfnt.Parse(fonts["B"])
-	if err != nil {
-		return outline{}, fmt.Errorf("watermark font: %w", err)
-	}
-	var buf sfnt.Buffer
-	ppem := fixed.I(int(f.UnitsPerEm()))
-	var o outline
-	o.em = float64(f.UnitsPerEm())
-	var x fixed.Int26_6
-	for _, r := range text {
-		gi, err := f.GlyphIndex(&buf, r)
-		if err != nil {
-			return outline{}, fmt.Errorf("watermark %q: %w", r, err)
-		}
-		segs, err := f.LoadGlyph(&buf, gi, ppem, nil)
-		if err != nil {
-			return outline{}, fmt.Errorf("watermark %q: %w", r, err)
-		}
-		for _, s := range segs {
-			for i := range s.Args {
-				s.Args[i].X += x
-			}
-			o.segs = append(o.segs, s)
-		}
-		adv, err := f.GlyphAdvance(&buf, gi, ppem, font.HintingNone)
-		if err != nil {
-			return outline{}, fmt.Errorf("watermark %q: %w", r, err)
-		}
-		x += adv
-	}
-	o.width = float64(x) / 64 / o.em
-	outlines.Store(text, o)
-	return o, nil
-}
-
-// qrCodes draws the covers' codes on every core while the pages are laid out: choosing each
-// code's mask is most of the work of a batch.
-type qrCodes struct {
-	png   [][]byte
-	errs  []error
-	ready []chan struct{}
-	quit  chan struct{}
-}
-
-func startQRCodes(covers []CoverData) *qrCodes {
-	q := &qrCodes{png: make([][]byte, len(covers)), errs: make([]error, len(covers)),
-		ready: make([]chan struct{}, len(covers)), quit: make(chan struct{})}
-	for i := range q.ready {
-		q.ready[i] = make(chan struct{})
-	}
-	next := make(chan int)
-	go func() {
-		defer close(next)
-		for i := range covers {
-			select {
-			case next <- i:
-			case <-q.quit:
-				return
-			}
-		}
-	}()
-	for range min(runtime.GOMAXPROCS(0), len(covers)) {
-		go func() {
-			for i := range next {
-				q.png[i], q.errs[i] = qrPNG(covers[i].QR)
-				close(q.ready[i])
-			}
-		}()
-	}
-	return q
-}
-
-// get waits for the code of cover i.
-func (q *qrCodes) get(i int) ([]byte, error) {
-	<-q.ready[i]
-	return q.png[i], q.errs[i]
-}
-
-// stop lets the workers finish early when the document fails.
-func (q *qrCodes) stop() { close(q.quit) }
-
-// zlibWriters are reused: a deflate writer allocates about 1 MB of tables.
-var zlibWriters = sync.Pool{New: func() any { return zlib.NewWriter(nil) }}
-
-var (
-	qrWriter = gzqr.NewQRCodeWriter()
-	qrHints  = map[gozxing.EncodeHintType]any{
-		gozxing.EncodeHintType_ERROR_CORRECTION: "M",
-		gozxing.EncodeHintType_MARGIN:           0,
-	}
-)
-
-// qrPNG draws text as a QR code (level M, in the smallest version and mode that hold it: the
-// alphanumeric mode for a seal) in a 1-bit grey PNG with exact square modules and the quiet
-// zone: lossless, so the code scans as drawn. The encoder is gozxing's (the ZXing port), four
-// times faster than boombuler/barcode's at choosing the mask, which dominated batch printing.
-func qrPNG(text string) ([]byte, error) {
-	code, err := qrWriter.Encode(text, gozxing.BarcodeFormat_QR_CODE, 0, 0, qrHints)
-	if err != nil {
-		return nil, fmt.Errorf("QR code: %w", err)
-	}
-	n := code.GetWidth() // with no margin and no size asked, one matrix cell per module
-	side := (n + 2*qrQuiet) * qrPixelsPer
-	stride := (side + 7) / 8
-	raw := make([]byte, 0, side*(stride+1))
-	row := make([]byte, stride)
-	prev := make([]byte, stride)
-	for py := range side {
-		my := py/qrPixelsPer - qrQuiet
-		for i := range row {
-			row[i] = 0xff
-		}
-		if my >= 0 && my < n {
-			for mx := range n {
-				if !code.Get(mx, my) {
-					continue
-				}
-				for px := (mx + qrQuiet) * qrPixelsPer; px < (mx+qrQuiet+1)*qrPixelsPer; px++ {
-					row[px/8] &^= 0x80 >> (px % 8)
-				}
-			}
-		}
-		// PNG filter "Up": the repeated rows of a module become zeros and compress to nothing.
-		raw = append(raw, 2)
-		for i := range row {
-			raw = append(raw, row[i]-prev[i])
-		}
-		prev, row = row, prev
-	}
-	var z bytes.Buffer
-	zw := zlibWriters.Get().(*zlib.Writer)
-	defer zlibWriters.Put(zw)
-	zw.Reset(&z)
-	if _, err := zw.Write(raw); err != nil {
-		return nil, err
-	}
-	if err := zw.Close(); err != nil {
-		return nil, err
-	}
-	var b bytes.Buffer
-	b.WriteString("\x89PNG\r\n\x1a\n")
-	ihdr := binary.BigEndian.AppendUint32(nil, uint32(side))
-	ihdr = binary.BigEndian.AppendUint32(ihdr, uint32(side))
-	ihdr = append(ihdr, 1, 0, 0, 0, 0) // 1 bit, greyscale, deflate, standard filters, no interlace
-	for _, ch := range []struct {
-		kind string
-		data []byte
-	}{{"IHDR", ihdr}, {"IDAT", z.Bytes()}, {"IEND", nil}} {
-		_ = binary.Write(&b, binary.BigEndian, uint32(len(ch.data)))
-		crc := crc32.NewIEEE()
-		crc.Write([]byte(ch.kind))
-		crc.Write(ch.data)
-		b.WriteString(ch.kind)
-		b.Write(ch.data)
-		_ = binary.Write(&b, binary.BigEndian, crc.Sum32())
-	}
-	return b.Bytes(), nil
 }
