@@ -44,6 +44,51 @@ func TestBackupSettingsThenRestoreOnANewMachineThenADamagedStore(t *testing.T) {
 
 	d := openRecordsDesk(t, o, c)
 	d.signIn(t, "admin")
+	a := setTheAutomaticBackup(t, d, o, folder)
+	seen := &progressSeen{}
+	d.onProgress = seen.follow
+	test.Tap(a.BackupNow)
+	d.Wait()
+	require.Len(t, backups(t, folder), 1, a.Status.Text)
+	assert.Equal(t, "Đã sao lưu: "+backups(t, folder)[0], a.Status.Text)
+	fi, err := os.Stat(backups(t, folder)[0])
+	require.NoError(t, err)
+	require.NotNil(t, seen.pv, "a backup shows its progress")
+	assert.Equal(t, fi.Size(), seen.last[0], "every byte written counted")
+	assert.NotNil(t, seen.pv.Stop, "a backup can stop: its partial file is removed")
+	d.onProgress = nil
+
+	// The automatic backup makes its last copy when the store closes (sign-out, exit).
+	// Backup names carry the time to the millisecond: the next one is a second later.
+	defer func(f func() time.Time) { wire.BackupClock = f }(wire.BackupClock)
+	next := time.Now().Add(time.Second)
+	wire.BackupClock = func() time.Time { return next }
+	o.RunBackups(context.Background(), nil)
+	d.signOut(t)
+	require.Len(t, backups(t, folder), 2, "the last backup at sign-out")
+	file := backups(t, folder)[1]
+
+	d2, dir := restoreOnANewMachine(t, c, file, dos, seen)
+	recoverTheDamagedStore(t, d2, dir, file)
+}
+
+// progressSeen keeps the last step of the progress shown (Config.OnProgress).
+type progressSeen struct {
+	mu   sync.Mutex
+	pv   *ui.ProgressView
+	last [2]int64
+}
+
+func (p *progressSeen) follow(pv *ui.ProgressView, done, total int64) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.pv, p.last = pv, [2]int64{done, total}
+}
+
+// setTheAutomaticBackup has the administrator read the shortcuts on the display tab, then set
+// the automatic backup (folder, copies, hours) with its problems shown first; it returns the
+// settings page on the backup tab.
+func setTheAutomaticBackup(t *testing.T, d *recDesk, o *wire.Office, folder string) *ui.AdminScreen {
 	d.open(t, ui.PageAdmin)
 	a := d.Admin()
 	a.Show(ui.TabDisplay)
@@ -80,41 +125,16 @@ func TestBackupSettingsThenRestoreOnANewMachineThenADamagedStore(t *testing.T) {
 	assert.Equal(t, 3, keep)
 	assert.Equal(t, 2*time.Hour, every)
 	d.shot(t, "admin-backup")
-	var (
-		mu       sync.Mutex
-		progress *ui.ProgressView
-		last     [2]int64
-	)
-	follow := func(pv *ui.ProgressView, done, total int64) {
-		mu.Lock()
-		defer mu.Unlock()
-		progress, last = pv, [2]int64{done, total}
-	}
-	d.onProgress = follow
-	test.Tap(a.BackupNow)
-	d.Wait()
-	require.Len(t, backups(t, folder), 1, a.Status.Text)
-	assert.Equal(t, "Đã sao lưu: "+backups(t, folder)[0], a.Status.Text)
-	fi, err := os.Stat(backups(t, folder)[0])
-	require.NoError(t, err)
-	require.NotNil(t, progress, "a backup shows its progress")
-	assert.Equal(t, fi.Size(), last[0], "every byte written counted")
-	assert.NotNil(t, progress.Stop, "a backup can stop: its partial file is removed")
-	d.onProgress = nil
+	return a
+}
 
-	// The automatic backup makes its last copy when the store closes (sign-out, exit).
-	// Backup names carry the time to the millisecond: the next one is a second later.
-	defer func(f func() time.Time) { wire.BackupClock = f }(wire.BackupClock)
-	next := time.Now().Add(time.Second)
-	wire.BackupClock = func() time.Time { return next }
-	o.RunBackups(context.Background(), nil)
-	d.signOut(t)
-	require.Len(t, backups(t, folder), 2, "the last backup at sign-out")
-	file := backups(t, folder)[1]
-
-	// A new machine restores the backup from its first-run screen.
+// restoreOnANewMachine restores the backup file from the first-run screen of a new machine,
+// refused first without a file and with a wrong password, and signs in to the same dossiers
+// (dos is one of them). It returns the new desk, signed out, and its store's folder.
+func restoreOnANewMachine(t *testing.T, c *clock, file string, dos app.Dossier, seen *progressSeen) (*recDesk, string) {
 	ref := assets.MustLoad()
-	cfg := storage.Config{Dir: filepath.Join(t.TempDir(), "bhxh-desk"), KDF: storage.KDF{Time: 1, Memory: 8 * 1024, Threads: 1}, Now: c.now, CacheMB: 16}
+	cfg := storage.Config{Dir: filepath.Join(t.TempDir(), "bhxh-desk"), KDF: storage.KDF{Time: 1, Memory: 8 * 1024, Threads: 1},
+		Now: c.now, CacheMB: 16}
 	o2 := wire.NewOffice(cfg, ref)
 	t.Cleanup(func() { assert.NoError(t, o2.Close()) })
 	d2 := openRecordsDesk(t, o2, c)
@@ -137,16 +157,16 @@ func TestBackupSettingsThenRestoreOnANewMachineThenADamagedStore(t *testing.T) {
 	test.Tap(rs.Choose)
 	test.Type(rs.Password, password)
 	d2.shot(t, "restore")
-	progress = nil
-	d2.onProgress = follow
+	seen.pv = nil
+	d2.onProgress = seen.follow
 	test.Tap(rs.Restore)
 	d2.Wait()
 	require.Nil(t, d2.Restore(), rs.Problem.Text)
-	fi, err = os.Stat(file)
+	fi, err := os.Stat(file)
 	require.NoError(t, err)
-	require.NotNil(t, progress, "a restore shows its progress")
-	assert.Equal(t, [2]int64{fi.Size(), fi.Size()}, last, "the whole file read, of its size")
-	assert.Nil(t, progress.Stop, "a restore cannot stop half-way")
+	require.NotNil(t, seen.pv, "a restore shows its progress")
+	assert.Equal(t, [2]int64{fi.Size(), fi.Size()}, seen.last, "the whole file read, of its size")
+	assert.Nil(t, seen.pv.Stop, "a restore cannot stop half-way")
 	d2.onProgress = nil
 	require.NotNil(t, d2.Login())
 	assert.Equal(t, "admin", d2.Login().User.Text)
@@ -159,9 +179,14 @@ func TestBackupSettingsThenRestoreOnANewMachineThenADamagedStore(t *testing.T) {
 	assert.Equal(t, dos.Form.FullName, got.Form.FullName, "the restored store has the office's dossiers")
 	assert.Equal(t, "K7R", sess.Office.Device, "a restored desk takes a new device code")
 	d2.signOut(t)
+	return d2, cfg.Dir
+}
 
-	// The store is damaged: the sign-in says so and offers the ways back.
-	manifest := filepath.Join(cfg.Dir, "db", "MANIFEST")
+// recoverTheDamagedStore damages the store in dir: the sign-in says so and offers the ways
+// back; the damaged store is moved aside, not deleted, and the backup file restored again,
+// refused first with a wrong recovery secret.
+func recoverTheDamagedStore(t *testing.T, d2 *recDesk, dir, file string) {
+	manifest := filepath.Join(dir, "db", "MANIFEST")
 	require.NoError(t, os.WriteFile(manifest, []byte(strings.Repeat("hỏng", 100)), 0o600))
 	l := d2.Login()
 	test.Type(l.Password, password)
@@ -173,12 +198,12 @@ func TestBackupSettingsThenRestoreOnANewMachineThenADamagedStore(t *testing.T) {
 	d2.shot(t, "damaged")
 	test.Tap(dm.RestoreWay)
 	d2.Wait()
-	matches, err := filepath.Glob(cfg.Dir + ".damaged-*")
+	matches, err := filepath.Glob(dir + ".damaged-*")
 	require.NoError(t, err)
 	require.Len(t, matches, 1, "the damaged store is moved aside, not deleted")
 	assert.FileExists(t, filepath.Join(matches[0], "db", "MANIFEST"))
 	require.NotNil(t, dm.Restore)
-	rs = dm.Restore
+	rs := dm.Restore
 	d2.file = file
 	test.Tap(rs.Choose)
 	rs.Mode.SetSelected(rs.Mode.Options[1])

@@ -48,6 +48,26 @@ func TestRegisterValidatesLiveThenSavesPrintsQueuesAndAdvances(t *testing.T) {
 	assert.Equal(t, "264.000 ₫", r.Payable.Text, "the quote beside the form: 22% of 1,500,000 less 20% support")
 	assert.Empty(t, r.Msg("full_name"), "an untouched empty form shows no problems yet")
 
+	showTheProblemsAsTheOfficerTypes(t, d, r)
+	intake, code := saveOnceEveryProblemIsFixed(t, d, r)
+
+	// The receipt goes to the file the officer picks, written off the UI thread.
+	test.Tap(r.Print)
+	d.Wait()
+	require.Len(t, d.saved, 1)
+	assert.Equal(t, "Đã lưu giấy tiếp nhận và hẹn trả kết quả: "+d.saved[0], r.PrintStatus.Text)
+	text := pdfText(t, d.saved[0])
+	assert.Contains(t, text, code)
+	assert.Contains(t, text, "10/01/2026")
+
+	theHelpDeskQueuesItForTheOfficers(t, d, intake, code)
+	anOfficerAdvancesItFromTheQueue(t, d, code)
+}
+
+// showTheProblemsAsTheOfficerTypes types a personal ID that does not match the gender, a
+// wrong phone, an income below the floor and a child's birth date: each problem shows under
+// its field as it is typed, and goes when it is fixed.
+func showTheProblemsAsTheOfficerTypes(t *testing.T, d *storeDesk, r *ui.RegisterScreen) {
 	test.Type(r.FullName, "Nguyễn Thị Hồng Ánh")
 	r.Gender.SetSelected("Nam")
 	test.Type(r.BirthDate, "17/05/1990")
@@ -65,7 +85,8 @@ func TestRegisterValidatesLiveThenSavesPrintsQueuesAndAdvances(t *testing.T) {
 	assert.Empty(t, r.Msg("phone"))
 
 	replace(r.Income, "1.000.000")
-	assert.Equal(t, "[15] Mức thu nhập lựa chọn đóng: thấp hơn mức tối thiểu 1.500.000 ₫ (chuẩn hộ nghèo khu vực nông thôn).", r.Msg("income"))
+	assert.Equal(t, "[15] Mức thu nhập lựa chọn đóng: thấp hơn mức tối thiểu 1.500.000 ₫ (chuẩn hộ nghèo khu vực nông thôn).",
+		r.Msg("income"))
 	assert.Equal(t, "—", r.Payable.Text, "no quote below the floor")
 	test.Tap(r.Raise)
 	assert.Equal(t, "1.500.000", r.Income.Text, "+ snaps onto the floor")
@@ -76,7 +97,12 @@ func TestRegisterValidatesLiveThenSavesPrintsQueuesAndAdvances(t *testing.T) {
 	replace(r.BirthDate, "17/05/1990")
 	assert.Empty(t, r.Msg("birth_date"))
 	d.shot(t, "register-problems")
+}
 
+// saveOnceEveryProblemIsFixed saves the form: refused while required fields are empty, saved
+// once they are filled in, with the dossier stored as typed and quoted. It returns the intake
+// and the dossier's code.
+func saveOnceEveryProblemIsFixed(t *testing.T, d *storeDesk, r *ui.RegisterScreen) (*app.Intake, string) {
 	// Saving shows every remaining problem, including the untouched required fields.
 	test.Tap(r.Save)
 	d.Wait()
@@ -117,17 +143,13 @@ func TestRegisterValidatesLiveThenSavesPrintsQueuesAndAdvances(t *testing.T) {
 	assert.Equal(t, app.Money(0), dos.Quote.Payable)
 	assert.Equal(t, calendar.Of(2026, 1, 10), dos.Due)
 	assert.Equal(t, "motcua", dos.Timeline[0].User)
+	return intake, code
+}
 
-	// The receipt goes to the file the officer picks, written off the UI thread.
-	test.Tap(r.Print)
-	d.Wait()
-	require.Len(t, d.saved, 1)
-	assert.Equal(t, "Đã lưu giấy tiếp nhận và hẹn trả kết quả: "+d.saved[0], r.PrintStatus.Text)
-	text := pdfText(t, d.saved[0])
-	assert.Contains(t, text, code)
-	assert.Contains(t, text, "10/01/2026")
-
-	// The dossier is in the help desk's queue; the check step is the officers'.
+// theHelpDeskQueuesItForTheOfficers finds the dossier code in the help desk's queue; the check
+// step is the officers': the help desk may neither advance nor reject it, and the service
+// refuses it anyway.
+func theHelpDeskQueuesItForTheOfficers(t *testing.T, d *storeDesk, intake *app.Intake, code string) {
 	test.Tap(d.Nav(ui.PageQueue))
 	d.Wait()
 	q := d.Queue()
@@ -146,20 +168,23 @@ func TestRegisterValidatesLiveThenSavesPrintsQueuesAndAdvances(t *testing.T) {
 	assert.Nil(t, det.Reject, "the help desk may not reject")
 	assert.NotNil(t, det.Print)
 	_, help := d.service(t, "motcua")
-	_, err = intake.Act(help, code, app.ActRequest{Action: app.ActReject, Reason: "thử"})
+	_, err := intake.Act(help, code, app.ActRequest{Action: app.ActReject, Reason: "thử"})
 	assert.Equal(t, app.Forbidden, app.KindOf(err), "and the service refuses it anyway")
+}
 
-	// An officer advances it from the queue.
+// anOfficerAdvancesItFromTheQueue signs an officer in, who advances the dossier code from the
+// queue to the finance step, where the step's queue lists it.
+func anOfficerAdvancesItFromTheQueue(t *testing.T, d *storeDesk, code string) {
 	d.signOut(t)
 	d.signIn(t, "canbo")
 	d.open(t, ui.PageQueue)
-	q = d.Queue()
+	q := d.Queue()
 	require.NotNil(t, q)
 	d.Wait()
 	require.Len(t, q.Rows.Rows(), 1)
 	q.Rows.List.Select(0)
 	d.Wait()
-	det = d.Dossier()
+	det := d.Dossier()
 	require.NotNil(t, det.Advance)
 	require.NotNil(t, det.Reject)
 	assert.Nil(t, det.Reappoint, "only a supervisor re-appoints")
@@ -167,8 +192,8 @@ func TestRegisterValidatesLiveThenSavesPrintsQueuesAndAdvances(t *testing.T) {
 	d.shot(t, "dossier")
 	test.Tap(det.Advance)
 	d.Wait()
-	intake, sup = d.service(t, "truongphong") // signing out closed the store
-	dos, err = intake.Dossier(sup, code)
+	intake, sup := d.service(t, "truongphong") // signing out closed the store
+	dos, err := intake.Dossier(sup, code)
 	require.NoError(t, err)
 	assert.Equal(t, "finance", dos.Step, "stored at the next step")
 	assert.Equal(t, app.ActAdvance, dos.Timeline[1].Action)
@@ -213,7 +238,8 @@ func TestRegisterAsksAboutPossibleDuplicatesAndNamesThePendingDossier(t *testing
 	fillValid(t, r)
 	test.Tap(r.Save)
 	d.Wait()
-	assert.Equal(t, "[06] Số định danh cá nhân/CCCD: người này đã có hồ sơ "+first+" đang giải quyết; mở hồ sơ đó thay vì tạo mới.", r.Problem.Text)
+	assert.Equal(t, "[06] Số định danh cá nhân/CCCD: người này đã có hồ sơ "+first+" đang giải quyết; mở hồ sơ đó thay vì tạo mới.",
+		r.Problem.Text)
 	require.True(t, r.Existing.Visible())
 	test.Tap(r.Existing)
 	d.Wait()
@@ -269,7 +295,8 @@ func TestSearchWithoutMarksAndByPartialIDOpensTheDossier(t *testing.T) {
 	require.NotNil(t, s)
 	// The name from its start or any word, the personal ID's start or end, the phone number,
 	// the end of the code.
-	for _, q := range []string{"nguyen thi hong anh", "NGUYỄN THỊ HỒNG", "hong anh", "Ánh", "0012345", "001190", "0912345678", "345678", code[len(code)-6:]} {
+	for _, q := range []string{"nguyen thi hong anh", "NGUYỄN THỊ HỒNG", "hong anh", "Ánh", "0012345", "001190", "0912345678", "345678",
+		code[len(code)-6:]} {
 		replace(s.Query, q)
 		s.Query.TypedKey(&fyneKeyReturn)
 		d.Wait()
