@@ -60,7 +60,14 @@ func TestQueueBadgesAndSupervisorActions(t *testing.T) {
 		assert.Equal(t, want, got, kind)
 	}
 
-	// The officer returns b for a missing paper; it then shows under "mine".
+	theOfficerReturnsADossier(t, d, q, intake, b.Dossier.Code)
+	aSupervisorReappointsThenRejects(t, d, a.Dossier.Code, b.Dossier.Code)
+}
+
+// theOfficerReturnsADossier returns the dossier code, due today in the queue q, for a missing
+// paper: refused until the paper is named; the returned dossier waits for the completed papers
+// and then shows under "mine".
+func theOfficerReturnsADossier(t *testing.T, d *storeDesk, q *ui.QueueScreen, intake *app.Intake, code string) {
 	q.Kind.SetSelected("Đến hạn hôm nay")
 	d.Wait()
 	q.Rows.List.Select(0)
@@ -79,7 +86,7 @@ func TestQueueBadgesAndSupervisorActions(t *testing.T) {
 	d.Wait()
 	assert.Nil(t, d.Dossier().Action, "closed once done")
 	_, sup := d.service(t, "truongphong")
-	stored, err := intake.Dossier(sup, b.Dossier.Code)
+	stored, err := intake.Dossier(sup, code)
 	require.NoError(t, err)
 	assert.Equal(t, app.StateReturned, stored.State)
 	assert.Equal(t, []string{"Bản sao giấy chứng nhận hộ nghèo"}, stored.Missing)
@@ -91,22 +98,25 @@ func TestQueueBadgesAndSupervisorActions(t *testing.T) {
 	d.Queue().Kind.SetSelected("Tôi xử lý")
 	d.Wait()
 	require.Len(t, d.Queue().Rows.Rows(), 1)
-	assert.Equal(t, b.Dossier.Code, d.Queue().Rows.Rows()[0].Code)
+	assert.Equal(t, code, d.Queue().Rows.Rows()[0].Code)
+}
 
-	// A supervisor re-appoints a and rejects b, with their reasons.
+// aSupervisorReappointsThenRejects signs a supervisor in, who re-appoints the overdue dossier a
+// (refused on a day off) and rejects b (refused without a reason).
+func aSupervisorReappointsThenRejects(t *testing.T, d *storeDesk, a, b string) {
 	d.signOut(t)
 	d.signIn(t, "truongphong")
-	intake, sup = d.service(t, "truongphong")
+	intake, sup := d.service(t, "truongphong")
 	d.open(t, ui.PageQueue)
 	d.Queue().Kind.SetSelected("Quá hạn")
 	d.Wait()
 	d.Queue().Rows.List.Select(0)
 	d.Wait()
-	det = d.Dossier()
+	det := d.Dossier()
 	require.NotNil(t, det.Reappoint)
 	assert.NotNil(t, det.Advance, "a supervisor may act at any step")
 	test.Tap(det.Reappoint)
-	ad = det.Action
+	ad := det.Action
 	test.Type(ad.Date, "17/01/2026")
 	test.Type(ad.Reason, "Chờ xác minh hộ nghèo")
 	test.Tap(ad.Confirm)
@@ -115,13 +125,13 @@ func TestQueueBadgesAndSupervisorActions(t *testing.T) {
 	replace(ad.Date, "19/1/2026")
 	test.Tap(ad.Confirm)
 	d.Wait()
-	stored, err = intake.Dossier(sup, a.Dossier.Code)
+	stored, err := intake.Dossier(sup, a)
 	require.NoError(t, err)
 	assert.Equal(t, calendar.Of(2026, 1, 19), stored.Due)
 	assert.Equal(t, "Chờ xác minh hộ nghèo", stored.Reason)
 	assert.Equal(t, "19/01/2026", d.Dossier().Due.Text)
 
-	d.openByCode(t, b.Dossier.Code)
+	d.openByCode(t, b)
 	det = d.Dossier()
 	require.NotNil(t, det.Reject)
 	test.Tap(det.Reject)
@@ -131,7 +141,7 @@ func TestQueueBadgesAndSupervisorActions(t *testing.T) {
 	test.Type(det.Action.Reason, "Người tham gia đề nghị hủy")
 	test.Tap(det.Action.Confirm)
 	d.Wait()
-	stored, err = intake.Dossier(sup, b.Dossier.Code)
+	stored, err = intake.Dossier(sup, b)
 	require.NoError(t, err)
 	assert.Equal(t, app.StateRejected, stored.State)
 	det = d.Dossier()

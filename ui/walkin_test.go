@@ -82,6 +82,43 @@ func TestHelpDeskWalkInToReceiptWithTheKeyboardOnly(t *testing.T) {
 	w := d.WalkIn()
 	require.Equal(t, w.BirthDate, d.win.Canvas().Focused(), "the cursor waits in the birth date")
 
+	preCheckWithTheKeyboard(t, d, w)
+	pickTheGroupThenPrintTheQuote(t, d, w)
+	code := registerWithTheKeyboard(t, d)
+
+	// What the store holds.
+	intake, sup := d.service(t, "truongphong")
+	dos, err := intake.Dossier(sup, code)
+	require.NoError(t, err)
+	f := dos.Form
+	assert.Equal(t, "Nguyễn Thị Hồng Ánh", f.FullName)
+	assert.Equal(t, "female", f.Gender)
+	assert.Equal(t, "1990-05-17", f.BirthDate)
+	assert.Equal(t, "01", f.Ethnicity)
+	assert.Equal(t, "001190012345", f.PersonalID)
+	assert.Equal(t, "poor", f.SupportGroup)
+	assert.Equal(t, "monthly", f.Method)
+	assert.Equal(t, "01", f.BirthRegistration.Province)
+	assert.Equal(t, "00004", f.Address.Commune)
+	// Hà Nội adds 50% for the poor on top of the state's 50% (Resolution 19/2025).
+	assert.Equal(t, app.Money(165_000), dos.Quote.StateSupport)
+	assert.Equal(t, app.Money(165_000), dos.Quote.LocalSupport)
+	assert.Equal(t, app.Money(0), dos.Quote.Payable)
+	assert.Equal(t, calendar.Of(2026, 1, 10), dos.Due)
+
+	// The receipt.
+	d.press(t, ui.ShortcutPrint)
+	require.Len(t, d.saved, 2)
+	receipt := pdfText(t, d.saved[1])
+	assert.Contains(t, receipt, code)
+	assert.Contains(t, receipt, "10/01/2026")
+	assert.Contains(t, receipt, "Số tiền phải nộp: 0 ₫")
+	assert.True(t, strings.HasSuffix(d.saved[1], code+".pdf"))
+}
+
+// preCheckWithTheKeyboard types the citizen's birth date on the walk-in page and answers the
+// pre-check with the keyboard.
+func preCheckWithTheKeyboard(t *testing.T, d *storeDesk, w *ui.WalkInScreen) {
 	// Ctrl+N before the birth date: the question is still open, said beside it, with the
 	// cursor back in it (not "not eligible", and not at the bottom of the page).
 	d.win.Canvas().Focus(w.Vietnamese)
@@ -114,8 +151,11 @@ func TestHelpDeskWalkInToReceiptWithTheKeyboardOnly(t *testing.T) {
 	d.key(t, fyne.KeySpace)
 	_, ok = w.Eligibility()
 	assert.True(t, ok)
+}
 
-	// The support group, then the documents to bring for it.
+// pickTheGroupThenPrintTheQuote picks the support group with Tab and Space, which lists the
+// documents to bring for it, and prints the quote for the citizen (Ctrl+P).
+func pickTheGroupThenPrintTheQuote(t *testing.T, d *storeDesk, w *ui.WalkInScreen) {
 	d.tabTo(t, w.Quote.Method)
 	d.tab(1) // the number of months is skipped: it applies to ahead and missing-time payments only
 	d.key(t, fyne.KeySpace)
@@ -134,8 +174,12 @@ func TestHelpDeskWalkInToReceiptWithTheKeyboardOnly(t *testing.T) {
 		"Tỉnh/thành phố hỗ trợ thêm 50%"} {
 		assert.Contains(t, quote, s)
 	}
+}
 
-	// Into the registration with what was typed.
+// registerWithTheKeyboard opens the registration with what was typed on the walk-in page
+// (Ctrl+N), fills in the TK1-TS with Tab and type-ahead lists and saves it (Ctrl+S); it
+// returns the dossier's code.
+func registerWithTheKeyboard(t *testing.T, d *storeDesk) string {
 	d.press(t, ui.ShortcutNew)
 	require.Equal(t, ui.PageRegister, d.Page())
 	r := d.Register()
@@ -174,35 +218,7 @@ func TestHelpDeskWalkInToReceiptWithTheKeyboardOnly(t *testing.T) {
 	require.NotNil(t, r.SavedCode, "saved: %s %s", r.Problem.Text, r.General.Text)
 	code := r.SavedCode.Text
 	assert.Equal(t, r.Print, d.win.Canvas().Focused(), "the receipt's Print button has the focus")
-
-	// What the store holds.
-	intake, sup := d.service(t, "truongphong")
-	dos, err := intake.Dossier(sup, code)
-	require.NoError(t, err)
-	f := dos.Form
-	assert.Equal(t, "Nguyễn Thị Hồng Ánh", f.FullName)
-	assert.Equal(t, "female", f.Gender)
-	assert.Equal(t, "1990-05-17", f.BirthDate)
-	assert.Equal(t, "01", f.Ethnicity)
-	assert.Equal(t, "001190012345", f.PersonalID)
-	assert.Equal(t, "poor", f.SupportGroup)
-	assert.Equal(t, "monthly", f.Method)
-	assert.Equal(t, "01", f.BirthRegistration.Province)
-	assert.Equal(t, "00004", f.Address.Commune)
-	// Hà Nội adds 50% for the poor on top of the state's 50% (Resolution 19/2025).
-	assert.Equal(t, app.Money(165_000), dos.Quote.StateSupport)
-	assert.Equal(t, app.Money(165_000), dos.Quote.LocalSupport)
-	assert.Equal(t, app.Money(0), dos.Quote.Payable)
-	assert.Equal(t, calendar.Of(2026, 1, 10), dos.Due)
-
-	// The receipt.
-	d.press(t, ui.ShortcutPrint)
-	require.Len(t, d.saved, 2)
-	receipt := pdfText(t, d.saved[1])
-	assert.Contains(t, receipt, code)
-	assert.Contains(t, receipt, "10/01/2026")
-	assert.Contains(t, receipt, "Số tiền phải nộp: 0 ₫")
-	assert.True(t, strings.HasSuffix(d.saved[1], code+".pdf"))
+	return code
 }
 
 // TestLoginHasTheFocusAtStart: typing as soon as the window shows goes to the user name.
