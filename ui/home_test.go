@@ -13,6 +13,7 @@ import (
 	"bhxhdesk/app/calendar"
 	"bhxhdesk/assets"
 	"bhxhdesk/ui"
+	"bhxhdesk/wire"
 )
 
 // TestDashboardCountsAndOpensItsLists builds a week of work and reads it on the dashboard:
@@ -21,6 +22,36 @@ import (
 func TestDashboardCountsAndOpensItsLists(t *testing.T) {
 	o, c := newOffice(t)
 	setUp(t, o)
+	w := aWeekOfWork(t, o, c)
+
+	d := openRecordsDesk(t, o, c)
+	d.signIn(t, "canbo")
+	require.Equal(t, ui.PageHome, d.Page())
+	readTheDashboard(t, d)
+	eachTileOpensItsList(t, d, w)
+
+	// The help desk's dashboard has no voucher tiles: it may not open their lists.
+	d.signOut(t)
+	d.signIn(t, "motcua")
+	d.Show(ui.PageHome)
+	d.Wait()
+	_, hasExceptions := d.Home().Stats().Counts[ui.TileExceptions]
+	assert.False(t, hasExceptions)
+	assert.Nil(t, d.Home().Tiles[ui.TileExceptions])
+}
+
+// weekOfWork is the dossiers of aWeekOfWork the dashboard lists, and who made them.
+type weekOfWork struct {
+	intake                           *app.Intake
+	sup                              *app.Session
+	late, awaiting, today, withdrawn app.Dossier
+}
+
+// aWeekOfWork registers and processes a week of dossiers up to Monday 12/01: one done before
+// its appointment and one overdue, both due on 10/01; one waiting for payment; two received
+// today, one of them rejected at once.
+func aWeekOfWork(t *testing.T, o *wire.Office, c *clock) weekOfWork {
+	t.Helper()
 	intake, help, err := o.Open("motcua", password)
 	require.NoError(t, err)
 	help.Idle = -1
@@ -50,10 +81,12 @@ func TestDashboardCountsAndOpensItsLists(t *testing.T) {
 	withdrawn := reg(95) // received and rejected the same morning: counted, and listed, as received today
 	_, err = intake.Act(sup, withdrawn.Code, app.ActRequest{Action: app.ActReject, Reason: "Người tham gia rút hồ sơ"})
 	require.NoError(t, err)
+	return weekOfWork{intake: intake, sup: sup, late: late, awaiting: b, today: today, withdrawn: withdrawn}
+}
 
-	d := openRecordsDesk(t, o, c)
-	d.signIn(t, "canbo")
-	require.Equal(t, ui.PageHome, d.Page())
+// readTheDashboard reads the week on the dashboard: the tiles' counts, the 30-day chart and the
+// on-time rate.
+func readTheDashboard(t *testing.T, d *recDesk) {
 	h := d.Home()
 	st := h.Stats()
 	assert.Equal(t, map[ui.Tile]int{ui.TileReceivedToday: 2, ui.TileDueToday: 1, ui.TileOverdue: 1, ui.TileAwaitingPayment: 1,
@@ -78,10 +111,13 @@ func TestDashboardCountsAndOpensItsLists(t *testing.T) {
 	assert.Equal(t, "Đúng hẹn: 50%", h.Rate.Text)
 	assert.Equal(t, st.Days, h.Chart.Days(), "the chart draws the same days")
 	d.shot(t, "home")
+}
 
-	// Each tile opens its list, with what the store lists.
+// eachTileOpensItsList taps each tile of the dashboard: it opens its list, with the rows the
+// store lists.
+func eachTileOpensItsList(t *testing.T, d *recDesk, w weekOfWork) {
 	list := func(kind app.ListKind, value string) []string {
-		rows, err := intake.List(sup, app.ListRequest{Kind: kind, Value: value})
+		rows, err := w.intake.List(w.sup, app.ListRequest{Kind: kind, Value: value})
 		require.NoError(t, err)
 		var codes []string
 		for _, r := range rows {
@@ -96,22 +132,22 @@ func TestDashboardCountsAndOpensItsLists(t *testing.T) {
 		}
 		return out
 	}
-	test.Tap(h.Tiles[ui.TileOverdue])
+	test.Tap(d.Home().Tiles[ui.TileOverdue])
 	d.Wait()
 	require.Equal(t, ui.PageQueue, d.Page())
-	assert.Equal(t, []string{late.Code}, codes())
+	assert.Equal(t, []string{w.late.Code}, codes())
 	assert.Equal(t, list(app.ListOverdue, ""), codes())
 	d.Show(ui.PageHome)
 	d.Wait()
 	test.Tap(d.Home().Tiles[ui.TileAwaitingPayment])
 	d.Wait()
-	assert.Equal(t, []string{b.Code}, codes())
+	assert.Equal(t, []string{w.awaiting.Code}, codes())
 	assert.Equal(t, list(app.ListStep, "finance"), codes())
 	d.Show(ui.PageHome)
 	d.Wait()
 	test.Tap(d.Home().Tiles[ui.TileReceivedToday])
 	d.Wait()
-	assert.Equal(t, []string{today.Code, withdrawn.Code}, codes(), "the rows the tile counted, the rejected one too")
+	assert.Equal(t, []string{w.today.Code, w.withdrawn.Code}, codes(), "the rows the tile counted, the rejected one too")
 	assert.Equal(t, "2", d.Home().Values[ui.TileReceivedToday].Text)
 	d.Show(ui.PageHome)
 	d.Wait()
@@ -124,15 +160,6 @@ func TestDashboardCountsAndOpensItsLists(t *testing.T) {
 	test.Tap(d.Home().Tiles[ui.TileUnsynced])
 	d.Wait()
 	assert.Equal(t, ui.PageSync, d.Page())
-
-	// The help desk's dashboard has no voucher tiles: it may not open their lists.
-	d.signOut(t)
-	d.signIn(t, "motcua")
-	d.Show(ui.PageHome)
-	d.Wait()
-	_, hasExceptions := d.Home().Stats().Counts[ui.TileExceptions]
-	assert.False(t, hasExceptions)
-	assert.Nil(t, d.Home().Tiles[ui.TileExceptions])
 }
 
 // TestTheDashboardWarnsAdministratorsOfStaleRulesAndShowsChangedAmounts: on 06/12/2026 the
@@ -148,7 +175,8 @@ func TestTheDashboardWarnsAdministratorsOfStaleRulesAndShowsChangedAmounts(t *te
 	// A dossier quoted while the desk still had the old 2027 data (the 2,200,000 line proposed).
 	current := o.Ref().Get()
 	stale := *current
-	staleRules, err := app.LoadRules(assets.FS, "rules", fstest.MapFS{"rules/poverty_line.json": {Data: []byte(`{"table":"poverty_line","entries":[
+	staleRules, err := app.LoadRules(assets.FS, "rules", fstest.MapFS{"rules/poverty_line.json": {Data: []byte(
+		`{"table":"poverty_line","entries":[
 		{"from":"2016-01","value":700000,"source":"QĐ 59/2015","status":"confirmed","to":"2021-12"},
 		{"from":"2022-01","value":1500000,"source":"NĐ 07/2021","status":"confirmed"},
 		{"from":"2027-01","value":2200000,"source":"NĐ 351/2025","status":"proposed"}]}`)}})
