@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
@@ -62,7 +63,8 @@ func TestSyncBarFollowsTheEngine(t *testing.T) {
 	assert.Equal(t, "Chưa đồng bộ lần nào", bar.Last.Text)
 	require.True(t, bar.Why.Visible())
 	test.Tap(bar.Why)
-	assert.Contains(t, dialogText(d.win), "Máy chưa đăng ký với hệ thống trung tâm (thiếu địa chỉ hoặc mã máy)", "the whole reason, one click away")
+	assert.Contains(t, dialogText(d.win), "Máy chưa đăng ký với hệ thống trung tâm (thiếu địa chỉ hoặc mã máy)",
+		"the whole reason, one click away")
 	closeDialogs(d.win)
 	// "Đồng bộ ngay" on a desk not enrolled says what to do.
 	test.Tap(bar.SyncNow)
@@ -99,7 +101,8 @@ func TestSyncBarFollowsTheEngine(t *testing.T) {
 	})
 	assert.Equal(t, "Ngoại tuyến", bar.State.Text)
 	test.Tap(bar.Why)
-	assert.Contains(t, dialogText(d.win), "Ngoại tuyến — Không kết nối được hệ thống trung tâm (máy chủ không nhận kết nối", "the reason in Vietnamese, not Go's")
+	assert.Contains(t, dialogText(d.win), "Ngoại tuyến — Không kết nối được hệ thống trung tâm (máy chủ không nhận kết nối",
+		"the reason in Vietnamese, not Go's")
 	closeDialogs(d.win)
 	assert.Equal(t, "Chờ gửi: 1", bar.Pending.Text)
 	assert.Equal(t, "Đồng bộ lần cuối: 08:00 05/01/2026", bar.Last.Text, "the last success stays")
@@ -134,13 +137,7 @@ func TestIdentityReviewResolvedBySupervisor(t *testing.T) {
 	setUp(t, o)
 	dos := registerMonthly(t, o, 51)
 	f := dos.Form
-	other := app.IdentityRecord{Office: "79002", Dossier: "79002-260104-K1-0003", FullName: f.FullName + " Hồng", BirthDate: f.BirthDate, Gender: f.Gender}
-	review := app.IdentityReview{ID: "r-1", PersonalID: f.PersonalID, Created: c.now(), Differs: []string{"full_name"},
-		Records: []app.IdentityRecord{{Office: testOffice.Agency, Dossier: dos.Code, FullName: f.FullName, BirthDate: f.BirthDate, Gender: f.Gender}, other}}
-	payload, err := json.Marshal(review)
-	require.NoError(t, err)
-	_, sync := o.Services()
-	require.NoError(t, sync.ApplyPage(app.Page{Cursor: 1, Changes: []app.Change{{Seq: 1, Kind: app.ChangeIdentityReview, Entity: f.PersonalID, Payload: payload, At: c.now()}}}))
+	other := pullAnIdentityReview(t, o, c, dos)
 
 	d := openRecordsDesk(t, o, c)
 	d.signIn(t, "canbo")
@@ -181,8 +178,36 @@ func TestIdentityReviewResolvedBySupervisor(t *testing.T) {
 	assert.Empty(t, s.NoticesShown(), "decided notices leave the list")
 	assert.Contains(t, s.Status.Text, other.Dossier)
 
+	sync, sup := theDecisionWaitsToBeSent(t, d, s, o, dos, other)
+	closeAConflictWithANote(t, d, s, sync, sup, dos, c.now())
+}
+
+// pullAnIdentityReview applies a page from the centre with a review of dos's personal ID: the
+// same person registered at another office under another name, which it returns.
+func pullAnIdentityReview(t *testing.T, o *wire.Office, c *clock, dos app.Dossier) app.IdentityRecord {
+	t.Helper()
+	f := dos.Form
+	other := app.IdentityRecord{Office: "79002", Dossier: "79002-260104-K1-0003", FullName: f.FullName + " Hồng", BirthDate: f.BirthDate,
+		Gender: f.Gender}
+	mine := app.IdentityRecord{Office: testOffice.Agency, Dossier: dos.Code, FullName: f.FullName, BirthDate: f.BirthDate, Gender: f.Gender}
+	review := app.IdentityReview{ID: "r-1", PersonalID: f.PersonalID, Created: c.now(), Differs: []string{"full_name"},
+		Records: []app.IdentityRecord{mine, other}}
+	payload, err := json.Marshal(review)
+	require.NoError(t, err)
+	_, sync := o.Services()
+	change := app.Change{Seq: 1, Kind: app.ChangeIdentityReview, Entity: f.PersonalID, Payload: payload, At: c.now()}
+	require.NoError(t, sync.ApplyPage(app.Page{Cursor: 1, Changes: []app.Change{change}}))
+	return other
+}
+
+// theDecisionWaitsToBeSent checks the supervisor's decision in the store, chosen record
+// included, and among the pending operations of the sync screen s, which name the citizen. It
+// returns the sync service and the supervisor's session.
+func theDecisionWaitsToBeSent(t *testing.T, d *recDesk, s *ui.SyncScreen, o *wire.Office, dos app.Dossier,
+	other app.IdentityRecord) (*app.Sync, *app.Session) {
+	f := dos.Form
 	_, sup := d.service(t, "truongphong")
-	_, sync = o.Services() // the store was reopened at the supervisor's sign-in
+	_, sync := o.Services() // the store was reopened at the supervisor's sign-in
 	all, err := sync.Notices(sup, true)
 	require.NoError(t, err)
 	require.Len(t, all, 1)
@@ -201,10 +226,17 @@ func TestIdentityReviewResolvedBySupervisor(t *testing.T) {
 	rows := strings.Join(visibleTexts(s.Ops), "\n")
 	assert.Contains(t, rows, f.FullName+" — "+dos.Code, "a dossier's operation names the citizen and the code, not an id alone")
 	assert.Contains(t, rows, "— "+f.PersonalID, "a person's operation names the person")
+	return sync, sup
+}
 
-	// A conflict the centre found later is closed with a note, which is required.
+// closeAConflictWithANote pulls a conflict the centre found later on dos: it is closed from the
+// sync screen s with a note, which is required.
+func closeAConflictWithANote(t *testing.T, d *recDesk, s *ui.SyncScreen, sync *app.Sync, sup *app.Session, dos app.Dossier,
+	now time.Time) {
+	f := dos.Form
+	payload := json.RawMessage(`{"status":"conflict","reason":"version_moved","args":{"code":"` + dos.Code + `","server":"3","base":"1"}}`)
 	require.NoError(t, sync.ApplyPage(app.Page{Cursor: 2, Changes: []app.Change{{Seq: 2, Kind: app.ChangeOpConflict, Entity: dos.Code,
-		Payload: json.RawMessage(`{"status":"conflict","reason":"version_moved","args":{"code":"` + dos.Code + `","server":"3","base":"1"}}`), At: c.now()}}}))
+		Payload: payload, At: now}}}))
 	s.Reload()
 	d.Wait()
 	s.Show(ui.TabNotices)
@@ -219,7 +251,7 @@ func TestIdentityReviewResolvedBySupervisor(t *testing.T) {
 	test.Tap(s.CloseNotice)
 	d.Wait()
 	assert.Empty(t, s.NoticesShown())
-	all, err = sync.Notices(sup, true)
+	all, err := sync.Notices(sup, true)
 	require.NoError(t, err)
 	closed := 0
 	for _, n := range all {
@@ -324,7 +356,8 @@ func TestWorkflowAdjustedOnAnotherDeskIsShownInWords(t *testing.T) {
 	payload, err := json.Marshal(app.OfficeWorkflowChange{Adjustment: &adj, Device: "K8"})
 	require.NoError(t, err)
 	_, sync := o.Services()
-	require.NoError(t, sync.ApplyPage(app.Page{Cursor: 1, Changes: []app.Change{{Seq: 1, Kind: app.ChangeOfficeWorkflow, Entity: testOffice.Agency, Payload: payload, At: c.now()}}}))
+	require.NoError(t, sync.ApplyPage(app.Page{Cursor: 1, Changes: []app.Change{{Seq: 1, Kind: app.ChangeOfficeWorkflow,
+		Entity: testOffice.Agency, Payload: payload, At: c.now()}}}))
 
 	d := openRecordsDesk(t, o, c)
 	d.signIn(t, "truongphong")
@@ -337,7 +370,8 @@ func TestWorkflowAdjustedOnAnotherDeskIsShownInWords(t *testing.T) {
 	d.Wait()
 	texts := strings.Join(visibleTexts(d.win.Content()), "\n")
 	assert.Contains(t, texts, "Quy trình được điều chỉnh trên máy khác")
-	assert.Contains(t, texts, "Máy K8 (quantri2) đã điều chỉnh số ngày và bộ phận phụ trách các bước trong quy trình của đơn vị, căn cứ: Quyết định 12/QĐ-BHXH.")
+	assert.Contains(t, texts, "Máy K8 (quantri2) đã điều chỉnh số ngày và bộ phận phụ trách các bước trong quy trình của đơn vị, "+
+		"căn cứ: Quyết định 12/QĐ-BHXH.")
 	d.shot(t, "sync-workflow-notice")
 }
 
@@ -392,14 +426,16 @@ func TestAReviewAnotherOfficeDecidesIsShownNotDecided(t *testing.T) {
 	setUp(t, o)
 	dos := registerMonthly(t, o, 52)
 	f := dos.Form
-	review := app.IdentityReview{ID: "R-" + f.PersonalID, PersonalID: f.PersonalID, Created: c.now(), Differs: []string{"full_name"}, Decider: "79001",
-		Records: []app.IdentityRecord{{Office: testOffice.Agency, Dossier: dos.Code, FullName: f.FullName, BirthDate: f.BirthDate, Gender: f.Gender}}}
+	review := app.IdentityReview{ID: "R-" + f.PersonalID, PersonalID: f.PersonalID, Created: c.now(), Differs: []string{"full_name"},
+		Decider: "79001", Records: []app.IdentityRecord{{Office: testOffice.Agency, Dossier: dos.Code, FullName: f.FullName,
+			BirthDate: f.BirthDate, Gender: f.Gender}}}
 	payload, err := json.Marshal(review)
 	require.NoError(t, err)
 	_, sync := o.Services()
 	require.NoError(t, sync.ApplyPage(app.Page{Cursor: 2, Changes: []app.Change{
 		{Seq: 1, Kind: app.ChangeIdentityReview, Entity: f.PersonalID, Payload: payload, At: c.now()},
-		{Seq: 2, Kind: app.ChangeCoverConflict, Entity: f.PersonalID, Payload: json.RawMessage(`{"office":"79001","dossier":"79001-260106-Q10003"}`), At: c.now()},
+		{Seq: 2, Kind: app.ChangeCoverConflict, Entity: f.PersonalID,
+			Payload: json.RawMessage(`{"office":"79001","dossier":"79001-260106-Q10003"}`), At: c.now()},
 	}}))
 
 	d := openRecordsDesk(t, o, c)
