@@ -22,6 +22,7 @@ import (
 	"bhxhdesk/app/calendar"
 	"bhxhdesk/assets"
 	"bhxhdesk/ui"
+	"bhxhdesk/wire"
 )
 
 // visibleTexts collects every text a person can read in an object tree: labels, buttons,
@@ -191,13 +192,15 @@ func hasLetter(s string) bool {
 
 // code is a machine code shown as it is: dossier codes, receipt numbers, device codes, audit
 // action codes and reasons recorded by the services ("receipt_no=…"), keys, file paths.
-var code = regexp.MustCompile(`^([A-Za-z0-9]+([-._:/\\][A-Za-z0-9]+)+|[A-Z]*[0-9][A-Z0-9]*|[A-Z]{1,2}|[a-z_]+=\S+|/[^ ]+|[A-Za-z0-9_./\\-]+\.(pdf|json|bak|csv|xlsx))$`)
+var code = regexp.MustCompile(`^([A-Za-z0-9]+([-._:/\\][A-Za-z0-9]+)+|[A-Z]*[0-9][A-Z0-9]*|[A-Z]{1,2}|[a-z_]+=\S+|/[^ ]+|` +
+	`[A-Za-z0-9_./\\-]+\.(pdf|json|bak|csv|xlsx))$`)
 
 // separators split a line built from several pieces.
 var separators = regexp.MustCompile(` · | — | – |: |; |, | \(|\)|«|»`)
 
 // englishOne is a count of one before a singular noun, as app.Catalog writes it.
-var englishOne = regexp.MustCompile(`(^|[^0-9.,])1 (day|month|cover|time|dossier|voucher|operation|record|page|notice|action|problem|item|row|year|account)\b`)
+var englishOne = regexp.MustCompile(`(^|[^0-9.,])1 ` +
+	`(day|month|cover|time|dossier|voucher|operation|record|page|notice|action|problem|item|row|year|account)\b`)
 
 // marks start a line of a list or an answer.
 var marks = regexp.MustCompile(`^[✓✗?•−+⚠] `)
@@ -356,23 +359,7 @@ func referenceData() (out []string) {
 func TestEveryTextOfTheMainScreensComesFromTheCatalogue(t *testing.T) {
 	o, c := newOffice(t)
 	setUp(t, o)
-	data := []string{"admin", "motcua", "canbo", "truongphong", "Quản trị", "Lê Thị Mai", "Trần Văn Đức", "Phạm Quốc Hùng"}
-	data = append(data, testOffice.Name)
-	var dossiers []app.Dossier
-	for seed := uint64(71); seed < 74; seed++ {
-		dos := registerMonthly(t, o, seed)
-		dossiers = append(dossiers, dos)
-		data = append(data, dataPieces(dos.Form.FullName, dos.Form.Address.Detail, app.UpperName(dos.Form.FullName))...)
-	}
-	records, _ := o.Services()
-	_, officer, err := o.Open("canbo", password)
-	require.NoError(t, err)
-	officer.Idle = -1
-	q := dossiers[0].Quote
-	_, err = records.AddVoucher(officer, app.VoucherInput{ReceiptNo: "BL-2026-000071", PersonalID: dossiers[0].Form.PersonalID,
-		FullName: dossiers[0].Form.FullName, Amount: app.Amount(q.Payable.Grouped()), PaidOn: "2026-01-05", FromMonth: q.FromMonth.String(), Months: q.Months})
-	require.NoError(t, err)
-	data = append(data, referenceData()...)
+	dossiers, data := dossiersToShow(t, o)
 
 	d := openRecordsDesk(t, o, c)
 	checks := map[app.Lang]*catalogueCheck{app.VI: newCatalogueCheck(t, app.VI, data), app.EN: newCatalogueCheck(t, app.EN, data)}
@@ -448,6 +435,32 @@ func TestEveryTextOfTheMainScreensComesFromTheCatalogue(t *testing.T) {
 	assert.Equal(t, 32, screens)
 }
 
+// dossiersToShow registers three people and records the first one's voucher, so that the
+// screens have rows to show; it returns the dossiers and the data the screens may show beside
+// the catalogue's texts (names, addresses, accounts, reference data).
+func dossiersToShow(t *testing.T, o *wire.Office) ([]app.Dossier, []string) {
+	t.Helper()
+	data := []string{"admin", "motcua", "canbo", "truongphong", "Quản trị", "Lê Thị Mai", "Trần Văn Đức", "Phạm Quốc Hùng"}
+	data = append(data, testOffice.Name)
+	var dossiers []app.Dossier
+	for seed := uint64(71); seed < 74; seed++ {
+		dos := registerMonthly(t, o, seed)
+		dossiers = append(dossiers, dos)
+		data = append(data, dataPieces(dos.Form.FullName, dos.Form.Address.Detail, app.UpperName(dos.Form.FullName))...)
+	}
+	records, _ := o.Services()
+	_, officer, err := o.Open("canbo", password)
+	require.NoError(t, err)
+	officer.Idle = -1
+	q := dossiers[0].Quote
+	_, err = records.AddVoucher(officer, app.VoucherInput{ReceiptNo: "BL-2026-000071", PersonalID: dossiers[0].Form.PersonalID,
+		FullName: dossiers[0].Form.FullName, Amount: app.Amount(q.Payable.Grouped()), PaidOn: "2026-01-05", FromMonth: q.FromMonth.String(),
+		Months: q.Months})
+	require.NoError(t, err)
+	data = append(data, referenceData()...)
+	return dossiers, data
+}
+
 // TestLanguageSwitchChangesEveryLabel switches a main screen to English and back and checks
 // that no Vietnamese text of the catalogue is left on it, and that the navigation and the
 // status bar followed.
@@ -458,7 +471,8 @@ func TestLanguageSwitchChangesEveryLabel(t *testing.T) {
 	d := openRecordsDesk(t, o, c)
 	d.signIn(t, "truongphong")
 	vi := newCatalogueCheck(t, app.VI, referenceData())
-	for _, p := range []ui.Page{ui.PageHome, ui.PageWalkIn, ui.PageRegister, ui.PageQueue, ui.PageVouchers, ui.PageRecords, ui.PageSync, ui.PageAdmin, ui.PagePrivacy} {
+	for _, p := range []ui.Page{ui.PageHome, ui.PageWalkIn, ui.PageRegister, ui.PageQueue, ui.PageVouchers, ui.PageRecords, ui.PageSync,
+		ui.PageAdmin, ui.PagePrivacy} {
 		d.Show(p)
 		d.Wait()
 		before := visibleTexts(d.win.Content())
