@@ -57,20 +57,7 @@ func TestSyncBarFollowsTheEngine(t *testing.T) {
 	startSync(t, o)
 	bar := d.SyncBar()
 	require.NotNil(t, bar)
-	d.waitFor(t, "offline before enrolment", func() bool { return bar.Status().State == ui.SyncOffline && bar.Status().Reason != nil })
-	assert.Equal(t, "Ngoại tuyến — máy chưa đăng ký", bar.State.Text, "short enough for the bar at 1024 px")
-	assert.Equal(t, widget.WarningImportance, bar.State.Importance)
-	assert.Equal(t, "Chưa đồng bộ lần nào", bar.Last.Text)
-	require.True(t, bar.Why.Visible())
-	test.Tap(bar.Why)
-	assert.Contains(t, dialogText(d.win), "Máy chưa đăng ký với hệ thống trung tâm (thiếu địa chỉ hoặc mã máy)",
-		"the whole reason, one click away")
-	closeDialogs(d.win)
-	// "Đồng bộ ngay" on a desk not enrolled says what to do.
-	test.Tap(bar.SyncNow)
-	d.Wait()
-	assert.Contains(t, dialogText(d.win), "Chưa đồng bộ được: máy chưa đăng ký với hệ thống trung tâm")
-	closeDialogs(d.win)
+	offlineBeforeEnrolment(t, d, bar)
 
 	registerMonthly(t, o, 41)
 	_, sync := o.Services()
@@ -128,6 +115,24 @@ func TestSyncBarFollowsTheEngine(t *testing.T) {
 	d.Wait()
 	assert.Equal(t, "Sync failed", d.SyncBar().State.Text)
 	d.shot(t, "syncbar-en")
+}
+
+// offlineBeforeEnrolment waits for the status bar of a desk not enrolled: offline, with the
+// whole reason one click away; "Đồng bộ ngay" says what to do.
+func offlineBeforeEnrolment(t *testing.T, d *recDesk, bar *ui.SyncBar) {
+	d.waitFor(t, "offline before enrolment", func() bool { return bar.Status().State == ui.SyncOffline && bar.Status().Reason != nil })
+	assert.Equal(t, "Ngoại tuyến — máy chưa đăng ký", bar.State.Text, "short enough for the bar at 1024 px")
+	assert.Equal(t, widget.WarningImportance, bar.State.Importance)
+	assert.Equal(t, "Chưa đồng bộ lần nào", bar.Last.Text)
+	require.True(t, bar.Why.Visible())
+	test.Tap(bar.Why)
+	assert.Contains(t, dialogText(d.win), "Máy chưa đăng ký với hệ thống trung tâm (thiếu địa chỉ hoặc mã máy)",
+		"the whole reason, one click away")
+	closeDialogs(d.win)
+	test.Tap(bar.SyncNow)
+	d.Wait()
+	assert.Contains(t, dialogText(d.win), "Chưa đồng bộ được: máy chưa đăng ký với hệ thống trung tâm")
+	closeDialogs(d.win)
 }
 
 // TestIdentityReviewResolvedBySupervisor shows an identity review pulled from the centre side
