@@ -3,6 +3,8 @@ package app
 import (
 	"bhxhdesk/contract"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"time"
 
 	"bhxhdesk/app/calendar"
@@ -86,7 +88,7 @@ type Dossier struct {
 }
 
 // stepIndex is the position of the current step in Steps, or -1.
-func (d *Dossier) stepIndex() int {
+func (d *Dossier) StepIndex() int {
 	for i, st := range d.Steps {
 		if st.ID == d.Step {
 			return i
@@ -107,14 +109,14 @@ type DossierEvent struct {
 // saveEvent adds ev (due date as the dossier now has it) to the end of d's timeline, moves d
 // to its next version in place of prev, and queues the operation that takes it to the centre.
 // d's timeline must be a copy of prev's.
-func saveEvent(tx Tx, d, prev *Dossier, ev Event, now time.Time) error {
+func SaveEvent(tx Tx, d, prev *Dossier, ev Event, now time.Time) error {
 	ev.Due = d.Due
 	d.Timeline = append(d.Timeline, ev)
 	d.Version++
 	if err := tx.PutDossier(d, prev); err != nil {
 		return err
 	}
-	return enqueue(tx, contract.OpDossierEvent, d.Code, prev.Version, DossierEvent{ev, d.State, d.Step, d.Version}, now)
+	return Enqueue(tx, contract.OpDossierEvent, d.Code, prev.Version, DossierEvent{ev, d.State, d.Step, d.Version}, now)
 }
 
 // Has reports whether the timeline records the action (e.g. ActPayment: the registration's
@@ -129,7 +131,7 @@ func (d *Dossier) Has(a Action) bool {
 }
 
 // done reports whether the event a step waits for has happened.
-func (d *Dossier) done(completes string) bool {
+func (d *Dossier) Done(completes string) bool {
 	switch completes {
 	case CompletesPayment:
 		return d.Has(ActPayment)
@@ -277,4 +279,85 @@ func CheckAnchors(rep AuditReport, chain AuditChain, anchors []AuditAnchor) (Aud
 // stamp is a time as a dossier keeps it (received, timeline): Vietnam's time to the second,
 // as the receipt and the timeline show it. Finer digits would only be noise to store and to
 // send over a slow link.
-func stamp(t time.Time) time.Time { return t.Truncate(time.Second).In(calendar.VN) }
+func Stamp(t time.Time) time.Time { return t.Truncate(time.Second).In(calendar.VN) }
+
+// advance moves an open dossier past its current step, and past every following step whose
+// completing event (payment, cover) has already happened; after the last step the result is
+// returned (done). It fills ev's ToStep, Skipped and, at the end, Action.
+func Advance(d *Dossier, ev *Event, cal *calendar.Calendar, now time.Time) error {
+	i := d.StepIndex()
+	if i < 0 {
+		return &Error{Kind: Internal, Code: "unknown_step", Args: map[string]string{"step": d.Step}}
+	}
+	for {
+		if i == len(d.Steps)-1 {
+			ev.Action, ev.ToStep = ActComplete, ""
+			d.State, d.Step, d.StepDue = StateDone, "", 0
+			return nil
+		}
+		i++
+		if i < len(d.Steps)-1 && d.Done(d.Steps[i].Completes) {
+			ev.Skipped = append(ev.Skipped, d.Steps[i].ID)
+			continue
+		}
+		break
+	}
+	// The step's deadline: its own days counted from the later of now and the previous step's
+	// deadline, never past the appointment.
+	from := now
+	if t := d.StepDue.Time(); t.After(from) {
+		from = t
+	}
+	p, err := PlanSteps(cal, d.Steps[:i+1], i, from)
+	if err != nil {
+		return err
+	}
+	d.Step, d.StepDue = d.Steps[i].ID, min(p.StepDue, d.Due)
+	if d.StepDue < calendar.DateOf(now.In(calendar.VN)) {
+		d.StepDue = d.Due
+	}
+	ev.ToStep = d.Step
+	return nil
+}
+
+func PlanSteps(cal *calendar.Calendar, steps []Step, from int, t time.Time) (Plan, error) {
+	total := 0
+	for _, st := range steps[from:] {
+		total += st.Days
+	}
+	due, err := calendar.DueDate(t, total, cal)
+	if err != nil {
+		return Plan{}, CalendarError(err)
+	}
+	p := Plan{Due: due.Date, StepDue: due.Start}
+	if n := steps[from].Days; n > 0 {
+		p.StepDue = due.Counted[n-1]
+	}
+	return p, nil
+}
+
+// plan is the appointment and the current step's deadline, counted from a start time.
+type Plan struct{ Due, StepDue calendar.Date }
+
+func CalendarError(err error) error {
+	var nc *calendar.NoCalendarError
+	if errors.As(err, &nc) {
+		return &Error{Kind: Unavailable, Code: "no_calendar", Field: "received", Args: map[string]string{"year": fmt.Sprint(nc.Year)}, Err: err}
+	}
+	return err
+}
+
+// closedAt is when the dossier's last event happened.
+func (d *Dossier) ClosedAt() time.Time {
+	if len(d.Timeline) == 0 {
+		return d.Received
+	}
+	return d.Timeline[len(d.Timeline)-1].At
+}
+
+// Purge records that a dossier's personal data was removed: when, and the SHA-256 of the
+// dossier as it was.
+type Purge struct {
+	At   time.Time `json:"at"`
+	Hash string    `json:"hash"`
+}

@@ -47,8 +47,8 @@ type PersonalID string
 // groups. It checks the shape only; Places.CheckPersonalID checks the province code and
 // Registration validation checks century, sex and year against the declared birth date.
 func ParsePersonalID(s string) (PersonalID, error) {
-	t := stripSeparators(s)
-	if len(t) != 12 || !allDigits(t) {
+	t := StripSeparators(s)
+	if len(t) != 12 || !AllDigits(t) {
 		return "", Errorf(Invalid, "personal_id_format", "value", s)
 	}
 	return PersonalID(t), nil
@@ -90,8 +90,8 @@ type OldSICode string
 
 // ParseOldSICode accepts exactly 10 digits.
 func ParseOldSICode(s string) (OldSICode, error) {
-	t := stripSeparators(s)
-	if len(t) != 10 || !allDigits(t) {
+	t := StripSeparators(s)
+	if len(t) != 10 || !AllDigits(t) {
 		return "", Errorf(Invalid, "old_si_code_format", "value", s)
 	}
 	return OldSICode(t), nil
@@ -103,14 +103,14 @@ type Phone string
 // ParsePhone accepts a mobile number 0[35789]xxxxxxxx, a landline 02xx + 7–8 digits, or either in
 // +84 / 84 international form; it returns the national form with a leading 0.
 func ParsePhone(s string) (Phone, error) {
-	t := stripSeparators(strings.NewReplacer("-", "", "(", "", ")", "").Replace(s))
+	t := StripSeparators(strings.NewReplacer("-", "", "(", "", ")", "").Replace(s))
 	switch {
 	case strings.HasPrefix(t, "+84"):
 		t = "0" + t[3:]
 	case strings.HasPrefix(t, "84") && len(t) >= 11:
 		t = "0" + t[2:]
 	}
-	if !allDigits(t) || len(t) < 10 || t[0] != '0' {
+	if !AllDigits(t) || len(t) < 10 || t[0] != '0' {
 		return "", Errorf(Invalid, "phone_format", "value", s)
 	}
 	switch {
@@ -123,7 +123,7 @@ func ParsePhone(s string) (Phone, error) {
 	return "", Errorf(Invalid, "phone_format", "value", s)
 }
 
-func stripSeparators(s string) string {
+func StripSeparators(s string) string {
 	return strings.Map(func(r rune) rune {
 		if r == ' ' || r == '.' || r == '\u00a0' || r == '\t' {
 			return -1
@@ -159,7 +159,7 @@ func ParseBirthDate(s string) (BirthDate, error) {
 	bad := Errorf(Invalid, "birth_date_format", "value", s)
 	parts := strings.FieldsFunc(t, func(r rune) bool { return r == '-' || r == '/' })
 	for _, p := range parts {
-		if !allDigits(p) {
+		if !AllDigits(p) {
 			return BirthDate{}, bad
 		}
 	}

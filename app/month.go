@@ -27,10 +27,10 @@ func ParseMonth(s string) (Month, error) {
 	var y, m int
 	var err1, err2 error
 	switch {
-	case len(s) == 7 && s[4] == '-' && allDigits(s[:4]) && allDigits(s[5:]):
+	case len(s) == 7 && s[4] == '-' && AllDigits(s[:4]) && AllDigits(s[5:]):
 		y, err1 = strconv.Atoi(s[:4])
 		m, err2 = strconv.Atoi(s[5:])
-	case len(s) == 7 && s[2] == '/' && allDigits(s[:2]) && allDigits(s[3:]):
+	case len(s) == 7 && s[2] == '/' && AllDigits(s[:2]) && AllDigits(s[3:]):
 		m, err1 = strconv.Atoi(s[:2])
 		y, err2 = strconv.Atoi(s[3:])
 	default:
@@ -95,7 +95,7 @@ func PhoneDigits(s string) string {
 	}, s)
 }
 
-func allDigits(s string) bool {
+func AllDigits(s string) bool {
 	if s == "" {
 		return false
 	}

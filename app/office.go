@@ -1,6 +1,7 @@
 package app
 
 import (
+	"regexp"
 	"strings"
 	"sync"
 	"time"
@@ -191,3 +192,6 @@ func (s *Session) Require(p Permission) error {
 	s.Touch()
 	return nil
 }
+
+// agencyPattern is the form of an agency code (mã cơ quan BHXH).
+var AgencyPattern = regexp.MustCompile(`^[A-Z0-9]{2,10}$`)

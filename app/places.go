@@ -68,13 +68,13 @@ func LoadPlaces(fsys fs.FS, dir string) (*Places, error) {
 	}
 	for i := range p.Provinces {
 		pr := &p.Provinces[i]
-		if len(pr.Code) != 2 || !allDigits(pr.Code) || pr.Name == "" || p.province[pr.Code] != nil {
+		if len(pr.Code) != 2 || !AllDigits(pr.Code) || pr.Name == "" || p.province[pr.Code] != nil {
 			return nil, fmt.Errorf("places provinces.json: bad or repeated province %q", pr.Code)
 		}
 		p.province[pr.Code] = pr
 		cm := make(map[string]string, len(pr.Communes))
 		for _, c := range pr.Communes {
-			if len(c.Code) != 5 || !allDigits(c.Code) || c.Name == "" || cm[c.Code] != "" {
+			if len(c.Code) != 5 || !AllDigits(c.Code) || c.Name == "" || cm[c.Code] != "" {
 				return nil, fmt.Errorf("places provinces.json: bad or repeated commune %q in %s", c.Code, pr.Code)
 			}
 			cm[c.Code] = c.Name
@@ -82,13 +82,13 @@ func LoadPlaces(fsys fs.FS, dir string) (*Places, error) {
 		p.commune[pr.Code] = cm
 	}
 	for _, c := range p.IDProvinces {
-		if len(c.Code) != 3 || !allDigits(c.Code) || p.idProv[c.Code] != "" {
+		if len(c.Code) != 3 || !AllDigits(c.Code) || p.idProv[c.Code] != "" {
 			return nil, fmt.Errorf("places id_provinces.json: bad or repeated code %q", c.Code)
 		}
 		p.idProv[c.Code] = c.Name
 	}
 	for _, e := range p.Ethnicities {
-		if len(e.Code) != 2 || !allDigits(e.Code) || p.ethnicity[e.Code] != "" {
+		if len(e.Code) != 2 || !AllDigits(e.Code) || p.ethnicity[e.Code] != "" {
 			return nil, fmt.Errorf("places ethnicities.json: bad or repeated code %q", e.Code)
 		}
 		p.ethnicity[e.Code] = e.Name
@@ -134,7 +134,7 @@ func (p *Places) EthnicityName(code string) (string, bool) {
 // ParseEthnicity accepts a code ("1" or "01") or a name ("Kinh", "kinh"), returning the code.
 func (p *Places) ParseEthnicity(s string) (string, error) {
 	t := NormalizeText(s)
-	if allDigits(t) && len(t) <= 2 {
+	if AllDigits(t) && len(t) <= 2 {
 		if len(t) == 1 {
 			t = "0" + t
 		}

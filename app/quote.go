@@ -42,7 +42,7 @@ func ParseMethod(s string) (Method, error) {
 		return Method{Yearly, 12}, nil
 	}
 	k, n, ok := strings.Cut(t, ":")
-	if ok && (MethodKind(k) == Ahead || MethodKind(k) == Missing) && allDigits(n) && len(n) <= 4 {
+	if ok && (MethodKind(k) == Ahead || MethodKind(k) == Missing) && AllDigits(n) && len(n) <= 4 {
 		months, _ := strconv.Atoi(n)
 		if months >= 1 {
 			return Method{MethodKind(k), months}, nil

@@ -291,15 +291,15 @@ func ParseVoucher(in VoucherInput) (Voucher, error) {
 	if v.ReceiptNo == "" || len([]rune(v.ReceiptNo)) > 40 {
 		bad("receipt_no", "bad_receipt_no")
 	}
-	pid := stripSeparators(strings.TrimSpace(in.PersonalID))
+	pid := StripSeparators(strings.TrimSpace(in.PersonalID))
 	switch {
-	case len(pid) == 12 && allDigits(pid):
+	case len(pid) == 12 && AllDigits(pid):
 		if d := pid[3]; d > '5' {
 			bad("personal_id", "personal_id_digit", "digit", string(d))
 		}
-	case len(pid) == 10 && allDigits(pid):
+	case len(pid) == 10 && AllDigits(pid):
 		// The old 10-digit social-insurance code: matched through the registrations that gave it.
-	case (len(pid) == 9 || len(pid) == 11) && allDigits(pid):
+	case (len(pid) == 9 || len(pid) == 11) && AllDigits(pid):
 		bad("personal_id", "id_leading_zeros_lost", "value", pid)
 	default:
 		bad("personal_id", "bad_voucher_id", "value", truncate(in.PersonalID, 30))

@@ -401,7 +401,7 @@ func (val *Validator) placeChecks(sl validator.StructLevel) {
 	case AddressForm:
 		prov, comm = p.Province, p.Commune
 	}
-	if len(comm) != 5 || !allDigits(comm) || !val.Places.HasCommunes(prov) {
+	if len(comm) != 5 || !AllDigits(comm) || !val.Places.HasCommunes(prov) {
 		return
 	}
 	if _, ok := val.Places.CommuneName(prov, comm); !ok {
@@ -473,4 +473,12 @@ func FormTooLong(f RegistrationForm) error {
 		}
 	}
 	return nil
+}
+
+// Empty says whether the form holds nothing typed by the officer: only what the screen fills in
+// by itself (the start month, the method, the nationality and the group) does not count.
+func (f RegistrationForm) Empty() bool {
+	return f.FullName == "" && f.BirthDate == "" && f.PersonalID == "" && f.Phone == "" && f.Email == "" &&
+		f.Ethnicity == "" && f.Address.Detail == "" && f.Address.Commune == "" && f.BirthRegistration.Commune == "" &&
+		f.OldSICode == "" && f.Income == "" && f.Requests == ""
 }

@@ -2,6 +2,8 @@ package app
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io/fs"
@@ -497,4 +499,14 @@ func (r *Rules) Bounds(m Month) (floor, ceiling Money, err error) {
 		return 0, 0, Errorf(Unavailable, "rules_missing", "month", m.String())
 	}
 	return pl.Value, Money(c.Value.CeilingMultiplier) * ref.Value, nil
+}
+
+// Fingerprint identifies the content of the rule tables: equal fingerprints quote alike.
+func (r *Rules) Fingerprint() string {
+	b, err := json.Marshal(r)
+	if err != nil {
+		panic(fmt.Sprintf("rules fingerprint: %v", err)) // plain data: cannot fail
+	}
+	h := sha256.Sum256(b)
+	return hex.EncodeToString(h[:16])
 }

@@ -169,7 +169,7 @@ func NewSeal(p SealParams) (Seal, error) {
 		return Seal{}, sealField("personal_id")
 	}
 	s.IDPrefix = string(p.PersonalID[:6])
-	if book := stripSeparators(p.BookNumber); book != "" && book != string(p.PersonalID) {
+	if book := StripSeparators(p.BookNumber); book != "" && book != string(p.PersonalID) {
 		s.Book = book
 	}
 	if err := s.check(); err != nil {
@@ -185,15 +185,15 @@ func (s Seal) check() error {
 	switch {
 	case s.Status != Provisional && s.Status != Final:
 		return sealField("status")
-	case s.Book != "" && ((len(s.Book) != 10 && len(s.Book) != 12) || !allDigits(s.Book)):
+	case s.Book != "" && ((len(s.Book) != 10 && len(s.Book) != 12) || !AllDigits(s.Book)):
 		return sealField("book_number")
-	case len(s.IDPrefix) != 6 || !allDigits(s.IDPrefix):
+	case len(s.IDPrefix) != 6 || !AllDigits(s.IDPrefix):
 		return sealField("personal_id")
 	case !validSealName(s.Name):
 		return sealField("full_name")
 	case !validBirthDate(s.BirthDate):
 		return sealField("birth_date")
-	case !agencyPattern.MatchString(s.Office):
+	case !AgencyPattern.MatchString(s.Office):
 		return sealField("office")
 	case s.Issued.Unix() <= 0 || s.Issued.Unix() >= 1<<40 || s.Issued.Nanosecond() != 0:
 		return sealField("issued")
@@ -442,7 +442,7 @@ func (k *TrustedKey) UnmarshalJSON(b []byte) error {
 		return fmt.Errorf("key %s: key_id does not match the public key (its id is %s)", j.KeyID, want)
 	}
 	nk := TrustedKey{ID: id, Public: pub, Office: j.Office, Device: j.Device, Note: j.Note}
-	if !agencyPattern.MatchString(j.Office) {
+	if !AgencyPattern.MatchString(j.Office) {
 		return fmt.Errorf("key %s: office %q must be an agency code (2–10 upper-case letters or digits)", j.KeyID, j.Office)
 	}
 	if strings.TrimSpace(j.Device) == "" {

@@ -260,3 +260,44 @@ type SyncInfo struct {
 	// While syncing: operations to send when the round began, sent, and changes received.
 	ToSend, Sent, Received int
 }
+
+func Enqueue(tx Tx, kind, entity string, base int, payload any, now time.Time) error {
+	b, err := json.Marshal(payload)
+	if err != nil {
+		return err
+	}
+	_, err = tx.Enqueue(Op{Kind: kind, EntityID: entity, BaseVersion: base, Payload: b, Created: now})
+	return err
+}
+
+// lastSync reads the time of the last complete round (zero before the first).
+func LastSync(tx Tx) (time.Time, error) {
+	raw, ok, err := tx.Setting(SettingLastSync)
+	if err != nil || !ok {
+		return time.Time{}, err
+	}
+	return time.Parse(time.RFC3339, string(raw))
+}
+
+// Settings names of the sync state kept in the store.
+const (
+	SettingCursor   = "sync/cursor"    // the pull cursor (uint64, decimal)
+	SettingCentral  = "sync/central"   // the central services' URL
+	SettingToken    = "sync/token"     // the device token given at enrolment
+	SettingLastSync = "sync/last_sync" // RFC 3339 time of the last complete round
+	// SettingReconcile is set after a restore from backup: before pushing, ask the centre which
+	// pending operations it already has, so none is sent twice.
+	SettingReconcile = "sync/reconcile"
+	// SettingAnchors are the audit chain's heads the centre acknowledged (the last ones).
+	SettingAnchors = "audit/anchors"
+)
+
+// Anchors reads the audit chain's heads the centre acknowledged (SettingAnchors), oldest first.
+func Anchors(tx Tx) ([]AuditAnchor, error) {
+	raw, ok, err := tx.Setting(SettingAnchors)
+	if err != nil || !ok {
+		return nil, err
+	}
+	var out []AuditAnchor
+	return out, json.Unmarshal(raw, &out)
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -73,7 +74,7 @@ func (a *WorkflowAdjustment) Same(b *WorkflowAdjustment) bool {
 	if a == nil || b == nil {
 		return a == b
 	}
-	return a.Base == b.Base && a.By == b.By && a.At.Equal(b.At) && a.summary() == b.summary()
+	return a.Base == b.Base && a.By == b.By && a.At.Equal(b.At) && a.Summary() == b.Summary()
 }
 
 // ForOffice is the workflow an office works by: its province's, with the office's adjustment
@@ -84,7 +85,7 @@ func (ws *Workflows) ForOffice(o Office) *Workflow {
 	if a == nil {
 		return base
 	}
-	if !base.OfficeMayAdjust || a.Base != workflowID(base) {
+	if !base.OfficeMayAdjust || a.Base != WorkflowID(base) {
 		w := *base
 		w.SetAside = a
 		return &w
@@ -217,4 +218,28 @@ func (w *Workflow) check() error {
 		seen[s.ID] = true
 	}
 	return nil
+}
+
+func WorkflowID(w *Workflow) string {
+	p := w.Province
+	if p == "" {
+		p = "default"
+	}
+	return p + "@" + w.Version
+}
+
+// summary is the adjustment in one line for the audit log, steps in name order; "reset" for none.
+func (a *WorkflowAdjustment) Summary() string {
+	if a == nil {
+		return "reset"
+	}
+	var parts []string
+	for id, d := range a.Days {
+		parts = append(parts, id+".days="+strconv.Itoa(d))
+	}
+	for id, r := range a.Roles {
+		parts = append(parts, id+".role="+string(r))
+	}
+	sort.Strings(parts)
+	return strings.Join(parts, ",")
 }

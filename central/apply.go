@@ -9,6 +9,7 @@ import (
 
 	"bhxhdesk/app"
 	"bhxhdesk/contract"
+	"bhxhdesk/intake"
 )
 
 // officeWorkflow records an office's workflow adjustment and passes it to every desk of the
@@ -182,7 +183,7 @@ func (s *Service) dossierEvent(tx Tx, dev Device, op app.Op) (app.OpResult, erro
 	if ev.Event.Due != 0 {
 		d.Due = ev.Event.Due
 	}
-	if ev.Event.Action == app.ActRequote && ev.Event.Quote != nil {
+	if ev.Event.Action == intake.ActRequote && ev.Event.Quote != nil {
 		d.Quote = *ev.Event.Quote
 	}
 	body, err := json.Marshal(d)

@@ -156,7 +156,7 @@ func (s *Service) stateItem(tx Tx, dev Device, kind string, raw json.RawMessage)
 
 // Digest is the digest of what the centre holds for an office: its dossiers, the vouchers
 // recorded at or routed to it, and the periods and covers of its people — the same lines as
-// the office's own digest (app.Sync.Digest).
+// the office's own digest (officesync.Service.Digest).
 func (s *Service) Digest(ctx context.Context, office string) (string, int, error) {
 	var lines []app.DigestLine
 	err := s.Store.View(ctx, func(tx Tx) error {

@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"bhxhdesk/app"
+	"bhxhdesk/intake"
 )
 
 type httpHandler = http.Handler
@@ -135,7 +136,7 @@ func TestChaosEveryOperationExactlyOnce(t *testing.T) {
 		c.enrol(t, o, ps.URL)
 		dossiers := o.register(t, uint64(100+i), perOffice/2)
 		for _, d := range dossiers {
-			_, err := o.Intake.Act(o.officer, d.Code, app.ActRequest{Action: app.ActAdvance})
+			_, err := o.Intake.Act(o.officer, d.Code, intake.ActRequest{Action: app.ActAdvance})
 			require.NoError(t, err)
 		}
 		ops, err := o.Sync.Outbox(0)
@@ -182,7 +183,7 @@ func TestChaosEveryOperationExactlyOnce(t *testing.T) {
 	dossiers := c.dossiers(t)
 	assert.Len(t, dossiers, perOffice)
 	for _, o := range offices {
-		list, err := o.Intake.List(o.officer, app.ListRequest{Kind: app.ListStep, Value: "finance"})
+		list, err := o.Intake.List(o.officer, intake.ListRequest{Kind: intake.ListStep, Value: "finance"})
 		require.NoError(t, err)
 		require.Len(t, list, perOffice/2)
 		for _, s := range list {

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"bhxhdesk/app"
+	"bhxhdesk/officesync"
 )
 
 // Remote is the central services as the engine needs them (central.Client implements it): one
@@ -29,7 +30,7 @@ type Remote interface {
 	OfficeState(ctx context.Context) (app.OfficeData, error)
 }
 
-// Local is the office's side (app.Sync implements it).
+// Local is the office's side (officesync.Service implements it).
 type Local interface {
 	Outbox(limit int) ([]app.Op, error)
 	Acknowledge(ops []app.Op, results []app.OpResult) error
@@ -43,7 +44,7 @@ type Local interface {
 	RestoreFromCentre(data app.OfficeData) error
 }
 
-var _ Local = (*app.Sync)(nil)
+var _ Local = (*officesync.Service)(nil)
 
 // Anchorer is a centre that anchors the desk's audit chain (central.Client): it keeps the last
 // head it acknowledged for the device, so a chain cut or rewritten behind it shows.
@@ -52,7 +53,7 @@ type Anchorer interface {
 	Anchor(ctx context.Context, req app.AnchorRequest) (app.AnchorAnswer, error)
 }
 
-// AnchorKeeper is the desk's side of anchoring (app.Sync): its chain, and the heads the centre
+// AnchorKeeper is the desk's side of anchoring (officesync.Service): its chain, and the heads the centre
 // acknowledged.
 type AnchorKeeper interface {
 	AuditChain() (app.AuditChain, bool)
@@ -61,7 +62,7 @@ type AnchorKeeper interface {
 	AnchorRefused(ans app.AnchorAnswer) error
 }
 
-var _ AnchorKeeper = (*app.Sync)(nil)
+var _ AnchorKeeper = (*officesync.Service)(nil)
 
 // State is what the engine is doing.
 type State string

@@ -13,6 +13,7 @@ import (
 
 	"bhxhdesk/app"
 	"bhxhdesk/central"
+	"bhxhdesk/officesync"
 	"bhxhdesk/sync"
 )
 
@@ -184,10 +185,10 @@ func (c rewrittenChain) AuditHashAt(seq uint64) (string, bool, error) {
 }
 
 // rewrittenDesk is an office whose audit chain was rewritten after the centre anchored it.
-type rewrittenDesk struct{ *app.Sync }
+type rewrittenDesk struct{ *officesync.Service }
 
 func (d rewrittenDesk) AuditChain() (app.AuditChain, bool) {
-	c, ok := d.Sync.AuditChain()
+	c, ok := d.Service.AuditChain()
 	return rewrittenChain{c}, ok
 }
 
@@ -258,7 +259,7 @@ func deviceOf(t *testing.T, c *centre, id string) (central.Device, bool, error) 
 }
 
 // fullDisk is an office whose store cannot be written.
-type fullDisk struct{ *app.Sync }
+type fullDisk struct{ *officesync.Service }
 
 func (fullDisk) Outbox(int) ([]app.Op, error) {
 	return nil, &app.Error{Kind: app.Unavailable, Code: "disk_full"}

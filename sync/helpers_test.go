@@ -14,6 +14,7 @@ import (
 	"bhxhdesk/app/calendar"
 	"bhxhdesk/assets"
 	"bhxhdesk/central"
+	"bhxhdesk/intake"
 	"bhxhdesk/internal/centraltest"
 	"bhxhdesk/internal/fake"
 	"bhxhdesk/storage"
@@ -79,7 +80,7 @@ func (o *office) register(t testing.TB, seed uint64, n int) []app.Dossier {
 	g := fake.New(seed, ref.Places)
 	var out []app.Dossier
 	for len(out) < n {
-		res, err := o.Intake.Register(o.helpdesk, app.RegisterRequest{Form: g.Form(), NotDuplicate: true})
+		res, err := o.Intake.Register(o.helpdesk, intake.RegisterRequest{Form: g.Form(), NotDuplicate: true})
 		if app.KindOf(err) == app.Conflict { // the generator repeated a personal ID
 			continue
 		}

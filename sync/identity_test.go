@@ -15,6 +15,7 @@ import (
 
 	"bhxhdesk/app"
 	"bhxhdesk/central"
+	"bhxhdesk/intake"
 	"bhxhdesk/internal/fake"
 )
 
@@ -97,9 +98,9 @@ func TestSamePersonAtTwoOfficesIsOnePersonAndDifferencesGoToReview(t *testing.T)
 		case 3:
 			p.variant = "identical"
 		}
-		_, err := a.Intake.Register(a.helpdesk, app.RegisterRequest{Form: f, NotDuplicate: true})
+		_, err := a.Intake.Register(a.helpdesk, intake.RegisterRequest{Form: f, NotDuplicate: true})
 		require.NoError(t, err)
-		_, err = b.Intake.Register(b.helpdesk, app.RegisterRequest{Form: v, NotDuplicate: true})
+		_, err = b.Intake.Register(b.helpdesk, intake.RegisterRequest{Form: v, NotDuplicate: true})
 		require.NoError(t, err, p.variant)
 		pairs = append(pairs, p)
 	}
@@ -216,7 +217,7 @@ func TestProvisionalCoverBecomesFinalAndFeedVouchersMatch(t *testing.T) {
 	c.enrol(t, a, c.Server.URL)
 	f := fake.New(9, ref.Places).Form()
 	f.Method, f.SupportGroup, f.Income, f.Ethnicity = "monthly", "other", "1500000", "01"
-	res, err := a.Intake.Register(a.helpdesk, app.RegisterRequest{Form: f})
+	res, err := a.Intake.Register(a.helpdesk, intake.RegisterRequest{Form: f})
 	require.NoError(t, err)
 
 	// The feed posts the payment before the office has synced: the centre keeps it waiting.
@@ -272,13 +273,13 @@ func TestClockJumpsDoNotReorderOperations(t *testing.T) {
 	c.enrol(t, a, c.Server.URL)
 	ds := a.register(t, 5, 1)
 	a.clock.add(-time.Hour)
-	_, err := a.Intake.Act(a.officer, ds[0].Code, app.ActRequest{Action: app.ActAdvance})
+	_, err := a.Intake.Act(a.officer, ds[0].Code, intake.ActRequest{Action: app.ActAdvance})
 	require.NoError(t, err)
 	a.clock.add(25 * time.Hour)
-	_, err = a.Intake.Act(a.officer, ds[0].Code, app.ActRequest{Action: app.ActReturn, Missing: []string{"Giấy xác nhận hộ nghèo"}})
+	_, err = a.Intake.Act(a.officer, ds[0].Code, intake.ActRequest{Action: app.ActReturn, Missing: []string{"Giấy xác nhận hộ nghèo"}})
 	require.NoError(t, err)
 	a.clock.add(-30 * time.Minute)
-	_, err = a.Intake.Act(a.officer, ds[0].Code, app.ActRequest{Action: app.ActAdvance})
+	_, err = a.Intake.Act(a.officer, ds[0].Code, intake.ActRequest{Action: app.ActAdvance})
 	require.NoError(t, err)
 	ops, err := a.Sync.Outbox(0)
 	require.NoError(t, err)

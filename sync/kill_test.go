@@ -19,6 +19,7 @@ import (
 
 	"bhxhdesk/app"
 	"bhxhdesk/central"
+	"bhxhdesk/intake"
 	"bhxhdesk/internal/fake"
 	"bhxhdesk/storage"
 	"bhxhdesk/sync"
@@ -111,14 +112,14 @@ func TestKillSyncingClient(t *testing.T) {
 		require.NoError(t, err)
 		sess.Idle = -1
 		for added := 0; added < n; {
-			res, err := d.Intake.Register(sess, app.RegisterRequest{Form: g.Form(), NotDuplicate: true})
+			res, err := d.Intake.Register(sess, intake.RegisterRequest{Form: g.Form(), NotDuplicate: true})
 			if app.KindOf(err) == app.Conflict {
 				continue
 			}
 			require.NoError(t, err)
 			added++
 			if rng.IntN(3) == 0 {
-				_, err = d.Intake.Act(sess, res.Dossier.Code, app.ActRequest{Action: app.ActReturn, Missing: []string{"Bản sao CCCD"}})
+				_, err = d.Intake.Act(sess, res.Dossier.Code, intake.ActRequest{Action: app.ActReturn, Missing: []string{"Bản sao CCCD"}})
 				require.NoError(t, err)
 			}
 		}

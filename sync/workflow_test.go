@@ -10,6 +10,7 @@ import (
 	"bhxhdesk/app"
 	"bhxhdesk/app/calendar"
 	"bhxhdesk/central"
+	"bhxhdesk/intake"
 )
 
 // TestAWorkflowAdjustmentReachesTheOfficesOtherDesks: two desks of one office; the
@@ -36,7 +37,7 @@ func TestAWorkflowAdjustmentReachesTheOfficesOtherDesks(t *testing.T) {
 		require.NoError(t, err)
 	}
 
-	_, err := a.Intake.AdjustWorkflow(a.login(t, "admin"), app.AdjustWorkflowRequest{Days: map[string]int{"check": 1, "finance": 2},
+	_, err := a.Intake.AdjustWorkflow(a.login(t, "admin"), intake.AdjustWorkflowRequest{Days: map[string]int{"check": 1, "finance": 2},
 		Roles: map[string]app.Role{"return": app.Officer}, Reason: "Quyết định 12/QĐ-BHXH"})
 	require.NoError(t, err)
 	sync(a)
@@ -85,7 +86,7 @@ func TestAWorkflowAdjustmentReachesTheOfficesOtherDesks(t *testing.T) {
 	require.NotNil(t, wf.Adjustment, "a desk rebuilt from the centre keeps the office's adjustment")
 
 	// Back to the province's, from the second desk this time.
-	_, err = b.Intake.AdjustWorkflow(b.login(t, "admin"), app.AdjustWorkflowRequest{Reason: "Trở lại quy trình của tỉnh"})
+	_, err = b.Intake.AdjustWorkflow(b.login(t, "admin"), intake.AdjustWorkflowRequest{Reason: "Trở lại quy trình của tỉnh"})
 	require.NoError(t, err)
 	sync(b)
 	sync(a)

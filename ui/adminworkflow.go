@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"bhxhdesk/app"
+	"bhxhdesk/intake"
 )
 
 // workflow is the workflow tab: the steps with their roles and days, which an administrator
@@ -196,7 +197,7 @@ func (s *AdminScreen) adjustWorkflow(reset bool) {
 	}
 	r := s.r
 	base := r.intake.Ref.Get().Workflows.For(r.sess.Office.Province)
-	req := app.AdjustWorkflowRequest{Reason: s.WorkflowReason.Text}
+	req := intake.AdjustWorkflowRequest{Reason: s.WorkflowReason.Text}
 	if !reset {
 		req.Days, req.Roles = map[string]int{}, map[string]app.Role{}
 		for i, st := range base.Steps {

@@ -10,12 +10,13 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"bhxhdesk/app"
+	"bhxhdesk/records"
 )
 
 // BookState is the personal ID asked for and the book shown.
 type BookState struct {
 	Query  string
-	Person *app.PersonView
+	Person *records.PersonView
 }
 
 // BookScreen is a person's electronic social-insurance book (sổ BHXH điện tử): found by
@@ -83,7 +84,7 @@ func (s *BookScreen) State() BookState {
 }
 
 // Shown is the book shown, nil before a look-up.
-func (s *BookScreen) Shown() *app.PersonView { return s.st.Person }
+func (s *BookScreen) Shown() *records.PersonView { return s.st.Person }
 
 // Open looks a person up by personal ID.
 func (s *BookScreen) Open(pid string) {
@@ -104,7 +105,7 @@ func (s *BookScreen) Run() {
 	r := s.r
 	s.Go.Disable()
 	var (
-		pv  app.PersonView
+		pv  records.PersonView
 		err error
 	)
 	r.run(func() { pv, err = r.records.Person(r.sess, pid) }, func() {
@@ -139,7 +140,7 @@ func (s *BookScreen) paint(st BookState) {
 }
 
 // identity is the person's card and the book cover's.
-func (s *BookScreen) identity(pv app.PersonView) fyne.CanvasObject {
+func (s *BookScreen) identity(pv records.PersonView) fyne.CanvasObject {
 	t, cfg := s.r.t, s.r.cfg
 	p := pv.Participant
 	s.Name = widget.NewLabelWithStyle(app.UpperName(p.FullName), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
@@ -210,7 +211,7 @@ func printsText(t func(string, ...string) string, n int) string {
 }
 
 // history is the periods with their totals, the vouchers and the dossiers, each in a tab.
-func (s *BookScreen) history(pv app.PersonView) fyne.CanvasObject {
+func (s *BookScreen) history(pv records.PersonView) fyne.CanvasObject {
 	t := s.r.t
 	return container.NewAppTabs(
 		container.NewTabItem(t("ui.book.tab_periods", "count", strconv.Itoa(len(pv.Participant.Periods))), s.periodsTab(pv)),
@@ -221,7 +222,7 @@ func (s *BookScreen) history(pv app.PersonView) fyne.CanvasObject {
 
 // periodsTab lists the periods of participation with what was due, the support and what was
 // paid, over their totals.
-func (s *BookScreen) periodsTab(pv app.PersonView) fyne.CanvasObject {
+func (s *BookScreen) periodsTab(pv records.PersonView) fyne.CanvasObject {
 	t := s.r.t
 	periods := pv.Participant.Periods
 	s.Periods = widget.NewList(func() int { return len(periods) }, func() fyne.CanvasObject { return newListRow(periodColumns, 6) },

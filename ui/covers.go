@@ -12,6 +12,7 @@ import (
 
 	"bhxhdesk/app"
 	"bhxhdesk/app/calendar"
+	"bhxhdesk/records"
 )
 
 // CoverList names a list of the covers screen.
@@ -344,7 +345,7 @@ func (s *CoversScreen) print(covers []app.BookCover) {
 	}
 	var again, fresh []app.BookCover
 	for _, c := range covers {
-		if app.ReprintOf(c) > 0 {
+		if records.ReprintOf(c) > 0 {
 			again = append(again, c)
 		} else {
 			fresh = append(fresh, c)
@@ -439,7 +440,7 @@ func (s *CoversScreen) askReprint(covers, again, fresh []app.BookCover) {
 	d := &ReprintDialog{PIDs: pidsOf(covers), FreshPIDs: pidsOf(fresh), Problem: problemLabel()}
 	lines := make([]string, len(again))
 	for i, c := range again {
-		lines[i] = t("ui.covers.reprint_line", "name", app.UpperName(c.FullName), "book", c.BookNo, "count", strconv.Itoa(app.ReprintOf(c)))
+		lines[i] = t("ui.covers.reprint_line", "name", app.UpperName(c.FullName), "book", c.BookNo, "count", strconv.Itoa(records.ReprintOf(c)))
 	}
 	intro := widget.NewLabel(t("ui.covers.reprint_intro", "count", strconv.Itoa(len(again))))
 	intro.Wrapping = fyne.TextWrapWord

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"bhxhdesk/app"
+	"bhxhdesk/records"
 	"bhxhdesk/ui"
 	"bhxhdesk/wire"
 )
@@ -121,7 +122,7 @@ func TestTheDaysBatchAsksAReasonOnlyForCoversPrintedBefore(t *testing.T) {
 // issueTwoCoversOnePrinted records a voucher and issues a cover for two people today, and
 // prints the first one's cover; it returns the records service, an officer's session and the
 // two personal IDs.
-func issueTwoCoversOnePrinted(t *testing.T, o *wire.Office) (*app.Records, *app.Session, []string) {
+func issueTwoCoversOnePrinted(t *testing.T, o *wire.Office) (*records.Service, *app.Session, []string) {
 	t.Helper()
 	records, _ := o.Services()
 	_, officer, err := o.Open("canbo", password)
@@ -147,7 +148,7 @@ func issueTwoCoversOnePrinted(t *testing.T, o *wire.Office) (*app.Records, *app.
 // stopThenPrintTheFreshCover prints the cover never printed (pid) from the day's batch:
 // "Dừng" while the covers are made prints and counts nothing and leaves the choice open; then
 // it is printed and saved, counted once, without a reason and not marked as a reprint.
-func stopThenPrintTheFreshCover(t *testing.T, d *recDesk, records *app.Records, officer *app.Session, pid string) {
+func stopThenPrintTheFreshCover(t *testing.T, d *recDesk, records *records.Service, officer *app.Session, pid string) {
 	cv := d.Records().Covers
 	steps, resume := make(chan *ui.ProgressView), make(chan struct{})
 	d.onProgress = func(pv *ui.ProgressView, done, total int64) {

@@ -17,6 +17,7 @@ import (
 	"bhxhdesk/app"
 	"bhxhdesk/app/calendar"
 	"bhxhdesk/assets"
+	"bhxhdesk/intake"
 	"bhxhdesk/storage"
 	"bhxhdesk/ui"
 	"bhxhdesk/wire"
@@ -85,14 +86,14 @@ func setUp(t *testing.T, o *wire.Office) {
 	t.Helper()
 	_, err := o.Init(testOffice, app.User{Name: "admin", FullName: "Quản trị"}, password)
 	require.NoError(t, err)
-	intake, admin, err := o.Open("admin", password)
+	in, admin, err := o.Open("admin", password)
 	require.NoError(t, err)
 	for _, u := range []app.User{
 		{Name: "motcua", FullName: "Lê Thị Mai", Role: app.Helpdesk},
 		{Name: "canbo", FullName: "Trần Văn Đức", Role: app.Officer},
 		{Name: "truongphong", FullName: "Phạm Quốc Hùng", Role: app.Supervisor},
 	} {
-		require.NoError(t, intake.AddUser(admin, u, password))
+		require.NoError(t, in.AddUser(admin, u, password))
 	}
 }
 
@@ -141,12 +142,12 @@ func (d *storeDesk) signOut(t *testing.T) {
 }
 
 // service signs an account in beside the screens, to check what the store holds.
-func (d *storeDesk) service(t *testing.T, user string) (*app.Intake, *app.Session) {
+func (d *storeDesk) service(t *testing.T, user string) (*intake.Service, *app.Session) {
 	t.Helper()
-	intake, sess, err := d.office.Open(user, password)
+	in, sess, err := d.office.Open(user, password)
 	require.NoError(t, err)
 	sess.Idle = -1
-	return intake, sess
+	return in, sess
 }
 
 // replace replaces an entry's text the way an officer does: clear, then type.

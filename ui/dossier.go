@@ -13,6 +13,7 @@ import (
 
 	"bhxhdesk/app"
 	"bhxhdesk/app/calendar"
+	"bhxhdesk/intake"
 )
 
 // DossierState is the dossier shown.
@@ -356,11 +357,11 @@ func stateAfter(a app.Action) app.State {
 	return app.StateOpen
 }
 
-func (s *DossierScreen) advance() { s.act(app.ActRequest{Action: app.ActAdvance}, nil) }
+func (s *DossierScreen) advance() { s.act(intake.ActRequest{Action: app.ActAdvance}, nil) }
 
 // act runs a workflow action off the UI thread and repaints the dossier with its outcome.
 // dlg, when set, shows a refusal and closes on success.
-func (s *DossierScreen) act(req app.ActRequest, dlg *ActionDialog) {
+func (s *DossierScreen) act(req intake.ActRequest, dlg *ActionDialog) {
 	ses, code := s.ses, s.st.Dossier.Code
 	var (
 		d   app.Dossier
@@ -448,7 +449,7 @@ func (s *DossierScreen) ask(a app.Action) {
 }
 
 func (s *DossierScreen) confirm(ad *ActionDialog) {
-	req := app.ActRequest{Action: ad.Action, Reason: ad.Reason.Text}
+	req := intake.ActRequest{Action: ad.Action, Reason: ad.Reason.Text}
 	if ad.Missing != nil {
 		req.Missing = strings.Split(ad.Missing.Text, "\n")
 	}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"bhxhdesk/app"
+	"bhxhdesk/intake"
 )
 
 // draftDelay is how long after the last keystroke the form in progress is written to the
@@ -16,7 +17,7 @@ const draftDelay = 1500 * time.Millisecond
 // (Intake.SaveDraft) shortly after each change, off the UI thread, so that quitting, a crash
 // or a power cut loses at most the last second and a half of typing.
 type draftKeeper struct {
-	intake *app.Intake
+	intake *intake.Service
 	sess   *app.Session
 	onErr  func(error) // called off the UI thread
 
@@ -28,8 +29,8 @@ type draftKeeper struct {
 	timer   *time.Timer
 }
 
-func newDraftKeeper(intake *app.Intake, sess *app.Session, onErr func(error)) *draftKeeper {
-	return &draftKeeper{intake: intake, sess: sess, onErr: onErr}
+func newDraftKeeper(in *intake.Service, sess *app.Session, onErr func(error)) *draftKeeper {
+	return &draftKeeper{intake: in, sess: sess, onErr: onErr}
 }
 
 // note records the form as it now is; it is written after draftDelay.

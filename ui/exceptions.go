@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"bhxhdesk/app"
+	"bhxhdesk/records"
 )
 
 // ExceptionsState is the exceptions queue last fetched and the voucher selected.
@@ -254,7 +255,7 @@ func (p *ExceptionsPanel) resolve(d *ResolveDialog) {
 	if d.Confirm.Disabled() {
 		return
 	}
-	req := app.ResolveRequest{Action: d.Action, Reason: d.Reason.Text}
+	req := records.ResolveRequest{Action: d.Action, Reason: d.Reason.Text}
 	if d.Form != nil {
 		in, n := d.Form.submit()
 		if n > 0 {

@@ -14,6 +14,7 @@ import (
 
 	"bhxhdesk/app"
 	"bhxhdesk/app/calendar"
+	"bhxhdesk/intake"
 )
 
 // Tile is one number of the dashboard, a click into its list.
@@ -162,18 +163,18 @@ func (s *HomeScreen) Reload() {
 func fetchHome(r *recSession, office Office) (HomeStats, error) {
 	today := r.intake.Today()
 	st := HomeStats{Counts: map[Tile]int{}}
-	count := func(t Tile, kind app.ListKind, value string) (err error) {
+	count := func(t Tile, kind intake.ListKind, value string) (err error) {
 		st.Counts[t], err = r.intake.Count(r.sess, kind, value)
 		return err
 	}
-	if err := count(TileDueToday, app.ListDueToday, ""); err != nil {
+	if err := count(TileDueToday, intake.ListDueToday, ""); err != nil {
 		return st, err
 	}
-	if err := count(TileOverdue, app.ListOverdue, ""); err != nil {
+	if err := count(TileOverdue, intake.ListOverdue, ""); err != nil {
 		return st, err
 	}
 	if step := paymentStep(r.session); step != "" {
-		if err := count(TileAwaitingPayment, app.ListStep, step); err != nil {
+		if err := count(TileAwaitingPayment, intake.ListStep, step); err != nil {
 			return st, err
 		}
 	}

@@ -12,6 +12,7 @@ import (
 	"bhxhdesk/app"
 	"bhxhdesk/app/calendar"
 	"bhxhdesk/assets"
+	"bhxhdesk/intake"
 	"bhxhdesk/ui"
 	"bhxhdesk/wire"
 )
@@ -42,7 +43,7 @@ func TestDashboardCountsAndOpensItsLists(t *testing.T) {
 
 // weekOfWork is the dossiers of aWeekOfWork the dashboard lists, and who made them.
 type weekOfWork struct {
-	intake                           *app.Intake
+	intake                           *intake.Service
 	sup                              *app.Session
 	late, awaiting, today, withdrawn app.Dossier
 }
@@ -52,14 +53,14 @@ type weekOfWork struct {
 // today, one of them rejected at once.
 func aWeekOfWork(t *testing.T, o *wire.Office, c *clock) weekOfWork {
 	t.Helper()
-	intake, help, err := o.Open("motcua", password)
+	in, help, err := o.Open("motcua", password)
 	require.NoError(t, err)
 	help.Idle = -1
 	_, sup, err := o.Open("truongphong", password)
 	require.NoError(t, err)
 	sup.Idle = -1
 	reg := func(seed uint64) app.Dossier {
-		res, err := intake.Register(help, app.RegisterRequest{Form: fakeForm(t, seed), NotDuplicate: true})
+		res, err := in.Register(help, intake.RegisterRequest{Form: fakeForm(t, seed), NotDuplicate: true})
 		require.NoError(t, err)
 		return res.Dossier
 	}
@@ -68,20 +69,20 @@ func aWeekOfWork(t *testing.T, o *wire.Office, c *clock) weekOfWork {
 	b := reg(93) // Tue 06/01 → due Mon 12/01
 	c.set(time.Date(2026, 1, 9, 10, 0, 0, 0, calendar.VN))
 	for range a.Steps {
-		_, err := intake.Act(sup, a.Code, app.ActRequest{Action: app.ActAdvance})
+		_, err := in.Act(sup, a.Code, intake.ActRequest{Action: app.ActAdvance})
 		require.NoError(t, err)
 	}
-	done, err := intake.Dossier(sup, a.Code)
+	done, err := in.Dossier(sup, a.Code)
 	require.NoError(t, err)
 	require.Equal(t, app.StateDone, done.State, "a's result returned on 09/01, before its appointment")
-	_, err = intake.Act(sup, b.Code, app.ActRequest{Action: app.ActAdvance}) // check → finance: waits for payment
+	_, err = in.Act(sup, b.Code, intake.ActRequest{Action: app.ActAdvance}) // check → finance: waits for payment
 	require.NoError(t, err)
 	c.set(time.Date(2026, 1, 12, 8, 30, 0, 0, calendar.VN))
 	today := reg(94)
 	withdrawn := reg(95) // received and rejected the same morning: counted, and listed, as received today
-	_, err = intake.Act(sup, withdrawn.Code, app.ActRequest{Action: app.ActReject, Reason: "Người tham gia rút hồ sơ"})
+	_, err = in.Act(sup, withdrawn.Code, intake.ActRequest{Action: app.ActReject, Reason: "Người tham gia rút hồ sơ"})
 	require.NoError(t, err)
-	return weekOfWork{intake: intake, sup: sup, late: late, awaiting: b, today: today, withdrawn: withdrawn}
+	return weekOfWork{intake: in, sup: sup, late: late, awaiting: b, today: today, withdrawn: withdrawn}
 }
 
 // readTheDashboard reads the week on the dashboard: the tiles' counts, the 30-day chart and the
@@ -116,8 +117,8 @@ func readTheDashboard(t *testing.T, d *recDesk) {
 // eachTileOpensItsList taps each tile of the dashboard: it opens its list, with the rows the
 // store lists.
 func eachTileOpensItsList(t *testing.T, d *recDesk, w weekOfWork) {
-	list := func(kind app.ListKind, value string) []string {
-		rows, err := w.intake.List(w.sup, app.ListRequest{Kind: kind, Value: value})
+	list := func(kind intake.ListKind, value string) []string {
+		rows, err := w.intake.List(w.sup, intake.ListRequest{Kind: kind, Value: value})
 		require.NoError(t, err)
 		var codes []string
 		for _, r := range rows {
@@ -136,13 +137,13 @@ func eachTileOpensItsList(t *testing.T, d *recDesk, w weekOfWork) {
 	d.Wait()
 	require.Equal(t, ui.PageQueue, d.Page())
 	assert.Equal(t, []string{w.late.Code}, codes())
-	assert.Equal(t, list(app.ListOverdue, ""), codes())
+	assert.Equal(t, list(intake.ListOverdue, ""), codes())
 	d.Show(ui.PageHome)
 	d.Wait()
 	test.Tap(d.Home().Tiles[ui.TileAwaitingPayment])
 	d.Wait()
 	assert.Equal(t, []string{w.awaiting.Code}, codes())
-	assert.Equal(t, list(app.ListStep, "finance"), codes())
+	assert.Equal(t, list(intake.ListStep, "finance"), codes())
 	d.Show(ui.PageHome)
 	d.Wait()
 	test.Tap(d.Home().Tiles[ui.TileReceivedToday])
@@ -169,7 +170,7 @@ func TestTheDashboardWarnsAdministratorsOfStaleRulesAndShowsChangedAmounts(t *te
 	o, c := newOffice(t)
 	setUp(t, o)
 	c.set(time.Date(2026, 12, 7, 9, 0, 0, 0, calendar.VN))
-	intake, help, err := o.Open("motcua", password)
+	in, help, err := o.Open("motcua", password)
 	require.NoError(t, err)
 	help.Idle = -1
 	// A dossier quoted while the desk still had the old 2027 data (the 2,200,000 line proposed).
@@ -185,7 +186,7 @@ func TestTheDashboardWarnsAdministratorsOfStaleRulesAndShowsChangedAmounts(t *te
 	o.Ref().Set(&stale)
 	f := fakeForm(t, 7)
 	f.Income, f.StartMonth, f.SupportGroup, f.LocalGroups = "2200000", "2027-01", "other", nil
-	res, err := intake.Register(help, app.RegisterRequest{Form: f, NotDuplicate: true})
+	res, err := in.Register(help, intake.RegisterRequest{Form: f, NotDuplicate: true})
 	require.NoError(t, err)
 	o.Ref().Set(current)
 

@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"bhxhdesk/app"
+	"bhxhdesk/records"
 )
 
 // voucherFileTypes are the files a voucher import offers to open.
@@ -24,7 +25,7 @@ type ImportState struct {
 	Problems []app.RowProblem
 	// Read is set while a file's preview waits for "Ghi nhận".
 	Read   bool
-	Result *app.ImportResult
+	Result *records.ImportResult
 }
 
 // ImportOutcome is what became, or will become, of a line of an imported file.
@@ -56,7 +57,7 @@ type ImportLine struct {
 type ImportPanel struct {
 	r    *recSession
 	st   ImportState
-	done func(app.ImportResult)
+	done func(records.ImportResult)
 
 	Choose  *widget.Button
 	Record  *widget.Button
@@ -75,7 +76,7 @@ type ImportPanel struct {
 // reason (flexible; the line selected shows it in full below the list).
 var importColumns = columns{widths: []float32{58, 120, 150, 170, 85, 145, 160}, flex: 6}
 
-func newImportPanel(r *recSession, st ImportState, done func(app.ImportResult)) *ImportPanel {
+func newImportPanel(r *recSession, st ImportState, done func(records.ImportResult)) *ImportPanel {
 	p := &ImportPanel{r: r, st: st, done: done}
 	t := r.t
 	p.Choose = widget.NewButtonWithIcon(t("ui.import.choose"), theme.FolderOpenIcon(), p.choose)
@@ -159,7 +160,7 @@ func (p *ImportPanel) record() {
 	p.Record.Disable()
 	p.Discard.Disable()
 	var (
-		res app.ImportResult
+		res records.ImportResult
 		err error
 	)
 	r.withProgress(r.t("ui.import.recording"), UnitRows, true, func(pr *app.Progress) {

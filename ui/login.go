@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"bhxhdesk/app"
+	"bhxhdesk/intake"
 )
 
 // FirstRunState is what the officer has typed on the first-run set-up.
@@ -242,7 +243,7 @@ type LoginScreen struct {
 	SignIn   *widget.Button
 	Problem  *widget.Label
 
-	onSignedIn func(*app.Intake, *app.Session)
+	onSignedIn func(*intake.Service, *app.Session)
 	// onDamaged, when set, takes over when the store turns out to be damaged (the desk shows
 	// the ways back instead of failing at every sign-in).
 	onDamaged func(err error, user string)
@@ -250,7 +251,7 @@ type LoginScreen struct {
 }
 
 // NewLoginScreen builds the sign-in; onSignedIn receives the services and the session.
-func NewLoginScreen(h *host, st LoginState, onSignedIn func(*app.Intake, *app.Session)) *LoginScreen {
+func NewLoginScreen(h *host, st LoginState, onSignedIn func(*intake.Service, *app.Session)) *LoginScreen {
 	s := &LoginScreen{h: h, onSignedIn: onSignedIn}
 	s.User = widget.NewEntry()
 	s.User.SetText(st.User)
@@ -287,11 +288,11 @@ func (s *LoginScreen) submit() {
 	s.SignIn.Disable()
 	setText(s.Problem, "")
 	var (
-		intake *app.Intake
-		sess   *app.Session
-		err    error
+		in   *intake.Service
+		sess *app.Session
+		err  error
 	)
-	s.h.run(func() { intake, sess, err = s.h.cfg.Office.Open(user, password) }, func() {
+	s.h.run(func() { in, sess, err = s.h.cfg.Office.Open(user, password) }, func() {
 		s.SignIn.Enable()
 		if err != nil {
 			s.Password.SetText("")
@@ -303,7 +304,7 @@ func (s *LoginScreen) submit() {
 			setText(s.Problem, s.h.msg(err))
 			return
 		}
-		s.onSignedIn(intake, sess)
+		s.onSignedIn(in, sess)
 	})
 }
 

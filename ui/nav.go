@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"bhxhdesk/app"
+	"bhxhdesk/intake"
 )
 
 // Page names a screen of the signed-in desk.
@@ -219,8 +220,8 @@ func (d *Desk) openTile(t Tile) {
 		if d.page != PageQueue {
 			return
 		}
-		kind := map[Tile]app.ListKind{TileReceivedToday: ListReceivedToday, TileDueToday: app.ListDueToday,
-			TileOverdue: app.ListOverdue, TileAwaitingPayment: app.ListStep, TileQuoteChanged: ListQuoteChanged}[t]
+		kind := map[Tile]intake.ListKind{TileReceivedToday: ListReceivedToday, TileDueToday: intake.ListDueToday,
+			TileOverdue: intake.ListOverdue, TileAwaitingPayment: intake.ListStep, TileQuoteChanged: ListQuoteChanged}[t]
 		step := ""
 		if t == TileAwaitingPayment {
 			step = paymentStep(d.ses)

@@ -6,6 +6,10 @@ import (
 
 	"bhxhdesk/app"
 	"bhxhdesk/app/calendar"
+	"bhxhdesk/intake"
+	"bhxhdesk/officesync"
+	"bhxhdesk/privacy"
+	"bhxhdesk/records"
 )
 
 // Office is what the desk needs of the office's encrypted store (implemented by wire.Office):
@@ -21,9 +25,9 @@ type Office interface {
 	Init(o app.Office, admin app.User, password string) (recovery string, err error)
 	// Open signs an account in (opening the store when needed) and returns the intake service
 	// and the session. Wrong credentials are Forbidden; an account in its back-off Unavailable.
-	Open(user, password string) (*app.Intake, *app.Session, error)
+	Open(user, password string) (*intake.Service, *app.Session, error)
 	// Services returns the records and sync services of the open store (nil while closed).
-	Services() (*app.Records, *app.Sync)
+	Services() (*records.Service, *officesync.Service)
 	// WriteReceipt writes a dossier's receipt and appointment slip as PDF in lang.
 	WriteReceipt(sess *app.Session, code string, lang app.Lang, w io.Writer) error
 	// PrepareCovers makes the confirmations of issued book covers as one PDF in lang (one page
@@ -71,7 +75,7 @@ type Desktop interface {
 	// "no_backup_folder" when none is set).
 	BackupNow(sess *app.Session, p *app.Progress) (string, error)
 	// Privacy is the data-protection service of the open store (nil while closed).
-	Privacy() *app.Privacy
+	Privacy() *privacy.Service
 	// Restore recreates the store from a backup into the empty data folder, opened with an
 	// account's password or, when user is "", the province's recovery secret; the store is
 	// left closed, ready to sign in. It returns the office's agency code and the desk's new

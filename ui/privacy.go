@@ -13,13 +13,14 @@ import (
 
 	"bhxhdesk/app"
 	"bhxhdesk/app/calendar"
+	"bhxhdesk/privacy"
 )
 
 // PrivacyState is the data-protection page's state: the period of the report, the person
 // looked up and what was found.
 type PrivacyState struct {
 	Since     string // dd/mm/yyyy
-	Report    *app.BreachReport
+	Report    *privacy.BreachReport
 	PersonID  string
 	Entries   []app.AuditEntry
 	Looked    bool
@@ -126,7 +127,7 @@ func (s *PrivacyScreen) State() PrivacyState {
 func (s *PrivacyScreen) Entries() []app.AuditEntry { return s.st.Entries }
 
 // Shown is the breach report shown, nil before one is made.
-func (s *PrivacyScreen) Shown() *app.BreachReport { return s.st.Report }
+func (s *PrivacyScreen) Shown() *privacy.BreachReport { return s.st.Report }
 
 func (s *PrivacyScreen) makeReport() {
 	if s.MakeReport.Disabled() {
@@ -145,7 +146,7 @@ func (s *PrivacyScreen) makeReport() {
 		return
 	}
 	s.MakeReport.Disable()
-	var rep app.BreachReport
+	var rep privacy.BreachReport
 	r.run(func() { rep, err = p.Report(r.sess, since.Time()) }, func() {
 		s.MakeReport.Enable()
 		if err != nil {
@@ -157,7 +158,7 @@ func (s *PrivacyScreen) makeReport() {
 	})
 }
 
-func (s *PrivacyScreen) paintReport(rep app.BreachReport) {
+func (s *PrivacyScreen) paintReport(rep privacy.BreachReport) {
 	t := s.r.t
 	n := func(v int) string { return strconv.Itoa(v) }
 	dossiers := 0

@@ -12,23 +12,24 @@ import (
 
 	"bhxhdesk/app"
 	"bhxhdesk/app/calendar"
+	"bhxhdesk/intake"
 )
 
 // queueKinds are the queues in the order the selector offers them; "mine" is ListHandler with
 // the signed-in account.
-var queueKinds = []app.ListKind{ListReceivedToday, app.ListDueToday, app.ListOverdue, app.ListPending, app.ListStep, app.ListHandler, ListQuoteChanged}
+var queueKinds = []intake.ListKind{ListReceivedToday, intake.ListDueToday, intake.ListOverdue, intake.ListPending, intake.ListStep, intake.ListHandler, ListQuoteChanged}
 
 // ListReceivedToday is the desk's own queue of the dossiers received today in every state
 // (Office.ReceivedOn), the ones the dashboard's tile counts.
-const ListReceivedToday app.ListKind = "received-today"
+const ListReceivedToday intake.ListKind = "received-today"
 
 // ListQuoteChanged is the desk's own queue of the dossiers waiting for their first payment
 // whose amount changed under the rules in force (Intake.QuoteChanges): the citizen must be told.
-const ListQuoteChanged app.ListKind = "quote-changed"
+const ListQuoteChanged intake.ListKind = "quote-changed"
 
 // QueueState is the queue chosen and the rows last fetched.
 type QueueState struct {
-	Kind   app.ListKind
+	Kind   intake.ListKind
 	Step   string
 	Rows   []app.Summary
 	Loaded bool
@@ -56,7 +57,7 @@ type QueueScreen struct {
 func NewQueueScreen(ses *session, st QueueState) *QueueScreen {
 	s := &QueueScreen{ses: ses}
 	if st.Kind == "" {
-		st.Kind = app.ListPending
+		st.Kind = intake.ListPending
 	}
 	s.steps = ses.intake.Ref.Get().Workflows.ForOffice(ses.sess.Office).Steps
 	if st.Step == "" && len(s.steps) > 0 {
@@ -95,7 +96,7 @@ func NewQueueScreen(ses *session, st QueueState) *QueueScreen {
 		if i := s.Step.SelectedIndex(); i >= 0 {
 			s.st.Step = s.steps[i].ID
 		}
-		if s.st.Kind == app.ListStep {
+		if s.st.Kind == intake.ListStep {
 			s.Reload()
 		}
 	}
@@ -122,18 +123,18 @@ func (s *QueueScreen) State() QueueState { return s.st }
 
 // Reload fetches the chosen queue again.
 func (s *QueueScreen) Reload() {
-	if s.st.Kind == app.ListStep {
+	if s.st.Kind == intake.ListStep {
 		s.Step.Enable()
 	} else {
 		s.Step.Disable()
 	}
-	req := app.ListRequest{Kind: s.st.Kind}
+	req := intake.ListRequest{Kind: s.st.Kind}
 	switch s.st.Kind {
 	case ListReceivedToday:
-		req.Kind = app.ListPending
-	case app.ListStep:
+		req.Kind = intake.ListPending
+	case intake.ListStep:
 		req.Value = s.st.Step
-	case app.ListHandler:
+	case intake.ListHandler:
 		req.Value = s.ses.sess.User.Name
 	}
 	ses := s.ses
@@ -159,7 +160,7 @@ func (s *QueueScreen) Reload() {
 }
 
 // Choose shows a queue: a kind, and for the step queue the step ("" keeps the one chosen).
-func (s *QueueScreen) Choose(kind app.ListKind, step string) {
+func (s *QueueScreen) Choose(kind intake.ListKind, step string) {
 	if step != "" {
 		for i, st := range s.steps {
 			if st.ID == step {

@@ -12,6 +12,7 @@ import (
 	"bhxhdesk/app"
 	"bhxhdesk/app/calendar"
 	"bhxhdesk/assets"
+	"bhxhdesk/intake"
 	"bhxhdesk/internal/fake"
 	"bhxhdesk/ui"
 )
@@ -19,17 +20,17 @@ import (
 func TestQueueBadgesAndSupervisorActions(t *testing.T) {
 	o, c := newOffice(t)
 	setUp(t, o)
-	intake, help, err := o.Open("motcua", password)
+	in, help, err := o.Open("motcua", password)
 	require.NoError(t, err)
 	help.Idle = -1
 	forms := []app.RegistrationForm{}
 	for _, seed := range []uint64{11, 12} {
 		forms = append(forms, fakeForm(t, seed))
 	}
-	a, err := intake.Register(help, app.RegisterRequest{Form: forms[0]}) // Mon 05/01 → due Sat 10/01
+	a, err := in.Register(help, intake.RegisterRequest{Form: forms[0]}) // Mon 05/01 → due Sat 10/01
 	require.NoError(t, err)
 	c.set(time.Date(2026, 1, 6, 8, 0, 0, 0, calendar.VN))
-	b, err := intake.Register(help, app.RegisterRequest{Form: forms[1]}) // Tue 06/01 → due Mon 12/01
+	b, err := in.Register(help, intake.RegisterRequest{Form: forms[1]}) // Tue 06/01 → due Mon 12/01
 	require.NoError(t, err)
 	require.Equal(t, calendar.Of(2026, 1, 12), b.Dossier.Due)
 	c.set(time.Date(2026, 1, 12, 9, 0, 0, 0, calendar.VN))
@@ -60,14 +61,14 @@ func TestQueueBadgesAndSupervisorActions(t *testing.T) {
 		assert.Equal(t, want, got, kind)
 	}
 
-	theOfficerReturnsADossier(t, d, q, intake, b.Dossier.Code)
+	theOfficerReturnsADossier(t, d, q, in, b.Dossier.Code)
 	aSupervisorReappointsThenRejects(t, d, a.Dossier.Code, b.Dossier.Code)
 }
 
 // theOfficerReturnsADossier returns the dossier code, due today in the queue q, for a missing
 // paper: refused until the paper is named; the returned dossier waits for the completed papers
 // and then shows under "mine".
-func theOfficerReturnsADossier(t *testing.T, d *storeDesk, q *ui.QueueScreen, intake *app.Intake, code string) {
+func theOfficerReturnsADossier(t *testing.T, d *storeDesk, q *ui.QueueScreen, in *intake.Service, code string) {
 	q.Kind.SetSelected("Đến hạn hôm nay")
 	d.Wait()
 	q.Rows.List.Select(0)
@@ -86,7 +87,7 @@ func theOfficerReturnsADossier(t *testing.T, d *storeDesk, q *ui.QueueScreen, in
 	d.Wait()
 	assert.Nil(t, d.Dossier().Action, "closed once done")
 	_, sup := d.service(t, "truongphong")
-	stored, err := intake.Dossier(sup, code)
+	stored, err := in.Dossier(sup, code)
 	require.NoError(t, err)
 	assert.Equal(t, app.StateReturned, stored.State)
 	assert.Equal(t, []string{"Bản sao giấy chứng nhận hộ nghèo"}, stored.Missing)
@@ -106,7 +107,7 @@ func theOfficerReturnsADossier(t *testing.T, d *storeDesk, q *ui.QueueScreen, in
 func aSupervisorReappointsThenRejects(t *testing.T, d *storeDesk, a, b string) {
 	d.signOut(t)
 	d.signIn(t, "truongphong")
-	intake, sup := d.service(t, "truongphong")
+	in, sup := d.service(t, "truongphong")
 	d.open(t, ui.PageQueue)
 	d.Queue().Kind.SetSelected("Quá hạn")
 	d.Wait()
@@ -125,7 +126,7 @@ func aSupervisorReappointsThenRejects(t *testing.T, d *storeDesk, a, b string) {
 	replace(ad.Date, "19/1/2026")
 	test.Tap(ad.Confirm)
 	d.Wait()
-	stored, err := intake.Dossier(sup, a)
+	stored, err := in.Dossier(sup, a)
 	require.NoError(t, err)
 	assert.Equal(t, calendar.Of(2026, 1, 19), stored.Due)
 	assert.Equal(t, "Chờ xác minh hộ nghèo", stored.Reason)
@@ -141,7 +142,7 @@ func aSupervisorReappointsThenRejects(t *testing.T, d *storeDesk, a, b string) {
 	test.Type(det.Action.Reason, "Người tham gia đề nghị hủy")
 	test.Tap(det.Action.Confirm)
 	d.Wait()
-	stored, err = intake.Dossier(sup, b)
+	stored, err = in.Dossier(sup, b)
 	require.NoError(t, err)
 	assert.Equal(t, app.StateRejected, stored.State)
 	det = d.Dossier()

@@ -11,6 +11,8 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"bhxhdesk/app"
+	"bhxhdesk/officesync"
+	"bhxhdesk/records"
 )
 
 // recSession is what the records and sync screens use beyond the intake session: the records
@@ -18,8 +20,8 @@ import (
 // and how the desk moves between screens.
 type recSession struct {
 	*session
-	records *app.Records
-	sync    *app.Sync
+	records *records.Service
+	sync    *officesync.Service
 	office  Office
 	// openBook shows a person's electronic book; openVoucher the voucher form filled in with in.
 	openBook    func(pid string)

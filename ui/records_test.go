@@ -19,6 +19,8 @@ import (
 
 	"bhxhdesk/app"
 	"bhxhdesk/assets"
+	"bhxhdesk/intake"
+	"bhxhdesk/records"
 	"bhxhdesk/ui"
 	"bhxhdesk/wire"
 )
@@ -106,12 +108,12 @@ func (d *recDesk) waitFor(t *testing.T, what string, cond func() bool) {
 // registerMonthly registers a fake person paying monthly, outside the screens.
 func registerMonthly(t *testing.T, o *wire.Office, seed uint64) app.Dossier {
 	t.Helper()
-	intake, help, err := o.Open("motcua", password)
+	in, help, err := o.Open("motcua", password)
 	require.NoError(t, err)
 	help.Idle = -1
 	f := fakeForm(t, seed)
 	f.Method = "monthly"
-	res, err := intake.Register(help, app.RegisterRequest{Form: f, NotDuplicate: true})
+	res, err := in.Register(help, intake.RegisterRequest{Form: f, NotDuplicate: true})
 	require.NoError(t, err)
 	return res.Dossier
 }
@@ -133,10 +135,10 @@ func TestOfficerRecordsVoucherCoverIssuePrint(t *testing.T) {
 	assert.Nil(t, d.Nav(ui.PageAccounts))
 
 	v := recordTheVoucherFromTheDossier(t, d, dos)
-	records, _ := o.Services()
+	rec, _ := o.Services()
 	_, sess := d.service(t, "canbo")
-	person := func() app.PersonView {
-		pv, err := records.Person(sess, pid)
+	person := func() records.PersonView {
+		pv, err := rec.Person(sess, pid)
 		require.NoError(t, err)
 		return pv
 	}
@@ -215,7 +217,7 @@ func recordTheVoucherFromTheDossier(t *testing.T, d *recDesk, dos app.Dossier) *
 
 // issueThenPrintTheCover issues the person's cover, then prints the day's covers: the preview
 // counts nothing, saving and opening in the system's viewer count the print.
-func issueThenPrintTheCover(t *testing.T, d *recDesk, name string, person func() app.PersonView) {
+func issueThenPrintTheCover(t *testing.T, d *recDesk, name string, person func() records.PersonView) {
 	d.Records().Show(ui.TabCovers)
 	d.Wait()
 	cv := d.Records().Covers
@@ -255,7 +257,7 @@ func issueThenPrintTheCover(t *testing.T, d *recDesk, name string, person func()
 
 // reprintWithAReason prints the issued cover again: refused, and not counted, until the
 // officer gives a reason; counted once when it leaves the desk.
-func reprintWithAReason(t *testing.T, d *recDesk, name string, person func() app.PersonView) {
+func reprintWithAReason(t *testing.T, d *recDesk, name string, person func() records.PersonView) {
 	cv := d.Records().Covers
 	cv.Choose(ui.CoversIssued)
 	d.Wait()

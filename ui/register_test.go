@@ -15,6 +15,7 @@ import (
 
 	"bhxhdesk/app"
 	"bhxhdesk/app/calendar"
+	"bhxhdesk/intake"
 	"bhxhdesk/ui"
 )
 
@@ -49,7 +50,7 @@ func TestRegisterValidatesLiveThenSavesPrintsQueuesAndAdvances(t *testing.T) {
 	assert.Empty(t, r.Msg("full_name"), "an untouched empty form shows no problems yet")
 
 	showTheProblemsAsTheOfficerTypes(t, d, r)
-	intake, code := saveOnceEveryProblemIsFixed(t, d, r)
+	in, code := saveOnceEveryProblemIsFixed(t, d, r)
 
 	// The receipt goes to the file the officer picks, written off the UI thread.
 	test.Tap(r.Print)
@@ -60,7 +61,7 @@ func TestRegisterValidatesLiveThenSavesPrintsQueuesAndAdvances(t *testing.T) {
 	assert.Contains(t, text, code)
 	assert.Contains(t, text, "10/01/2026")
 
-	theHelpDeskQueuesItForTheOfficers(t, d, intake, code)
+	theHelpDeskQueuesItForTheOfficers(t, d, in, code)
 	anOfficerAdvancesItFromTheQueue(t, d, code)
 }
 
@@ -102,15 +103,15 @@ func showTheProblemsAsTheOfficerTypes(t *testing.T, d *storeDesk, r *ui.Register
 // saveOnceEveryProblemIsFixed saves the form: refused while required fields are empty, saved
 // once they are filled in, with the dossier stored as typed and quoted. It returns the intake
 // and the dossier's code.
-func saveOnceEveryProblemIsFixed(t *testing.T, d *storeDesk, r *ui.RegisterScreen) (*app.Intake, string) {
+func saveOnceEveryProblemIsFixed(t *testing.T, d *storeDesk, r *ui.RegisterScreen) (*intake.Service, string) {
 	// Saving shows every remaining problem, including the untouched required fields.
 	test.Tap(r.Save)
 	d.Wait()
 	assert.Equal(t, "[05] Dân tộc: bắt buộc phải nhập.", r.Msg("ethnicity"))
 	assert.Equal(t, "[09] Nơi đăng ký khai sinh — tỉnh/thành phố: bắt buộc phải nhập.", r.Msg("birth_registration.province"))
 	assert.Contains(t, r.Problem.Text, "chỗ cần sửa")
-	intake, sup := d.service(t, "truongphong")
-	pending, err := intake.List(sup, app.ListRequest{Kind: app.ListPending})
+	in, sup := d.service(t, "truongphong")
+	pending, err := in.List(sup, intake.ListRequest{Kind: intake.ListPending})
 	require.NoError(t, err)
 	assert.Empty(t, pending, "nothing saved while the form has problems")
 
@@ -131,7 +132,7 @@ func saveOnceEveryProblemIsFixed(t *testing.T, d *storeDesk, r *ui.RegisterScree
 	assert.Equal(t, "Hẹn trả kết quả: 10/01/2026", r.SavedDue.Text)
 	d.shot(t, "register-saved")
 
-	dos, err := intake.Dossier(sup, code)
+	dos, err := in.Dossier(sup, code)
 	require.NoError(t, err)
 	assert.Equal(t, "Nguyễn Thị Hồng Ánh", dos.Form.FullName)
 	assert.Equal(t, "female", dos.Form.Gender)
@@ -143,13 +144,13 @@ func saveOnceEveryProblemIsFixed(t *testing.T, d *storeDesk, r *ui.RegisterScree
 	assert.Equal(t, app.Money(0), dos.Quote.Payable)
 	assert.Equal(t, calendar.Of(2026, 1, 10), dos.Due)
 	assert.Equal(t, "motcua", dos.Timeline[0].User)
-	return intake, code
+	return in, code
 }
 
 // theHelpDeskQueuesItForTheOfficers finds the dossier code in the help desk's queue; the check
 // step is the officers': the help desk may neither advance nor reject it, and the service
 // refuses it anyway.
-func theHelpDeskQueuesItForTheOfficers(t *testing.T, d *storeDesk, intake *app.Intake, code string) {
+func theHelpDeskQueuesItForTheOfficers(t *testing.T, d *storeDesk, in *intake.Service, code string) {
 	test.Tap(d.Nav(ui.PageQueue))
 	d.Wait()
 	q := d.Queue()
@@ -168,7 +169,7 @@ func theHelpDeskQueuesItForTheOfficers(t *testing.T, d *storeDesk, intake *app.I
 	assert.Nil(t, det.Reject, "the help desk may not reject")
 	assert.NotNil(t, det.Print)
 	_, help := d.service(t, "motcua")
-	_, err := intake.Act(help, code, app.ActRequest{Action: app.ActReject, Reason: "thử"})
+	_, err := in.Act(help, code, intake.ActRequest{Action: app.ActReject, Reason: "thử"})
 	assert.Equal(t, app.Forbidden, app.KindOf(err), "and the service refuses it anyway")
 }
 
@@ -192,8 +193,8 @@ func anOfficerAdvancesItFromTheQueue(t *testing.T, d *storeDesk, code string) {
 	d.shot(t, "dossier")
 	test.Tap(det.Advance)
 	d.Wait()
-	intake, sup := d.service(t, "truongphong") // signing out closed the store
-	dos, err := intake.Dossier(sup, code)
+	in, sup := d.service(t, "truongphong") // signing out closed the store
+	dos, err := in.Dossier(sup, code)
 	require.NoError(t, err)
 	assert.Equal(t, "finance", dos.Step, "stored at the next step")
 	assert.Equal(t, app.ActAdvance, dos.Timeline[1].Action)
@@ -261,8 +262,8 @@ func TestRegisterAsksAboutPossibleDuplicatesAndNamesThePendingDossier(t *testing
 	d.shot(t, "duplicate")
 	test.Tap(dup.Cancel)
 	assert.Nil(t, r.Duplicates)
-	intake, sup := d.service(t, "truongphong")
-	rows, err := intake.List(sup, app.ListRequest{Kind: app.ListPending})
+	in, sup := d.service(t, "truongphong")
+	rows, err := in.List(sup, intake.ListRequest{Kind: intake.ListPending})
 	require.NoError(t, err)
 	require.Len(t, rows, 1, "cancelled: nothing saved")
 
@@ -273,7 +274,7 @@ func TestRegisterAsksAboutPossibleDuplicatesAndNamesThePendingDossier(t *testing
 	d.Wait()
 	require.NotNil(t, r.SavedCode, r.Problem.Text)
 	second := r.SavedCode.Text
-	dos, err := intake.Dossier(sup, second)
+	dos, err := in.Dossier(sup, second)
 	require.NoError(t, err)
 	assert.Equal(t, []string{first}, dos.NotDuplicateOf, "the officer's confirmation is stored")
 	assert.Equal(t, "nguyen thi hong anh", dos.Form.FullName, "kept as typed")
@@ -366,8 +367,8 @@ func TestAHalfFilledRegistrationSurvivesQuitAndSignOut(t *testing.T) {
 	require.NotNil(t, q, "a half-filled form asks before quitting")
 	assert.Equal(t, 0, quits)
 	assert.Contains(t, q.Text.Text, "Nguyễn Thị Hồng Ánh")
-	intake, sess := d.service(t, "motcua")
-	dr, ok, err := intake.Draft(sess)
+	in, sess := d.service(t, "motcua")
+	dr, ok, err := in.Draft(sess)
 	require.NoError(t, err)
 	require.True(t, ok, "the draft is in the store before anything else happens")
 	assert.Equal(t, "001190012345", dr.Form.PersonalID)
@@ -419,8 +420,8 @@ func TestAHalfFilledRegistrationSurvivesQuitAndSignOut(t *testing.T) {
 	d.Wait()
 	require.NotEmpty(t, r.SavedCode.Text, r.Problem.Text)
 	time.Sleep(1700 * time.Millisecond) // a write scheduled before the save must not bring it back
-	intake, sess = d.service(t, "motcua")
-	_, ok, err = intake.Draft(sess)
+	in, sess = d.service(t, "motcua")
+	_, ok, err = in.Draft(sess)
 	require.NoError(t, err)
 	assert.False(t, ok, "saved: the draft is removed with the save")
 	d.RequestQuit(func() { quits++ })

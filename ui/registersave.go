@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"bhxhdesk/app"
+	"bhxhdesk/intake"
 )
 
 // save registers the form; notDuplicate confirms that the possible duplicates shown are other
@@ -32,13 +33,13 @@ func (s *RegisterScreen) save(notDuplicate bool) {
 		}
 		return
 	}
-	req := app.RegisterRequest{Form: s.form(), NotDuplicate: notDuplicate, FromDraft: true}
+	req := intake.RegisterRequest{Form: s.form(), NotDuplicate: notDuplicate, FromDraft: true}
 	if s.ses.drafts != nil {
 		s.ses.drafts.drop() // the save removes the draft; a late write must not bring it back
 	}
 	s.Save.Disable()
 	var (
-		res app.RegisterResult
+		res intake.RegisterResult
 		err error
 	)
 	ses := s.ses
@@ -53,7 +54,7 @@ func (s *RegisterScreen) save(notDuplicate bool) {
 	})
 }
 
-func (s *RegisterScreen) saved(res app.RegisterResult, err error) {
+func (s *RegisterScreen) saved(res intake.RegisterResult, err error) {
 	var ae *app.Error
 	switch {
 	case err == nil:

@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"bhxhdesk/app"
+	"bhxhdesk/intake"
 )
 
 // SearchState is the query and the rows it found.
@@ -78,7 +79,7 @@ func (s *SearchScreen) Run() {
 		rows []app.Summary
 		err  error
 	)
-	ses.run(func() { rows, err = ses.intake.List(ses.sess, app.ListRequest{Kind: app.ListSearch, Value: q}) }, func() {
+	ses.run(func() { rows, err = ses.intake.List(ses.sess, intake.ListRequest{Kind: intake.ListSearch, Value: q}) }, func() {
 		s.Go.Enable()
 		s.paint(rows, err)
 	})

@@ -12,6 +12,7 @@ import (
 
 	"bhxhdesk/app"
 	"bhxhdesk/app/calendar"
+	"bhxhdesk/intake"
 )
 
 // host is what every screen needs of whatever shows it: the configuration (language,
@@ -88,7 +89,7 @@ func (h *host) alert(text string) {
 // and how their host shows the unlock overlay and opens a dossier.
 type session struct {
 	*host
-	intake   *app.Intake
+	intake   *intake.Service
 	sess     *app.Session
 	onLocked func()
 	open     func(code string)

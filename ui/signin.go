@@ -5,6 +5,7 @@ import (
 
 	"bhxhdesk/app"
 	"bhxhdesk/app/calendar"
+	"bhxhdesk/intake"
 )
 
 // newRecSession is what the records and sync screens of a session use.
@@ -74,11 +75,11 @@ func (d *Desk) damagedDone(out DamagedOutcome) {
 
 // signedIn opens the desk for a session: the one-stop desk starts on the walk-in page, the
 // other roles on the dashboard.
-func (d *Desk) signedIn(intake *app.Intake, sess *app.Session) {
+func (d *Desk) signedIn(in *intake.Service, sess *app.Session) {
 	d.login = nil
-	d.ses = &session{host: d.host(), intake: intake, sess: sess, onLocked: d.showLock, open: d.openDossier, saved: d.workSaved}
+	d.ses = &session{host: d.host(), intake: in, sess: sess, onLocked: d.showLock, open: d.openDossier, saved: d.workSaved}
 	if sess.User.Role.Can(app.PermRegister) {
-		d.ses.drafts = newDraftKeeper(intake, sess, d.cfg.internal)
+		d.ses.drafts = newDraftKeeper(in, sess, d.cfg.internal)
 	}
 	if o := d.cfg.Office; o != nil {
 		d.ses.receivedOn = func(day calendar.Date) ([]app.Summary, error) { return o.ReceivedOn(sess, day) }
@@ -111,7 +112,7 @@ func (d *Desk) signedIn(intake *app.Intake, sess *app.Session) {
 func (d *Desk) reopenDraft() {
 	ses := d.ses
 	var (
-		dr  app.Draft
+		dr  intake.Draft
 		ok  bool
 		err error
 	)

@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"bhxhdesk/app"
+	"bhxhdesk/officesync"
 )
 
 // SyncTab names a tab of the sync screen.
@@ -34,7 +35,7 @@ type SyncScreenState struct {
 	Pending int
 	Notices []app.Notice
 	// Subjects names what each operation and notice is about, by entity.
-	Subjects map[string]app.Subject
+	Subjects map[string]officesync.Subject
 	Loaded   bool
 	Selected string
 	URL      string
@@ -175,7 +176,7 @@ func (s *SyncScreen) Reload() {
 		ops     []app.Op
 		pending int
 		notices []app.Notice
-		names   map[string]app.Subject
+		names   map[string]officesync.Subject
 		err     error
 	)
 	r.run(func() {
@@ -200,7 +201,7 @@ func (s *SyncScreen) subject(entity string) string {
 	return entity
 }
 
-func (s *SyncScreen) paint(ops []app.Op, pending int, notices []app.Notice, names map[string]app.Subject, err error) {
+func (s *SyncScreen) paint(ops []app.Op, pending int, notices []app.Notice, names map[string]officesync.Subject, err error) {
 	t := s.r.t
 	if err != nil {
 		setText(s.Problem, s.r.message(err))

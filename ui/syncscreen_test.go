@@ -17,6 +17,7 @@ import (
 
 	"bhxhdesk/app"
 	"bhxhdesk/internal/centraltest"
+	"bhxhdesk/officesync"
 	"bhxhdesk/ui"
 	"bhxhdesk/wire"
 )
@@ -209,7 +210,7 @@ func pullAnIdentityReview(t *testing.T, o *wire.Office, c *clock, dos app.Dossie
 // included, and among the pending operations of the sync screen s, which name the citizen. It
 // returns the sync service and the supervisor's session.
 func theDecisionWaitsToBeSent(t *testing.T, d *recDesk, s *ui.SyncScreen, o *wire.Office, dos app.Dossier,
-	other app.IdentityRecord) (*app.Sync, *app.Session) {
+	other app.IdentityRecord) (*officesync.Service, *app.Session) {
 	f := dos.Form
 	_, sup := d.service(t, "truongphong")
 	_, sync := o.Services() // the store was reopened at the supervisor's sign-in
@@ -236,7 +237,7 @@ func theDecisionWaitsToBeSent(t *testing.T, d *recDesk, s *ui.SyncScreen, o *wir
 
 // closeAConflictWithANote pulls a conflict the centre found later on dos: it is closed from the
 // sync screen s with a note, which is required.
-func closeAConflictWithANote(t *testing.T, d *recDesk, s *ui.SyncScreen, sync *app.Sync, sup *app.Session, dos app.Dossier,
+func closeAConflictWithANote(t *testing.T, d *recDesk, s *ui.SyncScreen, sync *officesync.Service, sup *app.Session, dos app.Dossier,
 	now time.Time) {
 	f := dos.Form
 	payload := json.RawMessage(`{"status":"conflict","reason":"version_moved","args":{"code":"` + dos.Code + `","server":"3","base":"1"}}`)

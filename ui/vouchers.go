@@ -13,6 +13,7 @@ import (
 
 	"bhxhdesk/app"
 	"bhxhdesk/app/calendar"
+	"bhxhdesk/records"
 )
 
 // VoucherText is a payment voucher as typed: dates dd/mm/yyyy (or YYYY-MM-DD), months MM/YYYY
@@ -384,7 +385,7 @@ func (s *VouchersScreen) showSaved(vv app.VoucherView) {
 }
 
 // importDone follows an import: the exceptions it set aside join the queue.
-func (s *VouchersScreen) importDone(res app.ImportResult) {
+func (s *VouchersScreen) importDone(res records.ImportResult) {
 	if len(res.Exceptions) > 0 {
 		s.Exceptions.Reload()
 	}

@@ -16,6 +16,7 @@ import (
 
 	"bhxhdesk/app"
 	"bhxhdesk/app/calendar"
+	"bhxhdesk/intake"
 	"bhxhdesk/ui"
 	"bhxhdesk/wire"
 )
@@ -89,11 +90,11 @@ func registerTheSamplePeople(t *testing.T, o *wire.Office, c *clock) {
 	var forms []app.RegistrationForm
 	require.NoError(t, json.Unmarshal(people, &forms))
 	c.set(time.Date(2025, 9, 1, 8, 0, 0, 0, calendar.VN))
-	intake, help, err := o.Open("motcua", password)
+	in, help, err := o.Open("motcua", password)
 	require.NoError(t, err)
 	help.Idle = -1
 	for _, f := range forms {
-		_, err := intake.Register(help, app.RegisterRequest{Form: f, NotDuplicate: true})
+		_, err := in.Register(help, intake.RegisterRequest{Form: f, NotDuplicate: true})
 		require.NoError(t, err, f.FullName)
 	}
 	c.set(time.Date(2025, 9, 10, 9, 0, 0, 0, calendar.VN))

@@ -87,8 +87,8 @@ func TestHelpDeskWalkInToReceiptWithTheKeyboardOnly(t *testing.T) {
 	code := registerWithTheKeyboard(t, d)
 
 	// What the store holds.
-	intake, sup := d.service(t, "truongphong")
-	dos, err := intake.Dossier(sup, code)
+	in, sup := d.service(t, "truongphong")
+	dos, err := in.Dossier(sup, code)
 	require.NoError(t, err)
 	f := dos.Form
 	assert.Equal(t, "Nguyễn Thị Hồng Ánh", f.FullName)

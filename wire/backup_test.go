@@ -17,6 +17,7 @@ import (
 	"bhxhdesk/app/calendar"
 	"bhxhdesk/assets"
 	"bhxhdesk/central"
+	"bhxhdesk/intake"
 	"bhxhdesk/internal/centraltest"
 	"bhxhdesk/internal/fake"
 	"bhxhdesk/storage"
@@ -60,7 +61,7 @@ func (b *bdesk) register(t *testing.T, g *fake.Generator, n int) []app.Dossier {
 	for len(out) < n {
 		f := g.Form()
 		f.Method, f.SupportGroup, f.Income, f.Ethnicity = "monthly", "other", "1500000", "01"
-		res, err := b.Intake.Register(b.sess, app.RegisterRequest{Form: f, NotDuplicate: true})
+		res, err := b.Intake.Register(b.sess, intake.RegisterRequest{Form: f, NotDuplicate: true})
 		if app.KindOf(err) == app.Conflict {
 			continue
 		}
@@ -207,8 +208,8 @@ func TestRestoredDeviceSyncsWithoutDuplicates(t *testing.T) {
 	var file bytes.Buffer
 	_, err = b.DB.Backup(&file)
 	require.NoError(t, err)
-	later := b.register(t, g, 10)                                                        // after the backup
-	_, err = b.Intake.Act(b.sess, early[0].Code, app.ActRequest{Action: app.ActAdvance}) // a dossier moves on after the backup
+	later := b.register(t, g, 10)                                                           // after the backup
+	_, err = b.Intake.Act(b.sess, early[0].Code, intake.ActRequest{Action: app.ActAdvance}) // a dossier moves on after the backup
 	require.NoError(t, err)
 	round(b.Desk)
 	want, _, err := svc.Digest(context.Background(), "01001")
@@ -238,14 +239,14 @@ func TestRestoredDeviceSyncsWithoutDuplicates(t *testing.T) {
 	moved, err := d.Intake.Dossier(sess, early[0].Code)
 	require.NoError(t, err)
 	assert.Equal(t, 2, moved.Version, "the centre's later version of a dossier replaced the backup's")
-	_, err = d.Intake.Act(sess, early[0].Code, app.ActRequest{Action: app.ActAdvance})
+	_, err = d.Intake.Act(sess, early[0].Code, intake.ActRequest{Action: app.ActAdvance})
 	require.NoError(t, err)
 	rep = round(d)
 	assert.Equal(t, 1, rep.Applied, "its next step pushes without a conflict")
 	assert.Zero(t, rep.Conflicts)
 
 	// Carrying on: the new device code keeps dossier codes unique.
-	res, err := d.Intake.Register(sess, app.RegisterRequest{Form: g.Form(), NotDuplicate: true})
+	res, err := d.Intake.Register(sess, intake.RegisterRequest{Form: g.Form(), NotDuplicate: true})
 	require.NoError(t, err)
 	assert.Contains(t, res.Dossier.Code, "-K7R")
 	rep = round(d)
@@ -360,7 +361,7 @@ func TestACopiedDataFolderTakesItsOwnDeviceCode(t *testing.T) {
 	f := fake.New(62, backupRef.Places).Form()
 	f.Method, f.SupportGroup, f.Income, f.Ethnicity = "monthly", "other", "1500000", "01"
 	sess.Idle = -1
-	res, err := c.Intake.Register(sess, app.RegisterRequest{Form: f, NotDuplicate: true})
+	res, err := c.Intake.Register(sess, intake.RegisterRequest{Form: f, NotDuplicate: true})
 	require.NoError(t, err)
 	assert.NotEqual(t, first.Code[:len(first.Code)-4], res.Dossier.Code[:len(res.Dossier.Code)-4], "another code prefix: %s, %s", first.Code, res.Dossier.Code)
 }

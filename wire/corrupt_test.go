@@ -19,6 +19,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"bhxhdesk/app"
+	"bhxhdesk/intake"
 	"bhxhdesk/internal/fake"
 	"bhxhdesk/storage"
 	"bhxhdesk/wire"
@@ -40,7 +41,7 @@ func TestCorruptChild(t *testing.T) {
 		sess.Idle = -1
 		_, _, err = d.Sync.Digest()
 		if err == nil {
-			_, err = d.Intake.List(sess, app.ListRequest{Kind: app.ListPending})
+			_, err = d.Intake.List(sess, intake.ListRequest{Kind: intake.ListPending})
 		}
 		if err == nil {
 			_, err = d.DB.VerifyAudit()

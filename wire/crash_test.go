@@ -26,6 +26,7 @@ import (
 
 	"bhxhdesk/app"
 	"bhxhdesk/app/calendar"
+	"bhxhdesk/intake"
 	"bhxhdesk/internal/fake"
 	"bhxhdesk/wire"
 )
@@ -121,7 +122,7 @@ func TestCrashChild(t *testing.T) {
 	for i := 0; i < 100000; i++ {
 		if len(pending) == 0 || rng.IntN(100) < 55 {
 			say("TRY R")
-			res, err := desk.Intake.Register(help, app.RegisterRequest{Form: gen.Form()})
+			res, err := desk.Intake.Register(help, intake.RegisterRequest{Form: gen.Form()})
 			if err != nil {
 				var ae *app.Error
 				if errors.As(err, &ae) && ae.Kind == app.Conflict {
@@ -137,14 +138,14 @@ func TestCrashChild(t *testing.T) {
 		}
 		k := rng.IntN(len(pending))
 		code := pending[k]
-		req := app.ActRequest{Action: app.ActAdvance}
+		req := intake.ActRequest{Action: app.ActAdvance}
 		switch r := rng.IntN(100); {
 		case state[code] == app.StateReturned:
 			// advance on a returned dossier: the citizen brought the missing papers
 		case r < 20:
-			req = app.ActRequest{Action: app.ActReturn, Missing: []string{"Bản sao giấy xác nhận hộ nghèo"}}
+			req = intake.ActRequest{Action: app.ActReturn, Missing: []string{"Bản sao giấy xác nhận hộ nghèo"}}
 		case r < 25:
-			req = app.ActRequest{Action: app.ActReject, Reason: "Người tham gia đề nghị hủy"}
+			req = intake.ActRequest{Action: app.ActReject, Reason: "Người tham gia đề nghị hủy"}
 		}
 		say("TRY A %s %s", code, req.Action)
 		d, err := desk.Intake.Act(sup, code, req)
@@ -798,12 +799,12 @@ func TestCrashCheckFindsLossAndCorruption(t *testing.T) {
 	var codes []string
 	for i := 0; i < 4; i++ {
 		run.lines = append(run.lines, "TRY R")
-		res, err := desk.Intake.Register(help, app.RegisterRequest{Form: gen.Form(), NotDuplicate: true})
+		res, err := desk.Intake.Register(help, intake.RegisterRequest{Form: gen.Form(), NotDuplicate: true})
 		require.NoError(t, err)
 		run.lines = append(run.lines, crashAckLine(res.Dossier))
 		codes = append(codes, res.Dossier.Code)
 	}
-	for _, req := range []app.ActRequest{{Action: app.ActAdvance}, {Action: app.ActReturn, Missing: []string{"Bản sao CCCD"}}} {
+	for _, req := range []intake.ActRequest{{Action: app.ActAdvance}, {Action: app.ActReturn, Missing: []string{"Bản sao CCCD"}}} {
 		run.lines = append(run.lines, "TRY A "+codes[0]+" "+string(req.Action))
 		d, err := desk.Intake.Act(sup, codes[0], req)
 		require.NoError(t, err)

@@ -17,6 +17,7 @@ import (
 	"bhxhdesk/app"
 	"bhxhdesk/app/calendar"
 	"bhxhdesk/central"
+	"bhxhdesk/intake"
 	"bhxhdesk/internal/centraltest"
 	"bhxhdesk/internal/fake"
 	"bhxhdesk/storage"
@@ -88,7 +89,7 @@ func TestActivityListsRecentDossiersWithoutReadingPendingOnes(t *testing.T) {
 	*b.now = b.now.AddDate(0, 0, 40)
 	recent := b.register(t, g, 3)
 	for range recent[0].Steps {
-		_, err := b.Intake.Act(b.sess, recent[0].Code, app.ActRequest{Action: app.ActAdvance})
+		_, err := b.Intake.Act(b.sess, recent[0].Code, intake.ActRequest{Action: app.ActAdvance})
 		require.NoError(t, err)
 	}
 	today := calendar.DateOf(b.now.In(calendar.VN))

@@ -20,6 +20,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"bhxhdesk/app"
+	"bhxhdesk/intake"
 	"bhxhdesk/internal/fake"
 	"bhxhdesk/storage"
 	"bhxhdesk/wire"
@@ -50,7 +51,7 @@ func TestDiskFullChild(t *testing.T) {
 	g := fake.New(seed, backupRef.Places)
 	for i := 0; i < 20000; i++ {
 		start := time.Now()
-		res, err := d.Intake.Register(sess, app.RegisterRequest{Form: g.Form(), NotDuplicate: true})
+		res, err := d.Intake.Register(sess, intake.RegisterRequest{Form: g.Form(), NotDuplicate: true})
 		if app.KindOf(err) == app.Conflict {
 			continue
 		}

@@ -22,6 +22,7 @@ import (
 	"bhxhdesk/app"
 	"bhxhdesk/app/calendar"
 	"bhxhdesk/assets"
+	"bhxhdesk/intake"
 	"bhxhdesk/internal/fake"
 	"bhxhdesk/storage"
 	"bhxhdesk/wire"
@@ -220,7 +221,7 @@ func TestNoPersonalDataInTheClearOnDisk(t *testing.T) {
 			continue
 		}
 		clock.add(20 * time.Second) // about 1,000 people over two office days
-		res, err := desk.Intake.Register(sess, app.RegisterRequest{Form: f, NotDuplicate: true})
+		res, err := desk.Intake.Register(sess, intake.RegisterRequest{Form: f, NotDuplicate: true})
 		require.NoError(t, err, "register %d", len(registered))
 		seenPID[f.PersonalID] = true
 		needles = append(needles, personNeedles(len(registered), res.Dossier.Form)...)
@@ -300,7 +301,7 @@ func TestWrongCredentialsOpenNothing(t *testing.T) {
 	require.NoError(t, err)
 	gen := fake.New(7, proofRef().Places)
 	for i := 0; i < 5; i++ {
-		_, err := desk.Intake.Register(sess, app.RegisterRequest{Form: gen.Form(), NotDuplicate: true})
+		_, err := desk.Intake.Register(sess, intake.RegisterRequest{Form: gen.Form(), NotDuplicate: true})
 		require.NoError(t, err)
 	}
 	require.NoError(t, desk.Close())
@@ -411,7 +412,7 @@ func TestWrongCredentialsOpenNothing(t *testing.T) {
 	desk, sess, err = wire.Open(cfg, proofRef(), "motcua", proofPassword)
 	require.NoError(t, err)
 	defer func() { require.NoError(t, desk.Close()) }()
-	pending, err := desk.Intake.List(sess, app.ListRequest{Kind: app.ListPending})
+	pending, err := desk.Intake.List(sess, intake.ListRequest{Kind: intake.ListPending})
 	require.NoError(t, err)
 	assert.Len(t, pending, 5)
 	rep, err := desk.DB.VerifyAudit()

@@ -11,6 +11,7 @@ import (
 	"bhxhdesk/app"
 	"bhxhdesk/app/calendar"
 	"bhxhdesk/assets"
+	"bhxhdesk/intake"
 	"bhxhdesk/internal/fake"
 	"bhxhdesk/sheet"
 	"bhxhdesk/storage"
@@ -49,7 +50,7 @@ func BenchmarkImport10kXLSX(b *testing.B) {
 			if seen[form.PersonalID] {
 				continue
 			}
-			res, err := d.Intake.Register(sess, app.RegisterRequest{Form: form, NotDuplicate: true})
+			res, err := d.Intake.Register(sess, intake.RegisterRequest{Form: form, NotDuplicate: true})
 			if err != nil {
 				b.Fatal(err)
 			}

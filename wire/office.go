@@ -19,6 +19,10 @@ import (
 	"bhxhdesk/app/calendar"
 	"bhxhdesk/assets"
 	"bhxhdesk/central"
+	"bhxhdesk/intake"
+	"bhxhdesk/officesync"
+	"bhxhdesk/privacy"
+	"bhxhdesk/records"
 	"bhxhdesk/sheet"
 	"bhxhdesk/storage"
 	"bhxhdesk/sync"
@@ -90,7 +94,7 @@ func (o *Office) Init(office app.Office, admin app.User, password string) (strin
 // Open signs an account in, opening the store first when it is closed. A wrong user name or
 // password is Forbidden ("bad_credentials"), an account in its back-off Unavailable
 // ("login_backoff"), a missing store NotFound ("store_missing").
-func (o *Office) Open(user, password string) (*app.Intake, *app.Session, error) {
+func (o *Office) Open(user, password string) (*intake.Service, *app.Session, error) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	if o.desk != nil {
@@ -110,7 +114,7 @@ func (o *Office) Open(user, password string) (*app.Intake, *app.Session, error) 
 
 // Services returns the records and sync services of the open store; both are nil while it is
 // closed. Like the intake service, they stop working when the store closes.
-func (o *Office) Services() (*app.Records, *app.Sync) {
+func (o *Office) Services() (*records.Service, *officesync.Service) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	if o.desk == nil {
@@ -416,7 +420,7 @@ func (o *Office) RunBackups(ctx context.Context, report func(path string, err er
 }
 
 // Privacy is the data-protection service of the open store.
-func (o *Office) Privacy() *app.Privacy {
+func (o *Office) Privacy() *privacy.Service {
 	if d := o.open(); d != nil {
 		return d.Privacy
 	}

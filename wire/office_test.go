@@ -17,6 +17,7 @@ import (
 	"bhxhdesk/app"
 	"bhxhdesk/app/calendar"
 	"bhxhdesk/assets"
+	"bhxhdesk/intake"
 	"bhxhdesk/internal/centraltest"
 	"bhxhdesk/storage"
 	"bhxhdesk/wire"
@@ -65,14 +66,14 @@ func TestOfficeLifecycle(t *testing.T) {
 	assert.Equal(t, app.Conflict, app.KindOf(err), "the store is set up once")
 
 	// While the store is open, signing in checks the account against it.
-	intake, admin, err := o.Open("admin", officePassword)
+	in, admin, err := o.Open("admin", officePassword)
 	require.NoError(t, err)
-	require.NoError(t, intake.AddUser(admin, app.User{Name: "motcua", Role: app.Helpdesk}, officePassword))
+	require.NoError(t, in.AddUser(admin, app.User{Name: "motcua", Role: app.Helpdesk}, officePassword))
 	_, _, err = o.Open("motcua", "sai mật khẩu rồi")
 	assert.Equal(t, app.Forbidden, app.KindOf(err))
-	intake, help, err := o.Open("motcua", officePassword)
+	in, help, err := o.Open("motcua", officePassword)
 	require.NoError(t, err)
-	res, err := intake.Register(help, app.RegisterRequest{Form: officeForm()})
+	res, err := in.Register(help, intake.RegisterRequest{Form: officeForm()})
 	require.NoError(t, err)
 
 	var pdf bytes.Buffer
@@ -89,11 +90,11 @@ func TestOfficeLifecycle(t *testing.T) {
 	// Closed, the store refuses printing and reopens at the next sign-in with what was saved.
 	require.NoError(t, o.Close())
 	assert.Equal(t, app.Forbidden, app.KindOf(o.WriteReceipt(help, res.Dossier.Code, app.VI, &pdf)))
-	_, err = intake.List(help, app.ListRequest{Kind: app.ListPending})
+	_, err = in.List(help, intake.ListRequest{Kind: intake.ListPending})
 	assert.Error(t, err, "services from before the close no longer reach the store")
-	intake, help, err = o.Open("motcua", officePassword)
+	in, help, err = o.Open("motcua", officePassword)
 	require.NoError(t, err)
-	rows, err := intake.List(help, app.ListRequest{Kind: app.ListPending})
+	rows, err := in.List(help, intake.ListRequest{Kind: intake.ListPending})
 	require.NoError(t, err)
 	require.Len(t, rows, 1)
 	assert.Equal(t, res.Dossier.Code, rows[0].Code)
@@ -131,12 +132,12 @@ func TestOfficeRunsTheSyncEngineBetweenStartAndClose(t *testing.T) {
 	office := app.Office{Agency: "01001", Name: "Bảo hiểm xã hội cơ sở Ba Đình", Province: "01", Commune: "00004", Device: "K7"}
 	_, err := o.Init(office, app.User{Name: "admin", FullName: "Quản trị"}, officePassword)
 	require.NoError(t, err)
-	intake, admin, err := o.Open("admin", officePassword)
+	in, admin, err := o.Open("admin", officePassword)
 	require.NoError(t, err)
-	require.NoError(t, intake.AddUser(admin, app.User{Name: "motcua", Role: app.Helpdesk}, officePassword))
+	require.NoError(t, in.AddUser(admin, app.User{Name: "motcua", Role: app.Helpdesk}, officePassword))
 	_, help, err := o.Open("motcua", officePassword)
 	require.NoError(t, err)
-	_, err = intake.Register(help, app.RegisterRequest{Form: officeForm()})
+	_, err = in.Register(help, intake.RegisterRequest{Form: officeForm()})
 	require.NoError(t, err)
 
 	i := o.SyncStatus()
@@ -204,12 +205,12 @@ func TestRenderPDFRendersThePagesAsPNG(t *testing.T) {
 	office := app.Office{Agency: "01001", Name: "Bảo hiểm xã hội cơ sở Ba Đình", Province: "01", Commune: "00004", Device: "K7"}
 	_, err := o.Init(office, app.User{Name: "admin", FullName: "Quản trị"}, officePassword)
 	require.NoError(t, err)
-	intake, admin, err := o.Open("admin", officePassword)
+	in, admin, err := o.Open("admin", officePassword)
 	require.NoError(t, err)
-	require.NoError(t, intake.AddUser(admin, app.User{Name: "motcua", Role: app.Helpdesk}, officePassword))
+	require.NoError(t, in.AddUser(admin, app.User{Name: "motcua", Role: app.Helpdesk}, officePassword))
 	_, help, err := o.Open("motcua", officePassword)
 	require.NoError(t, err)
-	res, err := intake.Register(help, app.RegisterRequest{Form: officeForm()})
+	res, err := in.Register(help, intake.RegisterRequest{Form: officeForm()})
 	require.NoError(t, err)
 	var pdf bytes.Buffer
 	require.NoError(t, o.WriteReceipt(help, res.Dossier.Code, app.VI, &pdf))

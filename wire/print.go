@@ -7,7 +7,9 @@ import (
 	"time"
 
 	"bhxhdesk/app"
+	"bhxhdesk/intake"
 	"bhxhdesk/pdf"
+	"bhxhdesk/records"
 )
 
 // WriteReceipt prints the receipt and appointment slip (giấy tiếp nhận hồ sơ và hẹn trả kết
@@ -22,7 +24,7 @@ func (d *Desk) WriteReceipt(sess *app.Session, code string, lang app.Lang, w io.
 }
 
 // ReceiptData turns a dossier's receipt information into the printed fields, in lang.
-func ReceiptData(cat *app.Catalog, places *app.Places, info app.ReceiptInfo, lang app.Lang) pdf.ReceiptData {
+func ReceiptData(cat *app.Catalog, places *app.Places, info intake.ReceiptInfo, lang app.Lang) pdf.ReceiptData {
 	t := func(key string, args ...string) string { return cat.T(lang, key, args...) }
 	dos, o, f := info.Dossier, info.Office, info.Dossier.Form
 	office := pdfOffice(cat, places, o, lang)
@@ -77,7 +79,7 @@ type CoverJob struct {
 	Count  int
 	desk   *Desk
 	sess   *app.Session
-	plan   []app.CoverPrint
+	plan   []records.CoverPrint
 	reason string
 	done   bool
 }
@@ -85,7 +87,7 @@ type CoverJob struct {
 // PrepareCovers makes the confirmations of issued book covers as one PDF (one page each) with
 // labels in lang: each carries a QR code sealed with this desk's signing key, provisional until
 // the centre has confirmed the cover, and "reprint N" when printed before in that kind. Nothing
-// is counted until the job's Commit (see app.Records.PlanCoverPrints); a reprint needs a reason.
+// is counted until the job's Commit (see records.Service.PlanCoverPrints); a reprint needs a reason.
 func (d *Desk) PrepareCovers(sess *app.Session, pids []string, reason string, lang app.Lang, p *app.Progress) (*CoverJob, error) {
 	plan, err := d.Records.PlanCoverPrints(sess, pids, reason)
 	if err != nil {
@@ -152,7 +154,7 @@ func (d *Desk) WriteCovers(sess *app.Session, pids []string, reason string, lang
 }
 
 // coverData seals a cover and formats it for printing.
-func coverData(cat *app.Catalog, places *app.Places, key *app.SigningKey, o app.Office, p app.CoverPrint, by string, now time.Time, lang app.Lang) (pdf.CoverData, error) {
+func coverData(cat *app.Catalog, places *app.Places, key *app.SigningKey, o app.Office, p records.CoverPrint, by string, now time.Time, lang app.Lang) (pdf.CoverData, error) {
 	c := p.Cover
 	birth, err := app.ParseBirthDate(c.BirthDate)
 	if err != nil {

@@ -12,6 +12,7 @@ import (
 	"bhxhdesk/app"
 	"bhxhdesk/app/calendar"
 	"bhxhdesk/central"
+	"bhxhdesk/intake"
 	"bhxhdesk/internal/centraltest"
 	"bhxhdesk/storage"
 	"bhxhdesk/wire"
@@ -109,7 +110,7 @@ func TestWorkPutInTheOutboxWakesTheEngine(t *testing.T) {
 	_, err := o.Init(app.Office{Agency: "01001", Name: "Bảo hiểm xã hội cơ sở Ba Đình", Province: "01", Commune: "00004", Device: "K7"},
 		app.User{Name: "admin", FullName: "Quản trị"}, officePassword)
 	require.NoError(t, err)
-	intake, sess, err := o.Open("admin", officePassword)
+	in, sess, err := o.Open("admin", officePassword)
 	require.NoError(t, err)
 	sess.Idle = -1
 	_, syncSvc := o.Services()
@@ -117,7 +118,7 @@ func TestWorkPutInTheOutboxWakesTheEngine(t *testing.T) {
 	require.NoError(t, o.StartSync(context.Background()))
 	waitFor(t, "the first round", func() bool { return o.SyncStatus().State == "uptodate" })
 
-	_, err = intake.AdjustWorkflow(sess, app.AdjustWorkflowRequest{Days: map[string]int{"check": 1, "finance": 2}, Reason: "Quyết định số 12/QĐ-BHXH"})
+	_, err = in.AdjustWorkflow(sess, intake.AdjustWorkflowRequest{Days: map[string]int{"check": 1, "finance": 2}, Reason: "Quyết định số 12/QĐ-BHXH"})
 	require.NoError(t, err)
 	waitFor(t, "the adjustment at the centre", func() bool {
 		var adj *app.WorkflowAdjustment

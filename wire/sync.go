@@ -165,7 +165,7 @@ func (d *Desk) registerKey(ctx context.Context, c *central.Client) error {
 // handshake, short enough for an administrator waiting at the screen.
 const enrolCheckTimeout = 20 * time.Second
 
-// Enrol checks an address and a token with the centre, then keeps them (app.Sync.SetCentral):
+// Enrol checks an address and a token with the centre, then keeps them (officesync.Service.SetCentral):
 // an address that does not answer, a token the centre refuses or one that belongs to another
 // office or device is said as such and nothing is kept, instead of a desk that reports itself
 // enrolled and fails at every round. An empty token keeps the stored one.

@@ -26,7 +26,7 @@ func (d *Desk) ExportTransfer(sess *app.Session) ([]byte, int, error) {
 }
 
 // ImportTransferAnswer applies the centre's answer file to this desk's request (see
-// app.Sync.ImportAnswer): refused when it was altered, is for another desk, or was applied.
+// officesync.Service.ImportAnswer): refused when it was altered, is for another desk, or was applied.
 func (d *Desk) ImportTransferAnswer(sess *app.Session, file []byte) (central.TransferAnswerBody, error) {
 	var body central.TransferAnswerBody
 	_, token, err := d.Sync.Central()

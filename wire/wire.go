@@ -15,6 +15,10 @@ import (
 
 	"bhxhdesk/app"
 	"bhxhdesk/assets"
+	"bhxhdesk/intake"
+	"bhxhdesk/officesync"
+	"bhxhdesk/privacy"
+	"bhxhdesk/records"
 	"bhxhdesk/storage"
 )
 
@@ -23,10 +27,10 @@ type Desk struct {
 	DB *storage.DB
 	// Src is the reference data in force; Reload replaces it with the files the centre sent.
 	Src     *app.RefSource
-	Intake  *app.Intake
-	Records *app.Records
-	Sync    *app.Sync
-	Privacy *app.Privacy
+	Intake  *intake.Service
+	Records *records.Service
+	Sync    *officesync.Service
+	Privacy *privacy.Service
 	// Dir is the store's folder; reference data pulled from the centre is kept in Dir/rules.
 	Dir string
 	// Log, when set, receives the desk's log lines (see OpenLog); nil logs nothing.
@@ -48,19 +52,19 @@ func (d *Desk) Ref() *app.Reference { return d.Src.Get() }
 // newDesk builds the services over an open store, reading the reference data from src.
 func newDesk(db *storage.DB, src *app.RefSource, cfg storage.Config) *Desk {
 	now := cfg.WithDefaults().Now
-	d := &Desk{DB: db, Src: src, Intake: &app.Intake{Store: db, Ref: src, Now: now}, Dir: cfg.Dir,
-		Records: &app.Records{Store: db, Ref: src, Now: now}}
-	d.Sync = &app.Sync{Store: db, Records: d.Records, Files: d.writeRuleFile, FilesApplied: d.filesApplied, Now: now}
-	d.Privacy = &app.Privacy{Store: db, Now: now}
+	d := &Desk{DB: db, Src: src, Intake: &intake.Service{Store: db, Ref: src, Now: now}, Dir: cfg.Dir,
+		Records: &records.Service{Store: db, Ref: src, Now: now}}
+	d.Sync = &officesync.Service{Store: db, Records: d.Records, Files: d.writeRuleFile, FilesApplied: d.filesApplied, Now: now}
+	d.Privacy = &privacy.Service{Store: db, Now: now}
 	return d
 }
 
 // NewIntake builds the intake service over a store.
-func NewIntake(st app.Store, ref *assets.Reference, now func() time.Time) *app.Intake {
+func NewIntake(st app.Store, ref *assets.Reference, now func() time.Time) *intake.Service {
 	if now == nil {
 		now = time.Now
 	}
-	return &app.Intake{Store: st, Ref: app.NewRefSource(ref, now), Now: now}
+	return &intake.Service{Store: st, Ref: app.NewRefSource(ref, now), Now: now}
 }
 
 // Init creates the encrypted store of a new office with its first administrator and returns it

@@ -11,6 +11,7 @@ import (
 
 	"bhxhdesk/app"
 	"bhxhdesk/app/calendar"
+	"bhxhdesk/privacy"
 	"bhxhdesk/storage"
 )
 
@@ -150,11 +151,11 @@ func (c *cli) personExport(args []string) int {
 	if err != nil {
 		return c.closeDesk(d, c.fail(err))
 	}
-	raw, err := app.MarshalExport(e)
+	raw, err := privacy.MarshalExport(e)
 	if err != nil {
 		return c.closeDesk(d, c.usageError("%v", err))
 	}
-	sealed, err := app.SealExport(raw, pass)
+	sealed, err := privacy.SealExport(raw, pass)
 	if err != nil {
 		return c.closeDesk(d, c.fail(err))
 	}
@@ -180,7 +181,7 @@ func (c *cli) personOpen(args []string) int {
 	if err != nil {
 		return c.usageError("%v", err)
 	}
-	plain, err := app.OpenExport(data, pass)
+	plain, err := privacy.OpenExport(data, pass)
 	if err != nil {
 		return c.fail(err)
 	}

@@ -14,6 +14,7 @@ import (
 	"bhxhdesk/app"
 	"bhxhdesk/internal/centraltest"
 	"bhxhdesk/internal/testtmp"
+	"bhxhdesk/privacy"
 )
 
 // TestDataProtectionDuties walks the office's duties for personal data through the command
@@ -58,7 +59,7 @@ func TestDataProtectionDuties(t *testing.T) {
 	assert.NotContains(t, string(raw), "Nguyễn", "the export is not readable without the password")
 	code, out, _ = o.run("", "person", "open-export", path)
 	require.Equal(t, 0, code)
-	var exp app.PersonExport
+	var exp privacy.PersonExport
 	require.NoError(t, json.Unmarshal([]byte(out), &exp))
 	require.Len(t, exp.Dossiers, 1)
 	assert.Equal(t, "Nguyễn Thị Hồng Ánh", exp.Dossiers[0].Form.FullName)
@@ -71,7 +72,7 @@ func TestDataProtectionDuties(t *testing.T) {
 	o.as("quantri", adminPass)
 	code, out, _ = o.run("", "purge", "--before", "2026-02-01", "--json")
 	require.Equal(t, 0, code)
-	var pr app.PurgeResult
+	var pr privacy.PurgeResult
 	require.NoError(t, json.Unmarshal([]byte(out), &pr))
 	assert.Empty(t, pr.Purged)
 	assert.Equal(t, 1, pr.Unconfirmed)
@@ -105,7 +106,7 @@ func TestDataProtectionDuties(t *testing.T) {
 	o.now = o.now.Add(time.Hour)
 	code, out, _ = o.run("", "audit", "report", "--since", "2026-01-01", "--json")
 	require.Equal(t, 0, code)
-	var rep app.BreachReport
+	var rep privacy.BreachReport
 	require.NoError(t, json.Unmarshal([]byte(out), &rep))
 	assert.Equal(t, 1, rep.People, "Bình; Ánh's data was purged")
 	assert.Equal(t, 1, rep.Purged)

@@ -14,6 +14,7 @@ import (
 
 	"bhxhdesk/app"
 	"bhxhdesk/app/calendar"
+	"bhxhdesk/records"
 	"bhxhdesk/sheet"
 	"bhxhdesk/storage"
 )
@@ -202,7 +203,7 @@ func (c *cli) lines(ps []app.RowProblem) []importLine {
 
 // printImport prints an import's outcome: exit 0 when every row was matched, 1 when some rows
 // were refused or set aside (they are listed; nothing is lost).
-func (c *cli) printImport(rec *app.Records, sess *app.Session, res app.ImportResult, asJSON bool) int {
+func (c *cli) printImport(rec *records.Service, sess *app.Session, res records.ImportResult, asJSON bool) int {
 	code := exitOK
 	if len(res.Rejected) > 0 || len(res.Exceptions) > 0 {
 		code = exitInvalid
@@ -279,7 +280,7 @@ func (c *cli) voucherResolve(args []string) int {
 	if err != nil || len(pos) != 1 || (*void == (*correct != "")) {
 		return c.usageError("voucher resolve VOUCHER_ID --void | --correct FILE --reason TEXT: %v", firstErr(err, pos))
 	}
-	req := app.ResolveRequest{Action: "void", Reason: *reason}
+	req := records.ResolveRequest{Action: "void", Reason: *reason}
 	if *correct != "" {
 		data, err := c.readInput([]string{*correct})
 		if err != nil {

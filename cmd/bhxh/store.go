@@ -16,6 +16,7 @@ import (
 
 	"bhxhdesk/app"
 	"bhxhdesk/app/calendar"
+	"bhxhdesk/intake"
 	"bhxhdesk/storage"
 	"bhxhdesk/wire"
 )
@@ -348,7 +349,7 @@ func (c *cli) register(args []string) int {
 	}
 	results := make([]registerResult, len(forms))
 	for i, f := range forms {
-		res, err := d.Intake.Register(sess, app.RegisterRequest{Form: f, Received: received, NotDuplicate: *notDup})
+		res, err := d.Intake.Register(sess, intake.RegisterRequest{Form: f, Received: received, NotDuplicate: *notDup})
 		r := registerResult{PossibleDuplicates: rows(res.PossibleDuplicates, 0), Warnings: res.Warnings}
 		if isArray {
 			n := i + 1
@@ -499,14 +500,14 @@ func (c *cli) dossierList(args []string) int {
 		}
 		return c.quoteChanges(*asJSON)
 	}
-	req := app.ListRequest{Kind: app.ListPending, Limit: *limit}
+	req := intake.ListRequest{Kind: intake.ListPending, Limit: *limit}
 	n := 0
 	for _, k := range []struct {
 		set  bool
-		kind app.ListKind
+		kind intake.ListKind
 		val  string
-	}{{*dueToday, app.ListDueToday, ""}, {*overdue, app.ListOverdue, ""}, {*step != "", app.ListStep, *step},
-		{*handler != "", app.ListHandler, *handler}, {*search != "", app.ListSearch, *search}} {
+	}{{*dueToday, intake.ListDueToday, ""}, {*overdue, intake.ListOverdue, ""}, {*step != "", intake.ListStep, *step},
+		{*handler != "", intake.ListHandler, *handler}, {*search != "", intake.ListSearch, *search}} {
 		if k.set {
 			req.Kind, req.Value = k.kind, k.val
 			n++
@@ -603,7 +604,7 @@ func (c *cli) quoteChanges(asJSON bool) int {
 	}
 	if asJSON {
 		if changes == nil {
-			changes = []app.QuoteChange{}
+			changes = []intake.QuoteChange{}
 		}
 		return c.closeDesk(d, c.writeJSON(changes))
 	}
@@ -619,7 +620,7 @@ func (c *cli) quoteChanges(asJSON bool) int {
 }
 
 // quoteChangeText says how a dossier's amount changed, or why it cannot be computed now.
-func (c *cli) quoteChangeText(ch app.QuoteChange) string {
+func (c *cli) quoteChangeText(ch intake.QuoteChange) string {
 	if ch.Problem != nil {
 		return c.t("quote.changed_refused", "problem", c.ref.Catalog.Message(c.lang, ch.Problem))
 	}
@@ -724,7 +725,7 @@ func (c *cli) dossierAct(action app.Action, args []string) int {
 	if err != nil || len(pos) != 1 {
 		return c.usageError("dossier %s DOSSIER: %v", action, firstErr(err, pos))
 	}
-	req := app.ActRequest{Action: action, Reason: *reason, Missing: missing}
+	req := intake.ActRequest{Action: action, Reason: *reason, Missing: missing}
 	if action == app.ActReturn && len(missing) == 0 && *reason != "" {
 		req.Missing = strings.Split(*reason, ";")
 	}

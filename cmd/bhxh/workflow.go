@@ -8,6 +8,7 @@ import (
 	"text/tabwriter"
 
 	"bhxhdesk/app"
+	"bhxhdesk/intake"
 )
 
 func init() {
@@ -50,7 +51,7 @@ func (c *cli) workflow(args []string) int {
 	if pos, err := parseInterspersed(fset, args[1:]); err != nil || len(pos) > 0 {
 		return c.usageError("workflow %s: %v", args[0], firstErr(err, pos))
 	}
-	req := app.AdjustWorkflowRequest{Reason: reason, Days: map[string]int{}, Roles: map[string]app.Role{}}
+	req := intake.AdjustWorkflowRequest{Reason: reason, Days: map[string]int{}, Roles: map[string]app.Role{}}
 	for _, d := range days {
 		step, n, ok := strings.Cut(d, "=")
 		v, err := strconv.Atoi(n)

@@ -52,7 +52,7 @@ func TestRunMeasuresBothStoresAndKeepsTheCacheAsLoaded(t *testing.T) {
 	table := out.String()
 	assert.Contains(t, table, "Machine: ")
 	assert.Contains(t, table, "#### 2,000 dossiers")
-	assert.Contains(t, table, "| durable registration (app.Intake.Register) p50 |")
+	assert.Contains(t, table, "| durable registration (intake.Service.Register) p50 |")
 	assert.Contains(t, table, "the same rows from both stores")
 	assert.Contains(t, errs.String(), "loading both stores")
 

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bhxhdesk/contract"
+	"bhxhdesk/intake"
 	"bufio"
 	"bytes"
 	"compress/gzip"
@@ -235,7 +236,7 @@ func (o *deskOffice) register(n int) (answer, error) {
 		return answer{}, err
 	}
 	for made := 0; made < n; {
-		_, err := o.desk.Intake.Register(o.sess, app.RegisterRequest{Form: o.gen.Form(), NotDuplicate: true})
+		_, err := o.desk.Intake.Register(o.sess, intake.RegisterRequest{Form: o.gen.Form(), NotDuplicate: true})
 		if app.KindOf(err) == app.Conflict { // the generator repeated a personal ID
 			continue
 		}

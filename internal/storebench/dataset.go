@@ -2,7 +2,7 @@
 // reproducible data set of realistic dossiers (internal/fake people, received over the working
 // days of the office's calendar, moved through the province workflow), loads it into our
 // encrypted Badger store and into a SQLite peer that implements the same app.Store contract,
-// and times the queries and the durable registration of app.Intake on both. cmd/storebench runs
+// and times the queries and the durable registration of intake.Service on both. cmd/storebench runs
 // it and prints the table of the README.
 package storebench
 
@@ -74,7 +74,7 @@ func roleUser(r app.Role) string {
 // Generate makes the data set's dossiers in the order of their codes and hands each to put
 // (which must not keep the pointer). Every form is a valid TK1-TS (app.Validator at its receipt
 // time), quoted by the rules, its appointment and step deadlines counted by the office's
-// calendar and workflow as app.Intake.Register counts them; personal IDs are unique. Dossiers due
+// calendar and workflow as intake.Service.Register counts them; personal IDs are unique. Dossiers due
 // today or later are pending (4 % returned for completion); of those due earlier 1.5 % are still
 // pending (overdue), 3 % rejected, the rest done, each with the timeline of its steps.
 func Generate(ref *assets.Reference, spec Spec, put func(*app.Dossier) error) (Dataset, error) {
@@ -143,7 +143,7 @@ func Generate(ref *assets.Reference, spec Spec, put func(*app.Dossier) error) (D
 	return ds, nil
 }
 
-// dossier is what app.Intake.Register stores for a form received at t, before any action.
+// dossier is what intake.Service.Register stores for a form received at t, before any action.
 func dossier(ref *assets.Reference, val *app.Validator, cal *calendar.Calendar, wf *app.Workflow, f app.RegistrationForm,
 	t time.Time, code string) (app.Dossier, []calendar.Date, error) {
 	reg, err := val.Validate(f)
@@ -199,7 +199,7 @@ var (
 )
 
 // progress moves a just-received dossier through its steps as far as it got by today, with the
-// events of its timeline, as app.Intake.Act would have recorded them.
+// events of its timeline, as intake.Service.Act would have recorded them.
 func progress(d *app.Dossier, deadlines []calendar.Date, today calendar.Date, rng *rand.Rand) {
 	steps := d.Steps
 	last := d.Received

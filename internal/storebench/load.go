@@ -7,6 +7,7 @@ import (
 	"bhxhdesk/app"
 	"bhxhdesk/app/calendar"
 	"bhxhdesk/assets"
+	"bhxhdesk/intake"
 	"bhxhdesk/storage"
 	"bhxhdesk/wire"
 )
@@ -27,7 +28,7 @@ func PeerConfig(path string, now func() time.Time) SQLiteConfig {
 }
 
 // Load makes the data set of spec in both stores, each set up as an office with its accounts
-// through app.Intake: ours in oursDir through storage.Loader (the keys of Tx.PutDossier, written
+// through intake.Service: ours in oursDir through storage.Loader (the keys of Tx.PutDossier, written
 // in batches, then compacted as months of use would have), the SQLite peer at peerPath through
 // its PutDossier in transactions of 2,000 dossiers with synchronous=OFF, then ANALYZEd and
 // checkpointed. logf reports progress.
@@ -132,7 +133,7 @@ func Load(ref *assets.Reference, spec Spec, oursDir, peerPath string, logf func(
 	return ds, nil
 }
 
-func addAccounts(in *app.Intake) error {
+func addAccounts(in *intake.Service) error {
 	admin, err := in.Login(Admin.Name, Password)
 	if err != nil {
 		return err

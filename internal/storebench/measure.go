@@ -21,6 +21,7 @@ import (
 	"bhxhdesk/app"
 	"bhxhdesk/app/calendar"
 	"bhxhdesk/assets"
+	"bhxhdesk/intake"
 	"bhxhdesk/internal/fake"
 	"bhxhdesk/storage"
 	"bhxhdesk/wire"
@@ -177,7 +178,7 @@ type Result struct {
 	SearchBTree Stats `json:"search_btree"`
 	DueToday    Stats `json:"due_today"`
 	Register    Stats `json:"register"`
-	// ListSearch is the search through app.Intake.List, which also writes its audit entry.
+	// ListSearch is the search through intake.Service.List, which also writes its audit entry.
 	ListSearch Stats `json:"list_search"`
 	// DefaultKDF is one sign-in's key derivation at the product's cost (ours only).
 	DefaultKDF time.Duration `json:"default_kdf"`
@@ -283,8 +284,8 @@ type measurement struct {
 	morning time.Time // the benchmark's today, before the office opens
 	clk     *benchClock
 	st      opened
-	in      *app.Intake  // after registrations
-	sess    *app.Session // the help-desk account's session
+	in      *intake.Service // after registrations
+	sess    *app.Session    // the help-desk account's session
 	res     Result
 }
 
@@ -403,7 +404,7 @@ func (r *measurement) memory() error {
 	return nil
 }
 
-// registrations times durable registrations through app.Intake, each just after a round of
+// registrations times durable registrations through intake.Service, each just after a round of
 // both fsync floors so that they see the same disk.
 func (r *measurement) registrations() error {
 	floors := make([]*Floor, 2)
@@ -439,7 +440,7 @@ func (r *measurement) registrations() error {
 	times := make([]time.Duration, 0, r.w.Registrations)
 	for i := 0; len(times) < r.w.Registrations; i++ {
 		r.clk.set(r.morning.Add(5*time.Minute + time.Duration(i)*10*time.Second))
-		req := app.RegisterRequest{Form: g.Form(), NotDuplicate: true}
+		req := intake.RegisterRequest{Form: g.Form(), NotDuplicate: true}
 		if err := floorRound(); err != nil {
 			return err
 		}
@@ -468,13 +469,13 @@ func (r *measurement) registrations() error {
 	return nil
 }
 
-// listSearches times the search as the desk runs it: app.Intake.List, which writes an audit
+// listSearches times the search as the desk runs it: intake.Service.List, which writes an audit
 // entry each time.
 func (r *measurement) listSearches() error {
 	times := make([]time.Duration, 0, r.w.Searches)
 	for i := 0; i < min(r.w.Searches, 200); i++ {
 		t := time.Now()
-		if _, err := r.in.List(r.sess, app.ListRequest{Kind: app.ListSearch, Value: r.w.SearchText}); err != nil {
+		if _, err := r.in.List(r.sess, intake.ListRequest{Kind: intake.ListSearch, Value: r.w.SearchText}); err != nil {
 			return err
 		}
 		times = append(times, time.Since(t))

@@ -106,7 +106,7 @@ func (r Run) rows() []row {
 	o, p := r.Ours, r.Peer
 	floor := o.FsyncAppend.P50
 	regLimit := time.Duration(GoalRegisterFsync * float64(floor))
-	reg := speed("durable registration (app.Intake.Register) p50", o.Register.P50, p.Register.P50, regLimit,
+	reg := speed("durable registration (intake.Service.Register) p50", o.Register.P50, p.Register.P50, regLimit,
 		fmt.Sprintf("≤ 3 × fsync p50 = %s", ms(regLimit)))
 	times := func(r Result) string {
 		return fmt.Sprintf(" (%.1f× fsync; %.1f× preallocated)", float64(r.Register.P50)/float64(r.FsyncAppend.P50),
@@ -133,7 +133,7 @@ func (r Run) rows() []row {
 			memory(p.Memory), ratio(float64(o.Memory.RSS), float64(p.Memory.RSS)), "< " + mb(GoalRSS), verdict(rssOK, 0, 0, false)},
 		{fmt.Sprintf("VmRSS after %d registrations and %d more searches (anonymous / mapped files; Go heap in use)", o.Registered+o.Refused, o.ListSearch.N),
 			memory(o.AfterWrites), memory(p.AfterWrites), ratio(float64(o.AfterWrites.RSS), float64(p.AfterWrites.RSS)), "—", "—"},
-		{"search through app.Intake.List (writes its audit entry durably) p50", ms(o.ListSearch.P50), ms(p.ListSearch.P50),
+		{"search through intake.Service.List (writes its audit entry durably) p50", ms(o.ListSearch.P50), ms(p.ListSearch.P50),
 			ratio(float64(o.ListSearch.P50), float64(p.ListSearch.P50)), "—", "—"},
 		{"store size on disk", mb(uint64(o.DiskBytes)), mb(uint64(p.DiskBytes)), ratio(float64(o.DiskBytes), float64(p.DiskBytes)), "—", "—"},
 		{"sign-in key derivation (argon2id at storage.DefaultKDF; not in the open time)", ms(o.DefaultKDF), "—", "—", "—", "—"},

@@ -22,7 +22,7 @@ import (
 // SQLite is the benchmark's peer store: the intake part of the app.Store contract over SQLite
 // (modernc.org/sqlite, pure Go) with a normalised schema — one row per dossier with its list
 // columns beside the JSON, B-tree indexes on the personal ID, the due date, the state, the step and
-// the handler, and an FTS5 table on the folded name —, so that the same app.Intake runs on both
+// the handler, and an FTS5 table on the folded name —, so that the same intake.Service runs on both
 // stores and only the storage differs. It is a benchmark peer, not a product store: nothing in it
 // is encrypted.
 //

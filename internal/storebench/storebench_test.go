@@ -13,6 +13,7 @@ import (
 	"bhxhdesk/app"
 	"bhxhdesk/app/calendar"
 	"bhxhdesk/assets"
+	"bhxhdesk/intake"
 	"bhxhdesk/internal/fake"
 	"bhxhdesk/wire"
 )
@@ -115,10 +116,10 @@ func TestPeerRunsTheIntake(t *testing.T) {
 
 	f := fakeForms(1)[0]
 	f.FullName = "Nguyễn Thị Hồng Ánh"
-	res, err := in.Register(sess, app.RegisterRequest{Form: f})
+	res, err := in.Register(sess, intake.RegisterRequest{Form: f})
 	require.NoError(t, err)
 	assert.Equal(t, "01001-260105-K70001", res.Dossier.Code)
-	_, err = in.Register(sess, app.RegisterRequest{Form: f})
+	_, err = in.Register(sess, intake.RegisterRequest{Form: f})
 	var ae *app.Error
 	require.ErrorAs(t, err, &ae)
 	assert.Equal(t, "duplicate_personal_id", ae.Code)
@@ -139,7 +140,7 @@ func TestPeerRunsTheIntake(t *testing.T) {
 		{f.PersonalID[:6], res.Dossier.Code},
 		{f.PersonalID[8:], res.Dossier.Code},
 	} {
-		found, err := in.List(sess, app.ListRequest{Kind: app.ListSearch, Value: q.text})
+		found, err := in.List(sess, intake.ListRequest{Kind: intake.ListSearch, Value: q.text})
 		require.NoError(t, err, q.text)
 		if q.want == "" {
 			assert.Empty(t, found, q.text)
@@ -151,7 +152,7 @@ func TestPeerRunsTheIntake(t *testing.T) {
 
 	officer, err := in.Login("canbo", Password)
 	require.NoError(t, err)
-	d, err := in.Act(officer, res.Dossier.Code, app.ActRequest{Action: app.ActAdvance})
+	d, err := in.Act(officer, res.Dossier.Code, intake.ActRequest{Action: app.ActAdvance})
 	require.NoError(t, err)
 	assert.Equal(t, "finance", d.Step)
 	require.NoError(t, p.View(func(tx app.Tx) error {
@@ -199,7 +200,7 @@ func TestStatsOfTakesNearestRank(t *testing.T) {
 	assert.Equal(t, Stats{}, StatsOf(nil))
 }
 
-func newPeerIntake(t *testing.T, p *SQLite, clk *benchClock) *app.Intake {
+func newPeerIntake(t *testing.T, p *SQLite, clk *benchClock) *intake.Service {
 	t.Helper()
 	in := wire.NewIntake(p, ref, clk.now)
 	require.NoError(t, p.AddCredential(Admin.Name, Password))

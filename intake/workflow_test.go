@@ -1,4 +1,4 @@
-package app_test
+package intake_test
 
 import (
 	"testing"
@@ -9,38 +9,40 @@ import (
 
 	"bhxhdesk/app"
 	"bhxhdesk/app/calendar"
-	"bhxhdesk/wire"
+	"bhxhdesk/assets"
+	"bhxhdesk/intake"
+	"bhxhdesk/internal/desktest"
 )
 
 func TestAnAdministratorAdjustsTheWorkflowWhereTheProvinceAllows(t *testing.T) {
 	d := newDesk(t)
-	helpdesk := d.login(t, "motcua")
-	before, err := d.Intake.Register(helpdesk, app.RegisterRequest{Form: validForm()})
+	helpdesk := d.Login(t, "motcua")
+	before, err := d.Intake.Register(helpdesk, intake.RegisterRequest{Form: validForm()})
 	require.NoError(t, err)
 
 	// Only the administrator adjusts.
-	req := app.AdjustWorkflowRequest{Days: map[string]int{"check": 1, "finance": 2}, Roles: map[string]app.Role{"return": app.Officer},
+	req := intake.AdjustWorkflowRequest{Days: map[string]int{"check": 1, "finance": 2}, Roles: map[string]app.Role{"return": app.Officer},
 		Reason: "Quyết định 12/QĐ-BHXH của Giám đốc BHXH cơ sở"}
 	for _, user := range []string{"motcua", "canbo", "truongphong"} {
-		_, err := d.Intake.AdjustWorkflow(d.login(t, user), req)
+		_, err := d.Intake.AdjustWorkflow(d.Login(t, user), req)
 		assert.Equal(t, app.Forbidden, app.KindOf(err), user)
 	}
 
 	// What is refused leaves the workflow as it was, with the field named.
 	for _, c := range []struct {
-		req         app.AdjustWorkflowRequest
+		req         intake.AdjustWorkflowRequest
 		field, code string
 	}{
-		{app.AdjustWorkflowRequest{Days: map[string]int{"check": 1}}, "reason", "required"},
-		{app.AdjustWorkflowRequest{Days: map[string]int{"check": 4}, Reason: "x"}, "", "workflow_over_total"},
-		{app.AdjustWorkflowRequest{Days: map[string]int{"check": -1}, Reason: "x"}, "days", "workflow_step_days"},
-		{app.AdjustWorkflowRequest{Days: map[string]int{"archive": 1}, Reason: "x"}, "step", "workflow_unknown_step"},
-		{app.AdjustWorkflowRequest{Roles: map[string]app.Role{"check": app.Admin}, Reason: "x"}, "role", "workflow_step_role"},
-		{app.AdjustWorkflowRequest{Roles: map[string]app.Role{"check": "boss"}, Reason: "x"}, "role", "workflow_step_role"},
-		{app.AdjustWorkflowRequest{Roles: map[string]app.Role{"check": "ADMIN"}, Reason: "x"}, "role", "workflow_step_role"},
-		{app.AdjustWorkflowRequest{Days: map[string]int{"check": 0, "finance": 0, "book": 0, "return": 0}, Reason: "x"}, "", "workflow_no_days"},
+		{intake.AdjustWorkflowRequest{Days: map[string]int{"check": 1}}, "reason", "required"},
+		{intake.AdjustWorkflowRequest{Days: map[string]int{"check": 4}, Reason: "x"}, "", "workflow_over_total"},
+		{intake.AdjustWorkflowRequest{Days: map[string]int{"check": -1}, Reason: "x"}, "days", "workflow_step_days"},
+		{intake.AdjustWorkflowRequest{Days: map[string]int{"archive": 1}, Reason: "x"}, "step", "workflow_unknown_step"},
+		{intake.AdjustWorkflowRequest{Roles: map[string]app.Role{"check": app.Admin}, Reason: "x"}, "role", "workflow_step_role"},
+		{intake.AdjustWorkflowRequest{Roles: map[string]app.Role{"check": "boss"}, Reason: "x"}, "role", "workflow_step_role"},
+		{intake.AdjustWorkflowRequest{Roles: map[string]app.Role{"check": "ADMIN"}, Reason: "x"}, "role", "workflow_step_role"},
+		{intake.AdjustWorkflowRequest{Days: map[string]int{"check": 0, "finance": 0, "book": 0, "return": 0}, Reason: "x"}, "", "workflow_no_days"},
 	} {
-		_, err := d.Intake.AdjustWorkflow(d.admin, c.req)
+		_, err := d.Intake.AdjustWorkflow(d.Admin, c.req)
 		var e *app.Error
 		require.ErrorAs(t, err, &e, c.code)
 		assert.Equal(t, app.Invalid, e.Kind, c.code)
@@ -51,7 +53,7 @@ func TestAnAdministratorAdjustsTheWorkflowWhereTheProvinceAllows(t *testing.T) {
 	require.NoError(t, err)
 	assert.Nil(t, wf.Adjustment)
 
-	wf, err = d.Intake.AdjustWorkflow(d.admin, req)
+	wf, err = d.Intake.AdjustWorkflow(d.Admin, req)
 	require.NoError(t, err)
 	require.NotNil(t, wf.Adjustment)
 	assert.Equal(t, []int{1, 2, 1, 1}, []int{wf.Steps[0].Days, wf.Steps[1].Days, wf.Steps[2].Days, wf.Steps[3].Days})
@@ -61,7 +63,7 @@ func TestAnAdministratorAdjustsTheWorkflowWhereTheProvinceAllows(t *testing.T) {
 
 	// New dossiers follow it (a session opened before the change too); the one received before
 	// keeps its steps.
-	after, err := d.Intake.Register(helpdesk, app.RegisterRequest{Form: otherPerson()})
+	after, err := d.Intake.Register(helpdesk, intake.RegisterRequest{Form: otherPerson()})
 	require.NoError(t, err)
 	assert.Equal(t, calendar.Of(2026, 1, 6), after.Dossier.StepDue, "the check step now takes 1 day")
 	assert.Equal(t, calendar.Of(2026, 1, 10), after.Dossier.Due, "the total is still 5 working days")
@@ -74,8 +76,8 @@ func TestAnAdministratorAdjustsTheWorkflowWhereTheProvinceAllows(t *testing.T) {
 
 	// It survives a reopen, and is in the audit log with the reason.
 	require.NoError(t, d.Close())
-	d2 := reopenDesk(t, d)
-	wf, err = d2.Intake.OfficeWorkflow(d2.login(t, "canbo"))
+	d2 := desktest.Reopen(t, d)
+	wf, err = d2.Intake.OfficeWorkflow(d2.Login(t, "canbo"))
 	require.NoError(t, err)
 	require.NotNil(t, wf.Adjustment)
 	assert.Equal(t, "admin", wf.Adjustment.By)
@@ -89,14 +91,14 @@ func TestAnAdministratorAdjustsTheWorkflowWhereTheProvinceAllows(t *testing.T) {
 	assert.True(t, found)
 
 	// A role as typed is stored as the role's name.
-	wf, err = d2.Intake.AdjustWorkflow(d2.login(t, "admin"), app.AdjustWorkflowRequest{Roles: map[string]app.Role{"book": " Supervisor "}, Reason: "QĐ 13"})
+	wf, err = d2.Intake.AdjustWorkflow(d2.Login(t, "admin"), intake.AdjustWorkflowRequest{Roles: map[string]app.Role{"book": " Supervisor "}, Reason: "QĐ 13"})
 	require.NoError(t, err)
 	assert.Equal(t, app.Supervisor, wf.Steps[2].Role)
 	assert.Equal(t, map[string]app.Role{"book": app.Supervisor}, wf.Adjustment.Roles)
 
 	// Back to the province's: an adjustment equal to it is no adjustment.
-	admin2 := d2.login(t, "admin")
-	wf, err = d2.Intake.AdjustWorkflow(admin2, app.AdjustWorkflowRequest{Reason: "Trở lại quy trình của tỉnh"})
+	admin2 := d2.Login(t, "admin")
+	wf, err = d2.Intake.AdjustWorkflow(admin2, intake.AdjustWorkflowRequest{Reason: "Trở lại quy trình của tỉnh"})
 	require.NoError(t, err)
 	assert.Nil(t, wf.Adjustment)
 	assert.Equal(t, "2025-07-01", wf.Version)
@@ -104,17 +106,17 @@ func TestAnAdministratorAdjustsTheWorkflowWhereTheProvinceAllows(t *testing.T) {
 
 func TestAWorkflowAdjustmentNeedsTheProvincesLeaveAndItsCurrentVersion(t *testing.T) {
 	d := newDesk(t)
-	_, err := d.Intake.AdjustWorkflow(d.admin, app.AdjustWorkflowRequest{Days: map[string]int{"check": 1, "book": 2}, Reason: "QĐ 1"})
+	_, err := d.Intake.AdjustWorkflow(d.Admin, intake.AdjustWorkflowRequest{Days: map[string]int{"check": 1, "book": 2}, Reason: "QĐ 1"})
 	require.NoError(t, err)
 
 	// The province publishes a new version: the office's adjustment is set aside, not applied
 	// to steps it was not made for.
 	newer := fstest.MapFS{"workflows/default.json": {Data: []byte(`{"province":"","version":"2027-01-01","source":"test","office_may_adjust":true,
 		"steps":[{"id":"check","name_vi":"Kiểm tra","role":"officer","days":3},{"id":"return","name_vi":"Trả kết quả","role":"helpdesk","days":2}]}`)}}
-	wfs, err := app.LoadWorkflows(assetsFS(), "workflows", newer)
+	wfs, err := app.LoadWorkflows(assets.FS, "workflows", newer)
 	require.NoError(t, err)
 	setWorkflows(d.Intake, wfs)
-	s := d.login(t, "motcua")
+	s := d.Login(t, "motcua")
 	wf, err := d.Intake.OfficeWorkflow(s)
 	require.NoError(t, err)
 	assert.Nil(t, wf.Adjustment)
@@ -125,32 +127,23 @@ func TestAWorkflowAdjustmentNeedsTheProvincesLeaveAndItsCurrentVersion(t *testin
 	fixed := fstest.MapFS{"workflows/default.json": {Data: []byte(`{"province":"","version":"2025-07-01","source":"test",
 		"steps":[{"id":"check","name_vi":"Kiểm tra","role":"officer","days":2},{"id":"finance","name_vi":"Kế toán","role":"officer","days":1,"completes":"payment"},
 		{"id":"book","name_vi":"Cấp sổ","role":"officer","days":1,"completes":"cover"},{"id":"return","name_vi":"Trả kết quả","role":"helpdesk","days":1}]}`)}}
-	wfs, err = app.LoadWorkflows(assetsFS(), "workflows", fixed)
+	wfs, err = app.LoadWorkflows(assets.FS, "workflows", fixed)
 	require.NoError(t, err)
 	setWorkflows(d.Intake, wfs)
-	_, err = d.Intake.AdjustWorkflow(d.admin, app.AdjustWorkflowRequest{Days: map[string]int{"check": 1}, Reason: "QĐ 2"})
+	_, err = d.Intake.AdjustWorkflow(d.Admin, intake.AdjustWorkflowRequest{Days: map[string]int{"check": 1}, Reason: "QĐ 2"})
 	assert.Equal(t, app.Forbidden, app.KindOf(err))
 	// Clearing the set-aside adjustment is always allowed.
-	wf, err = d.Intake.AdjustWorkflow(d.admin, app.AdjustWorkflowRequest{Reason: "Tỉnh không cho điều chỉnh"})
+	wf, err = d.Intake.AdjustWorkflow(d.Admin, intake.AdjustWorkflowRequest{Reason: "Tỉnh không cho điều chỉnh"})
 	require.NoError(t, err)
 	assert.Nil(t, wf.SetAside)
 	assert.Nil(t, wf.Adjustment)
-	res, err := d.Intake.Register(s, app.RegisterRequest{Form: validForm()})
+	res, err := d.Intake.Register(s, intake.RegisterRequest{Form: validForm()})
 	require.NoError(t, err)
 	assert.Equal(t, calendar.Of(2026, 1, 7), res.Dossier.StepDue, "the province's 2 days for the check step")
 }
 
-// reopenDesk opens a closed desk's store again.
-func reopenDesk(t *testing.T, d *testDesk) *testDesk {
-	t.Helper()
-	desk, admin, err := wire.Open(d.cfg, ref, "admin", "mật khẩu dài 12")
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = desk.Close() })
-	return &testDesk{Desk: desk, clock: d.clock, admin: admin, cfg: d.cfg}
-}
-
 // setWorkflows puts the provinces' workflows wfs in force, as a sync that brought them would.
-func setWorkflows(s *app.Intake, wfs *app.Workflows) {
+func setWorkflows(s *intake.Service, wfs *app.Workflows) {
 	r := *s.Ref.Get()
 	r.Workflows = wfs
 	s.Ref.Set(&r)

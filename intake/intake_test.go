@@ -1,9 +1,8 @@
-package app_test
+package intake_test
 
 import (
 	"encoding/json"
 	"strings"
-	"sync"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -13,58 +12,12 @@ import (
 
 	"bhxhdesk/app"
 	"bhxhdesk/app/calendar"
+	"bhxhdesk/assets"
+	"bhxhdesk/intake"
 	"bhxhdesk/internal/fake"
 	"bhxhdesk/storage"
 	"bhxhdesk/wire"
 )
-
-// deskClock is a settable clock shared by the store and the services.
-type deskClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *deskClock) now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *deskClock) set(t time.Time)     { c.mu.Lock(); c.t = t; c.mu.Unlock() }
-func (c *deskClock) add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
-
-func vnTime(y int, m time.Month, d, h, min int) time.Time {
-	return time.Date(y, m, d, h, min, 0, 0, calendar.VN)
-}
-
-type testDesk struct {
-	*wire.Desk
-	clock *deskClock
-	admin *app.Session
-	cfg   storage.Config
-}
-
-var testOffice = app.Office{Agency: "01001", Name: "Bảo hiểm xã hội cơ sở Ba Đình", Province: "01", Commune: "00004", Device: "K7"}
-
-// newDesk creates an office store in a temp dir with accounts of every role (password "mật khẩu
-// dài 12"); the clock starts on Monday 2026-01-05 at 08:00 in Vietnam.
-func newDesk(t *testing.T) *testDesk {
-	t.Helper()
-	clock := &deskClock{t: vnTime(2026, 1, 5, 8, 0)}
-	cfg := storage.Config{Dir: t.TempDir(), KDF: storage.KDF{Time: 1, Memory: 8 * 1024, Threads: 1}, Now: clock.now, CacheMB: 16}
-	d, secret, err := wire.Init(cfg, ref, testOffice, app.User{Name: "admin", FullName: "Quản trị"}, "mật khẩu dài 12")
-	require.NoError(t, err)
-	require.NotEmpty(t, secret)
-	t.Cleanup(func() { _ = d.Close() })
-	admin, err := d.Intake.Login("admin", "mật khẩu dài 12")
-	require.NoError(t, err)
-	for _, u := range []app.User{{Name: "motcua", Role: app.Helpdesk}, {Name: "canbo", Role: app.Officer}, {Name: "truongphong", Role: app.Supervisor}} {
-		require.NoError(t, d.Intake.AddUser(admin, u, "mật khẩu dài 12"))
-	}
-	return &testDesk{Desk: d, clock: clock, admin: admin, cfg: cfg}
-}
-
-func (d *testDesk) login(t *testing.T, user string) *app.Session {
-	t.Helper()
-	s, err := d.Intake.Login(user, "mật khẩu dài 12")
-	require.NoError(t, err)
-	return s
-}
 
 func TestSetupRefusesBadOfficeAndLeavesNothing(t *testing.T) {
 	dir := t.TempDir()
@@ -81,23 +34,23 @@ func TestSetupRefusesBadOfficeAndLeavesNothing(t *testing.T) {
 
 func TestPermissionsAreEnforcedByTheServices(t *testing.T) {
 	d := newDesk(t)
-	help := d.login(t, "motcua")
+	help := d.Login(t, "motcua")
 	err := d.Intake.AddUser(help, app.User{Name: "khac", Role: app.Officer}, "mật khẩu dài 12")
 	assert.Equal(t, app.Forbidden, app.KindOf(err), "a help-desk account may not add accounts")
 
-	_, err = d.Intake.Register(d.admin, app.RegisterRequest{Form: validForm()})
+	_, err = d.Intake.Register(d.Admin, intake.RegisterRequest{Form: validForm()})
 	assert.Equal(t, app.Forbidden, app.KindOf(err), "the administrator does not register citizens")
 
-	res, err := d.Intake.Register(help, app.RegisterRequest{Form: validForm()})
+	res, err := d.Intake.Register(help, intake.RegisterRequest{Form: validForm()})
 	require.NoError(t, err)
-	_, err = d.Intake.Act(help, res.Dossier.Code, app.ActRequest{Action: app.ActReject, Reason: "x"})
+	_, err = d.Intake.Act(help, res.Dossier.Code, intake.ActRequest{Action: app.ActReject, Reason: "x"})
 	assert.Equal(t, app.Forbidden, app.KindOf(err), "help-desk may not reject")
-	_, err = d.Intake.Act(help, res.Dossier.Code, app.ActRequest{Action: app.ActAdvance})
+	_, err = d.Intake.Act(help, res.Dossier.Code, intake.ActRequest{Action: app.ActAdvance})
 	var ae *app.Error
 	require.ErrorAs(t, err, &ae)
 	assert.Equal(t, "not_your_step", ae.Code, "the check step belongs to officers")
-	officer := d.login(t, "canbo")
-	_, err = d.Intake.Act(officer, res.Dossier.Code, app.ActRequest{Action: app.ActReappoint, Reason: "x", Date: calendar.Of(2026, 1, 20)})
+	officer := d.Login(t, "canbo")
+	_, err = d.Intake.Act(officer, res.Dossier.Code, intake.ActRequest{Action: app.ActReappoint, Reason: "x", Date: calendar.Of(2026, 1, 20)})
 	assert.Equal(t, app.Forbidden, app.KindOf(err), "only a supervisor re-appoints")
 
 	_, err = d.Intake.Login("canbo", "sai mật khẩu rồi")
@@ -108,25 +61,25 @@ func TestPermissionsAreEnforcedByTheServices(t *testing.T) {
 
 func TestSessionLocksAfterIdle(t *testing.T) {
 	d := newDesk(t)
-	s := d.login(t, "canbo")
-	d.clock.add(app.DefaultIdle - time.Second)
-	_, err := d.Intake.List(s, app.ListRequest{Kind: app.ListDueToday})
+	s := d.Login(t, "canbo")
+	d.Clock.Add(app.DefaultIdle - time.Second)
+	_, err := d.Intake.List(s, intake.ListRequest{Kind: intake.ListDueToday})
 	require.NoError(t, err, "activity keeps it open")
-	d.clock.add(app.DefaultIdle)
-	_, err = d.Intake.List(s, app.ListRequest{Kind: app.ListDueToday})
+	d.Clock.Add(app.DefaultIdle)
+	_, err = d.Intake.List(s, intake.ListRequest{Kind: intake.ListDueToday})
 	var ae *app.Error
 	require.ErrorAs(t, err, &ae)
 	assert.Equal(t, "session_locked", ae.Code)
 	assert.Error(t, d.Intake.Unlock(s, "sai mật khẩu rồi"))
 	require.NoError(t, d.Intake.Unlock(s, "mật khẩu dài 12"))
-	_, err = d.Intake.List(s, app.ListRequest{Kind: app.ListDueToday})
+	_, err = d.Intake.List(s, intake.ListRequest{Kind: intake.ListDueToday})
 	assert.NoError(t, err)
 }
 
 func TestRegisterCreatesDossierIndexesOutboxAndAudit(t *testing.T) {
 	d := newDesk(t)
-	s := d.login(t, "motcua")
-	res, err := d.Intake.Register(s, app.RegisterRequest{Form: validForm()})
+	s := d.Login(t, "motcua")
+	res, err := d.Intake.Register(s, intake.RegisterRequest{Form: validForm()})
 	require.NoError(t, err)
 	dos := res.Dossier
 	assert.Equal(t, "01001-260105-K70001", dos.Code)
@@ -136,7 +89,7 @@ func TestRegisterCreatesDossierIndexesOutboxAndAudit(t *testing.T) {
 	assert.Equal(t, app.Money(264000), dos.Quote.Payable, "22% of 1,500,000 less 20% state support")
 	assert.Equal(t, "Nguyễn Thị Hồng Ánh", dos.Form.FullName)
 
-	res2, err := d.Intake.Register(s, app.RegisterRequest{Form: otherPerson()})
+	res2, err := d.Intake.Register(s, intake.RegisterRequest{Form: otherPerson()})
 	require.NoError(t, err)
 	assert.Equal(t, "01001-260105-K70002", res2.Dossier.Code)
 
@@ -155,15 +108,15 @@ func TestRegisterCreatesDossierIndexesOutboxAndAudit(t *testing.T) {
 	// By the name from any word, the personal ID, the phone number, the code or its end.
 	for _, q := range []string{"nguyen thi hong anh", "Nguyễn Thị Hồng", "nguyen thi ho", "NGUYỄN THỊ HỒNG ÁNH", "hong anh", "Hồng Ánh", "anh",
 		"001190", "12345", "0912345678", "0912 345 678", "+84912345678", "5678", dos.Code, "k70001", "260105-K70001", strings.ToLower(dos.Code)} {
-		found, err := d.Intake.List(s, app.ListRequest{Kind: app.ListSearch, Value: q})
+		found, err := d.Intake.List(s, intake.ListRequest{Kind: intake.ListSearch, Value: q})
 		require.NoError(t, err, q)
 		require.Len(t, found, 1, q)
 		assert.Equal(t, dos.Code, found[0].Code, q)
 	}
-	_, err = d.Intake.List(s, app.ListRequest{Kind: app.ListSearch, Value: "12"})
+	_, err = d.Intake.List(s, intake.ListRequest{Kind: intake.ListSearch, Value: "12"})
 	assert.Equal(t, app.Invalid, app.KindOf(err))
 	for _, q := range []string{"le van", "0987654321", "k70009", "thi hong anhx"} {
-		found, err := d.Intake.List(s, app.ListRequest{Kind: app.ListSearch, Value: q})
+		found, err := d.Intake.List(s, intake.ListRequest{Kind: intake.ListSearch, Value: q})
 		require.NoError(t, err, q)
 		assert.Empty(t, found, q)
 	}
@@ -202,13 +155,13 @@ func otherPerson() app.RegistrationForm {
 
 func TestRegisterAfterCutoffCountsFromNextWorkingDay(t *testing.T) {
 	d := newDesk(t)
-	s := d.login(t, "motcua")
-	res, err := d.Intake.Register(s, app.RegisterRequest{Form: validForm(), Received: vnTime(2026, 1, 2, 16, 30)})
+	s := d.Login(t, "motcua")
+	res, err := d.Intake.Register(s, intake.RegisterRequest{Form: validForm(), Received: vnTime(2026, 1, 2, 16, 30)})
 	require.NoError(t, err)
 	assert.Equal(t, "01001-260102-K70001", res.Dossier.Code, "the code carries the day of receipt")
 	assert.Equal(t, calendar.Of(2026, 1, 10), res.Dossier.Due, "after 16:00 on Friday 02/01 (a swapped day off) counts from Monday 05/01")
 
-	_, err = d.Intake.Register(s, app.RegisterRequest{Form: otherPerson(), Received: vnTime(2026, 1, 6, 8, 0)})
+	_, err = d.Intake.Register(s, intake.RegisterRequest{Form: otherPerson(), Received: vnTime(2026, 1, 6, 8, 0)})
 	var ae *app.Error
 	require.ErrorAs(t, err, &ae)
 	assert.Equal(t, "received_in_future", ae.Code)
@@ -217,11 +170,11 @@ func TestRegisterAfterCutoffCountsFromNextWorkingDay(t *testing.T) {
 
 func TestDuplicates(t *testing.T) {
 	d := newDesk(t)
-	s := d.login(t, "motcua")
-	first, err := d.Intake.Register(s, app.RegisterRequest{Form: validForm()})
+	s := d.Login(t, "motcua")
+	first, err := d.Intake.Register(s, intake.RegisterRequest{Form: validForm()})
 	require.NoError(t, err)
 
-	_, err = d.Intake.Register(s, app.RegisterRequest{Form: validForm()})
+	_, err = d.Intake.Register(s, intake.RegisterRequest{Form: validForm()})
 	var ae *app.Error
 	require.ErrorAs(t, err, &ae)
 	assert.Equal(t, "duplicate_personal_id", ae.Code)
@@ -230,7 +183,7 @@ func TestDuplicates(t *testing.T) {
 	// Same name (typed without marks) and birth date, another personal ID: a possible duplicate.
 	twin := validForm()
 	twin.FullName, twin.PersonalID = "nguyen thi hong anh", "001190099999"
-	res, err := d.Intake.Register(s, app.RegisterRequest{Form: twin})
+	res, err := d.Intake.Register(s, intake.RegisterRequest{Form: twin})
 	require.ErrorAs(t, err, &ae)
 	assert.Equal(t, "possible_duplicate", ae.Code)
 	require.Len(t, res.PossibleDuplicates, 1)
@@ -239,16 +192,16 @@ func TestDuplicates(t *testing.T) {
 	require.NoError(t, d.DB.View(func(tx app.Tx) error { c, err := tx.Counts(); n = c[app.StateOpen]; return err }))
 	assert.Equal(t, 1, n, "nothing is created until the officer confirms")
 
-	res, err = d.Intake.Register(s, app.RegisterRequest{Form: twin, NotDuplicate: true})
+	res, err = d.Intake.Register(s, intake.RegisterRequest{Form: twin, NotDuplicate: true})
 	require.NoError(t, err)
 	assert.Equal(t, []string{first.Dossier.Code}, res.Dossier.NotDuplicateOf)
 	assert.Contains(t, res.Dossier.Timeline[0].Reason, first.Dossier.Code)
 
 	// A rejected dossier does not block a new registration of the same person.
-	sup := d.login(t, "truongphong")
-	_, err = d.Intake.Act(sup, first.Dossier.Code, app.ActRequest{Action: app.ActReject, Reason: "Người tham gia đề nghị hủy"})
+	sup := d.Login(t, "truongphong")
+	_, err = d.Intake.Act(sup, first.Dossier.Code, intake.ActRequest{Action: app.ActReject, Reason: "Người tham gia đề nghị hủy"})
 	require.NoError(t, err)
-	again, err := d.Intake.Register(s, app.RegisterRequest{Form: validForm(), NotDuplicate: true})
+	again, err := d.Intake.Register(s, intake.RegisterRequest{Form: validForm(), NotDuplicate: true})
 	require.NoError(t, err)
 	assert.NotEqual(t, first.Dossier.Code, again.Dossier.Code)
 }
@@ -256,24 +209,24 @@ func TestDuplicates(t *testing.T) {
 func TestWorkflowActionsAndQueues(t *testing.T) {
 	d := newDesk(t)
 	// The clock jumps days ahead: these sessions must not lock while idle.
-	help, officer, sup := d.login(t, "motcua"), d.login(t, "canbo"), d.login(t, "truongphong")
+	help, officer, sup := d.Login(t, "motcua"), d.Login(t, "canbo"), d.Login(t, "truongphong")
 	help.Idle, officer.Idle, sup.Idle = -1, -1, -1
-	a, err := d.Intake.Register(help, app.RegisterRequest{Form: validForm()})
+	a, err := d.Intake.Register(help, intake.RegisterRequest{Form: validForm()})
 	require.NoError(t, err)
-	d.clock.set(vnTime(2026, 1, 6, 9, 0))
-	b, err := d.Intake.Register(help, app.RegisterRequest{Form: otherPerson()})
+	d.Clock.Set(vnTime(2026, 1, 6, 9, 0))
+	b, err := d.Intake.Register(help, intake.RegisterRequest{Form: otherPerson()})
 	require.NoError(t, err)
 	code := a.Dossier.Code
 
 	// Return for completion, then the citizen brings the missing paper: counting restarts.
-	_, err = d.Intake.Act(officer, code, app.ActRequest{Action: app.ActReturn})
+	_, err = d.Intake.Act(officer, code, intake.ActRequest{Action: app.ActReturn})
 	assert.Equal(t, app.Invalid, app.KindOf(err), "the missing items are required")
-	dos, err := d.Intake.Act(officer, code, app.ActRequest{Action: app.ActReturn, Missing: []string{"Bản sao giấy xác nhận hộ nghèo", " "}})
+	dos, err := d.Intake.Act(officer, code, intake.ActRequest{Action: app.ActReturn, Missing: []string{"Bản sao giấy xác nhận hộ nghèo", " "}})
 	require.NoError(t, err)
 	assert.Equal(t, app.StateReturned, dos.State)
 	assert.Equal(t, []string{"Bản sao giấy xác nhận hộ nghèo"}, dos.Missing)
-	d.clock.set(vnTime(2026, 1, 8, 10, 0))
-	dos, err = d.Intake.Act(help, code, app.ActRequest{Action: app.ActAdvance})
+	d.Clock.Set(vnTime(2026, 1, 8, 10, 0))
+	dos, err = d.Intake.Act(help, code, intake.ActRequest{Action: app.ActAdvance})
 	require.NoError(t, err)
 	assert.Equal(t, app.StateOpen, dos.State)
 	assert.Equal(t, app.ActResubmit, dos.Timeline[len(dos.Timeline)-1].Action)
@@ -281,19 +234,19 @@ func TestWorkflowActionsAndQueues(t *testing.T) {
 
 	// Through the steps: check (officer) → finance → book → return (help-desk) → done.
 	for _, want := range []string{"finance", "book", "return"} {
-		dos, err = d.Intake.Act(officer, code, app.ActRequest{Action: app.ActAdvance})
+		dos, err = d.Intake.Act(officer, code, intake.ActRequest{Action: app.ActAdvance})
 		if want == "return" {
 			require.NoError(t, err)
 		}
 		require.NoError(t, err)
 		assert.Equal(t, want, dos.Step)
 	}
-	_, err = d.Intake.Act(officer, code, app.ActRequest{Action: app.ActAdvance})
+	_, err = d.Intake.Act(officer, code, intake.ActRequest{Action: app.ActAdvance})
 	assert.Equal(t, app.Forbidden, app.KindOf(err), "returning the result is the one-stop desk's step")
-	dos, err = d.Intake.Act(help, code, app.ActRequest{Action: app.ActAdvance})
+	dos, err = d.Intake.Act(help, code, intake.ActRequest{Action: app.ActAdvance})
 	require.NoError(t, err)
 	assert.Equal(t, app.StateDone, dos.State)
-	_, err = d.Intake.Act(sup, code, app.ActRequest{Action: app.ActAdvance})
+	_, err = d.Intake.Act(sup, code, intake.ActRequest{Action: app.ActAdvance})
 	assert.Equal(t, app.Conflict, app.KindOf(err), "a closed dossier takes no more actions")
 	actions := []app.Action{}
 	for _, e := range dos.Timeline {
@@ -303,33 +256,33 @@ func TestWorkflowActionsAndQueues(t *testing.T) {
 
 	// Re-appointment: a later working day with a reason.
 	bc := b.Dossier.Code
-	_, err = d.Intake.Act(sup, bc, app.ActRequest{Action: app.ActReappoint, Reason: "Chờ xác minh", Date: calendar.Of(2026, 1, 17)})
+	_, err = d.Intake.Act(sup, bc, intake.ActRequest{Action: app.ActReappoint, Reason: "Chờ xác minh", Date: calendar.Of(2026, 1, 17)})
 	assert.Equal(t, app.Invalid, app.KindOf(err), "Saturday 17/01 is not a working day")
-	_, err = d.Intake.Act(sup, bc, app.ActRequest{Action: app.ActReappoint, Date: calendar.Of(2026, 1, 19)})
+	_, err = d.Intake.Act(sup, bc, intake.ActRequest{Action: app.ActReappoint, Date: calendar.Of(2026, 1, 19)})
 	assert.Equal(t, app.Invalid, app.KindOf(err), "the reason is required")
-	dos, err = d.Intake.Act(sup, bc, app.ActRequest{Action: app.ActReappoint, Reason: "Chờ xác minh", Date: calendar.Of(2026, 1, 19)})
+	dos, err = d.Intake.Act(sup, bc, intake.ActRequest{Action: app.ActReappoint, Reason: "Chờ xác minh", Date: calendar.Of(2026, 1, 19)})
 	require.NoError(t, err)
 	assert.Equal(t, calendar.Of(2026, 1, 19), dos.Due)
 
 	// Queues, sorted by due date.
-	c, err := d.Intake.Register(help, app.RegisterRequest{Form: fakeForm(3)})
+	c, err := d.Intake.Register(help, intake.RegisterRequest{Form: fakeForm(3)})
 	require.NoError(t, err)
-	d.clock.set(vnTime(2026, 1, 15, 9, 0))
-	due, err := d.Intake.List(officer, app.ListRequest{Kind: app.ListDueToday})
+	d.Clock.Set(vnTime(2026, 1, 15, 9, 0))
+	due, err := d.Intake.List(officer, intake.ListRequest{Kind: intake.ListDueToday})
 	require.NoError(t, err)
 	assert.Empty(t, due)
-	over, err := d.Intake.List(officer, app.ListRequest{Kind: app.ListOverdue})
+	over, err := d.Intake.List(officer, intake.ListRequest{Kind: intake.ListOverdue})
 	require.NoError(t, err)
 	require.Len(t, over, 1, "c, received Thu 08/01, was due Wed 14/01")
 	assert.Equal(t, c.Dossier.Code, over[0].Code)
-	pending, err := d.Intake.List(officer, app.ListRequest{Kind: app.ListPending})
+	pending, err := d.Intake.List(officer, intake.ListRequest{Kind: intake.ListPending})
 	require.NoError(t, err)
 	require.Len(t, pending, 2)
 	assert.Equal(t, []string{c.Dossier.Code, bc}, []string{pending[0].Code, pending[1].Code})
-	atCheck, err := d.Intake.List(officer, app.ListRequest{Kind: app.ListStep, Value: "check"})
+	atCheck, err := d.Intake.List(officer, intake.ListRequest{Kind: intake.ListStep, Value: "check"})
 	require.NoError(t, err)
 	assert.Len(t, atCheck, 2)
-	mine, err := d.Intake.List(officer, app.ListRequest{Kind: app.ListHandler, Value: "truongphong"})
+	mine, err := d.Intake.List(officer, intake.ListRequest{Kind: intake.ListHandler, Value: "truongphong"})
 	require.NoError(t, err)
 	require.Len(t, mine, 1)
 	assert.Equal(t, bc, mine[0].Code)
@@ -344,9 +297,9 @@ func fakeForm(seed uint64) app.RegistrationForm { return fake.New(seed, ref.Plac
 
 func TestRejectNeedsAReason(t *testing.T) {
 	d := newDesk(t)
-	res, err := d.Intake.Register(d.login(t, "motcua"), app.RegisterRequest{Form: validForm()})
+	res, err := d.Intake.Register(d.Login(t, "motcua"), intake.RegisterRequest{Form: validForm()})
 	require.NoError(t, err)
-	_, err = d.Intake.Act(d.login(t, "canbo"), res.Dossier.Code, app.ActRequest{Action: app.ActReject, Reason: "  "})
+	_, err = d.Intake.Act(d.Login(t, "canbo"), res.Dossier.Code, intake.ActRequest{Action: app.ActReject, Reason: "  "})
 	var ae *app.Error
 	require.ErrorAs(t, err, &ae)
 	assert.Equal(t, "reason", ae.Field)
@@ -357,14 +310,14 @@ func TestProvinceWorkflowFromData(t *testing.T) {
 	own := fstest.MapFS{"workflows/01.json": {Data: []byte(`{"province":"01","version":"2026-01-01","source":"test",
 		"steps":[{"id":"one-stop","name_vi":"Một cửa kiểm tra","role":"helpdesk","days":1},
 		         {"id":"approve","name_vi":"Lãnh đạo duyệt","role":"supervisor","days":2}]}`)}}
-	wfs, err := app.LoadWorkflows(assetsFS(), "workflows", own)
+	wfs, err := app.LoadWorkflows(assets.FS, "workflows", own)
 	require.NoError(t, err)
 	assert.Equal(t, 3, wfs.For("01").Days())
 	assert.Equal(t, 5, wfs.For("79").Days(), "other provinces keep the default")
 
 	d := newDesk(t)
 	setWorkflows(d.Intake, wfs)
-	res, err := d.Intake.Register(d.login(t, "motcua"), app.RegisterRequest{Form: validForm()})
+	res, err := d.Intake.Register(d.Login(t, "motcua"), intake.RegisterRequest{Form: validForm()})
 	require.NoError(t, err)
 	assert.Equal(t, "one-stop", res.Dossier.Step)
 	assert.Equal(t, calendar.Of(2026, 1, 8), res.Dossier.Due)
@@ -376,19 +329,19 @@ func TestProvinceWorkflowFromData(t *testing.T) {
 		`{"province":"01","version":"v","steps":[{"id":"a","name_vi":"A","role":"officer","days":-1}]}`,
 		`{"province":"02","version":"v","steps":[{"id":"a","name_vi":"A","role":"officer","days":1}]}`,
 	} {
-		_, err := app.LoadWorkflows(assetsFS(), "workflows", fstest.MapFS{"workflows/01.json": {Data: []byte(bad)}})
+		_, err := app.LoadWorkflows(assets.FS, "workflows", fstest.MapFS{"workflows/01.json": {Data: []byte(bad)}})
 		assert.Error(t, err, bad)
 	}
 }
 
 func TestDiskGuardRefusesNewWorkAndKeepsData(t *testing.T) {
 	d := newDesk(t)
-	s := d.login(t, "motcua")
-	_, err := d.Intake.Register(s, app.RegisterRequest{Form: validForm()})
+	s := d.Login(t, "motcua")
+	_, err := d.Intake.Register(s, intake.RegisterRequest{Form: validForm()})
 	require.NoError(t, err)
 	require.NoError(t, d.Close())
 
-	cfg := d.cfg
+	cfg := d.Cfg
 	free := uint64(50 << 20)
 	cfg.FreeBytes = func(string) (uint64, error) { return free, nil }
 	desk, _, err := wire.Open(cfg, ref, "motcua", "mật khẩu dài 12")
@@ -403,30 +356,30 @@ func TestDiskGuardRefusesNewWorkAndKeepsData(t *testing.T) {
 	require.NoError(t, err)
 	defer desk.Close()
 	free = 100 << 20
-	_, err = desk.Intake.Register(sess, app.RegisterRequest{Form: otherPerson()})
+	_, err = desk.Intake.Register(sess, intake.RegisterRequest{Form: otherPerson()})
 	require.ErrorAs(t, err, &ae)
 	assert.Equal(t, "disk_low", ae.Code)
 	free = 10 << 30
-	found, err := desk.Intake.List(sess, app.ListRequest{Kind: app.ListPending})
+	found, err := desk.Intake.List(sess, intake.ListRequest{Kind: intake.ListPending})
 	require.NoError(t, err)
 	assert.Len(t, found, 1, "the earlier dossier is intact and the refused one was not half-written")
 }
 
 func TestAddUserWithAWeakPasswordLeavesNoHalfMadeAccount(t *testing.T) {
 	d := newDesk(t)
-	err := d.Intake.AddUser(d.admin, app.User{Name: "ketoan", Role: app.Officer}, "ngắn")
+	err := d.Intake.AddUser(d.Admin, app.User{Name: "ketoan", Role: app.Officer}, "ngắn")
 	var ae *app.Error
 	require.ErrorAs(t, err, &ae)
 	assert.Equal(t, "password_weak", ae.Code)
-	users, err := d.Intake.Users(d.admin)
+	users, err := d.Intake.Users(d.Admin)
 	require.NoError(t, err)
 	for _, u := range users {
 		assert.NotEqual(t, "ketoan", u.Name)
 	}
-	require.NoError(t, d.Intake.AddUser(d.admin, app.User{Name: "ketoan", Role: app.Officer}, "mật khẩu dài 12"), "the name is free for a second try")
+	require.NoError(t, d.Intake.AddUser(d.Admin, app.User{Name: "ketoan", Role: app.Officer}, "mật khẩu dài 12"), "the name is free for a second try")
 	_, err = d.Intake.Login("ketoan", "mật khẩu dài 12")
 	require.NoError(t, err)
-	err = d.Intake.AddUser(d.admin, app.User{Name: "ketoan", Role: app.Officer}, "mật khẩu dài 13")
+	err = d.Intake.AddUser(d.Admin, app.User{Name: "ketoan", Role: app.Officer}, "mật khẩu dài 13")
 	require.ErrorAs(t, err, &ae)
 	assert.Equal(t, "user_exists", ae.Code)
 	_, err = d.Intake.Login("ketoan", "mật khẩu dài 12")

@@ -1,26 +1,24 @@
-package app
+package intake
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
+	"bhxhdesk/app"
 	"encoding/json"
 	"errors"
-	"fmt"
 )
 
 // ActRequote records a new quote given to the citizen after the rules changed (báo lại số tiền
 // phải nộp): the event carries the quote.
-const ActRequote Action = "requote"
+const ActRequote app.Action = "requote"
 
 // QuoteChange is a dossier waiting for its first payment whose quote under the rules in force
 // differs from the one the citizen was given (số tiền phải nộp đã thay đổi): a new poverty line,
 // reference level or support from the month it starts. Now is the new quote, or Problem says
 // why there is none (the chosen income is now below the floor: the citizen must choose again).
 type QuoteChange struct {
-	Dossier Summary `json:"dossier"`
-	Was     Quote   `json:"was"`
-	Now     *Quote  `json:"now,omitempty"`
-	Problem *Error  `json:"problem,omitempty"`
+	Dossier app.Summary `json:"dossier"`
+	Was     app.Quote   `json:"was"`
+	Now     *app.Quote  `json:"now,omitempty"`
+	Problem *app.Error  `json:"problem,omitempty"`
 }
 
 // settingQuoteCheck keeps the last check of open dossiers against the rules: the rules'
@@ -32,30 +30,20 @@ type quoteCheck struct {
 	Codes []string `json:"codes"`
 }
 
-// Fingerprint identifies the content of the rule tables: equal fingerprints quote alike.
-func (r *Rules) Fingerprint() string {
-	b, err := json.Marshal(r)
-	if err != nil {
-		panic(fmt.Sprintf("rules fingerprint: %v", err)) // plain data: cannot fail
-	}
-	h := sha256.Sum256(b)
-	return hex.EncodeToString(h[:16])
-}
-
 // QuoteNow is a dossier's quote under the rules in force: for the month it starts, paid today.
-func (s *Intake) QuoteNow(d Dossier) (Quote, error) {
+func (s *Service) QuoteNow(d app.Dossier) (app.Quote, error) {
 	reg, err := s.Ref.Validator().Validate(d.Form)
 	if err != nil {
-		return Quote{}, err
+		return app.Quote{}, err
 	}
-	return s.Ref.Get().Rules.Quote(QuoteRequest{Income: reg.Income, Method: reg.Method, Groups: reg.SupportGroups(), LocalGroups: reg.LocalGroups,
+	return s.Ref.Get().Rules.Quote(app.QuoteRequest{Income: reg.Income, Method: reg.Method, Groups: reg.SupportGroups(), LocalGroups: reg.LocalGroups,
 		Month: reg.StartMonth, Province: reg.Address.Province, Paid: s.Today()})
 }
 
 // quoteChange compares a dossier's quote with the rules in force; ok is false when nothing the
 // citizen pays changed, or the dossier no longer waits for its first payment.
-func (s *Intake) quoteChange(d Dossier) (QuoteChange, bool) {
-	if d.State.Closed() || d.Has(ActPayment) || d.Purged != nil {
+func (s *Service) quoteChange(d app.Dossier) (QuoteChange, bool) {
+	if d.State.Closed() || d.Has(app.ActPayment) || d.Purged != nil {
 		return QuoteChange{}, false
 	}
 	c := QuoteChange{Dossier: d.Summary(), Was: d.Quote}
@@ -73,30 +61,30 @@ func (s *Intake) quoteChange(d Dossier) (QuoteChange, bool) {
 }
 
 // problemOf turns a quote or validation error into one coded problem.
-func problemOf(err error) Error {
-	var ve *ValidationError
+func problemOf(err error) app.Error {
+	var ve *app.ValidationError
 	if errors.As(err, &ve) && len(ve.Problems) > 0 {
 		p := ve.Problems[0]
-		return Error{Kind: Invalid, Code: p.Code, Field: p.Field, Args: p.Args}
+		return app.Error{Kind: app.Invalid, Code: p.Code, Field: p.Field, Args: p.Args}
 	}
-	var e *Error
+	var e *app.Error
 	if errors.As(err, &e) {
-		return Error{Kind: e.Kind, Code: e.Code, Field: e.Field, Args: e.Args}
+		return app.Error{Kind: e.Kind, Code: e.Code, Field: e.Field, Args: e.Args}
 	}
-	return Error{Kind: Internal, Code: "internal"}
+	return app.Error{Kind: app.Internal, Code: "internal"}
 }
 
 // QuoteChanges lists the dossiers waiting for their first payment whose quote changed under
 // the rules in force, for the officer to tell the citizen (and print the new quote). The open
 // dossiers are checked once per version of the rules (the first call after the rules changed
 // reads them all); later calls check only the dossiers found then.
-func (s *Intake) QuoteChanges(sess *Session) ([]QuoteChange, error) {
-	if err := sess.Require(PermView); err != nil {
+func (s *Service) QuoteChanges(sess *app.Session) ([]QuoteChange, error) {
+	if err := sess.Require(app.PermView); err != nil {
 		return nil, err
 	}
 	fp := s.Ref.Get().Rules.Fingerprint()
 	var check quoteCheck
-	if err := s.Store.View(func(tx Tx) error {
+	if err := s.Store.View(func(tx app.Tx) error {
 		b, ok, err := tx.Setting(settingQuoteCheck)
 		if err != nil || !ok {
 			return err
@@ -109,8 +97,8 @@ func (s *Intake) QuoteChanges(sess *Session) ([]QuoteChange, error) {
 	codes := check.Codes
 	if check.Rules != fp {
 		codes = nil
-		if err := s.Store.View(func(tx Tx) error {
-			for _, st := range []State{StateOpen, StateReturned} {
+		if err := s.Store.View(func(tx app.Tx) error {
+			for _, st := range []app.State{app.StateOpen, app.StateReturned} {
 				cs, err := tx.DossiersInState(st)
 				if err != nil {
 					return err
@@ -124,9 +112,9 @@ func (s *Intake) QuoteChanges(sess *Session) ([]QuoteChange, error) {
 	}
 	var still []string
 	for _, code := range codes {
-		var d Dossier
+		var d app.Dossier
 		var ok bool
-		if err := s.Store.View(func(tx Tx) error {
+		if err := s.Store.View(func(tx app.Tx) error {
 			var err error
 			d, ok, err = tx.Dossier(code)
 			return err
@@ -146,7 +134,7 @@ func (s *Intake) QuoteChanges(sess *Session) ([]QuoteChange, error) {
 		return nil, err
 	}
 	if check.Rules != fp || len(still) != len(check.Codes) {
-		if err := s.Store.Update(func(tx Tx) error { return tx.PutSetting(settingQuoteCheck, b) }); err != nil {
+		if err := s.Store.Update(func(tx app.Tx) error { return tx.PutSetting(settingQuoteCheck, b) }); err != nil {
 			return nil, err
 		}
 	}
@@ -155,44 +143,44 @@ func (s *Intake) QuoteChanges(sess *Session) ([]QuoteChange, error) {
 
 // QuoteChanged reports whether one dossier's quote changed under the rules in force (the
 // dossier page shows it).
-func (s *Intake) QuoteChanged(d Dossier) (QuoteChange, bool) { return s.quoteChange(d) }
+func (s *Service) QuoteChanged(d app.Dossier) (QuoteChange, bool) { return s.quoteChange(d) }
 
 // Requote gives the citizen the quote under the rules in force: the dossier's quote is
 // replaced, and the timeline records the new one (with the old payable as its reason), in the
 // outbox and the audit log. A dossier whose income is now refused by the rules is an Invalid
 // error naming the income: the officer returns it for the citizen to choose again.
-func (s *Intake) Requote(sess *Session, code string) (Dossier, error) {
-	var d Dossier
-	if err := sess.Require(PermProcess); err != nil {
+func (s *Service) Requote(sess *app.Session, code string) (app.Dossier, error) {
+	var d app.Dossier
+	if err := sess.Require(app.PermProcess); err != nil {
 		return d, err
 	}
 	now := s.now()
-	err := s.Store.Update(func(tx Tx) error {
+	err := s.Store.Update(func(tx app.Tx) error {
 		cur, ok, err := tx.Dossier(code)
 		if err != nil {
 			return err
 		}
 		if !ok {
-			return &Error{Kind: NotFound, Code: "dossier_not_found", Field: "dossier", Args: map[string]string{"code": code}}
+			return &app.Error{Kind: app.NotFound, Code: "dossier_not_found", Field: "dossier", Args: map[string]string{"code": code}}
 		}
 		c, changed := s.quoteChange(cur)
 		if !changed {
-			return &Error{Kind: Conflict, Code: "quote_unchanged", Field: "dossier", Args: map[string]string{"code": code}}
+			return &app.Error{Kind: app.Conflict, Code: "quote_unchanged", Field: "dossier", Args: map[string]string{"code": code}}
 		}
 		if c.Problem != nil {
 			return c.Problem
 		}
 		prev := cur
 		d = cur
-		d.Timeline = append([]Event(nil), cur.Timeline...)
+		d.Timeline = append([]app.Event(nil), cur.Timeline...)
 		d.Quote = *c.Now
 		d.Handler = sess.User.Name
-		ev := Event{At: stamp(now), User: sess.User.Name, Action: ActRequote, FromStep: cur.Step, ToStep: cur.Step,
+		ev := app.Event{At: app.Stamp(now), User: sess.User.Name, Action: ActRequote, FromStep: cur.Step, ToStep: cur.Step,
 			Reason: cur.Quote.Payable.String() + " → " + c.Now.Payable.String(), Quote: c.Now}
-		if err := saveEvent(tx, &d, &prev, ev, now); err != nil {
+		if err := app.SaveEvent(tx, &d, &prev, ev, now); err != nil {
 			return err
 		}
-		return tx.Audit(AuditEntry{User: sess.User.Name, Action: "dossier." + string(ActRequote), Entity: d.Code,
+		return tx.Audit(app.AuditEntry{User: sess.User.Name, Action: "dossier." + string(ActRequote), Entity: d.Code,
 			Detail: "payable=" + c.Now.Payable.String(), PersonalID: d.Form.PersonalID})
 	})
 	return d, err

@@ -1,6 +1,7 @@
-package app
+package privacy
 
 import (
+	"bhxhdesk/app"
 	"crypto/aes"
 	"crypto/cipher"
 	"crypto/rand"
@@ -12,17 +13,17 @@ import (
 	"golang.org/x/crypto/argon2"
 )
 
-// Privacy carries out the office's duties for personal data (DOMAIN §9; Law 91/2025/QH15 and
+// Service carries out the office's duties for personal data (DOMAIN §9; Law 91/2025/QH15 and
 // Decree 356/2025/NĐ-CP): the access log of who saw or changed a person's data, the export of
 // one person's data on request, the purge of closed dossiers after the retention period, and
 // the report of what this machine holds should it be lost (to notify within 72 hours).
-type Privacy struct {
-	Store Store
+type Service struct {
+	Store app.Store
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
 }
 
-func (p *Privacy) now() time.Time {
+func (p *Service) now() time.Time {
 	if p.Now == nil {
 		return time.Now()
 	}
@@ -31,29 +32,29 @@ func (p *Privacy) now() time.Time {
 
 // AccessLog lists every audit entry about one person — views, changes, prints, exports — in
 // order (administrators and supervisors). The lookup records itself.
-func (p *Privacy) AccessLog(sess *Session, pid string) ([]AuditEntry, error) {
-	if err := sess.Require(PermAudit); err != nil {
+func (p *Service) AccessLog(sess *app.Session, pid string) ([]app.AuditEntry, error) {
+	if err := sess.Require(app.PermAudit); err != nil {
 		return nil, err
 	}
-	pid = stripSeparators(strings.TrimSpace(pid))
+	pid = app.StripSeparators(strings.TrimSpace(pid))
 	out, err := p.accesses(pid)
 	if err != nil {
 		return nil, err
 	}
-	err = p.Store.Update(func(tx Tx) error {
-		return tx.Audit(AuditEntry{User: sess.User.Name, Action: "audit.access_log", Entity: PersonalID(pid).Masked(), PersonalID: pid})
+	err = p.Store.Update(func(tx app.Tx) error {
+		return tx.Audit(app.AuditEntry{User: sess.User.Name, Action: "audit.access_log", Entity: app.PersonalID(pid).Masked(), PersonalID: pid})
 	})
 	return out, err
 }
 
 // accesses are the audit entries about a person (by the keyed reference, never the number).
-func (p *Privacy) accesses(pid string) ([]AuditEntry, error) {
+func (p *Service) accesses(pid string) ([]app.AuditEntry, error) {
 	ref := p.Store.PersonRef(pid)
 	all, err := p.Store.AuditEntries(0)
 	if err != nil {
 		return nil, err
 	}
-	var out []AuditEntry
+	var out []app.AuditEntry
 	for _, e := range all {
 		if e.Person == ref {
 			out = append(out, e)
@@ -65,30 +66,30 @@ func (p *Privacy) accesses(pid string) ([]AuditEntry, error) {
 // PersonExport is everything the office holds about one person, for a request to see one's
 // own data.
 type PersonExport struct {
-	Generated   time.Time     `json:"generated"`
-	Office      Office        `json:"office"`
-	PersonalID  string        `json:"personal_id"`
-	Participant *Participant  `json:"participant,omitempty"`
-	Dossiers    []Dossier     `json:"dossiers"`
-	Vouchers    []VoucherView `json:"vouchers"`
-	Cover       *BookCover    `json:"cover,omitempty"`
-	Access      []AuditEntry  `json:"access"` // who saw or changed the data, when
+	Generated   time.Time         `json:"generated"`
+	Office      app.Office        `json:"office"`
+	PersonalID  string            `json:"personal_id"`
+	Participant *app.Participant  `json:"participant,omitempty"`
+	Dossiers    []app.Dossier     `json:"dossiers"`
+	Vouchers    []app.VoucherView `json:"vouchers"`
+	Cover       *app.BookCover    `json:"cover,omitempty"`
+	Access      []app.AuditEntry  `json:"access"` // who saw or changed the data, when
 }
 
 // ExportPerson gathers one person's data (administrators and supervisors); the export is
 // recorded in the audit log.
-func (p *Privacy) ExportPerson(sess *Session, pid string) (PersonExport, error) {
-	out := PersonExport{Generated: p.now(), Dossiers: []Dossier{}, Vouchers: []VoucherView{}}
-	if err := sess.Require(PermAudit); err != nil {
+func (p *Service) ExportPerson(sess *app.Session, pid string) (PersonExport, error) {
+	out := PersonExport{Generated: p.now(), Dossiers: []app.Dossier{}, Vouchers: []app.VoucherView{}}
+	if err := sess.Require(app.PermAudit); err != nil {
 		return out, err
 	}
-	pid = stripSeparators(strings.TrimSpace(pid))
+	pid = app.StripSeparators(strings.TrimSpace(pid))
 	access, err := p.accesses(pid)
 	if err != nil {
 		return out, err
 	}
 	out.PersonalID, out.Access = pid, access
-	err = p.Store.Update(func(tx Tx) error {
+	err = p.Store.Update(func(tx app.Tx) error {
 		o, _, err := tx.Office()
 		if err != nil {
 			return err
@@ -121,9 +122,9 @@ func (p *Privacy) ExportPerson(sess *Session, pid string) (PersonExport, error) 
 			out.Cover = &c
 		}
 		if out.Participant == nil && len(out.Dossiers) == 0 && len(out.Vouchers) == 0 {
-			return &Error{Kind: NotFound, Code: "person_not_found", Field: "personal_id", Args: map[string]string{"value": PersonalID(pid).Masked()}}
+			return &app.Error{Kind: app.NotFound, Code: "person_not_found", Field: "personal_id", Args: map[string]string{"value": app.PersonalID(pid).Masked()}}
 		}
-		return tx.Audit(AuditEntry{User: sess.User.Name, Action: "person.export", Entity: PersonalID(pid).Masked(), PersonalID: pid})
+		return tx.Audit(app.AuditEntry{User: sess.User.Name, Action: "person.export", Entity: app.PersonalID(pid).Masked(), PersonalID: pid})
 	})
 	return out, err
 }
@@ -135,7 +136,7 @@ const exportMagic = "BHXHEXP1"
 // SealExport encrypts data under a password of at least 10 characters.
 func SealExport(data []byte, password string) ([]byte, error) {
 	if len([]rune(password)) < 10 {
-		return nil, &Error{Kind: Invalid, Code: "password_weak", Field: "password"}
+		return nil, &app.Error{Kind: app.Invalid, Code: "password_weak", Field: "password"}
 	}
 	salt := make([]byte, 16)
 	if _, err := rand.Read(salt); err != nil {
@@ -157,7 +158,7 @@ func SealExport(data []byte, password string) ([]byte, error) {
 // OpenExport decrypts a file made by SealExport.
 func OpenExport(file []byte, password string) ([]byte, error) {
 	if len(file) < len(exportMagic)+16+12+16 || string(file[:len(exportMagic)]) != exportMagic {
-		return nil, &Error{Kind: Invalid, Code: "export_damaged"}
+		return nil, &app.Error{Kind: app.Invalid, Code: "export_damaged"}
 	}
 	salt := file[len(exportMagic) : len(exportMagic)+16]
 	aead, err := exportAEAD(password, salt)
@@ -167,7 +168,7 @@ func OpenExport(file []byte, password string) ([]byte, error) {
 	rest := file[len(exportMagic)+16:]
 	plain, err := aead.Open(nil, rest[:aead.NonceSize()], rest[aead.NonceSize():], []byte(exportMagic))
 	if err != nil {
-		return nil, &Error{Kind: Forbidden, Code: "bad_credentials"}
+		return nil, &app.Error{Kind: app.Forbidden, Code: "bad_credentials"}
 	}
 	return plain, nil
 }
@@ -190,145 +191,43 @@ type PurgeResult struct {
 	DryRun      bool     `json:"dry_run"`
 }
 
-// Purge removes the personal data of closed dossiers (returned or rejected) that the centre
-// has confirmed and that closed before the cutoff: the dossier keeps its code, state and
-// dates, and a SHA-256 of what was removed, which the audit log records too. Administrators
-// only; a dry run says what would go.
-func (p *Privacy) Purge(sess *Session, cutoff time.Time, dryRun bool) (PurgeResult, error) {
-	res := PurgeResult{Purged: []string{}, DryRun: dryRun}
-	if err := sess.Require(PermManageUsers); err != nil {
-		return res, err
-	}
-	var candidates []string
-	err := p.Store.View(func(tx Tx) error {
-		pending := map[string]bool{}
-		ops, err := tx.OutboxAfter(0, 0)
-		if err != nil {
-			return err
-		}
-		for _, op := range ops {
-			pending[op.EntityID] = true
-		}
-		for _, st := range []State{StateDone, StateRejected} {
-			codes, err := tx.DossiersInState(st)
-			if err != nil {
-				return err
-			}
-			for _, code := range codes {
-				d, ok, err := tx.Dossier(code)
-				if err != nil {
-					return err
-				}
-				if !ok || d.Purged != nil {
-					continue
-				}
-				es, known, err := tx.EntitySync(code)
-				if err != nil {
-					return err
-				}
-				if pending[code] || !known || (es.Status != OpApplied && es.Status != OpDuplicate) {
-					res.Unconfirmed++
-					continue
-				}
-				if d.closedAt().After(cutoff) {
-					res.Recent++
-					continue
-				}
-				candidates = append(candidates, code)
-			}
-		}
-		return nil
-	})
-	if err != nil || dryRun {
-		res.Purged = append(res.Purged, candidates...)
-		return res, err
-	}
-	now := p.now()
-	for start := 0; start < len(candidates); start += 100 {
-		part := candidates[start:min(start+100, len(candidates))]
-		var done []string
-		err := p.Store.Update(func(tx Tx) error {
-			done = done[:0]
-			for _, code := range part {
-				d, ok, err := tx.Dossier(code)
-				if err != nil {
-					return err
-				}
-				if !ok || d.Purged != nil { // gone or purged since the candidates were listed
-					continue
-				}
-				hash, err := tx.PurgeDossier(&d, now)
-				if err != nil {
-					return err
-				}
-				if err := tx.Audit(AuditEntry{User: sess.User.Name, Action: "dossier.purge", Entity: code, Detail: "sha256=" + hash,
-					PersonalID: d.Form.PersonalID}); err != nil {
-					return err
-				}
-				done = append(done, code)
-			}
-			return nil
-		})
-		if err != nil {
-			return res, err
-		}
-		res.Purged = append(res.Purged, done...)
-	}
-	return res, nil
-}
-
-// closedAt is when the dossier's last event happened.
-func (d *Dossier) closedAt() time.Time {
-	if len(d.Timeline) == 0 {
-		return d.Received
-	}
-	return d.Timeline[len(d.Timeline)-1].At
-}
-
-// Purge records that a dossier's personal data was removed: when, and the SHA-256 of the
-// dossier as it was.
-type Purge struct {
-	At   time.Time `json:"at"`
-	Hash string    `json:"hash"`
-}
-
 // BreachReport is what this machine holds, for the report due within 72 hours of its loss:
 // the kinds of personal data and of how many people, what exists only here (not synced), the
 // accounts, and who accessed what since a date.
 type BreachReport struct {
-	Generated   time.Time      `json:"generated"`
-	Office      Office         `json:"office"`
-	Since       time.Time      `json:"since"`
-	Dossiers    map[State]int  `json:"dossiers"`
-	People      int            `json:"people"`   // distinct personal IDs with data on this machine
-	Purged      int            `json:"purged"`   // dossiers whose personal data was already removed
-	Vouchers    int            `json:"vouchers"` // payment vouchers
-	Covers      int            `json:"covers"`
-	Unsynced    int            `json:"unsynced"` // operations never sent: this data exists only here
-	LastSync    time.Time      `json:"last_sync,omitzero"`
-	Categories  []string       `json:"categories"` // kinds of personal data held
-	Accounts    []AccountUse   `json:"accounts"`
-	Accesses    map[string]int `json:"accesses"`      // since Since: action → count
-	PeopleSeen  int            `json:"people_viewed"` // distinct people whose data was viewed or printed since Since
-	Exports     []AuditEntry   `json:"exports"`       // person exports, backups and transfer files since Since
-	AuditIntact bool           `json:"audit_intact"`
+	Generated   time.Time         `json:"generated"`
+	Office      app.Office        `json:"office"`
+	Since       time.Time         `json:"since"`
+	Dossiers    map[app.State]int `json:"dossiers"`
+	People      int               `json:"people"`   // distinct personal IDs with data on this machine
+	Purged      int               `json:"purged"`   // dossiers whose personal data was already removed
+	Vouchers    int               `json:"vouchers"` // payment vouchers
+	Covers      int               `json:"covers"`
+	Unsynced    int               `json:"unsynced"` // operations never sent: this data exists only here
+	LastSync    time.Time         `json:"last_sync,omitzero"`
+	Categories  []string          `json:"categories"` // kinds of personal data held
+	Accounts    []AccountUse      `json:"accounts"`
+	Accesses    map[string]int    `json:"accesses"`      // since Since: action → count
+	PeopleSeen  int               `json:"people_viewed"` // distinct people whose data was viewed or printed since Since
+	Exports     []app.AuditEntry  `json:"exports"`       // person exports, backups and transfer files since Since
+	AuditIntact bool              `json:"audit_intact"`
 }
 
 // AccountUse is an account and its last activity.
 type AccountUse struct {
 	User     string    `json:"user"`
-	Role     Role      `json:"role"`
+	Role     app.Role  `json:"role"`
 	Disabled bool      `json:"disabled,omitempty"`
 	Last     time.Time `json:"last,omitzero"`
 	Actions  int       `json:"actions_since"`
 }
 
 // Report builds the breach report (administrators and supervisors).
-func (p *Privacy) Report(sess *Session, since time.Time) (BreachReport, error) {
-	r := BreachReport{Generated: p.now(), Since: since, Accesses: map[string]int{}, Exports: []AuditEntry{},
+func (p *Service) Report(sess *app.Session, since time.Time) (BreachReport, error) {
+	r := BreachReport{Generated: p.now(), Since: since, Accesses: map[string]int{}, Exports: []app.AuditEntry{},
 		Categories: []string{"personal_id", "full_name", "birth_date", "gender", "ethnicity", "phone", "email", "address",
 			"birth_registration", "support_group (poverty status)", "income", "payments", "book_cover"}}
-	if err := sess.Require(PermAudit); err != nil {
+	if err := sess.Require(app.PermAudit); err != nil {
 		return r, err
 	}
 	rep, err := p.Store.VerifyAudit()
@@ -336,7 +235,7 @@ func (p *Privacy) Report(sess *Session, since time.Time) (BreachReport, error) {
 		return r, err
 	}
 	r.AuditIntact = rep.OK
-	err = p.Store.View(func(tx Tx) error {
+	err = p.Store.View(func(tx app.Tx) error {
 		var err error
 		if r.Office, _, err = tx.Office(); err != nil {
 			return err
@@ -347,7 +246,7 @@ func (p *Privacy) Report(sess *Session, since time.Time) (BreachReport, error) {
 		if r.Unsynced, err = tx.PendingOps(); err != nil {
 			return err
 		}
-		if r.LastSync, err = lastSync(tx); err != nil {
+		if r.LastSync, err = app.LastSync(tx); err != nil {
 			return err
 		}
 		lines, err := tx.DigestLines()
@@ -406,11 +305,98 @@ func (p *Privacy) Report(sess *Session, since time.Time) (BreachReport, error) {
 	}
 	r.PeopleSeen = len(seen)
 	sort.Slice(r.Accounts, func(i, j int) bool { return r.Accounts[i].User < r.Accounts[j].User })
-	err = p.Store.Update(func(tx Tx) error {
-		return tx.Audit(AuditEntry{User: sess.User.Name, Action: "audit.report", Detail: "since=" + since.Format(time.RFC3339)})
+	err = p.Store.Update(func(tx app.Tx) error {
+		return tx.Audit(app.AuditEntry{User: sess.User.Name, Action: "audit.report", Detail: "since=" + since.Format(time.RFC3339)})
 	})
 	return r, err
 }
 
 // MarshalExport is the JSON of an export, indented for a person to read.
 func MarshalExport(e PersonExport) ([]byte, error) { return json.MarshalIndent(e, "", "  ") }
+
+// Purge removes the personal data of closed dossiers (returned or rejected) that the centre
+// has confirmed and that closed before the cutoff: the dossier keeps its code, state and
+// dates, and a SHA-256 of what was removed, which the audit log records too. Administrators
+// only; a dry run says what would go.
+func (p *Service) Purge(sess *app.Session, cutoff time.Time, dryRun bool) (PurgeResult, error) {
+	res := PurgeResult{Purged: []string{}, DryRun: dryRun}
+	if err := sess.Require(app.PermManageUsers); err != nil {
+		return res, err
+	}
+	var candidates []string
+	err := p.Store.View(func(tx app.Tx) error {
+		pending := map[string]bool{}
+		ops, err := tx.OutboxAfter(0, 0)
+		if err != nil {
+			return err
+		}
+		for _, op := range ops {
+			pending[op.EntityID] = true
+		}
+		for _, st := range []app.State{app.StateDone, app.StateRejected} {
+			codes, err := tx.DossiersInState(st)
+			if err != nil {
+				return err
+			}
+			for _, code := range codes {
+				d, ok, err := tx.Dossier(code)
+				if err != nil {
+					return err
+				}
+				if !ok || d.Purged != nil {
+					continue
+				}
+				es, known, err := tx.EntitySync(code)
+				if err != nil {
+					return err
+				}
+				if pending[code] || !known || (es.Status != app.OpApplied && es.Status != app.OpDuplicate) {
+					res.Unconfirmed++
+					continue
+				}
+				if d.ClosedAt().After(cutoff) {
+					res.Recent++
+					continue
+				}
+				candidates = append(candidates, code)
+			}
+		}
+		return nil
+	})
+	if err != nil || dryRun {
+		res.Purged = append(res.Purged, candidates...)
+		return res, err
+	}
+	now := p.now()
+	for start := 0; start < len(candidates); start += 100 {
+		part := candidates[start:min(start+100, len(candidates))]
+		var done []string
+		err := p.Store.Update(func(tx app.Tx) error {
+			done = done[:0]
+			for _, code := range part {
+				d, ok, err := tx.Dossier(code)
+				if err != nil {
+					return err
+				}
+				if !ok || d.Purged != nil { // gone or purged since the candidates were listed
+					continue
+				}
+				hash, err := tx.PurgeDossier(&d, now)
+				if err != nil {
+					return err
+				}
+				if err := tx.Audit(app.AuditEntry{User: sess.User.Name, Action: "dossier.purge", Entity: code, Detail: "sha256=" + hash,
+					PersonalID: d.Form.PersonalID}); err != nil {
+					return err
+				}
+				done = append(done, code)
+			}
+			return nil
+		})
+		if err != nil {
+			return res, err
+		}
+		res.Purged = append(res.Purged, done...)
+	}
+	return res, nil
+}

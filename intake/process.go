@@ -1,15 +1,16 @@
-package app
+package intake
 
 import (
 	"strings"
 	"time"
 
+	"bhxhdesk/app"
 	"bhxhdesk/app/calendar"
 )
 
 // ActRequest is one workflow action on a dossier.
 type ActRequest struct {
-	Action Action // ActAdvance (or resubmit a returned dossier), ActReturn, ActReject, ActReappoint
+	Action app.Action // ActAdvance (or resubmit a returned dossier), ActReturn, ActReject, ActReappoint
 	Reason string
 	// Missing lists the items the citizen must add (ActReturn, Mẫu 02).
 	Missing []string
@@ -28,102 +29,102 @@ type ActRequest struct {
 //   - reject: closes the dossier; the reason is required.
 //   - reappoint: a new appointment date, a working day after the current one; the reason is
 //     required.
-func (s *Intake) Act(sess *Session, code string, req ActRequest) (Dossier, error) {
-	var d Dossier
-	perm := map[Action]Permission{ActAdvance: PermProcess, ActReturn: PermReturn, ActReject: PermReject, ActReappoint: PermReappoint}[req.Action]
+func (s *Service) Act(sess *app.Session, code string, req ActRequest) (app.Dossier, error) {
+	var d app.Dossier
+	perm := map[app.Action]app.Permission{app.ActAdvance: app.PermProcess, app.ActReturn: app.PermReturn, app.ActReject: app.PermReject, app.ActReappoint: app.PermReappoint}[req.Action]
 	if perm == "" {
-		return d, &Error{Kind: Invalid, Code: "bad_action", Field: "action", Args: map[string]string{"value": string(req.Action)}}
+		return d, &app.Error{Kind: app.Invalid, Code: "bad_action", Field: "action", Args: map[string]string{"value": string(req.Action)}}
 	}
 	if err := sess.Require(perm); err != nil {
 		return d, err
 	}
-	req.Reason = NormalizeText(req.Reason)
+	req.Reason = app.NormalizeText(req.Reason)
 	missing := req.Missing[:0:0]
 	for _, m := range req.Missing {
-		if m = NormalizeText(m); m != "" {
+		if m = app.NormalizeText(m); m != "" {
 			missing = append(missing, m)
 		}
 	}
 	req.Missing = missing
 	now := s.now()
-	err := s.Store.Update(func(tx Tx) error {
+	err := s.Store.Update(func(tx app.Tx) error {
 		cur, ok, err := tx.Dossier(code)
 		if err != nil {
 			return err
 		}
 		if !ok {
-			return &Error{Kind: NotFound, Code: "dossier_not_found", Field: "dossier", Args: map[string]string{"code": code}}
+			return &app.Error{Kind: app.NotFound, Code: "dossier_not_found", Field: "dossier", Args: map[string]string{"code": code}}
 		}
 		if cur.State.Closed() {
-			return &Error{Kind: Conflict, Code: "dossier_closed", Field: "dossier", Args: map[string]string{"code": code, "state": string(cur.State)}}
+			return &app.Error{Kind: app.Conflict, Code: "dossier_closed", Field: "dossier", Args: map[string]string{"code": code, "state": string(cur.State)}}
 		}
 		prev := cur
 		d = cur
-		d.Timeline = append([]Event(nil), cur.Timeline...)
-		ev := Event{At: stamp(now), User: sess.User.Name, Action: req.Action, FromStep: cur.Step, Reason: req.Reason}
+		d.Timeline = append([]app.Event(nil), cur.Timeline...)
+		ev := app.Event{At: app.Stamp(now), User: sess.User.Name, Action: req.Action, FromStep: cur.Step, Reason: req.Reason}
 		if err := s.apply(sess, &d, &ev, req, now); err != nil {
 			return err
 		}
 		d.Handler = sess.User.Name
-		if err := saveEvent(tx, &d, &prev, ev, now); err != nil {
+		if err := app.SaveEvent(tx, &d, &prev, ev, now); err != nil {
 			return err
 		}
-		return tx.Audit(AuditEntry{User: sess.User.Name, Action: "dossier." + string(ev.Action), Entity: d.Code,
+		return tx.Audit(app.AuditEntry{User: sess.User.Name, Action: "dossier." + string(ev.Action), Entity: d.Code,
 			Detail: "step=" + ev.FromStep + "→" + ev.ToStep, PersonalID: d.Form.PersonalID})
 	})
 	return d, err
 }
 
-func (s *Intake) apply(sess *Session, d *Dossier, ev *Event, req ActRequest, now time.Time) error {
+func (s *Service) apply(sess *app.Session, d *app.Dossier, ev *app.Event, req ActRequest, now time.Time) error {
 	steps := d.Steps
-	i := d.stepIndex()
+	i := d.StepIndex()
 	if i < 0 {
-		return &Error{Kind: Internal, Code: "unknown_step", Args: map[string]string{"step": d.Step}}
+		return &app.Error{Kind: app.Internal, Code: "unknown_step", Args: map[string]string{"step": d.Step}}
 	}
 	cal := s.Ref.Get().Calendars.For(sess.Office.Province)
 	switch req.Action {
-	case ActAdvance:
-		if d.State == StateReturned {
-			p, err := planSteps(cal, steps, i, now)
+	case app.ActAdvance:
+		if d.State == app.StateReturned {
+			p, err := app.PlanSteps(cal, steps, i, now)
 			if err != nil {
 				return err
 			}
-			ev.Action, ev.ToStep = ActResubmit, d.Step
-			d.State, d.Missing, d.Received, d.Due, d.StepDue = StateOpen, nil, stamp(now), p.due, p.stepDue
+			ev.Action, ev.ToStep = app.ActResubmit, d.Step
+			d.State, d.Missing, d.Received, d.Due, d.StepDue = app.StateOpen, nil, app.Stamp(now), p.Due, p.StepDue
 			return nil
 		}
-		if steps[i].Role != sess.User.Role && !sess.User.Role.Can(PermAnyStep) {
-			return &Error{Kind: Forbidden, Code: "not_your_step", Field: "step", Args: map[string]string{"step": steps[i].NameVI, "role": string(steps[i].Role)}}
+		if steps[i].Role != sess.User.Role && !sess.User.Role.Can(app.PermAnyStep) {
+			return &app.Error{Kind: app.Forbidden, Code: "not_your_step", Field: "step", Args: map[string]string{"step": steps[i].NameVI, "role": string(steps[i].Role)}}
 		}
-		return advance(d, ev, cal, now)
-	case ActReturn:
-		if d.State == StateReturned {
-			return &Error{Kind: Conflict, Code: "already_returned", Field: "dossier"}
+		return app.Advance(d, ev, cal, now)
+	case app.ActReturn:
+		if d.State == app.StateReturned {
+			return &app.Error{Kind: app.Conflict, Code: "already_returned", Field: "dossier"}
 		}
 		if len(req.Missing) == 0 {
-			return &Error{Kind: Invalid, Code: "missing_items_required", Field: "missing"}
+			return &app.Error{Kind: app.Invalid, Code: "missing_items_required", Field: "missing"}
 		}
 		ev.Missing, ev.ToStep = req.Missing, d.Step
-		d.State, d.Missing = StateReturned, req.Missing
-	case ActReject:
+		d.State, d.Missing = app.StateReturned, req.Missing
+	case app.ActReject:
 		if req.Reason == "" {
-			return &Error{Kind: Invalid, Code: "reason_required", Field: "reason"}
+			return &app.Error{Kind: app.Invalid, Code: "reason_required", Field: "reason"}
 		}
-		d.State, d.Step, d.StepDue, d.Reason = StateRejected, "", 0, req.Reason
-	case ActReappoint:
+		d.State, d.Step, d.StepDue, d.Reason = app.StateRejected, "", 0, req.Reason
+	case app.ActReappoint:
 		if req.Reason == "" {
-			return &Error{Kind: Invalid, Code: "reason_required", Field: "reason"}
+			return &app.Error{Kind: app.Invalid, Code: "reason_required", Field: "reason"}
 		}
 		today := calendar.DateOf(now.In(calendar.VN))
 		if req.Date <= d.Due || req.Date < today {
-			return &Error{Kind: Invalid, Code: "reappoint_not_later", Field: "date", Args: map[string]string{"due": d.Due.VNString()}}
+			return &app.Error{Kind: app.Invalid, Code: "reappoint_not_later", Field: "date", Args: map[string]string{"due": d.Due.VNString()}}
 		}
 		work, err := cal.IsWorkingDay(req.Date)
 		if err != nil {
-			return calendarError(err)
+			return app.CalendarError(err)
 		}
 		if !work {
-			return &Error{Kind: Invalid, Code: "not_working_day", Field: "date", Args: map[string]string{"date": req.Date.VNString()}}
+			return &app.Error{Kind: app.Invalid, Code: "not_working_day", Field: "date", Args: map[string]string{"date": req.Date.VNString()}}
 		}
 		ev.ToStep = d.Step
 		d.Due, d.Reason = req.Date, req.Reason
@@ -134,53 +135,14 @@ func (s *Intake) apply(sess *Session, d *Dossier, ev *Event, req ActRequest, now
 	return nil
 }
 
-// advance moves an open dossier past its current step, and past every following step whose
-// completing event (payment, cover) has already happened; after the last step the result is
-// returned (done). It fills ev's ToStep, Skipped and, at the end, Action.
-func advance(d *Dossier, ev *Event, cal *calendar.Calendar, now time.Time) error {
-	i := d.stepIndex()
-	if i < 0 {
-		return &Error{Kind: Internal, Code: "unknown_step", Args: map[string]string{"step": d.Step}}
-	}
-	for {
-		if i == len(d.Steps)-1 {
-			ev.Action, ev.ToStep = ActComplete, ""
-			d.State, d.Step, d.StepDue = StateDone, "", 0
-			return nil
-		}
-		i++
-		if i < len(d.Steps)-1 && d.done(d.Steps[i].Completes) {
-			ev.Skipped = append(ev.Skipped, d.Steps[i].ID)
-			continue
-		}
-		break
-	}
-	// The step's deadline: its own days counted from the later of now and the previous step's
-	// deadline, never past the appointment.
-	from := now
-	if t := d.StepDue.Time(); t.After(from) {
-		from = t
-	}
-	p, err := planSteps(cal, d.Steps[:i+1], i, from)
-	if err != nil {
-		return err
-	}
-	d.Step, d.StepDue = d.Steps[i].ID, min(p.stepDue, d.Due)
-	if d.StepDue < calendar.DateOf(now.In(calendar.VN)) {
-		d.StepDue = d.Due
-	}
-	ev.ToStep = d.Step
-	return nil
-}
-
 // Dossier returns one dossier and records that the user viewed it.
-func (s *Intake) Dossier(sess *Session, code string) (Dossier, error) {
-	var d Dossier
-	if err := sess.Require(PermView); err != nil {
+func (s *Service) Dossier(sess *app.Session, code string) (app.Dossier, error) {
+	var d app.Dossier
+	if err := sess.Require(app.PermView); err != nil {
 		return d, err
 	}
 	code = strings.ToUpper(strings.TrimSpace(code))
-	err := s.Store.Update(func(tx Tx) error {
+	err := s.Store.Update(func(tx app.Tx) error {
 		var (
 			ok  bool
 			err error
@@ -189,9 +151,9 @@ func (s *Intake) Dossier(sess *Session, code string) (Dossier, error) {
 			return err
 		}
 		if !ok {
-			return &Error{Kind: NotFound, Code: "dossier_not_found", Field: "dossier", Args: map[string]string{"code": code}}
+			return &app.Error{Kind: app.NotFound, Code: "dossier_not_found", Field: "dossier", Args: map[string]string{"code": code}}
 		}
-		return tx.Audit(AuditEntry{User: sess.User.Name, Action: "dossier.view", Entity: code, PersonalID: d.Form.PersonalID})
+		return tx.Audit(app.AuditEntry{User: sess.User.Name, Action: "dossier.view", Entity: code, PersonalID: d.Form.PersonalID})
 	})
 	return d, err
 }
@@ -218,13 +180,13 @@ type ListRequest struct {
 
 // List returns a queue or search result, sorted by due date, and records the query (not the
 // rows) in the audit log.
-func (s *Intake) List(sess *Session, req ListRequest) ([]Summary, error) {
-	if err := sess.Require(PermView); err != nil {
+func (s *Service) List(sess *app.Session, req ListRequest) ([]app.Summary, error) {
+	if err := sess.Require(app.PermView); err != nil {
 		return nil, err
 	}
 	today := s.Today()
-	var out []Summary
-	err := s.Store.Update(func(tx Tx) error {
+	var out []app.Summary
+	err := s.Store.Update(func(tx app.Tx) error {
 		var err error
 		if out, err = list(tx, req, today); err != nil {
 			return err
@@ -233,23 +195,23 @@ func (s *Intake) List(sess *Session, req ListRequest) ([]Summary, error) {
 		if req.Kind == ListStep || req.Kind == ListHandler {
 			detail += "=" + req.Value
 		}
-		return tx.Audit(AuditEntry{User: sess.User.Name, Action: "dossier.list", Detail: detail})
+		return tx.Audit(app.AuditEntry{User: sess.User.Name, Action: "dossier.list", Detail: detail})
 	})
 	return out, err
 }
 
 // Count is how many dossiers a queue holds (the dashboard's tiles). It shows no one's data, so
 // unlike List it writes no audit entry; searches are not counted.
-func (s *Intake) Count(sess *Session, kind ListKind, value string) (int, error) {
-	if err := sess.Require(PermView); err != nil {
+func (s *Service) Count(sess *app.Session, kind ListKind, value string) (int, error) {
+	if err := sess.Require(app.PermView); err != nil {
 		return 0, err
 	}
 	if kind == ListSearch {
-		return 0, &Error{Kind: Invalid, Code: "bad_list", Field: "list", Args: map[string]string{"value": string(kind)}}
+		return 0, &app.Error{Kind: app.Invalid, Code: "bad_list", Field: "list", Args: map[string]string{"value": string(kind)}}
 	}
 	today := s.Today()
 	n := 0
-	err := s.Store.View(func(tx Tx) error {
+	err := s.Store.View(func(tx app.Tx) error {
 		rows, err := list(tx, ListRequest{Kind: kind, Value: value}, today)
 		n = len(rows)
 		return err
@@ -258,7 +220,7 @@ func (s *Intake) Count(sess *Session, kind ListKind, value string) (int, error) 
 }
 
 // list reads a queue or a search.
-func list(tx Tx, req ListRequest, today calendar.Date) ([]Summary, error) {
+func list(tx app.Tx, req ListRequest, today calendar.Date) ([]app.Summary, error) {
 	switch req.Kind {
 	case ListDueToday:
 		return tx.Due(today, today, req.Limit)
@@ -273,7 +235,7 @@ func list(tx Tx, req ListRequest, today calendar.Date) ([]Summary, error) {
 	case ListSearch:
 		return search(tx, req.Value, req.Limit)
 	}
-	return nil, &Error{Kind: Invalid, Code: "bad_list", Field: "list", Args: map[string]string{"value": string(req.Kind)}}
+	return nil, &app.Error{Kind: app.Invalid, Code: "bad_list", Field: "list", Args: map[string]string{"value": string(req.Kind)}}
 }
 
 // search finds dossiers by what an officer has at hand: the personal ID (a prefix or the last
@@ -281,7 +243,7 @@ func list(tx Tx, req ListRequest, today calendar.Date) ([]Summary, error) {
 // "261207-K70001"), or the name from its start or from any later word ("nguyen thi hong anh",
 // "Nguyễn Thị Hồng", "nguyen thi ho", "hong anh" and "anh" all find "Nguyễn Thị Hồng Ánh").
 // The results of every reading of the query are merged, each dossier once.
-func search(tx Tx, text string, limit int) ([]Summary, error) {
+func search(tx app.Tx, text string, limit int) ([]app.Summary, error) {
 	if limit <= 0 {
 		limit = 50
 	}
@@ -289,16 +251,16 @@ func search(tx Tx, text string, limit int) ([]Summary, error) {
 	if code := strings.ToUpper(q); strings.Count(code, "-") == 2 {
 		if d, ok, err := tx.Dossier(code); err != nil || ok {
 			if ok {
-				return []Summary{d.Summary()}, nil
+				return []app.Summary{d.Summary()}, nil
 			}
 			return nil, err
 		}
 	}
 	var (
-		out  []Summary
+		out  []app.Summary
 		seen = map[string]bool{}
 	)
-	add := func(rows []Summary, err error) error {
+	add := func(rows []app.Summary, err error) error {
 		for _, r := range rows {
 			if !seen[r.Code] && len(out) < limit {
 				seen[r.Code] = true
@@ -316,9 +278,9 @@ func search(tx Tx, text string, limit int) ([]Summary, error) {
 	if rest, ok := strings.CutPrefix(compact, "+84"); ok {
 		compact = "0" + rest // a phone number written the international way
 	}
-	if compact != "" && allDigits(compact) {
+	if compact != "" && app.AllDigits(compact) {
 		if len(compact) < 4 {
-			return nil, &Error{Kind: Invalid, Code: "search_too_short", Field: "search"}
+			return nil, &app.Error{Kind: app.Invalid, Code: "search_too_short", Field: "search"}
 		}
 		if err := add(tx.SearchPersonalID(compact, limit)); err != nil {
 			return nil, err
@@ -331,9 +293,9 @@ func search(tx Tx, text string, limit int) ([]Summary, error) {
 		}
 		return out, nil
 	}
-	key := FoldKey(q)
+	key := app.FoldKey(q)
 	if len([]rune(key)) < 2 {
-		return nil, &Error{Kind: Invalid, Code: "search_too_short", Field: "search"}
+		return nil, &app.Error{Kind: app.Invalid, Code: "search_too_short", Field: "search"}
 	}
 	if !strings.Contains(q, " ") && len(q) >= 4 {
 		if err := add(tx.SearchCode(q, limit)); err != nil {
@@ -347,12 +309,12 @@ func search(tx Tx, text string, limit int) ([]Summary, error) {
 }
 
 // Counts returns the number of dossiers in each state (for the dashboard).
-func (s *Intake) Counts(sess *Session) (map[State]int, error) {
-	if err := sess.Require(PermView); err != nil {
+func (s *Service) Counts(sess *app.Session) (map[app.State]int, error) {
+	if err := sess.Require(app.PermView); err != nil {
 		return nil, err
 	}
-	var c map[State]int
-	err := s.Store.View(func(tx Tx) error {
+	var c map[app.State]int
+	err := s.Store.View(func(tx app.Tx) error {
 		var err error
 		c, err = tx.Counts()
 		return err
@@ -361,9 +323,9 @@ func (s *Intake) Counts(sess *Session) (map[State]int, error) {
 }
 
 // VerifyAudit checks the audit hash chain (administrators and supervisors) and records the check.
-func (s *Intake) VerifyAudit(sess *Session) (AuditReport, error) {
-	if err := sess.Require(PermAudit); err != nil {
-		return AuditReport{}, err
+func (s *Service) VerifyAudit(sess *app.Session) (app.AuditReport, error) {
+	if err := sess.Require(app.PermAudit); err != nil {
+		return app.AuditReport{}, err
 	}
 	return s.VerifyAuditAgainst(sess, nil)
 }
@@ -371,27 +333,27 @@ func (s *Intake) VerifyAudit(sess *Session) (AuditReport, error) {
 // VerifyAuditAgainst checks the audit chain, then against the heads the centre acknowledged
 // (those the desk kept, and extra ones — the centre's own, asked for online): a chain cut or
 // rewritten behind an anchored head fails even when it chains again on its own.
-func (s *Intake) VerifyAuditAgainst(sess *Session, extra []AuditAnchor) (AuditReport, error) {
-	if err := sess.Require(PermAudit); err != nil {
-		return AuditReport{}, err
+func (s *Service) VerifyAuditAgainst(sess *app.Session, extra []app.AuditAnchor) (app.AuditReport, error) {
+	if err := sess.Require(app.PermAudit); err != nil {
+		return app.AuditReport{}, err
 	}
 	rep, err := s.Store.VerifyAudit()
 	if err != nil {
 		return rep, err
 	}
-	if chain, ok := s.Store.(AuditChain); ok && rep.OK {
-		anchors, err := (&Sync{Store: s.Store}).Anchors()
-		if err != nil {
+	if chain, ok := s.Store.(app.AuditChain); ok && rep.OK {
+		var anchors []app.AuditAnchor
+		if err := s.Store.View(func(tx app.Tx) (err error) { anchors, err = app.Anchors(tx); return err }); err != nil {
 			return rep, err
 		}
-		if rep, err = CheckAnchors(rep, chain, append(anchors, extra...)); err != nil {
+		if rep, err = app.CheckAnchors(rep, chain, append(anchors, extra...)); err != nil {
 			return rep, err
 		}
 	}
 	if rep.OK {
 		// Only an intact chain is extended: appending to a broken one would hide where it broke.
-		err = s.Store.Update(func(tx Tx) error {
-			return tx.Audit(AuditEntry{User: sess.User.Name, Action: "audit.verify", Detail: "ok"})
+		err = s.Store.Update(func(tx app.Tx) error {
+			return tx.Audit(app.AuditEntry{User: sess.User.Name, Action: "audit.verify", Detail: "ok"})
 		})
 	}
 	return rep, err
@@ -400,26 +362,26 @@ func (s *Intake) VerifyAuditAgainst(sess *Session, extra []AuditAnchor) (AuditRe
 // ReceiptInfo is what the receipt and appointment slip of a dossier prints: the dossier, the
 // office that received it and the account that received it (người tiếp nhận).
 type ReceiptInfo struct {
-	Dossier  Dossier
-	Office   Office
-	Receiver User
+	Dossier  app.Dossier
+	Office   app.Office
+	Receiver app.User
 }
 
 // Receipt returns what the receipt of a dossier prints and records the printing in the audit
 // log. It needs PermReceipt; an unknown dossier is NotFound.
-func (s *Intake) Receipt(sess *Session, code string) (ReceiptInfo, error) {
+func (s *Service) Receipt(sess *app.Session, code string) (ReceiptInfo, error) {
 	var info ReceiptInfo
-	if err := sess.Require(PermReceipt); err != nil {
+	if err := sess.Require(app.PermReceipt); err != nil {
 		return info, err
 	}
 	code = strings.ToUpper(strings.TrimSpace(code))
-	err := s.Store.Update(func(tx Tx) error {
+	err := s.Store.Update(func(tx app.Tx) error {
 		d, ok, err := tx.Dossier(code)
 		if err != nil {
 			return err
 		}
 		if !ok {
-			return &Error{Kind: NotFound, Code: "dossier_not_found", Field: "dossier", Args: map[string]string{"code": code}}
+			return &app.Error{Kind: app.NotFound, Code: "dossier_not_found", Field: "dossier", Args: map[string]string{"code": code}}
 		}
 		info.Dossier, info.Office = d, sess.Office
 		if o, ok, err := tx.Office(); err != nil {
@@ -436,9 +398,9 @@ func (s *Intake) Receipt(sess *Session, code string) (ReceiptInfo, error) {
 		} else if ok {
 			info.Receiver = u
 		} else {
-			info.Receiver = User{Name: receiver}
+			info.Receiver = app.User{Name: receiver}
 		}
-		return tx.Audit(AuditEntry{User: sess.User.Name, Action: "dossier.receipt", Entity: code, PersonalID: d.Form.PersonalID})
+		return tx.Audit(app.AuditEntry{User: sess.User.Name, Action: "dossier.receipt", Entity: code, PersonalID: d.Form.PersonalID})
 	})
 	return info, err
 }

@@ -1,7 +1,9 @@
-package app
+package officesync
 
 import (
+	"bhxhdesk/app"
 	"bhxhdesk/contract"
+	"bhxhdesk/records"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -12,14 +14,14 @@ import (
 	"time"
 )
 
-// Sync is the office side of synchronisation with the central intake and records services:
+// Service is the office side of synchronisation with the central intake and records services:
 // it hands the engine the outbox in order, stores the centre's acknowledgements (an operation
 // leaves the outbox only in the transaction that stores its acknowledgement), applies pulled
 // changes through the same logic as local work (a voucher from the accounting feed is matched
 // like one typed at the desk) and keeps what a person must decide as notices.
-type Sync struct {
-	Store   Store
-	Records *Records
+type Service struct {
+	Store   app.Store
+	Records *records.Service
 	// Files writes a reference-data file pulled from the centre (rule tables, calendars,
 	// workflows, trusted keys) under the desk's rules folder; nil drops such changes. An
 	// Invalid error refuses the file (it would make the desk's reference data inconsistent):
@@ -32,53 +34,34 @@ type Sync struct {
 	Now func() time.Time
 }
 
-func (s *Sync) now() time.Time {
+func (s *Service) now() time.Time {
 	if s.Now == nil {
 		return time.Now()
 	}
 	return s.Now()
 }
 
-// Settings names of the sync state kept in the store.
-const (
-	SettingCursor   = "sync/cursor"    // the pull cursor (uint64, decimal)
-	SettingCentral  = "sync/central"   // the central services' URL
-	SettingToken    = "sync/token"     // the device token given at enrolment
-	SettingLastSync = "sync/last_sync" // RFC 3339 time of the last complete round
-	// SettingReconcile is set after a restore from backup: before pushing, ask the centre which
-	// pending operations it already has, so none is sent twice.
-	SettingReconcile = "sync/reconcile"
-	// SettingAnchors are the audit chain's heads the centre acknowledged (the last ones).
-	SettingAnchors = "audit/anchors"
-)
-
 // keptAnchors is how many acknowledged heads the desk keeps.
 const keptAnchors = 50
 
 // AuditChain is the store's audit chain, when the store offers it for anchoring.
-func (s *Sync) AuditChain() (AuditChain, bool) {
-	c, ok := s.Store.(AuditChain)
+func (s *Service) AuditChain() (app.AuditChain, bool) {
+	c, ok := s.Store.(app.AuditChain)
 	return c, ok
 }
 
 // Anchors are the audit heads the centre acknowledged, oldest first.
-func (s *Sync) Anchors() ([]AuditAnchor, error) {
-	var out []AuditAnchor
-	err := s.Store.View(func(tx Tx) error {
-		raw, ok, err := tx.Setting(SettingAnchors)
-		if err != nil || !ok {
-			return err
-		}
-		return json.Unmarshal(raw, &out)
-	})
+func (s *Service) Anchors() ([]app.AuditAnchor, error) {
+	var out []app.AuditAnchor
+	err := s.Store.View(func(tx app.Tx) (err error) { out, err = app.Anchors(tx); return err })
 	return out, err
 }
 
 // KeepAnchor records a head the centre acknowledged.
-func (s *Sync) KeepAnchor(a AuditAnchor) error {
-	return s.Store.Update(func(tx Tx) error {
-		var list []AuditAnchor
-		if raw, ok, err := tx.Setting(SettingAnchors); err != nil {
+func (s *Service) KeepAnchor(a app.AuditAnchor) error {
+	return s.Store.Update(func(tx app.Tx) error {
+		var list []app.AuditAnchor
+		if raw, ok, err := tx.Setting(app.SettingAnchors); err != nil {
 			return err
 		} else if ok {
 			if err := json.Unmarshal(raw, &list); err != nil {
@@ -96,29 +79,29 @@ func (s *Sync) KeepAnchor(a AuditAnchor) error {
 		if err != nil {
 			return err
 		}
-		return tx.PutSetting(SettingAnchors, raw)
+		return tx.PutSetting(app.SettingAnchors, raw)
 	})
 }
 
 // AnchorRefused records that the centre found the audit chain cut or rewritten behind the
 // head it holds: a notice for the office's supervisor, once per reason and anchor.
-func (s *Sync) AnchorRefused(ans AnchorAnswer) error {
+func (s *Service) AnchorRefused(ans app.AnchorAnswer) error {
 	now := s.now()
-	return s.Store.Update(func(tx Tx) error {
+	return s.Store.Update(func(tx app.Tx) error {
 		id := fmt.Sprintf("audit:%s:%d", ans.Reason, ans.Last.Seq)
 		if _, ok, err := tx.Notice(id); err != nil || ok {
 			return err
 		}
-		return tx.PutNotice(Notice{ID: id, Kind: "audit_broken", Entity: "audit", Reason: ans.Reason,
+		return tx.PutNotice(app.Notice{ID: id, Kind: "audit_broken", Entity: "audit", Reason: ans.Reason,
 			Args: map[string]string{"seq": strconv.FormatUint(ans.Last.Seq, 10)}, Created: now})
 	})
 }
 
 // NeedsReconcile reports whether the outbox must be reconciled with the centre first.
-func (s *Sync) NeedsReconcile() (bool, error) {
+func (s *Service) NeedsReconcile() (bool, error) {
 	var need bool
-	err := s.Store.View(func(tx Tx) error {
-		v, ok, err := tx.Setting(SettingReconcile)
+	err := s.Store.View(func(tx app.Tx) error {
+		v, ok, err := tx.Setting(app.SettingReconcile)
 		need = ok && string(v) == "1"
 		return err
 	})
@@ -126,14 +109,14 @@ func (s *Sync) NeedsReconcile() (bool, error) {
 }
 
 // Reconciled records that the outbox was reconciled.
-func (s *Sync) Reconciled() error {
-	return s.Store.Update(func(tx Tx) error { return tx.PutSetting(SettingReconcile, []byte("0")) })
+func (s *Service) Reconciled() error {
+	return s.Store.Update(func(tx app.Tx) error { return tx.PutSetting(app.SettingReconcile, []byte("0")) })
 }
 
 // Outbox returns up to limit operations waiting to be sent, oldest first.
-func (s *Sync) Outbox(limit int) ([]Op, error) {
-	var ops []Op
-	err := s.Store.View(func(tx Tx) error {
+func (s *Service) Outbox(limit int) ([]app.Op, error) {
+	var ops []app.Op
+	err := s.Store.View(func(tx app.Tx) error {
 		var err error
 		ops, err = tx.OutboxAfter(0, limit)
 		return err
@@ -142,9 +125,9 @@ func (s *Sync) Outbox(limit int) ([]Op, error) {
 }
 
 // Pending is the number of operations waiting to be sent.
-func (s *Sync) Pending() (int, error) {
+func (s *Service) Pending() (int, error) {
 	n := 0
-	err := s.Store.View(func(tx Tx) error {
+	err := s.Store.View(func(tx app.Tx) error {
 		var err error
 		n, err = tx.PendingOps()
 		return err
@@ -156,13 +139,13 @@ func (s *Sync) Pending() (int, error) {
 // outbox, in one transaction. Conflicts and rejections become notices for a person; nothing is
 // silently dropped. Results for operations no longer in the outbox (a repeated answer) change
 // nothing.
-func (s *Sync) Acknowledge(ops []Op, results []OpResult) error {
-	byID := make(map[string]Op, len(ops))
+func (s *Service) Acknowledge(ops []app.Op, results []app.OpResult) error {
+	byID := make(map[string]app.Op, len(ops))
 	for _, op := range ops {
 		byID[op.OpID] = op
 	}
 	now := s.now()
-	return s.Store.Update(func(tx Tx) error {
+	return s.Store.Update(func(tx app.Tx) error {
 		for _, r := range results {
 			op, ok := byID[r.OpID]
 			if !ok {
@@ -175,21 +158,21 @@ func (s *Sync) Acknowledge(ops []Op, results []OpResult) error {
 			if !removed {
 				continue
 			}
-			if err := tx.PutEntitySync(EntitySync{Entity: op.EntityID, Kind: op.Kind, Status: r.Status, Reason: r.Reason, OpID: op.OpID, At: now}); err != nil {
+			if err := tx.PutEntitySync(app.EntitySync{Entity: op.EntityID, Kind: op.Kind, Status: r.Status, Reason: r.Reason, OpID: op.OpID, At: now}); err != nil {
 				return err
 			}
 			switch r.Status {
-			case OpApplied, OpDuplicate:
+			case app.OpApplied, app.OpDuplicate:
 				// An identity review reaches every office concerned as a pulled change, with
 				// all the registrations it links; the push result only announces it.
 				if r.Notice == "" || r.Notice == "identity_review" {
 					continue
 				}
-			case OpConflict, OpRejected:
+			case app.OpConflict, app.OpRejected:
 			default:
-				return &Error{Kind: Internal, Code: "bad_op_status", Args: map[string]string{"status": r.Status}}
+				return &app.Error{Kind: app.Internal, Code: "bad_op_status", Args: map[string]string{"status": r.Status}}
 			}
-			n := Notice{ID: "op:" + op.OpID, Kind: "op_" + r.Status, Entity: op.EntityID, Reason: r.Reason, Args: r.Args, Created: now}
+			n := app.Notice{ID: "op:" + op.OpID, Kind: "op_" + r.Status, Entity: op.EntityID, Reason: r.Reason, Args: r.Args, Created: now}
 			if r.Notice != "" {
 				n.Kind, n.Reason = r.Notice, r.Notice
 			}
@@ -204,9 +187,9 @@ func (s *Sync) Acknowledge(ops []Op, results []OpResult) error {
 }
 
 // Cursor is the stored pull cursor (0 before the first pull).
-func (s *Sync) Cursor() (uint64, error) {
+func (s *Service) Cursor() (uint64, error) {
 	var c uint64
-	err := s.Store.View(func(tx Tx) error {
+	err := s.Store.View(func(tx app.Tx) error {
 		var err error
 		c, err = cursorOf(tx)
 		return err
@@ -214,15 +197,15 @@ func (s *Sync) Cursor() (uint64, error) {
 	return c, err
 }
 
-func cursorOf(tx Tx) (uint64, error) { return settingUint(tx, SettingCursor) }
+func cursorOf(tx app.Tx) (uint64, error) { return settingUint(tx, app.SettingCursor) }
 
 // ApplyPage applies one page of pulled changes and advances the cursor in the same
 // transaction, so an interrupted pull resumes from the last page applied. A page whose
 // cursor is not past the stored one (a repeated page) changes nothing.
-func (s *Sync) ApplyPage(p Page) error {
+func (s *Service) ApplyPage(p app.Page) error {
 	now := s.now()
 	files := false
-	err := s.Store.Update(func(tx Tx) error {
+	err := s.Store.Update(func(tx app.Tx) error {
 		files = false
 		cur, err := cursorOf(tx)
 		if err != nil {
@@ -238,10 +221,10 @@ func (s *Sync) ApplyPage(p Page) error {
 			if err := s.apply(tx, ch, now); err != nil {
 				return fmt.Errorf("change %d (%s %s): %w", ch.Seq, ch.Kind, ch.Entity, err)
 			}
-			files = files || ch.Kind == ChangeRuleFile
+			files = files || ch.Kind == app.ChangeRuleFile
 		}
 		if p.Cursor > cur {
-			return tx.PutSetting(SettingCursor, []byte(strconv.FormatUint(p.Cursor, 10)))
+			return tx.PutSetting(app.SettingCursor, []byte(strconv.FormatUint(p.Cursor, 10)))
 		}
 		return nil
 	})
@@ -254,22 +237,22 @@ func (s *Sync) ApplyPage(p Page) error {
 // syncActor is the name the sync process writes in the audit log.
 const syncActor = "sync"
 
-func (s *Sync) apply(tx Tx, ch Change, now time.Time) error {
+func (s *Service) apply(tx app.Tx, ch app.Change, now time.Time) error {
 	switch ch.Kind {
-	case ChangeVoucher:
-		var in VoucherInput
+	case app.ChangeVoucher:
+		var in app.VoucherInput
 		if err := json.Unmarshal(ch.Payload, &in); err != nil {
 			return err
 		}
-		v, err := ParseVoucher(in)
+		v, err := app.ParseVoucher(in)
 		if err != nil {
 			// A feed voucher the desk cannot read is kept for a person, never dropped.
-			return tx.PutNotice(Notice{ID: "feed:" + in.ID, Kind: "feed_rejected", Entity: in.ID, Reason: problemsOf(err)[0].Code, Created: now})
+			return tx.PutNotice(app.Notice{ID: "feed:" + in.ID, Kind: "feed_rejected", Entity: in.ID, Reason: records.ProblemsOf(err)[0].Code, Created: now})
 		}
-		v.ID, v.Source, v.By, v.Created = in.ID, SourceCentral, syncActor, now
-		var res ImportResult
-		return s.Records.record(tx, &res, 0, v, now)
-	case ChangeCoverConfirmed:
+		v.ID, v.Source, v.By, v.Created = in.ID, app.SourceCentral, syncActor, now
+		var res records.ImportResult
+		return s.Records.Record(tx, &res, 0, v, now)
+	case app.ChangeCoverConfirmed:
 		var c struct {
 			ConfirmedAt time.Time `json:"confirmed_at"`
 		}
@@ -277,7 +260,7 @@ func (s *Sync) apply(tx Tx, ch Change, now time.Time) error {
 			return err
 		}
 		return confirmCover(tx, syncActor, ch.Entity, c.ConfirmedAt, now)
-	case ChangeCoverConflict:
+	case app.ChangeCoverConflict:
 		// A person at the issuing office looks at it with the other office (the person may
 		// have moved there): a notice to close with a note, never a cover changed.
 		var args map[string]string
@@ -288,27 +271,27 @@ func (s *Sync) apply(tx Tx, ch Change, now time.Time) error {
 		if _, ok, err := tx.Notice(id); err != nil || ok {
 			return err
 		}
-		return tx.PutNotice(Notice{ID: id, Kind: "cover_conflict", Entity: ch.Entity, Reason: "cover_conflict", Args: args, Created: now})
-	case ChangeIdentityReview:
-		var r IdentityReview
+		return tx.PutNotice(app.Notice{ID: id, Kind: "cover_conflict", Entity: ch.Entity, Reason: "cover_conflict", Args: args, Created: now})
+	case app.ChangeIdentityReview:
+		var r app.IdentityReview
 		if err := json.Unmarshal(ch.Payload, &r); err != nil {
 			return err
 		}
-		return tx.PutNotice(Notice{ID: "review:" + r.ID, Kind: "identity_review", Entity: r.PersonalID, Review: &r, Created: now})
-	case ChangeIdentityFixed:
-		var r IdentityReview
+		return tx.PutNotice(app.Notice{ID: "review:" + r.ID, Kind: "identity_review", Entity: r.PersonalID, Review: &r, Created: now})
+	case app.ChangeIdentityFixed:
+		var r app.IdentityReview
 		if err := json.Unmarshal(ch.Payload, &r); err != nil {
 			return err
 		}
 		return s.identityFixed(tx, r, now)
-	case ChangeParticipant:
-		var p Participant
+	case app.ChangeParticipant:
+		var p app.Participant
 		if err := json.Unmarshal(ch.Payload, &p); err != nil {
 			return err
 		}
 		return mergeParticipant(tx, p)
-	case ChangeRuleFile:
-		var f RuleFile
+	case app.ChangeRuleFile:
+		var f app.RuleFile
 		if err := json.Unmarshal(ch.Payload, &f); err != nil {
 			return err
 		}
@@ -316,34 +299,34 @@ func (s *Sync) apply(tx Tx, ch Change, now time.Time) error {
 			return nil
 		}
 		err := s.Files(f.Path, f.Data)
-		if KindOf(err) == Invalid {
+		if app.KindOf(err) == app.Invalid {
 			// A file the desk cannot apply is never half-applied: the desk keeps the data it
 			// has, and a person is told (the province must publish a corrected file).
-			return tx.PutNotice(Notice{ID: "rulefile:" + strconv.FormatUint(ch.Seq, 10), Kind: "rule_file_refused", Entity: f.Path,
+			return tx.PutNotice(app.Notice{ID: "rulefile:" + strconv.FormatUint(ch.Seq, 10), Kind: "rule_file_refused", Entity: f.Path,
 				Reason: "rule_file_refused", Args: map[string]string{"path": f.Path, "detail": errorDetail(err)}, Created: now})
 		}
 		return err
-	case ChangeOfficeWorkflow:
-		var c OfficeWorkflowChange
+	case app.ChangeOfficeWorkflow:
+		var c app.OfficeWorkflowChange
 		if err := json.Unmarshal(ch.Payload, &c); err != nil {
 			return err
 		}
 		return officeWorkflow(tx, ch, c, now)
-	case ChangeOpConflict:
-		var r OpResult
+	case app.ChangeOpConflict:
+		var r app.OpResult
 		if err := json.Unmarshal(ch.Payload, &r); err != nil {
 			return err
 		}
-		return tx.PutNotice(Notice{ID: "conflict:" + strconv.FormatUint(ch.Seq, 10), Kind: "op_conflict", Entity: ch.Entity, Reason: r.Reason, Args: r.Args, Created: now})
+		return tx.PutNotice(app.Notice{ID: "conflict:" + strconv.FormatUint(ch.Seq, 10), Kind: "op_conflict", Entity: ch.Entity, Reason: r.Reason, Args: r.Args, Created: now})
 	}
 	// A change this version does not know is kept for a person rather than lost.
-	return tx.PutNotice(Notice{ID: "unknown:" + strconv.FormatUint(ch.Seq, 10), Kind: "unknown_change", Entity: ch.Entity, Reason: ch.Kind, Created: now})
+	return tx.PutNotice(app.Notice{ID: "unknown:" + strconv.FormatUint(ch.Seq, 10), Kind: "unknown_change", Entity: ch.Entity, Reason: ch.Kind, Created: now})
 }
 
 // officeWorkflow takes the workflow adjustment another desk of the office made (or this desk's
 // own, coming back: then nothing changes). The last one the centre applied wins at every desk;
 // when it replaces this desk's, a notice says so.
-func officeWorkflow(tx Tx, ch Change, c OfficeWorkflowChange, now time.Time) error {
+func officeWorkflow(tx app.Tx, ch app.Change, c app.OfficeWorkflowChange, now time.Time) error {
 	o, ok, err := tx.Office()
 	if err != nil || !ok || ch.Entity != o.Agency {
 		return err
@@ -355,17 +338,17 @@ func officeWorkflow(tx Tx, ch Change, c OfficeWorkflowChange, now time.Time) err
 	if err := tx.PutOffice(o); err != nil {
 		return err
 	}
-	detail := c.Adjustment.summary()
+	detail := c.Adjustment.Summary()
 	if c.Adjustment != nil {
 		detail += "; " + c.Adjustment.Reason
 	}
-	if err := tx.Audit(AuditEntry{User: syncActor, Action: "workflow.adjust", Entity: o.Agency, Detail: "device=" + c.Device + "; " + detail, At: now}); err != nil {
+	if err := tx.Audit(app.AuditEntry{User: syncActor, Action: "workflow.adjust", Entity: o.Agency, Detail: "device=" + c.Device + "; " + detail, At: now}); err != nil {
 		return err
 	}
 	if c.Device == o.Device {
 		return nil
 	}
-	n := Notice{ID: "workflow:" + strconv.FormatUint(ch.Seq, 10), Kind: "workflow_adjusted", Entity: o.Agency,
+	n := app.Notice{ID: "workflow:" + strconv.FormatUint(ch.Seq, 10), Kind: "workflow_adjusted", Entity: o.Agency,
 		Reason: "workflow_reset_elsewhere", Args: map[string]string{"device": c.Device}, Created: now}
 	if c.Adjustment != nil {
 		n.Reason, n.Args["user"], n.Args["reason"] = "workflow_adjusted_elsewhere", c.Adjustment.By, c.Adjustment.Reason
@@ -375,7 +358,7 @@ func officeWorkflow(tx Tx, ch Change, c OfficeWorkflowChange, now time.Time) err
 
 // identityFixed applies a decided identity review: the participant and a cover not yet issued
 // take the decided identity; the dossiers keep the form as it was received.
-func (s *Sync) identityFixed(tx Tx, r IdentityReview, now time.Time) error {
+func (s *Service) identityFixed(tx app.Tx, r app.IdentityReview, now time.Time) error {
 	if r.Resolved == nil {
 		return nil
 	}
@@ -391,7 +374,7 @@ func (s *Sync) identityFixed(tx Tx, r IdentityReview, now time.Time) error {
 	}
 	if c, ok, err := tx.Cover(r.PersonalID); err != nil {
 		return err
-	} else if ok && c.Status == CoverCreated {
+	} else if ok && c.Status == app.CoverCreated {
 		prev := c
 		c.FullName, c.BirthDate, c.Gender = id.FullName, id.BirthDate, id.Gender
 		c.Version++
@@ -404,18 +387,18 @@ func (s *Sync) identityFixed(tx Tx, r IdentityReview, now time.Time) error {
 		return err
 	}
 	if !ok {
-		n = Notice{ID: "review:" + r.ID, Kind: "identity_review", Entity: r.PersonalID, Created: now}
+		n = app.Notice{ID: "review:" + r.ID, Kind: "identity_review", Entity: r.PersonalID, Created: now}
 	}
 	n.Review, n.Resolved, n.By, n.Decision = &r, true, r.By, "resolved_centrally"
 	if err := tx.PutNotice(n); err != nil {
 		return err
 	}
-	return tx.Audit(AuditEntry{User: syncActor, Action: "identity.resolved", Entity: PersonalID(r.PersonalID).Masked(), PersonalID: r.PersonalID})
+	return tx.Audit(app.AuditEntry{User: syncActor, Action: "identity.resolved", Entity: app.PersonalID(r.PersonalID).Masked(), PersonalID: r.PersonalID})
 }
 
 // mergeParticipant takes a participant the centre knows into the office's records: identity
 // from the centre, periods joined by voucher (a period the office already has is kept once).
-func mergeParticipant(tx Tx, p Participant) error {
+func mergeParticipant(tx app.Tx, p app.Participant) error {
 	cur, ok, err := tx.Participant(p.PersonalID)
 	if err != nil {
 		return err
@@ -439,34 +422,34 @@ func mergeParticipant(tx Tx, p Participant) error {
 }
 
 // confirmCover marks a cover confirmed by the central records service: later prints are final.
-func confirmCover(tx Tx, actor, pid string, at, now time.Time) error {
+func confirmCover(tx app.Tx, actor, pid string, at, now time.Time) error {
 	cur, ok, err := tx.Cover(pid)
-	if err != nil || !ok || cur.Status == CoverConfirmed {
+	if err != nil || !ok || cur.Status == app.CoverConfirmed {
 		return err
 	}
 	prev := cur
 	c := cur
-	c.Status, c.ConfirmedAt = CoverConfirmed, at
+	c.Status, c.ConfirmedAt = app.CoverConfirmed, at
 	if c.IssuedAt.IsZero() {
 		c.IssuedAt = at
 	}
 	if err := tx.PutCover(&c, &prev); err != nil {
 		return err
 	}
-	return tx.Audit(AuditEntry{User: actor, Action: "cover.confirm", Entity: PersonalID(pid).Masked(), At: now, PersonalID: pid})
+	return tx.Audit(app.AuditEntry{User: actor, Action: "cover.confirm", Entity: app.PersonalID(pid).Masked(), At: now, PersonalID: pid})
 }
 
 // SetCentral stores the central services' URL and this device's token (device enrolment),
 // administrators only. A desk that never has a link keeps only the token, for transfer files.
-func (s *Sync) SetCentral(sess *Session, url, token string) error {
-	if err := sess.Require(PermManageUsers); err != nil {
+func (s *Service) SetCentral(sess *app.Session, url, token string) error {
+	if err := sess.Require(app.PermManageUsers); err != nil {
 		return err
 	}
 	url, token = strings.TrimSpace(url), strings.TrimSpace(token)
-	ve := &ValidationError{}
+	ve := &app.ValidationError{}
 	if url != "" {
 		if u, err := neturl.Parse(url); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-			ve.Problems = append(ve.Problems, FieldProblem{Field: "central_url", Code: "bad_central_url", Args: map[string]string{"value": url}})
+			ve.Problems = append(ve.Problems, app.FieldProblem{Field: "central_url", Code: "bad_central_url", Args: map[string]string{"value": url}})
 		}
 	}
 	if token == "" { // keep the device's token: only the address changes
@@ -475,31 +458,31 @@ func (s *Sync) SetCentral(sess *Session, url, token string) error {
 			return err
 		}
 		if token = stored; token == "" {
-			ve.Problems = append(ve.Problems, FieldProblem{Field: "token", Code: "required"})
+			ve.Problems = append(ve.Problems, app.FieldProblem{Field: "token", Code: "required"})
 		}
 	}
 	if len(ve.Problems) > 0 {
 		return ve
 	}
-	return s.Store.Update(func(tx Tx) error {
-		if err := tx.PutSetting(SettingCentral, []byte(url)); err != nil {
+	return s.Store.Update(func(tx app.Tx) error {
+		if err := tx.PutSetting(app.SettingCentral, []byte(url)); err != nil {
 			return err
 		}
-		if err := tx.PutSetting(SettingToken, []byte(token)); err != nil {
+		if err := tx.PutSetting(app.SettingToken, []byte(token)); err != nil {
 			return err
 		}
-		return tx.Audit(AuditEntry{User: sess.User.Name, Action: "sync.enrol", Detail: "central=" + url})
+		return tx.Audit(app.AuditEntry{User: sess.User.Name, Action: "sync.enrol", Detail: "central=" + url})
 	})
 }
 
 // Central returns the stored central URL and device token ("" before enrolment).
-func (s *Sync) Central() (url, token string, err error) {
-	err = s.Store.View(func(tx Tx) error {
-		u, _, err := tx.Setting(SettingCentral)
+func (s *Service) Central() (url, token string, err error) {
+	err = s.Store.View(func(tx app.Tx) error {
+		u, _, err := tx.Setting(app.SettingCentral)
 		if err != nil {
 			return err
 		}
-		t, _, err := tx.Setting(SettingToken)
+		t, _, err := tx.Setting(app.SettingToken)
 		url, token = string(u), string(t)
 		return err
 	})
@@ -507,33 +490,24 @@ func (s *Sync) Central() (url, token string, err error) {
 }
 
 // MarkSynced records the end of a complete round.
-func (s *Sync) MarkSynced(at time.Time) error {
-	return s.Store.Update(func(tx Tx) error { return tx.PutSetting(SettingLastSync, []byte(at.Format(time.RFC3339))) })
+func (s *Service) MarkSynced(at time.Time) error {
+	return s.Store.Update(func(tx app.Tx) error { return tx.PutSetting(app.SettingLastSync, []byte(at.Format(time.RFC3339))) })
 }
 
 // LastSync is the time of the last complete round (zero before the first).
-func (s *Sync) LastSync() (time.Time, error) {
+func (s *Service) LastSync() (time.Time, error) {
 	var t time.Time
-	err := s.Store.View(func(tx Tx) (err error) { t, err = lastSync(tx); return err })
+	err := s.Store.View(func(tx app.Tx) (err error) { t, err = app.LastSync(tx); return err })
 	return t, err
 }
 
-// lastSync reads the time of the last complete round (zero before the first).
-func lastSync(tx Tx) (time.Time, error) {
-	raw, ok, err := tx.Setting(SettingLastSync)
-	if err != nil || !ok {
-		return time.Time{}, err
-	}
-	return time.Parse(time.RFC3339, string(raw))
-}
-
 // Notices lists the notices (open ones only unless all), newest first.
-func (s *Sync) Notices(sess *Session, all bool) ([]Notice, error) {
-	if err := sess.Require(PermView); err != nil {
+func (s *Service) Notices(sess *app.Session, all bool) ([]app.Notice, error) {
+	if err := sess.Require(app.PermView); err != nil {
 		return nil, err
 	}
-	var out []Notice
-	err := s.Store.View(func(tx Tx) error {
+	var out []app.Notice
+	err := s.Store.View(func(tx app.Tx) error {
 		ns, err := tx.Notices(0)
 		for _, n := range ns {
 			if all || !n.Resolved {
@@ -549,81 +523,81 @@ func (s *Sync) Notices(sess *Session, all bool) ([]Notice, error) {
 // ResolveIdentity is a supervisor's decision on an identity review: which of the records holds
 // the person's true name, birth date and gender. It is sent to the centre, which tells every
 // office concerned; the desk's notice is closed.
-func (s *Sync) ResolveIdentity(sess *Session, noticeID string, choice int, note string) error {
-	if err := sess.Require(PermResolveConflict); err != nil {
+func (s *Service) ResolveIdentity(sess *app.Session, noticeID string, choice int, note string) error {
+	if err := sess.Require(app.PermResolveConflict); err != nil {
 		return err
 	}
 	now := s.now()
-	return s.Store.Update(func(tx Tx) error {
+	return s.Store.Update(func(tx app.Tx) error {
 		n, ok, err := tx.Notice(noticeID)
 		if err != nil {
 			return err
 		}
 		if !ok || n.Review == nil {
-			return &Error{Kind: NotFound, Code: "notice_not_found", Field: "notice", Args: map[string]string{"id": noticeID}}
+			return &app.Error{Kind: app.NotFound, Code: "notice_not_found", Field: "notice", Args: map[string]string{"id": noticeID}}
 		}
 		if n.Resolved {
-			return &Error{Kind: Conflict, Code: "notice_resolved", Field: "notice", Args: map[string]string{"id": noticeID}}
+			return &app.Error{Kind: app.Conflict, Code: "notice_resolved", Field: "notice", Args: map[string]string{"id": noticeID}}
 		}
 		if o, _, err := tx.Office(); err != nil {
 			return err
 		} else if d := n.Review.Decider; d != "" && d != o.Agency {
-			return &Error{Kind: Forbidden, Code: "review_other_office", Field: "notice", Args: map[string]string{"office": d}}
+			return &app.Error{Kind: app.Forbidden, Code: "review_other_office", Field: "notice", Args: map[string]string{"office": d}}
 		}
 		if choice < 0 || choice >= len(n.Review.Records) {
-			return &Error{Kind: Invalid, Code: "bad_choice", Field: "choice", Args: map[string]string{"value": strconv.Itoa(choice + 1)}}
+			return &app.Error{Kind: app.Invalid, Code: "bad_choice", Field: "choice", Args: map[string]string{"value": strconv.Itoa(choice + 1)}}
 		}
 		r := *n.Review
 		chosen := r.Records[choice]
 		r.Resolved, r.By = &chosen, sess.User.Name
-		n.Review, n.Resolved, n.By, n.Decision = &r, true, sess.User.Name, NormalizeText(note)
+		n.Review, n.Resolved, n.By, n.Decision = &r, true, sess.User.Name, app.NormalizeText(note)
 		if err := tx.PutNotice(n); err != nil {
 			return err
 		}
-		if err := enqueue(tx, contract.OpIdentityResolve, r.PersonalID, 0, r, now); err != nil {
+		if err := app.Enqueue(tx, contract.OpIdentityResolve, r.PersonalID, 0, r, now); err != nil {
 			return err
 		}
-		return tx.Audit(AuditEntry{User: sess.User.Name, Action: "identity.resolve", Entity: PersonalID(r.PersonalID).Masked(), PersonalID: r.PersonalID,
+		return tx.Audit(app.AuditEntry{User: sess.User.Name, Action: "identity.resolve", Entity: app.PersonalID(r.PersonalID).Masked(), PersonalID: r.PersonalID,
 			Detail: "choice=" + chosen.Office + "/" + chosen.Dossier})
 	})
 }
 
 // CloseNotice records that a person has seen a conflict or rejection and decided it (note says
 // what was done); supervisors only.
-func (s *Sync) CloseNotice(sess *Session, noticeID, note string) error {
-	if err := sess.Require(PermResolveConflict); err != nil {
+func (s *Service) CloseNotice(sess *app.Session, noticeID, note string) error {
+	if err := sess.Require(app.PermResolveConflict); err != nil {
 		return err
 	}
-	note = NormalizeText(note)
+	note = app.NormalizeText(note)
 	if note == "" {
-		return &Error{Kind: Invalid, Code: "reason_required", Field: "reason"}
+		return &app.Error{Kind: app.Invalid, Code: "reason_required", Field: "reason"}
 	}
-	return s.Store.Update(func(tx Tx) error {
+	return s.Store.Update(func(tx app.Tx) error {
 		n, ok, err := tx.Notice(noticeID)
 		if err != nil {
 			return err
 		}
 		if !ok {
-			return &Error{Kind: NotFound, Code: "notice_not_found", Field: "notice", Args: map[string]string{"id": noticeID}}
+			return &app.Error{Kind: app.NotFound, Code: "notice_not_found", Field: "notice", Args: map[string]string{"id": noticeID}}
 		}
 		if n.Review != nil && !n.Resolved {
-			return &Error{Kind: Invalid, Code: "review_needs_choice", Field: "notice"}
+			return &app.Error{Kind: app.Invalid, Code: "review_needs_choice", Field: "notice"}
 		}
 		n.Resolved, n.By, n.Decision = true, sess.User.Name, note
 		if err := tx.PutNotice(n); err != nil {
 			return err
 		}
-		return tx.Audit(AuditEntry{User: sess.User.Name, Action: "notice.close", Entity: noticeID, Detail: note})
+		return tx.Audit(app.AuditEntry{User: sess.User.Name, Action: "notice.close", Entity: noticeID, Detail: note})
 	})
 }
 
 // EntityState is what the centre last said about an entity (e.g. a dossier code).
-func (s *Sync) EntityState(entity string) (EntitySync, bool, error) {
+func (s *Service) EntityState(entity string) (app.EntitySync, bool, error) {
 	var (
-		st EntitySync
+		st app.EntitySync
 		ok bool
 	)
-	err := s.Store.View(func(tx Tx) error {
+	err := s.Store.View(func(tx app.Tx) error {
 		var err error
 		st, ok, err = tx.EntitySync(entity)
 		return err
@@ -632,41 +606,41 @@ func (s *Sync) EntityState(entity string) (EntitySync, bool, error) {
 }
 
 // Digest is the digest of what the office holds (see DigestLine).
-func (s *Sync) Digest() (string, int, error) {
-	var lines []DigestLine
-	err := s.Store.View(func(tx Tx) error {
+func (s *Service) Digest() (string, int, error) {
+	var lines []app.DigestLine
+	err := s.Store.View(func(tx app.Tx) error {
 		var err error
 		lines, err = tx.DigestLines()
 		return err
 	})
-	return Digest(lines), len(lines), err
+	return app.Digest(lines), len(lines), err
 }
 
 // Redownload takes into the office's store what the centre holds for it and the store lacks
 // (its dossiers, vouchers, periods and covers), without queueing anything to send back. It is
 // the way back for a desk whose store was lost or damaged, or restored from an older backup.
 // Records the store already has are kept as they are. It returns how many records it added.
-func (s *Sync) Redownload(sess *Session, data OfficeData) (int, error) {
-	if err := sess.Require(PermSync); err != nil {
+func (s *Service) Redownload(sess *app.Session, data app.OfficeData) (int, error) {
+	if err := sess.Require(app.PermSync); err != nil {
 		return 0, err
 	}
 	return s.redownload(sess.User.Name, data)
 }
 
 // RestoreFromCentre is Redownload for the sync engine after a restore from backup.
-func (s *Sync) RestoreFromCentre(data OfficeData) error {
+func (s *Service) RestoreFromCentre(data app.OfficeData) error {
 	_, err := s.redownload(syncActor, data)
 	return err
 }
 
-func (s *Sync) redownload(actor string, data OfficeData) (int, error) {
+func (s *Service) redownload(actor string, data app.OfficeData) (int, error) {
 	now := s.now()
 	added := 0
 	const chunk = 100
 	type item struct {
 		kind string
 		raw  json.RawMessage
-		p    *Participant
+		p    *app.Participant
 	}
 	var items []item
 	for _, d := range data.Dossiers {
@@ -684,7 +658,7 @@ func (s *Sync) redownload(actor string, data OfficeData) (int, error) {
 	for start := 0; start < len(items); start += chunk {
 		part := items[start:min(start+chunk, len(items))]
 		n := 0
-		err := s.Store.Update(func(tx Tx) error {
+		err := s.Store.Update(func(tx app.Tx) error {
 			n = 0
 			for _, it := range part {
 				ok, err := redownload(tx, it.kind, it.raw, it.p, now)
@@ -702,12 +676,12 @@ func (s *Sync) redownload(actor string, data OfficeData) (int, error) {
 		}
 		added += n
 	}
-	err := s.Store.Update(func(tx Tx) error {
+	err := s.Store.Update(func(tx app.Tx) error {
 		if cur, err := cursorOf(tx); err != nil {
 			return err
 		} else if cur == 0 {
 			// A fresh store has seen nothing: it carries on from where this download was read.
-			if err := tx.PutSetting(SettingCursor, []byte(strconv.FormatUint(data.Cursor, 10))); err != nil {
+			if err := tx.PutSetting(app.SettingCursor, []byte(strconv.FormatUint(data.Cursor, 10))); err != nil {
 				return err
 			}
 		}
@@ -721,15 +695,15 @@ func (s *Sync) redownload(actor string, data OfficeData) (int, error) {
 				}
 			}
 		}
-		return tx.Audit(AuditEntry{User: actor, Action: "store.redownload", Detail: fmt.Sprintf("added=%d", added)})
+		return tx.Audit(app.AuditEntry{User: actor, Action: "store.redownload", Detail: fmt.Sprintf("added=%d", added)})
 	})
 	return added, err
 }
 
-func redownload(tx Tx, kind string, raw json.RawMessage, p *Participant, now time.Time) (bool, error) {
+func redownload(tx app.Tx, kind string, raw json.RawMessage, p *app.Participant, now time.Time) (bool, error) {
 	switch kind {
 	case "dossier":
-		var d Dossier
+		var d app.Dossier
 		if err := json.Unmarshal(raw, &d); err != nil {
 			return false, err
 		}
@@ -747,38 +721,38 @@ func redownload(tx Tx, kind string, raw json.RawMessage, p *Participant, now tim
 		}
 		return false, nil
 	case "voucher":
-		var v Voucher
+		var v app.Voucher
 		if err := json.Unmarshal(raw, &v); err != nil {
 			return false, err
 		}
 		if v.Kind == "" { // a feed voucher, as the accounting system posted it
-			var in VoucherInput
+			var in app.VoucherInput
 			if err := json.Unmarshal(raw, &in); err != nil {
 				return false, err
 			}
-			parsed, err := ParseVoucher(in)
+			parsed, err := app.ParseVoucher(in)
 			if err != nil {
 				return false, nil
 			}
 			v = parsed
-			v.ID, v.Source, v.By, v.Created = in.ID, SourceCentral, syncActor, now
+			v.ID, v.Source, v.By, v.Created = in.ID, app.SourceCentral, syncActor, now
 		}
 		if _, ok, err := tx.Voucher(v.ID); err != nil || ok {
 			return false, err
 		}
-		st := VoucherState{Status: VoucherMatched, Updated: now}
+		st := app.VoucherState{Status: app.VoucherMatched, Updated: now}
 		part, _, err := tx.Participant(v.PersonalID)
 		if err != nil {
 			return false, err
 		}
-		st.Status, st.Exception = VoucherException, "voucher_redownloaded"
+		st.Status, st.Exception = app.VoucherException, "voucher_redownloaded"
 		for i, pe := range part.Periods {
 			if pe.Voucher == v.ID {
-				st.Status, st.Exception, st.Period = VoucherMatched, "", i+1
+				st.Status, st.Exception, st.Period = app.VoucherMatched, "", i+1
 			}
 		}
-		if v.Kind == KindVoid {
-			st.Status, st.Exception = VoucherVoid, ""
+		if v.Kind == app.KindVoid {
+			st.Status, st.Exception = app.VoucherVoid, ""
 		}
 		return true, tx.PutVoucher(v, st)
 	case "person":
@@ -788,7 +762,7 @@ func redownload(tx Tx, kind string, raw json.RawMessage, p *Participant, now tim
 		}
 		return !had, mergeParticipant(tx, *p)
 	case "cover":
-		var c BookCover
+		var c app.BookCover
 		if err := json.Unmarshal(raw, &c); err != nil {
 			return false, err
 		}
@@ -819,20 +793,20 @@ const (
 // the file's sequence number.
 type TransferOut struct {
 	Seq    uint64
-	Ops    []Op
+	Ops    []app.Op
 	Cursor uint64
-	Office Office
+	Office app.Office
 }
 
 // ExportPending takes the next transfer sequence number and returns every pending operation
 // with the cursor, for an offline transfer file. The operations stay in the outbox until the
 // centre's answer is imported (or a network round acknowledges them).
-func (s *Sync) ExportPending(sess *Session) (TransferOut, error) {
+func (s *Service) ExportPending(sess *app.Session) (TransferOut, error) {
 	var out TransferOut
-	if err := sess.Require(PermSync); err != nil {
+	if err := sess.Require(app.PermSync); err != nil {
 		return out, err
 	}
-	err := s.Store.Update(func(tx Tx) error {
+	err := s.Store.Update(func(tx app.Tx) error {
 		var err error
 		if out.Ops, err = tx.OutboxAfter(0, 0); err != nil {
 			return err
@@ -851,7 +825,7 @@ func (s *Sync) ExportPending(sess *Session) (TransferOut, error) {
 		if err != nil {
 			return err
 		}
-		return tx.Audit(AuditEntry{User: sess.User.Name, Action: "sync.export", Detail: fmt.Sprintf("seq=%d ops=%d", out.Seq, len(out.Ops))})
+		return tx.Audit(app.AuditEntry{User: sess.User.Name, Action: "sync.export", Detail: fmt.Sprintf("seq=%d ops=%d", out.Seq, len(out.Ops))})
 	})
 	return out, err
 }
@@ -859,25 +833,25 @@ func (s *Sync) ExportPending(sess *Session) (TransferOut, error) {
 // ImportAnswer applies the centre's answer to request file seq: the acknowledgements (each
 // operation leaves the outbox with its result) and the changes. An answer to a file this desk
 // did not write, or one already applied or older than the last applied, is refused.
-func (s *Sync) ImportAnswer(sess *Session, seq uint64, results []OpResult, page Page) error {
-	if err := sess.Require(PermSync); err != nil {
+func (s *Service) ImportAnswer(sess *app.Session, seq uint64, results []app.OpResult, page app.Page) error {
+	if err := sess.Require(app.PermSync); err != nil {
 		return err
 	}
-	var ops []Op
-	err := s.Store.View(func(tx Tx) error {
+	var ops []app.Op
+	err := s.Store.View(func(tx app.Tx) error {
 		exported, err := settingUint(tx, settingTransferExported)
 		if err != nil {
 			return err
 		}
 		if seq > exported {
-			return &Error{Kind: Invalid, Code: "transfer_unknown", Args: map[string]string{"seq": strconv.FormatUint(seq, 10)}}
+			return &app.Error{Kind: app.Invalid, Code: "transfer_unknown", Args: map[string]string{"seq": strconv.FormatUint(seq, 10)}}
 		}
 		answered, err := settingUint(tx, settingTransferAnswered)
 		if err != nil {
 			return err
 		}
 		if seq <= answered {
-			return &Error{Kind: Conflict, Code: "transfer_repeated", Args: map[string]string{"seq": strconv.FormatUint(seq, 10), "last": strconv.FormatUint(answered, 10)}}
+			return &app.Error{Kind: app.Conflict, Code: "transfer_repeated", Args: map[string]string{"seq": strconv.FormatUint(seq, 10), "last": strconv.FormatUint(answered, 10)}}
 		}
 		ops, err = tx.OutboxAfter(0, 0)
 		return err
@@ -891,15 +865,15 @@ func (s *Sync) ImportAnswer(sess *Session, seq uint64, results []OpResult, page 
 	if err := s.ApplyPage(page); err != nil {
 		return err
 	}
-	return s.Store.Update(func(tx Tx) error {
+	return s.Store.Update(func(tx app.Tx) error {
 		if err := tx.PutSetting(settingTransferAnswered, []byte(strconv.FormatUint(seq, 10))); err != nil {
 			return err
 		}
-		return tx.Audit(AuditEntry{User: sess.User.Name, Action: "sync.import_answer", Detail: fmt.Sprintf("seq=%d results=%d changes=%d", seq, len(results), len(page.Changes))})
+		return tx.Audit(app.AuditEntry{User: sess.User.Name, Action: "sync.import_answer", Detail: fmt.Sprintf("seq=%d results=%d changes=%d", seq, len(results), len(page.Changes))})
 	})
 }
 
-func settingUint(tx Tx, name string) (uint64, error) {
+func settingUint(tx app.Tx, name string) (uint64, error) {
 	raw, ok, err := tx.Setting(name)
 	if err != nil || !ok {
 		return 0, err
@@ -908,11 +882,11 @@ func settingUint(tx Tx, name string) (uint64, error) {
 }
 
 // coverRank orders the statuses of a cover: created, issued, confirmed.
-func coverRank(s CoverStatus) int {
+func coverRank(s app.CoverStatus) int {
 	switch s {
-	case CoverIssued:
+	case app.CoverIssued:
 		return 1
-	case CoverConfirmed:
+	case app.CoverConfirmed:
 		return 2
 	}
 	return 0
@@ -921,7 +895,7 @@ func coverRank(s CoverStatus) int {
 // errorDetail is the technical detail an error carries for an administrator: its "detail"
 // argument, or its text.
 func errorDetail(err error) string {
-	var e *Error
+	var e *app.Error
 	if errors.As(err, &e) && e.Args["detail"] != "" {
 		return e.Args["detail"]
 	}
@@ -951,7 +925,7 @@ func subjectKind(kind string) string {
 		return "dossier"
 	case strings.HasPrefix(kind, "voucher."):
 		return "voucher"
-	case kind == OpOfficeWorkflow:
+	case kind == app.OpOfficeWorkflow:
 		return "office"
 	}
 	return "person" // period.add, cover.*, identity.resolve, identity reviews
@@ -959,7 +933,7 @@ func subjectKind(kind string) string {
 
 // Subjects names what each operation and notice is about, by entity, for the sync page: the
 // lists say "Nguyễn Thị Hồng Ánh — 01001-260105-K70001", not an identifier alone.
-func (s *Sync) Subjects(ops []Op, notices []Notice) (map[string]Subject, error) {
+func (s *Service) Subjects(ops []app.Op, notices []app.Notice) (map[string]Subject, error) {
 	type item struct {
 		kind, entity string
 		payload      json.RawMessage
@@ -976,7 +950,7 @@ func (s *Sync) Subjects(ops []Op, notices []Notice) (map[string]Subject, error) 
 		items = append(items, it)
 	}
 	out := map[string]Subject{}
-	err := s.Store.View(func(tx Tx) error {
+	err := s.Store.View(func(tx app.Tx) error {
 		for _, it := range items {
 			if _, ok := out[it.entity]; ok {
 				continue
@@ -992,7 +966,7 @@ func (s *Sync) Subjects(ops []Op, notices []Notice) (map[string]Subject, error) 
 					sub.Name = d.Form.FullName
 				}
 			case "voucher":
-				var v Voucher
+				var v app.Voucher
 				if json.Unmarshal(it.payload, &v) == nil && v.ReceiptNo != "" {
 					sub = Subject{Name: v.FullName, Ref: v.ReceiptNo}
 				}

@@ -1,6 +1,7 @@
-package app
+package records
 
 import (
+	"bhxhdesk/app"
 	"bhxhdesk/contract"
 	"errors"
 	"fmt"
@@ -12,19 +13,19 @@ import (
 	"bhxhdesk/app/calendar"
 )
 
-// Records is the offline records service (thu và quản lý sổ, thẻ — TST, DOMAIN §8): payment
+// Service is the offline records service (thu và quản lý sổ, thẻ — TST, DOMAIN §8): payment
 // vouchers, their matching to participants, participation periods, book covers and their
 // printing. Vouchers typed at the desk, imported from a file and pulled from the central
 // accounting feed all go through ApplyVouchers, so they meet the same checks.
-type Records struct {
-	Store Store
-	// Ref is the reference data in force, read once per use (see Intake.Ref).
-	Ref *RefSource
+type Service struct {
+	Store app.Store
+	// Ref is the reference data in force, read once per use (see intake.Service.Ref).
+	Ref *app.RefSource
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
 }
 
-func (s *Records) now() time.Time {
+func (s *Service) now() time.Time {
 	if s.Now == nil {
 		return time.Now()
 	}
@@ -38,13 +39,13 @@ const batchSize = 40
 
 // ImportResult is the outcome of applying a list of vouchers.
 type ImportResult struct {
-	Accepted   int          `json:"accepted"`   // stored: matched or set aside as exceptions
-	Matched    int          `json:"matched"`    // a participation period was recorded
-	Exceptions []RowProblem `json:"exceptions"` // stored, waiting for an officer's decision
-	Rejected   []RowProblem `json:"rejected"`   // not stored: the row is unreadable or invalid
-	Already    []RowProblem `json:"already"`    // not stored again: the same voucher is already recorded
-	Vouchers   []string     `json:"vouchers"`   // ids of the stored vouchers, in row order
-	Covers     []string     `json:"covers"`     // personal IDs whose book cover was created
+	Accepted   int              `json:"accepted"`   // stored: matched or set aside as exceptions
+	Matched    int              `json:"matched"`    // a participation period was recorded
+	Exceptions []app.RowProblem `json:"exceptions"` // stored, waiting for an officer's decision
+	Rejected   []app.RowProblem `json:"rejected"`   // not stored: the row is unreadable or invalid
+	Already    []app.RowProblem `json:"already"`    // not stored again: the same voucher is already recorded
+	Vouchers   []string         `json:"vouchers"`   // ids of the stored vouchers, in row order
+	Covers     []string         `json:"covers"`     // personal IDs whose book cover was created
 	// NotReached counts the checked rows not recorded because the officer stopped the import
 	// (from line StoppedAt on): importing the file again records them, and only them.
 	NotReached int `json:"not_reached,omitempty"`
@@ -52,23 +53,23 @@ type ImportResult struct {
 }
 
 // AddVoucher records one voucher typed by an officer from a collection agent's receipt.
-func (s *Records) AddVoucher(sess *Session, in VoucherInput) (VoucherView, error) {
-	if err := sess.Require(PermVoucher); err != nil {
-		return VoucherView{}, err
+func (s *Service) AddVoucher(sess *app.Session, in app.VoucherInput) (app.VoucherView, error) {
+	if err := sess.Require(app.PermVoucher); err != nil {
+		return app.VoucherView{}, err
 	}
-	v, err := ParseVoucher(in)
+	v, err := app.ParseVoucher(in)
 	if err != nil {
-		return VoucherView{}, err
+		return app.VoucherView{}, err
 	}
-	res, err := s.apply(sess.User.Name, SourceDesk, "", []parsedRow{{line: 0, v: v}}, nil)
+	res, err := s.apply(sess.User.Name, app.SourceDesk, "", []parsedRow{{line: 0, v: v}}, nil)
 	if err != nil {
-		return VoucherView{}, err
+		return app.VoucherView{}, err
 	}
 	if len(res.Already) > 0 {
-		return VoucherView{}, &Error{Kind: Conflict, Code: "voucher_already_recorded", Field: "receipt_no", Args: res.Already[0].Problem.Args}
+		return app.VoucherView{}, &app.Error{Kind: app.Conflict, Code: "voucher_already_recorded", Field: "receipt_no", Args: res.Already[0].Problem.Args}
 	}
-	var vv VoucherView
-	err = s.Store.View(func(tx Tx) error {
+	var vv app.VoucherView
+	err = s.Store.View(func(tx app.Tx) error {
 		var err error
 		vv, _, err = tx.Voucher(res.Vouchers[0])
 		return err
@@ -83,37 +84,37 @@ func (s *Records) AddVoucher(sess *Session, in VoucherInput) (VoucherView, error
 // or counts.
 // p follows the rows recorded and may stop the import between transactions (nil: no one
 // watches); what was recorded stays recorded.
-func (s *Records) ImportVouchers(sess *Session, file string, rows []VoucherRow, problems []RowProblem, p *Progress) (ImportResult, error) {
-	if err := sess.Require(PermVoucher); err != nil {
+func (s *Service) ImportVouchers(sess *app.Session, file string, rows []app.VoucherRow, problems []app.RowProblem, p *app.Progress) (ImportResult, error) {
+	if err := sess.Require(app.PermVoucher); err != nil {
 		return ImportResult{}, err
 	}
-	return s.applyRows(sess.User.Name, SourceImport, file, rows, problems, p)
+	return s.applyRows(sess.User.Name, app.SourceImport, file, rows, problems, p)
 }
 
 // ApplyCentralVouchers records vouchers pulled from the central accounting feed, through the
 // same checks as the desk's own. Each carries its feed id; an id already stored is skipped.
 // actor names the sync process in the audit log.
-func (s *Records) ApplyCentralVouchers(actor string, ins []VoucherInput) (ImportResult, error) {
-	rows := make([]VoucherRow, len(ins))
+func (s *Service) ApplyCentralVouchers(actor string, ins []app.VoucherInput) (ImportResult, error) {
+	rows := make([]app.VoucherRow, len(ins))
 	for i, in := range ins {
-		rows[i] = VoucherRow{Line: i + 1, Input: in}
+		rows[i] = app.VoucherRow{Line: i + 1, Input: in}
 	}
-	return s.applyRows(actor, SourceCentral, "", rows, nil, nil)
+	return s.applyRows(actor, app.SourceCentral, "", rows, nil, nil)
 }
 
 type parsedRow struct {
 	line int
-	v    Voucher
+	v    app.Voucher
 }
 
-func (s *Records) applyRows(actor string, src VoucherSource, file string, rows []VoucherRow, problems []RowProblem, p *Progress) (ImportResult, error) {
+func (s *Service) applyRows(actor string, src app.VoucherSource, file string, rows []app.VoucherRow, problems []app.RowProblem, p *app.Progress) (ImportResult, error) {
 	var good []parsedRow
-	res := ImportResult{Rejected: append([]RowProblem(nil), problems...)}
+	res := ImportResult{Rejected: append([]app.RowProblem(nil), problems...)}
 	for _, r := range rows {
-		v, err := ParseVoucher(r.Input)
+		v, err := app.ParseVoucher(r.Input)
 		if err != nil {
-			for _, p := range problemsOf(err) {
-				res.Rejected = append(res.Rejected, RowProblem{Line: r.Line, Problem: p})
+			for _, p := range ProblemsOf(err) {
+				res.Rejected = append(res.Rejected, app.RowProblem{Line: r.Line, Problem: p})
 			}
 			continue
 		}
@@ -122,26 +123,26 @@ func (s *Records) applyRows(actor string, src VoucherSource, file string, rows [
 	}
 	applied, err := s.apply(actor, src, file, good, p)
 	applied.Rejected = append(res.Rejected, applied.Rejected...)
-	for _, ps := range [][]RowProblem{applied.Rejected, applied.Exceptions, applied.Already} {
+	for _, ps := range [][]app.RowProblem{applied.Rejected, applied.Exceptions, applied.Already} {
 		sort.SliceStable(ps, func(i, j int) bool { return ps[i].Line < ps[j].Line })
 	}
 	return applied, err
 }
 
 // problemsOf lists an error's field problems.
-func problemsOf(err error) []FieldProblem {
+func ProblemsOf(err error) []app.FieldProblem {
 	switch e := err.(type) {
-	case *ValidationError:
+	case *app.ValidationError:
 		return e.Problems
-	case *Error:
-		return []FieldProblem{{Field: e.Field, Code: e.Code, Args: e.Args}}
+	case *app.Error:
+		return []app.FieldProblem{{Field: e.Field, Code: e.Code, Args: e.Args}}
 	}
-	return []FieldProblem{{Code: "internal"}}
+	return []app.FieldProblem{{Code: "internal"}}
 }
 
 // apply stores and matches checked vouchers in batches of batchSize per transaction, telling p
 // after each; when p is stopped it ends before the next batch.
-func (s *Records) apply(actor string, src VoucherSource, file string, rows []parsedRow, p *Progress) (ImportResult, error) {
+func (s *Service) apply(actor string, src app.VoucherSource, file string, rows []parsedRow, p *app.Progress) (ImportResult, error) {
 	res := ImportResult{}
 	for start := 0; start < len(rows); start += batchSize {
 		if p.Stopped() {
@@ -151,12 +152,12 @@ func (s *Records) apply(actor string, src VoucherSource, file string, rows []par
 		batch := rows[start:min(start+batchSize, len(rows))]
 		var part ImportResult
 		now := s.now()
-		err := s.Store.Update(func(tx Tx) error {
+		err := s.Store.Update(func(tx app.Tx) error {
 			part = ImportResult{}
 			for _, r := range batch {
 				v := r.v
 				v.Source, v.File, v.Line, v.By, v.Created = src, file, r.line, actor, now
-				if err := s.record(tx, &part, r.line, v, now); err != nil {
+				if err := s.Record(tx, &part, r.line, v, now); err != nil {
 					return err
 				}
 			}
@@ -177,16 +178,16 @@ func (s *Records) apply(actor string, src VoucherSource, file string, rows []par
 }
 
 // record stores one voucher in tx and matches it.
-func (s *Records) record(tx Tx, res *ImportResult, line int, v Voucher, now time.Time) error {
+func (s *Service) Record(tx app.Tx, res *ImportResult, line int, v app.Voucher, now time.Time) error {
 	if v.ID != "" {
 		if _, ok, err := tx.Voucher(v.ID); err != nil || ok {
 			if ok {
-				res.Already = append(res.Already, RowProblem{Line: line, Problem: FieldProblem{Field: "id", Code: "voucher_already_recorded", Args: map[string]string{"id": v.ID, "receipt_no": v.ReceiptNo}}})
+				res.Already = append(res.Already, app.RowProblem{Line: line, Problem: app.FieldProblem{Field: "id", Code: "voucher_already_recorded", Args: map[string]string{"id": v.ID, "receipt_no": v.ReceiptNo}}})
 			}
 			return err
 		}
 	} else {
-		v.ID = NewUUIDv7(now)
+		v.ID = app.NewUUIDv7(now)
 	}
 	// The same receipt again: the same payment (a file imported twice) is skipped; another
 	// payment under that number is a duplicate receipt for an officer to look at.
@@ -195,8 +196,8 @@ func (s *Records) record(tx Tx, res *ImportResult, line int, v Voucher, now time
 		return err
 	}
 	for _, o := range same {
-		if o.Kind == KindPayment && v.Kind == KindPayment && o.Same(v) {
-			res.Already = append(res.Already, RowProblem{Line: line, Problem: FieldProblem{Field: "receipt_no", Code: "voucher_already_recorded",
+		if o.Kind == app.KindPayment && v.Kind == app.KindPayment && o.Same(v) {
+			res.Already = append(res.Already, app.RowProblem{Line: line, Problem: app.FieldProblem{Field: "receipt_no", Code: "voucher_already_recorded",
 				Args: map[string]string{"id": o.ID, "receipt_no": v.ReceiptNo}}})
 			return nil
 		}
@@ -205,47 +206,47 @@ func (s *Records) record(tx Tx, res *ImportResult, line int, v Voucher, now time
 	for _, o := range same {
 		// A correction does not clash with the voucher it corrects (nor its other corrections),
 		// and a resolved or void record no longer holds the number.
-		if o.ID == v.Refers || (v.Refers != "" && o.Refers == v.Refers) || o.State.Status == VoucherResolved || o.Kind == KindVoid {
+		if o.ID == v.Refers || (v.Refers != "" && o.Refers == v.Refers) || o.State.Status == app.VoucherResolved || o.Kind == app.KindVoid {
 			continue
 		}
 		dupOf = o.ID
 	}
-	st := VoucherState{Status: VoucherMatched, Updated: now}
+	st := app.VoucherState{Status: app.VoucherMatched, Updated: now}
 	var m match
 	if dupOf != "" {
-		st.Status, st.Exception, st.Args = VoucherException, ExcDuplicateReceipt, map[string]string{"receipt_no": v.ReceiptNo, "other": dupOf}
+		st.Status, st.Exception, st.Args = app.VoucherException, app.ExcDuplicateReceipt, map[string]string{"receipt_no": v.ReceiptNo, "other": dupOf}
 	} else if m, err = s.match(tx, v); err != nil {
 		return err
 	} else if m.exception != "" {
-		st.Status, st.Exception, st.Args = VoucherException, m.exception, m.args
+		st.Status, st.Exception, st.Args = app.VoucherException, m.exception, m.args
 	}
-	if st.Status == VoucherMatched {
+	if st.Status == app.VoucherMatched {
 		if err := s.credit(tx, v, &st, m, now, res); err != nil {
 			return err
 		}
 		res.Matched++
 	} else {
-		res.Exceptions = append(res.Exceptions, RowProblem{Line: line, Problem: FieldProblem{Field: exceptionField(st.Exception), Code: st.Exception, Args: st.Args}})
+		res.Exceptions = append(res.Exceptions, app.RowProblem{Line: line, Problem: app.FieldProblem{Field: exceptionField(st.Exception), Code: st.Exception, Args: st.Args}})
 	}
 	if err := tx.PutVoucher(v, st); err != nil {
 		return err
 	}
 	res.Accepted++
 	res.Vouchers = append(res.Vouchers, v.ID)
-	if err := enqueue(tx, contract.OpVoucherAdd, v.ID, 0, v, now); err != nil {
+	if err := app.Enqueue(tx, contract.OpVoucherAdd, v.ID, 0, v, now); err != nil {
 		return err
 	}
-	return tx.Audit(AuditEntry{User: v.By, Action: "voucher.add", Entity: v.ID, PersonalID: v.PersonalID,
-		Detail: fmt.Sprintf("personal_id=%s status=%s %s", PersonalID(v.PersonalID).Masked(), st.Status, st.Exception)})
+	return tx.Audit(app.AuditEntry{User: v.By, Action: "voucher.add", Entity: v.ID, PersonalID: v.PersonalID,
+		Detail: fmt.Sprintf("personal_id=%s status=%s %s", app.PersonalID(v.PersonalID).Masked(), st.Status, st.Exception)})
 }
 
 func exceptionField(code string) string {
 	switch code {
-	case ExcUnknownPerson, ExcNameMismatch:
+	case app.ExcUnknownPerson, app.ExcNameMismatch:
 		return "personal_id"
-	case ExcUnderpaid, ExcOverpaid, ExcNoQuote, ExcIncomeBelowFloor:
+	case app.ExcUnderpaid, app.ExcOverpaid, app.ExcNoQuote, app.ExcIncomeBelowFloor:
 		return "amount"
-	case ExcMonths, ExcOverlap:
+	case app.ExcMonths, app.ExcOverlap:
 		return "months"
 	case ExcLate:
 		return "paid_on"
@@ -261,15 +262,15 @@ const ExcLate = "voucher_late"
 // registered them, the quote it must equal, or the exception that stops it.
 type match struct {
 	pid         string
-	participant Participant
+	participant app.Participant
 	known       bool // participant exists
-	dossier     *Dossier
-	quote       Quote
+	dossier     *app.Dossier
+	quote       app.Quote
 	exception   string
 	args        map[string]string
 }
 
-func (s *Records) match(tx Tx, v Voucher) (match, error) {
+func (s *Service) match(tx app.Tx, v app.Voucher) (match, error) {
 	m := match{pid: v.PersonalID}
 	if len(v.PersonalID) == 10 { // an old social-insurance code: find the person's ID
 		ds, err := tx.ByOldCode(v.PersonalID)
@@ -277,7 +278,7 @@ func (s *Records) match(tx Tx, v Voucher) (match, error) {
 			return m, err
 		}
 		if len(ds) == 0 {
-			m.exception, m.args = ExcUnknownPerson, map[string]string{"value": v.PersonalID}
+			m.exception, m.args = app.ExcUnknownPerson, map[string]string{"value": v.PersonalID}
 			return m, nil
 		}
 		m.pid = ds[len(ds)-1].PersonalID
@@ -293,61 +294,61 @@ func (s *Records) match(tx Tx, v Voucher) (match, error) {
 		return m, err
 	}
 	for i := len(ds) - 1; i >= 0; i-- {
-		if !ds[i].State.Closed() || (!known && ds[i].State == StateDone) {
+		if !ds[i].State.Closed() || (!known && ds[i].State == app.StateDone) {
 			d, ok, err := tx.Dossier(ds[i].Code)
 			if err != nil {
 				return m, err
 			}
-			if ok && !d.Has(ActPayment) {
+			if ok && !d.Has(app.ActPayment) {
 				m.dossier = &d
 				break
 			}
 		}
 	}
 	if !known && m.dossier == nil {
-		m.exception, m.args = ExcUnknownPerson, map[string]string{"value": PersonalID(m.pid).Masked()}
+		m.exception, m.args = app.ExcUnknownPerson, map[string]string{"value": app.PersonalID(m.pid).Masked()}
 		return m, nil
 	}
 	name, basis, err := s.basis(m)
 	if err != nil {
-		m.exception, m.args = ExcNoQuote, map[string]string{"month": v.FromMonth.String()}
+		m.exception, m.args = app.ExcNoQuote, map[string]string{"month": v.FromMonth.String()}
 		return m, nil
 	}
-	if FoldKey(name) != FoldKey(v.FullName) {
-		m.exception, m.args = ExcNameMismatch, map[string]string{"name": v.FullName, "registered": name}
+	if app.FoldKey(name) != app.FoldKey(v.FullName) {
+		m.exception, m.args = app.ExcNameMismatch, map[string]string{"name": v.FullName, "registered": name}
 		return m, nil
 	}
-	period := Period{From: v.FromMonth, To: v.ToMonth()}
+	period := app.Period{From: v.FromMonth, To: v.ToMonth()}
 	for _, pe := range p.Periods {
 		if pe.Overlaps(period) {
-			m.exception, m.args = ExcOverlap, map[string]string{"from": pe.From.String(), "to": pe.To.String()}
+			m.exception, m.args = app.ExcOverlap, map[string]string{"from": pe.From.String(), "to": pe.To.String()}
 			return m, nil
 		}
 	}
 	qm := v.FromMonth
-	if basis.Method.Kind == Missing {
-		qm = MonthOfDate(v.PaidOn)
+	if basis.Method.Kind == app.Missing {
+		qm = app.MonthOfDate(v.PaidOn)
 	}
-	q, err := s.Ref.Get().Rules.Quote(QuoteRequest{Income: basis.Income, Method: basis.Method, Groups: basis.Groups, Month: qm,
+	q, err := s.Ref.Get().Rules.Quote(app.QuoteRequest{Income: basis.Income, Method: basis.Method, Groups: basis.Groups, Month: qm,
 		Province: basis.Province, LocalGroups: basis.Local, SupportMonthsUsed: p.SupportMonths(), Paid: v.PaidOn})
-	var qe *Error
+	var qe *app.Error
 	if errors.As(err, &qe) && qe.Code == "income_below_floor" {
-		m.exception, m.args = ExcIncomeBelowFloor, map[string]string{"month": qm.VNString(), "income": basis.Income.String(), "min": qe.Args["min"]}
+		m.exception, m.args = app.ExcIncomeBelowFloor, map[string]string{"month": qm.VNString(), "income": basis.Income.String(), "min": qe.Args["min"]}
 		return m, nil
 	}
 	if err != nil {
-		m.exception, m.args = ExcNoQuote, map[string]string{"month": qm.String()}
+		m.exception, m.args = app.ExcNoQuote, map[string]string{"month": qm.String()}
 		return m, nil
 	}
 	m.quote = q
 	switch {
 	case v.Months != q.Months:
-		m.exception, m.args = ExcMonths, map[string]string{"months": strconv.Itoa(v.Months), "expected": strconv.Itoa(q.Months), "method": q.Method}
+		m.exception, m.args = app.ExcMonths, map[string]string{"months": strconv.Itoa(v.Months), "expected": strconv.Itoa(q.Months), "method": q.Method}
 	case v.Amount < q.Payable:
-		m.exception, m.args = ExcUnderpaid, map[string]string{"paid": v.Amount.String(), "due": q.Payable.String()}
+		m.exception, m.args = app.ExcUnderpaid, map[string]string{"paid": v.Amount.String(), "due": q.Payable.String()}
 	case v.Amount > q.Payable:
-		m.exception, m.args = ExcOverpaid, map[string]string{"paid": v.Amount.String(), "due": q.Payable.String()}
-	case basis.Method.Kind != Ahead && basis.Method.Kind != Missing && v.PaidOn > q.Deadline:
+		m.exception, m.args = app.ExcOverpaid, map[string]string{"paid": v.Amount.String(), "due": q.Payable.String()}
+	case basis.Method.Kind != app.Ahead && basis.Method.Kind != app.Missing && v.PaidOn > q.Deadline:
 		m.exception, m.args = ExcLate, map[string]string{"paid_on": v.PaidOn.VNString(), "deadline": q.Deadline.VNString()}
 	}
 	return m, nil
@@ -355,14 +356,14 @@ func (s *Records) match(tx Tx, v Voucher) (match, error) {
 
 // basis is what a voucher is checked against: the registered income, method and groups.
 type basis struct {
-	Income   Money
-	Method   Method
-	Groups   []SupportGroup
+	Income   app.Money
+	Method   app.Method
+	Groups   []app.SupportGroup
 	Local    []string // the province's own groups
 	Province string
 }
 
-func (s *Records) basis(m match) (string, basis, error) {
+func (s *Service) basis(m match) (string, basis, error) {
 	var b basis
 	var err error
 	name, income, method, group, ethnicity := "", "", "", "", ""
@@ -374,33 +375,33 @@ func (s *Records) basis(m match) (string, basis, error) {
 		f := m.dossier.Form
 		name, income, method, group, ethnicity, b.Province = f.FullName, string(f.Income), f.Method, f.SupportGroup, f.Ethnicity, f.Address.Province
 		b.Local = f.LocalGroups
-		if b.Income, err = ParseMoney(income); err != nil {
+		if b.Income, err = app.ParseMoney(income); err != nil {
 			return name, b, err
 		}
 	}
-	if b.Method, err = ParseMethod(method); err != nil {
+	if b.Method, err = app.ParseMethod(method); err != nil {
 		return name, b, err
 	}
-	g := Other
+	g := app.Other
 	if group != "" {
-		if g, err = ParseSupportGroup(group); err != nil {
+		if g, err = app.ParseSupportGroup(group); err != nil {
 			return name, b, err
 		}
 	}
-	b.Groups = Registration{SupportGroup: g, Ethnicity: ethnicity}.SupportGroups()
+	b.Groups = app.Registration{SupportGroup: g, Ethnicity: ethnicity}.SupportGroups()
 	return name, b, nil
 }
 
 // credit records the matched voucher: the participant (made from the registration the first
 // time), the period, the book cover for a first-time participant, and the dossier's payment.
-func (s *Records) credit(tx Tx, v Voucher, st *VoucherState, m match, now time.Time, res *ImportResult) error {
+func (s *Service) credit(tx app.Tx, v app.Voucher, st *app.VoucherState, m match, now time.Time, res *ImportResult) error {
 	p := m.participant
 	if m.dossier != nil {
 		// The registration's data is the newest: a returning participant may have chosen
 		// another income or method.
 		f := m.dossier.Form
-		income, _ := ParseMoney(string(f.Income))
-		fresh := Participant{PersonalID: f.PersonalID, OldSICode: f.OldSICode, FullName: f.FullName, Gender: f.Gender, BirthDate: f.BirthDate,
+		income, _ := app.ParseMoney(string(f.Income))
+		fresh := app.Participant{PersonalID: f.PersonalID, OldSICode: f.OldSICode, FullName: f.FullName, Gender: f.Gender, BirthDate: f.BirthDate,
 			Nationality: f.Nationality, Ethnicity: f.Ethnicity, Phone: f.Phone, BirthRegistration: f.BirthRegistration, Address: f.Address,
 			Income: income, Method: f.Method, SupportGroup: f.SupportGroup, LocalGroups: f.LocalGroups, Dossier: m.dossier.Code,
 			HasBook: f.OldSICode != "", Created: now}
@@ -411,7 +412,7 @@ func (s *Records) credit(tx Tx, v Voucher, st *VoucherState, m match, now time.T
 		p = fresh
 	}
 	q := m.quote
-	pe := Period{From: v.FromMonth, To: v.ToMonth(), Method: q.Method, Income: q.Income, Rate: s.rate(q), Gross: q.Gross,
+	pe := app.Period{From: v.FromMonth, To: v.ToMonth(), Method: q.Method, Income: q.Income, Rate: s.rate(q), Gross: q.Gross,
 		StateSupport: q.StateSupport, LocalSupport: q.LocalSupport, Discount: q.Discount, Interest: q.Interest, Paid: v.Amount,
 		SupportMonths: q.SupportMonths, Voucher: v.ID, ReceiptNo: v.ReceiptNo, PaidOn: v.PaidOn, Recorded: now}
 	p.Periods = append(p.Periods, pe)
@@ -420,16 +421,16 @@ func (s *Records) credit(tx Tx, v Voucher, st *VoucherState, m match, now time.T
 		return err
 	}
 	st.Period = len(p.Periods)
-	if err := enqueue(tx, contract.OpPeriodAdd, p.PersonalID, p.Version-1, pe, now); err != nil {
+	if err := app.Enqueue(tx, contract.OpPeriodAdd, p.PersonalID, p.Version-1, pe, now); err != nil {
 		return err
 	}
 	if !p.HasBook {
 		if _, exists, err := tx.Cover(p.PersonalID); err != nil {
 			return err
 		} else if !exists {
-			c := BookCover{BookNo: p.PersonalID, PersonalID: p.PersonalID, FullName: p.FullName, BirthDate: p.BirthDate, Gender: p.Gender,
+			c := app.BookCover{BookNo: p.PersonalID, PersonalID: p.PersonalID, FullName: p.FullName, BirthDate: p.BirthDate, Gender: p.Gender,
 				Nationality: p.Nationality, Ethnicity: p.Ethnicity, BirthRegistration: p.BirthRegistration, Dossier: p.Dossier,
-				Voucher: v.ID, Status: CoverCreated, Created: now, Version: 1}
+				Voucher: v.ID, Status: app.CoverCreated, Created: now, Version: 1}
 			if o, ok, err := tx.Office(); err != nil {
 				return err
 			} else if ok {
@@ -438,7 +439,7 @@ func (s *Records) credit(tx Tx, v Voucher, st *VoucherState, m match, now time.T
 			if err := tx.PutCover(&c, nil); err != nil {
 				return err
 			}
-			if err := enqueue(tx, contract.OpCoverCreate, c.PersonalID, 0, c, now); err != nil {
+			if err := app.Enqueue(tx, contract.OpCoverCreate, c.PersonalID, 0, c, now); err != nil {
 				return err
 			}
 			res.Covers = append(res.Covers, c.PersonalID)
@@ -446,37 +447,37 @@ func (s *Records) credit(tx Tx, v Voucher, st *VoucherState, m match, now time.T
 	}
 	if m.dossier != nil {
 		st.Dossier = m.dossier.Code
-		ev := Event{At: stamp(now), User: v.By, Action: ActPayment, Reason: "receipt_no=" + v.ReceiptNo}
-		return s.dossierEvent(tx, m.dossier, ev, CompletesPayment, now)
+		ev := app.Event{At: app.Stamp(now), User: v.By, Action: app.ActPayment, Reason: "receipt_no=" + v.ReceiptNo}
+		return s.dossierEvent(tx, m.dossier, ev, app.CompletesPayment, now)
 	}
 	return nil
 }
 
 // rate is the contribution rate behind a quote (22 %).
-func (s *Records) rate(q Quote) Rate {
+func (s *Service) rate(q app.Quote) app.Rate {
 	if q.Income == 0 {
 		return 0
 	}
-	return Rate(int64(q.MonthlyGross) * 10000 / int64(q.Income))
+	return app.Rate(int64(q.MonthlyGross) * 10000 / int64(q.Income))
 }
 
 // dossierEvent records an event from the records side (payment matched, cover issued) on a
 // dossier's timeline; if the dossier waits at the step that this completes, it moves on,
 // skipping steps already complete.
-func (s *Records) dossierEvent(tx Tx, d *Dossier, ev Event, completes string, now time.Time) error {
+func (s *Service) dossierEvent(tx app.Tx, d *app.Dossier, ev app.Event, completes string, now time.Time) error {
 	prev := *d
 	next := *d
 	// The event goes on the timeline before the step moves: it is what completes the step.
-	next.Timeline = append(append([]Event(nil), d.Timeline...), ev)
+	next.Timeline = append(append([]app.Event(nil), d.Timeline...), ev)
 	ev.FromStep = next.Step
-	if next.State == StateOpen {
-		if i := next.stepIndex(); i >= 0 && next.Steps[i].Completes == completes {
+	if next.State == app.StateOpen {
+		if i := next.StepIndex(); i >= 0 && next.Steps[i].Completes == completes {
 			act := ev.Action
 			cal := s.Ref.Get().Calendars.For(officeProvince(tx))
-			if err := advance(&next, &ev, cal, now); err != nil {
+			if err := app.Advance(&next, &ev, cal, now); err != nil {
 				return err
 			}
-			if ev.Action != ActComplete {
+			if ev.Action != app.ActComplete {
 				ev.Action = act
 			}
 		} else {
@@ -484,14 +485,14 @@ func (s *Records) dossierEvent(tx Tx, d *Dossier, ev Event, completes string, no
 		}
 	}
 	next.Timeline = next.Timeline[:len(d.Timeline)] // saveEvent adds it with the steps it moved
-	if err := saveEvent(tx, &next, &prev, ev, now); err != nil {
+	if err := app.SaveEvent(tx, &next, &prev, ev, now); err != nil {
 		return err
 	}
 	*d = next
 	return nil
 }
 
-func officeProvince(tx Tx) string {
+func officeProvince(tx app.Tx) string {
 	if o, ok, err := tx.Office(); err == nil && ok {
 		return o.Province
 	}
@@ -499,17 +500,17 @@ func officeProvince(tx Tx) string {
 }
 
 // Exceptions lists the vouchers waiting for an officer's decision, oldest first.
-func (s *Records) Exceptions(sess *Session, limit int) ([]VoucherView, error) {
-	if err := sess.Require(PermVoucher); err != nil {
+func (s *Service) Exceptions(sess *app.Session, limit int) ([]app.VoucherView, error) {
+	if err := sess.Require(app.PermVoucher); err != nil {
 		return nil, err
 	}
-	var out []VoucherView
-	err := s.Store.Update(func(tx Tx) error {
+	var out []app.VoucherView
+	err := s.Store.Update(func(tx app.Tx) error {
 		var err error
 		if out, err = tx.Exceptions(limit); err != nil {
 			return err
 		}
-		return tx.Audit(AuditEntry{User: sess.User.Name, Action: "voucher.exceptions", Detail: fmt.Sprintf("rows=%d", len(out))})
+		return tx.Audit(app.AuditEntry{User: sess.User.Name, Action: "voucher.exceptions", Detail: fmt.Sprintf("rows=%d", len(out))})
 	})
 	return out, err
 }
@@ -518,77 +519,77 @@ func (s *Records) Exceptions(sess *Session, limit int) ([]VoucherView, error) {
 // correction record, matched again) or void it (a new void record), always with a reason.
 type ResolveRequest struct {
 	Action     string // "correct" or "void"
-	Correction VoucherInput
+	Correction app.VoucherInput
 	Reason     string
 }
 
 // Resolve decides an exception. The original voucher is never edited: a correction or void
 // record refers to it and the original leaves the queue. A correction goes through matching
 // like any voucher and may itself become an exception.
-func (s *Records) Resolve(sess *Session, id string, req ResolveRequest) (VoucherView, error) {
-	if err := sess.Require(PermVoucherResolve); err != nil {
-		return VoucherView{}, err
+func (s *Service) Resolve(sess *app.Session, id string, req ResolveRequest) (app.VoucherView, error) {
+	if err := sess.Require(app.PermVoucherResolve); err != nil {
+		return app.VoucherView{}, err
 	}
-	req.Reason = NormalizeText(req.Reason)
+	req.Reason = app.NormalizeText(req.Reason)
 	if req.Reason == "" {
-		return VoucherView{}, &Error{Kind: Invalid, Code: "reason_required", Field: "reason"}
+		return app.VoucherView{}, &app.Error{Kind: app.Invalid, Code: "reason_required", Field: "reason"}
 	}
-	var fix Voucher
+	var fix app.Voucher
 	switch req.Action {
 	case "correct":
 		var err error
-		if fix, err = ParseVoucher(req.Correction); err != nil {
-			return VoucherView{}, err
+		if fix, err = app.ParseVoucher(req.Correction); err != nil {
+			return app.VoucherView{}, err
 		}
-		fix.Kind = KindCorrection
+		fix.Kind = app.KindCorrection
 	case "void":
 	default:
-		return VoucherView{}, &Error{Kind: Invalid, Code: "bad_resolution", Field: "action", Args: map[string]string{"value": req.Action}}
+		return app.VoucherView{}, &app.Error{Kind: app.Invalid, Code: "bad_resolution", Field: "action", Args: map[string]string{"value": req.Action}}
 	}
 	now := s.now()
-	var out VoucherView
-	err := s.Store.Update(func(tx Tx) error {
+	var out app.VoucherView
+	err := s.Store.Update(func(tx app.Tx) error {
 		orig, ok, err := tx.Voucher(id)
 		if err != nil {
 			return err
 		}
 		if !ok {
-			return &Error{Kind: NotFound, Code: "voucher_not_found", Field: "voucher", Args: map[string]string{"id": id}}
+			return &app.Error{Kind: app.NotFound, Code: "voucher_not_found", Field: "voucher", Args: map[string]string{"id": id}}
 		}
-		if orig.State.Status != VoucherException {
-			return &Error{Kind: Conflict, Code: "voucher_not_exception", Field: "voucher", Args: map[string]string{"id": id}}
+		if orig.State.Status != app.VoucherException {
+			return &app.Error{Kind: app.Conflict, Code: "voucher_not_exception", Field: "voucher", Args: map[string]string{"id": id}}
 		}
 		if req.Action == "void" {
 			fix = orig.Voucher
-			fix.Kind = KindVoid
+			fix.Kind = app.KindVoid
 		}
 		fix.ID, fix.Refers, fix.Reason, fix.Source, fix.By, fix.Created, fix.File, fix.Line =
-			NewUUIDv7(now), orig.ID, req.Reason, SourceDesk, sess.User.Name, now, "", 0
-		orig.State.Status, orig.State.Updated = VoucherResolved, now
-		orig.State.Resolved = &Resolution{By: sess.User.Name, At: now, Action: req.Action, Voucher: fix.ID, Reason: req.Reason}
+			app.NewUUIDv7(now), orig.ID, req.Reason, app.SourceDesk, sess.User.Name, now, "", 0
+		orig.State.Status, orig.State.Updated = app.VoucherResolved, now
+		orig.State.Resolved = &app.Resolution{By: sess.User.Name, At: now, Action: req.Action, Voucher: fix.ID, Reason: req.Reason}
 		if err := tx.PutVoucherState(orig.State); err != nil {
 			return err
 		}
 		if req.Action == "void" {
-			if err := tx.PutVoucher(fix, VoucherState{Status: VoucherVoid, Updated: now}); err != nil {
+			if err := tx.PutVoucher(fix, app.VoucherState{Status: app.VoucherVoid, Updated: now}); err != nil {
 				return err
 			}
-			if err := enqueue(tx, contract.OpVoucherAdd, fix.ID, 0, fix, now); err != nil {
+			if err := app.Enqueue(tx, contract.OpVoucherAdd, fix.ID, 0, fix, now); err != nil {
 				return err
 			}
 		} else {
 			var res ImportResult
-			if err := s.record(tx, &res, 0, fix, now); err != nil {
+			if err := s.Record(tx, &res, 0, fix, now); err != nil {
 				return err
 			}
 			if len(res.Already) > 0 {
-				return &Error{Kind: Conflict, Code: "voucher_already_recorded", Field: "receipt_no", Args: res.Already[0].Problem.Args}
+				return &app.Error{Kind: app.Conflict, Code: "voucher_already_recorded", Field: "receipt_no", Args: res.Already[0].Problem.Args}
 			}
 		}
 		if out, _, err = tx.Voucher(fix.ID); err != nil {
 			return err
 		}
-		return tx.Audit(AuditEntry{User: sess.User.Name, Action: "voucher." + req.Action, Entity: orig.ID, Detail: "by=" + fix.ID})
+		return tx.Audit(app.AuditEntry{User: sess.User.Name, Action: "voucher." + req.Action, Entity: orig.ID, Detail: "by=" + fix.ID})
 	})
 	return out, err
 }
@@ -596,22 +597,22 @@ func (s *Records) Resolve(sess *Session, id string, req ResolveRequest) (Voucher
 // PersonView is a participant's electronic book (sổ BHXH điện tử): identity, periods with their
 // totals, the book cover and the vouchers.
 type PersonView struct {
-	Participant Participant   `json:"participant"`
-	Known       bool          `json:"known"` // false: no matched voucher yet
-	Totals      PeriodTotals  `json:"totals"`
-	Cover       *BookCover    `json:"cover,omitempty"`
-	Vouchers    []VoucherView `json:"vouchers"`
-	Dossiers    []Summary     `json:"dossiers"`
+	Participant app.Participant   `json:"participant"`
+	Known       bool              `json:"known"` // false: no matched voucher yet
+	Totals      app.PeriodTotals  `json:"totals"`
+	Cover       *app.BookCover    `json:"cover,omitempty"`
+	Vouchers    []app.VoucherView `json:"vouchers"`
+	Dossiers    []app.Summary     `json:"dossiers"`
 }
 
 // Person returns a participant's electronic book and records who viewed it.
-func (s *Records) Person(sess *Session, pid string) (PersonView, error) {
+func (s *Service) Person(sess *app.Session, pid string) (PersonView, error) {
 	var pv PersonView
-	if err := sess.Require(PermPersonView); err != nil {
+	if err := sess.Require(app.PermPersonView); err != nil {
 		return pv, err
 	}
-	pid = stripSeparators(strings.TrimSpace(pid))
-	err := s.Store.Update(func(tx Tx) error {
+	pid = app.StripSeparators(strings.TrimSpace(pid))
+	err := s.Store.Update(func(tx app.Tx) error {
 		p, known, err := tx.Participant(pid)
 		if err != nil {
 			return err
@@ -620,7 +621,7 @@ func (s *Records) Person(sess *Session, pid string) (PersonView, error) {
 			return err
 		}
 		if !known && len(pv.Dossiers) == 0 {
-			return &Error{Kind: NotFound, Code: "person_not_found", Field: "personal_id", Args: map[string]string{"value": PersonalID(pid).Masked()}}
+			return &app.Error{Kind: app.NotFound, Code: "person_not_found", Field: "personal_id", Args: map[string]string{"value": app.PersonalID(pid).Masked()}}
 		}
 		if !known {
 			d, _, err := tx.Dossier(pv.Dossiers[len(pv.Dossiers)-1].Code)
@@ -628,10 +629,10 @@ func (s *Records) Person(sess *Session, pid string) (PersonView, error) {
 				return err
 			}
 			f := d.Form
-			p = Participant{PersonalID: pid, OldSICode: f.OldSICode, FullName: f.FullName, Gender: f.Gender, BirthDate: f.BirthDate,
+			p = app.Participant{PersonalID: pid, OldSICode: f.OldSICode, FullName: f.FullName, Gender: f.Gender, BirthDate: f.BirthDate,
 				Nationality: f.Nationality, Ethnicity: f.Ethnicity, Phone: f.Phone, BirthRegistration: f.BirthRegistration,
 				Address: f.Address, Method: f.Method, SupportGroup: f.SupportGroup, Dossier: d.Code}
-			p.Income, _ = ParseMoney(string(f.Income))
+			p.Income, _ = app.ParseMoney(string(f.Income))
 		}
 		pv.Participant, pv.Known, pv.Totals = p, known, p.Totals()
 		if c, ok, err := tx.Cover(pid); err != nil {
@@ -642,18 +643,18 @@ func (s *Records) Person(sess *Session, pid string) (PersonView, error) {
 		if pv.Vouchers, err = tx.VouchersOf(pid); err != nil {
 			return err
 		}
-		return tx.Audit(AuditEntry{User: sess.User.Name, Action: "person.view", Entity: PersonalID(pid).Masked(), PersonalID: pid})
+		return tx.Audit(app.AuditEntry{User: sess.User.Name, Action: "person.view", Entity: app.PersonalID(pid).Masked(), PersonalID: pid})
 	})
 	return pv, err
 }
 
 // Covers lists book covers in a status (to issue: CoverCreated), oldest first.
-func (s *Records) Covers(sess *Session, status CoverStatus, limit int) ([]BookCover, error) {
-	if err := sess.Require(PermPersonView); err != nil {
+func (s *Service) Covers(sess *app.Session, status app.CoverStatus, limit int) ([]app.BookCover, error) {
+	if err := sess.Require(app.PermPersonView); err != nil {
 		return nil, err
 	}
-	var out []BookCover
-	err := s.Store.View(func(tx Tx) error {
+	var out []app.BookCover
+	err := s.Store.View(func(tx app.Tx) error {
 		var err error
 		out, err = tx.Covers(status, limit)
 		return err
@@ -662,12 +663,12 @@ func (s *Records) Covers(sess *Session, status CoverStatus, limit int) ([]BookCo
 }
 
 // CoversIssuedOn lists the covers issued on a day (for a batch print).
-func (s *Records) CoversIssuedOn(sess *Session, day calendar.Date) ([]BookCover, error) {
-	if err := sess.Require(PermCoverPrint); err != nil {
+func (s *Service) CoversIssuedOn(sess *app.Session, day calendar.Date) ([]app.BookCover, error) {
+	if err := sess.Require(app.PermCoverPrint); err != nil {
 		return nil, err
 	}
-	var out []BookCover
-	err := s.Store.View(func(tx Tx) error {
+	var out []app.BookCover
+	err := s.Store.View(func(tx app.Tx) error {
 		var err error
 		out, err = tx.CoversIssuedOn(day)
 		return err
@@ -678,31 +679,31 @@ func (s *Records) CoversIssuedOn(sess *Session, day calendar.Date) ([]BookCover,
 // IssueCover issues a first-time participant's electronic book cover (cấp tờ bìa sổ): it is
 // recorded on the registration's timeline and completes the workflow step that waits for it.
 // Only a cover that was created and not yet issued can be issued.
-func (s *Records) IssueCover(sess *Session, pid string) (BookCover, error) {
-	var c BookCover
-	if err := sess.Require(PermCoverIssue); err != nil {
+func (s *Service) IssueCover(sess *app.Session, pid string) (app.BookCover, error) {
+	var c app.BookCover
+	if err := sess.Require(app.PermCoverIssue); err != nil {
 		return c, err
 	}
-	pid = stripSeparators(strings.TrimSpace(pid))
+	pid = app.StripSeparators(strings.TrimSpace(pid))
 	now := s.now()
-	err := s.Store.Update(func(tx Tx) error {
+	err := s.Store.Update(func(tx app.Tx) error {
 		cur, ok, err := tx.Cover(pid)
 		if err != nil {
 			return err
 		}
 		if !ok {
-			return &Error{Kind: NotFound, Code: "cover_not_found", Field: "personal_id", Args: map[string]string{"value": PersonalID(pid).Masked()}}
+			return &app.Error{Kind: app.NotFound, Code: "cover_not_found", Field: "personal_id", Args: map[string]string{"value": app.PersonalID(pid).Masked()}}
 		}
-		if cur.Status != CoverCreated {
-			return &Error{Kind: Conflict, Code: "cover_already_issued", Field: "personal_id", Args: map[string]string{"date": cur.IssueDate().VNString()}}
+		if cur.Status != app.CoverCreated {
+			return &app.Error{Kind: app.Conflict, Code: "cover_already_issued", Field: "personal_id", Args: map[string]string{"date": cur.IssueDate().VNString()}}
 		}
 		prev := cur
 		c = cur
-		c.Status, c.IssuedAt, c.IssuedBy, c.Version = CoverIssued, now, sess.User.Name, cur.Version+1
+		c.Status, c.IssuedAt, c.IssuedBy, c.Version = app.CoverIssued, now, sess.User.Name, cur.Version+1
 		if err := tx.PutCover(&c, &prev); err != nil {
 			return err
 		}
-		if err := enqueue(tx, contract.OpCoverIssue, c.PersonalID, prev.Version, c, now); err != nil {
+		if err := app.Enqueue(tx, contract.OpCoverIssue, c.PersonalID, prev.Version, c, now); err != nil {
 			return err
 		}
 		if c.Dossier != "" {
@@ -710,14 +711,14 @@ func (s *Records) IssueCover(sess *Session, pid string) (BookCover, error) {
 			if err != nil {
 				return err
 			}
-			if ok && d.State != StateRejected {
-				ev := Event{At: stamp(now), User: sess.User.Name, Action: ActCover, Reason: "book_no=" + c.BookNo}
-				if err := s.dossierEvent(tx, &d, ev, CompletesCover, now); err != nil {
+			if ok && d.State != app.StateRejected {
+				ev := app.Event{At: app.Stamp(now), User: sess.User.Name, Action: app.ActCover, Reason: "book_no=" + c.BookNo}
+				if err := s.dossierEvent(tx, &d, ev, app.CompletesCover, now); err != nil {
 					return err
 				}
 			}
 		}
-		return tx.Audit(AuditEntry{User: sess.User.Name, Action: "cover.issue", Entity: PersonalID(pid).Masked(), PersonalID: pid})
+		return tx.Audit(app.AuditEntry{User: sess.User.Name, Action: "cover.issue", Entity: app.PersonalID(pid).Masked(), PersonalID: pid})
 	})
 	return c, err
 }
@@ -725,8 +726,8 @@ func (s *Records) IssueCover(sess *Session, pid string) (BookCover, error) {
 // CoverPrint is one cover to print: the cover, the office that issues it, whether the print is
 // final (the centre confirmed the cover) and which reprint of that kind it is (0 for the first).
 type CoverPrint struct {
-	Cover   BookCover
-	Office  Office
+	Cover   app.BookCover
+	Office  app.Office
 	Final   bool
 	Reprint int
 }
@@ -734,8 +735,8 @@ type CoverPrint struct {
 // ReprintOf is the number of times a cover was printed before in the kind it would be printed
 // now: a provisional confirmation while the centre has not confirmed the cover, the final one
 // after. The first final print after provisional ones is no reprint.
-func ReprintOf(c BookCover) int {
-	final := c.Status == CoverConfirmed
+func ReprintOf(c app.BookCover) int {
+	final := c.Status == app.CoverConfirmed
 	n := 0
 	for _, p := range c.Prints {
 		if p.Final == final {
@@ -749,38 +750,38 @@ func ReprintOf(c BookCover) int {
 // asked, without counting anything: the print is counted by RecordCoverPrints once the PDF leaves
 // the desk (saved or handed to the printer), not when it is previewed. A cover must be issued; a
 // reprint needs a reason.
-func (s *Records) PlanCoverPrints(sess *Session, pids []string, reason string) ([]CoverPrint, error) {
-	if err := sess.Require(PermCoverPrint); err != nil {
+func (s *Service) PlanCoverPrints(sess *app.Session, pids []string, reason string) ([]CoverPrint, error) {
+	if err := sess.Require(app.PermCoverPrint); err != nil {
 		return nil, err
 	}
 	if len(pids) == 0 {
-		return nil, &Error{Kind: Invalid, Code: "nothing_to_print", Field: "personal_id"}
+		return nil, &app.Error{Kind: app.Invalid, Code: "nothing_to_print", Field: "personal_id"}
 	}
-	reason = NormalizeText(reason)
+	reason = app.NormalizeText(reason)
 	var out []CoverPrint
-	err := s.Store.View(func(tx Tx) error {
+	err := s.Store.View(func(tx app.Tx) error {
 		out = out[:0]
 		o, _, err := tx.Office()
 		if err != nil {
 			return err
 		}
 		for _, pid := range pids {
-			pid = stripSeparators(strings.TrimSpace(pid))
+			pid = app.StripSeparators(strings.TrimSpace(pid))
 			c, ok, err := tx.Cover(pid)
 			if err != nil {
 				return err
 			}
 			if !ok {
-				return &Error{Kind: NotFound, Code: "cover_not_found", Field: "personal_id", Args: map[string]string{"value": PersonalID(pid).Masked()}}
+				return &app.Error{Kind: app.NotFound, Code: "cover_not_found", Field: "personal_id", Args: map[string]string{"value": app.PersonalID(pid).Masked()}}
 			}
-			if c.Status == CoverCreated {
-				return &Error{Kind: Conflict, Code: "cover_not_issued", Field: "personal_id", Args: map[string]string{"value": PersonalID(pid).Masked()}}
+			if c.Status == app.CoverCreated {
+				return &app.Error{Kind: app.Conflict, Code: "cover_not_issued", Field: "personal_id", Args: map[string]string{"value": app.PersonalID(pid).Masked()}}
 			}
 			reprint := ReprintOf(c)
 			if reprint > 0 && reason == "" {
-				return &Error{Kind: Invalid, Code: "reprint_reason_required", Field: "reason", Args: map[string]string{"count": strconv.Itoa(reprint)}}
+				return &app.Error{Kind: app.Invalid, Code: "reprint_reason_required", Field: "reason", Args: map[string]string{"count": strconv.Itoa(reprint)}}
 			}
-			out = append(out, CoverPrint{Cover: c, Office: o, Final: c.Status == CoverConfirmed, Reprint: reprint})
+			out = append(out, CoverPrint{Cover: c, Office: o, Final: c.Status == app.CoverConfirmed, Reprint: reprint})
 		}
 		return nil
 	})
@@ -791,13 +792,13 @@ func (s *Records) PlanCoverPrints(sess *Session, pids []string, reason string) (
 // reprint, the reason; it is queued for the centre and logged. A cover changed since the plan
 // (printed elsewhere, confirmed by the centre) is refused with cover_changed: the PDF planned
 // would say the wrong print, so it must be made again.
-func (s *Records) RecordCoverPrints(sess *Session, plan []CoverPrint, reason string) error {
-	if err := sess.Require(PermCoverPrint); err != nil {
+func (s *Service) RecordCoverPrints(sess *app.Session, plan []CoverPrint, reason string) error {
+	if err := sess.Require(app.PermCoverPrint); err != nil {
 		return err
 	}
-	reason = NormalizeText(reason)
+	reason = app.NormalizeText(reason)
 	now := s.now()
-	return s.Store.Update(func(tx Tx) error {
+	return s.Store.Update(func(tx app.Tx) error {
 		for _, p := range plan {
 			pid := p.Cover.PersonalID
 			cur, ok, err := tx.Cover(pid)
@@ -805,30 +806,30 @@ func (s *Records) RecordCoverPrints(sess *Session, plan []CoverPrint, reason str
 				return err
 			}
 			if !ok || cur.Version != p.Cover.Version {
-				return &Error{Kind: Conflict, Code: "cover_changed", Field: "personal_id", Args: map[string]string{"value": PersonalID(pid).Masked()}}
+				return &app.Error{Kind: app.Conflict, Code: "cover_changed", Field: "personal_id", Args: map[string]string{"value": app.PersonalID(pid).Masked()}}
 			}
-			rec := PrintRecord{At: now, By: sess.User.Name, Final: p.Final}
+			rec := app.PrintRecord{At: now, By: sess.User.Name, Final: p.Final}
 			if p.Reprint > 0 {
 				if reason == "" {
-					return &Error{Kind: Invalid, Code: "reprint_reason_required", Field: "reason", Args: map[string]string{"count": strconv.Itoa(p.Reprint)}}
+					return &app.Error{Kind: app.Invalid, Code: "reprint_reason_required", Field: "reason", Args: map[string]string{"count": strconv.Itoa(p.Reprint)}}
 				}
 				rec.Reason = reason
 			}
 			prev := cur
 			c := cur
-			c.Prints = append(append([]PrintRecord(nil), cur.Prints...), rec)
+			c.Prints = append(append([]app.PrintRecord(nil), cur.Prints...), rec)
 			c.Version++
 			if err := tx.PutCover(&c, &prev); err != nil {
 				return err
 			}
-			if err := enqueue(tx, contract.OpCoverPrint, c.PersonalID, prev.Version, rec, now); err != nil {
+			if err := app.Enqueue(tx, contract.OpCoverPrint, c.PersonalID, prev.Version, rec, now); err != nil {
 				return err
 			}
 			detail := fmt.Sprintf("print=%d final=%t", len(c.Prints), p.Final)
 			if rec.Reason != "" {
 				detail += " reason=" + rec.Reason
 			}
-			if err := tx.Audit(AuditEntry{User: sess.User.Name, Action: "cover.print", Entity: PersonalID(pid).Masked(), Detail: detail, PersonalID: pid}); err != nil {
+			if err := tx.Audit(app.AuditEntry{User: sess.User.Name, Action: "cover.print", Entity: app.PersonalID(pid).Masked(), Detail: detail, PersonalID: pid}); err != nil {
 				return err
 			}
 		}
@@ -838,7 +839,7 @@ func (s *Records) RecordCoverPrints(sess *Session, plan []CoverPrint, reason str
 
 // PrintCovers plans and at once records the printing of covers (PlanCoverPrints,
 // RecordCoverPrints), for a caller that prints without a preview.
-func (s *Records) PrintCovers(sess *Session, pids []string, reason string) ([]CoverPrint, error) {
+func (s *Service) PrintCovers(sess *app.Session, pids []string, reason string) ([]CoverPrint, error) {
 	plan, err := s.PlanCoverPrints(sess, pids, reason)
 	if err != nil {
 		return nil, err

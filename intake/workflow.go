@@ -1,25 +1,24 @@
-package app
+package intake
 
 import (
+	"bhxhdesk/app"
 	"errors"
-	"sort"
 	"strconv"
-	"strings"
 )
 
 // AdjustWorkflowRequest sets the office's days and roles for the steps of its province's
 // workflow. Steps not named keep the province's values; an empty request (no days, no roles)
 // goes back to the province's workflow.
 type AdjustWorkflowRequest struct {
-	Days   map[string]int  `json:"days,omitempty"`
-	Roles  map[string]Role `json:"roles,omitempty"`
-	Reason string          `json:"reason"`
+	Days   map[string]int      `json:"days,omitempty"`
+	Roles  map[string]app.Role `json:"roles,omitempty"`
+	Reason string              `json:"reason"`
 }
 
 // OfficeWorkflow is the workflow the signed-in office works by (its province's, adjusted if the
 // office has done so) and whether the administrator may adjust it.
-func (s *Intake) OfficeWorkflow(sess *Session) (*Workflow, error) {
-	if err := sess.Require(PermView); err != nil {
+func (s *Service) OfficeWorkflow(sess *app.Session) (*app.Workflow, error) {
+	if err := sess.Require(app.PermView); err != nil {
 		return nil, err
 	}
 	o, err := s.office()
@@ -30,18 +29,18 @@ func (s *Intake) OfficeWorkflow(sess *Session) (*Workflow, error) {
 }
 
 // office reads the office profile as stored (a session's copy may predate an adjustment).
-func (s *Intake) office() (Office, error) {
-	var o Office
-	err := s.Store.View(func(tx Tx) (err error) { o, err = officeOf(tx); return err })
+func (s *Service) office() (app.Office, error) {
+	var o app.Office
+	err := s.Store.View(func(tx app.Tx) (err error) { o, err = officeOf(tx); return err })
 	return o, err
 }
 
 // officeOf reads the office profile; a store without one has lost data (store_damaged, which
 // leads the desk to the restore path).
-func officeOf(tx Tx) (Office, error) {
+func officeOf(tx app.Tx) (app.Office, error) {
 	o, ok, err := tx.Office()
 	if err == nil && !ok {
-		err = &Error{Kind: Internal, Code: "store_damaged", Err: errors.New("no office profile")}
+		err = &app.Error{Kind: app.Internal, Code: "store_damaged", Err: errors.New("no office profile")}
 	}
 	return o, err
 }
@@ -53,29 +52,29 @@ func officeOf(tx Tx) (Office, error) {
 // The change, its audit entry and the operation that takes it to the office's other desks are
 // written in one transaction. The session's copy of the office is left alone (a screen updates
 // it on its own thread); Register reads the stored office.
-func (s *Intake) AdjustWorkflow(sess *Session, req AdjustWorkflowRequest) (*Workflow, error) {
-	if err := sess.Require(PermWorkflow); err != nil {
+func (s *Service) AdjustWorkflow(sess *app.Session, req AdjustWorkflowRequest) (*app.Workflow, error) {
+	if err := sess.Require(app.PermWorkflow); err != nil {
 		return nil, err
 	}
-	req.Reason = NormalizeText(req.Reason)
+	req.Reason = app.NormalizeText(req.Reason)
 	if req.Reason == "" {
-		return nil, &Error{Kind: Invalid, Code: "required", Field: "reason"}
+		return nil, &app.Error{Kind: app.Invalid, Code: "required", Field: "reason"}
 	}
-	var adjusted *Workflow
-	err := s.Store.Update(func(tx Tx) error {
+	var adjusted *app.Workflow
+	err := s.Store.Update(func(tx app.Tx) error {
 		o, err := officeOf(tx)
 		if err != nil {
 			return err
 		}
 		base := s.Ref.Get().Workflows.For(o.Province)
 		reset := len(req.Days) == 0 && len(req.Roles) == 0
-		var a *WorkflowAdjustment
+		var a *app.WorkflowAdjustment
 		switch {
 		case reset:
 			// Going back to the province's workflow is always allowed: it also clears an
 			// adjustment set aside by a new version or a province that no longer allows one.
 		case !base.OfficeMayAdjust:
-			return Errorf(Forbidden, "workflow_not_adjustable", "province", o.Province)
+			return app.Errorf(app.Forbidden, "workflow_not_adjustable", "province", o.Province)
 		default:
 			if a, err = checkAdjustment(base, req); err != nil {
 				return err
@@ -83,18 +82,18 @@ func (s *Intake) AdjustWorkflow(sess *Session, req AdjustWorkflowRequest) (*Work
 		}
 		now := s.now()
 		if a != nil {
-			a.Reason, a.By, a.At = req.Reason, sess.User.Name, stamp(now)
+			a.Reason, a.By, a.At = req.Reason, sess.User.Name, app.Stamp(now)
 		}
 		o.Workflow = a
 		if err := tx.PutOffice(o); err != nil {
 			return err
 		}
-		if err := tx.Audit(AuditEntry{User: sess.User.Name, Action: "workflow.adjust", Entity: o.Agency,
-			Detail: a.summary() + "; " + req.Reason, At: now}); err != nil {
+		if err := tx.Audit(app.AuditEntry{User: sess.User.Name, Action: "workflow.adjust", Entity: o.Agency,
+			Detail: a.Summary() + "; " + req.Reason, At: now}); err != nil {
 			return err
 		}
 		// The office's other desks take it from the centre (ChangeOfficeWorkflow).
-		if err := enqueue(tx, OpOfficeWorkflow, o.Agency, 0, OfficeWorkflowChange{Adjustment: a, Device: o.Device}, now); err != nil {
+		if err := app.Enqueue(tx, app.OpOfficeWorkflow, o.Agency, 0, app.OfficeWorkflowChange{Adjustment: a, Device: o.Device}, now); err != nil {
 			return err
 		}
 		adjusted = s.Ref.Get().Workflows.ForOffice(o)
@@ -108,23 +107,23 @@ func (s *Intake) AdjustWorkflow(sess *Session, req AdjustWorkflowRequest) (*Work
 
 // checkAdjustment validates a request against the province's workflow and returns the
 // adjustment to store: nil when nothing differs from the province's.
-func checkAdjustment(base *Workflow, req AdjustWorkflowRequest) (*WorkflowAdjustment, error) {
-	a := &WorkflowAdjustment{Base: workflowID(base), Days: map[string]int{}, Roles: map[string]Role{}}
+func checkAdjustment(base *app.Workflow, req AdjustWorkflowRequest) (*app.WorkflowAdjustment, error) {
+	a := &app.WorkflowAdjustment{Base: app.WorkflowID(base), Days: map[string]int{}, Roles: map[string]app.Role{}}
 	total := 0
 	for _, st := range base.Steps {
 		days, role := st.Days, st.Role
 		if d, ok := req.Days[st.ID]; ok {
 			if d < 0 || d > base.Days() {
-				return nil, &Error{Kind: Invalid, Code: "workflow_step_days", Field: "days",
-					Args: map[string]string{"step": st.Name(VI), "max": strconv.Itoa(base.Days())}}
+				return nil, &app.Error{Kind: app.Invalid, Code: "workflow_step_days", Field: "days",
+					Args: map[string]string{"step": st.Name(app.VI), "max": strconv.Itoa(base.Days())}}
 			}
 			days = d
 		}
 		if r, ok := req.Roles[st.ID]; ok {
-			parsed, err := ParseRole(string(r))
-			if err != nil || parsed == Admin {
-				return nil, &Error{Kind: Invalid, Code: "workflow_step_role", Field: "role",
-					Args: map[string]string{"step": st.Name(VI)}}
+			parsed, err := app.ParseRole(string(r))
+			if err != nil || parsed == app.Admin {
+				return nil, &app.Error{Kind: app.Invalid, Code: "workflow_step_role", Field: "role",
+					Args: map[string]string{"step": st.Name(app.VI)}}
 			}
 			role = parsed
 		}
@@ -138,38 +137,22 @@ func checkAdjustment(base *Workflow, req AdjustWorkflowRequest) (*WorkflowAdjust
 	}
 	for id := range req.Days {
 		if base.Index(id) < 0 {
-			return nil, &Error{Kind: Invalid, Code: "workflow_unknown_step", Field: "step", Args: map[string]string{"step": id}}
+			return nil, &app.Error{Kind: app.Invalid, Code: "workflow_unknown_step", Field: "step", Args: map[string]string{"step": id}}
 		}
 	}
 	for id := range req.Roles {
 		if base.Index(id) < 0 {
-			return nil, &Error{Kind: Invalid, Code: "workflow_unknown_step", Field: "step", Args: map[string]string{"step": id}}
+			return nil, &app.Error{Kind: app.Invalid, Code: "workflow_unknown_step", Field: "step", Args: map[string]string{"step": id}}
 		}
 	}
 	if total > base.Days() {
-		return nil, Errorf(Invalid, "workflow_over_total", "total", strconv.Itoa(total), "max", strconv.Itoa(base.Days()))
+		return nil, app.Errorf(app.Invalid, "workflow_over_total", "total", strconv.Itoa(total), "max", strconv.Itoa(base.Days()))
 	}
 	if total == 0 {
-		return nil, Errorf(Invalid, "workflow_no_days")
+		return nil, app.Errorf(app.Invalid, "workflow_no_days")
 	}
 	if len(a.Days) == 0 && len(a.Roles) == 0 {
 		return nil, nil
 	}
 	return a, nil
-}
-
-// summary is the adjustment in one line for the audit log, steps in name order; "reset" for none.
-func (a *WorkflowAdjustment) summary() string {
-	if a == nil {
-		return "reset"
-	}
-	var parts []string
-	for id, d := range a.Days {
-		parts = append(parts, id+".days="+strconv.Itoa(d))
-	}
-	for id, r := range a.Roles {
-		parts = append(parts, id+".role="+string(r))
-	}
-	sort.Strings(parts)
-	return strings.Join(parts, ",")
 }

@@ -1,6 +1,7 @@
-package app
+package intake
 
 import (
+	"bhxhdesk/app"
 	"encoding/json"
 	"time"
 )
@@ -9,24 +10,16 @@ import (
 // dở): kept in the encrypted store, one per account, so that quitting, a crash, a power cut
 // or the lock screen never loses what a citizen dictated. Saving the registration removes it.
 type Draft struct {
-	Form RegistrationForm `json:"form"`
+	Form app.RegistrationForm `json:"form"`
 	// Touched are the fields the officer has left (their problems show again).
 	Touched map[string]bool `json:"touched,omitempty"`
 	Saved   time.Time       `json:"saved"`
 }
 
-// Empty says whether the form holds nothing typed by the officer: only what the screen fills in
-// by itself (the start month, the method, the nationality and the group) does not count.
-func (f RegistrationForm) Empty() bool {
-	return f.FullName == "" && f.BirthDate == "" && f.PersonalID == "" && f.Phone == "" && f.Email == "" &&
-		f.Ethnicity == "" && f.Address.Detail == "" && f.Address.Commune == "" && f.BirthRegistration.Commune == "" &&
-		f.OldSICode == "" && f.Income == "" && f.Requests == ""
-}
-
 // SaveDraft keeps the account's form in progress, replacing its previous draft; an empty form
 // removes it.
-func (s *Intake) SaveDraft(sess *Session, form RegistrationForm, touched map[string]bool) error {
-	if err := sess.Require(PermRegister); err != nil {
+func (s *Service) SaveDraft(sess *app.Session, form app.RegistrationForm, touched map[string]bool) error {
+	if err := sess.Require(app.PermRegister); err != nil {
 		return err
 	}
 	if form.Empty() {
@@ -36,19 +29,19 @@ func (s *Intake) SaveDraft(sess *Session, form RegistrationForm, touched map[str
 	if err != nil {
 		return err
 	}
-	return s.Store.Update(func(tx Tx) error { return tx.PutDraft(sess.User.Name, b) })
+	return s.Store.Update(func(tx app.Tx) error { return tx.PutDraft(sess.User.Name, b) })
 }
 
 // Draft returns the account's form in progress, if any.
-func (s *Intake) Draft(sess *Session) (Draft, bool, error) {
-	if err := sess.Require(PermRegister); err != nil {
+func (s *Service) Draft(sess *app.Session) (Draft, bool, error) {
+	if err := sess.Require(app.PermRegister); err != nil {
 		return Draft{}, false, err
 	}
 	var (
 		d  Draft
 		ok bool
 	)
-	err := s.Store.View(func(tx Tx) error {
+	err := s.Store.View(func(tx app.Tx) error {
 		b, found, err := tx.Draft(sess.User.Name)
 		if err != nil || !found {
 			return err
@@ -60,9 +53,9 @@ func (s *Intake) Draft(sess *Session) (Draft, bool, error) {
 }
 
 // DropDraft removes the account's form in progress (saved, or discarded by the officer).
-func (s *Intake) DropDraft(sess *Session) error {
-	if err := sess.Require(PermRegister); err != nil {
+func (s *Service) DropDraft(sess *app.Session) error {
+	if err := sess.Require(app.PermRegister); err != nil {
 		return err
 	}
-	return s.Store.Update(func(tx Tx) error { return tx.DeleteDraft(sess.User.Name) })
+	return s.Store.Update(func(tx app.Tx) error { return tx.DeleteDraft(sess.User.Name) })
 }

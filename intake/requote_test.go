@@ -1,4 +1,4 @@
-package app_test
+package intake_test
 
 import (
 	"testing"
@@ -9,6 +9,7 @@ import (
 
 	"bhxhdesk/app"
 	"bhxhdesk/assets"
+	"bhxhdesk/intake"
 )
 
 // staleRef is the reference data as shipped before the 2027 line was confirmed: Decree
@@ -33,16 +34,16 @@ func form2027(id, name, income string) app.RegistrationForm {
 
 func TestARuleChangeInFlight(t *testing.T) {
 	d := newDesk(t)
-	d.clock.set(vnTime(2026, 12, 10, 9, 0))
-	helpdesk := d.login(t, "motcua")
+	d.Clock.Set(vnTime(2026, 12, 10, 9, 0))
+	helpdesk := d.Login(t, "motcua")
 	helpdesk.Idle = -1
 
 	// A desk that still had the stale data took two registrations for 2027 on the old line.
 	d.Src.Set(staleRef(t))
-	a, err := d.Intake.Register(helpdesk, app.RegisterRequest{Form: form2027("001190012347", "Lê Thị Cúc", "1500000")})
+	a, err := d.Intake.Register(helpdesk, intake.RegisterRequest{Form: form2027("001190012347", "Lê Thị Cúc", "1500000")})
 	require.NoError(t, err)
 	assert.Contains(t, a.Warnings, "rule_pending:poverty_line:2027-01", "the stale quote said a new line was pending")
-	b, err := d.Intake.Register(helpdesk, app.RegisterRequest{Form: form2027("001190012348", "Phạm Văn Dũng", "2200000")})
+	b, err := d.Intake.Register(helpdesk, intake.RegisterRequest{Form: form2027("001190012348", "Phạm Văn Dũng", "2200000")})
 	require.NoError(t, err)
 	assert.Equal(t, app.Money(484_000-66_000), b.Dossier.Quote.Payable)
 	none, err := d.Intake.QuoteChanges(helpdesk)
@@ -52,18 +53,18 @@ func TestARuleChangeInFlight(t *testing.T) {
 	// The confirmed 2027 line arrives: both open dossiers are flagged for the officer.
 	d.Src.Set(ref)
 	// Received in December 2026 for a start in 2027: quoted with 2027's rules.
-	res, err := d.Intake.Register(helpdesk, app.RegisterRequest{Form: form2027("001190012345", "Nguyễn Thị Hồng Ánh", "2200000")})
+	res, err := d.Intake.Register(helpdesk, intake.RegisterRequest{Form: form2027("001190012345", "Nguyễn Thị Hồng Ánh", "2200000")})
 	require.NoError(t, err)
 	assert.Equal(t, app.Money(2_200_000), res.Dossier.Quote.Floor)
 	assert.Equal(t, app.Money(484_000-96_800), res.Dossier.Quote.Payable)
-	_, err = d.Intake.Register(helpdesk, app.RegisterRequest{Form: form2027("001190012346", "Trần Văn Bình", "1500000")})
+	_, err = d.Intake.Register(helpdesk, intake.RegisterRequest{Form: form2027("001190012346", "Trần Văn Bình", "1500000")})
 	var ve *app.ValidationError
 	require.ErrorAs(t, err, &ve)
 	assert.True(t, ve.Has("income", "income_below_floor"), "1,500,000 is below the 2027 floor")
 	changes, err := d.Intake.QuoteChanges(helpdesk)
 	require.NoError(t, err)
 	require.Len(t, changes, 2)
-	byCode := map[string]app.QuoteChange{}
+	byCode := map[string]intake.QuoteChange{}
 	for _, c := range changes {
 		byCode[c.Dossier.Code] = c
 	}
@@ -78,13 +79,13 @@ func TestARuleChangeInFlight(t *testing.T) {
 
 	// The officer gives the citizen the new amount: recorded, sent to the centre, no longer
 	// flagged. The one whose income is refused must choose again: Requote says why.
-	officer := d.login(t, "canbo")
+	officer := d.Login(t, "canbo")
 	officer.Idle = -1
 	done, err := d.Intake.Requote(officer, b.Dossier.Code)
 	require.NoError(t, err)
 	assert.Equal(t, app.Money(387_200), done.Quote.Payable)
 	last := done.Timeline[len(done.Timeline)-1]
-	assert.Equal(t, app.ActRequote, last.Action)
+	assert.Equal(t, intake.ActRequote, last.Action)
 	require.NotNil(t, last.Quote)
 	_, err = d.Intake.Requote(officer, a.Dossier.Code)
 	assert.Equal(t, "income_below_floor", codeOf(err))
@@ -109,7 +110,7 @@ func TestARuleChangeInFlight(t *testing.T) {
 
 func TestAVoucherForMonthsUnderANewFloorSaysSo(t *testing.T) {
 	d := newDesk(t)
-	d.clock.set(vnTime(2026, 12, 1, 9, 0))
+	d.Clock.Set(vnTime(2026, 12, 1, 9, 0))
 	f := validForm()
 	f.StartMonth = "2026-12"
 	f.Address = app.AddressForm{Province: "04", Commune: "01273", Detail: "Tổ 1"}

@@ -1,8 +1,7 @@
-package app_test
+package records_test
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -12,32 +11,17 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"bhxhdesk/app"
+	"bhxhdesk/intake"
+	"bhxhdesk/records"
 )
-
-// voucherFor is a voucher paying one month for validForm's person (other group, 1,500,000 in
-// 2026: 330,000 − 66,000 support = 264,000).
-func voucherFor(receipt, from string, amount int) app.VoucherInput {
-	return app.VoucherInput{ReceiptNo: receipt, PersonalID: "001190012345", FullName: "Nguyễn Thị Hồng Ánh",
-		Amount: app.Amount(fmt.Sprint(amount)), PaidOn: from + "-05", FromMonth: from, Months: 1, Collector: "Đại lý thu xã Yên Định"}
-}
-
-// registered registers validForm at the desk and returns an officer's session and the dossier.
-func registered(t *testing.T, d *testDesk, form app.RegistrationForm) (*app.Session, app.Dossier) {
-	t.Helper()
-	res, err := d.Intake.Register(d.login(t, "motcua"), app.RegisterRequest{Form: form})
-	require.NoError(t, err)
-	officer := d.login(t, "canbo")
-	officer.Idle = -1
-	return officer, res.Dossier
-}
 
 func TestMatchedVoucherRecordsThePeriodCreatesTheCoverOnceAndMovesTheDossier(t *testing.T) {
 	d := newDesk(t)
 	officer, dos := registered(t, d, validForm())
-	_, err := d.Intake.Act(officer, dos.Code, app.ActRequest{Action: app.ActAdvance}) // check → finance
+	_, err := d.Intake.Act(officer, dos.Code, intake.ActRequest{Action: app.ActAdvance}) // check → finance
 	require.NoError(t, err)
 
-	d.clock.add(2 * time.Hour)
+	d.Clock.Add(2 * time.Hour)
 	vv, err := d.Records.AddVoucher(officer, voucherFor("BL-2026-000001", "2026-01", 264000))
 	require.NoError(t, err)
 	assert.Equal(t, app.VoucherMatched, vv.State.Status)
@@ -104,7 +88,7 @@ func TestMatchedVoucherRecordsThePeriodCreatesTheCoverOnceAndMovesTheDossier(t *
 	_, err = d.Records.PrintCovers(officer, []string{"001190012345"}, "")
 	assert.Equal(t, "reprint_reason_required", codeOf(err))
 	// The centre's confirmation arrives by sync.
-	confirmed, err := json.Marshal(map[string]time.Time{"confirmed_at": d.clock.now()})
+	confirmed, err := json.Marshal(map[string]time.Time{"confirmed_at": d.Clock.Now()})
 	require.NoError(t, err)
 	require.NoError(t, d.Sync.ApplyPage(app.Page{Cursor: 1, Changes: []app.Change{{Seq: 1, Kind: app.ChangeCoverConfirmed, Entity: "001190012345", Payload: confirmed}}}))
 	// The first official print is not a reprint of the provisional one.
@@ -131,7 +115,7 @@ func TestMatchedVoucherRecordsThePeriodCreatesTheCoverOnceAndMovesTheDossier(t *
 	assert.Equal(t, "Giấy in bị nhòe", pv.Cover.Prints[2].Reason)
 	assert.Equal(t, "canbo", pv.Cover.Prints[2].By)
 
-	helpdesk := d.login(t, "motcua")
+	helpdesk := d.Login(t, "motcua")
 	_, err = d.Records.AddVoucher(helpdesk, voucherFor("BL-2026-000003", "2026-03", 264000))
 	assert.Equal(t, app.Forbidden, app.KindOf(err), "the one-stop desk does not record payments")
 	_, err = d.Records.IssueCover(helpdesk, "001190012345")
@@ -148,14 +132,6 @@ func TestMatchedVoucherRecordsThePeriodCreatesTheCoverOnceAndMovesTheDossier(t *
 	rep, err := d.DB.VerifyAudit()
 	require.NoError(t, err)
 	assert.True(t, rep.OK)
-}
-
-func codeOf(err error) string {
-	var ae *app.Error
-	if errors.As(err, &ae) {
-		return ae.Code
-	}
-	return ""
 }
 
 func TestVouchersThatDoNotMatchGoToTheExceptionsQueue(t *testing.T) {
@@ -183,7 +159,7 @@ func TestVouchersThatDoNotMatchGoToTheExceptionsQueue(t *testing.T) {
 		{"another payment under a used receipt number", voucherFor("BL-1", "2026-06", 264000), app.ExcDuplicateReceipt},
 		{"months that are not the registered method's", threeMonths, app.ExcMonths},
 		{"a name that is not the registered one", wrongName, app.ExcNameMismatch},
-		{"paid after the last day to pay", late, app.ExcLate},
+		{"paid after the last day to pay", late, records.ExcLate},
 		{"a person unknown to the office", stranger, app.ExcUnknownPerson},
 	}
 	for _, tt := range tests {
@@ -236,9 +212,9 @@ func TestResolvingAnExceptionAppendsACorrectionOrAVoidAndNeverEdits(t *testing.T
 	require.NoError(t, err)
 	require.Equal(t, app.ExcUnknownPerson, vv.State.Exception)
 
-	_, err = d.Records.Resolve(officer, vv.ID, app.ResolveRequest{Action: "correct", Correction: voucherFor("BL-1", "2026-01", 264000)})
+	_, err = d.Records.Resolve(officer, vv.ID, records.ResolveRequest{Action: "correct", Correction: voucherFor("BL-1", "2026-01", 264000)})
 	assert.Equal(t, "reason_required", codeOf(err))
-	fixed, err := d.Records.Resolve(officer, vv.ID, app.ResolveRequest{Action: "correct", Correction: voucherFor("BL-1", "2026-01", 264000),
+	fixed, err := d.Records.Resolve(officer, vv.ID, records.ResolveRequest{Action: "correct", Correction: voucherFor("BL-1", "2026-01", 264000),
 		Reason: "Đại lý ghi nhầm số định danh"})
 	require.NoError(t, err)
 	assert.Equal(t, app.KindCorrection, fixed.Kind)
@@ -254,11 +230,11 @@ func TestResolvingAnExceptionAppendsACorrectionOrAVoidAndNeverEdits(t *testing.T
 
 	over, err := d.Records.AddVoucher(officer, voucherFor("BL-2", "2026-02", 500000))
 	require.NoError(t, err)
-	voided, err := d.Records.Resolve(officer, over.ID, app.ResolveRequest{Action: "void", Reason: "Hoàn trả tiền thừa cho người nộp"})
+	voided, err := d.Records.Resolve(officer, over.ID, records.ResolveRequest{Action: "void", Reason: "Hoàn trả tiền thừa cho người nộp"})
 	require.NoError(t, err)
 	assert.Equal(t, app.KindVoid, voided.Kind)
 	assert.Equal(t, app.VoucherVoid, voided.State.Status)
-	_, err = d.Records.Resolve(officer, over.ID, app.ResolveRequest{Action: "void", Reason: "lần nữa"})
+	_, err = d.Records.Resolve(officer, over.ID, records.ResolveRequest{Action: "void", Reason: "lần nữa"})
 	assert.Equal(t, app.Conflict, app.KindOf(err), "a decided exception is not decided again")
 	exc, err := d.Records.Exceptions(officer, 0)
 	require.NoError(t, err)
@@ -420,7 +396,7 @@ func TestAnotherOfficesCoverComesAsANotice(t *testing.T) {
 		require.NoError(t, d.Sync.ApplyPage(app.Page{Cursor: seq, Changes: []app.Change{{Seq: seq, Kind: app.ChangeCoverConflict,
 			Entity: "001190012345", Payload: payload}}}))
 	}
-	ns, err := d.Sync.Notices(d.login(t, "truongphong"), false)
+	ns, err := d.Sync.Notices(d.Login(t, "truongphong"), false)
 	require.NoError(t, err)
 	require.Len(t, ns, 1, "the same word twice is one notice")
 	assert.Equal(t, "cover_conflict", ns[0].Kind)
