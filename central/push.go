@@ -48,11 +48,45 @@ func (s *Service) Push(ctx context.Context, dev Device, ops []app.Op) ([]app.OpR
 	return results, nil
 }
 
-// push applies ops in tx (see Push) and counts the repeats.
+// applyOrder is the order in which push applies a batch: the device's order, except that a
+// voucher comes before a period of the same batch that was recorded from it. Desks before
+// 2026-12 queued the period (and the cover data) ahead of the voucher they came from, and the
+// centre records a period only from a voucher it holds: their outboxes still hold that order.
+func applyOrder(ops []app.Op) []int {
+	order := make([]int, 0, len(ops))
+	early := map[int]bool{}
+	voucherAt := map[string]int{}
+	for i, op := range ops {
+		if op.Kind == contract.OpVoucherAdd {
+			voucherAt[op.EntityID] = i
+		}
+	}
+	for i, op := range ops {
+		if early[i] {
+			continue
+		}
+		if op.Kind == contract.OpPeriodAdd {
+			var pe struct {
+				Voucher string `json:"voucher"`
+			}
+			if json.Unmarshal(op.Payload, &pe) == nil {
+				if j, ok := voucherAt[pe.Voucher]; ok && j > i && !early[j] {
+					early[j] = true
+					order = append(order, j)
+				}
+			}
+		}
+		order = append(order, i)
+	}
+	return order
+}
+
+// push applies ops in tx (see Push, applyOrder) and counts the repeats.
 func (s *Service) push(tx Tx, dev Device, ops []app.Op, now time.Time) ([]app.OpResult, int, error) {
 	results := make([]app.OpResult, len(ops))
 	repeats := 0
-	for i, op := range ops {
+	for _, i := range applyOrder(ops) {
+		op := ops[i]
 		h := payloadHash(op)
 		if prev, ok, err := tx.OpResult(op.OpID); err != nil {
 			return nil, 0, err

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"bhxhdesk/app"
+	"bhxhdesk/contract"
 	"bhxhdesk/intake"
 	"bhxhdesk/records"
 )
@@ -401,4 +402,23 @@ func TestAnotherOfficesCoverComesAsANotice(t *testing.T) {
 	require.Len(t, ns, 1, "the same word twice is one notice")
 	assert.Equal(t, "cover_conflict", ns[0].Kind)
 	assert.Equal(t, "79001", ns[0].Args["office"])
+}
+
+// TestTheVoucherLeavesBeforeThePeriodItBrings: the centre records a period only from a voucher
+// it holds, so in the outbox a matched voucher comes before the period and the cover data it
+// creates (the other way round, the centre refused the period as "period_without_voucher").
+func TestTheVoucherLeavesBeforeThePeriodItBrings(t *testing.T) {
+	d := newDesk(t)
+	officer, _ := registered(t, d, validForm())
+	vv, err := d.Records.AddVoucher(officer, voucherFor("BL-2026-000001", "2026-01", 264000))
+	require.NoError(t, err)
+	require.Equal(t, app.VoucherMatched, vv.State.Status)
+	ops, err := d.Sync.Outbox(100)
+	require.NoError(t, err)
+	var kinds []string
+	for _, op := range ops {
+		kinds = append(kinds, op.Kind)
+	}
+	assert.Equal(t, []string{contract.OpDossierCreate, contract.OpVoucherAdd, contract.OpPeriodAdd, contract.OpCoverCreate,
+		contract.OpDossierEvent}, kinds)
 }

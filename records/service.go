@@ -220,6 +220,11 @@ func (s *Service) Record(tx app.Tx, res *ImportResult, line int, v app.Voucher, 
 	} else if m.exception != "" {
 		st.Status, st.Exception, st.Args = app.VoucherException, m.exception, m.args
 	}
+	// The voucher goes to the centre before the period and the cover it brings: the centre
+	// records a period only from a voucher it holds.
+	if err := app.Enqueue(tx, contract.OpVoucherAdd, v.ID, 0, v, now); err != nil {
+		return err
+	}
 	if st.Status == app.VoucherMatched {
 		if err := s.credit(tx, v, &st, m, now, res); err != nil {
 			return err
@@ -233,9 +238,6 @@ func (s *Service) Record(tx app.Tx, res *ImportResult, line int, v app.Voucher, 
 	}
 	res.Accepted++
 	res.Vouchers = append(res.Vouchers, v.ID)
-	if err := app.Enqueue(tx, contract.OpVoucherAdd, v.ID, 0, v, now); err != nil {
-		return err
-	}
 	return tx.Audit(app.AuditEntry{User: v.By, Action: "voucher.add", Entity: v.ID, PersonalID: v.PersonalID,
 		Detail: fmt.Sprintf("personal_id=%s status=%s %s", app.PersonalID(v.PersonalID).Masked(), st.Status, st.Exception)})
 }
