@@ -22,12 +22,18 @@ const (
 	Conflict
 	// Forbidden means the signed-in officer's role does not allow the action.
 	Forbidden
-	// Unavailable means a resource (rule data, network, disk) is missing for now; retrying or an
-	// administrator's action may help.
+	// Unavailable means a resource (rule data, a folder, the disk) is missing for now: a person
+	// must see it for what it is, and an administrator's action may be needed.
 	Unavailable
+	// Transient means the failure may pass by itself — the link to the centre, a centre that is
+	// busy or failing: the sync engine counts the desk offline, shrinks its batch and tries again.
+	Transient
 )
 
-var kindNames = [...]string{"internal", "invalid", "not_found", "conflict", "forbidden", "unavailable"}
+// Kinds lists every kind, for the tests that must cover each one.
+var Kinds = []Kind{Internal, Invalid, NotFound, Conflict, Forbidden, Unavailable, Transient}
+
+var kindNames = [...]string{"internal", "invalid", "not_found", "conflict", "forbidden", "unavailable", "transient"}
 
 func (k Kind) String() string {
 	if int(k) < len(kindNames) {

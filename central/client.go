@@ -27,7 +27,7 @@ import (
 // Client is the desk's side of the protocol. It compresses request bodies (zstd once the
 // server has said it accepts it, gzip until then), keeps connections warm between rounds, and
 // classifies failures: anything the network or an overloaded server can cause is
-// app.Unavailable (try again later); a refused token is Forbidden; a request the server found
+// app.Transient (try again later); a refused token is Forbidden; a request the server found
 // malformed is Invalid.
 type Client struct {
 	BaseURL string
@@ -173,7 +173,7 @@ func (c *Client) Sync(ctx context.Context, ops []app.Op, cursor uint64, limit in
 		// Results come in the order of ops without their ids; the digest says they answer
 		// these operations and no others.
 		if res.OpsDigest != OpsDigest(ops) || len(res.Results) != len(ops) {
-			return nil, app.Page{}, &app.Error{Kind: app.Unavailable, Code: "central_bad_answer",
+			return nil, app.Page{}, &app.Error{Kind: app.Transient, Code: "central_bad_answer",
 				Err: fmt.Errorf("compact answer for other operations (%d results for %d)", len(res.Results), len(ops))}
 		}
 		for i := range res.Results {
@@ -198,7 +198,7 @@ func (c *Client) Known(ctx context.Context, ids []string) ([]app.OpResult, error
 	}
 	for _, r := range res.Results {
 		if !want[r.OpID] {
-			return nil, &app.Error{Kind: app.Unavailable, Code: "central_bad_answer", Err: fmt.Errorf("result for %s, not asked", r.OpID)}
+			return nil, &app.Error{Kind: app.Transient, Code: "central_bad_answer", Err: fmt.Errorf("result for %s, not asked", r.OpID)}
 		}
 	}
 	return res.Results, nil
@@ -230,7 +230,7 @@ func (c *Client) OfficeState(ctx context.Context) (app.OfficeData, error) {
 				break
 			}
 			if pg.Next <= after {
-				return st, &app.Error{Kind: app.Unavailable, Code: "central_bad_answer", Err: fmt.Errorf("state page of %s does not move on", part)}
+				return st, &app.Error{Kind: app.Transient, Code: "central_bad_answer", Err: fmt.Errorf("state page of %s does not move on", part)}
 			}
 			after = pg.Next
 		}
@@ -245,8 +245,9 @@ func isNotFound(err error) bool {
 }
 
 // kindOfStatus is the error kind of an answer's status: the inverse of Server.fail's mapping
-// (400 and 413 Invalid, 401 and 403 Forbidden, 404 NotFound, 409 Conflict), and Unavailable
-// for the rest — a server in trouble (5xx) or a proxy in between: the desk tries again later.
+// (400 and 413 Invalid, 401 and 403 Forbidden, 404 NotFound, 409 Conflict), and Transient for
+// the rest — the centre's Unavailable, Transient and Internal (503 and 500), a proxy in between
+// (502, 504) or anything else: the desk tries again later.
 func kindOfStatus(status int) app.Kind {
 	switch status {
 	case http.StatusBadRequest, http.StatusRequestEntityTooLarge:
@@ -258,7 +259,7 @@ func kindOfStatus(status int) app.Kind {
 	case http.StatusConflict:
 		return app.Conflict
 	}
-	return app.Unavailable
+	return app.Transient
 }
 
 // wireOps is what is sent of the operations: all but the desk's creation time, which the
@@ -339,11 +340,11 @@ func (c *Client) PostVouchers(ctx context.Context, ins []app.VoucherInput) ([]st
 
 func checkResults(ops []app.Op, results []app.OpResult) error {
 	if len(results) != len(ops) {
-		return &app.Error{Kind: app.Unavailable, Code: "central_bad_answer", Err: fmt.Errorf("%d results for %d operations", len(results), len(ops))}
+		return &app.Error{Kind: app.Transient, Code: "central_bad_answer", Err: fmt.Errorf("%d results for %d operations", len(results), len(ops))}
 	}
 	for i := range ops {
 		if results[i].OpID != ops[i].OpID {
-			return &app.Error{Kind: app.Unavailable, Code: "central_bad_answer", Err: fmt.Errorf("result %d is for %s, not %s", i, results[i].OpID, ops[i].OpID)}
+			return &app.Error{Kind: app.Transient, Code: "central_bad_answer", Err: fmt.Errorf("result %d is for %s, not %s", i, results[i].OpID, ops[i].OpID)}
 		}
 	}
 	return nil
@@ -397,7 +398,7 @@ func (c *Client) do(ctx context.Context, method, path string, in, out any) error
 	}
 	resp, err := c.HTTP.Do(req)
 	if err != nil {
-		return &app.Error{Kind: app.Unavailable, Code: "central_unreachable", Args: map[string]string{"reason": app.ReasonOf(err)}, Err: err}
+		return &app.Error{Kind: app.Transient, Code: "central_unreachable", Args: map[string]string{"reason": app.ReasonOf(err)}, Err: err}
 	}
 	defer resp.Body.Close()
 	if announced := resp.Header.Get("Accept-Encoding"); c.peer != nil && announced != "" {
@@ -418,7 +419,7 @@ func (c *Client) do(ctx context.Context, method, path string, in, out any) error
 	if err != nil {
 		// A body cut off mid-way: the server may have applied the push; the stored results
 		// make sending it again safe.
-		return &app.Error{Kind: app.Unavailable, Code: "central_bad_answer", Err: err}
+		return &app.Error{Kind: app.Transient, Code: "central_bad_answer", Err: err}
 	}
 	if resp.StatusCode != http.StatusOK {
 		if c.peer != nil && (resp.StatusCode == http.StatusBadRequest || resp.StatusCode == http.StatusUnsupportedMediaType) {
@@ -432,7 +433,7 @@ func (c *Client) do(ctx context.Context, method, path string, in, out any) error
 		_ = json.Unmarshal(data, &eb)
 		kind := kindOfStatus(resp.StatusCode)
 		code := eb.Error
-		if code == "" || kind == app.Unavailable {
+		if code == "" || kind == app.Transient {
 			code = "central_status"
 		}
 		return &app.Error{Kind: kind, Code: code, Args: map[string]string{"status": strconv.Itoa(resp.StatusCode)},
@@ -442,7 +443,7 @@ func (c *Client) do(ctx context.Context, method, path string, in, out any) error
 		return nil
 	}
 	if err := json.Unmarshal(data, out); err != nil {
-		return &app.Error{Kind: app.Unavailable, Code: "central_bad_answer", Err: err}
+		return &app.Error{Kind: app.Transient, Code: "central_bad_answer", Err: err}
 	}
 	return nil
 }

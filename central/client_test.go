@@ -175,7 +175,7 @@ func TestClientRefusesACompactAnswerForOtherOperations(t *testing.T) {
 	tamper.Store(true)
 	_, _, err = c.Sync(ctx, ops(t, "01001", 2, 1), 0, 100)
 	require.Error(t, err)
-	assert.Equal(t, app.Unavailable, app.KindOf(err), "the batch is sent again later")
+	assert.Equal(t, app.Transient, app.KindOf(err), "the batch is sent again later")
 }
 
 func TestServerAppliesALargeBatchInOrderInShortTransactions(t *testing.T) {

@@ -167,7 +167,7 @@ func (b *budget) take(ctx context.Context, n int) (func(), error) {
 			for ; i > 0; i-- {
 				<-b.tokens
 			}
-			return nil, &app.Error{Kind: app.Unavailable, Code: "central_busy", Err: ctx.Err()}
+			return nil, &app.Error{Kind: app.Transient, Code: "central_busy", Err: ctx.Err()}
 		}
 	}
 	return func() {
@@ -397,7 +397,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		status = http.StatusNotFound
 	case app.Conflict:
 		status = http.StatusConflict
-	case app.Unavailable:
+	case app.Unavailable, app.Transient:
 		status = http.StatusServiceUnavailable
 	}
 	var mbe *http.MaxBytesError

@@ -188,7 +188,7 @@ func TestPlainHTTPOnlyOnLoopbackAndTLS13WithClientCertificates(t *testing.T) {
 	noCert, err := central.NewClient(central.ClientConfig{BaseURL: url, Token: tok, CAFile: filepath.Join(dir, "ca.pem")})
 	require.NoError(t, err)
 	_, err = noCert.Pull(ctx, 0, 10)
-	assert.Equal(t, app.Unavailable, app.KindOf(err), "no client certificate, no connection")
+	assert.Equal(t, app.Transient, app.KindOf(err), "no client certificate, no connection")
 
 	conn, err := tls.Dial("tcp", ln.Addr().String(), &tls.Config{InsecureSkipVerify: true, MaxVersion: tls.VersionTLS12})
 	if err == nil {
@@ -352,15 +352,32 @@ func TestAFloodOfIdleConnectionsIsBounded(t *testing.T) {
 // status comes back to the desk as the same kind (the client's mapping is the server's
 // inverse), and trouble on the server's side is a reason to try again later.
 func TestTheClientReadsEveryStatusAsTheServerMeantIt(t *testing.T) {
-	kinds := []app.Kind{app.Invalid, app.Forbidden, app.NotFound, app.Conflict, app.Unavailable}
-	for _, k := range kinds {
+	// Every kind comes back as itself, except the centre's own trouble, which the desk can only
+	// wait out: Transient (it counts itself offline and tries again).
+	want := map[app.Kind]app.Kind{
+		app.Invalid: app.Invalid, app.Forbidden: app.Forbidden, app.NotFound: app.NotFound, app.Conflict: app.Conflict,
+		app.Internal: app.Transient, app.Unavailable: app.Transient, app.Transient: app.Transient,
+	}
+	for _, k := range app.Kinds {
 		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			(&central.Server{Catalog: ref.Catalog}).Fail(w, r, &app.Error{Kind: k, Code: "some_code"})
 		}))
 		c, err := central.NewClient(central.ClientConfig{BaseURL: srv.URL, Token: "x"})
 		require.NoError(t, err)
 		_, err = c.Pull(context.Background(), 0, 10)
-		assert.Equal(t, k, app.KindOf(err), "kind %v", k)
+		expected, ok := want[k]
+		assert.True(t, ok, "kind %v has no expected reading", k)
+		assert.Equal(t, expected, app.KindOf(err), "kind %v", k)
+		srv.Close()
+	}
+	for _, status := range []int{http.StatusBadGateway, http.StatusGatewayTimeout, http.StatusTooManyRequests} {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			http.Error(w, "proxy", status)
+		}))
+		c, err := central.NewClient(central.ClientConfig{BaseURL: srv.URL, Token: "x"})
+		require.NoError(t, err)
+		_, err = c.Pull(context.Background(), 0, 10)
+		assert.Equal(t, app.Transient, app.KindOf(err), "%d from a proxy in between", status)
 		srv.Close()
 	}
 }

@@ -81,7 +81,7 @@ func TestEngineHalvesTheBatchAfterAFailedPushAndGrowsItBack(t *testing.T) {
 
 	_, err := e.Round(context.Background())
 	require.Error(t, err)
-	assert.Equal(t, app.Unavailable, app.KindOf(err))
+	assert.Equal(t, app.Transient, app.KindOf(err))
 	rep, err := e.Round(context.Background())
 	require.NoError(t, err)
 	sizes, requests := log.get()

@@ -506,18 +506,13 @@ const minBatch = 10
 // ErrNotEnrolled is returned by a Remote func when the desk has no central URL or token.
 var ErrNotEnrolled = &app.Error{Kind: app.Unavailable, Code: "not_enrolled"}
 
-// linkCodes are the codes of a round that failed on the way to the centre or back: the desk is
-// offline and tries again. Other Unavailable errors — a full disk, rules missing — are
-// failures a person must see for what they are, not "offline".
-var linkCodes = map[string]bool{"not_enrolled": true, "central_unreachable": true, "central_status": true,
-	"central_bad_answer": true, "central_busy": true}
-
-// offline reports whether a round's error is the link's (see linkCodes), or the round's time
-// running out.
+// offline reports whether a round's error is the link's — a Transient error (the network, a
+// centre busy or failing) or the desk not being enrolled yet — or the round's time running out.
+// Other errors — a full disk, rules missing — are failures a person must see for what they are.
 func offline(err error) bool {
 	var ae *app.Error
 	if errors.As(err, &ae) {
-		return linkCodes[ae.Code]
+		return ae.Kind == app.Transient || ae.Code == ErrNotEnrolled.Code
 	}
 	return errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled)
 }

@@ -29,7 +29,7 @@ func (f *flaky) Sync(_ context.Context, ops []app.Op, cursor uint64, _ int) ([]a
 	defer f.mu.Unlock()
 	f.calls++
 	if f.down {
-		return nil, app.Page{}, &app.Error{Kind: app.Unavailable, Code: "central_unreachable", Err: errors.New("connection refused")}
+		return nil, app.Page{}, &app.Error{Kind: app.Transient, Code: "central_unreachable", Err: errors.New("connection refused")}
 	}
 	res := make([]app.OpResult, len(ops))
 	for i, op := range ops {

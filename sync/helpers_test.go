@@ -125,7 +125,7 @@ func converge(e *sync.Engine, max int) (rounds, failures int, err error) {
 			return rounds, failures, nil
 		}
 		if err != nil {
-			if app.KindOf(err) != app.Unavailable {
+			if app.KindOf(err) != app.Transient {
 				return rounds, failures, fmt.Errorf("round %d: %w", rounds, err)
 			}
 			failures++

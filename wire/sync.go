@@ -225,7 +225,7 @@ func (d *Desk) CheckCentral(ctx context.Context, url, token string) error {
 	case app.KindOf(err) == app.Forbidden:
 		return &app.Error{Kind: app.Invalid, Code: "token_refused", Field: "token", Args: map[string]string{"url": url}, Err: err}
 	case err != nil:
-		return &app.Error{Kind: app.Unavailable, Code: "enrol_unreachable", Field: "central_url",
+		return &app.Error{Kind: app.Transient, Code: "enrol_unreachable", Field: "central_url",
 			Args: map[string]string{"url": url, "reason": app.ReasonOf(err)}, Err: err}
 	case !strings.EqualFold(agency, office.Agency) || !strings.EqualFold(device, office.Device):
 		return &app.Error{Kind: app.Invalid, Code: "token_other_desk", Field: "token",

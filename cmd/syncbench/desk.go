@@ -305,7 +305,7 @@ func (o *deskOffice) sync() (answer, error) {
 		a.Pulled += rep.Pulled
 		a.Batches += rep.Batches
 		if err != nil {
-			if app.KindOf(err) != app.Unavailable {
+			if k := app.KindOf(err); k != app.Transient && k != app.Unavailable {
 				return a, err
 			}
 			a.Failures++
