@@ -19,6 +19,7 @@ import (
 	fyneapp "fyne.io/fyne/v2/app"
 
 	"bhxhdesk/app"
+	"bhxhdesk/pdf"
 	"bhxhdesk/storage"
 	"bhxhdesk/ui"
 	"bhxhdesk/wire"
@@ -133,10 +134,10 @@ func main() {
 			})
 		},
 	}
-	if wire.CanRenderPDF() {
+	if pdf.CanRender() {
 		// The printout preview: poppler's pdftoppm renders the first pages where it is installed;
 		// elsewhere the desk opens the PDF in the system's viewer.
-		cfg.RenderPDF = func(pdf []byte) ([][]byte, error) { return wire.RenderPDF(ctx, pdf, previewDPI, previewPages) }
+		cfg.RenderPDF = func(doc []byte) ([][]byte, error) { return pdf.RenderPNG(ctx, doc, previewDPI, previewPages) }
 	}
 	if *afterCrash {
 		cfg.StartNotice = ref.Catalog.T(lang, "err.restarted", "path", wire.LogPath(dir))

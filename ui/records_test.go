@@ -20,6 +20,7 @@ import (
 	"bhxhdesk/app"
 	"bhxhdesk/assets"
 	"bhxhdesk/intake"
+	"bhxhdesk/pdf"
 	"bhxhdesk/records"
 	"bhxhdesk/ui"
 	"bhxhdesk/wire"
@@ -65,7 +66,7 @@ func openRecordsDeskRendering(t *testing.T, o *wire.Office, c *clock, render boo
 			f, err := os.Open(rd.file)
 			done(f, filepath.Base(rd.file), err)
 		},
-		RenderPDF: func(pdf []byte) ([][]byte, error) { return wire.RenderPDF(context.Background(), pdf, 30, 3) },
+		RenderPDF: func(doc []byte) ([][]byte, error) { return pdf.RenderPNG(context.Background(), doc, 30, 3) },
 		OnProgress: func(pv *ui.ProgressView, done, total int64) {
 			if rd.onProgress != nil {
 				rd.onProgress(pv, done, total)

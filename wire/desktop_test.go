@@ -20,6 +20,7 @@ import (
 	"bhxhdesk/intake"
 	"bhxhdesk/internal/centraltest"
 	"bhxhdesk/internal/fake"
+	"bhxhdesk/printout"
 	"bhxhdesk/storage"
 	"bhxhdesk/sync"
 	"bhxhdesk/wire"
@@ -93,7 +94,7 @@ func TestActivityListsRecentDossiersWithoutReadingPendingOnes(t *testing.T) {
 		require.NoError(t, err)
 	}
 	today := calendar.DateOf(b.now.In(calendar.VN))
-	got, err := b.Activity(b.sess, today-5)
+	got, err := b.Intake.Activity(b.sess, today-5)
 	require.NoError(t, err)
 	codes := map[string]app.State{}
 	for _, d := range got {
@@ -107,7 +108,7 @@ func TestActivityListsRecentDossiersWithoutReadingPendingOnes(t *testing.T) {
 	assert.Len(t, codes, 3)
 	assert.Equal(t, app.StateDone, codes[recent[0].Code])
 	assert.NotContains(t, codes, old[0].Code, "older than the window and its lead")
-	_, err = b.Activity(nil, today)
+	_, err = b.Intake.Activity(nil, today)
 	assert.Equal(t, app.Forbidden, app.KindOf(err))
 }
 
@@ -121,7 +122,7 @@ func TestQuoteForTheCitizenPrintsEveryMethod(t *testing.T) {
 	req := app.QuoteRequest{Income: 1_500_000, Method: app.Method{Kind: app.Ahead, Months: 24}, Groups: []app.SupportGroup{app.Poor},
 		Month: app.MonthOf(2026, time.January), Province: "01"}
 	var buf bytes.Buffer
-	require.NoError(t, wire.WriteQuote(backupRef, o, req, app.VI, time.Date(2026, 1, 5, 9, 0, 0, 0, calendar.VN), &buf))
+	require.NoError(t, printout.WriteQuote(backupRef, o, req, app.VI, time.Date(2026, 1, 5, 9, 0, 0, 0, calendar.VN), &buf))
 	path := filepath.Join(t.TempDir(), "quote.pdf")
 	require.NoError(t, os.WriteFile(path, buf.Bytes(), 0o600))
 	out, err := exec.Command("pdftotext", "-layout", path, "-").Output()
@@ -141,6 +142,6 @@ func TestQuoteForTheCitizenPrintsEveryMethod(t *testing.T) {
 
 	bad := req
 	bad.Income = 1_000_000
-	err = wire.WriteQuote(backupRef, o, bad, app.VI, time.Now(), &buf)
+	err = printout.WriteQuote(backupRef, o, bad, app.VI, time.Now(), &buf)
 	assert.Equal(t, app.Invalid, app.KindOf(err), "an income below the floor is refused, nothing printed")
 }

@@ -2,15 +2,9 @@ package wire
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"io/fs"
 	"log/slog"
-	"os"
-	"os/exec"
-	"path/filepath"
-	"sort"
-	"strconv"
 	"strings"
 	gosync "sync"
 	"time"
@@ -21,6 +15,7 @@ import (
 	"bhxhdesk/central"
 	"bhxhdesk/intake"
 	"bhxhdesk/officesync"
+	"bhxhdesk/printout"
 	"bhxhdesk/privacy"
 	"bhxhdesk/records"
 	"bhxhdesk/sheet"
@@ -322,7 +317,7 @@ func (o *Office) Activity(sess *app.Session, from calendar.Date) ([]app.Dossier,
 	if d == nil {
 		return nil, app.Errorf(app.Forbidden, "not_signed_in")
 	}
-	return d.Activity(sess, from)
+	return d.Intake.Activity(sess, from)
 }
 
 // ReceivedOn lists the dossiers received on day in every state (see Desk.ReceivedOn).
@@ -331,7 +326,7 @@ func (o *Office) ReceivedOn(sess *app.Session, day calendar.Date) ([]app.Summary
 	if d == nil {
 		return nil, app.Errorf(app.Forbidden, "not_signed_in")
 	}
-	return d.ReceivedOn(sess, day)
+	return d.Intake.ReceivedOn(sess, day)
 }
 
 // WriteQuote prints the quote a citizen takes home (see QuoteData); the office's profile heads
@@ -343,7 +338,7 @@ func (o *Office) WriteQuote(req app.QuoteRequest, lang app.Lang, w io.Writer) er
 			office = p
 		}
 	}
-	return WriteQuote(o.src.Get(), office, req, lang, o.cfg.Now(), w)
+	return printout.WriteQuote(o.src.Get(), office, req, lang, o.cfg.Now(), w)
 }
 
 // WriteRecoverySheet prints the hand-over sheet of the recovery secret (see
@@ -357,7 +352,7 @@ func (o *Office) WriteRecoverySheet(secret string, lang app.Lang, w io.Writer) e
 	if err != nil {
 		return err
 	}
-	return WriteRecoverySheet(o.src.Get(), office, secret, lang, o.cfg.Now(), w)
+	return printout.WriteRecoverySheet(o.src.Get(), office, secret, lang, o.cfg.Now(), w)
 }
 
 // BackupSettings reads the automatic backup's settings from the open store.
@@ -481,47 +476,4 @@ func (o *Office) open() *Desk {
 	o.smu.Lock()
 	defer o.smu.Unlock()
 	return o.cur
-}
-
-// CanRenderPDF reports whether RenderPDF can work here: poppler's pdftoppm is on PATH.
-func CanRenderPDF() bool {
-	_, err := exec.LookPath("pdftoppm")
-	return err == nil
-}
-
-// RenderPDF renders the first maxPages pages of a PDF as PNG images at dpi with poppler's
-// pdftoppm, for a preview on screen. The PDF holds personal data: it is written to a private
-// temporary folder that is removed before returning.
-func RenderPDF(ctx context.Context, pdf []byte, dpi, maxPages int) ([][]byte, error) {
-	dir, err := os.MkdirTemp("", "bhxh-preview-")
-	if err != nil {
-		return nil, err
-	}
-	defer os.RemoveAll(dir)
-	in := filepath.Join(dir, "in.pdf")
-	if err := os.WriteFile(in, pdf, 0o600); err != nil {
-		return nil, err
-	}
-	cmd := exec.CommandContext(ctx, "pdftoppm", "-png", "-r", strconv.Itoa(dpi), "-f", "1", "-l", strconv.Itoa(maxPages), in, filepath.Join(dir, "page"))
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return nil, fmt.Errorf("pdftoppm: %w: %s", err, out)
-	}
-	files, err := filepath.Glob(filepath.Join(dir, "page-*.png"))
-	if err != nil {
-		return nil, err
-	}
-	// pdftoppm pads the page numbers to one width, so the names sort in page order.
-	sort.Strings(files)
-	pages := make([][]byte, 0, len(files))
-	for _, f := range files {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			return nil, err
-		}
-		pages = append(pages, b)
-	}
-	if len(pages) == 0 {
-		return nil, fmt.Errorf("pdftoppm: no page rendered")
-	}
-	return pages, nil
 }

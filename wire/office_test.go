@@ -19,6 +19,7 @@ import (
 	"bhxhdesk/assets"
 	"bhxhdesk/intake"
 	"bhxhdesk/internal/centraltest"
+	"bhxhdesk/pdf"
 	"bhxhdesk/storage"
 	"bhxhdesk/wire"
 )
@@ -198,7 +199,7 @@ func TestOfficeReadsVoucherFilesAndRefusesPrintsWhenClosed(t *testing.T) {
 }
 
 func TestRenderPDFRendersThePagesAsPNG(t *testing.T) {
-	if !wire.CanRenderPDF() {
+	if !pdf.CanRender() {
 		t.Skip("pdftoppm (poppler-utils) not on PATH")
 	}
 	o, _ := officeUnderTest(t)
@@ -212,10 +213,10 @@ func TestRenderPDFRendersThePagesAsPNG(t *testing.T) {
 	require.NoError(t, err)
 	res, err := in.Register(help, intake.RegisterRequest{Form: officeForm()})
 	require.NoError(t, err)
-	var pdf bytes.Buffer
-	require.NoError(t, o.WriteReceipt(help, res.Dossier.Code, app.VI, &pdf))
+	var doc bytes.Buffer
+	require.NoError(t, o.WriteReceipt(help, res.Dossier.Code, app.VI, &doc))
 
-	pages, err := wire.RenderPDF(context.Background(), pdf.Bytes(), 36, 5)
+	pages, err := pdf.RenderPNG(context.Background(), doc.Bytes(), 36, 5)
 	require.NoError(t, err)
 	require.NotEmpty(t, pages)
 	img, err := png.Decode(bytes.NewReader(pages[0]))
@@ -223,6 +224,6 @@ func TestRenderPDFRendersThePagesAsPNG(t *testing.T) {
 	b := img.Bounds()
 	assert.InDelta(t, 36*210/25.4, b.Dx(), 3, "an A4 page at 36 dpi")
 
-	_, err = wire.RenderPDF(context.Background(), []byte("%PDF-1.4 hỏng"), 36, 5)
+	_, err = pdf.RenderPNG(context.Background(), []byte("%PDF-1.4 hỏng"), 36, 5)
 	assert.Error(t, err, "a broken PDF is an error, not an empty preview")
 }
