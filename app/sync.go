@@ -301,3 +301,6 @@ func Anchors(tx Tx) ([]AuditAnchor, error) {
 	var out []AuditAnchor
 	return out, json.Unmarshal(raw, &out)
 }
+
+// SettingOrigin is the machine and folder the store was last opened in (intake's NoteOrigin).
+const SettingOrigin = "device/origin"

@@ -439,6 +439,30 @@ func confirmCover(tx app.Tx, actor, pid string, at, now time.Time) error {
 	return tx.Audit(app.AuditEntry{User: actor, Action: "cover.confirm", Entity: app.PersonalID(pid).Masked(), At: now, PersonalID: pid})
 }
 
+// Enrol checks an address and a token with check (the centre: which office and device the
+// token belongs to) and keeps them (SetCentral); administrators only. An empty token keeps the
+// stored one. A check that fails keeps nothing: the desk never reports itself enrolled to fail
+// at every round. It returns the address and token kept.
+func (s *Service) Enrol(sess *app.Session, url, token string, check func(url, token string) error) (string, string, error) {
+	if err := sess.Require(app.PermManageUsers); err != nil {
+		return "", "", err
+	}
+	url, token = strings.TrimSpace(url), strings.TrimSpace(token)
+	if token == "" {
+		_, stored, err := s.Central()
+		if err != nil {
+			return "", "", err
+		}
+		token = stored
+	}
+	if url != "" && token != "" {
+		if err := check(url, token); err != nil {
+			return "", "", err
+		}
+	}
+	return url, token, s.SetCentral(sess, url, token)
+}
+
 // SetCentral stores the central services' URL and this device's token (device enrolment),
 // administrators only. A desk that never has a link keeps only the token, for transfer files.
 func (s *Service) SetCentral(sess *app.Session, url, token string) error {

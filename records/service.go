@@ -3,6 +3,7 @@ package records
 import (
 	"bhxhdesk/app"
 	"bhxhdesk/contract"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"sort"
@@ -850,4 +851,44 @@ func (s *Service) PrintCovers(sess *app.Session, pids []string, reason string) (
 		return nil, err
 	}
 	return plan, nil
+}
+
+// SigningKey returns the desk's Ed25519 signing key for sealed printouts and the office, making
+// and storing the key (encrypted like all data) on first use; its making is audited.
+func (s *Service) SigningKey() (*app.SigningKey, app.Office, error) {
+	var (
+		key    *app.SigningKey
+		office app.Office
+	)
+	// read finds the office and, if it exists, the key.
+	read := func(tx app.Tx) error {
+		var err error
+		if office, _, err = tx.Office(); err != nil {
+			return err
+		}
+		raw, ok, err := tx.SigningKey()
+		if err != nil || !ok {
+			return err
+		}
+		key, err = app.ParseSigningKey(raw)
+		return err
+	}
+	// Every sync request and print asks for it: a read, and a durable write only the first time.
+	err := s.Store.View(read)
+	if err == nil && key == nil {
+		err = s.Store.Update(func(tx app.Tx) error {
+			if err := read(tx); err != nil || key != nil {
+				return err
+			}
+			var err error
+			if key, err = app.GenerateSigningKey(rand.Reader); err != nil {
+				return err
+			}
+			if err := tx.PutSigningKey(key.Bytes()); err != nil {
+				return err
+			}
+			return tx.Audit(app.AuditEntry{User: "system", Action: "device.key", Detail: "key_id=" + key.ID().String()})
+		})
+	}
+	return key, office, err
 }

@@ -48,3 +48,12 @@ func CreateFileAtomic(path string, write func(io.Writer) error) (err error) {
 	}
 	return replaceFile(tmp.Name(), path)
 }
+
+// AtomicFiles is CreateFileAtomic for the services that take it as an interface
+// (continuity.Files).
+type AtomicFiles struct{}
+
+// CreateFileAtomic is the package's CreateFileAtomic.
+func (AtomicFiles) CreateFileAtomic(path string, write func(io.Writer) error) error {
+	return CreateFileAtomic(path, write)
+}

@@ -17,6 +17,7 @@ import (
 
 	"bhxhdesk/app"
 	"bhxhdesk/assets"
+	"bhxhdesk/continuity"
 	"bhxhdesk/storage"
 	"bhxhdesk/ui"
 	"bhxhdesk/wire"
@@ -60,9 +61,9 @@ func TestBackupSettingsThenRestoreOnANewMachineThenADamagedStore(t *testing.T) {
 
 	// The automatic backup makes its last copy when the store closes (sign-out, exit).
 	// Backup names carry the time to the millisecond: the next one is a second later.
-	defer func(f func() time.Time) { wire.BackupClock = f }(wire.BackupClock)
+	defer func(f func() time.Time) { continuity.BackupClock = f }(continuity.BackupClock)
 	next := time.Now().Add(time.Second)
-	wire.BackupClock = func() time.Time { return next }
+	continuity.BackupClock = func() time.Time { return next }
 	o.RunBackups(context.Background(), nil)
 	d.signOut(t)
 	require.Len(t, backups(t, folder), 2, "the last backup at sign-out")

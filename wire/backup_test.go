@@ -17,6 +17,7 @@ import (
 	"bhxhdesk/app/calendar"
 	"bhxhdesk/assets"
 	"bhxhdesk/central"
+	"bhxhdesk/continuity"
 	"bhxhdesk/intake"
 	"bhxhdesk/internal/centraltest"
 	"bhxhdesk/internal/fake"
@@ -263,9 +264,9 @@ func TestBackupsAreNamedWithTheOfficesDate(t *testing.T) {
 	old := filepath.Join(dir, "bhxh-01001-20261206T150000.000Z.bak") // an earlier version's, 22:00 in Vietnam
 	require.NoError(t, os.WriteFile(old, []byte("x"), 0o600))
 	at := time.Date(2026, 12, 7, 5, 30, 0, 0, calendar.VN)
-	defer func(f func() time.Time) { wire.BackupClock = f }(wire.BackupClock)
-	wire.BackupClock = func() time.Time { return at }
-	path, err := b.BackupTo(dir, 1)
+	defer func(f func() time.Time) { continuity.BackupClock = f }(continuity.BackupClock)
+	continuity.BackupClock = func() time.Time { return at }
+	path, err := b.Continuity.BackupTo(dir, 1)
 	require.NoError(t, err)
 	assert.Equal(t, "bhxh-01001-20261207T053000.000+07.bak", filepath.Base(path))
 	assert.NoFileExists(t, old, "keeping one: the earlier version's backup is the older and goes")
@@ -284,7 +285,7 @@ func TestAStoppedBackupLeavesNothing(t *testing.T) {
 		steps = append(steps, [2]int64{done, total})
 		p.Stop()
 	})
-	_, err := b.BackupToProgress(dir, 3, p)
+	_, err := b.Continuity.BackupToProgress(dir, 3, p)
 	assert.ErrorIs(t, err, app.ErrStopped)
 	require.NotEmpty(t, steps)
 	assert.Positive(t, steps[0][0])
@@ -294,7 +295,7 @@ func TestAStoppedBackupLeavesNothing(t *testing.T) {
 	assert.Empty(t, left, "no backup and no temporary file")
 
 	var last [2]int64
-	path, err := b.BackupToProgress(dir, 3, app.NewProgress(0, func(done, total int64) { last = [2]int64{done, total} }))
+	path, err := b.Continuity.BackupToProgress(dir, 3, app.NewProgress(0, func(done, total int64) { last = [2]int64{done, total} }))
 	require.NoError(t, err)
 	fi, err := os.Stat(path)
 	require.NoError(t, err)
@@ -313,7 +314,7 @@ func TestLeftoversOfAnInterruptedRunAreSwept(t *testing.T) {
 	require.NoError(t, os.WriteFile(fresh, []byte("being written"), 0o600))
 	long := time.Now().Add(-3 * time.Hour)
 	require.NoError(t, os.Chtimes(old, long, long))
-	_, err := b.BackupTo(dir, 3)
+	_, err := b.Continuity.BackupTo(dir, 3)
 	require.NoError(t, err)
 	assert.NoFileExists(t, old)
 	assert.FileExists(t, fresh, "a temporary file written now may be another backup's")

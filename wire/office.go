@@ -1,6 +1,7 @@
 package wire
 
 import (
+	"bhxhdesk/continuity"
 	"context"
 	"io"
 	"io/fs"
@@ -361,7 +362,7 @@ func (o *Office) BackupSettings() (string, int, time.Duration, error) {
 	if d == nil {
 		return "", 0, 0, app.Errorf(app.Forbidden, "not_signed_in")
 	}
-	return d.BackupSettings()
+	return d.Continuity.Settings()
 }
 
 // SetBackupSettings stores the automatic backup's folder, count and interval in hours.
@@ -370,7 +371,7 @@ func (o *Office) SetBackupSettings(sess *app.Session, dir string, keep, hours in
 	if d == nil {
 		return app.Errorf(app.Forbidden, "not_signed_in")
 	}
-	return d.SetBackupSettings(sess, dir, keep, hours)
+	return d.Continuity.SetSettings(sess, dir, keep, hours)
 }
 
 // BackupNow writes a backup into the configured folder now (administrators and supervisors).
@@ -381,17 +382,17 @@ func (o *Office) BackupNow(sess *app.Session, p *app.Progress) (string, error) {
 	if o.desk == nil {
 		return "", app.Errorf(app.Forbidden, "not_signed_in")
 	}
-	if err := MayBackup(sess); err != nil {
+	if err := continuity.MayBackup(sess); err != nil {
 		return "", err
 	}
-	dir, keep, _, err := o.desk.BackupSettings()
+	dir, keep, _, err := o.desk.Continuity.Settings()
 	if err != nil {
 		return "", err
 	}
 	if dir == "" {
 		return "", &app.Error{Kind: app.Invalid, Code: "no_backup_folder", Field: "backup_dir"}
 	}
-	return o.desk.BackupToProgress(dir, keep, p)
+	return o.desk.Continuity.BackupToProgress(dir, keep, p)
 }
 
 // RunBackups writes a backup of the open store into the configured folder every interval, in
@@ -410,7 +411,7 @@ func (o *Office) RunBackups(ctx context.Context, report func(path string, err er
 	o.backups.Add(1)
 	go func() {
 		defer o.backups.Done()
-		d.RunBackups(ctx, report)
+		d.Continuity.RunBackups(ctx, report)
 	}()
 }
 

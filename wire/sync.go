@@ -165,28 +165,13 @@ func (d *Desk) registerKey(ctx context.Context, c *central.Client) error {
 // handshake, short enough for an administrator waiting at the screen.
 const enrolCheckTimeout = 20 * time.Second
 
-// Enrol checks an address and a token with the centre, then keeps them (officesync.Service.SetCentral):
+// Enrol checks an address and a token with the centre, then keeps them (officesync.Service.Enrol):
 // an address that does not answer, a token the centre refuses or one that belongs to another
 // office or device is said as such and nothing is kept, instead of a desk that reports itself
 // enrolled and fails at every round. An empty token keeps the stored one.
 func (d *Desk) Enrol(ctx context.Context, sess *app.Session, url, token string) error {
-	if err := sess.Require(app.PermManageUsers); err != nil {
-		return err
-	}
-	url, token = strings.TrimSpace(url), strings.TrimSpace(token)
-	if token == "" {
-		_, stored, err := d.Sync.Central()
-		if err != nil {
-			return err
-		}
-		token = stored
-	}
-	if url != "" && token != "" {
-		if err := d.CheckCentral(ctx, url, token); err != nil {
-			return err
-		}
-	}
-	if err := d.Sync.SetCentral(sess, url, token); err != nil {
+	url, token, err := d.Sync.Enrol(sess, url, token, func(url, token string) error { return d.CheckCentral(ctx, url, token) })
+	if err != nil {
 		return err
 	}
 	if url == "" || token == "" {

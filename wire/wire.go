@@ -4,7 +4,7 @@
 package wire
 
 import (
-	"crypto/sha256"
+	"io"
 	"io/fs"
 	"log/slog"
 	"os"
@@ -15,6 +15,7 @@ import (
 
 	"bhxhdesk/app"
 	"bhxhdesk/assets"
+	"bhxhdesk/continuity"
 	"bhxhdesk/intake"
 	"bhxhdesk/officesync"
 	"bhxhdesk/privacy"
@@ -31,6 +32,8 @@ type Desk struct {
 	Records *records.Service
 	Sync    *officesync.Service
 	Privacy *privacy.Service
+	// Continuity takes the store's backups.
+	Continuity *continuity.Service
 	// Dir is the store's folder; reference data pulled from the centre is kept in Dir/rules.
 	Dir string
 	// Log, when set, receives the desk's log lines (see OpenLog); nil logs nothing.
@@ -56,8 +59,15 @@ func newDesk(db *storage.DB, src *app.RefSource, cfg storage.Config) *Desk {
 		Records: &records.Service{Store: db, Ref: src, Now: now}}
 	d.Sync = &officesync.Service{Store: db, Records: d.Records, Files: d.writeRuleFile, FilesApplied: d.filesApplied, Now: now}
 	d.Privacy = &privacy.Service{Store: db, Now: now}
+	d.Continuity = &continuity.Service{Store: db, Snapshot: snapshot{db}, Files: storage.AtomicFiles{}}
 	return d
 }
+
+// snapshot is the store's backup as continuity takes it.
+type snapshot struct{ db *storage.DB }
+
+func (s snapshot) Backup(w io.Writer) error { _, err := s.db.Backup(w); return err }
+func (s snapshot) SizeEstimate() int64      { return s.db.SizeEstimate() }
 
 // NewIntake builds the intake service over a store.
 func NewIntake(st app.Store, ref *assets.Reference, now func() time.Time) *intake.Service {
@@ -122,9 +132,6 @@ func openDesk(cfg storage.Config, src *app.RefSource, user, password string) (*D
 	return d, sess, nil
 }
 
-// settingOrigin is the machine and folder the store was last opened in.
-const settingOrigin = "device/origin"
-
 // origin is this machine and the store's folder, as checkOrigin compares them.
 func origin(dir string) string {
 	host, _ := os.Hostname()
@@ -134,59 +141,9 @@ func origin(dir string) string {
 	return strings.ToLower(host) + "\n" + filepath.Clean(dir)
 }
 
-// checkOrigin notices a store opened on another machine or in another folder than before — a
-// data folder copied (or moved) — and gives this copy its own device code, so that it and the
-// folder it came from never hand out the same dossier code (the centre would take only the
-// first of two citizens' dossiers under one code). The change is audited and left as a notice
-// for the administrator. A store of an earlier version only records where it is.
-func (d *Desk) checkOrigin(dir string) (bool, error) {
-	here := origin(dir)
-	moved := false
-	err := d.DB.Update(func(tx app.Tx) error {
-		was, ok, err := tx.Setting(settingOrigin)
-		if err != nil || (ok && string(was) == here) {
-			return err
-		}
-		if ok {
-			o, _, err := tx.Office()
-			if err != nil {
-				return err
-			}
-			prev := o.Device
-			o.Device = copyDevice(prev, here)
-			if err := tx.PutOffice(o); err != nil {
-				return err
-			}
-			from, _, _ := strings.Cut(string(was), "\n")
-			if err := tx.PutNotice(app.Notice{ID: "device-moved:" + o.Device, Kind: "device_moved", Entity: o.Device, Reason: "device_moved",
-				Args: map[string]string{"from": prev, "to": o.Device, "host": from}, Created: d.Intake.Now()}); err != nil {
-				return err
-			}
-			if err := tx.Audit(app.AuditEntry{User: "system", Action: "store.moved", Detail: "device " + prev + "→" + o.Device}); err != nil {
-				return err
-			}
-			moved = true
-		}
-		return tx.PutSetting(settingOrigin, []byte(here))
-	})
-	return moved, err
-}
-
-// copyDevice is a copy's device code: the code with one more character drawn from where the
-// copy is ("K7" → "K7M"), or its last one replaced when there is no room. A restore's "R" is
-// never drawn.
-func copyDevice(code, where string) string {
-	const alphabet = "ABCDEFGHJKLMNPQSTUVWXYZ"
-	h := sha256.Sum256([]byte(where))
-	c := string(alphabet[int(h[0])%len(alphabet)])
-	if len(code) < 4 {
-		return code + c
-	}
-	if code[len(code)-1:] == c {
-		c = string(alphabet[(int(h[0])+1)%len(alphabet)])
-	}
-	return code[:len(code)-1] + c
-}
+// checkOrigin notices a store opened on another machine or in another folder than before and
+// gives this copy its own device code (intake.Service.NoteOrigin).
+func (d *Desk) checkOrigin(dir string) (bool, error) { return d.Intake.NoteOrigin(origin(dir)) }
 
 // Office reads the office profile.
 func (d *Desk) Office() (app.Office, error) {

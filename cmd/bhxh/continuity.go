@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"bhxhdesk/app"
+	"bhxhdesk/continuity"
 	"bhxhdesk/storage"
 	"bhxhdesk/wire"
 )
@@ -37,13 +38,13 @@ func (c *cli) backup(args []string) int {
 		return code
 	}
 	path := *out
-	err := wire.MayBackup(sess)
+	err := continuity.MayBackup(sess)
 	switch {
 	case err != nil:
 	case *folder != "":
-		path, err = d.BackupTo(*folder, *keep)
+		path, err = d.Continuity.BackupTo(*folder, *keep)
 	default:
-		err = d.BackupFile(sess, *out)
+		err = d.Continuity.BackupFile(sess, *out)
 	}
 	if err != nil {
 		return c.closeDesk(d, c.fail(err))
