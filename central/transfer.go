@@ -1,11 +1,9 @@
 package central
 
 import (
+	"bhxhdesk/internal/envelope"
 	"bytes"
 	"context"
-	"crypto/aes"
-	"crypto/cipher"
-	"crypto/rand"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/json"
@@ -81,16 +79,12 @@ func transferKey(tokenHash string, h TransferHeader) ([]byte, error) {
 	return key, err
 }
 
-func transferAEAD(tokenHash string, h TransferHeader) (cipher.AEAD, error) {
+func transferAEAD(tokenHash string, h TransferHeader) (*envelope.Key, error) {
 	key, err := transferKey(tokenHash, h)
 	if err != nil {
 		return nil, err
 	}
-	block, err := aes.NewCipher(key)
-	if err != nil {
-		return nil, err
-	}
-	return cipher.NewGCM(block)
+	return envelope.New(key)
 }
 
 // SealTransfer writes a transfer file: the header in the clear, the payload encrypted and
@@ -113,13 +107,7 @@ func SealTransfer(h TransferHeader, tokenHash string, payload any) ([]byte, erro
 	buf.WriteString(transferMagic)
 	_ = binary.Write(&buf, binary.BigEndian, uint32(len(hb)))
 	buf.Write(hb)
-	ad := bytes.Clone(buf.Bytes())
-	nonce := make([]byte, aead.NonceSize())
-	if _, err := rand.Read(nonce); err != nil {
-		return nil, err
-	}
-	buf.Write(aead.Seal(nonce, nonce, plain, ad))
-	return buf.Bytes(), nil
+	return aead.Seal(buf.Bytes(), plain, bytes.Clone(buf.Bytes()))
 }
 
 func badTransfer(why string) error {
@@ -156,11 +144,10 @@ func OpenTransfer(data []byte, tokenHash string, out any) (TransferHeader, error
 		return h, err
 	}
 	sealed := data[end:]
-	if len(sealed) < aead.NonceSize()+aead.Overhead() {
+	if len(sealed) < envelope.Overhead {
 		return h, badTransfer("truncated")
 	}
-	ns := aead.NonceSize()
-	plain, err := aead.Open(nil, sealed[:ns], sealed[ns:], data[:end])
+	plain, err := aead.Open(sealed, data[:end])
 	if err != nil {
 		return h, badTransfer("signature")
 	}

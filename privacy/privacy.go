@@ -2,8 +2,7 @@ package privacy
 
 import (
 	"bhxhdesk/app"
-	"crypto/aes"
-	"crypto/cipher"
+	"bhxhdesk/internal/envelope"
 	"crypto/rand"
 	"encoding/json"
 	"sort"
@@ -142,44 +141,32 @@ func SealExport(data []byte, password string) ([]byte, error) {
 	if _, err := rand.Read(salt); err != nil {
 		return nil, err
 	}
-	aead, err := exportAEAD(password, salt)
+	k, err := exportKey(password, salt)
 	if err != nil {
 		return nil, err
 	}
-	nonce := make([]byte, aead.NonceSize())
-	if _, err := rand.Read(nonce); err != nil {
-		return nil, err
-	}
-	out := append([]byte(exportMagic), salt...)
-	out = append(out, nonce...)
-	return aead.Seal(out, nonce, data, []byte(exportMagic)), nil
+	return k.Seal(append([]byte(exportMagic), salt...), data, []byte(exportMagic))
 }
 
 // OpenExport decrypts a file made by SealExport.
 func OpenExport(file []byte, password string) ([]byte, error) {
-	if len(file) < len(exportMagic)+16+12+16 || string(file[:len(exportMagic)]) != exportMagic {
+	if len(file) < len(exportMagic)+16+envelope.Overhead || string(file[:len(exportMagic)]) != exportMagic {
 		return nil, &app.Error{Kind: app.Invalid, Code: "export_damaged"}
 	}
 	salt := file[len(exportMagic) : len(exportMagic)+16]
-	aead, err := exportAEAD(password, salt)
+	k, err := exportKey(password, salt)
 	if err != nil {
 		return nil, err
 	}
-	rest := file[len(exportMagic)+16:]
-	plain, err := aead.Open(nil, rest[:aead.NonceSize()], rest[aead.NonceSize():], []byte(exportMagic))
+	plain, err := k.Open(file[len(exportMagic)+16:], []byte(exportMagic))
 	if err != nil {
 		return nil, &app.Error{Kind: app.Forbidden, Code: "bad_credentials"}
 	}
 	return plain, nil
 }
 
-func exportAEAD(password string, salt []byte) (cipher.AEAD, error) {
-	key := argon2.IDKey([]byte(password), salt, 3, 64*1024, 2, 32)
-	block, err := aes.NewCipher(key)
-	if err != nil {
-		return nil, err
-	}
-	return cipher.NewGCM(block)
+func exportKey(password string, salt []byte) (*envelope.Key, error) {
+	return envelope.New(argon2.IDKey([]byte(password), salt, 3, 64*1024, 2, envelope.KeySize))
 }
 
 // PurgeResult says which closed dossiers had their personal data removed, and how many closed

@@ -1,10 +1,9 @@
 package storage
 
 import (
+	"bhxhdesk/internal/envelope"
 	"bufio"
 	"bytes"
-	"crypto/aes"
-	"crypto/cipher"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/json"
@@ -94,17 +93,13 @@ func (db *DB) Backup(w io.Writer) (BackupHeader, error) {
 
 type chunkWriter struct {
 	w    io.Writer
-	aead cipher.AEAD
+	aead *envelope.Key
 	buf  []byte
 	n    uint64
 }
 
 func newChunkWriter(w io.Writer, key []byte) (*chunkWriter, error) {
-	block, err := aes.NewCipher(key)
-	if err != nil {
-		return nil, err
-	}
-	aead, err := cipher.NewGCM(block)
+	aead, err := envelope.New(key)
 	if err != nil {
 		return nil, err
 	}
@@ -136,8 +131,10 @@ func (c *chunkWriter) Write(p []byte) (int, error) {
 }
 
 func (c *chunkWriter) flush(last bool) error {
-	nonce := random(c.aead.NonceSize())
-	sealed := c.aead.Seal(nonce, nonce, c.buf, chunkAD(c.n, last))
+	sealed, err := c.aead.Seal(nil, c.buf, chunkAD(c.n, last))
+	if err != nil {
+		return err
+	}
 	if err := binary.Write(c.w, binary.BigEndian, uint32(len(sealed))); err != nil {
 		return err
 	}
@@ -277,7 +274,7 @@ func Restore(cfg Config, r io.Reader, cred Credentials) (_ *DB, err error) {
 
 type chunkReader struct {
 	r    io.Reader
-	aead cipher.AEAD
+	aead *envelope.Key
 	buf  *bytes.Reader
 	n    uint64
 	done bool
@@ -285,11 +282,7 @@ type chunkReader struct {
 }
 
 func newChunkReader(r io.Reader, key []byte) (*chunkReader, error) {
-	block, err := aes.NewCipher(key)
-	if err != nil {
-		return nil, err
-	}
-	aead, err := cipher.NewGCM(block)
+	aead, err := envelope.New(key)
 	if err != nil {
 		return nil, err
 	}
@@ -318,12 +311,11 @@ func (c *chunkReader) next() error {
 	if _, err := io.ReadFull(c.r, sealed); err != nil {
 		return badBackup("truncated")
 	}
-	ns := c.aead.NonceSize()
-	if len(sealed) < ns {
+	if len(sealed) < envelope.Overhead {
 		return badBackup("chunk")
 	}
 	for _, last := range []bool{false, true} {
-		plain, err := c.aead.Open(nil, sealed[:ns], sealed[ns:], chunkAD(c.n, last))
+		plain, err := c.aead.Open(sealed, chunkAD(c.n, last))
 		if err != nil {
 			continue
 		}

@@ -1,8 +1,7 @@
 package storage
 
 import (
-	"crypto/aes"
-	"crypto/cipher"
+	"bhxhdesk/internal/envelope"
 	"crypto/rand"
 	"encoding/json"
 	"errors"
@@ -263,7 +262,7 @@ func (k *Keyring) wrap(user string, secret, key []byte) (slot, error) {
 	if err != nil {
 		return slot{}, err
 	}
-	s.Wrapped = aead.Seal(nil, s.Nonce, key, []byte("bhxh-keyslot:"+user))
+	s.Wrapped = aead.SealNonce(s.Nonce, key, []byte("bhxh-keyslot:"+user))
 	return s, nil
 }
 
@@ -272,26 +271,21 @@ func unwrap(s slot, secret []byte) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	key, err := aead.Open(nil, s.Nonce, s.Wrapped, []byte("bhxh-keyslot:"+s.User))
+	key, err := aead.OpenNonce(s.Nonce, s.Wrapped, []byte("bhxh-keyslot:"+s.User))
 	if err != nil || len(key) != 32 {
 		return nil, ErrBadCredentials
 	}
 	return key, nil
 }
 
-func slotCipher(s slot, secret []byte) (cipher.AEAD, error) {
+func slotCipher(s slot, secret []byte) (*envelope.Key, error) {
 	// Bounds on the work a keyring file may ask for: a file edited to ask for 4 GiB or a
 	// billion passes would hang every sign-in instead of refusing it.
 	if s.KDF.Time == 0 || s.KDF.Memory == 0 || s.KDF.Threads == 0 || s.KDF.Time > maxKDFTime || s.KDF.Memory > maxKDFMemory ||
 		s.KDF.Threads > maxKDFThreads || len(s.Salt) < 16 || len(s.Nonce) != 12 {
 		return nil, &app.Error{Kind: app.Internal, Code: "keyring_damaged"}
 	}
-	kek := argon2.IDKey(secret, s.Salt, s.KDF.Time, s.KDF.Memory, s.KDF.Threads, 32)
-	block, err := aes.NewCipher(kek)
-	if err != nil {
-		return nil, err
-	}
-	return cipher.NewGCM(block)
+	return envelope.New(argon2.IDKey(secret, s.Salt, s.KDF.Time, s.KDF.Memory, s.KDF.Threads, envelope.KeySize))
 }
 
 // save writes the keyring atomically: a temporary file, fsync, rename, fsync of the folder.

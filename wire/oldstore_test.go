@@ -14,7 +14,9 @@ import (
 	"bhxhdesk/app"
 	"bhxhdesk/app/calendar"
 	"bhxhdesk/assets"
+	"bhxhdesk/central"
 	"bhxhdesk/internal/centraltest"
+	"bhxhdesk/privacy"
 	"bhxhdesk/storage"
 	"bhxhdesk/wire"
 )
@@ -100,4 +102,46 @@ func TestAStoreWrittenByTheEarlierDeskOpensAndSyncs(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, n, m)
 	assert.Equal(t, mine, theirs, "the centre holds what the desk holds")
+}
+
+// TestFilesWrittenByTheEarlierDeskStillOpen: a backup, a person's data export and a transfer
+// file written before the encrypted formats shared one envelope (internal/envelope) open.
+func TestFilesWrittenByTheEarlierDeskStillOpen(t *testing.T) {
+	var want oldStore
+	raw, err := os.ReadFile("testdata/oldstore/expected.json")
+	require.NoError(t, err)
+	require.NoError(t, json.Unmarshal(raw, &want))
+
+	f, err := os.Open("testdata/oldstore/files/backup.bak")
+	require.NoError(t, err)
+	defer f.Close()
+	cfg := storage.Config{Dir: filepath.Join(t.TempDir(), "store"), CacheMB: 16}
+	d, err := wire.Restore(cfg, assets.MustLoad(), f, storage.Credentials{User: "admin", Password: want.Password}, "")
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = d.Close() })
+	off, err := d.Intake.Login("canbo", want.Password)
+	require.NoError(t, err)
+	for _, p := range want.People {
+		dos, err := d.Intake.Dossier(off, p.Code)
+		require.NoError(t, err, p.Code)
+		assert.Equal(t, p.FullName, dos.Form.FullName)
+	}
+
+	exp, err := os.ReadFile("testdata/oldstore/files/export.bhxhx")
+	require.NoError(t, err)
+	plain, err := privacy.OpenExport(exp, "mật khẩu xuất 12")
+	require.NoError(t, err)
+	assert.Contains(t, string(plain), "Hoàng Xuân Trọng Bình")
+	_, err = privacy.OpenExport(exp, "mật khẩu khác 12")
+	assert.Equal(t, app.Forbidden, app.KindOf(err), "another password")
+
+	tr, err := os.ReadFile("testdata/oldstore/files/transfer.bhxht")
+	require.NoError(t, err)
+	var body central.TransferRequestBody
+	h, err := central.OpenTransfer(tr, central.TokenHash("token-of-K7"), &body)
+	require.NoError(t, err)
+	assert.Equal(t, uint64(7), body.Cursor)
+	assert.Equal(t, "01001", h.Office)
+	_, err = central.OpenTransfer(tr, central.TokenHash("another token"), &body)
+	assert.Error(t, err, "another device's key")
 }
