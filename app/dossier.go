@@ -287,7 +287,7 @@ func Stamp(t time.Time) time.Time { return t.Truncate(time.Second).In(calendar.V
 func Advance(d *Dossier, ev *Event, cal *calendar.Calendar, now time.Time) error {
 	i := d.StepIndex()
 	if i < 0 {
-		return &Error{Kind: Internal, Code: "unknown_step", Args: map[string]string{"step": d.Step}}
+		return &Error{Kind: Internal, Code: CodeUnknownStep, Args: map[string]string{"step": d.Step}}
 	}
 	for {
 		if i == len(d.Steps)-1 {
@@ -342,7 +342,7 @@ type Plan struct{ Due, StepDue calendar.Date }
 func CalendarError(err error) error {
 	var nc *calendar.NoCalendarError
 	if errors.As(err, &nc) {
-		return &Error{Kind: Unavailable, Code: "no_calendar", Field: "received", Args: map[string]string{"year": fmt.Sprint(nc.Year)}, Err: err}
+		return &Error{Kind: Unavailable, Code: CodeNoCalendar, Field: "received", Args: map[string]string{"year": fmt.Sprint(nc.Year)}, Err: err}
 	}
 	return err
 }

@@ -25,7 +25,7 @@ func ParseGender(s string) (Gender, error) {
 	case "female", "nu", "f":
 		return Female, nil
 	}
-	return 0, Errorf(Invalid, "gender_invalid", "value", s)
+	return 0, Errorf(Invalid, CodeGenderInvalid, "value", s)
 }
 
 func (g Gender) String() string {
@@ -49,7 +49,7 @@ type PersonalID string
 func ParsePersonalID(s string) (PersonalID, error) {
 	t := StripSeparators(s)
 	if len(t) != 12 || !AllDigits(t) {
-		return "", Errorf(Invalid, "personal_id_format", "value", s)
+		return "", Errorf(Invalid, CodePersonalIdFormat, "value", s)
 	}
 	return PersonalID(t), nil
 }
@@ -92,7 +92,7 @@ type OldSICode string
 func ParseOldSICode(s string) (OldSICode, error) {
 	t := StripSeparators(s)
 	if len(t) != 10 || !AllDigits(t) {
-		return "", Errorf(Invalid, "old_si_code_format", "value", s)
+		return "", Errorf(Invalid, CodeOldSiCodeFormat, "value", s)
 	}
 	return OldSICode(t), nil
 }
@@ -111,7 +111,7 @@ func ParsePhone(s string) (Phone, error) {
 		t = "0" + t[2:]
 	}
 	if !AllDigits(t) || len(t) < 10 || t[0] != '0' {
-		return "", Errorf(Invalid, "phone_format", "value", s)
+		return "", Errorf(Invalid, CodePhoneFormat, "value", s)
 	}
 	switch {
 	case len(t) == 10 && strings.ContainsRune("35789", rune(t[1])):
@@ -120,7 +120,7 @@ func ParsePhone(s string) (Phone, error) {
 		// 02xx area code (4 digits with the 0) + 7 or 8 subscriber digits.
 		return Phone(t), nil
 	}
-	return "", Errorf(Invalid, "phone_format", "value", s)
+	return "", Errorf(Invalid, CodePhoneFormat, "value", s)
 }
 
 func StripSeparators(s string) string {
@@ -156,7 +156,7 @@ type BirthDate struct {
 // ParseBirthDate accepts YYYY-MM-DD, YYYY-MM or YYYY, and the Vietnamese dd/mm/yyyy, mm/yyyy.
 func ParseBirthDate(s string) (BirthDate, error) {
 	t := strings.TrimSpace(s)
-	bad := Errorf(Invalid, "birth_date_format", "value", s)
+	bad := Errorf(Invalid, CodeBirthDateFormat, "value", s)
 	parts := strings.FieldsFunc(t, func(r rune) bool { return r == '-' || r == '/' })
 	for _, p := range parts {
 		if !AllDigits(p) {
@@ -236,16 +236,16 @@ const MaxNameRunes = 100
 func CheckIdentity(fullName, birthDate, gender string) error {
 	name := NormalizeText(fullName)
 	if utf8.RuneCountInString(name) > MaxNameRunes {
-		return &Error{Kind: Invalid, Code: "too_long", Field: "full_name", Args: map[string]string{"param": fmt.Sprint(MaxNameRunes)}}
+		return &Error{Kind: Invalid, Code: CodeTooLong, Field: "full_name", Args: map[string]string{"param": fmt.Sprint(MaxNameRunes)}}
 	}
 	if !validName(name) {
-		return &Error{Kind: Invalid, Code: "name_chars", Field: "full_name"}
+		return &Error{Kind: Invalid, Code: CodeNameChars, Field: "full_name"}
 	}
 	if _, err := ParseGender(gender); err != nil {
-		return &Error{Kind: Invalid, Code: "gender_invalid", Field: "gender"}
+		return &Error{Kind: Invalid, Code: CodeGenderInvalid, Field: "gender"}
 	}
 	if _, err := ParseBirthDate(birthDate); err != nil {
-		return &Error{Kind: Invalid, Code: "birth_date_format", Field: "birth_date", Args: map[string]string{"value": truncate(birthDate, 20)}}
+		return &Error{Kind: Invalid, Code: CodeBirthDateFormat, Field: "birth_date", Args: map[string]string{"value": truncate(birthDate, 20)}}
 	}
 	return nil
 }

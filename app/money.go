@@ -25,7 +25,7 @@ func ParseMoney(s string) (Money, error) {
 		}
 	}
 	if t == "" {
-		return 0, Errorf(Invalid, "money_format", "value", s)
+		return 0, Errorf(Invalid, CodeMoneyFormat, "value", s)
 	}
 	var sep rune
 	var digits strings.Builder
@@ -39,19 +39,19 @@ func ParseMoney(s string) (Money, error) {
 			}
 		case r == '.' || r == ',' || r == ' ' || r == '\u00a0':
 			if i == 0 || (sep != 0 && r != sep) || group == 0 || (group > 0 && group != 3) {
-				return 0, Errorf(Invalid, "money_format", "value", s)
+				return 0, Errorf(Invalid, CodeMoneyFormat, "value", s)
 			}
 			sep, group = r, 0
 		default:
-			return 0, Errorf(Invalid, "money_format", "value", s)
+			return 0, Errorf(Invalid, CodeMoneyFormat, "value", s)
 		}
 	}
 	if group >= 0 && group != 3 {
-		return 0, Errorf(Invalid, "money_format", "value", s)
+		return 0, Errorf(Invalid, CodeMoneyFormat, "value", s)
 	}
 	n, err := strconv.ParseInt(digits.String(), 10, 64)
 	if err != nil || n > maxMoney {
-		return 0, Errorf(Invalid, "money_format", "value", s)
+		return 0, Errorf(Invalid, CodeMoneyFormat, "value", s)
 	}
 	return Money(n), nil
 }

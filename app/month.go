@@ -34,10 +34,10 @@ func ParseMonth(s string) (Month, error) {
 		m, err1 = strconv.Atoi(s[:2])
 		y, err2 = strconv.Atoi(s[3:])
 	default:
-		return 0, Errorf(Invalid, "month_format", "value", s)
+		return 0, Errorf(Invalid, CodeMonthFormat, "value", s)
 	}
 	if err1 != nil || err2 != nil || y < 1900 || y > 2200 || m < 1 || m > 12 {
-		return 0, Errorf(Invalid, "month_format", "value", s)
+		return 0, Errorf(Invalid, CodeMonthFormat, "value", s)
 	}
 	return MonthOf(y, time.Month(m)), nil
 }

@@ -46,7 +46,7 @@ func ParseRole(s string) (Role, error) {
 			return r, nil
 		}
 	}
-	return "", &Error{Kind: Invalid, Code: "bad_role", Field: "role", Args: map[string]string{"value": s}}
+	return "", &Error{Kind: Invalid, Code: CodeBadRole, Field: "role", Args: map[string]string{"value": s}}
 }
 
 // Permission is one guarded capability of the app services.
@@ -181,13 +181,13 @@ func (s *Session) Unlock() {
 // Require checks that the session is open and its role holds p, and records the activity.
 func (s *Session) Require(p Permission) error {
 	if s == nil {
-		return Errorf(Forbidden, "not_signed_in")
+		return Errorf(Forbidden, CodeNotSignedIn)
 	}
 	if s.Locked() {
-		return Errorf(Forbidden, "session_locked")
+		return Errorf(Forbidden, CodeSessionLocked)
 	}
 	if s.User.Disabled || !s.User.Role.Can(p) {
-		return Errorf(Forbidden, "not_permitted", "role", string(s.User.Role), "permission", string(p))
+		return Errorf(Forbidden, CodeNotPermitted, "role", string(s.User.Role), "permission", string(p))
 	}
 	s.Touch()
 	return nil

@@ -148,5 +148,5 @@ func (p *Places) ParseEthnicity(s string) (string, error) {
 			return e.Code, nil
 		}
 	}
-	return "", Errorf(Invalid, "ethnicity_unknown", "value", s)
+	return "", Errorf(Invalid, CodeEthnicityUnknown, "value", s)
 }

@@ -53,4 +53,4 @@ func (p *Progress) Stop() {
 func (p *Progress) Stopped() bool { return p != nil && p.stopped.Load() }
 
 // ErrStopped is the work stopped at the person's request; what was done before stays done.
-var ErrStopped = &Error{Kind: Conflict, Code: "stopped"}
+var ErrStopped = &Error{Kind: Conflict, Code: CodeStopped}

@@ -48,7 +48,7 @@ func ParseMethod(s string) (Method, error) {
 			return Method{MethodKind(k), months}, nil
 		}
 	}
-	return Method{}, Errorf(Invalid, "method_invalid", "value", s)
+	return Method{}, Errorf(Invalid, CodeMethodInvalid, "value", s)
 }
 
 func (m Method) String() string {
@@ -129,7 +129,7 @@ func (r *Rules) Quote(q QuoteRequest) (Quote, error) {
 	share, ok4 := r.SupportShare.At(m)
 	caps, ok5 := r.Caps.At(m)
 	if !ok1 || !ok2 || !ok3 || !ok4 || !ok5 {
-		return Quote{}, &Error{Kind: Unavailable, Code: "rules_missing", Field: "start_month", Args: map[string]string{"month": m.String()}}
+		return Quote{}, &Error{Kind: Unavailable, Code: CodeRulesMissing, Field: "start_month", Args: map[string]string{"month": m.String()}}
 	}
 	out := Quote{Method: q.Method.String(), Months: q.Method.Months, FromMonth: m, Income: q.Income, PovertyLine: pl.Value, Floor: pl.Value,
 		Ceiling: Money(con.Value.CeilingMultiplier) * ref.Value, Warnings: []string{}}
@@ -171,11 +171,11 @@ func (r *Rules) Quote(q QuoteRequest) (Quote, error) {
 		}
 	case Missing:
 		if q.Method.Months > caps.Value.MissingMax {
-			return Quote{}, &Error{Kind: Invalid, Code: "method_missing_range", Field: "method", Args: map[string]string{"max": strconv.Itoa(caps.Value.MissingMax)}}
+			return Quote{}, &Error{Kind: Invalid, Code: CodeMethodMissingRange, Field: "method", Args: map[string]string{"max": strconv.Itoa(caps.Value.MissingMax)}}
 		}
 	case Monthly, Quarter, Half, Yearly:
 	default:
-		return Quote{}, &Error{Kind: Invalid, Code: "method_invalid", Field: "method", Args: map[string]string{"value": q.Method.String()}}
+		return Quote{}, &Error{Kind: Invalid, Code: CodeMethodInvalid, Field: "method", Args: map[string]string{"value": q.Method.String()}}
 	}
 
 	// Highest applicable group wins (Decree 159/2025; Decree 134/2015 art. 14).
@@ -237,7 +237,7 @@ func (r *Rules) Quote(q QuoteRequest) (Quote, error) {
 		year := q.paidYear() - 1
 		fr, ok := r.FundRates[year]
 		if !ok || fr.Status == Proposed {
-			return Quote{}, &Error{Kind: Unavailable, Code: "fund_rate_missing", Field: "start_month", Args: map[string]string{"year": strconv.Itoa(year)}}
+			return Quote{}, &Error{Kind: Unavailable, Code: CodeFundRateMissing, Field: "start_month", Args: map[string]string{"year": strconv.Itoa(year)}}
 		}
 		rate = fr.rat
 		out.FundRate = fr.MonthlyRate
@@ -284,12 +284,12 @@ func Deadline(method Method, m Month) calendar.Date {
 func checkIncome(tn, floor, ceiling, step Money) error {
 	switch {
 	case tn < floor:
-		return &Error{Kind: Invalid, Code: "income_below_floor", Field: "income", Args: map[string]string{"min": floor.String()}}
+		return &Error{Kind: Invalid, Code: CodeIncomeBelowFloor, Field: "income", Args: map[string]string{"min": floor.String()}}
 	case tn > ceiling:
-		return &Error{Kind: Invalid, Code: "income_above_ceiling", Field: "income", Args: map[string]string{"max": ceiling.String()}}
+		return &Error{Kind: Invalid, Code: CodeIncomeAboveCeiling, Field: "income", Args: map[string]string{"max": ceiling.String()}}
 	case (tn-floor)%step != 0:
 		lo := floor + (tn-floor)/step*step
-		return &Error{Kind: Invalid, Code: "income_step", Field: "income", Args: map[string]string{"step": step.String(), "lower": lo.String(), "upper": (lo + step).String()}}
+		return &Error{Kind: Invalid, Code: CodeIncomeStep, Field: "income", Args: map[string]string{"step": step.String(), "lower": lo.String(), "upper": (lo + step).String()}}
 	}
 	return nil
 }

@@ -461,15 +461,15 @@ func FormTooLong(f RegistrationForm) error {
 	}
 	for _, c := range check {
 		if utf8.RuneCountInString(c.value) > c.max {
-			return &Error{Kind: Invalid, Code: "too_long", Field: c.field, Args: map[string]string{"param": strconv.Itoa(c.max)}}
+			return &Error{Kind: Invalid, Code: CodeTooLong, Field: c.field, Args: map[string]string{"param": strconv.Itoa(c.max)}}
 		}
 	}
 	if len(f.LocalGroups) > 10 {
-		return &Error{Kind: Invalid, Code: "too_long", Field: "local_groups", Args: map[string]string{"param": "10"}}
+		return &Error{Kind: Invalid, Code: CodeTooLong, Field: "local_groups", Args: map[string]string{"param": "10"}}
 	}
 	for _, g := range f.LocalGroups {
 		if utf8.RuneCountInString(g) > 60 {
-			return &Error{Kind: Invalid, Code: "too_long", Field: "local_groups", Args: map[string]string{"param": "60"}}
+			return &Error{Kind: Invalid, Code: CodeTooLong, Field: "local_groups", Args: map[string]string{"param": "60"}}
 		}
 	}
 	return nil

@@ -150,7 +150,7 @@ func ParseSupportGroup(s string) (SupportGroup, error) {
 			return g, nil
 		}
 	}
-	return "", Errorf(Invalid, "support_group_invalid", "value", s)
+	return "", Errorf(Invalid, CodeSupportGroupInvalid, "value", s)
 }
 
 // Contribution holds the fixed parameters of the contribution (Law 58/2014 art. 87; Law 41/2024
@@ -190,10 +190,10 @@ func (c MethodCaps) AheadError(n int) *Error {
 		return nil
 	}
 	if step := max(c.AheadStep, 1); step > 1 {
-		return &Error{Kind: Invalid, Code: "method_ahead_years", Field: "method", Args: map[string]string{
+		return &Error{Kind: Invalid, Code: CodeMethodAheadYears, Field: "method", Args: map[string]string{
 			"min": strconv.Itoa(max(c.AheadMin, step) / step), "max": strconv.Itoa(c.AheadMax / step), "months": strconv.Itoa(n)}}
 	}
-	return &Error{Kind: Invalid, Code: "method_ahead_range", Field: "method", Args: map[string]string{"max": strconv.Itoa(c.AheadMax)}}
+	return &Error{Kind: Invalid, Code: CodeMethodAheadRange, Field: "method", Args: map[string]string{"max": strconv.Itoa(c.AheadMax)}}
 }
 
 // Rules are every effective-dated table the calculator and the validator use. Read-only once
@@ -496,7 +496,7 @@ func (r *Rules) Bounds(m Month) (floor, ceiling Money, err error) {
 	ref, ok2 := r.ReferenceLevel.At(m)
 	c, ok3 := r.Contribution.At(m)
 	if !ok1 || !ok2 || !ok3 {
-		return 0, 0, Errorf(Unavailable, "rules_missing", "month", m.String())
+		return 0, 0, Errorf(Unavailable, CodeRulesMissing, "month", m.String())
 	}
 	return pl.Value, Money(c.Value.CeilingMultiplier) * ref.Value, nil
 }

@@ -67,7 +67,7 @@ func ParseKeyID(s string) (KeyID, error) {
 	var id KeyID
 	b, err := hex.DecodeString(strings.ToLower(strings.TrimSpace(s)))
 	if err != nil || len(b) != len(id) {
-		return id, Errorf(Invalid, "seal_key_id", "value", s)
+		return id, Errorf(Invalid, CodeSealKeyId, "value", s)
 	}
 	copy(id[:], b)
 	return id, nil
@@ -97,7 +97,7 @@ func GenerateSigningKey(random io.Reader) (*SigningKey, error) {
 // It returns an Invalid error with code "seal_signing_key" when the length is wrong.
 func ParseSigningKey(b []byte) (*SigningKey, error) {
 	if len(b) != ed25519.SeedSize {
-		return nil, Errorf(Invalid, "seal_signing_key")
+		return nil, Errorf(Invalid, CodeSealSigningKey)
 	}
 	return newSigningKey(ed25519.NewKeyFromSeed(b)), nil
 }
@@ -178,7 +178,7 @@ func NewSeal(p SealParams) (Seal, error) {
 	return s, nil
 }
 
-func sealField(name string) *Error { return Errorf(Invalid, "seal_field", "field", name) }
+func sealField(name string) *Error { return Errorf(Invalid, CodeSealField, "field", name) }
 
 // check verifies every field is within what the encoding carries and what a cover holds.
 func (s Seal) check() error {
@@ -318,22 +318,22 @@ func signedMessage(payload []byte) []byte {
 func ParseSeal(text string) (Seal, []byte, []byte, error) {
 	rest, ok := strings.CutPrefix(text, SealPrefix)
 	if !ok {
-		return Seal{}, nil, nil, Errorf(Invalid, "seal_not_seal")
+		return Seal{}, nil, nil, Errorf(Invalid, CodeSealNotSeal)
 	}
 	raw, err := sealBase32.DecodeString(rest)
 	// Base32 decoders ignore line breaks and the unused bits of the last character: re-encoding
 	// makes the text canonical, so no two texts carry the same seal.
 	if err != nil || sealBase32.EncodeToString(raw) != rest {
-		return Seal{}, nil, nil, Errorf(Invalid, "seal_encoding")
+		return Seal{}, nil, nil, Errorf(Invalid, CodeSealEncoding)
 	}
 	if len(raw) < 1 {
-		return Seal{}, nil, nil, Errorf(Invalid, "seal_truncated")
+		return Seal{}, nil, nil, Errorf(Invalid, CodeSealTruncated)
 	}
 	if raw[0] != sealVersion {
-		return Seal{}, nil, nil, Errorf(Invalid, "seal_version", "version", fmt.Sprint(raw[0]))
+		return Seal{}, nil, nil, Errorf(Invalid, CodeSealVersion, "version", fmt.Sprint(raw[0]))
 	}
 	if len(raw) < sealFixed+3+ed25519.SignatureSize {
-		return Seal{}, nil, nil, Errorf(Invalid, "seal_truncated")
+		return Seal{}, nil, nil, Errorf(Invalid, CodeSealTruncated)
 	}
 	var s Seal
 	s.Status = SealStatus(raw[1])
@@ -360,7 +360,7 @@ func ParseSeal(text string) (Seal, []byte, []byte, error) {
 	var fields [3]string
 	for i := range fields {
 		if pos >= len(raw) || pos+1+int(raw[pos]) > len(raw) {
-			return Seal{}, nil, nil, Errorf(Invalid, "seal_truncated")
+			return Seal{}, nil, nil, Errorf(Invalid, CodeSealTruncated)
 		}
 		n := int(raw[pos])
 		fields[i] = string(raw[pos+1 : pos+1+n])
@@ -369,9 +369,9 @@ func ParseSeal(text string) (Seal, []byte, []byte, error) {
 	s.Book, s.Office, s.Name = fields[0], fields[1], fields[2]
 	switch {
 	case len(raw)-pos < ed25519.SignatureSize:
-		return Seal{}, nil, nil, Errorf(Invalid, "seal_truncated")
+		return Seal{}, nil, nil, Errorf(Invalid, CodeSealTruncated)
 	case len(raw)-pos > ed25519.SignatureSize:
-		return Seal{}, nil, nil, Errorf(Invalid, "seal_trailing")
+		return Seal{}, nil, nil, Errorf(Invalid, CodeSealTrailing)
 	}
 	if err := s.check(); err != nil {
 		return Seal{}, nil, nil, err
@@ -725,30 +725,30 @@ func (ks *TrustedKeys) Verify(text string, now time.Time) Verification {
 	if err != nil {
 		var e *Error
 		if !errors.As(err, &e) {
-			e = Errorf(Invalid, "seal_encoding")
+			e = Errorf(Invalid, CodeSealEncoding)
 		}
 		return v.refuse(OutcomeMalformed, e)
 	}
 	v.Seal, v.Decoded = s, true
 	k, ok := ks.Lookup(s.Key)
 	if !ok {
-		return v.refuse(OutcomeUnknownKey, Errorf(Invalid, "seal_unknown_key", "key", s.Key.String()))
+		return v.refuse(OutcomeUnknownKey, Errorf(Invalid, CodeSealUnknownKey, "key", s.Key.String()))
 	}
 	v.Key, v.KeyKnown = k, true
 	day := func(t time.Time) string { return t.In(calendar.VN).Format("02/01/2006") }
 	switch {
 	case !ed25519.Verify(k.Public, signedMessage(payload), sig):
-		return v.refuse(OutcomeForged, Errorf(Invalid, "seal_bad_signature"))
+		return v.refuse(OutcomeForged, Errorf(Invalid, CodeSealBadSignature))
 	case !k.Revoked.IsZero():
-		return v.refuse(OutcomeRevoked, Errorf(Invalid, "seal_key_revoked", "key", k.ID.String(), "date", day(k.Revoked)))
+		return v.refuse(OutcomeRevoked, Errorf(Invalid, CodeSealKeyRevoked, "key", k.ID.String(), "date", day(k.Revoked)))
 	case s.Office != k.Office:
-		return v.refuse(OutcomeForged, Errorf(Invalid, "seal_office_mismatch", "office", s.Office, "key_office", k.Office))
+		return v.refuse(OutcomeForged, Errorf(Invalid, CodeSealOfficeMismatch, "office", s.Office, "key_office", k.Office))
 	case s.Issued.Before(k.ValidFrom):
-		return v.refuse(OutcomeExpired, Errorf(Invalid, "seal_key_not_yet_valid", "key", k.ID.String(), "date", day(k.ValidFrom)))
+		return v.refuse(OutcomeExpired, Errorf(Invalid, CodeSealKeyNotYetValid, "key", k.ID.String(), "date", day(k.ValidFrom)))
 	case !k.ValidUntil.IsZero() && s.Issued.After(k.ValidUntil):
-		return v.refuse(OutcomeExpired, Errorf(Invalid, "seal_key_expired", "key", k.ID.String(), "date", day(k.ValidUntil)))
+		return v.refuse(OutcomeExpired, Errorf(Invalid, CodeSealKeyExpired, "key", k.ID.String(), "date", day(k.ValidUntil)))
 	case s.Issued.After(now.Add(futureSkew)):
-		return v.refuse(OutcomeForged, Errorf(Invalid, "seal_future", "date", day(s.Issued)))
+		return v.refuse(OutcomeForged, Errorf(Invalid, CodeSealFuture, "date", day(s.Issued)))
 	}
 	v.Outcome, v.Reason = OutcomeValid, "valid_provisional"
 	if s.Status == Final {

@@ -10,11 +10,14 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"bhxhdesk/app"
 	"bhxhdesk/assets"
 )
 
 // Every error code the code can produce has a Vietnamese and an English message, so no user
 // ever sees a raw code.
+// TestEveryErrorCodeHasMessages: every code of the registry (app.Codes) has its message, and
+// every code still spelled as a literal in the source is in the registry.
 func TestEveryErrorCodeHasMessages(t *testing.T) {
 	ref := assets.MustLoad()
 	codeRe := regexp.MustCompile(`(?:Code: |Errorf\([A-Za-z.]+, |report\(sl, [^,]+, "[a-z_.]+", |bad\("[a-z_.]*", |\bExc[A-Za-z]+ += )"([a-z_]+)"`)
@@ -44,7 +47,13 @@ func TestEveryErrorCodeHasMessages(t *testing.T) {
 	})
 	require.NoError(t, err)
 	require.Greater(t, len(found), 40, "the scan finds the codes")
-	for code := range found {
+	registry := map[string]bool{}
+	for _, code := range app.Codes {
+		assert.False(t, registry[code], "code %q listed twice", code)
+		registry[code] = true
 		assert.True(t, ref.Catalog.Has("err."+code), "no message for error code %q", code)
+	}
+	for code := range found {
+		assert.True(t, registry[code], "error code %q is spelled in the source but not in app.Codes", code)
 	}
 }

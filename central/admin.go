@@ -51,7 +51,7 @@ func (s *Service) Admin(ctx context.Context, req AdminRequest) (any, error) {
 		if err := json.Unmarshal(req.Data, &ins); err != nil {
 			var one app.VoucherInput
 			if err2 := json.Unmarshal(req.Data, &one); err2 != nil {
-				return nil, &app.Error{Kind: app.Invalid, Code: "bad_body", Err: err}
+				return nil, &app.Error{Kind: app.Invalid, Code: app.CodeBadBody, Err: err}
 			}
 			ins = []app.VoucherInput{one}
 		}
@@ -62,7 +62,7 @@ func (s *Service) Admin(ctx context.Context, req AdminRequest) (any, error) {
 		return map[string]any{"posted": len(ids), "ids": ids}, nil
 	case "publish":
 		if req.Path == "" || !json.Valid(req.Data) {
-			return nil, &app.Error{Kind: app.Invalid, Code: "bad_rule_file", Args: map[string]string{"path": req.Path}}
+			return nil, &app.Error{Kind: app.Invalid, Code: app.CodeBadRuleFile, Args: map[string]string{"path": req.Path}}
 		}
 		if err := s.PublishFile(ctx, app.RuleFile{Path: req.Path, Data: req.Data}); err != nil {
 			return nil, err
@@ -86,5 +86,5 @@ func (s *Service) Admin(ctx context.Context, req AdminRequest) (any, error) {
 		}
 		return rs, err
 	}
-	return nil, &app.Error{Kind: app.Invalid, Code: "unknown_op", Args: map[string]string{"kind": req.Cmd}}
+	return nil, &app.Error{Kind: app.Invalid, Code: app.CodeUnknownOp, Args: map[string]string{"kind": req.Cmd}}
 }

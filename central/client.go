@@ -74,10 +74,10 @@ type ClientConfig struct {
 func NewClient(cfg ClientConfig) (*Client, error) {
 	u, err := url.Parse(strings.TrimRight(cfg.BaseURL, "/"))
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return nil, &app.Error{Kind: app.Invalid, Code: "bad_central_url", Field: "central", Args: map[string]string{"value": cfg.BaseURL}}
+		return nil, &app.Error{Kind: app.Invalid, Code: app.CodeBadCentralUrl, Field: "central", Args: map[string]string{"value": cfg.BaseURL}}
 	}
 	if u.Scheme == "http" && !isLoopbackHost(u.Hostname()) {
-		return nil, &app.Error{Kind: app.Invalid, Code: "central_needs_tls", Field: "central", Args: map[string]string{"value": cfg.BaseURL}}
+		return nil, &app.Error{Kind: app.Invalid, Code: app.CodeCentralNeedsTls, Field: "central", Args: map[string]string{"value": cfg.BaseURL}}
 	}
 	if cfg.Timeout == 0 {
 		cfg.Timeout = 2 * time.Minute
@@ -173,7 +173,7 @@ func (c *Client) Sync(ctx context.Context, ops []app.Op, cursor uint64, limit in
 		// Results come in the order of ops without their ids; the digest says they answer
 		// these operations and no others.
 		if res.OpsDigest != OpsDigest(ops) || len(res.Results) != len(ops) {
-			return nil, app.Page{}, &app.Error{Kind: app.Transient, Code: "central_bad_answer",
+			return nil, app.Page{}, &app.Error{Kind: app.Transient, Code: app.CodeCentralBadAnswer,
 				Err: fmt.Errorf("compact answer for other operations (%d results for %d)", len(res.Results), len(ops))}
 		}
 		for i := range res.Results {
@@ -198,7 +198,7 @@ func (c *Client) Known(ctx context.Context, ids []string) ([]app.OpResult, error
 	}
 	for _, r := range res.Results {
 		if !want[r.OpID] {
-			return nil, &app.Error{Kind: app.Transient, Code: "central_bad_answer", Err: fmt.Errorf("result for %s, not asked", r.OpID)}
+			return nil, &app.Error{Kind: app.Transient, Code: app.CodeCentralBadAnswer, Err: fmt.Errorf("result for %s, not asked", r.OpID)}
 		}
 	}
 	return res.Results, nil
@@ -230,7 +230,7 @@ func (c *Client) OfficeState(ctx context.Context) (app.OfficeData, error) {
 				break
 			}
 			if pg.Next <= after {
-				return st, &app.Error{Kind: app.Transient, Code: "central_bad_answer", Err: fmt.Errorf("state page of %s does not move on", part)}
+				return st, &app.Error{Kind: app.Transient, Code: app.CodeCentralBadAnswer, Err: fmt.Errorf("state page of %s does not move on", part)}
 			}
 			after = pg.Next
 		}
@@ -340,11 +340,11 @@ func (c *Client) PostVouchers(ctx context.Context, ins []app.VoucherInput) ([]st
 
 func checkResults(ops []app.Op, results []app.OpResult) error {
 	if len(results) != len(ops) {
-		return &app.Error{Kind: app.Transient, Code: "central_bad_answer", Err: fmt.Errorf("%d results for %d operations", len(results), len(ops))}
+		return &app.Error{Kind: app.Transient, Code: app.CodeCentralBadAnswer, Err: fmt.Errorf("%d results for %d operations", len(results), len(ops))}
 	}
 	for i := range ops {
 		if results[i].OpID != ops[i].OpID {
-			return &app.Error{Kind: app.Transient, Code: "central_bad_answer", Err: fmt.Errorf("result %d is for %s, not %s", i, results[i].OpID, ops[i].OpID)}
+			return &app.Error{Kind: app.Transient, Code: app.CodeCentralBadAnswer, Err: fmt.Errorf("result %d is for %s, not %s", i, results[i].OpID, ops[i].OpID)}
 		}
 	}
 	return nil
@@ -398,7 +398,7 @@ func (c *Client) do(ctx context.Context, method, path string, in, out any) error
 	}
 	resp, err := c.HTTP.Do(req)
 	if err != nil {
-		return &app.Error{Kind: app.Transient, Code: "central_unreachable", Args: map[string]string{"reason": app.ReasonOf(err)}, Err: err}
+		return &app.Error{Kind: app.Transient, Code: app.CodeCentralUnreachable, Args: map[string]string{"reason": app.ReasonOf(err)}, Err: err}
 	}
 	defer resp.Body.Close()
 	if announced := resp.Header.Get("Accept-Encoding"); c.peer != nil && announced != "" {
@@ -419,7 +419,7 @@ func (c *Client) do(ctx context.Context, method, path string, in, out any) error
 	if err != nil {
 		// A body cut off mid-way: the server may have applied the push; the stored results
 		// make sending it again safe.
-		return &app.Error{Kind: app.Transient, Code: "central_bad_answer", Err: err}
+		return &app.Error{Kind: app.Transient, Code: app.CodeCentralBadAnswer, Err: err}
 	}
 	if resp.StatusCode != http.StatusOK {
 		if c.peer != nil && (resp.StatusCode == http.StatusBadRequest || resp.StatusCode == http.StatusUnsupportedMediaType) {
@@ -443,7 +443,7 @@ func (c *Client) do(ctx context.Context, method, path string, in, out any) error
 		return nil
 	}
 	if err := json.Unmarshal(data, out); err != nil {
-		return &app.Error{Kind: app.Transient, Code: "central_bad_answer", Err: err}
+		return &app.Error{Kind: app.Transient, Code: app.CodeCentralBadAnswer, Err: err}
 	}
 	return nil
 }

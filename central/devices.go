@@ -34,7 +34,7 @@ func (s *Service) Enroll(ctx context.Context, agency, name, role string) (Device
 		name = strings.ToUpper(strings.TrimSpace(name))
 	}
 	if !namePattern.MatchString(name) || (role == RoleDesk && !namePattern.MatchString(agency)) || (role != RoleDesk && role != RoleFeed) {
-		return Device{}, "", &app.Error{Kind: app.Invalid, Code: "bad_enrolment", Args: map[string]string{"office": agency, "device": name}}
+		return Device{}, "", &app.Error{Kind: app.Invalid, Code: app.CodeBadEnrolment, Args: map[string]string{"office": agency, "device": name}}
 	}
 	if role == RoleFeed {
 		agency = "*feed*"
@@ -59,7 +59,7 @@ func (s *Service) Enroll(ctx context.Context, agency, name, role string) (Device
 				continue
 			}
 			if old.Revoked.IsZero() {
-				return &app.Error{Kind: app.Conflict, Code: "device_exists", Args: map[string]string{"device": old.ID}}
+				return &app.Error{Kind: app.Conflict, Code: app.CodeDeviceExists, Args: map[string]string{"device": old.ID}}
 			}
 			// A revoked desk enrolled again (a new machine under the old name): its old keys
 			// stay published as revoked, so what they sealed before still verifies as such.
@@ -110,7 +110,7 @@ func (s *Service) Authenticate(ctx context.Context, token string) (Device, error
 		}
 		// A revoked device, or a token replaced at re-enrolment, is refused at once.
 		if !ok || !d.Revoked.IsZero() || d.TokenHash != h {
-			return &app.Error{Kind: app.Forbidden, Code: "bad_token"}
+			return &app.Error{Kind: app.Forbidden, Code: app.CodeBadToken}
 		}
 		return nil
 	})
@@ -128,7 +128,7 @@ func findDevice(tx Tx, office, name string) (Device, error) {
 			return d, nil
 		}
 	}
-	return Device{}, &app.Error{Kind: app.NotFound, Code: "device_unknown", Args: map[string]string{"device": office + "/" + name}}
+	return Device{}, &app.Error{Kind: app.NotFound, Code: app.CodeDeviceUnknown, Args: map[string]string{"device": office + "/" + name}}
 }
 
 // Revoke withdraws a lost or stolen desk (centrald device revoke): its token is refused from
@@ -152,7 +152,7 @@ func (s *Service) Reenrol(ctx context.Context, office, name string) (Device, str
 	}
 	d, err := s.changeDevice(ctx, office, name, func(d *Device, _ time.Time) error {
 		if !d.Revoked.IsZero() {
-			return &app.Error{Kind: app.Conflict, Code: "device_revoked", Args: map[string]string{"device": d.ID}}
+			return &app.Error{Kind: app.Conflict, Code: app.CodeDeviceRevoked, Args: map[string]string{"device": d.ID}}
 		}
 		d.TokenHash = TokenHash(token)
 		return nil
@@ -210,7 +210,7 @@ func (s *Service) LastAnchor(ctx context.Context, dev Device) (app.AuditAnchor, 
 // device (for the province: centrald devices) and the answer says so.
 func (s *Service) Anchor(ctx context.Context, dev Device, req app.AnchorRequest) (app.AnchorAnswer, error) {
 	if req.Head.Seq == 0 || len(req.Head.Hash) != 64 || len(req.PrevHash) > 64 {
-		return app.AnchorAnswer{}, &app.Error{Kind: app.Invalid, Code: "bad_body"}
+		return app.AnchorAnswer{}, &app.Error{Kind: app.Invalid, Code: app.CodeBadBody}
 	}
 	now := s.now()
 	var ans app.AnchorAnswer

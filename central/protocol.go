@@ -42,7 +42,7 @@ func (o *Ops) UnmarshalJSON(b []byte) error {
 	var out []app.Op
 	err := decodeArray(b, func(dec *json.Decoder) error {
 		if len(out) == maxBatch {
-			return &app.Error{Kind: app.Invalid, Code: "batch_too_big", Args: map[string]string{"max": strconv.Itoa(maxBatch)}}
+			return &app.Error{Kind: app.Invalid, Code: app.CodeBatchTooBig, Args: map[string]string{"max": strconv.Itoa(maxBatch)}}
 		}
 		var op app.Op
 		if err := dec.Decode(&op); err != nil {
@@ -62,7 +62,7 @@ func (ids *IDs) UnmarshalJSON(b []byte) error {
 	var out []string
 	err := decodeArray(b, func(dec *json.Decoder) error {
 		if len(out) == maxBatch {
-			return &app.Error{Kind: app.Invalid, Code: "batch_too_big", Args: map[string]string{"max": strconv.Itoa(maxBatch)}}
+			return &app.Error{Kind: app.Invalid, Code: app.CodeBatchTooBig, Args: map[string]string{"max": strconv.Itoa(maxBatch)}}
 		}
 		var id string
 		if err := dec.Decode(&id); err != nil {

@@ -14,17 +14,17 @@ import (
 // every office.
 func (s *Service) PublishFile(ctx context.Context, f app.RuleFile) error {
 	if !app.ValidRuleFilePath(f.Path) || !json.Valid(f.Data) {
-		return &app.Error{Kind: app.Invalid, Code: "bad_rule_file", Args: map[string]string{"path": f.Path}}
+		return &app.Error{Kind: app.Invalid, Code: app.CodeBadRuleFile, Args: map[string]string{"path": f.Path}}
 	}
 	if strings.HasPrefix(f.Path, "keys/") {
 		// A keys file every desk will trust: each key once, for one office and device.
 		keys, err := app.ParseTrustedKeys(f.Data)
 		if err != nil {
-			return &app.Error{Kind: app.Invalid, Code: "bad_keys_file", Args: map[string]string{"path": f.Path, "reason": err.Error()}}
+			return &app.Error{Kind: app.Invalid, Code: app.CodeBadKeysFile, Args: map[string]string{"path": f.Path, "reason": err.Error()}}
 		}
 		ks, _ := app.NewTrustedKeys(keys)
 		if w := ks.Warnings(); len(w) > 0 {
-			return &app.Error{Kind: app.Invalid, Code: "bad_keys_file", Args: map[string]string{"path": f.Path, "reason": w[0]}}
+			return &app.Error{Kind: app.Invalid, Code: app.CodeBadKeysFile, Args: map[string]string{"path": f.Path, "reason": w[0]}}
 		}
 	}
 	payload, err := json.Marshal(f)
@@ -55,7 +55,7 @@ func (s *Service) RegisterKey(ctx context.Context, dev Device, key app.TrustedKe
 			return nil
 		}
 		if app.KeyIDOf(key.Public) != key.ID {
-			return &app.Error{Kind: app.Invalid, Code: "bad_key"}
+			return &app.Error{Kind: app.Invalid, Code: app.CodeBadKey}
 		}
 		devs, err := tx.Devices()
 		if err != nil {
@@ -64,11 +64,11 @@ func (s *Service) RegisterKey(ctx context.Context, dev Device, key app.TrustedKe
 		for _, d := range devs {
 			if d.ID != dev.ID && d.Key != nil && (d.Key.ID == key.ID || bytes.Equal(d.Key.Public, key.Public)) {
 				// A key is one device's: another desk cannot make it its own.
-				return &app.Error{Kind: app.Forbidden, Code: "key_in_use"}
+				return &app.Error{Kind: app.Forbidden, Code: app.CodeKeyInUse}
 			}
 			for _, old := range d.OldKeys {
 				if old.ID == key.ID {
-					return &app.Error{Kind: app.Forbidden, Code: "key_withdrawn"}
+					return &app.Error{Kind: app.Forbidden, Code: app.CodeKeyWithdrawn}
 				}
 			}
 		}

@@ -51,7 +51,7 @@ func (s *Service) OfficeStatePage(ctx context.Context, dev Device, part, after s
 	}
 	kind := map[string]string{"dossiers": "dossier", "vouchers": "voucher", "people": "person", "covers": "cover"}[part]
 	if kind == "" {
-		return app.StatePage{}, &app.Error{Kind: app.Invalid, Code: "bad_state_part", Args: map[string]string{"part": clip(part)}}
+		return app.StatePage{}, &app.Error{Kind: app.Invalid, Code: app.CodeBadStatePart, Args: map[string]string{"part": clip(part)}}
 	}
 	pg := app.StatePage{Part: part}
 	stopped := false

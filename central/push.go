@@ -24,10 +24,10 @@ const maxBatch = 1000
 // rejected. An operation id seen before with another payload is rejected.
 func (s *Service) Push(ctx context.Context, dev Device, ops []app.Op) ([]app.OpResult, error) {
 	if len(ops) > maxBatch {
-		return nil, &app.Error{Kind: app.Invalid, Code: "batch_too_big", Args: map[string]string{"max": fmt.Sprint(maxBatch)}}
+		return nil, &app.Error{Kind: app.Invalid, Code: app.CodeBatchTooBig, Args: map[string]string{"max": fmt.Sprint(maxBatch)}}
 	}
 	if dev.Office == "*feed*" {
-		return nil, &app.Error{Kind: app.Forbidden, Code: "not_a_desk"}
+		return nil, &app.Error{Kind: app.Forbidden, Code: app.CodeNotADesk}
 	}
 	var (
 		results []app.OpResult
@@ -122,7 +122,7 @@ func (s *Service) push(tx Tx, dev Device, ops []app.Op, now time.Time) ([]app.Op
 // pushing, so no payload crosses the link twice.
 func (s *Service) Known(ctx context.Context, dev Device, ids []string) ([]app.OpResult, error) {
 	if len(ids) > maxBatch {
-		return nil, &app.Error{Kind: app.Invalid, Code: "batch_too_big", Args: map[string]string{"max": fmt.Sprint(maxBatch)}}
+		return nil, &app.Error{Kind: app.Invalid, Code: app.CodeBatchTooBig, Args: map[string]string{"max": fmt.Sprint(maxBatch)}}
 	}
 	out := []app.OpResult{}
 	err := s.Store.View(ctx, func(tx Tx) error {

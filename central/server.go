@@ -126,7 +126,7 @@ func (s *Server) auth(role string, h func(http.ResponseWriter, *http.Request, De
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 		if !ok || tok == "" {
-			s.fail(w, r, &app.Error{Kind: app.Forbidden, Code: "bad_token"})
+			s.fail(w, r, &app.Error{Kind: app.Forbidden, Code: app.CodeBadToken})
 			return
 		}
 		dev, err := s.Service.Authenticate(r.Context(), tok)
@@ -135,7 +135,7 @@ func (s *Server) auth(role string, h func(http.ResponseWriter, *http.Request, De
 			return
 		}
 		if isFeed := dev.Office == "*feed*"; isFeed != (role == RoleFeed) {
-			s.fail(w, r, &app.Error{Kind: app.Forbidden, Code: "wrong_role"})
+			s.fail(w, r, &app.Error{Kind: app.Forbidden, Code: app.CodeWrongRole})
 			return
 		}
 		h(w, r, dev)
@@ -167,7 +167,7 @@ func (b *budget) take(ctx context.Context, n int) (func(), error) {
 			for ; i > 0; i-- {
 				<-b.tokens
 			}
-			return nil, &app.Error{Kind: app.Transient, Code: "central_busy", Err: ctx.Err()}
+			return nil, &app.Error{Kind: app.Transient, Code: app.CodeCentralBusy, Err: ctx.Err()}
 		}
 	}
 	return func() {
@@ -198,17 +198,17 @@ func decode(r *http.Request, v any) error {
 			return err
 		}
 		if errors.Is(err, errTooLarge) {
-			return &app.Error{Kind: app.Invalid, Code: "bad_body", Err: &http.MaxBytesError{Limit: maxBody}}
+			return &app.Error{Kind: app.Invalid, Code: app.CodeBadBody, Err: &http.MaxBytesError{Limit: maxBody}}
 		}
-		return &app.Error{Kind: app.Invalid, Code: "bad_body", Err: err}
+		return &app.Error{Kind: app.Invalid, Code: app.CodeBadBody, Err: err}
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		return &app.Error{Kind: app.Invalid, Code: "bad_body", Err: err}
+		return &app.Error{Kind: app.Invalid, Code: app.CodeBadBody, Err: err}
 	}
 	if dec.More() {
-		return &app.Error{Kind: app.Invalid, Code: "bad_body", Err: errors.New("trailing data")}
+		return &app.Error{Kind: app.Invalid, Code: app.CodeBadBody, Err: errors.New("trailing data")}
 	}
 	return nil
 }
@@ -285,7 +285,7 @@ func (s *Server) pull(w http.ResponseWriter, r *http.Request, dev Device) {
 	cursor, err1 := uintParam(q.Get("cursor"))
 	limit, err2 := uintParam(q.Get("limit"))
 	if err1 != nil || err2 != nil || limit > 1000 {
-		s.fail(w, r, &app.Error{Kind: app.Invalid, Code: "bad_cursor"})
+		s.fail(w, r, &app.Error{Kind: app.Invalid, Code: app.CodeBadCursor})
 		return
 	}
 	page, err := s.Service.Pull(r.Context(), dev, cursor, int(limit))
@@ -366,7 +366,7 @@ func (s *Server) feed(w http.ResponseWriter, r *http.Request, _ Device) {
 func (s *Server) admin(w http.ResponseWriter, r *http.Request) {
 	tok, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 	if s.AdminToken == "" || subtle.ConstantTimeCompare([]byte(tok), []byte(s.AdminToken)) != 1 {
-		s.fail(w, r, &app.Error{Kind: app.Forbidden, Code: "bad_token"})
+		s.fail(w, r, &app.Error{Kind: app.Forbidden, Code: app.CodeBadToken})
 		return
 	}
 	var req AdminRequest

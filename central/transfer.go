@@ -111,7 +111,7 @@ func SealTransfer(h TransferHeader, tokenHash string, payload any) ([]byte, erro
 }
 
 func badTransfer(why string) error {
-	return &app.Error{Kind: app.Invalid, Code: "transfer_damaged", Args: map[string]string{"why": why}}
+	return &app.Error{Kind: app.Invalid, Code: app.CodeTransferDamaged, Args: map[string]string{"why": why}}
 }
 
 // ReadTransferHeader reads a transfer file's header without decrypting it.
@@ -186,7 +186,7 @@ func (s *Service) ImportTransfer(ctx context.Context, data []byte) ([]byte, erro
 				return nil
 			}
 		}
-		return &app.Error{Kind: app.Forbidden, Code: "bad_token"}
+		return &app.Error{Kind: app.Forbidden, Code: app.CodeBadToken}
 	})
 	if err != nil {
 		return nil, err
@@ -196,13 +196,13 @@ func (s *Service) ImportTransfer(ctx context.Context, data []byte) ([]byte, erro
 		return nil, err
 	}
 	if len(req.Ops) > 100*maxBatch {
-		return nil, &app.Error{Kind: app.Invalid, Code: "batch_too_big", Args: map[string]string{"max": fmt.Sprint(100 * maxBatch)}}
+		return nil, &app.Error{Kind: app.Invalid, Code: app.CodeBatchTooBig, Args: map[string]string{"max": fmt.Sprint(100 * maxBatch)}}
 	}
 	now := s.now()
 	if err := s.Store.View(ctx, func(tx Tx) error {
 		last, err := tx.TransferSeq(dev.ID)
 		if err == nil && h.Seq <= last {
-			err = &app.Error{Kind: app.Conflict, Code: "transfer_repeated", Args: map[string]string{"seq": fmt.Sprint(h.Seq), "last": fmt.Sprint(last)}}
+			err = &app.Error{Kind: app.Conflict, Code: app.CodeTransferRepeated, Args: map[string]string{"seq": fmt.Sprint(h.Seq), "last": fmt.Sprint(last)}}
 		}
 		return err
 	}); err != nil {

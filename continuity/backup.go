@@ -76,7 +76,7 @@ func (s *Service) BackupToProgress(dir string, keep int, p *app.Progress) (strin
 		return "", err
 	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return "", &app.Error{Kind: app.Unavailable, Code: "backup_folder", Args: map[string]string{"dir": dir}, Err: err}
+		return "", &app.Error{Kind: app.Unavailable, Code: app.CodeBackupFolder, Args: map[string]string{"dir": dir}, Err: err}
 	}
 	name := fmt.Sprintf("%s%s-%s+07.bak", backupPrefix, o.Agency, BackupClock().In(calendar.VN).Format("20060102T150405.000"))
 	path := filepath.Join(dir, name)
@@ -121,7 +121,7 @@ func (s *Service) writeBackup(path, who string, p *app.Progress) error {
 		if app.KindOf(err) != app.Internal {
 			return err
 		}
-		return &app.Error{Kind: app.Unavailable, Code: "backup_folder", Args: map[string]string{"dir": filepath.Dir(path)}, Err: err}
+		return &app.Error{Kind: app.Unavailable, Code: app.CodeBackupFolder, Args: map[string]string{"dir": filepath.Dir(path)}, Err: err}
 	}
 	return s.Store.Update(func(tx app.Tx) error {
 		return tx.Audit(app.AuditEntry{User: who, Action: "store.backup", Detail: filepath.Base(path)})
@@ -187,7 +187,7 @@ func (s *Service) SetSettings(sess *app.Session, dir string, keep, hours int) er
 		return err
 	}
 	if keep < 1 || keep > 100 || hours < 1 || hours > 24*7 {
-		return &app.Error{Kind: app.Invalid, Code: "bad_backup_settings", Field: "backup"}
+		return &app.Error{Kind: app.Invalid, Code: app.CodeBadBackupSettings, Field: "backup"}
 	}
 	return s.Store.Update(func(tx app.Tx) error {
 		for name, v := range map[string]string{SettingBackupDir: dir, SettingBackupKeep: strconv.Itoa(keep), SettingBackupEvery: strconv.Itoa(hours)} {

@@ -58,7 +58,7 @@ func (s *Service) Setup(o app.Office, admin app.User) error {
 	return s.Store.Update(func(tx app.Tx) error {
 		if _, ok, err := tx.Office(); err != nil || ok {
 			if err == nil {
-				err = app.Errorf(app.Conflict, "office_exists")
+				err = app.Errorf(app.Conflict, app.CodeOfficeExists)
 			}
 			return err
 		}
@@ -76,15 +76,15 @@ func (s *Service) Setup(o app.Office, admin app.User) error {
 func (s *Service) checkOffice(o app.Office) error {
 	ve := &app.ValidationError{}
 	if !app.AgencyPattern.MatchString(o.Agency) {
-		ve.Problems = append(ve.Problems, app.FieldProblem{Field: "agency", Code: "bad_agency"})
+		ve.Problems = append(ve.Problems, app.FieldProblem{Field: "agency", Code: app.CodeBadAgency})
 	}
 	if !devicePattern.MatchString(o.Device) {
-		ve.Problems = append(ve.Problems, app.FieldProblem{Field: "device", Code: "bad_device"})
+		ve.Problems = append(ve.Problems, app.FieldProblem{Field: "device", Code: app.CodeBadDevice})
 	}
 	if _, ok := s.Ref.Get().Places.Province(o.Province); !ok {
-		ve.Problems = append(ve.Problems, app.FieldProblem{Field: "province", Code: "unknown_province", Args: map[string]string{"value": o.Province}})
+		ve.Problems = append(ve.Problems, app.FieldProblem{Field: "province", Code: app.CodeUnknownProvince, Args: map[string]string{"value": o.Province}})
 	} else if _, ok := s.Ref.Get().Places.CommuneName(o.Province, o.Commune); !ok {
-		ve.Problems = append(ve.Problems, app.FieldProblem{Field: "commune", Code: "unknown_commune", Args: map[string]string{"value": o.Commune}})
+		ve.Problems = append(ve.Problems, app.FieldProblem{Field: "commune", Code: app.CodeUnknownCommune, Args: map[string]string{"value": o.Commune}})
 	}
 	if len(ve.Problems) > 0 {
 		return ve
@@ -94,7 +94,7 @@ func (s *Service) checkOffice(o app.Office) error {
 
 func checkUser(u app.User) error {
 	if !userPattern.MatchString(u.Name) {
-		return &app.Error{Kind: app.Invalid, Code: "bad_user_name", Field: "user", Args: map[string]string{"value": u.Name}}
+		return &app.Error{Kind: app.Invalid, Code: app.CodeBadUserName, Field: "user", Args: map[string]string{"value": u.Name}}
 	}
 	if _, err := app.ParseRole(string(u.Role)); err != nil {
 		return err
@@ -124,10 +124,10 @@ func (s *Service) Login(user, password string) (*app.Session, error) {
 			return err
 		}
 		if !ok {
-			return &app.Error{Kind: app.Internal, Code: "store_damaged", Err: errors.New("no record of an account that has a keyslot")}
+			return &app.Error{Kind: app.Internal, Code: app.CodeStoreDamaged, Err: errors.New("no record of an account that has a keyslot")}
 		}
 		if u.Disabled {
-			return app.Errorf(app.Forbidden, "bad_credentials")
+			return app.Errorf(app.Forbidden, app.CodeBadCredentials)
 		}
 		return tx.Audit(app.AuditEntry{User: u.Name, Action: "session.login"})
 	})
@@ -166,7 +166,7 @@ func (s *Service) AddUser(sess *app.Session, u app.User, password string) error 
 		return err
 	}
 	if exists {
-		return &app.Error{Kind: app.Conflict, Code: "user_exists", Field: "user", Args: map[string]string{"user": u.Name}}
+		return &app.Error{Kind: app.Conflict, Code: app.CodeUserExists, Field: "user", Args: map[string]string{"user": u.Name}}
 	}
 	// The keyslot first: a weak password is refused before anything is written. If the
 	// account record then fails, the keyslot is taken back, so no half-made account remains.
@@ -176,7 +176,7 @@ func (s *Service) AddUser(sess *app.Session, u app.User, password string) error 
 	err := s.Store.Update(func(tx app.Tx) error {
 		if _, ok, err := tx.User(u.Name); err != nil || ok {
 			if err == nil {
-				err = &app.Error{Kind: app.Conflict, Code: "user_exists", Field: "user", Args: map[string]string{"user": u.Name}}
+				err = &app.Error{Kind: app.Conflict, Code: app.CodeUserExists, Field: "user", Args: map[string]string{"user": u.Name}}
 			}
 			return err
 		}
@@ -197,7 +197,7 @@ func (s *Service) AddUser(sess *app.Session, u app.User, password string) error 
 func (s *Service) SetPassword(sess *app.Session, user, password string) error {
 	user = strings.ToLower(strings.TrimSpace(user))
 	if sess == nil || sess.Locked() {
-		return app.Errorf(app.Forbidden, "session_locked")
+		return app.Errorf(app.Forbidden, app.CodeSessionLocked)
 	}
 	if user != sess.User.Name {
 		if err := sess.Require(app.PermManageUsers); err != nil {
@@ -221,7 +221,7 @@ func (s *Service) SetDisabled(sess *app.Session, user string, disabled bool) err
 	}
 	user = strings.ToLower(strings.TrimSpace(user))
 	if disabled && user == sess.User.Name {
-		return &app.Error{Kind: app.Conflict, Code: "disable_self", Field: "user"}
+		return &app.Error{Kind: app.Conflict, Code: app.CodeDisableSelf, Field: "user"}
 	}
 	return s.Store.Update(func(tx app.Tx) error {
 		u, ok, err := tx.User(user)
@@ -229,7 +229,7 @@ func (s *Service) SetDisabled(sess *app.Session, user string, disabled bool) err
 			return err
 		}
 		if !ok {
-			return &app.Error{Kind: app.NotFound, Code: "user_not_found", Field: "user", Args: map[string]string{"user": user}}
+			return &app.Error{Kind: app.NotFound, Code: app.CodeUserNotFound, Field: "user", Args: map[string]string{"user": user}}
 		}
 		if u.Disabled == disabled {
 			return nil
@@ -246,7 +246,7 @@ func (s *Service) SetDisabled(sess *app.Session, user string, disabled bool) err
 				}
 			}
 			if admins <= 1 {
-				return &app.Error{Kind: app.Conflict, Code: "last_admin", Field: "user"}
+				return &app.Error{Kind: app.Conflict, Code: app.CodeLastAdmin, Field: "user"}
 			}
 		}
 		u.Disabled = disabled
@@ -316,7 +316,7 @@ func (s *Service) Register(sess *app.Session, req RegisterRequest) (RegisterResu
 		received = now
 	}
 	if received.After(now.Add(5 * time.Minute)) {
-		return res, &app.Error{Kind: app.Invalid, Code: "received_in_future", Field: "received"}
+		return res, &app.Error{Kind: app.Invalid, Code: app.CodeReceivedInFuture, Field: "received"}
 	}
 	ref := s.Ref.Get()
 	reg, err := s.Ref.Validator().Validate(req.Form)
@@ -358,7 +358,7 @@ func (s *Service) Register(sess *app.Session, req RegisterRequest) (RegisterResu
 		}
 		for _, o := range same {
 			if !o.State.Closed() {
-				return &app.Error{Kind: app.Conflict, Code: "duplicate_personal_id", Field: "personal_id", Args: map[string]string{"code": o.Code}}
+				return &app.Error{Kind: app.Conflict, Code: app.CodeDuplicatePersonalId, Field: "personal_id", Args: map[string]string{"code": o.Code}}
 			}
 		}
 		var possible []app.Summary
@@ -380,7 +380,7 @@ func (s *Service) Register(sess *app.Session, req RegisterRequest) (RegisterResu
 		}
 		res.PossibleDuplicates = dedupe(possible)
 		if len(res.PossibleDuplicates) > 0 && !req.NotDuplicate {
-			return &app.Error{Kind: app.Conflict, Code: "possible_duplicate", Field: "full_name",
+			return &app.Error{Kind: app.Conflict, Code: app.CodePossibleDuplicate, Field: "full_name",
 				Args: map[string]string{"count": fmt.Sprint(len(res.PossibleDuplicates)), "code": res.PossibleDuplicates[0].Code}}
 		}
 		d.NotDuplicateOf = nil
@@ -393,7 +393,7 @@ func (s *Service) Register(sess *app.Session, req RegisterRequest) (RegisterResu
 			return err
 		}
 		if seq > 9999 {
-			return app.Errorf(app.Unavailable, "dossier_codes_exhausted")
+			return app.Errorf(app.Unavailable, app.CodeDossierCodesExhausted)
 		}
 		d.Code = fmt.Sprintf("%s-%s-%s%04d", office.Agency, day, office.Device, seq)
 		ev := app.Event{At: app.Stamp(now), User: sess.User.Name, Action: app.ActReceive, ToStep: d.Step, Due: d.Due}

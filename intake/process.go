@@ -33,7 +33,7 @@ func (s *Service) Act(sess *app.Session, code string, req ActRequest) (app.Dossi
 	var d app.Dossier
 	perm := map[app.Action]app.Permission{app.ActAdvance: app.PermProcess, app.ActReturn: app.PermReturn, app.ActReject: app.PermReject, app.ActReappoint: app.PermReappoint}[req.Action]
 	if perm == "" {
-		return d, &app.Error{Kind: app.Invalid, Code: "bad_action", Field: "action", Args: map[string]string{"value": string(req.Action)}}
+		return d, &app.Error{Kind: app.Invalid, Code: app.CodeBadAction, Field: "action", Args: map[string]string{"value": string(req.Action)}}
 	}
 	if err := sess.Require(perm); err != nil {
 		return d, err
@@ -53,10 +53,10 @@ func (s *Service) Act(sess *app.Session, code string, req ActRequest) (app.Dossi
 			return err
 		}
 		if !ok {
-			return &app.Error{Kind: app.NotFound, Code: "dossier_not_found", Field: "dossier", Args: map[string]string{"code": code}}
+			return &app.Error{Kind: app.NotFound, Code: app.CodeDossierNotFound, Field: "dossier", Args: map[string]string{"code": code}}
 		}
 		if cur.State.Closed() {
-			return &app.Error{Kind: app.Conflict, Code: "dossier_closed", Field: "dossier", Args: map[string]string{"code": code, "state": string(cur.State)}}
+			return &app.Error{Kind: app.Conflict, Code: app.CodeDossierClosed, Field: "dossier", Args: map[string]string{"code": code, "state": string(cur.State)}}
 		}
 		prev := cur
 		d = cur
@@ -79,7 +79,7 @@ func (s *Service) apply(sess *app.Session, d *app.Dossier, ev *app.Event, req Ac
 	steps := d.Steps
 	i := d.StepIndex()
 	if i < 0 {
-		return &app.Error{Kind: app.Internal, Code: "unknown_step", Args: map[string]string{"step": d.Step}}
+		return &app.Error{Kind: app.Internal, Code: app.CodeUnknownStep, Args: map[string]string{"step": d.Step}}
 	}
 	cal := s.Ref.Get().Calendars.For(sess.Office.Province)
 	switch req.Action {
@@ -94,37 +94,37 @@ func (s *Service) apply(sess *app.Session, d *app.Dossier, ev *app.Event, req Ac
 			return nil
 		}
 		if steps[i].Role != sess.User.Role && !sess.User.Role.Can(app.PermAnyStep) {
-			return &app.Error{Kind: app.Forbidden, Code: "not_your_step", Field: "step", Args: map[string]string{"step": steps[i].NameVI, "role": string(steps[i].Role)}}
+			return &app.Error{Kind: app.Forbidden, Code: app.CodeNotYourStep, Field: "step", Args: map[string]string{"step": steps[i].NameVI, "role": string(steps[i].Role)}}
 		}
 		return app.Advance(d, ev, cal, now)
 	case app.ActReturn:
 		if d.State == app.StateReturned {
-			return &app.Error{Kind: app.Conflict, Code: "already_returned", Field: "dossier"}
+			return &app.Error{Kind: app.Conflict, Code: app.CodeAlreadyReturned, Field: "dossier"}
 		}
 		if len(req.Missing) == 0 {
-			return &app.Error{Kind: app.Invalid, Code: "missing_items_required", Field: "missing"}
+			return &app.Error{Kind: app.Invalid, Code: app.CodeMissingItemsRequired, Field: "missing"}
 		}
 		ev.Missing, ev.ToStep = req.Missing, d.Step
 		d.State, d.Missing = app.StateReturned, req.Missing
 	case app.ActReject:
 		if req.Reason == "" {
-			return &app.Error{Kind: app.Invalid, Code: "reason_required", Field: "reason"}
+			return &app.Error{Kind: app.Invalid, Code: app.CodeReasonRequired, Field: "reason"}
 		}
 		d.State, d.Step, d.StepDue, d.Reason = app.StateRejected, "", 0, req.Reason
 	case app.ActReappoint:
 		if req.Reason == "" {
-			return &app.Error{Kind: app.Invalid, Code: "reason_required", Field: "reason"}
+			return &app.Error{Kind: app.Invalid, Code: app.CodeReasonRequired, Field: "reason"}
 		}
 		today := calendar.DateOf(now.In(calendar.VN))
 		if req.Date <= d.Due || req.Date < today {
-			return &app.Error{Kind: app.Invalid, Code: "reappoint_not_later", Field: "date", Args: map[string]string{"due": d.Due.VNString()}}
+			return &app.Error{Kind: app.Invalid, Code: app.CodeReappointNotLater, Field: "date", Args: map[string]string{"due": d.Due.VNString()}}
 		}
 		work, err := cal.IsWorkingDay(req.Date)
 		if err != nil {
 			return app.CalendarError(err)
 		}
 		if !work {
-			return &app.Error{Kind: app.Invalid, Code: "not_working_day", Field: "date", Args: map[string]string{"date": req.Date.VNString()}}
+			return &app.Error{Kind: app.Invalid, Code: app.CodeNotWorkingDay, Field: "date", Args: map[string]string{"date": req.Date.VNString()}}
 		}
 		ev.ToStep = d.Step
 		d.Due, d.Reason = req.Date, req.Reason
@@ -151,7 +151,7 @@ func (s *Service) Dossier(sess *app.Session, code string) (app.Dossier, error) {
 			return err
 		}
 		if !ok {
-			return &app.Error{Kind: app.NotFound, Code: "dossier_not_found", Field: "dossier", Args: map[string]string{"code": code}}
+			return &app.Error{Kind: app.NotFound, Code: app.CodeDossierNotFound, Field: "dossier", Args: map[string]string{"code": code}}
 		}
 		return tx.Audit(app.AuditEntry{User: sess.User.Name, Action: "dossier.view", Entity: code, PersonalID: d.Form.PersonalID})
 	})
@@ -207,7 +207,7 @@ func (s *Service) Count(sess *app.Session, kind ListKind, value string) (int, er
 		return 0, err
 	}
 	if kind == ListSearch {
-		return 0, &app.Error{Kind: app.Invalid, Code: "bad_list", Field: "list", Args: map[string]string{"value": string(kind)}}
+		return 0, &app.Error{Kind: app.Invalid, Code: app.CodeBadList, Field: "list", Args: map[string]string{"value": string(kind)}}
 	}
 	today := s.Today()
 	n := 0
@@ -235,7 +235,7 @@ func list(tx app.Tx, req ListRequest, today calendar.Date) ([]app.Summary, error
 	case ListSearch:
 		return search(tx, req.Value, req.Limit)
 	}
-	return nil, &app.Error{Kind: app.Invalid, Code: "bad_list", Field: "list", Args: map[string]string{"value": string(req.Kind)}}
+	return nil, &app.Error{Kind: app.Invalid, Code: app.CodeBadList, Field: "list", Args: map[string]string{"value": string(req.Kind)}}
 }
 
 // search finds dossiers by what an officer has at hand: the personal ID (a prefix or the last
@@ -280,7 +280,7 @@ func search(tx app.Tx, text string, limit int) ([]app.Summary, error) {
 	}
 	if compact != "" && app.AllDigits(compact) {
 		if len(compact) < 4 {
-			return nil, &app.Error{Kind: app.Invalid, Code: "search_too_short", Field: "search"}
+			return nil, &app.Error{Kind: app.Invalid, Code: app.CodeSearchTooShort, Field: "search"}
 		}
 		if err := add(tx.SearchPersonalID(compact, limit)); err != nil {
 			return nil, err
@@ -295,7 +295,7 @@ func search(tx app.Tx, text string, limit int) ([]app.Summary, error) {
 	}
 	key := app.FoldKey(q)
 	if len([]rune(key)) < 2 {
-		return nil, &app.Error{Kind: app.Invalid, Code: "search_too_short", Field: "search"}
+		return nil, &app.Error{Kind: app.Invalid, Code: app.CodeSearchTooShort, Field: "search"}
 	}
 	if !strings.Contains(q, " ") && len(q) >= 4 {
 		if err := add(tx.SearchCode(q, limit)); err != nil {
@@ -381,7 +381,7 @@ func (s *Service) Receipt(sess *app.Session, code string) (ReceiptInfo, error) {
 			return err
 		}
 		if !ok {
-			return &app.Error{Kind: app.NotFound, Code: "dossier_not_found", Field: "dossier", Args: map[string]string{"code": code}}
+			return &app.Error{Kind: app.NotFound, Code: app.CodeDossierNotFound, Field: "dossier", Args: map[string]string{"code": code}}
 		}
 		info.Dossier, info.Office = d, sess.Office
 		if o, ok, err := tx.Office(); err != nil {

@@ -71,7 +71,7 @@ func problemOf(err error) app.Error {
 	if errors.As(err, &e) {
 		return app.Error{Kind: e.Kind, Code: e.Code, Field: e.Field, Args: e.Args}
 	}
-	return app.Error{Kind: app.Internal, Code: "internal"}
+	return app.Error{Kind: app.Internal, Code: app.CodeInternal}
 }
 
 // QuoteChanges lists the dossiers waiting for their first payment whose quote changed under
@@ -161,11 +161,11 @@ func (s *Service) Requote(sess *app.Session, code string) (app.Dossier, error) {
 			return err
 		}
 		if !ok {
-			return &app.Error{Kind: app.NotFound, Code: "dossier_not_found", Field: "dossier", Args: map[string]string{"code": code}}
+			return &app.Error{Kind: app.NotFound, Code: app.CodeDossierNotFound, Field: "dossier", Args: map[string]string{"code": code}}
 		}
 		c, changed := s.quoteChange(cur)
 		if !changed {
-			return &app.Error{Kind: app.Conflict, Code: "quote_unchanged", Field: "dossier", Args: map[string]string{"code": code}}
+			return &app.Error{Kind: app.Conflict, Code: app.CodeQuoteUnchanged, Field: "dossier", Args: map[string]string{"code": code}}
 		}
 		if c.Problem != nil {
 			return c.Problem

@@ -40,7 +40,7 @@ func (s *Service) office() (app.Office, error) {
 func officeOf(tx app.Tx) (app.Office, error) {
 	o, ok, err := tx.Office()
 	if err == nil && !ok {
-		err = &app.Error{Kind: app.Internal, Code: "store_damaged", Err: errors.New("no office profile")}
+		err = &app.Error{Kind: app.Internal, Code: app.CodeStoreDamaged, Err: errors.New("no office profile")}
 	}
 	return o, err
 }
@@ -58,7 +58,7 @@ func (s *Service) AdjustWorkflow(sess *app.Session, req AdjustWorkflowRequest) (
 	}
 	req.Reason = app.NormalizeText(req.Reason)
 	if req.Reason == "" {
-		return nil, &app.Error{Kind: app.Invalid, Code: "required", Field: "reason"}
+		return nil, &app.Error{Kind: app.Invalid, Code: app.CodeRequired, Field: "reason"}
 	}
 	var adjusted *app.Workflow
 	err := s.Store.Update(func(tx app.Tx) error {
@@ -74,7 +74,7 @@ func (s *Service) AdjustWorkflow(sess *app.Session, req AdjustWorkflowRequest) (
 			// Going back to the province's workflow is always allowed: it also clears an
 			// adjustment set aside by a new version or a province that no longer allows one.
 		case !base.OfficeMayAdjust:
-			return app.Errorf(app.Forbidden, "workflow_not_adjustable", "province", o.Province)
+			return app.Errorf(app.Forbidden, app.CodeWorkflowNotAdjustable, "province", o.Province)
 		default:
 			if a, err = checkAdjustment(base, req); err != nil {
 				return err
@@ -114,7 +114,7 @@ func checkAdjustment(base *app.Workflow, req AdjustWorkflowRequest) (*app.Workfl
 		days, role := st.Days, st.Role
 		if d, ok := req.Days[st.ID]; ok {
 			if d < 0 || d > base.Days() {
-				return nil, &app.Error{Kind: app.Invalid, Code: "workflow_step_days", Field: "days",
+				return nil, &app.Error{Kind: app.Invalid, Code: app.CodeWorkflowStepDays, Field: "days",
 					Args: map[string]string{"step": st.Name(app.VI), "max": strconv.Itoa(base.Days())}}
 			}
 			days = d
@@ -122,7 +122,7 @@ func checkAdjustment(base *app.Workflow, req AdjustWorkflowRequest) (*app.Workfl
 		if r, ok := req.Roles[st.ID]; ok {
 			parsed, err := app.ParseRole(string(r))
 			if err != nil || parsed == app.Admin {
-				return nil, &app.Error{Kind: app.Invalid, Code: "workflow_step_role", Field: "role",
+				return nil, &app.Error{Kind: app.Invalid, Code: app.CodeWorkflowStepRole, Field: "role",
 					Args: map[string]string{"step": st.Name(app.VI)}}
 			}
 			role = parsed
@@ -137,19 +137,19 @@ func checkAdjustment(base *app.Workflow, req AdjustWorkflowRequest) (*app.Workfl
 	}
 	for id := range req.Days {
 		if base.Index(id) < 0 {
-			return nil, &app.Error{Kind: app.Invalid, Code: "workflow_unknown_step", Field: "step", Args: map[string]string{"step": id}}
+			return nil, &app.Error{Kind: app.Invalid, Code: app.CodeWorkflowUnknownStep, Field: "step", Args: map[string]string{"step": id}}
 		}
 	}
 	for id := range req.Roles {
 		if base.Index(id) < 0 {
-			return nil, &app.Error{Kind: app.Invalid, Code: "workflow_unknown_step", Field: "step", Args: map[string]string{"step": id}}
+			return nil, &app.Error{Kind: app.Invalid, Code: app.CodeWorkflowUnknownStep, Field: "step", Args: map[string]string{"step": id}}
 		}
 	}
 	if total > base.Days() {
-		return nil, app.Errorf(app.Invalid, "workflow_over_total", "total", strconv.Itoa(total), "max", strconv.Itoa(base.Days()))
+		return nil, app.Errorf(app.Invalid, app.CodeWorkflowOverTotal, "total", strconv.Itoa(total), "max", strconv.Itoa(base.Days()))
 	}
 	if total == 0 {
-		return nil, app.Errorf(app.Invalid, "workflow_no_days")
+		return nil, app.Errorf(app.Invalid, app.CodeWorkflowNoDays)
 	}
 	if len(a.Days) == 0 && len(a.Roles) == 0 {
 		return nil, nil

@@ -170,7 +170,7 @@ func (s *Service) Acknowledge(ops []app.Op, results []app.OpResult) error {
 				}
 			case app.OpConflict, app.OpRejected:
 			default:
-				return &app.Error{Kind: app.Internal, Code: "bad_op_status", Args: map[string]string{"status": r.Status}}
+				return &app.Error{Kind: app.Internal, Code: app.CodeBadOpStatus, Args: map[string]string{"status": r.Status}}
 			}
 			n := app.Notice{ID: "op:" + op.OpID, Kind: "op_" + r.Status, Entity: op.EntityID, Reason: r.Reason, Args: r.Args, Created: now}
 			if r.Notice != "" {
@@ -473,7 +473,7 @@ func (s *Service) SetCentral(sess *app.Session, url, token string) error {
 	ve := &app.ValidationError{}
 	if url != "" {
 		if u, err := neturl.Parse(url); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-			ve.Problems = append(ve.Problems, app.FieldProblem{Field: "central_url", Code: "bad_central_url", Args: map[string]string{"value": url}})
+			ve.Problems = append(ve.Problems, app.FieldProblem{Field: "central_url", Code: app.CodeBadCentralUrl, Args: map[string]string{"value": url}})
 		}
 	}
 	if token == "" { // keep the device's token: only the address changes
@@ -482,7 +482,7 @@ func (s *Service) SetCentral(sess *app.Session, url, token string) error {
 			return err
 		}
 		if token = stored; token == "" {
-			ve.Problems = append(ve.Problems, app.FieldProblem{Field: "token", Code: "required"})
+			ve.Problems = append(ve.Problems, app.FieldProblem{Field: "token", Code: app.CodeRequired})
 		}
 	}
 	if len(ve.Problems) > 0 {
@@ -558,18 +558,18 @@ func (s *Service) ResolveIdentity(sess *app.Session, noticeID string, choice int
 			return err
 		}
 		if !ok || n.Review == nil {
-			return &app.Error{Kind: app.NotFound, Code: "notice_not_found", Field: "notice", Args: map[string]string{"id": noticeID}}
+			return &app.Error{Kind: app.NotFound, Code: app.CodeNoticeNotFound, Field: "notice", Args: map[string]string{"id": noticeID}}
 		}
 		if n.Resolved {
-			return &app.Error{Kind: app.Conflict, Code: "notice_resolved", Field: "notice", Args: map[string]string{"id": noticeID}}
+			return &app.Error{Kind: app.Conflict, Code: app.CodeNoticeResolved, Field: "notice", Args: map[string]string{"id": noticeID}}
 		}
 		if o, _, err := tx.Office(); err != nil {
 			return err
 		} else if d := n.Review.Decider; d != "" && d != o.Agency {
-			return &app.Error{Kind: app.Forbidden, Code: "review_other_office", Field: "notice", Args: map[string]string{"office": d}}
+			return &app.Error{Kind: app.Forbidden, Code: app.CodeReviewOtherOffice, Field: "notice", Args: map[string]string{"office": d}}
 		}
 		if choice < 0 || choice >= len(n.Review.Records) {
-			return &app.Error{Kind: app.Invalid, Code: "bad_choice", Field: "choice", Args: map[string]string{"value": strconv.Itoa(choice + 1)}}
+			return &app.Error{Kind: app.Invalid, Code: app.CodeBadChoice, Field: "choice", Args: map[string]string{"value": strconv.Itoa(choice + 1)}}
 		}
 		r := *n.Review
 		chosen := r.Records[choice]
@@ -594,7 +594,7 @@ func (s *Service) CloseNotice(sess *app.Session, noticeID, note string) error {
 	}
 	note = app.NormalizeText(note)
 	if note == "" {
-		return &app.Error{Kind: app.Invalid, Code: "reason_required", Field: "reason"}
+		return &app.Error{Kind: app.Invalid, Code: app.CodeReasonRequired, Field: "reason"}
 	}
 	return s.Store.Update(func(tx app.Tx) error {
 		n, ok, err := tx.Notice(noticeID)
@@ -602,10 +602,10 @@ func (s *Service) CloseNotice(sess *app.Session, noticeID, note string) error {
 			return err
 		}
 		if !ok {
-			return &app.Error{Kind: app.NotFound, Code: "notice_not_found", Field: "notice", Args: map[string]string{"id": noticeID}}
+			return &app.Error{Kind: app.NotFound, Code: app.CodeNoticeNotFound, Field: "notice", Args: map[string]string{"id": noticeID}}
 		}
 		if n.Review != nil && !n.Resolved {
-			return &app.Error{Kind: app.Invalid, Code: "review_needs_choice", Field: "notice"}
+			return &app.Error{Kind: app.Invalid, Code: app.CodeReviewNeedsChoice, Field: "notice"}
 		}
 		n.Resolved, n.By, n.Decision = true, sess.User.Name, note
 		if err := tx.PutNotice(n); err != nil {
@@ -868,14 +868,14 @@ func (s *Service) ImportAnswer(sess *app.Session, seq uint64, results []app.OpRe
 			return err
 		}
 		if seq > exported {
-			return &app.Error{Kind: app.Invalid, Code: "transfer_unknown", Args: map[string]string{"seq": strconv.FormatUint(seq, 10)}}
+			return &app.Error{Kind: app.Invalid, Code: app.CodeTransferUnknown, Args: map[string]string{"seq": strconv.FormatUint(seq, 10)}}
 		}
 		answered, err := settingUint(tx, settingTransferAnswered)
 		if err != nil {
 			return err
 		}
 		if seq <= answered {
-			return &app.Error{Kind: app.Conflict, Code: "transfer_repeated", Args: map[string]string{"seq": strconv.FormatUint(seq, 10), "last": strconv.FormatUint(answered, 10)}}
+			return &app.Error{Kind: app.Conflict, Code: app.CodeTransferRepeated, Args: map[string]string{"seq": strconv.FormatUint(seq, 10), "last": strconv.FormatUint(answered, 10)}}
 		}
 		ops, err = tx.OutboxAfter(0, 0)
 		return err

@@ -57,7 +57,7 @@ func Covers(w io.Writer, cat *app.Catalog, covers []CoverData) error {
 // from page ends the printing with that error and nothing is written.
 func CoversProgress(w io.Writer, cat *app.Catalog, covers []CoverData, page func(i int) error) error {
 	if len(covers) == 0 {
-		return &app.Error{Kind: app.Invalid, Code: "covers_empty"}
+		return &app.Error{Kind: app.Invalid, Code: app.CodeCoversEmpty}
 	}
 	for i, c := range covers {
 		if err := c.check(i); err != nil {
@@ -121,7 +121,7 @@ func (c CoverData) check(i int) error {
 		{"QR", c.QR},
 	} {
 		if strings.TrimSpace(f.value) == "" {
-			return &app.Error{Kind: app.Invalid, Code: "required", Field: f.name, Args: map[string]string{"index": strconv.Itoa(i + 1)}}
+			return &app.Error{Kind: app.Invalid, Code: app.CodeRequired, Field: f.name, Args: map[string]string{"index": strconv.Itoa(i + 1)}}
 		}
 	}
 	return nil

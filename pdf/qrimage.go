@@ -31,7 +31,7 @@ const (
 // CheckImageSize refuses an image larger than MaxQRPixels (Invalid "image_too_large").
 func CheckImageSize(w, h int) error {
 	if w <= 0 || h <= 0 || int64(w)*int64(h) > MaxQRPixels {
-		return app.Errorf(app.Invalid, "image_too_large", "width", strconv.Itoa(w), "height", strconv.Itoa(h))
+		return app.Errorf(app.Invalid, app.CodeImageTooLarge, "width", strconv.Itoa(w), "height", strconv.Itoa(h))
 	}
 	return nil
 }

@@ -22,7 +22,7 @@ import (
 // app.NotFound error with code "qr_not_found" when no image holds a readable QR code.
 func ReadQR(data []byte) ([]string, error) {
 	if !bytes.HasPrefix(bytes.TrimLeft(data, "\x00\t\n\r "), []byte("%PDF-")) {
-		return nil, app.Errorf(app.Invalid, "pdf_unreadable", "detail", "not a PDF")
+		return nil, app.Errorf(app.Invalid, app.CodePdfUnreadable, "detail", "not a PDF")
 	}
 	p := &pdfFile{data: data, objs: map[int]pdfObject{}}
 	p.index()
@@ -56,7 +56,7 @@ func ReadQR(data []byte) ([]string, error) {
 		}
 	}
 	if len(texts) == 0 {
-		return nil, app.Errorf(app.NotFound, "qr_not_found")
+		return nil, app.Errorf(app.NotFound, app.CodeQrNotFound)
 	}
 	return texts, nil
 }
@@ -174,13 +174,13 @@ func DecodeQR(img image.Image) ([]string, error) {
 		if CheckImageSize(b.Dx()*k, b.Dy()*k) != nil {
 			// A sliver (one pixel high, thousands wide) holds no code; enlarging it would take
 			// gigabytes.
-			return nil, app.Errorf(app.NotFound, "qr_not_found")
+			return nil, app.Errorf(app.NotFound, app.CodeQrNotFound)
 		}
 		img = enlarge(img, k)
 	}
 	bmp, err := gozxing.NewBinaryBitmapFromImage(img)
 	if err != nil {
-		return nil, app.Errorf(app.NotFound, "qr_not_found")
+		return nil, app.Errorf(app.NotFound, app.CodeQrNotFound)
 	}
 	reader := qrcode.NewQRCodeReader()
 	for _, hints := range []map[gozxing.DecodeHintType]any{
@@ -191,7 +191,7 @@ func DecodeQR(img image.Image) ([]string, error) {
 			return []string{res.GetText()}, nil
 		}
 	}
-	return nil, app.Errorf(app.NotFound, "qr_not_found")
+	return nil, app.Errorf(app.NotFound, app.CodeQrNotFound)
 }
 
 // enlarge scales img up k times with each pixel a k×k square.

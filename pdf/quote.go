@@ -39,10 +39,10 @@ type QuoteData struct {
 // writing fails. The same data gives the same bytes.
 func Quote(w io.Writer, q QuoteData) error {
 	if strings.TrimSpace(q.Title) == "" {
-		return fmt.Errorf("quote: %w", &app.Error{Kind: app.Invalid, Code: "required", Field: "Title"})
+		return fmt.Errorf("quote: %w", &app.Error{Kind: app.Invalid, Code: app.CodeRequired, Field: "Title"})
 	}
 	if len(q.Columns) == 0 || len(q.Rows) == 0 {
-		return fmt.Errorf("quote: %w", &app.Error{Kind: app.Invalid, Code: "required", Field: "Rows"})
+		return fmt.Errorf("quote: %w", &app.Error{Kind: app.Invalid, Code: app.CodeRequired, Field: "Rows"})
 	}
 	lb := labelTable[langOf(q.Lang)]
 	doc, err := officePage(lb, q.Lang, q.Title, q.Title, q.Office, "", q.Date)

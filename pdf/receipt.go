@@ -79,7 +79,7 @@ func (r ReceiptData) check() (labels, error) {
 		{"ApplicantName", r.ApplicantName},
 	} {
 		if strings.TrimSpace(f.value) == "" {
-			return labels{}, &app.Error{Kind: app.Invalid, Code: "required", Field: f.name}
+			return labels{}, &app.Error{Kind: app.Invalid, Code: app.CodeRequired, Field: f.name}
 		}
 	}
 	return lb, nil

@@ -29,7 +29,7 @@ type SheetData struct {
 // (Code "required") when Title is blank.
 func Sheet(w io.Writer, s SheetData) error {
 	if strings.TrimSpace(s.Title) == "" {
-		return fmt.Errorf("sheet: %w", &app.Error{Kind: app.Invalid, Code: "required", Field: "Title"})
+		return fmt.Errorf("sheet: %w", &app.Error{Kind: app.Invalid, Code: app.CodeRequired, Field: "Title"})
 	}
 	lb := labelTable[langOf(s.Lang)]
 	doc, err := officePage(lb, s.Lang, s.Title, s.Title, s.Office, "", s.Date)

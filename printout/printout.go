@@ -73,7 +73,7 @@ func CoverData(cat *app.Catalog, places *app.Places, key *app.SigningKey, o app.
 	c := p.Cover
 	birth, err := app.ParseBirthDate(c.BirthDate)
 	if err != nil {
-		return pdf.CoverData{}, &app.Error{Kind: app.Invalid, Code: "bad_cover_data", Field: "birth_date", Err: err}
+		return pdf.CoverData{}, &app.Error{Kind: app.Invalid, Code: app.CodeBadCoverData, Field: "birth_date", Err: err}
 	}
 	status := app.Provisional
 	if p.Final {

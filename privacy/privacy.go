@@ -121,7 +121,7 @@ func (p *Service) ExportPerson(sess *app.Session, pid string) (PersonExport, err
 			out.Cover = &c
 		}
 		if out.Participant == nil && len(out.Dossiers) == 0 && len(out.Vouchers) == 0 {
-			return &app.Error{Kind: app.NotFound, Code: "person_not_found", Field: "personal_id", Args: map[string]string{"value": app.PersonalID(pid).Masked()}}
+			return &app.Error{Kind: app.NotFound, Code: app.CodePersonNotFound, Field: "personal_id", Args: map[string]string{"value": app.PersonalID(pid).Masked()}}
 		}
 		return tx.Audit(app.AuditEntry{User: sess.User.Name, Action: "person.export", Entity: app.PersonalID(pid).Masked(), PersonalID: pid})
 	})
@@ -135,7 +135,7 @@ const exportMagic = "BHXHEXP1"
 // SealExport encrypts data under a password of at least 10 characters.
 func SealExport(data []byte, password string) ([]byte, error) {
 	if len([]rune(password)) < 10 {
-		return nil, &app.Error{Kind: app.Invalid, Code: "password_weak", Field: "password"}
+		return nil, &app.Error{Kind: app.Invalid, Code: app.CodePasswordWeak, Field: "password"}
 	}
 	salt := make([]byte, 16)
 	if _, err := rand.Read(salt); err != nil {
@@ -151,7 +151,7 @@ func SealExport(data []byte, password string) ([]byte, error) {
 // OpenExport decrypts a file made by SealExport.
 func OpenExport(file []byte, password string) ([]byte, error) {
 	if len(file) < len(exportMagic)+16+envelope.Overhead || string(file[:len(exportMagic)]) != exportMagic {
-		return nil, &app.Error{Kind: app.Invalid, Code: "export_damaged"}
+		return nil, &app.Error{Kind: app.Invalid, Code: app.CodeExportDamaged}
 	}
 	salt := file[len(exportMagic) : len(exportMagic)+16]
 	k, err := exportKey(password, salt)
@@ -160,7 +160,7 @@ func OpenExport(file []byte, password string) ([]byte, error) {
 	}
 	plain, err := k.Open(file[len(exportMagic)+16:], []byte(exportMagic))
 	if err != nil {
-		return nil, &app.Error{Kind: app.Forbidden, Code: "bad_credentials"}
+		return nil, &app.Error{Kind: app.Forbidden, Code: app.CodeBadCredentials}
 	}
 	return plain, nil
 }

@@ -67,7 +67,7 @@ func (s *Service) AddVoucher(sess *app.Session, in app.VoucherInput) (app.Vouche
 		return app.VoucherView{}, err
 	}
 	if len(res.Already) > 0 {
-		return app.VoucherView{}, &app.Error{Kind: app.Conflict, Code: "voucher_already_recorded", Field: "receipt_no", Args: res.Already[0].Problem.Args}
+		return app.VoucherView{}, &app.Error{Kind: app.Conflict, Code: app.CodeVoucherAlreadyRecorded, Field: "receipt_no", Args: res.Already[0].Problem.Args}
 	}
 	var vv app.VoucherView
 	err = s.Store.View(func(tx app.Tx) error {
@@ -138,7 +138,7 @@ func ProblemsOf(err error) []app.FieldProblem {
 	case *app.Error:
 		return []app.FieldProblem{{Field: e.Field, Code: e.Code, Args: e.Args}}
 	}
-	return []app.FieldProblem{{Code: "internal"}}
+	return []app.FieldProblem{{Code: app.CodeInternal}}
 }
 
 // apply stores and matches checked vouchers in batches of batchSize per transaction, telling p
@@ -183,7 +183,7 @@ func (s *Service) Record(tx app.Tx, res *ImportResult, line int, v app.Voucher, 
 	if v.ID != "" {
 		if _, ok, err := tx.Voucher(v.ID); err != nil || ok {
 			if ok {
-				res.Already = append(res.Already, app.RowProblem{Line: line, Problem: app.FieldProblem{Field: "id", Code: "voucher_already_recorded", Args: map[string]string{"id": v.ID, "receipt_no": v.ReceiptNo}}})
+				res.Already = append(res.Already, app.RowProblem{Line: line, Problem: app.FieldProblem{Field: "id", Code: app.CodeVoucherAlreadyRecorded, Args: map[string]string{"id": v.ID, "receipt_no": v.ReceiptNo}}})
 			}
 			return err
 		}
@@ -198,7 +198,7 @@ func (s *Service) Record(tx app.Tx, res *ImportResult, line int, v app.Voucher, 
 	}
 	for _, o := range same {
 		if o.Kind == app.KindPayment && v.Kind == app.KindPayment && o.Same(v) {
-			res.Already = append(res.Already, app.RowProblem{Line: line, Problem: app.FieldProblem{Field: "receipt_no", Code: "voucher_already_recorded",
+			res.Already = append(res.Already, app.RowProblem{Line: line, Problem: app.FieldProblem{Field: "receipt_no", Code: app.CodeVoucherAlreadyRecorded,
 				Args: map[string]string{"id": o.ID, "receipt_no": v.ReceiptNo}}})
 			return nil
 		}
@@ -535,7 +535,7 @@ func (s *Service) Resolve(sess *app.Session, id string, req ResolveRequest) (app
 	}
 	req.Reason = app.NormalizeText(req.Reason)
 	if req.Reason == "" {
-		return app.VoucherView{}, &app.Error{Kind: app.Invalid, Code: "reason_required", Field: "reason"}
+		return app.VoucherView{}, &app.Error{Kind: app.Invalid, Code: app.CodeReasonRequired, Field: "reason"}
 	}
 	var fix app.Voucher
 	switch req.Action {
@@ -547,7 +547,7 @@ func (s *Service) Resolve(sess *app.Session, id string, req ResolveRequest) (app
 		fix.Kind = app.KindCorrection
 	case "void":
 	default:
-		return app.VoucherView{}, &app.Error{Kind: app.Invalid, Code: "bad_resolution", Field: "action", Args: map[string]string{"value": req.Action}}
+		return app.VoucherView{}, &app.Error{Kind: app.Invalid, Code: app.CodeBadResolution, Field: "action", Args: map[string]string{"value": req.Action}}
 	}
 	now := s.now()
 	var out app.VoucherView
@@ -557,10 +557,10 @@ func (s *Service) Resolve(sess *app.Session, id string, req ResolveRequest) (app
 			return err
 		}
 		if !ok {
-			return &app.Error{Kind: app.NotFound, Code: "voucher_not_found", Field: "voucher", Args: map[string]string{"id": id}}
+			return &app.Error{Kind: app.NotFound, Code: app.CodeVoucherNotFound, Field: "voucher", Args: map[string]string{"id": id}}
 		}
 		if orig.State.Status != app.VoucherException {
-			return &app.Error{Kind: app.Conflict, Code: "voucher_not_exception", Field: "voucher", Args: map[string]string{"id": id}}
+			return &app.Error{Kind: app.Conflict, Code: app.CodeVoucherNotException, Field: "voucher", Args: map[string]string{"id": id}}
 		}
 		if req.Action == "void" {
 			fix = orig.Voucher
@@ -586,7 +586,7 @@ func (s *Service) Resolve(sess *app.Session, id string, req ResolveRequest) (app
 				return err
 			}
 			if len(res.Already) > 0 {
-				return &app.Error{Kind: app.Conflict, Code: "voucher_already_recorded", Field: "receipt_no", Args: res.Already[0].Problem.Args}
+				return &app.Error{Kind: app.Conflict, Code: app.CodeVoucherAlreadyRecorded, Field: "receipt_no", Args: res.Already[0].Problem.Args}
 			}
 		}
 		if out, _, err = tx.Voucher(fix.ID); err != nil {
@@ -624,7 +624,7 @@ func (s *Service) Person(sess *app.Session, pid string) (PersonView, error) {
 			return err
 		}
 		if !known && len(pv.Dossiers) == 0 {
-			return &app.Error{Kind: app.NotFound, Code: "person_not_found", Field: "personal_id", Args: map[string]string{"value": app.PersonalID(pid).Masked()}}
+			return &app.Error{Kind: app.NotFound, Code: app.CodePersonNotFound, Field: "personal_id", Args: map[string]string{"value": app.PersonalID(pid).Masked()}}
 		}
 		if !known {
 			d, _, err := tx.Dossier(pv.Dossiers[len(pv.Dossiers)-1].Code)
@@ -695,10 +695,10 @@ func (s *Service) IssueCover(sess *app.Session, pid string) (app.BookCover, erro
 			return err
 		}
 		if !ok {
-			return &app.Error{Kind: app.NotFound, Code: "cover_not_found", Field: "personal_id", Args: map[string]string{"value": app.PersonalID(pid).Masked()}}
+			return &app.Error{Kind: app.NotFound, Code: app.CodeCoverNotFound, Field: "personal_id", Args: map[string]string{"value": app.PersonalID(pid).Masked()}}
 		}
 		if cur.Status != app.CoverCreated {
-			return &app.Error{Kind: app.Conflict, Code: "cover_already_issued", Field: "personal_id", Args: map[string]string{"date": cur.IssueDate().VNString()}}
+			return &app.Error{Kind: app.Conflict, Code: app.CodeCoverAlreadyIssued, Field: "personal_id", Args: map[string]string{"date": cur.IssueDate().VNString()}}
 		}
 		prev := cur
 		c = cur
@@ -758,7 +758,7 @@ func (s *Service) PlanCoverPrints(sess *app.Session, pids []string, reason strin
 		return nil, err
 	}
 	if len(pids) == 0 {
-		return nil, &app.Error{Kind: app.Invalid, Code: "nothing_to_print", Field: "personal_id"}
+		return nil, &app.Error{Kind: app.Invalid, Code: app.CodeNothingToPrint, Field: "personal_id"}
 	}
 	reason = app.NormalizeText(reason)
 	var out []CoverPrint
@@ -775,14 +775,14 @@ func (s *Service) PlanCoverPrints(sess *app.Session, pids []string, reason strin
 				return err
 			}
 			if !ok {
-				return &app.Error{Kind: app.NotFound, Code: "cover_not_found", Field: "personal_id", Args: map[string]string{"value": app.PersonalID(pid).Masked()}}
+				return &app.Error{Kind: app.NotFound, Code: app.CodeCoverNotFound, Field: "personal_id", Args: map[string]string{"value": app.PersonalID(pid).Masked()}}
 			}
 			if c.Status == app.CoverCreated {
-				return &app.Error{Kind: app.Conflict, Code: "cover_not_issued", Field: "personal_id", Args: map[string]string{"value": app.PersonalID(pid).Masked()}}
+				return &app.Error{Kind: app.Conflict, Code: app.CodeCoverNotIssued, Field: "personal_id", Args: map[string]string{"value": app.PersonalID(pid).Masked()}}
 			}
 			reprint := ReprintOf(c)
 			if reprint > 0 && reason == "" {
-				return &app.Error{Kind: app.Invalid, Code: "reprint_reason_required", Field: "reason", Args: map[string]string{"count": strconv.Itoa(reprint)}}
+				return &app.Error{Kind: app.Invalid, Code: app.CodeReprintReasonRequired, Field: "reason", Args: map[string]string{"count": strconv.Itoa(reprint)}}
 			}
 			out = append(out, CoverPrint{Cover: c, Office: o, Final: c.Status == app.CoverConfirmed, Reprint: reprint})
 		}
@@ -809,12 +809,12 @@ func (s *Service) RecordCoverPrints(sess *app.Session, plan []CoverPrint, reason
 				return err
 			}
 			if !ok || cur.Version != p.Cover.Version {
-				return &app.Error{Kind: app.Conflict, Code: "cover_changed", Field: "personal_id", Args: map[string]string{"value": app.PersonalID(pid).Masked()}}
+				return &app.Error{Kind: app.Conflict, Code: app.CodeCoverChanged, Field: "personal_id", Args: map[string]string{"value": app.PersonalID(pid).Masked()}}
 			}
 			rec := app.PrintRecord{At: now, By: sess.User.Name, Final: p.Final}
 			if p.Reprint > 0 {
 				if reason == "" {
-					return &app.Error{Kind: app.Invalid, Code: "reprint_reason_required", Field: "reason", Args: map[string]string{"count": strconv.Itoa(p.Reprint)}}
+					return &app.Error{Kind: app.Invalid, Code: app.CodeReprintReasonRequired, Field: "reason", Args: map[string]string{"count": strconv.Itoa(p.Reprint)}}
 				}
 				rec.Reason = reason
 			}

@@ -129,7 +129,7 @@ func matchHeader(line int, cells []string) layout {
 // column missing (all of them named).
 func (l layout) check() error {
 	if l.dup != "" {
-		return app.Errorf(app.Invalid, "import_duplicate_column", "column", l.dup)
+		return app.Errorf(app.Invalid, app.CodeImportDuplicateColumn, "column", l.dup)
 	}
 	var missing []string
 	for i, c := range columns {
@@ -138,7 +138,7 @@ func (l layout) check() error {
 		}
 	}
 	if len(missing) > 0 {
-		return app.Errorf(app.Invalid, "import_missing_column", "column", strings.Join(missing, ", "))
+		return app.Errorf(app.Invalid, app.CodeImportMissingColumn, "column", strings.Join(missing, ", "))
 	}
 	return nil
 }

@@ -115,7 +115,7 @@ func findCSVHeader(text string) (rune, layout, error) {
 			return sep, best, best.check()
 		}
 	}
-	return 0, layout{}, app.Errorf(app.Invalid, "import_no_header", "rows", strconv.Itoa(headerSearchRows))
+	return 0, layout{}, app.Errorf(app.Invalid, app.CodeImportNoHeader, "rows", strconv.Itoa(headerSearchRows))
 }
 
 // decodeText returns a CSV file's text: UTF-8 without its BOM, or UTF-16 (with a BOM) decoded.

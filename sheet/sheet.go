@@ -57,7 +57,7 @@ func ReadVouchers(name string, r io.Reader) (rows []app.VoucherRow, problems []a
 		return nil, nil, fmt.Errorf("read %s: %w", filepath.Base(name), err)
 	}
 	if len(data) > MaxBytes {
-		return nil, nil, app.Errorf(app.Invalid, "import_too_large", "max_mb", strconv.Itoa(MaxBytes>>20))
+		return nil, nil, app.Errorf(app.Invalid, app.CodeImportTooLarge, "max_mb", strconv.Itoa(MaxBytes>>20))
 	}
 	ext := strings.ToLower(filepath.Ext(name))
 	var b *builder
@@ -65,12 +65,12 @@ func ReadVouchers(name string, r io.Reader) (rows []app.VoucherRow, problems []a
 	case bytes.HasPrefix(data, zipMagic):
 		b, err = readXLSX(data)
 	case bytes.HasPrefix(data, oleMagic):
-		return nil, nil, app.Errorf(app.Invalid, "import_xls_legacy")
+		return nil, nil, app.Errorf(app.Invalid, app.CodeImportXlsLegacy)
 	case ext == ".xlsx" || ext == ".xlsm":
-		return nil, nil, app.Errorf(app.Invalid, "import_xlsx_unreadable")
+		return nil, nil, app.Errorf(app.Invalid, app.CodeImportXlsxUnreadable)
 	case looksLikeMarkup(data):
 		// Some bank systems save an HTML table under a .xls name.
-		return nil, nil, app.Errorf(app.Invalid, "import_not_table")
+		return nil, nil, app.Errorf(app.Invalid, app.CodeImportNotTable)
 	default:
 		b, err = readCSV(data)
 	}
@@ -108,7 +108,7 @@ func newBuilder(l layout) *builder {
 
 // tooManyRows is the error once a file has more than MaxRows data rows.
 func tooManyRows() error {
-	return app.Errorf(app.Invalid, "import_too_many_rows", "max", strconv.Itoa(MaxRows))
+	return app.Errorf(app.Invalid, app.CodeImportTooManyRows, "max", strconv.Itoa(MaxRows))
 }
 
 // add reads one data row at line; at(i) is the cell of file column i.

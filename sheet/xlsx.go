@@ -24,12 +24,12 @@ func readXLSX(data []byte) (b *builder, err error) {
 		// The workbook is untrusted input parsed by a third-party library: whatever happens
 		// inside it, a damaged file is the user's problem to fix, not a crash of the desk.
 		if p := recover(); p != nil {
-			b, err = nil, &app.Error{Kind: app.Invalid, Code: "import_xlsx_unreadable", Err: fmt.Errorf("panic: %v", p)}
+			b, err = nil, &app.Error{Kind: app.Invalid, Code: app.CodeImportXlsxUnreadable, Err: fmt.Errorf("panic: %v", p)}
 		}
 	}()
 	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: unzipLimit, UnzipXMLSizeLimit: unzipLimit})
 	if err != nil {
-		return nil, &app.Error{Kind: app.Invalid, Code: "import_xlsx_unreadable", Err: err}
+		return nil, &app.Error{Kind: app.Invalid, Code: app.CodeImportXlsxUnreadable, Err: err}
 	}
 	defer func() {
 		if cerr := f.Close(); cerr != nil && err == nil {
@@ -53,7 +53,7 @@ func readXLSX(data []byte) (b *builder, err error) {
 		}
 		return s.build()
 	}
-	return nil, app.Errorf(app.Invalid, "import_no_header", "rows", strconv.Itoa(headerSearchRows))
+	return nil, app.Errorf(app.Invalid, app.CodeImportNoHeader, "rows", strconv.Itoa(headerSearchRows))
 }
 
 // xsheet is one worksheet being read.
@@ -80,7 +80,7 @@ func (s *xsheet) scan() (found bool, err error) {
 		if errors.As(err, new(excelize.ErrSheetNotExist)) {
 			return false, nil
 		}
-		return false, &app.Error{Kind: app.Invalid, Code: "import_xlsx_unreadable", Err: err}
+		return false, &app.Error{Kind: app.Invalid, Code: app.CodeImportXlsxUnreadable, Err: err}
 	}
 	raw := excelize.Options{RawCellValue: true}
 	var top []xrow // the rows searched for the header; those below it are data
@@ -93,7 +93,7 @@ func (s *xsheet) scan() (found bool, err error) {
 		cells, err := rows.Columns(raw)
 		if err != nil {
 			_ = rows.Close()
-			return false, &app.Error{Kind: app.Invalid, Code: "import_xlsx_unreadable", Err: err}
+			return false, &app.Error{Kind: app.Invalid, Code: app.CodeImportXlsxUnreadable, Err: err}
 		}
 		if len(cells) == 0 {
 			continue
@@ -112,7 +112,7 @@ func (s *xsheet) scan() (found bool, err error) {
 		}
 	}
 	if err := rows.Close(); err != nil {
-		return false, &app.Error{Kind: app.Invalid, Code: "import_xlsx_unreadable", Err: err}
+		return false, &app.Error{Kind: app.Invalid, Code: app.CodeImportXlsxUnreadable, Err: err}
 	}
 	if s.layout.found < minHeaderColumns {
 		return false, nil

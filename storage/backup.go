@@ -157,7 +157,7 @@ func (c *chunkWriter) close() error {
 var errBadBackup = errors.New("not a backup of this program, or damaged")
 
 func badBackup(why string) error {
-	return &app.Error{Kind: app.Invalid, Code: "backup_damaged", Args: map[string]string{"why": why}, Err: errBadBackup}
+	return &app.Error{Kind: app.Invalid, Code: app.CodeBackupDamaged, Args: map[string]string{"why": why}, Err: errBadBackup}
 }
 
 // ReadBackupHeader reads the readable header of a backup file.
@@ -201,7 +201,7 @@ func (c Credentials) unlock(kr *Keyring) ([]byte, error) {
 func Restore(cfg Config, r io.Reader, cred Credentials) (_ *DB, err error) {
 	cfg.defaults()
 	if Exists(cfg.Dir) {
-		return nil, &app.Error{Kind: app.Conflict, Code: "store_exists", Args: map[string]string{"dir": cfg.Dir}}
+		return nil, &app.Error{Kind: app.Conflict, Code: app.CodeStoreExists, Args: map[string]string{"dir": cfg.Dir}}
 	}
 	br := bufio.NewReaderSize(r, 64<<10)
 	hdr, hb, err := ReadBackupHeader(br)

@@ -221,16 +221,16 @@ func translate(op string, err error) error {
 	case err == nil:
 		return nil
 	case errors.Is(err, badger.ErrKeyNotFound):
-		return &app.Error{Kind: app.NotFound, Code: "not_found", Err: fmt.Errorf("%s: %w", op, err)}
+		return &app.Error{Kind: app.NotFound, Code: app.CodeNotFound, Err: fmt.Errorf("%s: %w", op, err)}
 	case errors.Is(err, badger.ErrConflict):
-		return &app.Error{Kind: app.Conflict, Code: "write_conflict", Err: fmt.Errorf("%s: %w", op, err)}
+		return &app.Error{Kind: app.Conflict, Code: app.CodeWriteConflict, Err: fmt.Errorf("%s: %w", op, err)}
 	case app.DiskFull(err):
-		return &app.Error{Kind: app.Unavailable, Code: "disk_full", Err: fmt.Errorf("%s: %w", op, err)}
+		return &app.Error{Kind: app.Unavailable, Code: app.CodeDiskFull, Err: fmt.Errorf("%s: %w", op, err)}
 	case errors.Is(err, y.ErrChecksumMismatch) || errors.Is(err, badger.ErrEncryptionKeyMismatch) || damaged(err):
 		// The store opened with this key, so a block that no longer fits it is damaged.
-		return &app.Error{Kind: app.Internal, Code: "store_damaged", Err: fmt.Errorf("%s: %w", op, err)}
+		return &app.Error{Kind: app.Internal, Code: app.CodeStoreDamaged, Err: fmt.Errorf("%s: %w", op, err)}
 	}
-	return &app.Error{Kind: app.Internal, Code: "store_failed", Err: fmt.Errorf("%s: %w", op, err)}
+	return &app.Error{Kind: app.Internal, Code: app.CodeStoreFailed, Err: fmt.Errorf("%s: %w", op, err)}
 }
 
 // domainError reports whether err is (or wraps) an error of the app's vocabulary, which passes
@@ -322,18 +322,18 @@ func inUse(err error) bool {
 func openError(err error) error {
 	switch {
 	case inUse(err):
-		return &app.Error{Kind: app.Unavailable, Code: "store_in_use", Err: fmt.Errorf("open store: %w", err)}
+		return &app.Error{Kind: app.Unavailable, Code: app.CodeStoreInUse, Err: fmt.Errorf("open store: %w", err)}
 	case app.DiskFull(err):
 		// Not damage: nothing is lost, the store opens once there is room (a re-download
 		// would strand the work not yet sent).
-		return &app.Error{Kind: app.Unavailable, Code: "disk_full", Err: fmt.Errorf("open store: %w", err)}
+		return &app.Error{Kind: app.Unavailable, Code: app.CodeDiskFull, Err: fmt.Errorf("open store: %w", err)}
 	case errors.Is(err, syscall.EROFS) || errors.Is(err, fs.ErrPermission):
-		return &app.Error{Kind: app.Unavailable, Code: "store_unwritable", Args: map[string]string{"reason": app.ReasonOf(err)},
+		return &app.Error{Kind: app.Unavailable, Code: app.CodeStoreUnwritable, Args: map[string]string{"reason": app.ReasonOf(err)},
 			Err: fmt.Errorf("open store: %w", err)}
 	}
 	// A key mismatch lands here too: the keyring already opened with this key, so Badger's key
 	// registry is what is broken (or the data folder is another store's).
-	return &app.Error{Kind: app.Internal, Code: "store_damaged", Err: fmt.Errorf("open store: %w", err)}
+	return &app.Error{Kind: app.Internal, Code: app.CodeStoreDamaged, Err: fmt.Errorf("open store: %w", err)}
 }
 
 // Put and Get are the raw, durable primitives the key schema builds on.

@@ -26,7 +26,7 @@ func (db *DB) checkDisk() error {
 		return nil // an unknown file system is not a reason to stop the office
 	}
 	if free < uint64(g.min) {
-		return &app.Error{Kind: app.Unavailable, Code: "disk_low",
+		return &app.Error{Kind: app.Unavailable, Code: app.CodeDiskLow,
 			Args: map[string]string{"free_mb": fmt.Sprint(free >> 20), "need_mb": fmt.Sprint(g.min >> 20)}}
 	}
 	return nil

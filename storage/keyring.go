@@ -79,7 +79,7 @@ var ErrBadCredentials = errors.New("wrong user name or password")
 // kind when the folder already has a keyring.
 func NewKeyring(dir, user, password string, kdf KDF, now func() time.Time) (*Keyring, []byte, string, error) {
 	if _, err := os.Stat(filepath.Join(dir, keyringFile)); err == nil {
-		return nil, nil, "", &app.Error{Kind: app.Conflict, Code: "store_exists", Args: map[string]string{"dir": dir}}
+		return nil, nil, "", &app.Error{Kind: app.Conflict, Code: app.CodeStoreExists, Args: map[string]string{"dir": dir}}
 	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, nil, "", fmt.Errorf("create store folder: %w", err)
@@ -103,14 +103,14 @@ func NewKeyring(dir, user, password string, kdf KDF, now func() time.Time) (*Key
 func OpenKeyring(dir string, kdf KDF, now func() time.Time) (*Keyring, error) {
 	data, err := os.ReadFile(filepath.Join(dir, keyringFile))
 	if errors.Is(err, os.ErrNotExist) {
-		return nil, &app.Error{Kind: app.NotFound, Code: "store_missing", Args: map[string]string{"dir": dir}}
+		return nil, &app.Error{Kind: app.NotFound, Code: app.CodeStoreMissing, Args: map[string]string{"dir": dir}}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("read keyring: %w", err)
 	}
 	k := &Keyring{dir: dir, kdf: kdf, now: now}
 	if err := json.Unmarshal(data, &k.doc); err != nil || k.doc.Version != 1 {
-		return nil, &app.Error{Kind: app.Internal, Code: "keyring_damaged", Err: err}
+		return nil, &app.Error{Kind: app.Internal, Code: app.CodeKeyringDamaged, Err: err}
 	}
 	return k, nil
 }
@@ -156,10 +156,10 @@ func (k *Keyring) Unlock(user, password string) ([]byte, error) {
 	if i < 0 {
 		// Spend the same effort as a real attempt so timing does not reveal account names.
 		_ = argon2.IDKey([]byte(password), random(16), k.kdf.Time, k.kdf.Memory, k.kdf.Threads, 32)
-		return nil, &app.Error{Kind: app.Forbidden, Code: "bad_credentials", Err: ErrBadCredentials}
+		return nil, &app.Error{Kind: app.Forbidden, Code: app.CodeBadCredentials, Err: ErrBadCredentials}
 	}
 	if d := k.Delay(user); d > 0 {
-		return nil, &app.Error{Kind: app.Unavailable, Code: "login_backoff", Args: map[string]string{"seconds": fmt.Sprint(int(d.Seconds()) + 1)}}
+		return nil, &app.Error{Kind: app.Unavailable, Code: app.CodeLoginBackoff, Args: map[string]string{"seconds": fmt.Sprint(int(d.Seconds()) + 1)}}
 	}
 	key, err := unwrap(k.doc.Slots[i], []byte(password))
 	if err != nil && app.KindOf(err) == app.Internal && !errors.Is(err, ErrBadCredentials) {
@@ -171,7 +171,7 @@ func (k *Keyring) Unlock(user, password string) ([]byte, error) {
 		if serr := k.save(); serr != nil {
 			return nil, serr
 		}
-		return nil, &app.Error{Kind: app.Forbidden, Code: "bad_credentials", Err: ErrBadCredentials}
+		return nil, &app.Error{Kind: app.Forbidden, Code: app.CodeBadCredentials, Err: ErrBadCredentials}
 	}
 	if k.doc.Slots[i].Failed != 0 {
 		k.doc.Slots[i].Failed = 0
@@ -190,7 +190,7 @@ func (k *Keyring) UnlockRecovery(secret string) ([]byte, error) {
 	}
 	key, err := unwrap(k.doc.Recovery, raw)
 	if err != nil {
-		return nil, &app.Error{Kind: app.Forbidden, Code: "recovery_secret_wrong", Field: "recovery_secret", Err: ErrBadCredentials}
+		return nil, &app.Error{Kind: app.Forbidden, Code: app.CodeRecoverySecretWrong, Field: "recovery_secret", Err: ErrBadCredentials}
 	}
 	return key, nil
 }
@@ -200,7 +200,7 @@ func (k *Keyring) UnlockRecovery(secret string) ([]byte, error) {
 func (k *Keyring) AddUser(key []byte, user, password string) error {
 	user = normUser(user)
 	if k.find(user) >= 0 {
-		return &app.Error{Kind: app.Conflict, Code: "user_exists", Args: map[string]string{"user": user}}
+		return &app.Error{Kind: app.Conflict, Code: app.CodeUserExists, Args: map[string]string{"user": user}}
 	}
 	s, err := k.passwordSlot(key, user, password)
 	if err != nil {
@@ -215,7 +215,7 @@ func (k *Keyring) SetPassword(key []byte, user, password string) error {
 	user = normUser(user)
 	i := k.find(user)
 	if i < 0 {
-		return &app.Error{Kind: app.NotFound, Code: "user_missing", Args: map[string]string{"user": user}}
+		return &app.Error{Kind: app.NotFound, Code: app.CodeUserMissing, Args: map[string]string{"user": user}}
 	}
 	s, err := k.passwordSlot(key, user, password)
 	if err != nil {
@@ -230,10 +230,10 @@ func (k *Keyring) RemoveUser(user string) error {
 	user = normUser(user)
 	i := k.find(user)
 	if i < 0 {
-		return &app.Error{Kind: app.NotFound, Code: "user_missing", Args: map[string]string{"user": user}}
+		return &app.Error{Kind: app.NotFound, Code: app.CodeUserMissing, Args: map[string]string{"user": user}}
 	}
 	if len(k.doc.Slots) == 1 {
-		return &app.Error{Kind: app.Conflict, Code: "last_user"}
+		return &app.Error{Kind: app.Conflict, Code: app.CodeLastUser}
 	}
 	k.doc.Slots = append(k.doc.Slots[:i], k.doc.Slots[i+1:]...)
 	return k.save()
@@ -283,7 +283,7 @@ func slotCipher(s slot, secret []byte) (*envelope.Key, error) {
 	// billion passes would hang every sign-in instead of refusing it.
 	if s.KDF.Time == 0 || s.KDF.Memory == 0 || s.KDF.Threads == 0 || s.KDF.Time > maxKDFTime || s.KDF.Memory > maxKDFMemory ||
 		s.KDF.Threads > maxKDFThreads || len(s.Salt) < 16 || len(s.Nonce) != 12 {
-		return nil, &app.Error{Kind: app.Internal, Code: "keyring_damaged"}
+		return nil, &app.Error{Kind: app.Internal, Code: app.CodeKeyringDamaged}
 	}
 	return envelope.New(argon2.IDKey(secret, s.Salt, s.KDF.Time, s.KDF.Memory, s.KDF.Threads, envelope.KeySize))
 }
@@ -302,10 +302,10 @@ func normUser(u string) string { return strings.ToLower(strings.TrimSpace(u)) }
 // checkPassword enforces a minimum: 10 characters, not containing the user name.
 func checkPassword(user, password string) error {
 	if user == "" || strings.ContainsAny(user, " \t/\\") {
-		return &app.Error{Kind: app.Invalid, Code: "user_name_invalid", Field: "user"}
+		return &app.Error{Kind: app.Invalid, Code: app.CodeUserNameInvalid, Field: "user"}
 	}
 	if len([]rune(password)) < 10 || strings.Contains(strings.ToLower(password), user) {
-		return &app.Error{Kind: app.Invalid, Code: "password_weak", Field: "password"}
+		return &app.Error{Kind: app.Invalid, Code: app.CodePasswordWeak, Field: "password"}
 	}
 	return nil
 }

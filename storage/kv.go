@@ -113,7 +113,7 @@ func (kv *KV) Update(fn func(*KVTx) error) error {
 		return err
 	}
 	if errors.Is(err, badger.ErrTxnTooBig) {
-		return &app.Error{Kind: app.Invalid, Code: "batch_too_big", Err: err}
+		return &app.Error{Kind: app.Invalid, Code: app.CodeBatchTooBig, Err: err}
 	}
 	return translate("kv update", err)
 }

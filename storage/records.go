@@ -33,7 +33,7 @@ func (tx *Tx) PutVoucher(v app.Voucher, st app.VoucherState) error {
 	k := key(prefixVoucher, []byte(v.ID))
 	if _, ok, err := tx.get(k); err != nil || ok {
 		if err == nil {
-			err = &app.Error{Kind: app.Conflict, Code: "voucher_exists", Args: map[string]string{"id": v.ID}}
+			err = &app.Error{Kind: app.Conflict, Code: app.CodeVoucherExists, Args: map[string]string{"id": v.ID}}
 		}
 		return err
 	}
@@ -56,7 +56,7 @@ func (tx *Tx) PutVoucherState(st app.VoucherState) error {
 		return err
 	}
 	if !ok {
-		return &app.Error{Kind: app.NotFound, Code: "voucher_not_found", Field: "voucher", Args: map[string]string{"id": st.ID}}
+		return &app.Error{Kind: app.NotFound, Code: app.CodeVoucherNotFound, Field: "voucher", Args: map[string]string{"id": st.ID}}
 	}
 	return tx.putVoucherState(v, st)
 }
@@ -189,7 +189,7 @@ func (tx *Tx) SigningKey() ([]byte, bool, error) { return tx.get(keySigning) }
 // PutSigningKey stores the device's private signing key (encrypted at rest like everything).
 func (tx *Tx) PutSigningKey(k []byte) error {
 	if len(bytes.TrimSpace(k)) == 0 {
-		return &app.Error{Kind: app.Invalid, Code: "signing_key_empty"}
+		return &app.Error{Kind: app.Invalid, Code: app.CodeSigningKeyEmpty}
 	}
 	return tx.set(keySigning, k)
 }

@@ -57,7 +57,7 @@ func checkOf(b []byte) int {
 func parseSecret(s, alphabet string) ([]byte, error) {
 	clean := strings.ToUpper(strings.NewReplacer("-", "", " ", "", "\t", "").Replace(strings.TrimSpace(s)))
 	length := func(count, want int) error {
-		return &app.Error{Kind: app.Invalid, Code: "recovery_secret_format", Field: "recovery_secret",
+		return &app.Error{Kind: app.Invalid, Code: app.CodeRecoverySecretFormat, Field: "recovery_secret",
 			Args: map[string]string{"count": strconv.Itoa(count), "want": strconv.Itoa(want)}}
 	}
 	if alphabet != crockford {
@@ -74,7 +74,7 @@ func parseSecret(s, alphabet string) ([]byte, error) {
 	body, check := clean[:32], clean[32]
 	for _, r := range body {
 		if !strings.ContainsRune(crockfordAlphabet, r) {
-			return nil, &app.Error{Kind: app.Invalid, Code: "recovery_secret_char", Field: "recovery_secret", Args: map[string]string{"char": string(r)}}
+			return nil, &app.Error{Kind: app.Invalid, Code: app.CodeRecoverySecretChar, Field: "recovery_secret", Args: map[string]string{"char": string(r)}}
 		}
 	}
 	b, err := crockfordEncoding.DecodeString(body)
@@ -82,7 +82,7 @@ func parseSecret(s, alphabet string) ([]byte, error) {
 		return nil, length(32, 33)
 	}
 	if checkSymbols[checkOf(b)] != check {
-		return nil, &app.Error{Kind: app.Invalid, Code: "recovery_secret_typo", Field: "recovery_secret"}
+		return nil, &app.Error{Kind: app.Invalid, Code: app.CodeRecoverySecretTypo, Field: "recovery_secret"}
 	}
 	return b, nil
 }

@@ -46,7 +46,7 @@ func (db *DB) Authenticate(user, password string) error {
 		return err
 	}
 	if !bytes.Equal(key, db.key) {
-		return &app.Error{Kind: app.Forbidden, Code: "bad_credentials", Err: ErrBadCredentials}
+		return &app.Error{Kind: app.Forbidden, Code: app.CodeBadCredentials, Err: ErrBadCredentials}
 	}
 	return nil
 }
@@ -596,7 +596,7 @@ func (tx *Tx) DossiersInState(s app.State) ([]string, error) {
 // office indexes keep it. It returns the SHA-256 of the dossier as it was.
 func (tx *Tx) PurgeDossier(d *app.Dossier, at time.Time) (string, error) {
 	if !d.State.Closed() {
-		return "", &app.Error{Kind: app.Conflict, Code: "dossier_open", Args: map[string]string{"code": d.Code}}
+		return "", &app.Error{Kind: app.Conflict, Code: app.CodeDossierOpen, Args: map[string]string{"code": d.Code}}
 	}
 	raw, err := json.Marshal(d)
 	if err != nil {

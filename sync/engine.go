@@ -504,7 +504,7 @@ func netSignature() string {
 const minBatch = 10
 
 // ErrNotEnrolled is returned by a Remote func when the desk has no central URL or token.
-var ErrNotEnrolled = &app.Error{Kind: app.Unavailable, Code: "not_enrolled"}
+var ErrNotEnrolled = &app.Error{Kind: app.Unavailable, Code: app.CodeNotEnrolled}
 
 // offline reports whether a round's error is the link's — a Transient error (the network, a
 // centre busy or failing) or the desk not being enrolled yet — or the round's time running out.

@@ -17,11 +17,11 @@ import (
 // data folder is free for a restore or a re-download.
 func SetAside(dir string, now time.Time) (string, error) {
 	if _, err := os.Stat(dir); err != nil {
-		return "", &app.Error{Kind: app.NotFound, Code: "store_missing", Args: map[string]string{"dir": dir}, Err: err}
+		return "", &app.Error{Kind: app.NotFound, Code: app.CodeStoreMissing, Args: map[string]string{"dir": dir}, Err: err}
 	}
 	to := strings.TrimRight(dir, string(os.PathSeparator)) + ".damaged-" + now.UTC().Format("20060102T150405Z")
 	if err := os.Rename(dir, to); err != nil {
-		return "", &app.Error{Kind: app.Unavailable, Code: "set_aside_failed", Args: map[string]string{"dir": dir}, Err: err}
+		return "", &app.Error{Kind: app.Unavailable, Code: app.CodeSetAsideFailed, Args: map[string]string{"dir": dir}, Err: err}
 	}
 	return to, nil
 }
@@ -55,7 +55,7 @@ func redownload(ctx context.Context, cfg storage.Config, src *app.RefSource, o a
 	}
 	remote, err := d.Client(url, token)
 	if err != nil {
-		return undo(&app.Error{Kind: app.Invalid, Code: "bad_central_url", Field: "central_url", Args: map[string]string{"value": url}, Err: err})
+		return undo(&app.Error{Kind: app.Invalid, Code: app.CodeBadCentralUrl, Field: "central_url", Args: map[string]string{"value": url}, Err: err})
 	}
 	data, err := remote.OfficeState(ctx)
 	if err != nil {

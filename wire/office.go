@@ -77,7 +77,7 @@ func (o *Office) Init(office app.Office, admin app.User, password string) (strin
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	if o.desk != nil || storage.Exists(o.cfg.Dir) {
-		return "", &app.Error{Kind: app.Conflict, Code: "store_exists", Args: map[string]string{"dir": o.cfg.Dir}}
+		return "", &app.Error{Kind: app.Conflict, Code: app.CodeStoreExists, Args: map[string]string{"dir": o.cfg.Dir}}
 	}
 	d, secret, err := initDesk(o.cfg, o.src, office, admin, password)
 	if err != nil {
@@ -126,7 +126,7 @@ func (o *Office) Enrol(sess *app.Session, url, token string) error {
 	d := o.desk
 	o.mu.Unlock()
 	if d == nil {
-		return app.Errorf(app.Forbidden, "not_signed_in")
+		return app.Errorf(app.Forbidden, app.CodeNotSignedIn)
 	}
 	return d.Enrol(context.Background(), sess, url, token)
 }
@@ -137,7 +137,7 @@ func (o *Office) WriteReceipt(sess *app.Session, code string, lang app.Lang, w i
 	o.mu.Lock()
 	defer o.mu.Unlock() // the store must not close half-way through
 	if o.desk == nil {
-		return app.Errorf(app.Forbidden, "not_signed_in")
+		return app.Errorf(app.Forbidden, app.CodeNotSignedIn)
 	}
 	return o.desk.WriteReceipt(sess, code, lang, w)
 }
@@ -151,7 +151,7 @@ func (o *Office) PrepareCovers(sess *app.Session, pids []string, reason string, 
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	if o.desk == nil {
-		return nil, nil, app.Errorf(app.Forbidden, "not_signed_in")
+		return nil, nil, app.Errorf(app.Forbidden, app.CodeNotSignedIn)
 	}
 	job, err := o.desk.PrepareCovers(sess, pids, reason, lang, p)
 	if err != nil {
@@ -161,7 +161,7 @@ func (o *Office) PrepareCovers(sess *app.Session, pids []string, reason string, 
 		o.mu.Lock()
 		defer o.mu.Unlock()
 		if o.desk != job.desk {
-			return app.Errorf(app.Forbidden, "not_signed_in")
+			return app.Errorf(app.Forbidden, app.CodeNotSignedIn)
 		}
 		return job.Commit()
 	}, nil
@@ -182,7 +182,7 @@ func (o *Office) StartSync(ctx context.Context) error {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	if o.desk == nil {
-		return app.Errorf(app.Forbidden, "not_signed_in")
+		return app.Errorf(app.Forbidden, app.CodeNotSignedIn)
 	}
 	o.smu.Lock()
 	defer o.smu.Unlock()
@@ -316,7 +316,7 @@ func (o *Office) setDesk(d *Desk) {
 func (o *Office) Activity(sess *app.Session, from calendar.Date) ([]app.Dossier, error) {
 	d := o.open()
 	if d == nil {
-		return nil, app.Errorf(app.Forbidden, "not_signed_in")
+		return nil, app.Errorf(app.Forbidden, app.CodeNotSignedIn)
 	}
 	return d.Intake.Activity(sess, from)
 }
@@ -325,7 +325,7 @@ func (o *Office) Activity(sess *app.Session, from calendar.Date) ([]app.Dossier,
 func (o *Office) ReceivedOn(sess *app.Session, day calendar.Date) ([]app.Summary, error) {
 	d := o.open()
 	if d == nil {
-		return nil, app.Errorf(app.Forbidden, "not_signed_in")
+		return nil, app.Errorf(app.Forbidden, app.CodeNotSignedIn)
 	}
 	return d.Intake.ReceivedOn(sess, day)
 }
@@ -347,7 +347,7 @@ func (o *Office) WriteQuote(req app.QuoteRequest, lang app.Lang, w io.Writer) er
 func (o *Office) WriteRecoverySheet(secret string, lang app.Lang, w io.Writer) error {
 	d := o.open()
 	if d == nil {
-		return app.Errorf(app.Forbidden, "not_signed_in")
+		return app.Errorf(app.Forbidden, app.CodeNotSignedIn)
 	}
 	office, err := d.Office()
 	if err != nil {
@@ -360,7 +360,7 @@ func (o *Office) WriteRecoverySheet(secret string, lang app.Lang, w io.Writer) e
 func (o *Office) BackupSettings() (string, int, time.Duration, error) {
 	d := o.open()
 	if d == nil {
-		return "", 0, 0, app.Errorf(app.Forbidden, "not_signed_in")
+		return "", 0, 0, app.Errorf(app.Forbidden, app.CodeNotSignedIn)
 	}
 	return d.Continuity.Settings()
 }
@@ -369,7 +369,7 @@ func (o *Office) BackupSettings() (string, int, time.Duration, error) {
 func (o *Office) SetBackupSettings(sess *app.Session, dir string, keep, hours int) error {
 	d := o.open()
 	if d == nil {
-		return app.Errorf(app.Forbidden, "not_signed_in")
+		return app.Errorf(app.Forbidden, app.CodeNotSignedIn)
 	}
 	return d.Continuity.SetSettings(sess, dir, keep, hours)
 }
@@ -380,7 +380,7 @@ func (o *Office) BackupNow(sess *app.Session, p *app.Progress) (string, error) {
 	o.mu.Lock()
 	defer o.mu.Unlock() // the store must not close half-way through
 	if o.desk == nil {
-		return "", app.Errorf(app.Forbidden, "not_signed_in")
+		return "", app.Errorf(app.Forbidden, app.CodeNotSignedIn)
 	}
 	if err := continuity.MayBackup(sess); err != nil {
 		return "", err
@@ -390,7 +390,7 @@ func (o *Office) BackupNow(sess *app.Session, p *app.Progress) (string, error) {
 		return "", err
 	}
 	if dir == "" {
-		return "", &app.Error{Kind: app.Invalid, Code: "no_backup_folder", Field: "backup_dir"}
+		return "", &app.Error{Kind: app.Invalid, Code: app.CodeNoBackupFolder, Field: "backup_dir"}
 	}
 	return o.desk.Continuity.BackupToProgress(dir, keep, p)
 }
@@ -430,7 +430,7 @@ func (o *Office) Restore(r io.Reader, user, password string) (string, string, er
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	if o.desk != nil || storage.Exists(o.cfg.Dir) {
-		return "", "", &app.Error{Kind: app.Conflict, Code: "store_exists", Args: map[string]string{"dir": o.cfg.Dir}}
+		return "", "", &app.Error{Kind: app.Conflict, Code: app.CodeStoreExists, Args: map[string]string{"dir": o.cfg.Dir}}
 	}
 	d, err := restoreDesk(o.cfg, o.src, r, storage.Credentials{User: strings.ToLower(strings.TrimSpace(user)), Password: password}, "")
 	if err != nil {
@@ -448,7 +448,7 @@ func (o *Office) SetAside() (string, error) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	if o.desk != nil {
-		return "", &app.Error{Kind: app.Conflict, Code: "store_exists", Args: map[string]string{"dir": o.cfg.Dir}}
+		return "", &app.Error{Kind: app.Conflict, Code: app.CodeStoreExists, Args: map[string]string{"dir": o.cfg.Dir}}
 	}
 	return SetAside(o.cfg.Dir, o.cfg.Now())
 }
@@ -460,7 +460,7 @@ func (o *Office) Redownload(office app.Office, admin app.User, password, url, to
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	if o.desk != nil || storage.Exists(o.cfg.Dir) {
-		return "", 0, &app.Error{Kind: app.Conflict, Code: "store_exists", Args: map[string]string{"dir": o.cfg.Dir}}
+		return "", 0, &app.Error{Kind: app.Conflict, Code: app.CodeStoreExists, Args: map[string]string{"dir": o.cfg.Dir}}
 	}
 	ctx, cancel := context.WithTimeout(central.WithProgress(context.Background(), p), 5*time.Minute)
 	defer cancel()

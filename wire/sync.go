@@ -45,7 +45,7 @@ func pulledRules(dataDir string) []fs.FS {
 // loader's reason) and never written, so a bad publication cannot stop the desk from starting.
 func (d *Desk) writeRuleFile(p string, data []byte) error {
 	if !app.ValidRuleFilePath(p) || !json.Valid(data) {
-		return &app.Error{Kind: app.Invalid, Code: "bad_rule_file", Args: map[string]string{"path": p, "detail": "not a data file path or not JSON"}}
+		return &app.Error{Kind: app.Invalid, Code: app.CodeBadRuleFile, Args: map[string]string{"path": p, "detail": "not a data file path or not JSON"}}
 	}
 	full := filepath.Join(rulesDir(d.Dir), filepath.FromSlash(p))
 	if err := os.MkdirAll(filepath.Dir(full), 0o700); err != nil {
@@ -65,7 +65,7 @@ func (d *Desk) writeRuleFile(p string, data []byte) error {
 		return err
 	}
 	if _, err := assets.Load(append(pulledRules(d.Dir), os.DirFS(stage))...); err != nil {
-		return &app.Error{Kind: app.Invalid, Code: "rule_file_refused", Args: map[string]string{"path": p, "detail": err.Error()}, Err: err}
+		return &app.Error{Kind: app.Invalid, Code: app.CodeRuleFileRefused, Args: map[string]string{"path": p, "detail": err.Error()}, Err: err}
 	}
 	return storage.WriteFileAtomic(full, data)
 }
@@ -208,12 +208,12 @@ func (d *Desk) CheckCentral(ctx context.Context, url, token string) error {
 	agency, device, err := c.Device(ctx)
 	switch {
 	case app.KindOf(err) == app.Forbidden:
-		return &app.Error{Kind: app.Invalid, Code: "token_refused", Field: "token", Args: map[string]string{"url": url}, Err: err}
+		return &app.Error{Kind: app.Invalid, Code: app.CodeTokenRefused, Field: "token", Args: map[string]string{"url": url}, Err: err}
 	case err != nil:
-		return &app.Error{Kind: app.Transient, Code: "enrol_unreachable", Field: "central_url",
+		return &app.Error{Kind: app.Transient, Code: app.CodeEnrolUnreachable, Field: "central_url",
 			Args: map[string]string{"url": url, "reason": app.ReasonOf(err)}, Err: err}
 	case !strings.EqualFold(agency, office.Agency) || !strings.EqualFold(device, office.Device):
-		return &app.Error{Kind: app.Invalid, Code: "token_other_desk", Field: "token",
+		return &app.Error{Kind: app.Invalid, Code: app.CodeTokenOtherDesk, Field: "token",
 			Args: map[string]string{"office": agency, "device": device, "our_office": office.Agency, "our_device": office.Device}}
 	}
 	return nil

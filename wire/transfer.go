@@ -46,10 +46,10 @@ func (d *Desk) ImportTransferAnswer(sess *app.Session, file []byte) (central.Tra
 		return body, err
 	}
 	if h.Kind != central.TransferAnswer || h.Office != o.Agency || h.Device != central.TransferID(th) {
-		return body, &app.Error{Kind: app.Invalid, Code: "transfer_damaged", Args: map[string]string{"why": "not for this desk"}}
+		return body, &app.Error{Kind: app.Invalid, Code: app.CodeTransferDamaged, Args: map[string]string{"why": "not for this desk"}}
 	}
 	return body, d.Sync.ImportAnswer(sess, h.Seq, body.Results, body.Page)
 }
 
 // ErrNoToken: the desk has no device token yet; an administrator enrols it first.
-var ErrNoToken = &app.Error{Kind: app.Unavailable, Code: "not_enrolled"}
+var ErrNoToken = &app.Error{Kind: app.Unavailable, Code: app.CodeNotEnrolled}

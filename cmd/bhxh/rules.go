@@ -338,12 +338,12 @@ func decodeForm(rec json.RawMessage) (app.RegistrationForm, error) {
 	case err == nil:
 		return f, nil
 	case errors.As(err, &te):
-		return f, &app.ValidationError{Problems: []app.FieldProblem{{Field: te.Field, Code: "json_type", Args: map[string]string{"type": te.Value}}}}
+		return f, &app.ValidationError{Problems: []app.FieldProblem{{Field: te.Field, Code: app.CodeJsonType, Args: map[string]string{"type": te.Value}}}}
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
-		return f, &app.ValidationError{Problems: []app.FieldProblem{{Field: name, Code: "json_unknown_field", Args: map[string]string{"name": name}}}}
+		return f, &app.ValidationError{Problems: []app.FieldProblem{{Field: name, Code: app.CodeJsonUnknownField, Args: map[string]string{"name": name}}}}
 	}
-	return f, &app.ValidationError{Problems: []app.FieldProblem{{Code: "json_type", Args: map[string]string{"type": err.Error()}}}}
+	return f, &app.ValidationError{Problems: []app.FieldProblem{{Code: app.CodeJsonType, Args: map[string]string{"type": err.Error()}}}}
 }
 
 // jsonProblem explains an unreadable file in both languages.
@@ -407,7 +407,7 @@ func (c *cli) deadline(args []string) int {
 		for _, y := range c.ref.Calendars.Years() {
 			ys = append(ys, strconv.Itoa(y))
 		}
-		return c.refused(&app.Error{Kind: app.Unavailable, Code: "calendar_missing", Field: "received", Args: map[string]string{"year": year + " (" + strings.Join(ys, ", ") + ")"}}, *asJSON)
+		return c.refused(&app.Error{Kind: app.Unavailable, Code: app.CodeCalendarMissing, Field: "received", Args: map[string]string{"year": year + " (" + strings.Join(ys, ", ") + ")"}}, *asJSON)
 	}
 	if err != nil {
 		return c.usageError("deadline: %v", err)

@@ -144,7 +144,7 @@ const maxVerifyFile = 64 << 20
 // readCodes reads the QR codes of a PDF, or of a PNG or JPEG image.
 func readCodes(path string) ([]string, error) {
 	if fi, err := os.Stat(path); err == nil && fi.Size() > maxVerifyFile {
-		return nil, app.Errorf(app.Invalid, "file_too_large", "max", "64 MB")
+		return nil, app.Errorf(app.Invalid, app.CodeFileTooLarge, "max", "64 MB")
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -157,14 +157,14 @@ func readCodes(path string) ([]string, error) {
 	// gigapixels.
 	cfg, _, err := image.DecodeConfig(bytes.NewReader(data))
 	if err != nil {
-		return nil, app.Errorf(app.Invalid, "verify_not_pdf_or_image")
+		return nil, app.Errorf(app.Invalid, app.CodeVerifyNotPdfOrImage)
 	}
 	if err := pdf.CheckImageSize(cfg.Width, cfg.Height); err != nil {
 		return nil, err
 	}
 	img, _, err := image.Decode(bytes.NewReader(data))
 	if err != nil {
-		return nil, app.Errorf(app.Invalid, "verify_not_pdf_or_image")
+		return nil, app.Errorf(app.Invalid, app.CodeVerifyNotPdfOrImage)
 	}
 	return pdf.DecodeQR(img)
 }
@@ -173,7 +173,7 @@ func readCodes(path string) ([]string, error) {
 func (c *cli) unreadable(path string, err error, asJSON bool) int {
 	var e *app.Error
 	if !errors.As(err, &e) {
-		e = app.Errorf(app.Invalid, "pdf_unreadable", "detail", err.Error())
+		e = app.Errorf(app.Invalid, app.CodePdfUnreadable, "detail", err.Error())
 		var pe *fs.PathError
 		if errors.As(err, &pe) {
 			e.Args["detail"] = pe.Err.Error()

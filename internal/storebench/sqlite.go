@@ -258,7 +258,7 @@ func (s *SQLite) run(begin string, fn func(app.Tx) error) error {
 }
 
 func storeErr(op string, err error) error {
-	return &app.Error{Kind: app.Internal, Code: "store_failed", Err: fmt.Errorf("sqlite %s: %w", op, err)}
+	return &app.Error{Kind: app.Internal, Code: app.CodeStoreFailed, Err: fmt.Errorf("sqlite %s: %w", op, err)}
 }
 
 // Authenticate checks a password against the account's argon2id hash.
@@ -268,7 +268,7 @@ func (s *SQLite) Authenticate(user, password string) error {
 		return s.scan(`SELECT salt, hash FROM credential WHERE name = ?`, []any{user}, &salt, &hash)
 	})
 	if err != nil || subtle.ConstantTimeCompare(s.hash(password, salt), hash) != 1 {
-		return &app.Error{Kind: app.Forbidden, Code: "bad_credentials"}
+		return &app.Error{Kind: app.Forbidden, Code: app.CodeBadCredentials}
 	}
 	return nil
 }
