@@ -83,20 +83,85 @@ func TestLoadRulesFailsLoudly(t *testing.T) {
 	tests := []struct {
 		name, file, body, want string
 	}{
-		{"overlapping entries", "poverty_line.json", `{"entries":[{"from":"2016-01","to":"2022-06","value":700000,"source":"s","status":"confirmed"},{"from":"2022-01","value":1500000,"source":"s","status":"confirmed"}]}`, "overlaps"},
-		{"a gap between entries", "poverty_line.json", `{"entries":[{"from":"2016-01","to":"2021-06","value":700000,"source":"s","status":"confirmed"},{"from":"2022-01","value":1500000,"source":"s","status":"confirmed"}]}`, "gap"},
-		{"two entries from the same month", "poverty_line.json", `{"entries":[{"from":"2016-01","value":700000,"source":"s","status":"confirmed"},{"from":"2016-01","value":1500000,"source":"s","status":"reported"}]}`, "overlap"},
-		{"an entry without a legal source", "poverty_line.json", `{"entries":[{"from":"2016-01","value":700000,"status":"confirmed"}]}`, "source"},
+		{
+			"overlapping entries",
+			"poverty_line.json",
+			`{"entries":[{"from":"2016-01","to":"2022-06","value":700000,"source":"s","status":"confirmed"},{"from":"2022-01","value":1500000,"source":"s","status":"confirmed"}]}`,
+			"overlaps",
+		},
+		{
+			"a gap between entries",
+			"poverty_line.json",
+			`{"entries":[{"from":"2016-01","to":"2021-06","value":700000,"source":"s","status":"confirmed"},{"from":"2022-01","value":1500000,"source":"s","status":"confirmed"}]}`,
+			"gap",
+		},
+		{
+			"two entries from the same month",
+			"poverty_line.json",
+			`{"entries":[{"from":"2016-01","value":700000,"source":"s","status":"confirmed"},{"from":"2016-01","value":1500000,"source":"s","status":"reported"}]}`,
+			"overlap",
+		},
+		{
+			"an entry without a legal source",
+			"poverty_line.json",
+			`{"entries":[{"from":"2016-01","value":700000,"status":"confirmed"}]}`,
+			"source",
+		},
 		{"an unknown status", "poverty_line.json", `{"entries":[{"from":"2016-01","value":700000,"source":"s","status":"maybe"}]}`, "status"},
-		{"a closed last entry", "poverty_line.json", `{"entries":[{"from":"2016-01","to":"2030-01","value":700000,"source":"s","status":"confirmed"}]}`, "open-ended"},
-		{"an unknown field", "poverty_line.json", `{"entries":[{"from":"2016-01","value":700000,"source":"s","status":"confirmed","valeu":1}]}`, "unknown field"},
-		{"a bad month", "reference_level.json", `{"entries":[{"from":"2016-13","value":700000,"source":"s","status":"confirmed"}]}`, "reference_level"},
-		{"a share above 100%", "support_share.json", `{"entries":[{"from":"2016-01","value":{"poor":10001,"island":0,"near-poor":0,"ethnic-minority":0,"other":0},"source":"s","status":"confirmed"}]}`, "support_share"},
-		{"a missing group", "support_share.json", `{"entries":[{"from":"2016-01","value":{"poor":1000},"source":"s","status":"confirmed"}]}`, "group"},
-		{"a fund rate that is not a decimal", "fund_rate.json", `{"entries":[{"year":2024,"monthly_rate":"0,31%","source":"s","status":"reported"}]}`, "fund_rate"},
-		{"local support with both share and amount", "local_support.json", `{"entries":[{"province":"01","group":"poor","from":"2025-07","share":1000,"amount":5000,"source":"s","status":"confirmed"}]}`, "local_support"},
-		{"overlapping local support", "local_support.json", `{"entries":[{"province":"01","group":"poor","from":"2025-07","share":1000,"source":"s","status":"confirmed"},{"province":"01","group":"poor","from":"2026-01","share":2000,"source":"s","status":"confirmed"}]}`, "overlaps"},
-		{"no applied entry", "poverty_line.json", `{"entries":[{"from":"2016-01","value":700000,"source":"s","status":"proposed"}]}`, "no applied entry"},
+		{
+			"a closed last entry",
+			"poverty_line.json",
+			`{"entries":[{"from":"2016-01","to":"2030-01","value":700000,"source":"s","status":"confirmed"}]}`,
+			"open-ended",
+		},
+		{
+			"an unknown field",
+			"poverty_line.json",
+			`{"entries":[{"from":"2016-01","value":700000,"source":"s","status":"confirmed","valeu":1}]}`,
+			"unknown field",
+		},
+		{
+			"a bad month",
+			"reference_level.json",
+			`{"entries":[{"from":"2016-13","value":700000,"source":"s","status":"confirmed"}]}`,
+			"reference_level",
+		},
+		{
+			"a share above 100%",
+			"support_share.json",
+			`{"entries":[{"from":"2016-01","value":{"poor":10001,"island":0,"near-poor":0,"ethnic-minority":0,"other":0},"source":"s","status":"confirmed"}]}`,
+			"support_share",
+		},
+		{
+			"a missing group",
+			"support_share.json",
+			`{"entries":[{"from":"2016-01","value":{"poor":1000},"source":"s","status":"confirmed"}]}`,
+			"group",
+		},
+		{
+			"a fund rate that is not a decimal",
+			"fund_rate.json",
+			`{"entries":[{"year":2024,"monthly_rate":"0,31%","source":"s","status":"reported"}]}`,
+			"fund_rate",
+		},
+		{
+			"local support with both share and amount",
+			"local_support.json",
+			`{"entries":[{"province":"01","group":"poor","from":"2025-07","share":1000,"amount":5000,"source":"s","status":"confirmed"}]}`,
+			"local_support",
+		},
+		{
+			"overlapping local support",
+			"local_support.json",
+			`{"entries":[{"province":"01","group":"poor","from":"2025-07","share":1000,"source":"s","status":"confirmed"},{"province":"01","group":"poor","from":"2026-01","share":2000,"source":"s","status":"confirmed"}]}`,
+			"overlaps",
+		},
+		{
+			"no applied entry",
+			"poverty_line.json",
+			`{"entries":[{"from":"2016-01","value":700000,"source":"s","status":"proposed"}]}`,
+			"no applied entry",
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -117,7 +182,11 @@ func TestLocalSupportIsVersionedAndWarns(t *testing.T) {
 	assert.Equal(t, app.Money(0), q.StateSupport, "the state's 120 months are used up")
 	assert.Equal(t, app.Money(50_000), q.LocalSupport, "the province's support is counted on its own")
 	assert.Contains(t, q.Warnings, "rule_reported:local_support")
-	assert.Contains(t, q.Rules, app.Version{Table: "local_support", From: app.MonthOf(2025, 7), Source: "Nghị quyết HĐND (test)", Status: app.Reported})
+	assert.Contains(
+		t,
+		q.Rules,
+		app.Version{Table: "local_support", From: app.MonthOf(2025, 7), Source: "Nghị quyết HĐND (test)", Status: app.Reported},
+	)
 }
 
 func TestLocalSupportOverlapHiddenByProposedEntry(t *testing.T) {

@@ -126,7 +126,9 @@ func (c *Catalog) render(l Lang, key string, args map[string]string) string {
 // englishOne finds a count of one before a plural noun of the English texts ("(1 months)",
 // "1 covers printed"): the catalogue writes the plural, and one of anything is singular.
 // Vietnamese nouns do not change.
-var englishOne = regexp.MustCompile(`(^|[^0-9.,])1 (day|month|cover|time|dossier|voucher|operation|record|page|notice|action|problem|item|row|year|account)s\b`)
+var englishOne = regexp.MustCompile(
+	`(^|[^0-9.,])1 (day|month|cover|time|dossier|voucher|operation|record|page|notice|action|problem|item|row|year|account)s\b`,
+)
 
 // Warning renders a quote warning ("rule_reported:<table>", "rule_pending:<table>:<YYYY-MM>")
 // for a person.

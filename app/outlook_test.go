@@ -34,7 +34,11 @@ func TestTheDeskWarnsAheadFromNovember(t *testing.T) {
 		text := ref.Catalog.Outlook(app.VI, n)
 		assert.NotContains(t, text, "{", "every argument is filled: %s", text)
 		if n.Code == app.OutlookFundRateMissing {
-			assert.Equal(t, "Chưa có lãi suất đầu tư quỹ năm 2026: từ 01/01/2027 không tính được số tiền đóng một lần cho nhiều năm về sau hoặc cho thời gian còn thiếu.", text)
+			assert.Equal(
+				t,
+				"Chưa có lãi suất đầu tư quỹ năm 2026: từ 01/01/2027 không tính được số tiền đóng một lần cho nhiều năm về sau hoặc cho thời gian còn thiếu.",
+				text,
+			)
 		}
 	}
 }

@@ -26,32 +26,79 @@ var updateGolden = flag.Bool("update", false, "rewrite the golden files of the s
 func TestTheSyncPayloadsKeepTheirFormat(t *testing.T) {
 	at := time.Date(2026, 1, 5, 8, 30, 0, 0, calendar.VN)
 	m := app.MonthOf(2026, time.January)
-	form := app.RegistrationForm{FullName: "Nguyễn Thị Hồng Ánh", Gender: "female", BirthDate: "1990-05-17", Nationality: "VN", Ethnicity: "01",
-		PersonalID: "001190012345", Phone: "0912345678", BirthRegistration: app.PlaceForm{Province: "01", Commune: "00004"},
-		Address: app.AddressForm{Province: "01", Commune: "00004", Detail: "Số 1 phố Đội Cấn"}, Income: "2200000", Method: "monthly",
-		StartMonth: "2026-01", SupportGroup: "poor", LocalGroups: []string{"ha-noi-poor"}, Requests: "Nhận kết quả tại nhà"}
+	form := app.RegistrationForm{
+		FullName:          "Nguyễn Thị Hồng Ánh",
+		Gender:            "female",
+		BirthDate:         "1990-05-17",
+		Nationality:       "VN",
+		Ethnicity:         "01",
+		PersonalID:        "001190012345",
+		Phone:             "0912345678",
+		BirthRegistration: app.PlaceForm{Province: "01", Commune: "00004"},
+		Address:           app.AddressForm{Province: "01", Commune: "00004", Detail: "Số 1 phố Đội Cấn"},
+		Income:            "2200000",
+		Method:            "monthly",
+		StartMonth:        "2026-01",
+		SupportGroup:      "poor",
+		LocalGroups:       []string{"ha-noi-poor"},
+		Requests:          "Nhận kết quả tại nhà",
+	}
 	quote := app.Quote{Method: "monthly", Months: 1, FromMonth: m, ToMonth: m, Income: 2200000, MonthlyGross: 484000, Gross: 484000,
 		Group: app.Poor, SupportMonths: 1, MonthlySupport: 242000, StateSupport: 242000, Payable: 242000, Deadline: calendar.Of(2026, 1, 31)}
 	event := app.Event{At: at, User: "motcua", Action: app.ActReceive, ToStep: "check", Due: calendar.Of(2026, 1, 12)}
 	dossier := app.Dossier{Code: "01001-260105-K70001", Office: "01001", Form: form, Quote: quote, Received: at, Due: calendar.Of(2026, 1, 12),
 		StepDue: calendar.Of(2026, 1, 7), State: app.StateOpen, Step: "check", Workflow: "default@2025-07-01", Handler: "motcua",
 		Timeline: []app.Event{event}, Version: 1}
-	voucher := app.Voucher{ID: "019b8bab-0680-776d-b09b-3770a69fd31b", Kind: app.KindPayment, ReceiptNo: "BL-2026-000101", PersonalID: "001190012345",
-		FullName: "Nguyễn Thị Hồng Ánh", Amount: 242000, PaidOn: calendar.Of(2026, 1, 6), FromMonth: m, Months: 1, Collector: "Đại lý thu xã Yên Định",
-		Source: app.SourceImport, File: "dot-1.xlsx", Line: 3, Created: at, By: "canbo"}
+	voucher := app.Voucher{
+		ID:         "019b8bab-0680-776d-b09b-3770a69fd31b",
+		Kind:       app.KindPayment,
+		ReceiptNo:  "BL-2026-000101",
+		PersonalID: "001190012345",
+		FullName:   "Nguyễn Thị Hồng Ánh",
+		Amount:     242000,
+		PaidOn:     calendar.Of(2026, 1, 6),
+		FromMonth:  m,
+		Months:     1,
+		Collector:  "Đại lý thu xã Yên Định",
+		Source:     app.SourceImport,
+		File:       "dot-1.xlsx",
+		Line:       3,
+		Created:    at,
+		By:         "canbo",
+	}
 	period := app.Period{From: m, To: m, Method: "monthly", Income: 2200000, Rate: 2200, Gross: 484000, StateSupport: 242000, Paid: 242000,
 		SupportMonths: 1, Voucher: voucher.ID, ReceiptNo: voucher.ReceiptNo, PaidOn: voucher.PaidOn, Recorded: at}
 	cover := app.BookCover{BookNo: "001190012345", PersonalID: "001190012345", FullName: "Nguyễn Thị Hồng Ánh", BirthDate: "1990-05-17",
 		Gender: "female", Nationality: "VN", Ethnicity: "01", BirthRegistration: app.PlaceForm{Province: "01", Commune: "00004"}, Office: "01001",
 		Dossier: dossier.Code, Voucher: voucher.ID, Status: app.CoverIssued, Created: at, IssuedAt: at}
-	record := app.IdentityRecord{Office: "01001", Dossier: dossier.Code, FullName: "Nguyễn Thị Hồng Ánh", BirthDate: "1990-05-17", Gender: "female"}
-	review := app.IdentityReview{ID: "R-001190012345", PersonalID: "001190012345", Differs: []string{"full_name"}, Created: at, Decider: "01001",
-		Records: []app.IdentityRecord{record, {Office: "79001", Dossier: "79001-260106-Q10003", FullName: "Nguyễn Thị Hồng", BirthDate: "1990-05-17", Gender: "female"}}}
+	record := app.IdentityRecord{
+		Office:    "01001",
+		Dossier:   dossier.Code,
+		FullName:  "Nguyễn Thị Hồng Ánh",
+		BirthDate: "1990-05-17",
+		Gender:    "female",
+	}
+	review := app.IdentityReview{
+		ID:         "R-001190012345",
+		PersonalID: "001190012345",
+		Differs:    []string{"full_name"},
+		Created:    at,
+		Decider:    "01001",
+		Records: []app.IdentityRecord{
+			record,
+			{Office: "79001", Dossier: "79001-260106-Q10003", FullName: "Nguyễn Thị Hồng", BirthDate: "1990-05-17", Gender: "female"},
+		},
+	}
 	decided := review
 	decided.Resolved, decided.By = &record, "truongphong"
 	payloads := map[string]any{
-		contract.OpDossierCreate:   dossier,
-		contract.OpDossierEvent:    app.DossierEvent{Event: app.Event{At: at, User: "canbo", Action: app.ActAdvance, FromStep: "check", ToStep: "finance"}, State: app.StateOpen, Step: "finance", Version: 2},
+		contract.OpDossierCreate: dossier,
+		contract.OpDossierEvent: app.DossierEvent{
+			Event:   app.Event{At: at, User: "canbo", Action: app.ActAdvance, FromStep: "check", ToStep: "finance"},
+			State:   app.StateOpen,
+			Step:    "finance",
+			Version: 2,
+		},
 		contract.OpVoucherAdd:      voucher,
 		contract.OpPeriodAdd:       period,
 		contract.OpCoverCreate:     cover,
@@ -59,14 +106,41 @@ func TestTheSyncPayloadsKeepTheirFormat(t *testing.T) {
 		contract.OpCoverPrint:      app.PrintRecord{At: at, By: "canbo", Final: false, Reason: "Giấy in bị nhòe"},
 		contract.OpIdentityResolve: decided,
 		contract.OpOfficeWorkflow: app.OfficeWorkflowChange{Device: "K7", Adjustment: &app.WorkflowAdjustment{Base: "default@2025-07-01",
-			Days: map[string]int{"check": 2}, Roles: map[string]app.Role{"check": app.Officer}, Reason: "Quyết định số 12/QĐ-BHXH", By: "admin", At: at}},
-		"op":            app.Op{OpID: "019b8bab-0680-776d-b09b-3770a69fd31b", DeviceSeq: 7, HLC: 123456789, Kind: contract.OpVoucherAdd, EntityID: voucher.ID, BaseVersion: 0, Payload: json.RawMessage(`{}`), Created: at},
-		"op_result":     app.OpResult{OpID: "019b8bab-0680-776d-b09b-3770a69fd31b", Status: contract.OpConflict, Reason: "version_moved", Args: map[string]string{"code": dossier.Code}, ServerVersion: 3},
+			Days: map[string]int{
+				"check": 2,
+			}, Roles: map[string]app.Role{"check": app.Officer}, Reason: "Quyết định số 12/QĐ-BHXH", By: "admin", At: at}},
+		"op": app.Op{
+			OpID:        "019b8bab-0680-776d-b09b-3770a69fd31b",
+			DeviceSeq:   7,
+			HLC:         123456789,
+			Kind:        contract.OpVoucherAdd,
+			EntityID:    voucher.ID,
+			BaseVersion: 0,
+			Payload:     json.RawMessage(`{}`),
+			Created:     at,
+		},
+		"op_result": app.OpResult{
+			OpID:          "019b8bab-0680-776d-b09b-3770a69fd31b",
+			Status:        contract.OpConflict,
+			Reason:        "version_moved",
+			Args:          map[string]string{"code": dossier.Code},
+			ServerVersion: 3,
+		},
 		"change":        app.Change{Seq: 42, Kind: contract.ChangeIdentityReview, Entity: "001190012345", Payload: json.RawMessage(`{}`), At: at},
 		"change.review": review,
-		"participant":   app.Participant{PersonalID: "001190012345", FullName: "Nguyễn Thị Hồng Ánh", Gender: "female", BirthDate: "1990-05-17", Income: 2200000, Method: "monthly", Dossier: dossier.Code, Periods: []app.Period{period}, Version: 2},
-		"audit_anchor":  app.AnchorRequest{Head: app.AuditAnchor{Seq: 120, Hash: "ab12"}, PrevSeq: 100, PrevHash: "cd34"},
-		"state_page":    app.StatePage{Part: "vouchers", Items: []json.RawMessage{json.RawMessage(`{}`)}, Next: "v0000042", Cursor: 42},
+		"participant": app.Participant{
+			PersonalID: "001190012345",
+			FullName:   "Nguyễn Thị Hồng Ánh",
+			Gender:     "female",
+			BirthDate:  "1990-05-17",
+			Income:     2200000,
+			Method:     "monthly",
+			Dossier:    dossier.Code,
+			Periods:    []app.Period{period},
+			Version:    2,
+		},
+		"audit_anchor": app.AnchorRequest{Head: app.AuditAnchor{Seq: 120, Hash: "ab12"}, PrevSeq: 100, PrevHash: "cd34"},
+		"state_page":   app.StatePage{Part: "vouchers", Items: []json.RawMessage{json.RawMessage(`{}`)}, Next: "v0000042", Cursor: 42},
 	}
 	for name, v := range payloads {
 		got, err := json.MarshalIndent(v, "", " ")

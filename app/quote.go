@@ -171,7 +171,12 @@ func (r *Rules) Quote(q QuoteRequest) (Quote, error) {
 		}
 	case Missing:
 		if q.Method.Months > caps.Value.MissingMax {
-			return Quote{}, &Error{Kind: Invalid, Code: CodeMethodMissingRange, Field: "method", Args: map[string]string{"max": strconv.Itoa(caps.Value.MissingMax)}}
+			return Quote{}, &Error{
+				Kind:  Invalid,
+				Code:  CodeMethodMissingRange,
+				Field: "method",
+				Args:  map[string]string{"max": strconv.Itoa(caps.Value.MissingMax)},
+			}
 		}
 	case Monthly, Quarter, Half, Yearly:
 	default:
@@ -237,7 +242,12 @@ func (r *Rules) Quote(q QuoteRequest) (Quote, error) {
 		year := q.paidYear() - 1
 		fr, ok := r.FundRates[year]
 		if !ok || fr.Status == Proposed {
-			return Quote{}, &Error{Kind: Unavailable, Code: CodeFundRateMissing, Field: "start_month", Args: map[string]string{"year": strconv.Itoa(year)}}
+			return Quote{}, &Error{
+				Kind:  Unavailable,
+				Code:  CodeFundRateMissing,
+				Field: "start_month",
+				Args:  map[string]string{"year": strconv.Itoa(year)},
+			}
 		}
 		rate = fr.rat
 		out.FundRate = fr.MonthlyRate
@@ -289,7 +299,12 @@ func checkIncome(tn, floor, ceiling, step Money) error {
 		return &Error{Kind: Invalid, Code: CodeIncomeAboveCeiling, Field: "income", Args: map[string]string{"max": ceiling.String()}}
 	case (tn-floor)%step != 0:
 		lo := floor + (tn-floor)/step*step
-		return &Error{Kind: Invalid, Code: CodeIncomeStep, Field: "income", Args: map[string]string{"step": step.String(), "lower": lo.String(), "upper": (lo + step).String()}}
+		return &Error{
+			Kind:  Invalid,
+			Code:  CodeIncomeStep,
+			Field: "income",
+			Args:  map[string]string{"step": step.String(), "lower": lo.String(), "upper": (lo + step).String()},
+		}
 	}
 	return nil
 }

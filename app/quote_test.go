@@ -40,27 +40,150 @@ func TestQuoteWorkedExamples(t *testing.T) {
 		deadline                string
 	}{
 		// DOMAIN.md §3 worked example: poor household, TN 1,500,000.
-		{"poor household before Decree 159 pays 231,000", 1_500_000, "monthly", "2024-06", []app.SupportGroup{app.Poor}, 1, 330_000, 99_000, 231_000, "2024-06-30"},
-		{"poor household from 2025-07 pays 165,000", 1_500_000, "monthly", "2025-09", []app.SupportGroup{app.Poor}, 1, 330_000, 165_000, 165_000, "2025-09-30"},
-		{"regime boundary: 2025-06 still 30%", 1_500_000, "monthly", "2025-06", []app.SupportGroup{app.Poor}, 1, 330_000, 99_000, 231_000, "2025-06-30"},
-		{"regime boundary: 2025-07 already 50%", 1_500_000, "monthly", "2025-07", []app.SupportGroup{app.Poor}, 1, 330_000, 165_000, 165_000, "2025-07-31"},
-		{"near-poor 40% from 2025-07", 1_500_000, "monthly", "2025-09", []app.SupportGroup{app.NearPoor}, 1, 330_000, 132_000, 198_000, "2025-09-30"},
+		{
+			"poor household before Decree 159 pays 231,000",
+			1_500_000,
+			"monthly",
+			"2024-06",
+			[]app.SupportGroup{app.Poor},
+			1,
+			330_000,
+			99_000,
+			231_000,
+			"2024-06-30",
+		},
+		{
+			"poor household from 2025-07 pays 165,000",
+			1_500_000,
+			"monthly",
+			"2025-09",
+			[]app.SupportGroup{app.Poor},
+			1,
+			330_000,
+			165_000,
+			165_000,
+			"2025-09-30",
+		},
+		{
+			"regime boundary: 2025-06 still 30%",
+			1_500_000,
+			"monthly",
+			"2025-06",
+			[]app.SupportGroup{app.Poor},
+			1,
+			330_000,
+			99_000,
+			231_000,
+			"2025-06-30",
+		},
+		{
+			"regime boundary: 2025-07 already 50%",
+			1_500_000,
+			"monthly",
+			"2025-07",
+			[]app.SupportGroup{app.Poor},
+			1,
+			330_000,
+			165_000,
+			165_000,
+			"2025-07-31",
+		},
+		{
+			"near-poor 40% from 2025-07",
+			1_500_000,
+			"monthly",
+			"2025-09",
+			[]app.SupportGroup{app.NearPoor},
+			1,
+			330_000,
+			132_000,
+			198_000,
+			"2025-09-30",
+		},
 		{"near-poor 25% before", 1_500_000, "monthly", "2024-09", []app.SupportGroup{app.NearPoor}, 1, 330_000, 82_500, 247_500, "2024-09-30"},
-		{"ethnic minority 30%", 2_000_000, "monthly", "2025-09", []app.SupportGroup{app.EthnicMinority}, 1, 440_000, 99_000, 341_000, "2025-09-30"},
+		{
+			"ethnic minority 30%",
+			2_000_000,
+			"monthly",
+			"2025-09",
+			[]app.SupportGroup{app.EthnicMinority},
+			1,
+			440_000,
+			99_000,
+			341_000,
+			"2025-09-30",
+		},
 		{"island 50% from 2025-07", 1_500_000, "monthly", "2025-09", []app.SupportGroup{app.Island}, 1, 330_000, 165_000, 165_000, "2025-09-30"},
-		{"other 20%: support on the poverty line, not on the income", 5_000_000, "monthly", "2025-09", nil, 1, 1_100_000, 66_000, 1_034_000, "2025-09-30"},
+		{
+			"other 20%: support on the poverty line, not on the income",
+			5_000_000,
+			"monthly",
+			"2025-09",
+			nil,
+			1,
+			1_100_000,
+			66_000,
+			1_034_000,
+			"2025-09-30",
+		},
 		{"other 10% before 2025-07", 1_500_000, "monthly", "2023-03", nil, 1, 330_000, 33_000, 297_000, "2023-03-31"},
 		{"no support before 2018", 1_500_000, "monthly", "2017-05", nil, 1, 330_000, 0, 330_000, "2017-05-31"},
 		{"floor of 2016 was 700,000", 700_000, "monthly", "2016-03", nil, 1, 154_000, 0, 154_000, "2016-03-31"},
-		{"highest group wins: ethnic minority and poor", 1_500_000, "monthly", "2025-09", []app.SupportGroup{app.EthnicMinority, app.Poor}, 1, 330_000, 165_000, 165_000, "2025-09-30"},
-		{"quarterly: 3 months, no discount, within the 3 months", 1_500_000, "3-months", "2025-10", []app.SupportGroup{app.Other}, 3, 990_000, 198_000, 792_000, "2025-12-31"},
+		{
+			"highest group wins: ethnic minority and poor",
+			1_500_000,
+			"monthly",
+			"2025-09",
+			[]app.SupportGroup{app.EthnicMinority, app.Poor},
+			1,
+			330_000,
+			165_000,
+			165_000,
+			"2025-09-30",
+		},
+		{
+			"quarterly: 3 months, no discount, within the 3 months",
+			1_500_000,
+			"3-months",
+			"2025-10",
+			[]app.SupportGroup{app.Other},
+			3,
+			990_000,
+			198_000,
+			792_000,
+			"2025-12-31",
+		},
 		{"half-yearly: within the first 4 months", 1_500_000, "6-months", "2025-09", nil, 6, 1_980_000, 396_000, 1_584_000, "2025-12-31"},
-		{"yearly: within the first 7 months", 1_500_000, "12-months", "2025-09", []app.SupportGroup{app.Poor}, 12, 3_960_000, 1_980_000, 1_980_000, "2026-03-31"},
-		{"ceiling 46,800,000 at reference level 2,340,000", 46_800_000, "monthly", "2025-09", nil, 1, 10_296_000, 66_000, 10_230_000, "2025-09-30"},
+		{
+			"yearly: within the first 7 months",
+			1_500_000,
+			"12-months",
+			"2025-09",
+			[]app.SupportGroup{app.Poor},
+			12,
+			3_960_000,
+			1_980_000,
+			1_980_000,
+			"2026-03-31",
+		},
+		{
+			"ceiling 46,800,000 at reference level 2,340,000",
+			46_800_000,
+			"monthly",
+			"2025-09",
+			nil,
+			1,
+			10_296_000,
+			66_000,
+			10_230_000,
+			"2025-09-30",
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			q, err := ref.Rules.Quote(app.QuoteRequest{Income: tt.income, Method: method(t, tt.method), Month: month(t, tt.month), Groups: tt.groups})
+			q, err := ref.Rules.Quote(
+				app.QuoteRequest{Income: tt.income, Method: method(t, tt.method), Month: month(t, tt.month), Groups: tt.groups},
+			)
 			require.NoError(t, err)
 			assert.Equal(t, tt.months, q.Months)
 			assert.Equal(t, tt.gross, q.Gross, "gross")
@@ -143,10 +266,16 @@ func TestAheadPaymentUsesTheRateOfTheYearBeforeItIsPaid(t *testing.T) {
 	// P = Σ_{i=1..24} 484,000 / 1.0031^(i−1) = 11,212,375.45… → 11,212,375.
 	assert.Equal(t, app.Money(24*484_000-11_212_375), q.Discount)
 	assert.Equal(t, app.Money(24*96_800), q.StateSupport, "20% × 22% × 2,200,000 a month")
-	assert.Contains(t, q.Rules, app.Version{Table: "fund_rate", From: month(t, "2025-01"), Source: ref.Rules.FundRates[2025].Source, Status: app.Reported})
+	assert.Contains(
+		t,
+		q.Rules,
+		app.Version{Table: "fund_rate", From: month(t, "2025-01"), Source: ref.Rules.FundRates[2025].Source, Status: app.Reported},
+	)
 
 	// Paid in 2027, it needs the 2026 rate, which is not published yet: refused, not guessed.
-	_, err = ref.Rules.Quote(app.QuoteRequest{Income: 2_200_000, Method: method(t, "ahead:24"), Month: month(t, "2027-01"), Paid: calendar.Of(2027, 1, 4)})
+	_, err = ref.Rules.Quote(
+		app.QuoteRequest{Income: 2_200_000, Method: method(t, "ahead:24"), Month: month(t, "2027-01"), Paid: calendar.Of(2027, 1, 4)},
+	)
 	var e *app.Error
 	require.ErrorAs(t, err, &e)
 	assert.Equal(t, "fund_rate_missing", e.Code)
@@ -154,7 +283,9 @@ func TestAheadPaymentUsesTheRateOfTheYearBeforeItIsPaid(t *testing.T) {
 }
 
 func TestQuoteMissingTimeCompounds(t *testing.T) {
-	q, err := ref.Rules.Quote(app.QuoteRequest{Income: 1_500_000, Method: method(t, "missing:3"), Month: month(t, "2025-09"), Groups: []app.SupportGroup{app.Poor}})
+	q, err := ref.Rules.Quote(
+		app.QuoteRequest{Income: 1_500_000, Method: method(t, "missing:3"), Month: month(t, "2025-09"), Groups: []app.SupportGroup{app.Poor}},
+	)
 	require.NoError(t, err)
 	// P = 330,000 × (1.0031 + 1.0031² + 1.0031³) = 996,150.695… → 996,151.
 	assert.Equal(t, app.Money(990_000), q.Gross)
@@ -208,13 +339,17 @@ func TestTheRulesOf2027(t *testing.T) {
 		})
 	}
 	// 1,500,000 for 01/2027 is refused with the new floor in the message.
-	_, err := ref.Rules.Quote(app.QuoteRequest{Income: 1_500_000, Method: method(t, "monthly"), Month: month(t, "2027-01"), Groups: []app.SupportGroup{app.Poor}})
+	_, err := ref.Rules.Quote(
+		app.QuoteRequest{Income: 1_500_000, Method: method(t, "monthly"), Month: month(t, "2027-01"), Groups: []app.SupportGroup{app.Poor}},
+	)
 	var e *app.Error
 	require.ErrorAs(t, err, &e)
 	assert.Equal(t, "income_below_floor", e.Code)
 	assert.Equal(t, "2.200.000 ₫", e.Args["min"])
 	// At 2,200,000 a poor participant gets 50% × 22% × 2,200,000 = 242,000 a month.
-	q, err := ref.Rules.Quote(app.QuoteRequest{Income: 2_200_000, Method: method(t, "monthly"), Month: month(t, "2027-01"), Groups: []app.SupportGroup{app.Poor}})
+	q, err := ref.Rules.Quote(
+		app.QuoteRequest{Income: 2_200_000, Method: method(t, "monthly"), Month: month(t, "2027-01"), Groups: []app.SupportGroup{app.Poor}},
+	)
 	require.NoError(t, err)
 	assert.Equal(t, app.Money(484_000), q.Gross)
 	assert.Equal(t, app.Money(242_000), q.StateSupport)

@@ -368,7 +368,8 @@ func LoadRules(base fs.FS, dir string, overrides ...fs.FS) (*Rules, error) {
 			return nil, err
 		}
 	}
-	for _, check := range []func() error{r.PovertyLine.check, r.ReferenceLevel.check, r.Contribution.check, r.SupportShare.check, r.Caps.check} {
+	checks := []func() error{r.PovertyLine.check, r.ReferenceLevel.check, r.Contribution.check, r.SupportShare.check, r.Caps.check}
+	for _, check := range checks {
 		if err := check(); err != nil {
 			return nil, err
 		}
@@ -426,8 +427,12 @@ func LoadRules(base fs.FS, dir string, overrides ...fs.FS) (*Rules, error) {
 		r.FundRates[f.Year] = f
 	}
 	for _, g := range localGroups {
-		if g.Province == "" || !strings.HasPrefix(g.ID, g.Province+":") || len(g.ID) <= len(g.Province)+1 || g.NameVI == "" || g.NameEN == "" || g.Source == "" {
-			return nil, fmt.Errorf("rules local_support group %q: province, an id \"<province>:<name>\", names in both languages and a source needed", g.ID)
+		if g.Province == "" || !strings.HasPrefix(g.ID, g.Province+":") || len(g.ID) <= len(g.Province)+1 || g.NameVI == "" || g.NameEN == "" ||
+			g.Source == "" {
+			return nil, fmt.Errorf(
+				"rules local_support group %q: province, an id \"<province>:<name>\", names in both languages and a source needed",
+				g.ID,
+			)
 		}
 		if _, dup := r.LocalGroup(g.Province, g.ID); dup {
 			return nil, fmt.Errorf("rules local_support group %q twice", g.ID)
@@ -438,7 +443,11 @@ func LoadRules(base fs.FS, dir string, overrides ...fs.FS) (*Rules, error) {
 		_, state := ParseSupportGroup(string(l.Group))
 		_, own := r.LocalGroup(l.Province, string(l.Group))
 		if (state != nil && !own) || (l.Share == 0) == (l.Amount == 0) || l.Share < 0 || l.Share > 10000 || l.Amount < 0 {
-			return nil, fmt.Errorf("rules local_support %s %s: a state group or one of the province's groups, and exactly one of share or amount, needed", l.Province, l.Group)
+			return nil, fmt.Errorf(
+				"rules local_support %s %s: a state group or one of the province's groups, and exactly one of share or amount, needed",
+				l.Province,
+				l.Group,
+			)
 		}
 		switch l.Status {
 		case Confirmed, Reported, Proposed:

@@ -39,8 +39,15 @@ func (r *Rules) List(from, to Month) []RuleEntry {
 	}
 	for _, e := range r.Contribution.Entries {
 		c := e.Value
-		add(r.Contribution.Name, e.From, e.To, fmt.Sprintf("%s · step %s · ceiling %d× · age %d", c.Rate.Percent(), c.IncomeStep, c.CeilingMultiplier, c.MinAge),
-			e.Status, e.Source, e.Note)
+		add(
+			r.Contribution.Name,
+			e.From,
+			e.To,
+			fmt.Sprintf("%s · step %s · ceiling %d× · age %d", c.Rate.Percent(), c.IncomeStep, c.CeilingMultiplier, c.MinAge),
+			e.Status,
+			e.Source,
+			e.Note,
+		)
 	}
 	for _, e := range r.SupportShare.Entries {
 		parts := make([]string, 0, len(SupportGroups))

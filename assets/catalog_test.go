@@ -20,7 +20,9 @@ import (
 // every code still spelled as a literal in the source is in the registry.
 func TestEveryErrorCodeHasMessages(t *testing.T) {
 	ref := assets.MustLoad()
-	codeRe := regexp.MustCompile(`(?:Code: |Errorf\([A-Za-z.]+, |report\(sl, [^,]+, "[a-z_.]+", |bad\("[a-z_.]*", |\bExc[A-Za-z]+ += )"([a-z_]+)"`)
+	codeRe := regexp.MustCompile(
+		`(?:Code: |Errorf\([A-Za-z.]+, |report\(sl, [^,]+, "[a-z_.]+", |bad\("[a-z_.]*", |\bExc[A-Za-z]+ += )"([a-z_]+)"`,
+	)
 	tagRe := regexp.MustCompile(`"(?:[a-z_]+)": "([a-z_]+)",`)
 	found := map[string]bool{}
 	err := filepath.WalkDir("..", func(path string, d os.DirEntry, err error) error {

@@ -71,8 +71,17 @@ func TestAnotherOfficeCannotChangeAnOfficesCitizens(t *testing.T) {
 	voucher := app.Voucher{ID: "v-a-1", Kind: app.KindPayment, ReceiptNo: "BL-1", PersonalID: servedPID, FullName: "Nguyễn Thị Hồng Ánh",
 		Amount: 330000, FromMonth: m, Months: 1}
 	period := app.Period{From: m, To: m, Method: "monthly", Income: 1500000, Gross: 330000, Paid: 330000, Voucher: "v-a-1", ReceiptNo: "BL-1"}
-	cover := app.BookCover{BookNo: servedPID, PersonalID: servedPID, FullName: "Nguyễn Thị Hồng Ánh", BirthDate: "1990-05-17", Gender: "female",
-		Office: "01001", Dossier: code, Voucher: "v-a-1", Status: app.CoverCreated}
+	cover := app.BookCover{
+		BookNo:     servedPID,
+		PersonalID: servedPID,
+		FullName:   "Nguyễn Thị Hồng Ánh",
+		BirthDate:  "1990-05-17",
+		Gender:     "female",
+		Office:     "01001",
+		Dossier:    code,
+		Voucher:    "v-a-1",
+		Status:     app.CoverCreated,
+	}
 	for _, r := range push(t, a, dos, op(t, "voucher.add", "v-a-1", 0, voucher), op(t, "period.add", servedPID, 0, period),
 		op(t, "cover.create", servedPID, 0, cover)) {
 		require.Equal(t, app.OpApplied, r.Status, "%+v", r)
@@ -82,7 +91,15 @@ func TestAnotherOfficeCannotChangeAnOfficesCitizens(t *testing.T) {
 	before := stateOf(t, a)
 
 	// Every kind of operation B may try on A's citizen and dossier.
-	invented := app.Period{From: m.Add(-12), To: m.Add(-1), Method: "monthly", Income: 1500000, Gross: 3960000, Paid: 3960000, Voucher: "v-b-x"}
+	invented := app.Period{
+		From:    m.Add(-12),
+		To:      m.Add(-1),
+		Method:  "monthly",
+		Income:  1500000,
+		Gross:   3960000,
+		Paid:    3960000,
+		Voucher: "v-b-x",
+	}
 	resolved := app.IdentityRecord{FullName: "Kẻ Mạo Danh", BirthDate: "1980-01-01", Gender: "male"}
 	forgedCover := cover
 	forgedCover.Office, forgedCover.FullName = "79001", "Kẻ Mạo Danh"
@@ -95,7 +112,11 @@ func TestAnotherOfficeCannotChangeAnOfficesCitizens(t *testing.T) {
 		reason string
 	}{
 		{"period for A's citizen", op(t, "period.add", servedPID, 0, invented), "not_your_person"},
-		{"identity decision for A's citizen", op(t, "identity.resolve", servedPID, 0, app.IdentityReview{ID: "R-" + servedPID, PersonalID: servedPID, Resolved: &resolved}), "not_your_person"},
+		{
+			"identity decision for A's citizen",
+			op(t, "identity.resolve", servedPID, 0, app.IdentityReview{ID: "R-" + servedPID, PersonalID: servedPID, Resolved: &resolved}),
+			"not_your_person",
+		},
 		{"cover created for A's citizen", op(t, "cover.create", servedPID, 0, forgedCover), "not_your_person"},
 		{"cover issued for A's citizen", op(t, "cover.issue", servedPID, 0, forgedCover), "not_your_person"},
 		{"cover printed for A's citizen", op(t, "cover.print", servedPID, 1, map[string]any{}), "cover_other_office"},
@@ -117,7 +138,11 @@ func TestAnotherOfficeCannotChangeAnOfficesCitizens(t *testing.T) {
 	assert.Equal(t, "dossier_code_not_yours", r.Reason, "another desk's codes")
 
 	// A voucher B records for A's citizen stays B's: nothing reaches A.
-	assert.Equal(t, app.OpApplied, push(t, b, op(t, "voucher.add", "v-b-1", 0, app.Voucher{ID: "v-b-1", PersonalID: servedPID, ReceiptNo: "X"}))[0].Status)
+	assert.Equal(
+		t,
+		app.OpApplied,
+		push(t, b, op(t, "voucher.add", "v-b-1", 0, app.Voucher{ID: "v-b-1", PersonalID: servedPID, ReceiptNo: "X"}))[0].Status,
+	)
 	assert.Equal(t, before, stateOf(t, a), "what the centre serves A is unchanged")
 
 	// The accounting feed still routes the citizen's next voucher to A alone.
@@ -136,8 +161,14 @@ func TestTheCentreChecksWhatItStores(t *testing.T) {
 	a := s.client(t, "01001", "K7")
 	bad := func(mut func(*app.RegistrationForm)) app.Op {
 		m := app.MonthOf(2026, time.January)
-		d := app.Dossier{Code: "01001-260105-K70009", Office: "01001", Version: 1, State: app.StateOpen, Quote: app.Quote{FromMonth: m, ToMonth: m},
-			Form: app.RegistrationForm{FullName: "Nguyễn Thị Hồng Ánh", Gender: "female", BirthDate: "1990-05-17", PersonalID: servedPID}}
+		d := app.Dossier{
+			Code:    "01001-260105-K70009",
+			Office:  "01001",
+			Version: 1,
+			State:   app.StateOpen,
+			Quote:   app.Quote{FromMonth: m, ToMonth: m},
+			Form:    app.RegistrationForm{FullName: "Nguyễn Thị Hồng Ánh", Gender: "female", BirthDate: "1990-05-17", PersonalID: servedPID},
+		}
 		mut(&d.Form)
 		return op(t, "dossier.create", d.Code, 0, d)
 	}
@@ -283,8 +314,16 @@ func TestASecondOfficesCoverIsAConflictForAPerson(t *testing.T) {
 	b := s.client(t, "79001", "Q1")
 	require.Equal(t, app.OpApplied, push(t, a, dossierOp(t, "01001", "01001-260105-K70001", servedPID, 1))[0].Status)
 	require.Equal(t, app.OpApplied, push(t, b, dossierOp(t, "79001", "79001-260105-Q10001", servedPID, 1))[0].Status)
-	cover := app.BookCover{BookNo: servedPID, PersonalID: servedPID, FullName: "Nguyễn Thị Hồng Ánh", BirthDate: "1990-05-17", Gender: "female",
-		Office: "79001", Dossier: "79001-260105-Q10001", Status: app.CoverCreated}
+	cover := app.BookCover{
+		BookNo:     servedPID,
+		PersonalID: servedPID,
+		FullName:   "Nguyễn Thị Hồng Ánh",
+		BirthDate:  "1990-05-17",
+		Gender:     "female",
+		Office:     "79001",
+		Dossier:    "79001-260105-Q10001",
+		Status:     app.CoverCreated,
+	}
 	r := push(t, b, op(t, "cover.create", servedPID, 0, cover))[0]
 	assert.Equal(t, "cover_other_office", r.Reason)
 	assert.Equal(t, "01001", r.Args["office"])

@@ -166,7 +166,8 @@ func (c *Client) Sync(ctx context.Context, ops []app.Op, cursor uint64, limit in
 	}
 	var res SyncResponse
 	compact := len(ops) > 0 && c.peer != nil && c.peer.compact.Load()
-	if err := c.do(ctx, http.MethodPost, PathSync, SyncRequest{Ops: wireOps(ops), Cursor: cursor, Limit: limit, Compact: compact}, &res); err != nil {
+	req := SyncRequest{Ops: wireOps(ops), Cursor: cursor, Limit: limit, Compact: compact}
+	if err := c.do(ctx, http.MethodPost, PathSync, req, &res); err != nil {
 		return nil, app.Page{}, err
 	}
 	if compact {
@@ -206,7 +207,12 @@ func (c *Client) Known(ctx context.Context, ids []string) ([]app.OpResult, error
 
 // OfficeState downloads everything the centre holds for the desk's office.
 func (c *Client) OfficeState(ctx context.Context) (app.OfficeData, error) {
-	st := app.OfficeData{Dossiers: []json.RawMessage{}, Vouchers: []json.RawMessage{}, People: []app.Participant{}, Covers: []json.RawMessage{}}
+	st := app.OfficeData{
+		Dossiers: []json.RawMessage{},
+		Vouchers: []json.RawMessage{},
+		People:   []app.Participant{},
+		Covers:   []json.RawMessage{},
+	}
 	first := true
 	for _, part := range app.StateParts {
 		after := ""
@@ -340,11 +346,19 @@ func (c *Client) PostVouchers(ctx context.Context, ins []app.VoucherInput) ([]st
 
 func checkResults(ops []app.Op, results []app.OpResult) error {
 	if len(results) != len(ops) {
-		return &app.Error{Kind: app.Transient, Code: app.CodeCentralBadAnswer, Err: fmt.Errorf("%d results for %d operations", len(results), len(ops))}
+		return &app.Error{
+			Kind: app.Transient,
+			Code: app.CodeCentralBadAnswer,
+			Err:  fmt.Errorf("%d results for %d operations", len(results), len(ops)),
+		}
 	}
 	for i := range ops {
 		if results[i].OpID != ops[i].OpID {
-			return &app.Error{Kind: app.Transient, Code: app.CodeCentralBadAnswer, Err: fmt.Errorf("result %d is for %s, not %s", i, results[i].OpID, ops[i].OpID)}
+			return &app.Error{
+				Kind: app.Transient,
+				Code: app.CodeCentralBadAnswer,
+				Err:  fmt.Errorf("result %d is for %s, not %s", i, results[i].OpID, ops[i].OpID),
+			}
 		}
 	}
 	return nil

@@ -165,7 +165,10 @@ func TestClientRefusesACompactAnswerForOtherOperations(t *testing.T) {
 			}
 			// A proxy that answers from a cache: a compact answer with another batch's digest.
 			w.Header().Set("Content-Type", "application/json")
-			_, _ = fmt.Fprint(w, `{"results":[{"op_id":"","status":"applied"}],"page":{"changes":[],"cursor":0},"ops_digest":"00000000000000000000000000000000"}`)
+			_, _ = fmt.Fprint(
+				w,
+				`{"results":[{"op_id":"","status":"applied"}],"page":{"changes":[],"cursor":0},"ops_digest":"00000000000000000000000000000000"}`,
+			)
 		})
 	})
 	c := rs.client(t, "01001", "k7")
@@ -292,7 +295,14 @@ func TestALargeOfficesStateComesInPages(t *testing.T) {
 	rs := newRecordingServer(t, nil)
 	ctx := context.Background()
 	body := func(i int) json.RawMessage {
-		return json.RawMessage(fmt.Sprintf(`{"id":"v%07d","kind":"payment","receipt_no":"BL-%07d","personal_id":"001190%06d","full_name":"Nguyễn Thị Hồng Ánh","amount":330000,"paid_on":"2026-01-05","from_month":"2026-01","months":1}`, i, i, i%1000000))
+		return json.RawMessage(
+			fmt.Sprintf(
+				`{"id":"v%07d","kind":"payment","receipt_no":"BL-%07d","personal_id":"001190%06d","full_name":"Nguyễn Thị Hồng Ánh","amount":330000,"paid_on":"2026-01-05","from_month":"2026-01","months":1}`,
+				i,
+				i,
+				i%1000000,
+			),
+		)
 	}
 	for start := 0; start < n+1000; start += 10_000 {
 		require.NoError(t, rs.svc.Store.Update(ctx, func(tx central.Tx) error {

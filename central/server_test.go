@@ -99,11 +99,17 @@ func TestEveryRequestIsAuthenticatedAndScopedToTheOffice(t *testing.T) {
 	assert.Equal(t, app.OpRejected, res[0].Status)
 	assert.Equal(t, "not_your_office", res[0].Reason)
 	ev, _ := json.Marshal(map[string]any{"event": app.Event{Action: app.ActAdvance}, "state": "open", "step": "finance", "version": 2})
-	res, err = b.Push(ctx, []app.Op{{OpID: app.NewUUIDv7(time.Now()), DeviceSeq: 2, Kind: "dossier.event", EntityID: op.EntityID, BaseVersion: 1, Payload: ev}})
+	res, err = b.Push(
+		ctx,
+		[]app.Op{{OpID: app.NewUUIDv7(time.Now()), DeviceSeq: 2, Kind: "dossier.event", EntityID: op.EntityID, BaseVersion: 1, Payload: ev}},
+	)
 	require.NoError(t, err)
 	assert.Equal(t, "not_your_office", res[0].Reason)
 	// A change based on an old version is a conflict with the server's version.
-	res, err = a.Push(ctx, []app.Op{{OpID: app.NewUUIDv7(time.Now()), DeviceSeq: 3, Kind: "dossier.event", EntityID: op.EntityID, BaseVersion: 7, Payload: ev}})
+	res, err = a.Push(
+		ctx,
+		[]app.Op{{OpID: app.NewUUIDv7(time.Now()), DeviceSeq: 3, Kind: "dossier.event", EntityID: op.EntityID, BaseVersion: 7, Payload: ev}},
+	)
 	require.NoError(t, err)
 	assert.Equal(t, app.OpConflict, res[0].Status)
 	assert.Equal(t, 1, res[0].ServerVersion)
@@ -211,12 +217,20 @@ func makeCA(t *testing.T) (*x509.Certificate, *ecdsa.PrivateKey) {
 	return cert, key
 }
 
-func makeLeaf(t *testing.T, ca *x509.Certificate, caKey *ecdsa.PrivateKey, name string, usage x509.ExtKeyUsage) ([]byte, *ecdsa.PrivateKey) {
+func makeLeaf(
+	t *testing.T,
+	ca *x509.Certificate,
+	caKey *ecdsa.PrivateKey,
+	name string,
+	usage x509.ExtKeyUsage,
+) ([]byte, *ecdsa.PrivateKey) {
 	t.Helper()
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	require.NoError(t, err)
 	tpl := &x509.Certificate{SerialNumber: big.NewInt(time.Now().UnixNano()), Subject: pkix.Name{CommonName: name},
-		ExtKeyUsage: []x509.ExtKeyUsage{usage}, KeyUsage: x509.KeyUsageDigitalSignature, NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour)}
+		ExtKeyUsage: []x509.ExtKeyUsage{
+			usage,
+		}, KeyUsage: x509.KeyUsageDigitalSignature, NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour)}
 	if ip := net.ParseIP(name); ip != nil {
 		tpl.IPAddresses = []net.IP{ip}
 	}

@@ -202,7 +202,8 @@ func (s *Service) ImportTransfer(ctx context.Context, data []byte) ([]byte, erro
 	if err := s.Store.View(ctx, func(tx Tx) error {
 		last, err := tx.TransferSeq(dev.ID)
 		if err == nil && h.Seq <= last {
-			err = &app.Error{Kind: app.Conflict, Code: app.CodeTransferRepeated, Args: map[string]string{"seq": fmt.Sprint(h.Seq), "last": fmt.Sprint(last)}}
+			err = &app.Error{Kind: app.Conflict, Code: app.CodeTransferRepeated,
+				Args: map[string]string{"seq": fmt.Sprint(h.Seq), "last": fmt.Sprint(last)}}
 		}
 		return err
 	}); err != nil {

@@ -190,7 +190,8 @@ func (s *Service) SetSettings(sess *app.Session, dir string, keep, hours int) er
 		return &app.Error{Kind: app.Invalid, Code: app.CodeBadBackupSettings, Field: "backup"}
 	}
 	return s.Store.Update(func(tx app.Tx) error {
-		for name, v := range map[string]string{SettingBackupDir: dir, SettingBackupKeep: strconv.Itoa(keep), SettingBackupEvery: strconv.Itoa(hours)} {
+		settings := map[string]string{SettingBackupDir: dir, SettingBackupKeep: strconv.Itoa(keep), SettingBackupEvery: strconv.Itoa(hours)}
+		for name, v := range settings {
 			if err := tx.PutSetting(name, []byte(v)); err != nil {
 				return err
 			}

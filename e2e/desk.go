@@ -47,7 +47,8 @@ func Start(t *testing.T, home, data string, args ...string) *Desk {
 	t.Helper()
 	bin, _ := binaries(t)
 	d := &Desk{t: t, out: &bytes.Buffer{}, done: make(chan error, 1), Home: home, Data: data, Shots: shotsDir(t)}
-	for _, dir := range []string{filepath.Join(home, "Documents"), filepath.Join(home, ".config"), filepath.Join(home, ".cache"), filepath.Join(home, "tmp"), filepath.Join(home, "run")} {
+	for _, sub := range []string{"Documents", ".config", ".cache", "tmp", "run"} {
+		dir := filepath.Join(home, sub)
 		if err := os.MkdirAll(dir, 0o700); err != nil {
 			t.Fatal(err)
 		}

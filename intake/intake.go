@@ -82,9 +82,13 @@ func (s *Service) checkOffice(o app.Office) error {
 		ve.Problems = append(ve.Problems, app.FieldProblem{Field: "device", Code: app.CodeBadDevice})
 	}
 	if _, ok := s.Ref.Get().Places.Province(o.Province); !ok {
-		ve.Problems = append(ve.Problems, app.FieldProblem{Field: "province", Code: app.CodeUnknownProvince, Args: map[string]string{"value": o.Province}})
+		ve.Problems = append(
+			ve.Problems,
+			app.FieldProblem{Field: "province", Code: app.CodeUnknownProvince, Args: map[string]string{"value": o.Province}},
+		)
 	} else if _, ok := s.Ref.Get().Places.CommuneName(o.Province, o.Commune); !ok {
-		ve.Problems = append(ve.Problems, app.FieldProblem{Field: "commune", Code: app.CodeUnknownCommune, Args: map[string]string{"value": o.Commune}})
+		ve.Problems = append(ve.Problems,
+			app.FieldProblem{Field: "commune", Code: app.CodeUnknownCommune, Args: map[string]string{"value": o.Commune}})
 	}
 	if len(ve.Problems) > 0 {
 		return ve
@@ -324,9 +328,11 @@ func (s *Service) Register(sess *app.Session, req RegisterRequest) (RegisterResu
 		return res, err
 	}
 	res.Registration = reg
-	quote, err := ref.Rules.Quote(app.QuoteRequest{Income: reg.Income, Method: reg.Method, Groups: reg.SupportGroups(), LocalGroups: reg.LocalGroups,
-		Paid:  calendar.DateOf(received.In(calendar.VN)),
-		Month: reg.StartMonth, Province: reg.Address.Province})
+	quote, err := ref.Rules.Quote(
+		app.QuoteRequest{Income: reg.Income, Method: reg.Method, Groups: reg.SupportGroups(), LocalGroups: reg.LocalGroups,
+			Paid:  calendar.DateOf(received.In(calendar.VN)),
+			Month: reg.StartMonth, Province: reg.Address.Province},
+	)
 	if err != nil {
 		return res, err
 	}

@@ -252,7 +252,11 @@ func TestWorkflowActionsAndQueues(t *testing.T) {
 	for _, e := range dos.Timeline {
 		actions = append(actions, e.Action)
 	}
-	assert.Equal(t, []app.Action{app.ActReceive, app.ActReturn, app.ActResubmit, app.ActAdvance, app.ActAdvance, app.ActAdvance, app.ActComplete}, actions)
+	assert.Equal(
+		t,
+		[]app.Action{app.ActReceive, app.ActReturn, app.ActResubmit, app.ActAdvance, app.ActAdvance, app.ActAdvance, app.ActComplete},
+		actions,
+	)
 
 	// Re-appointment: a later working day with a reason.
 	bc := b.Dossier.Code
@@ -376,7 +380,11 @@ func TestAddUserWithAWeakPasswordLeavesNoHalfMadeAccount(t *testing.T) {
 	for _, u := range users {
 		assert.NotEqual(t, "ketoan", u.Name)
 	}
-	require.NoError(t, d.Intake.AddUser(d.Admin, app.User{Name: "ketoan", Role: app.Officer}, "mật khẩu dài 12"), "the name is free for a second try")
+	require.NoError(
+		t,
+		d.Intake.AddUser(d.Admin, app.User{Name: "ketoan", Role: app.Officer}, "mật khẩu dài 12"),
+		"the name is free for a second try",
+	)
 	_, err = d.Intake.Login("ketoan", "mật khẩu dài 12")
 	require.NoError(t, err)
 	err = d.Intake.AddUser(d.Admin, app.User{Name: "ketoan", Role: app.Officer}, "mật khẩu dài 13")

@@ -31,7 +31,8 @@ type ActRequest struct {
 //     required.
 func (s *Service) Act(sess *app.Session, code string, req ActRequest) (app.Dossier, error) {
 	var d app.Dossier
-	perm := map[app.Action]app.Permission{app.ActAdvance: app.PermProcess, app.ActReturn: app.PermReturn, app.ActReject: app.PermReject, app.ActReappoint: app.PermReappoint}[req.Action]
+	perm := map[app.Action]app.Permission{app.ActAdvance: app.PermProcess, app.ActReturn: app.PermReturn, app.ActReject: app.PermReject,
+		app.ActReappoint: app.PermReappoint}[req.Action]
 	if perm == "" {
 		return d, &app.Error{Kind: app.Invalid, Code: app.CodeBadAction, Field: "action", Args: map[string]string{"value": string(req.Action)}}
 	}
@@ -56,7 +57,12 @@ func (s *Service) Act(sess *app.Session, code string, req ActRequest) (app.Dossi
 			return &app.Error{Kind: app.NotFound, Code: app.CodeDossierNotFound, Field: "dossier", Args: map[string]string{"code": code}}
 		}
 		if cur.State.Closed() {
-			return &app.Error{Kind: app.Conflict, Code: app.CodeDossierClosed, Field: "dossier", Args: map[string]string{"code": code, "state": string(cur.State)}}
+			return &app.Error{
+				Kind:  app.Conflict,
+				Code:  app.CodeDossierClosed,
+				Field: "dossier",
+				Args:  map[string]string{"code": code, "state": string(cur.State)},
+			}
 		}
 		prev := cur
 		d = cur
@@ -94,7 +100,12 @@ func (s *Service) apply(sess *app.Session, d *app.Dossier, ev *app.Event, req Ac
 			return nil
 		}
 		if steps[i].Role != sess.User.Role && !sess.User.Role.Can(app.PermAnyStep) {
-			return &app.Error{Kind: app.Forbidden, Code: app.CodeNotYourStep, Field: "step", Args: map[string]string{"step": steps[i].NameVI, "role": string(steps[i].Role)}}
+			return &app.Error{
+				Kind:  app.Forbidden,
+				Code:  app.CodeNotYourStep,
+				Field: "step",
+				Args:  map[string]string{"step": steps[i].NameVI, "role": string(steps[i].Role)},
+			}
 		}
 		return app.Advance(d, ev, cal, now)
 	case app.ActReturn:

@@ -36,8 +36,10 @@ func (s *Service) QuoteNow(d app.Dossier) (app.Quote, error) {
 	if err != nil {
 		return app.Quote{}, err
 	}
-	return s.Ref.Get().Rules.Quote(app.QuoteRequest{Income: reg.Income, Method: reg.Method, Groups: reg.SupportGroups(), LocalGroups: reg.LocalGroups,
-		Month: reg.StartMonth, Province: reg.Address.Province, Paid: s.Today()})
+	return s.Ref.Get().Rules.Quote(
+		app.QuoteRequest{Income: reg.Income, Method: reg.Method, Groups: reg.SupportGroups(), LocalGroups: reg.LocalGroups,
+			Month: reg.StartMonth, Province: reg.Address.Province, Paid: s.Today()},
+	)
 }
 
 // quoteChange compares a dossier's quote with the rules in force; ok is false when nothing the
@@ -53,7 +55,8 @@ func (s *Service) quoteChange(d app.Dossier) (QuoteChange, bool) {
 		c.Problem = &e
 		return c, true
 	}
-	if q.Payable == d.Quote.Payable && q.Gross == d.Quote.Gross && q.StateSupport == d.Quote.StateSupport && q.LocalSupport == d.Quote.LocalSupport {
+	if q.Payable == d.Quote.Payable && q.Gross == d.Quote.Gross && q.StateSupport == d.Quote.StateSupport &&
+		q.LocalSupport == d.Quote.LocalSupport {
 		return QuoteChange{}, false
 	}
 	c.Now = &q

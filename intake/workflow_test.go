@@ -91,7 +91,10 @@ func TestAnAdministratorAdjustsTheWorkflowWhereTheProvinceAllows(t *testing.T) {
 	assert.True(t, found)
 
 	// A role as typed is stored as the role's name.
-	wf, err = d2.Intake.AdjustWorkflow(d2.Login(t, "admin"), intake.AdjustWorkflowRequest{Roles: map[string]app.Role{"book": " Supervisor "}, Reason: "QĐ 13"})
+	wf, err = d2.Intake.AdjustWorkflow(
+		d2.Login(t, "admin"),
+		intake.AdjustWorkflowRequest{Roles: map[string]app.Role{"book": " Supervisor "}, Reason: "QĐ 13"},
+	)
 	require.NoError(t, err)
 	assert.Equal(t, app.Supervisor, wf.Steps[2].Role)
 	assert.Equal(t, map[string]app.Role{"book": app.Supervisor}, wf.Adjustment.Roles)
@@ -111,8 +114,10 @@ func TestAWorkflowAdjustmentNeedsTheProvincesLeaveAndItsCurrentVersion(t *testin
 
 	// The province publishes a new version: the office's adjustment is set aside, not applied
 	// to steps it was not made for.
-	newer := fstest.MapFS{"workflows/default.json": {Data: []byte(`{"province":"","version":"2027-01-01","source":"test","office_may_adjust":true,
-		"steps":[{"id":"check","name_vi":"Kiểm tra","role":"officer","days":3},{"id":"return","name_vi":"Trả kết quả","role":"helpdesk","days":2}]}`)}}
+	newer := fstest.MapFS{
+		"workflows/default.json": {Data: []byte(`{"province":"","version":"2027-01-01","source":"test","office_may_adjust":true,
+		"steps":[{"id":"check","name_vi":"Kiểm tra","role":"officer","days":3},{"id":"return","name_vi":"Trả kết quả","role":"helpdesk","days":2}]}`)},
+	}
 	wfs, err := app.LoadWorkflows(assets.FS, "workflows", newer)
 	require.NoError(t, err)
 	setWorkflows(d.Intake, wfs)

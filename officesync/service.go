@@ -158,7 +158,8 @@ func (s *Service) Acknowledge(ops []app.Op, results []app.OpResult) error {
 			if !removed {
 				continue
 			}
-			if err := tx.PutEntitySync(app.EntitySync{Entity: op.EntityID, Kind: op.Kind, Status: r.Status, Reason: r.Reason, OpID: op.OpID, At: now}); err != nil {
+			st := app.EntitySync{Entity: op.EntityID, Kind: op.Kind, Status: r.Status, Reason: r.Reason, OpID: op.OpID, At: now}
+			if err := tx.PutEntitySync(st); err != nil {
 				return err
 			}
 			switch r.Status {
@@ -247,7 +248,9 @@ func (s *Service) apply(tx app.Tx, ch app.Change, now time.Time) error {
 		v, err := app.ParseVoucher(in)
 		if err != nil {
 			// A feed voucher the desk cannot read is kept for a person, never dropped.
-			return tx.PutNotice(app.Notice{ID: "feed:" + in.ID, Kind: "feed_rejected", Entity: in.ID, Reason: records.ProblemsOf(err)[0].Code, Created: now})
+			return tx.PutNotice(
+				app.Notice{ID: "feed:" + in.ID, Kind: "feed_rejected", Entity: in.ID, Reason: records.ProblemsOf(err)[0].Code, Created: now},
+			)
 		}
 		v.ID, v.Source, v.By, v.Created = in.ID, app.SourceCentral, syncActor, now
 		var res records.ImportResult
@@ -317,10 +320,21 @@ func (s *Service) apply(tx app.Tx, ch app.Change, now time.Time) error {
 		if err := json.Unmarshal(ch.Payload, &r); err != nil {
 			return err
 		}
-		return tx.PutNotice(app.Notice{ID: "conflict:" + strconv.FormatUint(ch.Seq, 10), Kind: "op_conflict", Entity: ch.Entity, Reason: r.Reason, Args: r.Args, Created: now})
+		return tx.PutNotice(
+			app.Notice{
+				ID:      "conflict:" + strconv.FormatUint(ch.Seq, 10),
+				Kind:    "op_conflict",
+				Entity:  ch.Entity,
+				Reason:  r.Reason,
+				Args:    r.Args,
+				Created: now,
+			},
+		)
 	}
 	// A change this version does not know is kept for a person rather than lost.
-	return tx.PutNotice(app.Notice{ID: "unknown:" + strconv.FormatUint(ch.Seq, 10), Kind: "unknown_change", Entity: ch.Entity, Reason: ch.Kind, Created: now})
+	return tx.PutNotice(
+		app.Notice{ID: "unknown:" + strconv.FormatUint(ch.Seq, 10), Kind: "unknown_change", Entity: ch.Entity, Reason: ch.Kind, Created: now},
+	)
 }
 
 // officeWorkflow takes the workflow adjustment another desk of the office made (or this desk's
@@ -342,7 +356,9 @@ func officeWorkflow(tx app.Tx, ch app.Change, c app.OfficeWorkflowChange, now ti
 	if c.Adjustment != nil {
 		detail += "; " + c.Adjustment.Reason
 	}
-	if err := tx.Audit(app.AuditEntry{User: syncActor, Action: "workflow.adjust", Entity: o.Agency, Detail: "device=" + c.Device + "; " + detail, At: now}); err != nil {
+	entry := app.AuditEntry{User: syncActor, Action: "workflow.adjust", Entity: o.Agency,
+		Detail: "device=" + c.Device + "; " + detail, At: now}
+	if err := tx.Audit(entry); err != nil {
 		return err
 	}
 	if c.Device == o.Device {
@@ -393,7 +409,9 @@ func (s *Service) identityFixed(tx app.Tx, r app.IdentityReview, now time.Time) 
 	if err := tx.PutNotice(n); err != nil {
 		return err
 	}
-	return tx.Audit(app.AuditEntry{User: syncActor, Action: "identity.resolved", Entity: app.PersonalID(r.PersonalID).Masked(), PersonalID: r.PersonalID})
+	return tx.Audit(
+		app.AuditEntry{User: syncActor, Action: "identity.resolved", Entity: app.PersonalID(r.PersonalID).Masked(), PersonalID: r.PersonalID},
+	)
 }
 
 // mergeParticipant takes a participant the centre knows into the office's records: identity
@@ -473,7 +491,10 @@ func (s *Service) SetCentral(sess *app.Session, url, token string) error {
 	ve := &app.ValidationError{}
 	if url != "" {
 		if u, err := neturl.Parse(url); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-			ve.Problems = append(ve.Problems, app.FieldProblem{Field: "central_url", Code: app.CodeBadCentralUrl, Args: map[string]string{"value": url}})
+			ve.Problems = append(
+				ve.Problems,
+				app.FieldProblem{Field: "central_url", Code: app.CodeBadCentralUrl, Args: map[string]string{"value": url}},
+			)
 		}
 	}
 	if token == "" { // keep the device's token: only the address changes
@@ -569,7 +590,12 @@ func (s *Service) ResolveIdentity(sess *app.Session, noticeID string, choice int
 			return &app.Error{Kind: app.Forbidden, Code: app.CodeReviewOtherOffice, Field: "notice", Args: map[string]string{"office": d}}
 		}
 		if choice < 0 || choice >= len(n.Review.Records) {
-			return &app.Error{Kind: app.Invalid, Code: app.CodeBadChoice, Field: "choice", Args: map[string]string{"value": strconv.Itoa(choice + 1)}}
+			return &app.Error{
+				Kind:  app.Invalid,
+				Code:  app.CodeBadChoice,
+				Field: "choice",
+				Args:  map[string]string{"value": strconv.Itoa(choice + 1)},
+			}
 		}
 		r := *n.Review
 		chosen := r.Records[choice]
@@ -581,8 +607,10 @@ func (s *Service) ResolveIdentity(sess *app.Session, noticeID string, choice int
 		if err := app.Enqueue(tx, contract.OpIdentityResolve, r.PersonalID, 0, r, now); err != nil {
 			return err
 		}
-		return tx.Audit(app.AuditEntry{User: sess.User.Name, Action: "identity.resolve", Entity: app.PersonalID(r.PersonalID).Masked(), PersonalID: r.PersonalID,
-			Detail: "choice=" + chosen.Office + "/" + chosen.Dossier})
+		return tx.Audit(
+			app.AuditEntry{User: sess.User.Name, Action: "identity.resolve", Entity: app.PersonalID(r.PersonalID).Masked(), PersonalID: r.PersonalID,
+				Detail: "choice=" + chosen.Office + "/" + chosen.Dossier},
+		)
 	})
 }
 
@@ -875,7 +903,11 @@ func (s *Service) ImportAnswer(sess *app.Session, seq uint64, results []app.OpRe
 			return err
 		}
 		if seq <= answered {
-			return &app.Error{Kind: app.Conflict, Code: app.CodeTransferRepeated, Args: map[string]string{"seq": strconv.FormatUint(seq, 10), "last": strconv.FormatUint(answered, 10)}}
+			return &app.Error{
+				Kind: app.Conflict,
+				Code: app.CodeTransferRepeated,
+				Args: map[string]string{"seq": strconv.FormatUint(seq, 10), "last": strconv.FormatUint(answered, 10)},
+			}
 		}
 		ops, err = tx.OutboxAfter(0, 0)
 		return err
@@ -893,7 +925,13 @@ func (s *Service) ImportAnswer(sess *app.Session, seq uint64, results []app.OpRe
 		if err := tx.PutSetting(settingTransferAnswered, []byte(strconv.FormatUint(seq, 10))); err != nil {
 			return err
 		}
-		return tx.Audit(app.AuditEntry{User: sess.User.Name, Action: "sync.import_answer", Detail: fmt.Sprintf("seq=%d results=%d changes=%d", seq, len(results), len(page.Changes))})
+		return tx.Audit(
+			app.AuditEntry{
+				User:   sess.User.Name,
+				Action: "sync.import_answer",
+				Detail: fmt.Sprintf("seq=%d results=%d changes=%d", seq, len(results), len(page.Changes)),
+			},
+		)
 	})
 }
 

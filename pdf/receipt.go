@@ -55,7 +55,15 @@ func Receipt(w io.Writer, r ReceiptData) error {
 	if err != nil {
 		return fmt.Errorf("receipt: %w", err)
 	}
-	doc, err := officePage(lb, r.Lang, lb.receiptSubject+" "+r.DossierCode, lb.receiptSubject, r.Office, lb.number+": "+r.DossierCode, r.Received)
+	doc, err := officePage(
+		lb,
+		r.Lang,
+		lb.receiptSubject+" "+r.DossierCode,
+		lb.receiptSubject,
+		r.Office,
+		lb.number+": "+r.DossierCode,
+		r.Received,
+	)
 	if err != nil {
 		return fmt.Errorf("receipt %s: %w", r.DossierCode, err)
 	}

@@ -213,7 +213,8 @@ func TestALongOfficeNameBreaksBetweenWords(t *testing.T) {
 	words := strings.Fields(strings.ToUpper(r.Office.Agency))
 	for _, line := range strings.Split(got, "\n") {
 		for _, w := range strings.Fields(line) {
-			if !strings.ContainsRune(w, 'Ạ') && strings.ToUpper(w) == w && len([]rune(w)) > 1 && strings.Contains(strings.ToUpper(r.Office.Agency), w) {
+			if !strings.ContainsRune(w, 'Ạ') && strings.ToUpper(w) == w && len([]rune(w)) > 1 &&
+				strings.Contains(strings.ToUpper(r.Office.Agency), w) {
 				ok := false
 				for _, full := range words {
 					ok = ok || full == w

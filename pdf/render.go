@@ -29,7 +29,19 @@ func RenderPNG(ctx context.Context, doc []byte, dpi, maxPages int) ([][]byte, er
 	if err := os.WriteFile(in, doc, 0o600); err != nil {
 		return nil, err
 	}
-	cmd := exec.CommandContext(ctx, "pdftoppm", "-png", "-r", strconv.Itoa(dpi), "-f", "1", "-l", strconv.Itoa(maxPages), in, filepath.Join(dir, "page"))
+	cmd := exec.CommandContext(
+		ctx,
+		"pdftoppm",
+		"-png",
+		"-r",
+		strconv.Itoa(dpi),
+		"-f",
+		"1",
+		"-l",
+		strconv.Itoa(maxPages),
+		in,
+		filepath.Join(dir, "page"),
+	)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return nil, fmt.Errorf("pdftoppm: %w: %s", err, out)
 	}

@@ -69,7 +69,16 @@ func addressLine(places *app.Places, a app.AddressForm) string {
 }
 
 // coverData seals a cover and formats it for printing.
-func CoverData(cat *app.Catalog, places *app.Places, key *app.SigningKey, o app.Office, p records.CoverPrint, by string, now time.Time, lang app.Lang) (pdf.CoverData, error) {
+func CoverData(
+	cat *app.Catalog,
+	places *app.Places,
+	key *app.SigningKey,
+	o app.Office,
+	p records.CoverPrint,
+	by string,
+	now time.Time,
+	lang app.Lang,
+) (pdf.CoverData, error) {
 	c := p.Cover
 	birth, err := app.ParseBirthDate(c.BirthDate)
 	if err != nil {
@@ -94,8 +103,9 @@ func CoverData(cat *app.Catalog, places *app.Places, key *app.SigningKey, o app.
 	return pdf.CoverData{
 		Lang: string(lang), Office: office, BookNumber: c.BookNo, FullName: c.FullName, BirthDate: birth.VNString(),
 		Gender: t("gender." + c.Gender), Nationality: t("nationality." + c.Nationality), Ethnicity: ethnicity,
-		PersonalID: c.PersonalID, BirthPlace: addressLine(places, app.AddressForm{Province: c.BirthRegistration.Province, Commune: c.BirthRegistration.Commune}),
-		Issued: c.IssuedAt, QR: qr, KeyID: key.ID().String(), Provisional: !p.Final, Reprint: p.Reprint, PrintedBy: by, Printed: now,
+		PersonalID: c.PersonalID,
+		BirthPlace: addressLine(places, app.AddressForm{Province: c.BirthRegistration.Province, Commune: c.BirthRegistration.Commune}),
+		Issued:     c.IssuedAt, QR: qr, KeyID: key.ID().String(), Provisional: !p.Final, Reprint: p.Reprint, PrintedBy: by, Printed: now,
 	}, nil
 }
 
@@ -112,8 +122,14 @@ func QuoteData(ref *assets.Reference, o app.Office, req app.QuoteRequest, lang a
 	if err != nil {
 		return pdf.QuoteData{}, err
 	}
-	q := pdf.QuoteData{Lang: string(lang), Office: pdfOffice(ref.Catalog, ref.Places, o, lang), Date: now, Title: t("quote.print.title"), Highlight: -1,
-		Signer: t("quote.print.signer")}
+	q := pdf.QuoteData{
+		Lang:      string(lang),
+		Office:    pdfOffice(ref.Catalog, ref.Places, o, lang),
+		Date:      now,
+		Title:     t("quote.print.title"),
+		Highlight: -1,
+		Signer:    t("quote.print.signer"),
+	}
 	group := t("group." + string(chosen.Group))
 	q.Facts = [][2]string{
 		{t("field.income"), req.Income.String()},

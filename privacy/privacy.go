@@ -121,7 +121,12 @@ func (p *Service) ExportPerson(sess *app.Session, pid string) (PersonExport, err
 			out.Cover = &c
 		}
 		if out.Participant == nil && len(out.Dossiers) == 0 && len(out.Vouchers) == 0 {
-			return &app.Error{Kind: app.NotFound, Code: app.CodePersonNotFound, Field: "personal_id", Args: map[string]string{"value": app.PersonalID(pid).Masked()}}
+			return &app.Error{
+				Kind:  app.NotFound,
+				Code:  app.CodePersonNotFound,
+				Field: "personal_id",
+				Args:  map[string]string{"value": app.PersonalID(pid).Masked()},
+			}
 		}
 		return tx.Audit(app.AuditEntry{User: sess.User.Name, Action: "person.export", Entity: app.PersonalID(pid).Masked(), PersonalID: pid})
 	})
@@ -282,7 +287,8 @@ func (p *Service) Report(sess *app.Session, since time.Time) (BreachReport, erro
 		if i, ok := idx[e.User]; ok {
 			r.Accounts[i].Actions++
 		}
-		if e.Person != "" && (strings.HasSuffix(e.Action, ".view") || strings.HasSuffix(e.Action, ".print") || strings.HasSuffix(e.Action, ".receipt")) {
+		if e.Person != "" &&
+			(strings.HasSuffix(e.Action, ".view") || strings.HasSuffix(e.Action, ".print") || strings.HasSuffix(e.Action, ".receipt")) {
 			seen[e.Person] = true
 		}
 		switch e.Action {

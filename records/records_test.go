@@ -91,7 +91,12 @@ func TestMatchedVoucherRecordsThePeriodCreatesTheCoverOnceAndMovesTheDossier(t *
 	// The centre's confirmation arrives by sync.
 	confirmed, err := json.Marshal(map[string]time.Time{"confirmed_at": d.Clock.Now()})
 	require.NoError(t, err)
-	require.NoError(t, d.Sync.ApplyPage(app.Page{Cursor: 1, Changes: []app.Change{{Seq: 1, Kind: app.ChangeCoverConfirmed, Entity: "001190012345", Payload: confirmed}}}))
+	require.NoError(
+		t,
+		d.Sync.ApplyPage(
+			app.Page{Cursor: 1, Changes: []app.Change{{Seq: 1, Kind: app.ChangeCoverConfirmed, Entity: "001190012345", Payload: confirmed}}},
+		),
+	)
 	// The first official print is not a reprint of the provisional one.
 	plan, err := d.Records.PlanCoverPrints(officer, []string{"001190012345"}, "")
 	require.NoError(t, err)
@@ -215,8 +220,12 @@ func TestResolvingAnExceptionAppendsACorrectionOrAVoidAndNeverEdits(t *testing.T
 
 	_, err = d.Records.Resolve(officer, vv.ID, records.ResolveRequest{Action: "correct", Correction: voucherFor("BL-1", "2026-01", 264000)})
 	assert.Equal(t, "reason_required", codeOf(err))
-	fixed, err := d.Records.Resolve(officer, vv.ID, records.ResolveRequest{Action: "correct", Correction: voucherFor("BL-1", "2026-01", 264000),
-		Reason: "Đại lý ghi nhầm số định danh"})
+	fixed, err := d.Records.Resolve(
+		officer,
+		vv.ID,
+		records.ResolveRequest{Action: "correct", Correction: voucherFor("BL-1", "2026-01", 264000),
+			Reason: "Đại lý ghi nhầm số định danh"},
+	)
 	require.NoError(t, err)
 	assert.Equal(t, app.KindCorrection, fixed.Kind)
 	assert.Equal(t, vv.ID, fixed.Refers)
@@ -260,7 +269,16 @@ func TestStateSupportStopsAfter120Months(t *testing.T) {
 		require.NoError(t, err)
 		method, err := app.ParseMethod("12-months")
 		require.NoError(t, err)
-		q, err := ref.Rules.Quote(app.QuoteRequest{Income: 2200000, Method: method, Groups: []app.SupportGroup{app.Poor}, Month: m, Province: "04", SupportMonthsUsed: used})
+		q, err := ref.Rules.Quote(
+			app.QuoteRequest{
+				Income:            2200000,
+				Method:            method,
+				Groups:            []app.SupportGroup{app.Poor},
+				Month:             m,
+				Province:          "04",
+				SupportMonthsUsed: used,
+			},
+		)
 		require.NoError(t, err)
 		in := voucherFor(fmt.Sprintf("BL-%d", year), m.String(), int(q.Payable))
 		in.Months, in.PaidOn = 12, fmt.Sprintf("%d-02-01", year)
@@ -283,7 +301,13 @@ func TestNoCoverForSomeoneWhoAlreadyHasABook(t *testing.T) {
 	f := validForm()
 	f.OldSICode = "0123456789"
 	officer, _ := registered(t, d, f)
-	res, err := d.Records.ImportVouchers(officer, "dot-1.csv", []app.VoucherRow{{Line: 2, Input: voucherFor("BL-1", "2026-01", 264000)}}, nil, nil)
+	res, err := d.Records.ImportVouchers(
+		officer,
+		"dot-1.csv",
+		[]app.VoucherRow{{Line: 2, Input: voucherFor("BL-1", "2026-01", 264000)}},
+		nil,
+		nil,
+	)
 	require.NoError(t, err)
 	assert.Equal(t, 1, res.Matched)
 	assert.Empty(t, res.Covers)
@@ -309,7 +333,13 @@ func TestImportReportsEveryRowAndCentralVouchersApplyOnce(t *testing.T) {
 		{Line: 4, Input: bad},
 		{Line: 5, Input: voucherFor("BL-1", "2026-01", 264000)},
 	}
-	res, err := d.Records.ImportVouchers(officer, "dot-1.xlsx", rows, []app.RowProblem{{Line: 6, Problem: app.FieldProblem{Field: "amount", Code: "formula_cell"}}}, nil)
+	res, err := d.Records.ImportVouchers(
+		officer,
+		"dot-1.xlsx",
+		rows,
+		[]app.RowProblem{{Line: 6, Problem: app.FieldProblem{Field: "amount", Code: "formula_cell"}}},
+		nil,
+	)
 	require.NoError(t, err)
 	assert.Equal(t, 2, res.Accepted)
 	assert.Equal(t, 1, res.Matched)

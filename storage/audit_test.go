@@ -17,8 +17,11 @@ import (
 func newAuditDB(t *testing.T, n int) *DB {
 	t.Helper()
 	clk := time.Date(2026, 1, 5, 8, 0, 0, 0, time.UTC)
-	db, _, err := Create(Config{Dir: testtmp.Dir(t), KDF: KDF{Time: 1, Memory: 8 * 1024, Threads: 1}, Now: func() time.Time { return clk }, CacheMB: 16},
-		"admin", "mật-khẩu-đủ-dài")
+	db, _, err := Create(
+		Config{Dir: testtmp.Dir(t), KDF: KDF{Time: 1, Memory: 8 * 1024, Threads: 1}, Now: func() time.Time { return clk }, CacheMB: 16},
+		"admin",
+		"mật-khẩu-đủ-dài",
+	)
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = db.Close() })
 	for i := 1; i <= n; i++ {

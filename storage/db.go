@@ -179,8 +179,15 @@ func openBadger(cfg Config, kr *Keyring, key []byte) (*DB, error) {
 	if err != nil {
 		return nil, openError(err)
 	}
-	return &DB{cfg: cfg, Keyring: kr, bdb: bdb, key: key, refKey: deriveKey(key, "bhxh audit person ref v1"), disk: diskGuard{dir: cfg.Dir, min: cfg.MinFreeMB << 20, free: cfg.FreeBytes},
-		wal: newWALSync(dir)}, nil
+	return &DB{
+		cfg:     cfg,
+		Keyring: kr,
+		bdb:     bdb,
+		key:     key,
+		refKey:  deriveKey(key, "bhxh audit person ref v1"),
+		disk:    diskGuard{dir: cfg.Dir, min: cfg.MinFreeMB << 20, free: cfg.FreeBytes},
+		wal:     newWALSync(dir),
+	}, nil
 }
 
 // memTableSize is the size of a memtable (see openBadger).

@@ -159,7 +159,11 @@ func (k *Keyring) Unlock(user, password string) ([]byte, error) {
 		return nil, &app.Error{Kind: app.Forbidden, Code: app.CodeBadCredentials, Err: ErrBadCredentials}
 	}
 	if d := k.Delay(user); d > 0 {
-		return nil, &app.Error{Kind: app.Unavailable, Code: app.CodeLoginBackoff, Args: map[string]string{"seconds": fmt.Sprint(int(d.Seconds()) + 1)}}
+		return nil, &app.Error{
+			Kind: app.Unavailable,
+			Code: app.CodeLoginBackoff,
+			Args: map[string]string{"seconds": fmt.Sprint(int(d.Seconds()) + 1)},
+		}
 	}
 	key, err := unwrap(k.doc.Slots[i], []byte(password))
 	if err != nil && app.KindOf(err) == app.Internal && !errors.Is(err, ErrBadCredentials) {

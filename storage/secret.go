@@ -74,7 +74,12 @@ func parseSecret(s, alphabet string) ([]byte, error) {
 	body, check := clean[:32], clean[32]
 	for _, r := range body {
 		if !strings.ContainsRune(crockfordAlphabet, r) {
-			return nil, &app.Error{Kind: app.Invalid, Code: app.CodeRecoverySecretChar, Field: "recovery_secret", Args: map[string]string{"char": string(r)}}
+			return nil, &app.Error{
+				Kind:  app.Invalid,
+				Code:  app.CodeRecoverySecretChar,
+				Field: "recovery_secret",
+				Args:  map[string]string{"char": string(r)},
+			}
 		}
 	}
 	b, err := crockfordEncoding.DecodeString(body)

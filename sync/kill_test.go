@@ -60,7 +60,9 @@ func TestKillChild(t *testing.T) {
 		t.Fatalf("open: %v", err)
 	}
 	sess.Idle = -1
-	c, err := central.NewClient(central.ClientConfig{BaseURL: os.Getenv(envKillURL), Token: os.Getenv(envKillToken), Timeout: 10 * time.Second})
+	c, err := central.NewClient(
+		central.ClientConfig{BaseURL: os.Getenv(envKillURL), Token: os.Getenv(envKillToken), Timeout: 10 * time.Second},
+	)
 	if err != nil {
 		t.Fatal(err)
 	}

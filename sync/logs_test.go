@@ -74,8 +74,11 @@ func TestLogsNeverHoldAnUnmaskedPersonalID(t *testing.T) {
 	require.NoError(t, err)
 	_, err = stranger.Pull(context.Background(), 0, 10)
 	require.Error(t, err)
-	_, err = ctr.Service.PostVouchers(context.Background(), []app.VoucherInput{{ReceiptNo: "KT", PersonalID: ds[2].Form.PersonalID + "9", FullName: "x",
-		Amount: "1", PaidOn: "2026-01-06", FromMonth: "2026-01", Months: 1}})
+	_, err = ctr.Service.PostVouchers(
+		context.Background(),
+		[]app.VoucherInput{{ReceiptNo: "KT", PersonalID: ds[2].Form.PersonalID + "9", FullName: "x",
+			Amount: "1", PaidOn: "2026-01-06", FromMonth: "2026-01", Months: 1}},
+	)
 	require.Error(t, err)
 	e.Log.Warn("voucher refused", "err", err)
 

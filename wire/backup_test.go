@@ -42,9 +42,18 @@ func newBackupDesk(t *testing.T) *bdesk {
 	t.Helper()
 	now := time.Date(2026, 1, 5, 8, 0, 0, 0, calendar.VN)
 	b := &bdesk{now: &now}
-	b.cfg = storage.Config{Dir: filepath.Join(t.TempDir(), "store"), KDF: storage.KDF{Time: 1, Memory: 8 * 1024, Threads: 1}, Now: func() time.Time { return *b.now }}
-	d, secret, err := wire.Init(b.cfg, backupRef, app.Office{Agency: "01001", Name: "BHXH Ba Đình", Province: "01", Commune: "00004", Device: "K7"},
-		app.User{Name: "admin"}, bpass)
+	b.cfg = storage.Config{
+		Dir: filepath.Join(t.TempDir(), "store"),
+		KDF: storage.KDF{Time: 1, Memory: 8 * 1024, Threads: 1},
+		Now: func() time.Time { return *b.now },
+	}
+	d, secret, err := wire.Init(
+		b.cfg,
+		backupRef,
+		app.Office{Agency: "01001", Name: "BHXH Ba Đình", Province: "01", Commune: "00004", Device: "K7"},
+		app.User{Name: "admin"},
+		bpass,
+	)
 	require.NoError(t, err)
 	admin, err := d.Intake.Login("admin", bpass)
 	require.NoError(t, err)
@@ -114,7 +123,13 @@ func TestBackupWipeRestoreGivesTheSameStore(t *testing.T) {
 	}
 
 	// A wrong password restores nothing and leaves nothing behind.
-	_, err = wire.Restore(b.cfg, backupRef, bytes.NewReader(file.Bytes()), storage.Credentials{User: "truongphong", Password: "sai mật khẩu rồi"}, "")
+	_, err = wire.Restore(
+		b.cfg,
+		backupRef,
+		bytes.NewReader(file.Bytes()),
+		storage.Credentials{User: "truongphong", Password: "sai mật khẩu rồi"},
+		"",
+	)
 	assert.Equal(t, app.Forbidden, app.KindOf(err))
 	assert.False(t, storage.Exists(b.cfg.Dir))
 
@@ -364,7 +379,14 @@ func TestACopiedDataFolderTakesItsOwnDeviceCode(t *testing.T) {
 	sess.Idle = -1
 	res, err := c.Intake.Register(sess, intake.RegisterRequest{Form: f, NotDuplicate: true})
 	require.NoError(t, err)
-	assert.NotEqual(t, first.Code[:len(first.Code)-4], res.Dossier.Code[:len(res.Dossier.Code)-4], "another code prefix: %s, %s", first.Code, res.Dossier.Code)
+	assert.NotEqual(
+		t,
+		first.Code[:len(first.Code)-4],
+		res.Dossier.Code[:len(res.Dossier.Code)-4],
+		"another code prefix: %s, %s",
+		first.Code,
+		res.Dossier.Code,
+	)
 }
 
 // TestOneClientPerEnrolment: every round of an enrolment reuses one client (and its

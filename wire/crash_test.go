@@ -245,17 +245,34 @@ func TestCrashSafety(t *testing.T) {
 		problems = append(problems, crashVerify(t, dir, func() time.Time { return clockAt }, known, run, stats)...)
 		checking += time.Since(checkStart)
 		if len(problems) > 0 {
-			t.Errorf("run %d (seed %d, child seed %d, %s, delay %v, after %d acks) — %d problems:\n  %s\nchild output:\n  %s\nchild stderr: %s\nstore files: %s",
-				n, seed, childSeed, run.strategy, run.delay, run.waitAcks, len(problems), strings.Join(problems, "\n  "),
-				strings.Join(run.lines, "\n  "), run.stderr, crashListing(dir))
+			t.Errorf(
+				"run %d (seed %d, child seed %d, %s, delay %v, after %d acks) — %d problems:\n  %s\nchild output:\n  %s\nchild stderr: %s\nstore files: %s",
+				n,
+				seed,
+				childSeed,
+				run.strategy,
+				run.delay,
+				run.waitAcks,
+				len(problems),
+				strings.Join(problems, "\n  "),
+				strings.Join(run.lines, "\n  "),
+				run.stderr,
+				crashListing(dir),
+			)
 			break
 		}
 	}
 	t.Logf("%d kills in %v (%v of it checking the reopened store): by phase %s", stats["kills"], time.Since(began).Round(time.Millisecond),
 		checking.Round(time.Millisecond), crashStats(stats, "killed_"))
 	t.Logf("reopened after every kill; %d times a kill had left an empty Badger log file", stats["empty_log_files"])
-	t.Logf("acknowledged: %d registrations, %d workflow changes; committed while in flight (unacknowledged, kept): %d registrations, %d changes; not committed when in flight: %d",
-		stats["acked_register"], stats["acked_act"], stats["inflight_committed_register"], stats["inflight_committed_act"], stats["inflight_lost"])
+	t.Logf(
+		"acknowledged: %d registrations, %d workflow changes; committed while in flight (unacknowledged, kept): %d registrations, %d changes; not committed when in flight: %d",
+		stats["acked_register"],
+		stats["acked_act"],
+		stats["inflight_committed_register"],
+		stats["inflight_committed_act"],
+		stats["inflight_lost"],
+	)
 	t.Logf("after every reopen: %d dossiers checked in total (%d at the end, states %s); lost %d, corrupt %d",
 		stats["checked"], stats["dossiers"], crashStats(stats, "state_"), stats["lost"], stats["corrupt"])
 	require.GreaterOrEqual(t, stats["kills"], min(runs, 200))
@@ -448,7 +465,14 @@ func crashApply(run *crashRun, known map[string]*crashKnown, stats map[string]in
 
 // crashVerify reopens the store the way the desk does and checks it against what was
 // acknowledged. It updates stats (lost, corrupt, in-flight outcomes) and returns the problems.
-func crashVerify(t *testing.T, dir string, now func() time.Time, known map[string]*crashKnown, run *crashRun, stats map[string]int) []string {
+func crashVerify(
+	t *testing.T,
+	dir string,
+	now func() time.Time,
+	known map[string]*crashKnown,
+	run *crashRun,
+	stats map[string]int,
+) []string {
 	t.Helper()
 	var problems []string
 	lost := func(format string, args ...any) {

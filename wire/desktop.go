@@ -32,11 +32,25 @@ func SetAside(dir string, now time.Time) (string, error) {
 // taken back (Sync.Redownload, as `bhxh sync --redownload` does). It returns the open desk, the
 // administrator's session, the new recovery secret and how many records came back. If the
 // centre cannot be reached the new store is removed again, so the officer can retry.
-func Redownload(ctx context.Context, cfg storage.Config, ref *assets.Reference, o app.Office, admin app.User, password, url, token string) (*Desk, *app.Session, string, int, error) {
+func Redownload(
+	ctx context.Context,
+	cfg storage.Config,
+	ref *assets.Reference,
+	o app.Office,
+	admin app.User,
+	password, url, token string,
+) (*Desk, *app.Session, string, int, error) {
 	return redownload(ctx, cfg, source(ref, cfg), o, admin, password, url, token)
 }
 
-func redownload(ctx context.Context, cfg storage.Config, src *app.RefSource, o app.Office, admin app.User, password, url, token string) (*Desk, *app.Session, string, int, error) {
+func redownload(
+	ctx context.Context,
+	cfg storage.Config,
+	src *app.RefSource,
+	o app.Office,
+	admin app.User,
+	password, url, token string,
+) (*Desk, *app.Session, string, int, error) {
 	d, secret, err := initDesk(cfg, src, o, admin, password)
 	if err != nil {
 		return nil, nil, "", 0, err
@@ -55,7 +69,9 @@ func redownload(ctx context.Context, cfg storage.Config, src *app.RefSource, o a
 	}
 	remote, err := d.Client(url, token)
 	if err != nil {
-		return undo(&app.Error{Kind: app.Invalid, Code: app.CodeBadCentralUrl, Field: "central_url", Args: map[string]string{"value": url}, Err: err})
+		return undo(
+			&app.Error{Kind: app.Invalid, Code: app.CodeBadCentralUrl, Field: "central_url", Args: map[string]string{"value": url}, Err: err},
+		)
 	}
 	data, err := remote.OfficeState(ctx)
 	if err != nil {

@@ -106,7 +106,12 @@ func TestDiskFullLosesNothing(t *testing.T) {
 			require.NoError(t, fillFile(ballast, fill))
 		}
 		cmd := exec.Command(os.Args[0], "-test.run=^TestDiskFullChild$", "-test.count=1", "-test.v")
-		cmd.Env = append(os.Environ(), envFullDir+"="+dir, envFullSeed+"="+strconv.Itoa(point+int(seed%1000)*100), envFullMin+"="+strconv.FormatInt(guard, 10))
+		cmd.Env = append(
+			os.Environ(),
+			envFullDir+"="+dir,
+			envFullSeed+"="+strconv.Itoa(point+int(seed%1000)*100),
+			envFullMin+"="+strconv.FormatInt(guard, 10),
+		)
 		var out bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &out, &out
 		err := cmd.Run()

@@ -42,7 +42,11 @@ func BenchmarkImport10kXLSX(b *testing.B) {
 		g := fake.New(uint64(i+1), ref.Places)
 		f := excelize.NewFile()
 		sh := f.GetSheetName(0)
-		_ = f.SetSheetRow(sh, "A1", &[]any{"Số biên lai", "Số CCCD/ĐDCN", "Họ và tên", "Số tiền", "Ngày nộp", "Từ tháng", "Số tháng", "Nhân viên thu"})
+		_ = f.SetSheetRow(
+			sh,
+			"A1",
+			&[]any{"Số biên lai", "Số CCCD/ĐDCN", "Họ và tên", "Số tiền", "Ngày nộp", "Từ tháng", "Số tháng", "Nhân viên thu"},
+		)
 		seen := map[string]bool{}
 		for n := 0; n < rows; {
 			form := g.Form()
@@ -57,7 +61,16 @@ func BenchmarkImport10kXLSX(b *testing.B) {
 			seen[form.PersonalID] = true
 			n++
 			now = now.Add(time.Minute) // at most 9,999 dossier codes per desk and day
-			row := []any{fmt.Sprintf("BL-2026-%06d", n), form.PersonalID, form.FullName, int64(res.Dossier.Quote.Payable), "20/01/2026", "01/2026", 1, "Đại lý thu xã Yên Định"}
+			row := []any{
+				fmt.Sprintf("BL-2026-%06d", n),
+				form.PersonalID,
+				form.FullName,
+				int64(res.Dossier.Quote.Payable),
+				"20/01/2026",
+				"01/2026",
+				1,
+				"Đại lý thu xã Yên Định",
+			}
 			cell, _ := excelize.CoordinatesToCellName(1, n+1)
 			if err := f.SetSheetRow(sh, cell, &row); err != nil {
 				b.Fatal(err)
@@ -79,7 +92,13 @@ func BenchmarkImport10kXLSX(b *testing.B) {
 		}
 		b.StopTimer()
 		if res.Matched != rows || len(res.Covers) != rows {
-			b.Fatalf("matched %d, covers %d, rejected %v, exceptions %d", res.Matched, len(res.Covers), res.Rejected[:min(3, len(res.Rejected))], len(res.Exceptions))
+			b.Fatalf(
+				"matched %d, covers %d, rejected %v, exceptions %d",
+				res.Matched,
+				len(res.Covers),
+				res.Rejected[:min(3, len(res.Rejected))],
+				len(res.Exceptions),
+			)
 		}
 		b.ReportMetric(time.Since(start).Seconds(), "s/import")
 		b.ReportMetric(float64(rows)/time.Since(start).Seconds(), "rows/s")

@@ -147,7 +147,13 @@ func (o *Office) WriteReceipt(sess *app.Session, code string, lang app.Lang, w i
 // leaves the desk (saved or handed to the printer; see CoverJob.Commit). A reprint needs a
 // reason. The store must be open, when preparing and when committing: Forbidden "not_signed_in"
 // otherwise.
-func (o *Office) PrepareCovers(sess *app.Session, pids []string, reason string, lang app.Lang, p *app.Progress) (pdf []byte, commit func() error, err error) {
+func (o *Office) PrepareCovers(
+	sess *app.Session,
+	pids []string,
+	reason string,
+	lang app.Lang,
+	p *app.Progress,
+) (pdf []byte, commit func() error, err error) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	if o.desk == nil {

@@ -29,7 +29,12 @@ const officePassword = "mật khẩu dài 12"
 func officeUnderTest(t *testing.T) (*wire.Office, storage.Config) {
 	t.Helper()
 	now := func() time.Time { return time.Date(2026, 1, 5, 8, 0, 0, 0, calendar.VN) }
-	cfg := storage.Config{Dir: filepath.Join(t.TempDir(), "bhxh-desk"), KDF: storage.KDF{Time: 1, Memory: 8 * 1024, Threads: 1}, Now: now, CacheMB: 16}
+	cfg := storage.Config{
+		Dir:     filepath.Join(t.TempDir(), "bhxh-desk"),
+		KDF:     storage.KDF{Time: 1, Memory: 8 * 1024, Threads: 1},
+		Now:     now,
+		CacheMB: 16,
+	}
 	o := wire.NewOffice(cfg, assets.MustLoad())
 	t.Cleanup(func() { assert.NoError(t, o.Close()) })
 	return o, cfg
@@ -103,7 +108,13 @@ func TestOfficeLifecycle(t *testing.T) {
 }
 
 // waitStatus waits until the office's sync status satisfies ok, woken by OnSyncStatus.
-func waitStatus(t *testing.T, o *wire.Office, changed <-chan struct{}, what string, ok func(state string, reason error, last time.Time, pending int) bool) {
+func waitStatus(
+	t *testing.T,
+	o *wire.Office,
+	changed <-chan struct{},
+	what string,
+	ok func(state string, reason error, last time.Time, pending int) bool,
+) {
 	t.Helper()
 	deadline := time.After(20 * time.Second)
 	for {

@@ -64,9 +64,12 @@ func TestTheDeskAppliesWhatTheProvincePublishes(t *testing.T) {
 	// line (a gap) that must not be applied.
 	ctx := context.Background()
 	require.NoError(t, ctr.Service.PublishFile(ctx, app.RuleFile{Path: "rules/local_support.json", Data: []byte(haNoiOther)}))
-	require.NoError(t, ctr.Service.PublishFile(ctx, app.RuleFile{Path: "rules/poverty_line.json", Data: []byte(`{"table":"poverty_line","entries":[
+	require.NoError(
+		t,
+		ctr.Service.PublishFile(ctx, app.RuleFile{Path: "rules/poverty_line.json", Data: []byte(`{"table":"poverty_line","entries":[
 		{"from":"2016-01","to":"2021-12","value":700000,"source":"QĐ 59/2015","status":"confirmed"},
-		{"from":"2023-01","value":1500000,"source":"NĐ 07/2021","status":"confirmed"}]}`)}))
+		{"from":"2023-01","value":1500000,"source":"NĐ 07/2021","status":"confirmed"}]}`)}),
+	)
 	version := o.Ref().Version()
 	require.NoError(t, o.StartSync(ctx))
 	deadline := time.Now().Add(30 * time.Second)
@@ -118,7 +121,10 @@ func TestWorkPutInTheOutboxWakesTheEngine(t *testing.T) {
 	require.NoError(t, o.StartSync(context.Background()))
 	waitFor(t, "the first round", func() bool { return o.SyncStatus().State == "uptodate" })
 
-	_, err = in.AdjustWorkflow(sess, intake.AdjustWorkflowRequest{Days: map[string]int{"check": 1, "finance": 2}, Reason: "Quyết định số 12/QĐ-BHXH"})
+	_, err = in.AdjustWorkflow(
+		sess,
+		intake.AdjustWorkflowRequest{Days: map[string]int{"check": 1, "finance": 2}, Reason: "Quyết định số 12/QĐ-BHXH"},
+	)
 	require.NoError(t, err)
 	waitFor(t, "the adjustment at the centre", func() bool {
 		var adj *app.WorkflowAdjustment

@@ -45,7 +45,11 @@ func pulledRules(dataDir string) []fs.FS {
 // loader's reason) and never written, so a bad publication cannot stop the desk from starting.
 func (d *Desk) writeRuleFile(p string, data []byte) error {
 	if !app.ValidRuleFilePath(p) || !json.Valid(data) {
-		return &app.Error{Kind: app.Invalid, Code: app.CodeBadRuleFile, Args: map[string]string{"path": p, "detail": "not a data file path or not JSON"}}
+		return &app.Error{
+			Kind: app.Invalid,
+			Code: app.CodeBadRuleFile,
+			Args: map[string]string{"path": p, "detail": "not a data file path or not JSON"},
+		}
 	}
 	full := filepath.Join(rulesDir(d.Dir), filepath.FromSlash(p))
 	if err := os.MkdirAll(filepath.Dir(full), 0o700); err != nil {

@@ -18,7 +18,11 @@ import (
 func init() {
 	register(
 		command{"backup", "backup    --out FILE | --to-folder DIR [--keep N]   (an encrypted snapshot of the store)", (*cli).backup},
-		command{"restore", "restore   FILE [--device D] [--recovery]   (into an empty --data folder; BHXH_RECOVERY with --recovery)", (*cli).restore},
+		command{
+			"restore",
+			"restore   FILE [--device D] [--recovery]   (into an empty --data folder; BHXH_RECOVERY with --recovery)",
+			(*cli).restore,
+		},
 		command{"recover", "recover   USER   (sets USER's password from BHXH_NEW_PASSWORD, opening with BHXH_RECOVERY)", (*cli).recover},
 	)
 }
@@ -155,7 +159,11 @@ func (c *cli) recover(args []string) int {
 func init() {
 	register(
 		command{"enrol", "enrol     --token T [--central URL]   (administrators: the desk's token from `centrald enroll`)", (*cli).enrol},
-		command{"export-sync", "export-sync --out FILE   (every pending operation in one encrypted, numbered file for the centre)", (*cli).exportSync},
+		command{
+			"export-sync",
+			"export-sync --out FILE   (every pending operation in one encrypted, numbered file for the centre)",
+			(*cli).exportSync,
+		},
 		command{"import-sync", "import-sync FILE   (the centre's answer file: acknowledgements and changes)", (*cli).importSync},
 	)
 }
@@ -164,7 +172,11 @@ func (c *cli) enrol(args []string) int {
 	fset := flag.NewFlagSet("enrol", flag.ContinueOnError)
 	fset.SetOutput(c.stderr)
 	url := fset.String("central", "", "the central services' URL; empty for a desk that only exchanges files")
-	token := fset.String("token", "", "the token `centrald enroll` printed for this desk; - reads it from standard input (default: $BHXH_TOKEN)")
+	token := fset.String(
+		"token",
+		"",
+		"the token `centrald enroll` printed for this desk; - reads it from standard input (default: $BHXH_TOKEN)",
+	)
 	pos, err := parseInterspersed(fset, args)
 	if err == nil && len(pos) == 0 {
 		*token, err = c.tokenArg(*token)
@@ -231,9 +243,23 @@ func (c *cli) importSync(args []string) int {
 	}
 	pending, _ := d.Sync.Pending()
 	if *asJSON {
-		return c.closeDesk(d, c.writeJSON(map[string]any{"acknowledged": len(body.Results), "pulled": len(body.Page.Changes), "pending": pending}))
+		return c.closeDesk(
+			d,
+			c.writeJSON(map[string]any{"acknowledged": len(body.Results), "pulled": len(body.Page.Changes), "pending": pending}),
+		)
 	}
-	fmt.Fprintln(c.stdout, c.t("cli.imported_answer", "acked", fmt.Sprint(len(body.Results)), "pulled", fmt.Sprint(len(body.Page.Changes)), "pending", fmt.Sprint(pending)))
+	fmt.Fprintln(
+		c.stdout,
+		c.t(
+			"cli.imported_answer",
+			"acked",
+			fmt.Sprint(len(body.Results)),
+			"pulled",
+			fmt.Sprint(len(body.Page.Changes)),
+			"pending",
+			fmt.Sprint(pending),
+		),
+	)
 	return c.closeDesk(d, code)
 }
 

@@ -63,12 +63,36 @@ func TestCalcExitCodes(t *testing.T) {
 		{"bad group is a usage error", []string{"calc", "--income", "1500000", "--group", "rich"}, 2, ""},
 		{"unknown command", []string{"frobnicate"}, 2, ""},
 		{"no command", []string{}, 2, ""},
-		{"a method cap names the method field", []string{"calc", "--income", "1500000", "--method", "missing:61", "--month", "2025-07"}, 1, "[16] Phương thức đóng: đóng cho thời gian còn thiếu tối đa 60 tháng."},
-		{"a month without rules names the month field", []string{"calc", "--income", "1500000", "--month", "2015-06"}, 1, "Tháng bắt đầu đóng: chưa có quy định"},
-		{"text output in Vietnamese", []string{"calc", "--income", "1.500.000", "--group", "poor", "--month", "2025-09"}, 0, "Người tham gia phải nộp"},
-		{"text output in English", []string{"--lang", "en", "calc", "--income", "1500000", "--group", "poor", "--month", "2025-09"}, 0, "The participant pays"},
-		{"reported rules print a warning", []string{"calc", "--income", "1500000", "--method", "ahead:24", "--month", "2026-09", "--paid-on", "2026-09-01"}, 0,
-			"chưa được xác nhận"},
+		{
+			"a method cap names the method field",
+			[]string{"calc", "--income", "1500000", "--method", "missing:61", "--month", "2025-07"},
+			1,
+			"[16] Phương thức đóng: đóng cho thời gian còn thiếu tối đa 60 tháng.",
+		},
+		{
+			"a month without rules names the month field",
+			[]string{"calc", "--income", "1500000", "--month", "2015-06"},
+			1,
+			"Tháng bắt đầu đóng: chưa có quy định",
+		},
+		{
+			"text output in Vietnamese",
+			[]string{"calc", "--income", "1.500.000", "--group", "poor", "--month", "2025-09"},
+			0,
+			"Người tham gia phải nộp",
+		},
+		{
+			"text output in English",
+			[]string{"--lang", "en", "calc", "--income", "1500000", "--group", "poor", "--month", "2025-09"},
+			0,
+			"The participant pays",
+		},
+		{
+			"reported rules print a warning",
+			[]string{"calc", "--income", "1500000", "--method", "ahead:24", "--month", "2026-09", "--paid-on", "2026-09-01"},
+			0,
+			"chưa được xác nhận",
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

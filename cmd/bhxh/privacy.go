@@ -17,7 +17,11 @@ import (
 
 func init() {
 	register(
-		command{"purge", "purge     --before YYYY-MM-DD [--dry-run] [--json]   (personal data of closed dossiers the centre confirmed)", (*cli).purge},
+		command{
+			"purge",
+			"purge     --before YYYY-MM-DD [--dry-run] [--json]   (personal data of closed dossiers the centre confirmed)",
+			(*cli).purge,
+		},
 	)
 }
 
@@ -95,9 +99,23 @@ func (c *cli) auditReport(args []string) int {
 	for _, n := range r.Dossiers {
 		total += n
 	}
-	fmt.Fprintln(c.stdout, c.t("cli.report_head", "agency", r.Office.Agency, "device", r.Office.Device, "when", r.Generated.In(calendar.VN).Format("15:04 02/01/2006")))
-	fmt.Fprintln(c.stdout, c.t("cli.report_held", "people", fmt.Sprint(r.People), "dossiers", fmt.Sprint(total), "purged", fmt.Sprint(r.Purged),
-		"vouchers", fmt.Sprint(r.Vouchers), "covers", fmt.Sprint(r.Covers)))
+	fmt.Fprintln(
+		c.stdout,
+		c.t(
+			"cli.report_head",
+			"agency",
+			r.Office.Agency,
+			"device",
+			r.Office.Device,
+			"when",
+			r.Generated.In(calendar.VN).Format("15:04 02/01/2006"),
+		),
+	)
+	fmt.Fprintln(
+		c.stdout,
+		c.t("cli.report_held", "people", fmt.Sprint(r.People), "dossiers", fmt.Sprint(total), "purged", fmt.Sprint(r.Purged),
+			"vouchers", fmt.Sprint(r.Vouchers), "covers", fmt.Sprint(r.Covers)),
+	)
 	fmt.Fprintln(c.stdout, c.t("cli.report_categories", "list", strings.Join(r.Categories, ", ")))
 	last := "—"
 	if !r.LastSync.IsZero() {
@@ -217,6 +235,9 @@ func (c *cli) purge(args []string) int {
 	if *dry {
 		key = "cli.purge_dry"
 	}
-	fmt.Fprintln(c.stdout, c.t(key, "count", fmt.Sprint(len(res.Purged)), "unconfirmed", fmt.Sprint(res.Unconfirmed), "recent", fmt.Sprint(res.Recent)))
+	fmt.Fprintln(
+		c.stdout,
+		c.t(key, "count", fmt.Sprint(len(res.Purged)), "unconfirmed", fmt.Sprint(res.Unconfirmed), "recent", fmt.Sprint(res.Recent)),
+	)
 	return c.closeDesk(d, code)
 }

@@ -23,7 +23,11 @@ func init() {
 	register(
 		command{"voucher", "voucher   add [FILE|-] [--json] | import FILE.csv|FILE.xlsx [--json] | exceptions [--json]\n" +
 			"            resolve VOUCHER_ID --void --reason TEXT | --correct FILE|- --reason TEXT [--json]", (*cli).voucher},
-		command{"person", "person    show PERSONAL_ID [--json] | export PERSONAL_ID --out FILE | open-export FILE   (BHXH_EXPORT_PASSWORD)", (*cli).person},
+		command{
+			"person",
+			"person    show PERSONAL_ID [--json] | export PERSONAL_ID --out FILE | open-export FILE   (BHXH_EXPORT_PASSWORD)",
+			(*cli).person,
+		},
 		command{"cover", "cover     list [--to-issue|--issued|--confirmed|--issued-on YYYY-MM-DD] [--json] | issue PERSONAL_ID… [--json]\n" +
 			"            print PERSONAL_ID…|--issued-today --out FILE.pdf [--reason TEXT]", (*cli).cover},
 	)
@@ -98,7 +102,13 @@ func (c *cli) voucherRows(vs []app.VoucherView) []voucherRow {
 			Source: v.Source, Status: v.State.Status, Exception: v.State.Exception, Dossier: v.State.Dossier, File: v.File, Line: v.Line}
 		if r.Exception != "" {
 			p := app.FieldProblem{Code: r.Exception, Args: v.State.Args}
-			r.MessageVI, r.MessageEN = c.ref.Catalog.T(app.VI, "err."+p.Code, flatArgs(p.Args)...), c.ref.Catalog.T(app.EN, "err."+p.Code, flatArgs(p.Args)...)
+			r.MessageVI, r.MessageEN = c.ref.Catalog.T(
+				app.VI,
+				"err."+p.Code,
+				flatArgs(p.Args)...), c.ref.Catalog.T(
+				app.EN,
+				"err."+p.Code,
+				flatArgs(p.Args)...)
 		}
 		out[i] = r
 	}
@@ -190,7 +200,13 @@ func (c *cli) lines(ps []app.RowProblem) []importLine {
 	for i, p := range ps {
 		vi, en := c.ref.Catalog.Problem(app.VI, p.Problem), c.ref.Catalog.Problem(app.EN, p.Problem)
 		if p.Problem.Field == "" {
-			vi, en = c.ref.Catalog.T(app.VI, "err."+p.Problem.Code, flatArgs(p.Problem.Args)...), c.ref.Catalog.T(app.EN, "err."+p.Problem.Code, flatArgs(p.Problem.Args)...)
+			vi, en = c.ref.Catalog.T(
+				app.VI,
+				"err."+p.Problem.Code,
+				flatArgs(p.Problem.Args)...), c.ref.Catalog.T(
+				app.EN,
+				"err."+p.Problem.Code,
+				flatArgs(p.Problem.Args)...)
 		}
 		reason := vi
 		if c.lang == app.EN {
@@ -354,13 +370,29 @@ func (c *cli) person(args []string) int {
 	_ = tw.Flush()
 	fmt.Fprintln(c.stdout, c.t("cli.periods"))
 	tw = tabwriter.NewWriter(c.stdout, 0, 4, 2, tabPad, tabwriter.AlignRight)
-	fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t\n", c.t("cli.col.from_to"), c.t("cli.col.income"), c.t("cli.col.gross"), c.t("cli.col.support"), c.t("cli.col.paid"), c.t("cli.col.receipt"))
+	fmt.Fprintf(
+		tw,
+		"%s\t%s\t%s\t%s\t%s\t%s\t\n",
+		c.t("cli.col.from_to"),
+		c.t("cli.col.income"),
+		c.t("cli.col.gross"),
+		c.t("cli.col.support"),
+		c.t("cli.col.paid"),
+		c.t("cli.col.receipt"),
+	)
 	for _, pe := range p.Periods {
 		fmt.Fprintf(tw, "%s–%s\t%s\t%s\t%s\t%s\t%s\t\n", pe.From.VNString(), pe.To.VNString(), pe.Income.Grouped(), pe.Gross.Grouped(),
 			(pe.StateSupport + pe.LocalSupport).Grouped(), pe.Paid.Grouped(), pe.ReceiptNo)
 	}
 	t := pv.Totals
-	fmt.Fprintf(tw, "%s\t\t%s\t%s\t%s\t\t\n", c.t("cli.total_months", "months", fmt.Sprint(t.Months)), t.Gross.Grouped(), (t.StateSupport + t.LocalSupport).Grouped(), t.Paid.Grouped())
+	fmt.Fprintf(
+		tw,
+		"%s\t\t%s\t%s\t%s\t\t\n",
+		c.t("cli.total_months", "months", fmt.Sprint(t.Months)),
+		t.Gross.Grouped(),
+		(t.StateSupport + t.LocalSupport).Grouped(),
+		t.Paid.Grouped(),
+	)
 	_ = tw.Flush()
 	return c.closeDesk(d, code)
 }

@@ -27,8 +27,16 @@ func (c *cli) calc(args []string) int {
 	monthS := fset.String("month", "", "first month paid, YYYY-MM (default: this month)")
 	province := fset.String("province", "", "current 2-digit province code, for local support")
 	used := fset.Int("support-used", 0, "months of state support already received")
-	localS := fset.String("local-group", "", "the province's own support groups the person belongs to (comma-separated ids, e.g. 48:average-income)")
-	paidS := fset.String("paid-on", "", "the day the payment is made, YYYY-MM-DD (default: today): its year − 1 picks the fund rate of ahead and missing-time payments")
+	localS := fset.String(
+		"local-group",
+		"",
+		"the province's own support groups the person belongs to (comma-separated ids, e.g. 48:average-income)",
+	)
+	paidS := fset.String(
+		"paid-on",
+		"",
+		"the day the payment is made, YYYY-MM-DD (default: today): its year − 1 picks the fund rate of ahead and missing-time payments",
+	)
 	asJSON := fset.Bool("json", false, "print JSON")
 	if pos, err := parseInterspersed(fset, args); err != nil || len(pos) > 0 {
 		return c.usageError("calc: %v", firstErr(err, pos))
@@ -81,8 +89,10 @@ func (c *cli) calc(args []string) int {
 			local = append(local, g)
 		}
 	}
-	q, err := c.ref.Rules.Quote(app.QuoteRequest{Income: tn, Method: m, Groups: groups, Month: month, Province: *province, SupportMonthsUsed: *used,
-		LocalGroups: local, Paid: paid})
+	q, err := c.ref.Rules.Quote(
+		app.QuoteRequest{Income: tn, Method: m, Groups: groups, Month: month, Province: *province, SupportMonthsUsed: *used,
+			LocalGroups: local, Paid: paid},
+	)
 	if err != nil {
 		return c.refused(err, *asJSON)
 	}
@@ -338,10 +348,14 @@ func decodeForm(rec json.RawMessage) (app.RegistrationForm, error) {
 	case err == nil:
 		return f, nil
 	case errors.As(err, &te):
-		return f, &app.ValidationError{Problems: []app.FieldProblem{{Field: te.Field, Code: app.CodeJsonType, Args: map[string]string{"type": te.Value}}}}
+		return f, &app.ValidationError{
+			Problems: []app.FieldProblem{{Field: te.Field, Code: app.CodeJsonType, Args: map[string]string{"type": te.Value}}},
+		}
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
-		return f, &app.ValidationError{Problems: []app.FieldProblem{{Field: name, Code: app.CodeJsonUnknownField, Args: map[string]string{"name": name}}}}
+		return f, &app.ValidationError{
+			Problems: []app.FieldProblem{{Field: name, Code: app.CodeJsonUnknownField, Args: map[string]string{"name": name}}},
+		}
 	}
 	return f, &app.ValidationError{Problems: []app.FieldProblem{{Code: app.CodeJsonType, Args: map[string]string{"type": err.Error()}}}}
 }
@@ -407,7 +421,15 @@ func (c *cli) deadline(args []string) int {
 		for _, y := range c.ref.Calendars.Years() {
 			ys = append(ys, strconv.Itoa(y))
 		}
-		return c.refused(&app.Error{Kind: app.Unavailable, Code: app.CodeCalendarMissing, Field: "received", Args: map[string]string{"year": year + " (" + strings.Join(ys, ", ") + ")"}}, *asJSON)
+		return c.refused(
+			&app.Error{
+				Kind:  app.Unavailable,
+				Code:  app.CodeCalendarMissing,
+				Field: "received",
+				Args:  map[string]string{"year": year + " (" + strings.Join(ys, ", ") + ")"},
+			},
+			*asJSON,
+		)
 	}
 	if err != nil {
 		return c.usageError("deadline: %v", err)

@@ -39,7 +39,20 @@ func TestCalcUnderTheRulesOf2027(t *testing.T) {
 
 func TestCalcAheadPaysAtTheRateOfTheYearBeforePayment(t *testing.T) {
 	// Paid on 10/12/2026 (at registration) for 24 months from 01/2027: the 2025 rate.
-	code, out, _ := runCLI(t, "", "calc", "--income", "2200000", "--method", "ahead:24", "--month", "2027-01", "--paid-on", "2026-12-10", "--json")
+	code, out, _ := runCLI(
+		t,
+		"",
+		"calc",
+		"--income",
+		"2200000",
+		"--method",
+		"ahead:24",
+		"--month",
+		"2027-01",
+		"--paid-on",
+		"2026-12-10",
+		"--json",
+	)
 	require.Equal(t, exitOK, code, out)
 	assert.Equal(t, "0.0031", decode(t, out)["fund_rate"])
 	// Paid in 2027: the 2026 rate is not published, refused with the reason.

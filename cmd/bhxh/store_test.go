@@ -43,7 +43,12 @@ func newOffice(t *testing.T) *office {
 		"--name", "Bảo hiểm xã hội cơ sở Ba Đình", "--device", "K7", "--json")
 	require.Equal(t, 0, code, errOut)
 	m := decode(t, out)
-	assert.Regexp(t, `^[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4})+-[0-9A-HJKMNP-TV-Z*~$=U]$`, m["recovery_secret"], "Crockford base32 in groups of four, then the check character")
+	assert.Regexp(
+		t,
+		`^[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4})+-[0-9A-HJKMNP-TV-Z*~$=U]$`,
+		m["recovery_secret"],
+		"Crockford base32 in groups of four, then the check character",
+	)
 	for _, u := range [][2]string{{"motcua", "helpdesk"}, {"canbo", "officer"}, {"truongphong", "supervisor"}} {
 		o.env["BHXH_NEW_PASSWORD"] = staffPass(u[0])
 		code, _, errOut := o.run("", "user", "add", u[0], "--role", u[1])
@@ -309,7 +314,20 @@ func TestAuditVerifyDetectsTampering(t *testing.T) {
 				putAudit(t, db, seq+1, e)
 			}
 			prev := rawAudit(t, db, 4)
-			putAudit(t, db, 5, app.AuditEntry{Seq: 5, At: prev.At, User: "quantri", Action: "dossier.view", Entity: "01001-260105-K70001", Prev: prev.Hash, Hash: prev.Hash})
+			putAudit(
+				t,
+				db,
+				5,
+				app.AuditEntry{
+					Seq:    5,
+					At:     prev.At,
+					User:   "quantri",
+					Action: "dossier.view",
+					Entity: "01001-260105-K70001",
+					Prev:   prev.Hash,
+					Hash:   prev.Hash,
+				},
+			)
 		}, "edited"},
 		{"reorder", func(t *testing.T, db *storage.DB) {
 			a, b := rawAudit(t, db, 5), rawAudit(t, db, 6)

@@ -22,7 +22,11 @@ func (c *cli) sync(args []string) int {
 	fset := flag.NewFlagSet("sync", flag.ContinueOnError)
 	fset.SetOutput(c.stderr)
 	url := fset.String("central", "", "the central services' URL (https://…, or http:// on loopback)")
-	token := fset.String("token", "", "this desk's token from `centrald enroll`; - reads it from standard input (default: $BHXH_TOKEN, then the kept one)")
+	token := fset.String(
+		"token",
+		"",
+		"this desk's token from `centrald enroll`; - reads it from standard input (default: $BHXH_TOKEN, then the kept one)",
+	)
 	redownload := fset.Bool("redownload", false, "first take back what the centre holds for this office (a lost or damaged store)")
 	asJSON := fset.Bool("json", false, "print JSON")
 	pos, err := parseInterspersed(fset, args)

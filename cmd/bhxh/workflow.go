@@ -68,7 +68,9 @@ func (c *cli) workflow(args []string) int {
 		req.Roles[step] = app.Role(role)
 	}
 	if args[0] == "adjust" && len(days)+len(roles) == 0 {
-		return c.usageError("workflow adjust: thiếu --days hoặc --role / give --days or --role (workflow reset: về quy trình của tỉnh / back to the province's)")
+		return c.usageError(
+			"workflow adjust: thiếu --days hoặc --role / give --days or --role (workflow reset: về quy trình của tỉnh / back to the province's)",
+		)
 	}
 	d, sess, code := c.signIn()
 	if d == nil {
@@ -98,12 +100,33 @@ func (c *cli) workflow(args []string) int {
 	}
 	tw := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
 	for i, st := range wf.Steps {
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", i+1, st.ID, st.Name(c.lang), c.t("role."+string(st.Role)), c.t("ui.admin.days", "days", strconv.Itoa(st.Days)))
+		fmt.Fprintf(
+			tw,
+			"%d\t%s\t%s\t%s\t%s\n",
+			i+1,
+			st.ID,
+			st.Name(c.lang),
+			c.t("role."+string(st.Role)),
+			c.t("ui.admin.days", "days", strconv.Itoa(st.Days)),
+		)
 	}
 	code = flushCode(tw.Flush())
 	fmt.Fprintln(c.stdout, c.t("ui.admin.total_days")+": "+c.t("ui.admin.days", "days", strconv.Itoa(wf.Days())))
 	if a := wf.Adjustment; a != nil {
-		fmt.Fprintln(c.stdout, c.t("ui.admin.workflow_adjusted")+": "+c.t("ui.admin.workflow_adjusted_value", "reason", a.Reason, "user", a.By, "time", a.At.Format("15:04 02/01/2006")))
+		fmt.Fprintln(
+			c.stdout,
+			c.t(
+				"ui.admin.workflow_adjusted",
+			)+": "+c.t(
+				"ui.admin.workflow_adjusted_value",
+				"reason",
+				a.Reason,
+				"user",
+				a.By,
+				"time",
+				a.At.Format("15:04 02/01/2006"),
+			),
+		)
 	}
 	if setAside {
 		fmt.Fprintln(c.stdout, c.t("ui.admin.workflow_set_aside"))

@@ -132,7 +132,15 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	var req central.AdminRequest
 	switch cmd {
 	case "serve":
-		return serve(ctx, *data, *keyFile, central.ListenConfig{Addr: *addr, CertFile: *cert, KeyFile: *key, ClientCAFile: *clientCA}, ref.Catalog, stdout, stderr)
+		return serve(
+			ctx,
+			*data,
+			*keyFile,
+			central.ListenConfig{Addr: *addr, CertFile: *cert, KeyFile: *key, ClientCAFile: *clientCA},
+			ref.Catalog,
+			stdout,
+			stderr,
+		)
 	case "enroll":
 		req = central.AdminRequest{Cmd: "enroll", Office: *office, Device: *device, Feed: *feed}
 	case "device revoke", "device reenrol":
@@ -209,7 +217,14 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		b, _ := json.Marshal(out)
 		_ = json.Unmarshal(b, &rs)
 		for _, r := range rs {
-			fmt.Fprintf(stdout, "%s %s differs=%s records=%d\n", r.ID, app.PersonalID(r.PersonalID).Masked(), strings.Join(r.Differs, ","), len(r.Records))
+			fmt.Fprintf(
+				stdout,
+				"%s %s differs=%s records=%d\n",
+				r.ID,
+				app.PersonalID(r.PersonalID).Masked(),
+				strings.Join(r.Differs, ","),
+				len(r.Records),
+			)
 		}
 		return 0
 	}

@@ -163,7 +163,13 @@ func deskCommand(ref *assets.Reference, offices map[string]*deskOffice, start ti
 // before the first push; the engine's default batch and page sizes).
 func prepareOffice(ref *assets.Reference, clk *benchClock, c command) (*deskOffice, error) {
 	cfg := storage.Config{Dir: c.Dir, KDF: storage.KDF{Time: 1, Memory: 8 * 1024, Threads: 1}, Now: clk.now, CacheMB: 32}
-	office := app.Office{Agency: c.Agency, Name: "BHXH " + c.Agency, Province: "01", Commune: "00004", Device: fmt.Sprintf("D%d", len(c.Office))}
+	office := app.Office{
+		Agency:   c.Agency,
+		Name:     "BHXH " + c.Agency,
+		Province: "01",
+		Commune:  "00004",
+		Device:   fmt.Sprintf("D%d", len(c.Office)),
+	}
 	d, _, err := wire.Init(cfg, ref, office, app.User{Name: "admin"}, benchPassword)
 	if err != nil {
 		return nil, fmt.Errorf("create the office store: %w", err)

@@ -61,7 +61,10 @@ func TestDeskRegistersExportsAndSyncsThroughTheEngine(t *testing.T) {
 
 	d := startDesk(t)
 	docs := filepath.Join(t.TempDir(), "docs.jsonl")
-	a := d.do(t, command{Cmd: "prepare", Office: "30", Dir: t.TempDir(), Agency: "01001", N: 30, Seed: 1, URL: srv.URL, Token: token, Docs: docs})
+	a := d.do(
+		t,
+		command{Cmd: "prepare", Office: "30", Dir: t.TempDir(), Agency: "01001", N: 30, Seed: 1, URL: srv.URL, Token: token, Docs: docs},
+	)
 	assert.Equal(t, 30, a.Docs)
 	assert.Less(t, a.DocGzip, a.DocBytes/5, "dossiers compress well")
 

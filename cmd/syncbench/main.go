@@ -70,7 +70,11 @@ func mainArgs(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.StringVar(&cfg.Work, "work", "", "scratch folder (a new temporary one when empty)")
 	keep := fs.Bool("keep", false, "keep the scratch folder (stores, logs, documents)")
 	sizes := fs.String("sizes", "1000,10000", "dossiers of the initial syncs; the first office also runs the small cases")
-	pouchSizes := fs.String("pouch-sizes", "1000", `initial syncs replayed with PouchDB ("none": no PouchDB; 10,000 takes PouchDB about 25 minutes)`)
+	pouchSizes := fs.String(
+		"pouch-sizes",
+		"1000",
+		`initial syncs replayed with PouchDB ("none": no PouchDB; 10,000 takes PouchDB about 25 minutes)`,
+	)
 	fs.IntVar(&cfg.Batch, "batch", 0, "the desk engine's batch size (0: the engine's default)")
 	fs.IntVar(&cfg.InitialReps, "initial-reps", 11, "initial syncs of the first size, ours (the median is reported; PouchDB runs one)")
 	fs.IntVar(&cfg.Reps, "reps", 10, "repetitions of the one-dossier and no-op cases (the median is reported)")

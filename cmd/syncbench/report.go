@@ -19,8 +19,17 @@ const (
 func report(r *results) string {
 	var b strings.Builder
 	l := r.Link
-	fmt.Fprintf(&b, "Link: %d ms RTT, %s kbit/s each way, %.0f %% loss each way, %s B drop-tail queue, loss seed %d (lossynet); TCP congestion control %s on both sides.\n\n",
-		l.RTTms, trimFloat(l.Kbit), l.Loss*100, thousands(int64(l.QueueBytes)), l.Seed, l.Congestion)
+	fmt.Fprintf(
+		&b,
+		"Link: %d ms RTT, %s kbit/s each way, %.0f %% loss each way, %s B drop-tail queue, loss seed %d (lossynet); "+
+			"TCP congestion control %s on both sides.\n\n",
+		l.RTTms,
+		trimFloat(l.Kbit),
+		l.Loss*100,
+		thousands(int64(l.QueueBytes)),
+		l.Seed,
+		l.Congestion,
+	)
 	hasPouch := false
 	for _, c := range r.Cases {
 		hasPouch = hasPouch || c.Pouch != nil
@@ -62,7 +71,12 @@ func report(r *results) string {
 		rtts := budgetRTTs * float64(l.RTTms) / 1000
 		budget, strict := budgetFactor*(transfer+rtts), budgetFactor*transfer+rtts
 		result := verdict(c.Ours.Seconds <= budget)
-		goal := fmt.Sprintf("initial sync of %s dossiers within %.1f × (compressed ÷ bandwidth + %d RTT)", thousands(int64(c.Docs)), budgetFactor, budgetRTTs)
+		goal := fmt.Sprintf(
+			"initial sync of %s dossiers within %.1f × (compressed ÷ bandwidth + %d RTT)",
+			thousands(int64(c.Docs)),
+			budgetFactor,
+			budgetRTTs,
+		)
 		if i > 0 { // the issue sets the bound for the first size only
 			goal, result = fmt.Sprintf("(information) the same bound for %s dossiers", thousands(int64(c.Docs))), "—"
 			if c.Ours.Seconds <= budget {
@@ -79,9 +93,20 @@ func report(r *results) string {
 			continue
 		}
 		trips := c.Ours.Requests + handshakeTrips*c.Ours.Connections
-		fmt.Fprintf(&b, "| one-dossier sync on a warm connection in at most %d round trips | ≤ %d | %d (%d request%s, %d new connection%s, worst of %d) | %s |\n",
-			maxWarmTrips, maxWarmTrips, trips, c.Ours.Requests, plural(c.Ours.Requests), c.Ours.Connections, plural(c.Ours.Connections),
-			len(c.Ours.Samples), verdict(trips <= maxWarmTrips))
+		fmt.Fprintf(
+			&b,
+			"| one-dossier sync on a warm connection in at most %d round trips | ≤ %d | "+
+				"%d (%d request%s, %d new connection%s, worst of %d) | %s |\n",
+			maxWarmTrips,
+			maxWarmTrips,
+			trips,
+			c.Ours.Requests,
+			plural(c.Ours.Requests),
+			c.Ours.Connections,
+			plural(c.Ours.Connections),
+			len(c.Ours.Samples),
+			verdict(trips <= maxWarmTrips),
+		)
 	}
 	for _, what := range []string{"bytes", "time"} {
 		for _, c := range r.Cases {

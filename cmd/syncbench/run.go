@@ -53,7 +53,14 @@ func run(ctx context.Context, cfg runConfig, logw io.Writer) (*results, error) {
 	}
 	defer link.Close()
 	lc := link.Config()
-	res.Link = linkInfo{RTTms: lc.RTT.Milliseconds(), Kbit: lc.Kbit, Loss: lc.Loss, QueueBytes: lc.QueueBytes, Seed: lc.Seed, Congestion: lc.Congestion}
+	res.Link = linkInfo{
+		RTTms:      lc.RTT.Milliseconds(),
+		Kbit:       lc.Kbit,
+		Loss:       lc.Loss,
+		QueueBytes: lc.QueueBytes,
+		Seed:       lc.Seed,
+		Congestion: lc.Congestion,
+	}
 	logf := func(format string, args ...any) { fmt.Fprintf(logw, "syncbench: "+format+"\n", args...) }
 	logf("link %s(%s) <-> %s(%s): rtt %v, %v kbit/s each way, loss %.1f %%, queue %d B, TCP %s", lc.NSA, lc.IPA, lc.NSB, lc.IPB,
 		lc.RTT, lc.Kbit, lc.Loss*100, lc.QueueBytes, lc.Congestion)
@@ -301,7 +308,8 @@ func (m *measurer) measure(w *proc, c command) (sample, error) {
 	ab1, ba1 := m.quiet()
 	up, down := ab1.Sub(ab0), ba1.Sub(ba0)
 	return sample{Seconds: a.Seconds, UpBytes: up.Bytes, DownBytes: down.Bytes, UpPackets: up.Packets, DownPackets: down.Packets,
-		Requests: a.Requests, Connections: up.Connections, Lost: up.Lost + down.Lost, QueueDrops: up.QueueDropped + down.QueueDropped, Answer: a}, nil
+		Requests: a.Requests, Connections: up.Connections, Lost: up.Lost + down.Lost,
+		QueueDrops: up.QueueDropped + down.QueueDropped, Answer: a}, nil
 }
 
 func describeMachine() machine {

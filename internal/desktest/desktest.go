@@ -71,7 +71,8 @@ func New(t *testing.T) *Desk {
 	t.Cleanup(func() { _ = d.Close() })
 	admin, err := d.Intake.Login("admin", Password)
 	require.NoError(t, err)
-	for _, u := range []app.User{{Name: "motcua", Role: app.Helpdesk}, {Name: "canbo", Role: app.Officer}, {Name: "truongphong", Role: app.Supervisor}} {
+	others := []app.User{{Name: "motcua", Role: app.Helpdesk}, {Name: "canbo", Role: app.Officer}, {Name: "truongphong", Role: app.Supervisor}}
+	for _, u := range others {
 		require.NoError(t, d.Intake.AddUser(admin, u, Password))
 	}
 	return &Desk{Desk: d, Clock: clock, Admin: admin, Cfg: cfg}

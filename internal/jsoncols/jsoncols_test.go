@@ -19,9 +19,17 @@ func dossierLike(r *rand.Rand, n int) []byte {
 	var ops []map[string]any
 	for i := range n {
 		payload := map[string]any{
-			"code":   fmt.Sprintf("01001-260105-D6%04d", i),
-			"form":   map[string]any{"full_name": names[r.IntN(len(names))], "personal_id": fmt.Sprintf("%012d", r.Int64N(1e12)), "income": 1500000 + 50000*r.IntN(40)},
-			"quote":  map[string]any{"rate": 0.22, "warnings": []string{}, "rules": []map[string]any{{"table": "contribution", "ok": true}, {"table": "x", "ok": false, "v": nil}}},
+			"code": fmt.Sprintf("01001-260105-D6%04d", i),
+			"form": map[string]any{
+				"full_name":   names[r.IntN(len(names))],
+				"personal_id": fmt.Sprintf("%012d", r.Int64N(1e12)),
+				"income":      1500000 + 50000*r.IntN(40),
+			},
+			"quote": map[string]any{
+				"rate":     0.22,
+				"warnings": []string{},
+				"rules":    []map[string]any{{"table": "contribution", "ok": true}, {"table": "x", "ok": false, "v": nil}},
+			},
 			"steps":  []any{},
 			"nested": []any{[]any{1, -2.5e-3, "a"}, map[string]any{}},
 		}

@@ -80,7 +80,16 @@ func TestGenerateIsReproducibleAndRealistic(t *testing.T) {
 
 func TestBothStoresAnswerTheSame(t *testing.T) {
 	ds, ours, peer := loadSmall(t, 2500)
-	w := Workload{Lookups: 50, Searches: 5, SearchText: "Nguyễn Thị Ho", SearchLimit: 50, DueLists: 2, Registrations: 40, Warmup: 5, FsyncSamples: 20}
+	w := Workload{
+		Lookups:       50,
+		Searches:      5,
+		SearchText:    "Nguyễn Thị Ho",
+		SearchLimit:   50,
+		DueLists:      2,
+		Registrations: 40,
+		Warmup:        5,
+		FsyncSamples:  20,
+	}
 	a, err := Measure(ref, Ours, ours, ds, w)
 	require.NoError(t, err)
 	b, err := Measure(ref, Peer, peer, ds, w)
