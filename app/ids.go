@@ -21,3 +21,15 @@ func NewUUIDv7(t time.Time) string {
 	h := hex.EncodeToString(u[:])
 	return strings.Join([]string{h[:8], h[8:12], h[12:16], h[16:20], h[20:]}, "-")
 }
+
+// Clock is a service's clock: the time it stamps on what it records. A nil Clock is the
+// system's (time.Now).
+type Clock func() time.Time
+
+// Time is the clock's time now.
+func (c Clock) Time() time.Time {
+	if c == nil {
+		return time.Now()
+	}
+	return c()
+}

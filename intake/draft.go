@@ -25,7 +25,7 @@ func (s *Service) SaveDraft(sess *app.Session, form app.RegistrationForm, touche
 	if form.Empty() {
 		return s.DropDraft(sess)
 	}
-	b, err := json.Marshal(Draft{Form: form, Touched: touched, Saved: s.now()})
+	b, err := json.Marshal(Draft{Form: form, Touched: touched, Saved: s.Now.Time()})
 	if err != nil {
 		return err
 	}

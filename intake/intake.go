@@ -22,18 +22,11 @@ type Service struct {
 	// use: the desk replaces it when the centre publishes a rule file.
 	Ref *app.RefSource
 	// Now is the clock; time.Now when nil.
-	Now func() time.Time
-}
-
-func (s *Service) now() time.Time {
-	if s.Now == nil {
-		return time.Now()
-	}
-	return s.Now()
+	Now app.Clock
 }
 
 // Today is the current date in Vietnam.
-func (s *Service) Today() calendar.Date { return calendar.DateOf(s.now().In(calendar.VN)) }
+func (s *Service) Today() calendar.Date { return calendar.DateOf(s.Now.Time().In(calendar.VN)) }
 
 var (
 	devicePattern = regexp.MustCompile(`^[A-Z0-9]{2,4}$`)
@@ -54,7 +47,7 @@ func (s *Service) Setup(o app.Office, admin app.User) error {
 	if err := checkUser(admin); err != nil {
 		return err
 	}
-	o.Created, admin.Created = s.now(), s.now()
+	o.Created, admin.Created = s.Now.Time(), s.Now.Time()
 	return s.Store.Update(func(tx app.Tx) error {
 		if _, ok, err := tx.Office(); err != nil || ok {
 			if err == nil {
@@ -160,7 +153,7 @@ func (s *Service) AddUser(sess *app.Session, u app.User, password string) error 
 	if err := checkUser(u); err != nil {
 		return err
 	}
-	u.Created = s.now()
+	u.Created = s.Now.Time()
 	var exists bool
 	if err := s.Store.View(func(tx app.Tx) error {
 		var err error
@@ -314,7 +307,7 @@ func (s *Service) Register(sess *app.Session, req RegisterRequest) (RegisterResu
 	if err := sess.Require(app.PermRegister); err != nil {
 		return res, err
 	}
-	now := s.now()
+	now := s.Now.Time()
 	received := req.Received
 	if received.IsZero() {
 		received = now

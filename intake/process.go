@@ -47,7 +47,7 @@ func (s *Service) Act(sess *app.Session, code string, req ActRequest) (app.Dossi
 		}
 	}
 	req.Missing = missing
-	now := s.now()
+	now := s.Now.Time()
 	err := s.Store.Update(func(tx app.Tx) error {
 		cur, ok, err := tx.Dossier(code)
 		if err != nil {

@@ -157,7 +157,7 @@ func (s *Service) Requote(sess *app.Session, code string) (app.Dossier, error) {
 	if err := sess.Require(app.PermProcess); err != nil {
 		return d, err
 	}
-	now := s.now()
+	now := s.Now.Time()
 	err := s.Store.Update(func(tx app.Tx) error {
 		cur, ok, err := tx.Dossier(code)
 		if err != nil {

@@ -80,7 +80,7 @@ func (s *Service) AdjustWorkflow(sess *app.Session, req AdjustWorkflowRequest) (
 				return err
 			}
 		}
-		now := s.now()
+		now := s.Now.Time()
 		if a != nil {
 			a.Reason, a.By, a.At = req.Reason, sess.User.Name, app.Stamp(now)
 		}

@@ -31,14 +31,7 @@ type Service struct {
 	// desk loads them, so the next quote uses them.
 	FilesApplied func()
 	// Now is the clock; time.Now when nil.
-	Now func() time.Time
-}
-
-func (s *Service) now() time.Time {
-	if s.Now == nil {
-		return time.Now()
-	}
-	return s.Now()
+	Now app.Clock
 }
 
 // keptAnchors is how many acknowledged heads the desk keeps.
@@ -86,7 +79,7 @@ func (s *Service) KeepAnchor(a app.AuditAnchor) error {
 // AnchorRefused records that the centre found the audit chain cut or rewritten behind the
 // head it holds: a notice for the office's supervisor, once per reason and anchor.
 func (s *Service) AnchorRefused(ans app.AnchorAnswer) error {
-	now := s.now()
+	now := s.Now.Time()
 	return s.Store.Update(func(tx app.Tx) error {
 		id := fmt.Sprintf("audit:%s:%d", ans.Reason, ans.Last.Seq)
 		if _, ok, err := tx.Notice(id); err != nil || ok {
@@ -144,7 +137,7 @@ func (s *Service) Acknowledge(ops []app.Op, results []app.OpResult) error {
 	for _, op := range ops {
 		byID[op.OpID] = op
 	}
-	now := s.now()
+	now := s.Now.Time()
 	return s.Store.Update(func(tx app.Tx) error {
 		for _, r := range results {
 			op, ok := byID[r.OpID]
@@ -204,7 +197,7 @@ func cursorOf(tx app.Tx) (uint64, error) { return settingUint(tx, app.SettingCur
 // transaction, so an interrupted pull resumes from the last page applied. A page whose
 // cursor is not past the stored one (a repeated page) changes nothing.
 func (s *Service) ApplyPage(p app.Page) error {
-	now := s.now()
+	now := s.Now.Time()
 	files := false
 	err := s.Store.Update(func(tx app.Tx) error {
 		files = false
@@ -572,7 +565,7 @@ func (s *Service) ResolveIdentity(sess *app.Session, noticeID string, choice int
 	if err := sess.Require(app.PermResolveConflict); err != nil {
 		return err
 	}
-	now := s.now()
+	now := s.Now.Time()
 	return s.Store.Update(func(tx app.Tx) error {
 		n, ok, err := tx.Notice(noticeID)
 		if err != nil {
@@ -686,7 +679,7 @@ func (s *Service) RestoreFromCentre(data app.OfficeData) error {
 }
 
 func (s *Service) redownload(actor string, data app.OfficeData) (int, error) {
-	now := s.now()
+	now := s.Now.Time()
 	added := 0
 	const chunk = 100
 	type item struct {

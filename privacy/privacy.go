@@ -19,14 +19,7 @@ import (
 type Service struct {
 	Store app.Store
 	// Now is the clock; time.Now when nil.
-	Now func() time.Time
-}
-
-func (p *Service) now() time.Time {
-	if p.Now == nil {
-		return time.Now()
-	}
-	return p.Now()
+	Now app.Clock
 }
 
 // AccessLog lists every audit entry about one person — views, changes, prints, exports — in
@@ -78,7 +71,7 @@ type PersonExport struct {
 // ExportPerson gathers one person's data (administrators and supervisors); the export is
 // recorded in the audit log.
 func (p *Service) ExportPerson(sess *app.Session, pid string) (PersonExport, error) {
-	out := PersonExport{Generated: p.now(), Dossiers: []app.Dossier{}, Vouchers: []app.VoucherView{}}
+	out := PersonExport{Generated: p.Now.Time(), Dossiers: []app.Dossier{}, Vouchers: []app.VoucherView{}}
 	if err := sess.Require(app.PermAudit); err != nil {
 		return out, err
 	}
@@ -216,7 +209,7 @@ type AccountUse struct {
 
 // Report builds the breach report (administrators and supervisors).
 func (p *Service) Report(sess *app.Session, since time.Time) (BreachReport, error) {
-	r := BreachReport{Generated: p.now(), Since: since, Accesses: map[string]int{}, Exports: []app.AuditEntry{},
+	r := BreachReport{Generated: p.Now.Time(), Since: since, Accesses: map[string]int{}, Exports: []app.AuditEntry{},
 		Categories: []string{"personal_id", "full_name", "birth_date", "gender", "ethnicity", "phone", "email", "address",
 			"birth_registration", "support_group (poverty status)", "income", "payments", "book_cover"}}
 	if err := sess.Require(app.PermAudit); err != nil {
@@ -360,7 +353,7 @@ func (p *Service) Purge(sess *app.Session, cutoff time.Time, dryRun bool) (Purge
 		res.Purged = append(res.Purged, candidates...)
 		return res, err
 	}
-	now := p.now()
+	now := p.Now.Time()
 	for start := 0; start < len(candidates); start += 100 {
 		part := candidates[start:min(start+100, len(candidates))]
 		var done []string

@@ -23,14 +23,7 @@ type Service struct {
 	// Ref is the reference data in force, read once per use (see intake.Service.Ref).
 	Ref *app.RefSource
 	// Now is the clock; time.Now when nil.
-	Now func() time.Time
-}
-
-func (s *Service) now() time.Time {
-	if s.Now == nil {
-		return time.Now()
-	}
-	return s.Now()
+	Now app.Clock
 }
 
 // batchSize is how many vouchers one transaction applies: an import of 10,000 rows pays 250
@@ -170,7 +163,7 @@ func (s *Service) apply(actor string, src app.VoucherSource, file string, rows [
 		}
 		batch := rows[start:min(start+batchSize, len(rows))]
 		var part ImportResult
-		now := s.now()
+		now := s.Now.Time()
 		err := s.Store.Update(func(tx app.Tx) error {
 			part = ImportResult{}
 			for _, r := range batch {
@@ -598,7 +591,7 @@ func (s *Service) Resolve(sess *app.Session, id string, req ResolveRequest) (app
 			Args:  map[string]string{"value": req.Action},
 		}
 	}
-	now := s.now()
+	now := s.Now.Time()
 	var out app.VoucherView
 	err := s.Store.Update(func(tx app.Tx) error {
 		orig, ok, err := tx.Voucher(id)
@@ -742,7 +735,7 @@ func (s *Service) IssueCover(sess *app.Session, pid string) (app.BookCover, erro
 		return c, err
 	}
 	pid = app.StripSeparators(strings.TrimSpace(pid))
-	now := s.now()
+	now := s.Now.Time()
 	err := s.Store.Update(func(tx app.Tx) error {
 		cur, ok, err := tx.Cover(pid)
 		if err != nil {
@@ -879,7 +872,7 @@ func (s *Service) RecordCoverPrints(sess *app.Session, plan []CoverPrint, reason
 		return err
 	}
 	reason = app.NormalizeText(reason)
-	now := s.now()
+	now := s.Now.Time()
 	return s.Store.Update(func(tx app.Tx) error {
 		for _, p := range plan {
 			pid := p.Cover.PersonalID

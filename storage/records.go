@@ -75,6 +75,12 @@ func (tx *Tx) putVoucherState(v app.Voucher, st app.VoucherState) error {
 
 // vouchersUnder reads the vouchers whose ids end the keys under prefix (after skip bytes).
 func (tx *Tx) vouchersUnder(prefix []byte, skip, limit int) ([]app.VoucherView, error) {
+	return readUnder(tx, prefix, skip, limit, tx.Voucher)
+}
+
+// readUnder reads, with read, the records whose ids end the keys under prefix (after skip
+// bytes), in key order; an id whose record is gone is left out.
+func readUnder[T any](tx *Tx, prefix []byte, skip, limit int, read func(id string) (T, bool, error)) ([]T, error) {
 	var ids []string
 	err := tx.scanKeys(prefix, limit, func(k []byte) error {
 		ids = append(ids, string(k[len(prefix)+skip:]))
@@ -83,14 +89,14 @@ func (tx *Tx) vouchersUnder(prefix []byte, skip, limit int) ([]app.VoucherView, 
 	if err != nil {
 		return nil, err
 	}
-	out := make([]app.VoucherView, 0, len(ids))
+	out := make([]T, 0, len(ids))
 	for _, id := range ids {
-		vv, ok, err := tx.Voucher(id)
+		v, ok, err := read(id)
 		if err != nil {
 			return nil, err
 		}
 		if ok {
-			out = append(out, vv)
+			out = append(out, v)
 		}
 	}
 	return out, nil
@@ -152,25 +158,7 @@ func (tx *Tx) PutCover(c *app.BookCover, prev *app.BookCover) error {
 }
 
 func (tx *Tx) coversUnder(prefix []byte, skip, limit int) ([]app.BookCover, error) {
-	var pids []string
-	err := tx.scanKeys(prefix, limit, func(k []byte) error {
-		pids = append(pids, string(k[len(prefix)+skip:]))
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	out := make([]app.BookCover, 0, len(pids))
-	for _, pid := range pids {
-		c, ok, err := tx.Cover(pid)
-		if err != nil {
-			return nil, err
-		}
-		if ok {
-			out = append(out, c)
-		}
-	}
-	return out, nil
+	return readUnder(tx, prefix, skip, limit, tx.Cover)
 }
 
 // Covers lists covers in a status, oldest first.

@@ -7,10 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"slices"
-	"strconv"
-	"strings"
 	"sync"
 	"syscall"
 )
@@ -43,8 +40,6 @@ func (wf walFile) name() string { return wf.f.Name() }
 
 // walSyncSupported: on Linux the store syncs the write-ahead log itself (see walSync).
 const walSyncSupported = true
-
-const memExt = ".mem"
 
 func newWALSync(dir string) *walSync { return &walSync{dir: dir, maxFid: -1} }
 
@@ -81,7 +76,7 @@ func (w *walSync) stale() bool {
 	if len(w.files) == 0 {
 		return true
 	}
-	if _, err := os.Stat(filepath.Join(w.dir, fmt.Sprintf("%05d%s", w.maxFid+1, memExt))); err == nil {
+	if nextMemExists(w.dir, w.maxFid) {
 		return true
 	}
 	return unlinked(w.files[len(w.files)-1].f)
@@ -89,17 +84,15 @@ func (w *walSync) stale() bool {
 
 // rescan opens the .mem files of the folder not known yet.
 func (w *walSync) rescan() error {
-	entries, err := os.ReadDir(w.dir)
+	mems, err := unknownMemFiles(w.dir, func(fid int) bool {
+		return slices.ContainsFunc(w.files, func(wf walFile) bool { return wf.fid == fid })
+	})
 	if err != nil {
 		return err
 	}
-	for _, e := range entries {
-		fid, err := strconv.Atoi(strings.TrimSuffix(e.Name(), memExt))
-		if !strings.HasSuffix(e.Name(), memExt) || err != nil ||
-			slices.ContainsFunc(w.files, func(wf walFile) bool { return wf.fid == fid }) {
-			continue
-		}
-		f, err := os.Open(filepath.Join(w.dir, e.Name()))
+	for _, m := range mems {
+		fid := m.fid
+		f, err := os.Open(m.path)
 		if errors.Is(err, fs.ErrNotExist) {
 			continue // flushed and deleted since the listing
 		}

@@ -5,10 +5,8 @@ package storage
 import (
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -52,8 +50,6 @@ func (wf walFile) name() string { return wf.path }
 
 // walSyncSupported: on Windows the store flushes the write-ahead log itself (see walSync).
 const walSyncSupported = true
-
-const memExt = ".mem"
 
 func newWALSync(dir string) *walSync { return &walSync{dir: dir, maxFid: -1} }
 
@@ -106,7 +102,7 @@ func (w *walSync) stale() bool {
 	if len(w.files) == 0 {
 		return true
 	}
-	if _, err := os.Stat(filepath.Join(w.dir, fmt.Sprintf("%05d%s", w.maxFid+1, memExt))); err == nil {
+	if nextMemExists(w.dir, w.maxFid) {
 		return true
 	}
 	return deletePending(w.files[len(w.files)-1].h)
@@ -114,17 +110,14 @@ func (w *walSync) stale() bool {
 
 // rescan opens the .mem files of the folder not known yet.
 func (w *walSync) rescan() error {
-	entries, err := os.ReadDir(w.dir)
+	mems, err := unknownMemFiles(w.dir, func(fid int) bool {
+		return slices.ContainsFunc(w.files, func(wf walFile) bool { return wf.fid == fid })
+	})
 	if err != nil {
 		return err
 	}
-	for _, e := range entries {
-		fid, err := strconv.Atoi(strings.TrimSuffix(e.Name(), memExt))
-		if !strings.HasSuffix(e.Name(), memExt) || err != nil ||
-			slices.ContainsFunc(w.files, func(wf walFile) bool { return wf.fid == fid }) {
-			continue
-		}
-		path := filepath.Join(w.dir, e.Name())
+	for _, m := range mems {
+		fid, path := m.fid, m.path
 		h, err := openShared(path)
 		if errors.Is(err, windows.ERROR_FILE_NOT_FOUND) || errors.Is(err, windows.ERROR_ACCESS_DENIED) {
 			continue // deleted, or pending deletion, since the listing
