@@ -109,7 +109,7 @@ type DossierEvent struct {
 // saveEvent adds ev (due date as the dossier now has it) to the end of d's timeline, moves d
 // to its next version in place of prev, and queues the operation that takes it to the centre.
 // d's timeline must be a copy of prev's.
-func SaveEvent(tx Tx, d, prev *Dossier, ev Event, now time.Time) error {
+func SaveEvent(tx DossierWriter, d, prev *Dossier, ev Event, now time.Time) error {
 	ev.Due = d.Due
 	d.Timeline = append(d.Timeline, ev)
 	d.Version++

@@ -139,3 +139,51 @@ type Tx interface {
 	// Audit appends an entry to the hash-chained audit log.
 	Audit(e AuditEntry) error
 }
+
+// TxStore is a Store seen through a service's own transaction interface T — the few methods of
+// Tx the service uses — so that a service names what it needs of the store and a store for
+// tests or benchmarks implements only that. The store's transactions must implement T (every
+// Tx does, as T is a subset of Tx).
+type TxStore[T any] struct{ Store }
+
+// Update runs fn in one durable read-write transaction of the store (Store.Update).
+func (s TxStore[T]) Update(fn func(T) error) error {
+	return s.Store.Update(func(tx Tx) error { return fn(any(tx).(T)) })
+}
+
+// View runs fn in a read-only snapshot of the store (Store.View).
+func (s TxStore[T]) View(fn func(T) error) error {
+	return s.Store.View(func(tx Tx) error { return fn(any(tx).(T)) })
+}
+
+// Outbox is the part of a transaction that queues operations for the centre.
+type Outbox interface {
+	// Enqueue appends an operation to the outbox (Tx.Enqueue).
+	Enqueue(op Op) (Op, error)
+}
+
+// DossierWriter is the part of a transaction that writes a dossier and queues its change.
+type DossierWriter interface {
+	Outbox
+	// PutDossier stores d and moves its index entries from prev (Tx.PutDossier).
+	PutDossier(d *Dossier, prev *Dossier) error
+}
+
+// SettingReader is the part of a transaction that reads the desk's settings.
+type SettingReader interface {
+	// Setting reads a named setting of the desk (Tx.Setting).
+	Setting(name string) ([]byte, bool, error)
+}
+
+// Base is the store a TxStore shows through T.
+func (s TxStore[T]) Base() Store { return s.Store }
+
+// ChainOf is a store's audit chain when it offers one for anchoring, seen through a TxStore
+// too.
+func ChainOf(st any) (AuditChain, bool) {
+	if b, ok := st.(interface{ Base() Store }); ok {
+		st = b.Base()
+	}
+	c, ok := st.(AuditChain)
+	return c, ok
+}

@@ -261,7 +261,7 @@ type SyncInfo struct {
 	ToSend, Sent, Received int
 }
 
-func Enqueue(tx Tx, kind, entity string, base int, payload any, now time.Time) error {
+func Enqueue(tx Outbox, kind, entity string, base int, payload any, now time.Time) error {
 	b, err := json.Marshal(payload)
 	if err != nil {
 		return err
@@ -271,7 +271,7 @@ func Enqueue(tx Tx, kind, entity string, base int, payload any, now time.Time) e
 }
 
 // lastSync reads the time of the last complete round (zero before the first).
-func LastSync(tx Tx) (time.Time, error) {
+func LastSync(tx SettingReader) (time.Time, error) {
 	raw, ok, err := tx.Setting(SettingLastSync)
 	if err != nil || !ok {
 		return time.Time{}, err
@@ -293,7 +293,7 @@ const (
 )
 
 // Anchors reads the audit chain's heads the centre acknowledged (SettingAnchors), oldest first.
-func Anchors(tx Tx) ([]AuditAnchor, error) {
+func Anchors(tx SettingReader) ([]AuditAnchor, error) {
 	raw, ok, err := tx.Setting(SettingAnchors)
 	if err != nil || !ok {
 		return nil, err

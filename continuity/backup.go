@@ -37,7 +37,7 @@ type Files interface {
 
 // Service is the office's backups.
 type Service struct {
-	Store    app.Store
+	Store    Store
 	Snapshot Snapshot
 	Files    Files
 }
@@ -72,7 +72,7 @@ func (s *Service) BackupToProgress(dir string, keep int, p *app.Progress) (strin
 		keep = 7
 	}
 	var o app.Office
-	if err := s.Store.View(func(tx app.Tx) (err error) { o, _, err = tx.Office(); return err }); err != nil {
+	if err := s.Store.View(func(tx Tx) (err error) { o, _, err = tx.Office(); return err }); err != nil {
 		return "", err
 	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
@@ -123,7 +123,7 @@ func (s *Service) writeBackup(path, who string, p *app.Progress) error {
 		}
 		return &app.Error{Kind: app.Unavailable, Code: app.CodeBackupFolder, Args: map[string]string{"dir": filepath.Dir(path)}, Err: err}
 	}
-	return s.Store.Update(func(tx app.Tx) error {
+	return s.Store.Update(func(tx Tx) error {
 		return tx.Audit(app.AuditEntry{User: who, Action: "store.backup", Detail: filepath.Base(path)})
 	})
 }
@@ -160,7 +160,7 @@ func pruneBackups(dir, prefix string, keep int) error {
 // Settings reads the automatic backup's folder, count and interval (zero values when
 // unset: no automatic backup).
 func (s *Service) Settings() (dir string, keep int, every time.Duration, err error) {
-	err = s.Store.View(func(tx app.Tx) error {
+	err = s.Store.View(func(tx Tx) error {
 		get := func(name string) string {
 			v, _, _ := tx.Setting(name)
 			return string(v)
@@ -189,7 +189,7 @@ func (s *Service) SetSettings(sess *app.Session, dir string, keep, hours int) er
 	if keep < 1 || keep > 100 || hours < 1 || hours > 24*7 {
 		return &app.Error{Kind: app.Invalid, Code: app.CodeBadBackupSettings, Field: "backup"}
 	}
-	return s.Store.Update(func(tx app.Tx) error {
+	return s.Store.Update(func(tx Tx) error {
 		settings := map[string]string{SettingBackupDir: dir, SettingBackupKeep: strconv.Itoa(keep), SettingBackupEvery: strconv.Itoa(hours)}
 		for name, v := range settings {
 			if err := tx.PutSetting(name, []byte(v)); err != nil {
@@ -263,7 +263,7 @@ const settingRestored = "restore/at"
 // backup's: dossier codes handed out after the backup was made must not be handed out again.
 // The first sync then reconciles the outbox with the centre (app.SettingReconcile).
 func (s *Service) NoteRestore(who, device, here string, now time.Time) error {
-	return s.Store.Update(func(tx app.Tx) error {
+	return s.Store.Update(func(tx Tx) error {
 		o, _, err := tx.Office()
 		if err != nil {
 			return err

@@ -25,7 +25,7 @@ func (s *Service) Activity(sess *app.Session, from calendar.Date) ([]app.Dossier
 	}
 	since := from - activityLead
 	var out []app.Dossier
-	err := s.Store.View(func(tx app.Tx) error {
+	err := s.Store.View(func(tx Tx) error {
 		pending, err := tx.Due(0, calendar.Date(1<<30), 0)
 		if err != nil {
 			return err
@@ -46,7 +46,7 @@ func (s *Service) Activity(sess *app.Session, from calendar.Date) ([]app.Dossier
 
 // closedSince reads the closed dossiers (done, rejected) received on or after since: those
 // whose code carries a recent day, read whole, the purged left out.
-func closedSince(tx app.Tx, since calendar.Date) ([]app.Dossier, error) {
+func closedSince(tx Tx, since calendar.Date) ([]app.Dossier, error) {
 	var codes []string
 	for _, st := range []app.State{app.StateDone, app.StateRejected} {
 		closed, err := tx.DossiersInState(st)
@@ -80,7 +80,7 @@ func (s *Service) ReceivedOn(sess *app.Session, day calendar.Date) ([]app.Summar
 		return nil, err
 	}
 	var out []app.Summary
-	err := s.Store.Update(func(tx app.Tx) error {
+	err := s.Store.Update(func(tx Tx) error {
 		pending, err := tx.Due(0, calendar.Date(1<<30), 0)
 		if err != nil {
 			return err

@@ -29,7 +29,7 @@ func (s *Service) SaveDraft(sess *app.Session, form app.RegistrationForm, touche
 	if err != nil {
 		return err
 	}
-	return s.Store.Update(func(tx app.Tx) error { return tx.PutDraft(sess.User.Name, b) })
+	return s.Store.Update(func(tx Tx) error { return tx.PutDraft(sess.User.Name, b) })
 }
 
 // Draft returns the account's form in progress, if any.
@@ -41,7 +41,7 @@ func (s *Service) Draft(sess *app.Session) (Draft, bool, error) {
 		d  Draft
 		ok bool
 	)
-	err := s.Store.View(func(tx app.Tx) error {
+	err := s.Store.View(func(tx Tx) error {
 		b, found, err := tx.Draft(sess.User.Name)
 		if err != nil || !found {
 			return err
@@ -57,5 +57,5 @@ func (s *Service) DropDraft(sess *app.Session) error {
 	if err := sess.Require(app.PermRegister); err != nil {
 		return err
 	}
-	return s.Store.Update(func(tx app.Tx) error { return tx.DeleteDraft(sess.User.Name) })
+	return s.Store.Update(func(tx Tx) error { return tx.DeleteDraft(sess.User.Name) })
 }

@@ -17,7 +17,7 @@ import (
 // caller's Session, checks its permission and writes its audit entry in the same transaction as
 // the change.
 type Service struct {
-	Store app.Store
+	Store Store
 	// Ref is the reference data in force (rules, calendars, places, workflows), read once per
 	// use: the desk replaces it when the centre publishes a rule file.
 	Ref *app.RefSource
@@ -48,7 +48,7 @@ func (s *Service) Setup(o app.Office, admin app.User) error {
 		return err
 	}
 	o.Created, admin.Created = s.Now.Time(), s.Now.Time()
-	return s.Store.Update(func(tx app.Tx) error {
+	return s.Store.Update(func(tx Tx) error {
 		if _, ok, err := tx.Office(); err != nil || ok {
 			if err == nil {
 				err = app.Errorf(app.Conflict, app.CodeOfficeExists)
@@ -110,7 +110,7 @@ func (s *Service) Login(user, password string) (*app.Session, error) {
 		o  app.Office
 		ok bool
 	)
-	err := s.Store.Update(func(tx app.Tx) error {
+	err := s.Store.Update(func(tx Tx) error {
 		var err error
 		// The password opened this account's keyslot: a store that then lacks the office
 		// profile or the account's record has lost data, and the desk offers the restore path.
@@ -155,7 +155,7 @@ func (s *Service) AddUser(sess *app.Session, u app.User, password string) error 
 	}
 	u.Created = s.Now.Time()
 	var exists bool
-	if err := s.Store.View(func(tx app.Tx) error {
+	if err := s.Store.View(func(tx Tx) error {
 		var err error
 		_, exists, err = tx.User(u.Name)
 		return err
@@ -170,7 +170,7 @@ func (s *Service) AddUser(sess *app.Session, u app.User, password string) error 
 	if err := s.Store.AddCredential(u.Name, password); err != nil {
 		return err
 	}
-	err := s.Store.Update(func(tx app.Tx) error {
+	err := s.Store.Update(func(tx Tx) error {
 		if _, ok, err := tx.User(u.Name); err != nil || ok {
 			if err == nil {
 				err = &app.Error{Kind: app.Conflict, Code: app.CodeUserExists, Field: "user", Args: map[string]string{"user": u.Name}}
@@ -204,7 +204,7 @@ func (s *Service) SetPassword(sess *app.Session, user, password string) error {
 	if err := s.Store.SetCredential(user, password); err != nil {
 		return err
 	}
-	return s.Store.Update(func(tx app.Tx) error {
+	return s.Store.Update(func(tx Tx) error {
 		return tx.Audit(app.AuditEntry{User: sess.User.Name, Action: "user.password", Entity: user})
 	})
 }
@@ -220,7 +220,7 @@ func (s *Service) SetDisabled(sess *app.Session, user string, disabled bool) err
 	if disabled && user == sess.User.Name {
 		return &app.Error{Kind: app.Conflict, Code: app.CodeDisableSelf, Field: "user"}
 	}
-	return s.Store.Update(func(tx app.Tx) error {
+	return s.Store.Update(func(tx Tx) error {
 		u, ok, err := tx.User(user)
 		if err != nil {
 			return err
@@ -264,7 +264,7 @@ func (s *Service) Users(sess *app.Session) ([]app.User, error) {
 		return nil, err
 	}
 	var us []app.User
-	err := s.Store.View(func(tx app.Tx) error {
+	err := s.Store.View(func(tx Tx) error {
 		var err error
 		us, err = tx.Users()
 		return err
@@ -334,7 +334,7 @@ func (s *Service) Register(sess *app.Session, req RegisterRequest) (RegisterResu
 	form := reg.Form()
 	d := app.Dossier{Office: office.Agency, Form: form, Quote: quote, Received: app.Stamp(received), State: app.StateOpen,
 		Handler: sess.User.Name, Version: 1}
-	err = s.Store.Update(func(tx app.Tx) error {
+	err = s.Store.Update(func(tx Tx) error {
 		// The office's workflow as stored: an administrator may have adjusted it since this
 		// session began.
 		stored, ok, err := tx.Office()

@@ -15,7 +15,7 @@ import (
 // the machine and the folder (wire.origin).
 func (s *Service) NoteOrigin(here string) (bool, error) {
 	moved := false
-	err := s.Store.Update(func(tx app.Tx) error {
+	err := s.Store.Update(func(tx Tx) error {
 		was, ok, err := tx.Setting(app.SettingOrigin)
 		if err != nil || (ok && string(was) == here) {
 			return err

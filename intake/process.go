@@ -48,7 +48,7 @@ func (s *Service) Act(sess *app.Session, code string, req ActRequest) (app.Dossi
 	}
 	req.Missing = missing
 	now := s.Now.Time()
-	err := s.Store.Update(func(tx app.Tx) error {
+	err := s.Store.Update(func(tx Tx) error {
 		cur, ok, err := tx.Dossier(code)
 		if err != nil {
 			return err
@@ -153,7 +153,7 @@ func (s *Service) Dossier(sess *app.Session, code string) (app.Dossier, error) {
 		return d, err
 	}
 	code = strings.ToUpper(strings.TrimSpace(code))
-	err := s.Store.Update(func(tx app.Tx) error {
+	err := s.Store.Update(func(tx Tx) error {
 		var (
 			ok  bool
 			err error
@@ -197,7 +197,7 @@ func (s *Service) List(sess *app.Session, req ListRequest) ([]app.Summary, error
 	}
 	today := s.Today()
 	var out []app.Summary
-	err := s.Store.Update(func(tx app.Tx) error {
+	err := s.Store.Update(func(tx Tx) error {
 		var err error
 		if out, err = list(tx, req, today); err != nil {
 			return err
@@ -222,7 +222,7 @@ func (s *Service) Count(sess *app.Session, kind ListKind, value string) (int, er
 	}
 	today := s.Today()
 	n := 0
-	err := s.Store.View(func(tx app.Tx) error {
+	err := s.Store.View(func(tx Tx) error {
 		rows, err := list(tx, ListRequest{Kind: kind, Value: value}, today)
 		n = len(rows)
 		return err
@@ -231,7 +231,7 @@ func (s *Service) Count(sess *app.Session, kind ListKind, value string) (int, er
 }
 
 // list reads a queue or a search.
-func list(tx app.Tx, req ListRequest, today calendar.Date) ([]app.Summary, error) {
+func list(tx Tx, req ListRequest, today calendar.Date) ([]app.Summary, error) {
 	switch req.Kind {
 	case ListDueToday:
 		return tx.Due(today, today, req.Limit)
@@ -254,7 +254,7 @@ func list(tx app.Tx, req ListRequest, today calendar.Date) ([]app.Summary, error
 // "261207-K70001"), or the name from its start or from any later word ("nguyen thi hong anh",
 // "Nguyễn Thị Hồng", "nguyen thi ho", "hong anh" and "anh" all find "Nguyễn Thị Hồng Ánh").
 // The results of every reading of the query are merged, each dossier once.
-func search(tx app.Tx, text string, limit int) ([]app.Summary, error) {
+func search(tx Tx, text string, limit int) ([]app.Summary, error) {
 	if limit <= 0 {
 		limit = 50
 	}
@@ -325,7 +325,7 @@ func (s *Service) Counts(sess *app.Session) (map[app.State]int, error) {
 		return nil, err
 	}
 	var c map[app.State]int
-	err := s.Store.View(func(tx app.Tx) error {
+	err := s.Store.View(func(tx Tx) error {
 		var err error
 		c, err = tx.Counts()
 		return err
@@ -352,9 +352,9 @@ func (s *Service) VerifyAuditAgainst(sess *app.Session, extra []app.AuditAnchor)
 	if err != nil {
 		return rep, err
 	}
-	if chain, ok := s.Store.(app.AuditChain); ok && rep.OK {
+	if chain, ok := app.ChainOf(s.Store); ok && rep.OK {
 		var anchors []app.AuditAnchor
-		if err := s.Store.View(func(tx app.Tx) (err error) { anchors, err = app.Anchors(tx); return err }); err != nil {
+		if err := s.Store.View(func(tx Tx) (err error) { anchors, err = app.Anchors(tx); return err }); err != nil {
 			return rep, err
 		}
 		if rep, err = app.CheckAnchors(rep, chain, append(anchors, extra...)); err != nil {
@@ -363,7 +363,7 @@ func (s *Service) VerifyAuditAgainst(sess *app.Session, extra []app.AuditAnchor)
 	}
 	if rep.OK {
 		// Only an intact chain is extended: appending to a broken one would hide where it broke.
-		err = s.Store.Update(func(tx app.Tx) error {
+		err = s.Store.Update(func(tx Tx) error {
 			return tx.Audit(app.AuditEntry{User: sess.User.Name, Action: "audit.verify", Detail: "ok"})
 		})
 	}
@@ -386,7 +386,7 @@ func (s *Service) Receipt(sess *app.Session, code string) (ReceiptInfo, error) {
 		return info, err
 	}
 	code = strings.ToUpper(strings.TrimSpace(code))
-	err := s.Store.Update(func(tx app.Tx) error {
+	err := s.Store.Update(func(tx Tx) error {
 		d, ok, err := tx.Dossier(code)
 		if err != nil {
 			return err

@@ -87,7 +87,7 @@ func (s *Service) QuoteChanges(sess *app.Session) ([]QuoteChange, error) {
 	}
 	fp := s.Ref.Get().Rules.Fingerprint()
 	var check quoteCheck
-	if err := s.Store.View(func(tx app.Tx) error {
+	if err := s.Store.View(func(tx Tx) error {
 		b, ok, err := tx.Setting(settingQuoteCheck)
 		if err != nil || !ok {
 			return err
@@ -100,7 +100,7 @@ func (s *Service) QuoteChanges(sess *app.Session) ([]QuoteChange, error) {
 	codes := check.Codes
 	if check.Rules != fp {
 		codes = nil
-		if err := s.Store.View(func(tx app.Tx) error {
+		if err := s.Store.View(func(tx Tx) error {
 			for _, st := range []app.State{app.StateOpen, app.StateReturned} {
 				cs, err := tx.DossiersInState(st)
 				if err != nil {
@@ -117,7 +117,7 @@ func (s *Service) QuoteChanges(sess *app.Session) ([]QuoteChange, error) {
 	for _, code := range codes {
 		var d app.Dossier
 		var ok bool
-		if err := s.Store.View(func(tx app.Tx) error {
+		if err := s.Store.View(func(tx Tx) error {
 			var err error
 			d, ok, err = tx.Dossier(code)
 			return err
@@ -137,7 +137,7 @@ func (s *Service) QuoteChanges(sess *app.Session) ([]QuoteChange, error) {
 		return nil, err
 	}
 	if check.Rules != fp || len(still) != len(check.Codes) {
-		if err := s.Store.Update(func(tx app.Tx) error { return tx.PutSetting(settingQuoteCheck, b) }); err != nil {
+		if err := s.Store.Update(func(tx Tx) error { return tx.PutSetting(settingQuoteCheck, b) }); err != nil {
 			return nil, err
 		}
 	}
@@ -158,7 +158,7 @@ func (s *Service) Requote(sess *app.Session, code string) (app.Dossier, error) {
 		return d, err
 	}
 	now := s.Now.Time()
-	err := s.Store.Update(func(tx app.Tx) error {
+	err := s.Store.Update(func(tx Tx) error {
 		cur, ok, err := tx.Dossier(code)
 		if err != nil {
 			return err

@@ -31,13 +31,13 @@ func (s *Service) OfficeWorkflow(sess *app.Session) (*app.Workflow, error) {
 // office reads the office profile as stored (a session's copy may predate an adjustment).
 func (s *Service) office() (app.Office, error) {
 	var o app.Office
-	err := s.Store.View(func(tx app.Tx) (err error) { o, err = officeOf(tx); return err })
+	err := s.Store.View(func(tx Tx) (err error) { o, err = officeOf(tx); return err })
 	return o, err
 }
 
 // officeOf reads the office profile; a store without one has lost data (store_damaged, which
 // leads the desk to the restore path).
-func officeOf(tx app.Tx) (app.Office, error) {
+func officeOf(tx Tx) (app.Office, error) {
 	o, ok, err := tx.Office()
 	if err == nil && !ok {
 		err = &app.Error{Kind: app.Internal, Code: app.CodeStoreDamaged, Err: errors.New("no office profile")}
@@ -61,7 +61,7 @@ func (s *Service) AdjustWorkflow(sess *app.Session, req AdjustWorkflowRequest) (
 		return nil, &app.Error{Kind: app.Invalid, Code: app.CodeRequired, Field: "reason"}
 	}
 	var adjusted *app.Workflow
-	err := s.Store.Update(func(tx app.Tx) error {
+	err := s.Store.Update(func(tx Tx) error {
 		o, err := officeOf(tx)
 		if err != nil {
 			return err

@@ -20,7 +20,7 @@ import (
 // changes through the same logic as local work (a voucher from the accounting feed is matched
 // like one typed at the desk) and keeps what a person must decide as notices.
 type Service struct {
-	Store   app.Store
+	Store   Store
 	Records *records.Service
 	// Files writes a reference-data file pulled from the centre (rule tables, calendars,
 	// workflows, trusted keys) under the desk's rules folder; nil drops such changes. An
@@ -39,20 +39,20 @@ const keptAnchors = 50
 
 // AuditChain is the store's audit chain, when the store offers it for anchoring.
 func (s *Service) AuditChain() (app.AuditChain, bool) {
-	c, ok := s.Store.(app.AuditChain)
+	c, ok := app.ChainOf(s.Store)
 	return c, ok
 }
 
 // Anchors are the audit heads the centre acknowledged, oldest first.
 func (s *Service) Anchors() ([]app.AuditAnchor, error) {
 	var out []app.AuditAnchor
-	err := s.Store.View(func(tx app.Tx) (err error) { out, err = app.Anchors(tx); return err })
+	err := s.Store.View(func(tx Tx) (err error) { out, err = app.Anchors(tx); return err })
 	return out, err
 }
 
 // KeepAnchor records a head the centre acknowledged.
 func (s *Service) KeepAnchor(a app.AuditAnchor) error {
-	return s.Store.Update(func(tx app.Tx) error {
+	return s.Store.Update(func(tx Tx) error {
 		var list []app.AuditAnchor
 		if raw, ok, err := tx.Setting(app.SettingAnchors); err != nil {
 			return err
@@ -80,7 +80,7 @@ func (s *Service) KeepAnchor(a app.AuditAnchor) error {
 // head it holds: a notice for the office's supervisor, once per reason and anchor.
 func (s *Service) AnchorRefused(ans app.AnchorAnswer) error {
 	now := s.Now.Time()
-	return s.Store.Update(func(tx app.Tx) error {
+	return s.Store.Update(func(tx Tx) error {
 		id := fmt.Sprintf("audit:%s:%d", ans.Reason, ans.Last.Seq)
 		if _, ok, err := tx.Notice(id); err != nil || ok {
 			return err
@@ -93,7 +93,7 @@ func (s *Service) AnchorRefused(ans app.AnchorAnswer) error {
 // NeedsReconcile reports whether the outbox must be reconciled with the centre first.
 func (s *Service) NeedsReconcile() (bool, error) {
 	var need bool
-	err := s.Store.View(func(tx app.Tx) error {
+	err := s.Store.View(func(tx Tx) error {
 		v, ok, err := tx.Setting(app.SettingReconcile)
 		need = ok && string(v) == "1"
 		return err
@@ -103,13 +103,13 @@ func (s *Service) NeedsReconcile() (bool, error) {
 
 // Reconciled records that the outbox was reconciled.
 func (s *Service) Reconciled() error {
-	return s.Store.Update(func(tx app.Tx) error { return tx.PutSetting(app.SettingReconcile, []byte("0")) })
+	return s.Store.Update(func(tx Tx) error { return tx.PutSetting(app.SettingReconcile, []byte("0")) })
 }
 
 // Outbox returns up to limit operations waiting to be sent, oldest first.
 func (s *Service) Outbox(limit int) ([]app.Op, error) {
 	var ops []app.Op
-	err := s.Store.View(func(tx app.Tx) error {
+	err := s.Store.View(func(tx Tx) error {
 		var err error
 		ops, err = tx.OutboxAfter(0, limit)
 		return err
@@ -120,7 +120,7 @@ func (s *Service) Outbox(limit int) ([]app.Op, error) {
 // Pending is the number of operations waiting to be sent.
 func (s *Service) Pending() (int, error) {
 	n := 0
-	err := s.Store.View(func(tx app.Tx) error {
+	err := s.Store.View(func(tx Tx) error {
 		var err error
 		n, err = tx.PendingOps()
 		return err
@@ -138,7 +138,7 @@ func (s *Service) Acknowledge(ops []app.Op, results []app.OpResult) error {
 		byID[op.OpID] = op
 	}
 	now := s.Now.Time()
-	return s.Store.Update(func(tx app.Tx) error {
+	return s.Store.Update(func(tx Tx) error {
 		for _, r := range results {
 			op, ok := byID[r.OpID]
 			if !ok {
@@ -183,7 +183,7 @@ func (s *Service) Acknowledge(ops []app.Op, results []app.OpResult) error {
 // Cursor is the stored pull cursor (0 before the first pull).
 func (s *Service) Cursor() (uint64, error) {
 	var c uint64
-	err := s.Store.View(func(tx app.Tx) error {
+	err := s.Store.View(func(tx Tx) error {
 		var err error
 		c, err = cursorOf(tx)
 		return err
@@ -191,7 +191,7 @@ func (s *Service) Cursor() (uint64, error) {
 	return c, err
 }
 
-func cursorOf(tx app.Tx) (uint64, error) { return settingUint(tx, app.SettingCursor) }
+func cursorOf(tx Tx) (uint64, error) { return settingUint(tx, app.SettingCursor) }
 
 // ApplyPage applies one page of pulled changes and advances the cursor in the same
 // transaction, so an interrupted pull resumes from the last page applied. A page whose
@@ -199,7 +199,7 @@ func cursorOf(tx app.Tx) (uint64, error) { return settingUint(tx, app.SettingCur
 func (s *Service) ApplyPage(p app.Page) error {
 	now := s.Now.Time()
 	files := false
-	err := s.Store.Update(func(tx app.Tx) error {
+	err := s.Store.Update(func(tx Tx) error {
 		files = false
 		cur, err := cursorOf(tx)
 		if err != nil {
@@ -231,7 +231,7 @@ func (s *Service) ApplyPage(p app.Page) error {
 // syncActor is the name the sync process writes in the audit log.
 const syncActor = "sync"
 
-func (s *Service) apply(tx app.Tx, ch app.Change, now time.Time) error {
+func (s *Service) apply(tx Tx, ch app.Change, now time.Time) error {
 	switch ch.Kind {
 	case app.ChangeVoucher:
 		var in app.VoucherInput
@@ -333,7 +333,7 @@ func (s *Service) apply(tx app.Tx, ch app.Change, now time.Time) error {
 // officeWorkflow takes the workflow adjustment another desk of the office made (or this desk's
 // own, coming back: then nothing changes). The last one the centre applied wins at every desk;
 // when it replaces this desk's, a notice says so.
-func officeWorkflow(tx app.Tx, ch app.Change, c app.OfficeWorkflowChange, now time.Time) error {
+func officeWorkflow(tx Tx, ch app.Change, c app.OfficeWorkflowChange, now time.Time) error {
 	o, ok, err := tx.Office()
 	if err != nil || !ok || ch.Entity != o.Agency {
 		return err
@@ -367,7 +367,7 @@ func officeWorkflow(tx app.Tx, ch app.Change, c app.OfficeWorkflowChange, now ti
 
 // identityFixed applies a decided identity review: the participant and a cover not yet issued
 // take the decided identity; the dossiers keep the form as it was received.
-func (s *Service) identityFixed(tx app.Tx, r app.IdentityReview, now time.Time) error {
+func (s *Service) identityFixed(tx Tx, r app.IdentityReview, now time.Time) error {
 	if r.Resolved == nil {
 		return nil
 	}
@@ -409,7 +409,7 @@ func (s *Service) identityFixed(tx app.Tx, r app.IdentityReview, now time.Time) 
 
 // mergeParticipant takes a participant the centre knows into the office's records: identity
 // from the centre, periods joined by voucher (a period the office already has is kept once).
-func mergeParticipant(tx app.Tx, p app.Participant) error {
+func mergeParticipant(tx Tx, p app.Participant) error {
 	cur, ok, err := tx.Participant(p.PersonalID)
 	if err != nil {
 		return err
@@ -433,7 +433,7 @@ func mergeParticipant(tx app.Tx, p app.Participant) error {
 }
 
 // confirmCover marks a cover confirmed by the central records service: later prints are final.
-func confirmCover(tx app.Tx, actor, pid string, at, now time.Time) error {
+func confirmCover(tx Tx, actor, pid string, at, now time.Time) error {
 	cur, ok, err := tx.Cover(pid)
 	if err != nil || !ok || cur.Status == app.CoverConfirmed {
 		return err
@@ -502,7 +502,7 @@ func (s *Service) SetCentral(sess *app.Session, url, token string) error {
 	if len(ve.Problems) > 0 {
 		return ve
 	}
-	return s.Store.Update(func(tx app.Tx) error {
+	return s.Store.Update(func(tx Tx) error {
 		if err := tx.PutSetting(app.SettingCentral, []byte(url)); err != nil {
 			return err
 		}
@@ -515,7 +515,7 @@ func (s *Service) SetCentral(sess *app.Session, url, token string) error {
 
 // Central returns the stored central URL and device token ("" before enrolment).
 func (s *Service) Central() (url, token string, err error) {
-	err = s.Store.View(func(tx app.Tx) error {
+	err = s.Store.View(func(tx Tx) error {
 		u, _, err := tx.Setting(app.SettingCentral)
 		if err != nil {
 			return err
@@ -529,13 +529,13 @@ func (s *Service) Central() (url, token string, err error) {
 
 // MarkSynced records the end of a complete round.
 func (s *Service) MarkSynced(at time.Time) error {
-	return s.Store.Update(func(tx app.Tx) error { return tx.PutSetting(app.SettingLastSync, []byte(at.Format(time.RFC3339))) })
+	return s.Store.Update(func(tx Tx) error { return tx.PutSetting(app.SettingLastSync, []byte(at.Format(time.RFC3339))) })
 }
 
 // LastSync is the time of the last complete round (zero before the first).
 func (s *Service) LastSync() (time.Time, error) {
 	var t time.Time
-	err := s.Store.View(func(tx app.Tx) (err error) { t, err = app.LastSync(tx); return err })
+	err := s.Store.View(func(tx Tx) (err error) { t, err = app.LastSync(tx); return err })
 	return t, err
 }
 
@@ -545,7 +545,7 @@ func (s *Service) Notices(sess *app.Session, all bool) ([]app.Notice, error) {
 		return nil, err
 	}
 	var out []app.Notice
-	err := s.Store.View(func(tx app.Tx) error {
+	err := s.Store.View(func(tx Tx) error {
 		ns, err := tx.Notices(0)
 		for _, n := range ns {
 			if all || !n.Resolved {
@@ -566,7 +566,7 @@ func (s *Service) ResolveIdentity(sess *app.Session, noticeID string, choice int
 		return err
 	}
 	now := s.Now.Time()
-	return s.Store.Update(func(tx app.Tx) error {
+	return s.Store.Update(func(tx Tx) error {
 		n, ok, err := tx.Notice(noticeID)
 		if err != nil {
 			return err
@@ -617,7 +617,7 @@ func (s *Service) CloseNotice(sess *app.Session, noticeID, note string) error {
 	if note == "" {
 		return &app.Error{Kind: app.Invalid, Code: app.CodeReasonRequired, Field: "reason"}
 	}
-	return s.Store.Update(func(tx app.Tx) error {
+	return s.Store.Update(func(tx Tx) error {
 		n, ok, err := tx.Notice(noticeID)
 		if err != nil {
 			return err
@@ -642,7 +642,7 @@ func (s *Service) EntityState(entity string) (app.EntitySync, bool, error) {
 		st app.EntitySync
 		ok bool
 	)
-	err := s.Store.View(func(tx app.Tx) error {
+	err := s.Store.View(func(tx Tx) error {
 		var err error
 		st, ok, err = tx.EntitySync(entity)
 		return err
@@ -653,7 +653,7 @@ func (s *Service) EntityState(entity string) (app.EntitySync, bool, error) {
 // Digest is the digest of what the office holds (see DigestLine).
 func (s *Service) Digest() (string, int, error) {
 	var lines []app.DigestLine
-	err := s.Store.View(func(tx app.Tx) error {
+	err := s.Store.View(func(tx Tx) error {
 		var err error
 		lines, err = tx.DigestLines()
 		return err
@@ -703,7 +703,7 @@ func (s *Service) redownload(actor string, data app.OfficeData) (int, error) {
 	for start := 0; start < len(items); start += chunk {
 		part := items[start:min(start+chunk, len(items))]
 		n := 0
-		err := s.Store.Update(func(tx app.Tx) error {
+		err := s.Store.Update(func(tx Tx) error {
 			n = 0
 			for _, it := range part {
 				ok, err := redownload(tx, it.kind, it.raw, it.p, now)
@@ -721,7 +721,7 @@ func (s *Service) redownload(actor string, data app.OfficeData) (int, error) {
 		}
 		added += n
 	}
-	err := s.Store.Update(func(tx app.Tx) error {
+	err := s.Store.Update(func(tx Tx) error {
 		if cur, err := cursorOf(tx); err != nil {
 			return err
 		} else if cur == 0 {
@@ -745,7 +745,7 @@ func (s *Service) redownload(actor string, data app.OfficeData) (int, error) {
 	return added, err
 }
 
-func redownload(tx app.Tx, kind string, raw json.RawMessage, p *app.Participant, now time.Time) (bool, error) {
+func redownload(tx Tx, kind string, raw json.RawMessage, p *app.Participant, now time.Time) (bool, error) {
 	switch kind {
 	case "dossier":
 		var d app.Dossier
@@ -851,7 +851,7 @@ func (s *Service) ExportPending(sess *app.Session) (TransferOut, error) {
 	if err := sess.Require(app.PermSync); err != nil {
 		return out, err
 	}
-	err := s.Store.Update(func(tx app.Tx) error {
+	err := s.Store.Update(func(tx Tx) error {
 		var err error
 		if out.Ops, err = tx.OutboxAfter(0, 0); err != nil {
 			return err
@@ -883,7 +883,7 @@ func (s *Service) ImportAnswer(sess *app.Session, seq uint64, results []app.OpRe
 		return err
 	}
 	var ops []app.Op
-	err := s.Store.View(func(tx app.Tx) error {
+	err := s.Store.View(func(tx Tx) error {
 		exported, err := settingUint(tx, settingTransferExported)
 		if err != nil {
 			return err
@@ -914,7 +914,7 @@ func (s *Service) ImportAnswer(sess *app.Session, seq uint64, results []app.OpRe
 	if err := s.ApplyPage(page); err != nil {
 		return err
 	}
-	return s.Store.Update(func(tx app.Tx) error {
+	return s.Store.Update(func(tx Tx) error {
 		if err := tx.PutSetting(settingTransferAnswered, []byte(strconv.FormatUint(seq, 10))); err != nil {
 			return err
 		}
@@ -928,7 +928,7 @@ func (s *Service) ImportAnswer(sess *app.Session, seq uint64, results []app.OpRe
 	})
 }
 
-func settingUint(tx app.Tx, name string) (uint64, error) {
+func settingUint(tx Tx, name string) (uint64, error) {
 	raw, ok, err := tx.Setting(name)
 	if err != nil || !ok {
 		return 0, err
@@ -1005,7 +1005,7 @@ func (s *Service) Subjects(ops []app.Op, notices []app.Notice) (map[string]Subje
 		items = append(items, it)
 	}
 	out := map[string]Subject{}
-	err := s.Store.View(func(tx app.Tx) error {
+	err := s.Store.View(func(tx Tx) error {
 		for _, it := range items {
 			if _, ok := out[it.entity]; ok {
 				continue

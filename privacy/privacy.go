@@ -17,7 +17,7 @@ import (
 // one person's data on request, the purge of closed dossiers after the retention period, and
 // the report of what this machine holds should it be lost (to notify within 72 hours).
 type Service struct {
-	Store app.Store
+	Store Store
 	// Now is the clock; time.Now when nil.
 	Now app.Clock
 }
@@ -33,7 +33,7 @@ func (p *Service) AccessLog(sess *app.Session, pid string) ([]app.AuditEntry, er
 	if err != nil {
 		return nil, err
 	}
-	err = p.Store.Update(func(tx app.Tx) error {
+	err = p.Store.Update(func(tx Tx) error {
 		return tx.Audit(app.AuditEntry{User: sess.User.Name, Action: "audit.access_log", Entity: app.PersonalID(pid).Masked(), PersonalID: pid})
 	})
 	return out, err
@@ -81,7 +81,7 @@ func (p *Service) ExportPerson(sess *app.Session, pid string) (PersonExport, err
 		return out, err
 	}
 	out.PersonalID, out.Access = pid, access
-	err = p.Store.Update(func(tx app.Tx) error {
+	err = p.Store.Update(func(tx Tx) error {
 		o, _, err := tx.Office()
 		if err != nil {
 			return err
@@ -220,7 +220,7 @@ func (p *Service) Report(sess *app.Session, since time.Time) (BreachReport, erro
 		return r, err
 	}
 	r.AuditIntact = rep.OK
-	err = p.Store.View(func(tx app.Tx) error {
+	err = p.Store.View(func(tx Tx) error {
 		var err error
 		if r.Office, _, err = tx.Office(); err != nil {
 			return err
@@ -291,7 +291,7 @@ func (p *Service) Report(sess *app.Session, since time.Time) (BreachReport, erro
 	}
 	r.PeopleSeen = len(seen)
 	sort.Slice(r.Accounts, func(i, j int) bool { return r.Accounts[i].User < r.Accounts[j].User })
-	err = p.Store.Update(func(tx app.Tx) error {
+	err = p.Store.Update(func(tx Tx) error {
 		return tx.Audit(app.AuditEntry{User: sess.User.Name, Action: "audit.report", Detail: "since=" + since.Format(time.RFC3339)})
 	})
 	return r, err
@@ -310,7 +310,7 @@ func (p *Service) Purge(sess *app.Session, cutoff time.Time, dryRun bool) (Purge
 		return res, err
 	}
 	var candidates []string
-	err := p.Store.View(func(tx app.Tx) error {
+	err := p.Store.View(func(tx Tx) error {
 		pending := map[string]bool{}
 		ops, err := tx.OutboxAfter(0, 0)
 		if err != nil {
@@ -357,7 +357,7 @@ func (p *Service) Purge(sess *app.Session, cutoff time.Time, dryRun bool) (Purge
 	for start := 0; start < len(candidates); start += 100 {
 		part := candidates[start:min(start+100, len(candidates))]
 		var done []string
-		err := p.Store.Update(func(tx app.Tx) error {
+		err := p.Store.Update(func(tx Tx) error {
 			done = done[:0]
 			for _, code := range part {
 				d, ok, err := tx.Dossier(code)

@@ -19,7 +19,7 @@ import (
 // printing. Vouchers typed at the desk, imported from a file and pulled from the central
 // accounting feed all go through ApplyVouchers, so they meet the same checks.
 type Service struct {
-	Store app.Store
+	Store Store
 	// Ref is the reference data in force, read once per use (see intake.Service.Ref).
 	Ref *app.RefSource
 	// Now is the clock; time.Now when nil.
@@ -68,7 +68,7 @@ func (s *Service) AddVoucher(sess *app.Session, in app.VoucherInput) (app.Vouche
 		}
 	}
 	var vv app.VoucherView
-	err = s.Store.View(func(tx app.Tx) error {
+	err = s.Store.View(func(tx Tx) error {
 		var err error
 		vv, _, err = tx.Voucher(res.Vouchers[0])
 		return err
@@ -164,7 +164,7 @@ func (s *Service) apply(actor string, src app.VoucherSource, file string, rows [
 		batch := rows[start:min(start+batchSize, len(rows))]
 		var part ImportResult
 		now := s.Now.Time()
-		err := s.Store.Update(func(tx app.Tx) error {
+		err := s.Store.Update(func(tx Tx) error {
 			part = ImportResult{}
 			for _, r := range batch {
 				v := r.v
@@ -190,7 +190,7 @@ func (s *Service) apply(actor string, src app.VoucherSource, file string, rows [
 }
 
 // record stores one voucher in tx and matches it.
-func (s *Service) Record(tx app.Tx, res *ImportResult, line int, v app.Voucher, now time.Time) error {
+func (s *Service) Record(tx Tx, res *ImportResult, line int, v app.Voucher, now time.Time) error {
 	if v.ID != "" {
 		if _, ok, err := tx.Voucher(v.ID); err != nil || ok {
 			if ok {
@@ -301,7 +301,7 @@ type match struct {
 	args        map[string]string
 }
 
-func (s *Service) match(tx app.Tx, v app.Voucher) (match, error) {
+func (s *Service) match(tx Tx, v app.Voucher) (match, error) {
 	m := match{pid: v.PersonalID}
 	if len(v.PersonalID) == 10 { // an old social-insurance code: find the person's ID
 		ds, err := tx.ByOldCode(v.PersonalID)
@@ -434,7 +434,7 @@ func (s *Service) basis(m match) (string, basis, error) {
 
 // credit records the matched voucher: the participant (made from the registration the first
 // time), the period, the book cover for a first-time participant, and the dossier's payment.
-func (s *Service) credit(tx app.Tx, v app.Voucher, st *app.VoucherState, m match, now time.Time, res *ImportResult) error {
+func (s *Service) credit(tx Tx, v app.Voucher, st *app.VoucherState, m match, now time.Time, res *ImportResult) error {
 	p := m.participant
 	if m.dossier != nil {
 		// The registration's data is the newest: a returning participant may have chosen
@@ -504,7 +504,7 @@ func (s *Service) rate(q app.Quote) app.Rate {
 // dossierEvent records an event from the records side (payment matched, cover issued) on a
 // dossier's timeline; if the dossier waits at the step that this completes, it moves on,
 // skipping steps already complete.
-func (s *Service) dossierEvent(tx app.Tx, d *app.Dossier, ev app.Event, completes string, now time.Time) error {
+func (s *Service) dossierEvent(tx Tx, d *app.Dossier, ev app.Event, completes string, now time.Time) error {
 	prev := *d
 	next := *d
 	// The event goes on the timeline before the step moves: it is what completes the step.
@@ -532,7 +532,7 @@ func (s *Service) dossierEvent(tx app.Tx, d *app.Dossier, ev app.Event, complete
 	return nil
 }
 
-func officeProvince(tx app.Tx) string {
+func officeProvince(tx Tx) string {
 	if o, ok, err := tx.Office(); err == nil && ok {
 		return o.Province
 	}
@@ -545,7 +545,7 @@ func (s *Service) Exceptions(sess *app.Session, limit int) ([]app.VoucherView, e
 		return nil, err
 	}
 	var out []app.VoucherView
-	err := s.Store.Update(func(tx app.Tx) error {
+	err := s.Store.Update(func(tx Tx) error {
 		var err error
 		if out, err = tx.Exceptions(limit); err != nil {
 			return err
@@ -593,7 +593,7 @@ func (s *Service) Resolve(sess *app.Session, id string, req ResolveRequest) (app
 	}
 	now := s.Now.Time()
 	var out app.VoucherView
-	err := s.Store.Update(func(tx app.Tx) error {
+	err := s.Store.Update(func(tx Tx) error {
 		orig, ok, err := tx.Voucher(id)
 		if err != nil {
 			return err
@@ -657,7 +657,7 @@ func (s *Service) Person(sess *app.Session, pid string) (PersonView, error) {
 		return pv, err
 	}
 	pid = app.StripSeparators(strings.TrimSpace(pid))
-	err := s.Store.Update(func(tx app.Tx) error {
+	err := s.Store.Update(func(tx Tx) error {
 		p, known, err := tx.Participant(pid)
 		if err != nil {
 			return err
@@ -704,7 +704,7 @@ func (s *Service) Covers(sess *app.Session, status app.CoverStatus, limit int) (
 		return nil, err
 	}
 	var out []app.BookCover
-	err := s.Store.View(func(tx app.Tx) error {
+	err := s.Store.View(func(tx Tx) error {
 		var err error
 		out, err = tx.Covers(status, limit)
 		return err
@@ -718,7 +718,7 @@ func (s *Service) CoversIssuedOn(sess *app.Session, day calendar.Date) ([]app.Bo
 		return nil, err
 	}
 	var out []app.BookCover
-	err := s.Store.View(func(tx app.Tx) error {
+	err := s.Store.View(func(tx Tx) error {
 		var err error
 		out, err = tx.CoversIssuedOn(day)
 		return err
@@ -736,7 +736,7 @@ func (s *Service) IssueCover(sess *app.Session, pid string) (app.BookCover, erro
 	}
 	pid = app.StripSeparators(strings.TrimSpace(pid))
 	now := s.Now.Time()
-	err := s.Store.Update(func(tx app.Tx) error {
+	err := s.Store.Update(func(tx Tx) error {
 		cur, ok, err := tx.Cover(pid)
 		if err != nil {
 			return err
@@ -819,7 +819,7 @@ func (s *Service) PlanCoverPrints(sess *app.Session, pids []string, reason strin
 	}
 	reason = app.NormalizeText(reason)
 	var out []CoverPrint
-	err := s.Store.View(func(tx app.Tx) error {
+	err := s.Store.View(func(tx Tx) error {
 		out = out[:0]
 		o, _, err := tx.Office()
 		if err != nil {
@@ -873,7 +873,7 @@ func (s *Service) RecordCoverPrints(sess *app.Session, plan []CoverPrint, reason
 	}
 	reason = app.NormalizeText(reason)
 	now := s.Now.Time()
-	return s.Store.Update(func(tx app.Tx) error {
+	return s.Store.Update(func(tx Tx) error {
 		for _, p := range plan {
 			pid := p.Cover.PersonalID
 			cur, ok, err := tx.Cover(pid)
@@ -945,7 +945,7 @@ func (s *Service) SigningKey() (*app.SigningKey, app.Office, error) {
 		office app.Office
 	)
 	// read finds the office and, if it exists, the key.
-	read := func(tx app.Tx) error {
+	read := func(tx Tx) error {
 		var err error
 		if office, _, err = tx.Office(); err != nil {
 			return err
@@ -960,7 +960,7 @@ func (s *Service) SigningKey() (*app.SigningKey, app.Office, error) {
 	// Every sync request and print asks for it: a read, and a durable write only the first time.
 	err := s.Store.View(read)
 	if err == nil && key == nil {
-		err = s.Store.Update(func(tx app.Tx) error {
+		err = s.Store.Update(func(tx Tx) error {
 			if err := read(tx); err != nil || key != nil {
 				return err
 			}

@@ -55,11 +55,14 @@ func (d *Desk) Ref() *app.Reference { return d.Src.Get() }
 // newDesk builds the services over an open store, reading the reference data from src.
 func newDesk(db *storage.DB, src *app.RefSource, cfg storage.Config) *Desk {
 	now := cfg.WithDefaults().Now
-	d := &Desk{DB: db, Src: src, Intake: &intake.Service{Store: db, Ref: src, Now: now}, Dir: cfg.Dir,
-		Records: &records.Service{Store: db, Ref: src, Now: now}}
-	d.Sync = &officesync.Service{Store: db, Records: d.Records, Files: d.writeRuleFile, FilesApplied: d.filesApplied, Now: now}
-	d.Privacy = &privacy.Service{Store: db, Now: now}
-	d.Continuity = &continuity.Service{Store: db, Snapshot: snapshot{db}, Files: storage.AtomicFiles{}}
+	d := &Desk{DB: db, Src: src, Dir: cfg.Dir}
+	d.Intake = &intake.Service{Store: app.TxStore[intake.Tx]{Store: db}, Ref: src, Now: now}
+	d.Records = &records.Service{Store: app.TxStore[records.Tx]{Store: db}, Ref: src, Now: now}
+	d.Sync = &officesync.Service{Store: app.TxStore[officesync.Tx]{Store: db}, Records: d.Records,
+		Files: d.writeRuleFile, FilesApplied: d.filesApplied, Now: now}
+	d.Privacy = &privacy.Service{Store: app.TxStore[privacy.Tx]{Store: db}, Now: now}
+	d.Continuity = &continuity.Service{Store: app.TxStore[continuity.Tx]{Store: db}, Snapshot: snapshot{db},
+		Files: storage.AtomicFiles{}}
 	return d
 }
 
@@ -74,7 +77,7 @@ func NewIntake(st app.Store, ref *assets.Reference, now func() time.Time) *intak
 	if now == nil {
 		now = time.Now
 	}
-	return &intake.Service{Store: st, Ref: app.NewRefSource(ref, now), Now: now}
+	return &intake.Service{Store: app.TxStore[intake.Tx]{Store: st}, Ref: app.NewRefSource(ref, now), Now: now}
 }
 
 // Init creates the encrypted store of a new office with its first administrator and returns it
