@@ -73,11 +73,11 @@ func (s snapshot) Backup(w io.Writer) error { _, err := s.db.Backup(w); return e
 func (s snapshot) SizeEstimate() int64      { return s.db.SizeEstimate() }
 
 // NewIntake builds the intake service over a store.
-func NewIntake(st app.Store, ref *assets.Reference, now func() time.Time) *intake.Service {
+func NewIntake(st intake.Store, ref *assets.Reference, now func() time.Time) *intake.Service {
 	if now == nil {
 		now = time.Now
 	}
-	return &intake.Service{Store: app.TxStore[intake.Tx]{Store: st}, Ref: app.NewRefSource(ref, now), Now: now}
+	return &intake.Service{Store: st, Ref: app.NewRefSource(ref, now), Now: now}
 }
 
 // Init creates the encrypted store of a new office with its first administrator and returns it

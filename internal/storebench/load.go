@@ -69,7 +69,7 @@ func Load(ref *assets.Reference, spec Spec, oursDir, peerPath string, logf func(
 	}
 	batch := make([]app.Dossier, 0, 2000)
 	flush := func() error {
-		err := peer.Update(func(tx app.Tx) error {
+		err := peer.Update(func(tx intake.Tx) error {
 			for i := range batch {
 				if err := tx.PutDossier(&batch[i], nil); err != nil {
 					return err
@@ -113,7 +113,7 @@ func Load(ref *assets.Reference, spec Spec, oursDir, peerPath string, logf func(
 	if err := desk.DB.Compact(); err != nil {
 		return ds, err
 	}
-	err = peer.Update(func(t app.Tx) error {
+	err = peer.Update(func(t intake.Tx) error {
 		tx := t.(*sqlTx)
 		for name, n := range ds.Seqs {
 			if err := tx.setCounter(name, n); err != nil {

@@ -208,7 +208,7 @@ func (c *benchClock) set(t time.Time) { c.mu.Lock(); c.t = t; c.mu.Unlock() }
 
 // opened is a store open for measuring.
 type opened struct {
-	store app.Store
+	store intake.Store
 	close func() error
 	peer  *SQLite // the SQLite peer, nil for ours
 }
@@ -220,7 +220,7 @@ func open(kind, dir string, now func() time.Time) (opened, error) {
 		if err != nil {
 			return opened{}, err
 		}
-		return opened{store: db, close: db.Close}, nil
+		return opened{store: app.TxStore[intake.Tx]{Store: db}, close: db.Close}, nil
 	case Peer:
 		p, err := OpenSQLite(PeerConfig(filepath.Join(dir, PeerFile), now))
 		if err != nil {
@@ -296,7 +296,7 @@ func (r *measurement) open() error {
 	if r.st, err = open(r.kind, r.dir, r.clk.now); err != nil {
 		return fmt.Errorf("open %s: %w", r.kind, err)
 	}
-	err = r.st.store.View(func(tx app.Tx) error {
+	err = r.st.store.View(func(tx intake.Tx) error {
 		found, err := tx.ByPersonalID(r.ds.SamplePIDs[0])
 		if err == nil && len(found) == 0 {
 			err = fmt.Errorf("stored personal ID not found after open")
@@ -308,7 +308,7 @@ func (r *measurement) open() error {
 }
 
 // view times one read transaction.
-func (r *measurement) view(fn func(app.Tx) error) (time.Duration, error) {
+func (r *measurement) view(fn func(intake.Tx) error) (time.Duration, error) {
 	t := time.Now()
 	err := r.st.store.View(fn)
 	return time.Since(t), err
@@ -321,7 +321,7 @@ func (r *measurement) lookups() error {
 	for i := 0; i < r.w.Lookups; i++ {
 		pid := r.ds.SamplePIDs[i%len(r.ds.SamplePIDs)]
 		var found []app.Summary
-		dt, err := r.view(func(tx app.Tx) (err error) { found, err = tx.ByPersonalID(pid); return err })
+		dt, err := r.view(func(tx intake.Tx) (err error) { found, err = tx.ByPersonalID(pid); return err })
 		if err != nil {
 			return err
 		}
@@ -345,7 +345,7 @@ func (r *measurement) searches() error {
 		var found []app.Summary
 		times := make([]time.Duration, 0, r.w.Searches)
 		for i := 0; i < r.w.Searches; i++ {
-			dt, err := r.view(func(tx app.Tx) (err error) { found, err = tx.SearchName(key, r.w.SearchLimit); return err })
+			dt, err := r.view(func(tx intake.Tx) (err error) { found, err = tx.SearchName(key, r.w.SearchLimit); return err })
 			if err != nil {
 				return Stats{}, nil, err
 			}
@@ -379,7 +379,7 @@ func (r *measurement) dueToday() error {
 	times := make([]time.Duration, 0, r.w.DueLists)
 	var due []app.Summary
 	for i := 0; i < r.w.DueLists; i++ {
-		dt, err := r.view(func(tx app.Tx) (err error) { due, err = tx.Due(r.ds.Today, r.ds.Today, 0); return err })
+		dt, err := r.view(func(tx intake.Tx) (err error) { due, err = tx.Due(r.ds.Today, r.ds.Today, 0); return err })
 		if err != nil {
 			return err
 		}
@@ -394,7 +394,7 @@ func (r *measurement) dueToday() error {
 
 func (r *measurement) counts() error {
 	var counts map[app.State]int
-	err := r.st.store.View(func(tx app.Tx) (err error) { counts, err = tx.Counts(); return err })
+	err := r.st.store.View(func(tx intake.Tx) (err error) { counts, err = tx.Counts(); return err })
 	r.res.Digests["counts"] = digestOf(counts)
 	return err
 }

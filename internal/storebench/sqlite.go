@@ -16,6 +16,7 @@ import (
 	"modernc.org/sqlite"
 
 	"bhxhdesk/app"
+	"bhxhdesk/intake"
 	"bhxhdesk/storage"
 )
 
@@ -26,11 +27,9 @@ import (
 // stores and only the storage differs. It is a benchmark peer, not a product store: nothing in it
 // is encrypted.
 //
-// Methods that app.Store and app.Tx gain for other services (records, sync) are promoted from
+// Methods that app.Store and intake.Tx gain for other services (records, sync) are promoted from
 // nil embedded interfaces and panic if called; the benchmark calls only the intake's.
 type SQLite struct {
-	app.Store // nil: methods added to app.Store later for other services panic if called
-
 	cfg  SQLiteConfig
 	db   *sql.DB
 	conn *sql.Conn
@@ -73,7 +72,10 @@ type KDF struct {
 	Threads uint8
 }
 
-var _ app.Store = (*SQLite)(nil)
+var (
+	_ intake.Store = (*SQLite)(nil)
+	_ intake.Tx    = (*sqlTx)(nil)
+)
 
 const schema = `
 CREATE TABLE IF NOT EXISTS office (id INTEGER PRIMARY KEY CHECK (id = 1), json TEXT NOT NULL);
@@ -116,6 +118,9 @@ CREATE INDEX IF NOT EXISTS dossier_handler ON dossier (handler, due, code) WHERE
 CREATE VIRTUAL TABLE IF NOT EXISTS dossier_fts USING fts5 (name_key, content = 'dossier', content_rowid = 'id');
 CREATE TABLE IF NOT EXISTS state_count (state TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS counter (name TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS setting (name TEXT PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS draft (name TEXT PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS notice (id TEXT PRIMARY KEY, json TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS outbox (
   device_seq INTEGER PRIMARY KEY, op_id TEXT NOT NULL, hlc INTEGER NOT NULL, kind TEXT NOT NULL,
   entity_id TEXT NOT NULL, base_version INTEGER NOT NULL, created TEXT NOT NULL, payload TEXT NOT NULL);
@@ -230,12 +235,12 @@ func (s *SQLite) scan(q string, args []any, dest ...any) error {
 }
 
 // Update runs fn in one BEGIN IMMEDIATE … COMMIT transaction.
-func (s *SQLite) Update(fn func(app.Tx) error) error { return s.run("BEGIN IMMEDIATE", fn) }
+func (s *SQLite) Update(fn func(intake.Tx) error) error { return s.run("BEGIN IMMEDIATE", fn) }
 
 // View runs fn in a read transaction (one snapshot).
-func (s *SQLite) View(fn func(app.Tx) error) error { return s.run("BEGIN", fn) }
+func (s *SQLite) View(fn func(intake.Tx) error) error { return s.run("BEGIN", fn) }
 
-func (s *SQLite) run(begin string, fn func(app.Tx) error) error {
+func (s *SQLite) run(begin string, fn func(intake.Tx) error) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if _, err := s.exec(begin); err != nil {
@@ -264,7 +269,7 @@ func storeErr(op string, err error) error {
 // Authenticate checks a password against the account's argon2id hash.
 func (s *SQLite) Authenticate(user, password string) error {
 	var salt, hash []byte
-	err := s.View(func(app.Tx) error {
+	err := s.View(func(intake.Tx) error {
 		return s.scan(`SELECT salt, hash FROM credential WHERE name = ?`, []any{user}, &salt, &hash)
 	})
 	if err != nil || subtle.ConstantTimeCompare(s.hash(password, salt), hash) != 1 {
@@ -288,7 +293,7 @@ func (s *SQLite) SetCredential(user, password string) error {
 		return err
 	}
 	h := s.hash(password, salt)
-	return s.Update(func(app.Tx) error {
+	return s.Update(func(intake.Tx) error {
 		_, err := s.exec(`INSERT INTO credential (name, salt, hash) VALUES (?, ?, ?)
 			ON CONFLICT (name) DO UPDATE SET salt = excluded.salt, hash = excluded.hash`, user, salt, h)
 		return err
@@ -297,7 +302,7 @@ func (s *SQLite) SetCredential(user, password string) error {
 
 // RemoveCredential deletes an account's password hash.
 func (s *SQLite) RemoveCredential(user string) error {
-	return s.Update(func(app.Tx) error {
+	return s.Update(func(intake.Tx) error {
 		_, err := s.exec(`DELETE FROM credential WHERE name = ?`, user)
 		return err
 	})
@@ -306,7 +311,7 @@ func (s *SQLite) RemoveCredential(user string) error {
 // VerifyAudit walks the audit chain in order.
 func (s *SQLite) VerifyAudit() (app.AuditReport, error) {
 	var rep app.AuditReport
-	err := s.View(func(app.Tx) error {
+	err := s.View(func(intake.Tx) error {
 		rows, err := s.query(`SELECT seq, at, user, action, entity, detail, prev, hash FROM audit ORDER BY seq`)
 		if err != nil {
 			return err

@@ -14,8 +14,7 @@ import (
 
 // sqlTx is one transaction of the peer store.
 type sqlTx struct {
-	app.Tx // nil: see SQLite
-	s      *SQLite
+	s *SQLite
 }
 
 func (tx *sqlTx) jsonRow(q string, v any, args ...any) (bool, error) {

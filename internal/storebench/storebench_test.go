@@ -125,9 +125,19 @@ func TestPeerRunsTheIntake(t *testing.T) {
 
 	f := fakeForms(1)[0]
 	f.FullName = "Nguyễn Thị Hồng Ánh"
-	res, err := in.Register(sess, intake.RegisterRequest{Form: f})
+	// A form in progress is kept and dropped as on the desk (the peer implements all of
+	// intake.Tx, drafts and settings included).
+	require.NoError(t, in.SaveDraft(sess, f, map[string]bool{"full_name": true}))
+	dr, ok, err := in.Draft(sess)
+	require.NoError(t, err)
+	require.True(t, ok)
+	assert.Equal(t, f.FullName, dr.Form.FullName)
+	res, err := in.Register(sess, intake.RegisterRequest{Form: f, FromDraft: true})
 	require.NoError(t, err)
 	assert.Equal(t, "01001-260105-K70001", res.Dossier.Code)
+	_, ok, err = in.Draft(sess)
+	require.NoError(t, err)
+	assert.False(t, ok, "saving the registration removes the draft")
 	_, err = in.Register(sess, intake.RegisterRequest{Form: f})
 	var ae *app.Error
 	require.ErrorAs(t, err, &ae)
@@ -164,7 +174,7 @@ func TestPeerRunsTheIntake(t *testing.T) {
 	d, err := in.Act(officer, res.Dossier.Code, intake.ActRequest{Action: app.ActAdvance})
 	require.NoError(t, err)
 	assert.Equal(t, "finance", d.Step)
-	require.NoError(t, p.View(func(tx app.Tx) error {
+	require.NoError(t, p.View(func(tx intake.Tx) error {
 		at, err := tx.AtStep("finance", 0)
 		require.NoError(t, err)
 		require.Len(t, at, 1)
