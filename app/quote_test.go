@@ -391,9 +391,6 @@ func TestRoundHalfUp(t *testing.T) {
 	assert.Equal(t, app.Money(220_000_000_000_000), app.Rate(2200).Of(1_000_000_000_000_000), "large amounts stay exact")
 }
 
-// assetsFS is the embedded reference data, for tests that load a table with overrides.
-func assetsFS() fs.FS { return assets.FS }
-
 // loadRules loads the embedded rule tables with the override given.
 func loadRules(t testing.TB, override fs.FS) *app.Rules {
 	t.Helper()

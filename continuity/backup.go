@@ -23,6 +23,10 @@ import (
 	"bhxhdesk/app/calendar"
 )
 
+// staleTemp is the age after which a backup's temporary file is left over from a program that
+// ended half-way, not one being written.
+const staleTemp = time.Hour
+
 // Snapshot is the store's side of a backup (storage.DB): a consistent copy of the whole
 // encrypted store written to w, and an estimate of its size for the progress shown.
 type Snapshot interface {
@@ -142,7 +146,7 @@ func pruneBackups(dir, prefix string, keep int) error {
 		// A backup killed half-way (power cut, program ended) leaves its hidden temporary
 		// file: gone once it is older than any backup still being written.
 		if !e.IsDir() && strings.HasPrefix(e.Name(), ".bhxh-") && strings.HasSuffix(e.Name(), ".tmp") {
-			if info, err := e.Info(); err == nil && time.Since(info.ModTime()) > time.Hour {
+			if info, err := e.Info(); err == nil && time.Since(info.ModTime()) > staleTemp {
 				_ = os.Remove(filepath.Join(dir, e.Name()))
 			}
 		}

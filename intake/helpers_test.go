@@ -14,7 +14,6 @@ var (
 	ref        = desktest.Ref
 	testOffice = desktest.Office
 	vnTime     = desktest.VNTime
-	fixedNow   = desktest.FixedNow
 	codeOf     = desktest.CodeOf
 	voucherFor = desktest.VoucherFor
 	registered = desktest.Registered

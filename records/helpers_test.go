@@ -12,9 +12,6 @@ type testDesk = desktest.Desk
 
 var (
 	ref        = desktest.Ref
-	testOffice = desktest.Office
-	vnTime     = desktest.VNTime
-	fixedNow   = desktest.FixedNow
 	codeOf     = desktest.CodeOf
 	voucherFor = desktest.VoucherFor
 	registered = desktest.Registered

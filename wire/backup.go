@@ -12,10 +12,6 @@ import (
 	"bhxhdesk/storage"
 )
 
-// staleTemp is the age after which a temporary file of ours is left over from a program that
-// ended half-way, not one being written.
-const staleTemp = time.Hour
-
 // tempDirPrefix names the private folders the desk hands PDFs to the system's viewer in.
 const tempDirPrefix = "bhxh-desk-"
 
