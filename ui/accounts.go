@@ -25,7 +25,7 @@ type AccountsState struct {
 // enable one, reset its password, and add one with its role and password; the first-run set-up
 // creates only the administrator.
 type AccountsScreen struct {
-	ses *session
+	ses *adminSession
 	st  AccountsState
 
 	// List shows the accounts, one line each; Rows holds each account's line and actions.
@@ -47,7 +47,7 @@ type AccountsScreen struct {
 }
 
 // NewAccountsScreen builds the screen and fetches the accounts unless the state holds them.
-func NewAccountsScreen(ses *session, st AccountsState) *AccountsScreen {
+func NewAccountsScreen(ses *adminSession, st AccountsState) *AccountsScreen {
 	s := &AccountsScreen{ses: ses, st: st, fields: newFields()}
 	t := ses.t
 	s.List = widget.NewLabel("")

@@ -48,7 +48,7 @@ type adminHooks struct {
 // year, read-only but for the workflow's days and roles, which an administrator adjusts where the
 // province allows; for administrators also the automatic backup and the device's enrolment.
 type AdminScreen struct {
-	r     *recSession
+	r     *adminSession
 	st    AdminState
 	hooks adminHooks
 
@@ -86,7 +86,7 @@ type AdminScreen struct {
 }
 
 // NewAdminScreen builds the page from its state.
-func NewAdminScreen(r *recSession, st AdminState, hooks adminHooks) *AdminScreen {
+func NewAdminScreen(r *adminSession, st AdminState, hooks adminHooks) *AdminScreen {
 	s := &AdminScreen{r: r, st: st, hooks: hooks, fields: newFields(), tabs: map[*container.TabItem]AdminTab{}}
 	if s.st.Tab == "" {
 		s.st.Tab = TabDisplay

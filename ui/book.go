@@ -25,7 +25,7 @@ type BookState struct {
 // local support, paid, receipt) with their totals, the vouchers and the dossiers. Each look-up
 // is written to the audit log.
 type BookScreen struct {
-	r  *recSession
+	r  *recordsSession
 	st BookState
 
 	Query   *widget.Entry
@@ -55,7 +55,7 @@ var bookVoucherColumns = columns{widths: []float32{95, 140, 100, 150, 110}, flex
 var bookDossierColumns = columns{widths: []float32{200, 160, 100}, flex: 1}
 
 // NewBookScreen builds the screen from its state.
-func NewBookScreen(r *recSession, st BookState) *BookScreen {
+func NewBookScreen(r *recordsSession, st BookState) *BookScreen {
 	s := &BookScreen{r: r}
 	t := r.t
 	s.Query = widget.NewEntry()

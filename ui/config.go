@@ -77,8 +77,30 @@ type Config struct {
 	OnProgress func(pv *ProgressView, done, total int64)
 }
 
+// Settings is what the screens need of the configuration: the reference data, the texts, the
+// clock and the language, how unexpected errors are logged and how work reaches the UI thread.
+// The desk keeps one copy and changes its language in place.
+type Settings struct {
+	Ref        *app.RefSource
+	Places     *app.Places
+	Catalog    *app.Catalog
+	Now        func() time.Time
+	Lang       app.Lang
+	RenderPDF  func(pdf []byte) ([][]byte, error)
+	LogPath    string
+	OnInternal func(error)
+	Do         func(func())
+	OnProgress func(pv *ProgressView, done, total int64)
+}
+
+// settings is the part of the configuration the screens see.
+func (c *Config) settings() *Settings {
+	return &Settings{Ref: c.Ref, Places: c.Places, Catalog: c.Catalog, Now: c.Now, Lang: c.Lang, RenderPDF: c.RenderPDF,
+		LogPath: c.LogPath, OnInternal: c.OnInternal, Do: c.Do, OnProgress: c.OnProgress}
+}
+
 // internal logs an error the officer cannot act on (a draft not written): Config.OnInternal.
-func (c *Config) internal(err error) {
+func (c *Settings) internal(err error) {
 	if c.OnInternal != nil && err != nil {
 		c.OnInternal(err)
 	}
@@ -86,7 +108,7 @@ func (c *Config) internal(err error) {
 
 // message is an error in words, in the current language. An unexpected error's detail goes to
 // the log, and the message says where the log is.
-func (c *Config) message(err error) string {
+func (c *Settings) message(err error) string {
 	text := c.Catalog.Message(c.Lang, err)
 	if app.KindOf(err) != app.Internal {
 		return text
@@ -101,7 +123,7 @@ func (c *Config) message(err error) string {
 }
 
 // rules are the rule tables in force.
-func (c *Config) rules() *app.Rules { return c.Ref.Get().Rules }
+func (c *Settings) rules() *app.Rules { return c.Ref.Get().Rules }
 
 // calendars are the working-day calendars in force.
-func (c *Config) calendars() *calendar.Book { return c.Ref.Get().Calendars }
+func (c *Settings) calendars() *calendar.Book { return c.Ref.Get().Calendars }

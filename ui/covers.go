@@ -41,7 +41,7 @@ type CoversState struct {
 // issue them, or to print their confirmations into one PDF (all those issued today too); a
 // cover printed before is printed again only with a reason. After printing, the PDF is shown.
 type CoversScreen struct {
-	r  *recSession
+	r  *recordsSession
 	st CoversState
 
 	Kind       *widget.RadioGroup
@@ -69,7 +69,7 @@ type CoversScreen struct {
 var coverColumns = columns{widths: []float32{36, 130, 160, 95, 170, 95, 90}, flex: 2}
 
 // NewCoversScreen builds the screen and fetches its list unless the state holds it.
-func NewCoversScreen(r *recSession, st CoversState) *CoversScreen {
+func NewCoversScreen(r *recordsSession, st CoversState) *CoversScreen {
 	s := &CoversScreen{r: r}
 	if st.List == "" {
 		st.List = CoversToIssue

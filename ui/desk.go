@@ -22,6 +22,7 @@ import (
 // their kept state.
 type Desk struct {
 	cfg     Config
+	set     *Settings // what the screens see of cfg, its language kept in step
 	root    *fyne.Container
 	canvas  fyne.Canvas       // the window's canvas, when main has said it (FocusIn)
 	body    *container.Scroll // the current screen, scrolling when it needs more than the window
@@ -65,7 +66,12 @@ type Desk struct {
 	lastFocus fyne.Focusable
 
 	// The records and sync screens, and the sync status shown at the bottom of every screen.
-	rec         *recSession
+	rec *recSession
+	// The sessions of the feature screens, each with the part of the office it uses.
+	in          *intakeSession
+	recs        *recordsSession
+	syn         *syncSession
+	adm         *adminSession
 	vouchers    *VouchersScreen
 	records     *RecordsPage
 	syncScreen  *SyncScreen
@@ -86,22 +92,22 @@ func NewDesk(cfg Config, onTitle func(string)) *Desk {
 	if cfg.Do == nil {
 		cfg.Do = fyne.Do
 	}
-	d := &Desk{cfg: cfg, root: container.NewStack(), onTitle: onTitle, page: PageQuote}
+	d := &Desk{cfg: cfg, set: cfg.settings(), root: container.NewStack(), onTitle: onTitle, page: PageQuote}
 	report, after := d.reportPanic, d.prepareAll
 	panicReporter.Store(&report)
 	afterCallback.Store(&after)
 	fyneLanguage(cfg.Catalog, cfg.Lang)
 	d.applyAppearance()
-	d.quote = NewQuoteScreen(&d.cfg, QuoteState{})
+	d.quote = NewQuoteScreen(d.set, QuoteState{})
 	if cfg.Office != nil {
 		cfg.Office.OnSyncStatus(d.syncChanged)
 	}
 	switch {
 	case cfg.Office == nil:
 	case cfg.Office.Exists():
-		d.login = NewLoginScreen(d.host(), LoginState{}, d.signedIn)
+		d.login = NewLoginScreen(d.gate(), LoginState{}, d.signedIn)
 	default:
-		d.firstRun = NewFirstRunScreen(d.host(), FirstRunState{}, d.created, d.startRestore)
+		d.firstRun = NewFirstRunScreen(d.gate(), FirstRunState{}, d.created, d.startRestore)
 	}
 	if d.login != nil {
 		d.login.onDamaged = d.showDamaged
@@ -230,7 +236,7 @@ func (d *Desk) t(key string, args ...string) string { return d.cfg.Catalog.T(d.c
 
 // host is what every screen needs of the desk, signed in or not.
 func (d *Desk) host() *host {
-	return &host{cfg: &d.cfg, run: d.run, window: d.window, saveAs: d.saveAs, openFileFn: d.openFile,
+	return &host{cfg: d.set, run: d.run, window: d.window, saveAs: d.saveAs, openFileFn: d.openFile,
 		openFolder: d.openFolder, onDialog: d.dialogShown}
 }
 

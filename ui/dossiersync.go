@@ -17,7 +17,7 @@ import (
 // (not sent while its changes wait in the outbox, sent, in conflict, refused) and the records
 // actions — record the payment voucher of the registration, open the person's electronic book.
 type DossierSync struct {
-	r   *recSession
+	r   *syncSession
 	dos app.Dossier
 
 	State   *widget.Label
@@ -27,7 +27,7 @@ type DossierSync struct {
 	content fyne.CanvasObject
 }
 
-func newDossierSync(r *recSession, d app.Dossier) *DossierSync {
+func newDossierSync(r *syncSession, d app.Dossier) *DossierSync {
 	x := &DossierSync{r: r, dos: d}
 	t := r.t
 	x.State = widget.NewLabel(t("ui.dossier_sync.label", "state", "…"))

@@ -26,7 +26,7 @@ type ExceptionsState struct {
 // filled in from it) or voids it, always with a reason; the original is never edited, and a
 // correction is matched again like any voucher.
 type ExceptionsPanel struct {
-	r       *recSession
+	r       *recordsSession
 	st      ExceptionsState
 	onCount func(int)
 
@@ -50,7 +50,7 @@ type ExceptionsPanel struct {
 // exceptionColumns are the widths of the paid date, receipt number, name (flexible) and amount.
 var exceptionColumns = columns{widths: []float32{95, 140, 150, 100}, flex: 2}
 
-func newExceptionsPanel(r *recSession, st ExceptionsState, onCount func(int)) *ExceptionsPanel {
+func newExceptionsPanel(r *recordsSession, st ExceptionsState, onCount func(int)) *ExceptionsPanel {
 	p := &ExceptionsPanel{r: r, st: st, onCount: onCount}
 	t := r.t
 	p.Count = widget.NewLabel("")

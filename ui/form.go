@@ -101,7 +101,7 @@ func firstFocusable(o fyne.CanvasObject) fyne.Focusable {
 // words it) and the rest in the general label. visible says which inputs may show their
 // problems yet (nil: all); problems of hidden inputs are dropped, not moved to the general
 // label. It returns the number of problems shown.
-func (fs *fields) show(cfg *Config, err error, visible func(key string) bool) int {
+func (fs *fields) show(cfg *Settings, err error, visible func(key string) bool) int {
 	byKey := map[string][]string{}
 	var general []string
 	add := func(p app.FieldProblem) {

@@ -86,7 +86,7 @@ type HomeState struct {
 // decision, operations not yet sent and the last sync — each a button into its list — and a
 // chart of the dossiers received each day and the on-time rate over the last 30 days.
 type HomeScreen struct {
-	r  *recSession
+	r  *intakeSession
 	st HomeState
 
 	// Tiles are the buttons into the lists; Values show their numbers.
@@ -106,7 +106,7 @@ type HomeScreen struct {
 
 // NewHomeScreen builds the dashboard and fetches its numbers unless the state holds them;
 // onTile opens a tile's list.
-func NewHomeScreen(r *recSession, st HomeState, onTile func(Tile)) *HomeScreen {
+func NewHomeScreen(r *intakeSession, st HomeState, onTile func(Tile)) *HomeScreen {
 	s := &HomeScreen{r: r, onTile: onTile, Tiles: map[Tile]*widget.Button{}}
 	t := r.t
 	s.Problem = problemLabel()
@@ -160,7 +160,7 @@ func (s *HomeScreen) Reload() {
 }
 
 // fetchHome reads the dashboard's numbers from the services.
-func fetchHome(r *recSession, office Office) (HomeStats, error) {
+func fetchHome(r *intakeSession, office intakeOffice) (HomeStats, error) {
 	today := r.intake.Today()
 	st := HomeStats{Counts: map[Tile]int{}}
 	count := func(t Tile, kind intake.ListKind, value string) (err error) {
@@ -173,7 +173,7 @@ func fetchHome(r *recSession, office Office) (HomeStats, error) {
 	if err := count(TileOverdue, intake.ListOverdue, ""); err != nil {
 		return st, err
 	}
-	if step := paymentStep(r.session); step != "" {
+	if step := paymentStep(r); step != "" {
 		if err := count(TileAwaitingPayment, intake.ListStep, step); err != nil {
 			return st, err
 		}
@@ -335,11 +335,11 @@ func swatch(c fyne.ThemeColorName) fyne.CanvasObject {
 // month under every fifth bar.
 type DayChart struct {
 	widget.BaseWidget
-	cfg  *Config
+	cfg  *Settings
 	days []DayStat
 }
 
-func newDayChart(cfg *Config) *DayChart {
+func newDayChart(cfg *Settings) *DayChart {
 	c := &DayChart{cfg: cfg}
 	c.ExtendBaseWidget(c)
 	return c

@@ -55,7 +55,7 @@ type ImportLine struct {
 // then record it ("Ghi nhận"), which reports what became of each line: matched, set aside as
 // an exception, already recorded, or refused.
 type ImportPanel struct {
-	r    *recSession
+	r    *recordsSession
 	st   ImportState
 	done func(records.ImportResult)
 
@@ -76,7 +76,7 @@ type ImportPanel struct {
 // reason (flexible; the line selected shows it in full below the list).
 var importColumns = columns{widths: []float32{58, 120, 150, 170, 85, 145, 160}, flex: 6}
 
-func newImportPanel(r *recSession, st ImportState, done func(records.ImportResult)) *ImportPanel {
+func newImportPanel(r *recordsSession, st ImportState, done func(records.ImportResult)) *ImportPanel {
 	p := &ImportPanel{r: r, st: st, done: done}
 	t := r.t
 	p.Choose = widget.NewButtonWithIcon(t("ui.import.choose"), theme.FolderOpenIcon(), p.choose)

@@ -24,7 +24,7 @@ type FirstRunState struct {
 // name, the office's province and commune, this machine's code for dossier codes, and the first
 // administrator with a password typed twice.
 type FirstRunScreen struct {
-	h *host
+	h *gate
 
 	Agency    *widget.Entry
 	Name      *widget.Entry
@@ -49,7 +49,7 @@ type FirstRunScreen struct {
 
 // NewFirstRunScreen builds the set-up form; onCreated receives the recovery secret and the
 // administrator's user name once the store exists; onRestore opens the restore from a backup.
-func NewFirstRunScreen(h *host, st FirstRunState, onCreated func(secret, admin string), onRestore func()) *FirstRunScreen {
+func NewFirstRunScreen(h *gate, st FirstRunState, onCreated func(secret, admin string), onRestore func()) *FirstRunScreen {
 	s := &FirstRunScreen{h: h, onCreated: onCreated, fields: newFields()}
 	entry := func(text, placeholder string) *widget.Entry {
 		e := widget.NewEntry()
@@ -59,7 +59,7 @@ func NewFirstRunScreen(h *host, st FirstRunState, onCreated func(secret, admin s
 	}
 	s.Agency = entry(st.Agency, h.t("ui.setup.agency_placeholder"))
 	s.Name = entry(st.Name, h.t("ui.setup.name_placeholder"))
-	s.Place = newPlacePicker(h, st.Province, st.Commune, func(string) {})
+	s.Place = newPlacePicker(h.host, st.Province, st.Commune, func(string) {})
 	s.Device = entry(st.Device, h.t("ui.setup.device_placeholder"))
 	s.Address = entry(st.Address, "")
 	s.Phone = entry(st.Phone, "")
@@ -127,7 +127,7 @@ func (s *FirstRunScreen) submit() {
 		secret string
 		err    error
 	)
-	s.h.run(func() { secret, err = s.h.cfg.Office.Init(office, admin, st.Password) }, func() {
+	s.h.run(func() { secret, err = s.h.office.Init(office, admin, st.Password) }, func() {
 		s.Create.Enable()
 		if err != nil {
 			s.show(s.h.cfg, err, nil)
@@ -166,7 +166,7 @@ type RecoveryScreen struct {
 
 // NewRecoveryScreen builds the screen; onDone runs when the officer confirms having written the
 // secret down.
-func NewRecoveryScreen(h *host, st RecoveryState, onDone func(admin string)) *RecoveryScreen {
+func NewRecoveryScreen(h *gate, st RecoveryState, onDone func(admin string)) *RecoveryScreen {
 	s := &RecoveryScreen{st: st}
 	s.Secret = widget.NewLabelWithStyle(st.Secret, fyne.TextAlignCenter, fyne.TextStyle{Monospace: true})
 	s.Secret.SizeName = theme.SizeNameHeadingText
@@ -202,9 +202,9 @@ func NewRecoveryScreen(h *host, st RecoveryState, onDone func(admin string)) *Re
 func (s *RecoveryScreen) Content() fyne.CanvasObject { return s.content }
 
 // print saves the hand-over sheet of the secret, for the province to keep.
-func (s *RecoveryScreen) print(h *host) {
+func (s *RecoveryScreen) print(h *gate) {
 	var buf bytes.Buffer
-	if err := h.cfg.Office.WriteRecoverySheet(s.st.Secret, h.cfg.Lang, &buf); err != nil {
+	if err := h.office.WriteRecoverySheet(s.st.Secret, h.cfg.Lang, &buf); err != nil {
 		setStatus(s.Status, false, h.msg(err))
 		return
 	}
@@ -237,7 +237,7 @@ type LoginState struct{ User string }
 
 // LoginScreen signs an officer in (đăng nhập): user name and password, Enter submits.
 type LoginScreen struct {
-	h        *host
+	h        *gate
 	User     *widget.Entry
 	Password *widget.Entry
 	SignIn   *widget.Button
@@ -251,7 +251,7 @@ type LoginScreen struct {
 }
 
 // NewLoginScreen builds the sign-in; onSignedIn receives the services and the session.
-func NewLoginScreen(h *host, st LoginState, onSignedIn func(*intake.Service, *app.Session)) *LoginScreen {
+func NewLoginScreen(h *gate, st LoginState, onSignedIn func(*intake.Service, *app.Session)) *LoginScreen {
 	s := &LoginScreen{h: h, onSignedIn: onSignedIn}
 	s.User = widget.NewEntry()
 	s.User.SetText(st.User)
@@ -292,7 +292,7 @@ func (s *LoginScreen) submit() {
 		sess *app.Session
 		err  error
 	)
-	s.h.run(func() { in, sess, err = s.h.cfg.Office.Open(user, password) }, func() {
+	s.h.run(func() { in, sess, err = s.h.office.Open(user, password) }, func() {
 		s.SignIn.Enable()
 		if err != nil {
 			s.Password.SetText("")

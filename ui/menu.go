@@ -130,7 +130,7 @@ func (d *Desk) registerFrom(f app.RegistrationForm) {
 			cur.Address.Province = f.Address.Province
 		}
 	}
-	d.register = NewRegisterScreen(d.ses, st)
+	d.register = NewRegisterScreen(d.in, st)
 	d.Show(PageRegister)
 }
 

@@ -12,7 +12,7 @@ import (
 
 func TestAnUnexpectedErrorIsLoggedAndNamesTheLog(t *testing.T) {
 	var logged []error
-	cfg := &Config{Catalog: assets.MustLoad().Catalog, Lang: app.VI, LogPath: `C:\Users\canbo\AppData\Local\bhxh-desk\logs\desk.log`,
+	cfg := &Settings{Catalog: assets.MustLoad().Catalog, Lang: app.VI, LogPath: `C:\Users\canbo\AppData\Local\bhxh-desk\logs\desk.log`,
 		OnInternal: func(err error) { logged = append(logged, err) }}
 	text := cfg.message(errors.New("open store: Access is denied"))
 	assert.Contains(t, text, "Có lỗi ngoài dự kiến")

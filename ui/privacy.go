@@ -33,7 +33,7 @@ type PrivacyState struct {
 // date, to send within 72 hours should the machine be lost — and the access log of one person:
 // every view, change, print and export of their data.
 type PrivacyScreen struct {
-	r  *recSession
+	r  *adminSession
 	st PrivacyState
 
 	Tabs       *container.AppTabs
@@ -57,7 +57,7 @@ type PrivacyScreen struct {
 var auditColumns = columns{widths: []float32{130, 110, 240, 180}, flex: 2}
 
 // NewPrivacyScreen builds the page from its state.
-func NewPrivacyScreen(r *recSession, st PrivacyState) *PrivacyScreen {
+func NewPrivacyScreen(r *adminSession, st PrivacyState) *PrivacyScreen {
 	s := &PrivacyScreen{r: r, st: st}
 	t := r.t
 	if s.st.Since == "" {

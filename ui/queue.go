@@ -39,7 +39,7 @@ type QueueState struct {
 // dossiers at one step of the office's workflow, or those the officer handled last; sorted by
 // due date as the service returns them. A row opens the dossier.
 type QueueScreen struct {
-	ses *session
+	ses *intakeSession
 	st  QueueState
 
 	Kind    *TypeSelect
@@ -54,7 +54,7 @@ type QueueScreen struct {
 }
 
 // NewQueueScreen builds the queue and fetches it unless the state holds rows already.
-func NewQueueScreen(ses *session, st QueueState) *QueueScreen {
+func NewQueueScreen(ses *intakeSession, st QueueState) *QueueScreen {
 	s := &QueueScreen{ses: ses}
 	if st.Kind == "" {
 		st.Kind = intake.ListPending
@@ -184,7 +184,7 @@ func (s *QueueScreen) Choose(kind intake.ListKind, step string) {
 }
 
 // quoteChangedRows are the rows of the dossiers whose amount changed under the rules in force.
-func quoteChangedRows(ses *session) ([]app.Summary, error) {
+func quoteChangedRows(ses *intakeSession) ([]app.Summary, error) {
 	changes, err := ses.intake.QuoteChanges(ses.sess)
 	rows := make([]app.Summary, len(changes))
 	for i, c := range changes {
@@ -206,7 +206,7 @@ func receivedOn(rows []app.Summary, day calendar.Date) []app.Summary {
 
 // paymentStep is the step of the office's workflow that waits for the payment voucher ("" when
 // none).
-func paymentStep(ses *session) string {
+func paymentStep(ses *intakeSession) string {
 	for _, st := range ses.intake.Ref.Get().Workflows.ForOffice(ses.sess.Office).Steps {
 		if st.Completes == app.CompletesPayment {
 			return st.ID
@@ -233,7 +233,7 @@ func (s *QueueScreen) paint(rows []app.Summary, err error) {
 // a badge with the days left, red when overdue and amber on the day. Tapping a row opens the
 // dossier.
 type SummaryList struct {
-	ses    *session
+	ses    *intakeSession
 	Header fyne.CanvasObject
 	List   *widget.List
 	rows   []app.Summary
@@ -243,7 +243,7 @@ type SummaryList struct {
 // listColumns are the widths of code, name (flexible), step, due date and badge.
 var listColumns = columns{widths: []float32{200, 160, 230, 100, 120}, flex: 1}
 
-func newSummaryList(ses *session) *SummaryList {
+func newSummaryList(ses *intakeSession) *SummaryList {
 	l := &SummaryList{ses: ses}
 	head := func(key string) fyne.CanvasObject {
 		return widget.NewLabelWithStyle(ses.t(key), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})

@@ -21,7 +21,7 @@ func (d *Desk) RequestQuit(quit func()) {
 	done := func() {
 		if d.ses != nil && d.ses.drafts != nil {
 			if err := d.ses.drafts.close(); err != nil {
-				d.cfg.internal(err)
+				d.set.internal(err)
 			}
 		}
 		quit()
@@ -31,7 +31,7 @@ func (d *Desk) RequestQuit(quit func()) {
 		return
 	}
 	if err := d.ses.drafts.flush(); err != nil {
-		d.cfg.internal(err)
+		d.set.internal(err)
 	}
 	t := d.t
 	name := strings.TrimSpace(d.register.FullName.Text)

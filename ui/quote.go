@@ -31,7 +31,7 @@ type QuoteState struct {
 // group, first month and province; see the amount per period, the state support, what the
 // citizen pays and the deadline, recomputed on every keystroke.
 type QuoteScreen struct {
-	cfg *Config
+	cfg *Settings
 
 	*moneyFields
 	Group    *widget.RadioGroup
@@ -54,7 +54,7 @@ type QuoteScreen struct {
 
 // NewQuoteScreen builds the screen with the given state (zero state: monthly, other group,
 // the current month, the floor income).
-func NewQuoteScreen(cfg *Config, st QuoteState) *QuoteScreen {
+func NewQuoteScreen(cfg *Settings, st QuoteState) *QuoteScreen {
 	s := &QuoteScreen{cfg: cfg}
 	if st.Group == "" {
 		st.Group = app.Other
@@ -186,7 +186,7 @@ func (s *QuoteScreen) recompute() {
 func (s *QuoteScreen) Request() (app.QuoteRequest, error) { return s.request() }
 
 // monthOr parses a month as typed, or returns the current month.
-func monthOr(cfg *Config, text string) app.Month {
+func monthOr(cfg *Settings, text string) app.Month {
 	if m, err := app.ParseMonth(strings.TrimSpace(text)); err == nil {
 		return m
 	}
@@ -203,13 +203,13 @@ type moneyFields struct {
 	Method *TypeSelect
 	Months *widget.Entry
 
-	cfg   *Config
+	cfg   *Settings
 	month func() app.Month // the first month, for the bounds of the income
 }
 
 // newMoneyFields builds the inputs; an empty income starts on the floor of the month and an
 // empty method on monthly. changed runs after every edit.
-func newMoneyFields(cfg *Config, income string, method app.MethodKind, months string, month func() app.Month, changed func()) *moneyFields {
+func newMoneyFields(cfg *Settings, income string, method app.MethodKind, months string, month func() app.Month, changed func()) *moneyFields {
 	f := &moneyFields{cfg: cfg, month: month}
 	t := func(key string) string { return cfg.Catalog.T(cfg.Lang, key) }
 	if income == "" {
@@ -337,10 +337,10 @@ type quotePanel struct {
 	Rules    *widget.Label
 	Warnings *widget.Label
 
-	cfg *Config
+	cfg *Settings
 }
 
-func newQuotePanel(cfg *Config) *quotePanel {
+func newQuotePanel(cfg *Settings) *quotePanel {
 	p := &quotePanel{cfg: cfg}
 	p.Problem = widget.NewLabel("")
 	p.Problem.Wrapping = fyne.TextWrapWord

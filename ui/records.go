@@ -16,13 +16,11 @@ import (
 )
 
 // recSession is what the records and sync screens use beyond the intake session: the records
-// and sync services of the open store, the office (printing, voucher files, the sync engine),
-// and how the desk moves between screens.
+// and sync services of the open store, and how the desk moves between screens.
 type recSession struct {
 	*session
 	records *records.Service
 	sync    *officesync.Service
-	office  Office
 	// openBook shows a person's electronic book; openVoucher the voucher form filled in with in.
 	openBook    func(pid string)
 	openVoucher func(in app.VoucherInput)
@@ -34,12 +32,12 @@ type recSession struct {
 
 // problemText is a row problem in words: "field: message", or the message alone when it names
 // no field.
-func (r *recSession) problemText(p app.FieldProblem) string {
+func (r *recordsSession) problemText(p app.FieldProblem) string {
 	return r.msg(&app.Error{Field: p.Field, Code: p.Code, Args: p.Args})
 }
 
 // exceptionText is why a voucher waits for an officer's decision, in words.
-func (r *recSession) exceptionText(st app.VoucherState) string {
+func (r *recordsSession) exceptionText(st app.VoucherState) string {
 	return r.t("err."+st.Exception, flatArgs(st.Args)...)
 }
 
@@ -58,7 +56,7 @@ func flatArgs(m map[string]string) []string {
 }
 
 // methodText names a payment method ("ahead:12" → "Đóng trước nhiều năm (12 tháng)").
-func (r *recSession) methodText(m string) string {
+func (r *recordsSession) methodText(m string) string {
 	kind, n, ok := strings.Cut(m, ":")
 	label := r.t("method." + kind)
 	if ok {
@@ -95,7 +93,7 @@ type RecordsPage struct {
 }
 
 // NewRecordsPage builds the page from its state.
-func NewRecordsPage(r *recSession, st RecordsState) *RecordsPage {
+func NewRecordsPage(r *recordsSession, st RecordsState) *RecordsPage {
 	p := &RecordsPage{tab: st.Tab}
 	if p.tab == "" {
 		p.tab = TabBook

@@ -37,7 +37,7 @@ type RegisterState struct {
 // dossier of the same personal ID is named. After saving: the dossier code, the appointment and
 // the receipt to print.
 type RegisterScreen struct {
-	ses *session
+	ses *intakeSession
 	st  RegisterState
 
 	FullName      *widget.Entry
@@ -88,7 +88,7 @@ type RegisterScreen struct {
 
 // NewRegisterScreen builds the form from a state (zero state: an empty form starting this
 // month, monthly, on the floor income).
-func NewRegisterScreen(ses *session, st RegisterState) *RegisterScreen {
+func NewRegisterScreen(ses *intakeSession, st RegisterState) *RegisterScreen {
 	s := &RegisterScreen{ses: ses, content: container.NewStack()}
 	s.build(st)
 	return s

@@ -160,7 +160,7 @@ func (s *RegisterScreen) savedView(d app.Dossier) fyne.CanvasObject {
 
 // printReceipt asks where to save a dossier's receipt, then writes the PDF off the UI thread and
 // reports where it went (or why it failed) in status.
-func (s *session) printReceipt(code string, button *widget.Button, status *widget.Label) {
+func (s *intakeSession) printReceipt(code string, button *widget.Button, status *widget.Label) {
 	s.saveAs(code+".pdf", func(w io.WriteCloser, err error) {
 		if err != nil {
 			status.Importance = widget.DangerImportance
@@ -174,7 +174,7 @@ func (s *session) printReceipt(code string, button *widget.Button, status *widge
 		lang := s.cfg.Lang
 		var werr error
 		s.run(func() {
-			werr = s.cfg.Office.WriteReceipt(s.sess, code, lang, w)
+			werr = s.office.WriteReceipt(s.sess, code, lang, w)
 			if cerr := w.Close(); werr == nil {
 				werr = cerr
 			}

@@ -28,7 +28,7 @@ type RestoreState struct {
 // name and password, or the province's recovery secret. The desk takes a new device code, so
 // no dossier code is handed out twice; the first sync asks the centre what it already has.
 type RestoreScreen struct {
-	h  *host
+	h  *gate
 	st RestoreState
 
 	Choose   *widget.Button
@@ -48,7 +48,7 @@ type RestoreScreen struct {
 
 // NewRestoreScreen builds the screen; onDone receives the user name to sign in with after a
 // restore, onCancel (nil: no Cancel button) goes back.
-func NewRestoreScreen(h *host, st RestoreState, onDone func(user string), onCancel func()) *RestoreScreen {
+func NewRestoreScreen(h *gate, st RestoreState, onDone func(user string), onCancel func()) *RestoreScreen {
 	s := &RestoreScreen{h: h, st: st, onDone: onDone, onCancel: onCancel, fields: newFields()}
 	t := h.t
 	s.Choose = widget.NewButtonWithIcon(t("ui.restore.choose"), theme.FolderOpenIcon(), s.choose)
@@ -168,7 +168,7 @@ func (s *RestoreScreen) submit() {
 	)
 	// A restore cannot stop half-way safely: the dialog shows how far it is, without "Dừng".
 	s.h.withProgress(t("ui.restore.restoring"), UnitBytes, false, func(p *app.Progress) {
-		agency, device, err = s.h.cfg.Office.Restore(&progressReader{r: file, p: p, total: sizeOf(file)}, user, password)
+		agency, device, err = s.h.office.Restore(&progressReader{r: file, p: p, total: sizeOf(file)}, user, password)
 		_ = file.Close()
 	}, func() {
 		s.st.file = nil
@@ -209,7 +209,7 @@ type DamagedOutcome struct {
 // office and download its data again from the centre. The damaged store is never deleted: it
 // is moved aside first, for a specialist.
 type DamagedScreen struct {
-	h  *host
+	h  *gate
 	st DamagedState
 
 	Explanation   *widget.Label
@@ -228,7 +228,7 @@ type DamagedScreen struct {
 }
 
 // NewDamagedScreen builds the screen; onDone follows a way back.
-func NewDamagedScreen(h *host, st DamagedState, onDone func(DamagedOutcome)) *DamagedScreen {
+func NewDamagedScreen(h *gate, st DamagedState, onDone func(DamagedOutcome)) *DamagedScreen {
 	s := &DamagedScreen{h: h, st: st, onDone: onDone, content: container.NewStack()}
 	s.paint()
 	return s
@@ -302,7 +302,7 @@ func (s *DamagedScreen) choose(mode string) {
 		aside string
 		err   error
 	)
-	s.h.run(func() { aside, err = s.h.cfg.Office.SetAside() }, func() {
+	s.h.run(func() { aside, err = s.h.office.SetAside() }, func() {
 		if err != nil {
 			setText(s.Problem, s.h.msg(err))
 			return
@@ -382,7 +382,7 @@ func (s *DamagedScreen) fetch() {
 		err    error
 	)
 	s.h.withProgress(s.h.t("ui.restore.downloading"), UnitBytes, false, func(p *app.Progress) {
-		secret, added, err = s.h.cfg.Office.Redownload(office, admin, st.Password, url, token, p)
+		secret, added, err = s.h.office.Redownload(office, admin, st.Password, url, token, p)
 	}, func() {
 		s.Fetch.Enable()
 		if err != nil {

@@ -24,7 +24,7 @@ type SearchState struct {
 // result opens the dossier. The search runs on Enter or the button, not on every keystroke:
 // each search is written to the audit log.
 type SearchScreen struct {
-	ses *session
+	ses *intakeSession
 	st  SearchState
 
 	Query   *widget.Entry
@@ -37,7 +37,7 @@ type SearchScreen struct {
 }
 
 // NewSearchScreen builds the screen with the state's query and rows.
-func NewSearchScreen(ses *session, st SearchState) *SearchScreen {
+func NewSearchScreen(ses *intakeSession, st SearchState) *SearchScreen {
 	s := &SearchScreen{ses: ses, st: st}
 	s.Query = widget.NewEntry()
 	s.Query.SetText(st.Query)

@@ -19,7 +19,7 @@ import (
 // catalogue, reference data), a way to run work off the UI thread, the window for dialogs and
 // a way to ask where to save a file.
 type host struct {
-	cfg *Config
+	cfg *Settings
 	// run does work in a goroutine, then paint on the UI thread.
 	run    func(work, paint func())
 	window func() fyne.Window
@@ -130,3 +130,13 @@ func (s *session) stepName(id string) string {
 	}
 	return id
 }
+
+// gate is the host of the screens before sign-in (first-run set-up, recovery sheet, sign-in,
+// restore, damaged store), which use the office itself.
+type gate struct {
+	*host
+	office Office
+}
+
+// gate is the host of the screens before sign-in.
+func (d *Desk) gate() *gate { return &gate{host: d.host(), office: d.cfg.Office} }

@@ -11,14 +11,14 @@ import (
 // newRecSession is what the records and sync screens of a session use.
 func (d *Desk) newRecSession(ses *session) *recSession {
 	records, sync := d.cfg.Office.Services()
-	return &recSession{session: ses, records: records, sync: sync, office: d.cfg.Office,
+	return &recSession{session: ses, records: records, sync: sync,
 		openBook: d.openBook, openVoucher: d.openVoucher, openFile: d.openFile, openPDF: d.openPDF}
 }
 
 // created follows a successful first-run set-up: the recovery secret, once.
 func (d *Desk) created(secret, admin string) {
 	d.firstRun, d.damaged, d.restore = nil, nil, nil
-	d.recovery = NewRecoveryScreen(d.host(), RecoveryState{Secret: secret, User: admin}, d.recovered)
+	d.recovery = NewRecoveryScreen(d.gate(), RecoveryState{Secret: secret, User: admin}, d.recovered)
 	d.paint()
 }
 
@@ -29,14 +29,14 @@ func (d *Desk) recovered(admin string) {
 }
 
 func (d *Desk) showLogin(user string) {
-	d.login = NewLoginScreen(d.host(), LoginState{User: user}, d.signedIn)
+	d.login = NewLoginScreen(d.gate(), LoginState{User: user}, d.signedIn)
 	d.login.onDamaged = d.showDamaged
 	d.paint()
 }
 
 // startRestore shows the restore from a backup, from the first-run screen.
 func (d *Desk) startRestore() {
-	d.restore = NewRestoreScreen(d.host(), RestoreState{}, d.restored, d.cancelRestore)
+	d.restore = NewRestoreScreen(d.gate(), RestoreState{}, d.restored, d.cancelRestore)
 	d.paint()
 }
 
@@ -50,7 +50,7 @@ func (d *Desk) restored(user string) {
 func (d *Desk) cancelRestore() {
 	d.restore = nil
 	if d.firstRun == nil && d.damaged == nil {
-		d.firstRun = NewFirstRunScreen(d.host(), FirstRunState{}, d.created, d.startRestore)
+		d.firstRun = NewFirstRunScreen(d.gate(), FirstRunState{}, d.created, d.startRestore)
 	}
 	d.paint()
 }
@@ -58,7 +58,7 @@ func (d *Desk) cancelRestore() {
 // showDamaged replaces the sign-in with what happened to the store and the ways back.
 func (d *Desk) showDamaged(err error, user string) {
 	d.login = nil
-	d.damaged = NewDamagedScreen(d.host(), DamagedState{Reason: err, User: user}, d.damagedDone)
+	d.damaged = NewDamagedScreen(d.gate(), DamagedState{Reason: err, User: user}, d.damagedDone)
 	d.paint()
 }
 
@@ -79,12 +79,15 @@ func (d *Desk) signedIn(in *intake.Service, sess *app.Session) {
 	d.login = nil
 	d.ses = &session{host: d.host(), intake: in, sess: sess, onLocked: d.showLock, open: d.openDossier, saved: d.workSaved}
 	if sess.User.Role.Can(app.PermRegister) {
-		d.ses.drafts = newDraftKeeper(in, sess, d.cfg.internal)
+		d.ses.drafts = newDraftKeeper(in, sess, d.set.internal)
 	}
 	if o := d.cfg.Office; o != nil {
 		d.ses.receivedOn = func(day calendar.Date) ([]app.Summary, error) { return o.ReceivedOn(sess, day) }
 	}
 	d.rec = d.newRecSession(d.ses)
+	o := d.cfg.Office
+	d.in, d.recs = &intakeSession{recSession: d.rec, office: o}, &recordsSession{recSession: d.rec, office: o}
+	d.syn, d.adm = &syncSession{recSession: d.rec, office: o}, &adminSession{recSession: d.rec, office: o}
 	d.syncBar = d.newSyncBar()
 	d.page = PageHome
 	if d.cfg.OnSignedIn != nil {
@@ -121,11 +124,11 @@ func (d *Desk) reopenDraft() {
 			return // signed out meanwhile, or a form is already in progress
 		}
 		if err != nil {
-			d.cfg.internal(err)
+			d.set.internal(err)
 			return
 		}
 		if ok {
-			d.register = NewRegisterScreen(ses, RegisterState{Form: dr.Form, Touched: dr.Touched, Restored: dr.Saved})
+			d.register = NewRegisterScreen(d.in, RegisterState{Form: dr.Form, Touched: dr.Touched, Restored: dr.Saved})
 			d.Show(PageRegister)
 		}
 	})
@@ -156,7 +159,7 @@ func (d *Desk) signOut() {
 		// The form in progress goes to the store before it closes; it reopens at the next
 		// sign-in of this account.
 		if err := d.ses.drafts.close(); err != nil {
-			d.cfg.internal(err)
+			d.set.internal(err)
 		}
 	}
 	d.ses, d.lock, d.quitAsk = nil, nil, nil
@@ -171,7 +174,7 @@ func (d *Desk) signOut() {
 	d.rec, d.vouchers, d.records, d.syncScreen, d.syncBar, d.dossierSync = nil, nil, nil, nil, nil, nil
 	d.removeTemps()
 	d.page, d.back = PageQuote, ""
-	d.login = NewLoginScreen(d.host(), LoginState{User: user}, d.signedIn)
+	d.login = NewLoginScreen(d.gate(), LoginState{User: user}, d.signedIn)
 	d.login.onDamaged = d.showDamaged
 	d.paint()
 	// The next sign-in waits for the store to close, or it could sign in to a closing store.
@@ -181,7 +184,7 @@ func (d *Desk) signOut() {
 	d.run(func() { err = d.cfg.Office.Close() }, func() {
 		login.SignIn.Enable()
 		if err != nil {
-			setText(login.Problem, d.cfg.message(err))
+			setText(login.Problem, d.set.message(err))
 		}
 	})
 }

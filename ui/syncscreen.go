@@ -47,7 +47,7 @@ type SyncScreenState struct {
 // rejection is closed with a note — and, for administrators, the device's enrolment (the
 // central URL and the device token), after which a round is started.
 type SyncScreen struct {
-	r  *recSession
+	r  *syncSession
 	st SyncScreenState
 
 	Tabs     *container.AppTabs
@@ -84,7 +84,7 @@ var opColumns = columns{widths: []float32{130, 260, 200}, flex: 1}
 var noticeColumns = columns{widths: []float32{125, 150}, flex: 1}
 
 // NewSyncScreen builds the screen and fetches its lists unless the state holds them.
-func NewSyncScreen(r *recSession, st SyncScreenState) *SyncScreen {
+func NewSyncScreen(r *syncSession, st SyncScreenState) *SyncScreen {
 	s := &SyncScreen{r: r, st: st, fields: newFields()}
 	if s.st.Tab == "" {
 		s.st.Tab = TabPending

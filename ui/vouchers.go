@@ -208,7 +208,7 @@ type VouchersState struct {
 // period, or set aside as an exception with the reason —; a CSV/XLSX file imported after a
 // preview; and the exceptions queue, where an officer corrects or voids a voucher with a reason.
 type VouchersScreen struct {
-	r  *recSession
+	r  *recordsSession
 	st VouchersState
 
 	Tabs *container.AppTabs
@@ -228,7 +228,7 @@ type VouchersScreen struct {
 }
 
 // NewVouchersScreen builds the screen from its state.
-func NewVouchersScreen(r *recSession, st VouchersState) *VouchersScreen {
+func NewVouchersScreen(r *recordsSession, st VouchersState) *VouchersScreen {
 	s := &VouchersScreen{r: r, st: st}
 	if s.st.Tab == "" {
 		s.st.Tab = TabVoucherEntry

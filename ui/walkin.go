@@ -37,7 +37,7 @@ type Answer struct {
 // for the support group, the quote of every payment method printed for the citizen to take
 // home, and the way into the registration form with what was typed here.
 type WalkInScreen struct {
-	ses *session
+	ses *intakeSession
 
 	BirthDate  *widget.Entry
 	Vietnamese *widget.Check
@@ -60,7 +60,7 @@ type WalkInScreen struct {
 
 // NewWalkInScreen builds the page from its state; onRegister opens the registration form
 // filled in from it.
-func NewWalkInScreen(ses *session, st WalkInState, onRegister func(app.RegistrationForm)) *WalkInScreen {
+func NewWalkInScreen(ses *intakeSession, st WalkInState, onRegister func(app.RegistrationForm)) *WalkInScreen {
 	s := &WalkInScreen{ses: ses, onForm: onRegister}
 	t := ses.t
 	s.BirthDate = &widget.Entry{Text: st.BirthDate, PlaceHolder: t("ui.reg.birth_date_placeholder")}
@@ -176,7 +176,7 @@ func (s *WalkInScreen) check() {
 // precheck answers the eligibility questions for a first month (DOMAIN §2; Law 41/2024 art.
 // 2): the age from the birth date as typed (an unknown day counts as the 1st, an unknown month
 // as January), nationality, compulsory insurance, pension (⚠ believed excluded under Law 41).
-func precheck(cfg *Config, birth string, vietnamese, compulsory, pensioner bool, start app.Month) []Answer {
+func precheck(cfg *Settings, birth string, vietnamese, compulsory, pensioner bool, start app.Month) []Answer {
 	t := func(key string, args ...string) string { return cfg.Catalog.T(cfg.Lang, key, args...) }
 	var out []Answer
 	minAge := 15
@@ -276,7 +276,7 @@ func (s *WalkInScreen) printQuote() {
 		lang := ses.cfg.Lang
 		var werr error
 		ses.run(func() {
-			werr = ses.cfg.Office.WriteQuote(req, lang, w)
+			werr = ses.office.WriteQuote(req, lang, w)
 			if cerr := w.Close(); werr == nil {
 				werr = cerr
 			}
