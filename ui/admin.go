@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"bhxhdesk/app"
+	"bhxhdesk/ui/widgets"
 )
 
 // AdminTab names a tab of the settings and administration page.
@@ -37,8 +38,8 @@ type AdminState struct {
 type adminHooks struct {
 	lang          func() app.Lang
 	setLang       func(app.Lang)
-	appearance    func() Appearance
-	setAppearance func(Appearance)
+	appearance    func() widgets.Appearance
+	setAppearance func(widgets.Appearance)
 	openEnrolment func()
 }
 
@@ -65,7 +66,7 @@ type AdminScreen struct {
 	BackupNow  *widget.Button
 	ChooseDir  *widget.Button // the backup folder, from a folder dialog
 	Status     *widget.Label
-	*fields
+	*widgets.Fields
 
 	Enrol *widget.Button
 
@@ -77,7 +78,7 @@ type AdminScreen struct {
 	SaveWorkflow   *widget.Button
 	ResetWorkflow  *widget.Button
 	WorkflowStatus *widget.Label
-	wf             *fields
+	wf             *widgets.Fields
 	wfTab          *container.TabItem
 	wfLoaded       bool // the stored workflow has been read once
 
@@ -87,7 +88,7 @@ type AdminScreen struct {
 
 // NewAdminScreen builds the page from its state.
 func NewAdminScreen(r *adminSession, st AdminState, hooks adminHooks) *AdminScreen {
-	s := &AdminScreen{r: r, st: st, hooks: hooks, fields: newFields(), tabs: map[*container.TabItem]AdminTab{}}
+	s := &AdminScreen{r: r, st: st, hooks: hooks, Fields: widgets.NewFields(), tabs: map[*container.TabItem]AdminTab{}}
 	if s.st.Tab == "" {
 		s.st.Tab = TabDisplay
 	}
@@ -149,7 +150,7 @@ func (s *AdminScreen) Tab() AdminTab { return s.st.Tab }
 
 // page is a tab's body: a card in a centred column that scrolls.
 func page(title, subtitle string, body fyne.CanvasObject) fyne.CanvasObject {
-	return container.NewVScroll(centered(860, widget.NewCard(title, subtitle, body)))
+	return container.NewVScroll(widgets.Centered(860, widget.NewCard(title, subtitle, body)))
 }
 
 func (s *AdminScreen) display() fyne.CanvasObject {
@@ -199,7 +200,7 @@ func (s *AdminScreen) display() fyne.CanvasObject {
 	keys := widget.NewLabel(s.shortcuts())
 	keys.Wrapping = fyne.TextWrapWord
 	return page(t("ui.admin.display_title"), t("ui.admin.display_sub"),
-		container.NewVBox(form, widget.NewSeparator(), heading(t("ui.admin.shortcuts")), keys))
+		container.NewVBox(form, widget.NewSeparator(), widgets.Heading(t("ui.admin.shortcuts")), keys))
 }
 
 // shortcuts lists the keyboard shortcuts in words.
@@ -236,16 +237,16 @@ func (s *AdminScreen) office() fyne.CanvasObject {
 		created = vnTime(o.Created)
 	}
 	form := widget.NewForm(
-		infoRow(t("field.agency"), o.Agency),
-		infoRow(t("ui.setup.name"), o.Name),
-		infoRow(t("field.province"), province),
-		infoRow(t("field.commune"), commune),
-		infoRow(t("ui.setup.address"), o.Address),
-		infoRow(t("ui.setup.phone"), o.Phone),
-		infoRow(t("field.device"), o.Device),
-		infoRow(t("ui.admin.created"), created),
+		widgets.InfoRow(t("field.agency"), o.Agency),
+		widgets.InfoRow(t("ui.setup.name"), o.Name),
+		widgets.InfoRow(t("field.province"), province),
+		widgets.InfoRow(t("field.commune"), commune),
+		widgets.InfoRow(t("ui.setup.address"), o.Address),
+		widgets.InfoRow(t("ui.setup.phone"), o.Phone),
+		widgets.InfoRow(t("field.device"), o.Device),
+		widgets.InfoRow(t("ui.admin.created"), created),
 	)
-	note := noteText(t("ui.admin.office_note"))
+	note := widgets.NoteText(t("ui.admin.office_note"))
 	return page(t("ui.admin.office_title"), "", container.NewVBox(form, note))
 }
 
@@ -270,10 +271,10 @@ func (s *AdminScreen) device() fyne.CanvasObject {
 		}
 	})
 	form := widget.NewForm(
-		infoRow(t("field.device"), r.sess.Office.Device),
+		widgets.InfoRow(t("field.device"), r.sess.Office.Device),
 		&widget.FormItem{Text: t("ui.admin.enrolment"), Widget: state},
 	)
-	note := noteText(t("ui.admin.device_note"))
+	note := widgets.NoteText(t("ui.admin.device_note"))
 	return page(t("ui.admin.device_title"), "", container.NewVBox(form, note, container.NewHBox(s.Enrol)))
 }
 

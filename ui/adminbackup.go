@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"bhxhdesk/app"
+	"bhxhdesk/ui/widgets"
 )
 
 func (s *AdminScreen) backup() fyne.CanvasObject {
@@ -32,7 +33,7 @@ func (s *AdminScreen) backup() fyne.CanvasObject {
 	s.ChooseDir = widget.NewButtonWithIcon(t("ui.admin.backup_choose"), theme.FolderOpenIcon(), func() {
 		r.openFolder(func(path string, err error) {
 			if err != nil {
-				setStatus(s.Status, false, r.msg(err))
+				widgets.SetStatus(s.Status, false, r.msg(err))
 				return
 			}
 			if path != "" {
@@ -40,9 +41,9 @@ func (s *AdminScreen) backup() fyne.CanvasObject {
 			}
 		})
 	})
-	s.Status = statusLabel()
+	s.Status = widgets.StatusLabel()
 	fld := func(key, label string, input fyne.CanvasObject) fyne.CanvasObject {
-		return s.add(newField(key, label, input)).object()
+		return s.Add(widgets.NewField(key, label, input)).Object()
 	}
 	hint := widget.NewLabel(t("ui.admin.backup_hint"))
 	hint.Wrapping = fyne.TextWrapWord
@@ -60,7 +61,7 @@ func (s *AdminScreen) backup() fyne.CanvasObject {
 		)
 		r.run(func() { dir, keep, every, err = r.office.BackupSettings() }, func() {
 			if err != nil {
-				setText(s.General, r.message(err))
+				widgets.SetText(s.General, r.message(err))
 				return
 			}
 			s.st.Loaded = true
@@ -78,7 +79,7 @@ func (s *AdminScreen) saveBackup() {
 		return
 	}
 	r := s.r
-	setText(s.Status, "")
+	widgets.SetText(s.Status, "")
 	ve := &app.ValidationError{}
 	dir := strings.TrimSpace(s.BackupDir.Text)
 	keep, kerr := strconv.Atoi(strings.TrimSpace(s.BackupKeep.Text))
@@ -95,19 +96,19 @@ func (s *AdminScreen) saveBackup() {
 			Args: map[string]string{"min": "1", "max": "168"}})
 	}
 	if len(ve.Problems) > 0 {
-		s.show(r.cfg, ve, nil)
+		s.ShowProblems(r.cfg, ve, nil)
 		return
 	}
-	s.show(r.cfg, nil, nil)
+	s.ShowProblems(r.cfg, nil, nil)
 	s.SaveBackup.Disable()
 	var err error
 	r.run(func() { err = r.office.SetBackupSettings(r.sess, dir, keep, hours) }, func() {
 		s.SaveBackup.Enable()
 		if err != nil {
-			s.show(r.cfg, err, nil)
+			s.ShowProblems(r.cfg, err, nil)
 			return
 		}
-		setStatus(s.Status, true, r.t("ui.admin.backup_saved", "dir", dir, "keep", strconv.Itoa(keep), "hours", strconv.Itoa(hours)))
+		widgets.SetStatus(s.Status, true, r.t("ui.admin.backup_saved", "dir", dir, "keep", strconv.Itoa(keep), "hours", strconv.Itoa(hours)))
 	})
 }
 
@@ -125,9 +126,9 @@ func (s *AdminScreen) backupNow() {
 	r.withProgress(r.t("ui.admin.backing_up"), UnitBytes, true, func(p *app.Progress) { path, err = r.office.BackupNow(r.sess, p) }, func() {
 		s.BackupNow.Enable()
 		if err != nil {
-			setStatus(s.Status, false, r.message(err))
+			widgets.SetStatus(s.Status, false, r.message(err))
 			return
 		}
-		setStatus(s.Status, true, r.t("ui.admin.backup_done", "file", path))
+		widgets.SetStatus(s.Status, true, r.t("ui.admin.backup_done", "file", path))
 	})
 }

@@ -12,6 +12,7 @@ import (
 
 	"bhxhdesk/app"
 	"bhxhdesk/app/calendar"
+	"bhxhdesk/ui/widgets"
 )
 
 // ruleLine is one rule in force: its name, its value, where it comes from and how sure it is.
@@ -51,7 +52,7 @@ func (s *AdminScreen) rules() fyne.CanvasObject {
 	}
 	s.addNationalRules(box, rules, m)
 	s.addLocalSupport(box, rules, m)
-	note := noteText(t("ui.admin.rules_note"))
+	note := widgets.NoteText(t("ui.admin.rules_note"))
 	box.Add(note)
 	return page(t("ui.admin.rules_title", "month", m.VNString()), t("ui.admin.rules_sub"), box)
 }
@@ -139,8 +140,8 @@ func (s *AdminScreen) calendar() fyne.CanvasObject {
 	today := calendar.DateOf(s.r.cfg.Now().In(calendar.VN))
 	year := today.Year()
 	cal := s.r.cfg.calendars().For(s.r.sess.Office.Province)
-	cols := columns{widths: []float32{60, 110, 170, 300}, flex: 3}
-	rows := container.NewVBox(newListHeader(cols, t("ui.admin.col.weekday"), t("ui.admin.col.date"),
+	cols := widgets.Columns{Widths: []float32{60, 110, 170, 300}, Flex: 3}
+	rows := container.NewVBox(widgets.NewListHeader(cols, t("ui.admin.col.weekday"), t("ui.admin.col.date"),
 		t("ui.admin.col.kind"), t("ui.admin.col.name")))
 	n := 0
 	for d := calendar.Of(year, time.January, 1); d.Year() == year; d++ {
@@ -152,10 +153,10 @@ func (s *AdminScreen) calendar() fyne.CanvasObject {
 		if lang == app.EN && day.NameEN != "" {
 			name = day.NameEN
 		}
-		row := newListRow(cols, 4)
-		setRow(row, t("ui.weekday."+strconv.Itoa(int(d.Weekday()))), d.VNString(), t("ui.admin.day."+string(day.Kind)), name)
-		rowLabel(row, 3).Wrapping = fyne.TextWrapWord
-		rowLabel(row, 3).Truncation = fyne.TextTruncateOff
+		row := widgets.NewListRow(cols, 4)
+		widgets.SetRow(row, t("ui.weekday."+strconv.Itoa(int(d.Weekday()))), d.VNString(), t("ui.admin.day."+string(day.Kind)), name)
+		widgets.RowLabel(row, 3).Wrapping = fyne.TextWrapWord
+		widgets.RowLabel(row, 3).Truncation = fyne.TextTruncateOff
 		rows.Add(row)
 		n++
 	}

@@ -11,6 +11,7 @@ import (
 
 	"bhxhdesk/app"
 	"bhxhdesk/intake"
+	"bhxhdesk/ui/widgets"
 )
 
 // workflow is the workflow tab: the steps with their roles and days, which an administrator
@@ -38,7 +39,7 @@ func (s *AdminScreen) workflow() fyne.CanvasObject {
 	case base.OfficeMayAdjust:
 		noteKey = "ui.admin.workflow_note_admin"
 	}
-	note := noteText(t(noteKey, "days", strconv.Itoa(base.Days())))
+	note := widgets.NoteText(t(noteKey, "days", strconv.Itoa(base.Days())))
 	box.Add(note)
 	if edit {
 		s.addWorkflowEditor(box, wf)
@@ -57,8 +58,8 @@ func (s *AdminScreen) workflowSteps(wf, base *app.Workflow, edit bool, total *wi
 	t := s.r.t
 	r := s.r
 	lang := r.cfg.Lang
-	cols := columns{widths: []float32{40, 360, 170, 80, 150}, flex: 1}
-	rows := container.NewVBox(newListHeader(cols, t("ui.admin.col.no"), t("field.step"), t("field.role"),
+	cols := widgets.Columns{Widths: []float32{40, 360, 170, 80, 150}, Flex: 1}
+	rows := container.NewVBox(widgets.NewListHeader(cols, t("ui.admin.col.no"), t("field.step"), t("field.role"),
 		t("ui.admin.col.days"), t("ui.admin.col.completes")))
 	s.WorkflowDays, s.WorkflowRoles = nil, nil
 	roles := []app.Role{app.Helpdesk, app.Officer, app.Supervisor}
@@ -90,10 +91,10 @@ func (s *AdminScreen) workflowSteps(wf, base *app.Workflow, edit bool, total *wi
 			completes = t("ui.admin.completes." + st.Completes)
 		}
 		if !edit {
-			row := newListRow(cols, 5)
-			setRow(row, strconv.Itoa(i+1), st.Name(lang), t("role."+string(st.Role)), strconv.Itoa(st.Days), completes)
-			rowLabel(row, 1).Wrapping = fyne.TextWrapWord
-			rowLabel(row, 1).Truncation = fyne.TextTruncateOff
+			row := widgets.NewListRow(cols, 5)
+			widgets.SetRow(row, strconv.Itoa(i+1), st.Name(lang), t("role."+string(st.Role)), strconv.Itoa(st.Days), completes)
+			widgets.RowLabel(row, 1).Wrapping = fyne.TextWrapWord
+			widgets.RowLabel(row, 1).Truncation = fyne.TextTruncateOff
 			rows.Add(row)
 			continue
 		}
@@ -120,14 +121,14 @@ func (s *AdminScreen) workflowInfo(wf *app.Workflow, total *widget.Label) *widge
 		}
 	}
 	info := widget.NewForm(
-		infoRow(t("ui.admin.workflow_for"), province),
+		widgets.InfoRow(t("ui.admin.workflow_for"), province),
 		&widget.FormItem{Text: t("ui.admin.total_days"), Widget: total},
-		infoRow(t("ui.admin.version"), wf.Version),
-		infoRow(t("ui.admin.source"), wf.Source),
+		widgets.InfoRow(t("ui.admin.version"), wf.Version),
+		widgets.InfoRow(t("ui.admin.source"), wf.Source),
 	)
 	if a := wf.Adjustment; a != nil {
 		adjusted := t("ui.admin.workflow_adjusted_value", "reason", a.Reason, "user", a.By, "time", vnTime(a.At))
-		info.AppendItem(infoRow(t("ui.admin.workflow_adjusted"), adjusted))
+		info.AppendItem(widgets.InfoRow(t("ui.admin.workflow_adjusted"), adjusted))
 	}
 	return info
 }
@@ -137,7 +138,7 @@ func (s *AdminScreen) workflowInfo(wf *app.Workflow, total *widget.Label) *widge
 func (s *AdminScreen) addWorkflowEditor(box *fyne.Container, wf *app.Workflow) {
 	t := s.r.t
 	r := s.r
-	s.wf = newFields()
+	s.wf = widgets.NewFields()
 	s.WorkflowReason = widget.NewEntry()
 	s.WorkflowReason.PlaceHolder = t("ui.admin.workflow_reason_placeholder")
 	s.WorkflowReason.OnChanged = func(string) { r.touch() }
@@ -149,8 +150,8 @@ func (s *AdminScreen) addWorkflowEditor(box *fyne.Container, wf *app.Workflow) {
 	if wf.Adjustment == nil {
 		s.ResetWorkflow.Disable()
 	}
-	s.WorkflowStatus = statusLabel()
-	box.Add(s.wf.add(newField("reason", t("ui.admin.workflow_reason"), s.WorkflowReason)).object())
+	s.WorkflowStatus = widgets.StatusLabel()
+	box.Add(s.wf.Add(widgets.NewField("reason", t("ui.admin.workflow_reason"), s.WorkflowReason)).Object())
 	box.Add(s.wf.General)
 	box.Add(s.WorkflowStatus)
 	box.Add(container.NewHBox(layout.NewSpacer(), s.ResetWorkflow, s.SaveWorkflow))
@@ -212,8 +213,8 @@ func (s *AdminScreen) adjustWorkflow(reset bool) {
 			}
 		}
 	}
-	s.wf.show(r.cfg, nil, nil)
-	setText(s.WorkflowStatus, "")
+	s.wf.ShowProblems(r.cfg, nil, nil)
+	widgets.SetText(s.WorkflowStatus, "")
 	s.SaveWorkflow.Disable()
 	var (
 		wf  *app.Workflow
@@ -222,7 +223,7 @@ func (s *AdminScreen) adjustWorkflow(reset bool) {
 	r.run(func() { wf, err = r.intake.AdjustWorkflow(r.sess, req) }, func() {
 		s.SaveWorkflow.Enable()
 		if err != nil {
-			s.wf.show(r.cfg, err, nil)
+			s.wf.ShowProblems(r.cfg, err, nil)
 			return
 		}
 		r.sess.Office.Workflow = wf.Adjustment // on the screen's thread: the session is the screens'
@@ -231,7 +232,7 @@ func (s *AdminScreen) adjustWorkflow(reset bool) {
 		if wf.Adjustment == nil {
 			msg = r.t("ui.admin.workflow_reset_done")
 		}
-		setStatus(s.WorkflowStatus, true, msg)
+		widgets.SetStatus(s.WorkflowStatus, true, msg)
 	})
 }
 

@@ -11,6 +11,7 @@ import (
 
 	"bhxhdesk/app"
 	"bhxhdesk/records"
+	"bhxhdesk/ui/widgets"
 )
 
 // BookState is the personal ID asked for and the book shown.
@@ -46,13 +47,13 @@ type BookScreen struct {
 
 // periodColumns are the widths of from–to, income, amount due, support, paid and receipt
 // (flexible).
-var periodColumns = columns{widths: []float32{150, 90, 90, 115, 90, 95}, flex: 5}
+var periodColumns = widgets.Columns{Widths: []float32{150, 90, 90, 115, 90, 95}, Flex: 5}
 
 // bookVoucherColumns are the widths of paid date, receipt, amount, period and status (flexible).
-var bookVoucherColumns = columns{widths: []float32{95, 140, 100, 150, 110}, flex: 4}
+var bookVoucherColumns = widgets.Columns{Widths: []float32{95, 140, 100, 150, 110}, Flex: 4}
 
 // bookDossierColumns are the widths of code, state (flexible) and appointment.
-var bookDossierColumns = columns{widths: []float32{200, 160, 100}, flex: 1}
+var bookDossierColumns = widgets.Columns{Widths: []float32{200, 160, 100}, Flex: 1}
 
 // NewBookScreen builds the screen from its state.
 func NewBookScreen(r *recordsSession, st BookState) *BookScreen {
@@ -65,7 +66,7 @@ func NewBookScreen(r *recordsSession, st BookState) *BookScreen {
 	s.Query.OnChanged = func(string) { r.touch() }
 	s.Go = widget.NewButtonWithIcon(t("ui.book.go"), theme.SearchIcon(), s.Run)
 	s.Go.Importance = widget.HighImportance
-	s.Problem = problemLabel()
+	s.Problem = widgets.ProblemLabel()
 	s.body = container.NewStack()
 	bar := container.NewBorder(nil, nil, widget.NewLabel(t("field.personal_id")), s.Go, s.Query)
 	s.content = container.NewBorder(bar, s.Problem, nil, nil, s.body)
@@ -99,7 +100,7 @@ func (s *BookScreen) Run() {
 	}
 	pid := strings.TrimSpace(s.Query.Text)
 	if pid == "" {
-		setText(s.Problem, s.r.cfg.Catalog.Problem(s.r.cfg.Lang, app.FieldProblem{Field: "personal_id", Code: "required"}))
+		widgets.SetText(s.Problem, s.r.cfg.Catalog.Problem(s.r.cfg.Lang, app.FieldProblem{Field: "personal_id", Code: "required"}))
 		return
 	}
 	r := s.r
@@ -111,11 +112,11 @@ func (s *BookScreen) Run() {
 	r.run(func() { pv, err = r.records.Person(r.sess, pid) }, func() {
 		s.Go.Enable()
 		if err != nil {
-			setText(s.Problem, r.message(err))
+			widgets.SetText(s.Problem, r.message(err))
 			s.paint(BookState{Query: s.Query.Text})
 			return
 		}
-		setText(s.Problem, "")
+		widgets.SetText(s.Problem, "")
 		s.paint(BookState{Query: s.Query.Text, Person: &pv})
 	})
 }
@@ -156,26 +157,26 @@ func (s *BookScreen) identity(pv records.PersonView) fyne.CanvasObject {
 	}
 	nationality := s.r.name("nationality.", p.Nationality)
 	items := []*widget.FormItem{
-		infoRow(t("ui.book.book_no"), p.PersonalID),
-		infoRow(t("ui.book.birth_date"), birthText(p.BirthDate)),
-		infoRow(t("ui.book.gender"), gender),
-		infoRow(t("ui.book.ethnicity"), ethnicity),
-		infoRow(t("ui.book.nationality"), nationality),
+		widgets.InfoRow(t("ui.book.book_no"), p.PersonalID),
+		widgets.InfoRow(t("ui.book.birth_date"), birthText(p.BirthDate)),
+		widgets.InfoRow(t("ui.book.gender"), gender),
+		widgets.InfoRow(t("ui.book.ethnicity"), ethnicity),
+		widgets.InfoRow(t("ui.book.nationality"), nationality),
 	}
 	if p.OldSICode != "" {
-		items = append(items, infoRow(t("ui.book.old_code"), p.OldSICode))
+		items = append(items, widgets.InfoRow(t("ui.book.old_code"), p.OldSICode))
 	}
 	items = append(items,
-		infoRow(t("ui.book.birth_registration"), placeLine(cfg.Places, p.BirthRegistration.Province, p.BirthRegistration.Commune, "")),
-		infoRow(t("ui.book.address"), placeLine(cfg.Places, p.Address.Province, p.Address.Commune, p.Address.Detail)))
+		widgets.InfoRow(t("ui.book.birth_registration"), placeLine(cfg.Places, p.BirthRegistration.Province, p.BirthRegistration.Commune, "")),
+		widgets.InfoRow(t("ui.book.address"), placeLine(cfg.Places, p.Address.Province, p.Address.Commune, p.Address.Detail)))
 	if p.Phone != "" {
-		items = append(items, infoRow(t("ui.book.phone"), p.Phone))
+		items = append(items, widgets.InfoRow(t("ui.book.phone"), p.Phone))
 	}
 	items = append(items,
-		infoRow(t("ui.book.income"), p.Income.String()),
-		infoRow(t("ui.book.method"), s.r.methodText(p.Method)),
-		infoRow(t("ui.book.group"), t("group."+p.SupportGroup)),
-		infoRow(t("ui.book.support_months"), t("ui.book.support_months_value", "months", strconv.Itoa(pv.Totals.SupportMonths))))
+		widgets.InfoRow(t("ui.book.income"), p.Income.String()),
+		widgets.InfoRow(t("ui.book.method"), s.r.methodText(p.Method)),
+		widgets.InfoRow(t("ui.book.group"), t("group."+p.SupportGroup)),
+		widgets.InfoRow(t("ui.book.support_months"), t("ui.book.support_months_value", "months", strconv.Itoa(pv.Totals.SupportMonths))))
 	objs := []fyne.CanvasObject{s.Name, widget.NewForm(items...)}
 	if !pv.Known {
 		s.Note = widget.NewLabel(t("ui.book.not_known", "dossier", p.Dossier))
@@ -225,25 +226,25 @@ func (s *BookScreen) history(pv records.PersonView) fyne.CanvasObject {
 func (s *BookScreen) periodsTab(pv records.PersonView) fyne.CanvasObject {
 	t := s.r.t
 	periods := pv.Participant.Periods
-	s.Periods = widget.NewList(func() int { return len(periods) }, func() fyne.CanvasObject { return newListRow(periodColumns, 6) },
+	s.Periods = widget.NewList(func() int { return len(periods) }, func() fyne.CanvasObject { return widgets.NewListRow(periodColumns, 6) },
 		func(id widget.ListItemID, o fyne.CanvasObject) {
 			if id >= len(periods) {
 				return
 			}
 			pe := periods[id]
-			setRow(o, pe.From.VNString()+" – "+pe.To.VNString(), pe.Income.Grouped(), pe.Gross.Grouped(),
+			widgets.SetRow(o, pe.From.VNString()+" – "+pe.To.VNString(), pe.Income.Grouped(), pe.Gross.Grouped(),
 				(pe.StateSupport + pe.LocalSupport).Grouped(), pe.Paid.Grouped(), pe.ReceiptNo)
 		})
 	s.Periods.OnSelected = func(widget.ListItemID) { s.Periods.UnselectAll() }
 	tot := pv.Totals
-	totals := newListRow(periodColumns, 6)
-	setRow(totals, t("cli.total_months", "months", strconv.Itoa(tot.Months)), "", tot.Gross.Grouped(),
+	totals := widgets.NewListRow(periodColumns, 6)
+	widgets.SetRow(totals, t("cli.total_months", "months", strconv.Itoa(tot.Months)), "", tot.Gross.Grouped(),
 		(tot.StateSupport + tot.LocalSupport).Grouped(), tot.Paid.Grouped(), "")
 	for i := range 6 {
-		rowLabel(totals, i).TextStyle = fyne.TextStyle{Bold: true}
+		widgets.RowLabel(totals, i).TextStyle = fyne.TextStyle{Bold: true}
 	}
 	s.Totals = totals
-	periodHead := newListHeader(periodColumns, t("cli.col.from_to"), t("cli.col.income"), t("ui.book.col.due"), t("ui.book.col.support"),
+	periodHead := widgets.NewListHeader(periodColumns, t("cli.col.from_to"), t("cli.col.income"), t("ui.book.col.due"), t("ui.book.col.support"),
 		t("cli.col.paid"), t("cli.col.receipt"))
 	periodTab := container.NewBorder(periodHead, container.NewVBox(widget.NewSeparator(), totals), nil, nil, s.Periods)
 	if len(periods) == 0 {
@@ -262,7 +263,7 @@ func (s *BookScreen) vouchersTab(vouchers []app.VoucherView) fyne.CanvasObject {
 		reason.Truncation = fyne.TextTruncateEllipsis
 		reason.SizeName = theme.SizeNameCaptionText
 		reason.Importance = widget.DangerImportance
-		return container.NewVBox(newListRow(bookVoucherColumns, 5), reason)
+		return container.NewVBox(widgets.NewListRow(bookVoucherColumns, 5), reason)
 	}, func(id widget.ListItemID, o fyne.CanvasObject) {
 		if id >= len(vouchers) {
 			return
@@ -273,7 +274,7 @@ func (s *BookScreen) vouchersTab(vouchers []app.VoucherView) fyne.CanvasObject {
 		if v.Kind != app.KindPayment {
 			status = t("ui.voucher.kind."+string(v.Kind)) + " · " + status
 		}
-		setRow(objs[0], v.PaidOn.VNString(), v.ReceiptNo, v.Amount.Grouped(),
+		widgets.SetRow(objs[0], v.PaidOn.VNString(), v.ReceiptNo, v.Amount.Grouped(),
 			t("ui.voucher.period_value", "from", v.FromMonth.VNString(), "to", v.ToMonth().VNString(), "months", strconv.Itoa(v.Months)), status)
 		reason := ""
 		if v.State.Status == app.VoucherException {
@@ -282,7 +283,7 @@ func (s *BookScreen) vouchersTab(vouchers []app.VoucherView) fyne.CanvasObject {
 		objs[1].(*widget.Label).SetText(reason)
 	})
 	s.Vouchers.OnSelected = func(widget.ListItemID) { s.Vouchers.UnselectAll() }
-	voucherHead := newListHeader(bookVoucherColumns, t("field.paid_on"), t("field.receipt_no"), t("field.amount"), t("ui.voucher.period"),
+	voucherHead := widgets.NewListHeader(bookVoucherColumns, t("field.paid_on"), t("field.receipt_no"), t("field.amount"), t("ui.voucher.period"),
 		t("ui.book.col.status"))
 	return container.NewBorder(voucherHead, nil, nil, nil, s.Vouchers)
 }
@@ -290,13 +291,13 @@ func (s *BookScreen) vouchersTab(vouchers []app.VoucherView) fyne.CanvasObject {
 // dossiersTab lists the person's dossiers; choosing one opens it.
 func (s *BookScreen) dossiersTab(dossiers []app.Summary) fyne.CanvasObject {
 	t := s.r.t
-	s.Dossiers = widget.NewList(func() int { return len(dossiers) }, func() fyne.CanvasObject { return newListRow(bookDossierColumns, 3) },
+	s.Dossiers = widget.NewList(func() int { return len(dossiers) }, func() fyne.CanvasObject { return widgets.NewListRow(bookDossierColumns, 3) },
 		func(id widget.ListItemID, o fyne.CanvasObject) {
 			if id >= len(dossiers) {
 				return
 			}
 			d := dossiers[id]
-			setRow(o, d.Code, t("state."+string(d.State)), d.Due.VNString())
+			widgets.SetRow(o, d.Code, t("state."+string(d.State)), d.Due.VNString())
 		})
 	s.Dossiers.OnSelected = func(id widget.ListItemID) {
 		s.Dossiers.UnselectAll()
@@ -304,6 +305,6 @@ func (s *BookScreen) dossiersTab(dossiers []app.Summary) fyne.CanvasObject {
 			s.r.open(dossiers[id].Code)
 		}
 	}
-	dossierHead := newListHeader(bookDossierColumns, t("ui.col.code"), t("ui.dossier.state"), t("ui.col.due"))
+	dossierHead := widgets.NewListHeader(bookDossierColumns, t("ui.col.code"), t("ui.dossier.state"), t("ui.col.due"))
 	return container.NewBorder(dossierHead, nil, nil, nil, s.Dossiers)
 }

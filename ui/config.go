@@ -9,6 +9,7 @@ import (
 
 	"bhxhdesk/app"
 	"bhxhdesk/app/calendar"
+	"bhxhdesk/ui/widgets"
 )
 
 // Config is what the screens need. Zero Now means time.Now; zero Lang means Vietnamese.
@@ -51,8 +52,8 @@ type Config struct {
 	OnSignedIn func()
 	// Appearance is the light or dark look and the text size; OnAppearance is called after the
 	// user changes them in the settings (main stores the preference).
-	Appearance   Appearance
-	OnAppearance func(Appearance)
+	Appearance   widgets.Appearance
+	OnAppearance func(widgets.Appearance)
 	// OnMenu receives the main menu, whose items carry the keyboard shortcuts, each time it
 	// changes (language, role): main puts it on the window. Fyne runs a main menu's shortcuts
 	// whatever has the focus, so Ctrl+S saves while the cursor is in a form.
@@ -127,3 +128,9 @@ func (c *Settings) rules() *app.Rules { return c.Ref.Get().Rules }
 
 // calendars are the working-day calendars in force.
 func (c *Settings) calendars() *calendar.Book { return c.Ref.Get().Calendars }
+
+// ProblemText is a problem of a field in words, in the current language.
+func (c *Settings) ProblemText(p app.FieldProblem) string { return c.Catalog.Problem(c.Lang, p) }
+
+// ErrorText is an error in words, in the current language (see message).
+func (c *Settings) ErrorText(err error) string { return c.message(err) }

@@ -13,6 +13,7 @@ import (
 	"bhxhdesk/app"
 	"bhxhdesk/app/calendar"
 	"bhxhdesk/records"
+	"bhxhdesk/ui/widgets"
 )
 
 // CoverList names a list of the covers screen.
@@ -66,7 +67,7 @@ type CoversScreen struct {
 
 // coverColumns are the widths of the tick, book number, name (flexible), birth date, status,
 // issue date and prints.
-var coverColumns = columns{widths: []float32{36, 130, 160, 95, 170, 95, 90}, flex: 2}
+var coverColumns = widgets.Columns{Widths: []float32{36, 130, 160, 95, 170, 95, 90}, Flex: 2}
 
 // NewCoversScreen builds the screen and fetches its list unless the state holds it.
 func NewCoversScreen(r *recordsSession, st CoversState) *CoversScreen {
@@ -108,7 +109,7 @@ func NewCoversScreen(r *recordsSession, st CoversState) *CoversScreen {
 	s.Print.Importance = widget.HighImportance
 	s.PrintToday = widget.NewButtonWithIcon(t("ui.covers.print_today"), theme.DocumentPrintIcon(), s.printToday)
 	s.Count = widget.NewLabel("")
-	s.Status = statusLabel()
+	s.Status = widgets.StatusLabel()
 	s.List = widget.NewList(func() int { return len(s.st.Rows) }, s.newRow, s.updateRow)
 	s.List.OnSelected = func(id widget.ListItemID) {
 		s.List.UnselectAll()
@@ -116,7 +117,7 @@ func NewCoversScreen(r *recordsSession, st CoversState) *CoversScreen {
 			s.Toggle(id)
 		}
 	}
-	head := newListHeader(coverColumns, "", t("ui.covers.col.book"), t("ui.col.name"), t("ui.covers.col.birth"), t("ui.dossier.state"),
+	head := widgets.NewListHeader(coverColumns, "", t("ui.covers.col.book"), t("ui.col.name"), t("ui.covers.col.birth"), t("ui.dossier.state"),
 		t("ui.covers.col.issued"), t("ui.covers.col.prints"))
 	tools := container.NewHBox(s.SelectAll, s.Refresh, s.Count, layout.NewSpacer(), s.Issue, s.Print, s.PrintToday)
 	// The outcome goes under the list: above it, it would push the rows down as it appears, under
@@ -178,7 +179,7 @@ func (s *CoversScreen) Reload() {
 
 func (s *CoversScreen) paint(rows []app.BookCover, err error) {
 	if err != nil {
-		setStatus(s.Status, false, s.r.message(err))
+		widgets.SetStatus(s.Status, false, s.r.message(err))
 		return
 	}
 	s.st.Rows, s.st.Loaded = rows, true
@@ -192,7 +193,7 @@ func (s *CoversScreen) paint(rows []app.BookCover, err error) {
 	s.List.Refresh()
 	s.buttons()
 	if s.status != "" {
-		setStatus(s.Status, !s.failed, s.status)
+		widgets.SetStatus(s.Status, !s.failed, s.status)
 	}
 }
 
@@ -249,7 +250,7 @@ func (s *CoversScreen) toggleAll() {
 }
 
 func (s *CoversScreen) newRow() fyne.CanvasObject {
-	row := newListRow(coverColumns, 7)
+	row := widgets.NewListRow(coverColumns, 7)
 	objs := row.(*fyne.Container).Objects
 	objs[0] = widget.NewCheck("", nil)
 	return row
@@ -325,11 +326,11 @@ func (s *CoversScreen) printToday() {
 	)
 	r.run(func() { covers, err = r.records.CoversIssuedOn(r.sess, r.intake.Today()) }, func() {
 		if err != nil {
-			setStatus(s.Status, false, r.message(err))
+			widgets.SetStatus(s.Status, false, r.message(err))
 			return
 		}
 		if len(covers) == 0 {
-			setStatus(s.Status, false, r.t("ui.covers.none_today"))
+			widgets.SetStatus(s.Status, false, r.t("ui.covers.none_today"))
 			return
 		}
 		s.print(covers)
@@ -340,7 +341,7 @@ func (s *CoversScreen) printToday() {
 // they would be printed now (a reprint needs a reason; the others may be printed alone).
 func (s *CoversScreen) print(covers []app.BookCover) {
 	if len(covers) == 0 {
-		setStatus(s.Status, false, s.r.msg(app.Errorf(app.Invalid, "nothing_to_print")))
+		widgets.SetStatus(s.Status, false, s.r.msg(app.Errorf(app.Invalid, "nothing_to_print")))
 		return
 	}
 	var again, fresh []app.BookCover
@@ -391,16 +392,16 @@ func (s *CoversScreen) write(pids []string, reason string, dlg *ReprintDialog) {
 		s.buttons()
 		if err != nil {
 			if dlg != nil {
-				setText(dlg.Problem, r.message(err))
+				widgets.SetText(dlg.Problem, r.message(err))
 				dlg.Confirm.Enable()
 				dlg.Fresh.Enable()
 				return
 			}
-			setStatus(s.Status, false, r.message(err))
+			widgets.SetStatus(s.Status, false, r.message(err))
 			return
 		}
 		s.closeReprint()
-		setText(s.Status, "")
+		widgets.SetText(s.Status, "")
 		count := strconv.Itoa(len(pids))
 		name := r.t("ui.covers.file", "time", r.cfg.Now().In(calendar.VN).Format("20060102-150405")) + ".pdf"
 		var preview *PreviewDialog
@@ -413,7 +414,7 @@ func (s *CoversScreen) write(pids []string, reason string, dlg *ReprintDialog) {
 			s.Preview = nil
 			if preview != nil && !preview.Committed {
 				s.Status.Importance = widget.WarningImportance
-				setText(s.Status, r.t("ui.covers.preview_closed", "count", count))
+				widgets.SetText(s.Status, r.t("ui.covers.preview_closed", "count", count))
 			}
 		})
 		s.Preview = preview
@@ -427,17 +428,17 @@ type ReprintDialog struct {
 	// FreshPIDs are the covers of the batch never printed (Fresh prints them alone).
 	FreshPIDs []string
 	Covers    *widget.Label
-	Reason    *keyEntry
-	Confirm   *keyButton
-	Fresh     *keyButton
-	Cancel    *keyButton
+	Reason    *widgets.KeyEntry
+	Confirm   *widgets.KeyButton
+	Fresh     *widgets.KeyButton
+	Cancel    *widgets.KeyButton
 	Problem   *widget.Label
 	pop       *widget.PopUp
 }
 
 func (s *CoversScreen) askReprint(covers, again, fresh []app.BookCover) {
 	t := s.r.t
-	d := &ReprintDialog{PIDs: pidsOf(covers), FreshPIDs: pidsOf(fresh), Problem: problemLabel()}
+	d := &ReprintDialog{PIDs: pidsOf(covers), FreshPIDs: pidsOf(fresh), Problem: widgets.ProblemLabel()}
 	lines := make([]string, len(again))
 	for i, c := range again {
 		lines[i] = t("ui.covers.reprint_line", "name", app.UpperName(c.FullName), "book", c.BookNo, "count", strconv.Itoa(records.ReprintOf(c)))
@@ -446,7 +447,7 @@ func (s *CoversScreen) askReprint(covers, again, fresh []app.BookCover) {
 	intro.Wrapping = fyne.TextWrapWord
 	d.Covers = widget.NewLabel(strings.Join(lines, "\n"))
 	d.Covers.Wrapping = fyne.TextWrapWord
-	d.Reason = newKeyEntry(false, 2)
+	d.Reason = widgets.NewKeyEntry(false, 2)
 	d.Reason.PlaceHolder = t("ui.covers.reprint_placeholder")
 	busy := func() bool {
 		if d.Confirm.Disabled() {
@@ -454,16 +455,16 @@ func (s *CoversScreen) askReprint(covers, again, fresh []app.BookCover) {
 		}
 		d.Confirm.Disable()
 		d.Fresh.Disable()
-		setText(d.Problem, "")
+		widgets.SetText(d.Problem, "")
 		return false
 	}
-	d.Confirm = newKeyButton(t("ui.covers.reprint_all", "count", strconv.Itoa(len(covers))), theme.DocumentPrintIcon(), func() {
+	d.Confirm = widgets.NewKeyButton(t("ui.covers.reprint_all", "count", strconv.Itoa(len(covers))), theme.DocumentPrintIcon(), func() {
 		if !busy() {
 			s.write(d.PIDs, d.Reason.Text, d)
 		}
 	})
 	d.Confirm.Importance = widget.WarningImportance
-	d.Fresh = newKeyButton(t("ui.covers.print_fresh", "count", strconv.Itoa(len(fresh))), theme.DocumentPrintIcon(), func() {
+	d.Fresh = widgets.NewKeyButton(t("ui.covers.print_fresh", "count", strconv.Itoa(len(fresh))), theme.DocumentPrintIcon(), func() {
 		if !busy() {
 			s.write(d.FreshPIDs, "", d)
 		}
@@ -471,7 +472,7 @@ func (s *CoversScreen) askReprint(covers, again, fresh []app.BookCover) {
 	if len(fresh) == 0 {
 		d.Fresh.Hide()
 	}
-	d.Cancel = newKeyButton(t("ui.cancel"), theme.CancelIcon(), s.closeReprint)
+	d.Cancel = widgets.NewKeyButton(t("ui.cancel"), theme.CancelIcon(), s.closeReprint)
 	s.Reprint = d
 	body := container.NewVBox(intro, d.Covers,
 		widget.NewForm(&widget.FormItem{Text: t("field.reason"), Widget: d.Reason, HintText: t("ui.covers.reprint_hint")}),

@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"bhxhdesk/app"
+	"bhxhdesk/ui/widgets"
 )
 
 // Desk is the main window's content: a header with the title, the signed-in officer, the
@@ -94,8 +95,8 @@ func NewDesk(cfg Config, onTitle func(string)) *Desk {
 	}
 	d := &Desk{cfg: cfg, set: cfg.settings(), root: container.NewStack(), onTitle: onTitle, page: PageQuote}
 	report, after := d.reportPanic, d.prepareAll
-	panicReporter.Store(&report)
-	afterCallback.Store(&after)
+	widgets.PanicReporter.Store(&report)
+	widgets.AfterCallback.Store(&after)
 	fyneLanguage(cfg.Catalog, cfg.Lang)
 	d.applyAppearance()
 	d.quote = NewQuoteScreen(d.set, QuoteState{})
@@ -191,7 +192,7 @@ func (d *Desk) Damaged() *DamagedScreen { return d.damaged }
 func (d *Desk) Menu() *fyne.MainMenu { return d.menu }
 
 // Appearance is the current light/dark look and text size.
-func (d *Desk) Appearance() Appearance { return d.cfg.Appearance }
+func (d *Desk) Appearance() widgets.Appearance { return d.cfg.Appearance }
 
 // Locked is the unlock overlay while the session is locked, else nil.
 func (d *Desk) Locked() *LockScreen { return d.lock }
@@ -249,7 +250,7 @@ func (d *Desk) run(work, paint func()) {
 		defer d.jobs.Done()
 		ok := false
 		func() {
-			defer recoverPanic()
+			defer widgets.RecoverPanic()
 			work()
 			ok = true
 		}()
@@ -258,7 +259,7 @@ func (d *Desk) run(work, paint func()) {
 		}
 		// Queued, not waited for: after the window closes nothing paints any more, and the
 		// shutdown must not wait for it.
-		d.cfg.Do(guard(paint))
+		d.cfg.Do(widgets.Guard(paint))
 	}()
 }
 

@@ -14,6 +14,7 @@ import (
 	"bhxhdesk/app"
 	"bhxhdesk/app/calendar"
 	"bhxhdesk/intake"
+	"bhxhdesk/ui/widgets"
 )
 
 // DossierState is the dossier shown.
@@ -80,13 +81,13 @@ func (s *DossierScreen) paint(st DossierState) {
 	t := s.ses.t
 
 	s.Back = widget.NewButtonWithIcon(t("ui.back"), theme.NavigateBackIcon(), s.onBack)
-	title := heading(t("ui.dossier.title", "code", d.Code, "name", d.Form.FullName))
+	title := widgets.Heading(t("ui.dossier.title", "code", d.Code, "name", d.Form.FullName))
 	title.Truncation = fyne.TextTruncateEllipsis
 
 	left := s.formColumn(d)
 	right := s.progressColumn(d, st.Status)
 	top := container.NewBorder(nil, nil, s.Back, nil, title)
-	s.content.Objects = []fyne.CanvasObject{container.NewBorder(top, nil, nil, nil, panes(left, right))}
+	s.content.Objects = []fyne.CanvasObject{container.NewBorder(top, nil, nil, nil, widgets.Panes(left, right))}
 	s.content.Refresh()
 }
 
@@ -129,29 +130,29 @@ func (s *DossierScreen) formItems(f app.RegistrationForm) []*widget.FormItem {
 		income = m.String()
 	}
 	items := []*widget.FormItem{
-		infoRow(t("field.full_name"), f.FullName),
-		infoRow(t("field.gender"), gender),
-		infoRow(t("field.birth_date"), birthText(f.BirthDate)),
-		infoRow(t("field.ethnicity"), ethnicity),
-		infoRow(t("field.personal_id"), f.PersonalID),
-		infoRow(t("field.phone"), f.Phone),
+		widgets.InfoRow(t("field.full_name"), f.FullName),
+		widgets.InfoRow(t("field.gender"), gender),
+		widgets.InfoRow(t("field.birth_date"), birthText(f.BirthDate)),
+		widgets.InfoRow(t("field.ethnicity"), ethnicity),
+		widgets.InfoRow(t("field.personal_id"), f.PersonalID),
+		widgets.InfoRow(t("field.phone"), f.Phone),
 	}
 	if f.Email != "" {
-		items = append(items, infoRow(t("field.email"), f.Email))
+		items = append(items, widgets.InfoRow(t("field.email"), f.Email))
 	}
 	items = append(items,
-		infoRow(t("ui.reg.birth_registration"), placeLine(cfg.Places, f.BirthRegistration.Province, f.BirthRegistration.Commune, "")),
-		infoRow(t("ui.reg.address"), placeLine(cfg.Places, f.Address.Province, f.Address.Commune, f.Address.Detail)))
+		widgets.InfoRow(t("ui.reg.birth_registration"), placeLine(cfg.Places, f.BirthRegistration.Province, f.BirthRegistration.Commune, "")),
+		widgets.InfoRow(t("ui.reg.address"), placeLine(cfg.Places, f.Address.Province, f.Address.Commune, f.Address.Detail)))
 	if f.OldSICode != "" {
-		items = append(items, infoRow(t("field.old_si_code"), f.OldSICode))
+		items = append(items, widgets.InfoRow(t("field.old_si_code"), f.OldSICode))
 	}
 	items = append(items,
-		infoRow(t("field.income"), income),
-		infoRow(t("field.method"), method),
-		infoRow(t("field.start_month"), start),
-		infoRow(t("field.support_group"), t("group."+f.SupportGroup)))
+		widgets.InfoRow(t("field.income"), income),
+		widgets.InfoRow(t("field.method"), method),
+		widgets.InfoRow(t("field.start_month"), start),
+		widgets.InfoRow(t("field.support_group"), t("group."+f.SupportGroup)))
 	if f.Requests != "" {
-		items = append(items, infoRow(t("field.other_requests"), f.Requests))
+		items = append(items, widgets.InfoRow(t("field.other_requests"), f.Requests))
 	}
 	return items
 }
@@ -168,17 +169,17 @@ func (s *DossierScreen) progressColumn(d app.Dossier, status string) fyne.Canvas
 	progress := []*widget.FormItem{
 		{Text: t("ui.dossier.state"), Widget: s.StateLabel},
 		{Text: t("field.step"), Widget: s.Step},
-		infoRow(t("ui.dossier.received"), vnTime(d.Received)),
+		widgets.InfoRow(t("ui.dossier.received"), vnTime(d.Received)),
 		{Text: t("ui.dossier.due"), Widget: s.Due},
 	}
 	if d.State == app.StateOpen && d.StepDue != 0 {
-		progress = append(progress, infoRow(t("ui.dossier.step_due"), d.StepDue.VNString()))
+		progress = append(progress, widgets.InfoRow(t("ui.dossier.step_due"), d.StepDue.VNString()))
 	}
 	if d.State == app.StateReturned && len(d.Missing) > 0 {
-		progress = append(progress, infoRow(t("ui.dossier.missing"), strings.Join(d.Missing, "\n")))
+		progress = append(progress, widgets.InfoRow(t("ui.dossier.missing"), strings.Join(d.Missing, "\n")))
 	}
 	if d.Reason != "" {
-		progress = append(progress, infoRow(t("ui.dossier.reason"), d.Reason))
+		progress = append(progress, widgets.InfoRow(t("ui.dossier.reason"), d.Reason))
 	}
 	s.Status = widget.NewLabel(status)
 	s.Status.Wrapping = fyne.TextWrapWord
@@ -244,7 +245,7 @@ func (s *DossierScreen) requote() {
 	ses.run(func() { d, err = ses.intake.Requote(ses.sess, code) }, func() {
 		if err != nil {
 			s.Status.Importance = widget.DangerImportance
-			setText(s.Status, ses.message(err))
+			widgets.SetText(s.Status, ses.message(err))
 			return
 		}
 		ses.saved()
@@ -370,12 +371,12 @@ func (s *DossierScreen) act(req intake.ActRequest, dlg *ActionDialog) {
 	ses.run(func() { d, err = ses.intake.Act(ses.sess, code, req) }, func() {
 		if err != nil {
 			if dlg != nil {
-				setText(dlg.Problem, ses.message(err))
+				widgets.SetText(dlg.Problem, ses.message(err))
 				dlg.Confirm.Enable()
 				return
 			}
 			s.Status.Importance = widget.DangerImportance
-			setText(s.Status, ses.message(err))
+			widgets.SetText(s.Status, ses.message(err))
 			return
 		}
 		if dlg != nil {
@@ -398,42 +399,42 @@ func (s *DossierScreen) act(req intake.ActRequest, dlg *ActionDialog) {
 // re-appoint) and the new date (re-appoint).
 type ActionDialog struct {
 	Action  app.Action
-	Missing *keyEntry
-	Reason  *keyEntry
-	Date    *keyEntry
-	Confirm *keyButton
-	Cancel  *keyButton
+	Missing *widgets.KeyEntry
+	Reason  *widgets.KeyEntry
+	Date    *widgets.KeyEntry
+	Confirm *widgets.KeyButton
+	Cancel  *widgets.KeyButton
 	Problem *widget.Label
 	pop     *widget.PopUp
 }
 
 func (s *DossierScreen) ask(a app.Action) {
 	t := s.ses.t
-	ad := &ActionDialog{Action: a, Problem: problemLabel()}
+	ad := &ActionDialog{Action: a, Problem: widgets.ProblemLabel()}
 	var items []*widget.FormItem
 	if a == app.ActReturn {
-		ad.Missing = newKeyEntry(false, 3)
+		ad.Missing = widgets.NewKeyEntry(false, 3)
 		ad.Missing.PlaceHolder = t("ui.action.missing_placeholder")
 		items = append(items, &widget.FormItem{Text: t("field.missing"), Widget: ad.Missing, HintText: t("ui.action.missing_hint")})
 	}
 	if a == app.ActReappoint {
-		ad.Date = newKeyEntry(false, 1)
+		ad.Date = widgets.NewKeyEntry(false, 1)
 		ad.Date.PlaceHolder = t("ui.date_placeholder")
 		items = append(items, &widget.FormItem{Text: t("field.date"), Widget: ad.Date,
 			HintText: t("ui.action.date_hint", "due", s.st.Dossier.Due.VNString())})
 	}
-	ad.Reason = newKeyEntry(false, 2)
+	ad.Reason = widgets.NewKeyEntry(false, 2)
 	reasonHint := t("ui.action.reason_required")
 	if a == app.ActReturn {
 		reasonHint = t("ui.action.reason_optional")
 	}
 	items = append(items, &widget.FormItem{Text: t("field.reason"), Widget: ad.Reason, HintText: reasonHint})
-	ad.Confirm = newKeyButton(t("do."+string(a)), theme.ConfirmIcon(), func() { s.confirm(ad) })
+	ad.Confirm = widgets.NewKeyButton(t("do."+string(a)), theme.ConfirmIcon(), func() { s.confirm(ad) })
 	ad.Confirm.Importance = widget.HighImportance
 	if a == app.ActReject {
 		ad.Confirm.Importance = widget.DangerImportance
 	}
-	ad.Cancel = newKeyButton(t("ui.cancel"), theme.CancelIcon(), s.closeAction)
+	ad.Cancel = widgets.NewKeyButton(t("ui.cancel"), theme.CancelIcon(), s.closeAction)
 	s.Action = ad
 	body := container.NewVBox(widget.NewForm(items...), container.NewHBox(layout.NewSpacer(), ad.Cancel, ad.Confirm), ad.Problem)
 	ad.pop = s.ses.dialog(t("ui.action.title", "action", t("do."+string(a)), "code", s.st.Dossier.Code), body, 560, s.closeAction)
@@ -456,12 +457,12 @@ func (s *DossierScreen) confirm(ad *ActionDialog) {
 	if ad.Date != nil {
 		d, err := parseVNDate(ad.Date.Text)
 		if err != nil {
-			setText(ad.Problem, s.ses.msg(err))
+			widgets.SetText(ad.Problem, s.ses.msg(err))
 			return
 		}
 		req.Date = d
 	}
-	setText(ad.Problem, "")
+	widgets.SetText(ad.Problem, "")
 	ad.Confirm.Disable()
 	s.act(req, ad)
 }

@@ -12,6 +12,7 @@ import (
 
 	"bhxhdesk/app"
 	"bhxhdesk/records"
+	"bhxhdesk/ui/widgets"
 )
 
 // ExceptionsState is the exceptions queue last fetched and the voucher selected.
@@ -48,15 +49,15 @@ type ExceptionsPanel struct {
 }
 
 // exceptionColumns are the widths of the paid date, receipt number, name (flexible) and amount.
-var exceptionColumns = columns{widths: []float32{95, 140, 150, 100}, flex: 2}
+var exceptionColumns = widgets.Columns{Widths: []float32{95, 140, 150, 100}, Flex: 2}
 
 func newExceptionsPanel(r *recordsSession, st ExceptionsState, onCount func(int)) *ExceptionsPanel {
 	p := &ExceptionsPanel{r: r, st: st, onCount: onCount}
 	t := r.t
 	p.Count = widget.NewLabel("")
 	p.Refresh = widget.NewButtonWithIcon(t("ui.refresh"), theme.ViewRefreshIcon(), p.Reload)
-	p.Problem = problemLabel()
-	p.Status = statusLabel()
+	p.Problem = widgets.ProblemLabel()
+	p.Status = widgets.StatusLabel()
 	p.List = widget.NewList(func() int { return len(p.st.Rows) }, p.newRow, p.updateRow)
 	p.List.OnSelected = func(id widget.ListItemID) {
 		if id < len(p.st.Rows) {
@@ -65,7 +66,7 @@ func newExceptionsPanel(r *recordsSession, st ExceptionsState, onCount func(int)
 		}
 	}
 	p.detailBox = container.NewVBox()
-	head := newListHeader(exceptionColumns, t("field.paid_on"), t("field.receipt_no"), t("ui.col.name"), t("field.amount"))
+	head := widgets.NewListHeader(exceptionColumns, t("field.paid_on"), t("field.receipt_no"), t("ui.col.name"), t("field.amount"))
 	left := container.NewBorder(container.NewVBox(container.NewHBox(p.Count, layout.NewSpacer(), p.Refresh), head), p.Problem, nil, nil, p.List)
 	split := container.NewHSplit(left, container.NewScroll(container.NewVBox(p.Status, p.detailBox)))
 	split.Offset = 0.55
@@ -98,10 +99,10 @@ func (p *ExceptionsPanel) Reload() {
 
 func (p *ExceptionsPanel) paint(rows []app.VoucherView, err error) {
 	if err != nil {
-		setText(p.Problem, p.r.message(err))
+		widgets.SetText(p.Problem, p.r.message(err))
 		return
 	}
-	setText(p.Problem, "")
+	widgets.SetText(p.Problem, "")
 	p.st.Rows, p.st.Loaded = rows, true
 	p.show()
 }
@@ -136,7 +137,7 @@ func (p *ExceptionsPanel) newRow() fyne.CanvasObject {
 	reason.Truncation = fyne.TextTruncateEllipsis
 	reason.SizeName = theme.SizeNameCaptionText
 	reason.Importance = widget.DangerImportance
-	return container.NewVBox(newListRow(exceptionColumns, 4), reason)
+	return container.NewVBox(widgets.NewListRow(exceptionColumns, 4), reason)
 }
 
 func (p *ExceptionsPanel) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
@@ -145,7 +146,7 @@ func (p *ExceptionsPanel) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 	}
 	v := p.st.Rows[id]
 	objs := o.(*fyne.Container).Objects
-	setRow(objs[0], v.PaidOn.VNString(), v.ReceiptNo, v.FullName, v.Amount.Grouped())
+	widgets.SetRow(objs[0], v.PaidOn.VNString(), v.ReceiptNo, v.FullName, v.Amount.Grouped())
 	objs[1].(*widget.Label).SetText(p.r.exceptionText(v.State))
 }
 
@@ -174,22 +175,22 @@ func (p *ExceptionsPanel) showDetail() {
 	p.Reason.Wrapping = fyne.TextWrapWord
 	p.Reason.Importance = widget.DangerImportance
 	items := []*widget.FormItem{
-		infoRow(t("field.receipt_no"), v.ReceiptNo),
-		infoRow(t("ui.voucher.personal_id"), v.PersonalID),
-		infoRow(t("ui.voucher.full_name"), v.FullName),
-		infoRow(t("field.amount"), v.Amount.String()),
-		infoRow(t("field.paid_on"), v.PaidOn.VNString()),
-		infoRow(t("ui.voucher.period"), t("ui.voucher.period_value", "from", v.FromMonth.VNString(), "to", v.ToMonth().VNString(),
+		widgets.InfoRow(t("field.receipt_no"), v.ReceiptNo),
+		widgets.InfoRow(t("ui.voucher.personal_id"), v.PersonalID),
+		widgets.InfoRow(t("ui.voucher.full_name"), v.FullName),
+		widgets.InfoRow(t("field.amount"), v.Amount.String()),
+		widgets.InfoRow(t("field.paid_on"), v.PaidOn.VNString()),
+		widgets.InfoRow(t("ui.voucher.period"), t("ui.voucher.period_value", "from", v.FromMonth.VNString(), "to", v.ToMonth().VNString(),
 			"months", strconv.Itoa(v.Months))),
 	}
 	if v.Collector != "" {
-		items = append(items, infoRow(t("field.collector"), v.Collector))
+		items = append(items, widgets.InfoRow(t("field.collector"), v.Collector))
 	}
 	source := t("ui.voucher.source."+string(v.Source), "file", v.File, "line", strconv.Itoa(v.Line))
-	items = append(items, infoRow(t("ui.voucher.source"), source), infoRow(t("ui.voucher.recorded"), t("ui.voucher.recorded_value",
+	items = append(items, widgets.InfoRow(t("ui.voucher.source"), source), widgets.InfoRow(t("ui.voucher.recorded"), t("ui.voucher.recorded_value",
 		"time", vnTime(v.Created), "user", v.By)))
 	p.Detail = widget.NewForm(items...)
-	objs := []fyne.CanvasObject{heading(t("ui.exceptions.detail", "receipt", v.ReceiptNo)), p.Reason, p.Detail}
+	objs := []fyne.CanvasObject{widgets.Heading(t("ui.exceptions.detail", "receipt", v.ReceiptNo)), p.Reason, p.Detail}
 	if p.r.can(app.PermVoucherResolve) {
 		p.Correct = widget.NewButtonWithIcon(t("ui.exceptions.correct"), theme.DocumentCreateIcon(), func() { p.ask("correct") })
 		p.Correct.Importance = widget.HighImportance
@@ -207,9 +208,9 @@ type ResolveDialog struct {
 	Action  string // "correct" or "void"
 	Voucher app.VoucherView
 	Form    *VoucherForm // nil when voiding
-	Reason  *keyEntry
-	Confirm *keyButton
-	Cancel  *keyButton
+	Reason  *widgets.KeyEntry
+	Confirm *widgets.KeyButton
+	Cancel  *widgets.KeyButton
 	Problem *widget.Label
 	pop     *widget.PopUp
 }
@@ -220,8 +221,8 @@ func (p *ExceptionsPanel) ask(action string) {
 		return
 	}
 	t := p.r.t
-	d := &ResolveDialog{Action: action, Voucher: v, Problem: problemLabel()}
-	d.Reason = newKeyEntry(false, 2)
+	d := &ResolveDialog{Action: action, Voucher: v, Problem: widgets.ProblemLabel()}
+	d.Reason = widgets.NewKeyEntry(false, 2)
 	d.Reason.OnChanged = func(string) { p.r.touch() }
 	var body []fyne.CanvasObject
 	why := widget.NewLabel(t("ui.exceptions.why", "reason", p.r.exceptionText(v.State)))
@@ -237,12 +238,12 @@ func (p *ExceptionsPanel) ask(action string) {
 		body = append(body, warn)
 	}
 	body = append(body, widget.NewForm(&widget.FormItem{Text: t("field.reason"), Widget: d.Reason, HintText: t("ui.exceptions.reason_hint")}))
-	d.Confirm = newKeyButton(t("ui.exceptions."+action), theme.ConfirmIcon(), func() { p.resolve(d) })
+	d.Confirm = widgets.NewKeyButton(t("ui.exceptions."+action), theme.ConfirmIcon(), func() { p.resolve(d) })
 	d.Confirm.Importance = widget.HighImportance
 	if action == "void" {
 		d.Confirm.Importance = widget.DangerImportance
 	}
-	d.Cancel = newKeyButton(t("ui.cancel"), theme.CancelIcon(), p.closeDialog)
+	d.Cancel = widgets.NewKeyButton(t("ui.cancel"), theme.CancelIcon(), p.closeDialog)
 	body = append(body, container.NewHBox(layout.NewSpacer(), d.Cancel, d.Confirm), d.Problem)
 	p.Dialog = d
 	d.pop = p.r.dialog(t("ui.exceptions.dialog_"+action, "receipt", v.ReceiptNo), container.NewVBox(body...), 760, p.closeDialog)
@@ -259,12 +260,12 @@ func (p *ExceptionsPanel) resolve(d *ResolveDialog) {
 	if d.Form != nil {
 		in, n := d.Form.submit()
 		if n > 0 {
-			setText(d.Problem, p.r.t("ui.voucher.fix", "count", strconv.Itoa(n)))
+			widgets.SetText(d.Problem, p.r.t("ui.voucher.fix", "count", strconv.Itoa(n)))
 			return
 		}
 		req.Correction = in
 	}
-	setText(d.Problem, "")
+	widgets.SetText(d.Problem, "")
 	d.Confirm.Disable()
 	r, id := p.r, d.Voucher.ID
 	var (
@@ -276,9 +277,9 @@ func (p *ExceptionsPanel) resolve(d *ResolveDialog) {
 		if err != nil {
 			var ae *app.Error
 			if d.Form != nil && hasFields(err) && !(errors.As(err, &ae) && ae.Field == "reason") {
-				d.Form.show(r.cfg, err, nil)
+				d.Form.ShowProblems(r.cfg, err, nil)
 			}
-			setText(d.Problem, r.message(err))
+			widgets.SetText(d.Problem, r.message(err))
 			return
 		}
 		p.closeDialog()
@@ -286,7 +287,7 @@ func (p *ExceptionsPanel) resolve(d *ResolveDialog) {
 		if out.State.Status == app.VoucherException {
 			text += " " + r.exceptionText(out.State)
 		}
-		setStatus(p.Status, out.State.Status != app.VoucherException, text)
+		widgets.SetStatus(p.Status, out.State.Status != app.VoucherException, text)
 		r.saved()
 		p.Reload()
 	})

@@ -15,6 +15,7 @@ import (
 	"bhxhdesk/app"
 	"bhxhdesk/app/calendar"
 	"bhxhdesk/intake"
+	"bhxhdesk/ui/widgets"
 )
 
 // Tile is one number of the dashboard, a click into its list.
@@ -109,7 +110,7 @@ type HomeScreen struct {
 func NewHomeScreen(r *intakeSession, st HomeState, onTile func(Tile)) *HomeScreen {
 	s := &HomeScreen{r: r, onTile: onTile, Tiles: map[Tile]*widget.Button{}}
 	t := r.t
-	s.Problem = problemLabel()
+	s.Problem = widgets.ProblemLabel()
 	s.Rate = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	s.Refresh = widget.NewButtonWithIcon(t("ui.refresh"), theme.ViewRefreshIcon(), s.Reload)
 	s.Chart = newDayChart(r.cfg)
@@ -117,7 +118,7 @@ func NewHomeScreen(r *intakeSession, st HomeState, onTile func(Tile)) *HomeScree
 	legend := container.NewHBox(swatch(theme.ColorNamePrimary), widget.NewLabel(t("ui.home.legend_received")),
 		swatch(theme.ColorNameSuccess), widget.NewLabel(t("ui.home.legend_ontime")))
 	chart := widget.NewCard(t("ui.home.chart"), t("ui.home.chart_sub"), container.NewBorder(container.NewHBox(s.Rate, layout.NewSpacer(), legend), nil, nil, nil, s.Chart))
-	head := container.NewBorder(nil, nil, heading(t("ui.home.title", "date", r.intake.Today().VNString())), s.Refresh)
+	head := container.NewBorder(nil, nil, widgets.Heading(t("ui.home.title", "date", r.intake.Today().VNString())), s.Refresh)
 	s.Outlook = widget.NewLabel("")
 	s.Outlook.Wrapping = fyne.TextWrapWord
 	s.Outlook.Importance = widget.WarningImportance
@@ -151,10 +152,10 @@ func (s *HomeScreen) Reload() {
 	)
 	r.run(func() { st, err = fetchHome(r, office) }, func() {
 		if err != nil {
-			setText(s.Problem, r.message(err))
+			widgets.SetText(s.Problem, r.message(err))
 			return
 		}
-		setText(s.Problem, "")
+		widgets.SetText(s.Problem, "")
 		s.paint(st, nil)
 	})
 }
@@ -306,7 +307,7 @@ func (s *HomeScreen) paint(st HomeStats, _ error) {
 	if len(notes) > 0 {
 		notes = append([]string{t("outlook.title") + ":"}, notes...)
 	}
-	setText(s.Outlook, strings.Join(notes, "\n"))
+	widgets.SetText(s.Outlook, strings.Join(notes, "\n"))
 	if rate, ok := st.OnTimeRate(); ok {
 		s.Rate.SetText(t("ui.home.rate", "rate", strconv.Itoa(rate)))
 	} else {

@@ -13,6 +13,7 @@ import (
 
 	"bhxhdesk/app"
 	"bhxhdesk/records"
+	"bhxhdesk/ui/widgets"
 )
 
 // voucherFileTypes are the files a voucher import offers to open.
@@ -74,7 +75,7 @@ type ImportPanel struct {
 
 // importColumns are the widths of line, outcome, receipt number, name, amount, period and
 // reason (flexible; the line selected shows it in full below the list).
-var importColumns = columns{widths: []float32{58, 120, 150, 170, 85, 145, 160}, flex: 6}
+var importColumns = widgets.Columns{Widths: []float32{58, 120, 150, 170, 85, 145, 160}, Flex: 6}
 
 func newImportPanel(r *recordsSession, st ImportState, done func(records.ImportResult)) *ImportPanel {
 	p := &ImportPanel{r: r, st: st, done: done}
@@ -86,20 +87,20 @@ func newImportPanel(r *recordsSession, st ImportState, done func(records.ImportR
 	p.Discard = widget.NewButtonWithIcon(t("ui.cancel"), theme.CancelIcon(), func() { p.paint(ImportState{}) })
 	p.Summary = widget.NewLabel("")
 	p.Summary.Wrapping = fyne.TextWrapWord
-	p.Problem = problemLabel()
+	p.Problem = widgets.ProblemLabel()
 	p.List = widget.NewList(func() int { return len(p.lines) }, p.newRow, p.updateRow)
-	p.Detail = statusLabel()
+	p.Detail = widgets.StatusLabel()
 	p.List.OnSelected = func(id widget.ListItemID) {
 		if id < len(p.lines) {
 			l := p.lines[id]
 			p.Detail.Importance = widget.MediumImportance
-			setText(p.Detail, p.r.t("ui.import.line", "line", strconv.Itoa(l.Line))+": "+l.Reason)
+			widgets.SetText(p.Detail, p.r.t("ui.import.line", "line", strconv.Itoa(l.Line))+": "+l.Reason)
 		}
 	}
 	hint := widget.NewLabel(t("ui.import.hint"))
 	hint.Wrapping = fyne.TextWrapWord
 	hint.SizeName = theme.SizeNameCaptionText
-	head := newListHeader(importColumns, t("ui.import.col.line"), t("ui.import.col.outcome"), t("field.receipt_no"),
+	head := widgets.NewListHeader(importColumns, t("ui.import.col.line"), t("ui.import.col.outcome"), t("field.receipt_no"),
 		t("ui.col.name"), t("field.amount"), t("ui.import.col.period"), t("field.reason"))
 	top := container.NewVBox(hint, container.NewHBox(p.Choose, layout.NewSpacer(), p.Discard, p.Record), head)
 	// Outcomes under the list, so that the rows and buttons never move as they appear.
@@ -122,7 +123,7 @@ func (p *ImportPanel) choose() {
 	r := p.r
 	r.openFile(voucherFileTypes, func(rc io.ReadCloser, name string, err error) {
 		if err != nil {
-			setText(p.Problem, r.msg(err))
+			widgets.SetText(p.Problem, r.msg(err))
 			return
 		}
 		if rc == nil {
@@ -143,7 +144,7 @@ func (p *ImportPanel) choose() {
 			p.Choose.Enable()
 			if rerr != nil {
 				p.paint(ImportState{})
-				setText(p.Problem, r.t("ui.import.unreadable", "file", name, "reason", r.msg(rerr)))
+				widgets.SetText(p.Problem, r.t("ui.import.unreadable", "file", name, "reason", r.msg(rerr)))
 				return
 			}
 			p.paint(ImportState{File: name, Rows: rows, Problems: problems, Read: true})
@@ -169,7 +170,7 @@ func (p *ImportPanel) record() {
 		p.Discard.Enable()
 		if err != nil {
 			p.Record.Enable()
-			setText(p.Problem, r.message(err))
+			widgets.SetText(p.Problem, r.message(err))
 			return
 		}
 		p.paint(ImportState{File: st.File, Rows: st.Rows, Problems: st.Problems, Result: &res})
@@ -183,8 +184,8 @@ func (p *ImportPanel) record() {
 func (p *ImportPanel) paint(st ImportState) {
 	p.st = st
 	t := p.r.t
-	setText(p.Problem, "")
-	setText(p.Detail, "")
+	widgets.SetText(p.Problem, "")
+	widgets.SetText(p.Detail, "")
 	p.List.UnselectAll()
 	p.lines = nil
 	p.Record.Hide()
@@ -274,14 +275,14 @@ func (p *ImportPanel) preview(st ImportState) []ImportLine {
 	return out
 }
 
-func (p *ImportPanel) newRow() fyne.CanvasObject { return newListRow(importColumns, 7) }
+func (p *ImportPanel) newRow() fyne.CanvasObject { return widgets.NewListRow(importColumns, 7) }
 
 func (p *ImportPanel) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 	if id >= len(p.lines) {
 		return
 	}
 	l := p.lines[id]
-	setRow(o, strconv.Itoa(l.Line), p.r.t("ui.import.outcome."+string(l.Outcome)), l.ReceiptNo, l.Name, l.Amount, l.Period, l.Reason)
+	widgets.SetRow(o, strconv.Itoa(l.Line), p.r.t("ui.import.outcome."+string(l.Outcome)), l.ReceiptNo, l.Name, l.Amount, l.Period, l.Reason)
 	imp := widget.WarningImportance
 	switch l.Outcome {
 	case LineReady, LineMatched:
@@ -290,7 +291,7 @@ func (p *ImportPanel) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 		imp = widget.DangerImportance
 	}
 	for _, i := range []int{1, 6} {
-		rowLabel(o, i).Importance = imp
-		rowLabel(o, i).Refresh()
+		widgets.RowLabel(o, i).Importance = imp
+		widgets.RowLabel(o, i).Refresh()
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"fyne.io/fyne/v2"
 
 	"bhxhdesk/app"
+	"bhxhdesk/ui/widgets"
 )
 
 // SetLang switches the language of every screen, keeping what the user typed.
@@ -71,7 +72,7 @@ func (d *Desk) SetLang(l app.Lang) {
 }
 
 // SetAppearance switches between light and dark and the text size, at once.
-func (d *Desk) SetAppearance(ap Appearance) {
+func (d *Desk) SetAppearance(ap widgets.Appearance) {
 	if ap == d.cfg.Appearance {
 		return
 	}
@@ -84,7 +85,7 @@ func (d *Desk) SetAppearance(ap Appearance) {
 
 func (d *Desk) applyAppearance() {
 	if a := fyne.CurrentApp(); a != nil {
-		a.Settings().SetTheme(NewTheme(d.cfg.Appearance))
+		a.Settings().SetTheme(widgets.NewTheme(d.cfg.Appearance))
 	}
 }
 

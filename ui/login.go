@@ -12,6 +12,7 @@ import (
 
 	"bhxhdesk/app"
 	"bhxhdesk/intake"
+	"bhxhdesk/ui/widgets"
 )
 
 // FirstRunState is what the officer has typed on the first-run set-up.
@@ -37,7 +38,7 @@ type FirstRunScreen struct {
 	Password  *widget.Entry
 	Password2 *widget.Entry
 	Create    *widget.Button
-	*fields
+	*widgets.Fields
 
 	// Restore recreates the store from a backup instead (khôi phục từ bản sao lưu): a new
 	// machine for an office that already worked.
@@ -50,7 +51,7 @@ type FirstRunScreen struct {
 // NewFirstRunScreen builds the set-up form; onCreated receives the recovery secret and the
 // administrator's user name once the store exists; onRestore opens the restore from a backup.
 func NewFirstRunScreen(h *gate, st FirstRunState, onCreated func(secret, admin string), onRestore func()) *FirstRunScreen {
-	s := &FirstRunScreen{h: h, onCreated: onCreated, fields: newFields()}
+	s := &FirstRunScreen{h: h, onCreated: onCreated, Fields: widgets.NewFields()}
 	entry := func(text, placeholder string) *widget.Entry {
 		e := widget.NewEntry()
 		e.SetText(text)
@@ -75,7 +76,7 @@ func NewFirstRunScreen(h *gate, st FirstRunState, onCreated func(secret, admin s
 	s.Restore = widget.NewButtonWithIcon(h.t("ui.restore.open"), theme.HistoryIcon(), onRestore)
 
 	f := func(key, label string, input fyne.CanvasObject) fyne.CanvasObject {
-		return s.add(newField(key, label, input)).object()
+		return s.Add(widgets.NewField(key, label, input)).Object()
 	}
 	pair := func(a, b fyne.CanvasObject) fyne.CanvasObject { return container.NewGridWithColumns(2, a, b) }
 	office := container.NewVBox(
@@ -90,13 +91,13 @@ func NewFirstRunScreen(h *gate, st FirstRunState, onCreated func(secret, admin s
 	)
 	hint := widget.NewLabel(h.t("ui.setup.hint"))
 	hint.Wrapping = fyne.TextWrapWord
-	form := container.NewVBox(hint, heading(h.t("ui.setup.office")), office, heading(h.t("ui.setup.admin")), admin,
+	form := container.NewVBox(hint, widgets.Heading(h.t("ui.setup.office")), office, widgets.Heading(h.t("ui.setup.admin")), admin,
 		container.NewHBox(s.Create), s.General)
 	card := widget.NewCard(h.t("ui.setup.title"), h.t("ui.setup.subtitle"), form)
 	restoreNote := widget.NewLabel(h.t("ui.restore.note"))
 	restoreNote.Wrapping = fyne.TextWrapWord
 	restore := widget.NewCard(h.t("ui.restore.title"), "", container.NewVBox(restoreNote, container.NewHBox(s.Restore)))
-	s.content = container.NewVScroll(centered(760, container.NewVBox(card, restore)))
+	s.content = container.NewVScroll(widgets.Centered(760, container.NewVBox(card, restore)))
 	return s
 }
 
@@ -114,11 +115,11 @@ func (s *FirstRunScreen) State() FirstRunState {
 func (s *FirstRunScreen) submit() {
 	st := s.State()
 	if st.Password != st.Password2 {
-		s.show(s.h.cfg, &app.Error{Kind: app.Invalid, Code: "password_mismatch", Field: "password2"}, nil)
+		s.ShowProblems(s.h.cfg, &app.Error{Kind: app.Invalid, Code: "password_mismatch", Field: "password2"}, nil)
 		s.focusProblem()
 		return
 	}
-	s.show(s.h.cfg, nil, nil)
+	s.ShowProblems(s.h.cfg, nil, nil)
 	office := app.Office{Agency: st.Agency, Name: st.Name, Province: st.Province, Commune: st.Commune, Device: st.Device,
 		Address: app.NormalizeText(st.Address), Phone: app.NormalizeText(st.Phone)}
 	admin := app.User{Name: app.NormalizeText(st.User), FullName: st.FullName, Role: app.Admin}
@@ -130,7 +131,7 @@ func (s *FirstRunScreen) submit() {
 	s.h.run(func() { secret, err = s.h.office.Init(office, admin, st.Password) }, func() {
 		s.Create.Enable()
 		if err != nil {
-			s.show(s.h.cfg, err, nil)
+			s.ShowProblems(s.h.cfg, err, nil)
 			s.focusProblem()
 			return
 		}
@@ -140,7 +141,7 @@ func (s *FirstRunScreen) submit() {
 
 // focusProblem puts the cursor on the first field with a problem.
 func (s *FirstRunScreen) focusProblem() {
-	if f, w := s.firstProblem(), s.h.window(); f != nil && w != nil {
+	if f, w := s.FirstProblem(), s.h.window(); f != nil && w != nil {
 		w.Canvas().Focus(f)
 	}
 }
@@ -188,13 +189,13 @@ func NewRecoveryScreen(h *gate, st RecoveryState, onDone func(admin string)) *Re
 	if !st.Confirmed {
 		s.Continue.Disable()
 	}
-	s.Status = statusLabel()
+	s.Status = widgets.StatusLabel()
 	s.Print = widget.NewButtonWithIcon(h.t("ui.recovery.print"), theme.DocumentPrintIcon(), func() { s.print(h) })
 	body := container.NewVBox(
-		container.NewHBox(widget.NewIcon(theme.WarningIcon()), heading(h.t("ui.recovery.heading"))),
+		container.NewHBox(widget.NewIcon(theme.WarningIcon()), widgets.Heading(h.t("ui.recovery.heading"))),
 		warn, widget.NewSeparator(), s.Secret, container.NewHBox(s.Print), widget.NewSeparator(), s.Confirmed,
 		container.NewHBox(s.Continue), s.Status)
-	s.content = container.NewVScroll(centered(720, container.NewVBox(widget.NewCard(h.t("ui.recovery.title"), "", body))))
+	s.content = container.NewVScroll(widgets.Centered(720, container.NewVBox(widget.NewCard(h.t("ui.recovery.title"), "", body))))
 	return s
 }
 
@@ -205,13 +206,13 @@ func (s *RecoveryScreen) Content() fyne.CanvasObject { return s.content }
 func (s *RecoveryScreen) print(h *gate) {
 	var buf bytes.Buffer
 	if err := h.office.WriteRecoverySheet(s.st.Secret, h.cfg.Lang, &buf); err != nil {
-		setStatus(s.Status, false, h.msg(err))
+		widgets.SetStatus(s.Status, false, h.msg(err))
 		return
 	}
 	name := "ma-khoi-phuc.pdf"
 	h.saveAs(name, func(w io.WriteCloser, err error) {
 		if err != nil {
-			setStatus(s.Status, false, h.msg(err))
+			widgets.SetStatus(s.Status, false, h.msg(err))
 			return
 		}
 		if w == nil {
@@ -222,10 +223,10 @@ func (s *RecoveryScreen) print(h *gate) {
 			err = cerr
 		}
 		if err != nil {
-			setStatus(s.Status, false, h.msg(err))
+			widgets.SetStatus(s.Status, false, h.msg(err))
 			return
 		}
-		setStatus(s.Status, true, h.t("ui.recovery.printed", "file", name))
+		widgets.SetStatus(s.Status, true, h.t("ui.recovery.printed", "file", name))
 	})
 }
 
@@ -264,13 +265,13 @@ func NewLoginScreen(h *gate, st LoginState, onSignedIn func(*intake.Service, *ap
 	s.Password.OnSubmitted = func(string) { s.submit() }
 	s.SignIn = widget.NewButtonWithIcon(h.t("ui.login.submit"), theme.LoginIcon(), s.submit)
 	s.SignIn.Importance = widget.HighImportance
-	s.Problem = problemLabel()
+	s.Problem = widgets.ProblemLabel()
 	form := widget.NewForm(
 		&widget.FormItem{Text: h.t("field.user"), Widget: s.User},
 		&widget.FormItem{Text: h.t("field.password"), Widget: s.Password},
 	)
 	card := widget.NewCard(h.t("ui.login.title"), h.t("ui.login.subtitle"), container.NewVBox(form, container.NewHBox(s.SignIn), s.Problem))
-	s.content = container.NewCenter(container.New(minWidth{460}, card))
+	s.content = container.NewCenter(container.New(widgets.MinWidth{Width: 460}, card))
 	return s
 }
 
@@ -286,7 +287,7 @@ func (s *LoginScreen) submit() {
 		return
 	}
 	s.SignIn.Disable()
-	setText(s.Problem, "")
+	widgets.SetText(s.Problem, "")
 	var (
 		in   *intake.Service
 		sess *app.Session
@@ -301,7 +302,7 @@ func (s *LoginScreen) submit() {
 				s.onDamaged(err, user)
 				return
 			}
-			setText(s.Problem, s.h.msg(err))
+			widgets.SetText(s.Problem, s.h.msg(err))
 			return
 		}
 		s.onSignedIn(in, sess)
@@ -333,7 +334,7 @@ func NewLockScreen(ses *session, _ LockState, onUnlocked, onSignOut func()) *Loc
 	s.Unlock = widget.NewButtonWithIcon(ses.t("ui.lock.unlock"), theme.LoginIcon(), s.submit)
 	s.Unlock.Importance = widget.HighImportance
 	s.SignOut = widget.NewButtonWithIcon(ses.t("ui.sign_out"), theme.LogoutIcon(), onSignOut)
-	s.Problem = problemLabel()
+	s.Problem = widgets.ProblemLabel()
 	u := ses.sess.User
 	who := widget.NewLabel(ses.t("ui.signed_in", "name", u.DisplayName(), "user", u.Name, "role", ses.t("role."+string(u.Role))))
 	note := widget.NewLabel(ses.t("ui.lock.note"))
@@ -341,7 +342,7 @@ func NewLockScreen(ses *session, _ LockState, onUnlocked, onSignOut func()) *Loc
 	form := widget.NewForm(&widget.FormItem{Text: ses.t("field.password"), Widget: s.Password})
 	body := container.NewVBox(container.NewHBox(widget.NewIcon(theme.VisibilityOffIcon()), who), note, form,
 		container.NewHBox(s.Unlock, s.SignOut), s.Problem)
-	s.content = container.NewCenter(container.New(minWidth{480}, widget.NewCard(ses.t("ui.lock.title"), "", body)))
+	s.content = container.NewCenter(container.New(widgets.MinWidth{Width: 480}, widget.NewCard(ses.t("ui.lock.title"), "", body)))
 	return s
 }
 
@@ -362,7 +363,7 @@ func (s *LockScreen) submit() {
 		s.Unlock.Enable()
 		s.Password.SetText("")
 		if err != nil {
-			setText(s.Problem, s.ses.msg(err))
+			widgets.SetText(s.Problem, s.ses.msg(err))
 			return
 		}
 		s.onUnlocked()

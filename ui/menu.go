@@ -5,6 +5,7 @@ import (
 	"fyne.io/fyne/v2/driver/desktop"
 
 	"bhxhdesk/app"
+	"bhxhdesk/ui/widgets"
 )
 
 // The keyboard shortcuts of the main menu. Ctrl+1 … Ctrl+7 open the sections in the order of
@@ -76,7 +77,7 @@ func (d *Desk) buildMenu() {
 		menus = append(menus, fyne.NewMenu(d.t("ui.menu.go"), goTo...))
 	}
 	d.menu = fyne.NewMainMenu(menus...)
-	guardMenu(d.menu)
+	widgets.GuardMenu(d.menu)
 	if d.cfg.OnMenu != nil {
 		d.cfg.OnMenu(d.menu)
 	}

@@ -8,6 +8,7 @@ import (
 
 	"bhxhdesk/app"
 	"bhxhdesk/intake"
+	"bhxhdesk/ui/widgets"
 )
 
 // Page names a screen of the signed-in desk.
@@ -250,7 +251,7 @@ func (d *Desk) adminHooks() adminHooks {
 	return adminHooks{
 		lang:          func() app.Lang { return d.cfg.Lang },
 		setLang:       d.SetLang,
-		appearance:    func() Appearance { return d.cfg.Appearance },
+		appearance:    func() widgets.Appearance { return d.cfg.Appearance },
 		setAppearance: d.SetAppearance,
 		openEnrolment: func() {
 			d.Show(PageSync)

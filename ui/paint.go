@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"bhxhdesk/app"
+	"bhxhdesk/ui/widgets"
 )
 
 // paint rebuilds the window's content for where the desk stands: the header with the language
@@ -69,7 +70,7 @@ func (d *Desk) paint() {
 	// rule warnings once made it 774 px high on a 768-px screen, its bottom out of reach).
 	d.body = container.NewScroll(body)
 	d.root.Objects = []fyne.CanvasObject{container.NewBorder(top, bottom, left, nil, d.body)}
-	prepareTree(d.root)
+	widgets.PrepareTree(d.root)
 	d.root.Refresh()
 	if d.onTitle != nil {
 		if screen != "" {

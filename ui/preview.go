@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"bhxhdesk/app"
+	"bhxhdesk/ui/widgets"
 )
 
 // previewHeight is the height a preview page is shown at: one page fits without scrolling.
@@ -34,9 +35,9 @@ type PreviewDialog struct {
 	Committed  bool
 	commit     func() error
 	committed  func()
-	SaveAs     *keyButton
-	OpenViewer *keyButton
-	Close      *keyButton
+	SaveAs     *widgets.KeyButton
+	OpenViewer *widgets.KeyButton
+	Close      *widgets.KeyButton
 	Status     *widget.Label
 	pop        *widget.PopUp
 }
@@ -47,10 +48,10 @@ type PreviewDialog struct {
 // closes.
 func (r *recSession) showPDF(title, name string, pdf []byte, pages [][]byte, commit func() error, committed, closed func()) *PreviewDialog {
 	t := r.t
-	d := &PreviewDialog{Name: name, PDF: pdf, Status: statusLabel(), commit: commit, committed: committed}
-	d.SaveAs = newKeyButton(t("ui.preview.save_as"), theme.DocumentSaveIcon(), func() { r.savePDF(d) })
+	d := &PreviewDialog{Name: name, PDF: pdf, Status: widgets.StatusLabel(), commit: commit, committed: committed}
+	d.SaveAs = widgets.NewKeyButton(t("ui.preview.save_as"), theme.DocumentSaveIcon(), func() { r.savePDF(d) })
 	d.SaveAs.Importance = widget.HighImportance
-	d.OpenViewer = newKeyButton(t("ui.preview.open"), theme.DocumentPrintIcon(), func() { r.openViewer(d) })
+	d.OpenViewer = widgets.NewKeyButton(t("ui.preview.open"), theme.DocumentPrintIcon(), func() { r.openViewer(d) })
 	closeIt := func() {
 		if d.pop != nil {
 			d.pop.Hide()
@@ -59,7 +60,7 @@ func (r *recSession) showPDF(title, name string, pdf []byte, pages [][]byte, com
 			closed()
 		}
 	}
-	d.Close = newKeyButton(t("ui.preview.close"), theme.CancelIcon(), closeIt)
+	d.Close = widgets.NewKeyButton(t("ui.preview.close"), theme.CancelIcon(), closeIt)
 	box := container.NewVBox()
 	for i, png := range pages {
 		cfg, _, err := image.DecodeConfig(bytes.NewReader(png))
@@ -102,7 +103,7 @@ func (r *recSession) count(d *PreviewDialog) bool {
 		return true
 	}
 	if err := d.commit(); err != nil {
-		setStatus(d.Status, false, r.message(err))
+		widgets.SetStatus(d.Status, false, r.message(err))
 		return false
 	}
 	d.Committed = true
@@ -118,11 +119,11 @@ func (r *recSession) openViewer(d *PreviewDialog) {
 		return
 	}
 	if err := r.openPDF(d.Name, d.PDF); err != nil {
-		setStatus(d.Status, false, r.msg(err))
+		widgets.SetStatus(d.Status, false, r.msg(err))
 		return
 	}
 	d.Opened = true
-	setStatus(d.Status, true, r.t("ui.preview.opened"))
+	widgets.SetStatus(d.Status, true, r.t("ui.preview.opened"))
 }
 
 // savePDF asks where to keep a copy of the PDF and writes it there.
@@ -150,7 +151,7 @@ func (r *recSession) saveFile(name string, data func() ([]byte, error), status *
 // the UI thread, and tells the outcome in status.
 func (r *recSession) writeTo(w io.WriteCloser, err error, data func() ([]byte, error), status *widget.Label, button *widget.Button, done string) {
 	if err != nil {
-		setStatus(status, false, r.msg(err))
+		widgets.SetStatus(status, false, r.msg(err))
 		return
 	}
 	if w == nil {
@@ -170,10 +171,10 @@ func (r *recSession) writeTo(w io.WriteCloser, err error, data func() ([]byte, e
 	}, func() {
 		button.Enable()
 		if werr != nil {
-			setStatus(status, false, r.message(&app.Error{Kind: app.Unavailable, Code: "save_failed",
+			widgets.SetStatus(status, false, r.message(&app.Error{Kind: app.Unavailable, Code: "save_failed",
 				Args: map[string]string{"file": writerName(w), "reason": app.ReasonOf(werr)}, Err: werr}))
 			return
 		}
-		setStatus(status, true, r.t(done, "file", writerName(w)))
+		widgets.SetStatus(status, true, r.t(done, "file", writerName(w)))
 	})
 }

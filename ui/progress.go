@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"bhxhdesk/app"
+	"bhxhdesk/ui/widgets"
 )
 
 // progressDelay is how long work runs before its progress dialog shows: short work does not
@@ -40,7 +41,7 @@ type ProgressView struct {
 
 	Bar   *widget.ProgressBar
 	Count *widget.Label
-	Stop  *keyButton // nil when the work cannot stop safely
+	Stop  *widgets.KeyButton // nil when the work cannot stop safely
 
 	// Done and Total are the last step told; Steps counts the steps.
 	Done, Total int64
@@ -67,7 +68,7 @@ func (h *host) withProgress(title string, unit ProgressUnit, stoppable bool, wor
 		do(func() { pv.set(done, total) })
 	})
 	if stoppable {
-		pv.Stop = newKeyButton(h.t("ui.progress.stop"), theme.MediaStopIcon(), pv.stop)
+		pv.Stop = widgets.NewKeyButton(h.t("ui.progress.stop"), theme.MediaStopIcon(), pv.stop)
 	}
 	timer := time.AfterFunc(progressDelay, func() { do(pv.show) })
 	h.run(func() { work(pv.p) }, func() {

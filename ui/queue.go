@@ -13,6 +13,7 @@ import (
 	"bhxhdesk/app"
 	"bhxhdesk/app/calendar"
 	"bhxhdesk/intake"
+	"bhxhdesk/ui/widgets"
 )
 
 // queueKinds are the queues in the order the selector offers them; "mine" is ListHandler with
@@ -42,7 +43,7 @@ type QueueScreen struct {
 	ses *intakeSession
 	st  QueueState
 
-	Kind    *TypeSelect
+	Kind    *widgets.TypeSelect
 	Step    *widget.Select
 	Refresh *widget.Button
 	Count   *widget.Label
@@ -68,7 +69,7 @@ func NewQueueScreen(ses *intakeSession, st QueueState) *QueueScreen {
 	for i, k := range queueKinds {
 		names[i] = ses.t("ui.queue." + string(k))
 	}
-	s.Kind = newTypeSelect(names, ses.cfg.Now)
+	s.Kind = widgets.NewTypeSelect(names, ses.cfg.Now)
 	for i, k := range queueKinds {
 		if k == st.Kind {
 			s.Kind.SetSelected(names[i])
@@ -102,9 +103,9 @@ func NewQueueScreen(ses *intakeSession, st QueueState) *QueueScreen {
 	}
 	s.Refresh = widget.NewButtonWithIcon(ses.t("ui.refresh"), theme.ViewRefreshIcon(), s.Reload)
 	s.Count = widget.NewLabel("")
-	s.Problem = problemLabel()
+	s.Problem = widgets.ProblemLabel()
 	s.Rows = newSummaryList(ses)
-	tools := container.NewHBox(container.New(minWidth{200}, s.Kind), container.New(minWidth{360}, s.Step), s.Refresh, s.Count, s.Problem)
+	tools := container.NewHBox(container.New(widgets.MinWidth{Width: 200}, s.Kind), container.New(widgets.MinWidth{Width: 360}, s.Step), s.Refresh, s.Count, s.Problem)
 	top := container.NewVBox(tools, s.Rows.Header)
 	s.content = container.NewBorder(top, nil, nil, nil, s.Rows.List)
 	if st.Loaded {
@@ -220,10 +221,10 @@ func (s *QueueScreen) firstFocus() fyne.Focusable { return s.Rows.List }
 
 func (s *QueueScreen) paint(rows []app.Summary, err error) {
 	if err != nil {
-		setText(s.Problem, s.ses.message(err))
+		widgets.SetText(s.Problem, s.ses.message(err))
 		return
 	}
-	setText(s.Problem, "")
+	widgets.SetText(s.Problem, "")
 	s.st.Rows, s.st.Loaded = rows, true
 	s.Count.SetText(s.ses.t("ui.count", "count", strconv.Itoa(len(rows))))
 	s.Rows.Set(rows)
@@ -241,7 +242,7 @@ type SummaryList struct {
 }
 
 // listColumns are the widths of code, name (flexible), step, due date and badge.
-var listColumns = columns{widths: []float32{200, 160, 230, 100, 120}, flex: 1}
+var listColumns = widgets.Columns{Widths: []float32{200, 160, 230, 100, 120}, Flex: 1}
 
 func newSummaryList(ses *intakeSession) *SummaryList {
 	l := &SummaryList{ses: ses}

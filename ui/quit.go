@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"bhxhdesk/ui/widgets"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -47,12 +48,12 @@ func (d *Desk) RequestQuit(quit func()) {
 		}
 		d.quitAsk = nil
 	}
-	q.Stay = newKeyButton(t("ui.quit.stay"), theme.DocumentCreateIcon(), func() {
+	q.Stay = widgets.NewKeyButton(t("ui.quit.stay"), theme.DocumentCreateIcon(), func() {
 		hide()
 		d.Show(PageRegister)
 	})
 	q.Stay.Importance = widget.HighImportance
-	q.Leave = newKeyButton(t("ui.quit.leave"), theme.LogoutIcon(), func() {
+	q.Leave = widgets.NewKeyButton(t("ui.quit.leave"), theme.LogoutIcon(), func() {
 		hide()
 		done()
 	})
@@ -73,7 +74,7 @@ func (d *Desk) RequestQuit(quit func()) {
 // QuitDialog asks before quitting with a registration half-filled.
 type QuitDialog struct {
 	Text        *widget.Label
-	Stay, Leave *keyButton
+	Stay, Leave *widgets.KeyButton
 	pop         *widget.PopUp
 }
 

@@ -12,6 +12,7 @@ import (
 
 	"bhxhdesk/app"
 	"bhxhdesk/app/calendar"
+	"bhxhdesk/ui/widgets"
 )
 
 // methods in the order the screens offer them.
@@ -36,7 +37,7 @@ type QuoteScreen struct {
 	*moneyFields
 	Group    *widget.RadioGroup
 	Month    *widget.Entry
-	Province *TypeSelect
+	Province *widgets.TypeSelect
 	form     *widget.Form
 
 	*quotePanel
@@ -88,7 +89,7 @@ func (s *QuoteScreen) build(st QuoteState) {
 	for _, p := range s.cfg.Places.Provinces {
 		provNames = append(provNames, p.Name)
 	}
-	s.Province = newTypeSelect(provNames, s.cfg.Now)
+	s.Province = widgets.NewTypeSelect(provNames, s.cfg.Now)
 
 	// Set selections before wiring callbacks so building does not recompute half-made state.
 	for i, g := range app.SupportGroups {
@@ -200,7 +201,7 @@ type moneyFields struct {
 	Income *widget.Entry
 	Lower  *widget.Button
 	Raise  *widget.Button
-	Method *TypeSelect
+	Method *widgets.TypeSelect
 	Months *widget.Entry
 
 	cfg   *Settings
@@ -228,7 +229,7 @@ func newMoneyFields(cfg *Settings, income string, method app.MethodKind, months 
 	for i, m := range methods {
 		names[i] = t("method." + string(m))
 	}
-	f.Method = newTypeSelect(names, cfg.Now)
+	f.Method = widgets.NewTypeSelect(names, cfg.Now)
 	for i, m := range methods {
 		if m == method {
 			f.Method.SetSelectedIndex(i)
@@ -378,7 +379,7 @@ func (p *quotePanel) paint(q app.Quote, err error) {
 		p.Payable.Text = "—"
 		p.Payable.Refresh()
 		p.Deadline.SetText("")
-		setText(p.Warnings, "")
+		widgets.SetText(p.Warnings, "")
 		p.Rules.SetText("")
 		return
 	}
@@ -412,7 +413,7 @@ func (p *quotePanel) paint(q app.Quote, err error) {
 		_, table, _ := strings.Cut(w, ":")
 		warns = append(warns, p.t("quote.warning_reported", "table", p.t("table."+table)))
 	}
-	setText(p.Warnings, strings.Join(warns, "\n"))
+	widgets.SetText(p.Warnings, strings.Join(warns, "\n"))
 	support := p.t("quote.support_line", "group", p.t("group."+string(q.Group)), "share", q.SupportShare.Percent(),
 		"line", q.PovertyLine.String(), "months", strconv.Itoa(q.SupportMonths))
 	var used []string

@@ -13,6 +13,7 @@ import (
 
 	"bhxhdesk/app"
 	"bhxhdesk/app/calendar"
+	"bhxhdesk/ui/widgets"
 )
 
 // RegisterState is what the officer has entered on the registration form; it survives a
@@ -43,7 +44,7 @@ type RegisterScreen struct {
 	FullName      *widget.Entry
 	Gender        *widget.RadioGroup
 	BirthDate     *widget.Entry
-	Ethnicity     *TypeSelect
+	Ethnicity     *widgets.TypeSelect
 	PersonalID    *widget.Entry
 	Phone         *widget.Entry
 	Email         *widget.Entry
@@ -54,7 +55,7 @@ type RegisterScreen struct {
 	*moneyFields  // [15] income, [16] method and its months
 	IncomeHint    *widget.Label
 	StartMonth    *widget.Entry
-	Group         *TypeSelect
+	Group         *widgets.TypeSelect
 	// LocalGroups are the address province's own support groups (its resolution's, beyond the
 	// state's), shown when the province has any.
 	LocalGroups *widget.CheckGroup
@@ -68,7 +69,7 @@ type RegisterScreen struct {
 	// Problem says why saving failed; Existing opens the pending dossier of the same person.
 	Problem  *widget.Label
 	Existing *widget.Button
-	*fields
+	*widgets.Fields
 	*quotePanel
 
 	// Duplicates is the open question about possible duplicates, nil when none.
@@ -117,20 +118,20 @@ func (s *RegisterScreen) build(st RegisterState) {
 	if f.StartMonth == "" {
 		f.StartMonth = app.MonthOfDate(calendar.DateOf(h.cfg.Now())).VNString()
 	}
-	s.fields = newFields()
+	s.Fields = widgets.NewFields()
 	s.quotePanel = newQuotePanel(h.cfg)
 	s.buildPersonInputs(f)
 	s.buildAddressAndMoneyInputs(f)
 
 	s.Save = widget.NewButtonWithIcon(h.t("ui.reg.save"), theme.DocumentSaveIcon(), func() { s.save(false) })
 	s.Save.Importance = widget.HighImportance
-	s.Problem = problemLabel()
+	s.Problem = widgets.ProblemLabel()
 	s.Existing = widget.NewButtonWithIcon("", theme.FolderOpenIcon(), nil)
 	s.Existing.Hide()
 
 	form := s.layoutForm()
 	side := s.sidePanel(st.Restored)
-	s.content.Objects = []fyne.CanvasObject{panes(container.NewPadded(form), side)}
+	s.content.Objects = []fyne.CanvasObject{widgets.Panes(container.NewPadded(form), side)}
 
 	if st.Saved != nil {
 		s.content.Objects = []fyne.CanvasObject{s.savedView(*st.Saved)}
@@ -165,7 +166,7 @@ func (s *RegisterScreen) buildPersonInputs(f app.RegistrationForm) {
 	for i, e := range h.cfg.Places.Ethnicities {
 		eth[i] = e.Code + " · " + e.Name
 	}
-	s.Ethnicity = newTypeSelect(eth, h.cfg.Now)
+	s.Ethnicity = widgets.NewTypeSelect(eth, h.cfg.Now)
 	s.Ethnicity.PlaceHolder = h.t("ui.choose")
 	for i, e := range h.cfg.Places.Ethnicities {
 		if e.Code == f.Ethnicity {
@@ -199,7 +200,7 @@ func (s *RegisterScreen) buildAddressAndMoneyInputs(f app.RegistrationForm) {
 	for i, g := range app.SupportGroups {
 		groups[i] = h.t("group." + string(g))
 	}
-	s.Group = newTypeSelect(groups, h.cfg.Now)
+	s.Group = widgets.NewTypeSelect(groups, h.cfg.Now)
 	for i, g := range app.SupportGroups {
 		if string(g) == f.SupportGroup || (f.SupportGroup == "" && g == app.Other) {
 			s.Group.SetSelectedIndex(i)
@@ -219,7 +220,7 @@ func (s *RegisterScreen) buildAddressAndMoneyInputs(f app.RegistrationForm) {
 func (s *RegisterScreen) layoutForm() fyne.CanvasObject {
 	h := s.ses.host
 	fld := func(key, label string, input fyne.CanvasObject) fyne.CanvasObject {
-		return s.add(newField(key, label, input)).object()
+		return s.Add(widgets.NewField(key, label, input)).Object()
 	}
 	pair := func(a, b fyne.CanvasObject) fyne.CanvasObject { return container.NewGridWithColumns(2, a, b) }
 	nationality := widget.NewLabel(h.t("ui.reg.nationality_vn"))
@@ -227,21 +228,21 @@ func (s *RegisterScreen) layoutForm() fyne.CanvasObject {
 	monthsLabel := widget.NewLabel(h.t("quote.months_label") + ":")
 	method := container.NewVBox(s.Method, container.NewBorder(nil, nil, monthsLabel, nil, s.Months))
 	return container.NewVBox(
-		heading(h.t("ui.reg.person")),
+		widgets.Heading(h.t("ui.reg.person")),
 		fld("full_name", h.t("field.full_name"), s.FullName),
 		pair(fld("gender", h.t("field.gender"), s.Gender), fld("birth_date", h.t("field.birth_date"), s.BirthDate)),
 		pair(fld("nationality", h.t("field.nationality"), nationality), fld("ethnicity", h.t("field.ethnicity"), s.Ethnicity)),
 		pair(fld("personal_id", h.t("field.personal_id"), s.PersonalID), fld("phone", h.t("field.phone"), s.Phone)),
 		pair(fld("email", h.t("field.email"), s.Email), layout.NewSpacer()),
-		heading(h.t("ui.reg.birth_registration")),
+		widgets.Heading(h.t("ui.reg.birth_registration")),
 		pair(fld("birth_registration.province", h.t("field.province"), s.BirthPlace.Province),
 			fld("birth_registration.commune", h.t("field.commune"), s.BirthPlace.Commune)),
-		heading(h.t("ui.reg.address")),
+		widgets.Heading(h.t("ui.reg.address")),
 		pair(fld("address.province", h.t("field.province"), s.Address.Province),
 			fld("address.commune", h.t("field.commune"), s.Address.Commune)),
 		fld("address.detail", h.t("ui.reg.detail"), s.AddressDetail),
 		pair(fld("old_si_code", h.t("field.old_si_code"), s.OldSICode), layout.NewSpacer()),
-		heading(h.t("ui.reg.money")),
+		widgets.Heading(h.t("ui.reg.money")),
 		pair(fld("income", h.t("field.income"), money), fld("method", h.t("field.method"), method)),
 		pair(fld("start_month", h.t("field.start_month"), s.StartMonth),
 			fld("support_group", h.t("field.support_group"), s.Group)),
@@ -370,8 +371,8 @@ func (s *RegisterScreen) askDiscard() {
 			pop.Hide()
 		}
 	}
-	keep := newKeyButton(t("ui.reg.draft_keep"), theme.CancelIcon(), hide)
-	drop := newKeyButton(t("ui.reg.draft_discard"), theme.DeleteIcon(), func() {
+	keep := widgets.NewKeyButton(t("ui.reg.draft_keep"), theme.CancelIcon(), hide)
+	drop := widgets.NewKeyButton(t("ui.reg.draft_discard"), theme.DeleteIcon(), func() {
 		hide()
 		ses := s.ses
 		var err error
@@ -380,7 +381,7 @@ func (s *RegisterScreen) askDiscard() {
 		}
 		ses.run(func() { err = ses.intake.DropDraft(ses.sess) }, func() {
 			if err != nil {
-				setText(s.Problem, ses.message(err))
+				widgets.SetText(s.Problem, ses.message(err))
 				return
 			}
 			s.build(RegisterState{})
@@ -401,7 +402,7 @@ func (s *RegisterScreen) check() int {
 	f := s.form()
 	_, err := s.ses.intake.Ref.Validator().Validate(f)
 	values := formValues(f)
-	n := s.show(s.ses.cfg, err, func(key string) bool {
+	n := s.ShowProblems(s.ses.cfg, err, func(key string) bool {
 		return s.st.Submitted || s.st.Touched[key] || strings.TrimSpace(values[key]) != ""
 	})
 	s.syncMonths()

@@ -14,6 +14,7 @@ import (
 
 	"bhxhdesk/app"
 	"bhxhdesk/intake"
+	"bhxhdesk/ui/widgets"
 )
 
 // save registers the form; notDuplicate confirms that the possible duplicates shown are other
@@ -23,12 +24,12 @@ func (s *RegisterScreen) save(notDuplicate bool) {
 		return
 	}
 	s.st.Submitted = true
-	setText(s.Problem, "")
+	widgets.SetText(s.Problem, "")
 	s.Existing.Hide()
 	if n := s.check(); n > 0 {
-		setText(s.Problem, s.ses.t("ui.reg.fix", "count", strconv.Itoa(n)))
+		widgets.SetText(s.Problem, s.ses.t("ui.reg.fix", "count", strconv.Itoa(n)))
 		// The cursor goes to the first problem, which the desk scrolls into view.
-		if f, w := s.firstProblem(), s.ses.window(); f != nil && w != nil {
+		if f, w := s.FirstProblem(), s.ses.window(); f != nil && w != nil {
 			w.Canvas().Focus(f)
 		}
 		return
@@ -69,15 +70,15 @@ func (s *RegisterScreen) saved(res intake.RegisterResult, err error) {
 		s.askDuplicates(res.PossibleDuplicates)
 	case errors.As(err, &ae) && ae.Code == "duplicate_personal_id":
 		code := ae.Args["code"]
-		setText(s.Problem, s.ses.message(err))
+		widgets.SetText(s.Problem, s.ses.message(err))
 		s.Existing.SetText(s.ses.t("ui.reg.open_existing", "code", code))
 		s.Existing.OnTapped = func() { s.ses.open(code) }
 		s.Existing.Show()
 	case app.KindOf(err) == app.Invalid:
-		n := s.show(s.ses.cfg, err, nil)
-		setText(s.Problem, s.ses.t("ui.reg.fix", "count", strconv.Itoa(n)))
+		n := s.ShowProblems(s.ses.cfg, err, nil)
+		widgets.SetText(s.Problem, s.ses.t("ui.reg.fix", "count", strconv.Itoa(n)))
 	default:
-		setText(s.Problem, s.ses.message(err))
+		widgets.SetText(s.Problem, s.ses.message(err))
 	}
 }
 
@@ -86,8 +87,8 @@ func (s *RegisterScreen) saved(res intake.RegisterResult, err error) {
 type DuplicateDialog struct {
 	Candidates []app.Summary
 	Rows       *widget.Label
-	Confirm    *keyButton
-	Cancel     *keyButton
+	Confirm    *widgets.KeyButton
+	Cancel     *widgets.KeyButton
 	pop        *widget.PopUp
 }
 
@@ -102,12 +103,12 @@ func (s *RegisterScreen) askDuplicates(candidates []app.Summary) {
 	d.Rows.Wrapping = fyne.TextWrapWord
 	intro := widget.NewLabel(t("ui.dup.intro", "count", strconv.Itoa(len(candidates))))
 	intro.Wrapping = fyne.TextWrapWord
-	d.Confirm = newKeyButton(t("ui.dup.confirm"), theme.ConfirmIcon(), func() {
+	d.Confirm = widgets.NewKeyButton(t("ui.dup.confirm"), theme.ConfirmIcon(), func() {
 		s.closeDuplicates()
 		s.save(true)
 	})
 	d.Confirm.Importance = widget.WarningImportance
-	d.Cancel = newKeyButton(t("ui.cancel"), theme.CancelIcon(), s.closeDuplicates)
+	d.Cancel = widgets.NewKeyButton(t("ui.cancel"), theme.CancelIcon(), s.closeDuplicates)
 	s.Duplicates = d
 	body := container.NewVBox(intro, d.Rows, container.NewHBox(layout.NewSpacer(), d.Cancel, d.Confirm))
 	d.pop = s.ses.dialog(t("ui.dup.title"), body, 640, s.closeDuplicates)
@@ -152,10 +153,10 @@ func (s *RegisterScreen) savedView(d app.Dossier) fyne.CanvasObject {
 		s.Print.Hide()
 	}
 	body := container.NewVBox(
-		container.NewHBox(widget.NewIcon(theme.ConfirmIcon()), heading(t("ui.reg.saved"))),
+		container.NewHBox(widget.NewIcon(theme.ConfirmIcon()), widgets.Heading(t("ui.reg.saved"))),
 		widget.NewLabel(t("ui.reg.code")), s.SavedCode, name, s.SavedDue, pay, widget.NewSeparator(),
 		container.NewHBox(s.Print, s.OpenSaved, s.New), s.PrintStatus)
-	return container.NewVScroll(centered(720, container.NewVBox(widget.NewCard(t("ui.reg.saved_title"), "", body))))
+	return container.NewVScroll(widgets.Centered(720, container.NewVBox(widget.NewCard(t("ui.reg.saved_title"), "", body))))
 }
 
 // printReceipt asks where to save a dossier's receipt, then writes the PDF off the UI thread and
@@ -164,7 +165,7 @@ func (s *intakeSession) printReceipt(code string, button *widget.Button, status 
 	s.saveAs(code+".pdf", func(w io.WriteCloser, err error) {
 		if err != nil {
 			status.Importance = widget.DangerImportance
-			setText(status, s.msg(err))
+			widgets.SetText(status, s.msg(err))
 			return
 		}
 		if w == nil {
@@ -182,11 +183,11 @@ func (s *intakeSession) printReceipt(code string, button *widget.Button, status 
 			button.Enable()
 			if werr != nil {
 				status.Importance = widget.DangerImportance
-				setText(status, s.message(werr))
+				widgets.SetText(status, s.message(werr))
 				return
 			}
 			status.Importance = widget.SuccessImportance
-			setText(status, s.t("ui.receipt.saved", "file", writerName(w)))
+			widgets.SetText(status, s.t("ui.receipt.saved", "file", writerName(w)))
 		})
 	})
 }

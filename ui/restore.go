@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"bhxhdesk/app"
+	"bhxhdesk/ui/widgets"
 )
 
 // RestoreState is what the officer has chosen on the restore screen (never the password).
@@ -39,7 +40,7 @@ type RestoreScreen struct {
 	Restore  *widget.Button
 	Cancel   *widget.Button
 	Problem  *widget.Label
-	*fields
+	*widgets.Fields
 
 	onDone   func(user string)
 	onCancel func()
@@ -49,7 +50,7 @@ type RestoreScreen struct {
 // NewRestoreScreen builds the screen; onDone receives the user name to sign in with after a
 // restore, onCancel (nil: no Cancel button) goes back.
 func NewRestoreScreen(h *gate, st RestoreState, onDone func(user string), onCancel func()) *RestoreScreen {
-	s := &RestoreScreen{h: h, st: st, onDone: onDone, onCancel: onCancel, fields: newFields()}
+	s := &RestoreScreen{h: h, st: st, onDone: onDone, onCancel: onCancel, Fields: widgets.NewFields()}
 	t := h.t
 	s.Choose = widget.NewButtonWithIcon(t("ui.restore.choose"), theme.FolderOpenIcon(), s.choose)
 	s.File = widget.NewLabel(t("ui.restore.no_file"))
@@ -87,9 +88,9 @@ func NewRestoreScreen(h *gate, st RestoreState, onDone func(user string), onCanc
 		buttons.Add(s.Cancel)
 	}
 	buttons.Add(s.Restore)
-	s.Problem = problemLabel()
+	s.Problem = widgets.ProblemLabel()
 	fld := func(key, label string, input fyne.CanvasObject) fyne.CanvasObject {
-		return s.add(newField(key, label, input)).object()
+		return s.Add(widgets.NewField(key, label, input)).Object()
 	}
 	note := widget.NewLabel(t("ui.restore.note"))
 	note.Wrapping = fyne.TextWrapWord
@@ -98,7 +99,7 @@ func NewRestoreScreen(h *gate, st RestoreState, onDone func(user string), onCanc
 		s.Mode,
 		container.NewGridWithColumns(2, fld("user", t("field.user"), s.User), fld("password", t("ui.restore.secret"), s.Password)),
 		buttons, s.General, s.Problem)
-	s.content = container.NewVScroll(centered(760, widget.NewCard(t("ui.restore.title"), t("ui.restore.subtitle"), form)))
+	s.content = container.NewVScroll(widgets.Centered(760, widget.NewCard(t("ui.restore.title"), t("ui.restore.subtitle"), form)))
 	return s
 }
 
@@ -123,7 +124,7 @@ func (s *RestoreScreen) closeFile() {
 func (s *RestoreScreen) choose() {
 	s.h.openFileFn([]string{".bak"}, func(r io.ReadCloser, name string, err error) {
 		if err != nil {
-			setText(s.Problem, s.h.msg(err))
+			widgets.SetText(s.Problem, s.h.msg(err))
 			return
 		}
 		if r == nil {
@@ -132,7 +133,7 @@ func (s *RestoreScreen) choose() {
 		s.closeFile()
 		s.st.file, s.st.FileName = r, name
 		s.File.SetText(name)
-		setText(s.Problem, "")
+		widgets.SetText(s.Problem, "")
 	})
 }
 
@@ -153,10 +154,10 @@ func (s *RestoreScreen) submit() {
 		ve.Problems = append(ve.Problems, app.FieldProblem{Field: "password", Code: "required"})
 	}
 	if len(ve.Problems) > 0 {
-		s.show(s.h.cfg, ve, nil)
+		s.ShowProblems(s.h.cfg, ve, nil)
 		return
 	}
-	s.show(s.h.cfg, nil, nil)
+	s.ShowProblems(s.h.cfg, nil, nil)
 	if s.st.Recovery {
 		user = ""
 	}
@@ -176,7 +177,7 @@ func (s *RestoreScreen) submit() {
 		s.Password.SetText("")
 		if err != nil {
 			s.File.SetText(t("ui.restore.no_file"))
-			setText(s.Problem, s.h.msg(err))
+			widgets.SetText(s.Problem, s.h.msg(err))
 			return
 		}
 		s.h.alert(t("ui.restore.done", "agency", agency, "device", device))
@@ -252,7 +253,7 @@ func (s *DamagedScreen) State() DamagedState {
 
 func (s *DamagedScreen) paint() {
 	t := s.h.t
-	s.Problem = problemLabel()
+	s.Problem = widgets.ProblemLabel()
 	s.Restore, s.Download = nil, nil
 	var body fyne.CanvasObject
 	switch s.st.Mode {
@@ -276,10 +277,10 @@ func (s *DamagedScreen) paint() {
 		}
 		ways := widget.NewLabel(t("ui.damaged.ways"))
 		ways.Wrapping = fyne.TextWrapWord
-		box := container.NewVBox(container.NewHBox(widget.NewIcon(theme.ErrorIcon()), heading(t("ui.damaged.heading"))),
+		box := container.NewVBox(container.NewHBox(widget.NewIcon(theme.ErrorIcon()), widgets.Heading(t("ui.damaged.heading"))),
 			s.Explanation, detail, widget.NewSeparator(), ways,
 			container.NewGridWithColumns(2, s.RestoreWay, s.RedownloadWay), container.NewHBox(s.Retry), s.Problem)
-		body = container.NewVScroll(centered(760, widget.NewCard(t("ui.damaged.title"), "", box)))
+		body = container.NewVScroll(widgets.Centered(760, widget.NewCard(t("ui.damaged.title"), "", box)))
 	}
 	s.content.Objects = []fyne.CanvasObject{body}
 	s.content.Refresh()
@@ -304,7 +305,7 @@ func (s *DamagedScreen) choose(mode string) {
 	)
 	s.h.run(func() { aside, err = s.h.office.SetAside() }, func() {
 		if err != nil {
-			setText(s.Problem, s.h.msg(err))
+			widgets.SetText(s.Problem, s.h.msg(err))
 			return
 		}
 		s.st.Aside, s.st.Mode = aside, mode
@@ -329,23 +330,23 @@ func (s *DamagedScreen) redownload() fyne.CanvasObject {
 	s.Fetch.Importance = widget.HighImportance
 	back := widget.NewButtonWithIcon(t("ui.back"), theme.NavigateBackIcon(), s.back)
 	fld := func(key, label string, input fyne.CanvasObject) fyne.CanvasObject {
-		return s.Download.add(newField(key, label, input)).object()
+		return s.Download.Add(widgets.NewField(key, label, input)).Object()
 	}
 	hint := widget.NewLabel(t("ui.damaged.redownload_hint", "aside", s.st.Aside))
 	hint.Wrapping = fyne.TextWrapWord
 	f := s.Download
 	pair := func(a, b fyne.CanvasObject) fyne.CanvasObject { return container.NewGridWithColumns(2, a, b) }
-	field := func(key string) fyne.CanvasObject { return f.byKey[key].object() }
+	field := func(key string) fyne.CanvasObject { return f.ByKey[key].Object() }
 	form := container.NewVBox(hint,
-		heading(t("ui.setup.office")),
+		widgets.Heading(t("ui.setup.office")),
 		pair(field("agency"), field("device")), field("name"), pair(field("province"), field("commune")),
 		pair(field("address"), field("phone")),
-		heading(t("ui.setup.admin")),
+		widgets.Heading(t("ui.setup.admin")),
 		pair(field("user"), field("admin_full_name")), pair(field("password"), field("password2")),
-		heading(t("ui.damaged.centre")),
+		widgets.Heading(t("ui.damaged.centre")),
 		pair(fld("central_url", t("field.central_url"), s.URL), fld("token", t("field.token"), s.Token)),
 		container.NewHBox(back, layout.NewSpacer(), s.Fetch), f.General, s.Problem)
-	return container.NewVScroll(centered(760, widget.NewCard(t("ui.damaged.redownload"), t("ui.damaged.redownload_sub"), form)))
+	return container.NewVScroll(widgets.Centered(760, widget.NewCard(t("ui.damaged.redownload"), t("ui.damaged.redownload_sub"), form)))
 }
 
 // fetch creates the new store and takes back the office's data from the centre.
@@ -367,11 +368,11 @@ func (s *DamagedScreen) fetch() {
 		ve.Problems = append(ve.Problems, app.FieldProblem{Field: "token", Code: "required"})
 	}
 	if len(ve.Problems) > 0 {
-		f.show(s.h.cfg, ve, nil)
+		f.ShowProblems(s.h.cfg, ve, nil)
 		return
 	}
-	f.show(s.h.cfg, nil, nil)
-	setText(s.Problem, "")
+	f.ShowProblems(s.h.cfg, nil, nil)
+	widgets.SetText(s.Problem, "")
 	office := app.Office{Agency: st.Agency, Name: st.Name, Province: st.Province, Commune: st.Commune, Device: st.Device,
 		Address: app.NormalizeText(st.Address), Phone: app.NormalizeText(st.Phone)}
 	admin := app.User{Name: app.NormalizeText(st.User), FullName: st.FullName, Role: app.Admin}
@@ -389,10 +390,10 @@ func (s *DamagedScreen) fetch() {
 			var ve *app.ValidationError
 			var ae *app.Error
 			if errors.As(err, &ve) || (errors.As(err, &ae) && ae.Field != "") {
-				f.show(s.h.cfg, err, nil)
+				f.ShowProblems(s.h.cfg, err, nil)
 				return
 			}
-			setText(s.Problem, s.h.msg(err))
+			widgets.SetText(s.Problem, s.h.msg(err))
 			return
 		}
 		s.h.alert(s.h.t("ui.damaged.fetched", "count", strconv.Itoa(added)))

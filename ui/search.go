@@ -10,6 +10,7 @@ import (
 
 	"bhxhdesk/app"
 	"bhxhdesk/intake"
+	"bhxhdesk/ui/widgets"
 )
 
 // SearchState is the query and the rows it found.
@@ -47,7 +48,7 @@ func NewSearchScreen(ses *intakeSession, st SearchState) *SearchScreen {
 	s.Go = widget.NewButtonWithIcon(ses.t("ui.search.go"), theme.SearchIcon(), s.Run)
 	s.Go.Importance = widget.HighImportance
 	s.Count = widget.NewLabel("")
-	s.Problem = problemLabel()
+	s.Problem = widgets.ProblemLabel()
 	s.Rows = newSummaryList(ses)
 	bar := container.NewBorder(nil, nil, nil, s.Go, s.Query)
 	top := container.NewVBox(bar, container.NewHBox(s.Count, s.Problem), s.Rows.Header)
@@ -88,10 +89,10 @@ func (s *SearchScreen) Run() {
 func (s *SearchScreen) paint(rows []app.Summary, err error) {
 	if err != nil {
 		s.Count.SetText("")
-		setText(s.Problem, s.ses.message(err))
+		widgets.SetText(s.Problem, s.ses.message(err))
 		rows = nil
 	} else {
-		setText(s.Problem, "")
+		widgets.SetText(s.Problem, "")
 		key := "ui.count"
 		if len(rows) == 0 {
 			key = "ui.search.none"

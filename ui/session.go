@@ -13,6 +13,9 @@ import (
 	"bhxhdesk/app"
 	"bhxhdesk/app/calendar"
 	"bhxhdesk/intake"
+	"bhxhdesk/officesync"
+	"bhxhdesk/records"
+	"bhxhdesk/ui/widgets"
 )
 
 // host is what every screen needs of whatever shows it: the configuration (language,
@@ -54,9 +57,9 @@ func (h *host) modal(title string, body fyne.CanvasObject, width float32) *widge
 	if w == nil {
 		return nil
 	}
-	content := container.NewVBox(heading(title), widget.NewSeparator(), body)
-	pop := widget.NewModalPopUp(container.New(minWidth{width}, container.NewPadded(content)), w.Canvas())
-	prepareTree(pop)
+	content := container.NewVBox(widgets.Heading(title), widget.NewSeparator(), body)
+	pop := widget.NewModalPopUp(container.New(widgets.MinWidth{Width: width}, container.NewPadded(content)), w.Canvas())
+	widgets.PrepareTree(pop)
 	pop.Show()
 	return pop
 }
@@ -78,7 +81,7 @@ func (h *host) alert(text string) {
 			w.Canvas().Focus(prev) // back where the officer was typing
 		}
 	}
-	ok := newKeyButton(h.t("ui.ok"), theme.ConfirmIcon(), hide)
+	ok := widgets.NewKeyButton(h.t("ui.ok"), theme.ConfirmIcon(), hide)
 	pop = h.dialog(h.t("ui.notice"), container.NewVBox(msg, container.NewHBox(layout.NewSpacer(), ok)), 480, hide)
 	if w := h.window(); w != nil && pop != nil {
 		w.Canvas().Focus(ok)
@@ -131,12 +134,28 @@ func (s *session) stepName(id string) string {
 	return id
 }
 
-// gate is the host of the screens before sign-in (first-run set-up, recovery sheet, sign-in,
-// restore, damaged store), which use the office itself.
-type gate struct {
-	*host
-	office Office
+// dialog shows a modal dialog (host.modal) whose buttons and fields close it with cancel on
+// Escape. It returns the pop-up, nil when there is no window.
+func (h *host) dialog(title string, body fyne.CanvasObject, width float32, cancel func()) *widget.PopUp {
+	widgets.SetEscape(body, cancel)
+	pop := h.modal(title, body, width)
+	if pop != nil && h.onDialog != nil {
+		h.onDialog(pop, cancel)
+	}
+	return pop
 }
 
-// gate is the host of the screens before sign-in.
-func (d *Desk) gate() *gate { return &gate{host: d.host(), office: d.cfg.Office} }
+// recSession is what the records and sync screens use beyond the intake session: the records
+// and sync services of the open store, and how the desk moves between screens.
+type recSession struct {
+	*session
+	records *records.Service
+	sync    *officesync.Service
+	// openBook shows a person's electronic book; openVoucher the voucher form filled in with in.
+	openBook    func(pid string)
+	openVoucher func(in app.VoucherInput)
+	// openFile asks for a file to open (Config.OpenFile); openPDF hands a PDF to the system's
+	// viewer.
+	openFile func(extensions []string, done func(r io.ReadCloser, name string, err error))
+	openPDF  func(name string, pdf []byte) error
+}

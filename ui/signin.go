@@ -6,6 +6,7 @@ import (
 	"bhxhdesk/app"
 	"bhxhdesk/app/calendar"
 	"bhxhdesk/intake"
+	"bhxhdesk/ui/widgets"
 )
 
 // newRecSession is what the records and sync screens of a session use.
@@ -184,7 +185,17 @@ func (d *Desk) signOut() {
 	d.run(func() { err = d.cfg.Office.Close() }, func() {
 		login.SignIn.Enable()
 		if err != nil {
-			setText(login.Problem, d.set.message(err))
+			widgets.SetText(login.Problem, d.set.message(err))
 		}
 	})
 }
+
+// gate is the host of the screens before sign-in (first-run set-up, recovery sheet, sign-in,
+// restore, damaged store), which use the office itself.
+type gate struct {
+	*host
+	office Office
+}
+
+// gate is the host of the screens before sign-in.
+func (d *Desk) gate() *gate { return &gate{host: d.host(), office: d.cfg.Office} }

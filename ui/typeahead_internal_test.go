@@ -10,11 +10,12 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"bhxhdesk/assets"
+	"bhxhdesk/ui/widgets"
 )
 
 // typeLikeAKeyboard sends what the real driver sends for each key: a key event, then the
 // character (a space is both).
-func typeLikeAKeyboard(s *TypeSelect, text string) {
+func typeLikeAKeyboard(s *widgets.TypeSelect, text string) {
 	for _, r := range text {
 		if r == ' ' {
 			s.TypedKey(&fyne.KeyEvent{Name: fyne.KeySpace})

@@ -14,6 +14,7 @@ import (
 	"bhxhdesk/app"
 	"bhxhdesk/app/calendar"
 	"bhxhdesk/records"
+	"bhxhdesk/ui/widgets"
 )
 
 // VoucherText is a payment voucher as typed: dates dd/mm/yyyy (or YYYY-MM-DD), months MM/YYYY
@@ -74,7 +75,7 @@ type VoucherFormState struct {
 // app.ParseVoucher as the officer types, each problem under its input.
 type VoucherForm struct {
 	ReceiptNo, PersonalID, FullName, Amount, PaidOn, FromMonth, Months, Collector *widget.Entry
-	*fields
+	*widgets.Fields
 
 	h       *host
 	st      VoucherFormState
@@ -83,7 +84,7 @@ type VoucherForm struct {
 }
 
 func newVoucherForm(h *host, st VoucherFormState, onEdit func()) *VoucherForm {
-	f := &VoucherForm{h: h, fields: newFields(), onEdit: onEdit}
+	f := &VoucherForm{h: h, Fields: widgets.NewFields(), onEdit: onEdit}
 	if st.Touched == nil {
 		st.Touched = map[string]bool{}
 	}
@@ -104,7 +105,7 @@ func newVoucherForm(h *host, st VoucherFormState, onEdit func()) *VoucherForm {
 	f.Months = entry("months", t.Months, h.t("quote.months_placeholder"))
 	f.Collector = entry("collector", t.Collector, h.t("ui.voucher.collector_placeholder"))
 	fld := func(key, label string, input fyne.CanvasObject) fyne.CanvasObject {
-		return f.add(newField(key, label, input)).object()
+		return f.Add(widgets.NewField(key, label, input)).Object()
 	}
 	pair := func(a, b fyne.CanvasObject) fyne.CanvasObject { return container.NewGridWithColumns(2, a, b) }
 	f.content = container.NewVBox(
@@ -172,7 +173,7 @@ func (f *VoucherForm) check() int {
 	text := f.text()
 	values := map[string]string{"receipt_no": text.ReceiptNo, "personal_id": text.PersonalID, "full_name": text.FullName,
 		"amount": text.Amount, "paid_on": text.PaidOn, "from_month": text.FromMonth, "months": text.Months, "collector": text.Collector}
-	return f.show(f.h.cfg, err, func(key string) bool {
+	return f.ShowProblems(f.h.cfg, err, func(key string) bool {
 		return f.st.Submitted || f.st.Touched[key] || strings.TrimSpace(values[key]) != ""
 	})
 }
@@ -236,8 +237,8 @@ func NewVouchersScreen(r *recordsSession, st VouchersState) *VouchersScreen {
 	t := r.t
 	s.Save = widget.NewButtonWithIcon(t("ui.voucher.save"), theme.DocumentSaveIcon(), s.save)
 	s.Save.Importance = widget.HighImportance
-	s.Problem = problemLabel()
-	s.Outcome = statusLabel()
+	s.Problem = widgets.ProblemLabel()
+	s.Outcome = widgets.StatusLabel()
 	s.Outcome.TextStyle = fyne.TextStyle{Bold: true}
 	s.OpenBook = widget.NewButtonWithIcon(t("ui.book.open"), theme.AccountIcon(), nil)
 	s.OpenBook.Hide()
@@ -252,7 +253,7 @@ func NewVouchersScreen(r *recordsSession, st VouchersState) *VouchersScreen {
 	form := widget.NewCard(t("ui.voucher.entry_title"), "", container.NewVBox(s.formBox,
 		container.NewHBox(layout.NewSpacer(), s.Save), s.Problem))
 	side := container.NewVBox(hint, widget.NewSeparator(), s.Outcome, container.NewVBox(s.OpenBook, s.OpenExceptions))
-	entry := panes(form, side)
+	entry := widgets.Panes(form, side)
 	if st.Saved != nil {
 		s.showSaved(*st.Saved)
 	}
@@ -328,10 +329,10 @@ func (s *VouchersScreen) save() {
 	if s.Save.Disabled() {
 		return
 	}
-	setText(s.Problem, "")
+	widgets.SetText(s.Problem, "")
 	in, n := s.Form.submit()
 	if n > 0 {
-		setText(s.Problem, s.r.t("ui.voucher.fix", "count", strconv.Itoa(n)))
+		widgets.SetText(s.Problem, s.r.t("ui.voucher.fix", "count", strconv.Itoa(n)))
 		return
 	}
 	r := s.r
@@ -344,9 +345,9 @@ func (s *VouchersScreen) save() {
 		s.Save.Enable()
 		if err != nil {
 			if hasFields(err) {
-				s.Form.show(r.cfg, err, nil)
+				s.Form.ShowProblems(r.cfg, err, nil)
 			} else {
-				setText(s.Problem, r.message(err))
+				widgets.SetText(s.Problem, r.message(err))
 			}
 			return
 		}
@@ -374,12 +375,12 @@ func (s *VouchersScreen) showSaved(vv app.VoucherView) {
 	s.OpenExceptions.Hide()
 	switch vv.State.Status {
 	case app.VoucherMatched:
-		setStatus(s.Outcome, true, t("ui.voucher.matched", "receipt", vv.ReceiptNo, "name", vv.FullName,
+		widgets.SetStatus(s.Outcome, true, t("ui.voucher.matched", "receipt", vv.ReceiptNo, "name", vv.FullName,
 			"from", vv.FromMonth.VNString(), "to", vv.ToMonth().VNString(), "months", strconv.Itoa(vv.Months),
 			"amount", vv.Amount.String(), "dossier", vv.State.Dossier))
 	default:
 		s.Outcome.Importance = widget.WarningImportance
-		setText(s.Outcome, t("ui.voucher.exception", "receipt", vv.ReceiptNo, "name", vv.FullName, "reason", s.r.exceptionText(vv.State)))
+		widgets.SetText(s.Outcome, t("ui.voucher.exception", "receipt", vv.ReceiptNo, "name", vv.FullName, "reason", s.r.exceptionText(vv.State)))
 		s.OpenExceptions.Show()
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"bhxhdesk/app"
+	"bhxhdesk/ui/widgets"
 )
 
 // WalkInState is what the help desk has entered for a citizen who walked in; it survives a
@@ -87,8 +88,8 @@ func NewWalkInScreen(ses *intakeSession, st WalkInState, onRegister func(app.Reg
 	s.Register = widget.NewButtonWithIcon(t("ui.walkin.register"), theme.DocumentCreateIcon(), s.register)
 	s.Register.Importance = widget.HighImportance
 	s.Register.Hidden = !ses.can(app.PermRegister)
-	s.Status = statusLabel()
-	s.Problem = problemLabel()
+	s.Status = widgets.StatusLabel()
+	s.Problem = widgets.ProblemLabel()
 	s.Quote.onChange = s.check
 
 	label := widget.NewLabelWithStyle(t("field.birth_date"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
@@ -102,7 +103,7 @@ func NewWalkInScreen(ses *intakeSession, st WalkInState, onRegister func(app.Reg
 	docs := widget.NewCard(t("ui.walkin.documents"), t("ui.walkin.documents_sub"), s.Documents)
 	actions := container.NewVBox(container.NewHBox(layout.NewSpacer(), s.Print, s.Register), s.Status)
 	// The questions on the left, the quote on the right.
-	s.content = panes(container.NewVBox(precheck, docs), container.NewVBox(s.Quote.input, s.Quote.result, actions))
+	s.content = widgets.Panes(container.NewVBox(precheck, docs), container.NewVBox(s.Quote.input, s.Quote.result, actions))
 	s.check()
 	return s
 }
@@ -135,7 +136,7 @@ func (s *WalkInScreen) check() {
 	start := monthOr(s.ses.cfg, st.Month)
 	s.answers = precheck(s.ses.cfg, s.BirthDate.Text, s.Vietnamese.Checked, s.Compulsory.Checked, s.Pensioner.Checked, start)
 	if s.Problem != nil {
-		setText(s.Problem, "") // answered again: what was said before no longer holds
+		widgets.SetText(s.Problem, "") // answered again: what was said before no longer holds
 	}
 	lines := make([]string, len(s.answers))
 	ok, known := true, true
@@ -241,13 +242,13 @@ func (s *WalkInScreen) register() {
 		if unknown {
 			key = "ui.walkin.birth_first"
 		}
-		setText(s.Problem, s.ses.t(key))
+		widgets.SetText(s.Problem, s.ses.t(key))
 		if w := s.ses.window(); w != nil {
 			w.Canvas().Focus(s.BirthDate)
 		}
 		return
 	}
-	setText(s.Problem, "")
+	widgets.SetText(s.Problem, "")
 	s.onForm(s.Form())
 }
 
@@ -259,14 +260,14 @@ func (s *WalkInScreen) printQuote() {
 		_, err = s.ses.cfg.rules().Quote(req)
 	}
 	if err != nil {
-		setStatus(s.Status, false, s.ses.msg(err))
+		widgets.SetStatus(s.Status, false, s.ses.msg(err))
 		return
 	}
 	ses := s.ses
 	name := ses.t("ui.walkin.file", "month", strings.ReplaceAll(req.Month.VNString(), "/", "-")) + ".pdf"
 	ses.saveAs(name, func(w io.WriteCloser, err error) {
 		if err != nil {
-			setStatus(s.Status, false, ses.msg(err))
+			widgets.SetStatus(s.Status, false, ses.msg(err))
 			return
 		}
 		if w == nil {
@@ -283,10 +284,10 @@ func (s *WalkInScreen) printQuote() {
 		}, func() {
 			s.Print.Enable()
 			if werr != nil {
-				setStatus(s.Status, false, ses.message(werr))
+				widgets.SetStatus(s.Status, false, ses.message(werr))
 				return
 			}
-			setStatus(s.Status, true, ses.t("ui.walkin.printed", "file", writerName(w)))
+			widgets.SetStatus(s.Status, true, ses.t("ui.walkin.printed", "file", writerName(w)))
 		})
 	})
 }
