@@ -50,7 +50,7 @@ type AccountsScreen struct {
 // NewAccountsScreen builds the screen and fetches the accounts unless the state holds them.
 func NewAccountsScreen(ses *adminSession, st AccountsState) *AccountsScreen {
 	s := &AccountsScreen{ses: ses, st: st, Fields: widgets.NewFields()}
-	t := ses.t
+	t := ses.T
 	s.List = widget.NewLabel("")
 	s.List.Wrapping = fyne.TextWrapWord
 	s.Rows = container.NewVBox()
@@ -62,7 +62,7 @@ func NewAccountsScreen(ses *adminSession, st AccountsState) *AccountsScreen {
 	for i, r := range accountRoles {
 		names[i] = t("role." + string(r))
 	}
-	s.Role = widgets.NewTypeSelect(names, ses.cfg.Now)
+	s.Role = widgets.NewTypeSelect(names, ses.Cfg.Now)
 	s.Role.SetSelectedIndex(0)
 	for i, r := range accountRoles {
 		if r == st.Role {
@@ -117,16 +117,16 @@ func (s *AccountsScreen) Reload() {
 		users []app.User
 		err   error
 	)
-	ses.run(func() { users, err = ses.intake.Users(ses.sess) }, func() { s.paint(users, err) })
+	ses.Run(func() { users, err = ses.Intake.Users(ses.Sess) }, func() { s.paint(users, err) })
 }
 
 func (s *AccountsScreen) paint(users []app.User, err error) {
 	if err != nil {
-		widgets.SetText(s.General, s.ses.message(err))
+		widgets.SetText(s.General, s.ses.Message(err))
 		return
 	}
 	s.st.Users, s.st.Loaded = users, true
-	t := s.ses.t
+	t := s.ses.T
 	text := ""
 	s.Rows.Objects = nil
 	s.Toggle, s.Reset = map[string]*widget.Button{}, map[string]*widget.Button{}
@@ -135,7 +135,7 @@ func (s *AccountsScreen) paint(users []app.User, err error) {
 		if u.Disabled {
 			line = t("ui.accounts.row_disabled", "line", line)
 		}
-		if u.Name == s.ses.sess.User.Name {
+		if u.Name == s.ses.Sess.User.Name {
 			line = t("ui.accounts.row_you", "line", line)
 		}
 		text += line + "\n"
@@ -150,7 +150,7 @@ func (s *AccountsScreen) paint(users []app.User, err error) {
 			toggle.SetText(t("ui.accounts.enable"))
 			toggle.OnTapped = func() { s.setDisabled(u.Name, false) }
 		}
-		if u.Name == s.ses.sess.User.Name {
+		if u.Name == s.ses.Sess.User.Name {
 			toggle.Disable()
 		}
 		reset := widget.NewButton(t("ui.accounts.reset"), func() { s.openReset(u.Name) })
@@ -165,16 +165,16 @@ func (s *AccountsScreen) paint(users []app.User, err error) {
 func (s *AccountsScreen) setDisabled(user string, disabled bool) {
 	ses := s.ses
 	var err error
-	ses.run(func() { err = ses.intake.SetDisabled(ses.sess, user, disabled) }, func() {
+	ses.Run(func() { err = ses.Intake.SetDisabled(ses.Sess, user, disabled) }, func() {
 		if err != nil {
-			widgets.SetStatus(s.Status, false, ses.message(err))
+			widgets.SetStatus(s.Status, false, ses.Message(err))
 			return
 		}
 		key := "ui.accounts.enabled_done"
 		if disabled {
 			key = "ui.accounts.disabled_done"
 		}
-		widgets.SetStatus(s.Status, true, ses.t(key, "user", user))
+		widgets.SetStatus(s.Status, true, ses.T(key, "user", user))
 		s.Reload()
 	})
 }
@@ -191,7 +191,7 @@ type ResetDialog struct {
 
 // openReset asks for the account's new password, twice.
 func (s *AccountsScreen) openReset(user string) {
-	t := s.ses.t
+	t := s.ses.T
 	dlg := &ResetDialog{User: user, Password: widgets.NewKeyEntry(true, 1), Password2: widgets.NewKeyEntry(true, 1), Problem: widgets.ProblemLabel()}
 	cancel := widgets.NewKeyButton(t("ui.cancel"), theme.CancelIcon(), s.closeReset)
 	dlg.Confirm = widgets.NewKeyButton(t("ui.accounts.reset"), theme.ConfirmIcon(), func() { s.reset(dlg) })
@@ -201,10 +201,10 @@ func (s *AccountsScreen) openReset(user string) {
 	note.Wrapping = fyne.TextWrapWord
 	form := widget.NewForm(&widget.FormItem{Text: t("field.password"), Widget: dlg.Password},
 		&widget.FormItem{Text: t("field.password2"), Widget: dlg.Password2})
-	dlg.pop = s.ses.dialog(t("ui.accounts.reset_title", "user", user),
+	dlg.pop = s.ses.Dialog(t("ui.accounts.reset_title", "user", user),
 		container.NewVBox(note, form, container.NewHBox(layout.NewSpacer(), cancel, dlg.Confirm), dlg.Problem), 480, s.closeReset)
 	s.Dialog = dlg
-	if w := s.ses.window(); w != nil {
+	if w := s.ses.Window(); w != nil {
 		w.Canvas().Focus(dlg.Password)
 	}
 }
@@ -219,20 +219,20 @@ func (s *AccountsScreen) closeReset() {
 // reset sets the new password.
 func (s *AccountsScreen) reset(dlg *ResetDialog) {
 	if dlg.Password.Text != dlg.Password2.Text {
-		widgets.SetText(dlg.Problem, s.ses.cfg.Catalog.Problem(s.ses.cfg.Lang, app.FieldProblem{Field: "password2", Code: "password_mismatch"}))
+		widgets.SetText(dlg.Problem, s.ses.Cfg.Catalog.Problem(s.ses.Cfg.Lang, app.FieldProblem{Field: "password2", Code: "password_mismatch"}))
 		return
 	}
 	ses, password := s.ses, dlg.Password.Text
 	dlg.Confirm.Disable()
 	var err error
-	ses.run(func() { err = ses.intake.SetPassword(ses.sess, dlg.User, password) }, func() {
+	ses.Run(func() { err = ses.Intake.SetPassword(ses.Sess, dlg.User, password) }, func() {
 		dlg.Confirm.Enable()
 		if err != nil {
-			widgets.SetText(dlg.Problem, ses.message(err))
+			widgets.SetText(dlg.Problem, ses.Message(err))
 			return
 		}
 		s.closeReset()
-		widgets.SetStatus(s.Status, true, ses.t("ui.accounts.reset_done", "user", dlg.User))
+		widgets.SetStatus(s.Status, true, ses.T("ui.accounts.reset_done", "user", dlg.User))
 	})
 }
 
@@ -243,21 +243,21 @@ func (s *AccountsScreen) add() {
 	st := s.State()
 	widgets.SetText(s.Status, "")
 	if s.Password.Text != s.Password2.Text {
-		s.ShowProblems(s.ses.cfg, &app.Error{Kind: app.Invalid, Code: "password_mismatch", Field: "password2"}, nil)
+		s.ShowProblems(s.ses.Cfg, &app.Error{Kind: app.Invalid, Code: "password_mismatch", Field: "password2"}, nil)
 		return
 	}
-	s.ShowProblems(s.ses.cfg, nil, nil)
+	s.ShowProblems(s.ses.Cfg, nil, nil)
 	u := app.User{Name: st.User, FullName: st.FullName, Role: st.Role}
 	password := s.Password.Text
 	ses := s.ses
 	s.Add.Disable()
 	var err error
-	ses.run(func() { err = ses.intake.AddUser(ses.sess, u, password) }, func() {
+	ses.Run(func() { err = ses.Intake.AddUser(ses.Sess, u, password) }, func() {
 		s.Add.Enable()
 		if err != nil {
-			s.ShowProblems(ses.cfg, err, nil)
+			s.ShowProblems(ses.Cfg, err, nil)
 			if s.General.Text != "" {
-				widgets.SetText(s.General, ses.message(err))
+				widgets.SetText(s.General, ses.Message(err))
 			}
 			return
 		}
@@ -265,10 +265,10 @@ func (s *AccountsScreen) add() {
 		s.FullName.SetText("")
 		s.Password.SetText("")
 		s.Password2.SetText("")
-		widgets.SetStatus(s.Status, true, ses.t("ui.accounts.added", "user", app.NormalizeText(u.Name), "role", ses.t("role."+string(u.Role))))
+		widgets.SetStatus(s.Status, true, ses.T("ui.accounts.added", "user", app.NormalizeText(u.Name), "role", ses.T("role."+string(u.Role))))
 		s.Reload()
 		// Ready for the next account.
-		if w := ses.window(); w != nil {
+		if w := ses.Window(); w != nil {
 			w.Canvas().Focus(s.User)
 		}
 	})

@@ -38,8 +38,8 @@ type AdminState struct {
 type adminHooks struct {
 	lang          func() app.Lang
 	setLang       func(app.Lang)
-	appearance    func() widgets.Appearance
-	setAppearance func(widgets.Appearance)
+	appearance    func() Appearance
+	setAppearance func(Appearance)
 	openEnrolment func()
 }
 
@@ -92,7 +92,7 @@ func NewAdminScreen(r *adminSession, st AdminState, hooks adminHooks) *AdminScre
 	if s.st.Tab == "" {
 		s.st.Tab = TabDisplay
 	}
-	t := r.t
+	t := r.T
 	s.wfTab = s.tab(TabWorkflow, t("ui.admin.tab.workflow"), theme.ListIcon(), s.workflow())
 	items := []*container.TabItem{
 		s.tab(TabDisplay, t("ui.admin.tab.display"), theme.ColorPaletteIcon(), s.display()),
@@ -101,7 +101,7 @@ func NewAdminScreen(r *adminSession, st AdminState, hooks adminHooks) *AdminScre
 		s.tab(TabRules, t("ui.admin.tab.rules"), theme.InfoIcon(), s.rules()),
 		s.tab(TabCalendar, t("ui.admin.tab.calendar"), theme.CalendarIcon(), s.calendar()),
 	}
-	if r.can(app.PermManageUsers) {
+	if r.Can(app.PermManageUsers) {
 		items = append(items, s.tab(TabBackup, t("ui.admin.tab.backup"), theme.StorageIcon(), s.backup()),
 			s.tab(TabDevice, t("ui.admin.tab.device"), theme.ComputerIcon(), s.device()))
 	}
@@ -154,7 +154,7 @@ func page(title, subtitle string, body fyne.CanvasObject) fyne.CanvasObject {
 }
 
 func (s *AdminScreen) display() fyne.CanvasObject {
-	t := s.r.t
+	t := s.r.T
 	names := make([]string, len(app.Langs))
 	for i, l := range app.Langs {
 		names[i] = t("lang." + string(l))
@@ -205,7 +205,7 @@ func (s *AdminScreen) display() fyne.CanvasObject {
 
 // shortcuts lists the keyboard shortcuts in words.
 func (s *AdminScreen) shortcuts() string {
-	t := s.r.t
+	t := s.r.T
 	lines := []string{
 		t("ui.shortcut.ctrl", "key", "N") + " — " + t("ui.menu.new"),
 		t("ui.shortcut.ctrl", "key", "F") + " — " + t("ui.menu.search"),
@@ -222,9 +222,9 @@ func (s *AdminScreen) shortcuts() string {
 }
 
 func (s *AdminScreen) office() fyne.CanvasObject {
-	t := s.r.t
-	o := s.r.sess.Office
-	places := s.r.cfg.Places
+	t := s.r.T
+	o := s.r.Sess.Office
+	places := s.r.Cfg.Places
 	province, commune := o.Province, o.Commune
 	if p, ok := places.Province(o.Province); ok {
 		province = p.Name
@@ -251,7 +251,7 @@ func (s *AdminScreen) office() fyne.CanvasObject {
 }
 
 func (s *AdminScreen) device() fyne.CanvasObject {
-	t := s.r.t
+	t := s.r.T
 	r := s.r
 	state := widget.NewLabel("…")
 	state.Wrapping = fyne.TextWrapWord
@@ -260,10 +260,10 @@ func (s *AdminScreen) device() fyne.CanvasObject {
 		u   string
 		err error
 	)
-	r.run(func() { u, _, err = r.sync.Central() }, func() {
+	r.Run(func() { u, _, err = r.Sync.Central() }, func() {
 		switch {
 		case err != nil:
-			state.SetText(r.message(err))
+			state.SetText(r.Message(err))
 		case u == "":
 			state.SetText(t("ui.sync.not_enrolled"))
 		default:
@@ -271,7 +271,7 @@ func (s *AdminScreen) device() fyne.CanvasObject {
 		}
 	})
 	form := widget.NewForm(
-		widgets.InfoRow(t("field.device"), r.sess.Office.Device),
+		widgets.InfoRow(t("field.device"), r.Sess.Office.Device),
 		&widget.FormItem{Text: t("ui.admin.enrolment"), Widget: state},
 	)
 	note := widgets.NoteText(t("ui.admin.device_note"))

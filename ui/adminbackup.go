@@ -12,16 +12,17 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"bhxhdesk/app"
+	"bhxhdesk/ui/kit"
 	"bhxhdesk/ui/widgets"
 )
 
 func (s *AdminScreen) backup() fyne.CanvasObject {
-	t := s.r.t
+	t := s.r.T
 	r := s.r
 	entry := func(text, placeholder string) *widget.Entry {
 		e := &widget.Entry{Text: text, PlaceHolder: placeholder}
 		e.ExtendBaseWidget(e)
-		e.OnChanged = func(string) { r.touch() }
+		e.OnChanged = func(string) { r.Touch() }
 		return e
 	}
 	s.BackupDir = entry(s.st.BackupDir, t("ui.admin.backup_dir_placeholder"))
@@ -31,9 +32,9 @@ func (s *AdminScreen) backup() fyne.CanvasObject {
 	s.SaveBackup.Importance = widget.HighImportance
 	s.BackupNow = widget.NewButtonWithIcon(t("ui.admin.backup_now"), theme.UploadIcon(), s.backupNow)
 	s.ChooseDir = widget.NewButtonWithIcon(t("ui.admin.backup_choose"), theme.FolderOpenIcon(), func() {
-		r.openFolder(func(path string, err error) {
+		r.OpenFolder(func(path string, err error) {
 			if err != nil {
-				widgets.SetStatus(s.Status, false, r.msg(err))
+				widgets.SetStatus(s.Status, false, r.Msg(err))
 				return
 			}
 			if path != "" {
@@ -59,9 +60,9 @@ func (s *AdminScreen) backup() fyne.CanvasObject {
 			every time.Duration
 			err   error
 		)
-		r.run(func() { dir, keep, every, err = r.office.BackupSettings() }, func() {
+		r.Run(func() { dir, keep, every, err = r.office.BackupSettings() }, func() {
 			if err != nil {
-				widgets.SetText(s.General, r.message(err))
+				widgets.SetText(s.General, r.Message(err))
 				return
 			}
 			s.st.Loaded = true
@@ -96,19 +97,19 @@ func (s *AdminScreen) saveBackup() {
 			Args: map[string]string{"min": "1", "max": "168"}})
 	}
 	if len(ve.Problems) > 0 {
-		s.ShowProblems(r.cfg, ve, nil)
+		s.ShowProblems(r.Cfg, ve, nil)
 		return
 	}
-	s.ShowProblems(r.cfg, nil, nil)
+	s.ShowProblems(r.Cfg, nil, nil)
 	s.SaveBackup.Disable()
 	var err error
-	r.run(func() { err = r.office.SetBackupSettings(r.sess, dir, keep, hours) }, func() {
+	r.Run(func() { err = r.office.SetBackupSettings(r.Sess, dir, keep, hours) }, func() {
 		s.SaveBackup.Enable()
 		if err != nil {
-			s.ShowProblems(r.cfg, err, nil)
+			s.ShowProblems(r.Cfg, err, nil)
 			return
 		}
-		widgets.SetStatus(s.Status, true, r.t("ui.admin.backup_saved", "dir", dir, "keep", strconv.Itoa(keep), "hours", strconv.Itoa(hours)))
+		widgets.SetStatus(s.Status, true, r.T("ui.admin.backup_saved", "dir", dir, "keep", strconv.Itoa(keep), "hours", strconv.Itoa(hours)))
 	})
 }
 
@@ -123,12 +124,12 @@ func (s *AdminScreen) backupNow() {
 		path string
 		err  error
 	)
-	r.withProgress(r.t("ui.admin.backing_up"), UnitBytes, true, func(p *app.Progress) { path, err = r.office.BackupNow(r.sess, p) }, func() {
+	r.WithProgress(r.T("ui.admin.backing_up"), kit.UnitBytes, true, func(p *app.Progress) { path, err = r.office.BackupNow(r.Sess, p) }, func() {
 		s.BackupNow.Enable()
 		if err != nil {
-			widgets.SetStatus(s.Status, false, r.message(err))
+			widgets.SetStatus(s.Status, false, r.Message(err))
 			return
 		}
-		widgets.SetStatus(s.Status, true, r.t("ui.admin.backup_done", "file", path))
+		widgets.SetStatus(s.Status, true, r.T("ui.admin.backup_done", "file", path))
 	})
 }

@@ -58,12 +58,12 @@ var bookDossierColumns = widgets.Columns{Widths: []float32{200, 160, 100}, Flex:
 // NewBookScreen builds the screen from its state.
 func NewBookScreen(r *recordsSession, st BookState) *BookScreen {
 	s := &BookScreen{r: r}
-	t := r.t
+	t := r.T
 	s.Query = widget.NewEntry()
 	s.Query.SetText(st.Query)
 	s.Query.PlaceHolder = t("ui.book.placeholder")
 	s.Query.OnSubmitted = func(string) { s.Run() }
-	s.Query.OnChanged = func(string) { r.touch() }
+	s.Query.OnChanged = func(string) { r.Touch() }
 	s.Go = widget.NewButtonWithIcon(t("ui.book.go"), theme.SearchIcon(), s.Run)
 	s.Go.Importance = widget.HighImportance
 	s.Problem = widgets.ProblemLabel()
@@ -100,7 +100,7 @@ func (s *BookScreen) Run() {
 	}
 	pid := strings.TrimSpace(s.Query.Text)
 	if pid == "" {
-		widgets.SetText(s.Problem, s.r.cfg.Catalog.Problem(s.r.cfg.Lang, app.FieldProblem{Field: "personal_id", Code: "required"}))
+		widgets.SetText(s.Problem, s.r.Cfg.Catalog.Problem(s.r.Cfg.Lang, app.FieldProblem{Field: "personal_id", Code: "required"}))
 		return
 	}
 	r := s.r
@@ -109,10 +109,10 @@ func (s *BookScreen) Run() {
 		pv  records.PersonView
 		err error
 	)
-	r.run(func() { pv, err = r.records.Person(r.sess, pid) }, func() {
+	r.Run(func() { pv, err = r.Records.Person(r.Sess, pid) }, func() {
 		s.Go.Enable()
 		if err != nil {
-			widgets.SetText(s.Problem, r.message(err))
+			widgets.SetText(s.Problem, r.Message(err))
 			s.paint(BookState{Query: s.Query.Text})
 			return
 		}
@@ -125,7 +125,7 @@ func (s *BookScreen) paint(st BookState) {
 	s.st = st
 	s.Name, s.Cover, s.Note, s.Periods, s.Totals, s.Vouchers, s.Dossiers = nil, nil, nil, nil, nil, nil, nil
 	if st.Person == nil {
-		hint := widget.NewLabel(s.r.t("ui.book.hint"))
+		hint := widget.NewLabel(s.r.T("ui.book.hint"))
 		hint.Wrapping = fyne.TextWrapWord
 		s.body.Objects = []fyne.CanvasObject{container.NewVBox(hint)}
 		s.body.Refresh()
@@ -142,7 +142,7 @@ func (s *BookScreen) paint(st BookState) {
 
 // identity is the person's card and the book cover's.
 func (s *BookScreen) identity(pv records.PersonView) fyne.CanvasObject {
-	t, cfg := s.r.t, s.r.cfg
+	t, cfg := s.r.T, s.r.Cfg
 	p := pv.Participant
 	s.Name = widget.NewLabelWithStyle(app.UpperName(p.FullName), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	s.Name.SizeName = theme.SizeNameSubHeadingText
@@ -155,7 +155,7 @@ func (s *BookScreen) identity(pv records.PersonView) fyne.CanvasObject {
 	if n, ok := cfg.Places.EthnicityName(p.Ethnicity); ok {
 		ethnicity = n
 	}
-	nationality := s.r.name("nationality.", p.Nationality)
+	nationality := s.r.Name("nationality.", p.Nationality)
 	items := []*widget.FormItem{
 		widgets.InfoRow(t("ui.book.book_no"), p.PersonalID),
 		widgets.InfoRow(t("ui.book.birth_date"), birthText(p.BirthDate)),
@@ -213,7 +213,7 @@ func printsText(t func(string, ...string) string, n int) string {
 
 // history is the periods with their totals, the vouchers and the dossiers, each in a tab.
 func (s *BookScreen) history(pv records.PersonView) fyne.CanvasObject {
-	t := s.r.t
+	t := s.r.T
 	return container.NewAppTabs(
 		container.NewTabItem(t("ui.book.tab_periods", "count", strconv.Itoa(len(pv.Participant.Periods))), s.periodsTab(pv)),
 		container.NewTabItem(t("ui.book.tab_vouchers", "count", strconv.Itoa(len(pv.Vouchers))), s.vouchersTab(pv.Vouchers)),
@@ -224,7 +224,7 @@ func (s *BookScreen) history(pv records.PersonView) fyne.CanvasObject {
 // periodsTab lists the periods of participation with what was due, the support and what was
 // paid, over their totals.
 func (s *BookScreen) periodsTab(pv records.PersonView) fyne.CanvasObject {
-	t := s.r.t
+	t := s.r.T
 	periods := pv.Participant.Periods
 	s.Periods = widget.NewList(func() int { return len(periods) }, func() fyne.CanvasObject { return widgets.NewListRow(periodColumns, 6) },
 		func(id widget.ListItemID, o fyne.CanvasObject) {
@@ -257,7 +257,7 @@ func (s *BookScreen) periodsTab(pv records.PersonView) fyne.CanvasObject {
 
 // vouchersTab lists the person's vouchers, each with its state and, for an exception, why.
 func (s *BookScreen) vouchersTab(vouchers []app.VoucherView) fyne.CanvasObject {
-	t := s.r.t
+	t := s.r.T
 	s.Vouchers = widget.NewList(func() int { return len(vouchers) }, func() fyne.CanvasObject {
 		reason := widget.NewLabel("")
 		reason.Truncation = fyne.TextTruncateEllipsis
@@ -290,7 +290,7 @@ func (s *BookScreen) vouchersTab(vouchers []app.VoucherView) fyne.CanvasObject {
 
 // dossiersTab lists the person's dossiers; choosing one opens it.
 func (s *BookScreen) dossiersTab(dossiers []app.Summary) fyne.CanvasObject {
-	t := s.r.t
+	t := s.r.T
 	s.Dossiers = widget.NewList(func() int { return len(dossiers) }, func() fyne.CanvasObject { return widgets.NewListRow(bookDossierColumns, 3) },
 		func(id widget.ListItemID, o fyne.CanvasObject) {
 			if id >= len(dossiers) {
@@ -302,7 +302,7 @@ func (s *BookScreen) dossiersTab(dossiers []app.Summary) fyne.CanvasObject {
 	s.Dossiers.OnSelected = func(id widget.ListItemID) {
 		s.Dossiers.UnselectAll()
 		if id < len(dossiers) {
-			s.r.open(dossiers[id].Code)
+			s.r.Open(dossiers[id].Code)
 		}
 	}
 	dossierHead := widgets.NewListHeader(bookDossierColumns, t("ui.col.code"), t("ui.dossier.state"), t("ui.col.due"))

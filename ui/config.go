@@ -8,7 +8,7 @@ import (
 	"fyne.io/fyne/v2"
 
 	"bhxhdesk/app"
-	"bhxhdesk/app/calendar"
+	"bhxhdesk/ui/kit"
 	"bhxhdesk/ui/widgets"
 )
 
@@ -52,8 +52,8 @@ type Config struct {
 	OnSignedIn func()
 	// Appearance is the light or dark look and the text size; OnAppearance is called after the
 	// user changes them in the settings (main stores the preference).
-	Appearance   widgets.Appearance
-	OnAppearance func(widgets.Appearance)
+	Appearance   Appearance
+	OnAppearance func(Appearance)
 	// OnMenu receives the main menu, whose items carry the keyboard shortcuts, each time it
 	// changes (language, role): main puts it on the window. Fyne runs a main menu's shortcuts
 	// whatever has the focus, so Ctrl+S saves while the cursor is in a form.
@@ -75,62 +75,14 @@ type Config struct {
 	// OnProgress is told of each step of long work shown with a progress dialog, on the
 	// working goroutine before the dialog paints the step (tests use it to act at a known
 	// point of the work; it must not touch widgets while the UI thread runs).
-	OnProgress func(pv *ProgressView, done, total int64)
-}
-
-// Settings is what the screens need of the configuration: the reference data, the texts, the
-// clock and the language, how unexpected errors are logged and how work reaches the UI thread.
-// The desk keeps one copy and changes its language in place.
-type Settings struct {
-	Ref        *app.RefSource
-	Places     *app.Places
-	Catalog    *app.Catalog
-	Now        func() time.Time
-	Lang       app.Lang
-	RenderPDF  func(pdf []byte) ([][]byte, error)
-	LogPath    string
-	OnInternal func(error)
-	Do         func(func())
-	OnProgress func(pv *ProgressView, done, total int64)
+	OnProgress func(pv *kit.ProgressView, done, total int64)
 }
 
 // settings is the part of the configuration the screens see.
-func (c *Config) settings() *Settings {
-	return &Settings{Ref: c.Ref, Places: c.Places, Catalog: c.Catalog, Now: c.Now, Lang: c.Lang, RenderPDF: c.RenderPDF,
+func (c *Config) settings() *kit.Settings {
+	return &kit.Settings{Ref: c.Ref, Places: c.Places, Catalog: c.Catalog, Now: c.Now, Lang: c.Lang, RenderPDF: c.RenderPDF,
 		LogPath: c.LogPath, OnInternal: c.OnInternal, Do: c.Do, OnProgress: c.OnProgress}
 }
 
-// internal logs an error the officer cannot act on (a draft not written): Config.OnInternal.
-func (c *Settings) internal(err error) {
-	if c.OnInternal != nil && err != nil {
-		c.OnInternal(err)
-	}
-}
-
-// message is an error in words, in the current language. An unexpected error's detail goes to
-// the log, and the message says where the log is.
-func (c *Settings) message(err error) string {
-	text := c.Catalog.Message(c.Lang, err)
-	if app.KindOf(err) != app.Internal {
-		return text
-	}
-	if c.OnInternal != nil {
-		c.OnInternal(err)
-	}
-	if c.LogPath != "" {
-		text += " " + c.Catalog.T(c.Lang, "err.internal_log", "path", c.LogPath)
-	}
-	return text
-}
-
-// rules are the rule tables in force.
-func (c *Settings) rules() *app.Rules { return c.Ref.Get().Rules }
-
-// calendars are the working-day calendars in force.
-func (c *Settings) calendars() *calendar.Book { return c.Ref.Get().Calendars }
-
-// ProblemText is a problem of a field in words, in the current language.
-func (c *Settings) ProblemText(p app.FieldProblem) string { return c.Catalog.Problem(c.Lang, p) }
-
-// ErrorText is an error in words, in the current language (see message).
-func (c *Settings) ErrorText(err error) string { return c.message(err) }
+// Appearance is the light or dark look and the text size (see Appearance).
+type Appearance = widgets.Appearance

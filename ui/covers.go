@@ -13,6 +13,7 @@ import (
 	"bhxhdesk/app"
 	"bhxhdesk/app/calendar"
 	"bhxhdesk/records"
+	"bhxhdesk/ui/kit"
 	"bhxhdesk/ui/widgets"
 )
 
@@ -56,7 +57,7 @@ type CoversScreen struct {
 	List       *widget.List
 	// Reprint asks the reason for a reprint; Preview shows the printed PDF. Nil when closed.
 	Reprint *ReprintDialog
-	Preview *PreviewDialog
+	Preview *kit.PreviewDialog
 
 	// The outcome of the last action, shown again after the list is fetched (in this language
 	// only: a language switch drops it).
@@ -79,7 +80,7 @@ func NewCoversScreen(r *recordsSession, st CoversState) *CoversScreen {
 		st.Selected = map[string]bool{}
 	}
 	s.st = st
-	t := r.t
+	t := r.T
 	names := make([]string, len(coverLists))
 	for i, l := range coverLists {
 		names[i] = t("ui.covers.list." + string(l))
@@ -164,12 +165,12 @@ func (s *CoversScreen) Reload() {
 		rows []app.BookCover
 		err  error
 	)
-	r.run(func() {
+	r.Run(func() {
 		if list == CoversToday {
-			rows, err = r.records.CoversIssuedOn(r.sess, r.intake.Today())
+			rows, err = r.Records.CoversIssuedOn(r.Sess, r.Intake.Today())
 			return
 		}
-		rows, err = r.records.Covers(r.sess, app.CoverStatus(list), 0)
+		rows, err = r.Records.Covers(r.Sess, app.CoverStatus(list), 0)
 	}, func() {
 		if list == s.st.List {
 			s.paint(rows, err)
@@ -179,7 +180,7 @@ func (s *CoversScreen) Reload() {
 
 func (s *CoversScreen) paint(rows []app.BookCover, err error) {
 	if err != nil {
-		widgets.SetStatus(s.Status, false, s.r.message(err))
+		widgets.SetStatus(s.Status, false, s.r.Message(err))
 		return
 	}
 	s.st.Rows, s.st.Loaded = rows, true
@@ -200,7 +201,7 @@ func (s *CoversScreen) paint(rows []app.BookCover, err error) {
 // buttons shows the actions of the list and the role, and counts the ticked covers.
 func (s *CoversScreen) buttons() {
 	n := len(s.selected())
-	s.Count.SetText(s.r.t("ui.covers.count", "count", strconv.Itoa(len(s.st.Rows)), "selected", strconv.Itoa(n)))
+	s.Count.SetText(s.r.T("ui.covers.count", "count", strconv.Itoa(len(s.st.Rows)), "selected", strconv.Itoa(n)))
 	show := func(b *widget.Button, ok bool) {
 		if ok {
 			b.Show()
@@ -209,9 +210,9 @@ func (s *CoversScreen) buttons() {
 		}
 	}
 	toIssue := s.st.List == CoversToIssue
-	show(s.Issue, toIssue && s.r.can(app.PermCoverIssue))
-	show(s.Print, !toIssue && s.r.can(app.PermCoverPrint))
-	show(s.PrintToday, s.r.can(app.PermCoverPrint))
+	show(s.Issue, toIssue && s.r.Can(app.PermCoverIssue))
+	show(s.Print, !toIssue && s.r.Can(app.PermCoverPrint))
+	show(s.PrintToday, s.r.Can(app.PermCoverPrint))
 	for _, b := range []*widget.Button{s.Issue, s.Print} {
 		if n == 0 {
 			b.Disable()
@@ -220,9 +221,9 @@ func (s *CoversScreen) buttons() {
 		}
 	}
 	if n > 0 && n == len(s.st.Rows) {
-		s.SelectAll.SetText(s.r.t("ui.covers.select_none"))
+		s.SelectAll.SetText(s.r.T("ui.covers.select_none"))
 	} else {
-		s.SelectAll.SetText(s.r.t("ui.covers.select_all"))
+		s.SelectAll.SetText(s.r.T("ui.covers.select_all"))
 	}
 }
 
@@ -261,7 +262,7 @@ func (s *CoversScreen) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 		return
 	}
 	c := s.st.Rows[id]
-	t := s.r.t
+	t := s.r.T
 	objs := o.(*fyne.Container).Objects
 	check := objs[0].(*widget.Check)
 	check.OnChanged = nil
@@ -296,23 +297,23 @@ func (s *CoversScreen) issue() {
 		done     int
 		problems []string
 	)
-	r.run(func() {
+	r.Run(func() {
 		for _, c := range covers {
-			if _, err := r.records.IssueCover(r.sess, c.PersonalID); err != nil {
-				problems = append(problems, app.UpperName(c.FullName)+": "+r.msg(err))
+			if _, err := r.Records.IssueCover(r.Sess, c.PersonalID); err != nil {
+				problems = append(problems, app.UpperName(c.FullName)+": "+r.Msg(err))
 				continue
 			}
 			done++
 		}
 	}, func() {
-		text := r.t("ui.covers.issued", "count", strconv.Itoa(done))
+		text := r.T("ui.covers.issued", "count", strconv.Itoa(done))
 		if len(problems) > 0 {
 			text += "\n" + strings.Join(problems, "\n")
 		}
 		s.status, s.failed = text, len(problems) > 0
 		s.st.Selected = map[string]bool{}
 		if done > 0 {
-			r.saved()
+			r.Saved()
 		}
 		s.Reload()
 	})
@@ -324,13 +325,13 @@ func (s *CoversScreen) printToday() {
 		covers []app.BookCover
 		err    error
 	)
-	r.run(func() { covers, err = r.records.CoversIssuedOn(r.sess, r.intake.Today()) }, func() {
+	r.Run(func() { covers, err = r.Records.CoversIssuedOn(r.Sess, r.Intake.Today()) }, func() {
 		if err != nil {
-			widgets.SetStatus(s.Status, false, r.message(err))
+			widgets.SetStatus(s.Status, false, r.Message(err))
 			return
 		}
 		if len(covers) == 0 {
-			widgets.SetStatus(s.Status, false, r.t("ui.covers.none_today"))
+			widgets.SetStatus(s.Status, false, r.T("ui.covers.none_today"))
 			return
 		}
 		s.print(covers)
@@ -341,7 +342,7 @@ func (s *CoversScreen) printToday() {
 // they would be printed now (a reprint needs a reason; the others may be printed alone).
 func (s *CoversScreen) print(covers []app.BookCover) {
 	if len(covers) == 0 {
-		widgets.SetStatus(s.Status, false, s.r.msg(app.Errorf(app.Invalid, "nothing_to_print")))
+		widgets.SetStatus(s.Status, false, s.r.Msg(app.Errorf(app.Invalid, "nothing_to_print")))
 		return
 	}
 	var again, fresh []app.BookCover
@@ -372,8 +373,8 @@ func pidsOf(covers []app.BookCover) []string {
 // PDF is saved or handed to the printer from the preview.
 func (s *CoversScreen) write(pids []string, reason string, dlg *ReprintDialog) {
 	r := s.r
-	lang := r.cfg.Lang
-	render := r.cfg.RenderPDF
+	lang := r.Cfg.Lang
+	render := r.Cfg.RenderPDF
 	var (
 		pdf    []byte
 		commit func() error
@@ -382,8 +383,8 @@ func (s *CoversScreen) write(pids []string, reason string, dlg *ReprintDialog) {
 	)
 	s.Print.Disable()
 	s.PrintToday.Disable()
-	r.withProgress(r.t("ui.covers.preparing"), UnitCovers, true, func(p *app.Progress) {
-		if pdf, commit, err = r.office.PrepareCovers(r.sess, pids, reason, lang, p); err == nil && render != nil {
+	r.WithProgress(r.T("ui.covers.preparing"), kit.UnitCovers, true, func(p *app.Progress) {
+		if pdf, commit, err = r.office.PrepareCovers(r.Sess, pids, reason, lang, p); err == nil && render != nil {
 			// A preview that cannot be rendered falls back to the system's PDF viewer.
 			pages, _ = render(pdf)
 		}
@@ -392,29 +393,29 @@ func (s *CoversScreen) write(pids []string, reason string, dlg *ReprintDialog) {
 		s.buttons()
 		if err != nil {
 			if dlg != nil {
-				widgets.SetText(dlg.Problem, r.message(err))
+				widgets.SetText(dlg.Problem, r.Message(err))
 				dlg.Confirm.Enable()
 				dlg.Fresh.Enable()
 				return
 			}
-			widgets.SetStatus(s.Status, false, r.message(err))
+			widgets.SetStatus(s.Status, false, r.Message(err))
 			return
 		}
 		s.closeReprint()
 		widgets.SetText(s.Status, "")
 		count := strconv.Itoa(len(pids))
-		name := r.t("ui.covers.file", "time", r.cfg.Now().In(calendar.VN).Format("20060102-150405")) + ".pdf"
-		var preview *PreviewDialog
-		preview = r.showPDF(r.t("ui.covers.preview_title", "count", count), name, pdf, pages, commit, func() {
-			s.status, s.failed = r.t("ui.covers.printed_now", "count", count), false
+		name := r.T("ui.covers.file", "time", r.Cfg.Now().In(calendar.VN).Format("20060102-150405")) + ".pdf"
+		var preview *kit.PreviewDialog
+		preview = r.ShowPDF(r.T("ui.covers.preview_title", "count", count), name, pdf, pages, commit, func() {
+			s.status, s.failed = r.T("ui.covers.printed_now", "count", count), false
 			s.st.Selected = map[string]bool{}
-			r.saved()
+			r.Saved()
 			s.Reload()
 		}, func() {
 			s.Preview = nil
 			if preview != nil && !preview.Committed {
 				s.Status.Importance = widget.WarningImportance
-				widgets.SetText(s.Status, r.t("ui.covers.preview_closed", "count", count))
+				widgets.SetText(s.Status, r.T("ui.covers.preview_closed", "count", count))
 			}
 		})
 		s.Preview = preview
@@ -437,7 +438,7 @@ type ReprintDialog struct {
 }
 
 func (s *CoversScreen) askReprint(covers, again, fresh []app.BookCover) {
-	t := s.r.t
+	t := s.r.T
 	d := &ReprintDialog{PIDs: pidsOf(covers), FreshPIDs: pidsOf(fresh), Problem: widgets.ProblemLabel()}
 	lines := make([]string, len(again))
 	for i, c := range again {
@@ -477,9 +478,9 @@ func (s *CoversScreen) askReprint(covers, again, fresh []app.BookCover) {
 	body := container.NewVBox(intro, d.Covers,
 		widget.NewForm(&widget.FormItem{Text: t("field.reason"), Widget: d.Reason, HintText: t("ui.covers.reprint_hint")}),
 		container.NewHBox(layout.NewSpacer(), d.Cancel, d.Fresh, d.Confirm), d.Problem)
-	d.pop = s.r.dialog(t("ui.covers.reprint_title"), body, 640, s.closeReprint)
+	d.pop = s.r.Dialog(t("ui.covers.reprint_title"), body, 640, s.closeReprint)
 	if d.pop != nil {
-		s.r.window().Canvas().Focus(d.Reason)
+		s.r.Window().Canvas().Focus(d.Reason)
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"bhxhdesk/app"
+	"bhxhdesk/ui/kit"
 	"bhxhdesk/ui/widgets"
 )
 
@@ -23,7 +24,7 @@ import (
 // their kept state.
 type Desk struct {
 	cfg     Config
-	set     *Settings // what the screens see of cfg, its language kept in step
+	set     *kit.Settings // what the screens see of cfg, its language kept in step
 	root    *fyne.Container
 	canvas  fyne.Canvas       // the window's canvas, when main has said it (FocusIn)
 	body    *container.Scroll // the current screen, scrolling when it needs more than the window
@@ -48,7 +49,7 @@ type Desk struct {
 	restore  *RestoreScreen // restore from a backup (first run, or a damaged store)
 	damaged  *DamagedScreen // the store could not be opened: what happened, the ways back
 
-	ses      *session // nil until signed in
+	ses      *kit.Session // nil until signed in
 	page     Page
 	back     Page // where the dossier detail's Back button returns
 	register *RegisterScreen
@@ -67,7 +68,7 @@ type Desk struct {
 	lastFocus fyne.Focusable
 
 	// The records and sync screens, and the sync status shown at the bottom of every screen.
-	rec *recSession
+	rec *kit.RecSession
 	// The sessions of the feature screens, each with the part of the office it uses.
 	in          *intakeSession
 	recs        *recordsSession
@@ -78,7 +79,7 @@ type Desk struct {
 	syncScreen  *SyncScreen
 	syncBar     *SyncBar
 	dossierSync *DossierSync
-	syncStatus  SyncStatus
+	syncStatus  kit.SyncStatus
 	temps       []string // PDFs handed to the system's viewer, removed at sign-out
 }
 
@@ -115,7 +116,7 @@ func NewDesk(cfg Config, onTitle func(string)) *Desk {
 	}
 	d.paint()
 	if cfg.StartNotice != "" {
-		d.cfg.Do(func() { d.host().alert(cfg.StartNotice) })
+		d.cfg.Do(func() { d.host().Alert(cfg.StartNotice) })
 	}
 	return d
 }
@@ -228,7 +229,7 @@ func (d *Desk) Run(ctx context.Context) error {
 
 // CheckLock shows the unlock overlay if the session has locked after being idle.
 func (d *Desk) CheckLock() {
-	if d.ses != nil && d.lock == nil && d.ses.sess.Locked() {
+	if d.ses != nil && d.lock == nil && d.ses.Sess.Locked() {
 		d.showLock()
 	}
 }
@@ -236,9 +237,9 @@ func (d *Desk) CheckLock() {
 func (d *Desk) t(key string, args ...string) string { return d.cfg.Catalog.T(d.cfg.Lang, key, args...) }
 
 // host is what every screen needs of the desk, signed in or not.
-func (d *Desk) host() *host {
-	return &host{cfg: d.set, run: d.run, window: d.window, saveAs: d.saveAs, openFileFn: d.openFile,
-		openFolder: d.openFolder, onDialog: d.dialogShown}
+func (d *Desk) host() *kit.Host {
+	return &kit.Host{Cfg: d.set, Run: d.run, Window: d.window, SaveAs: d.saveAs, OpenFileFn: d.openFile,
+		OpenFolder: d.openFolder, OnDialog: d.dialogShown}
 }
 
 // run does work off the UI thread, then paints its result on it.

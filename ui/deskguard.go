@@ -25,5 +25,5 @@ func (d *Desk) reportPanic(r any, stack []byte) {
 	if d.cfg.LogPath != "" {
 		text += " " + d.t("err.internal_log", "path", d.cfg.LogPath)
 	}
-	d.cfg.Do(func() { d.host().alert(text) })
+	d.cfg.Do(func() { d.host().Alert(text) })
 }

@@ -78,7 +78,7 @@ func (s *DossierScreen) Shown() app.Dossier { return s.st.Dossier }
 func (s *DossierScreen) paint(st DossierState) {
 	s.st = st
 	d := st.Dossier
-	t := s.ses.t
+	t := s.ses.T
 
 	s.Back = widget.NewButtonWithIcon(t("ui.back"), theme.NavigateBackIcon(), s.onBack)
 	title := widgets.Heading(t("ui.dossier.title", "code", d.Code, "name", d.Form.FullName))
@@ -94,8 +94,8 @@ func (s *DossierScreen) paint(st DossierState) {
 // formColumn is the dossier's form as registered, in words, and its quote with whether the
 // amount changed since.
 func (s *DossierScreen) formColumn(d app.Dossier) fyne.CanvasObject {
-	t := s.ses.t
-	cfg := s.ses.cfg
+	t := s.ses.T
+	cfg := s.ses.Cfg
 	s.quotePanel = newQuotePanel(cfg)
 	s.quotePanel.paint(d.Quote, nil)
 	quote := container.NewVBox(s.quoteChange(d), s.quotePanel.content())
@@ -107,8 +107,8 @@ func (s *DossierScreen) formColumn(d app.Dossier) fyne.CanvasObject {
 
 // formItems are the fields of a registration form in words, the empty optional ones left out.
 func (s *DossierScreen) formItems(f app.RegistrationForm) []*widget.FormItem {
-	t := s.ses.t
-	cfg := s.ses.cfg
+	t := s.ses.T
+	cfg := s.ses.Cfg
 	gender := ""
 	if g, err := app.ParseGender(f.Gender); err == nil {
 		gender = t("ui.gender." + g.String())
@@ -161,7 +161,7 @@ func (s *DossierScreen) formItems(f app.RegistrationForm) []*widget.FormItem {
 // why it stopped), the actions the role may take on it, the outcome of the last one (status),
 // and its timeline, the latest event first.
 func (s *DossierScreen) progressColumn(d app.Dossier, status string) fyne.CanvasObject {
-	t := s.ses.t
+	t := s.ses.T
 	s.StateLabel = widget.NewLabelWithStyle(t("state."+string(d.State)), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	s.Step = widget.NewLabel(s.stepLine(d))
 	s.Step.Wrapping = fyne.TextWrapWord
@@ -212,22 +212,22 @@ func (s *DossierScreen) progressColumn(d app.Dossier, status string) fyne.Canvas
 // quoteChange says whether the amount changed under the rules in force and, when the role may
 // process the dossier, offers to give the citizen the new amount.
 func (s *DossierScreen) quoteChange(d app.Dossier) fyne.CanvasObject {
-	t := s.ses.t
+	t := s.ses.T
 	s.Requote = nil
 	s.QuoteChanged = widget.NewLabel("")
 	s.QuoteChanged.Wrapping = fyne.TextWrapWord
 	s.QuoteChanged.Importance = widget.WarningImportance
-	c, changed := s.ses.intake.QuoteChanged(d)
+	c, changed := s.ses.Intake.QuoteChanged(d)
 	if !changed {
 		s.QuoteChanged.Hide()
 		return s.QuoteChanged
 	}
 	if c.Problem != nil {
-		s.QuoteChanged.SetText("⚠ " + t("quote.changed_refused", "problem", s.ses.message(c.Problem)))
+		s.QuoteChanged.SetText("⚠ " + t("quote.changed_refused", "problem", s.ses.Message(c.Problem)))
 		return s.QuoteChanged
 	}
 	s.QuoteChanged.SetText("⚠ " + t("quote.changed", "was", c.Was.Payable.String(), "now", c.Now.Payable.String()))
-	if !s.ses.sess.User.Role.Can(app.PermProcess) {
+	if !s.ses.Sess.User.Role.Can(app.PermProcess) {
 		return s.QuoteChanged
 	}
 	s.Requote = widget.NewButtonWithIcon(t("do.requote"), theme.ViewRefreshIcon(), s.requote)
@@ -242,14 +242,14 @@ func (s *DossierScreen) requote() {
 		d   app.Dossier
 		err error
 	)
-	ses.run(func() { d, err = ses.intake.Requote(ses.sess, code) }, func() {
+	ses.Run(func() { d, err = ses.Intake.Requote(ses.Sess, code) }, func() {
 		if err != nil {
 			s.Status.Importance = widget.DangerImportance
-			widgets.SetText(s.Status, ses.message(err))
+			widgets.SetText(s.Status, ses.Message(err))
 			return
 		}
-		ses.saved()
-		s.paint(DossierState{Dossier: d, Status: ses.t("ui.dossier.requoted", "payable", d.Quote.Payable.String())})
+		ses.Saved()
+		s.paint(DossierState{Dossier: d, Status: ses.T("ui.dossier.requoted", "payable", d.Quote.Payable.String())})
 		s.Status.Importance = widget.SuccessImportance
 		s.Status.Refresh()
 	})
@@ -261,7 +261,7 @@ func (s *DossierScreen) stepLine(d app.Dossier) string {
 	if !ok {
 		return "—"
 	}
-	return s.ses.t("ui.dossier.step", "step", st.Name(s.ses.cfg.Lang), "role", s.ses.t("role."+string(st.Role)))
+	return s.ses.T("ui.dossier.step", "step", st.Name(s.ses.Cfg.Lang), "role", s.ses.T("role."+string(st.Role)))
 }
 
 func currentStep(d app.Dossier) (app.Step, int, bool) {
@@ -275,9 +275,9 @@ func currentStep(d app.Dossier) (app.Step, int, bool) {
 
 // buildActions makes the buttons of the actions the role may take now.
 func (s *DossierScreen) buildActions(d app.Dossier) {
-	t := s.ses.t
+	t := s.ses.T
 	s.Advance, s.Return, s.Reject, s.Reappoint, s.Print = nil, nil, nil, nil, nil
-	role := s.ses.sess.User.Role
+	role := s.ses.Sess.User.Role
 	step, i, atStep := currentStep(d)
 	open := !d.State.Closed()
 	switch {
@@ -287,7 +287,7 @@ func (s *DossierScreen) buildActions(d app.Dossier) {
 	case atStep && (step.Role == role || role.Can(app.PermAnyStep)):
 		label := t("do.complete")
 		if i < len(d.Steps)-1 {
-			label = t("ui.dossier.advance_to", "step", d.Steps[i+1].Name(s.ses.cfg.Lang))
+			label = t("ui.dossier.advance_to", "step", d.Steps[i+1].Name(s.ses.Cfg.Lang))
 		}
 		s.Advance = widget.NewButtonWithIcon(label, theme.NavigateNextIcon(), s.advance)
 	}
@@ -312,11 +312,11 @@ func (s *DossierScreen) buildActions(d app.Dossier) {
 
 // event is one line of the timeline: when, who, what, from which step to which, and why.
 func (s *DossierScreen) event(d app.Dossier, e app.Event) fyne.CanvasObject {
-	t := s.ses.t
+	t := s.ses.T
 	name := func(id string) string {
 		for _, st := range d.Steps {
 			if st.ID == id {
-				return st.Name(s.ses.cfg.Lang)
+				return st.Name(s.ses.Cfg.Lang)
 			}
 		}
 		return id
@@ -368,28 +368,28 @@ func (s *DossierScreen) act(req intake.ActRequest, dlg *ActionDialog) {
 		d   app.Dossier
 		err error
 	)
-	ses.run(func() { d, err = ses.intake.Act(ses.sess, code, req) }, func() {
+	ses.Run(func() { d, err = ses.Intake.Act(ses.Sess, code, req) }, func() {
 		if err != nil {
 			if dlg != nil {
-				widgets.SetText(dlg.Problem, ses.message(err))
+				widgets.SetText(dlg.Problem, ses.Message(err))
 				dlg.Confirm.Enable()
 				return
 			}
 			s.Status.Importance = widget.DangerImportance
-			widgets.SetText(s.Status, ses.message(err))
+			widgets.SetText(s.Status, ses.Message(err))
 			return
 		}
 		if dlg != nil {
 			s.closeAction()
 		}
-		ses.saved()
+		ses.Saved()
 		last := d.Timeline[len(d.Timeline)-1]
 		key := "ui.dossier.done"
 		if d.State.Closed() {
 			key = "ui.dossier.done_closed"
 		}
-		s.paint(DossierState{Dossier: d, Status: ses.t(key, "action", ses.t("action."+string(last.Action)),
-			"state", ses.t("state."+string(d.State)), "due", d.Due.VNString())})
+		s.paint(DossierState{Dossier: d, Status: ses.T(key, "action", ses.T("action."+string(last.Action)),
+			"state", ses.T("state."+string(d.State)), "due", d.Due.VNString())})
 		s.Status.Importance = widget.SuccessImportance
 		s.Status.Refresh()
 	})
@@ -409,7 +409,7 @@ type ActionDialog struct {
 }
 
 func (s *DossierScreen) ask(a app.Action) {
-	t := s.ses.t
+	t := s.ses.T
 	ad := &ActionDialog{Action: a, Problem: widgets.ProblemLabel()}
 	var items []*widget.FormItem
 	if a == app.ActReturn {
@@ -437,7 +437,7 @@ func (s *DossierScreen) ask(a app.Action) {
 	ad.Cancel = widgets.NewKeyButton(t("ui.cancel"), theme.CancelIcon(), s.closeAction)
 	s.Action = ad
 	body := container.NewVBox(widget.NewForm(items...), container.NewHBox(layout.NewSpacer(), ad.Cancel, ad.Confirm), ad.Problem)
-	ad.pop = s.ses.dialog(t("ui.action.title", "action", t("do."+string(a)), "code", s.st.Dossier.Code), body, 560, s.closeAction)
+	ad.pop = s.ses.Dialog(t("ui.action.title", "action", t("do."+string(a)), "code", s.st.Dossier.Code), body, 560, s.closeAction)
 	if ad.pop != nil {
 		focus := ad.Reason
 		if ad.Missing != nil {
@@ -445,7 +445,7 @@ func (s *DossierScreen) ask(a app.Action) {
 		} else if ad.Date != nil {
 			focus = ad.Date
 		}
-		s.ses.window().Canvas().Focus(focus)
+		s.ses.Window().Canvas().Focus(focus)
 	}
 }
 
@@ -457,7 +457,7 @@ func (s *DossierScreen) confirm(ad *ActionDialog) {
 	if ad.Date != nil {
 		d, err := parseVNDate(ad.Date.Text)
 		if err != nil {
-			widgets.SetText(ad.Problem, s.ses.msg(err))
+			widgets.SetText(ad.Problem, s.ses.Msg(err))
 			return
 		}
 		req.Date = d

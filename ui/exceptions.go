@@ -53,7 +53,7 @@ var exceptionColumns = widgets.Columns{Widths: []float32{95, 140, 150, 100}, Fle
 
 func newExceptionsPanel(r *recordsSession, st ExceptionsState, onCount func(int)) *ExceptionsPanel {
 	p := &ExceptionsPanel{r: r, st: st, onCount: onCount}
-	t := r.t
+	t := r.T
 	p.Count = widget.NewLabel("")
 	p.Refresh = widget.NewButtonWithIcon(t("ui.refresh"), theme.ViewRefreshIcon(), p.Reload)
 	p.Problem = widgets.ProblemLabel()
@@ -94,12 +94,12 @@ func (p *ExceptionsPanel) Reload() {
 		rows []app.VoucherView
 		err  error
 	)
-	r.run(func() { rows, err = r.records.Exceptions(r.sess, 0) }, func() { p.paint(rows, err) })
+	r.Run(func() { rows, err = r.Records.Exceptions(r.Sess, 0) }, func() { p.paint(rows, err) })
 }
 
 func (p *ExceptionsPanel) paint(rows []app.VoucherView, err error) {
 	if err != nil {
-		widgets.SetText(p.Problem, p.r.message(err))
+		widgets.SetText(p.Problem, p.r.Message(err))
 		return
 	}
 	widgets.SetText(p.Problem, "")
@@ -109,9 +109,9 @@ func (p *ExceptionsPanel) paint(rows []app.VoucherView, err error) {
 
 // show paints the queue held in the state.
 func (p *ExceptionsPanel) show() {
-	p.Count.SetText(p.r.t("ui.exceptions.count", "count", strconv.Itoa(len(p.st.Rows))))
+	p.Count.SetText(p.r.T("ui.exceptions.count", "count", strconv.Itoa(len(p.st.Rows))))
 	if len(p.st.Rows) == 0 && p.st.Loaded {
-		p.Count.SetText(p.r.t("cli.no_exceptions"))
+		p.Count.SetText(p.r.T("cli.no_exceptions"))
 	}
 	p.List.UnselectAll()
 	p.List.Refresh()
@@ -161,7 +161,7 @@ func (p *ExceptionsPanel) selected() (app.VoucherView, bool) {
 }
 
 func (p *ExceptionsPanel) showDetail() {
-	t := p.r.t
+	t := p.r.T
 	p.Detail, p.Reason, p.Correct, p.Void = nil, nil, nil, nil
 	v, ok := p.selected()
 	if !ok {
@@ -191,7 +191,7 @@ func (p *ExceptionsPanel) showDetail() {
 		"time", vnTime(v.Created), "user", v.By)))
 	p.Detail = widget.NewForm(items...)
 	objs := []fyne.CanvasObject{widgets.Heading(t("ui.exceptions.detail", "receipt", v.ReceiptNo)), p.Reason, p.Detail}
-	if p.r.can(app.PermVoucherResolve) {
+	if p.r.Can(app.PermVoucherResolve) {
 		p.Correct = widget.NewButtonWithIcon(t("ui.exceptions.correct"), theme.DocumentCreateIcon(), func() { p.ask("correct") })
 		p.Correct.Importance = widget.HighImportance
 		p.Void = widget.NewButtonWithIcon(t("ui.exceptions.void"), theme.DeleteIcon(), func() { p.ask("void") })
@@ -220,16 +220,16 @@ func (p *ExceptionsPanel) ask(action string) {
 	if !ok {
 		return
 	}
-	t := p.r.t
+	t := p.r.T
 	d := &ResolveDialog{Action: action, Voucher: v, Problem: widgets.ProblemLabel()}
 	d.Reason = widgets.NewKeyEntry(false, 2)
-	d.Reason.OnChanged = func(string) { p.r.touch() }
+	d.Reason.OnChanged = func(string) { p.r.Touch() }
 	var body []fyne.CanvasObject
 	why := widget.NewLabel(t("ui.exceptions.why", "reason", p.r.exceptionText(v.State)))
 	why.Wrapping = fyne.TextWrapWord
 	body = append(body, why)
 	if action == "correct" {
-		d.Form = newVoucherForm(p.r.host, VoucherFormState{Text: voucherTextOf(v.Voucher)}, p.r.touch)
+		d.Form = newVoucherForm(p.r.Host, VoucherFormState{Text: voucherTextOf(v.Voucher)}, p.r.Touch)
 		body = append(body, d.Form.Content())
 	} else {
 		warn := widget.NewLabel(t("ui.exceptions.void_note"))
@@ -246,9 +246,9 @@ func (p *ExceptionsPanel) ask(action string) {
 	d.Cancel = widgets.NewKeyButton(t("ui.cancel"), theme.CancelIcon(), p.closeDialog)
 	body = append(body, container.NewHBox(layout.NewSpacer(), d.Cancel, d.Confirm), d.Problem)
 	p.Dialog = d
-	d.pop = p.r.dialog(t("ui.exceptions.dialog_"+action, "receipt", v.ReceiptNo), container.NewVBox(body...), 760, p.closeDialog)
+	d.pop = p.r.Dialog(t("ui.exceptions.dialog_"+action, "receipt", v.ReceiptNo), container.NewVBox(body...), 760, p.closeDialog)
 	if d.pop != nil {
-		p.r.window().Canvas().Focus(d.Reason)
+		p.r.Window().Canvas().Focus(d.Reason)
 	}
 }
 
@@ -260,7 +260,7 @@ func (p *ExceptionsPanel) resolve(d *ResolveDialog) {
 	if d.Form != nil {
 		in, n := d.Form.submit()
 		if n > 0 {
-			widgets.SetText(d.Problem, p.r.t("ui.voucher.fix", "count", strconv.Itoa(n)))
+			widgets.SetText(d.Problem, p.r.T("ui.voucher.fix", "count", strconv.Itoa(n)))
 			return
 		}
 		req.Correction = in
@@ -272,23 +272,23 @@ func (p *ExceptionsPanel) resolve(d *ResolveDialog) {
 		out app.VoucherView
 		err error
 	)
-	r.run(func() { out, err = r.records.Resolve(r.sess, id, req) }, func() {
+	r.Run(func() { out, err = r.Records.Resolve(r.Sess, id, req) }, func() {
 		d.Confirm.Enable()
 		if err != nil {
 			var ae *app.Error
 			if d.Form != nil && hasFields(err) && !(errors.As(err, &ae) && ae.Field == "reason") {
-				d.Form.ShowProblems(r.cfg, err, nil)
+				d.Form.ShowProblems(r.Cfg, err, nil)
 			}
-			widgets.SetText(d.Problem, r.message(err))
+			widgets.SetText(d.Problem, r.Message(err))
 			return
 		}
 		p.closeDialog()
-		text := r.t("ui.exceptions.done_"+d.Action, "receipt", d.Voucher.ReceiptNo, "status", r.t("voucher.status."+string(out.State.Status)))
+		text := r.T("ui.exceptions.done_"+d.Action, "receipt", d.Voucher.ReceiptNo, "status", r.T("voucher.status."+string(out.State.Status)))
 		if out.State.Status == app.VoucherException {
 			text += " " + r.exceptionText(out.State)
 		}
 		widgets.SetStatus(p.Status, out.State.Status != app.VoucherException, text)
-		r.saved()
+		r.Saved()
 		p.Reload()
 	})
 }

@@ -7,6 +7,7 @@ import (
 	"bhxhdesk/app"
 	"bhxhdesk/app/calendar"
 	"bhxhdesk/privacy"
+	"bhxhdesk/ui/kit"
 )
 
 // intakeOffice is what the intake screens need of the office: the printed receipt and quote,
@@ -18,12 +19,12 @@ type intakeOffice interface {
 	WriteQuote(req app.QuoteRequest, lang app.Lang, w io.Writer) error
 	// Activity returns the dossiers received on or after from (see Desktop.Activity).
 	Activity(sess *app.Session, from calendar.Date) ([]app.Dossier, error)
-	Syncer
+	kit.Syncer
 }
 
 // intakeSession is what the intake screens use: the session and the intake office.
 type intakeSession struct {
-	*recSession
+	*kit.RecSession
 	office intakeOffice
 }
 
@@ -38,7 +39,7 @@ type recordsOffice interface {
 
 // recordsSession is what the records screens use: the session and the records office.
 type recordsSession struct {
-	*recSession
+	*kit.RecSession
 	office recordsOffice
 }
 
@@ -50,7 +51,7 @@ type syncOffice interface {
 
 // syncSession is what the sync screens use: the session and the sync office.
 type syncSession struct {
-	*recSession
+	*kit.RecSession
 	office syncOffice
 }
 
@@ -66,6 +67,6 @@ type adminOffice interface {
 
 // adminSession is what the administration screens use: the session and the admin office.
 type adminSession struct {
-	*recSession
+	*kit.RecSession
 	office adminOffice
 }

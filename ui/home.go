@@ -15,6 +15,7 @@ import (
 	"bhxhdesk/app"
 	"bhxhdesk/app/calendar"
 	"bhxhdesk/intake"
+	"bhxhdesk/ui/kit"
 	"bhxhdesk/ui/widgets"
 )
 
@@ -109,16 +110,16 @@ type HomeScreen struct {
 // onTile opens a tile's list.
 func NewHomeScreen(r *intakeSession, st HomeState, onTile func(Tile)) *HomeScreen {
 	s := &HomeScreen{r: r, onTile: onTile, Tiles: map[Tile]*widget.Button{}}
-	t := r.t
+	t := r.T
 	s.Problem = widgets.ProblemLabel()
 	s.Rate = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	s.Refresh = widget.NewButtonWithIcon(t("ui.refresh"), theme.ViewRefreshIcon(), s.Reload)
-	s.Chart = newDayChart(r.cfg)
+	s.Chart = newDayChart(r.Cfg)
 	s.grid = container.NewGridWithColumns(4)
 	legend := container.NewHBox(swatch(theme.ColorNamePrimary), widget.NewLabel(t("ui.home.legend_received")),
 		swatch(theme.ColorNameSuccess), widget.NewLabel(t("ui.home.legend_ontime")))
 	chart := widget.NewCard(t("ui.home.chart"), t("ui.home.chart_sub"), container.NewBorder(container.NewHBox(s.Rate, layout.NewSpacer(), legend), nil, nil, nil, s.Chart))
-	head := container.NewBorder(nil, nil, widgets.Heading(t("ui.home.title", "date", r.intake.Today().VNString())), s.Refresh)
+	head := container.NewBorder(nil, nil, widgets.Heading(t("ui.home.title", "date", r.Intake.Today().VNString())), s.Refresh)
 	s.Outlook = widget.NewLabel("")
 	s.Outlook.Wrapping = fyne.TextWrapWord
 	s.Outlook.Importance = widget.WarningImportance
@@ -150,9 +151,9 @@ func (s *HomeScreen) Reload() {
 		st  HomeStats
 		err error
 	)
-	r.run(func() { st, err = fetchHome(r, office) }, func() {
+	r.Run(func() { st, err = fetchHome(r, office) }, func() {
 		if err != nil {
-			widgets.SetText(s.Problem, r.message(err))
+			widgets.SetText(s.Problem, r.Message(err))
 			return
 		}
 		widgets.SetText(s.Problem, "")
@@ -162,10 +163,10 @@ func (s *HomeScreen) Reload() {
 
 // fetchHome reads the dashboard's numbers from the services.
 func fetchHome(r *intakeSession, office intakeOffice) (HomeStats, error) {
-	today := r.intake.Today()
+	today := r.Intake.Today()
 	st := HomeStats{Counts: map[Tile]int{}}
 	count := func(t Tile, kind intake.ListKind, value string) (err error) {
-		st.Counts[t], err = r.intake.Count(r.sess, kind, value)
+		st.Counts[t], err = r.Intake.Count(r.Sess, kind, value)
 		return err
 	}
 	if err := count(TileDueToday, intake.ListDueToday, ""); err != nil {
@@ -179,15 +180,15 @@ func fetchHome(r *intakeSession, office intakeOffice) (HomeStats, error) {
 			return st, err
 		}
 	}
-	if r.can(app.PermPersonView) {
-		covers, err := r.records.Covers(r.sess, app.CoverCreated, 0)
+	if r.Can(app.PermPersonView) {
+		covers, err := r.Records.Covers(r.Sess, app.CoverCreated, 0)
 		if err != nil {
 			return st, err
 		}
 		st.Counts[TileCovers] = len(covers)
 	}
-	if r.can(app.PermProcess) {
-		changed, err := r.intake.QuoteChanges(r.sess)
+	if r.Can(app.PermProcess) {
+		changed, err := r.Intake.QuoteChanges(r.Sess)
 		if err != nil {
 			return st, err
 		}
@@ -195,20 +196,20 @@ func fetchHome(r *intakeSession, office intakeOffice) (HomeStats, error) {
 			st.Counts[TileQuoteChanged] = len(changed)
 		}
 	}
-	if r.can(app.PermAudit) || r.can(app.PermManageUsers) {
-		st.Outlook = r.cfg.Ref.Get().Outlook(today, r.sess.Office.Province)
+	if r.Can(app.PermAudit) || r.Can(app.PermManageUsers) {
+		st.Outlook = r.Cfg.Ref.Get().Outlook(today, r.Sess.Office.Province)
 	}
-	if r.can(app.PermVoucher) {
-		exc, err := r.records.Exceptions(r.sess, 0)
+	if r.Can(app.PermVoucher) {
+		exc, err := r.Records.Exceptions(r.Sess, 0)
 		if err != nil {
 			return st, err
 		}
 		st.Counts[TileExceptions] = len(exc)
 	}
-	sync := syncStatusOf(office)
+	sync := kit.SyncStatusOf(office)
 	st.Counts[TileUnsynced], st.LastSync = sync.Pending, sync.LastSuccess
 	st.Counts[TileLastSync] = 0
-	recent, err := office.Activity(r.sess, today-chartDays+1)
+	recent, err := office.Activity(r.Sess, today-chartDays+1)
 	if err != nil {
 		return st, err
 	}
@@ -262,7 +263,7 @@ func completedOn(d app.Dossier) calendar.Date {
 }
 
 func (s *HomeScreen) paint(st HomeStats, _ error) {
-	t := s.r.t
+	t := s.r.T
 	if st.Counts != nil {
 		s.st = HomeState{Stats: st, Loaded: true}
 	}
@@ -302,7 +303,7 @@ func (s *HomeScreen) paint(st HomeStats, _ error) {
 	s.grid.Refresh()
 	var notes []string
 	for _, n := range st.Outlook {
-		notes = append(notes, "⚠ "+s.r.cfg.Catalog.Outlook(s.r.cfg.Lang, n))
+		notes = append(notes, "⚠ "+s.r.Cfg.Catalog.Outlook(s.r.Cfg.Lang, n))
 	}
 	if len(notes) > 0 {
 		notes = append([]string{t("outlook.title") + ":"}, notes...)
@@ -336,11 +337,11 @@ func swatch(c fyne.ThemeColorName) fyne.CanvasObject {
 // month under every fifth bar.
 type DayChart struct {
 	widget.BaseWidget
-	cfg  *Settings
+	cfg  *kit.Settings
 	days []DayStat
 }
 
-func newDayChart(cfg *Settings) *DayChart {
+func newDayChart(cfg *kit.Settings) *DayChart {
 	c := &DayChart{cfg: cfg}
 	c.ExtendBaseWidget(c)
 	return c

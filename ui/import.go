@@ -13,6 +13,7 @@ import (
 
 	"bhxhdesk/app"
 	"bhxhdesk/records"
+	"bhxhdesk/ui/kit"
 	"bhxhdesk/ui/widgets"
 )
 
@@ -79,7 +80,7 @@ var importColumns = widgets.Columns{Widths: []float32{58, 120, 150, 170, 85, 145
 
 func newImportPanel(r *recordsSession, st ImportState, done func(records.ImportResult)) *ImportPanel {
 	p := &ImportPanel{r: r, st: st, done: done}
-	t := r.t
+	t := r.T
 	p.Choose = widget.NewButtonWithIcon(t("ui.import.choose"), theme.FolderOpenIcon(), p.choose)
 	p.Choose.Importance = widget.HighImportance
 	p.Record = widget.NewButtonWithIcon(t("ui.import.record"), theme.ConfirmIcon(), p.record)
@@ -94,7 +95,7 @@ func newImportPanel(r *recordsSession, st ImportState, done func(records.ImportR
 		if id < len(p.lines) {
 			l := p.lines[id]
 			p.Detail.Importance = widget.MediumImportance
-			widgets.SetText(p.Detail, p.r.t("ui.import.line", "line", strconv.Itoa(l.Line))+": "+l.Reason)
+			widgets.SetText(p.Detail, p.r.T("ui.import.line", "line", strconv.Itoa(l.Line))+": "+l.Reason)
 		}
 	}
 	hint := widget.NewLabel(t("ui.import.hint"))
@@ -121,9 +122,9 @@ func (p *ImportPanel) Lines() []ImportLine { return p.lines }
 // choose asks for a file, reads it off the UI thread and shows its preview.
 func (p *ImportPanel) choose() {
 	r := p.r
-	r.openFile(voucherFileTypes, func(rc io.ReadCloser, name string, err error) {
+	r.OpenFile(voucherFileTypes, func(rc io.ReadCloser, name string, err error) {
 		if err != nil {
-			widgets.SetText(p.Problem, r.msg(err))
+			widgets.SetText(p.Problem, r.Msg(err))
 			return
 		}
 		if rc == nil {
@@ -135,7 +136,7 @@ func (p *ImportPanel) choose() {
 			problems []app.RowProblem
 			rerr     error
 		)
-		r.run(func() {
+		r.Run(func() {
 			rows, problems, rerr = r.office.ReadVouchers(name, rc)
 			if cerr := rc.Close(); rerr == nil {
 				rerr = cerr
@@ -144,7 +145,7 @@ func (p *ImportPanel) choose() {
 			p.Choose.Enable()
 			if rerr != nil {
 				p.paint(ImportState{})
-				widgets.SetText(p.Problem, r.t("ui.import.unreadable", "file", name, "reason", r.msg(rerr)))
+				widgets.SetText(p.Problem, r.T("ui.import.unreadable", "file", name, "reason", r.Msg(rerr)))
 				return
 			}
 			p.paint(ImportState{File: name, Rows: rows, Problems: problems, Read: true})
@@ -164,17 +165,17 @@ func (p *ImportPanel) record() {
 		res records.ImportResult
 		err error
 	)
-	r.withProgress(r.t("ui.import.recording"), UnitRows, true, func(pr *app.Progress) {
-		res, err = r.records.ImportVouchers(r.sess, st.File, st.Rows, st.Problems, pr)
+	r.WithProgress(r.T("ui.import.recording"), kit.UnitRows, true, func(pr *app.Progress) {
+		res, err = r.Records.ImportVouchers(r.Sess, st.File, st.Rows, st.Problems, pr)
 	}, func() {
 		p.Discard.Enable()
 		if err != nil {
 			p.Record.Enable()
-			widgets.SetText(p.Problem, r.message(err))
+			widgets.SetText(p.Problem, r.Message(err))
 			return
 		}
 		p.paint(ImportState{File: st.File, Rows: st.Rows, Problems: st.Problems, Result: &res})
-		r.saved()
+		r.Saved()
 		if p.done != nil {
 			p.done(res)
 		}
@@ -183,7 +184,7 @@ func (p *ImportPanel) record() {
 
 func (p *ImportPanel) paint(st ImportState) {
 	p.st = st
-	t := p.r.t
+	t := p.r.T
 	widgets.SetText(p.Problem, "")
 	widgets.SetText(p.Detail, "")
 	p.List.UnselectAll()
@@ -265,7 +266,7 @@ func (p *ImportPanel) preview(st ImportState) []ImportLine {
 				l.Period += " – " + v.ToMonth().VNString()
 			}
 		} else {
-			l.Outcome, l.Reason = LineRefused, p.r.msg(err)
+			l.Outcome, l.Reason = LineRefused, p.r.Msg(err)
 		}
 		out = append(out, l)
 	}
@@ -282,7 +283,7 @@ func (p *ImportPanel) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 		return
 	}
 	l := p.lines[id]
-	widgets.SetRow(o, strconv.Itoa(l.Line), p.r.t("ui.import.outcome."+string(l.Outcome)), l.ReceiptNo, l.Name, l.Amount, l.Period, l.Reason)
+	widgets.SetRow(o, strconv.Itoa(l.Line), p.r.T("ui.import.outcome."+string(l.Outcome)), l.ReceiptNo, l.Name, l.Amount, l.Period, l.Reason)
 	imp := widget.WarningImportance
 	switch l.Outcome {
 	case LineReady, LineMatched:

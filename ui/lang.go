@@ -72,7 +72,7 @@ func (d *Desk) SetLang(l app.Lang) {
 }
 
 // SetAppearance switches between light and dark and the text size, at once.
-func (d *Desk) SetAppearance(ap widgets.Appearance) {
+func (d *Desk) SetAppearance(ap Appearance) {
 	if ap == d.cfg.Appearance {
 		return
 	}

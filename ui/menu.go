@@ -37,7 +37,7 @@ func (d *Desk) buildMenu() {
 	// is rebuilt by the driver each time it is set.
 	key := string(d.cfg.Lang)
 	if signedIn {
-		key += "/" + d.ses.sess.User.Name + "/" + string(d.ses.sess.User.Role)
+		key += "/" + d.ses.Sess.User.Name + "/" + string(d.ses.Sess.User.Role)
 	}
 	if d.menu != nil && key == d.menuKey {
 		return

@@ -8,7 +8,6 @@ import (
 
 	"bhxhdesk/app"
 	"bhxhdesk/intake"
-	"bhxhdesk/ui/widgets"
 )
 
 // Page names a screen of the signed-in desk.
@@ -83,7 +82,7 @@ func (d *Desk) Show(p Page) {
 		if d.walkIn == nil {
 			// Most walk-ins live in the office's province: its own support is quoted from the
 			// start, as the registration will quote it.
-			d.walkIn = NewWalkInScreen(d.in, WalkInState{Quote: QuoteState{Province: d.ses.sess.Office.Province}}, d.registerFrom)
+			d.walkIn = NewWalkInScreen(d.in, WalkInState{Quote: QuoteState{Province: d.ses.Sess.Office.Province}}, d.registerFrom)
 		}
 	case PageRegister:
 		if d.register == nil {
@@ -188,7 +187,7 @@ func (d *Desk) current() any {
 func (d *Desk) allowed(p Page) bool {
 	for _, n := range navPages {
 		if n.page == p {
-			return n.perm == "" || d.ses.sess.User.Role.Can(n.perm)
+			return n.perm == "" || d.ses.Sess.User.Role.Can(n.perm)
 		}
 	}
 	return false
@@ -251,7 +250,7 @@ func (d *Desk) adminHooks() adminHooks {
 	return adminHooks{
 		lang:          func() app.Lang { return d.cfg.Lang },
 		setLang:       d.SetLang,
-		appearance:    func() widgets.Appearance { return d.cfg.Appearance },
+		appearance:    func() Appearance { return d.cfg.Appearance },
 		setAppearance: d.SetAppearance,
 		openEnrolment: func() {
 			d.Show(PageSync)
@@ -269,12 +268,12 @@ func (d *Desk) openDossier(code string) {
 		dos app.Dossier
 		err error
 	)
-	d.run(func() { dos, err = ses.intake.Dossier(ses.sess, code) }, func() {
+	d.run(func() { dos, err = ses.Intake.Dossier(ses.Sess, code) }, func() {
 		if d.ses != ses {
 			return // signed out meanwhile
 		}
 		if err != nil {
-			ses.alert(ses.message(err))
+			ses.Alert(ses.Message(err))
 			return
 		}
 		if d.page != PageDossier {

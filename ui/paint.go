@@ -46,8 +46,8 @@ func (d *Desk) paint() {
 	case d.ses == nil:
 		body, screen = d.login.Content(), d.t("ui.title.login")
 	default:
-		screen = d.t("ui.nav."+string(d.page)) + " — " + d.ses.sess.Office.Agency + " · " + d.ses.sess.User.Name
-		u := d.ses.sess.User
+		screen = d.t("ui.nav."+string(d.page)) + " — " + d.ses.Sess.Office.Agency + " · " + d.ses.Sess.User.Name
+		u := d.ses.Sess.User
 		d.UserLabel = widget.NewLabelWithStyle(d.t("ui.signed_in", "name", u.DisplayName(), "user", u.Name, "role", d.t("role."+string(u.Role))),
 			fyne.TextAlignTrailing, fyne.TextStyle{Italic: true})
 		d.LockNow = widget.NewButtonWithIcon(d.t("ui.lock_now"), theme.VisibilityOffIcon(), d.showLock)

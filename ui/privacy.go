@@ -60,9 +60,9 @@ var auditColumns = widgets.Columns{Widths: []float32{130, 110, 240, 180}, Flex: 
 // NewPrivacyScreen builds the page from its state.
 func NewPrivacyScreen(r *adminSession, st PrivacyState) *PrivacyScreen {
 	s := &PrivacyScreen{r: r, st: st}
-	t := r.t
+	t := r.T
 	if s.st.Since == "" {
-		s.st.Since = (calendar.DateOf(r.cfg.Now().In(calendar.VN)) - 30).VNString()
+		s.st.Since = (calendar.DateOf(r.Cfg.Now().In(calendar.VN)) - 30).VNString()
 	}
 	s.Problem = widgets.ProblemLabel()
 	s.Status = widgets.StatusLabel()
@@ -137,21 +137,21 @@ func (s *PrivacyScreen) makeReport() {
 	r := s.r
 	since, err := parseVNDate(s.Since.Text)
 	if err != nil {
-		widgets.SetText(s.Problem, r.cfg.Catalog.Problem(r.cfg.Lang, app.FieldProblem{Field: "since", Code: "date_format"}))
+		widgets.SetText(s.Problem, r.Cfg.Catalog.Problem(r.Cfg.Lang, app.FieldProblem{Field: "since", Code: "date_format"}))
 		return
 	}
 	widgets.SetText(s.Problem, "")
 	p := r.office.Privacy()
 	if p == nil {
-		widgets.SetText(s.Problem, r.message(app.Errorf(app.Forbidden, "not_signed_in")))
+		widgets.SetText(s.Problem, r.Message(app.Errorf(app.Forbidden, "not_signed_in")))
 		return
 	}
 	s.MakeReport.Disable()
 	var rep privacy.BreachReport
-	r.run(func() { rep, err = p.Report(r.sess, since.Time()) }, func() {
+	r.Run(func() { rep, err = p.Report(r.Sess, since.Time()) }, func() {
 		s.MakeReport.Enable()
 		if err != nil {
-			widgets.SetText(s.Problem, r.message(err))
+			widgets.SetText(s.Problem, r.Message(err))
 			return
 		}
 		s.st.Report = &rep
@@ -160,7 +160,7 @@ func (s *PrivacyScreen) makeReport() {
 }
 
 func (s *PrivacyScreen) paintReport(rep privacy.BreachReport) {
-	t := s.r.t
+	t := s.r.T
 	n := func(v int) string { return strconv.Itoa(v) }
 	dossiers := 0
 	for _, c := range rep.Dossiers {
@@ -218,7 +218,7 @@ func (s *PrivacyScreen) paintReport(rep privacy.BreachReport) {
 
 // action names an audit action in words, or shows its code when the catalogue has none.
 func (s *PrivacyScreen) action(code string) string {
-	return s.r.name("ui.privacy.action.", code)
+	return s.r.Name("ui.privacy.action.", code)
 }
 
 // saveReport writes the report as JSON where the officer chooses (it holds counts and account
@@ -229,8 +229,8 @@ func (s *PrivacyScreen) saveReport() {
 		return
 	}
 	r := s.r
-	name := r.t("ui.privacy.file", "time", rep.Generated.In(calendar.VN).Format("20060102-1504")) + ".json"
-	r.saveFile(name, func() ([]byte, error) { return json.MarshalIndent(rep, "", "  ") }, s.Status, s.SaveReport, "ui.privacy.saved")
+	name := r.T("ui.privacy.file", "time", rep.Generated.In(calendar.VN).Format("20060102-1504")) + ".json"
+	r.SaveFile(name, func() ([]byte, error) { return json.MarshalIndent(rep, "", "  ") }, s.Status, s.SaveReport, "ui.privacy.saved")
 }
 
 func (s *PrivacyScreen) lookup() {
@@ -240,7 +240,7 @@ func (s *PrivacyScreen) lookup() {
 	r := s.r
 	pid, err := app.ParsePersonalID(s.PersonID.Text)
 	if err != nil {
-		widgets.SetText(s.Problem, r.cfg.Catalog.Problem(r.cfg.Lang, app.FieldProblem{Field: "personal_id", Code: codeOf(err)}))
+		widgets.SetText(s.Problem, r.Cfg.Catalog.Problem(r.Cfg.Lang, app.FieldProblem{Field: "personal_id", Code: codeOf(err)}))
 		return
 	}
 	widgets.SetText(s.Problem, "")
@@ -250,10 +250,10 @@ func (s *PrivacyScreen) lookup() {
 	}
 	s.Lookup.Disable()
 	var entries []app.AuditEntry
-	r.run(func() { entries, err = p.AccessLog(r.sess, string(pid)) }, func() {
+	r.Run(func() { entries, err = p.AccessLog(r.Sess, string(pid)) }, func() {
 		s.Lookup.Enable()
 		if err != nil {
-			widgets.SetText(s.Problem, r.message(err))
+			widgets.SetText(s.Problem, r.Message(err))
 			return
 		}
 		s.paintLog(entries)
@@ -263,7 +263,7 @@ func (s *PrivacyScreen) lookup() {
 
 func (s *PrivacyScreen) paintLog(entries []app.AuditEntry) {
 	s.st.Entries, s.st.Looked = entries, true
-	s.LogCount.SetText(s.r.t("ui.privacy.log_count", "count", strconv.Itoa(len(entries))))
+	s.LogCount.SetText(s.r.T("ui.privacy.log_count", "count", strconv.Itoa(len(entries))))
 	s.Log.Refresh()
 }
 

@@ -60,16 +60,16 @@ func NewQueueScreen(ses *intakeSession, st QueueState) *QueueScreen {
 	if st.Kind == "" {
 		st.Kind = intake.ListPending
 	}
-	s.steps = ses.intake.Ref.Get().Workflows.ForOffice(ses.sess.Office).Steps
+	s.steps = ses.Intake.Ref.Get().Workflows.ForOffice(ses.Sess.Office).Steps
 	if st.Step == "" && len(s.steps) > 0 {
 		st.Step = s.steps[0].ID
 	}
 	s.st = st
 	names := make([]string, len(queueKinds))
 	for i, k := range queueKinds {
-		names[i] = ses.t("ui.queue." + string(k))
+		names[i] = ses.T("ui.queue." + string(k))
 	}
-	s.Kind = widgets.NewTypeSelect(names, ses.cfg.Now)
+	s.Kind = widgets.NewTypeSelect(names, ses.Cfg.Now)
 	for i, k := range queueKinds {
 		if k == st.Kind {
 			s.Kind.SetSelected(names[i])
@@ -77,7 +77,7 @@ func NewQueueScreen(ses *intakeSession, st QueueState) *QueueScreen {
 	}
 	stepNames := make([]string, len(s.steps))
 	for i, step := range s.steps {
-		stepNames[i] = step.Name(ses.cfg.Lang)
+		stepNames[i] = step.Name(ses.Cfg.Lang)
 	}
 	s.Step = widget.NewSelect(stepNames, nil)
 	for i, step := range s.steps {
@@ -101,7 +101,7 @@ func NewQueueScreen(ses *intakeSession, st QueueState) *QueueScreen {
 			s.Reload()
 		}
 	}
-	s.Refresh = widget.NewButtonWithIcon(ses.t("ui.refresh"), theme.ViewRefreshIcon(), s.Reload)
+	s.Refresh = widget.NewButtonWithIcon(ses.T("ui.refresh"), theme.ViewRefreshIcon(), s.Reload)
 	s.Count = widget.NewLabel("")
 	s.Problem = widgets.ProblemLabel()
 	s.Rows = newSummaryList(ses)
@@ -136,7 +136,7 @@ func (s *QueueScreen) Reload() {
 	case intake.ListStep:
 		req.Value = s.st.Step
 	case intake.ListHandler:
-		req.Value = s.ses.sess.User.Name
+		req.Value = s.ses.Sess.User.Name
 	}
 	ses := s.ses
 	var (
@@ -144,18 +144,18 @@ func (s *QueueScreen) Reload() {
 		err  error
 	)
 	kind := s.st.Kind
-	ses.run(func() {
+	ses.Run(func() {
 		if kind == ListQuoteChanged {
 			rows, err = quoteChangedRows(ses)
 			return
 		}
-		if kind == ListReceivedToday && ses.receivedOn != nil {
-			rows, err = ses.receivedOn(ses.intake.Today())
+		if kind == ListReceivedToday && ses.ReceivedOn != nil {
+			rows, err = ses.ReceivedOn(ses.Intake.Today())
 			return
 		}
-		rows, err = ses.intake.List(ses.sess, req)
+		rows, err = ses.Intake.List(ses.Sess, req)
 		if kind == ListReceivedToday {
-			rows = receivedOn(rows, ses.intake.Today())
+			rows = receivedOn(rows, ses.Intake.Today())
 		}
 	}, func() { s.paint(rows, err) })
 }
@@ -186,7 +186,7 @@ func (s *QueueScreen) Choose(kind intake.ListKind, step string) {
 
 // quoteChangedRows are the rows of the dossiers whose amount changed under the rules in force.
 func quoteChangedRows(ses *intakeSession) ([]app.Summary, error) {
-	changes, err := ses.intake.QuoteChanges(ses.sess)
+	changes, err := ses.Intake.QuoteChanges(ses.Sess)
 	rows := make([]app.Summary, len(changes))
 	for i, c := range changes {
 		rows[i] = c.Dossier
@@ -208,7 +208,7 @@ func receivedOn(rows []app.Summary, day calendar.Date) []app.Summary {
 // paymentStep is the step of the office's workflow that waits for the payment voucher ("" when
 // none).
 func paymentStep(ses *intakeSession) string {
-	for _, st := range ses.intake.Ref.Get().Workflows.ForOffice(ses.sess.Office).Steps {
+	for _, st := range ses.Intake.Ref.Get().Workflows.ForOffice(ses.Sess.Office).Steps {
 		if st.Completes == app.CompletesPayment {
 			return st.ID
 		}
@@ -221,12 +221,12 @@ func (s *QueueScreen) firstFocus() fyne.Focusable { return s.Rows.List }
 
 func (s *QueueScreen) paint(rows []app.Summary, err error) {
 	if err != nil {
-		widgets.SetText(s.Problem, s.ses.message(err))
+		widgets.SetText(s.Problem, s.ses.Message(err))
 		return
 	}
 	widgets.SetText(s.Problem, "")
 	s.st.Rows, s.st.Loaded = rows, true
-	s.Count.SetText(s.ses.t("ui.count", "count", strconv.Itoa(len(rows))))
+	s.Count.SetText(s.ses.T("ui.count", "count", strconv.Itoa(len(rows))))
 	s.Rows.Set(rows)
 }
 
@@ -247,7 +247,7 @@ var listColumns = widgets.Columns{Widths: []float32{200, 160, 230, 100, 120}, Fl
 func newSummaryList(ses *intakeSession) *SummaryList {
 	l := &SummaryList{ses: ses}
 	head := func(key string) fyne.CanvasObject {
-		return widget.NewLabelWithStyle(ses.t(key), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		return widget.NewLabelWithStyle(ses.T(key), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	}
 	l.Header = container.NewVBox(container.New(listColumns, head("ui.col.code"), head("ui.col.name"), head("ui.col.step"),
 		head("ui.col.due"), head("ui.col.left")), widget.NewSeparator())
@@ -255,7 +255,7 @@ func newSummaryList(ses *intakeSession) *SummaryList {
 	l.List.OnSelected = func(id widget.ListItemID) {
 		l.List.UnselectAll()
 		if id >= 0 && id < len(l.rows) {
-			ses.open(l.rows[id].Code)
+			ses.Open(l.rows[id].Code)
 		}
 	}
 	return l
@@ -264,7 +264,7 @@ func newSummaryList(ses *intakeSession) *SummaryList {
 // Set shows rows.
 func (l *SummaryList) Set(rows []app.Summary) {
 	l.rows = rows
-	l.today = l.ses.intake.Today()
+	l.today = l.ses.Intake.Today()
 	l.List.Refresh()
 }
 
@@ -273,7 +273,7 @@ func (l *SummaryList) Rows() []app.Summary { return l.rows }
 
 // Badge is the days-left text of a row and its colour name.
 func (l *SummaryList) Badge(r app.Summary) (string, fyne.ThemeColorName) {
-	t := l.ses.t
+	t := l.ses.T
 	if r.State.Closed() {
 		return t("state." + string(r.State)), theme.ColorNameDisabled
 	}
@@ -311,9 +311,9 @@ func (l *SummaryList) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 	objs := o.(*fyne.Container).Objects
 	objs[0].(*widget.Label).SetText(r.Code)
 	objs[1].(*widget.Label).SetText(r.Name)
-	step := l.ses.stepName(r.Step)
+	step := l.ses.StepName(r.Step)
 	if r.State != app.StateOpen {
-		step = l.ses.t("state." + string(r.State))
+		step = l.ses.T("state." + string(r.State))
 	}
 	objs[2].(*widget.Label).SetText(step)
 	objs[3].(*widget.Label).SetText(r.Due.VNString())

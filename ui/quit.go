@@ -20,9 +20,9 @@ func (d *Desk) Unsaved() bool { return d.ses != nil && d.register != nil && d.re
 // once confirmed, quit runs. Whatever the answer, the draft is in the store.
 func (d *Desk) RequestQuit(quit func()) {
 	done := func() {
-		if d.ses != nil && d.ses.drafts != nil {
-			if err := d.ses.drafts.close(); err != nil {
-				d.set.internal(err)
+		if d.ses != nil && d.ses.Drafts != nil {
+			if err := d.ses.Drafts.Close(); err != nil {
+				d.set.Internal(err)
 			}
 		}
 		quit()
@@ -31,8 +31,8 @@ func (d *Desk) RequestQuit(quit func()) {
 		done() // locked: the draft is written, and whoever stands at the desk cannot see it
 		return
 	}
-	if err := d.ses.drafts.flush(); err != nil {
-		d.set.internal(err)
+	if err := d.ses.Drafts.Flush(); err != nil {
+		d.set.Internal(err)
 	}
 	t := d.t
 	name := strings.TrimSpace(d.register.FullName.Text)
@@ -57,7 +57,7 @@ func (d *Desk) RequestQuit(quit func()) {
 		hide()
 		done()
 	})
-	q.pop = d.host().dialog(t("ui.quit.title"), container.NewVBox(msg, container.NewHBox(layout.NewSpacer(), q.Leave, q.Stay)), 520, func() {
+	q.pop = d.host().Dialog(t("ui.quit.title"), container.NewVBox(msg, container.NewHBox(layout.NewSpacer(), q.Leave, q.Stay)), 520, func() {
 		hide()
 		d.Show(PageRegister)
 	})

@@ -12,6 +12,7 @@ import (
 
 	"bhxhdesk/app"
 	"bhxhdesk/app/calendar"
+	"bhxhdesk/ui/kit"
 	"bhxhdesk/ui/widgets"
 )
 
@@ -32,7 +33,7 @@ type QuoteState struct {
 // group, first month and province; see the amount per period, the state support, what the
 // citizen pays and the deadline, recomputed on every keystroke.
 type QuoteScreen struct {
-	cfg *Settings
+	cfg *kit.Settings
 
 	*moneyFields
 	Group    *widget.RadioGroup
@@ -55,7 +56,7 @@ type QuoteScreen struct {
 
 // NewQuoteScreen builds the screen with the given state (zero state: monthly, other group,
 // the current month, the floor income).
-func NewQuoteScreen(cfg *Settings, st QuoteState) *QuoteScreen {
+func NewQuoteScreen(cfg *kit.Settings, st QuoteState) *QuoteScreen {
 	s := &QuoteScreen{cfg: cfg}
 	if st.Group == "" {
 		st.Group = app.Other
@@ -173,7 +174,7 @@ func (s *QuoteScreen) recompute() {
 	req, err := s.request()
 	var q app.Quote
 	if err == nil {
-		q, err = s.cfg.rules().Quote(req)
+		q, err = s.cfg.Rules().Quote(req)
 	}
 	s.last, s.lastErr = q, err
 	s.paint(q, err)
@@ -187,7 +188,7 @@ func (s *QuoteScreen) recompute() {
 func (s *QuoteScreen) Request() (app.QuoteRequest, error) { return s.request() }
 
 // monthOr parses a month as typed, or returns the current month.
-func monthOr(cfg *Settings, text string) app.Month {
+func monthOr(cfg *kit.Settings, text string) app.Month {
 	if m, err := app.ParseMonth(strings.TrimSpace(text)); err == nil {
 		return m
 	}
@@ -204,17 +205,17 @@ type moneyFields struct {
 	Method *widgets.TypeSelect
 	Months *widget.Entry
 
-	cfg   *Settings
+	cfg   *kit.Settings
 	month func() app.Month // the first month, for the bounds of the income
 }
 
 // newMoneyFields builds the inputs; an empty income starts on the floor of the month and an
 // empty method on monthly. changed runs after every edit.
-func newMoneyFields(cfg *Settings, income string, method app.MethodKind, months string, month func() app.Month, changed func()) *moneyFields {
+func newMoneyFields(cfg *kit.Settings, income string, method app.MethodKind, months string, month func() app.Month, changed func()) *moneyFields {
 	f := &moneyFields{cfg: cfg, month: month}
 	t := func(key string) string { return cfg.Catalog.T(cfg.Lang, key) }
 	if income == "" {
-		if floor, _, err := cfg.rules().Bounds(month()); err == nil {
+		if floor, _, err := cfg.Rules().Bounds(month()); err == nil {
 			income = floor.Grouped()
 		}
 	}
@@ -298,11 +299,11 @@ func (f *moneyFields) methodText() string {
 // incomeHint names the bounds and the step of the income for the first month.
 func (f *moneyFields) incomeHint() string {
 	m := f.month()
-	floor, ceiling, err := f.cfg.rules().Bounds(m)
+	floor, ceiling, err := f.cfg.Rules().Bounds(m)
 	if err != nil {
 		return ""
 	}
-	con, _ := f.cfg.rules().Contribution.At(m)
+	con, _ := f.cfg.Rules().Contribution.At(m)
 	return f.cfg.Catalog.T(f.cfg.Lang, "quote.income_hint", "min", floor.String(), "max", ceiling.String(), "step", con.Value.IncomeStep.String())
 }
 
@@ -310,8 +311,8 @@ func (f *moneyFields) incomeHint() string {
 // within the floor and the ceiling.
 func (f *moneyFields) step(dir int) {
 	m := f.month()
-	floor, ceiling, err := f.cfg.rules().Bounds(m)
-	con, ok := f.cfg.rules().Contribution.At(m)
+	floor, ceiling, err := f.cfg.Rules().Bounds(m)
+	con, ok := f.cfg.Rules().Contribution.At(m)
 	if err != nil || !ok {
 		return
 	}
@@ -338,10 +339,10 @@ type quotePanel struct {
 	Rules    *widget.Label
 	Warnings *widget.Label
 
-	cfg *Settings
+	cfg *kit.Settings
 }
 
-func newQuotePanel(cfg *Settings) *quotePanel {
+func newQuotePanel(cfg *kit.Settings) *quotePanel {
 	p := &quotePanel{cfg: cfg}
 	p.Problem = widget.NewLabel("")
 	p.Problem.Wrapping = fyne.TextWrapWord
@@ -372,7 +373,7 @@ func (p *quotePanel) content() fyne.CanvasObject {
 
 func (p *quotePanel) paint(q app.Quote, err error) {
 	if err != nil {
-		p.Problem.SetText(p.cfg.message(err))
+		p.Problem.SetText(p.cfg.Message(err))
 		p.Problem.Show()
 		p.Lines.Items = nil
 		p.Lines.Refresh()

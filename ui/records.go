@@ -41,8 +41,8 @@ func NewRecordsPage(r *recordsSession, st RecordsState) *RecordsPage {
 	}
 	p.Book = NewBookScreen(r, st.Book)
 	p.Covers = NewCoversScreen(r, st.Covers)
-	book := container.NewTabItemWithIcon(r.t("ui.book.tab"), theme.AccountIcon(), p.Book.Content())
-	covers := container.NewTabItemWithIcon(r.t("ui.covers.tab"), theme.DocumentIcon(), p.Covers.Content())
+	book := container.NewTabItemWithIcon(r.T("ui.book.tab"), theme.AccountIcon(), p.Book.Content())
+	covers := container.NewTabItemWithIcon(r.T("ui.covers.tab"), theme.DocumentIcon(), p.Covers.Content())
 	p.Tabs = container.NewAppTabs(book, covers)
 	if p.tab == TabCovers {
 		p.Tabs.Select(covers)

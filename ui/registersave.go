@@ -14,6 +14,7 @@ import (
 
 	"bhxhdesk/app"
 	"bhxhdesk/intake"
+	"bhxhdesk/ui/kit"
 	"bhxhdesk/ui/widgets"
 )
 
@@ -27,16 +28,16 @@ func (s *RegisterScreen) save(notDuplicate bool) {
 	widgets.SetText(s.Problem, "")
 	s.Existing.Hide()
 	if n := s.check(); n > 0 {
-		widgets.SetText(s.Problem, s.ses.t("ui.reg.fix", "count", strconv.Itoa(n)))
+		widgets.SetText(s.Problem, s.ses.T("ui.reg.fix", "count", strconv.Itoa(n)))
 		// The cursor goes to the first problem, which the desk scrolls into view.
-		if f, w := s.FirstProblem(), s.ses.window(); f != nil && w != nil {
+		if f, w := s.FirstProblem(), s.ses.Window(); f != nil && w != nil {
 			w.Canvas().Focus(f)
 		}
 		return
 	}
 	req := intake.RegisterRequest{Form: s.form(), NotDuplicate: notDuplicate, FromDraft: true}
-	if s.ses.drafts != nil {
-		s.ses.drafts.drop() // the save removes the draft; a late write must not bring it back
+	if s.ses.Drafts != nil {
+		s.ses.Drafts.Drop() // the save removes the draft; a late write must not bring it back
 	}
 	s.Save.Disable()
 	var (
@@ -44,12 +45,12 @@ func (s *RegisterScreen) save(notDuplicate bool) {
 		err error
 	)
 	ses := s.ses
-	s.ses.run(func() { res, err = ses.intake.Register(ses.sess, req) }, func() {
+	s.ses.Run(func() { res, err = ses.Intake.Register(ses.Sess, req) }, func() {
 		s.Save.Enable()
 		if err == nil {
-			ses.saved()
-		} else if ses.drafts != nil {
-			ses.drafts.note(req.Form, s.st.Touched) // not saved: the draft stays
+			ses.Saved()
+		} else if ses.Drafts != nil {
+			ses.Drafts.Note(req.Form, s.st.Touched) // not saved: the draft stays
 		}
 		s.saved(res, err)
 	})
@@ -63,22 +64,22 @@ func (s *RegisterScreen) saved(res intake.RegisterResult, err error) {
 		s.st.Saved = &d
 		s.content.Objects = []fyne.CanvasObject{s.savedView(d)}
 		s.content.Refresh()
-		if w := s.ses.window(); w != nil && s.Print.Visible() {
+		if w := s.ses.Window(); w != nil && s.Print.Visible() {
 			w.Canvas().Focus(s.Print) // Space or Ctrl+P prints the receipt
 		}
 	case errors.As(err, &ae) && ae.Code == "possible_duplicate":
 		s.askDuplicates(res.PossibleDuplicates)
 	case errors.As(err, &ae) && ae.Code == "duplicate_personal_id":
 		code := ae.Args["code"]
-		widgets.SetText(s.Problem, s.ses.message(err))
-		s.Existing.SetText(s.ses.t("ui.reg.open_existing", "code", code))
-		s.Existing.OnTapped = func() { s.ses.open(code) }
+		widgets.SetText(s.Problem, s.ses.Message(err))
+		s.Existing.SetText(s.ses.T("ui.reg.open_existing", "code", code))
+		s.Existing.OnTapped = func() { s.ses.Open(code) }
 		s.Existing.Show()
 	case app.KindOf(err) == app.Invalid:
-		n := s.ShowProblems(s.ses.cfg, err, nil)
-		widgets.SetText(s.Problem, s.ses.t("ui.reg.fix", "count", strconv.Itoa(n)))
+		n := s.ShowProblems(s.ses.Cfg, err, nil)
+		widgets.SetText(s.Problem, s.ses.T("ui.reg.fix", "count", strconv.Itoa(n)))
 	default:
-		widgets.SetText(s.Problem, s.ses.message(err))
+		widgets.SetText(s.Problem, s.ses.Message(err))
 	}
 }
 
@@ -93,7 +94,7 @@ type DuplicateDialog struct {
 }
 
 func (s *RegisterScreen) askDuplicates(candidates []app.Summary) {
-	t := s.ses.t
+	t := s.ses.T
 	var rows []string
 	for _, c := range candidates {
 		rows = append(rows, t("ui.dup.row", "code", c.Code, "name", c.Name, "birth", birthText(c.BirthDate),
@@ -111,8 +112,8 @@ func (s *RegisterScreen) askDuplicates(candidates []app.Summary) {
 	d.Cancel = widgets.NewKeyButton(t("ui.cancel"), theme.CancelIcon(), s.closeDuplicates)
 	s.Duplicates = d
 	body := container.NewVBox(intro, d.Rows, container.NewHBox(layout.NewSpacer(), d.Cancel, d.Confirm))
-	d.pop = s.ses.dialog(t("ui.dup.title"), body, 640, s.closeDuplicates)
-	if w := s.ses.window(); w != nil && d.pop != nil {
+	d.pop = s.ses.Dialog(t("ui.dup.title"), body, 640, s.closeDuplicates)
+	if w := s.ses.Window(); w != nil && d.pop != nil {
 		w.Canvas().Focus(d.Cancel) // Enter does not confirm another person by accident
 	}
 }
@@ -135,7 +136,7 @@ func birthText(iso string) string {
 // savedView is what follows a registration: the dossier code, the appointment, what the citizen
 // pays, and the receipt to print.
 func (s *RegisterScreen) savedView(d app.Dossier) fyne.CanvasObject {
-	t := s.ses.t
+	t := s.ses.T
 	s.SavedCode = widget.NewLabelWithStyle(d.Code, fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
 	s.SavedCode.SizeName = theme.SizeNameHeadingText
 	s.SavedDue = widget.NewLabelWithStyle(t("ui.reg.due", "date", d.Due.VNString()), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
@@ -147,9 +148,9 @@ func (s *RegisterScreen) savedView(d app.Dossier) fyne.CanvasObject {
 	s.Print = widget.NewButtonWithIcon(t("ui.receipt.print"), theme.DocumentPrintIcon(), nil)
 	s.Print.OnTapped = func() { s.ses.printReceipt(d.Code, s.Print, s.PrintStatus) }
 	s.Print.Importance = widget.HighImportance
-	s.OpenSaved = widget.NewButtonWithIcon(t("ui.reg.open_saved"), theme.FolderOpenIcon(), func() { s.ses.open(d.Code) })
+	s.OpenSaved = widget.NewButtonWithIcon(t("ui.reg.open_saved"), theme.FolderOpenIcon(), func() { s.ses.Open(d.Code) })
 	s.New = widget.NewButtonWithIcon(t("ui.reg.new"), theme.ContentAddIcon(), func() { s.build(RegisterState{}) })
-	if !s.ses.can(app.PermReceipt) {
+	if !s.ses.Can(app.PermReceipt) {
 		s.Print.Hide()
 	}
 	body := container.NewVBox(
@@ -162,20 +163,20 @@ func (s *RegisterScreen) savedView(d app.Dossier) fyne.CanvasObject {
 // printReceipt asks where to save a dossier's receipt, then writes the PDF off the UI thread and
 // reports where it went (or why it failed) in status.
 func (s *intakeSession) printReceipt(code string, button *widget.Button, status *widget.Label) {
-	s.saveAs(code+".pdf", func(w io.WriteCloser, err error) {
+	s.SaveAs(code+".pdf", func(w io.WriteCloser, err error) {
 		if err != nil {
 			status.Importance = widget.DangerImportance
-			widgets.SetText(status, s.msg(err))
+			widgets.SetText(status, s.Msg(err))
 			return
 		}
 		if w == nil {
 			return // cancelled
 		}
 		button.Disable()
-		lang := s.cfg.Lang
+		lang := s.Cfg.Lang
 		var werr error
-		s.run(func() {
-			werr = s.office.WriteReceipt(s.sess, code, lang, w)
+		s.Run(func() {
+			werr = s.office.WriteReceipt(s.Sess, code, lang, w)
 			if cerr := w.Close(); werr == nil {
 				werr = cerr
 			}
@@ -183,22 +184,11 @@ func (s *intakeSession) printReceipt(code string, button *widget.Button, status 
 			button.Enable()
 			if werr != nil {
 				status.Importance = widget.DangerImportance
-				widgets.SetText(status, s.message(werr))
+				widgets.SetText(status, s.Message(werr))
 				return
 			}
 			status.Importance = widget.SuccessImportance
-			widgets.SetText(status, s.t("ui.receipt.saved", "file", writerName(w)))
+			widgets.SetText(status, s.T("ui.receipt.saved", "file", kit.WriterName(w)))
 		})
 	})
-}
-
-// writerName is where a writer writes, when it can say.
-func writerName(w io.Writer) string {
-	switch v := w.(type) {
-	case interface{ URI() fyne.URI }:
-		return v.URI().Path()
-	case interface{ Name() string }:
-		return v.Name()
-	}
-	return ""
 }

@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"bhxhdesk/app"
+	"bhxhdesk/ui/kit"
 	"bhxhdesk/ui/widgets"
 )
 
@@ -51,7 +52,7 @@ type RestoreScreen struct {
 // restore, onCancel (nil: no Cancel button) goes back.
 func NewRestoreScreen(h *gate, st RestoreState, onDone func(user string), onCancel func()) *RestoreScreen {
 	s := &RestoreScreen{h: h, st: st, onDone: onDone, onCancel: onCancel, Fields: widgets.NewFields()}
-	t := h.t
+	t := h.T
 	s.Choose = widget.NewButtonWithIcon(t("ui.restore.choose"), theme.FolderOpenIcon(), s.choose)
 	s.File = widget.NewLabel(t("ui.restore.no_file"))
 	s.File.Wrapping = fyne.TextWrapWord
@@ -122,9 +123,9 @@ func (s *RestoreScreen) closeFile() {
 
 // choose asks for the backup file.
 func (s *RestoreScreen) choose() {
-	s.h.openFileFn([]string{".bak"}, func(r io.ReadCloser, name string, err error) {
+	s.h.OpenFileFn([]string{".bak"}, func(r io.ReadCloser, name string, err error) {
 		if err != nil {
-			widgets.SetText(s.Problem, s.h.msg(err))
+			widgets.SetText(s.Problem, s.h.Msg(err))
 			return
 		}
 		if r == nil {
@@ -141,7 +142,7 @@ func (s *RestoreScreen) submit() {
 	if s.Restore.Disabled() {
 		return
 	}
-	t := s.h.t
+	t := s.h.T
 	user := strings.TrimSpace(s.User.Text)
 	ve := &app.ValidationError{}
 	if s.st.file == nil {
@@ -154,10 +155,10 @@ func (s *RestoreScreen) submit() {
 		ve.Problems = append(ve.Problems, app.FieldProblem{Field: "password", Code: "required"})
 	}
 	if len(ve.Problems) > 0 {
-		s.ShowProblems(s.h.cfg, ve, nil)
+		s.ShowProblems(s.h.Cfg, ve, nil)
 		return
 	}
-	s.ShowProblems(s.h.cfg, nil, nil)
+	s.ShowProblems(s.h.Cfg, nil, nil)
 	if s.st.Recovery {
 		user = ""
 	}
@@ -168,8 +169,8 @@ func (s *RestoreScreen) submit() {
 		err            error
 	)
 	// A restore cannot stop half-way safely: the dialog shows how far it is, without "Dừng".
-	s.h.withProgress(t("ui.restore.restoring"), UnitBytes, false, func(p *app.Progress) {
-		agency, device, err = s.h.office.Restore(&progressReader{r: file, p: p, total: sizeOf(file)}, user, password)
+	s.h.WithProgress(t("ui.restore.restoring"), kit.UnitBytes, false, func(p *app.Progress) {
+		agency, device, err = s.h.office.Restore(&kit.ProgressReader{R: file, P: p, Total: kit.SizeOf(file)}, user, password)
 		_ = file.Close()
 	}, func() {
 		s.st.file = nil
@@ -177,10 +178,10 @@ func (s *RestoreScreen) submit() {
 		s.Password.SetText("")
 		if err != nil {
 			s.File.SetText(t("ui.restore.no_file"))
-			widgets.SetText(s.Problem, s.h.msg(err))
+			widgets.SetText(s.Problem, s.h.Msg(err))
 			return
 		}
-		s.h.alert(t("ui.restore.done", "agency", agency, "device", device))
+		s.h.Alert(t("ui.restore.done", "agency", agency, "device", device))
 		s.onDone(user)
 	})
 }
@@ -252,7 +253,7 @@ func (s *DamagedScreen) State() DamagedState {
 }
 
 func (s *DamagedScreen) paint() {
-	t := s.h.t
+	t := s.h.T
 	s.Problem = widgets.ProblemLabel()
 	s.Restore, s.Download = nil, nil
 	var body fyne.CanvasObject
@@ -265,7 +266,7 @@ func (s *DamagedScreen) paint() {
 	default:
 		s.Explanation = widget.NewLabel(t("ui.damaged.explain"))
 		s.Explanation.Wrapping = fyne.TextWrapWord
-		detail := widget.NewLabel(s.h.msg(s.st.Reason))
+		detail := widget.NewLabel(s.h.Msg(s.st.Reason))
 		detail.Wrapping = fyne.TextWrapWord
 		detail.Importance = widget.DangerImportance
 		s.RestoreWay = widget.NewButtonWithIcon(t("ui.damaged.restore"), theme.HistoryIcon(), func() { s.choose("restore") })
@@ -303,9 +304,9 @@ func (s *DamagedScreen) choose(mode string) {
 		aside string
 		err   error
 	)
-	s.h.run(func() { aside, err = s.h.office.SetAside() }, func() {
+	s.h.Run(func() { aside, err = s.h.office.SetAside() }, func() {
 		if err != nil {
-			widgets.SetText(s.Problem, s.h.msg(err))
+			widgets.SetText(s.Problem, s.h.Msg(err))
 			return
 		}
 		s.st.Aside, s.st.Mode = aside, mode
@@ -319,7 +320,7 @@ func (s *DamagedScreen) Choose(mode string) { s.choose(mode) }
 // redownload is the form of a new store filled from the centre: the office's profile and its
 // administrator (as at the first run), and the central URL and this device's token.
 func (s *DamagedScreen) redownload() fyne.CanvasObject {
-	t := s.h.t
+	t := s.h.T
 	s.Download = NewFirstRunScreen(s.h, s.st.Download, nil, nil)
 	s.URL = widget.NewEntry()
 	s.URL.SetText(s.st.URL)
@@ -368,10 +369,10 @@ func (s *DamagedScreen) fetch() {
 		ve.Problems = append(ve.Problems, app.FieldProblem{Field: "token", Code: "required"})
 	}
 	if len(ve.Problems) > 0 {
-		f.ShowProblems(s.h.cfg, ve, nil)
+		f.ShowProblems(s.h.Cfg, ve, nil)
 		return
 	}
-	f.ShowProblems(s.h.cfg, nil, nil)
+	f.ShowProblems(s.h.Cfg, nil, nil)
 	widgets.SetText(s.Problem, "")
 	office := app.Office{Agency: st.Agency, Name: st.Name, Province: st.Province, Commune: st.Commune, Device: st.Device,
 		Address: app.NormalizeText(st.Address), Phone: app.NormalizeText(st.Phone)}
@@ -382,7 +383,7 @@ func (s *DamagedScreen) fetch() {
 		added  int
 		err    error
 	)
-	s.h.withProgress(s.h.t("ui.restore.downloading"), UnitBytes, false, func(p *app.Progress) {
+	s.h.WithProgress(s.h.T("ui.restore.downloading"), kit.UnitBytes, false, func(p *app.Progress) {
 		secret, added, err = s.h.office.Redownload(office, admin, st.Password, url, token, p)
 	}, func() {
 		s.Fetch.Enable()
@@ -390,13 +391,13 @@ func (s *DamagedScreen) fetch() {
 			var ve *app.ValidationError
 			var ae *app.Error
 			if errors.As(err, &ve) || (errors.As(err, &ae) && ae.Field != "") {
-				f.ShowProblems(s.h.cfg, err, nil)
+				f.ShowProblems(s.h.Cfg, err, nil)
 				return
 			}
-			widgets.SetText(s.Problem, s.h.msg(err))
+			widgets.SetText(s.Problem, s.h.Msg(err))
 			return
 		}
-		s.h.alert(s.h.t("ui.damaged.fetched", "count", strconv.Itoa(added)))
+		s.h.Alert(s.h.T("ui.damaged.fetched", "count", strconv.Itoa(added)))
 		s.onDone(DamagedOutcome{User: admin.Name, Secret: secret})
 	})
 }

@@ -42,10 +42,10 @@ func NewSearchScreen(ses *intakeSession, st SearchState) *SearchScreen {
 	s := &SearchScreen{ses: ses, st: st}
 	s.Query = widget.NewEntry()
 	s.Query.SetText(st.Query)
-	s.Query.PlaceHolder = ses.t("ui.search.placeholder")
-	s.Query.OnChanged = func(string) { ses.touch() }
+	s.Query.PlaceHolder = ses.T("ui.search.placeholder")
+	s.Query.OnChanged = func(string) { ses.Touch() }
 	s.Query.OnSubmitted = func(string) { s.Run() }
-	s.Go = widget.NewButtonWithIcon(ses.t("ui.search.go"), theme.SearchIcon(), s.Run)
+	s.Go = widget.NewButtonWithIcon(ses.T("ui.search.go"), theme.SearchIcon(), s.Run)
 	s.Go.Importance = widget.HighImportance
 	s.Count = widget.NewLabel("")
 	s.Problem = widgets.ProblemLabel()
@@ -80,7 +80,7 @@ func (s *SearchScreen) Run() {
 		rows []app.Summary
 		err  error
 	)
-	ses.run(func() { rows, err = ses.intake.List(ses.sess, intake.ListRequest{Kind: intake.ListSearch, Value: q}) }, func() {
+	ses.Run(func() { rows, err = ses.Intake.List(ses.Sess, intake.ListRequest{Kind: intake.ListSearch, Value: q}) }, func() {
 		s.Go.Enable()
 		s.paint(rows, err)
 	})
@@ -89,7 +89,7 @@ func (s *SearchScreen) Run() {
 func (s *SearchScreen) paint(rows []app.Summary, err error) {
 	if err != nil {
 		s.Count.SetText("")
-		widgets.SetText(s.Problem, s.ses.message(err))
+		widgets.SetText(s.Problem, s.ses.Message(err))
 		rows = nil
 	} else {
 		widgets.SetText(s.Problem, "")
@@ -97,7 +97,7 @@ func (s *SearchScreen) paint(rows []app.Summary, err error) {
 		if len(rows) == 0 {
 			key = "ui.search.none"
 		}
-		s.Count.SetText(s.ses.t(key, "count", strconv.Itoa(len(rows))))
+		s.Count.SetText(s.ses.T(key, "count", strconv.Itoa(len(rows))))
 	}
 	s.st.Rows, s.st.Searched = rows, true
 	s.Rows.Set(rows)

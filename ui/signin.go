@@ -6,14 +6,15 @@ import (
 	"bhxhdesk/app"
 	"bhxhdesk/app/calendar"
 	"bhxhdesk/intake"
+	"bhxhdesk/ui/kit"
 	"bhxhdesk/ui/widgets"
 )
 
 // newRecSession is what the records and sync screens of a session use.
-func (d *Desk) newRecSession(ses *session) *recSession {
+func (d *Desk) newRecSession(ses *kit.Session) *kit.RecSession {
 	records, sync := d.cfg.Office.Services()
-	return &recSession{session: ses, records: records, sync: sync,
-		openBook: d.openBook, openVoucher: d.openVoucher, openFile: d.openFile, openPDF: d.openPDF}
+	return &kit.RecSession{Session: ses, Records: records, Sync: sync,
+		OpenBook: d.openBook, OpenVoucher: d.openVoucher, OpenFile: d.openFile, OpenPDF: d.openPDF}
 }
 
 // created follows a successful first-run set-up: the recovery secret, once.
@@ -78,17 +79,17 @@ func (d *Desk) damagedDone(out DamagedOutcome) {
 // other roles on the dashboard.
 func (d *Desk) signedIn(in *intake.Service, sess *app.Session) {
 	d.login = nil
-	d.ses = &session{host: d.host(), intake: in, sess: sess, onLocked: d.showLock, open: d.openDossier, saved: d.workSaved}
+	d.ses = &kit.Session{Host: d.host(), Intake: in, Sess: sess, OnLocked: d.showLock, Open: d.openDossier, Saved: d.workSaved}
 	if sess.User.Role.Can(app.PermRegister) {
-		d.ses.drafts = newDraftKeeper(in, sess, d.set.internal)
+		d.ses.Drafts = kit.NewDraftKeeper(in, sess, d.set.Internal)
 	}
 	if o := d.cfg.Office; o != nil {
-		d.ses.receivedOn = func(day calendar.Date) ([]app.Summary, error) { return o.ReceivedOn(sess, day) }
+		d.ses.ReceivedOn = func(day calendar.Date) ([]app.Summary, error) { return o.ReceivedOn(sess, day) }
 	}
 	d.rec = d.newRecSession(d.ses)
 	o := d.cfg.Office
-	d.in, d.recs = &intakeSession{recSession: d.rec, office: o}, &recordsSession{recSession: d.rec, office: o}
-	d.syn, d.adm = &syncSession{recSession: d.rec, office: o}, &adminSession{recSession: d.rec, office: o}
+	d.in, d.recs = &intakeSession{RecSession: d.rec, office: o}, &recordsSession{RecSession: d.rec, office: o}
+	d.syn, d.adm = &syncSession{RecSession: d.rec, office: o}, &adminSession{RecSession: d.rec, office: o}
 	d.syncBar = d.newSyncBar()
 	d.page = PageHome
 	if d.cfg.OnSignedIn != nil {
@@ -106,7 +107,7 @@ func (d *Desk) signedIn(in *intake.Service, sess *app.Session) {
 	default:
 		d.Show(PageAdmin)
 	}
-	if d.ses.drafts != nil {
+	if d.ses.Drafts != nil {
 		d.reopenDraft()
 	}
 }
@@ -120,12 +121,12 @@ func (d *Desk) reopenDraft() {
 		ok  bool
 		err error
 	)
-	ses.run(func() { dr, ok, err = ses.intake.Draft(ses.sess) }, func() {
+	ses.Run(func() { dr, ok, err = ses.Intake.Draft(ses.Sess) }, func() {
 		if d.ses != ses || d.register != nil {
 			return // signed out meanwhile, or a form is already in progress
 		}
 		if err != nil {
-			d.set.internal(err)
+			d.set.Internal(err)
 			return
 		}
 		if ok {
@@ -139,7 +140,7 @@ func (d *Desk) showLock() {
 	if d.ses == nil || d.lock != nil {
 		return
 	}
-	d.ses.sess.Lock()
+	d.ses.Sess.Lock()
 	d.lock = NewLockScreen(d.ses, LockState{}, d.unlocked, d.signOut)
 	d.paint()
 }
@@ -155,12 +156,12 @@ func (d *Desk) signOut() {
 	if d.ses == nil {
 		return
 	}
-	user := d.ses.sess.User.Name
-	if d.ses.drafts != nil {
+	user := d.ses.Sess.User.Name
+	if d.ses.Drafts != nil {
 		// The form in progress goes to the store before it closes; it reopens at the next
 		// sign-in of this account.
-		if err := d.ses.drafts.close(); err != nil {
-			d.set.internal(err)
+		if err := d.ses.Drafts.Close(); err != nil {
+			d.set.Internal(err)
 		}
 	}
 	d.ses, d.lock, d.quitAsk = nil, nil, nil
@@ -185,7 +186,7 @@ func (d *Desk) signOut() {
 	d.run(func() { err = d.cfg.Office.Close() }, func() {
 		login.SignIn.Enable()
 		if err != nil {
-			widgets.SetText(login.Problem, d.set.message(err))
+			widgets.SetText(login.Problem, d.set.Message(err))
 		}
 	})
 }
@@ -193,9 +194,9 @@ func (d *Desk) signOut() {
 // gate is the host of the screens before sign-in (first-run set-up, recovery sheet, sign-in,
 // restore, damaged store), which use the office itself.
 type gate struct {
-	*host
+	*kit.Host
 	office Office
 }
 
 // gate is the host of the screens before sign-in.
-func (d *Desk) gate() *gate { return &gate{host: d.host(), office: d.cfg.Office} }
+func (d *Desk) gate() *gate { return &gate{Host: d.host(), office: d.cfg.Office} }

@@ -90,7 +90,7 @@ func NewSyncScreen(r *syncSession, st SyncScreenState) *SyncScreen {
 	if s.st.Tab == "" {
 		s.st.Tab = TabPending
 	}
-	t := r.t
+	t := r.T
 	s.Problem = widgets.ProblemLabel()
 	s.Status = widgets.StatusLabel()
 	s.OpsCount = widget.NewLabel("")
@@ -118,7 +118,7 @@ func NewSyncScreen(r *syncSession, st SyncScreenState) *SyncScreen {
 	s.noticesTab = container.NewTabItemWithIcon(t("ui.sync.tab_notices"), theme.WarningIcon(), split)
 	items := []*container.TabItem{s.pendingTab, s.noticesTab}
 	tabs := map[*container.TabItem]SyncTab{s.pendingTab: TabPending, s.noticesTab: TabNotices}
-	if r.can(app.PermManageUsers) {
+	if r.Can(app.PermManageUsers) {
 		settings := container.NewTabItemWithIcon(t("ui.sync.tab_settings"), theme.SettingsIcon(), s.settings())
 		items = append(items, settings)
 		tabs[settings] = TabSettings
@@ -180,17 +180,17 @@ func (s *SyncScreen) Reload() {
 		names   map[string]officesync.Subject
 		err     error
 	)
-	r.run(func() {
-		if ops, err = r.sync.Outbox(opListLimit); err != nil {
+	r.Run(func() {
+		if ops, err = r.Sync.Outbox(opListLimit); err != nil {
 			return
 		}
-		if pending, err = r.sync.Pending(); err != nil {
+		if pending, err = r.Sync.Pending(); err != nil {
 			return
 		}
-		if notices, err = r.sync.Notices(r.sess, false); err != nil {
+		if notices, err = r.Sync.Notices(r.Sess, false); err != nil {
 			return
 		}
-		names, err = r.sync.Subjects(ops, notices)
+		names, err = r.Sync.Subjects(ops, notices)
 	}, func() { s.paint(ops, pending, notices, names, err) })
 }
 
@@ -203,9 +203,9 @@ func (s *SyncScreen) subject(entity string) string {
 }
 
 func (s *SyncScreen) paint(ops []app.Op, pending int, notices []app.Notice, names map[string]officesync.Subject, err error) {
-	t := s.r.t
+	t := s.r.T
 	if err != nil {
-		widgets.SetText(s.Problem, s.r.message(err))
+		widgets.SetText(s.Problem, s.r.Message(err))
 		return
 	}
 	widgets.SetText(s.Problem, "")
@@ -241,12 +241,12 @@ func (s *SyncScreen) paint(ops []app.Op, pending int, notices []app.Notice, name
 
 // opKind names an outbox operation's kind in words.
 func (s *SyncScreen) opKind(kind string) string {
-	return s.r.name("ui.sync.op.", kind)
+	return s.r.Name("ui.sync.op.", kind)
 }
 
 // noticeKind names a notice's kind in words.
 func (s *SyncScreen) noticeKind(kind string) string {
-	return s.r.name("ui.sync.notice.", kind)
+	return s.r.Name("ui.sync.notice.", kind)
 }
 
 func (s *SyncScreen) updateOp(id widget.ListItemID, o fyne.CanvasObject) {
@@ -279,12 +279,12 @@ func (s *SyncScreen) reasonText(n app.Notice) string {
 	if n.Reason == "" {
 		return ""
 	}
-	return s.r.name("err.", n.Reason, widgets.FlatArgs(n.Args)...)
+	return s.r.Name("err.", n.Reason, widgets.FlatArgs(n.Args)...)
 }
 
 // showNotice paints the selected notice and the decisions the role may take on it.
 func (s *SyncScreen) showNotice() {
-	t := s.r.t
+	t := s.r.T
 	s.Cells, s.Choice, s.Note, s.Resolve, s.CloseNotice = nil, nil, nil, nil, nil
 	n, ok := s.selected()
 	if !ok {
@@ -306,12 +306,12 @@ func (s *SyncScreen) showNotice() {
 	if n.Op != nil {
 		objs = append(objs, widget.NewForm(widgets.InfoRow(t("ui.sync.col.kind"), s.opKind(n.Op.Kind)), widgets.InfoRow(t("ui.sync.col.created"), vnTime(n.Op.Created))))
 	}
-	may := s.r.can(app.PermResolveConflict)
+	may := s.r.Can(app.PermResolveConflict)
 	s.Note = widget.NewEntry()
-	s.Note.OnChanged = func(string) { s.r.touch() }
+	s.Note.OnChanged = func(string) { s.r.Touch() }
 	if n.Review != nil {
 		objs = append(objs, s.review(*n.Review))
-		if d := n.Review.Decider; d != "" && d != s.r.sess.Office.Agency && !n.Resolved {
+		if d := n.Review.Decider; d != "" && d != s.r.Sess.Office.Agency && !n.Resolved {
 			// Another office decides: this one sees its own records only, and waits.
 			l := widget.NewLabel(t("ui.sync.review.other_decides", "office", d))
 			l.Wrapping = fyne.TextWrapWord
@@ -349,7 +349,7 @@ var reviewFields = []string{"full_name", "birth_date", "gender"}
 
 // review lays the registrations of a review side by side, the differing fields highlighted.
 func (s *SyncScreen) review(rv app.IdentityReview) fyne.CanvasObject {
-	t := s.r.t
+	t := s.r.T
 	differs := map[string]bool{}
 	for _, f := range rv.Differs {
 		differs[f] = true
@@ -411,22 +411,22 @@ func (s *SyncScreen) resolve() {
 		}
 	}
 	if choice < 0 {
-		widgets.SetStatus(s.Status, false, s.r.t("ui.sync.review.choose_first"))
+		widgets.SetStatus(s.Status, false, s.r.T("ui.sync.review.choose_first"))
 		return
 	}
 	r, note := s.r, s.Note.Text
 	s.Resolve.Disable()
 	var err error
-	r.run(func() { err = r.sync.ResolveIdentity(r.sess, n.ID, choice, note) }, func() {
+	r.Run(func() { err = r.Sync.ResolveIdentity(r.Sess, n.ID, choice, note) }, func() {
 		s.Resolve.Enable()
 		if err != nil {
-			widgets.SetStatus(s.Status, false, r.message(err))
+			widgets.SetStatus(s.Status, false, r.Message(err))
 			return
 		}
 		rec := n.Review.Records[choice]
-		widgets.SetStatus(s.Status, true, r.t("ui.sync.review.done", "name", rec.FullName, "dossier", rec.Dossier))
+		widgets.SetStatus(s.Status, true, r.T("ui.sync.review.done", "name", rec.FullName, "dossier", rec.Dossier))
 		s.st.Selected = ""
-		r.saved()
+		r.Saved()
 		s.Reload()
 	})
 }
@@ -440,13 +440,13 @@ func (s *SyncScreen) close() {
 	r, note := s.r, s.Note.Text
 	s.CloseNotice.Disable()
 	var err error
-	r.run(func() { err = r.sync.CloseNotice(r.sess, n.ID, note) }, func() {
+	r.Run(func() { err = r.Sync.CloseNotice(r.Sess, n.ID, note) }, func() {
 		s.CloseNotice.Enable()
 		if err != nil {
-			widgets.SetStatus(s.Status, false, r.message(err))
+			widgets.SetStatus(s.Status, false, r.Message(err))
 			return
 		}
-		widgets.SetStatus(s.Status, true, r.t("ui.sync.closed", "entity", s.subject(n.Entity)))
+		widgets.SetStatus(s.Status, true, r.T("ui.sync.closed", "entity", s.subject(n.Entity)))
 		s.st.Selected = ""
 		s.Reload()
 	})
@@ -454,15 +454,15 @@ func (s *SyncScreen) close() {
 
 // settings is the device's enrolment: the central services' URL and this device's token.
 func (s *SyncScreen) settings() fyne.CanvasObject {
-	t := s.r.t
+	t := s.r.T
 	s.Central = widget.NewLabel("")
 	s.Central.Wrapping = fyne.TextWrapWord
 	s.URL = widget.NewEntry()
 	s.URL.SetText(s.st.URL)
 	s.URL.PlaceHolder = t("ui.sync.url_placeholder")
-	s.URL.OnChanged = func(string) { s.r.touch() }
+	s.URL.OnChanged = func(string) { s.r.Touch() }
 	s.Token = widget.NewPasswordEntry()
-	s.Token.OnChanged = func(string) { s.r.touch() }
+	s.Token.OnChanged = func(string) { s.r.Touch() }
 	s.SaveCentral = widget.NewButtonWithIcon(t("ui.sync.save_central"), theme.DocumentSaveIcon(), s.saveCentral)
 	s.SaveCentral.Importance = widget.HighImportance
 	s.Token.OnSubmitted = func(string) { s.saveCentral() }
@@ -478,9 +478,9 @@ func (s *SyncScreen) settings() fyne.CanvasObject {
 		u   string
 		err error
 	)
-	r.run(func() { u, _, err = r.sync.Central() }, func() {
+	r.Run(func() { u, _, err = r.Sync.Central() }, func() {
 		if err != nil {
-			widgets.SetText(s.General, r.message(err))
+			widgets.SetText(s.General, r.Message(err))
 			return
 		}
 		s.showCentral(u)
@@ -492,7 +492,7 @@ func (s *SyncScreen) settings() fyne.CanvasObject {
 }
 
 func (s *SyncScreen) showCentral(u string) {
-	t := s.r.t
+	t := s.r.T
 	if u == "" {
 		s.Central.SetText(t("ui.sync.not_enrolled"))
 		s.Token.PlaceHolder = ""
@@ -513,24 +513,24 @@ func (s *SyncScreen) saveCentral() {
 	// The screen needs an address (a desk without a link enrols from the command line); the
 	// sync service checks the rest.
 	if raw == "" {
-		s.ShowProblems(s.r.cfg, &app.Error{Kind: app.Invalid, Code: "required", Field: "central_url"}, nil)
+		s.ShowProblems(s.r.Cfg, &app.Error{Kind: app.Invalid, Code: "required", Field: "central_url"}, nil)
 		return
 	}
-	s.ShowProblems(s.r.cfg, nil, nil)
+	s.ShowProblems(s.r.Cfg, nil, nil)
 	r := s.r
 	s.SaveCentral.Disable()
 	var err error
-	widgets.SetStatus(s.Status, true, r.t("ui.sync.checking", "url", raw))
-	r.run(func() { err = r.office.Enrol(r.sess, raw, token) }, func() {
+	widgets.SetStatus(s.Status, true, r.T("ui.sync.checking", "url", raw))
+	r.Run(func() { err = r.office.Enrol(r.Sess, raw, token) }, func() {
 		s.SaveCentral.Enable()
 		if err != nil {
 			widgets.SetText(s.Status, "")
-			s.ShowProblems(r.cfg, err, nil)
+			s.ShowProblems(r.Cfg, err, nil)
 			return
 		}
 		s.Token.SetText("")
 		s.showCentral(raw)
-		widgets.SetStatus(s.Status, true, r.t("ui.sync.saved_central", "url", raw))
-		r.saved()
+		widgets.SetStatus(s.Status, true, r.T("ui.sync.saved_central", "url", raw))
+		r.Saved()
 	})
 }

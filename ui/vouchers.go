@@ -14,6 +14,7 @@ import (
 	"bhxhdesk/app"
 	"bhxhdesk/app/calendar"
 	"bhxhdesk/records"
+	"bhxhdesk/ui/kit"
 	"bhxhdesk/ui/widgets"
 )
 
@@ -77,13 +78,13 @@ type VoucherForm struct {
 	ReceiptNo, PersonalID, FullName, Amount, PaidOn, FromMonth, Months, Collector *widget.Entry
 	*widgets.Fields
 
-	h       *host
+	h       *kit.Host
 	st      VoucherFormState
 	onEdit  func()
 	content fyne.CanvasObject
 }
 
-func newVoucherForm(h *host, st VoucherFormState, onEdit func()) *VoucherForm {
+func newVoucherForm(h *kit.Host, st VoucherFormState, onEdit func()) *VoucherForm {
 	f := &VoucherForm{h: h, Fields: widgets.NewFields(), onEdit: onEdit}
 	if st.Touched == nil {
 		st.Touched = map[string]bool{}
@@ -96,24 +97,24 @@ func newVoucherForm(h *host, st VoucherFormState, onEdit func()) *VoucherForm {
 		return e
 	}
 	t := st.Text
-	f.ReceiptNo = entry("receipt_no", t.ReceiptNo, h.t("ui.voucher.receipt_placeholder"))
-	f.PersonalID = entry("personal_id", t.PersonalID, h.t("ui.reg.personal_id_placeholder"))
-	f.FullName = entry("full_name", t.FullName, h.t("ui.voucher.name_placeholder"))
-	f.Amount = entry("amount", t.Amount, h.t("ui.voucher.amount_placeholder"))
-	f.PaidOn = entry("paid_on", t.PaidOn, h.t("ui.date_placeholder"))
-	f.FromMonth = entry("from_month", t.FromMonth, h.t("quote.month_placeholder"))
-	f.Months = entry("months", t.Months, h.t("quote.months_placeholder"))
-	f.Collector = entry("collector", t.Collector, h.t("ui.voucher.collector_placeholder"))
+	f.ReceiptNo = entry("receipt_no", t.ReceiptNo, h.T("ui.voucher.receipt_placeholder"))
+	f.PersonalID = entry("personal_id", t.PersonalID, h.T("ui.reg.personal_id_placeholder"))
+	f.FullName = entry("full_name", t.FullName, h.T("ui.voucher.name_placeholder"))
+	f.Amount = entry("amount", t.Amount, h.T("ui.voucher.amount_placeholder"))
+	f.PaidOn = entry("paid_on", t.PaidOn, h.T("ui.date_placeholder"))
+	f.FromMonth = entry("from_month", t.FromMonth, h.T("quote.month_placeholder"))
+	f.Months = entry("months", t.Months, h.T("quote.months_placeholder"))
+	f.Collector = entry("collector", t.Collector, h.T("ui.voucher.collector_placeholder"))
 	fld := func(key, label string, input fyne.CanvasObject) fyne.CanvasObject {
 		return f.Add(widgets.NewField(key, label, input)).Object()
 	}
 	pair := func(a, b fyne.CanvasObject) fyne.CanvasObject { return container.NewGridWithColumns(2, a, b) }
 	f.content = container.NewVBox(
-		pair(fld("receipt_no", h.t("field.receipt_no"), f.ReceiptNo), fld("personal_id", h.t("ui.voucher.personal_id"), f.PersonalID)),
-		fld("full_name", h.t("ui.voucher.full_name"), f.FullName),
-		pair(fld("amount", h.t("ui.voucher.amount"), f.Amount), fld("paid_on", h.t("field.paid_on"), f.PaidOn)),
-		pair(fld("from_month", h.t("field.from_month"), f.FromMonth), fld("months", h.t("field.months"), f.Months)),
-		fld("collector", h.t("field.collector"), f.Collector),
+		pair(fld("receipt_no", h.T("field.receipt_no"), f.ReceiptNo), fld("personal_id", h.T("ui.voucher.personal_id"), f.PersonalID)),
+		fld("full_name", h.T("ui.voucher.full_name"), f.FullName),
+		pair(fld("amount", h.T("ui.voucher.amount"), f.Amount), fld("paid_on", h.T("field.paid_on"), f.PaidOn)),
+		pair(fld("from_month", h.T("field.from_month"), f.FromMonth), fld("months", h.T("field.months"), f.Months)),
+		fld("collector", h.T("field.collector"), f.Collector),
 		f.General,
 	)
 	f.check()
@@ -173,7 +174,7 @@ func (f *VoucherForm) check() int {
 	text := f.text()
 	values := map[string]string{"receipt_no": text.ReceiptNo, "personal_id": text.PersonalID, "full_name": text.FullName,
 		"amount": text.Amount, "paid_on": text.PaidOn, "from_month": text.FromMonth, "months": text.Months, "collector": text.Collector}
-	return f.ShowProblems(f.h.cfg, err, func(key string) bool {
+	return f.ShowProblems(f.h.Cfg, err, func(key string) bool {
 		return f.st.Submitted || f.st.Touched[key] || strings.TrimSpace(values[key]) != ""
 	})
 }
@@ -234,7 +235,7 @@ func NewVouchersScreen(r *recordsSession, st VouchersState) *VouchersScreen {
 	if s.st.Tab == "" {
 		s.st.Tab = TabVoucherEntry
 	}
-	t := r.t
+	t := r.T
 	s.Save = widget.NewButtonWithIcon(t("ui.voucher.save"), theme.DocumentSaveIcon(), s.save)
 	s.Save.Importance = widget.HighImportance
 	s.Problem = widgets.ProblemLabel()
@@ -313,13 +314,13 @@ func (s *VouchersScreen) Fill(in app.VoucherInput) {
 	s.OpenBook.Hide()
 	s.OpenExceptions.Hide()
 	s.Show(TabVoucherEntry)
-	if w := s.r.window(); w != nil && s.Form.ReceiptNo.Text == "" {
+	if w := s.r.Window(); w != nil && s.Form.ReceiptNo.Text == "" {
 		w.Canvas().Focus(s.Form.ReceiptNo)
 	}
 }
 
 func (s *VouchersScreen) setForm(st VoucherFormState) {
-	s.Form = newVoucherForm(s.r.host, st, s.r.touch)
+	s.Form = newVoucherForm(s.r.Host, st, s.r.Touch)
 	s.Form.ReceiptNo.OnSubmitted = func(string) { s.save() }
 	s.formBox.Objects = []fyne.CanvasObject{s.Form.Content()}
 	s.formBox.Refresh()
@@ -332,7 +333,7 @@ func (s *VouchersScreen) save() {
 	widgets.SetText(s.Problem, "")
 	in, n := s.Form.submit()
 	if n > 0 {
-		widgets.SetText(s.Problem, s.r.t("ui.voucher.fix", "count", strconv.Itoa(n)))
+		widgets.SetText(s.Problem, s.r.T("ui.voucher.fix", "count", strconv.Itoa(n)))
 		return
 	}
 	r := s.r
@@ -341,13 +342,13 @@ func (s *VouchersScreen) save() {
 		vv  app.VoucherView
 		err error
 	)
-	r.run(func() { vv, err = r.records.AddVoucher(r.sess, in) }, func() {
+	r.Run(func() { vv, err = r.Records.AddVoucher(r.Sess, in) }, func() {
 		s.Save.Enable()
 		if err != nil {
 			if hasFields(err) {
-				s.Form.ShowProblems(r.cfg, err, nil)
+				s.Form.ShowProblems(r.Cfg, err, nil)
 			} else {
-				widgets.SetText(s.Problem, r.message(err))
+				widgets.SetText(s.Problem, r.Message(err))
 			}
 			return
 		}
@@ -356,7 +357,7 @@ func (s *VouchersScreen) save() {
 		s.setForm(VoucherFormState{Text: VoucherText{PaidOn: keep.PaidOn, Collector: keep.Collector}})
 		s.st.Saved = &vv
 		s.showSaved(vv)
-		r.saved()
+		r.Saved()
 		if vv.State.Status == app.VoucherException {
 			s.Exceptions.Reload()
 		}
@@ -365,11 +366,11 @@ func (s *VouchersScreen) save() {
 
 // showSaved says what became of a saved voucher.
 func (s *VouchersScreen) showSaved(vv app.VoucherView) {
-	t := s.r.t
+	t := s.r.T
 	pid := vv.PersonalID
-	s.OpenBook.OnTapped = func() { s.r.openBook(pid) }
+	s.OpenBook.OnTapped = func() { s.r.OpenBook(pid) }
 	s.OpenBook.Show()
-	if !s.r.can(app.PermPersonView) {
+	if !s.r.Can(app.PermPersonView) {
 		s.OpenBook.Hide()
 	}
 	s.OpenExceptions.Hide()
@@ -396,7 +397,7 @@ func (s *VouchersScreen) countExceptions(n int) {
 	if s.exceptions == nil {
 		return
 	}
-	s.exceptions.Text = s.r.t("ui.voucher.tab_exceptions_count", "count", strconv.Itoa(n))
+	s.exceptions.Text = s.r.T("ui.voucher.tab_exceptions_count", "count", strconv.Itoa(n))
 	if s.Tabs != nil {
 		s.Tabs.Refresh()
 	}

@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"bhxhdesk/app"
+	"bhxhdesk/ui/kit"
 	"bhxhdesk/ui/widgets"
 )
 
@@ -63,10 +64,10 @@ type WalkInScreen struct {
 // filled in from it.
 func NewWalkInScreen(ses *intakeSession, st WalkInState, onRegister func(app.RegistrationForm)) *WalkInScreen {
 	s := &WalkInScreen{ses: ses, onForm: onRegister}
-	t := ses.t
+	t := ses.T
 	s.BirthDate = &widget.Entry{Text: st.BirthDate, PlaceHolder: t("ui.reg.birth_date_placeholder")}
 	s.BirthDate.ExtendBaseWidget(s.BirthDate)
-	s.BirthDate.OnChanged = func(string) { ses.touch(); s.check() }
+	s.BirthDate.OnChanged = func(string) { ses.Touch(); s.check() }
 	s.Vietnamese = widget.NewCheck(t("ui.walkin.vietnamese"), nil)
 	s.Vietnamese.SetChecked(!st.Foreign)
 	s.Compulsory = widget.NewCheck(t("ui.walkin.compulsory"), nil)
@@ -74,7 +75,7 @@ func NewWalkInScreen(ses *intakeSession, st WalkInState, onRegister func(app.Reg
 	s.Pensioner = widget.NewCheck(t("ui.walkin.pensioner"), nil)
 	s.Pensioner.SetChecked(st.Pensioner)
 	for _, c := range []*widget.Check{s.Vietnamese, s.Compulsory, s.Pensioner} {
-		c.OnChanged = func(bool) { ses.touch(); s.check() }
+		c.OnChanged = func(bool) { ses.Touch(); s.check() }
 	}
 	s.Answers = widget.NewLabel("")
 	s.Answers.Wrapping = fyne.TextWrapWord
@@ -83,11 +84,11 @@ func NewWalkInScreen(ses *intakeSession, st WalkInState, onRegister func(app.Reg
 	s.Documents = widget.NewLabel("")
 	s.Documents.Wrapping = fyne.TextWrapWord
 
-	s.Quote = NewQuoteScreen(ses.cfg, st.Quote)
+	s.Quote = NewQuoteScreen(ses.Cfg, st.Quote)
 	s.Print = widget.NewButtonWithIcon(t("ui.walkin.print"), theme.DocumentPrintIcon(), s.printQuote)
 	s.Register = widget.NewButtonWithIcon(t("ui.walkin.register"), theme.DocumentCreateIcon(), s.register)
 	s.Register.Importance = widget.HighImportance
-	s.Register.Hidden = !ses.can(app.PermRegister)
+	s.Register.Hidden = !ses.Can(app.PermRegister)
 	s.Status = widgets.StatusLabel()
 	s.Problem = widgets.ProblemLabel()
 	s.Quote.onChange = s.check
@@ -131,10 +132,10 @@ func (s *WalkInScreen) check() {
 	if s.Verdict == nil || s.Quote == nil {
 		return // still building
 	}
-	t := s.ses.t
+	t := s.ses.T
 	st := s.Quote.State()
-	start := monthOr(s.ses.cfg, st.Month)
-	s.answers = precheck(s.ses.cfg, s.BirthDate.Text, s.Vietnamese.Checked, s.Compulsory.Checked, s.Pensioner.Checked, start)
+	start := monthOr(s.ses.Cfg, st.Month)
+	s.answers = precheck(s.ses.Cfg, s.BirthDate.Text, s.Vietnamese.Checked, s.Compulsory.Checked, s.Pensioner.Checked, start)
 	if s.Problem != nil {
 		widgets.SetText(s.Problem, "") // answered again: what was said before no longer holds
 	}
@@ -177,18 +178,18 @@ func (s *WalkInScreen) check() {
 // precheck answers the eligibility questions for a first month (DOMAIN §2; Law 41/2024 art.
 // 2): the age from the birth date as typed (an unknown day counts as the 1st, an unknown month
 // as January), nationality, compulsory insurance, pension (⚠ believed excluded under Law 41).
-func precheck(cfg *Settings, birth string, vietnamese, compulsory, pensioner bool, start app.Month) []Answer {
+func precheck(cfg *kit.Settings, birth string, vietnamese, compulsory, pensioner bool, start app.Month) []Answer {
 	t := func(key string, args ...string) string { return cfg.Catalog.T(cfg.Lang, key, args...) }
 	var out []Answer
 	minAge := 15
-	if con, ok := cfg.rules().Contribution.At(start); ok {
+	if con, ok := cfg.Rules().Contribution.At(start); ok {
 		minAge = con.Value.MinAge
 	}
 	switch b, err := app.ParseBirthDate(birth); {
 	case strings.TrimSpace(birth) == "":
 		out = append(out, Answer{Unknown: true, Text: t("ui.walkin.age_unknown", "age", strconv.Itoa(minAge))})
 	case err != nil:
-		out = append(out, Answer{Unknown: true, Text: cfg.message(err)})
+		out = append(out, Answer{Unknown: true, Text: cfg.Message(err)})
 	default:
 		if reach := b.ReachesAge(minAge); reach > start {
 			out = append(out, Answer{Text: t("ui.walkin.age_under", "age", strconv.Itoa(minAge), "month", reach.VNString())})
@@ -242,8 +243,8 @@ func (s *WalkInScreen) register() {
 		if unknown {
 			key = "ui.walkin.birth_first"
 		}
-		widgets.SetText(s.Problem, s.ses.t(key))
-		if w := s.ses.window(); w != nil {
+		widgets.SetText(s.Problem, s.ses.T(key))
+		if w := s.ses.Window(); w != nil {
 			w.Canvas().Focus(s.BirthDate)
 		}
 		return
@@ -257,26 +258,26 @@ func (s *WalkInScreen) register() {
 func (s *WalkInScreen) printQuote() {
 	req, err := s.Quote.Request()
 	if err == nil {
-		_, err = s.ses.cfg.rules().Quote(req)
+		_, err = s.ses.Cfg.Rules().Quote(req)
 	}
 	if err != nil {
-		widgets.SetStatus(s.Status, false, s.ses.msg(err))
+		widgets.SetStatus(s.Status, false, s.ses.Msg(err))
 		return
 	}
 	ses := s.ses
-	name := ses.t("ui.walkin.file", "month", strings.ReplaceAll(req.Month.VNString(), "/", "-")) + ".pdf"
-	ses.saveAs(name, func(w io.WriteCloser, err error) {
+	name := ses.T("ui.walkin.file", "month", strings.ReplaceAll(req.Month.VNString(), "/", "-")) + ".pdf"
+	ses.SaveAs(name, func(w io.WriteCloser, err error) {
 		if err != nil {
-			widgets.SetStatus(s.Status, false, ses.msg(err))
+			widgets.SetStatus(s.Status, false, ses.Msg(err))
 			return
 		}
 		if w == nil {
 			return // cancelled
 		}
 		s.Print.Disable()
-		lang := ses.cfg.Lang
+		lang := ses.Cfg.Lang
 		var werr error
-		ses.run(func() {
+		ses.Run(func() {
 			werr = ses.office.WriteQuote(req, lang, w)
 			if cerr := w.Close(); werr == nil {
 				werr = cerr
@@ -284,10 +285,10 @@ func (s *WalkInScreen) printQuote() {
 		}, func() {
 			s.Print.Enable()
 			if werr != nil {
-				widgets.SetStatus(s.Status, false, ses.message(werr))
+				widgets.SetStatus(s.Status, false, ses.Message(werr))
 				return
 			}
-			widgets.SetStatus(s.Status, true, ses.t("ui.walkin.printed", "file", writerName(w)))
+			widgets.SetStatus(s.Status, true, ses.T("ui.walkin.printed", "file", kit.WriterName(w)))
 		})
 	})
 }

@@ -1,4 +1,4 @@
-package ui
+package kit
 
 import (
 	"testing"
@@ -29,9 +29,9 @@ func TestTypeAheadPicksByNameWithSpaces(t *testing.T) {
 	ref := assets.MustLoad()
 	clock := time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC)
 	now := func() time.Time { return clock }
-	h := &host{cfg: &Settings{Places: ref.Places, Catalog: ref.Catalog, Now: now}}
+	h := &Host{Cfg: &Settings{Places: ref.Places, Catalog: ref.Catalog, Now: now}}
 	var changes []string
-	p := newPlacePicker(h, "", "", func(part string) { changes = append(changes, part) })
+	p := NewPlacePicker(h, "", "", func(part string) { changes = append(changes, part) })
 	w := test.NewTempWindow(t, p.Province)
 	w.Canvas().Focus(p.Province)
 

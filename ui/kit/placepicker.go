@@ -1,4 +1,4 @@
-package ui
+package kit
 
 import (
 	"bhxhdesk/app"
@@ -19,16 +19,16 @@ type PlacePicker struct {
 
 // newPlacePicker builds the picker on a province and commune ("" for none); changed receives
 // "province" or "commune" after the officer picks one.
-func newPlacePicker(h *host, province, commune string, changed func(part string)) *PlacePicker {
-	p := &PlacePicker{places: h.cfg.Places, changed: changed}
+func NewPlacePicker(h *Host, province, commune string, changed func(part string)) *PlacePicker {
+	p := &PlacePicker{places: h.Cfg.Places, changed: changed}
 	names := make([]string, len(p.places.Provinces))
 	for i, pr := range p.places.Provinces {
 		names[i] = pr.Name
 	}
-	p.Province = widgets.NewTypeSelect(names, h.cfg.Now)
-	p.Province.PlaceHolder = h.t("ui.choose_province")
-	p.Commune = widgets.NewTypeSelect(nil, h.cfg.Now)
-	p.Commune.PlaceHolder = h.t("ui.choose_commune")
+	p.Province = widgets.NewTypeSelect(names, h.Cfg.Now)
+	p.Province.PlaceHolder = h.T("ui.choose_province")
+	p.Commune = widgets.NewTypeSelect(nil, h.Cfg.Now)
+	p.Commune.PlaceHolder = h.T("ui.choose_commune")
 	p.set(province, commune)
 	p.Province.OnChanged = func(string) {
 		if code, _ := p.Codes(); code == p.province {
