@@ -51,7 +51,7 @@ func (r *RecSession) ShowPDF(title, name string, pdf []byte, pages [][]byte, com
 	d := &PreviewDialog{Name: name, PDF: pdf, Status: widgets.StatusLabel(), commit: commit, committed: committed}
 	d.SaveAs = widgets.NewKeyButton(t("ui.preview.save_as"), theme.DocumentSaveIcon(), func() { r.savePDF(d) })
 	d.SaveAs.Importance = widget.HighImportance
-	d.OpenViewer = widgets.NewKeyButton(t("ui.preview.Open"), theme.DocumentPrintIcon(), func() { r.openViewer(d) })
+	d.OpenViewer = widgets.NewKeyButton(t("ui.preview.open"), theme.DocumentPrintIcon(), func() { r.openViewer(d) })
 	closeIt := func() {
 		if d.pop != nil {
 			d.pop.Hide()
@@ -60,7 +60,7 @@ func (r *RecSession) ShowPDF(title, name string, pdf []byte, pages [][]byte, com
 			closed()
 		}
 	}
-	d.Close = widgets.NewKeyButton(t("ui.preview.Close"), theme.CancelIcon(), closeIt)
+	d.Close = widgets.NewKeyButton(t("ui.preview.close"), theme.CancelIcon(), closeIt)
 	box := container.NewVBox()
 	for i, png := range pages {
 		cfg, _, err := image.DecodeConfig(bytes.NewReader(png))
@@ -136,7 +136,7 @@ func (r *RecSession) savePDF(d *PreviewDialog) {
 			_ = w.Close()
 			return
 		}
-		r.writeTo(w, err, func() ([]byte, error) { return d.PDF, nil }, d.Status, &d.SaveAs.Button, "ui.preview.Saved")
+		r.writeTo(w, err, func() ([]byte, error) { return d.PDF, nil }, d.Status, &d.SaveAs.Button, "ui.preview.saved")
 	})
 }
 
