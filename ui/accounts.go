@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"bhxhdesk/app"
+	"bhxhdesk/ui/widgets"
 )
 
 // accountRoles are the roles an administrator may give, in order of responsibility.
@@ -25,7 +26,7 @@ type AccountsState struct {
 // enable one, reset its password, and add one with its role and password; the first-run set-up
 // creates only the administrator.
 type AccountsScreen struct {
-	ses *session
+	ses *adminSession
 	st  AccountsState
 
 	// List shows the accounts, one line each; Rows holds each account's line and actions.
@@ -36,20 +37,20 @@ type AccountsScreen struct {
 	Dialog    *ResetDialog              // the open password reset, nil when none
 	User      *widget.Entry
 	FullName  *widget.Entry
-	Role      *TypeSelect
+	Role      *widgets.TypeSelect
 	Password  *widget.Entry
 	Password2 *widget.Entry
 	Add       *widget.Button
 	Status    *widget.Label
-	*fields
+	*widgets.Fields
 
 	content fyne.CanvasObject
 }
 
 // NewAccountsScreen builds the screen and fetches the accounts unless the state holds them.
-func NewAccountsScreen(ses *session, st AccountsState) *AccountsScreen {
-	s := &AccountsScreen{ses: ses, st: st, fields: newFields()}
-	t := ses.t
+func NewAccountsScreen(ses *adminSession, st AccountsState) *AccountsScreen {
+	s := &AccountsScreen{ses: ses, st: st, Fields: widgets.NewFields()}
+	t := ses.T
 	s.List = widget.NewLabel("")
 	s.List.Wrapping = fyne.TextWrapWord
 	s.Rows = container.NewVBox()
@@ -61,7 +62,7 @@ func NewAccountsScreen(ses *session, st AccountsState) *AccountsScreen {
 	for i, r := range accountRoles {
 		names[i] = t("role." + string(r))
 	}
-	s.Role = newTypeSelect(names, ses.cfg.Now)
+	s.Role = widgets.NewTypeSelect(names, ses.Cfg.Now)
 	s.Role.SetSelectedIndex(0)
 	for i, r := range accountRoles {
 		if r == st.Role {
@@ -77,7 +78,7 @@ func NewAccountsScreen(ses *session, st AccountsState) *AccountsScreen {
 	s.Status.Importance = widget.SuccessImportance
 	s.Status.Hide()
 	f := func(key, label string, input fyne.CanvasObject) fyne.CanvasObject {
-		return s.fields.add(newField(key, label, input)).object()
+		return s.Fields.Add(widgets.NewField(key, label, input)).Object()
 	}
 	pair := func(a, b fyne.CanvasObject) fyne.CanvasObject { return container.NewGridWithColumns(2, a, b) }
 	form := container.NewVBox(
@@ -85,7 +86,7 @@ func NewAccountsScreen(ses *session, st AccountsState) *AccountsScreen {
 		pair(f("role", t("field.role"), s.Role), widget.NewLabel("")),
 		pair(f("password", t("field.password"), s.Password), f("password2", t("field.password2"), s.Password2)),
 		container.NewHBox(s.Add), s.General, s.Status)
-	s.content = container.NewVScroll(centered(820, container.NewVBox(
+	s.content = container.NewVScroll(widgets.Centered(820, container.NewVBox(
 		widget.NewCard(t("ui.accounts.title"), "", s.Rows),
 		widget.NewCard(t("ui.accounts.new"), t("ui.accounts.new_note"), form))))
 	if st.Loaded {
@@ -116,16 +117,16 @@ func (s *AccountsScreen) Reload() {
 		users []app.User
 		err   error
 	)
-	ses.run(func() { users, err = ses.intake.Users(ses.sess) }, func() { s.paint(users, err) })
+	ses.Run(func() { users, err = ses.Intake.Users(ses.Sess) }, func() { s.paint(users, err) })
 }
 
 func (s *AccountsScreen) paint(users []app.User, err error) {
 	if err != nil {
-		setText(s.General, s.ses.message(err))
+		widgets.SetText(s.General, s.ses.Message(err))
 		return
 	}
 	s.st.Users, s.st.Loaded = users, true
-	t := s.ses.t
+	t := s.ses.T
 	text := ""
 	s.Rows.Objects = nil
 	s.Toggle, s.Reset = map[string]*widget.Button{}, map[string]*widget.Button{}
@@ -134,7 +135,7 @@ func (s *AccountsScreen) paint(users []app.User, err error) {
 		if u.Disabled {
 			line = t("ui.accounts.row_disabled", "line", line)
 		}
-		if u.Name == s.ses.sess.User.Name {
+		if u.Name == s.ses.Sess.User.Name {
 			line = t("ui.accounts.row_you", "line", line)
 		}
 		text += line + "\n"
@@ -149,7 +150,7 @@ func (s *AccountsScreen) paint(users []app.User, err error) {
 			toggle.SetText(t("ui.accounts.enable"))
 			toggle.OnTapped = func() { s.setDisabled(u.Name, false) }
 		}
-		if u.Name == s.ses.sess.User.Name {
+		if u.Name == s.ses.Sess.User.Name {
 			toggle.Disable()
 		}
 		reset := widget.NewButton(t("ui.accounts.reset"), func() { s.openReset(u.Name) })
@@ -164,16 +165,16 @@ func (s *AccountsScreen) paint(users []app.User, err error) {
 func (s *AccountsScreen) setDisabled(user string, disabled bool) {
 	ses := s.ses
 	var err error
-	ses.run(func() { err = ses.intake.SetDisabled(ses.sess, user, disabled) }, func() {
+	ses.Run(func() { err = ses.Intake.SetDisabled(ses.Sess, user, disabled) }, func() {
 		if err != nil {
-			setStatus(s.Status, false, ses.message(err))
+			widgets.SetStatus(s.Status, false, ses.Message(err))
 			return
 		}
 		key := "ui.accounts.enabled_done"
 		if disabled {
 			key = "ui.accounts.disabled_done"
 		}
-		setStatus(s.Status, true, ses.t(key, "user", user))
+		widgets.SetStatus(s.Status, true, ses.T(key, "user", user))
 		s.Reload()
 	})
 }
@@ -181,29 +182,29 @@ func (s *AccountsScreen) setDisabled(user string, disabled bool) {
 // ResetDialog sets a new password for an account (an officer who forgot theirs).
 type ResetDialog struct {
 	User      string
-	Password  *keyEntry
-	Password2 *keyEntry
-	Confirm   *keyButton
+	Password  *widgets.KeyEntry
+	Password2 *widgets.KeyEntry
+	Confirm   *widgets.KeyButton
 	Problem   *widget.Label
 	pop       *widget.PopUp
 }
 
 // openReset asks for the account's new password, twice.
 func (s *AccountsScreen) openReset(user string) {
-	t := s.ses.t
-	dlg := &ResetDialog{User: user, Password: newKeyEntry(true, 1), Password2: newKeyEntry(true, 1), Problem: problemLabel()}
-	cancel := newKeyButton(t("ui.cancel"), theme.CancelIcon(), s.closeReset)
-	dlg.Confirm = newKeyButton(t("ui.accounts.reset"), theme.ConfirmIcon(), func() { s.reset(dlg) })
+	t := s.ses.T
+	dlg := &ResetDialog{User: user, Password: widgets.NewKeyEntry(true, 1), Password2: widgets.NewKeyEntry(true, 1), Problem: widgets.ProblemLabel()}
+	cancel := widgets.NewKeyButton(t("ui.cancel"), theme.CancelIcon(), s.closeReset)
+	dlg.Confirm = widgets.NewKeyButton(t("ui.accounts.reset"), theme.ConfirmIcon(), func() { s.reset(dlg) })
 	dlg.Confirm.Importance = widget.HighImportance
 	dlg.Password2.OnSubmitted = func(string) { s.reset(dlg) }
 	note := widget.NewLabel(t("ui.accounts.reset_note"))
 	note.Wrapping = fyne.TextWrapWord
 	form := widget.NewForm(&widget.FormItem{Text: t("field.password"), Widget: dlg.Password},
 		&widget.FormItem{Text: t("field.password2"), Widget: dlg.Password2})
-	dlg.pop = s.ses.dialog(t("ui.accounts.reset_title", "user", user),
+	dlg.pop = s.ses.Dialog(t("ui.accounts.reset_title", "user", user),
 		container.NewVBox(note, form, container.NewHBox(layout.NewSpacer(), cancel, dlg.Confirm), dlg.Problem), 480, s.closeReset)
 	s.Dialog = dlg
-	if w := s.ses.window(); w != nil {
+	if w := s.ses.Window(); w != nil {
 		w.Canvas().Focus(dlg.Password)
 	}
 }
@@ -218,20 +219,20 @@ func (s *AccountsScreen) closeReset() {
 // reset sets the new password.
 func (s *AccountsScreen) reset(dlg *ResetDialog) {
 	if dlg.Password.Text != dlg.Password2.Text {
-		setText(dlg.Problem, s.ses.cfg.Catalog.Problem(s.ses.cfg.Lang, app.FieldProblem{Field: "password2", Code: "password_mismatch"}))
+		widgets.SetText(dlg.Problem, s.ses.Cfg.Catalog.Problem(s.ses.Cfg.Lang, app.FieldProblem{Field: "password2", Code: "password_mismatch"}))
 		return
 	}
 	ses, password := s.ses, dlg.Password.Text
 	dlg.Confirm.Disable()
 	var err error
-	ses.run(func() { err = ses.intake.SetPassword(ses.sess, dlg.User, password) }, func() {
+	ses.Run(func() { err = ses.Intake.SetPassword(ses.Sess, dlg.User, password) }, func() {
 		dlg.Confirm.Enable()
 		if err != nil {
-			setText(dlg.Problem, ses.message(err))
+			widgets.SetText(dlg.Problem, ses.Message(err))
 			return
 		}
 		s.closeReset()
-		setStatus(s.Status, true, ses.t("ui.accounts.reset_done", "user", dlg.User))
+		widgets.SetStatus(s.Status, true, ses.T("ui.accounts.reset_done", "user", dlg.User))
 	})
 }
 
@@ -240,23 +241,23 @@ func (s *AccountsScreen) add() {
 		return
 	}
 	st := s.State()
-	setText(s.Status, "")
+	widgets.SetText(s.Status, "")
 	if s.Password.Text != s.Password2.Text {
-		s.show(s.ses.cfg, &app.Error{Kind: app.Invalid, Code: "password_mismatch", Field: "password2"}, nil)
+		s.ShowProblems(s.ses.Cfg, &app.Error{Kind: app.Invalid, Code: "password_mismatch", Field: "password2"}, nil)
 		return
 	}
-	s.show(s.ses.cfg, nil, nil)
+	s.ShowProblems(s.ses.Cfg, nil, nil)
 	u := app.User{Name: st.User, FullName: st.FullName, Role: st.Role}
 	password := s.Password.Text
 	ses := s.ses
 	s.Add.Disable()
 	var err error
-	ses.run(func() { err = ses.intake.AddUser(ses.sess, u, password) }, func() {
+	ses.Run(func() { err = ses.Intake.AddUser(ses.Sess, u, password) }, func() {
 		s.Add.Enable()
 		if err != nil {
-			s.show(ses.cfg, err, nil)
+			s.ShowProblems(ses.Cfg, err, nil)
 			if s.General.Text != "" {
-				setText(s.General, ses.message(err))
+				widgets.SetText(s.General, ses.Message(err))
 			}
 			return
 		}
@@ -264,10 +265,10 @@ func (s *AccountsScreen) add() {
 		s.FullName.SetText("")
 		s.Password.SetText("")
 		s.Password2.SetText("")
-		setStatus(s.Status, true, ses.t("ui.accounts.added", "user", app.NormalizeText(u.Name), "role", ses.t("role."+string(u.Role))))
+		widgets.SetStatus(s.Status, true, ses.T("ui.accounts.added", "user", app.NormalizeText(u.Name), "role", ses.T("role."+string(u.Role))))
 		s.Reload()
 		// Ready for the next account.
-		if w := ses.window(); w != nil {
+		if w := ses.Window(); w != nil {
 			w.Canvas().Focus(s.User)
 		}
 	})

@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"bhxhdesk/app"
+	"bhxhdesk/ui/widgets"
 )
 
 // AdminTab names a tab of the settings and administration page.
@@ -48,7 +49,7 @@ type adminHooks struct {
 // year, read-only but for the workflow's days and roles, which an administrator adjusts where the
 // province allows; for administrators also the automatic backup and the device's enrolment.
 type AdminScreen struct {
-	r     *recSession
+	r     *adminSession
 	st    AdminState
 	hooks adminHooks
 
@@ -65,7 +66,7 @@ type AdminScreen struct {
 	BackupNow  *widget.Button
 	ChooseDir  *widget.Button // the backup folder, from a folder dialog
 	Status     *widget.Label
-	*fields
+	*widgets.Fields
 
 	Enrol *widget.Button
 
@@ -77,7 +78,7 @@ type AdminScreen struct {
 	SaveWorkflow   *widget.Button
 	ResetWorkflow  *widget.Button
 	WorkflowStatus *widget.Label
-	wf             *fields
+	wf             *widgets.Fields
 	wfTab          *container.TabItem
 	wfLoaded       bool // the stored workflow has been read once
 
@@ -86,12 +87,12 @@ type AdminScreen struct {
 }
 
 // NewAdminScreen builds the page from its state.
-func NewAdminScreen(r *recSession, st AdminState, hooks adminHooks) *AdminScreen {
-	s := &AdminScreen{r: r, st: st, hooks: hooks, fields: newFields(), tabs: map[*container.TabItem]AdminTab{}}
+func NewAdminScreen(r *adminSession, st AdminState, hooks adminHooks) *AdminScreen {
+	s := &AdminScreen{r: r, st: st, hooks: hooks, Fields: widgets.NewFields(), tabs: map[*container.TabItem]AdminTab{}}
 	if s.st.Tab == "" {
 		s.st.Tab = TabDisplay
 	}
-	t := r.t
+	t := r.T
 	s.wfTab = s.tab(TabWorkflow, t("ui.admin.tab.workflow"), theme.ListIcon(), s.workflow())
 	items := []*container.TabItem{
 		s.tab(TabDisplay, t("ui.admin.tab.display"), theme.ColorPaletteIcon(), s.display()),
@@ -100,7 +101,7 @@ func NewAdminScreen(r *recSession, st AdminState, hooks adminHooks) *AdminScreen
 		s.tab(TabRules, t("ui.admin.tab.rules"), theme.InfoIcon(), s.rules()),
 		s.tab(TabCalendar, t("ui.admin.tab.calendar"), theme.CalendarIcon(), s.calendar()),
 	}
-	if r.can(app.PermManageUsers) {
+	if r.Can(app.PermManageUsers) {
 		items = append(items, s.tab(TabBackup, t("ui.admin.tab.backup"), theme.StorageIcon(), s.backup()),
 			s.tab(TabDevice, t("ui.admin.tab.device"), theme.ComputerIcon(), s.device()))
 	}
@@ -149,11 +150,11 @@ func (s *AdminScreen) Tab() AdminTab { return s.st.Tab }
 
 // page is a tab's body: a card in a centred column that scrolls.
 func page(title, subtitle string, body fyne.CanvasObject) fyne.CanvasObject {
-	return container.NewVScroll(centered(860, widget.NewCard(title, subtitle, body)))
+	return container.NewVScroll(widgets.Centered(860, widget.NewCard(title, subtitle, body)))
 }
 
 func (s *AdminScreen) display() fyne.CanvasObject {
-	t := s.r.t
+	t := s.r.T
 	names := make([]string, len(app.Langs))
 	for i, l := range app.Langs {
 		names[i] = t("lang." + string(l))
@@ -199,12 +200,12 @@ func (s *AdminScreen) display() fyne.CanvasObject {
 	keys := widget.NewLabel(s.shortcuts())
 	keys.Wrapping = fyne.TextWrapWord
 	return page(t("ui.admin.display_title"), t("ui.admin.display_sub"),
-		container.NewVBox(form, widget.NewSeparator(), heading(t("ui.admin.shortcuts")), keys))
+		container.NewVBox(form, widget.NewSeparator(), widgets.Heading(t("ui.admin.shortcuts")), keys))
 }
 
 // shortcuts lists the keyboard shortcuts in words.
 func (s *AdminScreen) shortcuts() string {
-	t := s.r.t
+	t := s.r.T
 	lines := []string{
 		t("ui.shortcut.ctrl", "key", "N") + " — " + t("ui.menu.new"),
 		t("ui.shortcut.ctrl", "key", "F") + " — " + t("ui.menu.search"),
@@ -221,9 +222,9 @@ func (s *AdminScreen) shortcuts() string {
 }
 
 func (s *AdminScreen) office() fyne.CanvasObject {
-	t := s.r.t
-	o := s.r.sess.Office
-	places := s.r.cfg.Places
+	t := s.r.T
+	o := s.r.Sess.Office
+	places := s.r.Cfg.Places
 	province, commune := o.Province, o.Commune
 	if p, ok := places.Province(o.Province); ok {
 		province = p.Name
@@ -236,21 +237,21 @@ func (s *AdminScreen) office() fyne.CanvasObject {
 		created = vnTime(o.Created)
 	}
 	form := widget.NewForm(
-		infoRow(t("field.agency"), o.Agency),
-		infoRow(t("ui.setup.name"), o.Name),
-		infoRow(t("field.province"), province),
-		infoRow(t("field.commune"), commune),
-		infoRow(t("ui.setup.address"), o.Address),
-		infoRow(t("ui.setup.phone"), o.Phone),
-		infoRow(t("field.device"), o.Device),
-		infoRow(t("ui.admin.created"), created),
+		widgets.InfoRow(t("field.agency"), o.Agency),
+		widgets.InfoRow(t("ui.setup.name"), o.Name),
+		widgets.InfoRow(t("field.province"), province),
+		widgets.InfoRow(t("field.commune"), commune),
+		widgets.InfoRow(t("ui.setup.address"), o.Address),
+		widgets.InfoRow(t("ui.setup.phone"), o.Phone),
+		widgets.InfoRow(t("field.device"), o.Device),
+		widgets.InfoRow(t("ui.admin.created"), created),
 	)
-	note := noteText(t("ui.admin.office_note"))
+	note := widgets.NoteText(t("ui.admin.office_note"))
 	return page(t("ui.admin.office_title"), "", container.NewVBox(form, note))
 }
 
 func (s *AdminScreen) device() fyne.CanvasObject {
-	t := s.r.t
+	t := s.r.T
 	r := s.r
 	state := widget.NewLabel("…")
 	state.Wrapping = fyne.TextWrapWord
@@ -259,10 +260,10 @@ func (s *AdminScreen) device() fyne.CanvasObject {
 		u   string
 		err error
 	)
-	r.run(func() { u, _, err = r.sync.Central() }, func() {
+	r.Run(func() { u, _, err = r.Sync.Central() }, func() {
 		switch {
 		case err != nil:
-			state.SetText(r.message(err))
+			state.SetText(r.Message(err))
 		case u == "":
 			state.SetText(t("ui.sync.not_enrolled"))
 		default:
@@ -270,10 +271,10 @@ func (s *AdminScreen) device() fyne.CanvasObject {
 		}
 	})
 	form := widget.NewForm(
-		infoRow(t("field.device"), r.sess.Office.Device),
+		widgets.InfoRow(t("field.device"), r.Sess.Office.Device),
 		&widget.FormItem{Text: t("ui.admin.enrolment"), Widget: state},
 	)
-	note := noteText(t("ui.admin.device_note"))
+	note := widgets.NoteText(t("ui.admin.device_note"))
 	return page(t("ui.admin.device_title"), "", container.NewVBox(form, note, container.NewHBox(s.Enrol)))
 }
 

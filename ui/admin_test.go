@@ -20,6 +20,7 @@ import (
 	"bhxhdesk/continuity"
 	"bhxhdesk/storage"
 	"bhxhdesk/ui"
+	"bhxhdesk/ui/kit"
 	"bhxhdesk/wire"
 )
 
@@ -76,11 +77,11 @@ func TestBackupSettingsThenRestoreOnANewMachineThenADamagedStore(t *testing.T) {
 // progressSeen keeps the last step of the progress shown (Config.OnProgress).
 type progressSeen struct {
 	mu   sync.Mutex
-	pv   *ui.ProgressView
+	pv   *kit.ProgressView
 	last [2]int64
 }
 
-func (p *progressSeen) follow(pv *ui.ProgressView, done, total int64) {
+func (p *progressSeen) follow(pv *kit.ProgressView, done, total int64) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.pv, p.last = pv, [2]int64{done, total}

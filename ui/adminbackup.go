@@ -12,15 +12,17 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"bhxhdesk/app"
+	"bhxhdesk/ui/kit"
+	"bhxhdesk/ui/widgets"
 )
 
 func (s *AdminScreen) backup() fyne.CanvasObject {
-	t := s.r.t
+	t := s.r.T
 	r := s.r
 	entry := func(text, placeholder string) *widget.Entry {
 		e := &widget.Entry{Text: text, PlaceHolder: placeholder}
 		e.ExtendBaseWidget(e)
-		e.OnChanged = func(string) { r.touch() }
+		e.OnChanged = func(string) { r.Touch() }
 		return e
 	}
 	s.BackupDir = entry(s.st.BackupDir, t("ui.admin.backup_dir_placeholder"))
@@ -30,9 +32,9 @@ func (s *AdminScreen) backup() fyne.CanvasObject {
 	s.SaveBackup.Importance = widget.HighImportance
 	s.BackupNow = widget.NewButtonWithIcon(t("ui.admin.backup_now"), theme.UploadIcon(), s.backupNow)
 	s.ChooseDir = widget.NewButtonWithIcon(t("ui.admin.backup_choose"), theme.FolderOpenIcon(), func() {
-		r.openFolder(func(path string, err error) {
+		r.OpenFolder(func(path string, err error) {
 			if err != nil {
-				setStatus(s.Status, false, r.msg(err))
+				widgets.SetStatus(s.Status, false, r.Msg(err))
 				return
 			}
 			if path != "" {
@@ -40,9 +42,9 @@ func (s *AdminScreen) backup() fyne.CanvasObject {
 			}
 		})
 	})
-	s.Status = statusLabel()
+	s.Status = widgets.StatusLabel()
 	fld := func(key, label string, input fyne.CanvasObject) fyne.CanvasObject {
-		return s.add(newField(key, label, input)).object()
+		return s.Add(widgets.NewField(key, label, input)).Object()
 	}
 	hint := widget.NewLabel(t("ui.admin.backup_hint"))
 	hint.Wrapping = fyne.TextWrapWord
@@ -58,9 +60,9 @@ func (s *AdminScreen) backup() fyne.CanvasObject {
 			every time.Duration
 			err   error
 		)
-		r.run(func() { dir, keep, every, err = r.office.BackupSettings() }, func() {
+		r.Run(func() { dir, keep, every, err = r.office.BackupSettings() }, func() {
 			if err != nil {
-				setText(s.General, r.message(err))
+				widgets.SetText(s.General, r.Message(err))
 				return
 			}
 			s.st.Loaded = true
@@ -78,7 +80,7 @@ func (s *AdminScreen) saveBackup() {
 		return
 	}
 	r := s.r
-	setText(s.Status, "")
+	widgets.SetText(s.Status, "")
 	ve := &app.ValidationError{}
 	dir := strings.TrimSpace(s.BackupDir.Text)
 	keep, kerr := strconv.Atoi(strings.TrimSpace(s.BackupKeep.Text))
@@ -95,19 +97,19 @@ func (s *AdminScreen) saveBackup() {
 			Args: map[string]string{"min": "1", "max": "168"}})
 	}
 	if len(ve.Problems) > 0 {
-		s.show(r.cfg, ve, nil)
+		s.ShowProblems(r.Cfg, ve, nil)
 		return
 	}
-	s.show(r.cfg, nil, nil)
+	s.ShowProblems(r.Cfg, nil, nil)
 	s.SaveBackup.Disable()
 	var err error
-	r.run(func() { err = r.office.SetBackupSettings(r.sess, dir, keep, hours) }, func() {
+	r.Run(func() { err = r.office.SetBackupSettings(r.Sess, dir, keep, hours) }, func() {
 		s.SaveBackup.Enable()
 		if err != nil {
-			s.show(r.cfg, err, nil)
+			s.ShowProblems(r.Cfg, err, nil)
 			return
 		}
-		setStatus(s.Status, true, r.t("ui.admin.backup_saved", "dir", dir, "keep", strconv.Itoa(keep), "hours", strconv.Itoa(hours)))
+		widgets.SetStatus(s.Status, true, r.T("ui.admin.backup_saved", "dir", dir, "keep", strconv.Itoa(keep), "hours", strconv.Itoa(hours)))
 	})
 }
 
@@ -122,12 +124,12 @@ func (s *AdminScreen) backupNow() {
 		path string
 		err  error
 	)
-	r.withProgress(r.t("ui.admin.backing_up"), UnitBytes, true, func(p *app.Progress) { path, err = r.office.BackupNow(r.sess, p) }, func() {
+	r.WithProgress(r.T("ui.admin.backing_up"), kit.UnitBytes, true, func(p *app.Progress) { path, err = r.office.BackupNow(r.Sess, p) }, func() {
 		s.BackupNow.Enable()
 		if err != nil {
-			setStatus(s.Status, false, r.message(err))
+			widgets.SetStatus(s.Status, false, r.Message(err))
 			return
 		}
-		setStatus(s.Status, true, r.t("ui.admin.backup_done", "file", path))
+		widgets.SetStatus(s.Status, true, r.T("ui.admin.backup_done", "file", path))
 	})
 }

@@ -12,11 +12,12 @@ import (
 
 	"bhxhdesk/app"
 	"bhxhdesk/app/calendar"
+	"bhxhdesk/ui/widgets"
 )
 
 // ruleLine is one rule in force: its name, its value, where it comes from and how sure it is.
 func (s *AdminScreen) ruleLine(name, value string, from app.Month, source string, status app.Status) fyne.CanvasObject {
-	t := s.r.t
+	t := s.r.T
 	head := widget.NewLabelWithStyle(name+": "+value, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	head.Wrapping = fyne.TextWrapWord
 	src := widget.NewLabel(t("ui.admin.rule_source", "from", from.VNString(), "source", source,
@@ -32,17 +33,17 @@ func (s *AdminScreen) ruleLine(name, value string, from app.Month, source string
 // rules is the rules tab: what the data lacks for the coming months, then the rule tables in
 // force this month with their legal sources.
 func (s *AdminScreen) rules() fyne.CanvasObject {
-	t := s.r.t
-	ref := s.r.cfg.Ref.Get()
+	t := s.r.T
+	ref := s.r.Cfg.Ref.Get()
 	rules := ref.Rules
-	today := calendar.DateOf(s.r.cfg.Now().In(calendar.VN))
+	today := calendar.DateOf(s.r.Cfg.Now().In(calendar.VN))
 	m := app.MonthOfDate(today)
 	box := container.NewVBox()
 	// What the data lacks or only guesses for the coming months comes first.
-	if notices := ref.Outlook(today, s.r.sess.Office.Province); len(notices) > 0 {
+	if notices := ref.Outlook(today, s.r.Sess.Office.Province); len(notices) > 0 {
 		lines := make([]string, len(notices))
 		for i, n := range notices {
-			lines[i] = "⚠ " + s.r.cfg.Catalog.Outlook(s.r.cfg.Lang, n)
+			lines[i] = "⚠ " + s.r.Cfg.Catalog.Outlook(s.r.Cfg.Lang, n)
 		}
 		warn := widget.NewLabel(t("outlook.title") + ":\n" + strings.Join(lines, "\n"))
 		warn.Wrapping = fyne.TextWrapWord
@@ -51,7 +52,7 @@ func (s *AdminScreen) rules() fyne.CanvasObject {
 	}
 	s.addNationalRules(box, rules, m)
 	s.addLocalSupport(box, rules, m)
-	note := noteText(t("ui.admin.rules_note"))
+	note := widgets.NoteText(t("ui.admin.rules_note"))
 	box.Add(note)
 	return page(t("ui.admin.rules_title", "month", m.VNString()), t("ui.admin.rules_sub"), box)
 }
@@ -60,7 +61,7 @@ func (s *AdminScreen) rules() fyne.CanvasObject {
 // the reference level with their changes in the coming year, the contribution, the state's
 // support, the caps of the payment methods and the fund's rate.
 func (s *AdminScreen) addNationalRules(box *fyne.Container, rules *app.Rules, m app.Month) {
-	t := s.r.t
+	t := s.r.T
 	if e, ok := rules.PovertyLine.At(m); ok {
 		box.Add(s.ruleLine(t("table.poverty_line"), e.Value.String(), e.From, e.Source, e.Status))
 	}
@@ -107,8 +108,8 @@ func (s *AdminScreen) addNationalRules(box *fyne.Container, rules *app.Rules, m 
 // addLocalSupport adds to box the province's own support, in force in month m or later (a later
 // entry is how a new resolution shows before it applies), or says there is none.
 func (s *AdminScreen) addLocalSupport(box *fyne.Container, rules *app.Rules, m app.Month) {
-	t := s.r.t
-	province := s.r.sess.Office.Province
+	t := s.r.T
+	province := s.r.Sess.Office.Province
 	shown := 0
 	for _, l := range rules.LocalSupport[province] {
 		if l.To != 0 && l.To < m {
@@ -121,7 +122,7 @@ func (s *AdminScreen) addLocalSupport(box *fyne.Container, rules *app.Rules, m a
 		group := t("group." + string(l.Group))
 		if g, ok := rules.LocalGroup(province, string(l.Group)); ok {
 			group = g.NameVI
-			if s.r.cfg.Lang == app.EN {
+			if s.r.Cfg.Lang == app.EN {
 				group = g.NameEN
 			}
 		}
@@ -134,13 +135,13 @@ func (s *AdminScreen) addLocalSupport(box *fyne.Container, rules *app.Rules, m a
 }
 
 func (s *AdminScreen) calendar() fyne.CanvasObject {
-	t := s.r.t
-	lang := s.r.cfg.Lang
-	today := calendar.DateOf(s.r.cfg.Now().In(calendar.VN))
+	t := s.r.T
+	lang := s.r.Cfg.Lang
+	today := calendar.DateOf(s.r.Cfg.Now().In(calendar.VN))
 	year := today.Year()
-	cal := s.r.cfg.calendars().For(s.r.sess.Office.Province)
-	cols := columns{widths: []float32{60, 110, 170, 300}, flex: 3}
-	rows := container.NewVBox(newListHeader(cols, t("ui.admin.col.weekday"), t("ui.admin.col.date"),
+	cal := s.r.Cfg.Calendars().For(s.r.Sess.Office.Province)
+	cols := widgets.Columns{Widths: []float32{60, 110, 170, 300}, Flex: 3}
+	rows := container.NewVBox(widgets.NewListHeader(cols, t("ui.admin.col.weekday"), t("ui.admin.col.date"),
 		t("ui.admin.col.kind"), t("ui.admin.col.name")))
 	n := 0
 	for d := calendar.Of(year, time.January, 1); d.Year() == year; d++ {
@@ -152,15 +153,15 @@ func (s *AdminScreen) calendar() fyne.CanvasObject {
 		if lang == app.EN && day.NameEN != "" {
 			name = day.NameEN
 		}
-		row := newListRow(cols, 4)
-		setRow(row, t("ui.weekday."+strconv.Itoa(int(d.Weekday()))), d.VNString(), t("ui.admin.day."+string(day.Kind)), name)
-		rowLabel(row, 3).Wrapping = fyne.TextWrapWord
-		rowLabel(row, 3).Truncation = fyne.TextTruncateOff
+		row := widgets.NewListRow(cols, 4)
+		widgets.SetRow(row, t("ui.weekday."+strconv.Itoa(int(d.Weekday()))), d.VNString(), t("ui.admin.day."+string(day.Kind)), name)
+		widgets.RowLabel(row, 3).Wrapping = fyne.TextWrapWord
+		widgets.RowLabel(row, 3).Truncation = fyne.TextTruncateOff
 		rows.Add(row)
 		n++
 	}
 	status := t("ui.admin.no_calendar", "year", strconv.Itoa(year))
-	if st, ok := s.r.cfg.calendars().YearStatus(year); ok {
+	if st, ok := s.r.Cfg.Calendars().YearStatus(year); ok {
 		status = t("ui.admin.calendar_status", "year", strconv.Itoa(year), "status", t("ui.admin.calendar."+st), "count", strconv.Itoa(n))
 	}
 	head := widget.NewLabel(status)

@@ -11,17 +11,18 @@ import (
 
 	"bhxhdesk/app"
 	"bhxhdesk/intake"
+	"bhxhdesk/ui/widgets"
 )
 
 // workflow is the workflow tab: the steps with their roles and days, which an administrator
 // adjusts where the province allows, where the workflow comes from, and what may change it.
 func (s *AdminScreen) workflow() fyne.CanvasObject {
-	t := s.r.t
+	t := s.r.T
 	r := s.r
-	wfs := r.intake.Ref.Get().Workflows
-	wf := wfs.ForOffice(r.sess.Office)
-	base := wfs.For(r.sess.Office.Province)
-	edit := base.OfficeMayAdjust && r.can(app.PermWorkflow)
+	wfs := r.Intake.Ref.Get().Workflows
+	wf := wfs.ForOffice(r.Sess.Office)
+	base := wfs.For(r.Sess.Office.Province)
+	edit := base.OfficeMayAdjust && r.Can(app.PermWorkflow)
 	total := widget.NewLabel(t("ui.admin.days", "days", strconv.Itoa(wf.Days())))
 	rows := s.workflowSteps(wf, base, edit, total)
 	box := container.NewVBox(s.workflowInfo(wf, total), rows)
@@ -38,7 +39,7 @@ func (s *AdminScreen) workflow() fyne.CanvasObject {
 	case base.OfficeMayAdjust:
 		noteKey = "ui.admin.workflow_note_admin"
 	}
-	note := noteText(t(noteKey, "days", strconv.Itoa(base.Days())))
+	note := widgets.NoteText(t(noteKey, "days", strconv.Itoa(base.Days())))
 	box.Add(note)
 	if edit {
 		s.addWorkflowEditor(box, wf)
@@ -54,11 +55,11 @@ func (s *AdminScreen) workflow() fyne.CanvasObject {
 // role for each step when edit is set. The total follows the days as they are chosen, in red
 // past the province's.
 func (s *AdminScreen) workflowSteps(wf, base *app.Workflow, edit bool, total *widget.Label) *fyne.Container {
-	t := s.r.t
+	t := s.r.T
 	r := s.r
-	lang := r.cfg.Lang
-	cols := columns{widths: []float32{40, 360, 170, 80, 150}, flex: 1}
-	rows := container.NewVBox(newListHeader(cols, t("ui.admin.col.no"), t("field.step"), t("field.role"),
+	lang := r.Cfg.Lang
+	cols := widgets.Columns{Widths: []float32{40, 360, 170, 80, 150}, Flex: 1}
+	rows := container.NewVBox(widgets.NewListHeader(cols, t("ui.admin.col.no"), t("field.step"), t("field.role"),
 		t("ui.admin.col.days"), t("ui.admin.col.completes")))
 	s.WorkflowDays, s.WorkflowRoles = nil, nil
 	roles := []app.Role{app.Helpdesk, app.Officer, app.Supervisor}
@@ -82,7 +83,7 @@ func (s *AdminScreen) workflowSteps(wf, base *app.Workflow, edit bool, total *wi
 			total.Importance = widget.DangerImportance
 		}
 		total.Refresh()
-		r.touch()
+		r.Touch()
 	}
 	for i, st := range wf.Steps {
 		completes := ""
@@ -90,16 +91,16 @@ func (s *AdminScreen) workflowSteps(wf, base *app.Workflow, edit bool, total *wi
 			completes = t("ui.admin.completes." + st.Completes)
 		}
 		if !edit {
-			row := newListRow(cols, 5)
-			setRow(row, strconv.Itoa(i+1), st.Name(lang), t("role."+string(st.Role)), strconv.Itoa(st.Days), completes)
-			rowLabel(row, 1).Wrapping = fyne.TextWrapWord
-			rowLabel(row, 1).Truncation = fyne.TextTruncateOff
+			row := widgets.NewListRow(cols, 5)
+			widgets.SetRow(row, strconv.Itoa(i+1), st.Name(lang), t("role."+string(st.Role)), strconv.Itoa(st.Days), completes)
+			widgets.RowLabel(row, 1).Wrapping = fyne.TextWrapWord
+			widgets.RowLabel(row, 1).Truncation = fyne.TextTruncateOff
 			rows.Add(row)
 			continue
 		}
 		days := widget.NewSelect(dayOptions, func(string) { updateTotal() })
 		days.Selected = strconv.Itoa(st.Days)
-		role := widget.NewSelect(roleNames, func(string) { r.touch() })
+		role := widget.NewSelect(roleNames, func(string) { r.Touch() })
 		role.Selected = t("role." + string(st.Role))
 		s.WorkflowDays, s.WorkflowRoles = append(s.WorkflowDays, days), append(s.WorkflowRoles, role)
 		name := widget.NewLabel(st.Name(lang))
@@ -112,22 +113,22 @@ func (s *AdminScreen) workflowSteps(wf, base *app.Workflow, edit bool, total *wi
 // workflowInfo says whose workflow is in force, its total days, its version and source, and
 // the office's adjustment if there is one.
 func (s *AdminScreen) workflowInfo(wf *app.Workflow, total *widget.Label) *widget.Form {
-	t := s.r.t
+	t := s.r.T
 	province := t("ui.admin.default_workflow")
 	if wf.Province != "" {
-		if p, ok := s.r.cfg.Places.Province(wf.Province); ok {
+		if p, ok := s.r.Cfg.Places.Province(wf.Province); ok {
 			province = p.Name
 		}
 	}
 	info := widget.NewForm(
-		infoRow(t("ui.admin.workflow_for"), province),
+		widgets.InfoRow(t("ui.admin.workflow_for"), province),
 		&widget.FormItem{Text: t("ui.admin.total_days"), Widget: total},
-		infoRow(t("ui.admin.version"), wf.Version),
-		infoRow(t("ui.admin.source"), wf.Source),
+		widgets.InfoRow(t("ui.admin.version"), wf.Version),
+		widgets.InfoRow(t("ui.admin.source"), wf.Source),
 	)
 	if a := wf.Adjustment; a != nil {
 		adjusted := t("ui.admin.workflow_adjusted_value", "reason", a.Reason, "user", a.By, "time", vnTime(a.At))
-		info.AppendItem(infoRow(t("ui.admin.workflow_adjusted"), adjusted))
+		info.AppendItem(widgets.InfoRow(t("ui.admin.workflow_adjusted"), adjusted))
 	}
 	return info
 }
@@ -135,12 +136,12 @@ func (s *AdminScreen) workflowInfo(wf *app.Workflow, total *widget.Label) *widge
 // addWorkflowEditor adds to box the reason of an adjustment and the buttons that save it or go
 // back to the province's workflow.
 func (s *AdminScreen) addWorkflowEditor(box *fyne.Container, wf *app.Workflow) {
-	t := s.r.t
+	t := s.r.T
 	r := s.r
-	s.wf = newFields()
+	s.wf = widgets.NewFields()
 	s.WorkflowReason = widget.NewEntry()
 	s.WorkflowReason.PlaceHolder = t("ui.admin.workflow_reason_placeholder")
-	s.WorkflowReason.OnChanged = func(string) { r.touch() }
+	s.WorkflowReason.OnChanged = func(string) { r.Touch() }
 	s.SaveWorkflow = widget.NewButtonWithIcon(t("ui.admin.workflow_save"), theme.DocumentSaveIcon(),
 		func() { s.adjustWorkflow(false) })
 	s.SaveWorkflow.Importance = widget.HighImportance
@@ -149,8 +150,8 @@ func (s *AdminScreen) addWorkflowEditor(box *fyne.Container, wf *app.Workflow) {
 	if wf.Adjustment == nil {
 		s.ResetWorkflow.Disable()
 	}
-	s.WorkflowStatus = statusLabel()
-	box.Add(s.wf.add(newField("reason", t("ui.admin.workflow_reason"), s.WorkflowReason)).object())
+	s.WorkflowStatus = widgets.StatusLabel()
+	box.Add(s.wf.Add(widgets.NewField("reason", t("ui.admin.workflow_reason"), s.WorkflowReason)).Object())
 	box.Add(s.wf.General)
 	box.Add(s.WorkflowStatus)
 	box.Add(container.NewHBox(layout.NewSpacer(), s.ResetWorkflow, s.SaveWorkflow))
@@ -165,7 +166,7 @@ func (s *AdminScreen) loadStoredWorkflow() {
 		stored *app.Workflow
 		err    error
 	)
-	r.run(func() { stored, err = r.intake.OfficeWorkflow(r.sess) }, func() {
+	r.Run(func() { stored, err = r.Intake.OfficeWorkflow(r.Sess) }, func() {
 		if err != nil {
 			return
 		}
@@ -173,10 +174,10 @@ func (s *AdminScreen) loadStoredWorkflow() {
 		if a == nil {
 			a = stored.SetAside
 		}
-		if a.Same(r.sess.Office.Workflow) {
+		if a.Same(r.Sess.Office.Workflow) {
 			return
 		}
-		r.sess.Office.Workflow = a
+		r.Sess.Office.Workflow = a
 		s.reloadWorkflow()
 	})
 }
@@ -196,7 +197,7 @@ func (s *AdminScreen) adjustWorkflow(reset bool) {
 		return
 	}
 	r := s.r
-	base := r.intake.Ref.Get().Workflows.For(r.sess.Office.Province)
+	base := r.Intake.Ref.Get().Workflows.For(r.Sess.Office.Province)
 	req := intake.AdjustWorkflowRequest{Reason: s.WorkflowReason.Text}
 	if !reset {
 		req.Days, req.Roles = map[string]int{}, map[string]app.Role{}
@@ -212,26 +213,26 @@ func (s *AdminScreen) adjustWorkflow(reset bool) {
 			}
 		}
 	}
-	s.wf.show(r.cfg, nil, nil)
-	setText(s.WorkflowStatus, "")
+	s.wf.ShowProblems(r.Cfg, nil, nil)
+	widgets.SetText(s.WorkflowStatus, "")
 	s.SaveWorkflow.Disable()
 	var (
 		wf  *app.Workflow
 		err error
 	)
-	r.run(func() { wf, err = r.intake.AdjustWorkflow(r.sess, req) }, func() {
+	r.Run(func() { wf, err = r.Intake.AdjustWorkflow(r.Sess, req) }, func() {
 		s.SaveWorkflow.Enable()
 		if err != nil {
-			s.wf.show(r.cfg, err, nil)
+			s.wf.ShowProblems(r.Cfg, err, nil)
 			return
 		}
-		r.sess.Office.Workflow = wf.Adjustment // on the screen's thread: the session is the screens'
+		r.Sess.Office.Workflow = wf.Adjustment // on the screen's thread: the session is the screens'
 		s.reloadWorkflow()
-		msg := r.t("ui.admin.workflow_saved", "days", strconv.Itoa(wf.Days()))
+		msg := r.T("ui.admin.workflow_saved", "days", strconv.Itoa(wf.Days()))
 		if wf.Adjustment == nil {
-			msg = r.t("ui.admin.workflow_reset_done")
+			msg = r.T("ui.admin.workflow_reset_done")
 		}
-		setStatus(s.WorkflowStatus, true, msg)
+		widgets.SetStatus(s.WorkflowStatus, true, msg)
 	})
 }
 

@@ -11,6 +11,7 @@ import (
 
 	"bhxhdesk/app"
 	"bhxhdesk/records"
+	"bhxhdesk/ui/widgets"
 )
 
 // BookState is the personal ID asked for and the book shown.
@@ -25,7 +26,7 @@ type BookState struct {
 // local support, paid, receipt) with their totals, the vouchers and the dossiers. Each look-up
 // is written to the audit log.
 type BookScreen struct {
-	r  *recSession
+	r  *recordsSession
 	st BookState
 
 	Query   *widget.Entry
@@ -46,26 +47,26 @@ type BookScreen struct {
 
 // periodColumns are the widths of from–to, income, amount due, support, paid and receipt
 // (flexible).
-var periodColumns = columns{widths: []float32{150, 90, 90, 115, 90, 95}, flex: 5}
+var periodColumns = widgets.Columns{Widths: []float32{150, 90, 90, 115, 90, 95}, Flex: 5}
 
 // bookVoucherColumns are the widths of paid date, receipt, amount, period and status (flexible).
-var bookVoucherColumns = columns{widths: []float32{95, 140, 100, 150, 110}, flex: 4}
+var bookVoucherColumns = widgets.Columns{Widths: []float32{95, 140, 100, 150, 110}, Flex: 4}
 
 // bookDossierColumns are the widths of code, state (flexible) and appointment.
-var bookDossierColumns = columns{widths: []float32{200, 160, 100}, flex: 1}
+var bookDossierColumns = widgets.Columns{Widths: []float32{200, 160, 100}, Flex: 1}
 
 // NewBookScreen builds the screen from its state.
-func NewBookScreen(r *recSession, st BookState) *BookScreen {
+func NewBookScreen(r *recordsSession, st BookState) *BookScreen {
 	s := &BookScreen{r: r}
-	t := r.t
+	t := r.T
 	s.Query = widget.NewEntry()
 	s.Query.SetText(st.Query)
 	s.Query.PlaceHolder = t("ui.book.placeholder")
 	s.Query.OnSubmitted = func(string) { s.Run() }
-	s.Query.OnChanged = func(string) { r.touch() }
+	s.Query.OnChanged = func(string) { r.Touch() }
 	s.Go = widget.NewButtonWithIcon(t("ui.book.go"), theme.SearchIcon(), s.Run)
 	s.Go.Importance = widget.HighImportance
-	s.Problem = problemLabel()
+	s.Problem = widgets.ProblemLabel()
 	s.body = container.NewStack()
 	bar := container.NewBorder(nil, nil, widget.NewLabel(t("field.personal_id")), s.Go, s.Query)
 	s.content = container.NewBorder(bar, s.Problem, nil, nil, s.body)
@@ -99,7 +100,7 @@ func (s *BookScreen) Run() {
 	}
 	pid := strings.TrimSpace(s.Query.Text)
 	if pid == "" {
-		setText(s.Problem, s.r.cfg.Catalog.Problem(s.r.cfg.Lang, app.FieldProblem{Field: "personal_id", Code: "required"}))
+		widgets.SetText(s.Problem, s.r.Cfg.Catalog.Problem(s.r.Cfg.Lang, app.FieldProblem{Field: "personal_id", Code: "required"}))
 		return
 	}
 	r := s.r
@@ -108,14 +109,14 @@ func (s *BookScreen) Run() {
 		pv  records.PersonView
 		err error
 	)
-	r.run(func() { pv, err = r.records.Person(r.sess, pid) }, func() {
+	r.Run(func() { pv, err = r.Records.Person(r.Sess, pid) }, func() {
 		s.Go.Enable()
 		if err != nil {
-			setText(s.Problem, r.message(err))
+			widgets.SetText(s.Problem, r.Message(err))
 			s.paint(BookState{Query: s.Query.Text})
 			return
 		}
-		setText(s.Problem, "")
+		widgets.SetText(s.Problem, "")
 		s.paint(BookState{Query: s.Query.Text, Person: &pv})
 	})
 }
@@ -124,7 +125,7 @@ func (s *BookScreen) paint(st BookState) {
 	s.st = st
 	s.Name, s.Cover, s.Note, s.Periods, s.Totals, s.Vouchers, s.Dossiers = nil, nil, nil, nil, nil, nil, nil
 	if st.Person == nil {
-		hint := widget.NewLabel(s.r.t("ui.book.hint"))
+		hint := widget.NewLabel(s.r.T("ui.book.hint"))
 		hint.Wrapping = fyne.TextWrapWord
 		s.body.Objects = []fyne.CanvasObject{container.NewVBox(hint)}
 		s.body.Refresh()
@@ -141,7 +142,7 @@ func (s *BookScreen) paint(st BookState) {
 
 // identity is the person's card and the book cover's.
 func (s *BookScreen) identity(pv records.PersonView) fyne.CanvasObject {
-	t, cfg := s.r.t, s.r.cfg
+	t, cfg := s.r.T, s.r.Cfg
 	p := pv.Participant
 	s.Name = widget.NewLabelWithStyle(app.UpperName(p.FullName), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	s.Name.SizeName = theme.SizeNameSubHeadingText
@@ -154,28 +155,28 @@ func (s *BookScreen) identity(pv records.PersonView) fyne.CanvasObject {
 	if n, ok := cfg.Places.EthnicityName(p.Ethnicity); ok {
 		ethnicity = n
 	}
-	nationality := s.r.name("nationality.", p.Nationality)
+	nationality := s.r.Name("nationality.", p.Nationality)
 	items := []*widget.FormItem{
-		infoRow(t("ui.book.book_no"), p.PersonalID),
-		infoRow(t("ui.book.birth_date"), birthText(p.BirthDate)),
-		infoRow(t("ui.book.gender"), gender),
-		infoRow(t("ui.book.ethnicity"), ethnicity),
-		infoRow(t("ui.book.nationality"), nationality),
+		widgets.InfoRow(t("ui.book.book_no"), p.PersonalID),
+		widgets.InfoRow(t("ui.book.birth_date"), birthText(p.BirthDate)),
+		widgets.InfoRow(t("ui.book.gender"), gender),
+		widgets.InfoRow(t("ui.book.ethnicity"), ethnicity),
+		widgets.InfoRow(t("ui.book.nationality"), nationality),
 	}
 	if p.OldSICode != "" {
-		items = append(items, infoRow(t("ui.book.old_code"), p.OldSICode))
+		items = append(items, widgets.InfoRow(t("ui.book.old_code"), p.OldSICode))
 	}
 	items = append(items,
-		infoRow(t("ui.book.birth_registration"), placeLine(cfg.Places, p.BirthRegistration.Province, p.BirthRegistration.Commune, "")),
-		infoRow(t("ui.book.address"), placeLine(cfg.Places, p.Address.Province, p.Address.Commune, p.Address.Detail)))
+		widgets.InfoRow(t("ui.book.birth_registration"), placeLine(cfg.Places, p.BirthRegistration.Province, p.BirthRegistration.Commune, "")),
+		widgets.InfoRow(t("ui.book.address"), placeLine(cfg.Places, p.Address.Province, p.Address.Commune, p.Address.Detail)))
 	if p.Phone != "" {
-		items = append(items, infoRow(t("ui.book.phone"), p.Phone))
+		items = append(items, widgets.InfoRow(t("ui.book.phone"), p.Phone))
 	}
 	items = append(items,
-		infoRow(t("ui.book.income"), p.Income.String()),
-		infoRow(t("ui.book.method"), s.r.methodText(p.Method)),
-		infoRow(t("ui.book.group"), t("group."+p.SupportGroup)),
-		infoRow(t("ui.book.support_months"), t("ui.book.support_months_value", "months", strconv.Itoa(pv.Totals.SupportMonths))))
+		widgets.InfoRow(t("ui.book.income"), p.Income.String()),
+		widgets.InfoRow(t("ui.book.method"), s.r.methodText(p.Method)),
+		widgets.InfoRow(t("ui.book.group"), t("group."+p.SupportGroup)),
+		widgets.InfoRow(t("ui.book.support_months"), t("ui.book.support_months_value", "months", strconv.Itoa(pv.Totals.SupportMonths))))
 	objs := []fyne.CanvasObject{s.Name, widget.NewForm(items...)}
 	if !pv.Known {
 		s.Note = widget.NewLabel(t("ui.book.not_known", "dossier", p.Dossier))
@@ -212,7 +213,7 @@ func printsText(t func(string, ...string) string, n int) string {
 
 // history is the periods with their totals, the vouchers and the dossiers, each in a tab.
 func (s *BookScreen) history(pv records.PersonView) fyne.CanvasObject {
-	t := s.r.t
+	t := s.r.T
 	return container.NewAppTabs(
 		container.NewTabItem(t("ui.book.tab_periods", "count", strconv.Itoa(len(pv.Participant.Periods))), s.periodsTab(pv)),
 		container.NewTabItem(t("ui.book.tab_vouchers", "count", strconv.Itoa(len(pv.Vouchers))), s.vouchersTab(pv.Vouchers)),
@@ -223,27 +224,27 @@ func (s *BookScreen) history(pv records.PersonView) fyne.CanvasObject {
 // periodsTab lists the periods of participation with what was due, the support and what was
 // paid, over their totals.
 func (s *BookScreen) periodsTab(pv records.PersonView) fyne.CanvasObject {
-	t := s.r.t
+	t := s.r.T
 	periods := pv.Participant.Periods
-	s.Periods = widget.NewList(func() int { return len(periods) }, func() fyne.CanvasObject { return newListRow(periodColumns, 6) },
+	s.Periods = widget.NewList(func() int { return len(periods) }, func() fyne.CanvasObject { return widgets.NewListRow(periodColumns, 6) },
 		func(id widget.ListItemID, o fyne.CanvasObject) {
 			if id >= len(periods) {
 				return
 			}
 			pe := periods[id]
-			setRow(o, pe.From.VNString()+" – "+pe.To.VNString(), pe.Income.Grouped(), pe.Gross.Grouped(),
+			widgets.SetRow(o, pe.From.VNString()+" – "+pe.To.VNString(), pe.Income.Grouped(), pe.Gross.Grouped(),
 				(pe.StateSupport + pe.LocalSupport).Grouped(), pe.Paid.Grouped(), pe.ReceiptNo)
 		})
 	s.Periods.OnSelected = func(widget.ListItemID) { s.Periods.UnselectAll() }
 	tot := pv.Totals
-	totals := newListRow(periodColumns, 6)
-	setRow(totals, t("cli.total_months", "months", strconv.Itoa(tot.Months)), "", tot.Gross.Grouped(),
+	totals := widgets.NewListRow(periodColumns, 6)
+	widgets.SetRow(totals, t("cli.total_months", "months", strconv.Itoa(tot.Months)), "", tot.Gross.Grouped(),
 		(tot.StateSupport + tot.LocalSupport).Grouped(), tot.Paid.Grouped(), "")
 	for i := range 6 {
-		rowLabel(totals, i).TextStyle = fyne.TextStyle{Bold: true}
+		widgets.RowLabel(totals, i).TextStyle = fyne.TextStyle{Bold: true}
 	}
 	s.Totals = totals
-	periodHead := newListHeader(periodColumns, t("cli.col.from_to"), t("cli.col.income"), t("ui.book.col.due"), t("ui.book.col.support"),
+	periodHead := widgets.NewListHeader(periodColumns, t("cli.col.from_to"), t("cli.col.income"), t("ui.book.col.due"), t("ui.book.col.support"),
 		t("cli.col.paid"), t("cli.col.receipt"))
 	periodTab := container.NewBorder(periodHead, container.NewVBox(widget.NewSeparator(), totals), nil, nil, s.Periods)
 	if len(periods) == 0 {
@@ -256,13 +257,13 @@ func (s *BookScreen) periodsTab(pv records.PersonView) fyne.CanvasObject {
 
 // vouchersTab lists the person's vouchers, each with its state and, for an exception, why.
 func (s *BookScreen) vouchersTab(vouchers []app.VoucherView) fyne.CanvasObject {
-	t := s.r.t
+	t := s.r.T
 	s.Vouchers = widget.NewList(func() int { return len(vouchers) }, func() fyne.CanvasObject {
 		reason := widget.NewLabel("")
 		reason.Truncation = fyne.TextTruncateEllipsis
 		reason.SizeName = theme.SizeNameCaptionText
 		reason.Importance = widget.DangerImportance
-		return container.NewVBox(newListRow(bookVoucherColumns, 5), reason)
+		return container.NewVBox(widgets.NewListRow(bookVoucherColumns, 5), reason)
 	}, func(id widget.ListItemID, o fyne.CanvasObject) {
 		if id >= len(vouchers) {
 			return
@@ -273,7 +274,7 @@ func (s *BookScreen) vouchersTab(vouchers []app.VoucherView) fyne.CanvasObject {
 		if v.Kind != app.KindPayment {
 			status = t("ui.voucher.kind."+string(v.Kind)) + " · " + status
 		}
-		setRow(objs[0], v.PaidOn.VNString(), v.ReceiptNo, v.Amount.Grouped(),
+		widgets.SetRow(objs[0], v.PaidOn.VNString(), v.ReceiptNo, v.Amount.Grouped(),
 			t("ui.voucher.period_value", "from", v.FromMonth.VNString(), "to", v.ToMonth().VNString(), "months", strconv.Itoa(v.Months)), status)
 		reason := ""
 		if v.State.Status == app.VoucherException {
@@ -282,28 +283,28 @@ func (s *BookScreen) vouchersTab(vouchers []app.VoucherView) fyne.CanvasObject {
 		objs[1].(*widget.Label).SetText(reason)
 	})
 	s.Vouchers.OnSelected = func(widget.ListItemID) { s.Vouchers.UnselectAll() }
-	voucherHead := newListHeader(bookVoucherColumns, t("field.paid_on"), t("field.receipt_no"), t("field.amount"), t("ui.voucher.period"),
+	voucherHead := widgets.NewListHeader(bookVoucherColumns, t("field.paid_on"), t("field.receipt_no"), t("field.amount"), t("ui.voucher.period"),
 		t("ui.book.col.status"))
 	return container.NewBorder(voucherHead, nil, nil, nil, s.Vouchers)
 }
 
 // dossiersTab lists the person's dossiers; choosing one opens it.
 func (s *BookScreen) dossiersTab(dossiers []app.Summary) fyne.CanvasObject {
-	t := s.r.t
-	s.Dossiers = widget.NewList(func() int { return len(dossiers) }, func() fyne.CanvasObject { return newListRow(bookDossierColumns, 3) },
+	t := s.r.T
+	s.Dossiers = widget.NewList(func() int { return len(dossiers) }, func() fyne.CanvasObject { return widgets.NewListRow(bookDossierColumns, 3) },
 		func(id widget.ListItemID, o fyne.CanvasObject) {
 			if id >= len(dossiers) {
 				return
 			}
 			d := dossiers[id]
-			setRow(o, d.Code, t("state."+string(d.State)), d.Due.VNString())
+			widgets.SetRow(o, d.Code, t("state."+string(d.State)), d.Due.VNString())
 		})
 	s.Dossiers.OnSelected = func(id widget.ListItemID) {
 		s.Dossiers.UnselectAll()
 		if id < len(dossiers) {
-			s.r.open(dossiers[id].Code)
+			s.r.Open(dossiers[id].Code)
 		}
 	}
-	dossierHead := newListHeader(bookDossierColumns, t("ui.col.code"), t("ui.dossier.state"), t("ui.col.due"))
+	dossierHead := widgets.NewListHeader(bookDossierColumns, t("ui.col.code"), t("ui.dossier.state"), t("ui.col.due"))
 	return container.NewBorder(dossierHead, nil, nil, nil, s.Dossiers)
 }

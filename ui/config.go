@@ -8,7 +8,8 @@ import (
 	"fyne.io/fyne/v2"
 
 	"bhxhdesk/app"
-	"bhxhdesk/app/calendar"
+	"bhxhdesk/ui/kit"
+	"bhxhdesk/ui/widgets"
 )
 
 // Config is what the screens need. Zero Now means time.Now; zero Lang means Vietnamese.
@@ -74,34 +75,14 @@ type Config struct {
 	// OnProgress is told of each step of long work shown with a progress dialog, on the
 	// working goroutine before the dialog paints the step (tests use it to act at a known
 	// point of the work; it must not touch widgets while the UI thread runs).
-	OnProgress func(pv *ProgressView, done, total int64)
+	OnProgress func(pv *kit.ProgressView, done, total int64)
 }
 
-// internal logs an error the officer cannot act on (a draft not written): Config.OnInternal.
-func (c *Config) internal(err error) {
-	if c.OnInternal != nil && err != nil {
-		c.OnInternal(err)
-	}
+// settings is the part of the configuration the screens see.
+func (c *Config) settings() *kit.Settings {
+	return &kit.Settings{Ref: c.Ref, Places: c.Places, Catalog: c.Catalog, Now: c.Now, Lang: c.Lang, RenderPDF: c.RenderPDF,
+		LogPath: c.LogPath, OnInternal: c.OnInternal, Do: c.Do, OnProgress: c.OnProgress}
 }
 
-// message is an error in words, in the current language. An unexpected error's detail goes to
-// the log, and the message says where the log is.
-func (c *Config) message(err error) string {
-	text := c.Catalog.Message(c.Lang, err)
-	if app.KindOf(err) != app.Internal {
-		return text
-	}
-	if c.OnInternal != nil {
-		c.OnInternal(err)
-	}
-	if c.LogPath != "" {
-		text += " " + c.Catalog.T(c.Lang, "err.internal_log", "path", c.LogPath)
-	}
-	return text
-}
-
-// rules are the rule tables in force.
-func (c *Config) rules() *app.Rules { return c.Ref.Get().Rules }
-
-// calendars are the working-day calendars in force.
-func (c *Config) calendars() *calendar.Book { return c.Ref.Get().Calendars }
+// Appearance is the light or dark look and the text size (see Appearance).
+type Appearance = widgets.Appearance

@@ -13,6 +13,8 @@ import (
 	"bhxhdesk/app"
 	"bhxhdesk/app/calendar"
 	"bhxhdesk/records"
+	"bhxhdesk/ui/kit"
+	"bhxhdesk/ui/widgets"
 )
 
 // CoverList names a list of the covers screen.
@@ -41,7 +43,7 @@ type CoversState struct {
 // issue them, or to print their confirmations into one PDF (all those issued today too); a
 // cover printed before is printed again only with a reason. After printing, the PDF is shown.
 type CoversScreen struct {
-	r  *recSession
+	r  *recordsSession
 	st CoversState
 
 	Kind       *widget.RadioGroup
@@ -55,7 +57,7 @@ type CoversScreen struct {
 	List       *widget.List
 	// Reprint asks the reason for a reprint; Preview shows the printed PDF. Nil when closed.
 	Reprint *ReprintDialog
-	Preview *PreviewDialog
+	Preview *kit.PreviewDialog
 
 	// The outcome of the last action, shown again after the list is fetched (in this language
 	// only: a language switch drops it).
@@ -66,10 +68,10 @@ type CoversScreen struct {
 
 // coverColumns are the widths of the tick, book number, name (flexible), birth date, status,
 // issue date and prints.
-var coverColumns = columns{widths: []float32{36, 130, 160, 95, 170, 95, 90}, flex: 2}
+var coverColumns = widgets.Columns{Widths: []float32{36, 130, 160, 95, 170, 95, 90}, Flex: 2}
 
 // NewCoversScreen builds the screen and fetches its list unless the state holds it.
-func NewCoversScreen(r *recSession, st CoversState) *CoversScreen {
+func NewCoversScreen(r *recordsSession, st CoversState) *CoversScreen {
 	s := &CoversScreen{r: r}
 	if st.List == "" {
 		st.List = CoversToIssue
@@ -78,7 +80,7 @@ func NewCoversScreen(r *recSession, st CoversState) *CoversScreen {
 		st.Selected = map[string]bool{}
 	}
 	s.st = st
-	t := r.t
+	t := r.T
 	names := make([]string, len(coverLists))
 	for i, l := range coverLists {
 		names[i] = t("ui.covers.list." + string(l))
@@ -108,7 +110,7 @@ func NewCoversScreen(r *recSession, st CoversState) *CoversScreen {
 	s.Print.Importance = widget.HighImportance
 	s.PrintToday = widget.NewButtonWithIcon(t("ui.covers.print_today"), theme.DocumentPrintIcon(), s.printToday)
 	s.Count = widget.NewLabel("")
-	s.Status = statusLabel()
+	s.Status = widgets.StatusLabel()
 	s.List = widget.NewList(func() int { return len(s.st.Rows) }, s.newRow, s.updateRow)
 	s.List.OnSelected = func(id widget.ListItemID) {
 		s.List.UnselectAll()
@@ -116,7 +118,7 @@ func NewCoversScreen(r *recSession, st CoversState) *CoversScreen {
 			s.Toggle(id)
 		}
 	}
-	head := newListHeader(coverColumns, "", t("ui.covers.col.book"), t("ui.col.name"), t("ui.covers.col.birth"), t("ui.dossier.state"),
+	head := widgets.NewListHeader(coverColumns, "", t("ui.covers.col.book"), t("ui.col.name"), t("ui.covers.col.birth"), t("ui.dossier.state"),
 		t("ui.covers.col.issued"), t("ui.covers.col.prints"))
 	tools := container.NewHBox(s.SelectAll, s.Refresh, s.Count, layout.NewSpacer(), s.Issue, s.Print, s.PrintToday)
 	// The outcome goes under the list: above it, it would push the rows down as it appears, under
@@ -163,12 +165,12 @@ func (s *CoversScreen) Reload() {
 		rows []app.BookCover
 		err  error
 	)
-	r.run(func() {
+	r.Run(func() {
 		if list == CoversToday {
-			rows, err = r.records.CoversIssuedOn(r.sess, r.intake.Today())
+			rows, err = r.Records.CoversIssuedOn(r.Sess, r.Intake.Today())
 			return
 		}
-		rows, err = r.records.Covers(r.sess, app.CoverStatus(list), 0)
+		rows, err = r.Records.Covers(r.Sess, app.CoverStatus(list), 0)
 	}, func() {
 		if list == s.st.List {
 			s.paint(rows, err)
@@ -178,7 +180,7 @@ func (s *CoversScreen) Reload() {
 
 func (s *CoversScreen) paint(rows []app.BookCover, err error) {
 	if err != nil {
-		setStatus(s.Status, false, s.r.message(err))
+		widgets.SetStatus(s.Status, false, s.r.Message(err))
 		return
 	}
 	s.st.Rows, s.st.Loaded = rows, true
@@ -192,14 +194,14 @@ func (s *CoversScreen) paint(rows []app.BookCover, err error) {
 	s.List.Refresh()
 	s.buttons()
 	if s.status != "" {
-		setStatus(s.Status, !s.failed, s.status)
+		widgets.SetStatus(s.Status, !s.failed, s.status)
 	}
 }
 
 // buttons shows the actions of the list and the role, and counts the ticked covers.
 func (s *CoversScreen) buttons() {
 	n := len(s.selected())
-	s.Count.SetText(s.r.t("ui.covers.count", "count", strconv.Itoa(len(s.st.Rows)), "selected", strconv.Itoa(n)))
+	s.Count.SetText(s.r.T("ui.covers.count", "count", strconv.Itoa(len(s.st.Rows)), "selected", strconv.Itoa(n)))
 	show := func(b *widget.Button, ok bool) {
 		if ok {
 			b.Show()
@@ -208,9 +210,9 @@ func (s *CoversScreen) buttons() {
 		}
 	}
 	toIssue := s.st.List == CoversToIssue
-	show(s.Issue, toIssue && s.r.can(app.PermCoverIssue))
-	show(s.Print, !toIssue && s.r.can(app.PermCoverPrint))
-	show(s.PrintToday, s.r.can(app.PermCoverPrint))
+	show(s.Issue, toIssue && s.r.Can(app.PermCoverIssue))
+	show(s.Print, !toIssue && s.r.Can(app.PermCoverPrint))
+	show(s.PrintToday, s.r.Can(app.PermCoverPrint))
 	for _, b := range []*widget.Button{s.Issue, s.Print} {
 		if n == 0 {
 			b.Disable()
@@ -219,9 +221,9 @@ func (s *CoversScreen) buttons() {
 		}
 	}
 	if n > 0 && n == len(s.st.Rows) {
-		s.SelectAll.SetText(s.r.t("ui.covers.select_none"))
+		s.SelectAll.SetText(s.r.T("ui.covers.select_none"))
 	} else {
-		s.SelectAll.SetText(s.r.t("ui.covers.select_all"))
+		s.SelectAll.SetText(s.r.T("ui.covers.select_all"))
 	}
 }
 
@@ -249,7 +251,7 @@ func (s *CoversScreen) toggleAll() {
 }
 
 func (s *CoversScreen) newRow() fyne.CanvasObject {
-	row := newListRow(coverColumns, 7)
+	row := widgets.NewListRow(coverColumns, 7)
 	objs := row.(*fyne.Container).Objects
 	objs[0] = widget.NewCheck("", nil)
 	return row
@@ -260,7 +262,7 @@ func (s *CoversScreen) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 		return
 	}
 	c := s.st.Rows[id]
-	t := s.r.t
+	t := s.r.T
 	objs := o.(*fyne.Container).Objects
 	check := objs[0].(*widget.Check)
 	check.OnChanged = nil
@@ -295,23 +297,23 @@ func (s *CoversScreen) issue() {
 		done     int
 		problems []string
 	)
-	r.run(func() {
+	r.Run(func() {
 		for _, c := range covers {
-			if _, err := r.records.IssueCover(r.sess, c.PersonalID); err != nil {
-				problems = append(problems, app.UpperName(c.FullName)+": "+r.msg(err))
+			if _, err := r.Records.IssueCover(r.Sess, c.PersonalID); err != nil {
+				problems = append(problems, app.UpperName(c.FullName)+": "+r.Msg(err))
 				continue
 			}
 			done++
 		}
 	}, func() {
-		text := r.t("ui.covers.issued", "count", strconv.Itoa(done))
+		text := r.T("ui.covers.issued", "count", strconv.Itoa(done))
 		if len(problems) > 0 {
 			text += "\n" + strings.Join(problems, "\n")
 		}
 		s.status, s.failed = text, len(problems) > 0
 		s.st.Selected = map[string]bool{}
 		if done > 0 {
-			r.saved()
+			r.Saved()
 		}
 		s.Reload()
 	})
@@ -323,13 +325,13 @@ func (s *CoversScreen) printToday() {
 		covers []app.BookCover
 		err    error
 	)
-	r.run(func() { covers, err = r.records.CoversIssuedOn(r.sess, r.intake.Today()) }, func() {
+	r.Run(func() { covers, err = r.Records.CoversIssuedOn(r.Sess, r.Intake.Today()) }, func() {
 		if err != nil {
-			setStatus(s.Status, false, r.message(err))
+			widgets.SetStatus(s.Status, false, r.Message(err))
 			return
 		}
 		if len(covers) == 0 {
-			setStatus(s.Status, false, r.t("ui.covers.none_today"))
+			widgets.SetStatus(s.Status, false, r.T("ui.covers.none_today"))
 			return
 		}
 		s.print(covers)
@@ -340,7 +342,7 @@ func (s *CoversScreen) printToday() {
 // they would be printed now (a reprint needs a reason; the others may be printed alone).
 func (s *CoversScreen) print(covers []app.BookCover) {
 	if len(covers) == 0 {
-		setStatus(s.Status, false, s.r.msg(app.Errorf(app.Invalid, "nothing_to_print")))
+		widgets.SetStatus(s.Status, false, s.r.Msg(app.Errorf(app.Invalid, "nothing_to_print")))
 		return
 	}
 	var again, fresh []app.BookCover
@@ -371,8 +373,8 @@ func pidsOf(covers []app.BookCover) []string {
 // PDF is saved or handed to the printer from the preview.
 func (s *CoversScreen) write(pids []string, reason string, dlg *ReprintDialog) {
 	r := s.r
-	lang := r.cfg.Lang
-	render := r.cfg.RenderPDF
+	lang := r.Cfg.Lang
+	render := r.Cfg.RenderPDF
 	var (
 		pdf    []byte
 		commit func() error
@@ -381,8 +383,8 @@ func (s *CoversScreen) write(pids []string, reason string, dlg *ReprintDialog) {
 	)
 	s.Print.Disable()
 	s.PrintToday.Disable()
-	r.withProgress(r.t("ui.covers.preparing"), UnitCovers, true, func(p *app.Progress) {
-		if pdf, commit, err = r.office.PrepareCovers(r.sess, pids, reason, lang, p); err == nil && render != nil {
+	r.WithProgress(r.T("ui.covers.preparing"), kit.UnitCovers, true, func(p *app.Progress) {
+		if pdf, commit, err = r.office.PrepareCovers(r.Sess, pids, reason, lang, p); err == nil && render != nil {
 			// A preview that cannot be rendered falls back to the system's PDF viewer.
 			pages, _ = render(pdf)
 		}
@@ -391,29 +393,29 @@ func (s *CoversScreen) write(pids []string, reason string, dlg *ReprintDialog) {
 		s.buttons()
 		if err != nil {
 			if dlg != nil {
-				setText(dlg.Problem, r.message(err))
+				widgets.SetText(dlg.Problem, r.Message(err))
 				dlg.Confirm.Enable()
 				dlg.Fresh.Enable()
 				return
 			}
-			setStatus(s.Status, false, r.message(err))
+			widgets.SetStatus(s.Status, false, r.Message(err))
 			return
 		}
 		s.closeReprint()
-		setText(s.Status, "")
+		widgets.SetText(s.Status, "")
 		count := strconv.Itoa(len(pids))
-		name := r.t("ui.covers.file", "time", r.cfg.Now().In(calendar.VN).Format("20060102-150405")) + ".pdf"
-		var preview *PreviewDialog
-		preview = r.showPDF(r.t("ui.covers.preview_title", "count", count), name, pdf, pages, commit, func() {
-			s.status, s.failed = r.t("ui.covers.printed_now", "count", count), false
+		name := r.T("ui.covers.file", "time", r.Cfg.Now().In(calendar.VN).Format("20060102-150405")) + ".pdf"
+		var preview *kit.PreviewDialog
+		preview = r.ShowPDF(r.T("ui.covers.preview_title", "count", count), name, pdf, pages, commit, func() {
+			s.status, s.failed = r.T("ui.covers.printed_now", "count", count), false
 			s.st.Selected = map[string]bool{}
-			r.saved()
+			r.Saved()
 			s.Reload()
 		}, func() {
 			s.Preview = nil
 			if preview != nil && !preview.Committed {
 				s.Status.Importance = widget.WarningImportance
-				setText(s.Status, r.t("ui.covers.preview_closed", "count", count))
+				widgets.SetText(s.Status, r.T("ui.covers.preview_closed", "count", count))
 			}
 		})
 		s.Preview = preview
@@ -427,17 +429,17 @@ type ReprintDialog struct {
 	// FreshPIDs are the covers of the batch never printed (Fresh prints them alone).
 	FreshPIDs []string
 	Covers    *widget.Label
-	Reason    *keyEntry
-	Confirm   *keyButton
-	Fresh     *keyButton
-	Cancel    *keyButton
+	Reason    *widgets.KeyEntry
+	Confirm   *widgets.KeyButton
+	Fresh     *widgets.KeyButton
+	Cancel    *widgets.KeyButton
 	Problem   *widget.Label
 	pop       *widget.PopUp
 }
 
 func (s *CoversScreen) askReprint(covers, again, fresh []app.BookCover) {
-	t := s.r.t
-	d := &ReprintDialog{PIDs: pidsOf(covers), FreshPIDs: pidsOf(fresh), Problem: problemLabel()}
+	t := s.r.T
+	d := &ReprintDialog{PIDs: pidsOf(covers), FreshPIDs: pidsOf(fresh), Problem: widgets.ProblemLabel()}
 	lines := make([]string, len(again))
 	for i, c := range again {
 		lines[i] = t("ui.covers.reprint_line", "name", app.UpperName(c.FullName), "book", c.BookNo, "count", strconv.Itoa(records.ReprintOf(c)))
@@ -446,7 +448,7 @@ func (s *CoversScreen) askReprint(covers, again, fresh []app.BookCover) {
 	intro.Wrapping = fyne.TextWrapWord
 	d.Covers = widget.NewLabel(strings.Join(lines, "\n"))
 	d.Covers.Wrapping = fyne.TextWrapWord
-	d.Reason = newKeyEntry(false, 2)
+	d.Reason = widgets.NewKeyEntry(false, 2)
 	d.Reason.PlaceHolder = t("ui.covers.reprint_placeholder")
 	busy := func() bool {
 		if d.Confirm.Disabled() {
@@ -454,16 +456,16 @@ func (s *CoversScreen) askReprint(covers, again, fresh []app.BookCover) {
 		}
 		d.Confirm.Disable()
 		d.Fresh.Disable()
-		setText(d.Problem, "")
+		widgets.SetText(d.Problem, "")
 		return false
 	}
-	d.Confirm = newKeyButton(t("ui.covers.reprint_all", "count", strconv.Itoa(len(covers))), theme.DocumentPrintIcon(), func() {
+	d.Confirm = widgets.NewKeyButton(t("ui.covers.reprint_all", "count", strconv.Itoa(len(covers))), theme.DocumentPrintIcon(), func() {
 		if !busy() {
 			s.write(d.PIDs, d.Reason.Text, d)
 		}
 	})
 	d.Confirm.Importance = widget.WarningImportance
-	d.Fresh = newKeyButton(t("ui.covers.print_fresh", "count", strconv.Itoa(len(fresh))), theme.DocumentPrintIcon(), func() {
+	d.Fresh = widgets.NewKeyButton(t("ui.covers.print_fresh", "count", strconv.Itoa(len(fresh))), theme.DocumentPrintIcon(), func() {
 		if !busy() {
 			s.write(d.FreshPIDs, "", d)
 		}
@@ -471,14 +473,14 @@ func (s *CoversScreen) askReprint(covers, again, fresh []app.BookCover) {
 	if len(fresh) == 0 {
 		d.Fresh.Hide()
 	}
-	d.Cancel = newKeyButton(t("ui.cancel"), theme.CancelIcon(), s.closeReprint)
+	d.Cancel = widgets.NewKeyButton(t("ui.cancel"), theme.CancelIcon(), s.closeReprint)
 	s.Reprint = d
 	body := container.NewVBox(intro, d.Covers,
 		widget.NewForm(&widget.FormItem{Text: t("field.reason"), Widget: d.Reason, HintText: t("ui.covers.reprint_hint")}),
 		container.NewHBox(layout.NewSpacer(), d.Cancel, d.Fresh, d.Confirm), d.Problem)
-	d.pop = s.r.dialog(t("ui.covers.reprint_title"), body, 640, s.closeReprint)
+	d.pop = s.r.Dialog(t("ui.covers.reprint_title"), body, 640, s.closeReprint)
 	if d.pop != nil {
-		s.r.window().Canvas().Focus(d.Reason)
+		s.r.Window().Canvas().Focus(d.Reason)
 	}
 }
 

@@ -14,6 +14,7 @@ import (
 	"bhxhdesk/app"
 	"bhxhdesk/records"
 	"bhxhdesk/ui"
+	"bhxhdesk/ui/kit"
 	"bhxhdesk/wire"
 )
 
@@ -150,8 +151,8 @@ func issueTwoCoversOnePrinted(t *testing.T, o *wire.Office) (*records.Service, *
 // it is printed and saved, counted once, without a reason and not marked as a reprint.
 func stopThenPrintTheFreshCover(t *testing.T, d *recDesk, records *records.Service, officer *app.Session, pid string) {
 	cv := d.Records().Covers
-	steps, resume := make(chan *ui.ProgressView), make(chan struct{})
-	d.onProgress = func(pv *ui.ProgressView, done, total int64) {
+	steps, resume := make(chan *kit.ProgressView), make(chan struct{})
+	d.onProgress = func(pv *kit.ProgressView, done, total int64) {
 		steps <- pv
 		<-resume
 	}

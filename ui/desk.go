@@ -13,6 +13,8 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"bhxhdesk/app"
+	"bhxhdesk/ui/kit"
+	"bhxhdesk/ui/widgets"
 )
 
 // Desk is the main window's content: a header with the title, the signed-in officer, the
@@ -22,6 +24,7 @@ import (
 // their kept state.
 type Desk struct {
 	cfg     Config
+	set     *kit.Settings // what the screens see of cfg, its language kept in step
 	root    *fyne.Container
 	canvas  fyne.Canvas       // the window's canvas, when main has said it (FocusIn)
 	body    *container.Scroll // the current screen, scrolling when it needs more than the window
@@ -46,7 +49,7 @@ type Desk struct {
 	restore  *RestoreScreen // restore from a backup (first run, or a damaged store)
 	damaged  *DamagedScreen // the store could not be opened: what happened, the ways back
 
-	ses      *session // nil until signed in
+	ses      *kit.Session // nil until signed in
 	page     Page
 	back     Page // where the dossier detail's Back button returns
 	register *RegisterScreen
@@ -65,13 +68,18 @@ type Desk struct {
 	lastFocus fyne.Focusable
 
 	// The records and sync screens, and the sync status shown at the bottom of every screen.
-	rec         *recSession
+	rec *kit.RecSession
+	// The sessions of the feature screens, each with the part of the office it uses.
+	in          *intakeSession
+	recs        *recordsSession
+	syn         *syncSession
+	adm         *adminSession
 	vouchers    *VouchersScreen
 	records     *RecordsPage
 	syncScreen  *SyncScreen
 	syncBar     *SyncBar
 	dossierSync *DossierSync
-	syncStatus  SyncStatus
+	syncStatus  kit.SyncStatus
 	temps       []string // PDFs handed to the system's viewer, removed at sign-out
 }
 
@@ -86,29 +94,29 @@ func NewDesk(cfg Config, onTitle func(string)) *Desk {
 	if cfg.Do == nil {
 		cfg.Do = fyne.Do
 	}
-	d := &Desk{cfg: cfg, root: container.NewStack(), onTitle: onTitle, page: PageQuote}
+	d := &Desk{cfg: cfg, set: cfg.settings(), root: container.NewStack(), onTitle: onTitle, page: PageQuote}
 	report, after := d.reportPanic, d.prepareAll
-	panicReporter.Store(&report)
-	afterCallback.Store(&after)
+	widgets.PanicReporter.Store(&report)
+	widgets.AfterCallback.Store(&after)
 	fyneLanguage(cfg.Catalog, cfg.Lang)
 	d.applyAppearance()
-	d.quote = NewQuoteScreen(&d.cfg, QuoteState{})
+	d.quote = NewQuoteScreen(d.set, QuoteState{})
 	if cfg.Office != nil {
 		cfg.Office.OnSyncStatus(d.syncChanged)
 	}
 	switch {
 	case cfg.Office == nil:
 	case cfg.Office.Exists():
-		d.login = NewLoginScreen(d.host(), LoginState{}, d.signedIn)
+		d.login = NewLoginScreen(d.gate(), LoginState{}, d.signedIn)
 	default:
-		d.firstRun = NewFirstRunScreen(d.host(), FirstRunState{}, d.created, d.startRestore)
+		d.firstRun = NewFirstRunScreen(d.gate(), FirstRunState{}, d.created, d.startRestore)
 	}
 	if d.login != nil {
 		d.login.onDamaged = d.showDamaged
 	}
 	d.paint()
 	if cfg.StartNotice != "" {
-		d.cfg.Do(func() { d.host().alert(cfg.StartNotice) })
+		d.cfg.Do(func() { d.host().Alert(cfg.StartNotice) })
 	}
 	return d
 }
@@ -185,7 +193,7 @@ func (d *Desk) Damaged() *DamagedScreen { return d.damaged }
 func (d *Desk) Menu() *fyne.MainMenu { return d.menu }
 
 // Appearance is the current light/dark look and text size.
-func (d *Desk) Appearance() Appearance { return d.cfg.Appearance }
+func (d *Desk) Appearance() widgets.Appearance { return d.cfg.Appearance }
 
 // Locked is the unlock overlay while the session is locked, else nil.
 func (d *Desk) Locked() *LockScreen { return d.lock }
@@ -221,7 +229,7 @@ func (d *Desk) Run(ctx context.Context) error {
 
 // CheckLock shows the unlock overlay if the session has locked after being idle.
 func (d *Desk) CheckLock() {
-	if d.ses != nil && d.lock == nil && d.ses.sess.Locked() {
+	if d.ses != nil && d.lock == nil && d.ses.Sess.Locked() {
 		d.showLock()
 	}
 }
@@ -229,9 +237,9 @@ func (d *Desk) CheckLock() {
 func (d *Desk) t(key string, args ...string) string { return d.cfg.Catalog.T(d.cfg.Lang, key, args...) }
 
 // host is what every screen needs of the desk, signed in or not.
-func (d *Desk) host() *host {
-	return &host{cfg: &d.cfg, run: d.run, window: d.window, saveAs: d.saveAs, openFileFn: d.openFile,
-		openFolder: d.openFolder, onDialog: d.dialogShown}
+func (d *Desk) host() *kit.Host {
+	return &kit.Host{Cfg: d.set, Run: d.run, Window: d.window, SaveAs: d.saveAs, OpenFileFn: d.openFile,
+		OpenFolder: d.openFolder, OnDialog: d.dialogShown}
 }
 
 // run does work off the UI thread, then paints its result on it.
@@ -243,7 +251,7 @@ func (d *Desk) run(work, paint func()) {
 		defer d.jobs.Done()
 		ok := false
 		func() {
-			defer recoverPanic()
+			defer widgets.RecoverPanic()
 			work()
 			ok = true
 		}()
@@ -252,7 +260,7 @@ func (d *Desk) run(work, paint func()) {
 		}
 		// Queued, not waited for: after the window closes nothing paints any more, and the
 		// shutdown must not wait for it.
-		d.cfg.Do(guard(paint))
+		d.cfg.Do(widgets.Guard(paint))
 	}()
 }
 

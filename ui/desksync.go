@@ -2,6 +2,7 @@ package ui
 
 import (
 	"bhxhdesk/app"
+	"bhxhdesk/ui/kit"
 )
 
 // workSaved follows work that added operations to the outbox: the engine is asked for a round
@@ -22,14 +23,14 @@ func (d *Desk) syncNow() {
 	}
 	if notEnrolled(d.syncStatus.Reason) {
 		key := "ui.sync.now_not_enrolled"
-		if d.ses.can(app.PermManageUsers) {
+		if d.ses.Can(app.PermManageUsers) {
 			key = "ui.sync.now_not_enrolled_admin"
 		}
-		d.host().alert(d.t(key))
+		d.host().Alert(d.t(key))
 		return
 	}
 	st := d.syncStatus
-	st.State, st.Reason = SyncSyncing, nil
+	st.State, st.Reason = kit.SyncSyncing, nil
 	d.setSync(st)
 	d.cfg.Office.SyncNow()
 }
@@ -38,7 +39,7 @@ func (d *Desk) syncNow() {
 func (d *Desk) syncChanged() {
 	// Read on a goroutine of its own: the engine may be stopping under the office's lock.
 	go func() {
-		st := syncStatusOf(d.cfg.Office)
+		st := kit.SyncStatusOf(d.cfg.Office)
 		d.cfg.Do(func() { d.setSync(st) })
 	}()
 }
@@ -48,12 +49,12 @@ func (d *Desk) refreshSync() {
 	if d.cfg.Office == nil || d.ses == nil {
 		return
 	}
-	var st SyncStatus
-	d.run(func() { st = syncStatusOf(d.cfg.Office) }, func() { d.setSync(st) })
+	var st kit.SyncStatus
+	d.run(func() { st = kit.SyncStatusOf(d.cfg.Office) }, func() { d.setSync(st) })
 }
 
 // setSync shows a sync status on the bar and refreshes what depends on it.
-func (d *Desk) setSync(st SyncStatus) {
+func (d *Desk) setSync(st kit.SyncStatus) {
 	d.syncStatus = st
 	if d.ses == nil {
 		return
@@ -64,14 +65,14 @@ func (d *Desk) setSync(st SyncStatus) {
 	if d.page == PageDossier && d.dossierSync != nil {
 		d.dossierSync.Reload()
 	}
-	if d.page == PageSync && d.syncScreen != nil && st.State != SyncSyncing {
+	if d.page == PageSync && d.syncScreen != nil && st.State != kit.SyncSyncing {
 		d.syncScreen.Reload()
 	}
 }
 
 func (d *Desk) newSyncBar() *SyncBar {
 	var kick func()
-	if d.ses.can(app.PermSync) {
+	if d.ses.Can(app.PermSync) {
 		kick = d.syncNow
 	}
 	return newSyncBar(d.host(), d.syncStatus, kick)

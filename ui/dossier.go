@@ -14,6 +14,7 @@ import (
 	"bhxhdesk/app"
 	"bhxhdesk/app/calendar"
 	"bhxhdesk/intake"
+	"bhxhdesk/ui/widgets"
 )
 
 // DossierState is the dossier shown.
@@ -27,7 +28,7 @@ type DossierState struct {
 // step — advance, return for missing items (Mẫu 02), reject (Mẫu 03), re-appoint (Mẫu 04) — and
 // the receipt. The services check permissions again and their refusals show as messages.
 type DossierScreen struct {
-	ses *session
+	ses *intakeSession
 	st  DossierState
 
 	Back *widget.Button
@@ -57,7 +58,7 @@ type DossierScreen struct {
 }
 
 // NewDossierScreen shows a dossier; onBack returns to where the officer came from.
-func NewDossierScreen(ses *session, st DossierState, onBack func()) *DossierScreen {
+func NewDossierScreen(ses *intakeSession, st DossierState, onBack func()) *DossierScreen {
 	s := &DossierScreen{ses: ses, onBack: onBack, content: container.NewStack()}
 	s.paint(st)
 	return s
@@ -77,24 +78,24 @@ func (s *DossierScreen) Shown() app.Dossier { return s.st.Dossier }
 func (s *DossierScreen) paint(st DossierState) {
 	s.st = st
 	d := st.Dossier
-	t := s.ses.t
+	t := s.ses.T
 
 	s.Back = widget.NewButtonWithIcon(t("ui.back"), theme.NavigateBackIcon(), s.onBack)
-	title := heading(t("ui.dossier.title", "code", d.Code, "name", d.Form.FullName))
+	title := widgets.Heading(t("ui.dossier.title", "code", d.Code, "name", d.Form.FullName))
 	title.Truncation = fyne.TextTruncateEllipsis
 
 	left := s.formColumn(d)
 	right := s.progressColumn(d, st.Status)
 	top := container.NewBorder(nil, nil, s.Back, nil, title)
-	s.content.Objects = []fyne.CanvasObject{container.NewBorder(top, nil, nil, nil, panes(left, right))}
+	s.content.Objects = []fyne.CanvasObject{container.NewBorder(top, nil, nil, nil, widgets.Panes(left, right))}
 	s.content.Refresh()
 }
 
 // formColumn is the dossier's form as registered, in words, and its quote with whether the
 // amount changed since.
 func (s *DossierScreen) formColumn(d app.Dossier) fyne.CanvasObject {
-	t := s.ses.t
-	cfg := s.ses.cfg
+	t := s.ses.T
+	cfg := s.ses.Cfg
 	s.quotePanel = newQuotePanel(cfg)
 	s.quotePanel.paint(d.Quote, nil)
 	quote := container.NewVBox(s.quoteChange(d), s.quotePanel.content())
@@ -106,8 +107,8 @@ func (s *DossierScreen) formColumn(d app.Dossier) fyne.CanvasObject {
 
 // formItems are the fields of a registration form in words, the empty optional ones left out.
 func (s *DossierScreen) formItems(f app.RegistrationForm) []*widget.FormItem {
-	t := s.ses.t
-	cfg := s.ses.cfg
+	t := s.ses.T
+	cfg := s.ses.Cfg
 	gender := ""
 	if g, err := app.ParseGender(f.Gender); err == nil {
 		gender = t("ui.gender." + g.String())
@@ -129,29 +130,29 @@ func (s *DossierScreen) formItems(f app.RegistrationForm) []*widget.FormItem {
 		income = m.String()
 	}
 	items := []*widget.FormItem{
-		infoRow(t("field.full_name"), f.FullName),
-		infoRow(t("field.gender"), gender),
-		infoRow(t("field.birth_date"), birthText(f.BirthDate)),
-		infoRow(t("field.ethnicity"), ethnicity),
-		infoRow(t("field.personal_id"), f.PersonalID),
-		infoRow(t("field.phone"), f.Phone),
+		widgets.InfoRow(t("field.full_name"), f.FullName),
+		widgets.InfoRow(t("field.gender"), gender),
+		widgets.InfoRow(t("field.birth_date"), birthText(f.BirthDate)),
+		widgets.InfoRow(t("field.ethnicity"), ethnicity),
+		widgets.InfoRow(t("field.personal_id"), f.PersonalID),
+		widgets.InfoRow(t("field.phone"), f.Phone),
 	}
 	if f.Email != "" {
-		items = append(items, infoRow(t("field.email"), f.Email))
+		items = append(items, widgets.InfoRow(t("field.email"), f.Email))
 	}
 	items = append(items,
-		infoRow(t("ui.reg.birth_registration"), placeLine(cfg.Places, f.BirthRegistration.Province, f.BirthRegistration.Commune, "")),
-		infoRow(t("ui.reg.address"), placeLine(cfg.Places, f.Address.Province, f.Address.Commune, f.Address.Detail)))
+		widgets.InfoRow(t("ui.reg.birth_registration"), placeLine(cfg.Places, f.BirthRegistration.Province, f.BirthRegistration.Commune, "")),
+		widgets.InfoRow(t("ui.reg.address"), placeLine(cfg.Places, f.Address.Province, f.Address.Commune, f.Address.Detail)))
 	if f.OldSICode != "" {
-		items = append(items, infoRow(t("field.old_si_code"), f.OldSICode))
+		items = append(items, widgets.InfoRow(t("field.old_si_code"), f.OldSICode))
 	}
 	items = append(items,
-		infoRow(t("field.income"), income),
-		infoRow(t("field.method"), method),
-		infoRow(t("field.start_month"), start),
-		infoRow(t("field.support_group"), t("group."+f.SupportGroup)))
+		widgets.InfoRow(t("field.income"), income),
+		widgets.InfoRow(t("field.method"), method),
+		widgets.InfoRow(t("field.start_month"), start),
+		widgets.InfoRow(t("field.support_group"), t("group."+f.SupportGroup)))
 	if f.Requests != "" {
-		items = append(items, infoRow(t("field.other_requests"), f.Requests))
+		items = append(items, widgets.InfoRow(t("field.other_requests"), f.Requests))
 	}
 	return items
 }
@@ -160,7 +161,7 @@ func (s *DossierScreen) formItems(f app.RegistrationForm) []*widget.FormItem {
 // why it stopped), the actions the role may take on it, the outcome of the last one (status),
 // and its timeline, the latest event first.
 func (s *DossierScreen) progressColumn(d app.Dossier, status string) fyne.CanvasObject {
-	t := s.ses.t
+	t := s.ses.T
 	s.StateLabel = widget.NewLabelWithStyle(t("state."+string(d.State)), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	s.Step = widget.NewLabel(s.stepLine(d))
 	s.Step.Wrapping = fyne.TextWrapWord
@@ -168,17 +169,17 @@ func (s *DossierScreen) progressColumn(d app.Dossier, status string) fyne.Canvas
 	progress := []*widget.FormItem{
 		{Text: t("ui.dossier.state"), Widget: s.StateLabel},
 		{Text: t("field.step"), Widget: s.Step},
-		infoRow(t("ui.dossier.received"), vnTime(d.Received)),
+		widgets.InfoRow(t("ui.dossier.received"), vnTime(d.Received)),
 		{Text: t("ui.dossier.due"), Widget: s.Due},
 	}
 	if d.State == app.StateOpen && d.StepDue != 0 {
-		progress = append(progress, infoRow(t("ui.dossier.step_due"), d.StepDue.VNString()))
+		progress = append(progress, widgets.InfoRow(t("ui.dossier.step_due"), d.StepDue.VNString()))
 	}
 	if d.State == app.StateReturned && len(d.Missing) > 0 {
-		progress = append(progress, infoRow(t("ui.dossier.missing"), strings.Join(d.Missing, "\n")))
+		progress = append(progress, widgets.InfoRow(t("ui.dossier.missing"), strings.Join(d.Missing, "\n")))
 	}
 	if d.Reason != "" {
-		progress = append(progress, infoRow(t("ui.dossier.reason"), d.Reason))
+		progress = append(progress, widgets.InfoRow(t("ui.dossier.reason"), d.Reason))
 	}
 	s.Status = widget.NewLabel(status)
 	s.Status.Wrapping = fyne.TextWrapWord
@@ -211,22 +212,22 @@ func (s *DossierScreen) progressColumn(d app.Dossier, status string) fyne.Canvas
 // quoteChange says whether the amount changed under the rules in force and, when the role may
 // process the dossier, offers to give the citizen the new amount.
 func (s *DossierScreen) quoteChange(d app.Dossier) fyne.CanvasObject {
-	t := s.ses.t
+	t := s.ses.T
 	s.Requote = nil
 	s.QuoteChanged = widget.NewLabel("")
 	s.QuoteChanged.Wrapping = fyne.TextWrapWord
 	s.QuoteChanged.Importance = widget.WarningImportance
-	c, changed := s.ses.intake.QuoteChanged(d)
+	c, changed := s.ses.Intake.QuoteChanged(d)
 	if !changed {
 		s.QuoteChanged.Hide()
 		return s.QuoteChanged
 	}
 	if c.Problem != nil {
-		s.QuoteChanged.SetText("⚠ " + t("quote.changed_refused", "problem", s.ses.message(c.Problem)))
+		s.QuoteChanged.SetText("⚠ " + t("quote.changed_refused", "problem", s.ses.Message(c.Problem)))
 		return s.QuoteChanged
 	}
 	s.QuoteChanged.SetText("⚠ " + t("quote.changed", "was", c.Was.Payable.String(), "now", c.Now.Payable.String()))
-	if !s.ses.sess.User.Role.Can(app.PermProcess) {
+	if !s.ses.Sess.User.Role.Can(app.PermProcess) {
 		return s.QuoteChanged
 	}
 	s.Requote = widget.NewButtonWithIcon(t("do.requote"), theme.ViewRefreshIcon(), s.requote)
@@ -241,14 +242,14 @@ func (s *DossierScreen) requote() {
 		d   app.Dossier
 		err error
 	)
-	ses.run(func() { d, err = ses.intake.Requote(ses.sess, code) }, func() {
+	ses.Run(func() { d, err = ses.Intake.Requote(ses.Sess, code) }, func() {
 		if err != nil {
 			s.Status.Importance = widget.DangerImportance
-			setText(s.Status, ses.message(err))
+			widgets.SetText(s.Status, ses.Message(err))
 			return
 		}
-		ses.saved()
-		s.paint(DossierState{Dossier: d, Status: ses.t("ui.dossier.requoted", "payable", d.Quote.Payable.String())})
+		ses.Saved()
+		s.paint(DossierState{Dossier: d, Status: ses.T("ui.dossier.requoted", "payable", d.Quote.Payable.String())})
 		s.Status.Importance = widget.SuccessImportance
 		s.Status.Refresh()
 	})
@@ -260,7 +261,7 @@ func (s *DossierScreen) stepLine(d app.Dossier) string {
 	if !ok {
 		return "—"
 	}
-	return s.ses.t("ui.dossier.step", "step", st.Name(s.ses.cfg.Lang), "role", s.ses.t("role."+string(st.Role)))
+	return s.ses.T("ui.dossier.step", "step", st.Name(s.ses.Cfg.Lang), "role", s.ses.T("role."+string(st.Role)))
 }
 
 func currentStep(d app.Dossier) (app.Step, int, bool) {
@@ -274,9 +275,9 @@ func currentStep(d app.Dossier) (app.Step, int, bool) {
 
 // buildActions makes the buttons of the actions the role may take now.
 func (s *DossierScreen) buildActions(d app.Dossier) {
-	t := s.ses.t
+	t := s.ses.T
 	s.Advance, s.Return, s.Reject, s.Reappoint, s.Print = nil, nil, nil, nil, nil
-	role := s.ses.sess.User.Role
+	role := s.ses.Sess.User.Role
 	step, i, atStep := currentStep(d)
 	open := !d.State.Closed()
 	switch {
@@ -286,7 +287,7 @@ func (s *DossierScreen) buildActions(d app.Dossier) {
 	case atStep && (step.Role == role || role.Can(app.PermAnyStep)):
 		label := t("do.complete")
 		if i < len(d.Steps)-1 {
-			label = t("ui.dossier.advance_to", "step", d.Steps[i+1].Name(s.ses.cfg.Lang))
+			label = t("ui.dossier.advance_to", "step", d.Steps[i+1].Name(s.ses.Cfg.Lang))
 		}
 		s.Advance = widget.NewButtonWithIcon(label, theme.NavigateNextIcon(), s.advance)
 	}
@@ -311,11 +312,11 @@ func (s *DossierScreen) buildActions(d app.Dossier) {
 
 // event is one line of the timeline: when, who, what, from which step to which, and why.
 func (s *DossierScreen) event(d app.Dossier, e app.Event) fyne.CanvasObject {
-	t := s.ses.t
+	t := s.ses.T
 	name := func(id string) string {
 		for _, st := range d.Steps {
 			if st.ID == id {
-				return st.Name(s.ses.cfg.Lang)
+				return st.Name(s.ses.Cfg.Lang)
 			}
 		}
 		return id
@@ -367,28 +368,28 @@ func (s *DossierScreen) act(req intake.ActRequest, dlg *ActionDialog) {
 		d   app.Dossier
 		err error
 	)
-	ses.run(func() { d, err = ses.intake.Act(ses.sess, code, req) }, func() {
+	ses.Run(func() { d, err = ses.Intake.Act(ses.Sess, code, req) }, func() {
 		if err != nil {
 			if dlg != nil {
-				setText(dlg.Problem, ses.message(err))
+				widgets.SetText(dlg.Problem, ses.Message(err))
 				dlg.Confirm.Enable()
 				return
 			}
 			s.Status.Importance = widget.DangerImportance
-			setText(s.Status, ses.message(err))
+			widgets.SetText(s.Status, ses.Message(err))
 			return
 		}
 		if dlg != nil {
 			s.closeAction()
 		}
-		ses.saved()
+		ses.Saved()
 		last := d.Timeline[len(d.Timeline)-1]
 		key := "ui.dossier.done"
 		if d.State.Closed() {
 			key = "ui.dossier.done_closed"
 		}
-		s.paint(DossierState{Dossier: d, Status: ses.t(key, "action", ses.t("action."+string(last.Action)),
-			"state", ses.t("state."+string(d.State)), "due", d.Due.VNString())})
+		s.paint(DossierState{Dossier: d, Status: ses.T(key, "action", ses.T("action."+string(last.Action)),
+			"state", ses.T("state."+string(d.State)), "due", d.Due.VNString())})
 		s.Status.Importance = widget.SuccessImportance
 		s.Status.Refresh()
 	})
@@ -398,45 +399,45 @@ func (s *DossierScreen) act(req intake.ActRequest, dlg *ActionDialog) {
 // re-appoint) and the new date (re-appoint).
 type ActionDialog struct {
 	Action  app.Action
-	Missing *keyEntry
-	Reason  *keyEntry
-	Date    *keyEntry
-	Confirm *keyButton
-	Cancel  *keyButton
+	Missing *widgets.KeyEntry
+	Reason  *widgets.KeyEntry
+	Date    *widgets.KeyEntry
+	Confirm *widgets.KeyButton
+	Cancel  *widgets.KeyButton
 	Problem *widget.Label
 	pop     *widget.PopUp
 }
 
 func (s *DossierScreen) ask(a app.Action) {
-	t := s.ses.t
-	ad := &ActionDialog{Action: a, Problem: problemLabel()}
+	t := s.ses.T
+	ad := &ActionDialog{Action: a, Problem: widgets.ProblemLabel()}
 	var items []*widget.FormItem
 	if a == app.ActReturn {
-		ad.Missing = newKeyEntry(false, 3)
+		ad.Missing = widgets.NewKeyEntry(false, 3)
 		ad.Missing.PlaceHolder = t("ui.action.missing_placeholder")
 		items = append(items, &widget.FormItem{Text: t("field.missing"), Widget: ad.Missing, HintText: t("ui.action.missing_hint")})
 	}
 	if a == app.ActReappoint {
-		ad.Date = newKeyEntry(false, 1)
+		ad.Date = widgets.NewKeyEntry(false, 1)
 		ad.Date.PlaceHolder = t("ui.date_placeholder")
 		items = append(items, &widget.FormItem{Text: t("field.date"), Widget: ad.Date,
 			HintText: t("ui.action.date_hint", "due", s.st.Dossier.Due.VNString())})
 	}
-	ad.Reason = newKeyEntry(false, 2)
+	ad.Reason = widgets.NewKeyEntry(false, 2)
 	reasonHint := t("ui.action.reason_required")
 	if a == app.ActReturn {
 		reasonHint = t("ui.action.reason_optional")
 	}
 	items = append(items, &widget.FormItem{Text: t("field.reason"), Widget: ad.Reason, HintText: reasonHint})
-	ad.Confirm = newKeyButton(t("do."+string(a)), theme.ConfirmIcon(), func() { s.confirm(ad) })
+	ad.Confirm = widgets.NewKeyButton(t("do."+string(a)), theme.ConfirmIcon(), func() { s.confirm(ad) })
 	ad.Confirm.Importance = widget.HighImportance
 	if a == app.ActReject {
 		ad.Confirm.Importance = widget.DangerImportance
 	}
-	ad.Cancel = newKeyButton(t("ui.cancel"), theme.CancelIcon(), s.closeAction)
+	ad.Cancel = widgets.NewKeyButton(t("ui.cancel"), theme.CancelIcon(), s.closeAction)
 	s.Action = ad
 	body := container.NewVBox(widget.NewForm(items...), container.NewHBox(layout.NewSpacer(), ad.Cancel, ad.Confirm), ad.Problem)
-	ad.pop = s.ses.dialog(t("ui.action.title", "action", t("do."+string(a)), "code", s.st.Dossier.Code), body, 560, s.closeAction)
+	ad.pop = s.ses.Dialog(t("ui.action.title", "action", t("do."+string(a)), "code", s.st.Dossier.Code), body, 560, s.closeAction)
 	if ad.pop != nil {
 		focus := ad.Reason
 		if ad.Missing != nil {
@@ -444,7 +445,7 @@ func (s *DossierScreen) ask(a app.Action) {
 		} else if ad.Date != nil {
 			focus = ad.Date
 		}
-		s.ses.window().Canvas().Focus(focus)
+		s.ses.Window().Canvas().Focus(focus)
 	}
 }
 
@@ -456,12 +457,12 @@ func (s *DossierScreen) confirm(ad *ActionDialog) {
 	if ad.Date != nil {
 		d, err := parseVNDate(ad.Date.Text)
 		if err != nil {
-			setText(ad.Problem, s.ses.msg(err))
+			widgets.SetText(ad.Problem, s.ses.Msg(err))
 			return
 		}
 		req.Date = d
 	}
-	setText(ad.Problem, "")
+	widgets.SetText(ad.Problem, "")
 	ad.Confirm.Disable()
 	s.act(req, ad)
 }

@@ -17,7 +17,7 @@ import (
 // (not sent while its changes wait in the outbox, sent, in conflict, refused) and the records
 // actions — record the payment voucher of the registration, open the person's electronic book.
 type DossierSync struct {
-	r   *recSession
+	r   *syncSession
 	dos app.Dossier
 
 	State   *widget.Label
@@ -27,19 +27,19 @@ type DossierSync struct {
 	content fyne.CanvasObject
 }
 
-func newDossierSync(r *recSession, d app.Dossier) *DossierSync {
+func newDossierSync(r *syncSession, d app.Dossier) *DossierSync {
 	x := &DossierSync{r: r, dos: d}
-	t := r.t
+	t := r.T
 	x.State = widget.NewLabel(t("ui.dossier_sync.label", "state", "…"))
 	x.State.Truncation = fyne.TextTruncateEllipsis
 	row := container.NewHBox(layout.NewSpacer())
-	if r.can(app.PermVoucher) && !d.Has(app.ActPayment) && d.State != app.StateRejected {
+	if r.Can(app.PermVoucher) && !d.Has(app.ActPayment) && d.State != app.StateRejected {
 		x.Voucher = widget.NewButtonWithIcon(t("ui.dossier_sync.voucher"), theme.DocumentCreateIcon(), x.voucher)
 		row.Add(x.Voucher)
 	}
-	if r.can(app.PermPersonView) {
+	if r.Can(app.PermPersonView) {
 		pid := d.Form.PersonalID
-		x.Book = widget.NewButtonWithIcon(t("ui.book.open"), theme.AccountIcon(), func() { r.openBook(pid) })
+		x.Book = widget.NewButtonWithIcon(t("ui.book.open"), theme.AccountIcon(), func() { r.OpenBook(pid) })
 		row.Add(x.Book)
 	}
 	x.content = container.NewVBox(widget.NewSeparator(), container.NewBorder(nil, nil, widget.NewIcon(theme.UploadIcon()), row, x.State))
@@ -60,9 +60,9 @@ func (x *DossierSync) Reload() {
 		known   bool
 		err     error
 	)
-	r.run(func() {
+	r.Run(func() {
 		var ops []app.Op
-		if ops, err = r.sync.Outbox(0); err != nil {
+		if ops, err = r.Sync.Outbox(0); err != nil {
 			return
 		}
 		for _, op := range ops {
@@ -71,17 +71,17 @@ func (x *DossierSync) Reload() {
 				break
 			}
 		}
-		es, known, err = r.sync.EntityState(code)
+		es, known, err = r.Sync.EntityState(code)
 	}, func() { x.paint(pending, es, known, err) })
 }
 
 func (x *DossierSync) paint(pending bool, es app.EntitySync, known bool, err error) {
-	t := x.r.t
+	t := x.r.T
 	var state string
 	imp := widget.MediumImportance
 	switch {
 	case err != nil:
-		state, imp = x.r.msg(err), widget.DangerImportance
+		state, imp = x.r.Msg(err), widget.DangerImportance
 	case pending:
 		state, imp = t("ui.dossier_sync.pending"), widget.WarningImportance
 	case !known:
@@ -89,7 +89,7 @@ func (x *DossierSync) paint(pending bool, es app.EntitySync, known bool, err err
 	case es.Status == app.OpConflict:
 		state, imp = t("ui.dossier_sync.conflict"), widget.DangerImportance
 	case es.Status == app.OpRejected:
-		state, imp = t("ui.dossier_sync.rejected", "reason", x.r.name("err.", es.Reason)), widget.DangerImportance
+		state, imp = t("ui.dossier_sync.rejected", "reason", x.r.Name("err.", es.Reason)), widget.DangerImportance
 	default:
 		state, imp = t("ui.dossier_sync.sent", "time", vnTime(es.At)), widget.SuccessImportance
 	}
@@ -101,7 +101,7 @@ func (x *DossierSync) paint(pending bool, es app.EntitySync, known bool, err err
 // for its first period, paid today.
 func (x *DossierSync) voucher() {
 	f, q := x.dos.Form, x.dos.Quote
-	in := app.VoucherInput{PersonalID: f.PersonalID, FullName: f.FullName, PaidOn: calendar.DateOf(x.r.cfg.Now().In(calendar.VN)).String(),
+	in := app.VoucherInput{PersonalID: f.PersonalID, FullName: f.FullName, PaidOn: calendar.DateOf(x.r.Cfg.Now().In(calendar.VN)).String(),
 		Months: q.Months}
 	if q.Payable > 0 {
 		in.Amount = app.Amount(strconv.FormatInt(int64(q.Payable), 10))
@@ -109,5 +109,5 @@ func (x *DossierSync) voucher() {
 	if q.FromMonth != 0 {
 		in.FromMonth = q.FromMonth.String()
 	}
-	x.r.openVoucher(in)
+	x.r.OpenVoucher(in)
 }

@@ -12,6 +12,7 @@ import (
 
 	"bhxhdesk/app"
 	"bhxhdesk/records"
+	"bhxhdesk/ui/widgets"
 )
 
 // ExceptionsState is the exceptions queue last fetched and the voucher selected.
@@ -26,7 +27,7 @@ type ExceptionsState struct {
 // filled in from it) or voids it, always with a reason; the original is never edited, and a
 // correction is matched again like any voucher.
 type ExceptionsPanel struct {
-	r       *recSession
+	r       *recordsSession
 	st      ExceptionsState
 	onCount func(int)
 
@@ -48,15 +49,15 @@ type ExceptionsPanel struct {
 }
 
 // exceptionColumns are the widths of the paid date, receipt number, name (flexible) and amount.
-var exceptionColumns = columns{widths: []float32{95, 140, 150, 100}, flex: 2}
+var exceptionColumns = widgets.Columns{Widths: []float32{95, 140, 150, 100}, Flex: 2}
 
-func newExceptionsPanel(r *recSession, st ExceptionsState, onCount func(int)) *ExceptionsPanel {
+func newExceptionsPanel(r *recordsSession, st ExceptionsState, onCount func(int)) *ExceptionsPanel {
 	p := &ExceptionsPanel{r: r, st: st, onCount: onCount}
-	t := r.t
+	t := r.T
 	p.Count = widget.NewLabel("")
 	p.Refresh = widget.NewButtonWithIcon(t("ui.refresh"), theme.ViewRefreshIcon(), p.Reload)
-	p.Problem = problemLabel()
-	p.Status = statusLabel()
+	p.Problem = widgets.ProblemLabel()
+	p.Status = widgets.StatusLabel()
 	p.List = widget.NewList(func() int { return len(p.st.Rows) }, p.newRow, p.updateRow)
 	p.List.OnSelected = func(id widget.ListItemID) {
 		if id < len(p.st.Rows) {
@@ -65,7 +66,7 @@ func newExceptionsPanel(r *recSession, st ExceptionsState, onCount func(int)) *E
 		}
 	}
 	p.detailBox = container.NewVBox()
-	head := newListHeader(exceptionColumns, t("field.paid_on"), t("field.receipt_no"), t("ui.col.name"), t("field.amount"))
+	head := widgets.NewListHeader(exceptionColumns, t("field.paid_on"), t("field.receipt_no"), t("ui.col.name"), t("field.amount"))
 	left := container.NewBorder(container.NewVBox(container.NewHBox(p.Count, layout.NewSpacer(), p.Refresh), head), p.Problem, nil, nil, p.List)
 	split := container.NewHSplit(left, container.NewScroll(container.NewVBox(p.Status, p.detailBox)))
 	split.Offset = 0.55
@@ -93,24 +94,24 @@ func (p *ExceptionsPanel) Reload() {
 		rows []app.VoucherView
 		err  error
 	)
-	r.run(func() { rows, err = r.records.Exceptions(r.sess, 0) }, func() { p.paint(rows, err) })
+	r.Run(func() { rows, err = r.Records.Exceptions(r.Sess, 0) }, func() { p.paint(rows, err) })
 }
 
 func (p *ExceptionsPanel) paint(rows []app.VoucherView, err error) {
 	if err != nil {
-		setText(p.Problem, p.r.message(err))
+		widgets.SetText(p.Problem, p.r.Message(err))
 		return
 	}
-	setText(p.Problem, "")
+	widgets.SetText(p.Problem, "")
 	p.st.Rows, p.st.Loaded = rows, true
 	p.show()
 }
 
 // show paints the queue held in the state.
 func (p *ExceptionsPanel) show() {
-	p.Count.SetText(p.r.t("ui.exceptions.count", "count", strconv.Itoa(len(p.st.Rows))))
+	p.Count.SetText(p.r.T("ui.exceptions.count", "count", strconv.Itoa(len(p.st.Rows))))
 	if len(p.st.Rows) == 0 && p.st.Loaded {
-		p.Count.SetText(p.r.t("cli.no_exceptions"))
+		p.Count.SetText(p.r.T("cli.no_exceptions"))
 	}
 	p.List.UnselectAll()
 	p.List.Refresh()
@@ -136,7 +137,7 @@ func (p *ExceptionsPanel) newRow() fyne.CanvasObject {
 	reason.Truncation = fyne.TextTruncateEllipsis
 	reason.SizeName = theme.SizeNameCaptionText
 	reason.Importance = widget.DangerImportance
-	return container.NewVBox(newListRow(exceptionColumns, 4), reason)
+	return container.NewVBox(widgets.NewListRow(exceptionColumns, 4), reason)
 }
 
 func (p *ExceptionsPanel) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
@@ -145,7 +146,7 @@ func (p *ExceptionsPanel) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 	}
 	v := p.st.Rows[id]
 	objs := o.(*fyne.Container).Objects
-	setRow(objs[0], v.PaidOn.VNString(), v.ReceiptNo, v.FullName, v.Amount.Grouped())
+	widgets.SetRow(objs[0], v.PaidOn.VNString(), v.ReceiptNo, v.FullName, v.Amount.Grouped())
 	objs[1].(*widget.Label).SetText(p.r.exceptionText(v.State))
 }
 
@@ -160,7 +161,7 @@ func (p *ExceptionsPanel) selected() (app.VoucherView, bool) {
 }
 
 func (p *ExceptionsPanel) showDetail() {
-	t := p.r.t
+	t := p.r.T
 	p.Detail, p.Reason, p.Correct, p.Void = nil, nil, nil, nil
 	v, ok := p.selected()
 	if !ok {
@@ -174,23 +175,23 @@ func (p *ExceptionsPanel) showDetail() {
 	p.Reason.Wrapping = fyne.TextWrapWord
 	p.Reason.Importance = widget.DangerImportance
 	items := []*widget.FormItem{
-		infoRow(t("field.receipt_no"), v.ReceiptNo),
-		infoRow(t("ui.voucher.personal_id"), v.PersonalID),
-		infoRow(t("ui.voucher.full_name"), v.FullName),
-		infoRow(t("field.amount"), v.Amount.String()),
-		infoRow(t("field.paid_on"), v.PaidOn.VNString()),
-		infoRow(t("ui.voucher.period"), t("ui.voucher.period_value", "from", v.FromMonth.VNString(), "to", v.ToMonth().VNString(),
+		widgets.InfoRow(t("field.receipt_no"), v.ReceiptNo),
+		widgets.InfoRow(t("ui.voucher.personal_id"), v.PersonalID),
+		widgets.InfoRow(t("ui.voucher.full_name"), v.FullName),
+		widgets.InfoRow(t("field.amount"), v.Amount.String()),
+		widgets.InfoRow(t("field.paid_on"), v.PaidOn.VNString()),
+		widgets.InfoRow(t("ui.voucher.period"), t("ui.voucher.period_value", "from", v.FromMonth.VNString(), "to", v.ToMonth().VNString(),
 			"months", strconv.Itoa(v.Months))),
 	}
 	if v.Collector != "" {
-		items = append(items, infoRow(t("field.collector"), v.Collector))
+		items = append(items, widgets.InfoRow(t("field.collector"), v.Collector))
 	}
 	source := t("ui.voucher.source."+string(v.Source), "file", v.File, "line", strconv.Itoa(v.Line))
-	items = append(items, infoRow(t("ui.voucher.source"), source), infoRow(t("ui.voucher.recorded"), t("ui.voucher.recorded_value",
+	items = append(items, widgets.InfoRow(t("ui.voucher.source"), source), widgets.InfoRow(t("ui.voucher.recorded"), t("ui.voucher.recorded_value",
 		"time", vnTime(v.Created), "user", v.By)))
 	p.Detail = widget.NewForm(items...)
-	objs := []fyne.CanvasObject{heading(t("ui.exceptions.detail", "receipt", v.ReceiptNo)), p.Reason, p.Detail}
-	if p.r.can(app.PermVoucherResolve) {
+	objs := []fyne.CanvasObject{widgets.Heading(t("ui.exceptions.detail", "receipt", v.ReceiptNo)), p.Reason, p.Detail}
+	if p.r.Can(app.PermVoucherResolve) {
 		p.Correct = widget.NewButtonWithIcon(t("ui.exceptions.correct"), theme.DocumentCreateIcon(), func() { p.ask("correct") })
 		p.Correct.Importance = widget.HighImportance
 		p.Void = widget.NewButtonWithIcon(t("ui.exceptions.void"), theme.DeleteIcon(), func() { p.ask("void") })
@@ -207,9 +208,9 @@ type ResolveDialog struct {
 	Action  string // "correct" or "void"
 	Voucher app.VoucherView
 	Form    *VoucherForm // nil when voiding
-	Reason  *keyEntry
-	Confirm *keyButton
-	Cancel  *keyButton
+	Reason  *widgets.KeyEntry
+	Confirm *widgets.KeyButton
+	Cancel  *widgets.KeyButton
 	Problem *widget.Label
 	pop     *widget.PopUp
 }
@@ -219,16 +220,16 @@ func (p *ExceptionsPanel) ask(action string) {
 	if !ok {
 		return
 	}
-	t := p.r.t
-	d := &ResolveDialog{Action: action, Voucher: v, Problem: problemLabel()}
-	d.Reason = newKeyEntry(false, 2)
-	d.Reason.OnChanged = func(string) { p.r.touch() }
+	t := p.r.T
+	d := &ResolveDialog{Action: action, Voucher: v, Problem: widgets.ProblemLabel()}
+	d.Reason = widgets.NewKeyEntry(false, 2)
+	d.Reason.OnChanged = func(string) { p.r.Touch() }
 	var body []fyne.CanvasObject
 	why := widget.NewLabel(t("ui.exceptions.why", "reason", p.r.exceptionText(v.State)))
 	why.Wrapping = fyne.TextWrapWord
 	body = append(body, why)
 	if action == "correct" {
-		d.Form = newVoucherForm(p.r.host, VoucherFormState{Text: voucherTextOf(v.Voucher)}, p.r.touch)
+		d.Form = newVoucherForm(p.r.Host, VoucherFormState{Text: voucherTextOf(v.Voucher)}, p.r.Touch)
 		body = append(body, d.Form.Content())
 	} else {
 		warn := widget.NewLabel(t("ui.exceptions.void_note"))
@@ -237,17 +238,17 @@ func (p *ExceptionsPanel) ask(action string) {
 		body = append(body, warn)
 	}
 	body = append(body, widget.NewForm(&widget.FormItem{Text: t("field.reason"), Widget: d.Reason, HintText: t("ui.exceptions.reason_hint")}))
-	d.Confirm = newKeyButton(t("ui.exceptions."+action), theme.ConfirmIcon(), func() { p.resolve(d) })
+	d.Confirm = widgets.NewKeyButton(t("ui.exceptions."+action), theme.ConfirmIcon(), func() { p.resolve(d) })
 	d.Confirm.Importance = widget.HighImportance
 	if action == "void" {
 		d.Confirm.Importance = widget.DangerImportance
 	}
-	d.Cancel = newKeyButton(t("ui.cancel"), theme.CancelIcon(), p.closeDialog)
+	d.Cancel = widgets.NewKeyButton(t("ui.cancel"), theme.CancelIcon(), p.closeDialog)
 	body = append(body, container.NewHBox(layout.NewSpacer(), d.Cancel, d.Confirm), d.Problem)
 	p.Dialog = d
-	d.pop = p.r.dialog(t("ui.exceptions.dialog_"+action, "receipt", v.ReceiptNo), container.NewVBox(body...), 760, p.closeDialog)
+	d.pop = p.r.Dialog(t("ui.exceptions.dialog_"+action, "receipt", v.ReceiptNo), container.NewVBox(body...), 760, p.closeDialog)
 	if d.pop != nil {
-		p.r.window().Canvas().Focus(d.Reason)
+		p.r.Window().Canvas().Focus(d.Reason)
 	}
 }
 
@@ -259,35 +260,35 @@ func (p *ExceptionsPanel) resolve(d *ResolveDialog) {
 	if d.Form != nil {
 		in, n := d.Form.submit()
 		if n > 0 {
-			setText(d.Problem, p.r.t("ui.voucher.fix", "count", strconv.Itoa(n)))
+			widgets.SetText(d.Problem, p.r.T("ui.voucher.fix", "count", strconv.Itoa(n)))
 			return
 		}
 		req.Correction = in
 	}
-	setText(d.Problem, "")
+	widgets.SetText(d.Problem, "")
 	d.Confirm.Disable()
 	r, id := p.r, d.Voucher.ID
 	var (
 		out app.VoucherView
 		err error
 	)
-	r.run(func() { out, err = r.records.Resolve(r.sess, id, req) }, func() {
+	r.Run(func() { out, err = r.Records.Resolve(r.Sess, id, req) }, func() {
 		d.Confirm.Enable()
 		if err != nil {
 			var ae *app.Error
 			if d.Form != nil && hasFields(err) && !(errors.As(err, &ae) && ae.Field == "reason") {
-				d.Form.show(r.cfg, err, nil)
+				d.Form.ShowProblems(r.Cfg, err, nil)
 			}
-			setText(d.Problem, r.message(err))
+			widgets.SetText(d.Problem, r.Message(err))
 			return
 		}
 		p.closeDialog()
-		text := r.t("ui.exceptions.done_"+d.Action, "receipt", d.Voucher.ReceiptNo, "status", r.t("voucher.status."+string(out.State.Status)))
+		text := r.T("ui.exceptions.done_"+d.Action, "receipt", d.Voucher.ReceiptNo, "status", r.T("voucher.status."+string(out.State.Status)))
 		if out.State.Status == app.VoucherException {
 			text += " " + r.exceptionText(out.State)
 		}
-		setStatus(p.Status, out.State.Status != app.VoucherException, text)
-		r.saved()
+		widgets.SetStatus(p.Status, out.State.Status != app.VoucherException, text)
+		r.Saved()
 		p.Reload()
 	})
 }

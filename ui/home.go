@@ -15,6 +15,8 @@ import (
 	"bhxhdesk/app"
 	"bhxhdesk/app/calendar"
 	"bhxhdesk/intake"
+	"bhxhdesk/ui/kit"
+	"bhxhdesk/ui/widgets"
 )
 
 // Tile is one number of the dashboard, a click into its list.
@@ -86,7 +88,7 @@ type HomeState struct {
 // decision, operations not yet sent and the last sync — each a button into its list — and a
 // chart of the dossiers received each day and the on-time rate over the last 30 days.
 type HomeScreen struct {
-	r  *recSession
+	r  *intakeSession
 	st HomeState
 
 	// Tiles are the buttons into the lists; Values show their numbers.
@@ -106,18 +108,18 @@ type HomeScreen struct {
 
 // NewHomeScreen builds the dashboard and fetches its numbers unless the state holds them;
 // onTile opens a tile's list.
-func NewHomeScreen(r *recSession, st HomeState, onTile func(Tile)) *HomeScreen {
+func NewHomeScreen(r *intakeSession, st HomeState, onTile func(Tile)) *HomeScreen {
 	s := &HomeScreen{r: r, onTile: onTile, Tiles: map[Tile]*widget.Button{}}
-	t := r.t
-	s.Problem = problemLabel()
+	t := r.T
+	s.Problem = widgets.ProblemLabel()
 	s.Rate = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	s.Refresh = widget.NewButtonWithIcon(t("ui.refresh"), theme.ViewRefreshIcon(), s.Reload)
-	s.Chart = newDayChart(r.cfg)
+	s.Chart = newDayChart(r.Cfg)
 	s.grid = container.NewGridWithColumns(4)
 	legend := container.NewHBox(swatch(theme.ColorNamePrimary), widget.NewLabel(t("ui.home.legend_received")),
 		swatch(theme.ColorNameSuccess), widget.NewLabel(t("ui.home.legend_ontime")))
 	chart := widget.NewCard(t("ui.home.chart"), t("ui.home.chart_sub"), container.NewBorder(container.NewHBox(s.Rate, layout.NewSpacer(), legend), nil, nil, nil, s.Chart))
-	head := container.NewBorder(nil, nil, heading(t("ui.home.title", "date", r.intake.Today().VNString())), s.Refresh)
+	head := container.NewBorder(nil, nil, widgets.Heading(t("ui.home.title", "date", r.Intake.Today().VNString())), s.Refresh)
 	s.Outlook = widget.NewLabel("")
 	s.Outlook.Wrapping = fyne.TextWrapWord
 	s.Outlook.Importance = widget.WarningImportance
@@ -149,22 +151,22 @@ func (s *HomeScreen) Reload() {
 		st  HomeStats
 		err error
 	)
-	r.run(func() { st, err = fetchHome(r, office) }, func() {
+	r.Run(func() { st, err = fetchHome(r, office) }, func() {
 		if err != nil {
-			setText(s.Problem, r.message(err))
+			widgets.SetText(s.Problem, r.Message(err))
 			return
 		}
-		setText(s.Problem, "")
+		widgets.SetText(s.Problem, "")
 		s.paint(st, nil)
 	})
 }
 
 // fetchHome reads the dashboard's numbers from the services.
-func fetchHome(r *recSession, office Office) (HomeStats, error) {
-	today := r.intake.Today()
+func fetchHome(r *intakeSession, office intakeOffice) (HomeStats, error) {
+	today := r.Intake.Today()
 	st := HomeStats{Counts: map[Tile]int{}}
 	count := func(t Tile, kind intake.ListKind, value string) (err error) {
-		st.Counts[t], err = r.intake.Count(r.sess, kind, value)
+		st.Counts[t], err = r.Intake.Count(r.Sess, kind, value)
 		return err
 	}
 	if err := count(TileDueToday, intake.ListDueToday, ""); err != nil {
@@ -173,20 +175,20 @@ func fetchHome(r *recSession, office Office) (HomeStats, error) {
 	if err := count(TileOverdue, intake.ListOverdue, ""); err != nil {
 		return st, err
 	}
-	if step := paymentStep(r.session); step != "" {
+	if step := paymentStep(r); step != "" {
 		if err := count(TileAwaitingPayment, intake.ListStep, step); err != nil {
 			return st, err
 		}
 	}
-	if r.can(app.PermPersonView) {
-		covers, err := r.records.Covers(r.sess, app.CoverCreated, 0)
+	if r.Can(app.PermPersonView) {
+		covers, err := r.Records.Covers(r.Sess, app.CoverCreated, 0)
 		if err != nil {
 			return st, err
 		}
 		st.Counts[TileCovers] = len(covers)
 	}
-	if r.can(app.PermProcess) {
-		changed, err := r.intake.QuoteChanges(r.sess)
+	if r.Can(app.PermProcess) {
+		changed, err := r.Intake.QuoteChanges(r.Sess)
 		if err != nil {
 			return st, err
 		}
@@ -194,20 +196,20 @@ func fetchHome(r *recSession, office Office) (HomeStats, error) {
 			st.Counts[TileQuoteChanged] = len(changed)
 		}
 	}
-	if r.can(app.PermAudit) || r.can(app.PermManageUsers) {
-		st.Outlook = r.cfg.Ref.Get().Outlook(today, r.sess.Office.Province)
+	if r.Can(app.PermAudit) || r.Can(app.PermManageUsers) {
+		st.Outlook = r.Cfg.Ref.Get().Outlook(today, r.Sess.Office.Province)
 	}
-	if r.can(app.PermVoucher) {
-		exc, err := r.records.Exceptions(r.sess, 0)
+	if r.Can(app.PermVoucher) {
+		exc, err := r.Records.Exceptions(r.Sess, 0)
 		if err != nil {
 			return st, err
 		}
 		st.Counts[TileExceptions] = len(exc)
 	}
-	sync := syncStatusOf(office)
+	sync := kit.SyncStatusOf(office)
 	st.Counts[TileUnsynced], st.LastSync = sync.Pending, sync.LastSuccess
 	st.Counts[TileLastSync] = 0
-	recent, err := office.Activity(r.sess, today-chartDays+1)
+	recent, err := office.Activity(r.Sess, today-chartDays+1)
 	if err != nil {
 		return st, err
 	}
@@ -261,7 +263,7 @@ func completedOn(d app.Dossier) calendar.Date {
 }
 
 func (s *HomeScreen) paint(st HomeStats, _ error) {
-	t := s.r.t
+	t := s.r.T
 	if st.Counts != nil {
 		s.st = HomeState{Stats: st, Loaded: true}
 	}
@@ -301,12 +303,12 @@ func (s *HomeScreen) paint(st HomeStats, _ error) {
 	s.grid.Refresh()
 	var notes []string
 	for _, n := range st.Outlook {
-		notes = append(notes, "⚠ "+s.r.cfg.Catalog.Outlook(s.r.cfg.Lang, n))
+		notes = append(notes, "⚠ "+s.r.Cfg.Catalog.Outlook(s.r.Cfg.Lang, n))
 	}
 	if len(notes) > 0 {
 		notes = append([]string{t("outlook.title") + ":"}, notes...)
 	}
-	setText(s.Outlook, strings.Join(notes, "\n"))
+	widgets.SetText(s.Outlook, strings.Join(notes, "\n"))
 	if rate, ok := st.OnTimeRate(); ok {
 		s.Rate.SetText(t("ui.home.rate", "rate", strconv.Itoa(rate)))
 	} else {
@@ -335,11 +337,11 @@ func swatch(c fyne.ThemeColorName) fyne.CanvasObject {
 // month under every fifth bar.
 type DayChart struct {
 	widget.BaseWidget
-	cfg  *Config
+	cfg  *kit.Settings
 	days []DayStat
 }
 
-func newDayChart(cfg *Config) *DayChart {
+func newDayChart(cfg *kit.Settings) *DayChart {
 	c := &DayChart{cfg: cfg}
 	c.ExtendBaseWidget(c)
 	return c

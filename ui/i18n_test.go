@@ -22,6 +22,7 @@ import (
 	"bhxhdesk/app/calendar"
 	"bhxhdesk/assets"
 	"bhxhdesk/ui"
+	"bhxhdesk/ui/widgets"
 	"bhxhdesk/wire"
 )
 
@@ -57,7 +58,7 @@ func visibleTexts(o fyne.CanvasObject) []string {
 			if w.Selected == "" {
 				add(selectPlaceholder(w))
 			}
-		case *ui.TypeSelect:
+		case *widgets.TypeSelect:
 			add(w.Options...)
 			if w.Selected == "" {
 				add(selectPlaceholder(&w.Select))

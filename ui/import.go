@@ -13,6 +13,8 @@ import (
 
 	"bhxhdesk/app"
 	"bhxhdesk/records"
+	"bhxhdesk/ui/kit"
+	"bhxhdesk/ui/widgets"
 )
 
 // voucherFileTypes are the files a voucher import offers to open.
@@ -55,7 +57,7 @@ type ImportLine struct {
 // then record it ("Ghi nhận"), which reports what became of each line: matched, set aside as
 // an exception, already recorded, or refused.
 type ImportPanel struct {
-	r    *recSession
+	r    *recordsSession
 	st   ImportState
 	done func(records.ImportResult)
 
@@ -74,11 +76,11 @@ type ImportPanel struct {
 
 // importColumns are the widths of line, outcome, receipt number, name, amount, period and
 // reason (flexible; the line selected shows it in full below the list).
-var importColumns = columns{widths: []float32{58, 120, 150, 170, 85, 145, 160}, flex: 6}
+var importColumns = widgets.Columns{Widths: []float32{58, 120, 150, 170, 85, 145, 160}, Flex: 6}
 
-func newImportPanel(r *recSession, st ImportState, done func(records.ImportResult)) *ImportPanel {
+func newImportPanel(r *recordsSession, st ImportState, done func(records.ImportResult)) *ImportPanel {
 	p := &ImportPanel{r: r, st: st, done: done}
-	t := r.t
+	t := r.T
 	p.Choose = widget.NewButtonWithIcon(t("ui.import.choose"), theme.FolderOpenIcon(), p.choose)
 	p.Choose.Importance = widget.HighImportance
 	p.Record = widget.NewButtonWithIcon(t("ui.import.record"), theme.ConfirmIcon(), p.record)
@@ -86,20 +88,20 @@ func newImportPanel(r *recSession, st ImportState, done func(records.ImportResul
 	p.Discard = widget.NewButtonWithIcon(t("ui.cancel"), theme.CancelIcon(), func() { p.paint(ImportState{}) })
 	p.Summary = widget.NewLabel("")
 	p.Summary.Wrapping = fyne.TextWrapWord
-	p.Problem = problemLabel()
+	p.Problem = widgets.ProblemLabel()
 	p.List = widget.NewList(func() int { return len(p.lines) }, p.newRow, p.updateRow)
-	p.Detail = statusLabel()
+	p.Detail = widgets.StatusLabel()
 	p.List.OnSelected = func(id widget.ListItemID) {
 		if id < len(p.lines) {
 			l := p.lines[id]
 			p.Detail.Importance = widget.MediumImportance
-			setText(p.Detail, p.r.t("ui.import.line", "line", strconv.Itoa(l.Line))+": "+l.Reason)
+			widgets.SetText(p.Detail, p.r.T("ui.import.line", "line", strconv.Itoa(l.Line))+": "+l.Reason)
 		}
 	}
 	hint := widget.NewLabel(t("ui.import.hint"))
 	hint.Wrapping = fyne.TextWrapWord
 	hint.SizeName = theme.SizeNameCaptionText
-	head := newListHeader(importColumns, t("ui.import.col.line"), t("ui.import.col.outcome"), t("field.receipt_no"),
+	head := widgets.NewListHeader(importColumns, t("ui.import.col.line"), t("ui.import.col.outcome"), t("field.receipt_no"),
 		t("ui.col.name"), t("field.amount"), t("ui.import.col.period"), t("field.reason"))
 	top := container.NewVBox(hint, container.NewHBox(p.Choose, layout.NewSpacer(), p.Discard, p.Record), head)
 	// Outcomes under the list, so that the rows and buttons never move as they appear.
@@ -120,9 +122,9 @@ func (p *ImportPanel) Lines() []ImportLine { return p.lines }
 // choose asks for a file, reads it off the UI thread and shows its preview.
 func (p *ImportPanel) choose() {
 	r := p.r
-	r.openFile(voucherFileTypes, func(rc io.ReadCloser, name string, err error) {
+	r.OpenFile(voucherFileTypes, func(rc io.ReadCloser, name string, err error) {
 		if err != nil {
-			setText(p.Problem, r.msg(err))
+			widgets.SetText(p.Problem, r.Msg(err))
 			return
 		}
 		if rc == nil {
@@ -134,7 +136,7 @@ func (p *ImportPanel) choose() {
 			problems []app.RowProblem
 			rerr     error
 		)
-		r.run(func() {
+		r.Run(func() {
 			rows, problems, rerr = r.office.ReadVouchers(name, rc)
 			if cerr := rc.Close(); rerr == nil {
 				rerr = cerr
@@ -143,7 +145,7 @@ func (p *ImportPanel) choose() {
 			p.Choose.Enable()
 			if rerr != nil {
 				p.paint(ImportState{})
-				setText(p.Problem, r.t("ui.import.unreadable", "file", name, "reason", r.msg(rerr)))
+				widgets.SetText(p.Problem, r.T("ui.import.unreadable", "file", name, "reason", r.Msg(rerr)))
 				return
 			}
 			p.paint(ImportState{File: name, Rows: rows, Problems: problems, Read: true})
@@ -163,17 +165,17 @@ func (p *ImportPanel) record() {
 		res records.ImportResult
 		err error
 	)
-	r.withProgress(r.t("ui.import.recording"), UnitRows, true, func(pr *app.Progress) {
-		res, err = r.records.ImportVouchers(r.sess, st.File, st.Rows, st.Problems, pr)
+	r.WithProgress(r.T("ui.import.recording"), kit.UnitRows, true, func(pr *app.Progress) {
+		res, err = r.Records.ImportVouchers(r.Sess, st.File, st.Rows, st.Problems, pr)
 	}, func() {
 		p.Discard.Enable()
 		if err != nil {
 			p.Record.Enable()
-			setText(p.Problem, r.message(err))
+			widgets.SetText(p.Problem, r.Message(err))
 			return
 		}
 		p.paint(ImportState{File: st.File, Rows: st.Rows, Problems: st.Problems, Result: &res})
-		r.saved()
+		r.Saved()
 		if p.done != nil {
 			p.done(res)
 		}
@@ -182,9 +184,9 @@ func (p *ImportPanel) record() {
 
 func (p *ImportPanel) paint(st ImportState) {
 	p.st = st
-	t := p.r.t
-	setText(p.Problem, "")
-	setText(p.Detail, "")
+	t := p.r.T
+	widgets.SetText(p.Problem, "")
+	widgets.SetText(p.Detail, "")
 	p.List.UnselectAll()
 	p.lines = nil
 	p.Record.Hide()
@@ -264,7 +266,7 @@ func (p *ImportPanel) preview(st ImportState) []ImportLine {
 				l.Period += " – " + v.ToMonth().VNString()
 			}
 		} else {
-			l.Outcome, l.Reason = LineRefused, p.r.msg(err)
+			l.Outcome, l.Reason = LineRefused, p.r.Msg(err)
 		}
 		out = append(out, l)
 	}
@@ -274,14 +276,14 @@ func (p *ImportPanel) preview(st ImportState) []ImportLine {
 	return out
 }
 
-func (p *ImportPanel) newRow() fyne.CanvasObject { return newListRow(importColumns, 7) }
+func (p *ImportPanel) newRow() fyne.CanvasObject { return widgets.NewListRow(importColumns, 7) }
 
 func (p *ImportPanel) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 	if id >= len(p.lines) {
 		return
 	}
 	l := p.lines[id]
-	setRow(o, strconv.Itoa(l.Line), p.r.t("ui.import.outcome."+string(l.Outcome)), l.ReceiptNo, l.Name, l.Amount, l.Period, l.Reason)
+	widgets.SetRow(o, strconv.Itoa(l.Line), p.r.T("ui.import.outcome."+string(l.Outcome)), l.ReceiptNo, l.Name, l.Amount, l.Period, l.Reason)
 	imp := widget.WarningImportance
 	switch l.Outcome {
 	case LineReady, LineMatched:
@@ -290,7 +292,7 @@ func (p *ImportPanel) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 		imp = widget.DangerImportance
 	}
 	for _, i := range []int{1, 6} {
-		rowLabel(o, i).Importance = imp
-		rowLabel(o, i).Refresh()
+		widgets.RowLabel(o, i).Importance = imp
+		widgets.RowLabel(o, i).Refresh()
 	}
 }

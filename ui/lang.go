@@ -4,6 +4,7 @@ import (
 	"fyne.io/fyne/v2"
 
 	"bhxhdesk/app"
+	"bhxhdesk/ui/widgets"
 )
 
 // SetLang switches the language of every screen, keeping what the user typed.
@@ -12,51 +13,52 @@ func (d *Desk) SetLang(l app.Lang) {
 		return
 	}
 	d.cfg.Lang = l
+	d.set.Lang = l
 	fyneLanguage(d.cfg.Catalog, l)
-	d.quote = NewQuoteScreen(&d.cfg, d.quote.State())
+	d.quote = NewQuoteScreen(d.set, d.quote.State())
 	if d.firstRun != nil {
-		d.firstRun = NewFirstRunScreen(d.host(), d.firstRun.State(), d.created, d.startRestore)
+		d.firstRun = NewFirstRunScreen(d.gate(), d.firstRun.State(), d.created, d.startRestore)
 	}
 	if d.recovery != nil {
-		d.recovery = NewRecoveryScreen(d.host(), d.recovery.State(), d.recovered)
+		d.recovery = NewRecoveryScreen(d.gate(), d.recovery.State(), d.recovered)
 	}
 	if d.login != nil {
-		d.login = NewLoginScreen(d.host(), d.login.State(), d.signedIn)
+		d.login = NewLoginScreen(d.gate(), d.login.State(), d.signedIn)
 		d.login.onDamaged = d.showDamaged
 	}
 	if d.restore != nil {
-		d.restore = NewRestoreScreen(d.host(), d.restore.State(), d.restored, d.cancelRestore)
+		d.restore = NewRestoreScreen(d.gate(), d.restore.State(), d.restored, d.cancelRestore)
 	}
 	if d.damaged != nil {
-		d.damaged = NewDamagedScreen(d.host(), d.damaged.State(), d.damagedDone)
+		d.damaged = NewDamagedScreen(d.gate(), d.damaged.State(), d.damagedDone)
 	}
 	if d.ses != nil {
 		if d.register != nil {
-			d.register = NewRegisterScreen(d.ses, d.register.State())
+			d.register = NewRegisterScreen(d.in, d.register.State())
 		}
 		if d.queue != nil {
-			d.queue = NewQueueScreen(d.ses, d.queue.State())
+			d.queue = NewQueueScreen(d.in, d.queue.State())
 		}
 		if d.search != nil {
-			d.search = NewSearchScreen(d.ses, d.search.State())
+			d.search = NewSearchScreen(d.in, d.search.State())
 		}
 		if d.dossier != nil {
-			d.dossier = NewDossierScreen(d.ses, d.dossier.State(), d.closeDossier)
+			d.dossier = NewDossierScreen(d.in, d.dossier.State(), d.closeDossier)
 		}
 		if d.accounts != nil {
-			d.accounts = NewAccountsScreen(d.ses, d.accounts.State())
+			d.accounts = NewAccountsScreen(d.adm, d.accounts.State())
 		}
 		if d.home != nil {
-			d.home = NewHomeScreen(d.rec, d.home.State(), d.openTile)
+			d.home = NewHomeScreen(d.in, d.home.State(), d.openTile)
 		}
 		if d.walkIn != nil {
-			d.walkIn = NewWalkInScreen(d.ses, d.walkIn.State(), d.registerFrom)
+			d.walkIn = NewWalkInScreen(d.in, d.walkIn.State(), d.registerFrom)
 		}
 		if d.admin != nil {
-			d.admin = NewAdminScreen(d.rec, d.admin.State(), d.adminHooks())
+			d.admin = NewAdminScreen(d.adm, d.admin.State(), d.adminHooks())
 		}
 		if d.privacy != nil {
-			d.privacy = NewPrivacyScreen(d.rec, d.privacy.State())
+			d.privacy = NewPrivacyScreen(d.adm, d.privacy.State())
 		}
 		d.rebuildRecords()
 		if d.lock != nil {
@@ -83,7 +85,7 @@ func (d *Desk) SetAppearance(ap Appearance) {
 
 func (d *Desk) applyAppearance() {
 	if a := fyne.CurrentApp(); a != nil {
-		a.Settings().SetTheme(NewTheme(d.cfg.Appearance))
+		a.Settings().SetTheme(widgets.NewTheme(d.cfg.Appearance))
 	}
 }
 
@@ -93,16 +95,16 @@ func (d *Desk) rebuildRecords() {
 		return
 	}
 	if d.vouchers != nil {
-		d.vouchers = NewVouchersScreen(d.rec, d.vouchers.State())
+		d.vouchers = NewVouchersScreen(d.recs, d.vouchers.State())
 	}
 	if d.records != nil {
-		d.records = NewRecordsPage(d.rec, d.records.State())
+		d.records = NewRecordsPage(d.recs, d.records.State())
 	}
 	if d.syncScreen != nil {
-		d.syncScreen = NewSyncScreen(d.rec, d.syncScreen.State())
+		d.syncScreen = NewSyncScreen(d.syn, d.syncScreen.State())
 	}
 	if d.dossierSync != nil {
-		d.dossierSync = newDossierSync(d.rec, d.dossierSync.dos)
+		d.dossierSync = newDossierSync(d.syn, d.dossierSync.dos)
 	}
 	d.syncBar = d.newSyncBar()
 }

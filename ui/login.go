@@ -12,6 +12,8 @@ import (
 
 	"bhxhdesk/app"
 	"bhxhdesk/intake"
+	"bhxhdesk/ui/kit"
+	"bhxhdesk/ui/widgets"
 )
 
 // FirstRunState is what the officer has typed on the first-run set-up.
@@ -24,11 +26,11 @@ type FirstRunState struct {
 // name, the office's province and commune, this machine's code for dossier codes, and the first
 // administrator with a password typed twice.
 type FirstRunScreen struct {
-	h *host
+	h *gate
 
 	Agency    *widget.Entry
 	Name      *widget.Entry
-	Place     *PlacePicker
+	Place     *kit.PlacePicker
 	Device    *widget.Entry
 	Address   *widget.Entry
 	Phone     *widget.Entry
@@ -37,7 +39,7 @@ type FirstRunScreen struct {
 	Password  *widget.Entry
 	Password2 *widget.Entry
 	Create    *widget.Button
-	*fields
+	*widgets.Fields
 
 	// Restore recreates the store from a backup instead (khôi phục từ bản sao lưu): a new
 	// machine for an office that already worked.
@@ -49,18 +51,18 @@ type FirstRunScreen struct {
 
 // NewFirstRunScreen builds the set-up form; onCreated receives the recovery secret and the
 // administrator's user name once the store exists; onRestore opens the restore from a backup.
-func NewFirstRunScreen(h *host, st FirstRunState, onCreated func(secret, admin string), onRestore func()) *FirstRunScreen {
-	s := &FirstRunScreen{h: h, onCreated: onCreated, fields: newFields()}
+func NewFirstRunScreen(h *gate, st FirstRunState, onCreated func(secret, admin string), onRestore func()) *FirstRunScreen {
+	s := &FirstRunScreen{h: h, onCreated: onCreated, Fields: widgets.NewFields()}
 	entry := func(text, placeholder string) *widget.Entry {
 		e := widget.NewEntry()
 		e.SetText(text)
 		e.PlaceHolder = placeholder
 		return e
 	}
-	s.Agency = entry(st.Agency, h.t("ui.setup.agency_placeholder"))
-	s.Name = entry(st.Name, h.t("ui.setup.name_placeholder"))
-	s.Place = newPlacePicker(h, st.Province, st.Commune, func(string) {})
-	s.Device = entry(st.Device, h.t("ui.setup.device_placeholder"))
+	s.Agency = entry(st.Agency, h.T("ui.setup.agency_placeholder"))
+	s.Name = entry(st.Name, h.T("ui.setup.name_placeholder"))
+	s.Place = kit.NewPlacePicker(h.Host, st.Province, st.Commune, func(string) {})
+	s.Device = entry(st.Device, h.T("ui.setup.device_placeholder"))
 	s.Address = entry(st.Address, "")
 	s.Phone = entry(st.Phone, "")
 	s.User = entry(st.User, "admin")
@@ -70,33 +72,33 @@ func NewFirstRunScreen(h *host, st FirstRunState, onCreated func(secret, admin s
 	s.Password2 = widget.NewPasswordEntry()
 	s.Password2.SetText(st.Password2)
 	s.Password2.OnSubmitted = func(string) { s.submit() }
-	s.Create = widget.NewButtonWithIcon(h.t("ui.setup.create"), theme.ConfirmIcon(), s.submit)
+	s.Create = widget.NewButtonWithIcon(h.T("ui.setup.create"), theme.ConfirmIcon(), s.submit)
 	s.Create.Importance = widget.HighImportance
-	s.Restore = widget.NewButtonWithIcon(h.t("ui.restore.open"), theme.HistoryIcon(), onRestore)
+	s.Restore = widget.NewButtonWithIcon(h.T("ui.restore.open"), theme.HistoryIcon(), onRestore)
 
 	f := func(key, label string, input fyne.CanvasObject) fyne.CanvasObject {
-		return s.add(newField(key, label, input)).object()
+		return s.Add(widgets.NewField(key, label, input)).Object()
 	}
 	pair := func(a, b fyne.CanvasObject) fyne.CanvasObject { return container.NewGridWithColumns(2, a, b) }
 	office := container.NewVBox(
-		pair(f("agency", h.t("field.agency"), s.Agency), f("device", h.t("field.device"), s.Device)),
-		f("name", h.t("ui.setup.name"), s.Name),
-		pair(f("province", h.t("field.province"), s.Place.Province), f("commune", h.t("field.commune"), s.Place.Commune)),
-		pair(f("address", h.t("ui.setup.address"), s.Address), f("phone", h.t("ui.setup.phone"), s.Phone)),
+		pair(f("agency", h.T("field.agency"), s.Agency), f("device", h.T("field.device"), s.Device)),
+		f("name", h.T("ui.setup.name"), s.Name),
+		pair(f("province", h.T("field.province"), s.Place.Province), f("commune", h.T("field.commune"), s.Place.Commune)),
+		pair(f("address", h.T("ui.setup.address"), s.Address), f("phone", h.T("ui.setup.phone"), s.Phone)),
 	)
 	admin := container.NewVBox(
-		pair(f("user", h.t("field.user"), s.User), f("admin_full_name", h.t("ui.setup.full_name"), s.FullName)),
-		pair(f("password", h.t("field.password"), s.Password), f("password2", h.t("field.password2"), s.Password2)),
+		pair(f("user", h.T("field.user"), s.User), f("admin_full_name", h.T("ui.setup.full_name"), s.FullName)),
+		pair(f("password", h.T("field.password"), s.Password), f("password2", h.T("field.password2"), s.Password2)),
 	)
-	hint := widget.NewLabel(h.t("ui.setup.hint"))
+	hint := widget.NewLabel(h.T("ui.setup.hint"))
 	hint.Wrapping = fyne.TextWrapWord
-	form := container.NewVBox(hint, heading(h.t("ui.setup.office")), office, heading(h.t("ui.setup.admin")), admin,
+	form := container.NewVBox(hint, widgets.Heading(h.T("ui.setup.office")), office, widgets.Heading(h.T("ui.setup.admin")), admin,
 		container.NewHBox(s.Create), s.General)
-	card := widget.NewCard(h.t("ui.setup.title"), h.t("ui.setup.subtitle"), form)
-	restoreNote := widget.NewLabel(h.t("ui.restore.note"))
+	card := widget.NewCard(h.T("ui.setup.title"), h.T("ui.setup.subtitle"), form)
+	restoreNote := widget.NewLabel(h.T("ui.restore.note"))
 	restoreNote.Wrapping = fyne.TextWrapWord
-	restore := widget.NewCard(h.t("ui.restore.title"), "", container.NewVBox(restoreNote, container.NewHBox(s.Restore)))
-	s.content = container.NewVScroll(centered(760, container.NewVBox(card, restore)))
+	restore := widget.NewCard(h.T("ui.restore.title"), "", container.NewVBox(restoreNote, container.NewHBox(s.Restore)))
+	s.content = container.NewVScroll(widgets.Centered(760, container.NewVBox(card, restore)))
 	return s
 }
 
@@ -114,11 +116,11 @@ func (s *FirstRunScreen) State() FirstRunState {
 func (s *FirstRunScreen) submit() {
 	st := s.State()
 	if st.Password != st.Password2 {
-		s.show(s.h.cfg, &app.Error{Kind: app.Invalid, Code: "password_mismatch", Field: "password2"}, nil)
+		s.ShowProblems(s.h.Cfg, &app.Error{Kind: app.Invalid, Code: "password_mismatch", Field: "password2"}, nil)
 		s.focusProblem()
 		return
 	}
-	s.show(s.h.cfg, nil, nil)
+	s.ShowProblems(s.h.Cfg, nil, nil)
 	office := app.Office{Agency: st.Agency, Name: st.Name, Province: st.Province, Commune: st.Commune, Device: st.Device,
 		Address: app.NormalizeText(st.Address), Phone: app.NormalizeText(st.Phone)}
 	admin := app.User{Name: app.NormalizeText(st.User), FullName: st.FullName, Role: app.Admin}
@@ -127,10 +129,10 @@ func (s *FirstRunScreen) submit() {
 		secret string
 		err    error
 	)
-	s.h.run(func() { secret, err = s.h.cfg.Office.Init(office, admin, st.Password) }, func() {
+	s.h.Run(func() { secret, err = s.h.office.Init(office, admin, st.Password) }, func() {
 		s.Create.Enable()
 		if err != nil {
-			s.show(s.h.cfg, err, nil)
+			s.ShowProblems(s.h.Cfg, err, nil)
 			s.focusProblem()
 			return
 		}
@@ -140,7 +142,7 @@ func (s *FirstRunScreen) submit() {
 
 // focusProblem puts the cursor on the first field with a problem.
 func (s *FirstRunScreen) focusProblem() {
-	if f, w := s.firstProblem(), s.h.window(); f != nil && w != nil {
+	if f, w := s.FirstProblem(), s.h.Window(); f != nil && w != nil {
 		w.Canvas().Focus(f)
 	}
 }
@@ -166,17 +168,17 @@ type RecoveryScreen struct {
 
 // NewRecoveryScreen builds the screen; onDone runs when the officer confirms having written the
 // secret down.
-func NewRecoveryScreen(h *host, st RecoveryState, onDone func(admin string)) *RecoveryScreen {
+func NewRecoveryScreen(h *gate, st RecoveryState, onDone func(admin string)) *RecoveryScreen {
 	s := &RecoveryScreen{st: st}
 	s.Secret = widget.NewLabelWithStyle(st.Secret, fyne.TextAlignCenter, fyne.TextStyle{Monospace: true})
 	s.Secret.SizeName = theme.SizeNameHeadingText
 	s.Secret.Selectable = true
-	warn := widget.NewLabel(h.t("ui.recovery.warning"))
+	warn := widget.NewLabel(h.T("ui.recovery.warning"))
 	warn.Wrapping = fyne.TextWrapWord
 	warn.Importance = widget.WarningImportance
-	s.Continue = widget.NewButtonWithIcon(h.t("ui.recovery.continue"), theme.NavigateNextIcon(), func() { onDone(s.st.User) })
+	s.Continue = widget.NewButtonWithIcon(h.T("ui.recovery.continue"), theme.NavigateNextIcon(), func() { onDone(s.st.User) })
 	s.Continue.Importance = widget.HighImportance
-	s.Confirmed = widget.NewCheck(h.t("ui.recovery.confirm"), func(ok bool) {
+	s.Confirmed = widget.NewCheck(h.T("ui.recovery.confirm"), func(ok bool) {
 		s.st.Confirmed = ok
 		if ok {
 			s.Continue.Enable()
@@ -188,13 +190,13 @@ func NewRecoveryScreen(h *host, st RecoveryState, onDone func(admin string)) *Re
 	if !st.Confirmed {
 		s.Continue.Disable()
 	}
-	s.Status = statusLabel()
-	s.Print = widget.NewButtonWithIcon(h.t("ui.recovery.print"), theme.DocumentPrintIcon(), func() { s.print(h) })
+	s.Status = widgets.StatusLabel()
+	s.Print = widget.NewButtonWithIcon(h.T("ui.recovery.print"), theme.DocumentPrintIcon(), func() { s.print(h) })
 	body := container.NewVBox(
-		container.NewHBox(widget.NewIcon(theme.WarningIcon()), heading(h.t("ui.recovery.heading"))),
+		container.NewHBox(widget.NewIcon(theme.WarningIcon()), widgets.Heading(h.T("ui.recovery.heading"))),
 		warn, widget.NewSeparator(), s.Secret, container.NewHBox(s.Print), widget.NewSeparator(), s.Confirmed,
 		container.NewHBox(s.Continue), s.Status)
-	s.content = container.NewVScroll(centered(720, container.NewVBox(widget.NewCard(h.t("ui.recovery.title"), "", body))))
+	s.content = container.NewVScroll(widgets.Centered(720, container.NewVBox(widget.NewCard(h.T("ui.recovery.title"), "", body))))
 	return s
 }
 
@@ -202,16 +204,16 @@ func NewRecoveryScreen(h *host, st RecoveryState, onDone func(admin string)) *Re
 func (s *RecoveryScreen) Content() fyne.CanvasObject { return s.content }
 
 // print saves the hand-over sheet of the secret, for the province to keep.
-func (s *RecoveryScreen) print(h *host) {
+func (s *RecoveryScreen) print(h *gate) {
 	var buf bytes.Buffer
-	if err := h.cfg.Office.WriteRecoverySheet(s.st.Secret, h.cfg.Lang, &buf); err != nil {
-		setStatus(s.Status, false, h.msg(err))
+	if err := h.office.WriteRecoverySheet(s.st.Secret, h.Cfg.Lang, &buf); err != nil {
+		widgets.SetStatus(s.Status, false, h.Msg(err))
 		return
 	}
 	name := "ma-khoi-phuc.pdf"
-	h.saveAs(name, func(w io.WriteCloser, err error) {
+	h.SaveAs(name, func(w io.WriteCloser, err error) {
 		if err != nil {
-			setStatus(s.Status, false, h.msg(err))
+			widgets.SetStatus(s.Status, false, h.Msg(err))
 			return
 		}
 		if w == nil {
@@ -222,10 +224,10 @@ func (s *RecoveryScreen) print(h *host) {
 			err = cerr
 		}
 		if err != nil {
-			setStatus(s.Status, false, h.msg(err))
+			widgets.SetStatus(s.Status, false, h.Msg(err))
 			return
 		}
-		setStatus(s.Status, true, h.t("ui.recovery.printed", "file", name))
+		widgets.SetStatus(s.Status, true, h.T("ui.recovery.printed", "file", name))
 	})
 }
 
@@ -237,7 +239,7 @@ type LoginState struct{ User string }
 
 // LoginScreen signs an officer in (đăng nhập): user name and password, Enter submits.
 type LoginScreen struct {
-	h        *host
+	h        *gate
 	User     *widget.Entry
 	Password *widget.Entry
 	SignIn   *widget.Button
@@ -251,26 +253,26 @@ type LoginScreen struct {
 }
 
 // NewLoginScreen builds the sign-in; onSignedIn receives the services and the session.
-func NewLoginScreen(h *host, st LoginState, onSignedIn func(*intake.Service, *app.Session)) *LoginScreen {
+func NewLoginScreen(h *gate, st LoginState, onSignedIn func(*intake.Service, *app.Session)) *LoginScreen {
 	s := &LoginScreen{h: h, onSignedIn: onSignedIn}
 	s.User = widget.NewEntry()
 	s.User.SetText(st.User)
 	s.User.OnSubmitted = func(string) {
-		if w := h.window(); w != nil {
+		if w := h.Window(); w != nil {
 			w.Canvas().Focus(s.Password)
 		}
 	}
 	s.Password = widget.NewPasswordEntry()
 	s.Password.OnSubmitted = func(string) { s.submit() }
-	s.SignIn = widget.NewButtonWithIcon(h.t("ui.login.submit"), theme.LoginIcon(), s.submit)
+	s.SignIn = widget.NewButtonWithIcon(h.T("ui.login.submit"), theme.LoginIcon(), s.submit)
 	s.SignIn.Importance = widget.HighImportance
-	s.Problem = problemLabel()
+	s.Problem = widgets.ProblemLabel()
 	form := widget.NewForm(
-		&widget.FormItem{Text: h.t("field.user"), Widget: s.User},
-		&widget.FormItem{Text: h.t("field.password"), Widget: s.Password},
+		&widget.FormItem{Text: h.T("field.user"), Widget: s.User},
+		&widget.FormItem{Text: h.T("field.password"), Widget: s.Password},
 	)
-	card := widget.NewCard(h.t("ui.login.title"), h.t("ui.login.subtitle"), container.NewVBox(form, container.NewHBox(s.SignIn), s.Problem))
-	s.content = container.NewCenter(container.New(minWidth{460}, card))
+	card := widget.NewCard(h.T("ui.login.title"), h.T("ui.login.subtitle"), container.NewVBox(form, container.NewHBox(s.SignIn), s.Problem))
+	s.content = container.NewCenter(container.New(widgets.MinWidth{Width: 460}, card))
 	return s
 }
 
@@ -286,13 +288,13 @@ func (s *LoginScreen) submit() {
 		return
 	}
 	s.SignIn.Disable()
-	setText(s.Problem, "")
+	widgets.SetText(s.Problem, "")
 	var (
 		in   *intake.Service
 		sess *app.Session
 		err  error
 	)
-	s.h.run(func() { in, sess, err = s.h.cfg.Office.Open(user, password) }, func() {
+	s.h.Run(func() { in, sess, err = s.h.office.Open(user, password) }, func() {
 		s.SignIn.Enable()
 		if err != nil {
 			s.Password.SetText("")
@@ -301,7 +303,7 @@ func (s *LoginScreen) submit() {
 				s.onDamaged(err, user)
 				return
 			}
-			setText(s.Problem, s.h.msg(err))
+			widgets.SetText(s.Problem, s.h.Msg(err))
 			return
 		}
 		s.onSignedIn(in, sess)
@@ -315,7 +317,7 @@ type LockState struct{}
 // the screens behind keep what was typed, but no personal data shows until the officer types
 // the password again (Intake.Unlock) or signs out.
 type LockScreen struct {
-	ses      *session
+	ses      *kit.Session
 	Password *widget.Entry
 	Unlock   *widget.Button
 	SignOut  *widget.Button
@@ -326,22 +328,22 @@ type LockScreen struct {
 }
 
 // NewLockScreen builds the overlay.
-func NewLockScreen(ses *session, _ LockState, onUnlocked, onSignOut func()) *LockScreen {
+func NewLockScreen(ses *kit.Session, _ LockState, onUnlocked, onSignOut func()) *LockScreen {
 	s := &LockScreen{ses: ses, onUnlocked: onUnlocked}
 	s.Password = widget.NewPasswordEntry()
 	s.Password.OnSubmitted = func(string) { s.submit() }
-	s.Unlock = widget.NewButtonWithIcon(ses.t("ui.lock.unlock"), theme.LoginIcon(), s.submit)
+	s.Unlock = widget.NewButtonWithIcon(ses.T("ui.lock.unlock"), theme.LoginIcon(), s.submit)
 	s.Unlock.Importance = widget.HighImportance
-	s.SignOut = widget.NewButtonWithIcon(ses.t("ui.sign_out"), theme.LogoutIcon(), onSignOut)
-	s.Problem = problemLabel()
-	u := ses.sess.User
-	who := widget.NewLabel(ses.t("ui.signed_in", "name", u.DisplayName(), "user", u.Name, "role", ses.t("role."+string(u.Role))))
-	note := widget.NewLabel(ses.t("ui.lock.note"))
+	s.SignOut = widget.NewButtonWithIcon(ses.T("ui.sign_out"), theme.LogoutIcon(), onSignOut)
+	s.Problem = widgets.ProblemLabel()
+	u := ses.Sess.User
+	who := widget.NewLabel(ses.T("ui.signed_in", "name", u.DisplayName(), "user", u.Name, "role", ses.T("role."+string(u.Role))))
+	note := widget.NewLabel(ses.T("ui.lock.note"))
 	note.Wrapping = fyne.TextWrapWord
-	form := widget.NewForm(&widget.FormItem{Text: ses.t("field.password"), Widget: s.Password})
+	form := widget.NewForm(&widget.FormItem{Text: ses.T("field.password"), Widget: s.Password})
 	body := container.NewVBox(container.NewHBox(widget.NewIcon(theme.VisibilityOffIcon()), who), note, form,
 		container.NewHBox(s.Unlock, s.SignOut), s.Problem)
-	s.content = container.NewCenter(container.New(minWidth{480}, widget.NewCard(ses.t("ui.lock.title"), "", body)))
+	s.content = container.NewCenter(container.New(widgets.MinWidth{Width: 480}, widget.NewCard(ses.T("ui.lock.title"), "", body)))
 	return s
 }
 
@@ -358,11 +360,11 @@ func (s *LockScreen) submit() {
 	password := s.Password.Text
 	s.Unlock.Disable()
 	var err error
-	s.ses.run(func() { err = s.ses.intake.Unlock(s.ses.sess, password) }, func() {
+	s.ses.Run(func() { err = s.ses.Intake.Unlock(s.ses.Sess, password) }, func() {
 		s.Unlock.Enable()
 		s.Password.SetText("")
 		if err != nil {
-			setText(s.Problem, s.ses.msg(err))
+			widgets.SetText(s.Problem, s.ses.Msg(err))
 			return
 		}
 		s.onUnlocked()

@@ -5,6 +5,7 @@ import (
 	"fyne.io/fyne/v2/driver/desktop"
 
 	"bhxhdesk/app"
+	"bhxhdesk/ui/widgets"
 )
 
 // The keyboard shortcuts of the main menu. Ctrl+1 … Ctrl+7 open the sections in the order of
@@ -36,7 +37,7 @@ func (d *Desk) buildMenu() {
 	// is rebuilt by the driver each time it is set.
 	key := string(d.cfg.Lang)
 	if signedIn {
-		key += "/" + d.ses.sess.User.Name + "/" + string(d.ses.sess.User.Role)
+		key += "/" + d.ses.Sess.User.Name + "/" + string(d.ses.Sess.User.Role)
 	}
 	if d.menu != nil && key == d.menuKey {
 		return
@@ -76,7 +77,7 @@ func (d *Desk) buildMenu() {
 		menus = append(menus, fyne.NewMenu(d.t("ui.menu.go"), goTo...))
 	}
 	d.menu = fyne.NewMainMenu(menus...)
-	guardMenu(d.menu)
+	widgets.GuardMenu(d.menu)
 	if d.cfg.OnMenu != nil {
 		d.cfg.OnMenu(d.menu)
 	}
@@ -130,7 +131,7 @@ func (d *Desk) registerFrom(f app.RegistrationForm) {
 			cur.Address.Province = f.Address.Province
 		}
 	}
-	d.register = NewRegisterScreen(d.ses, st)
+	d.register = NewRegisterScreen(d.in, st)
 	d.Show(PageRegister)
 }
 

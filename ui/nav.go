@@ -74,7 +74,7 @@ func (d *Desk) Show(p Page) {
 	switch p {
 	case PageHome:
 		if d.home == nil {
-			d.home = NewHomeScreen(d.rec, HomeState{}, d.openTile)
+			d.home = NewHomeScreen(d.in, HomeState{}, d.openTile)
 		} else {
 			d.home.Reload()
 		}
@@ -82,53 +82,53 @@ func (d *Desk) Show(p Page) {
 		if d.walkIn == nil {
 			// Most walk-ins live in the office's province: its own support is quoted from the
 			// start, as the registration will quote it.
-			d.walkIn = NewWalkInScreen(d.ses, WalkInState{Quote: QuoteState{Province: d.ses.sess.Office.Province}}, d.registerFrom)
+			d.walkIn = NewWalkInScreen(d.in, WalkInState{Quote: QuoteState{Province: d.ses.Sess.Office.Province}}, d.registerFrom)
 		}
 	case PageRegister:
 		if d.register == nil {
-			d.register = NewRegisterScreen(d.ses, RegisterState{})
+			d.register = NewRegisterScreen(d.in, RegisterState{})
 		}
 	case PageQueue:
 		if d.queue == nil {
-			d.queue = NewQueueScreen(d.ses, QueueState{})
+			d.queue = NewQueueScreen(d.in, QueueState{})
 		} else {
 			d.queue.Reload() // actions elsewhere move dossiers between queues
 		}
 	case PageSearch:
 		if d.search == nil {
-			d.search = NewSearchScreen(d.ses, SearchState{})
+			d.search = NewSearchScreen(d.in, SearchState{})
 		}
 	case PageAccounts:
 		if d.accounts == nil {
-			d.accounts = NewAccountsScreen(d.ses, AccountsState{})
+			d.accounts = NewAccountsScreen(d.adm, AccountsState{})
 		} else {
 			d.accounts.Reload()
 		}
 	case PageVouchers:
 		if d.vouchers == nil {
-			d.vouchers = NewVouchersScreen(d.rec, VouchersState{})
+			d.vouchers = NewVouchersScreen(d.recs, VouchersState{})
 		} else {
 			d.vouchers.Exceptions.Reload()
 		}
 	case PageRecords:
 		if d.records == nil {
-			d.records = NewRecordsPage(d.rec, RecordsState{})
+			d.records = NewRecordsPage(d.recs, RecordsState{})
 		} else if d.records.Tab() == TabCovers {
 			d.records.Covers.Reload()
 		}
 	case PageSync:
 		if d.syncScreen == nil {
-			d.syncScreen = NewSyncScreen(d.rec, SyncScreenState{})
+			d.syncScreen = NewSyncScreen(d.syn, SyncScreenState{})
 		} else {
 			d.syncScreen.Reload()
 		}
 	case PageAdmin:
 		if d.admin == nil {
-			d.admin = NewAdminScreen(d.rec, AdminState{}, d.adminHooks())
+			d.admin = NewAdminScreen(d.adm, AdminState{}, d.adminHooks())
 		}
 	case PagePrivacy:
 		if d.privacy == nil {
-			d.privacy = NewPrivacyScreen(d.rec, PrivacyState{})
+			d.privacy = NewPrivacyScreen(d.adm, PrivacyState{})
 		}
 	case PageDossier:
 		if d.dossier == nil {
@@ -187,7 +187,7 @@ func (d *Desk) current() any {
 func (d *Desk) allowed(p Page) bool {
 	for _, n := range navPages {
 		if n.page == p {
-			return n.perm == "" || d.ses.sess.User.Role.Can(n.perm)
+			return n.perm == "" || d.ses.Sess.User.Role.Can(n.perm)
 		}
 	}
 	return false
@@ -224,7 +224,7 @@ func (d *Desk) openTile(t Tile) {
 			TileOverdue: intake.ListOverdue, TileAwaitingPayment: intake.ListStep, TileQuoteChanged: ListQuoteChanged}[t]
 		step := ""
 		if t == TileAwaitingPayment {
-			step = paymentStep(d.ses)
+			step = paymentStep(d.in)
 		}
 		d.queue.Choose(kind, step)
 	case TileCovers:
@@ -268,19 +268,19 @@ func (d *Desk) openDossier(code string) {
 		dos app.Dossier
 		err error
 	)
-	d.run(func() { dos, err = ses.intake.Dossier(ses.sess, code) }, func() {
+	d.run(func() { dos, err = ses.Intake.Dossier(ses.Sess, code) }, func() {
 		if d.ses != ses {
 			return // signed out meanwhile
 		}
 		if err != nil {
-			ses.alert(ses.message(err))
+			ses.Alert(ses.Message(err))
 			return
 		}
 		if d.page != PageDossier {
 			d.back = d.page
 		}
-		d.dossier = NewDossierScreen(ses, DossierState{Dossier: dos}, d.closeDossier)
-		d.dossierSync = newDossierSync(d.rec, dos)
+		d.dossier = NewDossierScreen(d.in, DossierState{Dossier: dos}, d.closeDossier)
+		d.dossierSync = newDossierSync(d.syn, dos)
 		d.page = PageDossier
 		d.paint()
 	})

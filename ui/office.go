@@ -10,6 +10,7 @@ import (
 	"bhxhdesk/officesync"
 	"bhxhdesk/privacy"
 	"bhxhdesk/records"
+	"bhxhdesk/ui/kit"
 )
 
 // Office is what the desk needs of the office's encrypted store (implemented by wire.Office):
@@ -41,7 +42,7 @@ type Office interface {
 	// problems of the rows it could not read, recording nothing. A file that cannot be imported
 	// at all is an Invalid error with the reason.
 	ReadVouchers(name string, r io.Reader) ([]app.VoucherRow, []app.RowProblem, error)
-	Syncer
+	kit.Syncer
 	Desktop
 	// Close closes the store (stopping the sync engine first); the next Open reopens it.
 	Close() error
@@ -88,46 +89,4 @@ type Desktop interface {
 	// with the centre and takes back everything the centre holds for the office. It returns
 	// the new recovery secret and how many records came back; the store is left open.
 	Redownload(o app.Office, admin app.User, password, url, token string, p *app.Progress) (recovery string, added int, err error)
-}
-
-// Syncer is the office's sync engine as the status bar shows it (wire.Office adapts
-// sync.Engine to it, so the screens never import the engine).
-type Syncer interface {
-	// SyncStatus reports what the engine is doing (one of the SyncState values), why it is
-	// offline or failed, when its last complete round ended (zero before the first) and how
-	// many operations wait to be sent.
-	SyncStatus() app.SyncInfo
-	// SyncNow asks for a round now; nothing happens while the engine does not run.
-	SyncNow()
-	// OnSyncStatus sets the function called, from any goroutine, after each status change.
-	OnSyncStatus(changed func())
-}
-
-// SyncState is what the sync engine is doing.
-type SyncState string
-
-// The states of the sync engine (the values of sync.State).
-const (
-	SyncOffline  SyncState = "offline"  // not enrolled, or the centre cannot be reached
-	SyncSyncing  SyncState = "syncing"  // a round is running
-	SyncFailed   SyncState = "failed"   // the last round failed for a reason a person must fix
-	SyncUpToDate SyncState = "uptodate" // the last round finished and nothing is pending
-	SyncWaiting  SyncState = "waiting"  // the last round finished; newer work waits for the next
-)
-
-// SyncStatus is the sync engine's status as the screens show it.
-type SyncStatus struct {
-	State       SyncState
-	Reason      error // why it is offline or failed
-	LastSuccess time.Time
-	Pending     int
-	// While syncing: operations to send when the round began, sent, and changes received.
-	ToSend, Sent, Received int
-}
-
-// syncStatusOf reads a Syncer's status.
-func syncStatusOf(s Syncer) SyncStatus {
-	i := s.SyncStatus()
-	return SyncStatus{State: SyncState(i.State), Reason: i.Reason, LastSuccess: i.LastSuccess, Pending: i.Pending,
-		ToSend: i.ToSend, Sent: i.Sent, Received: i.Received}
 }

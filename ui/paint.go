@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"bhxhdesk/app"
+	"bhxhdesk/ui/widgets"
 )
 
 // paint rebuilds the window's content for where the desk stands: the header with the language
@@ -45,8 +46,8 @@ func (d *Desk) paint() {
 	case d.ses == nil:
 		body, screen = d.login.Content(), d.t("ui.title.login")
 	default:
-		screen = d.t("ui.nav."+string(d.page)) + " — " + d.ses.sess.Office.Agency + " · " + d.ses.sess.User.Name
-		u := d.ses.sess.User
+		screen = d.t("ui.nav."+string(d.page)) + " — " + d.ses.Sess.Office.Agency + " · " + d.ses.Sess.User.Name
+		u := d.ses.Sess.User
 		d.UserLabel = widget.NewLabelWithStyle(d.t("ui.signed_in", "name", u.DisplayName(), "user", u.Name, "role", d.t("role."+string(u.Role))),
 			fyne.TextAlignTrailing, fyne.TextStyle{Italic: true})
 		d.LockNow = widget.NewButtonWithIcon(d.t("ui.lock_now"), theme.VisibilityOffIcon(), d.showLock)
@@ -69,7 +70,7 @@ func (d *Desk) paint() {
 	// rule warnings once made it 774 px high on a 768-px screen, its bottom out of reach).
 	d.body = container.NewScroll(body)
 	d.root.Objects = []fyne.CanvasObject{container.NewBorder(top, bottom, left, nil, d.body)}
-	prepareTree(d.root)
+	widgets.PrepareTree(d.root)
 	d.root.Refresh()
 	if d.onTitle != nil {
 		if screen != "" {

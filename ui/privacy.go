@@ -14,6 +14,7 @@ import (
 	"bhxhdesk/app"
 	"bhxhdesk/app/calendar"
 	"bhxhdesk/privacy"
+	"bhxhdesk/ui/widgets"
 )
 
 // PrivacyState is the data-protection page's state: the period of the report, the person
@@ -33,7 +34,7 @@ type PrivacyState struct {
 // date, to send within 72 hours should the machine be lost — and the access log of one person:
 // every view, change, print and export of their data.
 type PrivacyScreen struct {
-	r  *recSession
+	r  *adminSession
 	st PrivacyState
 
 	Tabs       *container.AppTabs
@@ -54,17 +55,17 @@ type PrivacyScreen struct {
 }
 
 // auditColumns are the widths of the time, the account, the action (flexible) and the entity.
-var auditColumns = columns{widths: []float32{130, 110, 240, 180}, flex: 2}
+var auditColumns = widgets.Columns{Widths: []float32{130, 110, 240, 180}, Flex: 2}
 
 // NewPrivacyScreen builds the page from its state.
-func NewPrivacyScreen(r *recSession, st PrivacyState) *PrivacyScreen {
+func NewPrivacyScreen(r *adminSession, st PrivacyState) *PrivacyScreen {
 	s := &PrivacyScreen{r: r, st: st}
-	t := r.t
+	t := r.T
 	if s.st.Since == "" {
-		s.st.Since = (calendar.DateOf(r.cfg.Now().In(calendar.VN)) - 30).VNString()
+		s.st.Since = (calendar.DateOf(r.Cfg.Now().In(calendar.VN)) - 30).VNString()
 	}
-	s.Problem = problemLabel()
-	s.Status = statusLabel()
+	s.Problem = widgets.ProblemLabel()
+	s.Status = widgets.StatusLabel()
 	s.Since = widget.NewEntry()
 	s.Since.SetText(s.st.Since)
 	s.Since.OnSubmitted = func(string) { s.makeReport() }
@@ -81,7 +82,7 @@ func NewPrivacyScreen(r *recSession, st PrivacyState) *PrivacyScreen {
 	intro.Wrapping = fyne.TextWrapWord
 	since := container.NewBorder(nil, nil, widget.NewLabel(t("ui.privacy.since")), container.NewHBox(s.MakeReport, s.SaveReport), s.Since)
 	report := widget.NewCard(t("ui.privacy.report_title"), t("ui.privacy.report_sub"),
-		container.NewVBox(intro, since, s.Report, heading(t("ui.privacy.accounts")), s.Accounts, heading(t("ui.privacy.accesses")), s.Accesses))
+		container.NewVBox(intro, since, s.Report, widgets.Heading(t("ui.privacy.accounts")), s.Accounts, widgets.Heading(t("ui.privacy.accesses")), s.Accesses))
 
 	s.PersonID = widget.NewEntry()
 	s.PersonID.SetText(st.PersonID)
@@ -89,10 +90,10 @@ func NewPrivacyScreen(r *recSession, st PrivacyState) *PrivacyScreen {
 	s.PersonID.OnSubmitted = func(string) { s.lookup() }
 	s.Lookup = widget.NewButtonWithIcon(t("ui.privacy.lookup"), theme.SearchIcon(), s.lookup)
 	s.LogCount = widget.NewLabel("")
-	s.Log = widget.NewList(func() int { return len(s.st.Entries) }, func() fyne.CanvasObject { return newListRow(auditColumns, 4) }, s.updateEntry)
+	s.Log = widget.NewList(func() int { return len(s.st.Entries) }, func() fyne.CanvasObject { return widgets.NewListRow(auditColumns, 4) }, s.updateEntry)
 	s.Log.OnSelected = func(widget.ListItemID) { s.Log.UnselectAll() }
 	logHead := container.NewVBox(container.NewBorder(nil, nil, widget.NewLabel(t("field.personal_id")), s.Lookup, s.PersonID), s.LogCount,
-		newListHeader(auditColumns, t("ui.privacy.col.at"), t("ui.privacy.col.user"), t("ui.privacy.col.action"), t("ui.privacy.col.entity")))
+		widgets.NewListHeader(auditColumns, t("ui.privacy.col.at"), t("ui.privacy.col.user"), t("ui.privacy.col.action"), t("ui.privacy.col.entity")))
 	logCard := widget.NewCard(t("ui.privacy.log_title"), t("ui.privacy.log_sub"), container.NewBorder(logHead, nil, nil, nil, s.Log))
 
 	// The report and the access log in tabs, each the page's full width.
@@ -136,21 +137,21 @@ func (s *PrivacyScreen) makeReport() {
 	r := s.r
 	since, err := parseVNDate(s.Since.Text)
 	if err != nil {
-		setText(s.Problem, r.cfg.Catalog.Problem(r.cfg.Lang, app.FieldProblem{Field: "since", Code: "date_format"}))
+		widgets.SetText(s.Problem, r.Cfg.Catalog.Problem(r.Cfg.Lang, app.FieldProblem{Field: "since", Code: "date_format"}))
 		return
 	}
-	setText(s.Problem, "")
+	widgets.SetText(s.Problem, "")
 	p := r.office.Privacy()
 	if p == nil {
-		setText(s.Problem, r.message(app.Errorf(app.Forbidden, "not_signed_in")))
+		widgets.SetText(s.Problem, r.Message(app.Errorf(app.Forbidden, "not_signed_in")))
 		return
 	}
 	s.MakeReport.Disable()
 	var rep privacy.BreachReport
-	r.run(func() { rep, err = p.Report(r.sess, since.Time()) }, func() {
+	r.Run(func() { rep, err = p.Report(r.Sess, since.Time()) }, func() {
 		s.MakeReport.Enable()
 		if err != nil {
-			setText(s.Problem, r.message(err))
+			widgets.SetText(s.Problem, r.Message(err))
 			return
 		}
 		s.st.Report = &rep
@@ -159,7 +160,7 @@ func (s *PrivacyScreen) makeReport() {
 }
 
 func (s *PrivacyScreen) paintReport(rep privacy.BreachReport) {
-	t := s.r.t
+	t := s.r.T
 	n := func(v int) string { return strconv.Itoa(v) }
 	dossiers := 0
 	for _, c := range rep.Dossiers {
@@ -178,15 +179,15 @@ func (s *PrivacyScreen) paintReport(rep privacy.BreachReport) {
 		audit = t("ui.privacy.audit_broken")
 	}
 	s.Report.Items = []*widget.FormItem{
-		infoRow(t("ui.privacy.generated"), vnTime(rep.Generated)),
-		infoRow(t("ui.privacy.people"), n(rep.People)),
-		infoRow(t("ui.privacy.dossiers"), t("ui.privacy.dossiers_value", "count", n(dossiers), "purged", n(rep.Purged))),
-		infoRow(t("ui.privacy.vouchers_covers"), t("ui.privacy.vouchers_covers_value", "vouchers", n(rep.Vouchers), "covers", n(rep.Covers))),
-		infoRow(t("ui.privacy.unsynced"), t("ui.privacy.unsynced_value", "count", n(rep.Unsynced), "last", last)),
-		infoRow(t("ui.privacy.categories"), strings.Join(cats, "; ")),
-		infoRow(t("ui.privacy.people_seen"), n(rep.PeopleSeen)),
-		infoRow(t("ui.privacy.exports"), n(len(rep.Exports))),
-		infoRow(t("ui.privacy.audit"), audit),
+		widgets.InfoRow(t("ui.privacy.generated"), vnTime(rep.Generated)),
+		widgets.InfoRow(t("ui.privacy.people"), n(rep.People)),
+		widgets.InfoRow(t("ui.privacy.dossiers"), t("ui.privacy.dossiers_value", "count", n(dossiers), "purged", n(rep.Purged))),
+		widgets.InfoRow(t("ui.privacy.vouchers_covers"), t("ui.privacy.vouchers_covers_value", "vouchers", n(rep.Vouchers), "covers", n(rep.Covers))),
+		widgets.InfoRow(t("ui.privacy.unsynced"), t("ui.privacy.unsynced_value", "count", n(rep.Unsynced), "last", last)),
+		widgets.InfoRow(t("ui.privacy.categories"), strings.Join(cats, "; ")),
+		widgets.InfoRow(t("ui.privacy.people_seen"), n(rep.PeopleSeen)),
+		widgets.InfoRow(t("ui.privacy.exports"), n(len(rep.Exports))),
+		widgets.InfoRow(t("ui.privacy.audit"), audit),
 	}
 	s.Report.Refresh()
 	var accounts []string
@@ -217,7 +218,7 @@ func (s *PrivacyScreen) paintReport(rep privacy.BreachReport) {
 
 // action names an audit action in words, or shows its code when the catalogue has none.
 func (s *PrivacyScreen) action(code string) string {
-	return s.r.name("ui.privacy.action.", code)
+	return s.r.Name("ui.privacy.action.", code)
 }
 
 // saveReport writes the report as JSON where the officer chooses (it holds counts and account
@@ -228,8 +229,8 @@ func (s *PrivacyScreen) saveReport() {
 		return
 	}
 	r := s.r
-	name := r.t("ui.privacy.file", "time", rep.Generated.In(calendar.VN).Format("20060102-1504")) + ".json"
-	r.saveFile(name, func() ([]byte, error) { return json.MarshalIndent(rep, "", "  ") }, s.Status, s.SaveReport, "ui.privacy.saved")
+	name := r.T("ui.privacy.file", "time", rep.Generated.In(calendar.VN).Format("20060102-1504")) + ".json"
+	r.SaveFile(name, func() ([]byte, error) { return json.MarshalIndent(rep, "", "  ") }, s.Status, s.SaveReport, "ui.privacy.saved")
 }
 
 func (s *PrivacyScreen) lookup() {
@@ -239,20 +240,20 @@ func (s *PrivacyScreen) lookup() {
 	r := s.r
 	pid, err := app.ParsePersonalID(s.PersonID.Text)
 	if err != nil {
-		setText(s.Problem, r.cfg.Catalog.Problem(r.cfg.Lang, app.FieldProblem{Field: "personal_id", Code: codeOf(err)}))
+		widgets.SetText(s.Problem, r.Cfg.Catalog.Problem(r.Cfg.Lang, app.FieldProblem{Field: "personal_id", Code: codeOf(err)}))
 		return
 	}
-	setText(s.Problem, "")
+	widgets.SetText(s.Problem, "")
 	p := r.office.Privacy()
 	if p == nil {
 		return
 	}
 	s.Lookup.Disable()
 	var entries []app.AuditEntry
-	r.run(func() { entries, err = p.AccessLog(r.sess, string(pid)) }, func() {
+	r.Run(func() { entries, err = p.AccessLog(r.Sess, string(pid)) }, func() {
 		s.Lookup.Enable()
 		if err != nil {
-			setText(s.Problem, r.message(err))
+			widgets.SetText(s.Problem, r.Message(err))
 			return
 		}
 		s.paintLog(entries)
@@ -262,7 +263,7 @@ func (s *PrivacyScreen) lookup() {
 
 func (s *PrivacyScreen) paintLog(entries []app.AuditEntry) {
 	s.st.Entries, s.st.Looked = entries, true
-	s.LogCount.SetText(s.r.t("ui.privacy.log_count", "count", strconv.Itoa(len(entries))))
+	s.LogCount.SetText(s.r.T("ui.privacy.log_count", "count", strconv.Itoa(len(entries))))
 	s.Log.Refresh()
 }
 
@@ -271,7 +272,7 @@ func (s *PrivacyScreen) updateEntry(id widget.ListItemID, o fyne.CanvasObject) {
 		return
 	}
 	e := s.st.Entries[id]
-	setRow(o, vnTime(e.At), e.User, s.action(e.Action), e.Entity)
+	widgets.SetRow(o, vnTime(e.At), e.User, s.action(e.Action), e.Entity)
 }
 
 // codeOf is the code of an app error ("invalid" for another error).

@@ -13,6 +13,7 @@ import (
 	"bhxhdesk/app"
 	"bhxhdesk/app/calendar"
 	"bhxhdesk/intake"
+	"bhxhdesk/ui/widgets"
 )
 
 // queueKinds are the queues in the order the selector offers them; "mine" is ListHandler with
@@ -39,10 +40,10 @@ type QueueState struct {
 // dossiers at one step of the office's workflow, or those the officer handled last; sorted by
 // due date as the service returns them. A row opens the dossier.
 type QueueScreen struct {
-	ses *session
+	ses *intakeSession
 	st  QueueState
 
-	Kind    *TypeSelect
+	Kind    *widgets.TypeSelect
 	Step    *widget.Select
 	Refresh *widget.Button
 	Count   *widget.Label
@@ -54,21 +55,21 @@ type QueueScreen struct {
 }
 
 // NewQueueScreen builds the queue and fetches it unless the state holds rows already.
-func NewQueueScreen(ses *session, st QueueState) *QueueScreen {
+func NewQueueScreen(ses *intakeSession, st QueueState) *QueueScreen {
 	s := &QueueScreen{ses: ses}
 	if st.Kind == "" {
 		st.Kind = intake.ListPending
 	}
-	s.steps = ses.intake.Ref.Get().Workflows.ForOffice(ses.sess.Office).Steps
+	s.steps = ses.Intake.Ref.Get().Workflows.ForOffice(ses.Sess.Office).Steps
 	if st.Step == "" && len(s.steps) > 0 {
 		st.Step = s.steps[0].ID
 	}
 	s.st = st
 	names := make([]string, len(queueKinds))
 	for i, k := range queueKinds {
-		names[i] = ses.t("ui.queue." + string(k))
+		names[i] = ses.T("ui.queue." + string(k))
 	}
-	s.Kind = newTypeSelect(names, ses.cfg.Now)
+	s.Kind = widgets.NewTypeSelect(names, ses.Cfg.Now)
 	for i, k := range queueKinds {
 		if k == st.Kind {
 			s.Kind.SetSelected(names[i])
@@ -76,7 +77,7 @@ func NewQueueScreen(ses *session, st QueueState) *QueueScreen {
 	}
 	stepNames := make([]string, len(s.steps))
 	for i, step := range s.steps {
-		stepNames[i] = step.Name(ses.cfg.Lang)
+		stepNames[i] = step.Name(ses.Cfg.Lang)
 	}
 	s.Step = widget.NewSelect(stepNames, nil)
 	for i, step := range s.steps {
@@ -100,11 +101,11 @@ func NewQueueScreen(ses *session, st QueueState) *QueueScreen {
 			s.Reload()
 		}
 	}
-	s.Refresh = widget.NewButtonWithIcon(ses.t("ui.refresh"), theme.ViewRefreshIcon(), s.Reload)
+	s.Refresh = widget.NewButtonWithIcon(ses.T("ui.refresh"), theme.ViewRefreshIcon(), s.Reload)
 	s.Count = widget.NewLabel("")
-	s.Problem = problemLabel()
+	s.Problem = widgets.ProblemLabel()
 	s.Rows = newSummaryList(ses)
-	tools := container.NewHBox(container.New(minWidth{200}, s.Kind), container.New(minWidth{360}, s.Step), s.Refresh, s.Count, s.Problem)
+	tools := container.NewHBox(container.New(widgets.MinWidth{Width: 200}, s.Kind), container.New(widgets.MinWidth{Width: 360}, s.Step), s.Refresh, s.Count, s.Problem)
 	top := container.NewVBox(tools, s.Rows.Header)
 	s.content = container.NewBorder(top, nil, nil, nil, s.Rows.List)
 	if st.Loaded {
@@ -135,7 +136,7 @@ func (s *QueueScreen) Reload() {
 	case intake.ListStep:
 		req.Value = s.st.Step
 	case intake.ListHandler:
-		req.Value = s.ses.sess.User.Name
+		req.Value = s.ses.Sess.User.Name
 	}
 	ses := s.ses
 	var (
@@ -143,18 +144,18 @@ func (s *QueueScreen) Reload() {
 		err  error
 	)
 	kind := s.st.Kind
-	ses.run(func() {
+	ses.Run(func() {
 		if kind == ListQuoteChanged {
 			rows, err = quoteChangedRows(ses)
 			return
 		}
-		if kind == ListReceivedToday && ses.receivedOn != nil {
-			rows, err = ses.receivedOn(ses.intake.Today())
+		if kind == ListReceivedToday && ses.ReceivedOn != nil {
+			rows, err = ses.ReceivedOn(ses.Intake.Today())
 			return
 		}
-		rows, err = ses.intake.List(ses.sess, req)
+		rows, err = ses.Intake.List(ses.Sess, req)
 		if kind == ListReceivedToday {
-			rows = receivedOn(rows, ses.intake.Today())
+			rows = receivedOn(rows, ses.Intake.Today())
 		}
 	}, func() { s.paint(rows, err) })
 }
@@ -184,8 +185,8 @@ func (s *QueueScreen) Choose(kind intake.ListKind, step string) {
 }
 
 // quoteChangedRows are the rows of the dossiers whose amount changed under the rules in force.
-func quoteChangedRows(ses *session) ([]app.Summary, error) {
-	changes, err := ses.intake.QuoteChanges(ses.sess)
+func quoteChangedRows(ses *intakeSession) ([]app.Summary, error) {
+	changes, err := ses.Intake.QuoteChanges(ses.Sess)
 	rows := make([]app.Summary, len(changes))
 	for i, c := range changes {
 		rows[i] = c.Dossier
@@ -206,8 +207,8 @@ func receivedOn(rows []app.Summary, day calendar.Date) []app.Summary {
 
 // paymentStep is the step of the office's workflow that waits for the payment voucher ("" when
 // none).
-func paymentStep(ses *session) string {
-	for _, st := range ses.intake.Ref.Get().Workflows.ForOffice(ses.sess.Office).Steps {
+func paymentStep(ses *intakeSession) string {
+	for _, st := range ses.Intake.Ref.Get().Workflows.ForOffice(ses.Sess.Office).Steps {
 		if st.Completes == app.CompletesPayment {
 			return st.ID
 		}
@@ -220,12 +221,12 @@ func (s *QueueScreen) firstFocus() fyne.Focusable { return s.Rows.List }
 
 func (s *QueueScreen) paint(rows []app.Summary, err error) {
 	if err != nil {
-		setText(s.Problem, s.ses.message(err))
+		widgets.SetText(s.Problem, s.ses.Message(err))
 		return
 	}
-	setText(s.Problem, "")
+	widgets.SetText(s.Problem, "")
 	s.st.Rows, s.st.Loaded = rows, true
-	s.Count.SetText(s.ses.t("ui.count", "count", strconv.Itoa(len(rows))))
+	s.Count.SetText(s.ses.T("ui.count", "count", strconv.Itoa(len(rows))))
 	s.Rows.Set(rows)
 }
 
@@ -233,7 +234,7 @@ func (s *QueueScreen) paint(rows []app.Summary, err error) {
 // a badge with the days left, red when overdue and amber on the day. Tapping a row opens the
 // dossier.
 type SummaryList struct {
-	ses    *session
+	ses    *intakeSession
 	Header fyne.CanvasObject
 	List   *widget.List
 	rows   []app.Summary
@@ -241,12 +242,12 @@ type SummaryList struct {
 }
 
 // listColumns are the widths of code, name (flexible), step, due date and badge.
-var listColumns = columns{widths: []float32{200, 160, 230, 100, 120}, flex: 1}
+var listColumns = widgets.Columns{Widths: []float32{200, 160, 230, 100, 120}, Flex: 1}
 
-func newSummaryList(ses *session) *SummaryList {
+func newSummaryList(ses *intakeSession) *SummaryList {
 	l := &SummaryList{ses: ses}
 	head := func(key string) fyne.CanvasObject {
-		return widget.NewLabelWithStyle(ses.t(key), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		return widget.NewLabelWithStyle(ses.T(key), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	}
 	l.Header = container.NewVBox(container.New(listColumns, head("ui.col.code"), head("ui.col.name"), head("ui.col.step"),
 		head("ui.col.due"), head("ui.col.left")), widget.NewSeparator())
@@ -254,7 +255,7 @@ func newSummaryList(ses *session) *SummaryList {
 	l.List.OnSelected = func(id widget.ListItemID) {
 		l.List.UnselectAll()
 		if id >= 0 && id < len(l.rows) {
-			ses.open(l.rows[id].Code)
+			ses.Open(l.rows[id].Code)
 		}
 	}
 	return l
@@ -263,7 +264,7 @@ func newSummaryList(ses *session) *SummaryList {
 // Set shows rows.
 func (l *SummaryList) Set(rows []app.Summary) {
 	l.rows = rows
-	l.today = l.ses.intake.Today()
+	l.today = l.ses.Intake.Today()
 	l.List.Refresh()
 }
 
@@ -272,7 +273,7 @@ func (l *SummaryList) Rows() []app.Summary { return l.rows }
 
 // Badge is the days-left text of a row and its colour name.
 func (l *SummaryList) Badge(r app.Summary) (string, fyne.ThemeColorName) {
-	t := l.ses.t
+	t := l.ses.T
 	if r.State.Closed() {
 		return t("state." + string(r.State)), theme.ColorNameDisabled
 	}
@@ -310,9 +311,9 @@ func (l *SummaryList) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 	objs := o.(*fyne.Container).Objects
 	objs[0].(*widget.Label).SetText(r.Code)
 	objs[1].(*widget.Label).SetText(r.Name)
-	step := l.ses.stepName(r.Step)
+	step := l.ses.StepName(r.Step)
 	if r.State != app.StateOpen {
-		step = l.ses.t("state." + string(r.State))
+		step = l.ses.T("state." + string(r.State))
 	}
 	objs[2].(*widget.Label).SetText(step)
 	objs[3].(*widget.Label).SetText(r.Due.VNString())

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"bhxhdesk/ui/widgets"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -19,9 +20,9 @@ func (d *Desk) Unsaved() bool { return d.ses != nil && d.register != nil && d.re
 // once confirmed, quit runs. Whatever the answer, the draft is in the store.
 func (d *Desk) RequestQuit(quit func()) {
 	done := func() {
-		if d.ses != nil && d.ses.drafts != nil {
-			if err := d.ses.drafts.close(); err != nil {
-				d.cfg.internal(err)
+		if d.ses != nil && d.ses.Drafts != nil {
+			if err := d.ses.Drafts.Close(); err != nil {
+				d.set.Internal(err)
 			}
 		}
 		quit()
@@ -30,8 +31,8 @@ func (d *Desk) RequestQuit(quit func()) {
 		done() // locked: the draft is written, and whoever stands at the desk cannot see it
 		return
 	}
-	if err := d.ses.drafts.flush(); err != nil {
-		d.cfg.internal(err)
+	if err := d.ses.Drafts.Flush(); err != nil {
+		d.set.Internal(err)
 	}
 	t := d.t
 	name := strings.TrimSpace(d.register.FullName.Text)
@@ -47,16 +48,16 @@ func (d *Desk) RequestQuit(quit func()) {
 		}
 		d.quitAsk = nil
 	}
-	q.Stay = newKeyButton(t("ui.quit.stay"), theme.DocumentCreateIcon(), func() {
+	q.Stay = widgets.NewKeyButton(t("ui.quit.stay"), theme.DocumentCreateIcon(), func() {
 		hide()
 		d.Show(PageRegister)
 	})
 	q.Stay.Importance = widget.HighImportance
-	q.Leave = newKeyButton(t("ui.quit.leave"), theme.LogoutIcon(), func() {
+	q.Leave = widgets.NewKeyButton(t("ui.quit.leave"), theme.LogoutIcon(), func() {
 		hide()
 		done()
 	})
-	q.pop = d.host().dialog(t("ui.quit.title"), container.NewVBox(msg, container.NewHBox(layout.NewSpacer(), q.Leave, q.Stay)), 520, func() {
+	q.pop = d.host().Dialog(t("ui.quit.title"), container.NewVBox(msg, container.NewHBox(layout.NewSpacer(), q.Leave, q.Stay)), 520, func() {
 		hide()
 		d.Show(PageRegister)
 	})
@@ -73,7 +74,7 @@ func (d *Desk) RequestQuit(quit func()) {
 // QuitDialog asks before quitting with a registration half-filled.
 type QuitDialog struct {
 	Text        *widget.Label
-	Stay, Leave *keyButton
+	Stay, Leave *widgets.KeyButton
 	pop         *widget.PopUp
 }
 

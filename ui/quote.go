@@ -12,6 +12,8 @@ import (
 
 	"bhxhdesk/app"
 	"bhxhdesk/app/calendar"
+	"bhxhdesk/ui/kit"
+	"bhxhdesk/ui/widgets"
 )
 
 // methods in the order the screens offer them.
@@ -31,12 +33,12 @@ type QuoteState struct {
 // group, first month and province; see the amount per period, the state support, what the
 // citizen pays and the deadline, recomputed on every keystroke.
 type QuoteScreen struct {
-	cfg *Config
+	cfg *kit.Settings
 
 	*moneyFields
 	Group    *widget.RadioGroup
 	Month    *widget.Entry
-	Province *TypeSelect
+	Province *widgets.TypeSelect
 	form     *widget.Form
 
 	*quotePanel
@@ -54,7 +56,7 @@ type QuoteScreen struct {
 
 // NewQuoteScreen builds the screen with the given state (zero state: monthly, other group,
 // the current month, the floor income).
-func NewQuoteScreen(cfg *Config, st QuoteState) *QuoteScreen {
+func NewQuoteScreen(cfg *kit.Settings, st QuoteState) *QuoteScreen {
 	s := &QuoteScreen{cfg: cfg}
 	if st.Group == "" {
 		st.Group = app.Other
@@ -88,7 +90,7 @@ func (s *QuoteScreen) build(st QuoteState) {
 	for _, p := range s.cfg.Places.Provinces {
 		provNames = append(provNames, p.Name)
 	}
-	s.Province = newTypeSelect(provNames, s.cfg.Now)
+	s.Province = widgets.NewTypeSelect(provNames, s.cfg.Now)
 
 	// Set selections before wiring callbacks so building does not recompute half-made state.
 	for i, g := range app.SupportGroups {
@@ -172,7 +174,7 @@ func (s *QuoteScreen) recompute() {
 	req, err := s.request()
 	var q app.Quote
 	if err == nil {
-		q, err = s.cfg.rules().Quote(req)
+		q, err = s.cfg.Rules().Quote(req)
 	}
 	s.last, s.lastErr = q, err
 	s.paint(q, err)
@@ -186,7 +188,7 @@ func (s *QuoteScreen) recompute() {
 func (s *QuoteScreen) Request() (app.QuoteRequest, error) { return s.request() }
 
 // monthOr parses a month as typed, or returns the current month.
-func monthOr(cfg *Config, text string) app.Month {
+func monthOr(cfg *kit.Settings, text string) app.Month {
 	if m, err := app.ParseMonth(strings.TrimSpace(text)); err == nil {
 		return m
 	}
@@ -200,20 +202,20 @@ type moneyFields struct {
 	Income *widget.Entry
 	Lower  *widget.Button
 	Raise  *widget.Button
-	Method *TypeSelect
+	Method *widgets.TypeSelect
 	Months *widget.Entry
 
-	cfg   *Config
+	cfg   *kit.Settings
 	month func() app.Month // the first month, for the bounds of the income
 }
 
 // newMoneyFields builds the inputs; an empty income starts on the floor of the month and an
 // empty method on monthly. changed runs after every edit.
-func newMoneyFields(cfg *Config, income string, method app.MethodKind, months string, month func() app.Month, changed func()) *moneyFields {
+func newMoneyFields(cfg *kit.Settings, income string, method app.MethodKind, months string, month func() app.Month, changed func()) *moneyFields {
 	f := &moneyFields{cfg: cfg, month: month}
 	t := func(key string) string { return cfg.Catalog.T(cfg.Lang, key) }
 	if income == "" {
-		if floor, _, err := cfg.rules().Bounds(month()); err == nil {
+		if floor, _, err := cfg.Rules().Bounds(month()); err == nil {
 			income = floor.Grouped()
 		}
 	}
@@ -228,7 +230,7 @@ func newMoneyFields(cfg *Config, income string, method app.MethodKind, months st
 	for i, m := range methods {
 		names[i] = t("method." + string(m))
 	}
-	f.Method = newTypeSelect(names, cfg.Now)
+	f.Method = widgets.NewTypeSelect(names, cfg.Now)
 	for i, m := range methods {
 		if m == method {
 			f.Method.SetSelectedIndex(i)
@@ -297,11 +299,11 @@ func (f *moneyFields) methodText() string {
 // incomeHint names the bounds and the step of the income for the first month.
 func (f *moneyFields) incomeHint() string {
 	m := f.month()
-	floor, ceiling, err := f.cfg.rules().Bounds(m)
+	floor, ceiling, err := f.cfg.Rules().Bounds(m)
 	if err != nil {
 		return ""
 	}
-	con, _ := f.cfg.rules().Contribution.At(m)
+	con, _ := f.cfg.Rules().Contribution.At(m)
 	return f.cfg.Catalog.T(f.cfg.Lang, "quote.income_hint", "min", floor.String(), "max", ceiling.String(), "step", con.Value.IncomeStep.String())
 }
 
@@ -309,8 +311,8 @@ func (f *moneyFields) incomeHint() string {
 // within the floor and the ceiling.
 func (f *moneyFields) step(dir int) {
 	m := f.month()
-	floor, ceiling, err := f.cfg.rules().Bounds(m)
-	con, ok := f.cfg.rules().Contribution.At(m)
+	floor, ceiling, err := f.cfg.Rules().Bounds(m)
+	con, ok := f.cfg.Rules().Contribution.At(m)
 	if err != nil || !ok {
 		return
 	}
@@ -337,10 +339,10 @@ type quotePanel struct {
 	Rules    *widget.Label
 	Warnings *widget.Label
 
-	cfg *Config
+	cfg *kit.Settings
 }
 
-func newQuotePanel(cfg *Config) *quotePanel {
+func newQuotePanel(cfg *kit.Settings) *quotePanel {
 	p := &quotePanel{cfg: cfg}
 	p.Problem = widget.NewLabel("")
 	p.Problem.Wrapping = fyne.TextWrapWord
@@ -371,14 +373,14 @@ func (p *quotePanel) content() fyne.CanvasObject {
 
 func (p *quotePanel) paint(q app.Quote, err error) {
 	if err != nil {
-		p.Problem.SetText(p.cfg.message(err))
+		p.Problem.SetText(p.cfg.Message(err))
 		p.Problem.Show()
 		p.Lines.Items = nil
 		p.Lines.Refresh()
 		p.Payable.Text = "—"
 		p.Payable.Refresh()
 		p.Deadline.SetText("")
-		setText(p.Warnings, "")
+		widgets.SetText(p.Warnings, "")
 		p.Rules.SetText("")
 		return
 	}
@@ -412,7 +414,7 @@ func (p *quotePanel) paint(q app.Quote, err error) {
 		_, table, _ := strings.Cut(w, ":")
 		warns = append(warns, p.t("quote.warning_reported", "table", p.t("table."+table)))
 	}
-	setText(p.Warnings, strings.Join(warns, "\n"))
+	widgets.SetText(p.Warnings, strings.Join(warns, "\n"))
 	support := p.t("quote.support_line", "group", p.t("group."+string(q.Group)), "share", q.SupportShare.Percent(),
 		"line", q.PovertyLine.String(), "months", strconv.Itoa(q.SupportMonths))
 	var used []string

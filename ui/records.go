@@ -1,71 +1,10 @@
 package ui
 
 import (
-	"io"
-	"sort"
-	"strings"
-
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
-	"fyne.io/fyne/v2/widget"
-
-	"bhxhdesk/app"
-	"bhxhdesk/officesync"
-	"bhxhdesk/records"
 )
-
-// recSession is what the records and sync screens use beyond the intake session: the records
-// and sync services of the open store, the office (printing, voucher files, the sync engine),
-// and how the desk moves between screens.
-type recSession struct {
-	*session
-	records *records.Service
-	sync    *officesync.Service
-	office  Office
-	// openBook shows a person's electronic book; openVoucher the voucher form filled in with in.
-	openBook    func(pid string)
-	openVoucher func(in app.VoucherInput)
-	// openFile asks for a file to open (Config.OpenFile); openPDF hands a PDF to the system's
-	// viewer.
-	openFile func(extensions []string, done func(r io.ReadCloser, name string, err error))
-	openPDF  func(name string, pdf []byte) error
-}
-
-// problemText is a row problem in words: "field: message", or the message alone when it names
-// no field.
-func (r *recSession) problemText(p app.FieldProblem) string {
-	return r.msg(&app.Error{Field: p.Field, Code: p.Code, Args: p.Args})
-}
-
-// exceptionText is why a voucher waits for an officer's decision, in words.
-func (r *recSession) exceptionText(st app.VoucherState) string {
-	return r.t("err."+st.Exception, flatArgs(st.Args)...)
-}
-
-// flatArgs turns a problem's arguments into key, value pairs in a stable order.
-func flatArgs(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	out := make([]string, 0, 2*len(m))
-	for _, k := range keys {
-		out = append(out, k, m[k])
-	}
-	return out
-}
-
-// methodText names a payment method ("ahead:12" → "Đóng trước nhiều năm (12 tháng)").
-func (r *recSession) methodText(m string) string {
-	kind, n, ok := strings.Cut(m, ":")
-	label := r.t("method." + kind)
-	if ok {
-		label += " (" + r.t("ui.months", "months", n) + ")"
-	}
-	return label
-}
 
 // RecordsTab names a tab of the book and covers page.
 type RecordsTab string
@@ -95,15 +34,15 @@ type RecordsPage struct {
 }
 
 // NewRecordsPage builds the page from its state.
-func NewRecordsPage(r *recSession, st RecordsState) *RecordsPage {
+func NewRecordsPage(r *recordsSession, st RecordsState) *RecordsPage {
 	p := &RecordsPage{tab: st.Tab}
 	if p.tab == "" {
 		p.tab = TabBook
 	}
 	p.Book = NewBookScreen(r, st.Book)
 	p.Covers = NewCoversScreen(r, st.Covers)
-	book := container.NewTabItemWithIcon(r.t("ui.book.tab"), theme.AccountIcon(), p.Book.Content())
-	covers := container.NewTabItemWithIcon(r.t("ui.covers.tab"), theme.DocumentIcon(), p.Covers.Content())
+	book := container.NewTabItemWithIcon(r.T("ui.book.tab"), theme.AccountIcon(), p.Book.Content())
+	covers := container.NewTabItemWithIcon(r.T("ui.covers.tab"), theme.DocumentIcon(), p.Covers.Content())
 	p.Tabs = container.NewAppTabs(book, covers)
 	if p.tab == TabCovers {
 		p.Tabs.Select(covers)
@@ -138,69 +77,6 @@ func (p *RecordsPage) Show(tab RecordsTab) {
 
 // Tab is the tab shown.
 func (p *RecordsPage) Tab() RecordsTab { return p.tab }
-
-// newListHeader is a bold header row laid out like the list's rows.
-func newListHeader(cols columns, titles ...string) fyne.CanvasObject {
-	objs := make([]fyne.CanvasObject, len(titles))
-	for i, title := range titles {
-		l := widget.NewLabelWithStyle(title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-		// A heading wider than its column goes on two lines rather than losing its end
-		// ("NN + ĐP hỗ …"): the rows below keep the widths.
-		l.Wrapping = fyne.TextWrapWord
-		objs[i] = l
-	}
-	return container.NewVBox(container.New(cols, objs...), widget.NewSeparator())
-}
-
-// newListRow is a row of n truncating labels laid out in cols.
-func newListRow(cols columns, n int) fyne.CanvasObject {
-	objs := make([]fyne.CanvasObject, n)
-	for i := range objs {
-		l := widget.NewLabel("")
-		l.Truncation = fyne.TextTruncateEllipsis
-		objs[i] = l
-	}
-	return container.New(cols, objs...)
-}
-
-// setRow fills a row made by newListRow.
-func setRow(o fyne.CanvasObject, texts ...string) {
-	objs := o.(*fyne.Container).Objects
-	for i, t := range texts {
-		if i < len(objs) {
-			objs[i].(*widget.Label).SetText(t)
-		}
-	}
-}
-
-// rowLabel is the label of column i of a row made by newListRow.
-func rowLabel(o fyne.CanvasObject, i int) *widget.Label {
-	return o.(*fyne.Container).Objects[i].(*widget.Label)
-}
-
-// infoRow is a form item showing a value that wraps.
-func infoRow(label, value string) *widget.FormItem {
-	v := widget.NewLabel(value)
-	v.Wrapping = fyne.TextWrapWord
-	return &widget.FormItem{Text: label, Widget: v}
-}
-
-// statusLabel is a wrapping label for the outcome of an action, hidden while empty.
-func statusLabel() *widget.Label {
-	l := widget.NewLabel("")
-	l.Wrapping = fyne.TextWrapWord
-	l.Hide()
-	return l
-}
-
-// setStatus shows an outcome: in green when ok, else in red.
-func setStatus(l *widget.Label, ok bool, text string) {
-	l.Importance = widget.DangerImportance
-	if ok {
-		l.Importance = widget.SuccessImportance
-	}
-	setText(l, text)
-}
 
 // firstFocus is the book's personal ID, so the officer types it at once.
 func (p *RecordsPage) firstFocus() fyne.Focusable {

@@ -23,6 +23,7 @@ import (
 	"bhxhdesk/pdf"
 	"bhxhdesk/records"
 	"bhxhdesk/ui"
+	"bhxhdesk/ui/kit"
 	"bhxhdesk/wire"
 )
 
@@ -34,7 +35,7 @@ type recDesk struct {
 	file   string   // the file the next "open file" dialog returns
 	viewed []string // URLs handed to the system's viewer
 	// onProgress sees each step of long work, on the working goroutine.
-	onProgress func(pv *ui.ProgressView, done, total int64)
+	onProgress func(pv *kit.ProgressView, done, total int64)
 }
 
 func openRecordsDesk(t *testing.T, o *wire.Office, c *clock) *recDesk {
@@ -67,7 +68,7 @@ func openRecordsDeskRendering(t *testing.T, o *wire.Office, c *clock, render boo
 			done(f, filepath.Base(rd.file), err)
 		},
 		RenderPDF: func(doc []byte) ([][]byte, error) { return pdf.RenderPNG(context.Background(), doc, 30, 3) },
-		OnProgress: func(pv *ui.ProgressView, done, total int64) {
+		OnProgress: func(pv *kit.ProgressView, done, total int64) {
 			if rd.onProgress != nil {
 				rd.onProgress(pv, done, total)
 			}

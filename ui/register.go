@@ -13,6 +13,8 @@ import (
 
 	"bhxhdesk/app"
 	"bhxhdesk/app/calendar"
+	"bhxhdesk/ui/kit"
+	"bhxhdesk/ui/widgets"
 )
 
 // RegisterState is what the officer has entered on the registration form; it survives a
@@ -37,24 +39,24 @@ type RegisterState struct {
 // dossier of the same personal ID is named. After saving: the dossier code, the appointment and
 // the receipt to print.
 type RegisterScreen struct {
-	ses *session
+	ses *intakeSession
 	st  RegisterState
 
 	FullName      *widget.Entry
 	Gender        *widget.RadioGroup
 	BirthDate     *widget.Entry
-	Ethnicity     *TypeSelect
+	Ethnicity     *widgets.TypeSelect
 	PersonalID    *widget.Entry
 	Phone         *widget.Entry
 	Email         *widget.Entry
-	BirthPlace    *PlacePicker
-	Address       *PlacePicker
+	BirthPlace    *kit.PlacePicker
+	Address       *kit.PlacePicker
 	AddressDetail *widget.Entry
 	OldSICode     *widget.Entry
 	*moneyFields  // [15] income, [16] method and its months
 	IncomeHint    *widget.Label
 	StartMonth    *widget.Entry
-	Group         *TypeSelect
+	Group         *widgets.TypeSelect
 	// LocalGroups are the address province's own support groups (its resolution's, beyond the
 	// state's), shown when the province has any.
 	LocalGroups *widget.CheckGroup
@@ -68,7 +70,7 @@ type RegisterScreen struct {
 	// Problem says why saving failed; Existing opens the pending dossier of the same person.
 	Problem  *widget.Label
 	Existing *widget.Button
-	*fields
+	*widgets.Fields
 	*quotePanel
 
 	// Duplicates is the open question about possible duplicates, nil when none.
@@ -88,7 +90,7 @@ type RegisterScreen struct {
 
 // NewRegisterScreen builds the form from a state (zero state: an empty form starting this
 // month, monthly, on the floor income).
-func NewRegisterScreen(ses *session, st RegisterState) *RegisterScreen {
+func NewRegisterScreen(ses *intakeSession, st RegisterState) *RegisterScreen {
 	s := &RegisterScreen{ses: ses, content: container.NewStack()}
 	s.build(st)
 	return s
@@ -107,7 +109,7 @@ func (s *RegisterScreen) State() RegisterState {
 // build makes the screen from a state: the form beside its quote, or the saved view once the
 // dossier is saved.
 func (s *RegisterScreen) build(st RegisterState) {
-	h := s.ses.host
+	h := s.ses.Host
 	s.Save = nil // callbacks fired while building must not check a half-made form
 	if st.Touched == nil {
 		st.Touched = map[string]bool{}
@@ -115,22 +117,22 @@ func (s *RegisterScreen) build(st RegisterState) {
 	s.st = st
 	f := st.Form
 	if f.StartMonth == "" {
-		f.StartMonth = app.MonthOfDate(calendar.DateOf(h.cfg.Now())).VNString()
+		f.StartMonth = app.MonthOfDate(calendar.DateOf(h.Cfg.Now())).VNString()
 	}
-	s.fields = newFields()
-	s.quotePanel = newQuotePanel(h.cfg)
+	s.Fields = widgets.NewFields()
+	s.quotePanel = newQuotePanel(h.Cfg)
 	s.buildPersonInputs(f)
 	s.buildAddressAndMoneyInputs(f)
 
-	s.Save = widget.NewButtonWithIcon(h.t("ui.reg.save"), theme.DocumentSaveIcon(), func() { s.save(false) })
+	s.Save = widget.NewButtonWithIcon(h.T("ui.reg.save"), theme.DocumentSaveIcon(), func() { s.save(false) })
 	s.Save.Importance = widget.HighImportance
-	s.Problem = problemLabel()
+	s.Problem = widgets.ProblemLabel()
 	s.Existing = widget.NewButtonWithIcon("", theme.FolderOpenIcon(), nil)
 	s.Existing.Hide()
 
 	form := s.layoutForm()
 	side := s.sidePanel(st.Restored)
-	s.content.Objects = []fyne.CanvasObject{panes(container.NewPadded(form), side)}
+	s.content.Objects = []fyne.CanvasObject{widgets.Panes(container.NewPadded(form), side)}
 
 	if st.Saved != nil {
 		s.content.Objects = []fyne.CanvasObject{s.savedView(*st.Saved)}
@@ -151,29 +153,29 @@ func (s *RegisterScreen) editedEntry(key, text, placeholder string) *widget.Entr
 // buildPersonInputs makes the inputs of the person from the form f: name, gender, birth date,
 // ethnicity, personal ID, phone and e-mail.
 func (s *RegisterScreen) buildPersonInputs(f app.RegistrationForm) {
-	h := s.ses.host
-	s.FullName = s.editedEntry("full_name", f.FullName, h.t("ui.reg.full_name_placeholder"))
+	h := s.ses.Host
+	s.FullName = s.editedEntry("full_name", f.FullName, h.T("ui.reg.full_name_placeholder"))
 	s.genders = []string{"male", "female"}
-	s.Gender = widget.NewRadioGroup([]string{h.t("ui.gender.male"), h.t("ui.gender.female")}, nil)
+	s.Gender = widget.NewRadioGroup([]string{h.T("ui.gender.male"), h.T("ui.gender.female")}, nil)
 	s.Gender.Horizontal = true
 	if g, err := app.ParseGender(f.Gender); err == nil {
 		s.Gender.SetSelected(s.Gender.Options[int(g)-1])
 	}
 	s.Gender.OnChanged = func(string) { s.edited("gender") }
-	s.BirthDate = s.editedEntry("birth_date", f.BirthDate, h.t("ui.reg.birth_date_placeholder"))
-	eth := make([]string, len(h.cfg.Places.Ethnicities))
-	for i, e := range h.cfg.Places.Ethnicities {
+	s.BirthDate = s.editedEntry("birth_date", f.BirthDate, h.T("ui.reg.birth_date_placeholder"))
+	eth := make([]string, len(h.Cfg.Places.Ethnicities))
+	for i, e := range h.Cfg.Places.Ethnicities {
 		eth[i] = e.Code + " · " + e.Name
 	}
-	s.Ethnicity = newTypeSelect(eth, h.cfg.Now)
-	s.Ethnicity.PlaceHolder = h.t("ui.choose")
-	for i, e := range h.cfg.Places.Ethnicities {
+	s.Ethnicity = widgets.NewTypeSelect(eth, h.Cfg.Now)
+	s.Ethnicity.PlaceHolder = h.T("ui.choose")
+	for i, e := range h.Cfg.Places.Ethnicities {
 		if e.Code == f.Ethnicity {
 			s.Ethnicity.SetSelectedIndex(i)
 		}
 	}
 	s.Ethnicity.OnChanged = func(string) { s.edited("ethnicity") }
-	s.PersonalID = s.editedEntry("personal_id", f.PersonalID, h.t("ui.reg.personal_id_placeholder"))
+	s.PersonalID = s.editedEntry("personal_id", f.PersonalID, h.T("ui.reg.personal_id_placeholder"))
 	s.Phone = s.editedEntry("phone", f.Phone, "")
 	s.Email = s.editedEntry("email", f.Email, "")
 }
@@ -182,24 +184,24 @@ func (s *RegisterScreen) buildPersonInputs(f app.RegistrationForm) {
 // registered, the address, the old social insurance code, the income and the method, the first
 // month, the support groups and the other requests.
 func (s *RegisterScreen) buildAddressAndMoneyInputs(f app.RegistrationForm) {
-	h := s.ses.host
-	s.BirthPlace = newPlacePicker(h, f.BirthRegistration.Province, f.BirthRegistration.Commune,
+	h := s.ses.Host
+	s.BirthPlace = kit.NewPlacePicker(h, f.BirthRegistration.Province, f.BirthRegistration.Commune,
 		func(part string) { s.edited("birth_registration." + part) })
-	s.Address = newPlacePicker(h, f.Address.Province, f.Address.Commune, func(part string) { s.edited("address." + part) })
-	s.AddressDetail = s.editedEntry("address.detail", f.Address.Detail, h.t("ui.reg.detail_placeholder"))
-	s.OldSICode = s.editedEntry("old_si_code", f.OldSICode, h.t("ui.reg.old_si_code_placeholder"))
-	s.StartMonth = s.editedEntry("start_month", f.StartMonth, h.t("quote.month_placeholder"))
+	s.Address = kit.NewPlacePicker(h, f.Address.Province, f.Address.Commune, func(part string) { s.edited("address." + part) })
+	s.AddressDetail = s.editedEntry("address.detail", f.Address.Detail, h.T("ui.reg.detail_placeholder"))
+	s.OldSICode = s.editedEntry("old_si_code", f.OldSICode, h.T("ui.reg.old_si_code_placeholder"))
+	s.StartMonth = s.editedEntry("start_month", f.StartMonth, h.T("quote.month_placeholder"))
 	kind, months, _ := strings.Cut(f.Method, ":")
-	s.moneyFields = newMoneyFields(h.cfg, string(f.Income), app.MethodKind(kind), months,
-		func() app.Month { return monthOr(h.cfg, s.StartMonth.Text) }, func() { s.edited("income", "method") })
+	s.moneyFields = newMoneyFields(h.Cfg, string(f.Income), app.MethodKind(kind), months,
+		func() app.Month { return monthOr(h.Cfg, s.StartMonth.Text) }, func() { s.edited("income", "method") })
 	s.IncomeHint = widget.NewLabel("")
 	s.IncomeHint.SizeName = theme.SizeNameCaptionText
 	s.IncomeHint.Wrapping = fyne.TextWrapWord
 	groups := make([]string, len(app.SupportGroups))
 	for i, g := range app.SupportGroups {
-		groups[i] = h.t("group." + string(g))
+		groups[i] = h.T("group." + string(g))
 	}
-	s.Group = newTypeSelect(groups, h.cfg.Now)
+	s.Group = widgets.NewTypeSelect(groups, h.Cfg.Now)
 	for i, g := range app.SupportGroups {
 		if string(g) == f.SupportGroup || (f.SupportGroup == "" && g == app.Other) {
 			s.Group.SetSelectedIndex(i)
@@ -217,51 +219,51 @@ func (s *RegisterScreen) buildAddressAndMoneyInputs(f app.RegistrationForm) {
 // layoutForm lays the inputs out in the order of the TK1-TS, each with its label and the place
 // for its problem: the person, the birth registration, the address, the money.
 func (s *RegisterScreen) layoutForm() fyne.CanvasObject {
-	h := s.ses.host
+	h := s.ses.Host
 	fld := func(key, label string, input fyne.CanvasObject) fyne.CanvasObject {
-		return s.add(newField(key, label, input)).object()
+		return s.Add(widgets.NewField(key, label, input)).Object()
 	}
 	pair := func(a, b fyne.CanvasObject) fyne.CanvasObject { return container.NewGridWithColumns(2, a, b) }
-	nationality := widget.NewLabel(h.t("ui.reg.nationality_vn"))
+	nationality := widget.NewLabel(h.T("ui.reg.nationality_vn"))
 	money := container.NewVBox(s.incomeRow(), s.IncomeHint)
-	monthsLabel := widget.NewLabel(h.t("quote.months_label") + ":")
+	monthsLabel := widget.NewLabel(h.T("quote.months_label") + ":")
 	method := container.NewVBox(s.Method, container.NewBorder(nil, nil, monthsLabel, nil, s.Months))
 	return container.NewVBox(
-		heading(h.t("ui.reg.person")),
-		fld("full_name", h.t("field.full_name"), s.FullName),
-		pair(fld("gender", h.t("field.gender"), s.Gender), fld("birth_date", h.t("field.birth_date"), s.BirthDate)),
-		pair(fld("nationality", h.t("field.nationality"), nationality), fld("ethnicity", h.t("field.ethnicity"), s.Ethnicity)),
-		pair(fld("personal_id", h.t("field.personal_id"), s.PersonalID), fld("phone", h.t("field.phone"), s.Phone)),
-		pair(fld("email", h.t("field.email"), s.Email), layout.NewSpacer()),
-		heading(h.t("ui.reg.birth_registration")),
-		pair(fld("birth_registration.province", h.t("field.province"), s.BirthPlace.Province),
-			fld("birth_registration.commune", h.t("field.commune"), s.BirthPlace.Commune)),
-		heading(h.t("ui.reg.address")),
-		pair(fld("address.province", h.t("field.province"), s.Address.Province),
-			fld("address.commune", h.t("field.commune"), s.Address.Commune)),
-		fld("address.detail", h.t("ui.reg.detail"), s.AddressDetail),
-		pair(fld("old_si_code", h.t("field.old_si_code"), s.OldSICode), layout.NewSpacer()),
-		heading(h.t("ui.reg.money")),
-		pair(fld("income", h.t("field.income"), money), fld("method", h.t("field.method"), method)),
-		pair(fld("start_month", h.t("field.start_month"), s.StartMonth),
-			fld("support_group", h.t("field.support_group"), s.Group)),
-		s.localGroupsField(fld("local_groups", h.t("field.local_groups"), s.LocalGroups)),
-		fld("other_requests", h.t("field.other_requests"), s.Requests),
+		widgets.Heading(h.T("ui.reg.person")),
+		fld("full_name", h.T("field.full_name"), s.FullName),
+		pair(fld("gender", h.T("field.gender"), s.Gender), fld("birth_date", h.T("field.birth_date"), s.BirthDate)),
+		pair(fld("nationality", h.T("field.nationality"), nationality), fld("ethnicity", h.T("field.ethnicity"), s.Ethnicity)),
+		pair(fld("personal_id", h.T("field.personal_id"), s.PersonalID), fld("phone", h.T("field.phone"), s.Phone)),
+		pair(fld("email", h.T("field.email"), s.Email), layout.NewSpacer()),
+		widgets.Heading(h.T("ui.reg.birth_registration")),
+		pair(fld("birth_registration.province", h.T("field.province"), s.BirthPlace.Province),
+			fld("birth_registration.commune", h.T("field.commune"), s.BirthPlace.Commune)),
+		widgets.Heading(h.T("ui.reg.address")),
+		pair(fld("address.province", h.T("field.province"), s.Address.Province),
+			fld("address.commune", h.T("field.commune"), s.Address.Commune)),
+		fld("address.detail", h.T("ui.reg.detail"), s.AddressDetail),
+		pair(fld("old_si_code", h.T("field.old_si_code"), s.OldSICode), layout.NewSpacer()),
+		widgets.Heading(h.T("ui.reg.money")),
+		pair(fld("income", h.T("field.income"), money), fld("method", h.T("field.method"), method)),
+		pair(fld("start_month", h.T("field.start_month"), s.StartMonth),
+			fld("support_group", h.T("field.support_group"), s.Group)),
+		s.localGroupsField(fld("local_groups", h.T("field.local_groups"), s.LocalGroups)),
+		fld("other_requests", h.T("field.other_requests"), s.Requests),
 	)
 }
 
 // sidePanel is the column beside the form: the quote, the Save button and the problems, under
 // the notice of a form reopened from a draft kept at restored (zero: none).
 func (s *RegisterScreen) sidePanel(restored time.Time) *fyne.Container {
-	h := s.ses.host
-	quote := widget.NewCard(h.t("ui.reg.quote"), h.t("quote.subtitle"), s.quotePanel.content())
+	h := s.ses.Host
+	quote := widget.NewCard(h.T("ui.reg.quote"), h.T("quote.subtitle"), s.quotePanel.content())
 	side := container.NewVBox(quote, s.Save, s.General, s.Problem, s.Existing)
 	s.Restored = widget.NewLabel("")
 	s.Restored.Wrapping = fyne.TextWrapWord
 	s.Restored.Importance = widget.WarningImportance
-	s.Discard = widget.NewButtonWithIcon(h.t("ui.reg.draft_discard"), theme.DeleteIcon(), s.askDiscard)
+	s.Discard = widget.NewButtonWithIcon(h.T("ui.reg.draft_discard"), theme.DeleteIcon(), s.askDiscard)
 	if !restored.IsZero() {
-		s.Restored.SetText(h.t("ui.reg.draft_restored", "time", vnTime(restored)))
+		s.Restored.SetText(h.T("ui.reg.draft_restored", "time", vnTime(restored)))
 		notice := widget.NewCard("", "", container.NewVBox(s.Restored, container.NewHBox(s.Discard)))
 		side.Objects = append([]fyne.CanvasObject{notice}, side.Objects...)
 	}
@@ -281,7 +283,7 @@ func (s *RegisterScreen) form() app.RegistrationForm {
 		}
 	}
 	if i := s.Ethnicity.SelectedIndex(); i >= 0 {
-		f.Ethnicity = s.ses.cfg.Places.Ethnicities[i].Code
+		f.Ethnicity = s.ses.Cfg.Places.Ethnicities[i].Code
 	}
 	f.BirthRegistration.Province, f.BirthRegistration.Commune = s.BirthPlace.Codes()
 	f.Address.Province, f.Address.Commune = s.Address.Codes()
@@ -310,11 +312,11 @@ func (s *RegisterScreen) localGroupsField(o fyne.CanvasObject) fyne.CanvasObject
 
 // setLocalGroups offers the province's own support groups, keeping those of chosen it has.
 func (s *RegisterScreen) setLocalGroups(province string, chosen []string) {
-	groups := s.ses.cfg.rules().LocalGroups[province]
+	groups := s.ses.Cfg.Rules().LocalGroups[province]
 	names, ids, selected := make([]string, len(groups)), make([]string, len(groups)), []string{}
 	for i, g := range groups {
 		names[i], ids[i] = g.NameVI, g.ID
-		if s.ses.cfg.Lang == app.EN {
+		if s.ses.Cfg.Lang == app.EN {
 			names[i] = g.NameEN
 		}
 		if slices.Contains(chosen, g.ID) {
@@ -349,10 +351,10 @@ func (s *RegisterScreen) edited(keys ...string) {
 			s.setLocalGroups(prov, s.form().LocalGroups)
 		}
 	}
-	s.ses.touch()
+	s.ses.Touch()
 	s.check()
-	if s.st.Saved == nil && s.ses.drafts != nil {
-		s.ses.drafts.note(s.form(), s.st.Touched)
+	if s.st.Saved == nil && s.ses.Drafts != nil {
+		s.ses.Drafts.Note(s.form(), s.st.Touched)
 	}
 }
 
@@ -361,7 +363,7 @@ func (s *RegisterScreen) Pending() bool { return s.st.Saved == nil && !s.form().
 
 // askDiscard asks before dropping the reopened draft, then starts an empty form.
 func (s *RegisterScreen) askDiscard() {
-	t := s.ses.t
+	t := s.ses.T
 	var pop *widget.PopUp
 	msg := widget.NewLabel(t("ui.reg.draft_discard_ask", "name", s.FullName.Text))
 	msg.Wrapping = fyne.TextWrapWord
@@ -370,27 +372,27 @@ func (s *RegisterScreen) askDiscard() {
 			pop.Hide()
 		}
 	}
-	keep := newKeyButton(t("ui.reg.draft_keep"), theme.CancelIcon(), hide)
-	drop := newKeyButton(t("ui.reg.draft_discard"), theme.DeleteIcon(), func() {
+	keep := widgets.NewKeyButton(t("ui.reg.draft_keep"), theme.CancelIcon(), hide)
+	drop := widgets.NewKeyButton(t("ui.reg.draft_discard"), theme.DeleteIcon(), func() {
 		hide()
 		ses := s.ses
 		var err error
-		if ses.drafts != nil {
-			ses.drafts.drop()
+		if ses.Drafts != nil {
+			ses.Drafts.Drop()
 		}
-		ses.run(func() { err = ses.intake.DropDraft(ses.sess) }, func() {
+		ses.Run(func() { err = ses.Intake.DropDraft(ses.Sess) }, func() {
 			if err != nil {
-				setText(s.Problem, ses.message(err))
+				widgets.SetText(s.Problem, ses.Message(err))
 				return
 			}
 			s.build(RegisterState{})
 		})
 	})
 	drop.Importance = widget.DangerImportance
-	pop = s.ses.dialog(t("ui.reg.draft_discard"), container.NewVBox(msg, container.NewHBox(layout.NewSpacer(), keep, drop)), 480, hide)
+	pop = s.ses.Dialog(t("ui.reg.draft_discard"), container.NewVBox(msg, container.NewHBox(layout.NewSpacer(), keep, drop)), 480, hide)
 	if pop == nil {
 		drop.OnTapped()
-	} else if w := s.ses.window(); w != nil {
+	} else if w := s.ses.Window(); w != nil {
 		w.Canvas().Focus(keep)
 	}
 }
@@ -399,9 +401,9 @@ func (s *RegisterScreen) askDiscard() {
 // or filled in, every field after the first save.
 func (s *RegisterScreen) check() int {
 	f := s.form()
-	_, err := s.ses.intake.Ref.Validator().Validate(f)
+	_, err := s.ses.Intake.Ref.Validator().Validate(f)
 	values := formValues(f)
-	n := s.show(s.ses.cfg, err, func(key string) bool {
+	n := s.ShowProblems(s.ses.Cfg, err, func(key string) bool {
 		return s.st.Submitted || s.st.Touched[key] || strings.TrimSpace(values[key]) != ""
 	})
 	s.syncMonths()
@@ -430,8 +432,8 @@ func (s *RegisterScreen) requote(f app.RegistrationForm) {
 			if g, gerr := app.ParseSupportGroup(f.SupportGroup); gerr == nil {
 				reg.SupportGroup = g
 			}
-			q, err = s.ses.cfg.rules().Quote(app.QuoteRequest{Income: tn, Method: method, Groups: reg.SupportGroups(), Month: m,
-				Province: f.Address.Province, LocalGroups: f.LocalGroups, Paid: calendar.DateOf(s.ses.cfg.Now().In(calendar.VN))})
+			q, err = s.ses.Cfg.Rules().Quote(app.QuoteRequest{Income: tn, Method: method, Groups: reg.SupportGroups(), Month: m,
+				Province: f.Address.Province, LocalGroups: f.LocalGroups, Paid: calendar.DateOf(s.ses.Cfg.Now().In(calendar.VN))})
 		}
 	}
 	s.quotePanel.paint(q, err)

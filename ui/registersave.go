@@ -14,6 +14,8 @@ import (
 
 	"bhxhdesk/app"
 	"bhxhdesk/intake"
+	"bhxhdesk/ui/kit"
+	"bhxhdesk/ui/widgets"
 )
 
 // save registers the form; notDuplicate confirms that the possible duplicates shown are other
@@ -23,19 +25,19 @@ func (s *RegisterScreen) save(notDuplicate bool) {
 		return
 	}
 	s.st.Submitted = true
-	setText(s.Problem, "")
+	widgets.SetText(s.Problem, "")
 	s.Existing.Hide()
 	if n := s.check(); n > 0 {
-		setText(s.Problem, s.ses.t("ui.reg.fix", "count", strconv.Itoa(n)))
+		widgets.SetText(s.Problem, s.ses.T("ui.reg.fix", "count", strconv.Itoa(n)))
 		// The cursor goes to the first problem, which the desk scrolls into view.
-		if f, w := s.firstProblem(), s.ses.window(); f != nil && w != nil {
+		if f, w := s.FirstProblem(), s.ses.Window(); f != nil && w != nil {
 			w.Canvas().Focus(f)
 		}
 		return
 	}
 	req := intake.RegisterRequest{Form: s.form(), NotDuplicate: notDuplicate, FromDraft: true}
-	if s.ses.drafts != nil {
-		s.ses.drafts.drop() // the save removes the draft; a late write must not bring it back
+	if s.ses.Drafts != nil {
+		s.ses.Drafts.Drop() // the save removes the draft; a late write must not bring it back
 	}
 	s.Save.Disable()
 	var (
@@ -43,12 +45,12 @@ func (s *RegisterScreen) save(notDuplicate bool) {
 		err error
 	)
 	ses := s.ses
-	s.ses.run(func() { res, err = ses.intake.Register(ses.sess, req) }, func() {
+	s.ses.Run(func() { res, err = ses.Intake.Register(ses.Sess, req) }, func() {
 		s.Save.Enable()
 		if err == nil {
-			ses.saved()
-		} else if ses.drafts != nil {
-			ses.drafts.note(req.Form, s.st.Touched) // not saved: the draft stays
+			ses.Saved()
+		} else if ses.Drafts != nil {
+			ses.Drafts.Note(req.Form, s.st.Touched) // not saved: the draft stays
 		}
 		s.saved(res, err)
 	})
@@ -62,22 +64,22 @@ func (s *RegisterScreen) saved(res intake.RegisterResult, err error) {
 		s.st.Saved = &d
 		s.content.Objects = []fyne.CanvasObject{s.savedView(d)}
 		s.content.Refresh()
-		if w := s.ses.window(); w != nil && s.Print.Visible() {
+		if w := s.ses.Window(); w != nil && s.Print.Visible() {
 			w.Canvas().Focus(s.Print) // Space or Ctrl+P prints the receipt
 		}
 	case errors.As(err, &ae) && ae.Code == "possible_duplicate":
 		s.askDuplicates(res.PossibleDuplicates)
 	case errors.As(err, &ae) && ae.Code == "duplicate_personal_id":
 		code := ae.Args["code"]
-		setText(s.Problem, s.ses.message(err))
-		s.Existing.SetText(s.ses.t("ui.reg.open_existing", "code", code))
-		s.Existing.OnTapped = func() { s.ses.open(code) }
+		widgets.SetText(s.Problem, s.ses.Message(err))
+		s.Existing.SetText(s.ses.T("ui.reg.open_existing", "code", code))
+		s.Existing.OnTapped = func() { s.ses.Open(code) }
 		s.Existing.Show()
 	case app.KindOf(err) == app.Invalid:
-		n := s.show(s.ses.cfg, err, nil)
-		setText(s.Problem, s.ses.t("ui.reg.fix", "count", strconv.Itoa(n)))
+		n := s.ShowProblems(s.ses.Cfg, err, nil)
+		widgets.SetText(s.Problem, s.ses.T("ui.reg.fix", "count", strconv.Itoa(n)))
 	default:
-		setText(s.Problem, s.ses.message(err))
+		widgets.SetText(s.Problem, s.ses.Message(err))
 	}
 }
 
@@ -86,13 +88,13 @@ func (s *RegisterScreen) saved(res intake.RegisterResult, err error) {
 type DuplicateDialog struct {
 	Candidates []app.Summary
 	Rows       *widget.Label
-	Confirm    *keyButton
-	Cancel     *keyButton
+	Confirm    *widgets.KeyButton
+	Cancel     *widgets.KeyButton
 	pop        *widget.PopUp
 }
 
 func (s *RegisterScreen) askDuplicates(candidates []app.Summary) {
-	t := s.ses.t
+	t := s.ses.T
 	var rows []string
 	for _, c := range candidates {
 		rows = append(rows, t("ui.dup.row", "code", c.Code, "name", c.Name, "birth", birthText(c.BirthDate),
@@ -102,16 +104,16 @@ func (s *RegisterScreen) askDuplicates(candidates []app.Summary) {
 	d.Rows.Wrapping = fyne.TextWrapWord
 	intro := widget.NewLabel(t("ui.dup.intro", "count", strconv.Itoa(len(candidates))))
 	intro.Wrapping = fyne.TextWrapWord
-	d.Confirm = newKeyButton(t("ui.dup.confirm"), theme.ConfirmIcon(), func() {
+	d.Confirm = widgets.NewKeyButton(t("ui.dup.confirm"), theme.ConfirmIcon(), func() {
 		s.closeDuplicates()
 		s.save(true)
 	})
 	d.Confirm.Importance = widget.WarningImportance
-	d.Cancel = newKeyButton(t("ui.cancel"), theme.CancelIcon(), s.closeDuplicates)
+	d.Cancel = widgets.NewKeyButton(t("ui.cancel"), theme.CancelIcon(), s.closeDuplicates)
 	s.Duplicates = d
 	body := container.NewVBox(intro, d.Rows, container.NewHBox(layout.NewSpacer(), d.Cancel, d.Confirm))
-	d.pop = s.ses.dialog(t("ui.dup.title"), body, 640, s.closeDuplicates)
-	if w := s.ses.window(); w != nil && d.pop != nil {
+	d.pop = s.ses.Dialog(t("ui.dup.title"), body, 640, s.closeDuplicates)
+	if w := s.ses.Window(); w != nil && d.pop != nil {
 		w.Canvas().Focus(d.Cancel) // Enter does not confirm another person by accident
 	}
 }
@@ -134,7 +136,7 @@ func birthText(iso string) string {
 // savedView is what follows a registration: the dossier code, the appointment, what the citizen
 // pays, and the receipt to print.
 func (s *RegisterScreen) savedView(d app.Dossier) fyne.CanvasObject {
-	t := s.ses.t
+	t := s.ses.T
 	s.SavedCode = widget.NewLabelWithStyle(d.Code, fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
 	s.SavedCode.SizeName = theme.SizeNameHeadingText
 	s.SavedDue = widget.NewLabelWithStyle(t("ui.reg.due", "date", d.Due.VNString()), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
@@ -146,35 +148,35 @@ func (s *RegisterScreen) savedView(d app.Dossier) fyne.CanvasObject {
 	s.Print = widget.NewButtonWithIcon(t("ui.receipt.print"), theme.DocumentPrintIcon(), nil)
 	s.Print.OnTapped = func() { s.ses.printReceipt(d.Code, s.Print, s.PrintStatus) }
 	s.Print.Importance = widget.HighImportance
-	s.OpenSaved = widget.NewButtonWithIcon(t("ui.reg.open_saved"), theme.FolderOpenIcon(), func() { s.ses.open(d.Code) })
+	s.OpenSaved = widget.NewButtonWithIcon(t("ui.reg.open_saved"), theme.FolderOpenIcon(), func() { s.ses.Open(d.Code) })
 	s.New = widget.NewButtonWithIcon(t("ui.reg.new"), theme.ContentAddIcon(), func() { s.build(RegisterState{}) })
-	if !s.ses.can(app.PermReceipt) {
+	if !s.ses.Can(app.PermReceipt) {
 		s.Print.Hide()
 	}
 	body := container.NewVBox(
-		container.NewHBox(widget.NewIcon(theme.ConfirmIcon()), heading(t("ui.reg.saved"))),
+		container.NewHBox(widget.NewIcon(theme.ConfirmIcon()), widgets.Heading(t("ui.reg.saved"))),
 		widget.NewLabel(t("ui.reg.code")), s.SavedCode, name, s.SavedDue, pay, widget.NewSeparator(),
 		container.NewHBox(s.Print, s.OpenSaved, s.New), s.PrintStatus)
-	return container.NewVScroll(centered(720, container.NewVBox(widget.NewCard(t("ui.reg.saved_title"), "", body))))
+	return container.NewVScroll(widgets.Centered(720, container.NewVBox(widget.NewCard(t("ui.reg.saved_title"), "", body))))
 }
 
 // printReceipt asks where to save a dossier's receipt, then writes the PDF off the UI thread and
 // reports where it went (or why it failed) in status.
-func (s *session) printReceipt(code string, button *widget.Button, status *widget.Label) {
-	s.saveAs(code+".pdf", func(w io.WriteCloser, err error) {
+func (s *intakeSession) printReceipt(code string, button *widget.Button, status *widget.Label) {
+	s.SaveAs(code+".pdf", func(w io.WriteCloser, err error) {
 		if err != nil {
 			status.Importance = widget.DangerImportance
-			setText(status, s.msg(err))
+			widgets.SetText(status, s.Msg(err))
 			return
 		}
 		if w == nil {
 			return // cancelled
 		}
 		button.Disable()
-		lang := s.cfg.Lang
+		lang := s.Cfg.Lang
 		var werr error
-		s.run(func() {
-			werr = s.cfg.Office.WriteReceipt(s.sess, code, lang, w)
+		s.Run(func() {
+			werr = s.office.WriteReceipt(s.Sess, code, lang, w)
 			if cerr := w.Close(); werr == nil {
 				werr = cerr
 			}
@@ -182,22 +184,11 @@ func (s *session) printReceipt(code string, button *widget.Button, status *widge
 			button.Enable()
 			if werr != nil {
 				status.Importance = widget.DangerImportance
-				setText(status, s.message(werr))
+				widgets.SetText(status, s.Message(werr))
 				return
 			}
 			status.Importance = widget.SuccessImportance
-			setText(status, s.t("ui.receipt.saved", "file", writerName(w)))
+			widgets.SetText(status, s.T("ui.receipt.saved", "file", kit.WriterName(w)))
 		})
 	})
-}
-
-// writerName is where a writer writes, when it can say.
-func writerName(w io.Writer) string {
-	switch v := w.(type) {
-	case interface{ URI() fyne.URI }:
-		return v.URI().Path()
-	case interface{ Name() string }:
-		return v.Name()
-	}
-	return ""
 }

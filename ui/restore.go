@@ -13,6 +13,8 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"bhxhdesk/app"
+	"bhxhdesk/ui/kit"
+	"bhxhdesk/ui/widgets"
 )
 
 // RestoreState is what the officer has chosen on the restore screen (never the password).
@@ -28,7 +30,7 @@ type RestoreState struct {
 // name and password, or the province's recovery secret. The desk takes a new device code, so
 // no dossier code is handed out twice; the first sync asks the centre what it already has.
 type RestoreScreen struct {
-	h  *host
+	h  *gate
 	st RestoreState
 
 	Choose   *widget.Button
@@ -39,7 +41,7 @@ type RestoreScreen struct {
 	Restore  *widget.Button
 	Cancel   *widget.Button
 	Problem  *widget.Label
-	*fields
+	*widgets.Fields
 
 	onDone   func(user string)
 	onCancel func()
@@ -48,9 +50,9 @@ type RestoreScreen struct {
 
 // NewRestoreScreen builds the screen; onDone receives the user name to sign in with after a
 // restore, onCancel (nil: no Cancel button) goes back.
-func NewRestoreScreen(h *host, st RestoreState, onDone func(user string), onCancel func()) *RestoreScreen {
-	s := &RestoreScreen{h: h, st: st, onDone: onDone, onCancel: onCancel, fields: newFields()}
-	t := h.t
+func NewRestoreScreen(h *gate, st RestoreState, onDone func(user string), onCancel func()) *RestoreScreen {
+	s := &RestoreScreen{h: h, st: st, onDone: onDone, onCancel: onCancel, Fields: widgets.NewFields()}
+	t := h.T
 	s.Choose = widget.NewButtonWithIcon(t("ui.restore.choose"), theme.FolderOpenIcon(), s.choose)
 	s.File = widget.NewLabel(t("ui.restore.no_file"))
 	s.File.Wrapping = fyne.TextWrapWord
@@ -87,9 +89,9 @@ func NewRestoreScreen(h *host, st RestoreState, onDone func(user string), onCanc
 		buttons.Add(s.Cancel)
 	}
 	buttons.Add(s.Restore)
-	s.Problem = problemLabel()
+	s.Problem = widgets.ProblemLabel()
 	fld := func(key, label string, input fyne.CanvasObject) fyne.CanvasObject {
-		return s.add(newField(key, label, input)).object()
+		return s.Add(widgets.NewField(key, label, input)).Object()
 	}
 	note := widget.NewLabel(t("ui.restore.note"))
 	note.Wrapping = fyne.TextWrapWord
@@ -98,7 +100,7 @@ func NewRestoreScreen(h *host, st RestoreState, onDone func(user string), onCanc
 		s.Mode,
 		container.NewGridWithColumns(2, fld("user", t("field.user"), s.User), fld("password", t("ui.restore.secret"), s.Password)),
 		buttons, s.General, s.Problem)
-	s.content = container.NewVScroll(centered(760, widget.NewCard(t("ui.restore.title"), t("ui.restore.subtitle"), form)))
+	s.content = container.NewVScroll(widgets.Centered(760, widget.NewCard(t("ui.restore.title"), t("ui.restore.subtitle"), form)))
 	return s
 }
 
@@ -121,9 +123,9 @@ func (s *RestoreScreen) closeFile() {
 
 // choose asks for the backup file.
 func (s *RestoreScreen) choose() {
-	s.h.openFileFn([]string{".bak"}, func(r io.ReadCloser, name string, err error) {
+	s.h.OpenFileFn([]string{".bak"}, func(r io.ReadCloser, name string, err error) {
 		if err != nil {
-			setText(s.Problem, s.h.msg(err))
+			widgets.SetText(s.Problem, s.h.Msg(err))
 			return
 		}
 		if r == nil {
@@ -132,7 +134,7 @@ func (s *RestoreScreen) choose() {
 		s.closeFile()
 		s.st.file, s.st.FileName = r, name
 		s.File.SetText(name)
-		setText(s.Problem, "")
+		widgets.SetText(s.Problem, "")
 	})
 }
 
@@ -140,7 +142,7 @@ func (s *RestoreScreen) submit() {
 	if s.Restore.Disabled() {
 		return
 	}
-	t := s.h.t
+	t := s.h.T
 	user := strings.TrimSpace(s.User.Text)
 	ve := &app.ValidationError{}
 	if s.st.file == nil {
@@ -153,10 +155,10 @@ func (s *RestoreScreen) submit() {
 		ve.Problems = append(ve.Problems, app.FieldProblem{Field: "password", Code: "required"})
 	}
 	if len(ve.Problems) > 0 {
-		s.show(s.h.cfg, ve, nil)
+		s.ShowProblems(s.h.Cfg, ve, nil)
 		return
 	}
-	s.show(s.h.cfg, nil, nil)
+	s.ShowProblems(s.h.Cfg, nil, nil)
 	if s.st.Recovery {
 		user = ""
 	}
@@ -167,8 +169,8 @@ func (s *RestoreScreen) submit() {
 		err            error
 	)
 	// A restore cannot stop half-way safely: the dialog shows how far it is, without "Dừng".
-	s.h.withProgress(t("ui.restore.restoring"), UnitBytes, false, func(p *app.Progress) {
-		agency, device, err = s.h.cfg.Office.Restore(&progressReader{r: file, p: p, total: sizeOf(file)}, user, password)
+	s.h.WithProgress(t("ui.restore.restoring"), kit.UnitBytes, false, func(p *app.Progress) {
+		agency, device, err = s.h.office.Restore(&kit.ProgressReader{R: file, P: p, Total: kit.SizeOf(file)}, user, password)
 		_ = file.Close()
 	}, func() {
 		s.st.file = nil
@@ -176,10 +178,10 @@ func (s *RestoreScreen) submit() {
 		s.Password.SetText("")
 		if err != nil {
 			s.File.SetText(t("ui.restore.no_file"))
-			setText(s.Problem, s.h.msg(err))
+			widgets.SetText(s.Problem, s.h.Msg(err))
 			return
 		}
-		s.h.alert(t("ui.restore.done", "agency", agency, "device", device))
+		s.h.Alert(t("ui.restore.done", "agency", agency, "device", device))
 		s.onDone(user)
 	})
 }
@@ -209,7 +211,7 @@ type DamagedOutcome struct {
 // office and download its data again from the centre. The damaged store is never deleted: it
 // is moved aside first, for a specialist.
 type DamagedScreen struct {
-	h  *host
+	h  *gate
 	st DamagedState
 
 	Explanation   *widget.Label
@@ -228,7 +230,7 @@ type DamagedScreen struct {
 }
 
 // NewDamagedScreen builds the screen; onDone follows a way back.
-func NewDamagedScreen(h *host, st DamagedState, onDone func(DamagedOutcome)) *DamagedScreen {
+func NewDamagedScreen(h *gate, st DamagedState, onDone func(DamagedOutcome)) *DamagedScreen {
 	s := &DamagedScreen{h: h, st: st, onDone: onDone, content: container.NewStack()}
 	s.paint()
 	return s
@@ -251,8 +253,8 @@ func (s *DamagedScreen) State() DamagedState {
 }
 
 func (s *DamagedScreen) paint() {
-	t := s.h.t
-	s.Problem = problemLabel()
+	t := s.h.T
+	s.Problem = widgets.ProblemLabel()
 	s.Restore, s.Download = nil, nil
 	var body fyne.CanvasObject
 	switch s.st.Mode {
@@ -264,7 +266,7 @@ func (s *DamagedScreen) paint() {
 	default:
 		s.Explanation = widget.NewLabel(t("ui.damaged.explain"))
 		s.Explanation.Wrapping = fyne.TextWrapWord
-		detail := widget.NewLabel(s.h.msg(s.st.Reason))
+		detail := widget.NewLabel(s.h.Msg(s.st.Reason))
 		detail.Wrapping = fyne.TextWrapWord
 		detail.Importance = widget.DangerImportance
 		s.RestoreWay = widget.NewButtonWithIcon(t("ui.damaged.restore"), theme.HistoryIcon(), func() { s.choose("restore") })
@@ -276,10 +278,10 @@ func (s *DamagedScreen) paint() {
 		}
 		ways := widget.NewLabel(t("ui.damaged.ways"))
 		ways.Wrapping = fyne.TextWrapWord
-		box := container.NewVBox(container.NewHBox(widget.NewIcon(theme.ErrorIcon()), heading(t("ui.damaged.heading"))),
+		box := container.NewVBox(container.NewHBox(widget.NewIcon(theme.ErrorIcon()), widgets.Heading(t("ui.damaged.heading"))),
 			s.Explanation, detail, widget.NewSeparator(), ways,
 			container.NewGridWithColumns(2, s.RestoreWay, s.RedownloadWay), container.NewHBox(s.Retry), s.Problem)
-		body = container.NewVScroll(centered(760, widget.NewCard(t("ui.damaged.title"), "", box)))
+		body = container.NewVScroll(widgets.Centered(760, widget.NewCard(t("ui.damaged.title"), "", box)))
 	}
 	s.content.Objects = []fyne.CanvasObject{body}
 	s.content.Refresh()
@@ -302,9 +304,9 @@ func (s *DamagedScreen) choose(mode string) {
 		aside string
 		err   error
 	)
-	s.h.run(func() { aside, err = s.h.cfg.Office.SetAside() }, func() {
+	s.h.Run(func() { aside, err = s.h.office.SetAside() }, func() {
 		if err != nil {
-			setText(s.Problem, s.h.msg(err))
+			widgets.SetText(s.Problem, s.h.Msg(err))
 			return
 		}
 		s.st.Aside, s.st.Mode = aside, mode
@@ -318,7 +320,7 @@ func (s *DamagedScreen) Choose(mode string) { s.choose(mode) }
 // redownload is the form of a new store filled from the centre: the office's profile and its
 // administrator (as at the first run), and the central URL and this device's token.
 func (s *DamagedScreen) redownload() fyne.CanvasObject {
-	t := s.h.t
+	t := s.h.T
 	s.Download = NewFirstRunScreen(s.h, s.st.Download, nil, nil)
 	s.URL = widget.NewEntry()
 	s.URL.SetText(s.st.URL)
@@ -329,23 +331,23 @@ func (s *DamagedScreen) redownload() fyne.CanvasObject {
 	s.Fetch.Importance = widget.HighImportance
 	back := widget.NewButtonWithIcon(t("ui.back"), theme.NavigateBackIcon(), s.back)
 	fld := func(key, label string, input fyne.CanvasObject) fyne.CanvasObject {
-		return s.Download.add(newField(key, label, input)).object()
+		return s.Download.Add(widgets.NewField(key, label, input)).Object()
 	}
 	hint := widget.NewLabel(t("ui.damaged.redownload_hint", "aside", s.st.Aside))
 	hint.Wrapping = fyne.TextWrapWord
 	f := s.Download
 	pair := func(a, b fyne.CanvasObject) fyne.CanvasObject { return container.NewGridWithColumns(2, a, b) }
-	field := func(key string) fyne.CanvasObject { return f.byKey[key].object() }
+	field := func(key string) fyne.CanvasObject { return f.ByKey[key].Object() }
 	form := container.NewVBox(hint,
-		heading(t("ui.setup.office")),
+		widgets.Heading(t("ui.setup.office")),
 		pair(field("agency"), field("device")), field("name"), pair(field("province"), field("commune")),
 		pair(field("address"), field("phone")),
-		heading(t("ui.setup.admin")),
+		widgets.Heading(t("ui.setup.admin")),
 		pair(field("user"), field("admin_full_name")), pair(field("password"), field("password2")),
-		heading(t("ui.damaged.centre")),
+		widgets.Heading(t("ui.damaged.centre")),
 		pair(fld("central_url", t("field.central_url"), s.URL), fld("token", t("field.token"), s.Token)),
 		container.NewHBox(back, layout.NewSpacer(), s.Fetch), f.General, s.Problem)
-	return container.NewVScroll(centered(760, widget.NewCard(t("ui.damaged.redownload"), t("ui.damaged.redownload_sub"), form)))
+	return container.NewVScroll(widgets.Centered(760, widget.NewCard(t("ui.damaged.redownload"), t("ui.damaged.redownload_sub"), form)))
 }
 
 // fetch creates the new store and takes back the office's data from the centre.
@@ -367,11 +369,11 @@ func (s *DamagedScreen) fetch() {
 		ve.Problems = append(ve.Problems, app.FieldProblem{Field: "token", Code: "required"})
 	}
 	if len(ve.Problems) > 0 {
-		f.show(s.h.cfg, ve, nil)
+		f.ShowProblems(s.h.Cfg, ve, nil)
 		return
 	}
-	f.show(s.h.cfg, nil, nil)
-	setText(s.Problem, "")
+	f.ShowProblems(s.h.Cfg, nil, nil)
+	widgets.SetText(s.Problem, "")
 	office := app.Office{Agency: st.Agency, Name: st.Name, Province: st.Province, Commune: st.Commune, Device: st.Device,
 		Address: app.NormalizeText(st.Address), Phone: app.NormalizeText(st.Phone)}
 	admin := app.User{Name: app.NormalizeText(st.User), FullName: st.FullName, Role: app.Admin}
@@ -381,21 +383,21 @@ func (s *DamagedScreen) fetch() {
 		added  int
 		err    error
 	)
-	s.h.withProgress(s.h.t("ui.restore.downloading"), UnitBytes, false, func(p *app.Progress) {
-		secret, added, err = s.h.cfg.Office.Redownload(office, admin, st.Password, url, token, p)
+	s.h.WithProgress(s.h.T("ui.restore.downloading"), kit.UnitBytes, false, func(p *app.Progress) {
+		secret, added, err = s.h.office.Redownload(office, admin, st.Password, url, token, p)
 	}, func() {
 		s.Fetch.Enable()
 		if err != nil {
 			var ve *app.ValidationError
 			var ae *app.Error
 			if errors.As(err, &ve) || (errors.As(err, &ae) && ae.Field != "") {
-				f.show(s.h.cfg, err, nil)
+				f.ShowProblems(s.h.Cfg, err, nil)
 				return
 			}
-			setText(s.Problem, s.h.msg(err))
+			widgets.SetText(s.Problem, s.h.Msg(err))
 			return
 		}
-		s.h.alert(s.h.t("ui.damaged.fetched", "count", strconv.Itoa(added)))
+		s.h.Alert(s.h.T("ui.damaged.fetched", "count", strconv.Itoa(added)))
 		s.onDone(DamagedOutcome{User: admin.Name, Secret: secret})
 	})
 }

@@ -10,6 +10,7 @@ import (
 
 	"bhxhdesk/app"
 	"bhxhdesk/intake"
+	"bhxhdesk/ui/widgets"
 )
 
 // SearchState is the query and the rows it found.
@@ -24,7 +25,7 @@ type SearchState struct {
 // result opens the dossier. The search runs on Enter or the button, not on every keystroke:
 // each search is written to the audit log.
 type SearchScreen struct {
-	ses *session
+	ses *intakeSession
 	st  SearchState
 
 	Query   *widget.Entry
@@ -37,17 +38,17 @@ type SearchScreen struct {
 }
 
 // NewSearchScreen builds the screen with the state's query and rows.
-func NewSearchScreen(ses *session, st SearchState) *SearchScreen {
+func NewSearchScreen(ses *intakeSession, st SearchState) *SearchScreen {
 	s := &SearchScreen{ses: ses, st: st}
 	s.Query = widget.NewEntry()
 	s.Query.SetText(st.Query)
-	s.Query.PlaceHolder = ses.t("ui.search.placeholder")
-	s.Query.OnChanged = func(string) { ses.touch() }
+	s.Query.PlaceHolder = ses.T("ui.search.placeholder")
+	s.Query.OnChanged = func(string) { ses.Touch() }
 	s.Query.OnSubmitted = func(string) { s.Run() }
-	s.Go = widget.NewButtonWithIcon(ses.t("ui.search.go"), theme.SearchIcon(), s.Run)
+	s.Go = widget.NewButtonWithIcon(ses.T("ui.search.go"), theme.SearchIcon(), s.Run)
 	s.Go.Importance = widget.HighImportance
 	s.Count = widget.NewLabel("")
-	s.Problem = problemLabel()
+	s.Problem = widgets.ProblemLabel()
 	s.Rows = newSummaryList(ses)
 	bar := container.NewBorder(nil, nil, nil, s.Go, s.Query)
 	top := container.NewVBox(bar, container.NewHBox(s.Count, s.Problem), s.Rows.Header)
@@ -79,7 +80,7 @@ func (s *SearchScreen) Run() {
 		rows []app.Summary
 		err  error
 	)
-	ses.run(func() { rows, err = ses.intake.List(ses.sess, intake.ListRequest{Kind: intake.ListSearch, Value: q}) }, func() {
+	ses.Run(func() { rows, err = ses.Intake.List(ses.Sess, intake.ListRequest{Kind: intake.ListSearch, Value: q}) }, func() {
 		s.Go.Enable()
 		s.paint(rows, err)
 	})
@@ -88,15 +89,15 @@ func (s *SearchScreen) Run() {
 func (s *SearchScreen) paint(rows []app.Summary, err error) {
 	if err != nil {
 		s.Count.SetText("")
-		setText(s.Problem, s.ses.message(err))
+		widgets.SetText(s.Problem, s.ses.Message(err))
 		rows = nil
 	} else {
-		setText(s.Problem, "")
+		widgets.SetText(s.Problem, "")
 		key := "ui.count"
 		if len(rows) == 0 {
 			key = "ui.search.none"
 		}
-		s.Count.SetText(s.ses.t(key, "count", strconv.Itoa(len(rows))))
+		s.Count.SetText(s.ses.T(key, "count", strconv.Itoa(len(rows))))
 	}
 	s.st.Rows, s.st.Searched = rows, true
 	s.Rows.Set(rows)

@@ -6,19 +6,21 @@ import (
 	"bhxhdesk/app"
 	"bhxhdesk/app/calendar"
 	"bhxhdesk/intake"
+	"bhxhdesk/ui/kit"
+	"bhxhdesk/ui/widgets"
 )
 
 // newRecSession is what the records and sync screens of a session use.
-func (d *Desk) newRecSession(ses *session) *recSession {
+func (d *Desk) newRecSession(ses *kit.Session) *kit.RecSession {
 	records, sync := d.cfg.Office.Services()
-	return &recSession{session: ses, records: records, sync: sync, office: d.cfg.Office,
-		openBook: d.openBook, openVoucher: d.openVoucher, openFile: d.openFile, openPDF: d.openPDF}
+	return &kit.RecSession{Session: ses, Records: records, Sync: sync,
+		OpenBook: d.openBook, OpenVoucher: d.openVoucher, OpenFile: d.openFile, OpenPDF: d.openPDF}
 }
 
 // created follows a successful first-run set-up: the recovery secret, once.
 func (d *Desk) created(secret, admin string) {
 	d.firstRun, d.damaged, d.restore = nil, nil, nil
-	d.recovery = NewRecoveryScreen(d.host(), RecoveryState{Secret: secret, User: admin}, d.recovered)
+	d.recovery = NewRecoveryScreen(d.gate(), RecoveryState{Secret: secret, User: admin}, d.recovered)
 	d.paint()
 }
 
@@ -29,14 +31,14 @@ func (d *Desk) recovered(admin string) {
 }
 
 func (d *Desk) showLogin(user string) {
-	d.login = NewLoginScreen(d.host(), LoginState{User: user}, d.signedIn)
+	d.login = NewLoginScreen(d.gate(), LoginState{User: user}, d.signedIn)
 	d.login.onDamaged = d.showDamaged
 	d.paint()
 }
 
 // startRestore shows the restore from a backup, from the first-run screen.
 func (d *Desk) startRestore() {
-	d.restore = NewRestoreScreen(d.host(), RestoreState{}, d.restored, d.cancelRestore)
+	d.restore = NewRestoreScreen(d.gate(), RestoreState{}, d.restored, d.cancelRestore)
 	d.paint()
 }
 
@@ -50,7 +52,7 @@ func (d *Desk) restored(user string) {
 func (d *Desk) cancelRestore() {
 	d.restore = nil
 	if d.firstRun == nil && d.damaged == nil {
-		d.firstRun = NewFirstRunScreen(d.host(), FirstRunState{}, d.created, d.startRestore)
+		d.firstRun = NewFirstRunScreen(d.gate(), FirstRunState{}, d.created, d.startRestore)
 	}
 	d.paint()
 }
@@ -58,7 +60,7 @@ func (d *Desk) cancelRestore() {
 // showDamaged replaces the sign-in with what happened to the store and the ways back.
 func (d *Desk) showDamaged(err error, user string) {
 	d.login = nil
-	d.damaged = NewDamagedScreen(d.host(), DamagedState{Reason: err, User: user}, d.damagedDone)
+	d.damaged = NewDamagedScreen(d.gate(), DamagedState{Reason: err, User: user}, d.damagedDone)
 	d.paint()
 }
 
@@ -77,14 +79,17 @@ func (d *Desk) damagedDone(out DamagedOutcome) {
 // other roles on the dashboard.
 func (d *Desk) signedIn(in *intake.Service, sess *app.Session) {
 	d.login = nil
-	d.ses = &session{host: d.host(), intake: in, sess: sess, onLocked: d.showLock, open: d.openDossier, saved: d.workSaved}
+	d.ses = &kit.Session{Host: d.host(), Intake: in, Sess: sess, OnLocked: d.showLock, Open: d.openDossier, Saved: d.workSaved}
 	if sess.User.Role.Can(app.PermRegister) {
-		d.ses.drafts = newDraftKeeper(in, sess, d.cfg.internal)
+		d.ses.Drafts = kit.NewDraftKeeper(in, sess, d.set.Internal)
 	}
 	if o := d.cfg.Office; o != nil {
-		d.ses.receivedOn = func(day calendar.Date) ([]app.Summary, error) { return o.ReceivedOn(sess, day) }
+		d.ses.ReceivedOn = func(day calendar.Date) ([]app.Summary, error) { return o.ReceivedOn(sess, day) }
 	}
 	d.rec = d.newRecSession(d.ses)
+	o := d.cfg.Office
+	d.in, d.recs = &intakeSession{RecSession: d.rec, office: o}, &recordsSession{RecSession: d.rec, office: o}
+	d.syn, d.adm = &syncSession{RecSession: d.rec, office: o}, &adminSession{RecSession: d.rec, office: o}
 	d.syncBar = d.newSyncBar()
 	d.page = PageHome
 	if d.cfg.OnSignedIn != nil {
@@ -102,7 +107,7 @@ func (d *Desk) signedIn(in *intake.Service, sess *app.Session) {
 	default:
 		d.Show(PageAdmin)
 	}
-	if d.ses.drafts != nil {
+	if d.ses.Drafts != nil {
 		d.reopenDraft()
 	}
 }
@@ -116,16 +121,16 @@ func (d *Desk) reopenDraft() {
 		ok  bool
 		err error
 	)
-	ses.run(func() { dr, ok, err = ses.intake.Draft(ses.sess) }, func() {
+	ses.Run(func() { dr, ok, err = ses.Intake.Draft(ses.Sess) }, func() {
 		if d.ses != ses || d.register != nil {
 			return // signed out meanwhile, or a form is already in progress
 		}
 		if err != nil {
-			d.cfg.internal(err)
+			d.set.Internal(err)
 			return
 		}
 		if ok {
-			d.register = NewRegisterScreen(ses, RegisterState{Form: dr.Form, Touched: dr.Touched, Restored: dr.Saved})
+			d.register = NewRegisterScreen(d.in, RegisterState{Form: dr.Form, Touched: dr.Touched, Restored: dr.Saved})
 			d.Show(PageRegister)
 		}
 	})
@@ -135,7 +140,7 @@ func (d *Desk) showLock() {
 	if d.ses == nil || d.lock != nil {
 		return
 	}
-	d.ses.sess.Lock()
+	d.ses.Sess.Lock()
 	d.lock = NewLockScreen(d.ses, LockState{}, d.unlocked, d.signOut)
 	d.paint()
 }
@@ -151,12 +156,12 @@ func (d *Desk) signOut() {
 	if d.ses == nil {
 		return
 	}
-	user := d.ses.sess.User.Name
-	if d.ses.drafts != nil {
+	user := d.ses.Sess.User.Name
+	if d.ses.Drafts != nil {
 		// The form in progress goes to the store before it closes; it reopens at the next
 		// sign-in of this account.
-		if err := d.ses.drafts.close(); err != nil {
-			d.cfg.internal(err)
+		if err := d.ses.Drafts.Close(); err != nil {
+			d.set.Internal(err)
 		}
 	}
 	d.ses, d.lock, d.quitAsk = nil, nil, nil
@@ -171,7 +176,7 @@ func (d *Desk) signOut() {
 	d.rec, d.vouchers, d.records, d.syncScreen, d.syncBar, d.dossierSync = nil, nil, nil, nil, nil, nil
 	d.removeTemps()
 	d.page, d.back = PageQuote, ""
-	d.login = NewLoginScreen(d.host(), LoginState{User: user}, d.signedIn)
+	d.login = NewLoginScreen(d.gate(), LoginState{User: user}, d.signedIn)
 	d.login.onDamaged = d.showDamaged
 	d.paint()
 	// The next sign-in waits for the store to close, or it could sign in to a closing store.
@@ -181,7 +186,17 @@ func (d *Desk) signOut() {
 	d.run(func() { err = d.cfg.Office.Close() }, func() {
 		login.SignIn.Enable()
 		if err != nil {
-			setText(login.Problem, d.cfg.message(err))
+			widgets.SetText(login.Problem, d.set.Message(err))
 		}
 	})
 }
+
+// gate is the host of the screens before sign-in (first-run set-up, recovery sheet, sign-in,
+// restore, damaged store), which use the office itself.
+type gate struct {
+	*kit.Host
+	office Office
+}
+
+// gate is the host of the screens before sign-in.
+func (d *Desk) gate() *gate { return &gate{Host: d.host(), office: d.cfg.Office} }

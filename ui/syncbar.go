@@ -2,6 +2,7 @@ package ui
 
 import (
 	"bhxhdesk/app"
+	"bhxhdesk/ui/kit"
 	"errors"
 	"strconv"
 
@@ -16,8 +17,8 @@ import (
 // fix, up to date —, when it last synced completely, how many operations wait to be sent, and
 // a "Sync now" button.
 type SyncBar struct {
-	h  *host
-	st SyncStatus
+	h  *kit.Host
+	st kit.SyncStatus
 
 	Icon  *widget.Icon
 	State *widget.Label
@@ -31,18 +32,18 @@ type SyncBar struct {
 }
 
 // newSyncBar builds the bar showing st; kick (nil: no button) asks for a round.
-func newSyncBar(h *host, st SyncStatus, kick func()) *SyncBar {
+func newSyncBar(h *kit.Host, st kit.SyncStatus, kick func()) *SyncBar {
 	b := &SyncBar{h: h}
 	b.Icon = widget.NewIcon(theme.InfoIcon())
 	b.State = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	b.State.Truncation = fyne.TextTruncateEllipsis
 	b.Last = widget.NewLabel("")
 	b.Pending = widget.NewLabel("")
-	b.Why = widget.NewButtonWithIcon(h.t("ui.sync.why"), theme.InfoIcon(), func() { h.alert(b.detail()) })
+	b.Why = widget.NewButtonWithIcon(h.T("ui.sync.why"), theme.InfoIcon(), func() { h.Alert(b.detail()) })
 	b.Why.Importance = widget.LowImportance
 	right := container.NewHBox(b.Why, b.Last, widget.NewSeparator(), b.Pending)
 	if kick != nil {
-		b.SyncNow = widget.NewButtonWithIcon(h.t("ui.sync.now"), theme.ViewRefreshIcon(), kick)
+		b.SyncNow = widget.NewButtonWithIcon(h.T("ui.sync.now"), theme.ViewRefreshIcon(), kick)
 		right.Add(b.SyncNow)
 	}
 	b.content = container.NewVBox(widget.NewSeparator(), container.NewBorder(nil, nil, b.Icon, right, b.State))
@@ -52,12 +53,12 @@ func newSyncBar(h *host, st SyncStatus, kick func()) *SyncBar {
 
 // detail is the whole of the state and its reason, for the Why dialog.
 func (b *SyncBar) detail() string {
-	t := b.h.t
+	t := b.h.T
 	if b.st.Reason == nil {
 		return b.State.Text
 	}
-	reason := b.h.msg(b.st.Reason)
-	if b.st.State == SyncFailed {
+	reason := b.h.Msg(b.st.Reason)
+	if b.st.State == kit.SyncFailed {
 		return t("ui.sync.state.failed", "reason", reason)
 	}
 	return t("ui.sync.state.offline_reason", "reason", reason)
@@ -67,28 +68,28 @@ func (b *SyncBar) detail() string {
 func (b *SyncBar) Content() fyne.CanvasObject { return b.content }
 
 // Status is the status shown.
-func (b *SyncBar) Status() SyncStatus { return b.st }
+func (b *SyncBar) Status() kit.SyncStatus { return b.st }
 
 // Set shows a status.
-func (b *SyncBar) Set(st SyncStatus) {
+func (b *SyncBar) Set(st kit.SyncStatus) {
 	b.st = st
-	t := b.h.t
+	t := b.h.T
 	reason := ""
 	if st.Reason != nil {
-		reason = b.h.msg(st.Reason)
+		reason = b.h.Msg(st.Reason)
 	}
 	var text string
 	switch st.State {
-	case SyncSyncing:
+	case kit.SyncSyncing:
 		text, b.State.Importance = t("ui.sync.state.syncing"), widget.MediumImportance
 		b.Icon.SetResource(theme.ViewRefreshIcon())
-	case SyncFailed:
+	case kit.SyncFailed:
 		text, b.State.Importance = t("ui.sync.state.failed", "reason", reason), widget.DangerImportance
 		b.Icon.SetResource(theme.ErrorIcon())
-	case SyncUpToDate:
+	case kit.SyncUpToDate:
 		text, b.State.Importance = t("ui.sync.state.uptodate"), widget.SuccessImportance
 		b.Icon.SetResource(theme.ConfirmIcon())
-	case SyncWaiting:
+	case kit.SyncWaiting:
 		text, b.State.Importance = t("ui.sync.state.waiting"), widget.MediumImportance
 		b.Icon.SetResource(theme.HistoryIcon())
 	default:
@@ -98,7 +99,7 @@ func (b *SyncBar) Set(st SyncStatus) {
 		}
 		b.Icon.SetResource(theme.WarningIcon())
 	}
-	if st.State == SyncFailed {
+	if st.State == kit.SyncFailed {
 		text = t("ui.sync.state.failed_short")
 	}
 	// The bar names the state; the whole reason is one click away (Chi tiết), never cut off.
@@ -114,10 +115,10 @@ func (b *SyncBar) Set(st SyncStatus) {
 		b.Last.SetText(t("ui.sync.last", "time", vnTime(st.LastSuccess)))
 	}
 	b.Pending.SetText(t("ui.sync.pending", "count", strconv.Itoa(st.Pending)))
-	if st.State == SyncSyncing && (st.Sent > 0 || st.Received > 0) {
+	if st.State == kit.SyncSyncing && (st.Sent > 0 || st.Received > 0) {
 		// A long first sync says how far it is: sent of what was waiting, and received.
-		b.Pending.SetText(t("ui.sync.progress", "sent", grouped(int64(st.Sent)), "to_send", grouped(int64(st.ToSend)),
-			"received", grouped(int64(st.Received))))
+		b.Pending.SetText(t("ui.sync.progress", "sent", kit.Grouped(int64(st.Sent)), "to_send", kit.Grouped(int64(st.ToSend)),
+			"received", kit.Grouped(int64(st.Received))))
 	}
 }
 

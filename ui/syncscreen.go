@@ -12,6 +12,7 @@ import (
 
 	"bhxhdesk/app"
 	"bhxhdesk/officesync"
+	"bhxhdesk/ui/widgets"
 )
 
 // SyncTab names a tab of the sync screen.
@@ -47,7 +48,7 @@ type SyncScreenState struct {
 // rejection is closed with a note — and, for administrators, the device's enrolment (the
 // central URL and the device token), after which a round is started.
 type SyncScreen struct {
-	r  *recSession
+	r  *syncSession
 	st SyncScreenState
 
 	Tabs     *container.AppTabs
@@ -69,7 +70,7 @@ type SyncScreen struct {
 	URL         *widget.Entry
 	Token       *widget.Entry
 	SaveCentral *widget.Button
-	*fields
+	*widgets.Fields
 
 	pendingTab, noticesTab *container.TabItem
 	detail                 *fyne.Container
@@ -77,30 +78,30 @@ type SyncScreen struct {
 }
 
 // opColumns are the widths of the time, the kind (flexible) and the entity.
-var opColumns = columns{widths: []float32{130, 260, 200}, flex: 1}
+var opColumns = widgets.Columns{Widths: []float32{130, 260, 200}, Flex: 1}
 
 // noticeColumns are the widths of the time and the kind (flexible); the subject shows in the
 // detail.
-var noticeColumns = columns{widths: []float32{125, 150}, flex: 1}
+var noticeColumns = widgets.Columns{Widths: []float32{125, 150}, Flex: 1}
 
 // NewSyncScreen builds the screen and fetches its lists unless the state holds them.
-func NewSyncScreen(r *recSession, st SyncScreenState) *SyncScreen {
-	s := &SyncScreen{r: r, st: st, fields: newFields()}
+func NewSyncScreen(r *syncSession, st SyncScreenState) *SyncScreen {
+	s := &SyncScreen{r: r, st: st, Fields: widgets.NewFields()}
 	if s.st.Tab == "" {
 		s.st.Tab = TabPending
 	}
-	t := r.t
-	s.Problem = problemLabel()
-	s.Status = statusLabel()
+	t := r.T
+	s.Problem = widgets.ProblemLabel()
+	s.Status = widgets.StatusLabel()
 	s.OpsCount = widget.NewLabel("")
-	s.Ops = widget.NewList(func() int { return len(s.st.Ops) }, func() fyne.CanvasObject { return newListRow(opColumns, 3) }, s.updateOp)
+	s.Ops = widget.NewList(func() int { return len(s.st.Ops) }, func() fyne.CanvasObject { return widgets.NewListRow(opColumns, 3) }, s.updateOp)
 	s.Ops.OnSelected = func(widget.ListItemID) { s.Ops.UnselectAll() }
 	refresh := widget.NewButtonWithIcon(t("ui.refresh"), theme.ViewRefreshIcon(), s.Reload)
-	opsHead := newListHeader(opColumns, t("ui.sync.col.created"), t("ui.sync.col.kind"), t("ui.sync.col.entity"))
+	opsHead := widgets.NewListHeader(opColumns, t("ui.sync.col.created"), t("ui.sync.col.kind"), t("ui.sync.col.entity"))
 	pending := container.NewBorder(container.NewVBox(container.NewHBox(s.OpsCount, layout.NewSpacer(), refresh), opsHead), nil, nil, nil, s.Ops)
 
 	s.Count = widget.NewLabel("")
-	s.Notices = widget.NewList(func() int { return len(s.st.Notices) }, func() fyne.CanvasObject { return newListRow(noticeColumns, 2) }, s.updateNotice)
+	s.Notices = widget.NewList(func() int { return len(s.st.Notices) }, func() fyne.CanvasObject { return widgets.NewListRow(noticeColumns, 2) }, s.updateNotice)
 	s.Notices.OnSelected = func(id widget.ListItemID) {
 		if id < len(s.st.Notices) && s.st.Notices[id].ID != s.st.Selected {
 			s.st.Selected = s.st.Notices[id].ID
@@ -108,7 +109,7 @@ func NewSyncScreen(r *recSession, st SyncScreenState) *SyncScreen {
 		}
 	}
 	s.detail = container.NewVBox()
-	noticeHead := newListHeader(noticeColumns, t("ui.sync.col.created"), t("ui.sync.col.kind"))
+	noticeHead := widgets.NewListHeader(noticeColumns, t("ui.sync.col.created"), t("ui.sync.col.kind"))
 	list := container.NewBorder(container.NewVBox(s.Count, noticeHead), nil, nil, nil, s.Notices)
 	split := container.NewHSplit(list, container.NewVScroll(container.NewPadded(s.detail)))
 	split.Offset = 0.36
@@ -117,7 +118,7 @@ func NewSyncScreen(r *recSession, st SyncScreenState) *SyncScreen {
 	s.noticesTab = container.NewTabItemWithIcon(t("ui.sync.tab_notices"), theme.WarningIcon(), split)
 	items := []*container.TabItem{s.pendingTab, s.noticesTab}
 	tabs := map[*container.TabItem]SyncTab{s.pendingTab: TabPending, s.noticesTab: TabNotices}
-	if r.can(app.PermManageUsers) {
+	if r.Can(app.PermManageUsers) {
 		settings := container.NewTabItemWithIcon(t("ui.sync.tab_settings"), theme.SettingsIcon(), s.settings())
 		items = append(items, settings)
 		tabs[settings] = TabSettings
@@ -179,17 +180,17 @@ func (s *SyncScreen) Reload() {
 		names   map[string]officesync.Subject
 		err     error
 	)
-	r.run(func() {
-		if ops, err = r.sync.Outbox(opListLimit); err != nil {
+	r.Run(func() {
+		if ops, err = r.Sync.Outbox(opListLimit); err != nil {
 			return
 		}
-		if pending, err = r.sync.Pending(); err != nil {
+		if pending, err = r.Sync.Pending(); err != nil {
 			return
 		}
-		if notices, err = r.sync.Notices(r.sess, false); err != nil {
+		if notices, err = r.Sync.Notices(r.Sess, false); err != nil {
 			return
 		}
-		names, err = r.sync.Subjects(ops, notices)
+		names, err = r.Sync.Subjects(ops, notices)
 	}, func() { s.paint(ops, pending, notices, names, err) })
 }
 
@@ -202,12 +203,12 @@ func (s *SyncScreen) subject(entity string) string {
 }
 
 func (s *SyncScreen) paint(ops []app.Op, pending int, notices []app.Notice, names map[string]officesync.Subject, err error) {
-	t := s.r.t
+	t := s.r.T
 	if err != nil {
-		setText(s.Problem, s.r.message(err))
+		widgets.SetText(s.Problem, s.r.Message(err))
 		return
 	}
-	setText(s.Problem, "")
+	widgets.SetText(s.Problem, "")
 	s.st.Ops, s.st.Pending, s.st.Notices, s.st.Subjects, s.st.Loaded = ops, pending, notices, names, true
 	s.pendingTab.Text = t("ui.sync.tab_pending_count", "count", strconv.Itoa(pending))
 	s.noticesTab.Text = t("ui.sync.tab_notices_count", "count", strconv.Itoa(len(notices)))
@@ -240,12 +241,12 @@ func (s *SyncScreen) paint(ops []app.Op, pending int, notices []app.Notice, name
 
 // opKind names an outbox operation's kind in words.
 func (s *SyncScreen) opKind(kind string) string {
-	return s.r.name("ui.sync.op.", kind)
+	return s.r.Name("ui.sync.op.", kind)
 }
 
 // noticeKind names a notice's kind in words.
 func (s *SyncScreen) noticeKind(kind string) string {
-	return s.r.name("ui.sync.notice.", kind)
+	return s.r.Name("ui.sync.notice.", kind)
 }
 
 func (s *SyncScreen) updateOp(id widget.ListItemID, o fyne.CanvasObject) {
@@ -253,7 +254,7 @@ func (s *SyncScreen) updateOp(id widget.ListItemID, o fyne.CanvasObject) {
 		return
 	}
 	op := s.st.Ops[id]
-	setRow(o, vnTime(op.Created), s.opKind(op.Kind), s.subject(op.EntityID))
+	widgets.SetRow(o, vnTime(op.Created), s.opKind(op.Kind), s.subject(op.EntityID))
 }
 
 func (s *SyncScreen) updateNotice(id widget.ListItemID, o fyne.CanvasObject) {
@@ -261,7 +262,7 @@ func (s *SyncScreen) updateNotice(id widget.ListItemID, o fyne.CanvasObject) {
 		return
 	}
 	n := s.st.Notices[id]
-	setRow(o, vnTime(n.Created), s.noticeKind(n.Kind))
+	widgets.SetRow(o, vnTime(n.Created), s.noticeKind(n.Kind))
 }
 
 func (s *SyncScreen) selected() (app.Notice, bool) {
@@ -278,12 +279,12 @@ func (s *SyncScreen) reasonText(n app.Notice) string {
 	if n.Reason == "" {
 		return ""
 	}
-	return s.r.name("err.", n.Reason, flatArgs(n.Args)...)
+	return s.r.Name("err.", n.Reason, widgets.FlatArgs(n.Args)...)
 }
 
 // showNotice paints the selected notice and the decisions the role may take on it.
 func (s *SyncScreen) showNotice() {
-	t := s.r.t
+	t := s.r.T
 	s.Cells, s.Choice, s.Note, s.Resolve, s.CloseNotice = nil, nil, nil, nil, nil
 	n, ok := s.selected()
 	if !ok {
@@ -293,9 +294,9 @@ func (s *SyncScreen) showNotice() {
 		s.detail.Refresh()
 		return
 	}
-	title := heading(s.noticeKind(n.Kind))
+	title := widgets.Heading(s.noticeKind(n.Kind))
 	title.Wrapping = fyne.TextWrapWord
-	objs := []fyne.CanvasObject{title, widget.NewForm(infoRow(t("ui.sync.col.entity"), s.subject(n.Entity)))}
+	objs := []fyne.CanvasObject{title, widget.NewForm(widgets.InfoRow(t("ui.sync.col.entity"), s.subject(n.Entity)))}
 	if reason := s.reasonText(n); reason != "" && n.Review == nil {
 		l := widget.NewLabel(reason)
 		l.Wrapping = fyne.TextWrapWord
@@ -303,14 +304,14 @@ func (s *SyncScreen) showNotice() {
 		objs = append(objs, l)
 	}
 	if n.Op != nil {
-		objs = append(objs, widget.NewForm(infoRow(t("ui.sync.col.kind"), s.opKind(n.Op.Kind)), infoRow(t("ui.sync.col.created"), vnTime(n.Op.Created))))
+		objs = append(objs, widget.NewForm(widgets.InfoRow(t("ui.sync.col.kind"), s.opKind(n.Op.Kind)), widgets.InfoRow(t("ui.sync.col.created"), vnTime(n.Op.Created))))
 	}
-	may := s.r.can(app.PermResolveConflict)
+	may := s.r.Can(app.PermResolveConflict)
 	s.Note = widget.NewEntry()
-	s.Note.OnChanged = func(string) { s.r.touch() }
+	s.Note.OnChanged = func(string) { s.r.Touch() }
 	if n.Review != nil {
 		objs = append(objs, s.review(*n.Review))
-		if d := n.Review.Decider; d != "" && d != s.r.sess.Office.Agency && !n.Resolved {
+		if d := n.Review.Decider; d != "" && d != s.r.Sess.Office.Agency && !n.Resolved {
 			// Another office decides: this one sees its own records only, and waits.
 			l := widget.NewLabel(t("ui.sync.review.other_decides", "office", d))
 			l.Wrapping = fyne.TextWrapWord
@@ -348,7 +349,7 @@ var reviewFields = []string{"full_name", "birth_date", "gender"}
 
 // review lays the registrations of a review side by side, the differing fields highlighted.
 func (s *SyncScreen) review(rv app.IdentityReview) fyne.CanvasObject {
-	t := s.r.t
+	t := s.r.T
 	differs := map[string]bool{}
 	for _, f := range rv.Differs {
 		differs[f] = true
@@ -410,22 +411,22 @@ func (s *SyncScreen) resolve() {
 		}
 	}
 	if choice < 0 {
-		setStatus(s.Status, false, s.r.t("ui.sync.review.choose_first"))
+		widgets.SetStatus(s.Status, false, s.r.T("ui.sync.review.choose_first"))
 		return
 	}
 	r, note := s.r, s.Note.Text
 	s.Resolve.Disable()
 	var err error
-	r.run(func() { err = r.sync.ResolveIdentity(r.sess, n.ID, choice, note) }, func() {
+	r.Run(func() { err = r.Sync.ResolveIdentity(r.Sess, n.ID, choice, note) }, func() {
 		s.Resolve.Enable()
 		if err != nil {
-			setStatus(s.Status, false, r.message(err))
+			widgets.SetStatus(s.Status, false, r.Message(err))
 			return
 		}
 		rec := n.Review.Records[choice]
-		setStatus(s.Status, true, r.t("ui.sync.review.done", "name", rec.FullName, "dossier", rec.Dossier))
+		widgets.SetStatus(s.Status, true, r.T("ui.sync.review.done", "name", rec.FullName, "dossier", rec.Dossier))
 		s.st.Selected = ""
-		r.saved()
+		r.Saved()
 		s.Reload()
 	})
 }
@@ -439,13 +440,13 @@ func (s *SyncScreen) close() {
 	r, note := s.r, s.Note.Text
 	s.CloseNotice.Disable()
 	var err error
-	r.run(func() { err = r.sync.CloseNotice(r.sess, n.ID, note) }, func() {
+	r.Run(func() { err = r.Sync.CloseNotice(r.Sess, n.ID, note) }, func() {
 		s.CloseNotice.Enable()
 		if err != nil {
-			setStatus(s.Status, false, r.message(err))
+			widgets.SetStatus(s.Status, false, r.Message(err))
 			return
 		}
-		setStatus(s.Status, true, r.t("ui.sync.closed", "entity", s.subject(n.Entity)))
+		widgets.SetStatus(s.Status, true, r.T("ui.sync.closed", "entity", s.subject(n.Entity)))
 		s.st.Selected = ""
 		s.Reload()
 	})
@@ -453,20 +454,20 @@ func (s *SyncScreen) close() {
 
 // settings is the device's enrolment: the central services' URL and this device's token.
 func (s *SyncScreen) settings() fyne.CanvasObject {
-	t := s.r.t
+	t := s.r.T
 	s.Central = widget.NewLabel("")
 	s.Central.Wrapping = fyne.TextWrapWord
 	s.URL = widget.NewEntry()
 	s.URL.SetText(s.st.URL)
 	s.URL.PlaceHolder = t("ui.sync.url_placeholder")
-	s.URL.OnChanged = func(string) { s.r.touch() }
+	s.URL.OnChanged = func(string) { s.r.Touch() }
 	s.Token = widget.NewPasswordEntry()
-	s.Token.OnChanged = func(string) { s.r.touch() }
+	s.Token.OnChanged = func(string) { s.r.Touch() }
 	s.SaveCentral = widget.NewButtonWithIcon(t("ui.sync.save_central"), theme.DocumentSaveIcon(), s.saveCentral)
 	s.SaveCentral.Importance = widget.HighImportance
 	s.Token.OnSubmitted = func(string) { s.saveCentral() }
 	fld := func(key, label string, input fyne.CanvasObject) fyne.CanvasObject {
-		return s.add(newField(key, label, input)).object()
+		return s.Add(widgets.NewField(key, label, input)).Object()
 	}
 	hint := widget.NewLabel(t("ui.sync.settings_hint"))
 	hint.Wrapping = fyne.TextWrapWord
@@ -477,9 +478,9 @@ func (s *SyncScreen) settings() fyne.CanvasObject {
 		u   string
 		err error
 	)
-	r.run(func() { u, _, err = r.sync.Central() }, func() {
+	r.Run(func() { u, _, err = r.Sync.Central() }, func() {
 		if err != nil {
-			setText(s.General, r.message(err))
+			widgets.SetText(s.General, r.Message(err))
 			return
 		}
 		s.showCentral(u)
@@ -487,11 +488,11 @@ func (s *SyncScreen) settings() fyne.CanvasObject {
 			s.URL.SetText(u)
 		}
 	})
-	return container.NewVScroll(centered(760, widget.NewCard(t("ui.sync.settings_title"), "", form)))
+	return container.NewVScroll(widgets.Centered(760, widget.NewCard(t("ui.sync.settings_title"), "", form)))
 }
 
 func (s *SyncScreen) showCentral(u string) {
-	t := s.r.t
+	t := s.r.T
 	if u == "" {
 		s.Central.SetText(t("ui.sync.not_enrolled"))
 		s.Token.PlaceHolder = ""
@@ -512,24 +513,24 @@ func (s *SyncScreen) saveCentral() {
 	// The screen needs an address (a desk without a link enrols from the command line); the
 	// sync service checks the rest.
 	if raw == "" {
-		s.show(s.r.cfg, &app.Error{Kind: app.Invalid, Code: "required", Field: "central_url"}, nil)
+		s.ShowProblems(s.r.Cfg, &app.Error{Kind: app.Invalid, Code: "required", Field: "central_url"}, nil)
 		return
 	}
-	s.show(s.r.cfg, nil, nil)
+	s.ShowProblems(s.r.Cfg, nil, nil)
 	r := s.r
 	s.SaveCentral.Disable()
 	var err error
-	setStatus(s.Status, true, r.t("ui.sync.checking", "url", raw))
-	r.run(func() { err = r.office.Enrol(r.sess, raw, token) }, func() {
+	widgets.SetStatus(s.Status, true, r.T("ui.sync.checking", "url", raw))
+	r.Run(func() { err = r.office.Enrol(r.Sess, raw, token) }, func() {
 		s.SaveCentral.Enable()
 		if err != nil {
-			setText(s.Status, "")
-			s.show(r.cfg, err, nil)
+			widgets.SetText(s.Status, "")
+			s.ShowProblems(r.Cfg, err, nil)
 			return
 		}
 		s.Token.SetText("")
 		s.showCentral(raw)
-		setStatus(s.Status, true, r.t("ui.sync.saved_central", "url", raw))
-		r.saved()
+		widgets.SetStatus(s.Status, true, r.T("ui.sync.saved_central", "url", raw))
+		r.Saved()
 	})
 }

@@ -14,6 +14,8 @@ import (
 	"bhxhdesk/app"
 	"bhxhdesk/app/calendar"
 	"bhxhdesk/records"
+	"bhxhdesk/ui/kit"
+	"bhxhdesk/ui/widgets"
 )
 
 // VoucherText is a payment voucher as typed: dates dd/mm/yyyy (or YYYY-MM-DD), months MM/YYYY
@@ -74,16 +76,16 @@ type VoucherFormState struct {
 // app.ParseVoucher as the officer types, each problem under its input.
 type VoucherForm struct {
 	ReceiptNo, PersonalID, FullName, Amount, PaidOn, FromMonth, Months, Collector *widget.Entry
-	*fields
+	*widgets.Fields
 
-	h       *host
+	h       *kit.Host
 	st      VoucherFormState
 	onEdit  func()
 	content fyne.CanvasObject
 }
 
-func newVoucherForm(h *host, st VoucherFormState, onEdit func()) *VoucherForm {
-	f := &VoucherForm{h: h, fields: newFields(), onEdit: onEdit}
+func newVoucherForm(h *kit.Host, st VoucherFormState, onEdit func()) *VoucherForm {
+	f := &VoucherForm{h: h, Fields: widgets.NewFields(), onEdit: onEdit}
 	if st.Touched == nil {
 		st.Touched = map[string]bool{}
 	}
@@ -95,24 +97,24 @@ func newVoucherForm(h *host, st VoucherFormState, onEdit func()) *VoucherForm {
 		return e
 	}
 	t := st.Text
-	f.ReceiptNo = entry("receipt_no", t.ReceiptNo, h.t("ui.voucher.receipt_placeholder"))
-	f.PersonalID = entry("personal_id", t.PersonalID, h.t("ui.reg.personal_id_placeholder"))
-	f.FullName = entry("full_name", t.FullName, h.t("ui.voucher.name_placeholder"))
-	f.Amount = entry("amount", t.Amount, h.t("ui.voucher.amount_placeholder"))
-	f.PaidOn = entry("paid_on", t.PaidOn, h.t("ui.date_placeholder"))
-	f.FromMonth = entry("from_month", t.FromMonth, h.t("quote.month_placeholder"))
-	f.Months = entry("months", t.Months, h.t("quote.months_placeholder"))
-	f.Collector = entry("collector", t.Collector, h.t("ui.voucher.collector_placeholder"))
+	f.ReceiptNo = entry("receipt_no", t.ReceiptNo, h.T("ui.voucher.receipt_placeholder"))
+	f.PersonalID = entry("personal_id", t.PersonalID, h.T("ui.reg.personal_id_placeholder"))
+	f.FullName = entry("full_name", t.FullName, h.T("ui.voucher.name_placeholder"))
+	f.Amount = entry("amount", t.Amount, h.T("ui.voucher.amount_placeholder"))
+	f.PaidOn = entry("paid_on", t.PaidOn, h.T("ui.date_placeholder"))
+	f.FromMonth = entry("from_month", t.FromMonth, h.T("quote.month_placeholder"))
+	f.Months = entry("months", t.Months, h.T("quote.months_placeholder"))
+	f.Collector = entry("collector", t.Collector, h.T("ui.voucher.collector_placeholder"))
 	fld := func(key, label string, input fyne.CanvasObject) fyne.CanvasObject {
-		return f.add(newField(key, label, input)).object()
+		return f.Add(widgets.NewField(key, label, input)).Object()
 	}
 	pair := func(a, b fyne.CanvasObject) fyne.CanvasObject { return container.NewGridWithColumns(2, a, b) }
 	f.content = container.NewVBox(
-		pair(fld("receipt_no", h.t("field.receipt_no"), f.ReceiptNo), fld("personal_id", h.t("ui.voucher.personal_id"), f.PersonalID)),
-		fld("full_name", h.t("ui.voucher.full_name"), f.FullName),
-		pair(fld("amount", h.t("ui.voucher.amount"), f.Amount), fld("paid_on", h.t("field.paid_on"), f.PaidOn)),
-		pair(fld("from_month", h.t("field.from_month"), f.FromMonth), fld("months", h.t("field.months"), f.Months)),
-		fld("collector", h.t("field.collector"), f.Collector),
+		pair(fld("receipt_no", h.T("field.receipt_no"), f.ReceiptNo), fld("personal_id", h.T("ui.voucher.personal_id"), f.PersonalID)),
+		fld("full_name", h.T("ui.voucher.full_name"), f.FullName),
+		pair(fld("amount", h.T("ui.voucher.amount"), f.Amount), fld("paid_on", h.T("field.paid_on"), f.PaidOn)),
+		pair(fld("from_month", h.T("field.from_month"), f.FromMonth), fld("months", h.T("field.months"), f.Months)),
+		fld("collector", h.T("field.collector"), f.Collector),
 		f.General,
 	)
 	f.check()
@@ -172,7 +174,7 @@ func (f *VoucherForm) check() int {
 	text := f.text()
 	values := map[string]string{"receipt_no": text.ReceiptNo, "personal_id": text.PersonalID, "full_name": text.FullName,
 		"amount": text.Amount, "paid_on": text.PaidOn, "from_month": text.FromMonth, "months": text.Months, "collector": text.Collector}
-	return f.show(f.h.cfg, err, func(key string) bool {
+	return f.ShowProblems(f.h.Cfg, err, func(key string) bool {
 		return f.st.Submitted || f.st.Touched[key] || strings.TrimSpace(values[key]) != ""
 	})
 }
@@ -208,7 +210,7 @@ type VouchersState struct {
 // period, or set aside as an exception with the reason —; a CSV/XLSX file imported after a
 // preview; and the exceptions queue, where an officer corrects or voids a voucher with a reason.
 type VouchersScreen struct {
-	r  *recSession
+	r  *recordsSession
 	st VouchersState
 
 	Tabs *container.AppTabs
@@ -228,16 +230,16 @@ type VouchersScreen struct {
 }
 
 // NewVouchersScreen builds the screen from its state.
-func NewVouchersScreen(r *recSession, st VouchersState) *VouchersScreen {
+func NewVouchersScreen(r *recordsSession, st VouchersState) *VouchersScreen {
 	s := &VouchersScreen{r: r, st: st}
 	if s.st.Tab == "" {
 		s.st.Tab = TabVoucherEntry
 	}
-	t := r.t
+	t := r.T
 	s.Save = widget.NewButtonWithIcon(t("ui.voucher.save"), theme.DocumentSaveIcon(), s.save)
 	s.Save.Importance = widget.HighImportance
-	s.Problem = problemLabel()
-	s.Outcome = statusLabel()
+	s.Problem = widgets.ProblemLabel()
+	s.Outcome = widgets.StatusLabel()
 	s.Outcome.TextStyle = fyne.TextStyle{Bold: true}
 	s.OpenBook = widget.NewButtonWithIcon(t("ui.book.open"), theme.AccountIcon(), nil)
 	s.OpenBook.Hide()
@@ -252,7 +254,7 @@ func NewVouchersScreen(r *recSession, st VouchersState) *VouchersScreen {
 	form := widget.NewCard(t("ui.voucher.entry_title"), "", container.NewVBox(s.formBox,
 		container.NewHBox(layout.NewSpacer(), s.Save), s.Problem))
 	side := container.NewVBox(hint, widget.NewSeparator(), s.Outcome, container.NewVBox(s.OpenBook, s.OpenExceptions))
-	entry := panes(form, side)
+	entry := widgets.Panes(form, side)
 	if st.Saved != nil {
 		s.showSaved(*st.Saved)
 	}
@@ -312,13 +314,13 @@ func (s *VouchersScreen) Fill(in app.VoucherInput) {
 	s.OpenBook.Hide()
 	s.OpenExceptions.Hide()
 	s.Show(TabVoucherEntry)
-	if w := s.r.window(); w != nil && s.Form.ReceiptNo.Text == "" {
+	if w := s.r.Window(); w != nil && s.Form.ReceiptNo.Text == "" {
 		w.Canvas().Focus(s.Form.ReceiptNo)
 	}
 }
 
 func (s *VouchersScreen) setForm(st VoucherFormState) {
-	s.Form = newVoucherForm(s.r.host, st, s.r.touch)
+	s.Form = newVoucherForm(s.r.Host, st, s.r.Touch)
 	s.Form.ReceiptNo.OnSubmitted = func(string) { s.save() }
 	s.formBox.Objects = []fyne.CanvasObject{s.Form.Content()}
 	s.formBox.Refresh()
@@ -328,10 +330,10 @@ func (s *VouchersScreen) save() {
 	if s.Save.Disabled() {
 		return
 	}
-	setText(s.Problem, "")
+	widgets.SetText(s.Problem, "")
 	in, n := s.Form.submit()
 	if n > 0 {
-		setText(s.Problem, s.r.t("ui.voucher.fix", "count", strconv.Itoa(n)))
+		widgets.SetText(s.Problem, s.r.T("ui.voucher.fix", "count", strconv.Itoa(n)))
 		return
 	}
 	r := s.r
@@ -340,13 +342,13 @@ func (s *VouchersScreen) save() {
 		vv  app.VoucherView
 		err error
 	)
-	r.run(func() { vv, err = r.records.AddVoucher(r.sess, in) }, func() {
+	r.Run(func() { vv, err = r.Records.AddVoucher(r.Sess, in) }, func() {
 		s.Save.Enable()
 		if err != nil {
 			if hasFields(err) {
-				s.Form.show(r.cfg, err, nil)
+				s.Form.ShowProblems(r.Cfg, err, nil)
 			} else {
-				setText(s.Problem, r.message(err))
+				widgets.SetText(s.Problem, r.Message(err))
 			}
 			return
 		}
@@ -355,7 +357,7 @@ func (s *VouchersScreen) save() {
 		s.setForm(VoucherFormState{Text: VoucherText{PaidOn: keep.PaidOn, Collector: keep.Collector}})
 		s.st.Saved = &vv
 		s.showSaved(vv)
-		r.saved()
+		r.Saved()
 		if vv.State.Status == app.VoucherException {
 			s.Exceptions.Reload()
 		}
@@ -364,22 +366,22 @@ func (s *VouchersScreen) save() {
 
 // showSaved says what became of a saved voucher.
 func (s *VouchersScreen) showSaved(vv app.VoucherView) {
-	t := s.r.t
+	t := s.r.T
 	pid := vv.PersonalID
-	s.OpenBook.OnTapped = func() { s.r.openBook(pid) }
+	s.OpenBook.OnTapped = func() { s.r.OpenBook(pid) }
 	s.OpenBook.Show()
-	if !s.r.can(app.PermPersonView) {
+	if !s.r.Can(app.PermPersonView) {
 		s.OpenBook.Hide()
 	}
 	s.OpenExceptions.Hide()
 	switch vv.State.Status {
 	case app.VoucherMatched:
-		setStatus(s.Outcome, true, t("ui.voucher.matched", "receipt", vv.ReceiptNo, "name", vv.FullName,
+		widgets.SetStatus(s.Outcome, true, t("ui.voucher.matched", "receipt", vv.ReceiptNo, "name", vv.FullName,
 			"from", vv.FromMonth.VNString(), "to", vv.ToMonth().VNString(), "months", strconv.Itoa(vv.Months),
 			"amount", vv.Amount.String(), "dossier", vv.State.Dossier))
 	default:
 		s.Outcome.Importance = widget.WarningImportance
-		setText(s.Outcome, t("ui.voucher.exception", "receipt", vv.ReceiptNo, "name", vv.FullName, "reason", s.r.exceptionText(vv.State)))
+		widgets.SetText(s.Outcome, t("ui.voucher.exception", "receipt", vv.ReceiptNo, "name", vv.FullName, "reason", s.r.exceptionText(vv.State)))
 		s.OpenExceptions.Show()
 	}
 }
@@ -395,7 +397,7 @@ func (s *VouchersScreen) countExceptions(n int) {
 	if s.exceptions == nil {
 		return
 	}
-	s.exceptions.Text = s.r.t("ui.voucher.tab_exceptions_count", "count", strconv.Itoa(n))
+	s.exceptions.Text = s.r.T("ui.voucher.tab_exceptions_count", "count", strconv.Itoa(n))
 	if s.Tabs != nil {
 		s.Tabs.Refresh()
 	}

@@ -18,6 +18,7 @@ import (
 	"bhxhdesk/app/calendar"
 	"bhxhdesk/intake"
 	"bhxhdesk/ui"
+	"bhxhdesk/ui/kit"
 	"bhxhdesk/wire"
 )
 
@@ -167,9 +168,9 @@ func TestALongImportShowsProgressAndStops(t *testing.T) {
 	d.Wait()
 	require.Equal(t, "Ghi nhận 200 chứng từ", imp.Record.Text)
 
-	steps, resume := make(chan *ui.ProgressView), make(chan struct{})
+	steps, resume := make(chan *kit.ProgressView), make(chan struct{})
 	first := true
-	d.onProgress = func(pv *ui.ProgressView, done, total int64) {
+	d.onProgress = func(pv *kit.ProgressView, done, total int64) {
 		if first {
 			first = false
 			assert.Equal(t, [2]int64{40, 200}, [2]int64{done, total}, "told after the first transaction")

@@ -12,6 +12,8 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"bhxhdesk/app"
+	"bhxhdesk/ui/kit"
+	"bhxhdesk/ui/widgets"
 )
 
 // WalkInState is what the help desk has entered for a citizen who walked in; it survives a
@@ -37,7 +39,7 @@ type Answer struct {
 // for the support group, the quote of every payment method printed for the citizen to take
 // home, and the way into the registration form with what was typed here.
 type WalkInScreen struct {
-	ses *session
+	ses *intakeSession
 
 	BirthDate  *widget.Entry
 	Vietnamese *widget.Check
@@ -60,12 +62,12 @@ type WalkInScreen struct {
 
 // NewWalkInScreen builds the page from its state; onRegister opens the registration form
 // filled in from it.
-func NewWalkInScreen(ses *session, st WalkInState, onRegister func(app.RegistrationForm)) *WalkInScreen {
+func NewWalkInScreen(ses *intakeSession, st WalkInState, onRegister func(app.RegistrationForm)) *WalkInScreen {
 	s := &WalkInScreen{ses: ses, onForm: onRegister}
-	t := ses.t
+	t := ses.T
 	s.BirthDate = &widget.Entry{Text: st.BirthDate, PlaceHolder: t("ui.reg.birth_date_placeholder")}
 	s.BirthDate.ExtendBaseWidget(s.BirthDate)
-	s.BirthDate.OnChanged = func(string) { ses.touch(); s.check() }
+	s.BirthDate.OnChanged = func(string) { ses.Touch(); s.check() }
 	s.Vietnamese = widget.NewCheck(t("ui.walkin.vietnamese"), nil)
 	s.Vietnamese.SetChecked(!st.Foreign)
 	s.Compulsory = widget.NewCheck(t("ui.walkin.compulsory"), nil)
@@ -73,7 +75,7 @@ func NewWalkInScreen(ses *session, st WalkInState, onRegister func(app.Registrat
 	s.Pensioner = widget.NewCheck(t("ui.walkin.pensioner"), nil)
 	s.Pensioner.SetChecked(st.Pensioner)
 	for _, c := range []*widget.Check{s.Vietnamese, s.Compulsory, s.Pensioner} {
-		c.OnChanged = func(bool) { ses.touch(); s.check() }
+		c.OnChanged = func(bool) { ses.Touch(); s.check() }
 	}
 	s.Answers = widget.NewLabel("")
 	s.Answers.Wrapping = fyne.TextWrapWord
@@ -82,13 +84,13 @@ func NewWalkInScreen(ses *session, st WalkInState, onRegister func(app.Registrat
 	s.Documents = widget.NewLabel("")
 	s.Documents.Wrapping = fyne.TextWrapWord
 
-	s.Quote = NewQuoteScreen(ses.cfg, st.Quote)
+	s.Quote = NewQuoteScreen(ses.Cfg, st.Quote)
 	s.Print = widget.NewButtonWithIcon(t("ui.walkin.print"), theme.DocumentPrintIcon(), s.printQuote)
 	s.Register = widget.NewButtonWithIcon(t("ui.walkin.register"), theme.DocumentCreateIcon(), s.register)
 	s.Register.Importance = widget.HighImportance
-	s.Register.Hidden = !ses.can(app.PermRegister)
-	s.Status = statusLabel()
-	s.Problem = problemLabel()
+	s.Register.Hidden = !ses.Can(app.PermRegister)
+	s.Status = widgets.StatusLabel()
+	s.Problem = widgets.ProblemLabel()
 	s.Quote.onChange = s.check
 
 	label := widget.NewLabelWithStyle(t("field.birth_date"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
@@ -102,7 +104,7 @@ func NewWalkInScreen(ses *session, st WalkInState, onRegister func(app.Registrat
 	docs := widget.NewCard(t("ui.walkin.documents"), t("ui.walkin.documents_sub"), s.Documents)
 	actions := container.NewVBox(container.NewHBox(layout.NewSpacer(), s.Print, s.Register), s.Status)
 	// The questions on the left, the quote on the right.
-	s.content = panes(container.NewVBox(precheck, docs), container.NewVBox(s.Quote.input, s.Quote.result, actions))
+	s.content = widgets.Panes(container.NewVBox(precheck, docs), container.NewVBox(s.Quote.input, s.Quote.result, actions))
 	s.check()
 	return s
 }
@@ -130,12 +132,12 @@ func (s *WalkInScreen) check() {
 	if s.Verdict == nil || s.Quote == nil {
 		return // still building
 	}
-	t := s.ses.t
+	t := s.ses.T
 	st := s.Quote.State()
-	start := monthOr(s.ses.cfg, st.Month)
-	s.answers = precheck(s.ses.cfg, s.BirthDate.Text, s.Vietnamese.Checked, s.Compulsory.Checked, s.Pensioner.Checked, start)
+	start := monthOr(s.ses.Cfg, st.Month)
+	s.answers = precheck(s.ses.Cfg, s.BirthDate.Text, s.Vietnamese.Checked, s.Compulsory.Checked, s.Pensioner.Checked, start)
 	if s.Problem != nil {
-		setText(s.Problem, "") // answered again: what was said before no longer holds
+		widgets.SetText(s.Problem, "") // answered again: what was said before no longer holds
 	}
 	lines := make([]string, len(s.answers))
 	ok, known := true, true
@@ -176,18 +178,18 @@ func (s *WalkInScreen) check() {
 // precheck answers the eligibility questions for a first month (DOMAIN §2; Law 41/2024 art.
 // 2): the age from the birth date as typed (an unknown day counts as the 1st, an unknown month
 // as January), nationality, compulsory insurance, pension (⚠ believed excluded under Law 41).
-func precheck(cfg *Config, birth string, vietnamese, compulsory, pensioner bool, start app.Month) []Answer {
+func precheck(cfg *kit.Settings, birth string, vietnamese, compulsory, pensioner bool, start app.Month) []Answer {
 	t := func(key string, args ...string) string { return cfg.Catalog.T(cfg.Lang, key, args...) }
 	var out []Answer
 	minAge := 15
-	if con, ok := cfg.rules().Contribution.At(start); ok {
+	if con, ok := cfg.Rules().Contribution.At(start); ok {
 		minAge = con.Value.MinAge
 	}
 	switch b, err := app.ParseBirthDate(birth); {
 	case strings.TrimSpace(birth) == "":
 		out = append(out, Answer{Unknown: true, Text: t("ui.walkin.age_unknown", "age", strconv.Itoa(minAge))})
 	case err != nil:
-		out = append(out, Answer{Unknown: true, Text: cfg.message(err)})
+		out = append(out, Answer{Unknown: true, Text: cfg.Message(err)})
 	default:
 		if reach := b.ReachesAge(minAge); reach > start {
 			out = append(out, Answer{Text: t("ui.walkin.age_under", "age", strconv.Itoa(minAge), "month", reach.VNString())})
@@ -241,13 +243,13 @@ func (s *WalkInScreen) register() {
 		if unknown {
 			key = "ui.walkin.birth_first"
 		}
-		setText(s.Problem, s.ses.t(key))
-		if w := s.ses.window(); w != nil {
+		widgets.SetText(s.Problem, s.ses.T(key))
+		if w := s.ses.Window(); w != nil {
 			w.Canvas().Focus(s.BirthDate)
 		}
 		return
 	}
-	setText(s.Problem, "")
+	widgets.SetText(s.Problem, "")
 	s.onForm(s.Form())
 }
 
@@ -256,37 +258,37 @@ func (s *WalkInScreen) register() {
 func (s *WalkInScreen) printQuote() {
 	req, err := s.Quote.Request()
 	if err == nil {
-		_, err = s.ses.cfg.rules().Quote(req)
+		_, err = s.ses.Cfg.Rules().Quote(req)
 	}
 	if err != nil {
-		setStatus(s.Status, false, s.ses.msg(err))
+		widgets.SetStatus(s.Status, false, s.ses.Msg(err))
 		return
 	}
 	ses := s.ses
-	name := ses.t("ui.walkin.file", "month", strings.ReplaceAll(req.Month.VNString(), "/", "-")) + ".pdf"
-	ses.saveAs(name, func(w io.WriteCloser, err error) {
+	name := ses.T("ui.walkin.file", "month", strings.ReplaceAll(req.Month.VNString(), "/", "-")) + ".pdf"
+	ses.SaveAs(name, func(w io.WriteCloser, err error) {
 		if err != nil {
-			setStatus(s.Status, false, ses.msg(err))
+			widgets.SetStatus(s.Status, false, ses.Msg(err))
 			return
 		}
 		if w == nil {
 			return // cancelled
 		}
 		s.Print.Disable()
-		lang := ses.cfg.Lang
+		lang := ses.Cfg.Lang
 		var werr error
-		ses.run(func() {
-			werr = ses.cfg.Office.WriteQuote(req, lang, w)
+		ses.Run(func() {
+			werr = ses.office.WriteQuote(req, lang, w)
 			if cerr := w.Close(); werr == nil {
 				werr = cerr
 			}
 		}, func() {
 			s.Print.Enable()
 			if werr != nil {
-				setStatus(s.Status, false, ses.message(werr))
+				widgets.SetStatus(s.Status, false, ses.Message(werr))
 				return
 			}
-			setStatus(s.Status, true, ses.t("ui.walkin.printed", "file", writerName(w)))
+			widgets.SetStatus(s.Status, true, ses.T("ui.walkin.printed", "file", kit.WriterName(w)))
 		})
 	})
 }

@@ -1,4 +1,4 @@
-package ui
+package kit
 
 import (
 	"testing"
@@ -10,11 +10,12 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"bhxhdesk/assets"
+	"bhxhdesk/ui/widgets"
 )
 
 // typeLikeAKeyboard sends what the real driver sends for each key: a key event, then the
 // character (a space is both).
-func typeLikeAKeyboard(s *TypeSelect, text string) {
+func typeLikeAKeyboard(s *widgets.TypeSelect, text string) {
 	for _, r := range text {
 		if r == ' ' {
 			s.TypedKey(&fyne.KeyEvent{Name: fyne.KeySpace})
@@ -28,9 +29,9 @@ func TestTypeAheadPicksByNameWithSpaces(t *testing.T) {
 	ref := assets.MustLoad()
 	clock := time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC)
 	now := func() time.Time { return clock }
-	h := &host{cfg: &Config{Places: ref.Places, Catalog: ref.Catalog, Now: now}}
+	h := &Host{Cfg: &Settings{Places: ref.Places, Catalog: ref.Catalog, Now: now}}
 	var changes []string
-	p := newPlacePicker(h, "", "", func(part string) { changes = append(changes, part) })
+	p := NewPlacePicker(h, "", "", func(part string) { changes = append(changes, part) })
 	w := test.NewTempWindow(t, p.Province)
 	w.Canvas().Focus(p.Province)
 

@@ -1,4 +1,4 @@
-package ui
+package kit
 
 import (
 	"io"
@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"bhxhdesk/app"
+	"bhxhdesk/ui/widgets"
 )
 
 // progressDelay is how long work runs before its progress dialog shows: short work does not
@@ -32,15 +33,15 @@ const (
 // done, a bar, "1.200 / 10.000 dòng — còn khoảng 5 giây", and "Dừng" where stopping loses
 // nothing. The window stays responsive behind it.
 type ProgressView struct {
-	h     *host
+	h     *Host
 	title string
 	unit  ProgressUnit
 	start time.Time
-	p     *app.Progress
+	P     *app.Progress
 
 	Bar   *widget.ProgressBar
 	Count *widget.Label
-	Stop  *keyButton // nil when the work cannot stop safely
+	Stop  *widgets.KeyButton // nil when the work cannot stop safely
 
 	// Done and Total are the last step told; Steps counts the steps.
 	Done, Total int64
@@ -54,23 +55,23 @@ type ProgressView struct {
 // withProgress runs work off the UI thread with a progress dialog, then hides the dialog and
 // paints. work reports through the *app.Progress it is given; when stoppable, "Dừng" asks it
 // to stop at its next safe point.
-func (h *host) withProgress(title string, unit ProgressUnit, stoppable bool, work func(*app.Progress), paint func()) {
+func (h *Host) WithProgress(title string, unit ProgressUnit, stoppable bool, work func(*app.Progress), paint func()) {
 	pv := &ProgressView{h: h, title: title, unit: unit, start: time.Now()}
 	pv.Bar = widget.NewProgressBar()
-	pv.Count = widget.NewLabel(h.t("ui.progress.starting"))
+	pv.Count = widget.NewLabel(h.T("ui.progress.starting"))
 	pv.Count.Wrapping = fyne.TextWrapWord
-	do := h.cfg.Do
-	pv.p = app.NewProgress(150*time.Millisecond, func(done, total int64) {
-		if f := h.cfg.OnProgress; f != nil {
+	do := h.Cfg.Do
+	pv.P = app.NewProgress(150*time.Millisecond, func(done, total int64) {
+		if f := h.Cfg.OnProgress; f != nil {
 			f(pv, done, total)
 		}
 		do(func() { pv.set(done, total) })
 	})
 	if stoppable {
-		pv.Stop = newKeyButton(h.t("ui.progress.stop"), theme.MediaStopIcon(), pv.stop)
+		pv.Stop = widgets.NewKeyButton(h.T("ui.progress.stop"), theme.MediaStopIcon(), pv.stop)
 	}
 	timer := time.AfterFunc(progressDelay, func() { do(pv.show) })
-	h.run(func() { work(pv.p) }, func() {
+	h.Run(func() { work(pv.P) }, func() {
 		timer.Stop()
 		pv.finished = true
 		if pv.pop != nil {
@@ -82,12 +83,12 @@ func (h *host) withProgress(title string, unit ProgressUnit, stoppable bool, wor
 
 // stop asks the work to stop; the dialog says it is stopping until the work returns.
 func (pv *ProgressView) stop() {
-	pv.p.Stop()
+	pv.P.Stop()
 	pv.Stopping = true
 	if pv.Stop != nil {
 		pv.Stop.Disable()
 	}
-	pv.Count.SetText(pv.h.t("ui.progress.stopping"))
+	pv.Count.SetText(pv.h.T("ui.progress.stopping"))
 }
 
 func (pv *ProgressView) show() {
@@ -116,12 +117,12 @@ func (pv *ProgressView) set(done, total int64) {
 // Text is what the dialog says at done of total after elapsed: "1.200 / 10.000 dòng", and
 // the time left once it can be estimated.
 func (pv *ProgressView) Text(done, total int64, elapsed time.Duration) string {
-	t := pv.h.t
+	t := pv.h.T
 	var s string
 	if pv.unit == UnitBytes {
 		s = t("ui.progress.bytes", "done", mb(done), "total", mb(total))
 	} else {
-		s = t("ui.progress."+string(pv.unit), "done", grouped(done), "total", grouped(total))
+		s = t("ui.progress."+string(pv.unit), "done", Grouped(done), "total", Grouped(total))
 	}
 	if done > 0 && done < total && elapsed >= 2*time.Second {
 		left := time.Duration(float64(elapsed) * float64(total-done) / float64(done))
@@ -135,33 +136,33 @@ func (pv *ProgressView) Text(done, total int64, elapsed time.Duration) string {
 }
 
 // grouped writes n with dots between thousands, as Vietnamese does ("10.000").
-func grouped(n int64) string { return app.Money(n).Grouped() }
+func Grouped(n int64) string { return app.Money(n).Grouped() }
 
 // mb writes a size in megabytes with one decimal ("12,5").
 func mb(n int64) string {
 	tenths := (n*10 + 512*1024) / (1024 * 1024)
-	return grouped(tenths/10) + "," + strconv.FormatInt(tenths%10, 10)
+	return Grouped(tenths/10) + "," + strconv.FormatInt(tenths%10, 10)
 }
 
 // progressReader tells p of the bytes read through it, of total (the file's size; 0 when
 // unknown).
-type progressReader struct {
-	r     io.Reader
-	p     *app.Progress
+type ProgressReader struct {
+	R     io.Reader
+	P     *app.Progress
 	n     int64
-	total int64
+	Total int64
 }
 
-func (pr *progressReader) Read(b []byte) (int, error) {
-	n, err := pr.r.Read(b)
+func (pr *ProgressReader) Read(b []byte) (int, error) {
+	n, err := pr.R.Read(b)
 	pr.n += int64(n)
-	pr.p.Step(pr.n, max(pr.total, pr.n))
+	pr.P.Step(pr.n, max(pr.Total, pr.n))
 	return n, err
 }
 
 // sizeOf is the size of the file behind r: an *os.File, or a file chosen in Fyne's dialog
 // (a file: URI); 0 when it cannot be told.
-func sizeOf(r io.Reader) int64 {
+func SizeOf(r io.Reader) int64 {
 	if st, ok := r.(interface{ Stat() (os.FileInfo, error) }); ok {
 		if fi, err := st.Stat(); err == nil {
 			return fi.Size()

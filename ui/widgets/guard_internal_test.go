@@ -1,4 +1,4 @@
-package ui
+package widgets
 
 import (
 	"testing"
@@ -13,17 +13,17 @@ import (
 func TestAPanicInAScreenIsReportedNotFatal(t *testing.T) {
 	var reported []any
 	report := func(r any, stack []byte) { reported = append(reported, r) }
-	panicReporter.Store(&report)
-	t.Cleanup(func() { panicReporter.Store(nil) })
+	PanicReporter.Store(&report)
+	t.Cleanup(func() { PanicReporter.Store(nil) })
 
 	var names []string
 	b := widget.NewButton("In", func() { nilMap()["x"]++ })
 	e := widget.NewEntry()
 	e.OnChanged = func(s string) { names = append(names, s); _ = names[5] }
 	root := container.NewVBox(widget.NewCard("", "", container.NewHBox(b)), container.NewVScroll(e))
-	prepareTree(root)
-	prepareTree(root) // idempotent: no guard around a guard
-	assert.Equal(t, funcCode(guard(func() {})), funcCode(b.OnTapped))
+	PrepareTree(root)
+	PrepareTree(root) // idempotent: no guard around a guard
+	assert.Equal(t, funcCode(Guard(func() {})), funcCode(b.OnTapped))
 	assert.Equal(t, funcCode(guardArg(func(string) {})), funcCode(e.OnChanged), "a field's callback is guarded too")
 
 	require.NotPanics(t, func() { test.Tap(b) })

@@ -1,4 +1,4 @@
-package ui
+package widgets
 
 import (
 	"errors"
@@ -22,19 +22,19 @@ type field struct {
 	msg   *widget.Label
 }
 
-func newField(key, label string, input fyne.CanvasObject) *field {
+func NewField(key, label string, input fyne.CanvasObject) *field {
 	f := &field{key: key, label: widget.NewLabelWithStyle(label, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), input: input}
 	f.label.Wrapping = fyne.TextWrapWord
 	f.label.SizeName = theme.SizeNameCaptionText
-	f.msg = problemLabel()
+	f.msg = ProblemLabel()
 	return f
 }
 
 // object lays the field out: label, input, problem.
-func (f *field) object() fyne.CanvasObject { return container.NewVBox(f.label, f.input, f.msg) }
+func (f *field) Object() fyne.CanvasObject { return container.NewVBox(f.label, f.input, f.msg) }
 
 // problemLabel is a red, wrapping, initially hidden label for problems.
-func problemLabel() *widget.Label {
+func ProblemLabel() *widget.Label {
 	l := widget.NewLabel("")
 	l.Wrapping = fyne.TextWrapWord
 	l.Importance = widget.DangerImportance
@@ -43,7 +43,7 @@ func problemLabel() *widget.Label {
 }
 
 // setText shows text in a label, hiding the label when text is empty.
-func setText(l *widget.Label, text string) {
+func SetText(l *widget.Label, text string) {
 	l.SetText(text)
 	if text == "" {
 		l.Hide()
@@ -53,25 +53,25 @@ func setText(l *widget.Label, text string) {
 }
 
 // fields are the inputs of one form, by key, with a label for problems that belong to no input.
-type fields struct {
-	byKey   map[string]*field
+type Fields struct {
+	ByKey   map[string]*field
 	order   []string // the keys in the order the form shows them
 	General *widget.Label
 }
 
-func newFields() *fields { return &fields{byKey: map[string]*field{}, General: problemLabel()} }
+func NewFields() *Fields { return &Fields{ByKey: map[string]*field{}, General: ProblemLabel()} }
 
-func (fs *fields) add(f *field) *field {
-	fs.byKey[f.key] = f
+func (fs *Fields) Add(f *field) *field {
+	fs.ByKey[f.key] = f
 	fs.order = append(fs.order, f.key)
 	return f
 }
 
 // firstProblem is the first input, in the form's order, that shows a problem (nil when none):
 // saving a form with problems puts the cursor there.
-func (fs *fields) firstProblem() fyne.Focusable {
+func (fs *Fields) FirstProblem() fyne.Focusable {
 	for _, k := range fs.order {
-		if f := fs.byKey[k]; f.msg.Visible() && f.msg.Text != "" {
+		if f := fs.ByKey[k]; f.msg.Visible() && f.msg.Text != "" {
 			if fo := firstFocusable(f.input); fo != nil {
 				return fo
 			}
@@ -97,20 +97,26 @@ func firstFocusable(o fyne.CanvasObject) fyne.Focusable {
 	return nil
 }
 
-// show puts each problem of err under its input (in the current language, as Catalog.Problem
+// wording puts problems and errors in words in the current language (the screens' settings).
+type wording interface {
+	ProblemText(p app.FieldProblem) string
+	ErrorText(err error) string
+}
+
+// ShowProblems puts each problem of err under its input (in the current language, as Catalog.Problem
 // words it) and the rest in the general label. visible says which inputs may show their
 // problems yet (nil: all); problems of hidden inputs are dropped, not moved to the general
 // label. It returns the number of problems shown.
-func (fs *fields) show(cfg *Config, err error, visible func(key string) bool) int {
-	byKey := map[string][]string{}
+func (fs *Fields) ShowProblems(w wording, err error, visible func(key string) bool) int {
+	ByKey := map[string][]string{}
 	var general []string
 	add := func(p app.FieldProblem) {
-		if _, ok := fs.byKey[p.Field]; !ok {
-			general = append(general, cfg.Catalog.Problem(cfg.Lang, p))
+		if _, ok := fs.ByKey[p.Field]; !ok {
+			general = append(general, w.ProblemText(p))
 			return
 		}
 		if visible == nil || visible(p.Field) {
-			byKey[p.Field] = append(byKey[p.Field], cfg.Catalog.Problem(cfg.Lang, p))
+			ByKey[p.Field] = append(ByKey[p.Field], w.ProblemText(p))
 		}
 	}
 	var (
@@ -126,102 +132,23 @@ func (fs *fields) show(cfg *Config, err error, visible func(key string) bool) in
 	case errors.As(err, &ae) && ae.Field != "":
 		add(app.FieldProblem{Field: ae.Field, Code: ae.Code, Args: ae.Args})
 	default:
-		general = append(general, cfg.message(err))
+		general = append(general, w.ErrorText(err))
 	}
 	n := len(general)
-	for key, f := range fs.byKey {
-		setText(f.msg, strings.Join(byKey[key], "\n"))
-		n += len(byKey[key])
+	for key, f := range fs.ByKey {
+		SetText(f.msg, strings.Join(ByKey[key], "\n"))
+		n += len(ByKey[key])
 	}
-	setText(fs.General, strings.Join(general, "\n"))
+	SetText(fs.General, strings.Join(general, "\n"))
 	return n
 }
 
 // Msg is the problem shown under an input ("" when none), for tests.
-func (fs *fields) Msg(key string) string {
-	if f, ok := fs.byKey[key]; ok {
+func (fs *Fields) Msg(key string) string {
+	if f, ok := fs.ByKey[key]; ok {
 		return f.msg.Text
 	}
 	return ""
-}
-
-// PlacePicker picks a current province (34 since 2025-07-01, QĐ 19/2025/QĐ-TTg) and one of its
-// communes (5-digit codes, no district level).
-type PlacePicker struct {
-	Province *TypeSelect
-	Commune  *TypeSelect
-
-	places   *app.Places
-	communes []app.Commune // of the selected province
-	province string        // the code the communes are of
-	changed  func(part string)
-}
-
-// newPlacePicker builds the picker on a province and commune ("" for none); changed receives
-// "province" or "commune" after the officer picks one.
-func newPlacePicker(h *host, province, commune string, changed func(part string)) *PlacePicker {
-	p := &PlacePicker{places: h.cfg.Places, changed: changed}
-	names := make([]string, len(p.places.Provinces))
-	for i, pr := range p.places.Provinces {
-		names[i] = pr.Name
-	}
-	p.Province = newTypeSelect(names, h.cfg.Now)
-	p.Province.PlaceHolder = h.t("ui.choose_province")
-	p.Commune = newTypeSelect(nil, h.cfg.Now)
-	p.Commune.PlaceHolder = h.t("ui.choose_commune")
-	p.set(province, commune)
-	p.Province.OnChanged = func(string) {
-		if code, _ := p.Codes(); code == p.province {
-			return // the same province chosen again keeps its commune
-		}
-		p.loadCommunes()
-		p.changed("province")
-	}
-	p.Commune.OnChanged = func(string) { p.changed("commune") }
-	return p
-}
-
-// set selects a province and commune by code ("" leaves them unselected).
-func (p *PlacePicker) set(province, commune string) {
-	p.Province.ClearSelected()
-	for i, pr := range p.places.Provinces {
-		if pr.Code == province {
-			p.Province.SetSelectedIndex(i)
-		}
-	}
-	p.loadCommunes()
-	for i, c := range p.communes {
-		if c.Code == commune {
-			p.Commune.SetSelectedIndex(i)
-		}
-	}
-}
-
-func (p *PlacePicker) loadCommunes() {
-	p.communes, p.province = nil, ""
-	if i := p.Province.SelectedIndex(); i >= 0 {
-		p.communes, p.province = p.places.Provinces[i].Communes, p.places.Provinces[i].Code
-	}
-	names := make([]string, len(p.communes))
-	for i, c := range p.communes {
-		names[i] = c.Name
-	}
-	cb := p.Commune.OnChanged
-	p.Commune.OnChanged = nil
-	p.Commune.ClearSelected()
-	p.Commune.SetOptions(names)
-	p.Commune.OnChanged = cb
-}
-
-// Codes returns the selected province and commune codes ("" for none).
-func (p *PlacePicker) Codes() (province, commune string) {
-	if i := p.Province.SelectedIndex(); i >= 0 {
-		province = p.places.Provinces[i].Code
-	}
-	if i := p.Commune.SelectedIndex(); i >= 0 && i < len(p.communes) {
-		commune = p.communes[i].Code
-	}
-	return province, commune
 }
 
 // column centres one object in a column at most width wide (forms read badly across a wide
@@ -245,23 +172,23 @@ func (l column) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 }
 
 // centered puts obj in a centred column at most width wide.
-func centered(width float32, obj fyne.CanvasObject) fyne.CanvasObject {
+func Centered(width float32, obj fyne.CanvasObject) fyne.CanvasObject {
 	return container.New(column{width: width}, obj)
 }
 
 // minWidth gives its objects at least a width (dialogs would otherwise shrink to their widest
 // word).
-type minWidth struct{ width float32 }
+type MinWidth struct{ Width float32 }
 
-func (l minWidth) MinSize(objs []fyne.CanvasObject) fyne.Size {
-	s := fyne.NewSize(l.width, 0)
+func (l MinWidth) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	s := fyne.NewSize(l.Width, 0)
 	for _, o := range objs {
 		s = s.Max(o.MinSize())
 	}
 	return s
 }
 
-func (l minWidth) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+func (l MinWidth) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	for _, o := range objs {
 		o.Resize(size)
 		o.Move(fyne.NewPos(0, 0))
@@ -269,25 +196,25 @@ func (l minWidth) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 }
 
 // columns lays out a list row: fixed widths, except the column at flex which takes the rest.
-type columns struct {
-	widths []float32
-	flex   int
+type Columns struct {
+	Widths []float32
+	Flex   int
 }
 
 // flexMin is the narrowest the flexible column gets: on a narrow window (1024 px) it gives up
 // its width before the fixed columns do, and its text is cut with an ellipsis.
 const flexMin = 90
 
-func (l columns) MinSize(objs []fyne.CanvasObject) fyne.Size {
+func (l Columns) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	pad := theme.Padding()
 	var w, h float32
 	for i, o := range objs {
 		m := o.MinSize()
-		if i < len(l.widths) {
-			if i == l.flex {
-				w += min(l.widths[i], flexMin)
+		if i < len(l.Widths) {
+			if i == l.Flex {
+				w += min(l.Widths[i], flexMin)
 			} else {
-				w += l.widths[i]
+				w += l.Widths[i]
 			}
 		}
 		h = max(h, m.Height)
@@ -295,22 +222,22 @@ func (l columns) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	return fyne.NewSize(w+pad*float32(len(objs)-1), h)
 }
 
-func (l columns) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+func (l Columns) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	pad := theme.Padding()
 	fixed := pad * float32(len(objs)-1)
 	for i := range objs {
-		if i != l.flex && i < len(l.widths) {
-			fixed += l.widths[i]
+		if i != l.Flex && i < len(l.Widths) {
+			fixed += l.Widths[i]
 		}
 	}
 	x := float32(0)
 	for i, o := range objs {
 		w := float32(0)
-		if i < len(l.widths) {
-			w = l.widths[i]
+		if i < len(l.Widths) {
+			w = l.Widths[i]
 		}
-		if i == l.flex {
-			w = max(size.Width-fixed, min(l.widths[i], flexMin))
+		if i == l.Flex {
+			w = max(size.Width-fixed, min(l.Widths[i], flexMin))
 		}
 		h := o.MinSize().Height
 		o.Resize(fyne.NewSize(w, h))
@@ -320,7 +247,7 @@ func (l columns) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 }
 
 // heading is a section title.
-func heading(text string) *widget.Label {
+func Heading(text string) *widget.Label {
 	l := widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	l.SizeName = theme.SizeNameSubHeadingText
 	return l
@@ -331,7 +258,7 @@ func heading(text string) *widget.Label {
 // officer can drag; on a narrower window (a 1024-px office screen, larger text, a longer
 // language) the right pane goes under the left and the page scrolls as one, so nothing is cut
 // off at the side.
-func panes(left, right fyne.CanvasObject) *fyne.Container {
+func Panes(left, right fyne.CanvasObject) *fyne.Container {
 	p := &paneLayout{left: left, right: right, ls: container.NewScroll(left), rs: container.NewScroll(right)}
 	p.split = container.NewHSplit(p.ls, p.rs)
 	p.box = container.NewVBox()

@@ -1,4 +1,4 @@
-package ui
+package kit
 
 import (
 	"maps"
@@ -17,8 +17,8 @@ const draftDelay = 1500 * time.Millisecond
 // (Intake.SaveDraft) shortly after each change, off the UI thread, so that quitting, a crash
 // or a power cut loses at most the last second and a half of typing.
 type draftKeeper struct {
-	intake *intake.Service
-	sess   *app.Session
+	Intake *intake.Service
+	Sess   *app.Session
 	onErr  func(error) // called off the UI thread
 
 	mu      sync.Mutex // held while a draft is written, so that close waits for it
@@ -29,12 +29,12 @@ type draftKeeper struct {
 	timer   *time.Timer
 }
 
-func newDraftKeeper(in *intake.Service, sess *app.Session, onErr func(error)) *draftKeeper {
-	return &draftKeeper{intake: in, sess: sess, onErr: onErr}
+func NewDraftKeeper(in *intake.Service, sess *app.Session, onErr func(error)) *draftKeeper {
+	return &draftKeeper{Intake: in, Sess: sess, onErr: onErr}
 }
 
 // note records the form as it now is; it is written after draftDelay.
-func (k *draftKeeper) note(form app.RegistrationForm, touched map[string]bool) {
+func (k *draftKeeper) Note(form app.RegistrationForm, touched map[string]bool) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	if k.closed {
@@ -43,7 +43,7 @@ func (k *draftKeeper) note(form app.RegistrationForm, touched map[string]bool) {
 	k.form, k.touched, k.dirty = form, maps.Clone(touched), true
 	if k.timer == nil {
 		k.timer = time.AfterFunc(draftDelay, func() {
-			if err := k.flush(); err != nil && k.onErr != nil {
+			if err := k.Flush(); err != nil && k.onErr != nil {
 				k.onErr(err)
 			}
 		})
@@ -51,7 +51,7 @@ func (k *draftKeeper) note(form app.RegistrationForm, touched map[string]bool) {
 }
 
 // flush writes the form noted last, if it has not been written yet.
-func (k *draftKeeper) flush() error {
+func (k *draftKeeper) Flush() error {
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	if k.timer != nil {
@@ -62,12 +62,12 @@ func (k *draftKeeper) flush() error {
 		return nil
 	}
 	k.dirty = false
-	return k.intake.SaveDraft(k.sess, k.form, k.touched)
+	return k.Intake.SaveDraft(k.Sess, k.form, k.touched)
 }
 
 // drop forgets what was noted and not written (the registration is being saved, which removes
 // the draft); a write in progress finishes first.
-func (k *draftKeeper) drop() {
+func (k *draftKeeper) Drop() {
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	if k.timer != nil {
@@ -78,8 +78,8 @@ func (k *draftKeeper) drop() {
 }
 
 // close writes what is pending and stops: the store is about to close (sign-out, quit).
-func (k *draftKeeper) close() error {
-	err := k.flush()
+func (k *draftKeeper) Close() error {
+	err := k.Flush()
 	k.mu.Lock()
 	k.closed = true
 	k.mu.Unlock()

@@ -1,4 +1,4 @@
-package ui
+package widgets
 
 import (
 	"strings"
@@ -33,7 +33,7 @@ type TypeSelect struct {
 const typeAheadPause = time.Second
 
 // newTypeSelect builds the list with its options; now is the clock of the pause.
-func newTypeSelect(options []string, now func() time.Time) *TypeSelect {
+func NewTypeSelect(options []string, now func() time.Time) *TypeSelect {
 	s := &TypeSelect{now: now}
 	s.Select.OnChanged = nil
 	s.ExtendBaseWidget(s)

@@ -1,7 +1,6 @@
-package ui
+package widgets
 
 import (
-	"fmt"
 	"reflect"
 	"runtime/debug"
 	"sync/atomic"
@@ -20,21 +19,21 @@ import (
 // program) sets it. afterCallback runs after each guarded callback: screens build new widgets
 // in them, which are put under guards then.
 var (
-	panicReporter atomic.Pointer[func(any, []byte)]
-	afterCallback atomic.Pointer[func()]
+	PanicReporter atomic.Pointer[func(any, []byte)]
+	AfterCallback atomic.Pointer[func()]
 )
 
 // settle puts the widgets a callback built under guards.
 func settle() {
-	if f := afterCallback.Load(); f != nil {
+	if f := AfterCallback.Load(); f != nil {
 		(*f)()
 	}
 }
 
 // recoverPanic is deferred by the guards.
-func recoverPanic() {
+func RecoverPanic() {
 	if r := recover(); r != nil {
-		if f := panicReporter.Load(); f != nil {
+		if f := PanicReporter.Load(); f != nil {
 			(*f)(r, debug.Stack())
 		}
 	}
@@ -44,12 +43,12 @@ func recoverPanic() {
 // by the address of the guard's closure, which inlining would copy to every caller.
 //
 //go:noinline
-func guard(f func()) func() {
+func Guard(f func()) func() {
 	if f == nil {
 		return nil
 	}
 	return func() {
-		defer recoverPanic()
+		defer RecoverPanic()
 		f()
 		settle()
 	}
@@ -63,7 +62,7 @@ func guardArg[T any](f func(T)) func(T) {
 		return nil
 	}
 	return func(v T) {
-		defer recoverPanic()
+		defer RecoverPanic()
 		f(v)
 		settle()
 	}
@@ -71,7 +70,7 @@ func guardArg[T any](f func(T)) func(T) {
 
 // The code addresses of the guards' closures: a callback with one of them is guarded already.
 var guardCode = map[uintptr]bool{
-	funcCode(guard(func() {})): true, funcCode(guardArg(func(string) {})): true, funcCode(guardArg(func(bool) {})): true,
+	funcCode(Guard(func() {})): true, funcCode(guardArg(func(string) {})): true, funcCode(guardArg(func(bool) {})): true,
 	funcCode(guardArg(func(widget.ListItemID) {})): true,
 }
 
@@ -83,21 +82,21 @@ func guarded(f any) bool { return reflect.ValueOf(f).IsNil() || guardCode[funcCo
 // (once each) — buttons, entries, selects, checks, radio groups, lists, through the containers,
 // cards, forms, scrolls, splits and tabs that hold them — and one-line fields that leave the
 // mouse wheel to the page.
-func prepareTree(o fyne.CanvasObject) {
+func PrepareTree(o fyne.CanvasObject) {
 	switch w := o.(type) {
 	case nil:
 	case *fyne.Container:
 		for _, c := range w.Objects {
-			prepareTree(c)
+			PrepareTree(c)
 		}
 	case *widget.Button:
 		if !guarded(w.OnTapped) {
-			w.OnTapped = guard(w.OnTapped)
+			w.OnTapped = Guard(w.OnTapped)
 		}
-	case *keyButton:
-		prepareTree(&w.Button)
-	case *keyEntry:
-		prepareTree(&w.Entry)
+	case *KeyButton:
+		PrepareTree(&w.Button)
+	case *KeyEntry:
+		PrepareTree(&w.Entry)
 	case *widget.Entry:
 		// The mouse wheel over a one-line field scrolls the page: the field's own scroller
 		// would take the wheel and do nothing with it.
@@ -135,55 +134,32 @@ func prepareTree(o fyne.CanvasObject) {
 			w.OnSelected = guardArg(w.OnSelected)
 		}
 	case *widget.Card:
-		prepareTree(w.Content)
+		PrepareTree(w.Content)
 	case *widget.Form:
 		for _, it := range w.Items {
-			prepareTree(it.Widget)
+			PrepareTree(it.Widget)
 		}
 	case *container.Scroll:
-		prepareTree(w.Content)
+		PrepareTree(w.Content)
 	case *container.Split:
-		prepareTree(w.Leading)
-		prepareTree(w.Trailing)
+		PrepareTree(w.Leading)
+		PrepareTree(w.Trailing)
 	case *container.AppTabs:
 		for _, it := range w.Items {
-			prepareTree(it.Content)
+			PrepareTree(it.Content)
 		}
 	case *widget.PopUp:
-		prepareTree(w.Content)
+		PrepareTree(w.Content)
 	}
 }
 
 // guardMenu puts every item of a main menu under a guard.
-func guardMenu(m *fyne.MainMenu) {
+func GuardMenu(m *fyne.MainMenu) {
 	for _, menu := range m.Items {
 		for _, it := range menu.Items {
 			if it.Action != nil && !guarded(it.Action) {
-				it.Action = guard(it.Action)
+				it.Action = Guard(it.Action)
 			}
 		}
 	}
-}
-
-// prepareAll readies the window's widgets, and those of its pop-ups (see prepareTree).
-func (d *Desk) prepareAll() {
-	prepareTree(d.root)
-	if d.canvas != nil {
-		for _, o := range d.canvas.Overlays().List() {
-			prepareTree(o)
-		}
-	}
-}
-
-// reportPanic logs a recovered panic with its stack and tells the officer.
-func (d *Desk) reportPanic(r any, stack []byte) {
-	err := fmt.Errorf("panic: %v\n%s", r, stack)
-	if d.cfg.OnInternal != nil {
-		d.cfg.OnInternal(err)
-	}
-	text := d.t("err.panic")
-	if d.cfg.LogPath != "" {
-		text += " " + d.t("err.internal_log", "path", d.cfg.LogPath)
-	}
-	d.cfg.Do(func() { d.host().alert(text) })
 }

@@ -1,4 +1,4 @@
-package ui
+package widgets
 
 import (
 	"fyne.io/fyne/v2"
@@ -11,21 +11,21 @@ import (
 
 // keyButton is a dialog's button: Return or Enter presses it as Space does, Escape closes the
 // dialog (dialog sets escape).
-type keyButton struct {
+type KeyButton struct {
 	widget.Button
 	escape func()
 }
 
 // newKeyButton makes a dialog's button.
-func newKeyButton(text string, icon fyne.Resource, tapped func()) *keyButton {
-	b := &keyButton{}
+func NewKeyButton(text string, icon fyne.Resource, tapped func()) *KeyButton {
+	b := &KeyButton{}
 	b.Text, b.Icon, b.OnTapped = text, icon, tapped
 	b.ExtendBaseWidget(b)
 	return b
 }
 
 // TypedKey presses the button on Return or Enter and closes the dialog on Escape.
-func (b *keyButton) TypedKey(ev *fyne.KeyEvent) {
+func (b *KeyButton) TypedKey(ev *fyne.KeyEvent) {
 	switch ev.Name {
 	case fyne.KeyReturn, fyne.KeyEnter:
 		if !b.Disabled() {
@@ -41,15 +41,15 @@ func (b *keyButton) TypedKey(ev *fyne.KeyEvent) {
 }
 
 // keyEntry is a dialog's field: Escape closes the dialog; everything else is an entry's.
-type keyEntry struct {
+type KeyEntry struct {
 	widget.Entry
 	escape func()
 }
 
 // newKeyEntry makes a dialog's one-line field (password hides what is typed; lines > 1 makes
 // a multi-line field showing that many lines).
-func newKeyEntry(password bool, lines int) *keyEntry {
-	e := &keyEntry{}
+func NewKeyEntry(password bool, lines int) *KeyEntry {
+	e := &KeyEntry{}
 	e.Password = password
 	e.Wrapping = fyne.TextWrapOff
 	if lines > 1 {
@@ -61,7 +61,7 @@ func newKeyEntry(password bool, lines int) *keyEntry {
 }
 
 // TypedKey closes the dialog on Escape.
-func (e *keyEntry) TypedKey(ev *fyne.KeyEvent) {
+func (e *KeyEntry) TypedKey(ev *fyne.KeyEvent) {
 	if ev.Name == fyne.KeyEscape && e.escape != nil {
 		e.escape()
 		return
@@ -69,37 +69,26 @@ func (e *keyEntry) TypedKey(ev *fyne.KeyEvent) {
 	e.Entry.TypedKey(ev)
 }
 
-// dialog shows a modal dialog (host.modal) whose buttons and fields close it with cancel on
-// Escape. It returns the pop-up, nil when there is no window.
-func (h *host) dialog(title string, body fyne.CanvasObject, width float32, cancel func()) *widget.PopUp {
-	setEscape(body, cancel)
-	pop := h.modal(title, body, width)
-	if pop != nil && h.onDialog != nil {
-		h.onDialog(pop, cancel)
-	}
-	return pop
-}
-
 // setEscape sets the Escape action of the dialog buttons and fields under o.
-func setEscape(o fyne.CanvasObject, cancel func()) {
+func SetEscape(o fyne.CanvasObject, cancel func()) {
 	switch w := o.(type) {
 	case *fyne.Container:
 		for _, c := range w.Objects {
-			setEscape(c, cancel)
+			SetEscape(c, cancel)
 		}
 	case *widget.Form:
 		for _, it := range w.Items {
-			setEscape(it.Widget, cancel)
+			SetEscape(it.Widget, cancel)
 		}
 	case *widget.Card:
-		setEscape(w.Content, cancel)
-	case *keyButton:
+		SetEscape(w.Content, cancel)
+	case *KeyButton:
 		w.escape = cancel
-	case *keyEntry:
+	case *KeyEntry:
 		w.escape = cancel
 	}
 }
 
 // AcceptsTab is false: Tab leaves a dialog's field, even a multi-line one, for the buttons (a
 // reason needs no tab character; without this the keyboard could not leave it).
-func (e *keyEntry) AcceptsTab() bool { return false }
+func (e *KeyEntry) AcceptsTab() bool { return false }

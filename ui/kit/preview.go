@@ -1,4 +1,4 @@
-package ui
+package kit
 
 import (
 	"bytes"
@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"bhxhdesk/app"
+	"bhxhdesk/ui/widgets"
 )
 
 // previewHeight is the height a preview page is shown at: one page fits without scrolling.
@@ -34,9 +35,9 @@ type PreviewDialog struct {
 	Committed  bool
 	commit     func() error
 	committed  func()
-	SaveAs     *keyButton
-	OpenViewer *keyButton
-	Close      *keyButton
+	SaveAs     *widgets.KeyButton
+	OpenViewer *widgets.KeyButton
+	Close      *widgets.KeyButton
 	Status     *widget.Label
 	pop        *widget.PopUp
 }
@@ -45,12 +46,12 @@ type PreviewDialog struct {
 // there are any. commit counts the print the first time the PDF is saved or opened in the
 // viewer (refused, nothing leaves the desk), then committed runs; closed runs when the dialog
 // closes.
-func (r *recSession) showPDF(title, name string, pdf []byte, pages [][]byte, commit func() error, committed, closed func()) *PreviewDialog {
-	t := r.t
-	d := &PreviewDialog{Name: name, PDF: pdf, Status: statusLabel(), commit: commit, committed: committed}
-	d.SaveAs = newKeyButton(t("ui.preview.save_as"), theme.DocumentSaveIcon(), func() { r.savePDF(d) })
+func (r *RecSession) ShowPDF(title, name string, pdf []byte, pages [][]byte, commit func() error, committed, closed func()) *PreviewDialog {
+	t := r.T
+	d := &PreviewDialog{Name: name, PDF: pdf, Status: widgets.StatusLabel(), commit: commit, committed: committed}
+	d.SaveAs = widgets.NewKeyButton(t("ui.preview.save_as"), theme.DocumentSaveIcon(), func() { r.savePDF(d) })
 	d.SaveAs.Importance = widget.HighImportance
-	d.OpenViewer = newKeyButton(t("ui.preview.open"), theme.DocumentPrintIcon(), func() { r.openViewer(d) })
+	d.OpenViewer = widgets.NewKeyButton(t("ui.preview.open"), theme.DocumentPrintIcon(), func() { r.openViewer(d) })
 	closeIt := func() {
 		if d.pop != nil {
 			d.pop.Hide()
@@ -59,7 +60,7 @@ func (r *recSession) showPDF(title, name string, pdf []byte, pages [][]byte, com
 			closed()
 		}
 	}
-	d.Close = newKeyButton(t("ui.preview.close"), theme.CancelIcon(), closeIt)
+	d.Close = widgets.NewKeyButton(t("ui.preview.close"), theme.CancelIcon(), closeIt)
 	box := container.NewVBox()
 	for i, png := range pages {
 		cfg, _, err := image.DecodeConfig(bytes.NewReader(png))
@@ -85,8 +86,8 @@ func (r *recSession) showPDF(title, name string, pdf []byte, pages [][]byte, com
 		body = note
 	}
 	buttons := container.NewHBox(d.OpenViewer, layout.NewSpacer(), d.Close, d.SaveAs)
-	d.pop = r.dialog(title, container.NewVBox(body, buttons, d.Status), 860, closeIt)
-	if w := r.window(); w != nil && d.pop != nil {
+	d.pop = r.Dialog(title, container.NewVBox(body, buttons, d.Status), 860, closeIt)
+	if w := r.Window(); w != nil && d.pop != nil {
 		w.Canvas().Focus(d.SaveAs)
 	}
 	if len(d.Pages) == 0 {
@@ -97,12 +98,12 @@ func (r *recSession) showPDF(title, name string, pdf []byte, pages [][]byte, com
 
 // count commits the print the first time the PDF leaves the desk; false when it was refused
 // (the reason shown).
-func (r *recSession) count(d *PreviewDialog) bool {
+func (r *RecSession) count(d *PreviewDialog) bool {
 	if d.Committed || d.commit == nil {
 		return true
 	}
 	if err := d.commit(); err != nil {
-		setStatus(d.Status, false, r.message(err))
+		widgets.SetStatus(d.Status, false, r.Message(err))
 		return false
 	}
 	d.Committed = true
@@ -113,22 +114,22 @@ func (r *recSession) count(d *PreviewDialog) bool {
 }
 
 // openViewer hands the PDF to the system's viewer (to look at and print it).
-func (r *recSession) openViewer(d *PreviewDialog) {
+func (r *RecSession) openViewer(d *PreviewDialog) {
 	if !r.count(d) {
 		return
 	}
-	if err := r.openPDF(d.Name, d.PDF); err != nil {
-		setStatus(d.Status, false, r.msg(err))
+	if err := r.OpenPDF(d.Name, d.PDF); err != nil {
+		widgets.SetStatus(d.Status, false, r.Msg(err))
 		return
 	}
 	d.Opened = true
-	setStatus(d.Status, true, r.t("ui.preview.opened"))
+	widgets.SetStatus(d.Status, true, r.T("ui.preview.opened"))
 }
 
 // savePDF asks where to keep a copy of the PDF and writes it there.
-func (r *recSession) savePDF(d *PreviewDialog) {
-	r.saveAs(d.Name, func(w io.WriteCloser, err error) {
-		if win := r.window(); win != nil && d.pop != nil && d.pop.Visible() {
+func (r *RecSession) savePDF(d *PreviewDialog) {
+	r.SaveAs(d.Name, func(w io.WriteCloser, err error) {
+		if win := r.Window(); win != nil && d.pop != nil && d.pop.Visible() {
 			win.Canvas().Focus(d.SaveAs) // back from the file dialog: Escape closes, Enter saves again
 		}
 		if err == nil && w != nil && !r.count(d) {
@@ -142,15 +143,15 @@ func (r *recSession) savePDF(d *PreviewDialog) {
 // saveFile asks where to keep a file named name and writes there, off the UI thread, what data
 // returns; status tells the outcome (the done key takes the file's name), button is disabled
 // meanwhile.
-func (r *recSession) saveFile(name string, data func() ([]byte, error), status *widget.Label, button *widget.Button, done string) {
-	r.saveAs(name, func(w io.WriteCloser, err error) { r.writeTo(w, err, data, status, button, done) })
+func (r *RecSession) SaveFile(name string, data func() ([]byte, error), status *widget.Label, button *widget.Button, done string) {
+	r.SaveAs(name, func(w io.WriteCloser, err error) { r.writeTo(w, err, data, status, button, done) })
 }
 
 // writeTo writes what data returns to the file chosen in a save dialog (w nil: cancelled), off
 // the UI thread, and tells the outcome in status.
-func (r *recSession) writeTo(w io.WriteCloser, err error, data func() ([]byte, error), status *widget.Label, button *widget.Button, done string) {
+func (r *RecSession) writeTo(w io.WriteCloser, err error, data func() ([]byte, error), status *widget.Label, button *widget.Button, done string) {
 	if err != nil {
-		setStatus(status, false, r.msg(err))
+		widgets.SetStatus(status, false, r.Msg(err))
 		return
 	}
 	if w == nil {
@@ -158,7 +159,7 @@ func (r *recSession) writeTo(w io.WriteCloser, err error, data func() ([]byte, e
 	}
 	button.Disable()
 	var werr error
-	r.run(func() {
+	r.Run(func() {
 		b, err := data()
 		if err == nil {
 			_, err = w.Write(b)
@@ -170,10 +171,21 @@ func (r *recSession) writeTo(w io.WriteCloser, err error, data func() ([]byte, e
 	}, func() {
 		button.Enable()
 		if werr != nil {
-			setStatus(status, false, r.message(&app.Error{Kind: app.Unavailable, Code: "save_failed",
-				Args: map[string]string{"file": writerName(w), "reason": app.ReasonOf(werr)}, Err: werr}))
+			widgets.SetStatus(status, false, r.Message(&app.Error{Kind: app.Unavailable, Code: "save_failed",
+				Args: map[string]string{"file": WriterName(w), "reason": app.ReasonOf(werr)}, Err: werr}))
 			return
 		}
-		setStatus(status, true, r.t(done, "file", writerName(w)))
+		widgets.SetStatus(status, true, r.T(done, "file", WriterName(w)))
 	})
+}
+
+// writerName is where a writer writes, when it can say.
+func WriterName(w io.Writer) string {
+	switch v := w.(type) {
+	case interface{ URI() fyne.URI }:
+		return v.URI().Path()
+	case interface{ Name() string }:
+		return v.Name()
+	}
+	return ""
 }

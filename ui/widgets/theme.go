@@ -1,4 +1,4 @@
-package ui
+package widgets
 
 import (
 	"image/color"
@@ -65,7 +65,7 @@ func (t *deskTheme) Size(n fyne.ThemeSizeName) float32 {
 // noteText is an explanatory note under a form: smaller in weight than the form's own text but
 // in the hint colour, which stays readable (a low-importance label is drawn in the disabled
 // colour, 1.3:1 on white).
-func noteText(s string) *widget.RichText {
+func NoteText(s string) *widget.RichText {
 	r := widget.NewRichText(&widget.TextSegment{Text: s, Style: widget.RichTextStyle{
 		ColorName: theme.ColorNamePlaceHolder, SizeName: theme.SizeNameText,
 	}})
