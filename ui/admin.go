@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"bhxhdesk/ui/kit"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -234,7 +235,7 @@ func (s *AdminScreen) office() fyne.CanvasObject {
 	}
 	created := ""
 	if !o.Created.IsZero() {
-		created = vnTime(o.Created)
+		created = kit.VNTime(o.Created)
 	}
 	form := widget.NewForm(
 		widgets.InfoRow(t("field.agency"), o.Agency),

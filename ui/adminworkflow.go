@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"bhxhdesk/ui/kit"
 	"strconv"
 
 	"fyne.io/fyne/v2"
@@ -127,7 +128,7 @@ func (s *AdminScreen) workflowInfo(wf *app.Workflow, total *widget.Label) *widge
 		widgets.InfoRow(t("ui.admin.source"), wf.Source),
 	)
 	if a := wf.Adjustment; a != nil {
-		adjusted := t("ui.admin.workflow_adjusted_value", "reason", a.Reason, "user", a.By, "time", vnTime(a.At))
+		adjusted := t("ui.admin.workflow_adjusted_value", "reason", a.Reason, "user", a.By, "time", kit.VNTime(a.At))
 		info.AppendItem(widgets.InfoRow(t("ui.admin.workflow_adjusted"), adjusted))
 	}
 	return info

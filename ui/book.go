@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"bhxhdesk/ui/kit"
 	"strconv"
 	"strings"
 
@@ -158,7 +159,7 @@ func (s *BookScreen) identity(pv records.PersonView) fyne.CanvasObject {
 	nationality := s.r.Name("nationality.", p.Nationality)
 	items := []*widget.FormItem{
 		widgets.InfoRow(t("ui.book.book_no"), p.PersonalID),
-		widgets.InfoRow(t("ui.book.birth_date"), birthText(p.BirthDate)),
+		widgets.InfoRow(t("ui.book.birth_date"), kit.BirthText(p.BirthDate)),
 		widgets.InfoRow(t("ui.book.gender"), gender),
 		widgets.InfoRow(t("ui.book.ethnicity"), ethnicity),
 		widgets.InfoRow(t("ui.book.nationality"), nationality),

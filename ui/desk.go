@@ -14,6 +14,7 @@ import (
 
 	"bhxhdesk/app"
 	"bhxhdesk/ui/kit"
+	"bhxhdesk/ui/syncui"
 	"bhxhdesk/ui/widgets"
 )
 
@@ -72,13 +73,13 @@ type Desk struct {
 	// The sessions of the feature screens, each with the part of the office it uses.
 	in          *intakeSession
 	recs        *recordsSession
-	syn         *syncSession
+	syn         *syncui.Session
 	adm         *adminSession
 	vouchers    *VouchersScreen
 	records     *RecordsPage
-	syncScreen  *SyncScreen
-	syncBar     *SyncBar
-	dossierSync *DossierSync
+	syncScreen  *syncui.SyncScreen
+	syncBar     *syncui.SyncBar
+	dossierSync *syncui.DossierSync
 	syncStatus  kit.SyncStatus
 	temps       []string // PDFs handed to the system's viewer, removed at sign-out
 }
@@ -163,13 +164,13 @@ func (d *Desk) Vouchers() *VouchersScreen { return d.vouchers }
 func (d *Desk) Records() *RecordsPage { return d.records }
 
 // Sync is the sync screen.
-func (d *Desk) Sync() *SyncScreen { return d.syncScreen }
+func (d *Desk) Sync() *syncui.SyncScreen { return d.syncScreen }
 
 // SyncBar is the sync status bar of the signed-in desk.
-func (d *Desk) SyncBar() *SyncBar { return d.syncBar }
+func (d *Desk) SyncBar() *syncui.SyncBar { return d.syncBar }
 
 // DossierSync is the sync state and records actions under the dossier shown last.
-func (d *Desk) DossierSync() *DossierSync { return d.dossierSync }
+func (d *Desk) DossierSync() *syncui.DossierSync { return d.dossierSync }
 
 // Home is the dashboard.
 func (d *Desk) Home() *HomeScreen { return d.home }

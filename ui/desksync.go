@@ -3,6 +3,7 @@ package ui
 import (
 	"bhxhdesk/app"
 	"bhxhdesk/ui/kit"
+	"bhxhdesk/ui/syncui"
 )
 
 // workSaved follows work that added operations to the outbox: the engine is asked for a round
@@ -21,7 +22,7 @@ func (d *Desk) syncNow() {
 	if d.cfg.Office == nil || d.ses == nil {
 		return
 	}
-	if notEnrolled(d.syncStatus.Reason) {
+	if syncui.NotEnrolled(d.syncStatus.Reason) {
 		key := "ui.sync.now_not_enrolled"
 		if d.ses.Can(app.PermManageUsers) {
 			key = "ui.sync.now_not_enrolled_admin"
@@ -70,10 +71,10 @@ func (d *Desk) setSync(st kit.SyncStatus) {
 	}
 }
 
-func (d *Desk) newSyncBar() *SyncBar {
+func (d *Desk) newSyncBar() *syncui.SyncBar {
 	var kick func()
 	if d.ses.Can(app.PermSync) {
 		kick = d.syncNow
 	}
-	return newSyncBar(d.host(), d.syncStatus, kick)
+	return syncui.NewSyncBar(d.host(), d.syncStatus, kick)
 }

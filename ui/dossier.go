@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"bhxhdesk/ui/kit"
 	"strconv"
 	"strings"
 	"time"
@@ -132,7 +133,7 @@ func (s *DossierScreen) formItems(f app.RegistrationForm) []*widget.FormItem {
 	items := []*widget.FormItem{
 		widgets.InfoRow(t("field.full_name"), f.FullName),
 		widgets.InfoRow(t("field.gender"), gender),
-		widgets.InfoRow(t("field.birth_date"), birthText(f.BirthDate)),
+		widgets.InfoRow(t("field.birth_date"), kit.BirthText(f.BirthDate)),
 		widgets.InfoRow(t("field.ethnicity"), ethnicity),
 		widgets.InfoRow(t("field.personal_id"), f.PersonalID),
 		widgets.InfoRow(t("field.phone"), f.Phone),
@@ -169,7 +170,7 @@ func (s *DossierScreen) progressColumn(d app.Dossier, status string) fyne.Canvas
 	progress := []*widget.FormItem{
 		{Text: t("ui.dossier.state"), Widget: s.StateLabel},
 		{Text: t("field.step"), Widget: s.Step},
-		widgets.InfoRow(t("ui.dossier.received"), vnTime(d.Received)),
+		widgets.InfoRow(t("ui.dossier.received"), kit.VNTime(d.Received)),
 		{Text: t("ui.dossier.due"), Widget: s.Due},
 	}
 	if d.State == app.StateOpen && d.StepDue != 0 {
@@ -321,7 +322,7 @@ func (s *DossierScreen) event(d app.Dossier, e app.Event) fyne.CanvasObject {
 		}
 		return id
 	}
-	head := widget.NewLabelWithStyle(t("ui.event.head", "time", vnTime(e.At), "user", e.User, "action", t("action."+string(e.Action))),
+	head := widget.NewLabelWithStyle(t("ui.event.head", "time", kit.VNTime(e.At), "user", e.User, "action", t("action."+string(e.Action))),
 		fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	var lines []string
 	switch {
@@ -499,9 +500,6 @@ func placeLine(places *app.Places, province, commune, detail string) string {
 	}
 	return strings.Join(parts, ", ")
 }
-
-// vnTime formats a time in Vietnam as hh:mm dd/mm/yyyy.
-func vnTime(t time.Time) string { return t.In(calendar.VN).Format("15:04 02/01/2006") }
 
 // firstFocus is the main action the role may take at the dossier's step, else Back.
 func (s *DossierScreen) firstFocus() fyne.Focusable {

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"bhxhdesk/ui/kit"
 	"errors"
 	"strconv"
 
@@ -188,7 +189,7 @@ func (p *ExceptionsPanel) showDetail() {
 	}
 	source := t("ui.voucher.source."+string(v.Source), "file", v.File, "line", strconv.Itoa(v.Line))
 	items = append(items, widgets.InfoRow(t("ui.voucher.source"), source), widgets.InfoRow(t("ui.voucher.recorded"), t("ui.voucher.recorded_value",
-		"time", vnTime(v.Created), "user", v.By)))
+		"time", kit.VNTime(v.Created), "user", v.By)))
 	p.Detail = widget.NewForm(items...)
 	objs := []fyne.CanvasObject{widgets.Heading(t("ui.exceptions.detail", "receipt", v.ReceiptNo)), p.Reason, p.Detail}
 	if p.r.Can(app.PermVoucherResolve) {

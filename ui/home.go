@@ -281,7 +281,7 @@ func (s *HomeScreen) paint(st HomeStats, _ error) {
 		case tile == TileLastSync && st.LastSync.IsZero():
 			value = t("ui.home.never")
 		case tile == TileLastSync:
-			value = vnTime(st.LastSync)
+			value = kit.VNTime(st.LastSync)
 		}
 		tile := tile
 		b := widget.NewButton("", func() { s.onTile(tile) })

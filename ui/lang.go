@@ -4,6 +4,7 @@ import (
 	"fyne.io/fyne/v2"
 
 	"bhxhdesk/app"
+	"bhxhdesk/ui/syncui"
 	"bhxhdesk/ui/widgets"
 )
 
@@ -101,10 +102,10 @@ func (d *Desk) rebuildRecords() {
 		d.records = NewRecordsPage(d.recs, d.records.State())
 	}
 	if d.syncScreen != nil {
-		d.syncScreen = NewSyncScreen(d.syn, d.syncScreen.State())
+		d.syncScreen = syncui.NewSyncScreen(d.syn, d.syncScreen.State())
 	}
 	if d.dossierSync != nil {
-		d.dossierSync = newDossierSync(d.syn, d.dossierSync.dos)
+		d.dossierSync = syncui.NewDossierSync(d.syn, d.dossierSync.Dos)
 	}
 	d.syncBar = d.newSyncBar()
 }

@@ -8,6 +8,7 @@ import (
 
 	"bhxhdesk/app"
 	"bhxhdesk/intake"
+	"bhxhdesk/ui/syncui"
 )
 
 // Page names a screen of the signed-in desk.
@@ -118,7 +119,7 @@ func (d *Desk) Show(p Page) {
 		}
 	case PageSync:
 		if d.syncScreen == nil {
-			d.syncScreen = NewSyncScreen(d.syn, SyncScreenState{})
+			d.syncScreen = syncui.NewSyncScreen(d.syn, syncui.SyncScreenState{})
 		} else {
 			d.syncScreen.Reload()
 		}
@@ -240,7 +241,7 @@ func (d *Desk) openTile(t Tile) {
 	case TileUnsynced, TileLastSync:
 		d.Show(PageSync)
 		if d.page == PageSync {
-			d.syncScreen.Show(TabPending)
+			d.syncScreen.Show(syncui.TabPending)
 		}
 	}
 }
@@ -255,7 +256,7 @@ func (d *Desk) adminHooks() adminHooks {
 		openEnrolment: func() {
 			d.Show(PageSync)
 			if d.page == PageSync {
-				d.syncScreen.Show(TabSettings)
+				d.syncScreen.Show(syncui.TabSettings)
 			}
 		},
 	}
@@ -280,7 +281,7 @@ func (d *Desk) openDossier(code string) {
 			d.back = d.page
 		}
 		d.dossier = NewDossierScreen(d.in, DossierState{Dossier: dos}, d.closeDossier)
-		d.dossierSync = newDossierSync(d.syn, dos)
+		d.dossierSync = syncui.NewDossierSync(d.syn, dos)
 		d.page = PageDossier
 		d.paint()
 	})

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"bhxhdesk/ui/kit"
 	"encoding/json"
 	"sort"
 	"strconv"
@@ -168,7 +169,7 @@ func (s *PrivacyScreen) paintReport(rep privacy.BreachReport) {
 	}
 	last := t("ui.home.never")
 	if !rep.LastSync.IsZero() {
-		last = vnTime(rep.LastSync)
+		last = kit.VNTime(rep.LastSync)
 	}
 	cats := make([]string, len(rep.Categories))
 	for i, c := range rep.Categories {
@@ -179,7 +180,7 @@ func (s *PrivacyScreen) paintReport(rep privacy.BreachReport) {
 		audit = t("ui.privacy.audit_broken")
 	}
 	s.Report.Items = []*widget.FormItem{
-		widgets.InfoRow(t("ui.privacy.generated"), vnTime(rep.Generated)),
+		widgets.InfoRow(t("ui.privacy.generated"), kit.VNTime(rep.Generated)),
 		widgets.InfoRow(t("ui.privacy.people"), n(rep.People)),
 		widgets.InfoRow(t("ui.privacy.dossiers"), t("ui.privacy.dossiers_value", "count", n(dossiers), "purged", n(rep.Purged))),
 		widgets.InfoRow(t("ui.privacy.vouchers_covers"), t("ui.privacy.vouchers_covers_value", "vouchers", n(rep.Vouchers), "covers", n(rep.Covers))),
@@ -194,7 +195,7 @@ func (s *PrivacyScreen) paintReport(rep privacy.BreachReport) {
 	for _, a := range rep.Accounts {
 		when := t("ui.home.never")
 		if !a.Last.IsZero() {
-			when = vnTime(a.Last)
+			when = kit.VNTime(a.Last)
 		}
 		line := t("ui.privacy.account", "user", a.User, "role", t("role."+string(a.Role)), "last", when, "count", n(a.Actions))
 		if a.Disabled {
@@ -272,7 +273,7 @@ func (s *PrivacyScreen) updateEntry(id widget.ListItemID, o fyne.CanvasObject) {
 		return
 	}
 	e := s.st.Entries[id]
-	widgets.SetRow(o, vnTime(e.At), e.User, s.action(e.Action), e.Entity)
+	widgets.SetRow(o, kit.VNTime(e.At), e.User, s.action(e.Action), e.Entity)
 }
 
 // codeOf is the code of an app error ("invalid" for another error).

@@ -263,7 +263,7 @@ func (s *RegisterScreen) sidePanel(restored time.Time) *fyne.Container {
 	s.Restored.Importance = widget.WarningImportance
 	s.Discard = widget.NewButtonWithIcon(h.T("ui.reg.draft_discard"), theme.DeleteIcon(), s.askDiscard)
 	if !restored.IsZero() {
-		s.Restored.SetText(h.T("ui.reg.draft_restored", "time", vnTime(restored)))
+		s.Restored.SetText(h.T("ui.reg.draft_restored", "time", kit.VNTime(restored)))
 		notice := widget.NewCard("", "", container.NewVBox(s.Restored, container.NewHBox(s.Discard)))
 		side.Objects = append([]fyne.CanvasObject{notice}, side.Objects...)
 	}

@@ -97,7 +97,7 @@ func (s *RegisterScreen) askDuplicates(candidates []app.Summary) {
 	t := s.ses.T
 	var rows []string
 	for _, c := range candidates {
-		rows = append(rows, t("ui.dup.row", "code", c.Code, "name", c.Name, "birth", birthText(c.BirthDate),
+		rows = append(rows, t("ui.dup.row", "code", c.Code, "name", c.Name, "birth", kit.BirthText(c.BirthDate),
 			"id", c.PersonalID, "state", t("state."+string(c.State))))
 	}
 	d := &DuplicateDialog{Candidates: candidates, Rows: widget.NewLabel(strings.Join(rows, "\n"))}
@@ -123,14 +123,6 @@ func (s *RegisterScreen) closeDuplicates() {
 		s.Duplicates.pop.Hide()
 	}
 	s.Duplicates = nil
-}
-
-// birthText shows a birth date as Vietnamese forms print it.
-func birthText(iso string) string {
-	if b, err := app.ParseBirthDate(iso); err == nil {
-		return b.VNString()
-	}
-	return iso
 }
 
 // savedView is what follows a registration: the dossier code, the appointment, what the citizen

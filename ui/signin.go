@@ -7,6 +7,7 @@ import (
 	"bhxhdesk/app/calendar"
 	"bhxhdesk/intake"
 	"bhxhdesk/ui/kit"
+	"bhxhdesk/ui/syncui"
 	"bhxhdesk/ui/widgets"
 )
 
@@ -89,7 +90,7 @@ func (d *Desk) signedIn(in *intake.Service, sess *app.Session) {
 	d.rec = d.newRecSession(d.ses)
 	o := d.cfg.Office
 	d.in, d.recs = &intakeSession{RecSession: d.rec, office: o}, &recordsSession{RecSession: d.rec, office: o}
-	d.syn, d.adm = &syncSession{RecSession: d.rec, office: o}, &adminSession{RecSession: d.rec, office: o}
+	d.syn, d.adm = &syncui.Session{RecSession: d.rec, Office: o}, &adminSession{RecSession: d.rec, office: o}
 	d.syncBar = d.newSyncBar()
 	d.page = PageHome
 	if d.cfg.OnSignedIn != nil {

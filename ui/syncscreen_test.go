@@ -20,6 +20,7 @@ import (
 	"bhxhdesk/officesync"
 	"bhxhdesk/ui"
 	"bhxhdesk/ui/kit"
+	"bhxhdesk/ui/syncui"
 	"bhxhdesk/wire"
 )
 
@@ -121,7 +122,7 @@ func TestSyncBarFollowsTheEngine(t *testing.T) {
 
 // offlineBeforeEnrolment waits for the status bar of a desk not enrolled: offline, with the
 // whole reason one click away; "Đồng bộ ngay" says what to do.
-func offlineBeforeEnrolment(t *testing.T, d *recDesk, bar *ui.SyncBar) {
+func offlineBeforeEnrolment(t *testing.T, d *recDesk, bar *syncui.SyncBar) {
 	d.waitFor(t, "offline before enrolment", func() bool { return bar.Status().State == kit.SyncOffline && bar.Status().Reason != nil })
 	assert.Equal(t, "Ngoại tuyến — máy chưa đăng ký", bar.State.Text, "short enough for the bar at 1024 px")
 	assert.Equal(t, widget.WarningImportance, bar.State.Importance)
@@ -153,7 +154,7 @@ func TestIdentityReviewResolvedBySupervisor(t *testing.T) {
 	s := d.Sync()
 	require.NotNil(t, s)
 	assert.Nil(t, s.URL, "only administrators enrol the device")
-	s.Show(ui.TabNotices)
+	s.Show(syncui.TabNotices)
 	require.Len(t, s.NoticesShown(), 1)
 	s.SelectNotice(0)
 	assert.Nil(t, s.Resolve, "an officer may not decide")
@@ -163,7 +164,7 @@ func TestIdentityReviewResolvedBySupervisor(t *testing.T) {
 	test.Tap(d.Nav(ui.PageSync))
 	d.Wait()
 	s = d.Sync()
-	s.Show(ui.TabNotices)
+	s.Show(syncui.TabNotices)
 	require.Len(t, s.NoticesShown(), 1)
 	assert.Equal(t, "Cần xử lý (1)", s.Tabs.Selected().Text)
 	s.SelectNotice(0)
@@ -210,7 +211,7 @@ func pullAnIdentityReview(t *testing.T, o *wire.Office, c *clock, dos app.Dossie
 // theDecisionWaitsToBeSent checks the supervisor's decision in the store, chosen record
 // included, and among the pending operations of the sync screen s, which name the citizen. It
 // returns the sync service and the supervisor's session.
-func theDecisionWaitsToBeSent(t *testing.T, d *recDesk, s *ui.SyncScreen, o *wire.Office, dos app.Dossier,
+func theDecisionWaitsToBeSent(t *testing.T, d *recDesk, s *syncui.SyncScreen, o *wire.Office, dos app.Dossier,
 	other app.IdentityRecord) (*officesync.Service, *app.Session) {
 	f := dos.Form
 	_, sup := d.service(t, "truongphong")
@@ -228,7 +229,7 @@ func theDecisionWaitsToBeSent(t *testing.T, d *recDesk, s *ui.SyncScreen, o *wir
 		kinds = append(kinds, op.Kind)
 	}
 	assert.Contains(t, kinds, "identity.resolve", "the decision waits to be sent to the centre")
-	s.Show(ui.TabPending)
+	s.Show(syncui.TabPending)
 	d.shot(t, "sync-pending")
 	rows := strings.Join(visibleTexts(s.Ops), "\n")
 	assert.Contains(t, rows, f.FullName+" — "+dos.Code, "a dossier's operation names the citizen and the code, not an id alone")
@@ -238,7 +239,7 @@ func theDecisionWaitsToBeSent(t *testing.T, d *recDesk, s *ui.SyncScreen, o *wir
 
 // closeAConflictWithANote pulls a conflict the centre found later on dos: it is closed from the
 // sync screen s with a note, which is required.
-func closeAConflictWithANote(t *testing.T, d *recDesk, s *ui.SyncScreen, sync *officesync.Service, sup *app.Session, dos app.Dossier,
+func closeAConflictWithANote(t *testing.T, d *recDesk, s *syncui.SyncScreen, sync *officesync.Service, sup *app.Session, dos app.Dossier,
 	now time.Time) {
 	f := dos.Form
 	payload := json.RawMessage(`{"status":"conflict","reason":"version_moved","args":{"code":"` + dos.Code + `","server":"3","base":"1"}}`)
@@ -246,7 +247,7 @@ func closeAConflictWithANote(t *testing.T, d *recDesk, s *ui.SyncScreen, sync *o
 		Payload: payload, At: now}}}))
 	s.Reload()
 	d.Wait()
-	s.Show(ui.TabNotices)
+	s.Show(syncui.TabNotices)
 	require.Len(t, s.NoticesShown(), 1)
 	s.SelectNotice(0)
 	assert.Contains(t, visibleTexts(s.Tabs), f.FullName+" — "+dos.Code, "the notice says whose dossier")
@@ -292,7 +293,7 @@ func TestEnrolSettingsSavedAndSynced(t *testing.T) {
 	d.Wait()
 	s := d.Sync()
 	require.NotNil(t, s.URL)
-	s.Show(ui.TabSettings)
+	s.Show(syncui.TabSettings)
 	d.Wait()
 	assert.Equal(t, "Máy chưa đăng ký với hệ thống trung tâm.", s.Central.Text)
 	test.Type(s.URL, "dongbo-tinh")
@@ -371,7 +372,7 @@ func TestWorkflowAdjustedOnAnotherDeskIsShownInWords(t *testing.T) {
 	test.Tap(d.Nav(ui.PageSync))
 	d.Wait()
 	s := d.Sync()
-	s.Show(ui.TabNotices)
+	s.Show(syncui.TabNotices)
 	require.Len(t, s.NoticesShown(), 1)
 	s.SelectNotice(0)
 	d.Wait()
@@ -450,7 +451,7 @@ func TestAReviewAnotherOfficeDecidesIsShownNotDecided(t *testing.T) {
 	test.Tap(d.Nav(ui.PageSync))
 	d.Wait()
 	s := d.Sync()
-	s.Show(ui.TabNotices)
+	s.Show(syncui.TabNotices)
 	require.Len(t, s.NoticesShown(), 2)
 	for i, n := range s.NoticesShown() {
 		s.SelectNotice(i)

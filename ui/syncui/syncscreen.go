@@ -1,6 +1,7 @@
-package ui
+package syncui
 
 import (
+	"bhxhdesk/ui/kit"
 	"strconv"
 	"strings"
 
@@ -48,7 +49,7 @@ type SyncScreenState struct {
 // rejection is closed with a note — and, for administrators, the device's enrolment (the
 // central URL and the device token), after which a round is started.
 type SyncScreen struct {
-	r  *syncSession
+	r  *Session
 	st SyncScreenState
 
 	Tabs     *container.AppTabs
@@ -85,7 +86,7 @@ var opColumns = widgets.Columns{Widths: []float32{130, 260, 200}, Flex: 1}
 var noticeColumns = widgets.Columns{Widths: []float32{125, 150}, Flex: 1}
 
 // NewSyncScreen builds the screen and fetches its lists unless the state holds them.
-func NewSyncScreen(r *syncSession, st SyncScreenState) *SyncScreen {
+func NewSyncScreen(r *Session, st SyncScreenState) *SyncScreen {
 	s := &SyncScreen{r: r, st: st, Fields: widgets.NewFields()}
 	if s.st.Tab == "" {
 		s.st.Tab = TabPending
@@ -254,7 +255,7 @@ func (s *SyncScreen) updateOp(id widget.ListItemID, o fyne.CanvasObject) {
 		return
 	}
 	op := s.st.Ops[id]
-	widgets.SetRow(o, vnTime(op.Created), s.opKind(op.Kind), s.subject(op.EntityID))
+	widgets.SetRow(o, kit.VNTime(op.Created), s.opKind(op.Kind), s.subject(op.EntityID))
 }
 
 func (s *SyncScreen) updateNotice(id widget.ListItemID, o fyne.CanvasObject) {
@@ -262,7 +263,7 @@ func (s *SyncScreen) updateNotice(id widget.ListItemID, o fyne.CanvasObject) {
 		return
 	}
 	n := s.st.Notices[id]
-	widgets.SetRow(o, vnTime(n.Created), s.noticeKind(n.Kind))
+	widgets.SetRow(o, kit.VNTime(n.Created), s.noticeKind(n.Kind))
 }
 
 func (s *SyncScreen) selected() (app.Notice, bool) {
@@ -304,7 +305,7 @@ func (s *SyncScreen) showNotice() {
 		objs = append(objs, l)
 	}
 	if n.Op != nil {
-		objs = append(objs, widget.NewForm(widgets.InfoRow(t("ui.sync.col.kind"), s.opKind(n.Op.Kind)), widgets.InfoRow(t("ui.sync.col.created"), vnTime(n.Op.Created))))
+		objs = append(objs, widget.NewForm(widgets.InfoRow(t("ui.sync.col.kind"), s.opKind(n.Op.Kind)), widgets.InfoRow(t("ui.sync.col.created"), kit.VNTime(n.Op.Created))))
 	}
 	may := s.r.Can(app.PermResolveConflict)
 	s.Note = widget.NewEntry()
@@ -377,7 +378,7 @@ func (s *SyncScreen) review(rv app.IdentityReview) fyne.CanvasObject {
 		}
 		grid.Add(label)
 		for _, rec := range rv.Records {
-			value := map[string]string{"full_name": rec.FullName, "birth_date": birthText(rec.BirthDate), "gender": ""}[f]
+			value := map[string]string{"full_name": rec.FullName, "birth_date": kit.BirthText(rec.BirthDate), "gender": ""}[f]
 			if f == "gender" {
 				if g, err := app.ParseGender(rec.Gender); err == nil {
 					value = t("gender." + g.String())
@@ -521,7 +522,7 @@ func (s *SyncScreen) saveCentral() {
 	s.SaveCentral.Disable()
 	var err error
 	widgets.SetStatus(s.Status, true, r.T("ui.sync.checking", "url", raw))
-	r.Run(func() { err = r.office.Enrol(r.Sess, raw, token) }, func() {
+	r.Run(func() { err = r.Office.Enrol(r.Sess, raw, token) }, func() {
 		s.SaveCentral.Enable()
 		if err != nil {
 			widgets.SetText(s.Status, "")

@@ -1,4 +1,4 @@
-package ui
+package syncui
 
 import (
 	"bhxhdesk/app"
@@ -32,7 +32,7 @@ type SyncBar struct {
 }
 
 // newSyncBar builds the bar showing st; kick (nil: no button) asks for a round.
-func newSyncBar(h *kit.Host, st kit.SyncStatus, kick func()) *SyncBar {
+func NewSyncBar(h *kit.Host, st kit.SyncStatus, kick func()) *SyncBar {
 	b := &SyncBar{h: h}
 	b.Icon = widget.NewIcon(theme.InfoIcon())
 	b.State = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
@@ -94,7 +94,7 @@ func (b *SyncBar) Set(st kit.SyncStatus) {
 		b.Icon.SetResource(theme.HistoryIcon())
 	default:
 		text, b.State.Importance = t("ui.sync.state.offline"), widget.WarningImportance
-		if notEnrolled(st.Reason) {
+		if NotEnrolled(st.Reason) {
 			text = t("ui.sync.state.not_enrolled")
 		}
 		b.Icon.SetResource(theme.WarningIcon())
@@ -112,7 +112,7 @@ func (b *SyncBar) Set(st kit.SyncStatus) {
 	if st.LastSuccess.IsZero() {
 		b.Last.SetText(t("ui.sync.never"))
 	} else {
-		b.Last.SetText(t("ui.sync.last", "time", vnTime(st.LastSuccess)))
+		b.Last.SetText(t("ui.sync.last", "time", kit.VNTime(st.LastSuccess)))
 	}
 	b.Pending.SetText(t("ui.sync.pending", "count", strconv.Itoa(st.Pending)))
 	if st.State == kit.SyncSyncing && (st.Sent > 0 || st.Received > 0) {
@@ -123,7 +123,7 @@ func (b *SyncBar) Set(st kit.SyncStatus) {
 }
 
 // notEnrolled says whether a reason is that the desk is not enrolled with the centre.
-func notEnrolled(err error) bool {
+func NotEnrolled(err error) bool {
 	var ae *app.Error
 	return errors.As(err, &ae) && ae.Code == "not_enrolled"
 }

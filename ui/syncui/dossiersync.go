@@ -1,6 +1,7 @@
-package ui
+package syncui
 
 import (
+	"bhxhdesk/ui/kit"
 	"strconv"
 
 	"fyne.io/fyne/v2"
@@ -17,8 +18,8 @@ import (
 // (not sent while its changes wait in the outbox, sent, in conflict, refused) and the records
 // actions — record the payment voucher of the registration, open the person's electronic book.
 type DossierSync struct {
-	r   *syncSession
-	dos app.Dossier
+	r   *Session
+	Dos app.Dossier
 
 	State   *widget.Label
 	Voucher *widget.Button
@@ -27,8 +28,8 @@ type DossierSync struct {
 	content fyne.CanvasObject
 }
 
-func newDossierSync(r *syncSession, d app.Dossier) *DossierSync {
-	x := &DossierSync{r: r, dos: d}
+func NewDossierSync(r *Session, d app.Dossier) *DossierSync {
+	x := &DossierSync{r: r, Dos: d}
 	t := r.T
 	x.State = widget.NewLabel(t("ui.dossier_sync.label", "state", "…"))
 	x.State.Truncation = fyne.TextTruncateEllipsis
@@ -53,7 +54,7 @@ func (x *DossierSync) Content() fyne.CanvasObject { return x.content }
 // Reload reads the dossier's sync state again: pending while an operation of the dossier is in
 // the outbox, else what the centre said last.
 func (x *DossierSync) Reload() {
-	r, code := x.r, x.dos.Code
+	r, code := x.r, x.Dos.Code
 	var (
 		pending bool
 		es      app.EntitySync
@@ -91,7 +92,7 @@ func (x *DossierSync) paint(pending bool, es app.EntitySync, known bool, err err
 	case es.Status == app.OpRejected:
 		state, imp = t("ui.dossier_sync.rejected", "reason", x.r.Name("err.", es.Reason)), widget.DangerImportance
 	default:
-		state, imp = t("ui.dossier_sync.sent", "time", vnTime(es.At)), widget.SuccessImportance
+		state, imp = t("ui.dossier_sync.sent", "time", kit.VNTime(es.At)), widget.SuccessImportance
 	}
 	x.State.Importance = imp
 	x.State.SetText(t("ui.dossier_sync.label", "state", state))
@@ -100,7 +101,7 @@ func (x *DossierSync) paint(pending bool, es app.EntitySync, known bool, err err
 // voucher opens the voucher form filled in with the registration's person and the amount due
 // for its first period, paid today.
 func (x *DossierSync) voucher() {
-	f, q := x.dos.Form, x.dos.Quote
+	f, q := x.Dos.Form, x.Dos.Quote
 	in := app.VoucherInput{PersonalID: f.PersonalID, FullName: f.FullName, PaidOn: calendar.DateOf(x.r.Cfg.Now().In(calendar.VN)).String(),
 		Months: q.Months}
 	if q.Payable > 0 {

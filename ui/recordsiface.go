@@ -1,0 +1,23 @@
+package ui
+
+import (
+	"io"
+
+	"bhxhdesk/app"
+	"bhxhdesk/ui/kit"
+)
+
+// recordsOffice is what the records screens need of the office: reading voucher files and
+// preparing the book covers' confirmations.
+type recordsOffice interface {
+	// ReadVouchers reads a collection agent's CSV or XLSX voucher file (see Office.ReadVouchers).
+	ReadVouchers(name string, r io.Reader) ([]app.VoucherRow, []app.RowProblem, error)
+	// PrepareCovers makes the confirmations of issued book covers (see Office.PrepareCovers).
+	PrepareCovers(sess *app.Session, pids []string, reason string, lang app.Lang, p *app.Progress) (pdf []byte, commit func() error, err error)
+}
+
+// recordsSession is what the records screens use: the session and the records office.
+type recordsSession struct {
+	*kit.RecSession
+	office recordsOffice
+}
