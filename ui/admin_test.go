@@ -20,6 +20,7 @@ import (
 	"bhxhdesk/continuity"
 	"bhxhdesk/storage"
 	"bhxhdesk/ui"
+	"bhxhdesk/ui/adminui"
 	"bhxhdesk/ui/kit"
 	"bhxhdesk/wire"
 )
@@ -90,16 +91,16 @@ func (p *progressSeen) follow(pv *kit.ProgressView, done, total int64) {
 // setTheAutomaticBackup has the administrator read the shortcuts on the display tab, then set
 // the automatic backup (folder, copies, hours) with its problems shown first; it returns the
 // settings page on the backup tab.
-func setTheAutomaticBackup(t *testing.T, d *recDesk, o *wire.Office, folder string) *ui.AdminScreen {
+func setTheAutomaticBackup(t *testing.T, d *recDesk, o *wire.Office, folder string) *adminui.AdminScreen {
 	d.open(t, ui.PageAdmin)
 	a := d.Admin()
-	a.Show(ui.TabDisplay)
+	a.Show(adminui.TabDisplay)
 	d.Wait()
 	keys := strings.Join(visibleTexts(a.Tabs), "\n")
 	for _, k := range []string{"Ctrl+Shift+L — Đăng xuất", "Ctrl+Q — Thoát", "Esc — đóng hộp thoại"} {
 		assert.Contains(t, keys, k, "the shortcuts list names every shortcut")
 	}
-	a.Show(ui.TabBackup)
+	a.Show(adminui.TabBackup)
 	d.Wait()
 	assert.Equal(t, "7", a.BackupKeep.Text, "the defaults")
 	assert.Equal(t, "4", a.BackupHrs.Text)
@@ -293,7 +294,7 @@ func TestAdministratorAdjustsTheWorkflowWhereTheProvinceAllows(t *testing.T) {
 	d := openRecordsDesk(t, o, c)
 	d.signIn(t, "canbo")
 	d.open(t, ui.PageAdmin)
-	d.Admin().Show(ui.TabWorkflow)
+	d.Admin().Show(adminui.TabWorkflow)
 	assert.Nil(t, d.Admin().SaveWorkflow, "an officer only reads the workflow")
 	assert.Empty(t, d.Admin().WorkflowDays)
 	d.signOut(t)
@@ -301,7 +302,7 @@ func TestAdministratorAdjustsTheWorkflowWhereTheProvinceAllows(t *testing.T) {
 	d.signIn(t, "admin")
 	d.open(t, ui.PageAdmin)
 	a := d.Admin()
-	a.Show(ui.TabWorkflow)
+	a.Show(adminui.TabWorkflow)
 	require.Len(t, a.WorkflowDays, 4)
 	assert.Equal(t, "2", a.WorkflowDays[0].Selected, "the province's days to start with")
 	assert.True(t, a.ResetWorkflow.Disabled(), "nothing to go back from")
@@ -357,7 +358,7 @@ func TestTheRulesPageShowsRatesAsPercentages(t *testing.T) {
 	d := openRecordsDesk(t, o, c)
 	d.signIn(t, "admin")
 	d.open(t, ui.PageAdmin)
-	d.Admin().Show(ui.TabRules)
+	d.Admin().Show(adminui.TabRules)
 	d.Wait()
 	text := strings.Join(visibleTexts(d.win.Content()), "\n")
 	assert.Contains(t, text, "0,31% mỗi tháng")

@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"bhxhdesk/app"
+	"bhxhdesk/ui/adminui"
 	"bhxhdesk/ui/kit"
 	"bhxhdesk/ui/syncui"
 	"bhxhdesk/ui/widgets"
@@ -57,11 +58,11 @@ type Desk struct {
 	queue    *QueueScreen
 	search   *SearchScreen
 	dossier  *DossierScreen
-	accounts *AccountsScreen
+	accounts *adminui.AccountsScreen
 	home     *HomeScreen
 	walkIn   *WalkInScreen
-	admin    *AdminScreen
-	privacy  *PrivacyScreen
+	admin    *adminui.AdminScreen
+	privacy  *adminui.PrivacyScreen
 	lock     *LockScreen // non-nil while the session is locked
 	menu     *fyne.MainMenu
 	menuKey  string // the language and account the menu was built for
@@ -74,7 +75,7 @@ type Desk struct {
 	in          *intakeSession
 	recs        *recordsSession
 	syn         *syncui.Session
-	adm         *adminSession
+	adm         *adminui.Session
 	vouchers    *VouchersScreen
 	records     *RecordsPage
 	syncScreen  *syncui.SyncScreen
@@ -155,7 +156,7 @@ func (d *Desk) Search() *SearchScreen { return d.search }
 func (d *Desk) Dossier() *DossierScreen { return d.dossier }
 
 // Accounts is the administrator's account list.
-func (d *Desk) Accounts() *AccountsScreen { return d.accounts }
+func (d *Desk) Accounts() *adminui.AccountsScreen { return d.accounts }
 
 // Vouchers is the payment vouchers screen.
 func (d *Desk) Vouchers() *VouchersScreen { return d.vouchers }
@@ -179,10 +180,10 @@ func (d *Desk) Home() *HomeScreen { return d.home }
 func (d *Desk) WalkIn() *WalkInScreen { return d.walkIn }
 
 // Admin is the settings and administration page.
-func (d *Desk) Admin() *AdminScreen { return d.admin }
+func (d *Desk) Admin() *adminui.AdminScreen { return d.admin }
 
 // Privacy is the data-protection page (breach report, access log).
-func (d *Desk) Privacy() *PrivacyScreen { return d.privacy }
+func (d *Desk) Privacy() *adminui.PrivacyScreen { return d.privacy }
 
 // Restore is the restore-from-backup screen, nil when not shown.
 func (d *Desk) Restore() *RestoreScreen { return d.restore }

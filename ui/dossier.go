@@ -4,7 +4,6 @@ import (
 	"bhxhdesk/ui/kit"
 	"strconv"
 	"strings"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -13,7 +12,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"bhxhdesk/app"
-	"bhxhdesk/app/calendar"
 	"bhxhdesk/intake"
 	"bhxhdesk/ui/widgets"
 )
@@ -456,7 +454,7 @@ func (s *DossierScreen) confirm(ad *ActionDialog) {
 		req.Missing = strings.Split(ad.Missing.Text, "\n")
 	}
 	if ad.Date != nil {
-		d, err := parseVNDate(ad.Date.Text)
+		d, err := kit.ParseVNDate(ad.Date.Text)
 		if err != nil {
 			widgets.SetText(ad.Problem, s.ses.Msg(err))
 			return
@@ -473,17 +471,6 @@ func (s *DossierScreen) closeAction() {
 		s.Action.pop.Hide()
 	}
 	s.Action = nil
-}
-
-// parseVNDate reads a date as typed in Vietnam, dd/mm/yyyy (d/m/yyyy too), or YYYY-MM-DD.
-func parseVNDate(text string) (calendar.Date, error) {
-	s := strings.TrimSpace(text)
-	for _, layout := range []string{"02/01/2006", "2/1/2006", "2006-01-02"} {
-		if t, err := time.Parse(layout, s); err == nil {
-			return calendar.Of(t.Year(), t.Month(), t.Day()), nil
-		}
-	}
-	return 0, &app.Error{Kind: app.Invalid, Code: "date_format", Field: "date"}
 }
 
 // placeLine is "detail, commune, province" with the official names.

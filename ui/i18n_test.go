@@ -22,6 +22,7 @@ import (
 	"bhxhdesk/app/calendar"
 	"bhxhdesk/assets"
 	"bhxhdesk/ui"
+	"bhxhdesk/ui/adminui"
 	"bhxhdesk/ui/widgets"
 	"bhxhdesk/wire"
 )
@@ -419,11 +420,11 @@ func TestEveryTextOfTheMainScreensComesFromTheCatalogue(t *testing.T) {
 	both("accounts", func() { d.Show(ui.PageAccounts) })
 	both("administration", func() {
 		d.Show(ui.PageAdmin)
-		d.Admin().Show(ui.TabBackup)
+		d.Admin().Show(adminui.TabBackup)
 	})
 	both("workflow adjustment", func() {
 		d.Show(ui.PageAdmin)
-		d.Admin().Show(ui.TabWorkflow)
+		d.Admin().Show(adminui.TabWorkflow)
 	})
 	both("data protection", func() {
 		d.Show(ui.PagePrivacy)

@@ -4,6 +4,7 @@ import (
 	"fyne.io/fyne/v2"
 
 	"bhxhdesk/app"
+	"bhxhdesk/ui/adminui"
 	"bhxhdesk/ui/syncui"
 	"bhxhdesk/ui/widgets"
 )
@@ -47,7 +48,7 @@ func (d *Desk) SetLang(l app.Lang) {
 			d.dossier = NewDossierScreen(d.in, d.dossier.State(), d.closeDossier)
 		}
 		if d.accounts != nil {
-			d.accounts = NewAccountsScreen(d.adm, d.accounts.State())
+			d.accounts = adminui.NewAccountsScreen(d.adm, d.accounts.State())
 		}
 		if d.home != nil {
 			d.home = NewHomeScreen(d.in, d.home.State(), d.openTile)
@@ -56,10 +57,10 @@ func (d *Desk) SetLang(l app.Lang) {
 			d.walkIn = NewWalkInScreen(d.in, d.walkIn.State(), d.registerFrom)
 		}
 		if d.admin != nil {
-			d.admin = NewAdminScreen(d.adm, d.admin.State(), d.adminHooks())
+			d.admin = adminui.NewAdminScreen(d.adm, d.admin.State(), d.adminHooks())
 		}
 		if d.privacy != nil {
-			d.privacy = NewPrivacyScreen(d.adm, d.privacy.State())
+			d.privacy = adminui.NewPrivacyScreen(d.adm, d.privacy.State())
 		}
 		d.rebuildRecords()
 		if d.lock != nil {

@@ -8,6 +8,7 @@ import (
 
 	"bhxhdesk/app"
 	"bhxhdesk/intake"
+	"bhxhdesk/ui/adminui"
 	"bhxhdesk/ui/syncui"
 )
 
@@ -101,7 +102,7 @@ func (d *Desk) Show(p Page) {
 		}
 	case PageAccounts:
 		if d.accounts == nil {
-			d.accounts = NewAccountsScreen(d.adm, AccountsState{})
+			d.accounts = adminui.NewAccountsScreen(d.adm, adminui.AccountsState{})
 		} else {
 			d.accounts.Reload()
 		}
@@ -125,11 +126,11 @@ func (d *Desk) Show(p Page) {
 		}
 	case PageAdmin:
 		if d.admin == nil {
-			d.admin = NewAdminScreen(d.adm, AdminState{}, d.adminHooks())
+			d.admin = adminui.NewAdminScreen(d.adm, adminui.AdminState{}, d.adminHooks())
 		}
 	case PagePrivacy:
 		if d.privacy == nil {
-			d.privacy = NewPrivacyScreen(d.adm, PrivacyState{})
+			d.privacy = adminui.NewPrivacyScreen(d.adm, adminui.PrivacyState{})
 		}
 	case PageDossier:
 		if d.dossier == nil {
@@ -247,13 +248,13 @@ func (d *Desk) openTile(t Tile) {
 }
 
 // adminHooks are what the settings page changes on the desk itself.
-func (d *Desk) adminHooks() adminHooks {
-	return adminHooks{
-		lang:          func() app.Lang { return d.cfg.Lang },
-		setLang:       d.SetLang,
-		appearance:    func() Appearance { return d.cfg.Appearance },
-		setAppearance: d.SetAppearance,
-		openEnrolment: func() {
+func (d *Desk) adminHooks() adminui.AdminHooks {
+	return adminui.AdminHooks{
+		Lang:          func() app.Lang { return d.cfg.Lang },
+		SetLang:       d.SetLang,
+		Appearance:    func() Appearance { return d.cfg.Appearance },
+		SetAppearance: d.SetAppearance,
+		OpenEnrolment: func() {
 			d.Show(PageSync)
 			if d.page == PageSync {
 				d.syncScreen.Show(syncui.TabSettings)

@@ -55,7 +55,7 @@ func voucherTextOf(v app.Voucher) VoucherText {
 func (t VoucherText) input() (in app.VoucherInput, monthsOK bool) {
 	in = app.VoucherInput{ReceiptNo: t.ReceiptNo, PersonalID: t.PersonalID, FullName: t.FullName, Amount: app.Amount(t.Amount),
 		PaidOn: strings.TrimSpace(t.PaidOn), FromMonth: t.FromMonth, Collector: t.Collector}
-	if d, err := parseVNDate(t.PaidOn); err == nil {
+	if d, err := kit.ParseVNDate(t.PaidOn); err == nil {
 		in.PaidOn = d.String()
 	}
 	n, err := strconv.Atoi(strings.TrimSpace(t.Months))

@@ -1,6 +1,7 @@
 package kit
 
 import (
+	"strings"
 	"time"
 
 	"bhxhdesk/app"
@@ -16,4 +17,15 @@ func BirthText(iso string) string {
 		return b.VNString()
 	}
 	return iso
+}
+
+// parseVNDate reads a date as typed in Vietnam, dd/mm/yyyy (d/m/yyyy too), or YYYY-MM-DD.
+func ParseVNDate(text string) (calendar.Date, error) {
+	s := strings.TrimSpace(text)
+	for _, layout := range []string{"02/01/2006", "2/1/2006", "2006-01-02"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return calendar.Of(t.Year(), t.Month(), t.Day()), nil
+		}
+	}
+	return 0, &app.Error{Kind: app.Invalid, Code: "date_format", Field: "date"}
 }

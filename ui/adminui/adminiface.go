@@ -1,4 +1,4 @@
-package ui
+package adminui
 
 import (
 	"time"
@@ -10,7 +10,7 @@ import (
 
 // adminOffice is what the administration screens need of the office: the automatic backup's
 // settings, a backup now, and the data-protection service.
-type adminOffice interface {
+type Office interface {
 	BackupSettings() (dir string, keep int, every time.Duration, err error)
 	SetBackupSettings(sess *app.Session, dir string, keep, hours int) error
 	BackupNow(sess *app.Session, p *app.Progress) (string, error)
@@ -19,7 +19,7 @@ type adminOffice interface {
 }
 
 // adminSession is what the administration screens use: the session and the admin office.
-type adminSession struct {
+type Session struct {
 	*kit.RecSession
-	office adminOffice
+	Office Office
 }

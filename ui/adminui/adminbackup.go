@@ -1,4 +1,4 @@
-package ui
+package adminui
 
 import (
 	"strconv"
@@ -60,7 +60,7 @@ func (s *AdminScreen) backup() fyne.CanvasObject {
 			every time.Duration
 			err   error
 		)
-		r.Run(func() { dir, keep, every, err = r.office.BackupSettings() }, func() {
+		r.Run(func() { dir, keep, every, err = r.Office.BackupSettings() }, func() {
 			if err != nil {
 				widgets.SetText(s.General, r.Message(err))
 				return
@@ -103,7 +103,7 @@ func (s *AdminScreen) saveBackup() {
 	s.ShowProblems(r.Cfg, nil, nil)
 	s.SaveBackup.Disable()
 	var err error
-	r.Run(func() { err = r.office.SetBackupSettings(r.Sess, dir, keep, hours) }, func() {
+	r.Run(func() { err = r.Office.SetBackupSettings(r.Sess, dir, keep, hours) }, func() {
 		s.SaveBackup.Enable()
 		if err != nil {
 			s.ShowProblems(r.Cfg, err, nil)
@@ -124,7 +124,7 @@ func (s *AdminScreen) backupNow() {
 		path string
 		err  error
 	)
-	r.WithProgress(r.T("ui.admin.backing_up"), kit.UnitBytes, true, func(p *app.Progress) { path, err = r.office.BackupNow(r.Sess, p) }, func() {
+	r.WithProgress(r.T("ui.admin.backing_up"), kit.UnitBytes, true, func(p *app.Progress) { path, err = r.Office.BackupNow(r.Sess, p) }, func() {
 		s.BackupNow.Enable()
 		if err != nil {
 			widgets.SetStatus(s.Status, false, r.Message(err))

@@ -1,4 +1,4 @@
-package ui
+package adminui
 
 import (
 	"fyne.io/fyne/v2"
@@ -26,7 +26,7 @@ type AccountsState struct {
 // enable one, reset its password, and add one with its role and password; the first-run set-up
 // creates only the administrator.
 type AccountsScreen struct {
-	ses *adminSession
+	ses *Session
 	st  AccountsState
 
 	// List shows the accounts, one line each; Rows holds each account's line and actions.
@@ -48,7 +48,7 @@ type AccountsScreen struct {
 }
 
 // NewAccountsScreen builds the screen and fetches the accounts unless the state holds them.
-func NewAccountsScreen(ses *adminSession, st AccountsState) *AccountsScreen {
+func NewAccountsScreen(ses *Session, st AccountsState) *AccountsScreen {
 	s := &AccountsScreen{ses: ses, st: st, Fields: widgets.NewFields()}
 	t := ses.T
 	s.List = widget.NewLabel("")

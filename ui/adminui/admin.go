@@ -1,4 +1,4 @@
-package ui
+package adminui
 
 import (
 	"bhxhdesk/ui/kit"
@@ -36,12 +36,12 @@ type AdminState struct {
 }
 
 // adminHooks are what the page changes on the desk itself.
-type adminHooks struct {
-	lang          func() app.Lang
-	setLang       func(app.Lang)
-	appearance    func() Appearance
-	setAppearance func(Appearance)
-	openEnrolment func()
+type AdminHooks struct {
+	Lang          func() app.Lang
+	SetLang       func(app.Lang)
+	Appearance    func() widgets.Appearance
+	SetAppearance func(widgets.Appearance)
+	OpenEnrolment func()
 }
 
 // AdminScreen is the settings and administration page (quản trị): for every role the display
@@ -50,9 +50,9 @@ type adminHooks struct {
 // year, read-only but for the workflow's days and roles, which an administrator adjusts where the
 // province allows; for administrators also the automatic backup and the device's enrolment.
 type AdminScreen struct {
-	r     *adminSession
+	r     *Session
 	st    AdminState
-	hooks adminHooks
+	hooks AdminHooks
 
 	Tabs     *container.AppTabs
 	Language *widget.RadioGroup
@@ -88,7 +88,7 @@ type AdminScreen struct {
 }
 
 // NewAdminScreen builds the page from its state.
-func NewAdminScreen(r *adminSession, st AdminState, hooks adminHooks) *AdminScreen {
+func NewAdminScreen(r *Session, st AdminState, hooks AdminHooks) *AdminScreen {
 	s := &AdminScreen{r: r, st: st, hooks: hooks, Fields: widgets.NewFields(), tabs: map[*container.TabItem]AdminTab{}}
 	if s.st.Tab == "" {
 		s.st.Tab = TabDisplay
@@ -164,14 +164,14 @@ func (s *AdminScreen) display() fyne.CanvasObject {
 	s.Language.Horizontal = true
 	s.Language.Required = true
 	for i, l := range app.Langs {
-		if l == s.hooks.lang() {
+		if l == s.hooks.Lang() {
 			s.Language.SetSelected(names[i])
 		}
 	}
 	s.Language.OnChanged = func(v string) {
 		for i, n := range names {
 			if n == v {
-				s.hooks.setLang(app.Langs[i])
+				s.hooks.SetLang(app.Langs[i])
 			}
 		}
 	}
@@ -179,19 +179,19 @@ func (s *AdminScreen) display() fyne.CanvasObject {
 	s.Dark = widget.NewRadioGroup(looks, nil)
 	s.Dark.Horizontal = true
 	s.Dark.Required = true
-	ap := s.hooks.appearance()
+	ap := s.hooks.Appearance()
 	s.Dark.SetSelected(looks[map[bool]int{false: 0, true: 1}[ap.Dark]])
 	s.Dark.OnChanged = func(v string) {
-		a := s.hooks.appearance()
+		a := s.hooks.Appearance()
 		a.Dark = v == looks[1]
-		s.hooks.setAppearance(a)
+		s.hooks.SetAppearance(a)
 	}
 	s.Large = widget.NewCheck(t("ui.admin.large"), nil)
 	s.Large.SetChecked(ap.Large)
 	s.Large.OnChanged = func(on bool) {
-		a := s.hooks.appearance()
+		a := s.hooks.Appearance()
 		a.Large = on
-		s.hooks.setAppearance(a)
+		s.hooks.SetAppearance(a)
 	}
 	form := widget.NewForm(
 		&widget.FormItem{Text: t("app.language"), Widget: s.Language},
@@ -256,7 +256,7 @@ func (s *AdminScreen) device() fyne.CanvasObject {
 	r := s.r
 	state := widget.NewLabel("…")
 	state.Wrapping = fyne.TextWrapWord
-	s.Enrol = widget.NewButtonWithIcon(t("ui.admin.enrol"), theme.SettingsIcon(), s.hooks.openEnrolment)
+	s.Enrol = widget.NewButtonWithIcon(t("ui.admin.enrol"), theme.SettingsIcon(), s.hooks.OpenEnrolment)
 	var (
 		u   string
 		err error

@@ -1,4 +1,4 @@
-package ui
+package adminui
 
 import (
 	"bhxhdesk/ui/kit"
@@ -35,7 +35,7 @@ type PrivacyState struct {
 // date, to send within 72 hours should the machine be lost — and the access log of one person:
 // every view, change, print and export of their data.
 type PrivacyScreen struct {
-	r  *adminSession
+	r  *Session
 	st PrivacyState
 
 	Tabs       *container.AppTabs
@@ -59,7 +59,7 @@ type PrivacyScreen struct {
 var auditColumns = widgets.Columns{Widths: []float32{130, 110, 240, 180}, Flex: 2}
 
 // NewPrivacyScreen builds the page from its state.
-func NewPrivacyScreen(r *adminSession, st PrivacyState) *PrivacyScreen {
+func NewPrivacyScreen(r *Session, st PrivacyState) *PrivacyScreen {
 	s := &PrivacyScreen{r: r, st: st}
 	t := r.T
 	if s.st.Since == "" {
@@ -136,13 +136,13 @@ func (s *PrivacyScreen) makeReport() {
 		return
 	}
 	r := s.r
-	since, err := parseVNDate(s.Since.Text)
+	since, err := kit.ParseVNDate(s.Since.Text)
 	if err != nil {
 		widgets.SetText(s.Problem, r.Cfg.Catalog.Problem(r.Cfg.Lang, app.FieldProblem{Field: "since", Code: "date_format"}))
 		return
 	}
 	widgets.SetText(s.Problem, "")
-	p := r.office.Privacy()
+	p := r.Office.Privacy()
 	if p == nil {
 		widgets.SetText(s.Problem, r.Message(app.Errorf(app.Forbidden, "not_signed_in")))
 		return
@@ -245,7 +245,7 @@ func (s *PrivacyScreen) lookup() {
 		return
 	}
 	widgets.SetText(s.Problem, "")
-	p := r.office.Privacy()
+	p := r.Office.Privacy()
 	if p == nil {
 		return
 	}
