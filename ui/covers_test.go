@@ -15,6 +15,7 @@ import (
 	"bhxhdesk/records"
 	"bhxhdesk/ui"
 	"bhxhdesk/ui/kit"
+	"bhxhdesk/ui/recordsui"
 	"bhxhdesk/wire"
 )
 
@@ -40,11 +41,11 @@ func TestPrintOpensTheSystemViewerWithoutAPreview(t *testing.T) {
 	d := openRecordsDeskRendering(t, o, c, false)
 	d.signIn(t, "motcua")
 	test.Tap(d.Nav(ui.PageRecords))
-	d.Records().Show(ui.TabCovers)
+	d.Records().Show(recordsui.TabCovers)
 	d.Wait()
 	cv := d.Records().Covers
 	assert.False(t, cv.Issue.Visible(), "the help desk prints but does not issue")
-	cv.Choose(ui.CoversIssued)
+	cv.Choose(recordsui.CoversIssued)
 	d.Wait()
 	require.Len(t, cv.Rows(), 1)
 	cv.Toggle(0)
@@ -80,7 +81,7 @@ func TestTheDaysBatchAsksAReasonOnlyForCoversPrintedBefore(t *testing.T) {
 	d := openRecordsDesk(t, o, c)
 	d.signIn(t, "canbo")
 	d.Show(ui.PageRecords)
-	d.Records().Show(ui.TabCovers)
+	d.Records().Show(recordsui.TabCovers)
 	d.Wait()
 	cv := d.Records().Covers
 	listAt := fyne.CurrentApp().Driver().AbsolutePositionForObject(cv.List)

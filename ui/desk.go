@@ -15,6 +15,7 @@ import (
 	"bhxhdesk/app"
 	"bhxhdesk/ui/adminui"
 	"bhxhdesk/ui/kit"
+	"bhxhdesk/ui/recordsui"
 	"bhxhdesk/ui/syncui"
 	"bhxhdesk/ui/widgets"
 )
@@ -73,11 +74,11 @@ type Desk struct {
 	rec *kit.RecSession
 	// The sessions of the feature screens, each with the part of the office it uses.
 	in          *intakeSession
-	recs        *recordsSession
+	recs        *recordsui.Session
 	syn         *syncui.Session
 	adm         *adminui.Session
-	vouchers    *VouchersScreen
-	records     *RecordsPage
+	vouchers    *recordsui.VouchersScreen
+	records     *recordsui.RecordsPage
 	syncScreen  *syncui.SyncScreen
 	syncBar     *syncui.SyncBar
 	dossierSync *syncui.DossierSync
@@ -159,10 +160,10 @@ func (d *Desk) Dossier() *DossierScreen { return d.dossier }
 func (d *Desk) Accounts() *adminui.AccountsScreen { return d.accounts }
 
 // Vouchers is the payment vouchers screen.
-func (d *Desk) Vouchers() *VouchersScreen { return d.vouchers }
+func (d *Desk) Vouchers() *recordsui.VouchersScreen { return d.vouchers }
 
 // Records is the electronic book and book covers page.
-func (d *Desk) Records() *RecordsPage { return d.records }
+func (d *Desk) Records() *recordsui.RecordsPage { return d.records }
 
 // Sync is the sync screen.
 func (d *Desk) Sync() *syncui.SyncScreen { return d.syncScreen }

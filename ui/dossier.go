@@ -140,8 +140,8 @@ func (s *DossierScreen) formItems(f app.RegistrationForm) []*widget.FormItem {
 		items = append(items, widgets.InfoRow(t("field.email"), f.Email))
 	}
 	items = append(items,
-		widgets.InfoRow(t("ui.reg.birth_registration"), placeLine(cfg.Places, f.BirthRegistration.Province, f.BirthRegistration.Commune, "")),
-		widgets.InfoRow(t("ui.reg.address"), placeLine(cfg.Places, f.Address.Province, f.Address.Commune, f.Address.Detail)))
+		widgets.InfoRow(t("ui.reg.birth_registration"), kit.PlaceLine(cfg.Places, f.BirthRegistration.Province, f.BirthRegistration.Commune, "")),
+		widgets.InfoRow(t("ui.reg.address"), kit.PlaceLine(cfg.Places, f.Address.Province, f.Address.Commune, f.Address.Detail)))
 	if f.OldSICode != "" {
 		items = append(items, widgets.InfoRow(t("field.old_si_code"), f.OldSICode))
 	}
@@ -471,21 +471,6 @@ func (s *DossierScreen) closeAction() {
 		s.Action.pop.Hide()
 	}
 	s.Action = nil
-}
-
-// placeLine is "detail, commune, province" with the official names.
-func placeLine(places *app.Places, province, commune, detail string) string {
-	var parts []string
-	if detail != "" {
-		parts = append(parts, detail)
-	}
-	if n, ok := places.CommuneName(province, commune); ok {
-		parts = append(parts, n)
-	}
-	if p, ok := places.Province(province); ok {
-		parts = append(parts, p.Name)
-	}
-	return strings.Join(parts, ", ")
 }
 
 // firstFocus is the main action the role may take at the dossier's step, else Back.

@@ -14,6 +14,7 @@ import (
 	"bhxhdesk/assets"
 	"bhxhdesk/intake"
 	"bhxhdesk/ui"
+	"bhxhdesk/ui/recordsui"
 	"bhxhdesk/wire"
 )
 
@@ -155,7 +156,7 @@ func eachTileOpensItsList(t *testing.T, d *recDesk, w weekOfWork) {
 	test.Tap(d.Home().Tiles[ui.TileCovers])
 	d.Wait()
 	assert.Equal(t, ui.PageRecords, d.Page())
-	assert.Equal(t, ui.TabCovers, d.Records().Tab())
+	assert.Equal(t, recordsui.TabCovers, d.Records().Tab())
 	d.Show(ui.PageHome)
 	d.Wait()
 	test.Tap(d.Home().Tiles[ui.TileUnsynced])

@@ -23,6 +23,7 @@ import (
 	"bhxhdesk/assets"
 	"bhxhdesk/ui"
 	"bhxhdesk/ui/adminui"
+	"bhxhdesk/ui/recordsui"
 	"bhxhdesk/ui/widgets"
 	"bhxhdesk/wire"
 )
@@ -411,7 +412,7 @@ func TestEveryTextOfTheMainScreensComesFromTheCatalogue(t *testing.T) {
 	})
 	both("covers", func() {
 		d.Show(ui.PageRecords)
-		d.Records().Show(ui.TabCovers)
+		d.Records().Show(recordsui.TabCovers)
 	})
 	both("sync", func() { d.Show(ui.PageSync) })
 	both("settings", func() { d.Show(ui.PageAdmin) })

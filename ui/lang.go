@@ -5,6 +5,7 @@ import (
 
 	"bhxhdesk/app"
 	"bhxhdesk/ui/adminui"
+	"bhxhdesk/ui/recordsui"
 	"bhxhdesk/ui/syncui"
 	"bhxhdesk/ui/widgets"
 )
@@ -97,10 +98,10 @@ func (d *Desk) rebuildRecords() {
 		return
 	}
 	if d.vouchers != nil {
-		d.vouchers = NewVouchersScreen(d.recs, d.vouchers.State())
+		d.vouchers = recordsui.NewVouchersScreen(d.recs, d.vouchers.State())
 	}
 	if d.records != nil {
-		d.records = NewRecordsPage(d.recs, d.records.State())
+		d.records = recordsui.NewRecordsPage(d.recs, d.records.State())
 	}
 	if d.syncScreen != nil {
 		d.syncScreen = syncui.NewSyncScreen(d.syn, d.syncScreen.State())

@@ -9,6 +9,7 @@ import (
 	"bhxhdesk/app"
 	"bhxhdesk/intake"
 	"bhxhdesk/ui/adminui"
+	"bhxhdesk/ui/recordsui"
 	"bhxhdesk/ui/syncui"
 )
 
@@ -108,14 +109,14 @@ func (d *Desk) Show(p Page) {
 		}
 	case PageVouchers:
 		if d.vouchers == nil {
-			d.vouchers = NewVouchersScreen(d.recs, VouchersState{})
+			d.vouchers = recordsui.NewVouchersScreen(d.recs, recordsui.VouchersState{})
 		} else {
 			d.vouchers.Exceptions.Reload()
 		}
 	case PageRecords:
 		if d.records == nil {
-			d.records = NewRecordsPage(d.recs, RecordsState{})
-		} else if d.records.Tab() == TabCovers {
+			d.records = recordsui.NewRecordsPage(d.recs, recordsui.RecordsState{})
+		} else if d.records.Tab() == recordsui.TabCovers {
 			d.records.Covers.Reload()
 		}
 	case PageSync:
@@ -201,7 +202,7 @@ func (d *Desk) openBook(pid string) {
 		return
 	}
 	d.Show(PageRecords)
-	d.records.Show(TabBook)
+	d.records.Show(recordsui.TabBook)
 	d.records.Book.Open(pid)
 }
 
@@ -232,12 +233,12 @@ func (d *Desk) openTile(t Tile) {
 	case TileCovers:
 		d.Show(PageRecords)
 		if d.page == PageRecords {
-			d.records.Show(TabCovers)
+			d.records.Show(recordsui.TabCovers)
 		}
 	case TileExceptions:
 		d.Show(PageVouchers)
 		if d.page == PageVouchers {
-			d.vouchers.Show(TabExceptions)
+			d.vouchers.Show(recordsui.TabExceptions)
 		}
 	case TileUnsynced, TileLastSync:
 		d.Show(PageSync)

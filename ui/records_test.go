@@ -24,6 +24,7 @@ import (
 	"bhxhdesk/records"
 	"bhxhdesk/ui"
 	"bhxhdesk/ui/kit"
+	"bhxhdesk/ui/recordsui"
 	"bhxhdesk/wire"
 )
 
@@ -178,7 +179,7 @@ func TestOfficerRecordsVoucherCoverIssuePrint(t *testing.T) {
 // recordTheVoucherFromTheDossier goes from the dashboard and the queue to the dossier, which is
 // not sent yet and offers its voucher, and records the voucher from the form it fills in: the
 // receipt number is required, and checked as the officer types.
-func recordTheVoucherFromTheDossier(t *testing.T, d *recDesk, dos app.Dossier) *ui.VouchersScreen {
+func recordTheVoucherFromTheDossier(t *testing.T, d *recDesk, dos app.Dossier) *recordsui.VouchersScreen {
 	require.Equal(t, ui.PageHome, d.Page(), "an officer starts on the dashboard")
 	assert.Equal(t, "1", d.Home().Values[ui.TileReceivedToday].Text)
 	test.Tap(d.Home().Tiles[ui.TileReceivedToday])
@@ -220,7 +221,7 @@ func recordTheVoucherFromTheDossier(t *testing.T, d *recDesk, dos app.Dossier) *
 // issueThenPrintTheCover issues the person's cover, then prints the day's covers: the preview
 // counts nothing, saving and opening in the system's viewer count the print.
 func issueThenPrintTheCover(t *testing.T, d *recDesk, name string, person func() records.PersonView) {
-	d.Records().Show(ui.TabCovers)
+	d.Records().Show(recordsui.TabCovers)
 	d.Wait()
 	cv := d.Records().Covers
 	require.Len(t, cv.Rows(), 1)
@@ -234,7 +235,7 @@ func issueThenPrintTheCover(t *testing.T, d *recDesk, name string, person func()
 	assert.Empty(t, cv.Rows(), "issued covers leave the list to issue")
 	assert.Equal(t, app.CoverIssued, person().Cover.Status)
 
-	cv.Choose(ui.CoversToday)
+	cv.Choose(recordsui.CoversToday)
 	d.Wait()
 	require.Len(t, cv.Rows(), 1)
 	test.Tap(cv.PrintToday)
@@ -261,7 +262,7 @@ func issueThenPrintTheCover(t *testing.T, d *recDesk, name string, person func()
 // officer gives a reason; counted once when it leaves the desk.
 func reprintWithAReason(t *testing.T, d *recDesk, name string, person func() records.PersonView) {
 	cv := d.Records().Covers
-	cv.Choose(ui.CoversIssued)
+	cv.Choose(recordsui.CoversIssued)
 	d.Wait()
 	require.Len(t, cv.Rows(), 1)
 	cv.Toggle(0)

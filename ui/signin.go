@@ -8,6 +8,7 @@ import (
 	"bhxhdesk/intake"
 	"bhxhdesk/ui/adminui"
 	"bhxhdesk/ui/kit"
+	"bhxhdesk/ui/recordsui"
 	"bhxhdesk/ui/syncui"
 	"bhxhdesk/ui/widgets"
 )
@@ -90,7 +91,7 @@ func (d *Desk) signedIn(in *intake.Service, sess *app.Session) {
 	}
 	d.rec = d.newRecSession(d.ses)
 	o := d.cfg.Office
-	d.in, d.recs = &intakeSession{RecSession: d.rec, office: o}, &recordsSession{RecSession: d.rec, office: o}
+	d.in, d.recs = &intakeSession{RecSession: d.rec, office: o}, &recordsui.Session{RecSession: d.rec, Office: o}
 	d.syn, d.adm = &syncui.Session{RecSession: d.rec, Office: o}, &adminui.Session{RecSession: d.rec, Office: o}
 	d.syncBar = d.newSyncBar()
 	d.page = PageHome

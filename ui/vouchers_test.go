@@ -19,6 +19,7 @@ import (
 	"bhxhdesk/intake"
 	"bhxhdesk/ui"
 	"bhxhdesk/ui/kit"
+	"bhxhdesk/ui/recordsui"
 	"bhxhdesk/wire"
 )
 
@@ -33,7 +34,7 @@ func TestVoucherImportPreviewThenRecord(t *testing.T) {
 	d.signIn(t, "canbo")
 	test.Tap(d.Nav(ui.PageVouchers))
 	v := d.Vouchers()
-	v.Show(ui.TabVoucherImport)
+	v.Show(recordsui.TabVoucherImport)
 	imp := v.Import
 	assert.False(t, imp.Record.Visible(), "nothing to record before a file is read")
 
@@ -48,8 +49,8 @@ func TestVoucherImportPreviewThenRecord(t *testing.T) {
 	d.Wait()
 	assert.Contains(t, imp.Summary.Text, "Đã nhận 4 chứng từ: 4 khớp và ghi quá trình đóng, 0 chờ xử lý; 5 dòng bị từ chối; "+
 		"0 dòng đã nhập trước đó; tạo 4 tờ bìa sổ mới.")
-	assert.Equal(t, []int{7, 8, 9, 10, 11}, importLines(imp, ui.LineRefused), "refused, by line")
-	assert.Equal(t, []int{3, 4, 5, 13}, importLines(imp, ui.LineMatched), "matched, by line")
+	assert.Equal(t, []int{7, 8, 9, 10, 11}, importLines(imp, recordsui.LineRefused), "refused, by line")
+	assert.Equal(t, []int{3, 4, 5, 13}, importLines(imp, recordsui.LineMatched), "matched, by line")
 	assert.False(t, imp.Record.Visible())
 	pv, err = records.Person(sess, "070066237886")
 	require.NoError(t, err)
@@ -63,8 +64,8 @@ func TestVoucherImportPreviewThenRecord(t *testing.T) {
 	d.Wait()
 	test.Tap(imp.Record)
 	d.Wait()
-	assert.Equal(t, []int{3, 4, 5, 13}, importLines(imp, ui.LineAlready))
-	assert.Empty(t, importLines(imp, ui.LineMatched))
+	assert.Equal(t, []int{3, 4, 5, 13}, importLines(imp, recordsui.LineAlready))
+	assert.Empty(t, importLines(imp, recordsui.LineMatched))
 	for _, l := range imp.Lines() {
 		if l.Line == 3 {
 			assert.Equal(t, "Lê Hữu Minh", l.Name, "the line shows what was read")
@@ -102,7 +103,7 @@ func registerTheSamplePeople(t *testing.T, o *wire.Office, c *clock) {
 }
 
 // importLines are the lines of the import with an outcome, in file order.
-func importLines(imp *ui.ImportPanel, out ui.ImportOutcome) []int {
+func importLines(imp *recordsui.ImportPanel, out recordsui.ImportOutcome) []int {
 	var n []int
 	for _, l := range imp.Lines() {
 		if l.Outcome == out {
@@ -114,22 +115,22 @@ func importLines(imp *ui.ImportPanel, out ui.ImportOutcome) []int {
 
 // previewTheSampleFiles reads the sample as a workbook, then as CSV: the same lines are ready
 // and refused, each refused line says why, and nothing is stored yet.
-func previewTheSampleFiles(t *testing.T, d *recDesk, imp *ui.ImportPanel) {
+func previewTheSampleFiles(t *testing.T, d *recDesk, imp *recordsui.ImportPanel) {
 	for _, file := range []string{"vouchers-sample.xlsx", "vouchers-sample.csv"} {
 		d.file = filepath.Join("..", "sheet", "testdata", file)
 		test.Tap(imp.Choose)
 		d.Wait()
-		assert.Equal(t, []int{7, 8, 9, 10, 11}, importLines(imp, ui.LineRefused), "%s: refused before recording", file)
-		assert.Len(t, importLines(imp, ui.LineReady), 4, file)
+		assert.Equal(t, []int{7, 8, 9, 10, 11}, importLines(imp, recordsui.LineRefused), "%s: refused before recording", file)
+		assert.Len(t, importLines(imp, recordsui.LineReady), 4, file)
 		for _, l := range imp.Lines() {
-			if l.Outcome == ui.LineRefused {
+			if l.Outcome == recordsui.LineRefused {
 				assert.NotEmpty(t, l.Reason, "line %d says why", l.Line)
 			}
 		}
 		assert.Contains(t, imp.Summary.Text, file)
 		assert.Equal(t, "Ghi nhận 4 chứng từ", imp.Record.Text)
 	}
-	assert.Equal(t, []int{3, 4, 5, 13}, importLines(imp, ui.LineReady), "the CSV's good lines")
+	assert.Equal(t, []int{3, 4, 5, 13}, importLines(imp, recordsui.LineReady), "the CSV's good lines")
 	reasons := map[int]string{}
 	for _, l := range imp.Lines() {
 		reasons[l.Line] = l.Reason
@@ -161,7 +162,7 @@ func TestALongImportShowsProgressAndStops(t *testing.T) {
 	d.signIn(t, "canbo")
 	test.Tap(d.Nav(ui.PageVouchers))
 	v := d.Vouchers()
-	v.Show(ui.TabVoucherImport)
+	v.Show(recordsui.TabVoucherImport)
 	imp := v.Import
 	d.file = file
 	test.Tap(imp.Choose)
@@ -191,7 +192,7 @@ func TestALongImportShowsProgressAndStops(t *testing.T) {
 	assert.Contains(t, imp.Summary.Text, "Đã dừng theo yêu cầu: 160 dòng (từ dòng 42) chưa được ghi.")
 	notReached := 0
 	for _, l := range imp.Lines() {
-		if l.Outcome == ui.LineNotReached {
+		if l.Outcome == recordsui.LineNotReached {
 			notReached++
 		}
 	}

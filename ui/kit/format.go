@@ -29,3 +29,18 @@ func ParseVNDate(text string) (calendar.Date, error) {
 	}
 	return 0, &app.Error{Kind: app.Invalid, Code: "date_format", Field: "date"}
 }
+
+// PlaceLine is "detail, commune, province" with the official names.
+func PlaceLine(places *app.Places, province, commune, detail string) string {
+	var parts []string
+	if detail != "" {
+		parts = append(parts, detail)
+	}
+	if n, ok := places.CommuneName(province, commune); ok {
+		parts = append(parts, n)
+	}
+	if p, ok := places.Province(province); ok {
+		parts = append(parts, p.Name)
+	}
+	return strings.Join(parts, ", ")
+}

@@ -1,4 +1,4 @@
-package ui
+package recordsui
 
 import (
 	"bhxhdesk/ui/kit"
@@ -27,7 +27,7 @@ type BookState struct {
 // local support, paid, receipt) with their totals, the vouchers and the dossiers. Each look-up
 // is written to the audit log.
 type BookScreen struct {
-	r  *recordsSession
+	r  *Session
 	st BookState
 
 	Query   *widget.Entry
@@ -57,7 +57,7 @@ var bookVoucherColumns = widgets.Columns{Widths: []float32{95, 140, 100, 150, 11
 var bookDossierColumns = widgets.Columns{Widths: []float32{200, 160, 100}, Flex: 1}
 
 // NewBookScreen builds the screen from its state.
-func NewBookScreen(r *recordsSession, st BookState) *BookScreen {
+func NewBookScreen(r *Session, st BookState) *BookScreen {
 	s := &BookScreen{r: r}
 	t := r.T
 	s.Query = widget.NewEntry()
@@ -168,8 +168,8 @@ func (s *BookScreen) identity(pv records.PersonView) fyne.CanvasObject {
 		items = append(items, widgets.InfoRow(t("ui.book.old_code"), p.OldSICode))
 	}
 	items = append(items,
-		widgets.InfoRow(t("ui.book.birth_registration"), placeLine(cfg.Places, p.BirthRegistration.Province, p.BirthRegistration.Commune, "")),
-		widgets.InfoRow(t("ui.book.address"), placeLine(cfg.Places, p.Address.Province, p.Address.Commune, p.Address.Detail)))
+		widgets.InfoRow(t("ui.book.birth_registration"), kit.PlaceLine(cfg.Places, p.BirthRegistration.Province, p.BirthRegistration.Commune, "")),
+		widgets.InfoRow(t("ui.book.address"), kit.PlaceLine(cfg.Places, p.Address.Province, p.Address.Commune, p.Address.Detail)))
 	if p.Phone != "" {
 		items = append(items, widgets.InfoRow(t("ui.book.phone"), p.Phone))
 	}

@@ -1,4 +1,4 @@
-package ui
+package recordsui
 
 import (
 	"io"
@@ -57,7 +57,7 @@ type ImportLine struct {
 // then record it ("Ghi nhận"), which reports what became of each line: matched, set aside as
 // an exception, already recorded, or refused.
 type ImportPanel struct {
-	r    *recordsSession
+	r    *Session
 	st   ImportState
 	done func(records.ImportResult)
 
@@ -78,7 +78,7 @@ type ImportPanel struct {
 // reason (flexible; the line selected shows it in full below the list).
 var importColumns = widgets.Columns{Widths: []float32{58, 120, 150, 170, 85, 145, 160}, Flex: 6}
 
-func newImportPanel(r *recordsSession, st ImportState, done func(records.ImportResult)) *ImportPanel {
+func newImportPanel(r *Session, st ImportState, done func(records.ImportResult)) *ImportPanel {
 	p := &ImportPanel{r: r, st: st, done: done}
 	t := r.T
 	p.Choose = widget.NewButtonWithIcon(t("ui.import.choose"), theme.FolderOpenIcon(), p.choose)
@@ -137,7 +137,7 @@ func (p *ImportPanel) choose() {
 			rerr     error
 		)
 		r.Run(func() {
-			rows, problems, rerr = r.office.ReadVouchers(name, rc)
+			rows, problems, rerr = r.Office.ReadVouchers(name, rc)
 			if cerr := rc.Close(); rerr == nil {
 				rerr = cerr
 			}

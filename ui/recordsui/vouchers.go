@@ -1,4 +1,4 @@
-package ui
+package recordsui
 
 import (
 	"errors"
@@ -210,7 +210,7 @@ type VouchersState struct {
 // period, or set aside as an exception with the reason —; a CSV/XLSX file imported after a
 // preview; and the exceptions queue, where an officer corrects or voids a voucher with a reason.
 type VouchersScreen struct {
-	r  *recordsSession
+	r  *Session
 	st VouchersState
 
 	Tabs *container.AppTabs
@@ -230,7 +230,7 @@ type VouchersScreen struct {
 }
 
 // NewVouchersScreen builds the screen from its state.
-func NewVouchersScreen(r *recordsSession, st VouchersState) *VouchersScreen {
+func NewVouchersScreen(r *Session, st VouchersState) *VouchersScreen {
 	s := &VouchersScreen{r: r, st: st}
 	if s.st.Tab == "" {
 		s.st.Tab = TabVoucherEntry

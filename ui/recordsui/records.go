@@ -1,4 +1,4 @@
-package ui
+package recordsui
 
 import (
 	"fyne.io/fyne/v2"
@@ -34,7 +34,7 @@ type RecordsPage struct {
 }
 
 // NewRecordsPage builds the page from its state.
-func NewRecordsPage(r *recordsSession, st RecordsState) *RecordsPage {
+func NewRecordsPage(r *Session, st RecordsState) *RecordsPage {
 	p := &RecordsPage{tab: st.Tab}
 	if p.tab == "" {
 		p.tab = TabBook

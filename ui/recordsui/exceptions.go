@@ -1,4 +1,4 @@
-package ui
+package recordsui
 
 import (
 	"bhxhdesk/ui/kit"
@@ -28,7 +28,7 @@ type ExceptionsState struct {
 // filled in from it) or voids it, always with a reason; the original is never edited, and a
 // correction is matched again like any voucher.
 type ExceptionsPanel struct {
-	r       *recordsSession
+	r       *Session
 	st      ExceptionsState
 	onCount func(int)
 
@@ -52,7 +52,7 @@ type ExceptionsPanel struct {
 // exceptionColumns are the widths of the paid date, receipt number, name (flexible) and amount.
 var exceptionColumns = widgets.Columns{Widths: []float32{95, 140, 150, 100}, Flex: 2}
 
-func newExceptionsPanel(r *recordsSession, st ExceptionsState, onCount func(int)) *ExceptionsPanel {
+func newExceptionsPanel(r *Session, st ExceptionsState, onCount func(int)) *ExceptionsPanel {
 	p := &ExceptionsPanel{r: r, st: st, onCount: onCount}
 	t := r.T
 	p.Count = widget.NewLabel("")

@@ -1,4 +1,4 @@
-package ui
+package recordsui
 
 import (
 	"strconv"
@@ -43,7 +43,7 @@ type CoversState struct {
 // issue them, or to print their confirmations into one PDF (all those issued today too); a
 // cover printed before is printed again only with a reason. After printing, the PDF is shown.
 type CoversScreen struct {
-	r  *recordsSession
+	r  *Session
 	st CoversState
 
 	Kind       *widget.RadioGroup
@@ -71,7 +71,7 @@ type CoversScreen struct {
 var coverColumns = widgets.Columns{Widths: []float32{36, 130, 160, 95, 170, 95, 90}, Flex: 2}
 
 // NewCoversScreen builds the screen and fetches its list unless the state holds it.
-func NewCoversScreen(r *recordsSession, st CoversState) *CoversScreen {
+func NewCoversScreen(r *Session, st CoversState) *CoversScreen {
 	s := &CoversScreen{r: r}
 	if st.List == "" {
 		st.List = CoversToIssue
@@ -384,7 +384,7 @@ func (s *CoversScreen) write(pids []string, reason string, dlg *ReprintDialog) {
 	s.Print.Disable()
 	s.PrintToday.Disable()
 	r.WithProgress(r.T("ui.covers.preparing"), kit.UnitCovers, true, func(p *app.Progress) {
-		if pdf, commit, err = r.office.PrepareCovers(r.Sess, pids, reason, lang, p); err == nil && render != nil {
+		if pdf, commit, err = r.Office.PrepareCovers(r.Sess, pids, reason, lang, p); err == nil && render != nil {
 			// A preview that cannot be rendered falls back to the system's PDF viewer.
 			pages, _ = render(pdf)
 		}

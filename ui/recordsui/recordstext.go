@@ -1,4 +1,4 @@
-package ui
+package recordsui
 
 import (
 	"strings"
@@ -9,17 +9,17 @@ import (
 
 // problemText is a row problem in words: "field: message", or the message alone when it names
 // no field.
-func (r *recordsSession) problemText(p app.FieldProblem) string {
+func (r *Session) problemText(p app.FieldProblem) string {
 	return r.Msg(&app.Error{Field: p.Field, Code: p.Code, Args: p.Args})
 }
 
 // exceptionText is why a voucher waits for an officer's decision, in words.
-func (r *recordsSession) exceptionText(st app.VoucherState) string {
+func (r *Session) exceptionText(st app.VoucherState) string {
 	return r.T("err."+st.Exception, widgets.FlatArgs(st.Args)...)
 }
 
 // methodText names a payment method ("ahead:12" → "Đóng trước nhiều năm (12 tháng)").
-func (r *recordsSession) methodText(m string) string {
+func (r *Session) methodText(m string) string {
 	kind, n, ok := strings.Cut(m, ":")
 	label := r.T("method." + kind)
 	if ok {

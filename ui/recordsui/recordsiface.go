@@ -1,4 +1,4 @@
-package ui
+package recordsui
 
 import (
 	"io"
@@ -9,7 +9,7 @@ import (
 
 // recordsOffice is what the records screens need of the office: reading voucher files and
 // preparing the book covers' confirmations.
-type recordsOffice interface {
+type Office interface {
 	// ReadVouchers reads a collection agent's CSV or XLSX voucher file (see Office.ReadVouchers).
 	ReadVouchers(name string, r io.Reader) ([]app.VoucherRow, []app.RowProblem, error)
 	// PrepareCovers makes the confirmations of issued book covers (see Office.PrepareCovers).
@@ -17,7 +17,7 @@ type recordsOffice interface {
 }
 
 // recordsSession is what the records screens use: the session and the records office.
-type recordsSession struct {
+type Session struct {
 	*kit.RecSession
-	office recordsOffice
+	Office Office
 }
