@@ -14,6 +14,7 @@ import (
 
 	"bhxhdesk/app"
 	"bhxhdesk/ui/adminui"
+	"bhxhdesk/ui/intakeui"
 	"bhxhdesk/ui/kit"
 	"bhxhdesk/ui/recordsui"
 	"bhxhdesk/ui/syncui"
@@ -45,7 +46,7 @@ type Desk struct {
 	// Language is the language switch in the header (also in the settings).
 	Language *widget.Select
 
-	quote    *QuoteScreen
+	quote    *intakeui.QuoteScreen
 	firstRun *FirstRunScreen
 	recovery *RecoveryScreen
 	login    *LoginScreen
@@ -55,13 +56,13 @@ type Desk struct {
 	ses      *kit.Session // nil until signed in
 	page     Page
 	back     Page // where the dossier detail's Back button returns
-	register *RegisterScreen
-	queue    *QueueScreen
-	search   *SearchScreen
-	dossier  *DossierScreen
+	register *intakeui.RegisterScreen
+	queue    *intakeui.QueueScreen
+	search   *intakeui.SearchScreen
+	dossier  *intakeui.DossierScreen
 	accounts *adminui.AccountsScreen
-	home     *HomeScreen
-	walkIn   *WalkInScreen
+	home     *intakeui.HomeScreen
+	walkIn   *intakeui.WalkInScreen
 	admin    *adminui.AdminScreen
 	privacy  *adminui.PrivacyScreen
 	lock     *LockScreen // non-nil while the session is locked
@@ -73,7 +74,7 @@ type Desk struct {
 	// The records and sync screens, and the sync status shown at the bottom of every screen.
 	rec *kit.RecSession
 	// The sessions of the feature screens, each with the part of the office it uses.
-	in          *intakeSession
+	in          *intakeui.Session
 	recs        *recordsui.Session
 	syn         *syncui.Session
 	adm         *adminui.Session
@@ -103,7 +104,7 @@ func NewDesk(cfg Config, onTitle func(string)) *Desk {
 	widgets.AfterCallback.Store(&after)
 	fyneLanguage(cfg.Catalog, cfg.Lang)
 	d.applyAppearance()
-	d.quote = NewQuoteScreen(d.set, QuoteState{})
+	d.quote = intakeui.NewQuoteScreen(d.set, intakeui.QuoteState{})
 	if cfg.Office != nil {
 		cfg.Office.OnSyncStatus(d.syncChanged)
 	}
@@ -133,7 +134,7 @@ func (d *Desk) Lang() app.Lang { return d.cfg.Lang }
 // The screens, for tests and keyboard shortcuts; nil when not built.
 
 // Quote is the quote screen.
-func (d *Desk) Quote() *QuoteScreen { return d.quote }
+func (d *Desk) Quote() *intakeui.QuoteScreen { return d.quote }
 
 // FirstRun is the first-run set-up, shown while no store exists.
 func (d *Desk) FirstRun() *FirstRunScreen { return d.firstRun }
@@ -145,16 +146,16 @@ func (d *Desk) Recovery() *RecoveryScreen { return d.recovery }
 func (d *Desk) Login() *LoginScreen { return d.login }
 
 // Register is the registration form (TK1-TS).
-func (d *Desk) Register() *RegisterScreen { return d.register }
+func (d *Desk) Register() *intakeui.RegisterScreen { return d.register }
 
 // Queue is the work queue.
-func (d *Desk) Queue() *QueueScreen { return d.queue }
+func (d *Desk) Queue() *intakeui.QueueScreen { return d.queue }
 
 // Search is the dossier search.
-func (d *Desk) Search() *SearchScreen { return d.search }
+func (d *Desk) Search() *intakeui.SearchScreen { return d.search }
 
 // Dossier is the dossier shown last.
-func (d *Desk) Dossier() *DossierScreen { return d.dossier }
+func (d *Desk) Dossier() *intakeui.DossierScreen { return d.dossier }
 
 // Accounts is the administrator's account list.
 func (d *Desk) Accounts() *adminui.AccountsScreen { return d.accounts }
@@ -175,10 +176,10 @@ func (d *Desk) SyncBar() *syncui.SyncBar { return d.syncBar }
 func (d *Desk) DossierSync() *syncui.DossierSync { return d.dossierSync }
 
 // Home is the dashboard.
-func (d *Desk) Home() *HomeScreen { return d.home }
+func (d *Desk) Home() *intakeui.HomeScreen { return d.home }
 
 // WalkIn is the help desk's walk-in page: pre-check, documents, quote.
-func (d *Desk) WalkIn() *WalkInScreen { return d.walkIn }
+func (d *Desk) WalkIn() *intakeui.WalkInScreen { return d.walkIn }
 
 // Admin is the settings and administration page.
 func (d *Desk) Admin() *adminui.AdminScreen { return d.admin }

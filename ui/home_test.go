@@ -14,6 +14,7 @@ import (
 	"bhxhdesk/assets"
 	"bhxhdesk/intake"
 	"bhxhdesk/ui"
+	"bhxhdesk/ui/intakeui"
 	"bhxhdesk/ui/recordsui"
 	"bhxhdesk/wire"
 )
@@ -37,9 +38,9 @@ func TestDashboardCountsAndOpensItsLists(t *testing.T) {
 	d.signIn(t, "motcua")
 	d.Show(ui.PageHome)
 	d.Wait()
-	_, hasExceptions := d.Home().Stats().Counts[ui.TileExceptions]
+	_, hasExceptions := d.Home().Stats().Counts[intakeui.TileExceptions]
 	assert.False(t, hasExceptions)
-	assert.Nil(t, d.Home().Tiles[ui.TileExceptions])
+	assert.Nil(t, d.Home().Tiles[intakeui.TileExceptions])
 }
 
 // weekOfWork is the dossiers of aWeekOfWork the dashboard lists, and who made them.
@@ -91,21 +92,21 @@ func aWeekOfWork(t *testing.T, o *wire.Office, c *clock) weekOfWork {
 func readTheDashboard(t *testing.T, d *recDesk) {
 	h := d.Home()
 	st := h.Stats()
-	assert.Equal(t, map[ui.Tile]int{ui.TileReceivedToday: 2, ui.TileDueToday: 1, ui.TileOverdue: 1, ui.TileAwaitingPayment: 1,
-		ui.TileCovers: 0, ui.TileExceptions: 0, ui.TileUnsynced: 6 + 5, ui.TileLastSync: 0}, st.Counts)
-	assert.Equal(t, "1", h.Values[ui.TileOverdue].Text)
-	assert.Equal(t, "chưa lần nào", h.Values[ui.TileLastSync].Text)
+	assert.Equal(t, map[intakeui.Tile]int{intakeui.TileReceivedToday: 2, intakeui.TileDueToday: 1, intakeui.TileOverdue: 1, intakeui.TileAwaitingPayment: 1,
+		intakeui.TileCovers: 0, intakeui.TileExceptions: 0, intakeui.TileUnsynced: 6 + 5, intakeui.TileLastSync: 0}, st.Counts)
+	assert.Equal(t, "1", h.Values[intakeui.TileOverdue].Text)
+	assert.Equal(t, "chưa lần nào", h.Values[intakeui.TileLastSync].Text)
 	require.Len(t, st.Days, 30)
 	last := st.Days[29]
 	assert.Equal(t, calendar.Of(2026, 1, 12), last.Day)
-	byDay := map[calendar.Date]ui.DayStat{}
+	byDay := map[calendar.Date]intakeui.DayStat{}
 	for _, s := range st.Days {
 		byDay[s.Day] = s
 	}
 	assert.Equal(t, 2, byDay[calendar.Of(2026, 1, 5)].Received)
 	assert.Equal(t, 1, byDay[calendar.Of(2026, 1, 6)].Received)
 	assert.Equal(t, 2, byDay[calendar.Of(2026, 1, 12)].Received)
-	assert.Equal(t, ui.DayStat{Day: calendar.Of(2026, 1, 10), Due: 2, OnTime: 1}, byDay[calendar.Of(2026, 1, 10)],
+	assert.Equal(t, intakeui.DayStat{Day: calendar.Of(2026, 1, 10), Due: 2, OnTime: 1}, byDay[calendar.Of(2026, 1, 10)],
 		"two appointments on 10/01: a on time, the other still pending")
 	rate, ok := st.OnTimeRate()
 	require.True(t, ok)
@@ -134,32 +135,32 @@ func eachTileOpensItsList(t *testing.T, d *recDesk, w weekOfWork) {
 		}
 		return out
 	}
-	test.Tap(d.Home().Tiles[ui.TileOverdue])
+	test.Tap(d.Home().Tiles[intakeui.TileOverdue])
 	d.Wait()
 	require.Equal(t, ui.PageQueue, d.Page())
 	assert.Equal(t, []string{w.late.Code}, codes())
 	assert.Equal(t, list(intake.ListOverdue, ""), codes())
 	d.Show(ui.PageHome)
 	d.Wait()
-	test.Tap(d.Home().Tiles[ui.TileAwaitingPayment])
+	test.Tap(d.Home().Tiles[intakeui.TileAwaitingPayment])
 	d.Wait()
 	assert.Equal(t, []string{w.awaiting.Code}, codes())
 	assert.Equal(t, list(intake.ListStep, "finance"), codes())
 	d.Show(ui.PageHome)
 	d.Wait()
-	test.Tap(d.Home().Tiles[ui.TileReceivedToday])
+	test.Tap(d.Home().Tiles[intakeui.TileReceivedToday])
 	d.Wait()
 	assert.Equal(t, []string{w.today.Code, w.withdrawn.Code}, codes(), "the rows the tile counted, the rejected one too")
-	assert.Equal(t, "2", d.Home().Values[ui.TileReceivedToday].Text)
+	assert.Equal(t, "2", d.Home().Values[intakeui.TileReceivedToday].Text)
 	d.Show(ui.PageHome)
 	d.Wait()
-	test.Tap(d.Home().Tiles[ui.TileCovers])
+	test.Tap(d.Home().Tiles[intakeui.TileCovers])
 	d.Wait()
 	assert.Equal(t, ui.PageRecords, d.Page())
 	assert.Equal(t, recordsui.TabCovers, d.Records().Tab())
 	d.Show(ui.PageHome)
 	d.Wait()
-	test.Tap(d.Home().Tiles[ui.TileUnsynced])
+	test.Tap(d.Home().Tiles[intakeui.TileUnsynced])
 	d.Wait()
 	assert.Equal(t, ui.PageSync, d.Page())
 }
@@ -203,8 +204,8 @@ func TestTheDashboardWarnsAdministratorsOfStaleRulesAndShowsChangedAmounts(t *te
 	d.signIn(t, "canbo")
 	h = d.Home()
 	assert.False(t, h.Outlook.Visible(), "officers see the amounts, administrators the data")
-	require.Equal(t, 1, h.Stats().Counts[ui.TileQuoteChanged])
-	test.Tap(h.Tiles[ui.TileQuoteChanged])
+	require.Equal(t, 1, h.Stats().Counts[intakeui.TileQuoteChanged])
+	test.Tap(h.Tiles[intakeui.TileQuoteChanged])
 	d.Wait()
 	require.Equal(t, ui.PageQueue, d.Page())
 	rows := d.Queue().State().Rows

@@ -5,6 +5,7 @@ import (
 
 	"bhxhdesk/app"
 	"bhxhdesk/ui/adminui"
+	"bhxhdesk/ui/intakeui"
 	"bhxhdesk/ui/recordsui"
 	"bhxhdesk/ui/syncui"
 	"bhxhdesk/ui/widgets"
@@ -18,7 +19,7 @@ func (d *Desk) SetLang(l app.Lang) {
 	d.cfg.Lang = l
 	d.set.Lang = l
 	fyneLanguage(d.cfg.Catalog, l)
-	d.quote = NewQuoteScreen(d.set, d.quote.State())
+	d.quote = intakeui.NewQuoteScreen(d.set, d.quote.State())
 	if d.firstRun != nil {
 		d.firstRun = NewFirstRunScreen(d.gate(), d.firstRun.State(), d.created, d.startRestore)
 	}
@@ -37,25 +38,25 @@ func (d *Desk) SetLang(l app.Lang) {
 	}
 	if d.ses != nil {
 		if d.register != nil {
-			d.register = NewRegisterScreen(d.in, d.register.State())
+			d.register = intakeui.NewRegisterScreen(d.in, d.register.State())
 		}
 		if d.queue != nil {
-			d.queue = NewQueueScreen(d.in, d.queue.State())
+			d.queue = intakeui.NewQueueScreen(d.in, d.queue.State())
 		}
 		if d.search != nil {
-			d.search = NewSearchScreen(d.in, d.search.State())
+			d.search = intakeui.NewSearchScreen(d.in, d.search.State())
 		}
 		if d.dossier != nil {
-			d.dossier = NewDossierScreen(d.in, d.dossier.State(), d.closeDossier)
+			d.dossier = intakeui.NewDossierScreen(d.in, d.dossier.State(), d.closeDossier)
 		}
 		if d.accounts != nil {
 			d.accounts = adminui.NewAccountsScreen(d.adm, d.accounts.State())
 		}
 		if d.home != nil {
-			d.home = NewHomeScreen(d.in, d.home.State(), d.openTile)
+			d.home = intakeui.NewHomeScreen(d.in, d.home.State(), d.openTile)
 		}
 		if d.walkIn != nil {
-			d.walkIn = NewWalkInScreen(d.in, d.walkIn.State(), d.registerFrom)
+			d.walkIn = intakeui.NewWalkInScreen(d.in, d.walkIn.State(), d.registerFrom)
 		}
 		if d.admin != nil {
 			d.admin = adminui.NewAdminScreen(d.adm, d.admin.State(), d.adminHooks())

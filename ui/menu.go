@@ -5,6 +5,7 @@ import (
 	"fyne.io/fyne/v2/driver/desktop"
 
 	"bhxhdesk/app"
+	"bhxhdesk/ui/intakeui"
 	"bhxhdesk/ui/widgets"
 )
 
@@ -106,7 +107,7 @@ func (d *Desk) NewRegistration() {
 		return
 	}
 	if d.page == PageWalkIn && d.walkIn != nil {
-		d.walkIn.register() // the walk-in's answers go with the citizen
+		d.walkIn.StartRegistration() // the walk-in's answers go with the citizen
 		return
 	}
 	if d.register != nil && d.register.State().Saved != nil {
@@ -121,7 +122,7 @@ func (d *Desk) registerFrom(f app.RegistrationForm) {
 	if d.ses == nil || !d.allowed(PageRegister) {
 		return
 	}
-	st := RegisterState{Form: f}
+	st := intakeui.RegisterState{Form: f}
 	if d.register != nil && d.register.State().Saved == nil {
 		// Keep what was typed on a form in progress; take the walk-in's answers over it.
 		st = d.register.State()
@@ -131,7 +132,7 @@ func (d *Desk) registerFrom(f app.RegistrationForm) {
 			cur.Address.Province = f.Address.Province
 		}
 	}
-	d.register = NewRegisterScreen(d.in, st)
+	d.register = intakeui.NewRegisterScreen(d.in, st)
 	d.Show(PageRegister)
 }
 

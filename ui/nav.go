@@ -9,6 +9,7 @@ import (
 	"bhxhdesk/app"
 	"bhxhdesk/intake"
 	"bhxhdesk/ui/adminui"
+	"bhxhdesk/ui/intakeui"
 	"bhxhdesk/ui/recordsui"
 	"bhxhdesk/ui/syncui"
 )
@@ -77,7 +78,7 @@ func (d *Desk) Show(p Page) {
 	switch p {
 	case PageHome:
 		if d.home == nil {
-			d.home = NewHomeScreen(d.in, HomeState{}, d.openTile)
+			d.home = intakeui.NewHomeScreen(d.in, intakeui.HomeState{}, d.openTile)
 		} else {
 			d.home.Reload()
 		}
@@ -85,21 +86,21 @@ func (d *Desk) Show(p Page) {
 		if d.walkIn == nil {
 			// Most walk-ins live in the office's province: its own support is quoted from the
 			// start, as the registration will quote it.
-			d.walkIn = NewWalkInScreen(d.in, WalkInState{Quote: QuoteState{Province: d.ses.Sess.Office.Province}}, d.registerFrom)
+			d.walkIn = intakeui.NewWalkInScreen(d.in, intakeui.WalkInState{Quote: intakeui.QuoteState{Province: d.ses.Sess.Office.Province}}, d.registerFrom)
 		}
 	case PageRegister:
 		if d.register == nil {
-			d.register = NewRegisterScreen(d.in, RegisterState{})
+			d.register = intakeui.NewRegisterScreen(d.in, intakeui.RegisterState{})
 		}
 	case PageQueue:
 		if d.queue == nil {
-			d.queue = NewQueueScreen(d.in, QueueState{})
+			d.queue = intakeui.NewQueueScreen(d.in, intakeui.QueueState{})
 		} else {
 			d.queue.Reload() // actions elsewhere move dossiers between queues
 		}
 	case PageSearch:
 		if d.search == nil {
-			d.search = NewSearchScreen(d.in, SearchState{})
+			d.search = intakeui.NewSearchScreen(d.in, intakeui.SearchState{})
 		}
 	case PageAccounts:
 		if d.accounts == nil {
@@ -216,31 +217,31 @@ func (d *Desk) openVoucher(in app.VoucherInput) {
 }
 
 // openTile follows a tile of the dashboard into its list.
-func (d *Desk) openTile(t Tile) {
+func (d *Desk) openTile(t intakeui.Tile) {
 	switch t {
-	case TileReceivedToday, TileDueToday, TileOverdue, TileAwaitingPayment, TileQuoteChanged:
+	case intakeui.TileReceivedToday, intakeui.TileDueToday, intakeui.TileOverdue, intakeui.TileAwaitingPayment, intakeui.TileQuoteChanged:
 		d.Show(PageQueue)
 		if d.page != PageQueue {
 			return
 		}
-		kind := map[Tile]intake.ListKind{TileReceivedToday: ListReceivedToday, TileDueToday: intake.ListDueToday,
-			TileOverdue: intake.ListOverdue, TileAwaitingPayment: intake.ListStep, TileQuoteChanged: ListQuoteChanged}[t]
+		kind := map[intakeui.Tile]intake.ListKind{intakeui.TileReceivedToday: intakeui.ListReceivedToday, intakeui.TileDueToday: intake.ListDueToday,
+			intakeui.TileOverdue: intake.ListOverdue, intakeui.TileAwaitingPayment: intake.ListStep, intakeui.TileQuoteChanged: intakeui.ListQuoteChanged}[t]
 		step := ""
-		if t == TileAwaitingPayment {
-			step = paymentStep(d.in)
+		if t == intakeui.TileAwaitingPayment {
+			step = intakeui.PaymentStep(d.in)
 		}
 		d.queue.Choose(kind, step)
-	case TileCovers:
+	case intakeui.TileCovers:
 		d.Show(PageRecords)
 		if d.page == PageRecords {
 			d.records.Show(recordsui.TabCovers)
 		}
-	case TileExceptions:
+	case intakeui.TileExceptions:
 		d.Show(PageVouchers)
 		if d.page == PageVouchers {
 			d.vouchers.Show(recordsui.TabExceptions)
 		}
-	case TileUnsynced, TileLastSync:
+	case intakeui.TileUnsynced, intakeui.TileLastSync:
 		d.Show(PageSync)
 		if d.page == PageSync {
 			d.syncScreen.Show(syncui.TabPending)
@@ -282,7 +283,7 @@ func (d *Desk) openDossier(code string) {
 		if d.page != PageDossier {
 			d.back = d.page
 		}
-		d.dossier = NewDossierScreen(d.in, DossierState{Dossier: dos}, d.closeDossier)
+		d.dossier = intakeui.NewDossierScreen(d.in, intakeui.DossierState{Dossier: dos}, d.closeDossier)
 		d.dossierSync = syncui.NewDossierSync(d.syn, dos)
 		d.page = PageDossier
 		d.paint()

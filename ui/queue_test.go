@@ -15,6 +15,7 @@ import (
 	"bhxhdesk/intake"
 	"bhxhdesk/internal/fake"
 	"bhxhdesk/ui"
+	"bhxhdesk/ui/intakeui"
 )
 
 func TestQueueBadgesAndSupervisorActions(t *testing.T) {
@@ -68,7 +69,7 @@ func TestQueueBadgesAndSupervisorActions(t *testing.T) {
 // theOfficerReturnsADossier returns the dossier code, due today in the queue q, for a missing
 // paper: refused until the paper is named; the returned dossier waits for the completed papers
 // and then shows under "mine".
-func theOfficerReturnsADossier(t *testing.T, d *storeDesk, q *ui.QueueScreen, in *intake.Service, code string) {
+func theOfficerReturnsADossier(t *testing.T, d *storeDesk, q *intakeui.QueueScreen, in *intake.Service, code string) {
 	q.Kind.SetSelected("Đến hạn hôm nay")
 	d.Wait()
 	q.Rows.List.Select(0)

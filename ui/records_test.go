@@ -23,6 +23,7 @@ import (
 	"bhxhdesk/pdf"
 	"bhxhdesk/records"
 	"bhxhdesk/ui"
+	"bhxhdesk/ui/intakeui"
 	"bhxhdesk/ui/kit"
 	"bhxhdesk/ui/recordsui"
 	"bhxhdesk/wire"
@@ -181,8 +182,8 @@ func TestOfficerRecordsVoucherCoverIssuePrint(t *testing.T) {
 // receipt number is required, and checked as the officer types.
 func recordTheVoucherFromTheDossier(t *testing.T, d *recDesk, dos app.Dossier) *recordsui.VouchersScreen {
 	require.Equal(t, ui.PageHome, d.Page(), "an officer starts on the dashboard")
-	assert.Equal(t, "1", d.Home().Values[ui.TileReceivedToday].Text)
-	test.Tap(d.Home().Tiles[ui.TileReceivedToday])
+	assert.Equal(t, "1", d.Home().Values[intakeui.TileReceivedToday].Text)
+	test.Tap(d.Home().Tiles[intakeui.TileReceivedToday])
 	d.Wait()
 	require.Equal(t, ui.PageQueue, d.Page())
 	require.Len(t, d.Queue().Rows.Rows(), 1)

@@ -17,10 +17,11 @@ import (
 	"bhxhdesk/app/calendar"
 	"bhxhdesk/intake"
 	"bhxhdesk/ui"
+	"bhxhdesk/ui/intakeui"
 )
 
 // fillValid types a valid TK1-TS for Nguyễn Thị Hồng Ánh, born 17/05/1990 in Ba Đình, Hà Nội.
-func fillValid(t *testing.T, r *ui.RegisterScreen) {
+func fillValid(t *testing.T, r *intakeui.RegisterScreen) {
 	t.Helper()
 	test.Type(r.FullName, "Nguyễn Thị Hồng Ánh")
 	r.Gender.SetSelected("Nữ")
@@ -68,7 +69,7 @@ func TestRegisterValidatesLiveThenSavesPrintsQueuesAndAdvances(t *testing.T) {
 // showTheProblemsAsTheOfficerTypes types a personal ID that does not match the gender, a
 // wrong phone, an income below the floor and a child's birth date: each problem shows under
 // its field as it is typed, and goes when it is fixed.
-func showTheProblemsAsTheOfficerTypes(t *testing.T, d *storeDesk, r *ui.RegisterScreen) {
+func showTheProblemsAsTheOfficerTypes(t *testing.T, d *storeDesk, r *intakeui.RegisterScreen) {
 	test.Type(r.FullName, "Nguyễn Thị Hồng Ánh")
 	r.Gender.SetSelected("Nam")
 	test.Type(r.BirthDate, "17/05/1990")
@@ -103,7 +104,7 @@ func showTheProblemsAsTheOfficerTypes(t *testing.T, d *storeDesk, r *ui.Register
 // saveOnceEveryProblemIsFixed saves the form: refused while required fields are empty, saved
 // once they are filled in, with the dossier stored as typed and quoted. It returns the intake
 // and the dossier's code.
-func saveOnceEveryProblemIsFixed(t *testing.T, d *storeDesk, r *ui.RegisterScreen) (*intake.Service, string) {
+func saveOnceEveryProblemIsFixed(t *testing.T, d *storeDesk, r *intakeui.RegisterScreen) (*intake.Service, string) {
 	// Saving shows every remaining problem, including the untouched required fields.
 	test.Tap(r.Save)
 	d.Wait()

@@ -7,6 +7,7 @@ import (
 	"bhxhdesk/app/calendar"
 	"bhxhdesk/intake"
 	"bhxhdesk/ui/adminui"
+	"bhxhdesk/ui/intakeui"
 	"bhxhdesk/ui/kit"
 	"bhxhdesk/ui/recordsui"
 	"bhxhdesk/ui/syncui"
@@ -91,7 +92,7 @@ func (d *Desk) signedIn(in *intake.Service, sess *app.Session) {
 	}
 	d.rec = d.newRecSession(d.ses)
 	o := d.cfg.Office
-	d.in, d.recs = &intakeSession{RecSession: d.rec, office: o}, &recordsui.Session{RecSession: d.rec, Office: o}
+	d.in, d.recs = &intakeui.Session{RecSession: d.rec, Office: o}, &recordsui.Session{RecSession: d.rec, Office: o}
 	d.syn, d.adm = &syncui.Session{RecSession: d.rec, Office: o}, &adminui.Session{RecSession: d.rec, Office: o}
 	d.syncBar = d.newSyncBar()
 	d.page = PageHome
@@ -133,7 +134,7 @@ func (d *Desk) reopenDraft() {
 			return
 		}
 		if ok {
-			d.register = NewRegisterScreen(d.in, RegisterState{Form: dr.Form, Touched: dr.Touched, Restored: dr.Saved})
+			d.register = intakeui.NewRegisterScreen(d.in, intakeui.RegisterState{Form: dr.Form, Touched: dr.Touched, Restored: dr.Saved})
 			d.Show(PageRegister)
 		}
 	})

@@ -12,6 +12,7 @@ import (
 	"bhxhdesk/app"
 	"bhxhdesk/app/calendar"
 	"bhxhdesk/ui"
+	"bhxhdesk/ui/intakeui"
 )
 
 // The keyboard of these tests: what an officer presses, through the window's canvas only.
@@ -118,7 +119,7 @@ func TestHelpDeskWalkInToReceiptWithTheKeyboardOnly(t *testing.T) {
 
 // preCheckWithTheKeyboard types the citizen's birth date on the walk-in page and answers the
 // pre-check with the keyboard.
-func preCheckWithTheKeyboard(t *testing.T, d *storeDesk, w *ui.WalkInScreen) {
+func preCheckWithTheKeyboard(t *testing.T, d *storeDesk, w *intakeui.WalkInScreen) {
 	// Ctrl+N before the birth date: the question is still open, said beside it, with the
 	// cursor back in it (not "not eligible", and not at the bottom of the page).
 	d.win.Canvas().Focus(w.Vietnamese)
@@ -155,7 +156,7 @@ func preCheckWithTheKeyboard(t *testing.T, d *storeDesk, w *ui.WalkInScreen) {
 
 // pickTheGroupThenPrintTheQuote picks the support group with Tab and Space, which lists the
 // documents to bring for it, and prints the quote for the citizen (Ctrl+P).
-func pickTheGroupThenPrintTheQuote(t *testing.T, d *storeDesk, w *ui.WalkInScreen) {
+func pickTheGroupThenPrintTheQuote(t *testing.T, d *storeDesk, w *intakeui.WalkInScreen) {
 	d.tabTo(t, w.Quote.Method)
 	d.tab(1) // the number of months is skipped: it applies to ahead and missing-time payments only
 	d.key(t, fyne.KeySpace)

@@ -1,4 +1,4 @@
-package ui
+package intakeui
 
 import (
 	"io"
@@ -10,7 +10,7 @@ import (
 
 // intakeOffice is what the intake screens need of the office: the printed receipt and quote,
 // the dashboard's recent dossiers and the sync engine's status.
-type intakeOffice interface {
+type Office interface {
 	// WriteReceipt writes a dossier's receipt and appointment slip as PDF in lang.
 	WriteReceipt(sess *app.Session, code string, lang app.Lang, w io.Writer) error
 	// WriteQuote prints the quote a citizen takes home as PDF in lang.
@@ -21,7 +21,7 @@ type intakeOffice interface {
 }
 
 // intakeSession is what the intake screens use: the session and the intake office.
-type intakeSession struct {
+type Session struct {
 	*kit.RecSession
-	office intakeOffice
+	Office Office
 }

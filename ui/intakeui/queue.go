@@ -1,4 +1,4 @@
-package ui
+package intakeui
 
 import (
 	"image/color"
@@ -40,7 +40,7 @@ type QueueState struct {
 // dossiers at one step of the office's workflow, or those the officer handled last; sorted by
 // due date as the service returns them. A row opens the dossier.
 type QueueScreen struct {
-	ses *intakeSession
+	ses *Session
 	st  QueueState
 
 	Kind    *widgets.TypeSelect
@@ -55,7 +55,7 @@ type QueueScreen struct {
 }
 
 // NewQueueScreen builds the queue and fetches it unless the state holds rows already.
-func NewQueueScreen(ses *intakeSession, st QueueState) *QueueScreen {
+func NewQueueScreen(ses *Session, st QueueState) *QueueScreen {
 	s := &QueueScreen{ses: ses}
 	if st.Kind == "" {
 		st.Kind = intake.ListPending
@@ -185,7 +185,7 @@ func (s *QueueScreen) Choose(kind intake.ListKind, step string) {
 }
 
 // quoteChangedRows are the rows of the dossiers whose amount changed under the rules in force.
-func quoteChangedRows(ses *intakeSession) ([]app.Summary, error) {
+func quoteChangedRows(ses *Session) ([]app.Summary, error) {
 	changes, err := ses.Intake.QuoteChanges(ses.Sess)
 	rows := make([]app.Summary, len(changes))
 	for i, c := range changes {
@@ -207,7 +207,7 @@ func receivedOn(rows []app.Summary, day calendar.Date) []app.Summary {
 
 // paymentStep is the step of the office's workflow that waits for the payment voucher ("" when
 // none).
-func paymentStep(ses *intakeSession) string {
+func PaymentStep(ses *Session) string {
 	for _, st := range ses.Intake.Ref.Get().Workflows.ForOffice(ses.Sess.Office).Steps {
 		if st.Completes == app.CompletesPayment {
 			return st.ID
@@ -234,7 +234,7 @@ func (s *QueueScreen) paint(rows []app.Summary, err error) {
 // a badge with the days left, red when overdue and amber on the day. Tapping a row opens the
 // dossier.
 type SummaryList struct {
-	ses    *intakeSession
+	ses    *Session
 	Header fyne.CanvasObject
 	List   *widget.List
 	rows   []app.Summary
@@ -244,7 +244,7 @@ type SummaryList struct {
 // listColumns are the widths of code, name (flexible), step, due date and badge.
 var listColumns = widgets.Columns{Widths: []float32{200, 160, 230, 100, 120}, Flex: 1}
 
-func newSummaryList(ses *intakeSession) *SummaryList {
+func newSummaryList(ses *Session) *SummaryList {
 	l := &SummaryList{ses: ses}
 	head := func(key string) fyne.CanvasObject {
 		return widget.NewLabelWithStyle(ses.T(key), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})

@@ -1,4 +1,4 @@
-package ui
+package intakeui
 
 import (
 	"errors"
@@ -154,7 +154,7 @@ func (s *RegisterScreen) savedView(d app.Dossier) fyne.CanvasObject {
 
 // printReceipt asks where to save a dossier's receipt, then writes the PDF off the UI thread and
 // reports where it went (or why it failed) in status.
-func (s *intakeSession) printReceipt(code string, button *widget.Button, status *widget.Label) {
+func (s *Session) printReceipt(code string, button *widget.Button, status *widget.Label) {
 	s.SaveAs(code+".pdf", func(w io.WriteCloser, err error) {
 		if err != nil {
 			status.Importance = widget.DangerImportance
@@ -168,7 +168,7 @@ func (s *intakeSession) printReceipt(code string, button *widget.Button, status 
 		lang := s.Cfg.Lang
 		var werr error
 		s.Run(func() {
-			werr = s.office.WriteReceipt(s.Sess, code, lang, w)
+			werr = s.Office.WriteReceipt(s.Sess, code, lang, w)
 			if cerr := w.Close(); werr == nil {
 				werr = cerr
 			}

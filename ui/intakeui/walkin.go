@@ -1,4 +1,4 @@
-package ui
+package intakeui
 
 import (
 	"io"
@@ -39,7 +39,7 @@ type Answer struct {
 // for the support group, the quote of every payment method printed for the citizen to take
 // home, and the way into the registration form with what was typed here.
 type WalkInScreen struct {
-	ses *intakeSession
+	ses *Session
 
 	BirthDate  *widget.Entry
 	Vietnamese *widget.Check
@@ -62,7 +62,7 @@ type WalkInScreen struct {
 
 // NewWalkInScreen builds the page from its state; onRegister opens the registration form
 // filled in from it.
-func NewWalkInScreen(ses *intakeSession, st WalkInState, onRegister func(app.RegistrationForm)) *WalkInScreen {
+func NewWalkInScreen(ses *Session, st WalkInState, onRegister func(app.RegistrationForm)) *WalkInScreen {
 	s := &WalkInScreen{ses: ses, onForm: onRegister}
 	t := ses.T
 	s.BirthDate = &widget.Entry{Text: st.BirthDate, PlaceHolder: t("ui.reg.birth_date_placeholder")}
@@ -86,7 +86,7 @@ func NewWalkInScreen(ses *intakeSession, st WalkInState, onRegister func(app.Reg
 
 	s.Quote = NewQuoteScreen(ses.Cfg, st.Quote)
 	s.Print = widget.NewButtonWithIcon(t("ui.walkin.print"), theme.DocumentPrintIcon(), s.printQuote)
-	s.Register = widget.NewButtonWithIcon(t("ui.walkin.register"), theme.DocumentCreateIcon(), s.register)
+	s.Register = widget.NewButtonWithIcon(t("ui.walkin.register"), theme.DocumentCreateIcon(), s.StartRegistration)
 	s.Register.Importance = widget.HighImportance
 	s.Register.Hidden = !ses.Can(app.PermRegister)
 	s.Status = widgets.StatusLabel()
@@ -228,9 +228,9 @@ func (s *WalkInScreen) Form() app.RegistrationForm {
 	return f
 }
 
-// register opens the registration form with what was typed here; a citizen the pre-check
+// StartRegistration opens the registration form with what was typed here; a citizen the pre-check
 // turns away is not registered.
-func (s *WalkInScreen) register() {
+func (s *WalkInScreen) StartRegistration() {
 	answers, ok := s.Eligibility()
 	if !ok {
 		// Said beside the questions, at the top of the page, with the cursor where the answer
@@ -278,7 +278,7 @@ func (s *WalkInScreen) printQuote() {
 		lang := ses.Cfg.Lang
 		var werr error
 		ses.Run(func() {
-			werr = ses.office.WriteQuote(req, lang, w)
+			werr = ses.Office.WriteQuote(req, lang, w)
 			if cerr := w.Close(); werr == nil {
 				werr = cerr
 			}
@@ -300,4 +300,4 @@ func (s *WalkInScreen) firstFocus() fyne.Focusable { return s.BirthDate }
 func (s *WalkInScreen) shortcutPrint() { s.printQuote() }
 
 // shortcutSave goes on to the registration (Ctrl+S).
-func (s *WalkInScreen) shortcutSave() { s.register() }
+func (s *WalkInScreen) shortcutSave() { s.StartRegistration() }

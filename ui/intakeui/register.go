@@ -1,4 +1,4 @@
-package ui
+package intakeui
 
 import (
 	"slices"
@@ -39,7 +39,7 @@ type RegisterState struct {
 // dossier of the same personal ID is named. After saving: the dossier code, the appointment and
 // the receipt to print.
 type RegisterScreen struct {
-	ses *intakeSession
+	ses *Session
 	st  RegisterState
 
 	FullName      *widget.Entry
@@ -90,7 +90,7 @@ type RegisterScreen struct {
 
 // NewRegisterScreen builds the form from a state (zero state: an empty form starting this
 // month, monthly, on the floor income).
-func NewRegisterScreen(ses *intakeSession, st RegisterState) *RegisterScreen {
+func NewRegisterScreen(ses *Session, st RegisterState) *RegisterScreen {
 	s := &RegisterScreen{ses: ses, content: container.NewStack()}
 	s.build(st)
 	return s

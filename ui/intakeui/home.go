@@ -1,4 +1,4 @@
-package ui
+package intakeui
 
 import (
 	"strconv"
@@ -88,7 +88,7 @@ type HomeState struct {
 // decision, operations not yet sent and the last sync — each a button into its list — and a
 // chart of the dossiers received each day and the on-time rate over the last 30 days.
 type HomeScreen struct {
-	r  *intakeSession
+	r  *Session
 	st HomeState
 
 	// Tiles are the buttons into the lists; Values show their numbers.
@@ -108,7 +108,7 @@ type HomeScreen struct {
 
 // NewHomeScreen builds the dashboard and fetches its numbers unless the state holds them;
 // onTile opens a tile's list.
-func NewHomeScreen(r *intakeSession, st HomeState, onTile func(Tile)) *HomeScreen {
+func NewHomeScreen(r *Session, st HomeState, onTile func(Tile)) *HomeScreen {
 	s := &HomeScreen{r: r, onTile: onTile, Tiles: map[Tile]*widget.Button{}}
 	t := r.T
 	s.Problem = widgets.ProblemLabel()
@@ -146,7 +146,7 @@ func (s *HomeScreen) Stats() HomeStats { return s.st.Stats }
 // Reload fetches the numbers again, off the UI thread.
 func (s *HomeScreen) Reload() {
 	r := s.r
-	office := r.office
+	office := r.Office
 	var (
 		st  HomeStats
 		err error
@@ -162,7 +162,7 @@ func (s *HomeScreen) Reload() {
 }
 
 // fetchHome reads the dashboard's numbers from the services.
-func fetchHome(r *intakeSession, office intakeOffice) (HomeStats, error) {
+func fetchHome(r *Session, office Office) (HomeStats, error) {
 	today := r.Intake.Today()
 	st := HomeStats{Counts: map[Tile]int{}}
 	count := func(t Tile, kind intake.ListKind, value string) (err error) {
@@ -175,7 +175,7 @@ func fetchHome(r *intakeSession, office intakeOffice) (HomeStats, error) {
 	if err := count(TileOverdue, intake.ListOverdue, ""); err != nil {
 		return st, err
 	}
-	if step := paymentStep(r); step != "" {
+	if step := PaymentStep(r); step != "" {
 		if err := count(TileAwaitingPayment, intake.ListStep, step); err != nil {
 			return st, err
 		}

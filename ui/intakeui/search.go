@@ -1,4 +1,4 @@
-package ui
+package intakeui
 
 import (
 	"strconv"
@@ -25,7 +25,7 @@ type SearchState struct {
 // result opens the dossier. The search runs on Enter or the button, not on every keystroke:
 // each search is written to the audit log.
 type SearchScreen struct {
-	ses *intakeSession
+	ses *Session
 	st  SearchState
 
 	Query   *widget.Entry
@@ -38,7 +38,7 @@ type SearchScreen struct {
 }
 
 // NewSearchScreen builds the screen with the state's query and rows.
-func NewSearchScreen(ses *intakeSession, st SearchState) *SearchScreen {
+func NewSearchScreen(ses *Session, st SearchState) *SearchScreen {
 	s := &SearchScreen{ses: ses, st: st}
 	s.Query = widget.NewEntry()
 	s.Query.SetText(st.Query)

@@ -1,4 +1,4 @@
-package ui
+package intakeui
 
 import (
 	"bhxhdesk/ui/kit"
@@ -27,7 +27,7 @@ type DossierState struct {
 // step — advance, return for missing items (Mẫu 02), reject (Mẫu 03), re-appoint (Mẫu 04) — and
 // the receipt. The services check permissions again and their refusals show as messages.
 type DossierScreen struct {
-	ses *intakeSession
+	ses *Session
 	st  DossierState
 
 	Back *widget.Button
@@ -57,7 +57,7 @@ type DossierScreen struct {
 }
 
 // NewDossierScreen shows a dossier; onBack returns to where the officer came from.
-func NewDossierScreen(ses *intakeSession, st DossierState, onBack func()) *DossierScreen {
+func NewDossierScreen(ses *Session, st DossierState, onBack func()) *DossierScreen {
 	s := &DossierScreen{ses: ses, onBack: onBack, content: container.NewStack()}
 	s.paint(st)
 	return s
