@@ -1,6 +1,13 @@
-// Package ui holds the Fyne screens of the desk program. Screens are small structs holding their
-// widgets; they talk to the app package only (no store, no network) and take every user-facing
-// text from the translation catalogue, so the language can change while the program runs.
+// Package ui is the shell of the desk program's window: the first run, sign-in, lock and
+// restore screens, the navigation and its page registry, the menu, the language switch and
+// the painting of the current page. The screens of the work itself are the feature packages
+// (ui/intakeui, ui/recordsui, ui/syncui, ui/adminui), each behind a narrow office interface;
+// only the shell imports them, and joins them through callbacks (a search opens a dossier, a
+// dossier opens the person's book). Shared pieces are ui/kit (settings, host, session,
+// progress, preview) and ui/widgets (form fields, lists, theme, guards).
+//
+// Screens take every user-facing text from the translation catalogue, so the language can
+// change while the program runs; they reach the services, never the store or the network.
 package ui
 
 import (

@@ -37,11 +37,11 @@ func (d *Desk) FollowFocus() {
 
 // focusPage puts the cursor in the first input of the page shown, so the officer types at once.
 func (d *Desk) focusPage() {
-	f, ok := d.current().(interface{ firstFocus() fyne.Focusable })
+	f, ok := d.current().(interface{ FirstFocus() fyne.Focusable })
 	if !ok {
 		return
 	}
-	target := f.firstFocus()
+	target := f.FirstFocus()
 	if target == nil {
 		return
 	}

@@ -144,8 +144,8 @@ func (d *Desk) SaveShortcut() {
 	if d.ses == nil || d.lock != nil {
 		return
 	}
-	if s, ok := d.current().(interface{ shortcutSave() }); ok {
-		s.shortcutSave()
+	if s, ok := d.current().(interface{ ShortcutSave() }); ok {
+		s.ShortcutSave()
 	}
 }
 
@@ -155,7 +155,7 @@ func (d *Desk) PrintShortcut() {
 	if d.ses == nil || d.lock != nil {
 		return
 	}
-	if s, ok := d.current().(interface{ shortcutPrint() }); ok {
-		s.shortcutPrint()
+	if s, ok := d.current().(interface{ ShortcutPrint() }); ok {
+		s.ShortcutPrint()
 	}
 }

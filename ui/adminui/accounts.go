@@ -274,8 +274,8 @@ func (s *AccountsScreen) add() {
 	})
 }
 
-// firstFocus is the new account's user name.
-func (s *AccountsScreen) firstFocus() fyne.Focusable { return s.User }
+// FirstFocus is the new account's user name.
+func (s *AccountsScreen) FirstFocus() fyne.Focusable { return s.User }
 
-// shortcutSave adds the account typed (Ctrl+S).
-func (s *AccountsScreen) shortcutSave() { s.add() }
+// ShortcutSave adds the account typed (Ctrl+S).
+func (s *AccountsScreen) ShortcutSave() { s.add() }

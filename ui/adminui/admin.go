@@ -279,8 +279,8 @@ func (s *AdminScreen) device() fyne.CanvasObject {
 	return page(t("ui.admin.device_title"), "", container.NewVBox(form, note, container.NewHBox(s.Enrol)))
 }
 
-// shortcutSave saves the backup settings or the workflow's adjustment on their tab (Ctrl+S).
-func (s *AdminScreen) shortcutSave() {
+// ShortcutSave saves the backup settings or the workflow's adjustment on their tab (Ctrl+S).
+func (s *AdminScreen) ShortcutSave() {
 	switch s.st.Tab {
 	case TabBackup:
 		s.saveBackup()

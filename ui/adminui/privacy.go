@@ -284,5 +284,5 @@ func codeOf(err error) string {
 	return "invalid"
 }
 
-// firstFocus is the report's start date.
-func (s *PrivacyScreen) firstFocus() fyne.Focusable { return s.Since }
+// FirstFocus is the report's start date.
+func (s *PrivacyScreen) FirstFocus() fyne.Focusable { return s.Since }

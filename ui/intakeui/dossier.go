@@ -473,16 +473,16 @@ func (s *DossierScreen) closeAction() {
 	s.Action = nil
 }
 
-// firstFocus is the main action the role may take at the dossier's step, else Back.
-func (s *DossierScreen) firstFocus() fyne.Focusable {
+// FirstFocus is the main action the role may take at the dossier's step, else Back.
+func (s *DossierScreen) FirstFocus() fyne.Focusable {
 	if s.Advance != nil {
 		return s.Advance
 	}
 	return s.Back
 }
 
-// shortcutPrint prints the dossier's receipt (Ctrl+P).
-func (s *DossierScreen) shortcutPrint() {
+// ShortcutPrint prints the dossier's receipt (Ctrl+P).
+func (s *DossierScreen) ShortcutPrint() {
 	if s.Print != nil && !s.Print.Disabled() {
 		s.Print.OnTapped()
 	}

@@ -317,8 +317,8 @@ func (s *HomeScreen) paint(st HomeStats, _ error) {
 	s.Chart.Set(st.Days)
 }
 
-// firstFocus is the first tile, so Tab and Space open the lists.
-func (s *HomeScreen) firstFocus() fyne.Focusable {
+// FirstFocus is the first tile, so Tab and Space open the lists.
+func (s *HomeScreen) FirstFocus() fyne.Focusable {
 	if b, ok := s.Tiles[TileReceivedToday]; ok {
 		return b
 	}

@@ -216,8 +216,8 @@ func PaymentStep(ses *Session) string {
 	return ""
 }
 
-// firstFocus is the queue's list, so the arrow keys move through the rows.
-func (s *QueueScreen) firstFocus() fyne.Focusable { return s.Rows.List }
+// FirstFocus is the queue's list, so the arrow keys move through the rows.
+func (s *QueueScreen) FirstFocus() fyne.Focusable { return s.Rows.List }
 
 func (s *QueueScreen) paint(rows []app.Summary, err error) {
 	if err != nil {

@@ -451,23 +451,23 @@ func formValues(f app.RegistrationForm) map[string]string {
 	}
 }
 
-// firstFocus is the first field of the form, or the receipt's Print button once saved.
-func (s *RegisterScreen) firstFocus() fyne.Focusable {
+// FirstFocus is the first field of the form, or the receipt's Print button once saved.
+func (s *RegisterScreen) FirstFocus() fyne.Focusable {
 	if s.st.Saved != nil && s.Print != nil && s.Print.Visible() {
 		return s.Print
 	}
 	return s.FullName
 }
 
-// shortcutSave saves the form (Ctrl+S).
-func (s *RegisterScreen) shortcutSave() {
+// ShortcutSave saves the form (Ctrl+S).
+func (s *RegisterScreen) ShortcutSave() {
 	if s.st.Saved == nil {
 		s.save(false)
 	}
 }
 
-// shortcutPrint prints the receipt of the dossier just saved (Ctrl+P).
-func (s *RegisterScreen) shortcutPrint() {
+// ShortcutPrint prints the receipt of the dossier just saved (Ctrl+P).
+func (s *RegisterScreen) ShortcutPrint() {
 	if s.st.Saved != nil && s.Print != nil && s.Print.Visible() && !s.Print.Disabled() {
 		s.Print.OnTapped()
 	}

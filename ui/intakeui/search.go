@@ -103,5 +103,5 @@ func (s *SearchScreen) paint(rows []app.Summary, err error) {
 	s.Rows.Set(rows)
 }
 
-// firstFocus is the query: Ctrl+F then typing searches.
-func (s *SearchScreen) firstFocus() fyne.Focusable { return s.Query }
+// FirstFocus is the query: Ctrl+F then typing searches.
+func (s *SearchScreen) FirstFocus() fyne.Focusable { return s.Query }

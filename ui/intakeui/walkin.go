@@ -293,11 +293,11 @@ func (s *WalkInScreen) printQuote() {
 	})
 }
 
-// firstFocus is the birth date: the first question asked.
-func (s *WalkInScreen) firstFocus() fyne.Focusable { return s.BirthDate }
+// FirstFocus is the birth date: the first question asked.
+func (s *WalkInScreen) FirstFocus() fyne.Focusable { return s.BirthDate }
 
-// shortcutPrint prints the quote (Ctrl+P).
-func (s *WalkInScreen) shortcutPrint() { s.printQuote() }
+// ShortcutPrint prints the quote (Ctrl+P).
+func (s *WalkInScreen) ShortcutPrint() { s.printQuote() }
 
-// shortcutSave goes on to the registration (Ctrl+S).
-func (s *WalkInScreen) shortcutSave() { s.StartRegistration() }
+// ShortcutSave goes on to the registration (Ctrl+S).
+func (s *WalkInScreen) ShortcutSave() { s.StartRegistration() }

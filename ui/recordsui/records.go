@@ -78,8 +78,8 @@ func (p *RecordsPage) Show(tab RecordsTab) {
 // Tab is the tab shown.
 func (p *RecordsPage) Tab() RecordsTab { return p.tab }
 
-// firstFocus is the book's personal ID, so the officer types it at once.
-func (p *RecordsPage) firstFocus() fyne.Focusable {
+// FirstFocus is the book's personal ID, so the officer types it at once.
+func (p *RecordsPage) FirstFocus() fyne.Focusable {
 	if p.tab == TabBook {
 		return p.Book.Query
 	}

@@ -413,16 +413,16 @@ func hasFields(err error) bool {
 	return errors.As(err, &ve) || (errors.As(err, &ae) && ae.Field != "")
 }
 
-// firstFocus is the voucher's receipt number on the entry tab.
-func (s *VouchersScreen) firstFocus() fyne.Focusable {
+// FirstFocus is the voucher's receipt number on the entry tab.
+func (s *VouchersScreen) FirstFocus() fyne.Focusable {
 	if s.st.Tab == TabVoucherEntry {
 		return s.Form.ReceiptNo
 	}
 	return nil
 }
 
-// shortcutSave records the voucher typed (Ctrl+S).
-func (s *VouchersScreen) shortcutSave() {
+// ShortcutSave records the voucher typed (Ctrl+S).
+func (s *VouchersScreen) ShortcutSave() {
 	if s.st.Tab == TabVoucherEntry {
 		s.save()
 	}
