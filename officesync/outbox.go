@@ -1,0 +1,95 @@
+package officesync
+
+import (
+	"bhxhdesk/app"
+)
+
+// NeedsReconcile reports whether the outbox must be reconciled with the centre first.
+func (s *Service) NeedsReconcile() (bool, error) {
+	var need bool
+	err := s.Store.View(func(tx Tx) error {
+		v, ok, err := tx.Setting(app.SettingReconcile)
+		need = ok && string(v) == "1"
+		return err
+	})
+	return need, err
+}
+
+// Reconciled records that the outbox was reconciled.
+func (s *Service) Reconciled() error {
+	return s.Store.Update(func(tx Tx) error { return tx.PutSetting(app.SettingReconcile, []byte("0")) })
+}
+
+// Outbox returns up to limit operations waiting to be sent, oldest first.
+func (s *Service) Outbox(limit int) ([]app.Op, error) {
+	var ops []app.Op
+	err := s.Store.View(func(tx Tx) error {
+		var err error
+		ops, err = tx.OutboxAfter(0, limit)
+		return err
+	})
+	return ops, err
+}
+
+// Pending is the number of operations waiting to be sent.
+func (s *Service) Pending() (int, error) {
+	n := 0
+	err := s.Store.View(func(tx Tx) error {
+		var err error
+		n, err = tx.PendingOps()
+		return err
+	})
+	return n, err
+}
+
+// Acknowledge stores the centre's answers to pushed operations and removes them from the
+// outbox, in one transaction. Conflicts and rejections become notices for a person; nothing is
+// silently dropped. Results for operations no longer in the outbox (a repeated answer) change
+// nothing.
+func (s *Service) Acknowledge(ops []app.Op, results []app.OpResult) error {
+	byID := make(map[string]app.Op, len(ops))
+	for _, op := range ops {
+		byID[op.OpID] = op
+	}
+	now := s.Now.Time()
+	return s.Store.Update(func(tx Tx) error {
+		for _, r := range results {
+			op, ok := byID[r.OpID]
+			if !ok {
+				continue
+			}
+			removed, err := tx.DeleteOutbox(op.DeviceSeq)
+			if err != nil {
+				return err
+			}
+			if !removed {
+				continue
+			}
+			st := app.EntitySync{Entity: op.EntityID, Kind: op.Kind, Status: r.Status, Reason: r.Reason, OpID: op.OpID, At: now}
+			if err := tx.PutEntitySync(st); err != nil {
+				return err
+			}
+			switch r.Status {
+			case app.OpApplied, app.OpDuplicate:
+				// An identity review reaches every office concerned as a pulled change, with
+				// all the registrations it links; the push result only announces it.
+				if r.Notice == "" || r.Notice == "identity_review" {
+					continue
+				}
+			case app.OpConflict, app.OpRejected:
+			default:
+				return &app.Error{Kind: app.Internal, Code: app.CodeBadOpStatus, Args: map[string]string{"status": r.Status}}
+			}
+			n := app.Notice{ID: "op:" + op.OpID, Kind: "op_" + r.Status, Entity: op.EntityID, Reason: r.Reason, Args: r.Args, Created: now}
+			if r.Notice != "" {
+				n.Kind, n.Reason = r.Notice, r.Notice
+			}
+			opCopy := op
+			n.Op = &opCopy
+			if err := tx.PutNotice(n); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}

@@ -1,0 +1,175 @@
+package officesync
+
+import (
+	"bhxhdesk/app"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"time"
+)
+
+// Redownload takes into the office's store what the centre holds for it and the store lacks
+// (its dossiers, vouchers, periods and covers), without queueing anything to send back. It is
+// the way back for a desk whose store was lost or damaged, or restored from an older backup.
+// Records the store already has are kept as they are. It returns how many records it added.
+func (s *Service) Redownload(sess *app.Session, data app.OfficeData) (int, error) {
+	if err := sess.Require(app.PermSync); err != nil {
+		return 0, err
+	}
+	return s.redownload(sess.User.Name, data)
+}
+
+// RestoreFromCentre is Redownload for the sync engine after a restore from backup.
+func (s *Service) RestoreFromCentre(data app.OfficeData) error {
+	_, err := s.redownload(syncActor, data)
+	return err
+}
+
+func (s *Service) redownload(actor string, data app.OfficeData) (int, error) {
+	now := s.Now.Time()
+	added := 0
+	const chunk = 100
+	type item struct {
+		kind string
+		raw  json.RawMessage
+		p    *app.Participant
+	}
+	var items []item
+	for _, d := range data.Dossiers {
+		items = append(items, item{kind: "dossier", raw: d})
+	}
+	for _, v := range data.Vouchers {
+		items = append(items, item{kind: "voucher", raw: v})
+	}
+	for i := range data.People {
+		items = append(items, item{kind: "person", p: &data.People[i]})
+	}
+	for _, c := range data.Covers {
+		items = append(items, item{kind: "cover", raw: c})
+	}
+	for start := 0; start < len(items); start += chunk {
+		part := items[start:min(start+chunk, len(items))]
+		n := 0
+		err := s.Store.Update(func(tx Tx) error {
+			n = 0
+			for _, it := range part {
+				ok, err := redownload(tx, it.kind, it.raw, it.p, now)
+				if err != nil {
+					return fmt.Errorf("%s: %w", it.kind, err)
+				}
+				if ok {
+					n++
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return added, err
+		}
+		added += n
+	}
+	err := s.Store.Update(func(tx Tx) error {
+		if cur, err := cursorOf(tx); err != nil {
+			return err
+		} else if cur == 0 {
+			// A fresh store has seen nothing: it carries on from where this download was read.
+			if err := tx.PutSetting(app.SettingCursor, []byte(strconv.FormatUint(data.Cursor, 10))); err != nil {
+				return err
+			}
+		}
+		if data.Workflow != nil {
+			if o, ok, err := tx.Office(); err != nil {
+				return err
+			} else if ok && o.Workflow == nil {
+				o.Workflow = data.Workflow
+				if err := tx.PutOffice(o); err != nil {
+					return err
+				}
+			}
+		}
+		return tx.Audit(app.AuditEntry{User: actor, Action: "store.redownload", Detail: fmt.Sprintf("added=%d", added)})
+	})
+	return added, err
+}
+
+func redownload(tx Tx, kind string, raw json.RawMessage, p *app.Participant, now time.Time) (bool, error) {
+	switch kind {
+	case "dossier":
+		var d app.Dossier
+		if err := json.Unmarshal(raw, &d); err != nil {
+			return false, err
+		}
+		cur, ok, err := tx.Dossier(d.Code)
+		if err != nil {
+			return false, err
+		}
+		if !ok {
+			return true, tx.PutDossier(&d, nil)
+		}
+		// A store restored from an older backup holds an older version of a dossier whose
+		// later events reached the centre: the centre's is the office's latest.
+		if d.Version > cur.Version {
+			return true, tx.PutDossier(&d, &cur)
+		}
+		return false, nil
+	case "voucher":
+		var v app.Voucher
+		if err := json.Unmarshal(raw, &v); err != nil {
+			return false, err
+		}
+		if v.Kind == "" { // a feed voucher, as the accounting system posted it
+			var in app.VoucherInput
+			if err := json.Unmarshal(raw, &in); err != nil {
+				return false, err
+			}
+			parsed, err := app.ParseVoucher(in)
+			if err != nil {
+				return false, nil
+			}
+			v = parsed
+			v.ID, v.Source, v.By, v.Created = in.ID, app.SourceCentral, syncActor, now
+		}
+		if _, ok, err := tx.Voucher(v.ID); err != nil || ok {
+			return false, err
+		}
+		st := app.VoucherState{Status: app.VoucherMatched, Updated: now}
+		part, _, err := tx.Participant(v.PersonalID)
+		if err != nil {
+			return false, err
+		}
+		st.Status, st.Exception = app.VoucherException, "voucher_redownloaded"
+		for i, pe := range part.Periods {
+			if pe.Voucher == v.ID {
+				st.Status, st.Exception, st.Period = app.VoucherMatched, "", i+1
+			}
+		}
+		if v.Kind == app.KindVoid {
+			st.Status, st.Exception = app.VoucherVoid, ""
+		}
+		return true, tx.PutVoucher(v, st)
+	case "person":
+		_, had, err := tx.Participant(p.PersonalID)
+		if err != nil {
+			return false, err
+		}
+		return !had, mergeParticipant(tx, *p)
+	case "cover":
+		var c app.BookCover
+		if err := json.Unmarshal(raw, &c); err != nil {
+			return false, err
+		}
+		cur, ok, err := tx.Cover(c.PersonalID)
+		if err != nil {
+			return false, err
+		}
+		if !ok {
+			return true, tx.PutCover(&c, nil)
+		}
+		if coverRank(c.Status) > coverRank(cur.Status) {
+			c.Prints = cur.Prints // prints are counted where they happen
+			return true, tx.PutCover(&c, &cur)
+		}
+		return false, nil
+	}
+	return false, nil
+}
