@@ -92,8 +92,12 @@ func aWeekOfWork(t *testing.T, o *wire.Office, c *clock) weekOfWork {
 func readTheDashboard(t *testing.T, d *recDesk) {
 	h := d.Home()
 	st := h.Stats()
-	assert.Equal(t, map[intakeui.Tile]int{intakeui.TileReceivedToday: 2, intakeui.TileDueToday: 1, intakeui.TileOverdue: 1, intakeui.TileAwaitingPayment: 1,
-		intakeui.TileCovers: 0, intakeui.TileExceptions: 0, intakeui.TileUnsynced: 6 + 5, intakeui.TileLastSync: 0}, st.Counts)
+	assert.Equal(
+		t,
+		map[intakeui.Tile]int{intakeui.TileReceivedToday: 2, intakeui.TileDueToday: 1, intakeui.TileOverdue: 1, intakeui.TileAwaitingPayment: 1,
+			intakeui.TileCovers: 0, intakeui.TileExceptions: 0, intakeui.TileUnsynced: 6 + 5, intakeui.TileLastSync: 0},
+		st.Counts,
+	)
 	assert.Equal(t, "1", h.Values[intakeui.TileOverdue].Text)
 	assert.Equal(t, "chưa lần nào", h.Values[intakeui.TileLastSync].Text)
 	require.Len(t, st.Days, 30)

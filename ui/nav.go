@@ -86,7 +86,11 @@ func (d *Desk) Show(p Page) {
 		if d.walkIn == nil {
 			// Most walk-ins live in the office's province: its own support is quoted from the
 			// start, as the registration will quote it.
-			d.walkIn = intakeui.NewWalkInScreen(d.in, intakeui.WalkInState{Quote: intakeui.QuoteState{Province: d.ses.Sess.Office.Province}}, d.registerFrom)
+			d.walkIn = intakeui.NewWalkInScreen(
+				d.in,
+				intakeui.WalkInState{Quote: intakeui.QuoteState{Province: d.ses.Sess.Office.Province}},
+				d.registerFrom,
+			)
 		}
 	case PageRegister:
 		if d.register == nil {
@@ -224,8 +228,11 @@ func (d *Desk) openTile(t intakeui.Tile) {
 		if d.page != PageQueue {
 			return
 		}
-		kind := map[intakeui.Tile]intake.ListKind{intakeui.TileReceivedToday: intakeui.ListReceivedToday, intakeui.TileDueToday: intake.ListDueToday,
-			intakeui.TileOverdue: intake.ListOverdue, intakeui.TileAwaitingPayment: intake.ListStep, intakeui.TileQuoteChanged: intakeui.ListQuoteChanged}[t]
+		kind := map[intakeui.Tile]intake.ListKind{
+			intakeui.TileReceivedToday: intakeui.ListReceivedToday, intakeui.TileDueToday: intake.ListDueToday,
+			intakeui.TileOverdue: intake.ListOverdue, intakeui.TileAwaitingPayment: intake.ListStep,
+			intakeui.TileQuoteChanged: intakeui.ListQuoteChanged,
+		}[t]
 		step := ""
 		if t == intakeui.TileAwaitingPayment {
 			step = intakeui.PaymentStep(d.in)

@@ -192,7 +192,12 @@ type ResetDialog struct {
 // openReset asks for the account's new password, twice.
 func (s *AccountsScreen) openReset(user string) {
 	t := s.ses.T
-	dlg := &ResetDialog{User: user, Password: widgets.NewKeyEntry(true, 1), Password2: widgets.NewKeyEntry(true, 1), Problem: widgets.ProblemLabel()}
+	dlg := &ResetDialog{
+		User:      user,
+		Password:  widgets.NewKeyEntry(true, 1),
+		Password2: widgets.NewKeyEntry(true, 1),
+		Problem:   widgets.ProblemLabel(),
+	}
 	cancel := widgets.NewKeyButton(t("ui.cancel"), theme.CancelIcon(), s.closeReset)
 	dlg.Confirm = widgets.NewKeyButton(t("ui.accounts.reset"), theme.ConfirmIcon(), func() { s.reset(dlg) })
 	dlg.Confirm.Importance = widget.HighImportance

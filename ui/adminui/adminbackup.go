@@ -124,12 +124,18 @@ func (s *AdminScreen) backupNow() {
 		path string
 		err  error
 	)
-	r.WithProgress(r.T("ui.admin.backing_up"), kit.UnitBytes, true, func(p *app.Progress) { path, err = r.Office.BackupNow(r.Sess, p) }, func() {
-		s.BackupNow.Enable()
-		if err != nil {
-			widgets.SetStatus(s.Status, false, r.Message(err))
-			return
-		}
-		widgets.SetStatus(s.Status, true, r.T("ui.admin.backup_done", "file", path))
-	})
+	r.WithProgress(
+		r.T("ui.admin.backing_up"),
+		kit.UnitBytes,
+		true,
+		func(p *app.Progress) { path, err = r.Office.BackupNow(r.Sess, p) },
+		func() {
+			s.BackupNow.Enable()
+			if err != nil {
+				widgets.SetStatus(s.Status, false, r.Message(err))
+				return
+			}
+			widgets.SetStatus(s.Status, true, r.T("ui.admin.backup_done", "file", path))
+		},
+	)
 }

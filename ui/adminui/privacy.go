@@ -82,8 +82,8 @@ func NewPrivacyScreen(r *Session, st PrivacyState) *PrivacyScreen {
 	intro := widget.NewLabel(t("ui.privacy.report_intro"))
 	intro.Wrapping = fyne.TextWrapWord
 	since := container.NewBorder(nil, nil, widget.NewLabel(t("ui.privacy.since")), container.NewHBox(s.MakeReport, s.SaveReport), s.Since)
-	report := widget.NewCard(t("ui.privacy.report_title"), t("ui.privacy.report_sub"),
-		container.NewVBox(intro, since, s.Report, widgets.Heading(t("ui.privacy.accounts")), s.Accounts, widgets.Heading(t("ui.privacy.accesses")), s.Accesses))
+	report := widget.NewCard(t("ui.privacy.report_title"), t("ui.privacy.report_sub"), container.NewVBox(intro, since, s.Report,
+		widgets.Heading(t("ui.privacy.accounts")), s.Accounts, widgets.Heading(t("ui.privacy.accesses")), s.Accesses))
 
 	s.PersonID = widget.NewEntry()
 	s.PersonID.SetText(st.PersonID)
@@ -91,16 +91,26 @@ func NewPrivacyScreen(r *Session, st PrivacyState) *PrivacyScreen {
 	s.PersonID.OnSubmitted = func(string) { s.lookup() }
 	s.Lookup = widget.NewButtonWithIcon(t("ui.privacy.lookup"), theme.SearchIcon(), s.lookup)
 	s.LogCount = widget.NewLabel("")
-	s.Log = widget.NewList(func() int { return len(s.st.Entries) }, func() fyne.CanvasObject { return widgets.NewListRow(auditColumns, 4) }, s.updateEntry)
+	s.Log = widget.NewList(
+		func() int { return len(s.st.Entries) },
+		func() fyne.CanvasObject { return widgets.NewListRow(auditColumns, 4) },
+		s.updateEntry,
+	)
 	s.Log.OnSelected = func(widget.ListItemID) { s.Log.UnselectAll() }
-	logHead := container.NewVBox(container.NewBorder(nil, nil, widget.NewLabel(t("field.personal_id")), s.Lookup, s.PersonID), s.LogCount,
-		widgets.NewListHeader(auditColumns, t("ui.privacy.col.at"), t("ui.privacy.col.user"), t("ui.privacy.col.action"), t("ui.privacy.col.entity")))
+	logHead := container.NewVBox(container.NewBorder(nil, nil, widget.NewLabel(t("field.personal_id")), s.Lookup, s.PersonID),
+		s.LogCount, widgets.NewListHeader(auditColumns, t("ui.privacy.col.at"), t("ui.privacy.col.user"), t("ui.privacy.col.action"),
+			t("ui.privacy.col.entity")))
 	logCard := widget.NewCard(t("ui.privacy.log_title"), t("ui.privacy.log_sub"), container.NewBorder(logHead, nil, nil, nil, s.Log))
 
 	// The report and the access log in tabs, each the page's full width.
 	s.Tabs = container.NewAppTabs(
-		container.NewTabItemWithIcon(t("ui.privacy.report_title"), theme.DocumentIcon(), container.NewVScroll(container.NewVBox(report, s.Problem, s.Status))),
-		container.NewTabItemWithIcon(t("ui.privacy.log_title"), theme.SearchIcon(), logCard))
+		container.NewTabItemWithIcon(
+			t("ui.privacy.report_title"),
+			theme.DocumentIcon(),
+			container.NewVScroll(container.NewVBox(report, s.Problem, s.Status)),
+		),
+		container.NewTabItemWithIcon(t("ui.privacy.log_title"), theme.SearchIcon(), logCard),
+	)
 	if st.ShowedLog {
 		s.Tabs.SelectIndex(1)
 	}
@@ -183,7 +193,10 @@ func (s *PrivacyScreen) paintReport(rep privacy.BreachReport) {
 		widgets.InfoRow(t("ui.privacy.generated"), kit.VNTime(rep.Generated)),
 		widgets.InfoRow(t("ui.privacy.people"), n(rep.People)),
 		widgets.InfoRow(t("ui.privacy.dossiers"), t("ui.privacy.dossiers_value", "count", n(dossiers), "purged", n(rep.Purged))),
-		widgets.InfoRow(t("ui.privacy.vouchers_covers"), t("ui.privacy.vouchers_covers_value", "vouchers", n(rep.Vouchers), "covers", n(rep.Covers))),
+		widgets.InfoRow(
+			t("ui.privacy.vouchers_covers"),
+			t("ui.privacy.vouchers_covers_value", "vouchers", n(rep.Vouchers), "covers", n(rep.Covers)),
+		),
 		widgets.InfoRow(t("ui.privacy.unsynced"), t("ui.privacy.unsynced_value", "count", n(rep.Unsynced), "last", last)),
 		widgets.InfoRow(t("ui.privacy.categories"), strings.Join(cats, "; ")),
 		widgets.InfoRow(t("ui.privacy.people_seen"), n(rep.PeopleSeen)),

@@ -36,8 +36,17 @@ const (
 )
 
 // Tiles lists the tiles in the order shown.
-var Tiles = []Tile{TileReceivedToday, TileDueToday, TileOverdue, TileAwaitingPayment, TileCovers, TileExceptions, TileUnsynced, TileLastSync,
-	TileQuoteChanged}
+var Tiles = []Tile{
+	TileReceivedToday,
+	TileDueToday,
+	TileOverdue,
+	TileAwaitingPayment,
+	TileCovers,
+	TileExceptions,
+	TileUnsynced,
+	TileLastSync,
+	TileQuoteChanged,
+}
 
 // chartDays is how many days the chart shows, today included.
 const chartDays = 30
@@ -118,7 +127,11 @@ func NewHomeScreen(r *Session, st HomeState, onTile func(Tile)) *HomeScreen {
 	s.grid = container.NewGridWithColumns(4)
 	legend := container.NewHBox(swatch(theme.ColorNamePrimary), widget.NewLabel(t("ui.home.legend_received")),
 		swatch(theme.ColorNameSuccess), widget.NewLabel(t("ui.home.legend_ontime")))
-	chart := widget.NewCard(t("ui.home.chart"), t("ui.home.chart_sub"), container.NewBorder(container.NewHBox(s.Rate, layout.NewSpacer(), legend), nil, nil, nil, s.Chart))
+	chart := widget.NewCard(
+		t("ui.home.chart"),
+		t("ui.home.chart_sub"),
+		container.NewBorder(container.NewHBox(s.Rate, layout.NewSpacer(), legend), nil, nil, nil, s.Chart),
+	)
 	head := container.NewBorder(nil, nil, widgets.Heading(t("ui.home.title", "date", r.Intake.Today().VNString())), s.Refresh)
 	s.Outlook = widget.NewLabel("")
 	s.Outlook.Wrapping = fyne.TextWrapWord

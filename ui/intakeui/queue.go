@@ -18,7 +18,15 @@ import (
 
 // queueKinds are the queues in the order the selector offers them; "mine" is ListHandler with
 // the signed-in account.
-var queueKinds = []intake.ListKind{ListReceivedToday, intake.ListDueToday, intake.ListOverdue, intake.ListPending, intake.ListStep, intake.ListHandler, ListQuoteChanged}
+var queueKinds = []intake.ListKind{
+	ListReceivedToday,
+	intake.ListDueToday,
+	intake.ListOverdue,
+	intake.ListPending,
+	intake.ListStep,
+	intake.ListHandler,
+	ListQuoteChanged,
+}
 
 // ListReceivedToday is the desk's own queue of the dossiers received today in every state
 // (Office.ReceivedOn), the ones the dashboard's tile counts.
@@ -105,7 +113,13 @@ func NewQueueScreen(ses *Session, st QueueState) *QueueScreen {
 	s.Count = widget.NewLabel("")
 	s.Problem = widgets.ProblemLabel()
 	s.Rows = newSummaryList(ses)
-	tools := container.NewHBox(container.New(widgets.MinWidth{Width: 200}, s.Kind), container.New(widgets.MinWidth{Width: 360}, s.Step), s.Refresh, s.Count, s.Problem)
+	tools := container.NewHBox(
+		container.New(widgets.MinWidth{Width: 200}, s.Kind),
+		container.New(widgets.MinWidth{Width: 360}, s.Step),
+		s.Refresh,
+		s.Count,
+		s.Problem,
+	)
 	top := container.NewVBox(tools, s.Rows.Header)
 	s.content = container.NewBorder(top, nil, nil, nil, s.Rows.List)
 	if st.Loaded {

@@ -76,7 +76,14 @@ func (s *QuoteScreen) t(key string, args ...string) string {
 func (s *QuoteScreen) build(st QuoteState) {
 	s.Month = &widget.Entry{Text: st.Month, PlaceHolder: s.t("quote.month_placeholder"), OnChanged: func(string) { s.recompute() }}
 	s.Month.ExtendBaseWidget(s.Month)
-	s.moneyFields = newMoneyFields(s.cfg, st.Income, st.Method, st.Months, func() app.Month { return monthOr(s.cfg, s.Month.Text) }, s.recompute)
+	s.moneyFields = newMoneyFields(
+		s.cfg,
+		st.Income,
+		st.Method,
+		st.Months,
+		func() app.Month { return monthOr(s.cfg, s.Month.Text) },
+		s.recompute,
+	)
 
 	groupNames := make([]string, len(app.SupportGroups))
 	for i, g := range app.SupportGroups {
@@ -211,7 +218,14 @@ type moneyFields struct {
 
 // newMoneyFields builds the inputs; an empty income starts on the floor of the month and an
 // empty method on monthly. changed runs after every edit.
-func newMoneyFields(cfg *kit.Settings, income string, method app.MethodKind, months string, month func() app.Month, changed func()) *moneyFields {
+func newMoneyFields(
+	cfg *kit.Settings,
+	income string,
+	method app.MethodKind,
+	months string,
+	month func() app.Month,
+	changed func(),
+) *moneyFields {
 	f := &moneyFields{cfg: cfg, month: month}
 	t := func(key string) string { return cfg.Catalog.T(cfg.Lang, key) }
 	if income == "" {
@@ -304,7 +318,16 @@ func (f *moneyFields) incomeHint() string {
 		return ""
 	}
 	con, _ := f.cfg.Rules().Contribution.At(m)
-	return f.cfg.Catalog.T(f.cfg.Lang, "quote.income_hint", "min", floor.String(), "max", ceiling.String(), "step", con.Value.IncomeStep.String())
+	return f.cfg.Catalog.T(
+		f.cfg.Lang,
+		"quote.income_hint",
+		"min",
+		floor.String(),
+		"max",
+		ceiling.String(),
+		"step",
+		con.Value.IncomeStep.String(),
+	)
 }
 
 // step moves the income one allowed step (50,000 đồng above the floor) up or down, staying

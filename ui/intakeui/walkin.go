@@ -195,7 +195,8 @@ func precheck(cfg *kit.Settings, birth string, vietnamese, compulsory, pensioner
 			out = append(out, Answer{Text: t("ui.walkin.age_under", "age", strconv.Itoa(minAge), "month", reach.VNString())})
 		} else {
 			years := (int(start) - int(app.MonthOf(b.Year, b.Month))) / 12
-			out = append(out, Answer{OK: true, Text: t("ui.walkin.age_ok", "years", strconv.Itoa(years), "month", start.VNString(), "age", strconv.Itoa(minAge))})
+			text := t("ui.walkin.age_ok", "years", strconv.Itoa(years), "month", start.VNString(), "age", strconv.Itoa(minAge))
+			out = append(out, Answer{OK: true, Text: text})
 		}
 	}
 	if vietnamese {

@@ -19,7 +19,9 @@ func TestAnUnexpectedErrorIsLoggedAndNamesTheLog(t *testing.T) {
 	assert.Contains(t, text, `Chi tiết đã ghi vào nhật ký: C:\Users\canbo\AppData\Local\bhxh-desk\logs\desk.log`)
 	assert.Len(t, logged, 1)
 
-	text = cfg.Message(&app.Error{Kind: app.Invalid, Code: "income_below_floor", Field: "income", Args: map[string]string{"min": "2.200.000 ₫"}})
+	text = cfg.Message(
+		&app.Error{Kind: app.Invalid, Code: "income_below_floor", Field: "income", Args: map[string]string{"min": "2.200.000 ₫"}},
+	)
 	assert.NotContains(t, text, "nhật ký", "a refusal by a rule is no unexpected error")
 	assert.Len(t, logged, 1)
 }

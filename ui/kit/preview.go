@@ -149,7 +149,14 @@ func (r *RecSession) SaveFile(name string, data func() ([]byte, error), status *
 
 // writeTo writes what data returns to the file chosen in a save dialog (w nil: cancelled), off
 // the UI thread, and tells the outcome in status.
-func (r *RecSession) writeTo(w io.WriteCloser, err error, data func() ([]byte, error), status *widget.Label, button *widget.Button, done string) {
+func (r *RecSession) writeTo(
+	w io.WriteCloser,
+	err error,
+	data func() ([]byte, error),
+	status *widget.Label,
+	button *widget.Button,
+	done string,
+) {
 	if err != nil {
 		widgets.SetStatus(status, false, r.Msg(err))
 		return

@@ -167,9 +167,14 @@ func (s *BookScreen) identity(pv records.PersonView) fyne.CanvasObject {
 	if p.OldSICode != "" {
 		items = append(items, widgets.InfoRow(t("ui.book.old_code"), p.OldSICode))
 	}
-	items = append(items,
-		widgets.InfoRow(t("ui.book.birth_registration"), kit.PlaceLine(cfg.Places, p.BirthRegistration.Province, p.BirthRegistration.Commune, "")),
-		widgets.InfoRow(t("ui.book.address"), kit.PlaceLine(cfg.Places, p.Address.Province, p.Address.Commune, p.Address.Detail)))
+	items = append(
+		items,
+		widgets.InfoRow(
+			t("ui.book.birth_registration"),
+			kit.PlaceLine(cfg.Places, p.BirthRegistration.Province, p.BirthRegistration.Commune, ""),
+		),
+		widgets.InfoRow(t("ui.book.address"), kit.PlaceLine(cfg.Places, p.Address.Province, p.Address.Commune, p.Address.Detail)),
+	)
 	if p.Phone != "" {
 		items = append(items, widgets.InfoRow(t("ui.book.phone"), p.Phone))
 	}
@@ -245,8 +250,15 @@ func (s *BookScreen) periodsTab(pv records.PersonView) fyne.CanvasObject {
 		widgets.RowLabel(totals, i).TextStyle = fyne.TextStyle{Bold: true}
 	}
 	s.Totals = totals
-	periodHead := widgets.NewListHeader(periodColumns, t("cli.col.from_to"), t("cli.col.income"), t("ui.book.col.due"), t("ui.book.col.support"),
-		t("cli.col.paid"), t("cli.col.receipt"))
+	periodHead := widgets.NewListHeader(
+		periodColumns,
+		t("cli.col.from_to"),
+		t("cli.col.income"),
+		t("ui.book.col.due"),
+		t("ui.book.col.support"),
+		t("cli.col.paid"),
+		t("cli.col.receipt"),
+	)
 	periodTab := container.NewBorder(periodHead, container.NewVBox(widget.NewSeparator(), totals), nil, nil, s.Periods)
 	if len(periods) == 0 {
 		none := widget.NewLabel(t("ui.book.no_periods"))
@@ -284,22 +296,31 @@ func (s *BookScreen) vouchersTab(vouchers []app.VoucherView) fyne.CanvasObject {
 		objs[1].(*widget.Label).SetText(reason)
 	})
 	s.Vouchers.OnSelected = func(widget.ListItemID) { s.Vouchers.UnselectAll() }
-	voucherHead := widgets.NewListHeader(bookVoucherColumns, t("field.paid_on"), t("field.receipt_no"), t("field.amount"), t("ui.voucher.period"),
-		t("ui.book.col.status"))
+	voucherHead := widgets.NewListHeader(
+		bookVoucherColumns,
+		t("field.paid_on"),
+		t("field.receipt_no"),
+		t("field.amount"),
+		t("ui.voucher.period"),
+		t("ui.book.col.status"),
+	)
 	return container.NewBorder(voucherHead, nil, nil, nil, s.Vouchers)
 }
 
 // dossiersTab lists the person's dossiers; choosing one opens it.
 func (s *BookScreen) dossiersTab(dossiers []app.Summary) fyne.CanvasObject {
 	t := s.r.T
-	s.Dossiers = widget.NewList(func() int { return len(dossiers) }, func() fyne.CanvasObject { return widgets.NewListRow(bookDossierColumns, 3) },
+	s.Dossiers = widget.NewList(
+		func() int { return len(dossiers) },
+		func() fyne.CanvasObject { return widgets.NewListRow(bookDossierColumns, 3) },
 		func(id widget.ListItemID, o fyne.CanvasObject) {
 			if id >= len(dossiers) {
 				return
 			}
 			d := dossiers[id]
 			widgets.SetRow(o, d.Code, t("state."+string(d.State)), d.Due.VNString())
-		})
+		},
+	)
 	s.Dossiers.OnSelected = func(id widget.ListItemID) {
 		s.Dossiers.UnselectAll()
 		if id < len(dossiers) {

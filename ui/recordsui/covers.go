@@ -280,7 +280,8 @@ func (s *CoversScreen) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 	if len(c.Prints) > 0 {
 		prints = t("ui.covers.prints", "count", strconv.Itoa(len(c.Prints)))
 	}
-	for i, text := range []string{c.BookNo, app.UpperName(c.FullName), kit.BirthText(c.BirthDate), t("cover.status." + string(c.Status)), issued, prints} {
+	cells := []string{c.BookNo, app.UpperName(c.FullName), kit.BirthText(c.BirthDate), t("cover.status." + string(c.Status)), issued, prints}
+	for i, text := range cells {
 		objs[i+1].(*widget.Label).SetText(text)
 	}
 }

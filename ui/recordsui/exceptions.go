@@ -68,7 +68,13 @@ func newExceptionsPanel(r *Session, st ExceptionsState, onCount func(int)) *Exce
 	}
 	p.detailBox = container.NewVBox()
 	head := widgets.NewListHeader(exceptionColumns, t("field.paid_on"), t("field.receipt_no"), t("ui.col.name"), t("field.amount"))
-	left := container.NewBorder(container.NewVBox(container.NewHBox(p.Count, layout.NewSpacer(), p.Refresh), head), p.Problem, nil, nil, p.List)
+	left := container.NewBorder(
+		container.NewVBox(container.NewHBox(p.Count, layout.NewSpacer(), p.Refresh), head),
+		p.Problem,
+		nil,
+		nil,
+		p.List,
+	)
 	split := container.NewHSplit(left, container.NewScroll(container.NewVBox(p.Status, p.detailBox)))
 	split.Offset = 0.55
 	p.content = split
@@ -188,8 +194,12 @@ func (p *ExceptionsPanel) showDetail() {
 		items = append(items, widgets.InfoRow(t("field.collector"), v.Collector))
 	}
 	source := t("ui.voucher.source."+string(v.Source), "file", v.File, "line", strconv.Itoa(v.Line))
-	items = append(items, widgets.InfoRow(t("ui.voucher.source"), source), widgets.InfoRow(t("ui.voucher.recorded"), t("ui.voucher.recorded_value",
-		"time", kit.VNTime(v.Created), "user", v.By)))
+	items = append(
+		items,
+		widgets.InfoRow(t("ui.voucher.source"), source),
+		widgets.InfoRow(t("ui.voucher.recorded"), t("ui.voucher.recorded_value",
+			"time", kit.VNTime(v.Created), "user", v.By)),
+	)
 	p.Detail = widget.NewForm(items...)
 	objs := []fyne.CanvasObject{widgets.Heading(t("ui.exceptions.detail", "receipt", v.ReceiptNo)), p.Reason, p.Detail}
 	if p.r.Can(app.PermVoucherResolve) {

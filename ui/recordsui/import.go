@@ -198,7 +198,9 @@ func (p *ImportPanel) paint(st ImportState) {
 			"matched", strconv.Itoa(res.Matched), "exceptions", strconv.Itoa(len(res.Exceptions)), "rejected", strconv.Itoa(len(res.Rejected)),
 			"already", strconv.Itoa(len(res.Already)), "covers", strconv.Itoa(len(res.Covers))))
 		if res.NotReached > 0 {
-			p.Summary.SetText(p.Summary.Text + "\n" + t("ui.import.stopped", "count", strconv.Itoa(res.NotReached), "line", strconv.Itoa(res.StoppedAt)))
+			p.Summary.SetText(
+				p.Summary.Text + "\n" + t("ui.import.stopped", "count", strconv.Itoa(res.NotReached), "line", strconv.Itoa(res.StoppedAt)),
+			)
 		}
 		read := map[int]ImportLine{}
 		for _, l := range p.preview(st) {

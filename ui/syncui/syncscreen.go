@@ -95,14 +95,28 @@ func NewSyncScreen(r *Session, st SyncScreenState) *SyncScreen {
 	s.Problem = widgets.ProblemLabel()
 	s.Status = widgets.StatusLabel()
 	s.OpsCount = widget.NewLabel("")
-	s.Ops = widget.NewList(func() int { return len(s.st.Ops) }, func() fyne.CanvasObject { return widgets.NewListRow(opColumns, 3) }, s.updateOp)
+	s.Ops = widget.NewList(
+		func() int { return len(s.st.Ops) },
+		func() fyne.CanvasObject { return widgets.NewListRow(opColumns, 3) },
+		s.updateOp,
+	)
 	s.Ops.OnSelected = func(widget.ListItemID) { s.Ops.UnselectAll() }
 	refresh := widget.NewButtonWithIcon(t("ui.refresh"), theme.ViewRefreshIcon(), s.Reload)
 	opsHead := widgets.NewListHeader(opColumns, t("ui.sync.col.created"), t("ui.sync.col.kind"), t("ui.sync.col.entity"))
-	pending := container.NewBorder(container.NewVBox(container.NewHBox(s.OpsCount, layout.NewSpacer(), refresh), opsHead), nil, nil, nil, s.Ops)
+	pending := container.NewBorder(
+		container.NewVBox(container.NewHBox(s.OpsCount, layout.NewSpacer(), refresh), opsHead),
+		nil,
+		nil,
+		nil,
+		s.Ops,
+	)
 
 	s.Count = widget.NewLabel("")
-	s.Notices = widget.NewList(func() int { return len(s.st.Notices) }, func() fyne.CanvasObject { return widgets.NewListRow(noticeColumns, 2) }, s.updateNotice)
+	s.Notices = widget.NewList(
+		func() int { return len(s.st.Notices) },
+		func() fyne.CanvasObject { return widgets.NewListRow(noticeColumns, 2) },
+		s.updateNotice,
+	)
 	s.Notices.OnSelected = func(id widget.ListItemID) {
 		if id < len(s.st.Notices) && s.st.Notices[id].ID != s.st.Selected {
 			s.st.Selected = s.st.Notices[id].ID
@@ -305,7 +319,13 @@ func (s *SyncScreen) showNotice() {
 		objs = append(objs, l)
 	}
 	if n.Op != nil {
-		objs = append(objs, widget.NewForm(widgets.InfoRow(t("ui.sync.col.kind"), s.opKind(n.Op.Kind)), widgets.InfoRow(t("ui.sync.col.created"), kit.VNTime(n.Op.Created))))
+		objs = append(
+			objs,
+			widget.NewForm(
+				widgets.InfoRow(t("ui.sync.col.kind"), s.opKind(n.Op.Kind)),
+				widgets.InfoRow(t("ui.sync.col.created"), kit.VNTime(n.Op.Created)),
+			),
+		)
 	}
 	may := s.r.Can(app.PermResolveConflict)
 	s.Note = widget.NewEntry()
