@@ -247,17 +247,29 @@ func (d *OfficeData) AddPage(pg StatePage) {
 // StateParts are the parts of an office's state, in the order a re-download reads them.
 var StateParts = []string{"dossiers", "vouchers", "people", "covers"}
 
-// SyncInfo is the sync engine's status as the screens show it: what it is doing ("offline",
-// "syncing", "failed", "uptodate" or "waiting"), why it is offline or failed, when the last
-// complete round ended, how many operations wait, and when the next attempt is due after a
-// failure.
-type SyncInfo struct {
-	State       string
-	Reason      error
+// SyncState is what the sync engine is doing: the status bar's words.
+type SyncState string
+
+// The states of the sync engine.
+const (
+	SyncOffline  SyncState = "offline"  // not enrolled, or the centre cannot be reached
+	SyncSyncing  SyncState = "syncing"  // a round is running
+	SyncFailed   SyncState = "failed"   // the last round failed for a reason a person must fix (Reason)
+	SyncUpToDate SyncState = "uptodate" // the last round finished and nothing is pending
+	SyncWaiting  SyncState = "waiting"  // the last round finished; work done since waits for the next
+)
+
+// SyncStatus is the sync engine's status, the one type the engine keeps, the desk reports and
+// the screens show.
+type SyncStatus struct {
+	State       SyncState
+	Reason      error // why it is offline or failed; nil otherwise
 	LastSuccess time.Time
 	Pending     int
-	NextTry     time.Time
-	// While syncing: operations to send when the round began, sent, and changes received.
+	NextTry     time.Time // when the next attempt is due after a failure
+	Rounds      int       // completed rounds since start
+	// The round under way (or the last one): operations to send when it began, sent so far,
+	// and changes received, for the status bar's progress on a long first sync.
 	ToSend, Sent, Received int
 }
 

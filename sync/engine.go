@@ -64,31 +64,6 @@ type AnchorKeeper interface {
 
 var _ AnchorKeeper = (*officesync.Service)(nil)
 
-// State is what the engine is doing.
-type State string
-
-// The states of the status bar.
-const (
-	Offline  State = "offline"  // not enrolled, or the centre cannot be reached
-	Syncing  State = "syncing"  // a round is running
-	Failed   State = "failed"   // the last round failed for a reason a person must fix (Reason)
-	UpToDate State = "uptodate" // the last round finished and nothing is pending
-	Waiting  State = "waiting"  // the last round finished; work done since waits for the next
-)
-
-// Status is the engine's state for the screens.
-type Status struct {
-	State       State
-	Reason      error // why it is offline or failed; nil otherwise
-	LastSuccess time.Time
-	Pending     int
-	NextTry     time.Time // when the next attempt is due after a failure
-	Rounds      int       // completed rounds since start
-	// The round under way (or the last one): operations to send when it began, sent so far,
-	// and changes received, for the status bar's progress on a long first sync.
-	ToSend, Sent, Received int
-}
-
 // Report says what one round moved.
 type Report struct {
 	Pushed    int `json:"pushed"`
@@ -130,12 +105,12 @@ type Engine struct {
 	Now   func() time.Time
 	After func(time.Duration) <-chan time.Time
 	// OnStatus is called (from the engine's goroutine) whenever the status changes.
-	OnStatus func(Status)
+	OnStatus func(app.SyncStatus)
 	// Log, when set, receives a line per round (use a masking handler: app.NewLogHandler).
 	Log *slog.Logger
 
 	mu     gosync.Mutex
-	status Status
+	status app.SyncStatus
 	batch  int // the size of the next push (guarded by round)
 	kick   chan struct{}
 	once   gosync.Once
@@ -182,14 +157,14 @@ func (e *Engine) Kick() {
 	}
 }
 
-// Status returns the current status.
-func (e *Engine) Status() Status {
+// app.SyncStatus returns the current status.
+func (e *Engine) Status() app.SyncStatus {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	return e.status
 }
 
-func (e *Engine) setStatus(f func(*Status)) {
+func (e *Engine) setStatus(f func(*app.SyncStatus)) {
 	e.mu.Lock()
 	f(&e.status)
 	st := e.status
@@ -205,7 +180,7 @@ func (e *Engine) setStatus(f func(*Status)) {
 func (e *Engine) Run(ctx context.Context) error {
 	e.init()
 	if last, err := e.Local.LastSync(); err == nil {
-		e.setStatus(func(s *Status) { s.LastSuccess = last })
+		e.setStatus(func(s *app.SyncStatus) { s.LastSuccess = last })
 	}
 	var netChanged <-chan struct{}
 	if e.WatchNetwork {
@@ -222,7 +197,7 @@ func (e *Engine) Run(ctx context.Context) error {
 			failures++
 			wait = e.backoff(failures)
 			next := e.Now().Add(wait)
-			e.setStatus(func(s *Status) { s.NextTry = next })
+			e.setStatus(func(s *app.SyncStatus) { s.NextTry = next })
 		} else {
 			failures = 0
 		}
@@ -257,7 +232,9 @@ func (e *Engine) Round(ctx context.Context) (Report, error) {
 	defer e.round.Unlock()
 	var rep Report
 	toSend, _ := e.Local.Pending()
-	e.setStatus(func(s *Status) { s.State, s.Reason, s.ToSend, s.Sent, s.Received = Syncing, nil, toSend, 0, 0 })
+	e.setStatus(func(s *app.SyncStatus) {
+		s.State, s.Reason, s.ToSend, s.Sent, s.Received = app.SyncSyncing, nil, toSend, 0, 0
+	})
 	err := e.round1(ctx, &rep)
 	pending, perr := e.Local.Pending()
 	rep.Pending = pending
@@ -276,19 +253,19 @@ func (e *Engine) Round(ctx context.Context) (Report, error) {
 	if err == nil {
 		e.anchor(ctx)
 	}
-	e.setStatus(func(s *Status) {
+	e.setStatus(func(s *app.SyncStatus) {
 		s.Pending = pending
 		switch {
 		case err == nil:
-			s.State, s.Reason, s.LastSuccess, s.NextTry = UpToDate, nil, now, time.Time{}
+			s.State, s.Reason, s.LastSuccess, s.NextTry = app.SyncUpToDate, nil, now, time.Time{}
 			if pending > 0 {
-				s.State = Waiting
+				s.State = app.SyncWaiting
 			}
 			s.Rounds++
 		case offline(err):
-			s.State, s.Reason = Offline, err
+			s.State, s.Reason = app.SyncOffline, err
 		default:
-			s.State, s.Reason = Failed, err
+			s.State, s.Reason = app.SyncFailed, err
 		}
 	})
 	return rep, err
@@ -351,7 +328,7 @@ func (e *Engine) round1(ctx context.Context, rep *Report) error {
 			return err
 		}
 		rep.Pulled += len(page.Changes)
-		e.setStatus(func(s *Status) { s.Sent, s.Received = rep.Pushed, rep.Pulled })
+		e.setStatus(func(s *app.SyncStatus) { s.Sent, s.Received = rep.Pushed, rep.Pulled })
 		if !more && !page.More {
 			return nil
 		}

@@ -85,20 +85,20 @@ func TestEngineBacksOffWhileOfflineAndSyncsWhenKickedOrBack(t *testing.T) {
 	o.register(t, 1, 3)
 	remote := &flaky{down: true}
 	tm := &timers{}
-	var statuses []sync.State
+	var statuses []app.SyncState
 	var smu gosync.Mutex
 	e := &sync.Engine{Local: o.Sync, Remote: func() (sync.Remote, error) { return remote, nil }, After: tm.after, Now: o.clock.now,
 		MinBackoff: time.Second, MaxBackoff: 8 * time.Second, Interval: time.Minute,
-		OnStatus: func(s sync.Status) { smu.Lock(); statuses = append(statuses, s.State); smu.Unlock() }}
+		OnStatus: func(s app.SyncStatus) { smu.Lock(); statuses = append(statuses, s.State); smu.Unlock() }}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error)
 	go func() { done <- e.Run(ctx) }()
 
-	// Offline: every failed round waits a jittered, doubling, capped backoff.
+	// app.SyncOffline: every failed round waits a jittered, doubling, capped backoff.
 	for i := 1; i <= 6; i++ {
 		waitFor(t, "a wait", func() bool { return tm.count() == i })
 		st := e.Status()
-		assert.Equal(t, sync.Offline, st.State)
+		assert.Equal(t, app.SyncOffline, st.State)
 		assert.Equal(t, "central_unreachable", st.Reason.(*app.Error).Code)
 		assert.Equal(t, 3, st.Pending)
 		tm.fireLast()
@@ -119,7 +119,7 @@ func TestEngineBacksOffWhileOfflineAndSyncsWhenKickedOrBack(t *testing.T) {
 	remote.set(false)
 	calls := remote.n()
 	e.Kick()
-	waitFor(t, "the kicked round", func() bool { return e.Status().State == sync.UpToDate })
+	waitFor(t, "the kicked round", func() bool { return e.Status().State == app.SyncUpToDate })
 	assert.Equal(t, calls+1, remote.n())
 	st := e.Status()
 	assert.Zero(t, st.Pending)
@@ -135,7 +135,7 @@ func TestEngineBacksOffWhileOfflineAndSyncsWhenKickedOrBack(t *testing.T) {
 	cancel()
 	assert.ErrorIs(t, <-done, context.Canceled)
 	smu.Lock()
-	assert.Contains(t, statuses, sync.Syncing)
+	assert.Contains(t, statuses, app.SyncSyncing)
 	smu.Unlock()
 }
 
@@ -144,7 +144,7 @@ func TestEngineNotEnrolledSaysSo(t *testing.T) {
 	e := o.Engine()
 	_, err := e.Round(context.Background())
 	assert.Equal(t, "not_enrolled", err.(*app.Error).Code)
-	assert.Equal(t, sync.Offline, e.Status().State)
+	assert.Equal(t, app.SyncOffline, e.Status().State)
 	assert.Contains(t, ref.Catalog.Message(app.VI, err), "chưa đăng ký với hệ thống trung tâm")
 }
 
@@ -157,19 +157,19 @@ func TestTheStatusCountsALongRound(t *testing.T) {
 	c.enrol(t, o, c.Server.URL)
 	o.register(t, 7, 30)
 	e := o.engine(t, c.Server.URL, 10, 0)
-	var seen []sync.Status
-	e.OnStatus = func(st sync.Status) { seen = append(seen, st) }
+	var seen []app.SyncStatus
+	e.OnStatus = func(st app.SyncStatus) { seen = append(seen, st) }
 	_, err := e.Round(context.Background())
 	require.NoError(t, err)
 	var sent []int
 	for _, st := range seen {
-		if st.State == sync.Syncing {
+		if st.State == app.SyncSyncing {
 			assert.Equal(t, 30, st.ToSend)
 			sent = append(sent, st.Sent)
 		}
 	}
 	assert.Equal(t, []int{0, 10, 20, 30}, sent, "told after each batch")
-	assert.Equal(t, sync.UpToDate, seen[len(seen)-1].State)
+	assert.Equal(t, app.SyncUpToDate, seen[len(seen)-1].State)
 }
 
 // rewrittenChain is the desk's chain as a program that rewrote it would present it: the same
@@ -275,12 +275,12 @@ func TestOfflineMeansTheLink(t *testing.T) {
 	dead := o.engine(t, "http://127.0.0.1:1", 10, time.Second)
 	_, err := dead.Round(context.Background())
 	require.Error(t, err)
-	assert.Equal(t, sync.Offline, dead.Status().State, "no answer: offline")
+	assert.Equal(t, app.SyncOffline, dead.Status().State, "no answer: offline")
 
 	full := o.engine(t, c.Server.URL, 10, 0)
 	full.Local = fullDisk{o.Sync}
 	_, err = full.Round(context.Background())
 	require.Error(t, err)
-	assert.Equal(t, sync.Failed, full.Status().State, "a full disk is not offline")
+	assert.Equal(t, app.SyncFailed, full.Status().State, "a full disk is not offline")
 	assert.Equal(t, "disk_full", codeOf(full.Status().Reason))
 }

@@ -90,7 +90,7 @@ type Desk struct {
 	syncScreen  *syncui.SyncScreen
 	syncBar     *syncui.SyncBar
 	dossierSync *syncui.DossierSync
-	syncStatus  kit.SyncStatus
+	syncStatus  app.SyncStatus
 	temps       []string // PDFs handed to the system's viewer, removed at sign-out
 }
 

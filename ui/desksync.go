@@ -31,7 +31,7 @@ func (d *Desk) syncNow() {
 		return
 	}
 	st := d.syncStatus
-	st.State, st.Reason = kit.SyncSyncing, nil
+	st.State, st.Reason = app.SyncSyncing, nil
 	d.setSync(st)
 	d.cfg.Office.SyncNow()
 }
@@ -50,12 +50,12 @@ func (d *Desk) refreshSync() {
 	if d.cfg.Office == nil || d.ses == nil {
 		return
 	}
-	var st kit.SyncStatus
+	var st app.SyncStatus
 	d.run(func() { st = kit.SyncStatusOf(d.cfg.Office) }, func() { d.setSync(st) })
 }
 
 // setSync shows a sync status on the bar and refreshes what depends on it.
-func (d *Desk) setSync(st kit.SyncStatus) {
+func (d *Desk) setSync(st app.SyncStatus) {
 	d.syncStatus = st
 	if d.ses == nil {
 		return
@@ -66,7 +66,7 @@ func (d *Desk) setSync(st kit.SyncStatus) {
 	if d.page == PageDossier && d.dossierSync != nil {
 		d.dossierSync.Reload()
 	}
-	if d.page == PageSync && d.syncScreen != nil && st.State != kit.SyncSyncing {
+	if d.page == PageSync && d.syncScreen != nil && st.State != app.SyncSyncing {
 		d.syncScreen.Reload()
 	}
 }

@@ -19,7 +19,6 @@ import (
 	"bhxhdesk/internal/centraltest"
 	"bhxhdesk/officesync"
 	"bhxhdesk/ui"
-	"bhxhdesk/ui/kit"
 	"bhxhdesk/ui/syncui"
 	"bhxhdesk/wire"
 )
@@ -67,7 +66,7 @@ func TestSyncBarFollowsTheEngine(t *testing.T) {
 	_, admin := d.service(t, "admin")
 	require.NoError(t, sync.SetCentral(admin, ctr.srv.URL, ctr.token))
 	test.Tap(bar.SyncNow)
-	d.waitFor(t, "up to date", func() bool { return bar.Status().State == kit.SyncUpToDate })
+	d.waitFor(t, "up to date", func() bool { return bar.Status().State == app.SyncUpToDate })
 	assert.Equal(t, "Đã đồng bộ", bar.State.Text)
 	assert.Equal(t, widget.SuccessImportance, bar.State.Importance)
 	assert.Equal(t, "Đồng bộ lần cuối: 08:00 05/01/2026", bar.Last.Text, "the office's clock, HH:MM dd/mm/yyyy")
@@ -87,7 +86,7 @@ func TestSyncBarFollowsTheEngine(t *testing.T) {
 	registerMonthly(t, o, 42)
 	test.Tap(bar.SyncNow)
 	d.waitFor(t, "offline, centre unreachable", func() bool {
-		return bar.Status().State == kit.SyncOffline && bar.Status().Pending > 0
+		return bar.Status().State == app.SyncOffline && bar.Status().Pending > 0
 	})
 	assert.Equal(t, "Ngoại tuyến", bar.State.Text)
 	test.Tap(bar.Why)
@@ -101,7 +100,7 @@ func TestSyncBarFollowsTheEngine(t *testing.T) {
 	ctr2 := newCentre(t)
 	require.NoError(t, sync.SetCentral(admin, ctr2.srv.URL, "mã-sai"))
 	test.Tap(bar.SyncNow)
-	d.waitFor(t, "failed on the token", func() bool { return bar.Status().State == kit.SyncFailed })
+	d.waitFor(t, "failed on the token", func() bool { return bar.Status().State == app.SyncFailed })
 	assert.Equal(t, "Đồng bộ lỗi", bar.State.Text)
 	test.Tap(bar.Why)
 	assert.Contains(t, dialogText(d.win), "Đồng bộ lỗi: Mã máy không đúng hoặc đã bị thu hồi; quản trị viên cần đăng ký lại máy.")
@@ -110,7 +109,7 @@ func TestSyncBarFollowsTheEngine(t *testing.T) {
 	d.shot(t, "syncbar-failed")
 
 	// A long first sync says how far it is.
-	bar.Set(kit.SyncStatus{State: kit.SyncSyncing, ToSend: 5000, Sent: 1200, Received: 300})
+	bar.Set(app.SyncStatus{State: app.SyncSyncing, ToSend: 5000, Sent: 1200, Received: 300})
 	assert.Equal(t, "Đã gửi 1.200/5.000 · đã nhận 300", bar.Pending.Text)
 
 	// English on the fly.
@@ -123,7 +122,7 @@ func TestSyncBarFollowsTheEngine(t *testing.T) {
 // offlineBeforeEnrolment waits for the status bar of a desk not enrolled: offline, with the
 // whole reason one click away; "Đồng bộ ngay" says what to do.
 func offlineBeforeEnrolment(t *testing.T, d *recDesk, bar *syncui.SyncBar) {
-	d.waitFor(t, "offline before enrolment", func() bool { return bar.Status().State == kit.SyncOffline && bar.Status().Reason != nil })
+	d.waitFor(t, "offline before enrolment", func() bool { return bar.Status().State == app.SyncOffline && bar.Status().Reason != nil })
 	assert.Equal(t, "Ngoại tuyến — máy chưa đăng ký", bar.State.Text, "short enough for the bar at 1024 px")
 	assert.Equal(t, widget.WarningImportance, bar.State.Importance)
 	assert.Equal(t, "Chưa đồng bộ lần nào", bar.Last.Text)
@@ -343,7 +342,7 @@ func TestEnrolSettingsSavedAndSynced(t *testing.T) {
 	assert.Equal(t, ctr.srv.URL, u)
 	assert.Equal(t, ctr.token, tok)
 	bar := d.SyncBar()
-	d.waitFor(t, "the round the enrolment started", func() bool { return bar.Status().State == kit.SyncUpToDate })
+	d.waitFor(t, "the round the enrolment started", func() bool { return bar.Status().State == app.SyncUpToDate })
 
 	// Saving again with the token left empty keeps the stored one.
 	test.Tap(s.SaveCentral)
@@ -409,7 +408,7 @@ func TestAnActionOnADossierIsSentAtOnce(t *testing.T) {
 	// The round that sent it ends before the bar stops showing its progress (sent 1/1).
 	d.waitFor(t, "the action sent", func() bool {
 		st := bar.Status()
-		return ctr.pushed.Load() > before && st.Pending == 0 && st.State != kit.SyncSyncing
+		return ctr.pushed.Load() > before && st.Pending == 0 && st.State != app.SyncSyncing
 	})
 	assert.Equal(t, "Chờ gửi: 0", bar.Pending.Text)
 }

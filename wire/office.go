@@ -197,7 +197,7 @@ func (o *Office) StartSync(ctx context.Context) error {
 	}
 	e := o.desk.Engine()
 	e.Now = o.cfg.Now
-	e.OnStatus = func(sync.Status) { o.notify() }
+	e.OnStatus = func(app.SyncStatus) { o.notify() }
 	ctx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
 	o.engine, o.stopSync, o.syncDone = e, cancel, done
@@ -240,27 +240,25 @@ func (o *Office) SyncNow() {
 }
 
 // SyncStatus reports what the sync engine is doing: "offline", "syncing", "failed",
-// "uptodate" or "waiting" (sync.State; "offline" while it does not run), why it is offline or
+// "uptodate" or "waiting" (app.SyncState; "offline" while it does not run), why it is offline or
 // failed, when the last complete round ended (zero before the first), and how many operations
 // wait in the outbox, counted now. It never waits for the store to open or close.
-func (o *Office) SyncStatus() app.SyncInfo {
+func (o *Office) SyncStatus() app.SyncStatus {
 	o.smu.Lock()
 	e, d := o.engine, o.cur
 	o.smu.Unlock()
-	var info app.SyncInfo
+	var info app.SyncStatus
 	if e == nil {
 		if d != nil {
 			info.LastSuccess, _ = d.Sync.LastSync()
 			info.Pending, _ = d.Sync.Pending()
 		}
-		info.State = string(sync.Offline)
+		info.State = app.SyncOffline
 		return info
 	}
-	st := e.Status()
-	info = app.SyncInfo{State: string(st.State), Reason: st.Reason, LastSuccess: st.LastSuccess, Pending: st.Pending, NextTry: st.NextTry,
-		ToSend: st.ToSend, Sent: st.Sent, Received: st.Received}
+	info = e.Status()
 	if info.State == "" {
-		info.State = string(sync.Syncing) // Run starts with a round
+		info.State = app.SyncSyncing // Run starts with a round
 	}
 	if d != nil {
 		if n, err := d.Sync.Pending(); err == nil {

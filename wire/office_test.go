@@ -118,7 +118,7 @@ func waitStatus(
 	t.Helper()
 	deadline := time.After(20 * time.Second)
 	for {
-		if i := o.SyncStatus(); ok(i.State, i.Reason, i.LastSuccess, i.Pending) {
+		if i := o.SyncStatus(); ok(string(i.State), i.Reason, i.LastSuccess, i.Pending) {
 			return
 		}
 		select {

@@ -18,7 +18,7 @@ import (
 // a "Sync now" button.
 type SyncBar struct {
 	h  *kit.Host
-	st kit.SyncStatus
+	st app.SyncStatus
 
 	Icon  *widget.Icon
 	State *widget.Label
@@ -32,7 +32,7 @@ type SyncBar struct {
 }
 
 // newSyncBar builds the bar showing st; kick (nil: no button) asks for a round.
-func NewSyncBar(h *kit.Host, st kit.SyncStatus, kick func()) *SyncBar {
+func NewSyncBar(h *kit.Host, st app.SyncStatus, kick func()) *SyncBar {
 	b := &SyncBar{h: h}
 	b.Icon = widget.NewIcon(theme.InfoIcon())
 	b.State = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
@@ -58,7 +58,7 @@ func (b *SyncBar) detail() string {
 		return b.State.Text
 	}
 	reason := b.h.Msg(b.st.Reason)
-	if b.st.State == kit.SyncFailed {
+	if b.st.State == app.SyncFailed {
 		return t("ui.sync.state.failed", "reason", reason)
 	}
 	return t("ui.sync.state.offline_reason", "reason", reason)
@@ -68,10 +68,10 @@ func (b *SyncBar) detail() string {
 func (b *SyncBar) Content() fyne.CanvasObject { return b.content }
 
 // Status is the status shown.
-func (b *SyncBar) Status() kit.SyncStatus { return b.st }
+func (b *SyncBar) Status() app.SyncStatus { return b.st }
 
 // Set shows a status.
-func (b *SyncBar) Set(st kit.SyncStatus) {
+func (b *SyncBar) Set(st app.SyncStatus) {
 	b.st = st
 	t := b.h.T
 	reason := ""
@@ -80,16 +80,16 @@ func (b *SyncBar) Set(st kit.SyncStatus) {
 	}
 	var text string
 	switch st.State {
-	case kit.SyncSyncing:
+	case app.SyncSyncing:
 		text, b.State.Importance = t("ui.sync.state.syncing"), widget.MediumImportance
 		b.Icon.SetResource(theme.ViewRefreshIcon())
-	case kit.SyncFailed:
+	case app.SyncFailed:
 		text, b.State.Importance = t("ui.sync.state.failed", "reason", reason), widget.DangerImportance
 		b.Icon.SetResource(theme.ErrorIcon())
-	case kit.SyncUpToDate:
+	case app.SyncUpToDate:
 		text, b.State.Importance = t("ui.sync.state.uptodate"), widget.SuccessImportance
 		b.Icon.SetResource(theme.ConfirmIcon())
-	case kit.SyncWaiting:
+	case app.SyncWaiting:
 		text, b.State.Importance = t("ui.sync.state.waiting"), widget.MediumImportance
 		b.Icon.SetResource(theme.HistoryIcon())
 	default:
@@ -99,7 +99,7 @@ func (b *SyncBar) Set(st kit.SyncStatus) {
 		}
 		b.Icon.SetResource(theme.WarningIcon())
 	}
-	if st.State == kit.SyncFailed {
+	if st.State == app.SyncFailed {
 		text = t("ui.sync.state.failed_short")
 	}
 	// The bar names the state; the whole reason is one click away (Chi tiết), never cut off.
@@ -115,7 +115,7 @@ func (b *SyncBar) Set(st kit.SyncStatus) {
 		b.Last.SetText(t("ui.sync.last", "time", kit.VNTime(st.LastSuccess)))
 	}
 	b.Pending.SetText(t("ui.sync.pending", "count", strconv.Itoa(st.Pending)))
-	if st.State == kit.SyncSyncing && (st.Sent > 0 || st.Received > 0) {
+	if st.State == app.SyncSyncing && (st.Sent > 0 || st.Received > 0) {
 		// A long first sync says how far it is: sent of what was waiting, and received.
 		b.Pending.SetText(t("ui.sync.progress", "sent", kit.Grouped(int64(st.Sent)), "to_send", kit.Grouped(int64(st.ToSend)),
 			"received", kit.Grouped(int64(st.Received))))
