@@ -107,7 +107,7 @@ func (d *Desk) fitDialog(dlg *dialog.FileDialog) {
 func (d *Desk) openPDF(name string, pdf []byte) error {
 	fail := func(err error) error {
 		args := map[string]string{"file": name, "reason": app.ReasonOf(err)}
-		return &app.Error{Kind: app.Unavailable, Code: "open_pdf_failed", Args: args, Err: err}
+		return &app.Error{Kind: app.Unavailable, Code: app.CodeOpenPdfFailed, Args: args, Err: err}
 	}
 	f, err := os.CreateTemp(d.cfg.TempDir, "bhxh-*-"+name)
 	if err != nil {

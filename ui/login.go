@@ -116,7 +116,7 @@ func (s *FirstRunScreen) State() FirstRunState {
 func (s *FirstRunScreen) submit() {
 	st := s.State()
 	if st.Password != st.Password2 {
-		s.ShowProblems(s.h.Cfg, &app.Error{Kind: app.Invalid, Code: "password_mismatch", Field: "password2"}, nil)
+		s.ShowProblems(s.h.Cfg, &app.Error{Kind: app.Invalid, Code: app.CodePasswordMismatch, Field: "password2"}, nil)
 		s.focusProblem()
 		return
 	}
@@ -299,7 +299,7 @@ func (s *LoginScreen) submit() {
 		if err != nil {
 			s.Password.SetText("")
 			var ae *app.Error
-			if errors.As(err, &ae) && ae.Code == "store_damaged" && s.onDamaged != nil {
+			if errors.As(err, &ae) && ae.Code == app.CodeStoreDamaged && s.onDamaged != nil {
 				s.onDamaged(err, user)
 				return
 			}

@@ -146,13 +146,13 @@ func (s *RestoreScreen) submit() {
 	user := strings.TrimSpace(s.User.Text)
 	ve := &app.ValidationError{}
 	if s.st.file == nil {
-		ve.Problems = append(ve.Problems, app.FieldProblem{Field: "backup_file", Code: "required"})
+		ve.Problems = append(ve.Problems, app.FieldProblem{Field: "backup_file", Code: app.CodeRequired})
 	}
 	if !s.st.Recovery && user == "" {
-		ve.Problems = append(ve.Problems, app.FieldProblem{Field: "user", Code: "required"})
+		ve.Problems = append(ve.Problems, app.FieldProblem{Field: "user", Code: app.CodeRequired})
 	}
 	if s.Password.Text == "" {
-		ve.Problems = append(ve.Problems, app.FieldProblem{Field: "password", Code: "required"})
+		ve.Problems = append(ve.Problems, app.FieldProblem{Field: "password", Code: app.CodeRequired})
 	}
 	if len(ve.Problems) > 0 {
 		s.ShowProblems(s.h.Cfg, ve, nil)
@@ -360,13 +360,13 @@ func (s *DamagedScreen) fetch() {
 	url, token := strings.TrimSpace(s.URL.Text), strings.TrimSpace(s.Token.Text)
 	ve := &app.ValidationError{}
 	if st.Password != st.Password2 {
-		ve.Problems = append(ve.Problems, app.FieldProblem{Field: "password2", Code: "password_mismatch"})
+		ve.Problems = append(ve.Problems, app.FieldProblem{Field: "password2", Code: app.CodePasswordMismatch})
 	}
 	if url == "" {
-		ve.Problems = append(ve.Problems, app.FieldProblem{Field: "central_url", Code: "required"})
+		ve.Problems = append(ve.Problems, app.FieldProblem{Field: "central_url", Code: app.CodeRequired})
 	}
 	if token == "" {
-		ve.Problems = append(ve.Problems, app.FieldProblem{Field: "token", Code: "required"})
+		ve.Problems = append(ve.Problems, app.FieldProblem{Field: "token", Code: app.CodeRequired})
 	}
 	if len(ve.Problems) > 0 {
 		f.ShowProblems(s.h.Cfg, ve, nil)

@@ -224,7 +224,7 @@ func (s *AccountsScreen) closeReset() {
 // reset sets the new password.
 func (s *AccountsScreen) reset(dlg *ResetDialog) {
 	if dlg.Password.Text != dlg.Password2.Text {
-		widgets.SetText(dlg.Problem, s.ses.Cfg.Catalog.Problem(s.ses.Cfg.Lang, app.FieldProblem{Field: "password2", Code: "password_mismatch"}))
+		widgets.SetText(dlg.Problem, s.ses.Cfg.Catalog.Problem(s.ses.Cfg.Lang, app.FieldProblem{Field: "password2", Code: app.CodePasswordMismatch}))
 		return
 	}
 	ses, password := s.ses, dlg.Password.Text
@@ -248,7 +248,7 @@ func (s *AccountsScreen) add() {
 	st := s.State()
 	widgets.SetText(s.Status, "")
 	if s.Password.Text != s.Password2.Text {
-		s.ShowProblems(s.ses.Cfg, &app.Error{Kind: app.Invalid, Code: "password_mismatch", Field: "password2"}, nil)
+		s.ShowProblems(s.ses.Cfg, &app.Error{Kind: app.Invalid, Code: app.CodePasswordMismatch, Field: "password2"}, nil)
 		return
 	}
 	s.ShowProblems(s.ses.Cfg, nil, nil)

@@ -86,14 +86,14 @@ func (s *AdminScreen) saveBackup() {
 	keep, kerr := strconv.Atoi(strings.TrimSpace(s.BackupKeep.Text))
 	hours, herr := strconv.Atoi(strings.TrimSpace(s.BackupHrs.Text))
 	if dir == "" {
-		ve.Problems = append(ve.Problems, app.FieldProblem{Field: "backup_dir", Code: "required"})
+		ve.Problems = append(ve.Problems, app.FieldProblem{Field: "backup_dir", Code: app.CodeRequired})
 	}
 	if kerr != nil || keep < 1 || keep > 100 {
-		ve.Problems = append(ve.Problems, app.FieldProblem{Field: "backup_keep", Code: "number_between",
+		ve.Problems = append(ve.Problems, app.FieldProblem{Field: "backup_keep", Code: app.CodeNumberBetween,
 			Args: map[string]string{"min": "1", "max": "100"}})
 	}
 	if herr != nil || hours < 1 || hours > 168 {
-		ve.Problems = append(ve.Problems, app.FieldProblem{Field: "backup_every", Code: "number_between",
+		ve.Problems = append(ve.Problems, app.FieldProblem{Field: "backup_every", Code: app.CodeNumberBetween,
 			Args: map[string]string{"min": "1", "max": "168"}})
 	}
 	if len(ve.Problems) > 0 {

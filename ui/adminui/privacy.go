@@ -148,13 +148,13 @@ func (s *PrivacyScreen) makeReport() {
 	r := s.r
 	since, err := kit.ParseVNDate(s.Since.Text)
 	if err != nil {
-		widgets.SetText(s.Problem, r.Cfg.Catalog.Problem(r.Cfg.Lang, app.FieldProblem{Field: "since", Code: "date_format"}))
+		widgets.SetText(s.Problem, r.Cfg.Catalog.Problem(r.Cfg.Lang, app.FieldProblem{Field: "since", Code: app.CodeDateFormat}))
 		return
 	}
 	widgets.SetText(s.Problem, "")
 	p := r.Office.Privacy()
 	if p == nil {
-		widgets.SetText(s.Problem, r.Message(app.Errorf(app.Forbidden, "not_signed_in")))
+		widgets.SetText(s.Problem, r.Message(app.Errorf(app.Forbidden, app.CodeNotSignedIn)))
 		return
 	}
 	s.MakeReport.Disable()

@@ -161,7 +161,7 @@ func (s *QuoteScreen) request() (app.QuoteRequest, error) {
 	}
 	m, err := app.ParseMonth(strings.TrimSpace(st.Month))
 	if err != nil {
-		return req, &app.Error{Kind: app.Invalid, Code: "month_format", Field: "start_month"}
+		return req, &app.Error{Kind: app.Invalid, Code: app.CodeMonthFormat, Field: "start_month"}
 	}
 	method, err := s.method()
 	if err != nil {
@@ -283,7 +283,7 @@ func (f *moneyFields) syncMonths() {
 func (f *moneyFields) income() (app.Money, error) {
 	tn, err := app.ParseMoney(f.Income.Text)
 	if err != nil {
-		return 0, &app.Error{Kind: app.Invalid, Code: "money_format", Field: "income"}
+		return 0, &app.Error{Kind: app.Invalid, Code: app.CodeMoneyFormat, Field: "income"}
 	}
 	return tn, nil
 }
@@ -296,7 +296,7 @@ func (f *moneyFields) method() (app.Method, error) {
 	}
 	n, err := strconv.Atoi(strings.TrimSpace(f.Months.Text))
 	if err != nil || n < 1 {
-		return app.Method{}, &app.Error{Kind: app.Invalid, Code: "method_invalid", Field: "method"}
+		return app.Method{}, &app.Error{Kind: app.Invalid, Code: app.CodeMethodInvalid, Field: "method"}
 	}
 	return app.Method{Kind: k, Months: n}, nil
 }

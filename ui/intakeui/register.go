@@ -421,7 +421,7 @@ func (s *RegisterScreen) requote(f app.RegistrationForm) {
 		var m app.Month
 		m, err = app.ParseMonth(strings.TrimSpace(f.StartMonth))
 		if err != nil {
-			err = &app.Error{Kind: app.Invalid, Code: "month_format", Field: "start_month"}
+			err = &app.Error{Kind: app.Invalid, Code: app.CodeMonthFormat, Field: "start_month"}
 		}
 		var method app.Method
 		if err == nil {

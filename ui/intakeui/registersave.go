@@ -67,9 +67,9 @@ func (s *RegisterScreen) saved(res intake.RegisterResult, err error) {
 		if w := s.ses.Window(); w != nil && s.Print.Visible() {
 			w.Canvas().Focus(s.Print) // Space or Ctrl+P prints the receipt
 		}
-	case errors.As(err, &ae) && ae.Code == "possible_duplicate":
+	case errors.As(err, &ae) && ae.Code == app.CodePossibleDuplicate:
 		s.askDuplicates(res.PossibleDuplicates)
-	case errors.As(err, &ae) && ae.Code == "duplicate_personal_id":
+	case errors.As(err, &ae) && ae.Code == app.CodeDuplicatePersonalId:
 		code := ae.Args["code"]
 		widgets.SetText(s.Problem, s.ses.Message(err))
 		s.Existing.SetText(s.ses.T("ui.reg.open_existing", "code", code))

@@ -27,7 +27,7 @@ func ParseVNDate(text string) (calendar.Date, error) {
 			return calendar.Of(t.Year(), t.Month(), t.Day()), nil
 		}
 	}
-	return 0, &app.Error{Kind: app.Invalid, Code: "date_format", Field: "date"}
+	return 0, &app.Error{Kind: app.Invalid, Code: app.CodeDateFormat, Field: "date"}
 }
 
 // PlaceLine is "detail, commune, province" with the official names.

@@ -178,7 +178,7 @@ func (r *RecSession) writeTo(
 	}, func() {
 		button.Enable()
 		if werr != nil {
-			widgets.SetStatus(status, false, r.Message(&app.Error{Kind: app.Unavailable, Code: "save_failed",
+			widgets.SetStatus(status, false, r.Message(&app.Error{Kind: app.Unavailable, Code: app.CodeSaveFailed,
 				Args: map[string]string{"file": WriterName(w), "reason": app.ReasonOf(werr)}, Err: werr}))
 			return
 		}

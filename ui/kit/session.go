@@ -114,7 +114,7 @@ func (s *Session) Can(p app.Permission) bool { return s.Sess.User.Role.Can(p) }
 // overlay.
 func (s *Session) Message(err error) string {
 	var ae *app.Error
-	if errors.As(err, &ae) && ae.Code == "session_locked" && s.OnLocked != nil {
+	if errors.As(err, &ae) && ae.Code == app.CodeSessionLocked && s.OnLocked != nil {
 		s.OnLocked()
 	}
 	return s.Msg(err)

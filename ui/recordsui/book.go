@@ -101,7 +101,7 @@ func (s *BookScreen) Run() {
 	}
 	pid := strings.TrimSpace(s.Query.Text)
 	if pid == "" {
-		widgets.SetText(s.Problem, s.r.Cfg.Catalog.Problem(s.r.Cfg.Lang, app.FieldProblem{Field: "personal_id", Code: "required"}))
+		widgets.SetText(s.Problem, s.r.Cfg.Catalog.Problem(s.r.Cfg.Lang, app.FieldProblem{Field: "personal_id", Code: app.CodeRequired}))
 		return
 	}
 	r := s.r

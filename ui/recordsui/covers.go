@@ -343,7 +343,7 @@ func (s *CoversScreen) printToday() {
 // they would be printed now (a reprint needs a reason; the others may be printed alone).
 func (s *CoversScreen) print(covers []app.BookCover) {
 	if len(covers) == 0 {
-		widgets.SetStatus(s.Status, false, s.r.Msg(app.Errorf(app.Invalid, "nothing_to_print")))
+		widgets.SetStatus(s.Status, false, s.r.Msg(app.Errorf(app.Invalid, app.CodeNothingToPrint)))
 		return
 	}
 	var again, fresh []app.BookCover

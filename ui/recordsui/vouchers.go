@@ -154,7 +154,7 @@ func (f *VoucherForm) parse() (app.VoucherInput, error) {
 	if monthsOK {
 		return in, err
 	}
-	bad := app.FieldProblem{Field: "months", Code: "months_not_number", Args: map[string]string{"value": f.Months.Text}}
+	bad := app.FieldProblem{Field: "months", Code: app.CodeMonthsNotNumber, Args: map[string]string{"value": f.Months.Text}}
 	ve := &app.ValidationError{}
 	if errors.As(err, &ve) {
 		for i, p := range ve.Problems {

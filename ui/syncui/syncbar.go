@@ -125,5 +125,5 @@ func (b *SyncBar) Set(st app.SyncStatus) {
 // notEnrolled says whether a reason is that the desk is not enrolled with the centre.
 func NotEnrolled(err error) bool {
 	var ae *app.Error
-	return errors.As(err, &ae) && ae.Code == "not_enrolled"
+	return errors.As(err, &ae) && ae.Code == app.CodeNotEnrolled
 }

@@ -534,7 +534,7 @@ func (s *SyncScreen) saveCentral() {
 	// The screen needs an address (a desk without a link enrols from the command line); the
 	// sync service checks the rest.
 	if raw == "" {
-		s.ShowProblems(s.r.Cfg, &app.Error{Kind: app.Invalid, Code: "required", Field: "central_url"}, nil)
+		s.ShowProblems(s.r.Cfg, &app.Error{Kind: app.Invalid, Code: app.CodeRequired, Field: "central_url"}, nil)
 		return
 	}
 	s.ShowProblems(s.r.Cfg, nil, nil)
