@@ -76,7 +76,7 @@ lint: setup-build $(BIN)/staticcheck
 # import of it into a store, then the store against SQLite and the desk's responsiveness.
 bench: bench-store bench-desk
 	CGO_ENABLED=0 go test -run '^$$' -bench . -benchmem -count=1 ./app/... ./pdf/ ./sheet/
-	CGO_ENABLED=0 go test -run '^$$' -bench Import10kXLSX -benchtime 1x -count=1 ./wire/
+	CGO_ENABLED=0 go test -run '^$$' -bench Import10kXLSX -benchtime 1x -count=1 ./desk/
 
 # The store against SQLite at 100,000 and 1,000,000 dossiers (cmd/storebench, README
 # "Benchmarks"). The data sets are made once (several minutes for a million) and cached in

@@ -19,10 +19,10 @@ import (
 	fyneapp "fyne.io/fyne/v2/app"
 
 	"bhxhdesk/app"
+	"bhxhdesk/desk"
 	"bhxhdesk/pdf"
 	"bhxhdesk/storage"
 	"bhxhdesk/ui"
-	"bhxhdesk/wire"
 )
 
 var version = "dev"
@@ -34,8 +34,8 @@ const (
 	prefLarge = "appearance.large"
 )
 
-// The desk opens the office's store through wire.Office.
-var _ ui.Office = (*wire.Office)(nil)
+// The desk opens the office's store through desk.Office.
+var _ ui.Office = (*desk.Office)(nil)
 
 func main() {
 	showVersion := flag.Bool("version", false, "print the version and exit")
@@ -51,7 +51,7 @@ func main() {
 	dir := *dataFlag
 	if dir == "" {
 		var err error
-		if dir, err = wire.DefaultDataDir(); err != nil {
+		if dir, err = desk.DefaultDataDir(); err != nil {
 			fmt.Fprintf(os.Stderr, "bhxh-desk: không xác định được thư mục dữ liệu, hãy dùng --data / no data folder, use --data: %v\n", err)
 			os.Exit(2)
 		}
@@ -62,7 +62,7 @@ func main() {
 	}
 	// Built for Windows without a console, what the desk prints goes nowhere: everything it
 	// reports also goes to its log (masked, rotated) in the data folder.
-	logger, _, err := wire.OpenLog(dir) // its closer does nothing: each line closes the file
+	logger, _, err := desk.OpenLog(dir) // its closer does nothing: each line closes the file
 	if err != nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
@@ -72,12 +72,12 @@ func main() {
 	}
 	// The same start as the command line's: the embedded data, the files the centre sent to
 	// this desk, then the administrator's folder.
-	ref, err := wire.LoadReference(dir, rulesDirs...)
+	ref, err := desk.LoadReference(dir, rulesDirs...)
 	if err != nil {
 		report("dữ liệu quy định lỗi / rule data is inconsistent", err)
 		os.Exit(2)
 	}
-	office := wire.NewOffice(storage.Config{Dir: dir}, ref)
+	office := desk.NewOffice(storage.Config{Dir: dir}, ref)
 	office.RulesDirs, office.Log = rulesDirs, logger
 
 	a := fyneapp.NewWithID("vn.bhxh.desk")
@@ -91,7 +91,7 @@ func main() {
 	// PDFs handed to the system's viewer hold personal data: they go to a private folder that
 	// is removed at exit (the desk removes its files at each sign-out too).
 	// A desk that did not end normally left its folder behind: swept after half a day.
-	if n := wire.SweepTemps(os.TempDir(), 12*time.Hour, time.Now()); n > 0 {
+	if n := desk.SweepTemps(os.TempDir(), 12*time.Hour, time.Now()); n > 0 {
 		logger.Info("old temporary PDF folders removed", "count", n)
 	}
 	tmp, err := os.MkdirTemp("", "bhxh-desk-")
@@ -105,7 +105,7 @@ func main() {
 		Ref: office.Ref(), Places: ref.Places, Catalog: ref.Catalog, Lang: lang,
 		OnLanguage: func(l app.Lang) { a.Preferences().SetString(prefLang, string(l)) },
 		Office:     office, SaveDir: documents(), TempDir: tmp,
-		LogPath:    wire.LogPath(dir),
+		LogPath:    desk.LogPath(dir),
 		OnInternal: func(err error) { logger.Error("unexpected error", "err", err) },
 		// Light unless the office chose dark: the system's choice under an X server without a
 		// desktop is dark, which offices did not want.
@@ -140,7 +140,7 @@ func main() {
 		cfg.RenderPDF = func(doc []byte) ([][]byte, error) { return pdf.RenderPNG(ctx, doc, previewDPI, previewPages) }
 	}
 	if *afterCrash {
-		cfg.StartNotice = ref.Catalog.T(lang, "err.restarted", "path", wire.LogPath(dir))
+		cfg.StartNotice = ref.Catalog.T(lang, "err.restarted", "path", desk.LogPath(dir))
 	}
 	desk := ui.NewDesk(cfg, w.SetTitle)
 	w.SetContent(desk.Content())

@@ -270,7 +270,7 @@ const (
 	CodeSaveFailed       Code = "save_failed"
 )
 
-// Codes of the desk composition (wire).
+// Codes of the desk composition (desk).
 const (
 	CodeEnrolUnreachable Code = "enrol_unreachable"
 	CodeNoBackupFolder   Code = "no_backup_folder"

@@ -1,10 +1,10 @@
 // Package continuity keeps an office's work safe from the loss of its machine (DOMAIN §9):
 // backups of the encrypted store to a folder (a USB drive) on a schedule and on request, named
 // so an officer can read them, pruned to the newest few, each recorded in the audit log.
-// Restoring from a backup creates a new store, which is the composition's work (wire).
+// Restoring from a backup creates a new store, which is the composition's work (desk).
 //
 // It may import app; it reaches the store through app.Store and the two small interfaces
-// below, and must not import storage, central, wire or ui.
+// below, and must not import storage, central, desk or ui.
 package continuity
 
 import (

@@ -5,5 +5,5 @@
 //
 // It owns the use cases, not the data: values, rules and records are app's, and it reaches the
 // store only through app.Store. It may import app and contract; it must not import storage,
-// central, wire or ui.
+// central, desk or ui.
 package intake

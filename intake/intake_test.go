@@ -13,10 +13,10 @@ import (
 	"bhxhdesk/app"
 	"bhxhdesk/app/calendar"
 	"bhxhdesk/assets"
+	"bhxhdesk/desk"
 	"bhxhdesk/intake"
 	"bhxhdesk/internal/fake"
 	"bhxhdesk/storage"
-	"bhxhdesk/wire"
 )
 
 func TestSetupRefusesBadOfficeAndLeavesNothing(t *testing.T) {
@@ -24,7 +24,7 @@ func TestSetupRefusesBadOfficeAndLeavesNothing(t *testing.T) {
 	cfg := storage.Config{Dir: dir, KDF: storage.KDF{Time: 1, Memory: 8 * 1024, Threads: 1}}
 	bad := testOffice
 	bad.Commune, bad.Agency = "99999", "x"
-	_, _, err := wire.Init(cfg, ref, bad, app.User{Name: "admin"}, "mật khẩu dài 12")
+	_, _, err := desk.Init(cfg, ref, bad, app.User{Name: "admin"}, "mật khẩu dài 12")
 	var ve *app.ValidationError
 	require.ErrorAs(t, err, &ve)
 	assert.True(t, ve.Has("agency", "bad_agency"))
@@ -36,7 +36,7 @@ func TestPermissionsAreEnforcedByTheServices(t *testing.T) {
 	d := newDesk(t)
 	help := d.Login(t, "motcua")
 	err := d.Intake.AddUser(help, app.User{Name: "khac", Role: app.Officer}, "mật khẩu dài 12")
-	assert.Equal(t, app.Forbidden, app.KindOf(err), "a help-desk account may not add accounts")
+	assert.Equal(t, app.Forbidden, app.KindOf(err), "a help-dk account may not add accounts")
 
 	_, err = d.Intake.Register(d.Admin, intake.RegisterRequest{Form: validForm()})
 	assert.Equal(t, app.Forbidden, app.KindOf(err), "the administrator does not register citizens")
@@ -44,7 +44,7 @@ func TestPermissionsAreEnforcedByTheServices(t *testing.T) {
 	res, err := d.Intake.Register(help, intake.RegisterRequest{Form: validForm()})
 	require.NoError(t, err)
 	_, err = d.Intake.Act(help, res.Dossier.Code, intake.ActRequest{Action: app.ActReject, Reason: "x"})
-	assert.Equal(t, app.Forbidden, app.KindOf(err), "help-desk may not reject")
+	assert.Equal(t, app.Forbidden, app.KindOf(err), "help-dk may not reject")
 	_, err = d.Intake.Act(help, res.Dossier.Code, intake.ActRequest{Action: app.ActAdvance})
 	var ae *app.Error
 	require.ErrorAs(t, err, &ae)
@@ -242,7 +242,7 @@ func TestWorkflowActionsAndQueues(t *testing.T) {
 		assert.Equal(t, want, dos.Step)
 	}
 	_, err = d.Intake.Act(officer, code, intake.ActRequest{Action: app.ActAdvance})
-	assert.Equal(t, app.Forbidden, app.KindOf(err), "returning the result is the one-stop desk's step")
+	assert.Equal(t, app.Forbidden, app.KindOf(err), "returning the result is the one-stop dk's step")
 	dos, err = d.Intake.Act(help, code, intake.ActRequest{Action: app.ActAdvance})
 	require.NoError(t, err)
 	assert.Equal(t, app.StateDone, dos.State)
@@ -348,23 +348,23 @@ func TestDiskGuardRefusesNewWorkAndKeepsData(t *testing.T) {
 	cfg := d.Cfg
 	free := uint64(50 << 20)
 	cfg.FreeBytes = func(string) (uint64, error) { return free, nil }
-	desk, _, err := wire.Open(cfg, ref, "motcua", "mật khẩu dài 12")
+	dk, _, err := desk.Open(cfg, ref, "motcua", "mật khẩu dài 12")
 	var ae *app.Error
 	require.ErrorAs(t, err, &ae, "even the login entry is new work")
 	assert.Equal(t, "disk_low", ae.Code)
 	assert.Contains(t, ref.Catalog.Message(app.VI, err), "còn 50 MB")
-	assert.Nil(t, desk)
+	assert.Nil(t, dk)
 
 	free = 10 << 30
-	desk, sess, err := wire.Open(cfg, ref, "motcua", "mật khẩu dài 12")
+	dk, sess, err := desk.Open(cfg, ref, "motcua", "mật khẩu dài 12")
 	require.NoError(t, err)
-	defer desk.Close()
+	defer dk.Close()
 	free = 100 << 20
-	_, err = desk.Intake.Register(sess, intake.RegisterRequest{Form: otherPerson()})
+	_, err = dk.Intake.Register(sess, intake.RegisterRequest{Form: otherPerson()})
 	require.ErrorAs(t, err, &ae)
 	assert.Equal(t, "disk_low", ae.Code)
 	free = 10 << 30
-	found, err := desk.Intake.List(sess, intake.ListRequest{Kind: intake.ListPending})
+	found, err := dk.Intake.List(sess, intake.ListRequest{Kind: intake.ListPending})
 	require.NoError(t, err)
 	assert.Len(t, found, 1, "the earlier dossier is intact and the refused one was not half-written")
 }

@@ -12,7 +12,7 @@ import (
 // folder it came from never hand out the same dossier code (the centre would take only the
 // first of two citizens' dossiers under one code). The change is audited and left as a notice
 // for the administrator. A store of an earlier version only records where it is. here names
-// the machine and the folder (wire.origin).
+// the machine and the folder (desk.origin).
 func (s *Service) NoteOrigin(here string) (bool, error) {
 	moved := false
 	err := s.Store.Update(func(tx Tx) error {

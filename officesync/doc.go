@@ -5,5 +5,5 @@
 //
 // The engine that moves pages over the network is package sync; this package never touches
 // the network. It may import app, contract and records; it must not import storage, central,
-// wire or ui.
+// desk or ui.
 package officesync

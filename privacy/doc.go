@@ -3,5 +3,5 @@
 // purge of closed dossiers after the retention period and the report of what a lost machine
 // held.
 //
-// It may import app; it must not import storage, central, wire or ui.
+// It may import app; it must not import storage, central, desk or ui.
 package privacy

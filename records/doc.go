@@ -2,5 +2,5 @@
 // payment vouchers typed, imported or pulled from the accounting feed, their matching to
 // participants, the participation periods they append, book covers and their printing.
 //
-// It may import app and contract; it must not import storage, central, wire or ui.
+// It may import app and contract; it must not import storage, central, desk or ui.
 package records

@@ -29,7 +29,7 @@ var volatile = regexp.MustCompile(`[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[0-9a-f]
 // work through the real services (testdata/golden/records.txt): a registration, a matched
 // voucher with its period and cover data, a draft, the central address, the outbox. Stores in
 // the field hold these bytes: a change of a record's JSON or of a key or an index entry fails
-// here first (and a store written by an earlier version must still open: wire's oldstore test).
+// here first (and a store written by an earlier version must still open: desk's oldstore test).
 // After a deliberate change that old stores still read: go test ./storage -run
 // TestTheStoreKeepsItsRecordFormats -update, and review the diff.
 func TestTheStoreKeepsItsRecordFormats(t *testing.T) {

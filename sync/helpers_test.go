@@ -14,12 +14,12 @@ import (
 	"bhxhdesk/app/calendar"
 	"bhxhdesk/assets"
 	"bhxhdesk/central"
+	"bhxhdesk/desk"
 	"bhxhdesk/intake"
 	"bhxhdesk/internal/centraltest"
 	"bhxhdesk/internal/fake"
 	"bhxhdesk/storage"
 	"bhxhdesk/sync"
-	"bhxhdesk/wire"
 )
 
 var ref = assets.MustLoad()
@@ -40,7 +40,7 @@ var cheapKDF = storage.KDF{Time: 1, Memory: 8 * 1024, Threads: 1}
 
 // office is one district office's desk in a temp dir, with an account of each role.
 type office struct {
-	*wire.Desk
+	*desk.Desk
 	cfg                      storage.Config
 	clock                    *clock
 	helpdesk, officer, super *app.Session
@@ -52,7 +52,7 @@ func newOffice(t testing.TB, agency, province, commune, device string) *office {
 	t.Helper()
 	clk := &clock{t: vn(2026, 1, 5, 8)}
 	cfg := storage.Config{Dir: t.TempDir(), KDF: cheapKDF, Now: clk.now, CacheMB: 16}
-	d, _, err := wire.Init(cfg, ref, app.Office{Agency: agency, Name: "BHXH " + agency, Province: province, Commune: commune, Device: device},
+	d, _, err := desk.Init(cfg, ref, app.Office{Agency: agency, Name: "BHXH " + agency, Province: province, Commune: commune, Device: device},
 		app.User{Name: "admin"}, pass)
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = d.Close() })

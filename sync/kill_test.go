@@ -19,11 +19,11 @@ import (
 
 	"bhxhdesk/app"
 	"bhxhdesk/central"
+	"bhxhdesk/desk"
 	"bhxhdesk/intake"
 	"bhxhdesk/internal/fake"
 	"bhxhdesk/storage"
 	"bhxhdesk/sync"
-	"bhxhdesk/wire"
 )
 
 // The kill child's environment: the store folder, the centre's URL, the device token, a run id.
@@ -55,7 +55,7 @@ func TestKillChild(t *testing.T) {
 	if dir == "" {
 		t.Skip("started by TestKillSyncingClient")
 	}
-	d, sess, err := wire.Open(storage.Config{Dir: dir, KDF: cheapKDF, CacheMB: 16}, ref, "canbo", pass)
+	d, sess, err := desk.Open(storage.Config{Dir: dir, KDF: cheapKDF, CacheMB: 16}, ref, "canbo", pass)
 	if err != nil {
 		t.Fatalf("open: %v", err)
 	}
@@ -110,7 +110,7 @@ func TestKillSyncingClient(t *testing.T) {
 	wantOps := map[string]bool{}
 	addWork := func(n int) {
 		t.Helper()
-		d, sess, err := wire.Open(o.cfg, ref, "truongphong", pass)
+		d, sess, err := desk.Open(o.cfg, ref, "truongphong", pass)
 		require.NoError(t, err)
 		sess.Idle = -1
 		for added := 0; added < n; {
@@ -170,7 +170,7 @@ func TestKillSyncingClient(t *testing.T) {
 	t.Logf("%d runs, %d killed, %d operations", runs, kills, len(wantOps))
 
 	// Exactly once, nothing left behind, the same data on both sides.
-	d, sess, err := wire.Open(o.cfg, ref, "canbo", pass)
+	d, sess, err := desk.Open(o.cfg, ref, "canbo", pass)
 	require.NoError(t, err)
 	defer d.Close()
 	sess.Idle = -1

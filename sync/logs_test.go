@@ -19,8 +19,8 @@ import (
 
 	"bhxhdesk/app"
 	"bhxhdesk/central"
+	"bhxhdesk/desk"
 	"bhxhdesk/internal/centraltest"
-	"bhxhdesk/wire"
 )
 
 // lockedBuffer is a log sink safe for the server's goroutines.
@@ -50,7 +50,7 @@ func TestLogsNeverHoldAnUnmaskedPersonalID(t *testing.T) {
 	o := newOffice(t, "01001", "01", "00004", "K7")
 	c := &centre{ctr}
 	c.enrol(t, o, ps.URL)
-	logger, closer, err := wire.OpenLog(o.Dir)
+	logger, closer, err := desk.OpenLog(o.Dir)
 	require.NoError(t, err)
 	defer closer.Close()
 	ds := o.register(t, 3, 40)

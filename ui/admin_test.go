@@ -18,11 +18,11 @@ import (
 	"bhxhdesk/app"
 	"bhxhdesk/assets"
 	"bhxhdesk/continuity"
+	"bhxhdesk/desk"
 	"bhxhdesk/storage"
 	"bhxhdesk/ui"
 	"bhxhdesk/ui/adminui"
 	"bhxhdesk/ui/kit"
-	"bhxhdesk/wire"
 )
 
 // backups lists the backup files in a folder.
@@ -91,7 +91,7 @@ func (p *progressSeen) follow(pv *kit.ProgressView, done, total int64) {
 // setTheAutomaticBackup has the administrator read the shortcuts on the display tab, then set
 // the automatic backup (folder, copies, hours) with its problems shown first; it returns the
 // settings page on the backup tab.
-func setTheAutomaticBackup(t *testing.T, d *recDesk, o *wire.Office, folder string) *adminui.AdminScreen {
+func setTheAutomaticBackup(t *testing.T, d *recDesk, o *desk.Office, folder string) *adminui.AdminScreen {
 	d.open(t, ui.PageAdmin)
 	a := d.Admin()
 	a.Show(adminui.TabDisplay)
@@ -138,7 +138,7 @@ func restoreOnANewMachine(t *testing.T, c *clock, file string, dos app.Dossier, 
 	ref := assets.MustLoad()
 	cfg := storage.Config{Dir: filepath.Join(t.TempDir(), "bhxh-desk"), KDF: storage.KDF{Time: 1, Memory: 8 * 1024, Threads: 1},
 		Now: c.now, CacheMB: 16}
-	o2 := wire.NewOffice(cfg, ref)
+	o2 := desk.NewOffice(cfg, ref)
 	t.Cleanup(func() { assert.NoError(t, o2.Close()) })
 	d2 := openRecordsDesk(t, o2, c)
 	require.NotNil(t, d2.FirstRun())

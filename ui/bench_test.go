@@ -15,10 +15,10 @@ import (
 	"bhxhdesk/app"
 	"bhxhdesk/app/calendar"
 	"bhxhdesk/assets"
+	"bhxhdesk/desk"
 	"bhxhdesk/internal/fake"
 	"bhxhdesk/storage"
 	"bhxhdesk/ui"
-	"bhxhdesk/wire"
 )
 
 // queueN is the size of the benchmark's queue (BHXH_QUEUE_N, default 100,000 pending dossiers).
@@ -49,7 +49,7 @@ func loadBigOffice(b *testing.B, now func() time.Time) storage.Config {
 		ref := assets.MustLoad()
 		cfg := storage.Config{Dir: filepath.Join(dir, "store"), KDF: storage.KDF{Time: 1, Memory: 8 * 1024, Threads: 1}, Now: now, CacheMB: 64}
 		bigOffice.cfg = cfg
-		d, _, err := wire.Init(cfg, ref, testOffice, app.User{Name: "admin", FullName: "Quản trị"}, password)
+		d, _, err := desk.Init(cfg, ref, testOffice, app.User{Name: "admin", FullName: "Quản trị"}, password)
 		if err != nil {
 			bigOffice.err = err
 			return
@@ -100,7 +100,7 @@ func BenchmarkQueue100k(b *testing.B) {
 	now := func() time.Time { return time.Date(2026, 1, 12, 9, 0, 0, 0, calendar.VN) }
 	cfg := loadBigOffice(b, now)
 	b.Cleanup(func() { _ = os.RemoveAll(filepath.Dir(cfg.Dir)) })
-	o := wire.NewOffice(cfg, assets.MustLoad())
+	o := desk.NewOffice(cfg, assets.MustLoad())
 	defer o.Close()
 	test.NewTempApp(b)
 	ref := assets.MustLoad()

@@ -59,7 +59,7 @@ type Config struct {
 	// whatever has the focus, so Ctrl+S saves while the cursor is in a form.
 	OnMenu func(*fyne.MainMenu)
 	// OnBackups is called after an officer signs in, to start the automatic backup of the
-	// open store (main calls wire.Office.RunBackups; Office.Close makes the last backup).
+	// open store (main calls desk.Office.RunBackups; Office.Close makes the last backup).
 	OnBackups func()
 	// StartNotice, when set, is shown once the window is up (the program was started again
 	// after an unexpected error).

@@ -12,11 +12,11 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"bhxhdesk/app"
+	"bhxhdesk/desk"
 	"bhxhdesk/records"
 	"bhxhdesk/ui"
 	"bhxhdesk/ui/kit"
 	"bhxhdesk/ui/recordsui"
-	"bhxhdesk/wire"
 )
 
 // TestPrintOpensTheSystemViewerWithoutAPreview prints where no preview can be rendered: the
@@ -124,7 +124,7 @@ func TestTheDaysBatchAsksAReasonOnlyForCoversPrintedBefore(t *testing.T) {
 // issueTwoCoversOnePrinted records a voucher and issues a cover for two people today, and
 // prints the first one's cover; it returns the records service, an officer's session and the
 // two personal IDs.
-func issueTwoCoversOnePrinted(t *testing.T, o *wire.Office) (*records.Service, *app.Session, []string) {
+func issueTwoCoversOnePrinted(t *testing.T, o *desk.Office) (*records.Service, *app.Session, []string) {
 	t.Helper()
 	records, _ := o.Services()
 	_, officer, err := o.Open("canbo", password)

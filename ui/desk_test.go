@@ -17,10 +17,10 @@ import (
 	"bhxhdesk/app"
 	"bhxhdesk/app/calendar"
 	"bhxhdesk/assets"
+	"bhxhdesk/desk"
 	"bhxhdesk/intake"
 	"bhxhdesk/storage"
 	"bhxhdesk/ui"
-	"bhxhdesk/wire"
 )
 
 const password = "mật khẩu dài 12"
@@ -40,7 +40,7 @@ func (c *clock) set(t time.Time)     { c.mu.Lock(); c.t = t; c.mu.Unlock() }
 // storeDesk is a desk over a real office store in a temp dir.
 type storeDesk struct {
 	*ui.Desk
-	office *wire.Office
+	office *desk.Office
 	clock  *clock
 	win    fyne.Window
 	saved  []string // files the receipt was written to
@@ -70,19 +70,19 @@ func (d *storeDesk) Wait() {
 
 // newOffice returns an office store in a temp dir whose clock starts on Monday 2026-01-05 at
 // 08:00 in Vietnam (cheap argon2id).
-func newOffice(t *testing.T) (*wire.Office, *clock) {
+func newOffice(t *testing.T) (*desk.Office, *clock) {
 	t.Helper()
 	c := &clock{t: time.Date(2026, 1, 5, 8, 0, 0, 0, calendar.VN)}
 	cfg := storage.Config{Dir: filepath.Join(t.TempDir(), "bhxh-desk"), KDF: storage.KDF{Time: 1, Memory: 8 * 1024, Threads: 1},
 		Now: c.now, CacheMB: 16}
-	o := wire.NewOffice(cfg, assets.MustLoad())
+	o := desk.NewOffice(cfg, assets.MustLoad())
 	t.Cleanup(func() { assert.NoError(t, o.Close()) })
 	return o, c
 }
 
 // setUp creates the office with accounts of every role, all with the same password, outside
 // the screens.
-func setUp(t *testing.T, o *wire.Office) {
+func setUp(t *testing.T, o *desk.Office) {
 	t.Helper()
 	_, err := o.Init(testOffice, app.User{Name: "admin", FullName: "Quản trị"}, password)
 	require.NoError(t, err)
@@ -99,7 +99,7 @@ func setUp(t *testing.T, o *wire.Office) {
 
 // openDesk shows a desk over the office in a 1024×700 window (an office screen of 1024×768); printed receipts go to files in
 // a temp dir.
-func openDesk(t *testing.T, o *wire.Office, c *clock) *storeDesk {
+func openDesk(t *testing.T, o *desk.Office, c *clock) *storeDesk {
 	t.Helper()
 	test.NewTempApp(t)
 	ref := assets.MustLoad()

@@ -12,11 +12,11 @@ import (
 	"bhxhdesk/app"
 	"bhxhdesk/app/calendar"
 	"bhxhdesk/assets"
+	"bhxhdesk/desk"
 	"bhxhdesk/intake"
 	"bhxhdesk/ui"
 	"bhxhdesk/ui/intakeui"
 	"bhxhdesk/ui/recordsui"
-	"bhxhdesk/wire"
 )
 
 // TestDashboardCountsAndOpensItsLists builds a week of work and reads it on the dashboard:
@@ -53,7 +53,7 @@ type weekOfWork struct {
 // aWeekOfWork registers and processes a week of dossiers up to Monday 12/01: one done before
 // its appointment and one overdue, both due on 10/01; one waiting for payment; two received
 // today, one of them rejected at once.
-func aWeekOfWork(t *testing.T, o *wire.Office, c *clock) weekOfWork {
+func aWeekOfWork(t *testing.T, o *desk.Office, c *clock) weekOfWork {
 	t.Helper()
 	in, help, err := o.Open("motcua", password)
 	require.NoError(t, err)

@@ -21,11 +21,11 @@ import (
 	"bhxhdesk/app"
 	"bhxhdesk/app/calendar"
 	"bhxhdesk/assets"
+	"bhxhdesk/desk"
 	"bhxhdesk/ui"
 	"bhxhdesk/ui/adminui"
 	"bhxhdesk/ui/recordsui"
 	"bhxhdesk/ui/widgets"
-	"bhxhdesk/wire"
 )
 
 // visibleTexts collects every text a person can read in an object tree: labels, buttons,
@@ -441,7 +441,7 @@ func TestEveryTextOfTheMainScreensComesFromTheCatalogue(t *testing.T) {
 // dossiersToShow registers three people and records the first one's voucher, so that the
 // screens have rows to show; it returns the dossiers and the data the screens may show beside
 // the catalogue's texts (names, addresses, accounts, reference data).
-func dossiersToShow(t *testing.T, o *wire.Office) ([]app.Dossier, []string) {
+func dossiersToShow(t *testing.T, o *desk.Office) ([]app.Dossier, []string) {
 	t.Helper()
 	data := []string{"admin", "motcua", "canbo", "truongphong", "Quản trị", "Lê Thị Mai", "Trần Văn Đức", "Phạm Quốc Hùng"}
 	data = append(data, testOffice.Name)

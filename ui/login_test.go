@@ -9,8 +9,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"bhxhdesk/app"
+	"bhxhdesk/desk"
 	"bhxhdesk/ui"
-	"bhxhdesk/wire"
 )
 
 func TestFirstRunCreatesTheOfficeAndShowsTheSecretOnce(t *testing.T) {
@@ -44,7 +44,7 @@ func TestFirstRunCreatesTheOfficeAndShowsTheSecretOnce(t *testing.T) {
 // setUpTheOfficeAfterItsProblems fills in the first-run set-up f and creates the office once
 // the passwords match, the service accepts the office's code and the password is long enough;
 // until then nothing is stored.
-func setUpTheOfficeAfterItsProblems(t *testing.T, d *storeDesk, o *wire.Office, f *ui.FirstRunScreen) {
+func setUpTheOfficeAfterItsProblems(t *testing.T, d *storeDesk, o *desk.Office, f *ui.FirstRunScreen) {
 	test.Type(f.Agency, "x")
 	test.Type(f.Name, "Bảo hiểm xã hội cơ sở Ba Đình")
 	f.Place.Province.SetSelected("Thành phố Hà Nội")

@@ -13,7 +13,7 @@ import (
 	"bhxhdesk/ui/kit"
 )
 
-// Office is what the desk needs of the office's encrypted store (implemented by wire.Office):
+// Office is what the desk needs of the office's encrypted store (implemented by desk.Office):
 // the first-run set-up, signing in, the records and sync services, printing, reading voucher
 // files, the sync engine's status, and closing at sign-out. The screens never see the store
 // itself, only the app services it returns.

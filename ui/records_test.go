@@ -19,6 +19,7 @@ import (
 
 	"bhxhdesk/app"
 	"bhxhdesk/assets"
+	"bhxhdesk/desk"
 	"bhxhdesk/intake"
 	"bhxhdesk/pdf"
 	"bhxhdesk/records"
@@ -26,7 +27,6 @@ import (
 	"bhxhdesk/ui/intakeui"
 	"bhxhdesk/ui/kit"
 	"bhxhdesk/ui/recordsui"
-	"bhxhdesk/wire"
 )
 
 // recDesk is a desk with every seam of the records screens wired to real parts: files opened
@@ -40,13 +40,13 @@ type recDesk struct {
 	onProgress func(pv *kit.ProgressView, done, total int64)
 }
 
-func openRecordsDesk(t *testing.T, o *wire.Office, c *clock) *recDesk {
+func openRecordsDesk(t *testing.T, o *desk.Office, c *clock) *recDesk {
 	t.Helper()
 	return openRecordsDeskRendering(t, o, c, true)
 }
 
 // openRecordsDeskRendering opens the desk with or without a PDF preview renderer.
-func openRecordsDeskRendering(t *testing.T, o *wire.Office, c *clock, render bool) *recDesk {
+func openRecordsDeskRendering(t *testing.T, o *desk.Office, c *clock, render bool) *recDesk {
 	t.Helper()
 	test.NewTempApp(t)
 	ref := assets.MustLoad()
@@ -110,7 +110,7 @@ func (d *recDesk) waitFor(t *testing.T, what string, cond func() bool) {
 }
 
 // registerMonthly registers a fake person paying monthly, outside the screens.
-func registerMonthly(t *testing.T, o *wire.Office, seed uint64) app.Dossier {
+func registerMonthly(t *testing.T, o *desk.Office, seed uint64) app.Dossier {
 	t.Helper()
 	in, help, err := o.Open("motcua", password)
 	require.NoError(t, err)

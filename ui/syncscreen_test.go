@@ -16,11 +16,11 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"bhxhdesk/app"
+	"bhxhdesk/desk"
 	"bhxhdesk/internal/centraltest"
 	"bhxhdesk/officesync"
 	"bhxhdesk/ui"
 	"bhxhdesk/ui/syncui"
-	"bhxhdesk/wire"
 )
 
 // centre is the reference central server on loopback, with a device token for the test
@@ -42,7 +42,7 @@ func newCentre(t *testing.T) *centre {
 }
 
 // startSync starts the office's sync engine as the program does after sign-in.
-func startSync(t *testing.T, o *wire.Office) {
+func startSync(t *testing.T, o *desk.Office) {
 	t.Helper()
 	require.NoError(t, o.StartSync(context.Background()))
 }
@@ -191,7 +191,7 @@ func TestIdentityReviewResolvedBySupervisor(t *testing.T) {
 
 // pullAnIdentityReview applies a page from the centre with a review of dos's personal ID: the
 // same person registered at another office under another name, which it returns.
-func pullAnIdentityReview(t *testing.T, o *wire.Office, c *clock, dos app.Dossier) app.IdentityRecord {
+func pullAnIdentityReview(t *testing.T, o *desk.Office, c *clock, dos app.Dossier) app.IdentityRecord {
 	t.Helper()
 	f := dos.Form
 	other := app.IdentityRecord{Office: "79002", Dossier: "79002-260104-K1-0003", FullName: f.FullName + " Hồng", BirthDate: f.BirthDate,
@@ -210,7 +210,7 @@ func pullAnIdentityReview(t *testing.T, o *wire.Office, c *clock, dos app.Dossie
 // theDecisionWaitsToBeSent checks the supervisor's decision in the store, chosen record
 // included, and among the pending operations of the sync screen s, which name the citizen. It
 // returns the sync service and the supervisor's session.
-func theDecisionWaitsToBeSent(t *testing.T, d *recDesk, s *syncui.SyncScreen, o *wire.Office, dos app.Dossier,
+func theDecisionWaitsToBeSent(t *testing.T, d *recDesk, s *syncui.SyncScreen, o *desk.Office, dos app.Dossier,
 	other app.IdentityRecord) (*officesync.Service, *app.Session) {
 	f := dos.Form
 	_, sup := d.service(t, "truongphong")

@@ -16,11 +16,11 @@ import (
 
 	"bhxhdesk/app"
 	"bhxhdesk/app/calendar"
+	"bhxhdesk/desk"
 	"bhxhdesk/intake"
 	"bhxhdesk/ui"
 	"bhxhdesk/ui/kit"
 	"bhxhdesk/ui/recordsui"
-	"bhxhdesk/wire"
 )
 
 // TestVoucherImportPreviewThenRecord imports the collection agent's sample file: a preview
@@ -85,7 +85,7 @@ func TestVoucherImportPreviewThenRecord(t *testing.T) {
 
 // registerTheSamplePeople registers the people of the collection agent's sample file, on the
 // first of September 2025, and moves the clock to the 10th.
-func registerTheSamplePeople(t *testing.T, o *wire.Office, c *clock) {
+func registerTheSamplePeople(t *testing.T, o *desk.Office, c *clock) {
 	t.Helper()
 	people, err := os.ReadFile("../sheet/testdata/vouchers-sample-people.json")
 	require.NoError(t, err)

@@ -11,8 +11,8 @@ import (
 
 	"bhxhdesk/app"
 	"bhxhdesk/continuity"
+	"bhxhdesk/desk"
 	"bhxhdesk/storage"
-	"bhxhdesk/wire"
 )
 
 func init() {
@@ -101,7 +101,7 @@ func (c *cli) restore(args []string) int {
 		return c.usageError("restore: %v", err)
 	}
 	defer f.Close()
-	d, err := wire.Restore(cfg, c.ref, f, cred, *device)
+	d, err := desk.Restore(cfg, c.ref, f, cred, *device)
 	if err != nil {
 		return c.fail(err)
 	}

@@ -17,8 +17,8 @@ import (
 
 	"bhxhdesk/app"
 	"bhxhdesk/assets"
+	"bhxhdesk/desk"
 	"bhxhdesk/storage"
-	"bhxhdesk/wire"
 )
 
 const (
@@ -135,14 +135,14 @@ func run(args []string, e env) int {
 	dir := *dataDir
 	if dir == "" {
 		var derr error
-		if dir, derr = wire.DefaultDataDir(); derr != nil {
+		if dir, derr = desk.DefaultDataDir(); derr != nil {
 			c.storeErr = derr // store commands say so; the rule commands need no folder
 		}
 	}
 	c.storeDir = dir
 	// Reference data the centre sent to this desk applies to every command, under the
 	// administrator's --rules folder.
-	ref, err := wire.LoadReference(dir, overrides...)
+	ref, err := desk.LoadReference(dir, overrides...)
 	if err != nil {
 		// Inconsistent rule data must stop every command: a quote under broken rules is worse
 		// than none.

@@ -10,8 +10,8 @@ import (
 	"golang.org/x/term"
 
 	"bhxhdesk/app"
+	"bhxhdesk/desk"
 	"bhxhdesk/storage"
-	"bhxhdesk/wire"
 )
 
 func init() {
@@ -53,7 +53,7 @@ func (c *cli) secret(envName, prompt string) (string, error) {
 
 // signIn opens the office's store with the officer's credentials (BHXH_USER, BHXH_PASSWORD).
 // On failure it prints the reason and returns the exit status to use.
-func (c *cli) signIn() (*wire.Desk, *app.Session, int) {
+func (c *cli) signIn() (*desk.Desk, *app.Session, int) {
 	cfg, err := c.storeConfig()
 	if err != nil {
 		return nil, nil, c.usageError("%v", err)
@@ -76,7 +76,7 @@ func (c *cli) signIn() (*wire.Desk, *app.Session, int) {
 	if err != nil {
 		return nil, nil, c.usageError("%v", err)
 	}
-	d, sess, err := wire.Open(cfg, c.ref, user, pass)
+	d, sess, err := desk.Open(cfg, c.ref, user, pass)
 	if err != nil {
 		return nil, nil, c.fail(err)
 	}
@@ -103,9 +103,9 @@ func (c *cli) unexpected(err error) {
 	if c.storeDir == "" {
 		return
 	}
-	if logger, _, lerr := wire.OpenLog(c.storeDir); lerr == nil {
+	if logger, _, lerr := desk.OpenLog(c.storeDir); lerr == nil {
 		logger.Error("unexpected error", "err", err)
-		fmt.Fprintln(c.stderr, "  "+c.t("err.internal_log", "path", wire.LogPath(c.storeDir)))
+		fmt.Fprintln(c.stderr, "  "+c.t("err.internal_log", "path", desk.LogPath(c.storeDir)))
 	}
 }
 
@@ -121,7 +121,7 @@ func exitFor(err error) int {
 
 // closeDesk closes the store and folds a close error into the exit status: a write that is
 // not flushed must not be reported as success.
-func (c *cli) closeDesk(d *wire.Desk, code int) int {
+func (c *cli) closeDesk(d *desk.Desk, code int) int {
 	if err := d.Close(); err != nil {
 		fmt.Fprintln(c.stderr, "bhxh: "+c.ref.Catalog.Message(c.lang, err))
 		return max(code, exitUsage)
@@ -165,7 +165,7 @@ func (c *cli) init(args []string) int {
 		return c.usageError("init: %v", err)
 	}
 	o := app.Office{Agency: *agency, Name: *name, Province: *province, Commune: *commune, Address: *address, Phone: *phone, Device: *device}
-	d, secret, err := wire.Init(cfg, c.ref, o, app.User{Name: *admin}, pass)
+	d, secret, err := desk.Init(cfg, c.ref, o, app.User{Name: *admin}, pass)
 	if err != nil {
 		return c.refusal(err, *asJSON)
 	}

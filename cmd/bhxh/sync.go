@@ -8,8 +8,8 @@ import (
 	"os/signal"
 
 	"bhxhdesk/app"
+	"bhxhdesk/desk"
 	"bhxhdesk/sync"
-	"bhxhdesk/wire"
 )
 
 func init() {
@@ -74,7 +74,7 @@ func (c *cli) sync(args []string) int {
 		return c.closeDesk(d, fail(err))
 	}
 	eng := &sync.Engine{Local: d.Sync, Remote: func() (sync.Remote, error) { return remote, nil }, Now: c.now}
-	if logger, closer, err := wire.OpenLog(d.Dir); err == nil {
+	if logger, closer, err := desk.OpenLog(d.Dir); err == nil {
 		eng.Log = logger
 		defer closer.Close()
 	}

@@ -17,8 +17,8 @@ import (
 	"time"
 
 	"bhxhdesk/app"
+	"bhxhdesk/desk"
 	"bhxhdesk/pdf"
-	"bhxhdesk/wire"
 )
 
 func init() {
@@ -113,7 +113,7 @@ func (c *cli) trustedKeys() (*app.TrustedKeys, error) {
 	if c.dataDir == "" {
 		return c.ref.Keys, nil
 	}
-	path := filepath.Join(c.dataDir, wire.TrustedKeysFile)
+	path := filepath.Join(c.dataDir, desk.TrustedKeysFile)
 	data, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return c.ref.Keys, nil

@@ -18,10 +18,10 @@ import (
 	"bhxhdesk/app/calendar"
 	"bhxhdesk/assets"
 	"bhxhdesk/central"
+	"bhxhdesk/desk"
 	"bhxhdesk/internal/fake"
 	"bhxhdesk/storage"
 	"bhxhdesk/sync"
-	"bhxhdesk/wire"
 )
 
 // The desk worker runs inside namespace lnA. It reads one command per line on stdin and answers
@@ -74,7 +74,7 @@ const benchPassword = "mật khẩu đủ dài 12"
 
 // deskOffice is one office's store with the engine the desk program would run.
 type deskOffice struct {
-	desk   *wire.Desk
+	desk   *desk.Desk
 	sess   *app.Session
 	gen    *fake.Generator
 	stats  *central.Stats
@@ -159,7 +159,7 @@ func deskCommand(ref *assets.Reference, offices map[string]*deskOffice, start ti
 }
 
 // prepareOffice creates an office's store, its help-desk account and its enrolment, and the
-// sync engine the desk program builds (wire's client, which registers the desk's signing key
+// sync engine the desk program builds (desk's client, which registers the desk's signing key
 // before the first push; the engine's default batch and page sizes).
 func prepareOffice(ref *assets.Reference, clk *benchClock, c command) (*deskOffice, error) {
 	cfg := storage.Config{Dir: c.Dir, KDF: storage.KDF{Time: 1, Memory: 8 * 1024, Threads: 1}, Now: clk.now, CacheMB: 32}
@@ -170,7 +170,7 @@ func prepareOffice(ref *assets.Reference, clk *benchClock, c command) (*deskOffi
 		Commune:  "00004",
 		Device:   fmt.Sprintf("D%d", len(c.Office)),
 	}
-	d, _, err := wire.Init(cfg, ref, office, app.User{Name: "admin"}, benchPassword)
+	d, _, err := desk.Init(cfg, ref, office, app.User{Name: "admin"}, benchPassword)
 	if err != nil {
 		return nil, fmt.Errorf("create the office store: %w", err)
 	}

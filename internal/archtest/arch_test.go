@@ -49,7 +49,7 @@ func TestTheImportRulesHold(t *testing.T) {
 		seen[p.ImportPath] = true
 		for _, imp := range p.Imports {
 			if services[p.ImportPath] {
-				for _, banned := range []string{"bhxhdesk/storage", "bhxhdesk/central", "bhxhdesk/wire", "bhxhdesk/ui", "bhxhdesk/sync"} {
+				for _, banned := range []string{"bhxhdesk/storage", "bhxhdesk/central", "bhxhdesk/desk", "bhxhdesk/ui", "bhxhdesk/sync"} {
 					if imp == banned || strings.HasPrefix(imp, banned+"/") {
 						t.Errorf("service %s imports %s", p.ImportPath, imp)
 					}

@@ -1,6 +1,6 @@
 // Package desktest builds a real office desk for the service packages' tests: an encrypted
-// store in a temp dir, opened through wire like the program opens it, with accounts of every
-// role and a settable clock. It imports the composition (wire), so only tests import it.
+// store in a temp dir, opened through package desk as the program opens it, with accounts of every
+// role and a settable clock. It imports the composition (desk), so only tests import it.
 package desktest
 
 import (
@@ -15,9 +15,9 @@ import (
 	"bhxhdesk/app"
 	"bhxhdesk/app/calendar"
 	"bhxhdesk/assets"
+	"bhxhdesk/desk"
 	"bhxhdesk/intake"
 	"bhxhdesk/storage"
-	"bhxhdesk/wire"
 )
 
 // Ref is the reference data shipped with the program.
@@ -49,7 +49,7 @@ func VNTime(y int, m time.Month, d, h, min int) time.Time {
 // Desk is an open office desk with its clock, its administrator's session and its store's
 // configuration (to open it again).
 type Desk struct {
-	*wire.Desk
+	*desk.Desk
 	Clock *Clock
 	Admin *app.Session
 	Cfg   storage.Config
@@ -65,7 +65,7 @@ func New(t *testing.T) *Desk {
 	t.Helper()
 	clock := &Clock{t: VNTime(2026, 1, 5, 8, 0)}
 	cfg := storage.Config{Dir: t.TempDir(), KDF: storage.KDF{Time: 1, Memory: 8 * 1024, Threads: 1}, Now: clock.Now, CacheMB: 16}
-	d, secret, err := wire.Init(cfg, Ref, Office, app.User{Name: "admin", FullName: "Quản trị"}, Password)
+	d, secret, err := desk.Init(cfg, Ref, Office, app.User{Name: "admin", FullName: "Quản trị"}, Password)
 	require.NoError(t, err)
 	require.NotEmpty(t, secret)
 	t.Cleanup(func() { _ = d.Close() })
@@ -81,7 +81,7 @@ func New(t *testing.T) *Desk {
 // Reopen opens a closed desk's store again.
 func Reopen(t *testing.T, d *Desk) *Desk {
 	t.Helper()
-	desk, admin, err := wire.Open(d.Cfg, Ref, "admin", Password)
+	desk, admin, err := desk.Open(d.Cfg, Ref, "admin", Password)
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = desk.Close() })
 	return &Desk{Desk: desk, Clock: d.Clock, Admin: admin, Cfg: d.Cfg}

@@ -7,9 +7,9 @@ import (
 	"bhxhdesk/app"
 	"bhxhdesk/app/calendar"
 	"bhxhdesk/assets"
+	"bhxhdesk/desk"
 	"bhxhdesk/intake"
 	"bhxhdesk/storage"
-	"bhxhdesk/wire"
 )
 
 // BenchKDF is the argon2id cost of the benchmark's passwords (both stores): cheap, so that the
@@ -37,12 +37,12 @@ func Load(ref *assets.Reference, spec Spec, oursDir, peerPath string, logf func(
 	setupAt := time.Date(y, m, d, 7, 0, 0, 0, calendar.VN)
 	clock := func() time.Time { return setupAt }
 
-	desk, _, err := wire.Init(OursConfig(oursDir, clock), ref, Office, Admin, Password)
+	dk, _, err := desk.Init(OursConfig(oursDir, clock), ref, Office, Admin, Password)
 	if err != nil {
 		return Dataset{}, fmt.Errorf("create our store: %w", err)
 	}
-	defer func() { _ = desk.Close() }()
-	if err := addAccounts(desk.Intake); err != nil {
+	defer func() { _ = dk.Close() }()
+	if err := addAccounts(dk.Intake); err != nil {
 		return Dataset{}, err
 	}
 	cfg := PeerConfig(peerPath, clock)
@@ -52,7 +52,7 @@ func Load(ref *assets.Reference, spec Spec, oursDir, peerPath string, logf func(
 		return Dataset{}, fmt.Errorf("create SQLite store: %w", err)
 	}
 	defer func() { _ = peer.Close() }()
-	peerIntake := wire.NewIntake(peer, ref, clock)
+	peerIntake := desk.NewIntake(peer, ref, clock)
 	if err := peer.AddCredential(Admin.Name, Password); err != nil {
 		return Dataset{}, err
 	}
@@ -63,7 +63,7 @@ func Load(ref *assets.Reference, spec Spec, oursDir, peerPath string, logf func(
 		return Dataset{}, err
 	}
 
-	loader, err := desk.DB.NewLoader()
+	loader, err := dk.DB.NewLoader()
 	if err != nil {
 		return Dataset{}, err
 	}
@@ -110,7 +110,7 @@ func Load(ref *assets.Reference, spec Spec, oursDir, peerPath string, logf func(
 		return ds, err
 	}
 	logf("  compacting our store")
-	if err := desk.DB.Compact(); err != nil {
+	if err := dk.DB.Compact(); err != nil {
 		return ds, err
 	}
 	err = peer.Update(func(t intake.Tx) error {

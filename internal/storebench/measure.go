@@ -21,10 +21,10 @@ import (
 	"bhxhdesk/app"
 	"bhxhdesk/app/calendar"
 	"bhxhdesk/assets"
+	"bhxhdesk/desk"
 	"bhxhdesk/intake"
 	"bhxhdesk/internal/fake"
 	"bhxhdesk/storage"
-	"bhxhdesk/wire"
 )
 
 // The two stores of the benchmark.
@@ -426,7 +426,7 @@ func (r *measurement) registrations() error {
 		}
 		return nil
 	}
-	in := wire.NewIntake(r.st.store, r.ref, r.clk.now)
+	in := desk.NewIntake(r.st.store, r.ref, r.clk.now)
 	r.clk.set(r.morning)
 	sess, err := in.Login(Accounts[0].Name, Password)
 	if err != nil {

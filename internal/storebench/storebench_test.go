@@ -13,9 +13,9 @@ import (
 	"bhxhdesk/app"
 	"bhxhdesk/app/calendar"
 	"bhxhdesk/assets"
+	"bhxhdesk/desk"
 	"bhxhdesk/intake"
 	"bhxhdesk/internal/fake"
-	"bhxhdesk/wire"
 )
 
 var ref = assets.MustLoad()
@@ -221,7 +221,7 @@ func TestStatsOfTakesNearestRank(t *testing.T) {
 
 func newPeerIntake(t *testing.T, p *SQLite, clk *benchClock) *intake.Service {
 	t.Helper()
-	in := wire.NewIntake(p, ref, clk.now)
+	in := desk.NewIntake(p, ref, clk.now)
 	require.NoError(t, p.AddCredential(Admin.Name, Password))
 	require.NoError(t, in.Setup(Office, Admin))
 	require.NoError(t, addAccounts(in))

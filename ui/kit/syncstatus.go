@@ -4,7 +4,7 @@ import (
 	"bhxhdesk/app"
 )
 
-// Syncer is the office's sync engine as the status bar shows it (wire.Office adapts
+// Syncer is the office's sync engine as the status bar shows it (desk.Office adapts
 // sync.Engine to it, so the screens never import the engine).
 type Syncer interface {
 	// SyncStatus reports what the engine is doing (one of the SyncState values), why it is

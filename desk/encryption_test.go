@@ -1,4 +1,4 @@
-package wire_test
+package desk_test
 
 import (
 	"bytes"
@@ -22,10 +22,10 @@ import (
 	"bhxhdesk/app"
 	"bhxhdesk/app/calendar"
 	"bhxhdesk/assets"
+	"bhxhdesk/desk"
 	"bhxhdesk/intake"
 	"bhxhdesk/internal/fake"
 	"bhxhdesk/storage"
-	"bhxhdesk/wire"
 )
 
 // Shared by the crash and encryption proofs: one office, accounts of the roles that take part,
@@ -51,7 +51,7 @@ func proofConfig(dir string, now func() time.Time) storage.Config {
 // and a supervisor "truongphong", and closes it.
 func initProofStore(t *testing.T, cfg storage.Config) {
 	t.Helper()
-	d, secret, err := wire.Init(cfg, proofRef(), proofOffice, app.User{Name: "admin", FullName: "Quản trị"}, proofPassword)
+	d, secret, err := desk.Init(cfg, proofRef(), proofOffice, app.User{Name: "admin", FullName: "Quản trị"}, proofPassword)
 	require.NoError(t, err)
 	require.NotEmpty(t, secret)
 	admin, err := d.Intake.Login("admin", proofPassword)
@@ -204,7 +204,7 @@ func TestNoPersonalDataInTheClearOnDisk(t *testing.T) {
 	clock := &fixedClock{t: proofStart()}
 	cfg := proofConfig(t.TempDir(), clock.now)
 	initProofStore(t, cfg)
-	desk, sess, err := wire.Open(cfg, proofRef(), "motcua", proofPassword)
+	dk, sess, err := desk.Open(cfg, proofRef(), "motcua", proofPassword)
 	require.NoError(t, err)
 
 	gen := fake.New(20260105, proofRef().Places)
@@ -221,7 +221,7 @@ func TestNoPersonalDataInTheClearOnDisk(t *testing.T) {
 			continue
 		}
 		clock.add(20 * time.Second) // about 1,000 people over two office days
-		res, err := desk.Intake.Register(sess, intake.RegisterRequest{Form: f, NotDuplicate: true})
+		res, err := dk.Intake.Register(sess, intake.RegisterRequest{Form: f, NotDuplicate: true})
 		require.NoError(t, err, "register %d", len(registered))
 		seenPID[f.PersonalID] = true
 		needles = append(needles, personNeedles(len(registered), res.Dossier.Form)...)
@@ -238,7 +238,7 @@ func TestNoPersonalDataInTheClearOnDisk(t *testing.T) {
 	for _, h := range openHits {
 		t.Errorf("open store: %s holds %s of person %d in the clear: %q", h.file, h.n.kind, h.n.who, h.n.bytes)
 	}
-	require.NoError(t, desk.Close())
+	require.NoError(t, dk.Close())
 
 	hits, files := scanTree(t, cfg.Dir, ix)
 	kinds, total := fileKinds(files)
@@ -297,14 +297,14 @@ func TestWrongCredentialsOpenNothing(t *testing.T) {
 	clock := &fixedClock{t: proofStart()}
 	cfg := proofConfig(t.TempDir(), clock.now)
 	initProofStore(t, cfg)
-	desk, sess, err := wire.Open(cfg, proofRef(), "motcua", proofPassword)
+	dk, sess, err := desk.Open(cfg, proofRef(), "motcua", proofPassword)
 	require.NoError(t, err)
 	gen := fake.New(7, proofRef().Places)
 	for i := 0; i < 5; i++ {
-		_, err := desk.Intake.Register(sess, intake.RegisterRequest{Form: gen.Form(), NotDuplicate: true})
+		_, err := dk.Intake.Register(sess, intake.RegisterRequest{Form: gen.Form(), NotDuplicate: true})
 		require.NoError(t, err)
 	}
-	require.NoError(t, desk.Close())
+	require.NoError(t, dk.Close())
 
 	// Another office whose keyring has the same accounts and passwords, around another data key.
 	otherCfg := proofConfig(t.TempDir(), clock.now)
@@ -380,10 +380,10 @@ func TestWrongCredentialsOpenNothing(t *testing.T) {
 				assert.Nil(t, db)
 			} else {
 				var (
-					d *wire.Desk
+					d *desk.Desk
 					s *app.Session
 				)
-				d, s, err = wire.Open(cfg, proofRef(), tc.user, tc.password)
+				d, s, err = desk.Open(cfg, proofRef(), tc.user, tc.password)
 				assert.Nil(t, d, "no store is handed out")
 				assert.Nil(t, s, "no session is opened")
 			}
@@ -409,13 +409,13 @@ func TestWrongCredentialsOpenNothing(t *testing.T) {
 
 	// Restored, the right password opens the same intact store.
 	require.NoError(t, os.WriteFile(keyringPath, original, 0o600))
-	desk, sess, err = wire.Open(cfg, proofRef(), "motcua", proofPassword)
+	dk, sess, err = desk.Open(cfg, proofRef(), "motcua", proofPassword)
 	require.NoError(t, err)
-	defer func() { require.NoError(t, desk.Close()) }()
-	pending, err := desk.Intake.List(sess, intake.ListRequest{Kind: intake.ListPending})
+	defer func() { require.NoError(t, dk.Close()) }()
+	pending, err := dk.Intake.List(sess, intake.ListRequest{Kind: intake.ListPending})
 	require.NoError(t, err)
 	assert.Len(t, pending, 5)
-	rep, err := desk.DB.VerifyAudit()
+	rep, err := dk.DB.VerifyAudit()
 	require.NoError(t, err)
 	assert.True(t, rep.OK, "%+v", rep)
 }

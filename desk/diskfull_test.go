@@ -1,6 +1,6 @@
 //go:build linux
 
-package wire_test
+package desk_test
 
 import (
 	"bufio"
@@ -20,10 +20,10 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"bhxhdesk/app"
+	"bhxhdesk/desk"
 	"bhxhdesk/intake"
 	"bhxhdesk/internal/fake"
 	"bhxhdesk/storage"
-	"bhxhdesk/wire"
 )
 
 const (
@@ -42,7 +42,7 @@ func TestDiskFullChild(t *testing.T) {
 	seed, _ := strconv.ParseUint(os.Getenv(envFullSeed), 10, 64)
 	minMB, _ := strconv.ParseInt(os.Getenv(envFullMin), 10, 64)
 	cfg := storage.Config{Dir: dir, KDF: storage.KDF{Time: 1, Memory: 8 * 1024, Threads: 1}, CacheMB: 8, MinFreeMB: minMB}
-	d, sess, err := wire.Open(cfg, backupRef, "truongphong", bpass)
+	d, sess, err := desk.Open(cfg, backupRef, "truongphong", bpass)
 	if err != nil {
 		fmt.Printf("REFUSED %s 0\n", codeOfErr(err))
 		return
@@ -138,7 +138,7 @@ func TestDiskFullLosesNothing(t *testing.T) {
 		}
 		// Space is freed: everything acknowledged is there, and the store opens and works.
 		require.NoError(t, os.RemoveAll(ballast))
-		d, _, err := wire.Open(storage.Config{Dir: dir, KDF: storage.KDF{Time: 1, Memory: 8 * 1024, Threads: 1}, CacheMB: 8, MinFreeMB: 1},
+		d, _, err := desk.Open(storage.Config{Dir: dir, KDF: storage.KDF{Time: 1, Memory: 8 * 1024, Threads: 1}, CacheMB: 8, MinFreeMB: 1},
 			backupRef, "truongphong", bpass)
 		require.NoError(t, err, "point %d: the store opens once space is freed", point)
 		missing := 0
@@ -158,7 +158,7 @@ func TestDiskFullLosesNothing(t *testing.T) {
 	assert.Zero(t, outcomes["never full"], "every point reached a full disk")
 }
 
-func hasDossier(d *wire.Desk, code, pid string) bool {
+func hasDossier(d *desk.Desk, code, pid string) bool {
 	found := false
 	_ = d.DB.View(func(tx app.Tx) error {
 		dos, ok, err := tx.Dossier(code)

@@ -1,4 +1,4 @@
-package wire_test
+package desk_test
 
 import (
 	"bytes"
@@ -17,13 +17,13 @@ import (
 	"bhxhdesk/app"
 	"bhxhdesk/app/calendar"
 	"bhxhdesk/central"
+	"bhxhdesk/desk"
 	"bhxhdesk/intake"
 	"bhxhdesk/internal/centraltest"
 	"bhxhdesk/internal/fake"
 	"bhxhdesk/printout"
 	"bhxhdesk/storage"
 	"bhxhdesk/sync"
-	"bhxhdesk/wire"
 )
 
 // TestRedownloadRebuildsALostStoreFromTheCentre: an office's work reaches the centre, its store
@@ -49,7 +49,7 @@ func TestRedownloadRebuildsALostStoreFromTheCentre(t *testing.T) {
 	_, err = storage.Open(b.cfg, "truongphong", bpass)
 	require.Error(t, err, "the damaged store does not open")
 
-	aside, err := wire.SetAside(b.cfg.Dir, *b.now)
+	aside, err := desk.SetAside(b.cfg.Dir, *b.now)
 	require.NoError(t, err)
 	assert.Equal(t, b.cfg.Dir+".damaged-"+b.now.UTC().Format("20060102T150405Z"), aside)
 	assert.FileExists(t, filepath.Join(aside, "keyring.json"), "moved, not deleted")
@@ -57,13 +57,13 @@ func TestRedownloadRebuildsALostStoreFromTheCentre(t *testing.T) {
 
 	office.Device = "K9"
 	admin := app.User{Name: "quantri", FullName: "Quản trị mới", Role: app.Admin}
-	_, _, _, _, err = wire.Redownload(context.Background(), b.cfg, backupRef, office, admin, bpass, srv.URL, "mã-sai")
+	_, _, _, _, err = desk.Redownload(context.Background(), b.cfg, backupRef, office, admin, bpass, srv.URL, "mã-sai")
 	require.Error(t, err)
 	assert.False(t, storage.Exists(b.cfg.Dir), "a refused token leaves no store behind")
 
 	var received [2]int64
 	ctx := central.WithProgress(context.Background(), app.NewProgress(0, func(done, total int64) { received = [2]int64{done, total} }))
-	d, sess, secret, added, err := wire.Redownload(ctx, b.cfg, backupRef, office, admin, bpass, srv.URL, tok)
+	d, sess, secret, added, err := desk.Redownload(ctx, b.cfg, backupRef, office, admin, bpass, srv.URL, tok)
 	require.NoError(t, err)
 	defer d.Close()
 	assert.Positive(t, received[0], "the bytes of the office's state are counted as they arrive")

@@ -1,4 +1,4 @@
-package wire_test
+package desk_test
 
 import (
 	"bytes"
@@ -17,16 +17,16 @@ import (
 	"bhxhdesk/app"
 	"bhxhdesk/app/calendar"
 	"bhxhdesk/assets"
+	"bhxhdesk/desk"
 	"bhxhdesk/intake"
 	"bhxhdesk/internal/centraltest"
 	"bhxhdesk/pdf"
 	"bhxhdesk/storage"
-	"bhxhdesk/wire"
 )
 
 const officePassword = "mật khẩu dài 12"
 
-func officeUnderTest(t *testing.T) (*wire.Office, storage.Config) {
+func officeUnderTest(t *testing.T) (*desk.Office, storage.Config) {
 	t.Helper()
 	now := func() time.Time { return time.Date(2026, 1, 5, 8, 0, 0, 0, calendar.VN) }
 	cfg := storage.Config{
@@ -35,7 +35,7 @@ func officeUnderTest(t *testing.T) (*wire.Office, storage.Config) {
 		Now:     now,
 		CacheMB: 16,
 	}
-	o := wire.NewOffice(cfg, assets.MustLoad())
+	o := desk.NewOffice(cfg, assets.MustLoad())
 	t.Cleanup(func() { assert.NoError(t, o.Close()) })
 	return o, cfg
 }
@@ -110,7 +110,7 @@ func TestOfficeLifecycle(t *testing.T) {
 // waitStatus waits until the office's sync status satisfies ok, woken by OnSyncStatus.
 func waitStatus(
 	t *testing.T,
-	o *wire.Office,
+	o *desk.Office,
 	changed <-chan struct{},
 	what string,
 	ok func(state string, reason error, last time.Time, pending int) bool,

@@ -1,4 +1,4 @@
-package wire_test
+package desk_test
 
 import (
 	"context"
@@ -12,10 +12,10 @@ import (
 	"bhxhdesk/app"
 	"bhxhdesk/app/calendar"
 	"bhxhdesk/central"
+	"bhxhdesk/desk"
 	"bhxhdesk/intake"
 	"bhxhdesk/internal/centraltest"
 	"bhxhdesk/storage"
-	"bhxhdesk/wire"
 )
 
 // haNoiOther publishes support for everyone else in Hà Nội (a province's own decision, as data).
@@ -24,18 +24,18 @@ const haNoiOther = `{"table":"local_support","entries":[
  {"province":"01","group":"near-poor","from":"2026-01","value":{},"share":6000,"source":"NQ 19/2025/NQ-HĐND","status":"confirmed"},
  {"province":"01","group":"other","from":"2027-01","value":{},"share":2000,"source":"NQ của HĐND thành phố (thử)","status":"confirmed"}]}`
 
-// openOffice starts an office as bhxh-desk does: the reference data through wire.LoadReference.
-func openOffice(t *testing.T, dir string, now func() time.Time) *wire.Office {
+// openOffice starts an office as bhxh-desk does: the reference data through desk.LoadReference.
+func openOffice(t *testing.T, dir string, now func() time.Time) *desk.Office {
 	t.Helper()
-	ref, err := wire.LoadReference(dir)
+	ref, err := desk.LoadReference(dir)
 	require.NoError(t, err)
 	cfg := storage.Config{Dir: dir, KDF: storage.KDF{Time: 1, Memory: 8 * 1024, Threads: 1}, Now: now, CacheMB: 16}
-	o := wire.NewOffice(cfg, ref)
+	o := desk.NewOffice(cfg, ref)
 	t.Cleanup(func() { _ = o.Close() })
 	return o
 }
 
-func quote2027(t *testing.T, o *wire.Office) app.Quote {
+func quote2027(t *testing.T, o *desk.Office) app.Quote {
 	t.Helper()
 	q, err := o.Ref().Get().Rules.Quote(app.QuoteRequest{Income: 2_200_000, Method: app.Method{Kind: app.Monthly, Months: 1},
 		Month: app.MonthOf(2027, time.January), Province: "01"})

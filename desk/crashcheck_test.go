@@ -1,4 +1,4 @@
-package wire_test
+package desk_test
 
 import (
 	"encoding/json"
@@ -14,9 +14,9 @@ import (
 
 	"bhxhdesk/app"
 	"bhxhdesk/app/calendar"
+	"bhxhdesk/desk"
 	"bhxhdesk/intake"
 	"bhxhdesk/internal/fake"
-	"bhxhdesk/wire"
 )
 
 // crashVerify reopens the store the way the desk does and checks it against what was
@@ -48,13 +48,13 @@ func crashVerify(
 			stats["empty_log_files"]++
 		}
 	}
-	desk, _, err := wire.Open(proofConfig(dir, now), proofRef(), "truongphong", proofPassword)
+	dk, _, err := desk.Open(proofConfig(dir, now), proofRef(), "truongphong", proofPassword)
 	if err != nil {
 		corrupt("the store does not reopen: %v", err)
 		return problems
 	}
 	defer func() {
-		if err := desk.Close(); err != nil {
+		if err := dk.Close(); err != nil {
 			corrupt("close after the check: %v", err)
 		}
 	}()
@@ -75,7 +75,7 @@ func crashVerify(
 
 	dossiers := map[string]app.Dossier{}
 	var checks []string // the codes whose lookups are checked one by one
-	err = desk.DB.View(func(tx app.Tx) error {
+	err = dk.DB.View(func(tx app.Tx) error {
 		// Every dossier, through the name index (one entry per dossier) and the personal-ID index.
 		byName, err := tx.SearchName("", 0)
 		if err != nil {
@@ -219,7 +219,7 @@ func crashVerify(
 
 	// The outbox holds exactly one dossier.create per dossier, with the form acknowledged, and
 	// one dossier.event per later version; device sequence numbers run from 1 without a gap.
-	ops, err := desk.DB.Outbox(0)
+	ops, err := dk.DB.Outbox(0)
 	if err != nil {
 		corrupt("outbox: %v", err)
 	}
@@ -245,7 +245,7 @@ func crashVerify(
 		}
 	}
 	auditCreates, auditEvents := map[string]int{}, map[string]int{}
-	entries, err := desk.DB.AuditEntries(0)
+	entries, err := dk.DB.AuditEntries(0)
 	if err != nil {
 		corrupt("audit entries: %v", err)
 	}
@@ -270,7 +270,7 @@ func crashVerify(
 			corrupt("outbox creates %s, which does not exist", code)
 		}
 	}
-	rep, err := desk.DB.VerifyAudit()
+	rep, err := dk.DB.VerifyAudit()
 	if err != nil || !rep.OK {
 		corrupt("audit chain: %+v %v", rep, err)
 	}
@@ -370,27 +370,27 @@ func TestCrashCheckFindsLossAndCorruption(t *testing.T) {
 	dir := t.TempDir()
 	cfg := proofConfig(dir, clock.now)
 	initProofStore(t, cfg)
-	desk, help, err := wire.Open(cfg, proofRef(), "motcua", proofPassword)
+	dk, help, err := desk.Open(cfg, proofRef(), "motcua", proofPassword)
 	require.NoError(t, err)
-	sup, err := desk.Intake.Login("truongphong", proofPassword)
+	sup, err := dk.Intake.Login("truongphong", proofPassword)
 	require.NoError(t, err)
 	run := &crashRun{n: 1, status: "killed"}
 	gen := fake.New(11, proofRef().Places)
 	var codes []string
 	for i := 0; i < 4; i++ {
 		run.lines = append(run.lines, "TRY R")
-		res, err := desk.Intake.Register(help, intake.RegisterRequest{Form: gen.Form(), NotDuplicate: true})
+		res, err := dk.Intake.Register(help, intake.RegisterRequest{Form: gen.Form(), NotDuplicate: true})
 		require.NoError(t, err)
 		run.lines = append(run.lines, crashAckLine(res.Dossier))
 		codes = append(codes, res.Dossier.Code)
 	}
 	for _, req := range []intake.ActRequest{{Action: app.ActAdvance}, {Action: app.ActReturn, Missing: []string{"Bản sao CCCD"}}} {
 		run.lines = append(run.lines, "TRY A "+codes[0]+" "+string(req.Action))
-		d, err := desk.Intake.Act(sup, codes[0], req)
+		d, err := dk.Intake.Act(sup, codes[0], req)
 		require.NoError(t, err)
 		run.lines = append(run.lines, crashAckLine(d))
 	}
-	require.NoError(t, desk.Close())
+	require.NoError(t, dk.Close())
 
 	known, stats := map[string]*crashKnown{}, map[string]int{}
 	require.Empty(t, crashApply(run, known, stats))
@@ -404,10 +404,10 @@ func TestCrashCheckFindsLossAndCorruption(t *testing.T) {
 	delete(known, "01001-260105-K79999")
 
 	// A phone number changed in the stored dossier, and a state count off by one.
-	desk, _, err = wire.Open(cfg, proofRef(), "truongphong", proofPassword)
+	dk, _, err = desk.Open(cfg, proofRef(), "truongphong", proofPassword)
 	require.NoError(t, err)
 	var d app.Dossier
-	require.NoError(t, desk.DB.View(func(tx app.Tx) error {
+	require.NoError(t, dk.DB.View(func(tx app.Tx) error {
 		var ok bool
 		d, ok, err = tx.Dossier(codes[1])
 		require.True(t, ok)
@@ -416,9 +416,9 @@ func TestCrashCheckFindsLossAndCorruption(t *testing.T) {
 	d.Form.Phone = "0912345678"
 	raw, err := json.Marshal(d)
 	require.NoError(t, err)
-	require.NoError(t, desk.DB.Put([]byte("d/"+d.Code), raw)) // the key schema of storage/keys.go
-	require.NoError(t, desk.DB.Put([]byte("cnt/open"), []byte{0, 0, 0, 0, 0, 0, 0, 9}))
-	require.NoError(t, desk.Close())
+	require.NoError(t, dk.DB.Put([]byte("d/"+d.Code), raw)) // the key schema of storage/keys.go
+	require.NoError(t, dk.DB.Put([]byte("cnt/open"), []byte{0, 0, 0, 0, 0, 0, 0, 9}))
+	require.NoError(t, dk.Close())
 	problems = crashVerify(t, dir, clock.now, known, run, stats)
 	joined := strings.Join(problems, "\n")
 	require.Contains(t, joined, "CORRUPT: "+codes[1]+": form hash")

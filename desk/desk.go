@@ -1,7 +1,10 @@
-// Package wire puts the desk together: the encrypted store, the reference data and the app
-// services. The desktop program, the command line and the tests open an office's store through
-// it, so they all run the same code.
-package wire
+// Package desk is the desk's composition root: it opens an office's encrypted store, loads the
+// reference data and builds the services (intake, records, officesync, privacy, continuity),
+// the sync engine and the one client of the enrolment. The desktop program, the command line
+// and the tests open a store through it (Open, Init, Restore, NewOffice), so they all start the
+// same way. It decides nothing itself: permissions and audit entries are the services'. (It was
+// called wire; DESIGN's "wire contract" is package central.)
+package desk
 
 import (
 	"io"

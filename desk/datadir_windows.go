@@ -1,6 +1,6 @@
 //go:build windows
 
-package wire
+package desk
 
 import (
 	"os"

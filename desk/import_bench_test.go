@@ -1,4 +1,4 @@
-package wire_test
+package desk_test
 
 import (
 	"bytes"
@@ -11,11 +11,11 @@ import (
 	"bhxhdesk/app"
 	"bhxhdesk/app/calendar"
 	"bhxhdesk/assets"
+	"bhxhdesk/desk"
 	"bhxhdesk/intake"
 	"bhxhdesk/internal/fake"
 	"bhxhdesk/sheet"
 	"bhxhdesk/storage"
-	"bhxhdesk/wire"
 )
 
 // BenchmarkImport10kXLSX measures the whole import of a collection agent's 10,000-row XLSX file
@@ -28,7 +28,7 @@ func BenchmarkImport10kXLSX(b *testing.B) {
 		b.StopTimer()
 		now := time.Date(2026, 1, 5, 8, 0, 0, 0, calendar.VN)
 		cfg := storage.Config{Dir: b.TempDir(), KDF: storage.KDF{Time: 1, Memory: 8 * 1024, Threads: 1}, Now: func() time.Time { return now }}
-		d, _, err := wire.Init(cfg, ref, app.Office{Agency: "01001", Name: "BHXH Ba Đình", Province: "01", Commune: "00004", Device: "K7"},
+		d, _, err := desk.Init(cfg, ref, app.Office{Agency: "01001", Name: "BHXH Ba Đình", Province: "01", Commune: "00004", Device: "K7"},
 			app.User{Name: "admin"}, "mật khẩu đủ dài 12")
 		if err != nil {
 			b.Fatal(err)

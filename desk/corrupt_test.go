@@ -1,6 +1,6 @@
 //go:build unix
 
-package wire_test
+package desk_test
 
 import (
 	"bytes"
@@ -19,10 +19,10 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"bhxhdesk/app"
+	"bhxhdesk/desk"
 	"bhxhdesk/intake"
 	"bhxhdesk/internal/fake"
 	"bhxhdesk/storage"
-	"bhxhdesk/wire"
 )
 
 const envCorruptDir = "BHXH_CORRUPT_DIR"
@@ -36,7 +36,7 @@ func TestCorruptChild(t *testing.T) {
 		t.Skip("started by TestRandomCorruptionNeverCrashes")
 	}
 	cfg := storage.Config{Dir: dir, KDF: storage.KDF{Time: 1, Memory: 8 * 1024, Threads: 1}, CacheMB: 8}
-	d, sess, err := wire.Open(cfg, backupRef, "truongphong", bpass)
+	d, sess, err := desk.Open(cfg, backupRef, "truongphong", bpass)
 	if err == nil {
 		sess.Idle = -1
 		_, _, err = d.Sync.Digest()

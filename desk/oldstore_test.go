@@ -1,4 +1,4 @@
-package wire_test
+package desk_test
 
 import (
 	"context"
@@ -15,10 +15,10 @@ import (
 	"bhxhdesk/app/calendar"
 	"bhxhdesk/assets"
 	"bhxhdesk/central"
+	"bhxhdesk/desk"
 	"bhxhdesk/internal/centraltest"
 	"bhxhdesk/privacy"
 	"bhxhdesk/storage"
-	"bhxhdesk/wire"
 )
 
 // oldStore is what testdata/oldstore/expected.json says of the store beside it: a Ba Đình desk
@@ -49,7 +49,7 @@ func TestAStoreWrittenByTheEarlierDeskOpensAndSyncs(t *testing.T) {
 
 	now := time.Date(2026, 1, 6, 9, 0, 0, 0, calendar.VN)
 	cfg := storage.Config{Dir: dir, Now: func() time.Time { return now }, CacheMB: 16}
-	d, admin, err := wire.Open(cfg, assets.MustLoad(), "admin", want.Password)
+	d, admin, err := desk.Open(cfg, assets.MustLoad(), "admin", want.Password)
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = d.Close() })
 	off, err := d.Intake.Login("canbo", want.Password)
@@ -116,7 +116,7 @@ func TestFilesWrittenByTheEarlierDeskStillOpen(t *testing.T) {
 	require.NoError(t, err)
 	defer f.Close()
 	cfg := storage.Config{Dir: filepath.Join(t.TempDir(), "store"), CacheMB: 16}
-	d, err := wire.Restore(cfg, assets.MustLoad(), f, storage.Credentials{User: "admin", Password: want.Password}, "")
+	d, err := desk.Restore(cfg, assets.MustLoad(), f, storage.Credentials{User: "admin", Password: want.Password}, "")
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = d.Close() })
 	off, err := d.Intake.Login("canbo", want.Password)

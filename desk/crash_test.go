@@ -1,6 +1,6 @@
 //go:build unix
 
-package wire_test
+package desk_test
 
 import (
 	"bufio"
@@ -26,9 +26,9 @@ import (
 
 	"bhxhdesk/app"
 	"bhxhdesk/app/calendar"
+	"bhxhdesk/desk"
 	"bhxhdesk/intake"
 	"bhxhdesk/internal/fake"
-	"bhxhdesk/wire"
 )
 
 // The crash proof of issue 3: a child process (this test binary, re-executed to run only
@@ -102,7 +102,7 @@ func TestCrashChild(t *testing.T) {
 	base, started := time.UnixMilli(baseMs).In(calendar.VN), time.Now()
 	now := func() time.Time { return base.Add(time.Since(started)) }
 
-	desk, help, err := wire.Open(proofConfig(dir, now), proofRef(), "motcua", proofPassword)
+	desk, help, err := desk.Open(proofConfig(dir, now), proofRef(), "motcua", proofPassword)
 	if err != nil {
 		fail("open: %v", err)
 	}

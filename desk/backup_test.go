@@ -1,4 +1,4 @@
-package wire_test
+package desk_test
 
 import (
 	"bytes"
@@ -18,12 +18,12 @@ import (
 	"bhxhdesk/assets"
 	"bhxhdesk/central"
 	"bhxhdesk/continuity"
+	"bhxhdesk/desk"
 	"bhxhdesk/intake"
 	"bhxhdesk/internal/centraltest"
 	"bhxhdesk/internal/fake"
 	"bhxhdesk/storage"
 	"bhxhdesk/sync"
-	"bhxhdesk/wire"
 )
 
 var backupRef = assets.MustLoad()
@@ -31,7 +31,7 @@ var backupRef = assets.MustLoad()
 const bpass = "mật khẩu đủ dài 12"
 
 type bdesk struct {
-	*wire.Desk
+	*desk.Desk
 	cfg    storage.Config
 	secret string
 	now    *time.Time
@@ -47,7 +47,7 @@ func newBackupDesk(t *testing.T) *bdesk {
 		KDF: storage.KDF{Time: 1, Memory: 8 * 1024, Threads: 1},
 		Now: func() time.Time { return *b.now },
 	}
-	d, secret, err := wire.Init(
+	d, secret, err := desk.Init(
 		b.cfg,
 		backupRef,
 		app.Office{Agency: "01001", Name: "BHXH Ba Đình", Province: "01", Commune: "00004", Device: "K7"},
@@ -123,7 +123,7 @@ func TestBackupWipeRestoreGivesTheSameStore(t *testing.T) {
 	}
 
 	// A wrong password restores nothing and leaves nothing behind.
-	_, err = wire.Restore(
+	_, err = desk.Restore(
 		b.cfg,
 		backupRef,
 		bytes.NewReader(file.Bytes()),
@@ -133,7 +133,7 @@ func TestBackupWipeRestoreGivesTheSameStore(t *testing.T) {
 	assert.Equal(t, app.Forbidden, app.KindOf(err))
 	assert.False(t, storage.Exists(b.cfg.Dir))
 
-	d, err := wire.Restore(b.cfg, backupRef, bytes.NewReader(file.Bytes()), storage.Credentials{User: "truongphong", Password: bpass}, "")
+	d, err := desk.Restore(b.cfg, backupRef, bytes.NewReader(file.Bytes()), storage.Credentials{User: "truongphong", Password: bpass}, "")
 	require.NoError(t, err)
 	after, _, err := d.Sync.Digest()
 	require.NoError(t, err)
@@ -147,7 +147,7 @@ func TestBackupWipeRestoreGivesTheSameStore(t *testing.T) {
 	o, err := d.Office()
 	require.NoError(t, err)
 	assert.Equal(t, "K7R", o.Device, "a restored desk gets a new device code")
-	_, sess, err := wire.Open(b.cfg, backupRef, "truongphong", bpass)
+	_, sess, err := desk.Open(b.cfg, backupRef, "truongphong", bpass)
 	assert.Error(t, err, "the store is already open in this process")
 	_ = sess
 	require.NoError(t, d.Close())
@@ -155,7 +155,7 @@ func TestBackupWipeRestoreGivesTheSameStore(t *testing.T) {
 	// The province's recovery secret opens the same backup when every password is lost.
 	other := b.cfg
 	other.Dir = filepath.Join(t.TempDir(), "recovered")
-	d, err = wire.Restore(other, backupRef, bytes.NewReader(file.Bytes()), storage.Credentials{Password: b.secret}, "K9")
+	d, err = desk.Restore(other, backupRef, bytes.NewReader(file.Bytes()), storage.Credentials{Password: b.secret}, "K9")
 	require.NoError(t, err)
 	after, _, err = d.Sync.Digest()
 	require.NoError(t, err)
@@ -183,7 +183,7 @@ func TestDamagedBackupsAreRefused(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			cfg := b.cfg
 			cfg.Dir = filepath.Join(t.TempDir(), "store")
-			_, err := wire.Restore(cfg, backupRef, bytes.NewReader(data), storage.Credentials{User: "truongphong", Password: bpass}, "")
+			_, err := desk.Restore(cfg, backupRef, bytes.NewReader(data), storage.Credentials{User: "truongphong", Password: bpass}, "")
 			require.Error(t, err)
 			assert.Contains(t, []app.Kind{app.Invalid, app.Forbidden}, app.KindOf(err), "%v", err)
 			assert.False(t, storage.Exists(cfg.Dir), "nothing restored")
@@ -211,7 +211,7 @@ func TestRestoredDeviceSyncsWithoutDuplicates(t *testing.T) {
 	g := fake.New(31, backupRef.Places)
 	client, err := central.NewClient(central.ClientConfig{BaseURL: srv.URL, Token: tok})
 	require.NoError(t, err)
-	round := func(d *wire.Desk) sync.Report {
+	round := func(d *desk.Desk) sync.Report {
 		t.Helper()
 		e := &sync.Engine{Local: d.Sync, Remote: func() (sync.Remote, error) { return client, nil }}
 		rep, err := e.Round(context.Background())
@@ -233,7 +233,7 @@ func TestRestoredDeviceSyncsWithoutDuplicates(t *testing.T) {
 	require.NoError(t, b.Close())
 	require.NoError(t, os.RemoveAll(b.cfg.Dir), "the disk died")
 
-	d, err := wire.Restore(b.cfg, backupRef, bytes.NewReader(file.Bytes()), storage.Credentials{User: "truongphong", Password: bpass}, "")
+	d, err := desk.Restore(b.cfg, backupRef, bytes.NewReader(file.Bytes()), storage.Credentials{User: "truongphong", Password: bpass}, "")
 	require.NoError(t, err)
 	defer d.Close()
 	pending, err := d.Sync.Pending()
@@ -341,7 +341,7 @@ func TestLeftoversOfAnInterruptedRunAreSwept(t *testing.T) {
 		require.NoError(t, os.WriteFile(filepath.Join(d, "bhxh-1-bia-so.pdf"), []byte("%PDF-"), 0o600))
 	}
 	require.NoError(t, os.Chtimes(stale, long.Add(-24*time.Hour), long.Add(-24*time.Hour)))
-	assert.Equal(t, 1, wire.SweepTemps(root, 12*time.Hour, time.Now()))
+	assert.Equal(t, 1, desk.SweepTemps(root, 12*time.Hour, time.Now()))
 	assert.NoDirExists(t, stale)
 	assert.DirExists(t, open)
 	assert.DirExists(t, filepath.Join(root, "other-program"))
@@ -360,7 +360,7 @@ func TestACopiedDataFolderTakesItsOwnDeviceCode(t *testing.T) {
 
 	cfg := b.cfg
 	cfg.Dir = copyDir
-	c, sess, err := wire.Open(cfg, backupRef, "truongphong", bpass)
+	c, sess, err := desk.Open(cfg, backupRef, "truongphong", bpass)
 	require.NoError(t, err)
 	defer c.Close()
 	assert.NotEqual(t, "K7", sess.Office.Device)
@@ -370,7 +370,7 @@ func TestACopiedDataFolderTakesItsOwnDeviceCode(t *testing.T) {
 	require.Len(t, notices, 1)
 	assert.Equal(t, "device_moved", notices[0].Kind)
 
-	orig, osess, err := wire.Open(b.cfg, backupRef, "truongphong", bpass)
+	orig, osess, err := desk.Open(b.cfg, backupRef, "truongphong", bpass)
 	require.NoError(t, err)
 	defer orig.Close()
 	assert.Equal(t, "K7", osess.Office.Device, "the original keeps its code")
