@@ -55,12 +55,7 @@ func (s *Service) IssueCover(sess *app.Session, pid string) (app.BookCover, erro
 			return err
 		}
 		if !ok {
-			return &app.Error{
-				Kind:  app.NotFound,
-				Code:  app.CodeCoverNotFound,
-				Field: "personal_id",
-				Args:  map[string]string{"value": app.PersonalID(pid).Masked()},
-			}
+			return coverNotFound(pid)
 		}
 		if cur.Status != app.CoverCreated {
 			return &app.Error{
@@ -145,12 +140,7 @@ func (s *Service) PlanCoverPrints(sess *app.Session, pids []string, reason strin
 				return err
 			}
 			if !ok {
-				return &app.Error{
-					Kind:  app.NotFound,
-					Code:  app.CodeCoverNotFound,
-					Field: "personal_id",
-					Args:  map[string]string{"value": app.PersonalID(pid).Masked()},
-				}
+				return coverNotFound(pid)
 			}
 			if c.Status == app.CoverCreated {
 				return &app.Error{
@@ -288,4 +278,10 @@ func (s *Service) SigningKey() (*app.SigningKey, app.Office, error) {
 		})
 	}
 	return key, office, err
+}
+
+// coverNotFound is the refusal of a personal ID that has no book cover.
+func coverNotFound(pid string) error {
+	return &app.Error{Kind: app.NotFound, Code: app.CodeCoverNotFound, Field: "personal_id",
+		Args: map[string]string{"value": app.PersonalID(pid).Masked()}}
 }
