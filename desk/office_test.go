@@ -154,7 +154,7 @@ func TestOfficeRunsTheSyncEngineBetweenStartAndClose(t *testing.T) {
 
 	i := o.SyncStatus()
 	state, reason, last, pending := i.State, i.Reason, i.LastSuccess, i.Pending
-	assert.Equal(t, "offline", state, "not running yet")
+	assert.Equal(t, app.SyncOffline, state, "not running yet")
 	assert.NoError(t, reason)
 	assert.True(t, last.IsZero())
 	assert.Equal(t, 1, pending, "the registration waits in the outbox")
@@ -186,7 +186,7 @@ func TestOfficeRunsTheSyncEngineBetweenStartAndClose(t *testing.T) {
 	assert.NotEmpty(t, changed, "the watcher hears that the engine stopped")
 	i = o.SyncStatus()
 	state, pending = i.State, i.Pending
-	assert.Equal(t, "offline", state)
+	assert.Equal(t, app.SyncOffline, state)
 	assert.Zero(t, pending)
 	records, sync := o.Services()
 	assert.Nil(t, records)

@@ -60,6 +60,9 @@ type QueueScreen struct {
 
 	steps   []app.Step
 	content fyne.CanvasObject
+	// loads counts the lists asked for: only the last one asked is painted, so a slower
+	// earlier load (the list shown before a tile chose another) never overwrites it.
+	loads int
 }
 
 // NewQueueScreen builds the queue and fetches it unless the state holds rows already.
@@ -158,6 +161,8 @@ func (s *QueueScreen) Reload() {
 		err  error
 	)
 	kind := s.st.Kind
+	s.loads++
+	load := s.loads
 	ses.Run(func() {
 		if kind == ListQuoteChanged {
 			rows, err = quoteChangedRows(ses)
@@ -171,7 +176,11 @@ func (s *QueueScreen) Reload() {
 		if kind == ListReceivedToday {
 			rows = receivedOn(rows, ses.Intake.Today())
 		}
-	}, func() { s.paint(rows, err) })
+	}, func() {
+		if load == s.loads {
+			s.paint(rows, err)
+		}
+	})
 }
 
 // Choose shows a queue: a kind, and for the step queue the step ("" keeps the one chosen).
