@@ -230,3 +230,46 @@ func TestTheDashboardWarnsAdministratorsOfStaleRulesAndShowsChangedAmounts(t *te
 	assert.Nil(t, ds.Requote, "nothing left to change")
 	assert.Contains(t, ds.Status.Text, "387.200 ₫")
 }
+
+// TestAQueuePaintsOnlyTheListLastAskedFor: a dashboard tile shows the queue (which loads the
+// list it showed before) and then chooses the tile's list (a second load); the two loads run on
+// goroutines and may finish in either order. Whichever paints last, the queue shows the tile's
+// list — before, the earlier list could win and stay on screen.
+func TestAQueuePaintsOnlyTheListLastAskedFor(t *testing.T) {
+	o, c := newOffice(t)
+	setUp(t, o)
+	w := aWeekOfWork(t, o, c)
+	d := openRecordsDesk(t, o, c)
+	d.signIn(t, "canbo")
+	test.Tap(d.Home().Tiles[intakeui.TileOverdue])
+	d.Wait()
+	d.Show(ui.PageHome)
+	d.Wait()
+
+	test.Tap(d.Home().Tiles[intakeui.TileAwaitingPayment])
+	sd := d.storeDesk
+	sd.Desk.Wait() // both loads done, nothing painted yet
+	sd.mu.Lock()
+	paints := sd.paints
+	sd.paints = nil
+	sd.mu.Unlock()
+	require.GreaterOrEqual(t, len(paints), 2, "the tile loads the queue more than once")
+	rows := func() []string {
+		var out []string
+		for _, r := range d.Queue().Rows.Rows() {
+			out = append(out, r.Code)
+		}
+		return out
+	}
+	// Forward and backward: whatever order the loads ended in, one of the two paints the
+	// earlier list last.
+	for _, backward := range []bool{false, true} {
+		for i := range paints {
+			if backward {
+				i = len(paints) - 1 - i
+			}
+			paints[i]()
+		}
+		assert.Equal(t, []string{w.awaiting.Code}, rows(), "painted backward: %v", backward)
+	}
+}
