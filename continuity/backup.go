@@ -44,6 +44,9 @@ type Service struct {
 	Store    Store
 	Snapshot Snapshot
 	Files    Files
+	// Names is the clock backups are named after; nil is the wall clock (not the store's: two
+	// backups in the same millisecond of a frozen test clock would take the same name).
+	Names app.Clock
 }
 
 // Settings of the automatic backup, kept in the store (administrators change them).
@@ -57,10 +60,6 @@ const (
 // officer reads in the name is the office's; names still sort by time, after those of earlier
 // versions, which carried the UTC time and "Z").
 const backupPrefix = "bhxh-"
-
-// BackupClock is the time backups are named after: the wall clock (two backups in the same
-// millisecond of a test's frozen clock would take the same name). Tests may replace it.
-var BackupClock = time.Now
 
 // BackupTo writes a backup of the store into dir as a new file (through a temporary file, so
 // a full disk or a pulled USB drive never leaves half a backup under a backup's name) and keeps
@@ -82,7 +81,7 @@ func (s *Service) BackupToProgress(dir string, keep int, p *app.Progress) (strin
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return "", &app.Error{Kind: app.Unavailable, Code: app.CodeBackupFolder, Args: map[string]string{"dir": dir}, Err: err}
 	}
-	name := fmt.Sprintf("%s%s-%s+07.bak", backupPrefix, o.Agency, BackupClock().In(calendar.VN).Format("20060102T150405.000"))
+	name := fmt.Sprintf("%s%s-%s+07.bak", backupPrefix, o.Agency, s.Names.Time().In(calendar.VN).Format("20060102T150405.000"))
 	path := filepath.Join(dir, name)
 	if err := s.writeBackup(path, "system", p); err != nil {
 		return "", err

@@ -17,7 +17,6 @@ import (
 	"bhxhdesk/app/calendar"
 	"bhxhdesk/assets"
 	"bhxhdesk/central"
-	"bhxhdesk/continuity"
 	"bhxhdesk/desk"
 	"bhxhdesk/intake"
 	"bhxhdesk/internal/centraltest"
@@ -279,8 +278,7 @@ func TestBackupsAreNamedWithTheOfficesDate(t *testing.T) {
 	old := filepath.Join(dir, "bhxh-01001-20261206T150000.000Z.bak") // an earlier version's, 22:00 in Vietnam
 	require.NoError(t, os.WriteFile(old, []byte("x"), 0o600))
 	at := time.Date(2026, 12, 7, 5, 30, 0, 0, calendar.VN)
-	defer func(f func() time.Time) { continuity.BackupClock = f }(continuity.BackupClock)
-	continuity.BackupClock = func() time.Time { return at }
+	b.Continuity.Names = func() time.Time { return at }
 	path, err := b.Continuity.BackupTo(dir, 1)
 	require.NoError(t, err)
 	assert.Equal(t, "bhxh-01001-20261207T053000.000+07.bak", filepath.Base(path))

@@ -39,6 +39,9 @@ type Office struct {
 	// Log receives the log lines of the desks it opens (sync rounds, reloads); nil logs
 	// nothing. Set before the first Open.
 	Log *slog.Logger
+	// BackupNames is the clock backups are named after (continuity.Service.Names); nil is the
+	// wall clock. It is read at each backup.
+	BackupNames app.Clock
 
 	mu   gosync.Mutex
 	desk *Desk // nil while closed
@@ -308,6 +311,7 @@ func (o *Office) Close() error {
 func (o *Office) setDesk(d *Desk) {
 	if d != nil {
 		d.RulesDirs, d.Log = o.RulesDirs, o.Log
+		d.Continuity.Names = func() time.Time { return o.BackupNames.Time() }
 	}
 	o.desk = d
 	o.smu.Lock()

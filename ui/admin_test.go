@@ -17,7 +17,6 @@ import (
 
 	"bhxhdesk/app"
 	"bhxhdesk/assets"
-	"bhxhdesk/continuity"
 	"bhxhdesk/desk"
 	"bhxhdesk/storage"
 	"bhxhdesk/ui"
@@ -63,9 +62,8 @@ func TestBackupSettingsThenRestoreOnANewMachineThenADamagedStore(t *testing.T) {
 
 	// The automatic backup makes its last copy when the store closes (sign-out, exit).
 	// Backup names carry the time to the millisecond: the next one is a second later.
-	defer func(f func() time.Time) { continuity.BackupClock = f }(continuity.BackupClock)
 	next := time.Now().Add(time.Second)
-	continuity.BackupClock = func() time.Time { return next }
+	o.BackupNames = func() time.Time { return next }
 	o.RunBackups(context.Background(), nil)
 	d.signOut(t)
 	require.Len(t, backups(t, folder), 2, "the last backup at sign-out")
