@@ -224,7 +224,8 @@ func (s *AccountsScreen) closeReset() {
 // reset sets the new password.
 func (s *AccountsScreen) reset(dlg *ResetDialog) {
 	if dlg.Password.Text != dlg.Password2.Text {
-		widgets.SetText(dlg.Problem, s.ses.Cfg.Catalog.Problem(s.ses.Cfg.Lang, app.FieldProblem{Field: "password2", Code: app.CodePasswordMismatch}))
+		mismatch := app.FieldProblem{Field: "password2", Code: app.CodePasswordMismatch}
+		widgets.SetText(dlg.Problem, s.ses.Cfg.Catalog.Problem(s.ses.Cfg.Lang, mismatch))
 		return
 	}
 	ses, password := s.ses, dlg.Password.Text
