@@ -86,19 +86,22 @@ func TestLoadRulesFailsLoudly(t *testing.T) {
 		{
 			"overlapping entries",
 			"poverty_line.json",
-			`{"entries":[{"from":"2016-01","to":"2022-06","value":700000,"source":"s","status":"confirmed"},{"from":"2022-01","value":1500000,"source":"s","status":"confirmed"}]}`,
+			`{"entries":[{"from":"2016-01","to":"2022-06","value":700000,"source":"s","status":"confirmed"},{"from":"2022-01","value":1500000,
+				"source":"s","status":"confirmed"}]}`,
 			"overlaps",
 		},
 		{
 			"a gap between entries",
 			"poverty_line.json",
-			`{"entries":[{"from":"2016-01","to":"2021-06","value":700000,"source":"s","status":"confirmed"},{"from":"2022-01","value":1500000,"source":"s","status":"confirmed"}]}`,
+			`{"entries":[{"from":"2016-01","to":"2021-06","value":700000,"source":"s","status":"confirmed"},{"from":"2022-01","value":1500000,
+				"source":"s","status":"confirmed"}]}`,
 			"gap",
 		},
 		{
 			"two entries from the same month",
 			"poverty_line.json",
-			`{"entries":[{"from":"2016-01","value":700000,"source":"s","status":"confirmed"},{"from":"2016-01","value":1500000,"source":"s","status":"reported"}]}`,
+			`{"entries":[{"from":"2016-01","value":700000,"source":"s","status":"confirmed"},{"from":"2016-01","value":1500000,"source":"s",
+				"status":"reported"}]}`,
 			"overlap",
 		},
 		{
@@ -129,7 +132,8 @@ func TestLoadRulesFailsLoudly(t *testing.T) {
 		{
 			"a share above 100%",
 			"support_share.json",
-			`{"entries":[{"from":"2016-01","value":{"poor":10001,"island":0,"near-poor":0,"ethnic-minority":0,"other":0},"source":"s","status":"confirmed"}]}`,
+			`{"entries":[{"from":"2016-01","value":{"poor":10001,"island":0,"near-poor":0,"ethnic-minority":0,"other":0},"source":"s",
+				"status":"confirmed"}]}`,
 			"support_share",
 		},
 		{
@@ -153,7 +157,8 @@ func TestLoadRulesFailsLoudly(t *testing.T) {
 		{
 			"overlapping local support",
 			"local_support.json",
-			`{"entries":[{"province":"01","group":"poor","from":"2025-07","share":1000,"source":"s","status":"confirmed"},{"province":"01","group":"poor","from":"2026-01","share":2000,"source":"s","status":"confirmed"}]}`,
+			`{"entries":[{"province":"01","group":"poor","from":"2025-07","share":1000,"source":"s","status":"confirmed"},{"province":"01",
+				"group":"poor","from":"2026-01","share":2000,"source":"s","status":"confirmed"}]}`,
 			"overlaps",
 		},
 		{

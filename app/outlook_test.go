@@ -36,7 +36,8 @@ func TestTheDeskWarnsAheadFromNovember(t *testing.T) {
 		if n.Code == app.OutlookFundRateMissing {
 			assert.Equal(
 				t,
-				"Chưa có lãi suất đầu tư quỹ năm 2026: từ 01/01/2027 không tính được số tiền đóng một lần cho nhiều năm về sau hoặc cho thời gian còn thiếu.",
+				"Chưa có lãi suất đầu tư quỹ năm 2026: từ 01/01/2027 không tính được số tiền đóng một lần cho nhiều năm về sau hoặc cho thời gian "+
+					"còn thiếu.",
 				text,
 			)
 		}

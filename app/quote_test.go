@@ -439,7 +439,8 @@ func TestAProvinceMaySupportGroupsOfItsOwn(t *testing.T) {
 	// A province's resolution names a group the state does not (households of average living
 	// standard): the data says so, a registration names it, the quote applies it.
 	rules := loadRules(t, fstest.MapFS{"rules/local_support.json": {Data: []byte(`{"table":"local_support",
-		"groups":[{"province":"48","id":"48:average-income","name_vi":"Hộ có mức sống trung bình","name_en":"Average-income household","source":"NQ thử"}],
+		"groups":[{"province":"48","id":"48:average-income","name_vi":"Hộ có mức sống trung bình","name_en":"Average-income household",
+			"source":"NQ thử"}],
 		"entries":[
 		 {"province":"48","group":"48:average-income","from":"2026-01","value":{},"share":3000,"source":"NQ thử","status":"confirmed"},
 		 {"province":"48","group":"poor","from":"2026-01","value":{},"amount":50000,"source":"NQ thử","status":"confirmed"},

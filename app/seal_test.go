@@ -177,7 +177,8 @@ func TestVerifyNamesWhyASealIsRefused(t *testing.T) {
 		reason  string
 	}{
 		{"a genuine seal is valid", good, nil, app.OutcomeValid, "valid_final"},
-		{"a provisional seal made final is forged", reencode(t, provText, func(r []byte) []byte { r[1] = byte(app.Final); return r }), nil, app.OutcomeForged, "seal_bad_signature"},
+		{"a provisional seal made final is forged", reencode(t, provText, func(r []byte) []byte { r[1] = byte(app.Final); return r }), nil,
+			app.OutcomeForged, "seal_bad_signature"},
 		{"an edited name is forged", reencode(t, good, func(r []byte) []byte {
 			i := bytes.Index(r, []byte("ÁNH"))
 			copy(r[i:], "ANH")
@@ -197,11 +198,15 @@ func TestVerifyNamesWhyASealIsRefused(t *testing.T) {
 		{"text of another program is malformed", "https://example.com/", nil, app.OutcomeMalformed, "seal_not_seal"},
 		{"lower case is malformed", strings.ToLower(good), nil, app.OutcomeMalformed, "seal_not_seal"},
 		{"a line break inside is malformed", good[:30] + "\n" + good[30:], nil, app.OutcomeMalformed, "seal_encoding"},
-		{"a seal cut short is malformed", reencode(t, good, func(r []byte) []byte { return r[:len(r)-10] }), nil, app.OutcomeMalformed, "seal_truncated"},
+		{"a seal cut short is malformed", reencode(t, good, func(r []byte) []byte { return r[:len(r)-10] }), nil, app.OutcomeMalformed,
+			"seal_truncated"},
 		{"a text cut between bytes is malformed", good[:len(good)-16], nil, app.OutcomeMalformed, "seal_encoding"},
-		{"extra bytes are malformed", reencode(t, good, func(r []byte) []byte { return append(r, 0) }), nil, app.OutcomeMalformed, "seal_trailing"},
-		{"an unknown version is malformed", reencode(t, good, func(r []byte) []byte { r[0] = 2; return r }), nil, app.OutcomeMalformed, "seal_version"},
-		{"an unknown status is malformed", reencode(t, good, func(r []byte) []byte { r[1] = 7; return r }), nil, app.OutcomeMalformed, "seal_field"},
+		{"extra bytes are malformed", reencode(t, good, func(r []byte) []byte { return append(r, 0) }), nil, app.OutcomeMalformed,
+			"seal_trailing"},
+		{"an unknown version is malformed", reencode(t, good, func(r []byte) []byte { r[0] = 2; return r }), nil, app.OutcomeMalformed,
+			"seal_version"},
+		{"an unknown status is malformed", reencode(t, good, func(r []byte) []byte { r[1] = 7; return r }), nil, app.OutcomeMalformed,
+			"seal_field"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			keys := tc.keys

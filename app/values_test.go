@@ -84,7 +84,8 @@ func TestParseMoney(t *testing.T) {
 		require.NoError(t, err, tt.in)
 		assert.Equal(t, tt.want, m, tt.in)
 	}
-	for _, bad := range []string{"", "1.5", "1.500.00", "1,500.000", "-1500000", "1e6", "1.500.000,50", ".500", "abc", "99999999999999999999"} {
+	for _, bad := range []string{"", "1.5", "1.500.00", "1,500.000", "-1500000", "1e6", "1.500.000,50", ".500", "abc",
+		"99999999999999999999"} {
 		_, err := app.ParseMoney(bad)
 		assert.Error(t, err, bad)
 	}

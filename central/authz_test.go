@@ -192,7 +192,8 @@ func TestTheCentreChecksWhatItStores(t *testing.T) {
 	require.Equal(t, app.OpApplied, push(t, b, other)[0].Status)
 	decide := func(c *central.Client, name string) app.OpResult {
 		rec := app.IdentityRecord{FullName: name, BirthDate: "1990-05-17", Gender: "female"}
-		return push(t, c, op(t, "identity.resolve", servedPID, 0, app.IdentityReview{ID: "R-" + servedPID, PersonalID: servedPID, Resolved: &rec}))[0]
+		return push(t, c, op(t, "identity.resolve", servedPID, 0, app.IdentityReview{ID: "R-" + servedPID, PersonalID: servedPID,
+			Resolved: &rec}))[0]
 	}
 	assert.Equal(t, "identity_not_recorded", decide(a, "Tên Bịa Ra").Reason, "only an identity an office recorded")
 	assert.Equal(t, "bad_payload", decide(a, strings.Repeat("b", 101)).Reason)

@@ -297,7 +297,8 @@ func TestALargeOfficesStateComesInPages(t *testing.T) {
 	body := func(i int) json.RawMessage {
 		return json.RawMessage(
 			fmt.Sprintf(
-				`{"id":"v%07d","kind":"payment","receipt_no":"BL-%07d","personal_id":"001190%06d","full_name":"Nguyễn Thị Hồng Ánh","amount":330000,"paid_on":"2026-01-05","from_month":"2026-01","months":1}`,
+				`{"id":"v%07d","kind":"payment","receipt_no":"BL-%07d","personal_id":"001190%06d","full_name":"Nguyễn Thị Hồng Ánh","amount":330000,
+					"paid_on":"2026-01-05","from_month":"2026-01","months":1}`,
 				i,
 				i,
 				i%1000000,

@@ -246,7 +246,8 @@ func TestCrashSafety(t *testing.T) {
 		checking += time.Since(checkStart)
 		if len(problems) > 0 {
 			t.Errorf(
-				"run %d (seed %d, child seed %d, %s, delay %v, after %d acks) — %d problems:\n  %s\nchild output:\n  %s\nchild stderr: %s\nstore files: %s",
+				"run %d (seed %d, child seed %d, %s, delay %v, after %d acks) — %d problems:\n  %s\nchild output:\n  %s\nchild stderr: %s\nstore "+
+					"files: %s",
 				n,
 				seed,
 				childSeed,
@@ -266,7 +267,8 @@ func TestCrashSafety(t *testing.T) {
 		checking.Round(time.Millisecond), crashStats(stats, "killed_"))
 	t.Logf("reopened after every kill; %d times a kill had left an empty Badger log file", stats["empty_log_files"])
 	t.Logf(
-		"acknowledged: %d registrations, %d workflow changes; committed while in flight (unacknowledged, kept): %d registrations, %d changes; not committed when in flight: %d",
+		"acknowledged: %d registrations, %d workflow changes; committed while in flight (unacknowledged, kept): %d registrations, %d changes; "+
+			"not committed when in flight: %d",
 		stats["acked_register"],
 		stats["acked_act"],
 		stats["inflight_committed_register"],

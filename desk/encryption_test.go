@@ -56,7 +56,8 @@ func initProofStore(t *testing.T, cfg storage.Config) {
 	require.NotEmpty(t, secret)
 	admin, err := d.Intake.Login("admin", proofPassword)
 	require.NoError(t, err)
-	for _, u := range []app.User{{Name: "motcua", Role: app.Helpdesk, FullName: "Bộ phận một cửa"}, {Name: "truongphong", Role: app.Supervisor}} {
+	for _, u := range []app.User{{Name: "motcua", Role: app.Helpdesk, FullName: "Bộ phận một cửa"}, {Name: "truongphong",
+		Role: app.Supervisor}} {
 		require.NoError(t, d.Intake.AddUser(admin, u, proofPassword))
 	}
 	require.NoError(t, d.Close())

@@ -40,7 +40,8 @@ func TestAnAdministratorAdjustsTheWorkflowWhereTheProvinceAllows(t *testing.T) {
 		{intake.AdjustWorkflowRequest{Roles: map[string]app.Role{"check": app.Admin}, Reason: "x"}, "role", "workflow_step_role"},
 		{intake.AdjustWorkflowRequest{Roles: map[string]app.Role{"check": "boss"}, Reason: "x"}, "role", "workflow_step_role"},
 		{intake.AdjustWorkflowRequest{Roles: map[string]app.Role{"check": "ADMIN"}, Reason: "x"}, "role", "workflow_step_role"},
-		{intake.AdjustWorkflowRequest{Days: map[string]int{"check": 0, "finance": 0, "book": 0, "return": 0}, Reason: "x"}, "", "workflow_no_days"},
+		{intake.AdjustWorkflowRequest{Days: map[string]int{"check": 0, "finance": 0, "book": 0, "return": 0}, Reason: "x"}, "",
+			"workflow_no_days"},
 	} {
 		_, err := d.Intake.AdjustWorkflow(d.Admin, c.req)
 		var e *app.Error
@@ -116,7 +117,8 @@ func TestAWorkflowAdjustmentNeedsTheProvincesLeaveAndItsCurrentVersion(t *testin
 	// to steps it was not made for.
 	newer := fstest.MapFS{
 		"workflows/default.json": {Data: []byte(`{"province":"","version":"2027-01-01","source":"test","office_may_adjust":true,
-		"steps":[{"id":"check","name_vi":"Kiểm tra","role":"officer","days":3},{"id":"return","name_vi":"Trả kết quả","role":"helpdesk","days":2}]}`)},
+		"steps":[{"id":"check","name_vi":"Kiểm tra","role":"officer","days":3},{"id":"return","name_vi":"Trả kết quả","role":"helpdesk",
+			"days":2}]}`)},
 	}
 	wfs, err := app.LoadWorkflows(assets.FS, "workflows", newer)
 	require.NoError(t, err)
@@ -130,8 +132,10 @@ func TestAWorkflowAdjustmentNeedsTheProvincesLeaveAndItsCurrentVersion(t *testin
 
 	// A province that does not allow it: refused, and any earlier adjustment no longer applies.
 	fixed := fstest.MapFS{"workflows/default.json": {Data: []byte(`{"province":"","version":"2025-07-01","source":"test",
-		"steps":[{"id":"check","name_vi":"Kiểm tra","role":"officer","days":2},{"id":"finance","name_vi":"Kế toán","role":"officer","days":1,"completes":"payment"},
-		{"id":"book","name_vi":"Cấp sổ","role":"officer","days":1,"completes":"cover"},{"id":"return","name_vi":"Trả kết quả","role":"helpdesk","days":1}]}`)}}
+		"steps":[{"id":"check","name_vi":"Kiểm tra","role":"officer","days":2},
+		{"id":"finance","name_vi":"Kế toán","role":"officer","days":1,"completes":"payment"},
+		{"id":"book","name_vi":"Cấp sổ","role":"officer","days":1,"completes":"cover"},{"id":"return","name_vi":"Trả kết quả",
+			"role":"helpdesk","days":1}]}`)}}
 	wfs, err = app.LoadWorkflows(assets.FS, "workflows", fixed)
 	require.NoError(t, err)
 	setWorkflows(d.Intake, wfs)

@@ -108,7 +108,8 @@ func TestBulkLoadWritesWhatTransactionsWrite(t *testing.T) {
 	want, got := dump(t, perTx), dump(t, bulk)
 	prefixes := map[string]int{}
 	for k := range want {
-		for _, p := range [][]byte{prefixDossier, prefixPID, prefixPIDRev, prefixOld, prefixName, prefixDue, prefixStep, prefixHandler, prefixState, prefixOffice, prefixCount, prefixSeq, prefixWord, prefixPhone, prefixPhoneR, prefixCode} {
+		for _, p := range [][]byte{prefixDossier, prefixPID, prefixPIDRev, prefixOld, prefixName, prefixDue, prefixStep, prefixHandler,
+			prefixState, prefixOffice, prefixCount, prefixSeq, prefixWord, prefixPhone, prefixPhoneR, prefixCode} {
 			if bytes.HasPrefix([]byte(k), p) {
 				prefixes[string(p)]++
 			}

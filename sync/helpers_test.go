@@ -58,7 +58,8 @@ func newOffice(t testing.TB, agency, province, commune, device string) *office {
 	t.Cleanup(func() { _ = d.Close() })
 	admin, err := d.Intake.Login("admin", pass)
 	require.NoError(t, err)
-	for _, u := range []app.User{{Name: "motcua", Role: app.Helpdesk}, {Name: "canbo", Role: app.Officer}, {Name: "truongphong", Role: app.Supervisor}} {
+	for _, u := range []app.User{{Name: "motcua", Role: app.Helpdesk}, {Name: "canbo", Role: app.Officer}, {Name: "truongphong",
+		Role: app.Supervisor}} {
 		require.NoError(t, d.Intake.AddUser(admin, u, pass))
 	}
 	o := &office{Desk: d, cfg: cfg, clock: clk, agency: agency}

@@ -77,11 +77,13 @@ func TestProvinceOverride(t *testing.T) {
 	fsys := fstest.MapFS{
 		"cal/2025.json": {
 			Data: []byte(
-				`{"year":2025,"status":"official","source":"test","off":[{"date":"2025-09-02","kind":"holiday","name_vi":"Quốc khánh","name_en":"National Day"}],"workdays":[]}`,
+				`{"year":2025,"status":"official","source":"test","off":[{"date":"2025-09-02","kind":"holiday","name_vi":"Quốc khánh",
+					"name_en":"National Day"}],"workdays":[]}`,
 			),
 		},
 		"cal/provinces.json": {Data: []byte(`{"default_cutoff":"16:00","provinces":{"79":{"cutoff":"17:00",
-			"off":[{"date":"2025-09-03","kind":"local","name_vi":"Nghỉ theo quyết định của tỉnh","name_en":"Provincial day off"}],"workdays":[]}}}`)},
+			"off":[{"date":"2025-09-03","kind":"local","name_vi":"Nghỉ theo quyết định của tỉnh","name_en":"Provincial day off"}],
+				"workdays":[]}}}`)},
 	}
 	book, err := calendar.Load(fsys, "cal")
 	require.NoError(t, err)
@@ -100,7 +102,8 @@ func TestLoadRejectsBadCalendars(t *testing.T) {
 	tests := []struct{ name, year, prov string }{
 		{
 			"a day of another year",
-			`{"year":2025,"status":"official","source":"x","off":[{"date":"2024-09-02","kind":"holiday","name_vi":"x","name_en":"x"}],"workdays":[]}`,
+			`{"year":2025,"status":"official","source":"x","off":[{"date":"2024-09-02","kind":"holiday","name_vi":"x","name_en":"x"}],
+				"workdays":[]}`,
 			`{"default_cutoff":"16:00","provinces":{}}`,
 		},
 		{
@@ -110,7 +113,8 @@ func TestLoadRejectsBadCalendars(t *testing.T) {
 		},
 		{
 			"a day both off and worked",
-			`{"year":2025,"status":"official","source":"x","off":[{"date":"2025-04-26","kind":"holiday","name_vi":"x","name_en":"x"}],"workdays":[{"date":"2025-04-26","kind":"makeup","name_vi":"x","name_en":"x"}]}`,
+			`{"year":2025,"status":"official","source":"x","off":[{"date":"2025-04-26","kind":"holiday","name_vi":"x","name_en":"x"}],
+				"workdays":[{"date":"2025-04-26","kind":"makeup","name_vi":"x","name_en":"x"}]}`,
 			`{"default_cutoff":"16:00","provinces":{}}`,
 		},
 		{"a bad cut-off", `{"year":2025,"status":"official","source":"x","off":[],"workdays":[]}`, `{"default_cutoff":"25:00","provinces":{}}`},

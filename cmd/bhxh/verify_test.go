@@ -335,7 +335,8 @@ func TestVerifyNamesUnknownRevokedAndExpiredKeys(t *testing.T) {
 		reason  string
 		message string
 	}{
-		{"a key the rule data does not list is unknown", rulesTrusting(t), "unknown_key", "seal_unknown_key", "không có trong danh sách khoá tin cậy"},
+		{"a key the rule data does not list is unknown", rulesTrusting(t), "unknown_key", "seal_unknown_key",
+			"không có trong danh sách khoá tin cậy"},
 		{"a revoked key is refused", rulesTrusting(t, revoked), "revoked", "seal_key_revoked", "đã bị thu hồi ngày 02/11/2025"},
 		{"a seal issued after the key's end is refused", rulesTrusting(t, expired), "expired", "seal_key_expired", "hết hiệu lực (30/09/2025)"},
 	} {

@@ -54,7 +54,8 @@ func TestAdministratorCommandsOnAStoppedServer(t *testing.T) {
 	code, _, _ = runC(t, "", "device", "enrol", "--data", dir)
 	assert.Equal(t, 2, code)
 
-	vouchers := `[{"receipt_no":"KT-1","personal_id":"001190012345","full_name":"Nguyễn Thị Hồng Ánh","amount":264000,"paid_on":"2026-01-06","from_month":"2026-01","months":1}]`
+	vouchers := `[{"receipt_no":"KT-1","personal_id":"001190012345","full_name":"Nguyễn Thị Hồng Ánh","amount":264000,
+		"paid_on":"2026-01-06","from_month":"2026-01","months":1}]`
 	code, out, errOut = runC(t, vouchers, "voucher", "post", "--data", dir, "-")
 	require.Equal(t, 0, code, errOut)
 	assert.Contains(t, out, `"posted": 1`)

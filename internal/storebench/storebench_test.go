@@ -271,10 +271,12 @@ func TestPeerQueriesUseTheirIndexes(t *testing.T) {
 			"dossier_fts", []any{ftsPrefix("nguyen thi ho"), "nguyen thi ho", "nguyen thi hp", 50}},
 		{`SELECT ` + summaryCols + ` FROM dossier WHERE name_key = ? AND birth_date >= ? AND birth_date < ? ORDER BY code`,
 			"dossier_name", []any{"nguyen thi hoa", "1980", "1981"}},
-		{`SELECT ` + summaryCols + ` FROM dossier WHERE state = 'open' AND step = ? ORDER BY step_due, code LIMIT ?`, "dossier_step", []any{"check", -1}},
+		{`SELECT ` + summaryCols + ` FROM dossier WHERE state = 'open' AND step = ? ORDER BY step_due, code LIMIT ?`, "dossier_step",
+			[]any{"check", -1}},
 		{`SELECT ` + summaryCols + ` FROM dossier WHERE state IN ('open', 'returned') AND handler = ? ORDER BY due, code LIMIT ?`,
 			"dossier_handler", []any{"canbo", -1}},
-		{`SELECT ` + summaryCols + ` FROM dossier WHERE pid_rev >= ? AND pid_rev < ? ORDER BY pid_rev, code`, "dossier_pid_rev", []any{"5432", "5433"}},
+		{`SELECT ` + summaryCols + ` FROM dossier WHERE pid_rev >= ? AND pid_rev < ? ORDER BY pid_rev, code`, "dossier_pid_rev", []any{"5432",
+			"5433"}},
 	} {
 		assert.Contains(t, plan(c.query, c.args...), c.index, c.query)
 	}
