@@ -4,9 +4,7 @@ import (
 	"fyne.io/fyne/v2"
 
 	"bhxhdesk/app"
-	"bhxhdesk/ui/adminui"
 	"bhxhdesk/ui/intakeui"
-	"bhxhdesk/ui/recordsui"
 	"bhxhdesk/ui/syncui"
 	"bhxhdesk/ui/widgets"
 )
@@ -37,32 +35,8 @@ func (d *Desk) SetLang(l app.Lang) {
 		d.damaged = NewDamagedScreen(d.gate(), d.damaged.State(), d.damagedDone)
 	}
 	if d.ses != nil {
-		if d.register != nil {
-			d.register = intakeui.NewRegisterScreen(d.in, d.register.State())
-		}
-		if d.queue != nil {
-			d.queue = intakeui.NewQueueScreen(d.in, d.queue.State())
-		}
-		if d.search != nil {
-			d.search = intakeui.NewSearchScreen(d.in, d.search.State())
-		}
-		if d.dossier != nil {
-			d.dossier = intakeui.NewDossierScreen(d.in, d.dossier.State(), d.closeDossier)
-		}
-		if d.accounts != nil {
-			d.accounts = adminui.NewAccountsScreen(d.adm, d.accounts.State())
-		}
-		if d.home != nil {
-			d.home = intakeui.NewHomeScreen(d.in, d.home.State(), d.openTile)
-		}
-		if d.walkIn != nil {
-			d.walkIn = intakeui.NewWalkInScreen(d.in, d.walkIn.State(), d.registerFrom)
-		}
-		if d.admin != nil {
-			d.admin = adminui.NewAdminScreen(d.adm, d.admin.State(), d.adminHooks())
-		}
-		if d.privacy != nil {
-			d.privacy = adminui.NewPrivacyScreen(d.adm, d.privacy.State())
+		for _, slot := range d.pages() {
+			slot.rebuild()
 		}
 		d.rebuildRecords()
 		if d.lock != nil {
@@ -93,19 +67,10 @@ func (d *Desk) applyAppearance() {
 	}
 }
 
-// rebuildRecords rebuilds the records and sync screens from their state (a language switch).
+// rebuildRecords rebuilds the dossier's sync panel and the sync bar (a language switch).
 func (d *Desk) rebuildRecords() {
 	if d.rec == nil {
 		return
-	}
-	if d.vouchers != nil {
-		d.vouchers = recordsui.NewVouchersScreen(d.recs, d.vouchers.State())
-	}
-	if d.records != nil {
-		d.records = recordsui.NewRecordsPage(d.recs, d.records.State())
-	}
-	if d.syncScreen != nil {
-		d.syncScreen = syncui.NewSyncScreen(d.syn, d.syncScreen.State())
 	}
 	if d.dossierSync != nil {
 		d.dossierSync = syncui.NewDossierSync(d.syn, d.dossierSync.Dos)

@@ -3,7 +3,6 @@ package ui
 import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"bhxhdesk/app"
@@ -75,73 +74,8 @@ func (d *Desk) Show(p Page) {
 	if p != PageDossier && !d.allowed(p) {
 		return
 	}
-	switch p {
-	case PageHome:
-		if d.home == nil {
-			d.home = intakeui.NewHomeScreen(d.in, intakeui.HomeState{}, d.openTile)
-		} else {
-			d.home.Reload()
-		}
-	case PageWalkIn:
-		if d.walkIn == nil {
-			// Most walk-ins live in the office's province: its own support is quoted from the
-			// start, as the registration will quote it.
-			d.walkIn = intakeui.NewWalkInScreen(
-				d.in,
-				intakeui.WalkInState{Quote: intakeui.QuoteState{Province: d.ses.Sess.Office.Province}},
-				d.registerFrom,
-			)
-		}
-	case PageRegister:
-		if d.register == nil {
-			d.register = intakeui.NewRegisterScreen(d.in, intakeui.RegisterState{})
-		}
-	case PageQueue:
-		if d.queue == nil {
-			d.queue = intakeui.NewQueueScreen(d.in, intakeui.QueueState{})
-		} else {
-			d.queue.Reload() // actions elsewhere move dossiers between queues
-		}
-	case PageSearch:
-		if d.search == nil {
-			d.search = intakeui.NewSearchScreen(d.in, intakeui.SearchState{})
-		}
-	case PageAccounts:
-		if d.accounts == nil {
-			d.accounts = adminui.NewAccountsScreen(d.adm, adminui.AccountsState{})
-		} else {
-			d.accounts.Reload()
-		}
-	case PageVouchers:
-		if d.vouchers == nil {
-			d.vouchers = recordsui.NewVouchersScreen(d.recs, recordsui.VouchersState{})
-		} else {
-			d.vouchers.Exceptions.Reload()
-		}
-	case PageRecords:
-		if d.records == nil {
-			d.records = recordsui.NewRecordsPage(d.recs, recordsui.RecordsState{})
-		} else if d.records.Tab() == recordsui.TabCovers {
-			d.records.Covers.Reload()
-		}
-	case PageSync:
-		if d.syncScreen == nil {
-			d.syncScreen = syncui.NewSyncScreen(d.syn, syncui.SyncScreenState{})
-		} else {
-			d.syncScreen.Reload()
-		}
-	case PageAdmin:
-		if d.admin == nil {
-			d.admin = adminui.NewAdminScreen(d.adm, adminui.AdminState{}, d.adminHooks())
-		}
-	case PagePrivacy:
-		if d.privacy == nil {
-			d.privacy = adminui.NewPrivacyScreen(d.adm, adminui.PrivacyState{})
-		}
-	case PageDossier:
-		if d.dossier == nil {
-			return
-		}
+	if slot, ok := d.pages()[p]; !ok || !slot.open() {
+		return
 	}
 	d.page = p
 	d.paint()
@@ -163,31 +97,8 @@ func (d *Desk) ShowSection(sec Section) {
 
 // current is the screen of the current page.
 func (d *Desk) current() any {
-	switch d.page {
-	case PageHome:
-		return d.home
-	case PageWalkIn:
-		return d.walkIn
-	case PageRegister:
-		return d.register
-	case PageQueue:
-		return d.queue
-	case PageSearch:
-		return d.search
-	case PageDossier:
-		return d.dossier
-	case PageAccounts:
-		return d.accounts
-	case PageVouchers:
-		return d.vouchers
-	case PageRecords:
-		return d.records
-	case PageSync:
-		return d.syncScreen
-	case PageAdmin:
-		return d.admin
-	case PagePrivacy:
-		return d.privacy
+	if slot, ok := d.pages()[d.page]; ok {
+		return slot.screen()
 	}
 	return nil
 }
@@ -321,7 +232,7 @@ func (d *Desk) navBar(u app.User) fyne.CanvasObject {
 			continue
 		}
 		button := func(p Page, label string, sub bool) *widget.Button {
-			b := widget.NewButtonWithIcon(label, navIcon(p), func() { d.Show(p) })
+			b := widget.NewButtonWithIcon(label, d.pages()[p].icon, func() { d.Show(p) })
 			b.Alignment = widget.ButtonAlignLeading
 			b.Importance = widget.LowImportance
 			if p == d.page || (d.page == PageDossier && p == d.back) {
@@ -359,32 +270,4 @@ func (l indent) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 		o.Resize(fyne.NewSize(size.Width-l.width, size.Height))
 		o.Move(fyne.NewPos(l.width, 0))
 	}
-}
-
-func navIcon(p Page) fyne.Resource {
-	switch p {
-	case PageHome:
-		return theme.HomeIcon()
-	case PageWalkIn:
-		return theme.HelpIcon()
-	case PageRegister:
-		return theme.DocumentCreateIcon()
-	case PageQueue:
-		return theme.ListIcon()
-	case PageSearch:
-		return theme.SearchIcon()
-	case PageAccounts:
-		return theme.AccountIcon()
-	case PageVouchers:
-		return theme.DocumentIcon()
-	case PageRecords:
-		return theme.StorageIcon()
-	case PageSync:
-		return theme.ViewRefreshIcon()
-	case PageAdmin:
-		return theme.SettingsIcon()
-	case PagePrivacy:
-		return theme.VisibilityOffIcon()
-	}
-	return theme.ContentPasteIcon()
 }

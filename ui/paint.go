@@ -85,34 +85,8 @@ func (d *Desk) paint() {
 }
 
 func (d *Desk) pageContent() fyne.CanvasObject {
-	switch d.page {
-	case PageHome:
-		return d.home.Content()
-	case PageWalkIn:
-		return d.walkIn.Content()
-	case PageRegister:
-		return d.register.Content()
-	case PageQueue:
-		return d.queue.Content()
-	case PageSearch:
-		return d.search.Content()
-	case PageDossier:
-		if d.dossierSync != nil {
-			return container.NewBorder(nil, d.dossierSync.Content(), nil, nil, d.dossier.Content())
-		}
-		return d.dossier.Content()
-	case PageAccounts:
-		return d.accounts.Content()
-	case PageVouchers:
-		return d.vouchers.Content()
-	case PageRecords:
-		return d.records.Content()
-	case PageSync:
-		return d.syncScreen.Content()
-	case PageAdmin:
-		return d.admin.Content()
-	case PagePrivacy:
-		return d.privacy.Content()
+	if slot, ok := d.pages()[d.page]; ok {
+		return slot.content()
 	}
 	return d.quote.Content()
 }
