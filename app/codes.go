@@ -232,6 +232,7 @@ const (
 
 // Codes of the encrypted store (storage).
 const (
+	CodeStoreNewer           Code = "store_newer"
 	CodeBackupDamaged        Code = "backup_damaged"
 	CodeDiskFull             Code = "disk_full"
 	CodeDiskLow              Code = "disk_low"
@@ -282,6 +283,7 @@ const (
 
 // Codes lists every code above, for the tests that check each has its messages.
 var Codes = []Code{
+	CodeStoreNewer,
 	CodeAgeUnderMin, CodeBadAmount, CodeBadDate, CodeBadMonth, CodeBadMonths, CodeBadReceiptNo, CodeBadRole,
 	CodeBadVoucherId, CodeBirthDateFormat, CodeBirthDateFuture, CodeCommuneFormat, CodeCommuneUnknown,
 	CodeEmailFormat, CodeEthnicityUnknown, CodeFundRateMissing, CodeGenderInvalid, CodeIdLeadingZerosLost,

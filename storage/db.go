@@ -129,6 +129,10 @@ func openUpgraded(cfg Config, kr *Keyring, key []byte) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := db.checkFormat(); err != nil {
+		_ = db.Close()
+		return nil, err
+	}
 	if err := db.upgradeIndexes(); err != nil {
 		_ = db.Close()
 		return nil, translate("upgrade", err)

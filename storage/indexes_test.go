@@ -86,3 +86,42 @@ func codesOf(rows []app.Summary) []string {
 	}
 	return out
 }
+
+// TestAStoreOfANewerFormatIsRefusedAndAnOlderOneGetsItsFormat: a store written by a newer
+// version of the program is refused with a message that says so (this one could not read its
+// records and would spoil them by writing); a store written before the format was recorded
+// opens and records format 1.
+func TestAStoreOfANewerFormatIsRefusedAndAnOlderOneGetsItsFormat(t *testing.T) {
+	cfg := Config{Dir: t.TempDir(), KDF: KDF{Time: 1, Memory: 8 * 1024, Threads: 1}, CacheMB: 16}
+	db, _, err := Create(cfg, "admin", "mật-khẩu-đủ-dài")
+	require.NoError(t, err)
+	format := func(db *DB) (v []byte, ok bool) {
+		require.NoError(t, db.update(func(tx *Tx) (err error) { v, ok, err = tx.get(keyFormat); return err }))
+		return v, ok
+	}
+	v, ok := format(db)
+	require.True(t, ok, "a new store records its format")
+	assert.Equal(t, []byte{0, 0, 0, 0, 0, 0, 0, formatVersion}, v)
+
+	require.NoError(t, db.bdb.Update(func(txn *badger.Txn) error { return txn.Delete(keyFormat) }))
+	require.NoError(t, db.Close())
+	db, err = Open(cfg, "admin", "mật-khẩu-đủ-dài")
+	require.NoError(t, err, "a store of an earlier version opens")
+	v, ok = format(db)
+	require.True(t, ok)
+	assert.Equal(t, []byte{0, 0, 0, 0, 0, 0, 0, formatVersion}, v, "and records format 1")
+
+	require.NoError(t, db.bdb.Update(func(txn *badger.Txn) error {
+		return txn.Set(keyFormat, []byte{0, 0, 0, 0, 0, 0, 0, formatVersion + 1})
+	}))
+	require.NoError(t, db.Close())
+	_, err = Open(cfg, "admin", "mật-khẩu-đủ-dài")
+	var ae *app.Error
+	require.ErrorAs(t, err, &ae)
+	assert.Equal(t, app.CodeStoreNewer, ae.Code)
+	assert.Equal(t, app.Unavailable, ae.Kind, "not damage: the store is left as it is")
+	assert.Equal(t, "2", ae.Args["have"])
+	db, err = Open(cfg, "admin", "mật-khẩu-đủ-dài")
+	require.Error(t, err, "refused every time, never rewritten")
+	assert.Nil(t, db)
+}

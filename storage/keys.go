@@ -23,6 +23,7 @@ import (
 //	x/telr/<phone digits reversed>\x00<code>  empty; search by the last digits of a phone number
 //	x/code/<part of the code>\x00<code>  empty; search by the end of a dossier code ("261207-k70001", "k70001")
 //	meta/indexes                         the version of the search indexes the store holds (uint64)
+//	meta/format                          the format of the store's records (uint64, formatVersion)
 //	x/due/<due:4><code>                  summary; pending dossiers (open or returned) by appointment date
 //	x/step/<step>\x00<step due:4><code>  summary; open dossiers by step, by the step's deadline
 //	x/hand/<user>\x00<due:4><code>       summary; pending dossiers by the account that last handled them
@@ -62,6 +63,7 @@ var (
 	prefixPhoneR  = []byte("x/telr/")
 	prefixCode    = []byte("x/code/")
 	keyIndexes    = []byte("meta/indexes")
+	keyFormat     = []byte("meta/format")
 	prefixDue     = []byte("x/due/")
 	prefixStep    = []byte("x/step/")
 	prefixHandler = []byte("x/hand/")
