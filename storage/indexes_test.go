@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"bhxhdesk/app"
+	"bhxhdesk/internal/testtmp"
 )
 
 // TestAStoreOfAnEarlierVersionGetsTheSearchIndexesAtOpen: a store written before the search
@@ -92,7 +93,7 @@ func codesOf(rows []app.Summary) []string {
 // records and would spoil them by writing); a store written before the format was recorded
 // opens and records format 1.
 func TestAStoreOfANewerFormatIsRefusedAndAnOlderOneGetsItsFormat(t *testing.T) {
-	cfg := Config{Dir: t.TempDir(), KDF: KDF{Time: 1, Memory: 8 * 1024, Threads: 1}, CacheMB: 16}
+	cfg := Config{Dir: testtmp.Dir(t), KDF: KDF{Time: 1, Memory: 8 * 1024, Threads: 1}, CacheMB: 16}
 	db, _, err := Create(cfg, "admin", "mật-khẩu-đủ-dài")
 	require.NoError(t, err)
 	format := func(db *DB) (v []byte, ok bool) {

@@ -17,6 +17,7 @@ import (
 	"bhxhdesk/assets"
 	"bhxhdesk/desk"
 	"bhxhdesk/intake"
+	"bhxhdesk/internal/testtmp"
 	"bhxhdesk/storage"
 )
 
@@ -64,7 +65,7 @@ var Office = app.Office{Agency: "01001", Name: "Bảo hiểm xã hội cơ sở 
 func New(t *testing.T) *Desk {
 	t.Helper()
 	clock := &Clock{t: VNTime(2026, 1, 5, 8, 0)}
-	cfg := storage.Config{Dir: t.TempDir(), KDF: storage.KDF{Time: 1, Memory: 8 * 1024, Threads: 1}, Now: clock.Now, CacheMB: 16}
+	cfg := storage.Config{Dir: testtmp.Dir(t), KDF: storage.KDF{Time: 1, Memory: 8 * 1024, Threads: 1}, Now: clock.Now, CacheMB: 16}
 	d, secret, err := desk.Init(cfg, Ref, Office, app.User{Name: "admin", FullName: "Quản trị"}, Password)
 	require.NoError(t, err)
 	require.NotEmpty(t, secret)
