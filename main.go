@@ -142,16 +142,16 @@ func main() {
 	if *afterCrash {
 		cfg.StartNotice = ref.Catalog.T(lang, "err.restarted", "path", desk.LogPath(dir))
 	}
-	desk := ui.NewDesk(cfg, w.SetTitle)
-	w.SetContent(desk.Content())
+	screen := ui.NewDesk(cfg, w.SetTitle)
+	w.SetContent(screen.Content())
 	// Closing the window and Ctrl+Q (Fyne's quit item closes the windows) ask first when a
 	// registration is half-filled; its draft is in the store either way.
-	w.SetCloseIntercept(func() { desk.RequestQuit(w.Close) })
+	w.SetCloseIntercept(func() { screen.RequestQuit(w.Close) })
 	// 1024×700 fits every office screen (1024×768 and 1366×768 with a taskbar); on Windows the
 	// window opens maximised.
 	w.Resize(fyne.NewSize(windowWidth, windowHeight))
-	desk.FocusIn(w.Canvas()) // typing at once goes to the user name
-	go func() { _ = desk.Run(ctx) }()
+	screen.FocusIn(w.Canvas()) // typing at once goes to the user name
+	go func() { _ = screen.Run(ctx) }()
 	maximise(w)
 	if r := showAndRun(w); r != nil {
 		// A panic the screens' guards did not catch ended Fyne's loop: the window cannot come
@@ -159,7 +159,7 @@ func main() {
 		// starts again, saying what happened, rather than vanishing.
 		report("lỗi ngoài dự kiến / unexpected error", fmt.Errorf("panic: %v\n%s", r, debug.Stack()))
 		stop()
-		desk.Wait()
+		screen.Wait()
 		_ = office.Close()
 		_ = os.RemoveAll(tmp)
 		if !*afterCrash {
@@ -168,7 +168,7 @@ func main() {
 		os.Exit(3)
 	}
 	stop()
-	desk.Wait() // a registration being saved finishes before the store closes
+	screen.Wait() // a registration being saved finishes before the store closes
 	code := 0
 	if err := office.Close(); err != nil { // stops the sync engine, then closes the store
 		report("đóng kho dữ liệu lỗi / closing the store failed", err)

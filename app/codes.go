@@ -10,6 +10,7 @@ type Code = string
 
 // Codes of the domain: values, rules, quotes, validation, seals (app).
 const (
+	CodePersonalIDCentury       Code = "personal_id_century"
 	CodeAgeUnderMin             Code = "age_under_min"
 	CodeBadAmount               Code = "bad_amount"
 	CodeBadDate                 Code = "bad_date"
@@ -87,6 +88,7 @@ const (
 
 // Codes of the centre and its client (central).
 const (
+	CodeCentralStatus      Code = "central_status"
 	CodeBadBody            Code = "bad_body"
 	CodeBadCentralUrl      Code = "bad_central_url"
 	CodeBadCursor          Code = "bad_cursor"
@@ -220,6 +222,7 @@ const (
 
 // Codes of voucher files (sheet).
 const (
+	CodeImportNotUTF8         Code = "import_not_utf8"
 	CodeImportDuplicateColumn Code = "import_duplicate_column"
 	CodeImportMissingColumn   Code = "import_missing_column"
 	CodeImportNoHeader        Code = "import_no_header"
@@ -283,6 +286,9 @@ const (
 
 // Codes lists every code above, for the tests that check each has its messages.
 var Codes = []Code{
+	CodeImportNotUTF8,
+	CodePersonalIDCentury,
+	CodeCentralStatus,
 	CodeStoreNewer,
 	CodeAgeUnderMin, CodeBadAmount, CodeBadDate, CodeBadMonth, CodeBadMonths, CodeBadReceiptNo, CodeBadRole,
 	CodeBadVoucherId, CodeBirthDateFormat, CodeBirthDateFuture, CodeCommuneFormat, CodeCommuneUnknown,

@@ -87,7 +87,7 @@ type Dossier struct {
 	Version int    `json:"version"`
 }
 
-// stepIndex is the position of the current step in Steps, or -1.
+// StepIndex is the position of the current step in Steps, or -1.
 func (d *Dossier) StepIndex() int {
 	for i, st := range d.Steps {
 		if st.ID == d.Step {
@@ -106,7 +106,7 @@ type DossierEvent struct {
 	Version int    `json:"version"`
 }
 
-// saveEvent adds ev (due date as the dossier now has it) to the end of d's timeline, moves d
+// SaveEvent adds ev (due date as the dossier now has it) to the end of d's timeline, moves d
 // to its next version in place of prev, and queues the operation that takes it to the centre.
 // d's timeline must be a copy of prev's.
 func SaveEvent(tx DossierWriter, d, prev *Dossier, ev Event, now time.Time) error {
@@ -130,7 +130,7 @@ func (d *Dossier) Has(a Action) bool {
 	return false
 }
 
-// done reports whether the event a step waits for has happened.
+// Done reports whether the event a step waits for has happened.
 func (d *Dossier) Done(completes string) bool {
 	switch completes {
 	case CompletesPayment:
@@ -276,12 +276,12 @@ func CheckAnchors(rep AuditReport, chain AuditChain, anchors []AuditAnchor) (Aud
 	return rep, nil
 }
 
-// stamp is a time as a dossier keeps it (received, timeline): Vietnam's time to the second,
+// Stamp is a time as a dossier keeps it (received, timeline): Vietnam's time to the second,
 // as the receipt and the timeline show it. Finer digits would only be noise to store and to
 // send over a slow link.
 func Stamp(t time.Time) time.Time { return t.Truncate(time.Second).In(calendar.VN) }
 
-// advance moves an open dossier past its current step, and past every following step whose
+// Advance moves an open dossier past its current step, and past every following step whose
 // completing event (payment, cover) has already happened; after the last step the result is
 // returned (done). It fills ev's ToStep, Skipped and, at the end, Action.
 func Advance(d *Dossier, ev *Event, cal *calendar.Calendar, now time.Time) error {
@@ -336,7 +336,7 @@ func PlanSteps(cal *calendar.Calendar, steps []Step, from int, t time.Time) (Pla
 	return p, nil
 }
 
-// plan is the appointment and the current step's deadline, counted from a start time.
+// Plan is the appointment and the current step's deadline, counted from a start time.
 type Plan struct{ Due, StepDue calendar.Date }
 
 func CalendarError(err error) error {
@@ -347,7 +347,7 @@ func CalendarError(err error) error {
 	return err
 }
 
-// closedAt is when the dossier's last event happened.
+// ClosedAt is when the dossier's last event happened.
 func (d *Dossier) ClosedAt() time.Time {
 	if len(d.Timeline) == 0 {
 		return d.Received

@@ -193,5 +193,5 @@ func (s *Session) Require(p Permission) error {
 	return nil
 }
 
-// agencyPattern is the form of an agency code (mã cơ quan BHXH).
+// AgencyPattern is the form of an agency code (mã cơ quan BHXH).
 var AgencyPattern = regexp.MustCompile(`^[A-Z0-9]{2,10}$`)

@@ -323,7 +323,7 @@ func (val *Validator) crossChecks(sl validator.StructLevel) {
 			if want, ok := CenturySexDigitFor(g, b.Year); ok && want != d {
 				code := "personal_id_sex"
 				if want/2 != d/2 {
-					code = "personal_id_century"
+					code = CodePersonalIDCentury
 				}
 				report(sl, f.PersonalID, "personal_id", code, "digit", strconv.Itoa(d), "want", strconv.Itoa(want))
 			}

@@ -282,7 +282,7 @@ func Enqueue(tx Outbox, kind, entity string, base int, payload any, now time.Tim
 	return err
 }
 
-// lastSync reads the time of the last complete round (zero before the first).
+// LastSync reads the time of the last complete round (zero before the first).
 func LastSync(tx SettingReader) (time.Time, error) {
 	raw, ok, err := tx.Setting(SettingLastSync)
 	if err != nil || !ok {

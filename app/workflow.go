@@ -228,7 +228,7 @@ func WorkflowID(w *Workflow) string {
 	return p + "@" + w.Version
 }
 
-// summary is the adjustment in one line for the audit log, steps in name order; "reset" for none.
+// Summary is the adjustment in one line for the audit log, steps in name order; "reset" for none.
 func (a *WorkflowAdjustment) Summary() string {
 	if a == nil {
 		return "reset"

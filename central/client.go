@@ -447,8 +447,15 @@ func (c *Client) do(ctx context.Context, method, path string, in, out any) error
 		_ = json.Unmarshal(data, &eb)
 		kind := kindOfStatus(resp.StatusCode)
 		code := eb.Error
+		if code == "" && resp.StatusCode != http.StatusNotFound {
+			// Not the centre's answer (it names a code, except the 404 of a path an earlier
+			// centre does not serve): a proxy or a captive portal in between. The desk waits it
+			// out as a link failure; an oversized push refused so (413) goes again in smaller
+			// batches.
+			kind = app.Transient
+		}
 		if code == "" || kind == app.Transient {
-			code = "central_status"
+			code = app.CodeCentralStatus
 		}
 		return &app.Error{Kind: kind, Code: code, Args: map[string]string{"status": strconv.Itoa(resp.StatusCode)},
 			Err: fmt.Errorf("%s %s: %s %s", method, path, resp.Status, strings.TrimSpace(string(data)))}

@@ -390,7 +390,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		status = http.StatusBadRequest
 	case app.Forbidden:
 		status = http.StatusForbidden
-		if code := codeOf(err); code == "bad_token" {
+		if code := codeOf(err); code == app.CodeBadToken {
 			status = http.StatusUnauthorized
 		}
 	case app.NotFound:

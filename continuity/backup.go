@@ -3,8 +3,8 @@
 // so an officer can read them, pruned to the newest few, each recorded in the audit log.
 // Restoring from a backup creates a new store, which is the composition's work (desk).
 //
-// It may import app; it reaches the store through app.Store and the two small interfaces
-// below, and must not import storage, central, desk or ui.
+// It may import app; it reaches the store through its own Store and Tx (app.TxStore) and the
+// two small interfaces below, and must not import storage, central, desk or ui.
 package continuity
 
 import (

@@ -46,7 +46,7 @@ func (d *Desk) PrepareCovers(sess *app.Session, pids []string, reason string, la
 	if err != nil {
 		return nil, err
 	}
-	now := d.Intake.Now()
+	now := d.Intake.Now.Time()
 	data := make([]pdf.CoverData, len(plan))
 	for i, p := range plan {
 		if data[i], err = printout.CoverData(d.Ref().Catalog, d.Ref().Places, key, office, p, sess.User.DisplayName(), now, lang); err != nil {

@@ -20,8 +20,9 @@ func (d *Desk) ExportTransfer(sess *app.Session) ([]byte, int, error) {
 		return nil, 0, err
 	}
 	th := central.TokenHash(token)
-	file, err := central.SealTransfer(central.TransferHeader{Kind: central.TransferRequest, Office: out.Office.Agency,
-		Device: central.TransferID(th), Seq: out.Seq, Created: d.Intake.Now()}, th, central.TransferRequestBody{Ops: out.Ops, Cursor: out.Cursor})
+	h := central.TransferHeader{Kind: central.TransferRequest, Office: out.Office.Agency, Device: central.TransferID(th),
+		Seq: out.Seq, Created: d.Intake.Now.Time()}
+	file, err := central.SealTransfer(h, th, central.TransferRequestBody{Ops: out.Ops, Cursor: out.Cursor})
 	return file, len(out.Ops), err
 }
 

@@ -367,12 +367,13 @@ func WaitNewFile(t *testing.T, dir, ext string, before []string) string {
 	return ""
 }
 
-// ListFiles lists the files of dir whose names end in ext.
+// ListFiles lists the files of dir whose names end in ext, leaving out the hidden temporary
+// files a file written whole-or-nothing goes through before its rename.
 func ListFiles(dir, ext string) []string {
 	entries, _ := os.ReadDir(dir)
 	var out []string
 	for _, e := range entries {
-		if !e.IsDir() && strings.HasSuffix(e.Name(), ext) {
+		if !e.IsDir() && strings.HasSuffix(e.Name(), ext) && !strings.HasPrefix(e.Name(), ".") {
 			out = append(out, filepath.Join(dir, e.Name()))
 		}
 	}

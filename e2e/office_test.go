@@ -311,7 +311,7 @@ func TestAnOfficeDayInTheRealWindow(t *testing.T) {
 		d.Wait(500)
 		d.Shot("admin-backup-saved")
 		d.Click(770, 378) // Sao lưu ngay
-		file := WaitNewFile(t, backups, "", nil)
+		file := WaitNewFile(t, backups, ".bak", nil)
 		d.Shot("admin-backup-done")
 		assert.Contains(t, filepath.Base(file), time.Now().In(time.FixedZone("ICT", 7*3600)).Format("20060102"), "named with the office's date")
 		d.Quit()

@@ -4,6 +4,6 @@
 // adjustment of that workflow.
 //
 // It owns the use cases, not the data: values, rules and records are app's, and it reaches the
-// store only through app.Store. It may import app and contract; it must not import storage,
-// central, desk or ui.
+// store only through its own Store and Tx (a view of app.Store, app.TxStore). It may import app
+// and contract; it must not import storage, central, desk or ui.
 package intake

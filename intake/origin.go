@@ -32,7 +32,7 @@ func (s *Service) NoteOrigin(here string) (bool, error) {
 			}
 			from, _, _ := strings.Cut(string(was), "\n")
 			if err := tx.PutNotice(app.Notice{ID: "device-moved:" + o.Device, Kind: "device_moved", Entity: o.Device, Reason: "device_moved",
-				Args: map[string]string{"from": prev, "to": o.Device, "host": from}, Created: s.Now()}); err != nil {
+				Args: map[string]string{"from": prev, "to": o.Device, "host": from}, Created: s.Now.Time()}); err != nil {
 				return err
 			}
 			if err := tx.Audit(app.AuditEntry{User: "system", Action: "store.moved", Detail: "device " + prev + "→" + o.Device}); err != nil {

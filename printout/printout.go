@@ -68,7 +68,7 @@ func addressLine(places *app.Places, a app.AddressForm) string {
 	return strings.Join(parts, ", ")
 }
 
-// coverData seals a cover and formats it for printing.
+// CoverData seals a cover and formats it for printing.
 func CoverData(
 	cat *app.Catalog,
 	places *app.Places,

@@ -249,6 +249,7 @@ func (s *Service) SigningKey() (*app.SigningKey, app.Office, error) {
 	)
 	// read finds the office and, if it exists, the key.
 	read := func(tx Tx) error {
+		key = nil // a transaction retried after a conflict starts again: the key it made was not stored
 		var err error
 		if office, _, err = tx.Office(); err != nil {
 			return err

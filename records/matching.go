@@ -86,7 +86,7 @@ func (s *Service) match(tx Tx, v app.Voucher) (match, error) {
 	q, err := s.Ref.Get().Rules.Quote(app.QuoteRequest{Income: basis.Income, Method: basis.Method, Groups: basis.Groups, Month: qm,
 		Province: basis.Province, LocalGroups: basis.Local, SupportMonthsUsed: p.SupportMonths(), Paid: v.PaidOn})
 	var qe *app.Error
-	if errors.As(err, &qe) && qe.Code == "income_below_floor" {
+	if errors.As(err, &qe) && qe.Code == app.CodeIncomeBelowFloor {
 		m.exception, m.args = app.ExcIncomeBelowFloor, map[string]string{
 			"month":  qm.VNString(),
 			"income": basis.Income.String(),
@@ -247,7 +247,7 @@ func (s *Service) dossierEvent(tx Tx, d *app.Dossier, ev app.Event, completes st
 			ev.ToStep = next.Step
 		}
 	}
-	next.Timeline = next.Timeline[:len(d.Timeline)] // saveEvent adds it with the steps it moved
+	next.Timeline = next.Timeline[:len(d.Timeline)] // app.SaveEvent adds it with the steps it moved
 	if err := app.SaveEvent(tx, &next, &prev, ev, now); err != nil {
 		return err
 	}

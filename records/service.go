@@ -136,7 +136,7 @@ func (s *Service) applyRows(
 	return applied, err
 }
 
-// problemsOf lists an error's field problems.
+// ProblemsOf lists an error's field problems.
 func ProblemsOf(err error) []app.FieldProblem {
 	switch e := err.(type) {
 	case *app.ValidationError:
@@ -184,7 +184,7 @@ func (s *Service) apply(actor string, src app.VoucherSource, file string, rows [
 	return res, nil
 }
 
-// record stores one voucher in tx and matches it.
+// Record stores one voucher in tx and matches it.
 func (s *Service) Record(tx Tx, res *ImportResult, line int, v app.Voucher, now time.Time) error {
 	if v.ID != "" {
 		if _, ok, err := tx.Voucher(v.ID); err != nil || ok {

@@ -130,7 +130,7 @@ func decodeText(data []byte) (string, error) {
 		dec := unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM).NewDecoder()
 		out, err := dec.Bytes(data)
 		if err != nil || bytes.Contains(out, []byte("\uFFFD")) || len(data)%2 != 0 {
-			return "", app.Errorf(app.Invalid, "import_not_utf8", "line", "1")
+			return "", app.Errorf(app.Invalid, app.CodeImportNotUTF8, "line", "1")
 		}
 		data = out
 	}
@@ -147,7 +147,7 @@ func decodeText(data []byte) (string, error) {
 	}
 	if bad >= 0 {
 		line := 1 + bytes.Count(data[:bad], []byte("\n"))
-		return "", app.Errorf(app.Invalid, "import_not_utf8", "line", strconv.Itoa(line))
+		return "", app.Errorf(app.Invalid, app.CodeImportNotUTF8, "line", strconv.Itoa(line))
 	}
 	return string(data), nil
 }

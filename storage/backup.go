@@ -263,6 +263,9 @@ func Restore(cfg Config, r io.Reader, cred Credentials) (_ *DB, err error) {
 	if err := db.durable(true); err != nil { // every memtable the load filled (see walSync)
 		return nil, err
 	}
+	if err := db.checkFormat(); err != nil { // a backup made by a newer version
+		return nil, err
+	}
 	if err := db.upgradeIndexes(); err != nil { // a backup made by an earlier version
 		return nil, err
 	}

@@ -126,3 +126,25 @@ func TestAStoreOfANewerFormatIsRefusedAndAnOlderOneGetsItsFormat(t *testing.T) {
 	require.Error(t, err, "refused every time, never rewritten")
 	assert.Nil(t, db)
 }
+
+// TestABackupOfANewerFormatIsNotRestored: a backup made by a newer version is refused at the
+// restore, before anything is written into it, and leaves no store behind.
+func TestABackupOfANewerFormatIsNotRestored(t *testing.T) {
+	cfg := Config{Dir: testtmp.Dir(t), KDF: KDF{Time: 1, Memory: 8 * 1024, Threads: 1}, CacheMB: 16}
+	db, _, err := Create(cfg, "admin", "mật-khẩu-đủ-dài")
+	require.NoError(t, err)
+	require.NoError(t, db.bdb.Update(func(txn *badger.Txn) error {
+		return txn.Set(keyFormat, []byte{0, 0, 0, 0, 0, 0, 0, formatVersion + 1})
+	}))
+	var backup bytes.Buffer
+	_, err = db.Backup(&backup)
+	require.NoError(t, err)
+	require.NoError(t, db.Close())
+
+	into := Config{Dir: testtmp.Dir(t), KDF: cfg.KDF, CacheMB: 16}
+	_, err = Restore(into, &backup, Credentials{User: "admin", Password: "mật-khẩu-đủ-dài"})
+	var ae *app.Error
+	require.ErrorAs(t, err, &ae)
+	assert.Equal(t, app.CodeStoreNewer, ae.Code)
+	assert.False(t, Exists(into.Dir), "nothing left to open")
+}

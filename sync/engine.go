@@ -157,7 +157,7 @@ func (e *Engine) Kick() {
 	}
 }
 
-// app.SyncStatus returns the current status.
+// Status returns the current status.
 func (e *Engine) Status() app.SyncStatus {
 	e.mu.Lock()
 	defer e.mu.Unlock()

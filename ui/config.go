@@ -15,7 +15,7 @@ import (
 // Config is what the screens need. Zero Now means time.Now; zero Lang means Vietnamese.
 type Config struct {
 	// Ref is the reference data in force: rules and calendars change when a sync brings a
-	// file from the centre, so screens read them through rules() and calendars() at each use.
+	// file from the centre, so screens read them through Settings.Rules() and Settings.Calendars() at each use.
 	Ref *app.RefSource
 	// Places and Catalog are the code lists and the texts, which the centre does not change.
 	Places  *app.Places

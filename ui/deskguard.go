@@ -5,7 +5,7 @@ import (
 	"fmt"
 )
 
-// prepareAll readies the window's widgets, and those of its pop-ups (see prepareTree).
+// prepareAll readies the window's widgets, and those of its pop-ups (see widgets.PrepareTree).
 func (d *Desk) prepareAll() {
 	widgets.PrepareTree(d.root)
 	if d.canvas != nil {

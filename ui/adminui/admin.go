@@ -35,7 +35,7 @@ type AdminState struct {
 	Loaded                bool
 }
 
-// adminHooks are what the page changes on the desk itself.
+// AdminHooks are what the page changes on the desk itself.
 type AdminHooks struct {
 	Lang          func() app.Lang
 	SetLang       func(app.Lang)

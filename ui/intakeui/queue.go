@@ -228,7 +228,7 @@ func receivedOn(rows []app.Summary, day calendar.Date) []app.Summary {
 	return out
 }
 
-// paymentStep is the step of the office's workflow that waits for the payment voucher ("" when
+// PaymentStep is the step of the office's workflow that waits for the payment voucher ("" when
 // none).
 func PaymentStep(ses *Session) string {
 	for _, st := range ses.Intake.Ref.Get().Workflows.ForOffice(ses.Sess.Office).Steps {

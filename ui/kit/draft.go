@@ -33,7 +33,7 @@ func NewDraftKeeper(in *intake.Service, sess *app.Session, onErr func(error)) *d
 	return &draftKeeper{Intake: in, Sess: sess, onErr: onErr}
 }
 
-// note records the form as it now is; it is written after draftDelay.
+// Note records the form as it now is; it is written after draftDelay.
 func (k *draftKeeper) Note(form app.RegistrationForm, touched map[string]bool) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
@@ -50,7 +50,7 @@ func (k *draftKeeper) Note(form app.RegistrationForm, touched map[string]bool) {
 	}
 }
 
-// flush writes the form noted last, if it has not been written yet.
+// Flush writes the form noted last, if it has not been written yet.
 func (k *draftKeeper) Flush() error {
 	k.mu.Lock()
 	defer k.mu.Unlock()
@@ -65,7 +65,7 @@ func (k *draftKeeper) Flush() error {
 	return k.Intake.SaveDraft(k.Sess, k.form, k.touched)
 }
 
-// drop forgets what was noted and not written (the registration is being saved, which removes
+// Drop forgets what was noted and not written (the registration is being saved, which removes
 // the draft); a write in progress finishes first.
 func (k *draftKeeper) Drop() {
 	k.mu.Lock()
@@ -77,7 +77,7 @@ func (k *draftKeeper) Drop() {
 	k.dirty = false
 }
 
-// close writes what is pending and stops: the store is about to close (sign-out, quit).
+// Close writes what is pending and stops: the store is about to close (sign-out, quit).
 func (k *draftKeeper) Close() error {
 	err := k.Flush()
 	k.mu.Lock()

@@ -19,7 +19,7 @@ func BirthText(iso string) string {
 	return iso
 }
 
-// parseVNDate reads a date as typed in Vietnam, dd/mm/yyyy (d/m/yyyy too), or YYYY-MM-DD.
+// ParseVNDate reads a date as typed in Vietnam, dd/mm/yyyy (d/m/yyyy too), or YYYY-MM-DD.
 func ParseVNDate(text string) (calendar.Date, error) {
 	s := strings.TrimSpace(text)
 	for _, layout := range []string{"02/01/2006", "2/1/2006", "2006-01-02"} {

@@ -17,7 +17,7 @@ type PlacePicker struct {
 	changed  func(part string)
 }
 
-// newPlacePicker builds the picker on a province and commune ("" for none); changed receives
+// NewPlacePicker builds the picker on a province and commune ("" for none); changed receives
 // "province" or "commune" after the officer picks one.
 func NewPlacePicker(h *Host, province, commune string, changed func(part string)) *PlacePicker {
 	p := &PlacePicker{places: h.Cfg.Places, changed: changed}

@@ -42,7 +42,7 @@ type PreviewDialog struct {
 	pop        *widget.PopUp
 }
 
-// showPDF shows a PDF to print (name is the file name proposed), with its rendered pages when
+// ShowPDF shows a PDF to print (name is the file name proposed), with its rendered pages when
 // there are any. commit counts the print the first time the PDF is saved or opened in the
 // viewer (refused, nothing leaves the desk), then committed runs; closed runs when the dialog
 // closes.
@@ -140,7 +140,7 @@ func (r *RecSession) savePDF(d *PreviewDialog) {
 	})
 }
 
-// saveFile asks where to keep a file named name and writes there, off the UI thread, what data
+// SaveFile asks where to keep a file named name and writes there, off the UI thread, what data
 // returns; status tells the outcome (the done key takes the file's name), button is disabled
 // meanwhile.
 func (r *RecSession) SaveFile(name string, data func() ([]byte, error), status *widget.Label, button *widget.Button, done string) {
@@ -186,7 +186,7 @@ func (r *RecSession) writeTo(
 	})
 }
 
-// writerName is where a writer writes, when it can say.
+// WriterName is where a writer writes, when it can say.
 func WriterName(w io.Writer) string {
 	switch v := w.(type) {
 	case interface{ URI() fyne.URI }:

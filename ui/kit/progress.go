@@ -52,7 +52,7 @@ type ProgressView struct {
 	finished bool
 }
 
-// withProgress runs work off the UI thread with a progress dialog, then hides the dialog and
+// WithProgress runs work off the UI thread with a progress dialog, then hides the dialog and
 // paints. work reports through the *app.Progress it is given; when stoppable, "Dừng" asks it
 // to stop at its next safe point.
 func (h *Host) WithProgress(title string, unit ProgressUnit, stoppable bool, work func(*app.Progress), paint func()) {
@@ -135,7 +135,7 @@ func (pv *ProgressView) Text(done, total int64, elapsed time.Duration) string {
 	return s
 }
 
-// grouped writes n with dots between thousands, as Vietnamese does ("10.000").
+// Grouped writes n with dots between thousands, as Vietnamese does ("10.000").
 func Grouped(n int64) string { return app.Money(n).Grouped() }
 
 // mb writes a size in megabytes with one decimal ("12,5").
@@ -144,7 +144,7 @@ func mb(n int64) string {
 	return Grouped(tenths/10) + "," + strconv.FormatInt(tenths%10, 10)
 }
 
-// progressReader tells p of the bytes read through it, of total (the file's size; 0 when
+// ProgressReader tells p of the bytes read through it, of total (the file's size; 0 when
 // unknown).
 type ProgressReader struct {
 	R     io.Reader
@@ -160,7 +160,7 @@ func (pr *ProgressReader) Read(b []byte) (int, error) {
 	return n, err
 }
 
-// sizeOf is the size of the file behind r: an *os.File, or a file chosen in Fyne's dialog
+// SizeOf is the size of the file behind r: an *os.File, or a file chosen in Fyne's dialog
 // (a file: URI); 0 when it cannot be told.
 func SizeOf(r io.Reader) int64 {
 	if st, ok := r.(interface{ Stat() (os.FileInfo, error) }); ok {

@@ -18,26 +18,26 @@ import (
 	"bhxhdesk/ui/widgets"
 )
 
-// host is what every screen needs of whatever shows it: the configuration (language,
+// Host is what every screen needs of whatever shows it: the configuration (language,
 // catalogue, reference data), a way to run work off the UI thread, the window for dialogs and
 // a way to ask where to save a file.
 type Host struct {
 	Cfg *Settings
-	// run does work in a goroutine, then paint on the UI thread.
+	// Run does work in a goroutine, then paint on the UI thread.
 	Run    func(work, paint func())
 	Window func() fyne.Window
 	SaveAs func(name string, done func(io.WriteCloser, error))
-	// openFileFn asks which file to open (Config.OpenFile, or Fyne's dialog).
+	// OpenFileFn asks which file to open (Config.OpenFile, or Fyne's dialog).
 	OpenFileFn func(extensions []string, done func(r io.ReadCloser, name string, err error))
-	// openFolder asks for a folder (Config.OpenFolder, or Fyne's dialog).
+	// OpenFolder asks for a folder (Config.OpenFolder, or Fyne's dialog).
 	OpenFolder func(done func(path string, err error))
-	// onDialog learns how a dialog shown closes (Escape with nothing focused).
+	// OnDialog learns how a dialog shown closes (Escape with nothing focused).
 	OnDialog func(pop fyne.CanvasObject, cancel func())
 }
 
 func (h *Host) T(key string, args ...string) string { return h.Cfg.Catalog.T(h.Cfg.Lang, key, args...) }
 
-// name is a code in words: the catalogue's prefix+code text, or the code itself when the
+// Name is a code in words: the catalogue's prefix+code text, or the code itself when the
 // catalogue has none (a kind or reason from a newer centre).
 func (h *Host) Name(prefix, code string, args ...string) string {
 	if h.Cfg.Catalog.Has(prefix + code) {
@@ -46,7 +46,7 @@ func (h *Host) Name(prefix, code string, args ...string) string {
 	return code
 }
 
-// msg is an error in words for the officer, in the current language.
+// Msg is an error in words for the officer, in the current language.
 func (h *Host) Msg(err error) string { return h.Cfg.Message(err) }
 
 // modal shows a dialog over the window: a title above body, width wide. It returns the pop-up
@@ -64,7 +64,7 @@ func (h *Host) modal(title string, body fyne.CanvasObject, width float32) *widge
 	return pop
 }
 
-// alert shows a message in a dialog with an OK button.
+// Alert shows a message in a dialog with an OK button.
 func (h *Host) Alert(text string) {
 	msg := widget.NewLabel(text)
 	msg.Wrapping = fyne.TextWrapWord
@@ -88,7 +88,7 @@ func (h *Host) Alert(text string) {
 	}
 }
 
-// session is what the signed-in screens use: the intake service and the officer's session,
+// Session is what the signed-in screens use: the intake service and the officer's session,
 // and how their host shows the unlock overlay and opens a dossier.
 type Session struct {
 	*Host
@@ -96,21 +96,21 @@ type Session struct {
 	Sess     *app.Session
 	OnLocked func()
 	Open     func(code string)
-	// drafts keeps the registration form in progress in the store (nil for a role that does
+	// Drafts keeps the registration form in progress in the store (nil for a role that does
 	// not register).
 	Drafts *draftKeeper
-	// saved follows work that added operations to the outbox (a registration, an action, a
+	// Saved follows work that added operations to the outbox (a registration, an action, a
 	// voucher, a cover): the engine is asked for a round and the status bar counts them.
 	Saved func()
-	// receivedOn lists the dossiers received on a day in every state (Office.ReceivedOn; nil
+	// ReceivedOn lists the dossiers received on a day in every state (Office.ReceivedOn; nil
 	// without an office: the queue then lists the pending ones).
 	ReceivedOn func(day calendar.Date) ([]app.Summary, error)
 }
 
-// can reports whether the signed-in role holds p.
+// Can reports whether the signed-in role holds p.
 func (s *Session) Can(p app.Permission) bool { return s.Sess.User.Role.Can(p) }
 
-// message is an error in words; a session that locked while idle also brings up the unlock
+// Message is an error in words; a session that locked while idle also brings up the unlock
 // overlay.
 func (s *Session) Message(err error) string {
 	var ae *app.Error
@@ -120,11 +120,11 @@ func (s *Session) Message(err error) string {
 	return s.Msg(err)
 }
 
-// touch records the officer's activity (typing counts), so an officer filling in a long form
+// Touch records the officer's activity (typing counts), so an officer filling in a long form
 // is not locked out.
 func (s *Session) Touch() { s.Sess.Touch() }
 
-// stepName is the name of a step of the office's workflow, in the current language.
+// StepName is the name of a step of the office's workflow, in the current language.
 func (s *Session) StepName(id string) string {
 	for _, st := range s.Intake.Ref.Get().Workflows.ForOffice(s.Sess.Office).Steps {
 		if st.ID == id {
@@ -134,7 +134,7 @@ func (s *Session) StepName(id string) string {
 	return id
 }
 
-// dialog shows a modal dialog (host.modal) whose buttons and fields close it with cancel on
+// Dialog shows a modal dialog (host.modal) whose buttons and fields close it with cancel on
 // Escape. It returns the pop-up, nil when there is no window.
 func (h *Host) Dialog(title string, body fyne.CanvasObject, width float32, cancel func()) *widget.PopUp {
 	widgets.SetEscape(body, cancel)
@@ -145,16 +145,16 @@ func (h *Host) Dialog(title string, body fyne.CanvasObject, width float32, cance
 	return pop
 }
 
-// recSession is what the records and sync screens use beyond the intake session: the records
+// RecSession is what the records and sync screens use beyond the intake session: the records
 // and sync services of the open store, and how the desk moves between screens.
 type RecSession struct {
 	*Session
 	Records *records.Service
 	Sync    *officesync.Service
-	// openBook shows a person's electronic book; openVoucher the voucher form filled in with in.
+	// OpenBook shows a person's electronic book; openVoucher the voucher form filled in with in.
 	OpenBook    func(pid string)
 	OpenVoucher func(in app.VoucherInput)
-	// openFile asks for a file to open (Config.OpenFile); openPDF hands a PDF to the system's
+	// OpenFile asks for a file to open (Config.OpenFile); openPDF hands a PDF to the system's
 	// viewer.
 	OpenFile func(extensions []string, done func(r io.ReadCloser, name string, err error))
 	OpenPDF  func(name string, pdf []byte) error

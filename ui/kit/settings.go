@@ -23,14 +23,14 @@ type Settings struct {
 	OnProgress func(pv *ProgressView, done, total int64)
 }
 
-// internal logs an error the officer cannot act on (a draft not written): Config.OnInternal.
+// Internal logs an error the officer cannot act on (a draft not written): Config.OnInternal.
 func (c *Settings) Internal(err error) {
 	if c.OnInternal != nil && err != nil {
 		c.OnInternal(err)
 	}
 }
 
-// message is an error in words, in the current language. An unexpected error's detail goes to
+// Message is an error in words, in the current language. An unexpected error's detail goes to
 // the log, and the message says where the log is.
 func (c *Settings) Message(err error) string {
 	text := c.Catalog.Message(c.Lang, err)
@@ -46,10 +46,10 @@ func (c *Settings) Message(err error) string {
 	return text
 }
 
-// rules are the rule tables in force.
+// Rules are the rule tables in force.
 func (c *Settings) Rules() *app.Rules { return c.Ref.Get().Rules }
 
-// calendars are the working-day calendars in force.
+// Calendars are the working-day calendars in force.
 func (c *Settings) Calendars() *calendar.Book { return c.Ref.Get().Calendars }
 
 // ProblemText is a problem of a field in words, in the current language.

@@ -31,7 +31,7 @@ type SyncBar struct {
 	content fyne.CanvasObject
 }
 
-// newSyncBar builds the bar showing st; kick (nil: no button) asks for a round.
+// NewSyncBar builds the bar showing st; kick (nil: no button) asks for a round.
 func NewSyncBar(h *kit.Host, st app.SyncStatus, kick func()) *SyncBar {
 	b := &SyncBar{h: h}
 	b.Icon = widget.NewIcon(theme.InfoIcon())
@@ -122,7 +122,7 @@ func (b *SyncBar) Set(st app.SyncStatus) {
 	}
 }
 
-// notEnrolled says whether a reason is that the desk is not enrolled with the centre.
+// NotEnrolled says whether a reason is that the desk is not enrolled with the centre.
 func NotEnrolled(err error) bool {
 	var ae *app.Error
 	return errors.As(err, &ae) && ae.Code == app.CodeNotEnrolled

@@ -30,10 +30,10 @@ func NewField(key, label string, input fyne.CanvasObject) *field {
 	return f
 }
 
-// object lays the field out: label, input, problem.
+// Object lays the field out: label, input, problem.
 func (f *field) Object() fyne.CanvasObject { return container.NewVBox(f.label, f.input, f.msg) }
 
-// problemLabel is a red, wrapping, initially hidden label for problems.
+// ProblemLabel is a red, wrapping, initially hidden label for problems.
 func ProblemLabel() *widget.Label {
 	l := widget.NewLabel("")
 	l.Wrapping = fyne.TextWrapWord
@@ -42,7 +42,7 @@ func ProblemLabel() *widget.Label {
 	return l
 }
 
-// setText shows text in a label, hiding the label when text is empty.
+// SetText shows text in a label, hiding the label when text is empty.
 func SetText(l *widget.Label, text string) {
 	l.SetText(text)
 	if text == "" {
@@ -52,7 +52,7 @@ func SetText(l *widget.Label, text string) {
 	}
 }
 
-// fields are the inputs of one form, by key, with a label for problems that belong to no input.
+// Fields are the inputs of one form, by key, with a label for problems that belong to no input.
 type Fields struct {
 	ByKey   map[string]*field
 	order   []string // the keys in the order the form shows them
@@ -67,7 +67,7 @@ func (fs *Fields) Add(f *field) *field {
 	return f
 }
 
-// firstProblem is the first input, in the form's order, that shows a problem (nil when none):
+// FirstProblem is the first input, in the form's order, that shows a problem (nil when none):
 // saving a form with problems puts the cursor there.
 func (fs *Fields) FirstProblem() fyne.Focusable {
 	for _, k := range fs.order {
@@ -171,12 +171,12 @@ func (l column) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	}
 }
 
-// centered puts obj in a centred column at most width wide.
+// Centered puts obj in a centred column at most width wide.
 func Centered(width float32, obj fyne.CanvasObject) fyne.CanvasObject {
 	return container.New(column{width: width}, obj)
 }
 
-// minWidth gives its objects at least a width (dialogs would otherwise shrink to their widest
+// MinWidth gives its objects at least a width (dialogs would otherwise shrink to their widest
 // word).
 type MinWidth struct{ Width float32 }
 
@@ -195,7 +195,7 @@ func (l MinWidth) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	}
 }
 
-// columns lays out a list row: fixed widths, except the column at flex which takes the rest.
+// Columns lays out a list row: fixed widths, except the column at flex which takes the rest.
 type Columns struct {
 	Widths []float32
 	Flex   int
@@ -246,14 +246,14 @@ func (l Columns) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	}
 }
 
-// heading is a section title.
+// Heading is a section title.
 func Heading(text string) *widget.Label {
 	l := widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	l.SizeName = theme.SizeNameSubHeadingText
 	return l
 }
 
-// panes puts two panes side by side when the window is wide enough for both, each scrolling on
+// Panes puts two panes side by side when the window is wide enough for both, each scrolling on
 // its own (the long form on the left, its summary kept in sight on the right) with a divider the
 // officer can drag; on a narrower window (a 1024-px office screen, larger text, a longer
 // language) the right pane goes under the left and the page scrolls as one, so nothing is cut

@@ -30,7 +30,7 @@ func settle() {
 	}
 }
 
-// recoverPanic is deferred by the guards.
+// RecoverPanic is deferred by the guards.
 func RecoverPanic() {
 	if r := recover(); r != nil {
 		if f := PanicReporter.Load(); f != nil {
@@ -39,7 +39,7 @@ func RecoverPanic() {
 	}
 }
 
-// guard runs f under a guard. The guards are never inlined: guarded tells a guarded callback
+// Guard runs f under a guard. The guards are never inlined: guarded tells a guarded callback
 // by the address of the guard's closure, which inlining would copy to every caller.
 //
 //go:noinline
@@ -78,7 +78,7 @@ func funcCode(f any) uintptr { return reflect.ValueOf(f).Pointer() }
 
 func guarded(f any) bool { return reflect.ValueOf(f).IsNil() || guardCode[funcCode(f)] }
 
-// prepareTree readies the widgets under o for the real window: their callbacks under guards
+// PrepareTree readies the widgets under o for the real window: their callbacks under guards
 // (once each) — buttons, entries, selects, checks, radio groups, lists, through the containers,
 // cards, forms, scrolls, splits and tabs that hold them — and one-line fields that leave the
 // mouse wheel to the page.
@@ -153,7 +153,7 @@ func PrepareTree(o fyne.CanvasObject) {
 	}
 }
 
-// guardMenu puts every item of a main menu under a guard.
+// GuardMenu puts every item of a main menu under a guard.
 func GuardMenu(m *fyne.MainMenu) {
 	for _, menu := range m.Items {
 		for _, it := range menu.Items {

@@ -9,14 +9,14 @@ import (
 // tabs to a dialog's button and presses Enter, or presses Escape to back out, got nothing.
 // The dialogs' buttons and fields are these instead.
 
-// keyButton is a dialog's button: Return or Enter presses it as Space does, Escape closes the
+// KeyButton is a dialog's button: Return or Enter presses it as Space does, Escape closes the
 // dialog (dialog sets escape).
 type KeyButton struct {
 	widget.Button
 	escape func()
 }
 
-// newKeyButton makes a dialog's button.
+// NewKeyButton makes a dialog's button.
 func NewKeyButton(text string, icon fyne.Resource, tapped func()) *KeyButton {
 	b := &KeyButton{}
 	b.Text, b.Icon, b.OnTapped = text, icon, tapped
@@ -40,13 +40,13 @@ func (b *KeyButton) TypedKey(ev *fyne.KeyEvent) {
 	}
 }
 
-// keyEntry is a dialog's field: Escape closes the dialog; everything else is an entry's.
+// KeyEntry is a dialog's field: Escape closes the dialog; everything else is an entry's.
 type KeyEntry struct {
 	widget.Entry
 	escape func()
 }
 
-// newKeyEntry makes a dialog's one-line field (password hides what is typed; lines > 1 makes
+// NewKeyEntry makes a dialog's one-line field (password hides what is typed; lines > 1 makes
 // a multi-line field showing that many lines).
 func NewKeyEntry(password bool, lines int) *KeyEntry {
 	e := &KeyEntry{}
@@ -69,7 +69,7 @@ func (e *KeyEntry) TypedKey(ev *fyne.KeyEvent) {
 	e.Entry.TypedKey(ev)
 }
 
-// setEscape sets the Escape action of the dialog buttons and fields under o.
+// SetEscape sets the Escape action of the dialog buttons and fields under o.
 func SetEscape(o fyne.CanvasObject, cancel func()) {
 	switch w := o.(type) {
 	case *fyne.Container:

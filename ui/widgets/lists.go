@@ -8,7 +8,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 )
 
-// flatArgs turns a problem's arguments into key, value pairs in a stable order.
+// FlatArgs turns a problem's arguments into key, value pairs in a stable order.
 func FlatArgs(m map[string]string) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
@@ -22,7 +22,7 @@ func FlatArgs(m map[string]string) []string {
 	return out
 }
 
-// newListHeader is a bold header row laid out like the list's rows.
+// NewListHeader is a bold header row laid out like the list's rows.
 func NewListHeader(cols Columns, titles ...string) fyne.CanvasObject {
 	objs := make([]fyne.CanvasObject, len(titles))
 	for i, title := range titles {
@@ -35,7 +35,7 @@ func NewListHeader(cols Columns, titles ...string) fyne.CanvasObject {
 	return container.NewVBox(container.New(cols, objs...), widget.NewSeparator())
 }
 
-// newListRow is a row of n truncating labels laid out in cols.
+// NewListRow is a row of n truncating labels laid out in cols.
 func NewListRow(cols Columns, n int) fyne.CanvasObject {
 	objs := make([]fyne.CanvasObject, n)
 	for i := range objs {
@@ -46,7 +46,7 @@ func NewListRow(cols Columns, n int) fyne.CanvasObject {
 	return container.New(cols, objs...)
 }
 
-// setRow fills a row made by newListRow.
+// SetRow fills a row made by newListRow.
 func SetRow(o fyne.CanvasObject, texts ...string) {
 	objs := o.(*fyne.Container).Objects
 	for i, t := range texts {
@@ -56,19 +56,19 @@ func SetRow(o fyne.CanvasObject, texts ...string) {
 	}
 }
 
-// rowLabel is the label of column i of a row made by newListRow.
+// RowLabel is the label of column i of a row made by newListRow.
 func RowLabel(o fyne.CanvasObject, i int) *widget.Label {
 	return o.(*fyne.Container).Objects[i].(*widget.Label)
 }
 
-// infoRow is a form item showing a value that wraps.
+// InfoRow is a form item showing a value that wraps.
 func InfoRow(label, value string) *widget.FormItem {
 	v := widget.NewLabel(value)
 	v.Wrapping = fyne.TextWrapWord
 	return &widget.FormItem{Text: label, Widget: v}
 }
 
-// statusLabel is a wrapping label for the outcome of an action, hidden while empty.
+// StatusLabel is a wrapping label for the outcome of an action, hidden while empty.
 func StatusLabel() *widget.Label {
 	l := widget.NewLabel("")
 	l.Wrapping = fyne.TextWrapWord
@@ -76,7 +76,7 @@ func StatusLabel() *widget.Label {
 	return l
 }
 
-// setStatus shows an outcome: in green when ok, else in red.
+// SetStatus shows an outcome: in green when ok, else in red.
 func SetStatus(l *widget.Label, ok bool, text string) {
 	l.Importance = widget.DangerImportance
 	if ok {

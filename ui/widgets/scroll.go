@@ -6,7 +6,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 )
 
-// scrollIntoView scrolls every scroll container under root that holds o so that o shows.
+// ScrollIntoView scrolls every scroll container under root that holds o so that o shows.
 func ScrollIntoView(root fyne.CanvasObject, o fyne.CanvasObject) {
 	drv := fyne.CurrentApp().Driver()
 	for _, s := range scrollsHolding(root, o) {

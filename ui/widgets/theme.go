@@ -62,7 +62,7 @@ func (t *deskTheme) Size(n fyne.ThemeSizeName) float32 {
 	return s
 }
 
-// noteText is an explanatory note under a form: smaller in weight than the form's own text but
+// NoteText is an explanatory note under a form: smaller in weight than the form's own text but
 // in the hint colour, which stays readable (a low-importance label is drawn in the disabled
 // colour, 1.3:1 on white).
 func NoteText(s string) *widget.RichText {

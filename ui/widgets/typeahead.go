@@ -32,7 +32,7 @@ type TypeSelect struct {
 // typeAheadPause is how long a pause starts a new search.
 const typeAheadPause = time.Second
 
-// newTypeSelect builds the list with its options; now is the clock of the pause.
+// NewTypeSelect builds the list with its options; now is the clock of the pause.
 func NewTypeSelect(options []string, now func() time.Time) *TypeSelect {
 	s := &TypeSelect{now: now}
 	s.Select.OnChanged = nil
