@@ -35,10 +35,10 @@ const (
 // next year is (calendars and rates are published for a year at a time).
 const outlookMonths = 3
 
-// Outlook lists what the reference data lacks or only guesses from today's month to the
-// horizon: three months ahead, and from 1 November the end of the next year. province is the
-// office's province, for its own support. The list is empty when everything is confirmed.
-func (ref *Reference) Outlook(today calendar.Date, province string) []RuleNotice {
+// Outlook lists what the rule tables and calendars lack or only guess from today's month to
+// the horizon: three months ahead, and from 1 November the end of the next year. province is
+// the office's province, for its own support. The list is empty when everything is confirmed.
+func Outlook(rules *Rules, cals *calendar.Book, today calendar.Date, province string) []RuleNotice {
 	var out []RuleNotice
 	add := func(code string, from Month, args ...string) {
 		n := RuleNotice{Code: code, From: from, Args: map[string]string{}}
@@ -56,21 +56,21 @@ func (ref *Reference) Outlook(today calendar.Date, province string) []RuleNotice
 	}
 	for _, y := range years {
 		jan := MonthOf(y, time.January)
-		switch status, ok := ref.Calendars.YearStatus(y); {
+		switch status, ok := cals.YearStatus(y); {
 		case !ok:
 			add(OutlookCalendarMissing, jan, "year", strconv.Itoa(y))
 		case status != "official":
 			add(OutlookCalendarUnofficial, jan, "year", strconv.Itoa(y), "status", status)
 		}
 		// Ahead and missing-time payments made in year y use the rate of year y−1.
-		switch fr, ok := ref.Rules.FundRates[y-1]; {
+		switch fr, ok := rules.FundRates[y-1]; {
 		case !ok || fr.Status == Proposed:
 			add(OutlookFundRateMissing, jan, "year", strconv.Itoa(y-1), "paid", strconv.Itoa(y))
 		case fr.Status == Reported:
 			add(OutlookFundRateReported, jan, "year", strconv.Itoa(y-1), "paid", strconv.Itoa(y), "rate", fr.Percent())
 		}
 	}
-	r := ref.Rules
+	r := rules
 	for _, t := range []tableOutlook{outlookOf(&r.PovertyLine), outlookOf(&r.ReferenceLevel), outlookOf(&r.Contribution),
 		outlookOf(&r.SupportShare), outlookOf(&r.Caps)} {
 		for _, n := range t(now, horizon) {

@@ -10,6 +10,7 @@ import (
 
 	"bhxhdesk/app"
 	"bhxhdesk/app/calendar"
+	"bhxhdesk/refdata"
 )
 
 // FS holds the embedded files. Of the fonts only the Vietnamese subsets the printouts use are
@@ -20,7 +21,7 @@ import (
 var FS embed.FS
 
 // Reference is everything loaded from the embedded data, checked (see app.Reference).
-type Reference = app.Reference
+type Reference = refdata.Reference
 
 // Load reads and checks every embedded table. It fails loudly, naming the file and entry, when
 // a table is inconsistent. overrides are folders of rule and calendar files (same names as

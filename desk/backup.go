@@ -7,8 +7,8 @@ import (
 	"strings"
 	"time"
 
-	"bhxhdesk/app"
 	"bhxhdesk/assets"
+	"bhxhdesk/refdata"
 	"bhxhdesk/storage"
 )
 
@@ -46,7 +46,7 @@ func Restore(cfg storage.Config, ref *assets.Reference, r io.Reader, cred storag
 	return restoreDesk(cfg, source(ref, cfg), r, cred, device)
 }
 
-func restoreDesk(cfg storage.Config, src *app.RefSource, r io.Reader, cred storage.Credentials, device string) (*Desk, error) {
+func restoreDesk(cfg storage.Config, src *refdata.Source, r io.Reader, cred storage.Credentials, device string) (*Desk, error) {
 	cfg = cfg.WithDefaults()
 	db, err := storage.Restore(cfg, r, cred)
 	if err != nil {

@@ -23,6 +23,7 @@ import (
 	"bhxhdesk/officesync"
 	"bhxhdesk/privacy"
 	"bhxhdesk/records"
+	"bhxhdesk/refdata"
 	"bhxhdesk/storage"
 )
 
@@ -30,7 +31,7 @@ import (
 type Desk struct {
 	DB *storage.DB
 	// Src is the reference data in force; Reload replaces it with the files the centre sent.
-	Src     *app.RefSource
+	Src     *refdata.Source
 	Intake  *intake.Service
 	Records *records.Service
 	Sync    *officesync.Service
@@ -53,10 +54,10 @@ type Desk struct {
 }
 
 // Ref is the reference data in force.
-func (d *Desk) Ref() *app.Reference { return d.Src.Get() }
+func (d *Desk) Ref() *refdata.Reference { return d.Src.Get() }
 
 // newDesk builds the services over an open store, reading the reference data from src.
-func newDesk(db *storage.DB, src *app.RefSource, cfg storage.Config) *Desk {
+func newDesk(db *storage.DB, src *refdata.Source, cfg storage.Config) *Desk {
 	now := cfg.WithDefaults().Now
 	d := &Desk{DB: db, Src: src, Dir: cfg.Dir}
 	d.Intake = &intake.Service{Store: app.TxStore[intake.Tx]{Store: db}, Ref: src, Now: now}
@@ -80,7 +81,7 @@ func NewIntake(st intake.Store, ref *assets.Reference, now func() time.Time) *in
 	if now == nil {
 		now = time.Now
 	}
-	return &intake.Service{Store: st, Ref: app.NewRefSource(ref, now), Now: now}
+	return &intake.Service{Store: st, Ref: refdata.NewSource(ref, now), Now: now}
 }
 
 // Init creates the encrypted store of a new office with its first administrator and returns it
@@ -91,11 +92,11 @@ func Init(cfg storage.Config, ref *assets.Reference, o app.Office, admin app.Use
 }
 
 // source is a new reference source of ref, with the store's clock.
-func source(ref *assets.Reference, cfg storage.Config) *app.RefSource {
-	return app.NewRefSource(ref, cfg.WithDefaults().Now)
+func source(ref *assets.Reference, cfg storage.Config) *refdata.Source {
+	return refdata.NewSource(ref, cfg.WithDefaults().Now)
 }
 
-func initDesk(cfg storage.Config, src *app.RefSource, o app.Office, admin app.User, password string) (*Desk, string, error) {
+func initDesk(cfg storage.Config, src *refdata.Source, o app.Office, admin app.User, password string) (*Desk, string, error) {
 	db, secret, err := storage.Create(cfg, admin.Name, password)
 	if err != nil {
 		return nil, "", err
@@ -118,7 +119,7 @@ func Open(cfg storage.Config, ref *assets.Reference, user, password string) (*De
 	return openDesk(cfg, source(ref, cfg), user, password)
 }
 
-func openDesk(cfg storage.Config, src *app.RefSource, user, password string) (*Desk, *app.Session, error) {
+func openDesk(cfg storage.Config, src *refdata.Source, user, password string) (*Desk, *app.Session, error) {
 	db, err := storage.Open(cfg, user, password)
 	if err != nil {
 		return nil, nil, err

@@ -9,6 +9,7 @@ import (
 
 	"bhxhdesk/app"
 	"bhxhdesk/assets"
+	"bhxhdesk/refdata"
 	"bhxhdesk/storage"
 )
 
@@ -46,7 +47,7 @@ func Redownload(
 func redownload(
 	ctx context.Context,
 	cfg storage.Config,
-	src *app.RefSource,
+	src *refdata.Source,
 	o app.Office,
 	admin app.User,
 	password, url, token string,

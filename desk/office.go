@@ -2,6 +2,7 @@ package desk
 
 import (
 	"bhxhdesk/continuity"
+	"bhxhdesk/refdata"
 	"context"
 	"io"
 	"io/fs"
@@ -32,7 +33,7 @@ import (
 // Safe for concurrent use.
 type Office struct {
 	cfg storage.Config
-	src *app.RefSource // the reference data in force, shared by every desk the office opens
+	src *refdata.Source // the reference data in force, shared by every desk the office opens
 	// RulesDirs are the administrator's rule folders the reference data was loaded with (set
 	// before the first Open): a desk reads them again when a sync brings rule files.
 	RulesDirs []fs.FS
@@ -67,7 +68,7 @@ func NewOffice(cfg storage.Config, ref *assets.Reference) *Office {
 
 // Ref is the reference data in force: the screens read it, and it changes when a sync brings
 // a rule file from the centre.
-func (o *Office) Ref() *app.RefSource { return o.src }
+func (o *Office) Ref() *refdata.Source { return o.src }
 
 // Exists reports whether the folder holds a store.
 func (o *Office) Exists() bool { return storage.Exists(o.cfg.Dir) }

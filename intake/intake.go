@@ -3,6 +3,7 @@ package intake
 import (
 	"bhxhdesk/app"
 	"bhxhdesk/contract"
+	"bhxhdesk/refdata"
 	"errors"
 	"fmt"
 	"regexp"
@@ -20,7 +21,7 @@ type Service struct {
 	Store Store
 	// Ref is the reference data in force (rules, calendars, places, workflows), read once per
 	// use: the desk replaces it when the centre publishes a rule file.
-	Ref *app.RefSource
+	Ref *refdata.Source
 	// Now is the clock; time.Now when nil.
 	Now app.Clock
 }

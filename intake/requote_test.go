@@ -10,11 +10,12 @@ import (
 	"bhxhdesk/app"
 	"bhxhdesk/assets"
 	"bhxhdesk/intake"
+	"bhxhdesk/refdata"
 )
 
 // staleRef is the reference data as shipped before the 2027 line was confirmed: Decree
 // 351/2025's line listed as proposed, so 2027 was quoted on the 1,500,000 line.
-func staleRef(t *testing.T) *app.Reference {
+func staleRef(t *testing.T) *refdata.Reference {
 	t.Helper()
 	r, err := assets.Load(fstest.MapFS{"rules/poverty_line.json": {Data: []byte(`{"table":"poverty_line","entries":[
 		{"from":"2016-01","value":700000,"source":"QĐ 59/2015","status":"confirmed","to":"2021-12"},

@@ -3,6 +3,7 @@ package records
 import (
 	"bhxhdesk/app"
 	"bhxhdesk/contract"
+	"bhxhdesk/refdata"
 	"fmt"
 	"sort"
 	"strings"
@@ -16,7 +17,7 @@ import (
 type Service struct {
 	Store Store
 	// Ref is the reference data in force, read once per use (see intake.Service.Ref).
-	Ref *app.RefSource
+	Ref *refdata.Source
 	// Now is the clock; time.Now when nil.
 	Now app.Clock
 }

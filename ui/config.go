@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2"
 
 	"bhxhdesk/app"
+	"bhxhdesk/refdata"
 	"bhxhdesk/ui/kit"
 	"bhxhdesk/ui/widgets"
 )
@@ -16,7 +17,7 @@ import (
 type Config struct {
 	// Ref is the reference data in force: rules and calendars change when a sync brings a
 	// file from the centre, so screens read them through Settings.Rules() and Settings.Calendars() at each use.
-	Ref *app.RefSource
+	Ref *refdata.Source
 	// Places and Catalog are the code lists and the texts, which the centre does not change.
 	Places  *app.Places
 	Catalog *app.Catalog

@@ -10,6 +10,7 @@ import (
 
 	"bhxhdesk/app"
 	"bhxhdesk/assets"
+	"bhxhdesk/refdata"
 	"bhxhdesk/ui"
 )
 
@@ -20,7 +21,7 @@ func newDesk(t *testing.T, now string) (*ui.Desk, *app.Lang) {
 	when, err := time.Parse(time.RFC3339, now)
 	require.NoError(t, err)
 	var saved app.Lang
-	d := ui.NewDesk(ui.Config{Ref: app.NewRefSource(ref, nil), Places: ref.Places, Catalog: ref.Catalog,
+	d := ui.NewDesk(ui.Config{Ref: refdata.NewSource(ref, nil), Places: ref.Places, Catalog: ref.Catalog,
 		Now: func() time.Time { return when }, OnLanguage: func(l app.Lang) { saved = l }}, nil)
 	w := test.NewTempWindow(t, d.Content())
 	w.Resize(w.Content().MinSize())

@@ -5,13 +5,14 @@ import (
 
 	"bhxhdesk/app"
 	"bhxhdesk/app/calendar"
+	"bhxhdesk/refdata"
 )
 
 // Settings is what the screens need of the configuration: the reference data, the texts, the
 // clock and the language, how unexpected errors are logged and how work reaches the UI thread.
 // The desk keeps one copy and changes its language in place.
 type Settings struct {
-	Ref        *app.RefSource
+	Ref        *refdata.Source
 	Places     *app.Places
 	Catalog    *app.Catalog
 	Now        func() time.Time
