@@ -11,7 +11,7 @@ import (
 // same name in each override (an administrator's --rules folder, or the files the centre sent):
 // a file with the same name replaces the earlier one. The base folder must exist; an override
 // may lack it.
-func readDataFolder(base fs.FS, dir string, overrides []fs.FS) (map[string][]byte, error) {
+func ReadDataFolder(base fs.FS, dir string, overrides []fs.FS) (map[string][]byte, error) {
 	name := path.Base(dir)
 	files := map[string][]byte{}
 	read := func(f fs.FS, d string, must bool) error {

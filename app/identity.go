@@ -186,13 +186,13 @@ func ParseBirthDate(s string) (BirthDate, error) {
 	default:
 		return BirthDate{}, bad
 	}
-	if y < 1900 || y > 2199 || m < 1 || m > 12 || d < 1 || d > daysIn(y, time.Month(m)) {
+	if y < 1900 || y > 2199 || m < 1 || m > 12 || d < 1 || d > DaysIn(y, time.Month(m)) {
 		return BirthDate{}, bad
 	}
 	return BirthDate{Year: y, Month: time.Month(m), Day: d, Precision: prec}, nil
 }
 
-func daysIn(y int, m time.Month) int {
+func DaysIn(y int, m time.Month) int {
 	return time.Date(y, m+1, 0, 0, 0, 0, 0, time.UTC).Day()
 }
 

@@ -156,7 +156,7 @@ func (ws *Workflows) All() []*Workflow {
 // from dir; files in overrides replace or add to them. A workflow must have at least one step,
 // unique step ids, known roles and non-negative days.
 func LoadWorkflows(fsys fs.FS, dir string, overrides ...fs.FS) (*Workflows, error) {
-	files, err := readDataFolder(fsys, dir, overrides)
+	files, err := ReadDataFolder(fsys, dir, overrides)
 	if err != nil {
 		return nil, err
 	}

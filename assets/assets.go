@@ -11,6 +11,7 @@ import (
 	"bhxhdesk/app"
 	"bhxhdesk/app/calendar"
 	"bhxhdesk/refdata"
+	"bhxhdesk/seal"
 )
 
 // FS holds the embedded files. Of the fonts only the Vietnamese subsets the printouts use are
@@ -48,7 +49,7 @@ func Load(overrides ...fs.FS) (*Reference, error) {
 	if err != nil {
 		return nil, err
 	}
-	keys, err := app.LoadTrustedKeys(FS, "keys", overrides...)
+	keys, err := seal.LoadTrustedKeys(FS, "keys", overrides...)
 	if err != nil {
 		return nil, err
 	}

@@ -13,6 +13,7 @@ import (
 
 	"bhxhdesk/app"
 	"bhxhdesk/central"
+	"bhxhdesk/seal"
 )
 
 const (
@@ -224,7 +225,7 @@ func TestAKeyIsOneDevicesAndAKeysFileListsItOnce(t *testing.T) {
 	a := s.client(t, "01001", "K7")
 	b := s.client(t, "79001", "Q1")
 	ctx := context.Background()
-	k, err := app.GenerateSigningKey(rand.Reader)
+	k, err := seal.GenerateSigningKey(rand.Reader)
 	require.NoError(t, err)
 	require.NoError(t, a.RegisterKey(ctx, k.Trusted("01001", "K7", time.Now())))
 	err = b.RegisterKey(ctx, k.Trusted("79001", "Q1", time.Now()))
@@ -234,7 +235,7 @@ func TestAKeyIsOneDevicesAndAKeysFileListsItOnce(t *testing.T) {
 	require.Len(t, published, 1)
 	assert.Equal(t, "01001", published[0].Office)
 
-	twice, err := json.Marshal([]app.TrustedKey{k.Trusted("01001", "K7", time.Now()), k.Trusted("79001", "Q1", time.Now())})
+	twice, err := json.Marshal([]seal.TrustedKey{k.Trusted("01001", "K7", time.Now()), k.Trusted("79001", "Q1", time.Now())})
 	require.NoError(t, err)
 	err = s.svc.PublishFile(ctx, app.RuleFile{Path: "keys/extra.json", Data: twice})
 	assert.Equal(t, app.Invalid, app.KindOf(err), "a key listed for two offices is not published")
@@ -248,7 +249,7 @@ func TestRevocationAndReenrolmentTakeEffectAtTheNextRequest(t *testing.T) {
 	s := newServer(t)
 	ctx := context.Background()
 	lost := s.client(t, "01001", "K7")
-	k, err := app.GenerateSigningKey(rand.Reader)
+	k, err := seal.GenerateSigningKey(rand.Reader)
 	require.NoError(t, err)
 	require.NoError(t, lost.RegisterKey(ctx, k.Trusted("01001", "K7", time.Now())))
 	require.Equal(t, app.OpApplied, push(t, lost, dossierOp(t, "01001", "01001-260105-K70001", servedPID, 1))[0].Status)
@@ -290,16 +291,16 @@ func TestRevocationAndReenrolmentTakeEffectAtTheNextRequest(t *testing.T) {
 }
 
 // publishedKeys is the keys file the centre last published, as a desk pulls it.
-func publishedKeys(t *testing.T, c *central.Client) []app.TrustedKey {
+func publishedKeys(t *testing.T, c *central.Client) []seal.TrustedKey {
 	t.Helper()
 	page, err := c.Pull(context.Background(), 0, 1000)
 	require.NoError(t, err)
-	var keys []app.TrustedKey
+	var keys []seal.TrustedKey
 	for _, ch := range page.Changes {
 		if ch.Kind == app.ChangeRuleFile && ch.Entity == "keys/devices.json" {
 			var f app.RuleFile
 			require.NoError(t, json.Unmarshal(ch.Payload, &f))
-			keys, err = app.ParseTrustedKeys(f.Data)
+			keys, err = seal.ParseTrustedKeys(f.Data)
 			require.NoError(t, err)
 		}
 	}

@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"bhxhdesk/app"
+	"bhxhdesk/seal"
 )
 
 // Client is the desk's side of the protocol. It compresses request bodies (zstd once the
@@ -298,7 +299,7 @@ func (c *Client) Pull(ctx context.Context, cursor uint64, limit int) (app.Page, 
 }
 
 // RegisterKey publishes the desk's public signing key.
-func (c *Client) RegisterKey(ctx context.Context, k app.TrustedKey) error {
+func (c *Client) RegisterKey(ctx context.Context, k seal.TrustedKey) error {
 	return c.do(ctx, http.MethodPost, PathKey, k, nil)
 }
 

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"bhxhdesk/app"
+	"bhxhdesk/seal"
 )
 
 // PublishFile sends a reference-data file (rule table, calendar, workflow, trusted keys) to
@@ -18,11 +19,11 @@ func (s *Service) PublishFile(ctx context.Context, f app.RuleFile) error {
 	}
 	if strings.HasPrefix(f.Path, "keys/") {
 		// A keys file every desk will trust: each key once, for one office and device.
-		keys, err := app.ParseTrustedKeys(f.Data)
+		keys, err := seal.ParseTrustedKeys(f.Data)
 		if err != nil {
 			return &app.Error{Kind: app.Invalid, Code: app.CodeBadKeysFile, Args: map[string]string{"path": f.Path, "reason": err.Error()}}
 		}
-		ks, _ := app.NewTrustedKeys(keys)
+		ks, _ := seal.NewTrustedKeys(keys)
 		if w := ks.Warnings(); len(w) > 0 {
 			return &app.Error{Kind: app.Invalid, Code: app.CodeBadKeysFile, Args: map[string]string{"path": f.Path, "reason": w[0]}}
 		}
@@ -44,7 +45,7 @@ func publishRuleFile(tx Tx, path string, payload []byte, now time.Time) error {
 
 // RegisterKey records a desk's public signing key and publishes the set of every desk's keys
 // as the trusted-keys file, so any office can verify any office's printouts offline.
-func (s *Service) RegisterKey(ctx context.Context, dev Device, key app.TrustedKey) error {
+func (s *Service) RegisterKey(ctx context.Context, dev Device, key seal.TrustedKey) error {
 	now := s.now()
 	return s.Store.Update(ctx, func(tx Tx) error {
 		cur, ok, err := tx.Device(dev.ID)
@@ -54,7 +55,7 @@ func (s *Service) RegisterKey(ctx context.Context, dev Device, key app.TrustedKe
 		if cur.Key != nil && cur.Key.ID == key.ID && bytes.Equal(cur.Key.Public, key.Public) {
 			return nil
 		}
-		if app.KeyIDOf(key.Public) != key.ID {
+		if seal.KeyIDOf(key.Public) != key.ID {
 			return &app.Error{Kind: app.Invalid, Code: app.CodeBadKey}
 		}
 		devs, err := tx.Devices()
@@ -94,7 +95,7 @@ func publishKeys(tx Tx, now time.Time) error {
 	if err != nil {
 		return err
 	}
-	keys := []app.TrustedKey{}
+	keys := []seal.TrustedKey{}
 	for _, d := range devs {
 		for _, old := range d.OldKeys {
 			old.Device = strings.ToUpper(old.Device)

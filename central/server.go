@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"bhxhdesk/app"
+	"bhxhdesk/seal"
 )
 
 // maxBody bounds a request body after decompression.
@@ -328,7 +329,7 @@ func uintParam(v string) (uint64, error) {
 }
 
 func (s *Server) key(w http.ResponseWriter, r *http.Request, dev Device) {
-	var k app.TrustedKey
+	var k seal.TrustedKey
 	if err := decode(r, &k); err != nil {
 		s.fail(w, r, err)
 		return

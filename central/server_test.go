@@ -27,6 +27,7 @@ import (
 	"bhxhdesk/app"
 	"bhxhdesk/assets"
 	"bhxhdesk/central"
+	"bhxhdesk/seal"
 )
 
 var ref = assets.MustLoad()
@@ -292,7 +293,7 @@ func TestARuleFileReachesANewDeskOnceWhateverItsVersions(t *testing.T) {
 	ctx := context.Background()
 	for i := range 5 {
 		c := s.client(t, "01001", fmt.Sprintf("k%d", i))
-		key, err := app.GenerateSigningKey(rand.Reader)
+		key, err := seal.GenerateSigningKey(rand.Reader)
 		require.NoError(t, err)
 		require.NoError(t, c.RegisterKey(ctx, key.Trusted("01001", fmt.Sprintf("K%d", i), time.Now())))
 	}
@@ -302,7 +303,7 @@ func TestARuleFileReachesANewDeskOnceWhateverItsVersions(t *testing.T) {
 	page, err := s.client(t, "48001", "d1").Pull(ctx, 0, 100)
 	require.NoError(t, err)
 	files := map[string]int{}
-	var keys []app.TrustedKey
+	var keys []seal.TrustedKey
 	for _, ch := range page.Changes {
 		require.Equal(t, app.ChangeRuleFile, ch.Kind)
 		files[ch.Entity]++

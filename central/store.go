@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"bhxhdesk/app"
+	"bhxhdesk/seal"
 )
 
 // Store is the reference server's state: what the intake, records and accounting services keep.
@@ -98,10 +99,10 @@ type Device struct {
 	Name      string `json:"name"`
 	TokenHash string `json:"token_hash"`
 	// Key is the desk's public signing key for sealed printouts, once registered.
-	Key *app.TrustedKey `json:"key,omitempty"`
+	Key *seal.TrustedKey `json:"key,omitempty"`
 	// OldKeys are the keys the device had before a re-enrolment, each revoked from then.
-	OldKeys []app.TrustedKey `json:"old_keys,omitempty"`
-	Created time.Time        `json:"created"`
+	OldKeys []seal.TrustedKey `json:"old_keys,omitempty"`
+	Created time.Time         `json:"created"`
 	// Anchor is the last head of the desk's audit chain the centre acknowledged; AuditBroken
 	// says why a later head did not continue it (audit_rewritten, audit_truncated), and when.
 	Anchor        *app.AuditAnchor `json:"anchor,omitempty"`

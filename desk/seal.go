@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 
 	"bhxhdesk/app"
+	"bhxhdesk/seal"
 	"bhxhdesk/storage"
 )
 
@@ -16,7 +17,7 @@ const TrustedKeysFile = "trusted_keys.json"
 
 // signingKey returns the desk's Ed25519 signing key for sealed printouts (made on first use,
 // records.Service.SigningKey) and writes its public half beside the store once.
-func (d *Desk) signingKey() (*app.SigningKey, app.Office, error) {
+func (d *Desk) signingKey() (*seal.SigningKey, app.Office, error) {
 	key, office, err := d.Records.SigningKey()
 	if err != nil {
 		return nil, office, err
@@ -25,7 +26,7 @@ func (d *Desk) signingKey() (*app.SigningKey, app.Office, error) {
 	if _, err := os.Stat(file); err == nil {
 		return key, office, nil
 	}
-	pub, err := json.MarshalIndent([]app.TrustedKey{key.Trusted(office.Agency, office.Device, office.Created)}, "", " ")
+	pub, err := json.MarshalIndent([]seal.TrustedKey{key.Trusted(office.Agency, office.Device, office.Created)}, "", " ")
 	if err != nil {
 		return nil, office, err
 	}

@@ -21,6 +21,7 @@ import (
 	"bhxhdesk/assets"
 	"bhxhdesk/internal/fake"
 	"bhxhdesk/pdf"
+	"bhxhdesk/seal"
 )
 
 var office = pdf.Office{
@@ -32,9 +33,9 @@ var office = pdf.Office{
 	Phone:      "024 3823 0000",
 }
 
-func signingKey(t testing.TB) *app.SigningKey {
+func signingKey(t testing.TB) *seal.SigningKey {
 	t.Helper()
-	k, err := app.ParseSigningKey(bytes.Repeat([]byte{7}, ed25519.SeedSize))
+	k, err := seal.ParseSigningKey(bytes.Repeat([]byte{7}, ed25519.SeedSize))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -42,13 +43,13 @@ func signingKey(t testing.TB) *app.SigningKey {
 }
 
 // sealText signs the seal of a cover as the records service will.
-func sealText(t testing.TB, k *app.SigningKey, id, name, birth string, issued time.Time, status app.SealStatus) string {
+func sealText(t testing.TB, k *seal.SigningKey, id, name, birth string, issued time.Time, status seal.SealStatus) string {
 	t.Helper()
 	bd, err := app.ParseBirthDate(birth)
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := app.NewSeal(app.SealParams{Status: status, BookNumber: id, PersonalID: app.PersonalID(id), FullName: name,
+	s, err := seal.NewSeal(seal.SealParams{Status: status, BookNumber: id, PersonalID: app.PersonalID(id), FullName: name,
 		BirthDate: bd, Office: "01001", Issued: issued})
 	if err != nil {
 		t.Fatal(err)
@@ -75,7 +76,7 @@ func sampleCover(t testing.TB) pdf.CoverData {
 		PersonalID:  "001190012345",
 		BirthPlace:  "Phường Ba Đình, Thành phố Hà Nội",
 		Issued:      issued,
-		QR:          sealText(t, k, "001190012345", "Nguyễn Thị Hồng Ánh", "1990-05-17", issued, app.Final),
+		QR:          sealText(t, k, "001190012345", "Nguyễn Thị Hồng Ánh", "1990-05-17", issued, seal.Final),
 		KeyID:       k.ID().String(),
 		PrintedBy:   "Trần Văn Bình",
 		Printed:     issued.Add(5 * time.Minute),
@@ -424,7 +425,7 @@ func batch(t testing.TB, n int) []pdf.CoverData {
 		c.BirthDate = bd.VNString()
 		c.Gender = map[string]string{"male": "Nam", "female": "Nữ"}[f.Gender]
 		c.Issued, c.Printed = issued, issued
-		c.QR = sealText(t, k, f.PersonalID, f.FullName, f.BirthDate, issued, app.Final)
+		c.QR = sealText(t, k, f.PersonalID, f.FullName, f.BirthDate, issued, seal.Final)
 		out[i] = c
 	}
 	return out
@@ -522,7 +523,7 @@ func TestWriteCoverSample(t *testing.T) {
 	c := sampleCover(t)
 	final, _ := renderCovers(t, c)
 	c.Provisional, c.Reprint = true, 1
-	c.QR = sealText(t, signingKey(t), "001190012345", "Nguyễn Thị Hồng Ánh", "1990-05-17", c.Issued, app.Provisional)
+	c.QR = sealText(t, signingKey(t), "001190012345", "Nguyễn Thị Hồng Ánh", "1990-05-17", c.Issued, seal.Provisional)
 	prov, _ := renderCovers(t, c)
 	c.Lang, c.Provisional, c.Reprint = "en", false, 0
 	en, _ := renderCovers(t, c)

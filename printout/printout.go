@@ -13,6 +13,7 @@ import (
 	"bhxhdesk/intake"
 	"bhxhdesk/pdf"
 	"bhxhdesk/records"
+	"bhxhdesk/seal"
 	"io"
 	"strconv"
 	"strings"
@@ -72,7 +73,7 @@ func addressLine(places *app.Places, a app.AddressForm) string {
 func CoverData(
 	cat *app.Catalog,
 	places *app.Places,
-	key *app.SigningKey,
+	key *seal.SigningKey,
 	o app.Office,
 	p records.CoverPrint,
 	by string,
@@ -84,11 +85,11 @@ func CoverData(
 	if err != nil {
 		return pdf.CoverData{}, &app.Error{Kind: app.Invalid, Code: app.CodeBadCoverData, Field: "birth_date", Err: err}
 	}
-	status := app.Provisional
+	status := seal.Provisional
 	if p.Final {
-		status = app.Final
+		status = seal.Final
 	}
-	seal, err := app.NewSeal(app.SealParams{Status: status, BookNumber: c.BookNo, PersonalID: app.PersonalID(c.PersonalID),
+	seal, err := seal.NewSeal(seal.SealParams{Status: status, BookNumber: c.BookNo, PersonalID: app.PersonalID(c.PersonalID),
 		FullName: c.FullName, BirthDate: birth, Office: o.Agency, Issued: c.IssuedAt})
 	if err != nil {
 		return pdf.CoverData{}, err

@@ -3,6 +3,7 @@ package records
 import (
 	"bhxhdesk/app"
 	"bhxhdesk/contract"
+	"bhxhdesk/seal"
 	"crypto/rand"
 	"fmt"
 	"strconv"
@@ -242,9 +243,9 @@ func (s *Service) PrintCovers(sess *app.Session, pids []string, reason string) (
 
 // SigningKey returns the desk's Ed25519 signing key for sealed printouts and the office, making
 // and storing the key (encrypted like all data) on first use; its making is audited.
-func (s *Service) SigningKey() (*app.SigningKey, app.Office, error) {
+func (s *Service) SigningKey() (*seal.SigningKey, app.Office, error) {
 	var (
-		key    *app.SigningKey
+		key    *seal.SigningKey
 		office app.Office
 	)
 	// read finds the office and, if it exists, the key.
@@ -258,7 +259,7 @@ func (s *Service) SigningKey() (*app.SigningKey, app.Office, error) {
 		if err != nil || !ok {
 			return err
 		}
-		key, err = app.ParseSigningKey(raw)
+		key, err = seal.ParseSigningKey(raw)
 		return err
 	}
 	// Every sync request and print asks for it: a read, and a durable write only the first time.
@@ -269,7 +270,7 @@ func (s *Service) SigningKey() (*app.SigningKey, app.Office, error) {
 				return err
 			}
 			var err error
-			if key, err = app.GenerateSigningKey(rand.Reader); err != nil {
+			if key, err = seal.GenerateSigningKey(rand.Reader); err != nil {
 				return err
 			}
 			if err := tx.PutSigningKey(key.Bytes()); err != nil {

@@ -7,6 +7,7 @@ import (
 
 	"bhxhdesk/app"
 	"bhxhdesk/app/calendar"
+	"bhxhdesk/seal"
 )
 
 // Reference is the reference data a desk applies (dữ liệu quy định): the rule tables, the
@@ -20,7 +21,7 @@ type Reference struct {
 	Workflows *app.Workflows
 	// Keys are the device public keys that seal printed book-cover confirmations: what
 	// `bhxh verify` trusts.
-	Keys *app.TrustedKeys
+	Keys *seal.TrustedKeys
 }
 
 // Source is where the services read the reference data in force. The desk replaces it

@@ -19,6 +19,7 @@ import (
 	"bhxhdesk/app"
 	"bhxhdesk/desk"
 	"bhxhdesk/pdf"
+	"bhxhdesk/seal"
 )
 
 func init() {
@@ -27,14 +28,14 @@ func init() {
 
 // sealReport is the JSON answer for one QR code.
 type sealReport struct {
-	Valid     bool        `json:"valid"`
-	Outcome   app.Outcome `json:"outcome"`
-	Status    string      `json:"status"` // "final", "provisional", or "" when the text does not decode
-	Reason    string      `json:"reason"`
-	MessageVI string      `json:"message_vi"`
-	MessageEN string      `json:"message_en"`
-	QR        string      `json:"qr"`
-	Fields    *sealFields `json:"fields"`
+	Valid     bool         `json:"valid"`
+	Outcome   seal.Outcome `json:"outcome"`
+	Status    string       `json:"status"` // "final", "provisional", or "" when the text does not decode
+	Reason    string       `json:"reason"`
+	MessageVI string       `json:"message_vi"`
+	MessageEN string       `json:"message_en"`
+	QR        string       `json:"qr"`
+	Fields    *sealFields  `json:"fields"`
 }
 
 // sealFields are the decoded contents of a seal, and what the verifier knows of its key.
@@ -109,7 +110,7 @@ func (c *cli) verify(args []string) int {
 
 // trustedKeys is the rule data's keys (embedded and --rules), and with --data the desk's
 // trusted_keys.json when it exists.
-func (c *cli) trustedKeys() (*app.TrustedKeys, error) {
+func (c *cli) trustedKeys() (*seal.TrustedKeys, error) {
 	if c.dataDir == "" {
 		return c.ref.Keys, nil
 	}
@@ -121,13 +122,13 @@ func (c *cli) trustedKeys() (*app.TrustedKeys, error) {
 	if err != nil {
 		return nil, err
 	}
-	extra, err := app.ParseTrustedKeys(data)
+	extra, err := seal.ParseTrustedKeys(data)
 	if err != nil {
 		// A damaged file of the desk's keys: the rule data's keys still verify.
 		fmt.Fprintf(c.stderr, "bhxh: %s: %v; left out\n", path, err)
 		extra = nil
 	}
-	keys, err := app.NewTrustedKeys(c.ref.Keys.All(), extra)
+	keys, err := seal.NewTrustedKeys(c.ref.Keys.All(), extra)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
@@ -192,7 +193,7 @@ func (c *cli) unreadable(path string, err error, asJSON bool) int {
 	return exitUsage
 }
 
-func (c *cli) report(v app.Verification, text string) sealReport {
+func (c *cli) report(v seal.Verification, text string) sealReport {
 	r := sealReport{Valid: v.Valid(), Outcome: v.Outcome, Reason: v.Reason, QR: text,
 		MessageVI: v.Message(c.ref.Catalog, app.VI), MessageEN: v.Message(c.ref.Catalog, app.EN)}
 	if !v.Decoded {

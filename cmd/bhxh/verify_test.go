@@ -24,6 +24,7 @@ import (
 	"bhxhdesk/internal/fake"
 	"bhxhdesk/internal/testtmp"
 	"bhxhdesk/pdf"
+	"bhxhdesk/seal"
 )
 
 var ict = time.FixedZone("ICT", 7*3600)
@@ -31,19 +32,19 @@ var ict = time.FixedZone("ICT", 7*3600)
 // The clock of runCLI is 2025-11-20 10:00 in Vietnam; the office's key is valid from August.
 var keyFrom = time.Date(2025, 8, 1, 0, 0, 0, 0, ict)
 
-func seededKey(t testing.TB, seed byte) *app.SigningKey {
+func seededKey(t testing.TB, seed byte) *seal.SigningKey {
 	t.Helper()
-	k, err := app.ParseSigningKey(bytes.Repeat([]byte{seed}, ed25519.SeedSize))
+	k, err := seal.ParseSigningKey(bytes.Repeat([]byte{seed}, ed25519.SeedSize))
 	require.NoError(t, err)
 	return k
 }
 
 // rulesTrusting writes a --rules folder whose keys/ file lists the entries.
-func rulesTrusting(t *testing.T, entries ...app.TrustedKey) string {
+func rulesTrusting(t *testing.T, entries ...seal.TrustedKey) string {
 	t.Helper()
 	dir := testtmp.Dir(t)
 	require.NoError(t, os.MkdirAll(filepath.Join(dir, "keys"), 0o755))
-	b, err := json.MarshalIndent(append([]app.TrustedKey{}, entries...), "", "  ")
+	b, err := json.MarshalIndent(append([]seal.TrustedKey{}, entries...), "", "  ")
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "keys", "ba-dinh.json"), b, 0o600))
 	return dir
@@ -51,7 +52,7 @@ func rulesTrusting(t *testing.T, entries ...app.TrustedKey) string {
 
 type person struct {
 	id, name, birth string
-	status          app.SealStatus
+	status          seal.SealStatus
 	book            string
 	issued          time.Time
 }
@@ -64,7 +65,7 @@ func people(t testing.TB, n int) []person {
 	out := make([]person, n)
 	for i := range out {
 		f := gen.Form()
-		p := person{id: f.PersonalID, name: f.FullName, birth: f.BirthDate, status: app.Final, book: f.PersonalID,
+		p := person{id: f.PersonalID, name: f.FullName, birth: f.BirthDate, status: seal.Final, book: f.PersonalID,
 			issued: keyFrom.Add(time.Duration(r.IntN(100*24*3600)) * time.Second)}
 		switch r.IntN(6) {
 		case 0:
@@ -73,7 +74,7 @@ func people(t testing.TB, n int) []person {
 			p.birth = p.birth[:4] // year only
 		}
 		if r.IntN(3) == 0 {
-			p.status = app.Provisional
+			p.status = seal.Provisional
 		}
 		if r.IntN(5) == 0 {
 			p.book = "01" + p.id[4:12] // an older 10-digit book number
@@ -83,11 +84,11 @@ func people(t testing.TB, n int) []person {
 	return out
 }
 
-func (p person) seal(t testing.TB, k *app.SigningKey, office string) string {
+func (p person) seal(t testing.TB, k *seal.SigningKey, office string) string {
 	t.Helper()
 	bd, err := app.ParseBirthDate(p.birth)
 	require.NoError(t, err)
-	s, err := app.NewSeal(app.SealParams{Status: p.status, BookNumber: p.book, PersonalID: app.PersonalID(p.id),
+	s, err := seal.NewSeal(seal.SealParams{Status: p.status, BookNumber: p.book, PersonalID: app.PersonalID(p.id),
 		FullName: p.name, BirthDate: bd, Office: office, Issued: p.issued})
 	require.NoError(t, err)
 	text, err := k.Sign(s)
@@ -100,12 +101,12 @@ var b32 = base32.StdEncoding.WithPadding(base32.NoPadding)
 // rawSeal splits a seal text into its payload and signature.
 func rawSeal(t testing.TB, text string) (payload, sig []byte) {
 	t.Helper()
-	_, p, s, err := app.ParseSeal(text)
+	_, p, s, err := seal.ParseSeal(text)
 	require.NoError(t, err)
 	return append([]byte{}, p...), append([]byte{}, s...)
 }
 
-func sealOf(raw []byte) string { return app.SealPrefix + b32.EncodeToString(raw) }
+func sealOf(raw []byte) string { return seal.SealPrefix + b32.EncodeToString(raw) }
 
 // Offsets of the fixed fields in a version 1 payload (app/seal.go).
 const (
@@ -120,7 +121,7 @@ const (
 // mutate changes a genuine seal in one of the ways a forger or a damaged print would, and
 // says which. other is another genuine seal of the same key, stranger a seal of an untrusted
 // key.
-func mutate(t testing.TB, r *rand.Rand, text, other string, stranger *app.SigningKey, p person) (string, string) {
+func mutate(t testing.TB, r *rand.Rand, text, other string, stranger *seal.SigningKey, p person) (string, string) {
 	t.Helper()
 	payload, sig := rawSeal(t, text)
 	reseal := func(pl []byte) string { return sealOf(append(pl, sig...)) }
@@ -162,7 +163,7 @@ func mutate(t testing.TB, r *rand.Rand, text, other string, stranger *app.Signin
 			raw := append(payload, sig...)
 			return sealOf(raw[:r.IntN(len(raw))]), "bytes truncated"
 		}
-		return text[:len(app.SealPrefix)+r.IntN(len(text)-len(app.SealPrefix))], "text truncated"
+		return text[:len(seal.SealPrefix)+r.IntN(len(text)-len(seal.SealPrefix))], "text truncated"
 	case 6: // two fields swapped in place, or two chunks of the text
 		if r.IntN(2) == 0 {
 			pl := append([]byte{}, payload...)
@@ -170,13 +171,13 @@ func mutate(t testing.TB, r *rand.Rand, text, other string, stranger *app.Signin
 			copy(pl[offBirth:offBirth+5], payload[offID:offID+5])
 			return reseal(pl), "fields reordered"
 		}
-		body := text[len(app.SealPrefix):]
+		body := text[len(seal.SealPrefix):]
 		i, j := r.IntN(len(body)/2-8), len(body)/2+r.IntN(len(body)/2-8)
 		swapped := body[:i] + body[j:j+8] + body[i+8:j] + body[i:i+8] + body[j+8:]
 		if swapped == body {
 			swapped = body[8:] + body[:8]
 		}
-		return app.SealPrefix + swapped, "text chunks reordered"
+		return seal.SealPrefix + swapped, "text chunks reordered"
 	case 7: // the signature of another genuine seal
 		_, otherSig := rawSeal(t, other)
 		return sealOf(append(payload, otherSig...)), "signature swapped"
@@ -189,15 +190,15 @@ func mutate(t testing.TB, r *rand.Rand, text, other string, stranger *app.Signin
 		return sealOf(append(fp, fs...)), "other key under a trusted id"
 	case 10: // provisional made final, or the reverse
 		pl := append([]byte{}, payload...)
-		pl[offStatus] = byte(app.Final + app.Provisional - app.SealStatus(pl[offStatus]))
+		pl[offStatus] = byte(seal.Final + seal.Provisional - seal.SealStatus(pl[offStatus]))
 		return reseal(pl), "status flipped"
 	default: // one character of the text replaced by another base32 character
-		body := []byte(text[len(app.SealPrefix):])
+		body := []byte(text[len(seal.SealPrefix):])
 		i := r.IntN(len(body))
 		alphabet := "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
 		c := alphabet[(strings.IndexByte(alphabet, body[i])+1+r.IntN(31))%32]
 		body[i] = c
-		return app.SealPrefix + string(body), "character replaced"
+		return seal.SealPrefix + string(body), "character replaced"
 	}
 }
 
@@ -266,7 +267,7 @@ func TestVerifyAPrintedPDFEndToEnd(t *testing.T) {
 	k := seededKey(t, 1)
 	rules := rulesTrusting(t, k.Trusted("01001", "BD01", keyFrom))
 	p := people(t, 1)[0]
-	p.status = app.Final
+	p.status = seal.Final
 	text := p.seal(t, k, "01001")
 	path := writeCoverPDF(t, p, text)
 
@@ -290,7 +291,7 @@ func TestVerifyAPrintedPDFEndToEnd(t *testing.T) {
 	assert.Contains(t, out, "VALID — Valid: a final confirmation")
 
 	// A provisional print verifies as provisional, never as final.
-	p.status = app.Provisional
+	p.status = seal.Provisional
 	prov := writeCoverPDF(t, p, p.seal(t, k, "01001"))
 	code, out, _ = runCLI(t, "", "--rules", rules, "verify", prov, "--json")
 	require.Equal(t, exitOK, code)
@@ -310,7 +311,7 @@ func writeCoverPDF(t *testing.T, p person, text string) string {
 	require.NoError(t, pdf.Covers(&buf, assets.MustLoad().Catalog, []pdf.CoverData{{
 		Office:     pdf.Office{Agency: "Bảo hiểm xã hội cơ sở Ba Đình", AgencyCode: "01001", Commune: "Ba Đình"},
 		BookNumber: p.book, FullName: p.name, BirthDate: p.birth, PersonalID: p.id, Issued: p.issued,
-		QR: text, Provisional: p.status == app.Provisional,
+		QR: text, Provisional: p.status == seal.Provisional,
 	}}))
 	path := filepath.Join(testtmp.Dir(t), "cover.pdf")
 	require.NoError(t, os.WriteFile(path, buf.Bytes(), 0o600))
@@ -365,7 +366,7 @@ func TestVerifyTrustsTheDesksPublicKeysWithData(t *testing.T) {
 	assert.Equal(t, exitInvalid, code, "no trusted_keys.json yet: the key is unknown")
 	assert.Equal(t, "seal_unknown_key", decode(t, out)["reason"])
 
-	b, err := json.Marshal([]app.TrustedKey{k.Trusted("01001", "BD02", keyFrom)})
+	b, err := json.Marshal([]seal.TrustedKey{k.Trusted("01001", "BD02", keyFrom)})
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(filepath.Join(data, "trusted_keys.json"), b, 0o600))
 	code, out, _ = runCLI(t, "", "--data", data, "verify", "--qr", text, "--json")
@@ -380,7 +381,7 @@ func TestVerifyTrustsTheDesksPublicKeysWithData(t *testing.T) {
 
 	// A keys file that lists the key for two offices: the key is trusted for neither, the
 	// command still runs and says why.
-	b, err = json.Marshal([]app.TrustedKey{k.Trusted("01001", "BD02", keyFrom), k.Trusted("79001", "Q1", keyFrom)})
+	b, err = json.Marshal([]seal.TrustedKey{k.Trusted("01001", "BD02", keyFrom), k.Trusted("79001", "Q1", keyFrom)})
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(filepath.Join(data, "trusted_keys.json"), b, 0o600))
 	code, _, errOut = runCLI(t, "", "--data", data, "verify", "--qr", text)

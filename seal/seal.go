@@ -1,4 +1,4 @@
-package app
+package seal
 
 import (
 	"bytes"
@@ -17,6 +17,7 @@ import (
 
 	"golang.org/x/text/unicode/norm"
 
+	"bhxhdesk/app"
 	"bhxhdesk/app/calendar"
 )
 
@@ -62,7 +63,7 @@ func ParseKeyID(s string) (KeyID, error) {
 	var id KeyID
 	b, err := hex.DecodeString(strings.ToLower(strings.TrimSpace(s)))
 	if err != nil || len(b) != len(id) {
-		return id, Errorf(Invalid, CodeSealKeyId, "value", s)
+		return id, app.Errorf(app.Invalid, app.CodeSealKeyId, "value", s)
 	}
 	copy(id[:], b)
 	return id, nil
@@ -92,7 +93,7 @@ func GenerateSigningKey(random io.Reader) (*SigningKey, error) {
 // It returns an Invalid error with code "seal_signing_key" when the length is wrong.
 func ParseSigningKey(b []byte) (*SigningKey, error) {
 	if len(b) != ed25519.SeedSize {
-		return nil, Errorf(Invalid, CodeSealSigningKey)
+		return nil, app.Errorf(app.Invalid, app.CodeSealSigningKey)
 	}
 	return newSigningKey(ed25519.NewKeyFromSeed(b)), nil
 }
@@ -135,21 +136,21 @@ type Seal struct {
 	// 10-digit code); "" when the book number is the personal ID, as for every book since
 	// 2025-08 (Công văn 1804/BHXH-QLT), so that it is masked too.
 	Book      string
-	IDPrefix  string    // the visible first six digits of the personal ID (số định danh cá nhân)
-	Name      string    // họ và tên, upper case with diacritics as printed, NFC
-	BirthDate BirthDate // ngày sinh, to its precision
-	Office    string    // agency code of the issuing office (mã cơ quan BHXH)
-	Issued    time.Time // when the cover was issued (ngày cấp), to the second
-	Key       KeyID     // the signing key; set by SigningKey.Sign
+	IDPrefix  string        // the visible first six digits of the personal ID (số định danh cá nhân)
+	Name      string        // họ và tên, upper case with diacritics as printed, NFC
+	BirthDate app.BirthDate // ngày sinh, to its precision
+	Office    string        // agency code of the issuing office (mã cơ quan BHXH)
+	Issued    time.Time     // when the cover was issued (ngày cấp), to the second
+	Key       KeyID         // the signing key; set by SigningKey.Sign
 }
 
 // SealParams are the cover data a seal is made from.
 type SealParams struct {
 	Status     SealStatus
 	BookNumber string // số sổ: the personal ID, or an older 10-digit code
-	PersonalID PersonalID
+	PersonalID app.PersonalID
 	FullName   string // as registered; printed and sealed upper case
-	BirthDate  BirthDate
+	BirthDate  app.BirthDate
 	Office     string // agency code
 	Issued     time.Time
 }
@@ -158,13 +159,13 @@ type SealParams struct {
 // is not the personal ID, the name upper case. It returns an Invalid error with code
 // "seal_field" naming the field that cannot be sealed.
 func NewSeal(p SealParams) (Seal, error) {
-	s := Seal{Status: p.Status, Name: UpperName(p.FullName), BirthDate: p.BirthDate, Office: p.Office,
+	s := Seal{Status: p.Status, Name: app.UpperName(p.FullName), BirthDate: p.BirthDate, Office: p.Office,
 		Issued: p.Issued.Truncate(time.Second)}
-	if id, err := ParsePersonalID(string(p.PersonalID)); err != nil || string(id) != string(p.PersonalID) {
+	if id, err := app.ParsePersonalID(string(p.PersonalID)); err != nil || string(id) != string(p.PersonalID) {
 		return Seal{}, sealField("personal_id")
 	}
 	s.IDPrefix = string(p.PersonalID[:6])
-	if book := StripSeparators(p.BookNumber); book != "" && book != string(p.PersonalID) {
+	if book := app.StripSeparators(p.BookNumber); book != "" && book != string(p.PersonalID) {
 		s.Book = book
 	}
 	if err := s.check(); err != nil {
@@ -173,22 +174,24 @@ func NewSeal(p SealParams) (Seal, error) {
 	return s, nil
 }
 
-func sealField(name string) *Error { return Errorf(Invalid, CodeSealField, "field", name) }
+func sealField(name string) *app.Error {
+	return app.Errorf(app.Invalid, app.CodeSealField, "field", name)
+}
 
 // check verifies every field is within what the encoding carries and what a cover holds.
 func (s Seal) check() error {
 	switch {
 	case s.Status != Provisional && s.Status != Final:
 		return sealField("status")
-	case s.Book != "" && ((len(s.Book) != 10 && len(s.Book) != 12) || !AllDigits(s.Book)):
+	case s.Book != "" && ((len(s.Book) != 10 && len(s.Book) != 12) || !app.AllDigits(s.Book)):
 		return sealField("book_number")
-	case len(s.IDPrefix) != 6 || !AllDigits(s.IDPrefix):
+	case len(s.IDPrefix) != 6 || !app.AllDigits(s.IDPrefix):
 		return sealField("personal_id")
 	case !validSealName(s.Name):
 		return sealField("full_name")
 	case !validBirthDate(s.BirthDate):
 		return sealField("birth_date")
-	case !AgencyPattern.MatchString(s.Office):
+	case !app.AgencyPattern.MatchString(s.Office):
 		return sealField("office")
 	case s.Issued.Unix() <= 0 || s.Issued.Unix() >= 1<<40 || s.Issued.Nanosecond() != 0:
 		return sealField("issued")
@@ -200,7 +203,7 @@ func (s Seal) check() error {
 const maxSealName = 120
 
 func validSealName(n string) bool {
-	if n == "" || len(n) > maxSealName || !utf8.ValidString(n) || !norm.NFC.IsNormalString(n) || n != UpperName(n) {
+	if n == "" || len(n) > maxSealName || !utf8.ValidString(n) || !norm.NFC.IsNormalString(n) || n != app.UpperName(n) {
 		return false
 	}
 	for _, r := range n {
@@ -211,16 +214,16 @@ func validSealName(n string) bool {
 	return true
 }
 
-func validBirthDate(b BirthDate) bool {
+func validBirthDate(b app.BirthDate) bool {
 	if b.Year < 1900 || b.Year > 2199 {
 		return false
 	}
 	switch b.Precision {
-	case FullDate:
-		return b.Month >= 1 && b.Month <= 12 && b.Day >= 1 && b.Day <= daysIn(b.Year, b.Month)
-	case MonthYear:
+	case app.FullDate:
+		return b.Month >= 1 && b.Month <= 12 && b.Day >= 1 && b.Day <= app.DaysIn(b.Year, b.Month)
+	case app.MonthYear:
 		return b.Month >= 1 && b.Month <= 12 && b.Day == 1
-	case YearOnly:
+	case app.YearOnly:
 		return b.Month == 1 && b.Day == 1
 	}
 	return false
@@ -278,9 +281,9 @@ func (s Seal) payload() []byte {
 	b = append(b, s.IDPrefix...)
 	month, day := byte(s.BirthDate.Month), byte(s.BirthDate.Day)
 	switch s.BirthDate.Precision {
-	case MonthYear:
+	case app.MonthYear:
 		day = 0
-	case YearOnly:
+	case app.YearOnly:
 		month, day = 0, 0
 	}
 	b = append(b, byte(s.BirthDate.Precision), byte(s.BirthDate.Year>>8), byte(s.BirthDate.Year), month, day)
@@ -313,22 +316,22 @@ func signedMessage(payload []byte) []byte {
 func ParseSeal(text string) (Seal, []byte, []byte, error) {
 	rest, ok := strings.CutPrefix(text, SealPrefix)
 	if !ok {
-		return Seal{}, nil, nil, Errorf(Invalid, CodeSealNotSeal)
+		return Seal{}, nil, nil, app.Errorf(app.Invalid, app.CodeSealNotSeal)
 	}
 	raw, err := sealBase32.DecodeString(rest)
 	// Base32 decoders ignore line breaks and the unused bits of the last character: re-encoding
 	// makes the text canonical, so no two texts carry the same seal.
 	if err != nil || sealBase32.EncodeToString(raw) != rest {
-		return Seal{}, nil, nil, Errorf(Invalid, CodeSealEncoding)
+		return Seal{}, nil, nil, app.Errorf(app.Invalid, app.CodeSealEncoding)
 	}
 	if len(raw) < 1 {
-		return Seal{}, nil, nil, Errorf(Invalid, CodeSealTruncated)
+		return Seal{}, nil, nil, app.Errorf(app.Invalid, app.CodeSealTruncated)
 	}
 	if raw[0] != sealVersion {
-		return Seal{}, nil, nil, Errorf(Invalid, CodeSealVersion, "version", fmt.Sprint(raw[0]))
+		return Seal{}, nil, nil, app.Errorf(app.Invalid, app.CodeSealVersion, "version", fmt.Sprint(raw[0]))
 	}
 	if len(raw) < sealFixed+3+ed25519.SignatureSize {
-		return Seal{}, nil, nil, Errorf(Invalid, CodeSealTruncated)
+		return Seal{}, nil, nil, app.Errorf(app.Invalid, app.CodeSealTruncated)
 	}
 	var s Seal
 	s.Status = SealStatus(raw[1])
@@ -338,14 +341,14 @@ func ParseSeal(text string) (Seal, []byte, []byte, error) {
 	s.Issued = time.Unix(int64(binary.BigEndian.Uint64(t[:])), 0).In(calendar.VN)
 	s.IDPrefix = string(raw[15:21])
 	bd := raw[21:26]
-	s.BirthDate = BirthDate{Precision: Precision(bd[0]), Year: int(bd[1])<<8 | int(bd[2]), Month: time.Month(bd[3]), Day: int(bd[4])}
+	s.BirthDate = app.BirthDate{Precision: app.Precision(bd[0]), Year: int(bd[1])<<8 | int(bd[2]), Month: time.Month(bd[3]), Day: int(bd[4])}
 	switch s.BirthDate.Precision {
-	case MonthYear:
+	case app.MonthYear:
 		if bd[4] != 0 {
 			return Seal{}, nil, nil, sealField("birth_date")
 		}
 		s.BirthDate.Day = 1
-	case YearOnly:
+	case app.YearOnly:
 		if bd[3] != 0 || bd[4] != 0 {
 			return Seal{}, nil, nil, sealField("birth_date")
 		}
@@ -355,7 +358,7 @@ func ParseSeal(text string) (Seal, []byte, []byte, error) {
 	var fields [3]string
 	for i := range fields {
 		if pos >= len(raw) || pos+1+int(raw[pos]) > len(raw) {
-			return Seal{}, nil, nil, Errorf(Invalid, CodeSealTruncated)
+			return Seal{}, nil, nil, app.Errorf(app.Invalid, app.CodeSealTruncated)
 		}
 		n := int(raw[pos])
 		fields[i] = string(raw[pos+1 : pos+1+n])
@@ -364,9 +367,9 @@ func ParseSeal(text string) (Seal, []byte, []byte, error) {
 	s.Book, s.Office, s.Name = fields[0], fields[1], fields[2]
 	switch {
 	case len(raw)-pos < ed25519.SignatureSize:
-		return Seal{}, nil, nil, Errorf(Invalid, CodeSealTruncated)
+		return Seal{}, nil, nil, app.Errorf(app.Invalid, app.CodeSealTruncated)
 	case len(raw)-pos > ed25519.SignatureSize:
-		return Seal{}, nil, nil, Errorf(Invalid, CodeSealTrailing)
+		return Seal{}, nil, nil, app.Errorf(app.Invalid, app.CodeSealTrailing)
 	}
 	if err := s.check(); err != nil {
 		return Seal{}, nil, nil, err

@@ -1,4 +1,4 @@
-package app_test
+package seal_test
 
 import (
 	"bytes"
@@ -16,39 +16,40 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"bhxhdesk/app"
+	"bhxhdesk/seal"
 )
 
 var sealNow = time.Date(2025, 11, 20, 10, 0, 0, 0, time.FixedZone("ICT", 7*3600))
 
 // sealKey is a fixed key (from a fixed seed) so that failures are reproducible.
-func sealKey(t testing.TB, seed byte) *app.SigningKey {
+func sealKey(t testing.TB, seed byte) *seal.SigningKey {
 	t.Helper()
-	k, err := app.ParseSigningKey(bytes.Repeat([]byte{seed}, ed25519.SeedSize))
+	k, err := seal.ParseSigningKey(bytes.Repeat([]byte{seed}, ed25519.SeedSize))
 	require.NoError(t, err)
 	return k
 }
 
-func sealParams(t testing.TB) app.SealParams {
+func sealParams(t testing.TB) seal.SealParams {
 	t.Helper()
 	bd, err := app.ParseBirthDate("1990-05-17")
 	require.NoError(t, err)
-	return app.SealParams{
-		Status: app.Final, BookNumber: "001190012345", PersonalID: "001190012345",
+	return seal.SealParams{
+		Status: seal.Final, BookNumber: "001190012345", PersonalID: "001190012345",
 		FullName: "Nguyễn Thị Hồng Ánh", BirthDate: bd, Office: "01001",
 		Issued: time.Date(2025, 11, 3, 9, 15, 42, 500, sealNow.Location()),
 	}
 }
 
-func trusted(t testing.TB, keys ...app.TrustedKey) *app.TrustedKeys {
+func trusted(t testing.TB, keys ...seal.TrustedKey) *seal.TrustedKeys {
 	t.Helper()
-	ks, err := app.NewTrustedKeys(keys)
+	ks, err := seal.NewTrustedKeys(keys)
 	require.NoError(t, err)
 	return ks
 }
 
-func signed(t testing.TB, k *app.SigningKey, p app.SealParams) string {
+func signed(t testing.TB, k *seal.SigningKey, p seal.SealParams) string {
 	t.Helper()
-	s, err := app.NewSeal(p)
+	s, err := seal.NewSeal(p)
 	require.NoError(t, err)
 	text, err := k.Sign(s)
 	require.NoError(t, err)
@@ -70,7 +71,7 @@ func TestSealRoundTripMasksThePersonalID(t *testing.T) {
 	require.True(t, v.Valid(), "%s %v", v.Reason, v.Args)
 	assert.Equal(t, "valid_final", v.Reason)
 	s := v.Seal
-	assert.Equal(t, app.Final, s.Status)
+	assert.Equal(t, seal.Final, s.Status)
 	assert.Equal(t, "NGUYỄN THỊ HỒNG ÁNH", s.Name)
 	assert.Equal(t, "001190******", s.MaskedID())
 	assert.Equal(t, "001190******", s.BookNumber(), "the book number is the personal ID: masked too")
@@ -89,11 +90,11 @@ func TestSealKeepsAnOldBookNumberAndPartialBirthDates(t *testing.T) {
 		p.BookNumber = "0123456789"
 		p.PersonalID = "001208012345"
 		p.BirthDate, _ = app.ParseBirthDate(birth)
-		p.Status = app.Provisional
+		p.Status = seal.Provisional
 		v := ks.Verify(signed(t, k, p), sealNow)
 		require.True(t, v.Valid(), "%s: %s", birth, v.Reason)
 		assert.Equal(t, "valid_provisional", v.Reason)
-		assert.Equal(t, app.Provisional, v.Seal.Status)
+		assert.Equal(t, seal.Provisional, v.Seal.Status)
 		assert.Equal(t, "0123456789", v.Seal.BookNumber())
 		assert.Equal(t, birth, v.Seal.BirthDate.String())
 	}
@@ -112,22 +113,22 @@ func TestSealStaysSmallEnoughForAPrintedQRCode(t *testing.T) {
 func TestNewSealRefusesWhatCannotBeSealed(t *testing.T) {
 	for _, tc := range []struct {
 		name  string
-		edit  func(*app.SealParams)
+		edit  func(*seal.SealParams)
 		field string
 	}{
-		{"refuses a personal ID that is not 12 digits", func(p *app.SealParams) { p.PersonalID = "00119001234" }, "personal_id"},
-		{"refuses a book number of 11 digits", func(p *app.SealParams) { p.BookNumber = "01234567890" }, "book_number"},
-		{"refuses an empty name", func(p *app.SealParams) { p.FullName = "  " }, "full_name"},
-		{"refuses a name too long for the code", func(p *app.SealParams) { p.FullName = strings.Repeat("Nguyễn ", 30) }, "full_name"},
-		{"refuses an unknown birth-date precision", func(p *app.SealParams) { p.BirthDate.Precision = 0 }, "birth_date"},
-		{"refuses a bad agency code", func(p *app.SealParams) { p.Office = "ba đình" }, "office"},
-		{"refuses a missing issue time", func(p *app.SealParams) { p.Issued = time.Time{} }, "issued"},
-		{"refuses an unknown status", func(p *app.SealParams) { p.Status = 0 }, "status"},
+		{"refuses a personal ID that is not 12 digits", func(p *seal.SealParams) { p.PersonalID = "00119001234" }, "personal_id"},
+		{"refuses a book number of 11 digits", func(p *seal.SealParams) { p.BookNumber = "01234567890" }, "book_number"},
+		{"refuses an empty name", func(p *seal.SealParams) { p.FullName = "  " }, "full_name"},
+		{"refuses a name too long for the code", func(p *seal.SealParams) { p.FullName = strings.Repeat("Nguyễn ", 30) }, "full_name"},
+		{"refuses an unknown birth-date precision", func(p *seal.SealParams) { p.BirthDate.Precision = 0 }, "birth_date"},
+		{"refuses a bad agency code", func(p *seal.SealParams) { p.Office = "ba đình" }, "office"},
+		{"refuses a missing issue time", func(p *seal.SealParams) { p.Issued = time.Time{} }, "issued"},
+		{"refuses an unknown status", func(p *seal.SealParams) { p.Status = 0 }, "status"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p := sealParams(t)
 			tc.edit(&p)
-			_, err := app.NewSeal(p)
+			_, err := seal.NewSeal(p)
 			var e *app.Error
 			require.ErrorAs(t, err, &e)
 			assert.Equal(t, app.Invalid, e.Kind)
@@ -140,11 +141,11 @@ func TestNewSealRefusesWhatCannotBeSealed(t *testing.T) {
 // reencode rebuilds a seal text from raw bytes, to alter a payload behind the signature.
 func reencode(t *testing.T, text string, edit func(raw []byte) []byte) string {
 	t.Helper()
-	s, payload, sig, err := app.ParseSeal(text)
+	s, payload, sig, err := seal.ParseSeal(text)
 	require.NoError(t, err)
 	_ = s
 	raw := edit(append(append([]byte{}, payload...), sig...))
-	return app.SealPrefix + b32(raw)
+	return seal.SealPrefix + b32(raw)
 }
 
 func TestVerifyNamesWhyASealIsRefused(t *testing.T) {
@@ -154,7 +155,7 @@ func TestVerifyNamesWhyASealIsRefused(t *testing.T) {
 	entry := k.Trusted("01001", "BD01", validFrom)
 
 	provisional := sealParams(t)
-	provisional.Status = app.Provisional
+	provisional.Status = seal.Provisional
 	provText := signed(t, k, provisional)
 
 	foreign := sealParams(t)
@@ -172,70 +173,70 @@ func TestVerifyNamesWhyASealIsRefused(t *testing.T) {
 	for _, tc := range []struct {
 		name    string
 		text    string
-		keys    []app.TrustedKey
-		outcome app.Outcome
+		keys    []seal.TrustedKey
+		outcome seal.Outcome
 		reason  string
 	}{
-		{"a genuine seal is valid", good, nil, app.OutcomeValid, "valid_final"},
-		{"a provisional seal made final is forged", reencode(t, provText, func(r []byte) []byte { r[1] = byte(app.Final); return r }), nil,
-			app.OutcomeForged, "seal_bad_signature"},
+		{"a genuine seal is valid", good, nil, seal.OutcomeValid, "valid_final"},
+		{"a provisional seal made final is forged", reencode(t, provText, func(r []byte) []byte { r[1] = byte(seal.Final); return r }), nil,
+			seal.OutcomeForged, "seal_bad_signature"},
 		{"an edited name is forged", reencode(t, good, func(r []byte) []byte {
 			i := bytes.Index(r, []byte("ÁNH"))
 			copy(r[i:], "ANH")
 			return r
-		}), nil, app.OutcomeForged, "seal_bad_signature"},
-		{"a seal of an untrusted key is unknown", signed(t, other, sealParams(t)), nil, app.OutcomeUnknownKey, "seal_unknown_key"},
+		}), nil, seal.OutcomeForged, "seal_bad_signature"},
+		{"a seal of an untrusted key is unknown", signed(t, other, sealParams(t)), nil, seal.OutcomeUnknownKey, "seal_unknown_key"},
 		{"another key's signature under a trusted id is forged", reencode(t, signed(t, other, sealParams(t)), func(r []byte) []byte {
 			id := k.ID()
 			copy(r[2:10], id[:])
 			return r
-		}), nil, app.OutcomeForged, "seal_bad_signature"},
-		{"a revoked key is refused whatever the issue time", good, []app.TrustedKey{revoked}, app.OutcomeRevoked, "seal_key_revoked"},
-		{"an issue after the key's validity is refused", good, []app.TrustedKey{expired}, app.OutcomeExpired, "seal_key_expired"},
-		{"an issue before the key's validity is refused", signed(t, k, early), nil, app.OutcomeExpired, "seal_key_not_yet_valid"},
-		{"a device cannot seal for another office", signed(t, k, foreign), nil, app.OutcomeForged, "seal_office_mismatch"},
-		{"an issue time days ahead is refused", signed(t, k, future), nil, app.OutcomeForged, "seal_future"},
-		{"text of another program is malformed", "https://example.com/", nil, app.OutcomeMalformed, "seal_not_seal"},
-		{"lower case is malformed", strings.ToLower(good), nil, app.OutcomeMalformed, "seal_not_seal"},
-		{"a line break inside is malformed", good[:30] + "\n" + good[30:], nil, app.OutcomeMalformed, "seal_encoding"},
-		{"a seal cut short is malformed", reencode(t, good, func(r []byte) []byte { return r[:len(r)-10] }), nil, app.OutcomeMalformed,
+		}), nil, seal.OutcomeForged, "seal_bad_signature"},
+		{"a revoked key is refused whatever the issue time", good, []seal.TrustedKey{revoked}, seal.OutcomeRevoked, "seal_key_revoked"},
+		{"an issue after the key's validity is refused", good, []seal.TrustedKey{expired}, seal.OutcomeExpired, "seal_key_expired"},
+		{"an issue before the key's validity is refused", signed(t, k, early), nil, seal.OutcomeExpired, "seal_key_not_yet_valid"},
+		{"a device cannot seal for another office", signed(t, k, foreign), nil, seal.OutcomeForged, "seal_office_mismatch"},
+		{"an issue time days ahead is refused", signed(t, k, future), nil, seal.OutcomeForged, "seal_future"},
+		{"text of another program is malformed", "https://example.com/", nil, seal.OutcomeMalformed, "seal_not_seal"},
+		{"lower case is malformed", strings.ToLower(good), nil, seal.OutcomeMalformed, "seal_not_seal"},
+		{"a line break inside is malformed", good[:30] + "\n" + good[30:], nil, seal.OutcomeMalformed, "seal_encoding"},
+		{"a seal cut short is malformed", reencode(t, good, func(r []byte) []byte { return r[:len(r)-10] }), nil, seal.OutcomeMalformed,
 			"seal_truncated"},
-		{"a text cut between bytes is malformed", good[:len(good)-16], nil, app.OutcomeMalformed, "seal_encoding"},
-		{"extra bytes are malformed", reencode(t, good, func(r []byte) []byte { return append(r, 0) }), nil, app.OutcomeMalformed,
+		{"a text cut between bytes is malformed", good[:len(good)-16], nil, seal.OutcomeMalformed, "seal_encoding"},
+		{"extra bytes are malformed", reencode(t, good, func(r []byte) []byte { return append(r, 0) }), nil, seal.OutcomeMalformed,
 			"seal_trailing"},
-		{"an unknown version is malformed", reencode(t, good, func(r []byte) []byte { r[0] = 2; return r }), nil, app.OutcomeMalformed,
+		{"an unknown version is malformed", reencode(t, good, func(r []byte) []byte { r[0] = 2; return r }), nil, seal.OutcomeMalformed,
 			"seal_version"},
-		{"an unknown status is malformed", reencode(t, good, func(r []byte) []byte { r[1] = 7; return r }), nil, app.OutcomeMalformed,
+		{"an unknown status is malformed", reencode(t, good, func(r []byte) []byte { r[1] = 7; return r }), nil, seal.OutcomeMalformed,
 			"seal_field"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			keys := tc.keys
 			if keys == nil {
-				keys = []app.TrustedKey{entry}
+				keys = []seal.TrustedKey{entry}
 			}
 			v := trusted(t, keys...).Verify(tc.text, sealNow)
 			assert.Equal(t, tc.outcome, v.Outcome)
 			assert.Equal(t, tc.reason, v.Reason, "%v", v.Args)
-			assert.Equal(t, tc.outcome == app.OutcomeValid, v.Err() == nil)
+			assert.Equal(t, tc.outcome == seal.OutcomeValid, v.Err() == nil)
 		})
 	}
 }
 
 func TestSigningKeyRestoresFromItsBytes(t *testing.T) {
-	k, err := app.GenerateSigningKey(nil)
+	k, err := seal.GenerateSigningKey(nil)
 	require.NoError(t, err)
 	b := k.Bytes()
 	require.Len(t, b, ed25519.SeedSize)
-	back, err := app.ParseSigningKey(b)
+	back, err := seal.ParseSigningKey(b)
 	require.NoError(t, err)
 	assert.Equal(t, k.ID(), back.ID())
 	assert.Equal(t, k.Public(), back.Public())
 	v := trusted(t, k.Trusted("01001", "BD01", validFrom)).Verify(signed(t, back, sealParams(t)), sealNow)
 	assert.True(t, v.Valid(), v.Reason)
 
-	_, err = app.ParseSigningKey(b[:31])
+	_, err = seal.ParseSigningKey(b[:31])
 	assert.Equal(t, app.Invalid, app.KindOf(err))
-	other, err := app.GenerateSigningKey(nil)
+	other, err := seal.GenerateSigningKey(nil)
 	require.NoError(t, err)
 	assert.NotEqual(t, k.ID(), other.ID())
 	assert.Regexp(t, regexp.MustCompile(`^[0-9a-f]{16}$`), k.ID().String())
@@ -245,9 +246,9 @@ func TestTrustedKeyFileFormat(t *testing.T) {
 	k := sealKey(t, 1)
 	entry := k.Trusted("01001", "BD01", validFrom)
 	entry.ValidUntil = time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)
-	b, err := json.Marshal([]app.TrustedKey{entry})
+	b, err := json.Marshal([]seal.TrustedKey{entry})
 	require.NoError(t, err)
-	keys, err := app.ParseTrustedKeys(b)
+	keys, err := seal.ParseTrustedKeys(b)
 	require.NoError(t, err)
 	require.Len(t, keys, 1)
 	assert.Equal(t, entry.ID, keys[0].ID)
@@ -257,13 +258,13 @@ func TestTrustedKeyFileFormat(t *testing.T) {
 	pub := `"public_key": "` + b64(k.Public()) + `"`
 	id := `"key_id": "` + k.ID().String() + `"`
 	ok := `[{` + id + `, ` + pub + `, "office": "01001", "device": "BD01", "valid_from": "2025-08-01", "valid_until": "2026-12-31"}]`
-	keys, err = app.ParseTrustedKeys([]byte(ok))
+	keys, err = seal.ParseTrustedKeys([]byte(ok))
 	require.NoError(t, err)
 	ict := time.FixedZone("ICT", 7*3600)
 	assert.True(t, keys[0].ValidFrom.Equal(time.Date(2025, 8, 1, 0, 0, 0, 0, ict)))
 	assert.True(t, keys[0].ValidUntil.Equal(time.Date(2026, 12, 31, 23, 59, 59, 0, ict)), "a day covers its whole day")
 
-	empty, err := app.ParseTrustedKeys([]byte(" []\n"))
+	empty, err := seal.ParseTrustedKeys([]byte(" []\n"))
 	require.NoError(t, err)
 	assert.Empty(t, empty)
 
@@ -282,7 +283,7 @@ func TestTrustedKeyFileFormat(t *testing.T) {
 		"a device missing":                strings.Replace(ok, `"BD01"`, `""`, 1),
 		"a key id that is not hex digits": strings.Replace(ok, k.ID().String(), "zz", 1),
 	} {
-		_, err := app.ParseTrustedKeys([]byte(bad))
+		_, err := seal.ParseTrustedKeys([]byte(bad))
 		assert.Error(t, err, name)
 	}
 }
@@ -292,7 +293,7 @@ func TestTrustedKeysMergeWithRevocationWinning(t *testing.T) {
 	entry := k.Trusted("01001", "BD01", validFrom)
 	revoked := entry
 	revoked.Revoked = time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC)
-	ks, err := app.NewTrustedKeys([]app.TrustedKey{revoked}, []app.TrustedKey{entry})
+	ks, err := seal.NewTrustedKeys([]seal.TrustedKey{revoked}, []seal.TrustedKey{entry})
 	require.NoError(t, err)
 	got, ok := ks.Lookup(k.ID())
 	require.True(t, ok)
@@ -303,7 +304,7 @@ func TestTrustedKeysMergeWithRevocationWinning(t *testing.T) {
 	other := sealKey(t, 2)
 	moved := entry
 	moved.Office = "79001"
-	ks, err = app.NewTrustedKeys([]app.TrustedKey{entry, other.Trusted("48001", "D1", validFrom)}, []app.TrustedKey{moved, entry})
+	ks, err = seal.NewTrustedKeys([]seal.TrustedKey{entry, other.Trusted("48001", "D1", validFrom)}, []seal.TrustedKey{moved, entry})
 	require.NoError(t, err)
 	_, ok = ks.Lookup(k.ID())
 	assert.False(t, ok, "a key listed for two offices verifies nothing")
@@ -315,25 +316,25 @@ func TestTrustedKeysMergeWithRevocationWinning(t *testing.T) {
 
 func TestLoadTrustedKeysReadsOverrides(t *testing.T) {
 	a, b := sealKey(t, 1), sealKey(t, 2)
-	file := func(keys ...app.TrustedKey) *fstest.MapFile {
+	file := func(keys ...seal.TrustedKey) *fstest.MapFile {
 		data, err := json.Marshal(keys)
 		require.NoError(t, err)
 		return &fstest.MapFile{Data: data}
 	}
 	base := fstest.MapFS{"keys/trusted.json": file(a.Trusted("01001", "BD01", validFrom))}
-	ks, err := app.LoadTrustedKeys(base, "keys")
+	ks, err := seal.LoadTrustedKeys(base, "keys")
 	require.NoError(t, err)
 	assert.Equal(t, 1, ks.Len())
 
 	// An override file of another name adds keys; one of the same name replaces the table.
 	adds := fstest.MapFS{"keys/hcm.json": file(b.Trusted("79001", "Q1A", validFrom))}
-	ks, err = app.LoadTrustedKeys(base, "keys", adds)
+	ks, err = seal.LoadTrustedKeys(base, "keys", adds)
 	require.NoError(t, err)
 	assert.Equal(t, 2, ks.Len())
 	assert.Equal(t, "01001", ks.All()[0].Office)
 
 	replaces := fstest.MapFS{"keys/trusted.json": file(b.Trusted("79001", "Q1A", validFrom))}
-	ks, err = app.LoadTrustedKeys(base, "keys", replaces)
+	ks, err = seal.LoadTrustedKeys(base, "keys", replaces)
 	require.NoError(t, err)
 	_, ok := ks.Lookup(a.ID())
 	assert.False(t, ok)
@@ -341,7 +342,7 @@ func TestLoadTrustedKeysReadsOverrides(t *testing.T) {
 	// A broken file is left out with a warning; the others still load (a bad published file
 	// never stops the desk).
 	broken := fstest.MapFS{"keys/bad.json": &fstest.MapFile{Data: []byte(`[{"key_id": "x"}]`)}}
-	ks, err = app.LoadTrustedKeys(base, "keys", broken)
+	ks, err = seal.LoadTrustedKeys(base, "keys", broken)
 	require.NoError(t, err)
 	_, ok = ks.Lookup(a.ID())
 	assert.True(t, ok, "the base file's key")
@@ -357,11 +358,11 @@ func FuzzParseSeal(f *testing.F) {
 	f.Add("BHXH:")
 	f.Add("BHXH:AE")
 	f.Fuzz(func(t *testing.T, text string) {
-		_, payload, sig, err := app.ParseSeal(text)
+		_, payload, sig, err := seal.ParseSeal(text)
 		if err != nil {
 			return
 		}
-		if got := app.SealPrefix + b32(append(append([]byte{}, payload...), sig...)); got != text {
+		if got := seal.SealPrefix + b32(append(append([]byte{}, payload...), sig...)); got != text {
 			t.Fatalf("%q decodes but re-encodes as %q", text, got)
 		}
 	})

@@ -1,10 +1,11 @@
-package app
+package seal
 
 import (
 	"crypto/ed25519"
 	"errors"
 	"time"
 
+	"bhxhdesk/app"
 	"bhxhdesk/app/calendar"
 )
 
@@ -43,18 +44,18 @@ func (v Verification) Err() error {
 	if v.Valid() {
 		return nil
 	}
-	return &Error{Kind: Invalid, Code: v.Reason, Args: v.Args}
+	return &app.Error{Kind: app.Invalid, Code: v.Reason, Args: v.Args}
 }
 
 // Message renders the verdict's reason for a person.
-func (v Verification) Message(c *Catalog, l Lang) string {
+func (v Verification) Message(c *app.Catalog, l app.Lang) string {
 	if v.Valid() {
 		return c.T(l, "verify."+v.Reason)
 	}
 	return c.Message(l, v.Err())
 }
 
-func (v Verification) refuse(o Outcome, e *Error) Verification {
+func (v Verification) refuse(o Outcome, e *app.Error) Verification {
 	v.Outcome, v.Reason, v.Args = o, e.Code, e.Args
 	return v
 }
@@ -71,32 +72,32 @@ func (ks *TrustedKeys) Verify(text string, now time.Time) Verification {
 	var v Verification
 	s, payload, sig, err := ParseSeal(text)
 	if err != nil {
-		var e *Error
+		var e *app.Error
 		if !errors.As(err, &e) {
-			e = Errorf(Invalid, CodeSealEncoding)
+			e = app.Errorf(app.Invalid, app.CodeSealEncoding)
 		}
 		return v.refuse(OutcomeMalformed, e)
 	}
 	v.Seal, v.Decoded = s, true
 	k, ok := ks.Lookup(s.Key)
 	if !ok {
-		return v.refuse(OutcomeUnknownKey, Errorf(Invalid, CodeSealUnknownKey, "key", s.Key.String()))
+		return v.refuse(OutcomeUnknownKey, app.Errorf(app.Invalid, app.CodeSealUnknownKey, "key", s.Key.String()))
 	}
 	v.Key, v.KeyKnown = k, true
 	day := func(t time.Time) string { return t.In(calendar.VN).Format("02/01/2006") }
 	switch {
 	case !ed25519.Verify(k.Public, signedMessage(payload), sig):
-		return v.refuse(OutcomeForged, Errorf(Invalid, CodeSealBadSignature))
+		return v.refuse(OutcomeForged, app.Errorf(app.Invalid, app.CodeSealBadSignature))
 	case !k.Revoked.IsZero():
-		return v.refuse(OutcomeRevoked, Errorf(Invalid, CodeSealKeyRevoked, "key", k.ID.String(), "date", day(k.Revoked)))
+		return v.refuse(OutcomeRevoked, app.Errorf(app.Invalid, app.CodeSealKeyRevoked, "key", k.ID.String(), "date", day(k.Revoked)))
 	case s.Office != k.Office:
-		return v.refuse(OutcomeForged, Errorf(Invalid, CodeSealOfficeMismatch, "office", s.Office, "key_office", k.Office))
+		return v.refuse(OutcomeForged, app.Errorf(app.Invalid, app.CodeSealOfficeMismatch, "office", s.Office, "key_office", k.Office))
 	case s.Issued.Before(k.ValidFrom):
-		return v.refuse(OutcomeExpired, Errorf(Invalid, CodeSealKeyNotYetValid, "key", k.ID.String(), "date", day(k.ValidFrom)))
+		return v.refuse(OutcomeExpired, app.Errorf(app.Invalid, app.CodeSealKeyNotYetValid, "key", k.ID.String(), "date", day(k.ValidFrom)))
 	case !k.ValidUntil.IsZero() && s.Issued.After(k.ValidUntil):
-		return v.refuse(OutcomeExpired, Errorf(Invalid, CodeSealKeyExpired, "key", k.ID.String(), "date", day(k.ValidUntil)))
+		return v.refuse(OutcomeExpired, app.Errorf(app.Invalid, app.CodeSealKeyExpired, "key", k.ID.String(), "date", day(k.ValidUntil)))
 	case s.Issued.After(now.Add(futureSkew)):
-		return v.refuse(OutcomeForged, Errorf(Invalid, CodeSealFuture, "date", day(s.Issued)))
+		return v.refuse(OutcomeForged, app.Errorf(app.Invalid, app.CodeSealFuture, "date", day(s.Issued)))
 	}
 	v.Outcome, v.Reason = OutcomeValid, "valid_provisional"
 	if s.Status == Final {

@@ -1,4 +1,4 @@
-package app
+package seal
 
 import (
 	"bytes"
@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"bhxhdesk/app"
 	"bhxhdesk/app/calendar"
 )
 
@@ -79,7 +80,7 @@ func (k *TrustedKey) UnmarshalJSON(b []byte) error {
 		return fmt.Errorf("key %s: key_id does not match the public key (its id is %s)", j.KeyID, want)
 	}
 	nk := TrustedKey{ID: id, Public: pub, Office: j.Office, Device: j.Device, Note: j.Note}
-	if !AgencyPattern.MatchString(j.Office) {
+	if !app.AgencyPattern.MatchString(j.Office) {
 		return fmt.Errorf("key %s: office %q must be an agency code (2–10 upper-case letters or digits)", j.KeyID, j.Office)
 	}
 	if strings.TrimSpace(j.Device) == "" {
@@ -266,7 +267,7 @@ func ParseTrustedKeys(data []byte) ([]TrustedKey, error) {
 // (an administrator's files, given with --rules): a file with the same name as an embedded one
 // replaces it, other files add to them, and keys listed twice merge as NewTrustedKeys says.
 func LoadTrustedKeys(base fs.FS, dir string, overrides ...fs.FS) (*TrustedKeys, error) {
-	files, err := readDataFolder(base, dir, overrides)
+	files, err := app.ReadDataFolder(base, dir, overrides)
 	if err != nil {
 		return nil, err
 	}
