@@ -10,6 +10,7 @@ import (
 
 	"bhxhdesk/app"
 	"bhxhdesk/app/calendar"
+	"bhxhdesk/catalog"
 	"bhxhdesk/refdata"
 	"bhxhdesk/seal"
 )
@@ -41,7 +42,7 @@ func Load(overrides ...fs.FS) (*Reference, error) {
 	if err != nil {
 		return nil, err
 	}
-	cat, err := app.LoadCatalog(FS, "i18n")
+	cat, err := catalog.LoadCatalog(FS, "i18n")
 	if err != nil {
 		return nil, err
 	}

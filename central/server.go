@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"bhxhdesk/app"
+	"bhxhdesk/catalog"
 	"bhxhdesk/seal"
 )
 
@@ -26,7 +27,7 @@ const maxBody = 64 << 20
 type Server struct {
 	Service *Service
 	// Catalog, when set, gives error answers their messages.
-	Catalog *app.Catalog
+	Catalog *catalog.Catalog
 	// AdminToken, when set, lets `centrald` commands reach the running server (POST
 	// /v1/admin); it is written for them in the data folder, readable by its owner only.
 	AdminToken string

@@ -12,6 +12,7 @@ import (
 	"codeberg.org/go-pdf/fpdf"
 
 	"bhxhdesk/app"
+	"bhxhdesk/catalog"
 )
 
 // CoverData is everything printed on one confirmation of a book cover's issuance (xác nhận cấp
@@ -49,13 +50,13 @@ type CoverData struct {
 // with code "required" naming the field (Args "index": the cover's number from 1) when a
 // cover lacks its book number, name or QR text; and the writer's error when writing fails.
 // The same covers always give the same bytes.
-func Covers(w io.Writer, cat *app.Catalog, covers []CoverData) error {
+func Covers(w io.Writer, cat *catalog.Catalog, covers []CoverData) error {
 	return CoversProgress(w, cat, covers, nil)
 }
 
 // CoversProgress is Covers telling page, when not nil, of each page drawn (its index); an error
 // from page ends the printing with that error and nothing is written.
-func CoversProgress(w io.Writer, cat *app.Catalog, covers []CoverData, page func(i int) error) error {
+func CoversProgress(w io.Writer, cat *catalog.Catalog, covers []CoverData, page func(i int) error) error {
 	if len(covers) == 0 {
 		return &app.Error{Kind: app.Invalid, Code: app.CodeCoversEmpty}
 	}
@@ -132,10 +133,10 @@ func (c CoverData) check(i int) error {
 type coverText struct {
 	labels
 	lang app.Lang
-	cat  *app.Catalog
+	cat  *catalog.Catalog
 }
 
-func coverLabels(cat *app.Catalog, lang string) coverText {
+func coverLabels(cat *catalog.Catalog, lang string) coverText {
 	l := langOf(lang)
 	return coverText{labels: labelTable[l], lang: app.Lang(l), cat: cat}
 }

@@ -10,6 +10,7 @@ import (
 	"bhxhdesk/app"
 	"bhxhdesk/app/calendar"
 	"bhxhdesk/assets"
+	"bhxhdesk/catalog"
 	"bhxhdesk/intake"
 	"bhxhdesk/pdf"
 	"bhxhdesk/records"
@@ -21,7 +22,7 @@ import (
 )
 
 // ReceiptData turns a dossier's receipt information into the printed fields, in lang.
-func ReceiptData(cat *app.Catalog, places *app.Places, info intake.ReceiptInfo, lang app.Lang) pdf.ReceiptData {
+func ReceiptData(cat *catalog.Catalog, places *app.Places, info intake.ReceiptInfo, lang app.Lang) pdf.ReceiptData {
 	t := func(key string, args ...string) string { return cat.T(lang, key, args...) }
 	dos, o, f := info.Dossier, info.Office, info.Dossier.Form
 	office := pdfOffice(cat, places, o, lang)
@@ -71,7 +72,7 @@ func addressLine(places *app.Places, a app.AddressForm) string {
 
 // CoverData seals a cover and formats it for printing.
 func CoverData(
-	cat *app.Catalog,
+	cat *catalog.Catalog,
 	places *app.Places,
 	key *seal.SigningKey,
 	o app.Office,
@@ -214,7 +215,7 @@ func groupName(ref *assets.Reference, lang app.Lang, province string, g app.Supp
 
 // RulesUsed names the rule entries behind a quote, with their legal sources and how sure they
 // are: "chuẩn hộ nghèo từ 01/2027: Nghị định 351/2025/NĐ-CP …; …".
-func RulesUsed(cat *app.Catalog, lang app.Lang, q app.Quote) string {
+func RulesUsed(cat *catalog.Catalog, lang app.Lang, q app.Quote) string {
 	parts := make([]string, 0, len(q.Rules))
 	for _, v := range q.Rules {
 		part := cat.T(lang, "quote.print.rule", "table", cat.T(lang, "table."+v.Table), "from", v.From.VNString(), "source", v.Source)
@@ -227,7 +228,7 @@ func RulesUsed(cat *app.Catalog, lang app.Lang, q app.Quote) string {
 }
 
 // pdfOffice is the office as printed, with its place names.
-func pdfOffice(cat *app.Catalog, places *app.Places, o app.Office, lang app.Lang) pdf.Office {
+func pdfOffice(cat *catalog.Catalog, places *app.Places, o app.Office, lang app.Lang) pdf.Office {
 	po := pdf.Office{Agency: o.Name, AgencyCode: o.Agency, Address: o.Address, Phone: o.Phone}
 	if p, ok := places.Province(o.Province); ok {
 		po.Province = p.Name

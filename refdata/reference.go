@@ -7,6 +7,7 @@ import (
 
 	"bhxhdesk/app"
 	"bhxhdesk/app/calendar"
+	"bhxhdesk/catalog"
 	"bhxhdesk/seal"
 )
 
@@ -17,7 +18,7 @@ type Reference struct {
 	Rules     *app.Rules
 	Calendars *calendar.Book
 	Places    *app.Places
-	Catalog   *app.Catalog
+	Catalog   *catalog.Catalog
 	Workflows *app.Workflows
 	// Keys are the device public keys that seal printed book-cover confirmations: what
 	// `bhxh verify` trusts.

@@ -7,6 +7,7 @@ import (
 
 	"bhxhdesk/app"
 	"bhxhdesk/app/calendar"
+	"bhxhdesk/catalog"
 )
 
 // Outcome is the verdict on a printed seal.
@@ -48,7 +49,7 @@ func (v Verification) Err() error {
 }
 
 // Message renders the verdict's reason for a person.
-func (v Verification) Message(c *app.Catalog, l app.Lang) string {
+func (v Verification) Message(c *catalog.Catalog, l app.Lang) string {
 	if v.Valid() {
 		return c.T(l, "verify."+v.Reason)
 	}

@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2"
 
 	"bhxhdesk/app"
+	"bhxhdesk/catalog"
 	"bhxhdesk/refdata"
 	"bhxhdesk/ui/kit"
 	"bhxhdesk/ui/widgets"
@@ -20,7 +21,7 @@ type Config struct {
 	Ref *refdata.Source
 	// Places and Catalog are the code lists and the texts, which the centre does not change.
 	Places  *app.Places
-	Catalog *app.Catalog
+	Catalog *catalog.Catalog
 	Now     func() time.Time
 	Lang    app.Lang
 	// OnLanguage is called after the user switches language (main stores the preference).

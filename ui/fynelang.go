@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2/lang"
 
 	"bhxhdesk/app"
+	"bhxhdesk/catalog"
 )
 
 // fyneLanguage makes Fyne's own texts — the file dialogs' buttons and headings, Yes/No, the
@@ -14,7 +15,7 @@ import (
 // from the system's locale and ships no Vietnamese; the desk's catalogue holds them (keys
 // "fyne.*", in vi.fyne.json and en.fyne.json) and lays them over the language Fyne would pick
 // on this system, and under the desk's own language tag, each time the language changes.
-func fyneLanguage(cat *app.Catalog, l app.Lang) {
+func fyneLanguage(cat *catalog.Catalog, l app.Lang) {
 	texts := cat.Prefixed(l, "fyne.")
 	if len(texts) == 0 {
 		return

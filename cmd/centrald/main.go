@@ -38,6 +38,7 @@ import (
 
 	"bhxhdesk/app"
 	"bhxhdesk/assets"
+	"bhxhdesk/catalog"
 	"bhxhdesk/central"
 	"bhxhdesk/storage"
 )
@@ -261,7 +262,7 @@ func admin(ctx context.Context, dir, keyFile string, req central.AdminRequest) (
 	return out, c.Admin(ctx, req, &out)
 }
 
-func serve(ctx context.Context, dir, keyFile string, lc central.ListenConfig, cat *app.Catalog, stdout, stderr io.Writer) int {
+func serve(ctx context.Context, dir, keyFile string, lc central.ListenConfig, cat *catalog.Catalog, stdout, stderr io.Writer) int {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		fmt.Fprintln(stderr, "centrald:", err)
 		return 2

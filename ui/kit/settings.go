@@ -5,6 +5,7 @@ import (
 
 	"bhxhdesk/app"
 	"bhxhdesk/app/calendar"
+	"bhxhdesk/catalog"
 	"bhxhdesk/refdata"
 )
 
@@ -14,7 +15,7 @@ import (
 type Settings struct {
 	Ref        *refdata.Source
 	Places     *app.Places
-	Catalog    *app.Catalog
+	Catalog    *catalog.Catalog
 	Now        func() time.Time
 	Lang       app.Lang
 	RenderPDF  func(pdf []byte) ([][]byte, error)

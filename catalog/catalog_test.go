@@ -1,4 +1,4 @@
-package app_test
+package catalog_test
 
 import (
 	"testing"

@@ -1,6 +1,7 @@
-package app
+package catalog
 
 import (
+	"bhxhdesk/app"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -11,22 +12,10 @@ import (
 	"strings"
 )
 
-// Lang is a user-interface language. Vietnamese is the default.
-type Lang string
-
-// The languages shipped.
-const (
-	VI Lang = "vi"
-	EN Lang = "en"
-)
-
-// Langs lists the shipped languages, default first.
-var Langs = []Lang{VI, EN}
-
 // Catalog holds every user-facing text in every language (assets/i18n/*.json). Templates take
 // {name} placeholders. Read-only once loaded.
 type Catalog struct {
-	msgs map[Lang]map[string]string
+	msgs map[app.Lang]map[string]string
 }
 
 // LoadCatalog reads each language's texts from dir: <lang>.json and any number of
@@ -34,12 +23,12 @@ type Catalog struct {
 // when a key is defined twice, or when one language lacks a key another has, so no screen can
 // show a raw key.
 func LoadCatalog(fsys fs.FS, dir string) (*Catalog, error) {
-	c := &Catalog{msgs: map[Lang]map[string]string{}}
+	c := &Catalog{msgs: map[app.Lang]map[string]string{}}
 	entries, err := fs.ReadDir(fsys, dir)
 	if err != nil {
 		return nil, fmt.Errorf("catalog: %w", err)
 	}
-	for _, l := range Langs {
+	for _, l := range app.Langs {
 		m := map[string]string{}
 		found := false
 		for _, e := range entries {
@@ -60,7 +49,7 @@ func LoadCatalog(fsys fs.FS, dir string) (*Catalog, error) {
 				if _, dup := m[k]; dup {
 					return nil, fmt.Errorf("catalog %s: key %q is defined in another %s file too", name, k, l)
 				}
-				m[k] = NormalizeText(v)
+				m[k] = app.NormalizeText(v)
 			}
 		}
 		if !found {
@@ -69,14 +58,14 @@ func LoadCatalog(fsys fs.FS, dir string) (*Catalog, error) {
 		c.msgs[l] = m
 	}
 	var missing []string
-	for _, l := range Langs {
-		for k := range c.msgs[VI] {
+	for _, l := range app.Langs {
+		for k := range c.msgs[app.VI] {
 			if _, ok := c.msgs[l][k]; !ok {
 				missing = append(missing, string(l)+":"+k)
 			}
 		}
 		for k := range c.msgs[l] {
-			if _, ok := c.msgs[VI][k]; !ok {
+			if _, ok := c.msgs[app.VI][k]; !ok {
 				missing = append(missing, "vi:"+k)
 			}
 		}
@@ -89,11 +78,11 @@ func LoadCatalog(fsys fs.FS, dir string) (*Catalog, error) {
 }
 
 // Has reports whether key exists.
-func (c *Catalog) Has(key string) bool { _, ok := c.msgs[VI][key]; return ok }
+func (c *Catalog) Has(key string) bool { _, ok := c.msgs[app.VI][key]; return ok }
 
 // T renders key in lang with args (key, value pairs); an unknown key renders as itself so a
 // gap is visible rather than blank.
-func (c *Catalog) T(l Lang, key string, args ...string) string {
+func (c *Catalog) T(l app.Lang, key string, args ...string) string {
 	m := map[string]string{}
 	for i := 0; i+1 < len(args); i += 2 {
 		m[args[i]] = args[i+1]
@@ -101,10 +90,10 @@ func (c *Catalog) T(l Lang, key string, args ...string) string {
 	return c.render(l, key, m)
 }
 
-func (c *Catalog) render(l Lang, key string, args map[string]string) string {
+func (c *Catalog) render(l app.Lang, key string, args map[string]string) string {
 	t, ok := c.msgs[l][key]
 	if !ok {
-		if t, ok = c.msgs[VI][key]; !ok {
+		if t, ok = c.msgs[app.VI][key]; !ok {
 			return key
 		}
 	}
@@ -117,7 +106,7 @@ func (c *Catalog) render(l Lang, key string, args map[string]string) string {
 		}
 		t = strings.ReplaceAll(t, "{"+k+"}", v)
 	}
-	if l == EN && len(args) > 0 {
+	if l == app.EN && len(args) > 0 {
 		t = englishOne.ReplaceAllString(t, "${1}1 $2")
 	}
 	return t
@@ -132,7 +121,7 @@ var englishOne = regexp.MustCompile(
 
 // Warning renders a quote warning ("rule_reported:<table>", "rule_pending:<table>:<YYYY-MM>")
 // for a person.
-func (c *Catalog) Warning(l Lang, w string) string {
+func (c *Catalog) Warning(l app.Lang, w string) string {
 	kind, rest, _ := strings.Cut(w, ":")
 	table, from, _ := strings.Cut(rest, ":")
 	switch kind {
@@ -146,7 +135,7 @@ func (c *Catalog) Warning(l Lang, w string) string {
 
 // Outlook renders a notice about the rule data for an administrator: tables and groups by
 // name, months as MM/YYYY.
-func (c *Catalog) Outlook(l Lang, n RuleNotice) string {
+func (c *Catalog) Outlook(l app.Lang, n app.RuleNotice) string {
 	args := make(map[string]string, len(n.Args))
 	for k, v := range n.Args {
 		switch k {
@@ -160,15 +149,15 @@ func (c *Catalog) Outlook(l Lang, n RuleNotice) string {
 		args[k] = v
 	}
 	text := c.render(l, "outlook."+n.Code, args)
-	if g, ok := n.Args["group"]; ok && n.Code != OutlookLocalEnding {
+	if g, ok := n.Args["group"]; ok && n.Code != app.OutlookLocalEnding {
 		text += " (" + c.render(l, "outlook.group", map[string]string{"group": c.groupName(l, g)}) + ")"
 	}
 	return text
 }
 
 // groupName names a state support group; a province's own group keeps its ID.
-func (c *Catalog) groupName(l Lang, g string) string {
-	if _, err := ParseSupportGroup(g); err == nil {
+func (c *Catalog) groupName(l app.Lang, g string) string {
+	if _, err := app.ParseSupportGroup(g); err == nil {
 		return c.render(l, "group."+g, nil)
 	}
 	return g
@@ -176,38 +165,38 @@ func (c *Catalog) groupName(l Lang, g string) string {
 
 // vnMonth writes a YYYY-MM month as MM/YYYY; anything else stays as it is.
 func vnMonth(s string) string {
-	if m, err := ParseMonth(s); err == nil {
+	if m, err := app.ParseMonth(s); err == nil {
 		return m.VNString()
 	}
 	return s
 }
 
 // Problem renders a field problem as "label: message".
-func (c *Catalog) Problem(l Lang, p FieldProblem) string {
+func (c *Catalog) Problem(l app.Lang, p app.FieldProblem) string {
 	return c.render(l, "field."+p.Field, nil) + ": " + c.render(l, "err."+p.Code, p.Args)
 }
 
 // Message renders any error for a person: a field problem list joined by line breaks, an *Error
 // by its code, anything else as the generic internal message.
-func (c *Catalog) Message(l Lang, err error) string {
+func (c *Catalog) Message(l app.Lang, err error) string {
 	switch e := err.(type) {
-	case *ValidationError:
+	case *app.ValidationError:
 		lines := make([]string, len(e.Problems))
 		for i, p := range e.Problems {
 			lines[i] = c.Problem(l, p)
 		}
 		return strings.Join(lines, "\n")
-	case *Error:
+	case *app.Error:
 		if e.Field != "" {
-			return c.Problem(l, FieldProblem{Field: e.Field, Code: e.Code, Args: e.Args})
+			return c.Problem(l, app.FieldProblem{Field: e.Field, Code: e.Code, Args: e.Args})
 		}
 		return c.render(l, "err."+e.Code, e.Args)
 	}
-	var ae *Error
+	var ae *app.Error
 	if errors.As(err, &ae) {
 		return c.Message(l, ae)
 	}
-	var ve *ValidationError
+	var ve *app.ValidationError
 	if errors.As(err, &ve) {
 		return c.Message(l, ve)
 	}
@@ -215,7 +204,7 @@ func (c *Catalog) Message(l Lang, err error) string {
 }
 
 // Prefixed returns the texts of a language whose keys start with prefix, keyed without it.
-func (c *Catalog) Prefixed(l Lang, prefix string) map[string]string {
+func (c *Catalog) Prefixed(l app.Lang, prefix string) map[string]string {
 	out := map[string]string{}
 	for k, v := range c.msgs[l] {
 		if rest, ok := strings.CutPrefix(k, prefix); ok {
