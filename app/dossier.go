@@ -1,11 +1,12 @@
 package app
 
 import (
-	"bhxhdesk/contract"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
+
+	"bhxhdesk/contract"
 
 	"bhxhdesk/app/calendar"
 )

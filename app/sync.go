@@ -1,7 +1,6 @@
 package app
 
 import (
-	"bhxhdesk/contract"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -10,6 +9,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"bhxhdesk/contract"
 )
 
 // The statuses the central services give a pushed operation (DESIGN §3).

@@ -1,7 +1,6 @@
 package catalog
 
 import (
-	"bhxhdesk/app"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,6 +9,8 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+
+	"bhxhdesk/app"
 )
 
 // Catalog holds every user-facing text in every language (assets/i18n/*.json). Templates take

@@ -1,7 +1,6 @@
 package central
 
 import (
-	"bhxhdesk/internal/envelope"
 	"bytes"
 	"context"
 	"crypto/sha256"
@@ -10,6 +9,8 @@ import (
 	"fmt"
 	"io"
 	"time"
+
+	"bhxhdesk/internal/envelope"
 
 	"golang.org/x/crypto/hkdf"
 

@@ -1,8 +1,6 @@
 package desk
 
 import (
-	"bhxhdesk/continuity"
-	"bhxhdesk/refdata"
 	"context"
 	"io"
 	"io/fs"
@@ -10,6 +8,9 @@ import (
 	"strings"
 	gosync "sync"
 	"time"
+
+	"bhxhdesk/continuity"
+	"bhxhdesk/refdata"
 
 	"bhxhdesk/app"
 	"bhxhdesk/app/calendar"

@@ -1,9 +1,10 @@
 package intake
 
 import (
-	"bhxhdesk/app"
 	"encoding/json"
 	"time"
+
+	"bhxhdesk/app"
 )
 
 // Draft is a registration form an officer was filling in and has not saved (tờ khai đang nhập

@@ -1,14 +1,15 @@
 package intake
 
 import (
-	"bhxhdesk/app"
-	"bhxhdesk/contract"
-	"bhxhdesk/refdata"
 	"errors"
 	"fmt"
 	"regexp"
 	"strings"
 	"time"
+
+	"bhxhdesk/app"
+	"bhxhdesk/contract"
+	"bhxhdesk/refdata"
 
 	"bhxhdesk/app/calendar"
 )

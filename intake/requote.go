@@ -1,9 +1,10 @@
 package intake
 
 import (
-	"bhxhdesk/app"
 	"encoding/json"
 	"errors"
+
+	"bhxhdesk/app"
 )
 
 // ActRequote records a new quote given to the citizen after the rules changed (báo lại số tiền

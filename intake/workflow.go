@@ -1,9 +1,10 @@
 package intake
 
 import (
-	"bhxhdesk/app"
 	"errors"
 	"strconv"
+
+	"bhxhdesk/app"
 )
 
 // AdjustWorkflowRequest sets the office's days and roles for the steps of its province's

@@ -1,10 +1,11 @@
 package officesync
 
 import (
-	"bhxhdesk/app"
 	neturl "net/url"
 	"strings"
 	"time"
+
+	"bhxhdesk/app"
 )
 
 // Enrol checks an address and a token with check (the centre: which office and device the

@@ -1,10 +1,11 @@
 package officesync
 
 import (
-	"bhxhdesk/app"
-	"bhxhdesk/contract"
 	"sort"
 	"strconv"
+
+	"bhxhdesk/app"
+	"bhxhdesk/contract"
 )
 
 // Notices lists the notices (open ones only unless all), newest first.

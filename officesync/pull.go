@@ -1,13 +1,14 @@
 package officesync
 
 import (
-	"bhxhdesk/app"
-	"bhxhdesk/records"
 	"encoding/json"
 	"fmt"
 	"sort"
 	"strconv"
 	"time"
+
+	"bhxhdesk/app"
+	"bhxhdesk/records"
 )
 
 // Cursor is the stored pull cursor (0 before the first pull).

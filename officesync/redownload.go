@@ -1,11 +1,12 @@
 package officesync
 
 import (
-	"bhxhdesk/app"
 	"encoding/json"
 	"fmt"
 	"strconv"
 	"time"
+
+	"bhxhdesk/app"
 )
 
 // Redownload takes into the office's store what the centre holds for it and the store lacks

@@ -1,11 +1,12 @@
 package officesync
 
 import (
-	"bhxhdesk/app"
-	"bhxhdesk/records"
 	"encoding/json"
 	"fmt"
 	"strconv"
+
+	"bhxhdesk/app"
+	"bhxhdesk/records"
 )
 
 // Service is the office side of synchronisation with the central intake and records services:

@@ -1,9 +1,10 @@
 package officesync
 
 import (
-	"bhxhdesk/app"
 	"encoding/json"
 	"strings"
+
+	"bhxhdesk/app"
 )
 
 // Subject is who an outbox operation or a notice is about, as a person reads it: the

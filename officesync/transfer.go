@@ -1,10 +1,11 @@
 package officesync
 
 import (
-	"bhxhdesk/app"
 	"errors"
 	"fmt"
 	"strconv"
+
+	"bhxhdesk/app"
 )
 
 // Settings of offline transfer files.

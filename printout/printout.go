@@ -7,6 +7,11 @@
 package printout
 
 import (
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
 	"bhxhdesk/app"
 	"bhxhdesk/app/calendar"
 	"bhxhdesk/assets"
@@ -15,10 +20,6 @@ import (
 	"bhxhdesk/pdf"
 	"bhxhdesk/records"
 	"bhxhdesk/seal"
-	"io"
-	"strconv"
-	"strings"
-	"time"
 )
 
 // ReceiptData turns a dossier's receipt information into the printed fields, in lang.

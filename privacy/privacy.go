@@ -1,13 +1,14 @@
 package privacy
 
 import (
-	"bhxhdesk/app"
-	"bhxhdesk/internal/envelope"
 	"crypto/rand"
 	"encoding/json"
 	"sort"
 	"strings"
 	"time"
+
+	"bhxhdesk/app"
+	"bhxhdesk/internal/envelope"
 
 	"golang.org/x/crypto/argon2"
 )

@@ -1,13 +1,14 @@
 package records
 
 import (
-	"bhxhdesk/app"
-	"bhxhdesk/contract"
-	"bhxhdesk/seal"
 	"crypto/rand"
 	"fmt"
 	"strconv"
 	"strings"
+
+	"bhxhdesk/app"
+	"bhxhdesk/contract"
+	"bhxhdesk/seal"
 
 	"bhxhdesk/app/calendar"
 )

@@ -1,9 +1,10 @@
 package records
 
 import (
+	"fmt"
+
 	"bhxhdesk/app"
 	"bhxhdesk/contract"
-	"fmt"
 )
 
 // Exceptions lists the vouchers waiting for an officer's decision, oldest first.

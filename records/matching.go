@@ -1,11 +1,12 @@
 package records
 
 import (
-	"bhxhdesk/app"
-	"bhxhdesk/contract"
 	"errors"
 	"strconv"
 	"time"
+
+	"bhxhdesk/app"
+	"bhxhdesk/contract"
 )
 
 // ExcLate is a voucher paid after the last day to pay for its period: the participant was

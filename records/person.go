@@ -1,8 +1,9 @@
 package records
 
 import (
-	"bhxhdesk/app"
 	"strings"
+
+	"bhxhdesk/app"
 )
 
 // PersonView is a participant's electronic book (sổ BHXH điện tử): identity, periods with their

@@ -1,13 +1,14 @@
 package records
 
 import (
-	"bhxhdesk/app"
-	"bhxhdesk/contract"
-	"bhxhdesk/refdata"
 	"fmt"
 	"sort"
 	"strings"
 	"time"
+
+	"bhxhdesk/app"
+	"bhxhdesk/contract"
+	"bhxhdesk/refdata"
 )
 
 // Service is the offline records service (thu và quản lý sổ, thẻ — TST, DOMAIN §8): payment

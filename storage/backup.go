@@ -1,7 +1,6 @@
 package storage
 
 import (
-	"bhxhdesk/internal/envelope"
 	"bufio"
 	"bytes"
 	"crypto/sha256"
@@ -13,6 +12,8 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"bhxhdesk/internal/envelope"
 
 	"golang.org/x/crypto/hkdf"
 

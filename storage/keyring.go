@@ -1,7 +1,6 @@
 package storage
 
 import (
-	"bhxhdesk/internal/envelope"
 	"crypto/rand"
 	"encoding/json"
 	"errors"
@@ -10,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"bhxhdesk/internal/envelope"
 
 	"golang.org/x/crypto/argon2"
 

@@ -1,8 +1,9 @@
 package ui
 
 import (
-	"bhxhdesk/ui/widgets"
 	"fmt"
+
+	"bhxhdesk/ui/widgets"
 )
 
 // prepareAll readies the window's widgets, and those of its pop-ups (see widgets.PrepareTree).

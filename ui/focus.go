@@ -1,9 +1,10 @@
 package ui
 
 import (
-	"bhxhdesk/ui/widgets"
 	"slices"
 	"time"
+
+	"bhxhdesk/ui/widgets"
 
 	"fyne.io/fyne/v2"
 )

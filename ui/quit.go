@@ -1,8 +1,9 @@
 package ui
 
 import (
-	"bhxhdesk/ui/widgets"
 	"strings"
+
+	"bhxhdesk/ui/widgets"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"

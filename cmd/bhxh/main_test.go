@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bhxhdesk/internal/testtmp"
 	"bytes"
 	"encoding/json"
 	"os"
@@ -9,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"bhxhdesk/internal/testtmp"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"

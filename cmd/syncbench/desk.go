@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bhxhdesk/contract"
-	"bhxhdesk/intake"
 	"bufio"
 	"bytes"
 	"compress/gzip"
@@ -13,6 +11,9 @@ import (
 	"os"
 	"sync/atomic"
 	"time"
+
+	"bhxhdesk/contract"
+	"bhxhdesk/intake"
 
 	"bhxhdesk/app"
 	"bhxhdesk/app/calendar"

@@ -1,8 +1,9 @@
 package adminui
 
 import (
-	"bhxhdesk/ui/kit"
 	"strings"
+
+	"bhxhdesk/ui/kit"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"

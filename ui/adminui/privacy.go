@@ -1,11 +1,12 @@
 package adminui
 
 import (
-	"bhxhdesk/ui/kit"
 	"encoding/json"
 	"sort"
 	"strconv"
 	"strings"
+
+	"bhxhdesk/ui/kit"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"

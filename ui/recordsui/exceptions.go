@@ -1,9 +1,10 @@
 package recordsui
 
 import (
-	"bhxhdesk/ui/kit"
 	"errors"
 	"strconv"
+
+	"bhxhdesk/ui/kit"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"

@@ -1,10 +1,11 @@
 package syncui
 
 import (
-	"bhxhdesk/app"
-	"bhxhdesk/ui/kit"
 	"errors"
 	"strconv"
+
+	"bhxhdesk/app"
+	"bhxhdesk/ui/kit"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"

@@ -1,9 +1,10 @@
 package syncui
 
 import (
-	"bhxhdesk/ui/kit"
 	"strconv"
 	"strings"
+
+	"bhxhdesk/ui/kit"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
