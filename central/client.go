@@ -108,9 +108,10 @@ func NewClient(cfg ClientConfig) (*Client, error) {
 }
 
 // Clients with the same TLS settings share one transport, and clients of one server share what
-// was learnt about it: the desk builds a client for each round (it reads the enrolment then),
-// and a connection opened by one round must serve the next — on a 300 ms link a new connection
-// costs two round trips (TCP, then TLS 1.3) before the first byte of the sync.
+// was learnt about it. The desk keeps one client per enrolment for its rounds, but checks an
+// enrolment with a client of its own (a shorter timeout): the connection that check opened
+// serves the first round — on a 300 ms link a new connection costs two round trips (TCP, then
+// TLS 1.3) before the first byte of the sync.
 var (
 	sharedMu   gosync.Mutex
 	transports = map[string]*http.Transport{}
