@@ -236,3 +236,19 @@ func firstNonEmpty(s ...string) string {
 	}
 	return ""
 }
+
+// jsonInput reads the arguments of a command that takes one JSON input (a file, or standard
+// input when none is named) and --json; code is the exit status when the command must end now.
+func (c *cli) jsonInput(name string, args []string) (data []byte, asJSON *bool, code int) {
+	fset := flag.NewFlagSet(name, flag.ContinueOnError)
+	fset.SetOutput(c.stderr)
+	asJSON = fset.Bool("json", false, "print JSON")
+	pos, err := parseInterspersed(fset, args)
+	if err != nil || len(pos) > 1 {
+		return nil, asJSON, c.usageError("%s: %v", name, firstErr(err, pos))
+	}
+	if data, err = c.readInput(pos); err != nil {
+		return nil, asJSON, c.usageError("%s: %v", name, err)
+	}
+	return data, asJSON, 0
+}

@@ -124,16 +124,9 @@ func flatArgs(m map[string]string) []string {
 }
 
 func (c *cli) voucherAdd(args []string) int {
-	fset := flag.NewFlagSet("voucher add", flag.ContinueOnError)
-	fset.SetOutput(c.stderr)
-	asJSON := fset.Bool("json", false, "print JSON")
-	pos, err := parseInterspersed(fset, args)
-	if err != nil || len(pos) > 1 {
-		return c.usageError("voucher add: %v", firstErr(err, pos))
-	}
-	data, err := c.readInput(pos)
-	if err != nil {
-		return c.usageError("voucher add: %v", err)
+	data, asJSON, code := c.jsonInput("voucher add", args)
+	if code != 0 {
+		return code
 	}
 	ins, _, err := decodeVouchers(data)
 	if err != nil {

@@ -230,16 +230,9 @@ type validationResult struct {
 
 // validate checks one registration or an array of them.
 func (c *cli) validate(args []string) int {
-	fset := flag.NewFlagSet("validate", flag.ContinueOnError)
-	fset.SetOutput(c.stderr)
-	asJSON := fset.Bool("json", false, "print JSON")
-	pos, err := parseInterspersed(fset, args)
-	if err != nil || len(pos) > 1 {
-		return c.usageError("validate: %v", firstErr(err, pos))
-	}
-	data, err := c.readInput(pos)
-	if err != nil {
-		return c.usageError("validate: %v", err)
+	data, asJSON, code := c.jsonInput("validate", args)
+	if code != 0 {
+		return code
 	}
 	records, isArray, err := splitRecords(data)
 	if err != nil {
@@ -254,7 +247,7 @@ func (c *cli) validate(args []string) int {
 	}
 	v := app.NewValidator(c.ref.Rules, c.ref.Places, c.now)
 	results := make([]validationResult, len(records))
-	code := exitOK
+	code = exitOK
 	for i, rec := range records {
 		r := validationResult{Valid: true, Errors: []problem{}}
 		if isArray {
