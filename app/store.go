@@ -3,6 +3,8 @@ package app
 import (
 	"time"
 
+	"bhxhdesk/contract"
+
 	"bhxhdesk/app/calendar"
 )
 
@@ -130,7 +132,7 @@ type Tx interface {
 	// dossiers.
 	PeopleHeld() (people, purged int, err error)
 	// DigestLines lists the digest line of every dossier, voucher, period and cover.
-	DigestLines() ([]DigestLine, error)
+	DigestLines() ([]contract.DigestLine, error)
 
 	// NextSeq returns the next value (from 1) of a named counter.
 	NextSeq(name string) (uint64, error)

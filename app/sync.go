@@ -1,12 +1,8 @@
 package app
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
-	"fmt"
 	"path"
-	"sort"
 	"strings"
 	"time"
 
@@ -167,31 +163,9 @@ type Notice struct {
 	Decision string            `json:"decision,omitempty"`
 }
 
-// DigestLine is one entity's line of a digest: equal digests at the office and the centre mean
-// they hold the same dossiers (code and version), vouchers, periods and covers.
-type DigestLine string
-
-// Digest is the SHA-256 of the sorted lines.
-func Digest(lines []DigestLine) string {
-	sorted := make([]string, len(lines))
-	for i, l := range lines {
-		sorted[i] = string(l)
-	}
-	sort.Strings(sorted)
-	h := sha256.Sum256([]byte(strings.Join(sorted, "\n")))
-	return hex.EncodeToString(h[:])
-}
-
-// DossierLine, VoucherLine, PeriodLine and CoverLine are the digest lines of each entity.
-func DossierLine(code string, version int) DigestLine {
-	return DigestLine(fmt.Sprintf("dossier %s %d", code, version))
-}
-func VoucherLine(id string) DigestLine { return DigestLine("voucher " + id) }
-func PeriodLine(pid string, p Period) DigestLine {
-	return DigestLine(fmt.Sprintf("period %s %s %s %s %d", pid, p.From, p.To, p.Voucher, p.Paid))
-}
-func CoverLine(pid string, issued bool) DigestLine {
-	return DigestLine(fmt.Sprintf("cover %s %t", pid, issued))
+// PeriodDigestLine is a period's line of the office digest (contract.PeriodLine).
+func PeriodDigestLine(pid string, p Period) contract.DigestLine {
+	return contract.PeriodLine(pid, p.From.String(), p.To.String(), p.Voucher, int64(p.Paid))
 }
 
 // OpOfficeWorkflow is the operation (and the change the centre sends the office's other desks)

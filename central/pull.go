@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 
+	"bhxhdesk/contract"
+
 	"bhxhdesk/app"
 )
 
@@ -158,7 +160,7 @@ func (s *Service) stateItem(tx Tx, dev Device, kind string, raw json.RawMessage)
 // recorded at or routed to it, and the periods and covers of its people — the same lines as
 // the office's own digest (officesync.Service.Digest).
 func (s *Service) Digest(ctx context.Context, office string) (string, int, error) {
-	var lines []app.DigestLine
+	var lines []contract.DigestLine
 	err := s.Store.View(ctx, func(tx Tx) error {
 		people := map[string]bool{}
 		if err := tx.Each("dossier", func(raw json.RawMessage) error {
@@ -167,7 +169,7 @@ func (s *Service) Digest(ctx context.Context, office string) (string, int, error
 				return err
 			}
 			if d.Office == office {
-				lines = append(lines, app.DossierLine(d.Code, d.Version))
+				lines = append(lines, contract.DossierLine(d.Code, d.Version))
 				people[d.PersonalID] = true
 			}
 			return nil
@@ -180,7 +182,7 @@ func (s *Service) Digest(ctx context.Context, office string) (string, int, error
 				return err
 			}
 			if v.Office == office {
-				lines = append(lines, app.VoucherLine(v.ID))
+				lines = append(lines, contract.VoucherLine(v.ID))
 			}
 			return nil
 		}); err != nil {
@@ -193,7 +195,7 @@ func (s *Service) Digest(ctx context.Context, office string) (string, int, error
 			}
 			if people[p.PersonalID] {
 				for _, pe := range p.Periods {
-					lines = append(lines, app.PeriodLine(p.PersonalID, pe))
+					lines = append(lines, app.PeriodDigestLine(p.PersonalID, pe))
 				}
 			}
 			return nil
@@ -206,12 +208,12 @@ func (s *Service) Digest(ctx context.Context, office string) (string, int, error
 				return err
 			}
 			if c.Office == office {
-				lines = append(lines, app.CoverLine(c.PersonalID, c.Status != app.CoverCreated))
+				lines = append(lines, contract.CoverLine(c.PersonalID, c.Status != app.CoverCreated))
 			}
 			return nil
 		})
 	})
-	return app.Digest(lines), len(lines), err
+	return contract.Digest(lines), len(lines), err
 }
 
 // OfficeState reads what the centre holds for the device's office.

@@ -1,10 +1,11 @@
 // Package contract is the vocabulary of the sync protocol between the desks and the central
 // services (DESIGN §3): the kinds of operations a desk pushes and of changes the centre sends
-// back. The strings are the protocol — desks in the field send and read them — so they live
-// here once, as constants, for the desk (app) and the centre (central) alike; the payloads
-// they carry are pinned by the golden files of app's payload tests.
+// back, the answers to an operation and the lines of an office's digest. The strings are the
+// protocol — desks in the field send and read them — so they live here once, for the desk (app)
+// and the centre (central) alike; the payloads they carry are pinned by the golden files of
+// app's payload tests.
 //
-// It imports nothing: every package of the protocol may import it.
+// It imports nothing of the module: every package of the protocol may import it.
 package contract
 
 // OpKind is the kind of an operation a desk pushes (app.Op.Kind).

@@ -121,11 +121,11 @@ func (s *Service) EntityState(entity string) (app.EntitySync, bool, error) {
 
 // Digest is the digest of what the office holds (see DigestLine).
 func (s *Service) Digest() (string, int, error) {
-	var lines []app.DigestLine
+	var lines []contract.DigestLine
 	err := s.Store.View(func(tx Tx) error {
 		var err error
 		lines, err = tx.DigestLines()
 		return err
 	})
-	return app.Digest(lines), len(lines), err
+	return contract.Digest(lines), len(lines), err
 }

@@ -2,6 +2,7 @@ package officesync
 
 import (
 	"bhxhdesk/app"
+	"bhxhdesk/contract"
 	"bhxhdesk/records"
 )
 
@@ -13,7 +14,7 @@ type Tx interface {
 	// DeleteOutbox removes an acknowledged operation; removed is false when it was not there.
 	DeleteOutbox(seq uint64) (removed bool, err error)
 	// DigestLines lists the digest line of every dossier, voucher, period and cover.
-	DigestLines() ([]app.DigestLine, error)
+	DigestLines() ([]contract.DigestLine, error)
 	// EntitySync reads what the centre last said of an entity; PutEntitySync records it.
 	EntitySync(entity string) (app.EntitySync, bool, error)
 	// NextSeq returns the next value (from 1) of a named counter.

@@ -3,6 +3,8 @@ package privacy
 import (
 	"time"
 
+	"bhxhdesk/contract"
+
 	"bhxhdesk/app"
 )
 
@@ -18,7 +20,7 @@ type Tx interface {
 	// Cover reads the book cover of a personal ID.
 	Cover(pid string) (app.BookCover, bool, error)
 	// DigestLines lists the digest line of every dossier, voucher, period and cover.
-	DigestLines() ([]app.DigestLine, error)
+	DigestLines() ([]contract.DigestLine, error)
 	Dossier(code string) (app.Dossier, bool, error)
 	// DossiersInState lists the codes of the dossiers in a state.
 	DossiersInState(s app.State) ([]string, error)

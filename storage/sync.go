@@ -4,6 +4,8 @@ import (
 	"encoding/binary"
 	"encoding/json"
 
+	"bhxhdesk/contract"
+
 	"bhxhdesk/app"
 )
 
@@ -118,8 +120,8 @@ func (tx *Tx) Notices(limit int) ([]app.Notice, error) {
 func (tx *Tx) PutNotice(n app.Notice) error { return tx.jsonSet(key(prefixNotice, []byte(n.ID)), n) }
 
 // DigestLines lists the digest line of every dossier, voucher, period and cover.
-func (tx *Tx) DigestLines() ([]app.DigestLine, error) {
-	var out []app.DigestLine
+func (tx *Tx) DigestLines() ([]contract.DigestLine, error) {
+	var out []contract.DigestLine
 	err := tx.scan(prefixDossier, 0, func(_, v []byte) error {
 		var d struct {
 			Code    string `json:"code"`
@@ -128,14 +130,14 @@ func (tx *Tx) DigestLines() ([]app.DigestLine, error) {
 		if err := json.Unmarshal(v, &d); err != nil {
 			return err
 		}
-		out = append(out, app.DossierLine(d.Code, d.Version))
+		out = append(out, contract.DossierLine(d.Code, d.Version))
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
 	err = tx.scanKeys(prefixVoucher, 0, func(k []byte) error {
-		out = append(out, app.VoucherLine(string(k[len(prefixVoucher):])))
+		out = append(out, contract.VoucherLine(string(k[len(prefixVoucher):])))
 		return nil
 	})
 	if err != nil {
@@ -147,7 +149,7 @@ func (tx *Tx) DigestLines() ([]app.DigestLine, error) {
 			return err
 		}
 		for _, pe := range p.Periods {
-			out = append(out, app.PeriodLine(p.PersonalID, pe))
+			out = append(out, app.PeriodDigestLine(p.PersonalID, pe))
 		}
 		return nil
 	})
@@ -159,7 +161,7 @@ func (tx *Tx) DigestLines() ([]app.DigestLine, error) {
 		if err := json.Unmarshal(v, &c); err != nil {
 			return err
 		}
-		out = append(out, app.CoverLine(c.PersonalID, c.Status != app.CoverCreated))
+		out = append(out, contract.CoverLine(c.PersonalID, c.Status != app.CoverCreated))
 		return nil
 	})
 	return out, err
