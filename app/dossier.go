@@ -1,7 +1,6 @@
 package app
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -173,19 +172,6 @@ func (d *Dossier) NameKey() string { return FoldKey(d.Form.FullName) }
 // DaysLeft is the number of calendar days from today to the due date (negative when overdue).
 func (s Summary) DaysLeft(today calendar.Date) int { return int(s.Due - today) }
 
-// Op is one change waiting in the outbox to be sent to the central services (DESIGN §3). The
-// store fills OpID, DeviceSeq and HLC when it enqueues the operation.
-type Op struct {
-	OpID        string          `json:"op_id"` // UUIDv7
-	DeviceSeq   uint64          `json:"device_seq"`
-	HLC         uint64          `json:"hlc"` // hybrid logical clock: ms << 16 | counter
-	Kind        string          `json:"kind"`
-	EntityID    string          `json:"entity_id"`
-	BaseVersion int             `json:"base_version"`
-	Payload     json.RawMessage `json:"payload"`
-	Created     time.Time       `json:"created"`
-}
-
 // AuditEntry is one line of the append-only audit log (nhật ký truy cập, DOMAIN §9): who did or
 // saw what, when, on which record. Detail must not hold an unmasked personal ID.
 type AuditEntry struct {
@@ -217,36 +203,19 @@ type AuditReport struct {
 	Anchored uint64 `json:"anchored,omitempty"`
 }
 
-// AuditAnchor is a head of the audit chain (the last entry's number and hash) that the centre
-// acknowledged (mốc nhật ký): a chain cut or rewritten behind it no longer holds that entry.
-type AuditAnchor struct {
-	Seq  uint64    `json:"seq"`
-	Hash string    `json:"hash"`
-	At   time.Time `json:"at,omitzero"`
-}
-
 // AnchorRequest is what a desk sends to anchor its audit chain: its head now, and the hash its
 // chain holds at the centre's last anchor for the device (PrevSeq; empty when it has no entry
 // there any more).
 type AnchorRequest struct {
-	Head     AuditAnchor `json:"head"`
-	PrevSeq  uint64      `json:"prev_seq"`
-	PrevHash string      `json:"prev_hash"`
-}
-
-// AnchorAnswer is the centre's answer: the anchor it now holds for the device, and, when the
-// desk's chain no longer matches the anchor before, why (audit_rewritten, audit_truncated) —
-// the centre keeps the old anchor and records the break for the province to see.
-type AnchorAnswer struct {
-	Accepted bool        `json:"accepted"`
-	Reason   string      `json:"reason,omitempty"`
-	Last     AuditAnchor `json:"last"`
+	Head     contract.AuditAnchor `json:"head"`
+	PrevSeq  uint64               `json:"prev_seq"`
+	PrevHash string               `json:"prev_hash"`
 }
 
 // AuditChain is what a store that keeps the audit chain offers for anchoring it.
 type AuditChain interface {
 	// AuditHead is the chain's last entry (zero when empty).
-	AuditHead() (AuditAnchor, error)
+	AuditHead() (contract.AuditAnchor, error)
 	// AuditHashAt is the hash of the entry at seq (false when there is none).
 	AuditHashAt(seq uint64) (string, bool, error)
 }
@@ -254,7 +223,7 @@ type AuditChain interface {
 // CheckAnchors checks a chain that verified on its own against anchors: an anchor beyond the
 // chain's end means it was cut (audit_truncated), an entry whose hash differs from its anchor
 // means it was rewritten (audit_rewritten).
-func CheckAnchors(rep AuditReport, chain AuditChain, anchors []AuditAnchor) (AuditReport, error) {
+func CheckAnchors(rep AuditReport, chain AuditChain, anchors []contract.AuditAnchor) (AuditReport, error) {
 	if !rep.OK {
 		return rep, nil
 	}

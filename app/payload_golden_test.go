@@ -109,7 +109,7 @@ func TestTheSyncPayloadsKeepTheirFormat(t *testing.T) {
 			Days: map[string]int{
 				"check": 2,
 			}, Roles: map[string]app.Role{"check": app.Officer}, Reason: "Quyết định số 12/QĐ-BHXH", By: "admin", At: at}},
-		"op": app.Op{
+		"op": contract.Op{
 			OpID:        "019b8bab-0680-776d-b09b-3770a69fd31b",
 			DeviceSeq:   7,
 			HLC:         123456789,
@@ -119,14 +119,20 @@ func TestTheSyncPayloadsKeepTheirFormat(t *testing.T) {
 			Payload:     json.RawMessage(`{}`),
 			Created:     at,
 		},
-		"op_result": app.OpResult{
+		"op_result": contract.OpResult{
 			OpID:          "019b8bab-0680-776d-b09b-3770a69fd31b",
 			Status:        contract.OpConflict,
 			Reason:        "version_moved",
 			Args:          map[string]string{"code": dossier.Code},
 			ServerVersion: 3,
 		},
-		"change":        app.Change{Seq: 42, Kind: contract.ChangeIdentityReview, Entity: "001190012345", Payload: json.RawMessage(`{}`), At: at},
+		"change": contract.Change{
+			Seq:     42,
+			Kind:    contract.ChangeIdentityReview,
+			Entity:  "001190012345",
+			Payload: json.RawMessage(`{}`),
+			At:      at,
+		},
 		"change.review": review,
 		"participant": app.Participant{
 			PersonalID: "001190012345",
@@ -139,7 +145,7 @@ func TestTheSyncPayloadsKeepTheirFormat(t *testing.T) {
 			Periods:    []app.Period{period},
 			Version:    2,
 		},
-		"audit_anchor": app.AnchorRequest{Head: app.AuditAnchor{Seq: 120, Hash: "ab12"}, PrevSeq: 100, PrevHash: "cd34"},
+		"audit_anchor": app.AnchorRequest{Head: contract.AuditAnchor{Seq: 120, Hash: "ab12"}, PrevSeq: 100, PrevHash: "cd34"},
 		"state_page":   app.StatePage{Part: "vouchers", Items: []json.RawMessage{json.RawMessage(`{}`)}, Next: "v0000042", Cursor: 42},
 	}
 	for name, v := range payloads {

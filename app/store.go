@@ -103,7 +103,7 @@ type Tx interface {
 	PutSigningKey(key []byte) error
 
 	// OutboxAfter lists up to limit outbox operations with a device sequence after seq, in order.
-	OutboxAfter(seq uint64, limit int) ([]Op, error)
+	OutboxAfter(seq uint64, limit int) ([]contract.Op, error)
 	// DeleteOutbox removes an acknowledged operation; removed is false when it was not there.
 	DeleteOutbox(seq uint64) (removed bool, err error)
 	// PendingOps counts the operations in the outbox.
@@ -137,7 +137,7 @@ type Tx interface {
 	// NextSeq returns the next value (from 1) of a named counter.
 	NextSeq(name string) (uint64, error)
 	// Enqueue appends an operation to the outbox, filling its id, device sequence and clock.
-	Enqueue(op Op) (Op, error)
+	Enqueue(op contract.Op) (contract.Op, error)
 	// Audit appends an entry to the hash-chained audit log.
 	Audit(e AuditEntry) error
 }
@@ -161,7 +161,7 @@ func (s TxStore[T]) View(fn func(T) error) error {
 // Outbox is the part of a transaction that queues operations for the centre.
 type Outbox interface {
 	// Enqueue appends an operation to the outbox (Tx.Enqueue).
-	Enqueue(op Op) (Op, error)
+	Enqueue(op contract.Op) (contract.Op, error)
 }
 
 // DossierWriter is the part of a transaction that writes a dossier and queues its change.

@@ -17,20 +17,6 @@ const (
 	OpRejected  = contract.OpRejected  // refused for a reason (Reason, Args)
 )
 
-// OpResult is the central services' answer to one pushed operation.
-type OpResult struct {
-	OpID          string            `json:"op_id"`
-	Status        string            `json:"status"`
-	Reason        string            `json:"reason,omitempty"` // a code with err.<code> messages
-	Args          map[string]string `json:"args,omitempty"`
-	ServerVersion int               `json:"server_version,omitempty"`
-	// Assigned holds what the centre gave the entity (e.g. "central_received").
-	Assigned map[string]string `json:"assigned,omitempty"`
-	// Notice is set when the operation was applied but needs a person's attention (e.g.
-	// "identity_review": the centre knows this personal ID with another name or birth date).
-	Notice string `json:"notice,omitempty"`
-}
-
 // The kinds of changes the central services send an office (pull): contract's.
 const (
 	ChangeVoucher        = contract.ChangeVoucher
@@ -43,22 +29,6 @@ const (
 	ChangeCoverConflict  = contract.ChangeCoverConflict
 	ChangeOfficeWorkflow = contract.ChangeOfficeWorkflow
 )
-
-// Change is one thing the central services tell an office.
-type Change struct {
-	Seq     uint64          `json:"seq"`
-	Kind    string          `json:"kind"`
-	Entity  string          `json:"entity"`
-	Payload json.RawMessage `json:"payload"`
-	At      time.Time       `json:"at"`
-}
-
-// Page is one page of changes after a cursor.
-type Page struct {
-	Changes []Change `json:"changes"`
-	Cursor  uint64   `json:"cursor"` // the cursor to ask from next time
-	More    bool     `json:"more"`
-}
 
 // RuleFile is the payload of a ChangeRuleFile: a file of the reference data, by its path under
 // the rules folder (e.g. "rules/reference_level.json", "calendar/2028.json", "keys/central.json").
@@ -156,7 +126,7 @@ type Notice struct {
 	Reason   string            `json:"reason,omitempty"`
 	Args     map[string]string `json:"args,omitempty"`
 	Review   *IdentityReview   `json:"review,omitempty"`
-	Op       *Op               `json:"op,omitempty"`
+	Op       *contract.Op      `json:"op,omitempty"`
 	Created  time.Time         `json:"created"`
 	Resolved bool              `json:"resolved,omitempty"`
 	By       string            `json:"by,omitempty"`
@@ -253,7 +223,7 @@ func Enqueue(tx Outbox, kind, entity string, base int, payload any, now time.Tim
 	if err != nil {
 		return err
 	}
-	_, err = tx.Enqueue(Op{Kind: kind, EntityID: entity, BaseVersion: base, Payload: b, Created: now})
+	_, err = tx.Enqueue(contract.Op{Kind: kind, EntityID: entity, BaseVersion: base, Payload: b, Created: now})
 	return err
 }
 
@@ -280,12 +250,12 @@ const (
 )
 
 // Anchors reads the audit chain's heads the centre acknowledged (SettingAnchors), oldest first.
-func Anchors(tx SettingReader) ([]AuditAnchor, error) {
+func Anchors(tx SettingReader) ([]contract.AuditAnchor, error) {
 	raw, ok, err := tx.Setting(SettingAnchors)
 	if err != nil || !ok {
 		return nil, err
 	}
-	var out []AuditAnchor
+	var out []contract.AuditAnchor
 	return out, json.Unmarshal(raw, &out)
 }
 

@@ -14,29 +14,29 @@ import (
 
 // officeWorkflow records an office's workflow adjustment and passes it to every desk of the
 // office (the one that made it takes it back unchanged).
-func (s *Service) officeWorkflow(tx Tx, dev Device, op app.Op, c app.OfficeWorkflowChange, now time.Time) (app.OpResult, error) {
+func (s *Service) officeWorkflow(tx Tx, dev Device, op contract.Op, c app.OfficeWorkflowChange, now time.Time) (contract.OpResult, error) {
 	if op.EntityID != dev.Office {
 		return rejected("not_your_office", "office", op.EntityID), nil
 	}
 	o, ok, err := tx.Office(dev.Office)
 	if err != nil {
-		return app.OpResult{}, err
+		return contract.OpResult{}, err
 	}
 	if !ok {
 		o = Office{Agency: dev.Office, Created: now}
 	}
 	o.Workflow = c.Adjustment
 	if err := tx.PutOffice(o); err != nil {
-		return app.OpResult{}, err
+		return contract.OpResult{}, err
 	}
-	change := app.Change{Kind: app.ChangeOfficeWorkflow, Entity: dev.Office, Payload: op.Payload, At: now}
+	change := contract.Change{Kind: app.ChangeOfficeWorkflow, Entity: dev.Office, Payload: op.Payload, At: now}
 	if _, err := tx.AppendChange(dev.Office, change); err != nil {
-		return app.OpResult{}, err
+		return contract.OpResult{}, err
 	}
-	return app.OpResult{Status: app.OpApplied}, nil
+	return contract.OpResult{Status: app.OpApplied}, nil
 }
 
-func (s *Service) createDossier(tx Tx, dev Device, d app.Dossier, body json.RawMessage, now time.Time) (app.OpResult, error) {
+func (s *Service) createDossier(tx Tx, dev Device, d app.Dossier, body json.RawMessage, now time.Time) (contract.OpResult, error) {
 	if d.Office != dev.Office {
 		return rejected("not_your_office", "office", clip(d.Office)), nil
 	}
@@ -52,10 +52,10 @@ func (s *Service) createDossier(tx Tx, dev Device, d app.Dossier, body json.RawM
 		return rejected("bad_payload"), nil
 	}
 	if old, ok, err := tx.Dossier(d.Code); err != nil {
-		return app.OpResult{}, err
+		return contract.OpResult{}, err
 	} else if ok {
 		// The dossier code is the business key: the same dossier is stored once.
-		return app.OpResult{Status: app.OpConflict, Reason: "dossier_code_taken", ServerVersion: old.Version,
+		return contract.OpResult{Status: app.OpConflict, Reason: "dossier_code_taken", ServerVersion: old.Version,
 			Args: map[string]string{"code": d.Code}}, nil
 	}
 	if r, ok, err := claimCode(tx, dev, d.Code); err != nil || !ok {
@@ -63,9 +63,9 @@ func (s *Service) createDossier(tx Tx, dev Device, d app.Dossier, body json.RawM
 	}
 	if err := tx.PutDossier(Dossier{Code: d.Code, Office: d.Office, PersonalID: d.Form.PersonalID, Version: d.Version, Body: body,
 		CentralReceived: now}); err != nil {
-		return app.OpResult{}, err
+		return contract.OpResult{}, err
 	}
-	res := app.OpResult{Status: app.OpApplied, Assigned: map[string]string{"central_received": now.Format(time.RFC3339)}}
+	res := contract.OpResult{Status: app.OpApplied, Assigned: map[string]string{"central_received": now.Format(time.RFC3339)}}
 	rec := app.IdentityRecord{Office: d.Office, Dossier: d.Code, FullName: d.Form.FullName, BirthDate: d.Form.BirthDate, Gender: d.Form.Gender}
 	notice, err := s.linkPerson(tx, d.Form.PersonalID, rec, now)
 	if err != nil {
@@ -87,7 +87,7 @@ func (s *Service) createDossier(tx Tx, dev Device, d app.Dossier, body json.RawM
 			if err := tx.PutVoucher(v); err != nil {
 				return res, err
 			}
-			if _, err := tx.AppendChange(d.Office, app.Change{Kind: app.ChangeVoucher, Entity: vid, Payload: v.Body, At: now}); err != nil {
+			if _, err := tx.AppendChange(d.Office, contract.Change{Kind: app.ChangeVoucher, Entity: vid, Payload: v.Body, At: now}); err != nil {
 				return res, err
 			}
 		}
@@ -145,7 +145,7 @@ func (s *Service) linkPerson(tx Tx, pid string, rec app.IdentityRecord, now time
 				// Each office sees its own records; the deciding office sees them all, so a
 				// registration made elsewhere to see someone's record shows nothing of it.
 				payload, _ := json.Marshal(r.RedactedFor(o))
-				if _, err := tx.AppendChange(o, app.Change{Kind: app.ChangeIdentityReview, Entity: pid, Payload: payload, At: now}); err != nil {
+				if _, err := tx.AppendChange(o, contract.Change{Kind: app.ChangeIdentityReview, Entity: pid, Payload: payload, At: now}); err != nil {
 					return "", err
 				}
 			}
@@ -155,14 +155,14 @@ func (s *Service) linkPerson(tx Tx, pid string, rec app.IdentityRecord, now time
 	return notice, tx.PutPerson(p)
 }
 
-func (s *Service) dossierEvent(tx Tx, dev Device, op app.Op) (app.OpResult, error) {
+func (s *Service) dossierEvent(tx Tx, dev Device, op contract.Op) (contract.OpResult, error) {
 	var ev app.DossierEvent
 	if err := json.Unmarshal(op.Payload, &ev); err != nil {
 		return rejected("bad_payload"), nil
 	}
 	cur, ok, err := tx.Dossier(op.EntityID)
 	if err != nil {
-		return app.OpResult{}, err
+		return contract.OpResult{}, err
 	}
 	if !ok {
 		return rejected("dossier_unknown", "code", op.EntityID), nil
@@ -171,12 +171,12 @@ func (s *Service) dossierEvent(tx Tx, dev Device, op app.Op) (app.OpResult, erro
 		return rejected("not_your_office", "office", cur.Office), nil
 	}
 	if cur.Version != op.BaseVersion {
-		return app.OpResult{Status: app.OpConflict, Reason: "version_moved", ServerVersion: cur.Version,
+		return contract.OpResult{Status: app.OpConflict, Reason: "version_moved", ServerVersion: cur.Version,
 			Args: map[string]string{"code": op.EntityID, "base": fmt.Sprint(op.BaseVersion), "server": fmt.Sprint(cur.Version)}}, nil
 	}
 	var d app.Dossier
 	if err := json.Unmarshal(cur.Body, &d); err != nil {
-		return app.OpResult{}, err
+		return contract.OpResult{}, err
 	}
 	d.Timeline = append(d.Timeline, ev.Event)
 	d.State, d.Step, d.Version = ev.State, ev.Step, ev.Version
@@ -188,19 +188,19 @@ func (s *Service) dossierEvent(tx Tx, dev Device, op app.Op) (app.OpResult, erro
 	}
 	body, err := json.Marshal(d)
 	if err != nil {
-		return app.OpResult{}, err
+		return contract.OpResult{}, err
 	}
 	cur.Body, cur.Version = body, ev.Version
-	return app.OpResult{Status: app.OpApplied, ServerVersion: cur.Version}, tx.PutDossier(cur)
+	return contract.OpResult{Status: app.OpApplied, ServerVersion: cur.Version}, tx.PutDossier(cur)
 }
 
-func (s *Service) addPeriod(tx Tx, dev Device, pid string, pe app.Period) (app.OpResult, error) {
+func (s *Service) addPeriod(tx Tx, dev Device, pid string, pe app.Period) (contract.OpResult, error) {
 	if !checkPeriod(pe) {
 		return rejected("bad_payload"), nil
 	}
 	p, ok, err := tx.Person(pid)
 	if err != nil {
-		return app.OpResult{}, err
+		return contract.OpResult{}, err
 	}
 	if !ok || !serves(p, dev.Office) {
 		// Only an office that registered the person records their contributions.
@@ -208,29 +208,29 @@ func (s *Service) addPeriod(tx Tx, dev Device, pid string, pe app.Period) (app.O
 	}
 	// The period comes from a voucher the office recorded, or one the feed routed to it.
 	if v, ok, err := tx.Voucher(pe.Voucher); err != nil {
-		return app.OpResult{}, err
+		return contract.OpResult{}, err
 	} else if !ok || v.Office != dev.Office || v.PersonalID != pid {
 		return rejected("period_without_voucher", "voucher", clip(pe.Voucher)), nil
 	}
 	for _, o := range p.Periods {
 		if o.Voucher == pe.Voucher {
-			return app.OpResult{Status: app.OpApplied}, nil // the period of this voucher is known
+			return contract.OpResult{Status: app.OpApplied}, nil // the period of this voucher is known
 		}
 		if o.Overlaps(pe) {
-			return app.OpResult{Status: app.OpConflict, Reason: "voucher_period_overlap",
+			return contract.OpResult{Status: app.OpConflict, Reason: "voucher_period_overlap",
 				Args: map[string]string{"from": o.From.String(), "to": o.To.String()}}, nil
 		}
 	}
 	p.Periods = append(p.Periods, pe)
 	sort.Slice(p.Periods, func(i, j int) bool { return p.Periods[i].From < p.Periods[j].From })
 	p.Version++
-	return app.OpResult{Status: app.OpApplied}, tx.PutPerson(p)
+	return contract.OpResult{Status: app.OpApplied}, tx.PutPerson(p)
 }
 
-func (s *Service) cover(tx Tx, dev Device, kind string, c app.BookCover, body json.RawMessage, now time.Time) (app.OpResult, error) {
+func (s *Service) cover(tx Tx, dev Device, kind string, c app.BookCover, body json.RawMessage, now time.Time) (contract.OpResult, error) {
 	p, known, err := tx.Person(c.PersonalID)
 	if err != nil {
-		return app.OpResult{}, err
+		return contract.OpResult{}, err
 	}
 	if !known || !serves(p, dev.Office) {
 		return rejected("not_your_person", "value", app.PersonalID(c.PersonalID).Masked()), nil
@@ -242,9 +242,9 @@ func (s *Service) cover(tx Tx, dev Device, kind string, c app.BookCover, body js
 		// decides, nothing is merged or replaced.
 		if kind == contract.OpCoverCreate {
 			payload, _ := json.Marshal(map[string]string{"office": dev.Office, "dossier": clip(c.Dossier)})
-			change := app.Change{Kind: app.ChangeCoverConflict, Entity: c.PersonalID, Payload: payload, At: now}
+			change := contract.Change{Kind: app.ChangeCoverConflict, Entity: c.PersonalID, Payload: payload, At: now}
 			if _, err := tx.AppendChange(owner, change); err != nil {
-				return app.OpResult{}, err
+				return contract.OpResult{}, err
 			}
 		}
 		return rejected("cover_other_office", "office", owner), nil
@@ -254,11 +254,11 @@ func (s *Service) cover(tx Tx, dev Device, kind string, c app.BookCover, body js
 	}
 	cur, ok, err := tx.Cover(c.PersonalID)
 	if err != nil {
-		return app.OpResult{}, err
+		return contract.OpResult{}, err
 	}
 	if ok && cur.Office != dev.Office {
 		// Covers are never created twice for one person.
-		return app.OpResult{Status: app.OpConflict, Reason: "cover_exists", Args: map[string]string{"office": cur.Office}}, nil
+		return contract.OpResult{Status: app.OpConflict, Reason: "cover_exists", Args: map[string]string{"office": cur.Office}}, nil
 	}
 	if !ok {
 		cur = Cover{PersonalID: c.PersonalID, Office: dev.Office, Status: app.CoverCreated}
@@ -270,25 +270,25 @@ func (s *Service) cover(tx Tx, dev Device, kind string, c app.BookCover, body js
 		// review: then the confirmation waits for the decision.
 		if p.Review == "" {
 			if err := s.confirm(tx, &cur, now); err != nil {
-				return app.OpResult{}, err
+				return contract.OpResult{}, err
 			}
 		}
 	}
-	return app.OpResult{Status: app.OpApplied}, tx.PutCover(cur)
+	return contract.OpResult{Status: app.OpApplied}, tx.PutCover(cur)
 }
 
 func (s *Service) confirm(tx Tx, c *Cover, now time.Time) error {
 	c.Status, c.ConfirmedAt = app.CoverConfirmed, now
 	payload, _ := json.Marshal(map[string]time.Time{"confirmed_at": now})
-	_, err := tx.AppendChange(c.Office, app.Change{Kind: app.ChangeCoverConfirmed, Entity: c.PersonalID, Payload: payload, At: now})
+	_, err := tx.AppendChange(c.Office, contract.Change{Kind: app.ChangeCoverConfirmed, Entity: c.PersonalID, Payload: payload, At: now})
 	return err
 }
 
-func (s *Service) resolveIdentity(tx Tx, dev Device, r app.IdentityReview, now time.Time) (app.OpResult, error) {
+func (s *Service) resolveIdentity(tx Tx, dev Device, r app.IdentityReview, now time.Time) (contract.OpResult, error) {
 	by := dev.ID
 	p, ok, err := tx.Person(r.PersonalID)
 	if err != nil {
-		return app.OpResult{}, err
+		return contract.OpResult{}, err
 	}
 	if !ok {
 		return rejected("person_not_found", "value", app.PersonalID(r.PersonalID).Masked()), nil
@@ -303,13 +303,13 @@ func (s *Service) resolveIdentity(tx Tx, dev Device, r app.IdentityReview, now t
 	}
 	cur, ok, err := tx.Review("R-" + r.PersonalID)
 	if err != nil {
-		return app.OpResult{}, err
+		return contract.OpResult{}, err
 	}
 	if !ok {
 		return rejected("notice_not_found", "id", r.ID), nil
 	}
 	if cur.Resolved != nil {
-		return app.OpResult{Status: app.OpConflict, Reason: "notice_resolved", Args: map[string]string{"id": r.ID}}, nil
+		return contract.OpResult{Status: app.OpConflict, Reason: "notice_resolved", Args: map[string]string{"id": r.ID}}, nil
 	}
 	// The decision chooses one of the identities the offices recorded, as the desk's review
 	// offers them; nothing else becomes the person's identity.
@@ -328,29 +328,30 @@ func (s *Service) resolveIdentity(tx Tx, dev Device, r app.IdentityReview, now t
 	}
 	cur.Resolved, cur.By = r.Resolved, r.By+" ("+by+")"
 	if err := tx.PutReview(cur); err != nil {
-		return app.OpResult{}, err
+		return contract.OpResult{}, err
 	}
 	p.Identity, p.Review = *r.Resolved, ""
 	p.Version++
 	if err := tx.PutPerson(p); err != nil {
-		return app.OpResult{}, err
+		return contract.OpResult{}, err
 	}
 	for _, o := range p.Offices {
 		payload, _ := json.Marshal(cur.RedactedFor(o))
-		if _, err := tx.AppendChange(o, app.Change{Kind: app.ChangeIdentityFixed, Entity: p.PersonalID, Payload: payload, At: now}); err != nil {
-			return app.OpResult{}, err
+		ch := contract.Change{Kind: app.ChangeIdentityFixed, Entity: p.PersonalID, Payload: payload, At: now}
+		if _, err := tx.AppendChange(o, ch); err != nil {
+			return contract.OpResult{}, err
 		}
 	}
 	// A cover issued while the identity was under review is confirmed now.
 	if c, ok, err := tx.Cover(p.PersonalID); err != nil {
-		return app.OpResult{}, err
+		return contract.OpResult{}, err
 	} else if ok && c.Status == app.CoverIssued {
 		if err := s.confirm(tx, &c, now); err != nil {
-			return app.OpResult{}, err
+			return contract.OpResult{}, err
 		}
 		if err := tx.PutCover(c); err != nil {
-			return app.OpResult{}, err
+			return contract.OpResult{}, err
 		}
 	}
-	return app.OpResult{Status: app.OpApplied}, nil
+	return contract.OpResult{Status: app.OpApplied}, nil
 }

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"bhxhdesk/app"
+	"bhxhdesk/contract"
 )
 
 // The authorisation model (docs/authorization.md): every operation a desk pushes is checked
@@ -38,7 +39,7 @@ func coverOwner(p Person) string {
 // the desk's office, the day six digits, and the device code one this desk claimed — the first
 // code with a device code no desk of the office holds claims it for the desk — and never one
 // another desk claimed. A rejected result when the code is not the desk's.
-func claimCode(tx Tx, dev Device, code string) (app.OpResult, bool, error) {
+func claimCode(tx Tx, dev Device, code string) (contract.OpResult, bool, error) {
 	parts := strings.Split(code, "-")
 	if len(parts) != 3 || len(parts[1]) != 6 || !digitsOnly(parts[1]) || len(parts[2]) < 5 {
 		return rejected("bad_dossier_code", "code", clip(code)), false, nil
@@ -48,7 +49,7 @@ func claimCode(tx Tx, dev Device, code string) (app.OpResult, bool, error) {
 	}
 	o, ok, err := tx.Office(dev.Office)
 	if err != nil {
-		return app.OpResult{}, false, err
+		return contract.OpResult{}, false, err
 	}
 	if !ok {
 		o = Office{Agency: dev.Office}
@@ -59,7 +60,7 @@ func claimCode(tx Tx, dev Device, code string) (app.OpResult, bool, error) {
 			if id != dev.ID {
 				return rejected("dossier_code_not_yours", "code", code, "device", claimed), false, nil
 			}
-			return app.OpResult{}, true, nil
+			return contract.OpResult{}, true, nil
 		}
 	}
 	device, seq := tail[:len(tail)-4], tail[len(tail)-4:]
@@ -70,7 +71,7 @@ func claimCode(tx Tx, dev Device, code string) (app.OpResult, bool, error) {
 		o.Codes = map[string]string{}
 	}
 	o.Codes[device] = dev.ID
-	return app.OpResult{}, true, tx.PutOffice(o)
+	return contract.OpResult{}, true, tx.PutOffice(o)
 }
 
 func digitsOnly(s string) bool {

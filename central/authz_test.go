@@ -13,6 +13,7 @@ import (
 
 	"bhxhdesk/app"
 	"bhxhdesk/central"
+	"bhxhdesk/contract"
 	"bhxhdesk/seal"
 )
 
@@ -22,14 +23,14 @@ const (
 )
 
 // op builds an operation of kind on entity with payload.
-func op(t *testing.T, kind, entity string, base int, payload any) app.Op {
+func op(t *testing.T, kind, entity string, base int, payload any) contract.Op {
 	t.Helper()
 	b, err := json.Marshal(payload)
 	require.NoError(t, err)
-	return app.Op{OpID: app.NewUUIDv7(time.Now()), Kind: kind, EntityID: entity, BaseVersion: base, Payload: b}
+	return contract.Op{OpID: app.NewUUIDv7(time.Now()), Kind: kind, EntityID: entity, BaseVersion: base, Payload: b}
 }
 
-func push(t *testing.T, c *central.Client, ops ...app.Op) []app.OpResult {
+func push(t *testing.T, c *central.Client, ops ...contract.Op) []contract.OpResult {
 	t.Helper()
 	res, err := c.Push(context.Background(), ops)
 	require.NoError(t, err)
@@ -50,7 +51,7 @@ func stateOf(t *testing.T, c *central.Client) string {
 	st.Cursor = 0
 	b, err := json.Marshal(struct {
 		State   app.OfficeData
-		Changes []app.Change
+		Changes []contract.Change
 	}{st, page.Changes})
 	require.NoError(t, err)
 	return string(b)
@@ -109,7 +110,7 @@ func TestAnotherOfficeCannotChangeAnOfficesCitizens(t *testing.T) {
 	stolen := dossierOp(t, "01001", "01001-260105-K70002", servedPID, 3)      // A's next code
 	attacks := []struct {
 		name   string
-		op     app.Op
+		op     contract.Op
 		reason string
 	}{
 		{"period for A's citizen", op(t, "period.add", servedPID, 0, invented), "not_your_person"},
@@ -160,7 +161,7 @@ func TestAnotherOfficeCannotChangeAnOfficesCitizens(t *testing.T) {
 func TestTheCentreChecksWhatItStores(t *testing.T) {
 	s := newServer(t)
 	a := s.client(t, "01001", "K7")
-	bad := func(mut func(*app.RegistrationForm)) app.Op {
+	bad := func(mut func(*app.RegistrationForm)) contract.Op {
 		m := app.MonthOf(2026, time.January)
 		d := app.Dossier{
 			Code:    "01001-260105-K70009",
@@ -191,7 +192,7 @@ func TestTheCentreChecksWhatItStores(t *testing.T) {
 	other := dossierOp(t, "79001", "79001-260105-Q10001", servedPID, 1)
 	other.Payload = []byte(strings.Replace(string(other.Payload), "Hồng Ánh", "Hồng", 1))
 	require.Equal(t, app.OpApplied, push(t, b, other)[0].Status)
-	decide := func(c *central.Client, name string) app.OpResult {
+	decide := func(c *central.Client, name string) contract.OpResult {
 		rec := app.IdentityRecord{FullName: name, BirthDate: "1990-05-17", Gender: "female"}
 		return push(t, c, op(t, "identity.resolve", servedPID, 0, app.IdentityReview{ID: "R-" + servedPID, PersonalID: servedPID,
 			Resolved: &rec}))[0]
@@ -257,7 +258,7 @@ func TestRevocationAndReenrolmentTakeEffectAtTheNextRequest(t *testing.T) {
 	dev, err := s.svc.Revoke(ctx, "01001", "k7")
 	require.NoError(t, err)
 	assert.False(t, dev.Revoked.IsZero())
-	_, err = lost.Push(ctx, []app.Op{dossierOp(t, "01001", "01001-260105-K70002", otherPID, 2)})
+	_, err = lost.Push(ctx, []contract.Op{dossierOp(t, "01001", "01001-260105-K70002", otherPID, 2)})
 	assert.Equal(t, app.Forbidden, app.KindOf(err), "refused at the next request")
 	other := s.client(t, "01001", "K8")
 	keys := publishedKeys(t, other)
@@ -331,7 +332,7 @@ func TestASecondOfficesCoverIsAConflictForAPerson(t *testing.T) {
 	assert.Equal(t, "01001", r.Args["office"])
 	page, err := a.Pull(context.Background(), 0, 100)
 	require.NoError(t, err)
-	var conflict *app.Change
+	var conflict *contract.Change
 	for i, ch := range page.Changes {
 		if ch.Kind == app.ChangeCoverConflict {
 			conflict = &page.Changes[i]

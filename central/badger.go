@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"bhxhdesk/app"
+	"bhxhdesk/contract"
 	"bhxhdesk/storage"
 )
 
@@ -197,7 +198,7 @@ func (tx *badgerTx) LastChange() (uint64, error) {
 	return binary.BigEndian.Uint64(raw), nil
 }
 
-func (tx *badgerTx) AppendChange(audience string, c app.Change) (uint64, error) {
+func (tx *badgerTx) AppendChange(audience string, c contract.Change) (uint64, error) {
 	last, err := tx.LastChange()
 	if err != nil {
 		return 0, err
@@ -209,7 +210,7 @@ func (tx *badgerTx) AppendChange(audience string, c app.Change) (uint64, error) 
 	return c.Seq, tx.putJSON("chg/"+audience+"\x00"+string(be64(c.Seq)), c)
 }
 
-func (tx *badgerTx) ReplaceChange(audience string, c app.Change) (uint64, error) {
+func (tx *badgerTx) ReplaceChange(audience string, c contract.Change) (uint64, error) {
 	last := []byte("chglast/" + audience + "\x00" + c.Kind + "\x00" + c.Entity)
 	prev, ok, err := tx.t.Get(last)
 	if err != nil {
@@ -227,13 +228,13 @@ func (tx *badgerTx) ReplaceChange(audience string, c app.Change) (uint64, error)
 	return seq, tx.t.Set(last, be64(seq))
 }
 
-func (tx *badgerTx) Changes(audiences []string, after uint64, limit int) ([]app.Change, error) {
-	var out []app.Change
+func (tx *badgerTx) Changes(audiences []string, after uint64, limit int) ([]contract.Change, error) {
+	var out []contract.Change
 	for _, a := range audiences {
 		p := []byte("chg/" + a + "\x00")
 		seek := append(append([]byte{}, p...), be64(after+1)...)
 		err := tx.t.Scan(p, seek, limit, func(_, v []byte) error {
-			var c app.Change
+			var c contract.Change
 			if err := json.Unmarshal(v, &c); err != nil {
 				return err
 			}

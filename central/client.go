@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"bhxhdesk/app"
+	"bhxhdesk/contract"
 	"bhxhdesk/seal"
 )
 
@@ -162,21 +163,21 @@ func isLoopbackHost(h string) bool {
 
 // Sync pushes ops and pulls the page after cursor in one round trip. Every pushed operation
 // gets exactly one result or the call fails.
-func (c *Client) Sync(ctx context.Context, ops []app.Op, cursor uint64, limit int) ([]app.OpResult, app.Page, error) {
+func (c *Client) Sync(ctx context.Context, ops []contract.Op, cursor uint64, limit int) ([]contract.OpResult, contract.Page, error) {
 	if ops == nil {
-		ops = []app.Op{}
+		ops = []contract.Op{}
 	}
 	var res SyncResponse
 	compact := len(ops) > 0 && c.peer != nil && c.peer.compact.Load()
 	req := SyncRequest{Ops: wireOps(ops), Cursor: cursor, Limit: limit, Compact: compact}
 	if err := c.do(ctx, http.MethodPost, PathSync, req, &res); err != nil {
-		return nil, app.Page{}, err
+		return nil, contract.Page{}, err
 	}
 	if compact {
 		// Results come in the order of ops without their ids; the digest says they answer
 		// these operations and no others.
 		if res.OpsDigest != OpsDigest(ops) || len(res.Results) != len(ops) {
-			return nil, app.Page{}, &app.Error{Kind: app.Transient, Code: app.CodeCentralBadAnswer,
+			return nil, contract.Page{}, &app.Error{Kind: app.Transient, Code: app.CodeCentralBadAnswer,
 				Err: fmt.Errorf("compact answer for other operations (%d results for %d)", len(res.Results), len(ops))}
 		}
 		for i := range res.Results {
@@ -184,13 +185,13 @@ func (c *Client) Sync(ctx context.Context, ops []app.Op, cursor uint64, limit in
 		}
 	}
 	if err := checkResults(ops, res.Results); err != nil {
-		return nil, app.Page{}, err
+		return nil, contract.Page{}, err
 	}
 	return res.Results, res.Page, nil
 }
 
 // Known asks which of the operation ids the centre applied and returns their results.
-func (c *Client) Known(ctx context.Context, ids []string) ([]app.OpResult, error) {
+func (c *Client) Known(ctx context.Context, ids []string) ([]contract.OpResult, error) {
 	var res PushResponse
 	if err := c.do(ctx, http.MethodPost, PathKnown, KnownRequest{OpIDs: ids}, &res); err != nil {
 		return nil, err
@@ -274,8 +275,8 @@ func kindOfStatus(status int) app.Kind {
 // centre does not use (DESIGN §3 lists an operation's fields; its time is in the HLC and the
 // UUIDv7) and which costs 4 bytes an operation once compressed. A zero time compresses to
 // nothing and every server version reads it.
-func wireOps(ops []app.Op) []app.Op {
-	out := make([]app.Op, len(ops))
+func wireOps(ops []contract.Op) []contract.Op {
+	out := make([]contract.Op, len(ops))
 	for i, op := range ops {
 		op.Created = time.Time{}
 		out[i] = op
@@ -284,7 +285,7 @@ func wireOps(ops []app.Op) []app.Op {
 }
 
 // Push sends a batch of operations.
-func (c *Client) Push(ctx context.Context, ops []app.Op) ([]app.OpResult, error) {
+func (c *Client) Push(ctx context.Context, ops []contract.Op) ([]contract.OpResult, error) {
 	var res PushResponse
 	if err := c.do(ctx, http.MethodPost, PathPush, PushRequest{Ops: wireOps(ops)}, &res); err != nil {
 		return nil, err
@@ -293,8 +294,8 @@ func (c *Client) Push(ctx context.Context, ops []app.Op) ([]app.OpResult, error)
 }
 
 // Pull fetches the page of changes after cursor.
-func (c *Client) Pull(ctx context.Context, cursor uint64, limit int) (app.Page, error) {
-	var p app.Page
+func (c *Client) Pull(ctx context.Context, cursor uint64, limit int) (contract.Page, error) {
+	var p contract.Page
 	path := PathPull + "?cursor=" + strconv.FormatUint(cursor, 10) + "&limit=" + strconv.Itoa(limit)
 	return p, c.do(ctx, http.MethodGet, path, nil, &p)
 }
@@ -316,14 +317,14 @@ func (c *Client) Device(ctx context.Context) (office, device string, err error) 
 }
 
 // LastAnchor asks for the head of this desk's audit chain the centre last acknowledged.
-func (c *Client) LastAnchor(ctx context.Context) (app.AuditAnchor, error) {
-	var a app.AuditAnchor
+func (c *Client) LastAnchor(ctx context.Context) (contract.AuditAnchor, error) {
+	var a contract.AuditAnchor
 	return a, c.do(ctx, http.MethodGet, PathAnchor, nil, &a)
 }
 
 // Anchor sends the desk's audit head (see Service.Anchor).
-func (c *Client) Anchor(ctx context.Context, req app.AnchorRequest) (app.AnchorAnswer, error) {
-	var ans app.AnchorAnswer
+func (c *Client) Anchor(ctx context.Context, req app.AnchorRequest) (contract.AnchorAnswer, error) {
+	var ans contract.AnchorAnswer
 	return ans, c.do(ctx, http.MethodPost, PathAnchor, req, &ans)
 }
 
@@ -346,7 +347,7 @@ func (c *Client) PostVouchers(ctx context.Context, ins []app.VoucherInput) ([]st
 	return res.IDs, err
 }
 
-func checkResults(ops []app.Op, results []app.OpResult) error {
+func checkResults(ops []contract.Op, results []contract.OpResult) error {
 	if len(results) != len(ops) {
 		return &app.Error{
 			Kind: app.Transient,

@@ -22,6 +22,7 @@ import (
 
 	"bhxhdesk/app"
 	"bhxhdesk/central"
+	"bhxhdesk/contract"
 	"bhxhdesk/internal/jsoncols"
 )
 
@@ -92,9 +93,9 @@ func (rs *recordingServer) exchanges() []exchange {
 	return append([]exchange(nil), rs.log...)
 }
 
-func ops(t *testing.T, office string, from, n int) []app.Op {
+func ops(t *testing.T, office string, from, n int) []contract.Op {
 	t.Helper()
-	var out []app.Op
+	var out []contract.Op
 	for i := from; i < from+n; i++ {
 		out = append(out, dossierOp(t, office, fmt.Sprintf("%s-260105-K7%04d", office, i), fmt.Sprintf("0011900%05d", i), uint64(i)))
 	}
@@ -251,7 +252,7 @@ func TestABodyWithTooManyFieldsForXJsoncolsGoesAsZstd(t *testing.T) {
 	require.NoError(t, err)
 	op := ops(t, "01001", 2, 1)[0]
 	op.Kind, op.Payload = "note.wide", payload
-	res, _, err := c.Sync(ctx, []app.Op{op}, 0, 100)
+	res, _, err := c.Sync(ctx, []contract.Op{op}, 0, 100)
 	require.NoError(t, err)
 	require.Len(t, res, 1)
 	assert.Equal(t, app.OpRejected, res[0].Status, "an unknown kind is refused, with an answer")

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"bhxhdesk/app"
+	"bhxhdesk/contract"
 )
 
 // Roles of enrolled devices.
@@ -191,8 +192,8 @@ func newToken() (string, error) {
 
 // LastAnchor is the head of the device's audit chain the centre last acknowledged (zero when
 // none).
-func (s *Service) LastAnchor(ctx context.Context, dev Device) (app.AuditAnchor, error) {
-	var a app.AuditAnchor
+func (s *Service) LastAnchor(ctx context.Context, dev Device) (contract.AuditAnchor, error) {
+	var a contract.AuditAnchor
 	err := s.Store.View(ctx, func(tx Tx) error {
 		cur, ok, err := tx.Device(dev.ID)
 		if err != nil || !ok || cur.Anchor == nil {
@@ -208,12 +209,12 @@ func (s *Service) LastAnchor(ctx context.Context, dev Device) (app.AuditAnchor, 
 // head acknowledged before (the same hash at the same number, and not shorter). Otherwise the
 // chain was cut or rewritten behind it: the old anchor stays, the break is recorded on the
 // device (for the province: centrald devices) and the answer says so.
-func (s *Service) Anchor(ctx context.Context, dev Device, req app.AnchorRequest) (app.AnchorAnswer, error) {
+func (s *Service) Anchor(ctx context.Context, dev Device, req app.AnchorRequest) (contract.AnchorAnswer, error) {
 	if req.Head.Seq == 0 || len(req.Head.Hash) != 64 || len(req.PrevHash) > 64 {
-		return app.AnchorAnswer{}, &app.Error{Kind: app.Invalid, Code: app.CodeBadBody}
+		return contract.AnchorAnswer{}, &app.Error{Kind: app.Invalid, Code: app.CodeBadBody}
 	}
 	now := s.now()
-	var ans app.AnchorAnswer
+	var ans contract.AnchorAnswer
 	err := s.Store.Update(ctx, func(tx Tx) error {
 		cur, ok, err := tx.Device(dev.ID)
 		if err != nil || !ok {

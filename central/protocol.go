@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"bhxhdesk/app"
+	"bhxhdesk/contract"
 )
 
 // The protocol's paths (v1).
@@ -36,15 +37,15 @@ type PushRequest struct {
 
 // Ops is a request's batch of operations. Decoding stops past maxBatch: a body of millions of
 // tiny objects is refused before it takes gigabytes, not after.
-type Ops []app.Op
+type Ops []contract.Op
 
 func (o *Ops) UnmarshalJSON(b []byte) error {
-	var out []app.Op
+	var out []contract.Op
 	err := decodeArray(b, func(dec *json.Decoder) error {
 		if len(out) == maxBatch {
 			return &app.Error{Kind: app.Invalid, Code: app.CodeBatchTooBig, Args: map[string]string{"max": strconv.Itoa(maxBatch)}}
 		}
-		var op app.Op
+		var op contract.Op
 		if err := dec.Decode(&op); err != nil {
 			return err
 		}
@@ -97,8 +98,8 @@ func decodeArray(b []byte, each func(dec *json.Decoder) error) error {
 
 // PushResponse answers a push: one result per operation, in the request's order.
 type PushResponse struct {
-	Results    []app.OpResult `json:"results"`
-	ServerTime time.Time      `json:"server_time"`
+	Results    []contract.OpResult `json:"results"`
+	ServerTime time.Time           `json:"server_time"`
 }
 
 // SyncRequest pushes a batch and asks for the changes after a cursor.
@@ -114,9 +115,9 @@ type SyncRequest struct {
 
 // SyncResponse carries the push results and a page of changes.
 type SyncResponse struct {
-	Results    []app.OpResult `json:"results"`
-	Page       app.Page       `json:"page"`
-	ServerTime time.Time      `json:"server_time"`
+	Results    []contract.OpResult `json:"results"`
+	Page       contract.Page       `json:"page"`
+	ServerTime time.Time           `json:"server_time"`
 	// OpsDigest answers a compact request: OpsDigest(the request's operations).
 	OpsDigest string `json:"ops_digest,omitempty"`
 }
@@ -126,7 +127,7 @@ type SyncResponse struct {
 const FeatureCompact = "compact-results"
 
 // OpsDigest is the digest of a batch's operation ids, in order.
-func OpsDigest(ops []app.Op) string {
+func OpsDigest(ops []contract.Op) string {
 	h := sha256.New()
 	for _, op := range ops {
 		h.Write([]byte(op.OpID))

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"bhxhdesk/app"
+	"bhxhdesk/contract"
 	"bhxhdesk/seal"
 )
 
@@ -39,7 +40,7 @@ func (s *Service) PublishFile(ctx context.Context, f app.RuleFile) error {
 // publishRuleFile sends a rule file (app.RuleFile, as JSON) to every office, in place of its
 // earlier versions.
 func publishRuleFile(tx Tx, path string, payload []byte, now time.Time) error {
-	_, err := tx.ReplaceChange("*", app.Change{Kind: app.ChangeRuleFile, Entity: path, Payload: payload, At: now})
+	_, err := tx.ReplaceChange("*", contract.Change{Kind: app.ChangeRuleFile, Entity: path, Payload: payload, At: now})
 	return err
 }
 

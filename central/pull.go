@@ -10,12 +10,12 @@ import (
 )
 
 // Pull returns the changes for a device's office after a cursor.
-func (s *Service) Pull(ctx context.Context, dev Device, cursor uint64, limit int) (app.Page, error) {
+func (s *Service) Pull(ctx context.Context, dev Device, cursor uint64, limit int) (contract.Page, error) {
 	if limit <= 0 {
 		limit = 500
 	}
 	limit = min(limit, answerLimit)
-	page := app.Page{Cursor: cursor, Changes: []app.Change{}}
+	page := contract.Page{Cursor: cursor, Changes: []contract.Change{}}
 	err := s.Store.View(ctx, func(tx Tx) error {
 		chs, err := tx.Changes([]string{dev.Office, "*"}, cursor, limit+1)
 		if err != nil {

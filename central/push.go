@@ -22,7 +22,7 @@ const maxBatch = 1000
 // Push applies a device's operations in order, each exactly once, in one transaction, and
 // answers each: applied, duplicate (the stored result of an earlier delivery), conflict or
 // rejected. An operation id seen before with another payload is rejected.
-func (s *Service) Push(ctx context.Context, dev Device, ops []app.Op) ([]app.OpResult, error) {
+func (s *Service) Push(ctx context.Context, dev Device, ops []contract.Op) ([]contract.OpResult, error) {
 	if len(ops) > maxBatch {
 		return nil, &app.Error{Kind: app.Invalid, Code: app.CodeBatchTooBig, Args: map[string]string{"max": fmt.Sprint(maxBatch)}}
 	}
@@ -30,7 +30,7 @@ func (s *Service) Push(ctx context.Context, dev Device, ops []app.Op) ([]app.OpR
 		return nil, &app.Error{Kind: app.Forbidden, Code: app.CodeNotADesk}
 	}
 	var (
-		results []app.OpResult
+		results []contract.OpResult
 		repeats int
 	)
 	now := s.now()
@@ -52,7 +52,7 @@ func (s *Service) Push(ctx context.Context, dev Device, ops []app.Op) ([]app.OpR
 // voucher comes before a period of the same batch that was recorded from it. Desks before
 // 2026-12 queued the period (and the cover data) ahead of the voucher they came from, and the
 // centre records a period only from a voucher it holds: their outboxes still hold that order.
-func applyOrder(ops []app.Op) []int {
+func applyOrder(ops []contract.Op) []int {
 	order := make([]int, 0, len(ops))
 	early := map[int]bool{}
 	voucherAt := map[string]int{}
@@ -82,8 +82,8 @@ func applyOrder(ops []app.Op) []int {
 }
 
 // push applies ops in tx (see Push, applyOrder) and counts the repeats.
-func (s *Service) push(tx Tx, dev Device, ops []app.Op, now time.Time) ([]app.OpResult, int, error) {
-	results := make([]app.OpResult, len(ops))
+func (s *Service) push(tx Tx, dev Device, ops []contract.Op, now time.Time) ([]contract.OpResult, int, error) {
+	results := make([]contract.OpResult, len(ops))
 	repeats := 0
 	for _, i := range applyOrder(ops) {
 		op := ops[i]
@@ -93,7 +93,7 @@ func (s *Service) push(tx Tx, dev Device, ops []app.Op, now time.Time) ([]app.Op
 		} else if ok {
 			repeats++
 			if prev.PayloadHash != h || prev.Device != dev.ID {
-				results[i] = app.OpResult{OpID: op.OpID, Status: app.OpRejected, Reason: "op_id_reused"}
+				results[i] = contract.OpResult{OpID: op.OpID, Status: app.OpRejected, Reason: "op_id_reused"}
 				continue
 			}
 			r := prev.Result
@@ -120,11 +120,11 @@ func (s *Service) push(tx Tx, dev Device, ops []app.Op, now time.Time) ([]app.Op
 // Known answers, for the operation ids of a device, the stored results of those already applied
 // (as duplicates); ids the centre does not know are left out. A restored desk asks before
 // pushing, so no payload crosses the link twice.
-func (s *Service) Known(ctx context.Context, dev Device, ids []string) ([]app.OpResult, error) {
+func (s *Service) Known(ctx context.Context, dev Device, ids []string) ([]contract.OpResult, error) {
 	if len(ids) > maxBatch {
 		return nil, &app.Error{Kind: app.Invalid, Code: app.CodeBatchTooBig, Args: map[string]string{"max": fmt.Sprint(maxBatch)}}
 	}
-	out := []app.OpResult{}
+	out := []contract.OpResult{}
 	err := s.Store.View(ctx, func(tx Tx) error {
 		for _, id := range ids {
 			prev, ok, err := tx.OpResult(id)
@@ -144,15 +144,15 @@ func (s *Service) Known(ctx context.Context, dev Device, ids []string) ([]app.Op
 	return out, err
 }
 
-func payloadHash(op app.Op) string {
+func payloadHash(op contract.Op) string {
 	h := sha256.New()
 	fmt.Fprintf(h, "%s\x00%s\x00%d\x00", op.Kind, op.EntityID, op.BaseVersion)
 	h.Write(op.Payload)
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-func rejected(reason string, args ...string) app.OpResult {
-	r := app.OpResult{Status: app.OpRejected, Reason: reason}
+func rejected(reason string, args ...string) contract.OpResult {
+	r := contract.OpResult{Status: app.OpRejected, Reason: reason}
 	if len(args) > 0 {
 		r.Args = map[string]string{}
 		for i := 0; i+1 < len(args); i += 2 {
@@ -164,7 +164,7 @@ func rejected(reason string, args ...string) app.OpResult {
 
 // apply applies one new operation. Business errors become rejected or conflict results; only
 // store failures are returned as errors (they abort the batch, which the desk sends again).
-func (s *Service) apply(tx Tx, dev Device, op app.Op, now time.Time) (app.OpResult, error) {
+func (s *Service) apply(tx Tx, dev Device, op contract.Op, now time.Time) (contract.OpResult, error) {
 	switch op.Kind {
 	case contract.OpDossierCreate:
 		var d app.Dossier
@@ -180,9 +180,9 @@ func (s *Service) apply(tx Tx, dev Device, op app.Op, now time.Time) (app.OpResu
 			return rejected("bad_payload"), nil
 		}
 		if _, ok, err := tx.Voucher(v.ID); err != nil || ok {
-			return app.OpResult{Status: app.OpApplied}, err // the feed's own voucher coming back
+			return contract.OpResult{Status: app.OpApplied}, err // the feed's own voucher coming back
 		}
-		return app.OpResult{Status: app.OpApplied}, tx.PutVoucher(Voucher{ID: v.ID, PersonalID: v.PersonalID, Office: dev.Office,
+		return contract.OpResult{Status: app.OpApplied}, tx.PutVoucher(Voucher{ID: v.ID, PersonalID: v.PersonalID, Office: dev.Office,
 			Source: string(v.Source), Body: op.Payload, Received: now})
 	case contract.OpPeriodAdd:
 		var pe app.Period
@@ -199,13 +199,13 @@ func (s *Service) apply(tx Tx, dev Device, op app.Op, now time.Time) (app.OpResu
 	case contract.OpCoverPrint:
 		c, ok, err := tx.Cover(op.EntityID)
 		if err != nil || !ok {
-			return app.OpResult{Status: app.OpApplied}, err
+			return contract.OpResult{Status: app.OpApplied}, err
 		}
 		if c.Office != dev.Office {
 			return rejected("cover_other_office", "office", c.Office), nil
 		}
 		c.Prints++
-		return app.OpResult{Status: app.OpApplied}, tx.PutCover(c)
+		return contract.OpResult{Status: app.OpApplied}, tx.PutCover(c)
 	case contract.OpOfficeWorkflow:
 		var c app.OfficeWorkflowChange
 		if err := json.Unmarshal(op.Payload, &c); err != nil {

@@ -17,6 +17,7 @@ import (
 
 	"bhxhdesk/app"
 	"bhxhdesk/catalog"
+	"bhxhdesk/contract"
 	"bhxhdesk/seal"
 )
 
@@ -221,7 +222,7 @@ func (s *Server) sync(w http.ResponseWriter, r *http.Request, dev Device) {
 		s.fail(w, r, err)
 		return
 	}
-	res := SyncResponse{Results: []app.OpResult{}}
+	res := SyncResponse{Results: []contract.OpResult{}}
 	if len(req.Ops) > 0 {
 		var err error
 		if res.Results, err = s.pushOps(r.Context(), dev, req.Ops); err != nil {
@@ -267,11 +268,11 @@ func (s *Server) push(w http.ResponseWriter, r *http.Request, dev Device) {
 // back as duplicates.
 const pushChunk = 250
 
-func (s *Server) pushOps(ctx context.Context, dev Device, ops []app.Op) ([]app.OpResult, error) {
+func (s *Server) pushOps(ctx context.Context, dev Device, ops []contract.Op) ([]contract.OpResult, error) {
 	if len(ops) > maxBatch {
 		return s.Service.Push(ctx, dev, ops) // refused whole: batch_too_big
 	}
-	results := make([]app.OpResult, 0, len(ops))
+	results := make([]contract.OpResult, 0, len(ops))
 	for i := 0; i < len(ops); i += pushChunk {
 		r, err := s.Service.Push(ctx, dev, ops[i:min(i+pushChunk, len(ops))])
 		if err != nil {

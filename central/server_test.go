@@ -27,6 +27,7 @@ import (
 	"bhxhdesk/app"
 	"bhxhdesk/assets"
 	"bhxhdesk/central"
+	"bhxhdesk/contract"
 	"bhxhdesk/seal"
 )
 
@@ -61,14 +62,14 @@ func (s *server) client(t *testing.T, office, device string) *central.Client {
 	return c
 }
 
-func dossierOp(t *testing.T, office, code, pid string, seq uint64) app.Op {
+func dossierOp(t *testing.T, office, code, pid string, seq uint64) contract.Op {
 	t.Helper()
 	m := app.MonthOf(2026, time.January)
 	d := app.Dossier{Code: code, Office: office, Version: 1, State: app.StateOpen, Step: "check", Quote: app.Quote{FromMonth: m, ToMonth: m},
 		Form: app.RegistrationForm{FullName: "Nguyễn Thị Hồng Ánh", Gender: "female", BirthDate: "1990-05-17", PersonalID: pid}}
 	b, err := json.Marshal(d)
 	require.NoError(t, err)
-	return app.Op{OpID: app.NewUUIDv7(time.Now()), DeviceSeq: seq, HLC: seq, Kind: "dossier.create", EntityID: code, Payload: b}
+	return contract.Op{OpID: app.NewUUIDv7(time.Now()), DeviceSeq: seq, HLC: seq, Kind: "dossier.create", EntityID: code, Payload: b}
 }
 
 func TestEveryRequestIsAuthenticatedAndScopedToTheOffice(t *testing.T) {
@@ -77,39 +78,39 @@ func TestEveryRequestIsAuthenticatedAndScopedToTheOffice(t *testing.T) {
 	ctx := context.Background()
 
 	op := dossierOp(t, "01001", "01001-260105-K70001", "001190012345", 1)
-	res, err := a.Push(ctx, []app.Op{op})
+	res, err := a.Push(ctx, []contract.Op{op})
 	require.NoError(t, err)
 	assert.Equal(t, app.OpApplied, res[0].Status, "%+v", res[0])
 	assert.NotEmpty(t, res[0].Assigned["central_received"])
 
 	// The same operation again: the stored result, marked duplicate; another payload under the
 	// same id is refused.
-	res, err = a.Push(ctx, []app.Op{op})
+	res, err = a.Push(ctx, []contract.Op{op})
 	require.NoError(t, err)
 	assert.Equal(t, app.OpDuplicate, res[0].Status)
 	forged := op
 	forged.Payload = []byte(strings.Replace(string(op.Payload), "Hồng", "Hoa", 1))
-	res, err = a.Push(ctx, []app.Op{forged})
+	res, err = a.Push(ctx, []contract.Op{forged})
 	require.NoError(t, err)
 	assert.Equal(t, app.OpRejected, res[0].Status)
 	assert.Equal(t, "op_id_reused", res[0].Reason)
 
 	// Another office may not create or change the first one's dossiers.
-	res, err = b.Push(ctx, []app.Op{dossierOp(t, "01001", "01001-260105-K70002", "001190012346", 1)})
+	res, err = b.Push(ctx, []contract.Op{dossierOp(t, "01001", "01001-260105-K70002", "001190012346", 1)})
 	require.NoError(t, err)
 	assert.Equal(t, app.OpRejected, res[0].Status)
 	assert.Equal(t, "not_your_office", res[0].Reason)
 	ev, _ := json.Marshal(map[string]any{"event": app.Event{Action: app.ActAdvance}, "state": "open", "step": "finance", "version": 2})
 	res, err = b.Push(
 		ctx,
-		[]app.Op{{OpID: app.NewUUIDv7(time.Now()), DeviceSeq: 2, Kind: "dossier.event", EntityID: op.EntityID, BaseVersion: 1, Payload: ev}},
+		[]contract.Op{{OpID: app.NewUUIDv7(time.Now()), DeviceSeq: 2, Kind: "dossier.event", EntityID: op.EntityID, BaseVersion: 1, Payload: ev}},
 	)
 	require.NoError(t, err)
 	assert.Equal(t, "not_your_office", res[0].Reason)
 	// A change based on an old version is a conflict with the server's version.
 	res, err = a.Push(
 		ctx,
-		[]app.Op{{OpID: app.NewUUIDv7(time.Now()), DeviceSeq: 3, Kind: "dossier.event", EntityID: op.EntityID, BaseVersion: 7, Payload: ev}},
+		[]contract.Op{{OpID: app.NewUUIDv7(time.Now()), DeviceSeq: 3, Kind: "dossier.event", EntityID: op.EntityID, BaseVersion: 7, Payload: ev}},
 	)
 	require.NoError(t, err)
 	assert.Equal(t, app.OpConflict, res[0].Status)
@@ -134,7 +135,7 @@ func TestEveryRequestIsAuthenticatedAndScopedToTheOffice(t *testing.T) {
 	require.NoError(t, err)
 	pb, err := b.Pull(ctx, 0, 100)
 	require.NoError(t, err)
-	kinds := func(p app.Page) []string {
+	kinds := func(p contract.Page) []string {
 		var out []string
 		for _, c := range p.Changes {
 			out = append(out, c.Kind)
@@ -261,7 +262,7 @@ func TestTheAccountingFeedPostsVouchersWithItsOwnToken(t *testing.T) {
 	feed, err := central.NewClient(central.ClientConfig{BaseURL: s.url, Token: feedTok})
 	require.NoError(t, err)
 
-	res, err := desk.Push(ctx, []app.Op{dossierOp(t, "01001", "01001-260105-K70001", "001190012345", 1)})
+	res, err := desk.Push(ctx, []contract.Op{dossierOp(t, "01001", "01001-260105-K70001", "001190012345", 1)})
 	require.NoError(t, err)
 	require.Equal(t, app.OpApplied, res[0].Status)
 	v := app.VoucherInput{ID: "0195a3c0-0000-7000-8000-0000000000aa", ReceiptNo: "KTTT-1", PersonalID: "001190012345",
@@ -281,7 +282,7 @@ func TestTheAccountingFeedPostsVouchersWithItsOwnToken(t *testing.T) {
 
 	_, err = desk.PostVouchers(ctx, []app.VoucherInput{v})
 	assert.Equal(t, app.Forbidden, app.KindOf(err), "a desk is not the accounting system")
-	_, err = feed.Push(ctx, []app.Op{dossierOp(t, "01001", "01001-260105-K70002", "001190012346", 1)})
+	_, err = feed.Push(ctx, []contract.Op{dossierOp(t, "01001", "01001-260105-K70002", "001190012346", 1)})
 	assert.Equal(t, app.Forbidden, app.KindOf(err), "the accounting system sends no dossiers")
 }
 

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"bhxhdesk/app"
+	"bhxhdesk/contract"
 	"bhxhdesk/seal"
 )
 
@@ -60,14 +61,14 @@ type Tx interface {
 
 	// AppendChange adds a change for an audience (an office's agency code, or "*" for every
 	// office) and returns its sequence number, increasing across the whole log.
-	AppendChange(audience string, c app.Change) (uint64, error)
+	AppendChange(audience string, c contract.Change) (uint64, error)
 	// ReplaceChange appends c like AppendChange and removes the audience's earlier change of
 	// the same kind and entity: for changes of which a desk needs only the last (a rule file),
 	// so a desk that starts from nothing does not download every version.
-	ReplaceChange(audience string, c app.Change) (uint64, error)
+	ReplaceChange(audience string, c contract.Change) (uint64, error)
 	// Changes lists changes for any of the audiences with a sequence after `after`, in sequence
 	// order, up to limit.
-	Changes(audiences []string, after uint64, limit int) ([]app.Change, error)
+	Changes(audiences []string, after uint64, limit int) ([]contract.Change, error)
 	// LastChange is the highest sequence number in the log.
 	LastChange() (uint64, error)
 	// Each calls fn for every record of a kind ("dossier", "voucher", "person", "cover", "op"
@@ -105,24 +106,24 @@ type Device struct {
 	Created time.Time         `json:"created"`
 	// Anchor is the last head of the desk's audit chain the centre acknowledged; AuditBroken
 	// says why a later head did not continue it (audit_rewritten, audit_truncated), and when.
-	Anchor        *app.AuditAnchor `json:"anchor,omitempty"`
-	AuditBroken   string           `json:"audit_broken,omitempty"`
-	AuditBrokenAt time.Time        `json:"audit_broken_at,omitzero"`
-	Revoked       time.Time        `json:"revoked,omitzero"`
+	Anchor        *contract.AuditAnchor `json:"anchor,omitempty"`
+	AuditBroken   string                `json:"audit_broken,omitempty"`
+	AuditBrokenAt time.Time             `json:"audit_broken_at,omitzero"`
+	Revoked       time.Time             `json:"revoked,omitzero"`
 }
 
 // StoredOp is an applied operation's identity and result, kept so that a repeat gets the same
 // answer and a different payload under the same id is refused.
 type StoredOp struct {
-	OpID        string       `json:"op_id"`
-	Device      string       `json:"device"`
-	DeviceSeq   uint64       `json:"device_seq"`
-	HLC         uint64       `json:"hlc"`
-	Kind        string       `json:"kind"`
-	Entity      string       `json:"entity"`
-	PayloadHash string       `json:"payload_hash"`
-	Result      app.OpResult `json:"result"`
-	Applied     time.Time    `json:"applied"`
+	OpID        string            `json:"op_id"`
+	Device      string            `json:"device"`
+	DeviceSeq   uint64            `json:"device_seq"`
+	HLC         uint64            `json:"hlc"`
+	Kind        string            `json:"kind"`
+	Entity      string            `json:"entity"`
+	PayloadHash string            `json:"payload_hash"`
+	Result      contract.OpResult `json:"result"`
+	Applied     time.Time         `json:"applied"`
 }
 
 // Dossier is the centre's copy of an office's dossier (intake service).

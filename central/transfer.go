@@ -10,6 +10,7 @@ import (
 	"io"
 	"time"
 
+	"bhxhdesk/contract"
 	"bhxhdesk/internal/envelope"
 
 	"golang.org/x/crypto/hkdf"
@@ -55,15 +56,15 @@ type TransferHeader struct {
 
 // TransferRequestBody is what a desk sends: its pending operations and its pull cursor.
 type TransferRequestBody struct {
-	Ops    []app.Op `json:"ops"`
-	Cursor uint64   `json:"cursor"`
+	Ops    []contract.Op `json:"ops"`
+	Cursor uint64        `json:"cursor"`
 }
 
 // TransferAnswerBody is what the centre sends back: the result of each operation and the
 // changes after the desk's cursor.
 type TransferAnswerBody struct {
-	Results []app.OpResult `json:"results"`
-	Page    app.Page       `json:"page"`
+	Results []contract.OpResult `json:"results"`
+	Page    contract.Page       `json:"page"`
 }
 
 // TransferID names a device in transfer files: derived from its token hash, so the centre finds
@@ -214,12 +215,12 @@ func (s *Service) ImportTransfer(ctx context.Context, data []byte) ([]byte, erro
 	// of work and a store transaction has a size limit. The file's number is recorded with the
 	// last part, so a file cut short by a crash is applied again whole, what was applied coming
 	// back as duplicates.
-	results := make([]app.OpResult, 0, len(req.Ops))
+	results := make([]contract.OpResult, 0, len(req.Ops))
 	repeats := 0
 	for start := 0; start == 0 || start < len(req.Ops); start += pushChunk {
 		part := req.Ops[start:min(start+pushChunk, len(req.Ops))]
 		var (
-			res []app.OpResult
+			res []contract.OpResult
 			n   int
 		)
 		err = s.Store.Update(ctx, func(tx Tx) error {

@@ -1,14 +1,15 @@
 // Package contract is the vocabulary of the sync protocol between the desks and the central
-// services (DESIGN §3): the kinds of operations a desk pushes and of changes the centre sends
-// back, the answers to an operation and the lines of an office's digest. The strings are the
-// protocol — desks in the field send and read them — so they live here once, for the desk (app)
-// and the centre (central) alike; the payloads they carry are pinned by the golden files of
-// app's payload tests.
+// services (DESIGN §3): the messages of a sync round — the operations a desk pushes (Op), the
+// centre's answer to each (OpResult), the pages of changes it sends back (Page, Change), the
+// audit anchors — their kinds and statuses, and the lines of an office's digest. The strings
+// are the protocol — desks in the field send and read them — so they live here once, for the
+// desk (app) and the centre (central) alike; the payloads they carry are pinned by the golden
+// files of app's payload tests.
 //
 // It imports nothing of the module: every package of the protocol may import it.
 package contract
 
-// OpKind is the kind of an operation a desk pushes (app.Op.Kind).
+// OpKind is the kind of an operation a desk pushes (Op.Kind).
 type OpKind = string
 
 // The operations a desk pushes.
@@ -28,7 +29,7 @@ const (
 var OpKinds = []OpKind{OpDossierCreate, OpDossierEvent, OpVoucherAdd, OpPeriodAdd, OpCoverCreate, OpCoverIssue, OpCoverPrint,
 	OpIdentityResolve, OpOfficeWorkflow}
 
-// ChangeKind is the kind of a change the centre sends an office (app.Change.Kind).
+// ChangeKind is the kind of a change the centre sends an office (Change.Kind).
 type ChangeKind = string
 
 // The changes the central services send an office (pull).
@@ -44,7 +45,7 @@ const (
 	ChangeOfficeWorkflow ChangeKind = OpOfficeWorkflow    // another desk of the office adjusted its workflow
 )
 
-// OpStatus is the centre's answer to one operation (app.OpResult.Status).
+// OpStatus is the centre's answer to one operation (OpResult.Status).
 type OpStatus = string
 
 // The answers to a pushed operation.

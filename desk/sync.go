@@ -13,6 +13,7 @@ import (
 	"bhxhdesk/app"
 	"bhxhdesk/assets"
 	"bhxhdesk/central"
+	"bhxhdesk/contract"
 	"bhxhdesk/storage"
 	"bhxhdesk/sync"
 )
@@ -136,9 +137,9 @@ type keyedRemote struct {
 	desk *Desk
 }
 
-func (r *keyedRemote) Sync(ctx context.Context, ops []app.Op, cursor uint64, limit int) ([]app.OpResult, app.Page, error) {
+func (r *keyedRemote) Sync(ctx context.Context, ops []contract.Op, cursor uint64, limit int) ([]contract.OpResult, contract.Page, error) {
 	if err := r.desk.registerKey(ctx, r.Client); err != nil {
-		return nil, app.Page{}, err
+		return nil, contract.Page{}, err
 	}
 	return r.Client.Sync(ctx, ops, cursor, limit)
 }

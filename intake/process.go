@@ -6,6 +6,7 @@ import (
 
 	"bhxhdesk/app"
 	"bhxhdesk/app/calendar"
+	"bhxhdesk/contract"
 )
 
 // ActRequest is one workflow action on a dossier.
@@ -344,7 +345,7 @@ func (s *Service) VerifyAudit(sess *app.Session) (app.AuditReport, error) {
 // VerifyAuditAgainst checks the audit chain, then against the heads the centre acknowledged
 // (those the desk kept, and extra ones — the centre's own, asked for online): a chain cut or
 // rewritten behind an anchored head fails even when it chains again on its own.
-func (s *Service) VerifyAuditAgainst(sess *app.Session, extra []app.AuditAnchor) (app.AuditReport, error) {
+func (s *Service) VerifyAuditAgainst(sess *app.Session, extra []contract.AuditAnchor) (app.AuditReport, error) {
 	if err := sess.Require(app.PermAudit); err != nil {
 		return app.AuditReport{}, err
 	}
@@ -353,7 +354,7 @@ func (s *Service) VerifyAuditAgainst(sess *app.Session, extra []app.AuditAnchor)
 		return rep, err
 	}
 	if chain, ok := app.ChainOf(s.Store); ok && rep.OK {
-		var anchors []app.AuditAnchor
+		var anchors []contract.AuditAnchor
 		if err := s.Store.View(func(tx Tx) (err error) { anchors, err = app.Anchors(tx); return err }); err != nil {
 			return rep, err
 		}

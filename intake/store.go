@@ -3,6 +3,7 @@ package intake
 import (
 	"bhxhdesk/app"
 	"bhxhdesk/app/calendar"
+	"bhxhdesk/contract"
 )
 
 // Tx is the part of a transaction of the office's store that the intake service uses: the methods of
@@ -29,7 +30,7 @@ type Tx interface {
 	// Due lists pending (open or returned) dossiers with a due date in [from, to].
 	Due(from, to calendar.Date, limit int) ([]app.Summary, error)
 	// Enqueue appends an operation to the outbox, filling its id, device sequence and clock.
-	Enqueue(op app.Op) (app.Op, error)
+	Enqueue(op contract.Op) (contract.Op, error)
 	// NextSeq returns the next value (from 1) of a named counter.
 	NextSeq(name string) (uint64, error)
 	Office() (app.Office, bool, error)

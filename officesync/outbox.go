@@ -2,6 +2,7 @@ package officesync
 
 import (
 	"bhxhdesk/app"
+	"bhxhdesk/contract"
 )
 
 // NeedsReconcile reports whether the outbox must be reconciled with the centre first.
@@ -21,8 +22,8 @@ func (s *Service) Reconciled() error {
 }
 
 // Outbox returns up to limit operations waiting to be sent, oldest first.
-func (s *Service) Outbox(limit int) ([]app.Op, error) {
-	var ops []app.Op
+func (s *Service) Outbox(limit int) ([]contract.Op, error) {
+	var ops []contract.Op
 	err := s.Store.View(func(tx Tx) error {
 		var err error
 		ops, err = tx.OutboxAfter(0, limit)
@@ -46,8 +47,8 @@ func (s *Service) Pending() (int, error) {
 // outbox, in one transaction. Conflicts and rejections become notices for a person; nothing is
 // silently dropped. Results for operations no longer in the outbox (a repeated answer) change
 // nothing.
-func (s *Service) Acknowledge(ops []app.Op, results []app.OpResult) error {
-	byID := make(map[string]app.Op, len(ops))
+func (s *Service) Acknowledge(ops []contract.Op, results []contract.OpResult) error {
+	byID := make(map[string]contract.Op, len(ops))
 	for _, op := range ops {
 		byID[op.OpID] = op
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"bhxhdesk/app"
+	"bhxhdesk/contract"
 	"bhxhdesk/records"
 )
 
@@ -27,7 +28,7 @@ func cursorOf(tx Tx) (uint64, error) { return settingUint(tx, app.SettingCursor)
 // ApplyPage applies one page of pulled changes and advances the cursor in the same
 // transaction, so an interrupted pull resumes from the last page applied. A page whose
 // cursor is not past the stored one (a repeated page) changes nothing.
-func (s *Service) ApplyPage(p app.Page) error {
+func (s *Service) ApplyPage(p contract.Page) error {
 	now := s.Now.Time()
 	files := false
 	err := s.Store.Update(func(tx Tx) error {
@@ -62,7 +63,7 @@ func (s *Service) ApplyPage(p app.Page) error {
 // syncActor is the name the sync process writes in the audit log.
 const syncActor = "sync"
 
-func (s *Service) apply(tx Tx, ch app.Change, now time.Time) error {
+func (s *Service) apply(tx Tx, ch contract.Change, now time.Time) error {
 	switch ch.Kind {
 	case app.ChangeVoucher:
 		var in app.VoucherInput
@@ -140,7 +141,7 @@ func (s *Service) apply(tx Tx, ch app.Change, now time.Time) error {
 		}
 		return officeWorkflow(tx, ch, c, now)
 	case app.ChangeOpConflict:
-		var r app.OpResult
+		var r contract.OpResult
 		if err := json.Unmarshal(ch.Payload, &r); err != nil {
 			return err
 		}
@@ -164,7 +165,7 @@ func (s *Service) apply(tx Tx, ch app.Change, now time.Time) error {
 // officeWorkflow takes the workflow adjustment another desk of the office made (or this desk's
 // own, coming back: then nothing changes). The last one the centre applied wins at every desk;
 // when it replaces this desk's, a notice says so.
-func officeWorkflow(tx Tx, ch app.Change, c app.OfficeWorkflowChange, now time.Time) error {
+func officeWorkflow(tx Tx, ch contract.Change, c app.OfficeWorkflowChange, now time.Time) error {
 	o, ok, err := tx.Office()
 	if err != nil || !ok || ch.Entity != o.Agency {
 		return err

@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"bhxhdesk/app"
+	"bhxhdesk/contract"
 	"bhxhdesk/records"
 )
 
@@ -39,16 +40,16 @@ func (s *Service) AuditChain() (app.AuditChain, bool) {
 }
 
 // Anchors are the audit heads the centre acknowledged, oldest first.
-func (s *Service) Anchors() ([]app.AuditAnchor, error) {
-	var out []app.AuditAnchor
+func (s *Service) Anchors() ([]contract.AuditAnchor, error) {
+	var out []contract.AuditAnchor
 	err := s.Store.View(func(tx Tx) (err error) { out, err = app.Anchors(tx); return err })
 	return out, err
 }
 
 // KeepAnchor records a head the centre acknowledged.
-func (s *Service) KeepAnchor(a app.AuditAnchor) error {
+func (s *Service) KeepAnchor(a contract.AuditAnchor) error {
 	return s.Store.Update(func(tx Tx) error {
-		var list []app.AuditAnchor
+		var list []contract.AuditAnchor
 		if raw, ok, err := tx.Setting(app.SettingAnchors); err != nil {
 			return err
 		} else if ok {
@@ -73,7 +74,7 @@ func (s *Service) KeepAnchor(a app.AuditAnchor) error {
 
 // AnchorRefused records that the centre found the audit chain cut or rewritten behind the
 // head it holds: a notice for the office's supervisor, once per reason and anchor.
-func (s *Service) AnchorRefused(ans app.AnchorAnswer) error {
+func (s *Service) AnchorRefused(ans contract.AnchorAnswer) error {
 	now := s.Now.Time()
 	return s.Store.Update(func(tx Tx) error {
 		id := fmt.Sprintf("audit:%s:%d", ans.Reason, ans.Last.Seq)

@@ -23,7 +23,7 @@ type Tx interface {
 	Notice(id string) (app.Notice, bool, error)
 	Notices(limit int) ([]app.Notice, error)
 	// OutboxAfter lists up to limit outbox operations with a device sequence after seq, in order.
-	OutboxAfter(seq uint64, limit int) ([]app.Op, error)
+	OutboxAfter(seq uint64, limit int) ([]contract.Op, error)
 	// PendingOps counts the operations in the outbox.
 	PendingOps() (int, error)
 	PutEntitySync(st app.EntitySync) error

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"bhxhdesk/app"
+	"bhxhdesk/contract"
 )
 
 // Subject is who an outbox operation or a notice is about, as a person reads it: the
@@ -38,7 +39,7 @@ func subjectKind(kind string) string {
 
 // Subjects names what each operation and notice is about, by entity, for the sync page: the
 // lists say "Nguyễn Thị Hồng Ánh — 01001-260105-K70001", not an identifier alone.
-func (s *Service) Subjects(ops []app.Op, notices []app.Notice) (map[string]Subject, error) {
+func (s *Service) Subjects(ops []contract.Op, notices []app.Notice) (map[string]Subject, error) {
 	type item struct {
 		kind, entity string
 		payload      json.RawMessage

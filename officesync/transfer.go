@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"bhxhdesk/app"
+	"bhxhdesk/contract"
 )
 
 // Settings of offline transfer files.
@@ -19,7 +20,7 @@ const (
 // the file's sequence number.
 type TransferOut struct {
 	Seq    uint64
-	Ops    []app.Op
+	Ops    []contract.Op
 	Cursor uint64
 	Office app.Office
 }
@@ -59,11 +60,11 @@ func (s *Service) ExportPending(sess *app.Session) (TransferOut, error) {
 // ImportAnswer applies the centre's answer to request file seq: the acknowledgements (each
 // operation leaves the outbox with its result) and the changes. An answer to a file this desk
 // did not write, or one already applied or older than the last applied, is refused.
-func (s *Service) ImportAnswer(sess *app.Session, seq uint64, results []app.OpResult, page app.Page) error {
+func (s *Service) ImportAnswer(sess *app.Session, seq uint64, results []contract.OpResult, page contract.Page) error {
 	if err := sess.Require(app.PermSync); err != nil {
 		return err
 	}
-	var ops []app.Op
+	var ops []contract.Op
 	err := s.Store.View(func(tx Tx) error {
 		exported, err := settingUint(tx, settingTransferExported)
 		if err != nil {

@@ -28,7 +28,7 @@ type Tx interface {
 	EntitySync(entity string) (app.EntitySync, bool, error)
 	Office() (app.Office, bool, error)
 	// OutboxAfter lists up to limit outbox operations with a device sequence after seq, in order.
-	OutboxAfter(seq uint64, limit int) ([]app.Op, error)
+	OutboxAfter(seq uint64, limit int) ([]contract.Op, error)
 	// Participant reads a participant by personal ID.
 	Participant(pid string) (app.Participant, bool, error)
 	// PendingOps counts the operations in the outbox.

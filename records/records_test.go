@@ -94,7 +94,10 @@ func TestMatchedVoucherRecordsThePeriodCreatesTheCoverOnceAndMovesTheDossier(t *
 	require.NoError(
 		t,
 		d.Sync.ApplyPage(
-			app.Page{Cursor: 1, Changes: []app.Change{{Seq: 1, Kind: app.ChangeCoverConfirmed, Entity: "001190012345", Payload: confirmed}}},
+			contract.Page{
+				Cursor:  1,
+				Changes: []contract.Change{{Seq: 1, Kind: app.ChangeCoverConfirmed, Entity: "001190012345", Payload: confirmed}},
+			},
 		),
 	)
 	// The first official print is not a reprint of the provisional one.
@@ -424,7 +427,7 @@ func TestAnotherOfficesCoverComesAsANotice(t *testing.T) {
 	d := newDesk(t)
 	payload := json.RawMessage(`{"office":"79001","dossier":"79001-260105-Q10001"}`)
 	for seq := uint64(1); seq <= 2; seq++ {
-		require.NoError(t, d.Sync.ApplyPage(app.Page{Cursor: seq, Changes: []app.Change{{Seq: seq, Kind: app.ChangeCoverConflict,
+		require.NoError(t, d.Sync.ApplyPage(contract.Page{Cursor: seq, Changes: []contract.Change{{Seq: seq, Kind: app.ChangeCoverConflict,
 			Entity: "001190012345", Payload: payload}}}))
 	}
 	ns, err := d.Sync.Notices(d.Login(t, "truongphong"), false)

@@ -3,6 +3,7 @@ package records
 import (
 	"bhxhdesk/app"
 	"bhxhdesk/app/calendar"
+	"bhxhdesk/contract"
 )
 
 // Tx is the part of a transaction of the office's store that the records service uses: the methods of
@@ -21,7 +22,7 @@ type Tx interface {
 	CoversIssuedOn(day calendar.Date) ([]app.BookCover, error)
 	Dossier(code string) (app.Dossier, bool, error)
 	// Enqueue appends an operation to the outbox, filling its id, device sequence and clock.
-	Enqueue(op app.Op) (app.Op, error)
+	Enqueue(op contract.Op) (contract.Op, error)
 	// Exceptions lists vouchers waiting for an officer's decision, oldest first.
 	Exceptions(limit int) ([]app.VoucherView, error)
 	Office() (app.Office, bool, error)

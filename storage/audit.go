@@ -14,6 +14,7 @@ import (
 	"github.com/dgraph-io/badger/v4"
 
 	"bhxhdesk/app"
+	"bhxhdesk/contract"
 )
 
 // AuditEntry and AuditReport are the domain's types (app); the chain lives here.
@@ -216,7 +217,7 @@ func (db *DB) VerifyAudit() (AuditReport, error) {
 }
 
 // AuditHead is the audit chain's last entry (zero when the chain is empty).
-func (db *DB) AuditHead() (app.AuditAnchor, error) {
+func (db *DB) AuditHead() (contract.AuditAnchor, error) {
 	var head auditHead
 	err := db.View(func(t app.Tx) error {
 		raw, ok, err := t.(*Tx).get(keyAuditHead)
@@ -225,7 +226,7 @@ func (db *DB) AuditHead() (app.AuditAnchor, error) {
 		}
 		return json.Unmarshal(raw, &head)
 	})
-	return app.AuditAnchor{Seq: head.Seq, Hash: head.Hash}, translate("audit head", err)
+	return contract.AuditAnchor{Seq: head.Seq, Hash: head.Hash}, translate("audit head", err)
 }
 
 // AuditHashAt is the hash of the audit entry at seq (false when there is none).

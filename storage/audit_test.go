@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"bhxhdesk/app"
+	"bhxhdesk/contract"
 	"bhxhdesk/internal/testtmp"
 )
 
@@ -149,8 +150,8 @@ func TestAuditIsInTheSameTransaction(t *testing.T) {
 // cut the log's tail and move the head back, or rewrite entries and every hash after them — the
 // chain then verifies on its own. Against a head the centre acknowledged it does not.
 func TestAnAnchoredHeadCatchesAChainRewrittenWholeOrCut(t *testing.T) {
-	anchorAt := func(db *DB, seq uint64) []app.AuditAnchor {
-		return []app.AuditAnchor{{Seq: seq, Hash: rawEntry(t, db, seq).Hash}}
+	anchorAt := func(db *DB, seq uint64) []contract.AuditAnchor {
+		return []contract.AuditAnchor{{Seq: seq, Hash: rawEntry(t, db, seq).Hash}}
 	}
 	t.Run("the tail cut and the head moved back", func(t *testing.T) {
 		db := newAuditDB(t, 20)
@@ -199,6 +200,6 @@ func TestAnAnchoredHeadCatchesAChainRewrittenWholeOrCut(t *testing.T) {
 		assert.Equal(t, app.AuditReport{OK: true, Entries: 20, Anchored: 12}, rep)
 		head, err := db.AuditHead()
 		require.NoError(t, err)
-		assert.Equal(t, app.AuditAnchor{Seq: 20, Hash: rawEntry(t, db, 20).Hash}, head)
+		assert.Equal(t, contract.AuditAnchor{Seq: 20, Hash: rawEntry(t, db, 20).Hash}, head)
 	})
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/dgraph-io/badger/v4"
 
 	"bhxhdesk/app"
+	"bhxhdesk/contract"
 )
 
 // NextSeq increments and returns a named counter.
@@ -26,7 +27,7 @@ func (tx *Tx) NextSeq(name string) (uint64, error) {
 }
 
 // Enqueue appends op to the outbox with its UUIDv7, device sequence and hybrid logical clock.
-func (tx *Tx) Enqueue(op app.Op) (app.Op, error) {
+func (tx *Tx) Enqueue(op contract.Op) (contract.Op, error) {
 	seq, err := tx.NextSeq("outbox")
 	if err != nil {
 		return op, err
@@ -58,11 +59,11 @@ func (tx *Tx) Enqueue(op app.Op) (app.Op, error) {
 }
 
 // Outbox lists the operations waiting to be sent, oldest first.
-func (db *DB) Outbox(limit int) ([]app.Op, error) {
-	var out []app.Op
+func (db *DB) Outbox(limit int) ([]contract.Op, error) {
+	var out []contract.Op
 	err := db.View(func(t app.Tx) error {
 		return t.(*Tx).scan(prefixOutbox, limit, func(_, v []byte) error {
-			var op app.Op
+			var op contract.Op
 			if err := json.Unmarshal(v, &op); err != nil {
 				return err
 			}

@@ -13,10 +13,10 @@ import (
 // of each entity, and notices. Keys are listed in keys.go.
 
 // OutboxAfter lists up to limit operations with a device sequence after seq, in order.
-func (tx *Tx) OutboxAfter(seq uint64, limit int) ([]app.Op, error) {
-	var out []app.Op
+func (tx *Tx) OutboxAfter(seq uint64, limit int) ([]contract.Op, error) {
+	var out []contract.Op
 	err := tx.scanFrom(prefixOutbox, outboxKey(seq+1), limit, func(_, v []byte) error {
-		var op app.Op
+		var op contract.Op
 		if err := json.Unmarshal(v, &op); err != nil {
 			return err
 		}

@@ -16,26 +16,27 @@ import (
 	"time"
 
 	"bhxhdesk/app"
+	"bhxhdesk/contract"
 	"bhxhdesk/officesync"
 )
 
 // Remote is the central services as the engine needs them (central.Client implements it): one
 // round trip pushes a batch and returns a page of changes after the cursor.
 type Remote interface {
-	Sync(ctx context.Context, ops []app.Op, cursor uint64, limit int) ([]app.OpResult, app.Page, error)
+	Sync(ctx context.Context, ops []contract.Op, cursor uint64, limit int) ([]contract.OpResult, contract.Page, error)
 	// Known returns the stored results of the operations the centre already applied among ids
 	// (nothing for the others), without their payloads crossing the link again.
-	Known(ctx context.Context, ids []string) ([]app.OpResult, error)
+	Known(ctx context.Context, ids []string) ([]contract.OpResult, error)
 	// OfficeState downloads everything the centre holds for the office.
 	OfficeState(ctx context.Context) (app.OfficeData, error)
 }
 
 // Local is the office's side (officesync.Service implements it).
 type Local interface {
-	Outbox(limit int) ([]app.Op, error)
-	Acknowledge(ops []app.Op, results []app.OpResult) error
+	Outbox(limit int) ([]contract.Op, error)
+	Acknowledge(ops []contract.Op, results []contract.OpResult) error
 	Cursor() (uint64, error)
-	ApplyPage(p app.Page) error
+	ApplyPage(p contract.Page) error
 	Pending() (int, error)
 	MarkSynced(at time.Time) error
 	LastSync() (time.Time, error)
@@ -49,17 +50,17 @@ var _ Local = (*officesync.Service)(nil)
 // Anchorer is a centre that anchors the desk's audit chain (central.Client): it keeps the last
 // head it acknowledged for the device, so a chain cut or rewritten behind it shows.
 type Anchorer interface {
-	LastAnchor(ctx context.Context) (app.AuditAnchor, error)
-	Anchor(ctx context.Context, req app.AnchorRequest) (app.AnchorAnswer, error)
+	LastAnchor(ctx context.Context) (contract.AuditAnchor, error)
+	Anchor(ctx context.Context, req app.AnchorRequest) (contract.AnchorAnswer, error)
 }
 
 // AnchorKeeper is the desk's side of anchoring (officesync.Service): its chain, and the heads the centre
 // acknowledged.
 type AnchorKeeper interface {
 	AuditChain() (app.AuditChain, bool)
-	Anchors() ([]app.AuditAnchor, error)
-	KeepAnchor(a app.AuditAnchor) error
-	AnchorRefused(ans app.AnchorAnswer) error
+	Anchors() ([]contract.AuditAnchor, error)
+	KeepAnchor(a contract.AuditAnchor) error
+	AnchorRefused(ans contract.AnchorAnswer) error
 }
 
 var _ AnchorKeeper = (*officesync.Service)(nil)

@@ -13,6 +13,7 @@ import (
 
 	"bhxhdesk/app"
 	"bhxhdesk/central"
+	"bhxhdesk/contract"
 	"bhxhdesk/officesync"
 	"bhxhdesk/sync"
 )
@@ -24,22 +25,22 @@ type flaky struct {
 	calls int
 }
 
-func (f *flaky) Sync(_ context.Context, ops []app.Op, cursor uint64, _ int) ([]app.OpResult, app.Page, error) {
+func (f *flaky) Sync(_ context.Context, ops []contract.Op, cursor uint64, _ int) ([]contract.OpResult, contract.Page, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.calls++
 	if f.down {
-		return nil, app.Page{}, &app.Error{Kind: app.Transient, Code: "central_unreachable", Err: errors.New("connection refused")}
+		return nil, contract.Page{}, &app.Error{Kind: app.Transient, Code: "central_unreachable", Err: errors.New("connection refused")}
 	}
-	res := make([]app.OpResult, len(ops))
+	res := make([]contract.OpResult, len(ops))
 	for i, op := range ops {
-		res[i] = app.OpResult{OpID: op.OpID, Status: app.OpApplied}
+		res[i] = contract.OpResult{OpID: op.OpID, Status: app.OpApplied}
 	}
-	return res, app.Page{Cursor: cursor}, nil
+	return res, contract.Page{Cursor: cursor}, nil
 }
 
-func (f *flaky) Known(context.Context, []string) ([]app.OpResult, error) { return nil, nil }
-func (f *flaky) OfficeState(context.Context) (app.OfficeData, error)     { return app.OfficeData{}, nil }
+func (f *flaky) Known(context.Context, []string) ([]contract.OpResult, error) { return nil, nil }
+func (f *flaky) OfficeState(context.Context) (app.OfficeData, error)          { return app.OfficeData{}, nil }
 
 func (f *flaky) set(down bool) { f.mu.Lock(); f.down = down; f.mu.Unlock() }
 func (f *flaky) n() int        { f.mu.Lock(); defer f.mu.Unlock(); return f.calls }
@@ -261,7 +262,7 @@ func deviceOf(t *testing.T, c *centre, id string) (central.Device, bool, error) 
 // fullDisk is an office whose store cannot be written.
 type fullDisk struct{ *officesync.Service }
 
-func (fullDisk) Outbox(int) ([]app.Op, error) {
+func (fullDisk) Outbox(int) ([]contract.Op, error) {
 	return nil, &app.Error{Kind: app.Unavailable, Code: "disk_full"}
 }
 

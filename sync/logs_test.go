@@ -19,6 +19,7 @@ import (
 
 	"bhxhdesk/app"
 	"bhxhdesk/central"
+	"bhxhdesk/contract"
 	"bhxhdesk/desk"
 	"bhxhdesk/internal/centraltest"
 )
@@ -67,7 +68,7 @@ func TestLogsNeverHoldAnUnmaskedPersonalID(t *testing.T) {
 	// Requests the centre refuses, with personal data in them.
 	bad, err := central.NewClient(central.ClientConfig{BaseURL: ctr.URL(), Token: o.token})
 	require.NoError(t, err)
-	_, err = bad.Push(context.Background(), []app.Op{{OpID: "x", Kind: "dossier.create", EntityID: ds[0].Form.PersonalID,
+	_, err = bad.Push(context.Background(), []contract.Op{{OpID: "x", Kind: "dossier.create", EntityID: ds[0].Form.PersonalID,
 		Payload: []byte(`{"form":{"personal_id":"` + ds[0].Form.PersonalID + `"}}`)}})
 	require.NoError(t, err)
 	stranger, err := central.NewClient(central.ClientConfig{BaseURL: ctr.URL(), Token: ds[1].Form.PersonalID})

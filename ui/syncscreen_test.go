@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"bhxhdesk/app"
+	"bhxhdesk/contract"
 	"bhxhdesk/desk"
 	"bhxhdesk/internal/centraltest"
 	"bhxhdesk/officesync"
@@ -202,8 +203,8 @@ func pullAnIdentityReview(t *testing.T, o *desk.Office, c *clock, dos app.Dossie
 	payload, err := json.Marshal(review)
 	require.NoError(t, err)
 	_, sync := o.Services()
-	change := app.Change{Seq: 1, Kind: app.ChangeIdentityReview, Entity: f.PersonalID, Payload: payload, At: c.now()}
-	require.NoError(t, sync.ApplyPage(app.Page{Cursor: 1, Changes: []app.Change{change}}))
+	change := contract.Change{Seq: 1, Kind: app.ChangeIdentityReview, Entity: f.PersonalID, Payload: payload, At: c.now()}
+	require.NoError(t, sync.ApplyPage(contract.Page{Cursor: 1, Changes: []contract.Change{change}}))
 	return other
 }
 
@@ -242,8 +243,11 @@ func closeAConflictWithANote(t *testing.T, d *recDesk, s *syncui.SyncScreen, syn
 	now time.Time) {
 	f := dos.Form
 	payload := json.RawMessage(`{"status":"conflict","reason":"version_moved","args":{"code":"` + dos.Code + `","server":"3","base":"1"}}`)
-	require.NoError(t, sync.ApplyPage(app.Page{Cursor: 2, Changes: []app.Change{{Seq: 2, Kind: app.ChangeOpConflict, Entity: dos.Code,
-		Payload: payload, At: now}}}))
+	require.NoError(
+		t,
+		sync.ApplyPage(contract.Page{Cursor: 2, Changes: []contract.Change{{Seq: 2, Kind: app.ChangeOpConflict, Entity: dos.Code,
+			Payload: payload, At: now}}}),
+	)
 	s.Reload()
 	d.Wait()
 	s.Show(syncui.TabNotices)
@@ -363,7 +367,7 @@ func TestWorkflowAdjustedOnAnotherDeskIsShownInWords(t *testing.T) {
 	payload, err := json.Marshal(app.OfficeWorkflowChange{Adjustment: &adj, Device: "K8"})
 	require.NoError(t, err)
 	_, sync := o.Services()
-	require.NoError(t, sync.ApplyPage(app.Page{Cursor: 1, Changes: []app.Change{{Seq: 1, Kind: app.ChangeOfficeWorkflow,
+	require.NoError(t, sync.ApplyPage(contract.Page{Cursor: 1, Changes: []contract.Change{{Seq: 1, Kind: app.ChangeOfficeWorkflow,
 		Entity: testOffice.Agency, Payload: payload, At: c.now()}}}))
 
 	d := openRecordsDesk(t, o, c)
@@ -443,7 +447,7 @@ func TestAReviewAnotherOfficeDecidesIsShownNotDecided(t *testing.T) {
 	payload, err := json.Marshal(review)
 	require.NoError(t, err)
 	_, sync := o.Services()
-	require.NoError(t, sync.ApplyPage(app.Page{Cursor: 2, Changes: []app.Change{
+	require.NoError(t, sync.ApplyPage(contract.Page{Cursor: 2, Changes: []contract.Change{
 		{Seq: 1, Kind: app.ChangeIdentityReview, Entity: f.PersonalID, Payload: payload, At: c.now()},
 		{Seq: 2, Kind: app.ChangeCoverConflict, Entity: f.PersonalID,
 			Payload: json.RawMessage(`{"office":"79001","dossier":"79001-260106-Q10003"}`), At: c.now()},

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"bhxhdesk/app"
+	"bhxhdesk/contract"
 )
 
 func (c *cli) audit(args []string) int {
@@ -28,13 +29,13 @@ func (c *cli) audit(args []string) int {
 	}
 	// The centre's anchor for this desk, when the desk is enrolled and the centre answers: a
 	// chain rewritten here, with the desk's own copy of the anchors, still fails against it.
-	var extra []app.AuditAnchor
+	var extra []contract.AuditAnchor
 	checked := false
 	if url, token, err := d.Sync.Central(); err == nil && url != "" && token != "" {
 		if remote, err := d.Client(url, token); err == nil {
 			ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 			if a, err := remote.LastAnchor(ctx); err == nil {
-				extra, checked = []app.AuditAnchor{a}, true
+				extra, checked = []contract.AuditAnchor{a}, true
 			}
 			cancel()
 		}

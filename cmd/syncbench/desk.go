@@ -335,7 +335,7 @@ type timedRemote struct {
 	spent time.Duration
 }
 
-func (t *timedRemote) Sync(ctx context.Context, ops []app.Op, cursor uint64, limit int) ([]app.OpResult, app.Page, error) {
+func (t *timedRemote) Sync(ctx context.Context, ops []contract.Op, cursor uint64, limit int) ([]contract.OpResult, contract.Page, error) {
 	start := time.Now()
 	defer func() { t.spent += time.Since(start) }()
 	return t.Remote.Sync(ctx, ops, cursor, limit)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"bhxhdesk/app"
+	"bhxhdesk/contract"
 	"bhxhdesk/storage"
 )
 
@@ -163,7 +164,7 @@ func (tx *sqlTx) setCounter(name string, n uint64) error {
 
 // Enqueue appends op to the outbox with a UUIDv7, the device sequence and a hybrid logical
 // clock, as our store does.
-func (tx *sqlTx) Enqueue(op app.Op) (app.Op, error) {
+func (tx *sqlTx) Enqueue(op contract.Op) (contract.Op, error) {
 	seq, err := tx.NextSeq("outbox")
 	if err != nil {
 		return op, err

@@ -3,6 +3,7 @@ package syncui
 import (
 	"strconv"
 
+	"bhxhdesk/contract"
 	"bhxhdesk/ui/kit"
 
 	"fyne.io/fyne/v2"
@@ -63,7 +64,7 @@ func (x *DossierSync) Reload() {
 		err     error
 	)
 	r.Run(func() {
-		var ops []app.Op
+		var ops []contract.Op
 		if ops, err = r.Sync.Outbox(0); err != nil {
 			return
 		}

@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 
+	"bhxhdesk/contract"
 	"bhxhdesk/ui/kit"
 
 	"fyne.io/fyne/v2"
@@ -34,7 +35,7 @@ const opListLimit = 1000
 // what the administrator typed in the settings (never the token).
 type SyncScreenState struct {
 	Tab     SyncTab
-	Ops     []app.Op
+	Ops     []contract.Op
 	Pending int
 	Notices []app.Notice
 	// Subjects names what each operation and notice is about, by entity.
@@ -178,7 +179,7 @@ func (s *SyncScreen) Show(tab SyncTab) {
 }
 
 // OpsShown are the outbox operations listed; NoticesShown the open notices.
-func (s *SyncScreen) OpsShown() []app.Op { return s.st.Ops }
+func (s *SyncScreen) OpsShown() []contract.Op { return s.st.Ops }
 
 // NoticesShown are the open notices listed, newest first.
 func (s *SyncScreen) NoticesShown() []app.Notice { return s.st.Notices }
@@ -190,7 +191,7 @@ func (s *SyncScreen) SelectNotice(i int) { s.Notices.Select(i) }
 func (s *SyncScreen) Reload() {
 	r := s.r
 	var (
-		ops     []app.Op
+		ops     []contract.Op
 		pending int
 		notices []app.Notice
 		names   map[string]officesync.Subject
@@ -218,7 +219,7 @@ func (s *SyncScreen) subject(entity string) string {
 	return entity
 }
 
-func (s *SyncScreen) paint(ops []app.Op, pending int, notices []app.Notice, names map[string]officesync.Subject, err error) {
+func (s *SyncScreen) paint(ops []contract.Op, pending int, notices []app.Notice, names map[string]officesync.Subject, err error) {
 	t := s.r.T
 	if err != nil {
 		widgets.SetText(s.Problem, s.r.Message(err))
