@@ -43,13 +43,13 @@ func signingKey(t testing.TB) *seal.SigningKey {
 }
 
 // sealText signs the seal of a cover as the records service will.
-func sealText(t testing.TB, k *seal.SigningKey, id, name, birth string, issued time.Time, status seal.SealStatus) string {
+func sealText(t testing.TB, k *seal.SigningKey, id, name, birth string, issued time.Time, status seal.Status) string {
 	t.Helper()
 	bd, err := app.ParseBirthDate(birth)
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := seal.NewSeal(seal.SealParams{Status: status, BookNumber: id, PersonalID: app.PersonalID(id), FullName: name,
+	s, err := seal.New(seal.Params{Status: status, BookNumber: id, PersonalID: app.PersonalID(id), FullName: name,
 		BirthDate: bd, Office: "01001", Issued: issued})
 	if err != nil {
 		t.Fatal(err)

@@ -91,7 +91,7 @@ func CoverData(
 	if p.Final {
 		status = seal.Final
 	}
-	seal, err := seal.NewSeal(seal.SealParams{Status: status, BookNumber: c.BookNo, PersonalID: app.PersonalID(c.PersonalID),
+	seal, err := seal.New(seal.Params{Status: status, BookNumber: c.BookNo, PersonalID: app.PersonalID(c.PersonalID),
 		FullName: c.FullName, BirthDate: birth, Office: o.Agency, Issued: c.IssuedAt})
 	if err != nil {
 		return pdf.CoverData{}, err

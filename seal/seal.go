@@ -21,19 +21,19 @@ import (
 	"bhxhdesk/app/calendar"
 )
 
-// SealStatus says whether the records service had confirmed the book cover when its
+// Status says whether the records service had confirmed the book cover when its
 // confirmation was printed.
-type SealStatus uint8
+type Status uint8
 
 const (
 	// Provisional (bản tạm): printed before the records service confirmed the cover (not yet
 	// synchronised). It must never pass for a final confirmation.
-	Provisional SealStatus = iota + 1
+	Provisional Status = iota + 1
 	// Final (bản chính thức): printed after the records service confirmed the cover.
 	Final
 )
 
-func (s SealStatus) String() string {
+func (s Status) String() string {
 	switch s {
 	case Provisional:
 		return "provisional"
@@ -131,7 +131,7 @@ func (k *SigningKey) Trusted(office, device string, validFrom time.Time) Trusted
 // thousand guesses). The seal still binds the printout: the verifier compares the name, birth
 // date and the visible digits with the paper.
 type Seal struct {
-	Status SealStatus
+	Status Status
 	// Book is the book number (số sổ BHXH) when it differs from the personal ID (an older
 	// 10-digit code); "" when the book number is the personal ID, as for every book since
 	// 2025-08 (Công văn 1804/BHXH-QLT), so that it is masked too.
@@ -144,9 +144,9 @@ type Seal struct {
 	Key       KeyID         // the signing key; set by SigningKey.Sign
 }
 
-// SealParams are the cover data a seal is made from.
-type SealParams struct {
-	Status     SealStatus
+// Params are the cover data a seal is made from.
+type Params struct {
+	Status     Status
 	BookNumber string // số sổ: the personal ID, or an older 10-digit code
 	PersonalID app.PersonalID
 	FullName   string // as registered; printed and sealed upper case
@@ -155,10 +155,10 @@ type SealParams struct {
 	Issued     time.Time
 }
 
-// NewSeal builds the seal of a cover: the personal ID masked, the book number kept only when it
+// New builds the seal of a cover: the personal ID masked, the book number kept only when it
 // is not the personal ID, the name upper case. It returns an Invalid error with code
 // "seal_field" naming the field that cannot be sealed.
-func NewSeal(p SealParams) (Seal, error) {
+func New(p Params) (Seal, error) {
 	s := Seal{Status: p.Status, Name: app.UpperName(p.FullName), BirthDate: p.BirthDate, Office: p.Office,
 		Issued: p.Issued.Truncate(time.Second)}
 	if id, err := app.ParsePersonalID(string(p.PersonalID)); err != nil || string(id) != string(p.PersonalID) {
@@ -241,7 +241,7 @@ func (s Seal) BookNumber() string {
 	return s.Book
 }
 
-// The QR text of a seal is SealPrefix followed by the unpadded RFC 4648 base32 of the payload
+// The QR text of a seal is Prefix followed by the unpadded RFC 4648 base32 of the payload
 // and its Ed25519 signature. Base32's upper-case letters and digits use the QR code's
 // alphanumeric mode (5.5 bits a character), have no spaces or shell characters, and survive
 // being read aloud or retyped; the payload is binary and length-prefixed, so it is compact and
@@ -261,7 +261,7 @@ func (s Seal) BookNumber() string {
 //
 // The signature covers sealContext followed by the payload, so a device key can never be made
 // to sign something else that reads as a seal.
-const SealPrefix = "BHXH:"
+const Prefix = "BHXH:"
 
 const (
 	sealVersion = 1
@@ -303,18 +303,18 @@ func (k *SigningKey) Sign(s Seal) (string, error) {
 	}
 	p := s.payload()
 	sig := ed25519.Sign(k.priv, signedMessage(p))
-	return SealPrefix + sealBase32.EncodeToString(append(p, sig...)), nil
+	return Prefix + sealBase32.EncodeToString(append(p, sig...)), nil
 }
 
 func signedMessage(payload []byte) []byte {
 	return append([]byte(sealContext), payload...)
 }
 
-// ParseSeal decodes the QR text of a seal without checking its signature: it returns the seal,
+// Parse decodes the QR text of a seal without checking its signature: it returns the seal,
 // the signed payload and the signature, or a "seal_*" Invalid error saying why the text is not
 // a well-formed seal. Every seal has exactly one text: anything else is refused.
-func ParseSeal(text string) (Seal, []byte, []byte, error) {
-	rest, ok := strings.CutPrefix(text, SealPrefix)
+func Parse(text string) (Seal, []byte, []byte, error) {
+	rest, ok := strings.CutPrefix(text, Prefix)
 	if !ok {
 		return Seal{}, nil, nil, app.Errorf(app.Invalid, app.CodeSealNotSeal)
 	}
@@ -334,7 +334,7 @@ func ParseSeal(text string) (Seal, []byte, []byte, error) {
 		return Seal{}, nil, nil, app.Errorf(app.Invalid, app.CodeSealTruncated)
 	}
 	var s Seal
-	s.Status = SealStatus(raw[1])
+	s.Status = Status(raw[1])
 	copy(s.Key[:], raw[2:10])
 	var t [8]byte
 	copy(t[3:], raw[10:15])

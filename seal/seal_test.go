@@ -29,11 +29,11 @@ func sealKey(t testing.TB, seed byte) *seal.SigningKey {
 	return k
 }
 
-func sealParams(t testing.TB) seal.SealParams {
+func sealParams(t testing.TB) seal.Params {
 	t.Helper()
 	bd, err := app.ParseBirthDate("1990-05-17")
 	require.NoError(t, err)
-	return seal.SealParams{
+	return seal.Params{
 		Status: seal.Final, BookNumber: "001190012345", PersonalID: "001190012345",
 		FullName: "Nguyễn Thị Hồng Ánh", BirthDate: bd, Office: "01001",
 		Issued: time.Date(2025, 11, 3, 9, 15, 42, 500, sealNow.Location()),
@@ -47,9 +47,9 @@ func trusted(t testing.TB, keys ...seal.TrustedKey) *seal.TrustedKeys {
 	return ks
 }
 
-func signed(t testing.TB, k *seal.SigningKey, p seal.SealParams) string {
+func signed(t testing.TB, k *seal.SigningKey, p seal.Params) string {
 	t.Helper()
-	s, err := seal.NewSeal(p)
+	s, err := seal.New(p)
 	require.NoError(t, err)
 	text, err := k.Sign(s)
 	require.NoError(t, err)
@@ -113,22 +113,22 @@ func TestSealStaysSmallEnoughForAPrintedQRCode(t *testing.T) {
 func TestNewSealRefusesWhatCannotBeSealed(t *testing.T) {
 	for _, tc := range []struct {
 		name  string
-		edit  func(*seal.SealParams)
+		edit  func(*seal.Params)
 		field string
 	}{
-		{"refuses a personal ID that is not 12 digits", func(p *seal.SealParams) { p.PersonalID = "00119001234" }, "personal_id"},
-		{"refuses a book number of 11 digits", func(p *seal.SealParams) { p.BookNumber = "01234567890" }, "book_number"},
-		{"refuses an empty name", func(p *seal.SealParams) { p.FullName = "  " }, "full_name"},
-		{"refuses a name too long for the code", func(p *seal.SealParams) { p.FullName = strings.Repeat("Nguyễn ", 30) }, "full_name"},
-		{"refuses an unknown birth-date precision", func(p *seal.SealParams) { p.BirthDate.Precision = 0 }, "birth_date"},
-		{"refuses a bad agency code", func(p *seal.SealParams) { p.Office = "ba đình" }, "office"},
-		{"refuses a missing issue time", func(p *seal.SealParams) { p.Issued = time.Time{} }, "issued"},
-		{"refuses an unknown status", func(p *seal.SealParams) { p.Status = 0 }, "status"},
+		{"refuses a personal ID that is not 12 digits", func(p *seal.Params) { p.PersonalID = "00119001234" }, "personal_id"},
+		{"refuses a book number of 11 digits", func(p *seal.Params) { p.BookNumber = "01234567890" }, "book_number"},
+		{"refuses an empty name", func(p *seal.Params) { p.FullName = "  " }, "full_name"},
+		{"refuses a name too long for the code", func(p *seal.Params) { p.FullName = strings.Repeat("Nguyễn ", 30) }, "full_name"},
+		{"refuses an unknown birth-date precision", func(p *seal.Params) { p.BirthDate.Precision = 0 }, "birth_date"},
+		{"refuses a bad agency code", func(p *seal.Params) { p.Office = "ba đình" }, "office"},
+		{"refuses a missing issue time", func(p *seal.Params) { p.Issued = time.Time{} }, "issued"},
+		{"refuses an unknown status", func(p *seal.Params) { p.Status = 0 }, "status"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p := sealParams(t)
 			tc.edit(&p)
-			_, err := seal.NewSeal(p)
+			_, err := seal.New(p)
 			var e *app.Error
 			require.ErrorAs(t, err, &e)
 			assert.Equal(t, app.Invalid, e.Kind)
@@ -141,11 +141,11 @@ func TestNewSealRefusesWhatCannotBeSealed(t *testing.T) {
 // reencode rebuilds a seal text from raw bytes, to alter a payload behind the signature.
 func reencode(t *testing.T, text string, edit func(raw []byte) []byte) string {
 	t.Helper()
-	s, payload, sig, err := seal.ParseSeal(text)
+	s, payload, sig, err := seal.Parse(text)
 	require.NoError(t, err)
 	_ = s
 	raw := edit(append(append([]byte{}, payload...), sig...))
-	return seal.SealPrefix + b32(raw)
+	return seal.Prefix + b32(raw)
 }
 
 func TestVerifyNamesWhyASealIsRefused(t *testing.T) {
@@ -358,11 +358,11 @@ func FuzzParseSeal(f *testing.F) {
 	f.Add("BHXH:")
 	f.Add("BHXH:AE")
 	f.Fuzz(func(t *testing.T, text string) {
-		_, payload, sig, err := seal.ParseSeal(text)
+		_, payload, sig, err := seal.Parse(text)
 		if err != nil {
 			return
 		}
-		if got := seal.SealPrefix + b32(append(append([]byte{}, payload...), sig...)); got != text {
+		if got := seal.Prefix + b32(append(append([]byte{}, payload...), sig...)); got != text {
 			t.Fatalf("%q decodes but re-encodes as %q", text, got)
 		}
 	})

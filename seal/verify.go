@@ -71,7 +71,7 @@ const futureSkew = 24 * time.Hour
 // "valid_final" or "valid_provisional".
 func (ks *TrustedKeys) Verify(text string, now time.Time) Verification {
 	var v Verification
-	s, payload, sig, err := ParseSeal(text)
+	s, payload, sig, err := Parse(text)
 	if err != nil {
 		var e *app.Error
 		if !errors.As(err, &e) {

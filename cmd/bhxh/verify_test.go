@@ -52,7 +52,7 @@ func rulesTrusting(t *testing.T, entries ...seal.TrustedKey) string {
 
 type person struct {
 	id, name, birth string
-	status          seal.SealStatus
+	status          seal.Status
 	book            string
 	issued          time.Time
 }
@@ -88,7 +88,7 @@ func (p person) seal(t testing.TB, k *seal.SigningKey, office string) string {
 	t.Helper()
 	bd, err := app.ParseBirthDate(p.birth)
 	require.NoError(t, err)
-	s, err := seal.NewSeal(seal.SealParams{Status: p.status, BookNumber: p.book, PersonalID: app.PersonalID(p.id),
+	s, err := seal.New(seal.Params{Status: p.status, BookNumber: p.book, PersonalID: app.PersonalID(p.id),
 		FullName: p.name, BirthDate: bd, Office: office, Issued: p.issued})
 	require.NoError(t, err)
 	text, err := k.Sign(s)
@@ -101,12 +101,12 @@ var b32 = base32.StdEncoding.WithPadding(base32.NoPadding)
 // rawSeal splits a seal text into its payload and signature.
 func rawSeal(t testing.TB, text string) (payload, sig []byte) {
 	t.Helper()
-	_, p, s, err := seal.ParseSeal(text)
+	_, p, s, err := seal.Parse(text)
 	require.NoError(t, err)
 	return append([]byte{}, p...), append([]byte{}, s...)
 }
 
-func sealOf(raw []byte) string { return seal.SealPrefix + b32.EncodeToString(raw) }
+func sealOf(raw []byte) string { return seal.Prefix + b32.EncodeToString(raw) }
 
 // Offsets of the fixed fields in a version 1 payload (app/seal.go).
 const (
@@ -163,7 +163,7 @@ func mutate(t testing.TB, r *rand.Rand, text, other string, stranger *seal.Signi
 			raw := append(payload, sig...)
 			return sealOf(raw[:r.IntN(len(raw))]), "bytes truncated"
 		}
-		return text[:len(seal.SealPrefix)+r.IntN(len(text)-len(seal.SealPrefix))], "text truncated"
+		return text[:len(seal.Prefix)+r.IntN(len(text)-len(seal.Prefix))], "text truncated"
 	case 6: // two fields swapped in place, or two chunks of the text
 		if r.IntN(2) == 0 {
 			pl := append([]byte{}, payload...)
@@ -171,13 +171,13 @@ func mutate(t testing.TB, r *rand.Rand, text, other string, stranger *seal.Signi
 			copy(pl[offBirth:offBirth+5], payload[offID:offID+5])
 			return reseal(pl), "fields reordered"
 		}
-		body := text[len(seal.SealPrefix):]
+		body := text[len(seal.Prefix):]
 		i, j := r.IntN(len(body)/2-8), len(body)/2+r.IntN(len(body)/2-8)
 		swapped := body[:i] + body[j:j+8] + body[i+8:j] + body[i:i+8] + body[j+8:]
 		if swapped == body {
 			swapped = body[8:] + body[:8]
 		}
-		return seal.SealPrefix + swapped, "text chunks reordered"
+		return seal.Prefix + swapped, "text chunks reordered"
 	case 7: // the signature of another genuine seal
 		_, otherSig := rawSeal(t, other)
 		return sealOf(append(payload, otherSig...)), "signature swapped"
@@ -190,15 +190,15 @@ func mutate(t testing.TB, r *rand.Rand, text, other string, stranger *seal.Signi
 		return sealOf(append(fp, fs...)), "other key under a trusted id"
 	case 10: // provisional made final, or the reverse
 		pl := append([]byte{}, payload...)
-		pl[offStatus] = byte(seal.Final + seal.Provisional - seal.SealStatus(pl[offStatus]))
+		pl[offStatus] = byte(seal.Final + seal.Provisional - seal.Status(pl[offStatus]))
 		return reseal(pl), "status flipped"
 	default: // one character of the text replaced by another base32 character
-		body := []byte(text[len(seal.SealPrefix):])
+		body := []byte(text[len(seal.Prefix):])
 		i := r.IntN(len(body))
 		alphabet := "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
 		c := alphabet[(strings.IndexByte(alphabet, body[i])+1+r.IntN(31))%32]
 		body[i] = c
-		return seal.SealPrefix + string(body), "character replaced"
+		return seal.Prefix + string(body), "character replaced"
 	}
 }
 
