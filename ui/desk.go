@@ -50,6 +50,7 @@ type Desk struct {
 	LockNow   *widget.Button
 	SignOut   *widget.Button
 	nav       map[Page]*widget.Button
+	slots     map[Page]pageSlot // the page registry (pages)
 	// Language is the language switch in the header (also in the settings).
 	Language *widget.Select
 

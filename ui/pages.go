@@ -54,8 +54,16 @@ func slotOf[S screen](icon fyne.Resource, field *S, make func() S, refresh func(
 }
 
 // pages is the page registry of the signed-in desk: every page of the navigation and the
-// dossier page, with the feature screen it shows.
+// dossier page, with the feature screen it shows. It is built once: its slots read the desk's
+// fields when they run.
 func (d *Desk) pages() map[Page]pageSlot {
+	if d.slots == nil {
+		d.slots = d.newPages()
+	}
+	return d.slots
+}
+
+func (d *Desk) newPages() map[Page]pageSlot {
 	return map[Page]pageSlot{
 		PageHome: slotOf(theme.HomeIcon(), &d.home,
 			func() *intakeui.HomeScreen { return intakeui.NewHomeScreen(d.in, intakeui.HomeState{}, d.openTile) },
