@@ -116,7 +116,7 @@ func SaveEvent(tx DossierWriter, d, prev *Dossier, ev Event, now time.Time) erro
 	if err := tx.PutDossier(d, prev); err != nil {
 		return err
 	}
-	return Enqueue(tx, contract.OpDossierEvent, d.Code, prev.Version, DossierEvent{ev, d.State, d.Step, d.Version}, now)
+	return Enqueue(tx, contract.OpDossierEvent, d.Code, prev.Version, DossierEventPayload.To(DossierEvent{ev, d.State, d.Step, d.Version}), now)
 }
 
 // Has reports whether the timeline records the action (e.g. ActPayment: the registration's
@@ -201,15 +201,6 @@ type AuditReport struct {
 	// Anchored is the last anchor the chain was checked against (0 when none): a head the
 	// centre acknowledged, which a rewritten or truncated chain cannot match.
 	Anchored uint64 `json:"anchored,omitempty"`
-}
-
-// AnchorRequest is what a desk sends to anchor its audit chain: its head now, and the hash its
-// chain holds at the centre's last anchor for the device (PrevSeq; empty when it has no entry
-// there any more).
-type AnchorRequest struct {
-	Head     contract.AuditAnchor `json:"head"`
-	PrevSeq  uint64               `json:"prev_seq"`
-	PrevHash string               `json:"prev_hash"`
 }
 
 // AuditChain is what a store that keeps the audit chain offers for anchoring it.

@@ -92,23 +92,22 @@ func TestTheSyncPayloadsKeepTheirFormat(t *testing.T) {
 	decided := review
 	decided.Resolved, decided.By = &record, "truongphong"
 	payloads := map[string]any{
-		contract.OpDossierCreate: dossier,
-		contract.OpDossierEvent: app.DossierEvent{
+		contract.OpDossierCreate: app.DossierPayload.To(dossier),
+		contract.OpDossierEvent: app.DossierEventPayload.To(app.DossierEvent{
 			Event:   app.Event{At: at, User: "canbo", Action: app.ActAdvance, FromStep: "check", ToStep: "finance"},
 			State:   app.StateOpen,
 			Step:    "finance",
 			Version: 2,
-		},
-		contract.OpVoucherAdd:      voucher,
-		contract.OpPeriodAdd:       period,
-		contract.OpCoverCreate:     cover,
-		contract.OpCoverIssue:      cover,
-		contract.OpCoverPrint:      app.PrintRecord{At: at, By: "canbo", Final: false, Reason: "Giấy in bị nhòe"},
-		contract.OpIdentityResolve: decided,
-		contract.OpOfficeWorkflow: app.OfficeWorkflowChange{Device: "K7", Adjustment: &app.WorkflowAdjustment{Base: "default@2025-07-01",
-			Days: map[string]int{
-				"check": 2,
-			}, Roles: map[string]app.Role{"check": app.Officer}, Reason: "Quyết định số 12/QĐ-BHXH", By: "admin", At: at}},
+		}),
+		contract.OpVoucherAdd:      app.VoucherPayload.To(voucher),
+		contract.OpPeriodAdd:       app.PeriodPayload.To(period),
+		contract.OpCoverCreate:     app.CoverPayload.To(cover),
+		contract.OpCoverIssue:      app.CoverPayload.To(cover),
+		contract.OpCoverPrint:      app.PrintPayload.To(app.PrintRecord{At: at, By: "canbo", Final: false, Reason: "Giấy in bị nhòe"}),
+		contract.OpIdentityResolve: app.ReviewPayload.To(decided),
+		contract.OpOfficeWorkflow: app.OfficeWorkflowPayload.To(app.OfficeWorkflowChange{Device: "K7", Adjustment: &app.WorkflowAdjustment{
+			Base: "default@2025-07-01", Days: map[string]int{"check": 2}, Roles: map[string]app.Role{"check": app.Officer},
+			Reason: "Quyết định số 12/QĐ-BHXH", By: "admin", At: at}}),
 		"op": contract.Op{
 			OpID:        "019b8bab-0680-776d-b09b-3770a69fd31b",
 			DeviceSeq:   7,
@@ -133,8 +132,8 @@ func TestTheSyncPayloadsKeepTheirFormat(t *testing.T) {
 			Payload: json.RawMessage(`{}`),
 			At:      at,
 		},
-		"change.review": review,
-		"participant": app.Participant{
+		"change.review": app.ReviewPayload.To(review),
+		"participant": app.ParticipantPayload.To(app.Participant{
 			PersonalID: "001190012345",
 			FullName:   "Nguyễn Thị Hồng Ánh",
 			Gender:     "female",
@@ -144,9 +143,9 @@ func TestTheSyncPayloadsKeepTheirFormat(t *testing.T) {
 			Dossier:    dossier.Code,
 			Periods:    []app.Period{period},
 			Version:    2,
-		},
-		"audit_anchor": app.AnchorRequest{Head: contract.AuditAnchor{Seq: 120, Hash: "ab12"}, PrevSeq: 100, PrevHash: "cd34"},
-		"state_page":   app.StatePage{Part: "vouchers", Items: []json.RawMessage{json.RawMessage(`{}`)}, Next: "v0000042", Cursor: 42},
+		}),
+		"audit_anchor": contract.AnchorRequest{Head: contract.AuditAnchor{Seq: 120, Hash: "ab12"}, PrevSeq: 100, PrevHash: "cd34"},
+		"state_page":   contract.StatePage{Part: "vouchers", Items: []json.RawMessage{json.RawMessage(`{}`)}, Next: "v0000042", Cursor: 42},
 	}
 	for name, v := range payloads {
 		got, err := json.MarshalIndent(v, "", " ")

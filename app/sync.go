@@ -32,10 +32,7 @@ const (
 
 // RuleFile is the payload of a ChangeRuleFile: a file of the reference data, by its path under
 // the rules folder (e.g. "rules/reference_level.json", "calendar/2028.json", "keys/central.json").
-type RuleFile struct {
-	Path string          `json:"path"`
-	Data json.RawMessage `json:"data"`
-}
+type RuleFile = contract.RuleFileV1
 
 // ValidRuleFilePath reports whether p names a reference-data file a desk may receive: a JSON
 // file under rules/, calendar/, workflows/ or keys/, with no way out of the rules folder.
@@ -149,49 +146,6 @@ type OfficeWorkflowChange struct {
 	Device     string              `json:"device"`
 }
 
-// OfficeData is everything the centre holds for an office: what a desk that lost its store, or
-// restored an older backup, downloads to carry on.
-type OfficeData struct {
-	Dossiers []json.RawMessage `json:"dossiers"` // Dossier, events applied
-	Vouchers []json.RawMessage `json:"vouchers"` // Voucher from desks, VoucherInput from the feed
-	People   []Participant     `json:"people"`   // the identity in force and the periods
-	Covers   []json.RawMessage `json:"covers"`   // BookCover with the centre's status
-	Cursor   uint64            `json:"cursor"`   // the change log's end when this was read
-	// Workflow is the office's workflow adjustment the centre holds, if any.
-	Workflow *WorkflowAdjustment `json:"workflow,omitempty"`
-}
-
-// StatePage is one page of what the centre holds for an office, so that no answer of a
-// re-download grows with the office: the records of one part (dossiers, vouchers, people,
-// covers) after a key, and where to go on.
-type StatePage struct {
-	Part   string            `json:"part"`
-	Items  []json.RawMessage `json:"items,omitempty"`  // dossiers, vouchers or covers
-	People []Participant     `json:"people,omitempty"` // people
-	// Next is the key to ask after for the rest of the part ("" at its end).
-	Next string `json:"next,omitempty"`
-	// Cursor and Workflow are as OfficeData's, read when the page was.
-	Cursor   uint64              `json:"cursor"`
-	Workflow *WorkflowAdjustment `json:"workflow,omitempty"`
-}
-
-// AddPage adds a page's records to the state.
-func (d *OfficeData) AddPage(pg StatePage) {
-	switch pg.Part {
-	case "dossiers":
-		d.Dossiers = append(d.Dossiers, pg.Items...)
-	case "vouchers":
-		d.Vouchers = append(d.Vouchers, pg.Items...)
-	case "people":
-		d.People = append(d.People, pg.People...)
-	case "covers":
-		d.Covers = append(d.Covers, pg.Items...)
-	}
-}
-
-// StateParts are the parts of an office's state, in the order a re-download reads them.
-var StateParts = []string{"dossiers", "vouchers", "people", "covers"}
-
 // SyncState is what the sync engine is doing: the status bar's words.
 type SyncState string
 
@@ -218,7 +172,9 @@ type SyncStatus struct {
 	ToSend, Sent, Received int
 }
 
-func Enqueue(tx Outbox, kind, entity string, base int, payload any, now time.Time) error {
+// Enqueue puts an operation of kind on entity in the outbox, its payload one of the protocol's
+// payload structs (the mappings of payload.go give them), based on the entity's version base.
+func Enqueue[P contract.Payload](tx Outbox, kind contract.OpKind, entity string, base int, payload P, now time.Time) error {
 	b, err := json.Marshal(payload)
 	if err != nil {
 		return err

@@ -144,7 +144,7 @@ func (s *Service) linkPerson(tx Tx, pid string, rec app.IdentityRecord, now time
 			for _, o := range p.Offices {
 				// Each office sees its own records; the deciding office sees them all, so a
 				// registration made elsewhere to see someone's record shows nothing of it.
-				payload, _ := json.Marshal(r.RedactedFor(o))
+				payload, _ := app.ReviewPayload.Marshal(r.RedactedFor(o))
 				if _, err := tx.AppendChange(o, contract.Change{Kind: app.ChangeIdentityReview, Entity: pid, Payload: payload, At: now}); err != nil {
 					return "", err
 				}
@@ -156,8 +156,8 @@ func (s *Service) linkPerson(tx Tx, pid string, rec app.IdentityRecord, now time
 }
 
 func (s *Service) dossierEvent(tx Tx, dev Device, op contract.Op) (contract.OpResult, error) {
-	var ev app.DossierEvent
-	if err := json.Unmarshal(op.Payload, &ev); err != nil {
+	ev, err := app.DossierEventPayload.Unmarshal(op.Payload)
+	if err != nil {
 		return rejected("bad_payload"), nil
 	}
 	cur, ok, err := tx.Dossier(op.EntityID)
@@ -174,8 +174,8 @@ func (s *Service) dossierEvent(tx Tx, dev Device, op contract.Op) (contract.OpRe
 		return contract.OpResult{Status: app.OpConflict, Reason: "version_moved", ServerVersion: cur.Version,
 			Args: map[string]string{"code": op.EntityID, "base": fmt.Sprint(op.BaseVersion), "server": fmt.Sprint(cur.Version)}}, nil
 	}
-	var d app.Dossier
-	if err := json.Unmarshal(cur.Body, &d); err != nil {
+	d, err := app.DossierPayload.Unmarshal(cur.Body)
+	if err != nil {
 		return contract.OpResult{}, err
 	}
 	d.Timeline = append(d.Timeline, ev.Event)
@@ -186,7 +186,7 @@ func (s *Service) dossierEvent(tx Tx, dev Device, op contract.Op) (contract.OpRe
 	if ev.Event.Action == intake.ActRequote && ev.Event.Quote != nil {
 		d.Quote = *ev.Event.Quote
 	}
-	body, err := json.Marshal(d)
+	body, err := app.DossierPayload.Marshal(d)
 	if err != nil {
 		return contract.OpResult{}, err
 	}
@@ -241,7 +241,7 @@ func (s *Service) cover(tx Tx, dev Device, kind string, c app.BookCover, body js
 		// office issues it, and that office gets a notice to look at it with them — a person
 		// decides, nothing is merged or replaced.
 		if kind == contract.OpCoverCreate {
-			payload, _ := json.Marshal(map[string]string{"office": dev.Office, "dossier": clip(c.Dossier)})
+			payload, _ := json.Marshal(contract.CoverConflictV1{Office: dev.Office, Dossier: clip(c.Dossier)})
 			change := contract.Change{Kind: app.ChangeCoverConflict, Entity: c.PersonalID, Payload: payload, At: now}
 			if _, err := tx.AppendChange(owner, change); err != nil {
 				return contract.OpResult{}, err
@@ -279,7 +279,7 @@ func (s *Service) cover(tx Tx, dev Device, kind string, c app.BookCover, body js
 
 func (s *Service) confirm(tx Tx, c *Cover, now time.Time) error {
 	c.Status, c.ConfirmedAt = app.CoverConfirmed, now
-	payload, _ := json.Marshal(map[string]time.Time{"confirmed_at": now})
+	payload, _ := json.Marshal(contract.CoverConfirmedV1{ConfirmedAt: now})
 	_, err := tx.AppendChange(c.Office, contract.Change{Kind: app.ChangeCoverConfirmed, Entity: c.PersonalID, Payload: payload, At: now})
 	return err
 }
@@ -336,7 +336,7 @@ func (s *Service) resolveIdentity(tx Tx, dev Device, r app.IdentityReview, now t
 		return contract.OpResult{}, err
 	}
 	for _, o := range p.Offices {
-		payload, _ := json.Marshal(cur.RedactedFor(o))
+		payload, _ := app.ReviewPayload.Marshal(cur.RedactedFor(o))
 		ch := contract.Change{Kind: app.ChangeIdentityFixed, Entity: p.PersonalID, Payload: payload, At: now}
 		if _, err := tx.AppendChange(o, ch); err != nil {
 			return contract.OpResult{}, err

@@ -50,7 +50,7 @@ func stateOf(t *testing.T, c *central.Client) string {
 	}
 	st.Cursor = 0
 	b, err := json.Marshal(struct {
-		State   app.OfficeData
+		State   contract.OfficeData
 		Changes []contract.Change
 	}{st, page.Changes})
 	require.NoError(t, err)

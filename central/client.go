@@ -209,23 +209,23 @@ func (c *Client) Known(ctx context.Context, ids []string) ([]contract.OpResult, 
 }
 
 // OfficeState downloads everything the centre holds for the desk's office.
-func (c *Client) OfficeState(ctx context.Context) (app.OfficeData, error) {
-	st := app.OfficeData{
+func (c *Client) OfficeState(ctx context.Context) (contract.OfficeData, error) {
+	st := contract.OfficeData{
 		Dossiers: []json.RawMessage{},
 		Vouchers: []json.RawMessage{},
-		People:   []app.Participant{},
+		People:   []contract.ParticipantV1{},
 		Covers:   []json.RawMessage{},
 	}
 	first := true
-	for _, part := range app.StateParts {
+	for _, part := range contract.StateParts {
 		after := ""
 		for {
-			var pg app.StatePage
+			var pg contract.StatePage
 			q := url.Values{"part": {part}, "after": {after}}
 			err := c.do(ctx, http.MethodGet, PathStatePage+"?"+q.Encode(), nil, &pg)
 			if first && isNotFound(err) {
 				// A centre of an earlier version answers the whole state at once.
-				var whole app.OfficeData
+				var whole contract.OfficeData
 				return whole, c.do(ctx, http.MethodGet, PathState, nil, &whole)
 			}
 			if err != nil {
@@ -323,7 +323,7 @@ func (c *Client) LastAnchor(ctx context.Context) (contract.AuditAnchor, error) {
 }
 
 // Anchor sends the desk's audit head (see Service.Anchor).
-func (c *Client) Anchor(ctx context.Context, req app.AnchorRequest) (contract.AnchorAnswer, error) {
+func (c *Client) Anchor(ctx context.Context, req contract.AnchorRequest) (contract.AnchorAnswer, error) {
 	var ans contract.AnchorAnswer
 	return ans, c.do(ctx, http.MethodPost, PathAnchor, req, &ans)
 }

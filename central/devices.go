@@ -209,7 +209,7 @@ func (s *Service) LastAnchor(ctx context.Context, dev Device) (contract.AuditAnc
 // head acknowledged before (the same hash at the same number, and not shorter). Otherwise the
 // chain was cut or rewritten behind it: the old anchor stays, the break is recorded on the
 // device (for the province: centrald devices) and the answer says so.
-func (s *Service) Anchor(ctx context.Context, dev Device, req app.AnchorRequest) (contract.AnchorAnswer, error) {
+func (s *Service) Anchor(ctx context.Context, dev Device, req contract.AnchorRequest) (contract.AnchorAnswer, error) {
 	if req.Head.Seq == 0 || len(req.Head.Hash) != 64 || len(req.PrevHash) > 64 {
 		return contract.AnchorAnswer{}, &app.Error{Kind: app.Invalid, Code: app.CodeBadBody}
 	}

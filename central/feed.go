@@ -2,7 +2,6 @@ package central
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 
 	"bhxhdesk/app"
@@ -30,7 +29,7 @@ func (s *Service) PostVouchers(ctx context.Context, ins []app.VoucherInput) ([]s
 			if _, err := app.ParseVoucher(in); err != nil {
 				return fmt.Errorf("voucher %d (%s): %w", i+1, in.ReceiptNo, err)
 			}
-			body, _ := json.Marshal(in)
+			body, _ := app.FeedVoucherPayload.Marshal(in)
 			v := Voucher{ID: in.ID, PersonalID: in.PersonalID, Source: string(app.SourceCentral), Body: body, Received: now}
 			p, ok, err := tx.Person(in.PersonalID)
 			if err != nil {

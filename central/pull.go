@@ -47,15 +47,15 @@ const (
 // OfficeStatePage is one page of OfficeState: the records of part after the key after, at
 // most limit of them (statePageLimit when 0 or more) and about statePageBytes, with the key to
 // ask after for the rest ("" at the end of the part).
-func (s *Service) OfficeStatePage(ctx context.Context, dev Device, part, after string, limit int) (app.StatePage, error) {
+func (s *Service) OfficeStatePage(ctx context.Context, dev Device, part, after string, limit int) (contract.StatePage, error) {
 	if limit <= 0 || limit > statePageLimit {
 		limit = statePageLimit
 	}
 	kind := map[string]string{"dossiers": "dossier", "vouchers": "voucher", "people": "person", "covers": "cover"}[part]
 	if kind == "" {
-		return app.StatePage{}, &app.Error{Kind: app.Invalid, Code: app.CodeBadStatePart, Args: map[string]string{"part": clip(part)}}
+		return contract.StatePage{}, &app.Error{Kind: app.Invalid, Code: app.CodeBadStatePart, Args: map[string]string{"part": clip(part)}}
 	}
-	pg := app.StatePage{Part: part}
+	pg := contract.StatePage{Part: part}
 	stopped := false
 	err := s.Store.View(ctx, func(tx Tx) error {
 		var err error
@@ -65,7 +65,7 @@ func (s *Service) OfficeStatePage(ctx context.Context, dev Device, part, after s
 		if o, ok, err := tx.Office(dev.Office); err != nil {
 			return err
 		} else if ok {
-			pg.Workflow = o.Workflow
+			pg.Workflow = app.AdjustmentPayload.To(o.Workflow)
 		}
 		n, size := 0, 0
 		return tx.EachAfter(kind, after, func(key string, raw json.RawMessage) (bool, error) {
@@ -82,7 +82,7 @@ func (s *Service) OfficeStatePage(ctx context.Context, dev Device, part, after s
 			case json.RawMessage:
 				pg.Items = append(pg.Items, it)
 				size += len(it)
-			case app.Participant:
+			case contract.ParticipantV1:
 				pg.People = append(pg.People, it)
 				size += 512 + 128*len(it.Periods)
 			}
@@ -127,8 +127,10 @@ func (s *Service) stateItem(tx Tx, dev Device, kind string, raw json.RawMessage)
 			if err != nil {
 				return nil, err
 			}
-			var body app.Dossier
-			if ok && json.Unmarshal(d.Body, &body) == nil {
+			if !ok {
+				continue
+			}
+			if body, err := app.DossierPayload.Unmarshal(d.Body); err == nil {
 				f, found = body.Form, true
 			}
 		}
@@ -136,22 +138,21 @@ func (s *Service) stateItem(tx Tx, dev Device, kind string, raw json.RawMessage)
 			return nil, nil
 		}
 		income, _ := app.ParseMoney(string(f.Income))
-		return app.Participant{PersonalID: p.PersonalID, OldSICode: f.OldSICode, FullName: p.Identity.FullName,
+		return app.ParticipantPayload.To(app.Participant{PersonalID: p.PersonalID, OldSICode: f.OldSICode, FullName: p.Identity.FullName,
 			Gender: p.Identity.Gender, BirthDate: p.Identity.BirthDate, Nationality: f.Nationality, Ethnicity: f.Ethnicity, Phone: f.Phone,
 			BirthRegistration: f.BirthRegistration, Address: f.Address, Income: income, Method: f.Method, SupportGroup: f.SupportGroup,
-			Dossier: p.Identity.Dossier, HasBook: f.OldSICode != "", Periods: p.Periods, Version: p.Version}, nil
+			Dossier: p.Identity.Dossier, HasBook: f.OldSICode != "", Periods: p.Periods, Version: p.Version}), nil
 	case "cover":
 		var c Cover
 		if err := json.Unmarshal(raw, &c); err != nil || c.Office != dev.Office {
 			return nil, err
 		}
-		var bc app.BookCover
-		if err := json.Unmarshal(c.Body, &bc); err != nil {
+		bc, err := app.CoverPayload.Unmarshal(c.Body)
+		if err != nil {
 			return nil, err
 		}
 		bc.Status, bc.ConfirmedAt = c.Status, c.ConfirmedAt
-		b, err := json.Marshal(bc)
-		return json.RawMessage(b), err
+		return app.CoverPayload.Marshal(bc)
 	}
 	return nil, nil
 }
@@ -217,11 +218,11 @@ func (s *Service) Digest(ctx context.Context, office string) (string, int, error
 }
 
 // OfficeState reads what the centre holds for the device's office.
-func (s *Service) OfficeState(ctx context.Context, dev Device) (app.OfficeData, error) {
-	st := app.OfficeData{Dossiers: []json.RawMessage{}, Vouchers: []json.RawMessage{}, People: []app.Participant{},
+func (s *Service) OfficeState(ctx context.Context, dev Device) (contract.OfficeData, error) {
+	st := contract.OfficeData{Dossiers: []json.RawMessage{}, Vouchers: []json.RawMessage{}, People: []contract.ParticipantV1{},
 		Covers: []json.RawMessage{}}
 	first := true
-	for _, part := range app.StateParts {
+	for _, part := range contract.StateParts {
 		after := ""
 		for {
 			pg, err := s.OfficeStatePage(ctx, dev, part, after, 0)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"time"
 
@@ -66,10 +65,7 @@ func applyOrder(ops []contract.Op) []int {
 			continue
 		}
 		if op.Kind == contract.OpPeriodAdd {
-			var pe struct {
-				Voucher string `json:"voucher"`
-			}
-			if json.Unmarshal(op.Payload, &pe) == nil {
+			if pe, err := app.PeriodPayload.Unmarshal(op.Payload); err == nil {
 				if j, ok := voucherAt[pe.Voucher]; ok && j > i && !early[j] {
 					early[j] = true
 					order = append(order, j)
@@ -167,16 +163,16 @@ func rejected(reason string, args ...string) contract.OpResult {
 func (s *Service) apply(tx Tx, dev Device, op contract.Op, now time.Time) (contract.OpResult, error) {
 	switch op.Kind {
 	case contract.OpDossierCreate:
-		var d app.Dossier
-		if err := json.Unmarshal(op.Payload, &d); err != nil || d.Code != op.EntityID {
+		d, err := app.DossierPayload.Unmarshal(op.Payload)
+		if err != nil || d.Code != op.EntityID {
 			return rejected("bad_payload"), nil
 		}
 		return s.createDossier(tx, dev, d, op.Payload, now)
 	case contract.OpDossierEvent:
 		return s.dossierEvent(tx, dev, op)
 	case contract.OpVoucherAdd:
-		var v app.Voucher
-		if err := json.Unmarshal(op.Payload, &v); err != nil || v.ID == "" {
+		v, err := app.VoucherPayload.Unmarshal(op.Payload)
+		if err != nil || v.ID == "" {
 			return rejected("bad_payload"), nil
 		}
 		if _, ok, err := tx.Voucher(v.ID); err != nil || ok {
@@ -185,14 +181,14 @@ func (s *Service) apply(tx Tx, dev Device, op contract.Op, now time.Time) (contr
 		return contract.OpResult{Status: app.OpApplied}, tx.PutVoucher(Voucher{ID: v.ID, PersonalID: v.PersonalID, Office: dev.Office,
 			Source: string(v.Source), Body: op.Payload, Received: now})
 	case contract.OpPeriodAdd:
-		var pe app.Period
-		if err := json.Unmarshal(op.Payload, &pe); err != nil {
+		pe, err := app.PeriodPayload.Unmarshal(op.Payload)
+		if err != nil {
 			return rejected("bad_payload"), nil
 		}
 		return s.addPeriod(tx, dev, op.EntityID, pe)
 	case contract.OpCoverCreate, contract.OpCoverIssue:
-		var c app.BookCover
-		if err := json.Unmarshal(op.Payload, &c); err != nil || c.PersonalID != op.EntityID {
+		c, err := app.CoverPayload.Unmarshal(op.Payload)
+		if err != nil || c.PersonalID != op.EntityID {
 			return rejected("bad_payload"), nil
 		}
 		return s.cover(tx, dev, op.Kind, c, op.Payload, now)
@@ -207,14 +203,14 @@ func (s *Service) apply(tx Tx, dev Device, op contract.Op, now time.Time) (contr
 		c.Prints++
 		return contract.OpResult{Status: app.OpApplied}, tx.PutCover(c)
 	case contract.OpOfficeWorkflow:
-		var c app.OfficeWorkflowChange
-		if err := json.Unmarshal(op.Payload, &c); err != nil {
+		c, err := app.OfficeWorkflowPayload.Unmarshal(op.Payload)
+		if err != nil {
 			return rejected("bad_payload"), nil
 		}
 		return s.officeWorkflow(tx, dev, op, c, now)
 	case contract.OpIdentityResolve:
-		var r app.IdentityReview
-		if err := json.Unmarshal(op.Payload, &r); err != nil || r.Resolved == nil || r.PersonalID != op.EntityID || len(r.By) > 200 {
+		r, err := app.ReviewPayload.Unmarshal(op.Payload)
+		if err != nil || r.Resolved == nil || r.PersonalID != op.EntityID || len(r.By) > 200 {
 			return rejected("bad_payload"), nil
 		}
 		return s.resolveIdentity(tx, dev, r, now)

@@ -72,7 +72,7 @@ func (s *Server) Handler() http.Handler {
 		writeJSON(w, r, http.StatusOK, a)
 	}))
 	mux.Handle("POST "+PathAnchor, s.auth(RoleDesk, func(w http.ResponseWriter, r *http.Request, dev Device) {
-		var req app.AnchorRequest
+		var req contract.AnchorRequest
 		if err := decode(r, &req); err != nil {
 			s.fail(w, r, err)
 			return

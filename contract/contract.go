@@ -3,8 +3,9 @@
 // centre's answer to each (OpResult), the pages of changes it sends back (Page, Change), the
 // audit anchors — their kinds and statuses, and the lines of an office's digest. The strings
 // are the protocol — desks in the field send and read them — so they live here once, for the
-// desk (app) and the centre (central) alike; the payloads they carry are pinned by the golden
-// files of app's payload tests.
+// desk (app) and the centre (central) alike, with the versioned payload structs they carry
+// (payloads.go), which app maps to and from its domain values in one place (app/payload.go). The
+// golden files of app's payload tests pin every one of them.
 //
 // It imports nothing of the module: every package of the protocol may import it.
 package contract
@@ -14,15 +15,15 @@ type OpKind = string
 
 // The operations a desk pushes.
 const (
-	OpDossierCreate   OpKind = "dossier.create"   // a registration received (payload: app.Dossier)
-	OpDossierEvent    OpKind = "dossier.event"    // a step of the workflow (app.DossierEvent)
-	OpVoucherAdd      OpKind = "voucher.add"      // a payment voucher recorded (app.Voucher)
-	OpPeriodAdd       OpKind = "period.add"       // a participation period appended (app.Period)
-	OpCoverCreate     OpKind = "cover.create"     // the book cover's data made (app.BookCover)
-	OpCoverIssue      OpKind = "cover.issue"      // the electronic book cover issued (app.BookCover)
-	OpCoverPrint      OpKind = "cover.print"      // a confirmation printed (app.PrintRecord)
-	OpIdentityResolve OpKind = "identity.resolve" // an identity review decided (app.IdentityReview)
-	OpOfficeWorkflow  OpKind = "office.workflow"  // the office's workflow adjusted (app.OfficeWorkflowChange)
+	OpDossierCreate   OpKind = "dossier.create"   // a registration received (payload: DossierV1)
+	OpDossierEvent    OpKind = "dossier.event"    // a step of the workflow (DossierEventV1)
+	OpVoucherAdd      OpKind = "voucher.add"      // a payment voucher recorded (VoucherV1)
+	OpPeriodAdd       OpKind = "period.add"       // a participation period appended (PeriodV1)
+	OpCoverCreate     OpKind = "cover.create"     // the book cover's data made (CoverV1)
+	OpCoverIssue      OpKind = "cover.issue"      // the electronic book cover issued (CoverV1)
+	OpCoverPrint      OpKind = "cover.print"      // a confirmation printed (PrintV1)
+	OpIdentityResolve OpKind = "identity.resolve" // an identity review decided (IdentityReviewV1)
+	OpOfficeWorkflow  OpKind = "office.workflow"  // the office's workflow adjusted (OfficeWorkflowV1)
 )
 
 // OpKinds are every operation kind, in the order of the list above.
@@ -32,7 +33,9 @@ var OpKinds = []OpKind{OpDossierCreate, OpDossierEvent, OpVoucherAdd, OpPeriodAd
 // ChangeKind is the kind of a change the centre sends an office (Change.Kind).
 type ChangeKind = string
 
-// The changes the central services send an office (pull).
+// The changes the central services send an office (pull), and the payload each carries:
+// FeedVoucherV1, CoverConfirmedV1, IdentityReviewV1 (twice), ParticipantV1, RuleFileV1, an
+// OpResult, CoverConflictV1 and OfficeWorkflowV1.
 const (
 	ChangeVoucher        ChangeKind = "voucher.feed"      // a payment voucher from the central accounting feed
 	ChangeCoverConfirmed ChangeKind = "cover.confirmed"   // the records service confirmed a book cover

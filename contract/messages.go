@@ -64,3 +64,55 @@ type Page struct {
 	Cursor  uint64   `json:"cursor"` // the cursor to ask from next time
 	More    bool     `json:"more"`
 }
+
+// OfficeData is everything the centre holds for an office: what a desk that lost its store, or
+// restored an older backup, downloads to carry on.
+type OfficeData struct {
+	Dossiers []json.RawMessage `json:"dossiers"` // DossierV1, events applied
+	Vouchers []json.RawMessage `json:"vouchers"` // VoucherV1 from desks, FeedVoucherV1 from the feed
+	People   []ParticipantV1   `json:"people"`   // the identity in force and the periods
+	Covers   []json.RawMessage `json:"covers"`   // CoverV1 with the centre's status
+	Cursor   uint64            `json:"cursor"`   // the change log's end when this was read
+	// Workflow is the office's workflow adjustment the centre holds, if any.
+	Workflow *WorkflowAdjustmentV1 `json:"workflow,omitempty"`
+}
+
+// StatePage is one page of what the centre holds for an office, so that no answer of a
+// re-download grows with the office: the records of one part (dossiers, vouchers, people,
+// covers) after a key, and where to go on.
+type StatePage struct {
+	Part   string            `json:"part"`
+	Items  []json.RawMessage `json:"items,omitempty"`  // dossiers, vouchers or covers
+	People []ParticipantV1   `json:"people,omitempty"` // people
+	// Next is the key to ask after for the rest of the part ("" at its end).
+	Next string `json:"next,omitempty"`
+	// Cursor and Workflow are as OfficeData's, read when the page was.
+	Cursor   uint64                `json:"cursor"`
+	Workflow *WorkflowAdjustmentV1 `json:"workflow,omitempty"`
+}
+
+// AddPage adds a page's records to the state.
+func (d *OfficeData) AddPage(pg StatePage) {
+	switch pg.Part {
+	case "dossiers":
+		d.Dossiers = append(d.Dossiers, pg.Items...)
+	case "vouchers":
+		d.Vouchers = append(d.Vouchers, pg.Items...)
+	case "people":
+		d.People = append(d.People, pg.People...)
+	case "covers":
+		d.Covers = append(d.Covers, pg.Items...)
+	}
+}
+
+// StateParts are the parts of an office's state, in the order a re-download reads them.
+var StateParts = []string{"dossiers", "vouchers", "people", "covers"}
+
+// AnchorRequest is what a desk sends to anchor its audit chain: its head now, and the hash its
+// chain holds at the centre's last anchor for the device (PrevSeq; empty when it has no entry
+// there any more).
+type AnchorRequest struct {
+	Head     AuditAnchor `json:"head"`
+	PrevSeq  uint64      `json:"prev_seq"`
+	PrevHash string      `json:"prev_hash"`
+}

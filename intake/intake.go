@@ -410,7 +410,7 @@ func (s *Service) Register(sess *app.Session, req RegisterRequest) (RegisterResu
 				return err
 			}
 		}
-		if err := app.Enqueue(tx, contract.OpDossierCreate, d.Code, 0, d, now); err != nil {
+		if err := app.Enqueue(tx, contract.OpDossierCreate, d.Code, 0, app.DossierPayload.To(d), now); err != nil {
 			return err
 		}
 		return tx.Audit(app.AuditEntry{User: sess.User.Name, Action: "dossier.create", Entity: d.Code,

@@ -66,7 +66,7 @@ func (s *Service) ResolveIdentity(sess *app.Session, noticeID string, choice int
 		if err := tx.PutNotice(n); err != nil {
 			return err
 		}
-		if err := app.Enqueue(tx, contract.OpIdentityResolve, r.PersonalID, 0, r, now); err != nil {
+		if err := app.Enqueue(tx, contract.OpIdentityResolve, r.PersonalID, 0, app.ReviewPayload.To(r), now); err != nil {
 			return err
 		}
 		return tx.Audit(

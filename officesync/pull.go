@@ -66,8 +66,8 @@ const syncActor = "sync"
 func (s *Service) apply(tx Tx, ch contract.Change, now time.Time) error {
 	switch ch.Kind {
 	case app.ChangeVoucher:
-		var in app.VoucherInput
-		if err := json.Unmarshal(ch.Payload, &in); err != nil {
+		in, err := app.FeedVoucherPayload.Unmarshal(ch.Payload)
+		if err != nil {
 			return err
 		}
 		v, err := app.ParseVoucher(in)
@@ -81,9 +81,7 @@ func (s *Service) apply(tx Tx, ch contract.Change, now time.Time) error {
 		var res records.ImportResult
 		return s.Records.Record(tx, &res, 0, v, now)
 	case app.ChangeCoverConfirmed:
-		var c struct {
-			ConfirmedAt time.Time `json:"confirmed_at"`
-		}
+		var c contract.CoverConfirmedV1
 		if err := json.Unmarshal(ch.Payload, &c); err != nil {
 			return err
 		}
@@ -91,35 +89,36 @@ func (s *Service) apply(tx Tx, ch contract.Change, now time.Time) error {
 	case app.ChangeCoverConflict:
 		// A person at the issuing office looks at it with the other office (the person may
 		// have moved there): a notice to close with a note, never a cover changed.
-		var args map[string]string
-		if err := json.Unmarshal(ch.Payload, &args); err != nil {
+		var c contract.CoverConflictV1
+		if err := json.Unmarshal(ch.Payload, &c); err != nil {
 			return err
 		}
-		id := "cover-conflict:" + ch.Entity + ":" + args["office"]
+		args := map[string]string{"office": c.Office, "dossier": c.Dossier}
+		id := "cover-conflict:" + ch.Entity + ":" + c.Office
 		if _, ok, err := tx.Notice(id); err != nil || ok {
 			return err
 		}
 		return tx.PutNotice(app.Notice{ID: id, Kind: "cover_conflict", Entity: ch.Entity, Reason: "cover_conflict", Args: args, Created: now})
 	case app.ChangeIdentityReview:
-		var r app.IdentityReview
-		if err := json.Unmarshal(ch.Payload, &r); err != nil {
+		r, err := app.ReviewPayload.Unmarshal(ch.Payload)
+		if err != nil {
 			return err
 		}
 		return tx.PutNotice(app.Notice{ID: "review:" + r.ID, Kind: "identity_review", Entity: r.PersonalID, Review: &r, Created: now})
 	case app.ChangeIdentityFixed:
-		var r app.IdentityReview
-		if err := json.Unmarshal(ch.Payload, &r); err != nil {
+		r, err := app.ReviewPayload.Unmarshal(ch.Payload)
+		if err != nil {
 			return err
 		}
 		return s.identityFixed(tx, r, now)
 	case app.ChangeParticipant:
-		var p app.Participant
-		if err := json.Unmarshal(ch.Payload, &p); err != nil {
+		p, err := app.ParticipantPayload.Unmarshal(ch.Payload)
+		if err != nil {
 			return err
 		}
 		return mergeParticipant(tx, p)
 	case app.ChangeRuleFile:
-		var f app.RuleFile
+		var f contract.RuleFileV1
 		if err := json.Unmarshal(ch.Payload, &f); err != nil {
 			return err
 		}
@@ -135,8 +134,8 @@ func (s *Service) apply(tx Tx, ch contract.Change, now time.Time) error {
 		}
 		return err
 	case app.ChangeOfficeWorkflow:
-		var c app.OfficeWorkflowChange
-		if err := json.Unmarshal(ch.Payload, &c); err != nil {
+		c, err := app.OfficeWorkflowPayload.Unmarshal(ch.Payload)
+		if err != nil {
 			return err
 		}
 		return officeWorkflow(tx, ch, c, now)

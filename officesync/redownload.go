@@ -7,13 +7,14 @@ import (
 	"time"
 
 	"bhxhdesk/app"
+	"bhxhdesk/contract"
 )
 
 // Redownload takes into the office's store what the centre holds for it and the store lacks
 // (its dossiers, vouchers, periods and covers), without queueing anything to send back. It is
 // the way back for a desk whose store was lost or damaged, or restored from an older backup.
 // Records the store already has are kept as they are. It returns how many records it added.
-func (s *Service) Redownload(sess *app.Session, data app.OfficeData) (int, error) {
+func (s *Service) Redownload(sess *app.Session, data contract.OfficeData) (int, error) {
 	if err := sess.Require(app.PermSync); err != nil {
 		return 0, err
 	}
@@ -21,19 +22,19 @@ func (s *Service) Redownload(sess *app.Session, data app.OfficeData) (int, error
 }
 
 // RestoreFromCentre is Redownload for the sync engine after a restore from backup.
-func (s *Service) RestoreFromCentre(data app.OfficeData) error {
+func (s *Service) RestoreFromCentre(data contract.OfficeData) error {
 	_, err := s.redownload(syncActor, data)
 	return err
 }
 
-func (s *Service) redownload(actor string, data app.OfficeData) (int, error) {
+func (s *Service) redownload(actor string, data contract.OfficeData) (int, error) {
 	now := s.Now.Time()
 	added := 0
 	const chunk = 100
 	type item struct {
 		kind string
 		raw  json.RawMessage
-		p    *app.Participant
+		p    *contract.ParticipantV1
 	}
 	var items []item
 	for _, d := range data.Dossiers {
@@ -82,7 +83,9 @@ func (s *Service) redownload(actor string, data app.OfficeData) (int, error) {
 			if o, ok, err := tx.Office(); err != nil {
 				return err
 			} else if ok && o.Workflow == nil {
-				o.Workflow = data.Workflow
+				if o.Workflow, err = app.AdjustmentPayload.From(data.Workflow); err != nil {
+					return err
+				}
 				if err := tx.PutOffice(o); err != nil {
 					return err
 				}
@@ -93,11 +96,11 @@ func (s *Service) redownload(actor string, data app.OfficeData) (int, error) {
 	return added, err
 }
 
-func redownload(tx Tx, kind string, raw json.RawMessage, p *app.Participant, now time.Time) (bool, error) {
+func redownload(tx Tx, kind string, raw json.RawMessage, pv *contract.ParticipantV1, now time.Time) (bool, error) {
 	switch kind {
 	case "dossier":
-		var d app.Dossier
-		if err := json.Unmarshal(raw, &d); err != nil {
+		d, err := app.DossierPayload.Unmarshal(raw)
+		if err != nil {
 			return false, err
 		}
 		cur, ok, err := tx.Dossier(d.Code)
@@ -114,13 +117,13 @@ func redownload(tx Tx, kind string, raw json.RawMessage, p *app.Participant, now
 		}
 		return false, nil
 	case "voucher":
-		var v app.Voucher
-		if err := json.Unmarshal(raw, &v); err != nil {
+		v, err := app.VoucherPayload.Unmarshal(raw)
+		if err != nil {
 			return false, err
 		}
 		if v.Kind == "" { // a feed voucher, as the accounting system posted it
-			var in app.VoucherInput
-			if err := json.Unmarshal(raw, &in); err != nil {
+			in, err := app.FeedVoucherPayload.Unmarshal(raw)
+			if err != nil {
 				return false, err
 			}
 			parsed, err := app.ParseVoucher(in)
@@ -149,14 +152,18 @@ func redownload(tx Tx, kind string, raw json.RawMessage, p *app.Participant, now
 		}
 		return true, tx.PutVoucher(v, st)
 	case "person":
+		p, err := app.ParticipantPayload.From(*pv)
+		if err != nil {
+			return false, err
+		}
 		_, had, err := tx.Participant(p.PersonalID)
 		if err != nil {
 			return false, err
 		}
-		return !had, mergeParticipant(tx, *p)
+		return !had, mergeParticipant(tx, p)
 	case "cover":
-		var c app.BookCover
-		if err := json.Unmarshal(raw, &c); err != nil {
+		c, err := app.CoverPayload.Unmarshal(raw)
+		if err != nil {
 			return false, err
 		}
 		cur, ok, err := tx.Cover(c.PersonalID)

@@ -72,8 +72,7 @@ func (s *Service) Subjects(ops []contract.Op, notices []app.Notice) (map[string]
 					sub.Name = d.Form.FullName
 				}
 			case "voucher":
-				var v app.Voucher
-				if json.Unmarshal(it.payload, &v) == nil && v.ReceiptNo != "" {
+				if v, err := app.VoucherPayload.Unmarshal(it.payload); err == nil && v.ReceiptNo != "" {
 					sub = Subject{Name: v.FullName, Ref: v.ReceiptNo}
 				}
 			case "person":

@@ -73,7 +73,7 @@ func (s *Service) IssueCover(sess *app.Session, pid string) (app.BookCover, erro
 		if err := tx.PutCover(&c, &prev); err != nil {
 			return err
 		}
-		if err := app.Enqueue(tx, contract.OpCoverIssue, c.PersonalID, prev.Version, c, now); err != nil {
+		if err := app.Enqueue(tx, contract.OpCoverIssue, c.PersonalID, prev.Version, app.CoverPayload.To(c), now); err != nil {
 			return err
 		}
 		if c.Dossier != "" {
@@ -212,7 +212,7 @@ func (s *Service) RecordCoverPrints(sess *app.Session, plan []CoverPrint, reason
 			if err := tx.PutCover(&c, &prev); err != nil {
 				return err
 			}
-			if err := app.Enqueue(tx, contract.OpCoverPrint, c.PersonalID, prev.Version, rec, now); err != nil {
+			if err := app.Enqueue(tx, contract.OpCoverPrint, c.PersonalID, prev.Version, app.PrintPayload.To(rec), now); err != nil {
 				return err
 			}
 			detail := fmt.Sprintf("print=%d final=%t", len(c.Prints), p.Final)

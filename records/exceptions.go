@@ -87,7 +87,7 @@ func (s *Service) Resolve(sess *app.Session, id string, req ResolveRequest) (app
 			if err := tx.PutVoucher(fix, app.VoucherState{Status: app.VoucherVoid, Updated: now}); err != nil {
 				return err
 			}
-			if err := app.Enqueue(tx, contract.OpVoucherAdd, fix.ID, 0, fix, now); err != nil {
+			if err := app.Enqueue(tx, contract.OpVoucherAdd, fix.ID, 0, app.VoucherPayload.To(fix), now); err != nil {
 				return err
 			}
 		} else {

@@ -185,7 +185,7 @@ func (s *Service) credit(tx Tx, v app.Voucher, st *app.VoucherState, m match, no
 		return err
 	}
 	st.Period = len(p.Periods)
-	if err := app.Enqueue(tx, contract.OpPeriodAdd, p.PersonalID, p.Version-1, pe, now); err != nil {
+	if err := app.Enqueue(tx, contract.OpPeriodAdd, p.PersonalID, p.Version-1, app.PeriodPayload.To(pe), now); err != nil {
 		return err
 	}
 	if !p.HasBook {
@@ -203,7 +203,7 @@ func (s *Service) credit(tx Tx, v app.Voucher, st *app.VoucherState, m match, no
 			if err := tx.PutCover(&c, nil); err != nil {
 				return err
 			}
-			if err := app.Enqueue(tx, contract.OpCoverCreate, c.PersonalID, 0, c, now); err != nil {
+			if err := app.Enqueue(tx, contract.OpCoverCreate, c.PersonalID, 0, app.CoverPayload.To(c), now); err != nil {
 				return err
 			}
 			res.Covers = append(res.Covers, c.PersonalID)

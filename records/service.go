@@ -247,7 +247,7 @@ func (s *Service) Record(tx Tx, res *ImportResult, line int, v app.Voucher, now 
 	}
 	// The voucher goes to the centre before the period and the cover it brings: the centre
 	// records a period only from a voucher it holds.
-	if err := app.Enqueue(tx, contract.OpVoucherAdd, v.ID, 0, v, now); err != nil {
+	if err := app.Enqueue(tx, contract.OpVoucherAdd, v.ID, 0, app.VoucherPayload.To(v), now); err != nil {
 		return err
 	}
 	if st.Status == app.VoucherMatched {

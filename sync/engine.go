@@ -28,7 +28,7 @@ type Remote interface {
 	// (nothing for the others), without their payloads crossing the link again.
 	Known(ctx context.Context, ids []string) ([]contract.OpResult, error)
 	// OfficeState downloads everything the centre holds for the office.
-	OfficeState(ctx context.Context) (app.OfficeData, error)
+	OfficeState(ctx context.Context) (contract.OfficeData, error)
 }
 
 // Local is the office's side (officesync.Service implements it).
@@ -42,7 +42,7 @@ type Local interface {
 	LastSync() (time.Time, error)
 	NeedsReconcile() (bool, error)
 	Reconciled() error
-	RestoreFromCentre(data app.OfficeData) error
+	RestoreFromCentre(data contract.OfficeData) error
 }
 
 var _ Local = (*officesync.Service)(nil)
@@ -51,7 +51,7 @@ var _ Local = (*officesync.Service)(nil)
 // head it acknowledged for the device, so a chain cut or rewritten behind it shows.
 type Anchorer interface {
 	LastAnchor(ctx context.Context) (contract.AuditAnchor, error)
-	Anchor(ctx context.Context, req app.AnchorRequest) (contract.AnchorAnswer, error)
+	Anchor(ctx context.Context, req contract.AnchorRequest) (contract.AnchorAnswer, error)
 }
 
 // AnchorKeeper is the desk's side of anchoring (officesync.Service): its chain, and the heads the centre
@@ -371,7 +371,7 @@ func (e *Engine) anchor(ctx context.Context) {
 		if err != nil {
 			return err
 		}
-		req := app.AnchorRequest{Head: head, PrevSeq: last.Seq}
+		req := contract.AnchorRequest{Head: head, PrevSeq: last.Seq}
 		if last.Seq > 0 {
 			if req.PrevHash, _, err = chain.AuditHashAt(last.Seq); err != nil {
 				return err
