@@ -40,7 +40,9 @@ func (f *flaky) Sync(_ context.Context, ops []contract.Op, cursor uint64, _ int)
 }
 
 func (f *flaky) Known(context.Context, []string) ([]contract.OpResult, error) { return nil, nil }
-func (f *flaky) OfficeState(context.Context) (contract.OfficeData, error)          { return contract.OfficeData{}, nil }
+func (f *flaky) OfficeState(context.Context) (contract.OfficeData, error) {
+	return contract.OfficeData{}, nil
+}
 
 func (f *flaky) set(down bool) { f.mu.Lock(); f.down = down; f.mu.Unlock() }
 func (f *flaky) n() int        { f.mu.Lock(); defer f.mu.Unlock(); return f.calls }
