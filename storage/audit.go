@@ -145,7 +145,7 @@ func (tx *Tx) Audit(e AuditEntry) error {
 	}
 	e.At = e.At.UTC()
 	e.Hash = AuditHash(e)
-	data, err := json.Marshal(e)
+	data, err := audits.encode(e)
 	if err != nil {
 		return err
 	}
@@ -180,7 +180,7 @@ func (db *DB) VerifyAudit() (AuditReport, error) {
 			item := it.Item()
 			keySeq := binary.BigEndian.Uint64(bytes.TrimPrefix(item.Key(), prefixAudit))
 			var e AuditEntry
-			if err := item.Value(func(v []byte) error { return json.Unmarshal(v, &e) }); err != nil {
+			if err := item.Value(func(v []byte) (err error) { e, err = audits.decode(v); return err }); err != nil {
 				rep.FirstBroken, rep.Reason = keySeq, "unreadable"
 				return nil
 			}
@@ -241,7 +241,8 @@ func (db *DB) AuditHashAt(seq uint64) (string, bool, error) {
 			return err
 		}
 		ok = true
-		return json.Unmarshal(raw, &e)
+		e, err = audits.decode(raw)
+		return err
 	})
 	return e.Hash, ok, translate("audit entry", err)
 }
@@ -255,8 +256,8 @@ func (db *DB) AuditEntries(from uint64) ([]AuditEntry, error) {
 	err := db.View(func(t app.Tx) error {
 		tx := t.(*Tx)
 		return tx.scanFrom(prefixAudit, auditKey(max(from, 1)), 0, func(_, v []byte) error {
-			var e AuditEntry
-			if err := json.Unmarshal(v, &e); err != nil {
+			e, err := audits.decode(v)
+			if err != nil {
 				return fmt.Errorf("audit entry: %w", err)
 			}
 			out = append(out, e)

@@ -1,6 +1,10 @@
 // Package storage is the only package that imports Badger: the encrypted local store of an
-// office, its keyring of officer keyslots, and (as the product grows) the key schema, the indexes
-// and the outbox. Storage errors are translated into app error kinds at this boundary.
+// office — its keyring of officer keyslots (keyring.go), the key schema (keys.go), the records
+// in the store's own versioned formats (record.go, pinned by testdata/golden), the indexes, the
+// outbox, the audit chain, backups and the durability of each commit on every platform.
+// Storage errors are translated into app error kinds at this boundary. It implements the
+// transaction interfaces the services declare and imports app (the domain and its payload
+// mappings) and contract; no service imports it — the desk composition (desk) does.
 package storage
 
 import (

@@ -2,7 +2,6 @@ package storage
 
 import (
 	"encoding/binary"
-	"encoding/json"
 	"strconv"
 
 	"bhxhdesk/app"
@@ -42,8 +41,8 @@ func (db *DB) upgradeIndexes() error {
 					return errStop
 				}
 				n++
-				var d app.Dossier
-				if err := json.Unmarshal(v, &d); err != nil {
+				d, err := dossiers.decode(v)
+				if err != nil {
 					return err
 				}
 				for _, e := range searchEntries(&d) {

@@ -15,11 +15,11 @@ func ms8(t interface{ UnixMilli() int64 }) []byte { return u64(uint64(t.UnixMill
 // Voucher reads a voucher and its state.
 func (tx *Tx) Voucher(id string) (app.VoucherView, bool, error) {
 	var vv app.VoucherView
-	v, ok, err := jsonGet[app.Voucher](tx, key(prefixVoucher, []byte(id)))
+	v, ok, err := vouchers.get(tx, key(prefixVoucher, []byte(id)))
 	if err != nil || !ok {
 		return vv, ok, err
 	}
-	st, _, err := jsonGet[app.VoucherState](tx, key(prefixVState, []byte(id)))
+	st, _, err := voucherStates.get(tx, key(prefixVState, []byte(id)))
 	if err != nil {
 		return vv, false, err
 	}
@@ -37,7 +37,7 @@ func (tx *Tx) PutVoucher(v app.Voucher, st app.VoucherState) error {
 		}
 		return err
 	}
-	if err := tx.jsonSet(k, v); err != nil {
+	if err := vouchers.put(tx, k, v); err != nil {
 		return err
 	}
 	if err := tx.set(key(prefixReceipt, []byte(v.ReceiptNo), sep, []byte(v.ID)), nil); err != nil {
@@ -51,7 +51,7 @@ func (tx *Tx) PutVoucher(v app.Voucher, st app.VoucherState) error {
 
 // PutVoucherState replaces a voucher's state and keeps the exceptions queue in step.
 func (tx *Tx) PutVoucherState(st app.VoucherState) error {
-	v, ok, err := jsonGet[app.Voucher](tx, key(prefixVoucher, []byte(st.ID)))
+	v, ok, err := vouchers.get(tx, key(prefixVoucher, []byte(st.ID)))
 	if err != nil {
 		return err
 	}
@@ -70,7 +70,7 @@ func (tx *Tx) putVoucherState(v app.Voucher, st app.VoucherState) error {
 	} else if err := tx.txn.Delete(excKey(v)); err != nil {
 		return err
 	}
-	return tx.jsonSet(key(prefixVState, []byte(v.ID)), st)
+	return voucherStates.put(tx, key(prefixVState, []byte(v.ID)), st)
 }
 
 // vouchersUnder reads the vouchers whose ids end the keys under prefix (after skip bytes).
@@ -119,17 +119,17 @@ func (tx *Tx) Exceptions(limit int) ([]app.VoucherView, error) {
 
 // Participant reads a participant.
 func (tx *Tx) Participant(pid string) (app.Participant, bool, error) {
-	return jsonGet[app.Participant](tx, key(prefixPart, []byte(pid)))
+	return participants.get(tx, key(prefixPart, []byte(pid)))
 }
 
 // PutParticipant writes a participant.
 func (tx *Tx) PutParticipant(p app.Participant) error {
-	return tx.jsonSet(key(prefixPart, []byte(p.PersonalID)), p)
+	return participants.put(tx, key(prefixPart, []byte(p.PersonalID)), p)
 }
 
 // Cover reads a book cover.
 func (tx *Tx) Cover(pid string) (app.BookCover, bool, error) {
-	return jsonGet[app.BookCover](tx, key(prefixCover, []byte(pid)))
+	return covers.get(tx, key(prefixCover, []byte(pid)))
 }
 
 func coverIndex(c *app.BookCover) [][]byte {
@@ -154,7 +154,7 @@ func (tx *Tx) PutCover(c *app.BookCover, prev *app.BookCover) error {
 			return err
 		}
 	}
-	return tx.jsonSet(key(prefixCover, []byte(c.PersonalID)), c)
+	return covers.put(tx, key(prefixCover, []byte(c.PersonalID)), *c)
 }
 
 func (tx *Tx) coversUnder(prefix []byte, skip, limit int) ([]app.BookCover, error) {

@@ -58,18 +58,6 @@ func (db *DB) SetCredential(user, password string) error {
 	return db.Keyring.SetPassword(db.key, user, password)
 }
 
-func jsonGet[T any](tx *Tx, k []byte) (T, bool, error) {
-	var v T
-	raw, ok, err := tx.get(k)
-	if err != nil || !ok {
-		return v, ok, err
-	}
-	if err := json.Unmarshal(raw, &v); err != nil {
-		return v, false, fmt.Errorf("decode %q: %w", k, err)
-	}
-	return v, true, nil
-}
-
 func (tx *Tx) jsonSet(k []byte, v any) error {
 	b, err := json.Marshal(v)
 	if err != nil {
@@ -79,27 +67,23 @@ func (tx *Tx) jsonSet(k []byte, v any) error {
 }
 
 // Office reads the office profile.
-func (tx *Tx) Office() (app.Office, bool, error) { return jsonGet[app.Office](tx, keyOffice) }
+func (tx *Tx) Office() (app.Office, bool, error) { return offices.get(tx, keyOffice) }
 
 // PutOffice writes the office profile.
-func (tx *Tx) PutOffice(o app.Office) error { return tx.jsonSet(keyOffice, o) }
+func (tx *Tx) PutOffice(o app.Office) error { return offices.put(tx, keyOffice, o) }
 
 // User reads an account.
 func (tx *Tx) User(name string) (app.User, bool, error) {
-	return jsonGet[app.User](tx, key(prefixUser, []byte(name)))
+	return users.get(tx, key(prefixUser, []byte(name)))
 }
 
 // PutUser writes an account.
-func (tx *Tx) PutUser(u app.User) error { return tx.jsonSet(key(prefixUser, []byte(u.Name)), u) }
+func (tx *Tx) PutUser(u app.User) error { return users.put(tx, key(prefixUser, []byte(u.Name)), u) }
 
 // Users lists the accounts by name.
 func (tx *Tx) Users() ([]app.User, error) {
 	var out []app.User
-	err := tx.scan(prefixUser, 0, func(_, v []byte) error {
-		var u app.User
-		if err := json.Unmarshal(v, &u); err != nil {
-			return err
-		}
+	err := users.each(tx, prefixUser, 0, func(u app.User) error {
 		out = append(out, u)
 		return nil
 	})
@@ -108,7 +92,7 @@ func (tx *Tx) Users() ([]app.User, error) {
 
 // Dossier reads a dossier.
 func (tx *Tx) Dossier(code string) (app.Dossier, bool, error) {
-	return jsonGet[app.Dossier](tx, key(prefixDossier, []byte(code)))
+	return dossiers.get(tx, key(prefixDossier, []byte(code)))
 }
 
 // entry is one index key and its value.
@@ -177,7 +161,7 @@ func (tx *Tx) PutDossier(d *app.Dossier, prev *app.Dossier) error {
 // dossierEntries are every key a dossier writes in its current state: its index entries and
 // the dossier itself. PutDossier and the bulk Loader both write exactly these.
 func dossierEntries(d *app.Dossier) ([]entry, error) {
-	b, err := json.Marshal(d)
+	b, err := dossiers.encode(*d)
 	if err != nil {
 		return nil, err
 	}

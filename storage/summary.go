@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"time"
 
@@ -78,7 +77,7 @@ func (tx *Tx) PurgeDossier(d *app.Dossier, at time.Time) (string, error) {
 	if !d.State.Closed() {
 		return "", &app.Error{Kind: app.Conflict, Code: app.CodeDossierOpen, Args: map[string]string{"code": d.Code}}
 	}
-	raw, err := json.Marshal(d)
+	raw, err := dossiers.encode(*d)
 	if err != nil {
 		return "", err
 	}
@@ -100,7 +99,7 @@ func (tx *Tx) PurgeDossier(d *app.Dossier, at time.Time) (string, error) {
 			return "", err
 		}
 	}
-	return hash, tx.jsonSet(key(prefixDossier, code), t)
+	return hash, dossiers.put(tx, key(prefixDossier, code), t)
 }
 
 // PeopleHeld counts the distinct personal IDs with data in the store (dossiers, participants,

@@ -89,27 +89,23 @@ func (tx *Tx) PutSetting(name string, v []byte) error {
 
 // EntitySync reads what the centre last said of an entity.
 func (tx *Tx) EntitySync(entity string) (app.EntitySync, bool, error) {
-	return jsonGet[app.EntitySync](tx, key(prefixESync, []byte(entity)))
+	return entitySyncs.get(tx, key(prefixESync, []byte(entity)))
 }
 
 // PutEntitySync records what the centre said of an entity.
 func (tx *Tx) PutEntitySync(st app.EntitySync) error {
-	return tx.jsonSet(key(prefixESync, []byte(st.Entity)), st)
+	return entitySyncs.put(tx, key(prefixESync, []byte(st.Entity)), st)
 }
 
 // Notice reads a notice.
 func (tx *Tx) Notice(id string) (app.Notice, bool, error) {
-	return jsonGet[app.Notice](tx, key(prefixNotice, []byte(id)))
+	return notices.get(tx, key(prefixNotice, []byte(id)))
 }
 
 // Notices lists notices in id order.
 func (tx *Tx) Notices(limit int) ([]app.Notice, error) {
 	var out []app.Notice
-	err := tx.scan(prefixNotice, limit, func(_, v []byte) error {
-		var n app.Notice
-		if err := json.Unmarshal(v, &n); err != nil {
-			return err
-		}
+	err := notices.each(tx, prefixNotice, limit, func(n app.Notice) error {
 		out = append(out, n)
 		return nil
 	})
@@ -117,7 +113,9 @@ func (tx *Tx) Notices(limit int) ([]app.Notice, error) {
 }
 
 // PutNotice writes a notice.
-func (tx *Tx) PutNotice(n app.Notice) error { return tx.jsonSet(key(prefixNotice, []byte(n.ID)), n) }
+func (tx *Tx) PutNotice(n app.Notice) error {
+	return notices.put(tx, key(prefixNotice, []byte(n.ID)), n)
+}
 
 // DigestLines lists the digest line of every dossier, voucher, period and cover.
 func (tx *Tx) DigestLines() ([]contract.DigestLine, error) {
@@ -143,11 +141,7 @@ func (tx *Tx) DigestLines() ([]contract.DigestLine, error) {
 	if err != nil {
 		return nil, err
 	}
-	err = tx.scan(prefixPart, 0, func(_, v []byte) error {
-		var p app.Participant
-		if err := json.Unmarshal(v, &p); err != nil {
-			return err
-		}
+	err = participants.each(tx, prefixPart, 0, func(p app.Participant) error {
 		for _, pe := range p.Periods {
 			out = append(out, app.PeriodDigestLine(p.PersonalID, pe))
 		}
@@ -156,11 +150,7 @@ func (tx *Tx) DigestLines() ([]contract.DigestLine, error) {
 	if err != nil {
 		return nil, err
 	}
-	err = tx.scan(prefixCover, 0, func(_, v []byte) error {
-		var c app.BookCover
-		if err := json.Unmarshal(v, &c); err != nil {
-			return err
-		}
+	err = covers.each(tx, prefixCover, 0, func(c app.BookCover) error {
 		out = append(out, contract.CoverLine(c.PersonalID, c.Status != app.CoverCreated))
 		return nil
 	})
