@@ -41,10 +41,14 @@ func (p Payload[D, P]) Unmarshal(b []byte) (D, error) {
 	return p.From(v)
 }
 
-// The mappings of the protocol's payloads.
+// The mappings of the protocol's payloads; the command line's --json output of a dossier, quote,
+// person or cover is the same interchange (DESIGN §4).
 var (
 	DossierPayload        = Payload[Dossier, contract.DossierV1]{dossierToV1, dossierFromV1}
 	DossierEventPayload   = Payload[DossierEvent, contract.DossierEventV1]{dossierEventToV1, dossierEventFromV1}
+	EventPayload          = Payload[Event, contract.EventV1]{eventToV1, eventFromV1}
+	QuotePayload          = Payload[Quote, contract.QuoteV1]{quoteToV1, quoteFromV1}
+	FormPayload           = Payload[RegistrationForm, contract.FormV1]{formToV1, formFromV1}
 	VoucherPayload        = Payload[Voucher, contract.VoucherV1]{voucherToV1, voucherFromV1}
 	FeedVoucherPayload    = Payload[VoucherInput, contract.FeedVoucherV1]{feedVoucherToV1, feedVoucherFromV1}
 	PeriodPayload         = Payload[Period, contract.PeriodV1]{periodToV1, periodFromV1}

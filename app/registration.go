@@ -482,3 +482,13 @@ func (f RegistrationForm) Empty() bool {
 		f.Ethnicity == "" && f.Address.Detail == "" && f.Address.Commune == "" && f.BirthRegistration.Commune == "" &&
 		f.OldSICode == "" && f.Income == "" && f.Requests == ""
 }
+
+// Draft is a registration form an officer was filling in and has not saved (tờ khai đang nhập
+// dở): kept in the encrypted store, one per account, so that quitting, a crash, a power cut
+// or the lock screen never loses what a citizen dictated. Saving the registration removes it.
+type Draft struct {
+	Form RegistrationForm `json:"form"`
+	// Touched are the fields the officer has left (their problems show again).
+	Touched map[string]bool `json:"touched,omitempty"`
+	Saved   time.Time       `json:"saved"`
+}

@@ -108,10 +108,10 @@ type Tx interface {
 	DeleteOutbox(seq uint64) (removed bool, err error)
 	// PendingOps counts the operations in the outbox.
 	PendingOps() (int, error)
-	// Draft reads an account's registration form in progress (JSON); PutDraft writes it,
-	// DeleteDraft removes it.
-	Draft(user string) ([]byte, bool, error)
-	PutDraft(user string, value []byte) error
+	// Draft reads an account's registration form in progress; PutDraft writes it, DeleteDraft
+	// removes it.
+	Draft(user string) (Draft, bool, error)
+	PutDraft(user string, d Draft) error
 	DeleteDraft(user string) error
 	// Setting reads a named setting of the desk; PutSetting writes it.
 	Setting(name string) ([]byte, bool, error)

@@ -24,9 +24,9 @@ type Tx interface {
 	Dossier(code string) (app.Dossier, bool, error)
 	// DossiersInState lists the codes of the dossiers in a state.
 	DossiersInState(s app.State) ([]string, error)
-	// Draft reads an account's registration form in progress (JSON); PutDraft writes it,
-	// DeleteDraft removes it.
-	Draft(user string) ([]byte, bool, error)
+	// Draft reads an account's registration form in progress; PutDraft writes it, DeleteDraft
+	// removes it.
+	Draft(user string) (app.Draft, bool, error)
 	// Due lists pending (open or returned) dossiers with a due date in [from, to].
 	Due(from, to calendar.Date, limit int) ([]app.Summary, error)
 	// Enqueue appends an operation to the outbox, filling its id, device sequence and clock.
@@ -36,7 +36,7 @@ type Tx interface {
 	Office() (app.Office, bool, error)
 	// PutDossier stores d and moves its index entries from prev (nil for a new dossier).
 	PutDossier(d *app.Dossier, prev *app.Dossier) error
-	PutDraft(user string, value []byte) error
+	PutDraft(user string, d app.Draft) error
 	PutNotice(n app.Notice) error
 	PutOffice(app.Office) error
 	PutSetting(name string, value []byte) error

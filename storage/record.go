@@ -91,6 +91,14 @@ type entitySyncRecord struct {
 	At     time.Time `json:"at"`
 }
 
+// draftRecord is an account's registration form in progress (app.Draft), the form in the
+// protocol's shape.
+type draftRecord struct {
+	Form    contract.FormV1 `json:"form"`
+	Touched map[string]bool `json:"touched,omitempty"`
+	Saved   time.Time       `json:"saved"`
+}
+
 // auditRecord is an entry of the audit chain (app.AuditEntry): the personal ID it concerns is
 // kept only as its keyed hash (Person).
 type auditRecord struct {
@@ -185,7 +193,16 @@ var (
 		},
 	}
 	notices = record[app.Notice, noticeRecord]{to: noticeToRecord, from: noticeFromRecord}
-	audits  = record[app.AuditEntry, auditRecord]{
+	drafts  = record[app.Draft, draftRecord]{
+		to: func(d app.Draft) draftRecord {
+			return draftRecord{Form: app.FormPayload.To(d.Form), Touched: d.Touched, Saved: d.Saved}
+		},
+		from: func(r draftRecord) (app.Draft, error) {
+			f, err := app.FormPayload.From(r.Form)
+			return app.Draft{Form: f, Touched: r.Touched, Saved: r.Saved}, err
+		},
+	}
+	audits = record[app.AuditEntry, auditRecord]{
 		to: func(e app.AuditEntry) auditRecord {
 			return auditRecord{Seq: e.Seq, At: e.At, User: e.User, Action: e.Action, Entity: e.Entity, Detail: e.Detail, Person: e.Person,
 				Prev: e.Prev, Hash: e.Hash}

@@ -68,13 +68,13 @@ func (tx *Tx) Setting(name string) ([]byte, bool, error) {
 }
 
 // Draft reads an account's registration form in progress.
-func (tx *Tx) Draft(user string) ([]byte, bool, error) {
-	return tx.get(key(prefixDraft, []byte(user)))
+func (tx *Tx) Draft(user string) (app.Draft, bool, error) {
+	return drafts.get(tx, key(prefixDraft, []byte(user)))
 }
 
 // PutDraft writes an account's registration form in progress.
-func (tx *Tx) PutDraft(user string, v []byte) error {
-	return tx.set(key(prefixDraft, []byte(user)), v)
+func (tx *Tx) PutDraft(user string, d app.Draft) error {
+	return drafts.put(tx, key(prefixDraft, []byte(user)), d)
 }
 
 // DeleteDraft removes an account's registration form in progress.

@@ -121,7 +121,7 @@ func (d *Desk) signedIn(in *intake.Service, sess *app.Session) {
 func (d *Desk) reopenDraft() {
 	ses := d.ses
 	var (
-		dr  intake.Draft
+		dr  app.Draft
 		ok  bool
 		err error
 	)

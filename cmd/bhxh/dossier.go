@@ -309,7 +309,7 @@ func (c *cli) dossierShow(args []string) int {
 		return c.closeDesk(d, c.refusal(err, *asJSON))
 	}
 	if *asJSON {
-		return c.closeDesk(d, c.writeJSON(dos))
+		return c.closeDesk(d, c.writeJSON(app.DossierPayload.To(dos)))
 	}
 	c.printDossier(dos)
 	if ch, changed := d.Intake.QuoteChanged(dos); changed {
@@ -371,7 +371,7 @@ func (c *cli) dossierRequote(args []string) int {
 		return c.closeDesk(d, c.refusal(err, *asJSON))
 	}
 	if *asJSON {
-		return c.closeDesk(d, c.writeJSON(dos))
+		return c.closeDesk(d, c.writeJSON(app.DossierPayload.To(dos)))
 	}
 	fmt.Fprintln(c.stdout, c.t("ui.dossier.requoted", "payable", dos.Quote.Payable.String()))
 	return c.closeDesk(d, code)
@@ -470,7 +470,7 @@ func (c *cli) dossierAct(action app.Action, args []string) int {
 	}
 	if *asJSON {
 		r := rows([]app.Summary{dos.Summary()}, d.Intake.Today())[0]
-		return c.closeDesk(d, c.writeJSON(map[string]any{"ok": true, "dossier": r, "event": dos.Timeline[len(dos.Timeline)-1]}))
+		return c.closeDesk(d, c.writeJSON(map[string]any{"ok": true, "dossier": r, "event": app.EventPayload.To(dos.Timeline[len(dos.Timeline)-1])}))
 	}
 	last := dos.Timeline[len(dos.Timeline)-1]
 	fmt.Fprintln(c.stdout, c.t("cli.acted", "code", dos.Code, "action", c.t("action."+string(last.Action)),

@@ -14,6 +14,7 @@ import (
 
 	"bhxhdesk/app"
 	"bhxhdesk/app/calendar"
+	"bhxhdesk/contract"
 	"bhxhdesk/records"
 	"bhxhdesk/sheet"
 	"bhxhdesk/storage"
@@ -343,9 +344,15 @@ func (c *cli) person(args []string) int {
 		return c.closeDesk(d, c.refusal(err, *asJSON))
 	}
 	if *asJSON {
+		identity := app.ParticipantPayload.To(pv.Participant)
+		var cover *contract.CoverV1
+		if pv.Cover != nil {
+			cv := app.CoverPayload.To(*pv.Cover)
+			cover = &cv
+		}
 		return c.closeDesk(d, c.writeJSON(map[string]any{
-			"identity": pv.Participant, "known": pv.Known, "periods": pv.Participant.Periods, "totals": pv.Totals,
-			"cover": pv.Cover, "vouchers": c.voucherRows(pv.Vouchers), "dossiers": rows(pv.Dossiers, 0)}))
+			"identity": identity, "known": pv.Known, "periods": identity.Periods, "totals": pv.Totals,
+			"cover": cover, "vouchers": c.voucherRows(pv.Vouchers), "dossiers": rows(pv.Dossiers, 0)}))
 	}
 	p := pv.Participant
 	tw := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)

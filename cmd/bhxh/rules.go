@@ -97,7 +97,7 @@ func (c *cli) calc(args []string) int {
 		return c.refused(err, *asJSON)
 	}
 	if *asJSON {
-		return c.writeJSON(q)
+		return c.writeJSON(app.QuotePayload.To(q))
 	}
 	w := tabwriter.NewWriter(c.stdout, 0, 2, 2, ' ', 0)
 	fmt.Fprintf(w, "%s\t%s → %s (%d)\n", c.t("quote.period"), q.FromMonth.VNString(), q.ToMonth.VNString(), q.Months)

@@ -20,12 +20,21 @@ func (tx *sqlTx) PutSetting(name string, value []byte) error {
 	return err
 }
 
-func (tx *sqlTx) Draft(user string) ([]byte, bool, error) {
-	return tx.blob(`SELECT value FROM draft WHERE name = ?`, user)
+func (tx *sqlTx) Draft(user string) (app.Draft, bool, error) {
+	var d app.Draft
+	raw, ok, err := tx.blob(`SELECT value FROM draft WHERE name = ?`, user)
+	if err != nil || !ok {
+		return d, ok, err
+	}
+	return d, true, json.Unmarshal(raw, &d)
 }
 
-func (tx *sqlTx) PutDraft(user string, value []byte) error {
-	_, err := tx.s.exec(`INSERT INTO draft (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value`,
+func (tx *sqlTx) PutDraft(user string, d app.Draft) error {
+	value, err := json.Marshal(d)
+	if err != nil {
+		return err
+	}
+	_, err = tx.s.exec(`INSERT INTO draft (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value`,
 		user, value)
 	return err
 }
