@@ -25,7 +25,7 @@ func (s *Service) officeWorkflow(tx Tx, dev Device, op contract.Op, c app.Office
 	if !ok {
 		o = Office{Agency: dev.Office, Created: now}
 	}
-	o.Workflow = c.Adjustment
+	o.Workflow = app.AdjustmentPayload.To(c.Adjustment)
 	if err := tx.PutOffice(o); err != nil {
 		return contract.OpResult{}, err
 	}

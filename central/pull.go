@@ -65,7 +65,7 @@ func (s *Service) OfficeStatePage(ctx context.Context, dev Device, part, after s
 		if o, ok, err := tx.Office(dev.Office); err != nil {
 			return err
 		} else if ok {
-			pg.Workflow = app.AdjustmentPayload.To(o.Workflow)
+			pg.Workflow = o.Workflow
 		}
 		n, size := 0, 0
 		return tx.EachAfter(kind, after, func(key string, raw json.RawMessage) (bool, error) {

@@ -86,7 +86,7 @@ type Office struct {
 	Province string    `json:"province,omitempty"`
 	Created  time.Time `json:"created"`
 	// Workflow is the office's adjustment of its province's workflow, as its desks last sent it.
-	Workflow *app.WorkflowAdjustment `json:"workflow,omitempty"`
+	Workflow *contract.WorkflowAdjustmentV1 `json:"workflow,omitempty"`
 	// Codes are the device codes in the office's dossier codes ("K7"), each the device that
 	// claimed it with its first dossier (claimCode).
 	Codes map[string]string `json:"codes,omitempty"`
