@@ -4,10 +4,8 @@ package storage
 
 import (
 	"errors"
-	"fmt"
 	"io/fs"
 	"os"
-	"slices"
 	"sync"
 	"syscall"
 )
@@ -43,78 +41,24 @@ const walSyncSupported = true
 
 func newWALSync(dir string) *walSync { return &walSync{dir: dir, maxFid: -1} }
 
-// sync makes every transaction committed so far durable. ok is false when there was no
-// write-ahead log file to sync. rescan looks for new files whatever the signs say (after a
-// bulk load, which may have filled several memtables).
-func (w *walSync) sync(rescan bool) (ok bool, err error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	if rescan || w.stale() {
-		if err := w.rescan(); err != nil {
-			return false, err
-		}
-	}
-	kept := w.files[:0]
-	for _, wf := range w.files {
-		if unlinked(wf.f) { // written to a synced table, then deleted
-			_ = wf.f.Close()
-			continue
-		}
-		if err := fdatasync(wf.f); err != nil {
-			return false, fmt.Errorf("sync %s: %w", wf.f.Name(), err)
-		}
-		kept = append(kept, wf)
-	}
-	clear(w.files[len(kept):])
-	w.files = kept
-	return len(kept) > 0, nil
-}
+// flush makes one log file's writes durable.
+func (w *walSync) flush(wf *walFile) error { return fdatasync(wf.f) }
 
-// stale reports whether Badger may have started a memtable this walSync does not know: one
-// file after the newest known exists, or the newest known was deleted.
-func (w *walSync) stale() bool {
-	if len(w.files) == 0 {
-		return true
-	}
-	if nextMemExists(w.dir, w.maxFid) {
-		return true
-	}
-	return unlinked(w.files[len(w.files)-1].f)
-}
+// gone reports whether the file was deleted (written to a table file first).
+func (wf walFile) gone() bool { return unlinked(wf.f) }
 
-// rescan opens the .mem files of the folder not known yet.
-func (w *walSync) rescan() error {
-	mems, err := unknownMemFiles(w.dir, func(fid int) bool {
-		return slices.ContainsFunc(w.files, func(wf walFile) bool { return wf.fid == fid })
-	})
+func (wf walFile) close() error { return wf.f.Close() }
+
+// openLog opens a log file to sync; ok is false when it was deleted since the listing.
+func openLog(m memFile) (wf walFile, ok bool, err error) {
+	f, err := os.Open(m.path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return wf, false, nil
+	}
 	if err != nil {
-		return err
+		return wf, false, err
 	}
-	for _, m := range mems {
-		fid := m.fid
-		f, err := os.Open(m.path)
-		if errors.Is(err, fs.ErrNotExist) {
-			continue // flushed and deleted since the listing
-		}
-		if err != nil {
-			return err
-		}
-		w.files = append(w.files, walFile{fid: fid, f: f})
-		w.maxFid = max(w.maxFid, fid)
-	}
-	slices.SortFunc(w.files, func(a, b walFile) int { return a.fid - b.fid })
-	return nil
-}
-
-func (w *walSync) close() error {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	var errs []error
-	for _, wf := range w.files {
-		errs = append(errs, wf.f.Close())
-	}
-	w.files = nil
-	return errors.Join(errs...)
+	return walFile{fid: m.fid, f: f}, true, nil
 }
 
 func unlinked(f *os.File) bool {

@@ -4,9 +4,7 @@ package storage
 
 import (
 	"errors"
-	"fmt"
 	"path/filepath"
-	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -53,32 +51,6 @@ const walSyncSupported = true
 
 func newWALSync(dir string) *walSync { return &walSync{dir: dir, maxFid: -1} }
 
-// sync makes every transaction committed so far durable. ok is false when there was no
-// write-ahead log file to flush. rescan looks for new files whatever the signs say.
-func (w *walSync) sync(rescan bool) (ok bool, err error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	if rescan || w.stale() {
-		if err := w.rescan(); err != nil {
-			return false, err
-		}
-	}
-	kept := w.files[:0]
-	for _, wf := range w.files {
-		if deletePending(wf.h) { // written to a table file, then deleted
-			_ = windows.CloseHandle(wf.h)
-			continue
-		}
-		if err := w.flush(&wf); err != nil {
-			return false, fmt.Errorf("flush %s: %w", filepath.Base(wf.path), err)
-		}
-		kept = append(kept, wf)
-	}
-	clear(w.files[len(kept):])
-	w.files = kept
-	return len(kept) > 0, nil
-}
-
 // flush writes one log file's dirty pages and buffers to the disk.
 func (w *walSync) flush(wf *walFile) error {
 	if wf.view == 0 || !mapsFile(wf.view, wf.path) {
@@ -97,50 +69,22 @@ func (w *walSync) flush(wf *walFile) error {
 	return nil
 }
 
-// stale reports whether Badger may have started a memtable this walSync does not know.
-func (w *walSync) stale() bool {
-	if len(w.files) == 0 {
-		return true
-	}
-	if nextMemExists(w.dir, w.maxFid) {
-		return true
-	}
-	return deletePending(w.files[len(w.files)-1].h)
-}
+// gone reports whether the file is pending deletion (written to a table file first).
+func (wf walFile) gone() bool { return deletePending(wf.h) }
 
-// rescan opens the .mem files of the folder not known yet.
-func (w *walSync) rescan() error {
-	mems, err := unknownMemFiles(w.dir, func(fid int) bool {
-		return slices.ContainsFunc(w.files, func(wf walFile) bool { return wf.fid == fid })
-	})
+func (wf walFile) close() error { return windows.CloseHandle(wf.h) }
+
+// openLog opens a log file to flush; ok is false when it was deleted, or is pending deletion,
+// since the listing.
+func openLog(m memFile) (wf walFile, ok bool, err error) {
+	h, err := openShared(m.path)
+	if errors.Is(err, windows.ERROR_FILE_NOT_FOUND) || errors.Is(err, windows.ERROR_ACCESS_DENIED) {
+		return wf, false, nil
+	}
 	if err != nil {
-		return err
+		return wf, false, err
 	}
-	for _, m := range mems {
-		fid, path := m.fid, m.path
-		h, err := openShared(path)
-		if errors.Is(err, windows.ERROR_FILE_NOT_FOUND) || errors.Is(err, windows.ERROR_ACCESS_DENIED) {
-			continue // deleted, or pending deletion, since the listing
-		}
-		if err != nil {
-			return err
-		}
-		w.files = append(w.files, walFile{fid: fid, path: path, h: h})
-		w.maxFid = max(w.maxFid, fid)
-	}
-	slices.SortFunc(w.files, func(a, b walFile) int { return a.fid - b.fid })
-	return nil
-}
-
-func (w *walSync) close() error {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	var errs []error
-	for _, wf := range w.files {
-		errs = append(errs, windows.CloseHandle(wf.h))
-	}
-	w.files = nil
-	return errors.Join(errs...)
+	return walFile{fid: m.fid, path: m.path, h: h}, true, nil
 }
 
 // openShared opens a file for flushing (FlushFileBuffers needs write access) while letting
