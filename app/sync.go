@@ -57,18 +57,18 @@ type IdentityRecord struct {
 // IdentityReview is a personal ID registered with differing names, birth dates or genders: the
 // centre links them to one person and never merges them by itself.
 type IdentityReview struct {
-	ID         string           `json:"id"`
-	PersonalID string           `json:"personal_id"`
-	Records    []IdentityRecord `json:"records"`
+	ID         string    `json:"id"`
+	PersonalID string    `json:"personal_id"`
+	Created    time.Time `json:"created"`
+	// Decider is the office that decides: the person's first registration ("" from a centre of
+	// an earlier version: any office of the person). The other offices receive only their own
+	// records and the fields that differ.
+	Decider string           `json:"decider,omitempty"`
+	Records []IdentityRecord `json:"records"`
 	// Differs names the fields that differ: full_name, birth_date, gender.
 	Differs  []string        `json:"differs"`
 	Resolved *IdentityRecord `json:"resolved,omitempty"` // the identity decided on
 	By       string          `json:"by,omitempty"`
-	Created  time.Time       `json:"created"`
-	// Decider is the office that decides: the person's first registration ("" from a centre of
-	// an earlier version: any office of the person). The other offices receive only their own
-	// records and the fields that differ.
-	Decider string `json:"decider,omitempty"`
 }
 
 // RedactedFor is the review as office may see it: every record when it decides, else only its

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"time"
 
@@ -17,8 +16,7 @@ func (c *cli) audit(args []string) int {
 	if len(args) == 0 || args[0] != "verify" {
 		return c.usageError("audit: verify | log --person PID | report [--since DATE]")
 	}
-	fset := flag.NewFlagSet("audit verify", flag.ContinueOnError)
-	fset.SetOutput(c.stderr)
+	fset := c.flagSet("audit verify")
 	asJSON := fset.Bool("json", false, "print JSON")
 	if pos, err := parseInterspersed(fset, args[1:]); err != nil || len(pos) > 0 {
 		return c.usageError("audit verify: %v", firstErr(err, pos))

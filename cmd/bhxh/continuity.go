@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -28,8 +27,7 @@ func init() {
 }
 
 func (c *cli) backup(args []string) int {
-	fset := flag.NewFlagSet("backup", flag.ContinueOnError)
-	fset.SetOutput(c.stderr)
+	fset := c.flagSet("backup")
 	out := fset.String("out", "", "the backup file to write")
 	folder := fset.String("to-folder", "", "write a new dated backup into this folder, keeping the newest --keep")
 	keep := fset.Int("keep", 7, "backups to keep in --to-folder")
@@ -76,8 +74,7 @@ func (c *cli) credentials(recovery bool) (storage.Credentials, error) {
 }
 
 func (c *cli) restore(args []string) int {
-	fset := flag.NewFlagSet("restore", flag.ContinueOnError)
-	fset.SetOutput(c.stderr)
+	fset := c.flagSet("restore")
 	device := fset.String("device", "", "the desk's new code in dossier codes (default: the old one moved on)")
 	recovery := fset.Bool("recovery", false, "open the backup with the province's recovery secret (BHXH_RECOVERY)")
 	asJSON := fset.Bool("json", false, "print JSON")
@@ -118,8 +115,7 @@ func (c *cli) restore(args []string) int {
 }
 
 func (c *cli) recover(args []string) int {
-	fset := flag.NewFlagSet("recover", flag.ContinueOnError)
-	fset.SetOutput(c.stderr)
+	fset := c.flagSet("recover")
 	pos, err := parseInterspersed(fset, args)
 	if err != nil || len(pos) != 1 {
 		return c.usageError("recover USER: %v", firstErr(err, pos))
@@ -169,8 +165,7 @@ func init() {
 }
 
 func (c *cli) enrol(args []string) int {
-	fset := flag.NewFlagSet("enrol", flag.ContinueOnError)
-	fset.SetOutput(c.stderr)
+	fset := c.flagSet("enrol")
 	url := fset.String("central", "", "the central services' URL; empty for a desk that only exchanges files")
 	token := fset.String(
 		"token",
@@ -196,8 +191,7 @@ func (c *cli) enrol(args []string) int {
 }
 
 func (c *cli) exportSync(args []string) int {
-	fset := flag.NewFlagSet("export-sync", flag.ContinueOnError)
-	fset.SetOutput(c.stderr)
+	fset := c.flagSet("export-sync")
 	out := fset.String("out", "", "the transfer file to write")
 	asJSON := fset.Bool("json", false, "print JSON")
 	if pos, err := parseInterspersed(fset, args); err != nil || len(pos) > 0 || *out == "" {
@@ -222,8 +216,7 @@ func (c *cli) exportSync(args []string) int {
 }
 
 func (c *cli) importSync(args []string) int {
-	fset := flag.NewFlagSet("import-sync", flag.ContinueOnError)
-	fset.SetOutput(c.stderr)
+	fset := c.flagSet("import-sync")
 	asJSON := fset.Bool("json", false, "print JSON")
 	pos, err := parseInterspersed(fset, args)
 	if err != nil || len(pos) != 1 {

@@ -1,12 +1,13 @@
 package main
 
 import (
-	"bhxhdesk/central"
 	"context"
 	"encoding/json"
 	"path/filepath"
 	"testing"
 	"time"
+
+	"bhxhdesk/central"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"

@@ -2,7 +2,6 @@ package main
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"strings"
@@ -39,8 +38,7 @@ type registerResult struct {
 }
 
 func (c *cli) register(args []string) int {
-	fset := flag.NewFlagSet("register", flag.ContinueOnError)
-	fset.SetOutput(c.stderr)
+	fset := c.flagSet("register")
 	receivedS := fset.String("received", "", "when the citizen handed the dossier in (RFC 3339); now by default")
 	notDup := fset.Bool("not-duplicate", false, "the officer confirmed that the possible duplicates are other people")
 	asJSON := fset.Bool("json", false, "print JSON")
@@ -129,8 +127,7 @@ func (c *cli) register(args []string) int {
 }
 
 func (c *cli) receipt(args []string) int {
-	fset := flag.NewFlagSet("receipt", flag.ContinueOnError)
-	fset.SetOutput(c.stderr)
+	fset := c.flagSet("receipt")
 	out := fset.String("out", "", "PDF file to write")
 	pos, err := parseInterspersed(fset, args)
 	if err != nil || len(pos) != 1 || *out == "" {
@@ -207,8 +204,7 @@ func (c *cli) dossier(args []string) int {
 }
 
 func (c *cli) dossierList(args []string) int {
-	fset := flag.NewFlagSet("dossier list", flag.ContinueOnError)
-	fset.SetOutput(c.stderr)
+	fset := c.flagSet("dossier list")
 	dueToday := fset.Bool("due-today", false, "pending dossiers due today")
 	overdue := fset.Bool("overdue", false, "pending dossiers past their appointment")
 	step := fset.String("step", "", "open dossiers at a workflow step")
@@ -293,8 +289,7 @@ func (c *cli) stateLabel(s app.State, step string, sess *app.Session) string {
 }
 
 func (c *cli) dossierShow(args []string) int {
-	fset := flag.NewFlagSet("dossier show", flag.ContinueOnError)
-	fset.SetOutput(c.stderr)
+	fset := c.flagSet("dossier show")
 	asJSON := fset.Bool("json", false, "print JSON")
 	pos, err := parseInterspersed(fset, args)
 	if err != nil || len(pos) != 1 {
@@ -355,8 +350,7 @@ func (c *cli) quoteChangeText(ch intake.QuoteChange) string {
 
 // dossierRequote gives the citizen the amount under the rules in force.
 func (c *cli) dossierRequote(args []string) int {
-	fset := flag.NewFlagSet("dossier requote", flag.ContinueOnError)
-	fset.SetOutput(c.stderr)
+	fset := c.flagSet("dossier requote")
 	asJSON := fset.Bool("json", false, "print JSON")
 	pos, err := parseInterspersed(fset, args)
 	if err != nil || len(pos) != 1 {
@@ -440,8 +434,7 @@ func (s *stringList) String() string     { return strings.Join(*s, "; ") }
 func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
 
 func (c *cli) dossierAct(action app.Action, args []string) int {
-	fset := flag.NewFlagSet("dossier "+string(action), flag.ContinueOnError)
-	fset.SetOutput(c.stderr)
+	fset := c.flagSet("dossier " + string(action))
 	reason := fset.String("reason", "", "the reason (reject, reappoint) or, for return, the missing items separated by ';'")
 	var missing stringList
 	fset.Var(&missing, "missing", "an item the citizen must add (return; repeatable)")

@@ -237,11 +237,17 @@ func firstNonEmpty(s ...string) string {
 	return ""
 }
 
+// flagSet is a command's flags, their problems told on standard error.
+func (c *cli) flagSet(name string) *flag.FlagSet {
+	fset := flag.NewFlagSet(name, flag.ContinueOnError)
+	fset.SetOutput(c.stderr)
+	return fset
+}
+
 // jsonInput reads the arguments of a command that takes one JSON input (a file, or standard
 // input when none is named) and --json; code is the exit status when the command must end now.
 func (c *cli) jsonInput(name string, args []string) (data []byte, asJSON *bool, code int) {
-	fset := flag.NewFlagSet(name, flag.ContinueOnError)
-	fset.SetOutput(c.stderr)
+	fset := c.flagSet(name)
 	asJSON = fset.Bool("json", false, "print JSON")
 	pos, err := parseInterspersed(fset, args)
 	if err != nil || len(pos) > 1 {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -40,8 +39,7 @@ func (c *cli) auditMore(args []string) (int, bool) {
 }
 
 func (c *cli) auditLog(args []string) int {
-	fset := flag.NewFlagSet("audit log", flag.ContinueOnError)
-	fset.SetOutput(c.stderr)
+	fset := c.flagSet("audit log")
 	person := fset.String("person", "", "the personal ID whose accesses to list")
 	asJSON := fset.Bool("json", false, "print JSON")
 	if pos, err := parseInterspersed(fset, args); err != nil || len(pos) > 0 || *person == "" {
@@ -69,8 +67,7 @@ func (c *cli) auditLog(args []string) int {
 }
 
 func (c *cli) auditReport(args []string) int {
-	fset := flag.NewFlagSet("audit report", flag.ContinueOnError)
-	fset.SetOutput(c.stderr)
+	fset := c.flagSet("audit report")
 	since := fset.String("since", "", "report accesses from this day, YYYY-MM-DD (default: 30 days ago)")
 	asJSON := fset.Bool("json", false, "print JSON")
 	if pos, err := parseInterspersed(fset, args); err != nil || len(pos) > 0 {
@@ -150,8 +147,7 @@ func (c *cli) auditReport(args []string) int {
 }
 
 func (c *cli) personExport(args []string) int {
-	fset := flag.NewFlagSet("person export", flag.ContinueOnError)
-	fset.SetOutput(c.stderr)
+	fset := c.flagSet("person export")
 	out := fset.String("out", "", "the encrypted file to write (password from BHXH_EXPORT_PASSWORD)")
 	pos, err := parseInterspersed(fset, args)
 	if err != nil || len(pos) != 1 || *out == "" {
@@ -185,8 +181,7 @@ func (c *cli) personExport(args []string) int {
 }
 
 func (c *cli) personOpen(args []string) int {
-	fset := flag.NewFlagSet("person open-export", flag.ContinueOnError)
-	fset.SetOutput(c.stderr)
+	fset := c.flagSet("person open-export")
 	pos, err := parseInterspersed(fset, args)
 	if err != nil || len(pos) != 1 {
 		return c.usageError("person open-export FILE: %v", firstErr(err, pos))
@@ -208,8 +203,7 @@ func (c *cli) personOpen(args []string) int {
 }
 
 func (c *cli) purge(args []string) int {
-	fset := flag.NewFlagSet("purge", flag.ContinueOnError)
-	fset.SetOutput(c.stderr)
+	fset := c.flagSet("purge")
 	before := fset.String("before", "", "purge dossiers closed before this day, YYYY-MM-DD")
 	dry := fset.Bool("dry-run", false, "only say what would be purged")
 	asJSON := fset.Bool("json", false, "print JSON")

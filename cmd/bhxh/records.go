@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -150,8 +149,7 @@ func (c *cli) voucherAdd(args []string) int {
 }
 
 func (c *cli) voucherImport(args []string) int {
-	fset := flag.NewFlagSet("voucher import", flag.ContinueOnError)
-	fset.SetOutput(c.stderr)
+	fset := c.flagSet("voucher import")
 	asJSON := fset.Bool("json", false, "print JSON")
 	pos, err := parseInterspersed(fset, args)
 	if err != nil || len(pos) != 1 {
@@ -247,8 +245,7 @@ func (c *cli) printImport(rec *records.Service, sess *app.Session, res records.I
 }
 
 func (c *cli) voucherExceptions(args []string) int {
-	fset := flag.NewFlagSet("voucher exceptions", flag.ContinueOnError)
-	fset.SetOutput(c.stderr)
+	fset := c.flagSet("voucher exceptions")
 	asJSON := fset.Bool("json", false, "print JSON")
 	if pos, err := parseInterspersed(fset, args); err != nil || len(pos) > 0 {
 		return c.usageError("voucher exceptions: %v", firstErr(err, pos))
@@ -280,8 +277,7 @@ func (c *cli) voucherExceptions(args []string) int {
 }
 
 func (c *cli) voucherResolve(args []string) int {
-	fset := flag.NewFlagSet("voucher resolve", flag.ContinueOnError)
-	fset.SetOutput(c.stderr)
+	fset := c.flagSet("voucher resolve")
 	void := fset.Bool("void", false, "cancel the voucher (a void record refers to it)")
 	correct := fset.String("correct", "", "a JSON file (or -) with the corrected voucher")
 	reason := fset.String("reason", "", "why (required)")
@@ -328,8 +324,7 @@ func (c *cli) person(args []string) int {
 	if len(args) == 0 || args[0] != "show" {
 		return c.usageError("person: show PERSONAL_ID | export PERSONAL_ID --out FILE | open-export FILE")
 	}
-	fset := flag.NewFlagSet("person show", flag.ContinueOnError)
-	fset.SetOutput(c.stderr)
+	fset := c.flagSet("person show")
 	asJSON := fset.Bool("json", false, "print JSON")
 	pos, err := parseInterspersed(fset, args[1:])
 	if err != nil || len(pos) != 1 {
@@ -442,8 +437,7 @@ func coverRows(cs []app.BookCover) []coverRow {
 }
 
 func (c *cli) coverList(args []string) int {
-	fset := flag.NewFlagSet("cover list", flag.ContinueOnError)
-	fset.SetOutput(c.stderr)
+	fset := c.flagSet("cover list")
 	toIssue := fset.Bool("to-issue", false, "covers waiting to be issued (default)")
 	issued := fset.Bool("issued", false, "covers issued, not yet confirmed by the centre")
 	confirmed := fset.Bool("confirmed", false, "covers confirmed by the centre")
@@ -496,8 +490,7 @@ func (c *cli) coverList(args []string) int {
 }
 
 func (c *cli) coverIssue(args []string) int {
-	fset := flag.NewFlagSet("cover issue", flag.ContinueOnError)
-	fset.SetOutput(c.stderr)
+	fset := c.flagSet("cover issue")
 	asJSON := fset.Bool("json", false, "print JSON")
 	pos, err := parseInterspersed(fset, args)
 	if err != nil || len(pos) == 0 {
@@ -537,8 +530,7 @@ func (c *cli) readVoucherFile(path string) ([]app.VoucherRow, []app.RowProblem, 
 }
 
 func (c *cli) coverPrint(args []string) int {
-	fset := flag.NewFlagSet("cover print", flag.ContinueOnError)
-	fset.SetOutput(c.stderr)
+	fset := c.flagSet("cover print")
 	out := fset.String("out", "", "PDF file to write (one page per cover)")
 	reason := fset.String("reason", "", "why a cover is printed again (required for a reprint)")
 	today := fset.Bool("issued-today", false, "print every cover issued today")

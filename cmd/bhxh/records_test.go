@@ -1,13 +1,14 @@
 package main
 
 import (
-	"bhxhdesk/internal/testtmp"
 	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"bhxhdesk/internal/testtmp"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -19,8 +18,7 @@ import (
 
 // calc prints the quote for one payment.
 func (c *cli) calc(args []string) int {
-	fset := flag.NewFlagSet("calc", flag.ContinueOnError)
-	fset.SetOutput(c.stderr)
+	fset := c.flagSet("calc")
 	income := fset.String("income", "", "chosen income in đồng (1500000 or 1.500.000)")
 	methodS := fset.String("method", "monthly", "monthly | 3-months | 6-months | 12-months | ahead:N | missing:N")
 	groupS := fset.String("group", "other", "poor | near-poor | island | ethnic-minority | other (comma-separated: highest wins)")
@@ -132,8 +130,7 @@ func (c *cli) calc(args []string) int {
 // status, and what the data lacks for the coming months (the outlook): as text, JSON, or the
 // Markdown table of the README's rules section.
 func (c *cli) rules(args []string) int {
-	fset := flag.NewFlagSet("rules", flag.ContinueOnError)
-	fset.SetOutput(c.stderr)
+	fset := c.flagSet("rules")
 	fromS := fset.String("from", "2025-01", "first month, YYYY-MM")
 	toS := fset.String("to", "2027-12", "last month, YYYY-MM")
 	province := fset.String("province", "", "the office's province, for the outlook of its own support")
@@ -381,8 +378,7 @@ func (c *cli) readInput(pos []string) ([]byte, error) {
 
 // deadline prints the appointment date for a dossier received at a given time.
 func (c *cli) deadline(args []string) int {
-	fset := flag.NewFlagSet("deadline", flag.ContinueOnError)
-	fset.SetOutput(c.stderr)
+	fset := c.flagSet("deadline")
 	receivedS := fset.String("received", "", "time received, RFC 3339 (2025-04-24T09:00:00+07:00)")
 	province := fset.String("province", "", "current 2-digit province code (its calendar and cut-off)")
 	days := fset.Int("days", 5, "working days of processing (statutory: 5)")

@@ -2,7 +2,6 @@ package main
 
 import (
 	"crypto/rand"
-	"flag"
 	"fmt"
 	"os"
 	"strings"
@@ -130,8 +129,7 @@ func (c *cli) closeDesk(d *desk.Desk, code int) int {
 }
 
 func (c *cli) init(args []string) int {
-	fset := flag.NewFlagSet("init", flag.ContinueOnError)
-	fset.SetOutput(c.stderr)
+	fset := c.flagSet("init")
 	province := fset.String("province", "", "current 2-digit province code of the office")
 	commune := fset.String("commune", "", "5-digit commune code of the office")
 	agency := fset.String("agency", "", "agency code (mã cơ quan BHXH), starts every dossier code")

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"os"
 	"os/signal"
@@ -19,8 +18,7 @@ func init() {
 }
 
 func (c *cli) sync(args []string) int {
-	fset := flag.NewFlagSet("sync", flag.ContinueOnError)
-	fset.SetOutput(c.stderr)
+	fset := c.flagSet("sync")
 	url := fset.String("central", "", "the central services' URL (https://…, or http:// on loopback)")
 	token := fset.String(
 		"token",

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"flag"
 	"fmt"
 	"strings"
 	"text/tabwriter"
@@ -23,8 +22,7 @@ func (c *cli) user(args []string) int {
 }
 
 func (c *cli) userAdd(args []string) int {
-	fset := flag.NewFlagSet("user add", flag.ContinueOnError)
-	fset.SetOutput(c.stderr)
+	fset := c.flagSet("user add")
 	role := fset.String("role", "", "helpdesk | officer | supervisor | admin")
 	name := fset.String("name", "", "full name, as printed on documents")
 	asJSON := fset.Bool("json", false, "print JSON")
@@ -57,8 +55,7 @@ func (c *cli) userAdd(args []string) int {
 }
 
 func (c *cli) userList(args []string) int {
-	fset := flag.NewFlagSet("user list", flag.ContinueOnError)
-	fset.SetOutput(c.stderr)
+	fset := c.flagSet("user list")
 	asJSON := fset.Bool("json", false, "print JSON")
 	if pos, err := parseInterspersed(fset, args); err != nil || len(pos) > 0 {
 		return c.usageError("user list: %v", firstErr(err, pos))

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"errors"
-	"flag"
 	"fmt"
 	"image"
 	_ "image/jpeg" // scans and photos of a printout
@@ -57,8 +56,7 @@ type sealFields struct {
 // unknown, revoked or expired key, or malformed, 2 when the file cannot be read or holds no
 // code.
 func (c *cli) verify(args []string) int {
-	fset := flag.NewFlagSet("verify", flag.ContinueOnError)
-	fset.SetOutput(c.stderr)
+	fset := c.flagSet("verify")
 	var texts stringList
 	fset.Var(&texts, "qr", "the text read from the QR code (repeatable)")
 	asJSON := fset.Bool("json", false, "print JSON")

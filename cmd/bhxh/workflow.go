@@ -1,7 +1,6 @@
 package main
 
 import (
-	"flag"
 	"fmt"
 	"strconv"
 	"strings"
@@ -32,8 +31,7 @@ func (c *cli) workflow(args []string) int {
 	if len(args) == 0 {
 		return c.usageError("workflow: show | adjust | reset")
 	}
-	fset := flag.NewFlagSet("workflow "+args[0], flag.ContinueOnError)
-	fset.SetOutput(c.stderr)
+	fset := c.flagSet("workflow " + args[0])
 	asJSON := fset.Bool("json", false, "print JSON")
 	var days, roles stringList
 	reason := ""
