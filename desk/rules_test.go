@@ -12,6 +12,7 @@ import (
 	"bhxhdesk/app"
 	"bhxhdesk/app/calendar"
 	"bhxhdesk/central"
+	"bhxhdesk/contract"
 	"bhxhdesk/desk"
 	"bhxhdesk/intake"
 	"bhxhdesk/internal/centraltest"
@@ -127,7 +128,7 @@ func TestWorkPutInTheOutboxWakesTheEngine(t *testing.T) {
 	)
 	require.NoError(t, err)
 	waitFor(t, "the adjustment at the centre", func() bool {
-		var adj *app.WorkflowAdjustment
+		var adj *contract.WorkflowAdjustmentV1
 		_ = ctr.Store.View(context.Background(), func(tx central.Tx) error {
 			of, ok, err := tx.Office("01001")
 			if ok {
