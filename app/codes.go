@@ -92,6 +92,7 @@ const (
 	CodeBadBody            Code = "bad_body"
 	CodeBadCentralUrl      Code = "bad_central_url"
 	CodeBadCursor          Code = "bad_cursor"
+	CodeBadDatabaseURL     Code = "bad_database_url"
 	CodeBadEnrolment       Code = "bad_enrolment"
 	CodeBadKey             Code = "bad_key"
 	CodeBadKeysFile        Code = "bad_keys_file"
@@ -109,6 +110,7 @@ const (
 	CodeKeyInUse           Code = "key_in_use"
 	CodeKeyWithdrawn       Code = "key_withdrawn"
 	CodeNotADesk           Code = "not_a_desk"
+	CodeStoreUnavailable   Code = "store_unavailable"
 	CodeTransferDamaged    Code = "transfer_damaged"
 	CodeTransferRepeated   Code = "transfer_repeated"
 	CodeUnknownOp          Code = "unknown_op"
@@ -306,7 +308,7 @@ var Codes = []Code{
 	CodeVoucherNameMismatch, CodeVoucherNoQuote, CodeVoucherOverpaid, CodeVoucherPeriodOverlap,
 	CodeVoucherUnderpaid, CodeVoucherUnknownPerson, CodeBadBody, CodeBadCentralUrl, CodeBadCursor,
 	CodeBadEnrolment, CodeBadKey, CodeBadKeysFile, CodeBadRuleFile, CodeBadStatePart, CodeBadToken,
-	CodeBatchTooBig, CodeCentralBadAnswer, CodeCentralBusy, CodeCentralNeedsTls, CodeCentralUnreachable,
+	CodeBadDatabaseURL, CodeStoreUnavailable, CodeBatchTooBig, CodeCentralBadAnswer, CodeCentralBusy, CodeCentralNeedsTls, CodeCentralUnreachable,
 	CodeDeviceExists, CodeDeviceRevoked, CodeDeviceUnknown, CodeKeyInUse, CodeKeyWithdrawn, CodeNotADesk,
 	CodeTransferDamaged, CodeTransferRepeated, CodeUnknownOp, CodeWrongRole, CodeCalendarMissing,
 	CodeFileTooLarge, CodeJsonType, CodeJsonUnknownField, CodePdfUnreadable, CodeVerifyNotPdfOrImage,

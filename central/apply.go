@@ -30,7 +30,7 @@ func (s *Service) officeWorkflow(tx Tx, dev Device, op contract.Op, c app.Office
 		return contract.OpResult{}, err
 	}
 	change := contract.Change{Kind: app.ChangeOfficeWorkflow, Entity: dev.Office, Payload: op.Payload, At: now}
-	if _, err := tx.AppendChange(dev.Office, change); err != nil {
+	if err := tx.AppendChange(dev.Office, change); err != nil {
 		return contract.OpResult{}, err
 	}
 	return contract.OpResult{Status: app.OpApplied}, nil
@@ -87,7 +87,7 @@ func (s *Service) createDossier(tx Tx, dev Device, d app.Dossier, body json.RawM
 			if err := tx.PutVoucher(v); err != nil {
 				return res, err
 			}
-			if _, err := tx.AppendChange(d.Office, contract.Change{Kind: app.ChangeVoucher, Entity: vid, Payload: v.Body, At: now}); err != nil {
+			if err := tx.AppendChange(d.Office, contract.Change{Kind: app.ChangeVoucher, Entity: vid, Payload: v.Body, At: now}); err != nil {
 				return res, err
 			}
 		}
@@ -145,7 +145,7 @@ func (s *Service) linkPerson(tx Tx, pid string, rec app.IdentityRecord, now time
 				// Each office sees its own records; the deciding office sees them all, so a
 				// registration made elsewhere to see someone's record shows nothing of it.
 				payload, _ := app.ReviewPayload.Marshal(r.RedactedFor(o))
-				if _, err := tx.AppendChange(o, contract.Change{Kind: app.ChangeIdentityReview, Entity: pid, Payload: payload, At: now}); err != nil {
+				if err := tx.AppendChange(o, contract.Change{Kind: app.ChangeIdentityReview, Entity: pid, Payload: payload, At: now}); err != nil {
 					return "", err
 				}
 			}
@@ -243,7 +243,7 @@ func (s *Service) cover(tx Tx, dev Device, kind string, c app.BookCover, body js
 		if kind == contract.OpCoverCreate {
 			payload, _ := json.Marshal(contract.CoverConflictV1{Office: dev.Office, Dossier: clip(c.Dossier)})
 			change := contract.Change{Kind: app.ChangeCoverConflict, Entity: c.PersonalID, Payload: payload, At: now}
-			if _, err := tx.AppendChange(owner, change); err != nil {
+			if err := tx.AppendChange(owner, change); err != nil {
 				return contract.OpResult{}, err
 			}
 		}
@@ -280,7 +280,7 @@ func (s *Service) cover(tx Tx, dev Device, kind string, c app.BookCover, body js
 func (s *Service) confirm(tx Tx, c *Cover, now time.Time) error {
 	c.Status, c.ConfirmedAt = app.CoverConfirmed, now
 	payload, _ := json.Marshal(contract.CoverConfirmedV1{ConfirmedAt: now})
-	_, err := tx.AppendChange(c.Office, contract.Change{Kind: app.ChangeCoverConfirmed, Entity: c.PersonalID, Payload: payload, At: now})
+	err := tx.AppendChange(c.Office, contract.Change{Kind: app.ChangeCoverConfirmed, Entity: c.PersonalID, Payload: payload, At: now})
 	return err
 }
 
@@ -338,7 +338,7 @@ func (s *Service) resolveIdentity(tx Tx, dev Device, r app.IdentityReview, now t
 	for _, o := range p.Offices {
 		payload, _ := app.ReviewPayload.Marshal(cur.RedactedFor(o))
 		ch := contract.Change{Kind: app.ChangeIdentityFixed, Entity: p.PersonalID, Payload: payload, At: now}
-		if _, err := tx.AppendChange(o, ch); err != nil {
+		if err := tx.AppendChange(o, ch); err != nil {
 			return contract.OpResult{}, err
 		}
 	}

@@ -4,13 +4,12 @@ import (
 	"context"
 	"encoding/binary"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"sort"
-	"strings"
 
 	"bhxhdesk/app"
 	"bhxhdesk/contract"
+	"bhxhdesk/seal"
 	"bhxhdesk/storage"
 )
 
@@ -30,8 +29,17 @@ import (
 //	rev/<review id>                 app.IdentityReview
 //	unr/<personal id>\x00<voucher>  empty; feed vouchers waiting for an office
 //	xfer/<device id>                highest transfer-file sequence applied (uint64)
-//	chg/<audience>\x00<seq:8>       app.Change for an office ("*": every office)
+//	chg/<audience>\x00<seq:8>       contract.Change for an office ("*": every office)
+//	chglast/<aud>\x00<kind>\x00<ent> the sequence of the audience's last change of that kind/entity
 //	meta/chgseq                     the last change sequence number (uint64)
+//	ix/<kind>/<office>\x00<key>     empty; the office's records of a kind (dos, vou, cov, per, dev),
+//	                                and (op) the operations of a device by op id
+//	keyix/<key id>                  the device id holding (or that held) a signing key
+//	meta/ixver                      the version of the office indexes built (uint64)
+//
+// Every writer rewrites meta/chgseq, which serialises writers: safe for the change feed (a
+// change is numbered when its transaction commits, in commit order), and the reason a province
+// runs the centre on PostgreSQL instead.
 type BadgerStore struct {
 	kv *storage.KV
 }
@@ -48,7 +56,12 @@ func OpenBadger(dir, keyFile string) (*BadgerStore, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &BadgerStore{kv: kv}, nil
+	s := &BadgerStore{kv: kv}
+	if err := s.buildIndexes(); err != nil {
+		_ = kv.Close()
+		return nil, fmt.Errorf("central store indexes: %w", err)
+	}
+	return s, nil
 }
 
 // Close closes the store.
@@ -110,7 +123,27 @@ func (tx *badgerTx) PutDevice(d Device) error {
 			return err
 		}
 	}
+	if err := tx.deviceIndexes(d); err != nil {
+		return err
+	}
 	return tx.putJSON("dev/"+d.ID, d)
+}
+
+// deviceIndexes files a device under its office and its signing keys, current and withdrawn.
+func (tx *badgerTx) deviceIndexes(d Device) error {
+	if err := tx.index("dev", d.Office, "", d.ID); err != nil {
+		return err
+	}
+	keys := d.OldKeys
+	if d.Key != nil {
+		keys = append(keys[:len(keys):len(keys)], *d.Key)
+	}
+	for _, k := range keys {
+		if err := tx.t.Set([]byte("keyix/"+k.ID.String()), []byte(d.ID)); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (tx *badgerTx) Devices() ([]Device, error) {
@@ -126,18 +159,111 @@ func (tx *badgerTx) Devices() ([]Device, error) {
 	return out, err
 }
 
+func (tx *badgerTx) DevicesOf(office string) ([]Device, error) {
+	recs, err := tx.OfficeRecords("dev", office, "", 0)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Device, 0, len(recs))
+	for _, r := range recs {
+		var d Device
+		if err := json.Unmarshal(r.Raw, &d); err != nil {
+			return nil, err
+		}
+		out = append(out, d)
+	}
+	return out, nil
+}
+
+func (tx *badgerTx) KeyHolder(keyID seal.KeyID) (Device, bool, error) {
+	id, ok, err := tx.t.Get([]byte("keyix/" + keyID.String()))
+	if err != nil || !ok {
+		return Device{}, ok, err
+	}
+	return tx.Device(string(id))
+}
+
+// LockDevice has nothing to do: one process holds the store, and every writer already waits
+// for the others on the change counter.
+func (tx *badgerTx) LockDevice(string) error { return nil }
+
+// index files key under an office's index of a kind, moving it from the office it was under
+// (prev, "" when none).
+func (tx *badgerTx) index(kind, office, prev, key string) error {
+	if prev != "" && prev != office {
+		if err := tx.t.Delete([]byte("ix/" + kind + "/" + prev + "\x00" + key)); err != nil {
+			return err
+		}
+	}
+	if office == "" {
+		return nil
+	}
+	return tx.t.Set([]byte("ix/"+kind+"/"+office+"\x00"+key), nil)
+}
+
 func (tx *badgerTx) OpResult(id string) (StoredOp, bool, error) {
 	return getJSON[StoredOp](tx, "op/"+id)
 }
-func (tx *badgerTx) PutOpResult(r StoredOp) error             { return tx.putJSON("op/"+r.OpID, r) }
-func (tx *badgerTx) Dossier(c string) (Dossier, bool, error)  { return getJSON[Dossier](tx, "dos/"+c) }
-func (tx *badgerTx) PutDossier(d Dossier) error               { return tx.putJSON("dos/"+d.Code, d) }
-func (tx *badgerTx) Person(pid string) (Person, bool, error)  { return getJSON[Person](tx, "per/"+pid) }
-func (tx *badgerTx) PutPerson(p Person) error                 { return tx.putJSON("per/"+p.PersonalID, p) }
+func (tx *badgerTx) PutOpResult(r StoredOp) error {
+	if err := tx.index("op", r.Device, "", r.OpID); err != nil {
+		return err
+	}
+	return tx.putJSON("op/"+r.OpID, r)
+}
+
+func (tx *badgerTx) OpsOf(device string) ([]StoredOp, error) {
+	recs, err := tx.OfficeRecords("op", device, "", 0)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]StoredOp, 0, len(recs))
+	for _, r := range recs {
+		var op StoredOp
+		if err := json.Unmarshal(r.Raw, &op); err != nil {
+			return nil, err
+		}
+		out = append(out, op)
+	}
+	return out, nil
+}
+func (tx *badgerTx) Dossier(c string) (Dossier, bool, error) { return getJSON[Dossier](tx, "dos/"+c) }
+func (tx *badgerTx) PutDossier(d Dossier) error {
+	if err := tx.index("dos", d.Office, "", d.Code); err != nil {
+		return err
+	}
+	return tx.putJSON("dos/"+d.Code, d)
+}
+func (tx *badgerTx) Person(pid string) (Person, bool, error) { return getJSON[Person](tx, "per/"+pid) }
+func (tx *badgerTx) PutPerson(p Person) error {
+	for _, o := range p.Offices {
+		if err := tx.index("per", o, "", p.PersonalID); err != nil {
+			return err
+		}
+	}
+	return tx.putJSON("per/"+p.PersonalID, p)
+}
 func (tx *badgerTx) Voucher(id string) (Voucher, bool, error) { return getJSON[Voucher](tx, "vou/"+id) }
-func (tx *badgerTx) PutVoucher(v Voucher) error               { return tx.putJSON("vou/"+v.ID, v) }
-func (tx *badgerTx) Cover(pid string) (Cover, bool, error)    { return getJSON[Cover](tx, "cov/"+pid) }
-func (tx *badgerTx) PutCover(c Cover) error                   { return tx.putJSON("cov/"+c.PersonalID, c) }
+func (tx *badgerTx) PutVoucher(v Voucher) error {
+	prev, _, err := tx.Voucher(v.ID)
+	if err != nil {
+		return err
+	}
+	if err := tx.index("vou", v.Office, prev.Office, v.ID); err != nil {
+		return err
+	}
+	return tx.putJSON("vou/"+v.ID, v)
+}
+func (tx *badgerTx) Cover(pid string) (Cover, bool, error) { return getJSON[Cover](tx, "cov/"+pid) }
+func (tx *badgerTx) PutCover(c Cover) error {
+	prev, _, err := tx.Cover(c.PersonalID)
+	if err != nil {
+		return err
+	}
+	if err := tx.index("cov", c.Office, prev.Office, c.PersonalID); err != nil {
+		return err
+	}
+	return tx.putJSON("cov/"+c.PersonalID, c)
+}
 
 func (tx *badgerTx) Review(id string) (app.IdentityReview, bool, error) {
 	return getJSON[app.IdentityReview](tx, "rev/"+id)
@@ -198,7 +324,12 @@ func (tx *badgerTx) LastChange() (uint64, error) {
 	return binary.BigEndian.Uint64(raw), nil
 }
 
-func (tx *badgerTx) AppendChange(audience string, c contract.Change) (uint64, error) {
+func (tx *badgerTx) AppendChange(audience string, c contract.Change) error {
+	_, err := tx.appendChange(audience, c)
+	return err
+}
+
+func (tx *badgerTx) appendChange(audience string, c contract.Change) (uint64, error) {
 	last, err := tx.LastChange()
 	if err != nil {
 		return 0, err
@@ -210,22 +341,22 @@ func (tx *badgerTx) AppendChange(audience string, c contract.Change) (uint64, er
 	return c.Seq, tx.putJSON("chg/"+audience+"\x00"+string(be64(c.Seq)), c)
 }
 
-func (tx *badgerTx) ReplaceChange(audience string, c contract.Change) (uint64, error) {
+func (tx *badgerTx) ReplaceChange(audience string, c contract.Change) error {
 	last := []byte("chglast/" + audience + "\x00" + c.Kind + "\x00" + c.Entity)
 	prev, ok, err := tx.t.Get(last)
 	if err != nil {
-		return 0, err
+		return err
 	}
 	if ok && len(prev) == 8 {
 		if err := tx.t.Delete([]byte("chg/" + audience + "\x00" + string(prev))); err != nil {
-			return 0, err
+			return err
 		}
 	}
-	seq, err := tx.AppendChange(audience, c)
+	seq, err := tx.appendChange(audience, c)
 	if err != nil {
-		return 0, err
+		return err
 	}
-	return seq, tx.t.Set(last, be64(seq))
+	return tx.t.Set(last, be64(seq))
 }
 
 func (tx *badgerTx) Changes(audiences []string, after uint64, limit int) ([]contract.Change, error) {
@@ -252,35 +383,120 @@ func (tx *badgerTx) Changes(audiences []string, after uint64, limit int) ([]cont
 	return out, nil
 }
 
-// kindPrefix is where the records of a kind are kept.
-var kindPrefix = map[string]string{"dossier": "dos/", "voucher": "vou/", "person": "per/", "cover": "cov/", "op": "op/"}
+// kindPrefix is where the records of a kind are kept, by the name of their office index.
+var kindPrefix = map[string]string{"dos": "dos/", "vou": "vou/", "per": "per/", "cov": "cov/", "dev": "dev/", "op": "op/"}
 
-func (tx *badgerTx) Each(kind string, fn func(json.RawMessage) error) error {
-	prefix := kindPrefix[kind]
-	if prefix == "" {
-		return fmt.Errorf("unknown kind %q", kind)
-	}
-	return tx.t.Scan([]byte(prefix), nil, 0, func(_, v []byte) error { return fn(append(json.RawMessage(nil), v...)) })
-}
+// indexOf is the office index of a kind of OfficeRecords.
+var indexOf = map[string]string{"dossier": "dos", "voucher": "vou", "person": "per", "cover": "cov", "dev": "dev", "op": "op"}
 
-func (tx *badgerTx) EachAfter(kind, after string, fn func(string, json.RawMessage) (bool, error)) error {
-	prefix := kindPrefix[kind]
-	if prefix == "" {
-		return fmt.Errorf("unknown kind %q", kind)
+func (tx *badgerTx) OfficeRecords(kind, office, after string, limit int) ([]Record, error) {
+	ix := indexOf[kind]
+	if ix == "" {
+		return nil, fmt.Errorf("unknown kind %q", kind)
 	}
+	prefix := []byte("ix/" + ix + "/" + office + "\x00")
 	var seek []byte
 	if after != "" {
-		seek = []byte(prefix + after + "\x00") // the first key after it
+		seek = append(append([]byte{}, prefix...), after+"\x00"...) // the first key after it
 	}
-	err := tx.t.Scan([]byte(prefix), seek, 0, func(k, v []byte) error {
-		more, err := fn(strings.TrimPrefix(string(k), prefix), append(json.RawMessage(nil), v...))
-		if err == nil && !more {
-			return storage.ErrStopScan
+	var out []Record
+	err := tx.t.Scan(prefix, seek, limit, func(k, _ []byte) error {
+		key := string(k[len(prefix):])
+		raw, ok, err := tx.t.Get([]byte(kindPrefix[ix] + key))
+		if err != nil || !ok {
+			return err // a record without its index entry is never written; one gone is skipped
+		}
+		out = append(out, Record{Key: key, Raw: raw})
+		return nil
+	})
+	return out, err
+}
+
+// indexVersion is the version of the office indexes this code keeps.
+const indexVersion = 1
+
+// buildIndexes files the records of a store written before the office indexes existed under
+// their offices, once, in chunks that each fit a transaction.
+func (s *BadgerStore) buildIndexes() error {
+	var ver uint64
+	if err := s.kv.View(func(t *storage.KVTx) error {
+		raw, ok, err := t.Get([]byte("meta/ixver"))
+		if ok && len(raw) == 8 {
+			ver = binary.BigEndian.Uint64(raw)
 		}
 		return err
-	})
-	if errors.Is(err, storage.ErrStopScan) {
-		return nil
+	}); err != nil || ver >= indexVersion {
+		return err
 	}
-	return err
+	for _, prefix := range []string{"dos/", "vou/", "per/", "cov/", "dev/", "op/"} {
+		var after []byte
+		for {
+			n := 0
+			err := s.kv.Update(func(t *storage.KVTx) error {
+				tx := &badgerTx{t}
+				var seek []byte
+				if after != nil {
+					seek = append(append([]byte{}, after...), 0)
+				}
+				return t.Scan([]byte(prefix), seek, 500, func(k, v []byte) error {
+					after, n = append([]byte(nil), k...), n+1
+					return tx.reindex(prefix, v)
+				})
+			})
+			if err != nil {
+				return err
+			}
+			if n < 500 {
+				break
+			}
+		}
+	}
+	return s.kv.Update(func(t *storage.KVTx) error { return t.Set([]byte("meta/ixver"), be64(indexVersion)) })
+}
+
+// reindex files one record (as stored under prefix) under its office indexes.
+func (tx *badgerTx) reindex(prefix string, raw []byte) error {
+	switch prefix {
+	case "dos/":
+		var d Dossier
+		if err := json.Unmarshal(raw, &d); err != nil {
+			return err
+		}
+		return tx.index("dos", d.Office, "", d.Code)
+	case "vou/":
+		var v Voucher
+		if err := json.Unmarshal(raw, &v); err != nil {
+			return err
+		}
+		return tx.index("vou", v.Office, "", v.ID)
+	case "per/":
+		var p Person
+		if err := json.Unmarshal(raw, &p); err != nil {
+			return err
+		}
+		for _, o := range p.Offices {
+			if err := tx.index("per", o, "", p.PersonalID); err != nil {
+				return err
+			}
+		}
+		return nil
+	case "op/":
+		var op StoredOp
+		if err := json.Unmarshal(raw, &op); err != nil {
+			return err
+		}
+		return tx.index("op", op.Device, "", op.OpID)
+	case "cov/":
+		var c Cover
+		if err := json.Unmarshal(raw, &c); err != nil {
+			return err
+		}
+		return tx.index("cov", c.Office, "", c.PersonalID)
+	default:
+		var d Device
+		if err := json.Unmarshal(raw, &d); err != nil {
+			return err
+		}
+		return tx.deviceIndexes(d)
+	}
 }

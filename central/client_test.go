@@ -23,6 +23,7 @@ import (
 	"bhxhdesk/app"
 	"bhxhdesk/central"
 	"bhxhdesk/contract"
+	"bhxhdesk/internal/centraltest"
 	"bhxhdesk/internal/jsoncols"
 )
 
@@ -44,9 +45,7 @@ type recordingServer struct {
 
 func newRecordingServer(t *testing.T, wrap func(http.Handler) http.Handler) *recordingServer {
 	t.Helper()
-	store, err := central.OpenBadger(t.TempDir(), "")
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = store.Close() })
+	store := centraltest.OpenStore(t)
 	rs := &recordingServer{svc: &central.Service{Store: store}}
 	var h http.Handler = (&central.Server{Service: rs.svc, Catalog: ref.Catalog}).Handler()
 	if wrap != nil {

@@ -51,7 +51,7 @@ func (s *Service) Enroll(ctx context.Context, agency, name, role string) (Device
 	err = s.Store.Update(ctx, func(tx Tx) error {
 		// The same device in any case: one enrolled as "k7c" before codes were kept in
 		// capitals is K7C.
-		devs, err := tx.Devices()
+		devs, err := tx.DevicesOf(d.Office)
 		if err != nil {
 			return err
 		}
@@ -120,7 +120,7 @@ func (s *Service) Authenticate(ctx context.Context, token string) (Device, error
 
 // findDevice is the desk device of an office by its name, in any case.
 func findDevice(tx Tx, office, name string) (Device, error) {
-	devs, err := tx.Devices()
+	devs, err := tx.DevicesOf(office)
 	if err != nil {
 		return Device{}, err
 	}

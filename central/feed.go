@@ -37,7 +37,7 @@ func (s *Service) PostVouchers(ctx context.Context, ins []app.VoucherInput) ([]s
 			}
 			if ok && len(p.Offices) > 0 {
 				v.Office = p.Offices[len(p.Offices)-1]
-				if _, err := tx.AppendChange(v.Office, contract.Change{Kind: app.ChangeVoucher, Entity: v.ID, Payload: body, At: now}); err != nil {
+				if err := tx.AppendChange(v.Office, contract.Change{Kind: app.ChangeVoucher, Entity: v.ID, Payload: body, At: now}); err != nil {
 					return err
 				}
 			} else if err := tx.PutUnrouted(in.PersonalID, v.ID); err != nil {

@@ -40,8 +40,7 @@ func (s *Service) PublishFile(ctx context.Context, f app.RuleFile) error {
 // publishRuleFile sends a rule file (app.RuleFile, as JSON) to every office, in place of its
 // earlier versions.
 func publishRuleFile(tx Tx, path string, payload []byte, now time.Time) error {
-	_, err := tx.ReplaceChange("*", contract.Change{Kind: app.ChangeRuleFile, Entity: path, Payload: payload, At: now})
-	return err
+	return tx.ReplaceChange("*", contract.Change{Kind: app.ChangeRuleFile, Entity: path, Payload: payload, At: now})
 }
 
 // RegisterKey records a desk's public signing key and publishes the set of every desk's keys
@@ -59,16 +58,14 @@ func (s *Service) RegisterKey(ctx context.Context, dev Device, key seal.TrustedK
 		if seal.KeyIDOf(key.Public) != key.ID {
 			return &app.Error{Kind: app.Invalid, Code: app.CodeBadKey}
 		}
-		devs, err := tx.Devices()
-		if err != nil {
+		if h, ok, err := tx.KeyHolder(key.ID); err != nil {
 			return err
-		}
-		for _, d := range devs {
-			if d.ID != dev.ID && d.Key != nil && (d.Key.ID == key.ID || bytes.Equal(d.Key.Public, key.Public)) {
+		} else if ok {
+			if h.ID != dev.ID && h.Key != nil && h.Key.ID == key.ID {
 				// A key is one device's: another desk cannot make it its own.
 				return &app.Error{Kind: app.Forbidden, Code: app.CodeKeyInUse}
 			}
-			for _, old := range d.OldKeys {
+			for _, old := range h.OldKeys {
 				if old.ID == key.ID {
 					return &app.Error{Kind: app.Forbidden, Code: app.CodeKeyWithdrawn}
 				}

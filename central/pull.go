@@ -9,12 +9,21 @@ import (
 	"bhxhdesk/app"
 )
 
+// settler is a store whose changes are numbered after they commit (PostgresStore): Settle
+// numbers those committed so far.
+type settler interface{ Settle(ctx context.Context) error }
+
 // Pull returns the changes for a device's office after a cursor.
 func (s *Service) Pull(ctx context.Context, dev Device, cursor uint64, limit int) (contract.Page, error) {
 	if limit <= 0 {
 		limit = 500
 	}
 	limit = min(limit, answerLimit)
+	if st, ok := s.Store.(settler); ok {
+		if err := st.Settle(ctx); err != nil {
+			return contract.Page{}, err
+		}
+	}
 	page := contract.Page{Cursor: cursor, Changes: []contract.Change{}}
 	err := s.Store.View(ctx, func(tx Tx) error {
 		chs, err := tx.Changes([]string{dev.Office, "*"}, cursor, limit+1)
@@ -56,7 +65,6 @@ func (s *Service) OfficeStatePage(ctx context.Context, dev Device, part, after s
 		return contract.StatePage{}, &app.Error{Kind: app.Invalid, Code: app.CodeBadStatePart, Args: map[string]string{"part": clip(part)}}
 	}
 	pg := contract.StatePage{Part: part}
-	stopped := false
 	err := s.Store.View(ctx, func(tx Tx) error {
 		var err error
 		if pg.Cursor, err = tx.LastChange(); err != nil {
@@ -67,16 +75,22 @@ func (s *Service) OfficeStatePage(ctx context.Context, dev Device, part, after s
 		} else if ok {
 			pg.Workflow = o.Workflow
 		}
-		n, size := 0, 0
-		return tx.EachAfter(kind, after, func(key string, raw json.RawMessage) (bool, error) {
-			if n >= limit || size >= statePageBytes {
-				stopped = true
-				return false, nil
+		recs, err := tx.OfficeRecords(kind, dev.Office, after, limit+1)
+		if err != nil {
+			return err
+		}
+		more := len(recs) > limit
+		recs = recs[:min(len(recs), limit)]
+		size := 0
+		for _, r := range recs {
+			if size >= statePageBytes {
+				more = true
+				break
 			}
-			pg.Next = key
-			item, err := s.stateItem(tx, dev, kind, raw)
-			if err != nil || item == nil {
-				return err == nil, err
+			pg.Next = r.Key
+			item, err := s.stateItem(tx, dev, kind, r.Raw)
+			if err != nil {
+				return err
 			}
 			switch it := item.(type) {
 			case json.RawMessage:
@@ -86,13 +100,12 @@ func (s *Service) OfficeStatePage(ctx context.Context, dev Device, part, after s
 				pg.People = append(pg.People, it)
 				size += 512 + 128*len(it.Periods)
 			}
-			n++
-			return true, nil
-		})
+		}
+		if !more {
+			pg.Next = "" // the end of the part
+		}
+		return nil
 	})
-	if !stopped {
-		pg.Next = "" // the scan reached the end of the part
-	}
 	return pg, err
 }
 
@@ -163,58 +176,76 @@ func (s *Service) stateItem(tx Tx, dev Device, kind string, raw json.RawMessage)
 func (s *Service) Digest(ctx context.Context, office string) (string, int, error) {
 	var lines []contract.DigestLine
 	err := s.Store.View(ctx, func(tx Tx) error {
-		people := map[string]bool{}
-		if err := tx.Each("dossier", func(raw json.RawMessage) error {
+		var people []string
+		if err := eachOfficeRecord(tx, "dossier", office, func(raw json.RawMessage) error {
 			var d Dossier
 			if err := json.Unmarshal(raw, &d); err != nil {
 				return err
 			}
-			if d.Office == office {
-				lines = append(lines, contract.DossierLine(d.Code, d.Version))
-				people[d.PersonalID] = true
-			}
+			lines = append(lines, contract.DossierLine(d.Code, d.Version))
+			people = append(people, d.PersonalID)
 			return nil
 		}); err != nil {
 			return err
 		}
-		if err := tx.Each("voucher", func(raw json.RawMessage) error {
+		if err := eachOfficeRecord(tx, "voucher", office, func(raw json.RawMessage) error {
 			var v Voucher
 			if err := json.Unmarshal(raw, &v); err != nil {
 				return err
 			}
-			if v.Office == office {
-				lines = append(lines, contract.VoucherLine(v.ID))
-			}
+			lines = append(lines, contract.VoucherLine(v.ID))
 			return nil
 		}); err != nil {
 			return err
 		}
-		if err := tx.Each("person", func(raw json.RawMessage) error {
-			var p Person
-			if err := json.Unmarshal(raw, &p); err != nil {
+		seen := map[string]bool{}
+		for _, pid := range people {
+			if seen[pid] {
+				continue
+			}
+			seen[pid] = true
+			p, ok, err := tx.Person(pid)
+			if err != nil {
 				return err
 			}
-			if people[p.PersonalID] {
-				for _, pe := range p.Periods {
+			for _, pe := range p.Periods {
+				if ok {
 					lines = append(lines, app.PeriodDigestLine(p.PersonalID, pe))
 				}
 			}
-			return nil
-		}); err != nil {
-			return err
 		}
-		return tx.Each("cover", func(raw json.RawMessage) error {
+		return eachOfficeRecord(tx, "cover", office, func(raw json.RawMessage) error {
 			var c Cover
 			if err := json.Unmarshal(raw, &c); err != nil {
 				return err
 			}
-			if c.Office == office {
-				lines = append(lines, contract.CoverLine(c.PersonalID, c.Status != app.CoverCreated))
-			}
+			lines = append(lines, contract.CoverLine(c.PersonalID, c.Status != app.CoverCreated))
 			return nil
 		})
 	})
 	return contract.Digest(lines), len(lines), err
+}
+
+// eachOfficeRecord calls fn for every record of a kind that belongs to an office, a page at a
+// time.
+func eachOfficeRecord(tx Tx, kind, office string, fn func(json.RawMessage) error) error {
+	const page = 1000
+	after := ""
+	for {
+		recs, err := tx.OfficeRecords(kind, office, after, page)
+		if err != nil {
+			return err
+		}
+		for _, r := range recs {
+			if err := fn(r.Raw); err != nil {
+				return err
+			}
+		}
+		if len(recs) < page {
+			return nil
+		}
+		after = recs[len(recs)-1].Key
+	}
 }
 
 // OfficeState reads what the centre holds for the device's office.

@@ -28,6 +28,7 @@ import (
 	"bhxhdesk/assets"
 	"bhxhdesk/central"
 	"bhxhdesk/contract"
+	"bhxhdesk/internal/centraltest"
 	"bhxhdesk/seal"
 )
 
@@ -36,14 +37,12 @@ var ref = assets.MustLoad()
 type server struct {
 	svc   *central.Service
 	url   string
-	store *central.BadgerStore
+	store central.Store
 }
 
 func newServer(t *testing.T) *server {
 	t.Helper()
-	store, err := central.OpenBadger(t.TempDir(), "")
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = store.Close() })
+	store := centraltest.OpenStore(t)
 	svc := &central.Service{Store: store}
 	ln, err := central.Listen(central.ListenConfig{Addr: "127.0.0.1:0"})
 	require.NoError(t, err)
@@ -173,9 +172,7 @@ func TestPlainHTTPOnlyOnLoopbackAndTLS13WithClientCertificates(t *testing.T) {
 	writePEM(t, filepath.Join(dir, "client.pem"), "CERTIFICATE", clientCert)
 	writeKey(t, filepath.Join(dir, "client.key"), clientKey)
 
-	store, err := central.OpenBadger(t.TempDir(), "")
-	require.NoError(t, err)
-	defer store.Close()
+	store := centraltest.OpenStore(t)
 	svc := &central.Service{Store: store}
 	_, tok, err := svc.Enroll(context.Background(), "01001", "k7", central.RoleDesk)
 	require.NoError(t, err)
@@ -326,9 +323,7 @@ func TestARuleFileReachesANewDeskOnceWhateverItsVersions(t *testing.T) {
 // request is answered all the same.
 func TestAFloodOfIdleConnectionsIsBounded(t *testing.T) {
 	defer central.SetHeaderTimeout(300 * time.Millisecond)()
-	store, err := central.OpenBadger(t.TempDir(), "")
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = store.Close() })
+	store := centraltest.OpenStore(t)
 	svc := &central.Service{Store: store}
 	ln, err := central.Listen(central.ListenConfig{Addr: "127.0.0.1:0", MaxConns: 20})
 	require.NoError(t, err)

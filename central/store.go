@@ -11,10 +11,11 @@ import (
 )
 
 // Store is the reference server's state: what the intake, records and accounting services keep.
-// Badger (BadgerStore, the embedded default) implements it; the contract is written so that a
-// PostgreSQL implementation (one table per record type, SERIALIZABLE transactions, a sequence
-// for the change log) fits it too: no method relies on key order beyond what each promises, and
-// every read-modify-write happens inside one Update.
+// Badger (BadgerStore, the embedded default: one process) and PostgreSQL (PostgresStore: a
+// province or the nation, several replicas) implement it, and one conformance suite runs every
+// test of the centre against both. No method relies on key order beyond what each promises,
+// every read-modify-write happens inside one Update, and nothing on a request path reads the
+// records of other offices: what an office asks for is found through its own indexes.
 type Store interface {
 	// Update runs fn in one serializable read-write transaction; conflicts between concurrent
 	// transactions are retried by the store. An error from fn aborts and is returned unchanged.
@@ -31,11 +32,21 @@ type Tx interface {
 	Device(id string) (Device, bool, error)
 	DeviceByToken(tokenHash string) (Device, bool, error)
 	PutDevice(d Device) error
+	// Devices lists every device (the trusted-keys file, the administrator's list).
 	Devices() ([]Device, error)
+	// DevicesOf lists the devices of an office ("*feed*" for the feeds).
+	DevicesOf(office string) ([]Device, error)
+	// KeyHolder is the device that holds or held the signing key id (false when none does).
+	KeyHolder(keyID seal.KeyID) (Device, bool, error)
+	// LockDevice makes the transactions of one device wait for each other, whichever replica
+	// runs them, so a desk's pushes apply in the order they were sent.
+	LockDevice(id string) error
 
 	// OpResult reads the stored result of an operation id (exactly-once).
 	OpResult(opID string) (StoredOp, bool, error)
 	PutOpResult(r StoredOp) error
+	// OpsOf lists the operations a device's pushes applied, by op id.
+	OpsOf(device string) ([]StoredOp, error)
 
 	Dossier(code string) (Dossier, bool, error)
 	PutDossier(d Dossier) error
@@ -60,23 +71,32 @@ type Tx interface {
 	PutTransferSeq(device string, seq uint64) error
 
 	// AppendChange adds a change for an audience (an office's agency code, or "*" for every
-	// office) and returns its sequence number, increasing across the whole log.
-	AppendChange(audience string, c contract.Change) (uint64, error)
+	// office). Its sequence number is given in commit order: a change becomes visible to
+	// Changes only with a number above every number visible before it (LastChange), so a
+	// reader that moves its cursor to LastChange never skips a change that commits later.
+	AppendChange(audience string, c contract.Change) error
 	// ReplaceChange appends c like AppendChange and removes the audience's earlier change of
 	// the same kind and entity: for changes of which a desk needs only the last (a rule file),
 	// so a desk that starts from nothing does not download every version.
-	ReplaceChange(audience string, c contract.Change) (uint64, error)
+	ReplaceChange(audience string, c contract.Change) error
 	// Changes lists changes for any of the audiences with a sequence after `after`, in sequence
 	// order, up to limit.
 	Changes(audiences []string, after uint64, limit int) ([]contract.Change, error)
-	// LastChange is the highest sequence number in the log.
+	// LastChange is the high-water mark of the log in this transaction's snapshot: every
+	// change numbered up to it is visible, and every change not visible yet will be numbered
+	// above it.
 	LastChange() (uint64, error)
-	// Each calls fn for every record of a kind ("dossier", "voucher", "person", "cover", "op"
-	// for stored operations), for digests and reports.
-	Each(kind string, fn func(raw json.RawMessage) error) error
-	// EachAfter calls fn for the records of a kind whose key comes after after ("" from the
-	// first), in key order, until fn says stop.
-	EachAfter(kind, after string, fn func(key string, raw json.RawMessage) (more bool, err error)) error
+	// OfficeRecords lists, in key order after the key after ("" from the first), at most limit
+	// (all when 0) records of a kind that belong to an office: "dossier" (received there),
+	// "voucher" (recorded at or routed to it), "cover" (issued there), "person" (registered
+	// there). Each is found through the office's index, not by reading the country's records.
+	OfficeRecords(kind, office, after string, limit int) ([]Record, error)
+}
+
+// Record is a stored record and its key (a dossier code, voucher id or personal ID).
+type Record struct {
+	Key string
+	Raw json.RawMessage
 }
 
 // Office is an office enrolled at the centre (cơ quan BHXH cấp huyện/cơ sở).

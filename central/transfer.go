@@ -178,7 +178,7 @@ func (s *Service) ImportTransfer(ctx context.Context, data []byte) ([]byte, erro
 	}
 	var dev Device
 	err = s.Store.View(ctx, func(tx Tx) error {
-		devs, err := tx.Devices()
+		devs, err := tx.DevicesOf(h.Office)
 		if err != nil {
 			return err
 		}

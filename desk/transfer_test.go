@@ -2,7 +2,6 @@ package desk_test
 
 import (
 	"context"
-	"encoding/json"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -14,19 +13,14 @@ import (
 	"bhxhdesk/internal/fake"
 )
 
-func storedOps(t *testing.T, store *central.BadgerStore) map[string]int {
+func storedOps(t *testing.T, store central.Store) map[string]int {
 	t.Helper()
 	out := map[string]int{}
-	require.NoError(t, store.View(context.Background(), func(tx central.Tx) error {
-		return tx.Each("op", func(raw json.RawMessage) error {
-			var op central.StoredOp
-			if err := json.Unmarshal(raw, &op); err != nil {
-				return err
-			}
-			out[op.OpID]++
-			return nil
-		})
-	}))
+	for _, ops := range centraltest.StoredOps(t, store) {
+		for id, n := range ops {
+			out[id] += n
+		}
+	}
 	return out
 }
 

@@ -2,7 +2,6 @@ package sync_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	gosync "sync"
 	"testing"
@@ -138,35 +137,10 @@ func converge(e *sync.Engine, max int) (rounds, failures int, err error) {
 // centralOps counts the operations the centre stored, by device.
 func (c *centre) ops(t testing.TB) map[string]map[string]int {
 	t.Helper()
-	out := map[string]map[string]int{}
-	require.NoError(t, c.Store.View(context.Background(), func(tx central.Tx) error {
-		return tx.Each("op", func(raw json.RawMessage) error {
-			var op central.StoredOp
-			if err := json.Unmarshal(raw, &op); err != nil {
-				return err
-			}
-			if out[op.Device] == nil {
-				out[op.Device] = map[string]int{}
-			}
-			out[op.Device][op.OpID]++
-			return nil
-		})
-	}))
-	return out
+	return centraltest.StoredOps(t, c.Store)
 }
 
 func (c *centre) dossiers(t testing.TB) map[string]central.Dossier {
 	t.Helper()
-	out := map[string]central.Dossier{}
-	require.NoError(t, c.Store.View(context.Background(), func(tx central.Tx) error {
-		return tx.Each("dossier", func(raw json.RawMessage) error {
-			var d central.Dossier
-			if err := json.Unmarshal(raw, &d); err != nil {
-				return err
-			}
-			out[d.Code] = d
-			return nil
-		})
-	}))
-	return out
+	return centraltest.Dossiers(t, c.Store)
 }

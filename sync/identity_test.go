@@ -16,6 +16,7 @@ import (
 	"bhxhdesk/app"
 	"bhxhdesk/central"
 	"bhxhdesk/intake"
+	"bhxhdesk/internal/centraltest"
 	"bhxhdesk/internal/fake"
 )
 
@@ -33,18 +34,7 @@ func oldTones(name string) (string, bool) {
 
 func (c *centre) people(t testing.TB) map[string]central.Person {
 	t.Helper()
-	out := map[string]central.Person{}
-	require.NoError(t, c.Store.View(context.Background(), func(tx central.Tx) error {
-		return tx.Each("person", func(raw json.RawMessage) error {
-			var p central.Person
-			if err := json.Unmarshal(raw, &p); err != nil {
-				return err
-			}
-			out[p.PersonalID] = p
-			return nil
-		})
-	}))
-	return out
+	return centraltest.People(t, c.Store)
 }
 
 func syncOnce(t testing.TB, o *office, url string) {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"context"
 	"encoding/json"
 	"io"
 	"os"
@@ -14,7 +13,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"bhxhdesk/central"
 	"bhxhdesk/internal/centraltest"
 )
 
@@ -90,16 +88,9 @@ func TestDeskRegistersExportsAndSyncsThroughTheEngine(t *testing.T) {
 	lines := strings.Split(strings.TrimSpace(string(raw)), "\n")
 	require.Len(t, lines, 31)
 	centre := map[string]bool{}
-	require.NoError(t, ctr.Store.View(context.Background(), func(tx central.Tx) error {
-		return tx.Each("dossier", func(raw json.RawMessage) error {
-			var dossier central.Dossier
-			if err := json.Unmarshal(raw, &dossier); err != nil {
-				return err
-			}
-			centre[dossier.Code] = true
-			return nil
-		})
-	}))
+	for code := range centraltest.Dossiers(t, ctr.Store) {
+		centre[code] = true
+	}
 	for _, line := range lines {
 		var doc struct {
 			ID   string `json:"_id"`

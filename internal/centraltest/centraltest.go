@@ -1,10 +1,12 @@
 // Package centraltest runs the reference central server (package central) on loopback for the
-// tests of the packages that talk to it: an encrypted Badger store in a temporary folder, the
-// service, and an HTTP server, all closed when the test ends.
+// tests of the packages that talk to it: its store (Badger in a temporary folder, or a fresh
+// PostgreSQL database with BHXH_CENTRAL_STORE=postgres: OpenStore), the service, and an HTTP
+// server, all closed when the test ends.
 package centraltest
 
 import (
 	"context"
+	"encoding/json"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -12,7 +14,6 @@ import (
 
 	"bhxhdesk/assets"
 	"bhxhdesk/central"
-	"bhxhdesk/internal/testtmp"
 )
 
 // Options adjust a centre before it starts.
@@ -29,7 +30,7 @@ type Options struct {
 
 // Centre is a running reference central server.
 type Centre struct {
-	Store   *central.BadgerStore
+	Store   central.Store
 	Service *central.Service
 	Server  *httptest.Server // nil with Options.NoHTTP
 }
@@ -37,11 +38,7 @@ type Centre struct {
 // Start opens a centre for the test.
 func Start(t testing.TB, o Options) *Centre {
 	t.Helper()
-	store, err := central.OpenBadger(testtmp.Dir(t), "")
-	if err != nil {
-		t.Fatalf("central store: %v", err)
-	}
-	t.Cleanup(func() { _ = store.Close() })
+	store := OpenStore(t)
 	c := &Centre{Store: store, Service: &central.Service{Store: store, OnPush: o.OnPush}}
 	if o.NoHTTP {
 		return c
@@ -66,4 +63,78 @@ func (c *Centre) Enroll(t testing.TB, office, device string) string {
 		t.Fatalf("enrol %s/%s: %v", office, device, err)
 	}
 	return token
+}
+
+// StoredOps counts the operations the centre stored, by device and op id.
+func StoredOps(t testing.TB, store central.Store) map[string]map[string]int {
+	t.Helper()
+	out := map[string]map[string]int{}
+	err := store.View(context.Background(), func(tx central.Tx) error {
+		devs, err := tx.Devices()
+		if err != nil {
+			return err
+		}
+		for _, d := range devs {
+			ops, err := tx.OpsOf(d.ID)
+			if err != nil {
+				return err
+			}
+			for _, op := range ops {
+				if out[op.Device] == nil {
+					out[op.Device] = map[string]int{}
+				}
+				out[op.Device][op.OpID]++
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("stored operations: %v", err)
+	}
+	return out
+}
+
+// Dossiers are the dossiers the centre holds for the offices of its devices, by code.
+func Dossiers(t testing.TB, store central.Store) map[string]central.Dossier {
+	return officeRecords[central.Dossier](t, store, "dossier")
+}
+
+// People are the persons registered at the offices of the centre's devices, by personal ID.
+func People(t testing.TB, store central.Store) map[string]central.Person {
+	return officeRecords[central.Person](t, store, "person")
+}
+
+// officeRecords reads the records of a kind of every office that has a device, by key.
+func officeRecords[T any](t testing.TB, store central.Store, kind string) map[string]T {
+	t.Helper()
+	out := map[string]T{}
+	err := store.View(context.Background(), func(tx central.Tx) error {
+		devs, err := tx.Devices()
+		if err != nil {
+			return err
+		}
+		offices := map[string]bool{}
+		for _, d := range devs {
+			if offices[d.Office] {
+				continue
+			}
+			offices[d.Office] = true
+			recs, err := tx.OfficeRecords(kind, d.Office, "", 0)
+			if err != nil {
+				return err
+			}
+			for _, r := range recs {
+				var v T
+				if err := json.Unmarshal(r.Raw, &v); err != nil {
+					return err
+				}
+				out[r.Key] = v
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("the centre's %s records: %v", kind, err)
+	}
+	return out
 }
