@@ -44,7 +44,7 @@ func (s *Service) Enroll(ctx context.Context, agency, name, role string) (Device
 	if err != nil {
 		return Device{}, "", err
 	}
-	d := Device{ID: agency + "/" + name, Office: agency, Name: name, TokenHash: TokenHash(token), Created: s.now()}
+	d := Device{ID: agency + "/" + name, Office: agency, Name: name, TokenHash: TokenHash(token), Created: s.now(ctx)}
 	if role == RoleFeed {
 		d.ID = "feed/" + name
 	}
@@ -77,7 +77,7 @@ func (s *Service) Enroll(ctx context.Context, agency, name, role string) (Device
 			if _, ok, err := tx.Office(agency); err != nil {
 				return err
 			} else if !ok {
-				if err := tx.PutOffice(Office{Agency: agency, Created: s.now()}); err != nil {
+				if err := tx.PutOffice(Office{Agency: agency, Created: s.now(ctx)}); err != nil {
 					return err
 				}
 			}
@@ -86,7 +86,7 @@ func (s *Service) Enroll(ctx context.Context, agency, name, role string) (Device
 			return err
 		}
 		if len(d.OldKeys) > 0 {
-			return publishKeys(tx, s.now())
+			return publishKeys(tx, s.now(ctx))
 		}
 		return nil
 	})
@@ -163,7 +163,7 @@ func (s *Service) Reenrol(ctx context.Context, office, name string) (Device, str
 
 // changeDevice changes a desk device found by office and name, and publishes the keys again.
 func (s *Service) changeDevice(ctx context.Context, office, name string, change func(d *Device, now time.Time) error) (Device, error) {
-	now := s.now()
+	now := s.now(ctx)
 	var d Device
 	err := s.Store.Update(ctx, func(tx Tx) error {
 		var err error
@@ -213,7 +213,7 @@ func (s *Service) Anchor(ctx context.Context, dev Device, req contract.AnchorReq
 	if req.Head.Seq == 0 || len(req.Head.Hash) != 64 || len(req.PrevHash) > 64 {
 		return contract.AnchorAnswer{}, &app.Error{Kind: app.Invalid, Code: app.CodeBadBody}
 	}
-	now := s.now()
+	now := s.now(ctx)
 	var ans contract.AnchorAnswer
 	err := s.Store.Update(ctx, func(tx Tx) error {
 		cur, ok, err := tx.Device(dev.ID)

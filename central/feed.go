@@ -12,7 +12,7 @@ import (
 // given one when missing) and routed to the office that registered the person, or kept until
 // a registration for that personal ID arrives.
 func (s *Service) PostVouchers(ctx context.Context, ins []app.VoucherInput) ([]string, error) {
-	now := s.now()
+	now := s.now(ctx)
 	ids := make([]string, len(ins))
 	err := s.Store.Update(ctx, func(tx Tx) error {
 		for i, in := range ins {

@@ -33,7 +33,7 @@ func (s *Service) PublishFile(ctx context.Context, f app.RuleFile) error {
 	if err != nil {
 		return err
 	}
-	now := s.now()
+	now := s.now(ctx)
 	return s.Store.Update(ctx, func(tx Tx) error { return publishRuleFile(tx, f.Path, payload, now) })
 }
 
@@ -46,7 +46,7 @@ func publishRuleFile(tx Tx, path string, payload []byte, now time.Time) error {
 // RegisterKey records a desk's public signing key and publishes the set of every desk's keys
 // as the trusted-keys file, so any office can verify any office's printouts offline.
 func (s *Service) RegisterKey(ctx context.Context, dev Device, key seal.TrustedKey) error {
-	now := s.now()
+	now := s.now(ctx)
 	return s.Store.Update(ctx, func(tx Tx) error {
 		cur, ok, err := tx.Device(dev.ID)
 		if err != nil || !ok {

@@ -32,8 +32,12 @@ func (s *Service) Push(ctx context.Context, dev Device, ops []contract.Op) ([]co
 		results []contract.OpResult
 		repeats int
 	)
-	now := s.now()
+	now := s.now(ctx)
 	err := s.Store.Update(ctx, func(tx Tx) error {
+		// One desk's batches apply one after the other, whichever replica received them.
+		if err := tx.LockDevice(dev.ID); err != nil {
+			return err
+		}
 		var err error
 		results, repeats, err = s.push(tx, dev, ops, now)
 		return err

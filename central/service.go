@@ -13,16 +13,29 @@ import (
 // log offices pull.
 type Service struct {
 	Store Store
-	// Now is the clock; time.Now when nil.
+	// Now is the clock; the store's (the database's) or this machine's when nil.
 	Now func() time.Time
 	// OnPush, when set, is told of every push after it committed: the request's context, the
 	// device, how many operations it carried and how many were repeats (tests and metrics).
 	OnPush func(ctx context.Context, device string, ops, repeats int)
 }
 
-func (s *Service) now() time.Time {
-	if s.Now == nil {
-		return time.Now()
+// now is the time the centre records (legal receipt times among them): Now when set, else the
+// store's clock when it has one — the database's, one time source for every replica — else
+// this machine's.
+func (s *Service) now(ctx context.Context) time.Time {
+	if s.Now != nil {
+		return s.Now()
 	}
-	return s.Now()
+	if c, ok := s.Store.(clock); ok {
+		if t, err := c.Now(ctx); err == nil {
+			return t
+		}
+	}
+	return time.Now()
+}
+
+// clock is a store with a clock of its own (PostgresStore: the database's).
+type clock interface {
+	Now(ctx context.Context) (time.Time, error)
 }

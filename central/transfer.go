@@ -200,7 +200,7 @@ func (s *Service) ImportTransfer(ctx context.Context, data []byte) ([]byte, erro
 	if len(req.Ops) > 100*maxBatch {
 		return nil, &app.Error{Kind: app.Invalid, Code: app.CodeBatchTooBig, Args: map[string]string{"max": fmt.Sprint(100 * maxBatch)}}
 	}
-	now := s.now()
+	now := s.now(ctx)
 	if err := s.Store.View(ctx, func(tx Tx) error {
 		last, err := tx.TransferSeq(dev.ID)
 		if err == nil && h.Seq <= last {
