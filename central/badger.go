@@ -67,6 +67,11 @@ func OpenBadger(dir, keyFile string) (*BadgerStore, error) {
 // Close closes the store.
 func (s *BadgerStore) Close() error { return s.kv.Close() }
 
+// Ping reads the change counter: the store is open and readable.
+func (s *BadgerStore) Ping(ctx context.Context) error {
+	return s.View(ctx, func(tx Tx) error { _, err := tx.LastChange(); return err })
+}
+
 // Update runs fn in a durable transaction.
 func (s *BadgerStore) Update(ctx context.Context, fn func(Tx) error) error {
 	if err := ctx.Err(); err != nil {

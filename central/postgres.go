@@ -30,8 +30,9 @@ type PostgresStore struct {
 	pool, read *pgxpool.Pool
 	cfg        PostgresConfig
 
-	stop chan struct{}
-	done sync.WaitGroup
+	stop   chan struct{}
+	done   sync.WaitGroup
+	closed sync.Once
 }
 
 // PostgresConfig opens a PostgresStore.
@@ -113,14 +114,16 @@ func newPool(ctx context.Context, url string, maxConns int32) (*pgxpool.Pool, er
 	return pool, nil
 }
 
-// Close stops the sequencer and closes the connections.
+// Close stops the sequencer and closes the connections (once; later calls do nothing).
 func (s *PostgresStore) Close() error {
-	close(s.stop)
-	s.done.Wait()
-	if s.read != s.pool {
-		s.read.Close()
-	}
-	s.pool.Close()
+	s.closed.Do(func() {
+		close(s.stop)
+		s.done.Wait()
+		if s.read != s.pool {
+			s.read.Close()
+		}
+		s.pool.Close()
+	})
 	return nil
 }
 
@@ -150,7 +153,9 @@ func (s *PostgresStore) migrate(ctx context.Context) error {
 	if _, err := conn.Exec(ctx, `SELECT pg_advisory_lock($1, $2)`, lockClass, lockMigrate); err != nil {
 		return storeError(err)
 	}
-	defer func() { _, _ = conn.Exec(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1, $2)`, lockClass, lockMigrate) }()
+	defer func() {
+		_, _ = conn.Exec(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1, $2)`, lockClass, lockMigrate)
+	}()
 	if _, err := conn.Exec(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 		version integer PRIMARY KEY, name text NOT NULL, applied timestamptz NOT NULL DEFAULT now())`); err != nil {
 		return storeError(err)

@@ -11,7 +11,9 @@ import (
 
 // settler is a store whose changes are numbered after they commit (PostgresStore): Settle
 // numbers those committed so far.
-type settler interface{ Settle(ctx context.Context) error }
+type settler interface {
+	Settle(ctx context.Context) error
+}
 
 // Pull returns the changes for a device's office after a cursor.
 func (s *Service) Pull(ctx context.Context, dev Device, cursor uint64, limit int) (contract.Page, error) {

@@ -41,6 +41,16 @@ type Server struct {
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET "+PathHealth, func(w http.ResponseWriter, r *http.Request) {
+		// A replica whose store does not answer is taken out of the load balancer's rotation.
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		if err := s.Service.Store.Ping(ctx); err != nil {
+			if s.Log != nil {
+				s.Log.Warn("health", "store", "unavailable", "err", err)
+			}
+			writeJSON(w, r, http.StatusServiceUnavailable, map[string]any{"ok": false, "store": "unavailable"})
+			return
+		}
 		writeJSON(w, r, http.StatusOK, map[string]any{"ok": true, "time": time.Now().UTC()})
 	})
 	mux.Handle("POST "+PathSync, s.auth(RoleDesk, s.sync))

@@ -395,3 +395,20 @@ func TestTheClientReadsEveryStatusAsTheServerMeantIt(t *testing.T) {
 		srv.Close()
 	}
 }
+
+// TestHealthSaysWhenTheStoreDoesNotAnswer: the load balancer's health check asks the store,
+// not only the process: a replica whose store is gone answers 503 and leaves the rotation.
+func TestHealthSaysWhenTheStoreDoesNotAnswer(t *testing.T) {
+	store := centraltest.OpenStore(t)
+	srv := httptest.NewServer((&central.Server{Service: &central.Service{Store: store}, Catalog: ref.Catalog}).Handler())
+	t.Cleanup(srv.Close)
+	get := func() int {
+		res, err := http.Get(srv.URL + central.PathHealth)
+		require.NoError(t, err)
+		_ = res.Body.Close()
+		return res.StatusCode
+	}
+	assert.Equal(t, http.StatusOK, get())
+	require.NoError(t, store.Close())
+	assert.Equal(t, http.StatusServiceUnavailable, get())
+}

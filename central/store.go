@@ -22,6 +22,8 @@ type Store interface {
 	Update(ctx context.Context, fn func(Tx) error) error
 	// View runs fn in a consistent read-only snapshot.
 	View(ctx context.Context, fn func(Tx) error) error
+	// Ping checks that the store answers (the health check).
+	Ping(ctx context.Context) error
 	Close() error
 }
 

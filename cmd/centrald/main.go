@@ -1,7 +1,9 @@
 // Command centrald is the reference central server of the offline voluntary-insurance desk: the
 // intake service (dossiers), the records service (participants, periods, book covers) and the
 // accounting feed (payment vouchers), with the sync protocol the desks speak (DESIGN §3). It
-// runs with nothing else installed: its data lives in an encrypted Badger folder.
+// runs with nothing else installed — its data then lives in an encrypted Badger folder
+// (--data DIR) — or, for a province or the nation, on PostgreSQL (--db postgres://…, or the
+// CENTRALD_DB environment variable), where any number of replicas serve one database.
 //
 //	centrald serve   --data DIR --addr 127.0.0.1:8080 [--tls-cert F --tls-key F [--client-ca F]]
 //	centrald enroll  --data DIR --office CODE --device NAME     (prints the device token)
@@ -12,8 +14,10 @@
 //	centrald publish --data DIR --path rules/X.json FILE        (reference data to every office)
 //	centrald reviews --data DIR [--all] [--json]                (identity reviews)
 //
-// While `serve` runs it holds the store; the other commands then reach it through its admin
-// endpoint with the admin token it keeps in DIR/admin.json (readable by its owner only).
+// Every command takes --db URL in place of --data DIR. On Badger, while `serve` runs it holds
+// the store; the other commands then reach it through its admin endpoint with the admin token
+// it keeps in DIR/admin.json (readable by its owner only). On PostgreSQL every command works
+// on the database directly, beside the running replicas; no admin token exists.
 //
 // Exit status: 0 success; 1 refused by a rule; 2 usage error or unreadable input.
 package main
@@ -29,6 +33,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/url"
 	"os"
 	"os/signal"
 	"path"
@@ -52,6 +57,7 @@ func main() {
 const usage = `centrald — máy chủ trung tâm tham chiếu / reference central server %s
 
   centrald serve   --data DIR --addr 127.0.0.1:8080 [--tls-cert F --tls-key F [--client-ca F]]
+  centrald serve   --db postgres://… [--db-read postgres://standby…] --addr :8080 …
   centrald enroll  --data DIR --office CODE --device NAME | --feed --device NAME [--json]
   centrald device revoke|reenrol --data DIR --office CODE --device NAME [--json]
   centrald voucher post --data DIR FILE.json|-
@@ -59,6 +65,8 @@ const usage = `centrald — máy chủ trung tâm tham chiếu / reference centr
   centrald reviews --data DIR [--all] [--json]
   centrald import  --data DIR FILE [--out ANSWER]           (a desk's offline transfer file)
   centrald version
+
+  Every command takes --db URL (or CENTRALD_DB) in place of --data DIR: the store on PostgreSQL.
 `
 
 // adminFile is where a running server leaves its address and admin token.
@@ -95,7 +103,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	fset := flag.NewFlagSet("centrald "+cmd, flag.ContinueOnError)
 	fset.SetOutput(stderr)
-	data := fset.String("data", "", "data folder")
+	data := fset.String("data", "", "data folder (the embedded store)")
+	db := fset.String("db", os.Getenv("CENTRALD_DB"), "the central database on PostgreSQL (postgres://…), in place of --data")
+	dbRead := fset.String("db-read", "", "a streaming standby for read-only work (serve --db)")
 	keyFile := fset.String("key-file", "", "the data key file (default DIR/central.key)")
 	addr := fset.String("addr", "127.0.0.1:8080", "listen address (serve)")
 	cert := fset.String("tls-cert", "", "TLS certificate (PEM); TLS 1.3 only (serve)")
@@ -111,10 +121,11 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if err := fset.Parse(rest); err != nil {
 		return 2
 	}
-	if *data == "" {
-		fmt.Fprintln(stderr, "centrald: --data DIR là bắt buộc / --data DIR is required")
+	if *data == "" && *db == "" {
+		fmt.Fprintln(stderr, "centrald: cần --data DIR hoặc --db URL / --data DIR or --db URL is required")
 		return 2
 	}
+	where := storeAt{dir: *data, keyFile: *keyFile, db: *db, dbRead: *dbRead}
 	ref, err := assets.Load()
 	if err != nil {
 		fmt.Fprintln(stderr, "centrald:", err)
@@ -135,8 +146,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	case "serve":
 		return serve(
 			ctx,
-			*data,
-			*keyFile,
+			where,
 			central.ListenConfig{Addr: *addr, CertFile: *cert, KeyFile: *key, ClientCAFile: *clientCA},
 			ref.Catalog,
 			stdout,
@@ -188,7 +198,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, usage, version)
 		return 2
 	}
-	out, err := admin(ctx, *data, *keyFile, req)
+	out, err := admin(ctx, where, req)
 	if err != nil {
 		return fail(err)
 	}
@@ -232,10 +242,32 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	return writeJSON(stdout, out)
 }
 
-// admin runs a command on the store directly when no server holds it, else through the
-// running server's admin endpoint.
-func admin(ctx context.Context, dir, keyFile string, req central.AdminRequest) (any, error) {
-	store, err := central.OpenBadger(dir, keyFile)
+// storeAt is where the store is: a Badger folder, or a PostgreSQL database.
+type storeAt struct{ dir, keyFile, db, dbRead string }
+
+func (w storeAt) open(ctx context.Context) (central.Store, error) {
+	if w.db != "" {
+		return central.OpenPostgres(ctx, central.PostgresConfig{URL: w.db, ReadURL: w.dbRead})
+	}
+	return central.OpenBadger(w.dir, w.keyFile)
+}
+
+// describe names the store for the log, without a password.
+func (w storeAt) describe() string {
+	if w.db == "" {
+		return "data " + w.dir
+	}
+	if u, err := url.Parse(w.db); err == nil {
+		u.User = nil
+		return "database " + u.Redacted()
+	}
+	return "database"
+}
+
+// admin runs a command on the store directly when no server holds it (always, on PostgreSQL),
+// else through the running server's admin endpoint.
+func admin(ctx context.Context, where storeAt, req central.AdminRequest) (any, error) {
+	store, err := where.open(ctx)
 	if err == nil {
 		defer store.Close()
 		res, err := (&central.Service{Store: store}).Admin(ctx, req)
@@ -246,7 +278,10 @@ func admin(ctx context.Context, dir, keyFile string, req central.AdminRequest) (
 		b, _ := json.Marshal(res)
 		return out, json.Unmarshal(b, &out)
 	}
-	raw, ferr := os.ReadFile(filepath.Join(dir, adminFile))
+	if where.db != "" {
+		return nil, err
+	}
+	raw, ferr := os.ReadFile(filepath.Join(where.dir, adminFile))
 	if ferr != nil {
 		return nil, err // no running server: the open error says why
 	}
@@ -262,12 +297,14 @@ func admin(ctx context.Context, dir, keyFile string, req central.AdminRequest) (
 	return out, c.Admin(ctx, req, &out)
 }
 
-func serve(ctx context.Context, dir, keyFile string, lc central.ListenConfig, cat *catalog.Catalog, stdout, stderr io.Writer) int {
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		fmt.Fprintln(stderr, "centrald:", err)
-		return 2
+func serve(ctx context.Context, where storeAt, lc central.ListenConfig, cat *catalog.Catalog, stdout, stderr io.Writer) int {
+	if where.db == "" {
+		if err := os.MkdirAll(where.dir, 0o700); err != nil {
+			fmt.Fprintln(stderr, "centrald:", err)
+			return 2
+		}
 	}
-	store, err := central.OpenBadger(dir, keyFile)
+	store, err := where.open(ctx)
 	if err != nil {
 		fmt.Fprintln(stderr, "centrald: open store:", err)
 		return 2
@@ -278,31 +315,43 @@ func serve(ctx context.Context, dir, keyFile string, lc central.ListenConfig, ca
 		fmt.Fprintln(stderr, "centrald:", err)
 		return 2
 	}
-	tok := make([]byte, 32)
-	if _, err := rand.Read(tok); err != nil {
-		return 2
+	srv := &central.Server{Service: &central.Service{Store: store}, Catalog: cat, Log: slog.New(app.NewLogHandler(stderr, slog.LevelInfo))}
+	if where.db == "" {
+		// The admin commands run on this machine: they reach the server on loopback with a
+		// token it leaves in the data folder. On PostgreSQL they use the database instead.
+		if srv.AdminToken, err = writeAdminInfo(where.dir, ln.Addr(), lc.CertFile != ""); err != nil {
+			fmt.Fprintln(stderr, "centrald:", err)
+			return 2
+		}
+		defer os.Remove(filepath.Join(where.dir, adminFile))
 	}
 	scheme := "http"
 	if lc.CertFile != "" {
 		scheme = "https"
 	}
-	// The admin commands run on this machine: they reach the server on loopback.
-	_, port, _ := net.SplitHostPort(ln.Addr().String())
-	info := adminInfo{URL: scheme + "://127.0.0.1:" + port, Token: base64.RawURLEncoding.EncodeToString(tok)}
-	b, _ := json.Marshal(info)
-	if err := storage.WriteFileAtomic(filepath.Join(dir, adminFile), b); err != nil {
-		fmt.Fprintln(stderr, "centrald:", err)
-		return 2
-	}
-	defer os.Remove(filepath.Join(dir, adminFile))
-	fmt.Fprintf(stdout, "centrald %s: listening on %s://%s (data %s)\n", version, scheme, ln.Addr(), dir)
-	srv := &central.Server{Service: &central.Service{Store: store}, Catalog: cat, AdminToken: info.Token,
-		Log: slog.New(app.NewLogHandler(stderr, slog.LevelInfo))}
+	fmt.Fprintf(stdout, "centrald %s: listening on %s://%s (%s)\n", version, scheme, ln.Addr(), where.describe())
 	if err := central.Serve(ctx, ln, srv.Handler()); err != nil && ctx.Err() == nil && !errors.Is(err, context.Canceled) {
 		fmt.Fprintln(stderr, "centrald:", err)
 		return 2
 	}
 	return 0
+}
+
+// writeAdminInfo leaves the server's loopback address and a new admin token in the data
+// folder, readable by its owner only, and returns the token.
+func writeAdminInfo(dir string, addr net.Addr, tls bool) (string, error) {
+	tok := make([]byte, 32)
+	if _, err := rand.Read(tok); err != nil {
+		return "", err
+	}
+	scheme := "http"
+	if tls {
+		scheme = "https"
+	}
+	_, port, _ := net.SplitHostPort(addr.String())
+	info := adminInfo{URL: scheme + "://127.0.0.1:" + port, Token: base64.RawURLEncoding.EncodeToString(tok)}
+	b, _ := json.Marshal(info)
+	return info.Token, storage.WriteFileAtomic(filepath.Join(dir, adminFile), b)
 }
 
 func readArg(name string, stdin io.Reader) ([]byte, error) {

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"bhxhdesk/central"
+	"bhxhdesk/internal/centraltest"
 )
 
 func runC(t *testing.T, stdin string, args ...string) (int, string, string) {
@@ -22,59 +23,84 @@ func runC(t *testing.T, stdin string, args ...string) (int, string, string) {
 	return code, out.String(), errOut.String()
 }
 
+// TestAdministratorCommandsOnAStoppedServer: on the embedded store with no server running,
+// the commands open the folder themselves.
 func TestAdministratorCommandsOnAStoppedServer(t *testing.T) {
-	dir := t.TempDir()
-	code, out, errOut := runC(t, "", "enroll", "--data", dir, "--office", "01001", "--device", "k7", "--json")
+	administratorCommands(t, "--data", t.TempDir())
+}
+
+// TestAdministratorCommandsOnPostgreSQL: with --db every command works on the database
+// directly, beside any running replicas.
+func TestAdministratorCommandsOnPostgreSQL(t *testing.T) {
+	administratorCommands(t, "--db", centraltest.NewDatabase(t))
+}
+
+// administratorCommands runs the administrator's commands on the store that store names
+// (["--data", DIR] or ["--db", URL]), with no server running.
+func administratorCommands(t *testing.T, store ...string) {
+	runC := func(t *testing.T, stdin string, args ...string) (int, string, string) {
+		t.Helper()
+		var full []string
+		for _, a := range args {
+			if a == "@store" {
+				full = append(full, store...)
+			} else {
+				full = append(full, a)
+			}
+		}
+		return runC(t, stdin, full...)
+	}
+	code, out, errOut := runC(t, "", "enroll", "@store", "--office", "01001", "--device", "k7", "--json")
 	require.Equal(t, 0, code, errOut)
 	var enrolled map[string]string
 	require.NoError(t, json.Unmarshal([]byte(out), &enrolled))
 	assert.Equal(t, "01001/K7", enrolled["device"], "a device code in capitals, as dossier codes carry it")
 	assert.Len(t, enrolled["token"], 43)
 
-	code, _, errOut = runC(t, "", "enroll", "--data", dir, "--office", "01001", "--device", "k7")
+	code, _, errOut = runC(t, "", "enroll", "@store", "--office", "01001", "--device", "k7")
 	assert.Equal(t, 1, code, "a desk is enrolled once")
 	assert.Contains(t, errOut, "đã được đăng ký")
-	code, _, _ = runC(t, "", "enroll", "--data", dir, "--office", "01 001", "--device", "k8")
+	code, _, _ = runC(t, "", "enroll", "@store", "--office", "01 001", "--device", "k8")
 	assert.Equal(t, 1, code)
 
 	// A token seen by others is replaced; a lost desk is revoked; a revoked one is not renewed.
-	code, out, errOut = runC(t, "", "device", "reenrol", "--data", dir, "--office", "01001", "--device", "k7")
+	code, out, errOut = runC(t, "", "device", "reenrol", "@store", "--office", "01001", "--device", "k7")
 	require.Equal(t, 0, code, errOut)
 	assert.Contains(t, out, "token ")
 	assert.NotContains(t, out, enrolled["token"], "a new token")
-	code, out, errOut = runC(t, "", "device", "revoke", "--data", dir, "--office", "01001", "--device", "K7", "--json")
+	code, out, errOut = runC(t, "", "device", "revoke", "@store", "--office", "01001", "--device", "K7", "--json")
 	require.Equal(t, 0, code, errOut)
 	assert.Contains(t, out, `"revoked"`)
-	code, _, errOut = runC(t, "", "device", "reenrol", "--data", dir, "--office", "01001", "--device", "k7")
+	code, _, errOut = runC(t, "", "device", "reenrol", "@store", "--office", "01001", "--device", "k7")
 	assert.Equal(t, 1, code)
 	assert.Contains(t, errOut, "đã bị thu hồi")
-	code, _, errOut = runC(t, "", "device", "revoke", "--data", dir, "--office", "01001", "--device", "k99")
+	code, _, errOut = runC(t, "", "device", "revoke", "@store", "--office", "01001", "--device", "k99")
 	assert.Equal(t, 2, code, "an unknown device")
 	assert.Contains(t, errOut, "Không có máy")
-	code, _, _ = runC(t, "", "device", "enrol", "--data", dir)
+	code, _, _ = runC(t, "", "device", "enrol", "@store")
 	assert.Equal(t, 2, code)
 
 	vouchers := `[{"receipt_no":"KT-1","personal_id":"001190012345","full_name":"Nguyễn Thị Hồng Ánh","amount":264000,
 		"paid_on":"2026-01-06","from_month":"2026-01","months":1}]`
-	code, out, errOut = runC(t, vouchers, "voucher", "post", "--data", dir, "-")
+	code, out, errOut = runC(t, vouchers, "voucher", "post", "@store", "-")
 	require.Equal(t, 0, code, errOut)
 	assert.Contains(t, out, `"posted": 1`)
-	code, _, errOut = runC(t, `[{"receipt_no":"KT-2","personal_id":"x"}]`, "voucher", "post", "--data", dir, "-")
+	code, _, errOut = runC(t, `[{"receipt_no":"KT-2","personal_id":"x"}]`, "voucher", "post", "@store", "-")
 	assert.Equal(t, 1, code, "a voucher the desks could not read is refused at the door")
 	assert.Contains(t, errOut, "Số định danh")
 
 	cal := filepath.Join(t.TempDir(), "2028.json")
 	require.NoError(t, os.WriteFile(cal, []byte(`{"year":2028,"status":"projected"}`), 0o600))
-	code, _, errOut = runC(t, "", "publish", "--data", dir, "--path", "calendar/2028.json", cal)
+	code, _, errOut = runC(t, "", "publish", "@store", "--path", "calendar/2028.json", cal)
 	require.Equal(t, 0, code, errOut)
-	code, _, errOut = runC(t, "", "publish", "--data", dir, "--path", "../etc/passwd", cal)
+	code, _, errOut = runC(t, "", "publish", "@store", "--path", "../etc/passwd", cal)
 	assert.Equal(t, 1, code, "only the desks' data folders may be written")
 	assert.Contains(t, errOut, "không hợp lệ")
 
-	code, out, _ = runC(t, "", "reviews", "--data", dir, "--json")
+	code, out, _ = runC(t, "", "reviews", "@store", "--json")
 	require.Equal(t, 0, code)
 	assert.Equal(t, "[]\n", out)
-	code, _, _ = runC(t, "", "import", "--data", dir, filepath.Join(t.TempDir(), "missing"))
+	code, _, _ = runC(t, "", "import", "@store", filepath.Join(t.TempDir(), "missing"))
 	assert.Equal(t, 2, code)
 	code, _, _ = runC(t, "", "enroll")
 	assert.Equal(t, 2, code, "--data is required")
