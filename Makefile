@@ -10,7 +10,7 @@ BIN := $(CURDIR)/bin
 NOCGO_PKGS = $(shell go list ./... | grep -v '^bhxhdesk$$')
 FUZZTIME ?= 20s
 
-.PHONY: all setup setup-build build run test test-go smoke e2e test-windows package-windows lint bench bench-store fuzz screenshots clean
+.PHONY: all setup setup-build build run test test-go test-postgres smoke e2e test-windows package-windows lint bench bench-store fuzz screenshots clean
 
 all: build
 
@@ -28,21 +28,30 @@ run: build
 	$(BIN)/bhxh-desk
 
 # Unit, UI (Fyne's test driver) and command-line tests run without cgo, proving that only
-# main.go needs it; the fuzzers' seed corpora run as ordinary tests. Then the real program
-# starts on a virtual display and is driven through an office's day (e2e), and the Windows
-# builds run under Wine. Each stage prints its
-# time.
+# main.go needs it; the fuzzers' seed corpora run as ordinary tests. They run beside a
+# throw-away PostgreSQL cluster (scripts/pg-test.sh), and the centre's tests run a second time
+# with the centre on PostgreSQL (test-postgres: the conformance run of both stores). Then the
+# real program starts on a virtual display and is driven through an office's day (e2e), and the
+# Windows builds run under Wine. Each stage prints its time.
 TIMED := scripts/timed.sh
 test:
 	@$(TIMED) setup $(MAKE) --no-print-directory setup
 	@$(TIMED) build $(MAKE) --no-print-directory build
 	@$(TIMED) test-go $(MAKE) --no-print-directory test-go
+	@$(TIMED) test-postgres $(MAKE) --no-print-directory test-postgres
 	@$(TIMED) smoke $(MAKE) --no-print-directory smoke
 	@$(TIMED) e2e $(MAKE) --no-print-directory e2e
 	@$(TIMED) test-windows $(MAKE) --no-print-directory test-windows
 
 test-go:
-	CGO_ENABLED=0 go test -count=1 $(NOCGO_PKGS)
+	@scripts/setup-debian.sh postgres
+	CGO_ENABLED=0 scripts/pg-test.sh go test -count=1 $(NOCGO_PKGS)
+
+# Every test of the centre, and of the desks that sync with it, on PostgreSQL.
+CENTRE_PKGS = ./central/... ./cmd/centrald/... ./sync/... ./desk/...
+test-postgres:
+	@scripts/setup-debian.sh postgres
+	CGO_ENABLED=0 BHXH_CENTRAL_STORE=postgres scripts/pg-test.sh go test -count=1 $(CENTRE_PKGS)
 
 smoke:
 	scripts/smoke.sh $(BIN)/bhxh-desk

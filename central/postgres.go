@@ -24,8 +24,8 @@ import (
 // any number of centrald replicas on one database. Read-write transactions are SERIALIZABLE
 // and retried on a serialization failure or deadlock; read-only ones run in one REPEATABLE
 // READ snapshot, on a streaming standby when one is configured. The change log is numbered in
-// commit order by a sequencer (see the migration and sequence), so the desk's cursor never
-// skips a change that commits late.
+// commit order by a sequencer (see sequence), so the desk's cursor never skips a change that
+// commits late.
 type PostgresStore struct {
 	pool, read *pgxpool.Pool
 	cfg        PostgresConfig
@@ -294,11 +294,16 @@ func (s *PostgresStore) sequencer() {
 	}
 }
 
-// sequence numbers, under the sequencer's lock, the changes of every transaction older than
-// the oldest one still running (pg_snapshot_xmin), in (xid, id) order, after the high-water
-// mark, and moves the mark in the same commit. A change of a transaction still running waits
-// for the next round: numbers are given in an order no later commit can fall behind. It
-// returns how many it numbered (0 when another replica holds the lock and wait is false).
+// sequence numbers, under the sequencer's lock, every committed change not numbered yet, in
+// the order they were inserted, after the high-water mark, and moves the mark in the same
+// commit. Why nothing is lost: a change whose transaction commits after this round's snapshot
+// is numbered by a later round, above this round's mark; a reader sees a round whole or not at
+// all (the numbers and the mark commit together) and reads its page and the mark in one
+// snapshot, so a cursor moved to the mark is below every change it has not seen. Insertion
+// order keeps two writers of one record in their commit order (the second waited for the
+// first's row lock before it inserted its change). A long transaction elsewhere delays
+// nothing. It returns how many it numbered (0 when another replica holds the lock and wait
+// is false).
 func (s *PostgresStore) sequence(ctx context.Context, wait bool) (int, error) {
 	n := 0
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
@@ -316,10 +321,10 @@ func (s *PostgresStore) sequence(ctx context.Context, wait bool) (int, error) {
 		)
 		err := tx.QueryRow(ctx, `
 			WITH todo AS (
-				SELECT id, row_number() OVER (ORDER BY xid, id) AS n
+				SELECT id, row_number() OVER (ORDER BY id) AS n
 				FROM changes
-				WHERE seq IS NULL AND xid < pg_snapshot_xmin(pg_current_snapshot())
-				ORDER BY xid, id
+				WHERE seq IS NULL
+				ORDER BY id
 				LIMIT 20000
 			), numbered AS (
 				UPDATE changes c SET seq = (SELECT hwm FROM feed) + todo.n

@@ -3,21 +3,24 @@
 # the C headers Fyne v2.8 compiles against (GLFW 3.4 builds both X11 and Wayland backends), the
 # tools the tests use to look at the program (Xvfb, xdotool, ImageMagick, poppler-utils), and
 # what the Windows build needs here (MinGW-w64 for the desk's cgo, Wine 8 to run the Windows
-# builds, NSIS for the installer).
-# Non-interactive; safe to run again. Usage: scripts/setup-debian.sh [build|test|windows|all]
+# builds, NSIS for the installer), and PostgreSQL for the centre's tests (a throw-away cluster
+# each run: scripts/pg-test.sh; the package's own cluster is not used).
+# Non-interactive; safe to run again. Usage: scripts/setup-debian.sh [build|test|windows|postgres|all]
 set -euo pipefail
 
 build_pkgs=(gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev
   libxi-dev libxxf86vm-dev libwayland-dev libxkbcommon-dev)
 test_pkgs=(xvfb xauth xdotool xclip imagemagick poppler-utils curl)
 windows_pkgs=(gcc-mingw-w64-x86-64 wine wine64 nsis)
+postgres_pkgs=(postgresql-15)
 
 case "${1:-all}" in
   build) want=("${build_pkgs[@]}") ;;
   test) want=("${build_pkgs[@]}" "${test_pkgs[@]}") ;;
   windows) want=("${build_pkgs[@]}" "${test_pkgs[@]}" "${windows_pkgs[@]}") ;;
-  all) want=("${build_pkgs[@]}" "${test_pkgs[@]}" "${windows_pkgs[@]}") ;;
-  *) echo "usage: $0 [build|test|windows|all]" >&2; exit 2 ;;
+  postgres) want=("${postgres_pkgs[@]}") ;;
+  all) want=("${build_pkgs[@]}" "${test_pkgs[@]}" "${windows_pkgs[@]}" "${postgres_pkgs[@]}") ;;
+  *) echo "usage: $0 [build|test|windows|postgres|all]" >&2; exit 2 ;;
 esac
 
 missing=()

@@ -84,13 +84,12 @@ CREATE TABLE transfers (
     seq    bigint NOT NULL
 );
 
--- The change log offices pull. A writer inserts a change with no number and its transaction
--- id; the sequencer (one at a time across replicas) numbers the changes of transactions that
--- have all ended, in (xid, id) order, and moves the high-water mark in the same commit. A
--- reader that sees a number sees every lower number it will ever see.
+-- The change log offices pull. A writer inserts a change with no number; the sequencer (one
+-- at a time across replicas) numbers committed changes after the high-water mark and moves the
+-- mark in the same commit. A reader that sees a number sees every lower number it will ever
+-- see: see PostgresStore.sequence for why no change is skipped.
 CREATE TABLE changes (
     id       bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    xid      xid8 NOT NULL DEFAULT pg_current_xact_id(),
     seq      bigint UNIQUE,
     audience text NOT NULL,
     kind     text NOT NULL,
@@ -99,7 +98,7 @@ CREATE TABLE changes (
     at       timestamptz NOT NULL
 );
 CREATE INDEX changes_audience ON changes (audience, seq) WHERE seq IS NOT NULL;
-CREATE INDEX changes_unnumbered ON changes (xid, id) WHERE seq IS NULL;
+CREATE INDEX changes_unnumbered ON changes (id) WHERE seq IS NULL;
 CREATE INDEX changes_entity ON changes (audience, kind, entity);
 
 CREATE TABLE feed (
