@@ -201,20 +201,11 @@ func (s *Service) ImportTransfer(ctx context.Context, data []byte) ([]byte, erro
 		return nil, &app.Error{Kind: app.Invalid, Code: app.CodeBatchTooBig, Args: map[string]string{"max": fmt.Sprint(100 * maxBatch)}}
 	}
 	now := s.now(ctx)
-	if err := s.Store.View(ctx, func(tx Tx) error {
-		last, err := tx.TransferSeq(dev.ID)
-		if err == nil && h.Seq <= last {
-			err = &app.Error{Kind: app.Conflict, Code: app.CodeTransferRepeated,
-				Args: map[string]string{"seq": fmt.Sprint(h.Seq), "last": fmt.Sprint(last)}}
-		}
-		return err
-	}); err != nil {
-		return nil, err
-	}
 	// In transactions of pushChunk operations, as over the network: a transfer file holds weeks
 	// of work and a store transaction has a size limit. The file's number is recorded with the
 	// last part, so a file cut short by a crash is applied again whole, what was applied coming
-	// back as duplicates.
+	// back as duplicates. Each part checks the number under the device's lock in its own
+	// transaction: of two imports of one file at once, one applies it and the other is refused.
 	results := make([]contract.OpResult, 0, len(req.Ops))
 	repeats := 0
 	for start := 0; start == 0 || start < len(req.Ops); start += pushChunk {
@@ -224,7 +215,17 @@ func (s *Service) ImportTransfer(ctx context.Context, data []byte) ([]byte, erro
 			n   int
 		)
 		err = s.Store.Update(ctx, func(tx Tx) error {
-			var err error
+			if err := tx.LockDevice(dev.ID); err != nil {
+				return err
+			}
+			last, err := tx.TransferSeq(dev.ID)
+			if err != nil {
+				return err
+			}
+			if h.Seq <= last {
+				return &app.Error{Kind: app.Conflict, Code: app.CodeTransferRepeated,
+					Args: map[string]string{"seq": fmt.Sprint(h.Seq), "last": fmt.Sprint(last)}}
+			}
 			if res, n, err = s.push(tx, dev, part, now); err != nil {
 				return err
 			}

@@ -2,6 +2,8 @@ package desk_test
 
 import (
 	"context"
+	"errors"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -126,4 +128,50 @@ func TestWeeksOfWorkFitOneTransferFile(t *testing.T) {
 	}
 	_, err = svc.ImportTransfer(ctx, file)
 	assert.Equal(t, "transfer_repeated", err.(*app.Error).Code)
+}
+
+// TestOneTransferFileImportedTwiceAtOnceAppliesOnce: the same file handed to the centre twice
+// at the same moment (two administrators, two replicas) is applied by one import; the other is
+// told it was applied already.
+func TestOneTransferFileImportedTwiceAtOnceAppliesOnce(t *testing.T) {
+	ctx := context.Background()
+	ctr := centraltest.Start(t, centraltest.Options{NoHTTP: true})
+	tok := ctr.Enroll(t, "01001", "k7")
+	b := newBackupDesk(t)
+	defer b.Close()
+	admin, err := b.Intake.Login("admin", bpass)
+	require.NoError(t, err)
+	require.NoError(t, b.Sync.SetCentral(admin, "", tok))
+	b.register(t, fake.New(10, backupRef.Places), 40)
+	file, _, err := b.ExportTransfer(b.sess)
+	require.NoError(t, err)
+	errs := make([]error, 2)
+	var wg sync.WaitGroup
+	for i := range errs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, errs[i] = ctr.Service.ImportTransfer(ctx, file)
+		}()
+	}
+	wg.Wait()
+	applied, repeated := 0, 0
+	for _, err := range errs {
+		switch {
+		case err == nil:
+			applied++
+		case isCode(err, app.CodeTransferRepeated):
+			repeated++
+		default:
+			t.Errorf("import: %v", err)
+		}
+	}
+	assert.Equal(t, 1, applied, "one import applies the file")
+	assert.Equal(t, 1, repeated, "the other is told it was applied")
+	assert.Len(t, storedOps(t, ctr.Store), 40)
+}
+
+func isCode(err error, code app.Code) bool {
+	var ae *app.Error
+	return errors.As(err, &ae) && ae.Code == code
 }
