@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -340,4 +341,39 @@ func TestASecondOfficesCoverIsAConflictForAPerson(t *testing.T) {
 	}
 	require.NotNil(t, conflict, "A is told")
 	assert.Contains(t, string(conflict.Payload), "79001-260105-Q10001")
+}
+
+// TestARolloutOfDesksSendsTheKeysFileOncePerInterval: while hundreds of desks enrol, each new
+// key would send every desk a new keys file over its slow link. With KeysEvery the first key
+// goes out at once, the next ones wait and go out together; a revocation never waits.
+func TestARolloutOfDesksSendsTheKeysFileOncePerInterval(t *testing.T) {
+	s := newServer(t)
+	s.svc.KeysEvery = time.Hour
+	ctx := context.Background()
+	var clients []*central.Client
+	for i, office := range []string{"01001", "79001", "48001"} {
+		c := s.client(t, office, fmt.Sprintf("K%d", i))
+		k, err := seal.GenerateSigningKey(rand.Reader)
+		require.NoError(t, err)
+		require.NoError(t, c.RegisterKey(ctx, k.Trusted(office, fmt.Sprintf("K%d", i), time.Now())))
+		clients = append(clients, c)
+	}
+	assert.Len(t, publishedKeys(t, clients[0]), 1, "the first key at once; the others wait")
+	done, err := s.svc.PublishPendingKeys(ctx)
+	require.NoError(t, err)
+	assert.True(t, done)
+	assert.Len(t, publishedKeys(t, clients[0]), 3, "the waiting keys together")
+	done, err = s.svc.PublishPendingKeys(ctx)
+	require.NoError(t, err)
+	assert.False(t, done, "nothing waits")
+
+	_, err = s.svc.Revoke(ctx, "79001", "K1")
+	require.NoError(t, err)
+	revoked := 0
+	for _, k := range publishedKeys(t, clients[0]) {
+		if !k.Revoked.IsZero() {
+			revoked++
+		}
+	}
+	assert.Equal(t, 1, revoked, "a revocation goes out at once")
 }

@@ -36,6 +36,7 @@ import (
 //	                                and (op) the operations of a device by op id
 //	keyix/<key id>                  the device id holding (or that held) a signing key
 //	meta/ixver                      the version of the office indexes built (uint64)
+//	meta/<name>                     the centre's bookkeeping (Meta: keys_published, keys_pending)
 //
 // Every writer rewrites meta/chgseq, which serialises writers: safe for the change feed (a
 // change is numbered when its transaction commits, in commit order), and the reason a province
@@ -302,6 +303,9 @@ func (tx *badgerTx) PutUnrouted(pid, v string) error {
 func (tx *badgerTx) DeleteUnrouted(pid, v string) error {
 	return tx.t.Delete([]byte("unr/" + pid + "\x00" + v))
 }
+
+func (tx *badgerTx) Meta(name string) ([]byte, bool, error) { return tx.t.Get([]byte("meta/" + name)) }
+func (tx *badgerTx) PutMeta(name string, v []byte) error    { return tx.t.Set([]byte("meta/"+name), v) }
 
 func (tx *badgerTx) TransferSeq(device string) (uint64, error) {
 	raw, ok, err := tx.t.Get([]byte("xfer/" + device))

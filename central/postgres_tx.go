@@ -219,6 +219,19 @@ func (tx *pgTx) DeleteUnrouted(pid, v string) error {
 	return tx.exec(`DELETE FROM unrouted WHERE personal_id = $1 AND voucher_id = $2`, pid, v)
 }
 
+func (tx *pgTx) Meta(name string) ([]byte, bool, error) {
+	var v []byte
+	err := tx.tx.QueryRow(tx.ctx, `SELECT value FROM meta WHERE name = $1`, name).Scan(&v)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, false, nil
+	}
+	return v, err == nil, err
+}
+
+func (tx *pgTx) PutMeta(name string, v []byte) error {
+	return tx.exec(`INSERT INTO meta (name, value) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET value = excluded.value`, name, v)
+}
+
 func (tx *pgTx) TransferSeq(device string) (uint64, error) {
 	var seq int64
 	err := tx.tx.QueryRow(tx.ctx, `SELECT seq FROM transfers WHERE device = $1`, device).Scan(&seq)

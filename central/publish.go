@@ -81,8 +81,45 @@ func (s *Service) RegisterKey(ctx context.Context, dev Device, key seal.TrustedK
 		if err := tx.PutDevice(cur); err != nil {
 			return err
 		}
+		return s.publishKeysSoon(tx, now)
+	})
+}
+
+// The Meta names of the trusted-keys file's bookkeeping.
+const (
+	metaKeysPublished = "keys_published" // when the file was last published (RFC 3339)
+	metaKeysPending   = "keys_pending"   // "1" while a registered key waits for the next file
+)
+
+// publishKeysSoon publishes the keys file now if the last one is older than KeysEvery, else
+// leaves the new key for PublishPendingKeys.
+func (s *Service) publishKeysSoon(tx Tx, now time.Time) error {
+	if s.KeysEvery > 0 {
+		raw, ok, err := tx.Meta(metaKeysPublished)
+		if err != nil {
+			return err
+		}
+		if last, perr := time.Parse(time.RFC3339Nano, string(raw)); ok && perr == nil && now.Sub(last) < s.KeysEvery {
+			return tx.PutMeta(metaKeysPending, []byte("1"))
+		}
+	}
+	return publishKeys(tx, now)
+}
+
+// PublishPendingKeys publishes the keys file if a registered key waits for it, and says
+// whether it did.
+func (s *Service) PublishPendingKeys(ctx context.Context) (bool, error) {
+	now, done := s.now(ctx), false
+	err := s.Store.Update(ctx, func(tx Tx) error {
+		done = false
+		raw, ok, err := tx.Meta(metaKeysPending)
+		if err != nil || !ok || string(raw) != "1" {
+			return err
+		}
+		done = true
 		return publishKeys(tx, now)
 	})
+	return done, err
 }
 
 // publishKeys sends every device's public key, current and withdrawn, to every office as the
@@ -115,6 +152,12 @@ func publishKeys(tx Tx, now time.Time) error {
 	}
 	payload, err := json.Marshal(app.RuleFile{Path: "keys/devices.json", Data: data})
 	if err != nil {
+		return err
+	}
+	if err := tx.PutMeta(metaKeysPublished, []byte(now.UTC().Format(time.RFC3339Nano))); err != nil {
+		return err
+	}
+	if err := tx.PutMeta(metaKeysPending, []byte("0")); err != nil {
 		return err
 	}
 	return publishRuleFile(tx, "keys/devices.json", payload, now)

@@ -15,6 +15,12 @@ type Service struct {
 	Store Store
 	// Now is the clock; the store's (the database's) or this machine's when nil.
 	Now func() time.Time
+	// KeysEvery, when set, publishes the trusted-keys file at most that often when desks
+	// register new keys (a rollout enrols hundreds of desks a day, and each new file goes to
+	// every desk on its slow link); the keys that wait go out with PublishPendingKeys, which
+	// centrald serve calls on a timer. A revoked key goes out at once whatever it says. Zero
+	// publishes at every registration.
+	KeysEvery time.Duration
 	// OnPush, when set, is told of every push after it committed: the request's context, the
 	// device, how many operations it carried and how many were repeats (tests and metrics).
 	OnPush func(ctx context.Context, device string, ops, repeats int)

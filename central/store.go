@@ -67,6 +67,9 @@ type Tx interface {
 	Unrouted(pid string) ([]string, error)
 	PutUnrouted(pid, voucherID string) error
 	DeleteUnrouted(pid, voucherID string) error
+	// Meta reads a named value of the centre's own bookkeeping; PutMeta writes it.
+	Meta(name string) ([]byte, bool, error)
+	PutMeta(name string, v []byte) error
 	// TransferFile reads the highest sequence number of offline transfer files applied for a
 	// device; PutTransferFile records one.
 	TransferSeq(device string) (uint64, error)

@@ -78,6 +78,13 @@ CREATE TABLE unrouted (
     PRIMARY KEY (personal_id, voucher_id)
 );
 
+-- The centre's own bookkeeping (Tx.Meta): when the trusted-keys file was published, whether a
+-- new key waits for the next one.
+CREATE TABLE meta (
+    name  text PRIMARY KEY,
+    value bytea NOT NULL
+);
+
 -- The highest offline transfer file applied, by device.
 CREATE TABLE transfers (
     device text PRIMARY KEY,

@@ -40,6 +40,7 @@ import (
 	"path/filepath"
 	"strings"
 	"syscall"
+	"time"
 
 	"bhxhdesk/app"
 	"bhxhdesk/assets"
@@ -106,6 +107,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	data := fset.String("data", "", "data folder (the embedded store)")
 	db := fset.String("db", os.Getenv("CENTRALD_DB"), "the central database on PostgreSQL (postgres://…), in place of --data")
 	dbRead := fset.String("db-read", "", "a streaming standby for read-only work (serve --db)")
+	keysEvery := fset.Duration("keys-every", 2*time.Minute, "publish the trusted-keys file at most this often while desks enrol (serve)")
 	keyFile := fset.String("key-file", "", "the data key file (default DIR/central.key)")
 	addr := fset.String("addr", "127.0.0.1:8080", "listen address (serve)")
 	cert := fset.String("tls-cert", "", "TLS certificate (PEM); TLS 1.3 only (serve)")
@@ -125,7 +127,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "centrald: cần --data DIR hoặc --db URL / --data DIR or --db URL is required")
 		return 2
 	}
-	where := storeAt{dir: *data, keyFile: *keyFile, db: *db, dbRead: *dbRead}
+	where := storeAt{dir: *data, keyFile: *keyFile, db: *db, dbRead: *dbRead, keysEvery: *keysEvery}
 	ref, err := assets.Load()
 	if err != nil {
 		fmt.Fprintln(stderr, "centrald:", err)
@@ -243,7 +245,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 }
 
 // storeAt is where the store is: a Badger folder, or a PostgreSQL database.
-type storeAt struct{ dir, keyFile, db, dbRead string }
+type storeAt struct {
+	dir, keyFile, db, dbRead string
+	keysEvery                time.Duration // serve: Service.KeysEvery
+}
 
 func (w storeAt) open(ctx context.Context) (central.Store, error) {
 	if w.db != "" {
@@ -315,7 +320,11 @@ func serve(ctx context.Context, where storeAt, lc central.ListenConfig, cat *cat
 		fmt.Fprintln(stderr, "centrald:", err)
 		return 2
 	}
-	srv := &central.Server{Service: &central.Service{Store: store}, Catalog: cat, Log: slog.New(app.NewLogHandler(stderr, slog.LevelInfo))}
+	svc := &central.Service{Store: store, KeysEvery: where.keysEvery}
+	srv := &central.Server{Service: svc, Catalog: cat, Log: slog.New(app.NewLogHandler(stderr, slog.LevelInfo))}
+	if where.keysEvery > 0 {
+		go publishPendingKeys(ctx, svc, where.keysEvery, srv.Log)
+	}
 	if where.db == "" {
 		// The admin commands run on this machine: they reach the server on loopback with a
 		// token it leaves in the data folder. On PostgreSQL they use the database instead.
@@ -335,6 +344,23 @@ func serve(ctx context.Context, where storeAt, lc central.ListenConfig, cat *cat
 		return 2
 	}
 	return 0
+}
+
+// publishPendingKeys sends out, until ctx ends, the keys registered since the last keys file
+// (Service.KeysEvery): every replica runs it, and only one finds keys waiting.
+func publishPendingKeys(ctx context.Context, svc *central.Service, every time.Duration, log *slog.Logger) {
+	t := time.NewTicker(max(every/4, time.Second))
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if _, err := svc.PublishPendingKeys(ctx); err != nil && ctx.Err() == nil {
+				log.Warn("keys file", "err", err)
+			}
+		}
+	}
 }
 
 // writeAdminInfo leaves the server's loopback address and a new admin token in the data
