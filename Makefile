@@ -10,7 +10,7 @@ BIN := $(CURDIR)/bin
 NOCGO_PKGS = $(shell go list ./... | grep -v '^bhxhdesk$$')
 FUZZTIME ?= 20s
 
-.PHONY: all setup setup-build build run test test-go test-postgres smoke e2e test-windows package-windows lint bench bench-store fuzz screenshots clean
+.PHONY: all setup setup-build build run test test-go test-postgres smoke e2e test-windows package-windows lint bench bench-store bench-central fuzz screenshots clean
 
 all: build
 
@@ -86,6 +86,17 @@ lint: setup-build $(BIN)/staticcheck
 bench: bench-store bench-desk
 	CGO_ENABLED=0 go test -run '^$$' -bench . -benchmem -count=1 ./app/... ./pdf/ ./sheet/
 	CGO_ENABLED=0 go test -run '^$$' -bench Import10kXLSX -benchtime 1x -count=1 ./desk/
+
+# The central services under month-end load (cmd/centralbench, README "The centre for a
+# province or the nation"): the same run on PostgreSQL (a throw-away cluster, two replicas)
+# and on the embedded Badger store. CENTRALBENCH_ARGS go to both runs (e.g. --persons 3000000
+# --desks 1000 --offices 100 --duration 30m for the national size).
+CENTRALBENCH_ARGS ?= --persons 300000 --offices 100 --desks 200 --duration 2m
+bench-central:
+	@scripts/setup-debian.sh postgres
+	CGO_ENABLED=0 go build -o $(BIN)/centralbench ./cmd/centralbench
+	scripts/pg-test.sh $(BIN)/centralbench --store postgres --replicas 2 $(CENTRALBENCH_ARGS)
+	$(BIN)/centralbench --store badger $(CENTRALBENCH_ARGS)
 
 # The store against SQLite at 100,000 and 1,000,000 dossiers (cmd/storebench, README
 # "Benchmarks"). The data sets are made once (several minutes for a million) and cached in

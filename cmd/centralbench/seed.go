@@ -1,0 +1,170 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sync"
+	"time"
+
+	"bhxhdesk/app"
+	"bhxhdesk/app/calendar"
+	"bhxhdesk/central"
+	"bhxhdesk/contract"
+)
+
+// world is what the centre holds, as the bench made it: the offices, and for the offices whose
+// digests are checked, every digest line the centre must hold for them.
+type world struct {
+	offices []string
+	checked map[string]bool
+
+	mu      sync.Mutex
+	lines   map[string][]contract.DigestLine // by office, checked offices only
+	unknown map[string]bool                  // offices where a push's fate is not known
+	next    int64                            // the next person number
+}
+
+// uncertain marks an office whose digest cannot be checked: a push there never got an answer.
+func (w *world) uncertain(office string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.unknown == nil {
+		w.unknown = map[string]bool{}
+	}
+	w.unknown[office] = true
+}
+
+func newWorld(offices, checked int) *world {
+	w := &world{checked: map[string]bool{}, lines: map[string][]contract.DigestLine{}}
+	for i := range offices {
+		// Office codes as agencies are numbered: the province (2 digits) and a serial.
+		o := fmt.Sprintf("%02d%03d", 1+i%63, 1+i/63)
+		w.offices = append(w.offices, o)
+		if i < checked {
+			w.checked[o] = true
+		}
+	}
+	return w
+}
+
+// personID is the 12-digit personal ID of person n: unique, valid in form.
+func personID(n int64) string { return fmt.Sprintf("0011%08d", n) }
+
+// expect records the digest lines a person registered and paid at an office brings.
+func (w *world) expect(office, code, pid, voucher string, pe app.Period) {
+	if !w.checked[office] {
+		return
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.lines[office] = append(w.lines[office], contract.DossierLine(code, 1), contract.VoucherLine(voucher),
+		app.PeriodDigestLine(pid, pe))
+}
+
+// nameOf is person n's full name: a family and middle name, and a given name spelled from n's
+// digits, so every person's name is their own and a valid name.
+func nameOf(n int64) string {
+	given := []string{"An", "Bình", "Chi", "Dũng", "Hà", "Khánh", "Lan", "Minh", "Ngọc", "Phúc"}
+	name := "Nguyễn Thị"
+	for {
+		name += " " + given[n%10]
+		if n /= 10; n == 0 {
+			return name
+		}
+	}
+}
+
+// person is one citizen's registration and first payment, as a desk makes them.
+type person struct {
+	dossier app.Dossier
+	voucher app.Voucher
+	period  app.Period
+}
+
+var (
+	benchMonth = app.MonthOf(2026, time.December)
+	benchDay   = calendar.Of(2026, 12, 1)
+)
+
+// makePerson builds person n's registration at office under code.
+func makePerson(n int64, office, code string, at time.Time) person {
+	pid := personID(n)
+	form := app.RegistrationForm{FullName: nameOf(n), Gender: "female", BirthDate: "1990-05-17",
+		Nationality: "VN", Ethnicity: "01", PersonalID: pid, Phone: "0912345678",
+		BirthRegistration: app.PlaceForm{Province: "01", Commune: "00004"},
+		Address:           app.AddressForm{Province: "01", Commune: "00004", Detail: "Số 1 phố Đội Cấn"},
+		Income:            "2200000", Method: "monthly", StartMonth: benchMonth.String(), SupportGroup: "other"}
+	quote := app.Quote{Method: "monthly", Months: 1, FromMonth: benchMonth, ToMonth: benchMonth, Income: 2200000, MonthlyGross: 484000,
+		Gross: 484000, Group: app.Other, SupportShare: 1000, SupportMonths: 1, MonthlySupport: 48400, StateSupport: 48400,
+		Payable: 435600, Deadline: calendar.Of(2026, 12, 31), PovertyLine: 2200000, Floor: 2200000, Ceiling: 50600000,
+		Rules: []app.Version{{Table: "poverty_line", From: app.MonthOf(2022, 1), Source: "Nghị định 07/2021/NĐ-CP", Status: "confirmed"}},
+		Warnings: []string{}}
+	d := app.Dossier{Code: code, Office: office, Form: form, Quote: quote, Received: at, Due: calendar.Of(2026, 12, 8),
+		StepDue: calendar.Of(2026, 12, 3), State: app.StateOpen, Step: "check", Workflow: "default@2025-07-01", Handler: "motcua",
+		Timeline: []app.Event{{At: at, User: "motcua", Action: app.ActReceive, ToStep: "check", Due: calendar.Of(2026, 12, 8)}}, Version: 1}
+	v := app.Voucher{ID: fmt.Sprintf("v-%d", n), Kind: app.KindPayment, ReceiptNo: fmt.Sprintf("BL-%d", n), PersonalID: pid,
+		FullName: form.FullName, Amount: 435600, PaidOn: benchDay, FromMonth: benchMonth, Months: 1, Source: app.SourceDesk,
+		Created: at, By: "canbo"}
+	pe := app.Period{From: benchMonth, To: benchMonth, Method: "monthly", Income: 2200000, Rate: 2200, Gross: 484000,
+		StateSupport: 48400, Paid: 435600, SupportMonths: 1, Voucher: v.ID, ReceiptNo: v.ReceiptNo, PaidOn: benchDay, Recorded: at}
+	return person{dossier: d, voucher: v, period: pe}
+}
+
+// seed writes n people, spread over the offices, straight into the store in transactions of
+// chunk people, as the centre would hold them after their desks had synced.
+func seed(ctx context.Context, store central.Store, w *world, n int, progress func(done int)) error {
+	const chunk = 500
+	at := time.Date(2026, 11, 2, 9, 0, 0, 0, calendar.VN)
+	for start := 0; start < n; start += chunk {
+		end := min(start+chunk, n)
+		var people []person
+		err := store.Update(ctx, func(tx central.Tx) error {
+			people = people[:0]
+			for i := start; i < end; i++ {
+				office := w.offices[i%len(w.offices)]
+				p := makePerson(int64(i), office, fmt.Sprintf("%s-261102-S%06d", office, i), at)
+				if err := putPerson(tx, p, at); err != nil {
+					return err
+				}
+				people = append(people, p)
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		for _, p := range people {
+			w.expect(p.dossier.Office, p.dossier.Code, p.dossier.Form.PersonalID, p.voucher.ID, p.period)
+		}
+		if progress != nil {
+			progress(end)
+		}
+	}
+	w.next = int64(n)
+	return nil
+}
+
+// putPerson writes a person's records as the centre keeps them.
+func putPerson(tx central.Tx, p person, at time.Time) error {
+	d := p.dossier
+	body, err := app.DossierPayload.Marshal(d)
+	if err != nil {
+		return err
+	}
+	if err := tx.PutDossier(central.Dossier{Code: d.Code, Office: d.Office, PersonalID: d.Form.PersonalID, Version: 1, Body: body,
+		CentralReceived: at}); err != nil {
+		return err
+	}
+	rec := app.IdentityRecord{Office: d.Office, Dossier: d.Code, FullName: d.Form.FullName, BirthDate: d.Form.BirthDate, Gender: d.Form.Gender}
+	if err := tx.PutPerson(central.Person{PersonalID: d.Form.PersonalID, Identity: rec, Records: []app.IdentityRecord{rec},
+		Offices: []string{d.Office}, Periods: []app.Period{p.period}, Version: 1}); err != nil {
+		return err
+	}
+	vb, err := app.VoucherPayload.Marshal(p.voucher)
+	if err != nil {
+		return err
+	}
+	return tx.PutVoucher(central.Voucher{ID: p.voucher.ID, PersonalID: p.voucher.PersonalID, Office: d.Office,
+		Source: string(app.SourceDesk), Body: json.RawMessage(vb), Received: at})
+}
