@@ -98,7 +98,7 @@ func makePerson(n int64, office, code string, at time.Time) person {
 	quote := app.Quote{Method: "monthly", Months: 1, FromMonth: benchMonth, ToMonth: benchMonth, Income: 2200000, MonthlyGross: 484000,
 		Gross: 484000, Group: app.Other, SupportShare: 1000, SupportMonths: 1, MonthlySupport: 48400, StateSupport: 48400,
 		Payable: 435600, Deadline: calendar.Of(2026, 12, 31), PovertyLine: 2200000, Floor: 2200000, Ceiling: 50600000,
-		Rules: []app.Version{{Table: "poverty_line", From: app.MonthOf(2022, 1), Source: "Nghị định 07/2021/NĐ-CP", Status: "confirmed"}},
+		Rules:    []app.Version{{Table: "poverty_line", From: app.MonthOf(2022, 1), Source: "Nghị định 07/2021/NĐ-CP", Status: "confirmed"}},
 		Warnings: []string{}}
 	d := app.Dossier{Code: code, Office: office, Form: form, Quote: quote, Received: at, Due: calendar.Of(2026, 12, 8),
 		StepDue: calendar.Of(2026, 12, 3), State: app.StateOpen, Step: "check", Workflow: "default@2025-07-01", Handler: "motcua",
