@@ -54,18 +54,18 @@ func claimCode(tx Tx, dev Device, code string) (contract.OpResult, bool, error) 
 	if !ok {
 		o = Office{Agency: dev.Office}
 	}
+	// A desk numbers its dossiers with exactly four digits after its device code, so the
+	// device is the tail less those: K7 and K70 are two desks, and K700001 is K70's.
 	tail := parts[2]
-	for claimed, id := range o.Codes {
-		if rest, ok := strings.CutPrefix(tail, claimed); ok && len(rest) >= 4 && digitsOnly(rest) {
-			if id != dev.ID {
-				return rejected("dossier_code_not_yours", "code", code, "device", claimed), false, nil
-			}
-			return contract.OpResult{}, true, nil
-		}
-	}
 	device, seq := tail[:len(tail)-4], tail[len(tail)-4:]
 	if !digitsOnly(seq) || device == "" {
 		return rejected("bad_dossier_code", "code", clip(code)), false, nil
+	}
+	if id, ok := o.Codes[device]; ok {
+		if id != dev.ID {
+			return rejected("dossier_code_not_yours", "code", code, "device", device), false, nil
+		}
+		return contract.OpResult{}, true, nil
 	}
 	if o.Codes == nil {
 		o.Codes = map[string]string{}

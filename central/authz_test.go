@@ -377,3 +377,19 @@ func TestARolloutOfDesksSendsTheKeysFileOncePerInterval(t *testing.T) {
 	}
 	assert.Equal(t, 1, revoked, "a revocation goes out at once")
 }
+
+// TestTwoDesksWhoseCodesShareAPrefixKeepTheirOwnDossiers: device codes are two to four
+// letters or digits, so an office may have K7 and K70. A dossier K700001 is K70's (four
+// digits follow the device code), and K7's desk cannot take it.
+func TestTwoDesksWhoseCodesShareAPrefixKeepTheirOwnDossiers(t *testing.T) {
+	s := newServer(t)
+	k7 := s.client(t, "01001", "K7")
+	k70 := s.client(t, "01001", "K70")
+	require.Equal(t, app.OpApplied, push(t, k7, dossierOp(t, "01001", "01001-260105-K70001", servedPID, 1))[0].Status)
+	r := push(t, k70, dossierOp(t, "01001", "01001-260105-K700001", "001190054321", 1))[0]
+	assert.Equal(t, app.OpApplied, r.Status, "%+v", r)
+	r = push(t, k7, dossierOp(t, "01001", "01001-260105-K700002", "001190054322", 2))[0]
+	assert.Equal(t, "dossier_code_not_yours", r.Reason, "K70's codes are K70's")
+	r = push(t, k70, dossierOp(t, "01001", "01001-260105-K70002", "001190054323", 2))[0]
+	assert.Equal(t, "dossier_code_not_yours", r.Reason, "and K7's are K7's")
+}

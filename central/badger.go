@@ -217,6 +217,21 @@ func (tx *badgerTx) PutOpResult(r StoredOp) error {
 	return tx.putJSON("op/"+r.OpID, r)
 }
 
+func (tx *badgerTx) ClaimOp(r StoredOp) (StoredOp, bool, error) {
+	prev, ok, err := tx.OpResult(r.OpID)
+	if err != nil || ok {
+		return prev, false, err
+	}
+	return StoredOp{}, true, tx.PutOpResult(r)
+}
+
+func (tx *badgerTx) InsertVoucher(v Voucher) (bool, error) {
+	if _, ok, err := tx.Voucher(v.ID); err != nil || ok {
+		return false, err
+	}
+	return true, tx.PutVoucher(v)
+}
+
 func (tx *badgerTx) OpsOf(device string) ([]StoredOp, error) {
 	recs, err := tx.OfficeRecords("op", device, "", 0)
 	if err != nil {

@@ -137,6 +137,34 @@ func (tx *pgTx) PutOpResult(r StoredOp) error {
 		ON CONFLICT (op_id) DO UPDATE SET device = excluded.device, body = excluded.body`, r, r.OpID, r.Device)
 }
 
+func (tx *pgTx) ClaimOp(r StoredOp) (StoredOp, bool, error) {
+	b, err := json.Marshal(r)
+	if err != nil {
+		return StoredOp{}, false, err
+	}
+	tag, err := tx.tx.Exec(tx.ctx, `INSERT INTO ops (op_id, device, body) VALUES ($1, $2, $3) ON CONFLICT (op_id) DO NOTHING`,
+		r.OpID, r.Device, string(b))
+	if err != nil || tag.RowsAffected() == 1 {
+		return StoredOp{}, err == nil, err
+	}
+	prev, _, err := tx.OpResult(r.OpID)
+	return prev, false, err
+}
+
+func (tx *pgTx) InsertVoucher(v Voucher) (bool, error) {
+	var office *string
+	if v.Office != "" {
+		office = &v.Office
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return false, err
+	}
+	tag, err := tx.tx.Exec(tx.ctx, `INSERT INTO vouchers (id, office, personal_id, body) VALUES ($1, $2, $3, $4)
+		ON CONFLICT (id) DO NOTHING`, v.ID, office, v.PersonalID, string(b))
+	return err == nil && tag.RowsAffected() == 1, err
+}
+
 func (tx *pgTx) OpsOf(device string) ([]StoredOp, error) {
 	return pgList[StoredOp](tx, `SELECT body FROM ops WHERE device = $1 ORDER BY op_id`, device)
 }

@@ -18,9 +18,12 @@ const maxTimeline = 50
 // maxBatch is the most operations one push applies in one transaction.
 const maxBatch = 1000
 
-// Push applies a device's operations in order, each exactly once, in one transaction, and
-// answers each: applied, duplicate (the stored result of an earlier delivery), conflict or
-// rejected. An operation id seen before with another payload is rejected.
+// Push applies a device's operations in order, each exactly once, and answers each: applied,
+// duplicate (the stored result of an earlier delivery), conflict or rejected. An operation id
+// seen before with another payload is rejected. They are applied in one transaction, or in
+// transactions of the store's TxOps operations (PostgresStore): when one fails after others
+// committed, the error makes the desk send them again and the committed ones come back as
+// duplicates.
 func (s *Service) Push(ctx context.Context, dev Device, ops []contract.Op) ([]contract.OpResult, error) {
 	if len(ops) > maxBatch {
 		return nil, &app.Error{Kind: app.Invalid, Code: app.CodeBatchTooBig, Args: map[string]string{"max": fmt.Sprint(maxBatch)}}
@@ -28,28 +31,39 @@ func (s *Service) Push(ctx context.Context, dev Device, ops []contract.Op) ([]co
 	if dev.Office == "*feed*" {
 		return nil, &app.Error{Kind: app.Forbidden, Code: app.CodeNotADesk}
 	}
-	var (
-		results []contract.OpResult
-		repeats int
-	)
+	results := make([]contract.OpResult, len(ops))
+	repeats := 0
 	now := s.now(ctx)
-	err := s.Store.Update(ctx, func(tx Tx) error {
-		// One desk's batches apply one after the other, whichever replica received them.
-		if err := tx.LockDevice(dev.ID); err != nil {
+	order := applyOrder(ops)
+	size := len(order)
+	if c, ok := s.Store.(txSizer); ok && c.TxOps() > 0 {
+		size = c.TxOps()
+	}
+	for start := 0; start < len(order); start += size {
+		part := order[start:min(start+size, len(order))]
+		n := 0
+		err := s.Store.Update(ctx, func(tx Tx) error {
+			// One desk's batches apply one after the other, whichever replica received them.
+			if err := tx.LockDevice(dev.ID); err != nil {
+				return err
+			}
+			var err error
+			n, err = s.push(tx, dev, ops, part, results, now)
 			return err
+		})
+		if err != nil {
+			return nil, err
 		}
-		var err error
-		results, repeats, err = s.push(tx, dev, ops, now)
-		return err
-	})
-	if err != nil {
-		return nil, err
+		repeats += n
 	}
 	if s.OnPush != nil {
 		s.OnPush(ctx, dev.ID, len(ops), repeats)
 	}
 	return results, nil
 }
+
+// txSizer is a store that applies a push in transactions of at most TxOps operations.
+type txSizer interface{ TxOps() int }
 
 // applyOrder is the order in which push applies a batch: the device's order, except that a
 // voucher comes before a period of the same batch that was recorded from it. Desks before
@@ -81,16 +95,18 @@ func applyOrder(ops []contract.Op) []int {
 	return order
 }
 
-// push applies ops in tx (see Push, applyOrder) and counts the repeats.
-func (s *Service) push(tx Tx, dev Device, ops []contract.Op, now time.Time) ([]contract.OpResult, int, error) {
-	results := make([]contract.OpResult, len(ops))
+// push applies the operations ops[i] for i in order in tx, writing their answers into results,
+// and counts the repeats.
+func (s *Service) push(tx Tx, dev Device, ops []contract.Op, order []int, results []contract.OpResult, now time.Time) (int, error) {
 	repeats := 0
-	for _, i := range applyOrder(ops) {
+	for _, i := range order {
 		op := ops[i]
 		h := payloadHash(op)
-		if prev, ok, err := tx.OpResult(op.OpID); err != nil {
-			return nil, 0, err
-		} else if ok {
+		stored := StoredOp{OpID: op.OpID, Device: dev.ID, DeviceSeq: op.DeviceSeq, HLC: op.HLC, Kind: op.Kind, Entity: op.EntityID,
+			PayloadHash: h, Applied: now}
+		if prev, claimed, err := tx.ClaimOp(stored); err != nil {
+			return 0, err
+		} else if !claimed {
 			repeats++
 			if prev.PayloadHash != h || prev.Device != dev.ID {
 				results[i] = contract.OpResult{OpID: op.OpID, Status: app.OpRejected, Reason: "op_id_reused"}
@@ -105,16 +121,16 @@ func (s *Service) push(tx Tx, dev Device, ops []contract.Op, now time.Time) ([]c
 		}
 		r, err := s.apply(tx, dev, op, now)
 		if err != nil {
-			return nil, 0, fmt.Errorf("op %s (%s %s): %w", op.OpID, op.Kind, op.EntityID, err)
+			return 0, fmt.Errorf("op %s (%s %s): %w", op.OpID, op.Kind, op.EntityID, err)
 		}
 		r.OpID = op.OpID
 		results[i] = r
-		if err := tx.PutOpResult(StoredOp{OpID: op.OpID, Device: dev.ID, DeviceSeq: op.DeviceSeq, HLC: op.HLC, Kind: op.Kind,
-			Entity: op.EntityID, PayloadHash: h, Result: r, Applied: now}); err != nil {
-			return nil, 0, err
+		stored.Result = r
+		if err := tx.PutOpResult(stored); err != nil {
+			return 0, err
 		}
 	}
-	return results, repeats, nil
+	return repeats, nil
 }
 
 // Known answers, for the operation ids of a device, the stored results of those already applied
@@ -179,11 +195,10 @@ func (s *Service) apply(tx Tx, dev Device, op contract.Op, now time.Time) (contr
 		if err != nil || v.ID == "" {
 			return rejected("bad_payload"), nil
 		}
-		if _, ok, err := tx.Voucher(v.ID); err != nil || ok {
-			return contract.OpResult{Status: app.OpApplied}, err // the feed's own voucher coming back
-		}
-		return contract.OpResult{Status: app.OpApplied}, tx.PutVoucher(Voucher{ID: v.ID, PersonalID: v.PersonalID, Office: dev.Office,
-			Source: string(v.Source), Body: op.Payload, Received: now})
+		// A voucher already held (the feed's own voucher coming back) is kept as it is.
+		_, err = tx.InsertVoucher(Voucher{ID: v.ID, PersonalID: v.PersonalID, Office: dev.Office, Source: string(v.Source), Body: op.Payload,
+			Received: now})
+		return contract.OpResult{Status: app.OpApplied}, err
 	case contract.OpPeriodAdd:
 		pe, err := app.PeriodPayload.Unmarshal(op.Payload)
 		if err != nil {

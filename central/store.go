@@ -46,6 +46,10 @@ type Tx interface {
 
 	// OpResult reads the stored result of an operation id (exactly-once).
 	OpResult(opID string) (StoredOp, bool, error)
+	// ClaimOp records r as applied unless its op id is known: then it returns the stored one
+	// and claimed false. It writes before it reads, so that concurrent pushes of new
+	// operations do not wait for or abort each other over the index of operation ids.
+	ClaimOp(r StoredOp) (prev StoredOp, claimed bool, err error)
 	PutOpResult(r StoredOp) error
 	// OpsOf lists the operations a device's pushes applied, by op id.
 	OpsOf(device string) ([]StoredOp, error)
@@ -56,6 +60,8 @@ type Tx interface {
 	PutPerson(p Person) error
 	Voucher(id string) (Voucher, bool, error)
 	PutVoucher(v Voucher) error
+	// InsertVoucher stores v unless a voucher with its id exists (inserted false then).
+	InsertVoucher(v Voucher) (inserted bool, err error)
 	Cover(pid string) (Cover, bool, error)
 	PutCover(c Cover) error
 	Review(id string) (app.IdentityReview, bool, error)

@@ -210,10 +210,8 @@ func (s *Service) ImportTransfer(ctx context.Context, data []byte) ([]byte, erro
 	repeats := 0
 	for start := 0; start == 0 || start < len(req.Ops); start += pushChunk {
 		part := req.Ops[start:min(start+pushChunk, len(req.Ops))]
-		var (
-			res []contract.OpResult
-			n   int
-		)
+		res := make([]contract.OpResult, len(part))
+		n := 0
 		err = s.Store.Update(ctx, func(tx Tx) error {
 			if err := tx.LockDevice(dev.ID); err != nil {
 				return err
@@ -226,7 +224,7 @@ func (s *Service) ImportTransfer(ctx context.Context, data []byte) ([]byte, erro
 				return &app.Error{Kind: app.Conflict, Code: app.CodeTransferRepeated,
 					Args: map[string]string{"seq": fmt.Sprint(h.Seq), "last": fmt.Sprint(last)}}
 			}
-			if res, n, err = s.push(tx, dev, part, now); err != nil {
+			if n, err = s.push(tx, dev, part, applyOrder(part), res, now); err != nil {
 				return err
 			}
 			if start+pushChunk >= len(req.Ops) {

@@ -98,6 +98,10 @@ func runLoad(ctx context.Context, svc *central.Service, urls []string, w *world,
 			defer wg.Done()
 			d := desks[i]
 			cursor, round, seq := uint64(0), 0, 0
+			if cfg.Think > 0 {
+				// Desks are not in step: each starts somewhere in its first pause.
+				time.Sleep(time.Duration(rand.Int64N(int64(cfg.Think))))
+			}
 			for time.Now().Before(deadline) && ctx.Err() == nil {
 				round++
 				var people []person
@@ -106,7 +110,8 @@ func runLoad(ctx context.Context, svc *central.Service, urls []string, w *world,
 				for len(ops)+3 <= cfg.Batch {
 					n := atomic.AddInt64(&w.next, 1)
 					seq++
-					code := fmt.Sprintf("%s-261207-%s%04d", d.office, d.name, seq)
+					// Four digits a day, as a desk numbers them; a busy bench desk moves to the next day.
+					code := fmt.Sprintf("%s-2612%02d-%s%04d", d.office, 7+seq/10000, d.name, seq%10000)
 					p := makePerson(n, d.office, code, now)
 					people = append(people, p)
 					ops = append(ops, opOf(contract.OpDossierCreate, code, app.DossierPayload.To(p.dossier), now),

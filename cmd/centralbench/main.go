@@ -58,6 +58,7 @@ type report struct {
 	Digests       int     `json:"digests"`
 	Checked       int     `json:"offices_checked"`
 	Mismatches    int     `json:"mismatches"`
+	Retries       int64   `json:"retries,omitempty"`
 	ProcessCPU    float64 `json:"process_cpu_seconds"`
 	DatabaseCPU   float64 `json:"database_cpu_seconds,omitempty"`
 	WALBytesPerOp float64 `json:"wal_bytes_per_op,omitempty"`
@@ -78,12 +79,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	every := fs.Int("every", 10, "a desk asks its office's digest and state every N rounds")
 	replicas := fs.Int("replicas", 2, "centrald replicas on the store (PostgreSQL; Badger has one)")
 	checked := fs.Int("check", 10, "offices whose digest is checked at the end")
+	txOps := fs.Int("tx-ops", 0, "operations per transaction on PostgreSQL (PostgresConfig.TxOps; its default when 0)")
 	jsonOut := fs.String("json", "", "write the figures as JSON here")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
 	rep := report{Store: *storeKind, Persons: *persons, Offices: *offices, Desks: *desks}
-	stores, cleanup, err := openStores(ctx, *storeKind, *db, *replicas)
+	stores, cleanup, err := openStores(ctx, *storeKind, *db, *replicas, *txOps)
 	if err != nil {
 		fmt.Fprintln(stderr, "centralbench:", err)
 		return 1
@@ -120,6 +122,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	after := measure(ctx)
 	fill(&rep, res, before, after)
+	for _, s := range stores {
+		if ps, ok := s.(*central.PostgresStore); ok {
+			rep.Retries += ps.Stats().Retries
+		}
+	}
 	rep.Checked, rep.Mismatches = checkDigests(ctx, svc, w, stderr)
 	printReport(stdout, rep)
 	if *jsonOut != "" {
@@ -177,13 +184,13 @@ func printReport(w io.Writer, r report) {
 	fmt.Fprintf(w, "| %s | %d | %d × %d | %d | %.0f | %.0f / %.0f / %.0f ms | %.0f ms | %.0f ms | %.0f ms | %d / %d | %.0f / %.0f | %.0f | %.3f |\n",
 		r.Store, r.Persons, r.Offices, r.Desks, r.Replicas, r.OpsPerSecond, r.PushP50, r.PushP95, r.PushP99, r.PullP95, r.DigestP95,
 		r.StateP95, r.Checked, r.Mismatches, r.ProcessCPU, r.DatabaseCPU, r.WALBytesPerOp, r.WALSyncsPerOp)
-	fmt.Fprintf(w, "\n%d operations applied in %.0f s (%d rejected, %d without an answer); seeded in %.0f s.\n", r.Applied, r.Seconds, r.Rejected,
-		r.Failed, r.SeedSeconds)
+	fmt.Fprintf(w, "\n%d operations applied in %.0f s (%d rejected, %d without an answer, %d transactions run again); seeded in %.0f s.\n",
+		r.Applied, r.Seconds, r.Rejected, r.Failed, r.Retries, r.SeedSeconds)
 }
 
 // openStores opens the store for each replica: on PostgreSQL a new database on the cluster and
 // one PostgresStore per replica (as separate processes would), on Badger one store.
-func openStores(ctx context.Context, kind, db string, replicas int) ([]central.Store, func(), error) {
+func openStores(ctx context.Context, kind, db string, replicas, txOps int) ([]central.Store, func(), error) {
 	switch kind {
 	case "badger":
 		dir, err := os.MkdirTemp("", "centralbench-")
@@ -211,7 +218,7 @@ func openStores(ctx context.Context, kind, db string, replicas int) ([]central.S
 			drop()
 		}
 		for range max(replicas, 1) {
-			s, err := central.OpenPostgres(ctx, central.PostgresConfig{URL: url, MaxConns: 16})
+			s, err := central.OpenPostgres(ctx, central.PostgresConfig{URL: url, MaxConns: 16, TxOps: txOps})
 			if err != nil {
 				closeAll()
 				return nil, nil, err

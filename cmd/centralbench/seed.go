@@ -48,8 +48,12 @@ func newWorld(offices, checked int) *world {
 	return w
 }
 
-// personID is the 12-digit personal ID of person n: unique, valid in form.
-func personID(n int64) string { return fmt.Sprintf("0011%08d", n) }
+// personID is the 12-digit personal ID of person n: unique and valid in form, and scattered
+// as real ones are (the province of birth registration, then digits no neighbour shares): a
+// multiplier coprime with 10⁸ permutes the serials.
+func personID(n int64) string {
+	return fmt.Sprintf("%03d1%08d", 1+n%90, (n*2654435761)%100_000_000)
+}
 
 // expect records the digest lines a person registered and paid at an office brings.
 func (w *world) expect(office, code, pid, voucher string, pe app.Period) {
@@ -103,7 +107,7 @@ func makePerson(n int64, office, code string, at time.Time) person {
 	d := app.Dossier{Code: code, Office: office, Form: form, Quote: quote, Received: at, Due: calendar.Of(2026, 12, 8),
 		StepDue: calendar.Of(2026, 12, 3), State: app.StateOpen, Step: "check", Workflow: "default@2025-07-01", Handler: "motcua",
 		Timeline: []app.Event{{At: at, User: "motcua", Action: app.ActReceive, ToStep: "check", Due: calendar.Of(2026, 12, 8)}}, Version: 1}
-	v := app.Voucher{ID: fmt.Sprintf("v-%d", n), Kind: app.KindPayment, ReceiptNo: fmt.Sprintf("BL-%d", n), PersonalID: pid,
+	v := app.Voucher{ID: app.NewUUIDv7(at), Kind: app.KindPayment, ReceiptNo: fmt.Sprintf("BL-%d", n), PersonalID: pid,
 		FullName: form.FullName, Amount: 435600, PaidOn: benchDay, FromMonth: benchMonth, Months: 1, Source: app.SourceDesk,
 		Created: at, By: "canbo"}
 	pe := app.Period{From: benchMonth, To: benchMonth, Method: "monthly", Income: 2200000, Rate: 2200, Gross: 484000,
