@@ -59,6 +59,10 @@ func (s *samples) n() int {
 type loadResult struct {
 	Applied, Rejected, Failed int64
 	Elapsed                   time.Duration
+	// Steady is how many operations were applied once every desk had started (after the first
+	// pause) and before the end, in Window.
+	Steady int64
+	Window time.Duration
 	Push, Pull, Digest, State samples
 }
 
@@ -91,6 +95,8 @@ func runLoad(ctx context.Context, svc *central.Service, urls []string, w *world,
 	res := &loadResult{}
 	deadline := time.Now().Add(cfg.Duration)
 	start := time.Now()
+	steadyFrom := start.Add(cfg.Think)
+	res.Window = deadline.Sub(steadyFrom)
 	var wg sync.WaitGroup
 	for i := range desks {
 		wg.Add(1)
@@ -142,10 +148,14 @@ func runLoad(ctx context.Context, svc *central.Service, urls []string, w *world,
 					w.uncertain(d.office)
 					continue
 				}
+				steady := time.Now().After(steadyFrom) && time.Now().Before(deadline)
 				for j, r := range results {
 					switch r.Status {
 					case contract.OpApplied, contract.OpDuplicate:
 						atomic.AddInt64(&res.Applied, 1)
+						if steady {
+							atomic.AddInt64(&res.Steady, 1)
+						}
 					default:
 						atomic.AddInt64(&res.Rejected, 1)
 						if atomic.LoadInt64(&res.Rejected) < 5 {
