@@ -166,17 +166,22 @@ func (tx *badgerTx) Devices() ([]Device, error) {
 }
 
 func (tx *badgerTx) DevicesOf(office string) ([]Device, error) {
-	recs, err := tx.OfficeRecords("dev", office, "", 0)
+	return indexed[Device](tx, "dev", office)
+}
+
+// indexed reads every record of a kind filed under an owner's index (an office, a device).
+func indexed[T any](tx *badgerTx, kind, owner string) ([]T, error) {
+	recs, err := tx.OfficeRecords(kind, owner, "", 0)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]Device, 0, len(recs))
+	out := make([]T, 0, len(recs))
 	for _, r := range recs {
-		var d Device
-		if err := json.Unmarshal(r.Raw, &d); err != nil {
+		var v T
+		if err := json.Unmarshal(r.Raw, &v); err != nil {
 			return nil, err
 		}
-		out = append(out, d)
+		out = append(out, v)
 	}
 	return out, nil
 }
@@ -233,20 +238,9 @@ func (tx *badgerTx) InsertVoucher(v Voucher) (bool, error) {
 }
 
 func (tx *badgerTx) OpsOf(device string) ([]StoredOp, error) {
-	recs, err := tx.OfficeRecords("op", device, "", 0)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]StoredOp, 0, len(recs))
-	for _, r := range recs {
-		var op StoredOp
-		if err := json.Unmarshal(r.Raw, &op); err != nil {
-			return nil, err
-		}
-		out = append(out, op)
-	}
-	return out, nil
+	return indexed[StoredOp](tx, "op", device)
 }
+
 func (tx *badgerTx) Dossier(c string) (Dossier, bool, error) { return getJSON[Dossier](tx, "dos/"+c) }
 func (tx *badgerTx) PutDossier(d Dossier) error {
 	if err := tx.index("dos", d.Office, "", d.Code); err != nil {
