@@ -349,6 +349,8 @@ func TestASecondOfficesCoverIsAConflictForAPerson(t *testing.T) {
 func TestARolloutOfDesksSendsTheKeysFileOncePerInterval(t *testing.T) {
 	s := newServer(t)
 	s.svc.KeysEvery = time.Hour
+	now := time.Now()
+	s.svc.Now = func() time.Time { return now }
 	ctx := context.Background()
 	var clients []*central.Client
 	for i, office := range []string{"01001", "79001", "48001"} {
@@ -359,7 +361,12 @@ func TestARolloutOfDesksSendsTheKeysFileOncePerInterval(t *testing.T) {
 		clients = append(clients, c)
 	}
 	assert.Len(t, publishedKeys(t, clients[0]), 1, "the first key at once; the others wait")
+	now = now.Add(30 * time.Minute)
 	done, err := s.svc.PublishPendingKeys(ctx)
+	require.NoError(t, err)
+	assert.False(t, done, "not before the interval has passed")
+	now = now.Add(31 * time.Minute)
+	done, err = s.svc.PublishPendingKeys(ctx)
 	require.NoError(t, err)
 	assert.True(t, done)
 	assert.Len(t, publishedKeys(t, clients[0]), 3, "the waiting keys together")

@@ -449,15 +449,18 @@ func (s *BadgerStore) buildIndexes() error {
 	for _, prefix := range []string{"dos/", "vou/", "per/", "cov/", "dev/", "op/"} {
 		var after []byte
 		for {
+			// last and n are the chunk's own: a chunk retried after a conflict starts again.
+			var last []byte
 			n := 0
 			err := s.kv.Update(func(t *storage.KVTx) error {
 				tx := &badgerTx{t}
+				last, n = nil, 0
 				var seek []byte
 				if after != nil {
 					seek = append(append([]byte{}, after...), 0)
 				}
 				return t.Scan([]byte(prefix), seek, 500, func(k, v []byte) error {
-					after, n = append([]byte(nil), k...), n+1
+					last, n = append([]byte(nil), k...), n+1
 					return tx.reindex(prefix, v)
 				})
 			})
@@ -467,6 +470,7 @@ func (s *BadgerStore) buildIndexes() error {
 			if n < 500 {
 				break
 			}
+			after = last
 		}
 	}
 	return s.kv.Update(func(t *storage.KVTx) error { return t.Set([]byte("meta/ixver"), be64(indexVersion)) })

@@ -221,8 +221,14 @@ const maxAttempts = 30
 // (serialization failure, deadlock, a same-key insert), with a growing random pause.
 func (s *PostgresStore) Update(ctx context.Context, fn func(Tx) error) error {
 	opts := pgx.TxOptions{IsoLevel: pgx.Serializable}
-	for attempt := 1; ; attempt++ {
+	for attempt, waits := 1, 0; ; attempt++ {
 		err := s.run(ctx, s.pool, opts, fn)
+		if errors.Is(err, errLockWaited) && waits < 100*maxAttempts && ctx.Err() == nil {
+			// Waiting means another holder finished: not a lost race. At once, on a fresh
+			// snapshot (the lock may be taken again by a third; then it waits again).
+			attempt, waits = attempt-1, waits+1
+			continue
+		}
 		if err == nil || !retryable(err) || attempt == maxAttempts {
 			return storeError(err)
 		}
@@ -253,12 +259,18 @@ func (s *PostgresStore) run(ctx context.Context, pool *pgxpool.Pool, opts pgx.Tx
 	})
 }
 
+// errLockWaited ends a transaction that waited for a lock, to run it again on a fresh snapshot.
+var errLockWaited = errors.New("waited for a lock: run again")
+
 // retryable reports whether a transaction failed only because another won a race.
 func retryable(err error) bool {
+	if errors.Is(err, errLockWaited) {
+		return true
+	}
 	var pe *pgconn.PgError
 	if errors.As(err, &pe) {
 		switch pe.Code {
-		case "40001", "40P01", "23505": // serialization_failure, deadlock_detected, unique_violation
+		case "40001", "40P01": // serialization_failure, deadlock_detected
 			return true
 		}
 	}
@@ -339,7 +351,9 @@ func (s *PostgresStore) sequencer() {
 // is false).
 func (s *PostgresStore) sequence(ctx context.Context, wait bool) (int, error) {
 	n := 0
-	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+	// READ COMMITTED whatever the database's default: the numbering statement takes its snapshot
+	// after the lock is held, so it sees the previous round's mark and numbers.
+	err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{IsoLevel: pgx.ReadCommitted}, func(tx pgx.Tx) error {
 		mine := true
 		if wait {
 			if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1, $2)`, lockClass, lockSequencer); err != nil {

@@ -106,8 +106,8 @@ func (s *Service) publishKeysSoon(tx Tx, now time.Time) error {
 	return publishKeys(tx, now)
 }
 
-// PublishPendingKeys publishes the keys file if a registered key waits for it, and says
-// whether it did.
+// PublishPendingKeys publishes the keys file if a registered key waits for it and the last one
+// is at least KeysEvery old, and says whether it did.
 func (s *Service) PublishPendingKeys(ctx context.Context) (bool, error) {
 	now, done := s.now(ctx), false
 	err := s.Store.Update(ctx, func(tx Tx) error {
@@ -115,6 +115,11 @@ func (s *Service) PublishPendingKeys(ctx context.Context) (bool, error) {
 		raw, ok, err := tx.Meta(metaKeysPending)
 		if err != nil || !ok || string(raw) != "1" {
 			return err
+		}
+		if last, ok, err := tx.Meta(metaKeysPublished); err != nil {
+			return err
+		} else if t, perr := time.Parse(time.RFC3339Nano, string(last)); ok && perr == nil && now.Sub(t) < s.KeysEvery {
+			return nil // the last file is too recent: the keys wait a little more
 		}
 		done = true
 		return publishKeys(tx, now)

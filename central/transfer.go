@@ -208,8 +208,12 @@ func (s *Service) ImportTransfer(ctx context.Context, data []byte) ([]byte, erro
 	// transaction: of two imports of one file at once, one applies it and the other is refused.
 	results := make([]contract.OpResult, 0, len(req.Ops))
 	repeats := 0
-	for start := 0; start == 0 || start < len(req.Ops); start += pushChunk {
-		part := req.Ops[start:min(start+pushChunk, len(req.Ops))]
+	size := pushChunk
+	if c, ok := s.Store.(txSizer); ok && c.TxOps() > 0 {
+		size = c.TxOps()
+	}
+	for start := 0; start == 0 || start < len(req.Ops); start += size {
+		part := req.Ops[start:min(start+size, len(req.Ops))]
 		res := make([]contract.OpResult, len(part))
 		n := 0
 		err = s.Store.Update(ctx, func(tx Tx) error {
@@ -227,7 +231,7 @@ func (s *Service) ImportTransfer(ctx context.Context, data []byte) ([]byte, erro
 			if n, err = s.push(tx, dev, part, applyOrder(part), res, now); err != nil {
 				return err
 			}
-			if start+pushChunk >= len(req.Ops) {
+			if start+size >= len(req.Ops) {
 				return tx.PutTransferSeq(dev.ID, h.Seq)
 			}
 			return nil
