@@ -61,8 +61,8 @@ type loadResult struct {
 	Elapsed                   time.Duration
 	// Steady is how many operations were applied once every desk had started (after the first
 	// pause) and before the end, in Window.
-	Steady int64
-	Window time.Duration
+	Steady                    int64
+	Window                    time.Duration
 	Push, Pull, Digest, State samples
 }
 
