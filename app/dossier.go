@@ -116,7 +116,8 @@ func SaveEvent(tx DossierWriter, d, prev *Dossier, ev Event, now time.Time) erro
 	if err := tx.PutDossier(d, prev); err != nil {
 		return err
 	}
-	return Enqueue(tx, contract.OpDossierEvent, d.Code, prev.Version, DossierEventPayload.To(DossierEvent{ev, d.State, d.Step, d.Version}), now)
+	payload := DossierEventPayload.To(DossierEvent{ev, d.State, d.Step, d.Version})
+	return Enqueue(tx, contract.OpDossierEvent, d.Code, prev.Version, payload, now)
 }
 
 // Has reports whether the timeline records the action (e.g. ActPayment: the registration's

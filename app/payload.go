@@ -53,7 +53,7 @@ var (
 	FeedVoucherPayload    = Payload[VoucherInput, contract.FeedVoucherV1]{feedVoucherToV1, feedVoucherFromV1}
 	PeriodPayload         = Payload[Period, contract.PeriodV1]{periodToV1, periodFromV1}
 	CoverPayload          = Payload[BookCover, contract.CoverV1]{coverToV1, coverFromV1}
-	PrintPayload          = Payload[PrintRecord, contract.PrintV1]{printToV1, func(_ *unpack, p contract.PrintV1) PrintRecord { return PrintRecord(p) }}
+	PrintPayload          = Payload[PrintRecord, contract.PrintV1]{printToV1, printFromV1}
 	ParticipantPayload    = Payload[Participant, contract.ParticipantV1]{participantToV1, participantFromV1}
 	ReviewPayload         = Payload[IdentityReview, contract.IdentityReviewV1]{reviewToV1, reviewFromV1}
 	OfficeWorkflowPayload = Payload[OfficeWorkflowChange, contract.OfficeWorkflowV1]{officeWorkflowToV1, officeWorkflowFromV1}
@@ -273,6 +273,8 @@ func periodFromV1(u *unpack, p contract.PeriodV1) Period {
 }
 
 func printToV1(p PrintRecord) contract.PrintV1 { return contract.PrintV1(p) }
+
+func printFromV1(_ *unpack, p contract.PrintV1) PrintRecord { return PrintRecord(p) }
 
 func coverToV1(c BookCover) contract.CoverV1 {
 	return contract.CoverV1{

@@ -94,7 +94,8 @@ func (s *Service) AdjustWorkflow(sess *app.Session, req AdjustWorkflowRequest) (
 			return err
 		}
 		// The office's other desks take it from the centre (ChangeOfficeWorkflow).
-		if err := app.Enqueue(tx, app.OpOfficeWorkflow, o.Agency, 0, app.OfficeWorkflowPayload.To(app.OfficeWorkflowChange{Adjustment: a, Device: o.Device}), now); err != nil {
+		change := app.OfficeWorkflowPayload.To(app.OfficeWorkflowChange{Adjustment: a, Device: o.Device})
+		if err := app.Enqueue(tx, app.OpOfficeWorkflow, o.Agency, 0, change, now); err != nil {
 			return err
 		}
 		adjusted = s.Ref.Get().Workflows.ForOffice(o)

@@ -83,7 +83,8 @@ func TestTheStoreKeepsItsRecordFormats(t *testing.T) {
 		}
 		out.WriteString(printable(k) + "\n\t" + value(v) + "\n")
 	}))
-	for _, kind := range []string{"office", "user/", "d/", "x/", "v/", "vs/", "p/", "c/", "draft/", "set/", "seq/", "ob/", "cnt/", "nt/", "es/",
+	for _, kind := range []string{"office", "user/", "d/", "x/", "v/", "vs/", "p/", "c/", "draft/", "set/", "seq/", "ob/", "cnt/", "nt/",
+		"es/",
 		"audit/"} {
 		assert.Positive(t, kinds[kind], "the store holds %s records", kind)
 	}

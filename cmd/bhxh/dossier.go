@@ -463,7 +463,8 @@ func (c *cli) dossierAct(action app.Action, args []string) int {
 	}
 	if *asJSON {
 		r := rows([]app.Summary{dos.Summary()}, d.Intake.Today())[0]
-		return c.closeDesk(d, c.writeJSON(map[string]any{"ok": true, "dossier": r, "event": app.EventPayload.To(dos.Timeline[len(dos.Timeline)-1])}))
+		last := app.EventPayload.To(dos.Timeline[len(dos.Timeline)-1])
+		return c.closeDesk(d, c.writeJSON(map[string]any{"ok": true, "dossier": r, "event": last}))
 	}
 	last := dos.Timeline[len(dos.Timeline)-1]
 	fmt.Fprintln(c.stdout, c.t("cli.acted", "code", dos.Code, "action", c.t("action."+string(last.Action)),

@@ -182,10 +182,11 @@ func fill(rep *report, res *loadResult, before, after usage) {
 }
 
 func printReport(w io.Writer, r report) {
-	fmt.Fprintf(w, "| store | people | offices × desks | replicas | ops/s applied (all desks working) | push p50 / p95 / p99 | pull p95 | digest p95 | state p95 | "+
-		"digests checked / mismatches | CPU-s (process / db) | WAL B/op | WAL syncs/op |\n")
+	fmt.Fprintf(w, "| store | people | offices × desks | replicas | ops/s applied (all desks working) | push p50 / p95 / p99 | "+
+		"pull p95 | digest p95 | state p95 | digests checked / mismatches | CPU-s (process / db) | WAL B/op | WAL syncs/op |\n")
 	fmt.Fprintf(w, "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n")
-	fmt.Fprintf(w, "| %s | %d | %d × %d | %d | %.0f | %.0f / %.0f / %.0f ms | %.0f ms | %.0f ms | %.0f ms | %d / %d | %.0f / %.0f | %.0f | %.3f |\n",
+	fmt.Fprintf(w, "| %s | %d | %d × %d | %d | %.0f | %.0f / %.0f / %.0f ms | %.0f ms | %.0f ms | %.0f ms | %d / %d | %.0f / %.0f | "+
+		"%.0f | %.3f |\n",
 		r.Store, r.Persons, r.Offices, r.Desks, r.Replicas, r.SteadyOpsPerS, r.PushP50, r.PushP95, r.PushP99, r.PullP95, r.DigestP95,
 		r.StateP95, r.Checked, r.Mismatches, r.ProcessCPU, r.DatabaseCPU, r.WALBytesPerOp, r.WALSyncsPerOp)
 	fmt.Fprintf(w, "\n%d operations applied in %.0f s (%d rejected, %d without an answer, %d transactions run again); seeded in %.0f s.\n",

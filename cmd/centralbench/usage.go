@@ -39,7 +39,8 @@ func measure(ctx context.Context) usage {
 		return u
 	}
 	defer conn.Close(ctx)
-	_ = conn.QueryRow(ctx, `SELECT (pg_current_wal_lsn() - '0/0'::pg_lsn)::bigint, (SELECT wal_sync FROM pg_stat_wal)`).Scan(&u.wal, &u.walSyncs)
+	_ = conn.QueryRow(ctx, `SELECT (pg_current_wal_lsn() - '0/0'::pg_lsn)::bigint, (SELECT wal_sync FROM pg_stat_wal)`).
+		Scan(&u.wal, &u.walSyncs)
 	return u
 }
 
