@@ -222,14 +222,8 @@ const maxAttempts = 30
 // (serialization failure, deadlock, a same-key insert), with a growing random pause.
 func (s *PostgresStore) Update(ctx context.Context, fn func(Tx) error) error {
 	opts := pgx.TxOptions{IsoLevel: pgx.Serializable}
-	for attempt, waits := 1, 0; ; attempt++ {
+	for attempt := 1; ; attempt++ {
 		err := s.run(ctx, s.pool, opts, fn)
-		if errors.Is(err, errLockWaited) && waits < 100*maxAttempts && ctx.Err() == nil {
-			// Waiting means another holder finished: not a lost race. At once, on a fresh
-			// snapshot (the lock may be taken again by a third; then it waits again).
-			attempt, waits = attempt-1, waits+1
-			continue
-		}
 		if err == nil || !retryable(err) || attempt == maxAttempts {
 			return storeError(err)
 		}
@@ -260,14 +254,8 @@ func (s *PostgresStore) run(ctx context.Context, pool *pgxpool.Pool, opts pgx.Tx
 	})
 }
 
-// errLockWaited ends a transaction that waited for a lock, to run it again on a fresh snapshot.
-var errLockWaited = errors.New("waited for a lock: run again")
-
 // retryable reports whether a transaction failed only because another won a race.
 func retryable(err error) bool {
-	if errors.Is(err, errLockWaited) {
-		return true
-	}
 	var pe *pgconn.PgError
 	if errors.As(err, &pe) {
 		switch pe.Code {

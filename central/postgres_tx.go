@@ -124,18 +124,13 @@ func (tx *pgTx) KeyHolder(id seal.KeyID) (Device, bool, error) {
 	return pgGet[Device](tx, `SELECT d.body FROM device_keys k JOIN devices d ON d.id = k.device WHERE k.key_id = $1`, id.String())
 }
 
-// LockDevice takes the device's lock. A serializable transaction's snapshot is taken when its
-// first statement starts, so one that had to wait for the lock would read what was there before
-// the holder committed: it waits, then starts again (errLockWaited) with a fresh snapshot.
+// LockDevice takes the device's lock for the rest of the transaction. The transaction's
+// snapshot is taken when its first statement starts, before the wait: one that waited reads
+// what was there before the holder committed, and the serializable check aborts it when that
+// matters (it then runs again, after the holder). Running it again after every wait instead
+// made waiters hand the lock to each other without end (measured: pushes failed).
 func (tx *pgTx) LockDevice(id string) error {
-	var got bool
-	if err := tx.tx.QueryRow(tx.ctx, `SELECT pg_try_advisory_xact_lock($1, hashtext($2))`, lockDevices, id).Scan(&got); err != nil || got {
-		return err
-	}
-	if err := tx.exec(`SELECT pg_advisory_xact_lock($1, hashtext($2))`, lockDevices, id); err != nil {
-		return err
-	}
-	return errLockWaited
+	return tx.exec(`SELECT pg_advisory_xact_lock($1, hashtext($2))`, lockDevices, id)
 }
 
 func (tx *pgTx) OpResult(id string) (StoredOp, bool, error) {
