@@ -304,6 +304,12 @@ func (s *PostgresStore) Settle(ctx context.Context) error {
 	if s.cfg.PlainSequence {
 		return nil
 	}
+	// Every pull comes here: when nothing waits for a number (the usual case between month-end
+	// bursts) one look at the partial index, and no lock or write transaction on the primary.
+	var waiting bool
+	if err := s.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM changes WHERE seq IS NULL)`).Scan(&waiting); err != nil || !waiting {
+		return storeError(err)
+	}
 	_, err := s.sequence(ctx, true)
 	return storeError(err)
 }
