@@ -44,6 +44,8 @@ started=$(date +%s%N)
 echo "pg-test: PostgreSQL cluster on 127.0.0.1:$port ready in $((($(date +%s%N) - started) / 1000000)) ms"
 
 export BHXH_TEST_POSTGRES="postgres://bhxh@127.0.0.1:$port/postgres?sslmode=disable"
+# How to restart the cluster (a failure the centre's bench injects): a fast shutdown, then start.
+export BHXH_TEST_PG_RESTART="${as[*]} $bindir/pg_ctl -D $dir/data -l $dir/log -w -m fast restart"
 set +e
 "$@"
 rc=$?

@@ -23,6 +23,12 @@ type loadConfig struct {
 	Batch    int           // operations a push carries (three per person: dossier, voucher, period)
 	Think    time.Duration // a desk's pause between rounds (a random share of it)
 	Every    int           // a desk asks its office's digest and state every Every rounds
+	// Patience is how long after the end a desk keeps sending a push the centre has not
+	// answered (a real desk's outbox never gives up); it must outlast an injected outage.
+	Patience time.Duration
+	// FeedRate is how many vouchers a second the central accounting feed posts for people the
+	// centre holds; each becomes a change every desk of the person's office must receive.
+	FeedRate int
 }
 
 // samples are the durations of one kind of request.
@@ -64,6 +70,10 @@ type loadResult struct {
 	Steady                    int64
 	Window                    time.Duration
 	Push, Pull, Digest, State samples
+	// Posted is how many feed vouchers the accounting feed posted; Undelivered how many of the
+	// changes they made a checked office's desk never received (a desk and a change counted
+	// once per pair).
+	Posted, Undelivered int64
 }
 
 // runLoad runs cfg.Desks desks against the replicas' URLs (desk i uses replica i mod R, and
@@ -73,6 +83,8 @@ func runLoad(ctx context.Context, svc *central.Service, urls []string, w *world,
 		office  string
 		name    string
 		clients []*central.Client
+		seen    map[string]bool // feed vouchers received, in checked offices
+		cursor  uint64
 	}
 	desks := make([]desk, cfg.Desks)
 	for i := range desks {
@@ -83,6 +95,9 @@ func runLoad(ctx context.Context, svc *central.Service, urls []string, w *world,
 			return nil, fmt.Errorf("enrol %s/%s: %w", office, name, err)
 		}
 		d := desk{office: office, name: name}
+		if w.checked[office] {
+			d.seen = map[string]bool{}
+		}
 		for r := range urls {
 			c, err := central.NewClient(central.ClientConfig{BaseURL: urls[(i+r)%len(urls)], Token: tok, Timeout: time.Minute})
 			if err != nil {
@@ -97,13 +112,41 @@ func runLoad(ctx context.Context, svc *central.Service, urls []string, w *world,
 	start := time.Now()
 	steadyFrom := start.Add(cfg.Think)
 	res.Window = deadline.Sub(steadyFrom)
+	until := deadline.Add(max(cfg.Patience, 10*time.Second))
 	var wg sync.WaitGroup
+	if cfg.FeedRate > 0 {
+		wg.Add(1)
+		go func() { defer wg.Done(); postFeed(ctx, svc, w, cfg.FeedRate, deadline, until, res) }()
+	}
+	// pull takes a desk's changes after its cursor until there are no more.
+	pull := func(d *desk, until time.Time) error {
+		for more := true; more; {
+			page, err := retry(ctx, d.clients, until, func(c *central.Client) (contract.Page, error) {
+				t0 := time.Now()
+				pg, err := c.Pull(ctx, d.cursor, 500)
+				if err == nil {
+					res.Pull.add(time.Since(t0))
+				}
+				return pg, err
+			})
+			if err != nil {
+				return err
+			}
+			for _, ch := range page.Changes {
+				if d.seen != nil && ch.Kind == contract.ChangeVoucher {
+					d.seen[ch.Entity] = true
+				}
+			}
+			d.cursor, more = page.Cursor, page.More
+		}
+		return nil
+	}
 	for i := range desks {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			d := desks[i]
-			cursor, round, seq := uint64(0), 0, 0
+			d := &desks[i]
+			round, seq := 0, 0
 			if cfg.Think > 0 {
 				// Desks are not in step: each starts somewhere in its first pause.
 				time.Sleep(time.Duration(rand.Int64N(int64(cfg.Think))))
@@ -130,19 +173,14 @@ func runLoad(ctx context.Context, svc *central.Service, urls []string, w *world,
 					results []contract.OpResult
 					err     error
 				)
-				for {
-					results, err = retry(ctx, d.clients, func(c *central.Client) ([]contract.OpResult, error) {
-						t0 := time.Now()
-						r, err := c.Push(ctx, ops)
-						if err == nil {
-							res.Push.add(time.Since(t0))
-						}
-						return r, err
-					})
-					if err == nil || ctx.Err() != nil || time.Now().After(deadline.Add(2*time.Minute)) {
-						break
+				results, err = retry(ctx, d.clients, until, func(c *central.Client) ([]contract.OpResult, error) {
+					t0 := time.Now()
+					r, err := c.Push(ctx, ops)
+					if err == nil {
+						res.Push.add(time.Since(t0))
 					}
-				}
+					return r, err
+				})
 				if err != nil {
 					atomic.AddInt64(&res.Failed, int64(len(ops)))
 					w.uncertain(d.office)
@@ -166,22 +204,9 @@ func runLoad(ctx context.Context, svc *central.Service, urls []string, w *world,
 				for _, p := range people {
 					w.expect(d.office, p.dossier.Code, p.dossier.Form.PersonalID, p.voucher.ID, p.period)
 				}
-				for more := true; more; {
-					page, err := retry(ctx, d.clients, func(c *central.Client) (contract.Page, error) {
-						t0 := time.Now()
-						pg, err := c.Pull(ctx, cursor, 500)
-						if err == nil {
-							res.Pull.add(time.Since(t0))
-						}
-						return pg, err
-					})
-					if err != nil {
-						break
-					}
-					cursor, more = page.Cursor, page.More
-				}
+				_ = pull(d, time.Now().Add(time.Minute)) // the next round goes on from the cursor
 				if cfg.Every > 0 && round%cfg.Every == i%cfg.Every {
-					if _, err := retry(ctx, d.clients, func(c *central.Client) (int, error) {
+					if _, err := retry(ctx, d.clients, time.Now().Add(time.Minute), func(c *central.Client) (int, error) {
 						t0 := time.Now()
 						_, n, err := c.Digest(ctx)
 						if err == nil {
@@ -189,7 +214,7 @@ func runLoad(ctx context.Context, svc *central.Service, urls []string, w *world,
 						}
 						return n, err
 					}); err == nil {
-						_, _ = retry(ctx, d.clients, func(c *central.Client) (int, error) {
+						_, _ = retry(ctx, d.clients, time.Now().Add(time.Minute), func(c *central.Client) (int, error) {
 							t0 := time.Now()
 							st, err := c.OfficeState(ctx)
 							if err == nil {
@@ -207,28 +232,81 @@ func runLoad(ctx context.Context, svc *central.Service, urls []string, w *world,
 	}
 	wg.Wait()
 	res.Elapsed = time.Since(start)
+	// Every desk of a checked office takes what is left and must then hold every feed voucher
+	// of its office.
+	for i := range desks {
+		d := &desks[i]
+		if d.seen == nil {
+			continue
+		}
+		if err := pull(d, time.Now().Add(cfg.Patience+time.Minute)); err != nil {
+			return nil, fmt.Errorf("desk %s: the last pull: %w", d.name, err)
+		}
+		for _, id := range w.feedOf(d.office) {
+			if !d.seen[id] {
+				res.Undelivered++
+			}
+		}
+	}
 	return res, nil
 }
 
-// retry runs fn on the desk's replica, then on the others while a replica does not answer
-// (a desk's client tries again later; the bench tries the next replica at once).
-func retry[T any](ctx context.Context, clients []*central.Client, fn func(*central.Client) (T, error)) (T, error) {
+// retry runs fn on the desk's replica, then on the others while none answers, until one does
+// or until is reached (a desk's outbox tries again later; the bench goes on at once, then
+// backs off up to 5 s with jitter — after an outage every desk is back within those 5 s).
+func retry[T any](ctx context.Context, clients []*central.Client, until time.Time, fn func(*central.Client) (T, error)) (T, error) {
 	var (
 		out T
 		err error
 	)
-	for attempt := range 3 * len(clients) {
+	for attempt := 0; ; attempt++ {
 		out, err = fn(clients[attempt%len(clients)])
-		if err == nil || app.KindOf(err) != app.Transient && !errors.Is(err, http.ErrHandlerTimeout) {
+		if err == nil || app.KindOf(err) != app.Transient && !errors.Is(err, http.ErrHandlerTimeout) || time.Now().After(until) {
 			return out, err
 		}
+		if attempt%len(clients) != len(clients)-1 {
+			continue // the next replica at once
+		}
+		wait := min(5*time.Second, 100*time.Millisecond<<min(attempt/len(clients), 6))
 		select {
 		case <-ctx.Done():
 			return out, ctx.Err()
-		case <-time.After(time.Duration(attempt+1) * 100 * time.Millisecond):
+		case <-time.After(wait/2 + rand.N(wait/2+1)):
 		}
 	}
-	return out, err
+}
+
+// postFeed posts vouchers from the central accounting feed for people the centre holds, rate a
+// second until the deadline, each until the centre takes it.
+func postFeed(ctx context.Context, svc *central.Service, w *world, rate int, deadline, until time.Time, res *loadResult) {
+	tick := time.NewTicker(time.Second / time.Duration(rate))
+	defer tick.Stop()
+	for n := int64(0); time.Now().Before(deadline); n++ {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		// A person seeded at the start, spread over every office.
+		i := (n * 7919) % w.seeded
+		office := w.offices[i%int64(len(w.offices))]
+		in := app.VoucherInput{ID: app.NewUUIDv7(time.Now()), ReceiptNo: fmt.Sprintf("TT-%d", n), PersonalID: personID(i),
+			FullName: nameOf(i), Amount: "435600", PaidOn: "2026-12-07", FromMonth: "2026-12", Months: 1, Collector: "Đại lý thu 01"}
+		var err error
+		for {
+			if _, err = svc.PostVouchers(ctx, []app.VoucherInput{in}); err == nil || app.KindOf(err) != app.Transient ||
+				time.Now().After(until) || ctx.Err() != nil {
+				break
+			}
+			time.Sleep(time.Second)
+		}
+		if err != nil {
+			w.uncertain(office)
+			continue
+		}
+		atomic.AddInt64(&res.Posted, 1)
+		w.posted(office, in.ID)
+	}
 }
 
 var opSeq atomic.Uint64

@@ -60,6 +60,14 @@ type report struct {
 	Checked       int     `json:"offices_checked"`
 	Mismatches    int     `json:"mismatches"`
 	Retries       int64   `json:"retries,omitempty"`
+	Posted        int64   `json:"feed_vouchers_posted"`
+	Undelivered   int64   `json:"undelivered_changes"`
+	RealDesks     int     `json:"real_desks,omitempty"`
+	RealChecked   int     `json:"real_desks_checked,omitempty"`
+	RealMismatch  int     `json:"real_desk_mismatches,omitempty"`
+	Killed        int     `json:"replicas_killed,omitempty"`
+	PGRestarted   bool    `json:"postgres_restarted,omitempty"`
+	Outage        float64 `json:"outage_seconds,omitempty"`
 	ProcessCPU    float64 `json:"process_cpu_seconds"`
 	DatabaseCPU   float64 `json:"database_cpu_seconds,omitempty"`
 	WALBytesPerOp float64 `json:"wal_bytes_per_op,omitempty"`
@@ -82,17 +90,38 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	checked := fs.Int("check", 10, "offices whose digest is checked at the end")
 	txOps := fs.Int("tx-ops", 0, "operations per transaction on PostgreSQL (PostgresConfig.TxOps; its default when 0)")
 	jsonOut := fs.String("json", "", "write the figures as JSON here")
+	feedRate := fs.Int("feed", 10, "vouchers a second the accounting feed posts (each a change for the person's office)")
+	patience := fs.Duration("patience", 2*time.Minute, "how long after the end a desk keeps sending an unanswered push")
+	centrald := fs.String("centrald", "", "run the replicas as centrald processes from this binary (PostgreSQL; needed for failures)")
+	var plan chaosPlan
+	fs.DurationVar(&plan.KillEvery, "kill-every", 0, "kill a replica (SIGKILL, in turn) this often (with --centrald)")
+	fs.DurationVar(&plan.KillDown, "kill-down", 10*time.Second, "how long a killed replica stays down")
+	fs.DurationVar(&plan.PGRestartAt, "pg-restart-at", 0, "restart PostgreSQL this long after the desks start ($BHXH_TEST_PG_RESTART)")
+	fs.DurationVar(&plan.OutageAt, "outage-at", 0, "stop every replica this long after the desks start (with --centrald) …")
+	fs.DurationVar(&plan.Outage, "outage", 0, "… for this long, then start them all at once")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
 	rep := report{Store: *storeKind, Persons: *persons, Offices: *offices, Desks: *desks}
-	stores, cleanup, err := openStores(ctx, *storeKind, *db, *replicas, *txOps)
+	if *centrald == "" && (plan.KillEvery > 0 || plan.Outage > 0) || *centrald != "" && *storeKind != "postgres" {
+		fmt.Fprintln(stderr, "centralbench: failures need --centrald and --store postgres")
+		return 2
+	}
+	plan.PGRestart = os.Getenv("BHXH_TEST_PG_RESTART")
+	if plan.PGRestartAt > 0 && plan.PGRestart == "" {
+		fmt.Fprintln(stderr, "centralbench: --pg-restart-at needs BHXH_TEST_PG_RESTART (scripts/pg-test.sh sets it)")
+		return 2
+	}
+	inProcess := *replicas
+	if *centrald != "" {
+		inProcess = 1 // the bench's own connection: enrolment, the accounting feed, the final check
+	}
+	stores, cleanup, err := openStores(ctx, *storeKind, *db, inProcess, *txOps)
 	if err != nil {
 		fmt.Fprintln(stderr, "centralbench:", err)
 		return 1
 	}
 	defer cleanup()
-	rep.Replicas = len(stores)
 	w := newWorld(*offices, *checked)
 	t0 := time.Now()
 	last := time.Now()
@@ -108,21 +137,57 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	rep.SeedSeconds = time.Since(t0).Seconds()
 	fmt.Fprintf(stderr, "centralbench: %s seeded with %d people in %.0f s\n", *storeKind, *persons, rep.SeedSeconds)
 
-	urls, stopServers, err := serveReplicas(ctx, stores)
+	var (
+		urls        []string
+		stopServers func()
+		fl          *fleet
+	)
+	if *centrald != "" {
+		fl, err = newFleet(ctx, *centrald, benchDB, *replicas, stderr)
+		if err == nil {
+			urls, stopServers = fl.urls(), fl.stopAll
+		}
+	} else {
+		urls, stopServers, err = serveReplicas(ctx, stores)
+	}
 	if err != nil {
 		fmt.Fprintln(stderr, "centralbench:", err)
 		return 1
 	}
+	rep.Replicas = len(urls)
 	defer stopServers()
 	before := measure(ctx)
 	svc := &central.Service{Store: stores[0]}
-	res, err := runLoad(ctx, svc, urls, w, loadConfig{Desks: *desks, Duration: *duration, Batch: *batch, Think: *think, Every: *every})
+	chaosCtx, stopChaos := context.WithCancel(ctx)
+	chaosDone := make(chan struct{})
+	go func() {
+		defer close(chaosDone)
+		if fl != nil {
+			plan.run(chaosCtx, fl)
+		}
+	}()
+	cfg := loadConfig{Desks: *desks, Duration: *duration, Batch: *batch, Think: *think, Every: *every, Patience: *patience,
+		FeedRate: *feedRate}
+	if plan.Outage > 0 {
+		cfg.Patience = max(cfg.Patience, plan.Outage+2*time.Minute)
+	}
+	res, err := runLoad(ctx, svc, urls, w, cfg)
+	stopChaos()
+	<-chaosDone
 	if err != nil {
 		fmt.Fprintln(stderr, "centralbench:", err)
 		return 1
 	}
+	stopServers() // the replicas' CPU counts once they have exited
 	after := measure(ctx)
 	fill(&rep, res, before, after)
+	rep.Killed, rep.PGRestarted = plan.KilledCount, plan.PGRestarted
+	if rep.DatabaseCPU != 0 {
+		rep.DatabaseCPU += plan.DBCPULost
+	}
+	if plan.OutageServed {
+		rep.Outage = plan.Outage.Seconds()
+	}
 	for _, s := range stores {
 		if ps, ok := s.(*central.PostgresStore); ok {
 			rep.Retries += ps.Stats().Retries
@@ -137,7 +202,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return 1
 		}
 	}
-	if rep.Mismatches > 0 || rep.Rejected > 0 {
+	if rep.Mismatches > 0 || rep.Rejected > 0 || rep.Undelivered > 0 {
 		return 1
 	}
 	return 0
@@ -174,6 +239,7 @@ func fill(rep *report, res *loadResult, before, after usage) {
 	rep.PullP95, rep.DigestP95, rep.StateP95 = ms(res.Pull.pct(95)), ms(res.Digest.pct(95)), ms(res.State.pct(95))
 	rep.Digests = res.Digest.n()
 	rep.ProcessCPU = after.process - before.process
+	rep.Posted, rep.Undelivered = res.Posted, res.Undelivered
 	if after.wal > 0 && res.Applied > 0 {
 		rep.DatabaseCPU = after.database - before.database
 		rep.WALBytesPerOp = float64(after.wal-before.wal) / float64(res.Applied)
@@ -191,6 +257,11 @@ func printReport(w io.Writer, r report) {
 		r.StateP95, r.Checked, r.Mismatches, r.ProcessCPU, r.DatabaseCPU, r.WALBytesPerOp, r.WALSyncsPerOp)
 	fmt.Fprintf(w, "\n%d operations applied in %.0f s (%d rejected, %d without an answer, %d transactions run again); seeded in %.0f s.\n",
 		r.Applied, r.Seconds, r.Rejected, r.Failed, r.Retries, r.SeedSeconds)
+	fmt.Fprintf(w, "%d feed vouchers posted, %d changes a desk of a checked office never received.\n", r.Posted, r.Undelivered)
+	if r.Killed > 0 || r.PGRestarted || r.Outage > 0 {
+		fmt.Fprintf(w, "Failures injected: %d replicas killed, PostgreSQL restarted: %v, outage of %.0f s with every desk reconnecting.\n",
+			r.Killed, r.PGRestarted, r.Outage)
+	}
 }
 
 // openStores opens the store for each replica: on PostgreSQL a new database on the cluster and

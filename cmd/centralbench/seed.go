@@ -22,7 +22,30 @@ type world struct {
 	mu      sync.Mutex
 	lines   map[string][]contract.DigestLine // by office, checked offices only
 	unknown map[string]bool                  // offices where a push's fate is not known
+	feed    map[string][]string              // feed vouchers posted, by office, checked offices only
 	next    int64                            // the next person number
+	seeded  int64                            // people seeded (numbers 0 … seeded-1)
+}
+
+// posted records a feed voucher the centre took for a person of office.
+func (w *world) posted(office, id string) {
+	if !w.checked[office] {
+		return
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.feed == nil {
+		w.feed = map[string][]string{}
+	}
+	w.feed[office] = append(w.feed[office], id)
+	w.lines[office] = append(w.lines[office], contract.VoucherLine(id))
+}
+
+// feedOf is the feed vouchers posted for office.
+func (w *world) feedOf(office string) []string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.feed[office]
 }
 
 // uncertain marks an office whose digest cannot be checked: a push there never got an answer.
@@ -120,6 +143,9 @@ func makePerson(n int64, office, code string, at time.Time) person {
 func seed(ctx context.Context, store central.Store, w *world, n int, progress func(done int)) error {
 	const chunk = 500
 	at := time.Date(2026, 11, 2, 9, 0, 0, 0, calendar.VN)
+	if ps, ok := store.(*central.PostgresStore); ok {
+		return bulkSeed(ctx, ps, w, n, at, progress)
+	}
 	for start := 0; start < n; start += chunk {
 		end := min(start+chunk, n)
 		var people []person
@@ -145,30 +171,78 @@ func seed(ctx context.Context, store central.Store, w *world, n int, progress fu
 			progress(end)
 		}
 	}
-	w.next = int64(n)
+	w.next, w.seeded = int64(n), int64(n)
 	return nil
 }
 
 // putPerson writes a person's records as the centre keeps them.
 func putPerson(tx central.Tx, p person, at time.Time) error {
-	d := p.dossier
+	d, err := centralDossier(p.dossier, at)
+	if err != nil {
+		return err
+	}
+	if err := tx.PutDossier(d); err != nil {
+		return err
+	}
+	if err := tx.PutPerson(centralPerson(p)); err != nil {
+		return err
+	}
+	v, err := centralVoucher(p, at)
+	if err != nil {
+		return err
+	}
+	return tx.PutVoucher(v)
+}
+
+func centralDossier(d app.Dossier, at time.Time) (central.Dossier, error) {
 	body, err := app.DossierPayload.Marshal(d)
-	if err != nil {
-		return err
-	}
-	if err := tx.PutDossier(central.Dossier{Code: d.Code, Office: d.Office, PersonalID: d.Form.PersonalID, Version: 1, Body: body,
-		CentralReceived: at}); err != nil {
-		return err
-	}
+	return central.Dossier{Code: d.Code, Office: d.Office, PersonalID: d.Form.PersonalID, Version: 1, Body: body,
+		CentralReceived: at}, err
+}
+
+func centralPerson(p person) central.Person {
+	d := p.dossier
 	rec := app.IdentityRecord{Office: d.Office, Dossier: d.Code, FullName: d.Form.FullName, BirthDate: d.Form.BirthDate, Gender: d.Form.Gender}
-	if err := tx.PutPerson(central.Person{PersonalID: d.Form.PersonalID, Identity: rec, Records: []app.IdentityRecord{rec},
-		Offices: []string{d.Office}, Periods: []app.Period{p.period}, Version: 1}); err != nil {
-		return err
-	}
+	return central.Person{PersonalID: d.Form.PersonalID, Identity: rec, Records: []app.IdentityRecord{rec},
+		Offices: []string{d.Office}, Periods: []app.Period{p.period}, Version: 1}
+}
+
+func centralVoucher(p person, at time.Time) (central.Voucher, error) {
 	vb, err := app.VoucherPayload.Marshal(p.voucher)
-	if err != nil {
-		return err
+	return central.Voucher{ID: p.voucher.ID, PersonalID: p.voucher.PersonalID, Office: p.dossier.Office,
+		Source: string(app.SourceDesk), Body: json.RawMessage(vb), Received: at}, err
+}
+
+// bulkSeed seeds a PostgreSQL centre with COPY (PostgresStore.BulkLoad), as a province's
+// existing participants would be brought in: the same records putPerson writes.
+func bulkSeed(ctx context.Context, store *central.PostgresStore, w *world, n int, at time.Time, progress func(done int)) error {
+	const chunk = 20_000
+	for start := 0; start < n; start += chunk {
+		end := min(start+chunk, n)
+		var recs central.Records
+		for i := start; i < end; i++ {
+			office := w.offices[i%len(w.offices)]
+			p := makePerson(int64(i), office, fmt.Sprintf("%s-261102-S%06d", office, i), at)
+			d, err := centralDossier(p.dossier, at)
+			if err != nil {
+				return err
+			}
+			v, err := centralVoucher(p, at)
+			if err != nil {
+				return err
+			}
+			recs.Dossiers = append(recs.Dossiers, d)
+			recs.Persons = append(recs.Persons, centralPerson(p))
+			recs.Vouchers = append(recs.Vouchers, v)
+			w.expect(office, p.dossier.Code, p.dossier.Form.PersonalID, p.voucher.ID, p.period)
+		}
+		if err := store.BulkLoad(ctx, recs); err != nil {
+			return err
+		}
+		if progress != nil {
+			progress(end)
+		}
 	}
-	return tx.PutVoucher(central.Voucher{ID: p.voucher.ID, PersonalID: p.voucher.PersonalID, Office: d.Office,
-		Source: string(app.SourceDesk), Body: json.RawMessage(vb), Received: at})
+	w.next, w.seeded = int64(n), int64(n)
+	return nil
 }

@@ -14,7 +14,7 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// usage is what the run consumed so far: this process's CPU, and on PostgreSQL the database
+// usage is what the run consumed so far: this process's CPU and its exited children's, and on PostgreSQL the database
 // processes' CPU, the WAL written and the WAL syncs.
 type usage struct {
 	process, database float64
@@ -29,6 +29,10 @@ func measure(ctx context.Context) usage {
 	var ru syscall.Rusage
 	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) == nil {
 		u.process = float64(ru.Utime.Nano()+ru.Stime.Nano()) / 1e9
+	}
+	// With --centrald, the replicas' CPU (counted for the processes that have exited).
+	if syscall.Getrusage(syscall.RUSAGE_CHILDREN, &ru) == nil {
+		u.process += float64(ru.Utime.Nano()+ru.Stime.Nano()) / 1e9
 	}
 	if benchDB == "" {
 		return u
