@@ -47,11 +47,12 @@ test-go:
 	@scripts/setup-debian.sh postgres
 	CGO_ENABLED=0 scripts/pg-test.sh go test -count=1 $(NOCGO_PKGS)
 
-# Every test of the centre, and of the desks that sync with it, on PostgreSQL.
+# Every test of the centre, and of the desks that sync with it, on PostgreSQL (with a streaming
+# standby for the replica reads of --db-read).
 CENTRE_PKGS = ./central/... ./cmd/centrald/... ./sync/... ./desk/...
 test-postgres:
 	@scripts/setup-debian.sh postgres
-	CGO_ENABLED=0 BHXH_CENTRAL_STORE=postgres scripts/pg-test.sh go test -count=1 $(CENTRE_PKGS)
+	CGO_ENABLED=0 BHXH_CENTRAL_STORE=postgres PG_TEST_STANDBY=1 scripts/pg-test.sh go test -count=1 $(CENTRE_PKGS)
 
 smoke:
 	scripts/smoke.sh $(BIN)/bhxh-desk

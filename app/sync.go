@@ -28,6 +28,7 @@ const (
 	ChangeOpConflict     = contract.ChangeOpConflict
 	ChangeCoverConflict  = contract.ChangeCoverConflict
 	ChangeOfficeWorkflow = contract.ChangeOfficeWorkflow
+	ChangeOfficeRecord   = contract.ChangeOfficeRecord
 )
 
 // RuleFile is the payload of a ChangeRuleFile: a file of the reference data, by its path under

@@ -377,17 +377,24 @@ func (tx *badgerTx) ReplaceChange(audience string, c contract.Change) error {
 	return tx.t.Set(last, be64(seq))
 }
 
-func (tx *badgerTx) Changes(audiences []string, after uint64, limit int) ([]contract.Change, error) {
+func (tx *badgerTx) Changes(audiences []string, after uint64, limit int, notFrom string) ([]contract.Change, error) {
 	var out []contract.Change
 	for _, a := range audiences {
 		p := []byte("chg/" + a + "\x00")
 		seek := append(append([]byte{}, p...), be64(after+1)...)
-		err := tx.t.Scan(p, seek, limit, func(_, v []byte) error {
+		kept := 0
+		err := tx.t.Scan(p, seek, 0, func(_, v []byte) error {
 			var c contract.Change
 			if err := json.Unmarshal(v, &c); err != nil {
 				return err
 			}
+			if notFrom != "" && c.Origin == notFrom {
+				return nil
+			}
 			out = append(out, c)
+			if kept++; limit > 0 && kept >= limit {
+				return storage.ErrStopScan
+			}
 			return nil
 		})
 		if err != nil {

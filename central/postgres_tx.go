@@ -282,11 +282,19 @@ func (tx *pgTx) PutTransferSeq(device string, seq uint64) error {
 func (tx *pgTx) AppendChange(audience string, c contract.Change) error {
 	if tx.plain {
 		// The design that loses changes: a number from a sequence when the row is written.
-		return tx.exec(`INSERT INTO changes (seq, audience, kind, entity, payload, at)
-			VALUES (nextval('changes_plain_seq'), $1, $2, $3, $4, $5)`, audience, c.Kind, c.Entity, string(c.Payload), c.At)
+		return tx.exec(`INSERT INTO changes (seq, audience, kind, entity, payload, at, origin)
+			VALUES (nextval('changes_plain_seq'), $1, $2, $3, $4, $5, $6)`, audience, c.Kind, c.Entity, string(c.Payload), c.At, origin(c))
 	}
-	return tx.exec(`INSERT INTO changes (audience, kind, entity, payload, at) VALUES ($1, $2, $3, $4, $5)`,
-		audience, c.Kind, c.Entity, string(c.Payload), c.At)
+	return tx.exec(`INSERT INTO changes (audience, kind, entity, payload, at, origin) VALUES ($1, $2, $3, $4, $5, $6)`,
+		audience, c.Kind, c.Entity, string(c.Payload), c.At, origin(c))
+}
+
+// origin is a change's Origin as a column (NULL when none).
+func origin(c contract.Change) *string {
+	if c.Origin == "" {
+		return nil
+	}
+	return &c.Origin
 }
 
 func (tx *pgTx) ReplaceChange(audience string, c contract.Change) error {
@@ -296,13 +304,14 @@ func (tx *pgTx) ReplaceChange(audience string, c contract.Change) error {
 	return tx.AppendChange(audience, c)
 }
 
-func (tx *pgTx) Changes(audiences []string, after uint64, limit int) ([]contract.Change, error) {
+func (tx *pgTx) Changes(audiences []string, after uint64, limit int, notFrom string) ([]contract.Change, error) {
 	var lim *int
 	if limit > 0 {
 		lim = &limit
 	}
-	rows, err := tx.tx.Query(tx.ctx, `SELECT seq, kind, entity, payload, at FROM changes
-		WHERE audience = ANY($1) AND seq > $2 ORDER BY seq LIMIT $3`, audiences, int64(after), lim)
+	rows, err := tx.tx.Query(tx.ctx, `SELECT seq, kind, entity, payload, at, coalesce(origin, '') FROM changes
+		WHERE audience = ANY($1) AND seq > $2 AND ($4 = '' OR origin IS DISTINCT FROM $4) ORDER BY seq LIMIT $3`,
+		audiences, int64(after), lim, notFrom)
 	if err != nil {
 		return nil, err
 	}
@@ -312,7 +321,7 @@ func (tx *pgTx) Changes(audiences []string, after uint64, limit int) ([]contract
 			seq     int64
 			payload []byte
 		)
-		err := row.Scan(&seq, &c.Kind, &c.Entity, &payload, &c.At)
+		err := row.Scan(&seq, &c.Kind, &c.Entity, &payload, &c.At, &c.Origin)
 		c.Seq, c.Payload = uint64(seq), payload
 		return c, err
 	})

@@ -28,14 +28,14 @@ func (s *Service) Pull(ctx context.Context, dev Device, cursor uint64, limit int
 	}
 	page := contract.Page{Cursor: cursor, Changes: []contract.Change{}}
 	err := s.Store.View(ctx, func(tx Tx) error {
-		chs, err := tx.Changes([]string{dev.Office, "*"}, cursor, limit+1)
+		// The desk's own records do not come back to it.
+		chs, err := tx.Changes([]string{dev.Office, "*"}, cursor, limit+1, dev.ID)
 		if err != nil {
 			return err
 		}
 		if len(chs) > limit {
 			chs, page.More = chs[:limit], true
 		}
-		page.Changes = chs
 		if len(chs) > 0 {
 			page.Cursor = chs[len(chs)-1].Seq
 		} else if last, err := tx.LastChange(); err == nil && last > cursor {
@@ -43,6 +43,10 @@ func (s *Service) Pull(ctx context.Context, dev Device, cursor uint64, limit int
 			page.Cursor = last
 		} else if err != nil {
 			return err
+		}
+		for _, c := range chs {
+			c.Origin = "" // the centre's own bookkeeping
+			page.Changes = append(page.Changes, c)
 		}
 		return nil
 	})

@@ -129,6 +129,11 @@ func (s *Service) push(tx Tx, dev Device, ops []contract.Op, order []int, result
 		if err := tx.PutOpResult(stored); err != nil {
 			return 0, err
 		}
+		if r.Status == app.OpApplied {
+			if err := s.shareWithOffice(tx, dev, op, now); err != nil {
+				return 0, fmt.Errorf("op %s (%s %s): share: %w", op.OpID, op.Kind, op.EntityID, err)
+			}
+		}
 	}
 	return repeats, nil
 }

@@ -91,8 +91,8 @@ type Tx interface {
 	// so a desk that starts from nothing does not download every version.
 	ReplaceChange(audience string, c contract.Change) error
 	// Changes lists changes for any of the audiences with a sequence after `after`, in sequence
-	// order, up to limit.
-	Changes(audiences []string, after uint64, limit int) ([]contract.Change, error)
+	// order, up to limit, leaving out those whose Origin is notFrom (when not "").
+	Changes(audiences []string, after uint64, limit int, notFrom string) ([]contract.Change, error)
 	// LastChange is the high-water mark of the log in this transaction's snapshot: every
 	// change numbered up to it is visible, and every change not visible yet will be numbered
 	// above it.

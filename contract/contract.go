@@ -35,7 +35,7 @@ type ChangeKind = string
 
 // The changes the central services send an office (pull), and the payload each carries:
 // FeedVoucherV1, CoverConfirmedV1, IdentityReviewV1 (twice), ParticipantV1, RuleFileV1, an
-// OpResult, CoverConflictV1 and OfficeWorkflowV1.
+// OpResult, CoverConflictV1, OfficeWorkflowV1 and OfficeRecordV1.
 const (
 	ChangeVoucher        ChangeKind = "voucher.feed"      // a payment voucher from the central accounting feed
 	ChangeCoverConfirmed ChangeKind = "cover.confirmed"   // the records service confirmed a book cover
@@ -46,6 +46,7 @@ const (
 	ChangeOpConflict     ChangeKind = "op.conflict"       // the centre later found an operation in conflict
 	ChangeCoverConflict  ChangeKind = "cover.conflict"    // another office that registered the person made a cover too
 	ChangeOfficeWorkflow ChangeKind = OpOfficeWorkflow    // another desk of the office adjusted its workflow
+	ChangeOfficeRecord   ChangeKind = "office.record"     // another desk of the office made or changed a record
 )
 
 // OpStatus is the centre's answer to one operation (OpResult.Status).

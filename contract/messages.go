@@ -56,6 +56,10 @@ type Change struct {
 	Entity  string          `json:"entity"`
 	Payload json.RawMessage `json:"payload"`
 	At      time.Time       `json:"at"`
+	// Origin is the device whose operation made the change (an office record another desk of
+	// the office must receive). The centre keeps it to spare that device its own change, and
+	// never sends it.
+	Origin string `json:"origin,omitempty"`
 }
 
 // Page is one page of changes after a cursor.

@@ -242,6 +242,16 @@ type CoverConflictV1 struct {
 	Office  string `json:"office"`
 }
 
+// OfficeRecordV1 is the payload of ChangeOfficeRecord: a record as the centre holds it after
+// another desk of the office made or changed it, in the form of the office's state (Kind
+// "dossier": a DossierV1, "voucher": a VoucherV1 or a feed voucher, "cover": a CoverV1).
+// Desks of one office share their dossiers this way: the help desk registers, an officer's
+// desk moves the dossier on.
+type OfficeRecordV1 struct {
+	Kind   string          `json:"kind"`
+	Record json.RawMessage `json:"record"`
+}
+
 // ParticipantV1 is a participant (người tham gia) of an office's area: the identity in force
 // and the periods, the payload of ChangeParticipant and the people of an office's state.
 type ParticipantV1 struct {

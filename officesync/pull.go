@@ -111,6 +111,16 @@ func (s *Service) apply(tx Tx, ch contract.Change, now time.Time) error {
 			return err
 		}
 		return s.identityFixed(tx, r, now)
+	case app.ChangeOfficeRecord:
+		// Another desk of the office made or changed a record: taken as a re-download takes
+		// it (a dossier only when the centre's version is newer, a voucher or cover when new
+		// or further on), so a desk's own later work is never replaced.
+		var rec contract.OfficeRecordV1
+		if err := json.Unmarshal(ch.Payload, &rec); err != nil {
+			return err
+		}
+		_, err := redownload(tx, rec.Kind, rec.Record, nil, now)
+		return err
 	case app.ChangeParticipant:
 		p, err := app.ParticipantPayload.Unmarshal(ch.Payload)
 		if err != nil {
@@ -260,7 +270,25 @@ func mergeParticipant(tx Tx, p app.Participant) error {
 		p.Periods, p.Version = periods, max(cur.Version, p.Version)+1
 		p.HasBook = p.HasBook || cur.HasBook
 	}
-	return tx.PutParticipant(p)
+	if err := tx.PutParticipant(p); err != nil {
+		return err
+	}
+	// A voucher another desk of the office recorded came before the period it made (the
+	// desk sends them in that order): with the period here, it is matched, not an exception.
+	for i, pe := range p.Periods {
+		v, ok, err := tx.Voucher(pe.Voucher)
+		if err != nil {
+			return err
+		}
+		if ok && v.State.Status == app.VoucherException && v.State.Exception == "voucher_redownloaded" {
+			st := v.State
+			st.ID, st.Status, st.Exception, st.Period = pe.Voucher, app.VoucherMatched, "", i+1
+			if err := tx.PutVoucherState(st); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // confirmCover marks a cover confirmed by the central records service: later prints are final.

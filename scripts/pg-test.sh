@@ -3,7 +3,9 @@
 # folder, start on a free port, export BHXH_TEST_POSTGRES (its URL, for the tests' own
 # databases), run the command, then stop the cluster and remove the folder whatever happened.
 # The cluster runs as the invoking user, or as "postgres" when invoked as root (initdb refuses
-# root). Usage: scripts/pg-test.sh COMMAND [ARG…]
+# root). With PG_TEST_STANDBY=1 a streaming standby of it runs too (pg_basebackup -R), and
+# BHXH_TEST_POSTGRES_STANDBY is its URL: what centrald --db-read points at.
+# Usage: [PG_TEST_STANDBY=1] scripts/pg-test.sh COMMAND [ARG…]
 set -euo pipefail
 
 bindir=""
@@ -31,6 +33,7 @@ done
 [ "$port" -ne 0 ] || { echo "pg-test: no free port" >&2; exit 1; }
 
 stop() {
+  "${as[@]}" "$bindir/pg_ctl" -D "$dir/standby" -m immediate -w stop >/dev/null 2>&1 || true
   "${as[@]}" "$bindir/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null 2>&1 || true
   rm -rf "$dir"
 }
@@ -44,6 +47,21 @@ started=$(date +%s%N)
 echo "pg-test: PostgreSQL cluster on 127.0.0.1:$port ready in $((($(date +%s%N) - started) / 1000000)) ms"
 
 export BHXH_TEST_POSTGRES="postgres://bhxh@127.0.0.1:$port/postgres?sslmode=disable"
+if [ "${PG_TEST_STANDBY:-}" = 1 ]; then
+  sport=0
+  for _ in $(seq 50); do
+    p=$((20000 + RANDOM % 40000))
+    if [ "$p" -ne "$port" ] && ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then sport=$p; break; fi
+  done
+  [ "$sport" -ne 0 ] || { echo "pg-test: no free port for the standby" >&2; exit 1; }
+  started=$(date +%s%N)
+  "${as[@]}" "$bindir/pg_basebackup" -h 127.0.0.1 -p "$port" -U bhxh -D "$dir/standby" -X stream -R -c fast >/dev/null
+  "${as[@]}" "$bindir/pg_ctl" -D "$dir/standby" -l "$dir/standby.log" -w -o \
+    "-c listen_addresses=127.0.0.1 -p $sport -c unix_socket_directories=$dir -c max_connections=300 -c hot_standby=on" \
+    start >/dev/null
+  echo "pg-test: streaming standby on 127.0.0.1:$sport ready in $((($(date +%s%N) - started) / 1000000)) ms"
+  export BHXH_TEST_POSTGRES_STANDBY="postgres://bhxh@127.0.0.1:$sport/postgres?sslmode=disable"
+fi
 # How to restart the cluster (a failure the centre's bench injects): a fast shutdown, then start.
 export BHXH_TEST_PG_RESTART="${as[*]} $bindir/pg_ctl -D $dir/data -l $dir/log -w -m fast restart"
 set +e

@@ -20,6 +20,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"sync"
 	"syscall"
 	"time"
 
@@ -92,6 +93,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	jsonOut := fs.String("json", "", "write the figures as JSON here")
 	feedRate := fs.Int("feed", 10, "vouchers a second the accounting feed posts (each a change for the person's office)")
 	patience := fs.Duration("patience", 2*time.Minute, "how long after the end a desk keeps sending an unanswered push")
+	realDesks := fs.Int("real-desks", 0, "desk stores (Badger, intake, sync engine) in offices of their own, whose digests are compared")
 	centrald := fs.String("centrald", "", "run the replicas as centrald processes from this binary (PostgreSQL; needed for failures)")
 	var plan chaosPlan
 	fs.DurationVar(&plan.KillEvery, "kill-every", 0, "kill a replica (SIGKILL, in turn) this often (with --centrald)")
@@ -158,6 +160,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	defer stopServers()
 	before := measure(ctx)
 	svc := &central.Service{Store: stores[0]}
+	cfg := loadConfig{Desks: *desks, Duration: *duration, Batch: *batch, Think: *think, Every: *every, Patience: *patience,
+		FeedRate: *feedRate}
+	if plan.Outage > 0 {
+		cfg.Patience = max(cfg.Patience, plan.Outage+2*time.Minute)
+	}
+	deskStores, realDone, closeReal, err := startRealDesks(ctx, svc, urls, w, *realDesks, cfg)
+	if err != nil {
+		fmt.Fprintln(stderr, "centralbench:", err)
+		return 1
+	}
+	defer closeReal()
 	chaosCtx, stopChaos := context.WithCancel(ctx)
 	chaosDone := make(chan struct{})
 	go func() {
@@ -166,17 +179,27 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			plan.run(chaosCtx, fl)
 		}
 	}()
-	cfg := loadConfig{Desks: *desks, Duration: *duration, Batch: *batch, Think: *think, Every: *every, Patience: *patience,
-		FeedRate: *feedRate}
-	if plan.Outage > 0 {
-		cfg.Patience = max(cfg.Patience, plan.Outage+2*time.Minute)
-	}
 	res, err := runLoad(ctx, svc, urls, w, cfg)
+	<-realDone
 	stopChaos()
 	<-chaosDone
 	if err != nil {
 		fmt.Fprintln(stderr, "centralbench:", err)
 		return 1
+	}
+	rep.RealDesks = len(deskStores)
+	for _, rd := range deskStores {
+		if w.unknown[rd.office] {
+			continue
+		}
+		ok, err := rd.settle(ctx, time.Now().Add(cfg.Patience+time.Minute))
+		if err != nil {
+			fmt.Fprintln(stderr, "centralbench:", err)
+		}
+		rep.RealChecked++
+		if !ok {
+			rep.RealMismatch++
+		}
 	}
 	stopServers() // the replicas' CPU counts once they have exited
 	after := measure(ctx)
@@ -202,10 +225,45 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return 1
 		}
 	}
-	if rep.Mismatches > 0 || rep.Rejected > 0 || rep.Undelivered > 0 {
+	if rep.Mismatches > 0 || rep.Rejected > 0 || rep.Undelivered > 0 || rep.RealMismatch > 0 {
 		return 1
 	}
 	return 0
+}
+
+// startRealDesks makes n real desk stores in a temporary folder and sets them working until
+// the load's end; done closes when they have all stopped, closeAll closes the stores and
+// removes the folder.
+func startRealDesks(ctx context.Context, svc *central.Service, urls []string, w *world, n int,
+	cfg loadConfig,
+) (desks []*realDesk, done <-chan struct{}, closeAll func(), err error) {
+	stopped := make(chan struct{})
+	if n == 0 {
+		close(stopped)
+		return nil, stopped, func() {}, nil
+	}
+	dir, err := os.MkdirTemp("", "centralbench-desks-")
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	closeAll = func() {
+		for _, rd := range desks {
+			_ = rd.Close()
+		}
+		_ = os.RemoveAll(dir)
+	}
+	if desks, err = newRealDesks(ctx, svc, urls, dir, n); err != nil {
+		closeAll()
+		return nil, nil, nil, err
+	}
+	deadline := time.Now().Add(cfg.Duration)
+	var wg sync.WaitGroup
+	for _, rd := range desks {
+		wg.Add(1)
+		go func() { defer wg.Done(); rd.work(ctx, svc, w, deadline, max(cfg.Think/4, time.Second), 5) }()
+	}
+	go func() { wg.Wait(); close(stopped) }()
+	return desks, stopped, closeAll, nil
 }
 
 // checkDigests compares each checked office's digest at the centre with the expected one.
@@ -258,6 +316,9 @@ func printReport(w io.Writer, r report) {
 	fmt.Fprintf(w, "\n%d operations applied in %.0f s (%d rejected, %d without an answer, %d transactions run again); seeded in %.0f s.\n",
 		r.Applied, r.Seconds, r.Rejected, r.Failed, r.Retries, r.SeedSeconds)
 	fmt.Fprintf(w, "%d feed vouchers posted, %d changes a desk of a checked office never received.\n", r.Posted, r.Undelivered)
+	if r.RealDesks > 0 {
+		fmt.Fprintf(w, "%d real desk stores: %d compared with the centre, %d digests differ.\n", r.RealDesks, r.RealChecked, r.RealMismatch)
+	}
 	if r.Killed > 0 || r.PGRestarted || r.Outage > 0 {
 		fmt.Fprintf(w, "Failures injected: %d replicas killed, PostgreSQL restarted: %v, outage of %.0f s with every desk reconnecting.\n",
 			r.Killed, r.PGRestarted, r.Outage)

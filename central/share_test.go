@@ -1,0 +1,88 @@
+package central_test
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"bhxhdesk/app"
+	"bhxhdesk/central"
+	"bhxhdesk/contract"
+)
+
+// pullAll is every change a desk receives from the start of the log.
+func pullAll(t *testing.T, c *central.Client) []contract.Change {
+	t.Helper()
+	var out []contract.Change
+	cursor := uint64(0)
+	for {
+		page, err := c.Pull(context.Background(), cursor, 2)
+		require.NoError(t, err)
+		out = append(out, page.Changes...)
+		cursor = page.Cursor
+		if !page.More {
+			return out
+		}
+	}
+}
+
+// TestAnOfficesDesksShareItsRecords: what one desk of an office registers and records — the
+// dossier, the voucher, the period, the cover — reaches the office's other desks as changes,
+// and an officer's desk that moves the dossier on sends it back to the help desk at its new
+// version; the desk that made a record is not sent it again, another office gets nothing, and
+// the device a change came from never crosses the wire.
+func TestAnOfficesDesksShareItsRecords(t *testing.T) {
+	s := newServer(t)
+	helpdesk := s.client(t, "01001", "K7")
+	officer := s.client(t, "01001", "K8")
+	elsewhere := s.client(t, "79001", "Q1")
+	code := "01001-260105-K70001"
+	m := app.MonthOf(2026, time.January)
+	voucher := app.Voucher{ID: "v-a-1", Kind: app.KindPayment, ReceiptNo: "BL-1", PersonalID: servedPID, FullName: "Nguyễn Thị Hồng Ánh",
+		Amount: 330000, FromMonth: m, Months: 1}
+	period := app.Period{From: m, To: m, Method: "monthly", Income: 1500000, Gross: 330000, Paid: 330000, Voucher: "v-a-1", ReceiptNo: "BL-1"}
+	cover := app.BookCover{BookNo: servedPID, PersonalID: servedPID, FullName: "Nguyễn Thị Hồng Ánh", BirthDate: "1990-05-17",
+		Gender: "female", Office: "01001", Dossier: code, Voucher: "v-a-1", Status: app.CoverCreated}
+	for _, r := range push(t, helpdesk, dossierOp(t, "01001", code, servedPID, 1), op(t, "voucher.add", "v-a-1", 0, voucher),
+		op(t, "period.add", servedPID, 0, period), op(t, "cover.create", servedPID, 0, cover)) {
+		require.Equal(t, app.OpApplied, r.Status, "%+v", r)
+	}
+
+	got := pullAll(t, officer)
+	kinds := []string{}
+	for _, c := range got {
+		assert.Empty(t, c.Origin, "the origin stays at the centre")
+		k := c.Kind
+		if c.Kind == contract.ChangeOfficeRecord {
+			var rec contract.OfficeRecordV1
+			require.NoError(t, json.Unmarshal(c.Payload, &rec))
+			k += ":" + rec.Kind
+			if rec.Kind == "dossier" {
+				d, err := app.DossierPayload.Unmarshal(rec.Record)
+				require.NoError(t, err)
+				assert.Equal(t, code, d.Code)
+			}
+		}
+		kinds = append(kinds, k)
+	}
+	assert.Equal(t, []string{"office.record:dossier", "office.record:voucher", "participant", "office.record:cover"}, kinds)
+	assert.Empty(t, pullAll(t, helpdesk), "the help desk is not sent its own records")
+	assert.Empty(t, pullAll(t, elsewhere), "another office gets nothing")
+
+	// The officer moves the dossier on; the help desk receives it at version 2.
+	event := app.DossierEvent{Event: app.Event{Action: app.ActAdvance, ToStep: "approve"}, State: app.StateOpen, Step: "approve", Version: 2}
+	require.Equal(t, app.OpApplied, push(t, officer, op(t, "dossier.event", code, 1, event))[0].Status)
+	back := pullAll(t, helpdesk)
+	require.Len(t, back, 1)
+	var rec contract.OfficeRecordV1
+	require.NoError(t, json.Unmarshal(back[0].Payload, &rec))
+	d, err := app.DossierPayload.Unmarshal(rec.Record)
+	require.NoError(t, err)
+	assert.Equal(t, 2, d.Version)
+	assert.Equal(t, "approve", d.Step)
+	assert.Empty(t, pullAll(t, elsewhere), "another office still gets nothing")
+}

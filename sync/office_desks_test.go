@@ -1,0 +1,84 @@
+package sync_test
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"bhxhdesk/app"
+	"bhxhdesk/intake"
+)
+
+// TestAnOfficesDesksWorkOnOneDossier: the help desk registers walk-ins; after both desks sync,
+// the officer's desk holds them, moves one on, and the help desk sees it at its new step after
+// its next sync — each desk's digest then equals the centre's for the office. A duplicate
+// walk-in at the second desk is caught there, not at the centre. Another office holds none of
+// it.
+func TestAnOfficesDesksWorkOnOneDossier(t *testing.T) {
+	c := newCentre(t, nil)
+	a, b := newOffice(t, "01001", "01", "00004", "K7"), newOffice(t, "01001", "01", "00004", "K8")
+	other := newOffice(t, "48001", "48", "20194", "D1")
+	c.enrol(t, a, c.Server.URL)
+	tok := c.Enroll(t, b.agency, "K8")
+	b.token = tok
+	require.NoError(t, b.Sync.SetCentral(b.login(t, "admin"), c.Server.URL, tok))
+	c.enrol(t, other, c.Server.URL)
+	sync := func(o *office) {
+		t.Helper()
+		_, _, err := converge(o.engine(t, c.Server.URL, 100, 0), 5)
+		require.NoError(t, err)
+	}
+
+	made := a.register(t, 3, 4)
+	sync(a)
+	sync(b)
+	sync(other)
+	for _, d := range made {
+		got, err := b.Intake.Dossier(b.officer, d.Code)
+		require.NoError(t, err, "the officer's desk holds the help desk's dossier %s", d.Code)
+		assert.Equal(t, d.Version, got.Version)
+		_, err = other.Intake.Dossier(other.officer, d.Code)
+		assert.Error(t, err, "another office does not")
+	}
+
+	// A second walk-in of the same person at the other desk is refused there.
+	_, err := b.Intake.Register(b.helpdesk, intake.RegisterRequest{Form: made[0].Form, NotDuplicate: true})
+	require.Equal(t, app.Conflict, app.KindOf(err), "%v", err)
+
+	moved, err := b.Intake.Act(b.officer, made[0].Code, intake.ActRequest{Action: app.ActAdvance})
+	require.NoError(t, err)
+	sync(b)
+	sync(a)
+	back, err := a.Intake.Dossier(a.officer, made[0].Code)
+	require.NoError(t, err)
+	assert.Equal(t, moved.Version, back.Version)
+	assert.Equal(t, moved.Step, back.Step, "the help desk sees where the officer's desk moved it")
+
+	// The accounting feed's voucher for a person reaches both desks; each matches it, and the
+	// period and the cover data it makes are the office's once.
+	f := made[1].Form
+	_, err = c.Service.PostVouchers(t.Context(), []app.VoucherInput{{ID: "feed-1", ReceiptNo: "BL-9", PersonalID: f.PersonalID,
+		FullName: f.FullName, Amount: app.Amount(fmt.Sprint(made[1].Quote.Payable)), PaidOn: "2026-01-06",
+		FromMonth: made[1].Quote.FromMonth.String(), Months: made[1].Quote.Months}})
+	require.NoError(t, err)
+	for range 2 {
+		sync(a)
+		sync(b)
+	}
+	for _, o := range []*office{a, b} {
+		p, err := o.Records.Person(o.officer, f.PersonalID)
+		require.NoError(t, err)
+		assert.Len(t, p.Participant.Periods, 1, "one period at desk %s", o.Desk.Dir)
+		assert.NotNil(t, p.Cover, "the cover data at desk %s", o.Desk.Dir)
+	}
+
+	centre, _, err := c.Service.Digest(t.Context(), "01001")
+	require.NoError(t, err)
+	for _, o := range []*office{a, b} {
+		mine, _, err := o.Sync.Digest()
+		require.NoError(t, err)
+		assert.Equal(t, centre, mine, "desk %s holds what the centre holds for the office", o.Desk.Dir)
+	}
+}
