@@ -132,7 +132,7 @@ func TestTheSyncPayloadsKeepTheirFormat(t *testing.T) {
 			Payload: json.RawMessage(`{}`),
 			At:      at,
 		},
-		"change.review": app.ReviewPayload.To(review),
+		"change.review":        app.ReviewPayload.To(review),
 		"change.office_record": contract.OfficeRecordV1{Kind: "dossier", Record: json.RawMessage(`{"code":"01001-260105-K70001"}`)},
 		"participant": app.ParticipantPayload.To(app.Participant{
 			PersonalID: "001190012345",
