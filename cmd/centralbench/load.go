@@ -88,7 +88,7 @@ func runLoad(ctx context.Context, svc *central.Service, urls []string, w *world,
 	}
 	desks := make([]desk, cfg.Desks)
 	for i := range desks {
-		office := w.offices[i%len(w.offices)]
+		office := w.offices[i%w.working]
 		name := fmt.Sprintf("B%d", i)
 		_, tok, err := svc.Enroll(ctx, office, name, central.RoleDesk)
 		if err != nil {
@@ -292,15 +292,7 @@ func postFeed(ctx context.Context, svc *central.Service, w *world, rate int, dea
 		office := w.offices[i%int64(len(w.offices))]
 		in := app.VoucherInput{ID: app.NewUUIDv7(time.Now()), ReceiptNo: fmt.Sprintf("TT-%d", n), PersonalID: personID(i),
 			FullName: nameOf(i), Amount: "435600", PaidOn: "2026-12-07", FromMonth: "2026-12", Months: 1, Collector: "Đại lý thu 01"}
-		var err error
-		for {
-			if _, err = svc.PostVouchers(ctx, []app.VoucherInput{in}); err == nil || app.KindOf(err) != app.Transient ||
-				time.Now().After(until) || ctx.Err() != nil {
-				break
-			}
-			time.Sleep(time.Second)
-		}
-		if err != nil {
+		if err := postUntil(ctx, svc, in, until); err != nil {
 			w.uncertain(office)
 			continue
 		}
@@ -318,4 +310,16 @@ func opOf[P contract.Payload](kind contract.OpKind, entity string, p P, now time
 	}
 	n := opSeq.Add(1)
 	return contract.Op{OpID: app.NewUUIDv7(now), DeviceSeq: n, HLC: n, Kind: kind, EntityID: entity, Payload: b, Created: now}
+}
+
+// postUntil posts one feed voucher, again while the centre is unavailable, until the time
+// given (the feed has the voucher's id: posting it twice stores it once).
+func postUntil(ctx context.Context, svc *central.Service, in app.VoucherInput, until time.Time) error {
+	for {
+		_, err := svc.PostVouchers(ctx, []app.VoucherInput{in})
+		if err == nil || app.KindOf(err) != app.Transient || time.Now().After(until) || ctx.Err() != nil {
+			return err
+		}
+		time.Sleep(time.Second)
+	}
 }

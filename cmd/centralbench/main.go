@@ -42,6 +42,7 @@ type report struct {
 	Store         string  `json:"store"`
 	Persons       int     `json:"persons"`
 	Offices       int     `json:"offices"`
+	SeedOffices   int     `json:"seed_offices"`
 	Desks         int     `json:"desks"`
 	Replicas      int     `json:"replicas"`
 	SeedSeconds   float64 `json:"seed_seconds"`
@@ -81,7 +82,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	storeKind := fs.String("store", "postgres", "postgres or badger")
 	db := fs.String("db", os.Getenv("BHXH_TEST_POSTGRES"), "a PostgreSQL cluster; the bench makes its own database there")
 	persons := fs.Int("persons", 300_000, "people (each with a dossier, a voucher and a period) in the store before the load")
-	offices := fs.Int("offices", 100, "offices")
+	offices := fs.Int("offices", 100, "offices where the desks work")
+	seedOffices := fs.Int("seed-offices", 0, "offices the seeded people are spread over (--offices when fewer)")
 	desks := fs.Int("desks", 200, "simulated desks")
 	duration := fs.Duration("duration", 2*time.Minute, "how long the desks work")
 	batch := fs.Int("batch", 249, "operations per push")
@@ -104,7 +106,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	rep := report{Store: *storeKind, Persons: *persons, Offices: *offices, Desks: *desks}
+	rep := report{Store: *storeKind, Persons: *persons, Offices: *offices, SeedOffices: max(*offices, *seedOffices), Desks: *desks}
 	if *centrald == "" && (plan.KillEvery > 0 || plan.Outage > 0) || *centrald != "" && *storeKind != "postgres" {
 		fmt.Fprintln(stderr, "centralbench: failures need --centrald and --store postgres")
 		return 2
@@ -124,7 +126,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	defer cleanup()
-	w := newWorld(*offices, *checked)
+	w := newWorld(*offices, *seedOffices, *checked)
 	t0 := time.Now()
 	last := time.Now()
 	if err := seed(ctx, stores[0], w, *persons, func(done int) {
@@ -260,7 +262,10 @@ func startRealDesks(ctx context.Context, svc *central.Service, urls []string, w 
 	var wg sync.WaitGroup
 	for _, rd := range desks {
 		wg.Add(1)
-		go func() { defer wg.Done(); rd.work(ctx, svc, w, deadline, max(cfg.Think/4, time.Second), 5) }()
+		go func() {
+			defer wg.Done()
+			rd.work(ctx, svc, w, deadline, max(cfg.Think/4, time.Second), 5, deadline.Add(cfg.Patience))
+		}()
 	}
 	go func() { wg.Wait(); close(stopped) }()
 	return desks, stopped, closeAll, nil
@@ -306,12 +311,12 @@ func fill(rep *report, res *loadResult, before, after usage) {
 }
 
 func printReport(w io.Writer, r report) {
-	fmt.Fprintf(w, "| store | people | offices × desks | replicas | ops/s applied (all desks working) | push p50 / p95 / p99 | "+
+	fmt.Fprintf(w, "| store | people (in offices) | offices × desks | replicas | ops/s applied (all desks working) | push p50 / p95 / p99 | "+
 		"pull p95 | digest p95 | state p95 | digests checked / mismatches | CPU-s (process / db) | WAL B/op | WAL syncs/op |\n")
 	fmt.Fprintf(w, "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n")
-	fmt.Fprintf(w, "| %s | %d | %d × %d | %d | %.0f | %.0f / %.0f / %.0f ms | %.0f ms | %.0f ms | %.0f ms | %d / %d | %.0f / %.0f | "+
+	fmt.Fprintf(w, "| %s | %d (%d) | %d × %d | %d | %.0f | %.0f / %.0f / %.0f ms | %.0f ms | %.0f ms | %.0f ms | %d / %d | %.0f / %.0f | "+
 		"%.0f | %.3f |\n",
-		r.Store, r.Persons, r.Offices, r.Desks, r.Replicas, r.SteadyOpsPerS, r.PushP50, r.PushP95, r.PushP99, r.PullP95, r.DigestP95,
+		r.Store, r.Persons, r.SeedOffices, r.Offices, r.Desks, r.Replicas, r.SteadyOpsPerS, r.PushP50, r.PushP95, r.PushP99, r.PullP95, r.DigestP95,
 		r.StateP95, r.Checked, r.Mismatches, r.ProcessCPU, r.DatabaseCPU, r.WALBytesPerOp, r.WALSyncsPerOp)
 	fmt.Fprintf(w, "\n%d operations applied in %.0f s (%d rejected, %d without an answer, %d transactions run again); seeded in %.0f s.\n",
 		r.Applied, r.Seconds, r.Rejected, r.Failed, r.Retries, r.SeedSeconds)

@@ -93,7 +93,9 @@ func newRealDesks(ctx context.Context, svc *central.Service, urls []string, dir 
 
 // work registers a few walk-ins a round and syncs, until the deadline; after each round that
 // synced, the accounting feed posts a voucher for each person the round sent.
-func (rd *realDesk) work(ctx context.Context, svc *central.Service, w *world, deadline time.Time, think time.Duration, perRound int) {
+func (rd *realDesk) work(ctx context.Context, svc *central.Service, w *world, deadline time.Time, think time.Duration, perRound int,
+	patience time.Time,
+) {
 	for time.Now().Before(deadline) && ctx.Err() == nil {
 		for range perRound {
 			form := rd.gen.Form()
@@ -108,7 +110,7 @@ func (rd *realDesk) work(ctx context.Context, svc *central.Service, w *world, de
 				in := app.VoucherInput{ID: app.NewUUIDv7(time.Now()), ReceiptNo: "TT-" + f.PersonalID, PersonalID: f.PersonalID, FullName: f.FullName,
 					Amount: "435600", PaidOn: time.Now().Format(time.DateOnly), FromMonth: app.MonthOf(time.Now().Year(), time.Now().Month()).String(),
 					Months: 1, Collector: "Đại lý thu 01"}
-				if _, err := svc.PostVouchers(ctx, []app.VoucherInput{in}); err != nil {
+				if err := postUntil(ctx, svc, in, patience); err != nil {
 					w.uncertain(rd.office) // the feed's fate unknown: this office's digest is not compared
 				}
 			}

@@ -25,6 +25,7 @@ type world struct {
 	feed    map[string][]string              // feed vouchers posted, by office, checked offices only
 	next    int64                            // the next person number
 	seeded  int64                            // people seeded (numbers 0 … seeded-1)
+	working int                              // the desks' offices are offices[:working]
 }
 
 // posted records a feed voucher the centre took for a person of office.
@@ -58,9 +59,11 @@ func (w *world) uncertain(office string) {
 	w.unknown[office] = true
 }
 
-func newWorld(offices, checked int) *world {
-	w := &world{checked: map[string]bool{}, lines: map[string][]contract.DigestLine{}}
-	for i := range offices {
+// newWorld numbers max(offices, seedOffices) offices: people are seeded over all of them, the
+// desks work in the first `offices` (w.working), and the first `checked` are checked.
+func newWorld(offices, seedOffices, checked int) *world {
+	w := &world{checked: map[string]bool{}, lines: map[string][]contract.DigestLine{}, working: offices}
+	for i := range max(offices, seedOffices) {
 		// Office codes as agencies are numbered: the province (2 digits) and a serial.
 		o := fmt.Sprintf("%02d%03d", 1+i%63, 1+i/63)
 		w.offices = append(w.offices, o)
