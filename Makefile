@@ -88,16 +88,23 @@ bench: bench-store bench-desk
 	CGO_ENABLED=0 go test -run '^$$' -bench . -benchmem -count=1 ./app/... ./pdf/ ./sheet/
 	CGO_ENABLED=0 go test -run '^$$' -bench Import10kXLSX -benchtime 1x -count=1 ./desk/
 
-# The central services under month-end load (cmd/centralbench, README "The centre for a
-# province or the nation"): the same run on PostgreSQL (a throw-away cluster, two replicas)
-# and on the embedded Badger store. CENTRALBENCH_ARGS go to both runs (e.g. --persons 3000000
-# --desks 1000 --offices 100 --duration 30m for the national size).
-CENTRALBENCH_ARGS ?= --persons 300000 --offices 100 --desks 200 --duration 2m
+# The central services under month-end load at national size (cmd/centralbench, README "The
+# centre under month-end load"): 3 million people, 990 simulated desks and 10 real desk stores
+# in 100 offices for 30 minutes, on PostgreSQL (a throw-away cluster, two centrald processes)
+# with the failures of CENTRALBENCH_FAILURES (a replica killed every 5 minutes, a PostgreSQL
+# restart, a 10-minute outage), then the same load on the embedded Badger store (one process,
+# no failures). About 45 minutes each. Figures in $(BIN)/bench-central-*.json. A quick look:
+# make bench-central CENTRALBENCH_ARGS="--persons 30000 --desks 40 --offices 20 --duration 2m --think 10s"
+# CENTRALBENCH_FAILURES="--kill-every 30s --pg-restart-at 45s --outage-at 70s --outage 20s"
+CENTRALBENCH_ARGS ?= --persons 3000000 --seed-offices 700 --offices 100 --desks 990 --real-desks 10 --duration 30m --think 830s
+CENTRALBENCH_FAILURES ?= --kill-every 5m --kill-down 20s --pg-restart-at 12m --outage-at 15m --outage 10m
 bench-central:
 	@scripts/setup-debian.sh postgres
 	CGO_ENABLED=0 go build -o $(BIN)/centralbench ./cmd/centralbench
-	scripts/pg-test.sh $(BIN)/centralbench --store postgres --replicas 2 $(CENTRALBENCH_ARGS)
-	$(BIN)/centralbench --store badger $(CENTRALBENCH_ARGS)
+	CGO_ENABLED=0 go build $(LDFLAGS) -o $(BIN)/centrald ./cmd/centrald
+	scripts/pg-test.sh $(BIN)/centralbench --store postgres --centrald $(BIN)/centrald --replicas 2 $(CENTRALBENCH_ARGS) \
+		$(CENTRALBENCH_FAILURES) --json $(BIN)/bench-central-postgres.json
+	$(BIN)/centralbench --store badger $(CENTRALBENCH_ARGS) --json $(BIN)/bench-central-badger.json
 
 # The store against SQLite at 100,000 and 1,000,000 dossiers (cmd/storebench, README
 # "Benchmarks"). The data sets are made once (several minutes for a million) and cached in

@@ -70,9 +70,9 @@ type loadResult struct {
 	Steady                    int64
 	Window                    time.Duration
 	Push, Pull, Digest, State samples
-	// Posted is how many feed vouchers the accounting feed posted; Undelivered how many of the
-	// changes they made a checked office's desk never received (a desk and a change counted
-	// once per pair).
+	// Posted is how many feed vouchers the accounting feed posted; Undelivered how many changes
+	// a desk of a checked office never received — a feed voucher of its office, or a dossier
+	// another desk of its office sent (a desk and a change counted once per pair).
 	Posted, Undelivered int64
 }
 
@@ -133,7 +133,7 @@ func runLoad(ctx context.Context, svc *central.Service, urls []string, w *world,
 				return err
 			}
 			for _, ch := range page.Changes {
-				if d.seen != nil && ch.Kind == contract.ChangeVoucher {
+				if d.seen != nil && (ch.Kind == contract.ChangeVoucher || ch.Kind == contract.ChangeOfficeRecord) {
 					d.seen[ch.Entity] = true
 				}
 			}
@@ -203,6 +203,7 @@ func runLoad(ctx context.Context, svc *central.Service, urls []string, w *world,
 				}
 				for _, p := range people {
 					w.expect(d.office, p.dossier.Code, p.dossier.Form.PersonalID, p.voucher.ID, p.period)
+					w.sent(d.office, d.name, p.dossier.Code)
 				}
 				_ = pull(d, time.Now().Add(time.Minute)) // the next round goes on from the cursor
 				if cfg.Every > 0 && round%cfg.Every == i%cfg.Every {
@@ -244,6 +245,12 @@ func runLoad(ctx context.Context, svc *central.Service, urls []string, w *world,
 		}
 		for _, id := range w.feedOf(d.office) {
 			if !d.seen[id] {
+				res.Undelivered++
+			}
+		}
+		// … and every dossier the office's other desks sent (office.record).
+		for _, s := range w.sentIn(d.office) {
+			if s.desk != d.name && !d.seen[s.code] {
 				res.Undelivered++
 			}
 		}

@@ -320,7 +320,8 @@ func printReport(w io.Writer, r report) {
 		r.StateP95, r.Checked, r.Mismatches, r.ProcessCPU, r.DatabaseCPU, r.WALBytesPerOp, r.WALSyncsPerOp)
 	fmt.Fprintf(w, "\n%d operations applied in %.0f s (%d rejected, %d without an answer, %d transactions run again); seeded in %.0f s.\n",
 		r.Applied, r.Seconds, r.Rejected, r.Failed, r.Retries, r.SeedSeconds)
-	fmt.Fprintf(w, "%d feed vouchers posted, %d changes a desk of a checked office never received.\n", r.Posted, r.Undelivered)
+	fmt.Fprintf(w, "%d feed vouchers posted; %d changes (feed vouchers, the other desks' dossiers) a desk of a checked office never received.\n",
+		r.Posted, r.Undelivered)
 	if r.RealDesks > 0 {
 		fmt.Fprintf(w, "%d real desk stores: %d compared with the centre, %d digests differ.\n", r.RealDesks, r.RealChecked, r.RealMismatch)
 	}

@@ -19,13 +19,14 @@ type world struct {
 	offices []string
 	checked map[string]bool
 
-	mu      sync.Mutex
-	lines   map[string][]contract.DigestLine // by office, checked offices only
-	unknown map[string]bool                  // offices where a push's fate is not known
-	feed    map[string][]string              // feed vouchers posted, by office, checked offices only
-	next    int64                            // the next person number
-	seeded  int64                            // people seeded (numbers 0 … seeded-1)
-	working int                              // the desks' offices are offices[:working]
+	mu       sync.Mutex
+	lines    map[string][]contract.DigestLine // by office, checked offices only
+	unknown  map[string]bool                  // offices where a push's fate is not known
+	feed     map[string][]string              // feed vouchers posted, by office, checked offices only
+	dossiers map[string][]sentDossier         // dossiers the desks sent, by office, checked offices only
+	next     int64                            // the next person number
+	seeded   int64                            // people seeded (numbers 0 … seeded-1)
+	working  int                              // the desks' offices are offices[:working]
 }
 
 // posted records a feed voucher the centre took for a person of office.
@@ -40,6 +41,29 @@ func (w *world) posted(office, id string) {
 	}
 	w.feed[office] = append(w.feed[office], id)
 	w.lines[office] = append(w.lines[office], contract.VoucherLine(id))
+}
+
+// sentDossier is a dossier a desk sent, which the office's other desks must receive.
+type sentDossier struct{ desk, code string }
+
+// sent records a dossier a desk of a checked office sent and the centre acknowledged.
+func (w *world) sent(office, desk, code string) {
+	if !w.checked[office] {
+		return
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.dossiers == nil {
+		w.dossiers = map[string][]sentDossier{}
+	}
+	w.dossiers[office] = append(w.dossiers[office], sentDossier{desk, code})
+}
+
+// sentIn is the dossiers the desks of office sent.
+func (w *world) sentIn(office string) []sentDossier {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.dossiers[office]
 }
 
 // feedOf is the feed vouchers posted for office.
