@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"sync"
 
 	"bhxhdesk/app"
 	"bhxhdesk/contract"
@@ -38,11 +39,14 @@ import (
 //	meta/ixver                      the version of the office indexes built (uint64)
 //	meta/<name>                     the centre's bookkeeping (Meta: keys_published, keys_pending)
 //
-// Every writer rewrites meta/chgseq, which serialises writers: safe for the change feed (a
-// change is numbered when its transaction commits, in commit order), and the reason a province
-// runs the centre on PostgreSQL instead.
+// Every writer of a change rewrites meta/chgseq, which serialises them: safe for the change
+// feed (a change is numbered when its transaction commits, in commit order), and the reason a
+// province runs the centre on PostgreSQL instead. Update takes one writer at a time (the store
+// belongs to one process): concurrent writers of that key would otherwise conflict at commit
+// and run again, over and over under load.
 type BadgerStore struct {
-	kv *storage.KV
+	kv      *storage.KV
+	writeMu sync.Mutex
 }
 
 var _ Store = (*BadgerStore)(nil)
@@ -78,6 +82,8 @@ func (s *BadgerStore) Update(ctx context.Context, fn func(Tx) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
 	return s.kv.Update(func(t *storage.KVTx) error { return fn(&badgerTx{t}) })
 }
 

@@ -3,6 +3,8 @@ package central_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -85,4 +87,57 @@ func TestAnOfficesDesksShareItsRecords(t *testing.T) {
 	assert.Equal(t, 2, d.Version)
 	assert.Equal(t, "approve", d.Step)
 	assert.Empty(t, pullAll(t, elsewhere), "another office still gets nothing")
+}
+
+// TestManyDesksOfAnOfficePushingAtOnceAllSucceed: twelve desks of one office push at the same
+// time while the accounting feed posts vouchers for the office's people. Every change of the
+// log is written by all of them; none fails for another's write (on Badger concurrent writers
+// of the change counter conflicted at commit and, under this load, ran out of attempts).
+func TestManyDesksOfAnOfficePushingAtOnceAllSucceed(t *testing.T) {
+	s := newServer(t)
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	errs := make(chan error, 100)
+	for d := range 12 {
+		dev, _, err := s.svc.Enroll(ctx, "01001", fmt.Sprintf("K%d", 10+d), central.RoleDesk)
+		require.NoError(t, err)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for b := range 5 {
+				var ops []contract.Op
+				for i := range 10 {
+					n := (d*5+b)*10 + i
+					ops = append(ops, dossierOp(t, "01001", fmt.Sprintf("01001-260105-K%d%04d", 10+d, n), fmt.Sprintf("0011900%05d", n), uint64(b*10+i+1)))
+				}
+				res, err := s.svc.Push(ctx, dev, ops)
+				if err != nil {
+					errs <- err
+					return
+				}
+				for _, r := range res {
+					if r.Status != app.OpApplied {
+						errs <- fmt.Errorf("%+v", r)
+					}
+				}
+			}
+		}()
+	}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for i := range 60 {
+			pid := fmt.Sprintf("0011900%05d", i)
+			if _, err := s.svc.PostVouchers(ctx, []app.VoucherInput{{ID: fmt.Sprintf("feed-%d", i), ReceiptNo: fmt.Sprintf("BL-%d", i),
+				PersonalID: pid, FullName: "Nguyễn Thị Hồng Ánh", Amount: "330000", PaidOn: "2026-02-05", FromMonth: "2026-02", Months: 1}}); err != nil {
+				errs <- err
+				return
+			}
+		}
+	}()
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
 }
