@@ -74,6 +74,21 @@ type loadResult struct {
 	// a desk of a checked office never received — a feed voucher of its office, or a dossier
 	// another desk of its office sent (a desk and a change counted once per pair).
 	Posted, Undelivered int64
+	// PerMinute is the operations applied in each minute of the run (the answer's minute).
+	perMinute   []int64
+	perMinuteMu sync.Mutex
+	start       time.Time
+}
+
+// count adds n applied operations to the current minute.
+func (r *loadResult) count(n int64) {
+	m := int(time.Since(r.start) / time.Minute)
+	r.perMinuteMu.Lock()
+	defer r.perMinuteMu.Unlock()
+	for len(r.perMinute) <= m {
+		r.perMinute = append(r.perMinute, 0)
+	}
+	r.perMinute[m] += n
 }
 
 // runLoad runs cfg.Desks desks against the replicas' URLs (desk i uses replica i mod R, and
@@ -107,9 +122,9 @@ func runLoad(ctx context.Context, svc *central.Service, urls []string, w *world,
 		}
 		desks[i] = d
 	}
-	res := &loadResult{}
-	deadline := time.Now().Add(cfg.Duration)
 	start := time.Now()
+	res := &loadResult{start: start}
+	deadline := start.Add(cfg.Duration)
 	steadyFrom := start.Add(cfg.Think)
 	res.Window = deadline.Sub(steadyFrom)
 	until := deadline.Add(max(cfg.Patience, 10*time.Second))
@@ -191,6 +206,7 @@ func runLoad(ctx context.Context, svc *central.Service, urls []string, w *world,
 					switch r.Status {
 					case contract.OpApplied, contract.OpDuplicate:
 						atomic.AddInt64(&res.Applied, 1)
+						res.count(1)
 						if steady {
 							atomic.AddInt64(&res.Steady, 1)
 						}

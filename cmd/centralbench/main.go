@@ -70,6 +70,11 @@ type report struct {
 	Killed        int     `json:"replicas_killed,omitempty"`
 	PGRestarted   bool    `json:"postgres_restarted,omitempty"`
 	Outage        float64 `json:"outage_seconds,omitempty"`
+	// PerMinute is the operations applied in each minute; Sustained the mean operations a
+	// second over the minutes when every desk was working and the centre was up (after the
+	// first pause, outside an outage and the minute after it).
+	PerMinute     []int64 `json:"applied_per_minute"`
+	Sustained     float64 `json:"sustained_ops_per_second"`
 	ProcessCPU    float64 `json:"process_cpu_seconds"`
 	DatabaseCPU   float64 `json:"database_cpu_seconds,omitempty"`
 	WALBytesPerOp float64 `json:"wal_bytes_per_op,omitempty"`
@@ -213,6 +218,20 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if plan.OutageServed {
 		rep.Outage = plan.Outage.Seconds()
 	}
+	rep.PerMinute = res.perMinute
+	var ops int64
+	minutes := 0
+	for m, n := range res.perMinute {
+		from, to := time.Duration(m)*time.Minute, time.Duration(m+1)*time.Minute
+		down := plan.Outage > 0 && to > plan.OutageAt && from < plan.OutageAt+plan.Outage+time.Minute
+		if from >= cfg.Think && to <= cfg.Duration && !down {
+			ops += n
+			minutes++
+		}
+	}
+	if minutes > 0 {
+		rep.Sustained = float64(ops) / float64(minutes*60)
+	}
 	for _, s := range stores {
 		if ps, ok := s.(*central.PostgresStore); ok {
 			rep.Retries += ps.Stats().Retries
@@ -320,6 +339,7 @@ func printReport(w io.Writer, r report) {
 		r.StateP95, r.Checked, r.Mismatches, r.ProcessCPU, r.DatabaseCPU, r.WALBytesPerOp, r.WALSyncsPerOp)
 	fmt.Fprintf(w, "\n%d operations applied in %.0f s (%d rejected, %d without an answer, %d transactions run again); seeded in %.0f s.\n",
 		r.Applied, r.Seconds, r.Rejected, r.Failed, r.Retries, r.SeedSeconds)
+	fmt.Fprintf(w, "Applied a minute: %v; sustained (every desk working, the centre up): %.0f op/s.\n", r.PerMinute, r.Sustained)
 	fmt.Fprintf(w, "%d feed vouchers posted; %d changes (feed vouchers, the other desks' dossiers) a desk of a checked office never received.\n",
 		r.Posted, r.Undelivered)
 	if r.RealDesks > 0 {
