@@ -87,7 +87,8 @@ func (s *Service) createDossier(tx Tx, dev Device, d app.Dossier, body json.RawM
 			if err := tx.PutVoucher(v); err != nil {
 				return res, err
 			}
-			if err := tx.AppendChange(d.Office, contract.Change{Kind: app.ChangeVoucher, Entity: vid, Payload: v.Body, At: now}); err != nil {
+			// The desk that registered the person credits it.
+			if err := routeFeedVoucher(tx, d.Office, dev.ID, vid, v.Body, now); err != nil {
 				return res, err
 			}
 		}
@@ -262,6 +263,12 @@ func (s *Service) cover(tx Tx, dev Device, kind string, c app.BookCover, body js
 	}
 	if !ok {
 		cur = Cover{PersonalID: c.PersonalID, Office: dev.Office, Status: app.CoverCreated}
+	}
+	if ok && kind == contract.OpCoverCreate {
+		// The office's cover data exists (another desk of the office made it from the same
+		// payment, or the cover is already issued): kept as it is, never replaced by a later
+		// creation; the desk receives the office's cover as a record.
+		return contract.OpResult{Status: app.OpApplied}, nil
 	}
 	cur.Body = body
 	if kind == contract.OpCoverIssue && cur.Status == app.CoverCreated {

@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	"bhxhdesk/app"
-	"bhxhdesk/contract"
 )
 
 // PostVouchers takes vouchers from the central accounting feed: each is stored once (by its id,
@@ -37,7 +36,11 @@ func (s *Service) PostVouchers(ctx context.Context, ins []app.VoucherInput) ([]s
 			}
 			if ok && len(p.Offices) > 0 {
 				v.Office = p.Offices[len(p.Offices)-1]
-				if err := tx.AppendChange(v.Office, contract.Change{Kind: app.ChangeVoucher, Entity: v.ID, Payload: body, At: now}); err != nil {
+				by, err := creditor(tx, p, v.Office)
+				if err != nil {
+					return err
+				}
+				if err := routeFeedVoucher(tx, v.Office, by, v.ID, body, now); err != nil {
 					return err
 				}
 			} else if err := tx.PutUnrouted(in.PersonalID, v.ID); err != nil {

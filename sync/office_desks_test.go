@@ -56,8 +56,9 @@ func TestAnOfficesDesksWorkOnOneDossier(t *testing.T) {
 	assert.Equal(t, moved.Version, back.Version)
 	assert.Equal(t, moved.Step, back.Step, "the help desk sees where the officer's desk moved it")
 
-	// The accounting feed's voucher for a person reaches both desks; each matches it, and the
-	// period and the cover data it makes are the office's once.
+	// The accounting feed's voucher for a person reaches both desks: the help desk that
+	// registered the person credits it, the officer's desk receives the voucher, the period, the
+	// cover data and the paid dossier from it.
 	f := made[1].Form
 	_, err = c.Service.PostVouchers(t.Context(), []app.VoucherInput{{ID: "feed-1", ReceiptNo: "BL-9", PersonalID: f.PersonalID,
 		FullName: f.FullName, Amount: app.Amount(fmt.Sprint(made[1].Quote.Payable)), PaidOn: "2026-01-06",
@@ -72,6 +73,18 @@ func TestAnOfficesDesksWorkOnOneDossier(t *testing.T) {
 		require.NoError(t, err)
 		assert.Len(t, p.Participant.Periods, 1, "one period at desk %s", o.Desk.Dir)
 		assert.NotNil(t, p.Cover, "the cover data at desk %s", o.Desk.Dir)
+		require.Len(t, p.Vouchers, 1)
+		assert.Equal(t, app.VoucherMatched, p.Vouchers[0].State.Status, "desk %s: %+v", o.Desk.Dir, p.Vouchers[0].State)
+		// Only the desk that registered the person credited the payment: no desk holds a
+		// conflict for a person to look at.
+		notices, err := o.Sync.Notices(o.super, true)
+		require.NoError(t, err)
+		for _, n := range notices {
+			assert.NotEqual(t, "op_conflict", n.Kind, "desk %s: %+v", o.Desk.Dir, n)
+		}
+		d, err := o.Intake.Dossier(o.officer, made[1].Code)
+		require.NoError(t, err)
+		assert.True(t, d.Has(app.ActPayment), "desk %s sees the dossier paid", o.Desk.Dir)
 	}
 
 	centre, _, err := c.Service.Digest(t.Context(), "01001")
