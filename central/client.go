@@ -405,6 +405,7 @@ func (c *Client) do(ctx context.Context, method, path string, in, out any) error
 	req.Header.Set("Authorization", "Bearer "+c.Token)
 	req.Header.Set("Accept-Encoding", acceptEncodings)
 	req.Header.Set("User-Agent", "") // not sent: a few bytes less in every request
+	req.Header.Set("Sync-Takes", TakesOfficeRecords)
 	if in != nil {
 		req.Header.Set("Content-Type", "application/json")
 		req.Header.Set("Content-Encoding", encoding)

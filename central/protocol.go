@@ -126,6 +126,11 @@ type SyncResponse struct {
 // use the features yet, like Accept-Encoding) by servers that take SyncRequest.Compact.
 const FeatureCompact = "compact-results"
 
+// TakesOfficeRecords is what a desk that applies office records (contract.ChangeOfficeRecord)
+// says in the Sync-Takes header of its requests; the centre sends them to no other (a desk of
+// an earlier version would keep a notice for every one).
+const TakesOfficeRecords = "office-records"
+
 // OpsDigest is the digest of a batch's operation ids, in order.
 func OpsDigest(ops []contract.Op) string {
 	h := sha256.New()

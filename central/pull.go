@@ -45,6 +45,9 @@ func (s *Service) Pull(ctx context.Context, dev Device, cursor uint64, limit int
 			return err
 		}
 		for _, c := range chs {
+			if c.Kind == contract.ChangeOfficeRecord && !dev.TakesOfficeRecords {
+				continue // a desk of an earlier version: the cursor moves past it
+			}
 			c.Origin = "" // the centre's own bookkeeping
 			page.Changes = append(page.Changes, c)
 		}

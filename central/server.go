@@ -246,6 +246,7 @@ func (s *Server) sync(w http.ResponseWriter, r *http.Request, dev Device) {
 			res.OpsDigest = OpsDigest(req.Ops)
 		}
 	}
+	dev.TakesOfficeRecords = acceptsEncoding(r.Header.Get("Sync-Takes"), TakesOfficeRecords)
 	page, err := s.Service.Pull(r.Context(), dev, req.Cursor, req.Limit)
 	if err != nil {
 		s.fail(w, r, err)
@@ -301,6 +302,7 @@ func (s *Server) pull(w http.ResponseWriter, r *http.Request, dev Device) {
 		s.fail(w, r, &app.Error{Kind: app.Invalid, Code: app.CodeBadCursor})
 		return
 	}
+	dev.TakesOfficeRecords = acceptsEncoding(r.Header.Get("Sync-Takes"), TakesOfficeRecords)
 	page, err := s.Service.Pull(r.Context(), dev, cursor, int(limit))
 	if err != nil {
 		s.fail(w, r, err)

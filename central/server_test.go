@@ -35,9 +35,10 @@ import (
 var ref = assets.MustLoad()
 
 type server struct {
-	svc   *central.Service
-	url   string
-	store central.Store
+	svc    *central.Service
+	url    string
+	store  central.Store
+	tokens map[string]string // by office/device, as client enrolled them
 }
 
 func newServer(t *testing.T) *server {
@@ -49,13 +50,14 @@ func newServer(t *testing.T) *server {
 	ctx, cancel := context.WithCancel(context.Background())
 	go func() { _ = central.Serve(ctx, ln, (&central.Server{Service: svc, Catalog: ref.Catalog}).Handler()) }()
 	t.Cleanup(cancel)
-	return &server{svc: svc, url: "http://" + ln.Addr().String(), store: store}
+	return &server{svc: svc, url: "http://" + ln.Addr().String(), store: store, tokens: map[string]string{}}
 }
 
 func (s *server) client(t *testing.T, office, device string) *central.Client {
 	t.Helper()
 	_, tok, err := s.svc.Enroll(context.Background(), office, device, central.RoleDesk)
 	require.NoError(t, err)
+	s.tokens[office+"/"+device] = tok
 	c, err := central.NewClient(central.ClientConfig{BaseURL: s.url, Token: tok})
 	require.NoError(t, err)
 	return c

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"sync"
 	"testing"
 	"time"
@@ -87,6 +88,21 @@ func TestAnOfficesDesksShareItsRecords(t *testing.T) {
 	assert.Equal(t, 2, d.Version)
 	assert.Equal(t, "approve", d.Step)
 	assert.Empty(t, pullAll(t, elsewhere), "another office still gets nothing")
+
+	// A desk of an earlier version, which does not say it takes office records, is not sent
+	// them (it would keep a notice for each): its cursor moves past them.
+	req, err := http.NewRequest(http.MethodGet, s.url+"/v1/sync/pull?cursor=0&limit=100", nil)
+	require.NoError(t, err)
+	req.Header.Set("Authorization", "Bearer "+s.tokens["01001/K8"])
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	var page contract.Page
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&page))
+	for _, c := range page.Changes {
+		assert.NotEqual(t, contract.ChangeOfficeRecord, c.Kind)
+	}
+	assert.NotZero(t, page.Cursor)
 }
 
 // TestManyDesksOfAnOfficePushingAtOnceAllSucceed: twelve desks of one office push at the same

@@ -53,6 +53,7 @@ func TestReadsFromAStreamingStandbyMissNoChange(t *testing.T) {
 	require.NoError(t, err)
 	reader, _, err := svc.Enroll(ctx, "01001", "K8", central.RoleDesk)
 	require.NoError(t, err)
+	reader.TakesOfficeRecords = true // as a desk says in its requests
 
 	commits := func() int64 {
 		c, err := pgx.Connect(ctx, standbyURL)

@@ -141,6 +141,9 @@ type Device struct {
 	AuditBroken   string                `json:"audit_broken,omitempty"`
 	AuditBrokenAt time.Time             `json:"audit_broken_at,omitzero"`
 	Revoked       time.Time             `json:"revoked,omitzero"`
+	// TakesOfficeRecords is set for one request: the desk said it applies office records
+	// (TakesOfficeRecords in its Sync-Takes header). Never stored.
+	TakesOfficeRecords bool `json:"-"`
 }
 
 // StoredOp is an applied operation's identity and result, kept so that a repeat gets the same

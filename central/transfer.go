@@ -244,6 +244,7 @@ func (s *Service) ImportTransfer(ctx context.Context, data []byte) ([]byte, erro
 	if s.OnPush != nil {
 		s.OnPush(ctx, dev.ID, len(req.Ops), repeats)
 	}
+	dev.TakesOfficeRecords = true // transfer files come from desks of this version or later
 	page, err := s.Pull(ctx, dev, req.Cursor, answerLimit)
 	if err != nil {
 		return nil, err

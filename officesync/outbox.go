@@ -5,20 +5,47 @@ import (
 	"bhxhdesk/contract"
 )
 
-// NeedsReconcile reports whether the outbox must be reconciled with the centre first.
+// NeedsReconcile reports whether the outbox must be reconciled with the centre first: after a
+// restore from backup, and once for a store that pulled before the office's desks shared their
+// records (it takes back from the office's state what the other desks made before).
 func (s *Service) NeedsReconcile() (bool, error) {
 	var need bool
 	err := s.Store.View(func(tx Tx) error {
 		v, ok, err := tx.Setting(app.SettingReconcile)
+		if err != nil {
+			return err
+		}
 		need = ok && string(v) == "1"
+		if !need {
+			need, err = beforeSharing(tx)
+		}
 		return err
 	})
 	return need, err
 }
 
+// settingShared is set once a store holds the records its office's other desks shared: it
+// pulled from the start, or it took back the office's state.
+const settingShared = "sync/office_records"
+
+// beforeSharing reports whether the store pulled before office records were shared and has not
+// taken back the office's state since.
+func beforeSharing(tx Tx) (bool, error) {
+	if v, ok, err := tx.Setting(settingShared); err != nil || ok && string(v) == "1" {
+		return false, err
+	}
+	cur, err := cursorOf(tx)
+	return cur > 0, err
+}
+
 // Reconciled records that the outbox was reconciled.
 func (s *Service) Reconciled() error {
-	return s.Store.Update(func(tx Tx) error { return tx.PutSetting(app.SettingReconcile, []byte("0")) })
+	return s.Store.Update(func(tx Tx) error {
+		if err := tx.PutSetting(settingShared, []byte("1")); err != nil {
+			return err
+		}
+		return tx.PutSetting(app.SettingReconcile, []byte("0"))
+	})
 }
 
 // Outbox returns up to limit operations waiting to be sent, oldest first.

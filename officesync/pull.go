@@ -40,6 +40,12 @@ func (s *Service) ApplyPage(p contract.Page) error {
 		if p.Cursor <= cur && len(p.Changes) > 0 {
 			return nil
 		}
+		if cur == 0 {
+			// Pulling from the start: the office's shared records come with the changes.
+			if err := tx.PutSetting(settingShared, []byte("1")); err != nil {
+				return err
+			}
+		}
 		for _, ch := range p.Changes {
 			if ch.Seq <= cur {
 				continue

@@ -1,14 +1,18 @@
 package sync_test
 
 import (
+	"context"
 	"fmt"
+	"strconv"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"bhxhdesk/app"
+	"bhxhdesk/central"
 	"bhxhdesk/intake"
+	"bhxhdesk/officesync"
 )
 
 // TestAnOfficesDesksWorkOnOneDossier: the help desk registers walk-ins; after both desks sync,
@@ -94,4 +98,55 @@ func TestAnOfficesDesksWorkOnOneDossier(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, centre, mine, "desk %s holds what the centre holds for the office", o.Desk.Dir)
 	}
+}
+
+// TestADeskFromBeforeSharingTakesBackItsOfficesRecordsOnce: a desk whose store pulled before
+// the office's desks shared their records (its cursor is past the other desk's work, which it
+// never received) takes back the office's state at its next sync, once; a desk that pulls from
+// the start needs no such download.
+func TestADeskFromBeforeSharingTakesBackItsOfficesRecordsOnce(t *testing.T) {
+	c := newCentre(t, nil)
+	a, b := newOffice(t, "01001", "01", "00004", "K7"), newOffice(t, "01001", "01", "00004", "K8")
+	c.enrol(t, a, c.Server.URL)
+	tok := c.Enroll(t, b.agency, "K8")
+	b.token = tok
+	require.NoError(t, b.Sync.SetCentral(b.login(t, "admin"), c.Server.URL, tok))
+	sync := func(o *office) {
+		t.Helper()
+		_, _, err := converge(o.engine(t, c.Server.URL, 100, 0), 5)
+		require.NoError(t, err)
+	}
+	sync(b)
+	need, err := b.Sync.NeedsReconcile()
+	require.NoError(t, err)
+	require.False(t, need, "a desk that pulled from the start holds what is shared")
+
+	made := a.register(t, 5, 2)
+	sync(a)
+	// B as a desk of the earlier version left it: its cursor past A's work, never received.
+	require.NoError(t, b.Sync.Store.Update(func(tx officesync.Tx) error {
+		var cur uint64
+		if err := c.Store.View(context.Background(), func(ctx central.Tx) error {
+			var err error
+			cur, err = ctx.LastChange()
+			return err
+		}); err != nil {
+			return err
+		}
+		if err := tx.PutSetting(app.SettingCursor, []byte(strconv.FormatUint(cur, 10))); err != nil {
+			return err
+		}
+		return tx.PutSetting("sync/office_records", []byte("0"))
+	}))
+	need, err = b.Sync.NeedsReconcile()
+	require.NoError(t, err)
+	require.True(t, need)
+	sync(b)
+	for _, d := range made {
+		_, err := b.Intake.Dossier(b.officer, d.Code)
+		require.NoError(t, err, "taken back from the office's state")
+	}
+	need, err = b.Sync.NeedsReconcile()
+	require.NoError(t, err)
+	require.False(t, need, "once")
 }
