@@ -88,7 +88,7 @@ func (s *Service) createDossier(tx Tx, dev Device, d app.Dossier, body json.RawM
 				return res, err
 			}
 			// The desk that registered the person credits it.
-			if err := routeFeedVoucher(tx, d.Office, dev.ID, vid, v.Body, now); err != nil {
+			if err := routeFeedVoucher(tx, d.Office, dev, vid, v.Body, now); err != nil {
 				return res, err
 			}
 		}

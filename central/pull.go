@@ -29,7 +29,7 @@ func (s *Service) Pull(ctx context.Context, dev Device, cursor uint64, limit int
 	page := contract.Page{Cursor: cursor, Changes: []contract.Change{}}
 	err := s.Store.View(ctx, func(tx Tx) error {
 		// The desk's own records do not come back to it.
-		chs, err := tx.Changes([]string{dev.Office, "*", deviceAudience(dev.ID)}, cursor, limit+1, dev.ID)
+		chs, err := tx.Changes([]string{dev.Office, "*", deviceAudience(dev.ID)}, cursor, limit+1, dev.origin())
 		if err != nil {
 			return err
 		}

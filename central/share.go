@@ -2,6 +2,7 @@ package central
 
 import (
 	"encoding/json"
+	"strconv"
 	"strings"
 	"time"
 
@@ -48,7 +49,7 @@ func (s *Service) shareWithOffice(tx Tx, dev Device, op contract.Op, now time.Ti
 	if err != nil {
 		return err
 	}
-	change := contract.Change{Entity: op.EntityID, At: now, Origin: dev.ID}
+	change := contract.Change{Entity: op.EntityID, At: now, Origin: dev.origin()}
 	switch it := item.(type) {
 	case json.RawMessage:
 		change.Kind = app.ChangeOfficeRecord
@@ -68,6 +69,10 @@ func (s *Service) shareWithOffice(tx Tx, dev Device, op contract.Op, now time.Ti
 // get drops the type of a store lookup's record.
 func get[T any](v T, ok bool, err error) (any, bool, error) { return v, ok, err }
 
+// origin names one enrolment of a device as a change's Origin: a desk enrolled again under its
+// old name (a new machine) is another origin, and receives what the machine before it sent.
+func (d Device) origin() string { return d.ID + "@" + strconv.FormatInt(d.Created.UnixNano(), 36) }
+
 // deviceAudience is the audience of changes for one device alone.
 func deviceAudience(id string) string { return "dev:" + id }
 
@@ -75,9 +80,9 @@ func deviceAudience(id string) string { return "dev:" + id }
 // alone credits a feed voucher for them (records the period, makes the cover data, marks the
 // dossier paid), and the office's other desks receive the voucher as a record and the period
 // when it sends it — two desks crediting one payment would each record it and conflict. ""
-// when no enrolled desk of the office registered the person (every desk then credits it, as
-// one desk would).
-func creditor(tx Tx, p Person, office string) (string, error) {
+// (the zero Device) when no enrolled desk of the office registered the person (every desk then
+// credits it, as one desk would).
+func creditor(tx Tx, p Person, office string) (Device, error) {
 	code := ""
 	for _, r := range p.Records {
 		if r.Office == office {
@@ -86,37 +91,38 @@ func creditor(tx Tx, p Person, office string) (string, error) {
 	}
 	parts := strings.Split(code, "-")
 	if len(parts) != 3 || len(parts[2]) < 5 {
-		return "", nil
+		return Device{}, nil
 	}
 	o, ok, err := tx.Office(office)
 	if err != nil || !ok {
-		return "", err
+		return Device{}, err
 	}
 	id, ok := o.Codes[parts[2][:len(parts[2])-4]]
 	if !ok {
-		return "", nil
+		return Device{}, nil
 	}
 	d, ok, err := tx.Device(id)
 	if err != nil || !ok || !d.Revoked.IsZero() {
-		return "", err
+		return Device{}, err
 	}
-	return id, nil
+	return d, nil
 }
 
 // routeFeedVoucher sends a feed voucher to the office that serves the person: to the device
 // that credits it (creditor) as a voucher to credit, and to the office's other desks as a
 // record; to every desk of the office to credit when there is no such device.
-func routeFeedVoucher(tx Tx, office, creditor, id string, body json.RawMessage, now time.Time) error {
+func routeFeedVoucher(tx Tx, office string, creditor Device, id string, body json.RawMessage, now time.Time) error {
 	voucher := contract.Change{Kind: app.ChangeVoucher, Entity: id, Payload: body, At: now}
-	if creditor == "" {
+	if creditor.ID == "" {
 		return tx.AppendChange(office, voucher)
 	}
-	if err := tx.AppendChange(deviceAudience(creditor), voucher); err != nil {
+	if err := tx.AppendChange(deviceAudience(creditor.ID), voucher); err != nil {
 		return err
 	}
 	rec, err := json.Marshal(contract.OfficeRecordV1{Kind: "voucher", Record: body})
 	if err != nil {
 		return err
 	}
-	return tx.AppendChange(office, contract.Change{Kind: app.ChangeOfficeRecord, Entity: id, Payload: rec, At: now, Origin: creditor})
+	return tx.AppendChange(office, contract.Change{Kind: app.ChangeOfficeRecord, Entity: id, Payload: rec, At: now,
+		Origin: creditor.origin()})
 }

@@ -103,6 +103,18 @@ func TestAnOfficesDesksShareItsRecords(t *testing.T) {
 		assert.NotEqual(t, contract.ChangeOfficeRecord, c.Kind)
 	}
 	assert.NotZero(t, page.Cursor)
+
+	// The help desk's machine is lost: revoked, and a new machine enrolled under its name
+	// starts from nothing — it receives what the old machine sent.
+	_, err = s.svc.Revoke(context.Background(), "01001", "K7")
+	require.NoError(t, err)
+	again := pullAll(t, s.client(t, "01001", "K7"))
+	entities := map[string]bool{}
+	for _, c := range again {
+		entities[c.Entity] = true
+	}
+	assert.True(t, entities[code], "the new machine receives its predecessor's dossier")
+	assert.True(t, entities["v-a-1"], "and voucher")
 }
 
 // TestManyDesksOfAnOfficePushingAtOnceAllSucceed: twelve desks of one office push at the same

@@ -56,9 +56,9 @@ type Change struct {
 	Entity  string          `json:"entity"`
 	Payload json.RawMessage `json:"payload"`
 	At      time.Time       `json:"at"`
-	// Origin is the device whose operation made the change (an office record another desk of
-	// the office must receive). The centre keeps it to spare that device its own change, and
-	// never sends it.
+	// Origin is the device (one enrolment of it) whose operation made the change (an office
+	// record another desk of the office must receive). The centre keeps it to spare that
+	// device its own change, and never sends it.
 	Origin string `json:"origin,omitempty"`
 }
 
