@@ -150,7 +150,30 @@ func redownload(tx Tx, kind string, raw json.RawMessage, pv *contract.Participan
 		if v.Kind == app.KindVoid {
 			st.Status, st.Exception = app.VoucherVoid, ""
 		}
-		return true, tx.PutVoucher(v, st)
+		if err := tx.PutVoucher(v, st); err != nil {
+			return false, err
+		}
+		// A correction or void another desk made resolves the original here too, so no officer
+		// resolves it a second time.
+		if v.Refers != "" {
+			orig, ok, err := tx.Voucher(v.Refers)
+			if err != nil {
+				return false, err
+			}
+			if ok && orig.State.Status == app.VoucherException {
+				ost := orig.State
+				ost.ID, ost.Status, ost.Exception, ost.Updated = v.Refers, app.VoucherResolved, "", now
+				action := "correct"
+				if v.Kind == app.KindVoid {
+					action = "void"
+				}
+				ost.Resolved = &app.Resolution{By: v.By, At: v.Created, Action: action, Voucher: v.ID, Reason: v.Reason}
+				if err := tx.PutVoucherState(ost); err != nil {
+					return false, err
+				}
+			}
+		}
+		return true, nil
 	case "person":
 		p, err := app.ParticipantPayload.From(*pv)
 		if err != nil {

@@ -13,6 +13,7 @@ import (
 	"bhxhdesk/central"
 	"bhxhdesk/intake"
 	"bhxhdesk/officesync"
+	"bhxhdesk/records"
 )
 
 // TestAnOfficesDesksWorkOnOneDossier: the help desk registers walk-ins; after both desks sync,
@@ -149,4 +150,41 @@ func TestADeskFromBeforeSharingTakesBackItsOfficesRecordsOnce(t *testing.T) {
 	need, err = b.Sync.NeedsReconcile()
 	require.NoError(t, err)
 	require.False(t, need, "once")
+}
+
+// TestAnExceptionResolvedAtOneDeskIsResolvedAtTheOthers: a voucher a desk recorded for nobody
+// the office knows waits in its exceptions queue, and in the other desk's; voided at the first
+// desk, it leaves both queues — no officer resolves it twice.
+func TestAnExceptionResolvedAtOneDeskIsResolvedAtTheOthers(t *testing.T) {
+	c := newCentre(t, nil)
+	a, b := newOffice(t, "01001", "01", "00004", "K7"), newOffice(t, "01001", "01", "00004", "K8")
+	c.enrol(t, a, c.Server.URL)
+	tok := c.Enroll(t, b.agency, "K8")
+	b.token = tok
+	require.NoError(t, b.Sync.SetCentral(b.login(t, "admin"), c.Server.URL, tok))
+	sync := func(o *office) {
+		t.Helper()
+		_, _, err := converge(o.engine(t, c.Server.URL, 100, 0), 5)
+		require.NoError(t, err)
+	}
+	made := a.register(t, 9, 1)[0]
+	v, err := a.Records.AddVoucher(a.officer, app.VoucherInput{ReceiptNo: "BL-77", PersonalID: made.Form.PersonalID,
+		FullName: made.Form.FullName, Amount: "1000", PaidOn: "2026-01-05", FromMonth: made.Quote.FromMonth.String(), Months: 1})
+	require.NoError(t, err)
+	require.Equal(t, app.VoucherException, v.State.Status, "an amount far below the quote")
+	sync(a)
+	sync(b)
+	exc, err := b.Records.Exceptions(b.officer, 0)
+	require.NoError(t, err)
+	require.Len(t, exc, 1, "the other desk sees it waiting")
+
+	_, err = a.Records.Resolve(a.officer, v.ID, records.ResolveRequest{Action: "void", Reason: "Nhập nhầm số tiền"})
+	require.NoError(t, err)
+	sync(a)
+	sync(b)
+	for _, o := range []*office{a, b} {
+		exc, err := o.Records.Exceptions(o.officer, 0)
+		require.NoError(t, err)
+		assert.Empty(t, exc, "desk %s", o.Desk.Dir)
+	}
 }
