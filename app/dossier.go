@@ -1,6 +1,8 @@
 package app
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"time"
@@ -104,6 +106,17 @@ type DossierEvent struct {
 	State   State  `json:"state"`
 	Step    string `json:"step"`
 	Version int    `json:"version"`
+	// Prev is the EventKey of the timeline's last event before this one: the centre applies
+	// the event only to that history, so two desks that moved one dossier from the same
+	// version while offline are told, not silently merged.
+	Prev string `json:"prev,omitempty"`
+}
+
+// EventKey names a timeline event (when, who, what, to which step), to tell two histories
+// apart that reached the same version.
+func EventKey(e Event) string {
+	h := sha256.Sum256([]byte(fmt.Sprintf("%d\x00%s\x00%s\x00%s", e.At.Unix(), e.User, e.Action, e.ToStep)))
+	return hex.EncodeToString(h[:8])
 }
 
 // SaveEvent adds ev (due date as the dossier now has it) to the end of d's timeline, moves d
@@ -116,7 +129,11 @@ func SaveEvent(tx DossierWriter, d, prev *Dossier, ev Event, now time.Time) erro
 	if err := tx.PutDossier(d, prev); err != nil {
 		return err
 	}
-	payload := DossierEventPayload.To(DossierEvent{ev, d.State, d.Step, d.Version})
+	e := DossierEvent{Event: ev, State: d.State, Step: d.Step, Version: d.Version}
+	if n := len(prev.Timeline); n > 0 {
+		e.Prev = EventKey(prev.Timeline[n-1])
+	}
+	payload := DossierEventPayload.To(e)
 	return Enqueue(tx, contract.OpDossierEvent, d.Code, prev.Version, payload, now)
 }
 

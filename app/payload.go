@@ -221,11 +221,11 @@ func dossierFromV1(u *unpack, d contract.DossierV1) Dossier {
 }
 
 func dossierEventToV1(e DossierEvent) contract.DossierEventV1 {
-	return contract.DossierEventV1{Event: eventToV1(e.Event), State: string(e.State), Step: e.Step, Version: e.Version}
+	return contract.DossierEventV1{Event: eventToV1(e.Event), State: string(e.State), Step: e.Step, Version: e.Version, Prev: e.Prev}
 }
 
 func dossierEventFromV1(u *unpack, e contract.DossierEventV1) DossierEvent {
-	return DossierEvent{Event: eventFromV1(u, e.Event), State: State(e.State), Step: e.Step, Version: e.Version}
+	return DossierEvent{Event: eventFromV1(u, e.Event), State: State(e.State), Step: e.Step, Version: e.Version, Prev: e.Prev}
 }
 
 func voucherToV1(v Voucher) contract.VoucherV1 {

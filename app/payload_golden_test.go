@@ -98,6 +98,7 @@ func TestTheSyncPayloadsKeepTheirFormat(t *testing.T) {
 			State:   app.StateOpen,
 			Step:    "finance",
 			Version: 2,
+			Prev:    app.EventKey(event),
 		}),
 		contract.OpVoucherAdd:      app.VoucherPayload.To(voucher),
 		contract.OpPeriodAdd:       app.PeriodPayload.To(period),

@@ -156,7 +156,7 @@ func (s *Service) linkPerson(tx Tx, pid string, rec app.IdentityRecord, now time
 	return notice, tx.PutPerson(p)
 }
 
-func (s *Service) dossierEvent(tx Tx, dev Device, op contract.Op) (contract.OpResult, error) {
+func (s *Service) dossierEvent(tx Tx, dev Device, op contract.Op, now time.Time) (contract.OpResult, error) {
 	ev, err := app.DossierEventPayload.Unmarshal(op.Payload)
 	if err != nil {
 		return rejected("bad_payload"), nil
@@ -171,13 +171,22 @@ func (s *Service) dossierEvent(tx Tx, dev Device, op contract.Op) (contract.OpRe
 	if cur.Office != dev.Office {
 		return rejected("not_your_office", "office", cur.Office), nil
 	}
-	if cur.Version != op.BaseVersion {
-		return contract.OpResult{Status: app.OpConflict, Reason: "version_moved", ServerVersion: cur.Version,
-			Args: map[string]string{"code": op.EntityID, "base": fmt.Sprint(op.BaseVersion), "server": fmt.Sprint(cur.Version)}}, nil
-	}
 	d, err := app.DossierPayload.Unmarshal(cur.Body)
 	if err != nil {
 		return contract.OpResult{}, err
+	}
+	last := ""
+	if n := len(d.Timeline); n > 0 {
+		last = app.EventKey(d.Timeline[n-1])
+	}
+	if cur.Version != op.BaseVersion || ev.Prev != "" && ev.Prev != last {
+		// Another desk of the office moved the dossier first (or from the same version, along
+		// another history): the desk is told, and sent the office's dossier to take back.
+		if err := s.sendBack(tx, dev, "dossier", cur.Code, cur, now); err != nil {
+			return contract.OpResult{}, err
+		}
+		return contract.OpResult{Status: app.OpConflict, Reason: "version_moved", ServerVersion: cur.Version,
+			Args: map[string]string{"code": op.EntityID, "base": fmt.Sprint(op.BaseVersion), "server": fmt.Sprint(cur.Version)}}, nil
 	}
 	d.Timeline = append(d.Timeline, ev.Event)
 	d.State, d.Step, d.Version = ev.State, ev.Step, ev.Version

@@ -194,7 +194,7 @@ func (s *Service) apply(tx Tx, dev Device, op contract.Op, now time.Time) (contr
 		}
 		return s.createDossier(tx, dev, d, op.Payload, now)
 	case contract.OpDossierEvent:
-		return s.dossierEvent(tx, dev, op)
+		return s.dossierEvent(tx, dev, op, now)
 	case contract.OpVoucherAdd:
 		v, err := app.VoucherPayload.Unmarshal(op.Payload)
 		if err != nil || v.ID == "" {

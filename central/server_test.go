@@ -143,7 +143,9 @@ func TestEveryRequestIsAuthenticatedAndScopedToTheOffice(t *testing.T) {
 		}
 		return out
 	}
-	assert.Equal(t, []string{app.ChangeVoucher, app.ChangeRuleFile}, kinds(pa))
+	// A: the office's dossier sent back after its conflicting event, the feed voucher to credit
+	// (it registered the person), the rule file.
+	assert.Equal(t, []string{app.ChangeOfficeRecord, app.ChangeVoucher, app.ChangeRuleFile}, kinds(pa))
 	assert.Equal(t, []string{app.ChangeRuleFile}, kinds(pb))
 	assert.Equal(t, pa.Cursor, pb.Cursor, "both are at the end of the log")
 	again, err := a.Pull(ctx, pa.Cursor, 100)

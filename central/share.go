@@ -126,3 +126,25 @@ func routeFeedVoucher(tx Tx, office string, creditor Device, id string, body jso
 	return tx.AppendChange(office, contract.Change{Kind: app.ChangeOfficeRecord, Entity: id, Payload: rec, At: now,
 		Origin: creditor.origin()})
 }
+
+// sendBack sends one desk the office's record as the centre holds it (after the desk's
+// operation on it conflicted), so the desk takes it back in place of its own version.
+func (s *Service) sendBack(tx Tx, dev Device, kind, entity string, rec any, now time.Time) error {
+	raw, err := json.Marshal(rec)
+	if err != nil {
+		return err
+	}
+	item, err := s.stateItem(tx, dev, kind, raw)
+	if err != nil {
+		return err
+	}
+	body, ok := item.(json.RawMessage)
+	if !ok {
+		return nil
+	}
+	payload, err := json.Marshal(contract.OfficeRecordV1{Kind: kind, Record: body, Replace: true})
+	if err != nil {
+		return err
+	}
+	return tx.AppendChange(deviceAudience(dev.ID), contract.Change{Kind: app.ChangeOfficeRecord, Entity: entity, Payload: payload, At: now})
+}

@@ -142,6 +142,9 @@ type DossierEventV1 struct {
 	State   string  `json:"state"`
 	Step    string  `json:"step"`
 	Version int     `json:"version"`
+	// Prev names the timeline's last event before this one (app.EventKey); empty from desks
+	// before 2026-12, whose events the centre applies on the version alone.
+	Prev string `json:"prev,omitempty"`
 }
 
 // VoucherV1 is a payment voucher (biên lai, chứng từ nộp tiền), the payload of OpVoucherAdd.
@@ -250,6 +253,10 @@ type CoverConflictV1 struct {
 type OfficeRecordV1 struct {
 	Kind   string          `json:"kind"`
 	Record json.RawMessage `json:"record"`
+	// Replace is set when the record comes back to the desk whose operation on it conflicted:
+	// the desk takes the office's record in place of its own, whatever the versions (its own
+	// work stays in the conflict's notice for a person).
+	Replace bool `json:"replace,omitempty"`
 }
 
 // ParticipantV1 is a participant (người tham gia) of an office's area: the identity in force

@@ -125,6 +125,22 @@ func (s *Service) apply(tx Tx, ch contract.Change, now time.Time) error {
 		if err := json.Unmarshal(ch.Payload, &rec); err != nil {
 			return err
 		}
+		if rec.Replace && rec.Kind == "dossier" {
+			// Sent back after this desk's event on it conflicted: the office's dossier replaces
+			// the desk's own version (its event is kept in the conflict's notice).
+			d, err := app.DossierPayload.Unmarshal(rec.Record)
+			if err != nil {
+				return err
+			}
+			cur, ok, err := tx.Dossier(d.Code)
+			if err != nil {
+				return err
+			}
+			if ok {
+				return tx.PutDossier(&d, &cur)
+			}
+			return tx.PutDossier(&d, nil)
+		}
 		_, err := redownload(tx, rec.Kind, rec.Record, nil, now)
 		return err
 	case app.ChangeParticipant:

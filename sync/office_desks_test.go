@@ -188,3 +188,69 @@ func TestAnExceptionResolvedAtOneDeskIsResolvedAtTheOthers(t *testing.T) {
 		assert.Empty(t, exc, "desk %s", o.Desk.Dir)
 	}
 }
+
+// TestTwoDesksMovingOneDossierOfflineAreToldNotMerged: both desks of an office move the same
+// dossier from the same version while offline (one advances it, the other returns it for
+// completion). The first to sync wins; the second is told (a conflict notice with its own
+// action), takes back the office's dossier in place of its own — never a history that is half
+// one desk's and half the other's — and its next action applies on the office's version. Both
+// desks then hold what the centre holds.
+func TestTwoDesksMovingOneDossierOfflineAreToldNotMerged(t *testing.T) {
+	c := newCentre(t, nil)
+	a, b := newOffice(t, "01001", "01", "00004", "K7"), newOffice(t, "01001", "01", "00004", "K8")
+	c.enrol(t, a, c.Server.URL)
+	tok := c.Enroll(t, b.agency, "K8")
+	b.token = tok
+	require.NoError(t, b.Sync.SetCentral(b.login(t, "admin"), c.Server.URL, tok))
+	sync := func(o *office) {
+		t.Helper()
+		_, _, err := converge(o.engine(t, c.Server.URL, 100, 0), 5)
+		require.NoError(t, err)
+	}
+	d := a.register(t, 11, 1)[0]
+	sync(a)
+	sync(b)
+
+	advanced, err := a.Intake.Act(a.officer, d.Code, intake.ActRequest{Action: app.ActAdvance})
+	require.NoError(t, err)
+	_, err = b.Intake.Act(b.officer, d.Code, intake.ActRequest{Action: app.ActReturn, Reason: "Thiếu giấy tờ",
+		Missing: []string{"Bản sao CCCD"}})
+	require.NoError(t, err)
+	sync(a)
+	sync(b)
+
+	got, err := b.Intake.Dossier(b.officer, d.Code)
+	require.NoError(t, err)
+	assert.Equal(t, advanced.Step, got.Step, "the second desk took back the office's dossier")
+	assert.Equal(t, advanced.Version, got.Version)
+	assert.Equal(t, advanced.Timeline[len(advanced.Timeline)-1].Action, got.Timeline[len(got.Timeline)-1].Action)
+	notices, err := b.Sync.Notices(b.super, true)
+	require.NoError(t, err)
+	conflicts := 0
+	for _, n := range notices {
+		if n.Kind == "op_conflict" && n.Entity == d.Code {
+			conflicts++
+		}
+	}
+	assert.Equal(t, 1, conflicts, "the second desk is told, with its own action kept for a person")
+
+	// Its next action is on the office's version, and applies.
+	_, err = b.Intake.Act(b.super, d.Code, intake.ActRequest{Action: app.ActAdvance})
+	require.NoError(t, err)
+	sync(b)
+	sync(a)
+	centre, _, err := c.Service.Digest(t.Context(), "01001")
+	require.NoError(t, err)
+	for _, o := range []*office{a, b} {
+		mine, _, err := o.Sync.Digest()
+		require.NoError(t, err)
+		assert.Equal(t, centre, mine, "desk %s", o.Desk.Dir)
+	}
+	cd, ok := c.dossiers(t)[d.Code]
+	require.True(t, ok)
+	centreDossier, err := app.DossierPayload.Unmarshal(cd.Body)
+	require.NoError(t, err)
+	for _, ev := range centreDossier.Timeline {
+		assert.NotEqual(t, app.ActReturn, ev.Action, "the returned-for-completion history was not merged in")
+	}
+}
