@@ -242,7 +242,8 @@ func runLoad(ctx context.Context, svc *central.Service, urls []string, w *world,
 					}
 				}
 				if cfg.Think > 0 {
-					time.Sleep(time.Duration(rand.Int64N(int64(cfg.Think))))
+					// A pause that would end after the deadline ends the desk's work there.
+					time.Sleep(min(time.Duration(rand.Int64N(int64(cfg.Think))), time.Until(deadline)))
 				}
 			}
 		}()

@@ -117,7 +117,7 @@ func (rd *realDesk) work(ctx context.Context, svc *central.Service, w *world, de
 			rd.registered = rd.registered[:0]
 		}
 		if think > 0 {
-			sleepCtx(ctx, time.Duration(rand.Int64N(int64(think))))
+			sleepCtx(ctx, min(time.Duration(rand.Int64N(int64(think))), time.Until(deadline)))
 		}
 	}
 }
