@@ -90,15 +90,15 @@ bench: bench-store bench-desk
 
 # The central services under month-end load at national size (cmd/centralbench, README "The
 # centre under month-end load"): 3 million people, 990 simulated desks and 10 real desk stores
-# in 100 offices for 40 minutes — 30 of work and a 10-minute outage — on PostgreSQL (a
+# in 100 offices for 32 minutes — a 10-minute outage among them — on PostgreSQL (a
 # throw-away cluster, two centrald processes) with the failures of CENTRALBENCH_FAILURES (a
 # replica killed every 5 minutes, a PostgreSQL restart, the outage, then every desk
 # reconnecting at once), then the same load on the embedded Badger store (one process, no
-# failures). About 50 minutes each. Figures in $(BIN)/bench-central-*.json. A quick look:
+# failures). About 40 minutes each. Figures in $(BIN)/bench-central-*.json. A quick look:
 # make bench-central CENTRALBENCH_ARGS="--persons 30000 --desks 40 --offices 20 --duration 2m --think 10s"
 # CENTRALBENCH_FAILURES="--kill-every 30s --pg-restart-at 45s --outage-at 70s --outage 20s"
-CENTRALBENCH_ARGS ?= --persons 3000000 --seed-offices 700 --offices 100 --desks 990 --real-desks 10 --duration 40m --think 830s
-CENTRALBENCH_FAILURES ?= --kill-every 5m --kill-down 20s --pg-restart-at 18m --outage-at 22m --outage 10m
+CENTRALBENCH_ARGS ?= --persons 3000000 --seed-offices 700 --offices 100 --desks 990 --real-desks 10 --duration 32m --think 830s
+CENTRALBENCH_FAILURES ?= --kill-every 5m --kill-down 20s --pg-restart-at 13m --outage-at 17m --outage 10m
 bench-central:
 	@scripts/setup-debian.sh postgres
 	CGO_ENABLED=0 go build -o $(BIN)/centralbench ./cmd/centralbench
