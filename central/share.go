@@ -41,11 +41,7 @@ func (s *Service) shareWithOffice(tx Tx, dev Device, op contract.Op, now time.Ti
 	if err != nil || !ok {
 		return err
 	}
-	raw, err := json.Marshal(rec)
-	if err != nil {
-		return err
-	}
-	item, err := s.stateItem(tx, dev, kind, raw)
+	item, err := s.officeItem(tx, dev, kind, rec)
 	if err != nil {
 		return err
 	}
@@ -130,11 +126,7 @@ func routeFeedVoucher(tx Tx, office string, creditor Device, id string, body jso
 // sendBack sends one desk the office's record as the centre holds it (after the desk's
 // operation on it conflicted), so the desk takes it back in place of its own version.
 func (s *Service) sendBack(tx Tx, dev Device, kind, entity string, rec any, now time.Time) error {
-	raw, err := json.Marshal(rec)
-	if err != nil {
-		return err
-	}
-	item, err := s.stateItem(tx, dev, kind, raw)
+	item, err := s.officeItem(tx, dev, kind, rec)
 	if err != nil {
 		return err
 	}
@@ -147,4 +139,13 @@ func (s *Service) sendBack(tx Tx, dev Device, kind, entity string, rec any, now 
 		return err
 	}
 	return tx.AppendChange(deviceAudience(dev.ID), contract.Change{Kind: app.ChangeOfficeRecord, Entity: entity, Payload: payload, At: now})
+}
+
+// officeItem is a record of the centre's as the office's state gives it to the desk (stateItem).
+func (s *Service) officeItem(tx Tx, dev Device, kind string, rec any) (any, error) {
+	raw, err := json.Marshal(rec)
+	if err != nil {
+		return nil, err
+	}
+	return s.stateItem(tx, dev, kind, raw)
 }

@@ -16,25 +16,33 @@ import (
 	"bhxhdesk/records"
 )
 
+// twoDesks is a centre and two desks of one office (K7 and K8) enrolled with it, and how a
+// desk syncs until nothing is pending.
+func twoDesks(t *testing.T) (c *centre, a, b *office, sync func(o *office)) {
+	t.Helper()
+	c = newCentre(t, nil)
+	a, b = newOffice(t, "01001", "01", "00004", "K7"), newOffice(t, "01001", "01", "00004", "K8")
+	c.enrol(t, a, c.Server.URL)
+	tok := c.Enroll(t, b.agency, "K8")
+	b.token = tok
+	require.NoError(t, b.Sync.SetCentral(b.login(t, "admin"), c.Server.URL, tok))
+	sync = func(o *office) {
+		t.Helper()
+		_, _, err := converge(o.engine(t, c.Server.URL, 100, 0), 5)
+		require.NoError(t, err)
+	}
+	return c, a, b, sync
+}
+
 // TestAnOfficesDesksWorkOnOneDossier: the help desk registers walk-ins; after both desks sync,
 // the officer's desk holds them, moves one on, and the help desk sees it at its new step after
 // its next sync — each desk's digest then equals the centre's for the office. A duplicate
 // walk-in at the second desk is caught there, not at the centre. Another office holds none of
 // it.
 func TestAnOfficesDesksWorkOnOneDossier(t *testing.T) {
-	c := newCentre(t, nil)
-	a, b := newOffice(t, "01001", "01", "00004", "K7"), newOffice(t, "01001", "01", "00004", "K8")
+	c, a, b, sync := twoDesks(t)
 	other := newOffice(t, "48001", "48", "20194", "D1")
-	c.enrol(t, a, c.Server.URL)
-	tok := c.Enroll(t, b.agency, "K8")
-	b.token = tok
-	require.NoError(t, b.Sync.SetCentral(b.login(t, "admin"), c.Server.URL, tok))
 	c.enrol(t, other, c.Server.URL)
-	sync := func(o *office) {
-		t.Helper()
-		_, _, err := converge(o.engine(t, c.Server.URL, 100, 0), 5)
-		require.NoError(t, err)
-	}
 
 	made := a.register(t, 3, 4)
 	sync(a)
@@ -106,17 +114,7 @@ func TestAnOfficesDesksWorkOnOneDossier(t *testing.T) {
 // never received) takes back the office's state at its next sync, once; a desk that pulls from
 // the start needs no such download.
 func TestADeskFromBeforeSharingTakesBackItsOfficesRecordsOnce(t *testing.T) {
-	c := newCentre(t, nil)
-	a, b := newOffice(t, "01001", "01", "00004", "K7"), newOffice(t, "01001", "01", "00004", "K8")
-	c.enrol(t, a, c.Server.URL)
-	tok := c.Enroll(t, b.agency, "K8")
-	b.token = tok
-	require.NoError(t, b.Sync.SetCentral(b.login(t, "admin"), c.Server.URL, tok))
-	sync := func(o *office) {
-		t.Helper()
-		_, _, err := converge(o.engine(t, c.Server.URL, 100, 0), 5)
-		require.NoError(t, err)
-	}
+	c, a, b, sync := twoDesks(t)
 	sync(b)
 	need, err := b.Sync.NeedsReconcile()
 	require.NoError(t, err)
@@ -156,17 +154,7 @@ func TestADeskFromBeforeSharingTakesBackItsOfficesRecordsOnce(t *testing.T) {
 // the office knows waits in its exceptions queue, and in the other desk's; voided at the first
 // desk, it leaves both queues — no officer resolves it twice.
 func TestAnExceptionResolvedAtOneDeskIsResolvedAtTheOthers(t *testing.T) {
-	c := newCentre(t, nil)
-	a, b := newOffice(t, "01001", "01", "00004", "K7"), newOffice(t, "01001", "01", "00004", "K8")
-	c.enrol(t, a, c.Server.URL)
-	tok := c.Enroll(t, b.agency, "K8")
-	b.token = tok
-	require.NoError(t, b.Sync.SetCentral(b.login(t, "admin"), c.Server.URL, tok))
-	sync := func(o *office) {
-		t.Helper()
-		_, _, err := converge(o.engine(t, c.Server.URL, 100, 0), 5)
-		require.NoError(t, err)
-	}
+	_, a, b, sync := twoDesks(t)
 	made := a.register(t, 9, 1)[0]
 	v, err := a.Records.AddVoucher(a.officer, app.VoucherInput{ReceiptNo: "BL-77", PersonalID: made.Form.PersonalID,
 		FullName: made.Form.FullName, Amount: "1000", PaidOn: "2026-01-05", FromMonth: made.Quote.FromMonth.String(), Months: 1})
@@ -196,17 +184,7 @@ func TestAnExceptionResolvedAtOneDeskIsResolvedAtTheOthers(t *testing.T) {
 // one desk's and half the other's — and its next action applies on the office's version. Both
 // desks then hold what the centre holds.
 func TestTwoDesksMovingOneDossierOfflineAreToldNotMerged(t *testing.T) {
-	c := newCentre(t, nil)
-	a, b := newOffice(t, "01001", "01", "00004", "K7"), newOffice(t, "01001", "01", "00004", "K8")
-	c.enrol(t, a, c.Server.URL)
-	tok := c.Enroll(t, b.agency, "K8")
-	b.token = tok
-	require.NoError(t, b.Sync.SetCentral(b.login(t, "admin"), c.Server.URL, tok))
-	sync := func(o *office) {
-		t.Helper()
-		_, _, err := converge(o.engine(t, c.Server.URL, 100, 0), 5)
-		require.NoError(t, err)
-	}
+	c, a, b, sync := twoDesks(t)
 	d := a.register(t, 11, 1)[0]
 	sync(a)
 	sync(b)
