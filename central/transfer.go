@@ -244,7 +244,10 @@ func (s *Service) ImportTransfer(ctx context.Context, data []byte) ([]byte, erro
 	if s.OnPush != nil {
 		s.OnPush(ctx, dev.ID, len(req.Ops), repeats)
 	}
-	dev.TakesOfficeRecords = true // transfer files come from desks of this version or later
+	// Transfer files do not say whether the desk takes office records (files from desks of
+	// before 2026-12 exist): their answers carry none, so a desk that syncs only by file does
+	// not receive its office's other desks' records.
+	dev.TakesOfficeRecords = false
 	page, err := s.Pull(ctx, dev, req.Cursor, answerLimit)
 	if err != nil {
 		return nil, err

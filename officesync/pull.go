@@ -136,10 +136,15 @@ func (s *Service) apply(tx Tx, ch contract.Change, now time.Time) error {
 			if err != nil {
 				return err
 			}
-			if ok {
-				return tx.PutDossier(&d, &cur)
+			if !ok {
+				return tx.PutDossier(&d, nil)
 			}
-			return tx.PutDossier(&d, nil)
+			if n := len(d.Timeline); n > 0 && len(cur.Timeline) >= n && app.EventKey(cur.Timeline[n-1]) == app.EventKey(d.Timeline[n-1]) {
+				// The desk already holds this history and went on from it (a store restored
+				// from backup that took back the office's state, then replays the pull).
+				return nil
+			}
+			return tx.PutDossier(&d, &cur)
 		}
 		_, err := redownload(tx, rec.Kind, rec.Record, nil, now)
 		return err

@@ -74,8 +74,12 @@ func (s *Service) redownload(actor string, data contract.OfficeData) (int, error
 		if cur, err := cursorOf(tx); err != nil {
 			return err
 		} else if cur == 0 {
-			// A fresh store has seen nothing: it carries on from where this download was read.
+			// A fresh store has seen nothing: it carries on from where this download was read,
+			// holding what the office's desks shared until then.
 			if err := tx.PutSetting(app.SettingCursor, []byte(strconv.FormatUint(data.Cursor, 10))); err != nil {
+				return err
+			}
+			if err := tx.PutSetting(settingShared, []byte("1")); err != nil {
 				return err
 			}
 		}
