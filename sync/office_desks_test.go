@@ -2,6 +2,7 @@ package sync_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"testing"
@@ -11,6 +12,7 @@ import (
 
 	"bhxhdesk/app"
 	"bhxhdesk/central"
+	"bhxhdesk/contract"
 	"bhxhdesk/intake"
 	"bhxhdesk/officesync"
 	"bhxhdesk/records"
@@ -231,4 +233,38 @@ func TestTwoDesksMovingOneDossierOfflineAreToldNotMerged(t *testing.T) {
 	for _, ev := range centreDossier.Timeline {
 		assert.NotEqual(t, app.ActReturn, ev.Action, "the returned-for-completion history was not merged in")
 	}
+}
+
+// TestASentBackDossierNeverRollsBackADeskThatWentOnFromIt: the office's dossier sent back after
+// a conflict replaces the desk's own when the histories differ, but not when the desk already
+// holds that history and went on from it (a store restored from backup that took back its
+// office's state, then pulls the old change again).
+func TestASentBackDossierNeverRollsBackADeskThatWentOnFromIt(t *testing.T) {
+	_, a, _, _ := twoDesks(t)
+	d := a.register(t, 13, 1)[0]
+	moved, err := a.Intake.Act(a.officer, d.Code, intake.ActRequest{Action: app.ActAdvance})
+	require.NoError(t, err)
+	sendBack := func(seq uint64, rec app.Dossier) {
+		t.Helper()
+		body, err := app.DossierPayload.Marshal(rec)
+		require.NoError(t, err)
+		payload, err := json.Marshal(contract.OfficeRecordV1{Kind: "dossier", Record: body, Replace: true})
+		require.NoError(t, err)
+		require.NoError(t, a.Sync.ApplyPage(contract.Page{Cursor: seq, Changes: []contract.Change{{Seq: seq,
+			Kind: contract.ChangeOfficeRecord, Entity: rec.Code, Payload: payload}}}))
+	}
+	sendBack(1, d) // the version the desk went on from
+	got, err := a.Intake.Dossier(a.officer, d.Code)
+	require.NoError(t, err)
+	assert.Equal(t, moved.Version, got.Version, "kept: the desk holds that history and went on from it")
+	assert.Equal(t, moved.Step, got.Step)
+
+	other := moved
+	other.Timeline = append(append([]app.Event{}, d.Timeline...), app.Event{At: moved.Timeline[1].At, User: "truongphong",
+		Action: app.ActReturn, FromStep: d.Step, ToStep: d.Step})
+	other.Step = d.Step
+	sendBack(2, other) // another history at the same version
+	got, err = a.Intake.Dossier(a.officer, d.Code)
+	require.NoError(t, err)
+	assert.Equal(t, app.ActReturn, got.Timeline[len(got.Timeline)-1].Action, "replaced: another history")
 }
