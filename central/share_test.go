@@ -45,8 +45,9 @@ func TestAnOfficesDesksShareItsRecords(t *testing.T) {
 	elsewhere := s.client(t, "79001", "Q1")
 	code := "01001-260105-K70001"
 	m := app.MonthOf(2026, time.January)
-	voucher := app.Voucher{ID: "v-a-1", Kind: app.KindPayment, ReceiptNo: "BL-1", PersonalID: servedPID, FullName: "Nguyễn Thị Hồng Ánh",
-		Amount: 330000, FromMonth: m, Months: 1}
+	voucher := app.Voucher{ID: "v-a-1", Kind: app.KindPayment, ReceiptNo: "BL-1", PersonalID: servedPID,
+		FullName: "Nguyễn Thị Hồng Ánh",
+		Amount:   330000, FromMonth: m, Months: 1}
 	period := app.Period{From: m, To: m, Method: "monthly", Income: 1500000, Gross: 330000, Paid: 330000, Voucher: "v-a-1", ReceiptNo: "BL-1"}
 	cover := app.BookCover{BookNo: servedPID, PersonalID: servedPID, FullName: "Nguyễn Thị Hồng Ánh", BirthDate: "1990-05-17",
 		Gender: "female", Office: "01001", Dossier: code, Voucher: "v-a-1", Status: app.CoverCreated}
@@ -157,7 +158,8 @@ func TestManyDesksOfAnOfficePushingAtOnceAllSucceed(t *testing.T) {
 		for i := range 60 {
 			pid := fmt.Sprintf("0011900%05d", i)
 			if _, err := s.svc.PostVouchers(ctx, []app.VoucherInput{{ID: fmt.Sprintf("feed-%d", i), ReceiptNo: fmt.Sprintf("BL-%d", i),
-				PersonalID: pid, FullName: "Nguyễn Thị Hồng Ánh", Amount: "330000", PaidOn: "2026-02-05", FromMonth: "2026-02", Months: 1}}); err != nil {
+				PersonalID: pid, FullName: "Nguyễn Thị Hồng Ánh", Amount: "330000", PaidOn: "2026-02-05", FromMonth: "2026-02",
+				Months: 1}}); err != nil {
 				errs <- err
 				return
 			}

@@ -335,12 +335,14 @@ func printReport(w io.Writer, r report) {
 	fmt.Fprintf(w, "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n")
 	fmt.Fprintf(w, "| %s | %d (%d) | %d × %d | %d | %.0f | %.0f / %.0f / %.0f ms | %.0f ms | %.0f ms | %.0f ms | %d / %d | %.0f / %.0f | "+
 		"%.0f | %.3f |\n",
-		r.Store, r.Persons, r.SeedOffices, r.Offices, r.Desks, r.Replicas, r.SteadyOpsPerS, r.PushP50, r.PushP95, r.PushP99, r.PullP95, r.DigestP95,
+		r.Store, r.Persons, r.SeedOffices, r.Offices, r.Desks, r.Replicas, r.SteadyOpsPerS, r.PushP50, r.PushP95, r.PushP99, r.PullP95,
+		r.DigestP95,
 		r.StateP95, r.Checked, r.Mismatches, r.ProcessCPU, r.DatabaseCPU, r.WALBytesPerOp, r.WALSyncsPerOp)
 	fmt.Fprintf(w, "\n%d operations applied in %.0f s (%d rejected, %d without an answer, %d transactions run again); seeded in %.0f s.\n",
 		r.Applied, r.Seconds, r.Rejected, r.Failed, r.Retries, r.SeedSeconds)
 	fmt.Fprintf(w, "Applied a minute: %v; sustained (every desk working, the centre up): %.0f op/s.\n", r.PerMinute, r.Sustained)
-	fmt.Fprintf(w, "%d feed vouchers posted; %d changes (feed vouchers, the other desks' dossiers) a desk of a checked office never received.\n",
+	fmt.Fprintf(w, "%d feed vouchers posted; %d changes (feed vouchers, the other desks' dossiers) "+
+		"a desk of a checked office never received.\n",
 		r.Posted, r.Undelivered)
 	if r.RealDesks > 0 {
 		fmt.Fprintf(w, "%d real desk stores: %d compared with the centre, %d digests differ.\n", r.RealDesks, r.RealChecked, r.RealMismatch)
