@@ -23,13 +23,15 @@ func codes(ns []app.RuleNotice) []string {
 func TestTheDeskWarnsAheadFromNovember(t *testing.T) {
 	// In October only this year matters: the rate behind this year's ahead payments is only
 	// reported.
-	oct := ref.Outlook(calendar.Of(2026, 10, 15), "01")
+	oct := ref.Outlook(calendar.Of(2026, 10, 15), "48")
 	assert.Equal(t, []string{"fund_rate_reported 2025"}, codes(oct))
 
 	// From 1 November the next year is checked too: its calendar is only projected and the
 	// rate its payments need (2026's) is missing.
-	dec := ref.Outlook(calendar.Of(2026, 12, 6), "01")
+	dec := ref.Outlook(calendar.Of(2026, 12, 6), "48")
 	assert.ElementsMatch(t, []string{"fund_rate_reported 2025", "calendar_unofficial 2027", "fund_rate_missing 2026"}, codes(dec))
+	// In Hà Nội the share for the resolution's further groups is only reported, and says so.
+	assert.Contains(t, codes(ref.Outlook(calendar.Of(2026, 12, 6), "01")), "rule_reported local_support")
 	for _, n := range dec {
 		text := ref.Catalog.Outlook(app.VI, n)
 		assert.NotContains(t, text, "{", "every argument is filled: %s", text)

@@ -250,7 +250,7 @@ func (r *Rules) Quote(q QuoteRequest) (Quote, error) {
 			}
 		}
 		rate = fr.rat
-		out.FundRate = fr.MonthlyRate
+		out.FundRate = fr.Rate()
 		used("fund_rate", MonthOf(fr.Year, 1), fr.Source, fr.Status)
 	}
 	switch q.Method.Kind {

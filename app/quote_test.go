@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"io/fs"
+	"math"
 	"testing"
 	"testing/fstest"
 
@@ -416,7 +417,7 @@ func TestHaNoiAddsItsOwnSupport(t *testing.T) {
 		{"a higher income pays the difference", app.Poor, "01", "2027-01", 3_200_000, 242_000, 242_000, 220_000},
 		{"other groups in Hà Nội: the state's 20% only", app.Other, "01", "2027-01", 2_200_000, 96_800, 0, 387_200},
 		{"before the resolution (12/2025): none", app.Poor, "01", "2025-12", 1_500_000, 165_000, 0, 165_000},
-		{"another province: none", app.Poor, "79", "2027-01", 2_200_000, 242_000, 0, 242_000},
+		{"a province without a resolution entered: none", app.Poor, "48", "2027-01", 2_200_000, 242_000, 0, 242_000},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -433,6 +434,109 @@ func TestHaNoiAddsItsOwnSupport(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestTheProvincesResolutionsAsShipped(t *testing.T) {
+	// Each province's support as entered from its resolution (assets/rules/local_support.json),
+	// on top of the state's share of 22% × the rural poverty line (2,200,000 from 2027: 484,000).
+	tests := []struct {
+		name            string
+		province, month string
+		groups          []app.SupportGroup
+		local           []string
+		state, extra    app.Money
+		status          app.Status
+	}{
+		{"Hà Nội, further groups of Res. 19/2025: +10%", "01", "2027-01", nil, []string{"01:nq19-doi-tuong-khac"}, 96_800, 48_400,
+			app.Reported},
+		{"Hà Nội, other groups not named by the resolution: none", "01", "2027-01", nil, nil, 96_800, 0, ""},
+		{"TP.HCM, Res. 84/2025: poor +30%", "79", "2027-01", []app.SupportGroup{app.Poor}, nil, 242_000, 145_200, app.Reported},
+		{"TP.HCM: near-poor +25%", "79", "2027-01", []app.SupportGroup{app.NearPoor}, nil, 193_600, 121_000, app.Reported},
+		{"TP.HCM: other groups none", "79", "2027-01", nil, nil, 96_800, 0, ""},
+		{"TP.HCM: not before 2026", "79", "2025-12", []app.SupportGroup{app.Poor}, nil, 165_000, 0, ""},
+		{"Hải Phòng, Res. 56/2025: poor +30% (80% with the state)", "31", "2027-01", []app.SupportGroup{app.Poor}, nil, 242_000, 145_200,
+			app.Reported},
+		{"Hải Phòng: special zones +30% (80%)", "31", "2027-01", []app.SupportGroup{app.Island}, nil, 242_000, 145_200, app.Reported},
+		{"Hải Phòng: near-poor +25% (65%)", "31", "2027-01", []app.SupportGroup{app.NearPoor}, nil, 193_600, 121_000, app.Reported},
+		{"Hải Phòng: ethnic minorities +20% (50%)", "31", "2027-01", []app.SupportGroup{app.EthnicMinority}, nil, 145_200, 96_800,
+			app.Reported},
+		{"Hải Phòng: everyone else +10% (30%)", "31", "2027-01", nil, nil, 96_800, 48_400, app.Reported},
+		{"Hải Phòng: ends with 2030", "31", "2031-01", nil, nil, 96_800, 0, ""},
+		{"Quảng Ninh, Res. 02/2022: near-poor +30%", "22", "2027-01", []app.SupportGroup{app.NearPoor}, nil, 193_600, 145_200,
+			app.Reported},
+		{"Quảng Ninh: everyone else +20%", "22", "2027-12", nil, nil, 96_800, 96_800, app.Reported},
+		{"Quảng Ninh: ends with 2027", "22", "2028-01", []app.SupportGroup{app.Poor}, nil, 242_000, 0, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			income := app.Money(2_200_000)
+			if tt.month < "2027-01" {
+				income = 1_500_000
+			}
+			q, err := ref.Rules.Quote(app.QuoteRequest{Income: income, Method: method(t, "monthly"), Month: month(t, tt.month),
+				Groups: tt.groups, LocalGroups: tt.local, Province: tt.province})
+			require.NoError(t, err)
+			assert.Equal(t, tt.state, q.StateSupport)
+			assert.Equal(t, tt.extra, q.LocalSupport)
+			assert.Equal(t, q.Gross-tt.state-tt.extra, q.Payable)
+			if tt.extra == 0 {
+				return
+			}
+			for _, v := range q.Rules {
+				if v.Table == "local_support" {
+					assert.Equal(t, tt.status, v.Status)
+					assert.Contains(t, v.Source, "Nghị quyết")
+				}
+			}
+			assert.Contains(t, q.Warnings, "rule_reported:local_support", "a quote on a resolution read from the news says so")
+		})
+	}
+	g, ok := ref.Rules.LocalGroup("01", "01:nq19-doi-tuong-khac")
+	require.True(t, ok, "Hà Nội's further groups are a group of its own: an officer names it, it never applies to everyone")
+	assert.Contains(t, g.NameVI, "19/2025")
+}
+
+func TestFundRatesAsPublished(t *testing.T) {
+	// VSS's notices give the yearly rate; the monthly rate is a twelfth of it, exactly.
+	for _, tt := range []struct {
+		year int
+		rate string
+		pct  string
+	}{
+		{2022, "0.0419/12", "0,349167%"},
+		{2023, "0.0436/12", "0,363333%"},
+		{2025, "0.0031", "0,31%"},
+	} {
+		fr, ok := ref.Rules.FundRates[tt.year]
+		require.True(t, ok, "%d", tt.year)
+		assert.Equal(t, tt.rate, fr.Rate())
+		assert.Equal(t, tt.pct, fr.Percent())
+		assert.Equal(t, app.Reported, fr.Status, "no notice could be read here: every quote says the rate is not confirmed")
+	}
+	// Paid in 2024, ahead for two years from 01/2024 at 1,500,000: the 2023 rate, 4.36 %/year.
+	q, err := ref.Rules.Quote(app.QuoteRequest{Income: 1_500_000, Method: method(t, "ahead:24"), Month: month(t, "2024-01"),
+		Paid: calendar.Of(2024, 1, 10)})
+	require.NoError(t, err)
+	assert.Equal(t, "0.0436/12", q.FundRate)
+	// P = Σ_{i=1..24} 330,000 / (1 + 0.0436/12)^(i−1) = 7,619,…: the discount is what is taken off.
+	assert.Equal(t, app.Money(24*330_000)-q.Discount, presentValueForTest(330_000, 0.0436/12, 24))
+
+	_, err = app.LoadRules(assets.FS, "rules", fstest.MapFS{"rules/fund_rate.json": {Data: []byte(`{"table":"fund_rate","entries":[
+		{"year":2024,"monthly_rate":"0.003","annual_rate":"0.036","source":"TB","status":"confirmed"}]}`)}})
+	assert.ErrorContains(t, err, "one of monthly_rate", "both rates at once are refused")
+	_, err = app.LoadRules(assets.FS, "rules", fstest.MapFS{"rules/fund_rate.json": {Data: []byte(`{"table":"fund_rate","entries":[
+		{"year":2024,"annual_rate":"436/10000","source":"TB","status":"confirmed"}]}`)}})
+	assert.ErrorContains(t, err, "one of monthly_rate", "a fraction is not a decimal")
+}
+
+// presentValueForTest is Σ_{i=1..n} a / (1+r)^(i−1) in floating point, rounded to the đồng.
+func presentValueForTest(a float64, r float64, n int) app.Money {
+	sum, f := 0.0, 1.0
+	for range n {
+		sum += a / f
+		f *= 1 + r
+	}
+	return app.Money(math.Round(sum))
 }
 
 func TestAProvinceMaySupportGroupsOfItsOwn(t *testing.T) {

@@ -212,15 +212,49 @@ type Rules struct {
 	Retirement  map[Gender]RetirementAge // retirement age schedule
 }
 
-// FundRate is the fund's average monthly investment rate for one year, published by VSS and
-// entered by an administrator. Payments in year Y use the rate of year Y−1.
+// FundRate is the fund's average monthly investment rate for one year (lãi suất đầu tư quỹ
+// BHXH bình quân), published by VSS and entered by an administrator: either the monthly rate or,
+// as VSS's notices give it, the yearly one (the monthly rate is then a twelfth of it, exactly).
+// Payments in year Y use the rate of year Y−1.
 type FundRate struct {
 	Year        int      `json:"year"`
-	MonthlyRate string   `json:"monthly_rate"` // exact decimal, e.g. "0.0031" for 0.31% a month
+	MonthlyRate string   `json:"monthly_rate,omitempty"` // exact decimal, e.g. "0.0031" for 0.31% a month
+	AnnualRate  string   `json:"annual_rate,omitempty"`  // exact decimal, e.g. "0.0436" for 4.36% a year
 	Source      string   `json:"source"`
 	Status      Status   `json:"status"`
 	Note        string   `json:"note,omitempty"`
-	rat         *big.Rat // parsed MonthlyRate
+	rat         *big.Rat // the monthly rate
+}
+
+// Rate writes the rate as entered: the monthly decimal, or the yearly one over 12 ("0.0436/12").
+func (f FundRate) Rate() string {
+	if f.AnnualRate != "" {
+		return f.AnnualRate + "/12"
+	}
+	return f.MonthlyRate
+}
+
+// fundRat is an entry's monthly rate, from exactly one of its monthly or yearly decimals.
+func fundRat(f FundRate) (*big.Rat, bool) {
+	if (f.MonthlyRate == "") == (f.AnnualRate == "") {
+		return nil, false
+	}
+	if f.MonthlyRate != "" {
+		return decimalRat(f.MonthlyRate)
+	}
+	r, ok := decimalRat(f.AnnualRate)
+	if !ok {
+		return nil, false
+	}
+	return r.Quo(r, big.NewRat(12, 1)), true
+}
+
+// decimalRat parses a plain decimal ("0.0436"); fractions and exponents are refused.
+func decimalRat(s string) (*big.Rat, bool) {
+	if strings.ContainsAny(s, "/eE") {
+		return nil, false
+	}
+	return new(big.Rat).SetString(s)
 }
 
 // Percent writes the monthly rate as a percentage with a decimal comma: "0.0031" → "0,31%".
@@ -411,9 +445,12 @@ func LoadRules(base fs.FS, dir string, overrides ...fs.FS) (*Rules, error) {
 		}
 	}
 	for _, f := range fund {
-		rat, ok := new(big.Rat).SetString(f.MonthlyRate)
+		rat, ok := fundRat(f)
 		if !ok || rat.Sign() < 0 || rat.Cmp(big.NewRat(1, 10)) > 0 || f.Year < 2000 || f.Source == "" {
-			return nil, fmt.Errorf("rules fund_rate %d: monthly_rate %q must be a decimal between 0 and 0.1, with a source", f.Year, f.MonthlyRate)
+			return nil, fmt.Errorf(
+				"rules fund_rate %d: one of monthly_rate (a decimal between 0 and 0.1) or annual_rate (up to 1.2) needed, with a source",
+				f.Year,
+			)
 		}
 		switch f.Status {
 		case Confirmed, Reported, Proposed:
