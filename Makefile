@@ -45,7 +45,8 @@ test:
 
 test-go:
 	@scripts/setup-debian.sh postgres
-	CGO_ENABLED=0 scripts/pg-test.sh go test -count=1 $(NOCGO_PKGS)
+	@scripts/setup-debian.sh test
+	BHXH_BROWSER=required CGO_ENABLED=0 scripts/pg-test.sh go test -count=1 $(NOCGO_PKGS)
 
 # Every test of the centre, and of the desks that sync with it, on PostgreSQL (with a streaming
 # standby for the replica reads of --db-read).

@@ -147,6 +147,13 @@ const (
 	CodeDossierCodesExhausted Code = "dossier_codes_exhausted"
 	CodeDossierNotFound       Code = "dossier_not_found"
 	CodeDuplicatePersonalId   Code = "duplicate_personal_id"
+	// CodeOnlinePending: a citizen's online declaration for a person who already has a dossier
+	// in progress; the message does not name it.
+	CodeOnlinePending Code = "online_pending"
+	// CodeOnlineOfficeUnknown: an online declaration to an office the centre does not serve.
+	CodeOnlineOfficeUnknown Code = "online_office_unknown"
+	// CodeOnlineCodeTaken: a desk of the office numbers its dossiers with the online device code.
+	CodeOnlineCodeTaken       Code = "online_code_taken"
 	CodeInternal              Code = "internal"
 	CodeLastAdmin             Code = "last_admin"
 	CodeMissingItemsRequired  Code = "missing_items_required"
@@ -334,5 +341,5 @@ var Codes = []Code{
 	CodeUserNameInvalid, CodeVoucherExists, CodeWriteConflict, CodeNotEnrolled, CodeDateFormat,
 	CodeMonthsNotNumber, CodeNumberBetween, CodeOpenPdfFailed, CodePasswordMismatch, CodeSaveFailed,
 	CodeEnrolUnreachable, CodeNoBackupFolder, CodeRuleFileRefused, CodeSetAsideFailed, CodeTokenOtherDesk,
-	CodeTokenRefused,
+	CodeTokenRefused, CodeOnlinePending, CodeOnlineOfficeUnknown, CodeOnlineCodeTaken,
 }

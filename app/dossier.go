@@ -85,9 +85,15 @@ type Dossier struct {
 	// and back whole, so a dossier downloaded again knows what happened to it.
 	Timeline []Event `json:"timeline"`
 	// Purged is set when the dossier's personal data was removed after the retention period.
-	Purged  *Purge `json:"purged,omitempty"`
+	Purged *Purge `json:"purged,omitempty"`
+	// Channel is how the dossier came in: "" at the desk, ChannelOnline when the citizen
+	// declared it on the public-service portal (nộp trực tuyến, dịch vụ công 602e).
+	Channel string `json:"channel,omitempty"`
 	Version int    `json:"version"`
 }
+
+// ChannelOnline marks a dossier a citizen declared online (Dossier.Channel).
+const ChannelOnline = "online"
 
 // StepIndex is the position of the current step in Steps, or -1.
 func (d *Dossier) StepIndex() int {
@@ -173,6 +179,7 @@ type Summary struct {
 	Received   time.Time     `json:"received"`
 	Handler    string        `json:"handler"`
 	Payable    Money         `json:"payable"`
+	Channel    string        `json:"channel,omitempty"` // ChannelOnline: declared online
 }
 
 // Summary returns the dossier's list row.
@@ -180,7 +187,7 @@ func (d *Dossier) Summary() Summary {
 	return Summary{
 		Code: d.Code, Name: d.Form.FullName, PersonalID: d.Form.PersonalID, BirthDate: d.Form.BirthDate,
 		State: d.State, Step: d.Step, Due: d.Due, StepDue: d.StepDue, Received: d.Received,
-		Handler: d.Handler, Payable: d.Quote.Payable,
+		Handler: d.Handler, Payable: d.Quote.Payable, Channel: d.Channel,
 	}
 }
 

@@ -193,6 +193,7 @@ func dossierToV1(d Dossier) contract.DossierV1 {
 		Code: d.Code, Office: d.Office, Form: formToV1(d.Form), Quote: quoteToV1(d.Quote), Received: d.Received,
 		Due: d.Due.String(), StepDue: d.StepDue.String(), State: string(d.State), Step: d.Step, Workflow: d.Workflow,
 		Handler: d.Handler, Missing: d.Missing, Reason: d.Reason, NotDuplicateOf: d.NotDuplicateOf, Version: d.Version,
+		Channel: d.Channel,
 	}
 	out.Steps = mapSlice(d.Steps, func(s Step) contract.StepV1 {
 		return contract.StepV1{ID: s.ID, NameVI: s.NameVI, NameEN: s.NameEN, Role: string(s.Role), Days: s.Days, Completes: s.Completes}
@@ -209,6 +210,7 @@ func dossierFromV1(u *unpack, d contract.DossierV1) Dossier {
 		Code: d.Code, Office: d.Office, Form: formFromV1(u, d.Form), Quote: quoteFromV1(u, d.Quote), Received: d.Received,
 		Due: u.date("due", d.Due), StepDue: u.date("step_due", d.StepDue), State: State(d.State), Step: d.Step, Workflow: d.Workflow,
 		Handler: d.Handler, Missing: d.Missing, Reason: d.Reason, NotDuplicateOf: d.NotDuplicateOf, Version: d.Version,
+		Channel: d.Channel,
 	}
 	out.Steps = mapSlice(d.Steps, func(s contract.StepV1) Step {
 		return Step{ID: s.ID, NameVI: s.NameVI, NameEN: s.NameEN, Role: Role(s.Role), Days: s.Days, Completes: s.Completes}
@@ -362,6 +364,11 @@ func adjustmentFromV1(_ *unpack, a *contract.WorkflowAdjustmentV1) *WorkflowAdju
 		}
 	}
 	return out
+}
+
+// WorkflowAdjustmentOf is an office's workflow adjustment as the centre keeps it.
+func WorkflowAdjustmentOf(a *contract.WorkflowAdjustmentV1) *WorkflowAdjustment {
+	return adjustmentFromV1(nil, a)
 }
 
 func officeWorkflowToV1(c OfficeWorkflowChange) contract.OfficeWorkflowV1 {

@@ -276,6 +276,31 @@ func (r *Rules) Quote(q QuoteRequest) (Quote, error) {
 	return out, nil
 }
 
+// QuoteForm is the quote of a form as typed so far, paid on the day paid: the desk's live quote
+// on its registration screen and the citizen's on the online declaration, one computation for
+// both. Only what the amount depends on needs to be valid — the income, the method, the first
+// month, the support group and ethnicity, the address's province and the province's own groups.
+func (r *Rules) QuoteForm(f RegistrationForm, paid calendar.Date) (Quote, error) {
+	tn, err := ParseMoney(string(f.Income))
+	if err != nil {
+		return Quote{}, &Error{Kind: Invalid, Code: CodeMoneyFormat, Field: "income"}
+	}
+	m, err := ParseMonth(strings.TrimSpace(f.StartMonth))
+	if err != nil {
+		return Quote{}, &Error{Kind: Invalid, Code: CodeMonthFormat, Field: "start_month"}
+	}
+	method, err := ParseMethod(f.Method)
+	if err != nil {
+		return Quote{}, &Error{Kind: Invalid, Code: CodeMethodInvalid, Field: "method"}
+	}
+	reg := Registration{SupportGroup: Other, Ethnicity: strings.TrimSpace(f.Ethnicity)}
+	if g, gerr := ParseSupportGroup(f.SupportGroup); gerr == nil {
+		reg.SupportGroup = g
+	}
+	return r.Quote(QuoteRequest{Income: tn, Method: method, Groups: reg.SupportGroups(), Month: m, Province: strings.TrimSpace(f.Address.Province),
+		LocalGroups: f.LocalGroups, Paid: paid})
+}
+
 // Deadline is the last day to pay a period starting in month m (Decree 134/2015 art. 9):
 // within the month for monthly, the 3 months for quarterly, the first 4 of 6 months, the first 7
 // of 12 months; ahead and missing-time payments are made at registration, in the first month.

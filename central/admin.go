@@ -11,14 +11,17 @@ import (
 // AdminRequest is one administrator's command: the same whether centrald runs it on a stopped
 // server's folder or sends it to the running server (POST /v1/admin with the admin token).
 type AdminRequest struct {
-	Cmd    string          `json:"cmd"` // enroll | revoke | reenrol | vouchers | publish | reviews | import
-	Office string          `json:"office,omitempty"`
-	Device string          `json:"device,omitempty"`
-	Feed   bool            `json:"feed,omitempty"`
-	Path   string          `json:"path,omitempty"`
-	Data   json.RawMessage `json:"data,omitempty"`
-	All    bool            `json:"all,omitempty"`
-	File   []byte          `json:"file,omitempty"` // a transfer file (import)
+	Cmd    string `json:"cmd"` // enroll | revoke | reenrol | vouchers | publish | reviews | import | office
+	Office string `json:"office,omitempty"`
+	// Listing is the office as citizens see it (office): name, address and whether it takes
+	// online declarations.
+	Listing *OfficeListing  `json:"listing,omitempty"`
+	Device  string          `json:"device,omitempty"`
+	Feed    bool            `json:"feed,omitempty"`
+	Path    string          `json:"path,omitempty"`
+	Data    json.RawMessage `json:"data,omitempty"`
+	All     bool            `json:"all,omitempty"`
+	File    []byte          `json:"file,omitempty"` // a transfer file (import)
 }
 
 // Admin runs an administrator's command and returns its JSON answer.
@@ -74,6 +77,11 @@ func (s *Service) Admin(ctx context.Context, req AdminRequest) (any, error) {
 			return nil, err
 		}
 		return map[string][]byte{"answer": answer}, nil
+	case "office":
+		if req.Listing == nil {
+			return nil, &app.Error{Kind: app.Invalid, Code: app.CodeBadBody}
+		}
+		return s.SetOfficeListing(ctx, req.Office, *req.Listing)
 	case "reviews":
 		var rs []app.IdentityReview
 		err := s.Store.View(ctx, func(tx Tx) error {

@@ -193,6 +193,16 @@ func (s *Service) dossierEvent(tx Tx, dev Device, op contract.Op, now time.Time)
 	if ev.Event.Due != 0 {
 		d.Due = ev.Event.Due
 	}
+	// What the citizen is told (the status page of an online dossier): the items to add, the
+	// reason of a refusal or a new appointment, as the desk recorded them.
+	switch ev.Event.Action {
+	case app.ActReturn:
+		d.Missing = ev.Event.Missing
+	case app.ActResubmit:
+		d.Missing = nil
+	case app.ActReject, app.ActReappoint:
+		d.Reason = ev.Event.Reason
+	}
 	if ev.Event.Action == intake.ActRequote && ev.Event.Quote != nil {
 		d.Quote = *ev.Event.Quote
 	}

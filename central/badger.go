@@ -158,6 +158,19 @@ func (tx *badgerTx) deviceIndexes(d Device) error {
 	return nil
 }
 
+func (tx *badgerTx) Offices() ([]Office, error) {
+	var out []Office
+	err := tx.t.Scan([]byte("office/"), nil, 0, func(_, v []byte) error {
+		var o Office
+		if err := json.Unmarshal(v, &o); err != nil {
+			return err
+		}
+		out = append(out, o)
+		return nil
+	})
+	return out, err
+}
+
 func (tx *badgerTx) Devices() ([]Device, error) {
 	var out []Device
 	err := tx.t.Scan([]byte("dev/"), nil, 0, func(_, v []byte) error {

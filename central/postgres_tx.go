@@ -81,6 +81,10 @@ func (tx *pgTx) PutOffice(o Office) error {
 		ON CONFLICT (agency) DO UPDATE SET body = excluded.body`, o, o.Agency)
 }
 
+func (tx *pgTx) Offices() ([]Office, error) {
+	return pgList[Office](tx, `SELECT body FROM offices ORDER BY agency`)
+}
+
 func (tx *pgTx) Device(id string) (Device, bool, error) {
 	return pgGet[Device](tx, `SELECT body FROM devices WHERE id = $1`, id)
 }

@@ -31,6 +31,8 @@ type Store interface {
 type Tx interface {
 	Office(agency string) (Office, bool, error)
 	PutOffice(o Office) error
+	// Offices lists every office, in agency order.
+	Offices() ([]Office, error)
 	Device(id string) (Device, bool, error)
 	DeviceByToken(tokenHash string) (Device, bool, error)
 	PutDevice(d Device) error
@@ -121,6 +123,18 @@ type Office struct {
 	// Codes are the device codes in the office's dossier codes ("K7"), each the device that
 	// claimed it with its first dossier (claimCode).
 	Codes map[string]string `json:"codes,omitempty"`
+	// Listing is how citizens find the office on the public pages (nil: not listed).
+	Listing *OfficeListing `json:"listing,omitempty"`
+}
+
+// OfficeListing is an office as the province lists it for citizens: where it is and whether it
+// receives declarations made online (public service 602e).
+type OfficeListing struct {
+	Name     string `json:"name"`
+	Province string `json:"province"` // current two-digit code
+	Commune  string `json:"commune"`  // five-digit code
+	Address  string `json:"address,omitempty"`
+	Online   bool   `json:"online"`
 }
 
 // Device is one desk of an office, enrolled by an administrator. Only the token's SHA-256 is

@@ -132,7 +132,9 @@ type DossierV1 struct {
 	NotDuplicateOf []string  `json:"not_duplicate_of,omitempty"`
 	Timeline       []EventV1 `json:"timeline"`
 	Purged         *PurgeV1  `json:"purged,omitempty"`
-	Version        int       `json:"version"`
+	// Channel is "online" for a dossier a citizen declared on the portal (public service 602e).
+	Channel string `json:"channel,omitempty"`
+	Version int    `json:"version"`
 }
 
 // DossierEventV1 is the payload of OpDossierEvent: a step of the workflow and where it left

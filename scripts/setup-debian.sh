@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs, only when absent, the Debian packages the desk program needs to build and test:
 # the C headers Fyne v2.8 compiles against (GLFW 3.4 builds both X11 and Wayland backends), the
-# tools the tests use to look at the program (Xvfb, xdotool, ImageMagick, poppler-utils), and
+# tools the tests use to look at the program (Xvfb, xdotool, ImageMagick, poppler-utils, and
+# headless Chromium for the citizens' pages), and
 # what the Windows build needs here (MinGW-w64 for the desk's cgo, Wine 8 to run the Windows
 # builds, NSIS for the installer), and PostgreSQL for the centre's tests (a throw-away cluster
 # each run: scripts/pg-test.sh; the package's own cluster is not used).
@@ -10,7 +11,7 @@ set -euo pipefail
 
 build_pkgs=(gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev
   libxi-dev libxxf86vm-dev libwayland-dev libxkbcommon-dev)
-test_pkgs=(xvfb xauth xdotool xclip imagemagick poppler-utils curl)
+test_pkgs=(xvfb xauth xdotool xclip imagemagick poppler-utils curl chromium)
 windows_pkgs=(gcc-mingw-w64-x86-64 wine wine64 nsis)
 postgres_pkgs=(postgresql-15)
 

@@ -25,6 +25,11 @@ func encodeSummary(s app.Summary) []byte {
 	b = binary.AppendVarint(b, int64(s.StepDue))
 	b = binary.AppendVarint(b, s.Received.UnixMilli())
 	b = binary.AppendVarint(b, int64(s.Payable))
+	if s.Channel != "" {
+		// Added after format 1 was fixed: a trailing field, absent for a dossier of the desk.
+		b = binary.AppendUvarint(b, uint64(len(s.Channel)))
+		b = append(b, s.Channel...)
+	}
 	return b
 }
 
@@ -58,6 +63,13 @@ func decodeSummary(b []byte) (app.Summary, error) {
 	s.Due, s.StepDue = calendar.Date(nums[0]), calendar.Date(nums[1])
 	s.Received = time.UnixMilli(nums[2]).In(calendar.VN)
 	s.Payable = app.Money(nums[3])
+	if len(b) > 0 {
+		n, k := binary.Uvarint(b)
+		if k <= 0 || uint64(len(b)-k) < n {
+			return s, errSummary
+		}
+		s.Channel = string(b[k : k+int(n)])
+	}
 	return s, nil
 }
 

@@ -46,6 +46,8 @@ import (
 	"bhxhdesk/assets"
 	"bhxhdesk/catalog"
 	"bhxhdesk/central"
+	"bhxhdesk/citizen"
+	"bhxhdesk/refdata"
 	"bhxhdesk/storage"
 )
 
@@ -64,6 +66,8 @@ const usage = `centrald — máy chủ trung tâm tham chiếu / reference centr
   centrald voucher post --data DIR FILE.json|-
   centrald publish --data DIR --path rules/X.json FILE
   centrald reviews --data DIR [--all] [--json]
+  centrald office  --data DIR --office CODE --name NAME --province PP --commune CCCCC [--address A] [--online=false]
+                   (lists the office on the citizens' pages; it takes online declarations unless --online=false)
   centrald import  --data DIR FILE [--out ANSWER]           (a desk's offline transfer file)
   centrald version
 
@@ -120,6 +124,11 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	all := fset.Bool("all", false, "include decided reviews (reviews)")
 	asJSON := fset.Bool("json", false, "print JSON")
 	answerOut := fset.String("out", "", "where to write the answer file (import; default FILE.answer)")
+	officeName := fset.String("name", "", "the office's name as citizens see it (office)")
+	province := fset.String("province", "", "the office's two-digit province code (office)")
+	commune := fset.String("commune", "", "the office's five-digit commune code (office)")
+	address := fset.String("address", "", "the office's address (office)")
+	online := fset.Bool("online", true, "the office takes declarations citizens make online, public service 602e (office)")
 	if err := fset.Parse(rest); err != nil {
 		return 2
 	}
@@ -182,6 +191,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 	case "reviews":
 		req = central.AdminRequest{Cmd: "reviews", All: *all}
+	case "office":
+		req = central.AdminRequest{Cmd: "office", Office: *office, Listing: &central.OfficeListing{Name: *officeName, Province: *province,
+			Commune: *commune, Address: *address, Online: *online}}
 	case "import":
 		if fset.NArg() != 1 {
 			fmt.Fprintf(stderr, usage, version)
@@ -339,7 +351,17 @@ func serve(ctx context.Context, where storeAt, lc central.ListenConfig, cat *cat
 		scheme = "https"
 	}
 	fmt.Fprintf(stdout, "centrald %s: listening on %s://%s (%s)\n", version, scheme, ln.Addr(), where.describe())
-	if err := central.Serve(ctx, ln, srv.Handler()); err != nil && ctx.Err() == nil && !errors.Is(err, context.Canceled) {
+	// The citizens' pages (public service 602e) at the root, with the reference data the
+	// province published to the desks.
+	ref, err := citizen.LoadReference(ctx, svc)
+	if err != nil {
+		fmt.Fprintln(stderr, "centrald: reference data:", err)
+		return 2
+	}
+	src := refdata.NewSource(ref, nil)
+	go citizen.Refresh(ctx, svc, src, time.Minute, srv.Log)
+	portal := &citizen.Server{Service: svc, Ref: src, Log: srv.Log, CSRFKey: []byte(os.Getenv("CENTRALD_CSRF_KEY"))}
+	if err := central.Serve(ctx, ln, citizen.Mount(srv.Handler(), portal)); err != nil && ctx.Err() == nil && !errors.Is(err, context.Canceled) {
 		fmt.Fprintln(stderr, "centrald:", err)
 		return 2
 	}

@@ -166,10 +166,15 @@ func (s *DossierScreen) progressColumn(d app.Dossier, status string) fyne.Canvas
 	s.Step = widget.NewLabel(s.stepLine(d))
 	s.Step.Wrapping = fyne.TextWrapWord
 	s.Due = widget.NewLabelWithStyle(d.Due.VNString(), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	received := kit.VNTime(d.Received)
+	if d.Channel == app.ChannelOnline {
+		// Received at the centre's time: the legal receipt time of an online dossier.
+		received += " · " + t("ui.channel.online")
+	}
 	progress := []*widget.FormItem{
 		{Text: t("ui.dossier.state"), Widget: s.StateLabel},
 		{Text: t("field.step"), Widget: s.Step},
-		widgets.InfoRow(t("ui.dossier.received"), kit.VNTime(d.Received)),
+		widgets.InfoRow(t("ui.dossier.received"), received),
 		{Text: t("ui.dossier.due"), Widget: s.Due},
 	}
 	if d.State == app.StateOpen && d.StepDue != 0 {

@@ -338,6 +338,9 @@ func (l *SummaryList) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 	if r.State != app.StateOpen {
 		step = l.ses.T("state." + string(r.State))
 	}
+	if r.Channel == app.ChannelOnline {
+		step = l.ses.T("ui.channel.online") + " · " + step
+	}
 	objs[2].(*widget.Label).SetText(step)
 	objs[3].(*widget.Label).SetText(r.Due.VNString())
 	text, c := l.Badge(r)

@@ -415,27 +415,7 @@ func (s *RegisterScreen) check() int {
 // requote quotes what the form says, as the registration will: the declared group and, for
 // an ethnic minority, that group too; the local support of the address's province.
 func (s *RegisterScreen) requote(f app.RegistrationForm) {
-	tn, err := s.income()
-	var q app.Quote
-	if err == nil {
-		var m app.Month
-		m, err = app.ParseMonth(strings.TrimSpace(f.StartMonth))
-		if err != nil {
-			err = &app.Error{Kind: app.Invalid, Code: app.CodeMonthFormat, Field: "start_month"}
-		}
-		var method app.Method
-		if err == nil {
-			method, err = s.method()
-		}
-		if err == nil {
-			reg := app.Registration{SupportGroup: app.Other, Ethnicity: f.Ethnicity}
-			if g, gerr := app.ParseSupportGroup(f.SupportGroup); gerr == nil {
-				reg.SupportGroup = g
-			}
-			q, err = s.ses.Cfg.Rules().Quote(app.QuoteRequest{Income: tn, Method: method, Groups: reg.SupportGroups(), Month: m,
-				Province: f.Address.Province, LocalGroups: f.LocalGroups, Paid: calendar.DateOf(s.ses.Cfg.Now().In(calendar.VN))})
-		}
-	}
+	q, err := s.ses.Cfg.Rules().QuoteForm(f, calendar.DateOf(s.ses.Cfg.Now().In(calendar.VN)))
 	s.quotePanel.paint(q, err)
 }
 

@@ -1,0 +1,399 @@
+package citizen_test
+
+import (
+	"context"
+
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"bhxhdesk/app"
+	"bhxhdesk/assets"
+	"bhxhdesk/central"
+	"bhxhdesk/citizen"
+	"bhxhdesk/desk"
+	"bhxhdesk/intake"
+	"bhxhdesk/internal/centraltest"
+	"bhxhdesk/refdata"
+	"bhxhdesk/storage"
+	"bhxhdesk/sync"
+)
+
+var ref = assets.MustLoad()
+
+const pass = "mật khẩu đủ dài 12"
+
+// portal is a centre on loopback serving both the desks' protocol and the citizens' pages.
+type portal struct {
+	*centraltest.Centre
+	Pages  *citizen.Server
+	Server *httptest.Server
+}
+
+func newPortal(t *testing.T, tune func(*citizen.Server)) *portal {
+	t.Helper()
+	c := centraltest.Start(t, centraltest.Options{NoHTTP: true})
+	pages := &citizen.Server{Service: c.Service, Ref: refdata.NewSource(ref, nil), StatusFloor: 50 * time.Millisecond}
+	if tune != nil {
+		tune(pages)
+	}
+	api := (&central.Server{Service: c.Service, Catalog: ref.Catalog}).Handler()
+	srv := httptest.NewServer(citizen.Mount(api, pages))
+	t.Cleanup(srv.Close)
+	_, err := c.Service.SetOfficeListing(context.Background(), "01001",
+		central.OfficeListing{Name: "Bảo hiểm xã hội cơ sở Ba Đình", Province: "01", Commune: "00004", Online: true})
+	require.NoError(t, err)
+	return &portal{Centre: c, Pages: pages, Server: srv}
+}
+
+// browser is a client with cookies, as a citizen's browser.
+type browser struct {
+	t    *testing.T
+	c    *http.Client
+	base string
+}
+
+func (p *portal) browser(t *testing.T) *browser {
+	jar, _ := cookiejar.New(nil)
+	return &browser{t: t, c: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }},
+		base: p.Server.URL}
+}
+
+var tokenRE = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
+
+// get fetches a page and returns its status and body.
+func (b *browser) get(path string) (int, string) {
+	b.t.Helper()
+	resp, err := b.c.Get(b.base + path)
+	require.NoError(b.t, err)
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(body)
+}
+
+// token is the CSRF token of the declaration page.
+func (b *browser) token() string {
+	b.t.Helper()
+	_, body := b.get("/")
+	m := tokenRE.FindStringSubmatch(body)
+	require.NotNil(b.t, m, "the page carries a token")
+	return m[1]
+}
+
+func (b *browser) post(path string, form url.Values) (*http.Response, string) {
+	b.t.Helper()
+	resp, err := b.c.PostForm(b.base+path, form)
+	require.NoError(b.t, err)
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp, string(body)
+}
+
+// declaration is a valid TK1-TS as a citizen fills the page in.
+func declaration(token string) url.Values {
+	return url.Values{
+		"csrf": {token}, "full_name": {"Nguyễn Thị Hoà"}, "gender": {"nu"}, "birth_date": {"17/05/1990"}, "ethnicity": {"01"},
+		"personal_id": {"001190012345"}, "phone": {"0912345678"}, "birth_registration.province": {"01"},
+		"birth_registration.commune": {"00004"}, "address.province": {"01"}, "address.commune": {"00004"},
+		"address.detail": {"Số 12 ngõ 34 phố Đội Cấn"}, "income": {"2200000"}, "method": {"monthly"},
+		"start_month": {today().Add(1).String()}, "support_group": {"poor"}, "office": {"01001"}, "consent": {"1"},
+	}
+}
+
+func today() app.Month { return app.MonthOf(time.Now().Year(), time.Now().Month()) }
+
+// officeDesk is the office's desk: a real encrypted store, enrolled at the centre.
+type officeDesk struct {
+	*desk.Desk
+	officer *app.Session
+	client  *central.Client
+}
+
+func newDesk(t *testing.T, p *portal, device string) *officeDesk {
+	t.Helper()
+	cfg := storage.Config{Dir: t.TempDir(), KDF: storage.KDF{Time: 1, Memory: 8 * 1024, Threads: 1}, CacheMB: 16}
+	d, _, err := desk.Init(cfg, ref, app.Office{Agency: "01001", Name: "BHXH Ba Đình", Province: "01", Commune: "00004", Device: device},
+		app.User{Name: "admin"}, pass)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = d.Close() })
+	admin, err := d.Intake.Login("admin", pass)
+	require.NoError(t, err)
+	require.NoError(t, d.Intake.AddUser(admin, app.User{Name: "canbo", Role: app.Officer}, pass))
+	officer, err := d.Intake.Login("canbo", pass)
+	require.NoError(t, err)
+	officer.Idle = -1
+	tok := p.Enroll(t, "01001", device)
+	require.NoError(t, d.Sync.SetCentral(admin, p.Server.URL, tok))
+	c, err := central.NewClient(central.ClientConfig{BaseURL: p.Server.URL, Token: tok})
+	require.NoError(t, err)
+	return &officeDesk{Desk: d, officer: officer, client: c}
+}
+
+func (d *officeDesk) sync(t *testing.T) {
+	t.Helper()
+	e := &sync.Engine{Local: d.Sync, Remote: func() (sync.Remote, error) { return d.client, nil }, Batch: 100, PageSize: 100}
+	for range 5 {
+		rep, err := e.Round(context.Background())
+		require.NoError(t, err)
+		if rep.Pending == 0 {
+			return
+		}
+	}
+	t.Fatal("the desk did not converge")
+}
+
+var codeRE = regexp.MustCompile(`id="dossier-code">([^<]+)<`)
+
+// TestACitizenDeclaresOnlineAndTheOfficeProcessesItOffline: the declaration with an error is
+// shown again with the error beside its field and in a linked summary; fixed, it is received
+// with a code, the appointment date of the office's workflow and calendar, and a receipt PDF;
+// the office's desk receives it at its next sync, marked online, and an officer requests
+// completion with no network; after the desk syncs, the status page says what is missing.
+func TestACitizenDeclaresOnlineAndTheOfficeProcessesItOffline(t *testing.T) {
+	p := newPortal(t, nil)
+	officer := newDesk(t, p, "K7")
+	b := p.browser(t)
+
+	form := declaration(b.token())
+	form.Set("personal_id", "00119001234") // eleven digits
+	form.Set("income", "1500000")          // under the 2027 floor
+	resp, body := b.post("/", form)
+	require.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode, body)
+	assert.Contains(t, body, `<a href="#f-personal_id">`, "the summary links to the field")
+	assert.Regexp(t, `id="f-personal_id"[^>]*aria-invalid="true"`, body)
+	assert.Contains(t, body, "[06] Số định danh cá nhân")
+	assert.Contains(t, body, "2.200.000", "the income's floor in force is named")
+	assert.Contains(t, body, `value="Nguyễn Thị Hoà"`, "what was typed is kept")
+
+	form.Set("personal_id", "001190012345")
+	form.Set("income", "2200000")
+	resp, body = b.post("/", form)
+	require.Equal(t, http.StatusOK, resp.StatusCode, body)
+	m := codeRE.FindStringSubmatch(body)
+	require.NotNil(t, m, body)
+	code := m[1]
+	assert.Regexp(t, `^01001-\d{6}-TT0001$`, code)
+	d, found, err := p.Service.OnlineStatus(context.Background(), code, "001190012345")
+	require.NoError(t, err)
+	require.True(t, found)
+	assert.Contains(t, body, d.Due.VNString(), "the appointment date is on the page")
+	assert.Equal(t, app.ChannelOnline, d.Channel)
+	assert.Equal(t, app.Money(242_000), d.Quote.StateSupport, "the desk's rules: 50% × 22% × 2,200,000")
+
+	// The receipt PDF, read back.
+	resp, pdfBody := b.post("/bien-nhan", url.Values{"csrf": form["csrf"], "code": {code}, "personal_id": {"001190012345"}})
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	assert.Equal(t, "application/pdf", resp.Header.Get("Content-Type"))
+	text := pdfText(t, []byte(pdfBody))
+	assert.Contains(t, text, "Nguyễn Thị Hoà")
+	assert.Contains(t, text, code)
+
+	// The office's desk receives it and processes it offline.
+	officer.sync(t)
+	got, err := officer.Intake.Dossier(officer.officer, code)
+	require.NoError(t, err, "the office's desk holds the online dossier")
+	assert.Equal(t, app.ChannelOnline, got.Channel)
+	rows, err := officer.Intake.List(officer.officer, intake.ListRequest{Kind: intake.ListSearch, Value: "Nguyễn Thị Hoà"})
+	require.NoError(t, err)
+	require.NotEmpty(t, rows)
+	assert.Equal(t, app.ChannelOnline, rows[0].Channel, "the queue marks it")
+	_, err = officer.Intake.Act(officer.officer, code, intake.ActRequest{Action: app.ActReturn, Reason: "thiếu giấy tờ",
+		Missing: []string{"Giấy xác nhận hộ nghèo năm 2027"}})
+	require.NoError(t, err)
+
+	// Before the desk syncs, the citizen still sees it received.
+	resp, body = b.post("/tra-cuu", url.Values{"csrf": form["csrf"], "code": {code}, "personal_id": {"001190012345"}})
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	assert.Contains(t, body, "Đã tiếp nhận")
+	officer.sync(t)
+	_, body = b.post("/tra-cuu", url.Values{"csrf": form["csrf"], "code": {code}, "personal_id": {"001190012345"}})
+	assert.Contains(t, body, "Cần bổ sung hồ sơ")
+	assert.Contains(t, body, "Giấy xác nhận hộ nghèo năm 2027", "what is missing is said")
+
+	// A second declaration of the same person is refused: one dossier, not two participants.
+	resp, body = b.post("/", declaration(form.Get("csrf")))
+	assert.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
+	assert.Contains(t, body, "đã có hồ sơ đang giải quyết")
+
+	// A walk-in of the same person at the desk, after it synced, finds the online dossier.
+	reg := got.Form
+	_, err = officer.Intake.Register(officer.officer, intake.RegisterRequest{Form: reg, NotDuplicate: true})
+	assert.Equal(t, app.Conflict, app.KindOf(err), "%v", err)
+}
+
+// TestTheStatusPageRevealsNothingWithoutBoth: a wrong personal ID and a wrong code get the same
+// answer as each other, and in a time that does not tell them apart from a right one.
+func TestTheStatusPageRevealsNothingWithoutBoth(t *testing.T) {
+	p := newPortal(t, func(s *citizen.Server) {
+		s.StatusFloor = 120 * time.Millisecond
+		s.PerID = citizen.Limit{Burst: 100, Every: time.Millisecond}
+		s.PerAddress = citizen.Limit{Burst: 1000, Every: time.Millisecond}
+	})
+	b := p.browser(t)
+	tok := b.token()
+	resp, body := b.post("/", declaration(tok))
+	require.Equal(t, http.StatusOK, resp.StatusCode, body)
+	code := codeRE.FindStringSubmatch(body)[1]
+
+	ask := func(c, pid string) (string, time.Duration) {
+		start := time.Now()
+		_, body := b.post("/tra-cuu", url.Values{"csrf": {tok}, "code": {c}, "personal_id": {pid}})
+		return body, time.Since(start)
+	}
+	wrongID, _ := ask(code, "001190099999")
+	wrongCode, _ := ask("01001-000000-TT0001", "001190012345")
+	assert.Equal(t, strings.ReplaceAll(wrongID, "", ""), wrongCode, "the same page either way")
+	assert.NotContains(t, wrongID, "Nguyễn")
+	assert.NotContains(t, wrongID, code[:6]+"-")
+
+	// Timing: the medians of right and wrong lookups differ by less than the floor's noise.
+	var right, wrong []time.Duration
+	for range 7 {
+		_, d := ask(code, "001190012345")
+		right = append(right, d)
+		_, d = ask(code, "001190099999")
+		wrong = append(wrong, d)
+	}
+	for _, d := range append(right, wrong...) {
+		assert.GreaterOrEqual(t, d, 120*time.Millisecond, "every answer waits for the floor")
+	}
+	diff := median(right) - median(wrong)
+	assert.Less(t, diff.Abs(), 40*time.Millisecond, "right %v, wrong %v", right, wrong)
+}
+
+func median(ds []time.Duration) time.Duration {
+	s := append([]time.Duration(nil), ds...)
+	for i := range s {
+		for j := i + 1; j < len(s); j++ {
+			if s[j] < s[i] {
+				s[i], s[j] = s[j], s[i]
+			}
+		}
+	}
+	return s[len(s)/2]
+}
+
+// TestAbuseIsTurnedAway: a post without the form's token is refused, as is one from another
+// site's page; a flood from one address is throttled; a body over the limit is refused; no
+// personal number reaches a URL or the log.
+func TestAbuseIsTurnedAway(t *testing.T) {
+	var log strings.Builder
+	p := newPortal(t, func(s *citizen.Server) {
+		s.PerAddress = citizen.Limit{Burst: 5, Every: time.Hour}
+		s.Log = newLog(&log)
+	})
+	b := p.browser(t)
+	tok := b.token()
+
+	form := declaration(tok)
+	form.Del("csrf")
+	resp, body := b.post("/", form)
+	assert.Equal(t, http.StatusForbidden, resp.StatusCode)
+	assert.Contains(t, body, "Trang đã cũ")
+
+	req, _ := http.NewRequest(http.MethodPost, b.base+"/", strings.NewReader(declaration(tok).Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Origin", "https://evil.example")
+	resp, err := b.c.Do(req)
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusForbidden, resp.StatusCode, "a post from another site's page")
+
+	big := url.Values{"csrf": {tok}, "full_name": {strings.Repeat("a", 40<<10)}}
+	resp, _ = b.post("/", big)
+	assert.Equal(t, http.StatusRequestEntityTooLarge, resp.StatusCode)
+
+	statuses := map[int]int{}
+	for range 10 {
+		resp, _ := b.post("/tra-cuu", url.Values{"csrf": {tok}, "code": {"x"}, "personal_id": {"001190012345"}})
+		statuses[resp.StatusCode]++
+		if resp.StatusCode == http.StatusTooManyRequests {
+			assert.NotEmpty(t, resp.Header.Get("Retry-After"))
+		}
+	}
+	assert.Positive(t, statuses[http.StatusTooManyRequests], "a flood from one address is throttled: %v", statuses)
+
+	resp, err = b.c.Get(b.base + "/")
+	require.NoError(t, err)
+	resp.Body.Close()
+	csp := resp.Header.Get("Content-Security-Policy")
+	assert.Contains(t, csp, "default-src 'none'")
+	assert.Contains(t, csp, "frame-ancestors 'none'")
+	assert.NotContains(t, log.String(), "001190012345", "no personal number in the log")
+}
+
+// TestThePageAndTheDeskQuoteAndRefuseAlike: the same inputs (shared cases) through the page's
+// live check and through a desk's registration give the same quote and the same problems.
+func TestThePageAndTheDeskQuoteAndRefuseAlike(t *testing.T) {
+	p := newPortal(t, nil)
+	b := p.browser(t)
+	tok := b.token()
+	d := newDesk(t, p, "K9")
+	refused, quoted := 0, 0
+	t.Cleanup(func() {
+		assert.GreaterOrEqual(t, refused, 5, "the cases exercise refusals")
+		assert.GreaterOrEqual(t, quoted, 4, "and quotes")
+	})
+	for _, tc := range sharedCases {
+		t.Run(tc.name, func(t *testing.T) {
+			form := declaration(tok)
+			for k, v := range tc.set {
+				form.Set(k, v)
+			}
+			resp, err := b.c.Do(jsonPost(t, b.base+"/kiem-tra", form, tok))
+			require.NoError(t, err)
+			var got struct {
+				Problems map[string]string `json:"problems"`
+				Quote    string            `json:"quote"`
+			}
+			decodeJSON(t, resp, &got)
+
+			res, err := d.Intake.Register(d.officer, intake.RegisterRequest{Form: formOf(form), NotDuplicate: true})
+			want := map[string]string{}
+			if err != nil {
+				for _, fp := range problemsOfErr(err) {
+					if _, ok := want[fp.Field]; !ok {
+						want[fp.Field] = ref.Catalog.Problem(app.VI, fp)
+					}
+				}
+			}
+			assert.Equal(t, want, got.Problems, "the same problems, worded the same")
+			if len(want) > 0 {
+				refused++
+			}
+			if err == nil {
+				quoted++
+				assert.Contains(t, got.Quote, res.Dossier.Quote.Payable.String(), "the same amount to pay")
+				if res.Dossier.Quote.StateSupport > 0 {
+					assert.Contains(t, got.Quote, res.Dossier.Quote.StateSupport.String())
+				}
+			}
+			// Registered people are pending: the next case is another person.
+		})
+	}
+}
+
+// pdfText is a PDF's text as poppler reads it.
+func pdfText(t *testing.T, data []byte) string {
+	t.Helper()
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		t.Skip("pdftotext (poppler-utils) not on PATH")
+	}
+	path := filepath.Join(t.TempDir(), "r.pdf")
+	require.NoError(t, os.WriteFile(path, data, 0o600))
+	out, err := exec.Command("pdftotext", "-layout", path, "-").Output()
+	require.NoError(t, err)
+	return string(out)
+}
