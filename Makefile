@@ -88,6 +88,8 @@ lint: setup-build $(BIN)/staticcheck
 bench: bench-store bench-desk
 	CGO_ENABLED=0 go test -run '^$$' -bench . -benchmem -count=1 ./app/... ./pdf/ ./sheet/
 	CGO_ENABLED=0 go test -run '^$$' -bench Import10kXLSX -benchtime 1x -count=1 ./desk/
+	@scripts/setup-debian.sh test
+	BHXH_BROWSER=required CGO_ENABLED=0 go test -run '^$$' -bench DeclarationPageOn3G -benchtime 5x -count=1 ./citizen/
 
 # The central services under month-end load at national size (cmd/centralbench, README "The
 # centre under month-end load"): 3 million people, 990 simulated desks and 10 real desk stores
@@ -135,6 +137,7 @@ fuzz:
 screenshots: build
 	SHOTS_SCREEN=1366x768 scripts/screenshots.sh $(BIN) docs
 	SHOTS_SCREEN=1024x768 scripts/screenshots.sh $(BIN) docs/1024x768
+	CGO_ENABLED=0 go test -count=1 -run TestInARealBrowser ./citizen/ -args -shots $(CURDIR)/docs
 
 # The desk's responsiveness (README "Desktop"): cold start of the real program under Xvfb to the
 # first frame of its sign-in (target < 0.5 s), and the work queue of 100,000 dossiers opened,

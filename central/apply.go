@@ -72,6 +72,17 @@ func (s *Service) createDossier(tx Tx, dev Device, d app.Dossier, body json.RawM
 		return res, err
 	}
 	res.Notice = notice
+	// The same person in progress twice (a walk-in while an online declaration waited to be
+	// pulled): one dossier or a person's review, never two participants.
+	others, err := openDossiers(tx, d.Form.PersonalID, d.Code)
+	if err != nil {
+		return res, err
+	}
+	if len(others) > 0 {
+		if err := tellOfTwoOpenDossiers(tx, Dossier{Code: d.Code, Office: d.Office, PersonalID: d.Form.PersonalID}, others, now); err != nil {
+			return res, err
+		}
+	}
 	// Feed vouchers that waited for this person now have an office.
 	waiting, err := tx.Unrouted(d.Form.PersonalID)
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"bhxhdesk/app"
 	"bhxhdesk/app/calendar"
@@ -164,14 +165,27 @@ func (s *Service) DeclareOnline(ctx context.Context, ref *refdata.Reference, val
 // onlinePending refuses a declaration for a person with a dossier in progress anywhere: the
 // same person declaring twice, or declaring after a walk-in, becomes one dossier.
 func onlinePending(tx Tx, pid string) error {
-	p, ok, err := tx.Person(pid)
-	if err != nil || !ok {
+	open, err := openDossiers(tx, pid, "")
+	if err != nil || len(open) == 0 {
 		return err
 	}
+	return &app.Error{Kind: app.Conflict, Code: app.CodeOnlinePending, Field: "personal_id"}
+}
+
+// openDossiers lists the dossiers of a personal ID still in progress, but except.
+func openDossiers(tx Tx, pid, except string) ([]Dossier, error) {
+	p, ok, err := tx.Person(pid)
+	if err != nil || !ok {
+		return nil, err
+	}
+	var out []Dossier
 	for _, r := range p.Records {
+		if r.Dossier == except {
+			continue
+		}
 		cur, ok, err := tx.Dossier(r.Dossier)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if !ok {
 			continue
@@ -180,13 +194,43 @@ func onlinePending(tx Tx, pid string) error {
 			State app.State `json:"state"`
 		}
 		if err := json.Unmarshal(cur.Body, &st); err != nil {
-			return err
+			return nil, err
 		}
 		if !st.State.Closed() {
-			return &app.Error{Kind: app.Conflict, Code: app.CodeOnlinePending, Field: "personal_id"}
+			out = append(out, cur)
+		}
+	}
+	return out, nil
+}
+
+// tellOfTwoOpenDossiers tells every office concerned that a person has two dossiers in progress
+// (an online declaration and a walk-in at a desk that had not synced yet, or walk-ins at two
+// offices): a person decides which to keep and rejects the other; nothing is merged.
+func tellOfTwoOpenDossiers(tx Tx, d Dossier, others []Dossier, now time.Time) error {
+	for _, o := range others {
+		other := o.Code
+		if o.Office != d.Office {
+			other += " (" + o.Office + ")"
+		}
+		args := map[string]string{"code": d.Code, "other": other, "value": app.PersonalID(d.PersonalID).Masked()}
+		payload, err := json.Marshal(contract.OpResult{Status: app.OpConflict, Reason: "duplicate_open_dossier", Args: args})
+		if err != nil {
+			return err
+		}
+		for _, office := range unique(d.Office, o.Office) {
+			if err := tx.AppendChange(office, contract.Change{Kind: app.ChangeOpConflict, Entity: d.Code, Payload: payload, At: now}); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
+}
+
+func unique(a, b string) []string {
+	if a == b {
+		return []string{a}
+	}
+	return []string{a, b}
 }
 
 // nextMeta increments a counter of the centre's bookkeeping and returns its new value.

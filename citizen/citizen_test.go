@@ -42,7 +42,7 @@ type portal struct {
 	Server *httptest.Server
 }
 
-func newPortal(t *testing.T, tune func(*citizen.Server)) *portal {
+func newPortal(t testing.TB, tune func(*citizen.Server)) *portal {
 	t.Helper()
 	c := centraltest.Start(t, centraltest.Options{NoHTTP: true})
 	pages := &citizen.Server{Service: c.Service, Ref: refdata.NewSource(ref, nil), StatusFloor: 50 * time.Millisecond}
@@ -396,4 +396,49 @@ func pdfText(t *testing.T, data []byte) string {
 	out, err := exec.Command("pdftotext", "-layout", path, "-").Output()
 	require.NoError(t, err)
 	return string(out)
+}
+
+// TestAWalkInBeforeTheDeskSyncedIsShownNotMerged: a citizen declares online; before the
+// office's desk pulls it, the same person walks in and is registered there (the desk cannot know).
+// At the next sync the desk holds both and a person is told of the two dossiers in progress:
+// one to keep, one to reject — never two participants silently.
+func TestAWalkInBeforeTheDeskSyncedIsShownNotMerged(t *testing.T) {
+	p := newPortal(t, nil)
+	d := newDesk(t, p, "K7")
+	b := p.browser(t)
+	resp, body := b.post("/", declaration(b.token()))
+	require.Equal(t, http.StatusOK, resp.StatusCode, body)
+	online := codeRE.FindStringSubmatch(body)[1]
+
+	form := formOf(declaration(""))
+	res, err := d.Intake.Register(d.officer, intake.RegisterRequest{Form: form, NotDuplicate: true})
+	require.NoError(t, err, "the desk, not synced yet, takes the walk-in")
+	d.sync(t)
+
+	_, err = d.Intake.Dossier(d.officer, online)
+	require.NoError(t, err, "the desk now holds the online dossier too")
+	admin, err := d.Intake.Login("admin", pass)
+	require.NoError(t, err)
+	notices, err := d.Sync.Notices(admin, false)
+	require.NoError(t, err)
+	var told bool
+	for _, n := range notices {
+		if n.Reason == "duplicate_open_dossier" {
+			told = true
+			assert.Equal(t, res.Dossier.Code, n.Args["code"])
+			assert.Equal(t, online, n.Args["other"])
+			msg := ref.Catalog.T(app.VI, "err."+n.Reason, flatten(n.Args)...)
+			assert.Contains(t, msg, online)
+			assert.NotContains(t, msg, "001190012345", "the personal ID is masked")
+		}
+	}
+	assert.True(t, told, "a person is told of the two dossiers in progress: %+v", notices)
+}
+
+func flatten(m map[string]string) []string {
+	var out []string
+	for k, v := range m {
+		out = append(out, k, v)
+	}
+	return out
 }
