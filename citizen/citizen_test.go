@@ -442,3 +442,20 @@ func flatten(m map[string]string) []string {
 	}
 	return out
 }
+
+// TestWithoutTheScript: with no JavaScript, choosing a province and pressing the button lists
+// its communes with what was typed kept; the quote and its comparison by method are on the page.
+func TestWithoutTheScript(t *testing.T) {
+	p := newPortal(t, nil)
+	b := p.browser(t)
+	form := url.Values{"csrf": {b.token()}, "full_name": {"Trần Văn An"}, "address.province": {"48"}, "income": {"2200000"},
+		"method": {"monthly"}, "start_month": {today().Add(1).String()}, "refresh": {"1"}}
+	resp, body := b.post("/", form)
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	assert.Contains(t, body, `value="Trần Văn An"`)
+	assert.Contains(t, body, `<option value="20194"`, "a commune of Đà Nẵng is offered")
+	assert.NotContains(t, body, `<option value="00004"`, "Hà Nội's are not")
+	assert.Contains(t, body, `id="payable"`, "the quote is on the page")
+	assert.Contains(t, body, "Hằng tháng: 387.200 ₫", "and what each method would pay")
+	assert.Contains(t, body, "12 tháng một lần: 4.646.400 ₫")
+}

@@ -272,6 +272,19 @@ type quoteView struct {
 	Period, Monthly, Gross, State, Local, Discount, Interest, Payable, Deadline string
 	Basis                                                                       []string
 	Warnings                                                                    []string
+	// Methods are what the same declaration pays by each regular method, to compare.
+	Methods []string
+}
+
+// withMethods adds to v what the form would pay by each regular method.
+func withMethods(p *page, v *quoteView, f app.RegistrationForm, paid calendar.Date) *quoteView {
+	for _, m := range []string{"monthly", "3-months", "6-months", "12-months"} {
+		f.Method = m
+		if q, err := p.ref.Rules.QuoteForm(f, paid); err == nil {
+			v.Methods = append(v.Methods, p.T("method."+m)+": "+q.Payable.String())
+		}
+	}
+	return v
 }
 
 func quoteOf(p *page, q app.Quote) *quoteView {
@@ -426,8 +439,9 @@ func (s *Server) showForm(w http.ResponseWriter, r *http.Request, p *page, statu
 		fv.Offices = append(fv.Offices, *byProv[pr])
 	}
 	fv.NoOffices = len(offices) == 0
-	if q, err := ref.Rules.QuoteForm(formFromValues(values), s.today()); err == nil {
-		fv.Quote = quoteOf(p, q)
+	f := formFromValues(values)
+	if q, err := ref.Rules.QuoteForm(f, s.today()); err == nil {
+		fv.Quote = withMethods(p, quoteOf(p, q), f, s.today())
 	} else if values["income"] != "" {
 		fv.QuoteErr = p.ref.Catalog.Message(p.Lang, err)
 	}
@@ -555,7 +569,7 @@ func (s *Server) check(w http.ResponseWriter, r *http.Request, p *page) {
 	out["problems"] = probs
 	if q, err := p.ref.Rules.QuoteForm(form, s.today()); err == nil {
 		var buf bytes.Buffer
-		if err := s.tmpl.ExecuteTemplate(&buf, "quote", quoteData{p, quoteOf(p, q)}); err != nil {
+		if err := s.tmpl.ExecuteTemplate(&buf, "quote", quoteData{p, withMethods(p, quoteOf(p, q), form, s.today())}); err != nil {
 			s.fail(w, err)
 			return
 		}
