@@ -50,7 +50,7 @@ test-go:
 
 # Every test of the centre, and of the desks that sync with it, on PostgreSQL (with a streaming
 # standby for the replica reads of --db-read).
-CENTRE_PKGS = ./central/... ./cmd/centrald/... ./sync/... ./desk/...
+CENTRE_PKGS = ./central/... ./cmd/centrald/... ./sync/... ./desk/... ./citizen/...
 test-postgres:
 	@scripts/setup-debian.sh postgres
 	CGO_ENABLED=0 BHXH_CENTRAL_STORE=postgres PG_TEST_STANDBY=1 scripts/pg-test.sh go test -count=1 $(CENTRE_PKGS)

@@ -152,6 +152,8 @@ const (
 	CodeOnlinePending Code = "online_pending"
 	// CodeOnlineOfficeUnknown: an online declaration to an office the centre does not serve.
 	CodeOnlineOfficeUnknown Code = "online_office_unknown"
+	// CodeBadOfficeListing: an office listed for citizens without a name, province or commune.
+	CodeBadOfficeListing Code = "bad_office_listing"
 	// CodeOnlineCodeTaken: a desk of the office numbers its dossiers with the online device code.
 	CodeOnlineCodeTaken       Code = "online_code_taken"
 	CodeInternal              Code = "internal"
@@ -341,5 +343,5 @@ var Codes = []Code{
 	CodeUserNameInvalid, CodeVoucherExists, CodeWriteConflict, CodeNotEnrolled, CodeDateFormat,
 	CodeMonthsNotNumber, CodeNumberBetween, CodeOpenPdfFailed, CodePasswordMismatch, CodeSaveFailed,
 	CodeEnrolUnreachable, CodeNoBackupFolder, CodeRuleFileRefused, CodeSetAsideFailed, CodeTokenOtherDesk,
-	CodeTokenRefused, CodeOnlinePending, CodeOnlineOfficeUnknown, CodeOnlineCodeTaken,
+	CodeTokenRefused, CodeOnlinePending, CodeOnlineOfficeUnknown, CodeOnlineCodeTaken, CodeBadOfficeListing,
 }

@@ -39,7 +39,7 @@ func (s *Service) SetOfficeListing(ctx context.Context, agency string, l OfficeL
 	l.Name, l.Address = strings.TrimSpace(l.Name), strings.TrimSpace(l.Address)
 	if !namePattern.MatchString(agency) || l.Name == "" || len(l.Name) > 200 || len(l.Address) > 300 || len(l.Province) != 2 ||
 		!digitsOnly(l.Province) || len(l.Commune) != 5 || !digitsOnly(l.Commune) {
-		return Office{}, &app.Error{Kind: app.Invalid, Code: app.CodeBadEnrolment, Args: map[string]string{"office": clip(agency), "device": "-"}}
+		return Office{}, &app.Error{Kind: app.Invalid, Code: app.CodeBadOfficeListing, Args: map[string]string{"office": clip(agency)}}
 	}
 	var o Office
 	err := s.Store.Update(ctx, func(tx Tx) error {

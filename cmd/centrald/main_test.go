@@ -97,6 +97,15 @@ func administratorCommands(t *testing.T, store ...string) {
 	assert.Equal(t, 1, code, "only the desks' data folders may be written")
 	assert.Contains(t, errOut, "không hợp lệ")
 
+	// The office as citizens see it on the centre's pages (public service 602e).
+	code, out, errOut = runC(t, "", "office", "@store", "--office", "01001", "--name", "Bảo hiểm xã hội cơ sở Ba Đình", "--province", "01",
+		"--commune", "00004")
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, `"online": true`)
+	code, _, errOut = runC(t, "", "office", "@store", "--office", "01001", "--name", "X", "--province", "1", "--commune", "00004")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errOut, "mã tỉnh 2 chữ số")
+
 	code, out, _ = runC(t, "", "reviews", "@store", "--json")
 	require.Equal(t, 0, code)
 	assert.Equal(t, "[]\n", out)
