@@ -147,9 +147,6 @@ const (
 	CodeDossierCodesExhausted Code = "dossier_codes_exhausted"
 	CodeDossierNotFound       Code = "dossier_not_found"
 	CodeDuplicatePersonalId   Code = "duplicate_personal_id"
-	// CodeOnlinePending: a citizen's online declaration for a person who already has a dossier
-	// in progress; the message does not name it.
-	CodeOnlinePending Code = "online_pending"
 	// CodeOnlineOfficeUnknown: an online declaration to an office the centre does not serve.
 	CodeOnlineOfficeUnknown Code = "online_office_unknown"
 	// CodeBadOfficeListing: an office listed for citizens without a name, province or commune.
@@ -343,5 +340,5 @@ var Codes = []Code{
 	CodeUserNameInvalid, CodeVoucherExists, CodeWriteConflict, CodeNotEnrolled, CodeDateFormat,
 	CodeMonthsNotNumber, CodeNumberBetween, CodeOpenPdfFailed, CodePasswordMismatch, CodeSaveFailed,
 	CodeEnrolUnreachable, CodeNoBackupFolder, CodeRuleFileRefused, CodeSetAsideFailed, CodeTokenOtherDesk,
-	CodeTokenRefused, CodeOnlinePending, CodeOnlineOfficeUnknown, CodeOnlineCodeTaken, CodeBadOfficeListing,
+	CodeTokenRefused, CodeOnlineOfficeUnknown, CodeOnlineCodeTaken, CodeBadOfficeListing,
 }

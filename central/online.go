@@ -36,6 +36,8 @@ type OnlineOffice struct {
 // SetOfficeListing lists an office for citizens (its name, province, commune and whether it
 // takes online declarations), as the province's administrator sets it: `centrald office`.
 func (s *Service) SetOfficeListing(ctx context.Context, agency string, l OfficeListing) (Office, error) {
+	// Office codes are kept in capitals, as enrolment keeps them (Enroll).
+	agency = strings.ToUpper(strings.TrimSpace(agency))
 	l.Name, l.Address = strings.TrimSpace(l.Name), strings.TrimSpace(l.Address)
 	if !namePattern.MatchString(agency) || l.Name == "" || len(l.Name) > 200 || len(l.Address) > 300 || len(l.Province) != 2 ||
 		!digitsOnly(l.Province) || len(l.Commune) != 5 || !digitsOnly(l.Commune) {
@@ -51,10 +53,47 @@ func (s *Service) SetOfficeListing(ctx context.Context, agency string, l OfficeL
 			cur = Office{Agency: agency, Created: s.now(ctx)}
 		}
 		cur.Name, cur.Province, cur.Listing = l.Name, l.Province, &l
+		if l.Online {
+			// The office's online dossiers are numbered with OnlineCode: claimed now, so that the
+			// administrator, not a citizen, learns when a desk already uses it.
+			if err := claimOnlineCode(&cur); err != nil {
+				return err
+			}
+		}
 		o = cur
 		return tx.PutOffice(cur)
 	})
 	return o, err
+}
+
+// claimOnlineCode reserves OnlineCode in an office's dossier codes for the portal.
+func claimOnlineCode(o *Office) error {
+	if holder, ok := o.Codes[OnlineCode]; ok && holder != onlineDevice {
+		return &app.Error{Kind: app.Unavailable, Code: app.CodeOnlineCodeTaken, Field: "office",
+			Args: map[string]string{"office": o.Agency, "device": OnlineCode}}
+	}
+	if o.Codes == nil {
+		o.Codes = map[string]string{}
+	}
+	o.Codes[OnlineCode] = onlineDevice
+	return nil
+}
+
+// OfficeListingOf is an office as it is listed for citizens (ok false when it is not).
+func (s *Service) OfficeListingOf(ctx context.Context, agency string) (OfficeListing, bool, error) {
+	var (
+		l  OfficeListing
+		ok bool
+	)
+	err := s.Store.View(ctx, func(tx Tx) error {
+		o, found, err := tx.Office(strings.ToUpper(strings.TrimSpace(agency)))
+		if err != nil || !found || o.Listing == nil {
+			return err
+		}
+		l, ok = *o.Listing, true
+		return nil
+	})
+	return l, ok, err
 }
 
 // OnlineOffices lists the offices that take online declarations, in agency order.
@@ -88,6 +127,7 @@ func (s *Service) DeclareOnline(ctx context.Context, ref *refdata.Reference, val
 	if err != nil {
 		return app.Dossier{}, err
 	}
+	office = strings.ToUpper(strings.TrimSpace(office))
 	now := s.now(ctx)
 	quote, err := ref.Rules.Quote(app.QuoteRequest{Income: reg.Income, Method: reg.Method, Groups: reg.SupportGroups(),
 		LocalGroups: reg.LocalGroups, Paid: calendar.DateOf(now.In(calendar.VN)), Month: reg.StartMonth, Province: reg.Address.Province})
@@ -105,9 +145,6 @@ func (s *Service) DeclareOnline(ctx context.Context, ref *refdata.Reference, val
 		if !ok || o.Listing == nil || !o.Listing.Online {
 			return &app.Error{Kind: app.NotFound, Code: app.CodeOnlineOfficeUnknown, Field: "office", Args: map[string]string{"office": clip(office)}}
 		}
-		if err := onlinePending(tx, form.PersonalID); err != nil {
-			return err
-		}
 		province := o.Listing.Province
 		wf := ref.Workflows.ForOffice(app.Office{Agency: o.Agency, Province: province, Workflow: app.WorkflowAdjustmentOf(o.Workflow)})
 		plan, err := app.PlanSteps(ref.Calendars.For(province), wf.Steps, 0, now)
@@ -115,14 +152,10 @@ func (s *Service) DeclareOnline(ctx context.Context, ref *refdata.Reference, val
 			return app.CalendarError(err)
 		}
 		d.Due, d.StepDue, d.Step, d.Workflow, d.Steps = plan.Due, plan.StepDue, wf.Steps[0].ID, app.WorkflowID(wf), wf.Steps
-		if holder, ok := o.Codes[OnlineCode]; ok && holder != onlineDevice {
-			return &app.Error{Kind: app.Unavailable, Code: app.CodeOnlineCodeTaken, Field: "office",
-				Args: map[string]string{"office": o.Agency, "device": OnlineCode}}
-		} else if !ok {
-			if o.Codes == nil {
-				o.Codes = map[string]string{}
+		if o.Codes[OnlineCode] != onlineDevice {
+			if err := claimOnlineCode(&o); err != nil {
+				return err
 			}
-			o.Codes[OnlineCode] = onlineDevice
 			if err := tx.PutOffice(o); err != nil {
 				return err
 			}
@@ -149,6 +182,18 @@ func (s *Service) DeclareOnline(ctx context.Context, ref *refdata.Reference, val
 		if _, err := s.linkPerson(tx, form.PersonalID, rec, now); err != nil {
 			return err
 		}
+		// The same person in progress elsewhere (a walk-in, an earlier declaration): received
+		// all the same — the page must not tell whoever typed a personal ID that its holder has a
+		// dossier — and every office concerned is told, so a person keeps one; never merged.
+		others, err := openDossiers(tx, form.PersonalID, d.Code)
+		if err != nil {
+			return err
+		}
+		if len(others) > 0 {
+			if err := tellOfTwoOpenDossiers(tx, Dossier{Code: d.Code, Office: o.Agency, PersonalID: form.PersonalID}, others, now); err != nil {
+				return err
+			}
+		}
 		payload, err := json.Marshal(contract.OfficeRecordV1{Kind: "dossier", Record: body})
 		if err != nil {
 			return err
@@ -160,16 +205,6 @@ func (s *Service) DeclareOnline(ctx context.Context, ref *refdata.Reference, val
 		return app.Dossier{}, err
 	}
 	return d, nil
-}
-
-// onlinePending refuses a declaration for a person with a dossier in progress anywhere: the
-// same person declaring twice, or declaring after a walk-in, becomes one dossier.
-func onlinePending(tx Tx, pid string) error {
-	open, err := openDossiers(tx, pid, "")
-	if err != nil || len(open) == 0 {
-		return err
-	}
-	return &app.Error{Kind: app.Conflict, Code: app.CodeOnlinePending, Field: "personal_id"}
 }
 
 // openDossiers lists the dossiers of a personal ID still in progress, but except.
@@ -250,13 +285,18 @@ func nextMeta(tx Tx, name string) (int, error) {
 // OnlineStatus is a dossier for the citizen's status page: found only when both the code and the
 // personal ID match, and answered the same way (found false) when either does not, so that the
 // page reveals nothing to someone who lacks both. The personal IDs are compared in constant time.
-func (s *Service) OnlineStatus(ctx context.Context, code, pid string) (app.Dossier, bool, error) {
+// fresh reads the primary database (a receipt asked for just after declaring), not a standby.
+func (s *Service) OnlineStatus(ctx context.Context, code, pid string, fresh bool) (app.Dossier, bool, error) {
 	code = strings.ToUpper(strings.TrimSpace(code))
 	var (
 		d     app.Dossier
 		found bool
 	)
-	err := s.Store.View(ctx, func(tx Tx) error {
+	read := s.Store.View
+	if fresh {
+		read = s.Store.Update
+	}
+	err := read(ctx, func(tx Tx) error {
 		cur, ok, err := tx.Dossier(code)
 		if err != nil {
 			return err
@@ -298,11 +338,11 @@ func (s *Service) RuleFiles(ctx context.Context) ([]app.RuleFile, error) {
 					return err
 				}
 				if i, ok := byPath[f.Path]; ok {
-					out[i] = app.RuleFile{Path: f.Path, Data: f.Data}
+					out[i] = f
 					continue
 				}
 				byPath[f.Path] = len(out)
-				out = append(out, app.RuleFile{Path: f.Path, Data: f.Data})
+				out = append(out, f)
 			}
 			if len(chs) < 500 {
 				return nil

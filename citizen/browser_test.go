@@ -76,7 +76,7 @@ func choose(sel, value string) chromedp.Action[chromedp.Void] {
 // clear empties a text field, as selecting its text and deleting it does.
 func clear(id string) chromedp.Action[chromedp.Void] {
 	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
-		_, err := chromedp.Evaluate[string](`(function(){var e=document.getElementById(` + quoteJS(id) + `);e.value='';return e.value;})()`)(ctx, t)
+		_, err := chromedp.Evaluate[string](`(function(){var e=document.getElementById(`+quoteJS(id)+`);e.value='';return e.value;})()`)(ctx, t)
 		return err
 	})
 }
@@ -143,8 +143,8 @@ func TestInARealBrowser(t *testing.T) {
 
 	require.NoError(t, chromedp.Do(ctx,
 		clear("f-personal_id"),
-		chromedp.SendKeys(chromedp.ID("f-personal_id"), "001190012345"),
-		chromedp.Click(chromedp.CSS(`button.primary[type=submit]`)),
+		// Enter in a field sends the declaration (not the hidden button that lists communes).
+		chromedp.SendKeys(chromedp.ID("f-personal_id"), "001190012345\r"),
 		chromedp.WaitVisible(chromedp.ID("dossier-code")),
 	))
 	code := text("#dossier-code")

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
+	"net/netip"
 	"net/url"
 	"os"
 	"os/exec"
@@ -154,7 +155,25 @@ func (d *officeDesk) sync(t *testing.T) {
 	t.Fatal("the desk did not converge")
 }
 
-var codeRE = regexp.MustCompile(`id="dossier-code">([^<]+)<`)
+var (
+	codeRE = regexp.MustCompile(`id="dossier-code">([^<]+)<`)
+	rtRE   = regexp.MustCompile(`name="rt" value="([^"]+)"`)
+)
+
+// toldOfTwo reports whether a desk holds a notice of the person's two dossiers in progress.
+func toldOfTwo(t *testing.T, d *officeDesk, code, other string) bool {
+	t.Helper()
+	admin, err := d.Intake.Login("admin", pass)
+	require.NoError(t, err)
+	notices, err := d.Sync.Notices(admin, false)
+	require.NoError(t, err)
+	for _, n := range notices {
+		if n.Reason == "duplicate_open_dossier" && n.Args["code"] == code && n.Args["other"] == other {
+			return true
+		}
+	}
+	return false
+}
 
 // TestACitizenDeclaresOnlineAndTheOfficeProcessesItOffline: the declaration with an error is
 // shown again with the error beside its field and in a linked summary; fixed, it is received
@@ -185,15 +204,22 @@ func TestACitizenDeclaresOnlineAndTheOfficeProcessesItOffline(t *testing.T) {
 	require.NotNil(t, m, body)
 	code := m[1]
 	assert.Regexp(t, `^01001-\d{6}-TT0001$`, code)
-	d, found, err := p.Service.OnlineStatus(context.Background(), code, "001190012345")
+	d, found, err := p.Service.OnlineStatus(context.Background(), code, "001190012345", false)
 	require.NoError(t, err)
 	require.True(t, found)
 	assert.Contains(t, body, d.Due.VNString(), "the appointment date is on the page")
 	assert.Equal(t, app.ChannelOnline, d.Channel)
 	assert.Equal(t, app.Money(242_000), d.Quote.StateSupport, "the desk's rules: 50% × 22% × 2,200,000")
 
-	// The receipt PDF, read back.
-	resp, pdfBody := b.post("/bien-nhan", url.Values{"csrf": form["csrf"], "code": {code}, "personal_id": {"001190012345"}})
+	// The receipt PDF, read back: for the browser that declared, and only for it.
+	rt := rtRE.FindStringSubmatch(body)
+	require.NotNil(t, rt, "the receipt form carries its token")
+	receipt := url.Values{"csrf": form["csrf"], "code": {code}, "personal_id": {"001190012345"}, "rt": {rt[1]}}
+	other := p.browser(t)
+	receipt2 := url.Values{"csrf": {other.token()}, "code": {code}, "personal_id": {"001190012345"}, "rt": {rt[1]}}
+	resp, _ = other.post("/bien-nhan", receipt2)
+	assert.Equal(t, http.StatusForbidden, resp.StatusCode, "another browser with the code, the personal ID and the token gets no receipt")
+	resp, pdfBody := b.post("/bien-nhan", receipt)
 	require.Equal(t, http.StatusOK, resp.StatusCode)
 	assert.Equal(t, "application/pdf", resp.Header.Get("Content-Type"))
 	text := pdfText(t, []byte(pdfBody))
@@ -222,10 +248,14 @@ func TestACitizenDeclaresOnlineAndTheOfficeProcessesItOffline(t *testing.T) {
 	assert.Contains(t, body, "Cần bổ sung hồ sơ")
 	assert.Contains(t, body, "Giấy xác nhận hộ nghèo năm 2027", "what is missing is said")
 
-	// A second declaration of the same person is refused: one dossier, not two participants.
+	// A second declaration of the same person is received like any other — the page tells no
+	// one that a personal ID has a dossier — and the office is told of the two in progress.
 	resp, body = b.post("/", declaration(form.Get("csrf")))
-	assert.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
-	assert.Contains(t, body, "đã có hồ sơ đang giải quyết")
+	require.Equal(t, http.StatusOK, resp.StatusCode, body)
+	assert.NotContains(t, body, "đã có hồ sơ")
+	second := codeRE.FindStringSubmatch(body)[1]
+	officer.sync(t)
+	assert.True(t, toldOfTwo(t, officer, second, code), "the office is told of the two dossiers in progress")
 
 	// A walk-in of the same person at the desk, after it synced, finds the online dossier.
 	reg := got.Form
@@ -254,9 +284,11 @@ func TestTheStatusPageRevealsNothingWithoutBoth(t *testing.T) {
 	}
 	wrongID, _ := ask(code, "001190099999")
 	wrongCode, _ := ask("01001-000000-TT0001", "001190012345")
-	assert.Equal(t, strings.ReplaceAll(wrongID, "", ""), wrongCode, "the same page either way")
+	// The same page either way, but for the code typed, which is shown again.
+	assert.Equal(t, strings.ReplaceAll(wrongID, code, "X"), strings.ReplaceAll(wrongCode, "01001-000000-TT0001", "X"))
 	assert.NotContains(t, wrongID, "Nguyễn")
-	assert.NotContains(t, wrongID, code[:6]+"-")
+	assert.NotContains(t, wrongID, "Đã tiếp nhận")
+	assert.NotContains(t, wrongID, "Ba Đình", "not even the office")
 
 	// Timing: the medians of right and wrong lookups differ by less than the floor's noise.
 	var right, wrong []time.Duration
@@ -364,8 +396,9 @@ func TestThePageAndTheDeskQuoteAndRefuseAlike(t *testing.T) {
 			want := map[string]string{}
 			if err != nil {
 				for _, fp := range problemsOfErr(err) {
-					if _, ok := want[fp.Field]; !ok {
-						want[fp.Field] = ref.Catalog.Problem(app.VI, fp)
+					// The page asks an ahead payment's months in a field of their own.
+					if f := citizen.FieldOf(fp.Field, form); want[f] == "" {
+						want[f] = ref.Catalog.Problem(app.VI, fp)
 					}
 				}
 			}
@@ -458,4 +491,84 @@ func TestWithoutTheScript(t *testing.T) {
 	assert.Contains(t, body, `id="payable"`, "the quote is on the page")
 	assert.Contains(t, body, "Hằng tháng: 387.200 ₫", "and what each method would pay")
 	assert.Contains(t, body, "12 tháng một lần: 4.646.400 ₫")
+}
+
+// TestTheGuardKeepsWhatWasTyped: a declaration turned away — too many from one address, or a
+// form from before the server restarted — comes back with every value and the reason on top.
+func TestTheGuardKeepsWhatWasTyped(t *testing.T) {
+	p := newPortal(t, func(s *citizen.Server) { s.Declarations = citizen.Limit{Burst: 1, Every: time.Hour} })
+	b := p.browser(t)
+	tok := b.token()
+	resp, _ := b.post("/", declaration(tok))
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	next := declaration(tok)
+	next.Set("personal_id", "001190012399")
+	next.Set("full_name", "Lê Thị Bích")
+	resp, body := b.post("/", next)
+	assert.Equal(t, http.StatusTooManyRequests, resp.StatusCode)
+	assert.Contains(t, body, `value="Lê Thị Bích"`, "nothing typed is lost")
+	assert.Contains(t, body, "quá nhiều yêu cầu")
+
+	stale := declaration("a token of a server that restarted")
+	resp, body = b.post("/", stale)
+	assert.Equal(t, http.StatusForbidden, resp.StatusCode)
+	assert.Contains(t, body, `value="Nguyễn Thị Hoà"`)
+	assert.Regexp(t, tokenRE, body, "with a fresh token to send it again")
+}
+
+// TestAnOfficeCodeInAnyCase: the province lists "01001" as "01001", a desk enrols it the same;
+// an agency typed in lower case is the same office.
+func TestAnOfficeCodeInAnyCase(t *testing.T) {
+	p := newPortal(t, nil)
+	_, err := p.Service.SetOfficeListing(context.Background(), "hn.bd", central.OfficeListing{Name: "BHXH thử", Province: "01",
+		Commune: "00004", Online: true})
+	require.NoError(t, err)
+	l, ok, err := p.Service.OfficeListingOf(context.Background(), "HN.BD")
+	require.NoError(t, err)
+	require.True(t, ok, "listed under the code in capitals, as enrolment keeps it")
+	assert.Equal(t, "BHXH thử", l.Name)
+}
+
+// TestBehindALoadBalancer: through a trusted proxy each citizen is counted by the address the
+// proxy forwards; a header from anyone else changes nothing.
+func TestBehindALoadBalancer(t *testing.T) {
+	p := newPortal(t, func(s *citizen.Server) {
+		s.PerAddress = citizen.Limit{Burst: 2, Every: time.Hour}
+		s.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}
+	})
+	b := p.browser(t)
+	tok := b.token()
+	post := func(xff string) int {
+		req, _ := http.NewRequest(http.MethodPost, b.base+"/xac-minh", strings.NewReader(url.Values{"csrf": {tok}, "qr": {"x"}}.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("X-Forwarded-For", xff)
+		resp, err := b.c.Do(req)
+		require.NoError(t, err)
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	for range 2 {
+		assert.Equal(t, http.StatusOK, post("203.0.113.7"))
+	}
+	assert.Equal(t, http.StatusTooManyRequests, post("203.0.113.7"), "one citizen's bucket is empty")
+	assert.Equal(t, http.StatusOK, post("198.51.100.9"), "another's is not")
+	assert.Equal(t, http.StatusOK, post("2001:db8:1:2::1"))
+	assert.Equal(t, http.StatusOK, post("2001:db8:1:2::2"))
+	assert.Equal(t, http.StatusTooManyRequests, post("2001:db8:1:2::3"), "an IPv6 /64 is one client")
+}
+
+// TestVerifyingATextThatIsNoSeal: garbage is said to be no seal and nothing of it is shown as a
+// book's; an empty text asks for one.
+func TestVerifyingATextThatIsNoSeal(t *testing.T) {
+	p := newPortal(t, nil)
+	b := p.browser(t)
+	tok := b.token()
+	resp, body := b.post("/xac-minh", url.Values{"csrf": {tok}, "qr": {"BHXH1.Nguyễn Văn Giả.<b>x</b>"}})
+	assert.Equal(t, http.StatusOK, resp.StatusCode)
+	assert.Contains(t, body, "KHÔNG PHẢI CON DẤU HỢP LỆ")
+	assert.NotContains(t, body, `id="seal-status"`)
+	assert.NotContains(t, body, "<b>x</b>", "what was pasted is escaped")
+	resp, body = b.post("/xac-minh", url.Values{"csrf": {tok}, "qr": {"  "}})
+	assert.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
+	assert.Contains(t, body, "vui lòng dán nội dung")
 }

@@ -14,6 +14,7 @@ package citizen
 import (
 	"bytes"
 	"context"
+	"crypto/hmac"
 	"embed"
 	"encoding/json"
 	"errors"
@@ -21,6 +22,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"sort"
 	"strconv"
@@ -58,16 +60,25 @@ type Server struct {
 	// StatusFloor is the least time a status or receipt lookup takes, found or not, so that its
 	// timing tells nothing (default 250 ms).
 	StatusFloor time.Duration
-	// PerAddress and PerID bound the posts of one address and the declarations and lookups of
-	// one personal ID: Burst at once, one more every Every (defaults: 30 and one every 2 s a
-	// address; 5 and one every 10 min a personal ID).
-	PerAddress, PerID Limit
+	// PerAddress bounds the posts of one address (an IPv6 address counts by its /64): Burst at
+	// once, then one every Every (default 60, one a second); the live checks as a citizen types
+	// have a bucket of their own, four times as large. Declarations bounds the declarations of an
+	// address (default 20, then one every 3 minutes: a commune's service point sends a few a
+	// day). PerID bounds the declarations and lookups of one personal ID (default 10, then one
+	// every 2 minutes); the limiter keeps a hash, not the number.
+	PerAddress, Declarations, PerID Limit
+	// TrustedProxies are the load balancers in front: a request through one of them is counted
+	// by the address it forwards (X-Forwarded-For, its last entry not itself a proxy). Requests
+	// from elsewhere are counted by their connection's address whatever header they carry.
+	TrustedProxies []netip.Prefix
 
-	once   sync.Once
-	tmpl   *template.Template
-	csrf   *csrf
-	byAddr *limiter
-	byID   *limiter
+	once      sync.Once
+	tmpl      *template.Template
+	csrf      *csrf
+	byAddr    *limiter
+	byCheck   *limiter
+	byDeclare *limiter
+	byID      *limiter
 }
 
 // Limit is a rate limit: Burst requests at once, then one every Every.
@@ -90,15 +101,20 @@ func (s *Server) init() {
 		}).ParseFS(files, "templates/*.html"))
 		s.csrf = newCSRF(s.CSRFKey)
 		if s.PerAddress.Burst == 0 {
-			s.PerAddress = Limit{Burst: 30, Every: 2 * time.Second}
+			s.PerAddress = Limit{Burst: 60, Every: time.Second}
+		}
+		if s.Declarations.Burst == 0 {
+			s.Declarations = Limit{Burst: 20, Every: 3 * time.Minute}
 		}
 		if s.PerID.Burst == 0 {
-			s.PerID = Limit{Burst: 5, Every: 10 * time.Minute}
+			s.PerID = Limit{Burst: 10, Every: 2 * time.Minute}
 		}
 		if s.StatusFloor == 0 {
 			s.StatusFloor = 250 * time.Millisecond
 		}
 		s.byAddr = newLimiter(s.PerAddress.Burst, s.PerAddress.Every)
+		s.byCheck = newLimiter(4*s.PerAddress.Burst, s.PerAddress.Every/4)
+		s.byDeclare = newLimiter(s.Declarations.Burst, s.Declarations.Every)
 		s.byID = newLimiter(s.PerID.Burst, s.PerID.Every)
 	})
 }
@@ -114,21 +130,32 @@ func (s *Server) now() time.Time {
 // "/xac-minh" the verification of a cover's QR text, "/static/" the style and script.
 func (s *Server) Routes(mux *http.ServeMux) {
 	s.init()
-	static, _ := fs.Sub(files, "static")
-	fileServer := http.FileServer(http.FS(static))
-	mux.Handle("GET /static/", s.guard(false, func(w http.ResponseWriter, r *http.Request, _ *page) {
+	mux.Handle("GET /static/{file}", s.guard(nil, func(w http.ResponseWriter, r *http.Request, p *page) {
+		data, err := fs.ReadFile(files, "static/"+r.PathValue("file"))
+		if err != nil {
+			s.notFound(w, r, p)
+			return
+		}
 		w.Header().Set("Cache-Control", "public, max-age=3600")
-		http.StripPrefix("/static/", fileServer).ServeHTTP(w, r)
+		http.ServeContent(w, r, r.PathValue("file"), time.Time{}, bytes.NewReader(data))
 	}))
-	mux.Handle("GET /{$}", s.guard(false, s.declarePage))
-	mux.Handle("POST /{$}", s.guard(true, s.declare))
-	mux.Handle("POST /kiem-tra", s.guard(true, s.check))
-	mux.Handle("GET /xa", s.guard(false, s.communes))
-	mux.Handle("POST /bien-nhan", s.guard(true, s.receipt))
-	mux.Handle("GET /tra-cuu", s.guard(false, s.statusPage))
-	mux.Handle("POST /tra-cuu", s.guard(true, s.status))
-	mux.Handle("GET /xac-minh", s.guard(false, s.verifyPage))
-	mux.Handle("POST /xac-minh", s.guard(true, s.verify))
+	mux.Handle("GET /{$}", s.guard(nil, s.declarePage))
+	mux.Handle("POST /{$}", s.guard(s.byAddr, s.declare))
+	mux.Handle("POST /kiem-tra", s.guard(s.byCheck, s.check))
+	mux.Handle("GET /xa", s.guard(nil, s.communes))
+	mux.Handle("POST /bien-nhan", s.guard(s.byAddr, s.receipt))
+	mux.Handle("GET /tra-cuu", s.guard(nil, s.statusPage))
+	mux.Handle("POST /tra-cuu", s.guard(s.byAddr, s.status))
+	mux.Handle("GET /xac-minh", s.guard(nil, s.verifyPage))
+	mux.Handle("POST /xac-minh", s.guard(s.byAddr, s.verify))
+	mux.Handle("/", s.guard(nil, s.notFound))
+}
+
+// notFound is the answer to a path the pages do not have, with their headers.
+func (s *Server) notFound(w http.ResponseWriter, _ *http.Request, p *page) {
+	p.Title = p.T("web.error")
+	p.Data = map[string]string{"Message": p.T("web.err.not_found")}
+	s.render(w, http.StatusNotFound, "error.html", p)
 }
 
 // page is what every template gets: the language, the texts, the CSRF token.
@@ -145,23 +172,28 @@ type page struct {
 // T is a text of the catalogue in the page's language.
 func (p *page) T(key string, args ...string) string { return p.ref.Catalog.T(p.Lang, key, args...) }
 
-// guard wraps a handler with the headers, the language, the size limit and, for posts, the
-// CSRF check and the address's rate limit.
-func (s *Server) guard(post bool, h func(http.ResponseWriter, *http.Request, *page)) http.Handler {
+// guard wraps a handler with the headers, the language and, for a post (limit set), the size
+// limit, the address's rate limit and the CSRF check.
+func (s *Server) guard(limit *limiter, h func(http.ResponseWriter, *http.Request, *page)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		securityHeaders(w.Header())
-		p := &page{Lang: langOf(w, r), Path: r.URL.Path, ref: s.Ref.Get()}
+		p := &page{Lang: langOf(w, r), Path: getPath(r.URL.Path), ref: s.Ref.Get()}
 		p.Other = app.EN
 		if p.Lang == app.EN {
 			p.Other = app.VI
 		}
-		if post {
+		if limit != nil {
 			r.Body = http.MaxBytesReader(w, r.Body, maxForm)
 			if err := r.ParseForm(); err != nil {
-				s.refuse(w, r, p, http.StatusRequestEntityTooLarge, "web.err.too_large")
+				var tooBig *http.MaxBytesError
+				if errors.As(err, &tooBig) {
+					s.refuse(w, r, p, http.StatusRequestEntityTooLarge, "web.err.too_large")
+				} else {
+					s.refuse(w, r, p, http.StatusBadRequest, "web.err.bad_form")
+				}
 				return
 			}
-			if ok, wait := s.byAddr.allow(clientAddress(r), s.now()); !ok {
+			if ok, wait := limit.allow(s.clientKey(r), s.now()); !ok {
 				w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
 				s.refuse(w, r, p, http.StatusTooManyRequests, "web.err.too_many")
 				return
@@ -174,6 +206,54 @@ func (s *Server) guard(post bool, h func(http.ResponseWriter, *http.Request, *pa
 		p.CSRF = s.csrf.token(w, r)
 		h(w, r, p)
 	})
+}
+
+// getPath is the page a language link leads to: a page answering posts only is shown through
+// the page whose form posts to it.
+func getPath(path string) string {
+	switch path {
+	case "/bien-nhan":
+		return "/tra-cuu"
+	case "/kiem-tra":
+		return "/"
+	}
+	return path
+}
+
+// clientKey is what a request is rate-limited by: its client's address (IPv6 by its /64).
+func (s *Server) clientKey(r *http.Request) string {
+	addr, err := netip.ParseAddr(clientAddress(r))
+	if err != nil {
+		return clientAddress(r)
+	}
+	if s.trusted(addr) {
+		// Through a load balancer of ours: the last address it was given that is not ours.
+		hops := strings.Split(r.Header.Get("X-Forwarded-For"), ",")
+		for i := len(hops) - 1; i >= 0; i-- {
+			a, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
+			if err != nil {
+				break
+			}
+			if !s.trusted(a) {
+				addr = a
+				break
+			}
+		}
+	}
+	if addr.Is6() && !addr.Is4In6() {
+		pfx, _ := addr.Prefix(64)
+		return pfx.String()
+	}
+	return addr.Unmap().String()
+}
+
+func (s *Server) trusted(a netip.Addr) bool {
+	for _, p := range s.TrustedProxies {
+		if p.Contains(a.Unmap()) {
+			return true
+		}
+	}
+	return false
 }
 
 // langOf is the page's language: ?lang= (kept in a cookie), else the cookie, else Vietnamese.
@@ -195,6 +275,13 @@ func (s *Server) refuse(w http.ResponseWriter, r *http.Request, p *page, status 
 	}
 	if r.Header.Get(csrfHeader) != "" || strings.Contains(r.Header.Get("Accept"), "application/json") {
 		writeJSON(w, status, map[string]any{"error": p.T(key)})
+		return
+	}
+	if r.Method == http.MethodPost && r.URL.Path == "/" && r.PostForm != nil {
+		// A declaration turned away (too many posts, a form from before a restart) is shown again
+		// with everything typed, a fresh token and the reason on top: nothing is lost.
+		p.CSRF = s.csrf.token(w, r)
+		s.showForm(w, r, p, status, valuesOf(r), []problem{{Field: "form", ID: "declare", Message: p.T(key)}})
 		return
 	}
 	p.Title = p.T("web.error")
@@ -244,12 +331,13 @@ func FormOf(v url.Values) app.RegistrationForm {
 // problems are a validation error's messages by field, in the page's language, and in order.
 type problem struct{ Field, ID, Message string }
 
-func problemsOf(p *page, err error) ([]problem, bool) {
+func problemsOf(p *page, err error, v url.Values) ([]problem, bool) {
 	var ve *app.ValidationError
 	if errors.As(err, &ve) {
 		out := make([]problem, 0, len(ve.Problems))
 		for _, fp := range ve.Problems {
-			out = append(out, problem{Field: fp.Field, ID: fieldID(fp.Field), Message: p.ref.Catalog.Problem(p.Lang, fp)})
+			f := FieldOf(fp.Field, v)
+			out = append(out, problem{Field: f, ID: fieldID(f), Message: p.ref.Catalog.Problem(p.Lang, fp)})
 		}
 		return out, true
 	}
@@ -262,6 +350,16 @@ func problemsOf(p *page, err error) ([]problem, bool) {
 		return []problem{{Field: field, ID: fieldID(field), Message: p.ref.Catalog.Message(p.Lang, err)}}, true
 	}
 	return nil, false
+}
+
+// FieldOf is the page's field a problem of the form's field belongs to: the page asks the
+// months of an ahead or missing-time payment in a field of their own, so a problem of the
+// method is the months' when those were asked.
+func FieldOf(field string, v url.Values) string {
+	if m := strings.TrimSpace(v.Get("method")); field == "method" && (m == string(app.Ahead) || m == string(app.Missing)) {
+		return "months"
+	}
+	return field
 }
 
 // fieldID is the HTML id of a field's input.
@@ -278,6 +376,9 @@ type quoteView struct {
 
 // withMethods adds to v what the form would pay by each regular method.
 func withMethods(p *page, v *quoteView, f app.RegistrationForm, paid calendar.Date) *quoteView {
+	if k, _, _ := strings.Cut(f.Method, ":"); k == string(app.Ahead) || k == string(app.Missing) {
+		return v // a payment of its own kind: nothing to compare it with
+	}
 	for _, m := range []string{"monthly", "3-months", "6-months", "12-months"} {
 		f.Method = m
 		if q, err := p.ref.Rules.QuoteForm(f, paid); err == nil {
@@ -311,9 +412,26 @@ func quoteOf(p *page, q app.Quote) *quoteView {
 		v.Basis = append(v.Basis, p.T("table."+r.Table)+": "+r.Source)
 	}
 	for _, w := range q.Warnings {
-		v.Warnings = append(v.Warnings, p.ref.Catalog.Warning(p.Lang, w))
+		v.Warnings = append(v.Warnings, citizenWarning(p, w))
 	}
 	return v
+}
+
+// citizenWarning says to the citizen what a quote's warning means for them (the catalogue's
+// wording is for the officer).
+func citizenWarning(p *page, w string) string {
+	kind, rest, _ := strings.Cut(w, ":")
+	table, from, _ := strings.Cut(rest, ":")
+	switch kind {
+	case "rule_reported":
+		return p.T("web.warn.reported", "table", p.T("table."+table))
+	case "rule_pending":
+		if m, err := app.ParseMonth(from); err == nil {
+			from = m.VNString()
+		}
+		return p.T("web.warn.pending", "table", p.T("table."+table), "from", from)
+	}
+	return p.ref.Catalog.Warning(p.Lang, w)
 }
 
 // quoteData is what the quote template shows: a quote on a page.
@@ -489,7 +607,7 @@ func (s *Server) declare(w http.ResponseWriter, r *http.Request, p *page) {
 	ref := s.Ref.Get()
 	probs := []problem{}
 	if _, err := s.Ref.Validator().Validate(form); err != nil {
-		ps, ok := problemsOf(p, err)
+		ps, ok := problemsOf(p, err, r.PostForm)
 		if !ok {
 			s.fail(w, err)
 			return
@@ -507,13 +625,18 @@ func (s *Server) declare(w http.ResponseWriter, r *http.Request, p *page) {
 		s.showForm(w, r, p, http.StatusUnprocessableEntity, values, probs)
 		return
 	}
-	if ok, _ := s.byID.allow(idKey(form.PersonalID), s.now()); !ok {
+	now := s.now()
+	if ok, _ := s.byDeclare.allow(s.clientKey(r), now); !ok {
+		s.refuse(w, r, p, http.StatusTooManyRequests, "web.err.too_many")
+		return
+	}
+	if ok, _ := s.byID.allow(idKey(form.PersonalID), now); !ok {
 		s.refuse(w, r, p, http.StatusTooManyRequests, "web.err.too_many")
 		return
 	}
 	d, err := s.Service.DeclareOnline(r.Context(), ref, s.Ref.Validator(), office, form)
 	if err != nil {
-		if ps, ok := problemsOf(p, err); ok {
+		if ps, ok := problemsOf(p, err, r.PostForm); ok {
 			s.showForm(w, r, p, http.StatusUnprocessableEntity, values, ps)
 			return
 		}
@@ -521,34 +644,41 @@ func (s *Server) declare(w http.ResponseWriter, r *http.Request, p *page) {
 		return
 	}
 	p.Title = p.T("web.received.title")
-	p.Data = s.received(p, d)
+	v := s.received(r.Context(), p, d)
+	v.Token = s.receiptToken(r, d.Code, d.Form.PersonalID)
+	p.Data = v
 	s.render(w, http.StatusOK, "received.html", p)
+}
+
+// receiptToken lets the browser that declared, and only it, download the receipt: an HMAC of
+// the dossier, the personal ID and the browser's CSRF cookie. Anyone else looks the dossier up.
+func (s *Server) receiptToken(r *http.Request, code, pid string) string {
+	ck, err := r.Cookie(csrfCookie)
+	if err != nil {
+		return ""
+	}
+	return s.csrf.mac("receipt\x00" + code + "\x00" + pid + "\x00" + ck.Value)
 }
 
 // receivedView is the page after a declaration was received.
 type receivedView struct {
-	Code, Received, Due, Office, Name, PersonalID string
-	Quote                                         *quoteView
-	Steps                                         []string
+	Code, Received, Due, Office, Name, PersonalID, Token string
+	Quote                                                *quoteView
+	Steps                                                []string
 }
 
-func (s *Server) received(p *page, d app.Dossier) receivedView {
+func (s *Server) received(ctx context.Context, p *page, d app.Dossier) receivedView {
 	v := receivedView{Code: d.Code, Received: d.Received.In(calendar.VN).Format("15:04 02/01/2006"), Due: d.Due.VNString(),
-		Office: s.officeName(p, d.Office), Name: d.Form.FullName, PersonalID: d.Form.PersonalID, Quote: quoteOf(p, d.Quote)}
+		Office: s.officeName(ctx, d.Office), Name: d.Form.FullName, PersonalID: d.Form.PersonalID, Quote: quoteOf(p, d.Quote)}
 	for _, st := range d.Steps {
 		v.Steps = append(v.Steps, st.Name(p.Lang)+" ("+p.T("web.days", "n", strconv.Itoa(st.Days))+")")
 	}
 	return v
 }
 
-func (s *Server) officeName(p *page, agency string) string {
-	offices, err := s.Service.OnlineOffices(context.Background())
-	if err == nil {
-		for _, o := range offices {
-			if o.Agency == agency {
-				return o.Name
-			}
-		}
+func (s *Server) officeName(ctx context.Context, agency string) string {
+	if l, ok, err := s.Service.OfficeListingOf(ctx, agency); err == nil && ok {
+		return l.Name
 	}
 	return agency
 }
@@ -559,7 +689,7 @@ func (s *Server) check(w http.ResponseWriter, r *http.Request, p *page) {
 	out := map[string]any{}
 	probs := map[string]string{}
 	if _, err := s.Ref.Validator().Validate(form); err != nil {
-		ps, _ := problemsOf(p, err)
+		ps, _ := problemsOf(p, err, r.PostForm)
 		for _, pr := range ps {
 			if _, ok := probs[pr.Field]; !ok {
 				probs[pr.Field] = pr.Message
@@ -600,7 +730,8 @@ func (s *Server) communes(w http.ResponseWriter, r *http.Request, p *page) {
 		}
 		groups = append(groups, [2]string{g.ID, name})
 	}
-	w.Header().Set("Cache-Control", "public, max-age=3600")
+	w.Header().Set("Cache-Control", "private, max-age=3600")
+	w.Header().Set("Vary", "Cookie")
 	writeJSON(w, http.StatusOK, map[string]any{"communes": out, "local_groups": groups})
 }
 
@@ -617,7 +748,7 @@ func (s *Server) lookup(r *http.Request) (app.Dossier, bool, bool, error) {
 	if ok, _ := s.byID.allow(idKey(pid), s.now()); !ok {
 		return app.Dossier{}, false, true, nil
 	}
-	d, found, err := s.Service.OnlineStatus(r.Context(), r.PostForm.Get("code"), pid)
+	d, found, err := s.Service.OnlineStatus(r.Context(), r.PostForm.Get("code"), pid, false)
 	return d, found, false, err
 }
 
@@ -633,6 +764,7 @@ type statusView struct {
 	Code, State, Detail, Due string
 	Office                   string
 	Events                   []string
+	Asking                   string // the code asked for, shown again
 }
 
 func (s *Server) status(w http.ResponseWriter, r *http.Request, p *page) {
@@ -646,9 +778,9 @@ func (s *Server) status(w http.ResponseWriter, r *http.Request, p *page) {
 		return
 	}
 	p.Title = p.T("web.status.title")
-	v := statusView{Asked: true, Found: found}
+	v := statusView{Asked: true, Found: found, Asking: strings.TrimSpace(r.PostForm.Get("code"))}
 	if found {
-		v.Code, v.Due, v.Office = d.Code, d.Due.VNString(), s.officeName(p, d.Office)
+		v.Code, v.Due, v.Office = d.Code, d.Due.VNString(), s.officeName(r.Context(), d.Office)
 		v.State, v.Detail = statusOf(p, d)
 		for _, ev := range d.Timeline {
 			line := ev.At.In(calendar.VN).Format("02/01/2006 15:04") + " — " + p.T("web.event."+string(ev.Action))
@@ -690,32 +822,32 @@ func firstNonEmpty(ss ...string) string {
 	return ""
 }
 
-// receipt is the receipt PDF of a dossier, for the code and personal ID posted with it.
+// receipt is the receipt PDF of an online dossier, for the browser that declared it (the
+// receipt token of the page it was given). It prints in Vietnamese: it is the legal receipt.
 func (s *Server) receipt(w http.ResponseWriter, r *http.Request, p *page) {
-	d, found, limited, err := s.lookup(r)
+	code, pid := strings.TrimSpace(r.PostForm.Get("code")), strings.TrimSpace(r.PostForm.Get("personal_id"))
+	want := s.receiptToken(r, code, pid)
+	if want == "" || !hmac.Equal([]byte(want), []byte(r.PostForm.Get("rt"))) {
+		s.refuse(w, r, p, http.StatusForbidden, "web.err.receipt_elsewhere")
+		return
+	}
+	d, found, err := s.Service.OnlineStatus(r.Context(), code, pid, true)
 	if err != nil {
 		s.fail(w, err)
 		return
 	}
-	if limited {
-		s.refuse(w, r, p, http.StatusTooManyRequests, "web.err.too_many")
-		return
-	}
-	if !found {
+	if !found || d.Channel != app.ChannelOnline {
 		s.refuse(w, r, p, http.StatusNotFound, "web.status.none")
 		return
 	}
-	office := app.Office{Agency: d.Office, Name: s.officeName(p, d.Office)}
-	if offices, err := s.Service.OnlineOffices(r.Context()); err == nil {
-		for _, o := range offices {
-			if o.Agency == d.Office {
-				office.Province, office.Commune, office.Address = o.Province, o.Commune, o.Address
-			}
-		}
+	office := app.Office{Agency: d.Office, Name: d.Office}
+	if l, ok, err := s.Service.OfficeListingOf(r.Context(), d.Office); err == nil && ok {
+		office.Name, office.Province, office.Commune, office.Address = l.Name, l.Province, l.Commune, l.Address
 	}
-	data := printout.ReceiptData(p.ref.Catalog, p.ref.Places, intake.ReceiptInfo{Dossier: d, Office: office,
-		Receiver: app.User{Name: central.OnlineActor, FullName: p.T("web.receipt.receiver")}}, p.Lang)
-	data.ResultChannel = p.T("web.receipt.channel")
+	cat := p.ref.Catalog
+	data := printout.ReceiptData(cat, p.ref.Places, intake.ReceiptInfo{Dossier: d, Office: office,
+		Receiver: app.User{Name: central.OnlineActor, FullName: cat.T(app.VI, "web.receipt.receiver")}}, app.VI)
+	data.ResultChannel = cat.T(app.VI, "web.receipt.channel")
 	var buf bytes.Buffer
 	if err := pdf.Receipt(&buf, data); err != nil {
 		s.fail(w, err)
@@ -729,6 +861,7 @@ func (s *Server) receipt(w http.ResponseWriter, r *http.Request, p *page) {
 // verifyView is the verification page's data.
 type verifyView struct {
 	Asked, Valid                          bool
+	Empty                                 string
 	Outcome, Message, Status, Office, Key string
 	Name, BookNumber, Issued              string
 	QR                                    string
@@ -744,10 +877,18 @@ func (s *Server) verifyPage(w http.ResponseWriter, _ *http.Request, p *page) {
 // `bhxh verify` says offline.
 func (s *Server) verify(w http.ResponseWriter, r *http.Request, p *page) {
 	text := strings.TrimSpace(r.PostForm.Get("qr"))
+	p.Title = p.T("web.verify.title")
+	if text == "" {
+		p.Data = verifyView{Empty: p.T("web.verify.empty")}
+		s.render(w, http.StatusUnprocessableEntity, "verify.html", p)
+		return
+	}
 	v := p.ref.Keys.Verify(text, s.now())
 	view := verifyView{Asked: true, Valid: v.Valid(), Outcome: p.T("verify.outcome." + string(v.Outcome)),
 		Message: v.Message(p.ref.Catalog, p.Lang), QR: text}
-	if v.Decoded {
+	// What a seal says is shown only when its signature is a known key's: a forged text must
+	// not be displayed as if it were a book's.
+	if v.Decoded && v.Valid() {
 		sl := v.Seal
 		view.Status = p.T("web.seal." + sl.Status.String())
 		view.Office, view.Name, view.BookNumber = sl.Office, sl.Name, sl.BookNumber()

@@ -11,6 +11,15 @@
   var token = form.querySelector("input[name=csrf]").value;
   var touched = {};
   var timer = null;
+  // The live check knows every field of the form but these two; their errors stay as the
+  // server wrote them until the next submit.
+  var unchecked = { office: true, consent: true };
+  // A field the server found wrong is followed from the start, so fixing it clears its error
+  // and leaving it wrong keeps it.
+  var shown = form.querySelectorAll(".err[data-for]");
+  for (var k = 0; k < shown.length; k++) {
+    if (shown[k].textContent.trim() !== "") { touched[shown[k].getAttribute("data-for")] = true; }
+  }
 
   function months() {
     var m = form.elements.method.value;
@@ -22,7 +31,8 @@
     var errs = form.querySelectorAll(".err[data-for]");
     for (var i = 0; i < errs.length; i++) {
       var field = errs[i].getAttribute("data-for");
-      var msg = touched[field] ? (problems[field] || "") : "";
+      if (unchecked[field] || !touched[field]) { continue; }
+      var msg = problems[field] || "";
       errs[i].textContent = msg;
       var box = errs[i].closest(".field");
       if (box) { box.classList.toggle("bad", msg !== ""); }
@@ -36,8 +46,9 @@
   function check() {
     var body = new URLSearchParams(new FormData(form));
     fetch("/kiem-tra", { method: "POST", body: body, headers: { "X-CSRF-Token": token, "Accept": "application/json" }, credentials: "same-origin" })
-      .then(function (r) { return r.json(); })
+      .then(function (r) { return r.ok ? r.json() : null; })
       .then(function (a) {
+        if (!a) { return; } // refused (too many checks, an old page): the server's errors stay
         show(a.problems || {});
         var q = document.getElementById("quote");
         if (a.quote) { q.innerHTML = a.quote; } else if (a.quote_error) { q.textContent = a.quote_error; }
