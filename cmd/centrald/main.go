@@ -33,6 +33,8 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/http"
+	"net/netip"
 	"net/url"
 	"os"
 	"os/signal"
@@ -60,6 +62,7 @@ func main() {
 const usage = `centrald — máy chủ trung tâm tham chiếu / reference central server %s
 
   centrald serve   --data DIR --addr 127.0.0.1:8080 [--tls-cert F --tls-key F [--client-ca F]]
+                   [--citizen-addr ADDR] [--trusted-proxy CIDR,…]   (the citizens' pages: README "Citizens declare online")
   centrald serve   --db postgres://… [--db-read postgres://standby…] --addr :8080 …
   centrald enroll  --data DIR --office CODE --device NAME | --feed --device NAME [--json]
   centrald device revoke|reenrol --data DIR --office CODE --device NAME [--json]
@@ -129,6 +132,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	commune := fset.String("commune", "", "the office's five-digit commune code (office)")
 	address := fset.String("address", "", "the office's address (office)")
 	online := fset.Bool("online", true, "the office takes declarations citizens make online, public service 602e (office)")
+	citizenAddr := fset.String("citizen-addr", "",
+		"serve the citizens' pages on their own listener, same TLS certificate, no client certificate (serve; needed with --client-ca)")
+	proxies := fset.String("trusted-proxy", "", "comma-separated addresses or CIDRs of the load balancers whose X-Forwarded-For is trusted (serve)")
 	if err := fset.Parse(rest); err != nil {
 		return 2
 	}
@@ -155,10 +161,20 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	var req central.AdminRequest
 	switch cmd {
 	case "serve":
+		trusted, err := parsePrefixes(*proxies)
+		if err != nil {
+			fmt.Fprintln(stderr, "centrald: --trusted-proxy:", err)
+			return 2
+		}
+		pages := pagesConfig{addr: *citizenAddr, trusted: trusted}
+		if *citizenAddr != "" {
+			pages.listen = central.ListenConfig{Addr: *citizenAddr, CertFile: *cert, KeyFile: *key}
+		}
 		return serve(
 			ctx,
 			where,
 			central.ListenConfig{Addr: *addr, CertFile: *cert, KeyFile: *key, ClientCAFile: *clientCA},
+			pages,
 			ref.Catalog,
 			stdout,
 			stderr,
@@ -192,6 +208,15 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	case "reviews":
 		req = central.AdminRequest{Cmd: "reviews", All: *all}
 	case "office":
+		if _, ok := ref.Places.Province(*province); !ok {
+			fmt.Fprintf(stderr, "centrald office: mã tỉnh %q không có trong danh mục / province %q is not in the code list\n", *province, *province)
+			return 1
+		}
+		if _, ok := ref.Places.CommuneName(*province, *commune); !ok {
+			fmt.Fprintf(stderr, "centrald office: mã xã %q không thuộc tỉnh %s / commune %q is not in province %s\n", *commune, *province, *commune,
+				*province)
+			return 1
+		}
 		req = central.AdminRequest{Cmd: "office", Office: *office, Listing: &central.OfficeListing{Name: *officeName, Province: *province,
 			Commune: *commune, Address: *address, Online: *online}}
 	case "import":
@@ -314,7 +339,40 @@ func admin(ctx context.Context, where storeAt, req central.AdminRequest) (any, e
 	return out, c.Admin(ctx, req, &out)
 }
 
-func serve(ctx context.Context, where storeAt, lc central.ListenConfig, cat *catalog.Catalog, stdout, stderr io.Writer) int {
+// pagesConfig is where the citizens' pages are served: beside the protocol (addr empty), or on
+// a listener of their own (listen), and which proxies' forwarded addresses they trust.
+type pagesConfig struct {
+	addr    string
+	listen  central.ListenConfig
+	trusted []netip.Prefix
+}
+
+// parsePrefixes reads a comma-separated list of addresses and CIDRs.
+func parsePrefixes(s string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, f := range strings.Split(s, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		if !strings.Contains(f, "/") {
+			a, err := netip.ParseAddr(f)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, netip.PrefixFrom(a, a.BitLen()))
+			continue
+		}
+		p, err := netip.ParsePrefix(f)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p.Masked())
+	}
+	return out, nil
+}
+
+func serve(ctx context.Context, where storeAt, lc central.ListenConfig, pages pagesConfig, cat *catalog.Catalog, stdout, stderr io.Writer) int {
 	if where.db == "" {
 		if err := os.MkdirAll(where.dir, 0o700); err != nil {
 			fmt.Fprintln(stderr, "centrald:", err)
@@ -360,8 +418,28 @@ func serve(ctx context.Context, where storeAt, lc central.ListenConfig, cat *cat
 	}
 	src := refdata.NewSource(ref, nil)
 	go citizen.Refresh(ctx, svc, src, time.Minute, srv.Log)
-	portal := &citizen.Server{Service: svc, Ref: src, Log: srv.Log, CSRFKey: []byte(os.Getenv("CENTRALD_CSRF_KEY"))}
-	if err := central.Serve(ctx, ln, citizen.Mount(srv.Handler(), portal)); err != nil && ctx.Err() == nil && !errors.Is(err, context.Canceled) {
+	portal := &citizen.Server{Service: svc, Ref: src, Log: srv.Log, CSRFKey: []byte(os.Getenv("CENTRALD_CSRF_KEY")),
+		TrustedProxies: pages.trusted}
+	handler := citizen.Mount(srv.Handler(), portal)
+	if pages.addr != "" {
+		// The pages on their own listener: the protocol's may demand client certificates, which
+		// citizens' browsers do not have.
+		pln, err := central.Listen(pages.listen)
+		if err != nil {
+			fmt.Fprintln(stderr, "centrald: --citizen-addr:", err)
+			return 2
+		}
+		handler = srv.Handler()
+		mux := http.NewServeMux()
+		portal.Routes(mux)
+		fmt.Fprintf(stdout, "centrald %s: citizens' pages on %s://%s\n", version, scheme, pln.Addr())
+		go func() {
+			if err := central.Serve(ctx, pln, mux); err != nil && ctx.Err() == nil && !errors.Is(err, context.Canceled) {
+				fmt.Fprintln(stderr, "centrald: citizens' pages:", err)
+			}
+		}()
+	}
+	if err := central.Serve(ctx, ln, handler); err != nil && ctx.Err() == nil && !errors.Is(err, context.Canceled) {
 		fmt.Fprintln(stderr, "centrald:", err)
 		return 2
 	}

@@ -104,7 +104,10 @@ func administratorCommands(t *testing.T, store ...string) {
 	assert.Contains(t, out, `"online": true`)
 	code, _, errOut = runC(t, "", "office", "@store", "--office", "01001", "--name", "X", "--province", "1", "--commune", "00004")
 	assert.Equal(t, 1, code)
-	assert.Contains(t, errOut, "mã tỉnh 2 chữ số")
+	assert.Contains(t, errOut, "không có trong danh mục")
+	code, _, errOut = runC(t, "", "office", "@store", "--office", "01001", "--name", "X", "--province", "01", "--commune", "20194")
+	assert.Equal(t, 1, code, "a commune of another province")
+	assert.Contains(t, errOut, "không thuộc tỉnh 01")
 
 	code, out, _ = runC(t, "", "reviews", "@store", "--json")
 	require.Equal(t, 0, code)
@@ -113,6 +116,14 @@ func administratorCommands(t *testing.T, store ...string) {
 	assert.Equal(t, 2, code)
 	code, _, _ = runC(t, "", "enroll")
 	assert.Equal(t, 2, code, "--data is required")
+}
+
+func TestTrustedProxiesAreAddressesOrNetworks(t *testing.T) {
+	got, err := parsePrefixes(" 10.0.0.0/8, 127.0.0.1 ,2001:db8::/32")
+	require.NoError(t, err)
+	assert.Equal(t, []string{"10.0.0.0/8", "127.0.0.1/32", "2001:db8::/32"}, []string{got[0].String(), got[1].String(), got[2].String()})
+	_, err = parsePrefixes("10.0.0.0/8,localhost")
+	assert.Error(t, err)
 }
 
 // TestAdministratorCommandsReachARunningServer: while a server holds the store, the commands go
