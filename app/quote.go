@@ -211,28 +211,41 @@ func (r *Rules) Quote(q QuoteRequest) (Quote, error) {
 		for _, g := range q.LocalGroups {
 			groups = append(groups, SupportGroup(g))
 		}
-		var best LocalSupport
-		var bestMonthly Money
-		for _, g := range groups {
-			ls, ok := r.localSupport(q.Province, g, m)
-			if !ok {
-				if e, ok := r.localPending(q.Province, g, m); ok {
-					pending("local_support", e.From, true)
+		// Month by month: a resolution pays only for the months it covers, so a period that runs
+		// past its end (12 months from 07/2027 under one ending 12/2027) carries it for the
+		// months before the end only.
+		applied := map[LocalSupport]bool{}
+		for i := range out.Months {
+			mi := m.Add(i)
+			var best LocalSupport
+			var bestMonthly Money
+			for _, g := range groups {
+				ls, ok := r.localSupport(q.Province, g, mi)
+				if !ok {
+					if e, ok := r.localPending(q.Province, g, mi); ok && i == 0 {
+						pending("local_support", e.From, true)
+					}
+					continue
 				}
+				monthly := ls.Amount
+				if monthly == 0 {
+					monthly = ls.Share.Of(base)
+				}
+				if monthly > bestMonthly {
+					best, bestMonthly = ls, monthly
+				}
+			}
+			if bestMonthly == 0 {
 				continue
 			}
-			monthly := ls.Amount
-			if monthly == 0 {
-				monthly = ls.Share.Of(base)
+			out.LocalSupport += bestMonthly
+			if out.LocalGroup == "" {
+				out.LocalGroup = best.Group
 			}
-			if monthly > bestMonthly {
-				best, bestMonthly = ls, monthly
+			if !applied[best] {
+				applied[best] = true
+				used("local_support", best.From, best.Source, best.Status)
 			}
-		}
-		if bestMonthly > 0 {
-			out.LocalSupport = bestMonthly * Money(out.Months)
-			out.LocalGroup = best.Group
-			used("local_support", best.From, best.Source, best.Status)
 		}
 	}
 	out.Warnings = dedupeStrings(out.Warnings)

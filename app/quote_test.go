@@ -430,7 +430,8 @@ func TestHaNoiAddsItsOwnSupport(t *testing.T) {
 			if tt.local > 0 {
 				assert.Equal(t, tt.group, q.LocalGroup)
 				assert.Contains(t, q.Rules, app.Version{Table: "local_support", From: month(t, "2026-01"),
-					Source: ref.Rules.LocalSupport["01"][0].Source, Status: app.Confirmed})
+					Source: ref.Rules.LocalSupport["01"][0].Source, Status: app.Reported},
+					"the shares are the city's plan as the press quoted it: applied, and said so")
 			}
 		})
 	}
@@ -450,10 +451,15 @@ func TestTheProvincesResolutionsAsShipped(t *testing.T) {
 		{"Hà Nội, further groups of Res. 19/2025: +10%", "01", "2027-01", nil, []string{"01:nq19-doi-tuong-khac"}, 96_800, 48_400,
 			app.Reported},
 		{"Hà Nội, other groups not named by the resolution: none", "01", "2027-01", nil, nil, 96_800, 0, ""},
-		{"TP.HCM, Res. 84/2025: poor +30%", "79", "2027-01", []app.SupportGroup{app.Poor}, nil, 242_000, 145_200, app.Reported},
-		{"TP.HCM: near-poor +25%", "79", "2027-01", []app.SupportGroup{app.NearPoor}, nil, 193_600, 121_000, app.Reported},
-		{"TP.HCM: other groups none", "79", "2027-01", nil, nil, 96_800, 0, ""},
-		{"TP.HCM: not before 2026", "79", "2025-12", []app.SupportGroup{app.Poor}, nil, 165_000, 0, ""},
+		{"TP.HCM, Res. 84/2025: poor by the city's standard +30%", "79", "2027-01", nil, []string{"79:ho-ngheo-tp"}, 96_800, 145_200,
+			app.Reported},
+		{"TP.HCM: poor by both standards", "79", "2027-01", []app.SupportGroup{app.Poor}, []string{"79:ho-ngheo-tp"}, 242_000, 145_200,
+			app.Reported},
+		{"TP.HCM: near-poor by the city's standard +25%", "79", "2027-01", []app.SupportGroup{app.NearPoor},
+			[]string{"79:ho-can-ngheo-tp"}, 193_600, 121_000, app.Reported},
+		{"TP.HCM: poor by the state's list only: the city's support needs its own list", "79", "2027-01",
+			[]app.SupportGroup{app.Poor}, nil, 242_000, 0, ""},
+		{"TP.HCM: not before 2026", "79", "2025-12", nil, []string{"79:ho-ngheo-tp"}, 66_000, 0, ""},
 		{"Hải Phòng, Res. 56/2025: poor +30% (80% with the state)", "31", "2027-01", []app.SupportGroup{app.Poor}, nil, 242_000, 145_200,
 			app.Reported},
 		{"Hải Phòng: special zones +30% (80%)", "31", "2027-01", []app.SupportGroup{app.Island}, nil, 242_000, 145_200, app.Reported},
@@ -494,6 +500,39 @@ func TestTheProvincesResolutionsAsShipped(t *testing.T) {
 	g, ok := ref.Rules.LocalGroup("01", "01:nq19-doi-tuong-khac")
 	require.True(t, ok, "Hà Nội's further groups are a group of its own: an officer names it, it never applies to everyone")
 	assert.Contains(t, g.NameVI, "19/2025")
+	for _, ls := range ref.Rules.LocalSupport {
+		for _, l := range ls {
+			assert.Equal(t, app.Reported, l.Status, "no resolution's text could be read here: %s %s", l.Province, l.Group)
+		}
+	}
+}
+
+func TestAProvinceSupportStopsWithItsResolution(t *testing.T) {
+	// A period running past the resolution's last month carries the province's support for the
+	// months the resolution covers only.
+	tests := []struct {
+		name            string
+		province, from  string
+		method          string
+		paid            calendar.Date
+		groups          []app.SupportGroup
+		months, monthly app.Money
+	}{
+		// Quảng Ninh, Res. 02/2022 until 12/2027: 12 months from 07/2027 → 6 months of 30%.
+		{"Quảng Ninh, 12 months from 07/2027", "22", "2027-07", "12-months", calendar.Of(2027, 6, 20), []app.SupportGroup{app.Poor}, 6,
+			145_200},
+		// Hải Phòng, Res. 56/2025 until 12/2030: 5 years ahead from 01/2027 → 48 months of 10%.
+		{"Hải Phòng, five years ahead from 01/2027", "31", "2027-01", "ahead:60", calendar.Of(2026, 12, 10), nil, 48, 48_400},
+		{"Hải Phòng, 12 months inside the period", "31", "2027-01", "12-months", calendar.Of(2027, 1, 5), nil, 12, 48_400},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			q, err := ref.Rules.Quote(app.QuoteRequest{Income: 2_200_000, Method: method(t, tt.method), Month: month(t, tt.from),
+				Groups: tt.groups, Province: tt.province, Paid: tt.paid})
+			require.NoError(t, err)
+			assert.Equal(t, tt.months*tt.monthly, q.LocalSupport)
+		})
+	}
 }
 
 func TestFundRatesAsPublished(t *testing.T) {

@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"math/big"
 	"sort"
 	"strconv"
 	"strings"
@@ -72,7 +73,11 @@ func (r *Rules) List(from, to Month) []RuleEntry {
 	sort.Ints(years)
 	for _, y := range years {
 		f := r.FundRates[y]
-		add("fund_rate", MonthOf(y, time.January), MonthOf(y, time.December), f.Percent()+"/month (payments in "+strconv.Itoa(y+1)+")",
+		rate := f.Percent() + "/month"
+		if f.AnnualRate != "" {
+			rate = percentOf(f.AnnualRate) + "/year (" + rate + ")"
+		}
+		add("fund_rate", MonthOf(y, time.January), MonthOf(y, time.December), rate+" (payments in "+strconv.Itoa(y+1)+")",
 			f.Status, f.Source, f.Note)
 	}
 	provinces := make([]string, 0, len(r.LocalSupport))
@@ -90,4 +95,14 @@ func (r *Rules) List(from, to Month) []RuleEntry {
 		}
 	}
 	return out
+}
+
+// percentOf writes a decimal rate as a percentage with a decimal comma: "0.0419" → "4,19%".
+func percentOf(dec string) string {
+	r, ok := decimalRat(dec)
+	if !ok {
+		return dec
+	}
+	pct := r.Mul(r, big.NewRat(100, 1))
+	return strings.Replace(strings.TrimRight(strings.TrimRight(pct.FloatString(6), "0"), "."), ".", ",", 1) + "%"
 }

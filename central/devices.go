@@ -34,7 +34,8 @@ func (s *Service) Enroll(ctx context.Context, agency, name, role string) (Device
 		// at enrolment is the same device, and its signing key must say so.
 		name = strings.ToUpper(strings.TrimSpace(name))
 	}
-	if !namePattern.MatchString(name) || (role == RoleDesk && !namePattern.MatchString(agency)) || (role != RoleDesk && role != RoleFeed) {
+	if !namePattern.MatchString(name) || (role == RoleDesk && !namePattern.MatchString(agency)) || (role != RoleDesk && role != RoleFeed) ||
+		(role == RoleDesk && name == OnlineCode) { // the portal numbers the office's online dossiers with it
 		return Device{}, "", &app.Error{Kind: app.Invalid, Code: app.CodeBadEnrolment, Args: map[string]string{"office": agency, "device": name}}
 	}
 	if role == RoleFeed {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"crypto/subtle"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"strconv"
@@ -56,6 +57,16 @@ func (s *Service) SetOfficeListing(ctx context.Context, agency string, l OfficeL
 		if l.Online {
 			// The office's online dossiers are numbered with OnlineCode: claimed now, so that the
 			// administrator, not a citizen, learns when a desk already uses it.
+			devs, err := tx.DevicesOf(cur.Agency)
+			if err != nil {
+				return err
+			}
+			for _, d := range devs {
+				if strings.EqualFold(d.Name, OnlineCode) && d.Revoked.IsZero() {
+					return &app.Error{Kind: app.Conflict, Code: app.CodeOnlineCodeTaken, Field: "office",
+						Args: map[string]string{"office": cur.Agency, "device": OnlineCode}}
+				}
+			}
 			if err := claimOnlineCode(&cur); err != nil {
 				return err
 			}
@@ -120,8 +131,11 @@ func (s *Service) OnlineOffices(ctx context.Context) ([]OnlineOffice, error) {
 // centre, received at the centre's time (the legal receipt time of an online dossier), planned
 // on the office's workflow and calendar, and sent to every desk of the office as the office's
 // record. The dossier returned is what the citizen's receipt prints.
+//
+// once is the form's one-time value: a declaration sent again with it (a reload, a double
+// click) returns the dossier it made instead of making another; "" makes one each time.
 func (s *Service) DeclareOnline(ctx context.Context, ref *refdata.Reference, val *app.Validator, office string,
-	form app.RegistrationForm,
+	form app.RegistrationForm, once string,
 ) (app.Dossier, error) {
 	reg, err := val.Validate(form)
 	if err != nil {
@@ -144,6 +158,24 @@ func (s *Service) DeclareOnline(ctx context.Context, ref *refdata.Reference, val
 		}
 		if !ok || o.Listing == nil || !o.Listing.Online {
 			return &app.Error{Kind: app.NotFound, Code: app.CodeOnlineOfficeUnknown, Field: "office", Args: map[string]string{"office": clip(office)}}
+		}
+		onceKey := ""
+		if once != "" {
+			h := sha256.Sum256([]byte(once))
+			onceKey = "online-once/" + hex.EncodeToString(h[:16])
+			if b, ok, err := tx.Meta(onceKey); err != nil {
+				return err
+			} else if ok {
+				// Sent again: the dossier it made, when it is this person's.
+				cur, found, err := tx.Dossier(string(b))
+				if err != nil {
+					return err
+				}
+				if found && cur.PersonalID == form.PersonalID {
+					d, err = app.DossierPayload.Unmarshal(cur.Body)
+					return err
+				}
+			}
 		}
 		province := o.Listing.Province
 		wf := ref.Workflows.ForOffice(app.Office{Agency: o.Agency, Province: province, Workflow: app.WorkflowAdjustmentOf(o.Workflow)})
@@ -197,6 +229,11 @@ func (s *Service) DeclareOnline(ctx context.Context, ref *refdata.Reference, val
 		payload, err := json.Marshal(contract.OfficeRecordV1{Kind: "dossier", Record: body})
 		if err != nil {
 			return err
+		}
+		if onceKey != "" {
+			if err := tx.PutMeta(onceKey, []byte(d.Code)); err != nil {
+				return err
+			}
 		}
 		// Every desk of the office takes it, as it takes a dossier another desk registered.
 		return tx.AppendChange(o.Agency, contract.Change{Kind: app.ChangeOfficeRecord, Entity: d.Code, Payload: payload, At: now})

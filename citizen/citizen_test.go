@@ -555,6 +555,20 @@ func TestBehindALoadBalancer(t *testing.T) {
 	assert.Equal(t, http.StatusOK, post("2001:db8:1:2::1"))
 	assert.Equal(t, http.StatusOK, post("2001:db8:1:2::2"))
 	assert.Equal(t, http.StatusTooManyRequests, post("2001:db8:1:2::3"), "an IPv6 /64 is one client")
+
+	// A client's own line first, the proxy's appended after it: the proxy's counts.
+	twoLines := func(own string) int {
+		req, _ := http.NewRequest(http.MethodPost, b.base+"/xac-minh", strings.NewReader(url.Values{"csrf": {tok}, "qr": {"x"}}.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Add("X-Forwarded-For", own)
+		req.Header.Add("X-Forwarded-For", "203.0.113.7")
+		resp, err := b.c.Do(req)
+		require.NoError(t, err)
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	assert.Equal(t, http.StatusTooManyRequests, twoLines("192.0.2.1"), "a client cannot choose its bucket")
+	assert.Equal(t, http.StatusTooManyRequests, twoLines("192.0.2.2"))
 }
 
 // TestVerifyingATextThatIsNoSeal: garbage is said to be no seal and nothing of it is shown as a
@@ -571,4 +585,67 @@ func TestVerifyingATextThatIsNoSeal(t *testing.T) {
 	resp, body = b.post("/xac-minh", url.Values{"csrf": {tok}, "qr": {"  "}})
 	assert.Equal(t, http.StatusUnprocessableEntity, resp.StatusCode)
 	assert.Contains(t, body, "vui lòng dán nội dung")
+}
+
+// TestADeclarationSentTwiceMakesOneDossier: a reload of the receipt page or a double click
+// sends the same form again: the citizen gets the same dossier, and no office is told of two.
+func TestADeclarationSentTwiceMakesOneDossier(t *testing.T) {
+	p := newPortal(t, nil)
+	d := newDesk(t, p, "K7")
+	b := p.browser(t)
+	_, page := b.get("/")
+	once := regexp.MustCompile(`name="once" value="([^"]+)"`).FindStringSubmatch(page)
+	require.NotNil(t, once, "the form carries its one-time value")
+	form := declaration(tokenRE.FindStringSubmatch(page)[1])
+	form.Set("once", once[1])
+	_, first := b.post("/", form)
+	_, again := b.post("/", form)
+	c1, c2 := codeRE.FindStringSubmatch(first), codeRE.FindStringSubmatch(again)
+	require.NotNil(t, c1)
+	require.NotNil(t, c2)
+	assert.Equal(t, c1[1], c2[1], "one dossier")
+	d.sync(t)
+	admin, err := d.Intake.Login("admin", pass)
+	require.NoError(t, err)
+	notices, err := d.Sync.Notices(admin, false)
+	require.NoError(t, err)
+	for _, n := range notices {
+		assert.NotEqual(t, "duplicate_open_dossier", n.Reason, "no office is told of two: %+v", n)
+	}
+
+	// Another person with the same one-time value (a form copied) is not given that dossier.
+	other := declaration(form.Get("csrf"))
+	other.Set("once", once[1])
+	other.Set("personal_id", "001190012388")
+	_, third := b.post("/", other)
+	c3 := codeRE.FindStringSubmatch(third)
+	require.NotNil(t, c3, third)
+	assert.NotEqual(t, c1[1], c3[1])
+}
+
+// TestTheOnlineCodeIsTheCentres: no desk may be enrolled as TT, and an office with a desk
+// named so cannot be listed for online declarations until it is renamed.
+func TestTheOnlineCodeIsTheCentres(t *testing.T) {
+	p := newPortal(t, nil)
+	_, _, err := p.Service.Enroll(context.Background(), "01002", "tt", central.RoleDesk)
+	assert.Equal(t, app.Invalid, app.KindOf(err), "%v", err)
+}
+
+// TestAnotherSitesPostIsNotShownBack: a post from another site's page is refused without
+// showing its values as a ready-to-send form.
+func TestAnotherSitesPostIsNotShownBack(t *testing.T) {
+	p := newPortal(t, nil)
+	b := p.browser(t)
+	form := declaration("x")
+	form.Set("phone", "0987654321")
+	req, _ := http.NewRequest(http.MethodPost, b.base+"/", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Origin", "https://evil.example")
+	resp, err := b.c.Do(req)
+	require.NoError(t, err)
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusForbidden, resp.StatusCode)
+	assert.NotContains(t, string(body), "0987654321")
+	assert.NotContains(t, string(body), `name="full_name"`)
 }

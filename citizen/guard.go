@@ -35,7 +35,10 @@ const (
 )
 
 // csrf issues and checks the tokens of the pages' forms.
-type csrf struct{ key []byte }
+type csrf struct {
+	key       []byte
+	behindTLS func(*http.Request) bool // a trusted proxy ended TLS for this request
+}
 
 func newCSRF(key []byte) *csrf {
 	if len(key) == 0 {
@@ -64,10 +67,16 @@ func (c *csrf) token(w http.ResponseWriter, r *http.Request) string {
 	}
 	nonce := base64.RawURLEncoding.EncodeToString(b)
 	http.SetCookie(w, &http.Cookie{Name: csrfCookie, Value: nonce, Path: "/", HttpOnly: true, SameSite: http.SameSiteStrictMode,
-		Secure: r.TLS != nil})
+		Secure: c.secure(r)})
 	// The same request may render a form: the cookie it will send next is this one.
 	r.AddCookie(&http.Cookie{Name: csrfCookie, Value: nonce})
 	return c.mac(nonce)
+}
+
+// secure reports whether the browser reached the pages over TLS: directly, or through one of
+// the trusted load balancers that ended it (X-Forwarded-Proto).
+func (c *csrf) secure(r *http.Request) bool {
+	return r.TLS != nil || (c.behindTLS != nil && c.behindTLS(r))
 }
 
 // valid checks a post: the token (form field or header) matches the cookie, and a browser's

@@ -15,7 +15,9 @@ import (
 	"bytes"
 	"context"
 	"crypto/hmac"
+	"crypto/rand"
 	"embed"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"html/template"
@@ -78,7 +80,9 @@ type Server struct {
 	byAddr    *limiter
 	byCheck   *limiter
 	byDeclare *limiter
-	byID      *limiter
+	byID      *limiter // declarations of a personal ID
+	byLookup  *limiter // status lookups of a personal ID
+	offices   officeCache
 }
 
 // Limit is a rate limit: Burst requests at once, then one every Every.
@@ -100,6 +104,10 @@ func (s *Server) init() {
 			"withQuote": func(p *page, q *quoteView) quoteData { return quoteData{p, q} },
 		}).ParseFS(files, "templates/*.html"))
 		s.csrf = newCSRF(s.CSRFKey)
+		s.csrf.behindTLS = func(r *http.Request) bool {
+			a, err := netip.ParseAddr(clientAddress(r))
+			return err == nil && s.trusted(a) && strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https")
+		}
 		if s.PerAddress.Burst == 0 {
 			s.PerAddress = Limit{Burst: 60, Every: time.Second}
 		}
@@ -116,6 +124,7 @@ func (s *Server) init() {
 		s.byCheck = newLimiter(4*s.PerAddress.Burst, s.PerAddress.Every/4)
 		s.byDeclare = newLimiter(s.Declarations.Burst, s.Declarations.Every)
 		s.byID = newLimiter(s.PerID.Burst, s.PerID.Every)
+		s.byLookup = newLimiter(s.PerID.Burst, s.PerID.Every)
 	})
 }
 
@@ -208,6 +217,17 @@ func (s *Server) guard(limit *limiter, h func(http.ResponseWriter, *http.Request
 	})
 }
 
+// sameOrigin reports whether a post came from this site's own page: a browser names the page's
+// origin on every post, and another site's must never get its values shown back as a form.
+func sameOrigin(r *http.Request) bool {
+	o := r.Header.Get("Origin")
+	if o == "" {
+		return r.Header.Get("Sec-Fetch-Site") == "" || r.Header.Get("Sec-Fetch-Site") == "same-origin"
+	}
+	_, host, ok := strings.Cut(o, "://")
+	return ok && host == r.Host
+}
+
 // getPath is the page a language link leads to: a page answering posts only is shown through
 // the page whose form posts to it.
 func getPath(path string) string {
@@ -228,7 +248,8 @@ func (s *Server) clientKey(r *http.Request) string {
 	}
 	if s.trusted(addr) {
 		// Through a load balancer of ours: the last address it was given that is not ours.
-		hops := strings.Split(r.Header.Get("X-Forwarded-For"), ",")
+		// Every line of the header, in order: a proxy may add its own line after the client's.
+		hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
 		for i := len(hops) - 1; i >= 0; i-- {
 			a, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
 			if err != nil {
@@ -277,7 +298,7 @@ func (s *Server) refuse(w http.ResponseWriter, r *http.Request, p *page, status 
 		writeJSON(w, status, map[string]any{"error": p.T(key)})
 		return
 	}
-	if r.Method == http.MethodPost && r.URL.Path == "/" && r.PostForm != nil {
+	if r.Method == http.MethodPost && r.URL.Path == "/" && r.PostForm != nil && sameOrigin(r) {
 		// A declaration turned away (too many posts, a form from before a restart) is shown again
 		// with everything typed, a fresh token and the reason on top: nothing is lost.
 		p.CSRF = s.csrf.token(w, r)
@@ -343,7 +364,7 @@ func problemsOf(p *page, err error, v url.Values) ([]problem, bool) {
 	}
 	var ae *app.Error
 	if errors.As(err, &ae) && ae.Kind != app.Internal {
-		field := ae.Field
+		field := FieldOf(ae.Field, v)
 		if field == "" {
 			field = "form"
 		}
@@ -474,7 +495,7 @@ type formView struct {
 
 // declarePage is the empty declaration.
 func (s *Server) declarePage(w http.ResponseWriter, r *http.Request, p *page) {
-	v := map[string]string{"start_month": app.MonthOfDate(s.today()).Add(1).String(), "method": "monthly"}
+	v := map[string]string{"start_month": app.MonthOfDate(s.today()).Add(1).String(), "method": "monthly", "once": newOnce()}
 	if pr := r.URL.Query().Get("tinh"); len(pr) == 2 {
 		v["address.province"] = pr // a province chosen without the script (no personal data)
 	}
@@ -528,7 +549,7 @@ func (s *Server) showForm(w http.ResponseWriter, r *http.Request, p *page, statu
 		fv.Methods = append(fv.Methods, option{m.v, p.T(m.key), sel("method", m.v)})
 	}
 	fv.Genders = []option{{"nam", p.T("web.gender.male"), sel("gender", "nam")}, {"nu", p.T("web.gender.female"), sel("gender", "nu")}}
-	offices, err := s.Service.OnlineOffices(r.Context())
+	offices, err := s.offices.get(r.Context(), s.Service)
 	if err != nil {
 		s.fail(w, err)
 		return
@@ -634,7 +655,7 @@ func (s *Server) declare(w http.ResponseWriter, r *http.Request, p *page) {
 		s.refuse(w, r, p, http.StatusTooManyRequests, "web.err.too_many")
 		return
 	}
-	d, err := s.Service.DeclareOnline(r.Context(), ref, s.Ref.Validator(), office, form)
+	d, err := s.Service.DeclareOnline(r.Context(), ref, s.Ref.Validator(), office, form, r.PostForm.Get("once"))
 	if err != nil {
 		if ps, ok := problemsOf(p, err, r.PostForm); ok {
 			s.showForm(w, r, p, http.StatusUnprocessableEntity, values, ps)
@@ -745,7 +766,7 @@ func (s *Server) lookup(r *http.Request) (app.Dossier, bool, bool, error) {
 		}
 	}()
 	pid := strings.TrimSpace(r.PostForm.Get("personal_id"))
-	if ok, _ := s.byID.allow(idKey(pid), s.now()); !ok {
+	if ok, _ := s.byLookup.allow(idKey(pid), s.now()); !ok {
 		return app.Dossier{}, false, true, nil
 	}
 	d, found, err := s.Service.OnlineStatus(r.Context(), r.PostForm.Get("code"), pid, false)
@@ -906,4 +927,36 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(v)
+}
+
+// newOnce is a declaration form's one-time value: sent again with it, the declaration returns
+// the dossier it made (a reload of the receipt page, a double click).
+func newOnce() string {
+	b := make([]byte, 18)
+	if _, err := rand.Read(b); err != nil {
+		panic(err)
+	}
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// officeCache keeps the offices the pages list for a short while: every page and every refused
+// declaration shows them, and they change when the province lists one.
+type officeCache struct {
+	mu      sync.Mutex
+	at      time.Time
+	offices []central.OnlineOffice
+}
+
+func (c *officeCache) get(ctx context.Context, svc *central.Service) ([]central.OnlineOffice, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.offices != nil && time.Since(c.at) < 30*time.Second {
+		return c.offices, nil
+	}
+	os, err := svc.OnlineOffices(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c.offices, c.at = append([]central.OnlineOffice{}, os...), time.Now()
+	return c.offices, nil
 }

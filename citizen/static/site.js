@@ -91,6 +91,17 @@
     if (n === "address.province") { communes(e.target, "f-address-commune"); }
     if (n === "birth_registration.province") { communes(e.target, "f-birth_registration-commune"); }
     if (n === "method") { months(); }
+    if (unchecked[n]) {
+      // Chosen or ticked now: the server's error about it no longer holds.
+      var ok = e.target.type === "checkbox" ? e.target.checked : e.target.value !== "";
+      var err = form.querySelector('.err[data-for="' + n + '"]');
+      if (ok && err) {
+        err.textContent = "";
+        e.target.removeAttribute("aria-invalid");
+        var box = err.closest(".field");
+        if (box) { box.classList.remove("bad"); }
+      }
+    }
     if (n) { touched[n] = true; }
     later();
   });

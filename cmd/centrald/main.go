@@ -167,6 +167,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return 2
 		}
 		pages := pagesConfig{addr: *citizenAddr, trusted: trusted}
+		if *clientCA != "" && *citizenAddr == "" {
+			fmt.Fprintln(stderr, "centrald: --client-ca requires a desk's certificate on every connection: the citizens' pages need"+
+				" --citizen-addr to be reachable / with --client-ca, serve the citizens' pages with --citizen-addr")
+		}
 		if *citizenAddr != "" {
 			pages.listen = central.ListenConfig{Addr: *citizenAddr, CertFile: *cert, KeyFile: *key}
 		}
