@@ -10,15 +10,27 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// Regular 3G as Chromium's developer tools define it: 100 ms latency, 750 kbit/s down, 250 up.
-var threeG = network.Conditions{Latency: 100, DownloadThroughput: 750_000 / 8, UploadThroughput: 250_000 / 8,
-	ConnectionType: network.ConnectionTypeCellular3g}
+// Regular 3G as Chromium's developer tools defined it: 100 ms latency, 750 kbit/s down, 250 up
+// (the goals' profile); and today's "Fast 3G" preset, 562.5 ms and 1.44 Mbit/s, reported only:
+// connecting and one request there take two round trips, over a second, before any byte.
+var (
+	threeG = network.Conditions{Latency: 100, DownloadThroughput: 750_000 / 8, UploadThroughput: 250_000 / 8,
+		ConnectionType: network.ConnectionTypeCellular3g}
+	fast3G = network.Conditions{Latency: 562.5, DownloadThroughput: 1_440_000 / 8, UploadThroughput: 675_000 / 8,
+		ConnectionType: network.ConnectionTypeCellular3g}
+)
 
 // BenchmarkDeclarationPageOn3G loads the declaration page in headless Chromium on a throttled 3G
 // link with an empty cache, and reports what it transferred (the page, its style and script,
 // headers included) and when it became interactive (DOMContentLoaded ended: the deferred script
 // has run and the fields answer). Goals: under 50 KB and under 1 s.
 func BenchmarkDeclarationPageOn3G(b *testing.B) {
+	b.Run("regular-3g", func(b *testing.B) { loadOn(b, threeG, true) })
+	b.Run("fast-3g-devtools", func(b *testing.B) { loadOn(b, fast3G, false) })
+}
+
+// loadOn loads the page b.N times on a link and reports the medians; goals checks them.
+func loadOn(b *testing.B, cond network.Conditions, goals bool) {
 	ctx := newBrowser(b, 360, 780)
 	p := newPortal(b, nil)
 	if _, err := chromedp.Call(ctx, network.Enable, network.EnableParams{}); err != nil {
@@ -27,7 +39,6 @@ func BenchmarkDeclarationPageOn3G(b *testing.B) {
 	if _, err := chromedp.Call(ctx, network.SetCacheDisabled, network.SetCacheDisabledParams{CacheDisabled: true}); err != nil {
 		b.Fatal(err)
 	}
-	cond := threeG
 	if _, err := chromedp.Call(ctx, network.EmulateNetworkConditionsByRule,
 		network.EmulateNetworkConditionsByRuleParams{MatchedNetworkConditions: []*network.Conditions{&cond}}); err != nil {
 		b.Fatal(err)
@@ -62,6 +73,9 @@ func BenchmarkDeclarationPageOn3G(b *testing.B) {
 	k, m := medianF(kb), medianF(ms)
 	b.ReportMetric(k, "KB-transferred")
 	b.ReportMetric(m, "ms-interactive")
+	if !goals {
+		return
+	}
 	if k >= 50 {
 		b.Errorf("first render transferred %.1f KB, goal < 50 KB", k)
 	}
