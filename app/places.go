@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"sort"
+	"strings"
 )
 
 // Province is a current province or centrally-run city (tỉnh, thành phố) after 2025-07-01
@@ -149,4 +150,19 @@ func (p *Places) ParseEthnicity(s string) (string, error) {
 		}
 	}
 	return "", Errorf(Invalid, CodeEthnicityUnknown, "value", s)
+}
+
+// AddressLine is "detail, commune, province" with the official names.
+func (p *Places) AddressLine(a AddressForm) string {
+	parts := []string{}
+	if a.Detail != "" {
+		parts = append(parts, a.Detail)
+	}
+	if c, ok := p.CommuneName(a.Province, a.Commune); ok {
+		parts = append(parts, c)
+	}
+	if pr, ok := p.Province(a.Province); ok {
+		parts = append(parts, pr.Name)
+	}
+	return strings.Join(parts, ", ")
 }

@@ -556,3 +556,17 @@ func (r *Rules) Fingerprint() string {
 	h := sha256.Sum256(b)
 	return hex.EncodeToString(h[:16])
 }
+
+// SupportBase is what support shares are shares of in month m: the contribution rate (22 %) of
+// the rural poverty line in force.
+func (r *Rules) SupportBase(m Month) (Money, bool) {
+	pl, ok := r.PovertyLine.At(m)
+	if !ok {
+		return 0, false
+	}
+	con, ok := r.Contribution.At(m)
+	if !ok {
+		return 0, false
+	}
+	return con.Value.Rate.Of(pl.Value), true
+}

@@ -89,6 +89,9 @@ type Tx interface {
 	Participant(pid string) (Participant, bool, error)
 	// PutParticipant writes a participant.
 	PutParticipant(p Participant) error
+	// EachParticipant calls fn with every participant, in personal ID order (the office's
+	// lists and reports).
+	EachParticipant(fn func(Participant) error) error
 	// Cover reads the book cover of a personal ID.
 	Cover(pid string) (BookCover, bool, error)
 	// PutCover writes a cover and moves its index entries from prev (nil for a new one).

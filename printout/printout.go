@@ -42,7 +42,7 @@ func ReceiptData(cat *catalog.Catalog, places *app.Places, info intake.ReceiptIn
 		Office:        office,
 		DossierCode:   dos.Code,
 		ApplicantName: f.FullName,
-		Address:       addressLine(places, f.Address),
+		Address:       places.AddressLine(f.Address),
 		Phone:         f.Phone,
 		Request:       t("receipt.request"),
 		Documents:     docs,
@@ -54,21 +54,6 @@ func ReceiptData(cat *catalog.Catalog, places *app.Places, info intake.ReceiptIn
 		Payable:       dos.Quote.Payable.String(),
 		Steps:         steps,
 	}
-}
-
-// addressLine is "detail, commune, province" with the official names.
-func addressLine(places *app.Places, a app.AddressForm) string {
-	parts := []string{}
-	if a.Detail != "" {
-		parts = append(parts, a.Detail)
-	}
-	if c, ok := places.CommuneName(a.Province, a.Commune); ok {
-		parts = append(parts, c)
-	}
-	if p, ok := places.Province(a.Province); ok {
-		parts = append(parts, p.Name)
-	}
-	return strings.Join(parts, ", ")
 }
 
 // CoverData seals a cover and formats it for printing.
@@ -107,7 +92,7 @@ func CoverData(
 		Lang: string(lang), Office: office, BookNumber: c.BookNo, FullName: c.FullName, BirthDate: birth.VNString(),
 		Gender: t("gender." + c.Gender), Nationality: t("nationality." + c.Nationality), Ethnicity: ethnicity,
 		PersonalID: c.PersonalID,
-		BirthPlace: addressLine(places, app.AddressForm{Province: c.BirthRegistration.Province, Commune: c.BirthRegistration.Commune}),
+		BirthPlace: places.AddressLine(app.AddressForm{Province: c.BirthRegistration.Province, Commune: c.BirthRegistration.Commune}),
 		Issued:     c.IssuedAt, QR: qr, KeyID: key.ID().String(), Provisional: !p.Final, Reprint: p.Reprint, PrintedBy: by, Printed: now,
 	}, nil
 }

@@ -34,6 +34,8 @@ type Tx interface {
 	PutDossier(d *app.Dossier, prev *app.Dossier) error
 	// PutParticipant writes a participant.
 	PutParticipant(p app.Participant) error
+	// EachParticipant calls fn with every participant, in personal ID order.
+	EachParticipant(fn func(app.Participant) error) error
 	// PutSigningKey stores this device's private signing key.
 	PutSigningKey(key []byte) error
 	// PutVoucher stores a new voucher with its state; a voucher is never rewritten.

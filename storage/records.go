@@ -127,6 +127,11 @@ func (tx *Tx) PutParticipant(p app.Participant) error {
 	return participants.put(tx, key(prefixPart, []byte(p.PersonalID)), p)
 }
 
+// EachParticipant calls fn with every participant, in personal ID order.
+func (tx *Tx) EachParticipant(fn func(app.Participant) error) error {
+	return participants.each(tx, key(prefixPart), 0, fn)
+}
+
 // Cover reads a book cover.
 func (tx *Tx) Cover(pid string) (app.BookCover, bool, error) {
 	return covers.get(tx, key(prefixCover, []byte(pid)))

@@ -1,0 +1,197 @@
+package app
+
+import (
+	"sort"
+	"strings"
+
+	"bhxhdesk/app/calendar"
+)
+
+// MonthlyReport is what an office reports upward for a month (báo cáo tháng về người tham gia
+// BHXH tự nguyện): who took part at the month's start and end, who joined, came back or
+// stopped, what was collected in the month and the support in it, by support group.
+//
+// A person takes part in a month when a paid period covers it. "At the start" is the month
+// before; "new" took part in the month and never before; "back" took part in the month, not in
+// the month before, but earlier; "stopped" took part in the month before and not in this one.
+// Amounts are those of the periods paid (voucher's day) within the month.
+type MonthlyReport struct {
+	Office string        `json:"office"`
+	Month  Month         `json:"month"`
+	Total  ReportLine    `json:"total"`
+	Groups []ReportGroup `json:"groups"` // by support group, in SupportGroups order, then the province's own
+}
+
+// ReportGroup is one support group's line of the report.
+type ReportGroup struct {
+	Group SupportGroup `json:"group"`
+	ReportLine
+}
+
+// ReportLine holds a report's counts and amounts.
+type ReportLine struct {
+	AtStart      int   `json:"at_start"`
+	AtEnd        int   `json:"at_end"`
+	New          int   `json:"new"`
+	Back         int   `json:"back"`
+	Stopped      int   `json:"stopped"`
+	Payments     int   `json:"payments"` // periods paid in the month
+	Gross        Money `json:"gross"`
+	StateSupport Money `json:"state_support"`
+	LocalSupport Money `json:"local_support"`
+	Discount     Money `json:"discount"`
+	Interest     Money `json:"interest"`
+	Collected    Money `json:"collected"` // what the participants paid
+}
+
+func (l *ReportLine) add(o ReportLine) {
+	l.AtStart += o.AtStart
+	l.AtEnd += o.AtEnd
+	l.New += o.New
+	l.Back += o.Back
+	l.Stopped += o.Stopped
+	l.Payments += o.Payments
+	l.Gross += o.Gross
+	l.StateSupport += o.StateSupport
+	l.LocalSupport += o.LocalSupport
+	l.Discount += o.Discount
+	l.Interest += o.Interest
+	l.Collected += o.Collected
+}
+
+// ReportBuilder makes a MonthlyReport from the office's participants, one at a time, so that an
+// office of any size is reported in one pass without holding them all.
+type ReportBuilder struct {
+	office string
+	month  Month
+	groups map[SupportGroup]*ReportLine
+}
+
+// NewReportBuilder starts the report of an office for a month.
+func NewReportBuilder(office string, m Month) *ReportBuilder {
+	return &ReportBuilder{office: office, month: m, groups: map[SupportGroup]*ReportLine{}}
+}
+
+// Add counts one participant.
+func (b *ReportBuilder) Add(p Participant) {
+	var l ReportLine
+	m, prev := b.month, b.month.Add(-1)
+	in, before, earlier := false, false, false
+	for _, pe := range p.Periods {
+		if pe.From <= m && m <= pe.To {
+			in = true
+		}
+		if pe.From <= prev && prev <= pe.To {
+			before = true
+		}
+		if pe.From < prev {
+			earlier = true
+		}
+		if MonthOfDate(pe.PaidOn) == m {
+			l.Payments++
+			l.Gross += pe.Gross
+			l.StateSupport += pe.StateSupport
+			l.LocalSupport += pe.LocalSupport
+			l.Discount += pe.Discount
+			l.Interest += pe.Interest
+			l.Collected += pe.Paid
+		}
+	}
+	switch {
+	case in && before:
+	case in && earlier:
+		l.Back = 1
+	case in:
+		l.New = 1
+	case before:
+		l.Stopped = 1
+	}
+	if in {
+		l.AtEnd = 1
+	}
+	if before {
+		l.AtStart = 1
+	}
+	if l == (ReportLine{}) {
+		return
+	}
+	g := SupportGroup(strings.TrimSpace(p.SupportGroup))
+	if g == "" {
+		g = Other
+	}
+	if b.groups[g] == nil {
+		b.groups[g] = &ReportLine{}
+	}
+	b.groups[g].add(l)
+}
+
+// Report is the report of what was added.
+func (b *ReportBuilder) Report() MonthlyReport {
+	r := MonthlyReport{Office: b.office, Month: b.month}
+	order := map[SupportGroup]int{}
+	for i, g := range SupportGroups {
+		order[g] = i
+	}
+	for g, l := range b.groups {
+		r.Groups = append(r.Groups, ReportGroup{Group: g, ReportLine: *l})
+		r.Total.add(*l)
+	}
+	sort.Slice(r.Groups, func(i, j int) bool {
+		oi, iok := order[r.Groups[i].Group]
+		oj, jok := order[r.Groups[j].Group]
+		if iok != jok {
+			return iok
+		}
+		if oi != oj {
+			return oi < oj
+		}
+		return r.Groups[i].Group < r.Groups[j].Group
+	})
+	return r
+}
+
+// D05Row is one line of list D05-TS (danh sách người tham gia BHXH tự nguyện): one payment
+// recorded in the month, in the columns of the form (QĐ 490/QĐ-BHXH of 28/03/2023): the
+// person, the receipt, the income and method, what is due, what the participant paid and the
+// shares and amounts of the state's, the province's and other support.
+type D05Row struct {
+	FullName     string        `json:"full_name"`
+	SICode       string        `json:"si_code"`     // mã số BHXH: the personal ID since 2025, or the old code
+	PersonalID   string        `json:"personal_id"` // số CCCD/ĐDCN
+	Address      string        `json:"address"`
+	ReceiptDate  calendar.Date `json:"receipt_date"`
+	ReceiptNo    string        `json:"receipt_no"`
+	Income       Money         `json:"income"`
+	Months       int           `json:"months"`
+	From         Month         `json:"from"`
+	Due          Money         `json:"due"`  // số tiền phải đóng theo quy định
+	Paid         Money         `json:"paid"` // người tham gia đóng
+	StatePercent Rate          `json:"state_percent"`
+	StateSupport Money         `json:"state_support"`
+	LocalPercent Rate          `json:"local_percent"`
+	LocalSupport Money         `json:"local_support"`
+	OtherSupport Money         `json:"other_support"`
+	Collector    string        `json:"collector,omitempty"`
+	Group        SupportGroup  `json:"group"` // the support group, printed in the note
+	New          bool          `json:"new"`   // the person's first payment (tăng mới), else đóng tiếp
+}
+
+// D05List is the list of an office for a month: rows that increase (payments) and rows that
+// decrease (refunds), with their totals and the number of books to issue.
+type D05List struct {
+	Office    Office   `json:"office"`
+	Month     Month    `json:"month"`
+	Increases []D05Row `json:"increases"`
+	Decreases []D05Row `json:"decreases"`
+	Books     int      `json:"books"` // tổng số sổ BHXH đề nghị cấp
+}
+
+// SupportPercent is a support's share of 22 % × the poverty line over its months, in basis
+// points: what the list prints as "tỷ lệ %" from the amounts recorded.
+func SupportPercent(amount Money, months int, base Money) Rate {
+	if amount <= 0 || months <= 0 || base <= 0 {
+		return 0
+	}
+	per := int64(base) * int64(months)
+	return Rate((int64(amount)*10000 + per/2) / per)
+}

@@ -1,0 +1,102 @@
+package records
+
+import (
+	"sort"
+
+	"bhxhdesk/app"
+)
+
+// MonthlyReport is the office's report for a month (báo cáo tháng): who took part at its start
+// and end, who joined, came back or stopped, and what was collected, by support group. It needs
+// PermPersonView and is recorded in the audit log.
+func (s *Service) MonthlyReport(sess *app.Session, m app.Month) (app.MonthlyReport, error) {
+	var r app.MonthlyReport
+	if err := sess.Require(app.PermPersonView); err != nil {
+		return r, err
+	}
+	b := app.NewReportBuilder(sess.Office.Agency, m)
+	err := s.Store.View(func(tx Tx) error {
+		return tx.EachParticipant(func(p app.Participant) error {
+			b.Add(p)
+			return nil
+		})
+	})
+	if err != nil {
+		return r, err
+	}
+	r = b.Report()
+	return r, s.audit(sess, "report.monthly", m.String())
+}
+
+// D05 is list D05-TS of the office for a month: every payment recorded with a voucher paid in
+// the month, each with the state's and the province's shares as the amounts recorded show them,
+// and the number of first-time participants whose books are to be issued. Refunds are the
+// list's decreases (none are recorded by this version). It needs PermPersonView and is recorded
+// in the audit log.
+func (s *Service) D05(sess *app.Session, m app.Month) (app.D05List, error) {
+	l := app.D05List{Office: sess.Office, Month: m}
+	if err := sess.Require(app.PermPersonView); err != nil {
+		return l, err
+	}
+	ref := s.Ref.Get()
+	err := s.Store.View(func(tx Tx) error {
+		if o, ok, err := tx.Office(); err != nil {
+			return err
+		} else if ok {
+			l.Office = o
+		}
+		return tx.EachParticipant(func(p app.Participant) error {
+			first := app.Month(0)
+			for i, pe := range p.Periods {
+				if i == 0 || pe.From < first {
+					first = pe.From
+				}
+			}
+			for _, pe := range p.Periods {
+				if app.MonthOfDate(pe.PaidOn) != m {
+					continue
+				}
+				row := app.D05Row{FullName: p.FullName, SICode: p.PersonalID, PersonalID: p.PersonalID,
+					Address: ref.Places.AddressLine(p.Address), ReceiptDate: pe.PaidOn, ReceiptNo: pe.ReceiptNo, Income: pe.Income,
+					Months: pe.Months(), From: pe.From, Due: pe.Gross - pe.Discount + pe.Interest, Paid: pe.Paid,
+					StateSupport: pe.StateSupport, LocalSupport: pe.LocalSupport, Group: app.SupportGroup(p.SupportGroup),
+					New: pe.From == first}
+				if p.OldSICode != "" {
+					row.SICode = p.OldSICode
+				}
+				if base, ok := ref.Rules.SupportBase(pe.From); ok {
+					row.StatePercent = app.SupportPercent(pe.StateSupport, pe.SupportMonths, base)
+					row.LocalPercent = app.SupportPercent(pe.LocalSupport, pe.Months(), base)
+				}
+				if v, ok, err := tx.Voucher(pe.Voucher); err != nil {
+					return err
+				} else if ok {
+					row.Collector = v.Voucher.Collector
+				}
+				if row.New && !p.HasBook {
+					l.Books++
+				}
+				l.Increases = append(l.Increases, row)
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		return l, err
+	}
+	sort.SliceStable(l.Increases, func(i, j int) bool {
+		a, b := l.Increases[i], l.Increases[j]
+		if a.ReceiptDate != b.ReceiptDate {
+			return a.ReceiptDate < b.ReceiptDate
+		}
+		return a.ReceiptNo < b.ReceiptNo
+	})
+	return l, s.audit(sess, "report.d05", m.String())
+}
+
+// audit records that a person produced a report (the lists carry personal data).
+func (s *Service) audit(sess *app.Session, action, month string) error {
+	return s.Store.Update(func(tx Tx) error {
+		return tx.Audit(app.AuditEntry{User: sess.User.Name, Action: action, Detail: "month=" + month})
+	})
+}
