@@ -178,6 +178,30 @@ func (o *Office) PrepareCovers(
 	}, nil
 }
 
+// WriteReport writes an office report for a month — "d05" (list D05-TS) or "monthly" (the
+// monthly report) — as "xlsx" or "pdf" to w, in lang where the form is not an official one.
+func (o *Office) WriteReport(sess *app.Session, kind string, m app.Month, format string, lang app.Lang, w io.Writer) error {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.desk == nil {
+		return app.Errorf(app.Forbidden, app.CodeNotSignedIn)
+	}
+	d := o.desk
+	now := d.Records.Now.Time()
+	if kind == "d05" {
+		l, err := d.Records.D05(sess, m)
+		if err != nil {
+			return err
+		}
+		return printout.WriteD05(d.Ref(), l, format, w, now)
+	}
+	r, err := d.Records.MonthlyReport(sess, m)
+	if err != nil {
+		return err
+	}
+	return printout.WriteMonthly(d.Ref(), sess.Office, r, lang, format, w, now)
+}
+
 // ReadVouchers reads a collection agent's or a bank's CSV or XLSX voucher file into rows and
 // row problems, without recording anything (see sheet.ReadVouchers: a file that cannot be
 // imported at all is an Invalid error).

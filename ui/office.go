@@ -35,6 +35,9 @@ type Office interface {
 	// each) without counting them; commit counts them, once, when the PDF leaves the desk
 	// (saved or handed to the printer). A reprint needs a reason.
 	PrepareCovers(sess *app.Session, pids []string, reason string, lang app.Lang, p *app.Progress) (pdf []byte, commit func() error, err error)
+	// WriteReport writes list D05-TS ("d05") or the monthly report ("monthly") of a month as
+	// "xlsx" or "pdf" to w.
+	WriteReport(sess *app.Session, kind string, m app.Month, format string, lang app.Lang, w io.Writer) error
 	// Enrol checks an address and an enrolment token with the central services and keeps them;
 	// an address that does not answer or a token for another desk is refused, nothing kept.
 	Enrol(sess *app.Session, url, token string) error

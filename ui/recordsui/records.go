@@ -11,8 +11,9 @@ type RecordsTab string
 
 // The tabs of the book and covers page.
 const (
-	TabBook   RecordsTab = "book"
-	TabCovers RecordsTab = "covers"
+	TabBook    RecordsTab = "book"
+	TabCovers  RecordsTab = "covers"
+	TabReports RecordsTab = "reports"
 )
 
 // RecordsState is the book and covers page's state.
@@ -25,9 +26,10 @@ type RecordsState struct {
 // RecordsPage is the "Sổ & bìa" page: the electronic book of a person (sổ BHXH điện tử) and
 // the book covers to issue and print (tờ bìa sổ), each in a tab.
 type RecordsPage struct {
-	Tabs   *container.AppTabs
-	Book   *BookScreen
-	Covers *CoversScreen
+	Tabs    *container.AppTabs
+	Book    *BookScreen
+	Covers  *CoversScreen
+	Reports *ReportsScreen
 
 	tab     RecordsTab
 	content fyne.CanvasObject
@@ -43,15 +45,23 @@ func NewRecordsPage(r *Session, st RecordsState) *RecordsPage {
 	p.Covers = NewCoversScreen(r, st.Covers)
 	book := container.NewTabItemWithIcon(r.T("ui.book.tab"), theme.AccountIcon(), p.Book.Content())
 	covers := container.NewTabItemWithIcon(r.T("ui.covers.tab"), theme.DocumentIcon(), p.Covers.Content())
-	p.Tabs = container.NewAppTabs(book, covers)
-	if p.tab == TabCovers {
+	p.Reports = NewReportsScreen(r)
+	reports := container.NewTabItemWithIcon(r.T("ui.reports.tab"), theme.ListIcon(), p.Reports.Content())
+	p.Tabs = container.NewAppTabs(book, covers, reports)
+	switch p.tab {
+	case TabCovers:
 		p.Tabs.Select(covers)
+	case TabReports:
+		p.Tabs.Select(reports)
 	}
 	p.Tabs.OnSelected = func(it *container.TabItem) {
 		p.tab = TabBook
-		if it == covers {
+		switch it {
+		case covers:
 			p.tab = TabCovers
 			p.Covers.Reload()
+		case reports:
+			p.tab = TabReports
 		}
 	}
 	p.content = p.Tabs
@@ -69,8 +79,11 @@ func (p *RecordsPage) State() RecordsState {
 // Show selects a tab.
 func (p *RecordsPage) Show(tab RecordsTab) {
 	i := 0
-	if tab == TabCovers {
+	switch tab {
+	case TabCovers:
 		i = 1
+	case TabReports:
+		i = 2
 	}
 	p.Tabs.SelectIndex(i)
 }

@@ -14,6 +14,9 @@ type Office interface {
 	ReadVouchers(name string, r io.Reader) ([]app.VoucherRow, []app.RowProblem, error)
 	// PrepareCovers makes the confirmations of issued book covers (see Office.PrepareCovers).
 	PrepareCovers(sess *app.Session, pids []string, reason string, lang app.Lang, p *app.Progress) (pdf []byte, commit func() error, err error)
+	// WriteReport writes list D05-TS ("d05") or the monthly report ("monthly") of a month as
+	// "xlsx" or "pdf" (see Office.WriteReport).
+	WriteReport(sess *app.Session, kind string, m app.Month, format string, lang app.Lang, w io.Writer) error
 }
 
 // recordsSession is what the records screens use: the session and the records office.
