@@ -88,6 +88,7 @@ lint: setup-build $(BIN)/staticcheck
 bench: bench-store bench-desk
 	CGO_ENABLED=0 go test -run '^$$' -bench . -benchmem -count=1 ./app/... ./pdf/ ./sheet/
 	CGO_ENABLED=0 go test -run '^$$' -bench Import10kXLSX -benchtime 1x -count=1 ./desk/
+	CGO_ENABLED=0 go test -run '^$$' -bench OfficeReports20k -benchtime 3x -count=1 ./desk/
 	@scripts/setup-debian.sh test
 	BHXH_BROWSER=required CGO_ENABLED=0 go test -run '^$$' -bench DeclarationPageOn3G -benchtime 5x -count=1 ./citizen/
 
