@@ -262,7 +262,12 @@ func (f FundRate) Percent() string {
 	if f.rat == nil {
 		return f.MonthlyRate
 	}
-	pct := new(big.Rat).Mul(f.rat, big.NewRat(100, 1))
+	return ratPercent(f.rat)
+}
+
+// ratPercent writes a rate as a percentage with a decimal comma and up to six decimals.
+func ratPercent(r *big.Rat) string {
+	pct := new(big.Rat).Mul(r, big.NewRat(100, 1))
 	return strings.Replace(strings.TrimRight(strings.TrimRight(pct.FloatString(6), "0"), "."), ".", ",", 1) + "%"
 }
 

@@ -2,7 +2,6 @@ package app
 
 import (
 	"fmt"
-	"math/big"
 	"sort"
 	"strconv"
 	"strings"
@@ -103,6 +102,5 @@ func percentOf(dec string) string {
 	if !ok {
 		return dec
 	}
-	pct := r.Mul(r, big.NewRat(100, 1))
-	return strings.Replace(strings.TrimRight(strings.TrimRight(pct.FloatString(6), "0"), "."), ".", ",", 1) + "%"
+	return ratPercent(r)
 }
