@@ -47,6 +47,7 @@ func TestAnOfficerSavesTheMonthsListAndReport(t *testing.T) {
 	d.Records().Show(recordsui.TabReports)
 	rs := d.Records().Reports
 	assert.Equal(t, "12/2025", rs.Month.Text, "the month before today's (05/01/2026), which an office reports")
+	d.shot(t, "reports-vi")
 	test.Tap(rs.D05XLSX)
 	d.waitFor(t, "the list saved", func() bool { return strings.HasPrefix(rs.Status.Text, "Đã lưu") })
 	require.NotEmpty(t, d.saved)
