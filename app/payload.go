@@ -54,6 +54,7 @@ var (
 	PeriodPayload         = Payload[Period, contract.PeriodV1]{periodToV1, periodFromV1}
 	CoverPayload          = Payload[BookCover, contract.CoverV1]{coverToV1, coverFromV1}
 	PrintPayload          = Payload[PrintRecord, contract.PrintV1]{printToV1, printFromV1}
+	ReportPayload         = Payload[MonthlyReport, contract.MonthlyReportV1]{reportToV1, reportFromV1}
 	ParticipantPayload    = Payload[Participant, contract.ParticipantV1]{participantToV1, participantFromV1}
 	ReviewPayload         = Payload[IdentityReview, contract.IdentityReviewV1]{reviewToV1, reviewFromV1}
 	OfficeWorkflowPayload = Payload[OfficeWorkflowChange, contract.OfficeWorkflowV1]{officeWorkflowToV1, officeWorkflowFromV1}
@@ -389,4 +390,32 @@ func mapSlice[A, B any](in []A, f func(A) B) []B {
 		out[i] = f(a)
 	}
 	return out
+}
+
+func reportToV1(r MonthlyReport) contract.MonthlyReportV1 {
+	out := contract.MonthlyReportV1{Office: r.Office, Month: r.Month.String(), Total: contract.ReportLineV1(r.Total.v1())}
+	for _, g := range r.Groups {
+		out.Groups = append(out.Groups, contract.ReportGroupV1{Group: string(g.Group), ReportLineV1: g.v1()})
+	}
+	return out
+}
+
+func reportFromV1(u *unpack, r contract.MonthlyReportV1) MonthlyReport {
+	out := MonthlyReport{Office: r.Office, Month: u.month("month", r.Month), Total: lineFromV1(r.Total)}
+	for _, g := range r.Groups {
+		out.Groups = append(out.Groups, ReportGroup{Group: SupportGroup(g.Group), ReportLine: lineFromV1(g.ReportLineV1)})
+	}
+	return out
+}
+
+func (l ReportLine) v1() contract.ReportLineV1 {
+	return contract.ReportLineV1{AtStart: l.AtStart, AtEnd: l.AtEnd, New: l.New, Back: l.Back, Stopped: l.Stopped, Payments: l.Payments,
+		Gross: int64(l.Gross), StateSupport: int64(l.StateSupport), LocalSupport: int64(l.LocalSupport), Discount: int64(l.Discount),
+		Interest: int64(l.Interest), Collected: int64(l.Collected)}
+}
+
+func lineFromV1(l contract.ReportLineV1) ReportLine {
+	return ReportLine{AtStart: l.AtStart, AtEnd: l.AtEnd, New: l.New, Back: l.Back, Stopped: l.Stopped, Payments: l.Payments,
+		Gross: Money(l.Gross), StateSupport: Money(l.StateSupport), LocalSupport: Money(l.LocalSupport), Discount: Money(l.Discount),
+		Interest: Money(l.Interest), Collected: Money(l.Collected)}
 }

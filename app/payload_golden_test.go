@@ -109,6 +109,11 @@ func TestTheSyncPayloadsKeepTheirFormat(t *testing.T) {
 		contract.OpOfficeWorkflow: app.OfficeWorkflowPayload.To(app.OfficeWorkflowChange{Device: "K7", Adjustment: &app.WorkflowAdjustment{
 			Base: "default@2025-07-01", Days: map[string]int{"check": 2}, Roles: map[string]app.Role{"check": app.Officer},
 			Reason: "Quyết định số 12/QĐ-BHXH", By: "admin", At: at}}),
+		contract.OpReportMonthly: app.ReportPayload.To(app.MonthlyReport{Office: "01001", Month: app.MonthOf(2026, 11),
+			Total: app.ReportLine{AtStart: 120, AtEnd: 124, New: 5, Back: 1, Stopped: 2, Payments: 80, Gross: 38_720_000,
+				StateSupport: 9_680_000, Collected: 29_040_000},
+			Groups: []app.ReportGroup{{Group: app.Poor, ReportLine: app.ReportLine{AtStart: 20, AtEnd: 21, New: 1, Payments: 15,
+				Gross: 7_260_000, StateSupport: 3_630_000, Collected: 3_630_000}}}}),
 		"op": contract.Op{
 			OpID:        "019b8bab-0680-776d-b09b-3770a69fd31b",
 			DeviceSeq:   7,

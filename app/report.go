@@ -44,20 +44,15 @@ type ReportLine struct {
 	Collected    Money `json:"collected"` // what the participants paid
 }
 
-func (l *ReportLine) add(o ReportLine) {
-	l.AtStart += o.AtStart
-	l.AtEnd += o.AtEnd
-	l.New += o.New
-	l.Back += o.Back
-	l.Stopped += o.Stopped
-	l.Payments += o.Payments
-	l.Gross += o.Gross
-	l.StateSupport += o.StateSupport
-	l.LocalSupport += o.LocalSupport
-	l.Discount += o.Discount
-	l.Interest += o.Interest
-	l.Collected += o.Collected
+// Plus is the sum of two lines (an office's groups, a province's offices).
+func (l ReportLine) Plus(o ReportLine) ReportLine {
+	return ReportLine{AtStart: l.AtStart + o.AtStart, AtEnd: l.AtEnd + o.AtEnd, New: l.New + o.New, Back: l.Back + o.Back,
+		Stopped: l.Stopped + o.Stopped, Payments: l.Payments + o.Payments, Gross: l.Gross + o.Gross,
+		StateSupport: l.StateSupport + o.StateSupport, LocalSupport: l.LocalSupport + o.LocalSupport, Discount: l.Discount + o.Discount,
+		Interest: l.Interest + o.Interest, Collected: l.Collected + o.Collected}
 }
+
+func (l *ReportLine) add(o ReportLine) { *l = l.Plus(o) }
 
 // ReportBuilder makes a MonthlyReport from the office's participants, one at a time, so that an
 // office of any size is reported in one pass without holding them all.

@@ -140,6 +140,9 @@ func PeriodDigestLine(pid string, p Period) contract.DigestLine {
 // that carries the office's workflow adjustment.
 const OpOfficeWorkflow = contract.OpOfficeWorkflow
 
+// OpReportMonthly is the operation that sends the office's monthly report to the centre.
+const OpReportMonthly = contract.OpReportMonthly
+
 // OfficeWorkflowChange is the payload of OpOfficeWorkflow: the office's workflow adjustment (nil
 // when it went back to the province's) and the desk that made it.
 type OfficeWorkflowChange struct {

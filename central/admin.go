@@ -11,7 +11,7 @@ import (
 // AdminRequest is one administrator's command: the same whether centrald runs it on a stopped
 // server's folder or sends it to the running server (POST /v1/admin with the admin token).
 type AdminRequest struct {
-	Cmd    string `json:"cmd"` // enroll | revoke | reenrol | vouchers | publish | reviews | import | office
+	Cmd    string `json:"cmd"` // enroll | revoke | reenrol | vouchers | publish | reviews | import | office | report
 	Office string `json:"office,omitempty"`
 	// Listing is the office as citizens see it (office): name, address and whether it takes
 	// online declarations.
@@ -22,6 +22,9 @@ type AdminRequest struct {
 	Data    json.RawMessage `json:"data,omitempty"`
 	All     bool            `json:"all,omitempty"`
 	File    []byte          `json:"file,omitempty"` // a transfer file (import)
+	// Province and Month choose a province's monthly report (report).
+	Province string `json:"province,omitempty"`
+	Month    string `json:"month,omitempty"`
 }
 
 // Admin runs an administrator's command and returns its JSON answer.
@@ -77,6 +80,12 @@ func (s *Service) Admin(ctx context.Context, req AdminRequest) (any, error) {
 			return nil, err
 		}
 		return map[string][]byte{"answer": answer}, nil
+	case "report":
+		m, err := app.ParseMonth(req.Month)
+		if err != nil || len(req.Province) != 2 {
+			return nil, &app.Error{Kind: app.Invalid, Code: app.CodeBadMonth, Field: "month", Args: map[string]string{"value": clip(req.Month)}}
+		}
+		return s.ProvinceReport(ctx, req.Province, m)
 	case "office":
 		if req.Listing == nil {
 			return nil, &app.Error{Kind: app.Invalid, Code: app.CodeBadBody}

@@ -126,6 +126,8 @@ func TestAnotherOfficeCannotChangeAnOfficesCitizens(t *testing.T) {
 		{"A's next dossier code", stolen, "not_your_office"},
 		{"an event on A's dossier", op(t, "dossier.event", code, 1, event), "not_your_office"},
 		{"A's workflow", op(t, app.OpOfficeWorkflow, "01001", 0, app.OfficeWorkflowChange{}), "not_your_office"},
+		{"A's monthly report", op(t, app.OpReportMonthly, "01001/2026-11", 0,
+			app.ReportPayload.To(app.MonthlyReport{Office: "01001", Month: app.MonthOf(2026, 11)})), "not_your_office"},
 	}
 	for _, at := range attacks {
 		r := push(t, b, at.op)[0]

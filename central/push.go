@@ -232,6 +232,16 @@ func (s *Service) apply(tx Tx, dev Device, op contract.Op, now time.Time) (contr
 			return rejected("bad_payload"), nil
 		}
 		return s.officeWorkflow(tx, dev, op, c, now)
+	case contract.OpReportMonthly:
+		r, err := app.ReportPayload.Unmarshal(op.Payload)
+		if err != nil || r.Month == 0 || op.EntityID != r.Office+"/"+r.Month.String() {
+			return rejected("bad_payload"), nil
+		}
+		if r.Office != dev.Office {
+			return rejected("not_your_office", "office", clip(r.Office)), nil
+		}
+		// The office's last report for the month: the province sums them (ProvinceReport).
+		return contract.OpResult{Status: app.OpApplied}, tx.PutMeta(reportKey(r.Month, r.Office), op.Payload)
 	case contract.OpIdentityResolve:
 		r, err := app.ReviewPayload.Unmarshal(op.Payload)
 		if err != nil || r.Resolved == nil || r.PersonalID != op.EntityID || len(r.By) > 200 {

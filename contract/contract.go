@@ -24,11 +24,12 @@ const (
 	OpCoverPrint      OpKind = "cover.print"      // a confirmation printed (PrintV1)
 	OpIdentityResolve OpKind = "identity.resolve" // an identity review decided (IdentityReviewV1)
 	OpOfficeWorkflow  OpKind = "office.workflow"  // the office's workflow adjusted (OfficeWorkflowV1)
+	OpReportMonthly   OpKind = "report.monthly"   // the office's report for a month (MonthlyReportV1)
 )
 
 // OpKinds are every operation kind, in the order of the list above.
 var OpKinds = []OpKind{OpDossierCreate, OpDossierEvent, OpVoucherAdd, OpPeriodAdd, OpCoverCreate, OpCoverIssue, OpCoverPrint,
-	OpIdentityResolve, OpOfficeWorkflow}
+	OpIdentityResolve, OpOfficeWorkflow, OpReportMonthly}
 
 // ChangeKind is the kind of a change the centre sends an office (Change.Kind).
 type ChangeKind = string

@@ -332,7 +332,39 @@ type RuleFileV1 struct {
 	Data json.RawMessage `json:"data"`
 }
 
+// MonthlyReportV1 is the payload of OpReportMonthly: an office's report for a month (who took
+// part, joined, came back, stopped; what was collected and the support in it), by support
+// group. The entity is "OFFICE/YYYY-MM"; a report sent again for the month replaces the last.
+type MonthlyReportV1 struct {
+	Office string          `json:"office"`
+	Month  string          `json:"month"` // YYYY-MM
+	Total  ReportLineV1    `json:"total"`
+	Groups []ReportGroupV1 `json:"groups"`
+}
+
+// ReportLineV1 is one line of a monthly report: counts of participants and amounts in đồng.
+type ReportLineV1 struct {
+	AtStart      int   `json:"at_start"`
+	AtEnd        int   `json:"at_end"`
+	New          int   `json:"new"`
+	Back         int   `json:"back"`
+	Stopped      int   `json:"stopped"`
+	Payments     int   `json:"payments"`
+	Gross        int64 `json:"gross"`
+	StateSupport int64 `json:"state_support"`
+	LocalSupport int64 `json:"local_support"`
+	Discount     int64 `json:"discount"`
+	Interest     int64 `json:"interest"`
+	Collected    int64 `json:"collected"`
+}
+
+// ReportGroupV1 is a support group's line of a monthly report.
+type ReportGroupV1 struct {
+	Group string `json:"group"`
+	ReportLineV1
+}
+
 // Payload is every payload struct an operation carries; the outbox takes only these.
 type Payload interface {
-	DossierV1 | DossierEventV1 | VoucherV1 | PeriodV1 | CoverV1 | PrintV1 | IdentityReviewV1 | OfficeWorkflowV1
+	DossierV1 | DossierEventV1 | VoucherV1 | PeriodV1 | CoverV1 | PrintV1 | IdentityReviewV1 | OfficeWorkflowV1 | MonthlyReportV1
 }

@@ -31,7 +31,7 @@ func subjectKind(kind string) string {
 		return "dossier"
 	case strings.HasPrefix(kind, "voucher."):
 		return "voucher"
-	case kind == app.OpOfficeWorkflow:
+	case kind == app.OpOfficeWorkflow || kind == app.OpReportMonthly:
 		return "office"
 	}
 	return "person" // period.add, cover.*, identity.resolve, identity reviews

@@ -100,3 +100,20 @@ func (s *Service) audit(sess *app.Session, action, month string) error {
 		return tx.Audit(app.AuditEntry{User: sess.User.Name, Action: action, Detail: "month=" + month})
 	})
 }
+
+// SendMonthlyReport makes the office's report for a month and puts it in the outbox for the
+// centre, where the province sees the sum of its offices; a report sent again for the month
+// replaces the one before. It needs PermPersonView.
+func (s *Service) SendMonthlyReport(sess *app.Session, m app.Month) (app.MonthlyReport, error) {
+	r, err := s.MonthlyReport(sess, m)
+	if err != nil {
+		return r, err
+	}
+	err = s.Store.Update(func(tx Tx) error {
+		if err := app.Enqueue(tx, app.OpReportMonthly, r.Office+"/"+m.String(), 0, app.ReportPayload.To(r), s.Now.Time()); err != nil {
+			return err
+		}
+		return tx.Audit(app.AuditEntry{User: sess.User.Name, Action: "report.send", Detail: "month=" + m.String()})
+	})
+	return r, err
+}

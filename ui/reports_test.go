@@ -80,6 +80,18 @@ func TestAnOfficerSavesTheMonthsListAndReport(t *testing.T) {
 	require.NoError(t, err)
 	assert.Positive(t, st.Size())
 
+	// The month's report sent to the centre: in the outbox for the next sync.
+	test.Tap(rs.Send)
+	d.waitFor(t, "the report queued", func() bool { return strings.HasPrefix(rs.Status.Text, "Báo cáo tháng 12/2025 sẽ được gửi") })
+	_, sync := o.Services()
+	ops, err := sync.Outbox(0)
+	require.NoError(t, err)
+	found := false
+	for _, op := range ops {
+		found = found || (op.Kind == app.OpReportMonthly && op.EntityID == "01001/2025-12")
+	}
+	assert.True(t, found, "the outbox holds the report: %+v", ops)
+
 	rs.Month.SetText("13/2025")
 	test.Tap(rs.D05PDF)
 	assert.Equal(t, "Tháng: nhập tháng dạng MM/YYYY, ví dụ 11/2026.", rs.Status.Text)

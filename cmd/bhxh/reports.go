@@ -11,7 +11,7 @@ import (
 )
 
 func init() {
-	register(command{"report", "report    d05 --month YYYY-MM --out FILE.xlsx|FILE.pdf [--json] | monthly --month YYYY-MM --out FILE.xlsx|FILE.pdf [--json]",
+	register(command{"report", "report    d05 --month YYYY-MM --out FILE.xlsx|FILE.pdf [--json] | monthly --month YYYY-MM --out FILE.xlsx|FILE.pdf [--send] [--json]",
 		(*cli).officeReport})
 }
 
@@ -26,6 +26,7 @@ func (c *cli) officeReport(args []string) int {
 	month := fset.String("month", "", "the month, YYYY-MM")
 	out := fset.String("out", "", "the file to write: .xlsx or .pdf")
 	asJSON := fset.Bool("json", false, "print the report's data as JSON")
+	send := fset.Bool("send", false, "monthly: send the report to the centre at the next sync, where the province sums its offices")
 	if pos, err := parseInterspersed(fset, args[1:]); err != nil || len(pos) > 0 {
 		return c.usageError("report %s: %v", kind, firstErr(err, pos))
 	}
@@ -52,7 +53,11 @@ func (c *cli) officeReport(args []string) int {
 		data = l
 		write = func(w io.Writer) error { return printout.WriteD05(d.Ref(), l, format, w, c.now()) }
 	default:
-		r, err := d.Records.MonthlyReport(sess, m)
+		report := d.Records.MonthlyReport
+		if *send {
+			report = d.Records.SendMonthlyReport
+		}
+		r, err := report(sess, m)
 		if err != nil {
 			return c.closeDesk(d, c.fail(err))
 		}
@@ -68,5 +73,8 @@ func (c *cli) officeReport(args []string) int {
 		return c.closeDesk(d, c.writeJSON(data))
 	}
 	fmt.Fprintln(c.stdout, c.t("cli.report_written", "file", *out))
+	if *send {
+		fmt.Fprintln(c.stdout, c.t("cli.report_queued"))
+	}
 	return c.closeDesk(d, code)
 }

@@ -41,6 +41,7 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+	"text/tabwriter"
 	"syscall"
 	"time"
 
@@ -69,6 +70,7 @@ const usage = `centrald — máy chủ trung tâm tham chiếu / reference centr
   centrald voucher post --data DIR FILE.json|-
   centrald publish --data DIR --path rules/X.json FILE
   centrald reviews --data DIR [--all] [--json]
+  centrald report  --data DIR --province PP --month YYYY-MM [--json]   (the sum of the offices' monthly reports)
   centrald office  --data DIR --office CODE --name NAME --province PP --commune CCCCC [--address A] [--online=false]
                    (lists the office on the citizens' pages; it takes online declarations unless --online=false)
   centrald import  --data DIR FILE [--out ANSWER]           (a desk's offline transfer file)
@@ -131,6 +133,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	province := fset.String("province", "", "the office's two-digit province code (office)")
 	commune := fset.String("commune", "", "the office's five-digit commune code (office)")
 	address := fset.String("address", "", "the office's address (office)")
+	month := fset.String("month", "", "the month, YYYY-MM (report)")
 	online := fset.Bool("online", true, "the office takes declarations citizens make online, public service 602e (office)")
 	citizenAddr := fset.String("citizen-addr", "",
 		"serve the citizens' pages on their own listener, same TLS certificate, no client certificate (serve; needed with --client-ca)")
@@ -211,6 +214,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 	case "reviews":
 		req = central.AdminRequest{Cmd: "reviews", All: *all}
+	case "report":
+		req = central.AdminRequest{Cmd: "report", Province: *province, Month: *month}
 	case "office":
 		if _, ok := ref.Places.Province(*province); !ok {
 			fmt.Fprintf(stderr, "centrald office: mã tỉnh %q không có trong danh mục / province %q is not in the code list\n", *province, *province)
@@ -264,6 +269,29 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return 2
 		}
 		fmt.Fprintf(stdout, "applied; answer written to %s\n", *answerOut)
+		return 0
+	}
+	if cmd == "report" && !*asJSON {
+		var pr central.ProvinceReport
+		b, _ := json.Marshal(out)
+		if err := json.Unmarshal(b, &pr); err != nil {
+			fmt.Fprintln(stderr, "centrald:", err)
+			return 2
+		}
+		tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
+		fmt.Fprintln(tw, "office\tat start\tnew\tback\tstopped\tat end\tpayments\tstate support\tprovince support\tcollected\t")
+		line := func(name string, l app.ReportLine) {
+			fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%s\t%s\t%s\t\n", name, l.AtStart, l.New, l.Back, l.Stopped, l.AtEnd, l.Payments,
+				l.StateSupport.Grouped(), l.LocalSupport.Grouped(), l.Collected.Grouped())
+		}
+		for _, r := range pr.Offices {
+			line(r.Office, r.Total)
+		}
+		line("province "+pr.Province, pr.Total.Total)
+		_ = tw.Flush()
+		if len(pr.Missing) > 0 {
+			fmt.Fprintf(stdout, "no report yet from: %s\n", strings.Join(pr.Missing, ", "))
+		}
 		return 0
 	}
 	if cmd == "reviews" && !*asJSON {

@@ -109,6 +109,14 @@ func administratorCommands(t *testing.T, store ...string) {
 	assert.Equal(t, 1, code, "a commune of another province")
 	assert.Contains(t, errOut, "không thuộc tỉnh 01")
 
+	// The province's monthly report: no office has sent one yet.
+	code, out, errOut = runC(t, "", "report", "@store", "--province", "01", "--month", "2026-11")
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, "province 01")
+	assert.Contains(t, out, "no report yet from: 01001")
+	code, _, _ = runC(t, "", "report", "@store", "--province", "01", "--month", "2026-13")
+	assert.Equal(t, 1, code)
+
 	code, out, _ = runC(t, "", "reviews", "@store", "--json")
 	require.Equal(t, 0, code)
 	assert.Equal(t, "[]\n", out)

@@ -20,7 +20,9 @@ type ReportsScreen struct {
 	Month                   *widget.Entry
 	D05XLSX, D05PDF         *widget.Button
 	MonthlyXLSX, MonthlyPDF *widget.Button
-	Status                  *widget.Label
+	// Send puts the month's report in the outbox for the centre (the province sums its offices).
+	Send   *widget.Button
+	Status *widget.Label
 
 	r       *Session
 	content fyne.CanvasObject
@@ -39,6 +41,7 @@ func NewReportsScreen(r *Session) *ReportsScreen {
 		func() { s.save("monthly", "xlsx", s.MonthlyXLSX) })
 	s.MonthlyPDF = widget.NewButtonWithIcon(t("ui.reports.monthly_pdf"), theme.DocumentSaveIcon(),
 		func() { s.save("monthly", "pdf", s.MonthlyPDF) })
+	s.Send = widget.NewButtonWithIcon(t("ui.reports.send"), theme.MailSendIcon(), s.send)
 	intro := widget.NewLabel(t("ui.reports.intro"))
 	intro.Wrapping = fyne.TextWrapWord
 	form := widget.NewForm(widget.NewFormItem(t("ui.reports.month"), s.Month))
@@ -47,7 +50,7 @@ func NewReportsScreen(r *Session) *ReportsScreen {
 		widget.NewLabelWithStyle(t("ui.reports.d05"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		container.NewHBox(s.D05XLSX, s.D05PDF),
 		widget.NewLabelWithStyle(t("ui.reports.monthly"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		container.NewHBox(s.MonthlyXLSX, s.MonthlyPDF),
+		container.NewHBox(s.MonthlyXLSX, s.MonthlyPDF, s.Send),
 		s.Status,
 	)
 	return s
@@ -84,4 +87,24 @@ func (s *ReportsScreen) save(kind, format string, button *widget.Button) {
 		err := r.Office.WriteReport(r.Sess, kind, m, format, lang, &buf)
 		return buf.Bytes(), err
 	}, s.Status, button, "ui.reports.saved")
+}
+
+// send puts the month's report in the outbox; the next sync takes it to the centre.
+func (s *ReportsScreen) send() {
+	r := s.r
+	m, ok := s.month()
+	if !ok {
+		widgets.SetStatus(s.Status, false, r.T("ui.reports.month")+": "+r.T("ui.reports.bad_month"))
+		return
+	}
+	s.Send.Disable()
+	var err error
+	r.Run(func() { _, err = r.Records.SendMonthlyReport(r.Sess, m) }, func() {
+		s.Send.Enable()
+		if err != nil {
+			widgets.SetStatus(s.Status, false, r.Message(err))
+			return
+		}
+		widgets.SetStatus(s.Status, true, r.T("ui.reports.sent", "month", m.VNString()))
+	})
 }
