@@ -41,8 +41,8 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
-	"text/tabwriter"
 	"syscall"
+	"text/tabwriter"
 	"time"
 
 	"bhxhdesk/app"
