@@ -82,4 +82,3 @@ func (s *Service) ProvinceReport(ctx context.Context, province string, m app.Mon
 	})
 	return out, err
 }
-
