@@ -190,3 +190,48 @@ func SupportPercent(amount Money, months int, base Money) Rate {
 	per := int64(base) * int64(months)
 	return Rate((int64(amount)*10000 + per/2) / per)
 }
+
+// TrendPoint is one month of the office's trend (the dashboard's chart): the participants at
+// the month's end and what was collected in it.
+type TrendPoint struct {
+	Month        Month `json:"month"`
+	Participants int   `json:"participants"`
+	Collected    Money `json:"collected"`
+}
+
+// TrendBuilder counts the n months up to a month, one participant at a time.
+type TrendBuilder struct {
+	from   Month
+	points []TrendPoint
+}
+
+// NewTrendBuilder starts the trend of the n months that end with to.
+func NewTrendBuilder(to Month, n int) *TrendBuilder {
+	b := &TrendBuilder{from: to.Add(1 - n), points: make([]TrendPoint, n)}
+	for i := range b.points {
+		b.points[i].Month = b.from.Add(i)
+	}
+	return b
+}
+
+// Add counts one participant.
+func (b *TrendBuilder) Add(p Participant) {
+	n := len(b.points)
+	in := make([]bool, n)
+	for _, pe := range p.Periods {
+		for m := max(pe.From, b.from); m <= pe.To && int(m-b.from) < n; m++ {
+			in[m-b.from] = true
+		}
+		if i := int(MonthOfDate(pe.PaidOn) - b.from); i >= 0 && i < n {
+			b.points[i].Collected += pe.Paid
+		}
+	}
+	for i, ok := range in {
+		if ok {
+			b.points[i].Participants++
+		}
+	}
+}
+
+// Points are the months counted, oldest first.
+func (b *TrendBuilder) Points() []TrendPoint { return b.points }

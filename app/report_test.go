@@ -69,3 +69,17 @@ func TestSupportPercentIsTheShareOfTheBase(t *testing.T) {
 		assert.Equal(t, tt.want, app.SupportPercent(tt.amount, tt.months, 330_000))
 	}
 }
+
+func TestTheTrendCountsEachMonth(t *testing.T) {
+	b := app.NewTrendBuilder(app.MonthOf(2026, 12), 3) // 10, 11, 12/2026
+	b.Add(app.Participant{Periods: []app.Period{
+		period("2026-09", "2026-11", calendar.Of(2026, 9, 2), 990_000, 198_000, 0), // 3 months paid in 09
+		period("2026-12", "2026-12", calendar.Of(2026, 12, 1), 330_000, 66_000, 0)}})
+	b.Add(app.Participant{Periods: []app.Period{period("2026-11", "2027-04", calendar.Of(2026, 11, 3), 1_980_000, 396_000, 0)}})
+	got := b.Points()
+	assert.Equal(t, []app.TrendPoint{
+		{Month: app.MonthOf(2026, 10), Participants: 1},
+		{Month: app.MonthOf(2026, 11), Participants: 2, Collected: 1_584_000},
+		{Month: app.MonthOf(2026, 12), Participants: 2, Collected: 264_000},
+	}, got)
+}

@@ -117,3 +117,19 @@ func (s *Service) SendMonthlyReport(sess *app.Session, m app.Month) (app.Monthly
 	})
 	return r, err
 }
+
+// Trend is the office's participants at each month's end and what was collected in each of the
+// n months up to to (the dashboard's chart). It needs PermPersonView.
+func (s *Service) Trend(sess *app.Session, to app.Month, n int) ([]app.TrendPoint, error) {
+	if err := sess.Require(app.PermPersonView); err != nil {
+		return nil, err
+	}
+	b := app.NewTrendBuilder(to, n)
+	err := s.Store.View(func(tx Tx) error {
+		return tx.EachParticipant(func(p app.Participant) error {
+			b.Add(p)
+			return nil
+		})
+	})
+	return b.Points(), err
+}

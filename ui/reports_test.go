@@ -43,6 +43,18 @@ func TestAnOfficerSavesTheMonthsListAndReport(t *testing.T) {
 		return nil
 	}))
 
+	// The dashboard's trend: the two participants of 12/2025 and what they paid.
+	d.open(t, ui.PageHome)
+	d.Home().Reload()
+	d.waitFor(t, "the trend", func() bool { return len(d.Home().Trend.Points()) == 12 })
+	last := d.Home().Trend.Points()[11]
+	assert.Equal(t, app.MonthOf(2026, 1), last.Month, "up to this month (01/2026)")
+	dec := d.Home().Trend.Points()[10]
+	assert.Equal(t, 2, dec.Participants)
+	assert.Equal(t, app.Money(330_000), dec.Collected)
+	d.Home().ChartTabs.SelectIndex(1)
+	d.shot(t, "home-trend-vi")
+
 	d.open(t, ui.PageRecords)
 	d.Records().Show(recordsui.TabReports)
 	rs := d.Records().Reports

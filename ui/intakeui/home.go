@@ -70,6 +70,9 @@ type HomeStats struct {
 	// Outlook is what the rule data lacks or only guesses for the coming months, shown to
 	// administrators and supervisors (app.Reference.Outlook).
 	Outlook []app.RuleNotice
+	// Trend is the office's last twelve months (participants, collections), for the roles that
+	// see people's records.
+	Trend []app.TrendPoint
 }
 
 // OnTimeRate is the share of the window's decided appointments met on time, in per cent, and
@@ -104,15 +107,19 @@ type HomeScreen struct {
 	Tiles   map[Tile]*widget.Button
 	Values  map[Tile]*widget.Label
 	Chart   *DayChart
+	Trend   *TrendChart
 	Rate    *widget.Label
 	Problem *widget.Label
 	Refresh *widget.Button
 	// Outlook lists the rule-data warnings (hidden when there are none, or for other roles).
 	Outlook *widget.Label
 
-	grid    *fyne.Container
-	onTile  func(Tile)
-	content fyne.CanvasObject
+	grid *fyne.Container
+	// ChartTabs holds the 30-day chart and the 12-month trend.
+	ChartTabs *container.AppTabs
+	trendTab  *container.TabItem
+	onTile    func(Tile)
+	content   fyne.CanvasObject
 }
 
 // NewHomeScreen builds the dashboard and fetches its numbers unless the state holds them;
@@ -124,6 +131,7 @@ func NewHomeScreen(r *Session, st HomeState, onTile func(Tile)) *HomeScreen {
 	s.Rate = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	s.Refresh = widget.NewButtonWithIcon(t("ui.refresh"), theme.ViewRefreshIcon(), s.Reload)
 	s.Chart = newDayChart(r.Cfg)
+	s.Trend = newTrendChart()
 	s.grid = container.NewGridWithColumns(4)
 	legend := container.NewHBox(swatch(theme.ColorNamePrimary), widget.NewLabel(t("ui.home.legend_received")),
 		swatch(theme.ColorNameSuccess), widget.NewLabel(t("ui.home.legend_ontime")))
@@ -137,7 +145,15 @@ func NewHomeScreen(r *Session, st HomeState, onTile func(Tile)) *HomeScreen {
 	s.Outlook.Wrapping = fyne.TextWrapWord
 	s.Outlook.Importance = widget.WarningImportance
 	s.Outlook.Hide()
-	s.content = container.NewBorder(container.NewVBox(head, s.Outlook, s.grid), s.Problem, nil, nil, chart)
+	trendLegend := container.NewHBox(swatch(theme.ColorNamePrimary), widget.NewLabel(t("ui.home.legend_participants")),
+		swatch(theme.ColorNameSuccess), widget.NewLabel(t("ui.home.legend_collected")))
+	trend := widget.NewCard(t("ui.home.trend"), t("ui.home.trend_sub"), container.NewBorder(trendLegend, nil, nil, nil, s.Trend))
+	// The two charts share the space under the tiles as tabs: the window of a district office
+	// (1366×768) has room for one at a readable size.
+	s.trendTab = container.NewTabItem(t("ui.home.trend"), trend)
+	s.ChartTabs = container.NewAppTabs(container.NewTabItem(t("ui.home.chart"), chart), s.trendTab)
+	charts := s.ChartTabs
+	s.content = container.NewBorder(container.NewVBox(head, s.Outlook, s.grid), s.Problem, nil, nil, charts)
 	if st.Loaded {
 		s.paint(st.Stats, nil)
 	} else {
@@ -199,6 +215,9 @@ func fetchHome(r *Session, office Office) (HomeStats, error) {
 			return st, err
 		}
 		st.Counts[TileCovers] = len(covers)
+		if st.Trend, err = r.Records.Trend(r.Sess, app.MonthOfDate(today), trendMonths); err != nil {
+			return st, err
+		}
 	}
 	if r.Can(app.PermProcess) {
 		changed, err := r.Intake.QuoteChanges(r.Sess)
@@ -328,6 +347,12 @@ func (s *HomeScreen) paint(st HomeStats, _ error) {
 		s.Rate.SetText(t("ui.home.rate_none"))
 	}
 	s.Chart.Set(st.Days)
+	s.Trend.Set(st.Trend)
+	if len(st.Trend) == 0 {
+		s.ChartTabs.DisableItem(s.trendTab) // a role that does not see people's records
+	} else {
+		s.ChartTabs.EnableItem(s.trendTab)
+	}
 }
 
 // FirstFocus is the first tile, so Tab and Space open the lists.
