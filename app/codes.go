@@ -149,6 +149,8 @@ const (
 	CodeDuplicatePersonalId   Code = "duplicate_personal_id"
 	// CodeOnlineOfficeUnknown: an online declaration to an office the centre does not serve.
 	CodeOnlineOfficeUnknown Code = "online_office_unknown"
+	// CodeReportMonthOpen: a monthly report sent before its month ended.
+	CodeReportMonthOpen Code = "report_month_open"
 	// CodeBadOfficeListing: an office listed for citizens without a name, province or commune.
 	CodeBadOfficeListing Code = "bad_office_listing"
 	// CodeOnlineCodeTaken: a desk of the office numbers its dossiers with the online device code.
@@ -340,5 +342,5 @@ var Codes = []Code{
 	CodeUserNameInvalid, CodeVoucherExists, CodeWriteConflict, CodeNotEnrolled, CodeDateFormat,
 	CodeMonthsNotNumber, CodeNumberBetween, CodeOpenPdfFailed, CodePasswordMismatch, CodeSaveFailed,
 	CodeEnrolUnreachable, CodeNoBackupFolder, CodeRuleFileRefused, CodeSetAsideFailed, CodeTokenOtherDesk,
-	CodeTokenRefused, CodeOnlineOfficeUnknown, CodeOnlineCodeTaken, CodeBadOfficeListing,
+	CodeTokenRefused, CodeOnlineOfficeUnknown, CodeOnlineCodeTaken, CodeBadOfficeListing, CodeReportMonthOpen,
 }

@@ -19,7 +19,7 @@ type MonthlyReport struct {
 	Office string        `json:"office"`
 	Month  Month         `json:"month"`
 	Total  ReportLine    `json:"total"`
-	Groups []ReportGroup `json:"groups"` // by support group, in SupportGroups order, then the province's own
+	Groups []ReportGroup `json:"groups"` // by support group (GroupOf), in SupportGroups order
 }
 
 // ReportGroup is one support group's line of the report.
@@ -60,6 +60,9 @@ type ReportBuilder struct {
 	office string
 	month  Month
 	groups map[SupportGroup]*ReportLine
+	// Local, when set, says whether a period was paid at this office: amounts count only those
+	// (a participant known to two offices carries the other's periods too).
+	Local func(Period) bool
 }
 
 // NewReportBuilder starts the report of an office for a month.
@@ -67,22 +70,60 @@ func NewReportBuilder(office string, m Month) *ReportBuilder {
 	return &ReportBuilder{office: office, month: m, groups: map[SupportGroup]*ReportLine{}}
 }
 
+// TakesPart reports whether a participant takes part in month m: a paid period covers it, or the
+// next period after the last one may still be paid after the month's end (a quarterly payer may
+// pay a quarter until its last day, Decree 134/2015 art. 9 as Deadline encodes it), so a report
+// does not count as stopped someone who is not yet late.
+func TakesPart(p Participant, m Month) bool {
+	var last *Period
+	for i := range p.Periods {
+		pe := &p.Periods[i]
+		if pe.From <= m && m <= pe.To {
+			return true
+		}
+		if pe.To < m && (last == nil || pe.To > last.To) {
+			last = pe
+		}
+	}
+	if last == nil {
+		return false
+	}
+	method, err := ParseMethod(last.Method)
+	if err != nil || (method.Kind != Monthly && method.Kind != Quarter && method.Kind != Half && method.Kind != Yearly) {
+		return false
+	}
+	next := last.To.Add(1)
+	return next <= m && m < next.Add(method.Months) && Deadline(method, next) > m.LastDay()
+}
+
+// GroupOf is the support group a participant is reported under: the group whose state share
+// applies, as the quote chooses it — the declared poor, near-poor or island group, else an
+// ethnic minority (any ethnicity but 01 Kinh), else other.
+func GroupOf(p Participant) SupportGroup {
+	g, err := ParseSupportGroup(p.SupportGroup)
+	if err == nil && (g == Poor || g == NearPoor || g == Island) {
+		return g
+	}
+	if e := strings.TrimSpace(p.Ethnicity); e != "" && e != "01" {
+		return EthnicMinority
+	}
+	if err == nil {
+		return g
+	}
+	return Other
+}
+
 // Add counts one participant.
 func (b *ReportBuilder) Add(p Participant) {
 	var l ReportLine
 	m, prev := b.month, b.month.Add(-1)
-	in, before, earlier := false, false, false
+	in, before := TakesPart(p, m), TakesPart(p, prev)
+	earlier := false
 	for _, pe := range p.Periods {
-		if pe.From <= m && m <= pe.To {
-			in = true
-		}
-		if pe.From <= prev && prev <= pe.To {
-			before = true
-		}
 		if pe.From < prev {
 			earlier = true
 		}
-		if MonthOfDate(pe.PaidOn) == m {
+		if MonthOfDate(pe.PaidOn) == m && (b.Local == nil || b.Local(pe)) {
 			l.Payments++
 			l.Gross += pe.Gross
 			l.StateSupport += pe.StateSupport
@@ -110,10 +151,7 @@ func (b *ReportBuilder) Add(p Participant) {
 	if l == (ReportLine{}) {
 		return
 	}
-	g := SupportGroup(strings.TrimSpace(p.SupportGroup))
-	if g == "" {
-		g = Other
-	}
+	g := GroupOf(p)
 	if b.groups[g] == nil {
 		b.groups[g] = &ReportLine{}
 	}

@@ -83,3 +83,29 @@ func TestTheTrendCountsEachMonth(t *testing.T) {
 		{Month: app.MonthOf(2026, 12), Participants: 2, Collected: 264_000},
 	}, got)
 }
+
+func TestWhoTakesPartWaitsForThePaymentDeadline(t *testing.T) {
+	quarterly := func(from, to string) app.Period {
+		p := period(from, to, calendar.Of(2026, 7, 2), 990_000, 198_000, 0)
+		p.Method = "3-months"
+		return p
+	}
+	monthly := func(m string) app.Period {
+		p := period(m, m, calendar.Of(2026, 11, 2), 330_000, 66_000, 0)
+		p.Method = "monthly"
+		return p
+	}
+	q := app.Participant{Periods: []app.Period{quarterly("2026-07", "2026-09")}}
+	// Oct–Dec may be paid until 31/12 (3 months: the last month's end): not stopped in 10 or 11.
+	assert.True(t, app.TakesPart(q, app.MonthOf(2026, 10)))
+	assert.True(t, app.TakesPart(q, app.MonthOf(2026, 11)))
+	assert.False(t, app.TakesPart(q, app.MonthOf(2026, 12)), "by the end of 12/2026 the quarter is late")
+	m := app.Participant{Periods: []app.Period{monthly("2026-11")}}
+	assert.True(t, app.TakesPart(m, app.MonthOf(2026, 11)))
+	assert.False(t, app.TakesPart(m, app.MonthOf(2026, 12)), "a month is paid within the month")
+
+	// Reported under the group whose share applies.
+	assert.Equal(t, app.EthnicMinority, app.GroupOf(app.Participant{SupportGroup: "other", Ethnicity: "02"}))
+	assert.Equal(t, app.Poor, app.GroupOf(app.Participant{SupportGroup: "Poor", Ethnicity: "02"}))
+	assert.Equal(t, app.Other, app.GroupOf(app.Participant{}))
+}

@@ -81,8 +81,12 @@ func (s *Service) Admin(ctx context.Context, req AdminRequest) (any, error) {
 		}
 		return map[string][]byte{"answer": answer}, nil
 	case "report":
+		if len(req.Province) != 2 || !digitsOnly(req.Province) {
+			return nil, &app.Error{Kind: app.Invalid, Code: app.CodeUnknownProvince, Field: "province",
+				Args: map[string]string{"value": clip(req.Province)}}
+		}
 		m, err := app.ParseMonth(req.Month)
-		if err != nil || len(req.Province) != 2 {
+		if err != nil {
 			return nil, &app.Error{Kind: app.Invalid, Code: app.CodeBadMonth, Field: "month", Args: map[string]string{"value": clip(req.Month)}}
 		}
 		return s.ProvinceReport(ctx, req.Province, m)

@@ -68,7 +68,7 @@ func BenchmarkOfficeReports20k(b *testing.B) {
 			gross := app.Money(484_000 * m.months)
 			p.Periods = append(p.Periods, app.Period{From: from, To: from.Add(m.months - 1), Method: m.name, Income: 2_200_000,
 				Gross: gross, StateSupport: gross / 5, Paid: gross - gross/5, SupportMonths: m.months,
-				PaidOn: from.FirstDay().AddDays(i % 20), ReceiptNo: fmt.Sprintf("BL-%d-%d", i, from), Voucher: fmt.Sprintf("v%d-%d", i, from)})
+				PaidOn: from.FirstDay().AddDays(i % 20), ReceiptNo: fmt.Sprintf("BL-%d-%d", i, from)})
 		}
 		batch = append(batch, p)
 		if len(batch) == cap(batch) {

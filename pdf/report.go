@@ -115,10 +115,14 @@ func Table(w io.Writer, d TableData) error {
 		doc.SetFont(fontFamily, style, 7.5)
 		lines := make([][]string, len(d.Columns))
 		n := 1
-		for i := range d.Columns {
+		for i, c := range d.Columns {
 			text := ""
 			if i < len(r.Cells) {
 				text = r.Cells[i]
+			}
+			if c.Number {
+				lines[i] = []string{text} // a number is never cut: it is drawn smaller when it must
+				continue
 			}
 			lines[i] = splitText(doc, text, widths[i]-1.2)
 			n = max(n, len(lines[i]))
@@ -138,7 +142,13 @@ func Table(w io.Writer, d TableData) error {
 			}
 			for k, ln := range lines[i] {
 				doc.SetXY(x+0.6, y+0.6+float64(k)*lineH)
+				size := 7.5
+				for c.Number && size > 4.5 && doc.GetStringWidth(ln) > widths[i]-1.2 {
+					size -= 0.5
+					doc.SetFontSize(size)
+				}
 				doc.CellFormat(widths[i]-1.2, lineH, ln, "", 0, align, false, 0, "")
+				doc.SetFontSize(7.5)
 			}
 			x += widths[i]
 		}
@@ -293,6 +303,7 @@ func drawChart(doc *fpdf.Fpdf, c BarChart, x, y, w, h float64) {
 	doc.SetLineWidth(0.2)
 	doc.Line(x, base, x+w, base)
 	if hi <= 0 {
+		doc.SetXY(x, y+h)
 		return
 	}
 	slot := w / float64(len(c.Values))

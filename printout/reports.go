@@ -41,7 +41,7 @@ func WriteD05(ref *assets.Reference, l app.D05List, format string, w io.Writer, 
 		Signers:  [][2]string{{t("d05.sign.maker"), t("d05.sign.hint")}, {t("d05.sign.head"), t("d05.sign.hint_seal")}},
 		Notes:    []string{t("d05.books", "n", strconv.Itoa(l.Books))},
 	}
-	weights := []float64{3, 10, 10.5, 10.5, 10, 7.5, 7.5, 6.5, 3.5, 5, 6.5, 6.5, 3.5, 6, 3.5, 6, 3.5, 5, 6, 8}
+	weights := []float64{3, 9, 10, 10, 9, 8, 8, 7.5, 4.5, 6.5, 8, 8, 3.5, 7.5, 3.5, 7.5, 3, 6, 5, 7}
 	cols := []struct{ group, label string }{
 		{"", "d05.col.no"}, {"", "d05.col.name"}, {"", "d05.col.si_code"}, {"", "d05.col.id"}, {"", "d05.col.address"},
 		{"", "d05.col.receipt_date"}, {"", "d05.col.receipt_no"}, {"", "d05.col.income"},
@@ -136,8 +136,8 @@ func WriteMonthly(ref *assets.Reference, o app.Office, r app.MonthlyReport, lang
 		chart.Values = append(chart.Values, int64(g.Collected))
 	}
 	line(t("report.total"), r.Total, true)
-	if len(chart.Values) > 0 {
-		d.Chart = chart
+	if r.Total.Collected > 0 {
+		d.Chart = chart // nothing collected in the month: no chart of zeros
 	}
 	return pdf.Table(w, d)
 }

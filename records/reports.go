@@ -4,18 +4,20 @@ import (
 	"sort"
 
 	"bhxhdesk/app"
+	"bhxhdesk/app/calendar"
 )
 
 // MonthlyReport is the office's report for a month (báo cáo tháng): who took part at its start
 // and end, who joined, came back or stopped, and what was collected, by support group. It needs
-// PermPersonView and is recorded in the audit log.
+// PermVoucher (the officers who record payments) and is recorded in the audit log.
 func (s *Service) MonthlyReport(sess *app.Session, m app.Month) (app.MonthlyReport, error) {
 	var r app.MonthlyReport
-	if err := sess.Require(app.PermPersonView); err != nil {
+	if err := sess.Require(app.PermVoucher); err != nil {
 		return r, err
 	}
 	b := app.NewReportBuilder(sess.Office.Agency, m)
 	err := s.Store.View(func(tx Tx) error {
+		b.Local = func(pe app.Period) bool { return localPeriod(tx, pe) }
 		return tx.EachParticipant(func(p app.Participant) error {
 			b.Add(p)
 			return nil
@@ -31,11 +33,11 @@ func (s *Service) MonthlyReport(sess *app.Session, m app.Month) (app.MonthlyRepo
 // D05 is list D05-TS of the office for a month: every payment recorded with a voucher paid in
 // the month, each with the state's and the province's shares as the amounts recorded show them,
 // and the number of first-time participants whose books are to be issued. Refunds are the
-// list's decreases (none are recorded by this version). It needs PermPersonView and is recorded
-// in the audit log.
+// list's decreases (none are recorded by this version). It needs PermVoucher and is recorded in
+// the audit log.
 func (s *Service) D05(sess *app.Session, m app.Month) (app.D05List, error) {
 	l := app.D05List{Office: sess.Office, Month: m}
-	if err := sess.Require(app.PermPersonView); err != nil {
+	if err := sess.Require(app.PermVoucher); err != nil {
 		return l, err
 	}
 	ref := s.Ref.Get()
@@ -46,21 +48,22 @@ func (s *Service) D05(sess *app.Session, m app.Month) (app.D05List, error) {
 			l.Office = o
 		}
 		return tx.EachParticipant(func(p app.Participant) error {
-			first := app.Month(0)
+			// The person's first payment (tăng mới): the earliest paid, not the earliest month
+			// paid for (missing time paid later covers months before it).
+			first := -1
 			for i, pe := range p.Periods {
-				if i == 0 || pe.From < first {
-					first = pe.From
+				if first < 0 || pe.PaidOn < p.Periods[first].PaidOn {
+					first = i
 				}
 			}
-			for _, pe := range p.Periods {
-				if app.MonthOfDate(pe.PaidOn) != m {
+			for i, pe := range p.Periods {
+				if app.MonthOfDate(pe.PaidOn) != m || !localPeriod(tx, pe) {
 					continue
 				}
 				row := app.D05Row{FullName: p.FullName, SICode: p.PersonalID, PersonalID: p.PersonalID,
 					Address: ref.Places.AddressLine(p.Address), ReceiptDate: pe.PaidOn, ReceiptNo: pe.ReceiptNo, Income: pe.Income,
 					Months: pe.Months(), From: pe.From, Due: pe.Gross - pe.Discount + pe.Interest, Paid: pe.Paid,
-					StateSupport: pe.StateSupport, LocalSupport: pe.LocalSupport, Group: app.SupportGroup(p.SupportGroup),
-					New: pe.From == first}
+					StateSupport: pe.StateSupport, LocalSupport: pe.LocalSupport, Group: app.GroupOf(p), New: i == first}
 				if p.OldSICode != "" {
 					row.SICode = p.OldSICode
 				}
@@ -103,8 +106,12 @@ func (s *Service) audit(sess *app.Session, action, month string) error {
 
 // SendMonthlyReport makes the office's report for a month and puts it in the outbox for the
 // centre, where the province sees the sum of its offices; a report sent again for the month
-// replaces the one before. It needs PermPersonView.
+// replaces the one before. Only a month that has ended is sent. It needs PermVoucher.
 func (s *Service) SendMonthlyReport(sess *app.Session, m app.Month) (app.MonthlyReport, error) {
+	if now := app.MonthOfDate(calendar.DateOf(s.Now.Time().In(calendar.VN))); m >= now {
+		return app.MonthlyReport{}, &app.Error{Kind: app.Invalid, Code: app.CodeReportMonthOpen, Field: "month",
+			Args: map[string]string{"month": m.VNString()}}
+	}
 	r, err := s.MonthlyReport(sess, m)
 	if err != nil {
 		return r, err
@@ -119,9 +126,9 @@ func (s *Service) SendMonthlyReport(sess *app.Session, m app.Month) (app.Monthly
 }
 
 // Trend is the office's participants at each month's end and what was collected in each of the
-// n months up to to (the dashboard's chart). It needs PermPersonView.
+// n months up to to (the dashboard's chart). It needs PermVoucher.
 func (s *Service) Trend(sess *app.Session, to app.Month, n int) ([]app.TrendPoint, error) {
-	if err := sess.Require(app.PermPersonView); err != nil {
+	if err := sess.Require(app.PermVoucher); err != nil {
 		return nil, err
 	}
 	b := app.NewTrendBuilder(to, n)
@@ -132,4 +139,15 @@ func (s *Service) Trend(sess *app.Session, to app.Month, n int) ([]app.TrendPoin
 		})
 	})
 	return b.Points(), err
+}
+
+// localPeriod reports whether a period was paid at this office: its voucher is one of the
+// office's (a participant known to two offices carries the other's periods, whose vouchers this
+// desk does not hold). A period without a voucher is the office's.
+func localPeriod(tx Tx, pe app.Period) bool {
+	if pe.Voucher == "" {
+		return true
+	}
+	_, ok, err := tx.Voucher(pe.Voucher)
+	return err == nil && ok
 }

@@ -251,7 +251,8 @@ func WriteMonthly(w io.Writer, t Texts, office app.Office, r app.MonthlyReport) 
 // MonthlyHeaders are the monthly report's column headers.
 func MonthlyHeaders(t Texts) []string {
 	var out []string
-	for _, k := range []string{"group", "at_start", "new", "back", "stopped", "at_end", "payments", "gross", "state", "local", "collected"} {
+	for _, k := range []string{"group", "at_start", "new", "back", "stopped", "at_end", "payments", "gross", "state", "local", "discount",
+		"interest", "collected"} {
 		out = append(out, t("report.col."+k))
 	}
 	return out
@@ -260,7 +261,7 @@ func MonthlyHeaders(t Texts) []string {
 // MonthlyCells are one line of the monthly report in the headers' order.
 func MonthlyCells(label string, l app.ReportLine) []any {
 	return []any{label, l.AtStart, l.New, l.Back, l.Stopped, l.AtEnd, l.Payments, int64(l.Gross), int64(l.StateSupport),
-		int64(l.LocalSupport), int64(l.Collected)}
+		int64(l.LocalSupport), int64(l.Discount), int64(l.Interest), int64(l.Collected)}
 }
 
 // col is the letter of the n-th column (1 = A).

@@ -11,16 +11,16 @@ import (
 	"bhxhdesk/records"
 )
 
-// participants puts paying participants in an office's store: n people paying 11/2026 at
+// participants puts paying participants in an office's store: n people paying 11/2025 at
 // 2,200,000 (484,000 a month, 96,800 of it the state's for other groups).
 func participants(t *testing.T, o *office, prefix string, n int) {
 	t.Helper()
 	require.NoError(t, o.Records.Store.Update(func(tx records.Tx) error {
 		for i := range n {
 			p := app.Participant{PersonalID: prefix + string(rune('0'+i)), FullName: "Người tham gia " + string(rune('A'+i)),
-				SupportGroup: "other", Periods: []app.Period{{From: app.MonthOf(2026, 11), To: app.MonthOf(2026, 11), Method: "monthly",
+				SupportGroup: "other", Periods: []app.Period{{From: app.MonthOf(2025, 11), To: app.MonthOf(2025, 11), Method: "monthly",
 					Income: 2_200_000, Gross: 484_000, StateSupport: 96_800, Paid: 387_200, SupportMonths: 1,
-					PaidOn: calendar.Of(2026, 11, 5)}}}
+					PaidOn: calendar.Of(2025, 11, 5)}}}
 			if err := tx.PutParticipant(p); err != nil {
 				return err
 			}
@@ -30,7 +30,7 @@ func participants(t *testing.T, o *office, prefix string, n int) {
 }
 
 // TestTheProvinceSeesTheSumOfItsOffices: two offices of Hà Nội and one of Đà Nẵng send their
-// reports for 11/2026 through sync; the centre's report for Hà Nội sums the two and names no
+// reports for 11/2025 through sync; the centre's report for Hà Nội sums the two and names no
 // other; a report sent again replaces the office's; an office cannot send another's.
 func TestTheProvinceSeesTheSumOfItsOffices(t *testing.T) {
 	c := newCentre(t, nil)
@@ -42,7 +42,7 @@ func TestTheProvinceSeesTheSumOfItsOffices(t *testing.T) {
 	participants(t, a, "00119001230", 3)
 	participants(t, b, "00119001240", 2)
 	participants(t, other, "04819001250", 4)
-	m := app.MonthOf(2026, 11)
+	m := app.MonthOf(2025, 11) // the desks' clocks say 01/2026
 	for _, o := range []*office{a, b, other} {
 		_, err := o.Records.SendMonthlyReport(o.officer, m)
 		require.NoError(t, err)
@@ -71,5 +71,5 @@ func TestTheProvinceSeesTheSumOfItsOffices(t *testing.T) {
 
 	pr, err = c.Service.ProvinceReport(t.Context(), "01", m.Add(1))
 	require.NoError(t, err)
-	assert.ElementsMatch(t, []string{"01001", "01002"}, pr.Missing, "no report for 12/2026 yet")
+	assert.ElementsMatch(t, []string{"01001", "01002"}, pr.Missing, "no report for 12/2025 yet")
 }

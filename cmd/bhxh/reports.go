@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -38,6 +39,9 @@ func (c *cli) officeReport(args []string) int {
 	if !ok {
 		return c.usageError("report %s --out %q: %s", kind, *out, c.t("cli.report_format"))
 	}
+	if *send && kind != "monthly" {
+		return c.usageError("report %s: --send is for the monthly report", kind)
+	}
 	d, sess, code := c.signIn()
 	if d == nil {
 		return code
@@ -48,18 +52,14 @@ func (c *cli) officeReport(args []string) int {
 	case "d05":
 		l, err := d.Records.D05(sess, m)
 		if err != nil {
-			return c.closeDesk(d, c.fail(err))
+			return c.closeDesk(d, c.refusal(err, *asJSON))
 		}
 		data = l
 		write = func(w io.Writer) error { return printout.WriteD05(d.Ref(), l, format, w, c.now()) }
 	default:
-		report := d.Records.MonthlyReport
-		if *send {
-			report = d.Records.SendMonthlyReport
-		}
-		r, err := report(sess, m)
+		r, err := d.Records.MonthlyReport(sess, m)
 		if err != nil {
-			return c.closeDesk(d, c.fail(err))
+			return c.closeDesk(d, c.refusal(err, *asJSON))
 		}
 		data = r
 		write = func(w io.Writer) error {
@@ -67,7 +67,17 @@ func (c *cli) officeReport(args []string) int {
 		}
 	}
 	if err := storage.CreateFileAtomic(*out, write); err != nil {
-		return c.closeDesk(d, c.fail(err))
+		var ae *app.Error
+		if errors.As(err, &ae) {
+			return c.closeDesk(d, c.refusal(err, *asJSON))
+		}
+		return c.closeDesk(d, c.usageError("report %s: %v", kind, err))
+	}
+	if *send {
+		// Sent only once its file is written: a report that could not be kept is not sent.
+		if _, err := d.Records.SendMonthlyReport(sess, m); err != nil {
+			return c.closeDesk(d, c.refusal(err, *asJSON))
+		}
 	}
 	if *asJSON {
 		return c.closeDesk(d, c.writeJSON(data))

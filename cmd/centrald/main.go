@@ -215,6 +215,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	case "reviews":
 		req = central.AdminRequest{Cmd: "reviews", All: *all}
 	case "report":
+		if _, ok := ref.Places.Province(*province); !ok {
+			fmt.Fprintf(stderr, "centrald report: mã tỉnh %q không có trong danh mục / province %q is not in the code list\n", *province, *province)
+			return 1
+		}
 		req = central.AdminRequest{Cmd: "report", Province: *province, Month: *month}
 	case "office":
 		if _, ok := ref.Places.Province(*province); !ok {

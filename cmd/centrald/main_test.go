@@ -116,6 +116,9 @@ func administratorCommands(t *testing.T, store ...string) {
 	assert.Contains(t, out, "no report yet from: 01001")
 	code, _, _ = runC(t, "", "report", "@store", "--province", "01", "--month", "2026-13")
 	assert.Equal(t, 1, code)
+	code, _, errOut = runC(t, "", "report", "@store", "--province", "1", "--month", "2026-11")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errOut, "không có trong danh mục", "the province, not the month, is named")
 
 	code, out, _ = runC(t, "", "reviews", "@store", "--json")
 	require.Equal(t, 0, code)

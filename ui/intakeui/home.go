@@ -215,6 +215,9 @@ func fetchHome(r *Session, office Office) (HomeStats, error) {
 			return st, err
 		}
 		st.Counts[TileCovers] = len(covers)
+	}
+	if r.Can(app.PermVoucher) {
+		var err error
 		if st.Trend, err = r.Records.Trend(r.Sess, app.MonthOfDate(today), trendMonths); err != nil {
 			return st, err
 		}
