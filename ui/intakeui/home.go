@@ -468,19 +468,10 @@ func (r *chartRenderer) Refresh() {
 // place lays the bars, the rate line and the labels out in the current size.
 func (r *chartRenderer) place() {
 	days := r.c.days
-	if len(days) == 0 || r.size.Width <= 0 {
-		for _, o := range r.objects {
-			o.Hide()
-		}
+	labelH, top, h, w, ok := chartFrame(r.objects, len(days), r.size)
+	if !ok {
 		return
 	}
-	for _, o := range r.objects {
-		o.Show()
-	}
-	labelH := theme.CaptionTextSize() + 4
-	top := labelH
-	h := r.size.Height - labelH - top
-	w := r.size.Width
 	peak := 1
 	for _, d := range days {
 		peak = max(peak, d.Received)

@@ -87,22 +87,30 @@ func (r *trendRenderer) Refresh() {
 	}
 }
 
+// chartFrame shows a chart's objects when it has something to draw and room to draw it, and
+// gives the frame both charts of the dashboard use: the label band's height, the plot's top,
+// height and width. ok is false when there is nothing to lay out.
+func chartFrame(objects []fyne.CanvasObject, n int, size fyne.Size) (labelH, top, h, w float32, ok bool) {
+	if n == 0 || size.Width <= 0 {
+		for _, o := range objects {
+			o.Hide()
+		}
+		return 0, 0, 0, 0, false
+	}
+	for _, o := range objects {
+		o.Show()
+	}
+	labelH = theme.CaptionTextSize() + 4
+	return labelH, labelH, size.Height - 2*labelH, size.Width, true
+}
+
 // place lays the bars and labels out in the current size.
 func (r *trendRenderer) place() {
 	ps := r.c.points
-	if len(ps) == 0 || r.size.Width <= 0 {
-		for _, o := range r.objects {
-			o.Hide()
-		}
+	labelH, top, h, w, ok := chartFrame(r.objects, len(ps), r.size)
+	if !ok {
 		return
 	}
-	for _, o := range r.objects {
-		o.Show()
-	}
-	labelH := theme.CaptionTextSize() + 4
-	top := labelH
-	h := r.size.Height - labelH - top
-	w := r.size.Width
 	peakN, peakM := 1, app.Money(1)
 	for _, p := range ps {
 		peakN, peakM = max(peakN, p.Participants), max(peakM, p.Collected)
