@@ -104,25 +104,42 @@ func (s *Service) audit(sess *app.Session, action, month string) error {
 	})
 }
 
-// SendMonthlyReport makes the office's report for a month and puts it in the outbox for the
-// centre, where the province sees the sum of its offices; a report sent again for the month
-// replaces the one before. Only a month that has ended is sent. It needs PermVoucher.
+// SendMonthlyReport makes the office's report for a month and sends it (SendReport).
 func (s *Service) SendMonthlyReport(sess *app.Session, m app.Month) (app.MonthlyReport, error) {
-	if now := app.MonthOfDate(calendar.DateOf(s.Now.Time().In(calendar.VN))); m >= now {
-		return app.MonthlyReport{}, &app.Error{Kind: app.Invalid, Code: app.CodeReportMonthOpen, Field: "month",
-			Args: map[string]string{"month": m.VNString()}}
+	if err := s.Sendable(m); err != nil {
+		return app.MonthlyReport{}, err
 	}
 	r, err := s.MonthlyReport(sess, m)
 	if err != nil {
 		return r, err
 	}
-	err = s.Store.Update(func(tx Tx) error {
-		if err := app.Enqueue(tx, app.OpReportMonthly, r.Office+"/"+m.String(), 0, app.ReportPayload.To(r), s.Now.Time()); err != nil {
+	return r, s.SendReport(sess, r)
+}
+
+// Sendable refuses a month that has not ended: only a past month's report is sent.
+func (s *Service) Sendable(m app.Month) error {
+	if now := app.MonthOfDate(calendar.DateOf(s.Now.Time().In(calendar.VN))); m >= now {
+		return &app.Error{Kind: app.Invalid, Code: app.CodeReportMonthOpen, Field: "month", Args: map[string]string{"month": m.VNString()}}
+	}
+	return nil
+}
+
+// SendReport puts a monthly report the office made (MonthlyReport) in the outbox for the
+// centre, where the province sees the sum of its offices; a report sent again for the month
+// replaces the one before. It needs PermVoucher.
+func (s *Service) SendReport(sess *app.Session, r app.MonthlyReport) error {
+	if err := sess.Require(app.PermVoucher); err != nil {
+		return err
+	}
+	if err := s.Sendable(r.Month); err != nil {
+		return err
+	}
+	return s.Store.Update(func(tx Tx) error {
+		if err := app.Enqueue(tx, app.OpReportMonthly, r.Office+"/"+r.Month.String(), 0, app.ReportPayload.To(r), s.Now.Time()); err != nil {
 			return err
 		}
-		return tx.Audit(app.AuditEntry{User: sess.User.Name, Action: "report.send", Detail: "month=" + m.String()})
+		return tx.Audit(app.AuditEntry{User: sess.User.Name, Action: "report.send", Detail: "month=" + r.Month.String()})
 	})
-	return r, err
 }
 
 // Trend is the office's participants at each month's end and what was collected in each of the

@@ -46,7 +46,13 @@ func (c *cli) officeReport(args []string) int {
 	if d == nil {
 		return code
 	}
+	if *send {
+		if err := d.Records.Sendable(m); err != nil {
+			return c.closeDesk(d, c.refusal(err, *asJSON))
+		}
+	}
 	var data any
+	var sendable *app.MonthlyReport
 	var write func(io.Writer) error
 	switch kind {
 	case "d05":
@@ -73,9 +79,10 @@ func (c *cli) officeReport(args []string) int {
 		}
 		return c.closeDesk(d, c.usageError("report %s: %v", kind, err))
 	}
-	if *send {
-		// Sent only once its file is written: a report that could not be kept is not sent.
-		if _, err := d.Records.SendMonthlyReport(sess, m); err != nil {
+	if *send && sendable != nil {
+		// Sent only once its file is written (a report that could not be kept is not sent), and
+		// the report written, not made a second time.
+		if err := d.Records.SendReport(sess, *sendable); err != nil {
 			return c.closeDesk(d, c.refusal(err, *asJSON))
 		}
 	}

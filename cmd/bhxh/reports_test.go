@@ -83,6 +83,16 @@ func TestTheOfficesListAndReport(t *testing.T) {
 	assert.Contains(t, text, "BÁO CÁO TÌNH HÌNH THAM GIA BHXH TỰ NGUYỆN")
 	assert.Contains(t, text, "Đối tượng khác")
 
+	// A month that has not ended (the office's clock says 05/01/2026) is not sent, and nothing
+	// is written for it.
+	open := filepath.Join(dir, "bc-open.pdf")
+	code, _, errOut = o.run("", "report", "monthly", "--month", "2026-01", "--out", open, "--send")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errOut, "chưa kết thúc")
+	assert.NoFileExists(t, open)
+	code, _, errOut = o.run("", "report", "monthly", "--month", "2025-09", "--out", monthly, "--send")
+	assert.Equal(t, 0, code, errOut)
+
 	code, _, errOut = o.run("", "report", "d05", "--month", "2025-09", "--out", filepath.Join(dir, "d05.csv"))
 	assert.Equal(t, 2, code)
 	assert.Contains(t, errOut, ".xlsx")
