@@ -48,6 +48,17 @@ func TestReadsFromAStreamingStandbyMissNoChange(t *testing.T) {
 		return err == nil
 	}, 30*time.Second, 100*time.Millisecond, "open with the standby: %v", err)
 	t.Cleanup(func() { _ = store.Close() })
+	// The schema the primary just migrated reaches the standby when that is replayed too: a pull
+	// before it would find no table of changes.
+	require.Eventually(t, func() bool {
+		c, err := pgx.Connect(ctx, standbyURL)
+		if err != nil {
+			return false
+		}
+		defer c.Close(ctx)
+		var found bool
+		return c.QueryRow(ctx, `SELECT to_regclass('changes') IS NOT NULL`).Scan(&found) == nil && found
+	}, 30*time.Second, 100*time.Millisecond, "the standby has the migrated schema")
 	svc := &central.Service{Store: store}
 	writer, _, err := svc.Enroll(ctx, "01001", "K7", central.RoleDesk)
 	require.NoError(t, err)
