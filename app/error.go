@@ -122,3 +122,21 @@ func (v *ValidationError) Has(field, code string) bool {
 	}
 	return false
 }
+
+// CodeOf is the code of a domain error ("" for nil or another error).
+func CodeOf(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return ""
+}
+
+// FieldOf is the field a domain error names ("" for nil or another error).
+func FieldOf(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Field
+	}
+	return ""
+}

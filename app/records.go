@@ -177,10 +177,15 @@ type Participant struct {
 	Dossier           string      `json:"dossier"`                // the registration it came from
 	// HasBook is true when the person already had a social-insurance book (an old code, or a
 	// cover issued before): no new cover is made for them.
-	HasBook bool      `json:"has_book"`
-	Periods []Period  `json:"periods"`
-	Created time.Time `json:"created"`
-	Version int       `json:"version"`
+	HasBook bool     `json:"has_book"`
+	Periods []Period `json:"periods"`
+	// Events are the office's decisions after registration: changes, stops, refunds, evidence.
+	Events []LifeEvent `json:"events,omitempty"`
+	// History is what the central records hold of the person beyond the office's periods
+	// (nil: the desk has not been told).
+	History *CentralHistory `json:"history,omitempty"`
+	Created time.Time       `json:"created"`
+	Version int             `json:"version"`
 }
 
 // SupportMonths is the months of state support the person has had (DOMAIN §3: at most 120).

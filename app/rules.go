@@ -210,6 +210,7 @@ type Rules struct {
 	// groups, by current province code.
 	LocalGroups map[string][]LocalGroup
 	Retirement  map[Gender]RetirementAge // retirement age schedule
+	Benefits    Timeline[BenefitRules]   // what a participant may receive (information)
 }
 
 // FundRate is the fund's average monthly investment rate for one year (lãi suất đầu tư quỹ
@@ -345,6 +346,7 @@ const (
 	fileFundRate       = "fund_rate.json"
 	fileLocalSupport   = "local_support.json"
 	fileRetirement     = "retirement_age.json"
+	fileBenefits       = "benefits.json"
 )
 
 // LoadRules reads the rule tables from dir of base, then from each override folder in order: a
@@ -393,7 +395,7 @@ func LoadRules(base fs.FS, dir string, overrides ...fs.FS) (*Rules, error) {
 		PovertyLine: Timeline[Money]{Name: "poverty_line"}, ReferenceLevel: Timeline[Money]{Name: "reference_level"},
 		Contribution: Timeline[Contribution]{Name: "contribution"}, SupportShare: Timeline[map[SupportGroup]Rate]{Name: "support_share"},
 		Caps: Timeline[MethodCaps]{Name: "method_caps"}, FundRates: map[int]FundRate{}, LocalSupport: map[string][]LocalSupport{},
-		LocalGroups: map[string][]LocalGroup{}, Retirement: map[Gender]RetirementAge{},
+		LocalGroups: map[string][]LocalGroup{}, Retirement: map[Gender]RetirementAge{}, Benefits: Timeline[BenefitRules]{Name: "benefits"},
 	}
 	var fund []FundRate
 	var local []LocalSupport
@@ -402,12 +404,13 @@ func LoadRules(base fs.FS, dir string, overrides ...fs.FS) (*Rules, error) {
 		filePovertyLine: &r.PovertyLine.Entries, fileReferenceLevel: &r.ReferenceLevel.Entries,
 		fileContribution: &r.Contribution.Entries, fileSupportShare: &r.SupportShare.Entries,
 		fileCaps: &r.Caps.Entries, fileFundRate: &fund, fileLocalSupport: &local, fileRetirement: &retire,
+		fileBenefits: &r.Benefits.Entries,
 	} {
 		if err := read(name, v); err != nil {
 			return nil, err
 		}
 	}
-	checks := []func() error{r.PovertyLine.check, r.ReferenceLevel.check, r.Contribution.check, r.SupportShare.check, r.Caps.check}
+	checks := []func() error{r.PovertyLine.check, r.ReferenceLevel.check, r.Contribution.check, r.SupportShare.check, r.Caps.check, r.Benefits.check}
 	for _, check := range checks {
 		if err := check(); err != nil {
 			return nil, err
