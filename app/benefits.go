@@ -51,7 +51,7 @@ type MissingCheck struct {
 	Max          int    `json:"max"`
 	Retirement   Month  `json:"retirement"`
 	Transitional bool   `json:"transitional"`
-	Source       string `json:"source"`
+	Basis        string `json:"basis"`
 }
 
 // ContributionMonths is what the person has paid as far as this desk knows: the centre's
@@ -95,11 +95,11 @@ func (r *Rules) MissingTime(p *Participant, m Month) (MissingCheck, error) {
 		return MissingCheck{}, Errorf(Unavailable, CodeRulesMissing, "month", m.String())
 	}
 	br := b.Value
-	c := MissingCheck{Required: br.PensionMonths, Max: br.MissingShortMax, Source: b.Source}
+	c := MissingCheck{Required: br.PensionMonths, Max: br.MissingShortMax, Basis: "Nghị định 159/2025/NĐ-CP Điều 7, 13"}
 	g, errG := ParseGender(p.Gender)
 	bd, errB := ParseBirthDate(p.BirthDate)
 	if errG != nil || errB != nil {
-		return c, lifeErr("birth_date", "benefit_identity")
+		return c, lifeErr("birth_date", CodeBenefitIdentity)
 	}
 	c.Retirement, _ = r.RetirementMonth(g, bd)
 	if old, ok := br.transitional(p, g, bd); ok {
@@ -150,7 +150,7 @@ func (r *Rules) BenefitsOf(p *Participant, m Month) ([]Benefit, error) {
 	g, errG := ParseGender(p.Gender)
 	bd, errB := ParseBirthDate(p.BirthDate)
 	if errG != nil || errB != nil {
-		return nil, lifeErr("birth_date", "benefit_identity")
+		return nil, lifeErr("birth_date", CodeBenefitIdentity)
 	}
 	months, known := p.ContributionMonths()
 	avg := p.averageIncome()
@@ -163,11 +163,11 @@ func (r *Rules) BenefitsOf(p *Participant, m Month) ([]Benefit, error) {
 			paid++
 		}
 	}
-	mat := Benefit{Kind: "maternity", Basis: "Luật BHXH 41/2024/QH15 Điều 94, 95", Known: true, Months: paid, Amount: br.MaternityPerChild}
+	mat := Benefit{Kind: "maternity", Basis: "Luật BHXH 41/2024/QH15 Điều 94, 95", Known: true, Months: paid}
 	mat.Eligible = paid >= br.MaternityPaidMonths
 	mat.Code = "benefit_maternity_no"
 	if mat.Eligible {
-		mat.Code = "benefit_maternity_yes"
+		mat.Code, mat.Amount = "benefit_maternity_yes", br.MaternityPerChild
 	}
 	out = append(out, mat)
 
@@ -208,7 +208,7 @@ func (r *Rules) BenefitsOf(p *Participant, m Month) ([]Benefit, error) {
 		al.Code, al.Eligible = "benefit_allowance_yes", ls.Amount > 0
 		al.Months = max(1, int(social-m))
 	}
-	if al.Months > 0 && ls.Amount > 0 {
+	if al.Eligible {
 		al.Amount = ls.Amount
 		al.Monthly = max(br.SocialPensionLevel, ls.Amount/Money(al.Months))
 		if al.Monthly > ls.Amount {

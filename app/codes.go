@@ -344,3 +344,29 @@ var Codes = []Code{
 	CodeEnrolUnreachable, CodeNoBackupFolder, CodeRuleFileRefused, CodeSetAsideFailed, CodeTokenOtherDesk,
 	CodeTokenRefused, CodeOnlineOfficeUnknown, CodeOnlineCodeTaken, CodeBadOfficeListing, CodeReportMonthOpen,
 }
+
+// Codes of a participant's life after registration: changes, stops, refunds, evidence,
+// exclusions (app/lifecycle.go, app/benefits.go, records, the centre).
+const (
+	CodeLifeLeft           Code = "life_left"
+	CodeChangeMidPeriod    Code = "change_mid_period"
+	CodeChangePast         Code = "change_past"
+	CodeChangeNothing      Code = "change_nothing"
+	CodeLifeBadReason      Code = "life_bad_reason"
+	CodeStopPaidMonths     Code = "stop_paid_months"
+	CodeRefundNothing      Code = "refund_nothing"
+	CodeRefundBadPeriod    Code = "refund_bad_period"
+	CodeRefundRateChanged  Code = "refund_rate_changed"
+	CodeBenefitIdentity    Code = "benefit_identity"
+	CodeEvidenceGroup      Code = "evidence_group"
+	CodeEvidenceYear       Code = "evidence_year"
+	CodeLifeBadKind        Code = "life_bad_kind"
+	CodeExcludedCompulsory Code = "excluded_compulsory"
+	CodeExcludedPension    Code = "excluded_pension"
+)
+
+func init() {
+	Codes = append(Codes, CodeLifeLeft, CodeChangeMidPeriod, CodeChangePast, CodeChangeNothing, CodeLifeBadReason, CodeStopPaidMonths,
+		CodeRefundNothing, CodeRefundBadPeriod, CodeRefundRateChanged, CodeBenefitIdentity, CodeEvidenceGroup, CodeEvidenceYear,
+		CodeLifeBadKind, CodeExcludedCompulsory, CodeExcludedPension)
+}

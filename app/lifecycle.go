@@ -213,16 +213,16 @@ type ChangeRequest struct {
 // not before this month. A person who left the scheme registers again instead.
 func (r *Rules) CheckChange(p *Participant, req ChangeRequest) (Quote, error) {
 	if e := p.Exit(); e != nil {
-		return Quote{}, lifeErr("personal_id", "life_left", "reason", e.Reason, "from", e.From.VNString())
+		return Quote{}, lifeErr("personal_id", CodeLifeLeft, "reason", e.Reason, "from", e.From.VNString())
 	}
 	if last := p.LastPaid(); last != 0 && req.From <= last {
-		return Quote{}, lifeErr("from", "change_mid_period", "to", last.VNString(), "next", last.Add(1).VNString())
+		return Quote{}, lifeErr("from", CodeChangeMidPeriod, "to", last.VNString(), "next", last.Add(1).VNString())
 	}
 	if now := MonthOfDate(req.Today); req.From < now {
-		return Quote{}, lifeErr("from", "change_past", "month", now.VNString())
+		return Quote{}, lifeErr("from", CodeChangePast, "month", now.VNString())
 	}
 	if req.Income == p.Income && req.Method.String() == p.Method {
-		return Quote{}, lifeErr("income", "change_nothing")
+		return Quote{}, lifeErr("income", CodeChangeNothing)
 	}
 	return r.Quote(QuoteRequest{Income: req.Income, Method: req.Method, Groups: p.Groups(), Month: req.From,
 		Province: p.Address.Province, LocalGroups: p.LocalGroups, SupportMonthsUsed: p.SupportMonthsLeftUsed(), Paid: req.From.FirstDay()})
@@ -250,13 +250,13 @@ func (p *Participant) SupportMonthsLeftUsed() int {
 // month or later (months paid ahead are refunded instead, for the reasons a refund has).
 func CheckStop(p *Participant, from Month, reason string) error {
 	if e := p.Exit(); e != nil {
-		return lifeErr("personal_id", "life_left", "reason", e.Reason, "from", e.From.VNString())
+		return lifeErr("personal_id", CodeLifeLeft, "reason", e.Reason, "from", e.From.VNString())
 	}
 	if reason != ReasonOwn && !slices.Contains(RefundReasons, reason) {
-		return lifeErr("reason", "life_bad_reason", "value", truncate(reason, 30))
+		return lifeErr("reason", CodeLifeBadReason, "value", truncate(reason, 30))
 	}
 	if last := p.LastPaid(); from <= last {
-		return lifeErr("from", "stop_paid_months", "to", last.VNString(), "next", last.Add(1).VNString())
+		return lifeErr("from", CodeStopPaidMonths, "to", last.VNString(), "next", last.Add(1).VNString())
 	}
 	return nil
 }
@@ -274,10 +274,10 @@ func CheckStop(p *Participant, from Month, reason string) error {
 func (r *Rules) RefundOf(p *Participant, reason string, from Month) (Refund, error) {
 	out := Refund{Reason: reason, From: from}
 	if !slices.Contains(RefundReasons, reason) {
-		return out, lifeErr("reason", "life_bad_reason", "value", truncate(reason, 30))
+		return out, lifeErr("reason", CodeLifeBadReason, "value", truncate(reason, 30))
 	}
 	if e := p.Exit(); e != nil {
-		return out, lifeErr("personal_id", "life_left", "reason", e.Reason, "from", e.From.VNString())
+		return out, lifeErr("personal_id", CodeLifeLeft, "reason", e.Reason, "from", e.From.VNString())
 	}
 	for _, pe := range p.Periods {
 		m, err := ParseMethod(pe.Method)
@@ -300,7 +300,7 @@ func (r *Rules) RefundOf(p *Participant, reason string, from Month) (Refund, err
 		out.Amount += line.Amount
 	}
 	if len(out.Lines) == 0 {
-		return out, lifeErr("from", "refund_nothing", "month", from.VNString(), "to", p.LastPaid().VNString())
+		return out, lifeErr("from", CodeRefundNothing, "month", from.VNString(), "to", p.LastPaid().VNString())
 	}
 	return out, nil
 }
@@ -312,7 +312,7 @@ func (r *Rules) refundLine(p *Participant, pe Period, m Method, from Month) (Ref
 	l := RefundLine{Voucher: pe.Voucher, ReceiptNo: pe.ReceiptNo, Method: pe.Method, From: from, To: pe.To, Months: n}
 	l.SupportMonths = min(n, max(0, pe.SupportMonths-used))
 	if months <= 0 || pe.Gross%Money(months) != 0 {
-		return l, "", lifeErr("personal_id", "refund_bad_period", "from", pe.From.VNString(), "to", pe.To.VNString())
+		return l, "", lifeErr("personal_id", CodeRefundBadPeriod, "from", pe.From.VNString(), "to", pe.To.VNString())
 	}
 	gross := pe.Gross / Money(months)
 	if m.Kind == Ahead {
@@ -322,7 +322,7 @@ func (r *Rules) refundLine(p *Participant, pe Period, m Method, from Month) (Ref
 		}
 		// The rate must be the one the payment used: the period's discount says so.
 		if presentValue(gross, fr.rat, months) != pe.Gross-pe.Discount {
-			return l, "", lifeErr("from", "refund_rate_changed", "year", strconv.Itoa(fr.Year), "receipt", pe.ReceiptNo)
+			return l, "", lifeErr("from", CodeRefundRateChanged, "year", strconv.Itoa(fr.Year), "receipt", pe.ReceiptNo)
 		}
 		l.FundRate = fr.Rate()
 		l.Contribution = discountedTerms(gross, fr.rat, used+1, months)
@@ -398,4 +398,25 @@ func discountedTerms(a Money, r *big.Rat, from, to int) Money {
 	}
 	sum.Mul(sum, new(big.Rat).SetInt64(int64(a)))
 	return divHalfUp(sum.Num(), sum.Denom())
+}
+
+// ApplyEvent adds a decision to the person (once: an event already held is not added again): a
+// change takes the new income and method.
+func (p *Participant) ApplyEvent(ev LifeEvent) bool {
+	for _, e := range p.Events {
+		if e.ID == ev.ID {
+			return false
+		}
+	}
+	p.Events = append(p.Events, ev)
+	slices.SortStableFunc(p.Events, func(a, b LifeEvent) int { return a.At.Compare(b.At) })
+	if ev.Kind == EventChange && ev.Income > 0 {
+		// The newest change decides, whatever order events arrive in.
+		for _, e := range p.Events {
+			if e.Kind == EventChange && e.Income > 0 {
+				p.Income, p.Method = e.Income, e.Method
+			}
+		}
+	}
+	return true
 }

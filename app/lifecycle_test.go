@@ -47,53 +47,65 @@ func TestRefundsByHand(t *testing.T) {
 	}{
 		{
 			// 22 % × 2,200,000 = 484,000 a month; the state's 20 % of 22 % × 2,200,000 = 96,800.
-			name: "3 months from 01/2027, moved to compulsory insurance from 03/2027: 1 month × (484,000 − 96,800)",
+			name:  "3 months from 01/2027, moved to compulsory insurance from 03/2027: 1 month × (484,000 − 96,800)",
 			group: app.Other, province: "48",
-			setup:  func(t *testing.T, p *app.Participant) { paidPeriod(t, p, 2_200_000, "3-months", "2027-01", "2027-01-05") },
+			setup: func(t *testing.T, p *app.Participant) {
+				paidPeriod(t, p, 2_200_000, "3-months", "2027-01", "2027-01-05")
+			},
 			reason: app.ReasonCompulsory, from: "2027-03", months: 1, supportMonths: 1, contribution: 484_000, state: 96_800, amount: 387_200,
 		},
 		{
 			// 22 % × 3,000,000 = 660,000; poor: 50 % × 484,000 = 242,000; 4 × 418,000.
-			name: "6 months, poor household, lump sum from 03/2027: 4 months × (660,000 − 242,000)",
+			name:  "6 months, poor household, lump sum from 03/2027: 4 months × (660,000 − 242,000)",
 			group: app.Poor, province: "48",
-			setup:  func(t *testing.T, p *app.Participant) { paidPeriod(t, p, 3_000_000, "6-months", "2027-01", "2027-01-20") },
+			setup: func(t *testing.T, p *app.Participant) {
+				paidPeriod(t, p, 3_000_000, "6-months", "2027-01", "2027-01-20")
+			},
 			reason: app.ReasonLumpSum, from: "2027-03", months: 4, supportMonths: 4, contribution: 2_640_000, state: 968_000, amount: 1_672_000,
 		},
 		{
 			// Decree 134/2015: near-poor 25 % of 22 % × 1,500,000 = 82,500; 330,000 a month.
-			name: "12 months from 07/2024 (Decree 134), death in 12/2024: 6 months × (330,000 − 82,500)",
+			name:  "12 months from 07/2024 (Decree 134), death in 12/2024: 6 months × (330,000 − 82,500)",
 			group: app.NearPoor, province: "48",
-			setup:  func(t *testing.T, p *app.Participant) { paidPeriod(t, p, 1_500_000, "12-months", "2024-07", "2024-07-10") },
+			setup: func(t *testing.T, p *app.Participant) {
+				paidPeriod(t, p, 1_500_000, "12-months", "2024-07", "2024-07-10")
+			},
 			reason: app.ReasonDeath, from: "2025-01", months: 6, supportMonths: 6, contribution: 1_980_000, state: 495_000, amount: 1_485_000,
 		},
 		{
-			name: "monthly: the month paid ahead of the pension's first month is refunded",
+			name:  "monthly: the month paid ahead of the pension's first month is refunded",
 			group: app.Other, province: "48",
-			setup:  func(t *testing.T, p *app.Participant) { paidPeriod(t, p, 2_200_000, "monthly", "2027-05", "2027-05-02") },
+			setup: func(t *testing.T, p *app.Participant) {
+				paidPeriod(t, p, 2_200_000, "monthly", "2027-05", "2027-05-02")
+			},
 			reason: app.ReasonPension, from: "2027-05", months: 1, supportMonths: 1, contribution: 484_000, state: 96_800, amount: 387_200,
 		},
 		{
 			// Decree 159 art. 6: 24 months ahead from 07/2025 paid in 2025 at 2024's 0.31 %/month;
 			// the refunded months 13..24 are Σ_{i=13..24} 330,000/1.0031^(i−1) = 3,751,421.6… →
 			// 3,751,422 (exact fractions, by hand); support undiscounted (method_caps): 12 × 66,000.
-			name: "24 months ahead from 07/2025, moved to compulsory from 07/2026: the discounted value of months 13–24",
+			name:  "24 months ahead from 07/2025, moved to compulsory from 07/2026: the discounted value of months 13–24",
 			group: app.Other, province: "48",
-			setup:  func(t *testing.T, p *app.Participant) { paidPeriod(t, p, 1_500_000, "ahead:24", "2025-07", "2025-07-10") },
+			setup: func(t *testing.T, p *app.Participant) {
+				paidPeriod(t, p, 1_500_000, "ahead:24", "2025-07", "2025-07-10")
+			},
 			reason: app.ReasonCompulsory, from: "2026-07", months: 12, supportMonths: 12, contribution: 3_751_422, state: 792_000, amount: 2_959_422,
 		},
 		{
 			// Decree 134 art. 9: 60 months ahead from 01/2024 at 2023's 4.36 %/year ÷ 12; months
 			// 13..60 of Σ 440,000/(1+0.0436/12)^(i−1) = 18,592,025; poor 30 % × 330,000 = 99,000.
-			name: "60 months ahead from 01/2024 (Decree 134), death in 12/2024: months 13–60 discounted, less 48 × 99,000",
+			name:  "60 months ahead from 01/2024 (Decree 134), death in 12/2024: months 13–60 discounted, less 48 × 99,000",
 			group: app.Poor, province: "48",
-			setup:  func(t *testing.T, p *app.Participant) { paidPeriod(t, p, 2_000_000, "ahead:60", "2024-01", "2024-01-15") },
+			setup: func(t *testing.T, p *app.Participant) {
+				paidPeriod(t, p, 2_000_000, "ahead:60", "2024-01", "2024-01-15")
+			},
 			reason: app.ReasonDeath, from: "2025-01", months: 48, supportMonths: 48, contribution: 18_592_025, state: 4_752_000, amount: 13_840_025,
 		},
 		{
 			// The 120-month cap (Decree 159 art. 5): 115 months used, so the 12 months from 01/2027
 			// carry support on their first 5 only. Refunded from 04/2027: 9 months, of which the
 			// 4th and 5th carried support → 9 × 484,000 − 2 × 96,800.
-			name: "the support cap ran out inside the period: only refunded months that carried support give it back",
+			name:  "the support cap ran out inside the period: only refunded months that carried support give it back",
 			group: app.Other, province: "48",
 			setup: func(t *testing.T, p *app.Participant) {
 				p.Periods = append(p.Periods, app.Period{From: month(t, "2016-01"), To: month(t, "2025-07"), Method: "monthly", Income: 1_500_000,
@@ -104,7 +116,7 @@ func TestRefundsByHand(t *testing.T) {
 			reason: app.ReasonCompulsory, from: "2027-04", months: 9, supportMonths: 2, contribution: 4_356_000, state: 193_600, amount: 4_162_400,
 		},
 		{
-			name: "the cap ran out before the refunded months: the whole contribution comes back",
+			name:  "the cap ran out before the refunded months: the whole contribution comes back",
 			group: app.Other, province: "48",
 			setup: func(t *testing.T, p *app.Participant) {
 				p.Periods = append(p.Periods, app.Period{From: month(t, "2016-01"), To: month(t, "2025-07"), Method: "monthly", Income: 1_500_000,
@@ -115,16 +127,18 @@ func TestRefundsByHand(t *testing.T) {
 		},
 		{
 			// Hà Nội (Res. 19/2025): the city adds 50 % × 484,000 for the poor; 6 × (660,000 − 242,000 − 242,000).
-			name: "Hà Nội's support is given back with the state's",
+			name:  "Hà Nội's support is given back with the state's",
 			group: app.Poor, province: "01",
-			setup:  func(t *testing.T, p *app.Participant) { paidPeriod(t, p, 3_000_000, "12-months", "2027-01", "2027-01-05") },
+			setup: func(t *testing.T, p *app.Participant) {
+				paidPeriod(t, p, 3_000_000, "12-months", "2027-01", "2027-01-05")
+			},
 			reason: app.ReasonDeath, from: "2027-07", months: 6, supportMonths: 6, contribution: 3_960_000, state: 1_452_000, local: 1_452_000,
 			amount: 1_056_000,
 		},
 		{
 			// Quảng Ninh's resolution ends 12/2027: a period 07/2027–06/2028 carried its 20 % (96,800)
 			// for 6 months; refunded from 01/2028, those months carry none of it.
-			name: "a province's support that ended inside the period is not taken from months it did not pay",
+			name:  "a province's support that ended inside the period is not taken from months it did not pay",
 			group: app.Other, province: "22",
 			setup: func(t *testing.T, p *app.Participant) {
 				pe := paidPeriod(t, p, 2_200_000, "12-months", "2027-07", "2027-07-05")

@@ -55,6 +55,7 @@ var (
 	CoverPayload          = Payload[BookCover, contract.CoverV1]{coverToV1, coverFromV1}
 	PrintPayload          = Payload[PrintRecord, contract.PrintV1]{printToV1, printFromV1}
 	ReportPayload         = Payload[MonthlyReport, contract.MonthlyReportV1]{reportToV1, reportFromV1}
+	LifeEventPayload      = Payload[LifeEvent, contract.LifeEventV1]{lifeEventToV1, lifeEventFromV1}
 	ParticipantPayload    = Payload[Participant, contract.ParticipantV1]{participantToV1, participantFromV1}
 	ReviewPayload         = Payload[IdentityReview, contract.IdentityReviewV1]{reviewToV1, reviewFromV1}
 	OfficeWorkflowPayload = Payload[OfficeWorkflowChange, contract.OfficeWorkflowV1]{officeWorkflowToV1, officeWorkflowFromV1}
@@ -304,7 +305,7 @@ func participantToV1(p Participant) contract.ParticipantV1 {
 		Nationality: p.Nationality, Ethnicity: p.Ethnicity, Phone: p.Phone, BirthRegistration: contract.PlaceV1(p.BirthRegistration),
 		Address: contract.AddressV1(p.Address), Income: int64(p.Income), Method: p.Method, SupportGroup: p.SupportGroup,
 		LocalGroups: p.LocalGroups, Dossier: p.Dossier, HasBook: p.HasBook, Periods: mapSlice(p.Periods, periodToV1),
-		Created: p.Created, Version: p.Version,
+		Created: p.Created, Version: p.Version, Events: mapSlice(p.Events, lifeEventToV1), History: historyToV1(p.History),
 	}
 }
 
@@ -316,6 +317,8 @@ func participantFromV1(u *unpack, p contract.ParticipantV1) Participant {
 		LocalGroups: p.LocalGroups, Dossier: p.Dossier, HasBook: p.HasBook,
 		Periods: mapSlice(p.Periods, func(pe contract.PeriodV1) Period { return periodFromV1(u, pe) }),
 		Created: p.Created, Version: p.Version,
+		Events:  mapSlice(p.Events, func(e contract.LifeEventV1) LifeEvent { return lifeEventFromV1(u, e) }),
+		History: historyFromV1(u, p.History),
 	}
 }
 
@@ -418,4 +421,58 @@ func lineFromV1(l contract.ReportLineV1) ReportLine {
 	return ReportLine{AtStart: l.AtStart, AtEnd: l.AtEnd, New: l.New, Back: l.Back, Stopped: l.Stopped, Payments: l.Payments,
 		Gross: Money(l.Gross), StateSupport: Money(l.StateSupport), LocalSupport: Money(l.LocalSupport), Discount: Money(l.Discount),
 		Interest: Money(l.Interest), Collected: Money(l.Collected)}
+}
+
+func monthV1(m Month) string {
+	if m == 0 {
+		return ""
+	}
+	return m.String()
+}
+
+func lifeEventToV1(e LifeEvent) contract.LifeEventV1 {
+	out := contract.LifeEventV1{ID: e.ID, Kind: string(e.Kind), From: monthV1(e.From), Income: int64(e.Income), Method: e.Method,
+		Reason: e.Reason, Note: e.Note, Year: e.Year, Reference: e.Reference, At: e.At, By: e.By, Office: e.Office}
+	if r := e.Refund; r != nil {
+		out.Refund = &contract.RefundV1{Reason: r.Reason, From: monthV1(r.From), Months: r.Months, SupportMonths: r.SupportMonths,
+			Contribution: int64(r.Contribution), StateSupport: int64(r.StateSupport), LocalSupport: int64(r.LocalSupport),
+			Amount: int64(r.Amount), Warnings: r.Warnings, Lines: mapSlice(r.Lines, func(l RefundLine) contract.RefundLineV1 {
+				return contract.RefundLineV1{Voucher: l.Voucher, ReceiptNo: l.ReceiptNo, Method: l.Method, From: monthV1(l.From),
+					To: monthV1(l.To), Months: l.Months, SupportMonths: l.SupportMonths, Contribution: int64(l.Contribution),
+					StateSupport: int64(l.StateSupport), LocalSupport: int64(l.LocalSupport), Amount: int64(l.Amount), FundRate: l.FundRate}
+			})}
+	}
+	return out
+}
+
+func lifeEventFromV1(u *unpack, e contract.LifeEventV1) LifeEvent {
+	out := LifeEvent{ID: e.ID, Kind: LifeEventKind(e.Kind), From: u.month("from", e.From), Income: Money(e.Income), Method: e.Method,
+		Reason: e.Reason, Note: e.Note, Year: e.Year, Reference: e.Reference, At: e.At, By: e.By, Office: e.Office}
+	if r := e.Refund; r != nil {
+		out.Refund = &Refund{Reason: r.Reason, From: u.month("refund.from", r.From), Months: r.Months, SupportMonths: r.SupportMonths,
+			Contribution: Money(r.Contribution), StateSupport: Money(r.StateSupport), LocalSupport: Money(r.LocalSupport),
+			Amount: Money(r.Amount), Warnings: r.Warnings, Lines: mapSlice(r.Lines, func(l contract.RefundLineV1) RefundLine {
+				return RefundLine{Voucher: l.Voucher, ReceiptNo: l.ReceiptNo, Method: l.Method, From: u.month("line.from", l.From),
+					To: u.month("line.to", l.To), Months: l.Months, SupportMonths: l.SupportMonths, Contribution: Money(l.Contribution),
+					StateSupport: Money(l.StateSupport), LocalSupport: Money(l.LocalSupport), Amount: Money(l.Amount), FundRate: l.FundRate}
+			})}
+	}
+	return out
+}
+
+func historyToV1(h *CentralHistory) *contract.HistoryV1 {
+	if h == nil {
+		return nil
+	}
+	return &contract.HistoryV1{Months: h.Months, FirstJoined: monthV1(h.FirstJoined), CompulsoryFrom: monthV1(h.CompulsoryFrom),
+		CompulsoryTo: monthV1(h.CompulsoryTo), Pension: h.Pension, AsOf: h.AsOf, Source: h.Source}
+}
+
+func historyFromV1(u *unpack, h *contract.HistoryV1) *CentralHistory {
+	if h == nil {
+		return nil
+	}
+	return &CentralHistory{Months: h.Months, FirstJoined: u.month("first_joined", h.FirstJoined),
+		CompulsoryFrom: u.month("compulsory_from", h.CompulsoryFrom), CompulsoryTo: u.month("compulsory_to", h.CompulsoryTo),
+		Pension: h.Pension, AsOf: h.AsOf, Source: h.Source}
 }

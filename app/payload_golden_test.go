@@ -114,6 +114,12 @@ func TestTheSyncPayloadsKeepTheirFormat(t *testing.T) {
 				StateSupport: 9_680_000, Collected: 29_040_000},
 			Groups: []app.ReportGroup{{Group: app.Poor, ReportLine: app.ReportLine{AtStart: 20, AtEnd: 21, New: 1, Payments: 15,
 				Gross: 7_260_000, StateSupport: 3_630_000, Collected: 3_630_000}}}}),
+		contract.OpParticipantEvent: app.LifeEventPayload.To(app.LifeEvent{ID: "019b8bab-0680-776d-b09b-3770a69fd31c", Kind: app.EventRefund,
+			From: app.MonthOf(2027, 3), Reason: app.ReasonCompulsory, Note: "Quyết định chuyển sang BHXH bắt buộc", At: at, By: "canbo",
+			Office: "01001", Refund: &app.Refund{Reason: app.ReasonCompulsory, From: app.MonthOf(2027, 3), Months: 1, SupportMonths: 1,
+				Contribution: 484_000, StateSupport: 96_800, Amount: 387_200, Lines: []app.RefundLine{{Voucher: "V1", ReceiptNo: "BL0001",
+					Method: "3-months", From: app.MonthOf(2027, 3), To: app.MonthOf(2027, 3), Months: 1, SupportMonths: 1, Contribution: 484_000,
+					StateSupport: 96_800, Amount: 387_200}}}}),
 		"op": contract.Op{
 			OpID:        "019b8bab-0680-776d-b09b-3770a69fd31b",
 			DeviceSeq:   7,

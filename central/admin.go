@@ -11,7 +11,7 @@ import (
 // AdminRequest is one administrator's command: the same whether centrald runs it on a stopped
 // server's folder or sends it to the running server (POST /v1/admin with the admin token).
 type AdminRequest struct {
-	Cmd    string `json:"cmd"` // enroll | revoke | reenrol | vouchers | publish | reviews | import | office | report
+	Cmd    string `json:"cmd"` // enroll | revoke | reenrol | vouchers | publish | reviews | import | office | report | history
 	Office string `json:"office,omitempty"`
 	// Listing is the office as citizens see it (office): name, address and whether it takes
 	// online declarations.
@@ -90,6 +90,12 @@ func (s *Service) Admin(ctx context.Context, req AdminRequest) (any, error) {
 			return nil, &app.Error{Kind: app.Invalid, Code: app.CodeBadMonth, Field: "month", Args: map[string]string{"value": clip(req.Month)}}
 		}
 		return s.ProvinceReport(ctx, req.Province, m)
+	case "history":
+		var recs []HistoryRecord
+		if err := json.Unmarshal(req.Data, &recs); err != nil {
+			return nil, &app.Error{Kind: app.Invalid, Code: app.CodeBadBody}
+		}
+		return s.SetHistory(ctx, recs)
 	case "office":
 		if req.Listing == nil {
 			return nil, &app.Error{Kind: app.Invalid, Code: app.CodeBadBody}

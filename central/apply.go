@@ -72,6 +72,15 @@ func (s *Service) createDossier(tx Tx, dev Device, d app.Dossier, body json.RawM
 		return res, err
 	}
 	res.Notice = notice
+	if notice == "" {
+		// The national records exclude the person (compulsory insurance, a pension): the dossier
+		// is kept — it was received — and the office is told, with the reason, to refuse it.
+		if why, err := exclusionOf(tx, d); err != nil {
+			return res, err
+		} else if why != "" {
+			res.Notice, res.Args = why, map[string]string{"value": app.PersonalID(d.Form.PersonalID).Masked(), "dossier": d.Code}
+		}
+	}
 	// The same person in progress twice (a walk-in while an online declaration waited to be
 	// pulled): one dossier or a person's review, never two participants.
 	others, err := openDossiers(tx, d.Form.PersonalID, d.Code)
@@ -119,6 +128,9 @@ func (s *Service) linkPerson(tx Tx, pid string, rec app.IdentityRecord, now time
 	}
 	if !ok {
 		p = Person{PersonalID: pid, Identity: rec}
+	}
+	if len(p.Records) == 0 {
+		p.Identity = rec // a person the centre knew only from the national records (History)
 	}
 	p.Records = append(p.Records, rec)
 	if !p.HasOffice(rec.Office) {

@@ -160,10 +160,14 @@ func (s *Service) stateItem(tx Tx, dev Device, kind string, raw json.RawMessage)
 			return nil, nil
 		}
 		income, _ := app.ParseMoney(string(f.Income))
-		return app.ParticipantPayload.To(app.Participant{PersonalID: p.PersonalID, OldSICode: f.OldSICode, FullName: p.Identity.FullName,
+		part := app.Participant{PersonalID: p.PersonalID, OldSICode: f.OldSICode, FullName: p.Identity.FullName,
 			Gender: p.Identity.Gender, BirthDate: p.Identity.BirthDate, Nationality: f.Nationality, Ethnicity: f.Ethnicity, Phone: f.Phone,
 			BirthRegistration: f.BirthRegistration, Address: f.Address, Income: income, Method: f.Method, SupportGroup: f.SupportGroup,
-			Dossier: p.Identity.Dossier, HasBook: f.OldSICode != "", Periods: p.Periods, Version: p.Version}), nil
+			Dossier: p.Identity.Dossier, HasBook: f.OldSICode != "", Periods: p.Periods, Version: p.Version, History: p.History}
+		for _, ev := range p.Events {
+			part.ApplyEvent(ev) // a change of income or method since the registration
+		}
+		return app.ParticipantPayload.To(part), nil
 	case "cover":
 		var c Cover
 		if err := json.Unmarshal(raw, &c); err != nil || c.Office != dev.Office {

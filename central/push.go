@@ -242,6 +242,12 @@ func (s *Service) apply(tx Tx, dev Device, op contract.Op, now time.Time) (contr
 		}
 		// The office's last report for the month: the province sums them (ProvinceReport).
 		return contract.OpResult{Status: app.OpApplied}, tx.PutMeta(reportKey(r.Month, r.Office), op.Payload)
+	case contract.OpParticipantEvent:
+		ev, err := app.LifeEventPayload.Unmarshal(op.Payload)
+		if err != nil || ev.ID == "" || len(ev.ID) > 64 || len(ev.Note) > 2000 || len(ev.Reference) > 800 {
+			return rejected("bad_payload"), nil
+		}
+		return s.participantEvent(tx, dev, op.EntityID, ev)
 	case contract.OpIdentityResolve:
 		r, err := app.ReviewPayload.Unmarshal(op.Payload)
 		if err != nil || r.Resolved == nil || r.PersonalID != op.EntityID || len(r.By) > 200 {

@@ -29,7 +29,7 @@ func (s *Service) shareWithOffice(tx Tx, dev Device, op contract.Op, now time.Ti
 	case contract.OpVoucherAdd:
 		kind = "voucher"
 		rec, ok, err = get(tx.Voucher(op.EntityID))
-	case contract.OpPeriodAdd:
+	case contract.OpPeriodAdd, contract.OpParticipantEvent:
 		kind = "person"
 		rec, ok, err = get(tx.Person(op.EntityID))
 	case contract.OpCoverCreate, contract.OpCoverIssue, contract.OpCoverPrint:

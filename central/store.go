@@ -193,7 +193,11 @@ type Person struct {
 	Offices    []string             `json:"offices"`
 	Periods    []app.Period         `json:"periods"`
 	Review     string               `json:"review,omitempty"` // open identity review
-	Version    int                  `json:"version"`
+	// Events are the offices' decisions on the person (OpParticipantEvent); History what the
+	// national records say beyond the periods (SetHistory).
+	Events  []app.LifeEvent     `json:"events,omitempty"`
+	History *app.CentralHistory `json:"history,omitempty"`
+	Version int                 `json:"version"`
 }
 
 // HasOffice reports whether an office registered the person.

@@ -25,11 +25,14 @@ const (
 	OpIdentityResolve OpKind = "identity.resolve" // an identity review decided (IdentityReviewV1)
 	OpOfficeWorkflow  OpKind = "office.workflow"  // the office's workflow adjusted (OfficeWorkflowV1)
 	OpReportMonthly   OpKind = "report.monthly"   // the office's report for a month (MonthlyReportV1)
+	// OpParticipantEvent: a decision on a participant after registration — a change of income or
+	// method, a stop, a refund with its calculation, the evidence of a support group (LifeEventV1).
+	OpParticipantEvent OpKind = "participant.event"
 )
 
 // OpKinds are every operation kind, in the order of the list above.
 var OpKinds = []OpKind{OpDossierCreate, OpDossierEvent, OpVoucherAdd, OpPeriodAdd, OpCoverCreate, OpCoverIssue, OpCoverPrint,
-	OpIdentityResolve, OpOfficeWorkflow, OpReportMonthly}
+	OpIdentityResolve, OpOfficeWorkflow, OpReportMonthly, OpParticipantEvent}
 
 // ChangeKind is the kind of a change the centre sends an office (Change.Kind).
 type ChangeKind = string

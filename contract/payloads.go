@@ -283,6 +283,69 @@ type ParticipantV1 struct {
 	Periods           []PeriodV1 `json:"periods"`
 	Created           time.Time  `json:"created"`
 	Version           int        `json:"version"`
+	// Events are the offices' decisions on the person (changes, stops, refunds, evidence);
+	// History what the central records hold beyond the periods. Both absent from senders
+	// before 2026-12.
+	Events  []LifeEventV1 `json:"events,omitempty"`
+	History *HistoryV1    `json:"history,omitempty"`
+}
+
+// LifeEventV1 is a decision on a participant, the payload of OpParticipantEvent.
+type LifeEventV1 struct {
+	ID        string    `json:"id"`
+	Kind      string    `json:"kind"` // change | stop | refund | evidence
+	From      string    `json:"from"` // month
+	Income    int64     `json:"income,omitempty"`
+	Method    string    `json:"method,omitempty"`
+	Reason    string    `json:"reason,omitempty"`
+	Note      string    `json:"note,omitempty"`
+	Year      int       `json:"year,omitempty"`
+	Reference string    `json:"reference,omitempty"`
+	Refund    *RefundV1 `json:"refund,omitempty"`
+	At        time.Time `json:"at"`
+	By        string    `json:"by"`
+	Office    string    `json:"office,omitempty"`
+}
+
+// RefundV1 is a refund's calculation (Decree 159/2025 art. 8).
+type RefundV1 struct {
+	Reason        string         `json:"reason"`
+	From          string         `json:"from"`
+	Lines         []RefundLineV1 `json:"lines"`
+	Months        int            `json:"months"`
+	SupportMonths int            `json:"support_months"`
+	Contribution  int64          `json:"contribution"`
+	StateSupport  int64          `json:"state_support"`
+	LocalSupport  int64          `json:"local_support"`
+	Amount        int64          `json:"amount"`
+	Warnings      []string       `json:"warnings,omitempty"`
+}
+
+// RefundLineV1 is the refund of one period.
+type RefundLineV1 struct {
+	Voucher       string `json:"voucher"`
+	ReceiptNo     string `json:"receipt_no"`
+	Method        string `json:"method"`
+	From          string `json:"from"`
+	To            string `json:"to"`
+	Months        int    `json:"months"`
+	SupportMonths int    `json:"support_months"`
+	Contribution  int64  `json:"contribution"`
+	StateSupport  int64  `json:"state_support"`
+	LocalSupport  int64  `json:"local_support"`
+	Amount        int64  `json:"amount"`
+	FundRate      string `json:"fund_rate,omitempty"`
+}
+
+// HistoryV1 is what the central records hold of a person beyond the office's periods.
+type HistoryV1 struct {
+	Months         int       `json:"months"`
+	FirstJoined    string    `json:"first_joined,omitempty"`
+	CompulsoryFrom string    `json:"compulsory_from,omitempty"`
+	CompulsoryTo   string    `json:"compulsory_to,omitempty"`
+	Pension        bool      `json:"pension,omitempty"`
+	AsOf           time.Time `json:"as_of"`
+	Source         string    `json:"source,omitempty"`
 }
 
 // IdentityRecordV1 is one office's record of a person's identity.
@@ -366,5 +429,6 @@ type ReportGroupV1 struct {
 
 // Payload is every payload struct an operation carries; the outbox takes only these.
 type Payload interface {
-	DossierV1 | DossierEventV1 | VoucherV1 | PeriodV1 | CoverV1 | PrintV1 | IdentityReviewV1 | OfficeWorkflowV1 | MonthlyReportV1
+	DossierV1 | DossierEventV1 | VoucherV1 | PeriodV1 | CoverV1 | PrintV1 | IdentityReviewV1 | OfficeWorkflowV1 | MonthlyReportV1 |
+		LifeEventV1
 }

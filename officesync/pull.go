@@ -296,6 +296,13 @@ func mergeParticipant(tx Tx, p app.Participant) error {
 		sort.Slice(periods, func(i, j int) bool { return periods[i].From < periods[j].From })
 		p.Periods, p.Version = periods, max(cur.Version, p.Version)+1
 		p.HasBook = p.HasBook || cur.HasBook
+		// The desk's own decisions the centre has not applied yet stay (they are in the outbox).
+		for _, ev := range cur.Events {
+			p.ApplyEvent(ev)
+		}
+		if p.History == nil {
+			p.History = cur.History
+		}
 	}
 	if err := tx.PutParticipant(p); err != nil {
 		return err

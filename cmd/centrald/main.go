@@ -11,6 +11,7 @@
 //	centrald device revoke  --data DIR --office CODE --device NAME  (a lost desk: token and key withdrawn)
 //	centrald device reenrol --data DIR --office CODE --device NAME  (a new token; the old one refused)
 //	centrald voucher post --data DIR FILE.json                  (vouchers from the accounting feed)
+//	centrald history --data DIR FILE.json                       (the national records of people)
 //	centrald publish --data DIR --path rules/X.json FILE        (reference data to every office)
 //	centrald reviews --data DIR [--all] [--json]                (identity reviews)
 //
@@ -74,6 +75,9 @@ const usage = `centrald — máy chủ trung tâm tham chiếu / reference centr
   centrald office  --data DIR --office CODE --name NAME --province PP --commune CCCCC [--address A] [--online=false]
                    (lists the office on the citizens' pages; it takes online declarations unless --online=false)
   centrald import  --data DIR FILE [--out ANSWER]           (a desk's offline transfer file)
+  centrald history --data DIR FILE.json|- [--json]          (the national records of people: months of contributions,
+                   compulsory insurance, pension — [{"personal_id","months","first_joined","compulsory_from",
+                   "compulsory_to","pension","source"}]; the offices' desks receive it)
   centrald version
 
   Every command takes --db URL (or CENTRALD_DB) in place of --data DIR: the store on PostgreSQL.
@@ -194,6 +198,17 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return 2
 		}
 		req = central.AdminRequest{Cmd: strings.TrimPrefix(cmd, "device "), Office: *office, Device: *device}
+	case "history":
+		if fset.NArg() != 1 {
+			fmt.Fprintf(stderr, usage, version)
+			return 2
+		}
+		raw, err := readArg(fset.Arg(0), stdin)
+		if err != nil || !json.Valid(raw) {
+			fmt.Fprintln(stderr, "centrald: tệp phải là JSON / the file must be JSON:", err)
+			return 2
+		}
+		req = central.AdminRequest{Cmd: "history", Data: raw}
 	case "voucher post", "publish":
 		if fset.NArg() != 1 {
 			fmt.Fprintf(stderr, usage, version)

@@ -1,0 +1,162 @@
+package records
+
+import (
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"bhxhdesk/app"
+	"bhxhdesk/app/calendar"
+	"bhxhdesk/contract"
+)
+
+// LifeInput is an officer's decision on a participant after registration: a change of income
+// or method, a stop, a refund, or the evidence of a support group.
+type LifeInput struct {
+	Kind   app.LifeEventKind
+	From   app.Month
+	Income app.Money
+	Method string
+	Reason string // stop and refund: app.Reason*; evidence: the group
+	Note   string
+	Year   int    // evidence: the list's year
+	Ref    string // evidence: the commune's decision or list
+}
+
+// LifeResult is a recorded decision with what it means: the new quote for a change, the
+// calculation for a refund, and the person's standing after it.
+type LifeResult struct {
+	Event       app.LifeEvent   `json:"event"`
+	Quote       *app.Quote      `json:"quote,omitempty"`
+	Participant app.Participant `json:"participant"`
+	Standing    app.Standing    `json:"standing"`
+	Office      app.Office      `json:"-"`
+}
+
+// The longest note and evidence reference a decision takes.
+const maxNoteRunes = 500
+
+// Decide checks an officer's decision on a participant and records it: on the person, in the
+// audit, and in the outbox for the centre (OpParticipantEvent). Nothing is recorded when a rule
+// refuses it, and the error names the field. A change takes the new income and method from its
+// month on; a refund ends the person's participation with its calculation.
+func (s *Service) Decide(sess *app.Session, pid string, in LifeInput) (LifeResult, error) {
+	var res LifeResult
+	if err := sess.Require(app.PermVoucherResolve); err != nil {
+		return res, err
+	}
+	pid = app.StripSeparators(strings.TrimSpace(pid))
+	in.Note, in.Ref = app.NormalizeText(strings.TrimSpace(in.Note)), app.NormalizeText(strings.TrimSpace(in.Ref))
+	if utf8.RuneCountInString(in.Note) > maxNoteRunes {
+		return res, &app.Error{Kind: app.Invalid, Code: app.CodeTooLong, Field: "note", Args: map[string]string{"param": strconv.Itoa(maxNoteRunes)}}
+	}
+	if utf8.RuneCountInString(in.Ref) > 200 {
+		return res, &app.Error{Kind: app.Invalid, Code: app.CodeTooLong, Field: "reference", Args: map[string]string{"param": "200"}}
+	}
+	now := s.Now.Time()
+	today := calendar.DateOf(now.In(calendar.VN))
+	rules := s.Ref.Get().Rules
+	err := s.Store.Update(func(tx Tx) error {
+		p, known, err := tx.Participant(pid)
+		if err != nil {
+			return err
+		}
+		if !known {
+			return &app.Error{Kind: app.NotFound, Code: app.CodePersonNotFound, Field: "personal_id",
+				Args: map[string]string{"value": app.PersonalID(pid).Masked()}}
+		}
+		ev := app.LifeEvent{ID: app.NewUUIDv7(now), Kind: in.Kind, From: in.From, Reason: in.Reason, Note: in.Note, At: now, By: sess.User.Name}
+		if o, ok, err := tx.Office(); err != nil {
+			return err
+		} else if ok {
+			ev.Office, res.Office = o.Agency, o
+		}
+		switch in.Kind {
+		case app.EventChange:
+			m, err := app.ParseMethod(in.Method)
+			if err != nil {
+				return fieldErr(err, "method")
+			}
+			q, err := rules.CheckChange(&p, app.ChangeRequest{Income: in.Income, Method: m, From: in.From, Today: today})
+			if err != nil {
+				return err
+			}
+			ev.Income, ev.Method, ev.Reason = in.Income, m.String(), ""
+			res.Quote = &q
+		case app.EventStop:
+			if err := app.CheckStop(&p, in.From, in.Reason); err != nil {
+				return err
+			}
+		case app.EventRefund:
+			r, err := rules.RefundOf(&p, in.Reason, in.From)
+			if err != nil {
+				return err
+			}
+			ev.Refund = &r
+		case app.EventEvidence:
+			if !app.EvidenceNeeded(in.Reason) || (in.Reason != p.SupportGroup && !contains(p.LocalGroups, in.Reason)) {
+				return &app.Error{Kind: app.Invalid, Code: app.CodeEvidenceGroup, Field: "group", Args: map[string]string{"value": truncate(in.Reason, 40)}}
+			}
+			if in.Year < 2016 || in.Year > today.Year()+1 {
+				return &app.Error{Kind: app.Invalid, Code: app.CodeEvidenceYear, Field: "year", Args: map[string]string{"value": strconv.Itoa(in.Year)}}
+			}
+			if in.Ref == "" {
+				return &app.Error{Kind: app.Invalid, Code: app.CodeRequired, Field: "reference"}
+			}
+			ev.Year, ev.Reference, ev.From = in.Year, in.Ref, app.MonthOf(in.Year, 1)
+		default:
+			return &app.Error{Kind: app.Invalid, Code: app.CodeLifeBadKind, Field: "kind", Args: map[string]string{"value": truncate(string(in.Kind), 20)}}
+		}
+		p.ApplyEvent(ev)
+		p.Version++
+		if err := tx.PutParticipant(p); err != nil {
+			return err
+		}
+		if err := app.Enqueue(tx, contract.OpParticipantEvent, p.PersonalID, p.Version-1, app.LifeEventPayload.To(ev), now); err != nil {
+			return err
+		}
+		res.Event, res.Participant, res.Standing = ev, p, p.StandingOn(today)
+		return tx.Audit(app.AuditEntry{User: sess.User.Name, Action: "person." + string(in.Kind), Entity: app.PersonalID(pid).Masked(), PersonalID: pid})
+	})
+	return res, err
+}
+
+// Benefits are what the person may receive as of month m, as far as the desk knows (information
+// for the person at the desk; the pension office decides).
+func (s *Service) Benefits(sess *app.Session, pid string, m app.Month) ([]app.Benefit, app.MissingCheck, app.Participant, error) {
+	pv, err := s.Person(sess, pid)
+	if err != nil {
+		return nil, app.MissingCheck{}, app.Participant{}, err
+	}
+	rules := s.Ref.Get().Rules
+	bs, err := rules.BenefitsOf(&pv.Participant, m)
+	if err != nil {
+		return nil, app.MissingCheck{}, pv.Participant, err
+	}
+	mc, err := rules.MissingTime(&pv.Participant, m)
+	return bs, mc, pv.Participant, err
+}
+
+// fieldErr puts a field on a domain error that has none.
+func fieldErr(err error, field string) error {
+	if e, ok := err.(*app.Error); ok && e.Field == "" {
+		e.Field = field
+	}
+	return err
+}
+
+func contains(ss []string, s string) bool {
+	for _, x := range ss {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func truncate(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n]) + "…"
+	}
+	return s
+}
