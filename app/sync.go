@@ -143,6 +143,9 @@ const OpOfficeWorkflow = contract.OpOfficeWorkflow
 // OpReportMonthly is the operation that sends the office's monthly report to the centre.
 const OpReportMonthly = contract.OpReportMonthly
 
+// OpParticipantEvent is the operation that sends a decision on a participant to the centre.
+const OpParticipantEvent = contract.OpParticipantEvent
+
 // OfficeWorkflowChange is the payload of OpOfficeWorkflow: the office's workflow adjustment (nil
 // when it went back to the province's) and the desk that made it.
 type OfficeWorkflowChange struct {

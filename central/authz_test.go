@@ -128,6 +128,11 @@ func TestAnotherOfficeCannotChangeAnOfficesCitizens(t *testing.T) {
 		{"A's workflow", op(t, app.OpOfficeWorkflow, "01001", 0, app.OfficeWorkflowChange{}), "not_your_office"},
 		{"A's monthly report", op(t, app.OpReportMonthly, "01001/2026-11", 0,
 			app.ReportPayload.To(app.MonthlyReport{Office: "01001", Month: app.MonthOf(2026, 11)})), "not_your_office"},
+		{"a refund for A's citizen", op(t, app.OpParticipantEvent, servedPID, 0, app.LifeEventPayload.To(app.LifeEvent{ID: "e-b-1",
+			Kind: app.EventRefund, From: m, Reason: app.ReasonDeath, Refund: &app.Refund{Reason: app.ReasonDeath, From: m, Months: 1,
+				Amount: 330000}})), "not_your_person"},
+		{"a change of A's citizen's income", op(t, app.OpParticipantEvent, servedPID, 0, app.LifeEventPayload.To(app.LifeEvent{ID: "e-b-2",
+			Kind: app.EventChange, From: m.Add(1), Income: 46_800_000, Method: "monthly"})), "not_your_person"},
 	}
 	for _, at := range attacks {
 		r := push(t, b, at.op)[0]

@@ -7,7 +7,6 @@ import (
 
 	"bhxhdesk/app"
 	"bhxhdesk/app/calendar"
-	"bhxhdesk/contract"
 )
 
 // LifeInput is an officer's decision on a participant after registration: a change of income
@@ -112,7 +111,7 @@ func (s *Service) Decide(sess *app.Session, pid string, in LifeInput) (LifeResul
 		if err := tx.PutParticipant(p); err != nil {
 			return err
 		}
-		if err := app.Enqueue(tx, contract.OpParticipantEvent, p.PersonalID, p.Version-1, app.LifeEventPayload.To(ev), now); err != nil {
+		if err := app.Enqueue(tx, app.OpParticipantEvent, p.PersonalID, p.Version-1, app.LifeEventPayload.To(ev), now); err != nil {
 			return err
 		}
 		res.Event, res.Participant, res.Standing = ev, p, p.StandingOn(today)
