@@ -362,6 +362,17 @@ func (s *Service) Register(sess *app.Session, req RegisterRequest) (RegisterResu
 				return &app.Error{Kind: app.Conflict, Code: app.CodeDuplicatePersonalId, Field: "personal_id", Args: map[string]string{"code": o.Code}}
 			}
 		}
+		// The national records the centre sent with the person exclude them (DOMAIN §2): under
+		// compulsory insurance for the first month, or receiving a pension. Without them the
+		// centre checks when the dossier is synced and tells the office.
+		if p, ok, err := tx.Participant(form.PersonalID); err != nil {
+			return err
+		} else if ok {
+			if why := p.History.Exclusion(reg.StartMonth); why != "" {
+				return &app.Error{Kind: app.Conflict, Code: why, Field: "personal_id",
+					Args: map[string]string{"value": app.PersonalID(form.PersonalID).Masked(), "dossier": "—"}}
+			}
+		}
 		var possible []app.Summary
 		if form.OldSICode != "" {
 			byOld, err := tx.ByOldCode(form.OldSICode)

@@ -34,6 +34,8 @@ type Tx interface {
 	// NextSeq returns the next value (from 1) of a named counter.
 	NextSeq(name string) (uint64, error)
 	Office() (app.Office, bool, error)
+	// Participant reads the person's record (periods, decisions, the centre's history).
+	Participant(pid string) (app.Participant, bool, error)
 	// PutDossier stores d and moves its index entries from prev (nil for a new dossier).
 	PutDossier(d *app.Dossier, prev *app.Dossier) error
 	PutDraft(user string, d app.Draft) error

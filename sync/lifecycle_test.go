@@ -11,6 +11,7 @@ import (
 	"bhxhdesk/app/calendar"
 	"bhxhdesk/central"
 	"bhxhdesk/intake"
+	"bhxhdesk/internal/fake"
 	"bhxhdesk/records"
 )
 
@@ -135,4 +136,15 @@ func TestAParticipantsLifeReachesTheCentreAndTheOfficesOtherDesk(t *testing.T) {
 		}
 	}
 	assert.True(t, found, "the office is told the person receives a pension: %+v", notices)
+
+	// At a desk that holds the person's record with the history: refused at registration, with
+	// the reason, before any sync.
+	form := fake.New(99, ref.Places).Form()
+	require.NoError(t, a.Records.Store.Update(func(tx records.Tx) error {
+		return tx.PutParticipant(app.Participant{PersonalID: form.PersonalID, FullName: form.FullName,
+			History: &app.CentralHistory{Pension: true}})
+	}))
+	_, err = a.Intake.Register(a.helpdesk, intake.RegisterRequest{Form: form, NotDuplicate: true})
+	assert.Equal(t, app.CodeExcludedPension, app.CodeOf(err))
+	assert.Equal(t, "personal_id", app.FieldOf(err))
 }

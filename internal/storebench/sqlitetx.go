@@ -36,6 +36,14 @@ func (tx *sqlTx) Office() (app.Office, bool, error) {
 	return o, ok, err
 }
 
+// Participant reads a person's record, as the desk's registration does for the exclusions the
+// centre sent (the same lookup by personal ID as ours).
+func (tx *sqlTx) Participant(pid string) (app.Participant, bool, error) {
+	var p app.Participant
+	ok, err := tx.jsonRow(`SELECT json FROM participant WHERE personal_id = ?`, &p, pid)
+	return p, ok, err
+}
+
 func (tx *sqlTx) PutOffice(o app.Office) error {
 	b, err := json.Marshal(o)
 	if err != nil {
