@@ -178,6 +178,37 @@ func (o *Office) PrepareCovers(
 	}, nil
 }
 
+// WriteLifeEvent prints a decision on a participant (a change's confirmation, a refund's
+// calculation, a stop) as PDF to w.
+func (o *Office) WriteLifeEvent(sess *app.Session, res records.LifeResult, lang app.Lang, w io.Writer) error {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.desk == nil {
+		return app.Errorf(app.Forbidden, app.CodeNotSignedIn)
+	}
+	d := o.desk
+	office := res.Office
+	if office.Agency == "" {
+		office = sess.Office
+	}
+	return printout.WriteLifeEvent(d.Ref(), office, res.Participant, res.Event, res.Quote, lang, d.Records.Now.Time(), w)
+}
+
+// WriteBenefits prints what a person may receive as of a month, as PDF to w.
+func (o *Office) WriteBenefits(sess *app.Session, pid string, m app.Month, lang app.Lang, w io.Writer) error {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.desk == nil {
+		return app.Errorf(app.Forbidden, app.CodeNotSignedIn)
+	}
+	d := o.desk
+	bs, mc, p, err := d.Records.Benefits(sess, pid, m)
+	if err != nil {
+		return err
+	}
+	return printout.WriteBenefits(d.Ref(), sess.Office, p, bs, mc, m, lang, d.Records.Now.Time(), w)
+}
+
 // WriteReport writes an office report for a month — "d05" (list D05-TS) or "monthly" (the
 // monthly report) — as "xlsx" or "pdf" to w, in lang where the form is not an official one.
 func (o *Office) WriteReport(sess *app.Session, kind string, m app.Month, format string, lang app.Lang, w io.Writer) error {

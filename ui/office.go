@@ -38,6 +38,9 @@ type Office interface {
 	// WriteReport writes list D05-TS ("d05") or the monthly report ("monthly") of a month as
 	// "xlsx" or "pdf" to w.
 	WriteReport(sess *app.Session, kind string, m app.Month, format string, lang app.Lang, w io.Writer) error
+	// WriteLifeEvent prints a decision on a participant; WriteBenefits what they may receive.
+	WriteLifeEvent(sess *app.Session, res records.LifeResult, lang app.Lang, w io.Writer) error
+	WriteBenefits(sess *app.Session, pid string, m app.Month, lang app.Lang, w io.Writer) error
 	// Enrol checks an address and an enrolment token with the central services and keeps them;
 	// an address that does not answer or a token for another desk is refused, nothing kept.
 	Enrol(sess *app.Session, url, token string) error

@@ -42,6 +42,12 @@ type BookScreen struct {
 	Totals   fyne.CanvasObject
 	Vouchers *widget.List
 	Dossiers *widget.List
+	// Where the person stands and the decisions after registration (life.go).
+	Standing                                   *widget.Label
+	ChangeBtn, StopBtn, RefundBtn, EvidenceBtn *widget.Button
+	BenefitsBtn                                *widget.Button
+	Life                                       *LifeDialog
+	Status                                     *widget.Label
 
 	body    *fyne.Container
 	content fyne.CanvasObject
@@ -69,9 +75,10 @@ func NewBookScreen(r *Session, st BookState) *BookScreen {
 	s.Go = widget.NewButtonWithIcon(t("ui.book.go"), theme.SearchIcon(), s.Run)
 	s.Go.Importance = widget.HighImportance
 	s.Problem = widgets.ProblemLabel()
+	s.Status = widgets.StatusLabel()
 	s.body = container.NewStack()
 	bar := container.NewBorder(nil, nil, widget.NewLabel(t("field.personal_id")), s.Go, s.Query)
-	s.content = container.NewBorder(bar, s.Problem, nil, nil, s.body)
+	s.content = container.NewBorder(bar, container.NewVBox(s.Problem, s.Status), nil, nil, s.body)
 	s.paint(st)
 	return s
 }
@@ -126,6 +133,7 @@ func (s *BookScreen) Run() {
 func (s *BookScreen) paint(st BookState) {
 	s.st = st
 	s.Name, s.Cover, s.Note, s.Periods, s.Totals, s.Vouchers, s.Dossiers = nil, nil, nil, nil, nil, nil, nil
+	s.Standing, s.ChangeBtn, s.StopBtn, s.RefundBtn, s.EvidenceBtn, s.BenefitsBtn = nil, nil, nil, nil, nil, nil
 	if st.Person == nil {
 		hint := widget.NewLabel(s.r.T("ui.book.hint"))
 		hint.Wrapping = fyne.TextWrapWord
@@ -206,7 +214,8 @@ func (s *BookScreen) identity(pv records.PersonView) fyne.CanvasObject {
 	}
 	s.Cover = widget.NewLabel(cover)
 	s.Cover.Wrapping = fyne.TextWrapWord
-	return container.NewVBox(widget.NewCard(t("ui.book.identity"), "", container.NewVBox(objs...)),
+	// Where the person stands and what may be decided first: that is what the officer came for.
+	return container.NewVBox(s.lifeCard(pv), widget.NewCard(t("ui.book.identity"), "", container.NewVBox(objs...)),
 		widget.NewCard(t("ui.book.cover"), "", s.Cover))
 }
 
@@ -225,6 +234,7 @@ func (s *BookScreen) history(pv records.PersonView) fyne.CanvasObject {
 		container.NewTabItem(t("ui.book.tab_periods", "count", strconv.Itoa(len(pv.Participant.Periods))), s.periodsTab(pv)),
 		container.NewTabItem(t("ui.book.tab_vouchers", "count", strconv.Itoa(len(pv.Vouchers))), s.vouchersTab(pv.Vouchers)),
 		container.NewTabItem(t("ui.book.tab_dossiers", "count", strconv.Itoa(len(pv.Dossiers))), s.dossiersTab(pv.Dossiers)),
+		container.NewTabItem(t("ui.life.tab_events", "count", strconv.Itoa(len(pv.Participant.Events))), s.eventsTab(pv.Participant)),
 	)
 }
 

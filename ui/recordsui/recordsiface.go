@@ -4,6 +4,7 @@ import (
 	"io"
 
 	"bhxhdesk/app"
+	"bhxhdesk/records"
 	"bhxhdesk/ui/kit"
 )
 
@@ -17,6 +18,9 @@ type Office interface {
 	// WriteReport writes list D05-TS ("d05") or the monthly report ("monthly") of a month as
 	// "xlsx" or "pdf" (see Office.WriteReport).
 	WriteReport(sess *app.Session, kind string, m app.Month, format string, lang app.Lang, w io.Writer) error
+	// WriteLifeEvent prints a decision on a participant; WriteBenefits what they may receive.
+	WriteLifeEvent(sess *app.Session, res records.LifeResult, lang app.Lang, w io.Writer) error
+	WriteBenefits(sess *app.Session, pid string, m app.Month, lang app.Lang, w io.Writer) error
 }
 
 // recordsSession is what the records screens use: the session and the records office.
