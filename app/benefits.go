@@ -376,6 +376,9 @@ func isStateGroup(g string) bool {
 // state's support for a poor or near-poor person needs the commune's list of the year (from 2027
 // the lists under Decree 351/2025 replace the 2026 ones), and so do the province's own groups.
 func (p *Participant) EvidenceLapsed(day calendar.Date) []string {
+	if p.Exit() != nil {
+		return nil // left the scheme: no support to evidence
+	}
 	var groups []string
 	if EvidenceNeeded(p.SupportGroup) {
 		groups = append(groups, p.SupportGroup)

@@ -354,26 +354,27 @@ func (r *Rules) refundLine(p *Participant, pe Period, m Method, from Month) (Ref
 }
 
 // localOfMonths is the province's support carried by the months from `from` to the period's
-// end. A resolution pays month by month (it may start or end inside a period), so the months
-// are placed by today's rules; if those no longer give the period's recorded total (a
-// resolution was changed since), the total is shared out evenly and the refund says so.
+// end. A resolution pays month by month (it may start or end inside a period) on the support
+// base of the payment's first month, so the months are placed by quoting the period again as
+// it was quoted (the whole period, and its months before `from`); if that no longer gives the
+// period's recorded total (a resolution was changed since), the total is shared out evenly and
+// the refund says so.
 func (r *Rules) localOfMonths(p *Participant, pe Period, from Month) (Money, string) {
 	if pe.LocalSupport == 0 {
 		return 0, ""
 	}
-	var total, tail Money
-	var err error
-	for mi := pe.From; mi <= pe.To && err == nil; mi++ {
-		var q Quote
-		q, err = r.Quote(QuoteRequest{Income: pe.Income, Method: Method{Monthly, 1}, Groups: p.Groups(), Province: p.Address.Province,
-			LocalGroups: p.LocalGroups, Month: mi})
-		total += q.LocalSupport
-		if mi >= from {
-			tail += q.LocalSupport
+	local := func(months int) (Money, error) {
+		if months == 0 {
+			return 0, nil
 		}
+		q, err := r.Quote(QuoteRequest{Income: pe.Income, Method: Method{Monthly, months}, Groups: p.Groups(), Province: p.Address.Province,
+			LocalGroups: p.LocalGroups, Month: pe.From})
+		return q.LocalSupport, err
 	}
-	if err == nil && total == pe.LocalSupport {
-		return tail, ""
+	full, err1 := local(pe.Months())
+	head, err2 := local(int(from - pe.From))
+	if err1 == nil && err2 == nil && full == pe.LocalSupport {
+		return full - head, ""
 	}
 	n := big.NewInt(int64(pe.LocalSupport) * int64(pe.To-from+1))
 	return divHalfUp(n, big.NewInt(int64(pe.Months()))), "local_support_prorated"

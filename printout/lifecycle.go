@@ -41,13 +41,15 @@ func WriteLifeEvent(ref *assets.Reference, o app.Office, p app.Participant, ev a
 		r := ev.Refund
 		d.Facts = append(d.Facts, [2]string{t("life.print.reason"), t("life.reason." + ev.Reason)},
 			[2]string{t("life.print.refund_from"), r.From.VNString()})
-		d.Columns = []string{t("life.print.col.receipt"), t("quote.print.col.period"), t("life.print.col.months"),
-			t("life.print.col.contribution"), t("life.print.col.state"), t("life.print.col.local"), t("life.print.col.amount")}
+		d.Columns = []string{t("life.print.col.receipt"), t("quote.print.col.period"), t("life.print.col.contribution"), t("life.print.col.state"),
+			t("life.print.col.local"), t("life.print.col.amount")}
+		months := func(n int) string { return " (" + t("ui.months", "months", strconv.Itoa(n)) + ")" }
 		for _, l := range r.Lines {
-			d.Rows = append(d.Rows, []string{l.ReceiptNo + " (" + methodName(ref, lang, l.Method) + ")", l.From.VNString() + " – " + l.To.VNString(),
-				strconv.Itoa(l.Months), l.Contribution.String(), l.StateSupport.String(), l.LocalSupport.String(), l.Amount.String()})
+			d.Rows = append(d.Rows, []string{l.ReceiptNo + " (" + methodName(ref, lang, l.Method) + ")",
+				l.From.VNString() + " – " + l.To.VNString() + months(l.Months), l.Contribution.String(), l.StateSupport.String(),
+				l.LocalSupport.String(), l.Amount.String()})
 		}
-		d.Rows = append(d.Rows, []string{t("life.print.total"), "", strconv.Itoa(r.Months), r.Contribution.String(), r.StateSupport.String(),
+		d.Rows = append(d.Rows, []string{t("life.print.total"), months(r.Months)[1:], r.Contribution.String(), r.StateSupport.String(),
 			r.LocalSupport.String(), r.Amount.String()})
 		d.Highlight = len(d.Rows) - 1
 		d.Notes = []string{t("life.print.note_refund", "amount", r.Amount.String(), "support_months", strconv.Itoa(r.SupportMonths))}
@@ -86,13 +88,21 @@ func WriteBenefits(ref *assets.Reference, o app.Office, p app.Participant, bs []
 		{t("benefit.print.months"), strconv.Itoa(months)},
 		{t("benefit.print.as_of"), m.VNString()},
 	}
-	d.Columns = []string{t("benefit.print.col.benefit"), t("benefit.print.col.status"), t("benefit.print.col.amount"), t("benefit.print.col.basis")}
+	// The amounts in the table; what each needs, and its legal basis, below it.
+	d.Columns = []string{t("benefit.print.col.benefit"), t("benefit.print.col.amount")}
+	var conditions []string
 	for _, b := range bs {
-		d.Rows = append(d.Rows, []string{t("benefit." + b.Kind), BenefitText(ref, lang, b), BenefitAmount(ref, lang, b), b.Basis})
+		amount := BenefitAmount(ref, lang, b)
+		if amount == "" {
+			amount = "—"
+		}
+		d.Rows = append(d.Rows, []string{t("benefit." + b.Kind), amount})
+		conditions = append(conditions, t("benefit.print.line", "benefit", t("benefit."+b.Kind), "text", BenefitText(ref, lang, b), "basis", b.Basis))
 	}
-	d.Rows = append(d.Rows, []string{t("benefit.missing"), t("missing."+mc.Code, "short", strconv.Itoa(mc.Short), "max", strconv.Itoa(mc.Max),
-		"required", strconv.Itoa(mc.Required), "retirement", mc.Retirement.VNString()), "", mc.Basis})
-	d.Notes = []string{t("benefit.print.note")}
+	conditions = append(conditions, t("benefit.print.line", "benefit", t("benefit.missing"), "text", t("missing."+mc.Code, "short",
+		strconv.Itoa(mc.Short), "max", strconv.Itoa(mc.Max), "required", strconv.Itoa(mc.Required), "retirement", mc.Retirement.VNString()),
+		"basis", mc.Basis))
+	d.Notes = append(conditions, t("benefit.print.note"))
 	if !known {
 		d.Notes = append(d.Notes, t("benefit.print.unknown"))
 	}
