@@ -139,9 +139,11 @@ func TestRefundsByHand(t *testing.T) {
 			// DOMAIN §3: a payment keeps the support base of its first month. 6 months from 12/2026
 			// in Hà Nội, poor: 165,000 + 165,000 a month on 22 % × 1,500,000, also for 2027's months
 			// (whose base is 2,200,000); refunded from 02/2027: 4 × (550,000 − 165,000 − 165,000).
-			name: "a period across the new poverty line gives back the support it carried, not today's",
+			name:  "a period across the new poverty line gives back the support it carried, not today's",
 			group: app.Poor, province: "01",
-			setup:  func(t *testing.T, p *app.Participant) { paidPeriod(t, p, 2_500_000, "6-months", "2026-12", "2026-12-07") },
+			setup: func(t *testing.T, p *app.Participant) {
+				paidPeriod(t, p, 2_500_000, "6-months", "2026-12", "2026-12-07")
+			},
 			reason: app.ReasonDeath, from: "2027-02", months: 4, supportMonths: 4, contribution: 2_200_000, state: 660_000, local: 660_000,
 			amount: 880_000,
 		},

@@ -207,6 +207,8 @@ type D05Row struct {
 	Collector    string        `json:"collector,omitempty"`
 	Group        SupportGroup  `json:"group"` // the support group, printed in the note
 	New          bool          `json:"new"`   // the person's first payment (tăng mới), else đóng tiếp
+	// Refund is the reason of a refund on a decrease row (giảm: hoàn trả), "" on a payment.
+	Refund string `json:"refund,omitempty"`
 }
 
 // D05List is the list of an office for a month: rows that increase (payments) and rows that

@@ -81,6 +81,29 @@ func (s *Service) D05(sess *app.Session, m app.Month) (app.D05List, error) {
 				}
 				l.Increases = append(l.Increases, row)
 			}
+			// Refunds decided this month (giảm): the months given back, their contribution and
+			// support, as negative amounts so the list's total is what stays with the fund.
+			for _, e := range p.Events {
+				if e.Kind != app.EventRefund || e.Refund == nil || app.MonthOfDate(calendar.DateOf(e.At.In(calendar.VN))) != m ||
+					(e.Office != "" && e.Office != l.Office.Agency) {
+					continue
+				}
+				for _, rl := range e.Refund.Lines {
+					row := app.D05Row{FullName: p.FullName, SICode: p.PersonalID, PersonalID: p.PersonalID,
+						Address: ref.Places.AddressLine(p.Address), ReceiptDate: calendar.DateOf(e.At.In(calendar.VN)), ReceiptNo: rl.ReceiptNo,
+						Months: -rl.Months, From: rl.From, Due: -rl.Contribution, Paid: -rl.Amount, StateSupport: -rl.StateSupport,
+						LocalSupport: -rl.LocalSupport, Group: app.GroupOf(p), Refund: e.Reason}
+					for _, pe := range p.Periods {
+						if pe.Voucher == rl.Voucher {
+							row.Income = pe.Income
+						}
+					}
+					if p.OldSICode != "" {
+						row.SICode = p.OldSICode
+					}
+					l.Decreases = append(l.Decreases, row)
+				}
+			}
 			return nil
 		})
 	})

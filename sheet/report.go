@@ -35,6 +35,9 @@ func D05Cells(t Texts, i int, r app.D05Row) []any {
 	if r.New {
 		note = t("group."+string(r.Group)) + "; " + t("d05.note.new")
 	}
+	if r.Refund != "" {
+		note = t("d05.note.refund", "reason", t("reason."+r.Refund))
+	}
 	pct := func(r app.Rate) any {
 		if r == 0 {
 			return ""

@@ -97,6 +97,19 @@ func TestAParticipantsLifeFromTheCommandLine(t *testing.T) {
 	assert.Equal(t, 1, code)
 	assert.Contains(t, errOut, "đăng ký lại")
 
+	// List D05-TS of the month the refund was decided (01/2026) lists it as a decrease.
+	code, out, errOut = o.run("", "report", "d05", "--month", "2026-01", "--out", filepath.Join(dir, "d05.pdf"), "--json")
+	require.Equal(t, 0, code, errOut)
+	var l app.D05List
+	require.NoError(t, json.Unmarshal([]byte(out), &l))
+	require.Len(t, l.Decreases, 1)
+	assert.Equal(t, app.Money(-264_000), l.Decreases[0].Paid)
+	assert.Equal(t, -1, l.Decreases[0].Months)
+	assert.Equal(t, app.ReasonCompulsory, l.Decreases[0].Refund)
+	text = pdfText(t, filepath.Join(dir, "d05.pdf"))
+	assert.Contains(t, text, "II Giảm II.1 Người tham gia 1 Phạm Ngọc")
+	assert.Contains(t, text, "Cộng giảm -330.000 -264.000 -66.000")
+
 	// Evidence is for the poor, near-poor and the province's own groups only.
 	code, out, _ = o.run("", "participant", "evidence", "070066237886", "--group", "other", "--year", "2026", "--ref", "x", "--json")
 	assert.Equal(t, 1, code)
