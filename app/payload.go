@@ -236,7 +236,7 @@ func voucherToV1(v Voucher) contract.VoucherV1 {
 	return contract.VoucherV1{
 		ID: v.ID, Kind: string(v.Kind), Refers: v.Refers, ReceiptNo: v.ReceiptNo, PersonalID: v.PersonalID, FullName: v.FullName,
 		Amount: int64(v.Amount), PaidOn: v.PaidOn.String(), FromMonth: v.FromMonth.String(), Months: v.Months, Collector: v.Collector,
-		Reason: v.Reason, Source: string(v.Source), File: v.File, Line: v.Line, Created: v.Created, By: v.By,
+		OtherSupport: int64(v.OtherSupport), Reason: v.Reason, Source: string(v.Source), File: v.File, Line: v.Line, Created: v.Created, By: v.By,
 	}
 }
 
@@ -244,25 +244,33 @@ func voucherFromV1(u *unpack, v contract.VoucherV1) Voucher {
 	return Voucher{
 		ID: v.ID, Kind: VoucherKind(v.Kind), Refers: v.Refers, ReceiptNo: v.ReceiptNo, PersonalID: v.PersonalID, FullName: v.FullName,
 		Amount: Money(v.Amount), PaidOn: u.date("paid_on", v.PaidOn), FromMonth: u.month("from_month", v.FromMonth), Months: v.Months,
-		Collector: v.Collector, Reason: v.Reason, Source: VoucherSource(v.Source), File: v.File, Line: v.Line, Created: v.Created, By: v.By,
+		Collector: v.Collector, OtherSupport: Money(v.OtherSupport), Reason: v.Reason, Source: VoucherSource(v.Source), File: v.File, Line: v.Line, Created: v.Created, By: v.By,
 	}
 }
 
 func feedVoucherToV1(v VoucherInput) contract.FeedVoucherV1 {
-	return contract.FeedVoucherV1{ReceiptNo: v.ReceiptNo, PersonalID: v.PersonalID, FullName: v.FullName, Amount: amountJSON(v.Amount),
+	out := contract.FeedVoucherV1{ReceiptNo: v.ReceiptNo, PersonalID: v.PersonalID, FullName: v.FullName, Amount: amountJSON(v.Amount),
 		PaidOn: v.PaidOn, FromMonth: v.FromMonth, Months: v.Months, Collector: v.Collector, ID: v.ID}
+	if v.OtherSupport != "" {
+		out.OtherSupport = amountJSON(v.OtherSupport)
+	}
+	return out
 }
 
 func feedVoucherFromV1(u *unpack, v contract.FeedVoucherV1) VoucherInput {
-	return VoucherInput{ReceiptNo: v.ReceiptNo, PersonalID: v.PersonalID, FullName: v.FullName, Amount: u.amount("amount", v.Amount),
+	out := VoucherInput{ReceiptNo: v.ReceiptNo, PersonalID: v.PersonalID, FullName: v.FullName, Amount: u.amount("amount", v.Amount),
 		PaidOn: v.PaidOn, FromMonth: v.FromMonth, Months: v.Months, Collector: v.Collector, ID: v.ID}
+	if len(v.OtherSupport) > 0 {
+		out.OtherSupport = u.amount("other_support", v.OtherSupport)
+	}
+	return out
 }
 
 func periodToV1(p Period) contract.PeriodV1 {
 	return contract.PeriodV1{
 		From: p.From.String(), To: p.To.String(), Method: p.Method, Income: int64(p.Income), Rate: int64(p.Rate), Gross: int64(p.Gross),
 		StateSupport: int64(p.StateSupport), LocalSupport: int64(p.LocalSupport), Discount: int64(p.Discount),
-		Interest: int64(p.Interest), Paid: int64(p.Paid), SupportMonths: p.SupportMonths, Voucher: p.Voucher, ReceiptNo: p.ReceiptNo,
+		Interest: int64(p.Interest), Paid: int64(p.Paid), OtherSupport: int64(p.OtherSupport), SupportMonths: p.SupportMonths, Voucher: p.Voucher, ReceiptNo: p.ReceiptNo,
 		PaidOn: p.PaidOn.String(), Recorded: p.Recorded,
 	}
 }
@@ -271,7 +279,7 @@ func periodFromV1(u *unpack, p contract.PeriodV1) Period {
 	return Period{
 		From: u.month("from", p.From), To: u.month("to", p.To), Method: p.Method, Income: Money(p.Income), Rate: Rate(p.Rate),
 		Gross: Money(p.Gross), StateSupport: Money(p.StateSupport), LocalSupport: Money(p.LocalSupport), Discount: Money(p.Discount),
-		Interest: Money(p.Interest), Paid: Money(p.Paid), SupportMonths: p.SupportMonths, Voucher: p.Voucher, ReceiptNo: p.ReceiptNo,
+		Interest: Money(p.Interest), Paid: Money(p.Paid), OtherSupport: Money(p.OtherSupport), SupportMonths: p.SupportMonths, Voucher: p.Voucher, ReceiptNo: p.ReceiptNo,
 		PaidOn: u.date("paid_on", p.PaidOn), Recorded: p.Recorded,
 	}
 }

@@ -21,6 +21,9 @@ type VoucherInput struct {
 	FromMonth  string `json:"from_month"`  // từ tháng, YYYY-MM
 	Months     int    `json:"months"`      // số tháng
 	Collector  string `json:"collector"`   // nhân viên / đại lý thu
+	// OtherSupport (hỗ trợ khác) is what an organisation or a person paid for the participant
+	// beside Amount: with it the voucher pays Amount + OtherSupport. "" or 0 when none.
+	OtherSupport Amount `json:"other_support,omitempty"`
 	// ID is the voucher's identity when the source gives one (the accounting feed); the desk
 	// gives its own otherwise. The same ID is applied once.
 	ID string `json:"id,omitempty"`
@@ -63,23 +66,25 @@ const (
 
 // Voucher is a checked, stored payment voucher (chứng từ đóng): immutable once stored.
 type Voucher struct {
-	ID         string        `json:"id"`
-	Kind       VoucherKind   `json:"kind"`
-	Refers     string        `json:"refers,omitempty"` // the voucher a correction or void applies to
-	ReceiptNo  string        `json:"receipt_no"`
-	PersonalID string        `json:"personal_id"`
-	FullName   string        `json:"full_name"`
-	Amount     Money         `json:"amount"`
-	PaidOn     calendar.Date `json:"paid_on"`
-	FromMonth  Month         `json:"from_month"`
-	Months     int           `json:"months"`
-	Collector  string        `json:"collector,omitempty"`
-	Reason     string        `json:"reason,omitempty"` // why a correction or void was made
-	Source     VoucherSource `json:"source"`
-	File       string        `json:"file,omitempty"` // imported file name
-	Line       int           `json:"line,omitempty"` // line in that file
-	Created    time.Time     `json:"created"`
-	By         string        `json:"by"`
+	ID         string      `json:"id"`
+	Kind       VoucherKind `json:"kind"`
+	Refers     string      `json:"refers,omitempty"` // the voucher a correction or void applies to
+	ReceiptNo  string      `json:"receipt_no"`
+	PersonalID string      `json:"personal_id"`
+	FullName   string      `json:"full_name"`
+	Amount     Money       `json:"amount"`
+	// OtherSupport is what an organisation or a person paid beside Amount (hỗ trợ khác).
+	OtherSupport Money         `json:"other_support,omitempty"`
+	PaidOn       calendar.Date `json:"paid_on"`
+	FromMonth    Month         `json:"from_month"`
+	Months       int           `json:"months"`
+	Collector    string        `json:"collector,omitempty"`
+	Reason       string        `json:"reason,omitempty"` // why a correction or void was made
+	Source       VoucherSource `json:"source"`
+	File         string        `json:"file,omitempty"` // imported file name
+	Line         int           `json:"line,omitempty"` // line in that file
+	Created      time.Time     `json:"created"`
+	By           string        `json:"by"`
 }
 
 // ToMonth is the last month the voucher pays for.
@@ -88,7 +93,7 @@ func (v Voucher) ToMonth() Month { return v.FromMonth.Add(v.Months - 1) }
 // Same reports whether two vouchers record the same payment (a file imported twice), whatever
 // their ids, times and provenance.
 func (v Voucher) Same(o Voucher) bool {
-	return v.ReceiptNo == o.ReceiptNo && v.PersonalID == o.PersonalID && v.Amount == o.Amount &&
+	return v.ReceiptNo == o.ReceiptNo && v.PersonalID == o.PersonalID && v.Amount == o.Amount && v.OtherSupport == o.OtherSupport &&
 		v.PaidOn == o.PaidOn && v.FromMonth == o.FromMonth && v.Months == o.Months && FoldKey(v.FullName) == FoldKey(o.FullName)
 }
 
@@ -135,15 +140,16 @@ type Period struct {
 	From          Month         `json:"from"`
 	To            Month         `json:"to"`
 	Method        string        `json:"method"`
-	Income        Money         `json:"income"`         // mức thu nhập lựa chọn
-	Rate          Rate          `json:"rate"`           // 22 %
-	Gross         Money         `json:"gross"`          // months × rate × income
-	StateSupport  Money         `json:"state_support"`  // hỗ trợ của Nhà nước
-	LocalSupport  Money         `json:"local_support"`  // hỗ trợ của địa phương
-	Discount      Money         `json:"discount"`       // paid ahead
-	Interest      Money         `json:"interest"`       // missing time
-	Paid          Money         `json:"paid"`           // what the voucher paid
-	SupportMonths int           `json:"support_months"` // months of this period that carried state support
+	Income        Money         `json:"income"`                  // mức thu nhập lựa chọn
+	Rate          Rate          `json:"rate"`                    // 22 %
+	Gross         Money         `json:"gross"`                   // months × rate × income
+	StateSupport  Money         `json:"state_support"`           // hỗ trợ của Nhà nước
+	LocalSupport  Money         `json:"local_support"`           // hỗ trợ của địa phương
+	Discount      Money         `json:"discount"`                // paid ahead
+	Interest      Money         `json:"interest"`                // missing time
+	Paid          Money         `json:"paid"`                    // what the voucher paid
+	OtherSupport  Money         `json:"other_support,omitempty"` // hỗ trợ khác: paid by an organisation or a person
+	SupportMonths int           `json:"support_months"`          // months of this period that carried state support
 	Voucher       string        `json:"voucher"`
 	ReceiptNo     string        `json:"receipt_no"`
 	PaidOn        calendar.Date `json:"paid_on"`
@@ -330,6 +336,13 @@ func ParseVoucher(in VoucherInput) (Voucher, error) {
 		bad("amount", "bad_amount", "value", truncate(string(in.Amount), 30))
 	}
 	v.Amount = amount
+	if o := strings.TrimSpace(string(in.OtherSupport)); o != "" {
+		other, err := ParseMoney(o)
+		if err != nil || other < 0 {
+			bad("other_support", "bad_amount", "value", truncate(o, 30))
+		}
+		v.OtherSupport = other
+	}
 	if d, err := calendar.ParseDate(strings.TrimSpace(in.PaidOn)); err != nil {
 		bad("paid_on", "bad_date", "value", truncate(in.PaidOn, 30))
 	} else {

@@ -151,23 +151,25 @@ type DossierEventV1 struct {
 
 // VoucherV1 is a payment voucher (biên lai, chứng từ nộp tiền), the payload of OpVoucherAdd.
 type VoucherV1 struct {
-	ID         string    `json:"id"`
-	Kind       string    `json:"kind"`
-	Refers     string    `json:"refers,omitempty"`
-	ReceiptNo  string    `json:"receipt_no"`
-	PersonalID string    `json:"personal_id"`
-	FullName   string    `json:"full_name"`
-	Amount     int64     `json:"amount"`
-	PaidOn     string    `json:"paid_on"` // date
-	FromMonth  string    `json:"from_month"`
-	Months     int       `json:"months"`
-	Collector  string    `json:"collector,omitempty"`
-	Reason     string    `json:"reason,omitempty"`
-	Source     string    `json:"source"`
-	File       string    `json:"file,omitempty"`
-	Line       int       `json:"line,omitempty"`
-	Created    time.Time `json:"created"`
-	By         string    `json:"by"`
+	ID         string `json:"id"`
+	Kind       string `json:"kind"`
+	Refers     string `json:"refers,omitempty"`
+	ReceiptNo  string `json:"receipt_no"`
+	PersonalID string `json:"personal_id"`
+	FullName   string `json:"full_name"`
+	Amount     int64  `json:"amount"`
+	PaidOn     string `json:"paid_on"` // date
+	FromMonth  string `json:"from_month"`
+	Months     int    `json:"months"`
+	Collector  string `json:"collector,omitempty"`
+	// OtherSupport: paid by an organisation or a person beside Amount (absent before 2026-12).
+	OtherSupport int64     `json:"other_support,omitempty"`
+	Reason       string    `json:"reason,omitempty"`
+	Source       string    `json:"source"`
+	File         string    `json:"file,omitempty"`
+	Line         int       `json:"line,omitempty"`
+	Created      time.Time `json:"created"`
+	By           string    `json:"by"`
 }
 
 // FeedVoucherV1 is a voucher from the central accounting feed (ChangeVoucher): a voucher as
@@ -182,6 +184,8 @@ type FeedVoucherV1 struct {
 	Months     int             `json:"months"`
 	Collector  string          `json:"collector"`
 	ID         string          `json:"id,omitempty"`
+	// OtherSupport: paid by an organisation or a person beside Amount, a number or a string.
+	OtherSupport json.RawMessage `json:"other_support,omitempty"`
 }
 
 // PeriodV1 is a participation period (quá trình tham gia), the payload of OpPeriodAdd.
@@ -197,6 +201,7 @@ type PeriodV1 struct {
 	Discount      int64     `json:"discount"`
 	Interest      int64     `json:"interest"`
 	Paid          int64     `json:"paid"`
+	OtherSupport  int64     `json:"other_support,omitempty"`
 	SupportMonths int       `json:"support_months"`
 	Voucher       string    `json:"voucher"`
 	ReceiptNo     string    `json:"receipt_no"`

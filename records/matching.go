@@ -100,6 +100,7 @@ func (s *Service) match(tx Tx, v app.Voucher) (match, error) {
 		return m, nil
 	}
 	m.quote = q
+	paid := v.Amount + v.OtherSupport // the participant's and an organisation's or a person's (hỗ trợ khác)
 	switch {
 	case v.Months != q.Months:
 		m.exception, m.args = app.ExcMonths, map[string]string{
@@ -107,10 +108,10 @@ func (s *Service) match(tx Tx, v app.Voucher) (match, error) {
 			"expected": strconv.Itoa(q.Months),
 			"method":   q.Method,
 		}
-	case v.Amount < q.Payable:
-		m.exception, m.args = app.ExcUnderpaid, map[string]string{"paid": v.Amount.String(), "due": q.Payable.String()}
-	case v.Amount > q.Payable:
-		m.exception, m.args = app.ExcOverpaid, map[string]string{"paid": v.Amount.String(), "due": q.Payable.String()}
+	case paid < q.Payable:
+		m.exception, m.args = app.ExcUnderpaid, map[string]string{"paid": paid.String(), "due": q.Payable.String()}
+	case paid > q.Payable:
+		m.exception, m.args = app.ExcOverpaid, map[string]string{"paid": paid.String(), "due": q.Payable.String()}
 	case basis.Method.Kind != app.Ahead && basis.Method.Kind != app.Missing && v.PaidOn > q.Deadline:
 		m.exception, m.args = ExcLate, map[string]string{"paid_on": v.PaidOn.VNString(), "deadline": q.Deadline.VNString()}
 	}
@@ -178,6 +179,7 @@ func (s *Service) credit(tx Tx, v app.Voucher, st *app.VoucherState, m match, no
 	q := m.quote
 	pe := app.Period{From: v.FromMonth, To: v.ToMonth(), Method: q.Method, Income: q.Income, Rate: s.rate(q), Gross: q.Gross,
 		StateSupport: q.StateSupport, LocalSupport: q.LocalSupport, Discount: q.Discount, Interest: q.Interest, Paid: v.Amount,
+		OtherSupport:  v.OtherSupport,
 		SupportMonths: q.SupportMonths, Voucher: v.ID, ReceiptNo: v.ReceiptNo, PaidOn: v.PaidOn, Recorded: now}
 	p.Periods = append(p.Periods, pe)
 	p.Version++

@@ -63,7 +63,8 @@ func (s *Service) D05(sess *app.Session, m app.Month) (app.D05List, error) {
 				row := app.D05Row{FullName: p.FullName, SICode: p.PersonalID, PersonalID: p.PersonalID,
 					Address: ref.Places.AddressLine(p.Address), ReceiptDate: pe.PaidOn, ReceiptNo: pe.ReceiptNo, Income: pe.Income,
 					Months: pe.Months(), From: pe.From, Due: pe.Gross - pe.Discount + pe.Interest, Paid: pe.Paid,
-					StateSupport: pe.StateSupport, LocalSupport: pe.LocalSupport, Group: app.GroupOf(p), New: i == first}
+					StateSupport: pe.StateSupport, LocalSupport: pe.LocalSupport, OtherSupport: pe.OtherSupport, Group: app.GroupOf(p),
+					New: i == first}
 				if p.OldSICode != "" {
 					row.SICode = p.OldSICode
 				}

@@ -37,6 +37,10 @@ var columns = []column{
 		"from month", "tu thang", "tu thang nam", "dong tu thang", "thang bat dau", "ky dong tu thang"}},
 	{key: "months", header: "Số tháng", required: true, names: []string{
 		"months", "so thang", "so thang dong", "so thang nop"}},
+	// Other support (hỗ trợ khác): what an organisation or a person paid for the participant,
+	// beside the amount the participant paid; absent from most agents' lists.
+	{key: "other_support", header: "Hỗ trợ khác", names: []string{
+		"other support", "ho tro khac", "so tien ho tro khac", "to chuc ca nhan ho tro", "ho tro cua to chuc ca nhan"}},
 	{key: "collector", header: "Nhân viên thu", names: []string{
 		"collector", "nhan vien thu", "nhan vien thu tien", "nguoi thu", "nguoi thu tien", "dai ly thu",
 		"ten dai ly thu", "nhan vien dai ly thu", "to chuc dich vu thu", "diem thu", "don vi thu"}},
@@ -90,7 +94,7 @@ type layout struct {
 }
 
 // numColumns is the number of known columns.
-const numColumns = 8
+const numColumns = 9
 
 func init() {
 	if len(columns) != numColumns {

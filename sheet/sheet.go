@@ -153,6 +153,9 @@ func (b *builder) add(line int, at func(i int) cell) error {
 		PaidOn:    dateText(cells[colPaidOn]),
 		FromMonth: monthText(cells[colFromMonth]),
 	}
+	if other := amountText(cells[colOther]); strings.TrimSpace(other) != "" {
+		in.OtherSupport = app.Amount(other)
+	}
 	// A spreadsheet that stored the ID as a number has dropped its leading zeros (every province
 	// code starts with 0). Padding could turn an old 10-digit code into a wrong ID: refuse.
 	switch id := cells[colID]; id.kind {
@@ -192,6 +195,7 @@ const (
 	colPaidOn
 	colFromMonth
 	colMonths
+	colOther
 	colCollector
 )
 

@@ -131,3 +131,39 @@ func TestAParticipantsLifeFromTheCommandLine(t *testing.T) {
 	assert.Contains(t, out, "Đã dừng tham gia từ tháng 11/2025")
 	assert.Contains(t, out, "Hoàn trả")
 }
+
+// TestOtherSupportIsRecordedApart: a union pays 100,000 of a participant's 264,000 for 09/2025
+// (hỗ trợ khác): the agent's list has a column for it; the voucher matches with the two
+// together, the period and list D05-TS keep it apart from the state's and the province's
+// support, and a payment that with it exceeds what is due is set aside naming the total.
+func TestOtherSupportIsRecordedApart(t *testing.T) {
+	o := newOffice(t)
+	o.staff("canbo")
+	people, err := os.ReadFile("../../sheet/testdata/vouchers-sample-people.json")
+	require.NoError(t, err)
+	code, _, errOut := o.run(string(people), "register", "--received", "2025-09-01T08:00:00+07:00", "--json")
+	require.Equal(t, 0, code, errOut)
+	dir := testtmp.Dir(t)
+	list := filepath.Join(dir, "bang-ke.csv")
+	require.NoError(t, os.WriteFile(list, []byte("Số biên lai,Số CCCD/ĐDCN,Họ và tên,Số tiền,Hỗ trợ khác (đồng),Ngày nộp,Từ tháng,Số tháng\r\n"+
+		"BL-1,070066237886,Lê Hữu Minh,164.000,100.000,05/09/2025,09/2025,1\r\n"+
+		"BL-2,025068077389,Nguyễn Văn Lộc,264.000,100.000,05/09/2025,09/2025,1\r\n"), 0o600))
+	code, out, _ := o.run("", "voucher", "import", list)
+	assert.Equal(t, 1, code, "one set aside")
+	assert.Contains(t, out, "nộp 364.000 ₫, thừa so với số phải nộp 264.000 ₫")
+
+	code, out, errOut = o.run("", "person", "show", "070066237886", "--json")
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, `"other_support": 100000`)
+	assert.Contains(t, out, `"paid": 164000`)
+
+	code, out, errOut = o.run("", "report", "d05", "--month", "2025-09", "--out", filepath.Join(dir, "d05.xlsx"), "--json")
+	require.Equal(t, 0, code, errOut)
+	var l app.D05List
+	require.NoError(t, json.Unmarshal([]byte(out), &l))
+	require.Len(t, l.Increases, 1)
+	r := l.Increases[0]
+	assert.Equal(t, app.Money(100_000), r.OtherSupport)
+	assert.Equal(t, app.Money(164_000), r.Paid)
+	assert.Equal(t, app.Money(66_000), r.StateSupport, "the state's support is unchanged by it")
+}
