@@ -414,3 +414,21 @@ func TestEvidenceLapsesAndExclusions(t *testing.T) {
 	assert.Empty(t, h.Exclusion(month(t, "2027-01")), "compulsory insurance ended")
 	assert.Equal(t, "excluded_pension", (&app.CentralHistory{Pension: true}).Exclusion(month(t, "2027-01")))
 }
+
+// Who takes part in a month, for the monthly report: not from the month a refund starts, nor
+// after a stop, even within the grace of the payment deadline.
+func TestLeavingEndsTakingPart(t *testing.T) {
+	p := person(app.Other, "48")
+	p.Method = "3-months"
+	paidPeriod(t, p, 2_200_000, "3-months", "2027-01", "2027-01-05") // 01–03/2027
+	assert.True(t, app.TakesPart(*p, month(t, "2027-04")), "the next quarter may be paid until 30/06")
+	q := *p
+	q.Events = []app.LifeEvent{{Kind: app.EventStop, From: month(t, "2027-04"), Reason: app.ReasonOwn}}
+	assert.False(t, app.TakesPart(q, month(t, "2027-04")), "stopped from 04/2027")
+	assert.True(t, app.TakesPart(q, month(t, "2027-03")))
+	r, err := ref.Rules.RefundOf(p, app.ReasonCompulsory, month(t, "2027-02"))
+	require.NoError(t, err)
+	p.Events = append(p.Events, app.LifeEvent{Kind: app.EventRefund, From: r.From, Reason: r.Reason, Refund: &r})
+	assert.True(t, app.TakesPart(*p, month(t, "2027-01")))
+	assert.False(t, app.TakesPart(*p, month(t, "2027-02")), "refunded from 02/2027")
+}

@@ -75,6 +75,15 @@ func NewReportBuilder(office string, m Month) *ReportBuilder {
 // pay a quarter until its last day, Decree 134/2015 art. 9 as Deadline encodes it), so a report
 // does not count as stopped someone who is not yet late.
 func TakesPart(p Participant, m Month) bool {
+	if e := p.Exit(); e != nil && m >= e.From {
+		return false // left the scheme with a refund (Decree 159/2025 art. 8)
+	}
+	for i := len(p.Events) - 1; i >= 0; i-- {
+		// Stopped by decision from a month no payment covers.
+		if e := p.Events[i]; e.Kind == EventStop && m >= e.From && p.LastPaid() < e.From && !p.paidFor(m) {
+			return false
+		}
+	}
 	var last *Period
 	for i := range p.Periods {
 		pe := &p.Periods[i]
