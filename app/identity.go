@@ -257,3 +257,6 @@ func truncate(s string, n int) string {
 	}
 	return string([]rune(s)[:n]) + "…"
 }
+
+// Clip cuts a text taken into a message to n characters, with "…" when cut.
+func Clip(s string, n int) string { return truncate(s, n) }

@@ -1,6 +1,7 @@
 package records
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -93,8 +94,8 @@ func (s *Service) Decide(sess *app.Session, pid string, in LifeInput) (LifeResul
 			}
 			ev.Refund = &r
 		case app.EventEvidence:
-			if !app.EvidenceNeeded(in.Reason) || (in.Reason != p.SupportGroup && !contains(p.LocalGroups, in.Reason)) {
-				return &app.Error{Kind: app.Invalid, Code: app.CodeEvidenceGroup, Field: "group", Args: map[string]string{"value": truncate(in.Reason, 40)}}
+			if !app.EvidenceNeeded(in.Reason) || (in.Reason != p.SupportGroup && !slices.Contains(p.LocalGroups, in.Reason)) {
+				return &app.Error{Kind: app.Invalid, Code: app.CodeEvidenceGroup, Field: "group", Args: map[string]string{"value": app.Clip(in.Reason, 40)}}
 			}
 			if in.Year < 2016 || in.Year > today.Year()+1 {
 				return &app.Error{Kind: app.Invalid, Code: app.CodeEvidenceYear, Field: "year", Args: map[string]string{"value": strconv.Itoa(in.Year)}}
@@ -104,7 +105,7 @@ func (s *Service) Decide(sess *app.Session, pid string, in LifeInput) (LifeResul
 			}
 			ev.Year, ev.Reference, ev.From = in.Year, in.Ref, app.MonthOf(in.Year, 1)
 		default:
-			return &app.Error{Kind: app.Invalid, Code: app.CodeLifeBadKind, Field: "kind", Args: map[string]string{"value": truncate(string(in.Kind), 20)}}
+			return &app.Error{Kind: app.Invalid, Code: app.CodeLifeBadKind, Field: "kind", Args: map[string]string{"value": app.Clip(string(in.Kind), 20)}}
 		}
 		p.ApplyEvent(ev)
 		p.Version++
@@ -142,20 +143,4 @@ func fieldErr(err error, field string) error {
 		e.Field = field
 	}
 	return err
-}
-
-func contains(ss []string, s string) bool {
-	for _, x := range ss {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
-func truncate(s string, n int) string {
-	if r := []rune(s); len(r) > n {
-		return string(r[:n]) + "…"
-	}
-	return s
 }

@@ -75,7 +75,7 @@ const usage = `centrald — máy chủ trung tâm tham chiếu / reference centr
   centrald office  --data DIR --office CODE --name NAME --province PP --commune CCCCC [--address A] [--online=false]
                    (lists the office on the citizens' pages; it takes online declarations unless --online=false)
   centrald import  --data DIR FILE [--out ANSWER]           (a desk's offline transfer file)
-  centrald history --data DIR FILE.json|- [--json]          (the national records of people: months of contributions,
+  centrald history --data DIR [--json] FILE.json|-          (the national records of people: months of contributions,
                    compulsory insurance, pension — [{"personal_id","months","first_joined","compulsory_from",
                    "compulsory_to","pension","source"}]; the offices' desks receive it)
   centrald version
@@ -198,18 +198,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return 2
 		}
 		req = central.AdminRequest{Cmd: strings.TrimPrefix(cmd, "device "), Office: *office, Device: *device}
-	case "history":
-		if fset.NArg() != 1 {
-			fmt.Fprintf(stderr, usage, version)
-			return 2
-		}
-		raw, err := readArg(fset.Arg(0), stdin)
-		if err != nil || !json.Valid(raw) {
-			fmt.Fprintln(stderr, "centrald: tệp phải là JSON / the file must be JSON:", err)
-			return 2
-		}
-		req = central.AdminRequest{Cmd: "history", Data: raw}
-	case "voucher post", "publish":
+	case "history", "voucher post", "publish":
 		if fset.NArg() != 1 {
 			fmt.Fprintf(stderr, usage, version)
 			return 2
@@ -220,6 +209,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return 2
 		}
 		req = central.AdminRequest{Cmd: "vouchers", Data: raw}
+		if cmd == "history" {
+			req.Cmd = "history"
+		}
 		if cmd == "publish" {
 			if *pathF == "" || path.Clean(*pathF) != *pathF {
 				fmt.Fprintln(stderr, "centrald publish --path rules/X.json FILE")

@@ -120,6 +120,16 @@ func administratorCommands(t *testing.T, store ...string) {
 	assert.Equal(t, 1, code)
 	assert.Contains(t, errOut, "không có trong danh mục", "the province, not the month, is named")
 
+	// The national records of people: a bad line is refused alone, named by its number.
+	history := `[{"personal_id":"001190012345","months":150,"first_joined":"2012-01","compulsory_from":"2026-01"},
+		{"personal_id":"001190012346","months":12,"compulsory_from":"2026-13"}]`
+	code, out, errOut = runC(t, history, "history", "@store", "--json", "-")
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, `"updated": 1`)
+	assert.Contains(t, out, `"2": "bad_month`)
+	code, _, _ = runC(t, "not json", "history", "@store", "-")
+	assert.Equal(t, 2, code)
+
 	code, out, _ = runC(t, "", "reviews", "@store", "--json")
 	require.Equal(t, 0, code)
 	assert.Equal(t, "[]\n", out)

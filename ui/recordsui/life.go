@@ -2,6 +2,7 @@ package recordsui
 
 import (
 	"bytes"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -179,7 +180,7 @@ func (s *BookScreen) askLife(kind app.LifeEventKind) {
 			labels[i] = r.methodText(m)
 		}
 		d.Method = widget.NewSelect(labels, func(string) { s.preview(d) })
-		d.Method.SetSelectedIndex(max(0, indexOf(d.methods, p.Method)))
+		d.Method.SetSelectedIndex(max(0, slices.Index(d.methods, p.Method)))
 		d.From = entry(next.VNString())
 		items = append(items, widget.NewFormItem(t("field.income"), d.Income), widget.NewFormItem(t("field.method"), d.Method),
 			widget.NewFormItem(t("field.from"), d.From))
@@ -382,13 +383,4 @@ func parseMonthText(s string) (app.Month, bool) {
 	}
 	m, err := app.ParseMonth(text)
 	return m, err == nil
-}
-
-func indexOf(ss []string, s string) int {
-	for i, x := range ss {
-		if x == s {
-			return i
-		}
-	}
-	return -1
 }

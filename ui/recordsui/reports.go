@@ -2,7 +2,6 @@ package recordsui
 
 import (
 	"bytes"
-	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -60,17 +59,7 @@ func NewReportsScreen(r *Session) *ReportsScreen {
 func (s *ReportsScreen) Content() fyne.CanvasObject { return container.NewPadded(s.content) }
 
 // month is the month typed: MM/YYYY (or YYYY-MM).
-func (s *ReportsScreen) month() (app.Month, bool) {
-	text := strings.TrimSpace(s.Month.Text)
-	if mm, yyyy, ok := strings.Cut(text, "/"); ok {
-		text = yyyy + "-" + mm
-		if len(mm) == 1 {
-			text = yyyy + "-0" + mm
-		}
-	}
-	m, err := app.ParseMonth(text)
-	return m, err == nil
-}
+func (s *ReportsScreen) month() (app.Month, bool) { return parseMonthText(s.Month.Text) }
 
 // save asks where to keep the report and writes it there.
 func (s *ReportsScreen) save(kind, format string, button *widget.Button) {
