@@ -348,25 +348,32 @@ var Codes = []Code{
 // Codes of a participant's life after registration: changes, stops, refunds, evidence,
 // exclusions (app/lifecycle.go, app/benefits.go, records, the centre).
 const (
-	CodeLifeLeft           Code = "life_left"
-	CodeChangeMidPeriod    Code = "change_mid_period"
-	CodeChangePast         Code = "change_past"
-	CodeChangeNothing      Code = "change_nothing"
-	CodeLifeBadReason      Code = "life_bad_reason"
-	CodeStopPaidMonths     Code = "stop_paid_months"
-	CodeRefundNothing      Code = "refund_nothing"
-	CodeRefundBadPeriod    Code = "refund_bad_period"
-	CodeRefundRateChanged  Code = "refund_rate_changed"
-	CodeBenefitIdentity    Code = "benefit_identity"
-	CodeEvidenceGroup      Code = "evidence_group"
-	CodeEvidenceYear       Code = "evidence_year"
-	CodeLifeBadKind        Code = "life_bad_kind"
-	CodeExcludedCompulsory Code = "excluded_compulsory"
-	CodeExcludedPension    Code = "excluded_pension"
+	CodeLifeLeft             Code = "life_left"
+	CodeChangeMidPeriod      Code = "change_mid_period"
+	CodeChangePast           Code = "change_past"
+	CodeChangeNothing        Code = "change_nothing"
+	CodeLifeBadReason        Code = "life_bad_reason"
+	CodeStopPaidMonths       Code = "stop_paid_months"
+	CodeRefundNothing        Code = "refund_nothing"
+	CodeRefundBadPeriod      Code = "refund_bad_period"
+	CodeRefundRateChanged    Code = "refund_rate_changed"
+	CodeBenefitIdentity      Code = "benefit_identity"
+	CodeEvidenceGroup        Code = "evidence_group"
+	CodeEvidenceYear         Code = "evidence_year"
+	CodeLifeBadKind          Code = "life_bad_kind"
+	CodeExcludedCompulsory   Code = "excluded_compulsory"
+	CodeExcludedPension      Code = "excluded_pension"
+	CodeMissingTooShort      Code = "missing_too_short"
+	CodeMissingNotShort      Code = "missing_not_short"
+	CodeMissingMoreThanShort Code = "missing_more_than_short"
+	// CodeMissingHistoryUnknown is a warning (not an error): the desk has no history to count
+	// the months short.
+	CodeMissingHistoryUnknown Code = "missing_history_unknown"
 )
 
 func init() {
 	Codes = append(Codes, CodeLifeLeft, CodeChangeMidPeriod, CodeChangePast, CodeChangeNothing, CodeLifeBadReason, CodeStopPaidMonths,
 		CodeRefundNothing, CodeRefundBadPeriod, CodeRefundRateChanged, CodeBenefitIdentity, CodeEvidenceGroup, CodeEvidenceYear,
-		CodeLifeBadKind, CodeExcludedCompulsory, CodeExcludedPension)
+		CodeLifeBadKind, CodeExcludedCompulsory, CodeExcludedPension, CodeMissingTooShort, CodeMissingNotShort, CodeMissingMoreThanShort,
+		CodeMissingHistoryUnknown)
 }

@@ -131,6 +131,9 @@ func (c *Catalog) Warning(l app.Lang, w string) string {
 	case "rule_pending":
 		return c.T(l, "quote.warning_pending", "table", c.T(l, "table."+table), "from", vnMonth(from))
 	}
+	if c.Has("warn." + w) {
+		return c.T(l, "warn."+w)
+	}
 	return w
 }
 

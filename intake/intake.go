@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -365,12 +366,33 @@ func (s *Service) Register(sess *app.Session, req RegisterRequest) (RegisterResu
 		// The national records the centre sent with the person exclude them (DOMAIN §2): under
 		// compulsory insurance for the first month, or receiving a pension. Without them the
 		// centre checks when the dossier is synced and tells the office.
-		if p, ok, err := tx.Participant(form.PersonalID); err != nil {
+		p, known, err := tx.Participant(form.PersonalID)
+		if err != nil {
 			return err
-		} else if ok {
-			if why := p.History.Exclusion(reg.StartMonth); why != "" {
-				return &app.Error{Kind: app.Conflict, Code: why, Field: "personal_id",
-					Args: map[string]string{"value": app.PersonalID(form.PersonalID).Masked(), "dossier": "—"}}
+		}
+		if why := p.History.Exclusion(reg.StartMonth); known && why != "" {
+			return &app.Error{Kind: app.Conflict, Code: why, Field: "personal_id",
+				Args: map[string]string{"value": app.PersonalID(form.PersonalID).Masked(), "dossier": "—"}}
+		}
+		// Missing time (Decree 159/2025 art. 7): at most 60 months short of what a pension needs,
+		// counted from the history the centre sent; without it the officer is told the desk
+		// cannot know, and the centre's records decide later.
+		if reg.Method.Kind == app.Missing {
+			if !known {
+				p = app.Participant{PersonalID: form.PersonalID}
+			}
+			p.Gender, p.BirthDate = form.Gender, form.BirthDate
+			if mc, err := ref.Rules.MissingTime(&p, reg.StartMonth); err == nil {
+				args := map[string]string{"short": strconv.Itoa(mc.Short), "max": strconv.Itoa(mc.Max), "required": strconv.Itoa(mc.Required),
+					"have": strconv.Itoa(mc.Have), "months": strconv.Itoa(reg.Method.Months)}
+				switch {
+				case !mc.Known:
+					res.Warnings = append(res.Warnings, app.CodeMissingHistoryUnknown)
+				case mc.Code == "missing_too_short" || mc.Code == "missing_not_short":
+					return &app.Error{Kind: app.Invalid, Code: mc.Code, Field: "method", Args: args}
+				case reg.Method.Months > mc.Short:
+					return &app.Error{Kind: app.Invalid, Code: app.CodeMissingMoreThanShort, Field: "method", Args: args}
+				}
 			}
 		}
 		var possible []app.Summary
