@@ -363,6 +363,7 @@ const (
 	CodeLifeBadKind          Code = "life_bad_kind"
 	CodeExcludedCompulsory   Code = "excluded_compulsory"
 	CodeExcludedPension      Code = "excluded_pension"
+	CodeLifeBadState         Code = "life_bad_state"
 	CodeMissingTooShort      Code = "missing_too_short"
 	CodeMissingNotShort      Code = "missing_not_short"
 	CodeMissingMoreThanShort Code = "missing_more_than_short"
@@ -375,5 +376,5 @@ func init() {
 	Codes = append(Codes, CodeLifeLeft, CodeChangeMidPeriod, CodeChangePast, CodeChangeNothing, CodeLifeBadReason, CodeStopPaidMonths,
 		CodeRefundNothing, CodeRefundBadPeriod, CodeRefundRateChanged, CodeBenefitIdentity, CodeEvidenceGroup, CodeEvidenceYear,
 		CodeLifeBadKind, CodeExcludedCompulsory, CodeExcludedPension, CodeMissingTooShort, CodeMissingNotShort, CodeMissingMoreThanShort,
-		CodeMissingHistoryUnknown)
+		CodeMissingHistoryUnknown, CodeLifeBadState)
 }

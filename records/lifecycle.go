@@ -144,3 +144,46 @@ func fieldErr(err error, field string) error {
 	}
 	return err
 }
+
+// StandingRow is one participant in the list by standing: who, where they stand, how to reach
+// them.
+type StandingRow struct {
+	PersonalID string       `json:"personal_id"`
+	FullName   string       `json:"full_name"`
+	Phone      string       `json:"phone,omitempty"`
+	Method     string       `json:"method"`
+	Standing   app.Standing `json:"standing"`
+	// Lapsed are the support groups whose list of the year is missing.
+	Lapsed []string `json:"evidence_lapsed,omitempty"`
+}
+
+// Standings lists the office's participants who stand in one of states on day (every state
+// when none is given), by deadline then name: who must pay soon, who missed a deadline and is
+// suspended, who stopped or left. For the roles that record payments; the listing is audited.
+func (s *Service) Standings(sess *app.Session, day calendar.Date, states ...string) ([]StandingRow, error) {
+	if err := sess.Require(app.PermVoucher); err != nil {
+		return nil, err
+	}
+	var out []StandingRow
+	err := s.Store.View(func(tx Tx) error {
+		return tx.EachParticipant(func(p app.Participant) error {
+			st := p.StandingOn(day)
+			if len(states) > 0 && !slices.Contains(states, st.State) {
+				return nil
+			}
+			out = append(out, StandingRow{PersonalID: p.PersonalID, FullName: p.FullName, Phone: p.Phone, Method: p.Method, Standing: st,
+				Lapsed: p.EvidenceLapsed(day)})
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, err
+	}
+	slices.SortStableFunc(out, func(a, b StandingRow) int {
+		if a.Standing.Deadline != b.Standing.Deadline {
+			return int(a.Standing.Deadline) - int(b.Standing.Deadline)
+		}
+		return strings.Compare(app.FoldKey(a.FullName), app.FoldKey(b.FullName))
+	})
+	return out, s.audit(sess, "participant.list", day.String())
+}

@@ -15,7 +15,7 @@ import (
 )
 
 func init() {
-	register(command{"participant", "participant change|stop|refund|evidence|status|benefits PERSONAL_ID … (see README \"The participant's life\")",
+	register(command{"participant", "participant change|stop|refund|evidence|status|benefits PERSONAL_ID …, participant list [--state S,…] (README \"The participant's life\")",
 		(*cli).participant})
 }
 
@@ -24,7 +24,8 @@ participant stop     PERSONAL_ID --from YYYY-MM --reason own|compulsory|lump_sum
 participant refund   PERSONAL_ID --from YYYY-MM --reason compulsory|lump_sum|death|pension [--note T] [--out FILE.pdf] [--json]
 participant evidence PERSONAL_ID --group G --year YYYY --ref TEXT [--json]
 participant status   PERSONAL_ID [--json]
-participant benefits PERSONAL_ID [--month YYYY-MM] [--out FILE.pdf] [--json]`
+participant benefits PERSONAL_ID [--month YYYY-MM] [--out FILE.pdf] [--json]
+participant list     [--state registered,active,due,suspended,stopped,left] [--json]`
 
 // participant records and shows what happens to a participant after registration: a change of
 // income or method, a stop, a refund, the evidence of a support group; where they stand; what
@@ -34,6 +35,9 @@ func (c *cli) participant(args []string) int {
 		return c.usageError("%s", participantUsage)
 	}
 	sub := args[0]
+	if sub == "list" {
+		return c.participantList(args[1:])
+	}
 	fset := c.flagSet("participant " + sub)
 	income := fset.String("income", "", "change: the new chosen income, đồng")
 	method := fset.String("method", "", "change: monthly | 3-months | 6-months | 12-months | ahead:N")
@@ -223,4 +227,48 @@ func (c *cli) groupLabel(p app.Participant, g string) string {
 		return lg.NameVI
 	}
 	return c.t("group." + g)
+}
+
+// participantList lists the participants by where they stand: who must pay soon, who missed a
+// deadline, who stopped or left.
+func (c *cli) participantList(args []string) int {
+	fset := c.flagSet("participant list")
+	states := fset.String("state", "", "only these states, comma-separated: registered, active, due, suspended, stopped, left")
+	asJSON := fset.Bool("json", false, "print JSON")
+	if pos, err := parseInterspersed(fset, args); err != nil || len(pos) > 0 {
+		return c.usageError("participant list: %v", firstErr(err, pos))
+	}
+	var want []string
+	for _, s := range strings.Split(*states, ",") {
+		if s = strings.TrimSpace(s); s == "" {
+			continue
+		}
+		if c.t("standing."+s) == "standing."+s {
+			return c.refusal(&app.Error{Kind: app.Invalid, Code: app.CodeLifeBadState, Field: "state", Args: map[string]string{"value": app.Clip(s, 20)}},
+				*asJSON)
+		}
+		want = append(want, s)
+	}
+	d, sess, code := c.signIn()
+	if d == nil {
+		return code
+	}
+	rows, err := d.Records.Standings(sess, calendar.DateOf(c.now().In(calendar.VN)), want...)
+	if err != nil {
+		return c.closeDesk(d, c.refusal(err, *asJSON))
+	}
+	if *asJSON {
+		if rows == nil {
+			rows = []records.StandingRow{}
+		}
+		return c.closeDesk(d, c.writeJSON(rows))
+	}
+	tw := tabwriter.NewWriter(c.stdout, 0, 4, 2, ' ', 0)
+	for _, r := range rows {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.PersonalID, app.UpperName(r.FullName), r.Phone, c.t("standing."+r.Standing.State),
+			c.standingText(r.Standing))
+	}
+	_ = tw.Flush()
+	fmt.Fprintln(c.stdout, c.t("life.list_count", "count", strconv.Itoa(len(rows))))
+	return c.closeDesk(d, code)
 }

@@ -40,6 +40,26 @@ func TestAParticipantsLifeFromTheCommandLine(t *testing.T) {
 	assert.Equal(t, app.StandingSuspended, st.Standing.State)
 	assert.Equal(t, app.MonthOf(2025, 9), st.Standing.PaidTo)
 
+	// Who missed a deadline: three of the sample's four paid 09/2025 monthly and are suspended;
+	// Phạm Ngọc Thịnh paid 09–11/2025 and may pay the next quarter until 28/02/2026.
+	code, out, errOut = o.run("", "participant", "list", "--state", "suspended", "--json")
+	require.Equal(t, 0, code, errOut)
+	var rows []struct {
+		PersonalID string       `json:"personal_id"`
+		Standing   app.Standing `json:"standing"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &rows))
+	require.Len(t, rows, 3)
+	assert.Equal(t, "070066237886", rows[0].PersonalID, "same deadline (31/10/2025): by name")
+	code, out, errOut = o.run("", "participant", "list", "--state", "due")
+	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, "PHẠM NGỌC THỊNH")
+	assert.Contains(t, out, "chậm nhất ngày 28/02/2026")
+	assert.Contains(t, out, "1 người.")
+	code, out, _ = o.run("", "participant", "list", "--state", "late", "--json")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, out, `"field": "state"`)
+
 	// Mid-period (or for a month gone by): refused, with the field and the months.
 	code, _, errOut = o.run("", "participant", "change", "095091931625", "--income", "2000000", "--method", "3-months", "--from", "2025-11")
 	assert.Equal(t, 1, code)
