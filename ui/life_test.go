@@ -82,4 +82,15 @@ func TestAnOfficerRecordsAChangeAndARefundOnTheBook(t *testing.T) {
 	assert.True(t, book.ChangeBtn.Disabled(), "no change after leaving")
 	assert.Len(t, book.Shown().Participant.Events, 2)
 	d.shot(t, "book-left-vi")
+
+	// The list by standing: the person who left; choosing the row opens the book.
+	d.Records().Show(recordsui.TabStandings)
+	st := d.Records().Standings
+	st.State.SetSelectedIndex(5) // Đã dừng tham gia
+	d.waitFor(t, "the list", func() bool { return len(st.Rows) == 1 })
+	assert.Equal(t, pid, st.Rows[0].PersonalID)
+	assert.Equal(t, "1 người.", st.Status.Text)
+	d.shot(t, "standings-left-vi")
+	st.State.SetSelectedIndex(0) // Đến kỳ đóng
+	d.waitFor(t, "the empty list", func() bool { return len(st.Rows) == 0 && st.Status.Text == "0 người." })
 }

@@ -14,6 +14,8 @@ const (
 	TabBook    RecordsTab = "book"
 	TabCovers  RecordsTab = "covers"
 	TabReports RecordsTab = "reports"
+	// TabStandings lists the participants by where they stand (due, suspended, …).
+	TabStandings RecordsTab = "standings"
 )
 
 // RecordsState is the book and covers page's state.
@@ -30,6 +32,8 @@ type RecordsPage struct {
 	Book    *BookScreen
 	Covers  *CoversScreen
 	Reports *ReportsScreen
+	// Standings is built when its tab is first shown (it reads every participant).
+	Standings *StandingsScreen
 
 	tab     RecordsTab
 	content fyne.CanvasObject
@@ -47,12 +51,17 @@ func NewRecordsPage(r *Session, st RecordsState) *RecordsPage {
 	covers := container.NewTabItemWithIcon(r.T("ui.covers.tab"), theme.DocumentIcon(), p.Covers.Content())
 	p.Reports = NewReportsScreen(r)
 	reports := container.NewTabItemWithIcon(r.T("ui.reports.tab"), theme.ListIcon(), p.Reports.Content())
-	p.Tabs = container.NewAppTabs(book, covers, reports)
+	p.Standings = NewStandingsScreen(r)
+	standings := container.NewTabItemWithIcon(r.T("ui.life.tab_standings"), theme.AccountIcon(), p.Standings.Content())
+	p.Tabs = container.NewAppTabs(book, covers, reports, standings)
 	switch p.tab {
 	case TabCovers:
 		p.Tabs.Select(covers)
 	case TabReports:
 		p.Tabs.Select(reports)
+	case TabStandings:
+		p.Tabs.Select(standings)
+		p.Standings.Load()
 	}
 	p.Tabs.OnSelected = func(it *container.TabItem) {
 		p.tab = TabBook
@@ -62,6 +71,9 @@ func NewRecordsPage(r *Session, st RecordsState) *RecordsPage {
 			p.Covers.Reload()
 		case reports:
 			p.tab = TabReports
+		case standings:
+			p.tab = TabStandings
+			p.Standings.Load()
 		}
 	}
 	p.content = p.Tabs
@@ -84,6 +96,8 @@ func (p *RecordsPage) Show(tab RecordsTab) {
 		i = 1
 	case TabReports:
 		i = 2
+	case TabStandings:
+		i = 3
 	}
 	p.Tabs.SelectIndex(i)
 }
