@@ -83,9 +83,22 @@ func (br BenefitRules) transitional(p *Participant, g Gender, bd BirthDate) (Mon
 }
 
 // ownMonths is the months of the periods this desk holds, less those refunded.
-func (p *Participant) ownMonths() (int, bool) {
-	back, _ := p.Refunded()
-	return p.Totals().Months - back, true
+func (p *Participant) ownMonths() (int, bool) { return p.monthsUpTo(0), true }
+
+// monthsUpTo is the months of the periods as they stand (Effective) up to month m, every month
+// when m is 0: a payment ahead counts for the months gone by, not for those to come.
+func (p *Participant) monthsUpTo(m Month) int {
+	n := 0
+	for _, pe := range p.Effective() {
+		to := pe.To
+		if m != 0 && to > m {
+			to = m
+		}
+		if to >= pe.From {
+			n += int(to-pe.From) + 1
+		}
+	}
+	return n
 }
 
 // MissingTime checks the missing-time rule for p in month m.
@@ -152,7 +165,12 @@ func (r *Rules) BenefitsOf(p *Participant, m Month) ([]Benefit, error) {
 	if errG != nil || errB != nil {
 		return nil, lifeErr("birth_date", CodeBenefitIdentity)
 	}
-	months, known := p.ContributionMonths()
+	// Months as of m: those paid ahead for later months count when they come.
+	own := p.monthsUpTo(m)
+	months, known := own, p.History != nil
+	if known {
+		months = max(own, p.History.Months)
+	}
 	avg := p.averageIncome()
 	var out []Benefit
 
@@ -176,10 +194,9 @@ func (r *Rules) BenefitsOf(p *Participant, m Month) ([]Benefit, error) {
 	// half a year (1–6) or a year (7–11), into the years from 2014.
 	// Computed from the periods the desk holds: when the centre counts more months (other
 	// offices, compulsory insurance), the amount is the part the desk can compute (Known false).
-	own, _ := p.ownMonths()
 	ls := Benefit{Kind: "lump_sum", Basis: "Luật BHXH 41/2024/QH15 Điều 102; Nghị định 159/2025/NĐ-CP Điều 9",
 		Known: known && months <= own, Average: avg, Months: own}
-	ls.Amount = r.lumpSum(p, br, avg)
+	ls.Amount = r.lumpSum(p, br, avg, m)
 	ls.Eligible = ls.Amount > 0
 	ls.Code = "benefit_lump_sum"
 	out = append(out, ls)
@@ -253,30 +270,25 @@ func (r *Rules) BenefitsOf(p *Participant, m Month) ([]Benefit, error) {
 
 // lumpSum is the lump sum of Law 41/2024 art. 102 for the person's periods (less what refunds
 // gave back), at most what was contributed, less the support received.
-func (r *Rules) lumpSum(p *Participant, br BenefitRules, avg Money) Money {
+func (r *Rules) lumpSum(p *Participant, br BenefitRules, avg Money, m Month) Money {
 	before, after := 0, 0
 	var contributed, support Money
-	refundFrom := Month(0)
-	if e := p.Exit(); e != nil && e.Refund != nil {
-		refundFrom = e.Refund.From
-	}
-	for _, pe := range p.Periods {
-		for mi := pe.From; mi <= pe.To; mi++ {
-			if refundFrom != 0 && mi >= refundFrom {
-				continue
-			}
+	for _, pe := range p.Effective() {
+		n := 0
+		for mi := pe.From; mi <= pe.To && mi <= m; mi++ {
+			n++
 			if mi.Year() < br.LumpSumSplitYear {
 				before++
 			} else {
 				after++
 			}
 		}
-		contributed += pe.Gross - pe.Discount + pe.Interest
-		support += pe.StateSupport + pe.LocalSupport
-	}
-	if e := p.Exit(); e != nil && e.Refund != nil {
-		contributed -= e.Refund.Contribution
-		support -= e.Refund.StateSupport + e.Refund.LocalSupport
+		if months := pe.Months(); months > 0 && n > 0 {
+			// The part of the period's money and support for the months counted.
+			share := func(a Money) Money { return divHalfUp(big.NewInt(int64(a)*int64(n)), big.NewInt(int64(months))) }
+			contributed += share(pe.Gross - pe.Discount + pe.Interest)
+			support += share(pe.StateSupport + pe.LocalSupport)
+		}
 	}
 	if before+after == 0 {
 		return 0
@@ -285,10 +297,8 @@ func (r *Rules) lumpSum(p *Participant, br BenefitRules, avg Money) Money {
 	// odd months, as half or whole years) at LumpSumAfterTenths; under a year, what was paid, at
 	// most two months of average income.
 	total := before + after
-	var tenthYears int // in half years × tenths
 	if total < 12 {
-		amt := min(contributed-support, 2*avg)
-		return max(0, amt)
+		return max(0, min(contributed-support, 2*avg))
 	}
 	yb := before / 12
 	rest := total - yb*12
@@ -299,7 +309,7 @@ func (r *Rules) lumpSum(p *Participant, br BenefitRules, avg Money) Money {
 	case rem >= 1:
 		halfYears++
 	}
-	tenthYears = yb*2*br.LumpSumBeforeTenths + halfYears*br.LumpSumAfterTenths
+	tenthYears := yb*2*br.LumpSumBeforeTenths + halfYears*br.LumpSumAfterTenths
 	amt := divHalfUp(big.NewInt(int64(avg)*int64(tenthYears)), big.NewInt(20))
 	return max(0, amt-support)
 }
@@ -307,7 +317,7 @@ func (r *Rules) lumpSum(p *Participant, br BenefitRules, avg Money) Money {
 // averageIncome is the average chosen income of the person's periods, weighted by months.
 func (p *Participant) averageIncome() Money {
 	var sum, n int64
-	for _, pe := range p.Periods {
+	for _, pe := range p.Effective() {
 		sum += int64(pe.Income) * int64(pe.Months())
 		n += int64(pe.Months())
 	}
@@ -319,10 +329,7 @@ func (p *Participant) averageIncome() Money {
 
 // paidFor reports whether a period (not refunded) covers month m.
 func (p *Participant) paidFor(m Month) bool {
-	if e := p.Exit(); e != nil && e.Refund != nil && m >= e.Refund.From {
-		return false
-	}
-	for _, pe := range p.Periods {
+	for _, pe := range p.Effective() {
 		if meth, _ := ParseMethod(pe.Method); meth.Kind != Missing && m >= pe.From && m <= pe.To {
 			return true
 		}

@@ -363,6 +363,11 @@ const (
 	CodeLifeBadKind          Code = "life_bad_kind"
 	CodeExcludedCompulsory   Code = "excluded_compulsory"
 	CodeExcludedPension      Code = "excluded_pension"
+	CodeChangeNotNext        Code = "change_not_next"
+	CodeChangeMissing        Code = "change_missing"
+	CodeStopTooLate          Code = "stop_too_late"
+	CodeVoucherPersonLeft    Code = "voucher_person_left"
+	CodeLifeNoDecision       Code = "life_no_decision"
 	CodeLifeBadState         Code = "life_bad_state"
 	CodeMissingTooShort      Code = "missing_too_short"
 	CodeMissingNotShort      Code = "missing_not_short"
@@ -376,5 +381,6 @@ func init() {
 	Codes = append(Codes, CodeLifeLeft, CodeChangeMidPeriod, CodeChangePast, CodeChangeNothing, CodeLifeBadReason, CodeStopPaidMonths,
 		CodeRefundNothing, CodeRefundBadPeriod, CodeRefundRateChanged, CodeBenefitIdentity, CodeEvidenceGroup, CodeEvidenceYear,
 		CodeLifeBadKind, CodeExcludedCompulsory, CodeExcludedPension, CodeMissingTooShort, CodeMissingNotShort, CodeMissingMoreThanShort,
-		CodeMissingHistoryUnknown, CodeLifeBadState)
+		CodeMissingHistoryUnknown, CodeLifeBadState,
+		CodeChangeNotNext, CodeChangeMissing, CodeStopTooLate, CodeVoucherPersonLeft, CodeLifeNoDecision)
 }

@@ -1,9 +1,11 @@
 package app
 
 import (
+	"errors"
 	"math/big"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"bhxhdesk/app/calendar"
@@ -112,7 +114,7 @@ func lifeErr(field, code string, args ...string) *Error {
 // payments are for the past and do not count); 0 when none.
 func (p *Participant) LastPaid() Month {
 	var last Month
-	for _, pe := range p.Periods {
+	for _, pe := range p.Effective() {
 		if m, _ := ParseMethod(pe.Method); m.Kind != Missing && pe.To > last {
 			last = pe.To
 		}
@@ -120,14 +122,70 @@ func (p *Participant) LastPaid() Month {
 	return last
 }
 
-// Exit is the refund event that ended the person's participation, if any.
+// Exit is the refund event that ended the person's participation, if any: the last refund,
+// unless a payment recorded after it pays for a month it did not refund (the person registered
+// again and took part again).
 func (p *Participant) Exit() *LifeEvent {
+	var last *LifeEvent
 	for i := range p.Events {
 		if p.Events[i].Kind == EventRefund {
-			return &p.Events[i]
+			last = &p.Events[i]
 		}
 	}
-	return nil
+	if last == nil {
+		return nil
+	}
+	for _, pe := range p.Effective() {
+		if pe.To >= last.From && !pe.Recorded.IsZero() && pe.Recorded.After(last.At) {
+			return nil
+		}
+	}
+	return last
+}
+
+// refundedFrom is the first month of a period given back by a refund (0: none).
+func (p *Participant) refundedFrom(pe Period) Month {
+	var from Month
+	for _, e := range p.Events {
+		if e.Kind != EventRefund || e.Refund == nil {
+			continue
+		}
+		for _, l := range e.Refund.Lines {
+			if l.Voucher == pe.Voucher && l.Voucher != "" && (from == 0 || l.From < from) {
+				from = l.From
+			}
+		}
+	}
+	return from
+}
+
+// Effective are the person's periods as they stand: a period part of which was refunded ends
+// the month before its refund; a period refunded whole is left out. The months refunded are
+// not taken part in: they count for nothing and another payment may cover them.
+func (p *Participant) Effective() []Period {
+	if !p.hasRefund() {
+		return p.Periods
+	}
+	out := make([]Period, 0, len(p.Periods))
+	for _, pe := range p.Periods {
+		if from := p.refundedFrom(pe); from != 0 {
+			if from <= pe.From {
+				continue
+			}
+			pe.To = from - 1
+		}
+		out = append(out, pe)
+	}
+	return out
+}
+
+func (p *Participant) hasRefund() bool {
+	for _, e := range p.Events {
+		if e.Kind == EventRefund {
+			return true
+		}
+	}
+	return false
 }
 
 // Refunded is the months and state-support months given back by refunds.
@@ -167,7 +225,7 @@ const (
 // suspended. A stop or a refund recorded later than the last payment decides instead.
 func (p *Participant) StandingOn(day calendar.Date) Standing {
 	s := Standing{PaidTo: p.LastPaid()}
-	if e := p.Exit(); e != nil {
+	if e := p.Exit(); e != nil && MonthOfDate(day) >= e.From {
 		s.State, s.Since, s.Reason = StandingLeft, e.From, e.Reason
 		return s
 	}
@@ -215,17 +273,33 @@ func (r *Rules) CheckChange(p *Participant, req ChangeRequest) (Quote, error) {
 	if e := p.Exit(); e != nil {
 		return Quote{}, lifeErr("personal_id", CodeLifeLeft, "reason", e.Reason, "from", e.From.VNString())
 	}
-	if last := p.LastPaid(); last != 0 && req.From <= last {
+	last, now := p.LastPaid(), MonthOfDate(req.Today)
+	if last != 0 && req.From <= last {
 		return Quote{}, lifeErr("from", CodeChangeMidPeriod, "to", last.VNString(), "next", last.Add(1).VNString())
 	}
-	if now := MonthOfDate(req.Today); req.From < now {
+	if req.From < now {
 		return Quote{}, lifeErr("from", CodeChangePast, "month", now.VNString())
+	}
+	// The new terms start with the next period to pay: the record takes them at once, so every
+	// voucher after is matched against them — a later month would leave months between.
+	if next := max(last.Add(1), now); last != 0 && req.From != next {
+		return Quote{}, lifeErr("from", CodeChangeNotNext, "next", next.VNString())
+	}
+	if req.Method.Kind == Missing {
+		return Quote{}, lifeErr("method", CodeChangeMissing)
 	}
 	if req.Income == p.Income && req.Method.String() == p.Method {
 		return Quote{}, lifeErr("income", CodeChangeNothing)
 	}
-	return r.Quote(QuoteRequest{Income: req.Income, Method: req.Method, Groups: p.Groups(), Month: req.From,
-		Province: p.Address.Province, LocalGroups: p.LocalGroups, SupportMonthsUsed: p.SupportMonthsLeftUsed(), Paid: req.From.FirstDay()})
+	// Quoted as paid today (an ahead payment is discounted at the rate of the year before the
+	// payment), as the voucher will be matched by the day it is paid.
+	q, err := r.Quote(QuoteRequest{Income: req.Income, Method: req.Method, Groups: p.Groups(), Month: req.From,
+		Province: p.Address.Province, LocalGroups: p.LocalGroups, SupportMonthsUsed: p.SupportMonthsLeftUsed(), Paid: req.Today})
+	var e *Error
+	if errors.As(err, &e) && e.Field == "start_month" {
+		e.Field = "from"
+	}
+	return q, err
 }
 
 // Groups are the state support groups the person belongs to.
@@ -248,7 +322,7 @@ func (p *Participant) SupportMonthsLeftUsed() int {
 
 // CheckStop says whether p may stop taking part from a month: nothing may be paid for that
 // month or later (months paid ahead are refunded instead, for the reasons a refund has).
-func CheckStop(p *Participant, from Month, reason string) error {
+func CheckStop(p *Participant, from Month, reason string, today calendar.Date) error {
 	if e := p.Exit(); e != nil {
 		return lifeErr("personal_id", CodeLifeLeft, "reason", e.Reason, "from", e.From.VNString())
 	}
@@ -257,6 +331,10 @@ func CheckStop(p *Participant, from Month, reason string) error {
 	}
 	if last := p.LastPaid(); from <= last {
 		return lifeErr("from", CodeStopPaidMonths, "to", last.VNString(), "next", last.Add(1).VNString())
+	}
+	// A stop is decided for the next period to pay (or one already missed), not years ahead.
+	if next := max(p.LastPaid().Add(1), MonthOfDate(today)); from > next {
+		return lifeErr("from", CodeStopTooLate, "next", next.VNString())
 	}
 	return nil
 }
@@ -280,8 +358,10 @@ func (r *Rules) RefundOf(p *Participant, reason string, from Month) (Refund, err
 		return out, lifeErr("personal_id", CodeLifeLeft, "reason", e.Reason, "from", e.From.VNString())
 	}
 	for _, pe := range p.Periods {
+		// Decree 159/2025 art. 8: what was paid for 3, 6 or 12 months at once, or ahead; a month
+		// paid monthly and missing time are not refunded.
 		m, err := ParseMethod(pe.Method)
-		if err != nil || m.Kind == Missing || pe.To < from {
+		if err != nil || m.Kind == Missing || m.Kind == Monthly || pe.To < from || p.refundedFrom(pe) != 0 {
 			continue
 		}
 		line, warn, err := r.refundLine(p, pe, m, max(from, pe.From))
@@ -316,15 +396,22 @@ func (r *Rules) refundLine(p *Participant, pe Period, m Method, from Month) (Ref
 	}
 	gross := pe.Gross / Money(months)
 	if m.Kind == Ahead {
-		fr, ok := r.FundRates[pe.PaidOn.Year()-1]
-		if !ok || fr.rat == nil {
-			return l, "", &Error{Kind: Unavailable, Code: CodeFundRateMissing, Field: "from", Args: map[string]string{"year": strconv.Itoa(pe.PaidOn.Year() - 1)}}
+		// The rate the payment used: recorded on the period; for a period recorded before the
+		// rate was kept, the table's, which must give the discount the period recorded.
+		rat, rate, ok := periodRate(pe.FundRate)
+		if !ok {
+			fr, found := r.FundRates[pe.PaidOn.Year()-1]
+			if !found || fr.rat == nil {
+				return l, "", &Error{Kind: Unavailable, Code: CodeFundRateMissing, Field: "from",
+					Args: map[string]string{"year": strconv.Itoa(pe.PaidOn.Year() - 1)}}
+			}
+			rat, rate = fr.rat, fr.Rate()
 		}
-		// The rate must be the one the payment used: the period's discount says so.
-		if presentValue(gross, fr.rat, months) != pe.Gross-pe.Discount {
-			return l, "", lifeErr("from", CodeRefundRateChanged, "year", strconv.Itoa(fr.Year), "receipt", pe.ReceiptNo)
+		if presentValue(gross, rat, months) != pe.Gross-pe.Discount {
+			return l, "", lifeErr("from", CodeRefundRateChanged, "year", strconv.Itoa(pe.PaidOn.Year()-1), "receipt", pe.ReceiptNo)
 		}
-		l.FundRate = fr.Rate()
+		fr := struct{ rat *big.Rat }{rat}
+		l.FundRate = rate
 		l.Contribution = discountedTerms(gross, fr.rat, used+1, months)
 		if pe.SupportMonths > 0 {
 			ms := pe.StateSupport / Money(pe.SupportMonths)
@@ -380,6 +467,23 @@ func (r *Rules) localOfMonths(p *Participant, pe Period, from Month) (Money, str
 	return divHalfUp(n, big.NewInt(int64(pe.Months()))), "local_support_prorated"
 }
 
+// periodRate reads the fund rate a period recorded ("0.0031", or a yearly rate over 12,
+// "0.0436/12").
+func periodRate(s string) (*big.Rat, string, bool) {
+	if s == "" {
+		return nil, "", false
+	}
+	yearly, twelfth := strings.CutSuffix(s, "/12")
+	r, ok := decimalRat(yearly)
+	if !ok {
+		return nil, "", false
+	}
+	if twelfth {
+		r.Quo(r, big.NewRat(12, 1))
+	}
+	return r, s, true
+}
+
 // discountedTerms is Σ_{i=from..to} a/(1+r)^(i−1), computed exactly and rounded half up once:
 // the terms of the ahead formula for months from..to of a payment.
 func discountedTerms(a Money, r *big.Rat, from, to int) Money {
@@ -411,12 +515,11 @@ func (p *Participant) ApplyEvent(ev LifeEvent) bool {
 	}
 	p.Events = append(p.Events, ev)
 	slices.SortStableFunc(p.Events, func(a, b LifeEvent) int { return a.At.Compare(b.At) })
-	if ev.Kind == EventChange && ev.Income > 0 {
-		// The newest change decides, whatever order events arrive in.
-		for _, e := range p.Events {
-			if e.Kind == EventChange && e.Income > 0 {
-				p.Income, p.Method = e.Income, e.Method
-			}
+	// The newest change decides, whatever order events arrive in — unless a registration chose
+	// the terms after it (TermsAt).
+	for _, e := range p.Events {
+		if e.Kind == EventChange && e.Income > 0 && !e.At.Before(p.TermsAt) {
+			p.Income, p.Method, p.TermsAt = e.Income, e.Method, e.At
 		}
 	}
 	return true

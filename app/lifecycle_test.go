@@ -73,14 +73,6 @@ func TestRefundsByHand(t *testing.T) {
 			reason: app.ReasonDeath, from: "2025-01", months: 6, supportMonths: 6, contribution: 1_980_000, state: 495_000, amount: 1_485_000,
 		},
 		{
-			name:  "monthly: the month paid ahead of the pension's first month is refunded",
-			group: app.Other, province: "48",
-			setup: func(t *testing.T, p *app.Participant) {
-				paidPeriod(t, p, 2_200_000, "monthly", "2027-05", "2027-05-02")
-			},
-			reason: app.ReasonPension, from: "2027-05", months: 1, supportMonths: 1, contribution: 484_000, state: 96_800, amount: 387_200,
-		},
-		{
 			// Decree 159 art. 6: 24 months ahead from 07/2025 paid in 2025 at 2024's 0.31 %/month;
 			// the refunded months 13..24 are Σ_{i=13..24} 330,000/1.0031^(i−1) = 3,751,421.6… →
 			// 3,751,422 (exact fractions, by hand); support undiscounted (method_caps): 12 × 66,000.
@@ -186,6 +178,12 @@ func TestRefundsRefused(t *testing.T) {
 	assert.Equal(t, "refund_nothing", app.CodeOf(err), "nothing paid from 04/2027")
 	assert.Equal(t, "from", app.FieldOf(err))
 
+	// Art. 8 names what was paid for 3, 6 or 12 months or ahead: a month paid monthly is not refunded.
+	mp := person(app.Other, "48")
+	paidPeriod(t, mp, 2_200_000, "monthly", "2027-05", "2027-05-02")
+	_, err = ref.Rules.RefundOf(mp, app.ReasonPension, month(t, "2027-05"))
+	assert.Equal(t, "refund_nothing", app.CodeOf(err))
+
 	// Missing time pays for the past: nothing of it is refunded.
 	q := person(app.Other, "48")
 	q.Periods = []app.Period{{From: month(t, "2027-01"), To: month(t, "2027-01"), Method: "missing:20", Gross: 20 * 484_000, Voucher: "V-m"}}
@@ -233,8 +231,14 @@ func TestChangeOnlyWhenThePaidPeriodEnds(t *testing.T) {
 			assert.Equal(t, tt.payable, q.Payable)
 		})
 	}
+	// The new terms start with the next period: not a later month, and never missing time.
+	_, err := ref.Rules.CheckChange(p, app.ChangeRequest{Income: 3_000_000, Method: method(t, "monthly"), From: month(t, "2028-03"), Today: today})
+	assert.Equal(t, app.CodeChangeNotNext, app.CodeOf(err))
+	_, err = ref.Rules.CheckChange(p, app.ChangeRequest{Income: 3_000_000, Method: method(t, "missing:12"), From: month(t, "2028-01"), Today: today})
+	assert.Equal(t, app.CodeChangeMissing, app.CodeOf(err))
+
 	// Someone who was suspended changes from this month, never for months gone by.
-	_, err := ref.Rules.CheckChange(p, app.ChangeRequest{Income: 3_000_000, Method: method(t, "monthly"), From: month(t, "2028-01"),
+	_, err = ref.Rules.CheckChange(p, app.ChangeRequest{Income: 3_000_000, Method: method(t, "monthly"), From: month(t, "2028-01"),
 		Today: calendar.Of(2028, 3, 1)})
 	assert.Equal(t, "change_past", app.CodeOf(err))
 }
@@ -264,8 +268,10 @@ func TestStandingOfAParticipant(t *testing.T) {
 	assert.Equal(t, month(t, "2027-04"), s.Next)
 	assert.Equal(t, calendar.Of(2027, 6, 30), s.Deadline)
 
-	require.NoError(t, app.CheckStop(p, month(t, "2027-04"), app.ReasonOwn))
-	assert.Equal(t, "stop_paid_months", app.CodeOf(app.CheckStop(p, month(t, "2027-03"), app.ReasonOwn)), "paid months are refunded, not stopped")
+	require.NoError(t, app.CheckStop(p, month(t, "2027-04"), app.ReasonOwn, calendar.Of(2027, 5, 1)))
+	assert.Equal(t, "stop_paid_months", app.CodeOf(app.CheckStop(p, month(t, "2027-03"), app.ReasonOwn, calendar.Of(2027, 5, 1))), "paid months are refunded, not stopped")
+	assert.Equal(t, app.CodeStopTooLate, app.CodeOf(app.CheckStop(p, month(t, "2031-01"), app.ReasonDeath, calendar.Of(2027, 5, 1))),
+		"a stop is for the next period, not years ahead")
 	p.Events = append(p.Events, app.LifeEvent{Kind: app.EventStop, From: month(t, "2027-04"), Reason: app.ReasonOwn})
 	assert.Equal(t, app.StandingStopped, p.StandingOn(calendar.Of(2027, 5, 1)).State)
 	// A later payment (registered again) takes the person back in.
@@ -431,4 +437,44 @@ func TestLeavingEndsTakingPart(t *testing.T) {
 	p.Events = append(p.Events, app.LifeEvent{Kind: app.EventRefund, From: r.From, Reason: r.Reason, Refund: &r})
 	assert.True(t, app.TakesPart(*p, month(t, "2027-01")))
 	assert.False(t, app.TakesPart(*p, month(t, "2027-02")), "refunded from 02/2027")
+}
+
+// A refund ends the months it gave back, not the person's history: a new registration's
+// payment takes them back, and months refunded may be paid again.
+func TestARefundIsUndoneByANewPayment(t *testing.T) {
+	p := person(app.Other, "48")
+	pe := paidPeriod(t, p, 2_200_000, "12-months", "2027-01", "2027-01-05")
+	p.Periods[0].Recorded = pe.PaidOn.Time()
+	r, err := ref.Rules.RefundOf(p, app.ReasonCompulsory, month(t, "2027-04"))
+	require.NoError(t, err)
+	at := calendar.Of(2027, 4, 2).Time()
+	p.Events = append(p.Events, app.LifeEvent{ID: "e1", Kind: app.EventRefund, From: r.From, Reason: r.Reason, Refund: &r, At: at})
+	require.NotNil(t, p.Exit())
+	assert.Equal(t, month(t, "2027-03"), p.LastPaid(), "the refunded months are not paid any more")
+	assert.Equal(t, app.StandingActive, p.StandingOn(calendar.Of(2027, 3, 20)).State, "until the month the refund starts")
+	assert.Equal(t, app.StandingLeft, p.StandingOn(calendar.Of(2027, 4, 3)).State)
+	// Back after compulsory insurance ended: a new registration's voucher for 10/2027.
+	q := paidPeriod(t, p, 2_200_000, "3-months", "2027-10", "2027-10-03")
+	p.Periods[1].Recorded = q.PaidOn.Time()
+	assert.Nil(t, p.Exit(), "taking part again")
+	assert.Equal(t, app.StandingActive, p.StandingOn(calendar.Of(2027, 11, 1)).State)
+	assert.Equal(t, 3+3, p.MonthsForTest(), "3 months kept of the first period and 3 of the new one")
+	_, err = ref.Rules.RefundOf(p, app.ReasonDeath, month(t, "2027-04"))
+	require.NoError(t, err)
+	r2, err := ref.Rules.RefundOf(p, app.ReasonDeath, month(t, "2027-11"))
+	require.NoError(t, err)
+	assert.Equal(t, 2, r2.Months, "11–12/2027 of the new period; the months refunded before are not refunded twice")
+}
+
+// A change of terms recorded before a newer registration does not replace the registration's
+// terms, whatever order the two arrive in.
+func TestAChangeOlderThanTheRegistrationKeepsItsTerms(t *testing.T) {
+	p := person(app.Other, "48")
+	p.Income, p.Method, p.TermsAt = 3_000_000, "monthly", calendar.Of(2029, 1, 10).Time()
+	p.ApplyEvent(app.LifeEvent{ID: "old", Kind: app.EventChange, Income: 2_500_000, Method: "12-months", At: calendar.Of(2027, 6, 1).Time()})
+	assert.Equal(t, app.Money(3_000_000), p.Income, "the 2029 registration's terms")
+	p.ApplyEvent(app.LifeEvent{ID: "new", Kind: app.EventChange, Income: 4_000_000, Method: "3-months", At: calendar.Of(2029, 6, 1).Time()})
+	assert.Equal(t, app.Money(4_000_000), p.Income)
+	assert.Equal(t, "3-months", p.Method)
+	assert.False(t, p.ApplyEvent(app.LifeEvent{ID: "new", Kind: app.EventChange}), "an event is applied once")
 }

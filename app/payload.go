@@ -270,7 +270,7 @@ func periodToV1(p Period) contract.PeriodV1 {
 	return contract.PeriodV1{
 		From: p.From.String(), To: p.To.String(), Method: p.Method, Income: int64(p.Income), Rate: int64(p.Rate), Gross: int64(p.Gross),
 		StateSupport: int64(p.StateSupport), LocalSupport: int64(p.LocalSupport), Discount: int64(p.Discount),
-		Interest: int64(p.Interest), Paid: int64(p.Paid), OtherSupport: int64(p.OtherSupport), SupportMonths: p.SupportMonths, Voucher: p.Voucher, ReceiptNo: p.ReceiptNo,
+		Interest: int64(p.Interest), Paid: int64(p.Paid), OtherSupport: int64(p.OtherSupport), SupportMonths: p.SupportMonths, FundRate: p.FundRate, Voucher: p.Voucher, ReceiptNo: p.ReceiptNo,
 		PaidOn: p.PaidOn.String(), Recorded: p.Recorded,
 	}
 }
@@ -279,7 +279,7 @@ func periodFromV1(u *unpack, p contract.PeriodV1) Period {
 	return Period{
 		From: u.month("from", p.From), To: u.month("to", p.To), Method: p.Method, Income: Money(p.Income), Rate: Rate(p.Rate),
 		Gross: Money(p.Gross), StateSupport: Money(p.StateSupport), LocalSupport: Money(p.LocalSupport), Discount: Money(p.Discount),
-		Interest: Money(p.Interest), Paid: Money(p.Paid), OtherSupport: Money(p.OtherSupport), SupportMonths: p.SupportMonths, Voucher: p.Voucher, ReceiptNo: p.ReceiptNo,
+		Interest: Money(p.Interest), Paid: Money(p.Paid), OtherSupport: Money(p.OtherSupport), SupportMonths: p.SupportMonths, FundRate: p.FundRate, Voucher: p.Voucher, ReceiptNo: p.ReceiptNo,
 		PaidOn: u.date("paid_on", p.PaidOn), Recorded: p.Recorded,
 	}
 }
@@ -314,6 +314,7 @@ func participantToV1(p Participant) contract.ParticipantV1 {
 		Address: contract.AddressV1(p.Address), Income: int64(p.Income), Method: p.Method, SupportGroup: p.SupportGroup,
 		LocalGroups: p.LocalGroups, Dossier: p.Dossier, HasBook: p.HasBook, Periods: mapSlice(p.Periods, periodToV1),
 		Created: p.Created, Version: p.Version, Events: mapSlice(p.Events, lifeEventToV1), History: historyToV1(p.History),
+		TermsAt: p.TermsAt,
 	}
 }
 
@@ -327,6 +328,7 @@ func participantFromV1(u *unpack, p contract.ParticipantV1) Participant {
 		Created: p.Created, Version: p.Version,
 		Events:  mapSlice(p.Events, func(e contract.LifeEventV1) LifeEvent { return lifeEventFromV1(u, e) }),
 		History: historyFromV1(u, p.History),
+		TermsAt: p.TermsAt,
 	}
 }
 

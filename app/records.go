@@ -137,23 +137,26 @@ type VoucherView struct {
 
 // Period is one participation period (quá trình tham gia) recorded from a matched voucher.
 type Period struct {
-	From          Month         `json:"from"`
-	To            Month         `json:"to"`
-	Method        string        `json:"method"`
-	Income        Money         `json:"income"`                  // mức thu nhập lựa chọn
-	Rate          Rate          `json:"rate"`                    // 22 %
-	Gross         Money         `json:"gross"`                   // months × rate × income
-	StateSupport  Money         `json:"state_support"`           // hỗ trợ của Nhà nước
-	LocalSupport  Money         `json:"local_support"`           // hỗ trợ của địa phương
-	Discount      Money         `json:"discount"`                // paid ahead
-	Interest      Money         `json:"interest"`                // missing time
-	Paid          Money         `json:"paid"`                    // what the voucher paid
-	OtherSupport  Money         `json:"other_support,omitempty"` // hỗ trợ khác: paid by an organisation or a person
-	SupportMonths int           `json:"support_months"`          // months of this period that carried state support
-	Voucher       string        `json:"voucher"`
-	ReceiptNo     string        `json:"receipt_no"`
-	PaidOn        calendar.Date `json:"paid_on"`
-	Recorded      time.Time     `json:"recorded"`
+	From          Month  `json:"from"`
+	To            Month  `json:"to"`
+	Method        string `json:"method"`
+	Income        Money  `json:"income"`                  // mức thu nhập lựa chọn
+	Rate          Rate   `json:"rate"`                    // 22 %
+	Gross         Money  `json:"gross"`                   // months × rate × income
+	StateSupport  Money  `json:"state_support"`           // hỗ trợ của Nhà nước
+	LocalSupport  Money  `json:"local_support"`           // hỗ trợ của địa phương
+	Discount      Money  `json:"discount"`                // paid ahead
+	Interest      Money  `json:"interest"`                // missing time
+	Paid          Money  `json:"paid"`                    // what the voucher paid
+	OtherSupport  Money  `json:"other_support,omitempty"` // hỗ trợ khác: paid by an organisation or a person
+	SupportMonths int    `json:"support_months"`          // months of this period that carried state support
+	// FundRate is the fund's monthly rate an ahead or missing-time payment used ("0.0031" or
+	// "0.0436/12"): a refund values the months given back with it.
+	FundRate  string        `json:"fund_rate,omitempty"`
+	Voucher   string        `json:"voucher"`
+	ReceiptNo string        `json:"receipt_no"`
+	PaidOn    calendar.Date `json:"paid_on"`
+	Recorded  time.Time     `json:"recorded"`
 }
 
 // Months is the number of months of the period.
@@ -178,9 +181,12 @@ type Participant struct {
 	Address           AddressForm `json:"address"`
 	Income            Money       `json:"income"`
 	Method            string      `json:"method"`
-	SupportGroup      string      `json:"support_group"`
-	LocalGroups       []string    `json:"local_groups,omitempty"` // the province's own groups
-	Dossier           string      `json:"dossier"`                // the registration it came from
+	// TermsAt is when Income and Method were chosen: the registration's receipt, or a change.
+	// A change older than the registration does not replace the registration's terms.
+	TermsAt      time.Time `json:"terms_at,omitzero"`
+	SupportGroup string    `json:"support_group"`
+	LocalGroups  []string  `json:"local_groups,omitempty"` // the province's own groups
+	Dossier      string    `json:"dossier"`                // the registration it came from
 	// HasBook is true when the person already had a social-insurance book (an old code, or a
 	// cover issued before): no new cover is made for them.
 	HasBook bool     `json:"has_book"`

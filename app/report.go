@@ -85,8 +85,9 @@ func TakesPart(p Participant, m Month) bool {
 		}
 	}
 	var last *Period
-	for i := range p.Periods {
-		pe := &p.Periods[i]
+	periods := p.Effective() // months refunded are not taken part in
+	for i := range periods {
+		pe := &periods[i]
 		if pe.From <= m && m <= pe.To {
 			return true
 		}

@@ -28,17 +28,20 @@ func (s *Service) participantEvent(tx Tx, dev Device, pid string, ev app.LifeEve
 	if !ok || !serves(p, dev.Office) {
 		return rejected("not_your_person", "value", app.PersonalID(pid).Masked()), nil
 	}
-	if ev.Kind == app.EventRefund {
-		if ev.Refund == nil {
-			return rejected("bad_payload"), nil
-		}
-		// One refund ends participation: a second office's refund is a conflict for a person.
-		for _, e := range p.Events {
-			if e.Kind == app.EventRefund && e.ID != ev.ID {
-				return contract.OpResult{Status: app.OpConflict, Reason: app.CodeLifeLeft,
-					Args: map[string]string{"reason": e.Reason, "from": e.From.VNString()}}, nil
+	if ev.Kind == app.EventRefund && (ev.Refund == nil || len(ev.Refund.Lines) == 0) {
+		return rejected("bad_payload"), nil
+	}
+	// A refund ends participation: after one (another desk's, while this one was offline) a
+	// refund, a change or a stop is a conflict for a person, until the person pays again.
+	held := app.Participant{Periods: p.Periods, Events: p.Events}
+	if e := held.Exit(); e != nil && e.ID != ev.ID && ev.Kind != app.EventEvidence {
+		for _, have := range p.Events {
+			if have.ID == ev.ID {
+				return contract.OpResult{Status: app.OpApplied}, nil // held already
 			}
 		}
+		return contract.OpResult{Status: app.OpConflict, Reason: app.CodeLifeLeft,
+			Args: map[string]string{"reason": e.Reason, "from": e.From.VNString()}}, nil
 	}
 	ev.Office = dev.Office // the office is the sender's, whatever the payload says
 	part := app.Participant{Events: p.Events}

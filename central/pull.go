@@ -3,6 +3,7 @@ package central
 import (
 	"context"
 	"encoding/json"
+	"time"
 
 	"bhxhdesk/contract"
 
@@ -140,6 +141,7 @@ func (s *Service) stateItem(tx Tx, dev Device, kind string, raw json.RawMessage)
 			return nil, err
 		}
 		var f app.RegistrationForm
+		var termsAt time.Time
 		found := false
 		for _, r := range p.Records {
 			if r.Office != dev.Office {
@@ -153,7 +155,7 @@ func (s *Service) stateItem(tx Tx, dev Device, kind string, raw json.RawMessage)
 				continue
 			}
 			if body, err := app.DossierPayload.Unmarshal(d.Body); err == nil {
-				f, found = body.Form, true
+				f, found, termsAt = body.Form, true, body.Received
 			}
 		}
 		if !found {
@@ -163,7 +165,8 @@ func (s *Service) stateItem(tx Tx, dev Device, kind string, raw json.RawMessage)
 		part := app.Participant{PersonalID: p.PersonalID, OldSICode: f.OldSICode, FullName: p.Identity.FullName,
 			Gender: p.Identity.Gender, BirthDate: p.Identity.BirthDate, Nationality: f.Nationality, Ethnicity: f.Ethnicity, Phone: f.Phone,
 			BirthRegistration: f.BirthRegistration, Address: f.Address, Income: income, Method: f.Method, SupportGroup: f.SupportGroup,
-			Dossier: p.Identity.Dossier, HasBook: f.OldSICode != "", Periods: p.Periods, Version: p.Version, History: p.History}
+			Dossier: p.Identity.Dossier, HasBook: f.OldSICode != "", Periods: p.Periods, Version: p.Version, History: p.History,
+			TermsAt: termsAt}
 		for _, ev := range p.Events {
 			part.ApplyEvent(ev) // a change of income or method since the registration
 		}

@@ -203,6 +203,7 @@ type PeriodV1 struct {
 	Paid          int64     `json:"paid"`
 	OtherSupport  int64     `json:"other_support,omitempty"`
 	SupportMonths int       `json:"support_months"`
+	FundRate      string    `json:"fund_rate,omitempty"`
 	Voucher       string    `json:"voucher"`
 	ReceiptNo     string    `json:"receipt_no"`
 	PaidOn        string    `json:"paid_on"` // date
@@ -293,6 +294,8 @@ type ParticipantV1 struct {
 	// before 2026-12.
 	Events  []LifeEventV1 `json:"events,omitempty"`
 	History *HistoryV1    `json:"history,omitempty"`
+	// TermsAt: when Income and Method were chosen (absent before 2026-12).
+	TermsAt time.Time `json:"terms_at,omitzero"`
 }
 
 // LifeEventV1 is a decision on a participant, the payload of OpParticipantEvent.

@@ -14,7 +14,7 @@ import (
 )
 
 // TestAParticipantsLifeInTheRealWindow: an office set up with the command line has one
-// participant who paid this month; in the real window the officer opens the person's book,
+// participant who paid a quarter from this month; in the real window the officer opens the person's book,
 // changes the income from next month and saves the confirmation, records a refund on moving to
 // compulsory insurance and saves its calculation, then prints list D05-TS of the month from
 // the Reports tab — each PDF read back, and the store read with the command line.
@@ -33,7 +33,7 @@ func TestAParticipantsLifeInTheRealWindow(t *testing.T) {
 	const pid = "001190012345"
 	form := fmt.Sprintf(`{"full_name": "Nguyễn Thị Hồng Anh", "gender": "female", "birth_date": "1990-03-15", "nationality": "VN",
 		"ethnicity": "01", "personal_id": %q, "phone": "0912345678", "birth_registration": {"province": "01", "commune": "00004"},
-		"address": {"province": "01", "commune": "00004", "detail": "Số 12 ngõ 34 phố Kim Mã"}, "income": 2500000, "method": "monthly",
+		"address": {"province": "01", "commune": "00004", "detail": "Số 12 ngõ 34 phố Kim Mã"}, "income": 2500000, "method": "3-months",
 		"start_month": %q, "support_group": "other"}`, pid, month)
 	code, out = CLI(t, data, "canbo", form, "register", "-", "--json")
 	require.Equal(t, 0, code, out)
@@ -44,7 +44,7 @@ func TestAParticipantsLifeInTheRealWindow(t *testing.T) {
 	payable := reg.Payable
 	require.Positive(t, payable)
 	csv := "Số biên lai,Số CCCD/ĐDCN,Họ và tên,Số tiền,Ngày nộp,Từ tháng,Số tháng,Nhân viên thu\r\n" +
-		fmt.Sprintf("BL-%s-000001,%s,Nguyễn Thị Hồng Anh,%d,%s,%s,1,Đại lý thu phường Ba Đình\r\n", now.Format("2006"), pid, payable,
+		fmt.Sprintf("BL-%s-000001,%s,Nguyễn Thị Hồng Anh,%d,%s,%s,3,Đại lý thu phường Ba Đình\r\n", now.Format("2006"), pid, payable,
 			now.Format("02/01/2006"), now.Format("01/2006"))
 	list := filepath.Join(root, "bang-ke.csv")
 	require.NoError(t, os.WriteFile(list, []byte(csv), 0o600))
@@ -99,7 +99,10 @@ func TestAParticipantsLifeInTheRealWindow(t *testing.T) {
 		d.Wait(600)
 		d.Shot("life-refund-dialog")
 		before := ListFiles(docs, ".pdf")
-		d.Key("Return") // from this month, the month paid
+		d.Key("Return") // from this month, the quarter paid: Enter goes to "Ghi nhận hoàn trả"…
+		d.Wait(300)
+		d.Shot("life-refund-confirm")
+		d.Key("Return") // …which records it
 		d.Wait(900)
 		d.Shot("life-refund-save")
 		d.Key("Return")

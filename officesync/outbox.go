@@ -105,6 +105,13 @@ func (s *Service) Acknowledge(ops []contract.Op, results []contract.OpResult) er
 					continue
 				}
 			case app.OpConflict, app.OpRejected:
+				// A decision on a person the centre refused (another desk's refund came first) is
+				// taken off the person here: the notice says what was refused and why.
+				if op.Kind == app.OpParticipantEvent {
+					if err := dropRefusedEvent(tx, op); err != nil {
+						return err
+					}
+				}
 			default:
 				return &app.Error{Kind: app.Internal, Code: app.CodeBadOpStatus, Args: map[string]string{"status": r.Status}}
 			}
@@ -120,4 +127,37 @@ func (s *Service) Acknowledge(ops []contract.Op, results []contract.OpResult) er
 		}
 		return nil
 	})
+}
+
+// dropRefusedEvent takes a decision the centre refused off the person, leaving the rest of the
+// record as it is.
+func dropRefusedEvent(tx Tx, op contract.Op) error {
+	ev, err := app.LifeEventPayload.Unmarshal(op.Payload)
+	if err != nil {
+		return nil // not a decision this desk can read: nothing of it is on the person
+	}
+	p, ok, err := tx.Participant(op.EntityID)
+	if err != nil || !ok {
+		return err
+	}
+	kept := p.Events[:0:0]
+	for _, e := range p.Events {
+		if e.ID != ev.ID {
+			kept = append(kept, e)
+		}
+	}
+	if len(kept) == len(p.Events) {
+		return nil
+	}
+	p.Events = kept
+	// The terms come back to what the kept decisions and the registration say.
+	if ev.Kind == app.EventChange {
+		for _, e := range kept {
+			if e.Kind == app.EventChange && e.Income > 0 && !e.At.Before(p.TermsAt) {
+				p.Income, p.Method = e.Income, e.Method
+			}
+		}
+	}
+	p.Version++
+	return tx.PutParticipant(p)
 }

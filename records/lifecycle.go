@@ -46,7 +46,7 @@ func (s *Service) Decide(sess *app.Session, pid string, in LifeInput) (LifeResul
 		return res, err
 	}
 	pid = app.StripSeparators(strings.TrimSpace(pid))
-	in.Note, in.Ref = app.NormalizeText(strings.TrimSpace(in.Note)), app.NormalizeText(strings.TrimSpace(in.Ref))
+	in.Note, in.Ref = plainText(in.Note), plainText(in.Ref)
 	if utf8.RuneCountInString(in.Note) > maxNoteRunes {
 		return res, &app.Error{Kind: app.Invalid, Code: app.CodeTooLong, Field: "note", Args: map[string]string{"param": strconv.Itoa(maxNoteRunes)}}
 	}
@@ -84,7 +84,7 @@ func (s *Service) Decide(sess *app.Session, pid string, in LifeInput) (LifeResul
 			ev.Income, ev.Method, ev.Reason = in.Income, m.String(), ""
 			res.Quote = &q
 		case app.EventStop:
-			if err := app.CheckStop(&p, in.From, in.Reason); err != nil {
+			if err := app.CheckStop(&p, in.From, in.Reason, today); err != nil {
 				return err
 			}
 		case app.EventRefund:
@@ -94,6 +94,10 @@ func (s *Service) Decide(sess *app.Session, pid string, in LifeInput) (LifeResul
 			}
 			ev.Refund = &r
 		case app.EventEvidence:
+			if e := p.Exit(); e != nil {
+				return &app.Error{Kind: app.Invalid, Code: app.CodeLifeLeft, Field: "personal_id",
+					Args: map[string]string{"reason": e.Reason, "from": e.From.VNString()}}
+			}
 			if !app.EvidenceNeeded(in.Reason) || (in.Reason != p.SupportGroup && !slices.Contains(p.LocalGroups, in.Reason)) {
 				return &app.Error{Kind: app.Invalid, Code: app.CodeEvidenceGroup, Field: "group", Args: map[string]string{"value": app.Clip(in.Reason, 40)}}
 			}
@@ -186,4 +190,19 @@ func (s *Service) Standings(sess *app.Session, day calendar.Date, states ...stri
 		return strings.Compare(app.FoldKey(a.FullName), app.FoldKey(b.FullName))
 	})
 	return out, s.audit(sess, "participant.list", day.String())
+}
+
+// plainText is a note or reference as kept: NFC, trimmed, control characters (a stray escape,
+// a bell) taken out, line breaks made spaces.
+func plainText(s string) string {
+	s = strings.Map(func(r rune) rune {
+		switch {
+		case r == '\n' || r == '\r' || r == '\t':
+			return ' '
+		case r < 0x20 || r == 0x7f:
+			return -1
+		}
+		return r
+	}, s)
+	return app.NormalizeText(strings.TrimSpace(s))
 }

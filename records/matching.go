@@ -73,8 +73,13 @@ func (s *Service) match(tx Tx, v app.Voucher) (match, error) {
 		m.exception, m.args = app.ExcNameMismatch, map[string]string{"name": v.FullName, "registered": name}
 		return m, nil
 	}
+	// A person who left with a refund pays again only after registering again.
+	if e := p.Exit(); m.dossier == nil && e != nil {
+		m.exception, m.args = app.CodeVoucherPersonLeft, map[string]string{"reason": e.Reason, "from": e.From.VNString()}
+		return m, nil
+	}
 	period := app.Period{From: v.FromMonth, To: v.ToMonth()}
-	for _, pe := range p.Periods {
+	for _, pe := range p.Effective() { // months refunded may be paid again
 		if pe.Overlaps(period) {
 			m.exception, m.args = app.ExcOverlap, map[string]string{"from": pe.From.String(), "to": pe.To.String()}
 			return m, nil
@@ -85,7 +90,7 @@ func (s *Service) match(tx Tx, v app.Voucher) (match, error) {
 		qm = app.MonthOfDate(v.PaidOn)
 	}
 	q, err := s.Ref.Get().Rules.Quote(app.QuoteRequest{Income: basis.Income, Method: basis.Method, Groups: basis.Groups, Month: qm,
-		Province: basis.Province, LocalGroups: basis.Local, SupportMonthsUsed: p.SupportMonths(), Paid: v.PaidOn})
+		Province: basis.Province, LocalGroups: basis.Local, SupportMonthsUsed: p.SupportMonthsLeftUsed(), Paid: v.PaidOn})
 	var qe *app.Error
 	if errors.As(err, &qe) && qe.Code == app.CodeIncomeBelowFloor {
 		m.exception, m.args = app.ExcIncomeBelowFloor, map[string]string{
@@ -169,9 +174,12 @@ func (s *Service) credit(tx Tx, v app.Voucher, st *app.VoucherState, m match, no
 		fresh := app.Participant{PersonalID: f.PersonalID, OldSICode: f.OldSICode, FullName: f.FullName, Gender: f.Gender, BirthDate: f.BirthDate,
 			Nationality: f.Nationality, Ethnicity: f.Ethnicity, Phone: f.Phone, BirthRegistration: f.BirthRegistration, Address: f.Address,
 			Income: income, Method: f.Method, SupportGroup: f.SupportGroup, LocalGroups: f.LocalGroups, Dossier: m.dossier.Code,
-			HasBook: f.OldSICode != "", Created: now}
+			HasBook: f.OldSICode != "", Created: now, TermsAt: m.dossier.Received}
 		if m.known {
+			// The person's history stays: the decisions (a refund, a change) and the national
+			// records; the registration's terms are newer than any change before it.
 			fresh.Periods, fresh.Created, fresh.Version = p.Periods, p.Created, p.Version
+			fresh.Events, fresh.History = p.Events, p.History
 			fresh.HasBook = fresh.HasBook || p.HasBook
 		}
 		p = fresh
@@ -180,7 +188,7 @@ func (s *Service) credit(tx Tx, v app.Voucher, st *app.VoucherState, m match, no
 	pe := app.Period{From: v.FromMonth, To: v.ToMonth(), Method: q.Method, Income: q.Income, Rate: s.rate(q), Gross: q.Gross,
 		StateSupport: q.StateSupport, LocalSupport: q.LocalSupport, Discount: q.Discount, Interest: q.Interest, Paid: v.Amount,
 		OtherSupport:  v.OtherSupport,
-		SupportMonths: q.SupportMonths, Voucher: v.ID, ReceiptNo: v.ReceiptNo, PaidOn: v.PaidOn, Recorded: now}
+		SupportMonths: q.SupportMonths, FundRate: q.FundRate, Voucher: v.ID, ReceiptNo: v.ReceiptNo, PaidOn: v.PaidOn, Recorded: now}
 	p.Periods = append(p.Periods, pe)
 	p.Version++
 	if err := tx.PutParticipant(p); err != nil {

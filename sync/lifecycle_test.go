@@ -24,6 +24,12 @@ import (
 func TestAParticipantsLifeReachesTheCentreAndTheOfficesOtherDesk(t *testing.T) {
 	c, a, b, sync := twoDesks(t)
 	made := a.register(t, 11, 3)
+	// The second pays a quarter at once: what a refund gives back (Decree 159/2025 art. 8).
+	quarterly := fake.New(12, ref.Places).Form()
+	quarterly.Method = "3-months"
+	q, err := a.Intake.Register(a.helpdesk, intake.RegisterRequest{Form: quarterly, NotDuplicate: true})
+	require.NoError(t, err)
+	made[1] = q.Dossier
 	sync(a)
 	var vs []app.VoucherInput
 	for i, d := range made[:2] {
@@ -31,7 +37,7 @@ func TestAParticipantsLifeReachesTheCentreAndTheOfficesOtherDesk(t *testing.T) {
 			FullName: d.Form.FullName, Amount: app.Amount(fmt.Sprint(d.Quote.Payable)), PaidOn: "2026-01-06",
 			FromMonth: d.Quote.FromMonth.String(), Months: d.Quote.Months})
 	}
-	_, err := c.Service.PostVouchers(t.Context(), vs)
+	_, err = c.Service.PostVouchers(t.Context(), vs)
 	require.NoError(t, err)
 	for range 2 {
 		sync(a)
@@ -147,4 +153,59 @@ func TestAParticipantsLifeReachesTheCentreAndTheOfficesOtherDesk(t *testing.T) {
 	_, err = a.Intake.Register(a.helpdesk, intake.RegisterRequest{Form: form, NotDuplicate: true})
 	assert.Equal(t, app.CodeExcludedPension, app.CodeOf(err))
 	assert.Equal(t, "personal_id", app.FieldOf(err))
+}
+
+// TestTwoRefundsOfflineAreToldNotDoubled: both desks of an office record a refund for the same
+// person while offline. The first to sync is applied; the second is refused at the centre as a
+// conflict, taken off the person at its desk, and a notice tells the officer — the person ends
+// with one refund at both desks, and the centre's digest equals each desk's.
+func TestTwoRefundsOfflineAreToldNotDoubled(t *testing.T) {
+	c, a, b, sync := twoDesks(t)
+	f := fake.New(21, ref.Places).Form()
+	f.Method = "6-months"
+	reg, err := a.Intake.Register(a.helpdesk, intake.RegisterRequest{Form: f, NotDuplicate: true})
+	require.NoError(t, err)
+	q := reg.Dossier.Quote
+	sync(a)
+	_, err = c.Service.PostVouchers(t.Context(), []app.VoucherInput{{ID: "feed-r", ReceiptNo: "BL-R", PersonalID: f.PersonalID,
+		FullName: f.FullName, Amount: app.Amount(fmt.Sprint(q.Payable)), PaidOn: "2026-01-06", FromMonth: q.FromMonth.String(), Months: q.Months}})
+	require.NoError(t, err)
+	for range 2 {
+		sync(a)
+		sync(b)
+	}
+	from := q.FromMonth.Add(2)
+	_, err = a.Records.Decide(a.officer, f.PersonalID, records.LifeInput{Kind: app.EventRefund, Reason: app.ReasonCompulsory, From: from})
+	require.NoError(t, err)
+	_, err = b.Records.Decide(b.officer, f.PersonalID, records.LifeInput{Kind: app.EventRefund, Reason: app.ReasonDeath, From: from})
+	require.NoError(t, err)
+	sync(a)
+	sync(b)
+	sync(a)
+	for _, o := range []*office{a, b} {
+		pv, err := o.Records.Person(o.officer, f.PersonalID)
+		require.NoError(t, err)
+		refunds := 0
+		for _, e := range pv.Participant.Events {
+			if e.Kind == app.EventRefund {
+				refunds++
+				assert.Equal(t, app.ReasonCompulsory, e.Reason, "the refund the centre applied, at desk %s", o.Desk.Dir)
+			}
+		}
+		assert.Equal(t, 1, refunds, "one refund at desk %s", o.Desk.Dir)
+	}
+	notices, err := b.Sync.Notices(b.super, true)
+	require.NoError(t, err)
+	told := false
+	for _, n := range notices {
+		told = told || (n.Reason == app.CodeLifeLeft && n.Entity == f.PersonalID)
+	}
+	assert.True(t, told, "the officer whose refund was refused is told: %+v", notices)
+	centre, _, err := c.Service.Digest(t.Context(), "01001")
+	require.NoError(t, err)
+	for _, o := range []*office{a, b} {
+		mine, _, err := o.Sync.Digest()
+		require.NoError(t, err)
+		assert.Equal(t, centre, mine)
+	}
 }

@@ -3,6 +3,8 @@ package main
 import (
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -25,6 +27,7 @@ participant refund   PERSONAL_ID --from YYYY-MM --reason compulsory|lump_sum|dea
 participant evidence PERSONAL_ID --group G --year YYYY --ref TEXT [--json]
 participant status   PERSONAL_ID [--json]
 participant benefits PERSONAL_ID [--month YYYY-MM] [--out FILE.pdf] [--json]
+participant print    PERSONAL_ID --out FILE.pdf [--event ID]      (a decision's confirmation printed again)
 participant list     [--state registered,active,due,suspended,stopped,left] [--json]`
 
 // participant records and shows what happens to a participant after registration: a change of
@@ -48,6 +51,7 @@ func (c *cli) participant(args []string) int {
 	year := fset.Int("year", 0, "evidence: the list's year")
 	refText := fset.String("ref", "", "evidence: the commune's decision or list")
 	monthF := fset.String("month", "", "benefits: as of this month (this month when absent)")
+	eventID := fset.String("event", "", "print: the decision to print again (the last one when absent)")
 	out := fset.String("out", "", "print the decision or the information to this PDF")
 	asJSON := fset.Bool("json", false, "print JSON")
 	pos, err := parseInterspersed(fset, args[1:])
@@ -56,6 +60,13 @@ func (c *cli) participant(args []string) int {
 	}
 	if *out != "" && !strings.HasSuffix(strings.ToLower(*out), ".pdf") {
 		return c.usageError("participant %s --out %q: %s", sub, *out, c.t("cli.pdf_only"))
+	}
+	// The decision is recorded before it is printed: a folder that cannot take the file is
+	// refused first, so nothing is recorded without its paper.
+	if *out != "" {
+		if st, err := os.Stat(filepath.Dir(*out)); err != nil || !st.IsDir() {
+			return c.usageError("participant %s --out %q: %s", sub, *out, c.t("cli.no_folder", "folder", filepath.Dir(*out)))
+		}
 	}
 	pid := pos[0]
 	in := records.LifeInput{Kind: app.LifeEventKind(sub), Reason: strings.TrimSpace(*reason), Note: *note}
@@ -76,11 +87,11 @@ func (c *cli) participant(args []string) int {
 			}
 			in.Method = *method
 		} else if in.Reason == "" {
-			return c.usageError("participant %s: --reason", sub)
+			return c.refusal(&app.Error{Kind: app.Invalid, Code: app.CodeRequired, Field: "reason"}, *asJSON)
 		}
 	case "evidence":
 		in.Reason, in.Year, in.Ref = strings.TrimSpace(*group), *year, *refText
-	case "status", "benefits":
+	case "status", "benefits", "print":
 	default:
 		return c.usageError("%s", participantUsage)
 	}
@@ -90,6 +101,43 @@ func (c *cli) participant(args []string) int {
 	}
 	today := calendar.DateOf(c.now().In(calendar.VN))
 	switch sub {
+	case "print":
+		// A decision printed again: the last one (not evidence), or the one --event names.
+		if *out == "" {
+			return c.closeDesk(d, c.usageError("participant print PERSONAL_ID --out FILE.pdf [--event ID]"))
+		}
+		pv, err := d.Records.Person(sess, pid)
+		if err != nil {
+			return c.closeDesk(d, c.refusal(err, *asJSON))
+		}
+		p := pv.Participant
+		var ev *app.LifeEvent
+		for i := range p.Events {
+			if e := p.Events[i]; e.Kind != app.EventEvidence && (*eventID == "" || e.ID == *eventID) {
+				ev = &p.Events[i]
+			}
+		}
+		if ev == nil {
+			return c.closeDesk(d, c.refusal(&app.Error{Kind: app.NotFound, Code: app.CodeLifeNoDecision, Field: "event",
+				Args: map[string]string{"value": app.Clip(*eventID, 40)}}, *asJSON))
+		}
+		var q *app.Quote
+		if ev.Kind == app.EventChange {
+			if m, err := app.ParseMethod(ev.Method); err == nil {
+				if qq, err := d.Ref().Rules.Quote(app.QuoteRequest{Income: ev.Income, Method: m, Groups: p.Groups(), Month: ev.From,
+					Province: p.Address.Province, LocalGroups: p.LocalGroups, Paid: calendar.DateOf(ev.At.In(calendar.VN))}); err == nil {
+					q = &qq
+				}
+			}
+		}
+		o := sess.Office
+		if err := storage.CreateFileAtomic(*out, func(w io.Writer) error {
+			return printout.WriteLifeEvent(d.Ref(), o, p, *ev, q, c.lang, c.now(), w)
+		}); err != nil {
+			return c.closeDesk(d, c.refusal(err, *asJSON))
+		}
+		fmt.Fprintln(c.stdout, c.t("cli.file_written", "file", *out))
+		return c.closeDesk(d, code)
 	case "status":
 		pv, err := d.Records.Person(sess, pid)
 		if err != nil {
@@ -161,7 +209,9 @@ func (c *cli) participant(args []string) int {
 		if err := storage.CreateFileAtomic(*out, func(w io.Writer) error {
 			return printout.WriteLifeEvent(d.Ref(), res.Office, res.Participant, res.Event, res.Quote, c.lang, c.now(), w)
 		}); err != nil {
-			return c.closeDesk(d, c.refusal(err, *asJSON))
+			// Recorded all the same: say so, and how to print it again.
+			fmt.Fprintln(c.stderr, "bhxh: "+c.t("life.recorded_not_printed", "file", *out, "id", pid, "detail", c.ref.Catalog.Message(c.lang, err)))
+			return c.closeDesk(d, exitInvalid)
 		}
 	}
 	if *asJSON {

@@ -80,12 +80,15 @@ func (s *BookScreen) lifeCard(pv records.PersonView) fyne.CanvasObject {
 	s.RefundBtn = widget.NewButtonWithIcon(t("ui.life.refund"), theme.ContentUndoIcon(), func() { s.askLife(app.EventRefund) })
 	s.EvidenceBtn = widget.NewButtonWithIcon(t("ui.life.evidence"), theme.FileIcon(), func() { s.askLife(app.EventEvidence) })
 	s.BenefitsBtn = widget.NewButtonWithIcon(t("ui.life.benefits"), theme.InfoIcon(), s.saveBenefits)
-	if !pv.Known || p.Exit() != nil {
+	// Decisions are for the roles that decide on payments; the help desk sees where the
+	// person stands.
+	may := r.Sess != nil && r.Sess.User.Role.Can(app.PermVoucherResolve)
+	if !may || !pv.Known || p.Exit() != nil {
 		s.ChangeBtn.Disable()
 		s.StopBtn.Disable()
 		s.RefundBtn.Disable()
 	}
-	if len(s.evidenceGroups(p)) == 0 {
+	if !may || len(s.evidenceGroups(p)) == 0 || p.Exit() != nil {
 		s.EvidenceBtn.Disable()
 	}
 	if !pv.Known {
@@ -164,7 +167,15 @@ func (s *BookScreen) askLife(kind app.LifeEventKind) {
 	entry := func(text string) *widgets.KeyEntry {
 		e := widgets.NewKeyEntry(false, 1)
 		e.SetText(text)
-		e.OnSubmitted = func(string) { s.decide(d) }
+		e.OnSubmitted = func(string) {
+			// A refund or a stop ends something: Enter takes the officer to the button, which
+			// records it, after the amount has been seen.
+			if kind == app.EventRefund || kind == app.EventStop {
+				r.Window().Canvas().Focus(d.Confirm)
+				return
+			}
+			s.decide(d)
+		}
 		e.OnChanged = func(string) { r.Touch(); s.preview(d) }
 		return e
 	}
