@@ -218,6 +218,38 @@ func (d *Desk) Shot(name string) string {
 	return p
 }
 
+// Pixel is the colour of the screen at x, y (red, green, blue, 0–255).
+func (d *Desk) Pixel(x, y int) (r, g, b int) {
+	out, err := exec.Command("import", "-window", "root", "-crop", fmt.Sprintf("1x1+%d+%d", x, y), "-depth", "8", "txt:-").Output()
+	if err != nil {
+		return -1, -1, -1
+	}
+	// "# ImageMagick pixel enumeration: …\n0,0: (47,111,237)  #2F6FED  srgb(47,111,237)"
+	if i := strings.Index(string(out), ")  #"); i >= 0 && len(out) >= i+10 {
+		i += 3
+		v, err := strconv.ParseUint(string(out[i+1:i+7]), 16, 32)
+		if err == nil {
+			return int(v >> 16), int(v >> 8 & 0xff), int(v & 0xff)
+		}
+	}
+	return -1, -1, -1
+}
+
+// WaitProgress waits, up to timeout, until the progress dialog whose bar starts at x, y (a
+// strong blue while work goes on) is gone: long work is waited for, not guessed.
+func (d *Desk) WaitProgress(x, y int, timeout time.Duration) {
+	d.t.Helper()
+	deadline := time.Now().Add(timeout)
+	for time.Now().Before(deadline) {
+		r, g, b := d.Pixel(x, y)
+		if !(b > 180 && r < 120 && g < 170) {
+			return
+		}
+		d.Wait(250)
+	}
+	d.fail(fmt.Sprintf("the progress dialog was still there after %s", timeout))
+}
+
 // Geometry is the window's size.
 func (d *Desk) Geometry() (w, h int) {
 	out, err := exec.Command("xdotool", "getwindowgeometry", "--shell", d.wid).Output()

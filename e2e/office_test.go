@@ -224,7 +224,8 @@ func TestAnOfficeDayInTheRealWindow(t *testing.T) {
 		d.Click(928, 184) // Ghi nhận 8001 chứng từ
 		d.Wait(900)
 		d.Shot("officer-import-progress") // the progress dialog: a bar, the lines counted, "Dừng"
-		d.Wait(9000)
+		d.WaitProgress(300, 335, 60*time.Second)
+		d.Wait(500)
 		d.Shot("officer-import-done")
 	})
 
