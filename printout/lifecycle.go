@@ -13,7 +13,7 @@ import (
 
 // WriteLifeEvent prints an officer's decision on a participant (pdf.Quote's layout): a change's
 // confirmation with the first payment under the new terms, a refund's calculation period by
-// period, a stop. The person signs beside the officer.
+// period, a stop — signed by the officer who recorded it.
 func WriteLifeEvent(ref *assets.Reference, o app.Office, p app.Participant, ev app.LifeEvent, q *app.Quote, lang app.Lang, now time.Time,
 	w io.Writer) error {
 	t := func(key string, args ...string) string { return ref.Catalog.T(lang, key, args...) }

@@ -32,9 +32,8 @@ func (s *Service) MonthlyReport(sess *app.Session, m app.Month) (app.MonthlyRepo
 
 // D05 is list D05-TS of the office for a month: every payment recorded with a voucher paid in
 // the month, each with the state's and the province's shares as the amounts recorded show them,
-// and the number of first-time participants whose books are to be issued. Refunds are the
-// list's decreases (none are recorded by this version). It needs PermVoucher and is recorded in
-// the audit log.
+// and the number of first-time participants whose books are to be issued. The refunds decided
+// in the month are its decreases. It needs PermVoucher and is recorded in the audit log.
 func (s *Service) D05(sess *app.Session, m app.Month) (app.D05List, error) {
 	l := app.D05List{Office: sess.Office, Month: m}
 	if err := sess.Require(app.PermVoucher); err != nil {
