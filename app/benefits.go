@@ -58,7 +58,7 @@ type MissingCheck struct {
 // count of every kind of contribution when it sent one, or the office's own periods, whichever
 // is more (a period recorded here after the centre's count).
 func (p *Participant) ContributionMonths() (int, bool) {
-	own, _ := p.ownMonths()
+	own := p.monthsUpTo(0)
 	if p.History == nil {
 		return own, false
 	}
@@ -81,9 +81,6 @@ func (br BenefitRules) transitional(p *Participant, g Gender, bd BirthDate) (Mon
 	old := MonthOf(bd.Year, bd.Month).Add(age)
 	return old, old < br.TransitionalBefore
 }
-
-// ownMonths is the months of the periods this desk holds, less those refunded.
-func (p *Participant) ownMonths() (int, bool) { return p.monthsUpTo(0), true }
 
 // monthsUpTo is the months of the periods as they stand (Effective) up to month m, every month
 // when m is 0: a payment ahead counts for the months gone by, not for those to come.

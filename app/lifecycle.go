@@ -410,9 +410,8 @@ func (r *Rules) refundLine(p *Participant, pe Period, m Method, from Month) (Ref
 		if presentValue(gross, rat, months) != pe.Gross-pe.Discount {
 			return l, "", lifeErr("from", CodeRefundRateChanged, "year", strconv.Itoa(pe.PaidOn.Year()-1), "receipt", pe.ReceiptNo)
 		}
-		fr := struct{ rat *big.Rat }{rat}
 		l.FundRate = rate
-		l.Contribution = discountedTerms(gross, fr.rat, used+1, months)
+		l.Contribution = discountedTerms(gross, rat, used+1, months)
 		if pe.SupportMonths > 0 {
 			ms := pe.StateSupport / Money(pe.SupportMonths)
 			if pe.StateSupport%Money(pe.SupportMonths) == 0 {
@@ -421,8 +420,8 @@ func (r *Rules) refundLine(p *Participant, pe Period, m Method, from Month) (Ref
 				// Support subtracted discounted (MethodCaps.AheadSupport = "discounted"): find the
 				// monthly support whose discounted sum the period recorded.
 				for c := ms - 1; c <= ms+1; c++ {
-					if presentValue(c, fr.rat, pe.SupportMonths) == pe.StateSupport {
-						l.StateSupport = discountedTerms(c, fr.rat, used+1, pe.SupportMonths)
+					if presentValue(c, rat, pe.SupportMonths) == pe.StateSupport {
+						l.StateSupport = discountedTerms(c, rat, used+1, pe.SupportMonths)
 						break
 					}
 				}
