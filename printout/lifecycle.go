@@ -26,7 +26,7 @@ func WriteLifeEvent(ref *assets.Reference, o app.Office, p app.Participant, ev a
 	}
 	switch ev.Kind {
 	case app.EventChange:
-		d.Facts = append(d.Facts, [2]string{t("field.income"), ev.Income.String()}, [2]string{t("field.method"), methodName(ref, lang, ev.Method)},
+		d.Facts = append(d.Facts, [2]string{t("field.income"), ev.Income.String()}, [2]string{t("field.method"), ref.Catalog.MethodName(lang, ev.Method)},
 			[2]string{t("life.print.from"), ev.From.VNString()})
 		d.Columns = []string{t("quote.print.col.period"), t("quote.print.col.gross"), t("quote.print.col.support"),
 			t("quote.print.col.payable"), t("quote.print.col.deadline")}
@@ -45,7 +45,7 @@ func WriteLifeEvent(ref *assets.Reference, o app.Office, p app.Participant, ev a
 			t("life.print.col.local"), t("life.print.col.amount")}
 		months := func(n int) string { return " (" + t("ui.months", "months", strconv.Itoa(n)) + ")" }
 		for _, l := range r.Lines {
-			d.Rows = append(d.Rows, []string{l.ReceiptNo + " (" + methodName(ref, lang, l.Method) + ")",
+			d.Rows = append(d.Rows, []string{l.ReceiptNo + " (" + ref.Catalog.MethodName(lang, l.Method) + ")",
 				l.From.VNString() + " – " + l.To.VNString() + months(l.Months), l.Contribution.String(), l.StateSupport.String(),
 				l.LocalSupport.String(), l.Amount.String()})
 		}
@@ -125,16 +125,4 @@ func BenefitAmount(ref *assets.Reference, lang app.Lang, b app.Benefit) string {
 		return b.Amount.String()
 	}
 	return ""
-}
-
-func methodName(ref *assets.Reference, lang app.Lang, method string) string {
-	m, err := app.ParseMethod(method)
-	if err != nil {
-		return method
-	}
-	name := ref.Catalog.T(lang, "method."+string(m.Kind))
-	if m.Kind == app.Ahead || m.Kind == app.Missing {
-		name += " (" + ref.Catalog.T(lang, "ui.months", "months", strconv.Itoa(m.Months)) + ")"
-	}
-	return name
 }

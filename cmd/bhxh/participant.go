@@ -241,33 +241,6 @@ func (c *cli) participant(args []string) int {
 	return c.closeDesk(d, code)
 }
 
-// standingText says where a participant stands, in words.
-func (c *cli) standingText(s app.Standing) string {
-	reason := ""
-	if s.Reason != "" {
-		reason = c.t("life.reason." + s.Reason)
-	}
-	return c.t("standing.text."+s.State, "paid_to", s.PaidTo.VNString(), "next", s.Next.VNString(), "deadline", s.Deadline.VNString(),
-		"since", s.Since.VNString(), "reason", reason)
-}
-
-// eventText is one decision in words.
-func (c *cli) eventText(p app.Participant, e app.LifeEvent) string {
-	switch e.Kind {
-	case app.EventChange:
-		return c.t("life.text.change", "income", e.Income.String(), "method", c.methodLabel(e.Method), "from", e.From.VNString())
-	case app.EventRefund:
-		amount := ""
-		if e.Refund != nil {
-			amount = e.Refund.Amount.String()
-		}
-		return c.t("life.text.refund", "reason", c.t("life.reason."+e.Reason), "from", e.From.VNString(), "amount", amount)
-	case app.EventEvidence:
-		return c.t("life.text.evidence", "group", c.groupLabel(p, e.Reason), "year", strconv.Itoa(e.Year), "ref", e.Reference)
-	}
-	return c.t("life.text.stop", "reason", c.t("life.reason."+e.Reason), "from", e.From.VNString())
-}
-
 // groupLabel names a support group: the state's by the catalogue, a province's own by its data.
 func (c *cli) groupLabel(p app.Participant, g string) string {
 	if lg, ok := c.ref.Rules.LocalGroup(p.Address.Province, g); ok {
@@ -321,4 +294,12 @@ func (c *cli) participantList(args []string) int {
 	_ = tw.Flush()
 	fmt.Fprintln(c.stdout, c.t("life.list_count", "count", strconv.Itoa(len(rows))))
 	return c.closeDesk(d, code)
+}
+
+// standingText says where a participant stands, in words.
+func (c *cli) standingText(st app.Standing) string { return c.ref.Catalog.StandingText(c.lang, st) }
+
+// eventText is one decision in words.
+func (c *cli) eventText(p app.Participant, e app.LifeEvent) string {
+	return c.ref.Catalog.LifeEventText(c.lang, e, c.groupLabel(p, e.Reason))
 }

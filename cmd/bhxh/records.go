@@ -568,11 +568,4 @@ func (c *cli) coverPrint(args []string) int {
 }
 
 // methodLabel names a payment method in the user's language ("ahead:12" → "… (12 tháng)").
-func (c *cli) methodLabel(m string) string {
-	kind, n, ok := strings.Cut(m, ":")
-	label := c.t("method." + kind)
-	if ok {
-		label += " (" + c.t("cli.months", "months", n) + ")"
-	}
-	return label
-}
+func (c *cli) methodLabel(m string) string { return c.ref.Catalog.MethodName(c.lang, m) }

@@ -50,12 +50,7 @@ func (s *BookScreen) lifeCard(pv records.PersonView) fyne.CanvasObject {
 	p := pv.Participant
 	today := calendar.DateOf(r.Cfg.Now().In(calendar.VN))
 	st := p.StandingOn(today)
-	reason := ""
-	if st.Reason != "" {
-		reason = t("life.reason." + st.Reason)
-	}
-	s.Standing = widget.NewLabel(t("standing.text."+st.State, "paid_to", st.PaidTo.VNString(), "next", st.Next.VNString(),
-		"deadline", st.Deadline.VNString(), "since", st.Since.VNString(), "reason", reason))
+	s.Standing = widget.NewLabel(r.Cfg.Catalog.StandingText(r.Cfg.Lang, st))
 	s.Standing.Wrapping = fyne.TextWrapWord
 	switch st.State {
 	case app.StandingSuspended, app.StandingLeft, app.StandingStopped:
@@ -113,24 +108,6 @@ func (s *BookScreen) eventsTab(p app.Participant) fyne.CanvasObject {
 	l := widget.NewLabel(strings.Join(lines, "\n"))
 	l.Wrapping = fyne.TextWrapWord
 	return container.NewVScroll(l)
-}
-
-// eventText is a decision in words.
-func (s *BookScreen) eventText(p app.Participant, e app.LifeEvent) string {
-	t := s.r.T
-	switch e.Kind {
-	case app.EventChange:
-		return t("life.text.change", "income", e.Income.String(), "method", s.r.methodText(e.Method), "from", e.From.VNString())
-	case app.EventRefund:
-		amount := ""
-		if e.Refund != nil {
-			amount = e.Refund.Amount.String()
-		}
-		return t("life.text.refund", "reason", t("life.reason."+e.Reason), "from", e.From.VNString(), "amount", amount)
-	case app.EventEvidence:
-		return t("life.text.evidence", "group", s.groupName(p, e.Reason), "year", strconv.Itoa(e.Year), "ref", e.Reference)
-	}
-	return t("life.text.stop", "reason", t("life.reason."+e.Reason), "from", e.From.VNString())
 }
 
 // groupName names a support group: the state's by the catalogue, a province's own by its data.
@@ -394,4 +371,9 @@ func parseMonthText(s string) (app.Month, bool) {
 	}
 	m, err := app.ParseMonth(text)
 	return m, err == nil
+}
+
+// eventText is a decision in words.
+func (s *BookScreen) eventText(p app.Participant, e app.LifeEvent) string {
+	return s.r.Cfg.Catalog.LifeEventText(s.r.Cfg.Lang, e, s.groupName(p, e.Reason))
 }

@@ -1,8 +1,6 @@
 package recordsui
 
 import (
-	"strings"
-
 	"bhxhdesk/app"
 	"bhxhdesk/ui/widgets"
 )
@@ -19,11 +17,4 @@ func (r *Session) exceptionText(st app.VoucherState) string {
 }
 
 // methodText names a payment method ("ahead:12" → "Đóng trước nhiều năm (12 tháng)").
-func (r *Session) methodText(m string) string {
-	kind, n, ok := strings.Cut(m, ":")
-	label := r.T("method." + kind)
-	if ok {
-		label += " (" + r.T("ui.months", "months", n) + ")"
-	}
-	return label
-}
+func (r *Session) methodText(m string) string { return r.Cfg.Catalog.MethodName(r.Cfg.Lang, m) }
