@@ -47,6 +47,8 @@ test-go:
 	@scripts/setup-debian.sh postgres
 	@scripts/setup-debian.sh test
 	BHXH_BROWSER=required CGO_ENABLED=0 scripts/pg-test.sh go test -count=1 $(NOCGO_PKGS)
+	# The benchmark's native SQLite peer (cgo) answers as the others do.
+	CGO_ENABLED=1 go test -count=1 -tags sqlite_fts5 -run 'AnswersTheSame|UseTheirIndexes' ./internal/storebench/
 
 # Every test of the centre, and of the desks that sync with it, on PostgreSQL (with a streaming
 # standby for the replica reads of --db-read).
@@ -111,13 +113,14 @@ bench-central:
 		$(CENTRALBENCH_FAILURES) --json $(BIN)/bench-central-postgres.json
 	$(BIN)/centralbench --store badger $(CENTRALBENCH_ARGS) --json $(BIN)/bench-central-badger.json
 
-# The store against SQLite at 100,000 and 1,000,000 dossiers (cmd/storebench, README
-# "Benchmarks"). The data sets are made once (several minutes for a million) and cached in
-# STOREBENCH_CACHE ($$TMPDIR/bhxh-storebench when empty); STOREBENCH_N picks other sizes.
+# The store against native and pure-Go SQLite at 100,000 and 1,000,000 dossiers (cmd/storebench,
+# README "Benchmarks"; built with cgo for the native peer). The data sets are made once (several
+# minutes for a million) and cached in STOREBENCH_CACHE ($$TMPDIR/bhxh-storebench when empty);
+# STOREBENCH_N picks other sizes, STOREBENCH_ARGS adds flags (--rounds, --opens, --strict).
 STOREBENCH_N ?= 100000,1000000
 bench-store:
-	CGO_ENABLED=0 go build -o $(BIN)/storebench ./cmd/storebench
-	$(BIN)/storebench --n $(STOREBENCH_N) $(if $(STOREBENCH_CACHE),--cache $(STOREBENCH_CACHE))
+	CGO_ENABLED=1 go build -tags sqlite_fts5 -o $(BIN)/storebench ./cmd/storebench
+	$(BIN)/storebench --n $(STOREBENCH_N) $(if $(STOREBENCH_CACHE),--cache $(STOREBENCH_CACHE)) $(STOREBENCH_ARGS)
 
 # The sync over an emulated poor link against PouchDB (README "Sync over a poor link"): needs
 # root, node and npm; about 30 minutes. SYNCBENCH_ARGS go to `syncbench run`.

@@ -80,7 +80,14 @@ type DB struct {
 	wal     *walSync // syncs each commit; nil where Badger does (SyncWrites)
 	// onEnqueue is told after a commit that put operations in the outbox (OnEnqueue).
 	onEnqueue atomic.Pointer[func()]
+	// unlocked is how long Open took to read the keyring and unlock the account's key slot
+	// (the password's key derivation), UnlockTime.
+	unlocked time.Duration
 }
+
+// UnlockTime is how long opening took to read the keyring and unlock the data key: the
+// password's key derivation, which the rest of the open time does not include.
+func (db *DB) UnlockTime() time.Duration { return db.unlocked }
 
 // Create makes a new store in cfg.Dir with its first account and returns it open, with the
 // recovery secret to hand to the province (shown once).
@@ -101,6 +108,7 @@ func Create(cfg Config, user, password string) (*DB, string, error) {
 // Forbidden kind (and backs off that account); a missing store with NotFound.
 func Open(cfg Config, user, password string) (*DB, error) {
 	cfg.defaults()
+	begin := time.Now()
 	kr, err := OpenKeyring(cfg.Dir, cfg.KDF, cfg.Now)
 	if err != nil {
 		return nil, err
@@ -109,7 +117,12 @@ func Open(cfg Config, user, password string) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	return openUpgraded(cfg, kr, key)
+	unlocked := time.Since(begin)
+	db, err := openUpgraded(cfg, kr, key)
+	if err == nil {
+		db.unlocked = unlocked
+	}
+	return db, err
 }
 
 // OpenRecovery unlocks the store with the province's recovery secret.

@@ -1,14 +1,18 @@
-// Command storebench measures the office store against SQLite at 100,000 and 1,000,000 stored
+// Command storebench measures the office store against SQLite — native (mattn/go-sqlite3, when
+// built with cgo and the sqlite_fts5 tag) and the pure-Go port — at 100,000 and 1,000,000 stored
 // dossiers (`make bench-store`) and prints the Markdown table of the README: durable
 // registration against the disk's fsync floor, lookup by personal ID, folded-name search, the
-// whole due-today list, open time and resident memory, ours beside SQLite's with their ratio.
+// whole due-today list, open time and resident memory, every store with its goal and the ratio
+// of ours to native SQLite.
 //
-//	storebench [--n 100000,1000000] [--seed 1] [--today 2026-04-15] [--cache DIR]
+//	storebench [--n 100000,1000000] [--seed 1] [--today 2026-04-15] [--cache DIR] [--rounds 10] [--opens 5]
 //
 // The data sets are generated once and kept in the cache folder, keyed by size, seed, day and
-// format; each run measures a fresh copy, so the cached stores stay as loaded. Every store is
-// measured in a fresh process of its own (the same program, with --worker), one after the
-// other, so open time and memory are that store's alone. The exit status is 1 when the stores
+// format; each run measures fresh copies, so the cached stores stay as loaded. The timings are
+// taken in one process that holds every store open and runs the workload on them in turns
+// (--rounds), so that they see the same machine; the open time (--opens fresh processes per
+// store, in turns) and the memory after a working session are each taken in a fresh process of
+// the store's own (the same program, with --worker). The exit status is 1 when the stores
 // answer differently (and, with --strict, when a goal is missed), 2 on a usage or set-up error.
 package main
 
@@ -35,7 +39,7 @@ import (
 
 // formatVersion names the layout of the cached data sets; change it when the generator or the
 // stores' formats change so that old caches are not reused.
-const formatVersion = "v5"
+const formatVersion = "v6"
 
 func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
 
@@ -47,8 +51,11 @@ type options struct {
 	keep     bool
 	strict   bool
 	workload storebench.Workload
-	// worker mode: measure one store in this process.
+	rounds   int
+	opens    int
+	// worker mode: measure in this process (a store's session, its open, or the alternation).
 	worker, dir, dataset   string
+	openOnly               bool
 	cpuProfile, memProfile string
 }
 
@@ -65,7 +72,10 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	fl.IntVar(&o.workload.Registrations, "registrations", o.workload.Registrations, "durable registrations timed per store")
 	fl.IntVar(&o.workload.Lookups, "lookups", o.workload.Lookups, "lookups by personal ID per store")
 	fl.IntVar(&o.workload.FsyncSamples, "fsyncs", o.workload.FsyncSamples, "rounds of each fsync floor")
-	fl.StringVar(&o.worker, "worker", "", "internal: measure one store (ours|sqlite) and print JSON")
+	fl.IntVar(&o.rounds, "rounds", 10, "rounds of the alternated timings")
+	fl.IntVar(&o.opens, "opens", 5, "fresh processes that open each store")
+	fl.StringVar(&o.worker, "worker", "", "internal: measure in this process (ours|sqlite|sqlite-go|alternate) and print JSON")
+	fl.BoolVar(&o.openOnly, "open-only", false, "internal: with --worker STORE, time one open")
 	fl.StringVar(&o.dir, "dir", "", "internal: the store's working copy")
 	fl.StringVar(&o.dataset, "dataset", "", "internal: the data set's description (JSON)")
 	fl.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of each store's measurement to FILE.<store>")
@@ -75,6 +85,9 @@ func parse(args []string, stderr io.Writer) (options, error) {
 	}
 	if fl.NArg() > 0 {
 		return o, fmt.Errorf("unexpected arguments: %v", fl.Args())
+	}
+	if o.rounds < 1 || o.opens < 1 {
+		return o, fmt.Errorf("--rounds and --opens must be at least 1")
 	}
 	for _, s := range strings.Split(*sizes, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(strings.ReplaceAll(s, "_", "")))
@@ -168,26 +181,79 @@ func measure(ref *assets.Reference, o options, n int, logf func(string, ...any))
 	if !o.keep {
 		defer func() { _ = os.RemoveAll(work) }()
 	}
-	for _, kind := range []string{storebench.Ours, storebench.Peer} {
-		copyDir := filepath.Join(work, kind)
+	r.Stores, r.Results = storebench.Kinds(), map[string]storebench.Result{}
+	dirs := map[string]string{}
+	for _, kind := range r.Stores {
+		copyDir, from := filepath.Join(work, kind), filepath.Join(dir, kind)
+		if kind != storebench.Ours {
+			from = filepath.Join(dir, storebench.Peer)
+		}
 		if err := os.RemoveAll(copyDir); err != nil {
 			return r, err
 		}
-		if err := workingCopy(filepath.Join(dir, kind), copyDir); err != nil {
+		if err := workingCopy(from, copyDir); err != nil {
 			return r, fmt.Errorf("copy %s: %w", kind, err)
 		}
-		logf("%d dossiers: measuring %s", n, kind)
-		res, err := spawn(o, kind, copyDir, meta)
-		if err != nil {
-			return r, fmt.Errorf("%s: %w", kind, err)
-		}
-		if kind == storebench.Ours {
-			r.Ours = res
-		} else {
-			r.Peer = res
+		dirs[kind] = copyDir
+	}
+	// The opens first, on the copies as loaded; the stores in turns.
+	opens := map[string][]time.Duration{}
+	unlocks := map[string][]time.Duration{}
+	logf("%d dossiers: opening each store in %d fresh processes", n, o.opens)
+	for round := 0; round < o.opens; round++ {
+		for k := range r.Stores {
+			kind := r.Stores[(k+round)%len(r.Stores)]
+			var res storebench.Result
+			if err := spawn(&res, "--worker", kind, "--open-only", "--dir", dirs[kind], "--dataset", meta); err != nil {
+				return r, fmt.Errorf("open %s: %w", kind, err)
+			}
+			opens[kind], unlocks[kind] = append(opens[kind], res.Open), append(unlocks[kind], res.Unlock)
 		}
 	}
+	// A working session in a process of each store's own, for its memory.
+	sessions := map[string]storebench.Result{}
+	for _, kind := range r.Stores {
+		logf("%d dossiers: a working session on %s", n, kind)
+		var res storebench.Result
+		if err := spawn(&res, sessionArgs(o, kind, dirs[kind], meta)...); err != nil {
+			return r, fmt.Errorf("%s: %w", kind, err)
+		}
+		sessions[kind] = res
+	}
+	logf("%d dossiers: timing the stores in turns, %d rounds", n, o.rounds)
+	args := append([]string{"--worker", "alternate", "--dir", work, "--dataset", meta, "--rounds", fmt.Sprint(o.rounds)}, workloadArgs(o)...)
+	if o.cpuProfile != "" {
+		args = append(args, "--cpuprofile", o.cpuProfile)
+	}
+	if err := spawn(&r.Alt, args...); err != nil {
+		return r, err
+	}
+	for _, kind := range r.Stores {
+		res, s := r.Alt.Results[kind], sessions[kind]
+		res.Memory, res.AfterWrites, res.DiskBytes, res.DefaultKDF = s.Memory, s.AfterWrites, s.DiskBytes, s.DefaultKDF
+		res.SessionRegistrations, res.SessionSearches = s.SessionRegistrations, s.SessionSearches
+		each := make([][]time.Duration, len(opens[kind]))
+		for i, d := range opens[kind] {
+			each[i] = []time.Duration{d}
+		}
+		res.Opens = storebench.Spread(each)
+		res.Open, res.Unlock = res.Opens.P50, storebench.StatsOf(unlocks[kind]).P50
+		r.Results[kind] = res
+	}
 	return r, nil
+}
+
+func workloadArgs(o options) []string {
+	w := o.workload
+	return []string{"--registrations", fmt.Sprint(w.Registrations), "--lookups", fmt.Sprint(w.Lookups), "--fsyncs", fmt.Sprint(w.FsyncSamples)}
+}
+
+func sessionArgs(o options, kind, dir, meta string) []string {
+	args := append([]string{"--worker", kind, "--dir", dir, "--dataset", meta}, workloadArgs(o)...)
+	if o.memProfile != "" {
+		args = append(args, "--memprofile", o.memProfile+"."+kind)
+	}
+	return args
 }
 
 // workingCopy copies a cached store, every file: Badger truncates a table file before deleting
@@ -228,28 +294,19 @@ func copyFile(from, to string) (err error) {
 	return err
 }
 
-// spawn measures one store in a fresh process of this program.
-func spawn(o options, kind, dir, meta string) (storebench.Result, error) {
-	var res storebench.Result
+// spawn runs this program with args (a worker) and reads the JSON it prints into v.
+func spawn(v any, args ...string) error {
 	self, err := os.Executable()
 	if err != nil {
-		return res, err
+		return err
 	}
-	w := o.workload
-	cmd := exec.Command(self, "--worker", kind, "--dir", dir, "--dataset", meta,
-		"--registrations", fmt.Sprint(w.Registrations), "--lookups", fmt.Sprint(w.Lookups), "--fsyncs", fmt.Sprint(w.FsyncSamples))
-	if o.cpuProfile != "" {
-		cmd.Args = append(cmd.Args, "--cpuprofile", o.cpuProfile+"."+kind)
-	}
-	if o.memProfile != "" {
-		cmd.Args = append(cmd.Args, "--memprofile", o.memProfile+"."+kind)
-	}
+	cmd := exec.Command(self, args...)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, os.Stderr
 	if err := cmd.Run(); err != nil {
-		return res, err
+		return err
 	}
-	return res, json.Unmarshal(out.Bytes(), &res)
+	return json.Unmarshal(out.Bytes(), v)
 }
 
 // worker measures one store in this process and prints its result as JSON.
@@ -277,7 +334,21 @@ func worker(ref *assets.Reference, o options, stdout, stderr io.Writer) int {
 			_ = f.Close()
 		}()
 	}
-	res, err := storebench.Measure(ref, o.worker, o.dir, ds, o.workload)
+	var res any
+	switch {
+	case o.worker == "alternate":
+		dirs := map[string]string{}
+		for _, kind := range storebench.Kinds() {
+			dirs[kind] = filepath.Join(o.dir, kind)
+		}
+		res, err = storebench.Alternate(ref, storebench.Kinds(), dirs, ds, o.workload, o.rounds)
+	case o.openOnly:
+		var r storebench.Result
+		r.Open, r.Unlock, err = storebench.OpenOnce(o.worker, o.dir, ds.SamplePIDs[0])
+		res = r
+	default:
+		res, err = storebench.Measure(ref, o.worker, o.dir, ds, o.workload)
+	}
 	if err == nil && o.memProfile != "" {
 		var f *os.File
 		if f, err = os.Create(o.memProfile); err == nil {

@@ -44,16 +44,18 @@ func fingerprint(t *testing.T, dir string) string {
 	return fmt.Sprintf("%x", h.Sum(nil))
 }
 
-func TestRunMeasuresBothStoresAndKeepsTheCacheAsLoaded(t *testing.T) {
+func TestRunMeasuresEveryStoreAndKeepsTheCacheAsLoaded(t *testing.T) {
 	cache := t.TempDir()
-	args := []string{"--n", "2000", "--cache", cache, "--registrations", "40", "--lookups", "40", "--fsyncs", "20"}
+	args := []string{"--n", "2000", "--cache", cache, "--registrations", "40", "--lookups", "40", "--fsyncs", "20", "--rounds", "3", "--opens", "2"}
 	var out, errs bytes.Buffer
 	require.Equal(t, 0, run(args, &out, &errs), errs.String())
 	table := out.String()
 	assert.Contains(t, table, "Machine: ")
 	assert.Contains(t, table, "#### 2,000 dossiers")
-	assert.Contains(t, table, "| durable registration (intake.Service.Register) p50 |")
-	assert.Contains(t, table, "the same rows from both stores")
+	assert.Contains(t, table, "| durable registration (intake.Service.Register) p50 (rounds' p50s) |")
+	assert.Contains(t, table, "| SQLite, pure Go |")
+	assert.Contains(t, table, "Timings alternated in one process, 3 rounds")
+	assert.Contains(t, table, "the same rows from every store")
 	assert.Contains(t, errs.String(), "loading both stores")
 
 	sets, err := filepath.Glob(filepath.Join(cache, "n2000-*"))
@@ -71,7 +73,7 @@ func TestRunMeasuresBothStoresAndKeepsTheCacheAsLoaded(t *testing.T) {
 }
 
 func TestUsageErrors(t *testing.T) {
-	for _, args := range [][]string{{"--n", "10"}, {"--n", "abc"}, {"--today", "15/04/2026"}, {"extra"}} {
+	for _, args := range [][]string{{"--n", "10"}, {"--n", "abc"}, {"--rounds", "0"}, {"--today", "15/04/2026"}, {"extra"}} {
 		var out, errs bytes.Buffer
 		assert.Equal(t, 2, run(args, &out, &errs), strings.Join(args, " "))
 		assert.NotEmpty(t, errs.String())

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -27,21 +28,57 @@ import (
 	"bhxhdesk/storage"
 )
 
-// The two stores of the benchmark.
+// The stores of the benchmark: ours and the SQLite peer through two drivers on the same file.
 const (
-	Ours = "ours"
-	Peer = "sqlite"
+	Ours   = "ours"
+	Native = "sqlite"    // native SQLite, mattn/go-sqlite3 (cgo)
+	PureGo = "sqlite-go" // modernc.org/sqlite, SQLite translated to Go
 )
+
+// Peer is the folder of a data set that holds the SQLite file both drivers read.
+const Peer = "sqlite"
 
 // PeerFile is the SQLite database's file name inside a store folder.
 const PeerFile = "intake.db"
 
-// Stats are the percentiles of a series of timings.
+// Kinds are the stores this build can measure: ours, native SQLite when built with cgo and the
+// sqlite_fts5 tag, and the pure-Go SQLite.
+func Kinds() []string {
+	if NativeAvailable() {
+		return []string{Ours, Native, PureGo}
+	}
+	return []string{Ours, PureGo}
+}
+
+// Stats are the percentiles of a series of timings; Lo and Hi are the lowest and highest p50 of
+// its rounds when it was measured in rounds (Spread).
 type Stats struct {
 	N   int           `json:"n"`
 	P50 time.Duration `json:"p50"`
 	P99 time.Duration `json:"p99"`
 	Max time.Duration `json:"max"`
+	Lo  time.Duration `json:"lo,omitempty"`
+	Hi  time.Duration `json:"hi,omitempty"`
+}
+
+// Spread is StatsOf all the rounds' timings together, with the range of the rounds' p50s.
+func Spread(rounds [][]time.Duration) Stats {
+	var all []time.Duration
+	var lo, hi time.Duration
+	for _, r := range rounds {
+		if len(r) == 0 {
+			continue
+		}
+		p := StatsOf(slices.Clone(r)).P50
+		if lo == 0 || p < lo {
+			lo = p
+		}
+		hi = max(hi, p)
+		all = append(all, r...)
+	}
+	st := StatsOf(all)
+	st.Lo, st.Hi = lo, hi
+	return st
 }
 
 // StatsOf sorts ds and returns their percentiles (nearest rank).
@@ -164,20 +201,20 @@ var DefaultWorkload = Workload{Lookups: 2000, Searches: 300, SearchText: "nguyen
 // Result is one store's measurements.
 type Result struct {
 	Store string `json:"store"`
-	// Open is from opening the store (ours: unlocking the keyring with BenchKDF too) until the
-	// first lookup has answered, in a fresh process; Unlock is the keyring's part, timed apart.
+	// Open is from opening the store until the first lookup has answered, in a fresh process,
+	// less unlocking the keyring (ours: the password's key derivation, at BenchKDF), which is
+	// Unlock. Opens are the fresh processes' opens when measured several times (OpenOnce).
 	Open   time.Duration `json:"open"`
 	Unlock time.Duration `json:"unlock"`
+	Opens  Stats         `json:"opens"`
 	// FsyncAppend and FsyncPrealloc are the disk's floor (see Floor), one round of each just
 	// before each registration, so that they see the same disk.
 	FsyncAppend   Stats `json:"fsync_append"`
 	FsyncPrealloc Stats `json:"fsync_prealloc"`
 	Lookup        Stats `json:"lookup"`
 	Search        Stats `json:"search"`
-	// SearchBTree is the SQLite peer's search through the B-tree index instead of FTS5.
-	SearchBTree Stats `json:"search_btree"`
-	DueToday    Stats `json:"due_today"`
-	Register    Stats `json:"register"`
+	DueToday      Stats `json:"due_today"`
+	Register      Stats `json:"register"`
 	// ListSearch is the search through intake.Service.List, which also writes its audit entry.
 	ListSearch Stats `json:"list_search"`
 	// DefaultKDF is one sign-in's key derivation at the product's cost (ours only).
@@ -195,6 +232,11 @@ type Result struct {
 	Digests map[string]string `json:"digests"`
 	// DiskBytes is the size of the store's files after the run.
 	DiskBytes int64 `json:"disk_bytes"`
+	// SessionRegistrations and SessionSearches are what the working session did before
+	// AfterWrites (Measure); SearchText is what its searches looked for.
+	SessionRegistrations int    `json:"session_registrations"`
+	SessionSearches      int    `json:"session_searches"`
+	SearchText           string `json:"search_text"`
 }
 
 // benchClock is the settable clock of a measurement.
@@ -208,41 +250,42 @@ func (c *benchClock) set(t time.Time) { c.mu.Lock(); c.t = t; c.mu.Unlock() }
 
 // opened is a store open for measuring.
 type opened struct {
-	store intake.Store
-	close func() error
-	peer  *SQLite // the SQLite peer, nil for ours
+	store  intake.Store
+	close  func() error
+	unlock time.Duration // ours: unlocking the keyring inside the open
 }
 
-func open(kind, dir string, now func() time.Time) (opened, error) {
+func openStore(kind, dir string, now func() time.Time) (opened, error) {
 	switch kind {
 	case Ours:
 		db, err := storage.Open(OursConfig(dir, now), Accounts[0].Name, Password)
 		if err != nil {
 			return opened{}, err
 		}
-		return opened{store: app.TxStore[intake.Tx]{Store: db}, close: db.Close}, nil
-	case Peer:
-		p, err := OpenSQLite(PeerConfig(filepath.Join(dir, PeerFile), now))
+		return opened{store: app.TxStore[intake.Tx]{Store: db}, close: db.Close, unlock: db.UnlockTime()}, nil
+	case Native, PureGo:
+		cfg := PeerConfig(filepath.Join(dir, PeerFile), now)
+		if kind == Native {
+			cfg.Driver = DriverNative
+		}
+		p, err := OpenSQLite(cfg)
 		if err != nil {
 			return opened{}, err
 		}
-		return opened{store: p, close: p.Close, peer: p}, nil
+		return opened{store: p, close: p.Close}, nil
 	}
 	return opened{}, fmt.Errorf("unknown store %q", kind)
 }
 
-// Measure runs the workload on one store — kind Ours or Peer — in dir, a working copy of the
-// data set ds, and returns its measurements. It is meant to run alone in a fresh process, so
-// that the open time and the memory are the store's.
+// Measure runs a working session on one store — kind Ours, Native or PureGo — in dir, a
+// working copy of the data set ds, and returns what only a process of its own can tell: the
+// open time, the resident memory after the queries and after the registrations and the
+// searches that follow, and the store's size on disk. It is meant to run alone in a fresh
+// process. Its timings are the session's; the compared timings come from Alternate. The
+// people it registers are of another seed than Alternate's.
 func Measure(ref *assets.Reference, kind, dir string, ds Dataset, w Workload) (Result, error) {
-	if len(ds.SamplePIDs) == 0 {
-		return Result{}, fmt.Errorf("data set without sample personal IDs")
-	}
-	y, m, d := ds.Today.Parts()
-	r := &measurement{ref: ref, kind: kind, dir: dir, ds: ds, w: w, res: Result{Store: kind, Digests: map[string]string{}},
-		morning: time.Date(y, m, d, 7, 55, 0, 0, calendar.VN)}
-	r.clk = &benchClock{t: r.morning}
-	if err := r.open(); err != nil {
+	r, err := start(ref, kind, dir, ds, w, ds.Seed^0x5e55_1015)
+	if err != nil {
 		return r.res, err
 	}
 	closed := false
@@ -251,21 +294,36 @@ func Measure(ref *assets.Reference, kind, dir string, ds Dataset, w Workload) (R
 			_ = r.st.close()
 		}
 	}()
-	for _, phase := range []func() error{r.lookups, r.searches, r.dueToday, r.counts, r.memory, r.registrations, r.listSearches} {
+	var (
+		lookups, searches, due, regs, lists []time.Duration
+		floor                               floorPair
+	)
+	if err := floor.open(dir); err != nil {
+		return r.res, err
+	}
+	defer floor.close()
+	for _, phase := range []func() error{
+		func() (err error) { lookups, err = r.lookups(0, w.Lookups); return err },
+		func() (err error) { searches, err = r.searches(w.Searches); return err },
+		func() (err error) { due, err = r.dueToday(w.DueLists); return err },
+		r.counts,
+		func() error { r.res.Memory = ReadMemory(); return nil },
+		func() (err error) { regs, err = r.registrations(w.Registrations, floor.round); return err },
+		func() (err error) { lists, err = r.listSearches(min(w.Searches, 200)); return err },
+	} {
 		if err := phase(); err != nil {
 			return r.res, err
 		}
 	}
+	r.finish(lookups, searches, due, regs, lists)
+	r.res.SessionRegistrations, r.res.SessionSearches = r.regs, len(lists)
+	r.res.FsyncAppend, r.res.FsyncPrealloc = floor.stats()
 	r.res.AfterWrites = ReadMemory()
 	closed = true
 	if err := r.st.close(); err != nil {
 		return r.res, err
 	}
-	var err error
 	if kind == Ours {
-		if r.res.Unlock, err = timeUnlock(dir, BenchKDF); err != nil {
-			return r.res, err
-		}
 		if r.res.DefaultKDF, err = timeDefaultKDF(dir); err != nil {
 			return r.res, err
 		}
@@ -274,7 +332,27 @@ func Measure(ref *assets.Reference, kind, dir string, ds Dataset, w Workload) (R
 	return r.res, err
 }
 
-// measurement is one run of Measure.
+// OpenOnce opens the store of kind in dir, answers one lookup of pid and closes it: the open
+// time of a fresh process (less the keyring's unlock) and the unlock.
+func OpenOnce(kind, dir, pid string) (open, unlock time.Duration, err error) {
+	clk := &benchClock{t: time.Now()}
+	begin := time.Now()
+	st, err := openStore(kind, dir, clk.now)
+	if err != nil {
+		return 0, 0, fmt.Errorf("open %s: %w", kind, err)
+	}
+	err = st.store.View(func(tx intake.Tx) error {
+		found, err := tx.ByPersonalID(pid)
+		if err == nil && len(found) == 0 {
+			err = fmt.Errorf("stored personal ID not found after open")
+		}
+		return err
+	})
+	open = time.Since(begin) - st.unlock
+	return open, st.unlock, errors.Join(err, st.close())
+}
+
+// measurement is one store's run: its clock, its intake session and the hashes of its answers.
 type measurement struct {
 	ref     *assets.Reference
 	kind    string
@@ -284,17 +362,30 @@ type measurement struct {
 	morning time.Time // the benchmark's today, before the office opens
 	clk     *benchClock
 	st      opened
-	in      *intake.Service // after registrations
-	sess    *app.Session    // the help-desk account's session
+	in      *intake.Service
+	sess    *app.Session // the help-desk account's session
+	gen     *fake.Generator
+	regs    int // registrations tried so far
+	lookupH hash.Hash
+	regH    hash.Hash
 	res     Result
 }
 
-// open times opening the store until its first lookup has answered.
-func (r *measurement) open() error {
-	start := time.Now()
+// start opens the store (timed until its first lookup has answered) and signs the help-desk
+// account in; the people it registers are of seed.
+func start(ref *assets.Reference, kind, dir string, ds Dataset, w Workload, seed uint64) (*measurement, error) {
+	if len(ds.SamplePIDs) == 0 {
+		return &measurement{}, fmt.Errorf("data set without sample personal IDs")
+	}
+	y, m, d := ds.Today.Parts()
+	r := &measurement{ref: ref, kind: kind, dir: dir, ds: ds, w: w,
+		res:     Result{Store: kind, Digests: map[string]string{}, SearchText: w.SearchText},
+		morning: time.Date(y, m, d, 7, 55, 0, 0, calendar.VN), lookupH: sha256.New(), regH: sha256.New()}
+	r.clk = &benchClock{t: r.morning}
+	begin := time.Now()
 	var err error
-	if r.st, err = open(r.kind, r.dir, r.clk.now); err != nil {
-		return fmt.Errorf("open %s: %w", r.kind, err)
+	if r.st, err = openStore(kind, dir, r.clk.now); err != nil {
+		return r, fmt.Errorf("open %s: %w", kind, err)
 	}
 	err = r.st.store.View(func(tx intake.Tx) error {
 		found, err := tx.ByPersonalID(r.ds.SamplePIDs[0])
@@ -303,8 +394,28 @@ func (r *measurement) open() error {
 		}
 		return err
 	})
-	r.res.Open = time.Since(start)
-	return err
+	r.res.Open, r.res.Unlock = time.Since(begin)-r.st.unlock, r.st.unlock
+	if err == nil {
+		r.in = desk.NewIntake(r.st.store, r.ref, r.clk.now)
+		r.sess, err = r.in.Login(Accounts[0].Name, Password)
+	}
+	if err != nil {
+		_ = r.st.close()
+		return r, err
+	}
+	r.sess.Idle = -1
+	r.gen = fake.New(seed, r.ref.Places)
+	r.gen.StartMonth = r.morning.Format("2006-01")
+	return r, nil
+}
+
+// finish sets the timings and the answers' digests of the result.
+func (r *measurement) finish(lookups, searches, due, regs, lists []time.Duration) {
+	r.res.Lookup, r.res.Search, r.res.DueToday = StatsOf(lookups), StatsOf(searches), StatsOf(due)
+	r.res.Register, r.res.ListSearch = StatsOf(regs), StatsOf(lists)
+	r.res.Registered = len(regs)
+	r.res.Digests["lookup"] = hex.EncodeToString(r.lookupH.Sum(nil))
+	r.res.Digests["register"] = hex.EncodeToString(r.regH.Sum(nil))
 }
 
 // view times one read transaction.
@@ -314,82 +425,66 @@ func (r *measurement) view(fn func(intake.Tx) error) (time.Duration, error) {
 	return time.Since(t), err
 }
 
-// lookups times lookups by personal ID: the list rows of every dossier of the person.
-func (r *measurement) lookups() error {
-	h := sha256.New()
-	times := make([]time.Duration, 0, r.w.Lookups)
-	for i := 0; i < r.w.Lookups; i++ {
+// lookups times n lookups by personal ID from the from-th sample: the list rows of every
+// dossier of the person. The answers to the first round of samples are hashed.
+func (r *measurement) lookups(from, n int) ([]time.Duration, error) {
+	times := make([]time.Duration, 0, n)
+	for i := from; i < from+n; i++ {
 		pid := r.ds.SamplePIDs[i%len(r.ds.SamplePIDs)]
 		var found []app.Summary
 		dt, err := r.view(func(tx intake.Tx) (err error) { found, err = tx.ByPersonalID(pid); return err })
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if len(found) == 0 {
-			return fmt.Errorf("lookup %s: stored personal ID not found", pid)
+			return nil, fmt.Errorf("lookup %s: stored personal ID not found", pid)
 		}
 		if i < len(r.ds.SamplePIDs) {
-			digest(h, found)
+			digest(r.lookupH, found)
 		}
 		times = append(times, dt)
 	}
-	r.res.Lookup, r.res.Digests["lookup"] = StatsOf(times), hex.EncodeToString(h.Sum(nil))
-	return nil
+	return times, nil
 }
 
-// searches times the folded-name prefix search, first rows with their summaries; on the SQLite
-// peer through FTS5 and through the B-tree index, which must agree.
-func (r *measurement) searches() error {
-	key := app.FoldKey(r.w.SearchText)
-	search := func() (Stats, []app.Summary, error) {
-		var found []app.Summary
-		times := make([]time.Duration, 0, r.w.Searches)
-		for i := 0; i < r.w.Searches; i++ {
-			dt, err := r.view(func(tx intake.Tx) (err error) { found, err = tx.SearchName(key, r.w.SearchLimit); return err })
-			if err != nil {
-				return Stats{}, nil, err
-			}
-			times = append(times, dt)
-		}
-		return StatsOf(times), found, nil
+// searches times n folded-name prefix searches, first rows with their summaries.
+func (r *measurement) searches(n int) ([]time.Duration, error) {
+	if n == 0 {
+		return nil, nil
 	}
-	var (
-		found []app.Summary
-		err   error
-	)
-	if r.res.Search, found, err = search(); err != nil {
-		return err
+	key := app.FoldKey(r.w.SearchText)
+	var found []app.Summary
+	times := make([]time.Duration, 0, n)
+	for i := 0; i < n; i++ {
+		dt, err := r.view(func(tx intake.Tx) (err error) { found, err = tx.SearchName(key, r.w.SearchLimit); return err })
+		if err != nil {
+			return nil, err
+		}
+		times = append(times, dt)
 	}
 	r.res.SearchRows, r.res.Digests["search"] = len(found), digestOf(found)
-	if p := r.st.peer; p != nil {
-		p.cfg.Search = SearchBTree
-		defer func() { p.cfg.Search = SearchFTS }()
-		if r.res.SearchBTree, found, err = search(); err != nil {
-			return err
-		}
-		if digestOf(found) != r.res.Digests["search"] {
-			return fmt.Errorf("the SQLite peer's two searches disagree")
-		}
-	}
-	return nil
+	return times, nil
 }
 
-// dueToday times reading the whole due-today list.
-func (r *measurement) dueToday() error {
-	times := make([]time.Duration, 0, r.w.DueLists)
+// dueToday times n reads of the whole due-today list.
+func (r *measurement) dueToday(n int) ([]time.Duration, error) {
+	if n == 0 {
+		return nil, nil
+	}
+	times := make([]time.Duration, 0, n)
 	var due []app.Summary
-	for i := 0; i < r.w.DueLists; i++ {
+	for i := 0; i < n; i++ {
 		dt, err := r.view(func(tx intake.Tx) (err error) { due, err = tx.Due(r.ds.Today, r.ds.Today, 0); return err })
 		if err != nil {
-			return err
+			return nil, err
 		}
 		times = append(times, dt)
 	}
-	r.res.DueToday, r.res.DueRows, r.res.Digests["due_today"] = StatsOf(times), len(due), digestOf(due)
+	r.res.DueRows, r.res.Digests["due_today"] = len(due), digestOf(due)
 	if len(due) != r.ds.DueToday {
-		return fmt.Errorf("due today: %d rows, the data set has %d", len(due), r.ds.DueToday)
+		return nil, fmt.Errorf("due today: %d rows, the data set has %d", len(due), r.ds.DueToday)
 	}
-	return nil
+	return times, nil
 }
 
 func (r *measurement) counts() error {
@@ -399,89 +494,89 @@ func (r *measurement) counts() error {
 	return err
 }
 
-func (r *measurement) memory() error {
-	r.res.Memory = ReadMemory()
-	return nil
-}
-
-// registrations times durable registrations through intake.Service, each just after a round of
-// both fsync floors so that they see the same disk.
-func (r *measurement) registrations() error {
-	floors := make([]*Floor, 2)
-	for i, pre := range []bool{false, true} {
-		var err error
-		if floors[i], err = NewFloor(r.dir, pre); err != nil {
-			return err
-		}
-		defer func() { _ = floors[i].Close() }()
-	}
-	floorTimes := make([][]time.Duration, 2)
-	floorRound := func() error {
-		for i, fl := range floors {
-			dt, err := fl.Round()
-			if err != nil {
-				return err
-			}
-			floorTimes[i] = append(floorTimes[i], dt)
-		}
-		return nil
-	}
-	in := desk.NewIntake(r.st.store, r.ref, r.clk.now)
-	r.clk.set(r.morning)
-	sess, err := in.Login(Accounts[0].Name, Password)
-	if err != nil {
-		return fmt.Errorf("login: %w", err)
-	}
-	sess.Idle = -1
-	r.in, r.sess = in, sess
-	g := fake.New(r.ds.Seed^0xbe9c_a11e, r.ref.Places)
-	g.StartMonth = r.morning.Format("2006-01")
-	h := sha256.New()
-	times := make([]time.Duration, 0, r.w.Registrations)
-	for i := 0; len(times) < r.w.Registrations; i++ {
+// registrations times n durable registrations through intake.Service (the first Warmup of
+// the store's untimed), each just after floorRound, so that the store and the disk's floor see
+// the same disk. A person refused as a pending duplicate of a stored one is not counted.
+func (r *measurement) registrations(n int, floorRound func() error) ([]time.Duration, error) {
+	times := make([]time.Duration, 0, n)
+	for len(times) < n {
+		i := r.regs
+		r.regs++
 		r.clk.set(r.morning.Add(5*time.Minute + time.Duration(i)*10*time.Second))
-		req := intake.RegisterRequest{Form: g.Form(), NotDuplicate: true}
+		req := intake.RegisterRequest{Form: r.gen.Form(), NotDuplicate: true}
 		if err := floorRound(); err != nil {
-			return err
+			return nil, err
 		}
 		t := time.Now()
-		res, err := in.Register(sess, req)
+		res, err := r.in.Register(r.sess, req)
 		dt := time.Since(t)
 		if ae := (*app.Error)(nil); errors.As(err, &ae) && ae.Code == "duplicate_personal_id" {
 			r.res.Refused++
 			continue
 		}
 		if err != nil {
-			return fmt.Errorf("register %d: %w", i, err)
+			return nil, fmt.Errorf("register %d: %w", i, err)
 		}
-		fmt.Fprintln(h, res.Dossier.Code, res.Dossier.Due, res.Dossier.Quote.Payable, len(res.PossibleDuplicates))
+		fmt.Fprintln(r.regH, res.Dossier.Code, res.Dossier.Due, res.Dossier.Quote.Payable, len(res.PossibleDuplicates))
 		if i >= r.w.Warmup {
 			times = append(times, dt)
 		}
 	}
-	for len(floorTimes[0]) < r.w.FsyncSamples {
-		if err := floorRound(); err != nil {
-			return err
-		}
-	}
-	r.res.FsyncAppend, r.res.FsyncPrealloc = StatsOf(floorTimes[0]), StatsOf(floorTimes[1])
-	r.res.Register, r.res.Registered, r.res.Digests["register"] = StatsOf(times), len(times), hex.EncodeToString(h.Sum(nil))
-	return nil
+	return times, nil
 }
 
-// listSearches times the search as the desk runs it: intake.Service.List, which writes an audit
-// entry each time.
-func (r *measurement) listSearches() error {
-	times := make([]time.Duration, 0, r.w.Searches)
-	for i := 0; i < min(r.w.Searches, 200); i++ {
+// listSearches times n searches as the desk runs them: intake.Service.List, which writes an
+// audit entry each time.
+func (r *measurement) listSearches(n int) ([]time.Duration, error) {
+	times := make([]time.Duration, 0, n)
+	for i := 0; i < n; i++ {
 		t := time.Now()
 		if _, err := r.in.List(r.sess, intake.ListRequest{Kind: intake.ListSearch, Value: r.w.SearchText}); err != nil {
-			return err
+			return nil, err
 		}
 		times = append(times, time.Since(t))
 	}
-	r.res.ListSearch = StatsOf(times)
+	return times, nil
+}
+
+// floorPair is both fsync floors (appended and preallocated), one round of each at a time.
+type floorPair struct {
+	floors [2]*Floor
+	times  [2][]time.Duration
+}
+
+func (f *floorPair) open(dir string) error {
+	for i, pre := range []bool{false, true} {
+		var err error
+		if f.floors[i], err = NewFloor(dir, pre); err != nil {
+			f.close()
+			return err
+		}
+	}
 	return nil
+}
+
+func (f *floorPair) round() error {
+	for i, fl := range f.floors {
+		dt, err := fl.Round()
+		if err != nil {
+			return err
+		}
+		f.times[i] = append(f.times[i], dt)
+	}
+	return nil
+}
+
+func (f *floorPair) stats() (appended, preallocated Stats) {
+	return StatsOf(slices.Clone(f.times[0])), StatsOf(slices.Clone(f.times[1]))
+}
+
+func (f *floorPair) close() {
+	for _, fl := range f.floors {
+		if fl != nil {
+			_ = fl.Close()
+		}
+	}
 }
 
 // timeDefaultKDF times unlocking a keyslot made at the product's argon2id cost.

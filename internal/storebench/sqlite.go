@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -20,12 +22,14 @@ import (
 	"bhxhdesk/storage"
 )
 
-// SQLite is the benchmark's peer store: the intake part of the app.Store contract over SQLite
-// (modernc.org/sqlite, pure Go) with a normalised schema — one row per dossier with its list
-// columns beside the JSON, B-tree indexes on the personal ID, the due date, the state, the step and
-// the handler, and an FTS5 table on the folded name —, so that the same intake.Service runs on both
-// stores and only the storage differs. It is a benchmark peer, not a product store: nothing in it
-// is encrypted.
+// SQLite is the benchmark's peer store: the intake part of the app.Store contract over SQLite —
+// native SQLite through mattn/go-sqlite3 (cgo) or the pure-Go port modernc.org/sqlite, on the
+// same file — with a normalised schema: one row per dossier with its list columns beside the
+// JSON, B-tree indexes covering the list rows where our store's indexes hold them (personal ID,
+// folded name + birth year, due date, step, handler), others on the reversed personal ID, phone
+// and code, the state and the office, and an FTS5 table for a later word of the name. So the
+// same intake.Service runs on every store and only the storage differs. It is a benchmark
+// peer, not a product store: nothing in it is encrypted.
 //
 // Methods that app.Store and intake.Tx gain for other services (records, sync) are promoted from
 // nil embedded interfaces and panic if called; the benchmark calls only the intake's.
@@ -47,23 +51,23 @@ type SQLiteConfig struct {
 	NotDurable bool
 	// CacheMB is SQLite's page cache; 64 when zero (the same budget as our store's caches).
 	CacheMB int
-	// Search chooses how SearchName finds a folded-name prefix: SearchFTS (the default) or
-	// SearchBTree (a range of the name_key index).
-	Search SearchMode
+	// Driver is the database/sql driver: DriverNative (mattn/go-sqlite3, needs cgo) or
+	// DriverPureGo (modernc.org/sqlite, the default).
+	Driver string
 	// KDF is the argon2id cost of the account passwords.
 	KDF KDF
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
 }
 
-// SearchMode is how the SQLite peer runs a folded-name prefix search.
-type SearchMode int
-
-// The search modes of the SQLite peer.
+// The SQLite drivers of the peer.
 const (
-	SearchFTS   SearchMode = iota // FTS5 initial-phrase prefix query, then sorted by name
-	SearchBTree                   // a range scan of the B-tree index on the folded name
+	DriverPureGo = "sqlite"  // modernc.org/sqlite: SQLite translated to Go
+	DriverNative = "sqlite3" // mattn/go-sqlite3: the C library through cgo
 )
+
+// NativeAvailable reports whether this build has the native driver (it needs cgo).
+func NativeAvailable() bool { return slices.Contains(sql.Drivers(), DriverNative) }
 
 // KDF is the argon2id cost of a password hash.
 type KDF struct {
@@ -76,6 +80,10 @@ var (
 	_ intake.Store = (*SQLite)(nil)
 	_ intake.Tx    = (*sqlTx)(nil)
 )
+
+// listCols are the columns of a list row besides its index's keys: the indexes that our store's
+// indexes mirror with the row in the value cover them too, so a list is read from the index.
+const listCols = `full_name, personal_id, birth_date, state, step, due, step_due, received, handler, payable`
 
 const schema = `
 CREATE TABLE IF NOT EXISTS office (id INTEGER PRIMARY KEY CHECK (id = 1), json TEXT NOT NULL);
@@ -103,18 +111,18 @@ CREATE TABLE IF NOT EXISTS dossier (
   payable INTEGER NOT NULL,
   json TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS dossier_pid ON dossier (personal_id, code);
+CREATE INDEX IF NOT EXISTS dossier_pid ON dossier (personal_id, code, ` + listCols + `);
 CREATE INDEX IF NOT EXISTS dossier_pid_rev ON dossier (pid_rev, code);
 CREATE INDEX IF NOT EXISTS dossier_phone ON dossier (phone, code) WHERE phone <> '';
 CREATE INDEX IF NOT EXISTS dossier_phone_rev ON dossier (phone_rev, code) WHERE phone_rev <> '';
 CREATE INDEX IF NOT EXISTS dossier_code_rev ON dossier (code_rev);
 CREATE INDEX IF NOT EXISTS dossier_old ON dossier (old_si_code, code) WHERE old_si_code <> '';
-CREATE INDEX IF NOT EXISTS dossier_name ON dossier (name_key, birth_date, code);
+CREATE INDEX IF NOT EXISTS dossier_name ON dossier (name_key, substr(birth_date, 1, 4), code, ` + listCols + `);
 CREATE INDEX IF NOT EXISTS dossier_state ON dossier (state, code);
 CREATE INDEX IF NOT EXISTS dossier_office ON dossier (office, code);
-CREATE INDEX IF NOT EXISTS dossier_due ON dossier (due, code) WHERE state IN ('open', 'returned');
-CREATE INDEX IF NOT EXISTS dossier_step ON dossier (step, step_due, code) WHERE state = 'open';
-CREATE INDEX IF NOT EXISTS dossier_handler ON dossier (handler, due, code) WHERE state IN ('open', 'returned');
+CREATE INDEX IF NOT EXISTS dossier_due ON dossier (due, code, ` + listCols + `) WHERE state IN ('open', 'returned');
+CREATE INDEX IF NOT EXISTS dossier_step ON dossier (step, step_due, code, ` + listCols + `) WHERE state = 'open';
+CREATE INDEX IF NOT EXISTS dossier_handler ON dossier (handler, due, code, ` + listCols + `) WHERE state IN ('open', 'returned');
 CREATE VIRTUAL TABLE IF NOT EXISTS dossier_fts USING fts5 (name_key, content = 'dossier', content_rowid = 'id');
 CREATE TABLE IF NOT EXISTS state_count (state TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS counter (name TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
@@ -141,7 +149,13 @@ func OpenSQLite(cfg SQLiteConfig) (*SQLite, error) {
 	if cfg.KDF == (KDF{}) {
 		cfg.KDF = KDF{Time: 3, Memory: 64 * 1024, Threads: 2}
 	}
-	// SQLite's Linux builds commit with fdatasync; this pure-Go build defaults to fsync.
+	if cfg.Driver == "" {
+		cfg.Driver = DriverPureGo
+	}
+	if cfg.Driver == DriverNative && !NativeAvailable() {
+		return nil, fmt.Errorf("native SQLite: this program was built without cgo")
+	}
+	// SQLite's Linux builds commit with fdatasync; the pure-Go build defaults to fsync.
 	if _, err := sqlite.Fdatasync(true); err != nil && !errors.Is(err, sqlite.ErrFdatasyncUnavailable) {
 		return nil, err
 	}
@@ -152,9 +166,7 @@ func OpenSQLite(cfg SQLiteConfig) (*SQLite, error) {
 	if cfg.NotDurable {
 		syncMode = "OFF"
 	}
-	dsn := fmt.Sprintf("file:%s?_pragma=journal_mode(WAL)&_pragma=synchronous(%s)&_pragma=busy_timeout(5000)"+
-		"&_pragma=cache_size(%d)&_pragma=temp_store(MEMORY)", cfg.Path, syncMode, -cfg.CacheMB*1024)
-	db, err := sql.Open("sqlite", dsn)
+	db, err := sql.Open(cfg.Driver, "file:"+cfg.Path)
 	if err != nil {
 		return nil, err
 	}
@@ -163,6 +175,16 @@ func OpenSQLite(cfg SQLiteConfig) (*SQLite, error) {
 	if err != nil {
 		_ = db.Close()
 		return nil, err
+	}
+	// The same settings through both drivers: on the one connection, before anything else.
+	pragmas := fmt.Sprintf("PRAGMA journal_mode=WAL; PRAGMA synchronous=%s; PRAGMA busy_timeout=5000; "+
+		"PRAGMA cache_size=%d; PRAGMA temp_store=MEMORY;", syncMode, -cfg.CacheMB*1024)
+	for _, q := range strings.Split(strings.TrimSuffix(pragmas, ";"), ";") {
+		if _, err := conn.ExecContext(context.Background(), q); err != nil {
+			_ = conn.Close()
+			_ = db.Close()
+			return nil, fmt.Errorf("sqlite %s: %w", strings.TrimSpace(q), err)
+		}
 	}
 	s := &SQLite{cfg: cfg, db: db, conn: conn, stmts: map[string]*sql.Stmt{}}
 	if _, err := conn.ExecContext(context.Background(), schema); err != nil {

@@ -64,36 +64,23 @@ func (tx *sqlTx) ByOldCode(code string) ([]app.Summary, error) {
 }
 
 func (tx *sqlTx) SameName(nameKey, year string) ([]app.Summary, error) {
-	return tx.summaries(`SELECT `+summaryCols+` FROM dossier WHERE name_key = ? AND birth_date >= ? AND birth_date < ?
-		ORDER BY code`, nameKey, year, after(year))
+	return tx.summaries(`SELECT `+summaryCols+` FROM dossier WHERE name_key = ? AND substr(birth_date, 1, 4) = ?
+		ORDER BY code`, nameKey, year)
 }
 
 // SearchName lists dossiers whose folded name starts with prefix, in the order of our store's
-// name index (folded name, birth year, code), then those with a later word of the name
-// starting with it, as our store's word index does.
+// name index (folded name, birth year, code) read from the covering index on those columns,
+// then those with a later word of the name starting with it, as our store's word index does,
+// found through FTS5 (a scan when the prefix has no word).
 func (tx *sqlTx) SearchName(prefix string, limit int) ([]app.Summary, error) {
-	var (
-		out []app.Summary
-		err error
-	)
-	if tx.s.cfg.Search == SearchBTree {
-		out, err = tx.summaries(`SELECT `+summaryCols+` FROM dossier WHERE name_key >= ? AND name_key < ?
-			ORDER BY name_key, substr(birth_date, 1, 4), code LIMIT ?`, prefix, after(prefix), sqlLimit(limit))
-	} else if match := ftsPrefix(prefix); match != "" {
-		// The FTS5 query finds the candidates by their words; the unary + keeps the planner on
-		// it (not on the name_key index), and the range keeps exactly the names that start with
-		// prefix.
-		out, err = tx.summaries(`SELECT `+summaryCols+` FROM dossier WHERE id IN (SELECT rowid FROM dossier_fts WHERE dossier_fts MATCH ?)
-			AND +name_key >= ? AND +name_key < ? ORDER BY name_key, substr(birth_date, 1, 4), code LIMIT ?`,
-			match, prefix, after(prefix), sqlLimit(limit))
-	}
+	out, err := tx.summaries(`SELECT `+summaryCols+` FROM dossier WHERE name_key >= ? AND name_key < ?
+		ORDER BY name_key, substr(birth_date, 1, 4), code LIMIT ?`, prefix, after(prefix), sqlLimit(limit))
 	if err != nil || (limit > 0 && len(out) >= limit) {
 		return out, err
 	}
-	// A later word: FTS5 finds the phrase anywhere; without it, a scan. instr keeps the names
-	// where the prefix starts at a word after the first.
+	// instr keeps the names where the prefix starts at a word after the first.
 	var more []app.Summary
-	if match := strings.TrimPrefix(ftsPrefix(prefix), "^"); tx.s.cfg.Search != SearchBTree && match != "" {
+	if match := strings.TrimPrefix(ftsPrefix(prefix), "^"); match != "" {
 		more, err = tx.summaries(`SELECT `+summaryCols+` FROM dossier WHERE id IN (SELECT rowid FROM dossier_fts WHERE dossier_fts MATCH ?)
 			AND instr(substr(name_key, instr(name_key, ' ')), ' ' || ?) > 0 ORDER BY code`, match, prefix)
 	} else {
