@@ -8,8 +8,9 @@ import (
 )
 
 // indexesVersion is the version of the search indexes a store written now holds: 1 added the
-// later words of names, phone numbers and the ends of dossier codes (searchEntries).
-const indexesVersion = 1
+// later words of names, phone numbers and the ends of dossier codes (searchEntries), 2 the
+// presence keys of the duplicate check (presenceEntries).
+const indexesVersion = 2
 
 // upgradeIndexes builds the search indexes a store written by an earlier version lacks, in
 // batches of dossiers, and then records the version; an upgrade cut short is taken up again at
@@ -45,7 +46,14 @@ func (db *DB) upgradeIndexes() error {
 				if err != nil {
 					return err
 				}
-				for _, e := range searchEntries(&d) {
+				var es []entry
+				if have < 1 {
+					es = searchEntries(&d)
+				}
+				if d.Purged == nil {
+					es = append(es, presenceEntries(&d)...)
+				}
+				for _, e := range es {
 					if err := tx.set(e.k, e.v); err != nil {
 						return err
 					}

@@ -148,3 +148,96 @@ func TestABackupOfANewerFormatIsNotRestored(t *testing.T) {
 	assert.Equal(t, app.CodeStoreNewer, ae.Code)
 	assert.False(t, Exists(into.Dir), "nothing left to open")
 }
+
+// TestTheDuplicateCheckFindsEveryStoredPerson: the duplicate check reads the presence keys
+// before the personal-ID and name indexes. A store written before them (index version 1) gets
+// them at open — without them it would find nobody, and register a person twice — and a purge
+// drops them only with the person's last dossier.
+func TestTheDuplicateCheckFindsEveryStoredPerson(t *testing.T) {
+	db := newBulkDB(t)
+	ds := bulkDossiers(t, 600)
+	for i := range ds {
+		putOne(t, db, &ds[i])
+	}
+	byPID := func(pid string) []string {
+		var out []app.Summary
+		require.NoError(t, db.View(func(tx app.Tx) error {
+			var err error
+			out, err = tx.(*Tx).ByPersonalID(pid)
+			return err
+		}))
+		return codesOf(out)
+	}
+	byName := func(d *app.Dossier) []string {
+		var out []app.Summary
+		require.NoError(t, db.View(func(tx app.Tx) error {
+			var err error
+			out, err = tx.(*Tx).SameName(d.NameKey(), d.Form.BirthDate[:4])
+			return err
+		}))
+		return codesOf(out)
+	}
+	last := ds[len(ds)-1]
+	assert.Equal(t, []string{last.Code}, byPID(last.Form.PersonalID))
+	assert.Contains(t, byName(&last), last.Code)
+	assert.Empty(t, byPID("079199999999"), "a person never seen")
+
+	// A store of index version 1: no presence keys, so nobody would be found.
+	require.NoError(t, db.bdb.Update(func(txn *badger.Txn) error {
+		it := txn.NewIterator(badger.IteratorOptions{Prefix: prefixHas})
+		var del [][]byte
+		for it.Rewind(); it.Valid(); it.Next() {
+			del = append(del, it.Item().KeyCopy(nil))
+		}
+		it.Close()
+		require.Len(t, del, 600+countNames(ds), "a presence key per person and per name and year")
+		for _, k := range del {
+			if err := txn.Delete(k); err != nil {
+				return err
+			}
+		}
+		return txn.Set(keyIndexes, []byte{0, 0, 0, 0, 0, 0, 0, 1})
+	}))
+	assert.Empty(t, byPID(last.Form.PersonalID), "without its presence keys the store cannot see the person")
+	require.NoError(t, db.upgradeIndexes())
+	for _, d := range []app.Dossier{ds[0], ds[299], last} {
+		assert.Equal(t, []string{d.Code}, byPID(d.Form.PersonalID), "found again after the upgrade")
+		assert.Contains(t, byName(&d), d.Code)
+	}
+
+	// Two dossiers of one person: purging the first keeps the person findable by the second;
+	// purging the second removes the presence keys, which hold personal data.
+	first := ds[10]
+	second := first
+	second.Code, second.Version = first.Code+"B", 1
+	putOne(t, db, &second)
+	purge := func(d app.Dossier) {
+		d.State = app.StateDone
+		require.NoError(t, db.Update(func(tx app.Tx) error {
+			_, err := tx.(*Tx).PurgeDossier(&d, d.Received)
+			return err
+		}))
+	}
+	purge(first)
+	assert.Equal(t, []string{second.Code}, byPID(first.Form.PersonalID))
+	assert.Equal(t, []string{second.Code}, byName(&first))
+	purge(second)
+	assert.Empty(t, byPID(first.Form.PersonalID))
+	byP, byN := presenceKeys(first.Form.PersonalID, first.NameKey(), first.Form.BirthDate[:4])
+	require.NoError(t, db.View(func(tx app.Tx) error {
+		for _, k := range [][]byte{byP, byN} {
+			ok, err := tx.(*Tx).present(k)
+			require.NoError(t, err)
+			assert.False(t, ok, "the purge removed %q", k)
+		}
+		return nil
+	}))
+}
+
+func countNames(ds []app.Dossier) int {
+	seen := map[string]bool{}
+	for i := range ds {
+		seen[ds[i].NameKey()+"/"+ds[i].Form.BirthDate[:4]] = true
+	}
+	return len(seen)
+}

@@ -27,6 +27,10 @@ func (tx *Tx) summaries(prefix []byte, limit int, keep func(app.Summary) bool) (
 
 // ByPersonalID lists every dossier of a personal ID.
 func (tx *Tx) ByPersonalID(pid string) ([]app.Summary, error) {
+	has, _ := presenceKeys(pid, "", "")
+	if ok, err := tx.present(has); !ok {
+		return nil, err
+	}
 	return tx.summaries(key(prefixPID, []byte(pid), sep), 0, nil)
 }
 
@@ -57,6 +61,10 @@ func (tx *Tx) byCodes(codes []string) ([]app.Summary, error) {
 
 // SameName lists dossiers with exactly this folded name and birth year.
 func (tx *Tx) SameName(nameKey, year string) ([]app.Summary, error) {
+	_, has := presenceKeys("", nameKey, year)
+	if ok, err := tx.present(has); !ok {
+		return nil, err
+	}
 	return tx.summaries(key(prefixName, []byte(nameKey), sep, []byte(year), sep), 0, nil)
 }
 

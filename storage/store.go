@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 
@@ -105,10 +106,7 @@ func indexEntries(d *app.Dossier) []entry {
 	pid := []byte(d.Form.PersonalID)
 	rev := []byte(d.Form.PersonalID)
 	slices.Reverse(rev)
-	year := d.Form.BirthDate
-	if len(year) > 4 {
-		year = year[:4]
-	}
+	year := birthYear(d)
 	es := []entry{
 		{key(prefixPID, pid, sep, code), sum},
 		{key(prefixPIDRev, rev, sep, code), nil},
@@ -158,14 +156,68 @@ func (tx *Tx) PutDossier(d *app.Dossier, prev *app.Dossier) error {
 	return tx.count(d.State, +1)
 }
 
-// dossierEntries are every key a dossier writes in its current state: its index entries and
-// the dossier itself. PutDossier and the bulk Loader both write exactly these.
+// dossierEntries are every key a dossier writes in its current state: its index entries, its
+// presence keys and the dossier itself. PutDossier and the bulk Loader both write exactly these.
 func dossierEntries(d *app.Dossier) ([]entry, error) {
 	b, err := dossiers.encode(*d)
 	if err != nil {
 		return nil, err
 	}
-	return append(indexEntries(d), entry{key(prefixDossier, []byte(d.Code)), b}), nil
+	return append(append(indexEntries(d), presenceEntries(d)...), entry{key(prefixDossier, []byte(d.Code)), b}), nil
+}
+
+// presenceKeys are the keys that say the personal-ID index may hold the person's dossiers and
+// the name index dossiers of that name and birth year. The duplicate check of a registration
+// reads them first: an exact key is answered by the tables' Bloom filters, held decrypted in
+// the index cache, so a person the office has never seen costs no block read — where a scan of
+// the index's prefix decrypts and decompresses a block of every level that might hold it.
+// They are written with the dossier and never moved with it (a stale one only costs the scan it
+// would have saved); a purge removes them once no dossier of the person or the name is left.
+func presenceKeys(pid, nameKey, year string) (byPID, byName []byte) {
+	return key(prefixHas, []byte("p"), []byte(pid)), key(prefixHas, []byte("n"), []byte(nameKey), sep, []byte(year))
+}
+
+func presenceEntries(d *app.Dossier) []entry {
+	p, n := presenceKeys(d.Form.PersonalID, d.NameKey(), birthYear(d))
+	return []entry{{p, nil}, {n, nil}}
+}
+
+func birthYear(d *app.Dossier) string {
+	if y := d.Form.BirthDate; len(y) > 4 {
+		return y[:4]
+	}
+	return d.Form.BirthDate
+}
+
+// dropPresence removes the presence keys of d once no dossier of its person or of its name and
+// birth year is left in the indexes (a purge: they hold personal data).
+func (tx *Tx) dropPresence(d *app.Dossier) error {
+	year := birthYear(d)
+	byPID, byName := presenceKeys(d.Form.PersonalID, d.NameKey(), year)
+	for _, c := range []struct{ has, index []byte }{
+		{byPID, key(prefixPID, []byte(d.Form.PersonalID), sep)},
+		{byName, key(prefixName, []byte(d.NameKey()), sep, []byte(year), sep)},
+	} {
+		left := false
+		if err := tx.scanKeys(c.index, 1, func([]byte) error { left = true; return nil }); err != nil {
+			return err
+		}
+		if !left {
+			if err := tx.txn.Delete(c.has); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// present reports whether k, a presence key, is stored.
+func (tx *Tx) present(k []byte) (bool, error) {
+	_, err := tx.txn.Get(k)
+	if errors.Is(err, badger.ErrKeyNotFound) {
+		return false, nil
+	}
+	return err == nil, err
 }
 
 func (tx *Tx) count(s app.State, delta int64) error {

@@ -100,6 +100,9 @@ func (tx *Tx) PurgeDossier(d *app.Dossier, at time.Time) (string, error) {
 			return "", err
 		}
 	}
+	if err := tx.dropPresence(d); err != nil {
+		return "", err
+	}
 	t := app.Dossier{Code: d.Code, Office: d.Office, Received: d.Received, Due: d.Due, State: d.State, Workflow: d.Workflow,
 		Steps: d.Steps, Handler: d.Handler, Version: d.Version, Purged: &app.Purge{At: at, Hash: hash}}
 	for _, e := range d.Timeline {
