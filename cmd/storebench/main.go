@@ -39,7 +39,7 @@ import (
 
 // formatVersion names the layout of the cached data sets; change it when the generator or the
 // stores' formats change so that old caches are not reused.
-const formatVersion = "v6"
+const formatVersion = "v7"
 
 func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
 
