@@ -86,13 +86,20 @@ lint: setup-build $(BIN)/staticcheck
 	$(BIN)/staticcheck ./...
 
 # Quotes and validation, the PDFs (one cover, 1,000 covers), reading a 10,000-row XLSX, the whole
-# import of it into a store, then the store against SQLite and the desk's responsiveness.
+# import of it into a store, the office's reports and the citizen's page, each run BENCH_COUNT
+# times, then the table of goals (scripts/benchtable) in bin/bench.md; before them the store
+# against SQLite and the desk's responsiveness. `make readme-bench` puts the tables in the README.
+BENCH_COUNT ?= 5
 bench: bench-store bench-desk
-	CGO_ENABLED=0 go test -run '^$$' -bench . -benchmem -count=1 ./app/... ./pdf/ ./sheet/
-	CGO_ENABLED=0 go test -run '^$$' -bench Import10kXLSX -benchtime 1x -count=1 ./desk/
-	CGO_ENABLED=0 go test -run '^$$' -bench OfficeReports20k -benchtime 3x -count=1 ./desk/
 	@scripts/setup-debian.sh test
-	BHXH_BROWSER=required CGO_ENABLED=0 go test -run '^$$' -bench DeclarationPageOn3G -benchtime 5x -count=1 ./citizen/
+	@mkdir -p $(BIN)
+	set -o pipefail; { \
+	  CGO_ENABLED=0 go test -run '^$$' -bench . -benchmem -count=$(BENCH_COUNT) ./app/ ./pdf/ ./sheet/ && \
+	  CGO_ENABLED=0 go test -run '^$$' -bench Import10kXLSX -benchtime 1x -count=$(BENCH_COUNT) ./desk/ && \
+	  CGO_ENABLED=0 go test -run '^$$' -bench OfficeReports20k -benchtime 3x -count=$(BENCH_COUNT) ./desk/ && \
+	  BHXH_BROWSER=required CGO_ENABLED=0 go test -run '^$$' -bench DeclarationPageOn3G -benchtime 5x -count=1 ./citizen/ ; \
+	} | tee $(BIN)/bench.txt
+	CGO_ENABLED=0 go run ./scripts/benchtable < $(BIN)/bench.txt | tee $(BIN)/bench.md
 
 # The central services under month-end load at national size (cmd/centralbench, README "The
 # centre under month-end load"): 3 million people, 990 simulated desks and 10 real desk stores
@@ -120,7 +127,9 @@ bench-central:
 STOREBENCH_N ?= 100000,1000000
 bench-store:
 	CGO_ENABLED=1 go build -tags sqlite_fts5 -o $(BIN)/storebench ./cmd/storebench
-	$(BIN)/storebench --n $(STOREBENCH_N) $(if $(STOREBENCH_CACHE),--cache $(STOREBENCH_CACHE)) $(STOREBENCH_ARGS)
+	@mkdir -p $(BIN)
+	set -o pipefail; $(BIN)/storebench --n $(STOREBENCH_N) $(if $(STOREBENCH_CACHE),--cache $(STOREBENCH_CACHE)) $(STOREBENCH_ARGS) \
+		| tee $(BIN)/bench-store.md
 
 # The sync over an emulated poor link against PouchDB (README "Sync over a poor link"): needs
 # root, node and npm; about 30 minutes. SYNCBENCH_ARGS go to `syncbench run`.
@@ -169,6 +178,15 @@ package: setup-build
 
 # The README's table of rule entries (section "Rules are data"), generated from assets/rules; a
 # test in cmd/bhxh fails when it is stale.
+# The README's benchmark tables from the last runs' output: bin/bench.md (make bench),
+# bin/bench-store.md (make bench-store), bin/bench-sync.md (make bench-sync); a missing one is
+# left as it is in the README.
+.PHONY: readme-bench
+readme-bench:
+	@for t in bench bench-store bench-sync; do \
+	  if [ -f $(BIN)/$$t.md ]; then scripts/readme-splice.sh $$t $(BIN)/$$t.md; else echo "readme-bench: no $(BIN)/$$t.md, $$t left as it was"; fi; \
+	done
+
 .PHONY: readme-rules
 readme-rules:
 	@mkdir -p $(BIN) && CGO_ENABLED=0 go run ./cmd/bhxh rules --markdown > $(BIN)/rules.md.tmp
