@@ -4746,9 +4746,13 @@ func (f *Fpdf) putimages() {
 		keyList = append(keyList, key)
 	}
 
-	// Sort the keyList []string by the corresponding image's width.
+	// Sort the keyList []string by the corresponding image's width, then by name: images of
+	// one width came out in the map's random order (bhxhdesk patch).
 	if f.catalogSort {
-		sort.SliceStable(keyList, func(i, j int) bool { return f.images[keyList[i]].w < f.images[keyList[j]].w })
+		sort.SliceStable(keyList, func(i, j int) bool {
+			wi, wj := f.images[keyList[i]].w, f.images[keyList[j]].w
+			return wi < wj || wi == wj && keyList[i] < keyList[j]
+		})
 	}
 
 	// Maintain a list of inserted image SHA-1 hashes, with their
