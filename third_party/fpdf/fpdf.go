@@ -2166,14 +2166,22 @@ func (f *Fpdf) addFontFromBytes(familyStr, styleStr string, jsonFileBytes, zFile
 		// }
 
 		Type := "UTF8"
-		reader := fileReader{readerPosition: 0, array: utf8Bytes}
+		var utf8File *utf8FontFile
+		// bhxhdesk patch: the font is parsed once per process and its definition's ID computed
+		// once per font key; the document gets its own copy of the parsed font.
+		shared := sharedUTF8Font(utf8Bytes)
+		if shared != nil {
+			utf8File = shared.newFile()
+		} else {
+			reader := fileReader{readerPosition: 0, array: utf8Bytes}
 
-		utf8File := newUTF8Font(&reader)
+			utf8File = newUTF8Font(&reader)
 
-		err := utf8File.parseFile()
-		if err != nil {
-			fmt.Printf("get metrics Error: %e\n", err)
-			return
+			err := utf8File.parseFile()
+			if err != nil {
+				fmt.Printf("get metrics Error: %e\n", err)
+				return
+			}
 		}
 		desc := FontDescType{
 			Ascent:       int(utf8File.Ascent),
@@ -2202,7 +2210,11 @@ func (f *Fpdf) addFontFromBytes(familyStr, styleStr string, jsonFileBytes, zFile
 			utf8File:  utf8File,
 			usedRunes: sbarr,
 		}
-		def.i, _ = generateFontID(def)
+		if shared != nil {
+			def.i = shared.id(def)
+		} else {
+			def.i, _ = generateFontID(def)
+		}
 		f.fonts[fontkey] = def
 	} else {
 		// load font definitions

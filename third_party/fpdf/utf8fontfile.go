@@ -60,6 +60,7 @@ type utf8FontFile struct {
 	DefaultWidth         float64
 	symbolData           map[int]map[string][]int
 	CodeSymbolDictionary map[int]int
+	base                 *utf8CutBase // bhxhdesk patch: the font parsed once, see utf8shared.go
 }
 
 type tableDescription struct {
@@ -642,7 +643,12 @@ func (utf *utf8FontFile) GenerateCutFont(usedRunes map[int]int) []byte {
 	utf.Descent = 0
 	utf.skip(4)
 	utf.LastRune = 0
-	utf.generateTableDescriptions()
+	base := utf.base
+	if base != nil {
+		utf.tableDescriptions = base.tableDescriptions
+	} else {
+		utf.generateTableDescriptions()
+	}
 
 	utf.SeekTable("head")
 	utf.skip(50)
@@ -657,14 +663,23 @@ func (utf *utf8FontFile) GenerateCutFont(usedRunes map[int]int) []byte {
 	utf.skip(4)
 	numSymbols := utf.readUint16()
 
-	symbolCharDictionary := utf.generateCMAP()
-	if symbolCharDictionary == nil {
-		return nil
+	if base != nil {
+		// The font's cmap, widths and glyph offsets as parsed once (bhxhdesk patch): the same
+		// values as the three steps below compute, shared and only read.
+		utf.charSymbolDictionary = base.charSymbolDictionary
+		utf.CharWidths = base.charWidths
+		utf.DefaultWidth = base.defaultWidth
+		utf.symbolPosition = base.symbolPosition
+	} else {
+		symbolCharDictionary := utf.generateCMAP()
+		if symbolCharDictionary == nil {
+			return nil
+		}
+
+		utf.parseHMTXTable(metricsCount, numSymbols, symbolCharDictionary, 1.0)
+
+		utf.parseLOCATable(LocaFormat, numSymbols)
 	}
-
-	utf.parseHMTXTable(metricsCount, numSymbols, symbolCharDictionary, 1.0)
-
-	utf.parseLOCATable(LocaFormat, numSymbols)
 
 	cidSymbolPairCollection, symbolArray, symbolCollection, symbolCollectionKeys := utf.parseSymbols(usedRunes)
 
