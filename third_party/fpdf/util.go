@@ -314,14 +314,7 @@ func (pa *untypedKeyMap) getIndex(key any) int {
 // Put key=>value in PHP Array
 func (pa *untypedKeyMap) put(key any, value int) {
 	if key == nil {
-		var i int
-		for n := 0; ; n++ {
-			i = pa.getIndex(n)
-			if i < 0 {
-				key = n
-				break
-			}
-		}
+		key = pa.nextIntKey()
 		pa.keySet = append(pa.keySet, key)
 		pa.valueSet = append(pa.valueSet, value)
 	} else {
@@ -333,6 +326,29 @@ func (pa *untypedKeyMap) put(key any, value int) {
 			pa.valueSet[i] = value
 		}
 	}
+}
+
+// nextIntKey is the smallest int n >= 0 that is not a key, the key PHP gives a value appended.
+// Upstream looked each n up in turn, which took time cubic in the length of a map of widths
+// (bhxhdesk patch): it is at most the number of keys, so one pass marking the small int keys
+// finds it.
+func (pa *untypedKeyMap) nextIntKey() int {
+	var buf [512]bool
+	seen := buf[:]
+	if len(pa.keySet) >= len(buf) {
+		seen = make([]bool, len(pa.keySet)+1)
+	}
+	for _, k := range pa.keySet {
+		if n, ok := k.(int); ok && n >= 0 && n < len(seen) {
+			seen[n] = true
+		}
+	}
+	for n, used := range seen {
+		if !used {
+			return n
+		}
+	}
+	return len(seen) // not reached: len(seen) > len(pa.keySet)
 }
 
 // Delete value in PHP Array
