@@ -850,6 +850,8 @@ type fontDefType struct {
 	i            string        // 1-based position in font list, set by font loader, not this program
 	utf8File     *utf8FontFile // UTF-8 font
 	usedRunes    map[int]int   // Array of used runes
+	shared       *utf8Shared   // bhxhdesk patch: the font parsed once (nil if not shared)
+	subset       string        // bhxhdesk patch: the runes of the shared subset (SetUTF8FontSubset)
 }
 
 // generateFontID generates a font Id from the font definition

@@ -27,6 +27,7 @@ package fpdf
 
 import (
 	"bytes"
+	"compress/zlib"
 	"encoding/json"
 	"fmt"
 	"image"
@@ -2212,6 +2213,7 @@ func (f *Fpdf) addFontFromBytes(familyStr, styleStr string, jsonFileBytes, zFile
 		}
 		if shared != nil {
 			def.i = shared.id(def)
+			def.shared = shared
 		} else {
 			def.i, _ = generateFontID(def)
 		}
@@ -4516,81 +4518,14 @@ func (f *Fpdf) putfonts() {
 				fontName := "utf8" + font.Name
 				usedRunes := font.usedRunes
 				delete(usedRunes, 0)
-				utf8FontStream := font.utf8File.GenerateCutFont(usedRunes)
-				utf8FontSize := len(utf8FontStream)
-				CodeSignDictionary := font.utf8File.CodeSymbolDictionary
-				delete(CodeSignDictionary, 0)
-
-				f.newobj()
-				f.out(fmt.Sprintf("<</Type /Font\n/Subtype /Type0\n/BaseFont /%s\n/Encoding /Identity-H\n/DescendantFonts [%d 0 R]\n/ToUnicode %d 0 R>>\n"+"endobj", fontName, f.n+1, f.n+2))
-
-				f.newobj()
-				f.out("<</Type /Font\n/Subtype /CIDFontType2\n/BaseFont /" + fontName + "\n" +
-					"/CIDSystemInfo " + strconv.Itoa(f.n+2) + " 0 R\n/FontDescriptor " + strconv.Itoa(f.n+3) + " 0 R")
-				if font.Desc.MissingWidth != 0 {
-					f.out("/DW " + strconv.Itoa(font.Desc.MissingWidth))
+				// bhxhdesk patch: a document whose runes all lie in the font's shared subset
+				// (SetUTF8FontSubset) embeds that subset, made once per process; any other
+				// cuts its own from the runes it uses.
+				cut := font.sharedCut(usedRunes)
+				if cut == nil {
+					cut = cutUTF8Font(&font, usedRunes, zlib.BestSpeed)
 				}
-				f.generateCIDFontMap(&font, font.utf8File.LastRune)
-				f.out("/CIDToGIDMap " + strconv.Itoa(f.n+4) + " 0 R>>")
-				f.out("endobj")
-
-				f.newobj()
-				f.out("<</Length " + strconv.Itoa(len(toUnicode)) + ">>")
-				f.putstream([]byte(toUnicode))
-				f.out("endobj")
-
-				// CIDInfo
-				f.newobj()
-				f.out("<</Registry (Adobe)\n/Ordering (UCS)\n/Supplement 0>>")
-				f.out("endobj")
-
-				// Font descriptor
-				f.newobj()
-				var s fmtBuffer
-				s.printf("<</Type /FontDescriptor /FontName /%s\n /Ascent %d", fontName, font.Desc.Ascent)
-				s.printf(" /Descent %d", font.Desc.Descent)
-				s.printf(" /CapHeight %d", font.Desc.CapHeight)
-				v := font.Desc.Flags
-				v = v | 4
-				v = v &^ 32
-				s.printf(" /Flags %d", v)
-				s.printf("/FontBBox [%d %d %d %d] ", font.Desc.FontBBox.Xmin, font.Desc.FontBBox.Ymin,
-					font.Desc.FontBBox.Xmax, font.Desc.FontBBox.Ymax)
-				s.printf(" /ItalicAngle %d", font.Desc.ItalicAngle)
-				s.printf(" /StemV %d", font.Desc.StemV)
-				s.printf(" /MissingWidth %d", font.Desc.MissingWidth)
-				s.printf("/FontFile2 %d 0 R", f.n+2)
-				s.printf(">>")
-				f.out(s.String())
-				f.out("endobj")
-
-				// Embed CIDToGIDMap
-				cidToGidMap := make([]byte, 256*256*2)
-
-				for cc, glyph := range CodeSignDictionary {
-					cidToGidMap[cc*2] = byte(glyph >> 8)
-					cidToGidMap[cc*2+1] = byte(glyph & 0xFF)
-				}
-
-				mem := xmem.compress(cidToGidMap)
-				cidToGidMap = mem.bytes()
-				f.newobj()
-				f.out("<</Length " + strconv.Itoa(len(cidToGidMap)) + "/Filter /FlateDecode>>")
-				f.putstream(cidToGidMap)
-				f.out("endobj")
-				mem.release()
-
-				//Font file
-				mem = xmem.compress(utf8FontStream)
-				compressedFontStream := mem.bytes()
-				f.newobj()
-				f.out("<</Length " + strconv.Itoa(len(compressedFontStream)))
-				f.out("/Filter /FlateDecode")
-				f.out("/Length1 " + strconv.Itoa(utf8FontSize))
-				f.out(">>")
-				f.putstream(compressedFontStream)
-				f.out("endobj")
-				mem.release()
+				f.putUTF8Font(&font, fontName, cut)
 			default:
 				f.err = fmt.Errorf("unsupported font type: %s", tp)
 				return
@@ -4599,7 +4534,107 @@ func (f *Fpdf) putfonts() {
 	}
 }
 
+// utf8Cut is what a document embeds of a UTF-8 font: the subset of the runes it uses and the
+// CIDFont's maps (bhxhdesk patch: computed by cutUTF8Font as upstream did in putfonts, so that
+// a subset shared by documents can be computed once).
+type utf8Cut struct {
+	fontSize int    // the subset's length
+	font     []byte // the subset, compressed
+	widths   string // the CIDFont's /W entry
+	cidToGID []byte // the CIDToGIDMap, compressed
+}
+
+// cutUTF8Font cuts font to usedRunes and compresses the subset and its CIDToGIDMap with zlib at
+// level.
+func cutUTF8Font(font *fontDefType, usedRunes map[int]int, level int) *utf8Cut {
+	utf8FontStream := font.utf8File.GenerateCutFont(usedRunes)
+	utf8FontSize := len(utf8FontStream)
+	CodeSignDictionary := font.utf8File.CodeSymbolDictionary
+	delete(CodeSignDictionary, 0)
+	widths := cidFontWidths(font, font.utf8File.LastRune)
+
+	// Embed CIDToGIDMap
+	cidToGidMap := make([]byte, 256*256*2)
+
+	for cc, glyph := range CodeSignDictionary {
+		cidToGidMap[cc*2] = byte(glyph >> 8)
+		cidToGidMap[cc*2+1] = byte(glyph & 0xFF)
+	}
+
+	return &utf8Cut{
+		fontSize: utf8FontSize,
+		font:     compressLevel(utf8FontStream, level),
+		widths:   widths,
+		cidToGID: compressLevel(cidToGidMap, level),
+	}
+}
+
+// putUTF8Font writes the objects of a UTF-8 font embedded as cut.
+func (f *Fpdf) putUTF8Font(font *fontDefType, fontName string, cut *utf8Cut) {
+	f.newobj()
+	f.out(fmt.Sprintf("<</Type /Font\n/Subtype /Type0\n/BaseFont /%s\n/Encoding /Identity-H\n/DescendantFonts [%d 0 R]\n/ToUnicode %d 0 R>>\n"+"endobj", fontName, f.n+1, f.n+2))
+
+	f.newobj()
+	f.out("<</Type /Font\n/Subtype /CIDFontType2\n/BaseFont /" + fontName + "\n" +
+		"/CIDSystemInfo " + strconv.Itoa(f.n+2) + " 0 R\n/FontDescriptor " + strconv.Itoa(f.n+3) + " 0 R")
+	if font.Desc.MissingWidth != 0 {
+		f.out("/DW " + strconv.Itoa(font.Desc.MissingWidth))
+	}
+	f.out(cut.widths)
+	f.out("/CIDToGIDMap " + strconv.Itoa(f.n+4) + " 0 R>>")
+	f.out("endobj")
+
+	f.newobj()
+	f.out("<</Length " + strconv.Itoa(len(toUnicode)) + ">>")
+	f.putstream([]byte(toUnicode))
+	f.out("endobj")
+
+	// CIDInfo
+	f.newobj()
+	f.out("<</Registry (Adobe)\n/Ordering (UCS)\n/Supplement 0>>")
+	f.out("endobj")
+
+	// Font descriptor
+	f.newobj()
+	var s fmtBuffer
+	s.printf("<</Type /FontDescriptor /FontName /%s\n /Ascent %d", fontName, font.Desc.Ascent)
+	s.printf(" /Descent %d", font.Desc.Descent)
+	s.printf(" /CapHeight %d", font.Desc.CapHeight)
+	v := font.Desc.Flags
+	v = v | 4
+	v = v &^ 32
+	s.printf(" /Flags %d", v)
+	s.printf("/FontBBox [%d %d %d %d] ", font.Desc.FontBBox.Xmin, font.Desc.FontBBox.Ymin,
+		font.Desc.FontBBox.Xmax, font.Desc.FontBBox.Ymax)
+	s.printf(" /ItalicAngle %d", font.Desc.ItalicAngle)
+	s.printf(" /StemV %d", font.Desc.StemV)
+	s.printf(" /MissingWidth %d", font.Desc.MissingWidth)
+	s.printf("/FontFile2 %d 0 R", f.n+2)
+	s.printf(">>")
+	f.out(s.String())
+	f.out("endobj")
+
+	f.newobj()
+	f.out("<</Length " + strconv.Itoa(len(cut.cidToGID)) + "/Filter /FlateDecode>>")
+	f.putstream(cut.cidToGID)
+	f.out("endobj")
+
+	//Font file
+	f.newobj()
+	f.out("<</Length " + strconv.Itoa(len(cut.font)))
+	f.out("/Filter /FlateDecode")
+	f.out("/Length1 " + strconv.Itoa(cut.fontSize))
+	f.out(">>")
+	f.putstream(cut.font)
+	f.out("endobj")
+}
+
 func (f *Fpdf) generateCIDFontMap(font *fontDefType, LastRune int) {
+	f.out(cidFontWidths(font, LastRune))
+}
+
+// cidFontWidths is the /W entry of the CIDFont of font, which generateCIDFontMap writes.
+func cidFontWidths(font *fontDefType, LastRune int) string {
 	rangeID := 0
 	cidArray := make(map[int]*untypedKeyMap)
 	cidArrayKeys := make([]int, 0)
@@ -4713,7 +4748,7 @@ func (f *Fpdf) generateCIDFontMap(font *fontDefType, LastRune int) {
 			w.printf(" %d [ %s ]\n", k, implode(" ", ws.valueSet))
 		}
 	}
-	f.out("/W [" + w.String() + " ]")
+	return "/W [" + w.String() + " ]"
 }
 
 func implode(sep string, arr []int) string {

@@ -9,6 +9,8 @@ package fpdf
 
 import (
 	"bytes"
+	"compress/zlib"
+	"fmt"
 	"sync"
 )
 
@@ -20,8 +22,17 @@ type utf8Shared struct {
 	file *utf8FontFile // the font as parseFile leaves it; a document gets a copy (newFile)
 	base *utf8CutBase  // what GenerateCutFont parses before it cuts
 
-	mu  sync.Mutex
-	ids map[string]string // generateFontID of the font's definition, by font key
+	mu      sync.Mutex
+	ids     map[string]string            // generateFontID of the font's definition, by font key
+	subsets map[string]*utf8SharedSubset // by their runes
+}
+
+// utf8SharedSubset is a subset of a shared font that documents embed when all their runes lie in
+// it: cut, measured and compressed once.
+type utf8SharedSubset struct {
+	once  sync.Once
+	runes map[int]bool
+	cut   *utf8Cut
 }
 
 // utf8CutBase is what GenerateCutFont reads from the whole font before it looks at the runes
@@ -60,7 +71,7 @@ func sharedUTF8Font(b []byte) *utf8Shared {
 	if err := file.parseFile(); err != nil {
 		return nil
 	}
-	s = &utf8Shared{data: data, file: file, ids: map[string]string{}}
+	s = &utf8Shared{data: data, file: file, ids: map[string]string{}, subsets: map[string]*utf8SharedSubset{}}
 	s.base = newUTF8CutBase(data)
 
 	utf8SharedFonts.Lock()
@@ -131,4 +142,70 @@ func newUTF8CutBase(data []byte) *utf8CutBase {
 		defaultWidth:         utf.DefaultWidth,
 		symbolPosition:       utf.symbolPosition,
 	}
+}
+
+// SetUTF8FontSubset gives the runes that a document embeds of the UTF-8 font familyStr and
+// styleStr, added before with AddUTF8FontFromBytes, when every rune it prints is one of them
+// (bhxhdesk patch). Such documents embed the same subset of the font, which is cut, measured
+// and compressed (at the best compression) once per process and shared; a document that prints
+// any other rune cuts the subset of the runes it uses, as without this call. Documents that
+// print few runes are larger with a shared subset, but much faster to write.
+func (f *Fpdf) SetUTF8FontSubset(familyStr, styleStr, runes string) {
+	if f.err != nil {
+		return
+	}
+	key := getFontKey(fontFamilyEscape(familyStr), styleStr)
+	def, ok := f.fonts[key]
+	if !ok || def.Tp != "UTF8" {
+		f.err = fmt.Errorf("undefined UTF-8 font: %s %s", familyStr, styleStr)
+		return
+	}
+	def.subset = runes
+	f.fonts[key] = def
+}
+
+// sharedCut returns the shared subset of the font when every rune of usedRunes lies in it, and
+// nil when the font has none or a rune lies outside it.
+func (font *fontDefType) sharedCut(usedRunes map[int]int) *utf8Cut {
+	if font.shared == nil || font.subset == "" {
+		return nil
+	}
+	sub := font.shared.subset(font, font.subset)
+	if sub.cut == nil {
+		return nil
+	}
+	for _, r := range usedRunes {
+		if r != 0 && !sub.runes[r] { // 0: a slot that no text used
+			return nil
+		}
+	}
+	return sub.cut
+}
+
+// subset returns the shared subset of these runes, cutting it the first time.
+func (s *utf8Shared) subset(font *fontDefType, runes string) *utf8SharedSubset {
+	s.mu.Lock()
+	sub := s.subsets[runes]
+	if sub == nil {
+		sub = &utf8SharedSubset{}
+		s.subsets[runes] = sub
+	}
+	s.mu.Unlock()
+	sub.once.Do(func() {
+		// Cut as for a document that printed every rune of the subset: the used runes start
+		// as a document's do, with the slots of the first runes.
+		used := makeSubsetRange(57)
+		delete(used, 0)
+		set := make(map[int]bool)
+		for _, r := range runes {
+			used[int(r)] = int(r)
+			set[int(r)] = true
+		}
+		def := *font
+		def.usedRunes = used
+		def.utf8File = s.newFile()
+		cut := cutUTF8Font(&def, used, zlib.BestCompression)
+		sub.runes, sub.cut = set, cut
+	})
+	return sub
 }

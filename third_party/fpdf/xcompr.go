@@ -87,3 +87,25 @@ func (mem *membuffer) copy() []byte {
 	copy(dst, src)
 	return dst
 }
+
+// compressLevel returns data compressed with zlib at level (bhxhdesk patch): at BestSpeed the
+// bytes compress gives, at another level those of a new writer.
+func compressLevel(data []byte, level int) []byte {
+	if level == zlib.BestSpeed {
+		mem := xmem.compress(data)
+		defer mem.release()
+		return mem.copy()
+	}
+	var buf bytes.Buffer
+	zw, err := zlib.NewWriterLevel(&buf, level)
+	if err != nil {
+		panic(fmt.Errorf("could not create zlib writer: %w", err))
+	}
+	if _, err := zw.Write(data); err != nil {
+		panic(fmt.Errorf("could not zlib-compress slice: %w", err))
+	}
+	if err := zw.Close(); err != nil {
+		panic(fmt.Errorf("could not close zlib writer: %w", err))
+	}
+	return buf.Bytes()
+}
