@@ -89,10 +89,14 @@ func (f *Fpdf) UseTemplateScaled(t Template, corner PointType, size SizeType) {
 		f.templates[tt.ID()] = tt
 	}
 
-	// Create a list of existing image SHA-1 hashes.
+	// Create a list of existing image SHA-1 hashes: only for a template with images (bhxhdesk
+	// patch), since a document of many images placing many templates spent most of its time
+	// building it.
 	existingImages := map[string]bool{}
-	for _, image := range f.images {
-		existingImages[image.i] = true
+	if len(t.Images()) > 0 {
+		for _, image := range f.images {
+			existingImages[image.i] = true
+		}
 	}
 
 	// Add each template image to $f, unless already present.
