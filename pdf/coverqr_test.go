@@ -7,6 +7,9 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
+
+	"github.com/makiuchi-d/gozxing/qrcode/decoder"
+	"github.com/makiuchi-d/gozxing/qrcode/encoder"
 )
 
 // formatInfo reads the QR code's format information (the copy beside the top-left finder) from
@@ -71,5 +74,45 @@ func TestQRCodesUseTheFixedMaskAndReadBack(t *testing.T) {
 		if got[0] != text {
 			t.Errorf("%d characters: read %q, want %q", len(text), got[0], text)
 		}
+	}
+}
+
+// qrMatrix lays out the same modules as gozxing's encoder with the same settings, for texts of
+// every length up to version 40 and for the texts it hands to gozxing (digits only, bytes).
+func TestQRMatrixIsGozxingsWithTheFixedMask(t *testing.T) {
+	const alnum = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:"
+	rng := rand.New(rand.NewPCG(3, 4))
+	var texts []string
+	for n := 1; n <= 3391; n += 1 + n/16 { // 3,391: the most version 40-M holds
+		var b strings.Builder
+		for range n {
+			b.WriteByte(alnum[rng.IntN(len(alnum))])
+		}
+		texts = append(texts, b.String())
+	}
+	texts = append(texts, "A", "1A", "0123456789", "BHXH:lower", "Nguyễn", "BHXH:"+strings.Repeat("Z", 200))
+	for _, text := range texts {
+		got, err := qrMatrix(text)
+		if err != nil {
+			t.Fatalf("%d characters: %v", len(text), err)
+		}
+		code, err := encoder.Encoder_encode(text, decoder.ErrorCorrectionLevel_M, qrHints)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := code.GetMatrix()
+		if got.GetWidth() != want.GetWidth() {
+			t.Fatalf("%d characters: %d modules a side, gozxing %d", len(text), got.GetWidth(), want.GetWidth())
+		}
+		for y := range want.GetHeight() {
+			for x := range want.GetWidth() {
+				if got.Get(x, y) != want.Get(x, y) {
+					t.Fatalf("%d characters: module (%d, %d) differs from gozxing's", len(text), x, y)
+				}
+			}
+		}
+	}
+	if _, err := qrMatrix(strings.Repeat("A", 3392)); err == nil {
+		t.Error("a text too long for any version was encoded")
 	}
 }
