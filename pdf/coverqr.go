@@ -96,10 +96,11 @@ func qrPNG(text string) ([]byte, error) {
 	n := matrix.GetWidth() // modules a side, without the quiet zone
 	side := (n + 2*qrQuiet) * qrPixelsPer
 	stride := (side + 7) / 8
-	raw := make([]byte, 0, side*(stride+1))
+	raw := make([]byte, side*(stride+1)) // filter bytes and rows, zero: what is not set below
 	row := make([]byte, stride)
 	prev := make([]byte, stride)
-	for py := range side {
+	for py := 0; py < side; py += qrPixelsPer {
+		// A row of modules is qrPixelsPer equal rows of pixels: draw the first.
 		my := py/qrPixelsPer - qrQuiet
 		for i := range row {
 			row[i] = 0xff
@@ -114,10 +115,16 @@ func qrPNG(text string) ([]byte, error) {
 				}
 			}
 		}
-		// PNG filter "Up": the repeated rows of a module become zeros and compress to nothing.
-		raw = append(raw, 2)
-		for i := range row {
-			raw = append(raw, row[i]-prev[i])
+		// PNG filter "Up" on every row: the first of a module row is its difference from the
+		// row above, the repeated ones are zeros and compress to nothing.
+		for k := range qrPixelsPer {
+			line := raw[(py+k)*(stride+1):][:stride+1]
+			line[0] = 2
+			if k == 0 {
+				for i := range row {
+					line[1+i] = row[i] - prev[i]
+				}
+			}
 		}
 		prev, row = row, prev
 	}
