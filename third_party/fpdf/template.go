@@ -89,18 +89,21 @@ func (f *Fpdf) UseTemplateScaled(t Template, corner PointType, size SizeType) {
 		f.templates[tt.ID()] = tt
 	}
 
-	// Create a list of existing image SHA-1 hashes: only for a template with images (bhxhdesk
-	// patch), since a document of many images placing many templates spent most of its time
-	// building it.
-	existingImages := map[string]bool{}
-	if len(t.Images()) > 0 {
-		for _, image := range f.images {
-			existingImages[image.i] = true
-		}
-	}
-
-	// Add each template image to $f, unless already present.
+	// Add each template image to $f, unless already present. The list of existing image SHA-1
+	// hashes is made only when an image is not found under its own name (bhxhdesk patch): a
+	// template holds the images of the document it was made in, and a document of many images
+	// placing many templates spent most of its time building the list.
+	var existingImages map[string]bool
 	for name, ti := range t.Images() {
+		if image, ok := f.images[name]; ok && image.i == ti.i {
+			continue
+		}
+		if existingImages == nil {
+			existingImages = map[string]bool{}
+			for _, image := range f.images {
+				existingImages[image.i] = true
+			}
+		}
 		if _, found := existingImages[ti.i]; found {
 			continue
 		}
