@@ -86,3 +86,7 @@ require (
 	modernc.org/mathutil v1.7.1 // indirect
 	modernc.org/memory v1.12.1 // indirect
 )
+
+// fpdf v0.12.0 with the patches listed in third_party/fpdf/PATCHES.md (font parsing and
+// subsetting shared between documents, compressors reused); the same API.
+replace codeberg.org/go-pdf/fpdf v0.12.0 => ./third_party/fpdf

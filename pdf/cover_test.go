@@ -373,6 +373,14 @@ func TestCoversIsDeterministic(t *testing.T) {
 	if !bytes.Equal(a, b) {
 		t.Error("the same covers gave different PDF bytes")
 	}
+	// A batch too: its codes are images of one size, which must keep one order.
+	covers := batch(t, 12)
+	first, _ := renderCovers(t, covers...)
+	for range 3 {
+		if again, _ := renderCovers(t, covers...); !bytes.Equal(first, again) {
+			t.Fatal("the same batch gave different PDF bytes")
+		}
+	}
 }
 
 func TestCoversRejectMissingFields(t *testing.T) {
