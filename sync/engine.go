@@ -48,9 +48,9 @@ type Local interface {
 var _ Local = (*officesync.Service)(nil)
 
 // Anchorer is a centre that anchors the desk's audit chain (central.Client): it keeps the last
-// head it acknowledged for the device, so a chain cut or rewritten behind it shows.
+// head it acknowledged for the device, so a chain cut or rewritten behind it shows. An anchor
+// that names another last head than the centre's is answered "anchor_stale" with the centre's.
 type Anchorer interface {
-	LastAnchor(ctx context.Context) (contract.AuditAnchor, error)
 	Anchor(ctx context.Context, req contract.AnchorRequest) (contract.AnchorAnswer, error)
 }
 
@@ -342,11 +342,7 @@ func (e *Engine) round1(ctx context.Context, rep *Report) error {
 // the desk keeps a notice for a person; a failure to anchor never fails the round (the next
 // one tries again).
 func (e *Engine) anchor(ctx context.Context) {
-	keeper, ok := e.Local.(AnchorKeeper)
-	if !ok {
-		return
-	}
-	chain, ok := keeper.AuditChain()
+	keeper, chain, req, ok := e.anchorRequest()
 	if !ok {
 		return
 	}
@@ -358,42 +354,87 @@ func (e *Engine) anchor(ctx context.Context) {
 	if !ok {
 		return
 	}
-	head, err := chain.AuditHead()
-	if err != nil || head.Seq == 0 {
-		return
-	}
-	kept, _ := keeper.Anchors()
-	if n := len(kept); n > 0 && kept[n-1].Seq == head.Seq && kept[n-1].Hash == head.Hash {
-		return
-	}
 	err = func() error {
-		last, err := centre.LastAnchor(ctx)
+		ans, err := centre.Anchor(ctx, req)
+		if err == nil && ans.Reason == anchorStale {
+			// The centre holds another anchor than the last the desk kept (its answer was lost
+			// on the way, or the store was restored from a backup): once more against that one.
+			if req, err = anchorAfter(chain, req.Head, ans.Last.Seq); err != nil {
+				return err
+			}
+			ans, err = centre.Anchor(ctx, req)
+		}
 		if err != nil {
 			return err
 		}
-		req := contract.AnchorRequest{Head: head, PrevSeq: last.Seq}
-		if last.Seq > 0 {
-			if req.PrevHash, _, err = chain.AuditHashAt(last.Seq); err != nil {
-				return err
-			}
-		}
-		ans, err := centre.Anchor(ctx, req)
-		switch {
-		case err != nil:
-			return err
-		case ans.Accepted:
-			return keeper.KeepAnchor(ans.Last)
-		case ans.Reason == "audit_rewritten" || ans.Reason == "audit_truncated":
-			if e.Log != nil {
-				e.Log.Error("the centre found the audit log cut or rewritten", "reason", ans.Reason, "anchored", ans.Last.Seq)
-			}
-			return keeper.AnchorRefused(ans)
-		}
-		return nil
+		return e.anchored(keeper, ans)
 	}()
 	if err != nil && e.Log != nil {
 		e.Log.Warn("audit anchor not sent", "err", err)
 	}
+}
+
+// anchorStale is the centre's answer to an anchor that names another last anchor than the one
+// it holds; the answer carries the one it holds.
+const anchorStale = "anchor_stale"
+
+// anchorRequest is the anchor of the chain's head against the last head the centre
+// acknowledged, as the desk kept it; ok is false when there is nothing to anchor (no chain, an
+// empty one, or a head already acknowledged).
+func (e *Engine) anchorRequest() (keeper AnchorKeeper, chain app.AuditChain, req contract.AnchorRequest, ok bool) {
+	keeper, ok = e.Local.(AnchorKeeper)
+	if !ok {
+		return nil, nil, req, false
+	}
+	chain, ok = keeper.AuditChain()
+	if !ok {
+		return nil, nil, req, false
+	}
+	head, err := chain.AuditHead()
+	if err != nil || head.Seq == 0 {
+		return nil, nil, req, false
+	}
+	kept, _ := keeper.Anchors()
+	var last uint64
+	if n := len(kept); n > 0 {
+		if kept[n-1].Seq == head.Seq && kept[n-1].Hash == head.Hash {
+			return nil, nil, req, false
+		}
+		last = kept[n-1].Seq
+	}
+	if req, err = anchorAfter(chain, head, last); err != nil {
+		return nil, nil, req, false
+	}
+	return keeper, chain, req, true
+}
+
+// anchorAfter is the anchor of head against the centre's anchor at seq (none when 0), with the
+// hash the chain holds there: empty when the chain no longer reaches it (the centre then finds
+// it cut).
+func anchorAfter(chain app.AuditChain, head contract.AuditAnchor, seq uint64) (contract.AnchorRequest, error) {
+	req := contract.AnchorRequest{Head: head, PrevSeq: seq}
+	if seq > 0 {
+		var err error
+		if req.PrevHash, _, err = chain.AuditHashAt(seq); err != nil {
+			return req, err
+		}
+	}
+	return req, nil
+}
+
+// anchored keeps what the centre answered to an anchor: the head it acknowledged, or a notice
+// when it found the chain cut or rewritten behind its anchor.
+func (e *Engine) anchored(keeper AnchorKeeper, ans contract.AnchorAnswer) error {
+	switch {
+	case ans.Accepted:
+		return keeper.KeepAnchor(ans.Last)
+	case ans.Reason == "audit_rewritten" || ans.Reason == "audit_truncated":
+		if e.Log != nil {
+			e.Log.Error("the centre found the audit log cut or rewritten", "reason", ans.Reason, "anchored", ans.Last.Seq)
+		}
+		return keeper.AnchorRefused(ans)
+	}
+	return nil
 }
 
 // reconcile, after a restore from backup, asks the centre which operations of the outbox it

@@ -3,6 +3,7 @@ package sync_test
 import (
 	"context"
 	"errors"
+	"net/http"
 	"strings"
 	gosync "sync"
 	"testing"
@@ -245,6 +246,68 @@ func TestEachRoundAnchorsTheAuditChain(t *testing.T) {
 	require.Len(t, notices, 1)
 	assert.Equal(t, "audit_broken", notices[0].Kind)
 	assert.Equal(t, "audit_rewritten", notices[0].Reason)
+}
+
+// requestLog notes every request a centre is sent ("POST /v1/sync").
+type requestLog struct {
+	mu  gosync.Mutex
+	log []string
+}
+
+func (l *requestLog) wrap(h httpHandler) httpHandler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		l.mu.Lock()
+		l.log = append(l.log, r.Method+" "+r.URL.Path)
+		l.mu.Unlock()
+		h.ServeHTTP(w, r)
+	})
+}
+
+// take returns the requests noted since the last call.
+func (l *requestLog) take() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	out := l.log
+	l.log = nil
+	return out
+}
+
+// TestAnAnchorCostsNoQuestion: the desk anchors its chain against the last head it kept,
+// without asking the centre for its own first. When the centre holds another (the desk lost
+// its answer, or its list of heads), it says so with its own and the desk sends again against
+// that one; nothing is taken for a broken chain.
+func TestAnAnchorCostsNoQuestion(t *testing.T) {
+	var reqs requestLog
+	c := newCentre(t, reqs.wrap)
+	o := newOffice(t, "01001", "01", "00004", "K7")
+	c.enrol(t, o, c.Server.URL)
+	e := o.engine(t, c.Server.URL, 10, 0)
+	sync1, anchor := "POST "+central.PathSync, "POST "+central.PathAnchor
+	for i := range 2 {
+		o.register(t, uint64(3+i), 2)
+		_, err := e.Round(context.Background())
+		require.NoError(t, err)
+		assert.Equal(t, []string{sync1, anchor}, reqs.take(), "round %d", i+1)
+	}
+
+	// The desk forgets the heads the centre acknowledged.
+	require.NoError(t, o.DB.Update(func(tx app.Tx) error { return tx.PutSetting(app.SettingAnchors, []byte("[]")) }))
+	o.register(t, 5, 1)
+	_, err := e.Round(context.Background())
+	require.NoError(t, err)
+	assert.Equal(t, []string{sync1, anchor, anchor}, reqs.take(), "stale, then against the centre's anchor")
+	chain, _ := o.Sync.AuditChain()
+	head, err := chain.AuditHead()
+	require.NoError(t, err)
+	dev, _, err := deviceOf(t, c, "01001/DESK-01001")
+	require.NoError(t, err)
+	require.NotNil(t, dev.Anchor)
+	assert.Equal(t, head.Seq, dev.Anchor.Seq, "the head is anchored")
+	assert.Empty(t, dev.AuditBroken)
+	kept, err := o.Sync.Anchors()
+	require.NoError(t, err)
+	require.Len(t, kept, 1)
+	assert.Equal(t, head.Seq, kept[0].Seq)
 }
 
 func deviceOf(t *testing.T, c *centre, id string) (central.Device, bool, error) {
