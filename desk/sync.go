@@ -152,11 +152,28 @@ type keyedRemote struct {
 }
 
 func (r *keyedRemote) Sync(ctx context.Context, ops []contract.Op, cursor uint64, limit int) ([]contract.OpResult, contract.Page, error) {
-	if err := r.desk.registerKey(ctx, r.Client); err != nil {
-		return nil, contract.Page{}, err
-	}
-	return r.Client.Sync(ctx, ops, cursor, limit)
+	results, page, _, err := r.SyncAnchored(ctx, ops, cursor, limit, nil)
+	return results, page, err
 }
+
+// SyncAnchored is the client's, after the same check of the key as Sync.
+func (r *keyedRemote) SyncAnchored(
+	ctx context.Context,
+	ops []contract.Op,
+	cursor uint64,
+	limit int,
+	anchor *contract.AnchorRequest,
+) ([]contract.OpResult, contract.Page, *contract.AnchorAnswer, error) {
+	if err := r.desk.registerKey(ctx, r.Client); err != nil {
+		return nil, contract.Page{}, nil, err
+	}
+	return r.Client.SyncAnchored(ctx, ops, cursor, limit, anchor)
+}
+
+var (
+	_ sync.AnchoringRemote = (*keyedRemote)(nil)
+	_ sync.Anchorer        = (*keyedRemote)(nil)
+)
 
 // registerKey sends the desk's public signing key to the centre of c unless the store says
 // this centre took this key already: the check is a read of the store, the registration a

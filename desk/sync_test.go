@@ -72,9 +72,10 @@ func count(reqs []string, req string) int {
 const registerKey = "POST " + central.PathKey
 
 // TestTheSigningKeyGoesToTheCentreOnce: the desk registers its signing key at enrolment, and
-// its rounds — the first with a thousand dossiers, a later one with new work, one with none —
-// send no registration again. A store written by an earlier version, which remembered the key
-// without the centre, registers it once more.
+// its rounds send no registration again: the initial sync of a thousand dossiers, a round with
+// one new dossier and one with nothing to do are each one request (the audit anchor rides with
+// it). A store written by an earlier version, which remembered the key without the centre,
+// registers it once more.
 func TestTheSigningKeyGoesToTheCentreOnce(t *testing.T) {
 	ctr := startLoggedCentre(t)
 	b := newBackupDesk(t)
@@ -86,16 +87,15 @@ func TestTheSigningKeyGoesToTheCentreOnce(t *testing.T) {
 	require.NotNil(t, deviceKey(t, ctr.Centre, "01001/K7"))
 
 	g := fake.New(41, backupRef.Places)
-	b.register(t, g, 3)
 	e := b.Engine()
-	for i, work := range []int{0, 1, 0} {
+	for _, work := range []int{1000, 1, 0} {
 		b.register(t, g, work)
-		_, err := e.Round(ctx)
+		rep, err := e.Round(ctx)
 		require.NoError(t, err)
-		reqs := ctr.take()
-		assert.Zero(t, count(reqs, registerKey), "round %d: the centre has the key (%v)", i+1, reqs)
-		assert.Equal(t, 1, count(reqs, "POST "+central.PathSync), "round %d: one sync request (%v)", i+1, reqs)
+		require.Equal(t, work, rep.Pushed)
+		assert.Equal(t, []string{"POST " + central.PathSync}, ctr.take(), "a round with %d new dossiers", work)
 	}
+	assertAnchored(t, ctr.Centre, b)
 
 	// What an earlier version kept: the key's id alone.
 	key, _, err := b.Records.SigningKey()
@@ -106,6 +106,23 @@ func TestTheSigningKeyGoesToTheCentreOnce(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, want, count(ctr.take(), registerKey))
 	}
+}
+
+// assertAnchored checks that the centre holds the head of the desk's audit chain.
+func assertAnchored(t *testing.T, c *centraltest.Centre, b *bdesk) {
+	t.Helper()
+	chain, ok := b.Sync.AuditChain()
+	require.True(t, ok)
+	head, err := chain.AuditHead()
+	require.NoError(t, err)
+	var dev central.Device
+	require.NoError(t, c.Store.View(context.Background(), func(tx central.Tx) error {
+		var err error
+		dev, _, err = tx.Device("01001/K7")
+		return err
+	}))
+	require.NotNil(t, dev.Anchor)
+	assert.Equal(t, head.Seq, dev.Anchor.Seq, "the centre holds the head of the audit chain")
 }
 
 // TestAnotherCentreLearnsTheSigningKey: a desk enrolled with another centre (a province that
