@@ -51,6 +51,8 @@ type peer struct {
 	cols atomic.Bool
 	// compact is set once the server has announced FeatureCompact (Sync-Features).
 	compact atomic.Bool
+	// anchor is set once the server has announced FeatureAnchor.
+	anchor atomic.Bool
 }
 
 // Stats counts what a client sent and received.
@@ -164,20 +166,41 @@ func isLoopbackHost(h string) bool {
 // Sync pushes ops and pulls the page after cursor in one round trip. Every pushed operation
 // gets exactly one result or the call fails.
 func (c *Client) Sync(ctx context.Context, ops []contract.Op, cursor uint64, limit int) ([]contract.OpResult, contract.Page, error) {
+	results, page, _, err := c.SyncAnchored(ctx, ops, cursor, limit, nil)
+	return results, page, err
+}
+
+// SyncAnchored is Sync that also anchors the desk's audit chain (anchor, when not nil) in the
+// same round trip, if the server has announced that it takes it (FeatureAnchor). The anchor's
+// answer is nil when it was not sent — a centre of an earlier version, or one not heard from
+// yet — or not answered: the desk then anchors with Anchor.
+func (c *Client) SyncAnchored(
+	ctx context.Context,
+	ops []contract.Op,
+	cursor uint64,
+	limit int,
+	anchor *contract.AnchorRequest,
+) ([]contract.OpResult, contract.Page, *contract.AnchorAnswer, error) {
 	if ops == nil {
 		ops = []contract.Op{}
 	}
 	var res SyncResponse
 	compact := len(ops) > 0 && c.peer != nil && c.peer.compact.Load()
 	req := SyncRequest{Ops: wireOps(ops), Cursor: cursor, Limit: limit, Compact: compact}
+	if anchor != nil && c.peer != nil && c.peer.anchor.Load() {
+		req.Anchor = anchor
+	}
 	if err := c.do(ctx, http.MethodPost, PathSync, req, &res); err != nil {
-		return nil, contract.Page{}, err
+		return nil, contract.Page{}, nil, err
+	}
+	if req.Anchor == nil {
+		res.Anchor = nil
 	}
 	if compact {
 		// Results come in the order of ops without their ids; the digest says they answer
 		// these operations and no others.
 		if res.OpsDigest != OpsDigest(ops) || len(res.Results) != len(ops) {
-			return nil, contract.Page{}, &app.Error{Kind: app.Transient, Code: app.CodeCentralBadAnswer,
+			return nil, contract.Page{}, nil, &app.Error{Kind: app.Transient, Code: app.CodeCentralBadAnswer,
 				Err: fmt.Errorf("compact answer for other operations (%d results for %d)", len(res.Results), len(ops))}
 		}
 		for i := range res.Results {
@@ -185,9 +208,9 @@ func (c *Client) Sync(ctx context.Context, ops []contract.Op, cursor uint64, lim
 		}
 	}
 	if err := checkResults(ops, res.Results); err != nil {
-		return nil, contract.Page{}, err
+		return nil, contract.Page{}, nil, err
 	}
-	return res.Results, res.Page, nil
+	return res.Results, res.Page, res.Anchor, nil
 }
 
 // Known asks which of the operation ids the centre applied and returns their results.
@@ -423,8 +446,13 @@ func (c *Client) do(ctx context.Context, method, path string, in, out any) error
 		c.peer.zstd.Store(acceptsEncoding(announced, codingZstd))
 		c.peer.cols.Store(acceptsEncoding(announced, codingCols))
 	}
-	if c.peer != nil && acceptsEncoding(resp.Header.Get("Sync-Features"), FeatureCompact) {
-		c.peer.compact.Store(true)
+	if features := resp.Header.Get("Sync-Features"); c.peer != nil && features != "" {
+		if acceptsEncoding(features, FeatureCompact) {
+			c.peer.compact.Store(true)
+		}
+		if acceptsEncoding(features, FeatureAnchor) {
+			c.peer.anchor.Store(true)
+		}
 	}
 	counter := &countingReader{r: resp.Body}
 	if p, ok := ctx.Value(progressKey{}).(*app.Progress); ok {
@@ -446,6 +474,7 @@ func (c *Client) do(ctx context.Context, method, path string, in, out any) error
 			c.peer.zstd.Store(false)
 			c.peer.cols.Store(false)
 			c.peer.compact.Store(false)
+			c.peer.anchor.Store(false)
 		}
 		var eb ErrorBody
 		_ = json.Unmarshal(data, &eb)

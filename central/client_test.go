@@ -141,6 +141,36 @@ func TestClientSwitchesToZstdAndCompactResultsWhenTheServerAnnouncesThem(t *test
 	rs.mu.Unlock()
 }
 
+// TestTheAnchorRidesWithASyncRequestOnceAnnounced: the client carries an anchor of the audit
+// chain in a sync request only after the server has said it takes it there; the server
+// answers it beside the push, and an anchor it cannot take leaves the push applied.
+func TestTheAnchorRidesWithASyncRequestOnceAnnounced(t *testing.T) {
+	rs := newRecordingServer(t, nil)
+	c := rs.client(t, "01001", "k7")
+	ctx := context.Background()
+	head := contract.AuditAnchor{Seq: 7, Hash: strings.Repeat("ab", 32)}
+	_, _, ans, err := c.SyncAnchored(ctx, ops(t, "01001", 1, 1), 0, 100, &contract.AnchorRequest{Head: head})
+	require.NoError(t, err)
+	assert.Nil(t, ans, "not sent before the server said it takes it")
+	last, err := c.LastAnchor(ctx)
+	require.NoError(t, err)
+	assert.Zero(t, last.Seq)
+
+	res, _, ans, err := c.SyncAnchored(ctx, ops(t, "01001", 2, 1), 0, 100, &contract.AnchorRequest{Head: head})
+	require.NoError(t, err)
+	assert.Equal(t, app.OpApplied, res[0].Status)
+	require.NotNil(t, ans)
+	assert.True(t, ans.Accepted)
+	last, err = c.LastAnchor(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, head.Seq, last.Seq)
+
+	res, _, ans, err = c.SyncAnchored(ctx, ops(t, "01001", 3, 1), 0, 100, &contract.AnchorRequest{Head: contract.AuditAnchor{Seq: 9}})
+	require.NoError(t, err, "an anchor the centre cannot take does not fail the push")
+	assert.Equal(t, app.OpApplied, res[0].Status)
+	assert.Nil(t, ans, "no answer: the desk anchors on its own")
+}
+
 // answerBody undoes an answer's codings (x-jsoncols, then zstd) by hand.
 func answerBody(t *testing.T, e exchange) string {
 	t.Helper()

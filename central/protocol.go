@@ -111,6 +111,10 @@ type SyncRequest struct {
 	// the order of Ops, and OpsDigest proves which operations they answer. The ids are random
 	// (UUIDv7): echoing a thousand of them costs 17 kB, half a second at 256 kbit/s.
 	Compact bool `json:"compact,omitempty"`
+	// Anchor, when set, anchors the desk's audit chain in the same round trip (FeatureAnchor):
+	// the answer's Anchor is what POST /v1/audit/anchor answers. It is sent only to a centre
+	// that announced FeatureAnchor (an earlier one refuses a field it does not know).
+	Anchor *contract.AnchorRequest `json:"anchor,omitempty"`
 }
 
 // SyncResponse carries the push results and a page of changes.
@@ -120,11 +124,23 @@ type SyncResponse struct {
 	ServerTime time.Time           `json:"server_time"`
 	// OpsDigest answers a compact request: OpsDigest(the request's operations).
 	OpsDigest string `json:"ops_digest,omitempty"`
+	// Anchor answers the request's Anchor; absent when it had none, or when the centre could
+	// not anchor (the desk then anchors on its own, after the round).
+	Anchor *contract.AnchorAnswer `json:"anchor,omitempty"`
 }
 
-// FeatureCompact is announced in the Sync-Features header of answers (to clients that do not
-// use the features yet, like Accept-Encoding) by servers that take SyncRequest.Compact.
-const FeatureCompact = "compact-results"
+// The features a server announces in the Sync-Features header of its answers (to clients that
+// do not use them yet, like Accept-Encoding); a client uses one only once announced.
+const (
+	// FeatureCompact: the server takes SyncRequest.Compact.
+	FeatureCompact = "compact-results"
+	// FeatureAnchor: the server takes SyncRequest.Anchor. A round with new work then costs the
+	// desk one round trip instead of two (the sync, then the anchor).
+	FeatureAnchor = "audit-anchor"
+)
+
+// syncFeatures is the Sync-Features header of this server's answers.
+const syncFeatures = FeatureCompact + ", " + FeatureAnchor
 
 // TakesOfficeRecords is what a desk that applies office records (contract.ChangeOfficeRecord)
 // says in the Sync-Takes header of its requests; the centre sends them to no other (a desk of

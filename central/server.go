@@ -246,6 +246,15 @@ func (s *Server) sync(w http.ResponseWriter, r *http.Request, dev Device) {
 			res.OpsDigest = OpsDigest(req.Ops)
 		}
 	}
+	if req.Anchor != nil {
+		// The push stands whatever the anchor's fate: without an answer the desk anchors on
+		// its own after the round.
+		if ans, err := s.Service.Anchor(r.Context(), dev, *req.Anchor); err == nil {
+			res.Anchor = &ans
+		} else if s.Log != nil {
+			s.Log.Warn("anchor in a sync request not taken", "code", codeOf(err), "err", err)
+		}
+	}
 	dev.TakesOfficeRecords = acceptsEncoding(r.Header.Get("Sync-Takes"), TakesOfficeRecords)
 	page, err := s.Service.Pull(r.Context(), dev, req.Cursor, req.Limit)
 	if err != nil {
@@ -447,7 +456,7 @@ func writeJSON(w http.ResponseWriter, r *http.Request, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	if strings.Join(codings(r.Header.Get("Content-Encoding")), ", ") != codingColsZstd {
 		w.Header().Set("Accept-Encoding", requestEncodings)
-		w.Header().Set("Sync-Features", FeatureCompact)
+		w.Header().Set("Sync-Features", syncFeatures)
 	}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)

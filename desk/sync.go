@@ -3,6 +3,7 @@ package desk
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -14,6 +15,7 @@ import (
 	"bhxhdesk/assets"
 	"bhxhdesk/central"
 	"bhxhdesk/contract"
+	"bhxhdesk/seal"
 	"bhxhdesk/storage"
 	"bhxhdesk/sync"
 )
@@ -92,17 +94,27 @@ func (d *Desk) filesApplied() {
 	if err := d.Reload(); err != nil && d.Log != nil {
 		d.Log.Error("reference data not reloaded", "err", err)
 	}
+	if err := d.noteKeysFile(); err != nil && d.Log != nil {
+		d.Log.Warn("trusted-keys file not compared with the signing key", "err", err)
+	}
 }
 
 // Engine builds the sync engine of the desk: it reads the central URL and token from the store
 // at each round (so enrolment takes effect at once) and registers the desk's public signing
-// key with the centre before the first push.
+// key with the centre before a push when the centre may not know it (see registerKey).
 func (d *Desk) Engine() *sync.Engine {
 	return &sync.Engine{Local: d.Sync, Remote: d.remote, WatchNetwork: true, Log: d.Log}
 }
 
-// keyRegistered is the setting that remembers which signing key the centre knows.
-const keyRegistered = "sync/key_registered"
+// The settings that remember what the centre knows of the desk's signing key.
+const (
+	// keyRegistered is the key the centre took and the centre's address: "<key id> <url>". A
+	// desk of an earlier version kept the key id alone; it registers its key once more.
+	keyRegistered = "sync/key_registered"
+	// keyPublished is the id of the key once a trusted-keys file from the centre listed it: a
+	// later file without it means the centre lost it (see noteKeysFile).
+	keyPublished = "sync/key_published"
+)
 
 func (d *Desk) remote() (sync.Remote, error) {
 	url, token, err := d.Sync.Central()
@@ -131,24 +143,48 @@ func (d *Desk) Client(url, token string) (*keyedRemote, error) {
 	return d.client, nil
 }
 
-// keyedRemote registers the desk's public key once before syncing.
+// keyedRemote registers the desk's public key before syncing when the centre may not know it:
+// a desk enrolled by an earlier version, a registration that failed at enrolment, a centre
+// that lost the key. Otherwise a round costs no request for it.
 type keyedRemote struct {
 	*central.Client
 	desk *Desk
 }
 
 func (r *keyedRemote) Sync(ctx context.Context, ops []contract.Op, cursor uint64, limit int) ([]contract.OpResult, contract.Page, error) {
-	if err := r.desk.registerKey(ctx, r.Client); err != nil {
-		return nil, contract.Page{}, err
-	}
-	return r.Client.Sync(ctx, ops, cursor, limit)
+	results, page, _, err := r.SyncAnchored(ctx, ops, cursor, limit, nil)
+	return results, page, err
 }
 
+// SyncAnchored is the client's, after the same check of the key as Sync.
+func (r *keyedRemote) SyncAnchored(
+	ctx context.Context,
+	ops []contract.Op,
+	cursor uint64,
+	limit int,
+	anchor *contract.AnchorRequest,
+) ([]contract.OpResult, contract.Page, *contract.AnchorAnswer, error) {
+	if err := r.desk.registerKey(ctx, r.Client); err != nil {
+		return nil, contract.Page{}, nil, err
+	}
+	return r.Client.SyncAnchored(ctx, ops, cursor, limit, anchor)
+}
+
+var (
+	_ sync.AnchoringRemote = (*keyedRemote)(nil)
+	_ sync.Anchorer        = (*keyedRemote)(nil)
+)
+
+// registerKey sends the desk's public signing key to the centre of c unless the store says
+// this centre took this key already: the check is a read of the store, the registration a
+// request, made at enrolment and again only when the key, the centre or what the centre
+// publishes changed.
 func (d *Desk) registerKey(ctx context.Context, c *central.Client) error {
 	key, office, err := d.signingKey()
 	if err != nil {
 		return err
 	}
+	want := key.ID().String() + " " + c.BaseURL
 	var done []byte
 	if err := d.DB.View(func(tx app.Tx) error {
 		var err error
@@ -157,13 +193,63 @@ func (d *Desk) registerKey(ctx context.Context, c *central.Client) error {
 	}); err != nil {
 		return err
 	}
-	if string(done) == key.ID().String() {
+	if string(done) == want {
 		return nil
 	}
 	if err := c.RegisterKey(ctx, key.Trusted(office.Agency, office.Device, office.Created)); err != nil {
 		return fmt.Errorf("register signing key: %w", err)
 	}
-	return d.DB.Update(func(tx app.Tx) error { return tx.PutSetting(keyRegistered, []byte(key.ID().String())) })
+	// Until a keys file of this centre lists the key, a file without it says nothing.
+	return d.DB.Update(func(tx app.Tx) error {
+		if err := tx.PutSetting(keyPublished, nil); err != nil {
+			return err
+		}
+		return tx.PutSetting(keyRegistered, []byte(want))
+	})
+}
+
+// noteKeysFile compares the trusted-keys file the centre publishes to every office with the
+// desk's signing key, after a sync brought reference-data files. The centre lists every key it
+// took; a file that no longer lists this desk's key, after one that did, means the centre lost
+// it (its store restored from an earlier copy): the desk forgets the registration and sends
+// the key again before its next push. A file published before the centre took the key (it
+// publishes new keys at most every few minutes) changes nothing.
+func (d *Desk) noteKeysFile() error {
+	data, err := os.ReadFile(filepath.Join(rulesDir(d.Dir), "keys", "devices.json"))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	keys, err := seal.ParseTrustedKeys(data)
+	if err != nil {
+		return err
+	}
+	key, _, err := d.signingKey()
+	if err != nil {
+		return err
+	}
+	id := key.ID()
+	listed := false
+	for _, k := range keys {
+		listed = listed || k.ID == id
+	}
+	return d.DB.Update(func(tx app.Tx) error {
+		seen, _, err := tx.Setting(keyPublished)
+		switch {
+		case err != nil:
+			return err
+		case listed && string(seen) != id.String():
+			return tx.PutSetting(keyPublished, []byte(id.String()))
+		case !listed && string(seen) == id.String():
+			if err := tx.PutSetting(keyPublished, nil); err != nil {
+				return err
+			}
+			return tx.PutSetting(keyRegistered, nil)
+		}
+		return nil
+	})
 }
 
 // enrolCheckTimeout bounds the check of an enrolment: long enough for a slow link's TLS

@@ -48,9 +48,9 @@ type Local interface {
 var _ Local = (*officesync.Service)(nil)
 
 // Anchorer is a centre that anchors the desk's audit chain (central.Client): it keeps the last
-// head it acknowledged for the device, so a chain cut or rewritten behind it shows.
+// head it acknowledged for the device, so a chain cut or rewritten behind it shows. An anchor
+// that names another last head than the centre's is answered "anchor_stale" with the centre's.
 type Anchorer interface {
-	LastAnchor(ctx context.Context) (contract.AuditAnchor, error)
 	Anchor(ctx context.Context, req contract.AnchorRequest) (contract.AnchorAnswer, error)
 }
 
@@ -64,6 +64,20 @@ type AnchorKeeper interface {
 }
 
 var _ AnchorKeeper = (*officesync.Service)(nil)
+
+// AnchoringRemote is a Remote that can anchor the desk's audit chain in a sync request
+// (central.Client, with a centre that announced it): the round with new work is then one
+// round trip, not two. The answer is nil when the anchor was not carried (a centre of an
+// earlier version) or not answered; the engine then anchors after the round (Anchorer).
+type AnchoringRemote interface {
+	SyncAnchored(
+		ctx context.Context,
+		ops []contract.Op,
+		cursor uint64,
+		limit int,
+		anchor *contract.AnchorRequest,
+	) ([]contract.OpResult, contract.Page, *contract.AnchorAnswer, error)
+}
 
 // Report says what one round moved.
 type Report struct {
@@ -236,7 +250,11 @@ func (e *Engine) Round(ctx context.Context) (Report, error) {
 	e.setStatus(func(s *app.SyncStatus) {
 		s.State, s.Reason, s.ToSend, s.Sent, s.Received = app.SyncSyncing, nil, toSend, 0, 0
 	})
-	err := e.round1(ctx, &rep)
+	var anchor roundAnchor
+	if keeper, chain, req, ok := e.anchorRequest(); ok {
+		anchor = roundAnchor{keeper: keeper, chain: chain, req: &req}
+	}
+	err := e.round1(ctx, &rep, &anchor)
 	pending, perr := e.Local.Pending()
 	rep.Pending = pending
 	if e.Log != nil {
@@ -252,7 +270,7 @@ func (e *Engine) Round(ctx context.Context) (Report, error) {
 		err = e.Local.MarkSynced(now)
 	}
 	if err == nil {
-		e.anchor(ctx)
+		e.anchor(ctx, &anchor)
 	}
 	e.setStatus(func(s *app.SyncStatus) {
 		s.Pending = pending
@@ -272,7 +290,7 @@ func (e *Engine) Round(ctx context.Context) (Report, error) {
 	return rep, err
 }
 
-func (e *Engine) round1(ctx context.Context, rep *Report) error {
+func (e *Engine) round1(ctx context.Context, rep *Report, anchor *roundAnchor) error {
 	remote, err := e.Remote()
 	if err != nil {
 		return err
@@ -298,7 +316,19 @@ func (e *Engine) round1(ctx context.Context, rep *Report) error {
 		if err != nil {
 			return err
 		}
-		results, page, err := remote.Sync(ctx, ops, cursor, e.PageSize)
+		var (
+			results []contract.OpResult
+			page    contract.Page
+		)
+		if ar, ok := remote.(AnchoringRemote); ok && anchor.req != nil && !anchor.answered {
+			var ans *contract.AnchorAnswer
+			results, page, ans, err = ar.SyncAnchored(ctx, ops, cursor, e.PageSize, anchor.req)
+			if err == nil && ans != nil {
+				e.anchorAnswered(anchor, *ans)
+			}
+		} else {
+			results, page, err = remote.Sync(ctx, ops, cursor, e.PageSize)
+		}
 		if err != nil {
 			if len(ops) > 1 && offline(err) {
 				e.batch = max(min(minBatch, e.Batch), e.batch/2)
@@ -336,17 +366,46 @@ func (e *Engine) round1(ctx context.Context, rep *Report) error {
 	}
 }
 
-// anchor sends the head of the desk's audit chain to the centre after a round, with the hash
-// the chain holds at the centre's last anchor, when the head moved since the last one
-// acknowledged. A centre that finds the chain cut or rewritten behind its anchor says so, and
-// the desk keeps a notice for a person; a failure to anchor never fails the round (the next
-// one tries again).
-func (e *Engine) anchor(ctx context.Context) {
-	keeper, ok := e.Local.(AnchorKeeper)
-	if !ok {
+// roundAnchor is a round's anchor of the audit chain: the head when the round started, carried
+// by the round's first request to a centre that takes it there, and what the centre answered.
+type roundAnchor struct {
+	keeper AnchorKeeper
+	chain  app.AuditChain
+	// req is the anchor to carry; nil when there is nothing to anchor.
+	req *contract.AnchorRequest
+	// answered is set once a sync request carried it and the centre answered.
+	answered bool
+	// refused is set when the centre found the chain cut or rewritten: not sent again this round.
+	refused bool
+	// against is the centre's last anchor when it answered that the desk named another one.
+	against *uint64
+}
+
+// anchorAnswered keeps the centre's answer to an anchor carried by a sync request.
+func (e *Engine) anchorAnswered(a *roundAnchor, ans contract.AnchorAnswer) {
+	a.answered = true
+	if ans.Reason == anchorStale {
+		seq := ans.Last.Seq
+		a.against = &seq
 		return
 	}
-	chain, ok := keeper.AuditChain()
+	a.refused = !ans.Accepted && ans.Reason != ""
+	if err := e.anchored(a.keeper, ans); err != nil && e.Log != nil {
+		e.Log.Warn("audit anchor not kept", "err", err)
+	}
+}
+
+// anchor anchors the head of the desk's audit chain at the centre after a round, with the hash
+// the chain holds at the centre's last anchor, when the head moved since the last one
+// acknowledged — not when the round's first request anchored it and the round added nothing
+// to the chain. A centre that finds the chain cut or rewritten behind its anchor says so, and
+// the desk keeps a notice for a person; a failure to anchor never fails the round (the next
+// one tries again).
+func (e *Engine) anchor(ctx context.Context, a *roundAnchor) {
+	if a.refused {
+		return
+	}
+	keeper, chain, req, ok := e.anchorRequest()
 	if !ok {
 		return
 	}
@@ -358,42 +417,93 @@ func (e *Engine) anchor(ctx context.Context) {
 	if !ok {
 		return
 	}
-	head, err := chain.AuditHead()
-	if err != nil || head.Seq == 0 {
-		return
-	}
-	kept, _ := keeper.Anchors()
-	if n := len(kept); n > 0 && kept[n-1].Seq == head.Seq && kept[n-1].Hash == head.Hash {
-		return
-	}
 	err = func() error {
-		last, err := centre.LastAnchor(ctx)
-		if err != nil {
-			return err
-		}
-		req := contract.AnchorRequest{Head: head, PrevSeq: last.Seq}
-		if last.Seq > 0 {
-			if req.PrevHash, _, err = chain.AuditHashAt(last.Seq); err != nil {
+		if a.against != nil {
+			// The round's request named another last anchor than the centre's: against that one.
+			if req, err = anchorAfter(chain, req.Head, *a.against); err != nil {
 				return err
 			}
 		}
 		ans, err := centre.Anchor(ctx, req)
-		switch {
-		case err != nil:
-			return err
-		case ans.Accepted:
-			return keeper.KeepAnchor(ans.Last)
-		case ans.Reason == "audit_rewritten" || ans.Reason == "audit_truncated":
-			if e.Log != nil {
-				e.Log.Error("the centre found the audit log cut or rewritten", "reason", ans.Reason, "anchored", ans.Last.Seq)
+		if err == nil && ans.Reason == anchorStale && a.against == nil {
+			// The centre holds another anchor than the last the desk kept (its answer was lost
+			// on the way, or the store was restored from a backup): once more against that one.
+			if req, err = anchorAfter(chain, req.Head, ans.Last.Seq); err != nil {
+				return err
 			}
-			return keeper.AnchorRefused(ans)
+			ans, err = centre.Anchor(ctx, req)
 		}
-		return nil
+		if err != nil {
+			return err
+		}
+		return e.anchored(keeper, ans)
 	}()
 	if err != nil && e.Log != nil {
 		e.Log.Warn("audit anchor not sent", "err", err)
 	}
+}
+
+// anchorStale is the centre's answer to an anchor that names another last anchor than the one
+// it holds; the answer carries the one it holds.
+const anchorStale = "anchor_stale"
+
+// anchorRequest is the anchor of the chain's head against the last head the centre
+// acknowledged, as the desk kept it; ok is false when there is nothing to anchor (no chain, an
+// empty one, or a head already acknowledged).
+func (e *Engine) anchorRequest() (keeper AnchorKeeper, chain app.AuditChain, req contract.AnchorRequest, ok bool) {
+	keeper, ok = e.Local.(AnchorKeeper)
+	if !ok {
+		return nil, nil, req, false
+	}
+	chain, ok = keeper.AuditChain()
+	if !ok {
+		return nil, nil, req, false
+	}
+	head, err := chain.AuditHead()
+	if err != nil || head.Seq == 0 {
+		return nil, nil, req, false
+	}
+	kept, _ := keeper.Anchors()
+	var last uint64
+	if n := len(kept); n > 0 {
+		if kept[n-1].Seq == head.Seq && kept[n-1].Hash == head.Hash {
+			return nil, nil, req, false
+		}
+		last = kept[n-1].Seq
+	}
+	if req, err = anchorAfter(chain, head, last); err != nil {
+		return nil, nil, req, false
+	}
+	return keeper, chain, req, true
+}
+
+// anchorAfter is the anchor of head against the centre's anchor at seq (none when 0), with the
+// hash the chain holds there: empty when the chain no longer reaches it (the centre then finds
+// it cut).
+func anchorAfter(chain app.AuditChain, head contract.AuditAnchor, seq uint64) (contract.AnchorRequest, error) {
+	req := contract.AnchorRequest{Head: head, PrevSeq: seq}
+	if seq > 0 {
+		var err error
+		if req.PrevHash, _, err = chain.AuditHashAt(seq); err != nil {
+			return req, err
+		}
+	}
+	return req, nil
+}
+
+// anchored keeps what the centre answered to an anchor: the head it acknowledged, or a notice
+// when it found the chain cut or rewritten behind its anchor.
+func (e *Engine) anchored(keeper AnchorKeeper, ans contract.AnchorAnswer) error {
+	switch {
+	case ans.Accepted:
+		return keeper.KeepAnchor(ans.Last)
+	case ans.Reason == "audit_rewritten" || ans.Reason == "audit_truncated":
+		if e.Log != nil {
+			e.Log.Error("the centre found the audit log cut or rewritten", "reason", ans.Reason, "anchored", ans.Last.Seq)
+		}
+		return keeper.AnchorRefused(ans)
+	}
+	return nil
 }
 
 // reconcile, after a restore from backup, asks the centre which operations of the outbox it

@@ -3,6 +3,7 @@ package sync_test
 import (
 	"context"
 	"errors"
+	"net/http"
 	"strings"
 	gosync "sync"
 	"testing"
@@ -245,6 +246,130 @@ func TestEachRoundAnchorsTheAuditChain(t *testing.T) {
 	require.Len(t, notices, 1)
 	assert.Equal(t, "audit_broken", notices[0].Kind)
 	assert.Equal(t, "audit_rewritten", notices[0].Reason)
+}
+
+// requestLog notes every request a centre is sent ("POST /v1/sync").
+type requestLog struct {
+	mu  gosync.Mutex
+	log []string
+}
+
+func (l *requestLog) wrap(h httpHandler) httpHandler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		l.mu.Lock()
+		l.log = append(l.log, r.Method+" "+r.URL.Path)
+		l.mu.Unlock()
+		h.ServeHTTP(w, r)
+	})
+}
+
+// take returns the requests noted since the last call.
+func (l *requestLog) take() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	out := l.log
+	l.log = nil
+	return out
+}
+
+// TestTheAnchorTakesNoRoundTripOfItsOwn: once the centre has said it takes the anchor of the
+// audit chain in a sync request, a round with new work is that one request. Before (the
+// engine's first request to it) the anchor follows the round, against the last head the desk
+// kept, without asking the centre for its own first. When the centre holds another head (the
+// desk lost an answer, or its list of heads) it says so with its own and the desk sends again
+// against that one; nothing is taken for a broken chain.
+func TestTheAnchorTakesNoRoundTripOfItsOwn(t *testing.T) {
+	var reqs requestLog
+	c := newCentre(t, reqs.wrap)
+	o := newOffice(t, "01001", "01", "00004", "K7")
+	c.enrol(t, o, c.Server.URL)
+	e := o.engine(t, c.Server.URL, 10, 0)
+	for i, want := range [][]string{{syncRequest, anchorRequest}, {syncRequest}, {syncRequest}} {
+		o.register(t, uint64(3+i), 2)
+		_, err := e.Round(context.Background())
+		require.NoError(t, err)
+		assert.Equal(t, want, reqs.take(), "round %d", i+1)
+		assertAnchored(t, c, o)
+	}
+	_, err := e.Round(context.Background())
+	require.NoError(t, err)
+	assert.Equal(t, []string{syncRequest}, reqs.take(), "nothing new: nothing to anchor")
+
+	// The desk forgets the heads the centre acknowledged.
+	require.NoError(t, o.DB.Update(func(tx app.Tx) error { return tx.PutSetting(app.SettingAnchors, []byte("[]")) }))
+	o.register(t, 9, 1)
+	_, err = e.Round(context.Background())
+	require.NoError(t, err)
+	assert.Equal(t, []string{syncRequest, anchorRequest}, reqs.take(), "stale in the sync request, then against the centre's anchor")
+	assertAnchored(t, c, o)
+	kept, err := o.Sync.Anchors()
+	require.NoError(t, err)
+	assert.Len(t, kept, 1)
+}
+
+// TestAnEarlierCentreIsAnchoredAfterTheRound: a centre that does not announce the anchor in
+// sync requests (an earlier version, which refuses a field it does not know) is never sent
+// one; the desk anchors after each round with new work, in one request.
+func TestAnEarlierCentreIsAnchoredAfterTheRound(t *testing.T) {
+	var reqs requestLog
+	c := newCentre(t, func(h httpHandler) httpHandler { return reqs.wrap(earlierCentre(h)) })
+	o := newOffice(t, "01001", "01", "00004", "K7")
+	c.enrol(t, o, c.Server.URL)
+	e := o.engine(t, c.Server.URL, 10, 0)
+	for i := range 3 {
+		o.register(t, uint64(3+i), 2)
+		_, err := e.Round(context.Background())
+		require.NoError(t, err)
+		assert.Equal(t, []string{syncRequest, anchorRequest}, reqs.take(), "round %d", i+1)
+		assertAnchored(t, c, o)
+	}
+	require.NoError(t, o.DB.Update(func(tx app.Tx) error { return tx.PutSetting(app.SettingAnchors, []byte("[]")) }))
+	o.register(t, 9, 1)
+	_, err := e.Round(context.Background())
+	require.NoError(t, err)
+	assert.Equal(t, []string{syncRequest, anchorRequest, anchorRequest}, reqs.take(), "stale, then against the centre's anchor")
+	assertAnchored(t, c, o)
+}
+
+const (
+	syncRequest   = "POST " + central.PathSync
+	anchorRequest = "POST " + central.PathAnchor
+)
+
+// earlierCentre announces only what centres announced before the anchor rode with the sync.
+func earlierCentre(h httpHandler) httpHandler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h.ServeHTTP(featuresWriter{w}, r)
+	})
+}
+
+type featuresWriter struct{ http.ResponseWriter }
+
+func (w featuresWriter) WriteHeader(status int) {
+	if w.Header().Get("Sync-Features") != "" {
+		w.Header().Set("Sync-Features", central.FeatureCompact)
+	}
+	w.ResponseWriter.WriteHeader(status)
+}
+
+// assertAnchored checks that the centre holds the head of the office's audit chain, unbroken,
+// and that the office kept it.
+func assertAnchored(t *testing.T, c *centre, o *office) {
+	t.Helper()
+	chain, ok := o.Sync.AuditChain()
+	require.True(t, ok)
+	head, err := chain.AuditHead()
+	require.NoError(t, err)
+	dev, _, err := deviceOf(t, c, "01001/DESK-"+o.agency)
+	require.NoError(t, err)
+	require.NotNil(t, dev.Anchor)
+	assert.Equal(t, head.Seq, dev.Anchor.Seq, "the centre holds the head")
+	assert.Equal(t, head.Hash, dev.Anchor.Hash)
+	assert.Empty(t, dev.AuditBroken)
+	kept, err := o.Sync.Anchors()
+	require.NoError(t, err)
+	require.NotEmpty(t, kept)
+	assert.Equal(t, head.Seq, kept[len(kept)-1].Seq, "the desk kept it")
 }
 
 func deviceOf(t *testing.T, c *centre, id string) (central.Device, bool, error) {

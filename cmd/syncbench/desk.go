@@ -35,6 +35,7 @@ type command struct {
 	Office string `json:"office"`           // the worker's name for the office ("1000", "10000")
 	Dir    string `json:"dir,omitempty"`    // prepare: the store folder
 	Agency string `json:"agency,omitempty"` // prepare: the agency code enrolled at the centre
+	Device string `json:"device,omitempty"` // prepare: the device code enrolled at the centre
 	N      int    `json:"n,omitempty"`      // prepare, add: how many dossiers to register
 	Seed   uint64 `json:"seed,omitempty"`   // prepare: the fake people's seed
 	URL    string `json:"url,omitempty"`    // prepare: the centre (or pouchdb-server database)
@@ -159,9 +160,10 @@ func deskCommand(ref *assets.Reference, offices map[string]*deskOffice, start ti
 	return answer{}, fmt.Errorf("unknown command %q", c.Cmd)
 }
 
-// prepareOffice creates an office's store, its help-desk account and its enrolment, and the
-// sync engine the desk program builds (desk's client, which registers the desk's signing key
-// before the first push; the engine's default batch and page sizes).
+// prepareOffice creates an office's store, its help-desk account and its enrolment as the
+// desk program makes it (desk.Desk.Enrol: the token checked with the centre, the desk's signing
+// key registered), and the sync engine the desk program builds (desk's client; the engine's
+// default batch and page sizes; the audit chain anchored).
 func prepareOffice(ref *assets.Reference, clk *benchClock, c command) (*deskOffice, error) {
 	cfg := storage.Config{Dir: c.Dir, KDF: storage.KDF{Time: 1, Memory: 8 * 1024, Threads: 1}, Now: clk.now, CacheMB: 32}
 	office := app.Office{
@@ -169,7 +171,7 @@ func prepareOffice(ref *assets.Reference, clk *benchClock, c command) (*deskOffi
 		Name:     "BHXH " + c.Agency,
 		Province: "01",
 		Commune:  "00004",
-		Device:   fmt.Sprintf("D%d", len(c.Office)),
+		Device:   c.Device,
 	}
 	d, _, err := desk.Init(cfg, ref, office, app.User{Name: "admin"}, benchPassword)
 	if err != nil {
@@ -193,7 +195,7 @@ func prepareOffice(ref *assets.Reference, clk *benchClock, c command) (*deskOffi
 		return nil, err
 	}
 	sess.Idle = -1
-	if err := d.Sync.SetCentral(admin, c.URL, c.Token); err != nil {
+	if err := d.Enrol(context.Background(), admin, c.URL, c.Token); err != nil {
 		return nil, err
 	}
 	remote, err := d.Client(c.URL, c.Token)
@@ -202,7 +204,7 @@ func prepareOffice(ref *assets.Reference, clk *benchClock, c command) (*deskOffi
 	}
 	stats := &central.Stats{}
 	remote.Stats = stats
-	timed := &timedRemote{Remote: remote}
+	timed := &timedRemote{deskRemote: remote}
 	if err := os.WriteFile(c.Docs, nil, 0o600); err != nil {
 		return nil, err
 	}
@@ -329,14 +331,40 @@ func (o *deskOffice) sync() (answer, error) {
 	return a, nil
 }
 
+// deskRemote is what the desk's client offers the engine: the sync, the audit anchor carried
+// by a sync request, and the anchor on its own (for a centre that does not take it there).
+type deskRemote interface {
+	sync.Remote
+	sync.AnchoringRemote
+	sync.Anchorer
+}
+
 // timedRemote measures the time the engine spends waiting for the centre.
 type timedRemote struct {
-	sync.Remote
+	deskRemote
 	spent time.Duration
 }
 
 func (t *timedRemote) Sync(ctx context.Context, ops []contract.Op, cursor uint64, limit int) ([]contract.OpResult, contract.Page, error) {
 	start := time.Now()
 	defer func() { t.spent += time.Since(start) }()
-	return t.Remote.Sync(ctx, ops, cursor, limit)
+	return t.deskRemote.Sync(ctx, ops, cursor, limit)
+}
+
+func (t *timedRemote) SyncAnchored(
+	ctx context.Context,
+	ops []contract.Op,
+	cursor uint64,
+	limit int,
+	anchor *contract.AnchorRequest,
+) ([]contract.OpResult, contract.Page, *contract.AnchorAnswer, error) {
+	start := time.Now()
+	defer func() { t.spent += time.Since(start) }()
+	return t.deskRemote.SyncAnchored(ctx, ops, cursor, limit, anchor)
+}
+
+func (t *timedRemote) Anchor(ctx context.Context, req contract.AnchorRequest) (contract.AnchorAnswer, error) {
+	start := time.Now()
+	defer func() { t.spent += time.Since(start) }()
+	return t.deskRemote.Anchor(ctx, req)
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"io"
 	"os"
@@ -13,6 +14,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"bhxhdesk/central"
 	"bhxhdesk/internal/centraltest"
 )
 
@@ -55,20 +57,21 @@ func (s *deskSession) do(t *testing.T, c command) answer {
 
 func TestDeskRegistersExportsAndSyncsThroughTheEngine(t *testing.T) {
 	ctr := centraltest.Start(t, centraltest.Options{})
-	srv, token := ctr.Server, ctr.Enroll(t, "01001", "desk-30")
+	srv, token := ctr.Server, ctr.Enroll(t, "01001", "D1")
 
 	d := startDesk(t)
 	docs := filepath.Join(t.TempDir(), "docs.jsonl")
 	a := d.do(
 		t,
-		command{Cmd: "prepare", Office: "30", Dir: t.TempDir(), Agency: "01001", N: 30, Seed: 1, URL: srv.URL, Token: token, Docs: docs},
+		command{Cmd: "prepare", Office: "30", Dir: t.TempDir(), Agency: "01001", Device: "D1", N: 30, Seed: 1, URL: srv.URL, Token: token,
+			Docs: docs},
 	)
 	assert.Equal(t, 30, a.Docs)
 	assert.Less(t, a.DocGzip, a.DocBytes/5, "dossiers compress well")
 
 	a = d.do(t, command{Cmd: "sync", Office: "30"})
 	assert.Equal(t, 30, a.Pushed)
-	assert.Equal(t, int64(2), a.Requests, "the signing key, then one batch")
+	assert.Equal(t, int64(1), a.Requests, "one batch, the audit anchor with it: the signing key went at enrolment")
 	assert.Zero(t, a.Failures)
 	assert.Positive(t, a.AppOut)
 	assert.LessOrEqual(t, a.RemoteSeconds, a.Seconds)
@@ -105,6 +108,14 @@ func TestDeskRegistersExportsAndSyncsThroughTheEngine(t *testing.T) {
 		assert.True(t, centre[doc.Code], "%s reached the centre", doc.Code)
 	}
 	assert.Len(t, centre, 31)
+	var dev central.Device
+	require.NoError(t, ctr.Store.View(context.Background(), func(tx central.Tx) error {
+		var err error
+		dev, _, err = tx.Device("01001/D1")
+		return err
+	}))
+	assert.NotNil(t, dev.Key, "the signing key went at enrolment")
+	require.NotNil(t, dev.Anchor, "the audit chain is anchored, as the desk program does")
 }
 
 func TestBenchClockStartsOnAMondayOf2026AndMovesADayAtATime(t *testing.T) {

@@ -10,7 +10,8 @@ import (
 // results of a run on the link with the given medians.
 func fakeResults(initial, pouchInitial float64, warmRequests, warmConns int64) *results {
 	s := func(sec float64, up, down, req, conns int64) side {
-		return side{Samples: []sample{{Seconds: sec}}, Seconds: sec, UpBytes: up, DownBytes: down, Requests: req, Connections: conns}
+		return side{Samples: []sample{{Seconds: sec, UpBytes: up, DownBytes: down, Requests: req, Connections: conns}}, Seconds: sec, UpBytes: up,
+			DownBytes: down, Requests: req, Connections: conns}
 	}
 	pouch := func(sec float64, up, down, req, conns int64) *side { x := s(sec, up, down, req, conns); return &x }
 	many := func(x side) side {
@@ -78,6 +79,41 @@ func TestReportShowsEveryCaseWithItsRatios(t *testing.T) {
 		"| 5.3 s (4.3–9.3 s) | 116 kB | 7.0 kB | 2 / 1 | 106 s | 2.87 MB | 126 kB | 47 / 2 | 20.0× | 24.4× |")
 	assert.Contains(t, row(t, md, "initial sync, 10,000 dossiers"), "| not run |")
 	assert.Contains(t, md, "TCP congestion control cubic")
+}
+
+func TestReportRatesEachInitialSyncAgainstTheLinksLimit(t *testing.T) {
+	// 96 kB up at 256 kbit/s is 3.0 s; with the handshakes and one request, 3.9 s.
+	run := func(sec float64) sample {
+		return sample{Seconds: sec, UpBytes: 96_000, DownBytes: 6_000, Requests: 1, Connections: 1, Lost: 4}
+	}
+	tests := []struct {
+		name     string
+		times    []float64
+		measured string
+		result   string
+	}{
+		{"passes a median within 1.15×", []float64{4.4, 4.2, 5.0}, "1.13× at the median (1.08–1.28×; 1 of 3 runs over)", "pass"},
+		{"fails a median over 1.15×", []float64{4.6, 4.2, 5.0}, "1.18× at the median (1.08–1.28×; 2 of 3 runs over)", "**fail**"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := fakeResults(5.3, 106, 1, 0)
+			r.Cases[0].Ours.Samples = nil
+			for _, sec := range tt.times {
+				r.Cases[0].Ours.Samples = append(r.Cases[0].Ours.Samples, run(sec))
+			}
+			md := report(r)
+			goal := row(t, md, "initial sync of 1,000 dossiers within 1.15 × the link's limit (bytes ÷ bandwidth + 3 RTT)")
+			assert.Contains(t, goal, "| ≤ 1.15× | "+tt.measured+" | "+tt.result+" |")
+			assert.Contains(t, row(t, md, "1,000 dossiers, 2 |"), "| 4.2 s | 96 kB | 6.0 kB | 1 / 1 | 3 (3) | 4 | 3.9 s | 1.08× |")
+			assert.Contains(t, row(t, md, "1,000 dossiers, 3 |"), "| 5.0 s | 96 kB | 6.0 kB | 1 / 1 | 3 (3) | 4 | 3.9 s | 1.28× |")
+		})
+	}
+	// 10,000 dossiers: ten requests are necessary; shown for information.
+	md := report(fakeResults(5.3, 106, 1, 0))
+	assert.Contains(t, row(t, md, "(information) initial sync of 10,000 dossiers within 1.15 × the link's limit (bytes ÷ bandwidth + 12 RTT)"),
+		"| — |")
+	assert.Contains(t, row(t, md, "10,000 dossiers, 1 |"), "| 11 / 1 | 13 (12) |")
 }
 
 func TestMedianAndSizes(t *testing.T) {

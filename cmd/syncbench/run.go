@@ -79,13 +79,13 @@ func run(ctx context.Context, cfg runConfig, logw io.Writer) (*results, error) {
 		}
 		for r := 0; r < reps; r++ {
 			k := len(offices)
-			offices = append(offices, &benchOffice{key: fmt.Sprintf("%d-%d", n, r+1), n: n, rep: r + 1, agency: agencyFor(k), seed: uint64(k + 1),
-				docs: filepath.Join(cfg.Work, fmt.Sprintf("docs-%d-%d.jsonl", n, r+1))})
+			offices = append(offices, &benchOffice{key: fmt.Sprintf("%d-%d", n, r+1), n: n, rep: r + 1, agency: agencyFor(k),
+				device: deviceFor(k), seed: uint64(k + 1), docs: filepath.Join(cfg.Work, fmt.Sprintf("docs-%d-%d.jsonl", n, r+1))})
 		}
 	}
 	centreDir := filepath.Join(cfg.Work, "centre")
 	for _, o := range offices {
-		cmd := exec.CommandContext(ctx, cfg.Centrald, "enroll", "--data", centreDir, "--office", o.agency, "--device", "desk-"+o.key, "--json")
+		cmd := exec.CommandContext(ctx, cfg.Centrald, "enroll", "--data", centreDir, "--office", o.agency, "--device", o.device, "--json")
 		var stderr strings.Builder
 		cmd.Stderr = &stderr
 		out, err := cmd.Output()
@@ -114,8 +114,8 @@ func run(ctx context.Context, cfg runConfig, logw io.Writer) (*results, error) {
 	initial := map[int]*benchCase{}
 	for _, o := range offices {
 		start := time.Now()
-		a, err := desk.do(command{Cmd: "prepare", Office: o.key, Dir: filepath.Join(cfg.Work, "desk-"+o.key), Agency: o.agency, N: o.n,
-			Seed: o.seed, URL: "https://" + centreAddr, Token: o.token, Docs: o.docs, Batch: cfg.Batch})
+		a, err := desk.do(command{Cmd: "prepare", Office: o.key, Dir: filepath.Join(cfg.Work, "desk-"+o.key), Agency: o.agency,
+			Device: o.device, N: o.n, Seed: o.seed, URL: "https://" + centreAddr, Token: o.token, Docs: o.docs, Batch: cfg.Batch})
 		if err != nil {
 			return nil, err
 		}
@@ -264,6 +264,7 @@ type benchOffice struct {
 	n      int
 	rep    int
 	agency string
+	device string // the desk's device code, as enrolled at the centre
 	seed   uint64
 	token  string
 	docs   string // the documents file the desk writes and PouchDB replays
@@ -271,6 +272,9 @@ type benchOffice struct {
 
 // agencyFor is the agency code of the i-th office (Hà Nội, province 01).
 func agencyFor(i int) string { return fmt.Sprintf("01%03d", i+1) }
+
+// deviceFor is the device code of the i-th office's desk (two to four capitals or digits).
+func deviceFor(i int) string { return fmt.Sprintf("D%d", i+1) }
 
 func portOf(addr string) string { _, p, _ := net.SplitHostPort(addr); return p }
 
