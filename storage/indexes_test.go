@@ -181,15 +181,37 @@ func TestTheDuplicateCheckFindsEveryStoredPerson(t *testing.T) {
 	assert.Equal(t, []string{last.Code}, byPID(last.Form.PersonalID))
 	assert.Contains(t, byName(&last), last.Code)
 	assert.Empty(t, byPID("079199999999"), "a person never seen")
+	// The presence keys sit among the index entries and are never a row of a search, nor
+	// counted against its limit.
+	require.NoError(t, db.View(func(tx app.Tx) error {
+		for _, limit := range []int{0, 7} {
+			rows, err := tx.SearchName(last.NameKey()[:1], limit)
+			require.NoError(t, err)
+			byDigits, err := tx.SearchPersonalID(last.Form.PersonalID[:3], limit)
+			require.NoError(t, err)
+			for _, r := range append(rows, byDigits...) {
+				require.NotEmpty(t, r.Code)
+			}
+			if limit > 0 {
+				assert.Len(t, rows, limit)
+				assert.Len(t, byDigits, limit)
+			}
+		}
+		return nil
+	}))
 
 	// A store of index version 1: no presence keys, so nobody would be found.
 	require.NoError(t, db.bdb.Update(func(txn *badger.Txn) error {
-		it := txn.NewIterator(badger.IteratorOptions{Prefix: prefixHas})
 		var del [][]byte
-		for it.Rewind(); it.Valid(); it.Next() {
-			del = append(del, it.Item().KeyCopy(nil))
+		for _, p := range [][]byte{prefixPID, prefixName} {
+			it := txn.NewIterator(badger.IteratorOptions{Prefix: p})
+			for it.Rewind(); it.Valid(); it.Next() {
+				if it.Item().ValueSize() == 0 {
+					del = append(del, it.Item().KeyCopy(nil))
+				}
+			}
+			it.Close()
 		}
-		it.Close()
 		require.Len(t, del, 600+countNames(ds), "a presence key per person and per name and year")
 		for _, k := range del {
 			if err := txn.Delete(k); err != nil {

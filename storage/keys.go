@@ -19,8 +19,8 @@ import (
 //	x/old/<old SI code>\x00<code>        empty; the old 10-digit social-insurance code
 //	x/name/<folded name>\x00<birth year>\x00<code>  summary; search by name prefix, duplicate check
 //	x/word/<folded name from its 2nd, 3rd… word>\x00<code>  empty; search by a later word of the name
-//	x/has/p<personal id>                 empty; some dossier of the person may be stored (presenceKeys)
-//	x/has/n<folded name>\x00<birth year>  empty; some dossier of that name and year may be stored
+//	x/pid/<personal id>                  empty; some dossier of the person may be stored (presenceKeys)
+//	x/name/<folded name>\x00<birth year>  empty; some dossier of that name and year may be stored
 //	x/tel/<phone digits>\x00<code>       empty; search by phone number
 //	x/telr/<phone digits reversed>\x00<code>  empty; search by the last digits of a phone number
 //	x/code/<part of the code>\x00<code>  empty; search by the end of a dossier code ("261207-k70001", "k70001")
@@ -64,7 +64,6 @@ var (
 	prefixPhone   = []byte("x/tel/")
 	prefixPhoneR  = []byte("x/telr/")
 	prefixCode    = []byte("x/code/")
-	prefixHas     = []byte("x/has/")
 	keyIndexes    = []byte("meta/indexes")
 	keyFormat     = []byte("meta/format")
 	prefixDue     = []byte("x/due/")

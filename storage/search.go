@@ -12,13 +12,19 @@ import (
 // summaries decodes the summary values under a prefix.
 func (tx *Tx) summaries(prefix []byte, limit int, keep func(app.Summary) bool) ([]app.Summary, error) {
 	var out []app.Summary
-	err := tx.scan(prefix, limit, func(_, v []byte) error {
+	err := tx.scan(prefix, 0, func(_, v []byte) error {
+		if len(v) == 0 {
+			return nil // a presence key (presenceKeys), not an entry
+		}
 		s, err := decodeSummary(v)
 		if err != nil {
 			return err
 		}
 		if keep == nil || keep(s) {
 			out = append(out, s)
+		}
+		if limit > 0 && len(out) >= limit {
+			return errStop
 		}
 		return nil
 	})

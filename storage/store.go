@@ -167,14 +167,17 @@ func dossierEntries(d *app.Dossier) ([]entry, error) {
 }
 
 // presenceKeys are the keys that say the personal-ID index may hold the person's dossiers and
-// the name index dossiers of that name and birth year. The duplicate check of a registration
-// reads them first: an exact key is answered by the tables' Bloom filters, held decrypted in
-// the index cache, so a person the office has never seen costs no block read — where a scan of
-// the index's prefix decrypts and decompresses a block of every level that might hold it.
-// They are written with the dossier and never moved with it (a stale one only costs the scan it
-// would have saved); a purge removes them once no dossier of the person or the name is left.
+// the name index dossiers of that name and birth year: the index's own prefix as an exact key,
+// with an empty value (index entries always hold a summary), sorted just before the entries it
+// stands for. The duplicate check of a registration reads one first: a key that is not stored
+// is answered by the tables' Bloom filters, held decrypted in the index cache, so a person the
+// office has never seen costs no block read — where a scan of the index's prefix decrypts and
+// decompresses a block of every level that might hold it — and one that is stored is read from
+// the block the entries are in, which the scan then finds in the block cache. They are written
+// with the dossier and never moved with it (a stale one only costs the scan it would have
+// saved); a purge removes them once no dossier of the person or the name is left.
 func presenceKeys(pid, nameKey, year string) (byPID, byName []byte) {
-	return key(prefixHas, []byte("p"), []byte(pid)), key(prefixHas, []byte("n"), []byte(nameKey), sep, []byte(year))
+	return key(prefixPID, []byte(pid)), key(prefixName, []byte(nameKey), sep, []byte(year))
 }
 
 func presenceEntries(d *app.Dossier) []entry {

@@ -24,10 +24,12 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime/pprof"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -37,9 +39,13 @@ import (
 	"bhxhdesk/internal/storebench"
 )
 
-// formatVersion names the layout of the cached data sets; change it when the generator or the
-// stores' formats change so that old caches are not reused.
-const formatVersion = "v7"
+// The formats of the cached data sets: the generator's (dataset.json), our store's and the
+// SQLite peer's. Raise one when what it names changes, so that only that part is made again.
+const (
+	datasetVersion = "v1"
+	oursVersion    = "v8" // 8: presence keys in the personal-ID and name indexes
+	peerVersion    = "v6" // 6: covering indexes, the name index in the query's order
+)
 
 func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
 
@@ -151,19 +157,39 @@ func run(args []string, stdout, stderr io.Writer) int {
 // measure makes (or finds) the data set of n dossiers and measures both stores on a copy.
 func measure(ref *assets.Reference, o options, n int, logf func(string, ...any)) (storebench.Run, error) {
 	spec := storebench.Spec{N: n, Seed: o.seed, Today: o.today}
-	dir := filepath.Join(o.cache, fmt.Sprintf("n%d-seed%d-%s-%s", n, o.seed, o.today, formatVersion))
+	dir := filepath.Join(o.cache, fmt.Sprintf("n%d-seed%d-%s-%s", n, o.seed, o.today, datasetVersion))
 	meta := filepath.Join(dir, "dataset.json")
+	stores := map[string]string{storebench.Ours: filepath.Join(dir, storebench.Ours+"-"+oursVersion),
+		storebench.Peer: filepath.Join(dir, storebench.Peer+"-"+peerVersion)}
 	r := storebench.Run{}
-	if b, err := os.ReadFile(meta); err == nil && json.Unmarshal(b, &r.Data) == nil && r.Data.Spec == spec {
+	var cached storebench.Dataset
+	haveMeta := false
+	if b, err := os.ReadFile(meta); err == nil && json.Unmarshal(b, &cached) == nil && cached.Spec == spec {
+		haveMeta = true
+	}
+	// A store's folder counts only with its "loaded" mark, written last: without it the folder
+	// is an interrupted load.
+	missing := map[string]string{}
+	for kind, d := range stores {
+		if _, err := os.Stat(filepath.Join(d, "loaded")); err != nil || !haveMeta {
+			if err := os.RemoveAll(d); err != nil {
+				return r, err
+			}
+			missing[kind] = d
+		}
+	}
+	if len(missing) == 0 {
+		r.Data = cached
 		logf("%d dossiers: cached in %s", n, dir)
 	} else {
-		// dataset.json is written last: without it the folder is an interrupted load.
-		if err := os.RemoveAll(dir); err != nil {
-			return r, err
-		}
-		logf("%d dossiers: loading both stores into %s", n, dir)
+		names := slices.Sorted(maps.Keys(missing))
+		logf("%d dossiers: loading %s into %s", n, strings.Join(names, " and "), dir)
 		start := time.Now()
-		ds, err := storebench.Load(ref, spec, filepath.Join(dir, storebench.Ours), filepath.Join(dir, storebench.Peer, storebench.PeerFile), logf)
+		oursDir, peerPath := missing[storebench.Ours], missing[storebench.Peer]
+		if peerPath != "" {
+			peerPath = filepath.Join(peerPath, storebench.PeerFile)
+		}
+		ds, err := storebench.Load(ref, spec, oursDir, peerPath, logf)
 		if err != nil {
 			return r, err
 		}
@@ -175,6 +201,11 @@ func measure(ref *assets.Reference, o options, n int, logf func(string, ...any))
 		if err := os.WriteFile(meta, b, 0o600); err != nil {
 			return r, err
 		}
+		for _, d := range missing {
+			if err := os.WriteFile(filepath.Join(d, "loaded"), nil, 0o600); err != nil {
+				return r, err
+			}
+		}
 		logf("%d dossiers: loaded in %s", n, r.Loaded.Round(time.Second))
 	}
 	work := filepath.Join(dir, "run")
@@ -184,9 +215,9 @@ func measure(ref *assets.Reference, o options, n int, logf func(string, ...any))
 	r.Stores, r.Results = storebench.Kinds(), map[string]storebench.Result{}
 	dirs := map[string]string{}
 	for _, kind := range r.Stores {
-		copyDir, from := filepath.Join(work, kind), filepath.Join(dir, kind)
+		copyDir, from := filepath.Join(work, kind), stores[storebench.Ours]
 		if kind != storebench.Ours {
-			from = filepath.Join(dir, storebench.Peer)
+			from = stores[storebench.Peer]
 		}
 		if err := os.RemoveAll(copyDir); err != nil {
 			return r, err

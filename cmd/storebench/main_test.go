@@ -56,7 +56,7 @@ func TestRunMeasuresEveryStoreAndKeepsTheCacheAsLoaded(t *testing.T) {
 	assert.Contains(t, table, "| SQLite, pure Go |")
 	assert.Contains(t, table, "Timings alternated in one process, 3 rounds")
 	assert.Contains(t, table, "the same rows from every store")
-	assert.Contains(t, errs.String(), "loading both stores")
+	assert.Contains(t, errs.String(), "loading ours and sqlite")
 
 	sets, err := filepath.Glob(filepath.Join(cache, "n2000-*"))
 	require.NoError(t, err)

@@ -31,44 +31,55 @@ func PeerConfig(path string, now func() time.Time) SQLiteConfig {
 // through intake.Service: ours in oursDir through storage.Loader (the keys of Tx.PutDossier, written
 // in batches, then compacted as months of use would have), the SQLite peer at peerPath through
 // its PutDossier in transactions of 2,000 dossiers with synchronous=OFF, then ANALYZEd and
-// checkpointed. logf reports progress.
+// checkpointed. An empty oursDir or peerPath leaves that store out (its cached copy is still
+// good). logf reports progress.
 func Load(ref *assets.Reference, spec Spec, oursDir, peerPath string, logf func(string, ...any)) (Dataset, error) {
 	y, m, d := spec.Today.AddDays(-300).Parts()
 	setupAt := time.Date(y, m, d, 7, 0, 0, 0, calendar.VN)
 	clock := func() time.Time { return setupAt }
 
-	dk, _, err := desk.Init(OursConfig(oursDir, clock), ref, Office, Admin, Password)
-	if err != nil {
-		return Dataset{}, fmt.Errorf("create our store: %w", err)
+	var (
+		dk     *desk.Desk
+		loader *storage.Loader
+		peer   *SQLite
+		err    error
+	)
+	if oursDir != "" {
+		if dk, _, err = desk.Init(OursConfig(oursDir, clock), ref, Office, Admin, Password); err != nil {
+			return Dataset{}, fmt.Errorf("create our store: %w", err)
+		}
+		defer func() { _ = dk.Close() }()
+		if err := addAccounts(dk.Intake); err != nil {
+			return Dataset{}, err
+		}
+		if loader, err = dk.DB.NewLoader(); err != nil {
+			return Dataset{}, err
+		}
 	}
-	defer func() { _ = dk.Close() }()
-	if err := addAccounts(dk.Intake); err != nil {
-		return Dataset{}, err
-	}
-	cfg := PeerConfig(peerPath, clock)
-	cfg.NotDurable = true
-	peer, err := OpenSQLite(cfg)
-	if err != nil {
-		return Dataset{}, fmt.Errorf("create SQLite store: %w", err)
-	}
-	defer func() { _ = peer.Close() }()
-	peerIntake := desk.NewIntake(peer, ref, clock)
-	if err := peer.AddCredential(Admin.Name, Password); err != nil {
-		return Dataset{}, err
-	}
-	if err := peerIntake.Setup(Office, Admin); err != nil {
-		return Dataset{}, err
-	}
-	if err := addAccounts(peerIntake); err != nil {
-		return Dataset{}, err
-	}
-
-	loader, err := dk.DB.NewLoader()
-	if err != nil {
-		return Dataset{}, err
+	if peerPath != "" {
+		cfg := PeerConfig(peerPath, clock)
+		cfg.NotDurable = true
+		if peer, err = OpenSQLite(cfg); err != nil {
+			return Dataset{}, fmt.Errorf("create SQLite store: %w", err)
+		}
+		defer func() { _ = peer.Close() }()
+		peerIntake := desk.NewIntake(peer, ref, clock)
+		if err := peer.AddCredential(Admin.Name, Password); err != nil {
+			return Dataset{}, err
+		}
+		if err := peerIntake.Setup(Office, Admin); err != nil {
+			return Dataset{}, err
+		}
+		if err := addAccounts(peerIntake); err != nil {
+			return Dataset{}, err
+		}
 	}
 	batch := make([]app.Dossier, 0, 2000)
 	flush := func() error {
+		if peer == nil {
+			batch = batch[:0]
+			return nil
+		}
 		err := peer.Update(func(tx intake.Tx) error {
 			for i := range batch {
 				if err := tx.PutDossier(&batch[i], nil); err != nil {
@@ -82,10 +93,14 @@ func Load(ref *assets.Reference, spec Spec, oursDir, peerPath string, logf func(
 	}
 	start, n := time.Now(), 0
 	ds, err := Generate(ref, spec, func(d *app.Dossier) error {
-		if err := loader.PutDossier(d); err != nil {
-			return err
+		if loader != nil {
+			if err := loader.PutDossier(d); err != nil {
+				return err
+			}
 		}
-		batch = append(batch, *d)
+		if peer != nil {
+			batch = append(batch, *d)
+		}
 		if len(batch) == cap(batch) {
 			if err := flush(); err != nil {
 				return err
@@ -100,18 +115,25 @@ func Load(ref *assets.Reference, spec Spec, oursDir, peerPath string, logf func(
 		err = flush()
 	}
 	if err != nil {
-		loader.Cancel()
+		if loader != nil {
+			loader.Cancel()
+		}
 		return ds, err
 	}
-	for name, n := range ds.Seqs {
-		loader.SetSeq(name, n)
+	if loader != nil {
+		for name, n := range ds.Seqs {
+			loader.SetSeq(name, n)
+		}
+		if err := loader.Flush(); err != nil {
+			return ds, err
+		}
+		logf("  compacting our store")
+		if err := dk.DB.Compact(); err != nil {
+			return ds, err
+		}
 	}
-	if err := loader.Flush(); err != nil {
-		return ds, err
-	}
-	logf("  compacting our store")
-	if err := dk.DB.Compact(); err != nil {
-		return ds, err
+	if peer == nil {
+		return ds, nil
 	}
 	err = peer.Update(func(t intake.Tx) error {
 		tx := t.(*sqlTx)
