@@ -37,6 +37,9 @@ const (
 // The desk opens the office's store through desk.Office.
 var _ ui.Office = (*desk.Office)(nil)
 
+// uiMemory is what the desk's windows hold in memory beside the store (storage.LimitMemory).
+const uiMemory = 128 << 20
+
 func main() {
 	showVersion := flag.Bool("version", false, "print the version and exit")
 	langFlag := flag.String("lang", "", "language for this session: vi or en (default: the saved choice, else vi)")
@@ -48,6 +51,8 @@ func main() {
 		fmt.Println(version)
 		return
 	}
+	// The store's budget and the windows' (Fyne's textures, fonts and images).
+	storage.LimitMemory(uiMemory)
 	dir := *dataFlag
 	if dir == "" {
 		var err error

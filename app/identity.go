@@ -260,3 +260,10 @@ func truncate(s string, n int) string {
 
 // Clip cuts a text taken into a message to n characters, with "…" when cut.
 func Clip(s string, n int) string { return truncate(s, n) }
+
+// BirthDatesAgree reports whether two birth dates as stored ("1990-05-17", "1990-05", "1990")
+// agree at the precision both give: 1990 agrees with 1990-05-17, 1990-06 does not.
+func BirthDatesAgree(a, b string) bool {
+	n := min(len(a), len(b))
+	return a[:n] == b[:n]
+}

@@ -51,9 +51,10 @@ type Tx interface {
 	// ByPersonalID and ByOldCode list every dossier of the person, closed ones included.
 	ByPersonalID(pid string) ([]Summary, error)
 	ByOldCode(code string) ([]Summary, error)
-	// SameName lists the dossiers whose folded full name is nameKey and whose birth date starts
-	// with year (the duplicate check).
-	SameName(nameKey, year string) ([]Summary, error)
+	// SameName lists the dossiers whose folded full name is nameKey and whose birth date agrees
+	// with birth ("1990-05-17", "1990-05" or "1990") at the precision both give: the
+	// duplicate check. A year lists every dossier of the name born that year.
+	SameName(nameKey, birth string) ([]Summary, error)
 	// SearchName lists dossiers whose folded full name, or a later word of it onwards, starts
 	// with prefix.
 	SearchName(prefix string, limit int) ([]Summary, error)

@@ -403,12 +403,12 @@ func (s *Service) Register(sess *app.Session, req RegisterRequest) (RegisterResu
 			}
 			possible = append(possible, byOld...)
 		}
-		byName, err := tx.SameName(app.FoldKey(form.FullName), form.BirthDate[:4])
+		byName, err := tx.SameName(app.FoldKey(form.FullName), form.BirthDate)
 		if err != nil {
 			return err
 		}
 		for _, o := range byName {
-			if o.PersonalID != form.PersonalID && sameBirth(o.BirthDate, form.BirthDate) {
+			if o.PersonalID != form.PersonalID && app.BirthDatesAgree(o.BirthDate, form.BirthDate) {
 				possible = append(possible, o)
 			}
 		}
@@ -454,12 +454,6 @@ func (s *Service) Register(sess *app.Session, req RegisterRequest) (RegisterResu
 	}
 	res.Dossier = d
 	return res, nil
-}
-
-func sameBirth(a, b string) bool {
-	// Dates of differing precision (1990 vs 1990-05-17) match on what both say.
-	n := min(len(a), len(b))
-	return a[:n] == b[:n]
 }
 
 func dedupe(ss []app.Summary) []app.Summary {

@@ -43,9 +43,10 @@ type Tx interface {
 	PutOffice(app.Office) error
 	PutSetting(name string, value []byte) error
 	PutUser(app.User) error
-	// SameName lists the dossiers whose folded full name is nameKey and whose birth date starts
-	// with year (the duplicate check).
-	SameName(nameKey, year string) ([]app.Summary, error)
+	// SameName lists the dossiers whose folded full name is nameKey and whose birth date agrees
+	// with birth ("1990-05-17", "1990-05" or "1990") at the precision both give: the
+	// duplicate check. A year lists every dossier of the name born that year.
+	SameName(nameKey, birth string) ([]app.Summary, error)
 	// SearchCode lists dossiers whose code ends with part from one of its dashes.
 	SearchCode(part string, limit int) ([]app.Summary, error)
 	// SearchName lists dossiers whose folded full name, or a later word of it onwards, starts

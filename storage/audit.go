@@ -61,6 +61,10 @@ type Tx struct {
 	// enqueued is set when an operation went to the outbox: once committed, the store tells
 	// its OnEnqueue hook (the sync engine wakes).
 	enqueued bool
+	// officeGen is DB.officeGen before the transaction began, officeWritten set when it wrote
+	// the office profile (see Tx.Office).
+	officeGen     uint64
+	officeWritten bool
 }
 
 // OnEnqueue sets what the store calls after each committed transaction that put operations in
@@ -82,13 +86,18 @@ func (db *DB) update(fn func(*Tx) error) error {
 		tx  *Tx
 	)
 	for attempt := 0; attempt < 5; attempt++ {
-		err = db.bdb.Update(func(txn *badger.Txn) error { tx = &Tx{txn: txn, db: db}; return fn(tx) })
+		gen := db.officeGen.Load() // before the transaction's snapshot (Tx.Office)
+		err = db.bdb.Update(func(txn *badger.Txn) error { tx = &Tx{txn: txn, db: db, officeGen: gen}; return fn(tx) })
 		if !errors.Is(err, badger.ErrConflict) {
 			break
 		}
 	}
+	if err == nil && tx.officeWritten {
+		db.officeGen.Add(1)
+	}
 	if err == nil {
 		err = db.durable(tx.vlog)
+		db.adviseAfterCommit()
 	}
 	if err == nil && tx.enqueued {
 		if hook := db.onEnqueue.Load(); hook != nil {

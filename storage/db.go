@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -80,6 +81,17 @@ type DB struct {
 	wal     *walSync // syncs each commit; nil where Badger does (SyncWrites)
 	// onEnqueue is told after a commit that put operations in the outbox (OnEnqueue).
 	onEnqueue atomic.Pointer[func()]
+	// advice is the kernel's advice on the mapped table files (advise_linux.go), renewed by
+	// adviseLoop for the tables compactions make until stop is closed.
+	advice    tableAdvice
+	stop      chan struct{}
+	stopOnce  sync.Once
+	adviseNow chan struct{}
+	commits   atomic.Uint64
+	// office is the office profile last read and officeGen the number of commits that wrote
+	// it (Tx.Office).
+	office    atomic.Pointer[officeCache]
+	officeGen atomic.Uint64
 	// unlocked is how long Open took to read the keyring and unlock the account's key slot
 	// (the password's key derivation), UnlockTime.
 	unlocked time.Duration
@@ -146,6 +158,9 @@ func openUpgraded(cfg Config, kr *Keyring, key []byte) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
+	db.advice.advise(filepath.Join(cfg.Dir, "db"))
+	db.stop, db.adviseNow = make(chan struct{}), make(chan struct{}, 1)
+	go db.adviseLoop(filepath.Join(cfg.Dir, "db"))
 	if err := db.checkFormat(); err != nil {
 		_ = db.Close()
 		return nil, err
@@ -211,6 +226,40 @@ func openBadger(cfg Config, kr *Keyring, key []byte) (*DB, error) {
 	}, nil
 }
 
+// adviseLoop advises the table files and releases their pages (tableAdvice) every adviceEvery
+// and after every adviceCommits commits (adviseAfterCommit), until Close.
+func (db *DB) adviseLoop(dir string) {
+	t := time.NewTicker(adviceEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-db.stop:
+			return
+		case <-t.C:
+		case <-db.adviseNow:
+		}
+		db.advice.advise(dir)
+	}
+}
+
+// adviseAfterCommit wakes adviseLoop after every adviceCommits commits: a memtable's worth of
+// them makes a table.
+func (db *DB) adviseAfterCommit() {
+	if db.adviseNow != nil && db.commits.Add(1)%adviceCommits == 0 {
+		select {
+		case db.adviseNow <- struct{}{}:
+		default:
+		}
+	}
+}
+
+// How often the table files are advised and released (tableAdvice): reading the process's
+// mappings and releasing them takes a few tenths of a millisecond.
+const (
+	adviceEvery   = 10 * time.Second
+	adviceCommits = 200
+)
+
 // memTableSize is the size of a memtable (see openBadger).
 const memTableSize = 12 << 20
 
@@ -236,6 +285,9 @@ func (db *DB) durable(vlog bool) error {
 
 // Close flushes and closes the store.
 func (db *DB) Close() error {
+	if db.stop != nil {
+		db.stopOnce.Do(func() { close(db.stop) })
+	}
 	err := translate("close store", db.bdb.Close())
 	if db.wal != nil {
 		err = errors.Join(err, db.wal.close())

@@ -2,6 +2,7 @@ package storage
 
 import (
 	"bytes"
+	"fmt"
 	"testing"
 
 	"github.com/dgraph-io/badger/v4"
@@ -172,7 +173,7 @@ func TestTheDuplicateCheckFindsEveryStoredPerson(t *testing.T) {
 		var out []app.Summary
 		require.NoError(t, db.View(func(tx app.Tx) error {
 			var err error
-			out, err = tx.(*Tx).SameName(d.NameKey(), d.Form.BirthDate[:4])
+			out, err = tx.(*Tx).SameName(d.NameKey(), d.Form.BirthDate)
 			return err
 		}))
 		return codesOf(out)
@@ -203,7 +204,7 @@ func TestTheDuplicateCheckFindsEveryStoredPerson(t *testing.T) {
 	// A store of index version 1: no presence keys, so nobody would be found.
 	require.NoError(t, db.bdb.Update(func(txn *badger.Txn) error {
 		var del [][]byte
-		for _, p := range [][]byte{prefixPID, prefixName} {
+		for _, p := range [][]byte{prefixPID, prefixName, prefixBorn} {
 			it := txn.NewIterator(badger.IteratorOptions{Prefix: p})
 			for it.Rewind(); it.Valid(); it.Next() {
 				if it.Item().ValueSize() == 0 {
@@ -212,7 +213,7 @@ func TestTheDuplicateCheckFindsEveryStoredPerson(t *testing.T) {
 			}
 			it.Close()
 		}
-		require.Len(t, del, 600+countNames(ds), "a presence key per person and per name and year")
+		require.Len(t, del, 600+countNames(ds)+countBirths(ds), "a presence key per person, per name and year, per name and birth date")
 		for _, k := range del {
 			if err := txn.Delete(k); err != nil {
 				return err
@@ -247,7 +248,7 @@ func TestTheDuplicateCheckFindsEveryStoredPerson(t *testing.T) {
 	assert.Empty(t, byPID(first.Form.PersonalID))
 	byP, byN := presenceKeys(first.Form.PersonalID, first.NameKey(), first.Form.BirthDate[:4])
 	require.NoError(t, db.View(func(tx app.Tx) error {
-		for _, k := range [][]byte{byP, byN} {
+		for _, k := range [][]byte{byP, byN, bornKey(first.NameKey(), first.Form.BirthDate)} {
 			ok, err := tx.(*Tx).present(k)
 			require.NoError(t, err)
 			assert.False(t, ok, "the purge removed %q", k)
@@ -256,10 +257,61 @@ func TestTheDuplicateCheckFindsEveryStoredPerson(t *testing.T) {
 	}))
 }
 
+func countBirths(ds []app.Dossier) int {
+	seen := map[string]bool{}
+	for i := range ds {
+		seen[ds[i].NameKey()+"/"+ds[i].Form.BirthDate] = true
+	}
+	return len(seen)
+}
+
 func countNames(ds []app.Dossier) int {
 	seen := map[string]bool{}
 	for i := range ds {
 		seen[ds[i].NameKey()+"/"+ds[i].Form.BirthDate[:4]] = true
 	}
 	return len(seen)
+}
+
+// TestSameNameListsThoseWhoseBirthAgrees: the duplicate check by name lists the dossiers of the
+// name whose birth date agrees at the precision both give — the same day, or only a month or a
+// year that contains it — and none born another day of that year.
+func TestSameNameListsThoseWhoseBirthAgrees(t *testing.T) {
+	db := newBulkDB(t)
+	base := bulkDossiers(t, 1)[0]
+	var codes []string
+	for i, birth := range []string{"1980-03-04", "1980-03", "1980", "1980-03-05", "1980-07-04", "1981-03-04"} {
+		d := base
+		d.Code = fmt.Sprintf("%s-%d", base.Code, i)
+		d.Form.PersonalID = fmt.Sprintf("0011800000%02d", i)
+		d.Form.BirthDate = birth
+		putOne(t, db, &d)
+		codes = append(codes, d.Code)
+	}
+	same := func(birth string) []string {
+		var out []app.Summary
+		require.NoError(t, db.View(func(tx app.Tx) error {
+			var err error
+			out, err = tx.(*Tx).SameName(base.NameKey(), birth)
+			return err
+		}))
+		return codesOf(out)
+	}
+	assert.ElementsMatch(t, codes[:3], same("1980-03-04"), "the day, its month and its year")
+	assert.ElementsMatch(t, []string{codes[1], codes[2]}, same("1980-03-06"), "nobody born that day: the month and the year still agree")
+	assert.ElementsMatch(t, []string{codes[2], codes[4]}, same("1980-07-04"))
+	assert.ElementsMatch(t, codes[:5], same("1980"), "a year agrees with every date in it")
+	assert.ElementsMatch(t, []string{codes[0], codes[1], codes[2], codes[3]}, same("1980-03"))
+	assert.Empty(t, same("1979-03-04"))
+	assert.Empty(t, sameOther(t, db, "1980-03-04"), "another name")
+}
+
+func sameOther(t *testing.T, db *DB, birth string) []string {
+	var out []app.Summary
+	require.NoError(t, db.View(func(tx app.Tx) error {
+		var err error
+		out, err = tx.(*Tx).SameName("tran van khong ai", birth)
+		return err
+	}))
+	return codesOf(out)
 }

@@ -21,6 +21,7 @@ import (
 //	x/word/<folded name from its 2nd, 3rd… word>\x00<code>  empty; search by a later word of the name
 //	x/pid/<personal id>                  empty; some dossier of the person may be stored (presenceKeys)
 //	x/name/<folded name>\x00<birth year>  empty; some dossier of that name and year may be stored
+//	x/born/<folded name>\x00<birth date as stored>  empty; some dossier of that name and date may be stored
 //	x/tel/<phone digits>\x00<code>       empty; search by phone number
 //	x/telr/<phone digits reversed>\x00<code>  empty; search by the last digits of a phone number
 //	x/code/<part of the code>\x00<code>  empty; search by the end of a dossier code ("261207-k70001", "k70001")
@@ -64,6 +65,7 @@ var (
 	prefixPhone   = []byte("x/tel/")
 	prefixPhoneR  = []byte("x/telr/")
 	prefixCode    = []byte("x/code/")
+	prefixBorn    = []byte("x/born/")
 	keyIndexes    = []byte("meta/indexes")
 	keyFormat     = []byte("meta/format")
 	prefixDue     = []byte("x/due/")

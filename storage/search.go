@@ -65,13 +65,32 @@ func (tx *Tx) byCodes(codes []string) ([]app.Summary, error) {
 	return out, nil
 }
 
-// SameName lists dossiers with exactly this folded name and birth year.
-func (tx *Tx) SameName(nameKey, year string) ([]app.Summary, error) {
-	_, has := presenceKeys("", nameKey, year)
-	if ok, err := tx.present(has); !ok {
-		return nil, err
+// SameName lists the dossiers of exactly this folded name whose birth date agrees with birth at
+// the precision both give (app.BirthDatesAgree). For a day of birth it first reads the presence
+// keys of that day, its month and its year (bornKey): most people share their name and year with
+// someone, few their day, and a key that is not stored costs no block read.
+func (tx *Tx) SameName(nameKey, birth string) ([]app.Summary, error) {
+	year := birth[:min(4, len(birth))]
+	_, probes := presenceKeys("", nameKey, year)
+	maybe := [][]byte{probes}
+	if len(birth) == len("2006-01-02") {
+		maybe = [][]byte{bornKey(nameKey, birth), bornKey(nameKey, birth[:7]), bornKey(nameKey, year)}
 	}
-	return tx.summaries(key(prefixName, []byte(nameKey), sep, []byte(year), sep), 0, nil)
+	found := false
+	for _, k := range maybe {
+		ok, err := tx.present(k)
+		if err != nil {
+			return nil, err
+		}
+		if found = ok; found {
+			break
+		}
+	}
+	if !found {
+		return nil, nil
+	}
+	return tx.summaries(key(prefixName, []byte(nameKey), sep, []byte(year), sep), 0,
+		func(s app.Summary) bool { return app.BirthDatesAgree(s.BirthDate, birth) })
 }
 
 // searchEntries are a dossier's keys for searching by any word of the name, by phone number

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 
 	"github.com/dgraph-io/badger/v4"
@@ -27,7 +28,8 @@ func (db *DB) Update(fn func(app.Tx) error) error {
 
 // View runs fn in a read-only snapshot.
 func (db *DB) View(fn func(app.Tx) error) error {
-	err := db.bdb.View(func(txn *badger.Txn) error { return fn(&Tx{txn: txn, db: db}) })
+	gen := db.officeGen.Load() // before the transaction's snapshot (Tx.Office)
+	err := db.bdb.View(func(txn *badger.Txn) error { return fn(&Tx{txn: txn, db: db, officeGen: gen}) })
 	if domainError(err) {
 		return err
 	}
@@ -68,10 +70,47 @@ func (tx *Tx) jsonSet(k []byte, v any) error {
 }
 
 // Office reads the office profile.
-func (tx *Tx) Office() (app.Office, bool, error) { return offices.get(tx, keyOffice) }
+//
+// Every registration reads it, and it changes only when an administrator sets the office up or
+// adjusts its workflow, so the store keeps the profile it last read (DB.office) with the count
+// of the commits that wrote it (DB.officeGen) at the time. A transaction uses the kept profile
+// only if no such commit ended since it began, and keeps what it read only if none ended
+// between its beginning and the keeping: the count is read before the transaction's snapshot
+// is taken, so a profile read from an older snapshot is never kept as the current one.
+func (tx *Tx) Office() (app.Office, bool, error) {
+	if c := tx.db.office.Load(); c != nil && !tx.officeWritten && c.gen == tx.officeGen && c.gen == tx.db.officeGen.Load() {
+		return c.copy(), c.ok, nil
+	}
+	o, ok, err := offices.get(tx, keyOffice)
+	if err == nil && !tx.officeWritten && tx.db.officeGen.Load() == tx.officeGen {
+		tx.db.office.Store(&officeCache{gen: tx.officeGen, office: o, ok: ok})
+	}
+	return o, ok, err
+}
+
+// officeCache is the office profile a transaction read, with DB.officeGen at its beginning.
+type officeCache struct {
+	gen    uint64
+	office app.Office
+	ok     bool
+}
+
+// copy is the kept profile for a caller, who may change it: its workflow adjustment copied.
+func (c *officeCache) copy() app.Office {
+	o := c.office
+	if w := o.Workflow; w != nil {
+		a := *w
+		a.Days, a.Roles = maps.Clone(w.Days), maps.Clone(w.Roles)
+		o.Workflow = &a
+	}
+	return o
+}
 
 // PutOffice writes the office profile.
-func (tx *Tx) PutOffice(o app.Office) error { return offices.put(tx, keyOffice, o) }
+func (tx *Tx) PutOffice(o app.Office) error {
+	tx.officeWritten = true
+	return offices.put(tx, keyOffice, o)
+}
 
 // User reads an account.
 func (tx *Tx) User(name string) (app.User, bool, error) {
@@ -180,9 +219,17 @@ func presenceKeys(pid, nameKey, year string) (byPID, byName []byte) {
 	return key(prefixPID, []byte(pid)), key(prefixName, []byte(nameKey), sep, []byte(year))
 }
 
+// bornKey is the presence key of a name and a birth date as stored (a day, a month or a year):
+// the duplicate check of a person born on a known day reads those of the day, its month and its
+// year, and scans the name's year only when one is stored (Tx.SameName) — two people of one
+// name born the same year are common, the same day rare.
+func bornKey(nameKey, birth string) []byte {
+	return key(prefixBorn, []byte(nameKey), sep, []byte(birth))
+}
+
 func presenceEntries(d *app.Dossier) []entry {
 	p, n := presenceKeys(d.Form.PersonalID, d.NameKey(), birthYear(d))
-	return []entry{{p, nil}, {n, nil}}
+	return []entry{{p, nil}, {n, nil}, {bornKey(d.NameKey(), d.Form.BirthDate), nil}}
 }
 
 func birthYear(d *app.Dossier) string {
@@ -197,18 +244,27 @@ func birthYear(d *app.Dossier) string {
 func (tx *Tx) dropPresence(d *app.Dossier) error {
 	year := birthYear(d)
 	byPID, byName := presenceKeys(d.Form.PersonalID, d.NameKey(), year)
-	for _, c := range []struct{ has, index []byte }{
-		{byPID, key(prefixPID, []byte(d.Form.PersonalID), sep)},
-		{byName, key(prefixName, []byte(d.NameKey()), sep, []byte(year), sep)},
-	} {
-		left := false
-		if err := tx.scanKeys(c.index, 1, func([]byte) error { left = true; return nil }); err != nil {
+	var drop [][]byte
+	left := false
+	if err := tx.scanKeys(key(prefixPID, []byte(d.Form.PersonalID), sep), 1, func([]byte) error { left = true; return nil }); err != nil {
+		return err
+	}
+	if !left {
+		drop = append(drop, byPID)
+	}
+	others, err := tx.summaries(key(prefixName, []byte(d.NameKey()), sep, []byte(year), sep), 0, nil)
+	if err != nil {
+		return err
+	}
+	if len(others) == 0 {
+		drop = append(drop, byName)
+	}
+	if !slices.ContainsFunc(others, func(s app.Summary) bool { return s.BirthDate == d.Form.BirthDate }) {
+		drop = append(drop, bornKey(d.NameKey(), d.Form.BirthDate))
+	}
+	for _, k := range drop {
+		if err := tx.txn.Delete(k); err != nil {
 			return err
-		}
-		if !left {
-			if err := tx.txn.Delete(c.has); err != nil {
-				return err
-			}
 		}
 	}
 	return nil

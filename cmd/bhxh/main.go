@@ -30,6 +30,7 @@ const (
 var version = "dev"
 
 func main() {
+	storage.LimitMemory(0)
 	os.Exit(run(os.Args[1:], env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, now: time.Now, getenv: os.Getenv}))
 }
 

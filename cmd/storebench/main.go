@@ -37,6 +37,7 @@ import (
 	"bhxhdesk/app/calendar"
 	"bhxhdesk/assets"
 	"bhxhdesk/internal/storebench"
+	"bhxhdesk/storage"
 )
 
 // The formats of the cached data sets: the generator's (dataset.json), our store's and the
@@ -124,6 +125,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	if o.worker != "" {
+		// Every store's process runs with the limit the desk's programs set.
+		storage.LimitMemory(0)
 		return worker(ref, o, stdout, stderr)
 	}
 	logf := func(format string, args ...any) { fmt.Fprintf(stderr, format+"\n", args...) }

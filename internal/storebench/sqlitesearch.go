@@ -63,9 +63,16 @@ func (tx *sqlTx) ByOldCode(code string) ([]app.Summary, error) {
 	return tx.summaries(`SELECT `+summaryCols+` FROM dossier WHERE old_si_code = ? AND old_si_code <> '' ORDER BY code`, code)
 }
 
-func (tx *sqlTx) SameName(nameKey, year string) ([]app.Summary, error) {
-	return tx.summaries(`SELECT `+summaryCols+` FROM dossier WHERE name_key = ? AND substr(birth_date, 1, 4) = ?
-		ORDER BY code`, nameKey, year)
+func (tx *sqlTx) SameName(nameKey, birth string) ([]app.Summary, error) {
+	rows, err := tx.summaries(`SELECT `+summaryCols+` FROM dossier WHERE name_key = ? AND substr(birth_date, 1, 4) = ?
+		ORDER BY code`, nameKey, birth[:min(4, len(birth))])
+	out := rows[:0]
+	for _, s := range rows {
+		if app.BirthDatesAgree(s.BirthDate, birth) {
+			out = append(out, s)
+		}
+	}
+	return out, err
 }
 
 // SearchName lists dossiers whose folded name starts with prefix, in the order of our store's
