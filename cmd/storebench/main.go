@@ -44,7 +44,7 @@ import (
 // SQLite peer's. Raise one when what it names changes, so that only that part is made again.
 const (
 	datasetVersion = "v1"
-	oursVersion    = "v8" // 8: presence keys in the personal-ID and name indexes
+	oursVersion    = "v9" // 9: presence keys (personal ID, name and year, name and birth date)
 	peerVersion    = "v6" // 6: covering indexes, the name index in the query's order
 )
 
