@@ -12,3 +12,7 @@ func diskSpace(dir string) (free, total uint64, ok bool) {
 	}
 	return st.Bavail * uint64(st.Bsize), st.Blocks * uint64(st.Bsize), true
 }
+
+// SettleDisk writes every file's dirty pages to the disk and waits for it (sync(2)), so that
+// the writing-back of working copies just made does not fall on the measurements after them.
+func SettleDisk() { syscall.Sync() }
