@@ -228,6 +228,21 @@ func TestTheDuplicateCheckFindsEveryStoredPerson(t *testing.T) {
 		assert.Contains(t, byName(&d), d.Code)
 	}
 
+	// A dossier that moves on keeps its presence keys (not written again); one whose personal ID
+	// is corrected gets the new one's.
+	moved, corrected := last, ds[20]
+	moved.Version++
+	corrected.Form.PersonalID, corrected.Version = "079188888888", corrected.Version+1
+	require.NoError(t, db.Update(func(tx app.Tx) error {
+		if err := tx.(*Tx).PutDossier(&moved, &last); err != nil {
+			return err
+		}
+		return tx.(*Tx).PutDossier(&corrected, &ds[20])
+	}))
+	assert.Equal(t, []string{last.Code}, byPID(last.Form.PersonalID))
+	assert.Equal(t, []string{corrected.Code}, byPID("079188888888"))
+	assert.Contains(t, byName(&corrected), corrected.Code)
+
 	// Two dossiers of one person: purging the first keeps the person findable by the second;
 	// purging the second removes the presence keys, which hold personal data.
 	first := ds[10]

@@ -183,9 +183,15 @@ func (tx *Tx) PutDossier(d *app.Dossier, prev *app.Dossier) error {
 			return err
 		}
 	}
-	es, err := dossierEntries(d)
+	b, err := dossiers.encode(*d)
 	if err != nil {
 		return err
+	}
+	es := append(indexEntries(d), entry{key(prefixDossier, []byte(d.Code)), b})
+	// A dossier moving on keeps its person, name and birth date: its presence keys are there.
+	if prev == nil || prev.Form.PersonalID != d.Form.PersonalID || prev.NameKey() != d.NameKey() ||
+		prev.Form.BirthDate != d.Form.BirthDate {
+		es = append(es, presenceEntries(d)...)
 	}
 	for _, e := range es {
 		if err := tx.set(e.k, e.v); err != nil {

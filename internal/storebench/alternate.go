@@ -92,10 +92,7 @@ func Alternate(ref *assets.Reference, kinds []string, dirs map[string]string, ds
 	}
 	for i, r := range lanes {
 		s := all[i]
-		r.finish(nil, nil, nil, nil, nil)
-		r.res.Lookup, r.res.Search, r.res.DueToday = Spread(s.lookups), Spread(s.searches), Spread(s.due)
-		r.res.Register, r.res.ListSearch = Spread(s.regs), Spread(s.lists)
-		r.res.Registered = r.res.Register.N
+		r.finish(Spread(s.lookups), Spread(s.searches), Spread(s.due), Spread(s.regs), Spread(s.lists))
 		a.Results[r.kind] = r.res
 	}
 	for len(floor.times[0]) < w.FsyncSamples {

@@ -315,7 +315,7 @@ func Measure(ref *assets.Reference, kind, dir string, ds Dataset, w Workload) (R
 			return r.res, err
 		}
 	}
-	r.finish(lookups, searches, due, regs, lists)
+	r.finish(StatsOf(lookups), StatsOf(searches), StatsOf(due), StatsOf(regs), StatsOf(lists))
 	r.res.SessionRegistrations, r.res.SessionSearches = r.regs, len(lists)
 	r.res.FsyncAppend, r.res.FsyncPrealloc = floor.stats()
 	r.res.AfterWrites = ReadMemory()
@@ -410,10 +410,9 @@ func start(ref *assets.Reference, kind, dir string, ds Dataset, w Workload, seed
 }
 
 // finish sets the timings and the answers' digests of the result.
-func (r *measurement) finish(lookups, searches, due, regs, lists []time.Duration) {
-	r.res.Lookup, r.res.Search, r.res.DueToday = StatsOf(lookups), StatsOf(searches), StatsOf(due)
-	r.res.Register, r.res.ListSearch = StatsOf(regs), StatsOf(lists)
-	r.res.Registered = len(regs)
+func (r *measurement) finish(lookups, searches, due, regs, lists Stats) {
+	r.res.Lookup, r.res.Search, r.res.DueToday, r.res.Register, r.res.ListSearch = lookups, searches, due, regs, lists
+	r.res.Registered = regs.N
 	r.res.Digests["lookup"] = hex.EncodeToString(r.lookupH.Sum(nil))
 	r.res.Digests["register"] = hex.EncodeToString(r.regH.Sum(nil))
 }
