@@ -206,7 +206,7 @@ func (r *Rules) Quote(q QuoteRequest) (Quote, error) {
 	// A province's own support is counted on its own: the state's lifetime cap does not limit
 	// it, but a method without state support (missing time) carries none either. The highest
 	// of the person's groups (the state's and the province's own) applies.
-	if q.Method.Kind != Missing || caps.Value.MissingSupport {
+	if locals := r.LocalSupport[q.Province]; len(locals) > 0 && (q.Method.Kind != Missing || caps.Value.MissingSupport) {
 		groups := append([]SupportGroup{out.Group, Other}, q.Groups...)
 		for _, g := range q.LocalGroups {
 			groups = append(groups, SupportGroup(g))
@@ -220,9 +220,9 @@ func (r *Rules) Quote(q QuoteRequest) (Quote, error) {
 			var best LocalSupport
 			var bestMonthly Money
 			for _, g := range groups {
-				ls, ok := r.localSupport(q.Province, g, mi)
+				ls, ok := localSupportIn(locals, g, mi)
 				if !ok {
-					if e, ok := r.localPending(q.Province, g, mi); ok && i == 0 {
+					if e, ok := localPendingIn(locals, g, mi); ok && i == 0 {
 						pending("local_support", e.From, true)
 					}
 					continue
@@ -349,7 +349,12 @@ func checkIncome(tn, floor, ceiling, step Money) error {
 
 // localSupport is the province's own support entry for a group in month m.
 func (r *Rules) localSupport(province string, g SupportGroup, m Month) (LocalSupport, bool) {
-	for _, l := range r.LocalSupport[province] {
+	return localSupportIn(r.LocalSupport[province], g, m)
+}
+
+// localSupportIn is the entry of a province's list in force for a group in month m.
+func localSupportIn(locals []LocalSupport, g SupportGroup, m Month) (LocalSupport, bool) {
+	for _, l := range locals {
 		if l.Group == g && l.Status != Proposed && l.covers(m) {
 			return l, true
 		}
@@ -357,9 +362,9 @@ func (r *Rules) localSupport(province string, g SupportGroup, m Month) (LocalSup
 	return LocalSupport{}, false
 }
 
-// localPending is a proposed local support entry for a group that would cover month m.
-func (r *Rules) localPending(province string, g SupportGroup, m Month) (LocalSupport, bool) {
-	for _, l := range r.LocalSupport[province] {
+// localPendingIn is a proposed entry of a province's list for a group that would cover month m.
+func localPendingIn(locals []LocalSupport, g SupportGroup, m Month) (LocalSupport, bool) {
+	for _, l := range locals {
 		if l.Group == g && l.Status == Proposed && l.covers(m) {
 			return l, true
 		}
@@ -393,37 +398,42 @@ func dedupeStrings(ss []string) []string {
 }
 
 // presentValue is Σ_{i=1..n} a / (1+r)^(i−1), computed exactly and rounded half up once.
-// With 1+r = N/D it is a·Σ_{j=0..n−1} D^j·N^(n−1−j) / N^(n−1): integers only, one division.
+// With 1+r = N/D it is a·Σ_{j=0..n−1} D^j·N^(n−1−j) / N^(n−1), and the sum is the geometric
+// series (N^n − D^n) / (N − D) — integers only, exact, one division for the amount.
 func presentValue(a Money, r *big.Rat, n int) Money {
 	if n <= 0 {
 		return 0
 	}
 	num, den := onePlus(r)
-	acc, pw, npow := new(big.Int), big.NewInt(1), big.NewInt(1)
-	for k := 0; k < n; k++ {
-		acc.Mul(acc, num).Add(acc, pw) // acc = Σ_{j<k+1} D^j N^(k−j)
-		pw.Mul(pw, den)
-		if k > 0 {
-			npow.Mul(npow, num)
-		}
-	}
+	acc := geometric(num, den, n)
+	npow := new(big.Int).Exp(num, big.NewInt(int64(n-1)), nil)
 	return divHalfUp(acc.Mul(acc, big.NewInt(int64(a))), npow)
 }
 
 // futureValue is Σ_{i=1..n} a · (1+r)^i, computed exactly and rounded half up once.
-// With 1+r = N/D it is a·Σ_{i=1..n} N^i·D^(n−i) / D^n.
+// With 1+r = N/D it is a·N·Σ_{j=0..n−1} N^j·D^(n−1−j) / D^n.
 func futureValue(a Money, r *big.Rat, n int) Money {
 	if n <= 0 {
 		return 0
 	}
 	num, den := onePlus(r)
-	acc, npow, dpow := new(big.Int), big.NewInt(1), big.NewInt(1)
-	for i := 1; i <= n; i++ {
-		npow.Mul(npow, num)
-		acc.Mul(acc, den).Add(acc, npow) // acc = Σ_{j≤i} N^j D^(i−j)
-		dpow.Mul(dpow, den)
-	}
+	acc := geometric(num, den, n)
+	acc.Mul(acc, num)
+	dpow := new(big.Int).Exp(den, big.NewInt(int64(n)), nil)
 	return divHalfUp(acc.Mul(acc, big.NewInt(int64(a))), dpow)
+}
+
+// geometric is Σ_{j=0..n−1} N^j·D^(n−1−j) for n ≥ 1: (N^n − D^n) / (N − D), an exact division,
+// or n·N^(n−1) when N = D (a rate of zero).
+func geometric(num, den *big.Int, n int) *big.Int {
+	if num.Cmp(den) == 0 {
+		acc := new(big.Int).Exp(num, big.NewInt(int64(n-1)), nil)
+		return acc.Mul(acc, big.NewInt(int64(n)))
+	}
+	e := big.NewInt(int64(n))
+	acc := new(big.Int).Exp(num, e, nil)
+	acc.Sub(acc, new(big.Int).Exp(den, e, nil))
+	return acc.Quo(acc, new(big.Int).Sub(num, den))
 }
 
 // onePlus returns 1+r as numerator and denominator.
