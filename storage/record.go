@@ -3,6 +3,8 @@ package storage
 import (
 	"encoding/json"
 	"fmt"
+
+	fastjson "github.com/segmentio/encoding/json"
 	"time"
 
 	"bhxhdesk/app"
@@ -135,7 +137,7 @@ func (r record[D, R]) get(tx *Tx, k []byte) (D, bool, error) {
 
 func (r record[D, R]) decode(raw []byte) (D, error) {
 	var rec R
-	if err := json.Unmarshal(raw, &rec); err != nil {
+	if err := fastjson.Unmarshal(raw, &rec); err != nil {
 		var d D
 		return d, err
 	}
