@@ -161,8 +161,15 @@ func (s *Service) apply(actor string, src app.VoucherSource, file string, rows [
 		batch := rows[start:min(start+batchSize, len(rows))]
 		var part ImportResult
 		now := s.Now.Time()
+		receipts, pids := make([]string, 0, len(batch)), make([]string, 0, len(batch))
+		for _, r := range batch {
+			receipts, pids = append(receipts, r.v.ReceiptNo), append(pids, r.v.PersonalID)
+		}
 		err := s.Store.Update(func(tx Tx) error {
 			part = ImportResult{}
+			if err := tx.Prefetch(receipts, pids); err != nil {
+				return err
+			}
 			for _, r := range batch {
 				v := r.v
 				v.Source, v.File, v.Line, v.By, v.Created = src, file, r.line, actor, now

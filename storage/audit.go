@@ -65,6 +65,8 @@ type Tx struct {
 	// the office profile (see Tx.Office).
 	officeGen     uint64
 	officeWritten bool
+	// memo is what Prefetch read, by prefix, until the transaction writes under it.
+	memo map[string][]memoEntry
 }
 
 // OnEnqueue sets what the store calls after each committed transaction that put operations in
@@ -116,6 +118,7 @@ func (tx *Tx) set(key, value []byte) error {
 	if len(value) >= valueThreshold {
 		tx.vlog = true
 	}
+	tx.forget(key)
 	return tx.txn.Set(key, value)
 }
 

@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"bytes"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
@@ -84,6 +85,9 @@ func (tx *Tx) scan(prefix []byte, limit int, fn func(k, v []byte) error) error {
 // scanFrom iterates the keys under prefix from seek on, calling fn with each key and value
 // (valid only during the call), up to limit calls when limit > 0.
 func (tx *Tx) scanFrom(prefix, seek []byte, limit int, fn func(k, v []byte) error) error {
+	if es, ok := tx.memoized(prefix); ok && bytes.Equal(seek, prefix) {
+		return scanMemo(es, limit, fn)
+	}
 	return scanTxn(tx.txn, prefix, seek, limit, fn)
 }
 
@@ -113,6 +117,9 @@ func scanTxn(txn *badger.Txn, prefix, seek []byte, limit int, fn func(k, v []byt
 
 // scanKeys iterates keys only (no value reads).
 func (tx *Tx) scanKeys(prefix []byte, limit int, fn func(k []byte) error) error {
+	if es, ok := tx.memoized(prefix); ok {
+		return scanMemo(es, limit, func(k, _ []byte) error { return fn(k) })
+	}
 	opts := badger.IteratorOptions{Prefix: prefix}
 	it := tx.txn.NewIterator(opts)
 	defer it.Close()

@@ -67,7 +67,7 @@ func (tx *Tx) putVoucherState(v app.Voucher, st app.VoucherState) error {
 		if err := tx.set(excKey(v), nil); err != nil {
 			return err
 		}
-	} else if err := tx.txn.Delete(excKey(v)); err != nil {
+	} else if err := tx.del(excKey(v)); err != nil {
 		return err
 	}
 	return voucherStates.put(tx, key(prefixVState, []byte(v.ID)), st)
@@ -149,7 +149,7 @@ func coverIndex(c *app.BookCover) [][]byte {
 func (tx *Tx) PutCover(c *app.BookCover, prev *app.BookCover) error {
 	if prev != nil {
 		for _, k := range coverIndex(prev) {
-			if err := tx.txn.Delete(k); err != nil {
+			if err := tx.del(k); err != nil {
 				return err
 			}
 		}

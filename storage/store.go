@@ -175,7 +175,7 @@ func (tx *Tx) PutDossier(d *app.Dossier, prev *app.Dossier) error {
 	}
 	if prev != nil {
 		for _, e := range indexEntries(prev) {
-			if err := tx.txn.Delete(e.k); err != nil {
+			if err := tx.del(e.k); err != nil {
 				return err
 			}
 		}
@@ -269,7 +269,7 @@ func (tx *Tx) dropPresence(d *app.Dossier) error {
 		drop = append(drop, bornKey(d.NameKey(), d.Form.BirthDate))
 	}
 	for _, k := range drop {
-		if err := tx.txn.Delete(k); err != nil {
+		if err := tx.del(k); err != nil {
 			return err
 		}
 	}

@@ -96,7 +96,7 @@ func (tx *Tx) PurgeDossier(d *app.Dossier, at time.Time) (string, error) {
 	sum := sha256.Sum256(raw)
 	hash := hex.EncodeToString(sum[:])
 	for _, e := range indexEntries(d) {
-		if err := tx.txn.Delete(e.k); err != nil {
+		if err := tx.del(e.k); err != nil {
 			return "", err
 		}
 	}

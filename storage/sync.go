@@ -32,7 +32,7 @@ func (tx *Tx) DeleteOutbox(seq uint64) (bool, error) {
 	if _, ok, err := tx.get(k); err != nil || !ok {
 		return false, err
 	}
-	if err := tx.txn.Delete(k); err != nil {
+	if err := tx.del(k); err != nil {
 		return false, err
 	}
 	return true, tx.addPending(-1)
@@ -79,7 +79,7 @@ func (tx *Tx) PutDraft(user string, d app.Draft) error {
 
 // DeleteDraft removes an account's registration form in progress.
 func (tx *Tx) DeleteDraft(user string) error {
-	return tx.txn.Delete(key(prefixDraft, []byte(user)))
+	return tx.del(key(prefixDraft, []byte(user)))
 }
 
 // PutSetting writes a setting.
