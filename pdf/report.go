@@ -99,11 +99,15 @@ func Table(w io.Writer, d TableData) error {
 	doc.Ln(2)
 
 	widths := columnWidths(d.Columns, cw)
+	// The header is drawn again on every page (hundreds for a list of thousands of rows): its
+	// texts are cut into lines once.
+	split := map[headerText][]string{}
 	header := func() {
-		drawHeader(doc, d, widths)
+		drawHeader(doc, d, widths, split)
 	}
 	header()
-	doc.SetFont(fontFamily, "", 7.5)
+	current := "" // the rows' font style now set
+	doc.SetFont(fontFamily, current, 7.5)
 	_, pageH := doc.GetPageSize()
 	bottom := pageH - 14
 	const lineH = 3.6
@@ -112,7 +116,10 @@ func Table(w io.Writer, d TableData) error {
 		if r.Strong {
 			style = "B"
 		}
-		doc.SetFont(fontFamily, style, 7.5)
+		if style != current {
+			doc.SetFont(fontFamily, style, 7.5)
+			current = style
+		}
 		lines := make([][]string, len(d.Columns))
 		n := 1
 		for i, c := range d.Columns {
@@ -132,6 +139,7 @@ func Table(w io.Writer, d TableData) error {
 			doc.AddPageFormat("L", doc.GetPageSizeStr("A4"))
 			header()
 			doc.SetFont(fontFamily, style, 7.5)
+			current = style
 		}
 		x, y := l, doc.GetY()
 		for i, c := range d.Columns {
@@ -141,6 +149,9 @@ func Table(w io.Writer, d TableData) error {
 				align = "R"
 			}
 			for k, ln := range lines[i] {
+				if ln == "" {
+					continue
+				}
 				doc.SetXY(x+0.6, y+0.6+float64(k)*lineH)
 				size := 7.5
 				for c.Number && size > 4.5 && doc.GetStringWidth(ln) > widths[i]-1.2 {
@@ -148,7 +159,9 @@ func Table(w io.Writer, d TableData) error {
 					doc.SetFontSize(size)
 				}
 				doc.CellFormat(widths[i]-1.2, lineH, ln, "", 0, align, false, 0, "")
-				doc.SetFontSize(7.5)
+				if size != 7.5 {
+					doc.SetFontSize(7.5)
+				}
 			}
 			x += widths[i]
 		}
@@ -213,7 +226,7 @@ func columnWidths(cols []TableColumn, width float64) []float64 {
 
 // drawHeader draws the header rows: a group's title over its columns, a column without a group
 // spanning both rows; then the line of codes.
-func drawHeader(doc *fpdf.Fpdf, d TableData, widths []float64) {
+func drawHeader(doc *fpdf.Fpdf, d TableData, widths []float64, split map[headerText][]string) {
 	l, _, _, _ := doc.GetMargins()
 	const groupH, subH, codeH = 7.0, 11.0, 4.0
 	y := doc.GetY()
@@ -230,18 +243,18 @@ func drawHeader(doc *fpdf.Fpdf, d TableData, widths []float64) {
 	for i := 0; i < len(d.Columns); {
 		c := d.Columns[i]
 		if c.Group == "" {
-			box(doc, x, y, widths[i], gh+subH, c.Header)
+			box(doc, x, y, widths[i], gh+subH, c.Header, split)
 			x += widths[i]
 			i++
 			continue
 		}
 		j, w := i, 0.0
 		for j < len(d.Columns) && d.Columns[j].Group == c.Group {
-			box(doc, x+w, y+gh, widths[j], subH, d.Columns[j].Header)
+			box(doc, x+w, y+gh, widths[j], subH, d.Columns[j].Header, split)
 			w += widths[j]
 			j++
 		}
-		box(doc, x, y, w, gh, c.Group)
+		box(doc, x, y, w, gh, c.Group, split)
 		x += w
 		i = j
 	}
@@ -254,7 +267,7 @@ func drawHeader(doc *fpdf.Fpdf, d TableData, widths []float64) {
 			if i < len(d.Codes) {
 				code = d.Codes[i]
 			}
-			box(doc, x, y, widths[i], codeH, code)
+			box(doc, x, y, widths[i], codeH, code, split)
 			x += widths[i]
 		}
 		y += codeH
@@ -263,15 +276,27 @@ func drawHeader(doc *fpdf.Fpdf, d TableData, widths []float64) {
 }
 
 // box draws a bordered cell with its text centred, on as many lines as it needs.
-func box(doc *fpdf.Fpdf, x, y, w, h float64, text string) {
+func box(doc *fpdf.Fpdf, x, y, w, h float64, text string, split map[headerText][]string) {
 	doc.Rect(x, y, w, h, "D")
-	lines := splitText(doc, text, w-1)
+	k := headerText{text: text, width: w, style: doc.GetFontStyle()}
+	lines, ok := split[k]
+	if !ok {
+		lines = splitText(doc, text, w-1)
+		split[k] = lines
+	}
 	const lh = 3.1
 	top := y + (h-float64(len(lines))*lh)/2
 	for k, ln := range lines {
 		doc.SetXY(x+0.5, top+float64(k)*lh)
 		doc.CellFormat(w-1, lh, ln, "", 0, "C", false, 0, "")
 	}
+}
+
+// headerText is a header's text in a box of a width, in a font style (the size is the header's).
+type headerText struct {
+	text  string
+	width float64
+	style string
 }
 
 // splitText cuts a text into lines that fit a width at the current font.
