@@ -129,7 +129,7 @@ func (tx *Tx) PutParticipant(p app.Participant) error {
 
 // EachParticipant calls fn with every participant, in personal ID order.
 func (tx *Tx) EachParticipant(fn func(app.Participant) error) error {
-	return participants.each(tx, key(prefixPart), 0, fn)
+	return participants.eachDecodedAhead(tx, key(prefixPart), fn)
 }
 
 // Cover reads a book cover.

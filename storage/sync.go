@@ -141,7 +141,7 @@ func (tx *Tx) DigestLines() ([]contract.DigestLine, error) {
 	if err != nil {
 		return nil, err
 	}
-	err = participants.each(tx, prefixPart, 0, func(p app.Participant) error {
+	err = participants.eachDecodedAhead(tx, prefixPart, func(p app.Participant) error {
 		for _, pe := range p.Periods {
 			out = append(out, app.PeriodDigestLine(p.PersonalID, pe))
 		}
