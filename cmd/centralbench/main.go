@@ -20,6 +20,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"sync"
 	"syscall"
 	"time"
@@ -98,6 +99,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	checked := fs.Int("check", 10, "offices whose digest is checked at the end")
 	txOps := fs.Int("tx-ops", 0, "operations per transaction on PostgreSQL (PostgresConfig.TxOps; its default when 0)")
 	jsonOut := fs.String("json", "", "write the figures as JSON here")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of this process (the desks, the feed and the replicas run in it) from the load's start to FILE")
 	feedRate := fs.Int("feed", 10, "vouchers a second the accounting feed posts (each a change for the person's office)")
 	patience := fs.Duration("patience", 2*time.Minute, "how long after the end a desk keeps sending an unanswered push")
 	realDesks := fs.Int("real-desks", 0, "desk stores (Badger, intake, sync engine) in offices of their own, whose digests are compared")
@@ -144,6 +146,20 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	rep.SeedSeconds = time.Since(t0).Seconds()
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err == nil {
+			err = pprof.StartCPUProfile(f)
+		}
+		if err != nil {
+			fmt.Fprintln(stderr, "centralbench:", err)
+			return 1
+		}
+		defer func() {
+			pprof.StopCPUProfile()
+			_ = f.Close()
+		}()
+	}
 	fmt.Fprintf(stderr, "centralbench: %s seeded with %d people in %.0f s\n", *storeKind, *persons, rep.SeedSeconds)
 
 	var (
