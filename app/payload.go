@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 
+	fastjson "github.com/segmentio/encoding/json"
+
 	"bhxhdesk/app/calendar"
 	"bhxhdesk/contract"
 )
@@ -34,7 +36,7 @@ func (p Payload[D, P]) Marshal(d D) (json.RawMessage, error) { return json.Marsh
 // Unmarshal reads the JSON of a payload struct into a domain value.
 func (p Payload[D, P]) Unmarshal(b []byte) (D, error) {
 	var v P
-	if err := json.Unmarshal(b, &v); err != nil {
+	if err := fastjson.Unmarshal(b, &v); err != nil {
 		var zero D
 		return zero, err
 	}

@@ -8,6 +8,8 @@ import (
 	"sort"
 	"sync"
 
+	fastjson "github.com/segmentio/encoding/json"
+
 	"bhxhdesk/app"
 	"bhxhdesk/contract"
 	"bhxhdesk/seal"
@@ -103,7 +105,7 @@ func getJSON[T any](tx *badgerTx, k string) (T, bool, error) {
 	if err != nil || !ok {
 		return v, ok, err
 	}
-	if err := json.Unmarshal(raw, &v); err != nil {
+	if err := fastjson.Unmarshal(raw, &v); err != nil {
 		return v, false, fmt.Errorf("decode %s: %w", k, err)
 	}
 	return v, true, nil
@@ -162,7 +164,7 @@ func (tx *badgerTx) Offices() ([]Office, error) {
 	var out []Office
 	err := tx.t.Scan([]byte("office/"), nil, 0, func(_, v []byte) error {
 		var o Office
-		if err := json.Unmarshal(v, &o); err != nil {
+		if err := fastjson.Unmarshal(v, &o); err != nil {
 			return err
 		}
 		out = append(out, o)
@@ -175,7 +177,7 @@ func (tx *badgerTx) Devices() ([]Device, error) {
 	var out []Device
 	err := tx.t.Scan([]byte("dev/"), nil, 0, func(_, v []byte) error {
 		var d Device
-		if err := json.Unmarshal(v, &d); err != nil {
+		if err := fastjson.Unmarshal(v, &d); err != nil {
 			return err
 		}
 		out = append(out, d)
@@ -197,7 +199,7 @@ func indexed[T any](tx *badgerTx, kind, owner string) ([]T, error) {
 	out := make([]T, 0, len(recs))
 	for _, r := range recs {
 		var v T
-		if err := json.Unmarshal(r.Raw, &v); err != nil {
+		if err := fastjson.Unmarshal(r.Raw, &v); err != nil {
 			return nil, err
 		}
 		out = append(out, v)
@@ -308,7 +310,7 @@ func (tx *badgerTx) Reviews(all bool) ([]app.IdentityReview, error) {
 	var out []app.IdentityReview
 	err := tx.t.Scan([]byte("rev/"), nil, 0, func(_, v []byte) error {
 		var r app.IdentityReview
-		if err := json.Unmarshal(v, &r); err != nil {
+		if err := fastjson.Unmarshal(v, &r); err != nil {
 			return err
 		}
 		if all || r.Resolved == nil {
@@ -404,7 +406,7 @@ func (tx *badgerTx) Changes(audiences []string, after uint64, limit int, notFrom
 		kept := 0
 		err := tx.t.Scan(p, seek, 0, func(_, v []byte) error {
 			var c contract.Change
-			if err := json.Unmarshal(v, &c); err != nil {
+			if err := fastjson.Unmarshal(v, &c); err != nil {
 				return err
 			}
 			if notFrom != "" && c.Origin == notFrom {
@@ -507,19 +509,19 @@ func (tx *badgerTx) reindex(prefix string, raw []byte) error {
 	switch prefix {
 	case "dos/":
 		var d Dossier
-		if err := json.Unmarshal(raw, &d); err != nil {
+		if err := fastjson.Unmarshal(raw, &d); err != nil {
 			return err
 		}
 		return tx.index("dos", d.Office, "", d.Code)
 	case "vou/":
 		var v Voucher
-		if err := json.Unmarshal(raw, &v); err != nil {
+		if err := fastjson.Unmarshal(raw, &v); err != nil {
 			return err
 		}
 		return tx.index("vou", v.Office, "", v.ID)
 	case "per/":
 		var p Person
-		if err := json.Unmarshal(raw, &p); err != nil {
+		if err := fastjson.Unmarshal(raw, &p); err != nil {
 			return err
 		}
 		for _, o := range p.Offices {
@@ -530,19 +532,19 @@ func (tx *badgerTx) reindex(prefix string, raw []byte) error {
 		return nil
 	case "op/":
 		var op StoredOp
-		if err := json.Unmarshal(raw, &op); err != nil {
+		if err := fastjson.Unmarshal(raw, &op); err != nil {
 			return err
 		}
 		return tx.index("op", op.Device, "", op.OpID)
 	case "cov/":
 		var c Cover
-		if err := json.Unmarshal(raw, &c); err != nil {
+		if err := fastjson.Unmarshal(raw, &c); err != nil {
 			return err
 		}
 		return tx.index("cov", c.Office, "", c.PersonalID)
 	default:
 		var d Device
-		if err := json.Unmarshal(raw, &d); err != nil {
+		if err := fastjson.Unmarshal(raw, &d); err != nil {
 			return err
 		}
 		return tx.deviceIndexes(d)

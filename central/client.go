@@ -21,6 +21,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	fastjson "github.com/segmentio/encoding/json"
+
 	"bhxhdesk/app"
 	"bhxhdesk/contract"
 	"bhxhdesk/seal"
@@ -496,7 +498,7 @@ func (c *Client) do(ctx context.Context, method, path string, in, out any) error
 	if out == nil {
 		return nil
 	}
-	if err := json.Unmarshal(data, out); err != nil {
+	if err := fastjson.Unmarshal(data, out); err != nil {
 		return &app.Error{Kind: app.Transient, Code: app.CodeCentralBadAnswer, Err: err}
 	}
 	return nil

@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
+	fastjson "github.com/segmentio/encoding/json"
 
 	"bhxhdesk/app"
 	"bhxhdesk/contract"
@@ -33,7 +34,7 @@ func pgGet[T any](tx *pgTx, query string, args ...any) (T, bool, error) {
 	if err != nil {
 		return v, false, err
 	}
-	if err := json.Unmarshal(raw, &v); err != nil {
+	if err := fastjson.Unmarshal(raw, &v); err != nil {
 		return v, false, fmt.Errorf("decode %s: %w", query, err)
 	}
 	return v, true, nil
@@ -53,7 +54,7 @@ func pgList[T any](tx *pgTx, query string, args ...any) ([]T, error) {
 		if err := row.Scan(&raw); err != nil {
 			return v, err
 		}
-		return v, json.Unmarshal(raw, &v)
+		return v, fastjson.Unmarshal(raw, &v)
 	})
 }
 

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"time"
 
+	fastjson "github.com/segmentio/encoding/json"
+
 	"bhxhdesk/contract"
 
 	"bhxhdesk/app"
@@ -125,19 +127,19 @@ func (s *Service) stateItem(tx Tx, dev Device, kind string, raw json.RawMessage)
 	switch kind {
 	case "dossier":
 		var d Dossier
-		if err := json.Unmarshal(raw, &d); err != nil || d.Office != dev.Office {
+		if err := fastjson.Unmarshal(raw, &d); err != nil || d.Office != dev.Office {
 			return nil, err
 		}
 		return d.Body, nil
 	case "voucher":
 		var v Voucher
-		if err := json.Unmarshal(raw, &v); err != nil || v.Office != dev.Office {
+		if err := fastjson.Unmarshal(raw, &v); err != nil || v.Office != dev.Office {
 			return nil, err
 		}
 		return v.Body, nil
 	case "person":
 		var p Person
-		if err := json.Unmarshal(raw, &p); err != nil || len(p.Periods) == 0 || !p.HasOffice(dev.Office) {
+		if err := fastjson.Unmarshal(raw, &p); err != nil || len(p.Periods) == 0 || !p.HasOffice(dev.Office) {
 			return nil, err
 		}
 		var f app.RegistrationForm
@@ -173,7 +175,7 @@ func (s *Service) stateItem(tx Tx, dev Device, kind string, raw json.RawMessage)
 		return app.ParticipantPayload.To(part), nil
 	case "cover":
 		var c Cover
-		if err := json.Unmarshal(raw, &c); err != nil || c.Office != dev.Office {
+		if err := fastjson.Unmarshal(raw, &c); err != nil || c.Office != dev.Office {
 			return nil, err
 		}
 		bc, err := app.CoverPayload.Unmarshal(c.Body)
@@ -195,7 +197,7 @@ func (s *Service) Digest(ctx context.Context, office string) (string, int, error
 		var people []string
 		if err := eachOfficeRecord(tx, "dossier", office, func(raw json.RawMessage) error {
 			var d Dossier
-			if err := json.Unmarshal(raw, &d); err != nil {
+			if err := fastjson.Unmarshal(raw, &d); err != nil {
 				return err
 			}
 			lines = append(lines, contract.DossierLine(d.Code, d.Version))
@@ -206,7 +208,7 @@ func (s *Service) Digest(ctx context.Context, office string) (string, int, error
 		}
 		if err := eachOfficeRecord(tx, "voucher", office, func(raw json.RawMessage) error {
 			var v Voucher
-			if err := json.Unmarshal(raw, &v); err != nil {
+			if err := fastjson.Unmarshal(raw, &v); err != nil {
 				return err
 			}
 			lines = append(lines, contract.VoucherLine(v.ID))
@@ -232,7 +234,7 @@ func (s *Service) Digest(ctx context.Context, office string) (string, int, error
 		}
 		return eachOfficeRecord(tx, "cover", office, func(raw json.RawMessage) error {
 			var c Cover
-			if err := json.Unmarshal(raw, &c); err != nil {
+			if err := fastjson.Unmarshal(raw, &c); err != nil {
 				return err
 			}
 			lines = append(lines, contract.CoverLine(c.PersonalID, c.Status != app.CoverCreated))

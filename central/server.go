@@ -15,6 +15,8 @@ import (
 	gosync "sync"
 	"time"
 
+	fastjson "github.com/segmentio/encoding/json"
+
 	"bhxhdesk/app"
 	"bhxhdesk/catalog"
 	"bhxhdesk/contract"
@@ -459,7 +461,7 @@ func writeJSON(w http.ResponseWriter, r *http.Request, status int, v any) {
 		w.Header().Set("Sync-Features", syncFeatures)
 	}
 	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
+	enc := fastjson.NewEncoder(&buf) // the same bytes as encoding/json's; stored records are not compacted again
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(v); err != nil {
 		status, buf = http.StatusInternalServerError, *bytes.NewBufferString(`{"error":"internal"}` + "\n")
