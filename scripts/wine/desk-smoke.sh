@@ -16,6 +16,7 @@ fi
 export WINEPREFIX=$prefix WINEDEBUG=-all
 log=$(mktemp)
 trap 'wineserver -k 2>/dev/null || true; rm -f "$log"' EXIT
+wineserver -w # the stage before's Wine server has exited (see test.sh)
 rm -rf "$prefix/drive_c/desk-smoke"
 export BHXH_PASSWORD=matkhau-windows-2026
 BHXH_USER=admin wine "$cli" --data 'C:\desk-smoke' init --province 01 --commune 00004 --agency 01001 --admin admin \

@@ -16,6 +16,7 @@ unset DISPLAY
 work=$(mktemp -d)
 cpid=
 trap '[ -n "$cpid" ] && kill $cpid 2>/dev/null; wineserver -k 2>/dev/null || true; rm -rf "$work"' EXIT
+wineserver -w # the stage before's Wine server has exited (see test.sh)
 win() { winepath -w "$1" 2>/dev/null; }
 data='C:\bhxh-flow\office'
 restored='C:\bhxh-flow\restored'

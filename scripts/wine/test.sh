@@ -22,9 +22,11 @@ cd "$root"
   CGO_ENABLED=0 GOOS=windows GOARCH=amd64 go test -c -o '$win/bhxh.test.exe' ./cmd/bhxh &&
   CGO_ENABLED=0 go build -o '$bin/centrald' ./cmd/centrald"
 export WINEPREFIX=$prefix WINEDEBUG=-all
-# A test binary runs in its package's folder (its testdata), like go test.
-"$timed" "windows: storage tests under Wine" bash -c "cd storage && DISPLAY= wine '$win/storage.test.exe' -test.count=1"
-"$timed" "windows: command-line tests under Wine" bash -c "cd cmd/bhxh && DISPLAY= wine '$win/bhxh.test.exe' -test.count=1"
+# A test binary runs in its package's folder (its testdata), like go test. Each waits for the
+# Wine server of the stage before it to have exited: a wine started while that server is
+# shutting down fails at once ("wine client error: recvmsg: Connection reset by peer").
+"$timed" "windows: storage tests under Wine" bash -c "wineserver -w; cd storage && DISPLAY= wine '$win/storage.test.exe' -test.count=1"
+"$timed" "windows: command-line tests under Wine" bash -c "wineserver -w; cd cmd/bhxh && DISPLAY= wine '$win/bhxh.test.exe' -test.count=1"
 "$timed" "windows: the office flow under Wine" "$here/flow.sh" "$win/build/bhxh.exe" "$bin/centrald" "$prefix"
 "$timed" "windows: the desk under Wine" "$here/desk-smoke.sh" "$win/build/bhxh-desk.exe" "$win/build/bhxh.exe" "$prefix" "$win/desk-wine.png"
 "$timed" "windows: install and uninstall" "$here/install-check.sh" "$(ls "$win"/bhxh-desk-setup-*.exe | tail -1)" "$prefix"
