@@ -122,6 +122,13 @@ func (tx *Tx) set(key, value []byte) error {
 	return tx.txn.Set(key, value)
 }
 
+// del deletes key in the transaction; every delete of the store's transactions goes through
+// it, as every write through set, so that a prefetched index read is forgotten (Tx.Prefetch).
+func (tx *Tx) del(key []byte) error {
+	tx.forget(key)
+	return tx.txn.Delete(key)
+}
+
 // get reads key in the transaction; ok is false when it does not exist.
 func (tx *Tx) get(key []byte) ([]byte, bool, error) {
 	item, err := tx.txn.Get(key)

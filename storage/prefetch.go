@@ -83,9 +83,3 @@ func scanMemo(es []memoEntry, limit int, fn func(k, v []byte) error) error {
 	}
 	return nil
 }
-
-// del deletes k in the transaction (every delete of the store's transactions goes through it).
-func (tx *Tx) del(k []byte) error {
-	tx.forget(k)
-	return tx.txn.Delete(k)
-}
