@@ -11,13 +11,15 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/xuri/excelize/v2"
 )
 
 // TestAParticipantsLifeInTheRealWindow: an office set up with the command line has one
 // participant who paid a quarter from this month; in the real window the officer opens the person's book,
 // changes the income from next month and saves the confirmation, records a refund on moving to
 // compulsory insurance and saves its calculation, then prints list D05-TS of the month from
-// the Reports tab — each PDF read back, and the store read with the command line.
+// the Reports tab as PDF and as a workbook — each read back, and the store read with the
+// command line.
 func TestAParticipantsLifeInTheRealWindow(t *testing.T) {
 	root := t.TempDir()
 	home, data := filepath.Join(root, "home"), filepath.Join(root, "data")
@@ -135,6 +137,27 @@ func TestAParticipantsLifeInTheRealWindow(t *testing.T) {
 		assert.Contains(t, text, "Nguyễn Thị Hồng Anh")
 		assert.True(t, strings.Contains(text, "D05-TS"), text)
 		d.Shot("life-d05-saved")
+
+		// The same list as a workbook (written row by row): the person's row, read back.
+		beforeX := ListFiles(docs, ".xlsx")
+		d.Click(260, 318) // Lưu D05-TS (Excel)
+		d.Wait(900)
+		d.Shot("life-d05-xlsx-save")
+		d.Key("Return")
+		x := WaitNewFile(t, docs, ".xlsx", beforeX)
+		wb, err := excelize.OpenFile(x)
+		require.NoError(t, err)
+		defer wb.Close()
+		rows, err := wb.GetRows("D05-TS")
+		require.NoError(t, err)
+		var flat []string
+		for _, r := range rows {
+			flat = append(flat, strings.Join(r, "|"))
+		}
+		all := strings.Join(flat, "\n")
+		assert.Contains(t, all, "DANH SÁCH NGƯỜI THAM GIA BẢO HIỂM XÃ HỘI TỰ NGUYỆN")
+		assert.Contains(t, all, "Nguyễn Thị Hồng Anh")
+		d.Shot("life-d05-xlsx-saved")
 		d.Quit()
 	})
 
