@@ -92,6 +92,7 @@ type Desk struct {
 	syncBar     *syncui.SyncBar
 	dossierSync *syncui.DossierSync
 	syncStatus  app.SyncStatus
+	syncReads   statusReads
 	temps       []string // PDFs handed to the system's viewer, removed at sign-out
 }
 

@@ -101,11 +101,17 @@ func setUp(t *testing.T, o *desk.Office) {
 // a temp dir.
 func openDesk(t *testing.T, o *desk.Office, c *clock) *storeDesk {
 	t.Helper()
+	return openDeskOn(t, o, o, c)
+}
+
+// openDeskOn is openDesk with the desk seeing the office through office (a wrapper of o).
+func openDeskOn(t *testing.T, office ui.Office, o *desk.Office, c *clock) *storeDesk {
+	t.Helper()
 	test.NewTempApp(t)
 	ref := assets.MustLoad()
 	sd := &storeDesk{office: o, clock: c, dir: t.TempDir()}
 	sd.Desk = ui.NewDesk(ui.Config{Ref: o.Ref(), Places: ref.Places, Catalog: ref.Catalog,
-		Now: c.now, Office: o, Do: func(f func()) {
+		Now: c.now, Office: office, Do: func(f func()) {
 			sd.mu.Lock()
 			sd.paints = append(sd.paints, f)
 			sd.mu.Unlock()

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"sync"
+
 	"bhxhdesk/app"
 	"bhxhdesk/ui/kit"
 	"bhxhdesk/ui/syncui"
@@ -40,8 +42,8 @@ func (d *Desk) syncNow() {
 func (d *Desk) syncChanged() {
 	// Read on a goroutine of its own: the engine may be stopping under the office's lock.
 	go func() {
-		st := kit.SyncStatusOf(d.cfg.Office)
-		d.cfg.Do(func() { d.setSync(st) })
+		st, n := d.syncReads.read(d.cfg.Office)
+		d.cfg.Do(func() { d.showRead(st, n) })
 	}()
 }
 
@@ -50,8 +52,37 @@ func (d *Desk) refreshSync() {
 	if d.cfg.Office == nil || d.ses == nil {
 		return
 	}
-	var st app.SyncStatus
-	d.run(func() { st = kit.SyncStatusOf(d.cfg.Office) }, func() { d.setSync(st) })
+	var (
+		st app.SyncStatus
+		n  uint64
+	)
+	d.run(func() { st, n = d.syncReads.read(d.cfg.Office) }, func() { d.showRead(st, n) })
+}
+
+// statusReads numbers the reads of the sync status made off the UI thread. The goroutines that
+// read them reach the UI thread in any order: a round's "syncing", read before its "up to
+// date" but painted after it, would stay on the bar until the next round, minutes later.
+type statusReads struct {
+	mu    sync.Mutex
+	n     uint64 // the last read's number (under mu)
+	shown uint64 // the number of the read on the bar (UI thread only)
+}
+
+// read reads the status and numbers the read: a higher number was read later.
+func (r *statusReads) read(s kit.Syncer) (app.SyncStatus, uint64) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.n++
+	return kit.SyncStatusOf(s), r.n
+}
+
+// showRead shows the status of read n unless a later read is already shown (UI thread).
+func (d *Desk) showRead(st app.SyncStatus, n uint64) {
+	if n < d.syncReads.shown {
+		return
+	}
+	d.syncReads.shown = n
+	d.setSync(st)
 }
 
 // setSync shows a sync status on the bar and refreshes what depends on it.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -415,6 +416,72 @@ func TestAnActionOnADossierIsSentAtOnce(t *testing.T) {
 		return ctr.pushed.Load() > before && st.Pending == 0 && st.State != app.SyncSyncing
 	})
 	assert.Equal(t, "Chờ gửi: 0", bar.Pending.Text)
+}
+
+// reportingOffice is an office whose sync status the test sets and reports, as the engine
+// does from its goroutine.
+type reportingOffice struct {
+	*desk.Office
+	mu      sync.Mutex
+	st      app.SyncStatus
+	changed func()
+}
+
+func (o *reportingOffice) SyncStatus() app.SyncStatus {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.st
+}
+
+func (o *reportingOffice) OnSyncStatus(f func()) {
+	o.mu.Lock()
+	o.changed = f
+	o.mu.Unlock()
+}
+
+// report sets the status and tells the desk, as the engine does after each change.
+func (o *reportingOffice) report(st app.SyncStatus) {
+	o.mu.Lock()
+	o.st = st
+	f := o.changed
+	o.mu.Unlock()
+	f()
+}
+
+// TestTheBarKeepsTheLastStatusWhateverOrderItsPaintsArriveIn: each change of the engine's
+// status is read on a goroutine of its own, and those goroutines reach the UI thread in any
+// order. A round's "syncing" painted after its "up to date" must not stay on the bar (it did,
+// until the next round two minutes later: seen as a flaky TestAnActionOnADossierIsSentAtOnce).
+func TestTheBarKeepsTheLastStatusWhateverOrderItsPaintsArriveIn(t *testing.T) {
+	o, c := newOffice(t)
+	setUp(t, o)
+	ro := &reportingOffice{Office: o, st: app.SyncStatus{State: app.SyncUpToDate, Rounds: 1}}
+	sd := openDeskOn(t, ro, o, c)
+	sd.signIn(t, "canbo")
+	bar := sd.SyncBar()
+	require.NotNil(t, bar)
+	queued := func(n int) {
+		require.Eventually(t, func() bool {
+			sd.mu.Lock()
+			defer sd.mu.Unlock()
+			return len(sd.paints) >= n
+		}, 5*time.Second, time.Millisecond)
+	}
+	ro.report(app.SyncStatus{State: app.SyncSyncing, Rounds: 1, ToSend: 1})
+	queued(1)
+	ro.report(app.SyncStatus{State: app.SyncUpToDate, Rounds: 2, Sent: 1})
+	queued(2)
+	sd.mu.Lock()
+	paints := sd.paints
+	sd.paints = nil
+	sd.mu.Unlock()
+	for i := len(paints) - 1; i >= 0; i-- { // the later read first
+		paints[i]()
+	}
+	sd.Wait()
+	assert.Equal(t, app.SyncUpToDate, bar.Status().State)
+	assert.Equal(t, 2, bar.Status().Rounds)
+	assert.Equal(t, "Đã đồng bộ", bar.State.Text)
 }
 
 // dialogText is the text of the dialog on top of the window ("" when none).
