@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"bhxhdesk/app/jsonenc"
 	"bhxhdesk/contract"
 )
 
@@ -182,7 +183,7 @@ type SyncStatus struct {
 // Enqueue puts an operation of kind on entity in the outbox, its payload one of the protocol's
 // payload structs (the mappings of payload.go give them), based on the entity's version base.
 func Enqueue[P contract.Payload](tx Outbox, kind contract.OpKind, entity string, base int, payload P, now time.Time) error {
-	b, err := json.Marshal(payload)
+	b, err := jsonenc.Marshal(payload) // the bytes encoding/json writes, faster
 	if err != nil {
 		return err
 	}

@@ -3,7 +3,6 @@ package central
 import (
 	"context"
 	"encoding/binary"
-	"encoding/json"
 	"fmt"
 	"sort"
 	"sync"
@@ -11,6 +10,7 @@ import (
 	fastjson "github.com/segmentio/encoding/json"
 
 	"bhxhdesk/app"
+	"bhxhdesk/app/jsonenc"
 	"bhxhdesk/contract"
 	"bhxhdesk/seal"
 	"bhxhdesk/storage"
@@ -112,7 +112,7 @@ func getJSON[T any](tx *badgerTx, k string) (T, bool, error) {
 }
 
 func (tx *badgerTx) putJSON(k string, v any) error {
-	b, err := json.Marshal(v)
+	b, err := jsonenc.Marshal(v)
 	if err != nil {
 		return err
 	}

@@ -2,7 +2,6 @@ package central
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -10,6 +9,7 @@ import (
 	fastjson "github.com/segmentio/encoding/json"
 
 	"bhxhdesk/app"
+	"bhxhdesk/app/jsonenc"
 	"bhxhdesk/contract"
 	"bhxhdesk/seal"
 )
@@ -60,7 +60,7 @@ func pgList[T any](tx *pgTx, query string, args ...any) ([]T, error) {
 
 // exec runs a statement whose arguments include one record's JSON body (body).
 func (tx *pgTx) put(query string, body any, args ...any) error {
-	b, err := json.Marshal(body)
+	b, err := jsonenc.Marshal(body)
 	if err != nil {
 		return err
 	}
@@ -148,7 +148,7 @@ func (tx *pgTx) PutOpResult(r StoredOp) error {
 }
 
 func (tx *pgTx) ClaimOp(r StoredOp) (StoredOp, bool, error) {
-	b, err := json.Marshal(r)
+	b, err := jsonenc.Marshal(r)
 	if err != nil {
 		return StoredOp{}, false, err
 	}
@@ -166,7 +166,7 @@ func (tx *pgTx) InsertVoucher(v Voucher) (bool, error) {
 	if v.Office != "" {
 		office = &v.Office
 	}
-	b, err := json.Marshal(v)
+	b, err := jsonenc.Marshal(v)
 	if err != nil {
 		return false, err
 	}

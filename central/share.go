@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"bhxhdesk/app"
+	"bhxhdesk/app/jsonenc"
 	"bhxhdesk/contract"
 )
 
@@ -49,10 +50,10 @@ func (s *Service) shareWithOffice(tx Tx, dev Device, op contract.Op, now time.Ti
 	switch it := item.(type) {
 	case json.RawMessage:
 		change.Kind = app.ChangeOfficeRecord
-		change.Payload, err = json.Marshal(contract.OfficeRecordV1{Kind: kind, Record: it})
+		change.Payload, err = jsonenc.Marshal(contract.OfficeRecordV1{Kind: kind, Record: it})
 	case contract.ParticipantV1:
 		change.Kind = app.ChangeParticipant
-		change.Payload, err = json.Marshal(it)
+		change.Payload, err = jsonenc.Marshal(it)
 	default:
 		return nil // not the office's record (stateItem says so): nothing to share
 	}
@@ -115,7 +116,7 @@ func routeFeedVoucher(tx Tx, office string, creditor Device, id string, body jso
 	if err := tx.AppendChange(deviceAudience(creditor.ID), voucher); err != nil {
 		return err
 	}
-	rec, err := json.Marshal(contract.OfficeRecordV1{Kind: "voucher", Record: body})
+	rec, err := jsonenc.Marshal(contract.OfficeRecordV1{Kind: "voucher", Record: body})
 	if err != nil {
 		return err
 	}
@@ -134,7 +135,7 @@ func (s *Service) sendBack(tx Tx, dev Device, kind, entity string, rec any, now 
 	if !ok {
 		return nil
 	}
-	payload, err := json.Marshal(contract.OfficeRecordV1{Kind: kind, Record: body, Replace: true})
+	payload, err := jsonenc.Marshal(contract.OfficeRecordV1{Kind: kind, Record: body, Replace: true})
 	if err != nil {
 		return err
 	}
@@ -143,7 +144,7 @@ func (s *Service) sendBack(tx Tx, dev Device, kind, entity string, rec any, now 
 
 // officeItem is a record of the centre's as the office's state gives it to the desk (stateItem).
 func (s *Service) officeItem(tx Tx, dev Device, kind string, rec any) (any, error) {
-	raw, err := json.Marshal(rec)
+	raw, err := jsonenc.Marshal(rec)
 	if err != nil {
 		return nil, err
 	}

@@ -168,7 +168,7 @@ func (tx *Tx) Audit(e AuditEntry) error {
 	if err != nil {
 		return err
 	}
-	headData, err := json.Marshal(auditHead{Seq: e.Seq, Hash: e.Hash})
+	headData, err := marshal(auditHead{Seq: e.Seq, Hash: e.Hash})
 	if err != nil {
 		return err
 	}

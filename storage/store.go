@@ -3,7 +3,6 @@ package storage
 import (
 	"bytes"
 	"encoding/binary"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
@@ -62,7 +61,7 @@ func (db *DB) SetCredential(user, password string) error {
 }
 
 func (tx *Tx) jsonSet(k []byte, v any) error {
-	b, err := json.Marshal(v)
+	b, err := marshal(v)
 	if err != nil {
 		return err
 	}
