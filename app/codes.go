@@ -154,12 +154,16 @@ const (
 	// CodeBadOfficeListing: an office listed for citizens without a name, province or commune.
 	CodeBadOfficeListing Code = "bad_office_listing"
 	// CodeOnlineCodeTaken: a desk of the office numbers its dossiers with the online device code.
-	CodeOnlineCodeTaken       Code = "online_code_taken"
-	CodeInternal              Code = "internal"
-	CodeLastAdmin             Code = "last_admin"
-	CodeMissingItemsRequired  Code = "missing_items_required"
-	CodeNotWorkingDay         Code = "not_working_day"
-	CodeNotYourStep           Code = "not_your_step"
+	CodeOnlineCodeTaken      Code = "online_code_taken"
+	CodeInternal             Code = "internal"
+	CodeLastAdmin            Code = "last_admin"
+	CodeMissingItemsRequired Code = "missing_items_required"
+	CodeNotWorkingDay        Code = "not_working_day"
+	CodeNotYourStep          Code = "not_your_step"
+	// CodeStepWaitsPayment, CodeStepWaitsCover: a step its event completes (payment, cover) is
+	// not advanced by hand before the event.
+	CodeStepWaitsPayment      Code = "step_waits_payment"
+	CodeStepWaitsCover        Code = "step_waits_cover"
 	CodeOfficeExists          Code = "office_exists"
 	CodePossibleDuplicate     Code = "possible_duplicate"
 	CodeQuoteUnchanged        Code = "quote_unchanged"
@@ -324,7 +328,7 @@ var Codes = []Code{
 	CodeBackupFolder, CodeBadBackupSettings, CodeAlreadyReturned, CodeBadAction, CodeBadAgency,
 	CodeBadCredentials, CodeBadDevice, CodeBadList, CodeBadUserName, CodeDisableSelf, CodeDossierClosed,
 	CodeDossierCodesExhausted, CodeDossierNotFound, CodeDuplicatePersonalId, CodeInternal, CodeLastAdmin,
-	CodeMissingItemsRequired, CodeNotWorkingDay, CodeNotYourStep, CodeOfficeExists, CodePossibleDuplicate,
+	CodeMissingItemsRequired, CodeNotWorkingDay, CodeNotYourStep, CodeStepWaitsPayment, CodeStepWaitsCover, CodeOfficeExists, CodePossibleDuplicate,
 	CodeQuoteUnchanged, CodeReappointNotLater, CodeReasonRequired, CodeReceivedInFuture, CodeSearchTooShort,
 	CodeStoreDamaged, CodeUnknownCommune, CodeUnknownProvince, CodeUserExists, CodeUserNotFound,
 	CodeWorkflowNoDays, CodeWorkflowNotAdjustable, CodeWorkflowOverTotal, CodeWorkflowStepDays,

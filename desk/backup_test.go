@@ -254,10 +254,11 @@ func TestRestoredDeviceSyncsWithoutDuplicates(t *testing.T) {
 	moved, err := d.Intake.Dossier(sess, early[0].Code)
 	require.NoError(t, err)
 	assert.Equal(t, 2, moved.Version, "the centre's later version of a dossier replaced the backup's")
-	_, err = d.Intake.Act(sess, early[0].Code, intake.ActRequest{Action: app.ActAdvance})
+	// At the payment step now: the next action is to ask for a missing paper.
+	_, err = d.Intake.Act(sess, early[0].Code, intake.ActRequest{Action: app.ActReturn, Missing: []string{"Bản sao CCCD"}})
 	require.NoError(t, err)
 	rep = round(d)
-	assert.Equal(t, 1, rep.Applied, "its next step pushes without a conflict")
+	assert.Equal(t, 1, rep.Applied, "its next action pushes without a conflict")
 	assert.Zero(t, rep.Conflicts)
 
 	// Carrying on: the new device code keeps dossier codes unique.

@@ -118,7 +118,14 @@ func TestCrashChild(t *testing.T) {
 	var (
 		pending []string
 		state   = map[string]app.State{}
+		// waits holds the open dossiers at a step that only its event (payment, cover) passes:
+		// the child returns or rejects them instead.
+		waits = map[string]bool{}
 	)
+	waiting := func(d app.Dossier) bool {
+		i := d.StepIndex()
+		return d.State == app.StateOpen && i >= 0 && d.Steps[i].Completes != ""
+	}
 	for i := 0; i < 100000; i++ {
 		if len(pending) == 0 || rng.IntN(100) < 55 {
 			say("TRY R")
@@ -134,6 +141,7 @@ func TestCrashChild(t *testing.T) {
 			ack(res.Dossier)
 			pending = append(pending, res.Dossier.Code)
 			state[res.Dossier.Code] = res.Dossier.State
+			waits[res.Dossier.Code] = waiting(res.Dossier)
 			continue
 		}
 		k := rng.IntN(len(pending))
@@ -142,8 +150,10 @@ func TestCrashChild(t *testing.T) {
 		switch r := rng.IntN(100); {
 		case state[code] == app.StateReturned:
 			// advance on a returned dossier: the citizen brought the missing papers
-		case r < 20:
+		case r < 20 || (waits[code] && r < 90):
 			req = intake.ActRequest{Action: app.ActReturn, Missing: []string{"Bản sao giấy xác nhận hộ nghèo"}}
+		case waits[code]:
+			req = intake.ActRequest{Action: app.ActReject, Reason: "Người tham gia đề nghị hủy"}
 		case r < 25:
 			req = intake.ActRequest{Action: app.ActReject, Reason: "Người tham gia đề nghị hủy"}
 		}
@@ -154,6 +164,7 @@ func TestCrashChild(t *testing.T) {
 		}
 		ack(d)
 		state[code] = d.State
+		waits[code] = waiting(d)
 		if d.State.Closed() {
 			pending = slices.Delete(pending, k, k+1)
 		}

@@ -18,8 +18,8 @@ import (
 	"bhxhdesk/app/calendar"
 	"bhxhdesk/central"
 	"bhxhdesk/desk"
-	"bhxhdesk/intake"
 	"bhxhdesk/internal/centraltest"
+	"bhxhdesk/internal/desktest"
 	"bhxhdesk/internal/fake"
 	"bhxhdesk/printout"
 	"bhxhdesk/storage"
@@ -89,10 +89,7 @@ func TestActivityListsRecentDossiersWithoutReadingPendingOnes(t *testing.T) {
 	old := b.register(t, g, 2)
 	*b.now = b.now.AddDate(0, 0, 40)
 	recent := b.register(t, g, 3)
-	for range recent[0].Steps {
-		_, err := b.Intake.Act(b.sess, recent[0].Code, intake.ActRequest{Action: app.ActAdvance})
-		require.NoError(t, err)
-	}
+	desktest.Complete(t, b.Intake, b.Records, b.sess, recent[0].Code, "BL-2026-100001")
 	today := calendar.DateOf(b.now.In(calendar.VN))
 	got, err := b.Intake.Activity(b.sess, today-5)
 	require.NoError(t, err)

@@ -232,15 +232,25 @@ func TestWorkflowActionsAndQueues(t *testing.T) {
 	assert.Equal(t, app.ActResubmit, dos.Timeline[len(dos.Timeline)-1].Action)
 	assert.Equal(t, calendar.Of(2026, 1, 14), dos.Due, "Thu 08/01 + 5 working days (Saturday 10/01 is worked)")
 
-	// Through the steps: check (officer) → finance → book → return (help-desk) → done.
-	for _, want := range []string{"finance", "book", "return"} {
-		dos, err = d.Intake.Act(officer, code, intake.ActRequest{Action: app.ActAdvance})
-		if want == "return" {
-			require.NoError(t, err)
-		}
-		require.NoError(t, err)
-		assert.Equal(t, want, dos.Step)
-	}
+	// Through the steps: check (officer) → finance, passed by the matched payment, not by hand
+	// → book, passed by issuing the cover → return (help-desk) → done.
+	dos, err = d.Intake.Act(officer, code, intake.ActRequest{Action: app.ActAdvance})
+	require.NoError(t, err)
+	assert.Equal(t, "finance", dos.Step)
+	_, err = d.Intake.Act(officer, code, intake.ActRequest{Action: app.ActAdvance})
+	assert.Equal(t, string(app.CodeStepWaitsPayment), codeOf(err), "no payment yet: the result would go to someone who never paid")
+	_, err = d.Intake.Act(sup, code, intake.ActRequest{Action: app.ActAdvance})
+	assert.Equal(t, string(app.CodeStepWaitsPayment), codeOf(err), "not even a supervisor passes it by hand")
+	_, err = d.Records.AddVoucher(officer, voucherFor("BL-2026-000001", "2026-01", 264000))
+	require.NoError(t, err)
+	dos = dossier(t, d, officer, code)
+	assert.Equal(t, "book", dos.Step, "the payment passed the finance step")
+	_, err = d.Intake.Act(officer, code, intake.ActRequest{Action: app.ActAdvance})
+	assert.Equal(t, string(app.CodeStepWaitsCover), codeOf(err), "the cover is made, not issued: the book step waits for it")
+	_, err = d.Records.IssueCover(officer, dos.Form.PersonalID)
+	require.NoError(t, err)
+	dos = dossier(t, d, officer, code)
+	assert.Equal(t, "return", dos.Step, "issuing the cover passed the book step")
 	_, err = d.Intake.Act(officer, code, intake.ActRequest{Action: app.ActAdvance})
 	assert.Equal(t, app.Forbidden, app.KindOf(err), "returning the result is the one-stop dk's step")
 	dos, err = d.Intake.Act(help, code, intake.ActRequest{Action: app.ActAdvance})
@@ -254,7 +264,7 @@ func TestWorkflowActionsAndQueues(t *testing.T) {
 	}
 	assert.Equal(
 		t,
-		[]app.Action{app.ActReceive, app.ActReturn, app.ActResubmit, app.ActAdvance, app.ActAdvance, app.ActAdvance, app.ActComplete},
+		[]app.Action{app.ActReceive, app.ActReturn, app.ActResubmit, app.ActAdvance, app.ActPayment, app.ActCover, app.ActComplete},
 		actions,
 	)
 
@@ -392,4 +402,23 @@ func TestAddUserWithAWeakPasswordLeavesNoHalfMadeAccount(t *testing.T) {
 	assert.Equal(t, "user_exists", ae.Code)
 	_, err = d.Intake.Login("ketoan", "mật khẩu dài 12")
 	require.NoError(t, err, "a refused second account leaves the first one's password alone")
+}
+
+// TestTheBookStepOfSomeoneWithABookIsPassedByHand: a person who already has a book gets no new
+// cover from their payment, so the officer passes the book step by hand once the payment is in.
+func TestTheBookStepOfSomeoneWithABookIsPassedByHand(t *testing.T) {
+	d := newDesk(t)
+	f := validForm()
+	f.OldSICode = "0123456789"
+	officer, dos := registered(t, d, f)
+	dos, err := d.Intake.Act(officer, dos.Code, intake.ActRequest{Action: app.ActAdvance})
+	require.NoError(t, err)
+	require.Equal(t, "finance", dos.Step)
+	_, err = d.Records.AddVoucher(officer, voucherFor("BL-2026-000002", "2026-01", 264000))
+	require.NoError(t, err)
+	dos = dossier(t, d, officer, dos.Code)
+	require.Equal(t, "book", dos.Step)
+	dos, err = d.Intake.Act(officer, dos.Code, intake.ActRequest{Action: app.ActAdvance})
+	require.NoError(t, err)
+	assert.Equal(t, "return", dos.Step)
 }

@@ -69,7 +69,7 @@ func (s *Service) Act(sess *app.Session, code string, req ActRequest) (app.Dossi
 		d = cur
 		d.Timeline = append([]app.Event(nil), cur.Timeline...)
 		ev := app.Event{At: app.Stamp(now), User: sess.User.Name, Action: req.Action, FromStep: cur.Step, Reason: req.Reason}
-		if err := s.apply(sess, &d, &ev, req, now); err != nil {
+		if err := s.apply(tx, sess, &d, &ev, req, now); err != nil {
 			return err
 		}
 		d.Handler = sess.User.Name
@@ -82,7 +82,7 @@ func (s *Service) Act(sess *app.Session, code string, req ActRequest) (app.Dossi
 	return d, err
 }
 
-func (s *Service) apply(sess *app.Session, d *app.Dossier, ev *app.Event, req ActRequest, now time.Time) error {
+func (s *Service) apply(tx Tx, sess *app.Session, d *app.Dossier, ev *app.Event, req ActRequest, now time.Time) error {
 	steps := d.Steps
 	i := d.StepIndex()
 	if i < 0 {
@@ -107,6 +107,9 @@ func (s *Service) apply(sess *app.Session, d *app.Dossier, ev *app.Event, req Ac
 				Field: "step",
 				Args:  map[string]string{"step": steps[i].NameVI, "role": string(steps[i].Role)},
 			}
+		}
+		if err := waitsForEvent(tx, d, steps[i]); err != nil {
+			return err
 		}
 		return app.Advance(d, ev, cal, now)
 	case app.ActReturn:
@@ -415,4 +418,34 @@ func (s *Service) Receipt(sess *app.Session, code string) (ReceiptInfo, error) {
 		return tx.Audit(app.AuditEntry{User: sess.User.Name, Action: "dossier.receipt", Entity: code, PersonalID: d.Form.PersonalID})
 	})
 	return info, err
+}
+
+// waitsForEvent refuses to advance by hand a step that its event completes while the event is
+// still to come: the payment step before a payment voucher matched the dossier, the book step
+// before the payment (the cover is made from it) or while the person's cover is made but not
+// issued. Passed by hand, the result would be returned to someone who never paid or without
+// their book. The book step of a person who needs no new cover (a book already, or a cover
+// issued before) is advanced by hand.
+func waitsForEvent(tx Tx, d *app.Dossier, st app.Step) error {
+	waits := func(code app.Code) error {
+		return &app.Error{Kind: app.Conflict, Code: code, Field: "step", Args: map[string]string{"step": st.NameVI}}
+	}
+	switch st.Completes {
+	case app.CompletesPayment:
+		if !d.Has(app.ActPayment) {
+			return waits(app.CodeStepWaitsPayment)
+		}
+	case app.CompletesCover:
+		if !d.Has(app.ActPayment) {
+			return waits(app.CodeStepWaitsPayment)
+		}
+		c, ok, err := tx.Cover(d.Form.PersonalID)
+		if err != nil {
+			return err
+		}
+		if ok && c.Status == app.CoverCreated {
+			return waits(app.CodeStepWaitsCover)
+		}
+	}
+	return nil
 }

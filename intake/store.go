@@ -36,6 +36,8 @@ type Tx interface {
 	Office() (app.Office, bool, error)
 	// Participant reads the person's record (periods, decisions, the centre's history).
 	Participant(pid string) (app.Participant, bool, error)
+	// Cover reads the person's book cover (made from their first matched payment).
+	Cover(pid string) (app.BookCover, bool, error)
 	// PutDossier stores d and moves its index entries from prev (nil for a new dossier).
 	PutDossier(d *app.Dossier, prev *app.Dossier) error
 	PutDraft(user string, d app.Draft) error

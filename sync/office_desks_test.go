@@ -214,8 +214,8 @@ func TestTwoDesksMovingOneDossierOfflineAreToldNotMerged(t *testing.T) {
 	}
 	assert.Equal(t, 1, conflicts, "the second desk is told, with its own action kept for a person")
 
-	// Its next action is on the office's version, and applies.
-	_, err = b.Intake.Act(b.super, d.Code, intake.ActRequest{Action: app.ActAdvance})
+	// Its next action is on the office's version (waiting at the payment step), and applies.
+	_, err = b.Intake.Act(b.super, d.Code, intake.ActRequest{Action: app.ActReject, Reason: "Người tham gia đề nghị hủy"})
 	require.NoError(t, err)
 	sync(b)
 	sync(a)

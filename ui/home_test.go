@@ -14,6 +14,7 @@ import (
 	"bhxhdesk/assets"
 	"bhxhdesk/desk"
 	"bhxhdesk/intake"
+	"bhxhdesk/internal/desktest"
 	"bhxhdesk/ui"
 	"bhxhdesk/ui/intakeui"
 	"bhxhdesk/ui/recordsui"
@@ -70,12 +71,8 @@ func aWeekOfWork(t *testing.T, o *desk.Office, c *clock) weekOfWork {
 	c.set(time.Date(2026, 1, 6, 9, 0, 0, 0, calendar.VN))
 	b := reg(93) // Tue 06/01 → due Mon 12/01
 	c.set(time.Date(2026, 1, 9, 10, 0, 0, 0, calendar.VN))
-	for range a.Steps {
-		_, err := in.Act(sup, a.Code, intake.ActRequest{Action: app.ActAdvance})
-		require.NoError(t, err)
-	}
-	done, err := in.Dossier(sup, a.Code)
-	require.NoError(t, err)
+	records, _ := o.Services()
+	done := desktest.Complete(t, in, records, sup, a.Code, "BL-2026-000091") // paid, book issued
 	require.Equal(t, app.StateDone, done.State, "a's result returned on 09/01, before its appointment")
 	_, err = in.Act(sup, b.Code, intake.ActRequest{Action: app.ActAdvance}) // check → finance: waits for payment
 	require.NoError(t, err)
@@ -92,10 +89,13 @@ func aWeekOfWork(t *testing.T, o *desk.Office, c *clock) weekOfWork {
 func readTheDashboard(t *testing.T, d *recDesk) {
 	h := d.Home()
 	st := h.Stats()
+	// Unsynced: five registrations, an action on each of b and the withdrawn dossier, and a's
+	// eight — its first step, its voucher (the voucher, the period, the book cover's data, the
+	// dossier paid), the cover issued (the cover, the dossier) and its result returned.
 	assert.Equal(
 		t,
 		map[intakeui.Tile]int{intakeui.TileReceivedToday: 2, intakeui.TileDueToday: 1, intakeui.TileOverdue: 1, intakeui.TileAwaitingPayment: 1,
-			intakeui.TileCovers: 0, intakeui.TileExceptions: 0, intakeui.TileUnsynced: 6 + 5, intakeui.TileLastSync: 0},
+			intakeui.TileCovers: 0, intakeui.TileExceptions: 0, intakeui.TileUnsynced: 5 + 2 + 8, intakeui.TileLastSync: 0},
 		st.Counts,
 	)
 	assert.Equal(t, "1", h.Values[intakeui.TileOverdue].Text)

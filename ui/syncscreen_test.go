@@ -94,6 +94,7 @@ func TestSyncBarFollowsTheEngine(t *testing.T) {
 	test.Tap(bar.Why)
 	assert.Contains(t, dialogText(d.win), "Ngoại tuyến — Không kết nối được hệ thống trung tâm (máy chủ không nhận kết nối",
 		"the reason in Vietnamese, not Go's")
+	assert.NotContains(t, dialogText(d.win), "))", "no parenthesis inside a parenthesis")
 	closeDialogs(d.win)
 	assert.Equal(t, "Chờ gửi: 1", bar.Pending.Text)
 	assert.Equal(t, "Đồng bộ lần cuối: 08:00 05/01/2026", bar.Last.Text, "the last success stays")

