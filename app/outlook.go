@@ -45,6 +45,11 @@ func Outlook(rules *Rules, cals *calendar.Book, today calendar.Date, province st
 		for i := 0; i+1 < len(args); i += 2 {
 			n.Args[args[i]] = args[i+1]
 		}
+		// A province's own group is named as its resolution names it (group_vi, group_en),
+		// not by its ID.
+		if g, ok := rules.LocalGroup(province, n.Args["group"]); ok {
+			n.Args["group_vi"], n.Args["group_en"] = g.NameVI, g.NameEN
+		}
 		out = append(out, n)
 	}
 	now := MonthOfDate(today)

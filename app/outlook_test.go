@@ -30,8 +30,18 @@ func TestTheDeskWarnsAheadFromNovember(t *testing.T) {
 	// rate its payments need (2026's) is missing.
 	dec := ref.Outlook(calendar.Of(2026, 12, 6), "48")
 	assert.ElementsMatch(t, []string{"fund_rate_reported 2025", "calendar_unofficial 2027", "fund_rate_missing 2026"}, codes(dec))
-	// In Hà Nội the share for the resolution's further groups is only reported, and says so.
-	assert.Contains(t, codes(ref.Outlook(calendar.Of(2026, 12, 6), "01")), "rule_reported local_support")
+	// In Hà Nội the share for the resolution's further groups is only reported, and says so:
+	// in a sentence, the group by its name (its ID was shown).
+	hn := ref.Outlook(calendar.Of(2026, 12, 6), "01")
+	assert.Contains(t, codes(hn), "rule_reported local_support")
+	for _, n := range hn {
+		if n.Code == app.OutlookRuleReported && n.Args["group"] == "01:nq19-doi-tuong-khac" {
+			assert.Equal(t, `Hỗ trợ của địa phương: quy định áp dụng từ 01/2026 chưa được xác nhận chính thức. `+
+				`(nhóm "Đối tượng khác theo Nghị quyết 19/2025/NQ-HĐND Hà Nội")`, ref.Catalog.Outlook(app.VI, n))
+			assert.Equal(t, `Local support: the rule applied from 01/2026 is not officially confirmed. `+
+				`(group "Further groups of Hà Nội Resolution 19/2025/NQ-HĐND")`, ref.Catalog.Outlook(app.EN, n))
+		}
+	}
 	for _, n := range dec {
 		text := ref.Catalog.Outlook(app.VI, n)
 		assert.NotContains(t, text, "{", "every argument is filled: %s", text)

@@ -9,6 +9,8 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"bhxhdesk/app"
 )
@@ -148,23 +150,37 @@ func (c *Catalog) Outlook(l app.Lang, n app.RuleNotice) string {
 		case "table":
 			v = c.render(l, "table."+v, nil)
 		case "group":
-			v = c.groupName(l, v)
+			v = c.groupName(l, v, n.Args)
 		}
 		args[k] = v
 	}
 	text := c.render(l, "outlook."+n.Code, args)
-	if g, ok := n.Args["group"]; ok && n.Code != app.OutlookLocalEnding {
-		text += " (" + c.render(l, "outlook.group", map[string]string{"group": c.groupName(l, g)}) + ")"
+	if _, ok := n.Args["group"]; ok && n.Code != app.OutlookLocalEnding {
+		text += " (" + c.render(l, "outlook.group", map[string]string{"group": args["group"]}) + ")"
 	}
-	return text
+	return capitalise(text)
 }
 
-// groupName names a state support group; a province's own group keeps its ID.
-func (c *Catalog) groupName(l app.Lang, g string) string {
+// groupName names a state support group, or a province's own group by the name the notice
+// carries for the language (group_vi, group_en); its ID when it carries none.
+func (c *Catalog) groupName(l app.Lang, g string, args map[string]string) string {
 	if _, err := app.ParseSupportGroup(g); err == nil {
 		return c.render(l, "group."+g, nil)
 	}
+	if name := args["group_"+string(l)]; name != "" {
+		return name
+	}
 	return g
+}
+
+// capitalise starts a sentence with a capital letter (a notice may begin with a table's name,
+// written in lower case for the middle of a sentence).
+func capitalise(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	if r == utf8.RuneError {
+		return s
+	}
+	return string(unicode.ToUpper(r)) + s[n:]
 }
 
 // vnMonth writes a YYYY-MM month as MM/YYYY; anything else stays as it is.

@@ -97,6 +97,10 @@ func source(ref *assets.Reference, cfg storage.Config) *refdata.Source {
 }
 
 func initDesk(cfg storage.Config, src *refdata.Source, o app.Office, admin app.User, password string) (*Desk, string, error) {
+	// Every problem of the form at once, and no store made for a form that has any.
+	if err := (&intake.Service{Ref: src}).CheckSetup(o, admin, password); err != nil {
+		return nil, "", err
+	}
 	db, secret, err := storage.Create(cfg, admin.Name, password)
 	if err != nil {
 		return nil, "", err

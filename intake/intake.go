@@ -36,6 +36,36 @@ var (
 	userPattern   = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{1,31}$`)
 )
 
+// CheckSetup reports every problem of a first-run set-up at once, before the store is made:
+// the office's fields, the administrator's user name and password, as one validation error.
+// Only the reference data is needed (s.Ref).
+func (s *Service) CheckSetup(o app.Office, admin app.User, password string) error {
+	o.Agency = strings.ToUpper(strings.TrimSpace(o.Agency))
+	o.Device = strings.ToUpper(strings.TrimSpace(o.Device))
+	ve := &app.ValidationError{}
+	var office *app.ValidationError
+	if err := s.checkOffice(o); errors.As(err, &office) {
+		ve.Problems = append(ve.Problems, office.Problems...)
+	} else if err != nil {
+		return err
+	}
+	name := strings.ToLower(strings.TrimSpace(admin.Name))
+	switch {
+	case name == "" || strings.ContainsAny(name, " \t/\\"):
+		ve.Problems = append(ve.Problems, app.FieldProblem{Field: "user", Code: app.CodeUserNameInvalid})
+	case !userPattern.MatchString(name):
+		ve.Problems = append(ve.Problems, app.FieldProblem{Field: "user", Code: app.CodeBadUserName, Args: map[string]string{"value": name}})
+	}
+	// The password's minimum (app.CheckPassword), whatever the user name's problem.
+	if len([]rune(password)) < 10 || (userPattern.MatchString(name) && app.CheckPassword(name, password) != nil) {
+		ve.Problems = append(ve.Problems, app.FieldProblem{Field: "password", Code: app.CodePasswordWeak})
+	}
+	if len(ve.Problems) > 0 {
+		return ve
+	}
+	return nil
+}
+
 // Setup records a new store's office and its first administrator (first-run set-up). The
 // administrator's keyslot was made when the store was created.
 func (s *Service) Setup(o app.Office, admin app.User) error {

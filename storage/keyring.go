@@ -304,16 +304,8 @@ func (k *Keyring) save() error {
 
 func normUser(u string) string { return strings.ToLower(strings.TrimSpace(u)) }
 
-// checkPassword enforces a minimum: 10 characters, not containing the user name.
-func checkPassword(user, password string) error {
-	if user == "" || strings.ContainsAny(user, " \t/\\") {
-		return &app.Error{Kind: app.Invalid, Code: app.CodeUserNameInvalid, Field: "user"}
-	}
-	if len([]rune(password)) < 10 || strings.Contains(strings.ToLower(password), user) {
-		return &app.Error{Kind: app.Invalid, Code: app.CodePasswordWeak, Field: "password"}
-	}
-	return nil
-}
+// checkPassword enforces the password minimum (app.CheckPassword).
+func checkPassword(user, password string) error { return app.CheckPassword(user, password) }
 
 func random(n int) []byte {
 	b := make([]byte, n)

@@ -45,6 +45,15 @@ func TestFirstRunCreatesTheOfficeAndShowsTheSecretOnce(t *testing.T) {
 // the passwords match, the service accepts the office's code and the password is long enough;
 // until then nothing is stored.
 func setUpTheOfficeAfterItsProblems(t *testing.T, d *storeDesk, o *desk.Office, f *ui.FirstRunScreen) {
+	// Nothing typed: every problem at once (it was one a click), and no store made.
+	test.Tap(f.Create)
+	d.Wait()
+	for _, field := range []string{"agency", "province", "device", "user", "password"} {
+		assert.NotEmpty(t, f.Msg(field), "%s is flagged with the others", field)
+	}
+	assert.Equal(t, "Tên đăng nhập: tên đăng nhập không được để trống hoặc chứa dấu cách, dấu /.", f.Msg("user"))
+	assert.False(t, o.Exists())
+
 	test.Type(f.Agency, "x")
 	test.Type(f.Name, "Bảo hiểm xã hội cơ sở Ba Đình")
 	f.Place.Province.SetSelected("Thành phố Hà Nội")
@@ -254,3 +263,4 @@ func TestTheAdministratorDisablesAnAccountAndResetsAPassword(t *testing.T) {
 	_, _, err = o.Open("motcua", "mật khẩu mới của Mai")
 	assert.NoError(t, err, "the new password opens the account")
 }
+
