@@ -40,9 +40,11 @@ type Desk struct {
 	canvas  fyne.Canvas       // the window's canvas, when main has said it (FocusIn)
 	body    *container.Scroll // the current screen, scrolling when it needs more than the window
 	quitAsk *QuitDialog
-	escapes []escape // the dialogs shown, the last on top: what Escape does
-	onTitle func(string)
-	jobs    sync.WaitGroup
+	// lockedDialogs are the dialogs taken off the window while the desk is locked.
+	lockedDialogs []fyne.CanvasObject
+	escapes       []escape // the dialogs shown, the last on top: what Escape does
+	onTitle       func(string)
+	jobs          sync.WaitGroup
 
 	// The signed-in header, rebuilt with the language: who is signed in, and the lock and
 	// sign-out actions.

@@ -235,8 +235,10 @@ func TestRegisterAsksAboutPossibleDuplicatesAndNamesThePendingDossier(t *testing
 	require.NotNil(t, r.SavedCode, r.Problem.Text)
 	first := r.SavedCode.Text
 
-	// The same personal ID again: the pending dossier is named and opens.
+	// The same personal ID again: the pending dossier is named and opens. "Tiếp nhận hồ sơ
+	// mới" leaves the cursor in [01], as Ctrl+N does.
 	test.Tap(r.New)
+	assert.Equal(t, r.FullName, d.win.Canvas().Focused(), "the next citizen's name is typed at once")
 	fillValid(t, r)
 	test.Tap(r.Save)
 	d.Wait()

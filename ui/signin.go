@@ -1,7 +1,10 @@
 package ui
 
 import (
+	"reflect"
 	"slices"
+
+	"fyne.io/fyne/v2"
 
 	"bhxhdesk/app"
 	"bhxhdesk/app/calendar"
@@ -145,6 +148,9 @@ func (d *Desk) showLock() {
 		return
 	}
 	d.ses.Sess.Lock()
+	// The dialogs open on the desk (a confirmation naming a citizen, a form's question) go
+	// with it while it is locked, and come back when it is unlocked.
+	d.lockedDialogs = d.takeDialogs()
 	d.lock = NewLockScreen(d.ses, LockState{}, d.unlocked, d.signOut)
 	d.paint()
 }
@@ -152,6 +158,53 @@ func (d *Desk) showLock() {
 func (d *Desk) unlocked() {
 	d.lock = nil
 	d.paint()
+	dialogs := d.lockedDialogs
+	d.lockedDialogs = nil
+	if w := d.window(); w != nil {
+		ov := w.Canvas().Overlays()
+		for _, o := range dialogs {
+			if !stillOpen(o) {
+				continue
+			}
+			o.Show() // Fyne's overlay puts itself back on the stack
+			if !slices.Contains(ov.List(), o) {
+				ov.Add(o)
+			}
+		}
+	}
+}
+
+// takeDialogs takes every dialog off the window and returns them, the lowest first. Hiding
+// them is not enough: Fyne keeps a hidden overlay on the window's stack, where it still takes
+// every click and key, and the screen under it looks frozen.
+func (d *Desk) takeDialogs() []fyne.CanvasObject {
+	w := d.window()
+	if w == nil {
+		return nil
+	}
+	ov := w.Canvas().Overlays()
+	list := slices.Clone(ov.List())
+	for i := len(list) - 1; i >= 0; i-- {
+		ov.Remove(list[i])
+		list[i].Hide()
+	}
+	return list
+}
+
+// stillOpen reports whether a dialog taken off the window was not closed since: the work
+// behind a progress dialog may end, and close it, while the desk is locked. Fyne's overlay
+// holds the dialog as its Content, hidden once closed.
+func stillOpen(overlay fyne.CanvasObject) bool {
+	v := reflect.Indirect(reflect.ValueOf(overlay))
+	if v.Kind() != reflect.Struct {
+		return true
+	}
+	f := v.FieldByName("Content")
+	if !f.IsValid() || !f.CanInterface() {
+		return true
+	}
+	c, ok := f.Interface().(fyne.CanvasObject)
+	return !ok || c == nil || c.Visible()
 }
 
 // signOut forgets the signed-in screens (they hold personal data) and closes the store, so the
@@ -169,12 +222,10 @@ func (d *Desk) signOut() {
 		}
 	}
 	d.ses, d.lock, d.quitAsk = nil, nil, nil
-	if w := d.window(); w != nil {
-		// A dialog left open belongs to the officer who signed out: the next must not see it.
-		for _, o := range slices.Clone(w.Canvas().Overlays().List()) {
-			o.Hide()
-		}
-	}
+	// A dialog left open belongs to the officer who signed out: the next must not see it, nor
+	// find the sign-in screen under it.
+	d.takeDialogs()
+	d.lockedDialogs = nil
 	d.register, d.queue, d.search, d.dossier, d.accounts = nil, nil, nil, nil, nil
 	d.home, d.walkIn, d.admin, d.privacy = nil, nil, nil, nil
 	d.rec, d.vouchers, d.records, d.syncScreen, d.syncBar, d.dossierSync = nil, nil, nil, nil, nil, nil

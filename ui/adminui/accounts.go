@@ -271,6 +271,9 @@ func (s *AccountsScreen) add() {
 		s.FullName.SetText("")
 		s.Password.SetText("")
 		s.Password2.SetText("")
+		// The next account starts with the least rights again: the role just given must not
+		// pass to it unnoticed.
+		s.Role.SetSelectedIndex(0)
 		widgets.SetStatus(s.Status, true, ses.T("ui.accounts.added", "user", app.NormalizeText(u.Name), "role", ses.T("role."+string(u.Role))))
 		s.Reload()
 		// Ready for the next account.

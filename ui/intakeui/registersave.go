@@ -141,7 +141,12 @@ func (s *RegisterScreen) savedView(d app.Dossier) fyne.CanvasObject {
 	s.Print.OnTapped = func() { s.ses.printReceipt(d.Code, s.Print, s.PrintStatus) }
 	s.Print.Importance = widget.HighImportance
 	s.OpenSaved = widget.NewButtonWithIcon(t("ui.reg.open_saved"), theme.FolderOpenIcon(), func() { s.ses.Open(d.Code) })
-	s.New = widget.NewButtonWithIcon(t("ui.reg.new"), theme.ContentAddIcon(), func() { s.build(RegisterState{}) })
+	s.New = widget.NewButtonWithIcon(t("ui.reg.new"), theme.ContentAddIcon(), func() {
+		s.build(RegisterState{})
+		if w := s.ses.Window(); w != nil {
+			w.Canvas().Focus(s.FullName) // the next citizen's name is typed at once, as after Ctrl+N
+		}
+	})
 	if !s.ses.Can(app.PermReceipt) {
 		s.Print.Hide()
 	}
