@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2"
 
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/text/unicode/norm"
@@ -430,4 +431,26 @@ func TestAHalfFilledRegistrationSurvivesQuitAndSignOut(t *testing.T) {
 	d.RequestQuit(func() { quits++ })
 	assert.Nil(t, d.QuitAsk())
 	assert.Equal(t, 1, quits, "nothing unsaved: quits at once")
+}
+
+// TestTheQuoteCountsOneMonthInTheSingular: a monthly payment's period reads "(1 month)" in
+// English, not "(1 months)" (it was put together in code, outside the catalogue).
+func TestTheQuoteCountsOneMonthInTheSingular(t *testing.T) {
+	o, c := newOffice(t)
+	setUp(t, o)
+	d := openDesk(t, o, c)
+	d.signIn(t, "motcua")
+	d.SetLang(app.EN)
+	d.Wait()
+	d.open(t, ui.PageRegister)
+	r := d.Register()
+	replace(r.Income, "1.500.000")
+	d.Wait()
+	period := ""
+	for _, it := range r.Lines.Items {
+		if it.Text == "Period" {
+			period = it.Widget.(*widget.Label).Text
+		}
+	}
+	assert.Regexp(t, `^01/2026 – 01/2026 \(1 month\)$`, period)
 }

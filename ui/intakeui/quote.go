@@ -413,7 +413,7 @@ func (p *quotePanel) paint(q app.Quote, err error) {
 		return &widget.FormItem{Text: p.t(key), Widget: widget.NewLabelWithStyle(value, fyne.TextAlignTrailing, fyne.TextStyle{})}
 	}
 	items := []*widget.FormItem{
-		line("quote.period", q.FromMonth.VNString()+" – "+q.ToMonth.VNString()+" ("+strconv.Itoa(q.Months)+" "+p.t("quote.months_label")+")"),
+		line("quote.period", p.t("quote.period_value", "from", q.FromMonth.VNString(), "to", q.ToMonth.VNString(), "months", strconv.Itoa(q.Months))),
 		line("quote.monthly_gross", q.MonthlyGross.String()),
 		line("quote.gross", q.Gross.String()),
 		line("quote.state_support", "− "+q.StateSupport.String()),
