@@ -454,3 +454,22 @@ func TestTheQuoteCountsOneMonthInTheSingular(t *testing.T) {
 	}
 	assert.Regexp(t, `^01/2026 – 01/2026 \(1 month\)$`, period)
 }
+
+// TestTheQueueShowsTheStepWithoutItsUnit: the queue's step column shows the step's own words;
+// with the unit in brackets it was cut to "Kiểm tra, nhập dữ liệu hồ sơ (T…" at 1366 px.
+func TestTheQueueShowsTheStepWithoutItsUnit(t *testing.T) {
+	o, c := newOffice(t)
+	setUp(t, o)
+	registerMonthly(t, o, 61)
+	d := openRecordsDesk(t, o, c)
+	d.signIn(t, "canbo")
+	d.open(t, ui.PageQueue)
+	d.Queue().Reload()
+	d.Wait()
+	rows := d.Queue().Rows
+	require.Len(t, rows.Rows(), 1)
+	row := rows.List.CreateItem()
+	rows.List.UpdateItem(0, row)
+	step := row.(*fyne.Container).Objects[2].(*widget.Label).Text
+	assert.Equal(t, "Kiểm tra, nhập dữ liệu hồ sơ", step)
+}

@@ -3,6 +3,7 @@ package intakeui
 import (
 	"image/color"
 	"strconv"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -334,7 +335,7 @@ func (l *SummaryList) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 	objs := o.(*fyne.Container).Objects
 	objs[0].(*widget.Label).SetText(r.Code)
 	objs[1].(*widget.Label).SetText(r.Name)
-	step := l.ses.StepName(r.Step)
+	step := withoutUnit(l.ses.StepName(r.Step))
 	if r.State != app.StateOpen {
 		step = l.ses.T("state." + string(r.State))
 	}
@@ -365,4 +366,16 @@ func onColor(c fyne.ThemeColorName) color.Color {
 		return theme.Color(theme.ColorNameForegroundOnSuccess)
 	}
 	return theme.Color(theme.ColorNameForeground)
+}
+
+// withoutUnit is a step's name without the unit in brackets at its end ("Kiểm tra, nhập dữ liệu
+// hồ sơ (Tổ quản lý thu)" → "Kiểm tra, nhập dữ liệu hồ sơ"): in the list's column the unit cut
+// the step's own words off; the filter above the list and the dossier name it in full.
+func withoutUnit(name string) string {
+	if strings.HasSuffix(name, ")") {
+		if i := strings.LastIndex(name, " ("); i > 0 {
+			return name[:i]
+		}
+	}
+	return name
 }

@@ -80,8 +80,9 @@ type SyncScreen struct {
 	content                fyne.CanvasObject
 }
 
-// opColumns are the widths of the time, the kind (flexible) and the entity.
-var opColumns = widgets.Columns{Widths: []float32{130, 260, 200}, Flex: 1}
+// opColumns are the widths of the time, the kind and the entity (flexible: a citizen's name and
+// dossier code, the longest of the three).
+var opColumns = widgets.Columns{Widths: []float32{130, 200, 320}, Flex: 2}
 
 // noticeColumns are the widths of the time and the kind (flexible); the subject shows in the
 // detail.
