@@ -40,25 +40,24 @@ var (
 // the office's fields, the administrator's user name and password, as one validation error.
 // Only the reference data is needed (s.Ref).
 func (s *Service) CheckSetup(o app.Office, admin app.User, password string) error {
-	o.Agency = strings.ToUpper(strings.TrimSpace(o.Agency))
-	o.Device = strings.ToUpper(strings.TrimSpace(o.Device))
 	ve := &app.ValidationError{}
 	var office *app.ValidationError
-	if err := s.checkOffice(o); errors.As(err, &office) {
+	if err := s.checkOffice(normalOffice(o)); errors.As(err, &office) {
 		ve.Problems = append(ve.Problems, office.Problems...)
 	} else if err != nil {
 		return err
 	}
-	name := strings.ToLower(strings.TrimSpace(admin.Name))
-	switch {
-	case name == "" || strings.ContainsAny(name, " \t/\\"):
-		ve.Problems = append(ve.Problems, app.FieldProblem{Field: "user", Code: app.CodeUserNameInvalid})
-	case !userPattern.MatchString(name):
-		ve.Problems = append(ve.Problems, app.FieldProblem{Field: "user", Code: app.CodeBadUserName, Args: map[string]string{"value": name}})
+	admin.Name, admin.Role = strings.ToLower(strings.TrimSpace(admin.Name)), app.Admin
+	var ae *app.Error
+	if err := checkUser(admin); errors.As(err, &ae) {
+		if admin.Name == "" {
+			ae.Code, ae.Args = app.CodeUserNameInvalid, nil // "must not be empty", not `"" may only hold …`
+		}
+		ve.Problems = append(ve.Problems, app.FieldProblem{Field: ae.Field, Code: ae.Code, Args: ae.Args})
+		admin.Name = "" // no name yet for the password to avoid
 	}
-	// The password's minimum (app.CheckPassword), whatever the user name's problem.
-	if len([]rune(password)) < 10 || (userPattern.MatchString(name) && app.CheckPassword(name, password) != nil) {
-		ve.Problems = append(ve.Problems, app.FieldProblem{Field: "password", Code: app.CodePasswordWeak})
+	if err := app.CheckPassword(admin.Name, password); errors.As(err, &ae) {
+		ve.Problems = append(ve.Problems, app.FieldProblem{Field: ae.Field, Code: ae.Code})
 	}
 	if len(ve.Problems) > 0 {
 		return ve
@@ -66,11 +65,17 @@ func (s *Service) CheckSetup(o app.Office, admin app.User, password string) erro
 	return nil
 }
 
+// normalOffice is an office profile as typed, its codes in upper case.
+func normalOffice(o app.Office) app.Office {
+	o.Agency = strings.ToUpper(strings.TrimSpace(o.Agency))
+	o.Device = strings.ToUpper(strings.TrimSpace(o.Device))
+	return o
+}
+
 // Setup records a new store's office and its first administrator (first-run set-up). The
 // administrator's keyslot was made when the store was created.
 func (s *Service) Setup(o app.Office, admin app.User) error {
-	o.Agency = strings.ToUpper(strings.TrimSpace(o.Agency))
-	o.Device = strings.ToUpper(strings.TrimSpace(o.Device))
+	o = normalOffice(o)
 	o.Name = app.NormalizeText(o.Name)
 	if err := s.checkOffice(o); err != nil {
 		return err

@@ -304,8 +304,14 @@ func (k *Keyring) save() error {
 
 func normUser(u string) string { return strings.ToLower(strings.TrimSpace(u)) }
 
-// checkPassword enforces the password minimum (app.CheckPassword).
-func checkPassword(user, password string) error { return app.CheckPassword(user, password) }
+// checkPassword refuses a user name the keyring cannot hold, then a password under the
+// minimum (app.CheckPassword).
+func checkPassword(user, password string) error {
+	if user == "" || strings.ContainsAny(user, " \t/\\") {
+		return &app.Error{Kind: app.Invalid, Code: app.CodeUserNameInvalid, Field: "user"}
+	}
+	return app.CheckPassword(user, password)
+}
 
 func random(n int) []byte {
 	b := make([]byte, n)
