@@ -11,7 +11,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"github.com/xuri/excelize/v2"
+
+	"bhxhdesk/internal/desktest"
 )
 
 // TestAParticipantsLifeInTheRealWindow: an office set up with the command line has one
@@ -144,17 +145,7 @@ func TestAParticipantsLifeInTheRealWindow(t *testing.T) {
 		d.Wait(900)
 		d.Shot("life-d05-xlsx-save")
 		d.Key("Return")
-		x := WaitNewFile(t, docs, ".xlsx", beforeX)
-		wb, err := excelize.OpenFile(x)
-		require.NoError(t, err)
-		defer wb.Close()
-		rows, err := wb.GetRows("D05-TS")
-		require.NoError(t, err)
-		var flat []string
-		for _, r := range rows {
-			flat = append(flat, strings.Join(r, "|"))
-		}
-		all := strings.Join(flat, "\n")
+		all := desktest.SheetText(t, WaitNewFile(t, docs, ".xlsx", beforeX), "D05-TS")
 		assert.Contains(t, all, "DANH SÁCH NGƯỜI THAM GIA BẢO HIỂM XÃ HỘI TỰ NGUYỆN")
 		assert.Contains(t, all, "Nguyễn Thị Hồng Anh")
 		d.Shot("life-d05-xlsx-saved")

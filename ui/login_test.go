@@ -11,6 +11,7 @@ import (
 	"bhxhdesk/app"
 	"bhxhdesk/desk"
 	"bhxhdesk/ui"
+	"bhxhdesk/ui/adminui"
 )
 
 func TestFirstRunCreatesTheOfficeAndShowsTheSecretOnce(t *testing.T) {
@@ -124,13 +125,7 @@ func addTheHelpDesksAccount(t *testing.T, d *storeDesk) {
 	d.Wait()
 	a := d.Accounts()
 	require.NotNil(t, a)
-	test.Type(a.User, "motcua")
-	test.Type(a.FullName, "Lê Thị Mai")
-	a.Role.SetSelected("Bộ phận một cửa")
-	test.Type(a.Password, password)
-	test.Type(a.Password2, password)
-	test.Tap(a.Add)
-	d.Wait()
+	addAccount(d, a, "motcua", "Lê Thị Mai", "Bộ phận một cửa")
 	assert.Equal(t, "Đã thêm tài khoản motcua (Bộ phận một cửa).", a.Status.Text)
 	assert.Contains(t, a.List.Text, "Lê Thị Mai (motcua) · Bộ phận một cửa")
 	d.shot(t, "accounts")
@@ -139,6 +134,17 @@ func addTheHelpDesksAccount(t *testing.T, d *storeDesk) {
 	require.NoError(t, err)
 	require.Len(t, users, 2)
 	assert.Equal(t, app.Helpdesk, users[1].Role)
+}
+
+// addAccount fills in the accounts screen's form with the test's password and adds it.
+func addAccount(d *storeDesk, a *adminui.AccountsScreen, user, fullName, role string) {
+	test.Type(a.User, user)
+	test.Type(a.FullName, fullName)
+	a.Role.SetSelected(role)
+	test.Type(a.Password, password)
+	test.Type(a.Password2, password)
+	test.Tap(a.Add)
+	d.Wait()
 }
 
 func TestLoginWrongThenRightPassword(t *testing.T) {
@@ -326,13 +332,7 @@ func TestTheNextAccountStartsWithTheLeastRights(t *testing.T) {
 	d.signIn(t, "admin")
 	d.open(t, ui.PageAccounts)
 	a := d.Accounts()
-	test.Type(a.User, "canbo2")
-	test.Type(a.FullName, "Phạm Văn Nam")
-	a.Role.SetSelected("Cán bộ nghiệp vụ")
-	test.Type(a.Password, password)
-	test.Type(a.Password2, password)
-	test.Tap(a.Add)
-	d.Wait()
+	addAccount(d, a, "canbo2", "Phạm Văn Nam", "Cán bộ nghiệp vụ")
 	require.Equal(t, "Đã thêm tài khoản canbo2 (Cán bộ nghiệp vụ).", a.Status.Text)
 	assert.Equal(t, "Bộ phận một cửa", a.Role.Selected, "the next account starts as the help desk's")
 }

@@ -11,10 +11,10 @@ import (
 	"fyne.io/fyne/v2/test"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"github.com/xuri/excelize/v2"
 
 	"bhxhdesk/app"
 	"bhxhdesk/app/calendar"
+	"bhxhdesk/internal/desktest"
 	"bhxhdesk/records"
 	"bhxhdesk/ui"
 	"bhxhdesk/ui/recordsui"
@@ -65,16 +65,7 @@ func TestAnOfficerSavesTheMonthsListAndReport(t *testing.T) {
 	require.NotEmpty(t, d.saved)
 	xlsx := d.saved[len(d.saved)-1]
 	assert.True(t, strings.HasSuffix(xlsx, "D05-TS-2025-12.xlsx"), xlsx)
-	f, err := excelize.OpenFile(xlsx)
-	require.NoError(t, err)
-	defer f.Close()
-	rows, err := f.GetRows("D05-TS")
-	require.NoError(t, err)
-	var all []string
-	for _, r := range rows {
-		all = append(all, strings.Join(r, "|"))
-	}
-	text := strings.Join(all, "\n")
+	text := desktest.SheetText(t, xlsx, "D05-TS")
 	assert.Contains(t, text, "Nguyễn Thị Hoà")
 	assert.Contains(t, text, "Trần Văn Bình")
 	assert.Contains(t, text, "Hộ nghèo; Tăng mới")

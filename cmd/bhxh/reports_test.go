@@ -8,9 +8,9 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"github.com/xuri/excelize/v2"
 
 	"bhxhdesk/app"
+	"bhxhdesk/internal/desktest"
 	"bhxhdesk/internal/testtmp"
 )
 
@@ -44,18 +44,7 @@ func TestTheOfficesListAndReport(t *testing.T) {
 	assert.Equal(t, app.Rate(2000), r.StatePercent, "20 % of 22 % × the poverty line (Decree 159/2025 art. 5)")
 	assert.True(t, r.New)
 
-	f, err := excelize.OpenFile(xlsx)
-	require.NoError(t, err)
-	defer f.Close()
-	rows, err := f.GetRows("D05-TS")
-	require.NoError(t, err)
-	flat := ""
-	for _, row := range rows {
-		for _, c := range row {
-			flat += c + "|"
-		}
-		flat += "\n"
-	}
+	flat := desktest.SheetText(t, xlsx, "D05-TS")
 	assert.Contains(t, flat, "DANH SÁCH NGƯỜI THAM GIA BẢO HIỂM XÃ HỘI TỰ NGUYỆN")
 	assert.Contains(t, flat, "Mẫu D05-TS")
 	assert.Contains(t, flat, "NSNN hỗ trợ theo quy định")

@@ -6,11 +6,13 @@ package desktest
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
+	"github.com/xuri/excelize/v2"
 
 	"bhxhdesk/app"
 	"bhxhdesk/app/calendar"
@@ -180,4 +182,20 @@ func Complete(t *testing.T, in *intake.Service, rec interface {
 		}
 		require.NoError(t, err, "dossier %s at step %s", code, d.Step)
 	}
+}
+
+// SheetText is a workbook's sheet as text, a line per row and its cells joined by "|", to
+// look for what a person would read in it.
+func SheetText(t *testing.T, path, sheet string) string {
+	t.Helper()
+	f, err := excelize.OpenFile(path)
+	require.NoError(t, err)
+	defer f.Close()
+	rows, err := f.GetRows(sheet)
+	require.NoError(t, err)
+	lines := make([]string, len(rows))
+	for i, r := range rows {
+		lines[i] = strings.Join(r, "|")
+	}
+	return strings.Join(lines, "\n")
 }
