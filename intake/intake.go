@@ -112,11 +112,15 @@ func (s *Service) checkOffice(o app.Office) error {
 	if !devicePattern.MatchString(o.Device) {
 		ve.Problems = append(ve.Problems, app.FieldProblem{Field: "device", Code: app.CodeBadDevice})
 	}
-	if _, ok := s.Ref.Get().Places.Province(o.Province); !ok {
+	if o.Province == "" {
+		ve.Problems = append(ve.Problems, app.FieldProblem{Field: "province", Code: app.CodeRequired})
+	} else if _, ok := s.Ref.Get().Places.Province(o.Province); !ok {
 		ve.Problems = append(
 			ve.Problems,
 			app.FieldProblem{Field: "province", Code: app.CodeUnknownProvince, Args: map[string]string{"value": o.Province}},
 		)
+	} else if o.Commune == "" {
+		ve.Problems = append(ve.Problems, app.FieldProblem{Field: "commune", Code: app.CodeRequired})
 	} else if _, ok := s.Ref.Get().Places.CommuneName(o.Province, o.Commune); !ok {
 		ve.Problems = append(ve.Problems,
 			app.FieldProblem{Field: "commune", Code: app.CodeUnknownCommune, Args: map[string]string{"value": o.Commune}})

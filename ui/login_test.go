@@ -53,6 +53,7 @@ func setUpTheOfficeAfterItsProblems(t *testing.T, d *storeDesk, o *desk.Office, 
 		assert.NotEmpty(t, f.Msg(field), "%s is flagged with the others", field)
 	}
 	assert.Equal(t, "Tên đăng nhập: tên đăng nhập không được để trống hoặc chứa dấu cách, dấu /.", f.Msg("user"))
+	assert.Equal(t, "Tỉnh/thành phố: bắt buộc phải nhập.", f.Msg("province"), "not: there is no province code \"\"")
 	assert.False(t, o.Exists())
 
 	test.Type(f.Agency, "x")
